@@ -1,0 +1,48 @@
+// Starts the HTTP(S) server and the in-process job loop (recurring invoices).
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { Config } from '../config/env.ts';
+import { buildHttpApp } from './app.ts';
+import { createContainer } from './container.ts';
+import { startWorker } from './worker.ts';
+
+export async function serve(config: Readonly<Config>, opts: { httpRedirectPort?: number } = {}): Promise<void> {
+  const container = await createContainer(config);
+  const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : null;
+  const app = await buildHttpApp(container, { https });
+  const worker = startWorker(container, app.log);
+  await app.listen({ host: config.host, port: config.port });
+  const scheme = https ? 'https' : 'http';
+  const address = `${scheme}://${config.host}:${config.port}`;
+
+  let redirect: http.Server | null = null;
+  if (https && opts.httpRedirectPort) {
+    // Plain HTTP only ever answers with a redirect to HTTPS.
+    redirect = http.createServer((req, res) => {
+      const host = (req.headers.host ?? `${config.host}`).replace(/:\d+$/, '');
+      res.writeHead(308, { location: `https://${host}:${config.port}${req.url ?? '/'}` }).end();
+    });
+    redirect.listen(opts.httpRedirectPort, config.host);
+  }
+
+  const setUp = await container.services.bootstrap.isSetUp();
+  process.stdout.write(
+    `\nSealbill is running at ${address}  (database: ${config.database.dialect}${config.database.dialect === 'sqlite' ? ` ${config.database.path}` : ''})\n` +
+      `API docs: ${address}/api/v1/docs\n` +
+      (setUp
+        ? ''
+        : `\nNo organization yet. Create the first organization and its owner with:\n` +
+          `  npx sealbill init --org "Your Company" --email you@example.com --name "Your Name"\n` +
+          `or POST ${address}/api/v1/setup (works once).\n`),
+  );
+
+  const stop = async () => {
+    worker.stop();
+    redirect?.close();
+    await app.close();
+    await container.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

@@ -1,0 +1,45 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/kysely.ts';
+import type { AuditEventsTable } from '../../platform/db/schema.ts';
+
+export type AuditRow = Omit<AuditEventsTable, 'id'> & { id: number };
+export type NewAuditRow = Omit<AuditEventsTable, 'id'>;
+
+/** Serializes appends per org on PostgreSQL (SQLite has a single writer already). */
+export async function lockAuditChain(db: Executor, dialect: 'sqlite' | 'postgres', orgId: string): Promise<void> {
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${'audit:' + orgId}))`.execute(db);
+}
+
+export function findAuditHead(db: Executor, orgId: string): Promise<{ seq: number; hash: string } | undefined> {
+  return db.selectFrom('audit_events').select(['seq', 'hash']).where('org_id', '=', orgId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function insertAuditRow(db: Executor, row: NewAuditRow): Promise<void> {
+  await db.insertInto('audit_events').values(row).execute();
+}
+
+export interface AuditFilter {
+  orgId: string;
+  action?: string | undefined;
+  actorId?: string | undefined;
+  objectId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  afterSeq?: number | undefined;
+  limit: number;
+}
+
+export function listAuditRows(db: Executor, f: AuditFilter): Promise<AuditRow[]> {
+  let q = db.selectFrom('audit_events').selectAll().where('org_id', '=', f.orgId);
+  if (f.action) q = q.where('action', '=', f.action);
+  if (f.actorId) q = q.where('actor_id', '=', f.actorId);
+  if (f.objectId) q = q.where('object_id', '=', f.objectId);
+  if (f.from) q = q.where('at', '>=', f.from);
+  if (f.to) q = q.where('at', '<', f.to);
+  if (f.afterSeq !== undefined) q = q.where('seq', '>', f.afterSeq);
+  return q.orderBy('seq', 'asc').limit(f.limit).execute() as Promise<AuditRow[]>;
+}
+
+export function streamAuditRows(db: Executor, orgId: string): Promise<AuditRow[]> {
+  return db.selectFrom('audit_events').selectAll().where('org_id', '=', orgId).orderBy('id', 'asc').execute() as Promise<AuditRow[]>;
+}

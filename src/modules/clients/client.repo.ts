@@ -1,0 +1,67 @@
+import type { Executor } from '../../platform/db/kysely.ts';
+import type { ClientContactsTable, ClientsTable } from '../../platform/db/schema.ts';
+
+export type ClientRow = ClientsTable;
+export type ContactRow = ClientContactsTable;
+
+export async function insertClient(db: Executor, row: ClientRow): Promise<void> {
+  await db.insertInto('clients').values(row).execute();
+}
+
+export function findClient(db: Executor, orgId: string, id: string): Promise<ClientRow | undefined> {
+  return db.selectFrom('clients').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+}
+
+export function findClientsByIds(db: Executor, orgId: string, ids: string[]): Promise<ClientRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('clients').selectAll().where('org_id', '=', orgId).where('id', 'in', ids).execute();
+}
+
+export async function updateClientRow(db: Executor, orgId: string, id: string, patch: Partial<Omit<ClientRow, 'id' | 'org_id'>>): Promise<void> {
+  await db.updateTable('clients').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
+}
+
+export interface ClientPageFilter {
+  orgId: string;
+  afterId: string | null;
+  limit: number;
+  emailIndexes?: string[];
+  includeArchived: boolean;
+}
+
+/** Newest first, keyset on the time-ordered id. */
+export function listClientRows(db: Executor, f: ClientPageFilter): Promise<ClientRow[]> {
+  let q = db.selectFrom('clients').selectAll().where('org_id', '=', f.orgId);
+  if (!f.includeArchived) q = q.where('archived_at', 'is', null);
+  if (f.emailIndexes) q = q.where('email_bidx', 'in', f.emailIndexes.length ? f.emailIndexes : ['-']);
+  if (f.afterId) q = q.where('id', '<', f.afterId);
+  return q.orderBy('id', 'desc').limit(f.limit).execute();
+}
+
+export async function insertContact(db: Executor, row: ContactRow): Promise<void> {
+  await db.insertInto('client_contacts').values(row).execute();
+}
+
+export function findContacts(db: Executor, orgId: string, clientId: string): Promise<ContactRow[]> {
+  return db.selectFrom('client_contacts').selectAll().where('org_id', '=', orgId).where('client_id', '=', clientId).orderBy('id').execute();
+}
+
+export function findContact(db: Executor, orgId: string, clientId: string, id: string): Promise<ContactRow | undefined> {
+  return db
+    .selectFrom('client_contacts')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('client_id', '=', clientId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function deleteContact(db: Executor, orgId: string, clientId: string, id: string): Promise<number> {
+  const r = await db.deleteFrom('client_contacts').where('org_id', '=', orgId).where('client_id', '=', clientId).where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export function findContactsByEmailIndex(db: Executor, orgId: string, indexes: string[]): Promise<ContactRow[]> {
+  if (indexes.length === 0) return Promise.resolve([]);
+  return db.selectFrom('client_contacts').selectAll().where('org_id', '=', orgId).where('email_bidx', 'in', indexes).execute();
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { currencyCode, localeTag } from '../orgs/org.schemas.ts';
+
+export const DELIVERY_MODES = ['notice-only', 'portal-link', 'openpgp', 'smime', 'sealed-link'] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+
+const text = (max: number) => z.string().trim().max(max);
+const email = z.email('must be an email address').max(254).transform((e) => e.toLowerCase());
+
+export const contactInput = z.strictObject({
+  name: text(200).min(1),
+  email: email.nullable().default(null),
+  phone: text(40).nullable().default(null),
+  isPrimary: z.boolean().default(false),
+});
+
+export const clientInput = z.strictObject({
+  name: text(200).min(1),
+  email: email.nullable().default(null),
+  addressLines: z.array(text(200)).max(6).default([]),
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').nullable().default(null),
+  taxId: text(40).nullable().default(null),
+  notes: text(4000).nullable().default(null),
+  currency: currencyCode.optional(),
+  language: localeTag.optional(),
+  deliveryMode: z.enum(DELIVERY_MODES).default('portal-link'),
+  contacts: z.array(contactInput).max(20).default([]),
+});
+export type ClientInput = z.input<typeof clientInput>;
+
+export const clientPatch = z.strictObject({
+  name: text(200).min(1).optional(),
+  email: email.nullable().optional(),
+  addressLines: z.array(text(200)).max(6).optional(),
+  country: z.string().regex(/^[A-Z]{2}$/).nullable().optional(),
+  taxId: text(40).nullable().optional(),
+  notes: text(4000).nullable().optional(),
+  currency: currencyCode.optional(),
+  language: localeTag.optional(),
+  deliveryMode: z.enum(DELIVERY_MODES).optional(),
+});
+export type ClientPatch = z.infer<typeof clientPatch>;
+
+/** The encrypted part of a client row: read together, so sealed together. */
+export const clientPii = z.object({
+  name: z.string(),
+  email: z.string().nullable(),
+  addressLines: z.array(z.string()),
+  country: z.string().nullable(),
+  taxId: z.string().nullable(),
+  notes: z.string().nullable(),
+});
+export type ClientPii = z.infer<typeof clientPii>;
+
+export const contactPii = z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable() });
+
+export const contactSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  isPrimary: z.boolean(),
+});
+export type Contact = z.infer<typeof contactSchema>;
+
+export const clientSchema = clientPii.extend({
+  id: z.string(),
+  currency: z.string(),
+  language: z.string(),
+  deliveryMode: z.enum(DELIVERY_MODES),
+  archived: z.boolean(),
+  contacts: z.array(contactSchema),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Client = z.infer<typeof clientSchema>;
+
+export const clientSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  currency: z.string(),
+  archived: z.boolean(),
+  createdAt: z.string(),
+});
+export type ClientSummary = z.infer<typeof clientSummarySchema>;
+
+export const clientListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+  email: z.string().max(254).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+  includeArchived: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+});
+export type ClientListQuery = z.infer<typeof clientListQuery>;

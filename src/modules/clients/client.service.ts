@@ -1,0 +1,225 @@
+// Clients and their contacts. Personal data (names, emails, addresses, tax ids, notes) is sealed
+// per row under the org's field key with AAD bound to row and column; emails are looked up through
+// a keyed blind index, never stored in clear.
+import type { Clock } from '../../platform/clock.ts';
+import type { Keyring, OrgCrypto } from '../../platform/crypto/keyring.ts';
+import type { Database, Executor } from '../../platform/db/kysely.ts';
+import { inTx } from '../../platform/db/tx.ts';
+import { notFound } from '../../platform/errors.ts';
+import { decodeCursor, pageResult } from '../../platform/http/pagination.ts';
+import { newId } from '../../platform/ids.ts';
+import type { AuditActor, AuditService } from '../audit/audit.service.ts';
+import type { OrgService } from '../orgs/org.service.ts';
+import {
+  deleteContact,
+  findClient,
+  findClientsByIds,
+  findContacts,
+  findContactsByEmailIndex,
+  insertClient,
+  insertContact,
+  listClientRows,
+  updateClientRow,
+  type ClientRow,
+  type ContactRow,
+} from './client.repo.ts';
+import {
+  clientInput,
+  clientPii,
+  contactInput,
+  contactPii,
+  type Client,
+  type ClientInput,
+  type ClientListQuery,
+  type ClientPatch,
+  type ClientPii,
+  type ClientSummary,
+  type Contact,
+  type DeliveryMode,
+} from './client.schemas.ts';
+import { z } from 'zod';
+
+const piiAad = (id: string) => ({ table: 'clients', row: id, column: 'pii_enc' });
+const contactAad = (id: string) => ({ table: 'client_contacts', row: id, column: 'pii_enc' });
+const EMAIL_CONTEXT = 'email';
+
+export interface ClientServiceDeps {
+  db: Database;
+  keyring: Keyring;
+  audit: AuditService;
+  clock: Clock;
+  orgs: Pick<OrgService, 'get'>;
+}
+
+export function createClientService({ db, keyring, audit, clock, orgs }: ClientServiceDeps) {
+  const readPii = (crypto: OrgCrypto, row: ClientRow): ClientPii => clientPii.parse(crypto.decryptJson(row.pii_enc, piiAad(row.id)));
+
+  function toContact(crypto: OrgCrypto, row: ContactRow): Contact {
+    const p = contactPii.parse(crypto.decryptJson(row.pii_enc, contactAad(row.id)));
+    return { id: row.id, ...p, isPrimary: row.is_primary === 1 };
+  }
+
+  function toClient(crypto: OrgCrypto, row: ClientRow, contacts: ContactRow[]): Client {
+    return {
+      id: row.id,
+      ...readPii(crypto, row),
+      currency: row.currency,
+      language: row.language,
+      deliveryMode: row.delivery_mode as DeliveryMode,
+      archived: row.archived_at !== null,
+      contacts: contacts.map((c) => toContact(crypto, c)),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  function toSummary(crypto: OrgCrypto, row: ClientRow): ClientSummary {
+    const p = readPii(crypto, row);
+    return { id: row.id, name: p.name, email: p.email, currency: row.currency, archived: row.archived_at !== null, createdAt: row.created_at };
+  }
+
+  async function addContactRow(tx: Executor, crypto: OrgCrypto, orgId: string, clientId: string, c: z.infer<typeof contactInput>): Promise<void> {
+    const id = newId();
+    await insertContact(tx, {
+      id,
+      org_id: orgId,
+      client_id: clientId,
+      pii_enc: crypto.encryptJson({ name: c.name, email: c.email, phone: c.phone }, contactAad(id)),
+      email_bidx: c.email ? crypto.blindIndex(c.email, EMAIL_CONTEXT) : null,
+      is_primary: c.isPrimary ? 1 : 0,
+      created_at: clock.now().toISOString(),
+    });
+  }
+
+  async function getIn(ex: Executor, orgId: string, id: string): Promise<Client> {
+    const row = await findClient(ex, orgId, id);
+    if (!row) throw notFound('Client');
+    const crypto = await keyring.forOrg(ex, orgId);
+    return toClient(crypto, row, await findContacts(ex, orgId, id));
+  }
+
+  return {
+    async create(orgId: string, raw: ClientInput, actor: AuditActor): Promise<Client> {
+      const input = clientInput.parse(raw);
+      const org = await orgs.get(orgId);
+      return inTx(db, async (tx) => {
+        const crypto = await keyring.forOrg(tx, orgId);
+        const id = newId();
+        const now = clock.now().toISOString();
+        const pii: ClientPii = { name: input.name, email: input.email, addressLines: input.addressLines, country: input.country, taxId: input.taxId, notes: input.notes };
+        await insertClient(tx, {
+          id,
+          org_id: orgId,
+          pii_enc: crypto.encryptJson(pii, piiAad(id)),
+          email_bidx: input.email ? crypto.blindIndex(input.email, EMAIL_CONTEXT) : null,
+          currency: input.currency ?? org.defaultCurrency,
+          language: input.language ?? org.locale,
+          delivery_mode: input.deliveryMode,
+          archived_at: null,
+          created_at: now,
+          updated_at: now,
+        });
+        for (const c of input.contacts) await addContactRow(tx, crypto, orgId, id, c);
+        await audit.append(tx, { orgId, actor, action: 'client.created', objectType: 'client', objectId: id });
+        return getIn(tx, orgId, id);
+      });
+    },
+
+    get: (orgId: string, id: string, ex: Executor = db) => getIn(ex, orgId, id),
+
+    async list(orgId: string, q: ClientListQuery): Promise<{ items: ClientSummary[]; nextCursor: string | null }> {
+      const crypto = await keyring.forOrg(db, orgId);
+      const cursor = decodeCursor(q.cursor);
+      const emailIndexes = q.email ? crypto.blindIndexesAll(q.email.trim().toLowerCase(), EMAIL_CONTEXT) : undefined;
+      if (!q.q) {
+        const rows = await listClientRows(db, { orgId, afterId: cursor?.id ?? null, limit: q.limit + 1, emailIndexes, includeArchived: q.includeArchived });
+        return pageResult(rows.map((r) => toSummary(crypto, r)), q.limit, (c) => ({ v: null, id: c.id }));
+      }
+      // Names are encrypted, so text search decrypts page by page and matches in memory.
+      const needle = q.q.toLocaleLowerCase();
+      const found: ClientSummary[] = [];
+      let after = cursor?.id ?? null;
+      for (;;) {
+        const rows = await listClientRows(db, { orgId, afterId: after, limit: 500, emailIndexes, includeArchived: q.includeArchived });
+        for (const r of rows) {
+          const s = toSummary(crypto, r);
+          if (s.name.toLocaleLowerCase().includes(needle) || (s.email ?? '').includes(needle)) found.push(s);
+          if (found.length > q.limit) return pageResult(found, q.limit, (c) => ({ v: null, id: c.id }));
+        }
+        if (rows.length < 500) return pageResult(found, q.limit, (c) => ({ v: null, id: c.id }));
+        after = rows[rows.length - 1]!.id;
+      }
+    },
+
+    async update(orgId: string, id: string, patch: ClientPatch, actor: AuditActor): Promise<Client> {
+      return inTx(db, async (tx) => {
+        const row = await findClient(tx, orgId, id);
+        if (!row) throw notFound('Client');
+        const crypto = await keyring.forOrg(tx, orgId);
+        const current = readPii(crypto, row);
+        const next: ClientPii = {
+          name: patch.name ?? current.name,
+          email: patch.email !== undefined ? patch.email : current.email,
+          addressLines: patch.addressLines ?? current.addressLines,
+          country: patch.country !== undefined ? patch.country : current.country,
+          taxId: patch.taxId !== undefined ? patch.taxId : current.taxId,
+          notes: patch.notes !== undefined ? patch.notes : current.notes,
+        };
+        await updateClientRow(tx, orgId, id, {
+          pii_enc: crypto.encryptJson(next, piiAad(id)),
+          email_bidx: next.email ? crypto.blindIndex(next.email, EMAIL_CONTEXT) : null,
+          ...(patch.currency && { currency: patch.currency }),
+          ...(patch.language && { language: patch.language }),
+          ...(patch.deliveryMode && { delivery_mode: patch.deliveryMode }),
+          updated_at: clock.now().toISOString(),
+        });
+        await audit.append(tx, { orgId, actor, action: 'client.updated', objectType: 'client', objectId: id, summary: { fields: Object.keys(patch) } });
+        return getIn(tx, orgId, id);
+      });
+    },
+
+    async archive(orgId: string, id: string, actor: AuditActor): Promise<Client> {
+      return inTx(db, async (tx) => {
+        const row = await findClient(tx, orgId, id);
+        if (!row) throw notFound('Client');
+        await updateClientRow(tx, orgId, id, { archived_at: clock.now().toISOString(), updated_at: clock.now().toISOString() });
+        await audit.append(tx, { orgId, actor, action: 'client.archived', objectType: 'client', objectId: id });
+        return getIn(tx, orgId, id);
+      });
+    },
+
+    async addContact(orgId: string, clientId: string, raw: z.input<typeof contactInput>, actor: AuditActor): Promise<Client> {
+      const c = contactInput.parse(raw);
+      return inTx(db, async (tx) => {
+        if (!(await findClient(tx, orgId, clientId))) throw notFound('Client');
+        await addContactRow(tx, await keyring.forOrg(tx, orgId), orgId, clientId, c);
+        await audit.append(tx, { orgId, actor, action: 'client.contact_added', objectType: 'client', objectId: clientId });
+        return getIn(tx, orgId, clientId);
+      });
+    },
+
+    async removeContact(orgId: string, clientId: string, contactId: string, actor: AuditActor): Promise<Client> {
+      return inTx(db, async (tx) => {
+        if ((await deleteContact(tx, orgId, clientId, contactId)) === 0) throw notFound('Contact');
+        await audit.append(tx, { orgId, actor, action: 'client.contact_removed', objectType: 'client', objectId: clientId });
+        return getIn(tx, orgId, clientId);
+      });
+    },
+
+    /** Contacts (of any client of the org) with this email: the portal's sign-in lookup. */
+    async findContactsByEmail(orgId: string, email: string): Promise<Array<{ clientId: string; contact: Contact }>> {
+      const crypto = await keyring.forOrg(db, orgId);
+      const rows = await findContactsByEmailIndex(db, orgId, crypto.blindIndexesAll(email.trim().toLowerCase(), EMAIL_CONTEXT));
+      return rows.map((r) => ({ clientId: r.client_id, contact: toContact(crypto, r) }));
+    },
+
+    /** Decrypted names for a set of clients (document lists). */
+    async namesByIds(ex: Executor, orgId: string, ids: string[]): Promise<Map<string, string>> {
+      const crypto = await keyring.forOrg(ex, orgId);
+      const rows = await findClientsByIds(ex, orgId, [...new Set(ids)]);
+      return new Map(rows.map((r) => [r.id, readPii(crypto, r).name]));
+    },
+  };
+}
+
+export type ClientService = ReturnType<typeof createClientService>;

@@ -1,0 +1,46 @@
+// Stored documents (issued PDFs, receipts, attachments). Bytes are sealed under the org's
+// document key with AAD bound to the file row, and kept in the database so that a document and
+// the record that refers to it commit (and back up) together. The SHA-256 of the plaintext is
+// kept to prove byte-identical delivery.
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../platform/clock.ts';
+import type { Keyring } from '../../platform/crypto/keyring.ts';
+import type { Executor } from '../../platform/db/kysely.ts';
+import { notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+
+const aad = (id: string) => ({ table: 'stored_files', row: id, column: 'content_enc' });
+
+export interface StoredFile {
+  id: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  bytes: Buffer;
+  createdAt: string;
+}
+
+export function createFileService({ keyring, clock }: { keyring: Keyring; clock: Clock }) {
+  return {
+    async put(tx: Executor, orgId: string, purpose: string, contentType: string, bytes: Buffer): Promise<{ id: string; sha256: string }> {
+      const id = newId();
+      const crypto = await keyring.forOrg(tx, orgId);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      await tx
+        .insertInto('stored_files')
+        .values({ id, org_id: orgId, purpose, content_type: contentType, size: bytes.length, sha256, content_enc: crypto.encryptBytes(bytes, aad(id)), created_at: clock.now().toISOString() })
+        .execute();
+      return { id, sha256 };
+    },
+
+    async get(ex: Executor, orgId: string, id: string): Promise<StoredFile> {
+      const row = await ex.selectFrom('stored_files').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+      if (!row) throw notFound('File');
+      const crypto = await keyring.forOrg(ex, orgId);
+      const bytes = crypto.decryptBytes(Buffer.from(row.content_enc), aad(id));
+      return { id, contentType: row.content_type, size: row.size, sha256: row.sha256, bytes, createdAt: row.created_at };
+    },
+  };
+}
+
+export type FileService = ReturnType<typeof createFileService>;

@@ -1,0 +1,68 @@
+// Roles are named sets of permissions (least privilege). Routes declare one permission each in
+// route-permissions.ts; a role or API token may call a route only if it holds that permission.
+
+export const PERMISSIONS = [
+  'org:read',
+  'org:update',
+  'settings:security',
+  'payout:read',
+  'payout:update',
+  'member:read',
+  'member:manage',
+  'client:read',
+  'client:write',
+  'item:read',
+  'item:write',
+  'invoice:read',
+  'invoice:write',
+  'invoice:issue',
+  'invoice:send',
+  'invoice:void',
+  'payment:read',
+  'payment:record',
+  'payment:refund',
+  'recurring:read',
+  'recurring:write',
+  'audit:read',
+  'backup:run',
+  'data:export',
+  'token:manage',
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLES = ['owner', 'admin', 'accountant', 'sales', 'viewer', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+const READ: Permission[] = ['org:read', 'client:read', 'item:read', 'invoice:read', 'payment:read', 'recurring:read'];
+
+export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  owner: new Set(PERMISSIONS),
+  admin: new Set(PERMISSIONS.filter((p) => p !== 'backup:run')),
+  accountant: new Set<Permission>([
+    ...READ,
+    'payout:read',
+    'client:write',
+    'item:write',
+    'invoice:write',
+    'invoice:issue',
+    'invoice:send',
+    'invoice:void',
+    'payment:record',
+    'payment:refund',
+    'recurring:write',
+    'data:export',
+    'token:manage',
+  ]),
+  sales: new Set<Permission>([...READ, 'client:write', 'item:write', 'invoice:write', 'invoice:send', 'recurring:write']),
+  viewer: new Set<Permission>(READ),
+  auditor: new Set<Permission>([...READ, 'payout:read', 'member:read', 'audit:read']),
+};
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+export function isPermission(value: string): value is Permission {
+  return (PERMISSIONS as readonly string[]).includes(value);
+}

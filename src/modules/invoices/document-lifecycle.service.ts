@@ -1,0 +1,206 @@
+// Issuing and the life after it. Issuing happens in one transaction: the gapless number, the
+// frozen snapshot of both parties and the payout details, the PDF (rendered once, encrypted,
+// stored, then served byte-identical) and the audit entry commit together or not at all.
+import type { Clock } from '../../platform/clock.ts';
+import type { Keyring } from '../../platform/crypto/keyring.ts';
+import type { Database, Executor } from '../../platform/db/kysely.ts';
+import type { DocumentKind } from '../../platform/db/schema.ts';
+import { inTx } from '../../platform/db/tx.ts';
+import { conflict, notFound, unprocessable } from '../../platform/errors.ts';
+import type { AuditActor, AuditService } from '../audit/audit.service.ts';
+import type { ClientService } from '../clients/client.service.ts';
+import type { FileService } from '../files/file.service.ts';
+import type { OrgDetails, OrgService } from '../orgs/org.service.ts';
+import { amountDue, bodyAad, readBody } from './document.mapper.ts';
+import { findDocument, nextSequenceValue, transitionStatus, updateDocumentRow, type DocumentRow } from './document.repo.ts';
+import type { DocumentBody, DocumentDto } from './document.schemas.ts';
+import { KIND_LABEL, type DocumentService } from './document.service.ts';
+import { formatNumber, periodOf } from './numbering.ts';
+import { buildDocumentView } from './pdf/document-view.ts';
+import { renderDocumentPdf, type PdfDocumentView } from './pdf/render-document-pdf.ts';
+
+/** Extension points for signing and verification (the verification module plugs in here). */
+export interface IssueHooks {
+  verification?(tx: Executor, org: OrgDetails, doc: DocumentDto, snapshot: NonNullable<DocumentBody['snapshot']>): Promise<PdfDocumentView['verification']>;
+  signPdf?(tx: Executor, orgId: string, pdf: Buffer): Promise<Buffer>;
+  onIssued?(tx: Executor, orgId: string, doc: DocumentDto, pdfSha256: string): Promise<void>;
+}
+
+export interface LifecycleDeps {
+  db: Database;
+  keyring: Keyring;
+  audit: AuditService;
+  clock: Clock;
+  orgs: Pick<OrgService, 'getDetails'>;
+  clients: Pick<ClientService, 'get'>;
+  files: FileService;
+  documents: DocumentService;
+  hooks?: IssueHooks;
+}
+
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Invoice status from its balances (payments and credits), for open invoices. */
+export function settledStatus(row: Pick<DocumentRow, 'total' | 'amount_paid' | 'amount_credited' | 'sent_at'>): string {
+  if (amountDue(row) <= 0) return Number(row.amount_paid) === 0 ? 'void' : 'paid';
+  if (Number(row.amount_paid) > 0) return 'partially_paid';
+  return row.sent_at ? 'sent' : 'issued';
+}
+
+export function createLifecycleService(deps: LifecycleDeps) {
+  const { db, keyring, audit, clock, orgs, clients, files, documents, hooks = {} } = deps;
+
+  async function mustFind(ex: Executor, orgId: string, id: string, kind?: DocumentKind): Promise<DocumentRow> {
+    const row = await findDocument(ex, orgId, id, kind);
+    if (!row) throw notFound(kind ? KIND_LABEL[kind] : 'Document');
+    return row;
+  }
+
+  async function issueInTx(tx: Executor, orgId: string, kind: DocumentKind, id: string, actor: AuditActor): Promise<DocumentDto> {
+    const row = await mustFind(tx, orgId, id, kind);
+    if (row.status !== 'draft') throw conflict(`This ${KIND_LABEL[kind].toLowerCase()} is already ${row.status}`);
+    const org = await orgs.getDetails(orgId, tx);
+    const client = await clients.get(orgId, row.client_id, tx);
+    const crypto = await keyring.forOrg(tx, orgId);
+    const body = readBody(crypto, row);
+
+    const issueDate = row.issue_date ?? (await documents.today(orgId, tx));
+    const dueDate = kind === 'credit_note' ? null : (row.due_date ?? addDays(issueDate, org.paymentTermsDays));
+    if (dueDate && dueDate < issueDate) throw unprocessable('The due date is before the issue date', [{ path: '/body/dueDate', message: 'before issue date' }]);
+    const pattern = org.numbering[kind];
+    const number = formatNumber(pattern, issueDate, await nextSequenceValue(tx, orgId, kind, periodOf(pattern, issueDate)));
+
+    let relatedNumber: string | null = null;
+    if (kind === 'credit_note') relatedNumber = await applyCreditNote(tx, orgId, row);
+
+    const taxId = (ids: Array<{ value: string }>) => ids[0]?.value ?? null;
+    const snapshot: NonNullable<DocumentBody['snapshot']> = {
+      org: { name: org.name, addressLines: org.profile.addressLines, country: org.profile.country, taxId: taxId(org.profile.taxIds), email: org.profile.email },
+      client: { name: client.name, addressLines: client.addressLines, country: client.country, taxId: client.taxId, email: client.email },
+      payout: kind === 'invoice' ? org.payout : null,
+      payoutUnchangedSince: kind === 'invoice' ? org.payoutUpdatedAt : null,
+      locale: org.locale,
+    };
+    const now = clock.now().toISOString();
+    await updateDocumentRow(tx, orgId, id, {
+      status: 'issued',
+      number,
+      issue_date: issueDate,
+      due_date: dueDate,
+      body_enc: crypto.encryptJson({ ...body, snapshot } satisfies DocumentBody, bodyAad(id)),
+      issued_at: now,
+      updated_at: now,
+    });
+
+    const doc = await documents.get(orgId, kind, id, tx);
+    const verification = hooks.verification ? await hooks.verification(tx, org, doc, snapshot) : null;
+    let pdf = await renderDocumentPdf(buildDocumentView(doc, snapshot, { relatedNumber, verification }), { creationDate: new Date(now) });
+    if (hooks.signPdf) pdf = await hooks.signPdf(tx, orgId, pdf);
+    const file = await files.put(tx, orgId, `${kind}.pdf`, 'application/pdf', pdf);
+    await updateDocumentRow(tx, orgId, id, { pdf_file_id: file.id });
+    await audit.append(tx, { orgId, actor, action: `${kind}.issued`, objectType: kind, objectId: id, summary: { number, total: doc.total, currency: doc.currency, pdfSha256: file.sha256 } });
+    const issued = await documents.get(orgId, kind, id, tx);
+    if (hooks.onIssued) await hooks.onIssued(tx, orgId, issued, file.sha256);
+    return issued;
+  }
+
+  /** A credit note reduces its invoice's balance when it is issued. Returns the invoice number. */
+  async function applyCreditNote(tx: Executor, orgId: string, cn: DocumentRow): Promise<string> {
+    const inv = await mustFind(tx, orgId, cn.related_document_id!, 'invoice');
+    if (inv.status === 'draft' || inv.status === 'void') throw conflict(`The credited invoice is ${inv.status}`);
+    const credited = Number(inv.amount_credited) + Number(cn.total);
+    if (credited > Number(inv.total)) throw unprocessable(`Credit notes would exceed the invoice total (${Number(inv.total) - Number(inv.amount_credited)} left to credit)`);
+    const next = { ...inv, amount_credited: credited };
+    const status = settledStatus(next);
+    await updateDocumentRow(tx, orgId, inv.id, { amount_credited: credited, status, ...(status === 'void' && { voided_at: clock.now().toISOString() }), updated_at: clock.now().toISOString() });
+    return inv.number!;
+  }
+
+  async function setStatus(orgId: string, kind: DocumentKind, id: string, from: string[], to: string, actor: AuditActor, extra: Partial<DocumentRow> = {}): Promise<DocumentDto> {
+    return inTx(db, async (tx) => {
+      const row = await mustFind(tx, orgId, id, kind);
+      const ok = await transitionStatus(tx, orgId, id, from, { status: to, ...extra, updated_at: clock.now().toISOString() });
+      if (!ok) throw conflict(`Cannot mark a ${row.status} ${KIND_LABEL[kind].toLowerCase()} as ${to}`);
+      await audit.append(tx, { orgId, actor, action: `${kind}.${to}`, objectType: kind, objectId: id });
+      return documents.get(orgId, kind, id, tx);
+    });
+  }
+
+  return {
+    issueInTx,
+    issue: (orgId: string, kind: DocumentKind, id: string, actor: AuditActor) => inTx(db, (tx) => issueInTx(tx, orgId, kind, id, actor)),
+
+    markSent: (orgId: string, kind: DocumentKind, id: string, actor: AuditActor) =>
+      setStatus(orgId, kind, id, ['issued'], 'sent', actor, { sent_at: clock.now().toISOString() }),
+
+    acceptQuote: (orgId: string, id: string, actor: AuditActor) => setStatus(orgId, 'quote', id, ['issued', 'sent'], 'accepted', actor),
+    declineQuote: (orgId: string, id: string, actor: AuditActor) => setStatus(orgId, 'quote', id, ['issued', 'sent'], 'declined', actor),
+
+    /** Turns an accepted (or issued/sent) quote into an invoice draft with the same lines. */
+    async convertQuote(orgId: string, id: string, actor: AuditActor): Promise<DocumentDto> {
+      return inTx(db, async (tx) => {
+        const quote = await mustFind(tx, orgId, id, 'quote');
+        if (!['issued', 'sent', 'accepted'].includes(quote.status)) throw conflict(`A ${quote.status} quote cannot be converted`);
+        const body = readBody(await keyring.forOrg(tx, orgId), quote);
+        const inv = await documents.createDraftInTx(tx, orgId, 'invoice', {
+          clientId: quote.client_id,
+          currency: quote.currency,
+          exchangeRate: quote.exchange_rate,
+          lines: body.lines.map(({ itemId, description, quantity, unit, unitPrice, discount, taxRateId }) => ({ itemId, description, quantity, unit, unitPrice, discount, taxRateId })),
+          discount: body.discount,
+          notes: body.notes,
+          terms: body.terms,
+        });
+        await updateDocumentRow(tx, orgId, id, { status: 'converted', related_document_id: inv.id, updated_at: clock.now().toISOString() });
+        await audit.append(tx, { orgId, actor, action: 'quote.converted', objectType: 'quote', objectId: id, summary: { invoiceId: inv.id } });
+        return documents.get(orgId, 'invoice', inv.id, tx);
+      });
+    },
+
+    /** Voids an unpaid invoice by issuing a credit note for its full amount (issued invoices are never edited or deleted). */
+    async voidInvoice(orgId: string, id: string, reason: string, actor: AuditActor): Promise<{ invoice: DocumentDto; creditNote: DocumentDto }> {
+      return inTx(db, async (tx) => {
+        const inv = await mustFind(tx, orgId, id, 'invoice');
+        if (inv.status === 'draft') throw conflict('A draft is not voided; delete it instead');
+        if (inv.status === 'void') throw conflict('This invoice is already void');
+        if (Number(inv.amount_paid) > 0) throw conflict('This invoice has payments; refund them first, or issue a credit note for part of it');
+        if (Number(inv.amount_credited) > 0) throw conflict('This invoice is partly credited; issue a credit note for the remainder');
+        const body = readBody(await keyring.forOrg(tx, orgId), inv);
+        const cn = await documents.createDraftInTx(tx, orgId, 'credit_note', {
+          clientId: inv.client_id,
+          currency: inv.currency,
+          exchangeRate: inv.exchange_rate,
+          lines: body.lines.map(({ itemId, description, quantity, unit, unitPrice, discount, taxRateId }) => ({ itemId, description, quantity, unit, unitPrice, discount, taxRateId })),
+          discount: body.discount,
+          notes: `Cancels invoice ${inv.number}. ${reason}`.trim(),
+          terms: null,
+          relatedDocumentId: inv.id,
+        });
+        const creditNote = await issueInTx(tx, orgId, 'credit_note', cn.id, actor);
+        await audit.append(tx, { orgId, actor, action: 'invoice.voided', objectType: 'invoice', objectId: id, summary: { creditNote: creditNote.number, reason } });
+        return { invoice: await documents.get(orgId, 'invoice', id, tx), creditNote };
+      });
+    },
+
+    async pdf(orgId: string, kind: DocumentKind | undefined, id: string): Promise<{ bytes: Buffer; filename: string; sha256: string }> {
+      const row = await mustFind(db, orgId, id, kind);
+      if (!row.pdf_file_id) throw conflict('Drafts have no stored PDF; issue the document first');
+      const file = await files.get(db, orgId, row.pdf_file_id);
+      return { bytes: file.bytes, filename: `${row.number ?? row.id}.pdf`.replace(/[^\w.-]+/g, '_'), sha256: file.sha256 };
+    },
+
+    /** Applies a change of paid amount to an invoice and moves its status (called by payments). */
+    async applyPaymentInTx(tx: Executor, orgId: string, invoiceId: string, paidDelta: number): Promise<DocumentRow> {
+      const inv = await mustFind(tx, orgId, invoiceId, 'invoice');
+      const next = { ...inv, amount_paid: Number(inv.amount_paid) + paidDelta };
+      await updateDocumentRow(tx, orgId, invoiceId, { amount_paid: next.amount_paid, status: settledStatus(next), updated_at: clock.now().toISOString() });
+      return (await findDocument(tx, orgId, invoiceId, 'invoice'))!;
+    },
+  };
+}
+
+export type LifecycleService = ReturnType<typeof createLifecycleService>;

@@ -1,0 +1,105 @@
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Executor } from '../../platform/db/kysely.ts';
+import type { DocumentKind, DocumentsTable } from '../../platform/db/schema.ts';
+import type { Cursor } from '../../platform/http/pagination.ts';
+
+export type DocumentRow = DocumentsTable;
+
+export async function insertDocument(db: Executor, row: DocumentRow): Promise<void> {
+  await db.insertInto('documents').values(row).execute();
+}
+
+export function findDocument(db: Executor, orgId: string, id: string, kind?: DocumentKind): Promise<DocumentRow | undefined> {
+  let q = db.selectFrom('documents').selectAll().where('org_id', '=', orgId).where('id', '=', id);
+  if (kind) q = q.where('kind', '=', kind);
+  return q.executeTakeFirst();
+}
+
+export async function updateDocumentRow(db: Executor, orgId: string, id: string, patch: Partial<Omit<DocumentRow, 'id' | 'org_id'>>): Promise<void> {
+  await db.updateTable('documents').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
+}
+
+/** Compare-and-set on status: the update happens only if the row is still in `from`. */
+export async function transitionStatus(db: Executor, orgId: string, id: string, from: string[], patch: Partial<DocumentRow>): Promise<boolean> {
+  const r = await db.updateTable('documents').set(patch).where('org_id', '=', orgId).where('id', '=', id).where('status', 'in', from).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function deleteDraft(db: Executor, orgId: string, id: string): Promise<number> {
+  const r = await db.deleteFrom('documents').where('org_id', '=', orgId).where('id', '=', id).where('status', '=', 'draft').executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export function findCreditNotesFor(db: Executor, orgId: string, invoiceId: string): Promise<DocumentRow[]> {
+  return db.selectFrom('documents').selectAll().where('org_id', '=', orgId).where('kind', '=', 'credit_note').where('related_document_id', '=', invoiceId).execute();
+}
+
+const SORT_COLUMNS = {
+  created: 'id',
+  issue_date: 'issue_date',
+  due_date: 'due_date',
+  total: 'total',
+  number: 'number',
+} as const;
+export type SortKey = keyof typeof SORT_COLUMNS;
+
+export interface DocumentFilter {
+  orgId: string;
+  kind: DocumentKind;
+  statuses?: string[];
+  overdueBefore?: string;
+  clientId?: string;
+  from?: string;
+  to?: string;
+  number?: string;
+  sort: SortKey;
+  desc: boolean;
+  cursor: Cursor | null;
+  limit: number;
+}
+
+export function sortValue(row: DocumentRow, sort: SortKey): string | number {
+  if (sort === 'created') return row.id;
+  if (sort === 'total') return Number(row.total);
+  return (row[SORT_COLUMNS[sort]] as string | null) ?? '';
+}
+
+export function listDocumentRows(db: Executor, f: DocumentFilter): Promise<DocumentRow[]> {
+  let q = db.selectFrom('documents').selectAll().where('org_id', '=', f.orgId).where('kind', '=', f.kind);
+  if (f.statuses) q = q.where('status', 'in', f.statuses);
+  if (f.overdueBefore) q = q.where('due_date', '<', f.overdueBefore);
+  if (f.clientId) q = q.where('client_id', '=', f.clientId);
+  if (f.from) q = q.where('issue_date', '>=', f.from);
+  if (f.to) q = q.where('issue_date', '<=', f.to);
+  if (f.number) q = q.where('number', '=', f.number);
+  const col = SORT_COLUMNS[f.sort];
+  // Nullable text columns sort as '' so the keyset comparison is total.
+  const key: Expression<string | number> = f.sort === 'created' || f.sort === 'total' ? sql.ref(col) : sql<string>`coalesce(${sql.ref(col)}, '')`;
+  const dir = f.desc ? 'desc' : 'asc';
+  if (f.cursor) {
+    const op = f.desc ? '<' : '>';
+    const v = f.cursor.v ?? '';
+    q = q.where(
+      (eb): Expression<SqlBool> => eb.or([eb(key, op, v), eb.and([eb(key, '=', v), eb('id', op, f.cursor!.id)])]),
+    );
+  }
+  return q.orderBy(key, dir).orderBy('id', dir).limit(f.limit).execute();
+}
+
+/** Gapless numbering: increments the (org, kind, period) counter inside the issuing transaction. */
+export async function nextSequenceValue(db: Executor, orgId: string, kind: string, period: string): Promise<number> {
+  await db
+    .insertInto('number_sequences')
+    .values({ org_id: orgId, kind, period, next_value: 1 })
+    .onConflict((oc) => oc.columns(['org_id', 'kind', 'period']).doNothing())
+    .execute();
+  const row = await db
+    .updateTable('number_sequences')
+    .set((eb) => ({ next_value: eb('next_value', '+', 1) }))
+    .where('org_id', '=', orgId)
+    .where('kind', '=', kind)
+    .where('period', '=', period)
+    .returning('next_value')
+    .executeTakeFirstOrThrow();
+  return Number(row.next_value) - 1;
+}

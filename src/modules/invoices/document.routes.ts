@@ -1,0 +1,101 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Clock } from '../../platform/clock.ts';
+import type { Database } from '../../platform/db/kysely.ts';
+import type { DocumentKind } from '../../platform/db/schema.ts';
+import { actorOf } from '../../platform/http/actor.ts';
+import { staff } from '../../platform/http/auth-hooks.ts';
+import { withIdempotency } from '../../platform/http/idempotency.ts';
+import { pageOf } from '../../platform/http/pagination.ts';
+import { idParam, okSchema } from '../../platform/http/schemas.ts';
+import type { StaffPrincipal } from '../../platform/http/principal.ts';
+import type { PaymentService } from '../payments/payment.service.ts';
+import { paymentInput, paymentSchema, refundInput } from '../payments/payment.schemas.ts';
+import type { LifecycleService } from './document-lifecycle.service.ts';
+import { documentListQuery, documentSchema, documentSummarySchema, draftInput, draftPatch } from './document.schemas.ts';
+import type { DocumentService } from './document.service.ts';
+
+export const DOCUMENT_PREFIXES: Record<DocumentKind, string> = { invoice: 'invoices', quote: 'quotes', credit_note: 'credit-notes' };
+
+export interface DocumentRouteDeps {
+  db: Database;
+  clock: Clock;
+  documents: DocumentService;
+  lifecycle: LifecycleService;
+  payments: PaymentService;
+}
+
+const scopeOf = (p: StaffPrincipal) => ({ orgId: p.orgId, principal: p.tokenId ?? p.userId });
+
+export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRouteDeps): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const { documents, lifecycle, payments } = deps;
+
+  for (const [kind, prefix] of Object.entries(DOCUMENT_PREFIXES) as Array<[DocumentKind, string]>) {
+    const base = `/api/v1/${prefix}`;
+    const tags = [prefix];
+
+    app.get(base, { schema: { tags, querystring: documentListQuery, response: { 200: pageOf(documentSummarySchema) } } }, (req) =>
+      documents.list(staff(req).orgId, kind, req.query),
+    );
+    app.post(base, { schema: { tags, body: draftInput, response: { 201: documentSchema } } }, (req, reply) => {
+      const p = staff(req);
+      return withIdempotency(deps, req, reply, scopeOf(p), 201, () => documents.create(p.orgId, kind, req.body, actorOf(req)));
+    });
+    app.get(`${base}/:id`, { schema: { tags, params: idParam, response: { 200: documentSchema } } }, (req) =>
+      documents.get(staff(req).orgId, kind, req.params.id),
+    );
+    app.patch(`${base}/:id`, { schema: { tags, params: idParam, body: draftPatch, response: { 200: documentSchema } } }, (req) =>
+      documents.updateDraft(staff(req).orgId, kind, req.params.id, req.body, actorOf(req)),
+    );
+    app.delete(`${base}/:id`, { schema: { tags, params: idParam, response: { 200: okSchema } } }, async (req) => {
+      await documents.removeDraft(staff(req).orgId, kind, req.params.id, actorOf(req));
+      return { ok: true as const };
+    });
+    app.post(`${base}/:id/issue`, { schema: { tags, params: idParam, response: { 200: documentSchema } } }, (req, reply) => {
+      const p = staff(req);
+      return withIdempotency(deps, req, reply, scopeOf(p), 200, () => lifecycle.issue(p.orgId, kind, req.params.id, actorOf(req)));
+    });
+    app.post(`${base}/:id/mark-sent`, { schema: { tags, params: idParam, response: { 200: documentSchema } } }, (req) =>
+      lifecycle.markSent(staff(req).orgId, kind, req.params.id, actorOf(req)),
+    );
+    app.get(`${base}/:id/pdf`, { schema: { tags, params: idParam } }, async (req, reply) => {
+      const pdf = await lifecycle.pdf(staff(req).orgId, kind, req.params.id);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${pdf.filename}"`)
+        .header('x-content-sha256', pdf.sha256)
+        .header('cache-control', 'no-store')
+        .send(pdf.bytes);
+    });
+  }
+
+  const inv = '/api/v1/invoices/:id';
+  app.post(`${inv}/void`, { schema: { tags: ['invoices'], params: idParam, body: z.strictObject({ reason: z.string().trim().max(500).default('') }), response: { 200: z.object({ invoice: documentSchema, creditNote: documentSchema }) } } }, (req) =>
+    lifecycle.voidInvoice(staff(req).orgId, req.params.id, req.body.reason, actorOf(req)),
+  );
+  app.get(`${inv}/payments`, { schema: { tags: ['payments'], params: idParam, response: { 200: z.object({ items: z.array(paymentSchema) }) } } }, async (req) => ({
+    items: await payments.list(staff(req).orgId, req.params.id),
+  }));
+  app.post(`${inv}/payments`, { schema: { tags: ['payments'], params: idParam, body: paymentInput, response: { 201: paymentSchema } } }, (req, reply) => {
+    const p = staff(req);
+    return withIdempotency(deps, req, reply, scopeOf(p), 201, () => payments.record(p.orgId, req.params.id, req.body, actorOf(req)));
+  });
+  app.post(`${inv}/refunds`, { schema: { tags: ['payments'], params: idParam, body: refundInput, response: { 201: paymentSchema } } }, async (req, reply) => {
+    reply.code(201);
+    return payments.refund(staff(req).orgId, req.params.id, req.body, actorOf(req));
+  });
+
+  const quote = '/api/v1/quotes/:id';
+  app.post(`${quote}/accept`, { schema: { tags: ['quotes'], params: idParam, response: { 200: documentSchema } } }, (req) =>
+    lifecycle.acceptQuote(staff(req).orgId, req.params.id, actorOf(req)),
+  );
+  app.post(`${quote}/decline`, { schema: { tags: ['quotes'], params: idParam, response: { 200: documentSchema } } }, (req) =>
+    lifecycle.declineQuote(staff(req).orgId, req.params.id, actorOf(req)),
+  );
+  app.post(`${quote}/convert`, { schema: { tags: ['quotes'], params: idParam, response: { 201: documentSchema } } }, async (req, reply) => {
+    reply.code(201);
+    return lifecycle.convertQuote(staff(req).orgId, req.params.id, actorOf(req));
+  });
+}

@@ -1,0 +1,250 @@
+// Drafts and reads for invoices, quotes and credit notes (one table, one lifecycle per kind).
+// Drafts are freely editable; once issued a document is immutable (409 on edit) and is corrected
+// only by a credit note.
+import type { Clock } from '../../platform/clock.ts';
+import { dateInZone } from '../../platform/clock.ts';
+import type { Keyring } from '../../platform/crypto/keyring.ts';
+import type { Database, Executor } from '../../platform/db/kysely.ts';
+import type { DocumentKind } from '../../platform/db/schema.ts';
+import { inTx } from '../../platform/db/tx.ts';
+import { AppError, conflict, notFound, unprocessable } from '../../platform/errors.ts';
+import { decodeCursor, pageResult } from '../../platform/http/pagination.ts';
+import { newId } from '../../platform/ids.ts';
+import type { AuditActor, AuditService } from '../audit/audit.service.ts';
+import type { ClientService } from '../clients/client.service.ts';
+import type { CatalogService } from '../items/catalog.service.ts';
+import type { OrgService } from '../orgs/org.service.ts';
+import { bodyAad, readBody, toDto, toSummary, totalsOf } from './document.mapper.ts';
+import { deleteDraft, findDocument, insertDocument, listDocumentRows, sortValue, updateDocumentRow, type DocumentRow, type SortKey } from './document.repo.ts';
+import {
+  draftInput,
+  type DocumentBody,
+  type DocumentDto,
+  type DocumentListQuery,
+  type DocumentSummary,
+  type DraftInput,
+  type DraftPatch,
+  type StoredLine,
+} from './document.schemas.ts';
+import type { Totals } from './invoice.money.ts';
+
+export interface DocumentServiceDeps {
+  db: Database;
+  keyring: Keyring;
+  audit: AuditService;
+  clock: Clock;
+  orgs: Pick<OrgService, 'get'>;
+  clients: Pick<ClientService, 'get' | 'namesByIds'>;
+  catalog: Pick<CatalogService, 'taxRatesByIds'>;
+}
+
+export const KIND_LABEL: Record<DocumentKind, string> = { invoice: 'Invoice', quote: 'Quote', credit_note: 'Credit note' };
+
+/** Totals, with a money-rule violation (e.g. a discount larger than its line) answered as 422. */
+export function safeTotals(lines: StoredLine[], discount: DocumentBody['discount']): Totals {
+  try {
+    return totalsOf(lines, discount);
+  } catch (err) {
+    if (err instanceof RangeError) throw unprocessable(err.message);
+    throw err;
+  }
+}
+
+export function totalsColumns(t: Totals) {
+  return { subtotal: t.subtotal, discount_total: t.discountTotal, tax_total: t.taxTotal, total: t.total };
+}
+
+export function createDocumentService(deps: DocumentServiceDeps) {
+  const { db, keyring, audit, clock, orgs, clients, catalog } = deps;
+
+  async function today(orgId: string, ex: Executor = db): Promise<string> {
+    return dateInZone(clock.now(), (await orgs.get(orgId, ex)).timeZone);
+  }
+
+  async function resolveLines(ex: Executor, orgId: string, input: ReturnType<typeof draftInput.parse>['lines']): Promise<StoredLine[]> {
+    const rates = await catalog.taxRatesByIds(ex, orgId, input.flatMap((l) => (l.taxRateId ? [l.taxRateId] : [])));
+    return input.map((l, i) => {
+      const rate = l.taxRateId ? rates.get(l.taxRateId) : null;
+      if (l.taxRateId && !rate) throw unprocessable('Unknown tax rate', [{ path: `/body/lines/${i}/taxRateId`, message: 'no such tax rate' }]);
+      return {
+        itemId: l.itemId,
+        description: l.description,
+        quantity: l.quantity,
+        unit: l.unit,
+        unitPrice: l.unitPrice,
+        discount: l.discount,
+        taxRateId: l.taxRateId,
+        taxName: rate?.name ?? '',
+        taxRateBp: rate?.rateBp ?? 0,
+        taxInclusive: rate?.inclusive ?? false,
+      };
+    });
+  }
+
+  async function validateRelated(ex: Executor, orgId: string, kind: DocumentKind, relatedId: string | null, clientId: string, currency: string): Promise<void> {
+    if (kind !== 'credit_note') {
+      if (relatedId) throw unprocessable('Only credit notes reference another document', [{ path: '/body/relatedDocumentId', message: 'not allowed here' }]);
+      return;
+    }
+    const path = '/body/relatedDocumentId';
+    if (!relatedId) throw unprocessable('A credit note must reference the invoice it credits', [{ path, message: 'required' }]);
+    const inv = await findDocument(ex, orgId, relatedId, 'invoice');
+    if (!inv) throw unprocessable('The credited invoice does not exist', [{ path, message: 'no such invoice' }]);
+    if (inv.status === 'draft' || inv.status === 'void') throw unprocessable('Only issued invoices can be credited', [{ path, message: `invoice is ${inv.status}` }]);
+    if (inv.client_id !== clientId || inv.currency !== currency) throw unprocessable('A credit note must have the client and currency of its invoice', [{ path, message: 'client or currency differs' }]);
+  }
+
+  /** Validates a draft and builds its row (for a new or an existing id) without writing it. */
+  async function prepareDraft(tx: Executor, orgId: string, kind: DocumentKind, raw: DraftInput, id: string): Promise<DocumentRow> {
+    const input = draftInput.parse(raw);
+    const org = await orgs.get(orgId, tx);
+    const client = await clients.get(orgId, input.clientId, tx).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'not_found') throw unprocessable('Unknown client', [{ path: '/body/clientId', message: 'no such client' }]);
+      throw err;
+    });
+    if (client.archived) throw unprocessable('The client is archived', [{ path: '/body/clientId', message: 'client is archived' }]);
+    const currency = input.currency ?? client.currency;
+    const exchangeRate = currency === org.defaultCurrency ? '1' : input.exchangeRate;
+    if (!exchangeRate) throw unprocessable(`An exchange rate to ${org.defaultCurrency} is required for ${currency} documents`, [{ path: '/body/exchangeRate', message: 'required' }]);
+    await validateRelated(tx, orgId, kind, input.relatedDocumentId, input.clientId, currency);
+    const lines = await resolveLines(tx, orgId, input.lines);
+    const totals = safeTotals(lines, input.discount);
+    const now = clock.now().toISOString();
+    const body: DocumentBody = { lines, discount: input.discount, notes: input.notes, terms: input.terms, snapshot: null };
+    const crypto = await keyring.forOrg(tx, orgId);
+    const row: DocumentRow = {
+      id,
+      org_id: orgId,
+      kind,
+      status: 'draft',
+      number: null,
+      client_id: input.clientId,
+      currency,
+      exchange_rate: exchangeRate,
+      issue_date: input.issueDate ?? null,
+      due_date: input.dueDate ?? null,
+      body_enc: crypto.encryptJson(body, bodyAad(id)),
+      ...totalsColumns(totals),
+      amount_paid: 0,
+      amount_credited: 0,
+      related_document_id: input.relatedDocumentId,
+      recurring_schedule_id: null,
+      recurring_period: null,
+      pdf_file_id: null,
+      issued_at: null,
+      sent_at: null,
+      voided_at: null,
+      created_at: now,
+      updated_at: now,
+    };
+    return row;
+  }
+
+  /** Validates and writes a draft row; used by create, recurring runs, quote conversion and void. */
+  async function createDraftInTx(tx: Executor, orgId: string, kind: DocumentKind, raw: DraftInput, extra: Partial<DocumentRow> = {}): Promise<DocumentRow> {
+    const row = { ...(await prepareDraft(tx, orgId, kind, raw, newId())), ...extra };
+    await insertDocument(tx, row);
+    return row;
+  }
+
+  async function getIn(ex: Executor, orgId: string, kind: DocumentKind | undefined, id: string): Promise<DocumentDto> {
+    const row = await findDocument(ex, orgId, id, kind);
+    if (!row) throw notFound(kind ? KIND_LABEL[kind] : 'Document');
+    const crypto = await keyring.forOrg(ex, orgId);
+    const names = await clients.namesByIds(ex, orgId, [row.client_id]);
+    return toDto(row, readBody(crypto, row), names.get(row.client_id) ?? '', await today(orgId, ex));
+  }
+
+  return {
+    prepareDraft,
+    createDraftInTx,
+    today,
+
+    async create(orgId: string, kind: DocumentKind, raw: DraftInput, actor: AuditActor): Promise<DocumentDto> {
+      return inTx(db, async (tx) => {
+        const row = await createDraftInTx(tx, orgId, kind, raw);
+        await audit.append(tx, { orgId, actor, action: `${kind}.created`, objectType: kind, objectId: row.id, summary: { total: Number(row.total), currency: row.currency } });
+        return getIn(tx, orgId, kind, row.id);
+      });
+    },
+
+    get: (orgId: string, kind: DocumentKind | undefined, id: string, ex: Executor = db) => getIn(ex, orgId, kind, id),
+
+    async updateDraft(orgId: string, kind: DocumentKind, id: string, patch: DraftPatch, actor: AuditActor): Promise<DocumentDto> {
+      return inTx(db, async (tx) => {
+        const row = await findDocument(tx, orgId, id, kind);
+        if (!row) throw notFound(KIND_LABEL[kind]);
+        if (row.status !== 'draft') throw conflict(`This ${KIND_LABEL[kind].toLowerCase()} is ${row.status} and can no longer be edited; issue a credit note to correct it`);
+        const crypto = await keyring.forOrg(tx, orgId);
+        const body = readBody(crypto, row);
+        const current: DraftInput = {
+          clientId: row.client_id,
+          currency: row.currency,
+          exchangeRate: row.exchange_rate,
+          issueDate: row.issue_date,
+          dueDate: row.due_date,
+          lines: body.lines.map(({ itemId, description, quantity, unit, unitPrice, discount, taxRateId }) => ({ itemId, description, quantity, unit, unitPrice, discount, taxRateId })),
+          discount: body.discount,
+          notes: body.notes,
+          terms: body.terms,
+          relatedDocumentId: row.related_document_id,
+        };
+        const merged = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as DraftInput;
+        // The whole merged draft is validated again, exactly as on create.
+        const fresh = await prepareDraft(tx, orgId, kind, merged, id);
+        await updateDocumentRow(tx, orgId, id, {
+          client_id: fresh.client_id,
+          currency: fresh.currency,
+          exchange_rate: fresh.exchange_rate,
+          issue_date: fresh.issue_date,
+          due_date: fresh.due_date,
+          body_enc: fresh.body_enc,
+          subtotal: fresh.subtotal,
+          discount_total: fresh.discount_total,
+          tax_total: fresh.tax_total,
+          total: fresh.total,
+          related_document_id: fresh.related_document_id,
+          updated_at: clock.now().toISOString(),
+        });
+        await audit.append(tx, { orgId, actor, action: `${kind}.updated`, objectType: kind, objectId: id, summary: { fields: Object.keys(patch) } });
+        return getIn(tx, orgId, kind, id);
+      });
+    },
+
+    async removeDraft(orgId: string, kind: DocumentKind, id: string, actor: AuditActor): Promise<void> {
+      await inTx(db, async (tx) => {
+        const row = await findDocument(tx, orgId, id, kind);
+        if (!row) throw notFound(KIND_LABEL[kind]);
+        if ((await deleteDraft(tx, orgId, id)) === 0) throw conflict(`Only drafts can be deleted; this ${KIND_LABEL[kind].toLowerCase()} is ${row.status}`);
+        await audit.append(tx, { orgId, actor, action: `${kind}.draft_deleted`, objectType: kind, objectId: id });
+      });
+    },
+
+    async list(orgId: string, kind: DocumentKind, q: DocumentListQuery): Promise<{ items: DocumentSummary[]; nextCursor: string | null }> {
+      const day = await today(orgId);
+      const desc = q.sort.startsWith('-');
+      const sort = q.sort.replace(/^-/, '') as SortKey;
+      const statuses =
+        q.status === 'overdue' || q.status === 'open' ? ['issued', 'sent', 'partially_paid'] : q.status ? [q.status] : undefined;
+      const rows = await listDocumentRows(db, {
+        orgId,
+        kind,
+        ...(statuses && { statuses }),
+        ...(q.status === 'overdue' && { overdueBefore: day }),
+        ...(q.clientId && { clientId: q.clientId }),
+        ...(q.from && { from: q.from }),
+        ...(q.to && { to: q.to }),
+        ...(q.number && { number: q.number }),
+        sort,
+        desc,
+        cursor: decodeCursor(q.cursor),
+        limit: q.limit + 1,
+      });
+      const names = await clients.namesByIds(db, orgId, rows.map((r) => r.client_id));
+      const page = pageResult(rows, q.limit, (r) => ({ v: sortValue(r, sort), id: r.id }));
+      return { items: page.items.map((r) => toSummary(r, names.get(r.client_id) ?? '', day)), nextCursor: page.nextCursor };
+    },
+  };
+}
+
+export type DocumentService = ReturnType<typeof createDocumentService>;

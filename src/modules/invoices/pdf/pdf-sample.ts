@@ -1,0 +1,101 @@
+/**
+ * Sample document views for tests, benchmarks and template previews.
+ */
+import type { PdfDocumentView, PdfLine, PaperSize } from './render-document-pdf.ts';
+
+export const SAMPLE_LABELS: PdfDocumentView['labels'] = {
+  billTo: 'Bill to',
+  from: 'From',
+  issueDate: 'Issue date',
+  dueDate: 'Due date',
+  description: 'Description',
+  quantity: 'Qty',
+  unitPrice: 'Unit price',
+  tax: 'Tax',
+  amount: 'Amount',
+  notes: 'Notes',
+  terms: 'Terms',
+  payment: 'Payment details',
+  verify: 'Verify this document at',
+  page: 'Page',
+};
+
+const DESCRIPTIONS = [
+  'Consulting — architecture review',
+  'Hosting (monthly), EU region',
+  'Support retainer, priority tier with 4h response time and named engineer',
+  'Security audit of the payment flow including threat model, penetration test and written report',
+  'Travel expenses',
+];
+
+export function sampleLines(count: number, seed = 0): PdfLine[] {
+  const lines: PdfLine[] = [];
+  for (let i = 0; i < count; i++) {
+    const k = (i + seed) % DESCRIPTIONS.length;
+    const qty = (i % 7) + 1;
+    const price = 40 + ((i * 37 + seed) % 900);
+    lines.push({
+      description: `${DESCRIPTIONS[k]}${i % 11 === 10 ? ' — ' + 'extended scope, see attached statement of work. '.repeat(3) : ''}`,
+      quantity: String(qty),
+      unit: k === 0 ? 'h' : 'pc',
+      unitPrice: `€${price.toFixed(2)}`,
+      discount: i % 4 === 3 ? '−10%' : null,
+      taxLabel: 'VAT 20%',
+      amount: `€${(qty * price * (i % 4 === 3 ? 0.9 : 1)).toFixed(2)}`,
+    });
+  }
+  return lines;
+}
+
+export function sampleDocumentView(
+  opts: { lines?: number; paper?: PaperSize; number?: string | null; seed?: number; verification?: boolean } = {},
+): PdfDocumentView {
+  const seed = opts.seed ?? 0;
+  return {
+    kind: 'invoice',
+    title: 'Invoice',
+    number: opts.number === undefined ? `INV-2025-${String(1000 + seed).padStart(5, '0')}` : opts.number,
+    issueDate: '2025-03-01',
+    dueDate: '2025-03-31',
+    paper: opts.paper ?? 'A4',
+    org: {
+      name: 'Sealbill Demo GmbH',
+      addressLines: ['Bahnhofstraße 12', '8001 Zürich', 'Switzerland'],
+      taxId: 'CHE-123.456.789 MWST',
+      email: 'billing@example.com',
+    },
+    client: {
+      name: `Client ${seed} Ltd`,
+      addressLines: ['1 High Street', 'London EC1A 1AA', 'United Kingdom'],
+      taxId: 'GB123456789',
+      email: 'ap@client.example',
+    },
+    lines: sampleLines(opts.lines ?? 5, seed),
+    taxes: [{ label: 'VAT 20%', taxable: '€4,210.00', tax: '€842.00' }],
+    totals: [
+      { label: 'Subtotal', value: '€4,210.00' },
+      { label: 'VAT', value: '€842.00' },
+      { label: 'Total', value: '€5,052.00', strong: true },
+      { label: 'Paid', value: '€0.00' },
+      { label: 'Amount due', value: '€5,052.00', strong: true },
+    ],
+    notes: 'Thank you for your business.',
+    terms: 'Payment within 30 days. Late payments incur interest of 5% p.a.',
+    payment: {
+      lines: [
+        { label: 'IBAN', value: 'CH93 0076 2011 6238 5295 7' },
+        { label: 'BIC', value: 'POFICHBEXXX' },
+        { label: 'Reference', value: `INV-2025-${String(1000 + seed).padStart(5, '0')}` },
+      ],
+    },
+    verification:
+      opts.verification === false
+        ? null
+        : {
+            url: `https://bills.example.com/v/${(seed * 2654435761 >>> 0).toString(36)}abc`,
+            fingerprint: 'a3f1c2d4e5b6978812345678abcdef0123456789abcdef0123456789abcdef01',
+            unchangedSince: '2025-03-01 10:42 UTC',
+          },
+    labels: SAMPLE_LABELS,
+  };
+}

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { isCurrency } from '../invoices/invoice.money.ts';
+import { validatePattern } from '../invoices/numbering.ts';
+
+export const currencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
+  .refine(isCurrency, 'is not an active ISO 4217 currency');
+
+export const localeTag = z
+  .string()
+  .min(2)
+  .max(35)
+  .refine((l) => {
+    try {
+      return Intl.getCanonicalLocales(l).length === 1;
+    } catch {
+      return false;
+    }
+  }, 'must be a BCP 47 locale such as en-GB');
+
+export const timeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as Europe/Berlin');
+
+const pattern = z.string().superRefine((p, ctx) => {
+  const problem = validatePattern(p);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+export const numberingSchema = z.strictObject({ invoice: pattern, quote: pattern, credit_note: pattern });
+export type Numbering = z.infer<typeof numberingSchema>;
+export const DEFAULT_NUMBERING: Numbering = { invoice: 'INV-{YYYY}-{SEQ:5}', quote: 'QUO-{YYYY}-{SEQ:5}', credit_note: 'CN-{YYYY}-{SEQ:5}' };
+
+const line = z.string().trim().max(200);
+export const orgProfileSchema = z.strictObject({
+  addressLines: z.array(line).max(6).default([]),
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').nullable().default(null),
+  taxIds: z.array(z.strictObject({ type: z.string().trim().min(1).max(20), value: z.string().trim().min(1).max(40) })).max(5).default([]),
+  email: z.email().max(254).nullable().default(null),
+  phone: z.string().trim().max(40).nullable().default(null),
+  website: z.string().trim().max(200).nullable().default(null),
+});
+export type OrgProfile = z.infer<typeof orgProfileSchema>;
+
+/** ISO 13616 IBAN check (mod 97). */
+export function isValidIban(raw: string): boolean {
+  const iban = raw.replace(/\s+/g, '').toUpperCase();
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) return false;
+  const rearranged = iban.slice(4) + iban.slice(0, 4);
+  let rem = 0;
+  for (const ch of rearranged) {
+    const v = ch >= 'A' ? (ch.charCodeAt(0) - 55).toString() : ch;
+    for (const d of v) rem = (rem * 10 + Number(d)) % 97;
+  }
+  return rem === 1;
+}
+
+export const payoutSchema = z
+  .strictObject({
+    accountHolder: z.string().trim().min(1).max(140),
+    bankName: z.string().trim().max(140).nullable().default(null),
+    iban: z
+      .string()
+      .transform((s) => s.replace(/\s+/g, '').toUpperCase())
+      .refine(isValidIban, 'is not a valid IBAN (checksum failed)')
+      .nullable()
+      .default(null),
+    bic: z
+      .string()
+      .transform((s) => s.replace(/\s+/g, '').toUpperCase())
+      .refine((s) => /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(s), 'is not a valid BIC')
+      .nullable()
+      .default(null),
+    accountNumber: z.string().regex(/^[0-9]{4,17}$/, 'must be 4–17 digits').nullable().default(null),
+    routingNumber: z.string().regex(/^[0-9]{9}$/, 'must be 9 digits (ABA)').nullable().default(null),
+  })
+  .refine((p) => p.iban !== null || (p.accountNumber !== null && p.routingNumber !== null), {
+    message: 'give an IBAN, or an account number with a routing number',
+    path: ['iban'],
+  });
+export type Payout = z.infer<typeof payoutSchema>;
+
+export const orgSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  defaultCurrency: z.string(),
+  locale: z.string(),
+  timeZone: z.string(),
+  paymentTermsDays: z.number().int(),
+  numbering: numberingSchema,
+  profile: orgProfileSchema,
+  payoutConfigured: z.boolean(),
+  payoutUpdatedAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Org = z.infer<typeof orgSchema>;
+
+export const orgNameSchema = z.string().trim().min(1).max(200);
+
+export const createOrgInput = z.strictObject({
+  name: orgNameSchema,
+  defaultCurrency: currencyCode.default('EUR'),
+  locale: localeTag.default('en-GB'),
+  timeZone: timeZone.default('UTC'),
+  paymentTermsDays: z.number().int().min(0).max(365).default(30),
+  profile: orgProfileSchema.default({ addressLines: [], country: null, taxIds: [], email: null, phone: null, website: null }),
+});
+export type CreateOrgInput = z.input<typeof createOrgInput>;
+
+export const updateOrgInput = z.strictObject({
+  name: orgNameSchema.optional(),
+  defaultCurrency: currencyCode.optional(),
+  locale: localeTag.optional(),
+  timeZone: timeZone.optional(),
+  paymentTermsDays: z.number().int().min(0).max(365).optional(),
+  numbering: numberingSchema.optional(),
+  profile: orgProfileSchema.optional(),
+});
+export type UpdateOrgInput = z.infer<typeof updateOrgInput>;

@@ -1,0 +1,149 @@
+// Organizations (tenants): profile, numbering, defaults, and payout bank details. The profile and
+// the payout details are encrypted under the org's own data key; the name stays clear because it
+// appears on public verification pages anyway.
+import type { Clock } from '../../platform/clock.ts';
+import type { Keyring, OrgCrypto } from '../../platform/crypto/keyring.ts';
+import type { Database, Executor } from '../../platform/db/kysely.ts';
+import { inTx } from '../../platform/db/tx.ts';
+import { notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { AuditActor, AuditService } from '../audit/audit.service.ts';
+import { findOrg, insertOrg, updateOrgRow, type OrgRow } from './org.repo.ts';
+import {
+  createOrgInput,
+  DEFAULT_NUMBERING,
+  numberingSchema,
+  orgProfileSchema,
+  payoutSchema,
+  type CreateOrgInput,
+  type Numbering,
+  type Org,
+  type OrgProfile,
+  type Payout,
+  type UpdateOrgInput,
+} from './org.schemas.ts';
+
+export interface OrgServiceDeps {
+  db: Database;
+  keyring: Keyring;
+  audit: AuditService;
+  clock: Clock;
+}
+
+const profileAad = (orgId: string) => ({ table: 'orgs', row: orgId, column: 'profile_enc' });
+const payoutAad = (orgId: string) => ({ table: 'orgs', row: orgId, column: 'payout_enc' });
+
+/** Full org details including decrypted profile, for services that render documents. */
+export interface OrgDetails extends Org {
+  payout: Payout | null;
+}
+
+export function createOrgService({ db, keyring, audit, clock }: OrgServiceDeps) {
+  function toOrg(row: OrgRow, crypto: OrgCrypto): Org {
+    return {
+      id: row.id,
+      name: row.name,
+      defaultCurrency: row.default_currency,
+      locale: row.locale,
+      timeZone: row.time_zone,
+      paymentTermsDays: row.payment_terms_days,
+      numbering: numberingSchema.parse(JSON.parse(row.numbering)),
+      profile: orgProfileSchema.parse(crypto.decryptJson(row.profile_enc, profileAad(row.id))),
+      payoutConfigured: row.payout_enc !== null,
+      payoutUpdatedAt: row.payout_updated_at,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  async function load(ex: Executor, orgId: string): Promise<{ row: OrgRow; crypto: OrgCrypto }> {
+    const row = await findOrg(ex, orgId);
+    if (!row) throw notFound('Organization');
+    return { row, crypto: await keyring.forOrg(ex, orgId) };
+  }
+
+  return {
+    /** Creates an org and its first data key, inside the caller's transaction. */
+    async createInTx(tx: Executor, rawInput: CreateOrgInput, actor: AuditActor): Promise<Org> {
+      const input = createOrgInput.parse(rawInput);
+      const id = newId();
+      const now = clock.now().toISOString();
+      await insertOrg(tx, {
+        id,
+        name: input.name,
+        default_currency: input.defaultCurrency,
+        locale: input.locale,
+        time_zone: input.timeZone,
+        payment_terms_days: input.paymentTermsDays,
+        numbering: JSON.stringify(DEFAULT_NUMBERING),
+        profile_enc: 'pending',
+        payout_enc: null,
+        payout_updated_at: null,
+        security_policy: '{}',
+        created_at: now,
+        updated_at: now,
+      });
+      await keyring.createOrgKey(tx, id, 1, now);
+      const crypto = await keyring.forOrg(tx, id);
+      await updateOrgRow(tx, id, { profile_enc: crypto.encryptJson(input.profile, profileAad(id)) });
+      await audit.append(tx, { orgId: id, actor, action: 'org.created', objectType: 'org', objectId: id, summary: { name: input.name } });
+      return toOrg((await findOrg(tx, id))!, crypto);
+    },
+
+    async get(orgId: string, ex: Executor = db): Promise<Org> {
+      const { row, crypto } = await load(ex, orgId);
+      return toOrg(row, crypto);
+    },
+
+    async getDetails(orgId: string, ex: Executor = db): Promise<OrgDetails> {
+      const { row, crypto } = await load(ex, orgId);
+      const payout = row.payout_enc ? payoutSchema.parse(crypto.decryptJson(row.payout_enc, payoutAad(orgId))) : null;
+      return { ...toOrg(row, crypto), payout };
+    },
+
+    async numbering(ex: Executor, orgId: string): Promise<Numbering> {
+      const row = await findOrg(ex, orgId);
+      if (!row) throw notFound('Organization');
+      return numberingSchema.parse(JSON.parse(row.numbering));
+    },
+
+    async update(orgId: string, patch: UpdateOrgInput, actor: AuditActor): Promise<Org> {
+      return inTx(db, async (tx) => {
+        const { crypto } = await load(tx, orgId);
+        const now = clock.now().toISOString();
+        await updateOrgRow(tx, orgId, {
+          ...(patch.name !== undefined && { name: patch.name }),
+          ...(patch.defaultCurrency !== undefined && { default_currency: patch.defaultCurrency }),
+          ...(patch.locale !== undefined && { locale: patch.locale }),
+          ...(patch.timeZone !== undefined && { time_zone: patch.timeZone }),
+          ...(patch.paymentTermsDays !== undefined && { payment_terms_days: patch.paymentTermsDays }),
+          ...(patch.numbering !== undefined && { numbering: JSON.stringify(patch.numbering) }),
+          ...(patch.profile !== undefined && { profile_enc: crypto.encryptJson(patch.profile satisfies OrgProfile, profileAad(orgId)) }),
+          updated_at: now,
+        });
+        await audit.append(tx, { orgId, actor, action: 'org.updated', objectType: 'org', objectId: orgId, summary: { fields: Object.keys(patch) } });
+        return toOrg((await findOrg(tx, orgId))!, crypto);
+      });
+    },
+
+    async getPayout(orgId: string): Promise<{ payout: Payout | null; updatedAt: string | null }> {
+      const { row, crypto } = await load(db, orgId);
+      return {
+        payout: row.payout_enc ? payoutSchema.parse(crypto.decryptJson(row.payout_enc, payoutAad(orgId))) : null,
+        updatedAt: row.payout_updated_at,
+      };
+    },
+
+    /** Replaces payout details immediately. The protected flow (step-up, announcement, cooling-off) wraps this. */
+    async setPayoutInTx(tx: Executor, orgId: string, payout: Payout, actor: AuditActor): Promise<void> {
+      const { crypto } = await load(tx, orgId);
+      const now = clock.now().toISOString();
+      await updateOrgRow(tx, orgId, { payout_enc: crypto.encryptJson(payout, payoutAad(orgId)), payout_updated_at: now, updated_at: now });
+      const last4 = (payout.iban ?? payout.accountNumber ?? '').slice(-4);
+      await audit.append(tx, { orgId, actor, action: 'payout.updated', objectType: 'org', objectId: orgId, summary: { ending: last4 } });
+    },
+  };
+}
+
+export type OrgService = ReturnType<typeof createOrgService>;
+export { createOrgInput };

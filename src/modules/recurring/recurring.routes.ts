@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../../platform/http/actor.ts';
+import { staff } from '../../platform/http/auth-hooks.ts';
+import { idParam } from '../../platform/http/schemas.ts';
+import { scheduleInput, scheduleSchema, type RecurringService } from './recurring.service.ts';
+
+export function registerRecurringRoutes(root: FastifyInstance, { recurring }: { recurring: RecurringService }): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const tags = ['recurring'];
+  app.get('/api/v1/recurring-schedules', { schema: { tags, response: { 200: z.object({ items: z.array(scheduleSchema) }) } } }, async (req) => ({
+    items: await recurring.list(staff(req).orgId),
+  }));
+  app.post('/api/v1/recurring-schedules', { schema: { tags, body: scheduleInput, response: { 201: scheduleSchema } } }, async (req, reply) => {
+    reply.code(201);
+    return recurring.create(staff(req).orgId, req.body, actorOf(req));
+  });
+  app.get('/api/v1/recurring-schedules/:id', { schema: { tags, params: idParam, response: { 200: scheduleSchema } } }, (req) =>
+    recurring.get(staff(req).orgId, req.params.id),
+  );
+  app.post(
+    '/api/v1/recurring-schedules/:id/status',
+    { schema: { tags, params: idParam, body: z.strictObject({ status: z.enum(['active', 'paused', 'ended']) }), response: { 200: scheduleSchema } } },
+    (req) => recurring.setStatus(staff(req).orgId, req.params.id, req.body.status, actorOf(req)),
+  );
+}

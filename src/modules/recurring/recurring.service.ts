@@ -1,0 +1,181 @@
+// Recurring schedules issue invoices from a template. A run for a period happens at most once:
+// the schedule's next_run_on advances by compare-and-set in the same transaction that creates the
+// invoice, and (schedule, period) is unique on documents. After downtime, runs catch up period
+// by period, each with its own period date.
+import { z } from 'zod';
+import type { Clock } from '../../platform/clock.ts';
+import { dateInZone } from '../../platform/clock.ts';
+import type { Keyring } from '../../platform/crypto/keyring.ts';
+import type { Database, Executor } from '../../platform/db/kysely.ts';
+import type { RecurringSchedulesTable } from '../../platform/db/schema.ts';
+import { inTx } from '../../platform/db/tx.ts';
+import { notFound } from '../../platform/errors.ts';
+import { isoDate } from '../../platform/http/schemas.ts';
+import { newId } from '../../platform/ids.ts';
+import type { AuditActor, AuditService } from '../audit/audit.service.ts';
+import type { LifecycleService } from '../invoices/document-lifecycle.service.ts';
+import { draftInput } from '../invoices/document.schemas.ts';
+import type { DocumentService } from '../invoices/document.service.ts';
+import type { OrgService } from '../orgs/org.service.ts';
+import { nextRun } from './recurring.schedule.ts';
+
+export const scheduleInput = draftInput
+  .omit({ issueDate: true, dueDate: true, relatedDocumentId: true })
+  .extend({
+    frequency: z.enum(['weekly', 'monthly', 'quarterly', 'yearly']),
+    intervalCount: z.number().int().min(1).max(24).default(1),
+    startOn: isoDate,
+    endOn: isoDate.nullable().default(null),
+    autoIssue: z.boolean().default(true),
+  })
+  .strict();
+export type ScheduleInput = z.input<typeof scheduleInput>;
+
+const template = scheduleInput.pick({ clientId: true, currency: true, exchangeRate: true, lines: true, discount: true, notes: true, terms: true });
+
+export const scheduleSchema = z.object({
+  id: z.string(),
+  clientId: z.string(),
+  currency: z.string(),
+  frequency: z.string(),
+  intervalCount: z.number(),
+  startOn: z.string(),
+  nextRunOn: z.string(),
+  endOn: z.string().nullable(),
+  autoIssue: z.boolean(),
+  status: z.enum(['active', 'paused', 'ended']),
+  template: template,
+  createdAt: z.string(),
+});
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+type Row = RecurringSchedulesTable;
+const tplAad = (id: string) => ({ table: 'recurring_schedules', row: id, column: 'template_enc' });
+
+export interface RecurringDeps {
+  db: Database;
+  keyring: Keyring;
+  audit: AuditService;
+  clock: Clock;
+  orgs: Pick<OrgService, 'get'>;
+  documents: Pick<DocumentService, 'createDraftInTx' | 'prepareDraft'>;
+  lifecycle: Pick<LifecycleService, 'issueInTx'>;
+}
+
+const SYSTEM: AuditActor = { type: 'system', id: 'recurring' };
+
+export function createRecurringService({ db, keyring, audit, clock, orgs, documents, lifecycle }: RecurringDeps) {
+  async function toSchedule(ex: Executor, r: Row): Promise<Schedule> {
+    const crypto = await keyring.forOrg(ex, r.org_id);
+    return {
+      id: r.id,
+      clientId: r.client_id,
+      currency: r.currency,
+      frequency: r.frequency,
+      intervalCount: r.interval_count,
+      startOn: r.start_on,
+      nextRunOn: r.next_run_on,
+      endOn: r.end_on,
+      autoIssue: r.auto_issue === 1,
+      status: r.status,
+      template: template.parse(crypto.decryptJson(r.template_enc, tplAad(r.id))),
+      createdAt: r.created_at,
+    };
+  }
+
+  async function find(ex: Executor, orgId: string, id: string): Promise<Row> {
+    const r = await ex.selectFrom('recurring_schedules').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    if (!r) throw notFound('Recurring schedule');
+    return r;
+  }
+
+  /** Runs one due period of one schedule; false if another worker got there first. */
+  async function runOnce(orgId: string, id: string, period: string): Promise<boolean> {
+    return inTx(db, async (tx) => {
+      const s = await find(tx, orgId, id);
+      if (s.status !== 'active' || s.next_run_on !== period) return false;
+      const following = nextRun(period, s.start_on, s.frequency, s.interval_count);
+      const ended = s.end_on !== null && following > s.end_on;
+      const moved = await tx
+        .updateTable('recurring_schedules')
+        .set({ next_run_on: following, status: ended ? 'ended' : 'active', updated_at: clock.now().toISOString() })
+        .where('id', '=', id)
+        .where('org_id', '=', orgId)
+        .where('next_run_on', '=', period)
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) !== 1) return false;
+      const tpl = template.parse((await keyring.forOrg(tx, orgId)).decryptJson(s.template_enc, tplAad(id)));
+      const draft = await documents.createDraftInTx(tx, orgId, 'invoice', { ...tpl, issueDate: period }, { recurring_schedule_id: id, recurring_period: period });
+      await audit.append(tx, { orgId, actor: SYSTEM, action: 'recurring.invoice_created', objectType: 'invoice', objectId: draft.id, summary: { scheduleId: id, period } });
+      if (s.auto_issue === 1) await lifecycle.issueInTx(tx, orgId, 'invoice', draft.id, SYSTEM);
+      return true;
+    });
+  }
+
+  return {
+    async create(orgId: string, raw: ScheduleInput, actor: AuditActor): Promise<Schedule> {
+      const input = scheduleInput.parse(raw);
+      return inTx(db, async (tx) => {
+        const id = newId();
+        const now = clock.now().toISOString();
+        // The template is validated exactly like a draft (client, tax rates, totals), without writing one.
+        const probe = await documents.prepareDraft(tx, orgId, 'invoice', { ...template.parse(input), issueDate: input.startOn }, id);
+        const crypto = await keyring.forOrg(tx, orgId);
+        const row: Row = {
+          id,
+          org_id: orgId,
+          client_id: input.clientId,
+          currency: probe.currency,
+          template_enc: crypto.encryptJson(template.parse(input), tplAad(id)),
+          frequency: input.frequency,
+          interval_count: input.intervalCount,
+          start_on: input.startOn,
+          next_run_on: input.startOn,
+          end_on: input.endOn,
+          auto_issue: input.autoIssue ? 1 : 0,
+          status: 'active',
+          created_at: now,
+          updated_at: now,
+        };
+        await tx.insertInto('recurring_schedules').values(row).execute();
+        await audit.append(tx, { orgId, actor, action: 'recurring.created', objectType: 'recurring_schedule', objectId: id, summary: { frequency: input.frequency } });
+        return toSchedule(tx, row);
+      });
+    },
+
+    async get(orgId: string, id: string): Promise<Schedule> {
+      return toSchedule(db, await find(db, orgId, id));
+    },
+
+    async list(orgId: string): Promise<Schedule[]> {
+      const rows = await db.selectFrom('recurring_schedules').selectAll().where('org_id', '=', orgId).orderBy('id', 'desc').limit(500).execute();
+      return Promise.all(rows.map((r) => toSchedule(db, r)));
+    },
+
+    async setStatus(orgId: string, id: string, status: 'active' | 'paused' | 'ended', actor: AuditActor): Promise<Schedule> {
+      return inTx(db, async (tx) => {
+        await find(tx, orgId, id);
+        await tx.updateTable('recurring_schedules').set({ status, updated_at: clock.now().toISOString() }).where('org_id', '=', orgId).where('id', '=', id).execute();
+        await audit.append(tx, { orgId, actor, action: `recurring.${status}`, objectType: 'recurring_schedule', objectId: id });
+        return toSchedule(tx, await find(tx, orgId, id));
+      });
+    },
+
+    /** Issues everything due up to today (in each org's time zone); returns how many invoices were created. */
+    async runDue(): Promise<number> {
+      const candidates = await db.selectFrom('recurring_schedules').select(['id', 'org_id']).where('status', '=', 'active').execute();
+      let created = 0;
+      for (const c of candidates) {
+        const today = dateInZone(clock.now(), (await orgs.get(c.org_id)).timeZone);
+        for (;;) {
+          const s = await find(db, c.org_id, c.id);
+          if (s.status !== 'active' || s.next_run_on > today) break;
+          if (await runOnce(c.org_id, c.id, s.next_run_on)) created++;
+        }
+      }
+      return created;
+    },
+  };
+}
+
+export type RecurringService = ReturnType<typeof createRecurringService>;

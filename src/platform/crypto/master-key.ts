@@ -1,0 +1,54 @@
+// Loads the master key-encryption key (KEK). Production supplies it (environment variable or a
+// file from a secret store). On a first start without one, a random key is generated into the
+// data directory with mode 0600 and a loud warning: convenient for trying Sealbill, not for
+// production (whoever can read ./data can then read the key next to the data it protects).
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../../config/env.ts';
+import { deriveKey } from './hkdf.ts';
+
+export interface MasterKey {
+  id: string;
+  key: Buffer;
+}
+
+export class MasterKeyError extends Error {
+  override name = 'MasterKeyError';
+}
+
+export function decodeMasterKey(text: string, source: string): MasterKey {
+  const trimmed = text.trim();
+  const key = Buffer.from(trimmed, /^[0-9a-fA-F]{64}$/.test(trimmed) ? 'hex' : 'base64');
+  if (key.length !== 32) throw new MasterKeyError(`${source}: the master key must be 32 bytes (base64 or hex), got ${key.length}`);
+  return { id: masterKeyId(key), key };
+}
+
+/** A public, non-secret identifier of a KEK: the first 8 bytes of SHA-256 over an HKDF output. */
+export function masterKeyId(key: Buffer): string {
+  return 'k' + createHash('sha256').update(deriveKey(key, 'token', 'kek-id')).digest('hex').slice(0, 16);
+}
+
+export function generateMasterKeyText(): string {
+  return randomBytes(32).toString('base64');
+}
+
+export function loadMasterKey(config: Pick<Config, 'masterKey'>, warn: (msg: string) => void): MasterKey {
+  const mk = config.masterKey;
+  if (mk.source === 'env') return decodeMasterKey(mk.value, 'SEALBILL_MASTER_KEY');
+  if (mk.source === 'file') {
+    if (!existsSync(mk.path)) throw new MasterKeyError(`SEALBILL_MASTER_KEY_FILE: ${mk.path} does not exist`);
+    return decodeMasterKey(readFileSync(mk.path, 'utf8'), 'SEALBILL_MASTER_KEY_FILE');
+  }
+  if (!existsSync(mk.path)) {
+    mkdirSync(path.dirname(mk.path), { recursive: true, mode: 0o700 });
+    writeFileSync(mk.path, generateMasterKeyText() + '\n', { mode: 0o600, flag: 'wx' });
+    warn(
+      `No master key configured: generated ${mk.path} (mode 0600). ` +
+        'PRODUCTION MUST SUPPLY ITS OWN KEY (SEALBILL_MASTER_KEY or SEALBILL_MASTER_KEY_FILE) kept apart from the data and its backups.',
+    );
+  } else {
+    warn(`Using the generated master key at ${mk.path}; production must supply its own (SEALBILL_MASTER_KEY_FILE).`);
+  }
+  return decodeMasterKey(readFileSync(mk.path, 'utf8'), mk.path);
+}

@@ -1,0 +1,50 @@
+// Database connections. SQLite (better-sqlite3) is the embedded default; PostgreSQL is used when
+// DATABASE_URL is postgres://…. Both run the same migrations and the same queries.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../../config/env.ts';
+import type { DB } from './schema.ts';
+
+export type Database = Kysely<DB>;
+export type Tx = Transaction<DB>;
+/** What repos accept as their first argument: the database or an open transaction. */
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface DbHandle {
+  db: Database;
+  dialect: 'sqlite' | 'postgres';
+  close(): Promise<void>;
+}
+
+// int8 (bigint) columns hold money in minor units; refuse values JS numbers cannot hold exactly.
+pg.types.setTypeParser(20, (v: string) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${v} exceeds the safe integer range`);
+  return n;
+});
+
+export function openDatabase(config: DatabaseConfig): DbHandle {
+  if (config.dialect === 'sqlite') {
+    if (config.path !== ':memory:') mkdirSync(path.dirname(path.resolve(config.path)), { recursive: true });
+    const sqlite = new SQLite(config.path);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, dialect: 'sqlite', close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+  if (config.schema) {
+    const schema = config.schema;
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('invalid schema name');
+    pool.on('connect', (client) => {
+      void client.query(`SET search_path TO ${schema}`);
+    });
+  }
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}

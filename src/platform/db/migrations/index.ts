@@ -1,0 +1,7 @@
+// The ordered list of migrations. Add new files here; never edit a migration that has shipped.
+import type { SealbillMigration } from './types.ts';
+import * as m0001 from './0001-foundation.ts';
+
+export const MIGRATIONS: Record<string, SealbillMigration> = {
+  '0001-foundation': m0001,
+};

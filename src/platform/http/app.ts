@@ -1,0 +1,83 @@
+// The Fastify application: validation by Zod, OpenAPI generated from the same schemas, security
+// headers, problem+json errors, request ids, and the declared-access hook in front of every route.
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../../config/env.ts';
+import { loggerOptions } from '../logger.ts';
+import { type AccessTable, type Authenticator, installAuthHooks } from './auth-hooks.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { securityHeaders } from './security-headers.ts';
+
+export type App = FastifyInstance;
+export type ZApp = ReturnType<FastifyInstance['withTypeProvider']> & FastifyInstance;
+
+export interface BuildAppOptions {
+  config: Readonly<Config>;
+  access: AccessTable;
+  authenticate: Authenticator;
+  /** Registers every module's routes (wiring lives in src/main). */
+  routes: (app: FastifyInstance) => Promise<void> | void;
+  logger?: FastifyServerOptions['logger'] | false;
+  https?: { cert: Buffer; key: Buffer } | null;
+}
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = opts;
+  const app = Fastify({
+    logger: opts.logger === undefined ? loggerOptions(config.logLevel) : opts.logger,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimit,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ...(opts.https
+      ? {
+          https: {
+            cert: opts.https.cert,
+            key: opts.https.key,
+            minVersion: 'TLSv1.2' as const,
+            // Modern AEAD suites only for TLS 1.2 (TLS 1.3 suites are all AEAD).
+            ciphers: 'ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256',
+            honorCipherOrder: true,
+          },
+        }
+      : {}),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  installErrorHandler(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, securityHeaders({ tls: Boolean(opts.https) || config.publicUrl.startsWith('https:') }));
+  installAuthHooks(app, opts.access, opts.authenticate);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Sealbill API', version: '1', description: 'Security-first invoicing. Errors are RFC 9457 problem+json.' },
+      servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/v1/docs', staticCSP: true });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  // Authenticated API answers must never be stored by browsers or proxies.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+
+  await opts.routes(app);
+  return app;
+}

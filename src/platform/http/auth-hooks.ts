@@ -1,0 +1,54 @@
+// Authentication and authorization for every route, from one declared table (route-access).
+// A route missing from the table cannot even be registered: the onRoute hook throws at start-up,
+// so no route ships without a declared permission.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.ts';
+import type { Principal, RouteAccess, StaffPrincipal } from './principal.ts';
+
+export type Authenticator = (request: FastifyRequest) => Promise<Principal | null>;
+
+export interface AccessTable {
+  lookup(method: string, url: string): RouteAccess | undefined;
+}
+
+export function routeKey(method: string, url: string): string {
+  return `${method === 'HEAD' ? 'GET' : method} ${url}`;
+}
+
+export function installAuthHooks(app: FastifyInstance, table: AccessTable, authenticate: Authenticator): void {
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const m of methods) {
+      if (m === 'OPTIONS') continue;
+      if (!table.lookup(m, route.url)) throw new Error(`route ${routeKey(m, route.url)} has no declared access in route-access.ts`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const url = request.routeOptions.url;
+    if (url === undefined) return; // 404 handler
+    const access = table.lookup(request.method, url);
+    if (!access) throw new AppError('forbidden', 'Route has no declared access');
+    if (access.kind === 'public') return;
+    const principal = await authenticate(request);
+    if (!principal) throw new AppError('unauthenticated', 'Authentication required', { headers: { 'www-authenticate': 'Bearer' } });
+    request.principal = principal;
+    if (access.kind === 'portal') {
+      if (principal.realm !== 'portal') throw new AppError('unauthenticated', 'Client portal sign-in required');
+      return;
+    }
+    if (principal.realm !== 'staff') throw new AppError('unauthenticated', 'Staff sign-in required');
+    if (access.kind === 'staff' && !principal.permissions.has(access.permission)) {
+      throw new AppError('forbidden', `This action needs the permission ${access.permission}`);
+    }
+  });
+}
+
+/** The staff principal of an authenticated staff route (the hook guarantees it). */
+export function staff(request: FastifyRequest): StaffPrincipal {
+  const p = request.principal;
+  if (!p || p.realm !== 'staff') throw new AppError('unauthenticated', 'Staff sign-in required');
+  return p;
+}

@@ -1,0 +1,51 @@
+// Every error leaves as application/problem+json. Expected errors (AppError, validation, Fastify's
+// own 4xx) keep their status and a clear message; anything else is logged with its stack on the
+// server and answers a bare 500, so no stack trace, SQL or secret ever reaches a client.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError, type FieldError } from '../errors.ts';
+import { problem, type Problem } from './problem.ts';
+
+function send(reply: FastifyReply, request: FastifyRequest, body: Problem, headers?: Record<string, string>): FastifyReply {
+  if (headers) reply.headers(headers);
+  return reply
+    .code(body.status)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send({ ...body, requestId: request.id });
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
+    if (err instanceof AppError) {
+      const fieldErrors: FieldError[] | undefined = err.fieldErrors;
+      if (err.status >= 500) request.log.error({ err }, 'request failed');
+      else request.log.info({ code: err.code }, err.message);
+      return send(reply, request, problem(err.status, err.code, err.message, fieldErrors ? { errors: fieldErrors } : {}), err.headers);
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const root = (err as FastifyError).validationContext ?? 'body';
+      const errors = err.validation.map((v) => ({
+        path: `/${root}${v.instancePath === '/' ? '' : v.instancePath}`,
+        message: v.message ?? 'invalid',
+      }));
+      return send(reply, request, problem(400, 'validation_failed', 'The request is invalid; see errors for each field.', { errors }));
+    }
+    if (isResponseSerializationError(err)) {
+      request.log.error({ err: { message: err.message, method: err.method, url: err.url } }, 'response failed its schema');
+      return send(reply, request, problem(500, 'internal', 'An unexpected error occurred.'));
+    }
+    const status = (err as FastifyError).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const code = status === 413 ? 'payload_too_large' : status === 429 ? 'rate_limited' : status === 404 ? 'not_found' : 'validation_failed';
+      // Fastify's own messages for 4xx (bad JSON, wrong content type, body too large) are safe and useful.
+      return send(reply, request, problem(status, code, err.message));
+    }
+    request.log.error({ err }, 'unhandled error');
+    return send(reply, request, problem(500, 'internal', 'An unexpected error occurred.'));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, request, problem(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+}

@@ -1,0 +1,44 @@
+import type { Permission, Role } from '../../modules/identity/rbac.ts';
+
+/** Who is calling. Staff principals act within exactly one organization (tenant) per request. */
+export interface StaffPrincipal {
+  realm: 'staff';
+  via: 'token' | 'session';
+  orgId: string;
+  userId: string;
+  role: Role;
+  permissions: ReadonlySet<Permission>;
+  tokenId?: string;
+  sessionId?: string;
+  /** Last full authentication (login or step-up); step-up-protected actions check its age. */
+  authenticatedAt?: string;
+}
+
+export interface PortalPrincipal {
+  realm: 'portal';
+  orgId: string;
+  clientId: string;
+  contactId: string;
+  sessionId: string;
+}
+
+export type Principal = StaffPrincipal | PortalPrincipal;
+
+export interface RequestMeta {
+  ip: string;
+  userAgent: string;
+  requestId: string;
+}
+
+export type RouteAccess =
+  | { kind: 'public' }
+  | { kind: 'staff'; permission: Permission }
+  /** any authenticated staff member, for their own account (e.g. /me) */
+  | { kind: 'staff-self' }
+  | { kind: 'portal' };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}

@@ -1,0 +1,74 @@
+// Boots the whole stack for a test: a fresh SQLite file, or a fresh PostgreSQL schema when the
+// suite runs against TEST_DATABASE_URL. Same migrations, same services, real crypto.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { describe } from 'vitest';
+import { parseConfig, type Config } from '../../src/config/env.ts';
+import { buildHttpApp } from '../../src/main/app.ts';
+import { createContainer, type Container } from '../../src/main/container.ts';
+import { FixedClock, systemClock, type Clock } from '../../src/platform/clock.ts';
+import { decodeMasterKey } from '../../src/platform/crypto/master-key.ts';
+import type { FastifyInstance } from 'fastify';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export const DIALECTS: Dialect[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+
+/** Runs a suite once per available database. */
+export function describeEachDb(name: string, fn: (dialect: Dialect) => void): void {
+  for (const d of DIALECTS) describe(`${name} [${d}]`, () => fn(d));
+}
+
+export interface TestInstance {
+  container: Container;
+  app: FastifyInstance;
+  config: Readonly<Config>;
+  clock: Clock;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function createTestInstance(dialect: Dialect, opts: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestInstance> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-test-'));
+  let schema: string | undefined;
+  const env: Record<string, string> = { SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent', SEALBILL_SIGNUP: 'open', ...opts.env };
+  if (dialect === 'postgres') {
+    const url = process.env.TEST_DATABASE_URL;
+    if (!url) throw new Error('TEST_DATABASE_URL is not set');
+    schema = `t_${randomBytes(6).toString('hex')}`;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`CREATE SCHEMA ${schema}`);
+    await client.end();
+    env.DATABASE_URL = url;
+  }
+  const parsed = parseConfig(env);
+  const config: Readonly<Config> = dialect === 'postgres' ? { ...parsed, database: { dialect: 'postgres', url: env.DATABASE_URL!, schema: schema! } } : parsed;
+  const clock = opts.clock ?? systemClock;
+  const container = await createContainer(config, { clock, masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'test'), warn: () => {} });
+  const app = await buildHttpApp(container, { logger: false });
+  await app.ready();
+  return {
+    container,
+    app,
+    config,
+    clock,
+    dir,
+    async close() {
+      await app.close();
+      await container.close();
+      if (schema) {
+        const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+        await client.connect();
+        await client.query(`DROP SCHEMA ${schema} CASCADE`);
+        await client.end();
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export { FixedClock };
