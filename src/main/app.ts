@@ -1,8 +1,6 @@
 // Builds the HTTP application for a container: authentication, the permission table, and every
 // module's routes.
-import type { FastifyRequest } from 'fastify';
 import { buildApp, type BuildAppOptions } from '../platform/http/app.ts';
-import type { Principal } from '../platform/http/principal.ts';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.ts';
 import { registerClientRoutes } from '../modules/clients/client.routes.ts';
 import { registerIdentityRoutes } from '../modules/identity/identity.routes.ts';
@@ -11,21 +9,16 @@ import { registerCatalogRoutes } from '../modules/items/catalog.routes.ts';
 import { registerDocumentRoutes } from '../modules/invoices/document.routes.ts';
 import { registerOrgRoutes } from '../modules/orgs/org.routes.ts';
 import { registerRecurringRoutes } from '../modules/recurring/recurring.routes.ts';
+import { createAuthenticator } from './authenticate.ts';
 import type { Container } from './container.ts';
 
 export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'logger' | 'https'> = {}) {
   const { services: s, db, clock, config } = c;
 
-  async function authenticate(request: FastifyRequest): Promise<Principal | null> {
-    const header = request.headers.authorization;
-    if (header?.startsWith('Bearer ')) return s.tokens.authenticate(db, header.slice(7).trim());
-    return null;
-  }
-
   return buildApp({
     config,
     access: routeAccessTable,
-    authenticate,
+    authenticate: createAuthenticator(c),
     ...opts,
     routes: (app) => {
       app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));

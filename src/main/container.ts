@@ -11,6 +11,8 @@ import { createClientService } from '../modules/clients/client.service.ts';
 import { createFileService } from '../modules/files/file.service.ts';
 import { createApiTokensService } from '../modules/identity/api-tokens.service.ts';
 import { createBootstrapService } from '../modules/identity/bootstrap.service.ts';
+import { createSessionsService } from '../modules/identity/sessions.service.ts';
+import { createMailer, type Mailer } from '../platform/mail/mailer.ts';
 import { createCatalogService } from '../modules/items/catalog.service.ts';
 import { createLifecycleService } from '../modules/invoices/document-lifecycle.service.ts';
 import { createDocumentService } from '../modules/invoices/document.service.ts';
@@ -25,6 +27,7 @@ export interface ContainerOptions {
   warn?: (msg: string) => void;
   migrate?: boolean;
   handle?: DbHandle;
+  mailer?: Mailer;
 }
 
 export async function createContainer(config: Readonly<Config>, opts: ContainerOptions = {}) {
@@ -36,7 +39,9 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const keyring = new Keyring(opts.masterKey ?? loadMasterKey(config, warn));
 
   const audit = createAuditService({ clock, dialect });
+  const mailer = opts.mailer ?? createMailer(config);
   const tokens = createApiTokensService({ clock });
+  const sessions = createSessionsService({ clock, policy: config.session });
   const orgs = createOrgService({ db, keyring, audit, clock });
   const bootstrap = createBootstrapService({ db, dialect, clock, orgs, tokens });
   const clients = createClientService({ db, keyring, audit, clock, orgs });
@@ -54,8 +59,12 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     db,
     dialect,
     keyring,
-    services: { audit, tokens, orgs, bootstrap, clients, catalog, files, documents, lifecycle, payments, recurring },
-    close: () => handle.close(),
+    mailer,
+    services: { audit, tokens, sessions, orgs, bootstrap, clients, catalog, files, documents, lifecycle, payments, recurring },
+    close: async () => {
+      mailer.close();
+      await handle.close();
+    },
   };
 }
 

@@ -245,6 +245,25 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  realm: 'staff' | 'portal';
+  org_id: string | null;
+  user_id: string | null;
+  client_id: string | null;
+  contact_id: string | null;
+  /** 'full'; or a partial session that may only finish signing in: 'mfa' (second factor due), 'enrol' (must enrol a factor) */
+  level: 'full' | 'mfa' | 'enrol';
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  authenticated_at: string;
+  ip: string | null;
+  user_agent: string | null;
+  revoked_at: string | null;
+}
+
 export interface DB {
   orgs: OrgsTable;
   org_keys: OrgKeysTable;
@@ -264,4 +283,5 @@ export interface DB {
   idempotency_keys: IdempotencyKeysTable;
   jobs: JobsTable;
   audit_events: AuditEventsTable;
+  sessions: SessionsTable;
 }

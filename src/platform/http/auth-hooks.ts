@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import type { Principal, RouteAccess, StaffPrincipal } from './principal.ts';
 
-export type Authenticator = (request: FastifyRequest) => Promise<Principal | null>;
+export type Authenticator = (request: FastifyRequest, access: RouteAccess) => Promise<Principal | null>;
 
 export interface AccessTable {
   lookup(method: string, url: string): RouteAccess | undefined;
@@ -32,7 +32,7 @@ export function installAuthHooks(app: FastifyInstance, table: AccessTable, authe
     const access = table.lookup(request.method, url);
     if (!access) throw new AppError('forbidden', 'Route has no declared access');
     if (access.kind === 'public') return;
-    const principal = await authenticate(request);
+    const principal = await authenticate(request, access);
     if (!principal) throw new AppError('unauthenticated', 'Authentication required', { headers: { 'www-authenticate': 'Bearer' } });
     request.principal = principal;
     if (access.kind === 'portal') {
@@ -40,6 +40,9 @@ export function installAuthHooks(app: FastifyInstance, table: AccessTable, authe
       return;
     }
     if (principal.realm !== 'staff') throw new AppError('unauthenticated', 'Staff sign-in required');
+    if (principal.level && principal.level !== 'full' && access.kind !== 'staff-pending') {
+      throw new AppError('unauthenticated', principal.level === 'mfa' ? 'Finish signing in with your second factor' : 'Your organization requires you to set up a second factor first');
+    }
     if (access.kind === 'staff' && !principal.permissions.has(access.permission)) {
       throw new AppError('forbidden', `This action needs the permission ${access.permission}`);
     }

@@ -12,6 +12,10 @@ export interface StaffPrincipal {
   sessionId?: string;
   /** Last full authentication (login or step-up); step-up-protected actions check its age. */
   authenticatedAt?: string;
+  /** Session level: 'full', or a partial sign-in that may only reach 'staff-pending' routes. */
+  level?: 'full' | 'mfa' | 'enrol';
+  /** Raw session token, kept only in memory for the request (to rotate or derive the CSRF token). */
+  sessionToken?: string;
 }
 
 export interface PortalPrincipal {
@@ -35,6 +39,8 @@ export type RouteAccess =
   | { kind: 'staff'; permission: Permission }
   /** any authenticated staff member, for their own account (e.g. /me) */
   | { kind: 'staff-self' }
+  /** a staff session that may still be partial (second factor due, or forced enrolment) */
+  | { kind: 'staff-pending' }
   | { kind: 'portal' };
 
 declare module 'fastify' {

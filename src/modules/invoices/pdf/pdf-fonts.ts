@@ -1,148 +1,158 @@
 /**
- * Font loading for the invoice PDF renderer.
+ * Process-wide font state for the invoice PDF renderer.
  *
- * pdfkit parses a TTF with fontkit every time `doc.font(buffer)` is called on a
- * new document, which dominates the cost of rendering a small invoice. pdfkit
- * also accepts an already-parsed fontkit font object (anything with a
- * `layout()` method, see PDFFontFactory.open), so we parse DejaVu Sans /
- * DejaVu Sans Bold once per process and hand the same fontkit font to every
- * document. Each document still gets its own EmbeddedFont + subset (glyph ids
- * are per document), so the output stays correct and self-contained.
+ * Parsing a TTF and shaping text with fontkit is by far the most expensive
+ * part of rendering a small document, so everything that does not depend on
+ * the document is done once per process and shared:
+ *   - the fontkit font objects (DejaVu Sans / DejaVu Sans Bold),
+ *   - a TrueType subset source that memoises per-glyph data (pdf-ttf-subset),
+ *   - an LRU memo of shaped words (GSUB ligatures, GPOS/kern pairs).
+ * Per document only the glyph-id mapping / widths / ToUnicode data are built
+ * (see DocFont in pdf-writer.ts).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { TrueTypeSubsetSource, type TrueTypeSubset } from './pdf-ttf-subset.ts';
+import { TrueTypeSubsetSource } from './pdf-ttf-subset.ts';
 
-/** Minimal structural view of the fontkit objects we touch. */
-export interface FontkitGlyph {
+/** Minimal structural view of the fontkit objects we use. */
+interface FontkitGlyph {
   id: number;
   codePoints: number[];
   advanceWidth: number;
 }
-export interface FontkitGlyphRun {
+interface FontkitGlyphRun {
   glyphs: FontkitGlyph[];
   positions: Array<{ xAdvance: number; yAdvance: number; xOffset: number; yOffset: number }>;
-  advanceWidth: number;
 }
-export interface FontkitFont {
+interface FontkitFont {
   postscriptName: string;
   unitsPerEm: number;
-  layout(text: string, features?: unknown): FontkitGlyphRun;
-  createSubset(): TrueTypeSubset;
-  glyphForCodePoint(codePoint: number): FontkitGlyph;
+  ascent: number;
+  descent: number;
+  italicAngle: number;
+  bbox: { minX: number; minY: number; maxX: number; maxY: number };
+  layout(text: string): FontkitGlyphRun;
 }
 interface FontkitModule {
-  create(buffer: Uint8Array, postscriptName?: string): FontkitFont;
+  create(buffer: Uint8Array): FontkitFont;
 }
 
-export const FONT_REGULAR = 'SealbillSans';
-export const FONT_BOLD = 'SealbillSansBold';
+/** A shaped run of text (one word plus its trailing space), in font units. */
+export interface ShapedWord {
+  /** original glyph ids */
+  gids: Uint16Array;
+  /** code points each glyph stands for (ToUnicode) */
+  codePoints: number[][];
+  /** pen advance per glyph (includes kerning) */
+  xAdvance: Float64Array;
+  /** glyph's own advance width (the PDF W entry) */
+  advanceWidth: Float64Array;
+  /** x/y offsets per glyph (mark positioning), null when all zero */
+  offsets: Float64Array | null;
+  /** sum of xAdvance */
+  width: number;
+}
+
+export interface FontSource {
+  readonly key: 'regular' | 'bold';
+  readonly postscriptName: string;
+  readonly unitsPerEm: number;
+  /** metrics in 1/1000 em (PDF glyph space) */
+  readonly ascent: number;
+  readonly descent: number;
+  readonly bbox: [number, number, number, number];
+  readonly italicAngle: number;
+  readonly subset: TrueTypeSubsetSource;
+  shape(word: string): ShapedWord;
+}
 
 const require = createRequire(import.meta.url);
 
 function fontDir(): string {
-  const pkg = require.resolve('dejavu-fonts-ttf/package.json');
-  return join(dirname(pkg), 'ttf');
+  return join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
 }
 
 /**
- * fontkit is pdfkit's own dependency; resolve it from pdfkit's location so we
- * always get the copy pdfkit itself would use.
+ * fontkit is pdfkit's dependency (it is not a direct dependency of ours), so
+ * resolve it from pdfkit's location.
  */
 function loadFontkit(): FontkitModule {
-  const pdfkitRequire = createRequire(require.resolve('pdfkit'));
-  return pdfkitRequire('fontkit') as FontkitModule;
+  return createRequire(require.resolve('pdfkit'))('fontkit') as FontkitModule;
 }
 
-export interface LoadedFonts {
-  regular: FontkitFont;
-  bold: FontkitFont;
-}
+const SHAPE_CACHE_MAX = 20_000;
+let shapeHits = 0;
+let shapeMisses = 0;
 
-let loaded: LoadedFonts | null = null;
+function makeSource(fontkit: FontkitModule, file: string, key: FontSource['key']): FontSource {
+  const bytes = readFileSync(file);
+  const font = fontkit.create(bytes);
+  const upm = font.unitsPerEm;
+  const scale = 1000 / upm;
+  const cache = new Map<string, ShapedWord>();
 
-/**
- * Cross-document memo of fontkit's text shaping (GSUB/GPOS/kerning), which is
- * the single most expensive step when rendering a small document. pdfkit
- * splits text into words and calls `font.layout(word)`; invoices repeat the
- * same words constantly. pdfkit scales the returned positions in place, so
- * every call gets fresh position objects; glyph objects are fontkit's own
- * per-font cached instances and are shared (pdfkit only reads them).
- */
-const LAYOUT_CACHE_MAX = 20_000;
-interface CachedRun {
-  glyphs: FontkitGlyph[];
-  /** xAdvance, yAdvance, xOffset, yOffset per glyph */
-  pos: Float64Array;
-}
-let layoutHits = 0;
-let layoutMisses = 0;
+  const shapeUncached = (word: string): ShapedWord => {
+    const run = font.layout(word);
+    const n = run.glyphs.length;
+    const gids = new Uint16Array(n);
+    const codePoints: number[][] = new Array<number[]>(n);
+    const xAdvance = new Float64Array(n);
+    const advanceWidth = new Float64Array(n);
+    let offsets: Float64Array | null = null;
+    let width = 0;
+    for (let i = 0; i < n; i++) {
+      const g = run.glyphs[i]!;
+      const p = run.positions[i]!;
+      gids[i] = g.id;
+      codePoints[i] = g.codePoints;
+      xAdvance[i] = p.xAdvance;
+      advanceWidth[i] = g.advanceWidth;
+      width += p.xAdvance;
+      if (p.xOffset !== 0 || p.yOffset !== 0) {
+        offsets ??= new Float64Array(n * 2);
+        offsets[i * 2] = p.xOffset;
+        offsets[i * 2 + 1] = p.yOffset;
+      }
+    }
+    return { gids, codePoints, xAdvance, advanceWidth, offsets, width };
+  };
 
-function makeRun(cached: CachedRun): FontkitGlyphRun {
-  const n = cached.glyphs.length;
-  const positions: FontkitGlyphRun['positions'] = new Array(n);
-  const p = cached.pos;
-  for (let i = 0; i < n; i++) {
-    positions[i] = { xAdvance: p[i * 4]!, yAdvance: p[i * 4 + 1]!, xOffset: p[i * 4 + 2]!, yOffset: p[i * 4 + 3]! };
-  }
   return {
-    glyphs: cached.glyphs.slice(),
-    positions,
-    // same semantics as fontkit's GlyphRun#advanceWidth (computed lazily, so
-    // it reflects pdfkit's in-place scaling of the positions)
-    get advanceWidth() {
-      let w = 0;
-      for (const q of positions) w += q.xAdvance;
-      return w;
+    key,
+    postscriptName: font.postscriptName.replace(/[^\x21-\x7e]|[()<>[\]{}/%#]/g, ''),
+    unitsPerEm: upm,
+    ascent: font.ascent * scale,
+    descent: font.descent * scale,
+    bbox: [font.bbox.minX * scale, font.bbox.minY * scale, font.bbox.maxX * scale, font.bbox.maxY * scale],
+    italicAngle: font.italicAngle,
+    subset: new TrueTypeSubsetSource(bytes, { stripHinting: true }),
+    shape(word: string): ShapedWord {
+      const hit = cache.get(word);
+      if (hit !== undefined) {
+        shapeHits++;
+        cache.delete(word); // refresh LRU position
+        cache.set(word, hit);
+        return hit;
+      }
+      shapeMisses++;
+      const shaped = shapeUncached(word);
+      cache.set(word, shaped);
+      if (cache.size > SHAPE_CACHE_MAX) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) cache.delete(oldest);
+      }
+      return shaped;
     },
   };
 }
 
-function memoizeLayout(font: FontkitFont): void {
-  const original = font.layout.bind(font);
-  const cache = new Map<string, CachedRun>();
-  font.layout = (text: string, features?: unknown, ...rest: unknown[]): FontkitGlyphRun => {
-    if (features !== undefined || rest.length > 0 || typeof text !== 'string') {
-      return (original as (...a: unknown[]) => FontkitGlyphRun)(text, features, ...rest);
-    }
-    let cached = cache.get(text);
-    if (cached !== undefined) {
-      layoutHits++;
-      cache.delete(text); // refresh LRU position
-      cache.set(text, cached);
-      return makeRun(cached);
-    }
-    layoutMisses++;
-    const run = original(text);
-    const n = run.glyphs.length;
-    const pos = new Float64Array(n * 4);
-    for (let i = 0; i < n; i++) {
-      const q = run.positions[i]!;
-      pos[i * 4] = q.xAdvance;
-      pos[i * 4 + 1] = q.yAdvance;
-      pos[i * 4 + 2] = q.xOffset;
-      pos[i * 4 + 3] = q.yOffset;
-    }
-    cached = { glyphs: run.glyphs.slice(), pos };
-    cache.set(text, cached);
-    if (cache.size > LAYOUT_CACHE_MAX) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
-    return run;
-  };
+export interface LoadedFonts {
+  regular: FontSource;
+  bold: FontSource;
 }
 
-function prepare(fontkit: FontkitModule, file: string): FontkitFont {
-  const bytes = readFileSync(file);
-  const font = fontkit.create(bytes);
-  // Same glyph ids as fontkit (same file); see pdf-ttf-subset.ts.
-  const source = new TrueTypeSubsetSource(bytes);
-  font.createSubset = () => source.createSubset();
-  memoizeLayout(font);
-  return font;
-}
+let loaded: LoadedFonts | null = null;
 
 /** Parsed fonts, created once per process. */
 export function getFonts(): LoadedFonts {
@@ -150,13 +160,13 @@ export function getFonts(): LoadedFonts {
     const fontkit = loadFontkit();
     const dir = fontDir();
     loaded = {
-      regular: prepare(fontkit, join(dir, 'DejaVuSans.ttf')),
-      bold: prepare(fontkit, join(dir, 'DejaVuSans-Bold.ttf')),
+      regular: makeSource(fontkit, join(dir, 'DejaVuSans.ttf'), 'regular'),
+      bold: makeSource(fontkit, join(dir, 'DejaVuSans-Bold.ttf'), 'bold'),
     };
   }
   return loaded;
 }
 
-export function fontCacheStats(): { layoutHits: number; layoutMisses: number } {
-  return { layoutHits, layoutMisses };
+export function fontCacheStats(): { shapeHits: number; shapeMisses: number } {
+  return { shapeHits, shapeMisses };
 }

@@ -1,10 +1,11 @@
 /**
- * Low-level drawing helpers for the invoice PDF renderer: a small stateful
- * painter over a pdfkit document (avoids redundant font/colour operators),
- * greedy word wrapping, and vector QR codes.
+ * Drawing helpers for the invoice PDF renderer: a painter in top-left,
+ * y-down page coordinates over pdf-writer pages (avoids redundant colour
+ * operators), greedy word wrapping, and vector QR codes.
  */
 import QRCode from 'qrcode';
-import { FONT_BOLD, FONT_REGULAR } from './pdf-fonts.ts';
+import { getFonts, type FontSource } from './pdf-fonts.ts';
+import { measure, num, type DocFont, type PdfPage, type PdfWriter } from './pdf-writer.ts';
 
 export type FontWeight = 'regular' | 'bold';
 
@@ -21,101 +22,178 @@ export const COLOR_RULE = '#d0d0d0';
 /** Line height factor applied to the font size. */
 export const LEADING = 1.25;
 
-// Characters that would only ever render as .notdef boxes (C0/C1 controls,
-// bidi overrides) — stripped from user-provided text.
+// C0/C1 controls and bidi embedding/override/isolate controls: never useful in
+// an invoice and a classic way to make displayed text differ from its content.
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+const CONTROL_CHARS = /[\u0000-\u0009\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 
+/** Normalises user text: NFC, \r\n → \n, tabs → space, strips control characters. */
 export function cleanText(s: string | null | undefined): string {
   if (s == null) return '';
-  return String(s).replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(CONTROL_CHARS, '');
+  return String(s).normalize('NFC').replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(CONTROL_CHARS, '');
+}
+
+const rgbCache = new Map<string, string>();
+function rgb(hex: string): string {
+  let v = rgbCache.get(hex);
+  if (v === undefined) {
+    const n = Number.parseInt(hex.slice(1), 16);
+    v = `${num(((n >> 16) & 255) / 255)} ${num(((n >> 8) & 255) / 255)} ${num((n & 255) / 255)}`;
+    rgbCache.set(hex, v);
+  }
+  return v;
 }
 
 export class Painter {
-  readonly doc: PDFKit.PDFDocument;
-  private weight: FontWeight | null = null;
-  private size = -1;
-  private color: string | null = null;
+  readonly writer: PdfWriter;
+  private readonly regular: DocFont;
+  private readonly bold: DocFont;
+  private readonly srcRegular: FontSource;
+  private readonly srcBold: FontSource;
+  page: PdfPage | null = null;
+  private fill: string | null = null;
 
-  constructor(doc: PDFKit.PDFDocument) {
-    this.doc = doc;
+  constructor(writer: PdfWriter) {
+    this.writer = writer;
+    const fonts = getFonts();
+    this.srcRegular = fonts.regular;
+    this.srcBold = fonts.bold;
+    this.regular = writer.addFont(fonts.regular);
+    this.bold = writer.addFont(fonts.bold);
   }
 
-  /** Forget cached graphics state (call after doc.restore() or a page switch). */
-  reset(): void {
-    this.weight = null;
-    this.size = -1;
-    this.color = null;
+  private get p(): PdfPage {
+    if (this.page === null) throw new Error('Painter: no page');
+    return this.page;
   }
 
-  use(style: TextStyle): void {
-    const weight = style.weight ?? 'regular';
-    if (weight !== this.weight) {
-      this.doc.font(weight === 'bold' ? FONT_BOLD : FONT_REGULAR);
-      this.weight = weight;
-    }
-    if (style.size !== this.size) {
-      this.doc.fontSize(style.size);
-      this.size = style.size;
-    }
-    const color = style.color ?? COLOR_TEXT;
-    if (color !== this.color) {
-      this.doc.fillColor(color);
-      this.color = color;
+  setPage(page: PdfPage): void {
+    this.page = page;
+    this.fill = null;
+  }
+
+  private src(style: TextStyle): FontSource {
+    return style.weight === 'bold' ? this.srcBold : this.srcRegular;
+  }
+
+  private setFill(color: string): void {
+    if (color !== this.fill) {
+      this.p.ops.push(`${rgb(color)} rg`);
+      this.fill = color;
     }
   }
 
   width(text: string, style: TextStyle): number {
-    this.use(style);
-    return this.doc.widthOfString(text);
-  }
-
-  lineHeight(style: TextStyle): number {
-    return style.size * LEADING;
+    return measure(this.src(style), text, style.size);
   }
 
   /** Draws a single line of text with its top at `y`. */
   text(text: string, x: number, y: number, style: TextStyle, align: 'left' | 'right' | 'center' = 'left', boxWidth = 0): void {
     if (text === '') return;
-    this.use(style);
     let dx = 0;
     if (align !== 'left') {
-      const w = this.doc.widthOfString(text);
+      const w = this.width(text, style);
       dx = align === 'right' ? boxWidth - w : (boxWidth - w) / 2;
     }
-    this.doc.text(text, x + dx, y, { lineBreak: false });
+    this.setFill(style.color ?? COLOR_TEXT);
+    this.p.ops.push(this.textOps(text, x + dx, y, style));
+  }
+
+  /** BT…ET block; `y` is the top of the line box (y-down page coordinates). */
+  textOps(text: string, x: number, y: number, style: TextStyle): string {
+    const font = style.weight === 'bold' ? this.bold : this.regular;
+    const baseline = this.p.height - y - (font.src.ascent / 1000) * style.size;
+    const tj = font.tj(text);
+    if (tj !== null) {
+      return `BT /${font.resName} ${num(style.size)} Tf 1 0 0 1 ${num(x)} ${num(baseline)} Tm [${tj}] TJ ET`;
+    }
+    return `BT /${font.resName} ${num(style.size)} Tf\n${font.glyphOps(text, x, baseline, style.size)}ET`;
   }
 
   /**
-   * Draws one line that must fit in `boxWidth`: shrinks the font size (down to
-   * 60%) and, as a last resort, lets it overflow to the left for right-aligned
-   * text (numbers should never be cut).
+   * One line that must fit in `boxWidth`: shrinks the font size (down to 60%);
+   * as a last resort right-aligned text overflows to the left (amounts are
+   * never cut).
    */
   fitText(text: string, x: number, y: number, style: TextStyle, align: 'left' | 'right', boxWidth: number): void {
     if (text === '') return;
-    let size = style.size;
-    const min = style.size * 0.6;
-    let w = this.width(text, style);
-    while (w > boxWidth && size > min) {
-      size = Math.max(min, size - 0.5);
-      w = this.width(text, { ...style, size });
+    const w = this.width(text, style);
+    if (w <= boxWidth) {
+      this.text(text, x, y, style, align, boxWidth);
+      return;
     }
+    const size = Math.max(style.size * 0.6, Math.floor(((style.size * boxWidth) / w) * 10) / 10);
     this.text(text, x, y + (style.size - size) / 2, { ...style, size }, align, boxWidth);
   }
 
   hline(x1: number, x2: number, y: number, color = COLOR_RULE, width = 0.5): void {
-    this.doc.save();
-    this.doc.moveTo(x1, y).lineTo(x2, y).lineWidth(width).strokeColor(color).stroke();
-    this.doc.restore();
-    this.reset();
+    const py = this.p.height - y;
+    this.p.ops.push(`${num(width)} w ${rgb(color)} RG ${num(x1)} ${num(py)} m ${num(x2)} ${num(py)} l S`);
+  }
+
+  link(x: number, y: number, w: number, h: number, uri: string): void {
+    this.p.links.push({ x, y, w, h, uri });
+  }
+
+  /** Big rotated translucent label across the page (e.g. DRAFT). */
+  watermark(text: string): void {
+    const page = this.p;
+    const style: TextStyle = { size: 110, weight: 'bold' };
+    let w = this.width(text, style);
+    const maxW = page.height * 0.9;
+    if (w > maxW) {
+      style.size = (style.size * maxW) / w;
+      w = maxW;
+    }
+    const a = (35 * Math.PI) / 180;
+    const cos = Math.cos(a);
+    const sin = Math.sin(a);
+    const cx = page.width / 2;
+    const cy = page.height / 2;
+    const font = this.bold;
+    const tj = font.tj(text) ?? '';
+    // rotate about the page centre, then draw centred on the origin
+    const capH = (font.src.ascent / 1000) * style.size * 0.75;
+    page.ops.push(
+      `q /${this.writer.alpha(0.07)} gs 0 0 0 rg ${num(cos)} ${num(sin)} ${num(-sin)} ${num(cos)} ${num(cx)} ${num(cy)} cm ` +
+        `BT /${font.resName} ${num(style.size)} Tf 1 0 0 1 ${num(-w / 2)} ${num(-capH / 2)} Tm [${tj}] TJ ET Q`,
+    );
+  }
+
+  /**
+   * Draws `data` as a QR code of filled rectangles (horizontal runs of dark
+   * modules merged), no raster image; (x, y) is the top-left corner.
+   */
+  qr(data: string, x: number, y: number, size: number): void {
+    const qr = QRCode.create(data, { errorCorrectionLevel: 'M' });
+    const n = qr.modules.size;
+    const bits = qr.modules.data;
+    const m = size / n;
+    const top = this.p.height - y;
+    const parts: string[] = ['0 0 0 rg'];
+    for (let r = 0; r < n; r++) {
+      let c = 0;
+      while (c < n) {
+        if (bits[r * n + c]) {
+          const start = c;
+          while (c < n && bits[r * n + c]) c++;
+          parts.push(`${num(x + start * m)} ${num(top - (r + 1) * m)} ${num((c - start) * m)} ${num(m)} re`);
+        } else {
+          c++;
+        }
+      }
+    }
+    parts.push('f');
+    this.p.ops.push(parts.join('\n'));
+    this.fill = '#000000';
   }
 
   /** Greedy word wrap to `width` points. Honours explicit newlines. */
   wrap(text: string, width: number, style: TextStyle): string[] {
-    this.use(style);
-    const doc = this.doc;
-    const measure = (s: string): number => doc.widthOfString(s);
-    const space = measure(' ');
+    const src = this.src(style);
+    const size = style.size;
+    const measureW = (s: string): number => measure(src, s, size);
+    const space = measureW(' ');
     const out: string[] = [];
     for (const para of cleanText(text).split('\n')) {
       const words = para.split(' ').filter((w) => w !== '');
@@ -126,81 +204,48 @@ export class Painter {
       let line = '';
       let lineW = 0;
       for (const word of words) {
-        const ww = measure(word);
-        if (line === '') {
-          if (ww <= width) {
-            line = word;
-            lineW = ww;
-          } else {
-            const pieces = breakWord(word, width, measure);
-            out.push(...pieces.slice(0, -1));
-            line = pieces[pieces.length - 1] ?? '';
-            lineW = measure(line);
-          }
-        } else if (lineW + space + ww <= width) {
+        const ww = measureW(word);
+        if (line !== '' && lineW + space + ww <= width) {
           line += ' ' + word;
           lineW += space + ww;
+          continue;
+        }
+        if (line !== '') out.push(line);
+        if (ww <= width) {
+          line = word;
+          lineW = ww;
         } else {
-          out.push(line);
-          if (ww <= width) {
-            line = word;
-            lineW = ww;
-          } else {
-            const pieces = breakWord(word, width, measure);
-            out.push(...pieces.slice(0, -1));
-            line = pieces[pieces.length - 1] ?? '';
-            lineW = measure(line);
-          }
+          const pieces = breakWord(word, width, measureW);
+          out.push(...pieces.slice(0, -1));
+          line = pieces[pieces.length - 1] ?? '';
+          lineW = measureW(line);
         }
       }
       out.push(line);
     }
-    // drop trailing blank lines
     while (out.length > 1 && out[out.length - 1] === '') out.pop();
     return out;
   }
 }
 
 /** Splits a single over-long word (URL, IBAN, …) by code points. */
-function breakWord(word: string, width: number, measure: (s: string) => number): string[] {
-  const chars = Array.from(word);
+function breakWord(word: string, width: number, measureW: (s: string) => number): string[] {
+  // per-character widths (ignores kerning across the break — harmless, and it
+  // keeps every prefix of a long token out of the shaping memo)
   const pieces: string[] = [];
   let cur = '';
-  for (const ch of chars) {
-    if (cur !== '' && measure(cur + ch) > width) {
+  let curW = 0;
+  for (const ch of word) {
+    const cw = measureW(ch);
+    if (cur !== '' && curW + cw > width) {
       pieces.push(cur);
       cur = ch;
+      curW = cw;
     } else {
       cur += ch;
+      curW += cw;
     }
   }
   if (cur !== '') pieces.push(cur);
   return pieces;
-}
-
-/**
- * Draws `data` as a QR code made of filled rectangles (horizontal runs of dark
- * modules merged into one rectangle) — no raster image, one fill operation.
- * Returns the module count so callers can size things.
- */
-export function drawQr(doc: PDFKit.PDFDocument, data: string, x: number, y: number, size: number): void {
-  const qr = QRCode.create(data, { errorCorrectionLevel: 'M' });
-  const n = qr.modules.size;
-  const bits = qr.modules.data;
-  const m = size / n;
-  doc.save();
-  for (let r = 0; r < n; r++) {
-    let c = 0;
-    while (c < n) {
-      if (bits[r * n + c]) {
-        const start = c;
-        while (c < n && bits[r * n + c]) c++;
-        doc.rect(x + start * m, y + r * m, (c - start) * m, m);
-      } else {
-        c++;
-      }
-    }
-  }
-  doc.fillColor('#000000').fill();
-  doc.restore();
 }

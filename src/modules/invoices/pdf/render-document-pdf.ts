@@ -2,27 +2,20 @@
  * Invoice / quote / credit-note PDF renderer.
  *
  * Everything is laid out as a flow of atomic "rows" (a row never straddles a
- * page break); blocks that should stay together (totals, payment details,
- * verification) move to the next page as a whole when they do not fit. Pages
- * are buffered so "Page i / n" footers can be written at the end.
+ * page break); blocks that must stay together (totals, payment details,
+ * verification) move to the next page as a whole when they do not fit, and
+ * table rows taller than a page are pre-split. The table header is repeated on
+ * every page the table continues on, and "Page i / n" footers are added once
+ * the page count is known (pages are kept in memory until the end, like
+ * pdfkit's bufferPages).
  *
- * Output is byte-for-byte deterministic for a given view + creationDate: the
- * PDF file ID is an MD5 of the info dictionary (which includes CreationDate),
- * font subset tags are derived from the per-document font ids, and zlib is
- * deterministic.
+ * Output is byte-for-byte deterministic for a given view + creationDate (see
+ * pdf-writer.ts). Fonts: DejaVu Sans / Sans Bold, subset-embedded (Latin,
+ * Greek, Cyrillic and more); see pdf-fonts.ts for the per-process caches that
+ * make rendering fast.
  */
-import PDFDocument from 'pdfkit';
-import { FONT_BOLD, FONT_REGULAR, getFonts } from './pdf-fonts.ts';
-import {
-  COLOR_MUTED,
-  COLOR_RULE,
-  COLOR_TEXT,
-  LEADING,
-  Painter,
-  cleanText,
-  drawQr,
-  type TextStyle,
-} from './pdf-layout.ts';
+import { PdfWriter } from './pdf-writer.ts';
+import { COLOR_MUTED, COLOR_TEXT, LEADING, Painter, cleanText, type TextStyle } from './pdf-layout.ts';
 
 export type PaperSize = 'A4' | 'LETTER';
 export interface PdfParty {
@@ -141,7 +134,7 @@ interface Cell {
 }
 
 class Layout {
-  readonly doc: PDFKit.PDFDocument;
+  readonly writer: PdfWriter;
   readonly p: Painter;
   readonly view: PdfDocumentView;
   readonly width: number;
@@ -155,9 +148,9 @@ class Layout {
   /** Called after a page break inside the current flow (e.g. table header). */
   onPageBreak: (() => void) | null = null;
 
-  constructor(doc: PDFKit.PDFDocument, view: PdfDocumentView) {
-    this.doc = doc;
-    this.p = new Painter(doc);
+  constructor(writer: PdfWriter, view: PdfDocumentView) {
+    this.writer = writer;
+    this.p = new Painter(writer);
     this.view = view;
     const [w, h] = PAPER_PT[view.paper];
     this.width = w;
@@ -176,31 +169,10 @@ class Layout {
   }
 
   newPage(): void {
-    this.doc.addPage({ size: PAPER_PT[this.view.paper], margin: MARGIN_X });
-    this.p.reset();
+    this.p.setPage(this.writer.addPage(this.width, this.height));
     this.y = this.top;
-    if (this.view.number === null) this.watermark();
+    if (this.view.number === null) this.p.watermark(cleanText(this.label('draft')));
     if (this.onPageBreak) this.onPageBreak();
-  }
-
-  private watermark(): void {
-    const doc = this.doc;
-    const text = cleanText(this.label('draft'));
-    const size = 110;
-    doc.save();
-    doc.rotate(-35, { origin: [this.width / 2, this.height / 2] });
-    doc.font(FONT_BOLD).fontSize(size);
-    let w = doc.widthOfString(text);
-    let s = size;
-    if (w > this.height * 0.9) {
-      s = (size * this.height * 0.9) / w;
-      doc.fontSize(s);
-      w = doc.widthOfString(text);
-    }
-    doc.fillColor('#000000', 0.06);
-    doc.text(text, this.width / 2 - w / 2, this.height / 2 - (s * 1.16) / 2, { lineBreak: false });
-    doc.restore();
-    this.p.reset();
   }
 
   /** Moves down by `gap` unless already at the top of a page. */
@@ -502,10 +474,16 @@ function formatFingerprint(fp: string): string {
   return t;
 }
 
+/** Percent-encodes anything outside printable ASCII (PDF URIs are 7-bit). */
+function asciiUri(url: string): string {
+  return url.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
+}
+
 function verification(L: Layout): void {
   const ver = L.view.verification;
   if (!ver) return;
   const url = cleanText(ver.url).trim();
+  if (url === '') return;
   const qrSize = 68;
   const textX = L.left + qrSize + 14;
   const textW = L.contentW - qrSize - 14;
@@ -517,8 +495,7 @@ function verification(L: Layout): void {
   ];
   if (ver.unchangedSince) cells.push(...L.textCells(`${L.label('unchangedSince')} ${ver.unchangedSince}`, S_SMALL, textW));
   // never taller than a page
-  const maxCells = Math.floor(L.usable / lh(S_BODY)) - 1;
-  cells.splice(maxCells);
+  cells.splice(Math.floor(L.usable / lh(S_BODY)) - 1);
   const textH = cells.reduce((a, c) => a + c.h, 0);
   const h = Math.min(Math.max(qrSize, textH), L.usable);
   L.gap(18);
@@ -526,15 +503,14 @@ function verification(L: Layout): void {
     {
       h,
       draw: (y) => {
-        drawQr(L.doc, url, L.left, y, qrSize);
-        L.p.reset();
+        L.p.qr(url, L.left, y, qrSize);
         let ty = y + Math.max(0, (qrSize - textH) / 2);
         for (const c of cells) {
           c.draw(textX, ty, textW);
           ty += c.h;
         }
         // Only http(s) URLs become clickable links.
-        if (/^https?:\/\//i.test(url)) L.doc.link(L.left, y, qrSize, qrSize, url);
+        if (/^https?:\/\//i.test(url)) L.p.link(L.left, y, L.contentW, Math.max(qrSize, textH), asciiUri(url));
       },
     },
   ]);
@@ -542,68 +518,51 @@ function verification(L: Layout): void {
 
 function footers(L: Layout): void {
   const v = L.view;
-  const range = L.doc.bufferedPageRange();
-  const total = range.count;
+  const pages = L.writer.pages;
+  const total = pages.length;
   const y = L.height - FOOTER_ZONE + 16;
   const ident = cleanText(`${v.title} ${v.number ?? L.label('draft')}`);
-  for (let i = 0; i < total; i++) {
-    L.doc.switchToPage(range.start + i);
-    L.p.reset();
+  pages.forEach((page, i) => {
+    L.p.setPage(page);
     L.p.hline(L.left, L.right, y - 5);
     L.p.fitText(ident, L.left, y, S_SMALL, 'left', L.contentW * 0.6);
     L.p.text(cleanText(`${v.labels.page} ${i + 1} / ${total}`), L.left, y, S_SMALL, 'right', L.contentW);
-  }
+  });
 }
 
 // ------------------------------------------------------------------ main ---
 
-export function renderDocumentPdf(view: PdfDocumentView, opts?: { creationDate?: Date }): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
-    try {
-      const fonts = getFonts();
-      const created = opts?.creationDate ?? new Date();
-      const title = cleanText(`${view.title} ${view.number ?? view.labels.draft ?? DEFAULT_LABELS.draft}`);
-      const doc = new PDFDocument({
-        autoFirstPage: false,
-        bufferPages: true,
-        compress: true,
-        pdfVersion: '1.7',
-        displayTitle: true,
-        // don't load the Helvetica AFM we never use
-        font: null as unknown as string,
-        info: {
-          Title: title,
-          Author: cleanText(view.org.name),
-          Subject: view.kind,
-          Creator: 'Sealbill',
-          Producer: 'Sealbill',
-          CreationDate: created,
-          ModDate: created,
-        },
-      });
-      const chunks: Buffer[] = [];
-      doc.on('data', (c: Buffer) => chunks.push(c));
-      doc.on('end', () => resolve(Buffer.concat(chunks)));
-      doc.on('error', reject);
-
-      // pdfkit accepts a parsed fontkit font (anything with layout()); the
-      // types only know about paths/buffers.
-      doc.registerFont(FONT_REGULAR, fonts.regular as unknown as Buffer);
-      doc.registerFont(FONT_BOLD, fonts.bold as unknown as Buffer);
-
-      const L = new Layout(doc, view);
-      L.newPage();
-      header(L);
-      table(L);
-      totals(L);
-      textBlock(L, view.labels.notes, view.notes);
-      textBlock(L, view.labels.terms, view.terms);
-      payment(L);
-      verification(L);
-      footers(L);
-      doc.end();
-    } catch (err) {
-      reject(err instanceof Error ? err : new Error(String(err)));
-    }
+function render(view: PdfDocumentView, creationDate: Date): Buffer {
+  if (Number.isNaN(creationDate.getTime())) throw new RangeError('renderDocumentPdf: invalid creationDate');
+  const writer = new PdfWriter();
+  const L = new Layout(writer, view);
+  L.newPage();
+  header(L);
+  table(L);
+  totals(L);
+  textBlock(L, view.labels.notes, view.notes);
+  textBlock(L, view.labels.terms, view.terms);
+  payment(L);
+  verification(L);
+  footers(L);
+  return writer.finish({
+    title: cleanText(`${view.title} ${view.number ?? L.label('draft')}`),
+    author: cleanText(view.org.name),
+    subject: view.kind,
+    creator: 'Sealbill',
+    producer: 'Sealbill',
+    creationDate,
   });
+}
+
+/**
+ * Renders a document view to PDF bytes. Synchronous work (~2–3 ms for a
+ * one-page invoice); returns a promise for API stability.
+ */
+export function renderDocumentPdf(view: PdfDocumentView, opts?: { creationDate?: Date }): Promise<Buffer> {
+  try {
+    return Promise.resolve(render(view, opts?.creationDate ?? new Date()));
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
 }
