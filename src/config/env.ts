@@ -19,15 +19,62 @@ const envSchema = z.object({
   SEALBILL_MASTER_KEY_FILE: z.string().min(1).optional(),
   SEALBILL_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
   SEALBILL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SEALBILL_TRUST_PROXY: bool.default(false),
+  /** false, true (any hop: only when the proxy is the sole way in), or comma-separated proxy addresses/CIDRs */
+  SEALBILL_TRUST_PROXY: z.string().min(1).default('false'),
+  /** Earlier master key(s), accepted for unwrapping only while `sealbill keys rotate-master` moves to a new one. */
+  SEALBILL_MASTER_KEY_PREVIOUS: z.string().min(1).optional(),
+  SEALBILL_MASTER_KEY_PREVIOUS_FILE: z.string().min(1).optional(),
+  /** age X25519 recipients (age1…), comma or whitespace separated; or a file with one per line. */
+  SEALBILL_BACKUP_RECIPIENTS: z.string().min(1).optional(),
+  SEALBILL_BACKUP_RECIPIENTS_FILE: z.string().min(1).optional(),
+  /** A directory (a mounted disk) or s3://bucket/prefix. */
+  SEALBILL_BACKUP_TARGET: z.string().min(1).optional(),
+  SEALBILL_BACKUP_S3_ENDPOINT: z.url().optional(),
+  SEALBILL_BACKUP_S3_REGION: z.string().min(1).default('us-east-1'),
+  SEALBILL_BACKUP_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  SEALBILL_BACKUP_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  SEALBILL_BACKUP_INTERVAL_HOURS: z.coerce.number().int().min(0).max(24 * 31).default(24),
+  SEALBILL_BACKUP_KEEP_DAILY: z.coerce.number().int().min(0).max(366).default(7),
+  SEALBILL_BACKUP_KEEP_WEEKLY: z.coerce.number().int().min(0).max(520).default(4),
+  SEALBILL_BACKUP_KEEP_MONTHLY: z.coerce.number().int().min(0).max(1200).default(12),
+  SEALBILL_BACKUP_INCLUDE_MASTER_KEY: bool.default(true),
+  SEALBILL_AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
+  /** RFC 3161 timestamp authority for audit checkpoints (optional). */
+  SEALBILL_TSA_URL: z.url().optional(),
+  /** Payment provider API base URLs: only for tests and local mocks; unset, the providers' own hosts are used. */
+  SEALBILL_STRIPE_API_URL: z.url().optional(),
+  SEALBILL_PAYPAL_API_URL: z.url().optional(),
   SEALBILL_TLS_CERT_FILE: z.string().min(1).optional(),
   SEALBILL_TLS_KEY_FILE: z.string().min(1).optional(),
   SEALBILL_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(30).default(30),
   SEALBILL_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(12).default(12),
   SEALBILL_SIGNUP: z.enum(['first-run', 'open', 'invite-only']).default('first-run'),
+  /** WebAuthn relying party id (a registrable domain); default: the host of SEALBILL_PUBLIC_URL. */
+  SEALBILL_WEBAUTHN_RP_ID: z.string().min(1).max(253).optional(),
+  SEALBILL_WEBAUTHN_RP_NAME: z.string().min(1).max(100).default('Sealbill'),
+  /** Comma-separated origins allowed in WebAuthn ceremonies; default: the origin of SEALBILL_PUBLIC_URL. */
+  SEALBILL_WEBAUTHN_ORIGINS: z.string().min(1).optional(),
+  /** Lets trusted automation create organizations through POST /api/v1/setup after the first run. */
+  SEALBILL_PROVISIONING_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   SEALBILL_SMTP_URL: z.string().min(1).optional(),
   SEALBILL_MAIL_FROM: z.string().min(3).default('Sealbill <sealbill@localhost>'),
+  /** RFC 9116 Contact for /.well-known/security.txt and the transparency pages; default: mailto: the SEALBILL_MAIL_FROM address. */
+  SEALBILL_SECURITY_CONTACT: z.string().max(500).regex(/^(mailto:[^\s]+@[^\s]+|https:\/\/[^\s]+|tel:\+?[0-9-]+)$/, 'must be a mailto:, https: or tel: URI').optional(),
+  /** DKIM signing of outgoing mail: all three or none. The key file holds a PEM private key (RSA or Ed25519). */
+  SEALBILL_DKIM_DOMAIN: z.string().min(1).max(253).optional(),
+  SEALBILL_DKIM_SELECTOR: z.string().min(1).max(63).optional(),
+  SEALBILL_DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  /** Look clients' OpenPGP keys up in their domain's Web Key Directory (outbound HTTPS to that domain). */
+  SEALBILL_WKD: bool.default(false),
+  /** Lifetime of the single-use portal links sent in 'portal-link' mode. */
+  SEALBILL_PORTAL_LINK_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24 * 7),
+  /** Timestamp every delivery evidence event with the RFC 3161 authority at SEALBILL_TSA_URL. */
+  SEALBILL_EVIDENCE_TIMESTAMPS: bool.default(false),
   SEALBILL_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  /** Time-stamp each issued document's PDF signature (PAdES B-T) with the authority at SEALBILL_TSA_URL, when set. */
+  SEALBILL_DOCUMENT_TIMESTAMPS: bool.default(true),
+  /** Requests per minute per client address to the public verification API. */
+  SEALBILL_VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(30),
 });
 
 export type DatabaseConfig =
@@ -42,13 +89,41 @@ export interface Config {
   masterKey: { source: 'env'; value: string } | { source: 'file'; path: string } | { source: 'generated'; path: string };
   publicUrl: string;
   logLevel: z.infer<typeof envSchema>['SEALBILL_LOG_LEVEL'];
-  trustProxy: boolean;
+  trustProxy: boolean | string[];
+  previousMasterKeys: { source: 'env'; value: string } | { source: 'file'; path: string } | null;
+  backup: BackupConfig | null;
+  audit: { checkpointMinutes: number; tsaUrl: string | null };
   tls: { certFile: string; keyFile: string } | null;
   session: { idleMinutes: number; absoluteHours: number };
   signup: 'first-run' | 'open' | 'invite-only';
+  webauthn: { rpId: string; rpName: string; origins: string[] };
+  provisioningToken: string | null;
   smtpUrl: string | null;
   mailFrom: string;
+  /** Where security problems are reported (security.txt Contact). */
+  securityContact: string;
+  delivery: DeliveryConfig;
   bodyLimit: number;
+  payments: { stripeApiUrl: string | null; paypalApiUrl: string | null };
+  /** Verifiable invoices: TSA for PDF signatures (null: no time-stamps), public verification rate limit. */
+  verification: { tsaUrl: string | null; rateLimitPerMinute: number };
+}
+
+export interface DeliveryConfig {
+  dkim: { domainName: string; keySelector: string; privateKey: string } | null;
+  wkd: boolean;
+  portalLinkHours: number;
+  /** RFC 3161 authority for evidence events (SEALBILL_EVIDENCE_TIMESTAMPS=true and SEALBILL_TSA_URL), else null. */
+  evidenceTsaUrl: string | null;
+}
+
+export interface BackupConfig {
+  recipients: string[];
+  /** Directory path, or s3 { bucket, prefix } */
+  target: { kind: 'dir'; path: string } | { kind: 's3'; bucket: string; prefix: string; endpoint: string | null; region: string; accessKeyId: string | null; secretAccessKey: string | null };
+  intervalHours: number;
+  keep: { daily: number; weekly: number; monthly: number };
+  includeMasterKey: boolean;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +133,10 @@ export class ConfigError extends Error {
 export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseConfig {
   if (!url) return { dialect: 'sqlite', path: path.join(dataDir, 'sealbill.db') };
   if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', url };
+  // Any other scheme (mysql://, mongodb://…) is a mistake, not a SQLite file of that name.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^sqlite:/i.test(url)) {
+    throw new ConfigError(`Invalid configuration:\n  DATABASE_URL: unsupported scheme ${url.split(':')[0]}:// (use postgres://… or a SQLite file path)`);
+  }
   const file = url.replace(/^sqlite:(\/\/)?/, '');
   return { dialect: 'sqlite', path: file };
 }
@@ -76,6 +155,9 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
   if (Boolean(e.SEALBILL_TLS_CERT_FILE) !== Boolean(e.SEALBILL_TLS_KEY_FILE)) {
     throw new ConfigError('Invalid configuration:\n  SEALBILL_TLS_CERT_FILE and SEALBILL_TLS_KEY_FILE must be set together');
   }
+  if (e.SEALBILL_MASTER_KEY_PREVIOUS && e.SEALBILL_MASTER_KEY_PREVIOUS_FILE) {
+    throw new ConfigError('Invalid configuration:\n  SEALBILL_MASTER_KEY_PREVIOUS and SEALBILL_MASTER_KEY_PREVIOUS_FILE are mutually exclusive');
+  }
   const dataDir = path.resolve(e.SEALBILL_DATA_DIR);
   const config: Config = {
     host: e.SEALBILL_HOST,
@@ -89,15 +171,101 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
         : { source: 'generated', path: path.join(dataDir, 'master.key') },
     publicUrl: e.SEALBILL_PUBLIC_URL.replace(/\/+$/, ''),
     logLevel: e.SEALBILL_LOG_LEVEL,
-    trustProxy: e.SEALBILL_TRUST_PROXY,
+    trustProxy: parseTrustProxy(e.SEALBILL_TRUST_PROXY),
+    previousMasterKeys: e.SEALBILL_MASTER_KEY_PREVIOUS
+      ? { source: 'env', value: e.SEALBILL_MASTER_KEY_PREVIOUS }
+      : e.SEALBILL_MASTER_KEY_PREVIOUS_FILE
+        ? { source: 'file', path: path.resolve(e.SEALBILL_MASTER_KEY_PREVIOUS_FILE) }
+        : null,
+    backup: parseBackupConfig(e),
+    audit: { checkpointMinutes: e.SEALBILL_AUDIT_CHECKPOINT_MINUTES, tsaUrl: e.SEALBILL_TSA_URL ?? null },
     tls: e.SEALBILL_TLS_CERT_FILE && e.SEALBILL_TLS_KEY_FILE ? { certFile: e.SEALBILL_TLS_CERT_FILE, keyFile: e.SEALBILL_TLS_KEY_FILE } : null,
     session: { idleMinutes: e.SEALBILL_SESSION_IDLE_MINUTES, absoluteHours: e.SEALBILL_SESSION_ABSOLUTE_HOURS },
     signup: e.SEALBILL_SIGNUP,
+    webauthn: {
+      rpId: e.SEALBILL_WEBAUTHN_RP_ID ?? new URL(e.SEALBILL_PUBLIC_URL).hostname,
+      rpName: e.SEALBILL_WEBAUTHN_RP_NAME,
+      origins: (e.SEALBILL_WEBAUTHN_ORIGINS ?? new URL(e.SEALBILL_PUBLIC_URL).origin).split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+    },
+    provisioningToken: e.SEALBILL_PROVISIONING_TOKEN ?? null,
     smtpUrl: e.SEALBILL_SMTP_URL ?? null,
     mailFrom: e.SEALBILL_MAIL_FROM,
+    securityContact: e.SEALBILL_SECURITY_CONTACT ?? `mailto:${/<([^>]+)>/.exec(e.SEALBILL_MAIL_FROM)?.[1] ?? e.SEALBILL_MAIL_FROM.trim()}`,
+    delivery: parseDeliveryConfig(e),
     bodyLimit: e.SEALBILL_BODY_LIMIT_BYTES,
+    payments: { stripeApiUrl: e.SEALBILL_STRIPE_API_URL ?? null, paypalApiUrl: e.SEALBILL_PAYPAL_API_URL ?? null },
+    verification: {
+      tsaUrl: e.SEALBILL_DOCUMENT_TIMESTAMPS ? (e.SEALBILL_TSA_URL ?? null) : null,
+      rateLimitPerMinute: e.SEALBILL_VERIFY_RATE_LIMIT,
+    },
   };
   return Object.freeze(config);
+}
+
+function parseDeliveryConfig(e: z.infer<typeof envSchema>): DeliveryConfig {
+  const dkimVars = [e.SEALBILL_DKIM_DOMAIN, e.SEALBILL_DKIM_SELECTOR, e.SEALBILL_DKIM_PRIVATE_KEY_FILE];
+  if (dkimVars.some(Boolean) && !dkimVars.every(Boolean)) {
+    throw new ConfigError('Invalid configuration:\n  SEALBILL_DKIM_DOMAIN, SEALBILL_DKIM_SELECTOR and SEALBILL_DKIM_PRIVATE_KEY_FILE must be set together');
+  }
+  let dkim: DeliveryConfig['dkim'] = null;
+  if (e.SEALBILL_DKIM_PRIVATE_KEY_FILE) {
+    try {
+      dkim = { domainName: e.SEALBILL_DKIM_DOMAIN!, keySelector: e.SEALBILL_DKIM_SELECTOR!, privateKey: readFileSync(e.SEALBILL_DKIM_PRIVATE_KEY_FILE, 'utf8') };
+    } catch (err) {
+      throw new ConfigError(`Invalid configuration:\n  SEALBILL_DKIM_PRIVATE_KEY_FILE: cannot read ${e.SEALBILL_DKIM_PRIVATE_KEY_FILE} (${(err as Error).message})`);
+    }
+  }
+  if (e.SEALBILL_EVIDENCE_TIMESTAMPS && !e.SEALBILL_TSA_URL) throw new ConfigError('Invalid configuration:\n  SEALBILL_EVIDENCE_TIMESTAMPS needs SEALBILL_TSA_URL');
+  return { dkim, wkd: e.SEALBILL_WKD, portalLinkHours: e.SEALBILL_PORTAL_LINK_HOURS, evidenceTsaUrl: e.SEALBILL_EVIDENCE_TIMESTAMPS ? (e.SEALBILL_TSA_URL ?? null) : null };
+}
+
+/** Trusting X-Forwarded-* is explicit: off, on, or only from the proxies' addresses (CIDR allowed). */
+function parseTrustProxy(v: string): boolean | string[] {
+  if (/^(false|0|no)$/i.test(v)) return false;
+  if (/^(true|1|yes)$/i.test(v)) return true;
+  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+  if (!list.every((x) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(x))) {
+    throw new ConfigError('Invalid configuration:\n  SEALBILL_TRUST_PROXY: use false, true, or comma-separated proxy addresses/CIDRs');
+  }
+  return list;
+}
+
+function parseBackupConfig(e: z.infer<typeof envSchema>): BackupConfig | null {
+  const fail = (m: string) => new ConfigError(`Invalid configuration:\n  ${m}`);
+  if (e.SEALBILL_BACKUP_RECIPIENTS && e.SEALBILL_BACKUP_RECIPIENTS_FILE) throw fail('SEALBILL_BACKUP_RECIPIENTS and SEALBILL_BACKUP_RECIPIENTS_FILE are mutually exclusive');
+  let text = e.SEALBILL_BACKUP_RECIPIENTS ?? '';
+  if (e.SEALBILL_BACKUP_RECIPIENTS_FILE) {
+    try {
+      text = readFileSync(e.SEALBILL_BACKUP_RECIPIENTS_FILE, 'utf8');
+    } catch (err) {
+      throw fail(`SEALBILL_BACKUP_RECIPIENTS_FILE: cannot read ${e.SEALBILL_BACKUP_RECIPIENTS_FILE} (${(err as Error).message})`);
+    }
+  }
+  const recipients = text.split(/[\s,]+/).filter((r) => r && !r.startsWith('#'));
+  if (!e.SEALBILL_BACKUP_TARGET && recipients.length === 0) return null;
+  if (!e.SEALBILL_BACKUP_TARGET) throw fail('SEALBILL_BACKUP_TARGET is required when backup recipients are set');
+  if (recipients.length === 0) throw fail('SEALBILL_BACKUP_RECIPIENTS (age1… public keys) is required when SEALBILL_BACKUP_TARGET is set');
+  const bad = recipients.find((r) => !/^age1[02-9ac-hj-np-z]{58}$/.test(r));
+  if (bad) throw fail(`SEALBILL_BACKUP_RECIPIENTS: ${bad.slice(0, 12)}… is not an age X25519 recipient (age1…)`);
+  const t = e.SEALBILL_BACKUP_TARGET;
+  const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(t);
+  return {
+    recipients,
+    target: s3
+      ? {
+          kind: 's3',
+          bucket: s3[1]!,
+          prefix: s3[2]!.replace(/\/+$/, ''),
+          endpoint: e.SEALBILL_BACKUP_S3_ENDPOINT ?? null,
+          region: e.SEALBILL_BACKUP_S3_REGION,
+          accessKeyId: e.SEALBILL_BACKUP_S3_ACCESS_KEY_ID ?? null,
+          secretAccessKey: e.SEALBILL_BACKUP_S3_SECRET_ACCESS_KEY ?? null,
+        }
+      : { kind: 'dir', path: path.resolve(t) },
+    intervalHours: e.SEALBILL_BACKUP_INTERVAL_HOURS,
+    keep: { daily: e.SEALBILL_BACKUP_KEEP_DAILY, weekly: e.SEALBILL_BACKUP_KEEP_WEEKLY, monthly: e.SEALBILL_BACKUP_KEEP_MONTHLY },
+    includeMasterKey: e.SEALBILL_BACKUP_INCLUDE_MASTER_KEY,
+  };
 }
 
 /** Reads process.env, merged over an optional JSON file named by SEALBILL_CONFIG_FILE (environment wins). */

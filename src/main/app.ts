@@ -9,8 +9,17 @@ import { registerCatalogRoutes } from '../modules/items/catalog.routes.ts';
 import { registerDocumentRoutes } from '../modules/invoices/document.routes.ts';
 import { registerOrgRoutes } from '../modules/orgs/org.routes.ts';
 import { registerRecurringRoutes } from '../modules/recurring/recurring.routes.ts';
+import { registerDeliveryRoutes } from '../modules/delivery/delivery.routes.ts';
+import { registerSealedRoutes } from '../modules/delivery/sealed.routes.ts';
+import { registerPortalRoutes } from '../modules/portal/portal.routes.ts';
+import { registerPayoutRoutes } from '../modules/verification/payout.routes.ts';
+import { registerVerificationRoutes } from '../modules/verification/verification.routes.ts';
+import { registerPayRoutes } from '../modules/payments/pay.routes.ts';
+import { registerPaymentRoutes } from '../modules/payments/payment.routes.ts';
 import { createAuthenticator } from './authenticate.ts';
 import type { Container } from './container.ts';
+import { registerSecurityRoutes } from '../modules/security/security.routes.ts';
+import { registerWebRoutes } from './web.ts';
 
 export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'logger' | 'https'> = {}) {
   const { services: s, db, clock, config } = c;
@@ -20,15 +29,25 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
     access: routeAccessTable,
     authenticate: createAuthenticator(c),
     ...opts,
-    routes: (app) => {
+    routes: async (app) => {
       app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
-      registerIdentityRoutes(app, { bootstrap: s.bootstrap, config });
+      registerIdentityRoutes(app, { bootstrap: s.bootstrap, config, identity: s.identity, tokens: s.tokens, sessions: s.sessions, db, clock });
       registerOrgRoutes(app, { db, orgs: s.orgs });
+      registerPayoutRoutes(app, { payout: s.payoutProtection, signing: s.signing, clock });
+      await registerVerificationRoutes(app, { verification: s.verification, signing: s.signing, rateLimitPerMinute: config.verification.rateLimitPerMinute });
       registerClientRoutes(app, { clients: s.clients });
       registerCatalogRoutes(app, { catalog: s.catalog });
-      registerDocumentRoutes(app, { db, clock, documents: s.documents, lifecycle: s.lifecycle, payments: s.payments });
+      registerDocumentRoutes(app, { db, clock, keyring: c.keyring, documents: s.documents, lifecycle: s.lifecycle, payments: s.payments });
       registerRecurringRoutes(app, { recurring: s.recurring });
-      registerAuditRoutes(app, { db, audit: s.audit });
+      registerAuditRoutes(app, { db, audit: s.audit, checkpoints: s.checkpoints });
+      registerDeliveryRoutes(app, { delivery: s.delivery, tracking: s.tracking, keys: s.deliveryKeys });
+      registerSealedRoutes(app, { sealedLinks: s.sealedLinks, keys: s.deliveryKeys });
+      registerPortalRoutes(app, { db, auth: s.portalAuth, portal: s.portal, sessions: s.sessions });
+      registerPaymentRoutes(app, { clock, settings: s.paymentSettings, payLinks: s.payLinks, actions: s.paymentActions, receipts: s.receipts, reconciliation: s.reconciliation, attachments: s.paymentAttachments });
+      registerPayRoutes(app, { db, payLinks: s.payLinks, payPage: s.payPage, receipts: s.receipts, documents: s.documents, settings: s.paymentSettings, webhooks: s.webhooks });
+      registerSecurityRoutes(app, { security: s.security, clock, config });
+      // Last: the web app's pages and assets (src/main/web.ts).
+      await registerWebRoutes(app);
     },
   });
 }

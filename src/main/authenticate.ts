@@ -4,7 +4,8 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../platform/errors.ts';
 import type { Principal, RouteAccess } from '../platform/http/principal.ts';
-import { isRole, ROLE_PERMISSIONS } from '../modules/identity/rbac.ts';
+import type { RoleKey } from '../modules/identity/rbac.ts';
+import { permissionsOf } from '../modules/identity/roles.service.ts';
 import { csrfMatches, PORTAL_COOKIE, STAFF_COOKIE } from '../modules/identity/sessions.service.ts';
 import type { Container } from './container.ts';
 
@@ -46,15 +47,18 @@ export function createAuthenticator(c: Container) {
       .select(['m.role', 'u.status'])
       .where('m.org_id', '=', session.org_id)
       .where('m.user_id', '=', session.user_id)
+      .where('m.deactivated_at', 'is', null)
       .executeTakeFirst();
-    if (!m || m.status !== 'active' || !isRole(m.role)) return null;
+    if (!m || m.status !== 'active') return null;
+    const permissions = await permissionsOf(db, session.org_id, m.role);
+    if (!permissions) return null;
     return {
       realm: 'staff',
       via: 'session',
       orgId: session.org_id,
       userId: session.user_id,
-      role: m.role,
-      permissions: ROLE_PERMISSIONS[m.role],
+      role: m.role as RoleKey,
+      permissions,
       sessionId: session.id,
       authenticatedAt: session.authenticated_at,
       level: session.level,

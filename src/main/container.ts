@@ -1,16 +1,22 @@
 // Wiring only: builds the platform and every service from the config. The server, the CLI, the
 // worker and the tests all start from here, so they share one code path.
+import path from 'node:path';
 import type { Config } from '../config/env.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { Keyring } from '../platform/crypto/keyring.ts';
-import { loadMasterKey, type MasterKey } from '../platform/crypto/master-key.ts';
+import { loadMasterKey, loadPreviousMasterKeys, type MasterKey } from '../platform/crypto/master-key.ts';
 import { openDatabase, type DbHandle } from '../platform/db/kysely.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
 import { createAuditService } from '../modules/audit/audit.service.ts';
+import { createHttpTsa } from '../modules/audit/audit.tsa.ts';
+import { createCheckpointService } from '../modules/audit/checkpoint.service.ts';
 import { createClientService } from '../modules/clients/client.service.ts';
 import { createFileService } from '../modules/files/file.service.ts';
+import { createKeysService } from '../modules/keys/keys.service.ts';
+import { createBackupService } from '../modules/backup/backup.service.ts';
 import { createApiTokensService } from '../modules/identity/api-tokens.service.ts';
 import { createBootstrapService } from '../modules/identity/bootstrap.service.ts';
+import { createIdentityServices } from '../modules/identity/identity.module.ts';
 import { createSessionsService } from '../modules/identity/sessions.service.ts';
 import { createMailer, type Mailer } from '../platform/mail/mailer.ts';
 import { createCatalogService } from '../modules/items/catalog.service.ts';
@@ -18,7 +24,12 @@ import { createLifecycleService } from '../modules/invoices/document-lifecycle.s
 import { createDocumentService } from '../modules/invoices/document.service.ts';
 import { createOrgService } from '../modules/orgs/org.service.ts';
 import { createPaymentService } from '../modules/payments/payment.service.ts';
+import { createPaymentsModule } from '../modules/payments/payments.module.ts';
 import { createRecurringService } from '../modules/recurring/recurring.service.ts';
+import { createSigningIdentityService } from '../modules/verification/signing-identity.service.ts';
+import { createVerificationModule } from '../modules/verification/verification.module.ts';
+import { createDeliveryModule } from '../modules/delivery/delivery.module.ts';
+import { createSecurityService } from '../modules/security/security.service.ts';
 
 export interface ContainerOptions {
   clock?: Clock;
@@ -28,6 +39,8 @@ export interface ContainerOptions {
   migrate?: boolean;
   handle?: DbHandle;
   mailer?: Mailer;
+  /** A prebuilt keyring (tests with a short cache, the encryption benchmark's plaintext baseline). */
+  keyring?: Keyring;
 }
 
 export async function createContainer(config: Readonly<Config>, opts: ContainerOptions = {}) {
@@ -36,21 +49,60 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const handle = opts.handle ?? openDatabase(config.database);
   if (opts.migrate !== false) await migrateToLatest(handle);
   const { db, dialect } = handle;
-  const keyring = new Keyring(opts.masterKey ?? loadMasterKey(config, warn));
+  const keyring = opts.keyring ?? new Keyring(opts.masterKey ?? loadMasterKey(config, warn), { previous: loadPreviousMasterKeys(config) });
 
   const audit = createAuditService({ clock, dialect });
   const mailer = opts.mailer ?? createMailer(config);
-  const tokens = createApiTokensService({ clock });
+  const tokens = createApiTokensService({ clock, db, audit });
   const sessions = createSessionsService({ clock, policy: config.session });
   const orgs = createOrgService({ db, keyring, audit, clock });
   const bootstrap = createBootstrapService({ db, dialect, clock, orgs, tokens });
+  const identity = createIdentityServices({ config, db, clock, keyring, audit, mailer, orgs, sessions });
+  const signing = createSigningIdentityService({ db, dialect, keyring, audit, clock, orgs, mailFrom: config.mailFrom });
   const clients = createClientService({ db, keyring, audit, clock, orgs });
   const catalog = createCatalogService({ db, audit, clock });
   const files = createFileService({ keyring, clock });
   const documents = createDocumentService({ db, keyring, audit, clock, orgs, clients, catalog });
-  const lifecycle = createLifecycleService({ db, keyring, audit, clock, orgs, clients, files, documents });
+  const { payoutProtection, verification, issueHooks } = createVerificationModule({ config, db, keyring, audit, clock, mailer, orgs, signing, documents, warn });
+  const lifecycle = createLifecycleService({ db, keyring, audit, clock, orgs, clients, files, documents, hooks: issueHooks });
   const payments = createPaymentService({ db, keyring, audit, clock, documents, lifecycle });
+  const paymentsModule = createPaymentsModule({ config, db, keyring, audit, clock, mailer, orgs, clients, documents, files, payments, ...(issueHooks.signPdf ? { signPdf: issueHooks.signPdf } : {}) });
   const recurring = createRecurringService({ db, keyring, audit, clock, orgs, documents, lifecycle });
+  const keys = createKeysService({ db, dialect, keyring, audit, clock });
+  const checkpoints = createCheckpointService({
+    db,
+    dialect,
+    keyring,
+    audit,
+    clock,
+    publicUrl: config.publicUrl,
+    tsa: config.audit.tsaUrl ? createHttpTsa(config.audit.tsaUrl) : null,
+    onError: (err, msg) => warn(`${msg}: ${(err as Error).message}`),
+  });
+  const backups = createBackupService({
+    db,
+    dialect,
+    keyring,
+    audit,
+    checkpoints,
+    clock,
+    backup: config.backup,
+    openSnapshot: () => openDatabase(config.database),
+    tmpDir: path.join(config.dataDir, 'tmp'),
+  });
+  const deliveryModule = createDeliveryModule({ config, db, dialect, keyring, audit, clock, mailer, orgs, clients, documents, lifecycle, payments, sessions, signing, warn });
+  const security = createSecurityService({
+    clock,
+    config,
+    mailer,
+    orgs,
+    orgSecurity: identity.orgSecurity,
+    members: identity.members,
+    signing,
+    checkpoints,
+    payout: payoutProtection,
+    backups: null,
+  });
 
   return {
     config,
@@ -60,7 +112,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     dialect,
     keyring,
     mailer,
-    services: { audit, tokens, sessions, orgs, bootstrap, clients, catalog, files, documents, lifecycle, payments, recurring },
+    services: { audit, tokens, sessions, identity, orgs, bootstrap, signing, payoutProtection, verification, clients, catalog, files, documents, lifecycle, payments, recurring, keys, checkpoints, backups, security, ...deliveryModule, ...paymentsModule },
     close: async () => {
       mailer.close();
       await handle.close();

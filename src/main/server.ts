@@ -6,6 +6,20 @@ import { buildHttpApp } from './app.ts';
 import { createContainer } from './container.ts';
 import { startWorker } from './worker.ts';
 
+/**
+ * Plain HTTP only ever answers with a permanent redirect to HTTPS. The target origin is the
+ * configured public URL when it is https (a forged Host header cannot redirect elsewhere), else
+ * the request's host on the HTTPS port.
+ */
+export function createHttpRedirectServer(config: Pick<Config, 'publicUrl' | 'host' | 'port'>): http.Server {
+  const publicOrigin = config.publicUrl.startsWith('https:') ? new URL(config.publicUrl).origin : null;
+  return http.createServer((req, res) => {
+    const path = (req.url ?? '/').startsWith('/') ? (req.url ?? '/') : '/';
+    const origin = publicOrigin ?? `https://${(req.headers.host ?? config.host).replace(/:\d+$/, '').replace(/[^A-Za-z0-9.\-[\]:]/g, '')}:${config.port}`;
+    res.writeHead(308, { location: `${origin}${path}`, 'cache-control': 'no-store' }).end();
+  });
+}
+
 export async function serve(config: Readonly<Config>, opts: { httpRedirectPort?: number } = {}): Promise<void> {
   const container = await createContainer(config);
   const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : null;
@@ -17,21 +31,17 @@ export async function serve(config: Readonly<Config>, opts: { httpRedirectPort?:
 
   let redirect: http.Server | null = null;
   if (https && opts.httpRedirectPort) {
-    // Plain HTTP only ever answers with a redirect to HTTPS.
-    redirect = http.createServer((req, res) => {
-      const host = (req.headers.host ?? `${config.host}`).replace(/:\d+$/, '');
-      res.writeHead(308, { location: `https://${host}:${config.port}${req.url ?? '/'}` }).end();
-    });
+    redirect = createHttpRedirectServer(config);
     redirect.listen(opts.httpRedirectPort, config.host);
   }
 
   const setUp = await container.services.bootstrap.isSetUp();
   process.stdout.write(
     `\nSealbill is running at ${address}  (database: ${config.database.dialect}${config.database.dialect === 'sqlite' ? ` ${config.database.path}` : ''})\n` +
-      `API docs: ${address}/api/v1/docs\n` +
+      `Staff app: ${address}/app   Client portal: ${address}/portal   API docs: ${address}/api/v1/docs\n` +
       (setUp
         ? ''
-        : `\nNo organization yet. Create the first organization and its owner with:\n` +
+        : `\nNo organization yet. Open ${address}/app to set it up in the browser, or create it with:\n` +
           `  npx sealbill init --org "Your Company" --email you@example.com --name "Your Name"\n` +
           `or POST ${address}/api/v1/setup (works once).\n`),
   );

@@ -2,6 +2,7 @@
 // `sealbill serve` and alone as `sealbill worker`; several processes may run it at once, since a
 // period is claimed by compare-and-set (see recurring.service.ts).
 import type { Container } from './container.ts';
+import { createDataProtectionTasks } from './data-protection.tasks.ts';
 
 interface Log {
   info(obj: object, msg?: string): void;
@@ -10,6 +11,7 @@ interface Log {
 
 export function startWorker(c: Container, log: Log, everyMs = 60_000): { stop(): void; tick(): Promise<void> } {
   let running = false;
+  const dataProtection = createDataProtectionTasks(c, log);
   const tick = async () => {
     if (running) return;
     running = true;
@@ -18,6 +20,20 @@ export function startWorker(c: Container, log: Log, everyMs = 60_000): { stop():
       if (created > 0) log.info({ created }, 'recurring invoices created');
     } catch (err) {
       log.error({ err }, 'recurring run failed');
+    }
+    try {
+      // Hourly at most (the service keeps the pace); flags differences between providers and the ledger.
+      const rec = await c.services.reconciliation.runIfDue();
+      if (rec && (rec.added > 0 || rec.failed.length > 0)) log.info({ flagged: rec.added, failedAccounts: rec.failed.length }, 'payment reconciliation ran');
+    } catch (err) {
+      log.error({ err: { message: (err as Error).message } }, 'payment reconciliation failed');
+    }
+    await dataProtection();
+    try {
+      const applied = await c.services.payoutProtection.applyAllDue();
+      if (applied > 0) log.info({ applied }, 'payout changes applied after their cooling-off');
+    } catch (err) {
+      log.error({ err }, 'applying payout changes failed');
     } finally {
       running = false;
     }

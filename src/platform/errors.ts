@@ -29,6 +29,8 @@ export const ERROR_STATUS = {
   upstream_failed: 502,
   /** Unexpected server fault; no detail leaves the server. */
   internal: 500,
+  /** Stored data failed authentication (tampered, moved or undecryptable ciphertext); never answered with wrong data. */
+  integrity_failed: 500,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

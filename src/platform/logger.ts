@@ -22,14 +22,24 @@ export const REDACT_PATHS = [
   '*.privateKey',
 ];
 
+/** A secret-shaped key is censored at the top level and two levels deep, not only one level down. */
+export function expandRedactPaths(paths: readonly string[]): string[] {
+  return [...new Set(paths.flatMap((p) => (p.startsWith('*.') ? [p.slice(2), p, `*.${p}`] : [p])))];
+}
+
 export function baseLoggerOptions(level: string): LoggerOptions {
   return {
     level,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    redact: { paths: expandRedactPaths(REDACT_PATHS), censor: '[redacted]' },
     serializers: {
-      req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: stripQuery(req.url) }),
+      req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: redactPathTokens(stripQuery(req.url)) }),
     },
   };
+}
+
+/** Pay-link tokens travel in the path (/pay/<token>, /api/v1/pay/<token>/…); they never reach the log either. */
+export function redactPathTokens(url: string): string {
+  return url.replace(/\/pay\/[A-Za-z0-9_-]{40,}/g, '/pay/[redacted]');
 }
 
 /** Query strings can carry single-use tokens (magic links); they never reach the log. */

@@ -1,6 +1,7 @@
 // A small typed client over app.inject for integration tests.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import { TEST_PROVISIONING_TOKEN } from './instance.ts';
 
 export interface Api {
   token: string;
@@ -43,6 +44,7 @@ export async function setupOrg(app: FastifyInstance, name = 'Acme GmbH', extra: 
   const res = await app.inject({
     method: 'POST',
     url: '/api/v1/setup',
+    headers: { 'x-sealbill-provisioning-token': TEST_PROVISIONING_TOKEN },
     payload: { organization: { name, defaultCurrency: 'EUR', locale: 'de-DE', timeZone: 'Europe/Berlin', ...extra }, owner: { email: `owner@${name.replace(/\W/g, '').toLowerCase()}.test`, name: 'Olga Owner' } },
   });
   expect(res.statusCode, res.body).toBe(201);

@@ -15,6 +15,9 @@ import type { FastifyInstance } from 'fastify';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** Lets setupOrg create several organizations in one test instance (POST /api/v1/setup after the first run). */
+export const TEST_PROVISIONING_TOKEN = 'test-provisioning-token-0123456789abcdef';
+
 export const DIALECTS: Dialect[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
 /** Runs a suite once per available database. */
@@ -34,7 +37,7 @@ export interface TestInstance {
 export async function createTestInstance(dialect: Dialect, opts: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestInstance> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-test-'));
   let schema: string | undefined;
-  const env: Record<string, string> = { SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent', SEALBILL_SIGNUP: 'open', ...opts.env };
+  const env: Record<string, string> = { SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent', SEALBILL_SIGNUP: 'open', SEALBILL_PROVISIONING_TOKEN: TEST_PROVISIONING_TOKEN, ...opts.env };
   if (dialect === 'postgres') {
     const url = process.env.TEST_DATABASE_URL;
     if (!url) throw new Error('TEST_DATABASE_URL is not set');

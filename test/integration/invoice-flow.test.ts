@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { apiFor, expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
+import { seedPayout } from '../helpers/payout.ts';
 
 describeEachDb('invoice lifecycle', (dialect) => {
   let t: TestInstance;
@@ -11,7 +12,7 @@ describeEachDb('invoice lifecycle', (dialect) => {
   beforeAll(async () => {
     t = await createTestInstance(dialect);
     api = await setupOrg(t.app);
-    await api.ok('PUT', '/api/v1/org/payout', { accountHolder: 'Acme GmbH', iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX' });
+    await seedPayout(t, api.orgId, { accountHolder: 'Acme GmbH', iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX' });
     vat20 = (await api.ok('POST', '/api/v1/tax-rates', { name: 'VAT', rateBp: 2000 })).id;
     const client = await api.ok('POST', '/api/v1/clients', {
       name: 'Ωμέγα Σύμβουλοι ΑΕ',

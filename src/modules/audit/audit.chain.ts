@@ -41,7 +41,8 @@ export function verifyChain(rows: ReadonlyArray<Omit<NewAuditRow, never>>): Chai
   let expectedSeq = 1;
   for (const row of rows) {
     const seq = Number(row.seq);
-    if (seq !== expectedSeq) return { ok: false, count: expectedSeq - 1, badSeq: seq, reason: `expected entry ${expectedSeq}, found ${seq} (deleted, inserted or reordered)` };
+    // The first bad entry is the first position where the log deviates from 1, 2, 3, ….
+    if (seq !== expectedSeq) return { ok: false, count: expectedSeq - 1, badSeq: expectedSeq, reason: `found entry ${seq} where entry ${expectedSeq} belongs (deleted, inserted or reordered)` };
     if (row.prev_hash !== prev) return { ok: false, count: seq - 1, badSeq: seq, reason: 'previous-hash link broken' };
     if (entryHash(row) !== row.hash) return { ok: false, count: seq - 1, badSeq: seq, reason: 'entry content does not match its hash (edited)' };
     prev = row.hash;

@@ -43,3 +43,39 @@ export function listAuditRows(db: Executor, f: AuditFilter): Promise<AuditRow[]>
 export function streamAuditRows(db: Executor, orgId: string): Promise<AuditRow[]> {
   return db.selectFrom('audit_events').selectAll().where('org_id', '=', orgId).orderBy('id', 'asc').execute() as Promise<AuditRow[]>;
 }
+
+export type CheckpointRow = import('../../platform/db/schema.ts').AuditCheckpointsTable;
+export type CheckpointKeyRow = import('../../platform/db/schema.ts').AuditCheckpointKeysTable;
+
+export function findLatestCheckpoint(db: Executor, orgId: string): Promise<CheckpointRow | undefined> {
+  return db.selectFrom('audit_checkpoints').selectAll().where('org_id', '=', orgId).orderBy('tree_size', 'desc').limit(1).executeTakeFirst();
+}
+
+export function listCheckpoints(db: Executor, orgId: string, limit = 1000): Promise<CheckpointRow[]> {
+  return db.selectFrom('audit_checkpoints').selectAll().where('org_id', '=', orgId).orderBy('tree_size', 'asc').limit(limit).execute();
+}
+
+export async function insertCheckpoint(db: Executor, row: CheckpointRow): Promise<void> {
+  await db.insertInto('audit_checkpoints').values(row).execute();
+}
+
+export async function setCheckpointTimestamp(db: Executor, id: string, token: string): Promise<void> {
+  await db.updateTable('audit_checkpoints').set({ timestamp_token: token }).where('id', '=', id).execute();
+}
+
+export function listCheckpointKeys(db: Executor, orgId: string): Promise<CheckpointKeyRow[]> {
+  return db.selectFrom('audit_checkpoint_keys').selectAll().where('org_id', '=', orgId).orderBy('created_at').execute();
+}
+
+export async function insertCheckpointKey(db: Executor, row: CheckpointKeyRow): Promise<void> {
+  await db.insertInto('audit_checkpoint_keys').values(row).execute();
+}
+
+/** Organizations with an audit log, and its current size. */
+export function auditedOrgs(db: Executor): Promise<Array<{ org_id: string; size: number | string }>> {
+  return db
+    .selectFrom('audit_events')
+    .select(['org_id', (eb) => eb.fn.max('seq').as('size')])
+    .groupBy('org_id')
+    .execute() as Promise<Array<{ org_id: string; size: number | string }>>;
+}

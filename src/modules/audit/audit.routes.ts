@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Database } from '../../platform/db/kysely.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
 import type { AuditService } from './audit.service.ts';
+import type { CheckpointService } from './checkpoint.service.ts';
 
 const entry = z.object({
   seq: z.number(),
@@ -18,7 +19,26 @@ const entry = z.object({
   hash: z.string(),
 });
 
-export function registerAuditRoutes(root: FastifyInstance, { db, audit }: { db: Database; audit: AuditService }): void {
+const checkpointSchema = z.object({
+  id: z.string(),
+  treeSize: z.number(),
+  rootHash: z.string().describe('base64 RFC 9162 Merkle tree hash over the entry hashes'),
+  keyHash: z.string(),
+  note: z.string().describe('C2SP tlog-checkpoint signed note'),
+  timestampToken: z.string().nullable().describe('RFC 3161 TimeStampToken over the note, base64 DER'),
+  createdAt: z.string(),
+});
+
+const verification = z.object({
+  ok: z.boolean(),
+  count: z.number(),
+  head: z.string().optional(),
+  badSeq: z.number().optional(),
+  reason: z.string().optional(),
+  checkpointsChecked: z.number(),
+});
+
+export function registerAuditRoutes(root: FastifyInstance, { db, audit, checkpoints }: { db: Database; audit: AuditService; checkpoints: CheckpointService }): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['audit'];
   app.get(
@@ -61,9 +81,29 @@ export function registerAuditRoutes(root: FastifyInstance, { db, audit }: { db: 
     {
       schema: {
         tags,
-        response: { 200: z.object({ ok: z.boolean(), count: z.number(), head: z.string().optional(), badSeq: z.number().optional(), reason: z.string().optional() }) },
+        description: 'Recomputes the hash chain and checks every signed checkpoint (plus any exported ones sent) against the entries; names the first bad entry.',
+        body: z.strictObject({ checkpoints: z.array(z.string().max(4000)).max(1000).optional(), trustedKeys: z.array(z.string().max(300)).max(20).optional() }).nullish(),
+        response: { 200: verification },
       },
     },
-    (req) => audit.verify(db, staff(req).orgId),
+    (req) => checkpoints.verify(staff(req).orgId, { checkpoints: req.body?.checkpoints ?? [], trustedVkeys: req.body?.trustedKeys ?? [] }),
+  );
+  app.get('/api/v1/audit-checkpoints', { schema: { tags, response: { 200: z.object({ items: z.array(checkpointSchema) }) } } }, async (req) => ({
+    items: await checkpoints.list(staff(req).orgId),
+  }));
+  app.post('/api/v1/audit-checkpoints', { schema: { tags, description: 'Signs a checkpoint now (returns the latest if the log has not grown).', response: { 201: checkpointSchema } } }, async (req, reply) => {
+    reply.code(201);
+    return checkpoints.create(staff(req).orgId);
+  });
+  app.get(
+    '/api/v1/audit-checkpoint-keys',
+    {
+      schema: {
+        tags,
+        description: 'Ed25519 verifier keys (signed-note vkey format) of every key that has signed this log\'s checkpoints.',
+        response: { 200: z.object({ origin: z.string(), items: z.array(z.object({ keyHash: z.string(), name: z.string(), publicKey: z.string(), vkey: z.string(), createdAt: z.string() })) }) },
+      },
+    },
+    async (req) => ({ origin: checkpoints.originOf(staff(req).orgId), items: await checkpoints.keys(staff(req).orgId) }),
   );
 }

@@ -65,3 +65,10 @@ export function findContactsByEmailIndex(db: Executor, orgId: string, indexes: s
   if (indexes.length === 0) return Promise.resolve([]);
   return db.selectFrom('client_contacts').selectAll().where('org_id', '=', orgId).where('email_bidx', 'in', indexes).execute();
 }
+
+/** Every encrypted client and contact record of an org (id + ciphertext), for the look-alike domain check. */
+export async function listPiiCiphertexts(db: Executor, orgId: string): Promise<{ clients: Array<Pick<ClientRow, 'id' | 'pii_enc'>>; contacts: Array<Pick<ContactRow, 'id' | 'client_id' | 'pii_enc'>> }> {
+  const clients = await db.selectFrom('clients').select(['id', 'pii_enc']).where('org_id', '=', orgId).execute();
+  const contacts = await db.selectFrom('client_contacts').select(['id', 'client_id', 'pii_enc']).where('org_id', '=', orgId).execute();
+  return { clients, contacts };
+}

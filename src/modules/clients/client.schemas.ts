@@ -72,6 +72,18 @@ export const clientSchema = clientPii.extend({
   contacts: z.array(contactSchema),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Set on create/update when an email domain looks like a domain the organization already knows (possible impersonation). */
+  warnings: z
+    .array(
+      z.object({
+        code: z.literal('lookalike_domain'),
+        domain: z.string(),
+        resembles: z.string(),
+        reason: z.enum(['confusable', 'edit_distance']),
+        distance: z.number().int(),
+      }),
+    )
+    .optional(),
 });
 export type Client = z.infer<typeof clientSchema>;
 

@@ -19,6 +19,7 @@ import {
   insertClient,
   insertContact,
   listClientRows,
+  listPiiCiphertexts,
   updateClientRow,
   type ClientRow,
   type ContactRow,
@@ -38,6 +39,7 @@ import {
   type DeliveryMode,
 } from './client.schemas.ts';
 import { z } from 'zod';
+import { domainOf, lookalikeWarnings, type LookalikeWarning } from '../verification/lookalike-domain.ts';
 
 const piiAad = (id: string) => ({ table: 'clients', row: id, column: 'pii_enc' });
 const contactAad = (id: string) => ({ table: 'client_contacts', row: id, column: 'pii_enc' });
@@ -91,6 +93,28 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
     });
   }
 
+  /**
+   * Look-alike domain warnings (modules/verification/lookalike-domain.ts) for emails being added:
+   * a new domain that resembles one the org already knows may be an impersonation attempt.
+   * Checked before the write, against every stored client and contact email; audited without the
+   * domains themselves (they are personal data).
+   */
+  async function lookalikes(tx: Executor, crypto: OrgCrypto, orgId: string, clientId: string, emails: Array<string | null | undefined>, actor: AuditActor): Promise<LookalikeWarning[]> {
+    const candidates = new Set(emails.map((e) => (e ? domainOf(e) : null)).filter((d): d is string => d !== null));
+    if (candidates.size === 0) return [];
+    const known = new Set<string>();
+    const rows = await listPiiCiphertexts(tx, orgId);
+    for (const r of rows.clients) known.add(domainOf(clientPii.parse(crypto.decryptJson(r.pii_enc, piiAad(r.id))).email ?? '') ?? '');
+    for (const r of rows.contacts) known.add(domainOf(contactPii.parse(crypto.decryptJson(r.pii_enc, contactAad(r.id))).email ?? '') ?? '');
+    known.delete('');
+    const warnings = [...candidates].filter((d) => !known.has(d)).flatMap((d) => lookalikeWarnings(d, known));
+    if (warnings.length > 0) {
+      await audit.append(tx, { orgId, actor, action: 'client.lookalike_domain', objectType: 'client', objectId: clientId, summary: { warnings: warnings.length, reasons: [...new Set(warnings.map((w) => w.reason))] } });
+    }
+    return warnings;
+  }
+  const withWarnings = (c: Client, warnings: LookalikeWarning[]): Client => (warnings.length ? { ...c, warnings } : c);
+
   async function getIn(ex: Executor, orgId: string, id: string): Promise<Client> {
     const row = await findClient(ex, orgId, id);
     if (!row) throw notFound('Client');
@@ -107,6 +131,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
         const id = newId();
         const now = clock.now().toISOString();
         const pii: ClientPii = { name: input.name, email: input.email, addressLines: input.addressLines, country: input.country, taxId: input.taxId, notes: input.notes };
+        const warnings = await lookalikes(tx, crypto, orgId, id, [input.email, ...input.contacts.map((c) => c.email)], actor);
         await insertClient(tx, {
           id,
           org_id: orgId,
@@ -121,7 +146,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
         });
         for (const c of input.contacts) await addContactRow(tx, crypto, orgId, id, c);
         await audit.append(tx, { orgId, actor, action: 'client.created', objectType: 'client', objectId: id });
-        return getIn(tx, orgId, id);
+        return withWarnings(await getIn(tx, orgId, id), warnings);
       });
     },
 
@@ -165,6 +190,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
           taxId: patch.taxId !== undefined ? patch.taxId : current.taxId,
           notes: patch.notes !== undefined ? patch.notes : current.notes,
         };
+        const warnings = patch.email !== undefined && patch.email !== current.email ? await lookalikes(tx, crypto, orgId, id, [patch.email], actor) : [];
         await updateClientRow(tx, orgId, id, {
           pii_enc: crypto.encryptJson(next, piiAad(id)),
           email_bidx: next.email ? crypto.blindIndex(next.email, EMAIL_CONTEXT) : null,
@@ -174,7 +200,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
           updated_at: clock.now().toISOString(),
         });
         await audit.append(tx, { orgId, actor, action: 'client.updated', objectType: 'client', objectId: id, summary: { fields: Object.keys(patch) } });
-        return getIn(tx, orgId, id);
+        return withWarnings(await getIn(tx, orgId, id), warnings);
       });
     },
 
@@ -192,9 +218,11 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
       const c = contactInput.parse(raw);
       return inTx(db, async (tx) => {
         if (!(await findClient(tx, orgId, clientId))) throw notFound('Client');
-        await addContactRow(tx, await keyring.forOrg(tx, orgId), orgId, clientId, c);
+        const crypto = await keyring.forOrg(tx, orgId);
+        const warnings = await lookalikes(tx, crypto, orgId, clientId, [c.email], actor);
+        await addContactRow(tx, crypto, orgId, clientId, c);
         await audit.append(tx, { orgId, actor, action: 'client.contact_added', objectType: 'client', objectId: clientId });
-        return getIn(tx, orgId, clientId);
+        return withWarnings(await getIn(tx, orgId, clientId), warnings);
       });
     },
 

@@ -13,7 +13,9 @@ import { countOrgs } from '../orgs/org.repo.ts';
 import { createOrgInput, type OrgService } from '../orgs/org.service.ts';
 import type { Org } from '../orgs/org.schemas.ts';
 import type { ApiTokensService } from './api-tokens.service.ts';
+import { assertPasswordAcceptable } from './password-policy.ts';
 import { hashPassword } from './passwords.ts';
+import { newUserRow } from './users.repo.ts';
 import { PERMISSIONS } from './rbac.ts';
 
 export const setupInput = z.strictObject({
@@ -21,7 +23,7 @@ export const setupInput = z.strictObject({
   owner: z.strictObject({
     email: z.email().max(254).transform((e) => e.toLowerCase()),
     name: z.string().trim().min(1).max(200),
-    password: z.string().min(8, 'must be at least 8 characters').max(1024).optional(),
+    password: z.string().min(1).max(4096).optional(),
   }),
 });
 export type SetupInput = z.input<typeof setupInput>;
@@ -42,6 +44,7 @@ export function createBootstrapService(deps: { db: Database; dialect: 'sqlite' |
     /** Creates an org with its owner. `firstRunOnly` refuses when any org exists (the public setup endpoint). */
     async setup(raw: SetupInput, opts: { firstRunOnly: boolean; actor: AuditActor }): Promise<SetupResult> {
       const input = setupInput.parse(raw);
+      if (input.owner.password) assertPasswordAcceptable(input.owner.password, { email: input.owner.email, orgNames: [input.organization.name] }, '/body/owner/password');
       const passwordHash = input.owner.password ? await hashPassword(input.owner.password) : null;
       return inTx(db, async (tx) => {
         if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('sealbill:setup'))`.execute(tx);
@@ -50,10 +53,7 @@ export function createBootstrapService(deps: { db: Database; dialect: 'sqlite' |
         let user = await tx.selectFrom('users').select(['id']).where('email', '=', input.owner.email).executeTakeFirst();
         if (!user) {
           user = { id: newId() };
-          await tx
-            .insertInto('users')
-            .values({ id: user.id, email: input.owner.email, display_name: input.owner.name, password_hash: passwordHash, status: 'active', created_at: now, updated_at: now })
-            .execute();
+          await tx.insertInto('users').values(newUserRow(user.id, input.owner.email, input.owner.name, passwordHash, now, false)).execute();
         }
         const org = await orgs.createInTx(tx, input.organization, opts.actor);
         await tx.insertInto('memberships').values({ org_id: org.id, user_id: user.id, role: 'owner', created_at: now }).execute();

@@ -1,17 +1,55 @@
+// Identity routes: first-run setup, the caller's identity, and (registered from here) sign-in,
+// account links, one's own account and factors, members and the org's security policy. Also the
+// record of permission denials (security events) for the audit log.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Config } from '../../config/env.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Database } from '../../platform/db/kysely.ts';
+import { inTx } from '../../platform/db/tx.ts';
+import { AppError } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
-import type { Config } from '../../config/env.ts';
-import { AppError } from '../../platform/errors.ts';
+import { registerAccountLinkRoutes } from './account-links.routes.ts';
+import type { ApiTokensService } from './api-tokens.service.ts';
+import { registerAuthRoutes } from './auth.routes.ts';
 import { setupInput, type BootstrapService } from './bootstrap.service.ts';
+import { registerFactorRoutes } from './factors.routes.ts';
+import { createSessionCookies } from './http-session.ts';
+import type { IdentityServices } from './identity.module.ts';
+import { registerMeRoutes } from './me.routes.ts';
+import { registerMemberRoutes } from './members.routes.ts';
+import type { SessionsService } from './sessions.service.ts';
 
-export function registerIdentityRoutes(root: FastifyInstance, { bootstrap, config }: { bootstrap: BootstrapService; config: Readonly<Config> }): void {
+export const PROVISIONING_HEADER = 'x-sealbill-provisioning-token';
+
+export interface IdentityRouteDeps {
+  bootstrap: BootstrapService;
+  config: Readonly<Config>;
+  identity: IdentityServices;
+  tokens: ApiTokensService;
+  sessions: SessionsService;
+  db: Database;
+  clock: Clock;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+export function registerIdentityRoutes(root: FastifyInstance, deps: IdentityRouteDeps): void {
+  const { bootstrap, config } = deps;
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['identity'];
 
   app.get('/api/v1/setup', { schema: { tags, security: [], response: { 200: z.object({ setUp: z.boolean() }) } } }, async () => ({ setUp: await bootstrap.isSetUp() }));
+
+  /** Automation that holds SEALBILL_PROVISIONING_TOKEN may create organizations after the first run. */
+  const provisioned = (presented: string | string[] | undefined): boolean => {
+    const expected = config.provisioningToken;
+    const given = Array.isArray(presented) ? presented[0] : presented;
+    return Boolean(expected && given && timingSafeEqual(sha256(expected), sha256(given)));
+  };
 
   app.post(
     '/api/v1/setup',
@@ -19,14 +57,16 @@ export function registerIdentityRoutes(root: FastifyInstance, { bootstrap, confi
       schema: {
         tags,
         security: [],
-        description: 'First-run setup: creates the first organization and its owner, and returns a bootstrap owner API token (shown once). Works once.',
+        description:
+          'First-run setup: creates the first organization and its owner, and returns a bootstrap owner API token (shown once). Works once; afterwards only with the X-Sealbill-Provisioning-Token header (SEALBILL_PROVISIONING_TOKEN).',
         body: setupInput,
         response: { 201: z.object({ orgId: z.string(), userId: z.string(), token: z.string() }) },
       },
     },
     async (req, reply) => {
-      if (config.signup !== 'first-run' && config.signup !== 'open') throw new AppError('forbidden', 'Sign-up is by invitation only');
-      const r = await bootstrap.setup(req.body, { firstRunOnly: config.signup === 'first-run', actor: actorOf(req) });
+      const trusted = provisioned(req.headers[PROVISIONING_HEADER]);
+      if (!trusted && config.signup === 'invite-only') throw new AppError('forbidden', 'Sign-up is by invitation only');
+      const r = await bootstrap.setup(req.body, { firstRunOnly: !trusted, actor: actorOf(req) });
       reply.code(201);
       return { orgId: r.org.id, userId: r.userId, token: r.token };
     },
@@ -40,4 +80,36 @@ export function registerIdentityRoutes(root: FastifyInstance, { bootstrap, confi
       return { userId: p.userId, orgId: p.orgId, role: p.role, permissions: [...p.permissions].sort(), via: p.via };
     },
   );
+
+  const cookies = createSessionCookies(deps.sessions);
+  registerAuthRoutes(root, { identity: deps.identity, cookies, clock: deps.clock });
+  registerAccountLinkRoutes(root, { identity: deps.identity });
+  registerMeRoutes(root, { identity: deps.identity, tokens: deps.tokens, cookies, clock: deps.clock });
+  registerFactorRoutes(root, { identity: deps.identity, cookies });
+  registerMemberRoutes(root, { identity: deps.identity, clock: deps.clock });
+  recordPermissionDenials(root, deps);
+}
+
+/**
+ * Security event: a signed-in principal was refused for lack of a permission. Recorded in the
+ * org's audit chain, at most once a minute per principal and route so a loop cannot flood it.
+ */
+function recordPermissionDenials(app: FastifyInstance, { db, identity }: IdentityRouteDeps): void {
+  const recent = new Map<string, number>();
+  app.addHook('onError', async (req, _reply, err) => {
+    if (!(err instanceof AppError) || err.code !== 'forbidden') return;
+    const p = req.principal;
+    if (!p || p.realm !== 'staff') return;
+    const route = `${req.method} ${req.routeOptions.url ?? ''}`;
+    const key = `${p.tokenId ?? p.sessionId ?? p.userId}|${route}`;
+    const now = Date.now();
+    if ((recent.get(key) ?? 0) > now - 60_000) return;
+    if (recent.size > 10_000) recent.clear();
+    recent.set(key, now);
+    try {
+      await inTx(db, (tx) => identity.secAudit.inOrg(tx, p.orgId, { action: 'permission.denied', actor: actorOf(req), userId: p.userId, summary: { route, reason: err.message } }));
+    } catch (e) {
+      req.log.warn({ err: e }, 'could not record a permission denial');
+    }
+  });
 }

@@ -1,5 +1,6 @@
 // Roles are named sets of permissions (least privilege). Routes declare one permission each in
-// route-permissions.ts; a role or API token may call a route only if it holds that permission.
+// route-access.ts; a role or API token may call a route only if it holds that permission.
+// Built-in roles are below; an organization may add custom roles (`custom:<slug>`, org_roles).
 
 export const PERMISSIONS = [
   'org:read',
@@ -58,6 +59,20 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   viewer: new Set<Permission>(READ),
   auditor: new Set<Permission>([...READ, 'payout:read', 'member:read', 'audit:read']),
 };
+
+/** A membership's role: a built-in role or an organization's custom role. */
+export type RoleKey = Role | `custom:${string}`;
+
+export const CUSTOM_ROLE_PREFIX = 'custom:';
+
+export function isCustomRoleKey(value: string): value is `custom:${string}` {
+  return /^custom:[a-z0-9][a-z0-9-]{0,39}$/.test(value);
+}
+
+/** Roles whose holders administer the organization (the "admins" MFA policy applies to them). */
+export function isAdministrative(permissions: ReadonlySet<Permission>): boolean {
+  return permissions.has('member:manage') || permissions.has('settings:security') || permissions.has('backup:run');
+}
 
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);

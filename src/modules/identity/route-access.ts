@@ -7,6 +7,10 @@ import type { Permission } from './rbac.ts';
 const PUBLIC: RouteAccess = { kind: 'public' };
 const SELF: RouteAccess = { kind: 'staff-self' };
 const need = (permission: Permission): RouteAccess => ({ kind: 'staff', permission });
+/** A staff session that may still be partial (second factor or enrolment due); never an API token. */
+const PENDING: RouteAccess = { kind: 'staff-pending' };
+/** A full staff session acting on the user's own account; never an API token. */
+const SESSION: RouteAccess = { kind: 'staff-session' };
 
 function documentRoutes(prefix: string): Record<string, RouteAccess> {
   const b = `/api/v1/${prefix}`;
@@ -22,6 +26,17 @@ function documentRoutes(prefix: string): Record<string, RouteAccess> {
   };
 }
 
+const PORTAL: RouteAccess = { kind: 'portal' };
+
+function deliveryRoutes(prefix: string): Record<string, RouteAccess> {
+  const b = `/api/v1/${prefix}/:id`;
+  return {
+    [`POST ${b}/send`]: need('invoice:send'),
+    [`GET ${b}/deliveries`]: need('invoice:read'),
+    [`POST ${b}/sealed-links`]: need('invoice:send'),
+  };
+}
+
 export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /healthz': PUBLIC,
   'GET /api/v1/openapi.json': PUBLIC,
@@ -29,10 +44,80 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/setup': PUBLIC,
   'GET /api/v1/me': SELF,
 
+  // Identity (issue #3): sign-in, account links, own account and factors, members, security policy.
+  'POST /api/v1/auth/login': PUBLIC,
+  'POST /api/v1/auth/passkey/options': PUBLIC,
+  'POST /api/v1/auth/passkey': PUBLIC,
+  'POST /api/v1/auth/password-reset': PUBLIC,
+  'POST /api/v1/auth/password-reset/confirm': PUBLIC,
+  'POST /api/v1/auth/verify-email': PUBLIC,
+  'POST /api/v1/auth/unlock': PUBLIC,
+  'POST /api/v1/auth/invitations/inspect': PUBLIC,
+  'POST /api/v1/auth/invitations/accept': PUBLIC,
+  'POST /api/v1/auth/signup': PUBLIC,
+  'POST /api/v1/auth/signup/confirm': PUBLIC,
+  'GET /api/v1/auth/session': PENDING,
+  'POST /api/v1/auth/logout': PENDING,
+  'POST /api/v1/auth/mfa/totp': PENDING,
+  'POST /api/v1/auth/mfa/recovery': PENDING,
+  'POST /api/v1/auth/mfa/passkey/options': PENDING,
+  'POST /api/v1/auth/mfa/passkey': PENDING,
+  'POST /api/v1/auth/reauth': SESSION,
+  'POST /api/v1/auth/reauth/passkey/options': SESSION,
+  'POST /api/v1/auth/reauth/passkey': SESSION,
+  'POST /api/v1/auth/switch-org': SESSION,
+  'PATCH /api/v1/me': SESSION,
+  'PUT /api/v1/me/password': SESSION,
+  'PUT /api/v1/me/email': SESSION,
+  'POST /api/v1/me/email/verify': SESSION,
+  'GET /api/v1/me/sessions': SESSION,
+  'DELETE /api/v1/me/sessions': SESSION,
+  'DELETE /api/v1/me/sessions/:id': SESSION,
+  'POST /api/v1/me/totp': PENDING,
+  'POST /api/v1/me/totp/confirm': PENDING,
+  'DELETE /api/v1/me/totp': SESSION,
+  'GET /api/v1/me/passkeys': SESSION,
+  'POST /api/v1/me/passkeys/options': PENDING,
+  'POST /api/v1/me/passkeys': PENDING,
+  'PATCH /api/v1/me/passkeys/:id': SESSION,
+  'DELETE /api/v1/me/passkeys/:id': SESSION,
+  'POST /api/v1/me/recovery-codes': SESSION,
+  'GET /api/v1/me/tokens': need('token:manage'),
+  'POST /api/v1/me/tokens': need('token:manage'),
+  'DELETE /api/v1/me/tokens/:id': need('token:manage'),
+  'GET /api/v1/org/tokens': need('member:manage'),
+  'DELETE /api/v1/org/tokens/:id': need('member:manage'),
+  'GET /api/v1/members': need('member:read'),
+  'PATCH /api/v1/members/:userId': need('member:manage'),
+  'POST /api/v1/members/:userId/deactivate': need('member:manage'),
+  'POST /api/v1/members/:userId/reactivate': need('member:manage'),
+  'POST /api/v1/members/:userId/unlock': need('member:manage'),
+  'GET /api/v1/members/invitations': need('member:read'),
+  'POST /api/v1/members/invitations': need('member:manage'),
+  'DELETE /api/v1/members/invitations/:id': need('member:manage'),
+  'GET /api/v1/org/roles': need('member:read'),
+  'PUT /api/v1/org/roles/:slug': need('member:manage'),
+  'DELETE /api/v1/org/roles/:slug': need('member:manage'),
+  'GET /api/v1/org/security': need('org:read'),
+  'PUT /api/v1/org/security': need('settings:security'),
+
   'GET /api/v1/org': need('org:read'),
   'PATCH /api/v1/org': need('org:update'),
   'GET /api/v1/org/payout': need('payout:read'),
   'PUT /api/v1/org/payout': need('payout:update'),
+  'GET /api/v1/org/payout/changes': need('payout:read'),
+  'POST /api/v1/org/payout/changes/:id/cancel': need('payout:update'),
+  'POST /api/v1/org/payout/changes/:id/approve': need('payout:update'),
+  'GET /api/v1/org/payout/policy': need('payout:read'),
+  'PUT /api/v1/org/payout/policy': need('settings:security'),
+  'GET /api/v1/org/signing-identity': need('org:read'),
+  'POST /api/v1/org/signing-identity/pkcs12': need('settings:security'),
+
+  // Public verification of issued documents (rate-limited; modules/verification/verification.routes.ts).
+  'GET /.well-known/sealbill/keys': PUBLIC,
+  'POST /api/v1/verify/pdf': PUBLIC,
+  'POST /api/v1/verify/details': PUBLIC,
+  'GET /api/v1/verify/:token': PUBLIC,
 
   'GET /api/v1/clients': need('client:read'),
   'POST /api/v1/clients': need('client:write'),
@@ -67,12 +152,99 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/recurring-schedules/:id': need('recurring:read'),
   'POST /api/v1/recurring-schedules/:id/status': need('recurring:write'),
 
+  // Secure delivery (modules/delivery) and the client portal realm (modules/portal).
+  ...deliveryRoutes('invoices'),
+  ...deliveryRoutes('quotes'),
+  ...deliveryRoutes('credit-notes'),
+  'GET /api/v1/deliveries/:id': need('invoice:read'),
+  'GET /api/v1/deliveries/:id/certificate.json': need('invoice:read'),
+  'GET /api/v1/deliveries/:id/certificate.pdf': need('invoice:read'),
+  'POST /api/v1/deliveries/:id/revoke': need('invoice:send'),
+  'POST /api/v1/deliveries/:id/bounce': need('invoice:send'),
+  'GET /api/v1/clients/:id/keys': need('client:read'),
+  'PUT /api/v1/clients/:id/keys': need('client:write'),
+  'POST /api/v1/clients/:id/keys/wkd': need('client:write'),
+  'GET /api/v1/sealed/:id': PUBLIC,
+  'POST /api/v1/sealed/:id/code': PUBLIC,
+  'POST /api/v1/sealed/:id/open': PUBLIC,
+  'GET /api/v1/public/orgs/:id/delivery-keys': PUBLIC,
+  'POST /api/v1/portal/auth/code': PUBLIC,
+  'POST /api/v1/portal/auth/code/verify': PUBLIC,
+  'POST /api/v1/portal/auth/magic': PUBLIC,
+  'POST /api/v1/portal/auth/link': PUBLIC,
+  'POST /api/v1/portal/auth/logout': PORTAL,
+  'GET /api/v1/portal/me': PORTAL,
+  'GET /api/v1/portal/documents': PORTAL,
+  'GET /api/v1/portal/documents/:id': PORTAL,
+  'GET /api/v1/portal/documents/:id/pdf': PORTAL,
+  'POST /api/v1/portal/documents/:id/acknowledge': PORTAL,
+  'GET /api/v1/portal/documents/:id/deliveries': PORTAL,
+  'POST /api/v1/portal/quotes/:id/accept': PORTAL,
+  'GET /api/v1/portal/payments': PORTAL,
+
   'GET /api/v1/audit-events': need('audit:read'),
   'POST /api/v1/audit-events/verify': need('audit:read'),
+  'GET /api/v1/audit-checkpoints': need('audit:read'),
+  'POST /api/v1/audit-checkpoints': need('audit:read'),
+  'GET /api/v1/audit-checkpoint-keys': need('audit:read'),
+
+  // Online payments (modules/payments). Connecting/disconnecting providers, provider refunds and
+  // accepting disputes also require step-up in the route. Pay links and webhooks are public: the
+  // 256-bit link token, resp. the provider's signature, is the credential.
+  'GET /api/v1/payment-settings': need('org:read'),
+  'PATCH /api/v1/payment-settings': need('org:update'),
+  'PUT /api/v1/payment-settings/providers/stripe': need('org:update'),
+  'PUT /api/v1/payment-settings/providers/paypal': need('org:update'),
+  'DELETE /api/v1/payment-settings/providers/:provider': need('org:update'),
+  'POST /api/v1/invoices/:id/pay-links': need('invoice:send'),
+  'GET /api/v1/invoices/:id/pay-links': need('invoice:read'),
+  'POST /api/v1/pay-links/:id/revoke': need('invoice:send'),
+  'POST /api/v1/payments/:id/refunds': need('payment:refund'),
+  'GET /api/v1/payments/:id/receipt': need('payment:read'),
+  'GET /api/v1/payments/disputes': need('payment:read'),
+  'POST /api/v1/payments/disputes/:id/accept': need('payment:refund'),
+  'GET /api/v1/payments/reconciliation-flags': need('payment:read'),
+  'POST /api/v1/payments/reconciliation-flags/:id/resolve': need('payment:record'),
+  'POST /api/v1/payments/reconciliation/run': need('payment:record'),
+  'POST /api/v1/payments/:id/attachments': need('payment:record'),
+  'GET /api/v1/payments/:id/attachments': need('payment:read'),
+  'GET /api/v1/payments/:id/attachments/:attachmentId': need('payment:read'),
+  'GET /api/v1/portal/documents/:id/payment': PORTAL,
+  'POST /api/v1/portal/documents/:id/checkout': PORTAL,
+  'GET /api/v1/portal/documents/:id/qr.png': PORTAL,
+  'GET /api/v1/portal/payments/:id/receipt': PORTAL,
+  'GET /api/v1/pay/:token': PUBLIC,
+  'POST /api/v1/pay/:token/checkout': PUBLIC,
+  'GET /api/v1/pay/:token/qr.png': PUBLIC,
+  'GET /api/v1/pay/return/paypal/:id': PUBLIC,
+  'POST /api/v1/webhooks/stripe/:accountId': PUBLIC,
+  'POST /api/v1/webhooks/paypal/:accountId': PUBLIC,
+  'GET /pay/:token': PUBLIC,
+  'GET /pay/complete/:id': PUBLIC,
+  'GET /pay/assets/pay.js': PUBLIC,
+  'GET /pay/assets/pay.css': PUBLIC,
+
+  // Security posture (modules/security): RFC 9116 file, public transparency facts, staff checklist.
+  'GET /.well-known/security.txt': PUBLIC,
+  'GET /api/v1/public/orgs/:id/security': PUBLIC,
+  'GET /api/v1/security/checklist': need('member:read'),
+  'GET /api/v1/security/email': need('org:read'),
+  'POST /api/v1/security/email/test': need('settings:security'),
+
+  // Web application pages (index.html; the browser router shows the page) — src/main/web.ts.
+  'GET /': PUBLIC,
+  'GET /app': PUBLIC,
+  'GET /app/*': PUBLIC,
+  'GET /portal': PUBLIC,
+  'GET /portal/*': PUBLIC,
+  'GET /verify': PUBLIC,
+  'GET /verify/*': PUBLIC,
+  'GET /s/:id': PUBLIC,
+  'GET /security/:orgId': PUBLIC,
 };
 
-/** Static documentation assets registered by plugins (the API docs page) are public. */
-const PUBLIC_PREFIXES = ['/api/v1/docs'];
+/** Static assets registered by plugins (the API docs page, the web app's hashed files) are public. */
+const PUBLIC_PREFIXES = ['/api/v1/docs', '/assets'];
 
 export const routeAccessTable: AccessTable = {
   lookup(method, url) {

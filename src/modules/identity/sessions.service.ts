@@ -39,6 +39,8 @@ export interface NewSession {
   clientId?: string | null;
   contactId?: string | null;
   level: SessionRow['level'];
+  /** How the user authenticated (space-separated: pwd, totp, recovery, passkey). */
+  amr?: string;
   ip?: string | null;
   userAgent?: string | null;
 }
@@ -69,6 +71,7 @@ export function createSessionsService({ clock, policy }: { clock: Clock; policy:
         ip: s.ip ?? null,
         user_agent: s.userAgent ? s.userAgent.slice(0, 300) : null,
         revoked_at: null,
+        amr: s.amr ?? '',
       };
       await tx.insertInto('sessions').values(row).execute();
       return { id: row.id, token, row };
@@ -91,7 +94,7 @@ export function createSessionsService({ clock, policy }: { clock: Clock; policy:
     },
 
     /** Issues a new token for the same session (privilege change), invalidating the old one. */
-    async rotate(tx: Executor, id: string, patch: Partial<Pick<SessionRow, 'level' | 'org_id' | 'authenticated_at'>> = {}): Promise<string> {
+    async rotate(tx: Executor, id: string, patch: Partial<Pick<SessionRow, 'level' | 'org_id' | 'authenticated_at' | 'amr'>> = {}): Promise<string> {
       const token = randomBytes(32).toString('base64url');
       await tx.updateTable('sessions').set({ token_hash: hashToken(token), ...patch }).where('id', '=', id).execute();
       return token;
@@ -100,6 +103,30 @@ export function createSessionsService({ clock, policy }: { clock: Clock; policy:
     /** Step-up: records a fresh full authentication on the session. */
     async markAuthenticated(tx: Executor, id: string): Promise<void> {
       await tx.updateTable('sessions').set({ authenticated_at: clock.now().toISOString() }).where('id', '=', id).execute();
+    },
+
+    /** Changes the level of live sessions without rotating them (policy or factor changes restrict them). */
+    async setLevel(tx: Executor, id: string, level: SessionRow['level']): Promise<void> {
+      await tx.updateTable('sessions').set({ level }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+    },
+
+    /** Live staff sessions acting in an org (optionally of one user), for policy reconciliation. */
+    liveInOrg(db: Executor, orgId: string, userId?: string): Promise<SessionRow[]> {
+      const now = clock.now();
+      let q = db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('realm', '=', 'staff')
+        .where('org_id', '=', orgId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now.toISOString());
+      if (userId) q = q.where('user_id', '=', userId);
+      return q.execute();
+    },
+
+    /** Ends a user's sessions that act in one org (membership deactivated). */
+    async revokeInOrg(tx: Executor, orgId: string, userId: string): Promise<void> {
+      await tx.updateTable('sessions').set({ revoked_at: clock.now().toISOString() }).where('org_id', '=', orgId).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
     },
 
     async revoke(tx: Executor, id: string): Promise<void> {

@@ -12,7 +12,7 @@ import type { ClientService } from '../clients/client.service.ts';
 import type { FileService } from '../files/file.service.ts';
 import type { OrgDetails, OrgService } from '../orgs/org.service.ts';
 import { amountDue, bodyAad, readBody } from './document.mapper.ts';
-import { findDocument, nextSequenceValue, transitionStatus, updateDocumentRow, type DocumentRow } from './document.repo.ts';
+import { findDocument, lockDocument, nextSequenceValue, transitionStatus, updateDocumentRow, type DocumentRow } from './document.repo.ts';
 import type { DocumentBody, DocumentDto } from './document.schemas.ts';
 import { KIND_LABEL, type DocumentService } from './document.service.ts';
 import { formatNumber, periodOf } from './numbering.ts';
@@ -60,9 +60,19 @@ export function createLifecycleService(deps: LifecycleDeps) {
     return row;
   }
 
+  /** Reads a document under a row lock (see lockDocument), for read-modify-write of its state. */
+  async function mustLock(ex: Executor, orgId: string, id: string, kind?: DocumentKind): Promise<DocumentRow> {
+    const row = await lockDocument(ex, orgId, id, kind);
+    if (!row) throw notFound(kind ? KIND_LABEL[kind] : 'Document');
+    return row;
+  }
+
   async function issueInTx(tx: Executor, orgId: string, kind: DocumentKind, id: string, actor: AuditActor): Promise<DocumentDto> {
-    const row = await mustFind(tx, orgId, id, kind);
+    // Locked before the number is drawn: two concurrent issues of one draft would otherwise both
+    // see 'draft', both draw a number, and the second would overwrite the first (a gap).
+    const row = await mustLock(tx, orgId, id, kind);
     if (row.status !== 'draft') throw conflict(`This ${KIND_LABEL[kind].toLowerCase()} is already ${row.status}`);
+    if (kind === 'credit_note' && row.related_document_id) await lockDocument(tx, orgId, row.related_document_id, 'invoice');
     const org = await orgs.getDetails(orgId, tx);
     const client = await clients.get(orgId, row.client_id, tx);
     const crypto = await keyring.forOrg(tx, orgId);
@@ -164,7 +174,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
     /** Voids an unpaid invoice by issuing a credit note for its full amount (issued invoices are never edited or deleted). */
     async voidInvoice(orgId: string, id: string, reason: string, actor: AuditActor): Promise<{ invoice: DocumentDto; creditNote: DocumentDto }> {
       return inTx(db, async (tx) => {
-        const inv = await mustFind(tx, orgId, id, 'invoice');
+        const inv = await mustLock(tx, orgId, id, 'invoice');
         if (inv.status === 'draft') throw conflict('A draft is not voided; delete it instead');
         if (inv.status === 'void') throw conflict('This invoice is already void');
         if (Number(inv.amount_paid) > 0) throw conflict('This invoice has payments; refund them first, or issue a credit note for part of it');
@@ -191,6 +201,11 @@ export function createLifecycleService(deps: LifecycleDeps) {
       if (!row.pdf_file_id) throw conflict('Drafts have no stored PDF; issue the document first');
       const file = await files.get(db, orgId, row.pdf_file_id);
       return { bytes: file.bytes, filename: `${row.number ?? row.id}.pdf`.replace(/[^\w.-]+/g, '_'), sha256: file.sha256 };
+    },
+
+    /** Locks an invoice for a balance change (payments); call before reading its balances. */
+    async lockInvoiceInTx(tx: Executor, orgId: string, invoiceId: string): Promise<DocumentRow> {
+      return mustLock(tx, orgId, invoiceId, 'invoice');
     },
 
     /** Applies a change of paid amount to an invoice and moves its status (called by payments). */

@@ -15,6 +15,20 @@ export function findDocument(db: Executor, orgId: string, id: string, kind?: Doc
   return q.executeTakeFirst();
 }
 
+/**
+ * Reads a document under a row lock held until the transaction ends, for read-modify-write of its
+ * status and balances. The lock is a no-op UPDATE (a row lock on PostgreSQL, where READ COMMITTED
+ * would otherwise let two writers compute from the same stale balance; SQLite has one writer
+ * already), and the read after it sees the latest committed row. Lock order: document rows, then
+ * the number sequence row, then the audit chain.
+ */
+export async function lockDocument(db: Executor, orgId: string, id: string, kind?: DocumentKind): Promise<DocumentRow | undefined> {
+  let q = db.updateTable('documents').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('org_id', '=', orgId).where('id', '=', id);
+  if (kind) q = q.where('kind', '=', kind);
+  await q.execute();
+  return findDocument(db, orgId, id, kind);
+}
+
 export async function updateDocumentRow(db: Executor, orgId: string, id: string, patch: Partial<Omit<DocumentRow, 'id' | 'org_id'>>): Promise<void> {
   await db.updateTable('documents').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
+import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database } from '../../platform/db/kysely.ts';
 import type { DocumentKind } from '../../platform/db/schema.ts';
 import { actorOf } from '../../platform/http/actor.ts';
@@ -21,6 +22,7 @@ export const DOCUMENT_PREFIXES: Record<DocumentKind, string> = { invoice: 'invoi
 export interface DocumentRouteDeps {
   db: Database;
   clock: Clock;
+  keyring: Keyring;
   documents: DocumentService;
   lifecycle: LifecycleService;
   payments: PaymentService;

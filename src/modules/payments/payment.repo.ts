@@ -25,3 +25,31 @@ export async function creditBalances(db: Executor, orgId: string, clientId: stri
     .execute();
   return rows.map((r) => ({ currency: r.currency, amount: Number(r.amount) })).filter((r) => r.amount !== 0);
 }
+
+export function findPaymentRow(db: Executor, orgId: string, id: string): Promise<PaymentRow | undefined> {
+  return db.selectFrom('payments').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+}
+
+export function findPaymentByProviderRef(db: Executor, orgId: string, provider: string, kind: 'payment' | 'refund', ref: string): Promise<PaymentRow | undefined> {
+  return db.selectFrom('payments').selectAll().where('org_id', '=', orgId).where('provider', '=', provider).where('kind', '=', kind).where('provider_ref', '=', ref).executeTakeFirst();
+}
+
+/** Refund entries reversing one payment (amount refunded, and the part that came off the invoice). */
+export async function reversalsOf(db: Executor, orgId: string, paymentId: string): Promise<{ amount: number; applied: number }> {
+  const r = await db
+    .selectFrom('payments')
+    .select([(eb) => eb.fn.sum<number>('amount').as('amount'), (eb) => eb.fn.sum<number>('applied_amount').as('applied')])
+    .where('org_id', '=', orgId)
+    .where('kind', '=', 'refund')
+    .where('related_payment_id', '=', paymentId)
+    .executeTakeFirst();
+  return { amount: Number(r?.amount ?? 0), applied: -Number(r?.applied ?? 0) };
+}
+
+export async function updatePaymentRow(db: Executor, orgId: string, id: string, patch: Partial<Pick<PaymentRow, 'fee' | 'fee_currency' | 'receipt_file_id'>>): Promise<void> {
+  await db.updateTable('payments').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
+}
+
+export function listProviderPaymentsSince(db: Executor, orgId: string, provider: string, since: string): Promise<PaymentRow[]> {
+  return db.selectFrom('payments').selectAll().where('org_id', '=', orgId).where('provider', '=', provider).where('kind', '=', 'payment').where('created_at', '>=', since).orderBy('id').execute();
+}

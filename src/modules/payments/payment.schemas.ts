@@ -32,6 +32,10 @@ export const paymentSchema = z.object({
   receivedOn: z.string(),
   provider: z.string().nullable(),
   providerRef: z.string().nullable(),
+  fee: z.number().nullable().describe('provider fee in minor units of feeCurrency'),
+  feeCurrency: z.string().nullable(),
+  relatedPaymentId: z.string().nullable().describe('for a refund: the payment it reverses'),
+  hasReceipt: z.boolean(),
   createdAt: z.string(),
 });
 export type Payment = z.infer<typeof paymentSchema>;

@@ -5,18 +5,39 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
-import { conflict, notFound, unprocessable } from '../../platform/errors.ts';
+import { conflict, unprocessable } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import { amountDue } from '../invoices/document.mapper.ts';
 import type { DocumentService } from '../invoices/document.service.ts';
 import type { LifecycleService } from '../invoices/document-lifecycle.service.ts';
-import { creditBalances, insertCredit, insertPayment, listPaymentsFor, type PaymentRow } from './payment.repo.ts';
+import { creditBalances, insertCredit, insertPayment, listPaymentsFor, reversalsOf, type PaymentRow } from './payment.repo.ts';
 import { paymentInput, refundInput, type Payment, type PaymentInput } from './payment.schemas.ts';
 import type { z } from 'zod';
 
 const refAad = (id: string) => ({ table: 'payments', row: id, column: 'reference_enc' });
 const PAYABLE = new Set(['issued', 'sent', 'partially_paid']);
+type ProviderColumns = 'fee' | 'fee_currency' | 'checkout_id' | 'related_payment_id' | 'receipt_file_id';
+type NewPaymentRow = Omit<PaymentRow, 'id' | 'created_at' | 'reference_enc' | ProviderColumns> & Partial<Pick<PaymentRow, ProviderColumns>>;
+const PROVIDER_DEFAULTS: Pick<PaymentRow, ProviderColumns> = { fee: null, fee_currency: null, checkout_id: null, related_payment_id: null, receipt_file_id: null };
+
+export interface ProviderReceipt {
+  amount: number;
+  currency: string;
+  provider: string;
+  ref: string;
+  fee: number | null;
+  feeCurrency: string | null;
+  checkoutId: string | null;
+}
+
+export interface Reversal {
+  amount: number;
+  method: string;
+  provider: string | null;
+  ref: string | null;
+  reason: 'refund' | 'dispute';
+}
 
 export interface PaymentServiceDeps {
   db: Database;
@@ -24,7 +45,7 @@ export interface PaymentServiceDeps {
   audit: AuditService;
   clock: Clock;
   documents: Pick<DocumentService, 'get' | 'today'>;
-  lifecycle: Pick<LifecycleService, 'applyPaymentInTx'>;
+  lifecycle: Pick<LifecycleService, 'applyPaymentInTx' | 'lockInvoiceInTx'>;
 }
 
 export function createPaymentService({ db, keyring, audit, clock, documents, lifecycle }: PaymentServiceDeps) {
@@ -43,20 +64,23 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
       receivedOn: r.received_on,
       provider: r.provider,
       providerRef: r.provider_ref,
+      fee: r.fee === null ? null : Number(r.fee),
+      feeCurrency: r.fee_currency,
+      relatedPaymentId: r.related_payment_id,
+      hasReceipt: r.receipt_file_id !== null,
       createdAt: r.created_at,
     };
   }
 
-  async function invoiceRow(tx: Executor, orgId: string, invoiceId: string) {
-    const row = await tx.selectFrom('documents').selectAll().where('org_id', '=', orgId).where('id', '=', invoiceId).where('kind', '=', 'invoice').executeTakeFirst();
-    if (!row) throw notFound('Invoice');
-    return row;
+  /** The invoice, locked until the transaction ends: concurrent payments must not compute from the same stale balance. */
+  function invoiceRow(tx: Executor, orgId: string, invoiceId: string) {
+    return lifecycle.lockInvoiceInTx(tx, orgId, invoiceId);
   }
 
-  async function writePayment(tx: Executor, orgId: string, base: Omit<PaymentRow, 'id' | 'created_at' | 'reference_enc'>, reference: string | null): Promise<PaymentRow> {
+  async function writePayment(tx: Executor, orgId: string, base: NewPaymentRow, reference: string | null): Promise<PaymentRow> {
     const id = newId();
     const crypto = await keyring.forOrg(tx, orgId);
-    const row: PaymentRow = { ...base, id, reference_enc: reference ? crypto.encryptText(reference, refAad(id)) : null, created_at: clock.now().toISOString() };
+    const row: PaymentRow = { ...PROVIDER_DEFAULTS, ...base, id, reference_enc: reference ? crypto.encryptText(reference, refAad(id)) : null, created_at: clock.now().toISOString() };
     await insertPayment(tx, row);
     return row;
   }
@@ -136,6 +160,83 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
         return toPayment(tx, orgId, row);
       });
     },
+
+    /**
+     * Money received through a provider is always recorded, even when the invoice was meanwhile
+     * paid or voided: whatever cannot be applied to the invoice becomes client credit.
+     */
+    async recordProviderInTx(tx: Executor, orgId: string, invoiceId: string, p: ProviderReceipt, actor: AuditActor): Promise<PaymentRow> {
+      const inv = await invoiceRow(tx, orgId, invoiceId);
+      if (p.currency !== inv.currency) throw unprocessable(`Payments must be in the invoice currency ${inv.currency}`);
+      const applied = PAYABLE.has(inv.status) ? Math.max(0, Math.min(p.amount, amountDue(inv))) : 0;
+      const row = await writePayment(
+        tx,
+        orgId,
+        {
+          org_id: orgId,
+          document_id: invoiceId,
+          client_id: inv.client_id,
+          kind: 'payment',
+          amount: p.amount,
+          applied_amount: applied,
+          currency: inv.currency,
+          method: p.provider,
+          received_on: await documents.today(orgId, tx),
+          provider: p.provider,
+          provider_ref: p.ref,
+          created_by: actor.id,
+          fee: p.fee,
+          fee_currency: p.feeCurrency,
+          checkout_id: p.checkoutId,
+        },
+        null,
+      );
+      if (p.amount > applied) {
+        await insertCredit(tx, { id: newId(), org_id: orgId, client_id: inv.client_id, amount: p.amount - applied, currency: inv.currency, source: 'overpayment', source_id: row.id, created_at: row.created_at });
+      }
+      if (applied > 0) await lifecycle.applyPaymentInTx(tx, orgId, invoiceId, applied);
+      await audit.append(tx, { orgId, actor, action: 'payment.recorded', objectType: 'invoice', objectId: invoiceId, summary: { paymentId: row.id, amount: p.amount, applied, currency: inv.currency, method: p.provider, providerRef: p.ref, fee: p.fee } });
+      return row;
+    },
+
+    /**
+     * Reverses part of one payment (a refund, or a lost or accepted dispute). The part still applied
+     * to the invoice comes off it first (reopening its balance); the rest comes out of client credit.
+     */
+    async reverseInTx(tx: Executor, orgId: string, payment: PaymentRow, r: Reversal, actor: AuditActor): Promise<PaymentRow> {
+      const inv = await invoiceRow(tx, orgId, payment.document_id);
+      const prior = await reversalsOf(tx, orgId, payment.id);
+      if (r.amount > Number(payment.amount) - prior.amount) throw unprocessable(`At most ${Number(payment.amount) - prior.amount} of this payment can be refunded`, [{ path: '/body/amount', message: 'exceeds what is left of the payment' }]);
+      const fromInvoice = Math.max(0, Math.min(r.amount, Number(payment.applied_amount) - prior.applied, Number(inv.amount_paid)));
+      const row = await writePayment(
+        tx,
+        orgId,
+        {
+          org_id: orgId,
+          document_id: payment.document_id,
+          client_id: payment.client_id,
+          kind: 'refund',
+          amount: r.amount,
+          applied_amount: -fromInvoice,
+          currency: payment.currency,
+          method: r.method,
+          received_on: await documents.today(orgId, tx),
+          provider: r.provider,
+          provider_ref: r.ref,
+          created_by: actor.id,
+          related_payment_id: payment.id,
+        },
+        null,
+      );
+      if (r.amount > fromInvoice) {
+        await insertCredit(tx, { id: newId(), org_id: orgId, client_id: payment.client_id, amount: -(r.amount - fromInvoice), currency: payment.currency, source: r.reason, source_id: row.id, created_at: row.created_at });
+      }
+      if (fromInvoice > 0) await lifecycle.applyPaymentInTx(tx, orgId, payment.document_id, -fromInvoice);
+      await audit.append(tx, { orgId, actor, action: r.reason === 'dispute' ? 'payment.dispute_reversed' : 'payment.refunded', objectType: 'invoice', objectId: payment.document_id, summary: { paymentId: row.id, of: payment.id, amount: r.amount, fromInvoice, currency: payment.currency, providerRef: r.ref } });
+      return row;
+    },
+
+    toDto: (ex: Executor, orgId: string, row: PaymentRow) => toPayment(ex, orgId, row),
 
     async list(orgId: string, invoiceId: string): Promise<Payment[]> {
       await documents.get(orgId, 'invoice', invoiceId);

@@ -9,7 +9,7 @@ import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import type { RecurringSchedulesTable } from '../../platform/db/schema.ts';
 import { inTx } from '../../platform/db/tx.ts';
-import { notFound } from '../../platform/errors.ts';
+import { conflict, notFound, unprocessable } from '../../platform/errors.ts';
 import { isoDate } from '../../platform/http/schemas.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
@@ -32,6 +32,12 @@ export const scheduleInput = draftInput
 export type ScheduleInput = z.input<typeof scheduleInput>;
 
 const template = scheduleInput.pick({ clientId: true, currency: true, exchangeRate: true, lines: true, discount: true, notes: true, terms: true });
+
+/** The invoice template part of a schedule input (the picked schema is strict, so the schedule fields are dropped first). */
+function templateOf(input: z.infer<typeof scheduleInput>): z.infer<typeof template> {
+  const { frequency: _f, intervalCount: _i, startOn: _s, endOn: _e, autoIssue: _a, ...tpl } = input;
+  return template.parse(tpl);
+}
 
 export const scheduleSchema = z.object({
   id: z.string(),
@@ -94,6 +100,10 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
     return inTx(db, async (tx) => {
       const s = await find(tx, orgId, id);
       if (s.status !== 'active' || s.next_run_on !== period) return false;
+      if (s.end_on !== null && period > s.end_on) {
+        await tx.updateTable('recurring_schedules').set({ status: 'ended', updated_at: clock.now().toISOString() }).where('id', '=', id).where('org_id', '=', orgId).execute();
+        return false;
+      }
       const following = nextRun(period, s.start_on, s.frequency, s.interval_count);
       const ended = s.end_on !== null && following > s.end_on;
       const moved = await tx
@@ -106,8 +116,11 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
       if (Number(moved.numUpdatedRows) !== 1) return false;
       const tpl = template.parse((await keyring.forOrg(tx, orgId)).decryptJson(s.template_enc, tplAad(id)));
       const draft = await documents.createDraftInTx(tx, orgId, 'invoice', { ...tpl, issueDate: period }, { recurring_schedule_id: id, recurring_period: period });
-      await audit.append(tx, { orgId, actor: SYSTEM, action: 'recurring.invoice_created', objectType: 'invoice', objectId: draft.id, summary: { scheduleId: id, period } });
+      // Issue before the audit append: issuing takes the number-sequence row lock and then the
+      // audit chain lock, and every transaction must take them in that order (else two of them
+      // deadlock on PostgreSQL, each holding the lock the other waits for).
       if (s.auto_issue === 1) await lifecycle.issueInTx(tx, orgId, 'invoice', draft.id, SYSTEM);
+      await audit.append(tx, { orgId, actor: SYSTEM, action: 'recurring.invoice_created', objectType: 'invoice', objectId: draft.id, summary: { scheduleId: id, period } });
       return true;
     });
   }
@@ -115,18 +128,19 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
   return {
     async create(orgId: string, raw: ScheduleInput, actor: AuditActor): Promise<Schedule> {
       const input = scheduleInput.parse(raw);
+      if (input.endOn !== null && input.endOn < input.startOn) throw unprocessable('The end date is before the start date', [{ path: '/body/endOn', message: 'before startOn' }]);
       return inTx(db, async (tx) => {
         const id = newId();
         const now = clock.now().toISOString();
         // The template is validated exactly like a draft (client, tax rates, totals), without writing one.
-        const probe = await documents.prepareDraft(tx, orgId, 'invoice', { ...template.parse(input), issueDate: input.startOn }, id);
+        const probe = await documents.prepareDraft(tx, orgId, 'invoice', { ...templateOf(input), issueDate: input.startOn }, id);
         const crypto = await keyring.forOrg(tx, orgId);
         const row: Row = {
           id,
           org_id: orgId,
           client_id: input.clientId,
           currency: probe.currency,
-          template_enc: crypto.encryptJson(template.parse(input), tplAad(id)),
+          template_enc: crypto.encryptJson(templateOf(input), tplAad(id)),
           frequency: input.frequency,
           interval_count: input.intervalCount,
           start_on: input.startOn,
@@ -154,25 +168,43 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
 
     async setStatus(orgId: string, id: string, status: 'active' | 'paused' | 'ended', actor: AuditActor): Promise<Schedule> {
       return inTx(db, async (tx) => {
-        await find(tx, orgId, id);
-        await tx.updateTable('recurring_schedules').set({ status, updated_at: clock.now().toISOString() }).where('org_id', '=', orgId).where('id', '=', id).execute();
+        const s = await find(tx, orgId, id);
+        if (s.status === 'ended' && status !== 'ended') throw conflict('An ended schedule cannot be restarted; create a new one');
+        // Resuming skips the periods that fell due while paused: a pause means "do not bill",
+        // not "bill later". Catch-up after downtime applies only to active schedules.
+        let next = s.next_run_on;
+        if (s.status === 'paused' && status === 'active') {
+          const today = dateInZone(clock.now(), (await orgs.get(orgId, tx)).timeZone);
+          while (next < today) next = nextRun(next, s.start_on, s.frequency, s.interval_count);
+        }
+        await tx.updateTable('recurring_schedules').set({ status, next_run_on: next, updated_at: clock.now().toISOString() }).where('org_id', '=', orgId).where('id', '=', id).execute();
         await audit.append(tx, { orgId, actor, action: `recurring.${status}`, objectType: 'recurring_schedule', objectId: id });
         return toSchedule(tx, await find(tx, orgId, id));
       });
     },
 
-    /** Issues everything due up to today (in each org's time zone); returns how many invoices were created. */
+    /**
+     * Issues everything due up to today (in each org's time zone); returns how many invoices were
+     * created. A schedule that fails (e.g. its client was archived) stays at its period and does
+     * not stop the others; the failures are thrown together at the end, for the worker to log.
+     */
     async runDue(): Promise<number> {
       const candidates = await db.selectFrom('recurring_schedules').select(['id', 'org_id']).where('status', '=', 'active').execute();
       let created = 0;
+      const failures: Error[] = [];
       for (const c of candidates) {
-        const today = dateInZone(clock.now(), (await orgs.get(c.org_id)).timeZone);
-        for (;;) {
-          const s = await find(db, c.org_id, c.id);
-          if (s.status !== 'active' || s.next_run_on > today) break;
-          if (await runOnce(c.org_id, c.id, s.next_run_on)) created++;
+        try {
+          const today = dateInZone(clock.now(), (await orgs.get(c.org_id)).timeZone);
+          for (;;) {
+            const s = await find(db, c.org_id, c.id);
+            if (s.status !== 'active' || s.next_run_on > today) break;
+            if (await runOnce(c.org_id, c.id, s.next_run_on)) created++;
+          }
+        } catch (err) {
+          failures.push(new Error(`schedule ${c.id}: ${(err as Error).message}`, { cause: err }));
         }
       }
+      if (failures.length > 0) throw new AggregateError(failures, `${failures.length} recurring schedule${failures.length === 1 ? '' : 's'} failed (${created} invoices created)`);
       return created;
     },
   };

@@ -52,3 +52,23 @@ export function loadMasterKey(config: Pick<Config, 'masterKey'>, warn: (msg: str
   }
   return decodeMasterKey(readFileSync(mk.path, 'utf8'), mk.path);
 }
+
+/** Earlier master keys (one per line in the file, or comma-separated in the variable), for unwrapping only. */
+export function loadPreviousMasterKeys(config: Pick<Config, 'previousMasterKeys'>): MasterKey[] {
+  const p = config.previousMasterKeys;
+  if (!p) return [];
+  const source = p.source === 'env' ? 'SEALBILL_MASTER_KEY_PREVIOUS' : 'SEALBILL_MASTER_KEY_PREVIOUS_FILE';
+  if (p.source === 'file' && !existsSync(p.path)) throw new MasterKeyError(`${source}: ${p.path} does not exist`);
+  const text = p.source === 'env' ? p.value : readFileSync(p.path, 'utf8');
+  return text
+    .split(/[\n,]/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => decodeMasterKey(l, source));
+}
+
+/** Reads a key file written by `sealbill keys generate-master` (or openssl rand -base64 32). */
+export function readMasterKeyFile(file: string): MasterKey {
+  if (!existsSync(file)) throw new MasterKeyError(`${file} does not exist`);
+  return decodeMasterKey(readFileSync(file, 'utf8').split('\n')[0] ?? '', file);
+}

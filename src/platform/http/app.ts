@@ -10,8 +10,10 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Config } from '../../config/env.ts';
 import { loggerOptions } from '../logger.ts';
 import { type AccessTable, type Authenticator, installAuthHooks } from './auth-hooks.ts';
+import { AppError } from '../errors.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { securityHeaders } from './security-headers.ts';
+import { findUnsafeText } from './text-guard.ts';
 
 export type App = FastifyInstance;
 export type ZApp = ReturnType<FastifyInstance['withTypeProvider']> & FastifyInstance;
@@ -56,6 +58,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
 
   installErrorHandler(app);
+  // Control characters and broken Unicode never reach a schema, a service or the database.
+  // JSON bodies only: raw payloads (signed webhooks, uploaded PDFs, multipart) are not text.
+  app.addHook('preValidation', async (request) => {
+    const json = /\bjson\b/i.test(request.headers['content-type'] ?? '') && !Buffer.isBuffer(request.body);
+    const errors = findUnsafeText(json ? request.body : undefined, '/body', findUnsafeText({ ...(request.query as object) }, '/query'));
+    if (errors.length > 0) throw new AppError('validation_failed', 'The request contains characters that are not allowed; see errors for each field.', { fieldErrors: errors });
+  });
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, securityHeaders({ tls: Boolean(opts.https) || config.publicUrl.startsWith('https:') }));
   installAuthHooks(app, opts.access, opts.authenticate);

@@ -40,6 +40,10 @@ export function installAuthHooks(app: FastifyInstance, table: AccessTable, authe
       return;
     }
     if (principal.realm !== 'staff') throw new AppError('unauthenticated', 'Staff sign-in required');
+    // Account and sign-in routes act on the interactive session itself: an API token never reaches them.
+    if ((access.kind === 'staff-pending' || access.kind === 'staff-session') && principal.via !== 'session') {
+      throw new AppError('unauthenticated', 'This route needs an interactive sign-in; API tokens cannot use it', { headers: { 'www-authenticate': 'Bearer' } });
+    }
     if (principal.level && principal.level !== 'full' && access.kind !== 'staff-pending') {
       throw new AppError('unauthenticated', principal.level === 'mfa' ? 'Finish signing in with your second factor' : 'Your organization requires you to set up a second factor first');
     }

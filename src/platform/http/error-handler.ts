@@ -3,6 +3,7 @@
 // server and answers a bare 500, so no stack trace, SQL or secret ever reaches a client.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { DecryptionError } from '../crypto/aead.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { problem, type Problem } from './problem.ts';
 
@@ -22,6 +23,12 @@ export function installErrorHandler(app: FastifyInstance): void {
       if (err.status >= 500) request.log.error({ err }, 'request failed');
       else request.log.info({ code: err.code }, err.message);
       return send(reply, request, problem(err.status, err.code, err.message, fieldErrors ? { errors: fieldErrors } : {}), err.headers);
+    }
+    if (err instanceof DecryptionError) {
+      // Corruption or tampering of stored data is not the caller's fault and must never be answered
+      // with wrong data: a distinct code for monitoring, the detail (which row) only in the log.
+      request.log.error({ err: { name: err.name, message: err.message } }, 'stored data failed its integrity check');
+      return send(reply, request, problem(500, 'integrity_failed', 'Stored data failed its integrity check; the incident has been logged.'));
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const root = (err as FastifyError).validationContext ?? 'body';

@@ -4,6 +4,7 @@
 // a different request gets 422), and released if the work fails, so a retry can succeed.
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Keyring } from '../crypto/keyring.ts';
 import type { Database } from '../db/kysely.ts';
 import { AppError } from '../errors.ts';
 import type { Clock } from '../clock.ts';
@@ -11,7 +12,11 @@ import type { Clock } from '../clock.ts';
 export interface IdempotencyDeps {
   db: Database;
   clock: Clock;
+  /** Stored responses carry personal data (client names, lines), so they are encrypted at rest. */
+  keyring: Keyring;
 }
+
+const responseAad = (key: string) => ({ table: 'idempotency_keys', row: key, column: 'response_body' });
 
 export async function withIdempotency<T>(
   deps: IdempotencyDeps,
@@ -29,13 +34,14 @@ export async function withIdempotency<T>(
   }
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new AppError('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters');
   const requestHash = createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('hex');
-  const { db, clock } = deps;
+  const { db, clock, keyring } = deps;
   const existing = await db.selectFrom('idempotency_keys').selectAll().where('org_id', '=', scope.orgId).where('key', '=', key).executeTakeFirst();
   if (existing) {
     if (existing.request_hash !== requestHash || existing.principal !== scope.principal) throw new AppError('idempotency_mismatch', 'This Idempotency-Key was used for a different request');
     if (existing.status_code === null) throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress');
     reply.code(existing.status_code).header('idempotent-replayed', 'true');
-    return JSON.parse(existing.response_body ?? 'null') as T;
+    const crypto = await keyring.forOrg(db, scope.orgId);
+    return (existing.response_body === null ? null : crypto.decryptJson(existing.response_body, responseAad(key))) as T;
   }
   const reserved = await db
     .insertInto('idempotency_keys')
@@ -47,7 +53,7 @@ export async function withIdempotency<T>(
     const result = await run();
     await db
       .updateTable('idempotency_keys')
-      .set({ status_code: successStatus, response_body: JSON.stringify(result) })
+      .set({ status_code: successStatus, response_body: (await keyring.forOrg(db, scope.orgId)).encryptJson(result ?? null, responseAad(key)) })
       .where('org_id', '=', scope.orgId)
       .where('key', '=', key)
       .execute();

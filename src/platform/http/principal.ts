@@ -1,4 +1,4 @@
-import type { Permission, Role } from '../../modules/identity/rbac.ts';
+import type { Permission, RoleKey } from '../../modules/identity/rbac.ts';
 
 /** Who is calling. Staff principals act within exactly one organization (tenant) per request. */
 export interface StaffPrincipal {
@@ -6,7 +6,7 @@ export interface StaffPrincipal {
   via: 'token' | 'session';
   orgId: string;
   userId: string;
-  role: Role;
+  role: RoleKey;
   permissions: ReadonlySet<Permission>;
   tokenId?: string;
   sessionId?: string;
@@ -39,8 +39,10 @@ export type RouteAccess =
   | { kind: 'staff'; permission: Permission }
   /** any authenticated staff member, for their own account (e.g. /me) */
   | { kind: 'staff-self' }
-  /** a staff session that may still be partial (second factor due, or forced enrolment) */
+  /** a staff session that may still be partial (second factor due, or forced enrolment); never an API token */
   | { kind: 'staff-pending' }
+  /** a fully signed-in staff session, for the user's own account and factors; never an API token */
+  | { kind: 'staff-session' }
   | { kind: 'portal' };
 
 declare module 'fastify' {

@@ -103,6 +103,8 @@ export function addressOf(from: string): string {
   return (m ? m[1]! : from).trim();
 }
 
-export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir'>): Mailer {
-  return config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : createOutboxMailer(path.join(config.dataDir, 'outbox'), config.mailFrom);
+export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir'> & { delivery?: Pick<Config['delivery'], 'dkim'> }): Mailer {
+  return config.smtpUrl
+    ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom, dkim: config.delivery?.dkim ?? null })
+    : createOutboxMailer(path.join(config.dataDir, 'outbox'), config.mailFrom);
 }

@@ -3,8 +3,8 @@
  * y-down page coordinates over pdf-writer pages (avoids redundant colour
  * operators), greedy word wrapping, and vector QR codes.
  */
-import QRCode from 'qrcode';
 import { getFonts, type FontSource } from './pdf-fonts.ts';
+import { qrMatrix } from './pdf-qr.ts';
 import { measure, num, type DocFont, type PdfPage, type PdfWriter } from './pdf-writer.ts';
 
 export type FontWeight = 'regular' | 'bold';
@@ -24,12 +24,14 @@ export const LEADING = 1.25;
 
 // C0/C1 controls and bidi embedding/override/isolate controls: never useful in
 // an invoice and a classic way to make displayed text differ from its content.
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0009\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 
 /** Normalises user text: NFC, \r\n → \n, tabs → space, strips control characters. */
+const PLAIN = /^[\x20-\x7e]*$/;
+
 export function cleanText(s: string | null | undefined): string {
   if (s == null) return '';
+  if (PLAIN.test(s)) return s;
   return String(s).normalize('NFC').replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(CONTROL_CHARS, '');
 }
 
@@ -165,27 +167,27 @@ export class Painter {
    * modules merged), no raster image; (x, y) is the top-left corner.
    */
   qr(data: string, x: number, y: number, size: number): void {
-    const qr = QRCode.create(data, { errorCorrectionLevel: 'M' });
-    const n = qr.modules.size;
-    const bits = qr.modules.data;
+    const qr = qrMatrix(data);
+    const n = qr.size;
+    const bits = qr.data;
     const m = size / n;
-    const top = this.p.height - y;
-    const parts: string[] = ['0 0 0 rg'];
+    // module coordinate system: origin at the top-left corner, y down, 1 unit
+    // per module — keeps the operators short (integers only)
+    const parts: string[] = [`q 0 0 0 rg ${num(m)} 0 0 ${num(-m)} ${num(x)} ${num(this.p.height - y)} cm`];
     for (let r = 0; r < n; r++) {
       let c = 0;
       while (c < n) {
         if (bits[r * n + c]) {
           const start = c;
           while (c < n && bits[r * n + c]) c++;
-          parts.push(`${num(x + start * m)} ${num(top - (r + 1) * m)} ${num((c - start) * m)} ${num(m)} re`);
+          parts.push(`${start} ${r} ${c - start} 1 re`);
         } else {
           c++;
         }
       }
     }
-    parts.push('f');
+    parts.push('f Q');
     this.p.ops.push(parts.join('\n'));
-    this.fill = '#000000';
   }
 
   /** Greedy word wrap to `width` points. Honours explicit newlines. */

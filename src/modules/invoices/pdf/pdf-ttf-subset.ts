@@ -89,6 +89,71 @@ export class TrueTypeSubsetSource {
     this.glyphCache = new Array<GlyphRecord | undefined>(this.numGlyphs);
   }
 
+  private reverseCmap: Int32Array | null = null;
+
+  /**
+   * The smallest Unicode code point the font's cmap maps to `gid`, or -1.
+   * Used for ToUnicode so that glyphs shared by several code points (e.g.
+   * space and NO-BREAK SPACE) always map the same way, independent of which
+   * text happened to be shaped first in this process.
+   */
+  unicodeOf(gid: number): number {
+    this.reverseCmap ??= this.buildReverseCmap();
+    return this.reverseCmap[gid] ?? -1;
+  }
+
+  private buildReverseCmap(): Int32Array {
+    const rev = new Int32Array(this.numGlyphs).fill(-1);
+    const cmap = this.tables.get('cmap');
+    if (!cmap) return rev;
+    const v = this.view;
+    const set = (cp: number, g: number): void => {
+      if (g > 0 && g < rev.length && (rev[g]! < 0 || cp < rev[g]!)) rev[g] = cp;
+    };
+    const n = v.getUint16(cmap.offset + 2);
+    for (let i = 0; i < n; i++) {
+      const rec = cmap.offset + 4 + i * 8;
+      const platform = v.getUint16(rec);
+      const encoding = v.getUint16(rec + 2);
+      if (!(platform === 0 || (platform === 3 && (encoding === 1 || encoding === 10)))) continue;
+      const st = cmap.offset + v.getUint32(rec + 4);
+      const format = v.getUint16(st);
+      if (format === 4) {
+        const segX2 = v.getUint16(st + 6);
+        const ends = st + 14;
+        const starts = ends + segX2 + 2;
+        const deltas = starts + segX2;
+        const ranges = deltas + segX2;
+        for (let k = 0; k < segX2; k += 2) {
+          const end = v.getUint16(ends + k);
+          const start = v.getUint16(starts + k);
+          const delta = v.getUint16(deltas + k);
+          const ro = v.getUint16(ranges + k);
+          for (let c = start; c <= end && c !== 0xffff; c++) {
+            let g: number;
+            if (ro === 0) {
+              g = (c + delta) & 0xffff;
+            } else {
+              g = v.getUint16(ranges + k + ro + 2 * (c - start));
+              if (g !== 0) g = (g + delta) & 0xffff;
+            }
+            set(c, g);
+          }
+        }
+      } else if (format === 12) {
+        const groups = v.getUint32(st + 12);
+        for (let k = 0; k < groups; k++) {
+          const gp = st + 16 + k * 12;
+          const start = v.getUint32(gp);
+          const end = v.getUint32(gp + 4);
+          const g0 = v.getUint32(gp + 8);
+          for (let c = start; c <= end && c <= 0x10ffff; c++) set(c, g0 + (c - start));
+        }
+      }
+    }
+    return rev;
+  }
+
   private table(tag: string): TableRecord {
     const t = this.tables.get(tag);
     if (!t) throw new Error(`missing table ${tag}`);

@@ -21,7 +21,6 @@
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import type { FontSource } from './pdf-fonts.ts';
-import type { TrueTypeSubset } from './pdf-ttf-subset.ts';
 
 /** Formats a number for a content stream: ≤3 decimals, no exponent, no -0. */
 export function num(n: number): string {
@@ -71,41 +70,122 @@ export function measure(font: FontSource, text: string, size: number): number {
   return (w / font.unitsPerEm) * size;
 }
 
-/** A font as used by one document: subset glyph mapping, widths, ToUnicode. */
+interface UsedGlyph {
+  /** advance width, 1/1000 em */
+  w: number;
+  /** code points as shaped (used for ligatures) */
+  cps: number[];
+}
+
+/** Everything about an embedded subset that depends only on its glyph set. */
+interface EmbeddedSubset {
+  baseFont: string;
+  fontFile: Buffer; // deflated
+  length1: number;
+  cidToGid: Buffer; // deflated
+  toUnicode: Buffer; // deflated
+  widths: string; // W array body
+}
+
+/**
+ * Embedded subsets keyed by (font, sorted glyph ids). Glyph ids are used
+ * directly as CIDs and the subset is built in canonical (sorted) order, so
+ * the embedded bytes depend only on the *set* of glyphs a document uses —
+ * documents of the same organisation mostly share it, which skips subsetting
+ * and deflating the font (the single most expensive step) for them.
+ */
+const SUBSET_CACHE_GEN = 64;
+let subsetCur = new Map<string, EmbeddedSubset>();
+let subsetOld = new Map<string, EmbeddedSubset>();
+let subsetHits = 0;
+let subsetMisses = 0;
+
+function cachedSubset(key: string, build: () => EmbeddedSubset): EmbeddedSubset {
+  let e = subsetCur.get(key);
+  if (e === undefined) {
+    e = subsetOld.get(key);
+    if (e === undefined) {
+      subsetMisses++;
+      e = build();
+    } else {
+      subsetHits++;
+    }
+    if (subsetCur.size >= SUBSET_CACHE_GEN) {
+      subsetOld = subsetCur;
+      subsetCur = new Map();
+    }
+    subsetCur.set(key, e);
+  } else {
+    subsetHits++;
+  }
+  return e;
+}
+
+export function subsetCacheStats(): { hits: number; misses: number } {
+  return { hits: subsetHits, misses: subsetMisses };
+}
+
+/**
+ * Exact-size copy with its own backing store: zlib's result may be a view
+ * into a larger chunk, and small Buffers share 8 KiB pool slabs — either would
+ * make a long-lived cache entry pin much more memory than it uses.
+ */
+function ownCopy(b: Buffer): Buffer {
+  const c = Buffer.allocUnsafeSlow(b.length);
+  b.copy(c);
+  return c;
+}
+
+function utf16hex(cps: readonly number[]): string {
+  let u = '';
+  for (const cp of cps) {
+    if (cp > 0xffff) {
+      const v = cp - 0x10000;
+      u += hex4(0xd800 | (v >> 10)) + hex4(0xdc00 | (v & 0x3ff));
+    } else {
+      u += hex4(cp);
+    }
+  }
+  return u;
+}
+
+/**
+ * A font as used by one document. Content streams use the font's original
+ * glyph ids as CIDs (Identity-H); a CIDToGIDMap maps them into the subset.
+ */
 export class DocFont {
   readonly src: FontSource;
   readonly resName: string;
-  private readonly subset: TrueTypeSubset;
-  /** width (1/1000 em) per subset glyph id */
-  private readonly widths: number[] = [];
-  private readonly unicode: Array<number[] | undefined> = [];
+  private readonly used = new Map<number, UsedGlyph>();
 
   constructor(src: FontSource, resName: string) {
     this.src = src;
     this.resName = resName;
-    this.subset = src.subset.createSubset();
-    this.widths[0] = 0;
   }
 
-  get used(): boolean {
-    return this.widths.length > 1;
+  get isUsed(): boolean {
+    return this.used.size > 0;
+  }
+
+  private use(gid: number, advanceWidth: number, cps: number[]): void {
+    if (!this.used.has(gid)) this.used.set(gid, { w: (advanceWidth * 1000) / this.src.unitsPerEm, cps });
   }
 
   /**
-   * TJ operand for `text` (without brackets) — glyph ids of this document's
-   * subset, with kerning adjustments. Returns null if the text has glyphs with
-   * x/y offsets (combining marks), which need the slow path.
+   * TJ operand for `text` (without brackets), with kerning adjustments.
+   * Returns null if the text has glyphs with x/y offsets (combining marks),
+   * which need the positioned slow path (glyphOps).
    */
   tj(text: string): string | null {
-    const upm = this.src.unitsPerEm;
-    const toPdf = 1000 / upm;
+    const toPdf = 1000 / this.src.unitsPerEm;
     let out = '<';
     let open = true;
     for (const word of splitWords(text)) {
       const s = this.src.shape(word);
       if (s.offsets !== null) return null;
       for (let i = 0; i < s.gids.length; i++) {
-        const gid = this.glyph(s.gids[i]!, s.advanceWidth[i]!, s.codePoints[i]!);
+        const gid = s.gids[i]!;
+        this.use(gid, s.advanceWidth[i]!, s.codePoints[i]!);
         if (!open) {
           out += '<';
           open = true;
@@ -130,7 +210,8 @@ export class DocFont {
     for (const word of splitWords(text)) {
       const s = this.src.shape(word);
       for (let i = 0; i < s.gids.length; i++) {
-        const gid = this.glyph(s.gids[i]!, s.advanceWidth[i]!, s.codePoints[i]!);
+        const gid = s.gids[i]!;
+        this.use(gid, s.advanceWidth[i]!, s.codePoints[i]!);
         const xo = s.offsets ? s.offsets[i * 2]! : 0;
         const yo = s.offsets ? s.offsets[i * 2 + 1]! : 0;
         ops += `1 0 0 1 ${num(pen + xo * k)} ${num(y + yo * k)} Tm <${hex4(gid)}> Tj\n`;
@@ -140,75 +221,94 @@ export class DocFont {
     return ops;
   }
 
-  private glyph(orig: number, advanceWidth: number, codePoints: number[]): number {
-    const gid = this.subset.includeGlyph(orig);
-    if (this.widths[gid] === undefined) {
-      this.widths[gid] = (advanceWidth * 1000) / this.src.unitsPerEm;
-      this.unicode[gid] = codePoints;
-    }
-    return gid;
-  }
-
-  /** Serialises the font objects; returns the Type0 font object number. */
-  write(w: ObjectWriter): number {
+  private buildSubset(gids: number[], key: string): EmbeddedSubset {
     const src = this.src;
-    const fontFile = this.subset.encode();
-    // 6-letter subset tag derived from the glyph list (deterministic, and
-    // different subsets of the same font get different tags).
-    const h = createHash('md5').update(this.subset.glyphs.join(',')).update(src.key).digest();
-    let tag = '';
-    for (let i = 0; i < 6; i++) tag += String.fromCharCode(65 + (h[i]! % 26));
-    const baseFont = `${tag}+${src.postscriptName}`;
+    const subset = src.subset.createSubset();
+    for (const g of gids) subset.includeGlyph(g);
+    const fontFile = subset.encode();
 
-    const fileObj = w.stream(`/Length1 ${fontFile.length}`, fontFile);
-    const [x0, y0, x1, y1] = src.bbox;
-    const descriptor = w.obj(
-      `<< /Type /FontDescriptor /FontName /${baseFont} /Flags 4 /FontBBox [${num(x0)} ${num(y0)} ${num(x1)} ${num(y1)}]` +
-        ` /ItalicAngle ${num(src.italicAngle)} /Ascent ${num(src.ascent)} /Descent ${num(src.descent)}` +
-        ` /CapHeight ${num(src.ascent)} /StemV 80 /FontFile2 ${fileObj} 0 R >>`,
-    );
+    const maxCid = gids[gids.length - 1] ?? 0;
+    const map = new Uint8Array((maxCid + 1) * 2);
+    for (const g of gids) {
+      const to = subset.mapping.get(g)!;
+      map[g * 2] = to >> 8;
+      map[g * 2 + 1] = to & 0xff;
+    }
+
+    // W: runs of consecutive CIDs → "c [w1 w2 …]"
     let widths = '';
-    for (let i = 0; i < this.widths.length; i++) widths += (i ? ' ' : '') + num(this.widths[i] ?? 0);
-    const cid = w.obj(
-      `<< /Type /Font /Subtype /CIDFontType2 /BaseFont /${baseFont}` +
-        ` /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>` +
-        ` /FontDescriptor ${descriptor} 0 R /CIDToGIDMap /Identity /W [0 [${widths}]] >>`,
-    );
-    const toUnicode = w.stream('', Buffer.from(this.toUnicodeCMap(), 'latin1'));
-    return w.obj(
-      `<< /Type /Font /Subtype /Type0 /BaseFont /${baseFont} /Encoding /Identity-H` +
-        ` /DescendantFonts [${cid} 0 R] /ToUnicode ${toUnicode} 0 R >>`,
-    );
-  }
+    for (let i = 0; i < gids.length; ) {
+      let j = i;
+      while (j + 1 < gids.length && gids[j + 1] === gids[j]! + 1) j++;
+      const ws: string[] = [];
+      for (let k = i; k <= j; k++) ws.push(num(this.used.get(gids[k]!)!.w));
+      widths += `${widths ? ' ' : ''}${gids[i]} [${ws.join(' ')}]`;
+      i = j + 1;
+    }
 
-  private toUnicodeCMap(): string {
+    // ToUnicode: canonical cmap code point for ordinary glyphs (deterministic
+    // even for glyphs shared by several code points); shaped sequence for
+    // ligatures and glyphs the cmap does not reach.
     const entries: string[] = [];
-    for (let gid = 1; gid < this.unicode.length; gid++) {
-      const cps = this.unicode[gid];
-      if (!cps || cps.length === 0) continue;
-      let u = '';
-      for (const cp of cps) {
-        if (cp > 0xffff) {
-          const v = cp - 0x10000;
-          u += hex4(0xd800 | (v >> 10)) + hex4(0xdc00 | (v & 0x3ff));
-        } else {
-          u += hex4(cp);
-        }
-      }
-      entries.push(`<${hex4(gid)}> <${u}>`);
+    for (const g of gids) {
+      const shaped = this.used.get(g)!.cps;
+      const canon = src.subset.unicodeOf(g);
+      const cps = shaped.length <= 1 && canon >= 0 ? [canon] : shaped;
+      if (cps.length > 0) entries.push(`<${hex4(g)}> <${utf16hex(cps)}>`);
     }
     let body = '';
     for (let i = 0; i < entries.length; i += 100) {
       const chunk = entries.slice(i, i + 100);
       body += `${chunk.length} beginbfchar\n${chunk.join('\n')}\nendbfchar\n`;
     }
-    return (
+    const cmap =
       '/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n' +
       '/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n' +
       '/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n' +
       '1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n' +
       body +
-      'endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n'
+      'endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n';
+
+    // 6-letter subset tag derived from the glyph set (deterministic; different
+    // subsets of the same font get different tags).
+    const h = createHash('md5').update(key).digest();
+    let tag = '';
+    for (let i = 0; i < 6; i++) tag += String.fromCharCode(65 + (h[i]! % 26));
+
+    return {
+      baseFont: `${tag}+${src.postscriptName}`,
+      fontFile: ownCopy(deflateSync(fontFile)),
+      length1: fontFile.length,
+      cidToGid: ownCopy(deflateSync(map)),
+      toUnicode: ownCopy(deflateSync(Buffer.from(cmap, 'latin1'))),
+      widths,
+    };
+  }
+
+  /** Serialises the font objects; returns the Type0 font object number. */
+  write(w: ObjectWriter): number {
+    const src = this.src;
+    const gids = [...this.used.keys()].sort((a, b) => a - b);
+    const key = `${src.key}:${gids.join(',')}`;
+    const e = cachedSubset(key, () => this.buildSubset(gids, key));
+
+    const fileObj = w.deflated(`/Length1 ${e.length1}`, e.fontFile);
+    const [x0, y0, x1, y1] = src.bbox;
+    const descriptor = w.obj(
+      `<< /Type /FontDescriptor /FontName /${e.baseFont} /Flags 4 /FontBBox [${num(x0)} ${num(y0)} ${num(x1)} ${num(y1)}]` +
+        ` /ItalicAngle ${num(src.italicAngle)} /Ascent ${num(src.ascent)} /Descent ${num(src.descent)}` +
+        ` /CapHeight ${num(src.ascent)} /StemV 80 /FontFile2 ${fileObj} 0 R >>`,
+    );
+    const cidToGid = w.deflated('', e.cidToGid);
+    const cid = w.obj(
+      `<< /Type /Font /Subtype /CIDFontType2 /BaseFont /${e.baseFont}` +
+        ` /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>` +
+        ` /FontDescriptor ${descriptor} 0 R /DW 1000 /W [${e.widths}] /CIDToGIDMap ${cidToGid} 0 R >>`,
+    );
+    const toUnicode = w.deflated('', e.toUnicode);
+    return w.obj(
+      `<< /Type /Font /Subtype /Type0 /BaseFont /${e.baseFont} /Encoding /Identity-H` +
+        ` /DescendantFonts [${cid} 0 R] /ToUnicode ${toUnicode} 0 R >>`,
     );
   }
 }
@@ -218,10 +318,8 @@ class ObjectWriter {
   private readonly chunks: Buffer[] = [];
   private pos = 0;
   private readonly offsets: number[] = [];
-  private readonly compress: boolean;
 
-  constructor(compress: boolean) {
-    this.compress = compress;
+  constructor() {
     // header + binary marker comment
     this.raw(Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1'));
   }
@@ -243,12 +341,20 @@ class ObjectWriter {
     return id;
   }
 
-  stream(extraDict: string, data: Uint8Array, id = this.reserve()): number {
-    const payload = this.compress ? deflateSync(data) : data;
-    const filter = this.compress ? ' /Filter /FlateDecode' : '';
+  /**
+   * `level`: zlib level; page content (highly repetitive operator text)
+   * compresses nearly as well at level 1 in a third of the time.
+   */
+  stream(extraDict: string, data: Uint8Array, level = 6): number {
+    return this.deflated(extraDict, deflateSync(data, { level }));
+  }
+
+  /** Writes an already Flate-compressed stream. */
+  deflated(extraDict: string, payload: Buffer): number {
+    const id = this.reserve();
     this.offsets[id - 1] = this.pos;
-    this.raw(Buffer.from(`${id} 0 obj\n<< /Length ${payload.length}${filter}${extraDict ? ' ' + extraDict : ''} >>\nstream\n`, 'latin1'));
-    this.raw(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength));
+    this.raw(Buffer.from(`${id} 0 obj\n<< /Length ${payload.length} /Filter /FlateDecode${extraDict ? ' ' + extraDict : ''} >>\nstream\n`, 'latin1'));
+    this.raw(payload);
     this.raw(Buffer.from('\nendstream\nendobj\n', 'latin1'));
     return id;
   }
@@ -291,11 +397,6 @@ export class PdfWriter {
   readonly fonts: DocFont[] = [];
   /** constant fill alpha values used via /GSn gs */
   readonly alphas: number[] = [];
-  private readonly compress: boolean;
-
-  constructor(opts: { compress?: boolean } = {}) {
-    this.compress = opts.compress ?? true;
-  }
 
   addFont(src: FontSource): DocFont {
     const f = new DocFont(src, `F${this.fonts.length + 1}`);
@@ -320,14 +421,14 @@ export class PdfWriter {
   }
 
   finish(info: PdfInfo): Buffer {
-    const w = new ObjectWriter(this.compress);
+    const w = new ObjectWriter();
     const catalogId = w.reserve();
     const pagesId = w.reserve();
     const pageIds = this.pages.map(() => w.reserve());
 
     const fontRes: string[] = [];
     for (const f of this.fonts) {
-      if (!f.used) continue;
+      if (!f.isUsed) continue;
       fontRes.push(`/${f.resName} ${f.write(w)} 0 R`);
     }
     const gsRes = this.alphas.map((a, i) => `/GS${i + 1} ${w.obj(`<< /Type /ExtGState /ca ${num(a)} /CA ${num(a)} >>`)} 0 R`);
@@ -337,7 +438,7 @@ export class PdfWriter {
     const resId = w.obj(`<< ${resources} >>`);
 
     this.pages.forEach((page, i) => {
-      const contentId = w.stream('', Buffer.from(page.ops.join('\n'), 'latin1'));
+      const contentId = w.stream('', Buffer.from(page.ops.join('\n'), 'latin1'), 1);
       const annots = page.links.map((l) => {
         const rect = `${num(l.x)} ${num(page.height - l.y - l.h)} ${num(l.x + l.w)} ${num(page.height - l.y)}`;
         return w.obj(`<< /Type /Annot /Subtype /Link /Rect [${rect}] /Border [0 0 0] /A << /S /URI /URI ${pdfString(l.uri)} >> >>`);

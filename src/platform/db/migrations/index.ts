@@ -2,8 +2,18 @@
 import type { SealbillMigration } from './types.ts';
 import * as m0001 from './0001-foundation.ts';
 import * as m0002 from './0002-sessions.ts';
+import * as m0003 from './0003-identity.ts';
+import * as m0004 from './0004-data-protection.ts';
+import * as m0005 from './0005-verification.ts';
+import * as m0006 from './0006-delivery.ts';
+import * as m0007 from './0007-payments.ts';
 
 export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0001-foundation': m0001,
   '0002-sessions': m0002,
+  '0003-identity': m0003,
+  '0004-data-protection': m0004,
+  '0005-verification': m0005,
+  '0006-delivery': m0006,
+  '0007-payments': m0007,
 };

@@ -1,0 +1,104 @@
+/**
+ * End-to-end issuing benchmark: drafts and issues invoices through the real services on SQLite
+ * (WAL, synchronous=FULL) in a temporary data dir. Each issue draws the gapless number, computes
+ * totals, freezes the snapshot, renders the PDF, encrypts and stores it, and appends the audit
+ * entry, in one transaction.
+ *
+ *   node --expose-gc bench/issue.bench.ts            (10,000 invoices, at most 120 s)
+ *   BENCH_ISSUE_COUNT=1000 BENCH_ISSUE_MAX_SECONDS=60 node bench/issue.bench.ts
+ *
+ * The time budget keeps `npm run bench` bounded on a slow or busy machine: when it runs out, the
+ * figures are for the invoices issued so far, with the projected time for the full count.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseConfig } from '../src/config/env.ts';
+import { createContainer } from '../src/main/container.ts';
+import { decodeMasterKey } from '../src/platform/crypto/master-key.ts';
+
+const count = Number(process.env.BENCH_ISSUE_COUNT ?? 10_000);
+if (!Number.isInteger(count) || count < 1) throw new Error('BENCH_ISSUE_COUNT must be a positive integer');
+const budgetNs = BigInt(Math.round(Number(process.env.BENCH_ISSUE_MAX_SECONDS ?? 120) * 1e9));
+const gc = (globalThis as { gc?: () => void }).gc;
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+const ACTOR = { type: 'system' as const, id: 'bench' };
+
+const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-bench-issue-'));
+const config = parseConfig({ SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent' });
+const c = await createContainer(config, { masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'bench'), warn: () => {} });
+const s = c.services;
+
+try {
+  const { org } = await s.bootstrap.setup(
+    { organization: { name: 'Bench Invoicing GmbH', defaultCurrency: 'EUR', locale: 'de-DE', timeZone: 'Europe/Berlin' }, owner: { email: 'bench@example.test', name: 'Bench' } },
+    { firstRunOnly: true, actor: ACTOR },
+  );
+  await s.orgs.setPayoutInTx(c.db, org.id, { accountHolder: 'Bench Invoicing GmbH', bankName: null, iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', accountNumber: null, routingNumber: null }, ACTOR);
+  const vat = await s.catalog.createTaxRate(org.id, { name: 'USt', rateBp: 1900 }, ACTOR);
+  const reduced = await s.catalog.createTaxRate(org.id, { name: 'USt ermäßigt', rateBp: 700 }, ACTOR);
+  const clients: string[] = [];
+  for (let i = 0; i < 50; i++) {
+    const client = await s.clients.create(org.id, { name: `Kunde ${i} Ωμέγα Straße`, email: `kunde${i}@example.test`, addressLines: [`Hauptstraße ${i}`, '10115 Berlin'], country: 'DE' }, ACTOR);
+    clients.push(client.id);
+  }
+
+  // Warm-up (JIT, font parsing) outside the measurement.
+  for (let i = 0; i < 10; i++) {
+    const d = await s.documents.create(org.id, 'invoice', { clientId: clients[0]!, lines: [{ description: 'Warm-up', quantity: '1', unitPrice: 100 }] }, ACTOR);
+    await s.lifecycle.issue(org.id, 'invoice', d.id, ACTOR);
+  }
+  gc?.();
+  const before = process.memoryUsage();
+
+  let draftNs = 0n;
+  let issueNs = 0n;
+  const marks: string[] = [];
+  const t0 = process.hrtime.bigint();
+  let done = 0;
+  for (let i = 0; i < count && process.hrtime.bigint() - t0 < budgetNs; i++) {
+    const a = process.hrtime.bigint();
+    const draft = await s.documents.create(
+      org.id,
+      'invoice',
+      {
+        clientId: clients[i % clients.length]!,
+        lines: [
+          { description: `Beratung Projekt ${i}`, quantity: String(1 + (i % 9)), unit: 'h', unitPrice: 9_500 + (i % 100), taxRateId: vat.id },
+          { description: 'Fachbuch', quantity: '1', unitPrice: 4_990, taxRateId: reduced.id, discount: { type: 'percent', basisPoints: 500 } },
+          { description: 'Reisekosten', quantity: '1', unitPrice: 12_345 },
+        ],
+        notes: 'Vielen Dank für Ihren Auftrag.',
+      },
+      ACTOR,
+    );
+    const b = process.hrtime.bigint();
+    await s.lifecycle.issue(org.id, 'invoice', draft.id, ACTOR);
+    issueNs += process.hrtime.bigint() - b;
+    draftNs += b - a;
+    done++;
+    if ((i + 1) % Math.max(1, Math.floor(count / 10)) === 0) {
+      const m = process.memoryUsage();
+      marks.push(`#${i + 1} ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s heap ${mb(m.heapUsed)} external ${mb(m.external)} rss ${mb(m.rss)}`);
+    }
+  }
+  const totalS = Number(process.hrtime.bigint() - t0) / 1e9;
+  gc?.();
+  const after = process.memoryUsage();
+
+  const last = await s.documents.list(org.id, 'invoice', { limit: 1, sort: '-number' });
+  const files = await c.db.selectFrom('stored_files').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('size').as('bytes')]).executeTakeFirstOrThrow();
+  const dbBytes = ['sealbill.db', 'sealbill.db-wal'].reduce((sum, f) => sum + (statSync(path.join(dir, f), { throwIfNoEntry: false })?.size ?? 0), 0);
+
+  console.log(`checkpoints: ${marks.join(' | ')}`);
+  if (done < count) console.log(`time budget reached: ${done} of ${count} invoices; projected ${((totalS / done) * count).toFixed(0)} s for all ${count}`);
+  console.log(`issue.e2e: ${done} invoices in ${totalS.toFixed(1)} s → ${(done / totalS).toFixed(1)} invoices/s (draft + issue)`);
+  console.log(`issue.only: ${((done / Number(issueNs)) * 1e9).toFixed(1)} issues/s, mean ${(Number(issueNs) / done / 1e6).toFixed(2)} ms; draft mean ${(Number(draftNs) / done / 1e6).toFixed(2)} ms`);
+  console.log(`issue.share: issuing is ${((Number(issueNs) / Number(issueNs + draftNs)) * 100).toFixed(0)} % of end-to-end time`);
+  console.log(`stored: ${Number(files.n)} PDFs, mean ${(Number(files.bytes) / Number(files.n) / 1024).toFixed(1)} KiB; database ${mb(dbBytes)}; last number ${last.items[0]?.number}`);
+  console.log(`memory${gc ? ' (after gc)' : ''}: heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)}, rss ${mb(before.rss)} → ${mb(after.rss)}`);
+} finally {
+  await c.close();
+  rmSync(dir, { recursive: true, force: true });
+}

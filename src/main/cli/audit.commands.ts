@@ -1,0 +1,98 @@
+// `sealbill audit …`: read and filter the log, verify it (naming the first bad entry), sign and
+// export checkpoints for safekeeping outside the database.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import type { Container } from '../container.ts';
+import { CliUsageError, type CliCommand } from './command.ts';
+import { resolveOrg } from './core.commands.ts';
+
+const USAGE =
+  'audit list [--org ID] [--action A] [--actor ID] [--object ID] [--from ISO] [--to ISO] [--limit N]\n' +
+  '  audit verify [--org ID | --all] [--checkpoints FILE] [--trusted-key VKEY]   recompute the log; exit 1 naming the first bad entry\n' +
+  '  audit checkpoint [--org ID]                 sign a checkpoint now and print it\n' +
+  '  audit export-checkpoints [--org ID] --out FILE   checkpoints and verifier keys, to keep outside the database';
+
+/** The file `export-checkpoints` writes and `verify --checkpoints` reads. */
+export const checkpointExport = z.object({
+  format: z.literal('sealbill-audit-checkpoints/v1'),
+  orgId: z.string(),
+  origin: z.string(),
+  verifierKeys: z.array(z.string()),
+  checkpoints: z.array(z.string()),
+});
+
+async function orgIds(c: Container, org: string | undefined, all: boolean | undefined): Promise<string[]> {
+  if (!all) return [await resolveOrg(c, org)];
+  return (await c.db.selectFrom('orgs').select('id').orderBy('id').execute()).map((o) => o.id);
+}
+
+export const auditCommand: CliCommand = {
+  name: 'audit',
+  usage: USAGE,
+  async run({ argv, container, out }) {
+    const [sub, ...rest] = argv;
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        org: { type: 'string' },
+        all: { type: 'boolean' },
+        action: { type: 'string' },
+        actor: { type: 'string' },
+        object: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        limit: { type: 'string' },
+        out: { type: 'string' },
+        checkpoints: { type: 'string' },
+        'trusted-key': { type: 'string', multiple: true },
+      },
+    });
+    const c = await container();
+    const { audit, checkpoints } = c.services;
+    if (sub === 'list') {
+      const orgId = await resolveOrg(c, values.org);
+      const limit = z.coerce.number().int().min(1).max(10_000).parse(values.limit ?? '100');
+      const rows = await audit.list(c.db, { orgId, action: values.action, actorId: values.actor, objectId: values.object, from: values.from, to: values.to, limit });
+      for (const r of rows) out(`${String(r.seq).padStart(6)}  ${r.at}  ${`${r.actor_type}:${r.actor_id ?? '-'}`.padEnd(44)}  ${r.action.padEnd(32)}  ${r.object_type ?? ''}${r.object_id ? `:${r.object_id}` : ''}  ${r.summary}\n`);
+      if (rows.length === 0) out('No entries.\n');
+      return;
+    }
+    if (sub === 'verify') {
+      const extra = values.checkpoints ? checkpointExport.parse(JSON.parse(readFileSync(values.checkpoints, 'utf8'))) : null;
+      let failed = false;
+      for (const orgId of await orgIds(c, values.org, values.all)) {
+        if (extra && extra.orgId !== orgId) continue;
+        const r = await checkpoints.verify(orgId, { checkpoints: extra?.checkpoints ?? [], trustedVkeys: [...(values['trusted-key'] ?? []), ...(extra?.verifierKeys ?? [])] });
+        if (r.ok) out(`OK    org ${orgId}: ${r.count} entries, ${r.checkpointsChecked} signed checkpoint(s) match, head ${r.head}\n`);
+        else {
+          failed = true;
+          out(`FAIL  org ${orgId}: ${r.badSeq !== undefined ? `first bad entry: ${r.badSeq}; ` : ''}${r.reason}\n`);
+        }
+      }
+      if (failed) process.exitCode = 1;
+      return;
+    }
+    if (sub === 'checkpoint') {
+      const cp = await checkpoints.create(await resolveOrg(c, values.org));
+      out(cp.note);
+      return;
+    }
+    if (sub === 'export-checkpoints') {
+      if (!values.out) throw new CliUsageError('audit export-checkpoints needs --out FILE');
+      const orgId = await resolveOrg(c, values.org);
+      await checkpoints.create(orgId);
+      const data = {
+        format: 'sealbill-audit-checkpoints/v1' as const,
+        orgId,
+        origin: checkpoints.originOf(orgId),
+        verifierKeys: (await checkpoints.keys(orgId)).map((k) => k.vkey),
+        checkpoints: (await checkpoints.list(orgId)).map((cp) => cp.note),
+      };
+      writeFileSync(values.out, JSON.stringify(data, null, 2) + '\n');
+      out(`Wrote ${data.checkpoints.length} checkpoint(s) and ${data.verifierKeys.length} verifier key(s) to ${values.out}. Keep it outside this server.\n`);
+      return;
+    }
+    throw new CliUsageError(`usage:\n  ${USAGE}`);
+  },
+};

@@ -1,0 +1,95 @@
+// Signed checkpoints in the C2SP tlog-checkpoint format (a C2SP signed-note):
+//
+//   <origin>\n<tree size>\n<base64 RFC 9162 root hash>\n
+//   \n
+//   — <key name> <base64(4-byte key id ‖ 64-byte Ed25519 signature)>\n
+//
+// The signature covers the three body lines (with their final newline). The key id is the first
+// four bytes of SHA-256(name ‖ "\n" ‖ 0x01 ‖ public key), and the verifier key is published as
+// "<name>+<hex key id>+<base64(0x01 ‖ public key)>" — the format Go's golang.org/x/mod/sumdb/note
+// reads, so anyone can check an exported checkpoint without Sealbill.
+import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+
+const ED25519_ALG = 0x01;
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+const SIG_PREFIX = '\u2014 ';
+
+export interface CheckpointSigner {
+  name: string;
+  keyHash: Buffer;
+  publicKey: Buffer;
+  vkey: string;
+  privateKey: KeyObject;
+}
+
+export function keyHashOf(name: string, publicKey: Buffer): Buffer {
+  return createHash('sha256').update(Buffer.concat([Buffer.from(`${name}\n`, 'utf8'), Buffer.from([ED25519_ALG]), publicKey])).digest().subarray(0, 4);
+}
+
+export function vkeyOf(name: string, publicKey: Buffer): string {
+  return `${name}+${keyHashOf(name, publicKey).toString('hex')}+${Buffer.concat([Buffer.from([ED25519_ALG]), publicKey]).toString('base64')}`;
+}
+
+/** An Ed25519 signer from a 32-byte seed (derived per org from its data key, see audit docs). */
+export function signerFromSeed(name: string, seed: Buffer): CheckpointSigner {
+  if (!/^[^\s+]+$/.test(name)) throw new Error('a signed-note key name has no spaces or plus signs');
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  const publicKey = (createPublicKey(privateKey).export({ format: 'der', type: 'spki' }) as Buffer).subarray(SPKI_ED25519_PREFIX.length);
+  return { name, keyHash: keyHashOf(name, publicKey), publicKey, vkey: vkeyOf(name, publicKey), privateKey };
+}
+
+export function checkpointBody(origin: string, treeSize: number, root: Buffer): string {
+  return `${origin}\n${treeSize}\n${root.toString('base64')}\n`;
+}
+
+export function signCheckpoint(signer: CheckpointSigner, origin: string, treeSize: number, root: Buffer): string {
+  const body = checkpointBody(origin, treeSize, root);
+  const sig = sign(null, Buffer.from(body, 'utf8'), signer.privateKey);
+  return `${body}\n${SIG_PREFIX}${signer.name} ${Buffer.concat([signer.keyHash, sig]).toString('base64')}\n`;
+}
+
+export interface ParsedVkey {
+  name: string;
+  keyHash: Buffer;
+  publicKey: Buffer;
+}
+
+export function parseVkey(vkey: string): ParsedVkey {
+  const m = /^([^\s+]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey.trim());
+  if (!m) throw new Error('not a signed-note verifier key (name+hash+base64)');
+  const raw = Buffer.from(m[3]!, 'base64');
+  if (raw.length !== 33 || raw[0] !== ED25519_ALG) throw new Error('only Ed25519 verifier keys are supported');
+  const publicKey = raw.subarray(1);
+  const keyHash = Buffer.from(m[2]!, 'hex');
+  if (!keyHashOf(m[1]!, publicKey).equals(keyHash)) throw new Error('verifier key hash does not match its key');
+  return { name: m[1]!, keyHash, publicKey };
+}
+
+export type CheckpointCheck =
+  | { ok: true; origin: string; treeSize: number; root: Buffer; keyHash: string }
+  | { ok: false; reason: string };
+
+/** Parses a checkpoint note and verifies one signature by any of `keys`. */
+export function verifyCheckpoint(note: string, keys: ParsedVkey[]): CheckpointCheck {
+  const sep = note.indexOf('\n\n');
+  if (sep < 0) return { ok: false, reason: 'not a signed note (no blank line)' };
+  const body = note.slice(0, sep + 1);
+  const lines = body.split('\n');
+  const [origin, sizeText, rootText] = lines;
+  if (lines.length < 4 || !origin || !sizeText || !/^\d+$/.test(sizeText) || !rootText) return { ok: false, reason: 'malformed checkpoint body' };
+  const root = Buffer.from(rootText, 'base64');
+  if (root.length !== 32) return { ok: false, reason: 'root hash is not 32 bytes' };
+  for (const line of note.slice(sep + 2).split('\n')) {
+    if (!line.startsWith(SIG_PREFIX)) continue;
+    const [name, b64] = line.slice(SIG_PREFIX.length).split(' ');
+    const raw = Buffer.from(b64 ?? '', 'base64');
+    if (raw.length !== 68) continue;
+    const key = keys.find((k) => k.name === name && k.keyHash.equals(raw.subarray(0, 4)));
+    if (!key) continue;
+    const pub = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, key.publicKey]), format: 'der', type: 'spki' });
+    if (verify(null, Buffer.from(body, 'utf8'), pub, raw.subarray(4))) return { ok: true, origin, treeSize: Number(sizeText), root, keyHash: key.keyHash.toString('hex') };
+    return { ok: false, reason: `signature by ${name} does not verify (the checkpoint was altered)` };
+  }
+  return { ok: false, reason: 'no signature by a trusted key' };
+}

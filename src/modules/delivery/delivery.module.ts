@@ -1,0 +1,89 @@
+// Builds the secure-delivery and client-portal services from the platform and the services they
+// use, so the container adds one line for the whole area.
+import type { Config } from '../../config/env.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Keyring } from '../../platform/crypto/keyring.ts';
+import type { Database } from '../../platform/db/kysely.ts';
+import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import type { ClientService } from '../clients/client.service.ts';
+import type { SessionsService } from '../identity/sessions.service.ts';
+import type { LifecycleService } from '../invoices/document-lifecycle.service.ts';
+import type { DocumentService } from '../invoices/document.service.ts';
+import type { OrgService } from '../orgs/org.service.ts';
+import type { PaymentService } from '../payments/payment.service.ts';
+import { createPortalAuthService } from '../portal/portal-auth.service.ts';
+import { createPortalService } from '../portal/portal.service.ts';
+import { signPdfPades } from '../verification/pades.ts';
+import type { SigningIdentityService } from '../verification/signing-identity.service.ts';
+import { createTsaClient } from '../verification/tsa.ts';
+import { createDeliveryKeysService } from './delivery-keys.service.ts';
+import { createDeliveryTrackingService } from './delivery-tracking.service.ts';
+import { createDeliveryService } from './delivery.service.ts';
+import { createEvidenceService } from './evidence.service.ts';
+import { createPortalLinksService } from './portal-links.service.ts';
+import { createSealedLinksService } from './sealed-links.service.ts';
+import { createWkdLookup } from './wkd.ts';
+
+export interface DeliveryModuleDeps {
+  config: Readonly<Config>;
+  db: Database;
+  dialect: 'sqlite' | 'postgres';
+  keyring: Keyring;
+  audit: AuditService;
+  clock: Clock;
+  mailer: Mailer;
+  orgs: OrgService;
+  clients: ClientService;
+  documents: DocumentService;
+  lifecycle: LifecycleService;
+  payments: PaymentService;
+  sessions: SessionsService;
+  signing: SigningIdentityService;
+  warn: (msg: string) => void;
+}
+
+export function createDeliveryModule(d: DeliveryModuleDeps) {
+  const { config, db, dialect, keyring, audit, clock, mailer, orgs, clients, documents, lifecycle } = d;
+  const keys = createDeliveryKeysService({ db, keyring, audit, clock, orgs, clients, mailFrom: config.mailFrom, wkd: config.delivery.wkd ? createWkdLookup() : null });
+  const tsa = config.delivery.evidenceTsaUrl ? createTsaClient(config.delivery.evidenceTsaUrl) : null;
+  const evidence = createEvidenceService({
+    db,
+    dialect,
+    keyring,
+    clock,
+    keys,
+    timestamper: tsa ? { stamp: async (data) => (await tsa.timestamp(data)).toString('base64') } : null,
+  });
+  // Delivery certificates are PAdES-signed with the org's X.509 signing identity (verification module).
+  const pdfSigner = (orgId: string) => async (pdf: Buffer) => {
+    const identity = await d.signing.getOrCreate(db, orgId);
+    const org = await orgs.get(orgId);
+    return signPdfPades(pdf, { identity, signingTime: clock.now(), signerName: org.name, reason: 'Certificate of delivery' });
+  };
+  const tracking = createDeliveryTrackingService({ db, keyring, clock, evidence, orgs, documents, pdfSigner });
+  const portalLinks = createPortalLinksService({ clock, publicUrl: config.publicUrl, ttlHours: config.delivery.portalLinkHours });
+  const sealedLinks = createSealedLinksService({ db, keyring, clock, publicUrl: config.publicUrl, mailer, orgs, clients, tracking });
+  const delivery = createDeliveryService({
+    db,
+    keyring,
+    audit,
+    clock,
+    mailer,
+    orgs,
+    clients,
+    documents,
+    lifecycle,
+    keys,
+    tracking,
+    portalLinks,
+    sealedLinks,
+    signingIdentity: d.signing,
+    afterEvidence: tsa ? (orgId, deliveryId) => evidence.timestamp(orgId, deliveryId) : undefined,
+  });
+  const portalAuth = createPortalAuthService({ db, keyring, clock, mailer, publicUrl: config.publicUrl, audit, orgs, clients, documents, sessions: d.sessions, portalLinks, tracking, warn: d.warn });
+  const portal = createPortalService({ orgs, clients, documents, lifecycle, payments: d.payments, tracking });
+  return { deliveryKeys: keys, evidence, tracking, portalLinks, sealedLinks, delivery, portalAuth, portal };
+}
+
+export type DeliveryModule = ReturnType<typeof createDeliveryModule>;

@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { DocumentKind } from '../../platform/db/schema.ts';
+import { actorOf } from '../../platform/http/actor.ts';
+import { staff } from '../../platform/http/auth-hooks.ts';
+import { idParam } from '../../platform/http/schemas.ts';
+import { DOCUMENT_PREFIXES } from '../invoices/document.routes.ts';
+import type { DeliveryKeysService } from './delivery-keys.service.ts';
+import type { DeliveryTrackingService } from './delivery-tracking.service.ts';
+import { bounceInput, clientKeysInput, clientKeysSchema, deliverySchema, sealedLinkCreated, sealedLinkInput, sendInput } from './delivery.schemas.ts';
+import type { DeliveryService } from './delivery.service.ts';
+import { EVENT_TYPES } from './evidence.chain.ts';
+
+export interface DeliveryRouteDeps {
+  delivery: DeliveryService;
+  tracking: DeliveryTrackingService;
+  keys: DeliveryKeysService;
+}
+
+const signedEvidence = z.object({
+  content: z.object({
+    v: z.literal(1),
+    org: z.string(),
+    delivery: z.string(),
+    seq: z.number(),
+    type: z.enum(EVENT_TYPES),
+    at: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    prev: z.string(),
+  }),
+  hash: z.string(),
+  signature: z.string(),
+  keyId: z.string(),
+  timestampToken: z.string().nullable().optional(),
+});
+
+export const evidenceCertificateSchema = z.object({
+  format: z.literal('sealbill.delivery-evidence.v1'),
+  issuedAt: z.string(),
+  issuer: z.object({ orgId: z.string(), name: z.string() }),
+  key: z.object({ algorithm: z.literal('Ed25519'), keyId: z.string(), publicKeyPem: z.string() }),
+  delivery: z.object({ id: z.string(), mode: z.string(), documentKind: z.string(), documentNumber: z.string().nullable(), documentSha256: z.string(), createdAt: z.string() }),
+  events: z.array(signedEvidence),
+  head: z.string(),
+  signature: z.string(),
+});
+
+export function registerDeliveryRoutes(root: FastifyInstance, { delivery, tracking, keys }: DeliveryRouteDeps): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const tags = ['delivery'];
+
+  for (const [kind, prefix] of Object.entries(DOCUMENT_PREFIXES) as Array<[DocumentKind, string]>) {
+    const base = `/api/v1/${prefix}/:id`;
+    app.post(`${base}/send`, { schema: { tags, params: idParam, body: sendInput, response: { 201: deliverySchema } } }, async (req, reply) => {
+      reply.code(201);
+      return delivery.send(staff(req).orgId, kind, req.params.id, req.body, actorOf(req));
+    });
+    app.get(`${base}/deliveries`, { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(deliverySchema) }) } } }, async (req) => ({
+      items: await tracking.listForDocument(staff(req).orgId, kind, req.params.id),
+    }));
+    app.post(`${base}/sealed-links`, { schema: { tags, params: idParam, body: sealedLinkInput, response: { 201: sealedLinkCreated } } }, async (req, reply) => {
+      reply.code(201);
+      return delivery.createSealedLink(staff(req).orgId, kind, req.params.id, req.body, actorOf(req));
+    });
+  }
+
+  app.get('/api/v1/deliveries/:id', { schema: { tags, params: idParam, response: { 200: deliverySchema } } }, (req) => tracking.get(staff(req).orgId, req.params.id));
+
+  app.get('/api/v1/deliveries/:id/certificate.json', { schema: { tags, params: idParam, response: { 200: evidenceCertificateSchema } } }, async (req, reply) => {
+    reply.header('content-disposition', `attachment; filename="delivery-${req.params.id}.json"`);
+    return tracking.certificate(staff(req).orgId, req.params.id);
+  });
+
+  app.get('/api/v1/deliveries/:id/certificate.pdf', { schema: { tags, params: idParam } }, async (req, reply) => {
+    const pdf = await tracking.certificatePdf(staff(req).orgId, req.params.id);
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="${pdf.filename}"`).header('cache-control', 'no-store').send(pdf.bytes);
+  });
+
+  app.post('/api/v1/deliveries/:id/revoke', { schema: { tags, params: idParam, response: { 200: deliverySchema } } }, (req) =>
+    delivery.revoke(staff(req).orgId, req.params.id, actorOf(req)),
+  );
+
+  app.post('/api/v1/deliveries/:id/bounce', { schema: { tags, params: idParam, body: bounceInput, response: { 200: deliverySchema } } }, (req) =>
+    delivery.recordBounce(staff(req).orgId, req.params.id, req.body.diagnostic, actorOf(req)),
+  );
+
+  app.get('/api/v1/clients/:id/keys', { schema: { tags: ['clients'], params: idParam, response: { 200: clientKeysSchema } } }, (req) =>
+    keys.getClientKeys(staff(req).orgId, req.params.id),
+  );
+  app.put('/api/v1/clients/:id/keys', { schema: { tags: ['clients'], params: idParam, body: clientKeysInput, response: { 200: clientKeysSchema } } }, (req) =>
+    keys.putClientKeys(staff(req).orgId, req.params.id, req.body, actorOf(req)),
+  );
+  app.post('/api/v1/clients/:id/keys/wkd', { schema: { tags: ['clients'], params: idParam, response: { 200: clientKeysSchema } } }, (req) =>
+    keys.discoverWkd(staff(req).orgId, req.params.id, actorOf(req)),
+  );
+}

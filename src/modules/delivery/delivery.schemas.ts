@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { DELIVERY_MODES } from '../clients/client.schemas.ts';
+import { EVENT_TYPES } from './evidence.chain.ts';
+
+export { DELIVERY_MODES };
+export type { DeliveryMode } from '../clients/client.schemas.ts';
+
+/** Modes as recorded on a delivery: the five sending modes, plus 'portal' for documents fetched in the portal without a sending. */
+export const RECORDED_MODES = [...DELIVERY_MODES, 'portal'] as const;
+export const DELIVERY_STATUSES = ['submitted', 'relayed', 'failed', 'bounced', 'accessed', 'acknowledged', 'revoked'] as const;
+
+export const sendInput = z.strictObject({
+  mode: z.enum(DELIVERY_MODES).optional().describe("overrides the client's delivery mode"),
+  to: z.uuid().optional().describe('contact id (default: the primary contact, else the first contact with an email)'),
+  sealedLink: z
+    .strictObject({
+      expiresInHours: z.number().int().min(1).max(24 * 90).default(24 * 14),
+      maxDownloads: z.number().int().min(1).max(1000).nullable().default(null),
+      requireCode: z.boolean().default(false),
+    })
+    .optional(),
+});
+export type SendInput = z.infer<typeof sendInput>;
+
+export const sealedLinkInput = z.strictObject({
+  contactId: z.uuid().nullable().default(null).describe('contact who may receive the one-time code'),
+  expiresInHours: z.number().int().min(1).max(24 * 90).default(24 * 14),
+  maxDownloads: z.number().int().min(1).max(1000).nullable().default(null),
+  requireCode: z.boolean().default(false),
+});
+export type SealedLinkInput = z.infer<typeof sealedLinkInput>;
+
+export const sealedLinkCreated = z.object({
+  id: z.string(),
+  deliveryId: z.string(),
+  url: z.string().describe('shown once: the key is only in the fragment and is not stored'),
+  expiresAt: z.string(),
+  maxDownloads: z.number().nullable(),
+  requireCode: z.boolean(),
+});
+
+export const evidenceEventSchema = z.object({
+  seq: z.number(),
+  type: z.enum(EVENT_TYPES),
+  at: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  hash: z.string(),
+  timestamped: z.boolean(),
+});
+
+export const deliverySchema = z.object({
+  id: z.string(),
+  documentId: z.string(),
+  documentKind: z.string(),
+  clientId: z.string(),
+  contactId: z.string().nullable(),
+  mode: z.enum(RECORDED_MODES),
+  status: z.enum(DELIVERY_STATUSES),
+  recipient: z.string().nullable(),
+  documentSha256: z.string(),
+  messageId: z.string().nullable(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  events: z.array(evidenceEventSchema),
+});
+export type Delivery = z.infer<typeof deliverySchema>;
+
+/** What a client sees of a delivery in the portal: no staff identities, no IPs, no relay internals. */
+export const portalDeliverySchema = z.object({
+  id: z.string(),
+  mode: z.enum(RECORDED_MODES),
+  status: z.enum(DELIVERY_STATUSES),
+  createdAt: z.string(),
+  events: z.array(z.object({ type: z.enum(EVENT_TYPES), at: z.string(), hash: z.string() })),
+});
+export type PortalDelivery = z.infer<typeof portalDeliverySchema>;
+
+const pem = z.string().max(20_000);
+export const clientKeysInput = z.strictObject({
+  openpgpPublicKey: pem.nullable().optional().describe('ASCII-armored public key; null removes it'),
+  smimeCertificatePem: pem.nullable().optional().describe('PEM certificate; null removes it'),
+});
+export type ClientKeysInput = z.infer<typeof clientKeysInput>;
+
+export const clientKeysSchema = z.object({
+  openpgp: z
+    .object({ fingerprint: z.string().nullable(), userIds: z.array(z.string()), expiresAt: z.string().nullable(), usable: z.boolean(), source: z.enum(['imported', 'wkd']) })
+    .nullable(),
+  smime: z
+    .object({ fingerprintSha256: z.string().nullable(), subject: z.string().nullable(), emails: z.array(z.string()), notAfter: z.string().nullable(), usable: z.boolean() })
+    .nullable(),
+  updatedAt: z.string().nullable(),
+});
+export type ClientKeys = z.infer<typeof clientKeysSchema>;
+
+export const bounceInput = z.strictObject({
+  diagnostic: z.string().trim().min(1).max(1000).describe('the bounce (DSN) diagnostic, e.g. "550 5.1.1 user unknown"'),
+});

@@ -1,0 +1,80 @@
+// The words of each delivery email. Notices carry only what the brief allows (number, amount,
+// fingerprint): no client name or address, no lines, no attachment, no link. Encrypted modes put
+// the details inside the encrypted part and keep the outer subject neutral.
+import { moneyFormatter } from '../invoices/pdf/document-view.ts';
+
+export const KIND_WORD: Record<string, string> = { invoice: 'invoice', quote: 'quote', credit_note: 'credit note' };
+
+/** Short, human-comparable fingerprint of the PDF (first 80 bits of its SHA-256, grouped). */
+export function documentFingerprint(sha256Hex: string): string {
+  return sha256Hex.slice(0, 20).toUpperCase().replace(/(.{4})(?!$)/g, '$1 ');
+}
+
+export interface MessageFacts {
+  orgName: string;
+  kind: string;
+  number: string;
+  total: number;
+  currency: string;
+  locale: string;
+  sha256: string;
+}
+
+function headline(f: MessageFacts): string[] {
+  const word = KIND_WORD[f.kind] ?? 'document';
+  const amount = moneyFormatter(f.locale, f.currency)(f.total);
+  return [
+    `${f.orgName} has issued a ${word} for you.`,
+    '',
+    `  ${word[0]!.toUpperCase()}${word.slice(1)} number: ${f.number}`,
+    `  Amount: ${amount}`,
+    `  Fingerprint: ${documentFingerprint(f.sha256)}`,
+    '',
+  ];
+}
+
+export const subjectFor = (f: MessageFacts): string => `${KIND_WORD[f.kind] ? KIND_WORD[f.kind]![0]!.toUpperCase() + KIND_WORD[f.kind]!.slice(1) : 'Document'} ${f.number} from ${f.orgName}`;
+
+export function noticeText(f: MessageFacts): string {
+  return [
+    ...headline(f),
+    'This email deliberately contains no document and no link.',
+    `To view and download it, open the ${f.orgName} client portal from the address you have bookmarked`,
+    '(or type it in yourself), sign in, and check that the portal shows the same number, amount and fingerprint.',
+    '',
+    'Never pay to bank details you received by email alone.',
+    '',
+  ].join('\n');
+}
+
+export function portalLinkText(f: MessageFacts, url: string, expiresAt: string): string {
+  return [
+    ...headline(f),
+    'Open it in the client portal with your personal link:',
+    '',
+    url,
+    '',
+    `The link works once and until ${expiresAt.slice(0, 16).replace('T', ' ')} UTC. Afterwards, sign in to the portal`,
+    'from your bookmark. Check that the portal shows the same fingerprint.',
+    '',
+  ].join('\n');
+}
+
+export function sealedLinkText(f: MessageFacts, url: string, expiresAt: string, maxDownloads: number | null, requireCode: boolean): string {
+  return [
+    ...headline(f),
+    'Download it with this end-to-end encrypted link (the key is in the part after #, which never reaches our server):',
+    '',
+    url,
+    '',
+    `The link works until ${expiresAt.slice(0, 16).replace('T', ' ')} UTC${maxDownloads ? ` and for ${maxDownloads} download(s)` : ''}.`,
+    ...(requireCode ? ['Opening it asks for a one-time code, which will be sent to this address.'] : []),
+    '',
+  ].join('\n');
+}
+
+export function encryptedBodyText(f: MessageFacts, how: 'OpenPGP' | 'S/MIME'): string {
+  return [...headline(f), `The ${KIND_WORD[f.kind] ?? 'document'} is attached as a PDF. This message is signed by ${f.orgName} and encrypted to you with ${how}.`, ''].join('\n');
+}
+
+export const encryptedSubject = (f: MessageFacts): string => `Encrypted message from ${f.orgName}`;

@@ -1,0 +1,118 @@
+// OpenPGP Web Key Directory lookup (draft-koch-openpgp-webkey-service §3.1): the key for
+// local@domain is at https://openpgpkey.<domain>/.well-known/openpgpkey/<domain>/hu/<zbase32(sha1(
+// lowercase local))>?l=<local> (advanced method), else https://<domain>/.well-known/openpgpkey/hu/…
+// (direct method). The domain comes from a client's email, i.e. from outside, so the fetch is
+// guarded against SSRF: HTTPS only with certificate verification, the address actually connected
+// to is checked (no loopback, private, link-local or unique-local ranges, which also defeats DNS
+// rebinding), no redirects, a short timeout and a size cap.
+import { createHash } from 'node:crypto';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request } from 'node:https';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+
+const ZBASE32 = 'ybndrfg8ejkmcpqxot1uwisza345h769';
+
+export function zbase32(bytes: Buffer): string {
+  let bits = '';
+  for (const b of bytes) bits += b.toString(2).padStart(8, '0');
+  let out = '';
+  for (let i = 0; i < bits.length; i += 5) out += ZBASE32[parseInt(bits.slice(i, i + 5).padEnd(5, '0'), 2)];
+  return out;
+}
+
+export function wkdUrls(email: string): string[] {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return [];
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1).toLowerCase();
+  if (!/^[a-z0-9.-]+$/.test(domain) || domain.startsWith('.') || !domain.includes('.')) return [];
+  const hu = zbase32(createHash('sha1').update(local.toLowerCase()).digest());
+  const l = encodeURIComponent(local);
+  return [`https://openpgpkey.${domain}/.well-known/openpgpkey/${domain}/hu/${hu}?l=${l}`, `https://${domain}/.well-known/openpgpkey/hu/${hu}?l=${l}`];
+}
+
+const blocked = new BlockList();
+for (const [net, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3]] as const) {
+  blocked.addSubnet(net, prefix, 'ipv4');
+}
+for (const [net, prefix] of [['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) blocked.addSubnet(net, prefix, 'ipv6');
+
+export function isPublicAddress(ip: string): boolean {
+  // An IPv4-mapped IPv6 address is judged by its IPv4 part.
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return isPublicAddress(mapped[1]!);
+  const family = isIP(ip);
+  if (family === 0) return false;
+  return !blocked.check(ip, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+export interface WkdLookup {
+  /** The binary OpenPGP key published for this email, or null when there is none. */
+  lookup(email: string): Promise<Uint8Array | null>;
+}
+
+export interface WkdOptions {
+  timeoutMs?: number;
+  maxBytes?: number;
+  /** Tests only: resolve names differently and allow private addresses, trust a test CA, use a port. */
+  resolve?: LookupFunction;
+  allowPrivateAddresses?: boolean;
+  ca?: string;
+  port?: number;
+}
+
+export function createWkdLookup(opts: WkdOptions = {}): WkdLookup {
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  const maxBytes = opts.maxBytes ?? 64 * 1024;
+  const resolve: LookupFunction = opts.resolve ?? (dnsLookup as unknown as LookupFunction);
+
+  // Every connection goes through this lookup, so the checked address is the one connected to.
+  const guardedLookup: LookupFunction = (hostname, options, callback) => {
+    resolve(hostname, { ...options, all: false }, (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => {
+      const ip = Array.isArray(address) ? address[0]?.address : address;
+      if (err || !ip) return callback(err ?? new Error('no address'), '', 4);
+      if (!opts.allowPrivateAddresses && !isPublicAddress(ip)) return callback(new Error(`refusing to fetch from non-public address ${ip}`), '', 4);
+      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, [{ address: ip, family: family ?? isIP(ip) }]);
+      callback(null, ip, family ?? isIP(ip));
+    });
+  };
+
+  function fetchOnce(url: string): Promise<Uint8Array | null> {
+    return new Promise((resolvePromise) => {
+      const u = new URL(url);
+      // agent: false: a fresh connection each time, so no pooled socket ever skips the guarded lookup.
+      const req = request(
+        { host: u.hostname, servername: u.hostname, port: opts.port ?? 443, path: `${u.pathname}${u.search}`, method: 'GET', agent: false, lookup: guardedLookup, timeout: timeoutMs, minVersion: 'TLSv1.2', ...(opts.ca ? { ca: opts.ca } : {}), headers: { accept: 'application/octet-stream' } },
+        (res) => {
+          if (res.statusCode !== 200) {
+            res.resume();
+            return resolvePromise(null);
+          }
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > maxBytes) {
+              req.destroy();
+              resolvePromise(null);
+            } else chunks.push(c);
+          });
+          res.on('end', () => resolvePromise(size > 0 && size <= maxBytes ? new Uint8Array(Buffer.concat(chunks)) : null));
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', () => resolvePromise(null));
+      req.end();
+    });
+  }
+
+  return {
+    async lookup(email) {
+      for (const url of wkdUrls(email)) {
+        const key = await fetchOnce(url);
+        if (key) return key;
+      }
+      return null;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// Wires the identity services together (one call from the container).
+import type { Config } from '../../config/env.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Keyring } from '../../platform/crypto/keyring.ts';
+import type { Database } from '../../platform/db/kysely.ts';
+import { createLogger } from '../../platform/logger.ts';
+import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import type { OrgService } from '../orgs/org.service.ts';
+import { createAccountService } from './account.service.ts';
+import { createFactorsService } from './factors.service.ts';
+import { createInvitationsService } from './invitations.service.ts';
+import { createLoginService } from './login.service.ts';
+import { createMembersService } from './members.service.ts';
+import { createNotifier } from './notify.ts';
+import { createOrgSecurityService } from './org-security.service.ts';
+import { createPasskeysService } from './passkeys.service.ts';
+import { createRolesService } from './roles.service.ts';
+import { createSecondFactorService } from './second-factor.service.ts';
+import { createSecurityAudit } from './security-audit.ts';
+import { createSessionState } from './session-state.ts';
+import type { SessionsService } from './sessions.service.ts';
+import { createSignupService } from './signup.service.ts';
+import { createThrottleService } from './throttle.service.ts';
+import { createTotpService } from './totp.service.ts';
+
+export interface IdentityDeps {
+  config: Readonly<Config>;
+  db: Database;
+  clock: Clock;
+  keyring: Keyring;
+  audit: AuditService;
+  mailer: Mailer;
+  orgs: OrgService;
+  sessions: SessionsService;
+}
+
+export function createIdentityServices(d: IdentityDeps) {
+  const { db, clock, sessions } = d;
+  const logger = createLogger(d.config.logLevel);
+  const notifier = createNotifier({ mailer: d.mailer, publicUrl: d.config.publicUrl, log: (msg, err) => logger.warn({ err }, msg) });
+  const secAudit = createSecurityAudit(d.audit);
+  const throttle = createThrottleService({ clock });
+  const totp = createTotpService({ keyring: d.keyring, clock, issuer: d.config.webauthn.rpName });
+  const passkeys = createPasskeysService({ db, clock, webauthn: d.config.webauthn });
+  const state = createSessionState({ db, sessions });
+  const login = createLoginService({ db, clock, sessions, throttle, passkeys, notifier, secAudit });
+  return {
+    notifier,
+    secAudit,
+    throttle,
+    totp,
+    passkeys,
+    state,
+    login,
+    roles: createRolesService({ db, audit: d.audit, clock }),
+    secondFactor: createSecondFactorService({ db, clock, sessions, throttle, totp, passkeys, login, notifier, secAudit }),
+    factors: createFactorsService({ db, clock, sessions, totp, passkeys, login, state, notifier, secAudit }),
+    account: createAccountService({ db, clock, sessions, throttle, notifier, secAudit }),
+    members: createMembersService({ db, clock, sessions, throttle, totp, passkeys, state, notifier, secAudit }),
+    invitations: createInvitationsService({ db, clock, notifier, secAudit }),
+    signup: createSignupService({ db, clock, orgs: d.orgs, notifier, mode: d.config.signup }),
+    orgSecurity: createOrgSecurityService({ db, audit: d.audit, state }),
+  };
+}
+
+export type IdentityServices = ReturnType<typeof createIdentityServices>;

@@ -1,0 +1,119 @@
+// Sign-in throttling (OWASP ASVS V6.3.1, NIST SP 800-63B §5.2.2), stored in the database so it
+// holds across processes. Two counters per attempt: the account (keyed by a hash of the email,
+// whether or not the account exists, so answers never reveal which emails are registered) and
+// the client IP. Each attempt is counted as a failure BEFORE the password is checked and given
+// back on success, so parallel guesses cannot slip past the counter. After a few free failures
+// each further one doubles the wait (capped); the 100th consecutive failure locks the account
+// until it is unlocked by the emailed link or an administrator.
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../platform/clock.ts';
+import type { Executor } from '../../platform/db/kysely.ts';
+import { AppError } from '../../platform/errors.ts';
+
+export const THROTTLE = {
+  accountFree: 5,
+  ipFree: 20,
+  maxDelayMs: 15 * 60_000,
+  lockAfter: 100,
+  /** An IP's failures are forgotten after this long without a failure. */
+  ipWindowMs: 60 * 60_000,
+} as const;
+
+export const accountKey = (email: string): string => `acct:${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`;
+export const ipKey = (ip: string): string => `ip:${ip}`;
+
+/** Wait imposed after the n-th consecutive failure: none for the free ones, then 1 s, 2 s, 4 s … capped. */
+export function backoffMs(failures: number, free: number): number {
+  if (failures < free) return 0;
+  return Math.min(THROTTLE.maxDelayMs, 1000 * 2 ** Math.min(failures - free, 20));
+}
+
+export type AttemptResult = { ok: true; lockedNow: boolean } | { ok: false; retryAfterS: number; locked: boolean };
+
+export function createThrottleService({ clock }: { clock: Clock }) {
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  /** Counts one failure on a key unless it is blocked; returns the block when refused. */
+  async function take(tx: Executor, key: string, free: number): Promise<AttemptResult> {
+    const now = clock.now().getTime();
+    if (key.startsWith('ip:')) {
+      await tx.deleteFrom('auth_throttle').where('key', '=', key).where('last_failure_at', '<', iso(now - THROTTLE.ipWindowMs)).execute();
+    }
+    const row = await tx.selectFrom('auth_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+    if (row?.locked_at) return { ok: false, retryAfterS: Math.ceil(THROTTLE.maxDelayMs / 1000), locked: true };
+    if (row?.blocked_until && Date.parse(row.blocked_until) > now) {
+      return { ok: false, retryAfterS: Math.ceil((Date.parse(row.blocked_until) - now) / 1000), locked: false };
+    }
+    const failures = (row?.failures ?? 0) + 1;
+    const delay = backoffMs(failures, free);
+    const patch = {
+      failures,
+      last_failure_at: iso(now),
+      blocked_until: delay > 0 ? iso(now + delay) : null,
+      locked_at: key.startsWith('acct:') && failures >= THROTTLE.lockAfter ? iso(now) : null,
+    };
+    // The conditional update serializes concurrent attempts on the same key (row lock / single writer).
+    const updated = row
+      ? await tx.updateTable('auth_throttle').set(patch).where('key', '=', key).where('failures', '=', row.failures).executeTakeFirst()
+      : await tx.insertInto('auth_throttle').values({ key, ...patch }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+    const changed = 'numUpdatedRows' in updated ? Number(updated.numUpdatedRows) : Number(updated.numInsertedOrUpdatedRows ?? 0n);
+    // Lost a race with a concurrent attempt: treat as throttled rather than uncounted.
+    if (changed !== 1) return { ok: false, retryAfterS: 1, locked: false };
+    return { ok: true, lockedNow: patch.locked_at !== null };
+  }
+
+  return {
+    /**
+     * Reserves one attempt for the account and the IP (counted as failures until `succeeded`).
+     * Refused attempts must not check the password at all.
+     */
+    async attempt(tx: Executor, keys: { account: string; ip: string | null }): Promise<AttemptResult> {
+      // The IP first: a blocked IP must not move an account towards its lock.
+      if (keys.ip) {
+        const ip = await take(tx, keys.ip, THROTTLE.ipFree);
+        if (!ip.ok) return ip;
+      }
+      return take(tx, keys.account, THROTTLE.accountFree);
+    },
+
+    /** The reserved attempt was a success: the account's run of failures ends, the IP gets its attempt back. */
+    async succeeded(tx: Executor, keys: { account: string; ip: string | null }): Promise<void> {
+      await tx.deleteFrom('auth_throttle').where('key', '=', keys.account).execute();
+      if (keys.ip) {
+        const row = await tx.selectFrom('auth_throttle').select('failures').where('key', '=', keys.ip).executeTakeFirst();
+        if (row) {
+          const failures = Math.max(0, row.failures - 1);
+          const now = clock.now().getTime();
+          const delay = backoffMs(failures, THROTTLE.ipFree);
+          await tx.updateTable('auth_throttle').set({ failures, blocked_until: delay > 0 ? iso(now + delay) : null }).where('key', '=', keys.ip).execute();
+        }
+      }
+    },
+
+    async isLocked(db: Executor, account: string): Promise<boolean> {
+      const row = await db.selectFrom('auth_throttle').select('locked_at').where('key', '=', account).executeTakeFirst();
+      return Boolean(row?.locked_at);
+    },
+
+    /** Unlock (email link or administrator): the account starts afresh. */
+    async unlock(tx: Executor, account: string): Promise<void> {
+      await tx.deleteFrom('auth_throttle').where('key', '=', account).execute();
+    },
+
+    failures(db: Executor, key: string): Promise<{ failures: number; locked_at: string | null } | undefined> {
+      return db.selectFrom('auth_throttle').select(['failures', 'locked_at']).where('key', '=', key).executeTakeFirst();
+    },
+  };
+}
+
+export type ThrottleService = ReturnType<typeof createThrottleService>;
+
+export function throttledError(r: { retryAfterS: number; locked: boolean }): AppError {
+  return new AppError(
+    'rate_limited',
+    r.locked
+      ? 'Too many failed sign-ins: sign-in is locked. Use the unlock link sent to the account email, or ask an administrator.'
+      : `Too many failed sign-ins; try again in ${r.retryAfterS} s.`,
+    { headers: { 'retry-after': String(r.retryAfterS) } },
+  );
+}

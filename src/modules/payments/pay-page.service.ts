@@ -1,0 +1,189 @@
+// What a payer sees and can do, for one invoice: the minimal view (org name, number, amount due,
+// currency, due date, offered methods, bank transfer block) and starting a provider checkout. The
+// same service serves the client portal (authenticated) and pay links (token). Amounts always come
+// from our ledger; a payer never sends one.
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import type { Clock } from '../../platform/clock.ts';
+import type { Database } from '../../platform/db/kysely.ts';
+import { inTx } from '../../platform/db/tx.ts';
+import { AppError, conflict } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { AuditActor, AuditService } from '../audit/audit.service.ts';
+import type { DocumentService } from '../invoices/document.service.ts';
+import type { OrgService } from '../orgs/org.service.ts';
+import { epcQrPayload, formatCreditorReference, invoiceCreditorReference } from './bank-transfer.ts';
+import { findCheckout, insertCheckout, updateCheckout } from './checkouts.repo.ts';
+import type { PaymentSettingsService } from './payment-settings.service.ts';
+import { PROVIDER_NAMES, ProviderError, type ProviderName } from './providers/provider.ts';
+import { PROVIDERS } from './providers/registry.ts';
+
+const PAYABLE = new Set(['issued', 'sent', 'partially_paid']);
+const CHECKOUT_TTL_MS = 60 * 60_000;
+
+export const bankTransferSchema = z.object({
+  accountHolder: z.string(),
+  bankName: z.string().nullable(),
+  iban: z.string().nullable(),
+  bic: z.string().nullable(),
+  accountNumber: z.string().nullable(),
+  routingNumber: z.string().nullable(),
+  reference: z.string().describe('ISO 11649 RF creditor reference, grouped by four'),
+  amount: z.number(),
+  currency: z.string(),
+  unchangedSince: z.string().nullable().describe('when the payout details last changed (protected change flow)'),
+  qr: z.object({ payload: z.string().describe('EPC069-12 SEPA credit transfer'), svg: z.string() }).nullable(),
+});
+
+export const payPageSchema = z.object({
+  orgName: z.string(),
+  invoiceNumber: z.string(),
+  currency: z.string(),
+  amountDue: z.number(),
+  dueDate: z.string().nullable(),
+  status: z.enum(['open', 'paid', 'closed']),
+  methods: z.object({
+    providers: z.array(z.object({ name: z.enum(PROVIDER_NAMES), embedded: z.boolean(), publishableKey: z.string().nullable() })),
+    bankTransfer: bankTransferSchema.nullable(),
+  }),
+});
+export type PayPage = z.infer<typeof payPageSchema>;
+
+export const checkoutInput = z.strictObject({ provider: z.enum(PROVIDER_NAMES), embedded: z.boolean().default(false) });
+export const checkoutResultSchema = z.object({
+  checkoutId: z.string(),
+  kind: z.enum(['redirect', 'embedded']),
+  redirectUrl: z.string().nullable(),
+  clientSecret: z.string().nullable().describe('Payment Element only'),
+  publishableKey: z.string().nullable(),
+});
+
+export interface Channel {
+  kind: 'portal' | 'pay_link';
+  payLinkId: string | null;
+}
+
+export interface PayPageDeps {
+  db: Database;
+  audit: AuditService;
+  clock: Clock;
+  documents: Pick<DocumentService, 'get'>;
+  orgs: Pick<OrgService, 'get' | 'getPayout'>;
+  settings: Pick<PaymentSettingsService, 'enabledMethods' | 'providerFor'>;
+  publicUrl: string;
+}
+
+export function createPayPageService({ db, audit, clock, documents, orgs, settings, publicUrl }: PayPageDeps) {
+  async function bankTransfer(orgName: string, orgId: string, inv: { id: string; number: string | null; currency: string; amountDue: number }) {
+    const { payout, updatedAt } = await orgs.getPayout(orgId);
+    if (!payout) return null;
+    const rf = invoiceCreditorReference(inv.number, inv.id);
+    const sepa = inv.currency === 'EUR' && payout.iban !== null;
+    const payload = sepa ? epcQrPayload({ name: payout.accountHolder || orgName, iban: payout.iban!, bic: payout.bic, amount: inv.amountDue, reference: rf }) : null;
+    return {
+      accountHolder: payout.accountHolder,
+      bankName: payout.bankName,
+      iban: payout.iban ? payout.iban.replace(/(.{4})/g, '$1 ').trim() : null,
+      bic: payout.bic,
+      accountNumber: payout.accountNumber,
+      routingNumber: payout.routingNumber,
+      reference: formatCreditorReference(rf),
+      amount: inv.amountDue,
+      currency: inv.currency,
+      unchangedSince: updatedAt,
+      qr: payload ? { payload, svg: await QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 }) } : null,
+    };
+  }
+
+  async function view(orgId: string, invoiceId: string): Promise<PayPage> {
+    const [inv, org] = await Promise.all([documents.get(orgId, 'invoice', invoiceId), orgs.get(orgId)]);
+    if (inv.status === 'draft') throw new AppError('not_found', 'Invoice not found');
+    const status = PAYABLE.has(inv.status) && inv.amountDue > 0 ? 'open' : inv.status === 'paid' ? 'paid' : 'closed';
+    const enabled = await settings.enabledMethods(db, orgId);
+    const open = status === 'open';
+    return {
+      orgName: org.name,
+      invoiceNumber: inv.number ?? '',
+      currency: inv.currency,
+      amountDue: Math.max(0, inv.amountDue),
+      dueDate: inv.dueDate,
+      status,
+      methods: {
+        providers: open ? enabled.providers : [],
+        bankTransfer: open && enabled.bankTransfer ? await bankTransfer(org.name, orgId, { id: inv.id, number: inv.number, currency: inv.currency, amountDue: inv.amountDue }) : null,
+      },
+    };
+  }
+
+  return {
+    view,
+
+    /** The EPC QR code as PNG (for <img>, printing, or a phone's banking app). */
+    async qrPng(orgId: string, invoiceId: string): Promise<Buffer> {
+      const page = await view(orgId, invoiceId);
+      const payload = page.methods.bankTransfer?.qr?.payload;
+      if (!payload) throw new AppError('not_found', 'No SEPA QR code for this invoice');
+      return QRCode.toBuffer(payload, { type: 'png', errorCorrectionLevel: 'M', margin: 4, width: 320 });
+    },
+
+    /** Starts a checkout for the full amount due; returns where to send the payer. */
+    async startCheckout(orgId: string, invoiceId: string, raw: z.input<typeof checkoutInput>, channel: Channel, actor: AuditActor): Promise<z.infer<typeof checkoutResultSchema>> {
+      const input = checkoutInput.parse(raw);
+      const [inv, org] = await Promise.all([documents.get(orgId, 'invoice', invoiceId), orgs.get(orgId)]);
+      if (!PAYABLE.has(inv.status) || inv.amountDue <= 0) throw conflict('This invoice has nothing left to pay');
+      const p = await settings.providerFor(db, orgId, input.provider, true);
+      if (!p) throw new AppError('unprocessable', `${input.provider} is not offered for this invoice`, { fieldErrors: [{ path: '/body/provider', message: 'not enabled' }] });
+      if (input.embedded && !PROVIDERS[input.provider].publicOptions(JSON.parse(p.account.options)).embedded) {
+        throw new AppError('unprocessable', 'This organization does not offer the embedded payment form', { fieldErrors: [{ path: '/body/embedded', message: 'not enabled' }] });
+      }
+      const now = clock.now();
+      const checkoutId = newId(now.getTime());
+      await inTx(db, async (tx) => {
+        await insertCheckout(tx, {
+          id: checkoutId,
+          org_id: orgId,
+          document_id: invoiceId,
+          account_id: p.account.id,
+          provider: input.provider,
+          provider_ref: null,
+          amount: inv.amountDue,
+          currency: inv.currency,
+          channel: channel.kind,
+          pay_link_id: channel.payLinkId,
+          status: 'open',
+          created_at: now.toISOString(),
+          updated_at: now.toISOString(),
+        });
+        await audit.append(tx, { orgId, actor, action: 'payment.checkout_started', objectType: 'invoice', objectId: invoiceId, summary: { checkoutId, provider: input.provider, amount: inv.amountDue, currency: inv.currency, channel: channel.kind } });
+      });
+      // The pay-link token never goes to the provider: return pages are keyed by checkout id.
+      const done = channel.kind === 'portal' ? `${publicUrl}/portal/documents/${invoiceId}` : `${publicUrl}/pay/complete/${checkoutId}`;
+      const successUrl = input.provider === 'paypal' ? `${publicUrl}/api/v1/pay/return/paypal/${checkoutId}` : `${done}?payment=success`;
+      try {
+        const started = await p.provider.createCheckout(
+          { checkoutId, orgId, invoiceId, invoiceNumber: inv.number ?? '', orgName: org.name, amount: inv.amountDue, currency: inv.currency, successUrl, cancelUrl: `${done}?payment=cancelled`, expiresAt: new Date(now.getTime() + CHECKOUT_TTL_MS) },
+          { embedded: input.embedded },
+        );
+        await updateCheckout(db, orgId, checkoutId, { provider_ref: started.providerRef, updated_at: clock.now().toISOString() });
+        return started.kind === 'redirect'
+          ? { checkoutId, kind: 'redirect', redirectUrl: started.redirectUrl, clientSecret: null, publishableKey: null }
+          : { checkoutId, kind: 'embedded', redirectUrl: null, clientSecret: started.clientSecret, publishableKey: started.publishableKey };
+      } catch (err) {
+        await updateCheckout(db, orgId, checkoutId, { status: 'failed', updated_at: clock.now().toISOString() });
+        if (err instanceof ProviderError) throw new AppError('upstream_failed', 'The payment provider could not start the payment; try again or choose another method', { cause: err });
+        throw err;
+      }
+    },
+
+    /** Where to send the payer back after a provider return: the portal invoice or the pay-link completion page. */
+    async returnTarget(checkoutId: string, outcome: 'success' | 'cancelled'): Promise<string> {
+      const c = await findCheckout(db, checkoutId);
+      if (!c) return `${publicUrl}/pay/complete/unknown?payment=${outcome}`;
+      const base = c.channel === 'portal' ? `${publicUrl}/portal/documents/${c.document_id}` : `${publicUrl}/pay/complete/${c.id}`;
+      return `${base}?payment=${outcome}`;
+    },
+  };
+}
+
+export type PayPageService = ReturnType<typeof createPayPageService>;
+export type { ProviderName };

@@ -1,0 +1,159 @@
+// Routes a payer uses: the pay-link API and pages (public; the 256-bit token in the path is the
+// credential), the client-portal equivalents (portal session), and the PayPal return URL.
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../platform/errors.ts';
+import { actorOf } from '../../platform/http/actor.ts';
+import type { PortalPrincipal } from '../../platform/http/principal.ts';
+import { idParam } from '../../platform/http/schemas.ts';
+import type { DocumentService } from '../invoices/document.service.ts';
+import type { PayLinkService } from './pay-links.service.ts';
+import { payTokenParam } from './pay-links.service.ts';
+import { PAY_CSS, PAY_JS, payPageCsp, renderCompletePage, renderErrorPage, renderPayPage } from './pay-page/pay-page.html.ts';
+import { checkoutInput, checkoutResultSchema, payPageSchema, type PayPageService } from './pay-page.service.ts';
+import type { ReceiptService } from './receipt.service.ts';
+import type { WebhookService } from './webhook.service.ts';
+import type { PaymentSettingsService } from './payment-settings.service.ts';
+import type { Database } from '../../platform/db/kysely.ts';
+import { findCheckout } from './checkouts.repo.ts';
+import { ProviderError } from './providers/provider.ts';
+
+/** Requests per minute and client address to pay-link routes (view, checkout, QR, pages). */
+export const PAY_LINK_RATE_PER_MINUTE = 60;
+
+export interface PayRouteDeps {
+  db: Database;
+  payLinks: PayLinkService;
+  payPage: PayPageService;
+  receipts: ReceiptService;
+  documents: Pick<DocumentService, 'get'>;
+  settings: Pick<PaymentSettingsService, 'providerFor'>;
+  webhooks: Pick<WebhookService, 'handle'>;
+}
+
+function portal(req: FastifyRequest): PortalPrincipal {
+  const p = req.principal;
+  if (!p || p.realm !== 'portal') throw new AppError('unauthenticated', 'Client portal sign-in required');
+  return p;
+}
+
+const html = (reply: FastifyReply, body: string, csp?: string) => {
+  reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
+  if (csp) reply.header('content-security-policy', csp);
+  return reply.send(body);
+};
+
+export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const { payLinks, payPage, receipts, documents } = deps;
+  const tags = ['pay'];
+
+  /** The portal contact's own invoice only; anything else is the same 404. */
+  async function ownInvoice(req: FastifyRequest, id: string): Promise<PortalPrincipal> {
+    const p = portal(req);
+    const inv = await documents.get(p.orgId, 'invoice', id).catch(() => null);
+    if (!inv || inv.clientId !== p.clientId) throw new AppError('not_found', 'Invoice not found');
+    return p;
+  }
+
+  // Client portal (portal session).
+  app.get('/api/v1/portal/documents/:id/payment', { schema: { tags, params: idParam, response: { 200: payPageSchema } } }, async (req) => {
+    const p = await ownInvoice(req, req.params.id);
+    return payPage.view(p.orgId, req.params.id);
+  });
+  app.post('/api/v1/portal/documents/:id/checkout', { schema: { tags, params: idParam, body: checkoutInput, response: { 201: checkoutResultSchema } } }, async (req, reply) => {
+    const p = await ownInvoice(req, req.params.id);
+    reply.code(201);
+    return payPage.startCheckout(p.orgId, req.params.id, req.body, { kind: 'portal', payLinkId: null }, actorOf(req));
+  });
+  app.get('/api/v1/portal/documents/:id/qr.png', { schema: { tags, params: idParam } }, async (req, reply) => {
+    const p = await ownInvoice(req, req.params.id);
+    return reply.type('image/png').header('cache-control', 'no-store').send(await payPage.qrPng(p.orgId, req.params.id));
+  });
+  app.get('/api/v1/portal/payments/:id/receipt', { schema: { tags, params: idParam } }, async (req, reply) => {
+    const p = portal(req);
+    const r = await receipts.get(p.orgId, req.params.id, p.clientId);
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="${r.filename}"`).header('x-content-sha256', r.sha256).header('cache-control', 'no-store').send(r.bytes);
+  });
+
+  // Server-rendered pages: our own script and stylesheet only.
+  app.get('/pay/assets/pay.js', { schema: { hide: true } }, (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(PAY_JS));
+  app.get('/pay/assets/pay.css', { schema: { hide: true } }, (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(PAY_CSS));
+  app.get('/pay/complete/:id', { schema: { hide: true, params: z.object({ id: z.string().max(64) }), querystring: z.object({ payment: z.enum(['success', 'cancelled']).default('success') }).loose() } }, (req, reply) =>
+    html(reply, renderCompletePage(req.query.payment)),
+  );
+
+  // Everything a pay-link token opens, rate-limited per client address: a token is 256 bits, so
+  // the limit is against floods (checkout sessions created at the merchant's provider), not guessing.
+  void root.register(async (scope) => {
+    await scope.register(fastifyRateLimit, { global: true, max: PAY_LINK_RATE_PER_MINUTE, timeWindow: 60_000 });
+    const app = scope.withTypeProvider<ZodTypeProvider>();
+    // Pay links (public): minimal view, checkout, QR code.
+    app.get('/api/v1/pay/:token', { schema: { tags, params: payTokenParam, response: { 200: payPageSchema } } }, async (req) => {
+      const link = await payLinks.resolve(req.params.token);
+      return payPage.view(link.orgId, link.invoiceId);
+    });
+    app.post('/api/v1/pay/:token/checkout', { schema: { tags, params: payTokenParam, body: checkoutInput, response: { 201: checkoutResultSchema } } }, async (req, reply) => {
+      const link = await payLinks.resolve(req.params.token);
+      reply.code(201);
+      return payPage.startCheckout(link.orgId, link.invoiceId, req.body, { kind: 'pay_link', payLinkId: link.payLinkId }, actorOf(req));
+    });
+    app.get('/api/v1/pay/:token/qr.png', { schema: { tags, params: payTokenParam } }, async (req, reply) => {
+      const link = await payLinks.resolve(req.params.token);
+      return reply.type('image/png').header('cache-control', 'no-store').send(await payPage.qrPng(link.orgId, link.invoiceId));
+    });
+
+    // PayPal sends the payer back here after approval: capture now (the APPROVED webhook does the
+    // same if the payer never comes back; PayPal-Request-Id makes the two captures one).
+    app.get(
+      '/api/v1/pay/return/paypal/:id',
+      { schema: { tags, params: idParam, querystring: z.object({ token: z.string().max(64).optional() }).loose() } },
+      async (req, reply) => {
+        const c = await findCheckout(deps.db, req.params.id);
+        let outcome: 'success' | 'cancelled' = 'cancelled';
+        if (c && c.provider === 'paypal' && c.provider_ref && req.query.token === c.provider_ref) {
+          const p = await deps.settings.providerFor(deps.db, c.org_id, 'paypal', false);
+          const captured = p ? await p.provider.captureOrder(c.provider_ref, c.id).catch((err: unknown) => (err instanceof ProviderError ? null : Promise.reject(err))) : null;
+          // Booking happens from the signed PAYMENT.CAPTURE.COMPLETED webhook, never from this unsigned redirect.
+          if (captured && captured.status !== 'failed') outcome = 'success';
+        }
+        return reply.redirect(await payPage.returnTarget(req.params.id, outcome), 303);
+      },
+    );
+
+    app.get('/pay/:token', { schema: { hide: true, params: payTokenParam } }, async (req, reply) => {
+      let link;
+      try {
+        link = await payLinks.resolve(req.params.token);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'not_found') return html(reply.code(404), renderErrorPage(err.message));
+        throw err;
+      }
+      const page = await payPage.view(link.orgId, link.invoiceId);
+      const embedded = page.methods.providers.some((p) => p.embedded);
+      return html(reply, renderPayPage(page, `/api/v1/pay/${req.params.token}`), payPageCsp(embedded));
+    });
+  });
+
+  // Webhooks (public; authenticated by the provider's signature over the raw body). The raw body
+  // parser is scoped to this plugin, so every other route keeps the strict JSON parser.
+  void root.register(async (scope) => {
+    scope.removeContentTypeParser(['application/json']);
+    scope.addContentTypeParser(['application/json'], { parseAs: 'buffer', bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
+    for (const provider of ['stripe', 'paypal'] as const) {
+      scope.post(`/api/v1/webhooks/${provider}/:accountId`, { schema: { hide: true }, bodyLimit: 256 * 1024 }, async (req, reply) => {
+        const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+        const accountId = (req.params as { accountId: string }).accountId;
+        const result = await deps.webhooks.handle(provider, accountId, raw, headers);
+        for (const paymentId of result.receipts) {
+          // After commit: a mail failure must not undo (or make the provider retry) a booked payment.
+          receipts.send(result.orgId, paymentId).catch((err: unknown) => req.log.warn({ err: { message: (err as Error).message } }, 'receipt mail failed'));
+        }
+        return reply.code(200).send({ received: true, duplicate: result.outcome === 'duplicate' });
+      });
+    }
+  });
+}

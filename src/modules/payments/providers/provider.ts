@@ -1,0 +1,112 @@
+// The one interface every payment provider adapter implements. Card data never reaches Sealbill
+// (PCI DSS v4.0.1 SAQ A): a checkout hands the payer to the provider's own page (or, optionally,
+// the provider's iframe), and everything we learn back is normalized here into a short whitelist
+// of fields: references, amounts in minor units, currency, status. Raw provider payloads never
+// leave the adapter, so nothing a payer typed (or a provider echoed) can be stored or logged.
+import type { z } from 'zod';
+
+export const PROVIDER_NAMES = ['stripe', 'paypal'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+export interface CheckoutRequest {
+  checkoutId: string;
+  orgId: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  orgName: string;
+  /** Minor units, always the amount due from our ledger, never a figure the payer sent. */
+  amount: number;
+  currency: string;
+  successUrl: string;
+  cancelUrl: string;
+  expiresAt: Date;
+}
+
+export type CheckoutStart =
+  | { kind: 'redirect'; providerRef: string; redirectUrl: string }
+  | { kind: 'embedded'; providerRef: string; clientSecret: string; publishableKey: string };
+
+/** What a verified webhook means for our ledger, in whitelisted fields only. */
+export type ProviderEvent =
+  | { kind: 'payment_succeeded'; checkoutId: string | null; paymentRef: string; orderRef: string | null; amount: number; currency: string }
+  | { kind: 'checkout_closed'; checkoutId: string | null; orderRef: string; status: 'expired' | 'failed' }
+  | { kind: 'order_approved'; checkoutId: string | null; orderRef: string }
+  | { kind: 'refunded'; paymentRef: string; refundRef: string; amount: number; currency: string }
+  | { kind: 'refund_failed'; paymentRef: string; refundRef: string; amount: number; currency: string }
+  | { kind: 'dispute_opened'; paymentRef: string; disputeRef: string; amount: number; currency: string; reason: string }
+  | { kind: 'dispute_closed'; paymentRef: string; disputeRef: string; amount: number; currency: string; outcome: 'won' | 'lost' }
+  | { kind: 'ignored' };
+
+export interface VerifiedEvent {
+  eventId: string;
+  type: string;
+  event: ProviderEvent;
+}
+
+export type WebhookVerification =
+  | { ok: true; verified: VerifiedEvent; deliveryId: string }
+  | { ok: false; reason: 'bad_signature' | 'stale' | 'malformed' };
+
+/** A provider's view of one payment, for fees and reconciliation. */
+export interface ProviderPayment {
+  paymentRef: string;
+  orderRef: string | null;
+  checkoutId: string | null;
+  status: 'succeeded' | 'pending' | 'failed';
+  amount: number;
+  amountRefunded: number;
+  currency: string;
+  fee: number | null;
+  feeCurrency: string | null;
+}
+
+export interface PaymentProvider {
+  readonly name: ProviderName;
+  createCheckout(req: CheckoutRequest, opts: { embedded: boolean }): Promise<CheckoutStart>;
+  /** Verifies signature and freshness against `now`; expected failures are values, never throws. */
+  verifyWebhook(raw: Buffer, headers: Readonly<Record<string, string | undefined>>, now: Date): Promise<WebhookVerification>;
+  /** Captures an approved order (PayPal); providers that capture on their own page return null. */
+  captureOrder(orderRef: string, checkoutId: string): Promise<ProviderPayment | null>;
+  fetchPayment(paymentRef: string): Promise<ProviderPayment | null>;
+  refund(paymentRef: string, amount: number, currency: string, idempotencyKey: string): Promise<{ refundRef: string; status: 'succeeded' | 'pending' }>;
+  acceptDispute(disputeRef: string): Promise<void>;
+  /** Recent provider records for reconciliation: listed since `since`, or looked up by our known order refs. */
+  recentPayments(since: Date, knownOrderRefs: string[]): Promise<ProviderPayment[]>;
+}
+
+/** Where the adapters send API calls (tests point them at loopback fakes). */
+export interface ProviderEndpoints {
+  stripeApiUrl: string | null;
+  paypalApiUrl: string | null;
+}
+
+export interface ProviderAccount<S = unknown, O = unknown> {
+  id: string;
+  mode: 'test' | 'live';
+  secrets: S;
+  options: O;
+}
+
+/** One adapter = one of these: its settings schema (what an org enters) and how to build it. */
+export interface ProviderDefinition<I extends z.ZodType = z.ZodType, S = unknown, O = unknown> {
+  name: ProviderName;
+  /** What the staff app submits (secrets included); validated, then split. */
+  settingsInput: I;
+  /** webhookReady: the webhook secret/id is set, so deliveries can be verified (required to enable). */
+  split(input: z.infer<I>): { mode: 'test' | 'live'; secrets: S; options: O; hint: string; webhookReady: boolean };
+  /** Options the payment page may show (never secrets). */
+  publicOptions(options: O): { embedded: boolean; publishableKey: string | null };
+  create(account: ProviderAccount<S, O>, endpoints: ProviderEndpoints): PaymentProvider;
+}
+
+/** Refuses anything but HTTPS, except loopback HTTP for local fakes. */
+export function checkApiUrl(url: string): URL {
+  const u = new URL(url);
+  const loopback = u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]';
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) throw new Error(`payment API URL ${u.origin} must be https (http only on loopback)`);
+  return u;
+}
+
+export class ProviderError extends Error {
+  override name = 'ProviderError';
+}

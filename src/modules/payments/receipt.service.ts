@@ -1,0 +1,111 @@
+// Payment receipts: a PDF rendered once, in the transaction that records the payment, signed when
+// a signer is wired (the verification module's PAdES signer), sealed in stored_files, served
+// byte-identical to staff and to the client in the portal, and mailed to the client after commit.
+import type { Clock } from '../../platform/clock.ts';
+import type { Database, Executor } from '../../platform/db/kysely.ts';
+import { notFound } from '../../platform/errors.ts';
+import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { ClientService } from '../clients/client.service.ts';
+import type { FileService } from '../files/file.service.ts';
+import type { DocumentService } from '../invoices/document.service.ts';
+import { moneyFormatter } from '../invoices/pdf/document-view.ts';
+import { paperForLocale, renderDocumentPdf, type PdfDocumentView } from '../invoices/pdf/render-document-pdf.ts';
+import type { OrgService } from '../orgs/org.service.ts';
+import { findPaymentRow, updatePaymentRow, type PaymentRow } from './payment.repo.ts';
+
+const LABELS: PdfDocumentView['labels'] = {
+  billTo: 'Received from',
+  from: 'From',
+  issueDate: 'Date',
+  dueDate: 'Invoice due',
+  description: 'Description',
+  quantity: 'Qty',
+  unitPrice: 'Amount',
+  tax: 'Tax',
+  amount: 'Amount',
+  notes: 'Notes',
+  terms: 'Terms',
+  payment: 'Payment',
+  verify: 'Verify',
+  page: 'Page',
+};
+
+const METHOD_LABEL: Record<string, string> = { stripe: 'Card (Stripe)', paypal: 'PayPal', bank_transfer: 'Bank transfer', cash: 'Cash', cheque: 'Cheque' };
+
+export interface ReceiptDeps {
+  db: Database;
+  clock: Clock;
+  files: Pick<FileService, 'put' | 'get'>;
+  documents: Pick<DocumentService, 'get'>;
+  orgs: Pick<OrgService, 'getDetails'>;
+  clients: Pick<ClientService, 'get'>;
+  mailer: Mailer;
+  /** PAdES signer from the verification module; receipts are unsigned until one is wired. */
+  signPdf?: (tx: Executor, orgId: string, pdf: Buffer) => Promise<Buffer>;
+}
+
+export function createReceiptService({ db, clock, files, documents, orgs, clients, mailer, signPdf }: ReceiptDeps) {
+  return {
+    /** Renders, signs and stores the receipt for a payment, inside the recording transaction. */
+    async createInTx(tx: Executor, orgId: string, payment: PaymentRow): Promise<string> {
+      const [inv, org, client] = await Promise.all([documents.get(orgId, 'invoice', payment.document_id, tx), orgs.getDetails(orgId, tx), clients.get(orgId, payment.client_id, tx)]);
+      const money = moneyFormatter(org.locale, payment.currency);
+      const day = new Intl.DateTimeFormat(org.locale, { dateStyle: 'medium', timeZone: 'UTC' });
+      const fmtDate = (d: string | null) => (d ? day.format(new Date(`${d}T00:00:00Z`)) : null);
+      const method = METHOD_LABEL[payment.method] ?? payment.method;
+      const view: PdfDocumentView = {
+        kind: 'invoice',
+        title: 'Payment receipt',
+        number: `${inv.number ?? ''}-R-${payment.id.slice(-8).toUpperCase()}`,
+        issueDate: fmtDate(payment.received_on),
+        dueDate: fmtDate(inv.dueDate),
+        paper: paperForLocale(org.locale),
+        org: { name: org.name, addressLines: [...org.profile.addressLines, ...(org.profile.country ? [org.profile.country] : [])], taxId: org.profile.taxIds[0]?.value ?? null, email: org.profile.email },
+        client: { name: client.name, addressLines: [...client.addressLines, ...(client.country ? [client.country] : [])], taxId: client.taxId, email: null },
+        lines: [{ description: `Payment of invoice ${inv.number ?? ''}`, quantity: '1', unit: '', unitPrice: money(Number(payment.amount)), discount: null, taxLabel: '', amount: money(Number(payment.amount)) }],
+        taxes: [],
+        totals: [
+          { label: 'Invoice total', value: money(inv.total) },
+          { label: 'Received', value: money(Number(payment.amount)), strong: true },
+          { label: 'Amount still due', value: money(Math.max(0, inv.amountDue)) },
+        ],
+        notes: Number(payment.amount) > Number(payment.applied_amount) ? `${money(Number(payment.amount) - Number(payment.applied_amount))} was credited to your account.` : null,
+        payment: { lines: [{ label: 'Method', value: method }, ...(payment.provider_ref ? [{ label: 'Reference', value: payment.provider_ref }] : [])] },
+        verification: null,
+        labels: LABELS,
+      };
+      let pdf = await renderDocumentPdf(view, { creationDate: clock.now() });
+      if (signPdf) pdf = await signPdf(tx, orgId, pdf);
+      const stored = await files.put(tx, orgId, 'receipt', 'application/pdf', pdf);
+      await updatePaymentRow(tx, orgId, payment.id, { receipt_file_id: stored.id });
+      return stored.id;
+    },
+
+    async get(orgId: string, paymentId: string, clientId?: string): Promise<{ filename: string; bytes: Buffer; sha256: string }> {
+      const p = await findPaymentRow(db, orgId, paymentId);
+      if (!p || !p.receipt_file_id || (clientId !== undefined && p.client_id !== clientId)) throw notFound('Receipt');
+      const f = await files.get(db, orgId, p.receipt_file_id);
+      return { filename: `receipt-${p.id}.pdf`, bytes: f.bytes, sha256: f.sha256 };
+    },
+
+    /** Mails the receipt to the client's billing email (after commit; failures are the caller's to log). */
+    async send(orgId: string, paymentId: string): Promise<boolean> {
+      const p = await findPaymentRow(db, orgId, paymentId);
+      if (!p || !p.receipt_file_id) return false;
+      const client = await clients.get(orgId, p.client_id);
+      const to = client.email ?? client.contacts.find((c) => c.isPrimary)?.email ?? null;
+      if (!to) return false;
+      const [inv, org, file] = await Promise.all([documents.get(orgId, 'invoice', p.document_id), orgs.getDetails(orgId), files.get(db, orgId, p.receipt_file_id)]);
+      const amount = moneyFormatter(org.locale, p.currency)(Number(p.amount));
+      await mailer.send({
+        to,
+        subject: `Payment received: invoice ${inv.number ?? ''} (${org.name})`,
+        text: `Thank you. ${org.name} received your payment of ${amount} for invoice ${inv.number ?? ''}.\nYour receipt is attached and stays available in the client portal.\n`,
+        attachments: [{ filename: `receipt-${inv.number ?? p.id}.pdf`, content: file.bytes, contentType: 'application/pdf' }],
+      });
+      return true;
+    },
+  };
+}
+
+export type ReceiptService = ReturnType<typeof createReceiptService>;

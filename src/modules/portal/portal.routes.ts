@@ -1,0 +1,102 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Database } from '../../platform/db/kysely.ts';
+import { inTx } from '../../platform/db/tx.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { PortalPrincipal } from '../../platform/http/principal.ts';
+import { idParam, okSchema } from '../../platform/http/schemas.ts';
+import { portalDeliverySchema } from '../delivery/delivery.schemas.ts';
+import { csrfTokenFor, PORTAL_COOKIE, type SessionsService } from '../identity/sessions.service.ts';
+import type { PortalAuthService } from './portal-auth.service.ts';
+import { codeRequestInput, codeVerifyInput, portalDocumentSchema, portalDocumentSummarySchema, portalListQuery, portalPaymentSchema, portalSessionSchema, tokenInput } from './portal.schemas.ts';
+import type { PortalService } from './portal.service.ts';
+
+export interface PortalRouteDeps {
+  db: Database;
+  auth: PortalAuthService;
+  portal: PortalService;
+  sessions: SessionsService;
+}
+
+const metaOf = (req: FastifyRequest) => ({ ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, 300) ?? null });
+
+export function registerPortalRoutes(root: FastifyInstance, { db, auth, portal, sessions }: PortalRouteDeps): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const tags = ['portal'];
+
+  /** The portal principal, once its contact is confirmed to still exist (else the session ends). */
+  async function principal(req: FastifyRequest): Promise<PortalPrincipal> {
+    const p = req.principal;
+    if (!p || p.realm !== 'portal') throw new AppError('unauthenticated', 'Client portal sign-in required');
+    if (!(await portal.contactStillExists(p))) {
+      await inTx(db, (tx) => sessions.revoke(tx, p.sessionId));
+      throw new AppError('unauthenticated', 'Client portal sign-in required');
+    }
+    return p;
+  }
+
+  async function signIn(req: FastifyRequest, reply: FastifyReply, out: Awaited<ReturnType<PortalAuthService['verifyCode']>>) {
+    // A new session per sign-in; a portal session the browser already had ends (no fixation).
+    const previous = req.cookies[PORTAL_COOKIE];
+    if (previous) {
+      const old = await sessions.authenticate(db, previous, 'portal');
+      if (old) await inTx(db, (tx) => sessions.revoke(tx, old.id));
+    }
+    reply.setCookie(PORTAL_COOKIE, out.token, sessions.cookieOptions());
+    return out.session;
+  }
+
+  app.post('/api/v1/portal/auth/code', { schema: { tags, security: [], body: codeRequestInput, response: { 202: z.object({ challengeId: z.string() }) } } }, async (req, reply) => {
+    reply.code(202);
+    return auth.requestCode(req.body.orgId, req.body.email);
+  });
+  app.post('/api/v1/portal/auth/code/verify', { schema: { tags, security: [], body: codeVerifyInput, response: { 200: portalSessionSchema } } }, async (req, reply) =>
+    signIn(req, reply, await auth.verifyCode(req.body.challengeId, req.body.code, metaOf(req))),
+  );
+  app.post('/api/v1/portal/auth/magic', { schema: { tags, security: [], body: tokenInput, response: { 200: portalSessionSchema } } }, async (req, reply) =>
+    signIn(req, reply, await auth.redeemMagicLink(req.body.token, metaOf(req))),
+  );
+  app.post('/api/v1/portal/auth/link', { schema: { tags, security: [], body: tokenInput, response: { 200: portalSessionSchema } } }, async (req, reply) =>
+    signIn(req, reply, await auth.redeemPortalLink(req.body.token, metaOf(req))),
+  );
+  app.post('/api/v1/portal/auth/logout', { schema: { tags, response: { 200: okSchema } } }, async (req, reply) => {
+    const p = req.principal as PortalPrincipal;
+    await auth.logout(p.sessionId, p.orgId, p.contactId, req.ip);
+    reply.clearCookie(PORTAL_COOKIE, sessions.cookieOptions());
+    return { ok: true as const };
+  });
+
+  app.get(
+    '/api/v1/portal/me',
+    { schema: { tags, response: { 200: portalSessionSchema.pick({ csrfToken: true, organization: true, client: true, contact: true }) } } },
+    async (req) => ({ ...(await portal.me(await principal(req))), csrfToken: csrfTokenFor(req.cookies[PORTAL_COOKIE]!) }),
+  );
+  app.get('/api/v1/portal/documents', { schema: { tags, querystring: portalListQuery, response: { 200: z.object({ items: z.array(portalDocumentSummarySchema), nextCursor: z.string().nullable() }) } } }, async (req) =>
+    portal.list(await principal(req), req.query),
+  );
+  app.get('/api/v1/portal/documents/:id', { schema: { tags, params: idParam, response: { 200: portalDocumentSchema } } }, async (req) => portal.get(await principal(req), req.params.id));
+  app.get('/api/v1/portal/documents/:id/pdf', { schema: { tags, params: idParam } }, async (req, reply) => {
+    const pdf = await portal.download(await principal(req), req.params.id, metaOf(req));
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `attachment; filename="${pdf.filename}"`)
+      .header('x-content-sha256', pdf.sha256)
+      .header('cache-control', 'no-store')
+      .send(pdf.bytes);
+  });
+  app.post(
+    '/api/v1/portal/documents/:id/acknowledge',
+    { schema: { tags, params: idParam, response: { 200: z.object({ acknowledgedAt: z.string(), evidenceHash: z.string() }) } } },
+    async (req) => portal.acknowledge(await principal(req), req.params.id, metaOf(req)),
+  );
+  app.get('/api/v1/portal/documents/:id/deliveries', { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(portalDeliverySchema) }) } } }, async (req) => ({
+    items: await portal.deliveries(await principal(req), req.params.id),
+  }));
+  app.post('/api/v1/portal/quotes/:id/accept', { schema: { tags, params: idParam, response: { 200: portalDocumentSummarySchema } } }, async (req) =>
+    portal.acceptQuote(await principal(req), req.params.id, req.ip),
+  );
+  app.get('/api/v1/portal/payments', { schema: { tags, response: { 200: z.object({ items: z.array(portalPaymentSchema) }) } } }, async (req) => ({
+    items: await portal.payments(await principal(req)),
+  }));
+}

@@ -1,0 +1,89 @@
+// Staff routes for protected payout details and the org's signing identity.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Clock } from '../../platform/clock.ts';
+import { actorOf } from '../../platform/http/actor.ts';
+import { staff } from '../../platform/http/auth-hooks.ts';
+import { idParam, okSchema } from '../../platform/http/schemas.ts';
+import { requireStepUp } from '../identity/step-up.ts';
+import { payoutSchema } from '../orgs/org.schemas.ts';
+import type { PayoutProtectionService } from './payout-protection.service.ts';
+import type { SigningIdentityService } from './signing-identity.service.ts';
+
+const changeSchema = z.object({
+  id: z.string(),
+  status: z.enum(['pending', 'applied', 'cancelled']),
+  ending: z.string(),
+  requestedBy: z.string(),
+  requestedAt: z.string(),
+  effectiveAt: z.string(),
+  approvalRequired: z.boolean(),
+  approvedBy: z.string().nullable(),
+  approvedAt: z.string().nullable(),
+  cancelledBy: z.string().nullable(),
+  cancelledAt: z.string().nullable(),
+  appliedAt: z.string().nullable(),
+});
+/** Output shape of payout details (the input schema normalizes with transforms, which cannot serialize). */
+const payoutOut = z.object({
+  accountHolder: z.string(),
+  bankName: z.string().nullable(),
+  iban: z.string().nullable(),
+  bic: z.string().nullable(),
+  accountNumber: z.string().nullable(),
+  routingNumber: z.string().nullable(),
+});
+const policyInput = z.strictObject({ coolingOffHours: z.number().int().min(0).max(24 * 30), requireSecondApproval: z.boolean() });
+const policySchema = policyInput.extend({ inForce: policyInput, strictUntil: z.string().nullable() });
+const identitySchema = z.object({
+  keyId: z.string(),
+  source: z.enum(['generated', 'imported']),
+  fingerprintSha256: z.string(),
+  certificatePem: z.string(),
+  chainPem: z.array(z.string()),
+  notAfter: z.string(),
+  createdAt: z.string(),
+});
+/** PKCS#12 files from a CA are a few KB; base64 keeps the route JSON (and Zod-validated). */
+const pkcs12Input = z.strictObject({ pkcs12: z.base64().max(200_000), password: z.string().max(1024) });
+
+export function registerPayoutRoutes(
+  root: FastifyInstance,
+  { payout, signing, clock }: { payout: PayoutProtectionService; signing: SigningIdentityService; clock: Clock },
+): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const tags = ['organization'];
+
+  app.get(
+    '/api/v1/org/payout',
+    { schema: { tags, response: { 200: z.object({ payout: payoutOut.nullable(), updatedAt: z.string().nullable(), pending: changeSchema.nullable() }) } } },
+    (req) => payout.current(staff(req).orgId),
+  );
+  app.put('/api/v1/org/payout', { schema: { tags, body: payoutSchema, response: { 202: changeSchema } } }, async (req, reply) => {
+    const change = await payout.request(staff(req).orgId, req.body, req.principal, actorOf(req));
+    return reply.code(202).send(change);
+  });
+  app.get('/api/v1/org/payout/changes', { schema: { tags, response: { 200: z.object({ items: z.array(changeSchema) }) } } }, async (req) => ({
+    items: await payout.list(staff(req).orgId),
+  }));
+  app.post('/api/v1/org/payout/changes/:id/cancel', { schema: { tags, params: idParam, response: { 200: changeSchema } } }, (req) =>
+    payout.cancel(staff(req).orgId, req.params.id, req.principal, actorOf(req)),
+  );
+  app.post('/api/v1/org/payout/changes/:id/approve', { schema: { tags, params: idParam, response: { 200: changeSchema } } }, (req) =>
+    payout.approve(staff(req).orgId, req.params.id, req.principal, actorOf(req)),
+  );
+  app.get('/api/v1/org/payout/policy', { schema: { tags, response: { 200: policySchema } } }, (req) => payout.getPolicy(staff(req).orgId));
+  app.put('/api/v1/org/payout/policy', { schema: { tags, body: policyInput, response: { 200: okSchema } } }, async (req) => {
+    await payout.setPolicy(staff(req).orgId, req.body, req.principal, actorOf(req));
+    return { ok: true as const };
+  });
+
+  app.get('/api/v1/org/signing-identity', { schema: { tags, response: { 200: identitySchema } } }, (req) => signing.describe(staff(req).orgId));
+  app.post('/api/v1/org/signing-identity/pkcs12', { schema: { tags, body: pkcs12Input, response: { 201: identitySchema } } }, async (req, reply) => {
+    // Whoever controls the signing key speaks for the organization: same bar as payout changes.
+    requireStepUp(req.principal, clock, 'Replacing the signing identity');
+    const info = await signing.importPkcs12(staff(req).orgId, Buffer.from(req.body.pkcs12, 'base64'), req.body.password, actorOf(req));
+    return reply.code(201).send(info);
+  });
+}

@@ -1,0 +1,92 @@
+// What a document signature covers: the fields a payer relies on (issuer, number, dates, client,
+// totals, currency, payee bank details), as canonical JSON (keys sorted, no whitespace), so anyone
+// can re-serialise the payload and check the Ed25519 signature with the published key.
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../audit/audit.chain.ts';
+import type { DocumentBody, DocumentDto } from '../invoices/document.schemas.ts';
+
+type Snapshot = NonNullable<DocumentBody['snapshot']>;
+type PayeeDetails = NonNullable<Snapshot['payout']>;
+
+export interface SignedPayload {
+  v: 1;
+  alg: 'Ed25519';
+  keyId: string;
+  issuer: { orgId: string; name: string; taxId: string | null; country: string | null };
+  document: { kind: DocumentDto['kind']; number: string; issueDate: string; dueDate: string | null };
+  client: { name: string; taxId: string | null; country: string | null };
+  totals: { currency: string; subtotal: number; discountTotal: number; taxTotal: number; total: number };
+  payee: PayeeDetails | null;
+  signedAt: string;
+}
+
+export function buildPayload(orgId: string, doc: DocumentDto, snapshot: Snapshot, keyId: string, signedAt: string): SignedPayload {
+  return {
+    v: 1,
+    alg: 'Ed25519',
+    keyId,
+    issuer: { orgId, name: snapshot.org.name, taxId: snapshot.org.taxId, country: snapshot.org.country },
+    document: { kind: doc.kind, number: doc.number!, issueDate: doc.issueDate!, dueDate: doc.dueDate },
+    client: { name: snapshot.client.name, taxId: snapshot.client.taxId, country: snapshot.client.country },
+    totals: { currency: doc.currency, subtotal: doc.subtotal, discountTotal: doc.discountTotal, taxTotal: doc.taxTotal, total: doc.total },
+    payee: snapshot.payout,
+    signedAt,
+  };
+}
+
+export const serializePayload = (p: SignedPayload): string => canonicalJson(p);
+
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** RFC 4648 base32 (no padding) of the first 10 bytes of SHA-256(payload), grouped "XXXX-XXXX-XXXX-XXXX" (80 bits). */
+export function fingerprintOf(canonical: string): string {
+  const bytes = createHash('sha256').update(canonical, 'utf8').digest().subarray(0, 10);
+  let bits = 0;
+  let acc = 0;
+  let out = '';
+  for (const b of bytes) {
+    acc = (acc << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += B32[(acc >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    acc &= (1 << bits) - 1;
+  }
+  return out.match(/.{4}/g)!.join('-');
+}
+
+/** Accepts "abcd efgh-ijkl mnop" as typed by a person; null if it cannot be a fingerprint. */
+export function normalizeFingerprint(raw: string): string | null {
+  const t = raw.toUpperCase().replace(/[\s-]+/g, '');
+  return /^[A-Z2-7]{16}$/.test(t) ? t.match(/.{4}/g)!.join('-') : null;
+}
+
+export const normalizeIban = (raw: string): string => raw.replace(/[\s-]+/g, '').toUpperCase();
+
+/** The account money is paid into: the IBAN, or account + routing number. */
+export function accountKey(p: { iban: string | null; accountNumber: string | null; routingNumber: string | null } | null): string | null {
+  if (!p) return null;
+  if (p.iban) return `iban:${normalizeIban(p.iban)}`;
+  if (p.accountNumber && p.routingNumber) return `aba:${p.routingNumber}:${p.accountNumber}`;
+  return null;
+}
+
+/** "DE89…3000" → "ending 3000": what a verification answer may say about an account. */
+export const accountEnding = (p: { iban: string | null; accountNumber: string | null } | null): string | null => {
+  const v = p?.iban ?? p?.accountNumber ?? null;
+  return v ? v.slice(-4) : null;
+};
+
+/** "1.480,95", "1,480.95", "1 480,95", "1480.95" → "1480.95": amounts as people type them. */
+export function normalizeAmount(raw: string): string {
+  const t = raw.replace(/[\s'\u2019\u00a0\u202f]+/g, '');
+  const lastComma = t.lastIndexOf(',');
+  const lastDot = t.lastIndexOf('.');
+  if (lastComma >= 0 && lastDot >= 0) {
+    // Whichever separator comes last is the decimal one; the other groups thousands.
+    return lastComma > lastDot ? t.replace(/\./g, '').replace(',', '.') : t.replace(/,/g, '');
+  }
+  if (lastComma >= 0) return t.indexOf(',') === lastComma ? t.replace(',', '.') : t.replace(/,/g, '');
+  return t;
+}

@@ -1,0 +1,116 @@
+// The client portal: a separate sign-in realm (the portal cookie never reaches a staff route).
+// Clients sign in with an emailed one-time code or magic link, or arrive through a delivery's
+// personal link, and see only their own documents.
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError, setCsrfSource, setCsrfToken } from '../lib/api.ts';
+import { toApiError } from '../lib/hooks.ts';
+import { Link, navigate, Routes, useLocation } from '../lib/router.tsx';
+import { ErrorNotice, Loading } from '../ui/feedback.tsx';
+import { Button } from '../ui/forms.tsx';
+import { NotFoundContent } from '../ui/NotFound.tsx';
+import { PublicShell } from '../ui/PublicShell.tsx';
+import { PortalDocumentPage } from './PortalDocument.tsx';
+import { PortalDocumentsPage, PortalPaymentsPage } from './PortalLists.tsx';
+import { PortalContext, type PortalMe } from './portal-context.ts';
+import { PortalSignIn, PortalTokenSignIn } from './PortalSignIn.tsx';
+
+async function fetchMe(): Promise<PortalMe | null> {
+  try {
+    const me = await api.get<PortalMe>('/api/v1/portal/me', { realm: 'portal' });
+    setCsrfToken('portal', me.csrfToken);
+    return me;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return null;
+    throw e;
+  }
+}
+
+export default function PortalApp() {
+  const { pathname } = useLocation();
+  const [me, setMe] = useState<PortalMe | null | undefined>(undefined);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setMe(await fetchMe());
+    } catch (e) {
+      setError(toApiError(e));
+    }
+  }, []);
+
+  const tokenPath = pathname === '/portal/magic' || pathname === '/portal/open';
+  useEffect(() => {
+    setCsrfSource('portal', async () => (await fetchMe())?.csrfToken ?? null);
+  }, []);
+  useEffect(() => {
+    // After a token sign-in the router moves on to a portal page: load the new session then.
+    if (!tokenPath) void load();
+  }, [tokenPath, load]);
+
+  if (tokenPath) {
+    return (
+      <PublicShell>
+        <PortalTokenSignIn kind={pathname === '/portal/magic' ? 'magic' : 'link'} />
+      </PublicShell>
+    );
+  }
+  if (error) {
+    return (
+      <PublicShell>
+        <h1>The portal is not reachable</h1>
+        <ErrorNotice error={error} />
+      </PublicShell>
+    );
+  }
+  if (me === undefined) return <Loading />;
+  if (me === null) {
+    return (
+      <PublicShell>
+        <PortalSignIn onSignedIn={(s) => setMe(s)} />
+      </PublicShell>
+    );
+  }
+
+  const signOut = async () => {
+    await api.post('/api/v1/portal/auth/logout', {}, { realm: 'portal' }).catch(() => undefined);
+    setCsrfToken('portal', null);
+    setMe(null);
+    navigate('/portal');
+  };
+
+  return (
+    <PortalContext.Provider value={{ me, signOut }}>
+      <PublicShell wide>
+        <div className="page-head">
+          <div>
+            <p className="muted small">
+              {me.organization} · client portal for {me.client}
+            </p>
+          </div>
+          <div className="actions">
+            <span className="small">{me.contact.name}</span>
+            <Button variant="link" onClick={() => void signOut()}>
+              Sign out
+            </Button>
+          </div>
+        </div>
+        <nav className="tabs" aria-label="Portal">
+          <Link to="/portal">Invoices</Link>
+          <Link to="/portal/quotes">Quotes</Link>
+          <Link to="/portal/credit-notes">Credit notes</Link>
+          <Link to="/portal/payments">Payments</Link>
+        </nav>
+        <Routes
+          routes={[
+            { path: '/portal', render: () => <PortalDocumentsPage kind="invoice" /> },
+            { path: '/portal/quotes', render: () => <PortalDocumentsPage kind="quote" /> },
+            { path: '/portal/credit-notes', render: () => <PortalDocumentsPage kind="credit_note" /> },
+            { path: '/portal/payments', render: () => <PortalPaymentsPage /> },
+            { path: '/portal/documents/:id', render: (p) => <PortalDocumentPage id={p.id!} /> },
+          ]}
+          fallback={<NotFoundContent />}
+        />
+      </PublicShell>
+    </PortalContext.Provider>
+  );
+}

@@ -1,0 +1,174 @@
+import { useState } from 'react';
+import { api } from '../lib/api.ts';
+import { date, dateTime, money, rate } from '../lib/format.ts';
+import { useAction, useAsync, useTitle } from '../lib/hooks.ts';
+import { Link, useQuery } from '../lib/router.tsx';
+import { KIND_LABEL } from '../lib/types.ts';
+import type { PortalDocument } from '../../../src/modules/portal/portal.schemas.ts';
+import type { PortalDelivery } from '../../../src/modules/delivery/delivery.schemas.ts';
+import { ErrorNotice, Loading, Notice, Status, StatusBadge } from '../ui/feedback.tsx';
+import { Button } from '../ui/forms.tsx';
+import { PayPanel } from './PayPanel.tsx';
+import { TableWrap } from '../ui/TableWrap.tsx';
+
+export function PortalDocumentPage({ id }: { id: string }) {
+  const doc = useAsync((signal) => api.get<PortalDocument>(`/api/v1/portal/documents/${id}`, { signal, realm: 'portal' }), [id]);
+  if (doc.error) return <ErrorNotice error={doc.error} title="This document could not be loaded" />;
+  if (!doc.data) return <Loading />;
+  return <DocumentBody doc={doc.data} reload={doc.reload} />;
+}
+
+function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void }) {
+  const title = `${KIND_LABEL[doc.kind]} ${doc.number ?? ''}`;
+  useTitle(title);
+  const payment = useQuery().get('payment');
+  const [status, setStatus] = useState<string | null>(null);
+  const deliveries = useAsync((signal) => api.get<{ items: PortalDelivery[] }>(`/api/v1/portal/documents/${doc.id}/deliveries`, { signal, realm: 'portal' }), [doc.id]);
+  const ack = useAction(() => api.post<{ acknowledgedAt: string; evidenceHash: string }>(`/api/v1/portal/documents/${doc.id}/acknowledge`, {}, { realm: 'portal' }));
+  const accept = useAction(() => api.post(`/api/v1/portal/quotes/${doc.id}/accept`, {}, { realm: 'portal' }));
+  const acknowledged = deliveries.data?.items.some((d) => d.status === 'acknowledged' || d.events.some((e) => e.type === 'acknowledged'));
+  const m = (n: number) => money(n, doc.currency);
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>{title}</h1>
+        <div className="actions">
+          <a className="btn btn-primary" href={`/api/v1/portal/documents/${doc.id}/pdf`} download>
+            Download PDF
+          </a>
+          {doc.kind === 'quote' && (doc.status === 'issued' || doc.status === 'sent') ? (
+            <Button
+              busy={accept.busy}
+              onClick={async () => {
+                if (!window.confirm(`Accept quote ${doc.number} for ${m(doc.total)}?`)) return;
+                if (await accept.run()) {
+                  setStatus('Quote accepted. Your supplier has been told.');
+                  reload();
+                }
+              }}
+            >
+              Accept quote
+            </Button>
+          ) : null}
+          {!acknowledged ? (
+            <Button
+              busy={ack.busy}
+              onClick={async () => {
+                const r = await ack.run();
+                if (r) {
+                  setStatus(`Receipt acknowledged on ${dateTime(r.acknowledgedAt)}.`);
+                  deliveries.reload();
+                }
+              }}
+            >
+              Acknowledge receipt
+            </Button>
+          ) : null}
+        </div>
+      </div>
+      {payment === 'success' ? <Notice kind="success" title="Thank you">Your payment is being confirmed; it appears here once your supplier's payment provider reports it.</Notice> : null}
+      {payment === 'cancelled' ? <Notice kind="warning">The payment was cancelled; nothing was charged.</Notice> : null}
+      <Status message={status} />
+      <ErrorNotice error={ack.error ?? accept.error} />
+      <div className="panel">
+        <dl className="facts">
+          <dt>Status</dt>
+          <dd>
+            <StatusBadge status={doc.status} overdue={doc.overdue} />
+          </dd>
+          <dt>Issued</dt>
+          <dd>{date(doc.issueDate)}</dd>
+          <dt>{doc.kind === 'quote' ? 'Valid until' : 'Due'}</dt>
+          <dd>{date(doc.dueDate)}</dd>
+          <dt>Fingerprint</dt>
+          <dd>
+            <code>{doc.fingerprint}</code> <span className="muted small">(matches the one in the email you received)</span>
+          </dd>
+        </dl>
+      </div>
+      <TableWrap label="Lines">
+        <table>
+          <caption>Lines</caption>
+          <thead>
+            <tr>
+              <th scope="col">Description</th>
+              <th scope="col" className="num">
+                Qty
+              </th>
+              <th scope="col" className="num">
+                Unit price
+              </th>
+              <th scope="col">Tax</th>
+              <th scope="col" className="num">
+                Amount
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {doc.lines.map((l, i) => (
+              <tr key={i}>
+                <td className="wrap">{l.description}</td>
+                <td className="num">
+                  {l.quantity} {l.unit}
+                </td>
+                <td className="num">{m(l.unitPrice)}</td>
+                <td>{l.taxRateBp ? rate(l.taxRateBp) : '—'}</td>
+                <td className="num">{m(l.amount)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+      <section className="panel totals" aria-label="Totals">
+        <dl>
+          <dt>Subtotal</dt>
+          <dd>{m(doc.subtotal)}</dd>
+          {doc.discountTotal ? (
+            <>
+              <dt>Discount</dt>
+              <dd>−{m(doc.discountTotal)}</dd>
+            </>
+          ) : null}
+          <dt>Tax</dt>
+          <dd>{m(doc.taxTotal)}</dd>
+          <dt className="grand">Total</dt>
+          <dd className="grand">{m(doc.total)}</dd>
+          {doc.kind === 'invoice' ? (
+            <>
+              <dt>Paid</dt>
+              <dd>{m(doc.amountPaid)}</dd>
+              <dt>To pay</dt>
+              <dd>
+                <strong>{m(doc.amountDue)}</strong>
+              </dd>
+            </>
+          ) : null}
+        </dl>
+      </section>
+      {doc.kind === 'invoice' && doc.amountDue > 0 && doc.status !== 'void' ? <PayPanel invoiceId={doc.id} /> : null}
+      <p>
+        <Link to={`/verify`}>How to check this document is genuine</Link>
+      </p>
+      {deliveries.data && deliveries.data.items.length > 0 ? (
+        <details className="panel">
+          <summary>Delivery record</summary>
+          <ul className="small">
+            {deliveries.data.items.map((d) => (
+              <li key={d.id}>
+                {dateTime(d.createdAt)} · {d.mode} · {d.status}
+                <ul>
+                  {d.events.map((e, i) => (
+                    <li key={i}>
+                      {dateTime(e.at)} · {e.type} · <code>{e.hash.slice(0, 16)}…</code>
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,116 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, setCsrfToken } from '../lib/api.ts';
+import { useAction, useTitle } from '../lib/hooks.ts';
+import { navigate, useLocation } from '../lib/router.tsx';
+import type { PortalSession } from '../../../src/modules/portal/portal.schemas.ts';
+import { ErrorNotice, Loading, Notice } from '../ui/feedback.tsx';
+import { Button, TextField } from '../ui/forms.tsx';
+import { portalOrg, type PortalMe } from './portal-context.ts';
+
+const KIND_PATH: Record<string, string> = { invoice: 'documents', quote: 'documents', credit_note: 'documents' };
+
+export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => void }) {
+  useTitle('Client portal sign-in');
+  const { search } = useLocation();
+  const [orgId] = useState(() => portalOrg(search));
+  const [email, setEmail] = useState('');
+  const [challenge, setChallenge] = useState<string | null>(null);
+  const [code, setCode] = useState('');
+  const request = useAction(() => api.post<{ challengeId: string }>('/api/v1/portal/auth/code', { orgId, email: email.trim() }, { realm: 'public' }));
+  const verify = useAction(() => api.post<PortalSession>('/api/v1/portal/auth/code/verify', { challengeId: challenge, code: code.trim() }, { realm: 'public' }));
+
+  async function ask(e: FormEvent) {
+    e.preventDefault();
+    const r = await request.run();
+    if (r) setChallenge(r.challengeId);
+  }
+  async function confirm(e: FormEvent) {
+    e.preventDefault();
+    const s = await verify.run();
+    if (!s) return;
+    setCsrfToken('portal', s.csrfToken);
+    onSignedIn(s);
+  }
+
+  if (!orgId) {
+    return (
+      <div className="auth-card panel">
+        <h1>Client portal</h1>
+        <Notice kind="info" title="Use your portal address">
+          Open the portal from the link your supplier gave you (it names their organization), or from the link in one of their emails.
+        </Notice>
+      </div>
+    );
+  }
+
+  return (
+    <div className="auth-card panel">
+      <h1>Sign in to the client portal</h1>
+      {!challenge ? (
+        <form onSubmit={ask} noValidate>
+          <p>Enter the email address your invoices are sent to. We will email you a one-time code and a sign-in link.</p>
+          <ErrorNotice error={request.error} />
+          <TextField label="Email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={request.error?.fields().email} required />
+          <Button type="submit" variant="primary" busy={request.busy}>
+            Email me a code
+          </Button>
+        </form>
+      ) : (
+        <form onSubmit={confirm} noValidate>
+          <Notice kind="info">If {email} is known to us, a 6-digit code is on its way. It is valid for 10 minutes.</Notice>
+          <ErrorNotice error={verify.error} title="That code did not work" />
+          <TextField className="code-input" label="One-time code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={code} onChange={(e) => setCode(e.target.value)} error={verify.error?.fields().code} autoFocus />
+          <Button type="submit" variant="primary" busy={verify.busy}>
+            Sign in
+          </Button>{' '}
+          <Button
+            variant="link"
+            onClick={() => {
+              setChallenge(null);
+              setCode('');
+            }}
+          >
+            Use another address
+          </Button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+/** /portal/magic#t=… (emailed sign-in link) and /portal/open#t=… (a delivery's personal link). */
+export function PortalTokenSignIn({ kind }: { kind: 'magic' | 'link' }) {
+  useTitle('Signing in');
+  const { hash } = useLocation();
+  const started = useRef(false);
+  const redeem = useAction((token: string) => api.post<PortalSession>(`/api/v1/portal/auth/${kind}`, { token }, { realm: 'public' }));
+  const token = new URLSearchParams(hash.replace(/^#/, '')).get('t');
+
+  useEffect(() => {
+    if (!token || started.current) return;
+    started.current = true;
+    void redeem.run(token).then((s) => {
+      if (!s) return;
+      setCsrfToken('portal', s.csrfToken);
+      // Drop the token from the address bar and history: it is single-use anyway.
+      navigate(s.documentId ? `/portal/${KIND_PATH[s.documentKind ?? 'invoice']}/${s.documentId}` : '/portal', { replace: true });
+    });
+  }, [token]);
+
+  if (!token) {
+    return (
+      <div className="auth-card panel">
+        <h1>This sign-in link is incomplete</h1>
+        <p>Copy the whole link from the email, or sign in with a code from the portal page.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="auth-card panel">
+      <h1>Signing you in…</h1>
+      {redeem.busy ? <Loading /> : null}
+      <ErrorNotice error={redeem.error} title="This link no longer works" />
+      {redeem.error ? <p>Sign-in links work once and expire after a short time. Ask for a new code on the portal page.</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import { createContext, useContext } from 'react';
+import type { PortalSession } from '../../../src/modules/portal/portal.schemas.ts';
+
+export type PortalMe = Pick<PortalSession, 'csrfToken' | 'organization' | 'client' | 'contact'>;
+
+export const PortalContext = createContext<{ me: PortalMe; signOut: () => Promise<void> } | null>(null);
+
+export function usePortal() {
+  const c = useContext(PortalContext);
+  if (!c) throw new Error('usePortal outside the portal');
+  return c;
+}
+
+/** The organization whose portal this is: from ?org=, else remembered from the last visit. */
+export function portalOrg(search: string): string {
+  const fromUrl = new URLSearchParams(search).get('org');
+  if (fromUrl) {
+    try {
+      localStorage.setItem('sealbill.portal.org', fromUrl);
+    } catch {
+      // storage may be disabled; the URL still works
+    }
+    return fromUrl;
+  }
+  try {
+    return localStorage.getItem('sealbill.portal.org') ?? '';
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,82 @@
+// The verification answer in plain words: a clear verdict first, then the facts behind it, and
+// what to do when something is wrong (never pay to bank details that failed the check).
+import { date, dateTime, money } from '../lib/format.ts';
+import type { VerificationResult } from '../../../src/modules/verification/verification.schemas.ts';
+
+const KIND: Record<string, string> = { invoice: 'invoice', quote: 'quote', credit_note: 'credit note' };
+
+export function VerificationVerdict({ result: r }: { result: VerificationResult }) {
+  if (!r.authentic) {
+    const text: Record<VerificationResult['reason'], [string, string]> = {
+      no_match: ['No matching document', 'We found no document issued through Sealbill with these details. Check what you typed; if it still does not match, contact the issuer by phone (not using details from the document) before paying.'],
+      altered: ['This file was changed after it was issued', 'It was made from a genuine document but differs from the file the issuer signed. Do not pay it. Ask the issuer for the original.'],
+      bank_details_differ: ['Warning: the bank details do not match', 'The document exists, but not with the bank account you entered. This is how invoice fraud works. Do not pay to that account; call the issuer on a number you already know.'],
+      signature_invalid: ['The signature does not verify', 'The record of this document fails its cryptographic check. Do not rely on it, and tell the issuer.'],
+      verified: ['', ''],
+    };
+    const [title, body] = text[r.reason];
+    return (
+      <div className="notice notice-error verdict" role="alert" data-verdict={r.reason}>
+        <p className="notice-title">{title}</p>
+        <p>{body}</p>
+        {r.bankDetails?.providedAreCurrent ? <p>The account you entered is the issuer's current account, but it is not the one on this document.</p> : null}
+      </div>
+    );
+  }
+  const d = r.document!;
+  const warnings: string[] = [];
+  if (r.status?.voided) warnings.push('This invoice was voided by the issuer: it is no longer payable.');
+  else if (r.status?.credited) warnings.push('The issuer issued a credit note against this invoice: the amount to pay may be lower.');
+  if (r.bankDetails?.onDocumentAreCurrent === false) warnings.push("The bank details on this document are no longer the issuer's current ones. Confirm with the issuer before paying.");
+  return (
+    <div className="panel verdict-panel">
+      <div className="notice notice-success verdict" role="status" data-verdict="authentic">
+        <p className="notice-title">
+          Authentic: this {KIND[d.kind] ?? 'document'} was issued by {d.issuerName}
+        </p>
+        {r.unaltered === true ? <p>The file is exactly the one the issuer signed.</p> : null}
+        {r.bankDetails?.providedMatchDocument === true ? <p>The bank account you entered is the one on the document.</p> : null}
+      </div>
+      {warnings.map((w) => (
+        <div key={w} className="notice notice-warning" role="alert">
+          <p>{w}</p>
+        </div>
+      ))}
+      <dl className="facts">
+        <dt>Number</dt>
+        <dd>{d.number}</dd>
+        <dt>Issued</dt>
+        <dd>{date(d.issueDate)}</dd>
+        {d.dueDate ? (
+          <>
+            <dt>Due</dt>
+            <dd>{date(d.dueDate)}</dd>
+          </>
+        ) : null}
+        <dt>Total</dt>
+        <dd>{money(d.total, d.currency)}</dd>
+        <dt>Verification code</dt>
+        <dd>
+          <code>{d.fingerprint}</code>
+        </dd>
+        <dt>Signed</dt>
+        <dd>
+          {dateTime(d.signedAt)}
+          {d.timestampedAt ? ` · independently time-stamped ${dateTime(d.timestampedAt)}` : ''}
+        </dd>
+      </dl>
+      {r.signature ? (
+        <details>
+          <summary>Check the signature yourself</summary>
+          <p className="small">
+            Ed25519 signature by key <code>{r.signature.keyId}</code> over the JSON below. Public keys: <a href={r.signature.keysUrl}>{r.signature.keysUrl}</a>
+          </p>
+          <pre className="secret small">{r.signature.payload}</pre>
+          <p className="small">
+            Signature: <code>{r.signature.value}</code>
+          </p>
+        </details>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+// /verify and /verify/:token — is this invoice authentic? Three ways in: the QR code's link, an
+// uploaded PDF (checked byte for byte), or the number + amount + bank account typed from paper.
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, ApiError } from '../lib/api.ts';
+import { toApiError, useTitle } from '../lib/hooks.ts';
+import { useQuery } from '../lib/router.tsx';
+import type { VerificationResult } from '../../../src/modules/verification/verification.schemas.ts';
+import { ErrorNotice, Loading } from '../ui/feedback.tsx';
+import { Button, TextField } from '../ui/forms.tsx';
+import { VerificationVerdict } from './VerificationVerdict.tsx';
+
+const MAX_PDF = 10 * 1024 * 1024;
+
+export function VerifyPage({ token }: { token: string | null }) {
+  useTitle('Verify a document');
+  const org = useQuery().get('org') ?? '';
+  const [result, setResult] = useState<VerificationResult | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [file, setFile] = useState<File | null>(null);
+  const [fileError, setFileError] = useState<string | undefined>();
+  const [d, setD] = useState({ fingerprint: '', number: '', amount: '', iban: '' });
+
+  async function check(fn: () => Promise<VerificationResult>) {
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      setResult(await fn());
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  useEffect(() => {
+    if (token) void check(() => api.get<VerificationResult>(`/api/v1/verify/${encodeURIComponent(token)}`, { realm: 'public' }));
+  }, [token]);
+
+  function upload(e: FormEvent) {
+    e.preventDefault();
+    if (!file) return setFileError('Choose the PDF file you received');
+    if (file.size > MAX_PDF) return setFileError('The file is larger than 10 MB; that is not a Sealbill invoice');
+    setFileError(undefined);
+    void check(async () => api.post<VerificationResult>('/api/v1/verify/pdf', undefined, { realm: 'public', raw: { body: await file.arrayBuffer(), contentType: 'application/pdf' } }));
+  }
+
+  function details(e: FormEvent) {
+    e.preventDefault();
+    void check(() =>
+      api.post<VerificationResult>(
+        '/api/v1/verify/details',
+        { ...(org ? { orgId: org } : {}), ...(d.fingerprint.trim() ? { fingerprint: d.fingerprint.trim() } : {}), number: d.number.trim(), amount: d.amount.trim(), iban: d.iban.trim() },
+        { realm: 'public' },
+      ),
+    );
+  }
+  const f = error?.fields() ?? {};
+
+  return (
+    <>
+      <h1>Is this invoice genuine?</h1>
+      <p>
+        Invoice fraud usually means a real-looking invoice with the fraudster's bank account. Check a document issued with Sealbill here before you pay it. Nothing you enter is stored.
+      </p>
+      <div aria-live="polite">
+        {busy ? <Loading label="Checking…" /> : null}
+        {result ? <VerificationVerdict result={result} /> : null}
+      </div>
+      <ErrorNotice error={error} />
+
+      {!token ? (
+        <>
+          <form className="panel" onSubmit={upload} noValidate>
+            <h2>Upload the PDF</h2>
+            <p className="muted small">The file is compared with the one the issuer signed: any change, even one byte, is detected.</p>
+            <TextField
+              label="PDF file"
+              type="file"
+              accept="application/pdf,.pdf"
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+              error={fileError}
+            />
+            <Button type="submit" variant="primary" busy={busy}>
+              Check the file
+            </Button>
+          </form>
+          <form className="panel" onSubmit={details} noValidate>
+            <h2>Or type the details from the document</h2>
+            <p className="muted small">Use this for a paper invoice. The verification code is printed next to the QR code.</p>
+            <div className="form-row">
+              {org ? null : <TextField label="Verification code" value={d.fingerprint} onChange={(e) => setD({ ...d, fingerprint: e.target.value })} error={f.fingerprint ?? f.orgId} hint="e.g. 7KQ4-M2PX-…" />}
+              <TextField label="Invoice number" value={d.number} onChange={(e) => setD({ ...d, number: e.target.value })} error={f.number} />
+              <TextField label="Total amount" inputMode="decimal" value={d.amount} onChange={(e) => setD({ ...d, amount: e.target.value })} error={f.amount} hint="As printed, e.g. 1,480.95" />
+              <TextField label="IBAN or account number to pay" value={d.iban} onChange={(e) => setD({ ...d, iban: e.target.value })} error={f.iban} autoComplete="off" />
+            </div>
+            <Button type="submit" variant="primary" busy={busy}>
+              Check the details
+            </Button>
+          </form>
+        </>
+      ) : (
+        <p>
+          <a href="/verify">Check another document</a>
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,100 @@
+// Enrolling second factors (used by forced enrolment and by My account): an authenticator app
+// (TOTP, RFC 6238) with its QR code, a passkey, and the one-time display of recovery codes.
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useAction } from '../../lib/hooks.ts';
+import { ErrorNotice, Notice } from '../../ui/feedback.tsx';
+import { Button, TextField } from '../../ui/forms.tsx';
+import { confirmTotp, registerPasskey, startTotp, type TotpEnrolment } from './auth-api.ts';
+
+// The QR code arrives as a data: URL and is shown as an <img> (never inserted as markup).
+const qrSource = (e: TotpEnrolment): string | null => (e.qrCode.startsWith('data:image/') ? e.qrCode : null);
+
+export function TotpSetup({ onDone }: { onDone: (recoveryCodes: string[] | null) => void }) {
+  const start = useAction(startTotp);
+  const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
+  const [code, setCode] = useState('');
+  const confirm = useAction(() => confirmTotp(code.replace(/\s/g, '')));
+  const qr = useMemo(() => (enrolment ? qrSource(enrolment) : null), [enrolment]);
+
+  useEffect(() => {
+    void start.run().then((e) => e && setEnrolment(e));
+    // Starting once per mount is the point: a new secret each time the form opens.
+  }, []);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const r = await confirm.run();
+    if (r) onDone(r.recoveryCodes ?? null);
+  }
+
+  return (
+    <div>
+      <ErrorNotice error={start.error} title="Could not start the set-up" />
+      {enrolment ? (
+        <form onSubmit={submit} noValidate>
+          <ol>
+            <li>
+              Scan this QR code with an authenticator app (1Password, Bitwarden, Google Authenticator, Aegis…).
+              {qr ? <img className="qr" src={qr} alt="QR code for your authenticator app; the secret key is also shown below" /> : null}
+            </li>
+            <li>
+              Or type this key: <code className="secret" data-testid="totp-secret">{enrolment.secret}</code>
+            </li>
+            <li>Enter the 6-digit code the app shows.</li>
+          </ol>
+          <ErrorNotice error={confirm.error} title="That code did not work" />
+          <TextField className="code-input" label="Code from the app" inputMode="numeric" autoComplete="one-time-code" maxLength={7} value={code} onChange={(e) => setCode(e.target.value)} />
+          <Button type="submit" variant="primary" busy={confirm.busy}>
+            Turn on two-step sign-in
+          </Button>
+        </form>
+      ) : null}
+    </div>
+  );
+}
+
+export function PasskeySetup({ onDone }: { onDone: (recoveryCodes: string[] | null) => void }) {
+  const [name, setName] = useState(() => (navigator.platform ? `Passkey on ${navigator.platform}` : 'My passkey'));
+  const reg = useAction(() => registerPasskey(name.trim() || 'Passkey'));
+  return (
+    <form
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const r = await reg.run();
+        if (r) onDone(r.recoveryCodes ?? null);
+      }}
+      noValidate
+    >
+      <ErrorNotice error={reg.error} title="The passkey was not added" />
+      <TextField label="Name for this passkey" value={name} onChange={(e) => setName(e.target.value)} hint="So you can tell your passkeys apart, e.g. “Work laptop”." />
+      <Button type="submit" variant="primary" busy={reg.busy}>
+        Create a passkey
+      </Button>
+    </form>
+  );
+}
+
+export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
+  const href = useMemo(() => URL.createObjectURL(new Blob([`Sealbill recovery codes\n\n${codes.join('\n')}\n\nEach code works once.\n`], { type: 'text/plain' })), [codes]);
+  useEffect(() => () => URL.revokeObjectURL(href), [href]);
+  return (
+    <div>
+      <Notice kind="warning" title="Save your recovery codes now">
+        They are shown only once. Each one signs you in once if you lose your authenticator or passkey.
+      </Notice>
+      <ul className="codes" data-testid="recovery-codes">
+        {codes.map((c) => (
+          <li key={c}>{c}</li>
+        ))}
+      </ul>
+      <div className="actions">
+        <a className="btn btn-secondary" href={href} download="sealbill-recovery-codes.txt">
+          Download as a text file
+        </a>
+        <Button variant="primary" onClick={onDone}>
+          I have saved them
+        </Button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,166 @@
+import { useState } from 'react';
+import { api, qs } from '../../lib/api.ts';
+import { dateTime, num } from '../../lib/format.ts';
+import { useAction, useAsync } from '../../lib/hooks.ts';
+import type { AuditEntry } from '../../lib/types.ts';
+import { EmptyState, ErrorNotice, Loading, Notice } from '../../ui/feedback.tsx';
+import { Button, TextField } from '../../ui/forms.tsx';
+import { SettingsFrame } from './Settings.tsx';
+import { describeAudit } from './audit-text.ts';
+import { TableWrap } from '../../ui/TableWrap.tsx';
+
+interface VerifyResult {
+  ok: boolean;
+  count: number;
+  head?: string;
+  badSeq?: number;
+  reason?: string;
+}
+
+const PAGE = 100;
+
+export function AuditLogPage() {
+  const [form, setForm] = useState({ action: '', actorId: '', objectId: '', from: '', to: '' });
+  const [filters, setFilters] = useState(form);
+  const [more, setMore] = useState<AuditEntry[]>([]);
+  const query = (afterSeq?: number) =>
+    `/api/v1/audit-events${qs({
+      action: filters.action || undefined,
+      actorId: filters.actorId || undefined,
+      objectId: filters.objectId || undefined,
+      from: filters.from ? new Date(`${filters.from}T00:00:00`).toISOString() : undefined,
+      to: filters.to ? new Date(`${filters.to}T23:59:59.999`).toISOString() : undefined,
+      afterSeq,
+      limit: PAGE,
+    })}`;
+  const list = useAsync(
+    (signal) => {
+      setMore([]);
+      return api.get<{ items: AuditEntry[] }>(query(), { signal });
+    },
+    [filters],
+  );
+  const verify = useAction(() => api.post<VerifyResult>('/api/v1/audit-events/verify', {}));
+  const [result, setResult] = useState<VerifyResult | null>(null);
+  const rows = [...(list.data?.items ?? []), ...more];
+  const last = rows[rows.length - 1];
+  const canLoadMore = (list.data?.items.length ?? 0) === PAGE && (more.length === 0 || more.length % PAGE === 0);
+
+  return (
+    <SettingsFrame title="Audit log">
+      <section className="panel" aria-labelledby="verify-h">
+        <h2 id="verify-h">Integrity</h2>
+        <p className="muted small">
+          Every change is appended to a hash chain: each entry includes the hash of the one before. Verifying recomputes the whole chain; an edited, deleted, inserted or reordered entry breaks it at that point.
+        </p>
+        <Button
+          variant="primary"
+          busy={verify.busy}
+          onClick={async () => {
+            setResult(null);
+            const r = await verify.run();
+            if (r) setResult(r);
+          }}
+        >
+          {verify.busy ? 'Verifying…' : 'Verify integrity'}
+        </Button>
+        <ErrorNotice error={verify.error} />
+        <div aria-live="polite">
+          {result?.ok ? (
+            <Notice kind="success" title="The audit log is intact">
+              {num(result.count)} entries verified. Chain head: <code>{result.head}</code>
+            </Notice>
+          ) : null}
+          {result && !result.ok ? (
+            <div className="notice notice-error" role="alert">
+              <p className="notice-title">The audit log has been tampered with</p>
+              <p>
+                The chain breaks at entry #{result.badSeq}: {result.reason}. Entries from there on cannot be trusted. Restore from a backup and investigate who had database access.
+              </p>
+            </div>
+          ) : null}
+        </div>
+      </section>
+
+      <form
+        className="panel filters"
+        role="search"
+        aria-label="Filter the audit log"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setFilters(form);
+        }}
+      >
+        <TextField label="Action" value={form.action} onChange={(e) => setForm({ ...form, action: e.target.value })} hint="e.g. invoice.issued" />
+        <TextField label="Actor id" value={form.actorId} onChange={(e) => setForm({ ...form, actorId: e.target.value })} />
+        <TextField label="Object id" value={form.objectId} onChange={(e) => setForm({ ...form, objectId: e.target.value })} />
+        <TextField label="From" type="date" value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />
+        <TextField label="To" type="date" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />
+        <div className="field">
+          <Button type="submit">Apply filters</Button>
+        </div>
+      </form>
+      <ErrorNotice error={list.error} />
+      {list.loading && !list.data ? <Loading /> : null}
+      {list.data && rows.length === 0 ? <EmptyState title="No entries match">Clear the filters to see the whole log.</EmptyState> : null}
+      {rows.length > 0 ? (
+        <TableWrap label="Audit log entries">
+          <table>
+            <caption className="visually-hidden">Audit log entries, oldest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">When</th>
+                <th scope="col">What</th>
+                <th scope="col">Who</th>
+                <th scope="col">Hash</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((e) => (
+                <tr key={e.seq}>
+                  <td className="num">{e.seq}</td>
+                  <td>{dateTime(e.at)}</td>
+                  <td className="wrap">
+                    {describeAudit(e)}
+                    <div className="muted small">
+                      <code>{e.action}</code>
+                      {e.objectId ? (
+                        <>
+                          {' '}
+                          · <code>{e.objectId}</code>
+                        </>
+                      ) : null}
+                    </div>
+                  </td>
+                  <td>
+                    {e.actorType}
+                    {e.actorId ? (
+                      <div className="muted small">
+                        <code>{e.actorId}</code>
+                      </div>
+                    ) : null}
+                    {e.ip ? <div className="muted small">{e.ip}</div> : null}
+                  </td>
+                  <td>
+                    <code title={e.hash}>{e.hash.slice(0, 12)}…</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      ) : null}
+      {canLoadMore && last ? (
+        <Button
+          onClick={async () => {
+            const page = await api.get<{ items: AuditEntry[] }>(query(last.seq));
+            setMore((m) => [...m, ...page.items]);
+          }}
+        >
+          Load more
+        </Button>
+      ) : null}
+    </SettingsFrame>
+  );
+}

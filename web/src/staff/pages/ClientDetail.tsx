@@ -1,0 +1,205 @@
+import { useState, type FormEvent } from 'react';
+import { api, qs } from '../../lib/api.ts';
+import { money, date } from '../../lib/format.ts';
+import { useAction, useAsync, useTitle } from '../../lib/hooks.ts';
+import { Link, navigate, useQuery } from '../../lib/router.tsx';
+import { DELIVERY_MODE_LABELS, type Client, type DocumentSummary, type Page } from '../../lib/types.ts';
+import { EmptyState, ErrorNotice, Notice, Status, StatusBadge } from '../../ui/feedback.tsx';
+import { Button, Checkbox, TextField } from '../../ui/forms.tsx';
+import { PageHead } from '../Layout.tsx';
+import { ClientForm, LoadClient } from './Clients.tsx';
+import { ClientKeys } from './ClientKeys.tsx';
+import { TableWrap } from '../../ui/TableWrap.tsx';
+
+export function ClientDetailPage({ id }: { id: string }) {
+  return <LoadClient id={id}>{(c, reload) => <ClientDetail client={c} reload={reload} />}</LoadClient>;
+}
+
+function ClientDetail({ client, reload }: { client: Client; reload: () => void }) {
+  useTitle(client.name);
+  const created = useQuery().get('created') === '1';
+  const [editing, setEditing] = useState(false);
+  const [status, setStatus] = useState<string | null>(null);
+  const archive = useAction(() => api.del<Client>(`/api/v1/clients/${client.id}`));
+  const docs = useAsync((signal) => api.get<Page<DocumentSummary>>(`/api/v1/invoices${qs({ clientId: client.id, limit: 50 })}`, { signal }), [client.id]);
+
+  return (
+    <>
+      <PageHead
+        title={client.name}
+        actions={
+          <>
+            <Link className="btn btn-primary" to={`/app/invoices/new?clientId=${client.id}`}>
+              New invoice
+            </Link>
+            <Link className="btn btn-secondary" to={`/app/quotes/new?clientId=${client.id}`}>
+              New quote
+            </Link>
+            <Button onClick={() => setEditing((e) => !e)} aria-expanded={editing}>
+              {editing ? 'Stop editing' : 'Edit'}
+            </Button>
+            {!client.archived ? (
+              <Button
+                variant="danger"
+                busy={archive.busy}
+                onClick={async () => {
+                  if (!window.confirm(`Archive ${client.name}? Existing documents stay; the client is hidden from lists.`)) return;
+                  if (await archive.run()) navigate('/app/clients');
+                }}
+              >
+                Archive
+              </Button>
+            ) : null}
+          </>
+        }
+      />
+      {created ? <Notice kind="success" title="Client created">Add contacts below, or write the first invoice.</Notice> : null}
+      <Status message={status} />
+      <ErrorNotice error={archive.error} />
+      {editing ? (
+        <div className="panel">
+          <h2>Edit client</h2>
+          <ClientForm
+            client={client}
+            submitLabel="Save changes"
+            onSaved={() => {
+              setEditing(false);
+              setStatus('Client saved');
+              reload();
+            }}
+          />
+        </div>
+      ) : (
+        <div className="panel">
+          <dl className="facts">
+            <dt>Email</dt>
+            <dd>{client.email ?? '—'}</dd>
+            <dt>Address</dt>
+            <dd>{client.addressLines.length ? client.addressLines.join(', ') : '—'}</dd>
+            <dt>Country</dt>
+            <dd>{client.country ?? '—'}</dd>
+            <dt>Tax id</dt>
+            <dd>{client.taxId ?? '—'}</dd>
+            <dt>Currency · language</dt>
+            <dd>
+              {client.currency} · {client.language}
+            </dd>
+            <dt>Delivery</dt>
+            <dd>{DELIVERY_MODE_LABELS[client.deliveryMode]}</dd>
+            {client.notes ? (
+              <>
+                <dt>Notes</dt>
+                <dd>{client.notes}</dd>
+              </>
+            ) : null}
+          </dl>
+        </div>
+      )}
+
+      <Contacts client={client} reload={reload} onStatus={setStatus} />
+      <ClientKeys clientId={client.id} onStatus={setStatus} />
+
+      <section className="panel" aria-labelledby="client-docs">
+        <h2 id="client-docs">Invoices</h2>
+        <ErrorNotice error={docs.error} />
+        {docs.data && docs.data.items.length === 0 ? <p className="muted">No invoices for this client yet.</p> : null}
+        {docs.data && docs.data.items.length > 0 ? (
+          <TableWrap label="This client's invoices">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Number</th>
+                  <th scope="col">Issued</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="num">
+                    Total
+                  </th>
+                  <th scope="col" className="num">
+                    Due
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {docs.data.items.map((d) => (
+                  <tr key={d.id}>
+                    <td>
+                      <Link to={`/app/invoices/${d.id}`}>{d.number ?? 'Draft'}</Link>
+                    </td>
+                    <td>{date(d.issueDate)}</td>
+                    <td>
+                      <StatusBadge status={d.status} overdue={d.overdue} />
+                    </td>
+                    <td className="num">{money(d.total, d.currency)}</td>
+                    <td className="num">{money(d.amountDue, d.currency)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        ) : null}
+      </section>
+    </>
+  );
+}
+
+function Contacts({ client, reload, onStatus }: { client: Client; reload: () => void; onStatus: (m: string) => void }) {
+  const [v, setV] = useState({ name: '', email: '', phone: '', isPrimary: false });
+  const add = useAction(() =>
+    api.post<Client>(`/api/v1/clients/${client.id}/contacts`, { name: v.name.trim(), email: v.email.trim() || null, phone: v.phone.trim() || null, isPrimary: v.isPrimary }),
+  );
+  const remove = useAction((contactId: string) => api.del<Client>(`/api/v1/clients/${client.id}/contacts/${contactId}`));
+  const f = add.error?.fields() ?? {};
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (await add.run()) {
+      setV({ name: '', email: '', phone: '', isPrimary: false });
+      onStatus('Contact added');
+      reload();
+    }
+  }
+
+  return (
+    <section className="panel" aria-labelledby="contacts-h">
+      <h2 id="contacts-h">Contacts</h2>
+      <p className="muted small">Contacts with an email address can sign in to the client portal to see this client's documents.</p>
+      <ErrorNotice error={remove.error} />
+      {client.contacts.length === 0 ? (
+        <EmptyState title="No contacts yet">Add the person who receives your invoices.</EmptyState>
+      ) : (
+        <ul>
+          {client.contacts.map((c) => (
+            <li key={c.id}>
+              <strong>{c.name}</strong> {c.email ? `· ${c.email}` : ''} {c.phone ? `· ${c.phone}` : ''} {c.isPrimary ? '(primary)' : ''}{' '}
+              <Button
+                variant="link"
+                aria-label={`Remove contact ${c.name}`}
+                onClick={async () => {
+                  if (await remove.run(c.id)) {
+                    onStatus('Contact removed');
+                    reload();
+                  }
+                }}
+              >
+                Remove
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form onSubmit={submit} noValidate>
+        <h3>Add a contact</h3>
+        <ErrorNotice error={add.error} title="The contact was not added" />
+        <div className="form-row">
+          <TextField label="Contact name" value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} error={f.name} required />
+          <TextField label="Contact email" type="email" value={v.email} onChange={(e) => setV({ ...v, email: e.target.value })} error={f.email} />
+          <TextField label="Phone" type="tel" value={v.phone} onChange={(e) => setV({ ...v, phone: e.target.value })} error={f.phone} />
+        </div>
+        <Checkbox label="Primary contact" checked={v.isPrimary} onChange={(e) => setV({ ...v, isPrimary: e.target.checked })} />
+        <Button type="submit" busy={add.busy}>
+          Add contact
+        </Button>
+      </form>
+    </section>
+  );
+}

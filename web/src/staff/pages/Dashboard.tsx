@@ -1,0 +1,103 @@
+import { api, qs } from '../../lib/api.ts';
+import { date, dateTime, money } from '../../lib/format.ts';
+import { useAsync, useTitle } from '../../lib/hooks.ts';
+import { Link } from '../../lib/router.tsx';
+import type { AuditEntry } from '../../lib/types.ts';
+import { EmptyState, ErrorNotice, Loading, StatusBadge } from '../../ui/feedback.tsx';
+import { PageHead } from '../Layout.tsx';
+import { useStaff } from '../context.ts';
+import { BilledChart } from './BilledChart.tsx';
+import { loadDashboard } from './dashboard-data.ts';
+import { SecurityChecklist } from './SecurityChecklist.tsx';
+import { describeAudit } from './audit-text.ts';
+
+export function DashboardPage() {
+  useTitle('Dashboard');
+  const s = useStaff();
+  const currency = s.org?.defaultCurrency ?? 'EUR';
+  const data = useAsync(() => (s.can('invoice:read') ? loadDashboard(currency) : Promise.resolve(null)), [currency]);
+  // The audit list is oldest-first: read the last 30 days and show the newest entries.
+  const activity = useAsync(async (signal) => {
+    if (!s.can('audit:read')) return null;
+    const since = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    const r = await api.get<{ items: AuditEntry[] }>(`/api/v1/audit-events${qs({ from: since, limit: 500 })}`, { signal });
+    return { items: r.items.slice(-8).reverse() };
+  }, []);
+  const d = data.data;
+
+  return (
+    <>
+      <PageHead
+        title="Dashboard"
+        actions={
+          s.can('invoice:write') ? (
+            <Link className="btn btn-primary" to="/app/invoices/new">
+              New invoice
+            </Link>
+          ) : undefined
+        }
+      />
+      <ErrorNotice error={data.error} />
+      {data.loading && !d ? <Loading label="Loading figures…" /> : null}
+      {d ? (
+        <>
+          <section aria-label="Key figures" className="grid grid-3">
+            <div className="stat">
+              <p className="stat-label">Outstanding</p>
+              <p className="stat-value">{money(d.outstanding, d.currency)}</p>
+            </div>
+            <div className="stat">
+              <p className="stat-label">Overdue{d.overdueCount ? ` (${d.overdueCount})` : ''}</p>
+              <p className="stat-value">{money(d.overdue, d.currency)}</p>
+            </div>
+            <div className="stat">
+              <p className="stat-label">Paid this month</p>
+              <p className="stat-value">{money(d.paidThisMonth, d.currency)}</p>
+            </div>
+          </section>
+          {d.otherCurrencies.length ? <p className="muted small">Figures are in {d.currency}; invoices in {d.otherCurrencies.join(', ')} are not included.</p> : null}
+          <div className="grid grid-2">
+            <section className="panel" aria-labelledby="chart-h">
+              <h2 id="chart-h">Billed vs collected</h2>
+              <BilledChart months={d.months} currency={d.currency} />
+            </section>
+            <section className="panel" aria-labelledby="open-h">
+              <h2 id="open-h">Open invoices</h2>
+              {d.openInvoices.length === 0 ? (
+                <EmptyState title="Nothing outstanding">Every issued invoice is paid.</EmptyState>
+              ) : (
+                <ul className="plain-list">
+                  {d.openInvoices.map((i) => (
+                    <li key={i.id}>
+                      <Link to={`/app/invoices/${i.id}`}>{i.number}</Link> · {i.clientName} · {money(i.amountDue, i.currency)} · due {date(i.dueDate)} <StatusBadge status={i.status} overdue={i.overdue} />
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          </div>
+        </>
+      ) : null}
+      <div className="grid grid-2">
+        {s.can('member:read') ? <SecurityChecklist /> : null}
+        {s.can('audit:read') ? (
+          <section className="panel" aria-labelledby="activity-h">
+            <h2 id="activity-h">Recent activity</h2>
+            <ErrorNotice error={activity.error} focus={false} />
+            {activity.data && activity.data.items.length === 0 ? <p className="muted">No activity yet.</p> : null}
+            {activity.data && activity.data.items.length > 0 ? (
+              <ul className="plain-list">
+                {activity.data.items.map((e) => (
+                  <li key={e.seq}>
+                    <span className="muted small">{dateTime(e.at)}</span> · {describeAudit(e)}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            <Link to="/app/settings/audit">Open the audit log</Link>
+          </section>
+        ) : null}
+      </div>
+    </>
+  );
+}

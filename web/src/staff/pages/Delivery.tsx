@@ -1,0 +1,130 @@
+// Sending a document (the delivery modes) and its delivery history with the evidence chain.
+import { useState, type FormEvent } from 'react';
+import { api } from '../../lib/api.ts';
+import { dateTime } from '../../lib/format.ts';
+import { useAction, useAsync } from '../../lib/hooks.ts';
+import { DELIVERY_MODE_LABELS, KIND_PATH, type DeliveryMode, type DocumentDto } from '../../lib/types.ts';
+import type { Delivery } from '../../../../src/modules/delivery/delivery.schemas.ts';
+import { Dialog } from '../../ui/Dialog.tsx';
+import { Badge, ErrorNotice, Notice } from '../../ui/feedback.tsx';
+import { Button, Checkbox, SelectField, TextField } from '../../ui/forms.tsx';
+
+interface SealedLinkCreated {
+  id: string;
+  url: string;
+  expiresAt: string;
+}
+
+export function SendDialog({ open, doc, onClose, onSent }: { open: boolean; doc: DocumentDto; onClose: () => void; onSent: (message: string) => void }) {
+  const [mode, setMode] = useState<DeliveryMode | ''>('');
+  const [days, setDays] = useState('14');
+  const [requireCode, setRequireCode] = useState(false);
+  const [link, setLink] = useState<SealedLinkCreated | null>(null);
+  const base = `/api/v1/${KIND_PATH[doc.kind]}/${doc.id}`;
+  const hours = () => Math.max(1, Math.min(90, Number(days) || 14)) * 24;
+  const send = useAction(() =>
+    api.post<Delivery>(`${base}/send`, { ...(mode ? { mode } : {}), ...(mode === 'sealed-link' ? { sealedLink: { expiresInHours: hours(), maxDownloads: null, requireCode } } : {}) }, { idempotent: true }),
+  );
+  const makeLink = useAction(() => api.post<SealedLinkCreated>(`${base}/sealed-links`, { expiresInHours: hours(), maxDownloads: null, requireCode }));
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const r = await send.run();
+    if (r) onSent(r.status === 'failed' ? `Sending failed: ${r.error ?? 'see the delivery history'}` : 'Sent. The delivery and its evidence are listed below.');
+  }
+
+  return (
+    <Dialog open={open} title={`Send ${doc.number ?? ''}`} onClose={link ? () => onSent('Sealed link created') : onClose}>
+      {link ? (
+        <>
+          <Notice kind="success" title="Sealed link created">
+            Share this link with your client. It is shown only now: the decryption key is the part after “#”, which Sealbill never stores. It expires {dateTime(link.expiresAt)}.
+          </Notice>
+          <p className="secret" data-testid="sealed-link-url">
+            {link.url}
+          </p>
+          <Button variant="primary" onClick={() => onSent('Sealed link created')}>
+            Done
+          </Button>
+        </>
+      ) : (
+        <form onSubmit={submit}>
+          <ErrorNotice error={send.error ?? makeLink.error} title="Nothing was sent" />
+          <SelectField
+            label="Delivery mode"
+            value={mode}
+            onChange={(e) => setMode(e.target.value as DeliveryMode | '')}
+            options={[{ value: '', label: "The client's default" }, ...Object.entries(DELIVERY_MODE_LABELS).map(([value, label]) => ({ value, label }))]}
+            hint="Encrypted modes need the client's OpenPGP key or S/MIME certificate on file."
+          />
+          {mode === 'sealed-link' ? (
+            <>
+              <TextField label="Link valid for (days)" inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value)} />
+              <Checkbox label="Also require a one-time code sent by email" checked={requireCode} onChange={(e) => setRequireCode(e.target.checked)} />
+            </>
+          ) : null}
+          <div className="actions">
+            <Button type="submit" variant="primary" busy={send.busy}>
+              Send by email
+            </Button>
+            {mode === 'sealed-link' ? (
+              <Button
+                busy={makeLink.busy}
+                onClick={async () => {
+                  const r = await makeLink.run();
+                  if (r) setLink(r);
+                }}
+              >
+                Create a link to share myself
+              </Button>
+            ) : null}
+            <Button onClick={onClose}>Cancel</Button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}
+
+const TONE: Record<string, 'good' | 'warn' | 'bad' | 'info' | 'neutral'> = {
+  submitted: 'info',
+  relayed: 'info',
+  accessed: 'good',
+  acknowledged: 'good',
+  failed: 'bad',
+  bounced: 'bad',
+  revoked: 'neutral',
+};
+
+export function DeliveryHistory({ doc }: { doc: DocumentDto }) {
+  const list = useAsync((signal) => api.get<{ items: Delivery[] }>(`/api/v1/${KIND_PATH[doc.kind]}/${doc.id}/deliveries`, { signal }), [doc.id, doc.sentAt]);
+  return (
+    <section className="panel" aria-labelledby="delivery-h">
+      <h2 id="delivery-h">Delivery history</h2>
+      <ErrorNotice error={list.error} focus={false} />
+      {list.data && list.data.items.length === 0 ? <p className="muted">Not sent yet.</p> : null}
+      {list.data?.items.map((d) => (
+        <details key={d.id} className="delivery">
+          <summary>
+            {dateTime(d.createdAt)} · {d.mode} to {d.recipient ?? 'the portal'} <Badge tone={TONE[d.status] ?? 'neutral'}>{d.status}</Badge>
+          </summary>
+          {d.error ? <p className="field-error">{d.error}</p> : null}
+          <p className="small">
+            Document SHA-256: <code>{d.documentSha256}</code>
+          </p>
+          <p className="small">
+            Evidence certificate: <a href={`/api/v1/deliveries/${d.id}/certificate.pdf`} download>PDF</a> · <a href={`/api/v1/deliveries/${d.id}/certificate.json`} download>signed JSON</a>
+          </p>
+          <ol className="small">
+            {d.events.map((e) => (
+              <li key={e.seq}>
+                {dateTime(e.at)} · {e.type}
+                {e.timestamped ? ' · timestamped (RFC 3161)' : ''} · <code>{e.hash.slice(0, 16)}…</code>
+              </li>
+            ))}
+          </ol>
+        </details>
+      ))}
+    </section>
+  );
+}

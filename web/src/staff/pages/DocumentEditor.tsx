@@ -1,0 +1,299 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { api, qs } from '../../lib/api.ts';
+import { amountInput, money, rate } from '../../lib/format.ts';
+import { useAction, useAsync, useTitle } from '../../lib/hooks.ts';
+import { Link, navigate, useQuery } from '../../lib/router.tsx';
+import { KIND_LABEL, KIND_PATH, type ClientSummary, type DocumentDto, type DocumentKind, type DocumentSummary, type Item, type Page } from '../../lib/types.ts';
+import { EmptyState, ErrorNotice, Loading } from '../../ui/feedback.tsx';
+import { Button, Checkbox, SelectField, TextArea, TextField } from '../../ui/forms.tsx';
+import { PageHead } from '../Layout.tsx';
+import { useStaff } from '../context.ts';
+import { useTaxRates } from './Catalog.tsx';
+import { build, emptyLine, stateFrom, type EditorState, type LineState } from './editor-model.ts';
+
+export function newEditorState(currency: string, clientId: string): EditorState {
+  return {
+    clientId,
+    currency,
+    exchangeRate: '',
+    issueDate: '',
+    dueDate: '',
+    discountType: 'none',
+    discountValue: '',
+    notes: '',
+    terms: '',
+    relatedDocumentId: '',
+    lines: [emptyLine()],
+  };
+}
+
+export function NewDocumentPage({ kind }: { kind: DocumentKind }) {
+  const s = useStaff();
+  const clientId = useQuery().get('clientId') ?? '';
+  useTitle(`New ${KIND_LABEL[kind].toLowerCase()}`);
+  return <Editor kind={kind} initial={newEditorState(s.org?.defaultCurrency ?? 'EUR', clientId)} doc={null} />;
+}
+
+export function EditDocumentPage({ kind, id }: { kind: DocumentKind; id: string }) {
+  const doc = useAsync((signal) => api.get<DocumentDto>(`/api/v1/${KIND_PATH[kind]}/${id}`, { signal }), [kind, id]);
+  useTitle(`Edit ${KIND_LABEL[kind].toLowerCase()}`);
+  if (doc.error) return <ErrorNotice error={doc.error} title="This document could not be loaded" />;
+  if (!doc.data) return <Loading />;
+  if (doc.data.status !== 'draft') {
+    return (
+      <EmptyState title="Issued documents cannot be edited" action={<Link to={`/app/${KIND_PATH[kind]}/${id}`}>Back to the document</Link>}>
+        Correct an issued invoice with a credit note (void it, or credit part of it).
+      </EmptyState>
+    );
+  }
+  return <Editor kind={kind} initial={stateFrom(doc.data)} doc={doc.data} />;
+}
+
+export interface ScheduleFields {
+  frequency: 'weekly' | 'monthly' | 'quarterly' | 'yearly';
+  intervalCount: string;
+  startOn: string;
+  endOn: string;
+  autoIssue: boolean;
+}
+
+export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: DocumentKind; initial: EditorState; doc: DocumentDto | null; schedule?: ScheduleFields }) {
+  const path = KIND_PATH[kind];
+  const [schedule, setSchedule] = useState(schedule0);
+  const s = useStaff();
+  const [st, setSt] = useState(initial);
+  const [touched, setTouched] = useState(false);
+  const clients = useAsync((signal) => api.get<Page<ClientSummary>>(`/api/v1/clients${qs({ limit: 200 })}`, { signal }), []);
+  const items = useAsync((signal) => api.get<Page<Item>>(`/api/v1/items${qs({ limit: 200 })}`, { signal }), []);
+  const rates = useTaxRates();
+  const invoices = useAsync(
+    (signal) =>
+      kind === 'credit_note' && st.clientId
+        ? api.get<Page<DocumentSummary>>(`/api/v1/invoices${qs({ clientId: st.clientId, limit: 200 })}`, { signal })
+        : Promise.resolve({ items: [], nextCursor: null } as Page<DocumentSummary>),
+    [kind, st.clientId],
+  );
+  const built = useMemo(() => build(st, rates.data?.items ?? []), [st, rates.data]);
+  const save = useAction(async (body: Record<string, unknown>): Promise<{ id: string }> => {
+    if (schedule) {
+      const { issueDate: _i, dueDate: _d, relatedDocumentId: _r, ...template } = body;
+      return api.post<{ id: string }>('/api/v1/recurring-schedules', {
+        ...template,
+        frequency: schedule.frequency,
+        intervalCount: Number(schedule.intervalCount) || 1,
+        startOn: schedule.startOn,
+        endOn: schedule.endOn || null,
+        autoIssue: schedule.autoIssue,
+      });
+    }
+    return doc ? api.patch<DocumentDto>(`/api/v1/${path}/${doc.id}`, body) : api.post<DocumentDto>(`/api/v1/${path}`, body, { idempotent: true });
+  });
+  const serverErrors = save.error?.fields() ?? {};
+  const err = (k: string) => (touched ? built.errors[k] : undefined) ?? serverErrors[k];
+
+  const setLine = (i: number, patch: Partial<LineState>) => setSt((x) => ({ ...x, lines: x.lines.map((l, j) => (j === i ? { ...l, ...patch } : l)) }));
+  const pickItem = (i: number, itemId: string) => {
+    const it = items.data?.items.find((x) => x.id === itemId);
+    if (!it) return setLine(i, { itemId: null });
+    setLine(i, { itemId: it.id, description: it.description || it.name, unit: it.unit, price: amountInput(it.unitPrice, it.currency), taxRateId: it.taxRateId ?? '' });
+  };
+  const onClient = (clientId: string) => {
+    const c = clients.data?.items.find((x) => x.id === clientId);
+    setSt((x) => ({ ...x, clientId, currency: doc ? x.currency : (c?.currency ?? x.currency), relatedDocumentId: '' }));
+  };
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setTouched(true);
+    if (!built.body) return;
+    const saved = await save.run(built.body);
+    if (saved) navigate(schedule ? `/app/recurring?created=${saved.id}` : `/app/${path}/${saved.id}${doc ? '' : '?created=1'}`);
+  }
+
+  const currency = st.currency.trim().toUpperCase();
+  const showMoney = (minor: number) => money(minor, currency);
+  const rateOptions = [{ value: '', label: 'No tax' }, ...(rates.data?.items ?? []).map((r) => ({ value: r.id, label: `${r.name} (${rate(r.rateBp)})` }))];
+  const editorErrors = touched ? Object.keys(built.errors).length : 0;
+
+  if (clients.data && clients.data.items.length === 0) {
+    return (
+      <EmptyState title="Add a client first" action={<Link className="btn btn-primary" to="/app/clients/new">New client</Link>}>
+        Every {KIND_LABEL[kind].toLowerCase()} is addressed to a client.
+      </EmptyState>
+    );
+  }
+
+  return (
+    <>
+      <PageHead title={schedule ? 'New recurring schedule' : doc ? `Edit draft ${KIND_LABEL[kind].toLowerCase()}` : `New ${KIND_LABEL[kind].toLowerCase()}`} />
+      <form onSubmit={submit} noValidate>
+        <ErrorNotice error={save.error} title={`The ${KIND_LABEL[kind].toLowerCase()} was not saved`} />
+        {editorErrors > 0 ? (
+          <div className="notice notice-error" role="alert">
+            <p className="notice-title">Fix the {editorErrors === 1 ? 'field' : `${editorErrors} fields`} marked below, then save again.</p>
+          </div>
+        ) : null}
+        <div className="panel">
+          <div className="form-row">
+            <SelectField
+              label="Client"
+              value={st.clientId}
+              onChange={(e) => onClient(e.target.value)}
+              error={err('clientId')}
+              options={[{ value: '', label: clients.data ? 'Choose a client…' : 'Loading clients…' }, ...(clients.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))]}
+            />
+            <TextField label="Currency" value={st.currency} maxLength={3} onChange={(e) => setSt({ ...st, currency: e.target.value })} error={err('currency')} />
+            {currency !== (s.org?.defaultCurrency ?? currency) ? (
+              <TextField
+                label={`Exchange rate (${s.org?.defaultCurrency} per ${currency})`}
+                inputMode="decimal"
+                value={st.exchangeRate}
+                onChange={(e) => setSt({ ...st, exchangeRate: e.target.value })}
+                error={err('exchangeRate')}
+                hint="Leave empty to use today's rate, if configured."
+              />
+            ) : null}
+            {schedule ? null : (
+              <>
+                <TextField label="Issue date" type="date" value={st.issueDate} onChange={(e) => setSt({ ...st, issueDate: e.target.value })} error={err('issueDate')} hint="Empty: the day you issue it." />
+                <TextField label={kind === 'quote' ? 'Valid until' : 'Due date'} type="date" value={st.dueDate} onChange={(e) => setSt({ ...st, dueDate: e.target.value })} error={err('dueDate')} hint="Empty: from your payment terms." />
+              </>
+            )}
+          </div>
+          {schedule ? (
+            <div className="form-row">
+              <SelectField
+                label="Repeats"
+                value={schedule.frequency}
+                onChange={(e) => setSchedule({ ...schedule, frequency: e.target.value as ScheduleFields['frequency'] })}
+                error={err('frequency')}
+                options={[
+                  { value: 'weekly', label: 'Weekly' },
+                  { value: 'monthly', label: 'Monthly' },
+                  { value: 'quarterly', label: 'Quarterly' },
+                  { value: 'yearly', label: 'Yearly' },
+                ]}
+              />
+              <TextField label="Every (periods)" inputMode="numeric" value={schedule.intervalCount} onChange={(e) => setSchedule({ ...schedule, intervalCount: e.target.value })} error={err('intervalCount')} />
+              <TextField label="First invoice on" type="date" value={schedule.startOn} onChange={(e) => setSchedule({ ...schedule, startOn: e.target.value })} error={err('startOn')} required />
+              <TextField label="Ends on" type="date" value={schedule.endOn} onChange={(e) => setSchedule({ ...schedule, endOn: e.target.value })} error={err('endOn')} hint="Empty: until you end it." />
+              <Checkbox label="Issue automatically (otherwise drafts are created for review)" checked={schedule.autoIssue} onChange={(e) => setSchedule({ ...schedule, autoIssue: e.target.checked })} />
+            </div>
+          ) : null}
+          {kind === 'credit_note' ? (
+            <SelectField
+              label="Credits invoice"
+              value={st.relatedDocumentId}
+              onChange={(e) => setSt({ ...st, relatedDocumentId: e.target.value })}
+              error={err('relatedDocumentId')}
+              options={[{ value: '', label: 'None' }, ...(invoices.data?.items ?? []).filter((d) => d.number).map((d) => ({ value: d.id, label: `${d.number} · ${money(d.total, d.currency)}` }))]}
+            />
+          ) : null}
+        </div>
+
+        <fieldset className="panel">
+          <legend>Lines</legend>
+          {err('lines') ? <p className="field-error">{err('lines')}</p> : null}
+          {st.lines.map((l, i) => (
+            <fieldset key={l.key} className="line">
+              <legend>Line {i + 1}</legend>
+              <div className="form-row">
+                {(items.data?.items.length ?? 0) > 0 ? (
+                  <SelectField label="Item" value={l.itemId ?? ''} onChange={(e) => pickItem(i, e.target.value)} options={[{ value: '', label: 'Free text' }, ...(items.data?.items ?? []).map((it) => ({ value: it.id, label: it.name }))]} />
+                ) : null}
+                <TextField className="col-desc" label="Description" value={l.description} onChange={(e) => setLine(i, { description: e.target.value })} error={err(`lines/${i}/description`)} />
+              </div>
+              <div className="form-row">
+                <TextField label="Quantity" inputMode="decimal" value={l.quantity} onChange={(e) => setLine(i, { quantity: e.target.value })} error={err(`lines/${i}/quantity`)} />
+                <TextField label="Unit" value={l.unit} onChange={(e) => setLine(i, { unit: e.target.value })} error={err(`lines/${i}/unit`)} />
+                <TextField label={`Unit price (${currency})`} inputMode="decimal" value={l.price} onChange={(e) => setLine(i, { price: e.target.value })} error={err(`lines/${i}/unitPrice`)} />
+                {l.fixedDiscount ? (
+                  <p className="field">Discount: {l.fixedDiscount.type === 'amount' ? showMoney(l.fixedDiscount.amount) : ''}</p>
+                ) : (
+                  <TextField label="Discount (%)" inputMode="decimal" value={l.discountPercent} onChange={(e) => setLine(i, { discountPercent: e.target.value })} error={err(`lines/${i}/discount`)} />
+                )}
+                <SelectField label="Tax" value={l.taxRateId} onChange={(e) => setLine(i, { taxRateId: e.target.value })} error={err(`lines/${i}/taxRateId`)} options={rateOptions} />
+              </div>
+              <p className="line-foot">
+                <span>Line amount: {built.totals?.lines[i] ? <strong>{showMoney(built.totals.lines[i].amount)}</strong> : '—'}</span>{' '}
+                {st.lines.length > 1 ? (
+                  <Button variant="link" onClick={() => setSt((x) => ({ ...x, lines: x.lines.filter((_, j) => j !== i) }))}>
+                    Remove line {i + 1}
+                  </Button>
+                ) : null}
+              </p>
+            </fieldset>
+          ))}
+          <Button onClick={() => setSt((x) => ({ ...x, lines: [...x.lines, emptyLine()] }))}>Add line</Button>
+        </fieldset>
+
+        <div className="grid grid-2">
+          <div className="panel">
+            <SelectField
+              label="Document discount"
+              value={st.discountType}
+              onChange={(e) => setSt({ ...st, discountType: e.target.value as EditorState['discountType'] })}
+              options={[
+                { value: 'none', label: 'None' },
+                { value: 'percent', label: 'Percentage' },
+                { value: 'amount', label: 'Fixed amount' },
+              ]}
+            />
+            {st.discountType !== 'none' ? (
+              <TextField
+                label={st.discountType === 'percent' ? 'Discount (%)' : `Discount (${currency})`}
+                inputMode="decimal"
+                value={st.discountValue}
+                onChange={(e) => setSt({ ...st, discountValue: e.target.value })}
+                error={err('discount')}
+              />
+            ) : null}
+            <TextArea label="Notes (printed on the document)" value={st.notes} onChange={(e) => setSt({ ...st, notes: e.target.value })} error={err('notes')} rows={2} />
+            <TextArea label="Terms" value={st.terms} onChange={(e) => setSt({ ...st, terms: e.target.value })} error={err('terms')} rows={2} />
+          </div>
+          <section className="panel totals" aria-labelledby="totals-h" aria-live="polite">
+            <h2 id="totals-h">Totals</h2>
+            {built.totals ? (
+              <dl>
+                <dt>Subtotal</dt>
+                <dd>{showMoney(built.totals.subtotal)}</dd>
+                {built.totals.discountTotal ? (
+                  <>
+                    <dt>Discount</dt>
+                    <dd>−{showMoney(built.totals.discountTotal)}</dd>
+                  </>
+                ) : null}
+                {built.totals.taxes
+                  .filter((t) => t.rateBp > 0)
+                  .map((t) => (
+                    <FragmentTax key={`${t.rateBp}-${t.inclusive}`} label={`Tax ${rate(t.rateBp)}${t.inclusive ? ' (included)' : ''} on ${showMoney(t.taxable)}`} value={showMoney(t.tax)} />
+                  ))}
+                <dt className="grand">Total</dt>
+                <dd className="grand">{showMoney(built.totals.total)}</dd>
+              </dl>
+            ) : (
+              <p className="muted">Totals appear when every line has a quantity and a price.</p>
+            )}
+          </section>
+        </div>
+        <div className="actions">
+          <Button type="submit" variant="primary" busy={save.busy}>
+            {schedule ? 'Create schedule' : doc ? 'Save draft' : 'Save as draft'}
+          </Button>
+          <Link className="btn btn-secondary" to={schedule ? '/app/recurring' : doc ? `/app/${path}/${doc.id}` : `/app/${path}`}>
+            Cancel
+          </Link>
+        </div>
+      </form>
+    </>
+  );
+}
+
+function FragmentTax({ label, value }: { label: string; value: string }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </>
+  );
+}

@@ -1,0 +1,284 @@
+import { useState } from 'react';
+import { api } from '../../lib/api.ts';
+import { date, dateTime, money, rate } from '../../lib/format.ts';
+import { useAction, useAsync, useTitle } from '../../lib/hooks.ts';
+import { Link, navigate, useQuery } from '../../lib/router.tsx';
+import { KIND_LABEL, KIND_PATH, type DocumentDto, type DocumentKind, type Payment } from '../../lib/types.ts';
+import { ErrorNotice, Loading, Notice, Status, StatusBadge } from '../../ui/feedback.tsx';
+import { Button } from '../../ui/forms.tsx';
+import { PageHead } from '../Layout.tsx';
+import { DeliveryHistory, SendDialog } from './Delivery.tsx';
+import { PaymentDialog, VoidDialog } from './DocumentDialogs.tsx';
+import { PayLinks } from './PayLinks.tsx';
+import { TableWrap } from '../../ui/TableWrap.tsx';
+
+export function DocumentPage({ kind, id }: { kind: DocumentKind; id: string }) {
+  const doc = useAsync((signal) => api.get<DocumentDto>(`/api/v1/${KIND_PATH[kind]}/${id}`, { signal }), [kind, id]);
+  if (doc.error) return <ErrorNotice error={doc.error} title="This document could not be loaded" />;
+  if (!doc.data) return <Loading />;
+  return <DocumentView doc={doc.data} onChange={(d) => doc.setData(d)} reload={doc.reload} />;
+}
+
+function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (d: DocumentDto) => void; reload: () => void }) {
+  const path = KIND_PATH[doc.kind];
+  const label = KIND_LABEL[doc.kind];
+  const title = doc.number ? `${label} ${doc.number}` : `Draft ${label.toLowerCase()}`;
+  useTitle(title);
+  const created = useQuery().get('created') === '1';
+  const [status, setStatus] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<'send' | 'pay' | 'void' | null>(null);
+  const payments = useAsync(
+    (signal) => (doc.kind === 'invoice' && doc.status !== 'draft' ? api.get<{ items: Payment[] }>(`/api/v1/invoices/${doc.id}/payments`, { signal }) : Promise.resolve({ items: [] })),
+    [doc.id, doc.status, doc.amountPaid],
+  );
+
+  const act = useAction(async (what: string, call: () => Promise<DocumentDto | void>) => {
+    const r = await call();
+    if (r) onChange(r);
+    setStatus(what);
+    return true;
+  });
+  const issue = () => act.run(`${label} issued`, () => api.post<DocumentDto>(`/api/v1/${path}/${doc.id}/issue`, {}, { idempotent: true }));
+  const markSent = () => act.run('Marked as sent', () => api.post<DocumentDto>(`/api/v1/${path}/${doc.id}/mark-sent`, {}));
+  const remove = async () => {
+    if (!window.confirm('Delete this draft? This cannot be undone.')) return;
+    if (await act.run('Draft deleted', () => api.del(`/api/v1/${path}/${doc.id}`))) navigate(`/app/${path}`);
+  };
+  const quoteAction = (verb: 'accept' | 'decline') => act.run(verb === 'accept' ? 'Quote accepted' : 'Quote declined', () => api.post<DocumentDto>(`/api/v1/quotes/${doc.id}/${verb}`, {}));
+  const convert = async () => {
+    const r = await act.run('Invoice created from the quote', async () => {
+      const inv = await api.post<DocumentDto>(`/api/v1/quotes/${doc.id}/convert`, {});
+      navigate(`/app/invoices/${inv.id}?created=1`);
+    });
+    return r;
+  };
+
+  const issued = doc.status !== 'draft';
+  const money_ = (m: number) => money(m, doc.currency);
+
+  return (
+    <>
+      <PageHead
+        title={title}
+        actions={
+          <>
+            {!issued ? (
+              <>
+                <Link className="btn btn-secondary" to={`/app/${path}/${doc.id}/edit`}>
+                  Edit
+                </Link>
+                <Button variant="danger" onClick={() => void remove()} busy={act.busy}>
+                  Delete draft
+                </Button>
+                <Button variant="primary" onClick={() => void issue()} busy={act.busy}>
+                  Issue {label.toLowerCase()}
+                </Button>
+              </>
+            ) : null}
+            {issued && doc.hasPdf ? (
+              <a className="btn btn-secondary" href={`/api/v1/${path}/${doc.id}/pdf`} download>
+                Download PDF
+              </a>
+            ) : null}
+            {issued && doc.status !== 'void' ? (
+              <>
+                <Button variant="primary" onClick={() => setDialog('send')}>
+                  Send…
+                </Button>
+                {doc.sentAt ? null : (
+                  <Button onClick={() => void markSent()} busy={act.busy}>
+                    Mark as sent
+                  </Button>
+                )}
+              </>
+            ) : null}
+            {doc.kind === 'invoice' && issued && doc.status !== 'void' && doc.amountDue > 0 ? <Button onClick={() => setDialog('pay')}>Record payment</Button> : null}
+            {doc.kind === 'invoice' && issued && doc.status !== 'void' ? (
+              <Button variant="danger" onClick={() => setDialog('void')}>
+                Void…
+              </Button>
+            ) : null}
+            {doc.kind === 'quote' && (doc.status === 'issued' || doc.status === 'sent') ? (
+              <>
+                <Button onClick={() => void quoteAction('accept')}>Mark accepted</Button>
+                <Button onClick={() => void quoteAction('decline')}>Mark declined</Button>
+              </>
+            ) : null}
+            {doc.kind === 'quote' && doc.status === 'accepted' ? (
+              <Button variant="primary" onClick={() => void convert()}>
+                Convert to invoice
+              </Button>
+            ) : null}
+          </>
+        }
+      />
+      {created && doc.status === 'draft' ? (
+        <Notice kind="success" title={`Draft ${label.toLowerCase()} saved`}>
+          Check it, then issue it: issuing gives it a number, freezes it and produces the signed PDF.
+        </Notice>
+      ) : null}
+      <Status message={status} />
+      <ErrorNotice error={act.error} title={act.error?.code === 'forbidden' ? 'Refused: your role cannot do this' : undefined} />
+
+      <div className="panel">
+        <dl className="facts">
+          <dt>Status</dt>
+          <dd>
+            <StatusBadge status={doc.status} overdue={doc.overdue} />
+          </dd>
+          <dt>Client</dt>
+          <dd>
+            <Link to={`/app/clients/${doc.clientId}`}>{doc.clientName}</Link>
+          </dd>
+          <dt>Issue date</dt>
+          <dd>{date(doc.issueDate)}</dd>
+          <dt>{doc.kind === 'quote' ? 'Valid until' : 'Due date'}</dt>
+          <dd>{date(doc.dueDate)}</dd>
+          {doc.currency && doc.exchangeRate !== '1' ? (
+            <>
+              <dt>Exchange rate</dt>
+              <dd>{doc.exchangeRate}</dd>
+            </>
+          ) : null}
+          {doc.sentAt ? (
+            <>
+              <dt>Sent</dt>
+              <dd>{dateTime(doc.sentAt)}</dd>
+            </>
+          ) : null}
+          {doc.relatedDocumentId ? (
+            <>
+              <dt>Related</dt>
+              <dd>
+                <Link to={`/app/${doc.kind === 'credit_note' ? 'invoices' : 'credit-notes'}/${doc.relatedDocumentId}`}>{doc.kind === 'credit_note' ? 'Credited invoice' : 'Credit note'}</Link>
+              </dd>
+            </>
+          ) : null}
+        </dl>
+      </div>
+
+      <TableWrap label="Lines">
+        <table>
+          <caption>Lines</caption>
+          <thead>
+            <tr>
+              <th scope="col">Description</th>
+              <th scope="col" className="num">
+                Qty
+              </th>
+              <th scope="col" className="num">
+                Unit price
+              </th>
+              <th scope="col">Tax</th>
+              <th scope="col" className="num">
+                Amount
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {doc.lines.map((l, i) => (
+              <tr key={i}>
+                <td className="wrap">{l.description}</td>
+                <td className="num">
+                  {l.quantity} {l.unit}
+                </td>
+                <td className="num">{money_(l.unitPrice)}</td>
+                <td>{l.taxRateBp ? `${l.taxName} ${rate(l.taxRateBp)}` : '—'}</td>
+                <td className="num">{money_(l.amount)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+      <section className="panel totals" aria-label="Totals">
+        <dl>
+          <dt>Subtotal</dt>
+          <dd>{money_(doc.subtotal)}</dd>
+          {doc.discountTotal ? (
+            <>
+              <dt>Discount</dt>
+              <dd>−{money_(doc.discountTotal)}</dd>
+            </>
+          ) : null}
+          <dt>Tax</dt>
+          <dd>{money_(doc.taxTotal)}</dd>
+          <dt className="grand">Total</dt>
+          <dd className="grand">{money_(doc.total)}</dd>
+          {doc.kind === 'invoice' && issued ? (
+            <>
+              <dt>Paid</dt>
+              <dd>{money_(doc.amountPaid)}</dd>
+              {doc.amountCredited ? (
+                <>
+                  <dt>Credited</dt>
+                  <dd>{money_(doc.amountCredited)}</dd>
+                </>
+              ) : null}
+              <dt>Outstanding</dt>
+              <dd>
+                <strong>{money_(doc.amountDue)}</strong>
+              </dd>
+            </>
+          ) : null}
+        </dl>
+      </section>
+      {doc.notes ? (
+        <div className="panel">
+          <h2>Notes</h2>
+          <p>{doc.notes}</p>
+        </div>
+      ) : null}
+
+      {doc.kind === 'invoice' && issued ? (
+        <section className="panel" aria-labelledby="payments-h">
+          <h2 id="payments-h">Payments</h2>
+          <ErrorNotice error={payments.error} />
+          {payments.data && payments.data.items.length === 0 ? <p className="muted">No payments recorded yet.</p> : null}
+          {payments.data && payments.data.items.length > 0 ? (
+            <ul>
+              {payments.data.items.map((p) => (
+                <li key={p.id}>
+                  {date(p.receivedOn)} · {p.kind === 'refund' ? 'Refund' : 'Payment'} {money(p.amount, p.currency)} · {p.method.replace('_', ' ')}
+                  {p.reference ? ` · ${p.reference}` : ''}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </section>
+      ) : null}
+      {doc.kind === 'invoice' && issued && doc.status !== 'void' ? <PayLinks invoiceId={doc.id} open={doc.amountDue > 0} /> : null}
+      {issued ? <DeliveryHistory doc={doc} /> : null}
+
+      <SendDialog
+        open={dialog === 'send'}
+        doc={doc}
+        onClose={() => setDialog(null)}
+        onSent={(msg) => {
+          setDialog(null);
+          setStatus(msg);
+          reload();
+        }}
+      />
+      <PaymentDialog
+        open={dialog === 'pay'}
+        doc={doc}
+        onClose={() => setDialog(null)}
+        onDone={() => {
+          setDialog(null);
+          setStatus('Payment recorded');
+          reload();
+        }}
+      />
+      <VoidDialog
+        open={dialog === 'void'}
+        doc={doc}
+        onClose={() => setDialog(null)}
+        onDone={(creditNoteId) => {
+          setDialog(null);
+          setStatus('Invoice voided; a credit note was issued');
+          navigate(`/app/credit-notes/${creditNoteId}`);
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,190 @@
+// Members and roles, invitations. Role changes and deactivation need step-up (the dialog appears).
+import { useState, type FormEvent } from 'react';
+import { api } from '../../lib/api.ts';
+import { dateTime } from '../../lib/format.ts';
+import { useAction, useAsync } from '../../lib/hooks.ts';
+import { Badge, EmptyState, ErrorNotice, Loading, Status } from '../../ui/feedback.tsx';
+import { Button, SelectField, TextField } from '../../ui/forms.tsx';
+import { useStaff } from '../context.ts';
+import { SettingsFrame } from './Settings.tsx';
+import { TableWrap } from '../../ui/TableWrap.tsx';
+
+interface Member {
+  userId: string;
+  email: string;
+  name: string;
+  role: string;
+  active: boolean;
+  emailVerified: boolean;
+  lastLoginAt: string | null;
+  joinedAt: string;
+  factors: { totp: boolean; passkeys: number };
+  locked: boolean;
+}
+interface Invitation {
+  id: string;
+  email: string;
+  role: string;
+  status: string;
+  expiresAt: string;
+}
+interface Role {
+  key: string;
+  name: string;
+  builtIn: boolean;
+  permissions: string[];
+}
+
+export function MembersPage() {
+  const s = useStaff();
+  const members = useAsync((signal) => api.get<{ items: Member[] }>('/api/v1/members', { signal }), []);
+  const roles = useAsync((signal) => api.get<{ items: Role[] }>('/api/v1/org/roles', { signal }), []);
+  const invites = useAsync((signal) => (s.can('member:manage') ? api.get<{ items: Invitation[] }>('/api/v1/members/invitations', { signal }) : Promise.resolve({ items: [] })), []);
+  const [status, setStatus] = useState<string | null>(null);
+  const setRole = useAction((userId: string, role: string) => api.patch(`/api/v1/members/${userId}`, { role }));
+  const toggle = useAction((m: Member) => api.post(`/api/v1/members/${m.userId}/${m.active ? 'deactivate' : 'reactivate'}`, {}));
+  const unlock = useAction((m: Member) => api.post(`/api/v1/members/${m.userId}/unlock`, {}));
+  const revokeInvite = useAction((id: string) => api.del(`/api/v1/members/invitations/${id}`));
+  const manage = s.can('member:manage');
+  const roleOptions = (roles.data?.items ?? []).map((r) => ({ value: r.key, label: r.name }));
+
+  return (
+    <SettingsFrame title="Members">
+      <Status message={status} />
+      <ErrorNotice error={members.error ?? setRole.error ?? toggle.error ?? unlock.error ?? revokeInvite.error} />
+      {members.loading && !members.data ? <Loading /> : null}
+      {members.data ? (
+        <TableWrap label="Members">
+          <table>
+            <caption className="visually-hidden">Members</caption>
+            <thead>
+              <tr>
+                <th scope="col">Member</th>
+                <th scope="col">Role</th>
+                <th scope="col">Second factor</th>
+                <th scope="col">Last sign-in</th>
+                {manage ? (
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                ) : null}
+              </tr>
+            </thead>
+            <tbody>
+              {members.data.items.map((m) => {
+                const self = m.userId === s.me.userId;
+                return (
+                  <tr key={m.userId}>
+                    <td>
+                      {m.name} {self ? <Badge tone="info">you</Badge> : null} {!m.active ? <Badge>deactivated</Badge> : null} {m.locked ? <Badge tone="bad">locked</Badge> : null}
+                      <div className="muted small">{m.email}</div>
+                    </td>
+                    <td>
+                      {manage && !self && m.active ? (
+                        <SelectField
+                          label={<span className="visually-hidden">Role of {m.name}</span>}
+                          value={m.role}
+                          options={roleOptions.length ? roleOptions : [{ value: m.role, label: m.role }]}
+                          onChange={async (e) => {
+                            if (await setRole.run(m.userId, e.target.value)) {
+                              setStatus(`${m.name} is now ${e.target.value}`);
+                              members.reload();
+                            }
+                          }}
+                        />
+                      ) : (
+                        m.role
+                      )}
+                    </td>
+                    <td>
+                      {m.factors.passkeys > 0 ? <Badge tone="good">passkey</Badge> : null} {m.factors.totp ? <Badge tone="good">app</Badge> : null}
+                      {!m.factors.totp && m.factors.passkeys === 0 ? <Badge tone="warn">none</Badge> : null}
+                    </td>
+                    <td>{m.lastLoginAt ? dateTime(m.lastLoginAt) : 'never'}</td>
+                    {manage ? (
+                      <td className="actions">
+                        {m.locked ? (
+                          <Button className="btn-small" onClick={async () => (await unlock.run(m)) && members.reload()}>
+                            Unlock
+                          </Button>
+                        ) : null}
+                        {!self ? (
+                          <Button
+                            className="btn-small"
+                            variant={m.active ? 'danger' : 'secondary'}
+                            onClick={async () => {
+                              if (m.active && !window.confirm(`Deactivate ${m.name}? Their sessions and API tokens end now.`)) return;
+                              if (await toggle.run(m)) {
+                                setStatus(m.active ? `${m.name} deactivated` : `${m.name} reactivated`);
+                                members.reload();
+                              }
+                            }}
+                          >
+                            {m.active ? 'Deactivate' : 'Reactivate'}
+                          </Button>
+                        ) : null}
+                      </td>
+                    ) : null}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </TableWrap>
+      ) : null}
+      {manage ? (
+        <>
+          <InviteForm
+            roles={roleOptions}
+            onInvited={(email) => {
+              setStatus(`Invitation sent to ${email}`);
+              invites.reload();
+            }}
+          />
+          <section className="panel" aria-labelledby="invites-h">
+            <h2 id="invites-h">Pending invitations</h2>
+            {invites.data && invites.data.items.filter((i) => i.status === 'pending').length === 0 ? <EmptyState title="No pending invitations" /> : null}
+            <ul className="plain-list">
+              {invites.data?.items
+                .filter((i) => i.status === 'pending')
+                .map((i) => (
+                  <li key={i.id}>
+                    {i.email} as {i.role} · expires {dateTime(i.expiresAt)}{' '}
+                    <Button variant="link" aria-label={`Revoke the invitation of ${i.email}`} onClick={async () => (await revokeInvite.run(i.id)) && invites.reload()}>
+                      Revoke
+                    </Button>
+                  </li>
+                ))}
+            </ul>
+          </section>
+        </>
+      ) : null}
+    </SettingsFrame>
+  );
+}
+
+function InviteForm({ roles, onInvited }: { roles: Array<{ value: string; label: string }>; onInvited: (email: string) => void }) {
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState('viewer');
+  const invite = useAction(() => api.post('/api/v1/members/invitations', { email: email.trim(), role }));
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (await invite.run()) {
+      onInvited(email.trim());
+      setEmail('');
+    }
+  }
+  return (
+    <form className="panel" onSubmit={submit} noValidate>
+      <h2>Invite someone</h2>
+      <ErrorNotice error={invite.error} title="The invitation was not sent" />
+      <div className="form-row">
+        <TextField label="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} error={invite.error?.fields().email} />
+        <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value)} options={roles.length ? roles : [{ value: 'viewer', label: 'Viewer' }]} error={invite.error?.fields().role} />
+      </div>
+      <Button type="submit" variant="primary" busy={invite.busy}>
+        Send invitation
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,143 @@
+// Operations settings: outgoing email (SMTP from the server configuration, with a test send)
+// and the instance's encrypted backups.
+import { useState } from 'react';
+import { api } from '../../lib/api.ts';
+import { dateTime, num } from '../../lib/format.ts';
+import { useAction, useAsync } from '../../lib/hooks.ts';
+import type { EmailStatus } from '../../../../src/modules/security/security.schemas.ts';
+import { Badge, ErrorNotice, Loading, Notice, Status } from '../../ui/feedback.tsx';
+import { Button } from '../../ui/forms.tsx';
+import { SettingsFrame } from './Settings.tsx';
+import { TableWrap } from '../../ui/TableWrap.tsx';
+
+export function EmailSettingsPage() {
+  const st = useAsync((signal) => api.get<EmailStatus>('/api/v1/security/email', { signal }), []);
+  const test = useAction(() => api.post<{ ok: boolean; to: string; error: string | null }>('/api/v1/security/email/test', {}));
+  const [status, setStatus] = useState<string | null>(null);
+  const d = st.data;
+  return (
+    <SettingsFrame title="Email settings">
+      <Status message={status} />
+      <section className="panel" aria-labelledby="email-h">
+        <h2 id="email-h">Outgoing email</h2>
+        <p className="muted small">Set on the server with SEALBILL_SMTP_URL and SEALBILL_MAIL_FROM (see the README); passwords are never shown here.</p>
+        <ErrorNotice error={st.error ?? test.error} />
+        {st.loading && !d ? <Loading /> : null}
+        {d ? (
+          <>
+            {d.transport === 'outbox' ? (
+              <Notice kind="warning" title="No SMTP relay configured">
+                Emails are written to the outbox folder on the server instead of being sent. Set SEALBILL_SMTP_URL to send them.
+              </Notice>
+            ) : null}
+            {d.transport === 'smtp' && d.tls === 'none' ? (
+              <Notice kind="warning" title="Email leaves without TLS">
+                The relay is reached in plain text: documents, sign-in codes and links can be read on the network. Use smtps:// or STARTTLS.
+              </Notice>
+            ) : null}
+            <dl className="facts">
+              <dt>Transport</dt>
+              <dd>{d.transport === 'smtp' ? 'SMTP relay' : 'Outbox folder (not sent)'}</dd>
+              {d.host ? (
+                <>
+                  <dt>Relay</dt>
+                  <dd>
+                    <code>
+                      {d.host}:{d.port}
+                    </code>
+                  </dd>
+                  <dt>Encryption</dt>
+                  <dd>{d.tls === 'implicit' ? <Badge tone="good">TLS (smtps)</Badge> : d.tls === 'starttls' ? <Badge tone="good">STARTTLS required</Badge> : d.tls === 'opportunistic' ? <Badge tone="warn">STARTTLS if offered</Badge> : <Badge tone="bad">none</Badge>}</dd>
+                </>
+              ) : null}
+              <dt>From</dt>
+              <dd>{d.from}</dd>
+            </dl>
+            <Button
+              busy={test.busy}
+              onClick={async () => {
+                const r = await test.run();
+                if (r) setStatus(r.ok ? `Test email sent to ${r.to}` : `The test email failed: ${r.error}`);
+              }}
+            >
+              Send me a test email
+            </Button>
+          </>
+        ) : null}
+      </section>
+    </SettingsFrame>
+  );
+}
+
+interface BackupRun {
+  id: string;
+  name: string;
+  target: string;
+  status: string;
+  size: number | null;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+}
+interface BackupStatus {
+  configured: boolean;
+  schedule: string | null;
+  lastSuccessAt: string | null;
+  runs: BackupRun[];
+}
+
+export function BackupsPage() {
+  const st = useAsync((signal) => api.get<BackupStatus>('/api/v1/backups', { signal }), []);
+  const d = st.data;
+  return (
+    <SettingsFrame title="Backups">
+      <section className="panel" aria-labelledby="backups-h">
+        <h2 id="backups-h">Encrypted backups</h2>
+        <p className="muted small">Backups are encrypted to recipients whose private keys this server does not hold, and written to a separate target.</p>
+        <ErrorNotice error={st.error} />
+        {st.loading && !d ? <Loading /> : null}
+        {d ? (
+          <>
+            {!d.configured ? <Notice kind="warning" title="Backups are not configured">Configure a backup target and recipients on the server (see the README).</Notice> : null}
+            <dl className="facts">
+              <dt>Schedule</dt>
+              <dd>{d.schedule ?? 'none'}</dd>
+              <dt>Last successful backup</dt>
+              <dd>{d.lastSuccessAt ? dateTime(d.lastSuccessAt) : 'never'}</dd>
+            </dl>
+            {d.runs.length > 0 ? (
+              <TableWrap label="Backup runs">
+                <table>
+                  <caption>Recent runs</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Started</th>
+                      <th scope="col">Target</th>
+                      <th scope="col">Status</th>
+                      <th scope="col" className="num">
+                        Size
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {d.runs.map((r) => (
+                      <tr key={r.id}>
+                        <td>{dateTime(r.startedAt)}</td>
+                        <td>{r.target}</td>
+                        <td>
+                          <Badge tone={r.status === 'succeeded' || r.status === 'ok' ? 'good' : r.status === 'failed' ? 'bad' : 'info'}>{r.status}</Badge>
+                          {r.error ? <div className="field-error">{r.error}</div> : null}
+                        </td>
+                        <td className="num">{r.size === null ? '—' : `${num(Math.round(r.size / 1024))} KiB`}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableWrap>
+            ) : null}
+          </>
+        ) : null}
+      </section>
+    </SettingsFrame>
+  );
+}
