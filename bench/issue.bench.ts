@@ -79,6 +79,7 @@ try {
     draftNs += b - a;
     done++;
     if ((i + 1) % Math.max(1, Math.floor(count / 10)) === 0) {
+      gc?.(); // post-GC figures show retained memory, not garbage awaiting collection
       const m = process.memoryUsage();
       marks.push(`#${i + 1} ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s heap ${mb(m.heapUsed)} external ${mb(m.external)} rss ${mb(m.rss)}`);
     }
@@ -91,7 +92,7 @@ try {
   const files = await c.db.selectFrom('stored_files').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('size').as('bytes')]).executeTakeFirstOrThrow();
   const dbBytes = ['sealbill.db', 'sealbill.db-wal'].reduce((sum, f) => sum + (statSync(path.join(dir, f), { throwIfNoEntry: false })?.size ?? 0), 0);
 
-  console.log(`checkpoints: ${marks.join(' | ')}`);
+  console.log(`checkpoints${gc ? ' (after gc)' : ''}: ${marks.join(' | ')}`);
   if (done < count) console.log(`time budget reached: ${done} of ${count} invoices; projected ${((totalS / done) * count).toFixed(0)} s for all ${count}`);
   console.log(`issue.e2e: ${done} invoices in ${totalS.toFixed(1)} s → ${(done / totalS).toFixed(1)} invoices/s (draft + issue)`);
   console.log(`issue.only: ${((done / Number(issueNs)) * 1e9).toFixed(1)} issues/s, mean ${(Number(issueNs) / done / 1e6).toFixed(2)} ms; draft mean ${(Number(draftNs) / done / 1e6).toFixed(2)} ms`);

@@ -101,7 +101,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     signing,
     checkpoints,
     payout: payoutProtection,
-    backups: null,
+    backups: { configured: config.backup !== null, intervalHours: config.backup?.intervalHours ?? null, runs: () => backups.runs() },
   });
 
   return {

@@ -1,11 +1,12 @@
 // Sign-in journeys through the real screens: a passkey registered and used with Chromium's
 // virtual authenticator (WebAuthn over the DevTools protocol), and a viewer who accepts an
-// invitation and is refused when trying to issue an invoice.
+// invitation, is made to enrol a second factor by the org's policy, and is refused when trying to
+// issue an invoice.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
-import { checkpoint, describeBrowser, expectNoProblems, launchBrowser, newPage, startServer, type TestServer } from './browser.ts';
-import { mailMatch, setupByApi, signInWithPassword, type ApiClient } from './journeys.ts';
+import { checkA11y, checkpoint, describeBrowser, expectNoProblems, launchBrowser, newPage, startServer, type TestServer } from './browser.ts';
+import { mailMatch, setupByApi, signInWithPassword, totpCode, type ApiClient } from './journeys.ts';
 
 const OWNER = { email: 'olga@acme.test', password: 'a long and unusual passphrase 42' };
 
@@ -77,6 +78,8 @@ describeBrowser('journeys: passkeys and roles', () => {
     await owner.call('POST', '/api/v1/members/invitations', { email: 'vera@acme.test', role: 'viewer' });
     const link = await mailMatch(smtp, 'vera@acme.test', /(http\S+\/app\/invitation#token=\S+)/, mark);
 
+    await server.container.services.identity.orgSecurity.setMfaPolicy(owner.orgId, 'everyone', { type: 'system', id: 'e2e' });
+
     const ctx = await browser.newContext();
     const { page, problems } = await newPage(ctx);
     await page.goto(link);
@@ -89,6 +92,14 @@ describeBrowser('journeys: passkeys and roles', () => {
     await page.getByLabel('Email').fill('vera@acme.test');
     await page.getByLabel('Password').fill('viewer passphrase that is long');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    // The policy requires a second factor of everyone: the viewer must enrol before going on.
+    await checkpoint(page, 'viewer-forced-enrolment', 'Set up two-step sign-in');
+    const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
+    await page.getByLabel('Code from the app').fill(totpCode(secret));
+    await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    await page.getByTestId('recovery-codes').waitFor();
+    await checkA11y(page, 'viewer-recovery-codes');
+    await page.getByRole('button', { name: 'I have saved them' }).click();
     await checkpoint(page, 'viewer-dashboard', 'Dashboard');
 
     await page.getByRole('link', { name: 'Invoices' }).click();

@@ -49,13 +49,38 @@ function newest(dir: string): number {
   return t;
 }
 
-/** Builds web/dist when it is missing or older than its sources (CI builds it before the tests). */
-export async function ensureWebBuilt(): Promise<void> {
+function webIsFresh(): boolean {
   const index = path.join(ROOT, 'web/dist/index.html');
   const sources = Math.max(newest(path.join(ROOT, 'web/src')), statSync(path.join(ROOT, 'web/index.html')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const { build } = await import('vite');
-  await build({ configFile: path.join(ROOT, 'web/vite.config.ts'), logLevel: 'error' });
+  return existsSync(index) && statSync(index).mtimeMs >= sources;
+}
+
+/**
+ * Builds web/dist when it is missing or older than its sources (CI builds it before the tests).
+ * Test files run in parallel processes: a lock directory makes one of them build while the
+ * others wait, instead of several builds emptying the same folder under each other.
+ */
+export async function ensureWebBuilt(): Promise<void> {
+  if (webIsFresh()) return;
+  const lock = path.join(ROOT, 'web/.build-lock');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than the deadline was left by a killed run.
+      if (Date.now() > deadline || Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 120_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    if (webIsFresh()) return;
+    const { build } = await import('vite');
+    await build({ configFile: path.join(ROOT, 'web/vite.config.ts'), logLevel: 'error' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 async function freePort(): Promise<number> {

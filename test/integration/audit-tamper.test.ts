@@ -2,7 +2,6 @@
 // a SQL injection elsewhere): editing, deleting, inserting and reordering entries, rewriting
 // history with recomputed hashes, truncating it, and forging checkpoints. Each must make
 // `sealbill audit verify` (and the API) fail and name the first bad entry.
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -115,7 +114,6 @@ describeEachDb('audit log tampering', (dialect) => {
 
     // Restore the tail, then forge the checkpoint's size.
     for (const r of all.slice(-2)) await t.container.db.insertInto('audit_events').values(r).execute();
-    if (dialect === 'postgres') await sql`select 1`.execute(t.container.db);
     await t.container.db.updateTable('audit_checkpoints').set({ note: sql`replace(note, ${`\n${all.length}\n`}, ${`\n${all.length - 2}\n`})` }).execute();
     expect(await verify()).toMatchObject({ ok: false, reason: expect.stringMatching(/does not verify/) });
   });
@@ -132,7 +130,6 @@ describeEachDb('audit log tampering', (dialect) => {
     const r = await runCli(t, auditCommand, ['verify', '--org', api.orgId, '--checkpoints', file]);
     expect(r.exitCode).toBe(1);
     expect(r.out).toContain('first bad entry: 1');
-    writeFileSync(file, '{}');
   });
 
   it('lists and filters the log through the CLI', async () => {

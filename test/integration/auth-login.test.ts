@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { STAFF_COOKIE } from '../../src/modules/identity/sessions.service.ts';
-import { accountKey, THROTTLE } from '../../src/modules/identity/throttle.service.ts';
+import { accountKey, PUBLIC_LIMITS, THROTTLE } from '../../src/modules/identity/throttle.service.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { addUser, browser, PASSWORD, signIn } from '../helpers/identity.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
@@ -153,5 +153,18 @@ describeEachDb('sign-in', (dialect) => {
     expect(statuses.slice(THROTTLE.ipFree)).toContain(429);
     // Another IP is unaffected.
     expect((await signIn(t.app, 'ann@login.test', PASSWORD, browser(t.app, { ip: '10.0.6.2' }))).level).toBe('full');
+  });
+  it('rate-limits public routes that send mail or store challenges, per IP, whoever is named', async () => {
+    const flood = browser(t.app, { ip: '10.0.7.1' });
+    for (let i = 0; i < PUBLIC_LIMITS.passwordReset.max; i++) {
+      expect((await flood.req('POST', '/api/v1/auth/password-reset', { email: `x${i}@login.test` })).statusCode).toBe(202);
+    }
+    expectProblem(await flood.req('POST', '/api/v1/auth/password-reset', { email: 'ann@login.test' }), 429, 'rate_limited');
+    expect((await browser(t.app, { ip: '10.0.7.2' }).req('POST', '/api/v1/auth/password-reset', { email: 'ann@login.test' })).statusCode).toBe(202);
+    for (let i = 0; i < PUBLIC_LIMITS.passkeyOptions.max; i++) expect((await flood.req('POST', '/api/v1/auth/passkey/options')).statusCode).toBe(200);
+    expectProblem(await flood.req('POST', '/api/v1/auth/passkey/options'), 429, 'rate_limited');
+    clock.advance(PUBLIC_LIMITS.passwordReset.windowMs);
+    expect((await flood.req('POST', '/api/v1/auth/password-reset', { email: 'ann@login.test' })).statusCode).toBe(202);
+    await t.container.services.identity.notifier.settled();
   });
 });

@@ -123,6 +123,10 @@ describeEachDb('sessions', (dialect) => {
     expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } }), 403, 'csrf_failed');
     const clients = await api.ok('GET', '/api/v1/clients?limit=200');
     expect(clients.items.filter((c: { name: string }) => c.name === 'Forged Client')).toHaveLength(1);
+    // Login CSRF: a sign-in posted from another site is refused (the session does not exist yet).
+    const login = (origin: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin }, payload: { email: 'ivy@session.test', password: PASSWORD } });
+    expectProblem(await login('https://evil.example'), 403, 'csrf_failed');
+    expect((await login(new URL(t.config.publicUrl).origin)).statusCode).toBe(200);
   });
 
   it('sensitive actions need a re-authentication within 5 minutes; API tokens never qualify', async () => {

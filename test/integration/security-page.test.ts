@@ -91,6 +91,22 @@ describeEachDb('security posture routes', (dialect) => {
     expectProblem(await viewer.req('GET', '/api/v1/security/checklist'), 403, 'forbidden');
   });
 
+  it('reports backup runs without where they go, and publishes the last success', async () => {
+    const none = await api.ok('GET', '/api/v1/security/backups');
+    expect(none).toEqual({ configured: false, intervalHours: null, lastSuccessAt: null, runs: [] });
+    const db = t.container.db;
+    const run = (id: string, status: 'done' | 'failed', started: string, error: string | null) => ({
+      id, slot: `manual-${id}`, name: `sealbill-${id}.tar.age`, target: 'dir:/srv/secret-backup-path', status, size: status === 'done' ? 40_960 : null, sha256: null, error, started_at: started, finished_at: started.replace('00:00', '00:05'),
+    });
+    await db.insertInto('backup_runs').values([run('a', 'done', '2026-02-28T00:00:00.000Z', null), run('b', 'failed', '2026-03-01T00:00:00.000Z', 'EACCES: permission denied, open /srv/secret-backup-path/x')]).execute();
+    const st = await api.ok('GET', '/api/v1/security/backups');
+    expect(st.lastSuccessAt).toBe('2026-02-28T00:05:00.000Z');
+    expect(st.runs.map((r: { status: string }) => r.status)).toEqual(['failed', 'done']);
+    expect(JSON.stringify(st)).not.toContain('secret-backup-path');
+    const pub = (await t.app.inject({ method: 'GET', url: `/api/v1/public/orgs/${api.orgId}/security` })).json();
+    expect(pub.backups).toEqual({ configured: false, lastSuccessAt: '2026-02-28T00:05:00.000Z' });
+  });
+
   it('describes the relay without its credentials, and sends a test email to the caller', async () => {
     const status = await api.ok('GET', '/api/v1/security/email');
     expect(status).toEqual({ transport: 'smtp', host: '127.0.0.1', port: smtp.port, tls: 'none', from: 'Acme Billing <billing@acme.test>' });

@@ -72,6 +72,9 @@ export function s3Target(cfg: S3TargetConfig, client?: S3Client): BackupTarget {
     client ??
     new S3Client({
       region: cfg.region,
+      // Plain PUTs with a known length: S3-compatible stores (MinIO, Ceph, B2…) need no checksum extensions.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
       ...(cfg.endpoint && { endpoint: cfg.endpoint, forcePathStyle: true }),
       ...(cfg.accessKeyId && cfg.secretAccessKey && { credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } }),
     });

@@ -29,6 +29,7 @@ export function registerAccountLinkRoutes(root: FastifyInstance, { identity: id 
       },
     },
     async (req, reply) => {
+      await id.throttle.limitIp('passwordReset', req.ip);
       await id.account.requestPasswordReset(req.body.email, req.ip);
       reply.code(202);
       return { ok: true as const, message: 'If this address has an account, a reset link is on its way.' };
@@ -95,6 +96,7 @@ export function registerAccountLinkRoutes(root: FastifyInstance, { identity: id 
       },
     },
     async (req, reply) => {
+      await id.throttle.limitIp('signup', req.ip);
       await id.signup.request(req.body);
       reply.code(202);
       return { ok: true as const, message: 'Check your inbox to confirm your email address.' };

@@ -46,7 +46,10 @@ export function registerAuthRoutes(root: FastifyInstance, { identity: id, cookie
     },
   );
 
-  app.post('/api/v1/auth/passkey/options', { schema: { tags, security: [], description: 'Starts a usernameless passkey sign-in.', response: { 200: challengeOptions } } }, () => asOptions(id.login.passkeyLoginOptions()));
+  app.post('/api/v1/auth/passkey/options', { schema: { tags, security: [], description: 'Starts a usernameless passkey sign-in.', response: { 200: challengeOptions } } }, async (req) => {
+    await id.throttle.limitIp('passkeyOptions', req.ip);
+    return asOptions(id.login.passkeyLoginOptions());
+  });
 
   app.post(
     '/api/v1/auth/passkey',

@@ -40,7 +40,7 @@ export function createIdentityServices(d: IdentityDeps) {
   const logger = createLogger(d.config.logLevel);
   const notifier = createNotifier({ mailer: d.mailer, publicUrl: d.config.publicUrl, log: (msg, err) => logger.warn({ err }, msg) });
   const secAudit = createSecurityAudit(d.audit);
-  const throttle = createThrottleService({ clock });
+  const throttle = createThrottleService({ clock, db });
   const totp = createTotpService({ keyring: d.keyring, clock, issuer: d.config.webauthn.rpName });
   const passkeys = createPasskeysService({ db, clock, webauthn: d.config.webauthn });
   const state = createSessionState({ db, sessions });

@@ -88,6 +88,21 @@ export function registerIdentityRoutes(root: FastifyInstance, deps: IdentityRout
   registerFactorRoutes(root, { identity: deps.identity, cookies });
   registerMemberRoutes(root, { identity: deps.identity, clock: deps.clock });
   recordPermissionDenials(root, deps);
+  refuseForeignOrigins(root, deps.config);
+}
+
+/**
+ * The public sign-in routes carry no session yet, so the CSRF token cannot protect them: a POST
+ * from another origin (login CSRF, forged sign-up or reset) is refused when the browser names it.
+ * Bodies are JSON only (no form parser), which cross-site forms cannot send without CORS.
+ */
+function refuseForeignOrigins(app: FastifyInstance, config: Readonly<Config>): void {
+  const ours = new Set([new URL(config.publicUrl).origin, ...config.webauthn.origins]);
+  app.addHook('onRequest', async (req) => {
+    if (req.method !== 'POST' || !req.routeOptions.url?.startsWith('/api/v1/auth/')) return;
+    const origin = req.headers.origin;
+    if (origin !== undefined && !ours.has(origin)) throw new AppError('csrf_failed', 'Cross-origin request refused');
+  });
 }
 
 /**

@@ -62,7 +62,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/auth/mfa/recovery': PENDING,
   'POST /api/v1/auth/mfa/passkey/options': PENDING,
   'POST /api/v1/auth/mfa/passkey': PENDING,
-  'POST /api/v1/auth/reauth': SESSION,
+  'POST /api/v1/auth/reauth': PENDING,
   'POST /api/v1/auth/reauth/passkey/options': SESSION,
   'POST /api/v1/auth/reauth/passkey': SESSION,
   'POST /api/v1/auth/switch-org': SESSION,
@@ -228,6 +228,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /.well-known/security.txt': PUBLIC,
   'GET /api/v1/public/orgs/:id/security': PUBLIC,
   'GET /api/v1/security/checklist': need('member:read'),
+  'GET /api/v1/security/backups': need('settings:security'),
   'GET /api/v1/security/email': need('org:read'),
   'POST /api/v1/security/email/test': need('settings:security'),
 

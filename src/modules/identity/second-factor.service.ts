@@ -98,7 +98,8 @@ export function createSecondFactorService(deps: SecondFactorDeps) {
 
     /** Step-up with the password, plus the TOTP code when the user has an authenticator app. */
     async reauthPassword(p: StaffPrincipal, input: { password: string; code?: string | undefined }, info: ClientInfo): Promise<string> {
-      const { user } = await load(p, ['full']);
+      // 'enrol' too: a session sent to enrolment long after sign-in re-authenticates before adding a factor.
+      const { user } = await load(p, ['full', 'enrol']);
       const factors = await factorsOf(db, user.id);
       if (!factors.totp && factors.passkeys > 0) throw new AppError('unprocessable', 'Confirm with your passkey (your account has no authenticator app)');
       if (factors.totp && !input.code) throw new AppError('unprocessable', 'Enter the code from your authenticator app as well', { fieldErrors: [{ path: '/body/code', message: 'is required' }] });

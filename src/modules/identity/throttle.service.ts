@@ -7,7 +7,8 @@
 // until it is unlocked by the emailed link or an administrator.
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
-import type { Executor } from '../../platform/db/kysely.ts';
+import type { Database, Executor } from '../../platform/db/kysely.ts';
+import { inTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 
 export const THROTTLE = {
@@ -30,7 +31,7 @@ export function backoffMs(failures: number, free: number): number {
 
 export type AttemptResult = { ok: true; lockedNow: boolean } | { ok: false; retryAfterS: number; locked: boolean };
 
-export function createThrottleService({ clock }: { clock: Clock }) {
+export function createThrottleService({ clock, db }: { clock: Clock; db: Database }) {
   const iso = (ms: number) => new Date(ms).toISOString();
 
   /** Counts one failure on a key unless it is blocked; returns the block when refused. */
@@ -62,6 +63,24 @@ export function createThrottleService({ clock }: { clock: Clock }) {
     return { ok: true, lockedNow: patch.locked_at !== null };
   }
 
+  /**
+   * A plain rate limit for public routes that write or send mail (sign-up, reset requests,
+   * passkey challenges): at most `max` per key in a fixed window. Same table, own key prefix.
+   */
+  async function hit(tx: Executor, key: string, max: number, windowMs: number): Promise<AttemptResult> {
+    const now = clock.now().getTime();
+    const row = await tx.selectFrom('auth_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+    if (row && now - Date.parse(row.last_failure_at) < windowMs) {
+      if (row.failures >= max) return { ok: false, retryAfterS: Math.ceil((Date.parse(row.last_failure_at) + windowMs - now) / 1000), locked: false };
+      await tx.updateTable('auth_throttle').set({ failures: row.failures + 1 }).where('key', '=', key).execute();
+    } else if (row) {
+      await tx.updateTable('auth_throttle').set({ failures: 1, last_failure_at: iso(now) }).where('key', '=', key).execute();
+    } else {
+      await tx.insertInto('auth_throttle').values({ key, failures: 1, last_failure_at: iso(now), blocked_until: null, locked_at: null }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    }
+    return { ok: true, lockedNow: false };
+  }
+
   return {
     /**
      * Reserves one attempt for the account and the IP (counted as failures until `succeeded`).
@@ -90,6 +109,13 @@ export function createThrottleService({ clock }: { clock: Clock }) {
       }
     },
 
+    /** Throws 429 when the IP exceeded a public route's limit (the answer does not depend on any account). */
+    async limitIp(name: keyof typeof PUBLIC_LIMITS, ip: string): Promise<void> {
+      const { max, windowMs } = PUBLIC_LIMITS[name];
+      const r = await inTx(db, (tx) => hit(tx, `${name}:${ip}`, max, windowMs));
+      if (!r.ok) throw new AppError('rate_limited', `Too many requests; try again in ${r.retryAfterS} s.`, { headers: { 'retry-after': String(r.retryAfterS) } });
+    },
+
     async isLocked(db: Executor, account: string): Promise<boolean> {
       const row = await db.selectFrom('auth_throttle').select('locked_at').where('key', '=', account).executeTakeFirst();
       return Boolean(row?.locked_at);
@@ -107,6 +133,13 @@ export function createThrottleService({ clock }: { clock: Clock }) {
 }
 
 export type ThrottleService = ReturnType<typeof createThrottleService>;
+
+/** Per-IP limits of public routes that create rows or send mail. */
+export const PUBLIC_LIMITS = {
+  signup: { max: 10, windowMs: 60 * 60_000 },
+  passwordReset: { max: 20, windowMs: 60 * 60_000 },
+  passkeyOptions: { max: 60, windowMs: 60_000 },
+} as const;
 
 export function throttledError(r: { retryAfterS: number; locked: boolean }): AppError {
   return new AppError(

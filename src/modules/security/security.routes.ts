@@ -7,7 +7,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { securityTxt } from './security-txt.ts';
-import { checklistItemSchema, emailStatusSchema, transparencySchema } from './security.schemas.ts';
+import { backupStatusSchema, checklistItemSchema, emailStatusSchema, transparencySchema } from './security.schemas.ts';
 import type { SecurityService } from './security.service.ts';
 
 export interface SecurityRouteDeps {
@@ -39,6 +39,10 @@ export function registerSecurityRoutes(root: FastifyInstance, { security, clock,
   app.get('/api/v1/security/checklist', { schema: { tags, response: { 200: z.object({ items: z.array(checklistItemSchema) }) } } }, async (req) => ({
     items: await security.checklist(staff(req).orgId),
   }));
+
+  app.get('/api/v1/security/backups', { schema: { tags, description: 'Backup status of this installation (no target location).', response: { 200: backupStatusSchema } } }, () =>
+    security.backupStatus(),
+  );
 
   app.get('/api/v1/security/email', { schema: { tags, response: { 200: emailStatusSchema } } }, () => security.email());
 

@@ -46,3 +46,12 @@ export const emailStatusSchema = z.object({
   from: z.string(),
 });
 export type EmailStatus = z.infer<typeof emailStatusSchema>;
+
+/** Backup status of the installation (instance-wide), without the target's location. */
+export const backupStatusSchema = z.object({
+  configured: z.boolean(),
+  intervalHours: z.number().nullable(),
+  lastSuccessAt: z.string().nullable(),
+  runs: z.array(z.object({ startedAt: z.string(), finishedAt: z.string().nullable(), status: z.enum(['running', 'done', 'failed']), size: z.number().nullable(), error: z.string().nullable() })),
+});
+export type BackupStatus = z.infer<typeof backupStatusSchema>;

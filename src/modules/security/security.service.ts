@@ -7,7 +7,7 @@ import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import type { SigningIdentityService } from '../verification/signing-identity.service.ts';
 import { emailStatus } from './email-status.ts';
-import type { ChecklistItem, EmailStatus, Transparency } from './security.schemas.ts';
+import type { BackupStatus, ChecklistItem, EmailStatus, Transparency } from './security.schemas.ts';
 
 export interface SecurityDeps {
   clock: Clock;
@@ -19,8 +19,12 @@ export interface SecurityDeps {
   signing: Pick<SigningIdentityService, 'publishedKeys'>;
   checkpoints: { latest(orgId: string): Promise<{ treeSize: number; rootHash: string; createdAt: string; timestampToken: string | null } | null> };
   payout: { current(orgId: string): Promise<{ pending: { ending: string; effectiveAt: string } | null }> };
-  /** Instance backups (absent until a backup target is configured). */
-  backups: { status(): Promise<{ configured: boolean; lastSuccessAt: string | null }> } | null;
+  /** Instance backups: whether a target is configured, and the record of runs (newest first). */
+  backups: {
+    configured: boolean;
+    intervalHours: number | null;
+    runs(): Promise<Array<{ status: 'running' | 'done' | 'failed'; size: number | null; error: string | null; started_at: string; finished_at: string | null }>>;
+  };
 }
 
 /** A backup older than this counts as stale on the checklist. */
@@ -35,9 +39,21 @@ const MFA_TEXT: Record<string, string> = {
 
 export function createSecurityService(deps: SecurityDeps) {
   const { clock, config, mailer, orgs, orgSecurity, members, signing, checkpoints, payout, backups } = deps;
-  const backupStatus = () => (backups ? backups.status() : Promise.resolve({ configured: false, lastSuccessAt: null }));
+  async function backupStatus(): Promise<BackupStatus> {
+    const runs = await backups.runs();
+    const last = runs.find((r) => r.status === 'done');
+    return {
+      configured: backups.configured,
+      intervalHours: backups.configured ? backups.intervalHours : null,
+      lastSuccessAt: last?.finished_at ?? last?.started_at ?? null,
+      // Errors name files and hosts of the installation: an org admin sees that a run failed, not where.
+      runs: runs.slice(0, 20).map((r) => ({ startedAt: r.started_at, finishedAt: r.finished_at, status: r.status, size: r.size, error: r.error ? 'The backup failed; the server log has the details.' : null })),
+    };
+  }
 
   return {
+    backupStatus,
+
     email(): EmailStatus {
       return emailStatus(config.smtpUrl, config.mailFrom);
     },
@@ -149,7 +165,7 @@ export function createSecurityService(deps: SecurityDeps) {
           status: k.status,
           createdAt: k.createdAt,
         })),
-        backups: backup,
+        backups: { configured: backup.configured, lastSuccessAt: backup.lastSuccessAt },
         auditCheckpoint: head ? { treeSize: head.treeSize, rootHash: head.rootHash, createdAt: head.createdAt, timestamped: head.timestampToken !== null } : null,
         reporting: { contact: config.securityContact, securityTxt: `${config.publicUrl}/.well-known/security.txt` },
         links: { verify: `${config.publicUrl}/verify?org=${org.id}`, keys: `${config.publicUrl}/.well-known/sealbill/keys?org=${org.id}` },

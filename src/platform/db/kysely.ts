@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../../config/env.ts';
 import type { DB } from './schema.ts';
@@ -26,6 +26,35 @@ pg.types.setTypeParser(20, (v: string) => {
   return n;
 });
 
+/**
+ * Kysely prepares a new better-sqlite3 statement for every query, and the native memory of a
+ * prepared statement is not reclaimed when the statement object is garbage-collected: RSS grew by
+ * several KB per query, without bound (bench/issue.bench.ts). Statements are therefore prepared
+ * once per SQL text and reused (parameters are bound per call; Kysely holds the single connection
+ * for the whole of a query or stream, so a statement is never used by two queries at once). The
+ * cache is bounded for generated SQL such as `in (?, ?, …)` lists of varying length.
+ */
+export function withStatementCache(sqlite: SQLite.Database, max = 2000): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close() {
+      cache.clear();
+      sqlite.close();
+    },
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        cache.delete(sql); // most recently used last, so eviction drops the least recently used
+      } else {
+        stmt = sqlite.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
+  };
+}
+
 export function openDatabase(config: DatabaseConfig): DbHandle {
   if (config.dialect === 'sqlite') {
     if (config.path !== ':memory:') mkdirSync(path.dirname(path.resolve(config.path)), { recursive: true });
@@ -34,7 +63,7 @@ export function openDatabase(config: DatabaseConfig): DbHandle {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: config.url, max: 10 });

@@ -32,8 +32,9 @@ export default function StaffApp() {
       const state = await fetchSession();
       if (!state) return setPhase({ kind: 'signed-out' });
       setCsrfToken('staff', state.csrfToken);
+      // The organization first, so screens that start from it (settings forms) never see null.
+      setOrg(state.level === 'full' ? await api.get<Org>('/api/v1/org').catch(() => null) : null);
       setPhase({ kind: 'session', state });
-      if (state.level === 'full') setOrg(await api.get<Org>('/api/v1/org').catch(() => null));
     } catch (e) {
       setPhase({ kind: 'error', error: toApiError(e) });
     }

@@ -15,6 +15,16 @@ interface VerifyResult {
   head?: string;
   badSeq?: number;
   reason?: string;
+  checkpointsChecked?: number;
+}
+
+interface Checkpoint {
+  id: string;
+  treeSize: number;
+  rootHash: string;
+  note: string;
+  timestampToken: string | null;
+  createdAt: string;
 }
 
 const PAGE = 100;
@@ -41,6 +51,9 @@ export function AuditLogPage() {
     [filters],
   );
   const verify = useAction(() => api.post<VerifyResult>('/api/v1/audit-events/verify', {}));
+  const checkpoints = useAsync((signal) => api.get<{ items: Checkpoint[] }>('/api/v1/audit-checkpoints', { signal }), []);
+  const sign = useAction(() => api.post<Checkpoint>('/api/v1/audit-checkpoints', {}));
+  const latest = checkpoints.data?.items.reduce<Checkpoint | undefined>((a, c) => (!a || c.treeSize > a.treeSize ? c : a), undefined);
   const [result, setResult] = useState<VerifyResult | null>(null);
   const rows = [...(list.data?.items ?? []), ...more];
   const last = rows[rows.length - 1];
@@ -68,7 +81,7 @@ export function AuditLogPage() {
         <div aria-live="polite">
           {result?.ok ? (
             <Notice kind="success" title="The audit log is intact">
-              {num(result.count)} entries verified. Chain head: <code>{result.head}</code>
+              {num(result.count)} entries verified{result.checkpointsChecked ? `, ${num(result.checkpointsChecked)} signed checkpoints checked` : ''}. Chain head: <code>{result.head}</code>
             </Notice>
           ) : null}
           {result && !result.ok ? (
@@ -80,6 +93,25 @@ export function AuditLogPage() {
             </div>
           ) : null}
         </div>
+        <h3>Signed checkpoints</h3>
+        <p className="muted small">A checkpoint signs the log's state so far; publish or keep its hash to prove later that history was not rewritten.</p>
+        <ErrorNotice error={checkpoints.error ?? sign.error} focus={false} />
+        {latest ? (
+          <p>
+            Latest: {num(latest.treeSize)} entries, signed {dateTime(latest.createdAt)}
+            {latest.timestampToken ? ', time-stamped' : ''}. Root hash <code>{latest.rootHash}</code>
+          </p>
+        ) : (
+          <p className="muted">No checkpoint yet.</p>
+        )}
+        <Button
+          busy={sign.busy}
+          onClick={async () => {
+            if (await sign.run()) checkpoints.reload();
+          }}
+        >
+          Sign a checkpoint now
+        </Button>
       </section>
 
       <form

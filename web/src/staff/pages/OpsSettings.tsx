@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { api } from '../../lib/api.ts';
 import { dateTime, num } from '../../lib/format.ts';
 import { useAction, useAsync } from '../../lib/hooks.ts';
-import type { EmailStatus } from '../../../../src/modules/security/security.schemas.ts';
+import type { BackupStatus, EmailStatus } from '../../../../src/modules/security/security.schemas.ts';
 import { Badge, ErrorNotice, Loading, Notice, Status } from '../../ui/feedback.tsx';
 import { Button } from '../../ui/forms.tsx';
 import { SettingsFrame } from './Settings.tsx';
@@ -69,25 +69,8 @@ export function EmailSettingsPage() {
   );
 }
 
-interface BackupRun {
-  id: string;
-  name: string;
-  target: string;
-  status: string;
-  size: number | null;
-  startedAt: string;
-  finishedAt: string | null;
-  error: string | null;
-}
-interface BackupStatus {
-  configured: boolean;
-  schedule: string | null;
-  lastSuccessAt: string | null;
-  runs: BackupRun[];
-}
-
 export function BackupsPage() {
-  const st = useAsync((signal) => api.get<BackupStatus>('/api/v1/backups', { signal }), []);
+  const st = useAsync((signal) => api.get<BackupStatus>('/api/v1/security/backups', { signal }), []);
   const d = st.data;
   return (
     <SettingsFrame title="Backups">
@@ -98,10 +81,14 @@ export function BackupsPage() {
         {st.loading && !d ? <Loading /> : null}
         {d ? (
           <>
-            {!d.configured ? <Notice kind="warning" title="Backups are not configured">Configure a backup target and recipients on the server (see the README).</Notice> : null}
+            {!d.configured ? (
+              <Notice kind="warning" title="Backups are not configured">
+                Set SEALBILL_BACKUP_TARGET and SEALBILL_BACKUP_RECIPIENTS on the server (see the README). Until then, nothing protects your data against a lost disk.
+              </Notice>
+            ) : null}
             <dl className="facts">
               <dt>Schedule</dt>
-              <dd>{d.schedule ?? 'none'}</dd>
+              <dd>{d.intervalHours ? `every ${d.intervalHours} h` : 'none'}</dd>
               <dt>Last successful backup</dt>
               <dd>{d.lastSuccessAt ? dateTime(d.lastSuccessAt) : 'never'}</dd>
             </dl>
@@ -112,7 +99,7 @@ export function BackupsPage() {
                   <thead>
                     <tr>
                       <th scope="col">Started</th>
-                      <th scope="col">Target</th>
+                      <th scope="col">Finished</th>
                       <th scope="col">Status</th>
                       <th scope="col" className="num">
                         Size
@@ -121,11 +108,11 @@ export function BackupsPage() {
                   </thead>
                   <tbody>
                     {d.runs.map((r) => (
-                      <tr key={r.id}>
+                      <tr key={r.startedAt}>
                         <td>{dateTime(r.startedAt)}</td>
-                        <td>{r.target}</td>
+                        <td>{dateTime(r.finishedAt)}</td>
                         <td>
-                          <Badge tone={r.status === 'succeeded' || r.status === 'ok' ? 'good' : r.status === 'failed' ? 'bad' : 'info'}>{r.status}</Badge>
+                          <Badge tone={r.status === 'done' ? 'good' : r.status === 'failed' ? 'bad' : 'info'}>{r.status === 'done' ? 'succeeded' : r.status}</Badge>
                           {r.error ? <div className="field-error">{r.error}</div> : null}
                         </td>
                         <td className="num">{r.size === null ? '—' : `${num(Math.round(r.size / 1024))} KiB`}</td>
