@@ -82,5 +82,5 @@ export async function readmeScreenshot(page: Page, name: 'staff' | 'portal'): Pr
   await screenshot(page, `readme-${name}`);
   if (process.env.SEALBILL_UPDATE_SCREENSHOTS !== '1') return;
   mkdirSync(path.join(ROOT, 'docs/screenshots'), { recursive: true });
-  await page.screenshot({ path: path.join(ROOT, `docs/screenshots/${name}.png`), fullPage: false });
+  await page.screenshot({ path: path.join(ROOT, `docs/screenshots/${name}.png`), fullPage: true });
 }

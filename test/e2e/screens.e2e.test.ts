@@ -43,6 +43,10 @@ describeBrowser('every staff screen', () => {
       await page.goto(`${server.url}${path}`);
       await checkpoint(page, name, heading);
     };
+    // A wrong password is refused with a clear message (and the same one as for an unknown email).
+    await signInWithPassword(page, server.url, OWNER.email, 'not the password at all');
+    await page.getByRole('alert').filter({ hasText: 'Email or password is incorrect' }).waitFor();
+    await checkA11y(page, 'staff-sign-in-refused');
     await signInWithPassword(page, server.url, OWNER.email, OWNER.password);
     await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
 
@@ -112,6 +116,13 @@ describeBrowser('every staff screen', () => {
     await checkA11y(page, 'staff-settings-numbering-error');
     await go('/app/settings/members', 'staff-settings-members', 'Settings');
     await page.getByRole('cell', { name: /^Olga Owner/ }).first().waitFor();
+    await page.getByLabel('Key', { exact: true }).fill('bookkeeper');
+    await page.getByLabel('Role name').fill('Bookkeeper');
+    await page.getByRole('checkbox', { name: 'payment:record' }).check();
+    await page.getByRole('checkbox', { name: 'invoice:read' }).check();
+    await page.getByRole('button', { name: 'Save role' }).click();
+    await page.getByRole('status').filter({ hasText: 'Role “Bookkeeper” saved' }).waitFor();
+    await checkA11y(page, 'staff-roles');
     await go('/app/settings/security', 'staff-settings-security', 'Settings');
     await page.getByTestId('signing-fingerprint').waitFor();
     await go('/app/settings/email', 'staff-settings-email', 'Settings');
@@ -142,6 +153,11 @@ describeBrowser('every staff screen', () => {
     await checkA11y(page, 'staff-payout-pending');
     await page.getByRole('button', { name: 'Cancel this change' }).click();
     await page.getByRole('status').filter({ hasText: 'Change cancelled' }).waitFor();
+
+    // After the idle timeout the server has ended the session: the next action shows the sign-in page.
+    clock.offset += 31 * 60_000;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in to Sealbill' }).waitFor();
     expectNoProblems(problems);
     await ctx.close();
   }, 240_000);

@@ -68,21 +68,27 @@ describeEachDb('sign-in', (dialect) => {
     expect(unknown.statusCode).toBe(known.statusCode);
     expect(strip(unknown.body)).toEqual(strip(known.body));
     expect(unknown.headers['content-type']).toBe(known.headers['content-type']);
-    // Timing (loose): the unknown path spends the same argon2 work as a real verification.
+    // Timing (loose, on a shared machine): the unknown path spends the same argon2 work as a real
+    // verification. The lower quartile of interleaved runs estimates each path's intrinsic cost;
+    // skipping argon2 for unknown emails would make that path ~10× faster and fail the bound.
     const times: Record<'known' | 'unknown', number[]> = { known: [], unknown: [] };
-    for (let i = 0; i < 6; i++) {
-      for (const kind of ['known', 'unknown'] as const) {
-        const start = process.hrtime.bigint();
-        await attempt(kind === 'known' ? 'bob@login.test' : `nobody${i}@login.test`, `10.0.2.${i}`);
-        times[kind].push(Number(process.hrtime.bigint() - start) / 1e6);
+    try {
+      for (let i = 0; i < 12; i++) {
+        for (const kind of i % 2 === 0 ? (['known', 'unknown'] as const) : (['unknown', 'known'] as const)) {
+          const start = process.hrtime.bigint();
+          const res = await attempt(kind === 'known' ? 'bob@login.test' : `nobody${i}@login.test`, `10.0.2.${i}`);
+          times[kind].push(Number(process.hrtime.bigint() - start) / 1e6);
+          expect(res.statusCode).toBe(401);
+        }
+        clock.advance(16 * MIN); // past any back-off, which is the same for both anyway
       }
-      clock.advance(16 * MIN); // stay under the back-off, which is the same for both anyway
+    } finally {
+      await t.container.services.identity.throttle.unlock(t.container.db, accountKey('bob@login.test'));
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const ratio = median(times.unknown) / median(times.known);
-    expect(ratio).toBeGreaterThan(0.5);
-    expect(ratio).toBeLessThan(2);
-    await t.container.services.identity.throttle.unlock(t.container.db, accountKey('bob@login.test'));
+    const quartile = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 4)]!;
+    const ratio = quartile(times.unknown) / quartile(times.known);
+    expect(ratio).toBeGreaterThan(0.4);
+    expect(ratio).toBeLessThan(2.5);
   });
 
   it('backs off after repeated failures on an account; the real user signs in once the cooldown is over', async () => {

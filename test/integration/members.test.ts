@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tokenCommand, userCommand } from '../../src/main/cli/identity.commands.ts';
+import { accountKey } from '../../src/modules/identity/throttle.service.ts';
 import { apiFor, expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { runCli } from '../helpers/cli.ts';
 import { addUser, browser, enrolTotp, PASSWORD, signIn } from '../helpers/identity.ts';
@@ -208,5 +209,11 @@ describeEachDb('members, roles and API tokens', (dialect) => {
     expect((await cli.req('GET', '/api/v1/auth/session')).statusCode).toBe(401);
     expect((await signIn(t.app, 'cli@members.test')).level).toBe('full');
     await smtp.waitFor((m) => m.to.includes('cli@members.test') && /second factors were reset/.test(m.parsed.subject ?? ''));
+    // user unlock
+    const now = clock.now().toISOString();
+    await t.container.db.insertInto('auth_throttle').values({ key: accountKey('cli@members.test'), failures: 100, last_failure_at: now, blocked_until: null, locked_at: now }).execute();
+    expectProblem(await browser(t.app, { ip: '10.8.1.1' }).req('POST', '/api/v1/auth/login', { email: 'cli@members.test', password: PASSWORD }), 429, 'rate_limited');
+    expect((await runCli(t, userCommand, ['unlock', '--email', 'cli@members.test'])).out).toMatch(/unlocked/);
+    expect((await signIn(t.app, 'cli@members.test', PASSWORD, browser(t.app, { ip: '10.8.1.2' }))).level).toBe('full');
   });
 });

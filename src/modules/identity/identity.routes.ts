@@ -109,7 +109,7 @@ function refuseForeignOrigins(app: FastifyInstance, config: Readonly<Config>): v
  * Security event: a signed-in principal was refused for lack of a permission. Recorded in the
  * org's audit chain, at most once a minute per principal and route so a loop cannot flood it.
  */
-function recordPermissionDenials(app: FastifyInstance, { db, identity }: IdentityRouteDeps): void {
+function recordPermissionDenials(app: FastifyInstance, { db, identity, clock }: IdentityRouteDeps): void {
   const recent = new Map<string, number>();
   app.addHook('onError', async (req, _reply, err) => {
     if (!(err instanceof AppError) || err.code !== 'forbidden') return;
@@ -117,7 +117,7 @@ function recordPermissionDenials(app: FastifyInstance, { db, identity }: Identit
     if (!p || p.realm !== 'staff') return;
     const route = `${req.method} ${req.routeOptions.url ?? ''}`;
     const key = `${p.tokenId ?? p.sessionId ?? p.userId}|${route}`;
-    const now = Date.now();
+    const now = clock.now().getTime();
     if ((recent.get(key) ?? 0) > now - 60_000) return;
     if (recent.size > 10_000) recent.clear();
     recent.set(key, now);

@@ -65,8 +65,9 @@ export function createSessionState({ db, sessions }: { db: Database; sessions: S
         user: { id: user.id, email: user.email, name: user.display_name, emailVerified: user.email_verified_at !== null },
         org: { id: org.id, name: org.name, mfaPolicy: policy.mfa },
         role: p.role,
-        permissions: [...p.permissions].sort(),
-        memberships: await listActiveMemberships(db, user.id),
+        // A half-signed-in session (a password thief, perhaps) learns nothing beyond what finishing needs.
+        permissions: s.level === 'full' ? [...p.permissions].sort() : [],
+        memberships: s.level === 'full' ? await listActiveMemberships(db, user.id) : [],
         factors: { ...factors, recoveryCodes: await remainingRecoveryCodes(db, user.id) },
         requirement: requirementFor(policy.mfa, p.permissions),
         methods: parseAmr(s.amr),

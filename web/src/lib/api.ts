@@ -48,6 +48,13 @@ export function setCsrfSource(realm: Realm, source: () => Promise<string | null>
   csrfSources[realm] = source;
 }
 
+const signedOut: Record<Realm, (() => void) | null> = { staff: null, portal: null, public: null };
+
+/** Called when the realm's session is gone (expired, revoked): the app shows its sign-in again. */
+export function setSignedOutHandler(realm: Realm, handler: (() => void) | null): void {
+  signedOut[realm] = handler;
+}
+
 type StepUpHandler = (reason: string) => Promise<boolean>;
 let stepUpHandler: StepUpHandler | null = null;
 
@@ -124,7 +131,12 @@ async function send(method: string, path: string, body: unknown, opts: RequestOp
 
 export async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
   const res = await send(method, path, body, opts, 0);
-  if (!res.ok) throw await toError(res);
+  if (!res.ok) {
+    const err = await toError(res);
+    // Sign-in and step-up endpoints answer 401 for a wrong password or code: that is not a lost session.
+    if (err.status === 401 && err.code === 'unauthenticated' && !/^\/api\/v1\/(auth|portal\/auth)\//.test(path)) signedOut[opts.realm ?? 'staff']?.();
+    throw err;
+  }
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
   return (type.includes('json') ? await res.json() : await res.text()) as T;

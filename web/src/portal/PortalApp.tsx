@@ -2,7 +2,7 @@
 // Clients sign in with an emailed one-time code or magic link, or arrive through a delivery's
 // personal link, and see only their own documents.
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, setCsrfSource, setCsrfToken } from '../lib/api.ts';
+import { api, ApiError, setCsrfSource, setCsrfToken, setSignedOutHandler } from '../lib/api.ts';
 import { toApiError } from '../lib/hooks.ts';
 import { Link, navigate, Routes, useLocation } from '../lib/router.tsx';
 import { ErrorNotice, Loading } from '../ui/feedback.tsx';
@@ -39,6 +39,11 @@ export default function PortalApp() {
   }, []);
 
   const tokenPath = pathname === '/portal/magic' || pathname === '/portal/open';
+  const signedIn = Boolean(me);
+  useEffect(() => {
+    setSignedOutHandler('portal', signedIn ? () => setMe(null) : null);
+    return () => setSignedOutHandler('portal', null);
+  }, [signedIn]);
   useEffect(() => {
     setCsrfSource('portal', async () => (await fetchMe())?.csrfToken ?? null);
   }, []);

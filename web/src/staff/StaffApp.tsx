@@ -1,7 +1,7 @@
 // The staff app: first-run setup, sign-in (and forced enrolment), then the screens. The session
 // comes from GET /api/v1/auth/session; every screen reads the API only.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, setCsrfSource, setCsrfToken, setStepUpHandler } from '../lib/api.ts';
+import { api, setCsrfSource, setCsrfToken, setSignedOutHandler, setStepUpHandler } from '../lib/api.ts';
 import { toApiError } from '../lib/hooks.ts';
 import { navigate, Routes, useLocation } from '../lib/router.tsx';
 import type { Org } from '../lib/types.ts';
@@ -52,6 +52,13 @@ export default function StaffApp() {
     setStepUpHandler(stepUp.request);
     return () => setStepUpHandler(null);
   }, [stepUp.request]);
+
+  const signedIn = phase.kind === 'session';
+  useEffect(() => {
+    // A session that ends under us (idle timeout, signed out elsewhere) returns to the sign-in page.
+    setSignedOutHandler('staff', signedIn ? () => setPhase({ kind: 'signed-out' }) : null);
+    return () => setSignedOutHandler('staff', null);
+  }, [signedIn]);
 
   const session = useMemo<StaffSession | null>(() => {
     if (phase.kind !== 'session') return null;

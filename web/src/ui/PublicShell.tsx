@@ -7,7 +7,7 @@ export function PublicShell({ children, wide }: { children: ReactNode; wide?: bo
       <a className="skip-link" href="#main">
         Skip to main content
       </a>
-      <header className="public-header">
+      <header className={`public-header${wide ? ' public-wide' : ''}`}>
         <span className="brand">
           <svg className="brand-mark" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
             <rect width="16" height="16" rx="3" fill="#3b82f6" />

@@ -6,6 +6,7 @@ import { useAction, useAsync } from '../../lib/hooks.ts';
 import { Badge, EmptyState, ErrorNotice, Loading, Status } from '../../ui/feedback.tsx';
 import { Button, SelectField, TextField } from '../../ui/forms.tsx';
 import { useStaff } from '../context.ts';
+import { RolesSection } from './RolesSettings.tsx';
 import { SettingsFrame } from './Settings.tsx';
 import { TableWrap } from '../../ui/TableWrap.tsx';
 
@@ -159,6 +160,12 @@ export function MembersPage() {
           </section>
         </>
       ) : null}
+      <RolesSection
+        onChange={(m) => {
+          setStatus(m);
+          roles.reload();
+        }}
+      />
     </SettingsFrame>
   );
 }
