@@ -76,12 +76,9 @@ function fontDir(): string {
   return join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
 }
 
-/**
- * fontkit is pdfkit's dependency (it is not a direct dependency of ours), so
- * resolve it from pdfkit's location.
- */
+/** fontkit (the font engine pdfkit is built on) parses and shapes the TrueType fonts. */
 function loadFontkit(): FontkitModule {
-  return createRequire(require.resolve('pdfkit'))('fontkit') as FontkitModule;
+  return require('fontkit') as FontkitModule;
 }
 
 // per generation (a cache holds at most two generations)
