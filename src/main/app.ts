@@ -19,6 +19,7 @@ import { registerPaymentRoutes } from '../modules/payments/payment.routes.ts';
 import { createAuthenticator } from './authenticate.ts';
 import type { Container } from './container.ts';
 import { registerSecurityRoutes } from '../modules/security/security.routes.ts';
+import { registerExportRoutes } from '../modules/exports/export.routes.ts';
 import { registerWebRoutes } from './web.ts';
 
 export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'logger' | 'https'> = {}) {
@@ -39,10 +40,11 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
       registerCatalogRoutes(app, { catalog: s.catalog });
       registerDocumentRoutes(app, { db, clock, keyring: c.keyring, documents: s.documents, lifecycle: s.lifecycle, payments: s.payments });
       registerRecurringRoutes(app, { recurring: s.recurring });
+      registerExportRoutes(app, { dataExport: s.dataExport, clock });
       registerAuditRoutes(app, { db, audit: s.audit, checkpoints: s.checkpoints });
       registerDeliveryRoutes(app, { delivery: s.delivery, tracking: s.tracking, keys: s.deliveryKeys });
       registerSealedRoutes(app, { sealedLinks: s.sealedLinks, keys: s.deliveryKeys });
-      registerPortalRoutes(app, { db, auth: s.portalAuth, portal: s.portal, sessions: s.sessions });
+      registerPortalRoutes(app, { db, auth: s.portalAuth, portal: s.portal, sessions: s.sessions, factors: s.portalFactors, throttle: s.identity.throttle });
       registerPaymentRoutes(app, { clock, settings: s.paymentSettings, payLinks: s.payLinks, actions: s.paymentActions, receipts: s.receipts, reconciliation: s.reconciliation, attachments: s.paymentAttachments });
       registerPayRoutes(app, { db, payLinks: s.payLinks, payPage: s.payPage, receipts: s.receipts, documents: s.documents, settings: s.paymentSettings, webhooks: s.webhooks });
       registerSecurityRoutes(app, { security: s.security, clock, config });

@@ -27,10 +27,10 @@ export function createAuthenticator(c: Container) {
     const header = request.headers.authorization;
     if (header !== undefined) {
       // Tokens are for integrations (staff realm only).
-      if (!header.startsWith('Bearer ') || access.kind === 'portal') return null;
+      if (!header.startsWith('Bearer ') || access.kind === 'portal' || access.kind === 'portal-pending') return null;
       return s.tokens.authenticate(db, header.slice(7).trim());
     }
-    const realm = access.kind === 'portal' ? 'portal' : 'staff';
+    const realm = access.kind === 'portal' || access.kind === 'portal-pending' ? 'portal' : 'staff';
     const token = request.cookies[realm === 'portal' ? PORTAL_COOKIE : STAFF_COOKIE];
     if (!token) return null;
     const session = await s.sessions.authenticate(db, token, realm);
@@ -38,7 +38,8 @@ export function createAuthenticator(c: Container) {
     checkCsrf(request, token);
     if (realm === 'portal') {
       if (!session.org_id || !session.client_id || !session.contact_id) return null;
-      return { realm: 'portal', orgId: session.org_id, clientId: session.client_id, contactId: session.contact_id, sessionId: session.id };
+      const level = session.level === 'full' ? 'full' : 'mfa';
+      return { realm: 'portal', orgId: session.org_id, clientId: session.client_id, contactId: session.contact_id, sessionId: session.id, level, authenticatedAt: session.authenticated_at };
     }
     if (!session.user_id || !session.org_id) return null;
     const m = await db

@@ -25,11 +25,13 @@ import { createDocumentService } from '../modules/invoices/document.service.ts';
 import { createOrgService } from '../modules/orgs/org.service.ts';
 import { createPaymentService } from '../modules/payments/payment.service.ts';
 import { createPaymentsModule } from '../modules/payments/payments.module.ts';
+import { createReceiptService } from '../modules/payments/receipt.service.ts';
 import { createRecurringService } from '../modules/recurring/recurring.service.ts';
 import { createSigningIdentityService } from '../modules/verification/signing-identity.service.ts';
 import { createVerificationModule } from '../modules/verification/verification.module.ts';
 import { createDeliveryModule } from '../modules/delivery/delivery.module.ts';
 import { createSecurityService } from '../modules/security/security.service.ts';
+import { createExportService } from '../modules/exports/export.service.ts';
 
 export interface ContainerOptions {
   clock?: Clock;
@@ -65,9 +67,12 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const documents = createDocumentService({ db, keyring, audit, clock, orgs, clients, catalog });
   const { payoutProtection, verification, issueHooks } = createVerificationModule({ config, db, keyring, audit, clock, mailer, orgs, signing, documents, warn });
   const lifecycle = createLifecycleService({ db, keyring, audit, clock, orgs, clients, files, documents, hooks: issueHooks });
-  const payments = createPaymentService({ db, keyring, audit, clock, documents, lifecycle });
-  const paymentsModule = createPaymentsModule({ config, db, keyring, audit, clock, mailer, orgs, clients, documents, files, payments, ...(issueHooks.signPdf ? { signPdf: issueHooks.signPdf } : {}) });
+  // Receipts before the ledger: a manual payment's signed receipt is rendered in its booking transaction.
+  const receipts = createReceiptService({ db, clock, files, documents, orgs, clients, mailer, ...(issueHooks.signPdf ? { signPdf: issueHooks.signPdf } : {}) });
+  const payments = createPaymentService({ db, keyring, audit, clock, documents, lifecycle, receipts });
+  const paymentsModule = createPaymentsModule({ config, db, keyring, audit, clock, orgs, documents, files, payments, receipts, verification });
   const recurring = createRecurringService({ db, keyring, audit, clock, orgs, documents, lifecycle });
+  const dataExport = createExportService({ db, clock, audit, orgs, clients, catalog, documents, payments, recurring });
   const keys = createKeysService({ db, dialect, keyring, audit, clock });
   const checkpoints = createCheckpointService({
     db,
@@ -90,7 +95,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     openSnapshot: () => openDatabase(config.database),
     tmpDir: path.join(config.dataDir, 'tmp'),
   });
-  const deliveryModule = createDeliveryModule({ config, db, dialect, keyring, audit, clock, mailer, orgs, clients, documents, lifecycle, payments, sessions, signing, warn });
+  const deliveryModule = createDeliveryModule({ config, db, dialect, keyring, audit, clock, mailer, orgs, clients, documents, lifecycle, payments, sessions, signing, verification, warn });
   const security = createSecurityService({
     clock,
     config,
@@ -112,7 +117,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     dialect,
     keyring,
     mailer,
-    services: { audit, tokens, sessions, identity, orgs, bootstrap, signing, payoutProtection, verification, clients, catalog, files, documents, lifecycle, payments, recurring, keys, checkpoints, backups, security, ...deliveryModule, ...paymentsModule },
+    services: { audit, tokens, sessions, identity, orgs, bootstrap, signing, payoutProtection, verification, clients, catalog, files, documents, lifecycle, payments, recurring, dataExport, keys, checkpoints, backups, security, ...deliveryModule, ...paymentsModule },
     close: async () => {
       mailer.close();
       await handle.close();

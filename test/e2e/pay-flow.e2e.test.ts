@@ -73,6 +73,9 @@ describeBrowser('pay flow', () => {
     expect(await page.locator('#payment-confirm').isVisible()).toBe(false);
     expect(await page.locator('img.qr').getAttribute('alt')).toMatch(/QR code/);
     expect(await page.locator('button.copy').count()).toBeGreaterThanOrEqual(3);
+    // The fingerprint printed on the invoice, and a link to check it, before paying.
+    expect(await page.locator('.verify code').textContent()).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
+    expect(await page.getByRole('link', { name: 'check the invoice on the verification page' }).getAttribute('href')).toMatch(/\/verify#fp=[A-Z2-7-]{19}$/);
 
     await Promise.all([page.waitForURL(`${stripe.url}/c/pay/**`), page.getByRole('button', { name: 'Pay by card (Stripe)' }).click()]);
     await page.getByRole('heading', { name: 'Stripe Checkout (test)' }).waitFor();
@@ -91,6 +94,21 @@ describeBrowser('pay flow', () => {
     await checkpoint(page, 'pay-complete', 'Thank you');
     await page.goto(url);
     await page.getByText('This invoice is paid. Thank you.').waitFor();
+    expectNoProblems(problems);
+    await ctx.close();
+  }, 60_000);
+
+  it('links the pay page to the verification page with the invoice fingerprint filled in', async () => {
+    const { url } = await payLink();
+    const ctx = await browser.newContext();
+    const { page, problems } = await newPage(ctx);
+    await page.goto(url);
+    const fingerprint = (await page.locator('.verify code').textContent())!;
+    const href = new URL((await page.getByRole('link', { name: 'check the invoice on the verification page' }).getAttribute('href'))!);
+    expect(href.hash).toBe(`#fp=${fingerprint}`);
+    await page.goto(`${server.url}${href.pathname}${href.hash}`);
+    await checkpoint(page, 'verify-from-pay-link', 'Is this invoice genuine?');
+    expect(await page.getByLabel('Verification code').inputValue()).toBe(fingerprint);
     expectNoProblems(problems);
     await ctx.close();
   }, 60_000);

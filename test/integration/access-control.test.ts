@@ -28,6 +28,7 @@ function expected(access: RouteAccess, who: Who): 'allow' | 'deny' {
     case 'public':
       return 'allow';
     case 'portal':
+    case 'portal-pending':
       return who.kind === 'portal' ? 'allow' : 'deny';
     case 'staff':
       if (who.kind === 'role') return ROLE_PERMISSIONS[who.role].has(access.permission) ? 'allow' : 'deny';

@@ -7,7 +7,7 @@ import { simpleParser } from 'mailparser';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
-import { clientWithInvoice, hasTool, openssl, run, scratchDir } from '../helpers/delivery.ts';
+import { clientWithInvoice, hasTool, openssl, portalLogin, portalReq, run, scratchDir } from '../helpers/delivery.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
 
@@ -44,14 +44,31 @@ describeEachDb('delivery modes', (dialect) => {
     expect(mail.parsed.html).toBeFalsy();
     expect(text).toContain(invoice.number);
     expect(text).toMatch(/1[.,]234[.,]56/);
-    const fingerprint = d.documentSha256.slice(0, 20).toUpperCase().replace(/(.{4})(?!$)/g, '$1 ');
-    expect(text).toContain(fingerprint);
+    // The fingerprint printed on the PDF (verification module), not a second value of its own.
+    expect(text).toMatch(/Fingerprint: [A-Z2-7]{4}(-[A-Z2-7]{4}){3}\n/);
     for (const secret of ['Zeta Consulting', 'Secret Street', 'Hiddenville', 'Confidential consulting', 'http', 'Zoe']) expect(mail.raw.toString()).not.toContain(secret);
     // The relayed event carries the relay's acceptance reply and queue id.
     const relayed = d.events.find((e: { type: string }) => e.type === 'relayed');
     expect(relayed.data.relayResponse).toMatch(/^250 .*queued as TEST\d+/);
     expect(relayed.data.queueId).toMatch(/^TEST\d+$/);
     expect((await api.ok('GET', `/api/v1/invoices/${invoice.id}`)).status).toBe('sent');
+  });
+
+  it('one fingerprint per document: the notice, the PDF, the verification API and the portal agree', async () => {
+    const { invoice } = await clientWithInvoice(api, { email: 'same@zeta.test' });
+    await api.ok('POST', `/api/v1/invoices/${invoice.id}/send`, { mode: 'notice-only' }, 201);
+    const mail = await smtp.waitFor((m) => m.to.includes('same@zeta.test') && /Fingerprint/.test(m.parsed.text ?? ''));
+    const fingerprint = /Fingerprint: (\S+)/.exec(mail.parsed.text ?? '')![1]!;
+    const pdf = (await api.req('GET', `/api/v1/invoices/${invoice.id}/pdf`)).rawPayload;
+    const verified = await t.app.inject({ method: 'POST', url: '/api/v1/verify/pdf', headers: { 'content-type': 'application/pdf' }, payload: pdf });
+    expect(verified.json()).toMatchObject({ authentic: true, unaltered: true });
+    expect(verified.json().document.fingerprint).toBe(fingerprint);
+    if (hasTool('pdftotext')) {
+      writeFileSync(tmp.file('same.pdf'), pdf);
+      expect(run('pdftotext', [tmp.file('same.pdf'), '-']).stdout.toString()).toContain(`Fingerprint: ${fingerprint}`);
+    }
+    const s = await portalLogin(t.app, smtp, api.orgId, 'same@zeta.test');
+    expect((await portalReq(t.app, s, 'GET', `/api/v1/portal/documents/${invoice.id}`)).json().fingerprint).toBe(fingerprint);
   });
 
   it('portal link: single use, expiring, revocable', async () => {

@@ -1,6 +1,10 @@
 // Idempotency-Key on create, issue and payment (issue #2 §8): a retry with the same key and body
 // replays the first answer and acts once; the same key with another body is refused (422); a
 // concurrent duplicate gets 409 or the replay, never a second effect; a failed attempt frees its key.
+// Crash between the work and the stored response (issue #7): the key's record commits in the
+// work's own transaction, so a failure there undoes both: the key is never stuck "in progress" and
+// the retry acts exactly once.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
@@ -155,6 +159,72 @@ describeEachDb('Idempotency-Key', (dialect) => {
       expectProblem(await api.req('POST', `/api/v1/invoices/${d.id}/payments`, { amount: 100 }, withKey(k)), 409, 'conflict');
       await api.ok('POST', `/api/v1/invoices/${d.id}/issue`);
       expect((await api.req('POST', `/api/v1/invoices/${d.id}/payments`, { amount: 100 }, withKey(k))).statusCode).toBe(201);
+    });
+  });
+
+  describe('crash between the work and the stored response', () => {
+    // Makes every write of a stored response fail, as a crash right after the work would.
+    async function failResponseWrites<T>(fn: () => Promise<T>): Promise<T> {
+      const db = t.container.db;
+      if (dialect === 'sqlite') {
+        await sql`CREATE TRIGGER idem_crash BEFORE UPDATE ON idempotency_keys BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`.execute(db);
+      } else {
+        await sql`CREATE FUNCTION idem_crash() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'simulated crash'; END $$`.execute(db);
+        await sql`CREATE TRIGGER idem_crash BEFORE UPDATE ON idempotency_keys FOR EACH ROW EXECUTE FUNCTION idem_crash()`.execute(db);
+      }
+      try {
+        return await fn();
+      } finally {
+        await sql`DROP TRIGGER idem_crash${dialect === 'postgres' ? sql` ON idempotency_keys` : sql``}`.execute(db);
+        if (dialect === 'postgres') await sql`DROP FUNCTION idem_crash()`.execute(db);
+      }
+    }
+    const keyRow = (k: string) => t.container.db.selectFrom('idempotency_keys').selectAll().where('org_id', '=', api.orgId).where('key', '=', k).executeTakeFirst();
+
+    it('undoes the payment with its key when the response cannot be stored; the retry books it once', async () => {
+      const id = await issuedDraft();
+      const k = key();
+      const before = await count('payments');
+      const crashed = await failResponseWrites(() => api.req('POST', `/api/v1/invoices/${id}/payments`, { amount: 3_000 }, withKey(k)));
+      expectProblem(crashed, 500);
+      // Nothing committed: no payment, no balance change, and no reservation left "in progress".
+      expect(await count('payments')).toBe(before);
+      expect((await api.ok('GET', `/api/v1/invoices/${id}`)).amountPaid).toBe(0);
+      expect(await keyRow(k)).toBeUndefined();
+
+      const retry = await api.req('POST', `/api/v1/invoices/${id}/payments`, { amount: 3_000 }, withKey(k));
+      expect(retry.statusCode, retry.body).toBe(201);
+      expect(retry.headers['idempotent-replayed']).toBeUndefined();
+      const again = await api.req('POST', `/api/v1/invoices/${id}/payments`, { amount: 3_000 }, withKey(k));
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.json()).toEqual(retry.json());
+      expect(await count('payments')).toBe(before + 1);
+      expect((await api.ok('GET', `/api/v1/invoices/${id}`)).amountPaid).toBe(3_000);
+    });
+
+    it('undoes an issue with its key, so the retry draws one number', async () => {
+      const d = await api.ok('POST', '/api/v1/invoices', { clientId, lines });
+      const k = key();
+      expectProblem(await failResponseWrites(() => api.req('POST', `/api/v1/invoices/${d.id}/issue`, undefined, withKey(k))), 500);
+      expect((await api.ok('GET', `/api/v1/invoices/${d.id}`)).status).toBe('draft');
+      const retry = await api.req('POST', `/api/v1/invoices/${d.id}/issue`, undefined, withKey(k));
+      expect(retry.statusCode, retry.body).toBe(200);
+      const next = await api.ok('POST', `/api/v1/invoices/${(await api.ok('POST', '/api/v1/invoices', { clientId, lines })).id}/issue`);
+      const seq = (n: string) => Number(n.split('-').pop());
+      expect(seq(next.number)).toBe(seq(retry.json().number) + 1);
+    });
+
+    it('never re-runs a response-less record left by an interrupted earlier version, however old', async () => {
+      const id = await issuedDraft();
+      const k = key();
+      await api.ok('POST', `/api/v1/invoices/${id}/payments`, { amount: 1_500 }, 201, withKey(k));
+      // The state the earlier design could leave behind: the work committed, the response never stored.
+      await t.container.db.updateTable('idempotency_keys').set({ status_code: null, response_body: null, created_at: '2020-01-01T00:00:00.000Z' }).where('org_id', '=', api.orgId).where('key', '=', k).execute();
+      const before = await count('payments');
+      const res = await api.req('POST', `/api/v1/invoices/${id}/payments`, { amount: 1_500 }, withKey(k));
+      expect(expectProblem(res, 409, 'conflict').detail).toMatch(/outcome is unknown.*new key/);
+      expect(await count('payments')).toBe(before);
+      expect((await api.ok('GET', `/api/v1/invoices/${id}`)).amountPaid).toBe(1_500);
     });
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { apiFor, expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
 import { seedPayout } from '../helpers/payout.ts';
+import { staffSession } from '../helpers/session.ts';
 
 describeEachDb('invoice lifecycle', (dialect) => {
   let t: TestInstance;
@@ -86,8 +87,10 @@ describeEachDb('invoice lifecycle', (dialect) => {
 
     expectProblem(await api.req('POST', `/api/v1/invoices/${draft.id}/payments`, { amount: 1 }), 409, 'conflict');
 
-    // A refund reopens the balance.
-    await api.ok('POST', `/api/v1/invoices/${draft.id}/refunds`, { amount: 10_000 });
+    // A refund reopens the balance. Money going back out needs a fresh interactive sign-in (step-up).
+    const owner = await staffSession(t, api.orgId, api.userId);
+    const refund = await owner.req('POST', `/api/v1/invoices/${draft.id}/refunds`, { amount: 10_000 });
+    expect(refund.statusCode, refund.body).toBe(201);
     const reopened = await api.ok('GET', `/api/v1/invoices/${draft.id}`);
     expect(reopened.status).toBe('partially_paid');
     expect(reopened.amountDue).toBe(10_000);

@@ -1,11 +1,13 @@
 // Single-invoice pay links. Attacks: guessing or altering a token, using an expired or revoked
 // link, reading another organization's links, and learning anything beyond the minimal invoice
-// view. The token is shown once and stored only as a hash.
+// view (plus the verification fingerprint printed on the invoice, so the payer can check it before
+// paying). The token is shown once and stored only as a hash.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
 import { dumpDatabase, issuedInvoice, seedBankDetails } from '../fakes/payments-fixture.ts';
+import { formatAmount } from '../../src/modules/invoices/invoice.money.ts';
 
 describeEachDb('pay links', (dialect) => {
   let t: TestInstance;
@@ -34,7 +36,7 @@ describeEachDb('pay links', (dialect) => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const view = res.json();
-    expect(Object.keys(view).sort()).toEqual(['amountDue', 'currency', 'dueDate', 'invoiceNumber', 'methods', 'orgName', 'status']);
+    expect(Object.keys(view).sort()).toEqual(['amountDue', 'currency', 'dueDate', 'invoiceNumber', 'methods', 'orgName', 'status', 'verification']);
     expect(view).toMatchObject({ orgName: 'Linkmaker GmbH', invoiceNumber: inv.number, currency: 'EUR', amountDue: inv.total, status: 'open' });
     expect(Object.keys(view.methods).sort()).toEqual(['bankTransfer', 'providers']);
     // No client identity, lines, notes or internal ids leak through the link.
@@ -48,6 +50,30 @@ describeEachDb('pay links', (dialect) => {
     expect(page.body).not.toMatch(/<script(?![^>]*src="\/pay\/assets\/pay\.js")/);
     expect(page.body).not.toMatch(/ style=|<style/);
     expect(page.body).toContain(inv.number);
+  });
+
+  it('shows the invoice\'s verification fingerprint and where to check it, and nothing else new', async () => {
+    const inv = await issuedInvoice(api, { email: 'fp-payer@private.test' });
+    const link = await api.ok('POST', `/api/v1/invoices/${inv.id}/pay-links`, {});
+    const res = await open(tokenOf(link.url));
+    const view = res.json();
+    const signed = await t.container.db.selectFrom('document_signatures').selectAll().where('org_id', '=', api.orgId).where('document_id', '=', inv.id).executeTakeFirstOrThrow();
+    // Exactly two fields: the fingerprint printed on the PDF and the public page, prefilled in the fragment.
+    expect(view.verification).toEqual({ fingerprint: signed.fingerprint, verifyUrl: `http://127.0.0.1:3000/verify#fp=${signed.fingerprint}` });
+    expect(view.verification.fingerprint).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
+    // No signed payload, signature, key id, QR token (its answer names the client) or other new value.
+    const stored = [signed.signature, signed.key_id, signed.payload_sha256, signed.token_hash, signed.pdf_sha256!, signed.payload_enc];
+    for (const v of stored) expect(res.body).not.toContain(v);
+    expect(res.body).not.toMatch(/\/verify\/[A-Za-z0-9_-]{22}|fp-payer|Payer Ltd|Consulting|clientId|"id"/);
+    expect(res.body).not.toContain(inv.id);
+    // The server-rendered page shows the same, with a link to the verification page.
+    const page = await t.app.inject({ method: 'GET', url: `/pay/${tokenOf(link.url)}` });
+    expect(page.body).toContain(`<code>${signed.fingerprint}</code>`);
+    expect(page.body).toContain(`href="http://127.0.0.1:3000/verify#fp=${signed.fingerprint}"`);
+    expect(page.body).not.toMatch(/ style=|<style/);
+    // The fingerprint checks out on the public verification API with what the pay page shows.
+    const verdict = await t.app.inject({ method: 'POST', url: '/api/v1/verify/details', payload: { fingerprint: view.verification.fingerprint, number: view.invoiceNumber, amount: formatAmount(inv.total, 'EUR'), iban: view.methods.bankTransfer.iban } });
+    expect(verdict.json()).toMatchObject({ authentic: true, reason: 'verified' });
   });
 
   it('stores only a hash of the token, and answers every bad token the same way', async () => {

@@ -48,6 +48,8 @@ describeEachDb('payments: client portal', (dialect) => {
     expect(view.statusCode, view.body).toBe(200);
     expect(view.json()).toMatchObject({ amountDue: mine.total, status: 'open', methods: { providers: [{ name: 'stripe', embedded: false }] } });
     expect(view.json().methods.bankTransfer.qr.payload).toContain('BCD\n002');
+    // The fingerprint printed on the invoice, and the page to check it on, before paying.
+    expect(view.json().verification).toEqual({ fingerprint: expect.stringMatching(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/), verifyUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:3000\/verify#fp=/) });
     const qr = await portalReq(t.app, portal, 'GET', `/api/v1/portal/documents/${mine.id}/qr.png`);
     expect(qr.headers['content-type']).toBe('image/png');
 

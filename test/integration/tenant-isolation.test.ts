@@ -69,6 +69,7 @@ describeEachDb('tenant isolation', (dialect) => {
       ['POST', `/api/v1/invoices/${B.invoice}/refunds`, { amount: 1 }],
       ['PATCH', `/api/v1/invoices/${B.draft}`, { notes: 'Pwned' }],
       ['DELETE', `/api/v1/invoices/${B.draft}`],
+      ['GET', `/api/v1/invoices/${B.draft}/preview.pdf`],
       ['POST', `/api/v1/invoices/${B.draft}/issue`, {}],
       ['GET', `/api/v1/quotes/${B.quote}`],
       ['POST', `/api/v1/quotes/${B.quote}/accept`, {}],
@@ -114,6 +115,16 @@ describeEachDb('tenant isolation', (dialect) => {
         const body = res.rawPayload.toString('latin1');
         for (const m of markers) expect(body.includes(m), `${key} leaks ${m}`).toBe(false);
       }
+    }
+  });
+
+  it('the data export (POST /api/v1/exports, both formats) carries nothing of the other org', async () => {
+    const ids = ['client', 'contact', 'taxRate', 'item', 'invoice', 'draft', 'quote', 'payment', 'schedule'].map((k) => B[k]!);
+    const markers = [SECRET_NAME, 'ceo@victim.test', 'vera@victim.test', 'Secret consulting', b.orgId, ...ids];
+    for (const format of ['json', 'invoices-csv']) {
+      const res = await aOwner.req('POST', '/api/v1/exports', { format });
+      expect(res.statusCode, res.body).toBe(200);
+      for (const m of markers) expect(res.body.includes(m), `${format} export leaks ${m}`).toBe(false);
     }
   });
 

@@ -3,12 +3,10 @@
 // from the database and compared with the archive's manifest before commit, and then the
 // remaining migrations run as in a normal upgrade. Works across dialects.
 import { sql } from 'kysely';
-import { Migrator, type Migration } from 'kysely/migration';
 import { readCatalog, dependencyOrder, type CatalogTable } from '../../platform/db/catalog.ts';
 import type { DbHandle, Tx } from '../../platform/db/kysely.ts';
 import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { MIGRATIONS } from '../../platform/db/migrations/index.ts';
-import { migrationTypes } from '../../platform/db/migrations/types.ts';
 import { decodeMasterKey, type MasterKey } from '../../platform/crypto/master-key.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { ArchiveHeader } from './backup.archive.ts';
@@ -36,26 +34,9 @@ export async function liveTables(handle: DbHandle): Promise<string[]> {
 async function resetSchema(handle: DbHandle): Promise<void> {
   const tables = dependencyOrder(await readCatalog(handle.db, handle.dialect)).reverse();
   for (const t of tables) await (handle.dialect === 'postgres' ? sql`drop table if exists ${sql.table(t.name)} cascade`.execute(handle.db) : dropTable(handle.db, t.name));
-  // Kysely's own tables stay (its PostgreSQL existence check looks across schemas); forgetting
-  // the applied migrations is enough to rebuild at the backup's level.
+  // The migrations table stays; forgetting the applied migrations is enough to rebuild at the
+  // backup's level.
   await sql`delete from ${sql.table('kysely_migration')}`.execute(handle.db);
-}
-
-/** Migrates to exactly the backup's migration set (the archive's tables and columns). */
-async function migrateTo(handle: DbHandle, names: string[]): Promise<void> {
-  const types = migrationTypes(handle.dialect);
-  const migrator = new Migrator({
-    db: handle.db,
-    provider: {
-      async getMigrations() {
-        const out: Record<string, Migration> = {};
-        for (const n of names) out[n] = { up: (db) => MIGRATIONS[n]!.up(db, types) };
-        return out;
-      },
-    },
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
 }
 
 export async function restoreBackup(handle: DbHandle, file: string, identityText: string, opts: { force: boolean }): Promise<RestoreResult> {
@@ -70,7 +51,7 @@ export async function restoreBackup(handle: DbHandle, file: string, identityText
   if (unknown.length > 0) throw new AppError('unprocessable', `The backup comes from a newer Sealbill (migrations ${unknown.join(', ')}); upgrade first`);
 
   await resetSchema(handle);
-  await migrateTo(handle, checked.header.migrations);
+  await migrateToLatest(handle, checked.header.migrations);
   const catalog = new Map((await readCatalog(handle.db, handle.dialect)).map((t) => [t.name, t]));
 
   let rows = 0;

@@ -72,3 +72,8 @@ export async function listPiiCiphertexts(db: Executor, orgId: string): Promise<{
   const contacts = await db.selectFrom('client_contacts').select(['id', 'client_id', 'pii_enc']).where('org_id', '=', orgId).execute();
   return { clients, contacts };
 }
+
+/** Every contact of an org (the data export), oldest first. */
+export function listOrgContacts(db: Executor, orgId: string): Promise<ContactRow[]> {
+  return db.selectFrom('client_contacts').selectAll().where('org_id', '=', orgId).orderBy('id').execute();
+}

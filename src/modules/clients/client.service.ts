@@ -19,6 +19,7 @@ import {
   insertClient,
   insertContact,
   listClientRows,
+  listOrgContacts,
   listPiiCiphertexts,
   updateClientRow,
   type ClientRow,
@@ -239,6 +240,19 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
       const crypto = await keyring.forOrg(db, orgId);
       const rows = await findContactsByEmailIndex(db, orgId, crypto.blindIndexesAll(email.trim().toLowerCase(), EMAIL_CONTEXT));
       return rows.map((r) => ({ clientId: r.client_id, contact: toContact(crypto, r) }));
+    },
+
+    /** Every client of the org with its contacts, archived ones included (the data export). */
+    async exportAll(ex: Executor, orgId: string): Promise<Client[]> {
+      const crypto = await keyring.forOrg(ex, orgId);
+      const contacts = Map.groupBy(await listOrgContacts(ex, orgId), (c) => c.client_id);
+      const out: Client[] = [];
+      for (let after: string | null = null; ; ) {
+        const rows = await listClientRows(ex, { orgId, afterId: after, limit: 500, includeArchived: true });
+        for (const r of rows) out.push(toClient(crypto, r, contacts.get(r.id) ?? []));
+        if (rows.length < 500) return out;
+        after = rows[rows.length - 1]!.id;
+      }
     },
 
     /** Decrypted names for a set of clients (document lists). */

@@ -7,12 +7,15 @@ import type { Database } from '../../platform/db/kysely.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
+import { createNotifier } from '../identity/notify.ts';
 import type { SessionsService } from '../identity/sessions.service.ts';
+import { createThrottleService } from '../identity/throttle.service.ts';
 import type { LifecycleService } from '../invoices/document-lifecycle.service.ts';
 import type { DocumentService } from '../invoices/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import type { PaymentService } from '../payments/payment.service.ts';
 import { createPortalAuthService } from '../portal/portal-auth.service.ts';
+import { createPortalFactorsService } from '../portal/portal-factors.service.ts';
 import { createPortalService } from '../portal/portal.service.ts';
 import { signPdfPades } from '../verification/pades.ts';
 import type { SigningIdentityService } from '../verification/signing-identity.service.ts';
@@ -21,6 +24,7 @@ import { createDeliveryKeysService } from './delivery-keys.service.ts';
 import { createDeliveryTrackingService } from './delivery-tracking.service.ts';
 import { createDeliveryService } from './delivery.service.ts';
 import { createEvidenceService } from './evidence.service.ts';
+import type { FingerprintSource } from './messages.ts';
 import { createPortalLinksService } from './portal-links.service.ts';
 import { createSealedLinksService } from './sealed-links.service.ts';
 import { createWkdLookup } from './wkd.ts';
@@ -40,6 +44,8 @@ export interface DeliveryModuleDeps {
   payments: PaymentService;
   sessions: SessionsService;
   signing: SigningIdentityService;
+  /** The verification service: the fingerprint printed on each PDF, repeated in emails and the portal. */
+  verification: FingerprintSource;
   warn: (msg: string) => void;
 }
 
@@ -79,11 +85,16 @@ export function createDeliveryModule(d: DeliveryModuleDeps) {
     portalLinks,
     sealedLinks,
     signingIdentity: d.signing,
+    fingerprints: d.verification,
     afterEvidence: tsa ? (orgId, deliveryId) => evidence.timestamp(orgId, deliveryId) : undefined,
   });
-  const portalAuth = createPortalAuthService({ db, keyring, clock, mailer, publicUrl: config.publicUrl, audit, orgs, clients, documents, sessions: d.sessions, portalLinks, tracking, warn: d.warn });
-  const portal = createPortalService({ orgs, clients, documents, lifecycle, payments: d.payments, tracking });
-  return { deliveryKeys: keys, evidence, tracking, portalLinks, sealedLinks, delivery, portalAuth, portal };
+  const notifier = createNotifier({ mailer, publicUrl: config.publicUrl, log: (msg) => d.warn(msg) });
+  const portalFactors = createPortalFactorsService({ db, keyring, clock, audit, sessions: d.sessions, notifier, webauthn: config.webauthn, orgs, clients });
+  // The DB-backed sign-in throttle (identity); the portal's second step counts per contact and IP.
+  const throttle = createThrottleService({ clock, db });
+  const portalAuth = createPortalAuthService({ db, keyring, clock, mailer, publicUrl: config.publicUrl, audit, orgs, clients, documents, sessions: d.sessions, portalLinks, tracking, factors: portalFactors, throttle, warn: d.warn });
+  const portal = createPortalService({ orgs, clients, documents, lifecycle, payments: d.payments, tracking, fingerprints: d.verification });
+  return { deliveryKeys: keys, evidence, tracking, portalLinks, sealedLinks, delivery, portalAuth, portalFactors, portal };
 }
 
 export type DeliveryModule = ReturnType<typeof createDeliveryModule>;

@@ -24,7 +24,7 @@ import type { DeliveryKeysService } from './delivery-keys.service.ts';
 import type { Delivery, DeliveryMode, SealedLinkInput, SendInput } from './delivery.schemas.ts';
 import { recipientAad, type DeliveryTrackingService } from './delivery-tracking.service.ts';
 import { contentEntity, messageIdFor, type EnvelopeHeaders } from './mime.ts';
-import { encryptedBodyText, encryptedSubject, noticeText, portalLinkText, sealedLinkText, subjectFor, type MessageFacts } from './messages.ts';
+import { encryptedBodyText, encryptedSubject, fingerprintFor, noticeText, portalLinkText, sealedLinkText, subjectFor, type FingerprintSource, type MessageFacts } from './messages.ts';
 import { buildPgpMimeMessage } from './pgp-mime.ts';
 import type { PortalLinksService } from './portal-links.service.ts';
 import type { SealedLinksService } from './sealed-links.service.ts';
@@ -49,6 +49,8 @@ export interface DeliveryServiceDeps {
   portalLinks: PortalLinksService;
   sealedLinks: SealedLinksService;
   signingIdentity: SigningIdentitySource | null;
+  /** The fingerprint printed on each document (verification module); emails repeat it. */
+  fingerprints: FingerprintSource | null;
   /** Called after commit to timestamp new evidence (RFC 3161), when configured. */
   afterEvidence?: (orgId: string, deliveryId: string) => Promise<void>;
 }
@@ -158,7 +160,8 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       if (mode === 'sealed-link' && mailer.transport === 'outbox') throw unprocessable('Sealed links cannot be emailed without SMTP; create the link and share it yourself');
       const pdf = await lifecycle.pdf(orgId, kind, documentId);
       const org = await orgs.get(orgId);
-      const facts: MessageFacts = { orgName: org.name, kind, number: doc.number ?? '', total: doc.total, currency: doc.currency, locale: org.locale, sha256: pdf.sha256 };
+      const fingerprint = await fingerprintFor(deps.fingerprints, orgId, documentId, pdf.sha256);
+      const facts: MessageFacts = { orgName: org.name, kind, number: doc.number ?? '', total: doc.total, currency: doc.currency, locale: org.locale, fingerprint };
 
       const { deliveryId, link } = await inTx(db, async (tx) => {
         const id = await newDelivery(tx, { orgId, kind, documentId, clientId: client.id, contact, mode, sha256: pdf.sha256, actor, channel: 'email', number: doc.number });

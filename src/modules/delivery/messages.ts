@@ -5,9 +5,23 @@ import { moneyFormatter } from '../invoices/pdf/document-view.ts';
 
 export const KIND_WORD: Record<string, string> = { invoice: 'invoice', quote: 'quote', credit_note: 'credit note' };
 
-/** Short, human-comparable fingerprint of the PDF (first 80 bits of its SHA-256, grouped). */
-export function documentFingerprint(sha256Hex: string): string {
+/**
+ * Fallback fingerprint for a document without a signature record (first 80 bits of the PDF's
+ * SHA-256, grouped in hex). Signed documents use the fingerprint printed on their PDF instead
+ * (verification module), so the email, the portal and the PDF all show one value.
+ */
+export function pdfHashFingerprint(sha256Hex: string): string {
   return sha256Hex.slice(0, 20).toUpperCase().replace(/(.{4})(?!$)/g, '$1 ');
+}
+
+/** Who can tell the fingerprint printed on a document (the verification service). */
+export interface FingerprintSource {
+  documentFingerprint(orgId: string, documentId: string): Promise<string | null>;
+}
+
+/** The one fingerprint shown for a document: the PDF's printed one, else the PDF-hash fallback. */
+export async function fingerprintFor(source: FingerprintSource | null, orgId: string, documentId: string, pdfSha256: string): Promise<string> {
+  return (await source?.documentFingerprint(orgId, documentId)) ?? pdfHashFingerprint(pdfSha256);
 }
 
 export interface MessageFacts {
@@ -17,7 +31,8 @@ export interface MessageFacts {
   total: number;
   currency: string;
   locale: string;
-  sha256: string;
+  /** As printed on the PDF (see fingerprintFor). */
+  fingerprint: string;
 }
 
 function headline(f: MessageFacts): string[] {
@@ -28,7 +43,7 @@ function headline(f: MessageFacts): string[] {
     '',
     `  ${word[0]!.toUpperCase()}${word.slice(1)} number: ${f.number}`,
     `  Amount: ${amount}`,
-    `  Fingerprint: ${documentFingerprint(f.sha256)}`,
+    `  Fingerprint: ${f.fingerprint}`,
     '',
   ];
 }

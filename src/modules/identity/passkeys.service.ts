@@ -1,29 +1,13 @@
-// Passkeys (WebAuthn Level 3) through @simplewebauthn/server. Every ceremony requires user
-// verification (the authenticator checked a PIN or biometric), so a passkey alone is a
-// multi-factor, phishing-resistant authenticator (NIST SP 800-63B AAL3-capable). The RP ID and
-// the accepted origins come from configuration; a response for another origin or RP ID, without
-// UV, with a bad signature, or for a challenge that was already used is refused.
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-} from '@simplewebauthn/server';
+// Staff passkeys: the WebAuthn ceremonies (webauthn-ceremonies.ts: UV required, RP ID and origins
+// from configuration, single-use challenges) over the `passkeys` table, plus listing, naming and
+// removing a user's passkeys.
 import type { Clock } from '../../platform/clock.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import type { PasskeysTable } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
-import { storeChallenge, takeChallenge, type ChallengePurpose } from './webauthn-challenges.ts';
+import { createWebAuthnCeremonies, type CredentialStore, type NewPasskey, type StoredCredential, type WebAuthnConfig } from './webauthn-ceremonies.ts';
 
-export interface WebAuthnConfig {
-  rpId: string;
-  rpName: string;
-  origins: string[];
-}
+export type { NewPasskey, PasskeyCheck, WebAuthnConfig } from './webauthn-ceremonies.ts';
 
 export interface PasskeyView {
   id: string;
@@ -34,21 +18,26 @@ export interface PasskeyView {
   deviceType: string;
 }
 
-export interface NewPasskey {
-  credentialId: string;
-  publicKey: string;
-  counter: number;
-  transports: string[];
-  deviceType: 'singleDevice' | 'multiDevice';
-  backedUp: boolean;
-  aaguid: string;
-}
+const asStored = (r: PasskeysTable): StoredCredential => ({
+  id: r.id,
+  ownerId: r.user_id,
+  credentialId: r.credential_id,
+  publicKey: r.public_key,
+  counter: Number(r.counter),
+  transports: JSON.parse(r.transports) as string[],
+});
 
-/** On failure, `userId` names the passkey's owner when the credential is known (for the audit log). */
-export type PasskeyCheck = { ok: true; userId: string; passkeyId: string } | { ok: false; reason: string; userId?: string };
-
-const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
-const TIMEOUT_MS = 5 * 60_000;
+/** Staff users' credentials (table passkeys). */
+export const userCredentialStore: CredentialStore = {
+  ofOwner: async (ex, userId) => (await ex.selectFrom('passkeys').selectAll().where('user_id', '=', userId).orderBy('created_at').execute()).map(asStored),
+  byCredentialId: async (ex, credentialId) => {
+    const r = await ex.selectFrom('passkeys').selectAll().where('credential_id', '=', credentialId).executeTakeFirst();
+    return r && asStored(r);
+  },
+  recordUse: async (ex, id, use) => {
+    await ex.updateTable('passkeys').set({ counter: use.counter, backed_up: use.backedUp ? 1 : 0, last_used_at: use.at }).where('id', '=', id).execute();
+  },
+};
 
 export const toPasskeyView = (r: PasskeysTable): PasskeyView => ({
   id: r.id,
@@ -63,6 +52,8 @@ export function createPasskeysService({ db, clock, webauthn }: { db: Database; c
   const listRows = (ex: Executor, userId: string) => ex.selectFrom('passkeys').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
 
   return {
+    ...createWebAuthnCeremonies({ db, clock, webauthn, store: userCredentialStore, realm: 'staff' }),
+
     async count(ex: Executor, userId: string): Promise<number> {
       const r = await ex.selectFrom('passkeys').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
       return Number(r.n);
@@ -70,58 +61,6 @@ export function createPasskeysService({ db, clock, webauthn }: { db: Database; c
 
     async list(userId: string): Promise<PasskeyView[]> {
       return (await listRows(db, userId)).map(toPasskeyView);
-    },
-
-    async registrationOptions(user: { id: string; email: string; name: string }, sessionId: string): Promise<{ challengeId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
-      const existing = await listRows(db, user.id);
-      const options = await generateRegistrationOptions({
-        rpName: webauthn.rpName,
-        rpID: webauthn.rpId,
-        userName: user.email,
-        userDisplayName: user.name,
-        userID: new Uint8Array(Buffer.from(user.id, 'utf8')),
-        attestationType: 'none',
-        timeout: TIMEOUT_MS,
-        excludeCredentials: existing.map((c) => ({ id: c.credential_id, transports: JSON.parse(c.transports) as string[] })),
-        // Discoverable credentials make usernameless sign-in possible; UV makes the passkey multi-factor.
-        authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
-      });
-      const challengeId = await storeChallenge(db, clock, { challenge: options.challenge, purpose: 'register', userId: user.id, sessionId });
-      return { challengeId, options };
-    },
-
-    /**
-     * Verifies a registration (spending the challenge first, in its own write, so a failed attempt
-     * cannot be retried with it). Call outside a transaction; store the result with `insert`.
-     */
-    async verifyRegistration(userId: string, sessionId: string, challengeId: string, response: RegistrationResponseJSON): Promise<{ ok: true; credential: NewPasskey } | { ok: false; reason: string }> {
-      const challenge = await takeChallenge(db, clock, challengeId, 'register', { sessionId });
-      if (!challenge || challenge.user_id !== userId) return { ok: false, reason: 'unknown, expired or already used challenge' };
-      try {
-        const v = await verifyRegistrationResponse({
-          response,
-          expectedChallenge: challenge.challenge,
-          expectedOrigin: webauthn.origins,
-          expectedRPID: webauthn.rpId,
-          requireUserVerification: true,
-        });
-        if (!v.verified) return { ok: false, reason: 'registration could not be verified' };
-        const info = v.registrationInfo;
-        return {
-          ok: true,
-          credential: {
-            credentialId: info.credential.id,
-            publicKey: b64url(info.credential.publicKey),
-            counter: info.credential.counter,
-            transports: info.credential.transports ?? [],
-            deviceType: info.credentialDeviceType,
-            backedUp: info.credentialBackedUp,
-            aaguid: info.aaguid,
-          },
-        };
-      } catch (err) {
-        return { ok: false, reason: (err as Error).message };
-      }
     },
 
     /** Stores a verified credential; null when the same credential is already registered. */
@@ -145,51 +84,6 @@ export function createPasskeysService({ db, clock, webauthn }: { db: Database; c
       };
       await tx.insertInto('passkeys').values(row).execute();
       return toPasskeyView(row);
-    },
-
-    /** Options for an assertion. Without a user: usernameless sign-in (discoverable credentials). */
-    async authenticationOptions(purpose: ChallengePurpose, binding: { userId?: string; sessionId?: string }): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
-      const allow = binding.userId ? await listRows(db, binding.userId) : [];
-      const options = await generateAuthenticationOptions({
-        rpID: webauthn.rpId,
-        userVerification: 'required',
-        timeout: TIMEOUT_MS,
-        ...(binding.userId ? { allowCredentials: allow.map((c) => ({ id: c.credential_id, transports: JSON.parse(c.transports) as string[] })) } : {}),
-      });
-      const challengeId = await storeChallenge(db, clock, { challenge: options.challenge, purpose, userId: binding.userId ?? null, sessionId: binding.sessionId ?? null });
-      return { challengeId, options };
-    },
-
-    /** Verifies an assertion for a purpose; when the challenge was bound to a user, the passkey must be theirs. Call outside a transaction. */
-    async authenticate(challengeId: string, purpose: ChallengePurpose, response: AuthenticationResponseJSON, binding: { sessionId?: string }): Promise<PasskeyCheck> {
-      const challenge = await takeChallenge(db, clock, challengeId, purpose, binding);
-      if (!challenge) return { ok: false, reason: 'unknown, expired or already used challenge' };
-      const cred = await db.selectFrom('passkeys').selectAll().where('credential_id', '=', response.id).executeTakeFirst();
-      if (!cred || (challenge.user_id && cred.user_id !== challenge.user_id)) return { ok: false, reason: 'unknown passkey' };
-      const fail = (reason: string): PasskeyCheck => ({ ok: false, reason, userId: cred.user_id });
-      const handle = response.response.userHandle;
-      if (handle && Buffer.from(handle, 'base64url').toString('utf8') !== cred.user_id) return fail('passkey user handle mismatch');
-      let info;
-      try {
-        const v = await verifyAuthenticationResponse({
-          response,
-          expectedChallenge: challenge.challenge,
-          expectedOrigin: webauthn.origins,
-          expectedRPID: webauthn.rpId,
-          credential: { id: cred.credential_id, publicKey: new Uint8Array(Buffer.from(cred.public_key, 'base64url')), counter: Number(cred.counter), transports: JSON.parse(cred.transports) as string[] },
-          requireUserVerification: true,
-        });
-        if (!v.verified) return fail('assertion could not be verified');
-        info = v.authenticationInfo;
-      } catch (err) {
-        return fail((err as Error).message);
-      }
-      await db
-        .updateTable('passkeys')
-        .set({ counter: info.newCounter, backed_up: info.credentialBackedUp ? 1 : 0, last_used_at: clock.now().toISOString() })
-        .where('id', '=', cred.id)
-        .execute();
-      return { ok: true, userId: cred.user_id, passkeyId: cred.id };
     },
 
     async rename(userId: string, id: string, name: string): Promise<PasskeyView | null> {

@@ -23,10 +23,14 @@ function documentRoutes(prefix: string): Record<string, RouteAccess> {
     [`POST ${b}/:id/issue`]: need('invoice:issue'),
     [`POST ${b}/:id/mark-sent`]: need('invoice:send'),
     [`GET ${b}/:id/pdf`]: need('invoice:read'),
+    /** A draft rendered on the fly ("DRAFT", no number); never stored or signed. */
+    [`GET ${b}/:id/preview.pdf`]: need('invoice:read'),
   };
 }
 
 const PORTAL: RouteAccess = { kind: 'portal' };
+/** A portal session that may still be partial (second factor due): only the routes that finish signing in. */
+const PORTAL_PENDING: RouteAccess = { kind: 'portal-pending' };
 
 function deliveryRoutes(prefix: string): Record<string, RouteAccess> {
   const b = `/api/v1/${prefix}/:id`;
@@ -152,6 +156,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/recurring-schedules/:id': need('recurring:read'),
   'POST /api/v1/recurring-schedules/:id/status': need('recurring:write'),
 
+  // The organization's data as a download (modules/exports); the route also demands step-up.
+  'POST /api/v1/exports': need('data:export'),
+
   // Secure delivery (modules/delivery) and the client portal realm (modules/portal).
   ...deliveryRoutes('invoices'),
   ...deliveryRoutes('quotes'),
@@ -172,7 +179,21 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/portal/auth/code/verify': PUBLIC,
   'POST /api/v1/portal/auth/magic': PUBLIC,
   'POST /api/v1/portal/auth/link': PUBLIC,
-  'POST /api/v1/portal/auth/logout': PORTAL,
+  'POST /api/v1/portal/auth/logout': PORTAL_PENDING,
+  // Portal second factors (modules/portal/portal-factors.*): passkey sign-in, the second step, own factors.
+  'POST /api/v1/portal/auth/passkey/options': PUBLIC,
+  'POST /api/v1/portal/auth/passkey': PUBLIC,
+  'GET /api/v1/portal/auth/session': PORTAL_PENDING,
+  'POST /api/v1/portal/auth/mfa/totp': PORTAL_PENDING,
+  'POST /api/v1/portal/auth/mfa/passkey/options': PORTAL_PENDING,
+  'POST /api/v1/portal/auth/mfa/passkey': PORTAL_PENDING,
+  'GET /api/v1/portal/me/factors': PORTAL,
+  'POST /api/v1/portal/me/totp': PORTAL,
+  'POST /api/v1/portal/me/totp/confirm': PORTAL,
+  'DELETE /api/v1/portal/me/totp': PORTAL,
+  'POST /api/v1/portal/me/passkeys/options': PORTAL,
+  'POST /api/v1/portal/me/passkeys': PORTAL,
+  'DELETE /api/v1/portal/me/passkeys/:id': PORTAL,
   'GET /api/v1/portal/me': PORTAL,
   'GET /api/v1/portal/documents': PORTAL,
   'GET /api/v1/portal/documents/:id': PORTAL,

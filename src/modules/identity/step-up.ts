@@ -8,7 +8,14 @@ import type { Principal } from '../../platform/http/principal.ts';
 export const STEP_UP_WINDOW_MS = 5 * 60_000;
 
 export function requireStepUp(principal: Principal | null, clock: Clock, what: string): void {
-  if (!principal || principal.realm !== 'staff') throw new AppError('unauthenticated', 'Sign in first');
+  if (!principal) throw new AppError('unauthenticated', 'Sign in first');
+  if (principal.realm === 'portal') {
+    // Portal contacts re-authenticate by signing in again (emailed code, plus their second factor).
+    if (principal.level !== 'full' || clock.now().getTime() - Date.parse(principal.authenticatedAt) > STEP_UP_WINDOW_MS) {
+      throw new AppError('step_up_required', `${what} needs a fresh sign-in: sign in to the portal again and retry within 5 minutes`);
+    }
+    return;
+  }
   if (principal.via !== 'session' || !principal.authenticatedAt) {
     throw new AppError('step_up_required', `${what} needs an interactive re-authentication; API tokens cannot do this`);
   }

@@ -3,6 +3,8 @@
 // never stored in clear. Enrolment is pending until the user proves the authenticator works.
 // Verification accepts ±1 step of clock drift (RFC 6238 §5.2) and each code only once: the
 // highest accepted step is stored and a code for that step or an earlier one is refused.
+// The service is realm-agnostic: where the secret lives is a TotpStore (staff users by default;
+// the client portal passes its own, keyed by contact).
 import { randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
@@ -12,7 +14,54 @@ import type { Executor } from '../../platform/db/kysely.ts';
 import { conflict } from '../../platform/errors.ts';
 
 export const TOTP_PERIOD_S = 30;
-const aad = (userId: string) => ({ table: 'user_totp', row: userId, column: 'secret_enc' });
+
+/** One owner's authenticator (a staff user's, or a portal contact's). */
+export interface TotpRecord {
+  /** The org whose data key seals the secret. */
+  keyOrgId: string;
+  secretEnc: string;
+  confirmedAt: string | null;
+  /** Highest RFC 6238 step accepted (replay guard). */
+  lastStep: number;
+  createdAt: string;
+}
+
+/** Where a realm keeps its TOTP secrets. `table` is the AAD table (row = owner id, column secret_enc). */
+export interface TotpStore {
+  table: string;
+  get(ex: Executor, ownerId: string): Promise<TotpRecord | undefined>;
+  /** Inserts, or replaces a pending enrolment. */
+  put(ex: Executor, ownerId: string, r: TotpRecord, exists: boolean): Promise<void>;
+  confirm(ex: Executor, ownerId: string, at: string, step: number): Promise<void>;
+  /** Moves last_step from `from` to `to` only if it is still `from` (true when it did). */
+  advance(ex: Executor, ownerId: string, from: number, to: number): Promise<boolean>;
+  remove(ex: Executor, ownerId: string): Promise<boolean>;
+}
+
+/** Staff users' authenticators (table user_totp). */
+export const userTotpStore: TotpStore = {
+  table: 'user_totp',
+  async get(ex, userId) {
+    const r = await ex.selectFrom('user_totp').selectAll().where('user_id', '=', userId).executeTakeFirst();
+    return r && { keyOrgId: r.key_org_id, secretEnc: r.secret_enc, confirmedAt: r.confirmed_at, lastStep: Number(r.last_step), createdAt: r.created_at };
+  },
+  async put(ex, userId, r, exists) {
+    const row = { key_org_id: r.keyOrgId, secret_enc: r.secretEnc, confirmed_at: r.confirmedAt, last_step: r.lastStep, created_at: r.createdAt };
+    if (exists) await ex.updateTable('user_totp').set(row).where('user_id', '=', userId).execute();
+    else await ex.insertInto('user_totp').values({ user_id: userId, ...row }).execute();
+  },
+  async confirm(ex, userId, at, step) {
+    await ex.updateTable('user_totp').set({ confirmed_at: at, last_step: step }).where('user_id', '=', userId).execute();
+  },
+  async advance(ex, userId, from, to) {
+    const r = await ex.updateTable('user_totp').set({ last_step: to }).where('user_id', '=', userId).where('last_step', '=', from).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  },
+  async remove(ex, userId) {
+    const r = await ex.deleteFrom('user_totp').where('user_id', '=', userId).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  },
+};
 
 export interface TotpEnrolment {
   otpauthUri: string;
@@ -24,12 +73,13 @@ export interface TotpEnrolment {
 
 export type TotpCheck = { ok: true; step: number } | { ok: false; reason: 'invalid' | 'replayed' | 'not_enrolled' };
 
-export function createTotpService({ keyring, clock, issuer }: { keyring: Keyring; clock: Clock; issuer: string }) {
+export function createTotpService({ keyring, clock, issuer, store = userTotpStore }: { keyring: Keyring; clock: Clock; issuer: string; store?: TotpStore }) {
   const totpFor = (secret: Secret, label: string) => new TOTP({ issuer, label, secret, algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD_S });
+  const aad = (ownerId: string) => ({ table: store.table, row: ownerId, column: 'secret_enc' });
 
-  async function secretOf(db: Executor, row: { user_id: string; key_org_id: string; secret_enc: string }): Promise<Secret> {
-    const crypto = await keyring.forOrg(db, row.key_org_id);
-    return Secret.fromBase32(crypto.decryptText(row.secret_enc, aad(row.user_id)));
+  async function secretOf(db: Executor, ownerId: string, row: TotpRecord): Promise<Secret> {
+    const crypto = await keyring.forOrg(db, row.keyOrgId);
+    return Secret.fromBase32(crypto.decryptText(row.secretEnc, aad(ownerId)));
   }
 
   /** Matches a code against a secret; returns the RFC 6238 step it belongs to. */
@@ -42,19 +92,16 @@ export function createTotpService({ keyring, clock, issuer }: { keyring: Keyring
 
   return {
     async isEnabled(db: Executor, userId: string): Promise<boolean> {
-      const row = await db.selectFrom('user_totp').select('confirmed_at').where('user_id', '=', userId).executeTakeFirst();
-      return Boolean(row?.confirmed_at);
+      return Boolean((await store.get(db, userId))?.confirmedAt);
     },
 
     /** Starts (or restarts) a pending enrolment; refused while a confirmed authenticator exists. */
     async begin(tx: Executor, user: { id: string; email: string }, orgId: string): Promise<TotpEnrolment> {
-      const existing = await tx.selectFrom('user_totp').select('confirmed_at').where('user_id', '=', user.id).executeTakeFirst();
-      if (existing?.confirmed_at) throw conflict('An authenticator app is already set up; remove it first to replace it');
+      const existing = await store.get(tx, user.id);
+      if (existing?.confirmedAt) throw conflict('An authenticator app is already set up; remove it first to replace it');
       const secret = new Secret({ buffer: new Uint8Array(randomBytes(20)).buffer });
       const crypto = await keyring.forOrg(tx, orgId);
-      const row = { key_org_id: orgId, secret_enc: crypto.encryptText(secret.base32, aad(user.id)), confirmed_at: null, last_step: 0, created_at: clock.now().toISOString() };
-      if (existing) await tx.updateTable('user_totp').set(row).where('user_id', '=', user.id).execute();
-      else await tx.insertInto('user_totp').values({ user_id: user.id, ...row }).execute();
+      await store.put(tx, user.id, { keyOrgId: orgId, secretEnc: crypto.encryptText(secret.base32, aad(user.id)), confirmedAt: null, lastStep: 0, createdAt: clock.now().toISOString() }, existing !== undefined);
       const otpauthUri = totpFor(secret, user.email).toString();
       const svg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
       return { otpauthUri, qrCode: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, secret: secret.base32 };
@@ -62,31 +109,26 @@ export function createTotpService({ keyring, clock, issuer }: { keyring: Keyring
 
     /** Activates a pending enrolment once the user enters a valid code from it. */
     async confirm(tx: Executor, userId: string, code: string): Promise<TotpCheck> {
-      const row = await tx.selectFrom('user_totp').selectAll().where('user_id', '=', userId).executeTakeFirst();
-      if (!row || row.confirmed_at) return { ok: false, reason: 'not_enrolled' };
-      const step = matchStep(await secretOf(tx, row), code);
+      const row = await store.get(tx, userId);
+      if (!row || row.confirmedAt) return { ok: false, reason: 'not_enrolled' };
+      const step = matchStep(await secretOf(tx, userId, row), code);
       if (step === null) return { ok: false, reason: 'invalid' };
-      await tx.updateTable('user_totp').set({ confirmed_at: clock.now().toISOString(), last_step: step }).where('user_id', '=', userId).execute();
+      await store.confirm(tx, userId, clock.now().toISOString(), step);
       return { ok: true, step };
     },
 
     /** Verifies a code of the active authenticator, once: a replayed (or older) step is refused. */
     async verify(tx: Executor, userId: string, code: string): Promise<TotpCheck> {
-      const row = await tx.selectFrom('user_totp').selectAll().where('user_id', '=', userId).executeTakeFirst();
-      if (!row?.confirmed_at) return { ok: false, reason: 'not_enrolled' };
-      const step = matchStep(await secretOf(tx, row), code);
+      const row = await store.get(tx, userId);
+      if (!row?.confirmedAt) return { ok: false, reason: 'not_enrolled' };
+      const step = matchStep(await secretOf(tx, userId, row), code);
       if (step === null) return { ok: false, reason: 'invalid' };
-      const last = Number(row.last_step);
-      if (step <= last) return { ok: false, reason: 'replayed' };
+      if (step <= row.lastStep) return { ok: false, reason: 'replayed' };
       // Conditional on the step we read, so two concurrent uses of one code cannot both pass.
-      const r = await tx.updateTable('user_totp').set({ last_step: step }).where('user_id', '=', userId).where('last_step', '=', last).executeTakeFirst();
-      return Number(r.numUpdatedRows) === 1 ? { ok: true, step } : { ok: false, reason: 'replayed' };
+      return (await store.advance(tx, userId, row.lastStep, step)) ? { ok: true, step } : { ok: false, reason: 'replayed' };
     },
 
-    async remove(tx: Executor, userId: string): Promise<boolean> {
-      const r = await tx.deleteFrom('user_totp').where('user_id', '=', userId).executeTakeFirst();
-      return Number(r.numDeletedRows) > 0;
-    },
+    remove: (tx: Executor, userId: string): Promise<boolean> => store.remove(tx, userId),
   };
 }
 

@@ -16,6 +16,7 @@ import { findDocument, lockDocument, nextSequenceValue, transitionStatus, update
 import type { DocumentBody, DocumentDto } from './document.schemas.ts';
 import { KIND_LABEL, type DocumentService } from './document.service.ts';
 import { formatNumber, periodOf } from './numbering.ts';
+import { buildSnapshot } from './document-snapshot.ts';
 import { buildDocumentView } from './pdf/document-view.ts';
 import { renderDocumentPdf, type PdfDocumentView } from './pdf/render-document-pdf.ts';
 
@@ -87,14 +88,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
     let relatedNumber: string | null = null;
     if (kind === 'credit_note') relatedNumber = await applyCreditNote(tx, orgId, row);
 
-    const taxId = (ids: Array<{ value: string }>) => ids[0]?.value ?? null;
-    const snapshot: NonNullable<DocumentBody['snapshot']> = {
-      org: { name: org.name, addressLines: org.profile.addressLines, country: org.profile.country, taxId: taxId(org.profile.taxIds), email: org.profile.email },
-      client: { name: client.name, addressLines: client.addressLines, country: client.country, taxId: client.taxId, email: client.email },
-      payout: kind === 'invoice' ? org.payout : null,
-      payoutUnchangedSince: kind === 'invoice' ? org.payoutUpdatedAt : null,
-      locale: org.locale,
-    };
+    const snapshot = buildSnapshot(kind, org, client);
     const now = clock.now().toISOString();
     await updateDocumentRow(tx, orgId, id, {
       status: 'issued',
@@ -201,6 +195,21 @@ export function createLifecycleService(deps: LifecycleDeps) {
       if (!row.pdf_file_id) throw conflict('Drafts have no stored PDF; issue the document first');
       const file = await files.get(db, orgId, row.pdf_file_id);
       return { bytes: file.bytes, filename: `${row.number ?? row.id}.pdf`.replace(/[^\w.-]+/g, '_'), sha256: file.sha256 };
+    },
+
+    /**
+     * A draft as it would print if issued now: the current org, client and payout details, and
+     * "DRAFT" where the number goes (the renderer's number = null). Rendered per request, never
+     * stored or signed, so it cannot be passed off as an issued document.
+     */
+    async previewPdf(orgId: string, kind: DocumentKind, id: string): Promise<{ bytes: Buffer; filename: string }> {
+      const doc = await documents.get(orgId, kind, id);
+      if (doc.status !== 'draft') throw conflict(`This ${KIND_LABEL[kind].toLowerCase()} is issued: its stored PDF is the one to view`);
+      const org = await orgs.getDetails(orgId);
+      const client = await clients.get(orgId, doc.clientId);
+      const relatedNumber = doc.relatedDocumentId ? (await documents.get(orgId, 'invoice', doc.relatedDocumentId)).number : null;
+      const bytes = await renderDocumentPdf(buildDocumentView(doc, buildSnapshot(kind, org, client), { relatedNumber }), { creationDate: clock.now() });
+      return { bytes, filename: `draft-${kind.replace('_', '-')}.pdf` };
     },
 
     /** Locks an invoice for a balance change (payments); call before reading its balances. */

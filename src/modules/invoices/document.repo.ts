@@ -100,6 +100,13 @@ export function listDocumentRows(db: Executor, f: DocumentFilter): Promise<Docum
   return q.orderBy(key, dir).orderBy('id', dir).limit(f.limit).execute();
 }
 
+/** Every document of an org in creation order, a page at a time (the data export). */
+export function listOrgDocumentRows(db: Executor, orgId: string, afterId: string | null, limit: number): Promise<DocumentRow[]> {
+  let q = db.selectFrom('documents').selectAll().where('org_id', '=', orgId);
+  if (afterId) q = q.where('id', '>', afterId);
+  return q.orderBy('id').limit(limit).execute();
+}
+
 /** Gapless numbering: increments the (org, kind, period) counter inside the issuing transaction. */
 export async function nextSequenceValue(db: Executor, orgId: string, kind: string, period: string): Promise<number> {
   await db

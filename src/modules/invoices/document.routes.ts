@@ -11,6 +11,7 @@ import { withIdempotency } from '../../platform/http/idempotency.ts';
 import { pageOf } from '../../platform/http/pagination.ts';
 import { idParam, okSchema } from '../../platform/http/schemas.ts';
 import type { StaffPrincipal } from '../../platform/http/principal.ts';
+import { requireStepUp } from '../identity/step-up.ts';
 import type { PaymentService } from '../payments/payment.service.ts';
 import { paymentInput, paymentSchema, refundInput } from '../payments/payment.schemas.ts';
 import type { LifecycleService } from './document-lifecycle.service.ts';
@@ -43,7 +44,7 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
     );
     app.post(base, { schema: { tags, body: draftInput, response: { 201: documentSchema } } }, (req, reply) => {
       const p = staff(req);
-      return withIdempotency(deps, req, reply, scopeOf(p), 201, () => documents.create(p.orgId, kind, req.body, actorOf(req)));
+      return withIdempotency(deps, req, reply, scopeOf(p), 201, (tx) => documents.createInTx(tx, p.orgId, kind, req.body, actorOf(req)));
     });
     app.get(`${base}/:id`, { schema: { tags, params: idParam, response: { 200: documentSchema } } }, (req) =>
       documents.get(staff(req).orgId, kind, req.params.id),
@@ -57,7 +58,7 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
     });
     app.post(`${base}/:id/issue`, { schema: { tags, params: idParam, response: { 200: documentSchema } } }, (req, reply) => {
       const p = staff(req);
-      return withIdempotency(deps, req, reply, scopeOf(p), 200, () => lifecycle.issue(p.orgId, kind, req.params.id, actorOf(req)));
+      return withIdempotency(deps, req, reply, scopeOf(p), 200, (tx) => lifecycle.issueInTx(tx, p.orgId, kind, req.params.id, actorOf(req)));
     });
     app.post(`${base}/:id/mark-sent`, { schema: { tags, params: idParam, response: { 200: documentSchema } } }, (req) =>
       lifecycle.markSent(staff(req).orgId, kind, req.params.id, actorOf(req)),
@@ -71,6 +72,11 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
         .header('cache-control', 'no-store')
         .send(pdf.bytes);
     });
+    // A draft rendered on request (invoice:read): shown inline in the staff app, never cached.
+    app.get(`${base}/:id/preview.pdf`, { schema: { tags, params: idParam, description: 'A draft as it would print today, marked DRAFT, without a number; not stored or signed.' } }, async (req, reply) => {
+      const pdf = await lifecycle.previewPdf(staff(req).orgId, kind, req.params.id);
+      return reply.type('application/pdf').header('content-disposition', `inline; filename="${pdf.filename}"`).header('cache-control', 'no-store').send(pdf.bytes);
+    });
   }
 
   const inv = '/api/v1/invoices/:id';
@@ -82,9 +88,11 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
   }));
   app.post(`${inv}/payments`, { schema: { tags: ['payments'], params: idParam, body: paymentInput, response: { 201: paymentSchema } } }, (req, reply) => {
     const p = staff(req);
-    return withIdempotency(deps, req, reply, scopeOf(p), 201, () => payments.record(p.orgId, req.params.id, req.body, actorOf(req)));
+    return withIdempotency(deps, req, reply, scopeOf(p), 201, (tx) => payments.recordInTx(tx, p.orgId, req.params.id, req.body, actorOf(req)));
   });
+  // Money going back out needs a fresh re-authentication, like provider refunds (API tokens never qualify).
   app.post(`${inv}/refunds`, { schema: { tags: ['payments'], params: idParam, body: refundInput, response: { 201: paymentSchema } } }, async (req, reply) => {
+    requireStepUp(req.principal, deps.clock, 'Refunding a payment');
     reply.code(201);
     return payments.refund(staff(req).orgId, req.params.id, req.body, actorOf(req));
   });

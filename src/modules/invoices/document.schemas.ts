@@ -135,6 +135,10 @@ export const documentSchema = z.object({
 });
 export type DocumentDto = z.infer<typeof documentSchema>;
 
+/** A document in the data export: the DTO plus, once issued, the parties as frozen on it. */
+export const documentExportSchema = documentSchema.extend({ snapshot: documentBody.shape.snapshot });
+export type DocumentExport = z.infer<typeof documentExportSchema>;
+
 export const documentSummarySchema = documentSchema.pick({
   id: true,
   kind: true,

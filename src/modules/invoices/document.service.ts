@@ -15,11 +15,12 @@ import type { ClientService } from '../clients/client.service.ts';
 import type { CatalogService } from '../items/catalog.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { bodyAad, readBody, toDto, toSummary, totalsOf } from './document.mapper.ts';
-import { deleteDraft, findDocument, insertDocument, listDocumentRows, sortValue, updateDocumentRow, type DocumentRow, type SortKey } from './document.repo.ts';
+import { deleteDraft, findDocument, insertDocument, listDocumentRows, listOrgDocumentRows, sortValue, updateDocumentRow, type DocumentRow, type SortKey } from './document.repo.ts';
 import {
   draftInput,
   type DocumentBody,
   type DocumentDto,
+  type DocumentExport,
   type DocumentListQuery,
   type DocumentSummary,
   type DraftInput,
@@ -155,18 +156,20 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     return toDto(row, readBody(crypto, row), names.get(row.client_id) ?? '', await today(orgId, ex));
   }
 
+  /** Creates a draft with its audit entry inside the caller's transaction (Idempotency-Key records share it). */
+  async function createInTx(tx: Executor, orgId: string, kind: DocumentKind, raw: DraftInput, actor: AuditActor): Promise<DocumentDto> {
+    const row = await createDraftInTx(tx, orgId, kind, raw);
+    await audit.append(tx, { orgId, actor, action: `${kind}.created`, objectType: kind, objectId: row.id, summary: { total: Number(row.total), currency: row.currency } });
+    return getIn(tx, orgId, kind, row.id);
+  }
+
   return {
     prepareDraft,
     createDraftInTx,
     today,
 
-    async create(orgId: string, kind: DocumentKind, raw: DraftInput, actor: AuditActor): Promise<DocumentDto> {
-      return inTx(db, async (tx) => {
-        const row = await createDraftInTx(tx, orgId, kind, raw);
-        await audit.append(tx, { orgId, actor, action: `${kind}.created`, objectType: kind, objectId: row.id, summary: { total: Number(row.total), currency: row.currency } });
-        return getIn(tx, orgId, kind, row.id);
-      });
-    },
+    createInTx,
+    create: (orgId: string, kind: DocumentKind, raw: DraftInput, actor: AuditActor): Promise<DocumentDto> => inTx(db, (tx) => createInTx(tx, orgId, kind, raw, actor)),
 
     get: (orgId: string, kind: DocumentKind | undefined, id: string, ex: Executor = db) => getIn(ex, orgId, kind, id),
 
@@ -218,6 +221,23 @@ export function createDocumentService(deps: DocumentServiceDeps) {
         if ((await deleteDraft(tx, orgId, id)) === 0) throw conflict(`Only drafts can be deleted; this ${KIND_LABEL[kind].toLowerCase()} is ${row.status}`);
         await audit.append(tx, { orgId, actor, action: `${kind}.draft_deleted`, objectType: kind, objectId: id });
       });
+    },
+
+    /** Every document of the org (all kinds and states) with its frozen snapshot (the data export). */
+    async exportAll(ex: Executor, orgId: string): Promise<DocumentExport[]> {
+      const crypto = await keyring.forOrg(ex, orgId);
+      const day = await today(orgId, ex);
+      const out: DocumentExport[] = [];
+      for (let after: string | null = null; ; ) {
+        const rows = await listOrgDocumentRows(ex, orgId, after, 500);
+        const names = await clients.namesByIds(ex, orgId, rows.map((r) => r.client_id));
+        for (const r of rows) {
+          const body = readBody(crypto, r);
+          out.push({ ...toDto(r, body, names.get(r.client_id) ?? '', day), snapshot: body.snapshot });
+        }
+        if (rows.length < 500) return out;
+        after = rows[rows.length - 1]!.id;
+      }
     },
 
     async list(orgId: string, kind: DocumentKind, q: DocumentListQuery): Promise<{ items: DocumentSummary[]; nextCursor: string | null }> {

@@ -96,6 +96,17 @@ export function createCatalogService({ db, audit, clock }: { db: Database; audit
       const rows = await listItemRows(db, orgId, cursor?.id ?? null, q.limit + 1, q.includeArchived);
       return pageResult(rows.map(toItem), q.limit, (i) => ({ v: null, id: i.id }));
     },
+    /** Every tax rate and item of the org, archived ones included (the data export). */
+    async exportAll(ex: Executor, orgId: string): Promise<{ taxRates: TaxRate[]; items: Item[] }> {
+      const items: Item[] = [];
+      for (let after: string | null = null; ; ) {
+        const rows = await listItemRows(ex, orgId, after, 500, true);
+        items.push(...rows.map(toItem));
+        if (rows.length < 500) break;
+        after = rows[rows.length - 1]!.id;
+      }
+      return { taxRates: (await listTaxRates(ex, orgId, true)).map(toTaxRate), items };
+    },
     async updateItem(orgId: string, id: string, patch: z.infer<typeof itemPatch>, actor: AuditActor): Promise<Item> {
       return inTx(db, async (tx) => {
         if (!(await findItem(tx, orgId, id))) throw notFound('Item');

@@ -1,5 +1,6 @@
 // What a payer sees and can do, for one invoice: the minimal view (org name, number, amount due,
-// currency, due date, offered methods, bank transfer block) and starting a provider checkout. The
+// currency, due date, offered methods, bank transfer block, and the invoice's verification
+// fingerprint with the public page that checks it) and starting a provider checkout. The
 // same service serves the client portal (authenticated) and pay links (token). Amounts always come
 // from our ledger; a payer never sends one.
 import QRCode from 'qrcode';
@@ -12,6 +13,7 @@ import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { DocumentService } from '../invoices/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
+import { fingerprintCheckUrl, type VerificationService } from '../verification/verification.service.ts';
 import { epcQrPayload, formatCreditorReference, invoiceCreditorReference } from './bank-transfer.ts';
 import { findCheckout, insertCheckout, updateCheckout } from './checkouts.repo.ts';
 import type { PaymentSettingsService } from './payment-settings.service.ts';
@@ -42,6 +44,13 @@ export const payPageSchema = z.object({
   amountDue: z.number(),
   dueDate: z.string().nullable(),
   status: z.enum(['open', 'paid', 'closed']),
+  verification: z
+    .object({
+      fingerprint: z.string().describe('the verification fingerprint printed on the invoice PDF'),
+      verifyUrl: z.string().describe('the public verification page, with the fingerprint filled in'),
+    })
+    .nullable()
+    .describe('so the payer can check the invoice is genuine before paying; null for documents issued without a signature'),
   methods: z.object({
     providers: z.array(z.object({ name: z.enum(PROVIDER_NAMES), embedded: z.boolean(), publishableKey: z.string().nullable() })),
     bankTransfer: bankTransferSchema.nullable(),
@@ -70,10 +79,11 @@ export interface PayPageDeps {
   documents: Pick<DocumentService, 'get'>;
   orgs: Pick<OrgService, 'get' | 'getPayout'>;
   settings: Pick<PaymentSettingsService, 'enabledMethods' | 'providerFor'>;
+  verification: Pick<VerificationService, 'documentFingerprint'>;
   publicUrl: string;
 }
 
-export function createPayPageService({ db, audit, clock, documents, orgs, settings, publicUrl }: PayPageDeps) {
+export function createPayPageService({ db, audit, clock, documents, orgs, settings, verification, publicUrl }: PayPageDeps) {
   async function bankTransfer(orgName: string, orgId: string, inv: { id: string; number: string | null; currency: string; amountDue: number }) {
     const { payout, updatedAt } = await orgs.getPayout(orgId);
     if (!payout) return null;
@@ -96,7 +106,7 @@ export function createPayPageService({ db, audit, clock, documents, orgs, settin
   }
 
   async function view(orgId: string, invoiceId: string): Promise<PayPage> {
-    const [inv, org] = await Promise.all([documents.get(orgId, 'invoice', invoiceId), orgs.get(orgId)]);
+    const [inv, org, fingerprint] = await Promise.all([documents.get(orgId, 'invoice', invoiceId), orgs.get(orgId), verification.documentFingerprint(orgId, invoiceId)]);
     if (inv.status === 'draft') throw new AppError('not_found', 'Invoice not found');
     const status = PAYABLE.has(inv.status) && inv.amountDue > 0 ? 'open' : inv.status === 'paid' ? 'paid' : 'closed';
     const enabled = await settings.enabledMethods(db, orgId);
@@ -108,6 +118,7 @@ export function createPayPageService({ db, audit, clock, documents, orgs, settin
       amountDue: Math.max(0, inv.amountDue),
       dueDate: inv.dueDate,
       status,
+      verification: fingerprint ? { fingerprint, verifyUrl: fingerprintCheckUrl(publicUrl, fingerprint) } : null,
       methods: {
         providers: open ? enabled.providers : [],
         bankTransfer: open && enabled.bankTransfer ? await bankTransfer(org.name, orgId, { id: inv.id, number: inv.number, currency: inv.currency, amountDue: inv.amountDue }) : null,

@@ -53,3 +53,10 @@ export async function updatePaymentRow(db: Executor, orgId: string, id: string, 
 export function listProviderPaymentsSince(db: Executor, orgId: string, provider: string, since: string): Promise<PaymentRow[]> {
   return db.selectFrom('payments').selectAll().where('org_id', '=', orgId).where('provider', '=', provider).where('kind', '=', 'payment').where('created_at', '>=', since).orderBy('id').execute();
 }
+
+/** Every ledger entry of an org in booking order, a page at a time (the data export). */
+export function listOrgPaymentRows(db: Executor, orgId: string, afterId: string | null, limit: number): Promise<PaymentRow[]> {
+  let q = db.selectFrom('payments').selectAll().where('org_id', '=', orgId);
+  if (afterId) q = q.where('id', '>', afterId);
+  return q.orderBy('id').limit(limit).execute();
+}

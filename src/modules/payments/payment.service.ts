@@ -1,6 +1,7 @@
 // The payments ledger. A payment is applied to its invoice up to the amount due; any excess
 // becomes client credit (a ledger entry, never lost). Refunds reverse applied amounts. Each
-// change, the invoice's new balance and status, and the audit entry commit in one transaction.
+// change, the invoice's new balance and status, the audit entry and (for a payment received) its
+// signed receipt commit in one transaction.
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
@@ -11,8 +12,9 @@ import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import { amountDue } from '../invoices/document.mapper.ts';
 import type { DocumentService } from '../invoices/document.service.ts';
 import type { LifecycleService } from '../invoices/document-lifecycle.service.ts';
-import { creditBalances, insertCredit, insertPayment, listPaymentsFor, reversalsOf, type PaymentRow } from './payment.repo.ts';
+import { creditBalances, insertCredit, insertPayment, listOrgPaymentRows, listPaymentsFor, reversalsOf, type PaymentRow } from './payment.repo.ts';
 import { paymentInput, refundInput, type Payment, type PaymentInput } from './payment.schemas.ts';
+import type { ReceiptService } from './receipt.service.ts';
 import type { z } from 'zod';
 
 const refAad = (id: string) => ({ table: 'payments', row: id, column: 'reference_enc' });
@@ -46,9 +48,11 @@ export interface PaymentServiceDeps {
   clock: Clock;
   documents: Pick<DocumentService, 'get' | 'today'>;
   lifecycle: Pick<LifecycleService, 'applyPaymentInTx' | 'lockInvoiceInTx'>;
+  /** Renders the signed receipt of a manual payment in its booking transaction (provider payments get theirs from the webhook). */
+  receipts?: Pick<ReceiptService, 'createInTx'>;
 }
 
-export function createPaymentService({ db, keyring, audit, clock, documents, lifecycle }: PaymentServiceDeps) {
+export function createPaymentService({ db, keyring, audit, clock, documents, lifecycle, receipts }: PaymentServiceDeps) {
   async function toPayment(ex: Executor, orgId: string, r: PaymentRow): Promise<Payment> {
     const crypto = await keyring.forOrg(ex, orgId);
     return {
@@ -86,7 +90,7 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
   }
 
   return {
-    /** Records a payment inside the caller's transaction (used by provider webhooks too). */
+    /** Records a manual payment inside the caller's transaction (the route's Idempotency-Key record shares it). */
     async recordInTx(
       tx: Executor,
       orgId: string,
@@ -124,6 +128,7 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
       }
       await lifecycle.applyPaymentInTx(tx, orgId, invoiceId, applied);
       await audit.append(tx, { orgId, actor, action: 'payment.recorded', objectType: 'invoice', objectId: invoiceId, summary: { paymentId: row.id, amount: input.amount, applied, currency: inv.currency, method: input.method } });
+      if (receipts) row.receipt_file_id = await receipts.createInTx(tx, orgId, row, input.reference);
       return toPayment(tx, orgId, row);
     },
 
@@ -242,6 +247,17 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
       await documents.get(orgId, 'invoice', invoiceId);
       const rows = await listPaymentsFor(db, orgId, invoiceId);
       return Promise.all(rows.map((r) => toPayment(db, orgId, r)));
+    },
+
+    /** Every payment and refund of the org (the data export). */
+    async exportAll(ex: Executor, orgId: string): Promise<Payment[]> {
+      const out: Payment[] = [];
+      for (let after: string | null = null; ; ) {
+        const rows = await listOrgPaymentRows(ex, orgId, after, 500);
+        for (const r of rows) out.push(await toPayment(ex, orgId, r));
+        if (rows.length < 500) return out;
+        after = rows[rows.length - 1]!.id;
+      }
     },
 
     async creditBalance(orgId: string, clientId: string) {

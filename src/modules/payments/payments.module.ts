@@ -1,15 +1,15 @@
-// Builds the online-payment services (providers, pay links, pay page, webhooks, receipts,
-// refunds and disputes, reconciliation, attachments) for the container.
+// Builds the online-payment services (providers, pay links, pay page, webhooks, refunds and
+// disputes, reconciliation, attachments) for the container. The receipt service is built before the
+// ledger (manual payments render their receipt in the booking transaction) and passed in.
 import type { Config } from '../../config/env.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
-import type { Database, Executor } from '../../platform/db/kysely.ts';
-import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { Database } from '../../platform/db/kysely.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import type { ClientService } from '../clients/client.service.ts';
 import type { FileService } from '../files/file.service.ts';
 import type { DocumentService } from '../invoices/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
+import type { VerificationService } from '../verification/verification.service.ts';
 import { createPayLinkService } from './pay-links.service.ts';
 import { createPayPageService } from './pay-page.service.ts';
 import { createPaymentActionsService } from './payment-actions.service.ts';
@@ -18,7 +18,7 @@ import { createPaymentSettingsService } from './payment-settings.service.ts';
 import type { PaymentService } from './payment.service.ts';
 import { createProviderEventsService } from './provider-events.service.ts';
 import { createProviderFactory, type ProviderFactory } from './providers/registry.ts';
-import { createReceiptService } from './receipt.service.ts';
+import type { ReceiptService } from './receipt.service.ts';
 import { createReconciliationService } from './reconciliation.service.ts';
 import { createWebhookService } from './webhook.service.ts';
 
@@ -28,13 +28,12 @@ export interface PaymentsModuleDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
-  mailer: Mailer;
   orgs: OrgService;
-  clients: ClientService;
   documents: DocumentService;
   files: FileService;
   payments: PaymentService;
-  signPdf?: (tx: Executor, orgId: string, pdf: Buffer) => Promise<Buffer>;
+  receipts: ReceiptService;
+  verification: Pick<VerificationService, 'documentFingerprint'>;
   /** Tests may substitute adapters; by default they talk to the configured endpoints. */
   providerFactory?: ProviderFactory;
 }
@@ -44,13 +43,13 @@ export function createPaymentsModule(d: PaymentsModuleDeps) {
   const publicUrl = d.config.publicUrl;
   const providerFactory = d.providerFactory ?? createProviderFactory(d.config.payments);
   const paymentSettings = createPaymentSettingsService({ db, keyring, audit, clock, providerFactory, publicUrl });
-  const receipts = createReceiptService({ db, clock, files: d.files, documents: d.documents, orgs: d.orgs, clients: d.clients, mailer: d.mailer, ...(d.signPdf ? { signPdf: d.signPdf } : {}) });
+  const receipts = d.receipts;
   const providerEvents = createProviderEventsService({ audit, clock, payments: d.payments, receipts });
   return {
     paymentSettings,
     receipts,
     payLinks: createPayLinkService({ db, audit, clock, documents: d.documents, publicUrl }),
-    payPage: createPayPageService({ db, audit, clock, documents: d.documents, orgs: d.orgs, settings: paymentSettings, publicUrl }),
+    payPage: createPayPageService({ db, audit, clock, documents: d.documents, orgs: d.orgs, settings: paymentSettings, verification: d.verification, publicUrl }),
     webhooks: createWebhookService({ db, clock, settings: paymentSettings, events: providerEvents }),
     paymentActions: createPaymentActionsService({ db, audit, clock, settings: paymentSettings, payments: d.payments }),
     reconciliation: createReconciliationService({ db, clock, audit, settings: paymentSettings }),

@@ -1,6 +1,8 @@
 // Payment receipts: a PDF rendered once, in the transaction that records the payment, signed when
 // a signer is wired (the verification module's PAdES signer), sealed in stored_files, served
-// byte-identical to staff and to the client in the portal, and mailed to the client after commit.
+// byte-identical to staff and to the client in the portal. Provider payments (webhooks) and manual
+// ones (cash, cheque, transfer received, recorded by staff) get the same receipt; the webhook path
+// also mails it to the client after commit.
 import type { Clock } from '../../platform/clock.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import { notFound } from '../../platform/errors.ts';
@@ -30,7 +32,7 @@ const LABELS: PdfDocumentView['labels'] = {
   page: 'Page',
 };
 
-const METHOD_LABEL: Record<string, string> = { stripe: 'Card (Stripe)', paypal: 'PayPal', bank_transfer: 'Bank transfer', cash: 'Cash', cheque: 'Cheque' };
+const METHOD_LABEL: Record<string, string> = { stripe: 'Card (Stripe)', paypal: 'PayPal', bank_transfer: 'Bank transfer', cash: 'Cash', cheque: 'Cheque', card: 'Card', client_credit: 'Client credit', other: 'Other' };
 
 export interface ReceiptDeps {
   db: Database;
@@ -46,13 +48,18 @@ export interface ReceiptDeps {
 
 export function createReceiptService({ db, clock, files, documents, orgs, clients, mailer, signPdf }: ReceiptDeps) {
   return {
-    /** Renders, signs and stores the receipt for a payment, inside the recording transaction. */
-    async createInTx(tx: Executor, orgId: string, payment: PaymentRow): Promise<string> {
+    /**
+     * Renders, signs and stores the receipt for a payment, inside the recording transaction.
+     * `reference` is a manual payment's own reference (stored encrypted on the row), printed when
+     * there is no provider reference.
+     */
+    async createInTx(tx: Executor, orgId: string, payment: PaymentRow, reference: string | null = null): Promise<string> {
       const [inv, org, client] = await Promise.all([documents.get(orgId, 'invoice', payment.document_id, tx), orgs.getDetails(orgId, tx), clients.get(orgId, payment.client_id, tx)]);
       const money = moneyFormatter(org.locale, payment.currency);
       const day = new Intl.DateTimeFormat(org.locale, { dateStyle: 'medium', timeZone: 'UTC' });
       const fmtDate = (d: string | null) => (d ? day.format(new Date(`${d}T00:00:00Z`)) : null);
       const method = METHOD_LABEL[payment.method] ?? payment.method;
+      const ref = payment.provider_ref ?? reference;
       const view: PdfDocumentView = {
         kind: 'invoice',
         title: 'Payment receipt',
@@ -70,7 +77,7 @@ export function createReceiptService({ db, clock, files, documents, orgs, client
           { label: 'Amount still due', value: money(Math.max(0, inv.amountDue)) },
         ],
         notes: Number(payment.amount) > Number(payment.applied_amount) ? `${money(Number(payment.amount) - Number(payment.applied_amount))} was credited to your account.` : null,
-        payment: { lines: [{ label: 'Method', value: method }, ...(payment.provider_ref ? [{ label: 'Reference', value: payment.provider_ref }] : [])] },
+        payment: { lines: [{ label: 'Method', value: method }, ...(ref ? [{ label: 'Reference', value: ref }] : [])] },
         verification: null,
         labels: LABELS,
       };

@@ -4,7 +4,12 @@
 // code and a magic link (token in the fragment, exchanged by POST). A portal link from a
 // 'portal-link' delivery signs its contact in once. Each success starts a new portal session
 // (sessions service: hashed token, idle and absolute timeouts, server-side logout).
+// A contact who set up a second factor (authenticator app or passkey) gets only a partial session
+// ('mfa') from an emailed code or link: it reaches nothing but the routes that finish signing in
+// (portal-pending), where the TOTP code or passkey rotates it to 'full'. A passkey (user
+// verification required) is both factors at once, so it may also be the first and only step.
 import { createHash } from 'node:crypto';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring, OrgCrypto } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
@@ -16,8 +21,12 @@ import type { ClientService } from '../clients/client.service.ts';
 import type { DeliveryTrackingService } from '../delivery/delivery-tracking.service.ts';
 import { issueCode, orgOfCode, redeemCode, redeemMagic } from '../delivery/one-time-codes.ts';
 import type { PortalLinksService } from '../delivery/portal-links.service.ts';
-import type { SessionsService } from '../identity/sessions.service.ts';
+import type { SessionRow, SessionsService } from '../identity/sessions.service.ts';
 import { csrfTokenFor } from '../identity/sessions.service.ts';
+import { ipKey, throttledError, type ThrottleService } from '../identity/throttle.service.ts';
+import type { PortalPrincipal } from '../../platform/http/principal.ts';
+import { findPortalPasskey } from './portal-factors.repo.ts';
+import type { PortalFactorsService } from './portal-factors.service.ts';
 import type { DocumentService } from '../invoices/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import type { PortalSession } from './portal.schemas.ts';
@@ -40,8 +49,12 @@ export interface PortalAuthDeps {
   sessions: SessionsService;
   portalLinks: PortalLinksService;
   tracking: Pick<DeliveryTrackingService, 'record'>;
+  factors: Pick<PortalFactorsService, 'summary' | 'totpFor' | 'ceremoniesFor'>;
+  throttle: ThrottleService;
   warn?: (msg: string) => void;
 }
+
+type SignedIn = { token: string; session: PortalSession };
 
 const refused = () => new AppError('unauthenticated', 'The code or link is wrong, expired or already used');
 
@@ -59,14 +72,13 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
     }
   }
 
-  /** Starts a portal session for a contact that still exists; the raw token goes only into the cookie. */
-  async function startSession(tx: Executor, orgId: string, clientId: string, contactId: string, method: string, meta: PortalRequestMeta, doc: { id: string; kind: PortalSession['documentKind'] } | null): Promise<{ token: string; session: PortalSession }> {
+  /** What a sign-in answer tells the browser (the raw token goes only into the cookie). */
+  async function describe(tx: Executor, orgId: string, clientId: string, contactId: string, token: string, level: 'full' | 'mfa', doc: { id: string; kind: PortalSession['documentKind'] } | null): Promise<SignedIn> {
     const client = await clients.get(orgId, clientId, tx).catch(() => null);
     const contact = client?.contacts.find((c) => c.id === contactId);
     if (!client || !contact) throw refused();
-    const { token } = await sessions.create(tx, { realm: 'portal', orgId, clientId, contactId, level: 'full', ip: meta.ip, userAgent: meta.userAgent });
-    await audit.append(tx, { orgId, actor: { type: 'portal', id: contactId, ip: meta.ip }, action: 'portal.signed_in', objectType: 'client', objectId: clientId, summary: { method } });
     const org = await orgs.get(orgId, tx);
+    const f = await deps.factors.summary(tx, orgId, contactId);
     return {
       token,
       session: {
@@ -76,8 +88,51 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
         contact: { id: contact.id, name: contact.name, email: contact.email },
         documentId: doc?.id ?? null,
         documentKind: doc?.kind ?? null,
+        level,
+        secondFactors: { totp: f.totp, passkey: f.passkeys > 0 },
       },
     };
+  }
+
+  /**
+   * Starts a portal session for a contact that still exists. An emailed credential (code, magic
+   * link, portal link) is one factor: a contact with a second factor must still present it.
+   */
+  async function startSession(tx: Executor, orgId: string, clientId: string, contactId: string, method: string, meta: PortalRequestMeta, doc: { id: string; kind: PortalSession['documentKind'] } | null): Promise<SignedIn> {
+    const client = await clients.get(orgId, clientId, tx).catch(() => null);
+    if (!client?.contacts.some((c) => c.id === contactId)) throw refused();
+    const f = await deps.factors.summary(tx, orgId, contactId);
+    const level = method !== 'passkey' && (f.totp || f.passkeys > 0) ? 'mfa' : 'full';
+    const { token } = await sessions.create(tx, { realm: 'portal', orgId, clientId, contactId, level, amr: method, ip: meta.ip, userAgent: meta.userAgent });
+    const action = level === 'full' ? 'portal.signed_in' : 'portal.second_factor_due';
+    await audit.append(tx, { orgId, actor: { type: 'portal', id: contactId, ip: meta.ip }, action, objectType: 'client', objectId: clientId, summary: { method } });
+    return describe(tx, orgId, clientId, contactId, token, level, doc);
+  }
+
+  async function pendingSession(p: PortalPrincipal): Promise<SessionRow> {
+    const session = await db.selectFrom('sessions').selectAll().where('id', '=', p.sessionId).executeTakeFirst();
+    if (!session) throw refused();
+    if (session.level === 'full') throw new AppError('conflict', 'You are already signed in');
+    return session;
+  }
+
+  /** The second step: throttled per contact and IP; success rotates the session to 'full'. */
+  async function completeSecond(p: PortalPrincipal, method: 'totp' | 'passkey', meta: PortalRequestMeta, check: () => Promise<boolean>): Promise<SignedIn> {
+    const session = await pendingSession(p);
+    const keys = { account: `portal-mfa:${p.orgId}:${p.contactId}`, ip: ipKey(meta.ip) };
+    const gate = await inTx(db, (tx) => deps.throttle.attempt(tx, keys));
+    if (!gate.ok) throw throttledError(gate);
+    if (!(await check())) {
+      await inTx(db, (tx) => audit.append(tx, { orgId: p.orgId, actor: { type: 'portal', id: p.contactId, ip: meta.ip }, action: 'portal.sign_in_failed', summary: { method } }));
+      throw new AppError('unauthenticated', method === 'totp' ? 'The code is not valid, has expired, or was already used' : 'The passkey could not be verified');
+    }
+    return inTx(db, async (tx) => {
+      await deps.throttle.succeeded(tx, keys);
+      const amr = `${session.amr} ${method}`.trim();
+      const token = await sessions.rotate(tx, session.id, { level: 'full', amr, authenticated_at: clock.now().toISOString() });
+      await audit.append(tx, { orgId: p.orgId, actor: { type: 'portal', id: p.contactId, ip: meta.ip }, action: 'portal.signed_in', objectType: 'client', objectId: p.clientId, summary: { method: amr.replace(' ', '+') } });
+      return describe(tx, p.orgId, p.clientId, p.contactId, token, 'full', null);
+    });
   }
 
   return {
@@ -110,7 +165,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
       return { challengeId: issued.id };
     },
 
-    async verifyCode(challengeId: string, code: string, meta: PortalRequestMeta): Promise<{ token: string; session: PortalSession }> {
+    async verifyCode(challengeId: string, code: string, meta: PortalRequestMeta): Promise<SignedIn> {
       const orgId = await orgOfCode(db, challengeId);
       const org = orgId ? await orgCrypto(orgId) : null;
       if (!orgId || !org) throw refused();
@@ -124,7 +179,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
       return inTx(db, (tx) => startSession(tx, row.org_id, clientId, contactId, 'code', meta, null));
     },
 
-    async redeemMagicLink(token: string, meta: PortalRequestMeta): Promise<{ token: string; session: PortalSession }> {
+    async redeemMagicLink(token: string, meta: PortalRequestMeta): Promise<SignedIn> {
       const hit = await inTx(db, (tx) => redeemMagic(tx, clock, token));
       if (!hit?.subjectId) throw refused();
       const [clientId, contactId] = hit.subjectId.split('/') as [string, string];
@@ -132,16 +187,49 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
     },
 
     /** Exchanges a delivery's portal link: one sign-in, recorded as access evidence on that delivery. */
-    async redeemPortalLink(token: string, meta: PortalRequestMeta): Promise<{ token: string; session: PortalSession }> {
+    async redeemPortalLink(token: string, meta: PortalRequestMeta): Promise<SignedIn> {
       return inTx(db, async (tx) => {
         const target = await portalLinks.consume(tx, token);
         if (!target) throw refused();
         const doc = await deps.documents.get(target.orgId, undefined, target.documentId, tx);
         const out = await startSession(tx, target.orgId, target.clientId, target.contactId, 'portal-link', meta, { id: doc.id, kind: doc.kind });
-        await deps.tracking.record(tx, target.orgId, target.deliveryId, 'accessed', { via: 'portal-link', contactId: target.contactId, ip: meta.ip, userAgent: meta.userAgent });
+        const secondFactorDue = out.session.level !== 'full';
+        await deps.tracking.record(tx, target.orgId, target.deliveryId, 'accessed', { via: 'portal-link', contactId: target.contactId, ip: meta.ip, userAgent: meta.userAgent, ...(secondFactorDue ? { secondFactorDue } : {}) });
         return out;
       });
     },
+
+    /** Usernameless passkey sign-in within one organization's portal (RP ID shared with staff, credentials not). */
+    async passkeyOptions(orgId: string) {
+      return deps.factors.ceremoniesFor(orgId).authenticationOptions('login', {});
+    },
+
+    async passkeyLogin(orgId: string, challengeId: string, response: AuthenticationResponseJSON, meta: PortalRequestMeta): Promise<SignedIn> {
+      const r = await deps.factors.ceremoniesFor(orgId).authenticate(challengeId, 'login', response, {});
+      const row = r.ok ? await findPortalPasskey(db, orgId, r.passkeyId) : undefined;
+      if (!row) {
+        if (await orgCrypto(orgId)) await inTx(db, (tx) => audit.append(tx, { orgId, actor: { type: 'anonymous', id: null, ip: meta.ip }, action: 'portal.sign_in_failed', summary: { method: 'passkey', reason: r.ok ? 'gone' : r.reason.slice(0, 200) } }));
+        throw new AppError('unauthenticated', 'The passkey could not be verified');
+      }
+      return inTx(db, (tx) => startSession(tx, orgId, row.client_id, row.contact_id, 'passkey', meta, null));
+    },
+
+    /** A partial session's state: which second factors can finish signing in. */
+    async pending(p: PortalPrincipal): Promise<{ level: 'full' | 'mfa'; secondFactors: PortalSession['secondFactors'] }> {
+      const f = await deps.factors.summary(db, p.orgId, p.contactId);
+      return { level: p.level, secondFactors: { totp: f.totp, passkey: f.passkeys > 0 } };
+    },
+
+    completeTotp: (p: PortalPrincipal, code: string, meta: PortalRequestMeta) =>
+      completeSecond(p, 'totp', meta, async () => (await inTx(db, (tx) => deps.factors.totpFor(p.orgId).verify(tx, p.contactId, code))).ok),
+
+    async mfaPasskeyOptions(p: PortalPrincipal) {
+      await pendingSession(p);
+      return deps.factors.ceremoniesFor(p.orgId).authenticationOptions('mfa', { userId: p.contactId, sessionId: p.sessionId });
+    },
+
+    completePasskey: (p: PortalPrincipal, challengeId: string, response: AuthenticationResponseJSON, meta: PortalRequestMeta) =>
+      completeSecond(p, 'passkey', meta, async () => (await deps.factors.ceremoniesFor(p.orgId).authenticate(challengeId, 'mfa', response, { sessionId: p.sessionId })).ok),
 
     async logout(sessionId: string, orgId: string, contactId: string, ip: string): Promise<void> {
       await inTx(db, async (tx) => {

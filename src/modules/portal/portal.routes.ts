@@ -8,7 +8,10 @@ import type { PortalPrincipal } from '../../platform/http/principal.ts';
 import { idParam, okSchema } from '../../platform/http/schemas.ts';
 import { portalDeliverySchema } from '../delivery/delivery.schemas.ts';
 import { csrfTokenFor, PORTAL_COOKIE, type SessionsService } from '../identity/sessions.service.ts';
+import type { ThrottleService } from '../identity/throttle.service.ts';
 import type { PortalAuthService } from './portal-auth.service.ts';
+import { registerPortalFactorRoutes } from './portal-factors.routes.ts';
+import type { PortalFactorsService } from './portal-factors.service.ts';
 import { codeRequestInput, codeVerifyInput, portalDocumentSchema, portalDocumentSummarySchema, portalListQuery, portalPaymentSchema, portalSessionSchema, tokenInput } from './portal.schemas.ts';
 import type { PortalService } from './portal.service.ts';
 
@@ -17,15 +20,17 @@ export interface PortalRouteDeps {
   auth: PortalAuthService;
   portal: PortalService;
   sessions: SessionsService;
+  factors: PortalFactorsService;
+  throttle: Pick<ThrottleService, 'limitIp'>;
 }
 
 const metaOf = (req: FastifyRequest) => ({ ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, 300) ?? null });
 
-export function registerPortalRoutes(root: FastifyInstance, { db, auth, portal, sessions }: PortalRouteDeps): void {
+export function registerPortalRoutes(root: FastifyInstance, { db, auth, portal, sessions, factors, throttle }: PortalRouteDeps): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['portal'];
 
-  /** The portal principal, once its contact is confirmed to still exist (else the session ends). */
+  /** The portal principal (full, or partial on portal-pending routes), once its contact is confirmed to still exist (else the session ends). */
   async function principal(req: FastifyRequest): Promise<PortalPrincipal> {
     const p = req.principal;
     if (!p || p.realm !== 'portal') throw new AppError('unauthenticated', 'Client portal sign-in required');
@@ -46,6 +51,8 @@ export function registerPortalRoutes(root: FastifyInstance, { db, auth, portal, 
     reply.setCookie(PORTAL_COOKIE, out.token, sessions.cookieOptions());
     return out.session;
   }
+
+  registerPortalFactorRoutes(root, { auth, factors, sessions, throttle, principal, signIn, metaOf });
 
   app.post('/api/v1/portal/auth/code', { schema: { tags, security: [], body: codeRequestInput, response: { 202: z.object({ challengeId: z.string() }) } } }, async (req, reply) => {
     reply.code(202);

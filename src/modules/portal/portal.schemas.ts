@@ -21,8 +21,21 @@ export const portalSessionSchema = z.object({
   /** After a portal link: the document it was sent for. */
   documentId: z.string().nullable(),
   documentKind: z.enum(DOCUMENT_KINDS).nullable(),
+  /** 'mfa': the emailed code or link was right, but the contact's second factor is still due. */
+  level: z.enum(['full', 'mfa']),
+  /** The second factors the contact can finish signing in with (when level is 'mfa'). */
+  secondFactors: z.object({ totp: z.boolean(), passkey: z.boolean() }),
 });
 export type PortalSession = z.infer<typeof portalSessionSchema>;
+
+export const portalPasskeySchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), backedUp: z.boolean(), deviceType: z.string() });
+export type PortalPasskey = z.infer<typeof portalPasskeySchema>;
+
+export const portalFactorsSchema = z.object({ totp: z.boolean(), passkeys: z.array(portalPasskeySchema) });
+export type PortalFactors = z.infer<typeof portalFactorsSchema>;
+
+/** A sign-in step that may rotate the session: the new CSRF token goes with the new cookie. */
+export const portalRotatedSchema = z.object({ csrfToken: z.string() });
 
 export const portalDocumentSchema = documentSchema
   .pick({
@@ -49,7 +62,7 @@ export const portalDocumentSchema = documentSchema
     relatedDocumentId: true,
     issuedAt: true,
   })
-  .extend({ fingerprint: z.string().describe('first 80 bits of the PDF SHA-256, as printed in notices') });
+  .extend({ fingerprint: z.string().describe('the fingerprint printed on the PDF and in the delivery emails (verification module)') });
 export type PortalDocument = z.infer<typeof portalDocumentSchema>;
 
 export const portalDocumentSummarySchema = portalDocumentSchema.pick({
@@ -82,5 +95,6 @@ export const portalPaymentSchema = z.object({
   currency: z.string(),
   method: z.string(),
   receivedOn: z.string(),
+  hasReceipt: z.boolean().describe('a signed PDF receipt is available at /api/v1/portal/payments/:id/receipt'),
 });
 export type PortalPayment = z.infer<typeof portalPaymentSchema>;

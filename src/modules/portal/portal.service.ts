@@ -9,7 +9,7 @@ import type { AuditActor } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import type { DeliveryTrackingService } from '../delivery/delivery-tracking.service.ts';
 import type { PortalDelivery } from '../delivery/delivery.schemas.ts';
-import { documentFingerprint } from '../delivery/messages.ts';
+import { fingerprintFor, type FingerprintSource } from '../delivery/messages.ts';
 import type { LifecycleService } from '../invoices/document-lifecycle.service.ts';
 import { documentListQuery, type DocumentDto } from '../invoices/document.schemas.ts';
 import type { DocumentService } from '../invoices/document.service.ts';
@@ -25,6 +25,8 @@ export interface PortalServiceDeps {
   lifecycle: Pick<LifecycleService, 'pdf' | 'acceptQuote'>;
   payments: Pick<PaymentService, 'list'>;
   tracking: Pick<DeliveryTrackingService, 'recordClientEvent' | 'listForClient'>;
+  /** The fingerprint printed on each document (verification module), shown as in the emails. */
+  fingerprints: FingerprintSource | null;
 }
 
 const actorOf = (p: PortalPrincipal, ip: string): AuditActor => ({ type: 'portal', id: p.contactId, ip });
@@ -70,7 +72,7 @@ export function createPortalService(deps: PortalServiceDeps) {
     async get(p: PortalPrincipal, id: string): Promise<PortalDocument> {
       const doc = await own(p, id);
       const pdf = await lifecycle.pdf(p.orgId, doc.kind, doc.id);
-      return { ...doc, fingerprint: documentFingerprint(pdf.sha256) };
+      return { ...doc, fingerprint: await fingerprintFor(deps.fingerprints, p.orgId, doc.id, pdf.sha256) };
     },
 
     async download(p: PortalPrincipal, id: string, meta: PortalRequestMeta): Promise<{ bytes: Buffer; filename: string; sha256: string }> {
@@ -104,7 +106,7 @@ export function createPortalService(deps: PortalServiceDeps) {
       const out: PortalPayment[] = [];
       for (const inv of invoices.items.filter((d) => d.status !== 'draft' && d.clientId === p.clientId)) {
         for (const pay of await payments.list(p.orgId, inv.id)) {
-          out.push({ id: pay.id, invoiceId: inv.id, invoiceNumber: inv.number, kind: pay.kind, amount: pay.amount, currency: pay.currency, method: pay.method, receivedOn: pay.receivedOn });
+          out.push({ id: pay.id, invoiceId: inv.id, invoiceNumber: inv.number, kind: pay.kind, amount: pay.amount, currency: pay.currency, method: pay.method, receivedOn: pay.receivedOn, hasReceipt: pay.hasReceipt });
         }
       }
       return out.sort((a, b) => (a.receivedOn < b.receivedOn ? 1 : -1));

@@ -166,6 +166,12 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
       return Promise.all(rows.map((r) => toSchedule(db, r)));
     },
 
+    /** Every schedule of the org, ended ones included (the data export). */
+    async exportAll(ex: Executor, orgId: string): Promise<Schedule[]> {
+      const rows = await ex.selectFrom('recurring_schedules').selectAll().where('org_id', '=', orgId).orderBy('id').execute();
+      return Promise.all(rows.map((r) => toSchedule(ex, r)));
+    },
+
     async setStatus(orgId: string, id: string, status: 'active' | 'paused' | 'ended', actor: AuditActor): Promise<Schedule> {
       return inTx(db, async (tx) => {
         const s = await find(tx, orgId, id);

@@ -11,6 +11,7 @@ import { parseAmount } from '../invoices/invoice.money.ts';
 import type { DocumentService } from '../invoices/document.service.ts';
 import type { Payout } from '../orgs/org.schemas.ts';
 import {
+  findSignature,
   findSignatureByPdf,
   findSignatureByToken,
   findSignaturesByFingerprint,
@@ -36,6 +37,14 @@ export interface VerificationDeps {
 const NOTHING = { unaltered: null, document: null, status: null, bankDetails: null, signature: null } as const;
 /** The single answer for every input that does not identify a document. */
 export const NO_MATCH: VerificationResult = Object.freeze({ authentic: false, reason: 'no_match', ...NOTHING });
+
+/**
+ * The public verification page with a document's fingerprint filled in (in the fragment, so it
+ * never reaches a server log), for pay pages: a payer checks the invoice there with its number,
+ * amount and bank account before paying. Not the QR token's page: the token is stored only as a
+ * hash, and its answer carries signed fields (client name, tax id) a pay link must not reveal.
+ */
+export const fingerprintCheckUrl = (publicUrl: string, fingerprint: string): string => `${publicUrl}/verify#fp=${fingerprint}`;
 
 const TOKEN = /^[A-Za-z0-9_-]{22}$/;
 /** A QR/link token inside an uploaded file (our link annotations are uncompressed /URI strings). */
@@ -104,6 +113,14 @@ export function createVerificationService(deps: VerificationDeps) {
   };
 
   return {
+    /**
+     * The fingerprint printed on a document's PDF (base32 of SHA-256 of its signed payload), so the
+     * delivery emails and the portal show the very value the PDF carries. Null if never signed.
+     */
+    async documentFingerprint(orgId: string, documentId: string): Promise<string | null> {
+      return (await findSignature(db, orgId, documentId))?.fingerprint ?? null;
+    },
+
     /** The QR code's link: the token was printed on the document, so its holder sees the signed fields. */
     async byToken(token: string): Promise<VerificationResult> {
       if (!TOKEN.test(token)) return NO_MATCH;

@@ -46,6 +46,8 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   { table: 'idempotency_keys', idColumn: 'key', column: 'response_body', kind: 'text' },
   // TOTP secrets are sealed under the key of the org the user enrolled in (identity).
   { table: 'user_totp', idColumn: 'user_id', column: 'secret_enc', kind: 'text', orgColumn: 'key_org_id' },
+  // Portal contacts' TOTP secrets, sealed under their org's key (portal module).
+  { table: 'portal_totp', idColumn: 'contact_id', column: 'secret_enc', kind: 'text' },
   // Secure delivery: org delivery keys (row = purpose), client public keys, recipients, evidence.
   { table: 'delivery_keys', idColumn: 'purpose', column: 'private_key_enc', kind: 'text' },
   { table: 'client_keys', idColumn: 'client_id', column: 'keys_enc', kind: 'text' },

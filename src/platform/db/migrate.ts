@@ -1,27 +1,62 @@
-// Runs the migrations under Kysely's migration lock (a row lock on PostgreSQL, the single writer
-// on SQLite), so several processes starting at once migrate exactly once.
-import { sql } from 'kysely';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+// Applies the migrations, exactly once even when several processes start together:
+// PostgreSQL takes a session advisory lock, SQLite a write lock (BEGIN IMMEDIATE) for the whole
+// run. We keep Kysely's `kysely_migration` table layout, but not its Migrator: the Migrator
+// checks table existence by introspecting every schema, which races with schemas created and
+// dropped concurrently (seen as spurious failures with parallel PostgreSQL test schemas).
+import { sql, type Kysely } from 'kysely';
 import type { DbHandle } from './kysely.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { migrationTypes } from './migrations/types.ts';
 
-export async function migrateToLatest(handle: DbHandle): Promise<string[]> {
+const PG_LOCK_KEY = 0x5ea1b111; // arbitrary, constant: "sealbill migrations"
+
+async function pending(conn: Kysely<unknown>, names: string[]): Promise<string[]> {
+  await sql`create table if not exists kysely_migration (name varchar(255) not null primary key, timestamp varchar(255) not null)`.execute(conn);
+  const done = new Set((await sql<{ name: string }>`select name from kysely_migration`.execute(conn)).rows.map((r) => r.name));
+  return names.filter((n) => !done.has(n));
+}
+
+/**
+ * Applies every migration not yet applied, in order (or only `names`, which a restore uses to
+ * rebuild a backup's schema level). Returns the names applied.
+ */
+export async function migrateToLatest(handle: DbHandle, names: string[] = Object.keys(MIGRATIONS)): Promise<string[]> {
   const types = migrationTypes(handle.dialect);
-  const provider: MigrationProvider = {
-    async getMigrations() {
-      const out: Record<string, Migration> = {};
-      for (const [name, m] of Object.entries(MIGRATIONS)) out[name] = { up: (db) => m.up(db, types) };
-      return out;
-    },
-  };
-  // Kysely looks for its migration tables in every schema unless told which one; pinned to the
-  // connection's own schema, a second Sealbill schema in the same database (or a parallel test
-  // schema) cannot make it skip creating its own.
-  const migrationTableSchema =
-    handle.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(handle.db)).rows[0]?.s : undefined;
-  const migrator = new Migrator({ db: handle.db, provider, ...(migrationTableSchema && { migrationTableSchema }) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const unknown = names.filter((n) => !(n in MIGRATIONS));
+  if (unknown.length > 0) throw new Error(`unknown migrations: ${unknown.join(', ')}`);
+  const db = handle.db as unknown as Kysely<unknown>;
+  const record = (conn: Kysely<unknown>, name: string) =>
+    sql`insert into kysely_migration (name, timestamp) values (${name}, ${new Date().toISOString()})`.execute(conn);
+
+  return db.connection().execute(async (conn) => {
+    if (handle.dialect === 'postgres') {
+      await sql`select pg_advisory_lock(${PG_LOCK_KEY})`.execute(conn);
+      try {
+        const todo = await pending(conn, names);
+        for (const name of todo) {
+          await conn.transaction().execute(async (tx) => {
+            await MIGRATIONS[name]!.up(tx, types);
+            await record(tx, name);
+          });
+        }
+        return todo;
+      } finally {
+        await sql`select pg_advisory_unlock(${PG_LOCK_KEY})`.execute(conn);
+      }
+    }
+    // SQLite: one immediate transaction holds the write lock while we read what is applied.
+    await sql`begin immediate`.execute(conn);
+    try {
+      const todo = await pending(conn, names);
+      for (const name of todo) {
+        await MIGRATIONS[name]!.up(conn, types);
+        await record(conn, name);
+      }
+      await sql`commit`.execute(conn);
+      return todo;
+    } catch (err) {
+      await sql`rollback`.execute(conn);
+      throw err;
+    }
+  });
 }

@@ -628,11 +628,40 @@ export interface PasskeysTable {
 export interface WebauthnChallengesTable {
   id: string;
   challenge: string;
-  purpose: 'register' | 'login' | 'mfa' | 'reauth';
+  /** staff ceremonies, or the client portal's own (portal-*): a challenge never crosses realms */
+  purpose: 'register' | 'login' | 'mfa' | 'reauth' | 'portal-register' | 'portal-login' | 'portal-mfa' | 'portal-reauth';
   user_id: string | null;
   session_id: string | null;
   expires_at: string;
   created_at: string;
+}
+
+/** A portal contact's authenticator app (migration 0008). */
+export interface PortalTotpTable {
+  contact_id: string;
+  org_id: string; // the contact's org, whose data key seals secret_enc
+  secret_enc: string;
+  confirmed_at: string | null;
+  last_step: number; // highest RFC 6238 time step accepted (replay guard)
+  created_at: string;
+}
+
+/** A portal contact's passkey (migration 0008). */
+export interface PortalPasskeysTable {
+  id: string;
+  org_id: string;
+  client_id: string;
+  contact_id: string;
+  credential_id: string; // base64url
+  public_key: string; // base64url COSE key
+  counter: number;
+  transports: string; // JSON array
+  device_type: 'singleDevice' | 'multiDevice';
+  backed_up: number;
+  aaguid: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
 }
 
 export interface AuthThrottleTable {
@@ -708,6 +737,8 @@ export interface DB {
   recovery_codes: RecoveryCodesTable;
   passkeys: PasskeysTable;
   webauthn_challenges: WebauthnChallengesTable;
+  portal_totp: PortalTotpTable;
+  portal_passkeys: PortalPasskeysTable;
   auth_throttle: AuthThrottleTable;
   email_tokens: EmailTokensTable;
   invitations: InvitationsTable;

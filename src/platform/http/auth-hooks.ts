@@ -35,8 +35,9 @@ export function installAuthHooks(app: FastifyInstance, table: AccessTable, authe
     const principal = await authenticate(request, access);
     if (!principal) throw new AppError('unauthenticated', 'Authentication required', { headers: { 'www-authenticate': 'Bearer' } });
     request.principal = principal;
-    if (access.kind === 'portal') {
+    if (access.kind === 'portal' || access.kind === 'portal-pending') {
       if (principal.realm !== 'portal') throw new AppError('unauthenticated', 'Client portal sign-in required');
+      if (principal.level !== 'full' && access.kind !== 'portal-pending') throw new AppError('unauthenticated', 'Finish signing in with your second factor');
       return;
     }
     if (principal.realm !== 'staff') throw new AppError('unauthenticated', 'Staff sign-in required');

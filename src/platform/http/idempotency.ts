@@ -1,11 +1,31 @@
 // Idempotency-Key (draft-ietf-httpapi-idempotency-key-header): a retried create, issue or payment
-// with the same key returns the first response instead of acting twice. The key is reserved
-// before the work runs (a concurrent duplicate gets 409), bound to the request's hash (reuse with
-// a different request gets 422), and released if the work fails, so a retry can succeed.
+// with the same key returns the first response instead of acting twice; the same key with a
+// different request (body, route or principal) gets 422.
+//
+// Exactly once, by construction: the key's record is written in the SAME transaction as the work
+// (the callback receives that transaction and must do all its writes through it, using the
+// service's *InTx variant). The record is claimed first (insert), then the work runs, then the
+// response is stored; all three commit together or not at all. So:
+//  - a failure or a crash anywhere before the commit rolls back the work AND the claim: the key is
+//    free and a retry runs the work once (no reservation can outlive its transaction, so none can
+//    stay "in progress" forever and none needs expiring);
+//  - after the commit both the effect and the stored response exist, and a retry replays it.
+// (The earlier design reserved the key outside the work's transaction and wrote the response
+// afterwards: a crash between the work's commit and that write left the key "in progress" for
+// ever, and a failed response write freed the key after the work had committed, so a retry
+// applied it twice. Expiring old reservations would not have been exact: a taken-over key re-runs
+// work that may already have committed.)
+// Concurrent duplicates: on PostgreSQL the second claim waits on the first transaction's
+// uncommitted key row, then finds it committed and replays it (or runs the work if the first
+// rolled back); on SQLite transactions are serialized, so the second sees the committed record.
+// A record without a response can only be a leftover of the earlier design whose outcome is
+// unknown (the work may have committed): it is never re-run, and the caller is told to check and
+// use a new key.
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Keyring } from '../crypto/keyring.ts';
-import type { Database } from '../db/kysely.ts';
+import type { Database, Executor, Tx } from '../db/kysely.ts';
+import { inTx } from '../db/tx.ts';
 import { AppError } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 
@@ -18,49 +38,63 @@ export interface IdempotencyDeps {
 
 const responseAad = (key: string) => ({ table: 'idempotency_keys', row: key, column: 'response_body' });
 
+/** The committed record for this key, replayed; undefined when there is none. */
+async function replay<T>(ex: Executor, keyring: Keyring, reply: FastifyReply, scope: { orgId: string; principal: string }, key: string, requestHash: string): Promise<{ value: T } | undefined> {
+  const existing = await ex.selectFrom('idempotency_keys').selectAll().where('org_id', '=', scope.orgId).where('key', '=', key).executeTakeFirst();
+  if (!existing) return undefined;
+  if (existing.request_hash !== requestHash || existing.principal !== scope.principal) throw new AppError('idempotency_mismatch', 'This Idempotency-Key was used for a different request');
+  if (existing.status_code === null) {
+    throw new AppError('conflict', 'The earlier request with this Idempotency-Key was interrupted and its outcome is unknown: check whether it took effect, then retry with a new key');
+  }
+  reply.code(existing.status_code).header('idempotent-replayed', 'true');
+  const crypto = await keyring.forOrg(ex, scope.orgId);
+  return { value: (existing.response_body === null ? null : crypto.decryptJson(existing.response_body, responseAad(key))) as T };
+}
+
 export async function withIdempotency<T>(
   deps: IdempotencyDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   scope: { orgId: string; principal: string },
   successStatus: number,
-  run: () => Promise<T>,
+  run: (tx: Tx) => Promise<T>,
 ): Promise<T> {
+  const { db, clock, keyring } = deps;
   const raw = request.headers['idempotency-key'];
   const key = Array.isArray(raw) ? raw[0] : raw;
   if (!key) {
+    const result = await inTx(db, run);
     reply.code(successStatus);
-    return run();
+    return result;
   }
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new AppError('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters');
   const requestHash = createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('hex');
-  const { db, clock, keyring } = deps;
-  const existing = await db.selectFrom('idempotency_keys').selectAll().where('org_id', '=', scope.orgId).where('key', '=', key).executeTakeFirst();
-  if (existing) {
-    if (existing.request_hash !== requestHash || existing.principal !== scope.principal) throw new AppError('idempotency_mismatch', 'This Idempotency-Key was used for a different request');
-    if (existing.status_code === null) throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress');
-    reply.code(existing.status_code).header('idempotent-replayed', 'true');
-    const crypto = await keyring.forOrg(db, scope.orgId);
-    return (existing.response_body === null ? null : crypto.decryptJson(existing.response_body, responseAad(key))) as T;
-  }
-  const reserved = await db
-    .insertInto('idempotency_keys')
-    .values({ org_id: scope.orgId, key, principal: scope.principal, request_hash: requestHash, status_code: null, response_body: null, created_at: clock.now().toISOString() })
-    .onConflict((oc) => oc.columns(['org_id', 'key']).doNothing())
-    .executeTakeFirst();
-  if (Number(reserved.numInsertedOrUpdatedRows ?? 0n) !== 1) throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress');
-  try {
-    const result = await run();
-    await db
+
+  const earlier = await replay<T>(db, keyring, reply, scope, key, requestHash);
+  if (earlier) return earlier.value;
+
+  const outcome = await inTx(db, async (tx) => {
+    const claimed = await tx
+      .insertInto('idempotency_keys')
+      .values({ org_id: scope.orgId, key, principal: scope.principal, request_hash: requestHash, status_code: null, response_body: null, created_at: clock.now().toISOString() })
+      .onConflict((oc) => oc.columns(['org_id', 'key']).doNothing())
+      .executeTakeFirst();
+    // Another request with this key committed first (we waited for it on PostgreSQL).
+    if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) !== 1) return { claimed: false as const };
+    const result = await run(tx);
+    await tx
       .updateTable('idempotency_keys')
-      .set({ status_code: successStatus, response_body: (await keyring.forOrg(db, scope.orgId)).encryptJson(result ?? null, responseAad(key)) })
+      .set({ status_code: successStatus, response_body: (await keyring.forOrg(tx, scope.orgId)).encryptJson(result ?? null, responseAad(key)) })
       .where('org_id', '=', scope.orgId)
       .where('key', '=', key)
       .execute();
+    return { claimed: true as const, result };
+  });
+  if (outcome.claimed) {
     reply.code(successStatus);
-    return result;
-  } catch (err) {
-    await db.deleteFrom('idempotency_keys').where('org_id', '=', scope.orgId).where('key', '=', key).execute();
-    throw err;
+    return outcome.result;
   }
+  const winner = await replay<T>(db, keyring, reply, scope, key, requestHash);
+  if (winner) return winner.value;
+  throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress');
 }

@@ -24,6 +24,10 @@ export interface PortalPrincipal {
   clientId: string;
   contactId: string;
   sessionId: string;
+  /** 'full', or 'mfa': an emailed code or link was used, the contact's second factor is still due. */
+  level: 'full' | 'mfa';
+  /** Last full sign-in; changing the contact's factors needs a recent one. */
+  authenticatedAt: string;
 }
 
 export type Principal = StaffPrincipal | PortalPrincipal;
@@ -43,7 +47,9 @@ export type RouteAccess =
   | { kind: 'staff-pending' }
   /** a fully signed-in staff session, for the user's own account and factors; never an API token */
   | { kind: 'staff-session' }
-  | { kind: 'portal' };
+  | { kind: 'portal' }
+  /** a portal session that may still be partial (second factor due): only the routes that finish signing in */
+  | { kind: 'portal-pending' };
 
 declare module 'fastify' {
   interface FastifyRequest {

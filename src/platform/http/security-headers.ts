@@ -15,6 +15,14 @@ export function securityHeaders(opts: { tls: boolean }): FastifyHelmetOptions {
         'font-src': ["'self'"],
         'connect-src': ["'self'"],
         'object-src': ["'none'"],
+        // The staff app shows PDFs inline: it fetches them with the API client (cookie + CSRF, never
+        // a URL that could be framed: every response says frame-ancestors 'none') and frames a
+        // blob: object URL of type application/pdf, which the browser's PDF viewer renders.
+        // Without this, frame-src falls back to default-src 'self', which never matches blob:.
+        // blob: URLs can only be minted by script already running on our origin (script-src
+        // 'self'), so this adds nothing an injected page could use; 'self' stays out (nothing of
+        // ours may be framed) and <object>/<embed> stay blocked by object-src 'none'.
+        'frame-src': ['blob:'],
         'base-uri': ["'none'"],
         'form-action': ["'self'"],
         'frame-ancestors': ["'none'"],

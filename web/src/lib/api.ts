@@ -129,17 +129,37 @@ async function send(method: string, path: string, body: unknown, opts: RequestOp
   return res;
 }
 
+async function failure(res: Response, path: string, opts: RequestOptions): Promise<ApiError> {
+  const err = await toError(res);
+  // Sign-in and step-up endpoints answer 401 for a wrong password or code: that is not a lost session.
+  if (err.status === 401 && err.code === 'unauthenticated' && !/^\/api\/v1\/(auth|portal\/auth)\//.test(path)) signedOut[opts.realm ?? 'staff']?.();
+  return err;
+}
+
 export async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
   const res = await send(method, path, body, opts, 0);
-  if (!res.ok) {
-    const err = await toError(res);
-    // Sign-in and step-up endpoints answer 401 for a wrong password or code: that is not a lost session.
-    if (err.status === 401 && err.code === 'unauthenticated' && !/^\/api\/v1\/(auth|portal\/auth)\//.test(path)) signedOut[opts.realm ?? 'staff']?.();
-    throw err;
-  }
+  if (!res.ok) throw await failure(res, path, opts);
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
   return (type.includes('json') ? await res.json() : await res.text()) as T;
+}
+
+/** A file the server answered with (a PDF, an export): its bytes, type and suggested name. */
+export interface FileAnswer {
+  blob: Blob;
+  contentType: string;
+  filename: string | null;
+}
+
+/**
+ * Fetches a file through the same path as every other call (cookies, CSRF, step-up retry), so
+ * downloads that need a POST or a re-authentication work like any other action.
+ */
+export async function requestFile(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<FileAnswer> {
+  const res = await send(method, path, body, { ...opts, headers: { accept: '*/*', ...opts.headers } }, 0);
+  if (!res.ok) throw await failure(res, path, opts);
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '');
+  return { blob: await res.blob(), contentType: res.headers.get('content-type') ?? '', filename: name?.[1] ?? null };
 }
 
 export const api = {

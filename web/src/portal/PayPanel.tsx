@@ -1,6 +1,7 @@
 // Paying an invoice from the portal: the organization's payment providers (a redirect to their
 // hosted checkout) and a bank transfer panel with the verified payout details, the structured
-// reference and the SEPA QR code. Amounts always come from the server.
+// reference and the SEPA QR code. Amounts always come from the server. The invoice's verification
+// fingerprint and a link to the public verification page let the payer check it before paying.
 import { api } from '../lib/api.ts';
 import { date, money } from '../lib/format.ts';
 import { useAction, useAsync } from '../lib/hooks.ts';
@@ -27,6 +28,12 @@ export function PayPanel({ invoiceId }: { invoiceId: string }) {
     <section className="panel" aria-labelledby="pay-h">
       <h2 id="pay-h">Pay {money(p.amountDue, p.currency)}</h2>
       {p.dueDate ? <p className="muted">Due {date(p.dueDate)}</p> : null}
+      {p.verification ? (
+        <p>
+          Verification fingerprint: <code data-testid="pay-fingerprint">{p.verification.fingerprint}</code>. It must match the one printed on your invoice PDF;{' '}
+          <a href={p.verification.verifyUrl}>check the invoice on the verification page</a> before paying.
+        </p>
+      ) : null}
       <ErrorNotice error={checkout.error} title="The payment could not start" />
       {p.methods.providers.length > 0 ? (
         <div className="actions">

@@ -12,6 +12,7 @@ import { PublicShell } from '../ui/PublicShell.tsx';
 import { PortalDocumentPage } from './PortalDocument.tsx';
 import { PortalDocumentsPage, PortalPaymentsPage } from './PortalLists.tsx';
 import { PortalContext, type PortalMe } from './portal-context.ts';
+import { PortalSecurityPage } from './PortalSecurity.tsx';
 import { PortalSignIn, PortalTokenSignIn } from './PortalSignIn.tsx';
 
 async function fetchMe(): Promise<PortalMe | null> {
@@ -76,15 +77,18 @@ export default function PortalApp() {
     );
   }
 
-  const signOut = async () => {
+  const reauth = async () => {
     await api.post('/api/v1/portal/auth/logout', {}, { realm: 'portal' }).catch(() => undefined);
     setCsrfToken('portal', null);
     setMe(null);
+  };
+  const signOut = async () => {
+    await reauth();
     navigate('/portal');
   };
 
   return (
-    <PortalContext.Provider value={{ me, signOut }}>
+    <PortalContext.Provider value={{ me, signOut, reauth }}>
       <PublicShell wide>
         <div className="page-head">
           <div>
@@ -104,6 +108,7 @@ export default function PortalApp() {
           <Link to="/portal/quotes">Quotes</Link>
           <Link to="/portal/credit-notes">Credit notes</Link>
           <Link to="/portal/payments">Payments</Link>
+          <Link to="/portal/security">Security</Link>
         </nav>
         <Routes
           routes={[
@@ -111,6 +116,7 @@ export default function PortalApp() {
             { path: '/portal/quotes', render: () => <PortalDocumentsPage kind="quote" /> },
             { path: '/portal/credit-notes', render: () => <PortalDocumentsPage kind="credit_note" /> },
             { path: '/portal/payments', render: () => <PortalPaymentsPage /> },
+            { path: '/portal/security', render: () => <PortalSecurityPage /> },
             { path: '/portal/documents/:id', render: (p) => <PortalDocumentPage id={p.id!} /> },
           ]}
           fallback={<NotFoundContent />}

@@ -83,7 +83,7 @@ function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void
           <dd>{date(doc.dueDate)}</dd>
           <dt>Fingerprint</dt>
           <dd>
-            <code>{doc.fingerprint}</code> <span className="muted small">(matches the one in the email you received)</span>
+            <code>{doc.fingerprint}</code> <span className="muted small">(the same as on the PDF and in the email you received)</span>
           </dd>
         </dl>
       </div>

@@ -91,7 +91,7 @@ export function PortalPaymentsPage() {
                     {money(p.amount, p.currency)}
                   </td>
                   <td>
-                    {p.kind === 'payment' ? (
+                    {p.hasReceipt ? (
                       <a href={`/api/v1/portal/payments/${p.id}/receipt`} download>
                         Receipt (PDF)
                       </a>

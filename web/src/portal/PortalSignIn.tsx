@@ -6,6 +6,8 @@ import type { PortalSession } from '../../../src/modules/portal/portal.schemas.t
 import { ErrorNotice, Loading, Notice } from '../ui/feedback.tsx';
 import { Button, TextField } from '../ui/forms.tsx';
 import { portalOrg, type PortalMe } from './portal-context.ts';
+import { passkeySignIn, pendingState } from './portal-auth-api.ts';
+import { PortalSecondFactor } from './PortalSecondFactor.tsx';
 
 const KIND_PATH: Record<string, string> = { invoice: 'documents', quote: 'documents', credit_note: 'documents' };
 
@@ -16,8 +18,20 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => voi
   const [email, setEmail] = useState('');
   const [challenge, setChallenge] = useState<string | null>(null);
   const [code, setCode] = useState('');
+  /** Set when the emailed code was right but the contact's second factor is still due. */
+  const [pending, setPending] = useState<PortalSession['secondFactors'] | null>(null);
   const request = useAction(() => api.post<{ challengeId: string }>('/api/v1/portal/auth/code', { orgId, email: email.trim() }, { realm: 'public' }));
   const verify = useAction(() => api.post<PortalSession>('/api/v1/portal/auth/code/verify', { challengeId: challenge, code: code.trim() }, { realm: 'public' }));
+  const passkey = useAction(() => passkeySignIn(orgId));
+
+  useEffect(() => {
+    // A partial sign-in survives a reload: offer its second step again.
+    void pendingState()
+      .then((p) => {
+        if (p?.level === 'mfa') setPending(p.secondFactors);
+      })
+      .catch(() => undefined);
+  }, []);
 
   async function ask(e: FormEvent) {
     e.preventDefault();
@@ -29,7 +43,8 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => voi
     const s = await verify.run();
     if (!s) return;
     setCsrfToken('portal', s.csrfToken);
-    onSignedIn(s);
+    if (s.level === 'mfa') setPending(s.secondFactors);
+    else onSignedIn(s);
   }
 
   if (!orgId) {
@@ -43,18 +58,48 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => voi
     );
   }
 
+  if (pending) {
+    return (
+      <div className="auth-card panel">
+        <h1>Sign in to the client portal</h1>
+        <PortalSecondFactor
+          factors={pending}
+          onDone={onSignedIn}
+          onCancel={() => {
+            setPending(null);
+            setChallenge(null);
+            setCode('');
+          }}
+        />
+      </div>
+    );
+  }
+
   return (
     <div className="auth-card panel">
       <h1>Sign in to the client portal</h1>
       {!challenge ? (
-        <form onSubmit={ask} noValidate>
-          <p>Enter the email address your invoices are sent to. We will email you a one-time code and a sign-in link.</p>
-          <ErrorNotice error={request.error} />
-          <TextField label="Email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={request.error?.fields().email} required />
-          <Button type="submit" variant="primary" busy={request.busy}>
-            Email me a code
+        <>
+          <form onSubmit={ask} noValidate>
+            <p>Enter the email address your invoices are sent to. We will email you a one-time code and a sign-in link.</p>
+            <ErrorNotice error={request.error} />
+            <TextField label="Email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={request.error?.fields().email} required />
+            <Button type="submit" variant="primary" busy={request.busy}>
+              Email me a code
+            </Button>
+          </form>
+          <hr />
+          <ErrorNotice error={passkey.error} title="The passkey sign-in did not work" />
+          <Button
+            busy={passkey.busy}
+            onClick={async () => {
+              const s = await passkey.run();
+              if (s) onSignedIn(s);
+            }}
+          >
+            Sign in with a passkey
           </Button>
-        </form>
+        </>
       ) : (
         <form onSubmit={confirm} noValidate>
           <Notice kind="info">If {email} is known to us, a 6-digit code is on its way. It is valid for 10 minutes.</Notice>
@@ -85,6 +130,10 @@ export function PortalTokenSignIn({ kind }: { kind: 'magic' | 'link' }) {
   const started = useRef(false);
   const redeem = useAction((token: string) => api.post<PortalSession>(`/api/v1/portal/auth/${kind}`, { token }, { realm: 'public' }));
   const token = new URLSearchParams(hash.replace(/^#/, '')).get('t');
+  const [pending, setPending] = useState<PortalSession | null>(null);
+  const go = (s: Pick<PortalSession, 'documentId' | 'documentKind'>) =>
+    // Drop the token from the address bar and history: it is single-use anyway.
+    navigate(s.documentId ? `/portal/${KIND_PATH[s.documentKind ?? 'invoice']}/${s.documentId}` : '/portal', { replace: true });
 
   useEffect(() => {
     if (!token || started.current) return;
@@ -92,10 +141,19 @@ export function PortalTokenSignIn({ kind }: { kind: 'magic' | 'link' }) {
     void redeem.run(token).then((s) => {
       if (!s) return;
       setCsrfToken('portal', s.csrfToken);
-      // Drop the token from the address bar and history: it is single-use anyway.
-      navigate(s.documentId ? `/portal/${KIND_PATH[s.documentKind ?? 'invoice']}/${s.documentId}` : '/portal', { replace: true });
+      if (s.level === 'mfa') setPending(s);
+      else go(s);
     });
   }, [token]);
+
+  if (pending) {
+    return (
+      <div className="auth-card panel">
+        <h1>Signing you in…</h1>
+        <PortalSecondFactor factors={pending.secondFactors} onDone={() => go(pending)} onCancel={() => navigate('/portal', { replace: true })} />
+      </div>
+    );
+  }
 
   if (!token) {
     return (

@@ -3,7 +3,8 @@ import type { PortalSession } from '../../../src/modules/portal/portal.schemas.t
 
 export type PortalMe = Pick<PortalSession, 'csrfToken' | 'organization' | 'client' | 'contact'>;
 
-export const PortalContext = createContext<{ me: PortalMe; signOut: () => Promise<void> } | null>(null);
+/** `reauth` ends the session but stays on the page: signing in again lands back here (fresh sign-in). */
+export const PortalContext = createContext<{ me: PortalMe; signOut: () => Promise<void>; reauth: () => Promise<void> } | null>(null);
 
 export function usePortal() {
   const c = useContext(PortalContext);

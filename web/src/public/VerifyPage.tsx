@@ -11,6 +11,9 @@ import { VerificationVerdict } from './VerificationVerdict.tsx';
 
 const MAX_PDF = 10 * 1024 * 1024;
 
+/** Pay pages link here as /verify#fp=<fingerprint> (a fragment: it never reaches a server log). */
+const fingerprintFromLink = (): string => (new URLSearchParams(window.location.hash.slice(1)).get('fp') ?? '').slice(0, 40);
+
 export function VerifyPage({ token }: { token: string | null }) {
   useTitle('Verify a document');
   const org = useQuery().get('org') ?? '';
@@ -19,7 +22,7 @@ export function VerifyPage({ token }: { token: string | null }) {
   const [busy, setBusy] = useState(false);
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | undefined>();
-  const [d, setD] = useState({ fingerprint: '', number: '', amount: '', iban: '' });
+  const [d, setD] = useState(() => ({ fingerprint: fingerprintFromLink(), number: '', amount: '', iban: '' }));
 
   async function check(fn: () => Promise<VerificationResult>) {
     setBusy(true);

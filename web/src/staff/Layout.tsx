@@ -3,6 +3,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useLocation } from '../lib/router.tsx';
 import { Button } from '../ui/forms.tsx';
 import { useStaff } from './context.ts';
+import { OrgSwitcher } from './OrgSwitcher.tsx';
 
 interface NavItem {
   to: string;
@@ -93,6 +94,7 @@ export function Layout({ children }: { children: ReactNode }) {
               <br />
               {s.name ?? s.email ?? 'Signed in'} · {s.me.role}
             </p>
+            <OrgSwitcher />
             <Button variant="link" onClick={() => void s.signOut()}>
               Sign out
             </Button>

@@ -5,6 +5,7 @@ import { ItemsPage, TaxRatesPage } from './pages/Catalog.tsx';
 import { ClientDetailPage } from './pages/ClientDetail.tsx';
 import { ClientsPage, NewClientPage } from './pages/Clients.tsx';
 import { DashboardPage } from './pages/Dashboard.tsx';
+import { DataExportPage } from './pages/DataExport.tsx';
 import { EditDocumentPage, NewDocumentPage } from './pages/DocumentEditor.tsx';
 import { DocumentPage } from './pages/DocumentView.tsx';
 import { DocumentsPage } from './pages/Documents.tsx';
@@ -39,6 +40,7 @@ export const staffRoutes: Route[] = [
   { path: '/app/settings/security', render: () => <SecuritySettingsPage /> },
   { path: '/app/settings/email', render: () => <EmailSettingsPage /> },
   { path: '/app/settings/backups', render: () => <BackupsPage /> },
+  { path: '/app/settings/export', render: () => <DataExportPage /> },
   { path: '/app/settings/audit', render: () => <AuditLogPage /> },
   { path: '/app/account', render: () => <AccountPage /> },
 ];

@@ -80,6 +80,14 @@ ${bt.qr ? `<img class="qr" src="${escapeHtml(apiBase)}/qr.png" alt="SEPA transfe
 ${bt.unchangedSince ? `<p class="note">Payment details unchanged since ${escapeHtml(bt.unchangedSince.slice(0, 10))}. If someone tells you our bank details changed, call us before paying.</p>` : ''}
 </section>`
     : '';
+  // Shown whatever the status: the payer compares it with the fingerprint printed on the PDF they hold.
+  const check = page.verification
+    ? `<section class="verify" aria-labelledby="verify">
+<h2 id="verify">Is this invoice genuine?</h2>
+<p>Verification fingerprint: <code>${escapeHtml(page.verification.fingerprint)}</code></p>
+<p class="note">It must match the fingerprint printed on your invoice. Before paying, you can <a href="${escapeHtml(page.verification.verifyUrl)}">check the invoice on the verification page</a> with its number, amount and bank account.</p>
+</section>`
+    : '';
   return layout(
     `Invoice ${page.invoiceNumber} · ${page.orgName}`,
     `<main id="pay" data-api="${escapeHtml(apiBase)}">
@@ -88,6 +96,7 @@ ${bt.unchangedSince ? `<p class="note">Payment details unchanged since ${escapeH
 <p class="amount">Amount due: <strong>${escapeHtml(amount)}</strong></p>
 ${page.dueDate ? `<p>Due ${escapeHtml(page.dueDate)}</p>` : ''}
 ${state}
+${check}
 ${page.status === 'open' ? online + bank : ''}
 <p class="error" id="pay-error" role="alert" hidden></p>
 </main>`,

@@ -1,5 +1,6 @@
 // Enrolling second factors (used by forced enrolment and by My account): an authenticator app
 // (TOTP, RFC 6238) with its QR code, a passkey, and the one-time display of recovery codes.
+// The client portal reuses the set-up forms with its own API calls (the `api` props).
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useAction } from '../../lib/hooks.ts';
 import { ErrorNotice, Notice } from '../../ui/feedback.tsx';
@@ -9,11 +10,20 @@ import { confirmTotp, registerPasskey, startTotp, type TotpEnrolment } from './a
 // The QR code arrives as a data: URL and is shown as an <img> (never inserted as markup).
 const qrSource = (e: TotpEnrolment): string | null => (e.qrCode.startsWith('data:image/') ? e.qrCode : null);
 
-export function TotpSetup({ onDone }: { onDone: (recoveryCodes: string[] | null) => void }) {
-  const start = useAction(startTotp);
+/** What a factor change answers (staff answers also carry recovery codes for a first factor). */
+type FactorAnswer = { recoveryCodes?: string[] | null; csrfToken?: string | null };
+
+/** Where the forms send their requests: the staff account API unless the portal passes its own. */
+export interface TotpApi {
+  start: () => Promise<TotpEnrolment>;
+  confirm: (code: string) => Promise<FactorAnswer>;
+}
+
+export function TotpSetup({ onDone, api = { start: startTotp, confirm: confirmTotp } }: { onDone: (recoveryCodes: string[] | null) => void; api?: TotpApi }) {
+  const start = useAction(api.start);
   const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
   const [code, setCode] = useState('');
-  const confirm = useAction(() => confirmTotp(code.replace(/\s/g, '')));
+  const confirm = useAction(() => api.confirm(code.replace(/\s/g, '')));
   const qr = useMemo(() => (enrolment ? qrSource(enrolment) : null), [enrolment]);
 
   useEffect(() => {
@@ -53,9 +63,9 @@ export function TotpSetup({ onDone }: { onDone: (recoveryCodes: string[] | null)
   );
 }
 
-export function PasskeySetup({ onDone }: { onDone: (recoveryCodes: string[] | null) => void }) {
+export function PasskeySetup({ onDone, register = registerPasskey }: { onDone: (recoveryCodes: string[] | null) => void; register?: (name: string) => Promise<FactorAnswer> }) {
   const [name, setName] = useState(() => (navigator.platform ? `Passkey on ${navigator.platform}` : 'My passkey'));
-  const reg = useAction(() => registerPasskey(name.trim() || 'Passkey'));
+  const reg = useAction(() => register(name.trim() || 'Passkey'));
   return (
     <form
       onSubmit={async (e) => {

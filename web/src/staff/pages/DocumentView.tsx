@@ -10,6 +10,8 @@ import { PageHead } from '../Layout.tsx';
 import { DeliveryHistory, SendDialog } from './Delivery.tsx';
 import { PaymentDialog, VoidDialog } from './DocumentDialogs.tsx';
 import { PayLinks } from './PayLinks.tsx';
+import { PdfPreview } from './PdfPreview.tsx';
+import { InvoicePayments } from './InvoicePayments.tsx';
 import { TableWrap } from '../../ui/TableWrap.tsx';
 
 export function DocumentPage({ kind, id }: { kind: DocumentKind; id: string }) {
@@ -222,6 +224,7 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
           ) : null}
         </dl>
       </section>
+      <PdfPreview doc={doc} title={title} />
       {doc.notes ? (
         <div className="panel">
           <h2>Notes</h2>
@@ -230,21 +233,13 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
       ) : null}
 
       {doc.kind === 'invoice' && issued ? (
-        <section className="panel" aria-labelledby="payments-h">
-          <h2 id="payments-h">Payments</h2>
-          <ErrorNotice error={payments.error} />
-          {payments.data && payments.data.items.length === 0 ? <p className="muted">No payments recorded yet.</p> : null}
-          {payments.data && payments.data.items.length > 0 ? (
-            <ul>
-              {payments.data.items.map((p) => (
-                <li key={p.id}>
-                  {date(p.receivedOn)} · {p.kind === 'refund' ? 'Refund' : 'Payment'} {money(p.amount, p.currency)} · {p.method.replace('_', ' ')}
-                  {p.reference ? ` · ${p.reference}` : ''}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </section>
+        <InvoicePayments
+          payments={payments}
+          onRefunded={() => {
+            setStatus('Refund recorded');
+            reload();
+          }}
+        />
       ) : null}
       {doc.kind === 'invoice' && issued && doc.status !== 'void' ? <PayLinks invoiceId={doc.id} open={doc.amountDue > 0} /> : null}
       {issued ? <DeliveryHistory doc={doc} /> : null}
