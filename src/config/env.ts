@@ -59,6 +59,9 @@ const envSchema = z.object({
   SEALBILL_SMTP_URL: z.string().min(1).optional(),
   SEALBILL_MAIL_FROM: z.string().min(3).default('Sealbill <sealbill@localhost>'),
   /** RFC 9116 Contact for /.well-known/security.txt and the transparency pages; default: mailto: the SEALBILL_MAIL_FROM address. */
+  /** Shared Redis for rate-limit counters when several app processes run (redis:// or rediss://). */
+  SEALBILL_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  SEALBILL_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('sealbill:'),
   SEALBILL_SECURITY_CONTACT: z.string().max(500).regex(/^(mailto:[^\s]+@[^\s]+|https:\/\/[^\s]+|tel:\+?[0-9-]+)$/, 'must be a mailto:, https: or tel: URI').optional(),
   /** DKIM signing of outgoing mail: all three or none. The key file holds a PEM private key (RSA or Ed25519). */
   SEALBILL_DKIM_DOMAIN: z.string().min(1).max(253).optional(),
@@ -102,6 +105,7 @@ export interface Config {
   mailFrom: string;
   /** Where security problems are reported (security.txt Contact). */
   securityContact: string;
+  redis: { url: string | null; prefix: string };
   delivery: DeliveryConfig;
   bodyLimit: number;
   payments: { stripeApiUrl: string | null; paypalApiUrl: string | null };
@@ -190,6 +194,7 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
     provisioningToken: e.SEALBILL_PROVISIONING_TOKEN ?? null,
     smtpUrl: e.SEALBILL_SMTP_URL ?? null,
     mailFrom: e.SEALBILL_MAIL_FROM,
+    redis: { url: e.SEALBILL_REDIS_URL ?? null, prefix: e.SEALBILL_REDIS_PREFIX },
     securityContact: e.SEALBILL_SECURITY_CONTACT ?? `mailto:${/<([^>]+)>/.exec(e.SEALBILL_MAIL_FROM)?.[1] ?? e.SEALBILL_MAIL_FROM.trim()}`,
     delivery: parseDeliveryConfig(e),
     bodyLimit: e.SEALBILL_BODY_LIMIT_BYTES,

@@ -19,6 +19,7 @@ import { createBootstrapService } from '../modules/identity/bootstrap.service.ts
 import { createIdentityServices } from '../modules/identity/identity.module.ts';
 import { createSessionsService } from '../modules/identity/sessions.service.ts';
 import { createMailer, type Mailer } from '../platform/mail/mailer.ts';
+import { createRateLimitStore } from '../platform/http/rate-limit.ts';
 import { createCatalogService } from '../modules/items/catalog.service.ts';
 import { createLifecycleService } from '../modules/invoices/document-lifecycle.service.ts';
 import { createDocumentService } from '../modules/invoices/document.service.ts';
@@ -55,6 +56,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
 
   const audit = createAuditService({ clock, dialect });
   const mailer = opts.mailer ?? createMailer(config);
+  const rateLimits = createRateLimitStore(config.redis.url, config.redis.prefix);
   const tokens = createApiTokensService({ clock, db, audit });
   const sessions = createSessionsService({ clock, policy: config.session });
   const orgs = createOrgService({ db, keyring, audit, clock });
@@ -118,8 +120,10 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     keyring,
     mailer,
     services: { audit, tokens, sessions, identity, orgs, bootstrap, signing, payoutProtection, verification, clients, catalog, files, documents, lifecycle, payments, recurring, dataExport, keys, checkpoints, backups, security, ...deliveryModule, ...paymentsModule },
+    rateLimits,
     close: async () => {
       mailer.close();
+      await rateLimits.close();
       await handle.close();
     },
   };

@@ -1,6 +1,7 @@
 // Routes a payer uses: the pay-link API and pages (public; the 256-bit token in the path is the
 // credential), the client-portal equivalents (portal session), and the PayPal return URL.
 import fastifyRateLimit from '@fastify/rate-limit';
+import { rateLimitOptions, type RateLimitStore } from '../../platform/http/rate-limit.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -31,6 +32,7 @@ export interface PayRouteDeps {
   documents: Pick<DocumentService, 'get'>;
   settings: Pick<PaymentSettingsService, 'providerFor'>;
   webhooks: Pick<WebhookService, 'handle'>;
+  rateLimit: RateLimitStore;
 }
 
 function portal(req: FastifyRequest): PortalPrincipal {
@@ -88,7 +90,7 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
   // Everything a pay-link token opens, rate-limited per client address: a token is 256 bits, so
   // the limit is against floods (checkout sessions created at the merchant's provider), not guessing.
   void root.register(async (scope) => {
-    await scope.register(fastifyRateLimit, { global: true, max: PAY_LINK_RATE_PER_MINUTE, timeWindow: 60_000 });
+    await scope.register(fastifyRateLimit, rateLimitOptions(deps.rateLimit, 'pay', PAY_LINK_RATE_PER_MINUTE));
     const app = scope.withTypeProvider<ZodTypeProvider>();
     // Pay links (public): minimal view, checkout, QR code.
     app.get('/api/v1/pay/:token', { schema: { tags, params: payTokenParam, response: { 200: payPageSchema } } }, async (req) => {

@@ -4,6 +4,7 @@
 // several instances the effective limit is N × the configured one (use a shared Redis store then).
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
+import { rateLimitOptions, type RateLimitStore } from '../../platform/http/rate-limit.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -19,6 +20,7 @@ export interface VerificationRouteDeps {
   verification: VerificationService;
   signing: Pick<SigningIdentityService, 'publishedKeys'>;
   rateLimitPerMinute: number;
+  rateLimit: RateLimitStore;
 }
 
 async function readPdf(req: FastifyRequest): Promise<Buffer> {
@@ -37,7 +39,7 @@ async function readPdf(req: FastifyRequest): Promise<Buffer> {
 
 export async function registerVerificationRoutes(root: FastifyInstance, deps: VerificationRouteDeps): Promise<void> {
   await root.register(async (scope) => {
-    await scope.register(fastifyRateLimit, { global: true, max: deps.rateLimitPerMinute, timeWindow: 60_000 });
+    await scope.register(fastifyRateLimit, rateLimitOptions(deps.rateLimit, 'verify', deps.rateLimitPerMinute));
     await scope.register(fastifyMultipart, { limits: { fileSize: MAX_PDF_BYTES, files: 1, fields: 0, parts: 2 } });
     scope.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_PDF_BYTES }, (_req, body, done) => done(null, body));
     const app = scope.withTypeProvider<ZodTypeProvider>();
