@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DocumentKind } from '../../platform/db/schema.ts';
 import { isoDate } from '../../platform/http/schemas.ts';
-import { currencyCode } from '../orgs/org.schemas.ts';
+import { currencyCode, payoutDetailsSchema } from '../orgs/org.schemas.ts';
 
 export const DOCUMENT_KINDS = ['invoice', 'quote', 'credit_note'] as const satisfies readonly DocumentKind[];
 export type { DocumentKind };
@@ -76,16 +76,7 @@ export const partySnapshot = z.object({
   taxId: z.string().nullable(),
   email: z.string().nullable(),
 });
-export const payoutSnapshot = z
-  .object({
-    accountHolder: z.string(),
-    bankName: z.string().nullable(),
-    iban: z.string().nullable(),
-    bic: z.string().nullable(),
-    accountNumber: z.string().nullable(),
-    routingNumber: z.string().nullable(),
-  })
-  .nullable();
+export const payoutSnapshot = payoutDetailsSchema.nullable();
 
 /** The encrypted body of a document. At issue the parties are frozen into `snapshot`. */
 export const documentBody = z.object({

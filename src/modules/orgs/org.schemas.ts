@@ -65,6 +65,16 @@ export function isValidIban(raw: string): boolean {
   return rem === 1;
 }
 
+/** Payout details as stored and returned (the input schema below normalizes with transforms, which cannot serialize). */
+export const payoutDetailsSchema = z.object({
+  accountHolder: z.string(),
+  bankName: z.string().nullable(),
+  iban: z.string().nullable(),
+  bic: z.string().nullable(),
+  accountNumber: z.string().nullable(),
+  routingNumber: z.string().nullable(),
+});
+
 export const payoutSchema = z
   .strictObject({
     accountHolder: z.string().trim().min(1).max(140),

@@ -13,6 +13,7 @@ import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { DocumentService } from '../invoices/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
+import { payoutDetailsSchema } from '../orgs/org.schemas.ts';
 import { fingerprintCheckUrl, type VerificationService } from '../verification/verification.service.ts';
 import { epcQrPayload, formatCreditorReference, invoiceCreditorReference } from './bank-transfer.ts';
 import { findCheckout, insertCheckout, updateCheckout } from './checkouts.repo.ts';
@@ -23,13 +24,7 @@ import { PROVIDERS } from './providers/registry.ts';
 const PAYABLE = new Set(['issued', 'sent', 'partially_paid']);
 const CHECKOUT_TTL_MS = 60 * 60_000;
 
-export const bankTransferSchema = z.object({
-  accountHolder: z.string(),
-  bankName: z.string().nullable(),
-  iban: z.string().nullable(),
-  bic: z.string().nullable(),
-  accountNumber: z.string().nullable(),
-  routingNumber: z.string().nullable(),
+export const bankTransferSchema = payoutDetailsSchema.extend({
   reference: z.string().describe('ISO 11649 RF creditor reference, grouped by four'),
   amount: z.number(),
   currency: z.string(),

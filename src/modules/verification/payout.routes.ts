@@ -7,7 +7,7 @@ import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
 import { idParam, okSchema } from '../../platform/http/schemas.ts';
 import { requireStepUp } from '../identity/step-up.ts';
-import { payoutSchema } from '../orgs/org.schemas.ts';
+import { payoutDetailsSchema, payoutSchema } from '../orgs/org.schemas.ts';
 import type { PayoutProtectionService } from './payout-protection.service.ts';
 import type { SigningIdentityService } from './signing-identity.service.ts';
 
@@ -24,15 +24,6 @@ const changeSchema = z.object({
   cancelledBy: z.string().nullable(),
   cancelledAt: z.string().nullable(),
   appliedAt: z.string().nullable(),
-});
-/** Output shape of payout details (the input schema normalizes with transforms, which cannot serialize). */
-const payoutOut = z.object({
-  accountHolder: z.string(),
-  bankName: z.string().nullable(),
-  iban: z.string().nullable(),
-  bic: z.string().nullable(),
-  accountNumber: z.string().nullable(),
-  routingNumber: z.string().nullable(),
 });
 const policyInput = z.strictObject({ coolingOffHours: z.number().int().min(0).max(24 * 30), requireSecondApproval: z.boolean() });
 const policySchema = policyInput.extend({ inForce: policyInput, strictUntil: z.string().nullable() });
@@ -57,7 +48,7 @@ export function registerPayoutRoutes(
 
   app.get(
     '/api/v1/org/payout',
-    { schema: { tags, response: { 200: z.object({ payout: payoutOut.nullable(), updatedAt: z.string().nullable(), pending: changeSchema.nullable() }) } } },
+    { schema: { tags, response: { 200: z.object({ payout: payoutDetailsSchema.nullable(), updatedAt: z.string().nullable(), pending: changeSchema.nullable() }) } } },
     (req) => payout.current(staff(req).orgId),
   );
   app.put('/api/v1/org/payout', { schema: { tags, body: payoutSchema, response: { 202: changeSchema } } }, async (req, reply) => {
