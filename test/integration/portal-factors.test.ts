@@ -237,3 +237,80 @@ describeEachDb('client portal second factors', (dialect) => {
     expect((await portalLogin(t.app, smtp, api.orgId, 'ann@ann.test')).body.level).toBe('full');
   });
 });
+
+// Staff recovery for a contact who lost every factor. Attacks performed: an API token (no
+// step-up possible), another organization's staff, and a viewer trying the reset.
+describeEachDb("staff reset of a contact's portal factors", (dialect) => {
+  let t: TestInstance;
+  let smtp: TestSmtp;
+  let api: Api;
+  let clock: FixedClock;
+  let cat: Awaited<ReturnType<typeof clientWithInvoice>>;
+  let url: string;
+
+  beforeAll(async () => {
+    smtp = await startTestSmtp();
+    clock = new FixedClock('2026-01-01T09:00:00Z');
+    t = await createTestInstance(dialect, { clock, env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_PUBLIC_URL: ORIGIN } });
+    api = await setupOrg(t.app);
+    cat = await clientWithInvoice(api, { name: 'Cat Ltd', email: 'cat@cat.test' });
+    url = `/api/v1/clients/${cat.client.id}/contacts/${cat.contactId}/reset-factors`;
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+  beforeEach(() => clock.advance(16 * 60_000));
+
+  it('needs step-up: an API token is refused; a fresh staff session removes the factors, ends the portal sessions, emails and audits', async () => {
+    // The contact enrols an authenticator app and a passkey.
+    const s0 = await portalLogin(t.app, smtp, api.orgId, 'cat@cat.test');
+    const secret = (await portalReq(t.app, s0, 'POST', '/api/v1/portal/me/totp')).json().secret as string;
+    const confirmed = await portalReq(t.app, s0, 'POST', '/api/v1/portal/me/totp/confirm', { code: totpCode(secret, clock.now()) });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    const s1 = { cookie: cookieFrom(confirmed, PORTAL_COOKIE), csrf: confirmed.json().csrfToken as string };
+    const opts = (await portalReq(t.app, s1, 'POST', '/api/v1/portal/me/passkeys/options')).json();
+    const added = await portalReq(t.app, s1, 'POST', '/api/v1/portal/me/passkeys', { challengeId: opts.challengeId, name: 'Cat phone', response: new SoftAuthenticator(ORIGIN).create(opts.options) });
+    expect(added.statusCode, added.body).toBe(201);
+    const old = { cookie: cookieFrom(added, PORTAL_COOKIE), csrf: added.json().csrfToken as string };
+    expect((await portalReq(t.app, old, 'GET', '/api/v1/portal/me/factors')).json().passkeys).toHaveLength(1);
+
+    expectProblem(await api.req('POST', url), 401, 'step_up_required');
+    expect((await portalReq(t.app, old, 'GET', '/api/v1/portal/me')).statusCode).toBe(200);
+
+    await addUser(t, api.orgId, 'admin', 'ada@acme.test');
+    const staff = await signIn(t.app, 'ada@acme.test');
+    const before = smtp.messages.length;
+    const res = await staff.req('POST', url);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ totp: true, passkeys: 1 });
+
+    const db = t.container.db;
+    expect(await db.selectFrom('portal_totp').select('contact_id').where('contact_id', '=', cat.contactId).execute()).toEqual([]);
+    expect(await db.selectFrom('portal_passkeys').select('id').where('contact_id', '=', cat.contactId).execute()).toEqual([]);
+    expectProblem(await portalReq(t.app, old, 'GET', '/api/v1/portal/me'), 401);
+    const again = await portalLogin(t.app, smtp, api.orgId, 'cat@cat.test');
+    expect(again.body).toMatchObject({ level: 'full', secondFactors: { totp: false, passkey: false } });
+    expect((await portalReq(t.app, again, 'GET', `/api/v1/portal/documents/${cat.invoice.id}`)).statusCode).toBe(200);
+
+    await t.container.services.portalFactors.settle();
+    const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before && m.to.includes('cat@cat.test') && /sign-in methods were reset/.test(m.parsed.subject ?? ''));
+    expect(mail.parsed.text).toMatch(/Acme GmbH reset the sign-in methods/);
+    const audit = await db.selectFrom('audit_events').select(['actor_type', 'object_id', 'summary']).where('action', '=', 'portal.factors_reset').execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_type: 'user', object_id: cat.client.id });
+    expect(JSON.parse(audit[0]!.summary)).toMatchObject({ contactId: cat.contactId, authenticatorApp: true, webauthnCredentials: 1 });
+  });
+
+  it("another organization's staff get 404; a viewer gets 403", async () => {
+    const other = await setupOrg(t.app, 'Other Org');
+    await addUser(t, other.orgId, 'admin', 'oz@other.test');
+    const oz = await signIn(t.app, 'oz@other.test');
+    expectProblem(await oz.req('POST', url), 404);
+    await addUser(t, api.orgId, 'viewer', 'vic@acme.test');
+    const vic = await signIn(t.app, 'vic@acme.test');
+    expectProblem(await vic.req('POST', url), 403);
+    const audit = await t.container.db.selectFrom('audit_events').select('id').where('action', '=', 'portal.factors_reset').execute();
+    expect(audit).toHaveLength(1);
+  });
+});

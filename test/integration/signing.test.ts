@@ -14,6 +14,7 @@ import { seedPayout } from '../helpers/payout.ts';
 import { staffSession } from '../helpers/session.ts';
 import { startTestTsa, type TestTsa } from '../helpers/tsa.ts';
 import { createTsaClient, TsaError } from '../../src/modules/verification/tsa.ts';
+import { keysCommand } from '../../src/main/cli/keys.commands.ts';
 
 const IBAN = 'DE89370400440532013000';
 const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-signing-'));
@@ -251,5 +252,85 @@ describe('RFC 3161 time-stamps from a local openssl ts responder', () => {
     } finally {
       await down.close();
     }
+  });
+});
+
+describeEachDb('document-signing key rotation', (dialect) => {
+  let t: TestInstance;
+  let api: Api;
+
+  beforeAll(async () => {
+    t = await createTestInstance(dialect, { clock: new FixedClock('2026-01-01T09:00:00Z') });
+    api = await setupOrg(t.app, 'Rotator AG');
+    await seedPayout(t, api.orgId, { accountHolder: 'Rotator AG', iban: IBAN });
+  });
+  afterAll(() => t.close());
+
+  const verifyPdf = (pdf: Buffer) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/verify/pdf', headers: { 'content-type': 'application/pdf' }, payload: pdf }).then((r) => r.json());
+
+  it('signs later documents with the new key; earlier ones still verify by QR token and by PDF upload', async () => {
+    const a = await issueInvoice(api, 1_000);
+    const out: string[] = [];
+    await keysCommand.run({ config: t.config, argv: ['rotate-signing', '--org', api.orgId], container: async () => t.container, out: (s) => out.push(s) });
+    const b = await issueInvoice(api, 2_000);
+
+    const anon = apiFor(t.app, '');
+    const va = await anon.ok('GET', `/api/v1/verify/${tokenOf(a.pdf)}`);
+    const vb = await anon.ok('GET', `/api/v1/verify/${tokenOf(b.pdf)}`);
+    expect(va).toMatchObject({ authentic: true, reason: 'verified', document: { number: a.number } });
+    expect(vb).toMatchObject({ authentic: true, reason: 'verified', document: { number: b.number } });
+    expect(await verifyPdf(a.pdf)).toMatchObject({ authentic: true, unaltered: true, document: { number: a.number } });
+    expect(await verifyPdf(b.pdf)).toMatchObject({ authentic: true, unaltered: true, document: { number: b.number } });
+
+    const oldKeyId: string = va.signature.keyId;
+    const newKeyId: string = vb.signature.keyId;
+    expect(newKeyId).not.toBe(oldKeyId);
+    expect(out.join('')).toContain(`New document-signing key ${newKeyId}`);
+    expect(out.join('')).toContain(`retired ${oldKeyId}`);
+
+    const keys = (await anon.ok('GET', `/.well-known/sealbill/keys?org=${api.orgId}`)).keys.filter((k: { algorithm: string }) => k.algorithm === 'Ed25519');
+    expect(keys).toHaveLength(2);
+    expect(keys.find((k: { keyId: string }) => k.keyId === oldKeyId)).toMatchObject({ status: 'retired' });
+    expect(keys.find((k: { keyId: string }) => k.keyId === newKeyId)).toMatchObject({ status: 'active' });
+    // Each signature verifies independently against its own published key, and not against the other.
+    for (const [v, own, other] of [[va, oldKeyId, newKeyId], [vb, newKeyId, oldKeyId]] as const) {
+      const pub = (id: string) => createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: keys.find((k: { keyId: string }) => k.keyId === id).publicKey }, format: 'jwk' });
+      expect(verify(null, Buffer.from(v.signature.payload), pub(own), Buffer.from(v.signature.value, 'base64url'))).toBe(true);
+      expect(verify(null, Buffer.from(v.signature.payload), pub(other), Buffer.from(v.signature.value, 'base64url'))).toBe(false);
+    }
+
+    const audit = await t.container.db.selectFrom('audit_events').select(['action', 'actor_type']).where('org_id', '=', api.orgId).where('action', '=', 'document_key.rotated').execute();
+    expect(audit).toHaveLength(1);
+  });
+
+  it('refuses an unknown organization and changes nothing', async () => {
+    const before = await t.container.db.selectFrom('document_signing_keys').select('key_id').execute();
+    await expect(t.container.services.signing.rotateDocumentKey('00000000-0000-4000-8000-000000000000', { type: 'system', id: 'cli' })).rejects.toMatchObject({ code: 'not_found' });
+    expect(await t.container.db.selectFrom('document_signing_keys').select('key_id').execute()).toEqual(before);
+  });
+});
+
+describe('sealbill keys rotate-signing (child process) [sqlite]', { timeout: 120_000 }, () => {
+  const BIN = path.resolve(import.meta.dirname, '../../bin/sealbill.js');
+  const data = mkdtempSync(path.join(tmpdir(), 'sealbill-cli-rotate-'));
+  afterAll(() => rmSync(data, { recursive: true, force: true }));
+  const run = (args: string[]) => {
+    const r = spawnSync(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: data, SEALBILL_DATA_DIR: data, SEALBILL_LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  it('rotates the only organization’s key, twice, each time retiring the previous one', () => {
+    expect(run(['init', '--org', 'Rotate CLI Ltd', '--email', 'owner@rotate.test', '--name', 'Rita']).code).toBe(0);
+    const first = run(['keys', 'rotate-signing']);
+    expect(first.code, first.err).toBe(0);
+    const firstId = /New document-signing key (ed25519-[0-9a-f]{16})/.exec(first.out)![1];
+    const second = run(['keys', 'rotate-signing']);
+    expect(second.code, second.err).toBe(0);
+    expect(second.out).toContain(`retired ${firstId} (still published`);
   });
 });

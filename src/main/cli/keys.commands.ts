@@ -1,4 +1,5 @@
-// `sealbill keys …`: master key generation and rotation, per-organization data key rotation, status.
+// `sealbill keys …`: master key generation and rotation, per-organization data key rotation,
+// document-signing key rotation, status.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -10,6 +11,7 @@ const USAGE =
   'keys generate-master --out FILE          write a new random master key (mode 0600)\n' +
   '  keys rotate-master [--new-key-file FILE]   rewrap every data key under FILE (or under the configured key, from SEALBILL_MASTER_KEY_PREVIOUS*)\n' +
   '  keys rotate-org [ORG_ID] [--batch N]       new data key for an organization; re-encrypts its data while the server runs (resumes if interrupted)\n' +
+  '  keys rotate-signing [--org ID]             new Ed25519 document-signing key; the old one stays published (retired) so issued documents still verify\n' +
   '  keys status [--org ID]                     data keys, their master key ids and rotations';
 
 export const keysCommand: CliCommand = {
@@ -50,6 +52,12 @@ export const keysCommand: CliCommand = {
         },
       });
       out(`${r.resumed ? 'Resumed and finished' : 'Finished'} rotation ${r.rotationId}: ${r.reencrypted} value(s) re-encrypted under key ${r.toKeyId}; retired ${r.fromKeyIds.join(', ') || 'none'}.\n`);
+      return;
+    }
+    if (sub === 'rotate-signing') {
+      const orgId = await resolveOrg(c, values.org ?? positionals[0]);
+      const r = await c.services.signing.rotateDocumentKey(orgId, CLI_ACTOR);
+      out(`New document-signing key ${r.keyId} for org ${orgId}; ${r.retiredKeyId ? `retired ${r.retiredKeyId} (still published, still verifies the documents it signed)` : 'no previous key'}.\n`);
       return;
     }
     if (sub === 'status') {

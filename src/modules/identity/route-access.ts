@@ -130,6 +130,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'DELETE /api/v1/clients/:id': need('client:write'),
   'POST /api/v1/clients/:id/contacts': need('client:write'),
   'DELETE /api/v1/clients/:id/contacts/:contactId': need('client:write'),
+  /** Staff recovery of a contact's portal factors (modules/portal/portal-factors.*); the route also demands step-up. */
+  'POST /api/v1/clients/:id/contacts/:contactId/reset-factors': need('client:write'),
 
   'GET /api/v1/tax-rates': need('item:read'),
   'POST /api/v1/tax-rates': need('item:write'),

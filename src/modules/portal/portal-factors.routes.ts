@@ -1,9 +1,12 @@
 // Portal second factors: passkey sign-in, the second-factor step of a partial session
 // (/api/v1/portal/auth/*, declared portal-pending where a partial session must reach them), and
-// the contact's own authenticator app and passkeys (/api/v1/portal/me/*, full sessions only).
+// the contact's own authenticator app and passkeys (/api/v1/portal/me/*, full sessions only), and
+// the staff reset of a contact's factors (client:write + step-up).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { actorOf } from '../../platform/http/actor.ts';
+import { staff } from '../../platform/http/auth-hooks.ts';
 import type { PortalPrincipal } from '../../platform/http/principal.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { asOptions, challengeOptions, webauthnResponse } from '../identity/auth.routes.ts';
@@ -110,5 +113,18 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
   );
   app.delete('/api/v1/portal/me/passkeys/:id', { schema: { tags, description: 'Revokes a passkey (needs a recent sign-in).', params: idParam, response: { 200: portalRotatedSchema } } }, async (req, reply) =>
     rotated(reply, (await factors.removePasskey(await principal(req), req.params.id, req.ip)).token),
+  );
+
+  app.post(
+    '/api/v1/clients/:id/contacts/:contactId/reset-factors',
+    {
+      schema: {
+        tags: ['clients'],
+        description: "Removes a contact's portal authenticator app and passkeys and signs out their portal sessions (needs step-up; API tokens cannot). The contact is emailed.",
+        params: z.strictObject({ id: z.uuid(), contactId: z.uuid() }),
+        response: { 200: z.object({ totp: z.boolean(), passkeys: z.number().int() }) },
+      },
+    },
+    async (req) => factors.resetByStaff(req.principal, staff(req).orgId, req.params.id, req.params.contactId, actorOf(req)),
   );
 }

@@ -10,9 +10,9 @@ import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
-import type { PortalPrincipal } from '../../platform/http/principal.ts';
+import type { PortalPrincipal, Principal } from '../../platform/http/principal.ts';
 import { newId } from '../../platform/ids.ts';
-import type { AuditService } from '../audit/audit.service.ts';
+import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import { ENROLMENT_WINDOW_MS } from '../identity/factors.service.ts';
 import type { Notifier } from '../identity/notify.ts';
@@ -160,6 +160,37 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
       });
       await alert(p, contact.email, `the passkey "${r.name}" was removed`);
       return { token: r.token };
+    },
+
+    /**
+     * Staff recovery for a contact who lost every factor (portal contacts have no recovery codes):
+     * removes their authenticator app and passkeys and ends their portal sessions, so the emailed
+     * code alone signs them in fully again and they can enrol afresh. Needs staff step-up.
+     */
+    async resetByStaff(p: Principal | null, orgId: string, clientId: string, contactId: string, actor: AuditActor): Promise<{ totp: boolean; passkeys: number }> {
+      requireStepUp(p, clock, "Resetting a contact's sign-in factors");
+      // Tenant-scoped: another org's client or contact is simply not found.
+      const client = await clients.get(orgId, clientId);
+      const contact = client.contacts.find((c) => c.id === contactId);
+      if (!contact) throw notFound('Contact');
+      const removed = await inTx(db, async (tx) => {
+        const totp = await totpFor(orgId).remove(tx, contactId);
+        const keys = await listPortalPasskeys(tx, orgId, contactId);
+        for (const k of keys) await deletePortalPasskey(tx, orgId, contactId, k.id);
+        await sessions.revokeAllFor(tx, { contactId });
+        const out = { totp, passkeys: keys.length };
+        await audit.append(tx, { orgId, actor, action: 'portal.factors_reset', objectType: 'client', objectId: clientId, summary: { contactId, authenticatorApp: totp, webauthnCredentials: keys.length } });
+        return out;
+      });
+      if (contact.email) {
+        const org = await orgs.get(orgId);
+        notifier.send({
+          to: contact.email,
+          subject: `${org.name} client portal: your sign-in methods were reset`,
+          text: `${org.name} reset the sign-in methods of your client portal access: your authenticator app and passkeys were removed and your portal sessions were signed out. Sign in with a code sent to this address, then set up your sign-in methods again.\n\nIf you did not ask ${org.name} for this, tell them at once.`,
+        });
+      }
+      return removed;
     },
 
     /** Waits for queued alert emails (tests, shutdown). */

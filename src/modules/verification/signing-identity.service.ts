@@ -23,7 +23,9 @@ import {
   listDocumentKeys,
   listIdentities,
   lockOrgSigning,
+  retireActiveDocumentKey,
   retireActiveIdentity,
+  type DocumentKeyRow,
   type SigningIdentityRow,
 } from './signing-keys.repo.ts';
 
@@ -155,8 +157,31 @@ export function createSigningIdentityService(deps: SigningIdentityDeps) {
     });
   }
 
+  /** A fresh random Ed25519 key as the org's active one; the caller holds the org signing lock and retired the previous key. */
+  async function insertNewDocumentKey(tx: Executor, orgId: string, actor: AuditActor, action: string, previousKeyId: string | null): Promise<DocumentKeyRow> {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const raw = publicKey.export({ format: 'jwk' }).x!;
+    const keyId = `ed25519-${createHash('sha256').update(Buffer.from(raw, 'base64url')).digest('hex').slice(0, 16)}`;
+    const id = newId();
+    const crypto = await keyring.forOrg(tx, orgId);
+    const row: DocumentKeyRow = {
+      id,
+      org_id: orgId,
+      key_id: keyId,
+      algorithm: 'Ed25519',
+      public_key: raw,
+      private_key_enc: crypto.encryptText(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), docKeyAad(id)),
+      active_slot: 1,
+      created_at: clock.now().toISOString(),
+      retired_at: null,
+    };
+    await insertDocumentKey(tx, row);
+    await audit.append(tx, { orgId, actor, action, objectType: 'document_key', objectId: id, summary: previousKeyId ? { keyId, retiredKeyId: previousKeyId } : { keyId } });
+    return row;
+  }
+
   async function documentKey(ex: Executor, orgId: string): Promise<DocumentKey> {
-    const open = async (e: Executor, row: NonNullable<Awaited<ReturnType<typeof findActiveDocumentKey>>>): Promise<DocumentKey> => {
+    const open = async (e: Executor, row: DocumentKeyRow): Promise<DocumentKey> => {
       const crypto = await keyring.forOrg(e, orgId);
       return { keyId: row.key_id, publicKey: row.public_key, privateKey: createPrivateKey(crypto.decryptText(row.private_key_enc, docKeyAad(row.id))) };
     };
@@ -166,25 +191,7 @@ export function createSigningIdentityService(deps: SigningIdentityDeps) {
       await lockOrgSigning(tx, dialect, orgId);
       const again = await findActiveDocumentKey(tx, orgId);
       if (again) return open(tx, again);
-      const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-      const raw = publicKey.export({ format: 'jwk' }).x!;
-      const keyId = `ed25519-${createHash('sha256').update(Buffer.from(raw, 'base64url')).digest('hex').slice(0, 16)}`;
-      const id = newId();
-      const crypto = await keyring.forOrg(tx, orgId);
-      const row = {
-        id,
-        org_id: orgId,
-        key_id: keyId,
-        algorithm: 'Ed25519' as const,
-        public_key: raw,
-        private_key_enc: crypto.encryptText(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), docKeyAad(id)),
-        active_slot: 1,
-        created_at: clock.now().toISOString(),
-        retired_at: null,
-      };
-      await insertDocumentKey(tx, row);
-      await audit.append(tx, { orgId, actor: SYSTEM, action: 'document_key.generated', objectType: 'document_key', objectId: id, summary: { keyId } });
-      return open(tx, row);
+      return open(tx, await insertNewDocumentKey(tx, orgId, SYSTEM, 'document_key.generated', null));
     });
   }
 
@@ -223,6 +230,20 @@ export function createSigningIdentityService(deps: SigningIdentityDeps) {
       return inTx(db, async (tx) => {
         await lockOrgSigning(tx, dialect, orgId);
         return info(await store(tx, orgId, material, 'imported', actor));
+      });
+    },
+
+    /**
+     * Replaces the org's Ed25519 document key with a new random one. The old key is retired, not
+     * deleted: it stays published and verifies the documents it signed; new documents use the new key.
+     */
+    async rotateDocumentKey(orgId: string, actor: AuditActor): Promise<{ keyId: string; retiredKeyId: string | null }> {
+      return inTx(db, async (tx) => {
+        await orgs.getDetails(orgId, tx);
+        await lockOrgSigning(tx, dialect, orgId);
+        const retired = await retireActiveDocumentKey(tx, orgId, clock.now().toISOString());
+        const row = await insertNewDocumentKey(tx, orgId, actor, 'document_key.rotated', retired?.key_id ?? null);
+        return { keyId: row.key_id, retiredKeyId: retired?.key_id ?? null };
       });
     },
 

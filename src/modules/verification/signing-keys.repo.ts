@@ -45,3 +45,9 @@ export function listDocumentKeys(db: Executor, orgId: string | null): Promise<Do
 export async function insertDocumentKey(db: Executor, row: DocumentKeyRow): Promise<void> {
   await db.insertInto('document_signing_keys').values(row).execute();
 }
+
+export async function retireActiveDocumentKey(db: Executor, orgId: string, at: string): Promise<DocumentKeyRow | undefined> {
+  const active = await findActiveDocumentKey(db, orgId);
+  if (active) await db.updateTable('document_signing_keys').set({ active_slot: null, retired_at: at }).where('id', '=', active.id).execute();
+  return active;
+}

@@ -148,6 +148,7 @@ function Contacts({ client, reload, onStatus }: { client: Client; reload: () => 
     api.post<Client>(`/api/v1/clients/${client.id}/contacts`, { name: v.name.trim(), email: v.email.trim() || null, phone: v.phone.trim() || null, isPrimary: v.isPrimary }),
   );
   const remove = useAction((contactId: string) => api.del<Client>(`/api/v1/clients/${client.id}/contacts/${contactId}`));
+  const resetFactors = useAction((contactId: string) => api.post<{ totp: boolean; passkeys: number }>(`/api/v1/clients/${client.id}/contacts/${contactId}/reset-factors`));
   const f = add.error?.fields() ?? {};
 
   async function submit(e: FormEvent) {
@@ -164,6 +165,7 @@ function Contacts({ client, reload, onStatus }: { client: Client; reload: () => 
       <h2 id="contacts-h">Contacts</h2>
       <p className="muted small">Contacts with an email address can sign in to the client portal to see this client's documents.</p>
       <ErrorNotice error={remove.error} />
+      <ErrorNotice error={resetFactors.error} title="The sign-in methods were not reset" />
       {client.contacts.length === 0 ? (
         <EmptyState title="No contacts yet">Add the person who receives your invoices.</EmptyState>
       ) : (
@@ -183,6 +185,19 @@ function Contacts({ client, reload, onStatus }: { client: Client; reload: () => 
               >
                 Remove
               </Button>
+              {c.email ? (
+                <Button
+                  variant="link"
+                  aria-label={`Reset portal sign-in methods of ${c.name}`}
+                  busy={resetFactors.busy}
+                  onClick={async () => {
+                    if (!window.confirm(`Reset ${c.name}'s portal sign-in methods? Their authenticator app and passkeys are removed and their portal sessions end; they are emailed and can sign in with an emailed code.`)) return;
+                    if (await resetFactors.run(c.id)) onStatus(`Portal sign-in methods of ${c.name} reset`);
+                  }}
+                >
+                  Reset portal sign-in
+                </Button>
+              ) : null}
             </li>
           ))}
         </ul>
