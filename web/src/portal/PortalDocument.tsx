@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../lib/api.ts';
-import { date, dateTime, money, rate } from '../lib/format.ts';
+import { date, dateTime, money } from '../lib/format.ts';
 import { useAction, useAsync, useTitle } from '../lib/hooks.ts';
 import { Link, useQuery } from '../lib/router.tsx';
 import { KIND_LABEL } from '../lib/types.ts';
@@ -9,7 +9,7 @@ import type { PortalDelivery } from '../../../src/modules/delivery/delivery.sche
 import { ErrorNotice, Loading, Notice, Status, StatusBadge } from '../ui/feedback.tsx';
 import { Button } from '../ui/forms.tsx';
 import { PayPanel } from './PayPanel.tsx';
-import { TableWrap } from '../ui/TableWrap.tsx';
+import { DocumentLines, DocumentTotals } from '../ui/DocumentBody.tsx';
 
 export function PortalDocumentPage({ id }: { id: string }) {
   const doc = useAsync((signal) => api.get<PortalDocument>(`/api/v1/portal/documents/${id}`, { signal, realm: 'portal' }), [id]);
@@ -87,65 +87,8 @@ function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void
           </dd>
         </dl>
       </div>
-      <TableWrap label="Lines">
-        <table>
-          <caption>Lines</caption>
-          <thead>
-            <tr>
-              <th scope="col">Description</th>
-              <th scope="col" className="num">
-                Qty
-              </th>
-              <th scope="col" className="num">
-                Unit price
-              </th>
-              <th scope="col">Tax</th>
-              <th scope="col" className="num">
-                Amount
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {doc.lines.map((l, i) => (
-              <tr key={i}>
-                <td className="wrap">{l.description}</td>
-                <td className="num">
-                  {l.quantity} {l.unit}
-                </td>
-                <td className="num">{m(l.unitPrice)}</td>
-                <td>{l.taxRateBp ? rate(l.taxRateBp) : '—'}</td>
-                <td className="num">{m(l.amount)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableWrap>
-      <section className="panel totals" aria-label="Totals">
-        <dl>
-          <dt>Subtotal</dt>
-          <dd>{m(doc.subtotal)}</dd>
-          {doc.discountTotal ? (
-            <>
-              <dt>Discount</dt>
-              <dd>−{m(doc.discountTotal)}</dd>
-            </>
-          ) : null}
-          <dt>Tax</dt>
-          <dd>{m(doc.taxTotal)}</dd>
-          <dt className="grand">Total</dt>
-          <dd className="grand">{m(doc.total)}</dd>
-          {doc.kind === 'invoice' ? (
-            <>
-              <dt>Paid</dt>
-              <dd>{m(doc.amountPaid)}</dd>
-              <dt>To pay</dt>
-              <dd>
-                <strong>{m(doc.amountDue)}</strong>
-              </dd>
-            </>
-          ) : null}
-        </dl>
-      </section>
+      <DocumentLines lines={doc.lines} currency={doc.currency} />
+      <DocumentTotals doc={doc} showBalance={doc.kind === 'invoice'} dueLabel="To pay" />
       {doc.kind === 'invoice' && doc.amountDue > 0 && doc.status !== 'void' ? <PayPanel invoiceId={doc.id} /> : null}
       <p>
         <Link to={`/verify`}>How to check this document is genuine</Link>

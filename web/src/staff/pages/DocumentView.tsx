@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../lib/api.ts';
-import { date, dateTime, money, rate } from '../../lib/format.ts';
+import { date, dateTime } from '../../lib/format.ts';
 import { useAction, useAsync, useTitle } from '../../lib/hooks.ts';
 import { Link, navigate, useQuery } from '../../lib/router.tsx';
 import { KIND_LABEL, KIND_PATH, type DocumentDto, type DocumentKind, type Payment } from '../../lib/types.ts';
@@ -12,7 +12,7 @@ import { PaymentDialog, VoidDialog } from './DocumentDialogs.tsx';
 import { PayLinks } from './PayLinks.tsx';
 import { PdfPreview } from './PdfPreview.tsx';
 import { InvoicePayments } from './InvoicePayments.tsx';
-import { TableWrap } from '../../ui/TableWrap.tsx';
+import { DocumentLines, DocumentTotals } from '../../ui/DocumentBody.tsx';
 
 export function DocumentPage({ kind, id }: { kind: DocumentKind; id: string }) {
   const doc = useAsync((signal) => api.get<DocumentDto>(`/api/v1/${KIND_PATH[kind]}/${id}`, { signal }), [kind, id]);
@@ -56,7 +56,6 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
   };
 
   const issued = doc.status !== 'draft';
-  const money_ = (m: number) => money(m, doc.currency);
 
   return (
     <>
@@ -159,71 +158,8 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
         </dl>
       </div>
 
-      <TableWrap label="Lines">
-        <table>
-          <caption>Lines</caption>
-          <thead>
-            <tr>
-              <th scope="col">Description</th>
-              <th scope="col" className="num">
-                Qty
-              </th>
-              <th scope="col" className="num">
-                Unit price
-              </th>
-              <th scope="col">Tax</th>
-              <th scope="col" className="num">
-                Amount
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {doc.lines.map((l, i) => (
-              <tr key={i}>
-                <td className="wrap">{l.description}</td>
-                <td className="num">
-                  {l.quantity} {l.unit}
-                </td>
-                <td className="num">{money_(l.unitPrice)}</td>
-                <td>{l.taxRateBp ? `${l.taxName} ${rate(l.taxRateBp)}` : '—'}</td>
-                <td className="num">{money_(l.amount)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableWrap>
-      <section className="panel totals" aria-label="Totals">
-        <dl>
-          <dt>Subtotal</dt>
-          <dd>{money_(doc.subtotal)}</dd>
-          {doc.discountTotal ? (
-            <>
-              <dt>Discount</dt>
-              <dd>−{money_(doc.discountTotal)}</dd>
-            </>
-          ) : null}
-          <dt>Tax</dt>
-          <dd>{money_(doc.taxTotal)}</dd>
-          <dt className="grand">Total</dt>
-          <dd className="grand">{money_(doc.total)}</dd>
-          {doc.kind === 'invoice' && issued ? (
-            <>
-              <dt>Paid</dt>
-              <dd>{money_(doc.amountPaid)}</dd>
-              {doc.amountCredited ? (
-                <>
-                  <dt>Credited</dt>
-                  <dd>{money_(doc.amountCredited)}</dd>
-                </>
-              ) : null}
-              <dt>Outstanding</dt>
-              <dd>
-                <strong>{money_(doc.amountDue)}</strong>
-              </dd>
-            </>
-          ) : null}
-        </dl>
-      </section>
+      <DocumentLines lines={doc.lines} currency={doc.currency} />
+      <DocumentTotals doc={doc} showBalance={doc.kind === 'invoice' && issued} dueLabel="Outstanding" />
       <PdfPreview doc={doc} title={title} />
       {doc.notes ? (
         <div className="panel">
