@@ -21,6 +21,17 @@ const refAad = (id: string) => ({ table: 'payments', row: id, column: 'reference
 const PAYABLE = new Set(['issued', 'sent', 'partially_paid']);
 type ProviderColumns = 'fee' | 'fee_currency' | 'checkout_id' | 'related_payment_id' | 'receipt_file_id';
 type NewPaymentRow = Omit<PaymentRow, 'id' | 'created_at' | 'reference_enc' | ProviderColumns> & Partial<Pick<PaymentRow, ProviderColumns>>;
+type InvoiceRow = Awaited<ReturnType<LifecycleService['lockInvoiceInTx']>>;
+
+/** Money received for an invoice, before it becomes a ledger row. */
+interface Receipt extends Partial<NewPaymentRow> {
+  amount: number;
+  /** the part applied to the invoice; the rest becomes client credit */
+  applied: number;
+  method: string;
+  received_on: string;
+  reference: string | null;
+}
 const PROVIDER_DEFAULTS: Pick<PaymentRow, ProviderColumns> = { fee: null, fee_currency: null, checkout_id: null, related_payment_id: null, receipt_file_id: null };
 
 export interface ProviderReceipt {
@@ -89,45 +100,52 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
     return row;
   }
 
+
+  /** Money received for an invoice: the ledger row, any over-payment as client credit, the invoice's new balance, the audit entry. */
+  async function receiveInTx(tx: Executor, orgId: string, inv: InvoiceRow, r: Receipt, actor: AuditActor, auditExtra: Record<string, unknown>): Promise<PaymentRow> {
+    const { applied, reference, ...fields } = r;
+    const row = await writePayment(
+      tx,
+      orgId,
+      { provider: null, provider_ref: null, ...fields, org_id: orgId, document_id: inv.id, client_id: inv.client_id, kind: 'payment', applied_amount: applied, currency: inv.currency, created_by: actor.id },
+      reference,
+    );
+    if (r.amount > applied) {
+      await insertCredit(tx, { id: newId(), org_id: orgId, client_id: inv.client_id, amount: r.amount - applied, currency: inv.currency, source: 'overpayment', source_id: row.id, created_at: row.created_at });
+    }
+    if (applied > 0) await lifecycle.applyPaymentInTx(tx, orgId, inv.id, applied);
+    await audit.append(tx, {
+      orgId,
+      actor,
+      action: 'payment.recorded',
+      objectType: 'invoice',
+      objectId: inv.id,
+      summary: { paymentId: row.id, amount: r.amount, applied, currency: inv.currency, method: r.method, ...auditExtra },
+    });
+    return row;
+  }
+
   return {
     /** Records a manual payment inside the caller's transaction (the route's Idempotency-Key record shares it). */
-    async recordInTx(
-      tx: Executor,
-      orgId: string,
-      invoiceId: string,
-      raw: PaymentInput,
-      actor: AuditActor,
-      provider: { name: string; ref: string } | null = null,
-    ): Promise<Payment> {
+    async recordInTx(tx: Executor, orgId: string, invoiceId: string, raw: PaymentInput, actor: AuditActor): Promise<Payment> {
       const input = paymentInput.parse(raw);
       const inv = await invoiceRow(tx, orgId, invoiceId);
       if (!PAYABLE.has(inv.status)) throw conflict(`A ${inv.status} invoice cannot take payments`);
       if (input.currency && input.currency !== inv.currency) throw unprocessable(`Payments must be in the invoice currency ${inv.currency}`, [{ path: '/body/currency', message: `must be ${inv.currency}` }]);
-      const applied = Math.min(input.amount, amountDue(inv));
-      const row = await writePayment(
+      const row = await receiveInTx(
         tx,
         orgId,
+        inv,
         {
-          org_id: orgId,
-          document_id: invoiceId,
-          client_id: inv.client_id,
-          kind: 'payment',
           amount: input.amount,
-          applied_amount: applied,
-          currency: inv.currency,
+          applied: Math.min(input.amount, amountDue(inv)),
           method: input.method,
           received_on: input.receivedOn ?? (await documents.today(orgId, tx)),
-          provider: provider?.name ?? null,
-          provider_ref: provider?.ref ?? null,
-          created_by: actor.id,
+          reference: input.reference,
         },
-        input.reference,
+        actor,
+        {},
       );
-      if (input.amount > applied) {
-        await insertCredit(tx, { id: newId(), org_id: orgId, client_id: inv.client_id, amount: input.amount - applied, currency: inv.currency, source: 'overpayment', source_id: row.id, created_at: row.created_at });
-      }
-      await lifecycle.applyPaymentInTx(tx, orgId, invoiceId, applied);
-      await audit.append(tx, { orgId, actor, action: 'payment.recorded', objectType: 'invoice', objectId: invoiceId, summary: { paymentId: row.id, amount: input.amount, applied, currency: inv.currency, method: input.method } });
       if (receipts) row.receipt_file_id = await receipts.createInTx(tx, orgId, row, input.reference);
       return toPayment(tx, orgId, row);
     },
@@ -173,35 +191,25 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
     async recordProviderInTx(tx: Executor, orgId: string, invoiceId: string, p: ProviderReceipt, actor: AuditActor): Promise<PaymentRow> {
       const inv = await invoiceRow(tx, orgId, invoiceId);
       if (p.currency !== inv.currency) throw unprocessable(`Payments must be in the invoice currency ${inv.currency}`);
-      const applied = PAYABLE.has(inv.status) ? Math.max(0, Math.min(p.amount, amountDue(inv))) : 0;
-      const row = await writePayment(
+      return receiveInTx(
         tx,
         orgId,
+        inv,
         {
-          org_id: orgId,
-          document_id: invoiceId,
-          client_id: inv.client_id,
-          kind: 'payment',
           amount: p.amount,
-          applied_amount: applied,
-          currency: inv.currency,
+          applied: PAYABLE.has(inv.status) ? Math.max(0, Math.min(p.amount, amountDue(inv))) : 0,
           method: p.provider,
           received_on: await documents.today(orgId, tx),
+          reference: null,
           provider: p.provider,
           provider_ref: p.ref,
-          created_by: actor.id,
           fee: p.fee,
           fee_currency: p.feeCurrency,
           checkout_id: p.checkoutId,
         },
-        null,
+        actor,
+        { providerRef: p.ref, fee: p.fee },
       );
-      if (p.amount > applied) {
-        await insertCredit(tx, { id: newId(), org_id: orgId, client_id: inv.client_id, amount: p.amount - applied, currency: inv.currency, source: 'overpayment', source_id: row.id, created_at: row.created_at });
-      }
-      if (applied > 0) await lifecycle.applyPaymentInTx(tx, orgId, invoiceId, applied);
-      await audit.append(tx, { orgId, actor, action: 'payment.recorded', objectType: 'invoice', objectId: invoiceId, summary: { paymentId: row.id, amount: p.amount, applied, currency: inv.currency, method: p.provider, providerRef: p.ref, fee: p.fee } });
-      return row;
     },
 
     /**
