@@ -56,9 +56,10 @@ export function createHttpTsa(url: string, timeoutMs = 10_000): TimestampAuthori
   return {
     async timestamp(data) {
       const digest = createHash('sha256').update(data).digest();
-      // Positive INTEGER: clear the top bit so the DER encoding needs no sign byte.
+      // Positive, minimal DER INTEGER: top bit clear (no sign byte) and first byte non-zero (no
+      // leading zero, which OpenSSL's TSA rejects as non-minimal about once in 256 requests).
       const nonce = randomBytes(8);
-      nonce[0] = nonce[0]! & 0x7f;
+      nonce[0] = (nonce[0]! & 0x7f) | 0x40;
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/timestamp-query', accept: 'application/timestamp-reply' },

@@ -24,8 +24,10 @@ export function createTsaClient(url: string, opts: { timeoutMs?: number; fetchIm
   return {
     async timestamp(data: Buffer): Promise<Buffer> {
       const sha256 = createHash('sha256').update(data).digest();
+      // Positive, minimal DER INTEGER: top bit clear (no sign byte) and first byte non-zero (no
+      // leading zero, which OpenSSL's TSA rejects as non-minimal about once in 256 requests).
       const nonce = randomBytes(8);
-      nonce[0] = nonce[0]! & 0x7f;
+      nonce[0] = (nonce[0]! & 0x7f) | 0x40;
       const req = new pkijs.TimeStampReq({
         version: 1,
         messageImprint: new pkijs.MessageImprint({
