@@ -3,7 +3,7 @@
 // with a visible notice; in CI (CI set, where .ci/run installs everything) a missing one fails.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { describe, it } from 'vitest';
+import { describe, it, type TestFunction } from 'vitest';
 
 export const inCi = Boolean(process.env.CI);
 
@@ -34,10 +34,8 @@ function notice(what: string[]): string {
   return text;
 }
 
-type TestFn = Parameters<typeof it>[1];
-
 /** An `it` that needs tools or files: runs when present, skips with a notice locally, fails in CI. */
-export function itNeeds(requirements: readonly string[], name: string, fn: TestFn, timeout?: number): void {
+export function itNeeds(requirements: readonly string[], name: string, fn: TestFunction, timeout?: number): void {
   const gone = missing(requirements);
   if (gone.length === 0) {
     it(name, fn, timeout);
