@@ -11,6 +11,7 @@ import type { ClientService } from '../clients/client.service.ts';
 import type { FileService } from '../files/file.service.ts';
 import type { DocumentService } from '../invoices/document.service.ts';
 import { moneyFormatter } from '../invoices/pdf/document-view.ts';
+import type { PdfSigner } from '../invoices/pdf/pdf-signature.ts';
 import { paperForLocale, renderDocumentPdf, type PdfDocumentView } from '../invoices/pdf/render-document-pdf.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { findPaymentRow, updatePaymentRow, type PaymentRow } from './payment.repo.ts';
@@ -43,10 +44,10 @@ export interface ReceiptDeps {
   clients: Pick<ClientService, 'get'>;
   mailer: Mailer;
   /** PAdES signer from the verification module; receipts are unsigned until one is wired. */
-  signPdf?: (tx: Executor, orgId: string, pdf: Buffer) => Promise<Buffer>;
+  pdfSigner?: (tx: Executor, orgId: string) => Promise<PdfSigner>;
 }
 
-export function createReceiptService({ db, clock, files, documents, orgs, clients, mailer, signPdf }: ReceiptDeps) {
+export function createReceiptService({ db, clock, files, documents, orgs, clients, mailer, pdfSigner }: ReceiptDeps) {
   return {
     /**
      * Renders, signs and stores the receipt for a payment, inside the recording transaction.
@@ -81,8 +82,7 @@ export function createReceiptService({ db, clock, files, documents, orgs, client
         verification: null,
         labels: LABELS,
       };
-      let pdf = await renderDocumentPdf(view, { creationDate: clock.now() });
-      if (signPdf) pdf = await signPdf(tx, orgId, pdf);
+      const pdf = await renderDocumentPdf(view, { creationDate: clock.now(), signer: pdfSigner ? await pdfSigner(tx, orgId) : null });
       const stored = await files.put(tx, orgId, 'receipt', 'application/pdf', pdf);
       await updatePaymentRow(tx, orgId, payment.id, { receipt_file_id: stored.id });
       return stored.id;
