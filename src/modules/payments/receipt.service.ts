@@ -10,7 +10,7 @@ import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import type { FileService } from '../files/file.service.ts';
 import type { DocumentService } from '../invoices/document.service.ts';
-import { moneyFormatter } from '../invoices/pdf/document-view.ts';
+import { dateFormatter, moneyFormatter } from '../invoices/pdf/document-view.ts';
 import type { PdfSigner } from '../invoices/pdf/pdf-signature.ts';
 import { paperForLocale, renderDocumentPdf, type PdfDocumentView } from '../invoices/pdf/render-document-pdf.ts';
 import type { OrgService } from '../orgs/org.service.ts';
@@ -57,8 +57,8 @@ export function createReceiptService({ db, clock, files, documents, orgs, client
     async createInTx(tx: Executor, orgId: string, payment: PaymentRow, reference: string | null = null): Promise<string> {
       const [inv, org, client] = await Promise.all([documents.get(orgId, 'invoice', payment.document_id, tx), orgs.getDetails(orgId, tx), clients.get(orgId, payment.client_id, tx)]);
       const money = moneyFormatter(org.locale, payment.currency);
-      const day = new Intl.DateTimeFormat(org.locale, { dateStyle: 'medium', timeZone: 'UTC' });
-      const fmtDate = (d: string | null) => (d ? day.format(new Date(`${d}T00:00:00Z`)) : null);
+      const day = dateFormatter(org.locale);
+      const fmtDate = (d: string | null) => (d ? day(d) : null);
       const method = METHOD_LABEL[payment.method] ?? payment.method;
       const ref = payment.provider_ref ?? reference;
       const view: PdfDocumentView = {

@@ -94,16 +94,23 @@ export interface PdfDocumentView {
 // Territories whose default paper size is US Letter (CLDR supplemental data).
 const LETTER_REGIONS = new Set(['US', 'CA', 'MX', 'PH', 'CL', 'CO', 'VE', 'CR', 'GT', 'NI', 'PA', 'PR', 'SV', 'BZ', 'DO']);
 
-/** LETTER for locales in the Americas / Philippines that use it, else A4. */
+const paperCache = new Map<string, PaperSize>();
+
+/** LETTER for locales in the Americas / Philippines that use it, else A4 (cached per locale: Intl.Locale is slow to build). */
 export function paperForLocale(locale: string): PaperSize {
+  let paper = paperCache.get(locale);
+  if (paper !== undefined) return paper;
   let region: string | undefined;
   try {
     const loc = new Intl.Locale(locale.replace(/_/g, '-'));
     region = loc.region ?? loc.maximize().region;
   } catch {
-    return 'A4';
+    region = undefined;
   }
-  return region !== undefined && LETTER_REGIONS.has(region.toUpperCase()) ? 'LETTER' : 'A4';
+  paper = region !== undefined && LETTER_REGIONS.has(region.toUpperCase()) ? 'LETTER' : 'A4';
+  if (paperCache.size >= 256) paperCache.clear();
+  paperCache.set(locale, paper);
+  return paper;
 }
 
 function layout(view: PdfDocumentView, creationDate: Date): { writer: PdfWriter; info: PdfInfo } {
