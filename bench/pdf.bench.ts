@@ -1,107 +1,150 @@
 /**
- * Invoice PDF rendering benchmark.
+ * Signed invoice PDFs per second on one core: the whole issuing path from an issued document and
+ * its snapshot to the signed bytes: build the view (Intl formatting), render, reserve the
+ * signature field, hash, sign (PAdES, ECDSA P-256, the self-signed identity issuing generates),
+ * fill. The signer comes from the real issuing hook (verification/document-signing.service.ts),
+ * handed a fresh copy of the identity for every document as the database read would.
  *
- *   node bench/pdf.bench.ts [count]                 (default 1000)
- *   node --expose-gc bench/pdf.bench.ts [count]     (adds post-GC memory checkpoints)
+ *   npm run bench -- pdf                 (node --expose-gc bench/pdf.bench.ts)
+ *   node bench/pdf.bench.ts [count]      (default 1000 signed + 1000 unsigned, interleaved)
  *
- * Renders `count` distinct one-page invoices sequentially (different numbers,
- * clients, amounts, QR URLs) and prints throughput (wall clock, and main-thread
- * CPU time — the latter is much less sensitive to other load on the machine),
- * mean latency,
- * the embedded-font-subset cache hit ratio and memory before/after.
+ * Figures are main-thread CPU time (process.threadCpuUsage), which other load on a shared machine
+ * disturbs much less than wall time (also printed). Signed and unsigned renders alternate in
+ * blocks of 50 in the same process, so their ratio is a same-run comparison.
  *
- * Two passes:
- *   pdf.render       one organisation's invoices (a typical bulk run: the
- *                    documents mostly share their glyph set, so the embedded
- *                    font subset is usually served from cache)
- *   pdf.render.cold  every client name adds unusual letters, so nearly every
- *                    document needs a freshly built + deflated font subset
- *                    (worst case)
- * Target: 300 docs/s on a 2-core machine (rendering is single-threaded).
+ * Passes:
+ *   pdf.signed / pdf.unsigned   one organisation's invoices (font subsets mostly cached)
+ *   pdf.signed.cold             every client name adds unusual letters: nearly every document
+ *                               builds and deflates a fresh font subset (worst case)
+ *   pdf.memory                  a fresh process renders and signs 1,000 invoices without forced
+ *                               GC: RSS after 100 and after 1,000, and the peak (target < 150 MB, flat)
  */
+import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
-import { renderDocumentPdf, type PdfDocumentView } from '../src/modules/invoices/pdf/render-document-pdf.ts';
-import { sampleDocumentView } from '../src/modules/invoices/pdf/pdf-sample.ts';
+import { buildDocumentView } from '../src/modules/invoices/pdf/document-view.ts';
+import { sampleIssuedDocument } from '../src/modules/invoices/pdf/pdf-sample.ts';
 import { subsetCacheStats } from '../src/modules/invoices/pdf/pdf-writer.ts';
+import { renderDocumentPdf } from '../src/modules/invoices/pdf/render-document-pdf.ts';
+import { createDocumentSigningHooks } from '../src/modules/verification/document-signing.service.ts';
+import { generateSelfSigned } from '../src/modules/verification/pki.ts';
+import type { SigningIdentity } from '../src/modules/verification/signing-identity.service.ts';
+import type { Executor } from '../src/platform/db/kysely.ts';
 
-const TARGET = 300;
-const count = Math.max(1, Number(process.argv[2] ?? 1000));
-const gc = (globalThis as { gc?: () => void }).gc;
+const TARGET_SIGNED = 300;
+const TARGET_RSS_MB = 150;
+const BLOCK = 50;
 const creationDate = new Date('2025-03-01T10:00:00Z');
-
-// main-thread CPU time (Node ≥ 23.9); whole-process CPU otherwise
-const cpuUsage = (prev?: NodeJS.CpuUsage): NodeJS.CpuUsage =>
-  typeof process.threadCpuUsage === 'function' ? process.threadCpuUsage(prev) : process.cpuUsage(prev);
-
+const cpu = (prev?: NodeJS.CpuUsage): NodeJS.CpuUsage => process.threadCpuUsage(prev);
 const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
-function mem(label: string): NodeJS.MemoryUsage {
-  const m = process.memoryUsage();
-  console.log(`memory ${label}: rss ${mb(m.rss)}, heapTotal ${mb(m.heapTotal)}, heapUsed ${mb(m.heapUsed)}, external ${mb(m.external)}`);
-  return m;
-}
+
+const material = await generateSelfSigned({ orgName: 'Bench Invoicing GmbH', emails: ['billing@bench.example'], now: new Date(), validYears: 5 });
+const identity: SigningIdentity = { ...material, fingerprintSha256: 'bench', keyId: 'x509-bench' };
+const hooks = createDocumentSigningHooks({
+  keyring: null as never, // only verification() uses it; the bench signs, it does not write payloads
+  clock: { now: () => new Date() },
+  publicUrl: 'https://bills.example',
+  // Each document gets the identity as a new object with new strings, as decrypting the row would give.
+  signing: { getOrCreate: async () => ({ ...identity, certificatePem: `${identity.certificatePem}`, privateKeyPem: `${identity.privateKeyPem}` }), documentKey: null as never },
+  tsa: null,
+  warn: () => {},
+});
+const tx = {} as Executor;
 
 // Letters outside the sample's usual repertoire (Latin extended, Greek, Cyrillic).
 const RARE = Array.from('ĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽΓΔΘΛΞΠΣΦΨΩБГДЖЗИЙЛПФЦЧШЩЪЫЬЭЮЯ');
-function coldView(i: number): PdfDocumentView {
-  const v = sampleDocumentView({ seed: i });
-  const pick = (k: number): string => RARE[(i * 7 + k * 13 + Math.floor(i / RARE.length) * k) % RARE.length]!;
-  v.client = {
-    ...v.client,
-    name: `Client ${pick(1)}${pick(2)}${pick(3)} ${i}`, // bold
-    addressLines: [`${pick(4)}${pick(5)}${pick(6)} Street 1`, ...v.client.addressLines.slice(1)], // regular
-  };
-  return v;
-}
-
-async function run(name: string, views: PdfDocumentView[]): Promise<void> {
-  console.log(`--- ${name}`);
-  gc?.();
-  const before = mem('before');
-  const statsBefore = subsetCacheStats();
-  let bytes = 0;
-  let pages = 0;
-  let wallNs = 0n;
-  let cpuUs = 0;
-  const checkpoints: string[] = [];
-  const every = Math.max(1, Math.floor(views.length / 4));
-  let t0 = process.hrtime.bigint();
-  let c0 = cpuUsage();
-  for (let i = 0; i < views.length; i++) {
-    const pdf = await renderDocumentPdf(views[i]!, { creationDate });
-    bytes += pdf.length;
-    if (i === 0) pages = (pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
-    if ((i + 1) % every === 0 || i + 1 === views.length) {
-      // checkpoint (and GC) outside the timed region
-      wallNs += process.hrtime.bigint() - t0;
-      const c = cpuUsage(c0);
-      cpuUs += c.user + c.system;
-      gc?.();
-      const m = process.memoryUsage();
-      checkpoints.push(`#${i + 1} heapUsed ${mb(m.heapUsed)} rss ${mb(m.rss)}`);
-      t0 = process.hrtime.bigint();
-      c0 = cpuUsage();
-    }
+function issued(seed: number, cold: boolean) {
+  const d = sampleIssuedDocument(seed);
+  if (cold) {
+    const pick = (k: number): string => RARE[(seed * 7 + k * 13 + Math.floor(seed / RARE.length) * k) % RARE.length]!;
+    d.snapshot.client = { ...d.snapshot.client, name: `Client ${pick(1)}${pick(2)}${pick(3)} ${seed}`, addressLines: [`${pick(4)}${pick(5)}${pick(6)} Street 1`] };
   }
-  const n = views.length;
-  const elapsedMs = Number(wallNs) / 1e6;
-  const after = mem(gc ? 'after (gc)' : 'after (no gc: run with --expose-gc for post-GC figures)');
-  const stats = subsetCacheStats();
-  const hits = stats.hits - statsBefore.hits;
-  const misses = stats.misses - statsBefore.misses;
-  const rate = (n / elapsedMs) * 1000;
-  const cpuRate = n / (cpuUs / 1e6);
-  console.log(`checkpoints${gc ? ' (after gc)' : ''}: ${checkpoints.join(' | ')}`);
-  console.log(`documents: ${n}, pages/doc: ${pages}, mean size: ${(bytes / n / 1024).toFixed(1)} KiB`);
-  console.log(`font subset cache: ${hits} hits / ${misses} misses (${((hits / Math.max(1, hits + misses)) * 100).toFixed(0)}% hit)`);
-  console.log(`${name}: ${rate.toFixed(1)} docs/s (target ${TARGET}, ratio ${(rate / TARGET).toFixed(2)})`);
-  console.log(`${name} cpu: ${cpuRate.toFixed(1)} docs/s by main-thread CPU time (ratio ${(cpuRate / TARGET).toFixed(2)})`);
-  console.log(`${name} mean: ${(elapsedMs / n).toFixed(2)} ms/doc wall, ${(cpuUs / 1000 / n).toFixed(2)} ms/doc main-thread cpu`);
-  console.log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cpus`);
-  console.log(`memory delta${gc ? ' (after gc)' : ''}: heapUsed ${mb(after.heapUsed - before.heapUsed)}, rss ${mb(after.rss - before.rss)}`);
+  return d;
+}
+const verification = (seed: number) => ({ url: `https://bills.example/verify/${String(seed).padStart(22, 'A')}`, fingerprint: 'ABCD-EFGH-IJKL-MNOP', unchangedSince: '2025-01-01' });
+
+async function render(seed: number, signed: boolean, cold = false): Promise<Buffer> {
+  const { doc, snapshot } = issued(seed, cold);
+  const signer = signed ? await hooks.pdfSigner(tx, 'org') : null;
+  return renderDocumentPdf(buildDocumentView(doc, snapshot, { verification: verification(seed) }), { creationDate, signer });
 }
 
-// Warm-up (font parsing, JIT) with documents not used in the measured runs.
-for (let i = 0; i < 30; i++) await renderDocumentPdf(sampleDocumentView({ seed: 1_000_000 + i }), { creationDate });
+if (process.argv[2] === '--memory') {
+  // Child process: no forced GC, nothing else loaded; prints JSON for the parent.
+  const n = Number(process.argv[3] ?? 1000);
+  let at100 = 0;
+  for (let i = 0; i < n; i++) {
+    await render(i, true);
+    if (i + 1 === 100) at100 = process.memoryUsage().rss;
+  }
+  console.log(JSON.stringify({ at100, atEnd: process.memoryUsage().rss, peak: process.resourceUsage().maxRSS * 1024 }));
+  process.exit(0);
+}
 
-await run('pdf.render', Array.from({ length: count }, (_, i) => sampleDocumentView({ seed: i })));
-await run('pdf.render.cold', Array.from({ length: count }, (_, i) => coldView(i)));
+const count = Math.max(BLOCK, Number(process.argv[2] ?? 1000));
+const gc = (globalThis as { gc?: () => void }).gc;
+
+// Warm-up (fonts, JIT, the identity's key and CMS template) with documents not measured.
+for (let i = 0; i < 50; i++) {
+  await render(1_000_000 + i, false);
+  await render(2_000_000 + i, true);
+}
+const sample = await render(0, true);
+if (!/\/ByteRange \[0 \d+ \d+ \d+\]/.test(sample.toString('latin1'))) throw new Error('bench: the signed PDF has no filled /ByteRange');
+
+interface Acc {
+  n: number;
+  cpuUs: number;
+  wallNs: bigint;
+  bytes: number;
+}
+const acc = (): Acc => ({ n: 0, cpuUs: 0, wallNs: 0n, bytes: 0 });
+async function block(a: Acc, from: number, signed: boolean, cold: boolean): Promise<void> {
+  const t0 = process.hrtime.bigint();
+  const c0 = cpu();
+  for (let i = 0; i < BLOCK; i++) a.bytes += (await render(from + i, signed, cold)).length;
+  const c = cpu(c0);
+  a.wallNs += process.hrtime.bigint() - t0;
+  a.cpuUs += c.user + c.system;
+  a.n += BLOCK;
+}
+const perSec = (a: Acc) => a.n / (a.cpuUs / 1e6);
+const line = (name: string, a: Acc, target?: string) =>
+  `${name}: ${perSec(a).toFixed(1)} docs/s on one core (main-thread CPU, ${(a.cpuUs / 1000 / a.n).toFixed(3)} ms/doc)` +
+  `, ${(a.n / (Number(a.wallNs) / 1e9)).toFixed(1)} docs/s wall, ${(a.bytes / a.n / 1024).toFixed(1)} KiB/doc${target ? ` — ${target}` : ''}`;
+
+console.log(`--- pdf.signed vs pdf.unsigned (${count} each, interleaved in blocks of ${BLOCK})`);
+gc?.();
+const signed = acc();
+const unsigned = acc();
+for (let r = 0; r * BLOCK < count; r++) {
+  // Alternate which goes first, so neither always runs right after a GC-heavy block.
+  if (r % 2 === 0) {
+    await block(unsigned, r * BLOCK, false, false);
+    await block(signed, r * BLOCK, true, false);
+  } else {
+    await block(signed, r * BLOCK, true, false);
+    await block(unsigned, r * BLOCK, false, false);
+  }
+}
+const ok = perSec(signed) >= TARGET_SIGNED;
+console.log(line('pdf.signed', signed, `target ≥ ${TARGET_SIGNED}/s: ${ok ? 'met' : 'NOT met'} (ratio to target ${(perSec(signed) / TARGET_SIGNED).toFixed(2)})`));
+console.log(line('pdf.unsigned', unsigned));
+console.log(`pdf.signed/unsigned same-run ratio: ${(perSec(signed) / perSec(unsigned)).toFixed(2)} (signing adds ${((signed.cpuUs / signed.n - unsigned.cpuUs / unsigned.n) / 1000).toFixed(3)} ms/doc)`);
+
+console.log(`--- pdf.signed.cold (${count / 2} documents with rare letters)`);
+const subsetBefore = subsetCacheStats();
+const cold = acc();
+for (let r = 0; r * BLOCK < count / 2; r++) await block(cold, 3_000_000 + r * BLOCK, true, true);
+const subsetAfter = subsetCacheStats();
+console.log(line('pdf.signed.cold', cold, `font subset cache ${subsetAfter.hits - subsetBefore.hits} hits / ${subsetAfter.misses - subsetBefore.misses} misses`));
+console.log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cpus`);
+
+console.log('--- pdf.memory (fresh process, 1,000 signed invoices, no forced GC)');
+const child = spawnSync(process.execPath, [import.meta.filename, '--memory', '1000'], { encoding: 'utf8' });
+if (child.status !== 0) throw new Error(`memory child failed: ${child.stderr}`);
+const m = JSON.parse(child.stdout) as { at100: number; atEnd: number; peak: number };
+const flat = m.atEnd - m.at100 < 0.1 * m.at100;
+console.log(
+  `pdf.memory: rss after 100 ${mb(m.at100)}, after 1,000 ${mb(m.atEnd)} (${flat ? 'flat' : 'growing'}), peak ${mb(m.peak)}` +
+    ` — target < ${TARGET_RSS_MB} MB and flat: ${m.peak < TARGET_RSS_MB * 1024 * 1024 && flat ? 'met' : 'NOT met'}`,
+);

@@ -25,7 +25,7 @@ export interface TrackingDeps {
   evidence: EvidenceService;
   orgs: Pick<OrgService, 'get'>;
   documents: Pick<DocumentService, 'get'>;
-  pdfSigner?: ((orgId: string) => PdfSigner | null) | null;
+  pdfSigner?: ((orgId: string) => Promise<PdfSigner | null>) | null;
 }
 
 export interface AccessFacts {
@@ -158,7 +158,7 @@ export function createDeliveryTrackingService(deps: TrackingDeps) {
 
     async certificatePdf(orgId: string, id: string): Promise<{ bytes: Buffer; filename: string }> {
       const cert = await certificateOf(orgId, id);
-      const signer = deps.pdfSigner ? deps.pdfSigner(orgId) : null;
+      const signer = deps.pdfSigner ? await deps.pdfSigner(orgId) : null;
       return { bytes: await renderEvidencePdf(cert, signer), filename: `delivery-${id}.pdf` };
     },
   };

@@ -17,7 +17,7 @@ import type { PaymentService } from '../payments/payment.service.ts';
 import { createPortalAuthService } from '../portal/portal-auth.service.ts';
 import { createPortalFactorsService } from '../portal/portal-factors.service.ts';
 import { createPortalService } from '../portal/portal.service.ts';
-import { signPdfPades } from '../verification/pades.ts';
+import { createPadesSigning } from '../verification/pades.ts';
 import type { SigningIdentityService } from '../verification/signing-identity.service.ts';
 import { createTsaClient } from '../verification/tsa.ts';
 import { createDeliveryKeysService } from './delivery-keys.service.ts';
@@ -62,10 +62,11 @@ export function createDeliveryModule(d: DeliveryModuleDeps) {
     timestamper: tsa ? { stamp: async (data) => (await tsa.timestamp(data)).toString('base64') } : null,
   });
   // Delivery certificates are PAdES-signed with the org's X.509 signing identity (verification module).
-  const pdfSigner = (orgId: string) => async (pdf: Buffer) => {
+  const pades = createPadesSigning();
+  const pdfSigner = async (orgId: string) => {
     const identity = await d.signing.getOrCreate(db, orgId);
     const org = await orgs.get(orgId);
-    return signPdfPades(pdf, { identity, signingTime: clock.now(), signerName: org.name, reason: 'Certificate of delivery' });
+    return pades.signer(identity, { signingTime: clock.now(), signerName: org.name, reason: 'Certificate of delivery' });
   };
   const tracking = createDeliveryTrackingService({ db, keyring, clock, evidence, orgs, documents, pdfSigner });
   const portalLinks = createPortalLinksService({ clock, publicUrl: config.publicUrl, ttlHours: config.delivery.portalLinkHours });

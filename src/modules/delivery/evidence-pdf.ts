@@ -1,11 +1,44 @@
 // The delivery certificate as a PDF for people: what was sent, to whom, and each signed event, with
 // the machine-verifiable certificate JSON embedded as an attachment (PDF/A-3 style), so the PDF
 // carries its own proof: extract `delivery-certificate.json` and run `sealbill evidence-verify`
-// with the organization's published key. When a PDF signer (PAdES) is supplied, it signs the whole.
+// with the organization's published key. When a PDF signer (PAdES) is supplied, pdfkit writes its
+// signature field into the document and the signer fills it: one revision, the whole file signed.
 import PDFDocument from 'pdfkit';
+import { BYTE_RANGE_PLACEHOLDER_VALUES, locateSignaturePlaceholder, SIG_FLAGS, SIGNATURE_FIELD_NAME, SIGNATURE_WIDGET_FLAGS, type PdfSigner, type SignatureField } from '../invoices/pdf/pdf-signature.ts';
 import type { EvidenceCertificate } from './evidence.chain.ts';
 
-export type PdfSigner = (pdf: Buffer) => Promise<Buffer>;
+export type { PdfSigner };
+
+/**
+ * Adds an invisible signature field to the current page (the same dictionary our own writer
+ * reserves, as pdfkit data: strings become names, `String` objects literal strings, Buffers hex).
+ * pdfkit writes the objects; locateSignaturePlaceholder finds the placeholders in its output.
+ */
+function reserveSignature(doc: PDFKit.PDFDocument, field: SignatureField): void {
+  const text = (s: string) => new String(s); // a String object is pdfkit's marker for a literal string
+  const sig = doc.ref({
+    Type: 'Sig',
+    Filter: 'Adobe.PPKLite',
+    SubFilter: 'ETSI.CAdES.detached',
+    ByteRange: [...BYTE_RANGE_PLACEHOLDER_VALUES],
+    Contents: Buffer.alloc(field.contentsBytes),
+    M: field.signingTime,
+    Name: text(field.signerName),
+    Reason: text(field.reason),
+    ...(field.location ? { Location: text(field.location) } : {}),
+    Prop_Build: { App: { Name: 'Sealbill' } },
+  });
+  const page = doc.page;
+  const widget = doc.ref({ Type: 'Annot', Subtype: 'Widget', FT: 'Sig', T: text(SIGNATURE_FIELD_NAME), V: sig, Rect: [0, 0, 0, 0], F: SIGNATURE_WIDGET_FLAGS, P: page.dictionary });
+  (page.annotations as PDFKit.PDFKitReference[]).push(widget);
+  const form = doc.ref({ Fields: [widget], SigFlags: SIG_FLAGS });
+  for (const ref of [sig, widget, form]) ref.end(undefined); // writes the object (no stream data)
+  // pdfkit has no public API for a catalog entry; its own form support (initForm) sets the same
+  // property and finishes that form in end(). Ours is complete and written, so that step is skipped.
+  const internals = doc as unknown as { _root: { data: Record<string, unknown> }; endAcroForm(): unknown };
+  internals._root.data.AcroForm = form;
+  internals.endAcroForm = () => doc;
+}
 
 const LABEL: Record<string, string> = {
   submitted: 'Submitted',
@@ -47,7 +80,8 @@ export async function renderEvidencePdf(cert: EvidenceCertificate, signer?: PdfS
       'The attached delivery-certificate.json holds the signed events; verify it offline with the key the organization publishes ' +
       `(chain head ${cert.head}).`,
   );
+  if (signer) reserveSignature(doc, signer.field);
   doc.end();
   const pdf = await done;
-  return signer ? signer(pdf) : pdf;
+  return signer ? signer.sign(locateSignaturePlaceholder(pdf)) : pdf;
 }

@@ -18,13 +18,16 @@ import { KIND_LABEL, type DocumentService } from './document.service.ts';
 import { formatNumber, periodOf } from './numbering.ts';
 import { buildSnapshot } from './document-snapshot.ts';
 import { buildDocumentView } from './pdf/document-view.ts';
+import type { PdfSigner } from './pdf/pdf-signature.ts';
 import { renderDocumentPdf, type PdfDocumentView } from './pdf/render-document-pdf.ts';
 
 /** Extension points for signing and verification (the verification module plugs in here). */
 export interface IssueHooks {
   verification?(tx: Executor, org: OrgDetails, doc: DocumentDto, snapshot: NonNullable<DocumentBody['snapshot']>): Promise<PdfDocumentView['verification']>;
-  signPdf?(tx: Executor, orgId: string, pdf: Buffer): Promise<Buffer>;
-  onIssued?(tx: Executor, orgId: string, doc: DocumentDto, pdfSha256: string): Promise<void>;
+  /** The PDF signer for one document of the org: the renderer reserves its field, the signer fills it. */
+  pdfSigner?(tx: Executor, orgId: string): Promise<PdfSigner>;
+  /** After the signed PDF is stored: its SHA-256 and the signature's time-stamp token, if any. */
+  onIssued?(tx: Executor, orgId: string, doc: DocumentDto, pdfSha256: string, timestampToken: Buffer | null): Promise<void>;
 }
 
 export interface LifecycleDeps {
@@ -102,13 +105,13 @@ export function createLifecycleService(deps: LifecycleDeps) {
 
     const doc = await documents.get(orgId, kind, id, tx);
     const verification = hooks.verification ? await hooks.verification(tx, org, doc, snapshot) : null;
-    let pdf = await renderDocumentPdf(buildDocumentView(doc, snapshot, { relatedNumber, verification }), { creationDate: new Date(now) });
-    if (hooks.signPdf) pdf = await hooks.signPdf(tx, orgId, pdf);
+    const signer = hooks.pdfSigner ? await hooks.pdfSigner(tx, orgId) : null;
+    const pdf = await renderDocumentPdf(buildDocumentView(doc, snapshot, { relatedNumber, verification }), { creationDate: new Date(now), signer });
     const file = await files.put(tx, orgId, `${kind}.pdf`, 'application/pdf', pdf);
     await updateDocumentRow(tx, orgId, id, { pdf_file_id: file.id });
     await audit.append(tx, { orgId, actor, action: `${kind}.issued`, objectType: kind, objectId: id, summary: { number, total: doc.total, currency: doc.currency, pdfSha256: file.sha256 } });
     const issued = await documents.get(orgId, kind, id, tx);
-    if (hooks.onIssued) await hooks.onIssued(tx, orgId, issued, file.sha256);
+    if (hooks.onIssued) await hooks.onIssued(tx, orgId, issued, file.sha256, signer?.timestampToken ?? null);
     return issued;
   }
 

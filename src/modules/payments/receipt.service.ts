@@ -10,7 +10,8 @@ import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import type { FileService } from '../files/file.service.ts';
 import type { DocumentService } from '../invoices/document.service.ts';
-import { moneyFormatter } from '../invoices/pdf/document-view.ts';
+import { dateFormatter, moneyFormatter } from '../invoices/pdf/document-view.ts';
+import type { PdfSigner } from '../invoices/pdf/pdf-signature.ts';
 import { paperForLocale, renderDocumentPdf, type PdfDocumentView } from '../invoices/pdf/render-document-pdf.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { findPaymentRow, updatePaymentRow, type PaymentRow } from './payment.repo.ts';
@@ -43,10 +44,10 @@ export interface ReceiptDeps {
   clients: Pick<ClientService, 'get'>;
   mailer: Mailer;
   /** PAdES signer from the verification module; receipts are unsigned until one is wired. */
-  signPdf?: (tx: Executor, orgId: string, pdf: Buffer) => Promise<Buffer>;
+  pdfSigner?: (tx: Executor, orgId: string) => Promise<PdfSigner>;
 }
 
-export function createReceiptService({ db, clock, files, documents, orgs, clients, mailer, signPdf }: ReceiptDeps) {
+export function createReceiptService({ db, clock, files, documents, orgs, clients, mailer, pdfSigner }: ReceiptDeps) {
   return {
     /**
      * Renders, signs and stores the receipt for a payment, inside the recording transaction.
@@ -56,8 +57,8 @@ export function createReceiptService({ db, clock, files, documents, orgs, client
     async createInTx(tx: Executor, orgId: string, payment: PaymentRow, reference: string | null = null): Promise<string> {
       const [inv, org, client] = await Promise.all([documents.get(orgId, 'invoice', payment.document_id, tx), orgs.getDetails(orgId, tx), clients.get(orgId, payment.client_id, tx)]);
       const money = moneyFormatter(org.locale, payment.currency);
-      const day = new Intl.DateTimeFormat(org.locale, { dateStyle: 'medium', timeZone: 'UTC' });
-      const fmtDate = (d: string | null) => (d ? day.format(new Date(`${d}T00:00:00Z`)) : null);
+      const day = dateFormatter(org.locale);
+      const fmtDate = (d: string | null) => (d ? day(d) : null);
       const method = METHOD_LABEL[payment.method] ?? payment.method;
       const ref = payment.provider_ref ?? reference;
       const view: PdfDocumentView = {
@@ -81,8 +82,7 @@ export function createReceiptService({ db, clock, files, documents, orgs, client
         verification: null,
         labels: LABELS,
       };
-      let pdf = await renderDocumentPdf(view, { creationDate: clock.now() });
-      if (signPdf) pdf = await signPdf(tx, orgId, pdf);
+      const pdf = await renderDocumentPdf(view, { creationDate: clock.now(), signer: pdfSigner ? await pdfSigner(tx, orgId) : null });
       const stored = await files.put(tx, orgId, 'receipt', 'application/pdf', pdf);
       await updatePaymentRow(tx, orgId, payment.id, { receipt_file_id: stored.id });
       return stored.id;

@@ -1,15 +1,17 @@
 // Signs documents at issue, inside the issuing transaction (the lifecycle's IssueHooks):
 // 1. verification(): Ed25519 signature over the canonical JSON of the essential fields, a random
 //    128-bit verification token for the QR code, and the human fingerprint printed on the PDF;
-// 2. signPdf(): PAdES signature with the org's X.509 identity (+ RFC 3161 time-stamp if configured);
-// 3. onIssued(): records the SHA-256 of the final PDF, so an uploaded file can be matched exactly.
-import { randomBytes, sign as cryptoSign, X509Certificate, createHash } from 'node:crypto';
+// 2. pdfSigner(): the PAdES signer with the org's X.509 identity (+ RFC 3161 time-stamp if
+//    configured); the renderer reserves its field and the signer fills it;
+// 3. onIssued(): records the SHA-256 of the final PDF (and the time-stamp token), so an uploaded
+//    file can be matched exactly.
+import { randomBytes, sign as cryptoSign, createHash } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
 import type { IssueHooks } from '../invoices/document-lifecycle.service.ts';
 import { insertSignature, recordSignedPdf } from './document-signature.repo.ts';
-import { signPdfPades } from './pades.ts';
+import { createPadesSigning } from './pades.ts';
 import { buildPayload, fingerprintOf, serializePayload } from './signed-payload.ts';
 import type { SigningIdentityService } from './signing-identity.service.ts';
 import type { TimestampAuthority } from './tsa.ts';
@@ -31,9 +33,8 @@ export interface DocumentSigningDeps {
 
 export function createDocumentSigningHooks(deps: DocumentSigningDeps): Required<IssueHooks> {
   const { keyring, clock, publicUrl, signing, tsa, warn } = deps;
-  // signPdf and onIssued run in the same transaction right after each other for one document;
-  // the time-stamp token travels between them keyed by that transaction object.
-  const pendingTimestamp = new WeakMap<object, string | null>();
+  // Parsed keys and CMS templates per identity, for every document this process signs.
+  const pades = createPadesSigning();
 
   return {
     async verification(tx, org, doc, snapshot) {
@@ -62,31 +63,26 @@ export function createDocumentSigningHooks(deps: DocumentSigningDeps): Required<
       return { url: verifyUrl(publicUrl, token), fingerprint, unchangedSince: since ? since.slice(0, 10) : null };
     },
 
-    async signPdf(tx: Executor, orgId: string, pdf: Buffer): Promise<Buffer> {
+    async pdfSigner(tx: Executor, orgId: string) {
       const identity = await signing.getOrCreate(tx, orgId);
-      let token: Buffer | null = null;
-      const signed = await signPdfPades(pdf, {
-        identity,
+      return pades.signer(identity, {
         signingTime: clock.now(),
-        signerName: /CN=([^\n]+)/.exec(new X509Certificate(identity.certificatePem).subject)?.[1] ?? 'Sealbill',
         timestamp: tsa
           ? async (signatureValue) => {
               try {
-                token = await tsa.timestamp(signatureValue);
+                return await tsa.timestamp(signatureValue);
               } catch (err) {
                 warn(`time-stamp skipped for a document of org ${orgId}: ${(err as Error).message}`);
+                return null;
               }
-              return token;
             }
           : undefined,
+        warn: (msg) => warn(`${msg} (a document of org ${orgId})`),
       });
-      pendingTimestamp.set(tx, token ? (token as Buffer).toString('base64') : null);
-      return signed;
     },
 
-    async onIssued(tx, orgId, doc, pdfSha256) {
-      await recordSignedPdf(tx, orgId, doc.id, pdfSha256, pendingTimestamp.get(tx) ?? null);
-      pendingTimestamp.delete(tx);
+    async onIssued(tx, orgId, doc, pdfSha256, timestampToken) {
+      await recordSignedPdf(tx, orgId, doc.id, pdfSha256, timestampToken ? timestampToken.toString('base64') : null);
     },
   };
 }

@@ -1,144 +1,129 @@
-// PAdES signatures (ETSI EN 319 142-1, baseline B-B, B-T with a time-stamp): an incremental
-// update adds a signature field whose /Contents holds a detached CMS SignedData (RFC 5652) over
-// the PDF's /ByteRange, SubFilter ETSI.CAdES.detached.
+// PAdES signatures (ETSI EN 319 142-1, baseline B-B, B-T with a time-stamp): a signature field
+// whose /Contents holds a detached CMS SignedData (RFC 5652) over the PDF's /ByteRange,
+// SubFilter ETSI.CAdES.detached. The PDF writer reserves the field while it writes the document
+// (invoices/pdf/pdf-signature.ts); the signer here hashes the two ranges and fills /Contents.
 // Signed attributes: content-type, message-digest and ESS signing-certificate-v2 (RFC 5035),
 // which binds the signer certificate into the signature. The claimed signing time is the
 // dictionary's /M entry: EN 319 142-1 §5.4.3 forbids the CMS signing-time attribute in PAdES.
 // With a TSA, the signature value is time-stamped (RFC 3161) as the unsigned attribute
 // id-aa-signatureTimeStampToken (PAdES B-T).
-import { createHash, createPrivateKey, sign as cryptoSign, X509Certificate } from 'node:crypto';
-import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
-import { SignPdf, Signer } from '@signpdf/signpdf';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+//
+// Cost: per identity, the key is parsed and the CMS template built once (cades-template.ts);
+// per document, one SHA-256 over the file, one signature, and a few small buffer copies.
+import { createHash, createPrivateKey, sign as cryptoSign, X509Certificate, type KeyObject } from 'node:crypto';
+import { fillContents, type PdfSigner, type PreparedSignature, type SignatureField } from '../invoices/pdf/pdf-signature.ts';
+import { buildCadesTemplate, type CadesTemplate } from './cades-template.ts';
 import { pemToDer } from './pki.ts';
 import type { SigningIdentity } from './signing-identity.service.ts';
 
-const OID = {
-  data: '1.2.840.113549.1.7.1',
-  signedData: '1.2.840.113549.1.7.2',
-  contentType: '1.2.840.113549.1.9.3',
-  messageDigest: '1.2.840.113549.1.9.4',
-  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
-  signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
-  sha256: '2.16.840.1.101.3.4.2.1',
-  ecdsaWithSha256: '1.2.840.10045.4.3.2',
-  sha256WithRsa: '1.2.840.113549.1.1.11',
-} as const;
+export type PadesIdentity = Pick<SigningIdentity, 'certificatePem' | 'privateKeyPem' | 'chainPem'>;
 
-const parseCert = (pem: string): pkijs.Certificate => pkijs.Certificate.fromBER(new Uint8Array(pemToDer(pem)).buffer);
-const sha256 = (b: Buffer | Uint8Array): Buffer => createHash('sha256').update(b).digest();
-
-function attribute(type: string, value: asn1js.BaseBlock): pkijs.Attribute {
-  return new pkijs.Attribute({ type, values: [value] });
-}
-
-/** SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 } with hashAlgorithm = sha256 (the DEFAULT, so omitted) and issuerSerial. */
-function signingCertificateV2(cert: pkijs.Certificate, der: Buffer): asn1js.Sequence {
-  const issuerSerial = new asn1js.Sequence({
-    value: [
-      new asn1js.Sequence({ value: [new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 4 }, value: [cert.issuer.toSchema()] })] }),
-      new asn1js.Integer({ valueHex: cert.serialNumber.valueBlock.valueHexView }),
-    ],
-  });
-  const essCertIdV2 = new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: sha256(der) }), issuerSerial] });
-  return new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertIdV2] })] });
-}
-
-/** DER SET OF requires its elements in ascending order of their encodings (X.690 §11.6). */
-function derSorted(attrs: pkijs.Attribute[]): pkijs.Attribute[] {
-  const enc = (a: pkijs.Attribute) => Buffer.from(a.toSchema().toBER(false));
-  return [...attrs].sort((a, b) => Buffer.compare(enc(a), enc(b)));
-}
-
-export interface CmsOptions {
-  identity: Pick<SigningIdentity, 'certificatePem' | 'privateKeyPem' | 'chainPem'>;
-  /** Returns an RFC 3161 TimeStampToken (DER) over SHA-256 of the given signature value, or null to skip B-T. */
-  timestamp?: (signatureValue: Buffer) => Promise<Buffer | null>;
-}
-
-/** A detached CMS SignedData over `content` (the PDF bytes outside /Contents). */
-export async function buildCadesDetached(content: Buffer, opts: CmsOptions): Promise<Buffer> {
-  const leafDer = pemToDer(opts.identity.certificatePem);
-  const leaf = parseCert(opts.identity.certificatePem);
-  const key = createPrivateKey(opts.identity.privateKeyPem);
-  const isEc = key.asymmetricKeyType === 'ec';
-  const signedAttrs = new pkijs.SignedAndUnsignedAttributes({
-    type: 0,
-    attributes: derSorted([
-      attribute(OID.contentType, new asn1js.ObjectIdentifier({ value: OID.data })),
-      attribute(OID.messageDigest, new asn1js.OctetString({ valueHex: sha256(content) })),
-      attribute(OID.signingCertificateV2, signingCertificateV2(leaf, leafDer)),
-    ]),
-  });
-  // The signature covers the DER of the attributes with an explicit SET OF tag (RFC 5652 §5.4).
-  const toSign = Buffer.from(signedAttrs.toSchema().toBER(false));
-  toSign[0] = 0x31;
-  const signature = cryptoSign('sha256', toSign, key); // ECDSA: DER Ecdsa-Sig-Value, as CMS wants
-  const signerInfo = new pkijs.SignerInfo({
-    version: 1,
-    sid: new pkijs.IssuerAndSerialNumber({ issuer: leaf.issuer, serialNumber: leaf.serialNumber }),
-    digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }),
-    signedAttrs,
-    signatureAlgorithm: isEc
-      ? new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha256 })
-      : new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256WithRsa, algorithmParams: new asn1js.Null() }),
-    signature: new asn1js.OctetString({ valueHex: signature }),
-  });
-  const token = opts.timestamp ? await opts.timestamp(signature) : null;
-  if (token) {
-    signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({
-      type: 1,
-      attributes: [attribute(OID.signatureTimeStampToken, asn1js.fromBER(new Uint8Array(token).buffer).result)],
-    });
-  }
-  const signedData = new pkijs.SignedData({
-    version: 1,
-    digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 })],
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data }),
-    certificates: [leaf, ...opts.identity.chainPem.map(parseCert)],
-    signerInfos: [signerInfo],
-  });
-  const contentInfo = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
-  return Buffer.from(contentInfo.toSchema().toBER(false));
-}
-
-class CadesSigner extends Signer {
-  private readonly opts: CmsOptions;
-  constructor(opts: CmsOptions) {
-    super();
-    this.opts = opts;
-  }
-  override async sign(pdfBuffer: Buffer): Promise<Buffer> {
-    return buildCadesDetached(pdfBuffer, this.opts);
-  }
-}
-
-export interface PadesOptions extends CmsOptions {
+export interface PadesOptions {
   signingTime: Date;
-  signerName: string;
+  /** /Name of the signature dictionary; defaults to the certificate's common name. */
+  signerName?: string;
   reason?: string;
   location?: string;
+  /** Returns an RFC 3161 TimeStampToken (DER) over SHA-256 of the given signature value, or null to skip B-T. */
+  timestamp?: (signatureValue: Buffer) => Promise<Buffer | null>;
+  /** Told when a token is left out because it does not fit the room reserved for it. */
+  warn?: (msg: string) => void;
 }
 
-/** Adds an invisible PAdES signature to a PDF with a classic xref table (our renderer's output). */
-export async function signPdfPades(pdf: Buffer, opts: PadesOptions): Promise<Buffer> {
-  const chainBytes = opts.identity.chainPem.reduce((n, p) => n + pemToDer(p).length, 0);
-  // Room for the CMS: certificates, signature, and a time-stamp token (which embeds the TSA's certificates).
-  const signatureLength = 4096 + pemToDer(opts.identity.certificatePem).length + chainBytes + (opts.timestamp ? 8192 : 0);
-  const withPlaceholder = plainAddPlaceholder({
-    pdfBuffer: pdf,
-    reason: opts.reason ?? 'Issued with Sealbill',
-    contactInfo: '',
-    name: opts.signerName,
-    location: opts.location ?? '',
-    signingTime: opts.signingTime,
-    signatureLength,
-    subFilter: 'ETSI.CAdES.detached',
-    appName: 'Sealbill',
-  });
-  return new SignPdf().sign(withPlaceholder, new CadesSigner(opts));
+export interface PadesSigner extends PdfSigner {
+  /** After sign(): the time-stamp token the signature carries, or null. */
+  readonly timestampToken: Buffer | null;
 }
 
-/** The SHA-256 fingerprint (hex) of a PEM certificate. */
-export const certificateSha256 = (pem: string): string => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
+/** Room reserved for a time-stamp token, which embeds the TSA's certificates (a few KB). */
+export const TIMESTAMP_ROOM = 12_288;
+
+interface OpenedIdentity {
+  privateKeyPem: string;
+  chain: string;
+  key: KeyObject;
+  template: CadesTemplate;
+  commonName: string;
+  /** Encoded CMS length with the longest signature the key can produce, without a token. */
+  cmsLength: number;
+}
+
+/** The longest signature value: RSA = modulus size; ECDSA = DER SEQUENCE of two INTEGERs of the order's size (+ sign octet). */
+function maxSignatureLength(key: KeyObject): number {
+  const details = key.asymmetricKeyDetails ?? {};
+  if (key.asymmetricKeyType === 'rsa') return Math.ceil((details.modulusLength ?? 16_384) / 8);
+  const orderBytes = ({ prime256v1: 32, secp256k1: 32, secp384r1: 48, secp521r1: 66 } as Record<string, number>)[details.namedCurve ?? ''] ?? 66;
+  return 3 + 2 * (2 + orderBytes + 1);
+}
+
+function open(identity: PadesIdentity): OpenedIdentity {
+  const key = createPrivateKey(identity.privateKeyPem);
+  const cert = new X509Certificate(identity.certificatePem);
+  if (!cert.checkPrivateKey(key)) throw new Error('PAdES: the certificate does not match the private key');
+  const template = buildCadesTemplate(cert.raw, identity.chainPem.map(pemToDer), key.asymmetricKeyType ?? '');
+  return {
+    privateKeyPem: identity.privateKeyPem,
+    chain: identity.chainPem.join(''),
+    key,
+    template,
+    commonName: /(?:^|\n)CN=([^\n]+)/.exec(cert.subject)?.[1] ?? 'Sealbill',
+    cmsLength: template.encodedLength(maxSignatureLength(key), 0),
+  };
+}
+
+/**
+ * PAdES signers over a small cache of opened identities (parsed key, certificate facts, CMS
+ * template), keyed by certificate and used only when the key and chain are the same too, so a
+ * replaced identity is never signed with stale material. Bounded (least recently used goes).
+ */
+export function createPadesSigning(opts: { maxIdentities?: number } = {}) {
+  const max = opts.maxIdentities ?? 64;
+  const cache = new Map<string, OpenedIdentity>();
+
+  function opened(identity: PadesIdentity): OpenedIdentity {
+    const hit = cache.get(identity.certificatePem);
+    cache.delete(identity.certificatePem);
+    const entry = hit && hit.privateKeyPem === identity.privateKeyPem && hit.chain === identity.chainPem.join('') ? hit : open(identity);
+    cache.set(identity.certificatePem, entry);
+    if (cache.size > max) cache.delete(cache.keys().next().value!);
+    return entry;
+  }
+
+  return {
+    /** A signer for one document: its field goes to the writer, then sign() fills it. */
+    signer(identity: PadesIdentity, o: PadesOptions): PadesSigner {
+      const id = opened(identity);
+      const field: SignatureField = {
+        signerName: o.signerName ?? id.commonName,
+        reason: o.reason ?? 'Issued with Sealbill',
+        location: o.location,
+        signingTime: o.signingTime,
+        contentsBytes: id.cmsLength + (o.timestamp ? TIMESTAMP_ROOM : 0),
+      };
+      let timestampToken: Buffer | null = null;
+      return {
+        field,
+        get timestampToken() {
+          return timestampToken;
+        },
+        async sign(prepared: PreparedSignature): Promise<Buffer> {
+          const [, b, c, d] = prepared.byteRange;
+          const digest = createHash('sha256').update(prepared.pdf.subarray(0, b)).update(prepared.pdf.subarray(c, c + d)).digest();
+          const attrs = id.template.signedAttributes(digest);
+          const signature = cryptoSign('sha256', attrs, id.key); // ECDSA: DER Ecdsa-Sig-Value, as CMS wants
+          let token = o.timestamp ? await o.timestamp(signature) : null;
+          let cms = id.template.assemble(attrs, signature, token);
+          if (token && cms.length > field.contentsBytes) {
+            o.warn?.(`time-stamp token left out: ${token.length} bytes do not fit the ${TIMESTAMP_ROOM} reserved`);
+            token = null;
+            cms = id.template.assemble(attrs, signature, null);
+          }
+          timestampToken = token;
+          return fillContents(prepared, cms);
+        },
+      };
+    },
+  };
+}
+
+export type PadesSigning = ReturnType<typeof createPadesSigning>;

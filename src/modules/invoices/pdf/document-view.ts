@@ -5,10 +5,36 @@ import type { DocumentBody, DocumentDto } from '../document.schemas.ts';
 import { KIND_LABEL } from '../document.service.ts';
 import { paperForLocale, type PdfDocumentView } from './render-document-pdf.ts';
 
+/**
+ * Intl formatters per locale (and currency), built once: constructing one costs more than
+ * formatting a whole invoice with it. Bounded, since locales come from user settings.
+ */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, build: () => T): T {
+  let f = formatters.get(key) as T | undefined;
+  if (f === undefined) {
+    f = build(); // throws RangeError for an invalid locale or currency: nothing is cached then
+    if (formatters.size >= 256) formatters.clear();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 export function moneyFormatter(locale: string, currency: string): (minor: number) => string {
-  const nf = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const nf = cached(`money|${locale}|${currency}`, () => new Intl.NumberFormat(locale, { style: 'currency', currency }));
   // Intl formats a decimal string exactly (ECMA-402 "Intl.NumberFormat v3" string input).
   return (minor) => nf.format(formatAmount(minor, currency) as unknown as number);
+}
+
+/** Calendar dates ('YYYY-MM-DD') in the locale's medium style; they are dates, not instants, so UTC. */
+export function dateFormatter(locale: string): (date: string) => string {
+  const df = cached(`date|${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }));
+  return (date) => df.format(new Date(`${date}T00:00:00Z`));
+}
+
+function percentFormatter(locale: string): (basisPoints: number) => string {
+  const nf = cached(`pct|${locale}`, () => new Intl.NumberFormat(locale, { maximumFractionDigits: 3 }));
+  return (bp) => `${nf.format(bp / 100)} %`;
 }
 
 const LABELS: PdfDocumentView['labels'] = {
@@ -37,8 +63,9 @@ export interface ViewExtras {
 export function buildDocumentView(doc: DocumentDto, snapshot: NonNullable<DocumentBody['snapshot']>, extras: ViewExtras = {}): PdfDocumentView {
   const locale = snapshot.locale;
   const money = moneyFormatter(locale, doc.currency);
-  const date = (d: string | null) => (d ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`)) : null);
-  const pct = (bp: number) => `${new Intl.NumberFormat(locale, { maximumFractionDigits: 3 }).format((bp / 100) as number)} %`;
+  const formatDate = dateFormatter(locale);
+  const date = (d: string | null) => (d ? formatDate(d) : null);
+  const pct = percentFormatter(locale);
   const party = (p: typeof snapshot.org) => ({ name: p.name, addressLines: [...p.addressLines, ...(p.country ? [p.country] : [])], taxId: p.taxId, email: p.email });
 
   const totals: PdfDocumentView['totals'] = [{ label: 'Subtotal', value: money(doc.subtotal) }];

@@ -1,6 +1,7 @@
 /**
  * Sample document views for tests, benchmarks and template previews.
  */
+import type { DocumentBody, DocumentDto } from '../document.schemas.ts';
 import type { PdfDocumentView, PdfLine, PaperSize } from './render-document-pdf.ts';
 
 export const SAMPLE_LABELS: PdfDocumentView['labels'] = {
@@ -98,4 +99,73 @@ export function sampleDocumentView(
           },
     labels: SAMPLE_LABELS,
   };
+}
+
+/**
+ * An issued invoice as the issuing path sees it (document + frozen snapshot, amounts in minor
+ * units, German locale), for benchmarks that include building the view (Intl formatting).
+ */
+export function sampleIssuedDocument(seed = 0): { doc: DocumentDto; snapshot: NonNullable<DocumentBody['snapshot']> } {
+  const lines = Array.from({ length: 5 }, (_, i) => {
+    const quantity = (i % 7) + 1;
+    const unitPrice = 4_000 + ((i * 3_700 + seed * 31) % 90_000);
+    return {
+      itemId: null,
+      description: DESCRIPTIONS[(i + seed) % DESCRIPTIONS.length]!,
+      quantity: String(quantity),
+      unit: i === 0 ? 'h' : 'pc',
+      unitPrice,
+      discount: null,
+      taxRateId: null,
+      taxName: 'USt',
+      taxRateBp: 1_900,
+      taxInclusive: false,
+      amount: quantity * unitPrice,
+      lineDiscount: 0,
+    };
+  });
+  const subtotal = lines.reduce((n, l) => n + l.amount, 0);
+  const tax = Math.round((subtotal * 19) / 100);
+  const number = `RE-2025-${String(1000 + seed).padStart(5, '0')}`;
+  const doc: DocumentDto = {
+    id: `00000000-0000-4000-8000-${String(seed).padStart(12, '0')}`,
+    kind: 'invoice',
+    status: 'issued',
+    number,
+    clientId: '00000000-0000-4000-8000-000000000001',
+    clientName: `Kunde ${seed}`,
+    currency: 'EUR',
+    exchangeRate: '1',
+    issueDate: '2025-03-01',
+    dueDate: '2025-03-31',
+    overdue: false,
+    lines,
+    discount: null,
+    taxes: [{ rateBp: 1_900, inclusive: false, taxable: subtotal, tax }],
+    subtotal,
+    discountTotal: 0,
+    taxTotal: tax,
+    total: subtotal + tax,
+    amountPaid: 0,
+    amountCredited: 0,
+    amountDue: subtotal + tax,
+    notes: 'Vielen Dank für Ihren Auftrag.',
+    terms: 'Zahlbar innerhalb von 30 Tagen ohne Abzug.',
+    relatedDocumentId: null,
+    recurringScheduleId: null,
+    hasPdf: false,
+    issuedAt: '2025-03-01T10:00:00.000Z',
+    sentAt: null,
+    voidedAt: null,
+    createdAt: '2025-03-01T09:00:00.000Z',
+    updatedAt: '2025-03-01T10:00:00.000Z',
+  };
+  const snapshot: NonNullable<DocumentBody['snapshot']> = {
+    org: { name: 'Bench Invoicing GmbH', addressLines: ['Hauptstraße 1', '10115 Berlin'], country: 'DE', taxId: 'DE123456789', email: 'billing@bench.example' },
+    client: { name: `Kunde ${seed} Ωμέγα Straße`, addressLines: [`Hauptstraße ${seed}`, '10115 Berlin'], country: 'DE', taxId: null, email: `kunde${seed}@example.test` },
+    payout: { accountHolder: 'Bench Invoicing GmbH', bankName: null, iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', accountNumber: null, routingNumber: null },
+    payoutUnchangedSince: '2025-01-01T00:00:00.000Z',
+    locale: 'de-DE',
+  };
+  return { doc, snapshot };
 }

@@ -5,8 +5,9 @@
  * TrueType fonts as Type0/CIDFontType2 with Identity-H encoding and a
  * ToUnicode CMap, so text is extractable/searchable), lines, filled
  * rectangles, one constant-alpha graphics state, URI link annotations and the
- * document information dictionary. Classic xref table (incremental-update and
- * signature friendly), Flate-compressed streams.
+ * document information dictionary, and an invisible signature field whose
+ * byte range it reserves itself (pdf-signature.ts). Classic xref table,
+ * Flate-compressed streams.
  *
  * Why not pdfkit's text API: pdfkit spends ~25–30 µs per `text()` call
  * (option handling, repeated measuring, array concatenation per word) and
@@ -21,6 +22,7 @@
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import type { FontSource } from './pdf-fonts.ts';
+import { fillByteRange, signatureDictionary, SIG_FLAGS, SIGNATURE_FIELD_NAME, SIGNATURE_WIDGET_FLAGS, type PreparedSignature, type SignatureField } from './pdf-signature.ts';
 
 /** Formats a number for a content stream: ≤3 decimals, no exponent, no -0. */
 export function num(n: number): string {
@@ -336,9 +338,16 @@ class ObjectWriter {
   }
 
   obj(body: string, id = this.reserve()): number {
-    this.offsets[id - 1] = this.pos;
-    this.raw(Buffer.from(`${id} 0 obj\n${body}\nendobj\n`, 'latin1'));
+    this.objAt(body, id);
     return id;
+  }
+
+  /** Writes an object and returns the file offset of its body (where `body` starts). */
+  objAt(body: string, id = this.reserve()): number {
+    this.offsets[id - 1] = this.pos;
+    const head = `${id} 0 obj\n`;
+    this.raw(Buffer.from(`${head}${body}\nendobj\n`, 'latin1'));
+    return this.offsets[id - 1]! + head.length;
   }
 
   /**
@@ -360,8 +369,9 @@ class ObjectWriter {
   }
 
   finish(rootId: number, infoId: number): Buffer {
-    const body = Buffer.concat(this.chunks);
-    const id = createHash('md5').update(body).digest('hex');
+    const md5 = createHash('md5');
+    for (const c of this.chunks) md5.update(c);
+    const id = md5.digest('hex');
     const xrefPos = this.pos;
     let xref = `xref\n0 ${this.offsets.length + 1}\n0000000000 65535 f \n`;
     for (const off of this.offsets) {
@@ -371,7 +381,8 @@ class ObjectWriter {
     xref +=
       `trailer\n<< /Size ${this.offsets.length + 1} /Root ${rootId} 0 R /Info ${infoId} 0 R /ID [<${id}> <${id}>] >>\n` +
       `startxref\n${xrefPos}\n%%EOF\n`;
-    return Buffer.concat([body, Buffer.from(xref, 'latin1')]);
+    this.chunks.push(Buffer.from(xref, 'latin1'));
+    return Buffer.concat(this.chunks);
   }
 }
 
@@ -420,11 +431,28 @@ export class PdfWriter {
     return `GS${i + 1}`;
   }
 
+  /** The finished, unsigned document. */
   finish(info: PdfInfo): Buffer {
+    return this.write(info, null).pdf;
+  }
+
+  /**
+   * The finished document with an invisible signature field on its first page whose /ByteRange is
+   * final and whose /Contents is blank, ready for a signer (no re-parsing: the writer knows where
+   * it put both).
+   */
+  finishForSigning(info: PdfInfo, field: SignatureField): PreparedSignature {
+    const { pdf, signature } = this.write(info, field);
+    return fillByteRange(pdf, signature!.byteRangeAt, signature!.contentsAt, signature!.contentsEnd);
+  }
+
+  private write(info: PdfInfo, field: SignatureField | null): { pdf: Buffer; signature: { byteRangeAt: number; contentsAt: number; contentsEnd: number } | null } {
     const w = new ObjectWriter();
     const catalogId = w.reserve();
     const pagesId = w.reserve();
     const pageIds = this.pages.map(() => w.reserve());
+    // Signature field = widget annotation merged with its field (ISO 32000-1 §12.7.3.1), on page 1.
+    const widgetId = field ? w.reserve() : 0;
 
     const fontRes: string[] = [];
     for (const f of this.fonts) {
@@ -443,6 +471,7 @@ export class PdfWriter {
         const rect = `${num(l.x)} ${num(page.height - l.y - l.h)} ${num(l.x + l.w)} ${num(page.height - l.y)}`;
         return w.obj(`<< /Type /Annot /Subtype /Link /Rect [${rect}] /Border [0 0 0] /A << /S /URI /URI ${pdfString(l.uri)} >> >>`);
       });
+      if (i === 0 && field) annots.push(widgetId);
       const annotStr = annots.length ? ` /Annots [${annots.map((a) => `${a} 0 R`).join(' ')}]` : '';
       w.obj(
         `<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 ${num(page.width)} ${num(page.height)}]` +
@@ -451,7 +480,21 @@ export class PdfWriter {
       );
     });
     w.obj(`<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pageIds.length} >>`, pagesId);
-    w.obj(`<< /Type /Catalog /Pages ${pagesId} 0 R /ViewerPreferences << /DisplayDocTitle true >> >>`, catalogId);
+    // Catalog entries as a list: PDF/A-3 (Factur-X) adds /Metadata, /AF and /Names here.
+    const catalog = [`/Type /Catalog`, `/Pages ${pagesId} 0 R`, `/ViewerPreferences << /DisplayDocTitle true >>`];
+    let signature: { byteRangeAt: number; contentsAt: number; contentsEnd: number } | null = null;
+    if (field) {
+      const dict = signatureDictionary(field, pdfString, pdfDate);
+      const sigId = w.reserve();
+      const at = w.objAt(dict.text, sigId);
+      signature = { byteRangeAt: at + dict.byteRangeAt, contentsAt: at + dict.contentsAt, contentsEnd: at + dict.contentsEnd };
+      w.obj(
+        `<< /Type /Annot /Subtype /Widget /FT /Sig /T ${pdfString(SIGNATURE_FIELD_NAME)} /V ${sigId} 0 R /Rect [0 0 0 0] /F ${SIGNATURE_WIDGET_FLAGS} /P ${pageIds[0]} 0 R >>`,
+        widgetId,
+      );
+      catalog.push(`/AcroForm << /Fields [${widgetId} 0 R] /SigFlags ${SIG_FLAGS} >>`);
+    }
+    w.obj(`<< ${catalog.join(' ')} >>`, catalogId);
     const date = pdfDate(info.creationDate);
     const infoId = w.obj(
       `<< /Title ${pdfString(info.title)} /Author ${pdfString(info.author)}` +
@@ -459,6 +502,6 @@ export class PdfWriter {
         ` /Creator ${pdfString(info.creator)} /Producer ${pdfString(info.producer)}` +
         ` /CreationDate ${date} /ModDate ${date} >>`,
     );
-    return w.finish(catalogId, infoId);
+    return { pdf: w.finish(catalogId, infoId), signature };
   }
 }
