@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect } from 'vitest';
 import { itNeeds, missing } from '../helpers/tools.ts';
+import { generateEinvoice } from '../../src/modules/einvoice/einvoice.generate.ts';
+import { isValidIban } from '../../src/modules/einvoice/iban.ts';
+import { scenarios } from './scenarios.ts';
 import { EINVOICE_NEEDS, SHARED_EINVOICE, describeFailures, fatalOnly, runCiiXsd, runSchematron, sefPath } from '../helpers/einvoice-rules.ts';
 
 const ready = () => missing(EINVOICE_NEEDS).length === 0;
@@ -86,5 +89,14 @@ describe('broken documents fail the harness', () => {
     expect(ids(runSchematron('xrechnung-ubl', noPayment))).toContain('BR-DE-1');
     const noContact = xml.replace(/(<cac:AccountingSupplierParty>[\s\S]*?)<cac:Contact>[\s\S]*?<\/cac:Contact>/, '$1');
     expect(ids(runSchematron('xrechnung-ubl', noContact))).toContain('BR-DE-2');
+  }, 60_000);
+
+  itNeeds(EINVOICE_NEEDS, 'README caveat: SaxonJS flags a valid IBAN under BR-DE-19, so the harness checks it in JavaScript', () => {
+    const model = scenarios()[0]!.model;
+    const iban = model.paymentMeans[0]?.account?.id ?? '';
+    expect(isValidIban(iban)).toBe(true);
+    const raw = runSchematron('xrechnung-ubl', generateEinvoice(model, 'xrechnung-ubl')).map((f) => f.id);
+    // If this starts failing, SaxonJS computes `mod` right: the JavaScript stand-in can go.
+    expect(raw).toContain('BR-DE-19');
   }, 60_000);
 });

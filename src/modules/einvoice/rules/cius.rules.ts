@@ -118,6 +118,6 @@ export function ciusRules(m: EinvoiceModel, format: EinvoiceFormat, f: Findings)
   } else if (format === 'peppol-bis') {
     mergedPeppolRules(m, f);
     peppolOnlyRules(m, f);
-    if (m.seller.address.country === 'DE') germanRules(m, f, (n) => `DE-R-${n.padStart(3, '0')}`);
+    if (m.seller.address.country === 'DE') germanRules(m, f, (n) => `DE-R-${n.replace(/^\d+/, (d) => d.padStart(3, '0'))}`);
   }
 }
