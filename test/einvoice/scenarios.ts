@@ -147,6 +147,14 @@ export function scenarios(): Scenario[] {
       client: { ...DOMESTIC_BUYER, vatId: undefined },
       lines: [line('Membership fee 2026', '1', 12000, 0, 'O', { unit: 'ANN' })],
     })),
+    fromInput('tax-inclusive prices with a document discount', base({
+      lines: [
+        line('Ticket (gross price)', '3', 11900, 1900, 'S', { unit: 'pcs', taxInclusive: true, discount: { type: 'percent', basisPoints: 500 } }),
+        line('Snack (gross price)', '7', 349, 700, 'S', { unit: 'pcs', taxInclusive: true }),
+        line('Service fee (net price)', '1', 2521, 1900, 'S', { unit: 'pcs' }),
+      ],
+      discount: { type: 'amount', amount: 1234 },
+    })),
     fromInput('zero-decimal currency (JPY)', base({
       currency: 'JPY',
       lines: [line('Localisation', '3', 45000, 1900, 'S'), line('Review', '1.5', 12001, 700, 'S')],

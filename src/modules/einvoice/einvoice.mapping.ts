@@ -2,13 +2,14 @@
 // (this module imports no other module's types): the documents module fills it from the issued
 // snapshot plus the e-invoice fields issue #12 adds (docs/einvoice.md, "Notes for the integrator").
 //
-// The line amounts come from Sealbill's own computeTotals, so the XML states the same line
-// amounts as the PDF. The document discount becomes one BG-20 allowance per VAT breakdown entry,
-// allocated with the same largest-remainder rule computeTotals uses; with one VAT category per
-// rate (the usual case) every total equals computeTotals' to the minor unit (tested).
-import { computeTotals, formatAmount, roundHalfAwayFromZero, type Discount, type LineInput } from '../invoices/invoice.money.ts';
+// Every amount comes from Sealbill's own computeTotals (einvoice.mapping-vat.ts), so the XML
+// states the line amounts, VAT breakdown and totals the PDF prints, to the minor unit (tested).
+// The document discount becomes one BG-20 allowance per VAT breakdown entry.
+import { computeTotals, currencyExponent, formatAmount, roundHalfAwayFromZero, type Discount, type LineInput } from '../invoices/invoice.money.ts';
+import { parseDecimal, priceTimesQuantity } from './einvoice.amounts.ts';
 import { UNIT_CODES } from './einvoice.codelists.ts';
-import type { Contact, DocumentAllowanceCharge, EinvoiceModel, PaymentMeans, PaymentMeansCode, PostalAddress, SchemedId, VatCategory } from './einvoice.model.ts';
+import { deriveVat, VatMappingError, type DerivedVat } from './einvoice.mapping-vat.ts';
+import type { Contact, EinvoiceModel, PaymentMeans, PaymentMeansCode, PostalAddress, SchemedId, VatCategory } from './einvoice.model.ts';
 import { completeModel, type Exemption, type LineDraft } from './einvoice.totals.ts';
 
 export interface TaxTreatment {
@@ -108,81 +109,61 @@ function party(p: SealbillParty) {
   };
 }
 
-// Largest remainder, ties to the earlier group: the allocation computeTotals makes (same steps).
-function allocate(total: bigint, weights: readonly bigint[]): bigint[] {
-  const sum = weights.reduce((a, w) => a + w, 0n);
-  if (sum === 0n) return weights.map(() => 0n);
-  const sign = sum < 0n ? -1n : 1n;
-  const den = sum * sign;
-  const parts = weights.map((w, index) => {
-    const num = total * w * sign;
-    let floor = num / den;
-    if (num % den !== 0n && num < 0n) floor -= 1n;
-    return { index, floor, remainder: num - floor * den };
-  });
-  let missing = total - parts.reduce((a, p) => a + p.floor, 0n);
-  const order = [...parts].sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
-  for (const p of order) {
-    if (missing === 0n) break;
-    p.floor += 1n;
-    missing -= 1n;
-  }
-  return parts.map((p) => p.floor);
+const REASON = { reason: 'Discount', reasonCode: '95' } as const;
+
+// An inclusive line's net price: |net| ÷ |quantity| with four more decimals than the currency, or,
+// where that does not multiply back to the net exactly, the net per `quantity` units (BT-149).
+function netPricing(net: number, quantity: string, currency: string): { netPrice: string; baseQuantity?: string } {
+  const qty = quantity.replace(/^-/, '');
+  const exponent = currencyExponent(currency);
+  const { units, scale } = parseDecimal(qty);
+  const digits = exponent + 4;
+  const priceUnits = roundHalfAwayFromZero(BigInt(Math.abs(net)) * 10n ** BigInt(scale + 4), units); // price × 10^digits
+  const whole = priceUnits.toString().padStart(digits + 1, '0');
+  const netPrice = `${whole.slice(0, -digits)}.${whole.slice(-digits)}`.replace(/\.?0+$/, '') || '0';
+  if (priceTimesQuantity(qty, netPrice, undefined, currency) === BigInt(Math.abs(net))) return { netPrice };
+  return { netPrice: formatAmount(Math.abs(net), currency), baseQuantity: qty };
 }
 
-function documentAllowances(doc: SealbillDocument, amounts: readonly number[]): DocumentAllowanceCharge[] {
-  if (!doc.discount) return [];
-  const groups = new Map<string, { category: VatCategory; rateBp: number; sum: bigint }>();
-  doc.lines.forEach((line, i) => {
-    const key = `${line.tax.category}|${line.taxRateBp}`;
-    const g = groups.get(key) ?? { category: line.tax.category, rateBp: line.taxRateBp, sum: 0n };
-    g.sum += BigInt(amounts[i] ?? 0);
-    groups.set(key, g);
-  });
-  const sorted = [...groups.values()].sort((a, b) => a.rateBp - b.rateBp || (a.category < b.category ? -1 : 1));
-  const lineSum = sorted.reduce((a, g) => a + g.sum, 0n);
-  const d = doc.discount;
-  const total = d.type === 'percent' ? roundHalfAwayFromZero(lineSum * BigInt(d.basisPoints), 10_000n) : BigInt(d.amount);
-  const shares = allocate(total, sorted.map((g) => g.sum));
-  return sorted.flatMap((g, i): DocumentAllowanceCharge[] => {
-    const amount = Number(shares[i]);
-    if (amount === 0) return [];
-    const ac: DocumentAllowanceCharge = { charge: false, amount, vatCategory: g.category, vatRateBp: g.rateBp, reason: 'Discount', reasonCode: '95' };
-    if (d.type === 'percent') Object.assign(ac, { percentBp: d.basisPoints, base: Number(g.sum) });
-    return [ac];
-  });
+function line(doc: SealbillDocument, i: number, net: number, t: { base: number; discount: number }): LineDraft {
+  const src = doc.lines[i] as SealbillLine;
+  const negativeQty = src.quantity.startsWith('-');
+  const abs = negativeQty ? src.quantity.slice(1) : src.quantity;
+  const common = {
+    id: String(i + 1),
+    unitCode: unitCode(src.unit),
+    netAmount: net,
+    itemName: src.description.split('\n')[0] as string,
+    itemDescription: src.description.includes('\n') ? src.description : undefined,
+    sellerItemId: src.itemId ?? undefined,
+    vatCategory: src.tax.category,
+    vatRateBp: src.taxRateBp,
+  };
+  if (src.taxInclusive) {
+    // The gross line discount is inside the net (no BG-27): see einvoice.mapping-vat.ts.
+    return { ...common, quantity: net < 0 ? `-${abs}` : abs, allowanceCharges: [], ...netPricing(net, abs, doc.currency) };
+  }
+  const allowance = t.discount === 0 ? [] : [{ charge: false, amount: t.discount, ...REASON, ...(src.discount?.type === 'percent' ? { percentBp: src.discount.basisPoints, base: t.base } : {}) }];
+  return {
+    ...common,
+    // BR-27: the price is never negative; a deduction line has a negative quantity instead.
+    quantity: (src.unitPrice < 0) !== negativeQty ? `-${abs}` : abs,
+    netPrice: formatAmount(Math.abs(src.unitPrice), doc.currency),
+    allowanceCharges: allowance,
+  };
 }
 
 /** The EN 16931 model of an issued document. Throws EinvoiceMappingError for what it cannot express. */
 export function toEinvoice(doc: SealbillDocument): EinvoiceModel {
-  doc.lines.forEach((line, i) => {
-    if (line.taxInclusive) {
-      throw new EinvoiceMappingError('SB-INCL-01', `lines[${i}].taxRate`, 'tax-inclusive prices cannot be stated in an e-invoice yet; use a tax-exclusive rate');
-    }
-  });
   const totals = computeTotals(doc.lines, doc.discount);
-  const lines: LineDraft[] = doc.lines.map((line, i) => {
-    const t = totals.lines[i] as { base: number; discount: number; amount: number };
-    const negative = line.unitPrice < 0;
-    const allowance =
-      t.discount === 0
-        ? []
-        : [{ charge: false, amount: t.discount, reason: 'Discount', reasonCode: '95', ...(line.discount?.type === 'percent' ? { percentBp: line.discount.basisPoints, base: t.base } : {}) }];
-    return {
-      id: String(i + 1),
-      // BR-27: the price is never negative; a deduction line has a negative quantity instead.
-      quantity: negative ? (line.quantity.startsWith('-') ? line.quantity.slice(1) : `-${line.quantity}`) : line.quantity,
-      unitCode: unitCode(line.unit),
-      netAmount: t.amount,
-      netPrice: formatAmount(Math.abs(line.unitPrice), doc.currency),
-      allowanceCharges: allowance,
-      itemName: line.description.split('\n')[0] as string,
-      itemDescription: line.description.includes('\n') ? line.description : undefined,
-      sellerItemId: line.itemId ?? undefined,
-      vatCategory: line.tax.category,
-      vatRateBp: line.taxRateBp,
-    };
-  });
+  let vat: DerivedVat;
+  try {
+    vat = deriveVat(doc.lines, totals, doc.discount);
+  } catch (e) {
+    if (e instanceof VatMappingError) throw new EinvoiceMappingError(e.ruleId, `lines[${e.lineIndex}].taxRate`, e.message);
+    throw e;
+  }
+  const lines = doc.lines.map((_, i) => line(doc, i, vat.lineNets[i] as number, totals.lines[i] as { base: number; discount: number }));
   const exemptions: Partial<Record<VatCategory, Exemption>> = {};
   for (const line of doc.lines) {
     if ((line.tax.exemptionReason || line.tax.exemptionCode) && !exemptions[line.tax.category]) {
@@ -225,7 +206,8 @@ export function toEinvoice(doc: SealbillDocument): EinvoiceModel {
     seller: { ...party(doc.org), identifier: doc.org.identifier, taxRegistrationId: doc.org.taxRegistration, legalInfo: doc.org.legalInfo },
     buyer: party(doc.client),
     paymentMeans,
-    allowanceCharges: documentAllowances(doc, totals.lines.map((l) => l.amount)),
+    allowanceCharges: vat.allowances,
+    taxOverrides: vat.taxes,
     lines,
     exemptions,
   });

@@ -33,6 +33,8 @@ export type EinvoiceDraft = Omit<EinvoiceModel, 'lines' | 'vatBreakdown' | 'tota
   prepaid?: Minor;
   /** Units of `taxCurrency` per unit of `currency`, for BT-111. */
   taxExchangeRate?: string;
+  /** BT-117 per vatKey(category, rate) where the issued document computed it from gross prices. */
+  taxOverrides?: Record<string, Minor>;
 };
 
 /** The (category, rate) key of a breakdown entry; O carries no rate (BR-O-05). */
@@ -75,7 +77,7 @@ function toSafe(value: bigint, what: string): number {
 
 /** Fills in BT-131 (when absent), BG-23 and BG-22. Pure: the draft is not modified. */
 export function completeModel(draft: EinvoiceDraft): EinvoiceModel {
-  const { exemptions, prepaid = 0, taxExchangeRate, lines: draftLines, ...rest } = draft;
+  const { exemptions, prepaid = 0, taxExchangeRate, taxOverrides, lines: draftLines, ...rest } = draft;
   const lines: InvoiceLine[] = draftLines.map((line) => ({ ...line, netAmount: line.netAmount ?? lineNetAmount(line, draft.currency) }));
   const groups = groupByVat(lines, draft.allowanceCharges);
   const vatBreakdown: VatBreakdown[] = groups.map((g) => {
@@ -83,7 +85,7 @@ export function completeModel(draft: EinvoiceDraft): EinvoiceModel {
     const exemption = exemptions?.[g.category] ?? STANDARD_EXEMPTIONS[g.category];
     const entry: VatBreakdown = {
       taxable: toSafe(taxable, 'VAT taxable amount'),
-      tax: toSafe(g.category === 'O' ? 0n : vatAmount(taxable, g.rateBp), 'VAT amount'),
+      tax: toSafe(g.category === 'O' ? 0n : BigInt(taxOverrides?.[vatKey(g.category, g.rateBp)] ?? vatAmount(taxable, g.rateBp)), 'VAT amount'),
       category: g.category,
       rateBp: g.rateBp,
     };

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { computeTotals } from '../invoices/invoice.money.ts';
 import { formatPercentBp, lineNetAmount, priceTimesQuantity } from './einvoice.amounts.ts';
 import { sealbillField } from './einvoice.fields.ts';
-import { EinvoiceMappingError, toEinvoice, unitCode, type SealbillDocument } from './einvoice.mapping.ts';
+import { EinvoiceMappingError, toEinvoice, unitCode, type SealbillDocument, type SealbillLine } from './einvoice.mapping.ts';
 import { isValidIban } from './iban.ts';
 import { el, escapeAttr, required, serialize } from './xml.ts';
 import { scenarios } from '../../../test/einvoice/scenarios.ts';
@@ -100,14 +100,32 @@ describe('mapping from a Sealbill document', () => {
     expect(m.vatBreakdown.map((v) => [v.rateBp, v.taxable, v.tax])).toEqual(t.taxes.map((g) => [g.rateBp, g.taxable, g.tax]));
   });
 
-  it('refuses tax-inclusive lines with a rule id and field instead of stating a wrong net', () => {
+  it('states tax-inclusive lines net, summing to exactly the subtotal, VAT and total computeTotals gives', () => {
+    const doc = scenarios().find((x) => x.name === 'tax-inclusive prices with a document discount')?.input as SealbillDocument;
+    const m = toEinvoice(doc);
+    const t = computeTotals(doc.lines, doc.discount);
+    expect(m.totals).toMatchObject({ lineNet: t.subtotal, allowances: t.discountTotal, tax: t.taxTotal, taxInclusive: t.total });
+    for (const l of m.lines) expect(lineNetAmount(l, doc.currency)).toBe(l.netAmount); // R120, exactly
+    expect(m.lines.filter((l, i) => doc.lines[i]?.taxInclusive).every((l) => l.allowanceCharges.length === 0)).toBe(true);
+  });
+
+  it('refuses two VAT categories at one non-zero rate (the PDF could not print them apart)', () => {
     const doc = input();
-    (doc.lines[1] as { taxInclusive: boolean }).taxInclusive = true;
+    doc.lines[1] = { ...(doc.lines[1] as SealbillLine), tax: { category: 'L' } };
     expect(() => toEinvoice(doc)).toThrow(EinvoiceMappingError);
-    try {
-      toEinvoice(doc);
-    } catch (e) {
-      expect(e).toMatchObject({ ruleId: 'SB-INCL-01', field: 'lines[1].taxRate' });
-    }
+    expect(() => toEinvoice(doc)).toThrow(expect.objectContaining({ ruleId: 'SB-VAT-01', field: 'lines[1].taxRate' }));
+  });
+
+  it('splits a 0 % group holding several categories by their line sums', () => {
+    const doc = input();
+    doc.lines = [
+      { ...(doc.lines[0] as SealbillLine), taxRateBp: 0, tax: { category: 'Z' } },
+      { ...(doc.lines[1] as SealbillLine), taxRateBp: 0, tax: { category: 'E', exemptionReason: 'Steuerfrei nach § 4 Nr. 14 UStG' } },
+    ];
+    doc.discount = { type: 'amount', amount: 1001 };
+    const m = toEinvoice(doc);
+    expect(m.vatBreakdown.map((v) => v.category)).toEqual(['E', 'Z']);
+    expect(m.allowanceCharges.reduce((a, x) => a + x.amount, 0)).toBe(1001);
+    expect(m.totals.taxInclusive).toBe(computeTotals(doc.lines, doc.discount).total);
   });
 });
