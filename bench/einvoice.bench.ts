@@ -4,7 +4,7 @@
  *   node bench/einvoice.bench.ts [count]     (default 2000 documents per format)
  *
  * For each format, writes `count` documents taken round-robin from the scenario matrix
- * (test/einvoice/scenarios.ts, 17 scenarios: 1–3 lines each) with distinct numbers, plus a
+ * (test/einvoice/scenarios.ts, 18 scenarios: 1–3 lines each) with distinct numbers, plus a
  * 50-line invoice, and prints the mean time per document (wall clock and main-thread CPU) and
  * the output size. Also times the Sealbill → EN 16931 mapping and the pre-issue checks, which sit
  * on the issuing path. Reference point: issuing renders a PDF in ~1.7–3.3 ms (bench/pdf.bench.ts).
