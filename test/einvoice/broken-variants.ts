@@ -63,6 +63,7 @@ const VARIANTS = [
   variant('direct debit without creditor id', 'xrechnung-ubl', 'SEPA direct debit', (m) => { const d = m.paymentMeans[0]?.directDebit; if (d) d.creditorId = ''; }, 'BR-DE-30', 'org.sepaCreditorId', 'BR-DE-30'),
   variant('card payment with a full card number', 'factur-x', 'paid by credit card', (m) => { const c = m.paymentMeans[0]?.card; if (c) c.pan = '4242424242424242'; }, 'BR-51', 'invoice.paymentMeans.card.lastDigits'),
   variant('three-decimal currency', 'factur-x', DOMESTIC, (m) => { m.currency = 'BHD'; }, 'SB-CUR-01', 'invoice.currency'),
+  variant('fractional minor units', 'factur-x', DOMESTIC, (m) => { const l = m.lines[0]; if (l) l.netAmount += 0.5; }, 'SB-AMT-01', 'lines[0].amount'),
   variant('control character in an item name', 'factur-x', DOMESTIC, (m) => { const l = m.lines[0]; if (l) l.itemName = 'Licence\u0007'; }, 'SB-TEXT-01', 'lines[0].description'),
 ] as const;
 

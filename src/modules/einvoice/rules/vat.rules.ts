@@ -135,7 +135,27 @@ function totals(m: EinvoiceModel, f: Findings): void {
   check('BR-CO-16', t.payable, BigInt(t.taxInclusive) - BigInt(t.prepaid) + BigInt(t.rounding), 'the amount due (BT-115)');
 }
 
+// Every amount must be an integer count of minor units before any sum is taken (BigInt would
+// throw on 1.5): a malformed model is reported, never a crash.
+function amountsAreIntegers(m: EinvoiceModel, f: Findings): boolean {
+  const amounts: Array<[string, unknown]> = [
+    ...m.lines.flatMap((l, i) => [[`lines[${i}].netAmount`, l.netAmount] as [string, unknown], ...l.allowanceCharges.map((a, j) => [`lines[${i}].allowanceCharges[${j}].amount`, a.amount] as [string, unknown])]),
+    ...m.allowanceCharges.map((a, i) => [`allowanceCharges[${i}].amount`, a.amount] as [string, unknown]),
+    ...m.vatBreakdown.flatMap((v, i) => [[`vatBreakdown[${i}].taxable`, v.taxable], [`vatBreakdown[${i}].tax`, v.tax]] as Array<[string, unknown]>),
+    ...Object.entries(m.totals).map(([k, v]) => [`totals.${k}`, v] as [string, unknown]),
+  ];
+  let ok = true;
+  for (const [path, value] of amounts) {
+    if (value !== undefined && !Number.isSafeInteger(value)) {
+      f.add('SB-AMT-01', path, 'amounts must be whole numbers of minor units (at most 2 decimals: BR-DEC)');
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 export function vatRules(m: EinvoiceModel, f: Findings): void {
+  if (!amountsAreIntegers(m, f)) return;
   categories(m, f);
   breakdown(m, f);
   totals(m, f);
