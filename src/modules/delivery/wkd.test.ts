@@ -10,6 +10,7 @@ import path from 'node:path';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWkdLookup, isPublicAddress, wkdUrls, zbase32 } from './wkd.ts';
+import { describeNeeds } from '../../../test/helpers/tools.ts';
 
 const toLoopback: LookupFunction = (_host, _opts, cb) => (cb as (e: null, a: string, f: number) => void)(null, '127.0.0.1', 4);
 
@@ -80,7 +81,7 @@ describe('WKD', () => {
   it.each(NOT_PUBLIC)('refuses %s (%s)', (ip) => expect(isPublicAddress(ip)).toBe(false));
   it.each(PUBLIC)('allows %s (%s)', (ip) => expect(isPublicAddress(ip)).toBe(true));
 
-  describe('over HTTPS', () => {
+  describeNeeds(['openssl'], 'over HTTPS', () => {
     let server: Server;
     let port: number;
     let ca: string;
