@@ -3,6 +3,7 @@
 // period is claimed by compare-and-set (see recurring.service.ts).
 import type { Container } from './container.ts';
 import { createDataProtectionTasks } from './data-protection.tasks.ts';
+import { createHousekeepingTask } from './housekeeping.tasks.ts';
 
 interface Log {
   info(obj: object, msg?: string): void;
@@ -12,6 +13,7 @@ interface Log {
 export function startWorker(c: Container, log: Log, everyMs = 60_000): { stop(): void; tick(): Promise<void> } {
   let running = false;
   const dataProtection = createDataProtectionTasks(c, log);
+  const housekeeping = createHousekeepingTask(c, log);
   const tick = async () => {
     if (running) return;
     running = true;
@@ -29,6 +31,8 @@ export function startWorker(c: Container, log: Log, everyMs = 60_000): { stop():
       log.error({ err: { message: (err as Error).message } }, 'payment reconciliation failed');
     }
     await dataProtection();
+    // Hourly at most: expired one-time codes, sessions, throttle rows, emailed tokens, challenges.
+    await housekeeping();
     try {
       const applied = await c.services.payoutProtection.applyAllDue();
       if (applied > 0) log.info({ applied }, 'payout changes applied after their cooling-off');

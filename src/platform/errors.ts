@@ -25,6 +25,14 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   /** Request body too large. */
   payload_too_large: 413,
+  /** The request line or a path parameter is too long. */
+  uri_too_long: 414,
+  /** The request body's Content-Type is not one this route accepts. */
+  unsupported_media_type: 415,
+  /** The request headers are too large. */
+  headers_too_large: 431,
+  /** The client did not send a complete request in time. */
+  request_timeout: 408,
   /** A dependency (SMTP, provider) failed. */
   upstream_failed: 502,
   /** Unexpected server fault; no detail leaves the server. */

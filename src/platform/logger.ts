@@ -37,9 +37,15 @@ export function baseLoggerOptions(level: string): LoggerOptions {
   };
 }
 
-/** Pay-link tokens travel in the path (/pay/<token>, /api/v1/pay/<token>/…); they never reach the log either. */
+/**
+ * Tokens that travel in the path never reach the log either: pay links (/pay/<token>,
+ * /api/v1/pay/<token>/…) and the verification tokens printed as QR codes on signed documents
+ * (/verify/<token>, /api/v1/verify/<token>), whose holder learns the document's number, amount
+ * and parties. Every /verify/ segment is redacted except the two fixed routes (pdf, details), so
+ * a mistyped or guessed token is not logged either.
+ */
 export function redactPathTokens(url: string): string {
-  return url.replace(/\/pay\/[A-Za-z0-9_-]{40,}/g, '/pay/[redacted]');
+  return url.replace(/\/pay\/[A-Za-z0-9_-]{40,}/g, '/pay/[redacted]').replace(/\/verify\/(?!(?:pdf|details)(?:[/?#]|$))[^/?#]+/g, '/verify/[redacted]');
 }
 
 /** Query strings can carry single-use tokens (magic links); they never reach the log. */

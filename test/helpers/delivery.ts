@@ -9,9 +9,8 @@ import { expect } from 'vitest';
 import type { Api } from './api.ts';
 import type { TestSmtp } from './smtp.ts';
 
-export function hasTool(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-}
+// One implementation of "is this tool installed" for every suite (see tools.ts for the rule).
+export { hasTool } from './tools.ts';
 
 export function scratchDir(tag: string): { dir: string; file(name: string): string; cleanup(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), `sealbill-${tag}-`));

@@ -34,6 +34,18 @@ function notice(what: string[]): string {
   return text;
 }
 
+/**
+ * For one part of a test that needs tools or files (the rest of the test runs everywhere): true
+ * when they are present; false with a visible notice locally; throws in CI.
+ */
+export function usable(requirements: readonly string[], what: string): boolean {
+  const gone = missing(requirements);
+  if (gone.length === 0) return true;
+  if (inCi) throw new Error(`missing in CI: ${gone.join(', ')} (.ci/run must install it)`);
+  console.warn(`[sealbill tests] ${what}: part ${notice(gone)}`);
+  return false;
+}
+
 /** An `it` that needs tools or files: runs when present, skips with a notice locally, fails in CI. */
 export function itNeeds(requirements: readonly string[], name: string, fn: TestFunction, timeout?: number): void {
   const gone = missing(requirements);

@@ -1,13 +1,15 @@
 // A real RFC 3161 time-stamp authority on loopback: a tiny HTTP server that hands each request to
 // `openssl ts -reply` with a TSA certificate generated for the test (EKU timeStamping, critical).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { hasTool } from './tools.ts';
 
-export const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+/** Tests that start the TSA need openssl: wrap them in itNeeds/describeNeeds(['openssl'], …). */
+export const hasOpenssl = hasTool('openssl');
 
 export interface TestTsa {
   url: string;

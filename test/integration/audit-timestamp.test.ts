@@ -7,14 +7,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { acceptTimestampResponse, buildTimestampRequest, TimestampError } from '../../src/modules/audit/audit.tsa.ts';
 import { setupOrg } from '../helpers/api.ts';
 import { createTestInstance, DIALECTS } from '../helpers/instance.ts';
+import { describeNeeds } from '../helpers/tools.ts';
 
-const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
-
-describe.skipIf(!hasOpenssl)('RFC 3161 timestamps on audit checkpoints', () => {
+describeNeeds(['openssl'], 'RFC 3161 timestamps on audit checkpoints', () => {
   let dir: string;
   let server: http.Server;
   let url: string;

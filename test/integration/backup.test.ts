@@ -20,8 +20,8 @@ import { setupOrg, type Api } from '../helpers/api.ts';
 import { runCli } from '../helpers/cli.ts';
 import { createTestInstance, describeEachDb, DIALECTS, FixedClock, type TestInstance } from '../helpers/instance.ts';
 import { seedSensitiveData, SECRET_STRINGS, type SeededData } from '../helpers/sensitive-seed.ts';
+import { usable } from '../helpers/tools.ts';
 
-const hasAge = spawnSync('age', ['--version']).status === 0;
 let identity = '';
 let recipient = '';
 beforeAll(async () => {
@@ -62,7 +62,7 @@ describeEachDb('encrypted backups', (dialect) => {
     expect(execFileSync('sha256sum', ['-c', `${r.name}.sha256`], { cwd: backupDir }).toString()).toMatch(/: OK/);
     expect(r.tables.sessions).toBeUndefined();
     expect(r.tables.clients!.rows).toBe(1);
-    if (!hasAge) return;
+    if (!usable(['age'], 'decrypting with the age CLI')) return;
     const plain = gunzipSync(execFileSync('age', ['--decrypt', '-i', idFile, path.join(backupDir, r.name)]));
     const lines = plain.toString('utf8').trim().split('\n');
     expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'sealbill-backup/v1', sourceDialect: dialect });

@@ -2,7 +2,7 @@
 // reference, the "unchanged since" date, and for EUR invoices an EPC069-12 QR code — decoded here
 // by an independent reader (zbarimg) to prove a banking app would read the same transfer.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -10,8 +10,8 @@ import { isValidCreditorReference } from '../../src/modules/payments/bank-transf
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
 import { IBAN, issuedInvoice, seedBankDetails } from '../fakes/payments-fixture.ts';
+import { itNeeds } from '../helpers/tools.ts';
 
-const hasZbar = existsSync('/usr/bin/zbarimg');
 
 describeEachDb('bank transfer', (dialect) => {
   let t: TestInstance;
@@ -60,7 +60,7 @@ describeEachDb('bank transfer', (dialect) => {
     expect(html).toContain('Payment details unchanged since 2026-03-02');
   });
 
-  it.skipIf(!hasZbar)('encodes exactly the EPC payload in the QR image (decoded by zbarimg)', async () => {
+  itNeeds(['zbarimg'], 'encodes exactly the EPC payload in the QR image (decoded by zbarimg)', async () => {
     const inv = await issuedInvoice(api, { unitPrice: 5_000 });
     const { token, view } = await viewOf(inv.id);
     const png = await t.app.inject({ method: 'GET', url: `/api/v1/pay/${token}/qr.png` });

@@ -14,6 +14,7 @@ import { readCatalog } from '../../src/platform/db/catalog.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
 import { seedSensitiveData, SECRET_STRINGS, type SeededData } from '../helpers/sensitive-seed.ts';
+import { usable } from '../helpers/tools.ts';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -64,7 +65,7 @@ describeEachDb('data at rest', (dialect) => {
       const files = filesUnder(t.dir);
       expect(files.some((f) => f.endsWith('.db'))).toBe(true);
       assertNoPlaintext(Buffer.concat(files.map((f) => readFileSync(f))), seeded, 'data directory');
-    } else if (spawnSync('pg_dump', ['--version']).status === 0) {
+    } else if (usable(['pg_dump'], 'a pg_dump of the schema')) {
       const schema = (t.config.database as { schema: string }).schema;
       const dump = spawnSync('pg_dump', ['--schema', schema, '--data-only', process.env.TEST_DATABASE_URL!], { maxBuffer: 256 * 1024 * 1024 });
       expect(dump.status, dump.stderr.toString()).toBe(0);

@@ -7,9 +7,10 @@ import { simpleParser } from 'mailparser';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
-import { clientWithInvoice, hasTool, openssl, portalLogin, portalReq, run, scratchDir } from '../helpers/delivery.ts';
+import { clientWithInvoice, openssl, portalLogin, portalReq, run, scratchDir } from '../helpers/delivery.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
+import { itNeeds, usable } from '../helpers/tools.ts';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const armoredBlock = (raw: Buffer) => /-----BEGIN PGP MESSAGE-----[\s\S]+?-----END PGP MESSAGE-----/.exec(raw.toString('utf8'))![0];
@@ -63,7 +64,7 @@ describeEachDb('delivery modes', (dialect) => {
     const verified = await t.app.inject({ method: 'POST', url: '/api/v1/verify/pdf', headers: { 'content-type': 'application/pdf' }, payload: pdf });
     expect(verified.json()).toMatchObject({ authentic: true, unaltered: true });
     expect(verified.json().document.fingerprint).toBe(fingerprint);
-    if (hasTool('pdftotext')) {
+    if (usable(['pdftotext'], 'the fingerprint read from the PDF with pdftotext')) {
       writeFileSync(tmp.file('same.pdf'), pdf);
       expect(run('pdftotext', [tmp.file('same.pdf'), '-']).stdout.toString()).toContain(`Fingerprint: ${fingerprint}`);
     }
@@ -104,7 +105,7 @@ describeEachDb('delivery modes', (dialect) => {
     clock.set(now);
   });
 
-  it.skipIf(!hasTool('gpg'))('OpenPGP: GnuPG decrypts and reports a good signature; another key cannot decrypt', async () => {
+  itNeeds(['gpg'], 'OpenPGP: GnuPG decrypts and reports a good signature; another key cannot decrypt', async () => {
     const { client, invoice } = await clientWithInvoice(api, { email: 'pgp@zeta.test' });
     const past = new Date(clock.now().getTime() - 86_400_000);
     const clientKey = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Zoe', email: 'pgp@zeta.test' }], date: past, format: 'armored' });
@@ -148,7 +149,7 @@ describeEachDb('delivery modes', (dialect) => {
     home2.cleanup();
   });
 
-  it.skipIf(!hasTool('openssl'))('S/MIME: openssl cms decrypts and verifies; another key cannot decrypt', async () => {
+  itNeeds(['openssl'], 'S/MIME: openssl cms decrypts and verifies; another key cannot decrypt', async () => {
     const { client, invoice } = await clientWithInvoice(api, { email: 'smime@zeta.test' });
     for (const who of ['client', 'other']) {
       openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', tmp.file(`${who}.key`), '-out', tmp.file(`${who}.crt`), '-subj', `/CN=${who}/emailAddress=${who}@zeta.test`, '-days', '30']);

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
-import { hasTool } from '../helpers/delivery.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
 import { seedPayout } from '../helpers/payout.ts';
 import { addMember, staffSession } from '../helpers/session.ts';
+import { itNeeds } from '../helpers/tools.ts';
 
 function pdfText(bytes: Buffer): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-preview-'));
@@ -57,7 +57,7 @@ describeEachDb('draft PDF preview', (dialect) => {
     expect(await a.ok('GET', `/api/v1/invoices/${draftId}`)).toMatchObject({ status: 'draft', number: null, hasPdf: false });
   });
 
-  it.skipIf(!hasTool('pdftotext'))('shows DRAFT instead of a number, the lines, the client and the payout details in force', async () => {
+  itNeeds(['pdftotext'], 'shows DRAFT instead of a number, the lines, the client and the payout details in force', async () => {
     const text = pdfText((await a.req('GET', `/api/v1/invoices/${draftId}/preview.pdf`)).rawPayload);
     expect(text).toContain('DRAFT');
     expect(text).not.toMatch(/INV-\d{4}-/);

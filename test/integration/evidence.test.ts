@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/modules/audit/audit.chain.ts';
 import { verifyEvidenceCertificate, type EvidenceCertificate } from '../../src/modules/delivery/evidence.chain.ts';
 import { setupOrg, type Api } from '../helpers/api.ts';
-import { clientWithInvoice, hasTool, run, scratchDir } from '../helpers/delivery.ts';
+import { clientWithInvoice, run, scratchDir } from '../helpers/delivery.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
+import { describeNeeds, itNeeds, usable } from '../helpers/tools.ts';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
@@ -55,7 +56,7 @@ describeEachDb('delivery evidence', (dialect) => {
     expect(bounced!.content.data.diagnostic).toBe('550 5.1.1 mailbox full');
   });
 
-  it.skipIf(!hasTool('openssl'))('each event signature also verifies with openssl (Ed25519, raw input)', () => {
+  itNeeds(['openssl'], 'each event signature also verifies with openssl (Ed25519, raw input)', () => {
     writeFileSync(tmp.file('pub.pem'), publicKeyPem);
     for (const e of cert.events) {
       writeFileSync(tmp.file('event.json'), canonicalJson(e.content));
@@ -123,13 +124,13 @@ describeEachDb('delivery evidence', (dialect) => {
     const pdf = res.rawPayload;
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     writeFileSync(tmp.file('cert.pdf'), pdf);
-    if (hasTool('pdfdetach')) {
+    if (usable(['pdfdetach'], 'the certificate JSON extracted with pdfdetach')) {
       const out = tmp.file('embedded.json');
       expect(run('pdfdetach', ['-savefile', 'delivery-certificate.json', '-o', out, tmp.file('cert.pdf')]).status).toBe(0);
       const embedded = JSON.parse(readFileSync(out, 'utf8'));
       expect(verifyEvidenceCertificate(embedded, publicKeyPem).ok).toBe(true);
     }
-    if (hasTool('pdfsig')) {
+    if (usable(['pdfsig'], 'the certificate PDF checked with pdfsig')) {
       const sig = run('pdfsig', [tmp.file('cert.pdf')]);
       expect(sig.stdout.toString()).toMatch(/Signature Validation: Signature is Valid/);
     }
@@ -169,7 +170,7 @@ describe('delivery evidence when the relay refuses', () => {
   });
 });
 
-describe.skipIf(!hasTool('openssl'))('delivery evidence with RFC 3161 timestamps', () => {
+describeNeeds(['openssl'], 'delivery evidence with RFC 3161 timestamps', () => {
   it('timestamps each event; openssl ts verifies the token over the event hash', async () => {
     const { startTestTsa } = await import('../helpers/tsa.ts');
     const tsa = await startTestTsa();

@@ -4,7 +4,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildHttpApp } from '../../src/main/app.ts';
-import { baseLoggerOptions, createLogger } from '../../src/platform/logger.ts';
+import { baseLoggerOptions, createLogger, redactPathTokens } from '../../src/platform/logger.ts';
 import { apiFor } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
 import { seedSensitiveData, SECRET_STRINGS } from '../helpers/sensitive-seed.ts';
@@ -21,6 +21,22 @@ it('pino redaction censors secret-shaped keys at the top level and nested', () =
   const text = out.text();
   for (const s of ['pw-top-1', 'tok-top-2', 'DE89370400440532013000', 'deep-3', 'JBSWY3DP', 'pw-nested-4']) expect(text).not.toContain(s);
   expect(text).toContain('[redacted]');
+});
+
+it('path tokens (pay links, verification QR tokens) are redacted; fixed routes are not', () => {
+  const pay = 'a'.repeat(43);
+  const cases: [string, string][] = [
+    [`/pay/${pay}`, '/pay/[redacted]'],
+    [`/api/v1/pay/${pay}/checkout`, '/api/v1/pay/[redacted]/checkout'],
+    ['/verify/AbCdEfGhIjKlMnOpQrStUv', '/verify/[redacted]'],
+    ['/api/v1/verify/AbCdEfGhIjKlMnOpQrStUv', '/api/v1/verify/[redacted]'],
+    ['/api/v1/verify/short', '/api/v1/verify/[redacted]'],
+    ['/api/v1/verify/pdfx', '/api/v1/verify/[redacted]'],
+    ['/api/v1/verify/pdf', '/api/v1/verify/pdf'],
+    ['/api/v1/verify/details', '/api/v1/verify/details'],
+    ['/api/v1/invoices/123', '/api/v1/invoices/123'],
+  ];
+  for (const [url, logged] of cases) expect(redactPathTokens(url), url).toBe(logged);
 });
 
 describeEachDb('logs never hold secrets or personal data', (dialect) => {
@@ -53,15 +69,23 @@ describeEachDb('logs never hold secrets or personal data', (dialect) => {
       await api.req('POST', '/api/v1/clients', { name: SECRET_STRINGS.clientName, email: SECRET_STRINGS.iban });
       await api.req('GET', `/api/v1/clients?email=${encodeURIComponent(SECRET_STRINGS.clientEmail)}&token=${token}`);
       await app.inject({ method: 'GET', url: '/api/v1/org', headers: { authorization: `Bearer ${token}x` } });
+      // The verification token printed as a QR code on the signed PDF: the page and the API it calls.
+      const qrToken = /\/verify\/([A-Za-z0-9_-]{22})/.exec(seeded.pdf.toString('latin1'))![1]!;
+      expect((await app.inject({ method: 'GET', url: `/api/v1/verify/${qrToken}` })).statusCode).toBe(200);
+      await app.inject({ method: 'GET', url: `/verify/${qrToken}` });
+      await app.inject({ method: 'POST', url: '/api/v1/verify/details', payload: {} });
       // Corrupt one ciphertext so the integrity failure path logs too.
       const row = await t.container.db.selectFrom('clients').select('pii_enc').where('id', '=', seeded.clientId).executeTakeFirstOrThrow();
       await t.container.db.updateTable('clients').set({ pii_enc: row.pii_enc.slice(0, -4) + 'AAAA' }).where('id', '=', seeded.clientId).execute();
       expect((await api.req('GET', `/api/v1/clients/${seeded.clientId}`)).statusCode).toBe(500);
 
       const text = out.text();
+      expect(text).toContain('"url":"/api/v1/verify/[redacted]"');
+      expect(text).toContain('"url":"/verify/[redacted]"');
+      expect(text).toContain('"url":"/api/v1/verify/details"');
       expect(text).toContain('stored data failed its integrity check');
       expect(text).toContain(`clients/${seeded.clientId}/pii_enc`);
-      const forbidden = [password, token, token.slice(-20), ...cookies, ...seeded.secrets, 'DE89 3704 0044 0532 0130 00', '0532013000'];
+      const forbidden = [password, token, token.slice(-20), ...cookies, ...seeded.secrets, 'DE89 3704 0044 0532 0130 00', '0532013000', qrToken];
       for (const s of forbidden) expect(text.includes(s), `log contains ${s}`).toBe(false);
     } finally {
       await app.close();

@@ -6,7 +6,7 @@
 //   with an API token, or with a session that authenticated more than 5 minutes ago, is refused
 //   with 401 step_up_required and books nothing; only a freshly authenticated session refunds.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -16,8 +16,8 @@ import { createTestInstance, describeEachDb, FixedClock, type TestInstance } fro
 import { addMember, staffSession } from '../helpers/session.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { issuedInvoice, paymentsOf } from '../fakes/payments-fixture.ts';
+import { itNeeds } from '../helpers/tools.ts';
 
-const hasPdfsig = existsSync('/usr/bin/pdfsig');
 
 function pdfsig(pdf: Buffer): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'sealbill-manual-receipt-')), 'receipt.pdf');
@@ -42,7 +42,7 @@ describeEachDb('payments: manual payments, receipts and refunds', (dialect) => {
     await smtp?.close();
   });
 
-  it.skipIf(!hasPdfsig)('gives a manual payment the same signed receipt, for staff and in the portal', async () => {
+  itNeeds(['pdfsig', 'pdftotext'], 'gives a manual payment the same signed receipt, for staff and in the portal', async () => {
     const inv = await issuedInvoice(api, { email: 'carol@cheque-payer.test' });
     const accountant = await addMember(t, api.orgId, 'accountant', 'acc@cashbook.test');
     const res = await accountant.req('POST', `/api/v1/invoices/${inv.id}/payments`, { amount: 50_000, method: 'cheque', reference: 'Cheque 000123' });

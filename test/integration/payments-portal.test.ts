@@ -2,7 +2,7 @@
 // invoices, comes back to the portal after Stripe, and downloads a receipt that is a signed PDF
 // (checked with poppler's pdfsig). Staff tokens and other clients get nothing.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -12,8 +12,8 @@ import { createTestInstance, describeEachDb, FixedClock, type TestInstance } fro
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { connectStripe, issuedInvoice, paymentsOf, postStripeWebhook, seedBankDetails, unixNow } from '../fakes/payments-fixture.ts';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe-server.ts';
+import { itNeeds } from '../helpers/tools.ts';
 
-const hasPdfsig = existsSync('/usr/bin/pdfsig');
 
 describeEachDb('payments: client portal', (dialect) => {
   let t: TestInstance;
@@ -64,7 +64,7 @@ describeEachDb('payments: client portal', (dialect) => {
     expect((await portalReq(t.app, portal, 'GET', `/api/v1/portal/documents/${mine.id}/payment`)).json().status).toBe('paid');
   });
 
-  it.skipIf(!hasPdfsig)('serves the receipt to its client as a signed PDF, and to no one else', async () => {
+  itNeeds(['pdfsig', 'pdftotext'], 'serves the receipt to its client as a signed PDF, and to no one else', async () => {
     const [p] = await paymentsOf(api, mine.id);
     const res = await portalReq(t.app, portal, 'GET', `/api/v1/portal/payments/${p.id}/receipt`);
     expect(res.statusCode).toBe(200);

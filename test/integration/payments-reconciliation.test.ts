@@ -68,6 +68,9 @@ describeEachDb('payments: reconciliation', (dialect) => {
 
   it('keeps going when a provider is unreachable, and names the account', async () => {
     await stripe.close();
+    // Staff asking now get 502 problem+json naming the provider (the loopback port no longer answers), not a bare 500.
+    const now = expectProblem(await api.req('POST', '/api/v1/payments/reconciliation/run'), 502, 'upstream_failed');
+    expect(now.detail).toContain('stripe');
     const run = await t.container.services.reconciliation.runAll();
     expect(run.added).toBe(0);
     expect(run.failed).toEqual([accountId]);

@@ -18,8 +18,8 @@ import { createHttpRedirectServer } from '../../src/main/server.ts';
 import { setupOrg, type Api } from '../helpers/api.ts';
 import { runCli } from '../helpers/cli.ts';
 import { createTestInstance, type TestInstance } from '../helpers/instance.ts';
+import { itNeeds } from '../helpers/tools.ts';
 
-const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 
 function handshake(port: number, ca: string, opts: tls.ConnectionOptions): Promise<{ protocol: string | null; cipher: string }> {
   return new Promise((resolve, reject) => {
@@ -68,7 +68,7 @@ describe('TLS and security headers', () => {
     await t.close();
   });
 
-  it.skipIf(!hasOpenssl)('dev-cert makes a P-256 server certificate for localhost and loopback addresses', () => {
+  itNeeds(['openssl'], 'dev-cert makes a P-256 server certificate for localhost and loopback addresses', () => {
     const text = spawnSync('openssl', ['x509', '-noout', '-text'], { input: cert }).stdout.toString();
     expect(text).toMatch(/DNS:localhost/);
     expect(text).toMatch(/IP Address:127\.0\.0\.1/);

@@ -4,9 +4,10 @@ import { auditCommand } from './audit.commands.ts';
 import { backupCommand } from './backup.commands.ts';
 import { initCommand, invoiceCommand, migrateCommand, serveCommand, workerCommand } from './core.commands.ts';
 import { evidenceVerifyCommand } from './delivery.commands.ts';
+import { pruneCommand } from './housekeeping.commands.ts';
 import { tokenCommand, userCommand } from './identity.commands.ts';
 import { keysCommand } from './keys.commands.ts';
 import { paymentsReconcileCommand } from './payments.commands.ts';
 import { devCertCommand } from './tls.commands.ts';
 
-export const COMMANDS: CliCommand[] = [serveCommand, workerCommand, migrateCommand, initCommand, invoiceCommand, evidenceVerifyCommand, userCommand, tokenCommand, keysCommand, auditCommand, backupCommand, devCertCommand, paymentsReconcileCommand];
+export const COMMANDS: CliCommand[] = [serveCommand, workerCommand, migrateCommand, initCommand, invoiceCommand, evidenceVerifyCommand, userCommand, tokenCommand, keysCommand, auditCommand, backupCommand, devCertCommand, paymentsReconcileCommand, pruneCommand];

@@ -24,6 +24,7 @@ import { createDeliveryKeysService } from './delivery-keys.service.ts';
 import { createDeliveryTrackingService } from './delivery-tracking.service.ts';
 import { createDeliveryService } from './delivery.service.ts';
 import { createEvidenceService } from './evidence.service.ts';
+import { createDeliveryHousekeeping } from './housekeeping.service.ts';
 import type { FingerprintSource } from './messages.ts';
 import { createPortalLinksService } from './portal-links.service.ts';
 import { createSealedLinksService } from './sealed-links.service.ts';
@@ -95,7 +96,8 @@ export function createDeliveryModule(d: DeliveryModuleDeps) {
   const throttle = createThrottleService({ clock, db });
   const portalAuth = createPortalAuthService({ db, keyring, clock, mailer, publicUrl: config.publicUrl, audit, orgs, clients, documents, sessions: d.sessions, portalLinks, tracking, factors: portalFactors, throttle, warn: d.warn });
   const portal = createPortalService({ orgs, clients, documents, lifecycle, payments: d.payments, tracking, fingerprints: d.verification });
-  return { deliveryKeys: keys, evidence, tracking, portalLinks, sealedLinks, delivery, portalAuth, portalFactors, portal };
+  const deliveryHousekeeping = createDeliveryHousekeeping({ db, clock });
+  return { deliveryKeys: keys, evidence, tracking, portalLinks, sealedLinks, delivery, portalAuth, portalFactors, portal, deliveryHousekeeping };
 }
 
 export type DeliveryModule = ReturnType<typeof createDeliveryModule>;

@@ -162,7 +162,7 @@ export function createSealedLinksService(deps: SealedLinksDeps) {
       const delivery = await findDelivery(db, row.org_id, row.delivery_id);
       const client = delivery ? await clients.get(row.org_id, delivery.client_id).catch(() => null) : null;
       const contact = client?.contacts.find((c) => c.id === row.contact_id);
-      const issued = await inTx(db, (tx) => issueCode(tx, clock, { orgId: row.org_id, crypto, purpose: 'sealed-link', subjectId: row.id, throttleKey: `sealed:${row.id}`, magic: false }));
+      const issued = await inTx(db, (tx) => issueCode(tx, clock, { orgId: row.org_id, crypto, purpose: 'sealed-link', subjectId: row.id, throttleKey: `sealed:${row.id}`, quotaKey: `sealed-contact:${row.org_id}:${row.contact_id}`, magic: false }));
       if (!issued.throttled && contact?.email) {
         const org = await orgs.get(row.org_id);
         await mailer.send({

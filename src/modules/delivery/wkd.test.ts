@@ -10,6 +10,7 @@ import path from 'node:path';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWkdLookup, isPublicAddress, wkdUrls, zbase32 } from './wkd.ts';
+import { describeNeeds } from '../../../test/helpers/tools.ts';
 
 const toLoopback: LookupFunction = (_host, _opts, cb) => (cb as (e: null, a: string, f: number) => void)(null, '127.0.0.1', 4);
 
@@ -27,7 +28,60 @@ describe('WKD', () => {
     for (const ip of ['8.8.8.8', '2a00:1450:4001::1']) expect(isPublicAddress(ip), ip).toBe(true);
   });
 
-  describe('over HTTPS', () => {
+  // Attack: a WKD host whose AAAA record embeds a loopback or private IPv4 address in one of the
+  // IPv6 forms that reach it (NAT64, IPv4-mapped/translated/compatible, 6to4, Teredo). The
+  // embedded IPv4 address is decoded and judged like a plain one.
+  const NOT_PUBLIC: [string, string][] = [
+    ['64:ff9b::7f00:1', 'NAT64 (RFC 6052) of 127.0.0.1'],
+    ['64:ff9b::127.0.0.1', 'NAT64, dotted'],
+    ['64:ff9b::a00:1', 'NAT64 of 10.0.0.1'],
+    ['64:ff9b::c0a8:101', 'NAT64 of 192.168.1.1'],
+    ['64:ff9b::a9fe:a9fe', 'NAT64 of 169.254.169.254 (cloud metadata)'],
+    ['64:ff9b:0:0:0:0:7f00:1', 'NAT64, uncompressed'],
+    ['64:ff9b:1::a00:1', 'local-use NAT64 prefix (RFC 8215)'],
+    ['::ffff:7f00:1', 'IPv4-mapped, hex'],
+    ['::ffff:10.0.0.1', 'IPv4-mapped 10/8'],
+    ['0:0:0:0:0:ffff:7f00:0001', 'IPv4-mapped, uncompressed'],
+    ['::ffff:0:7f00:1', 'IPv4-translated (::ffff:0:0/96) of 127.0.0.1'],
+    ['::ffff:0:127.0.0.1', 'IPv4-translated, dotted'],
+    ['::ffff:0:c0a8:101', 'IPv4-translated of 192.168.1.1'],
+    ['::127.0.0.1', 'IPv4-compatible (deprecated)'],
+    ['::7f00:1', 'IPv4-compatible, hex'],
+    ['2002:7f00:1::', '6to4 (RFC 3056) of 127.0.0.1'],
+    ['2002:7f00:0001::1', '6to4 of 127.0.0.1 with a host part'],
+    ['2002:a00:1::', '6to4 of 10.0.0.1'],
+    ['2002:c0a8:101::1', '6to4 of 192.168.1.1'],
+    ['2002:a9fe:a9fe::', '6to4 of 169.254.169.254'],
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'Teredo (RFC 4380)'],
+    ['::', 'unspecified'],
+    ['fe80::1%eth0', 'link-local with a zone'],
+    ['fec0::1', 'site-local (deprecated)'],
+    ['100::1', 'discard-only (RFC 6666)'],
+    ['2001:db8::1', 'documentation'],
+    ['ff02::1', 'multicast'],
+    ['0.0.0.0', 'this network'],
+    ['192.0.0.8', 'IETF protocol assignments'],
+    ['192.0.2.1', 'documentation'],
+    ['198.51.100.1', 'documentation'],
+    ['203.0.113.1', 'documentation'],
+    ['100.64.0.1', 'carrier-grade NAT'],
+    ['255.255.255.255', 'broadcast'],
+    ['not-an-ip', 'not an address'],
+    ['', 'empty'],
+  ];
+  const PUBLIC: [string, string][] = [
+    ['8.8.8.8', 'public IPv4'],
+    ['1.1.1.1', 'public IPv4'],
+    ['2a00:1450:4001::1', 'public IPv6'],
+    ['2606:4700::1111', 'public IPv6'],
+    ['64:ff9b::808:808', 'NAT64 of a public address'],
+    ['2002:808:808::1', '6to4 of a public address'],
+    ['::ffff:8.8.8.8', 'IPv4-mapped public address'],
+  ];
+  it.each(NOT_PUBLIC)('refuses %s (%s)', (ip) => expect(isPublicAddress(ip)).toBe(false));
+  it.each(PUBLIC)('allows %s (%s)', (ip) => expect(isPublicAddress(ip)).toBe(true));
+
+  describeNeeds(['openssl'], 'over HTTPS', () => {
     let server: Server;
     let port: number;
     let ca: string;

@@ -9,6 +9,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { createAccountService } from './account.service.ts';
 import { createFactorsService } from './factors.service.ts';
+import { createIdentityHousekeeping } from './housekeeping.service.ts';
 import { createInvitationsService } from './invitations.service.ts';
 import { createLoginService } from './login.service.ts';
 import { createMembersService } from './members.service.ts';
@@ -61,6 +62,7 @@ export function createIdentityServices(d: IdentityDeps) {
     invitations: createInvitationsService({ db, clock, notifier, secAudit }),
     signup: createSignupService({ db, clock, orgs: d.orgs, notifier, mode: d.config.signup }),
     orgSecurity: createOrgSecurityService({ db, audit: d.audit, state }),
+    housekeeping: createIdentityHousekeeping({ db, clock, idleMinutes: d.config.session.idleMinutes }),
   };
 }
 

@@ -1,7 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Executor } from '../../platform/db/kysely.ts';
 import type { DocumentKind, DocumentsTable } from '../../platform/db/schema.ts';
-import type { Cursor } from '../../platform/http/pagination.ts';
+import type { Cursor, CursorValue } from '../../platform/http/pagination.ts';
 
 export type DocumentRow = DocumentsTable;
 
@@ -56,6 +56,9 @@ const SORT_COLUMNS = {
   number: 'number',
 } as const;
 export type SortKey = keyof typeof SORT_COLUMNS;
+
+/** What sortValue puts in a cursor for each sort, so a crafted cursor is refused before the query. */
+export const SORT_CURSOR_VALUES: Record<SortKey, CursorValue> = { created: 'id', issue_date: 'date', due_date: 'date', total: 'integer', number: 'text' };
 
 export interface DocumentFilter {
   orgId: string;

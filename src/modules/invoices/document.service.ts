@@ -15,7 +15,7 @@ import type { ClientService } from '../clients/client.service.ts';
 import type { CatalogService } from '../items/catalog.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { bodyAad, readBody, toDto, toSummary, totalsOf } from './document.mapper.ts';
-import { deleteDraft, findDocument, insertDocument, listDocumentRows, listOrgDocumentRows, sortValue, updateDocumentRow, type DocumentRow, type SortKey } from './document.repo.ts';
+import { deleteDraft, findDocument, insertDocument, listDocumentRows, listOrgDocumentRows, SORT_CURSOR_VALUES, sortValue, updateDocumentRow, type DocumentRow, type SortKey } from './document.repo.ts';
 import {
   draftInput,
   type DocumentBody,
@@ -257,7 +257,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
         ...(q.number && { number: q.number }),
         sort,
         desc,
-        cursor: decodeCursor(q.cursor),
+        cursor: decodeCursor(q.cursor, SORT_CURSOR_VALUES[sort]),
         limit: q.limit + 1,
       });
       const names = await clients.namesByIds(db, orgId, rows.map((r) => r.client_id));

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
-import { notFound } from '../../platform/errors.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import { listCheckoutsSince } from './checkouts.repo.ts';
@@ -112,10 +112,25 @@ export function createReconciliationService({ db, clock, audit, settings }: Reco
   return {
     runAll,
 
+    /**
+     * One organization, now (staff request). An unreachable or failing provider is the upstream's
+     * fault, not ours: 502 naming the provider, after the other accounts were reconciled (their
+     * flags are kept; each account commits on its own).
+     */
     async runOrg(orgId: string): Promise<{ added: number }> {
       let added = 0;
+      const failed: string[] = [];
       for (const account of await settings.listAccounts(db, orgId)) {
-        if (account.secrets_hint !== '') added += await runAccount(account);
+        if (account.secrets_hint === '') continue;
+        try {
+          added += await runAccount(account);
+        } catch (err) {
+          if (!(err instanceof ProviderError)) throw err;
+          failed.push(account.provider);
+        }
+      }
+      if (failed.length > 0) {
+        throw new AppError('upstream_failed', `${failed.join(', ')} could not be reached or refused the request; try again later (${added} new flag(s) from the other accounts).`);
       }
       return { added };
     },

@@ -19,7 +19,7 @@ import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import type { DeliveryTrackingService } from '../delivery/delivery-tracking.service.ts';
-import { issueCode, orgOfCode, redeemCode, redeemMagic } from '../delivery/one-time-codes.ts';
+import { issueCode, orgOfCode, redeemCode, redeemMagic, takeIpQuota } from '../delivery/one-time-codes.ts';
 import type { PortalLinksService } from '../delivery/portal-links.service.ts';
 import type { SessionRow, SessionsService } from '../identity/sessions.service.ts';
 import { csrfTokenFor } from '../identity/sessions.service.ts';
@@ -136,15 +136,23 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
   }
 
   return {
-    /** Always 202 with a challenge id; an email is sent only when the address belongs to a contact. */
-    async requestCode(orgId: string, email: string): Promise<{ challengeId: string }> {
+    /**
+     * Always 202 with a challenge id; an email is sent only when the address belongs to a contact.
+     * Rows are bounded: per email (5 per 15 minutes, 20 a day: further requests write nothing and
+     * get the same answer) and per client IP (429 past MAX_CODES_PER_IP per 15 minutes, whatever
+     * the email, so the limit tells nothing about who is a contact).
+     */
+    async requestCode(orgId: string, email: string, meta: Pick<PortalRequestMeta, 'ip'>): Promise<{ challengeId: string }> {
       const org = await orgCrypto(orgId);
       const matches = org ? (await clients.findContactsByEmail(orgId, email)).sort((a, b) => (a.contact.id < b.contact.id ? -1 : 1)) : [];
       // The subject names client and contact, so redeeming needs no lookup in the clients' tables.
       const subject = matches[0] ? `${matches[0].clientId}/${matches[0].contact.id}` : null;
       // Never the email itself: a keyed index, or for an unknown org a plain hash (nothing to protect there but the typist's address).
       const throttleKey = `portal:${orgId}:${org ? org.crypto.blindIndex(email, 'portal-throttle') : createHash('sha256').update(email).digest('base64url')}`;
-      const issued = await inTx(db, (tx) => issueCode(tx, clock, { orgId, crypto: org?.crypto ?? null, purpose: 'portal-login', subjectId: subject, throttleKey, magic: true }));
+      const issued = await inTx(db, async (tx) => {
+        if (!(await takeIpQuota(tx, clock, meta.ip))) throw new AppError('rate_limited', 'Too many sign-in code requests from this address; try again in 15 minutes.', { headers: { 'retry-after': '900' } });
+        return issueCode(tx, clock, { orgId, crypto: org?.crypto ?? null, purpose: 'portal-login', subjectId: subject, throttleKey, magic: true });
+      });
       if (org && subject && !issued.throttled) {
         const text = [
           `Your sign-in code for the ${org.name} client portal is ${issued.code}`,

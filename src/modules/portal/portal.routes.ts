@@ -56,7 +56,7 @@ export function registerPortalRoutes(root: FastifyInstance, { db, auth, portal, 
 
   app.post('/api/v1/portal/auth/code', { schema: { tags, security: [], body: codeRequestInput, response: { 202: z.object({ challengeId: z.string() }) } } }, async (req, reply) => {
     reply.code(202);
-    return auth.requestCode(req.body.orgId, req.body.email);
+    return auth.requestCode(req.body.orgId, req.body.email, metaOf(req));
   });
   app.post('/api/v1/portal/auth/code/verify', { schema: { tags, security: [], body: codeVerifyInput, response: { 200: portalSessionSchema } } }, async (req, reply) =>
     signIn(req, reply, await auth.verifyCode(req.body.challengeId, req.body.code, metaOf(req))),

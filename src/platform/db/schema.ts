@@ -483,12 +483,22 @@ export interface OneTimeCodesTable {
   purpose: 'portal-login' | 'sealed-link';
   subject_id: string | null; // contact id (portal) or sealed link id; NULL when the email matched nobody
   throttle_key: string;
+  /** the daily wrong-guess budget this code draws from (migration 0012; NULL on older rows: throttle_key) */
+  quota_key: string | null;
   code_hash: string;
   magic_hash: string | null;
   attempts: number;
   expires_at: string;
   used_at: string | null;
   created_at: string;
+}
+
+/** Conditional counters of one-time codes per key and window (migration 0012). */
+export interface CodeQuotasTable {
+  key: string;
+  window_start: string;
+  codes: number;
+  failures: number;
 }
 
 export interface PaymentAccountsTable {
@@ -760,6 +770,7 @@ export interface DB {
   portal_links: PortalLinksTable;
   sealed_links: SealedLinksTable;
   one_time_codes: OneTimeCodesTable;
+  code_quotas: CodeQuotasTable;
   payment_accounts: PaymentAccountsTable;
   payment_settings: PaymentSettingsTable;
   pay_links: PayLinksTable;

@@ -11,8 +11,8 @@ import type { Config } from '../../config/env.ts';
 import { loggerOptions } from '../logger.ts';
 import { type AccessTable, type Authenticator, installAuthHooks } from './auth-hooks.ts';
 import { AppError } from '../errors.ts';
-import { installErrorHandler } from './error-handler.ts';
-import { securityHeaders } from './security-headers.ts';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './error-handler.ts';
+import { securityHeaders, staticSecurityHeaders } from './security-headers.ts';
 import { findUnsafeText } from './text-guard.ts';
 
 export type App = FastifyInstance;
@@ -30,6 +30,8 @@ export interface BuildAppOptions {
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = opts;
+  const tls = Boolean(opts.https) || config.publicUrl.startsWith('https:');
+  const fixedHeaders = staticSecurityHeaders({ tls });
   const app = Fastify({
     logger: opts.logger === undefined ? loggerOptions(config.logLevel) : opts.logger,
     genReqId: () => randomUUID(),
@@ -37,6 +39,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Errors answered before any hook runs: problem+json with the security headers all the same.
+    frameworkErrors: frameworkErrorHandler(fixedHeaders),
+    clientErrorHandler: clientErrorHandler(fixedHeaders),
     ...(opts.https
       ? {
           https: {
@@ -66,7 +71,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     if (errors.length > 0) throw new AppError('validation_failed', 'The request contains characters that are not allowed; see errors for each field.', { fieldErrors: errors });
   });
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, securityHeaders({ tls: Boolean(opts.https) || config.publicUrl.startsWith('https:') }));
+  await app.register(fastifyHelmet, securityHeaders({ tls }));
   installAuthHooks(app, opts.access, opts.authenticate);
 
   await app.register(fastifySwagger, {

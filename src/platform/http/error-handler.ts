@@ -1,10 +1,18 @@
 // Every error leaves as application/problem+json. Expected errors (AppError, validation, Fastify's
 // own 4xx) keep their status and a clear message; anything else is logged with its stack on the
 // server and answers a bare 500, so no stack trace, SQL or secret ever reaches a client.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+// Two kinds of answer never reach Fastify's error handler or its hooks (where helmet sets the
+// security headers): the router's (a URL that is not valid percent-encoding, an over-long path
+// parameter) and Node's HTTP parser's (over-long request line or headers, unparsable HTTP, a
+// client too slow to send its request). They get the same problem+json and the same security
+// headers here (frameworkErrorHandler, clientErrorHandler, installed by app.ts).
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { DecryptionError } from '../crypto/aead.ts';
-import { AppError, type FieldError } from '../errors.ts';
+import { AppError, type ErrorCode, type FieldError } from '../errors.ts';
 import { problem, type Problem } from './problem.ts';
 
 function send(reply: FastifyReply, request: FastifyRequest, body: Problem, headers?: Record<string, string>): FastifyReply {
@@ -15,6 +23,17 @@ function send(reply: FastifyReply, request: FastifyRequest, body: Problem, heade
     .header('cache-control', 'no-store')
     .send({ ...body, requestId: request.id });
 }
+
+/** The closed code for each 4xx status Fastify or Node may answer (any other 4xx: validation_failed). */
+const FASTIFY_4XX_CODES: Partial<Record<number, ErrorCode>> = {
+  404: 'not_found',
+  408: 'request_timeout',
+  413: 'payload_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  431: 'headers_too_large',
+};
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
@@ -44,9 +63,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const status = (err as FastifyError).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const code = status === 413 ? 'payload_too_large' : status === 429 ? 'rate_limited' : status === 404 ? 'not_found' : 'validation_failed';
       // Fastify's own messages for 4xx (bad JSON, wrong content type, body too large) are safe and useful.
-      return send(reply, request, problem(status, code, err.message));
+      return send(reply, request, problem(status, FASTIFY_4XX_CODES[status] ?? 'validation_failed', err.message));
     }
     request.log.error({ err }, 'unhandled error');
     return send(reply, request, problem(500, 'internal', 'An unexpected error occurred.'));
@@ -55,4 +73,54 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     send(reply, request, problem(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
   );
+}
+
+/** The router's own errors: the URL is not valid percent-encoding, or a path parameter is too long. */
+export function frameworkErrorHandler(securityHeaders: Record<string, string>): NonNullable<FastifyServerOptions['frameworkErrors']> {
+  return (err, request, reply) => {
+    const [status, code, detail]: [number, ErrorCode, string] =
+      err.code === 'FST_ERR_BAD_URL'
+        ? [400, 'validation_failed', 'The URL is not valid: it contains a malformed percent-encoding.']
+        : err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? [414, 'uri_too_long', 'A path segment of the URL is too long.']
+          : [500, 'internal', 'An unexpected error occurred.'];
+    if (status >= 500) request.log.error({ err: { code: err.code, message: err.message } }, 'router error');
+    else request.log.info({ code: err.code }, 'refused by the router');
+    reply.headers(securityHeaders).header('x-request-id', request.id);
+    send(reply, request, problem(status, code, detail));
+  };
+}
+
+/** A request line longer than this (or one without an end) is answered 414 rather than 431. */
+const MAX_REQUEST_LINE = 4096;
+
+/**
+ * Node's HTTP parser refused the bytes before any request existed. Written straight to the socket
+ * (as Fastify's default does), but as problem+json with the security headers.
+ */
+export function clientErrorHandler(securityHeaders: Record<string, string>) {
+  return (err: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void => {
+    // A connection reset or an already destroyed socket: nobody to answer.
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    let answer: [number, ErrorCode, string];
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') answer = [408, 'request_timeout', 'The request was not received in time.'];
+    else if (err.code === 'HPE_HEADER_OVERFLOW') {
+      const eol = Buffer.isBuffer(err.rawPacket) ? err.rawPacket.indexOf('\r\n') : 0;
+      answer = eol === -1 || eol > MAX_REQUEST_LINE ? [414, 'uri_too_long', 'The URL is too long.'] : [431, 'headers_too_large', 'The request headers are too large.'];
+    } else answer = [400, 'validation_failed', 'The request is not valid HTTP.'];
+    const [status, code, detail] = answer;
+    if (socket.writable) {
+      const body = JSON.stringify({ ...problem(status, code, detail), requestId: randomUUID() });
+      const head = [
+        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
+        'content-type: application/problem+json; charset=utf-8',
+        `content-length: ${Buffer.byteLength(body)}`,
+        'cache-control: no-store',
+        'connection: close',
+        ...Object.entries(securityHeaders).map(([k, v]) => `${k}: ${v}`),
+      ];
+      socket.write(`${head.join('\r\n')}\r\n\r\n${body}`);
+    }
+    socket.destroy(err);
+  };
 }

@@ -12,15 +12,38 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
 }
 
-const cursorShape = z.object({ v: z.union([z.string(), z.number(), z.null()]), id: z.string().max(64) });
+/**
+ * What a list's cursor value must be, given the column the list is sorted by. The decoded value
+ * is compared with that column in SQL, so anything else is refused before the query: on
+ * PostgreSQL a string, a fraction or a number past the bigint range compared with a bigint column
+ * failed in the database (500).
+ */
+export type CursorValue = 'none' | 'id' | 'integer' | 'date' | 'text';
 
-export function decodeCursor(raw: string | undefined): Cursor | null {
+const id = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+const VALUE: Record<CursorValue, z.ZodType<Cursor['v']>> = {
+  none: z.null(),
+  id,
+  // Amounts are integer minor units held as JS-safe integers (see platform/db/kysely.ts).
+  integer: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+  // Dates are ISO calendar dates; '' stands for an empty (NULL) date in the keyset comparison.
+  date: z.union([z.literal(''), z.iso.date()]),
+  text: z.string().max(200),
+};
+
+export function decodeCursor(raw: string | undefined, value: CursorValue = 'none'): Cursor | null {
   if (!raw) return null;
+  const refused = () =>
+    new AppError('validation_failed', 'Invalid cursor', { fieldErrors: [{ path: '/query/cursor', message: 'is not a cursor returned by this API for this sort' }] });
+  let json: unknown;
   try {
-    return cursorShape.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+    json = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
-    throw new AppError('validation_failed', 'Invalid cursor', { fieldErrors: [{ path: '/query/cursor', message: 'is not a cursor returned by this API' }] });
+    throw refused();
   }
+  const r = z.strictObject({ v: VALUE[value], id }).safeParse(json);
+  if (!r.success) throw refused();
+  return r.data;
 }
 
 export const pageQuery = {

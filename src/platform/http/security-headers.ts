@@ -2,36 +2,62 @@
 // scripts, framing forbidden, no MIME sniffing, a conservative referrer policy, HSTS over TLS.
 import type { FastifyHelmetOptions } from '@fastify/helmet';
 
+function cspDirectives(opts: { tls: boolean }): Record<string, string[]> {
+  return {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'"],
+    'img-src': ["'self'", 'data:'],
+    'font-src': ["'self'"],
+    'connect-src': ["'self'"],
+    'object-src': ["'none'"],
+    // The staff app shows PDFs inline: it fetches them with the API client (cookie + CSRF, never
+    // a URL that could be framed: every response says frame-ancestors 'none') and frames a
+    // blob: object URL of type application/pdf, which the browser's PDF viewer renders.
+    // Without this, frame-src falls back to default-src 'self', which never matches blob:.
+    // blob: URLs can only be minted by script already running on our origin (script-src
+    // 'self'), so this adds nothing an injected page could use; 'self' stays out (nothing of
+    // ours may be framed) and <object>/<embed> stay blocked by object-src 'none'.
+    'frame-src': ['blob:'],
+    'base-uri': ["'none'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'none'"],
+    ...(opts.tls ? { 'upgrade-insecure-requests': [] } : {}),
+  };
+}
+
 export function securityHeaders(opts: { tls: boolean }): FastifyHelmetOptions {
   return {
     global: true,
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        'default-src': ["'self'"],
-        'script-src': ["'self'"],
-        'style-src': ["'self'"],
-        'img-src': ["'self'", 'data:'],
-        'font-src': ["'self'"],
-        'connect-src': ["'self'"],
-        'object-src': ["'none'"],
-        // The staff app shows PDFs inline: it fetches them with the API client (cookie + CSRF, never
-        // a URL that could be framed: every response says frame-ancestors 'none') and frames a
-        // blob: object URL of type application/pdf, which the browser's PDF viewer renders.
-        // Without this, frame-src falls back to default-src 'self', which never matches blob:.
-        // blob: URLs can only be minted by script already running on our origin (script-src
-        // 'self'), so this adds nothing an injected page could use; 'self' stays out (nothing of
-        // ours may be framed) and <object>/<embed> stay blocked by object-src 'none'.
-        'frame-src': ['blob:'],
-        'base-uri': ["'none'"],
-        'form-action': ["'self'"],
-        'frame-ancestors': ["'none'"],
-        ...(opts.tls ? { 'upgrade-insecure-requests': [] } : {}),
-      },
-    },
+    contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(opts) },
     strictTransportSecurity: opts.tls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginEmbedderPolicy: false,
     xFrameOptions: { action: 'deny' },
+  };
+}
+
+/**
+ * The same headers as a fixed map, for the answers that never reach Fastify's hooks, where helmet
+ * runs: malformed URLs, over-long paths or headers, unparsable HTTP (see error-handler.ts).
+ * test/integration/router-errors.test.ts checks that it equals what helmet sends.
+ */
+export function staticSecurityHeaders(opts: { tls: boolean }): Record<string, string> {
+  const csp = Object.entries(cspDirectives(opts))
+    .map(([name, values]) => (values.length ? `${name} ${values.join(' ')}` : name))
+    .join(';');
+  return {
+    'content-security-policy': csp,
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'origin-agent-cluster': '?1',
+    'referrer-policy': 'no-referrer',
+    ...(opts.tls ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
+    'x-content-type-options': 'nosniff',
+    'x-dns-prefetch-control': 'off',
+    'x-download-options': 'noopen',
+    'x-frame-options': 'DENY',
+    'x-permitted-cross-domain-policies': 'none',
+    'x-xss-protection': '0',
   };
 }

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,6 +14,7 @@ import { qrMatrix } from './pdf-qr.ts';
 import { sampleDocumentView, sampleLines } from './pdf-sample.ts';
 import { DocFont, splitWords } from './pdf-writer.ts';
 import { paperForLocale, renderDocumentPdf, type PdfDocumentView } from './render-document-pdf.ts';
+import { itNeeds, usable } from '../../../../test/helpers/tools.ts';
 
 const creationDate = new Date('2025-03-01T10:00:00Z');
 const render = (v: PdfDocumentView, d = creationDate): Promise<Buffer> => renderDocumentPdf(v, { creationDate: d });
@@ -77,11 +78,6 @@ function baselines(content: string): number[] {
   return [...content.matchAll(/1 0 0 1 (-?[\d.]+) (-?[\d.]+) Tm/g)].map((m) => Number(m[2]));
 }
 
-function hasTool(cmd: string): boolean {
-  return spawnSync(cmd, ['-v'], { stdio: 'ignore' }).error === undefined;
-}
-const HAS_PDFTOTEXT = hasTool('pdftotext');
-const HAS_ZBAR = hasTool('zbarimg') && hasTool('pdftoppm');
 
 const scratch = mkdtempSync(join(tmpdir(), 'sealbill-pdf-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -165,7 +161,7 @@ describe('renderDocumentPdf', () => {
     expect(pdf.toString('latin1')).toContain('/FontFile2');
     // Author is a UTF-16BE text string
     expect(pdf.toString('latin1')).toContain('/Author <FEFF03a903bc03ad03b303b1002003910395>');
-    if (HAS_PDFTOTEXT) {
+    if (usable(['pdftotext'], 'the Unicode text read back with pdftotext')) {
       const txt = toolOutput('pdftotext', ['-layout'], pdf);
       for (const s of ['Ωμέγα ΑΕ', 'ООО Ромашка', 'Zürich Straße — консультация,', 'υπηρεσίες', 'Λεωφόρος Αθηνών 5', 'ИНН 7707083893']) {
         expect(txt).toContain(s);
@@ -173,7 +169,7 @@ describe('renderDocumentPdf', () => {
     }
   });
 
-  it.skipIf(!HAS_PDFTOTEXT)('text is extractable (ToUnicode), including ligatures and kerned pairs', async () => {
+  itNeeds(['pdftotext'], 'text is extractable (ToUnicode), including ligatures and kerned pairs', async () => {
     const v = sampleDocumentView();
     v.notes = 'Office affine fluffy — AVATAR Yacht 1 234,56 €';
     const txt = toolOutput('pdftotext', ['-layout'], await render(v));
@@ -290,7 +286,7 @@ describe('renderDocumentPdf', () => {
     expect(masks.size).toBe(8);
   });
 
-  it.skipIf(!HAS_ZBAR)('the QR code decodes to the verification URL', async () => {
+  itNeeds(['zbarimg', 'pdftoppm'], 'the QR code decodes to the verification URL', async () => {
     const v = sampleDocumentView();
     v.verification = { url: 'https://bills.example.com/v/Zx9-kq_Q2f', fingerprint: 'ab'.repeat(32) };
     const pdf = await render(v);
