@@ -134,11 +134,15 @@ export function createThrottleService({ clock, db }: { clock: Clock; db: Databas
 
 export type ThrottleService = ReturnType<typeof createThrottleService>;
 
-/** Per-IP limits of public routes that create rows or send mail. */
+/** Per-IP limits of public routes that create rows, send mail or cost password work. */
 export const PUBLIC_LIMITS = {
   signup: { max: 10, windowMs: 60 * 60_000 },
   passwordReset: { max: 20, windowMs: 60 * 60_000 },
   passkeyOptions: { max: 60, windowMs: 60_000 },
+  /** First-run set-up: a handful of retries (a refused weak password) is plenty. */
+  setup: { max: 10, windowMs: 10 * 60_000 },
+  /** Links that set a password (reset confirmation, invitation acceptance): argon2 + strength check each. */
+  passwordSet: { max: 20, windowMs: 60 * 60_000 },
 } as const;
 
 export function throttledError(r: { retryAfterS: number; locked: boolean }): AppError {
