@@ -20,7 +20,8 @@ export interface WorkQueue {
   run<T>(fn: () => Promise<T>): Promise<T>;
   /** Throws the same 429 when a job submitted now would be refused at once (cheap pre-check). */
   assertCapacity(): void;
-  stats(): { running: number; queued: number; shed: number };
+  /** Now running and waiting; since start: jobs started, jobs shed, and the most that ever ran at once. */
+  stats(): { running: number; queued: number; started: number; shed: number; peak: number };
 }
 
 interface Waiter {
@@ -31,7 +32,9 @@ interface Waiter {
 export function createWorkQueue(opts: WorkQueueOptions): WorkQueue {
   if (opts.concurrency < 1 || opts.maxQueued < 0 || opts.maxWaitMs < 1) throw new Error('work queue: invalid options');
   let running = 0;
+  let started = 0;
   let shed = 0;
+  let peak = 0;
   const waiting: Waiter[] = [];
   const retryAfterS = Math.max(1, Math.ceil(opts.maxWaitMs / 1000));
 
@@ -51,6 +54,8 @@ export function createWorkQueue(opts: WorkQueueOptions): WorkQueue {
 
   async function execute<T>(fn: () => Promise<T>): Promise<T> {
     running++;
+    started++;
+    peak = Math.max(peak, running);
     try {
       return await fn();
     } finally {
@@ -81,6 +86,6 @@ export function createWorkQueue(opts: WorkQueueOptions): WorkQueue {
       if (running >= opts.concurrency && waiting.length >= opts.maxQueued) throw busy();
     },
 
-    stats: () => ({ running, queued: waiting.length, shed }),
+    stats: () => ({ running, queued: waiting.length, started, shed, peak }),
   };
 }
