@@ -54,12 +54,12 @@ export function registerMemberRoutes(root: FastifyInstance, { identity: id, cloc
     return { ok: true as const };
   });
 
-  app.post('/api/v1/members/:userId/reactivate', { schema: { tags, description: 'Restores a deactivated member (needs step-up).', params: userParam, response: { 200: okSchema } } }, async (req) => {
+  app.post('/api/v1/members/:userId/reactivate', { schema: { tags, description: 'Restores a deactivated member (needs step-up; administrators are emailed when the role holds step-up-protected permissions).', params: userParam, response: { 200: okSchema } } }, async (req) => {
     await id.members.reactivate(acting(req, 'Reactivating a member'), req.params.userId);
     return { ok: true as const };
   });
 
-  app.post('/api/v1/members/:userId/unlock', { schema: { tags, description: 'Lifts a sign-in lock after too many failed attempts.', params: userParam, response: { 200: okSchema } } }, async (req) => {
+  app.post('/api/v1/members/:userId/unlock', { schema: { tags, description: 'Lifts a sign-in lock after too many failed attempts, for a member who belongs to this organization alone (others: their emailed unlock link or `sealbill user unlock`).', params: userParam, response: { 200: okSchema } } }, async (req) => {
     await id.members.unlock(acting(req), req.params.userId);
     return { ok: true as const };
   });
