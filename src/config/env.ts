@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { publicAddress } from './public-address.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -18,7 +19,7 @@ const envSchema = z.object({
   /** base64 of 32 random bytes; or a file holding it. Without either, one is generated into the data dir. */
   SEALBILL_MASTER_KEY: z.string().min(1).optional(),
   SEALBILL_MASTER_KEY_FILE: z.string().min(1).optional(),
-  /** The address people open Sealbill at. Default: http://localhost:<port> for a loopback or wildcard host (passkeys need a host name), else http(s)://<host>:<port>. */
+  /** The address people open Sealbill at. Default (public-address.ts): http://localhost:<port> for a loopback or wildcard host (passkeys need a host name), else http(s)://<host>:<port>. */
   SEALBILL_PUBLIC_URL: z.url().optional(),
   SEALBILL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** false, true (any hop: only when the proxy is the sole way in), or comma-separated proxy addresses/CIDRs */
@@ -182,7 +183,12 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
   }
   const dataDir = path.resolve(e.SEALBILL_DATA_DIR);
   const tls = Boolean(e.SEALBILL_TLS_CERT_FILE);
-  const address = publicAddress(e.SEALBILL_PUBLIC_URL, e.SEALBILL_HOST, e.SEALBILL_PORT, tls);
+  let address: ReturnType<typeof publicAddress>;
+  try {
+    address = publicAddress(e.SEALBILL_PUBLIC_URL, e.SEALBILL_HOST, e.SEALBILL_PORT, tls);
+  } catch {
+    throw new ConfigError(`Invalid configuration:\n  SEALBILL_HOST: ${JSON.stringify(e.SEALBILL_HOST.slice(0, 100))} is not a host name or address (or set SEALBILL_PUBLIC_URL)`);
+  }
   const concurrency = e.SEALBILL_PASSWORD_WORKERS ?? Math.max(1, Math.floor(availableParallelism() / 2));
   const config: Config = {
     host: e.SEALBILL_HOST,
@@ -229,28 +235,6 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
     },
   };
   return Object.freeze(config);
-}
-
-const LOOPBACK_OR_ANY = new Set(['127.0.0.1', 'localhost', '::1', '[::1]', '0.0.0.0', '::', '[::]']);
-
-/**
- * The public URL and the origins browsers may send. Unset, it follows the listen address and port:
- * a loopback or wildcard host is advertised as `localhost` (WebAuthn refuses IP addresses as
- * relying party ids, so passkeys need a host name), and the loopback IP forms of the same port
- * are accepted too, so the app works whichever of them the user types.
- */
-export function publicAddress(explicit: string | undefined, host: string, port: number, tls: boolean): { url: string; origins: string[] } {
-  if (explicit) {
-    const url = explicit.replace(/\/+$/, '');
-    return { url, origins: [new URL(url).origin] };
-  }
-  const scheme = tls ? 'https' : 'http';
-  const local = LOOPBACK_OR_ANY.has(host);
-  const name = local ? 'localhost' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  // URL drops the port when it is the scheme's default (80/443).
-  const origin = (h: string) => new URL(`${scheme}://${h}:${port}`).origin;
-  const url = origin(name);
-  return { url, origins: local ? [url, origin('127.0.0.1'), origin('[::1]')] : [url] };
 }
 
 function parseDeliveryConfig(e: z.infer<typeof envSchema>): DeliveryConfig {

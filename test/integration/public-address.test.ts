@@ -50,6 +50,7 @@ describe('address defaults follow SEALBILL_HOST and SEALBILL_PORT', () => {
     expect(explicit).toMatchObject({ publicUrl: 'https://bill.example.com', publicUrlDerived: false, allowedOrigins: ['https://bill.example.com'] });
     expect(explicit.webauthn).toMatchObject({ rpId: 'bill.example.com', origins: ['https://bill.example.com'] });
     expect(() => cfg({ SEALBILL_PORT: '0' })).toThrow(/SEALBILL_PORT=0.*SEALBILL_PUBLIC_URL/s);
+    expect(() => cfg({ SEALBILL_HOST: 'not a host' })).toThrow(/SEALBILL_HOST/);
   });
 
   it('the banner prints the public URL, and warns where passkeys cannot work', () => {
