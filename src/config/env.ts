@@ -1,8 +1,10 @@
 // The only reader of process.env. Configuration is parsed once at start, validated with Zod,
 // frozen, and passed down explicitly. No secret has a default value (STYLE habit 5).
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { publicAddress } from './public-address.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -17,7 +19,8 @@ const envSchema = z.object({
   /** base64 of 32 random bytes; or a file holding it. Without either, one is generated into the data dir. */
   SEALBILL_MASTER_KEY: z.string().min(1).optional(),
   SEALBILL_MASTER_KEY_FILE: z.string().min(1).optional(),
-  SEALBILL_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
+  /** The address people open Sealbill at. Default (public-address.ts): http://localhost:<port> for a loopback or wildcard host (passkeys need a host name), else http(s)://<host>:<port>. */
+  SEALBILL_PUBLIC_URL: z.url().optional(),
   SEALBILL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** false, true (any hop: only when the proxy is the sole way in), or comma-separated proxy addresses/CIDRs */
   SEALBILL_TRUST_PROXY: z.string().min(1).default('false'),
@@ -76,6 +79,12 @@ const envSchema = z.object({
   SEALBILL_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   /** Time-stamp each issued document's PDF signature (PAdES B-T) with the authority at SEALBILL_TSA_URL, when set. */
   SEALBILL_DOCUMENT_TIMESTAMPS: bool.default(true),
+  /** Password hashing and strength checks running at once (default: half the CPUs, at least 1). */
+  SEALBILL_PASSWORD_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  /** Password jobs allowed to wait for a worker; more are refused at once with 429 (default: 8 per worker). */
+  SEALBILL_PASSWORD_QUEUE: z.coerce.number().int().min(0).max(10_000).optional(),
+  /** How long a password job may wait before it is refused with 429. */
+  SEALBILL_PASSWORD_WAIT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
   /** Requests per minute per client address to the public verification API. */
   SEALBILL_VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(30),
 });
@@ -90,7 +99,14 @@ export interface Config {
   dataDir: string;
   database: DatabaseConfig;
   masterKey: { source: 'env'; value: string } | { source: 'file'; path: string } | { source: 'generated'; path: string };
+  /** Where people reach Sealbill: links in mail, verification QR codes, the origin browsers send. */
   publicUrl: string;
+  /** Origins accepted on cookie-authenticated and sign-in requests: the public URL's, plus the loopback aliases of a derived local default. */
+  allowedOrigins: string[];
+  /** True when SEALBILL_PUBLIC_URL was not set and the public URL follows SEALBILL_HOST / SEALBILL_PORT. */
+  publicUrlDerived: boolean;
+  /** The bounded queue for argon2 hashing and password strength checks (platform/work-queue.ts). */
+  passwordWork: { concurrency: number; maxQueued: number; maxWaitMs: number };
   logLevel: z.infer<typeof envSchema>['SEALBILL_LOG_LEVEL'];
   trustProxy: boolean | string[];
   previousMasterKeys: { source: 'env'; value: string } | { source: 'file'; path: string } | null;
@@ -162,7 +178,18 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
   if (e.SEALBILL_MASTER_KEY_PREVIOUS && e.SEALBILL_MASTER_KEY_PREVIOUS_FILE) {
     throw new ConfigError('Invalid configuration:\n  SEALBILL_MASTER_KEY_PREVIOUS and SEALBILL_MASTER_KEY_PREVIOUS_FILE are mutually exclusive');
   }
+  if (e.SEALBILL_PORT === 0 && !e.SEALBILL_PUBLIC_URL) {
+    throw new ConfigError('Invalid configuration:\n  SEALBILL_PORT=0 (any free port) needs SEALBILL_PUBLIC_URL: the address in links and the origin browsers send must be known in advance');
+  }
   const dataDir = path.resolve(e.SEALBILL_DATA_DIR);
+  const tls = Boolean(e.SEALBILL_TLS_CERT_FILE);
+  let address: ReturnType<typeof publicAddress>;
+  try {
+    address = publicAddress(e.SEALBILL_PUBLIC_URL, e.SEALBILL_HOST, e.SEALBILL_PORT, tls);
+  } catch {
+    throw new ConfigError(`Invalid configuration:\n  SEALBILL_HOST: ${JSON.stringify(e.SEALBILL_HOST.slice(0, 100))} is not a host name or address (or set SEALBILL_PUBLIC_URL)`);
+  }
+  const concurrency = e.SEALBILL_PASSWORD_WORKERS ?? Math.max(1, Math.floor(availableParallelism() / 2));
   const config: Config = {
     host: e.SEALBILL_HOST,
     port: e.SEALBILL_PORT,
@@ -173,7 +200,10 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
       : e.SEALBILL_MASTER_KEY_FILE
         ? { source: 'file', path: path.resolve(e.SEALBILL_MASTER_KEY_FILE) }
         : { source: 'generated', path: path.join(dataDir, 'master.key') },
-    publicUrl: e.SEALBILL_PUBLIC_URL.replace(/\/+$/, ''),
+    publicUrl: address.url,
+    allowedOrigins: address.origins,
+    publicUrlDerived: !e.SEALBILL_PUBLIC_URL,
+    passwordWork: { concurrency, maxQueued: e.SEALBILL_PASSWORD_QUEUE ?? concurrency * 8, maxWaitMs: e.SEALBILL_PASSWORD_WAIT_MS },
     logLevel: e.SEALBILL_LOG_LEVEL,
     trustProxy: parseTrustProxy(e.SEALBILL_TRUST_PROXY),
     previousMasterKeys: e.SEALBILL_MASTER_KEY_PREVIOUS
@@ -187,9 +217,9 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
     session: { idleMinutes: e.SEALBILL_SESSION_IDLE_MINUTES, absoluteHours: e.SEALBILL_SESSION_ABSOLUTE_HOURS },
     signup: e.SEALBILL_SIGNUP,
     webauthn: {
-      rpId: e.SEALBILL_WEBAUTHN_RP_ID ?? new URL(e.SEALBILL_PUBLIC_URL).hostname,
+      rpId: e.SEALBILL_WEBAUTHN_RP_ID ?? new URL(address.url).hostname.replace(/^\[|\]$/g, ''),
       rpName: e.SEALBILL_WEBAUTHN_RP_NAME,
-      origins: (e.SEALBILL_WEBAUTHN_ORIGINS ?? new URL(e.SEALBILL_PUBLIC_URL).origin).split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+      origins: (e.SEALBILL_WEBAUTHN_ORIGINS ?? new URL(address.url).origin).split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
     },
     provisioningToken: e.SEALBILL_PROVISIONING_TOKEN ?? null,
     smtpUrl: e.SEALBILL_SMTP_URL ?? null,

@@ -1,8 +1,10 @@
 // How a request proves who it is: an API token (Authorization: Bearer) or a session cookie of
 // the realm the route belongs to. Cookie-authenticated state changes must carry the CSRF token
-// (X-CSRF-Token) and, when the browser sends one, an Origin equal to our public origin.
+// (X-CSRF-Token) and, when the browser sends one, an Origin among ours (config.allowedOrigins:
+// the public URL's origin, plus the loopback aliases of the derived local default).
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../platform/errors.ts';
+import { foreignOriginError } from '../platform/http/origins.ts';
 import type { Principal, RouteAccess } from '../platform/http/principal.ts';
 import type { RoleKey } from '../modules/identity/rbac.ts';
 import { permissionsOf } from '../modules/identity/roles.service.ts';
@@ -13,12 +15,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function createAuthenticator(c: Container) {
   const { services: s, db, config } = c;
-  const publicOrigin = new URL(config.publicUrl).origin;
+  const ours = new Set(config.allowedOrigins);
 
   function checkCsrf(request: FastifyRequest, token: string): void {
     if (SAFE_METHODS.has(request.method)) return;
     const origin = request.headers.origin;
-    if (origin && origin !== publicOrigin) throw new AppError('csrf_failed', 'Cross-origin request refused');
+    if (origin && !ours.has(origin)) throw foreignOriginError(origin, config);
     const presented = request.headers['x-csrf-token'];
     if (!csrfMatches(token, Array.isArray(presented) ? presented[0] : presented)) throw new AppError('csrf_failed', 'Missing or invalid CSRF token');
   }

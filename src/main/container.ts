@@ -17,7 +17,9 @@ import { createBackupService } from '../modules/backup/backup.service.ts';
 import { createApiTokensService } from '../modules/identity/api-tokens.service.ts';
 import { createBootstrapService } from '../modules/identity/bootstrap.service.ts';
 import { createIdentityServices } from '../modules/identity/identity.module.ts';
+import { createPasswordService } from '../modules/identity/passwords.ts';
 import { createSessionsService } from '../modules/identity/sessions.service.ts';
+import { createWorkQueue } from '../platform/work-queue.ts';
 import { createMailer, type Mailer } from '../platform/mail/mailer.ts';
 import { createRateLimitStore } from '../platform/http/rate-limit.ts';
 import { createCatalogService } from '../modules/items/catalog.service.ts';
@@ -60,8 +62,10 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const tokens = createApiTokensService({ clock, db, audit });
   const sessions = createSessionsService({ clock, policy: config.session });
   const orgs = createOrgService({ db, keyring, audit, clock });
-  const bootstrap = createBootstrapService({ db, dialect, clock, orgs, tokens });
-  const identity = createIdentityServices({ config, db, clock, keyring, audit, mailer, orgs, sessions });
+  // argon2 and password strength checks share one bounded queue (issue #10 item 3).
+  const passwords = createPasswordService({ queue: createWorkQueue(config.passwordWork) });
+  const bootstrap = createBootstrapService({ db, dialect, clock, orgs, tokens, passwords });
+  const identity = createIdentityServices({ config, db, clock, keyring, audit, mailer, orgs, sessions, passwords });
   const signing = createSigningIdentityService({ db, dialect, keyring, audit, clock, orgs, mailFrom: config.mailFrom });
   const clients = createClientService({ db, keyring, audit, clock, orgs });
   const catalog = createCatalogService({ db, audit, clock });
@@ -123,6 +127,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     rateLimits,
     close: async () => {
       mailer.close();
+      await passwords.close();
       await rateLimits.close();
       await handle.close();
     },

@@ -20,14 +20,40 @@ export function createHttpRedirectServer(config: Pick<Config, 'publicUrl' | 'hos
   });
 }
 
+const isIpHost = (url: string): boolean => /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])$/i.test(new URL(url).hostname);
+
+/**
+ * What `sealbill serve` prints at start: the address to open is the public URL (the one the
+ * server accepts as Origin and puts in links), never the bare listen address, which may differ
+ * (127.0.0.1 is advertised as localhost so that passkeys work; 0.0.0.0 is no address at all).
+ */
+export function startBanner(config: Pick<Config, 'publicUrl' | 'publicUrlDerived' | 'host' | 'port' | 'database'>, opts: { setUp: boolean; https: boolean }): string {
+  const address = config.publicUrl;
+  const listen = `${opts.https ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const db = `${config.database.dialect}${config.database.dialect === 'sqlite' ? ` ${config.database.path}` : ''}`;
+  const notes: string[] = [];
+  if (isIpHost(address)) notes.push(`Passkeys cannot work at ${address}: WebAuthn needs a host name, not an IP address. Set SEALBILL_PUBLIC_URL to a name (e.g. http://localhost:${config.port}).`);
+  if (config.publicUrlDerived && (config.host === '0.0.0.0' || config.host === '::')) {
+    notes.push(`Listening on every interface: if people reach Sealbill under another address than ${address}, set SEALBILL_PUBLIC_URL to it (sign-in refuses other origins).`);
+  }
+  return (
+    `\nSealbill is running at ${address}  (listening on ${listen}; database: ${db})\n` +
+    `Staff app: ${address}/app   Client portal: ${address}/portal   API docs: ${address}/api/v1/docs\n` +
+    notes.map((n) => `Note: ${n}\n`).join('') +
+    (opts.setUp
+      ? ''
+      : `\nNo organization yet. Open ${address}/app to set it up in the browser, or create it with:\n` +
+        `  npx sealbill init --org "Your Company" --email you@example.com --name "Your Name"\n` +
+        `or POST ${address}/api/v1/setup (works once).\n`)
+  );
+}
+
 export async function serve(config: Readonly<Config>, opts: { httpRedirectPort?: number } = {}): Promise<void> {
   const container = await createContainer(config);
   const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : null;
   const app = await buildHttpApp(container, { https });
   const worker = startWorker(container, app.log);
   await app.listen({ host: config.host, port: config.port });
-  const scheme = https ? 'https' : 'http';
-  const address = `${scheme}://${config.host}:${config.port}`;
 
   let redirect: http.Server | null = null;
   if (https && opts.httpRedirectPort) {
@@ -35,16 +61,7 @@ export async function serve(config: Readonly<Config>, opts: { httpRedirectPort?:
     redirect.listen(opts.httpRedirectPort, config.host);
   }
 
-  const setUp = await container.services.bootstrap.isSetUp();
-  process.stdout.write(
-    `\nSealbill is running at ${address}  (database: ${config.database.dialect}${config.database.dialect === 'sqlite' ? ` ${config.database.path}` : ''})\n` +
-      `Staff app: ${address}/app   Client portal: ${address}/portal   API docs: ${address}/api/v1/docs\n` +
-      (setUp
-        ? ''
-        : `\nNo organization yet. Open ${address}/app to set it up in the browser, or create it with:\n` +
-          `  npx sealbill init --org "Your Company" --email you@example.com --name "Your Name"\n` +
-          `or POST ${address}/api/v1/setup (works once).\n`),
-  );
+  process.stdout.write(startBanner(config, { setUp: await container.services.bootstrap.isSetUp(), https: Boolean(https) }));
 
   const stop = async () => {
     worker.stop();

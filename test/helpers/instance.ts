@@ -25,6 +25,9 @@ export function describeEachDb(name: string, fn: (dialect: Dialect) => void): vo
   for (const d of DIALECTS) describe(`${name} [${d}]`, () => fn(d));
 }
 
+/** The container behind each test app, for fixtures that need the database (see setupOrg). */
+export const containerOfApp = new WeakMap<FastifyInstance, Container>();
+
 export interface TestInstance {
   container: Container;
   app: FastifyInstance;
@@ -54,6 +57,7 @@ export async function createTestInstance(dialect: Dialect, opts: { clock?: Clock
   const container = await createContainer(config, { clock, masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'test'), warn: () => {} });
   const app = await buildHttpApp(container, { logger: false });
   await app.ready();
+  containerOfApp.set(app, container);
   return {
     container,
     app,

@@ -29,7 +29,7 @@ describeEachDb('pay links', (dialect) => {
   it('opens the minimal invoice view and nothing more', async () => {
     const inv = await issuedInvoice(api, { email: 'secret-payer@private.test' });
     const link = await api.ok('POST', `/api/v1/invoices/${inv.id}/pay-links`, { expiresInDays: 14 });
-    expect(link.url).toMatch(/^http:\/\/127\.0\.0\.1:3000\/pay\/[A-Za-z0-9_-]{43}$/);
+    expect(link.url).toMatch(new RegExp(`^${t.config.publicUrl}/pay/[A-Za-z0-9_-]{43}$`));
     expect(link).toMatchObject({ status: 'active', expiresAt: '2026-03-16T10:00:00.000Z', invoiceId: inv.id });
 
     const res = await open(tokenOf(link.url));
@@ -59,7 +59,7 @@ describeEachDb('pay links', (dialect) => {
     const view = res.json();
     const signed = await t.container.db.selectFrom('document_signatures').selectAll().where('org_id', '=', api.orgId).where('document_id', '=', inv.id).executeTakeFirstOrThrow();
     // Exactly two fields: the fingerprint printed on the PDF and the public page, prefilled in the fragment.
-    expect(view.verification).toEqual({ fingerprint: signed.fingerprint, verifyUrl: `http://127.0.0.1:3000/verify#fp=${signed.fingerprint}` });
+    expect(view.verification).toEqual({ fingerprint: signed.fingerprint, verifyUrl: `${t.config.publicUrl}/verify#fp=${signed.fingerprint}` });
     expect(view.verification.fingerprint).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
     // No signed payload, signature, key id, QR token (its answer names the client) or other new value.
     const stored = [signed.signature, signed.key_id, signed.payload_sha256, signed.token_hash, signed.pdf_sha256!, signed.payload_enc];
@@ -69,7 +69,7 @@ describeEachDb('pay links', (dialect) => {
     // The server-rendered page shows the same, with a link to the verification page.
     const page = await t.app.inject({ method: 'GET', url: `/pay/${tokenOf(link.url)}` });
     expect(page.body).toContain(`<code>${signed.fingerprint}</code>`);
-    expect(page.body).toContain(`href="http://127.0.0.1:3000/verify#fp=${signed.fingerprint}"`);
+    expect(page.body).toContain(`href="${t.config.publicUrl}/verify#fp=${signed.fingerprint}"`);
     expect(page.body).not.toMatch(/ style=|<style/);
     // The fingerprint checks out on the public verification API with what the pay page shows.
     const verdict = await t.app.inject({ method: 'POST', url: '/api/v1/verify/details', payload: { fingerprint: view.verification.fingerprint, number: view.invoiceNumber, amount: formatAmount(inv.total, 'EUR'), iban: view.methods.bankTransfer.iban } });

@@ -49,15 +49,15 @@ describeEachDb('payments: client portal', (dialect) => {
     expect(view.json()).toMatchObject({ amountDue: mine.total, status: 'open', methods: { providers: [{ name: 'stripe', embedded: false }] } });
     expect(view.json().methods.bankTransfer.qr.payload).toContain('BCD\n002');
     // The fingerprint printed on the invoice, and the page to check it on, before paying.
-    expect(view.json().verification).toEqual({ fingerprint: expect.stringMatching(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/), verifyUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:3000\/verify#fp=/) });
+    expect(view.json().verification).toEqual({ fingerprint: expect.stringMatching(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/), verifyUrl: expect.stringMatching(new RegExp(`^${t.config.publicUrl}/verify#fp=`)) });
     const qr = await portalReq(t.app, portal, 'GET', `/api/v1/portal/documents/${mine.id}/qr.png`);
     expect(qr.headers['content-type']).toBe('image/png');
 
     const res = await portalReq(t.app, portal, 'POST', `/api/v1/portal/documents/${mine.id}/checkout`, { provider: 'stripe' });
     expect(res.statusCode, res.body).toBe(201);
     const session = stripe.sessions.get(res.json().redirectUrl.split('/').pop())!;
-    expect(session.success_url).toBe(`http://127.0.0.1:3000/portal/documents/${mine.id}?payment=success`);
-    expect(session.cancel_url).toBe(`http://127.0.0.1:3000/portal/documents/${mine.id}?payment=cancelled`);
+    expect(session.success_url).toBe(`${t.config.publicUrl}/portal/documents/${mine.id}?payment=success`);
+    expect(session.cancel_url).toBe(`${t.config.publicUrl}/portal/documents/${mine.id}?payment=cancelled`);
 
     const { completed } = stripe.completeSession(session.id);
     expect((await postStripeWebhook(t, accountId, stripe.signed(completed, { timestamp: unixNow(t) }))).statusCode).toBe(200);

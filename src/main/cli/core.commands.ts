@@ -72,7 +72,8 @@ export const initCommand: CliCommand = {
     );
     out(
       `Created organization "${r.org.name}" (${r.org.id}) with owner ${values.email}.\n\n` +
-        `Owner API token (shown once; store it in a password manager):\n  ${r.token}\n\n` +
+        `Owner API token (shown once; it holds every permission, so it expires in 24 hours, at ${r.tokenExpiresAt}):\n  ${r.token}\n` +
+        `For scripts that run longer, create a scoped token: sealbill token create --email ${values.email} --name NAME --scopes a,b --expires-days N\n\n` +
         `Try: curl -H "Authorization: Bearer ${r.token}" ${config.publicUrl}/api/v1/org\n`,
     );
   },

@@ -40,6 +40,7 @@ export function registerAccountLinkRoutes(root: FastifyInstance, { identity: id 
     '/api/v1/auth/password-reset/confirm',
     { schema: { tags, security: [], description: 'Sets a new password from a reset link; ends every session. Does not sign in.', body: z.strictObject({ token, newPassword }), response: { 200: okSchema } } },
     async (req) => {
+      await id.throttle.limitIp('passwordSet', req.ip);
       await id.account.confirmPasswordReset(req.body, req.ip);
       return { ok: true as const };
     },
@@ -81,7 +82,11 @@ export function registerAccountLinkRoutes(root: FastifyInstance, { identity: id 
         response: { 200: z.object({ orgId: z.string(), email: z.string(), newAccount: z.boolean() }) },
       },
     },
-    (req) => id.invitations.accept(req.body.token, req.body, req.ip),
+    async (req) => {
+      // Only a new account's password costs work; the limit is per address all the same.
+      if (req.body.password !== undefined) await id.throttle.limitIp('passwordSet', req.ip);
+      return id.invitations.accept(req.body.token, req.body, req.ip);
+    },
   );
 
   app.post(

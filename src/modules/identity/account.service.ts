@@ -9,8 +9,7 @@ import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import type { StaffPrincipal } from '../../platform/http/principal.ts';
 import { consumeEmailToken, countRecentEmailTokens, hashLinkToken, issueEmailToken } from './email-tokens.ts';
 import type { Notifier } from './notify.ts';
-import { assertPasswordAcceptable } from './password-policy.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import type { PasswordService } from './passwords.ts';
 import type { SecurityAudit } from './security-audit.ts';
 import type { SessionsService } from './sessions.service.ts';
 import { requireStepUp } from './step-up.ts';
@@ -29,8 +28,8 @@ export interface SessionView {
 
 const invalidLink = () => new AppError('unprocessable', 'This link is invalid, has expired or was already used');
 
-export function createAccountService(deps: { db: Database; clock: Clock; sessions: SessionsService; throttle: ThrottleService; notifier: Notifier; secAudit: SecurityAudit }) {
-  const { db, clock, sessions, throttle, notifier, secAudit } = deps;
+export function createAccountService(deps: { db: Database; clock: Clock; sessions: SessionsService; throttle: ThrottleService; passwords: PasswordService; notifier: Notifier; secAudit: SecurityAudit }) {
+  const { db, clock, sessions, throttle, passwords, notifier, secAudit } = deps;
   const orgNamesOf = async (userId: string) => (await listActiveMemberships(db, userId)).map((m) => m.orgName);
   const actor = (userId: string | null, ip: string) => (userId ? { type: 'user' as const, id: userId, ip } : { type: 'anonymous' as const, id: null, ip });
 
@@ -52,11 +51,11 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
     async changePassword(p: StaffPrincipal, input: { currentPassword: string; newPassword: string }, ip: string): Promise<string> {
       requireStepUp(p, clock, 'Changing your password');
       const user = await me(p);
-      if (!user.password_hash || !(await verifyPassword(user.password_hash, input.currentPassword))) {
+      if (!user.password_hash || !(await passwords.verify(user.password_hash, input.currentPassword))) {
         throw new AppError('unprocessable', 'The current password is not correct', { fieldErrors: [{ path: '/body/currentPassword', message: 'is not correct' }] });
       }
-      assertPasswordAcceptable(input.newPassword, { email: user.email, orgNames: await orgNamesOf(user.id) }, '/body/newPassword');
-      const hash = await hashPassword(input.newPassword);
+      await passwords.assertAcceptable(input.newPassword, { email: user.email, orgNames: await orgNamesOf(user.id) }, '/body/newPassword');
+      const hash = await passwords.hash(input.newPassword);
       const token = await inTx(db, async (tx) => {
         const now = clock.now().toISOString();
         await updateUser(tx, user.id, { password_hash: hash, password_changed_at: now, updated_at: now });
@@ -94,8 +93,8 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
       const peek = await db.selectFrom('email_tokens').select(['user_id']).where('purpose', '=', 'password_reset').where('used_at', 'is', null).where('token_hash', '=', hashLinkToken(input.token)).executeTakeFirst();
       const user = peek?.user_id ? await findUserById(db, peek.user_id) : undefined;
       if (!user) throw invalidLink();
-      assertPasswordAcceptable(input.newPassword, { email: user.email, orgNames: await orgNamesOf(user.id) }, '/body/newPassword');
-      const hash = await hashPassword(input.newPassword);
+      await passwords.assertAcceptable(input.newPassword, { email: user.email, orgNames: await orgNamesOf(user.id) }, '/body/newPassword');
+      const hash = await passwords.hash(input.newPassword);
       await inTx(db, async (tx) => {
         const t = await consumeEmailToken(tx, clock, 'password_reset', input.token);
         if (!t || t.user_id !== user.id) throw invalidLink();

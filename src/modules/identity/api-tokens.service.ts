@@ -3,15 +3,20 @@
 // permissions are its scopes intersected with its user's current role in the org, so a token
 // never holds more than its user (a demoted or deactivated user's tokens shrink or stop at once).
 // Creating one needs step-up; using one is recorded in the audit log (at most once a minute).
+// MFA rule: a token works only while its user meets the organization's MFA policy — when the
+// policy requires a second factor of the user's role (or a passkey, under "passkeys") and the
+// user has none, their tokens are refused (401, saying why) until they enrol; they are not
+// revoked. A token must never be a way around the factor the policy demands of a sign-in.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
-import { notFound } from '../../platform/errors.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import type { StaffPrincipal } from '../../platform/http/principal.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import { findActiveTokenByHash, findApiToken, insertApiToken, listApiTokens, revokeApiTokens, touchApiToken, type ApiTokenRow } from './api-tokens.repo.ts';
+import { factorsOf, orgPolicy, requirementFor } from './mfa-policy.ts';
 import { isPermission, type Permission, type RoleKey } from './rbac.ts';
 import { assertGrantable, permissionsOf } from './roles.service.ts';
 
@@ -120,6 +125,17 @@ export function createApiTokensService({ clock, db, audit }: { clock: Clock; db?
       if (!row || row.revoked_at || row.deactivated_at || row.user_status !== 'active' || (row.expires_at && row.expires_at <= now)) return null;
       const rolePerms = await permissionsOf(ex, row.org_id, row.role);
       if (!rolePerms) return null;
+      const requirement = requirementFor((await orgPolicy(ex, row.org_id)).mfa, rolePerms);
+      if (requirement !== 'none') {
+        const f = await factorsOf(ex, row.user_id);
+        if (requirement === 'passkey' ? f.passkeys === 0 : !f.totp && f.passkeys === 0) {
+          throw new AppError(
+            'unauthenticated',
+            `This token's user does not meet the organization's MFA policy (it requires ${requirement === 'passkey' ? 'a passkey' : 'a second factor'}); the token works again once they set it up.`,
+            { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } },
+          );
+        }
+      }
       const scopes = (JSON.parse(row.scopes) as string[]).filter(isPermission);
       const permissions = new Set(scopes.filter((p) => rolePerms.has(p)));
       // Last use and the audit record are written at most once a minute, to keep reads cheap.

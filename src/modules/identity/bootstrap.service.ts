@@ -1,6 +1,12 @@
 // First run: creates the first organization, its owner and a bootstrap owner API token (shown
 // once). Works exactly once per instance under the default "first-run" sign-up mode; an
 // advisory lock (PostgreSQL) or the single writer (SQLite) stops two concurrent setups.
+// The public endpoint checks that the instance is not set up yet BEFORE any password work, so
+// anonymous calls to a configured instance cost one count query (issue #10 item 3). Everything
+// is created in one transaction: a refused or failed set-up leaves nothing behind.
+// The bootstrap token holds every scope, so it lives BOOTSTRAP_TOKEN_HOURS only: long enough to
+// script the first steps; integrations then get their own scoped token (My account → API tokens
+// or `sealbill token create`).
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
@@ -13,8 +19,7 @@ import { countOrgs } from '../orgs/org.repo.ts';
 import { createOrgInput, type OrgService } from '../orgs/org.service.ts';
 import type { Org } from '../orgs/org.schemas.ts';
 import type { ApiTokensService } from './api-tokens.service.ts';
-import { assertPasswordAcceptable } from './password-policy.ts';
-import { hashPassword } from './passwords.ts';
+import type { PasswordService } from './passwords.ts';
 import { newUserRow } from './users.repo.ts';
 import { PERMISSIONS } from './rbac.ts';
 
@@ -28,14 +33,20 @@ export const setupInput = z.strictObject({
 });
 export type SetupInput = z.input<typeof setupInput>;
 
+export const BOOTSTRAP_TOKEN_HOURS = 24;
+
 export interface SetupResult {
   org: Org;
   userId: string;
   token: string;
+  /** When the bootstrap token stops working. */
+  tokenExpiresAt: string;
 }
 
-export function createBootstrapService(deps: { db: Database; dialect: 'sqlite' | 'postgres'; clock: Clock; orgs: OrgService; tokens: ApiTokensService }) {
-  const { db, dialect, clock, orgs, tokens } = deps;
+export const alreadySetUp = (): AppError => new AppError('conflict', 'Sealbill is already set up; ask an owner for an invitation');
+
+export function createBootstrapService(deps: { db: Database; dialect: 'sqlite' | 'postgres'; clock: Clock; orgs: OrgService; tokens: ApiTokensService; passwords: PasswordService }) {
+  const { db, dialect, clock, orgs, tokens, passwords } = deps;
   return {
     async isSetUp(): Promise<boolean> {
       return (await countOrgs(db)) > 0;
@@ -44,11 +55,13 @@ export function createBootstrapService(deps: { db: Database; dialect: 'sqlite' |
     /** Creates an org with its owner. `firstRunOnly` refuses when any org exists (the public setup endpoint). */
     async setup(raw: SetupInput, opts: { firstRunOnly: boolean; actor: AuditActor }): Promise<SetupResult> {
       const input = setupInput.parse(raw);
-      if (input.owner.password) assertPasswordAcceptable(input.owner.password, { email: input.owner.email, orgNames: [input.organization.name] }, '/body/owner/password');
-      const passwordHash = input.owner.password ? await hashPassword(input.owner.password) : null;
+      if (opts.firstRunOnly && (await countOrgs(db)) > 0) throw alreadySetUp();
+      if (input.owner.password) await passwords.assertAcceptable(input.owner.password, { email: input.owner.email, orgNames: [input.organization.name] }, '/body/owner/password');
+      const passwordHash = input.owner.password ? await passwords.hash(input.owner.password) : null;
       return inTx(db, async (tx) => {
         if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('sealbill:setup'))`.execute(tx);
-        if (opts.firstRunOnly && (await countOrgs(tx)) > 0) throw new AppError('conflict', 'Sealbill is already set up; ask an owner for an invitation');
+        // Checked again under the lock: two concurrent first runs both passed the early check.
+        if (opts.firstRunOnly && (await countOrgs(tx)) > 0) throw alreadySetUp();
         const now = clock.now().toISOString();
         let user = await tx.selectFrom('users').select(['id']).where('email', '=', input.owner.email).executeTakeFirst();
         if (!user) {
@@ -57,8 +70,9 @@ export function createBootstrapService(deps: { db: Database; dialect: 'sqlite' |
         }
         const org = await orgs.createInTx(tx, input.organization, opts.actor);
         await tx.insertInto('memberships').values({ org_id: org.id, user_id: user.id, role: 'owner', created_at: now }).execute();
-        const { token } = await tokens.create(tx, { orgId: org.id, userId: user.id, name: 'bootstrap owner token', scopes: [...PERMISSIONS], expiresAt: null });
-        return { org, userId: user.id, token };
+        const tokenExpiresAt = new Date(clock.now().getTime() + BOOTSTRAP_TOKEN_HOURS * 3_600_000).toISOString();
+        const { token } = await tokens.create(tx, { orgId: org.id, userId: user.id, name: 'bootstrap owner token', scopes: [...PERMISSIONS], expiresAt: tokenExpiresAt });
+        return { org, userId: user.id, token, tokenExpiresAt };
       });
     },
   };

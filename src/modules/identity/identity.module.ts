@@ -16,6 +16,7 @@ import { createMembersService } from './members.service.ts';
 import { createNotifier } from './notify.ts';
 import { createOrgSecurityService } from './org-security.service.ts';
 import { createPasskeysService } from './passkeys.service.ts';
+import type { PasswordService } from './passwords.ts';
 import { createRolesService } from './roles.service.ts';
 import { createSecondFactorService } from './second-factor.service.ts';
 import { createSecurityAudit } from './security-audit.ts';
@@ -34,10 +35,11 @@ export interface IdentityDeps {
   mailer: Mailer;
   orgs: OrgService;
   sessions: SessionsService;
+  passwords: PasswordService;
 }
 
 export function createIdentityServices(d: IdentityDeps) {
-  const { db, clock, sessions } = d;
+  const { db, clock, sessions, passwords } = d;
   const logger = createLogger(d.config.logLevel);
   const notifier = createNotifier({ mailer: d.mailer, publicUrl: d.config.publicUrl, log: (msg, err) => logger.warn({ err }, msg) });
   const secAudit = createSecurityAudit(d.audit);
@@ -45,8 +47,9 @@ export function createIdentityServices(d: IdentityDeps) {
   const totp = createTotpService({ keyring: d.keyring, clock, issuer: d.config.webauthn.rpName });
   const passkeys = createPasskeysService({ db, clock, webauthn: d.config.webauthn });
   const state = createSessionState({ db, sessions });
-  const login = createLoginService({ db, clock, sessions, throttle, passkeys, notifier, secAudit });
+  const login = createLoginService({ db, clock, sessions, throttle, passkeys, passwords, notifier, secAudit });
   return {
+    passwords,
     notifier,
     secAudit,
     throttle,
@@ -54,13 +57,13 @@ export function createIdentityServices(d: IdentityDeps) {
     passkeys,
     state,
     login,
-    roles: createRolesService({ db, audit: d.audit, clock }),
-    secondFactor: createSecondFactorService({ db, clock, sessions, throttle, totp, passkeys, login, notifier, secAudit }),
+    roles: createRolesService({ db, audit: d.audit, clock, state }),
+    secondFactor: createSecondFactorService({ db, clock, sessions, throttle, totp, passkeys, passwords, login, notifier, secAudit }),
     factors: createFactorsService({ db, clock, sessions, totp, passkeys, login, state, notifier, secAudit }),
-    account: createAccountService({ db, clock, sessions, throttle, notifier, secAudit }),
+    account: createAccountService({ db, clock, sessions, throttle, passwords, notifier, secAudit }),
     members: createMembersService({ db, clock, sessions, throttle, totp, passkeys, state, notifier, secAudit }),
-    invitations: createInvitationsService({ db, clock, notifier, secAudit }),
-    signup: createSignupService({ db, clock, orgs: d.orgs, notifier, mode: d.config.signup }),
+    invitations: createInvitationsService({ db, clock, passwords, notifier, secAudit }),
+    signup: createSignupService({ db, clock, orgs: d.orgs, passwords, notifier, mode: d.config.signup }),
     orgSecurity: createOrgSecurityService({ db, audit: d.audit, state }),
     housekeeping: createIdentityHousekeeping({ db, clock, idleMinutes: d.config.session.idleMinutes }),
   };

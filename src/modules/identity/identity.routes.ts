@@ -11,6 +11,7 @@ import type { Database } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/actor.ts';
+import { foreignOriginError } from '../../platform/http/origins.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
 import { registerAccountLinkRoutes } from './account-links.routes.ts';
 import type { ApiTokensService } from './api-tokens.service.ts';
@@ -58,17 +59,18 @@ export function registerIdentityRoutes(root: FastifyInstance, deps: IdentityRout
         tags,
         security: [],
         description:
-          'First-run setup: creates the first organization and its owner, and returns a bootstrap owner API token (shown once). Works once; afterwards only with the X-Sealbill-Provisioning-Token header (SEALBILL_PROVISIONING_TOKEN).',
+          'First-run setup: creates the first organization and its owner, and returns a bootstrap owner API token (shown once, valid 24 hours). Works once; afterwards only with the X-Sealbill-Provisioning-Token header (SEALBILL_PROVISIONING_TOKEN). Rate-limited per client address.',
         body: setupInput,
-        response: { 201: z.object({ orgId: z.string(), userId: z.string(), token: z.string() }) },
+        response: { 201: z.object({ orgId: z.string(), userId: z.string(), token: z.string(), tokenExpiresAt: z.string() }) },
       },
     },
     async (req, reply) => {
       const trusted = provisioned(req.headers[PROVISIONING_HEADER]);
+      if (!trusted) await deps.identity.throttle.limitIp('setup', req.ip);
       if (!trusted && config.signup === 'invite-only') throw new AppError('forbidden', 'Sign-up is by invitation only');
       const r = await bootstrap.setup(req.body, { firstRunOnly: !trusted, actor: actorOf(req) });
       reply.code(201);
-      return { orgId: r.org.id, userId: r.userId, token: r.token };
+      return { orgId: r.org.id, userId: r.userId, token: r.token, tokenExpiresAt: r.tokenExpiresAt };
     },
   );
 
@@ -92,16 +94,19 @@ export function registerIdentityRoutes(root: FastifyInstance, deps: IdentityRout
 }
 
 /**
- * The public sign-in routes carry no session yet, so the CSRF token cannot protect them: a POST
- * from another origin (login CSRF, forged sign-up or reset) is refused when the browser names it.
- * Bodies are JSON only (no form parser), which cross-site forms cannot send without CORS.
+ * The public sign-in routes and first-run set-up carry no session yet, so the CSRF token cannot
+ * protect them: a POST from another origin (login CSRF, forged sign-up, reset or set-up) is
+ * refused when the browser names it, before anything is created, with a message that says
+ * which address to use. Bodies are JSON only (no form parser), which cross-site forms cannot
+ * send without CORS.
  */
 function refuseForeignOrigins(app: FastifyInstance, config: Readonly<Config>): void {
-  const ours = new Set([new URL(config.publicUrl).origin, ...config.webauthn.origins]);
+  const ours = new Set([...config.allowedOrigins, ...config.webauthn.origins]);
   app.addHook('onRequest', async (req) => {
-    if (req.method !== 'POST' || !req.routeOptions.url?.startsWith('/api/v1/auth/')) return;
+    const url = req.routeOptions.url;
+    if (req.method !== 'POST' || !(url === '/api/v1/setup' || url?.startsWith('/api/v1/auth/'))) return;
     const origin = req.headers.origin;
-    if (origin !== undefined && !ours.has(origin)) throw new AppError('csrf_failed', 'Cross-origin request refused');
+    if (origin !== undefined && !ours.has(origin)) throw foreignOriginError(origin, config);
   });
 }
 

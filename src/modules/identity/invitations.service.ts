@@ -2,6 +2,10 @@
 // SHA-256 stored, single use, 7 days) lets its holder join. A new person sets a name and a
 // password (policy-checked; the link proves the mailbox, so the email counts as verified); an
 // existing account simply gains the membership. A role above the inviter's own cannot be given.
+// A role holding any step-up-protected permission (rbac.ts STEP_UP_PERMISSIONS) is power that
+// only a fresh interactive re-authentication may hand over: inviting into it (which may also
+// re-activate a deactivated member) needs the inviter's step-up, never an API token, and every
+// administrator of the organization is emailed about it (issue #10 item 1).
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
@@ -10,10 +14,11 @@ import { newId } from '../../platform/ids.ts';
 import { hashLinkToken, newLinkToken } from './email-tokens.ts';
 import type { Acting } from './members.service.ts';
 import type { Notifier } from './notify.ts';
-import { assertPasswordAcceptable } from './password-policy.ts';
-import { hashPassword } from './passwords.ts';
-import { assertGrantable, permissionsOf } from './roles.service.ts';
+import type { PasswordService } from './passwords.ts';
+import { stepUpPermissionsIn } from './rbac.ts';
+import { administratorsOf, assertGrantable, permissionsOf } from './roles.service.ts';
 import type { SecurityAudit } from './security-audit.ts';
+import { requireStepUp } from './step-up.ts';
 import { findMembership, findUserByEmail, insertMembership, insertUser, newUserRow, normalizeEmail, updateMembership } from './users.repo.ts';
 
 export const INVITATION_TTL_MS = 7 * 86_400_000;
@@ -29,7 +34,7 @@ export interface InvitationView {
 
 const invalid = () => new AppError('unprocessable', 'This invitation is invalid, has expired or was already used');
 
-export function createInvitationsService({ db, clock, notifier, secAudit }: { db: Database; clock: Clock; notifier: Notifier; secAudit: SecurityAudit }) {
+export function createInvitationsService({ db, clock, passwords, notifier, secAudit }: { db: Database; clock: Clock; passwords: PasswordService; notifier: Notifier; secAudit: SecurityAudit }) {
   const statusOf = (r: { accepted_at: string | null; revoked_at: string | null; expires_at: string }): InvitationView['status'] =>
     r.accepted_at ? 'accepted' : r.revoked_at ? 'revoked' : r.expires_at <= clock.now().toISOString() ? 'expired' : 'pending';
 
@@ -45,11 +50,14 @@ export function createInvitationsService({ db, clock, notifier, secAudit }: { db
       const perms = await permissionsOf(db, a.orgId, input.role);
       if (!perms) throw new AppError('unprocessable', `Unknown role ${input.role}`, { fieldErrors: [{ path: '/body/role', message: 'is not a role of this organization' }] });
       assertGrantable(perms, a.permissions, 'a role');
+      const powers = stepUpPermissionsIn(perms);
+      if (powers.length > 0) requireStepUp(a.principal, clock, `Inviting someone as ${input.role} (it can ${powers.join(', ')})`);
       const token = newLinkToken();
       const r = await inTx(db, async (tx) => {
         const existing = await findUserByEmail(tx, email);
         const m = existing ? await findMembership(tx, a.orgId, existing.id) : undefined;
         if (m && !m.deactivated_at) throw conflict('This person is already a member');
+        const reactivates = Boolean(m?.deactivated_at);
         const now = clock.now();
         // One live invitation per address: a new one replaces the earlier.
         await tx.updateTable('invitations').set({ revoked_at: now.toISOString() }).where('org_id', '=', a.orgId).where('email', '=', email).where('accepted_at', 'is', null).where('revoked_at', 'is', null).execute();
@@ -66,10 +74,20 @@ export function createInvitationsService({ db, clock, notifier, secAudit }: { db
           created_at: now.toISOString(),
         };
         await tx.insertInto('invitations').values(row).execute();
-        await secAudit.inOrg(tx, a.orgId, { action: 'member.invited', actor: a.actor, summary: { email, role: input.role, invitation: row.id } });
+        await secAudit.inOrg(tx, a.orgId, { action: 'member.invited', actor: a.actor, summary: { email, role: input.role, invitation: row.id, ...(reactivates && { reactivates }) } });
         const org = await tx.selectFrom('orgs').select('name').where('id', '=', a.orgId).executeTakeFirstOrThrow();
-        return { row, orgName: org.name };
+        const inviter = await tx.selectFrom('users').select(['email', 'display_name']).where('id', '=', a.userId).executeTakeFirst();
+        return { row, orgName: org.name, admins: powers.length > 0 ? await administratorsOf(tx, a.orgId) : [], inviter, reactivates };
       });
+      if (r.admins.length > 0) {
+        const by = r.inviter ? `${r.inviter.display_name} <${r.inviter.email}>` : 'An administrator';
+        notifier.adminAlert(
+          r.admins,
+          r.orgName,
+          `${email} invited as ${input.role}`,
+          `${by} invited ${email} to ${r.orgName} as ${input.role}${r.reactivates ? ' (accepting re-activates their deactivated membership)' : ''}.\nThis role can: ${powers.join(', ')}.\nThe invitation is valid 7 days; any administrator can revoke it until it is accepted.`,
+        );
+      }
       notifier.send({
         to: email,
         subject: `You are invited to ${r.orgName} on Sealbill`,
@@ -105,8 +123,8 @@ export function createInvitationsService({ db, clock, notifier, secAudit }: { db
       let passwordHash: string | null = null;
       if (!existing) {
         if (!input.name || !input.password) throw new AppError('unprocessable', 'Choose your name and a password to create your account', { fieldErrors: [{ path: '/body/password', message: 'is required for a new account' }] });
-        assertPasswordAcceptable(input.password, { email: row.email, orgNames: [row.org_name] }, '/body/password');
-        passwordHash = await hashPassword(input.password);
+        await passwords.assertAcceptable(input.password, { email: row.email, orgNames: [row.org_name] }, '/body/password');
+        passwordHash = await passwords.hash(input.password);
       }
       return inTx(db, async (tx) => {
         const now = clock.now().toISOString();

@@ -13,7 +13,7 @@ import { issueEmailToken } from './email-tokens.ts';
 import { factorsOf, formatAmr, levelFor, orgPolicy, parseAmr, requirementFor, type Level, type Method } from './mfa-policy.ts';
 import type { Notifier } from './notify.ts';
 import type { PasskeysService } from './passkeys.service.ts';
-import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords.ts';
+import { needsRehash, type PasswordService } from './passwords.ts';
 import { permissionsOf } from './roles.service.ts';
 import type { SecurityAudit } from './security-audit.ts';
 import type { SessionRow, SessionsService } from './sessions.service.ts';
@@ -44,6 +44,7 @@ export interface LoginDeps {
   sessions: SessionsService;
   throttle: ThrottleService;
   passkeys: PasskeysService;
+  passwords: PasswordService;
   notifier: Notifier;
   secAudit: SecurityAudit;
 }
@@ -52,7 +53,7 @@ export const invalidCredentials = (): AppError => new AppError('unauthenticated'
 const hashDevice = (t: string) => createHash('sha256').update(`sealbill device v1\u0000${t}`).digest('hex');
 
 export function createLoginService(deps: LoginDeps) {
-  const { db, clock, sessions, throttle, passkeys, notifier, secAudit } = deps;
+  const { db, clock, sessions, throttle, passkeys, passwords, notifier, secAudit } = deps;
   const actorFor = (userId: string | null, ip: string) => (userId ? { type: 'user' as const, id: userId, ip } : { type: 'anonymous' as const, id: null, ip });
 
   /** The org a sign-in lands in: the one asked for, else the last used, else the oldest membership. */
@@ -123,10 +124,12 @@ export function createLoginService(deps: LoginDeps) {
     async passwordLogin(input: { email: string; password: string; orgId?: string | undefined }, info: ClientInfo): Promise<Established> {
       const email = normalizeEmail(input.email);
       const keys = { account: accountKey(email), ip: ipKey(info.ip) };
+      // Shed a saturated server before the attempt is counted against the account.
+      passwords.queue.assertCapacity();
       const gate = await inTx(db, (tx) => throttle.attempt(tx, keys));
       if (!gate.ok) throw throttledError(gate);
       const user = await findUserByEmail(db, email);
-      const ok = user?.password_hash ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstDummy(input.password);
+      const ok = user?.password_hash ? await passwords.verify(user.password_hash, input.password) : await passwords.verifyAgainstDummy(input.password);
       if (!user || !ok || user.status !== 'active') {
         const unlock = await inTx(db, async (tx) => {
           await secAudit.forUser(tx, { action: 'login.failed', actor: actorFor(null, info.ip), userId: user?.id ?? null, summary: { method: 'pwd', locked: gate.lockedNow } });
@@ -141,7 +144,7 @@ export function createLoginService(deps: LoginDeps) {
         }
         throw invalidCredentials();
       }
-      const upgraded = needsRehash(user.password_hash!) ? await hashPassword(input.password) : null;
+      const upgraded = needsRehash(user.password_hash!) ? await passwords.hash(input.password) : null;
       const est = await inTx(db, async (tx) => {
         await throttle.succeeded(tx, keys);
         if (upgraded) await updateUser(tx, user.id, { password_hash: upgraded });

@@ -39,7 +39,7 @@ export function registerMemberRoutes(root: FastifyInstance, { identity: id, cloc
   const acting = (req: FastifyRequest, stepUp?: string): Acting => {
     const p = staff(req);
     if (stepUp) requireStepUp(p, clock, stepUp);
-    return { orgId: p.orgId, userId: p.userId, permissions: p.permissions, actor: actorOf(req) };
+    return { orgId: p.orgId, userId: p.userId, permissions: p.permissions, actor: actorOf(req), principal: p };
   };
 
   app.get('/api/v1/members', { schema: { tags, response: { 200: z.object({ items: z.array(memberSchema) }) } } }, async (req) => ({ items: await id.members.list(staff(req).orgId) }));
@@ -54,12 +54,12 @@ export function registerMemberRoutes(root: FastifyInstance, { identity: id, cloc
     return { ok: true as const };
   });
 
-  app.post('/api/v1/members/:userId/reactivate', { schema: { tags, description: 'Restores a deactivated member (needs step-up).', params: userParam, response: { 200: okSchema } } }, async (req) => {
+  app.post('/api/v1/members/:userId/reactivate', { schema: { tags, description: 'Restores a deactivated member (needs step-up; administrators are emailed when the role holds step-up-protected permissions).', params: userParam, response: { 200: okSchema } } }, async (req) => {
     await id.members.reactivate(acting(req, 'Reactivating a member'), req.params.userId);
     return { ok: true as const };
   });
 
-  app.post('/api/v1/members/:userId/unlock', { schema: { tags, description: 'Lifts a sign-in lock after too many failed attempts.', params: userParam, response: { 200: okSchema } } }, async (req) => {
+  app.post('/api/v1/members/:userId/unlock', { schema: { tags, description: 'Lifts a sign-in lock after too many failed attempts, for a member who belongs to this organization alone (others: their emailed unlock link or `sealbill user unlock`).', params: userParam, response: { 200: okSchema } } }, async (req) => {
     await id.members.unlock(acting(req), req.params.userId);
     return { ok: true as const };
   });
@@ -68,7 +68,7 @@ export function registerMemberRoutes(root: FastifyInstance, { identity: id, cloc
 
   app.post(
     '/api/v1/members/invitations',
-    { schema: { tags, description: 'Invites someone by email with a role (no higher than yours); the link is valid 7 days, once.', body: z.strictObject({ email: z.email().max(254), role: roleKey }), response: { 201: invitationSchema } } },
+    { schema: { tags, description: 'Invites someone by email with a role (no higher than yours); the link is valid 7 days, once. A role holding any step-up-protected permission needs step-up (never an API token), and every administrator is emailed.', body: z.strictObject({ email: z.email().max(254), role: roleKey }), response: { 201: invitationSchema } } },
     async (req, reply) => {
       const r = await id.invitations.invite(acting(req), req.body);
       reply.code(201);
@@ -88,7 +88,7 @@ export function registerMemberRoutes(root: FastifyInstance, { identity: id, cloc
     {
       schema: {
         tags,
-        description: 'Creates or changes the custom role custom:<slug> (needs step-up; only permissions you hold).',
+        description: 'Creates or changes the custom role custom:<slug> (needs step-up; only permissions you hold, never a role holding permissions you lack or the role you hold yourself). Live sessions of its members are re-checked against the MFA policy.',
         params: slugParam,
         body: z.strictObject({ name: z.string().trim().min(1).max(100), permissions: z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length) }),
         response: { 200: roleSchema },
@@ -96,13 +96,13 @@ export function registerMemberRoutes(root: FastifyInstance, { identity: id, cloc
     },
     async (req) => {
       const a = acting(req, 'Changing a role');
-      return id.roles.upsertCustom(a.orgId, req.params.slug, req.body, a.permissions, a.actor);
+      return id.roles.upsertCustom(a, req.params.slug, req.body);
     },
   );
 
   app.delete('/api/v1/org/roles/:slug', { schema: { tags, description: 'Deletes an unused custom role (needs step-up).', params: slugParam, response: { 200: okSchema } } }, async (req) => {
     const a = acting(req, 'Deleting a role');
-    await id.roles.deleteCustom(a.orgId, req.params.slug, a.actor);
+    await id.roles.deleteCustom(a, req.params.slug);
     return { ok: true as const };
   });
 

@@ -2,7 +2,13 @@
 // administrator's reset of a member's factors (CLI). Least privilege throughout: nobody grants a
 // role holding permissions they lack, nobody modifies a member more privileged than themselves,
 // nobody changes their own role or deactivates themselves, and the last owner stays an owner.
+// Re-activating a member whose role holds step-up-protected permissions is announced to every
+// administrator. An administrator lifts sign-in throttles only for accounts that belong to their
+// organization alone: an account shared with another organization is unlocked by its owner's
+// emailed link (or a password reset) or by the server's CLI, never by one tenant's admin
+// (otherwise org A's admin could reset the guessing limit on org B's owner; issue #10 item 5).
 import type { Clock } from '../../platform/clock.ts';
+import type { StaffPrincipal } from '../../platform/http/principal.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
@@ -13,7 +19,8 @@ import type { Notifier } from './notify.ts';
 import type { PasskeysService } from './passkeys.service.ts';
 import type { Permission } from './rbac.ts';
 import { deleteRecoveryCodes } from './recovery-codes.ts';
-import { assertGrantable, permissionsOf } from './roles.service.ts';
+import { stepUpPermissionsIn } from './rbac.ts';
+import { administratorsOf, assertGrantable, permissionsOf } from './roles.service.ts';
 import type { SecurityAudit } from './security-audit.ts';
 import type { SessionStateService } from './session-state.ts';
 import type { SessionsService } from './sessions.service.ts';
@@ -39,6 +46,8 @@ export interface Acting {
   userId: string;
   permissions: ReadonlySet<Permission>;
   actor: AuditActor;
+  /** Who is acting and how they authenticated (actions that hand over power check step-up on it). */
+  principal: StaffPrincipal;
 }
 
 export function createMembersService(deps: {
@@ -120,20 +129,37 @@ export function createMembersService(deps: {
     },
 
     async reactivate(a: Acting, userId: string): Promise<void> {
-      await inTx(db, async (tx) => {
-        const { m } = await manageable(tx, a, userId);
-        if (!m.deactivated_at) return;
+      const r = await inTx(db, async (tx) => {
+        const { m, user } = await manageable(tx, a, userId);
+        if (!m.deactivated_at) return null;
         await updateMembership(tx, a.orgId, userId, { deactivated_at: null });
         await secAudit.inOrg(tx, a.orgId, { action: 'member.reactivated', actor: a.actor, userId });
+        const powers = stepUpPermissionsIn((await permissionsOf(tx, a.orgId, m.role)) ?? []);
+        if (powers.length === 0) return null;
+        const org = await tx.selectFrom('orgs').select('name').where('id', '=', a.orgId).executeTakeFirstOrThrow();
+        const by = await findUserById(tx, a.userId);
+        return { admins: await administratorsOf(tx, a.orgId), orgName: org.name, email: user.email, role: m.role, powers, by: by?.email ?? 'an administrator' };
       });
+      if (r) notifier.adminAlert(r.admins, r.orgName, `${r.email} re-activated as ${r.role}`, `${r.by} re-activated ${r.email} in ${r.orgName} as ${r.role}.\nThis role can: ${r.powers.join(', ')}.`);
     },
 
     async unlock(a: Acting, userId: string): Promise<void> {
-      await inTx(db, async (tx) => {
+      const r = await inTx(db, async (tx) => {
         const { user } = await manageable(tx, a, userId);
+        const elsewhere = await tx.selectFrom('memberships').select('org_id').where('user_id', '=', userId).where('org_id', '!=', a.orgId).executeTakeFirst();
+        if (elsewhere) {
+          throw new AppError(
+            'forbidden',
+            'This account also belongs to another organization, so its sign-in lock can be lifted only by its owner (the unlock link emailed when it locked, or a password reset) or by the server administrator (`sealbill user unlock --email …`).',
+          );
+        }
         await throttle.unlock(tx, accountKey(user.email));
+        // The account belongs to this org alone, so this chain is every org of the user.
         await secAudit.inOrg(tx, a.orgId, { action: 'login.unlocked', actor: a.actor, userId, summary: { by: 'admin' } });
+        const org = await tx.selectFrom('orgs').select('name').where('id', '=', a.orgId).executeTakeFirstOrThrow();
+        return { email: user.email, orgName: org.name };
       });
+      notifier.securityAlert(r.email, 'sign-in unlocked by an administrator', `An administrator of ${r.orgName} lifted the limit on failed sign-ins for your account.`);
     },
 
     /** CLI (trusted local administrator): removes every second factor and ends every session. */

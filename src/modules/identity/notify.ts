@@ -31,6 +31,17 @@ export function createNotifier({ mailer, publicUrl, log }: { mailer: Mailer; pub
 
   const link = (path: string, token: string) => `${publicUrl}${path}#token=${encodeURIComponent(token)}`;
 
+  /** Tells an organization's administrators about a change to who can act in it (one mail each). */
+  function adminAlert(to: Array<{ email: string }>, orgName: string, what: string, detail: string): void {
+    for (const a of to) {
+      send({
+        to: a.email,
+        subject: `[${orgName}] Sealbill security notice: ${what}`,
+        text: `${detail}\n\nIf this was not expected, review the members of ${orgName} now: ${publicUrl}/app/settings/members`,
+      });
+    }
+  }
+
   return {
     send,
     later,
@@ -39,6 +50,7 @@ export function createNotifier({ mailer, publicUrl, log }: { mailer: Mailer; pub
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
     link,
+    adminAlert,
 
     securityAlert(to: string, what: string, detail: string): void {
       send({

@@ -60,6 +60,31 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   auditor: new Set<Permission>([...READ, 'payout:read', 'member:read', 'audit:read']),
 };
 
+/**
+ * Permissions that gate at least one step-up-protected action (a fresh interactive
+ * re-authentication, never an API token; step-up.ts). Whoever gives someone a role holding any
+ * of them hands over that power, so inviting or re-activating such a member needs step-up too,
+ * and the organization's administrators are told (issue #10 item 1). Keep in line with the
+ * routes that call requireStepUp.
+ */
+export const STEP_UP_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
+  'payout:update', // payout bank details, approving payout changes
+  'settings:security', // MFA policy, payout policy, signing identity
+  'member:manage', // roles, custom roles, deactivation, invitations of privileged roles
+  'token:manage', // creating API tokens
+  'data:export', // the organization's data export
+  'payment:refund', // refunds, accepting disputes
+  'org:update', // connecting or disconnecting payment providers
+  'client:write', // resetting a client contact's portal factors
+  'backup:run', // backups and restores
+]);
+
+/** The step-up-protected permissions a role holds (empty: granting it needs no step-up). */
+export function stepUpPermissionsIn(permissions: Iterable<Permission>): Permission[] {
+  const held = new Set(permissions);
+  return PERMISSIONS.filter((p) => STEP_UP_PERMISSIONS.has(p) && held.has(p));
+}
+
 /** A membership's role: a built-in role or an organization's custom role. */
 export type RoleKey = Role | `custom:${string}`;
 

@@ -1,12 +1,25 @@
 // Role resolution and custom roles. A membership holds a built-in role (rbac.ts) or a custom
 // role of its organization (`custom:<slug>`, a named subset of permissions). Nobody may grant a
 // role or scope that holds a permission they do not hold themselves (no privilege escalation).
+//
+// Editing a role definition changes every member who holds it, so the member rule applies to
+// roles too (issue #10 item 6): to create, change or delete the custom role R you must hold
+// every permission R holds now AND every permission it will hold — you cannot grant what you
+// lack, and a role holding anything you lack may be held by someone more privileged than you,
+// whom you may not change (demote) either — and you may not edit the role you hold yourself
+// (as nobody changes their own membership). After a change the live sessions of the role's
+// members are re-evaluated against the MFA policy at once (a role that becomes administrative
+// under the "admins" policy sends members without a second factor to enrolment); their API
+// tokens follow on their next request (token permissions and the MFA rule are computed per request).
 import type { Clock } from '../../platform/clock.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
-import type { AuditActor, AuditService } from '../audit/audit.service.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import type { Acting } from './members.service.ts';
 import { isCustomRoleKey, isPermission, isRole, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Permission, type RoleKey } from './rbac.ts';
+import type { SessionStateService } from './session-state.ts';
+import { findMembership, listOrgMembers } from './users.repo.ts';
 
 export interface RoleView {
   key: RoleKey;
@@ -25,13 +38,32 @@ export async function permissionsOf(db: Executor, orgId: string, role: string): 
   return row ? new Set(parsePermissions(row.permissions)) : null;
 }
 
+/** The org's active administrators (their role may manage members: owner, admin, custom roles with member:manage). */
+export async function administratorsOf(ex: Executor, orgId: string): Promise<Array<{ userId: string; email: string }>> {
+  const out: Array<{ userId: string; email: string }> = [];
+  for (const m of await listOrgMembers(ex, orgId)) {
+    if (m.deactivated_at || m.status !== 'active') continue;
+    if ((await permissionsOf(ex, orgId, m.role))?.has('member:manage')) out.push({ userId: m.id, email: m.email });
+  }
+  return out;
+}
+
 /** Refuses to grant anything beyond what the granting principal holds. */
 export function assertGrantable(granted: Iterable<Permission>, holder: ReadonlySet<Permission>, what: string): void {
   const excess = [...granted].filter((p) => !holder.has(p));
   if (excess.length > 0) throw new AppError('forbidden', `You cannot grant ${what} with permissions you do not hold: ${excess.join(', ')}`);
 }
 
-export function createRolesService({ db, audit, clock }: { db: Database; audit: AuditService; clock: Clock }) {
+type RoleEditor = Pick<Acting, 'orgId' | 'userId' | 'permissions' | 'actor'>;
+
+export function createRolesService({ db, audit, clock, state }: { db: Database; audit: AuditService; clock: Clock; state: SessionStateService }) {
+  /** The editor may change the custom role `key` as it stands: not their own, nothing beyond their permissions. */
+  async function assertEditable(ex: Executor, a: RoleEditor, key: string, current: Permission[] | null): Promise<void> {
+    const mine = await findMembership(ex, a.orgId, a.userId);
+    if (mine?.role === key) throw new AppError('forbidden', 'You cannot change the role you hold yourself; ask another administrator');
+    if (current) assertGrantable(current, a.permissions, 'changes to a role (it may be held by someone more privileged than you)');
+  }
+
   return {
     permissionsOf,
 
@@ -43,16 +75,20 @@ export function createRolesService({ db, audit, clock }: { db: Database; audit: 
       ];
     },
 
-    async upsertCustom(orgId: string, slug: string, input: { name: string; permissions: Permission[] }, granter: ReadonlySet<Permission>, actor: AuditActor): Promise<RoleView> {
+    async upsertCustom(a: RoleEditor, slug: string, input: { name: string; permissions: Permission[] }): Promise<RoleView> {
+      const { orgId, actor } = a;
       const key = `custom:${slug}` as const;
       if (!isCustomRoleKey(key)) throw new AppError('validation_failed', 'A role key is 1–40 lower-case letters, digits or dashes');
-      assertGrantable(input.permissions, granter, 'a role');
+      assertGrantable(input.permissions, a.permissions, 'a role');
       const permissions = PERMISSIONS.filter((p) => input.permissions.includes(p));
       return inTx(db, async (tx) => {
         const now = clock.now().toISOString();
-        const existing = await tx.selectFrom('org_roles').select('key').where('org_id', '=', orgId).where('key', '=', key).executeTakeFirst();
+        const existing = await tx.selectFrom('org_roles').select(['key', 'permissions']).where('org_id', '=', orgId).where('key', '=', key).executeTakeFirst();
+        await assertEditable(tx, a, key, existing ? parsePermissions(existing.permissions) : null);
         if (existing) {
           await tx.updateTable('org_roles').set({ name: input.name, permissions: JSON.stringify(permissions), updated_at: now }).where('org_id', '=', orgId).where('key', '=', key).execute();
+          const holders = await tx.selectFrom('memberships').select('user_id').where('org_id', '=', orgId).where('role', '=', key).where('deactivated_at', 'is', null).execute();
+          for (const h of holders) await state.reconcileOrg(tx, orgId, h.user_id);
         } else {
           await tx.insertInto('org_roles').values({ org_id: orgId, key, name: input.name, permissions: JSON.stringify(permissions), created_at: now, updated_at: now }).execute();
         }
@@ -61,11 +97,13 @@ export function createRolesService({ db, audit, clock }: { db: Database; audit: 
       });
     },
 
-    async deleteCustom(orgId: string, slug: string, actor: AuditActor): Promise<void> {
+    async deleteCustom(a: RoleEditor, slug: string): Promise<void> {
+      const { orgId, actor } = a;
       const key = `custom:${slug}`;
       await inTx(db, async (tx) => {
-        const row = await tx.selectFrom('org_roles').select('key').where('org_id', '=', orgId).where('key', '=', key).executeTakeFirst();
+        const row = await tx.selectFrom('org_roles').select(['key', 'permissions']).where('org_id', '=', orgId).where('key', '=', key).executeTakeFirst();
         if (!row) throw notFound('Role');
+        await assertEditable(tx, a, key, parsePermissions(row.permissions));
         const used = await tx.selectFrom('memberships').select('user_id').where('org_id', '=', orgId).where('role', '=', key).executeTakeFirst();
         if (used) throw conflict('Members still hold this role; give them another role first');
         await tx.deleteFrom('org_roles').where('org_id', '=', orgId).where('key', '=', key).execute();

@@ -12,7 +12,7 @@ import { factorsOf, parseAmr, type Method } from './mfa-policy.ts';
 import type { ClientInfo, Established, LoginService } from './login.service.ts';
 import type { Notifier } from './notify.ts';
 import type { PasskeysService } from './passkeys.service.ts';
-import { verifyPassword } from './passwords.ts';
+import type { PasswordService } from './passwords.ts';
 import { consumeRecoveryCode, remainingRecoveryCodes } from './recovery-codes.ts';
 import type { SecurityAudit } from './security-audit.ts';
 import type { SessionRow, SessionsService } from './sessions.service.ts';
@@ -27,13 +27,14 @@ export interface SecondFactorDeps {
   throttle: ThrottleService;
   totp: TotpService;
   passkeys: PasskeysService;
+  passwords: PasswordService;
   login: LoginService;
   notifier: Notifier;
   secAudit: SecurityAudit;
 }
 
 export function createSecondFactorService(deps: SecondFactorDeps) {
-  const { db, clock, sessions, throttle, totp, passkeys, login, notifier, secAudit } = deps;
+  const { db, clock, sessions, throttle, totp, passkeys, passwords, login, notifier, secAudit } = deps;
 
   async function load(p: StaffPrincipal, levels: SessionRow['level'][]): Promise<{ session: SessionRow; user: UserRow }> {
     const session = p.sessionId ? await db.selectFrom('sessions').selectAll().where('id', '=', p.sessionId).executeTakeFirst() : undefined;
@@ -108,7 +109,7 @@ export function createSecondFactorService(deps: SecondFactorDeps) {
         info,
         'reauth',
         async () => {
-          if (!user.password_hash || !(await verifyPassword(user.password_hash, input.password))) return null;
+          if (!user.password_hash || !(await passwords.verify(user.password_hash, input.password))) return null;
           if (factors.totp && !(await inTx(db, (tx) => totp.verify(tx, user.id, input.code!))).ok) return null;
           return true;
         },

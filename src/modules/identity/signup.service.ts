@@ -13,8 +13,7 @@ import type { AuditActor } from '../audit/audit.service.ts';
 import { createOrgInput, type OrgService } from '../orgs/org.service.ts';
 import { consumeEmailToken, issueEmailToken } from './email-tokens.ts';
 import type { Notifier } from './notify.ts';
-import { assertPasswordAcceptable } from './password-policy.ts';
-import { hashPassword } from './passwords.ts';
+import type { PasswordService } from './passwords.ts';
 import { findUserByEmail, insertMembership, insertUser, newUserRow, normalizeEmail } from './users.repo.ts';
 
 export const signupInput = z.strictObject({
@@ -34,15 +33,15 @@ export type SignupInput = z.infer<typeof signupInput>;
 
 const pendingData = z.object({ organization: signupInput.shape.organization, name: z.string(), passwordHash: z.string() });
 
-export function createSignupService({ db, clock, orgs, notifier, mode }: { db: Database; clock: Clock; orgs: OrgService; notifier: Notifier; mode: 'first-run' | 'open' | 'invite-only' }) {
+export function createSignupService({ db, clock, orgs, passwords, notifier, mode }: { db: Database; clock: Clock; orgs: OrgService; passwords: PasswordService; notifier: Notifier; mode: 'first-run' | 'open' | 'invite-only' }) {
   return {
     async request(input: SignupInput): Promise<void> {
       if (mode !== 'open') throw new AppError('forbidden', 'Sign-up is by invitation only; ask an organization owner to invite you');
       const email = normalizeEmail(input.owner.email);
       // Validate everything that depends only on the request before looking anything up.
       createOrgInput.parse(input.organization);
-      assertPasswordAcceptable(input.owner.password, { email, orgNames: [input.organization.name] }, '/body/owner/password');
-      const passwordHash = await hashPassword(input.owner.password);
+      await passwords.assertAcceptable(input.owner.password, { email, orgNames: [input.organization.name] }, '/body/owner/password');
+      const passwordHash = await passwords.hash(input.owner.password);
       const existing = await findUserByEmail(db, email);
       const token = await inTx(db, (tx) =>
         issueEmailToken(tx, clock, { purpose: 'signup', email, data: existing ? { existing: true } : { organization: input.organization, name: input.owner.name, passwordHash } }),

@@ -64,21 +64,30 @@ export function createThrottleService({ clock, db }: { clock: Clock; db: Databas
   }
 
   /**
-   * A plain rate limit for public routes that write or send mail (sign-up, reset requests,
-   * passkey challenges): at most `max` per key in a fixed window. Same table, own key prefix.
+   * A plain rate limit for public routes that write, send mail or cost password work (sign-up,
+   * reset requests, set-up, passkey challenges): at most `max` per key in a fixed window. Same
+   * table, own key prefix. Every step is one conditional statement, so parallel requests cannot
+   * slip past the limit by reading the same count (a lost update on PostgreSQL's READ COMMITTED).
    */
   async function hit(tx: Executor, key: string, max: number, windowMs: number): Promise<AttemptResult> {
     const now = clock.now().getTime();
-    const row = await tx.selectFrom('auth_throttle').selectAll().where('key', '=', key).executeTakeFirst();
-    if (row && now - Date.parse(row.last_failure_at) < windowMs) {
-      if (row.failures >= max) return { ok: false, retryAfterS: Math.ceil((Date.parse(row.last_failure_at) + windowMs - now) / 1000), locked: false };
-      await tx.updateTable('auth_throttle').set({ failures: row.failures + 1 }).where('key', '=', key).execute();
-    } else if (row) {
-      await tx.updateTable('auth_throttle').set({ failures: 1, last_failure_at: iso(now) }).where('key', '=', key).execute();
-    } else {
-      await tx.insertInto('auth_throttle').values({ key, failures: 1, last_failure_at: iso(now), blocked_until: null, locked_at: null }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    const windowStart = iso(now - windowMs);
+    for (let tries = 0; tries < 3; tries++) {
+      // Within the window and under the limit: count (the row lock serializes concurrent writers).
+      const counted = await tx.updateTable('auth_throttle').set((eb) => ({ failures: eb('failures', '+', 1) })).where('key', '=', key).where('last_failure_at', '>', windowStart).where('failures', '<', max).executeTakeFirst();
+      if (Number(counted.numUpdatedRows) === 1) return { ok: true, lockedNow: false };
+      // The window is over: this request opens a new one.
+      const reopened = await tx.updateTable('auth_throttle').set({ failures: 1, last_failure_at: iso(now) }).where('key', '=', key).where('last_failure_at', '<=', windowStart).executeTakeFirst();
+      if (Number(reopened.numUpdatedRows) === 1) return { ok: true, lockedNow: false };
+      const inserted = await tx.insertInto('auth_throttle').values({ key, failures: 1, last_failure_at: iso(now), blocked_until: null, locked_at: null }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { ok: true, lockedNow: false };
+      const row = await tx.selectFrom('auth_throttle').select(['failures', 'last_failure_at']).where('key', '=', key).executeTakeFirst();
+      if (row && row.last_failure_at > windowStart && row.failures >= max) {
+        return { ok: false, retryAfterS: Math.max(1, Math.ceil((Date.parse(row.last_failure_at) + windowMs - now) / 1000)), locked: false };
+      }
+      // A concurrent request created or reopened the row between our statements: count again.
     }
-    return { ok: true, lockedNow: false };
+    return { ok: false, retryAfterS: 1, locked: false };
   }
 
   return {
@@ -134,11 +143,15 @@ export function createThrottleService({ clock, db }: { clock: Clock; db: Databas
 
 export type ThrottleService = ReturnType<typeof createThrottleService>;
 
-/** Per-IP limits of public routes that create rows or send mail. */
+/** Per-IP limits of public routes that create rows, send mail or cost password work. */
 export const PUBLIC_LIMITS = {
   signup: { max: 10, windowMs: 60 * 60_000 },
   passwordReset: { max: 20, windowMs: 60 * 60_000 },
   passkeyOptions: { max: 60, windowMs: 60_000 },
+  /** First-run set-up: a handful of retries (a refused weak password) is plenty. */
+  setup: { max: 10, windowMs: 10 * 60_000 },
+  /** Links that set a password (reset confirmation, invitation acceptance): argon2 + strength check each. */
+  passwordSet: { max: 20, windowMs: 60 * 60_000 },
 } as const;
 
 export function throttledError(r: { retryAfterS: number; locked: boolean }): AppError {

@@ -2,6 +2,7 @@
 // contact's own authenticator app and passkeys. WebAuthn ceremonies run in @simplewebauthn/browser.
 // Every answer that rotates the session carries the new CSRF token, which is kept at once.
 import { startAuthentication, startRegistration, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import { passkeyCeremony } from '../lib/passkey-errors.ts';
 import { api, ApiError, setCsrfToken } from '../lib/api.ts';
 import type { PortalFactors, PortalPasskey, PortalSession } from '../../../src/modules/portal/portal.schemas.ts';
 import type { TotpEnrolment } from '../staff/auth/auth-api.ts';
@@ -31,14 +32,14 @@ export const totpStep = async (code: string) => keep(await api.post<PortalSessio
 
 export async function passkeyStep(): Promise<PortalSession> {
   const c = await api.post<Challenge<PublicKeyCredentialRequestOptionsJSON>>('/api/v1/portal/auth/mfa/passkey/options', {}, PORTAL);
-  const response = await startAuthentication({ optionsJSON: c.options });
+  const response = await passkeyCeremony(() => startAuthentication({ optionsJSON: c.options }));
   return keep(await api.post<PortalSession>('/api/v1/portal/auth/mfa/passkey', { challengeId: c.challengeId, response }, PORTAL));
 }
 
 /** Usernameless sign-in to one organization's portal: the passkey is both factors. */
 export async function passkeySignIn(orgId: string): Promise<PortalSession> {
   const c = await api.post<Challenge<PublicKeyCredentialRequestOptionsJSON>>('/api/v1/portal/auth/passkey/options', { orgId }, { realm: 'public' });
-  const response = await startAuthentication({ optionsJSON: c.options });
+  const response = await passkeyCeremony(() => startAuthentication({ optionsJSON: c.options }));
   return keep(await api.post<PortalSession>('/api/v1/portal/auth/passkey', { orgId, challengeId: c.challengeId, response }, { realm: 'public' }));
 }
 
@@ -49,7 +50,7 @@ export const removeTotp = async () => keep(await api.del<{ csrfToken: string }>(
 
 export async function registerPasskey(name: string): Promise<{ csrfToken: string; passkey: PortalPasskey }> {
   const c = await api.post<Challenge<PublicKeyCredentialCreationOptionsJSON>>('/api/v1/portal/me/passkeys/options', {}, PORTAL);
-  const response = await startRegistration({ optionsJSON: c.options });
+  const response = await passkeyCeremony(() => startRegistration({ optionsJSON: c.options }));
   return keep(await api.post<{ csrfToken: string; passkey: PortalPasskey }>('/api/v1/portal/me/passkeys', { challengeId: c.challengeId, name, response }, PORTAL));
 }
 

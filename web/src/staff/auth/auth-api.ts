@@ -1,6 +1,7 @@
 // Staff sign-in, factors and step-up: thin wrappers over the identity API, with the WebAuthn
 // ceremonies run by @simplewebauthn/browser.
 import { startAuthentication, startRegistration, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import { passkeyCeremony } from '../../lib/passkey-errors.ts';
 import { api, ApiError, setCsrfToken } from '../../lib/api.ts';
 import type { SessionState } from '../../../../src/modules/identity/session-state.ts';
 
@@ -39,7 +40,7 @@ export async function passkeySignIn(opts: { second?: boolean } = {}): Promise<Si
   const base = opts.second ? '/api/v1/auth/mfa/passkey' : '/api/v1/auth/passkey';
   const realm = opts.second ? 'staff' : 'public';
   const { options, challengeId } = await api.post<{ options: PublicKeyCredentialRequestOptionsJSON; challengeId: string }>(`${base}/options`, {}, { realm });
-  const response = await startAuthentication({ optionsJSON: options });
+  const response = await passkeyCeremony(() => startAuthentication({ optionsJSON: options }));
   return remember(await api.post<SignInAnswer>(base, { challengeId, response }, { realm }));
 }
 
@@ -72,7 +73,7 @@ export const removeTotp = () => api.del<FactorChange>('/api/v1/me/totp').then(ro
 
 export async function registerPasskey(name: string): Promise<FactorChange> {
   const { options, challengeId } = await api.post<{ options: PublicKeyCredentialCreationOptionsJSON; challengeId: string }>('/api/v1/me/passkeys/options', {});
-  const response = await startRegistration({ optionsJSON: options });
+  const response = await passkeyCeremony(() => startRegistration({ optionsJSON: options }));
   return rotated(await api.post<FactorChange>('/api/v1/me/passkeys', { challengeId, response, name }));
 }
 
@@ -85,6 +86,6 @@ export const stepUpPassword = (password: string, code: string | null) =>
 
 export async function stepUpPasskey(): Promise<{ csrfToken: string; stepUpUntil: string }> {
   const { options, challengeId } = await api.post<{ options: PublicKeyCredentialRequestOptionsJSON; challengeId: string }>('/api/v1/auth/reauth/passkey/options', {});
-  const response = await startAuthentication({ optionsJSON: options });
+  const response = await passkeyCeremony(() => startAuthentication({ optionsJSON: options }));
   return remember(await api.post<{ csrfToken: string; stepUpUntil: string }>('/api/v1/auth/reauth/passkey', { challengeId, response }));
 }

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from './errors.ts';
+import { createWorkQueue } from './work-queue.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A job that runs until released, recording how many ran at once. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => (open = r));
+  return { open, job: () => opened };
+}
+
+describe('bounded work queue', () => {
+  it('runs at most `concurrency` jobs at once, in order, and frees a slot when a job fails', async () => {
+    const q = createWorkQueue({ concurrency: 2, maxQueued: 10, maxWaitMs: 5000 });
+    const order: number[] = [];
+    const g = gate();
+    const jobs = Array.from({ length: 6 }, (_, i) =>
+      q.run(async () => {
+        order.push(i);
+        await g.job();
+        if (i === 0) throw new Error('boom');
+        return i;
+      }),
+    );
+    await sleep(10);
+    expect(q.stats()).toMatchObject({ running: 2, queued: 4 });
+    g.open();
+    const results = await Promise.allSettled(jobs);
+    expect(results[0]!.status).toBe('rejected');
+    expect(results.slice(1).map((r) => (r.status === 'fulfilled' ? r.value : null))).toEqual([1, 2, 3, 4, 5]);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(q.stats()).toMatchObject({ running: 0, queued: 0, started: 6, shed: 0, peak: 2 });
+  });
+
+  it('sheds at once with 429 + Retry-After when the queue is full', async () => {
+    const q = createWorkQueue({ concurrency: 1, maxQueued: 1, maxWaitMs: 2500 });
+    const g = gate();
+    const a = q.run(g.job);
+    const b = q.run(g.job);
+    const err = await q.run(g.job).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code: 'rate_limited', status: 429, headers: { 'retry-after': '3' } });
+    expect(() => q.assertCapacity()).toThrow(AppError);
+    g.open();
+    await Promise.all([a, b]);
+    expect(() => q.assertCapacity()).not.toThrow();
+    expect(q.stats()).toMatchObject({ started: 2, shed: 2 });
+  });
+
+  it('sheds a job that waited longer than its deadline, and never runs it', async () => {
+    const q = createWorkQueue({ concurrency: 1, maxQueued: 5, maxWaitMs: 50 });
+    const g = gate();
+    const first = q.run(g.job);
+    let ran = false;
+    const late = q.run(async () => {
+      ran = true;
+    });
+    await expect(late).rejects.toMatchObject({ code: 'rate_limited', headers: { 'retry-after': '1' } });
+    g.open();
+    await first;
+    await sleep(10);
+    expect(ran).toBe(false);
+    expect(q.stats()).toMatchObject({ running: 0, queued: 0 });
+  });
+});
