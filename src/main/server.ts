@@ -24,7 +24,7 @@ export async function serve(config: Readonly<Config>, opts: { httpRedirectPort?:
   const container = await createContainer(config);
   const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : null;
   const app = await buildHttpApp(container, { https });
-  const worker = startWorker(container, app.log);
+  const worker = startWorker(container, app.log, config.worker.intervalMs);
   await app.listen({ host: config.host, port: config.port });
   const scheme = https ? 'https' : 'http';
   const address = `${scheme}://${config.host}:${config.port}`;
@@ -47,7 +47,7 @@ export async function serve(config: Readonly<Config>, opts: { httpRedirectPort?:
   );
 
   const stop = async () => {
-    worker.stop();
+    await worker.stop();
     redirect?.close();
     await app.close();
     await container.close();

@@ -89,8 +89,9 @@ export function createBackupService(deps: BackupServiceDeps) {
     const snap = deps.openSnapshot();
     let tables: BackupResult['tables'] = {};
     try {
-      let tx = snap.db.transaction();
-      if (dialect === 'postgres') tx = tx.setIsolationLevel('repeatable read').setAccessMode('read only');
+      // Read only: on SQLite a deferred transaction (a WAL snapshot that never blocks writers).
+      let tx = snap.db.transaction().setAccessMode('read only');
+      if (dialect === 'postgres') tx = tx.setIsolationLevel('repeatable read');
       await tx.execute(async (t) => {
         const migrations = (await t.selectFrom('kysely_migration' as never).select('name' as never).orderBy('name' as never).execute()).map((r) => (r as { name: string }).name);
         const list = await backupTables(t, dialect);
