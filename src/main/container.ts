@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Config } from '../config/env.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
-import { Keyring } from '../platform/crypto/keyring.ts';
+import { Keyring, storedMasterKeyIds } from '../platform/crypto/keyring.ts';
 import { loadMasterKey, loadPreviousMasterKeys, type MasterKey } from '../platform/crypto/master-key.ts';
 import { openDatabase, type DbHandle } from '../platform/db/kysely.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
@@ -52,7 +52,10 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const handle = opts.handle ?? openDatabase(config.database);
   if (opts.migrate !== false) await migrateToLatest(handle);
   const { db, dialect } = handle;
-  const keyring = opts.keyring ?? new Keyring(opts.masterKey ?? loadMasterKey(config, warn), { previous: loadPreviousMasterKeys(config) });
+  const keyring = opts.keyring ?? new Keyring(opts.masterKey ?? loadMasterKey(config, warn, { existingKekIds: await storedMasterKeyIds(db) }), { previous: loadPreviousMasterKeys(config) });
+  // Refuses to start (MasterKeyError naming the expected key id) unless the configured master keys
+  // open every live data key.
+  await keyring.openDataKeys(db);
 
   const audit = createAuditService({ clock, dialect });
   const mailer = opts.mailer ?? createMailer(config);

@@ -27,6 +27,7 @@ const TITLES: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
+  503: 'Service Unavailable',
 };
 
 export function problem(status: number, code: string, detail?: string, extra: Partial<Problem> = {}): Problem {
