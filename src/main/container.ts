@@ -78,17 +78,17 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const paymentsModule = createPaymentsModule({ config, db, keyring, audit, clock, orgs, documents, files, payments, receipts, verification });
   const recurring = createRecurringService({ db, keyring, audit, clock, orgs, documents, lifecycle });
   const dataExport = createExportService({ db, clock, audit, orgs, clients, catalog, documents, payments, recurring });
-  const keys = createKeysService({ db, dialect, keyring, audit, clock });
   const checkpoints = createCheckpointService({
     db,
     dialect,
     keyring,
     audit,
     clock,
-    publicUrl: config.publicUrl,
     tsa: config.audit.tsaUrl ? createHttpTsa(config.audit.tsaUrl) : null,
     onError: (err, msg) => warn(`${msg}: ${(err as Error).message}`),
   });
+  // Old checkpoint keys are endorsed before rotate-org destroys the data keys they derive from.
+  const keys = createKeysService({ db, dialect, keyring, audit, clock, beforeRetire: (tx, orgId, crypto) => checkpoints.endorseRetiringKeys(tx, orgId, crypto) });
   const backups = createBackupService({
     db,
     dialect,

@@ -123,6 +123,12 @@ export class OrgCrypto {
     return deriveKey(this.active.signingSeed, 'signing-seed', purpose);
   }
 
+  /** The seed for `purpose` under every live key (active first): keys a rotation is about to retire still derive theirs. */
+  signingSeeds(purpose: string): Array<{ keyId: string; active: boolean; seed: Buffer }> {
+    const all = [this.active, ...[...this.byId.values()].filter((k) => k !== this.active)];
+    return all.map((k) => ({ keyId: k.keyId, active: k === this.active, seed: deriveKey(k.signingSeed, 'signing-seed', purpose) }));
+  }
+
   /** Key id that produced a stored ciphertext (for rotation progress). */
   static keyIdOf(ciphertext: string | Buffer): string {
     if (typeof ciphertext === 'string') return parseText(ciphertext).keyId;
