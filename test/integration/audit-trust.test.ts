@@ -68,6 +68,11 @@ describeEachDb('audit checkpoint trust', (dialect) => {
 
   it('a rewritten chain with a self-announced key and a checkpoint signed by it fails verification', async () => {
     await rewriteHistory();
+    // The server never signs over it: the log no longer extends its last signed checkpoint.
+    await api.ok('POST', '/api/v1/clients', { name: 'Appended after the rewrite' });
+    const refused = await api.req('POST', '/api/v1/audit-checkpoints');
+    expect(refused.statusCode).toBe(500);
+    expect(refused.json().code).toBe('integrity_failed');
     await db().deleteFrom('audit_checkpoints').where('org_id', '=', api.orgId).execute();
     const origin = t.container.services.checkpoints.originOf(api.orgId);
     const own = await announceOwnKey(origin);

@@ -130,7 +130,12 @@ export function createCheckpointService(deps: CheckpointServiceDeps) {
         if (!chain.ok) throw new AppError('integrity_failed', `The audit log is broken at entry ${chain.badSeq} (${chain.reason}); no checkpoint was signed`);
         const latest = await findLatestCheckpoint(tx, orgId);
         if (latest && Number(latest.tree_size) === rows.length) return latest;
-        const root = merkleRoot(rows.map((r) => Buffer.from(r.hash, 'hex')));
+        const leaves = rows.map((r) => Buffer.from(r.hash, 'hex'));
+        // Nor a rehashed one: the log must still extend the last signed tree head (append-only).
+        if (latest && (Number(latest.tree_size) > leaves.length || !merkleRoot(leaves.slice(0, Number(latest.tree_size))).equals(Buffer.from(latest.root_hash, 'base64')))) {
+          throw new AppError('integrity_failed', `The audit log no longer extends the checkpoint of size ${latest.tree_size} (history rewritten or truncated); no checkpoint was signed`);
+        }
+        const root = merkleRoot(leaves);
         const cp: CheckpointRow = {
           id: newId(),
           org_id: orgId,
