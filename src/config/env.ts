@@ -41,6 +41,8 @@ const envSchema = z.object({
   SEALBILL_BACKUP_KEEP_WEEKLY: z.coerce.number().int().min(0).max(520).default(4),
   SEALBILL_BACKUP_KEEP_MONTHLY: z.coerce.number().int().min(0).max(1200).default(12),
   SEALBILL_BACKUP_INCLUDE_MASTER_KEY: bool.default(true),
+  /** How often the background worker runs its jobs (recurring invoices, payout changes, checkpoints, backups). */
+  SEALBILL_WORKER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   SEALBILL_AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
   /** RFC 3161 timestamp authority for audit checkpoints (optional). */
   SEALBILL_TSA_URL: z.url().optional(),
@@ -112,6 +114,7 @@ export interface Config {
   previousMasterKeys: { source: 'env'; value: string } | { source: 'file'; path: string } | null;
   backup: BackupConfig | null;
   audit: { checkpointMinutes: number; tsaUrl: string | null };
+  worker: { intervalMs: number };
   tls: { certFile: string; keyFile: string } | null;
   session: { idleMinutes: number; absoluteHours: number };
   signup: 'first-run' | 'open' | 'invite-only';
@@ -213,6 +216,7 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
         : null,
     backup: parseBackupConfig(e),
     audit: { checkpointMinutes: e.SEALBILL_AUDIT_CHECKPOINT_MINUTES, tsaUrl: e.SEALBILL_TSA_URL ?? null },
+    worker: { intervalMs: e.SEALBILL_WORKER_INTERVAL_SECONDS * 1000 },
     tls: e.SEALBILL_TLS_CERT_FILE && e.SEALBILL_TLS_KEY_FILE ? { certFile: e.SEALBILL_TLS_CERT_FILE, keyFile: e.SEALBILL_TLS_KEY_FILE } : null,
     session: { idleMinutes: e.SEALBILL_SESSION_IDLE_MINUTES, absoluteHours: e.SEALBILL_SESSION_ABSOLUTE_HOURS },
     signup: e.SEALBILL_SIGNUP,

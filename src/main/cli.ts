@@ -1,6 +1,7 @@
 // `sealbill` command line. Commands live in ./cli/*.commands.ts and use the same services as the API.
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config/env.ts';
+import { MasterKeyError } from '../platform/crypto/master-key.ts';
 import { AppError } from '../platform/errors.ts';
 import { COMMANDS } from './cli/commands.ts';
 import { CliUsageError } from './cli/command.ts';
@@ -38,6 +39,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     process.exit(code);
   };
   if (err instanceof ConfigError || err instanceof CliUsageError) fail(err.message);
+  if (err instanceof MasterKeyError) fail(`Master key: ${err.message}`);
   if (err instanceof AppError) fail(`Error: ${err.message}${err.fieldErrors ? `\n${err.fieldErrors.map((f) => `  ${f.path}: ${f.message}`).join('\n')}` : ''}`);
   if (err instanceof z.ZodError) fail(`Invalid input:\n${err.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   fail(`Unexpected error: ${(err as Error).message}`, 1);

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Config } from '../config/env.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
-import { Keyring } from '../platform/crypto/keyring.ts';
+import { Keyring, storedMasterKeyIds } from '../platform/crypto/keyring.ts';
 import { loadMasterKey, loadPreviousMasterKeys, type MasterKey } from '../platform/crypto/master-key.ts';
 import { openDatabase, type DbHandle } from '../platform/db/kysely.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
@@ -54,7 +54,10 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const handle = opts.handle ?? openDatabase(config.database);
   if (opts.migrate !== false) await migrateToLatest(handle);
   const { db, dialect } = handle;
-  const keyring = opts.keyring ?? new Keyring(opts.masterKey ?? loadMasterKey(config, warn), { previous: loadPreviousMasterKeys(config) });
+  const keyring = opts.keyring ?? new Keyring(opts.masterKey ?? loadMasterKey(config, warn, { existingKekIds: await storedMasterKeyIds(db) }), { previous: loadPreviousMasterKeys(config) });
+  // Refuses to start (MasterKeyError naming the expected key id) unless the configured master keys
+  // open every live data key.
+  await keyring.openDataKeys(db);
 
   const audit = createAuditService({ clock, dialect });
   const mailer = opts.mailer ?? createMailer(config);
@@ -79,17 +82,17 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const paymentsModule = createPaymentsModule({ config, db, keyring, audit, clock, orgs, documents, files, payments, receipts, verification });
   const recurring = createRecurringService({ db, keyring, audit, clock, orgs, documents, lifecycle });
   const dataExport = createExportService({ db, clock, audit, orgs, clients, catalog, documents, payments, recurring });
-  const keys = createKeysService({ db, dialect, keyring, audit, clock });
   const checkpoints = createCheckpointService({
     db,
     dialect,
     keyring,
     audit,
     clock,
-    publicUrl: config.publicUrl,
     tsa: config.audit.tsaUrl ? createHttpTsa(config.audit.tsaUrl) : null,
     onError: (err, msg) => warn(`${msg}: ${(err as Error).message}`),
   });
+  // Old checkpoint keys are endorsed before rotate-org destroys the data keys they derive from.
+  const keys = createKeysService({ db, dialect, keyring, audit, clock, beforeRetire: (tx, orgId, crypto) => checkpoints.endorseRetiringKeys(tx, orgId, crypto) });
   const backups = createBackupService({
     db,
     dialect,

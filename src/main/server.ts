@@ -52,7 +52,7 @@ export async function serve(config: Readonly<Config>, opts: { httpRedirectPort?:
   const container = await createContainer(config);
   const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : null;
   const app = await buildHttpApp(container, { https });
-  const worker = startWorker(container, app.log);
+  const worker = startWorker(container, app.log, config.worker.intervalMs);
   await app.listen({ host: config.host, port: config.port });
 
   let redirect: http.Server | null = null;
@@ -64,7 +64,7 @@ export async function serve(config: Readonly<Config>, opts: { httpRedirectPort?:
   process.stdout.write(startBanner(config, { setUp: await container.services.bootstrap.isSetUp(), https: Boolean(https) }));
 
   const stop = async () => {
-    worker.stop();
+    await worker.stop();
     redirect?.close();
     await app.close();
     await container.close();

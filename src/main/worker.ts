@@ -10,13 +10,33 @@ interface Log {
   error(obj: object, msg?: string): void;
 }
 
-export function startWorker(c: Container, log: Log, everyMs = 60_000): { stop(): void; tick(): Promise<void> } {
+export interface WorkerOptions {
+  /**
+   * Keep the process alive with the timer. `sealbill worker` has nothing else that does (an
+   * unref()ed timer let it exit after its first pass); inside `sealbill serve` the HTTP server
+   * does, and tests must be able to exit.
+   */
+  keepAlive?: boolean;
+}
+
+export interface Worker {
+  /** Stops scheduling and resolves once the run in progress (if any) has finished. */
+  stop(): Promise<void>;
+  tick(): Promise<void>;
+}
+
+export function startWorker(c: Container, log: Log, everyMs = 60_000, opts: WorkerOptions = {}): Worker {
   let running = false;
+  let inFlight: Promise<void> = Promise.resolve();
   const dataProtection = createDataProtectionTasks(c, log);
   const housekeeping = createHousekeepingTask(c, log);
-  const tick = async () => {
-    if (running) return;
+  const tick = () => {
+    if (running) return inFlight;
     running = true;
+    inFlight = run();
+    return inFlight;
+  };
+  const run = async () => {
     try {
       const created = await c.services.recurring.runDue();
       if (created > 0) log.info({ created }, 'recurring invoices created');
@@ -43,7 +63,13 @@ export function startWorker(c: Container, log: Log, everyMs = 60_000): { stop():
     }
   };
   const timer = setInterval(() => void tick(), everyMs);
-  timer.unref();
+  if (!opts.keepAlive) timer.unref();
   void tick();
-  return { stop: () => clearInterval(timer), tick };
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await inFlight;
+    },
+    tick,
+  };
 }

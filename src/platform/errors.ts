@@ -39,6 +39,8 @@ export const ERROR_STATUS = {
   internal: 500,
   /** Stored data failed authentication (tampered, moved or undecryptable ciphertext); never answered with wrong data. */
   integrity_failed: 500,
+  /** The data's master key is not configured in this process (configuration, not corruption): restart it with that key. */
+  key_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -133,7 +133,7 @@ describeBrowser('every staff screen', () => {
     // The audit log, and its integrity check.
     await go('/app/settings/audit', 'staff-audit', 'Settings');
     await page.getByRole('button', { name: 'Verify integrity' }).click();
-    await page.getByText('The audit log is intact').waitFor();
+    await page.getByText('The audit log is internally consistent').waitFor();
     await page.getByRole('button', { name: 'Sign a checkpoint now' }).click();
     await page.getByText(/^Latest: /).waitFor();
     await checkA11y(page, 'staff-audit-verified');

@@ -165,14 +165,17 @@ describeEachDb('key rotation', (dialect) => {
     expect(await cells()).toBe(dataBefore);
     expect(await readSeededViews(t, api, seeded)).toEqual(before);
 
-    // A process configured with only the old key cannot open the data keys any more.
-    const handle = dialect === 'sqlite' ? openDatabase(t.config.database) : openDatabase(t.config.database);
-    const stale = await createContainer(t.config, { masterKey: oldKek, migrate: false, handle, warn: () => {} });
-    await expect(stale.services.clients.get(api.orgId, seeded.clientId)).rejects.toThrow(/not configured/);
+    // A process configured with only the old key cannot open the data keys any more: it refuses
+    // to start, naming the master key the data expects (issue #10 item 12; it used to start and
+    // answer 500 integrity_failed on every read).
+    const handle = openDatabase(t.config.database);
+    await expect(createContainer(t.config, { masterKey: oldKek, migrate: false, handle, warn: () => {} })).rejects.toThrow(
+      new RegExp(`wrapped by master key ${newKek.id} \\(1 data key\\)`),
+    );
     // With the new key it reads everything; with new + previous it reads a half-rotated state.
-    const fresh = createKeysService({ db: stale.db, dialect, keyring: new Keyring(newKek), audit: stale.services.audit, clock: t.clock });
+    const fresh = createKeysService({ db: handle.db, dialect, keyring: new Keyring(newKek), audit: t.container.services.audit, clock: t.clock });
     expect((await fresh.status(api.orgId)).keys[0]!.kekId).toBe(newKek.id);
-    await stale.close();
+    await handle.close();
     expect((await api.ok('GET', `/api/v1/clients/${seeded.clientId}`)).name).toBe(SECRET_STRINGS.clientName);
   });
 

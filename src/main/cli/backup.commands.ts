@@ -5,10 +5,10 @@ import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { Keyring } from '../../platform/crypto/keyring.ts';
-import { loadMasterKey, loadPreviousMasterKeys } from '../../platform/crypto/master-key.ts';
+import { loadMasterKey, loadPreviousMasterKeys, MasterKeyError } from '../../platform/crypto/master-key.ts';
 import { openDatabase } from '../../platform/db/kysely.ts';
 import { restoreBackup } from '../../modules/backup/backup.restore.ts';
-import { createContainer } from '../container.ts';
+import { createContainer, type Container } from '../container.ts';
 import { CLI_ACTOR, CliUsageError, type CliCommand } from './command.ts';
 
 const USAGE =
@@ -39,6 +39,10 @@ export const backupCommand: CliCommand = {
       const ref = positionals[0];
       if (!ref || !values.identity) throw new CliUsageError('usage: sealbill backup restore NAME|FILE --identity FILE [--force]');
       const identity = readFileSync(values.identity, 'utf8');
+      // This instance's own master key first. On a new machine without one configured it is
+      // generated now: the restored data keys are rewrapped under it below, so this is the one
+      // case where a key may be created for data that is about to exist.
+      const kek = loadMasterKey(config, (m) => out(`WARNING: ${m}\n`));
       let file = ref;
       if (!isFile(ref)) file = await (await container()).services.backups.fetch(ref);
       const handle = openDatabase(config.database);
@@ -51,17 +55,18 @@ export const backupCommand: CliCommand = {
       }
       out(`Restored ${r.rows} rows in ${r.tables} tables from a ${r.header.sourceDialect} backup of ${r.header.createdAt}; every table matches the backup's content hash.\n`);
       // The data keys are wrapped by the backed-up instance's master key: move them under ours.
-      const kek = loadMasterKey(config, (m) => out(`WARNING: ${m}\n`));
       const keyring = new Keyring(kek, { previous: [...loadPreviousMasterKeys(config), ...r.archivedMasterKeys] });
-      const c = await createContainer(config, { keyring, warn: (m) => out(`WARNING: ${m}\n`) });
+      let c: Container | null = null;
       try {
+        c = await createContainer(config, { keyring, warn: (m) => out(`WARNING: ${m}\n`) });
         const rw = await c.services.keys.rotateMaster(CLI_ACTOR);
         if (rw.rewrapped > 0) out(`Rewrapped ${rw.rewrapped} data key(s) under this instance's master key ${rw.kekId}.\n`);
       } catch (err) {
-        out(`The data keys are wrapped by another master key (${(err as Error).message}).\nConfigure that key as SEALBILL_MASTER_KEY_PREVIOUS_FILE and run \`sealbill keys rotate-master\`.\n`);
+        if (!(err instanceof MasterKeyError)) throw err;
+        out(`The data keys are wrapped by another master key (${err.message}).\nConfigure that key as SEALBILL_MASTER_KEY_PREVIOUS_FILE and run \`sealbill keys rotate-master\`.\n`);
         process.exitCode = 1;
       } finally {
-        await c.close();
+        await c?.close();
       }
       return;
     }

@@ -32,10 +32,20 @@ export const serveCommand: CliCommand = {
 
 export const workerCommand: CliCommand = {
   name: 'worker',
-  usage: 'worker                           run background jobs only (recurring invoices)',
+  usage: 'worker                           run background jobs only (recurring invoices, payout changes, checkpoints, backups), every SEALBILL_WORKER_INTERVAL_SECONDS',
   async run({ config, container }) {
-    startWorker(await container(), createLogger(config.logLevel));
-    await new Promise(() => {});
+    const log = createLogger(config.logLevel);
+    const worker = startWorker(await container(), log, config.worker.intervalMs, { keepAlive: true });
+    log.info({ everyMs: config.worker.intervalMs }, 'worker started');
+    const signal = await new Promise<string>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
+    });
+    // A run in progress finishes (each job commits its own transactions), then the runner closes
+    // the database and the process exits 0; a process manager sees a clean stop.
+    log.info({ signal }, 'worker stopping after the current run');
+    await worker.stop();
+    log.info({}, 'worker stopped');
   },
 };
 

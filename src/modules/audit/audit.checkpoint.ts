@@ -39,6 +39,42 @@ export function signerFromSeed(name: string, seed: Buffer): CheckpointSigner {
   return { name, keyHash: keyHashOf(name, publicKey), publicKey, vkey: vkeyOf(name, publicKey), privateKey };
 }
 
+/** The verifier for a public key under a given name (the same Ed25519 key may sign under several names). */
+export function verifierFor(name: string, publicKey: Buffer): ParsedVkey {
+  return { name, keyHash: keyHashOf(name, publicKey), publicKey };
+}
+
+/** The key names on a note's signature lines (what the signer called itself). */
+export function signerNames(note: string): string[] {
+  const sep = note.indexOf('\n\n');
+  if (sep < 0) return [];
+  return note
+    .slice(sep + 2)
+    .split('\n')
+    .filter((l) => l.startsWith(SIG_PREFIX))
+    .map((l) => l.slice(SIG_PREFIX.length).split(' ')[0]!)
+    .filter(Boolean);
+}
+
+// Key endorsement: before an organization's data key is retired (its DEK destroyed, and with it the
+// seed of the checkpoint key derived from it), the new checkpoint key signs
+//   "sealbill-audit-key-endorsement/v1\n<orgId>\n<base64 raw Ed25519 public key of the old key>\n"
+// so the old key stays trusted on the strength of a key the master key still derives, never on a
+// row or log entry a database administrator could write.
+export function endorsementBody(orgId: string, endorsedPublicKey: Buffer): Buffer {
+  return Buffer.from(`sealbill-audit-key-endorsement/v1\n${orgId}\n${endorsedPublicKey.toString('base64')}\n`, 'utf8');
+}
+
+export function signEndorsement(endorser: CheckpointSigner, orgId: string, endorsedPublicKey: Buffer): Buffer {
+  return sign(null, endorsementBody(orgId, endorsedPublicKey), endorser.privateKey);
+}
+
+export function verifyEndorsement(endorserPublicKey: Buffer, orgId: string, endorsedPublicKey: Buffer, signature: Buffer): boolean {
+  if (endorserPublicKey.length !== 32 || endorsedPublicKey.length !== 32 || signature.length !== 64) return false;
+  const pub = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, endorserPublicKey]), format: 'der', type: 'spki' });
+  return verify(null, endorsementBody(orgId, endorsedPublicKey), pub, signature);
+}
+
 export function checkpointBody(origin: string, treeSize: number, root: Buffer): string {
   return `${origin}\n${treeSize}\n${root.toString('base64')}\n`;
 }
@@ -64,6 +100,16 @@ export function parseVkey(vkey: string): ParsedVkey {
   const keyHash = Buffer.from(m[2]!, 'hex');
   if (!keyHashOf(m[1]!, publicKey).equals(keyHash)) throw new Error('verifier key hash does not match its key');
   return { name: m[1]!, keyHash, publicKey };
+}
+
+/** Whether `vkey` parses as an Ed25519 signed-note verifier key with a matching key hash. */
+export function isVerifierKey(vkey: string): boolean {
+  try {
+    parseVkey(vkey);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export type CheckpointCheck =

@@ -79,3 +79,14 @@ export function auditedOrgs(db: Executor): Promise<Array<{ org_id: string; size:
     .groupBy('org_id')
     .execute() as Promise<Array<{ org_id: string; size: number | string }>>;
 }
+
+export type EndorsementRow = import('../../platform/db/schema.ts').AuditKeyEndorsementsTable;
+
+export function listEndorsements(db: Executor, orgId: string): Promise<EndorsementRow[]> {
+  return db.selectFrom('audit_key_endorsements').selectAll().where('org_id', '=', orgId).execute();
+}
+
+/** One endorsement per (key, endorser); a repeated rotation step writes the same statement again. */
+export async function insertEndorsement(db: Executor, row: EndorsementRow): Promise<void> {
+  await db.insertInto('audit_key_endorsements').values(row).onConflict((oc) => oc.columns(['org_id', 'public_key', 'endorser_public_key']).doNothing()).execute();
+}

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Database } from '../../platform/db/kysely.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
 import type { AuditService } from './audit.service.ts';
+import { isVerifierKey } from './audit.checkpoint.ts';
 import type { CheckpointService } from './checkpoint.service.ts';
 
 const entry = z.object({
@@ -36,6 +37,9 @@ const verification = z.object({
   badSeq: z.number().optional(),
   reason: z.string().optional(),
   checkpointsChecked: z.number(),
+  proof: z.enum(['external', 'internal']).describe('external: matched checkpoints kept outside the database (sent in the request); internal: only what the database holds'),
+  externallyCovered: z.number().describe('entries covered by the largest matching exported checkpoint'),
+  statement: z.string().describe('what was proved, in one sentence'),
 });
 
 export function registerAuditRoutes(root: FastifyInstance, { db, audit, checkpoints }: { db: Database; audit: AuditService; checkpoints: CheckpointService }): void {
@@ -81,12 +85,20 @@ export function registerAuditRoutes(root: FastifyInstance, { db, audit, checkpoi
     {
       schema: {
         tags,
-        description: 'Recomputes the hash chain and checks every signed checkpoint (plus any exported ones sent) against the entries; names the first bad entry.',
-        body: z.strictObject({ checkpoints: z.array(z.string().max(4000)).max(1000).optional(), trustedKeys: z.array(z.string().max(300)).max(20).optional() }).nullish(),
+        description:
+          'Recomputes the hash chain and checks every signed checkpoint (plus any exported ones sent) against the entries; names the first bad entry. ' +
+          'Checkpoint keys are trusted only from outside the database: derived from the organization\'s data keys, endorsed at a key rotation, or sent as trustedKeys.',
+        body: z
+          .strictObject({
+            checkpoints: z.array(z.string().max(4000)).max(1000).optional(),
+            trustedKeys: z.array(z.string().max(300).refine(isVerifierKey, 'not an Ed25519 signed-note verifier key (name+hash+base64)')).max(20).optional(),
+            exportedAt: z.string().max(100).optional().describe('when the checkpoints sent were exported (for the statement)'),
+          })
+          .nullish(),
         response: { 200: verification },
       },
     },
-    (req) => checkpoints.verify(staff(req).orgId, { checkpoints: req.body?.checkpoints ?? [], trustedVkeys: req.body?.trustedKeys ?? [] }),
+    (req) => checkpoints.verify(staff(req).orgId, { checkpoints: req.body?.checkpoints ?? [], trustedVkeys: req.body?.trustedKeys ?? [], exportedAt: req.body?.exportedAt ?? null }),
   );
   app.get('/api/v1/audit-checkpoints', { schema: { tags, response: { 200: z.object({ items: z.array(checkpointSchema) }) } } }, async (req) => ({
     items: await checkpoints.list(staff(req).orgId),
@@ -100,7 +112,7 @@ export function registerAuditRoutes(root: FastifyInstance, { db, audit, checkpoi
     {
       schema: {
         tags,
-        description: 'Ed25519 verifier keys (signed-note vkey format) of every key that has signed this log\'s checkpoints.',
+        description: 'Ed25519 verifier keys (signed-note vkey format) of every trusted key that has signed this log\'s checkpoints.',
         response: { 200: z.object({ origin: z.string(), items: z.array(z.object({ keyHash: z.string(), name: z.string(), publicKey: z.string(), vkey: z.string(), createdAt: z.string() })) }) },
       },
     },

@@ -3,25 +3,32 @@
 // Key choice: the Ed25519 checkpoint key of an org is derived from its data key
 // (signingSeed('audit-checkpoint'), HKDF under the master key hierarchy). Nothing extra is stored
 // or backed up, and someone with only database access (a DBA, a stolen dump) cannot sign: the
-// seed needs the master key. After `keys rotate-org` the org has a new checkpoint key; every key
-// ever used is published in audit_checkpoint_keys AND announced in the log itself
-// (audit.checkpoint_key_published), so old checkpoints stay verifiable and a key slipped into the
-// table by a DBA is not trusted.
+// seed needs the master key. Which keys are trusted is decided outside the database only (see
+// checkpoint-trust.ts): keys are published in audit_checkpoint_keys and announced in the log for
+// transparency, but neither makes a key trusted. Before `keys rotate-org` destroys an old data
+// key, the new checkpoint key endorses the old one (endorseRetiringKeys), so old checkpoints
+// stay verifiable.
+//
+// `verify` says what it proved: "consistent with checkpoints exported on …" when checkpoints kept
+// outside the database were given and match, else "internally consistent only".
 import type { Clock } from '../../platform/clock.ts';
-import type { Keyring } from '../../platform/crypto/keyring.ts';
+import type { Keyring, OrgCrypto } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { verifyChain } from './audit.chain.ts';
-import { parseVkey, signCheckpoint, signerFromSeed, verifyCheckpoint, type ParsedVkey } from './audit.checkpoint.ts';
+import { signCheckpoint, signEndorsement, signerFromSeed, verifyCheckpoint, vkeyOf } from './audit.checkpoint.ts';
+import { givenKeys, isOriginOf, logOrigin, signatureIds, trustClosure, verifiersFor } from './checkpoint-trust.ts';
 import { merkleRoot } from './audit.merkle.ts';
 import {
   auditedOrgs,
   findLatestCheckpoint,
   insertCheckpoint,
   insertCheckpointKey,
+  insertEndorsement,
   listCheckpointKeys,
+  listEndorsements,
   listCheckpoints,
   lockAuditChain,
   setCheckpointTimestamp,
@@ -51,6 +58,21 @@ export interface LogVerification {
   badSeq?: number;
   reason?: string;
   checkpointsChecked: number;
+  /** external: matched checkpoints kept outside the database; internal: only what the database holds. */
+  proof: 'external' | 'internal';
+  /** Entries covered by the largest matching exported checkpoint (0 when none was given). */
+  externallyCovered: number;
+  /** What was proved, in one sentence (the CLI prints it; the UI shows it). */
+  statement: string;
+}
+
+export interface VerifyOptions {
+  /** Checkpoint notes kept outside the database (an export, a backup's sidecar). */
+  checkpoints?: string[];
+  /** Verifier keys given by the verifier (--trusted-key, the export's keys). */
+  trustedVkeys?: string[];
+  /** When the given checkpoints were exported (from the file), for the statement. */
+  exportedAt?: string | null;
 }
 
 export interface CheckpointServiceDeps {
@@ -59,7 +81,6 @@ export interface CheckpointServiceDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
-  publicUrl: string;
   tsa: TimestampAuthority | null;
   onError?: (err: unknown, msg: string) => void;
 }
@@ -76,18 +97,17 @@ const toDto = (r: CheckpointRow): Checkpoint => ({
 
 export function createCheckpointService(deps: CheckpointServiceDeps) {
   const { db, dialect, keyring, audit, clock, tsa } = deps;
-  const host = new URL(deps.publicUrl).host;
-  const originOf = (orgId: string) => `${host}/audit/${orgId}`;
+  const originOf = logOrigin;
+  const PURPOSE = 'audit-checkpoint';
 
   async function signerFor(ex: Executor, orgId: string) {
-    return signerFromSeed(originOf(orgId), (await keyring.forOrg(ex, orgId)).signingSeed('audit-checkpoint'));
+    return signerFromSeed(originOf(orgId), (await keyring.forOrg(ex, orgId)).signingSeed(PURPOSE));
   }
 
-  /** Keys trusted for an org: its current key, and published keys whose publication is in the (verified) log. */
-  async function trustedKeys(ex: Executor, orgId: string, published: Set<string>, extra: string[]): Promise<ParsedVkey[]> {
-    const keys = [parseVkey((await signerFor(ex, orgId)).vkey), ...extra.map(parseVkey)];
-    for (const k of await listCheckpointKeys(ex, orgId)) if (published.has(`${k.key_hash} ${k.vkey}`)) keys.push(parseVkey(k.vkey));
-    return keys;
+  /** Public keys trusted for an org, from outside the database only (checkpoint-trust.ts). */
+  async function trustedKeys(ex: Executor, orgId: string, given: readonly string[] = []): Promise<Buffer[]> {
+    const derived = (await keyring.forOrg(ex, orgId)).signingSeeds(PURPOSE).map((s) => signerFromSeed(originOf(orgId), s.seed).publicKey);
+    return trustClosure(orgId, [...derived, ...givenKeys(given)], await listEndorsements(ex, orgId));
   }
 
   const service = {
@@ -110,7 +130,12 @@ export function createCheckpointService(deps: CheckpointServiceDeps) {
         if (!chain.ok) throw new AppError('integrity_failed', `The audit log is broken at entry ${chain.badSeq} (${chain.reason}); no checkpoint was signed`);
         const latest = await findLatestCheckpoint(tx, orgId);
         if (latest && Number(latest.tree_size) === rows.length) return latest;
-        const root = merkleRoot(rows.map((r) => Buffer.from(r.hash, 'hex')));
+        const leaves = rows.map((r) => Buffer.from(r.hash, 'hex'));
+        // Nor a rehashed one: the log must still extend the last signed tree head (append-only).
+        if (latest && (Number(latest.tree_size) > leaves.length || !merkleRoot(leaves.slice(0, Number(latest.tree_size))).equals(Buffer.from(latest.root_hash, 'base64')))) {
+          throw new AppError('integrity_failed', `The audit log no longer extends the checkpoint of size ${latest.tree_size} (history rewritten or truncated); no checkpoint was signed`);
+        }
+        const root = merkleRoot(leaves);
         const cp: CheckpointRow = {
           id: newId(),
           org_id: orgId,
@@ -158,44 +183,94 @@ export function createCheckpointService(deps: CheckpointServiceDeps) {
       return r ? toDto(r) : null;
     },
 
+    /** Published keys that are trusted (a row slipped into audit_checkpoint_keys is not listed). */
     async keys(orgId: string) {
-      return (await listCheckpointKeys(db, orgId)).map((k) => ({ keyHash: k.key_hash, name: k.name, publicKey: k.public_key, vkey: k.vkey, createdAt: k.created_at }));
+      const trusted = new Set((await trustedKeys(db, orgId)).map((k) => k.toString('base64')));
+      return (await listCheckpointKeys(db, orgId)).filter((k) => trusted.has(k.public_key)).map((k) => ({ keyHash: k.key_hash, name: k.name, publicKey: k.public_key, vkey: k.vkey, createdAt: k.created_at }));
     },
 
     /**
-     * Recomputes the hash chain, then checks every stored checkpoint (and any exported ones given)
+     * Recomputes the hash chain, then checks every stored checkpoint and every exported one given
      * against the entries: signature by a trusted key, origin, size and Merkle root.
      */
-    async verify(orgId: string, opts: { checkpoints?: string[]; trustedVkeys?: string[] } = {}, ex: Executor = db): Promise<LogVerification> {
+    async verify(orgId: string, opts: VerifyOptions = {}, ex: Executor = db): Promise<LogVerification> {
       const rows = await streamAuditRows(ex, orgId);
       const chain = verifyChain(rows);
-      const notes = [...(await listCheckpoints(ex, orgId)).map((c) => c.note), ...(opts.checkpoints ?? [])];
-      if (!chain.ok) return { ok: false, count: chain.count, badSeq: chain.badSeq, reason: chain.reason, checkpointsChecked: 0 };
-      const published = new Set(rows.filter((r) => r.action === KEY_PUBLISHED).map((r) => `${r.object_id} ${(JSON.parse(r.summary) as { verifier?: string }).verifier}`));
-      const keys = await trustedKeys(ex, orgId, published, opts.trustedVkeys ?? []);
+      const external = opts.checkpoints ?? [];
+      const notes = [...(await listCheckpoints(ex, orgId)).map((c) => ({ note: c.note, external: false })), ...external.map((note) => ({ note, external: true }))];
+      const fail = (r: { count: number; badSeq?: number; reason: string }, checked: number): LogVerification => ({
+        ok: false,
+        ...r,
+        checkpointsChecked: checked,
+        proof: external.length > 0 ? 'external' : 'internal',
+        externallyCovered: 0,
+        statement: `FAILED: ${r.badSeq !== undefined ? `first bad entry ${r.badSeq}: ` : ''}${r.reason}`,
+      });
+      if (!chain.ok) return fail({ count: chain.count, badSeq: chain.badSeq, reason: chain.reason }, 0);
+      const keys = verifiersFor(orgId, await trustedKeys(ex, orgId, opts.trustedVkeys ?? []), notes.map((n) => n.note));
       const leaves = rows.map((r) => Buffer.from(r.hash, 'hex'));
-      const checked: Array<{ size: number; root: Buffer }> = [];
-      for (const note of notes) {
+      const checked: Array<{ size: number; root: Buffer; external: boolean }> = [];
+      for (const { note, external: isExternal } of notes) {
         const v = verifyCheckpoint(note, keys);
-        const firstLine = note.split('\n', 2);
-        if (!v.ok) return { ok: false, count: rows.length, reason: `checkpoint "${firstLine[0]} ${firstLine[1]}": ${v.reason}`, checkpointsChecked: checked.length };
-        if (v.origin !== originOf(orgId)) return { ok: false, count: rows.length, reason: `checkpoint of another log (${v.origin})`, checkpointsChecked: checked.length };
-        checked.push({ size: v.treeSize, root: v.root });
+        const [origin, size] = note.split('\n', 2);
+        const label = `${isExternal ? 'exported' : 'stored'} checkpoint "${origin} ${size}"`;
+        if (!v.ok) {
+          const reason =
+            v.reason === 'no signature by a trusted key'
+              ? `${label} is signed by ${signatureIds(note).join(', ') || 'no key'}, which nothing outside the database vouches for: not derived from the organization's data keys, not endorsed at a key rotation, not given with --trusted-key or --checkpoints (a key announced inside the log or the database proves nothing: whoever writes the database can add one)`
+              : `${label}: ${v.reason}`;
+          return fail({ count: rows.length, reason }, checked.length);
+        }
+        if (!isOriginOf(v.origin, orgId)) return fail({ count: rows.length, reason: `${label} belongs to another log (${v.origin})` }, checked.length);
+        checked.push({ size: v.treeSize, root: v.root, external: isExternal });
       }
       checked.sort((a, b) => a.size - b.size);
       let good = 0;
       for (const c of checked) {
         if (c.size > rows.length) {
-          return { ok: false, count: rows.length, badSeq: rows.length + 1, reason: `a signed checkpoint covers ${c.size} entries but the log has ${rows.length}: entries ${rows.length + 1}–${c.size} were deleted`, checkpointsChecked: checked.length };
+          return fail({ count: rows.length, badSeq: rows.length + 1, reason: `a signed checkpoint covers ${c.size} entries but the log has ${rows.length}: entries ${rows.length + 1}–${c.size} were deleted` }, checked.length);
         }
         if (!merkleRoot(leaves.slice(0, c.size)).equals(c.root)) {
           // The chain was recomputed after an edit: the signed tree head pins the damage between
           // the last checkpoint that still matches and this one.
-          return { ok: false, count: rows.length, badSeq: good + 1, reason: `entries ${good + 1}–${c.size} differ from the signed checkpoint of size ${c.size} (history rewritten and rehashed)`, checkpointsChecked: checked.length };
+          return fail({ count: rows.length, badSeq: good + 1, reason: `entries ${good + 1}–${c.size} differ from the signed checkpoint of size ${c.size} (history rewritten and rehashed)` }, checked.length);
         }
         good = c.size;
       }
-      return { ok: true, count: chain.count, head: chain.head, checkpointsChecked: checked.length };
+      const covered = Math.max(0, ...checked.filter((c) => c.external).map((c) => c.size));
+      const stored = checked.filter((c) => !c.external);
+      const storedPart = stored.length > 0 ? ` and ${stored.length} checkpoint(s) stored in the database, signed by this organization's keys,` : '';
+      const rest = rows.length > covered ? `; entries ${covered + 1}–${rows.length} are only internally consistent` : '';
+      const statement =
+        covered > 0
+          ? `consistent with ${checked.length - stored.length} checkpoint(s) exported ${opts.exportedAt ? `on ${opts.exportedAt}` : '(export date unknown)'}: entries 1–${covered} are what was signed then${rest}`
+          : `internally consistent only: the hash chain${storedPart} match, but nothing kept outside the database was compared, so a rewrite that also replaced or removed checkpoints cannot be ruled out (verify with --checkpoints FILE from \`sealbill audit export-checkpoints\` or a backup's .checkpoints.json)`;
+      return { ok: true, count: chain.count, head: chain.head, checkpointsChecked: checked.length, proof: covered > 0 ? 'external' : 'internal', externallyCovered: covered, statement };
+    },
+
+    /**
+     * Called by `keys rotate-org` in the transaction that retires old data keys: the checkpoint key
+     * of the new active key signs each checkpoint key about to lose its seed.
+     */
+    async endorseRetiringKeys(tx: Executor, orgId: string, crypto: Pick<OrgCrypto, 'signingSeeds'>): Promise<number> {
+      const seeds = crypto.signingSeeds(PURPOSE);
+      const active = seeds.find((x) => x.active);
+      if (!active) return 0;
+      const by = signerFromSeed(originOf(orgId), active.seed);
+      let n = 0;
+      for (const old of seeds.filter((x) => !x.active).map((x) => signerFromSeed(originOf(orgId), x.seed))) {
+        const at = clock.now().toISOString();
+        await insertEndorsement(tx, { org_id: orgId, public_key: old.publicKey.toString('base64'), endorser_public_key: by.publicKey.toString('base64'), signature: signEndorsement(by, orgId, old.publicKey).toString('base64'), created_at: at });
+        await audit.append(tx, { orgId, actor: { type: 'system', id: 'audit' }, action: 'audit.checkpoint_key_endorsed', objectType: 'audit_checkpoint_key', objectId: old.keyHash.toString('hex'), summary: { endorsed: old.vkey, by: by.vkey } });
+        n++;
+      }
+      return n;
+    },
+
+    /** Verifier keys trusted for the org, under every name its checkpoints carry (what an export holds). */
+    async trustedVerifierKeys(orgId: string): Promise<string[]> {
+      const notes = (await listCheckpoints(db, orgId)).map((c) => c.note);
+      return verifiersFor(orgId, await trustedKeys(db, orgId), notes).map((k) => vkeyOf(k.name, k.publicKey));
     },
   };
   return service;

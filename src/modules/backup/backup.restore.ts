@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import { readCatalog, dependencyOrder, type CatalogTable } from '../../platform/db/catalog.ts';
 import type { DbHandle, Tx } from '../../platform/db/kysely.ts';
-import { migrateToLatest } from '../../platform/db/migrate.ts';
+import { forgetAppliedMigrations, migrateToLatest } from '../../platform/db/migrate.ts';
 import { MIGRATIONS } from '../../platform/db/migrations/index.ts';
 import { decodeMasterKey, type MasterKey } from '../../platform/crypto/master-key.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -34,9 +34,9 @@ export async function liveTables(handle: DbHandle): Promise<string[]> {
 async function resetSchema(handle: DbHandle): Promise<void> {
   const tables = dependencyOrder(await readCatalog(handle.db, handle.dialect)).reverse();
   for (const t of tables) await (handle.dialect === 'postgres' ? sql`drop table if exists ${sql.table(t.name)} cascade`.execute(handle.db) : dropTable(handle.db, t.name));
-  // The migrations table stays; forgetting the applied migrations is enough to rebuild at the
-  // backup's level.
-  await sql`delete from ${sql.table('kysely_migration')}`.execute(handle.db);
+  // The migrations table stays (or is created, on a never-migrated database); forgetting the
+  // applied migrations is enough to rebuild at the backup's level.
+  await forgetAppliedMigrations(handle);
 }
 
 export async function restoreBackup(handle: DbHandle, file: string, identityText: string, opts: { force: boolean }): Promise<RestoreResult> {

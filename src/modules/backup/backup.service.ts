@@ -83,14 +83,15 @@ export function createBackupService(deps: BackupServiceDeps) {
     const cps: ArchiveTrailer['checkpoints'] = [];
     for (const orgId of orgIds) {
       const cp = await checkpoints.create(orgId);
-      cps.push({ orgId, origin: checkpoints.originOf(orgId), note: cp.note, verifierKeys: (await checkpoints.keys(orgId)).map((k) => k.vkey) });
+      cps.push({ orgId, origin: checkpoints.originOf(orgId), note: cp.note, verifierKeys: await checkpoints.trustedVerifierKeys(orgId) });
     }
     const file = await tmpFile(BACKUP_SUFFIX);
     const snap = deps.openSnapshot();
     let tables: BackupResult['tables'] = {};
     try {
-      let tx = snap.db.transaction();
-      if (dialect === 'postgres') tx = tx.setIsolationLevel('repeatable read').setAccessMode('read only');
+      // Read only: on SQLite a deferred transaction (a WAL snapshot that never blocks writers).
+      let tx = snap.db.transaction().setAccessMode('read only');
+      if (dialect === 'postgres') tx = tx.setIsolationLevel('repeatable read');
       await tx.execute(async (t) => {
         const migrations = (await t.selectFrom('kysely_migration' as never).select('name' as never).orderBy('name' as never).execute()).map((r) => (r as { name: string }).name);
         const list = await backupTables(t, dialect);
@@ -118,7 +119,7 @@ export function createBackupService(deps: BackupServiceDeps) {
       await tgt.putFile(name, file);
       // sha256sum -c compatible; the checkpoints are public statements, useful without the identity.
       await tgt.putText(sidecars(name).sum, `${sha256}  ${name}\n`);
-      await tgt.putText(sidecars(name).checkpoints, JSON.stringify({ format: 'sealbill-audit-checkpoints/v1', backup: name, checkpoints: cps }, null, 2) + '\n');
+      await tgt.putText(sidecars(name).checkpoints, JSON.stringify({ format: 'sealbill-audit-checkpoints/v1', backup: name, exportedAt: clock.now().toISOString(), checkpoints: cps }, null, 2) + '\n');
       for (const orgId of orgIds) {
         await db.transaction().execute((tx) => audit.append(tx, { orgId, actor: { type: 'system', id: 'backup' }, action: 'backup.created', objectType: 'backup', objectId: name, summary: { sha256, target: tgt.describe } }));
       }

@@ -53,45 +53,54 @@ export interface DeliveryKeysDeps {
 export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
   const { db, keyring, audit, clock, orgs, clients } = deps;
 
-  /** Reads the key for a purpose, creating it on first use (a concurrent creator wins harmlessly). */
-  async function getOrCreate(ex: Executor, orgId: string, purpose: DeliveryKeyRow['purpose'], make: () => Promise<Omit<DeliveryKeyRow, 'org_id' | 'purpose' | 'created_at' | 'private_key_enc'> & { privatePlain: string }>): Promise<{ row: DeliveryKeyRow; privatePlain: string }> {
-    const crypto = await keyring.forOrg(ex, orgId);
-    let row = await findDeliveryKey(ex, orgId, purpose);
-    if (!row) {
-      const made = await make();
-      await insertDeliveryKeyIfAbsent(ex, {
-        org_id: orgId,
-        purpose,
-        key_id: made.key_id,
-        public_key: made.public_key,
-        private_key_enc: crypto.encryptText(made.privatePlain, privateAad(purpose)),
-        created_at: clock.now().toISOString(),
-      });
-      row = (await findDeliveryKey(ex, orgId, purpose))!;
-      if (row.key_id === made.key_id) await audit.append(ex, { orgId, actor: SYSTEM, action: `delivery_key.generated`, objectType: 'delivery_key', objectId: purpose, summary: { keyId: made.key_id } });
-    }
-    return { row, privatePlain: crypto.decryptText(row.private_key_enc, privateAad(purpose)) };
-  }
+  type Made = Omit<DeliveryKeyRow, 'org_id' | 'purpose' | 'created_at' | 'private_key_enc'> & { privatePlain: string };
 
-  /** The one place evidence signatures get their key (swap here to use another signing identity). */
-  async function evidenceKey(ex: Executor, orgId: string): Promise<EvidenceKey> {
-    const { row, privatePlain } = await getOrCreate(ex, orgId, 'evidence', async () => {
+  /** A fresh key pair for a purpose (no database work: key generation stays outside transactions). */
+  async function make(ex: Executor, orgId: string, purpose: DeliveryKeyRow['purpose']): Promise<Made> {
+    if (purpose === 'evidence') {
       const { publicKey, privateKey } = generateKeyPairSync('ed25519');
       return {
         key_id: keyIdOf(publicKey),
         public_key: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
         privatePlain: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       };
+    }
+    const org = await orgs.get(orgId, ex);
+    const k = await generateOrgPgpKey(org.name, addressOf(deps.mailFrom), clock.now());
+    return { key_id: k.fingerprint, public_key: k.publicKeyArmored, privatePlain: k.privateKeyArmored };
+  }
+
+  /** Stores `made` unless the org already has a key for the purpose (a concurrent creator wins harmlessly); returns the row in force. */
+  async function insertIfAbsent(ex: Executor, orgId: string, purpose: DeliveryKeyRow['purpose'], made: Made): Promise<DeliveryKeyRow> {
+    const crypto = await keyring.forOrg(ex, orgId);
+    await insertDeliveryKeyIfAbsent(ex, {
+      org_id: orgId,
+      purpose,
+      key_id: made.key_id,
+      public_key: made.public_key,
+      private_key_enc: crypto.encryptText(made.privatePlain, privateAad(purpose)),
+      created_at: clock.now().toISOString(),
     });
+    const row = (await findDeliveryKey(ex, orgId, purpose))!;
+    if (row.key_id === made.key_id) await audit.append(ex, { orgId, actor: SYSTEM, action: `delivery_key.generated`, objectType: 'delivery_key', objectId: purpose, summary: { keyId: made.key_id } });
+    return row;
+  }
+
+  /** Reads the key for a purpose, creating it on first use. */
+  async function getOrCreate(ex: Executor, orgId: string, purpose: DeliveryKeyRow['purpose']): Promise<{ row: DeliveryKeyRow; privatePlain: string }> {
+    const crypto = await keyring.forOrg(ex, orgId);
+    const row = (await findDeliveryKey(ex, orgId, purpose)) ?? (await insertIfAbsent(ex, orgId, purpose, await make(ex, orgId, purpose)));
+    return { row, privatePlain: crypto.decryptText(row.private_key_enc, privateAad(purpose)) };
+  }
+
+  /** The one place evidence signatures get their key (swap here to use another signing identity). */
+  async function evidenceKey(ex: Executor, orgId: string): Promise<EvidenceKey> {
+    const { row, privatePlain } = await getOrCreate(ex, orgId, 'evidence');
     return { keyId: row.key_id, publicKeyPem: row.public_key, privateKey: createPrivateKey(privatePlain) };
   }
 
   async function orgPgpKey(ex: Executor, orgId: string): Promise<OrgPgpKey> {
-    const { row, privatePlain } = await getOrCreate(ex, orgId, 'openpgp', async () => {
-      const org = await orgs.get(orgId, ex);
-      const k = await generateOrgPgpKey(org.name, addressOf(deps.mailFrom), clock.now());
-      return { key_id: k.fingerprint, public_key: k.publicKeyArmored, privatePlain: k.privateKeyArmored };
-    });
+    const { row, privatePlain } = await getOrCreate(ex, orgId, 'openpgp');
     return { fingerprint: row.key_id, publicKeyArmored: row.public_key, privateKeyArmored: privatePlain };
   }
 
@@ -124,7 +133,22 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
     evidenceKey,
     orgPgpKey,
 
-    /** The published evidence key of an org (null until its first delivery). */
+    /**
+     * Creates the org's evidence and OpenPGP keys if it has none yet, so clients can pin them
+     * before the first delivery (the public key endpoint calls this; the first delivery then finds
+     * and uses the same keys). Generation happens outside the transaction; concurrent first
+     * readers converge on the one row stored first. Unknown org: not found.
+     */
+    async ensurePublished(orgId: string): Promise<void> {
+      await orgs.get(orgId);
+      for (const purpose of ['evidence', 'openpgp'] as const) {
+        if (await findDeliveryKey(db, orgId, purpose)) continue;
+        const made = await make(db, orgId, purpose);
+        await inTx(db, (tx) => insertIfAbsent(tx, orgId, purpose, made));
+      }
+    },
+
+    /** The published evidence key of an org (null until ensurePublished or its first delivery). */
     async publishedEvidenceKey(orgId: string): Promise<{ keyId: string; algorithm: 'Ed25519'; publicKeyPem: string } | null> {
       const row = await findDeliveryKey(db, orgId, 'evidence');
       return row ? { keyId: row.key_id, algorithm: 'Ed25519', publicKeyPem: createPublicKey(row.public_key).export({ type: 'spki', format: 'pem' }).toString() } : null;

@@ -63,6 +63,8 @@ export function registerSealedRoutes(root: FastifyInstance, { sealedLinks, keys 
       },
     },
     async (req, reply) => {
+      // Published from the first read on, before any delivery, so clients can pin them in advance.
+      await keys.ensurePublished(req.params.id);
       const [evidence, openpgp] = await Promise.all([keys.publishedEvidenceKey(req.params.id), keys.publishedPgpKey(req.params.id)]);
       if (!evidence && !openpgp) throw notFound('Published delivery keys');
       reply.header('cache-control', 'public, max-age=300');

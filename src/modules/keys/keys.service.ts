@@ -14,7 +14,7 @@ import { ENCRYPTED_COLUMNS, type EncryptedColumn } from '../../platform/crypto/e
 import { OrgCrypto, type Keyring } from '../../platform/crypto/keyring.ts';
 import type { MasterKey } from '../../platform/crypto/master-key.ts';
 import { readCatalog } from '../../platform/db/catalog.ts';
-import type { Database } from '../../platform/db/kysely.ts';
+import type { Database, Executor } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -41,6 +41,11 @@ export interface KeysServiceDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
+  /**
+   * Runs in the transaction that retires an org's old data keys, while `crypto` still holds them:
+   * the last moment anything derived from them can be signed (audit checkpoint key endorsements).
+   */
+  beforeRetire?: (tx: Executor, orgId: string, crypto: OrgCrypto) => Promise<unknown>;
 }
 
 export interface RotateOrgOptions {
@@ -64,7 +69,7 @@ export interface RotateOrgResult {
 const RETIRED_DEK = 'destroyed';
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function createKeysService({ db, dialect, keyring, audit, clock }: KeysServiceDeps) {
+export function createKeysService({ db, dialect, keyring, audit, clock, beforeRetire }: KeysServiceDeps) {
   const now = () => clock.now().toISOString();
 
   /** Re-encrypts one cell under the active key; null when it already is. */
@@ -225,8 +230,10 @@ export function createKeysService({ db, dialect, keyring, audit, clock }: KeysSe
         const where = left.map((l) => `${l.table}.${l.column} (${l.count})`).join(', ');
         throw new AppError('conflict', `Old data keys are still referenced by ${where}: register these columns in encrypted-columns.ts, then run the rotation again`);
       }
+      const lastCrypto = await freshCrypto(orgId, rot.to_key_id);
       await inTx(db, async (tx) => {
         await lockOrgKeys(tx, dialect, orgId);
+        await beforeRetire?.(tx, orgId, lastCrypto);
         for (const k of await listOrgKeyRows(tx, orgId)) {
           if (k.id !== rot.to_key_id && k.status !== 'retired') await setOrgKeyStatus(tx, k.id, 'retired', RETIRED_DEK);
         }

@@ -2,6 +2,7 @@
 // file from a secret store). On a first start without one, a random key is generated into the
 // data directory with mode 0600 and a loud warning: convenient for trying Sealbill, not for
 // production (whoever can read ./data can then read the key next to the data it protects).
+// A key is never generated for a database that already holds data: a new key could not open it.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -33,12 +34,24 @@ export function generateMasterKeyText(): string {
   return randomBytes(32).toString('base64');
 }
 
-export function loadMasterKey(config: Pick<Config, 'masterKey'>, warn: (msg: string) => void): MasterKey {
+export interface LoadMasterKeyOptions {
+  /** Master key ids wrapping the database's live data keys (storedMasterKeyIds); empty on a new instance. */
+  existingKekIds?: readonly string[];
+}
+
+export function loadMasterKey(config: Pick<Config, 'masterKey'>, warn: (msg: string) => void, opts: LoadMasterKeyOptions = {}): MasterKey {
   const mk = config.masterKey;
   if (mk.source === 'env') return decodeMasterKey(mk.value, 'SEALBILL_MASTER_KEY');
   if (mk.source === 'file') {
     if (!existsSync(mk.path)) throw new MasterKeyError(`SEALBILL_MASTER_KEY_FILE: ${mk.path} does not exist`);
     return decodeMasterKey(readFileSync(mk.path, 'utf8'), 'SEALBILL_MASTER_KEY_FILE');
+  }
+  const existing = opts.existingKekIds ?? [];
+  if (!existsSync(mk.path) && existing.length > 0) {
+    throw new MasterKeyError(
+      `No master key is configured and ${mk.path} does not exist, but this database already holds data encrypted under master key ${existing.join(', ')}. ` +
+        `Refusing to generate a new key, which could not open it: set SEALBILL_MASTER_KEY_FILE to the key whose id is ${existing[0]}.`,
+    );
   }
   if (!existsSync(mk.path)) {
     mkdirSync(path.dirname(mk.path), { recursive: true, mode: 0o700 });

@@ -10,10 +10,23 @@ import { migrationTypes } from './migrations/types.ts';
 
 const PG_LOCK_KEY = 0x5ea1b111; // arbitrary, constant: "sealbill migrations"
 
+const createMigrationTable = (conn: Kysely<unknown>) =>
+  sql`create table if not exists kysely_migration (name varchar(255) not null primary key, timestamp varchar(255) not null)`.execute(conn);
+
 async function pending(conn: Kysely<unknown>, names: string[]): Promise<string[]> {
-  await sql`create table if not exists kysely_migration (name varchar(255) not null primary key, timestamp varchar(255) not null)`.execute(conn);
+  await createMigrationTable(conn);
   const done = new Set((await sql<{ name: string }>`select name from kysely_migration`.execute(conn)).rows.map((r) => r.name));
   return names.filter((n) => !done.has(n));
+}
+
+/**
+ * Forgets which migrations were applied (a restore rebuilds the schema at its backup's level). The
+ * table may not exist yet: a new machine's empty database has never been migrated.
+ */
+export async function forgetAppliedMigrations(handle: DbHandle): Promise<void> {
+  const db = handle.db as unknown as Kysely<unknown>;
+  await createMigrationTable(db);
+  await sql`delete from kysely_migration`.execute(db);
 }
 
 /**

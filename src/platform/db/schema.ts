@@ -384,6 +384,15 @@ export interface AuditCheckpointKeysTable {
   created_at: string;
 }
 
+/** A retired audit checkpoint key, vouched for by its successor (0011): signature over endorsementBody(). */
+export interface AuditKeyEndorsementsTable {
+  org_id: string;
+  public_key: string; // base64 raw Ed25519, the endorsed (older) key
+  endorser_public_key: string; // base64 raw Ed25519, the key that signed
+  signature: string; // base64 Ed25519
+  created_at: string;
+}
+
 export interface BackupRunsTable {
   id: string;
   slot: string; // unique: a scheduled slot is claimed by exactly one worker
@@ -757,6 +766,7 @@ export interface DB {
   key_rotations: KeyRotationsTable;
   audit_checkpoints: AuditCheckpointsTable;
   audit_checkpoint_keys: AuditCheckpointKeysTable;
+  audit_key_endorsements: AuditKeyEndorsementsTable;
   backup_runs: BackupRunsTable;
   signing_identities: SigningIdentitiesTable;
   document_signing_keys: DocumentSigningKeysTable;

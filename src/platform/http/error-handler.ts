@@ -12,6 +12,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { DecryptionError } from '../crypto/aead.ts';
+import { MasterKeyError } from '../crypto/master-key.ts';
 import { AppError, type ErrorCode, type FieldError } from '../errors.ts';
 import { problem, type Problem } from './problem.ts';
 
@@ -48,6 +49,12 @@ export function installErrorHandler(app: FastifyInstance): void {
       // with wrong data: a distinct code for monitoring, the detail (which row) only in the log.
       request.log.error({ err: { name: err.name, message: err.message } }, 'stored data failed its integrity check');
       return send(reply, request, problem(500, 'integrity_failed', 'Stored data failed its integrity check; the incident has been logged.'));
+    }
+    if (err instanceof MasterKeyError) {
+      // A data key wrapped by a master key this process was not started with (e.g. created by a
+      // process already on a new key): a configuration problem, not damaged data.
+      request.log.error({ err: { name: err.name, message: err.message } }, 'master key not configured');
+      return send(reply, request, problem(503, 'key_unavailable', 'This server was not started with the master key that protects this data; its operator must restart it with that key.'));
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const root = (err as FastifyError).validationContext ?? 'body';

@@ -30,6 +30,7 @@ const TITLES: Record<number, string> = {
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
+  503: 'Service Unavailable',
 };
 
 export function problem(status: number, code: string, detail?: string, extra: Partial<Problem> = {}): Problem {

@@ -16,6 +16,8 @@ interface VerifyResult {
   badSeq?: number;
   reason?: string;
   checkpointsChecked?: number;
+  proof?: 'external' | 'internal';
+  statement?: string;
 }
 
 interface Checkpoint {
@@ -80,15 +82,17 @@ export function AuditLogPage() {
         <ErrorNotice error={verify.error} />
         <div aria-live="polite">
           {result?.ok ? (
-            <Notice kind="success" title="The audit log is intact">
+            <Notice kind="success" title={result.proof === 'external' ? 'The audit log matches the checkpoints kept outside' : 'The audit log is internally consistent'}>
               {num(result.count)} entries verified{result.checkpointsChecked ? `, ${num(result.checkpointsChecked)} signed checkpoints checked` : ''}. Chain head: <code>{result.head}</code>
+              {result.statement ? <span className="small"> — {result.statement}</span> : null}
             </Notice>
           ) : null}
           {result && !result.ok ? (
             <div className="notice notice-error" role="alert">
               <p className="notice-title">The audit log has been tampered with</p>
               <p>
-                The chain breaks at entry #{result.badSeq}: {result.reason}. Entries from there on cannot be trusted. Restore from a backup and investigate who had database access.
+                {result.badSeq !== undefined ? `The chain breaks at entry #${result.badSeq}: ` : ''}
+                {result.reason}. Entries from there on cannot be trusted. Restore from a backup and investigate who had database access.
               </p>
             </div>
           ) : null}
