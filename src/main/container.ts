@@ -7,6 +7,7 @@ import { Keyring } from '../platform/crypto/keyring.ts';
 import { loadMasterKey, loadPreviousMasterKeys, type MasterKey } from '../platform/crypto/master-key.ts';
 import { openDatabase, type DbHandle } from '../platform/db/kysely.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
+import { ensurePrivateDir } from '../platform/private-files.ts';
 import { createAuditService } from '../modules/audit/audit.service.ts';
 import { createHttpTsa } from '../modules/audit/audit.tsa.ts';
 import { createCheckpointService } from '../modules/audit/checkpoint.service.ts';
@@ -49,6 +50,8 @@ export interface ContainerOptions {
 export async function createContainer(config: Readonly<Config>, opts: ContainerOptions = {}) {
   const clock = opts.clock ?? systemClock;
   const warn = opts.warn ?? ((m: string) => process.stderr.write(`WARNING: ${m}\n`));
+  const loose = ensurePrivateDir(config.dataDir);
+  if (loose) warn(`The data directory ${loose}`);
   const handle = opts.handle ?? openDatabase(config.database);
   if (opts.migrate !== false) await migrateToLatest(handle);
   const { db, dialect } = handle;

@@ -10,6 +10,7 @@ export type PdfSigner = (pdf: Buffer) => Promise<Buffer>;
 const LABEL: Record<string, string> = {
   submitted: 'Submitted',
   relayed: 'Relayed (accepted by the mail server)',
+  saved_to_outbox: 'Saved to the outbox, not sent (no SMTP relay configured)',
   failed: 'Failed',
   bounced: 'Bounced',
   accessed: 'Accessed / downloaded',

@@ -421,7 +421,7 @@ export interface DeliveriesTable {
   client_id: string;
   contact_id: string | null;
   mode: string; // notice-only | portal-link | openpgp | smime | sealed-link | portal
-  status: string; // submitted | relayed | failed | bounced | accessed | acknowledged | revoked
+  status: string; // submitted | relayed | saved_to_outbox | failed | bounced | accessed | acknowledged | revoked
   recipient_enc: string | null;
   document_sha256: string;
   message_id: string | null;
