@@ -18,6 +18,7 @@ import { createBackupService } from '../modules/backup/backup.service.ts';
 import { createApiTokensService } from '../modules/identity/api-tokens.service.ts';
 import { createBootstrapService } from '../modules/identity/bootstrap.service.ts';
 import { createIdentityServices } from '../modules/identity/identity.module.ts';
+import { memberHolds } from '../modules/identity/member-permissions.ts';
 import { createSessionsService } from '../modules/identity/sessions.service.ts';
 import { createMailer, type Mailer } from '../platform/mail/mailer.ts';
 import { createRateLimitStore } from '../platform/http/rate-limit.ts';
@@ -76,7 +77,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const receipts = createReceiptService({ db, clock, files, documents, orgs, clients, mailer, ...(issueHooks.signPdf ? { signPdf: issueHooks.signPdf } : {}) });
   const payments = createPaymentService({ db, keyring, audit, clock, documents, lifecycle, receipts });
   const paymentsModule = createPaymentsModule({ config, db, keyring, audit, clock, orgs, documents, files, payments, receipts, verification });
-  const recurring = createRecurringService({ db, keyring, audit, clock, orgs, documents, lifecycle });
+  const recurring = createRecurringService({ db, keyring, audit, clock, orgs, documents, lifecycle, holds: memberHolds });
   const dataExport = createExportService({ db, clock, audit, orgs, clients, catalog, documents, payments, recurring });
   const keys = createKeysService({ db, dialect, keyring, audit, clock });
   const checkpoints = createCheckpointService({

@@ -41,10 +41,10 @@ async function seed(api: Api, m: string): Promise<Seeded> {
   const item = await api.ok('POST', '/api/v1/items', { name: `${m} consulting day`, unitPrice: 95_000, currency: 'EUR', taxRateId: taxRate.id });
   const line = (d: string, unitPrice: number) => ({ description: `${m} ${d}`, quantity: '2', unit: 'd', unitPrice, taxRateId: taxRate.id });
   const invoice = await api.ok('POST', '/api/v1/invoices', { clientId: client.id, lines: [line('security review', 95_000)], notes: `${m} invoice notes` });
-  await api.ok('POST', `/api/v1/invoices/${invoice.id}/issue`);
+  await api.ok('POST', `/api/v1/invoices/${invoice.id}/issue`, { confirmWithoutPayoutDetails: true });
   const payment = await api.ok('POST', `/api/v1/invoices/${invoice.id}/payments`, { amount: 50_000, reference: `${m}-PAYMENT-REF` });
   const voided = await api.ok('POST', '/api/v1/invoices', { clientId: client.id, lines: [line('cancelled work', 10_000)] });
-  await api.ok('POST', `/api/v1/invoices/${voided.id}/issue`);
+  await api.ok('POST', `/api/v1/invoices/${voided.id}/issue`, { confirmWithoutPayoutDetails: true });
   const { creditNote } = await api.ok('POST', `/api/v1/invoices/${voided.id}/void`, { reason: `${m} wrong entity` });
   const quote = await api.ok('POST', '/api/v1/quotes', { clientId: client.id, lines: [line('offer', 70_000)] });
   const draft = await api.ok('POST', '/api/v1/invoices', { clientId: client.id, lines: [line('draft work', 1_000)] });

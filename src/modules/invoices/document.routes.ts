@@ -15,7 +15,7 @@ import { requireStepUp } from '../identity/step-up.ts';
 import type { PaymentService } from '../payments/payment.service.ts';
 import { paymentInput, paymentSchema, refundInput } from '../payments/payment.schemas.ts';
 import type { LifecycleService } from './document-lifecycle.service.ts';
-import { documentListQuery, documentSchema, documentSummarySchema, draftInput, draftPatch } from './document.schemas.ts';
+import { documentListQuery, documentSchema, documentSummarySchema, draftInput, draftPatch, issueInput } from './document.schemas.ts';
 import type { DocumentService } from './document.service.ts';
 
 export const DOCUMENT_PREFIXES: Record<DocumentKind, string> = { invoice: 'invoices', quote: 'quotes', credit_note: 'credit-notes' };
@@ -56,9 +56,10 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
       await documents.removeDraft(staff(req).orgId, kind, req.params.id, actorOf(req));
       return { ok: true as const };
     });
-    app.post(`${base}/:id/issue`, { schema: { tags, params: idParam, response: { 200: documentSchema } } }, (req, reply) => {
+    app.post(`${base}/:id/issue`, { schema: { tags, params: idParam, body: issueInput, response: { 200: documentSchema } } }, (req, reply) => {
       const p = staff(req);
-      return withIdempotency(deps, req, reply, scopeOf(p), 200, (tx) => lifecycle.issueInTx(tx, p.orgId, kind, req.params.id, actorOf(req)));
+      const opts = { confirmWithoutPayoutDetails: req.body?.confirmWithoutPayoutDetails ?? false };
+      return withIdempotency(deps, req, reply, scopeOf(p), 200, (tx) => lifecycle.issueInTx(tx, p.orgId, kind, req.params.id, actorOf(req), opts));
     });
     app.post(`${base}/:id/mark-sent`, { schema: { tags, params: idParam, response: { 200: documentSchema } } }, (req) =>
       lifecycle.markSent(staff(req).orgId, kind, req.params.id, actorOf(req)),

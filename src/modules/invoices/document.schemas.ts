@@ -51,6 +51,13 @@ export const draftInput = z.strictObject({
 });
 export type DraftInput = z.input<typeof draftInput>;
 
+/** Issuing: an invoice without payout details must be confirmed (it is signed and frozen without them). */
+export const issueInput = z
+  .strictObject({
+    confirmWithoutPayoutDetails: z.boolean().default(false).describe('issue an invoice although no payout bank details are set (409 otherwise)'),
+  })
+  .nullish(); // the body is optional: no body at all means no confirmation
+
 export const draftPatch = draftInput.partial().strict();
 export type DraftPatch = z.infer<typeof draftPatch>;
 
@@ -118,6 +125,7 @@ export const documentSchema = z.object({
   relatedDocumentId: z.string().nullable(),
   recurringScheduleId: z.string().nullable(),
   hasPdf: z.boolean(),
+  payoutPrinted: z.boolean().describe('whether the issued document carries payout bank details (frozen at issue)'),
   issuedAt: z.string().nullable(),
   sentAt: z.string().nullable(),
   voidedAt: z.string().nullable(),

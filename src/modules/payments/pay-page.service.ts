@@ -50,6 +50,7 @@ export const payPageSchema = z.object({
     providers: z.array(z.object({ name: z.enum(PROVIDER_NAMES), embedded: z.boolean(), publishableKey: z.string().nullable() })),
     bankTransfer: bankTransferSchema.nullable(),
   }),
+  payoutPrinted: z.boolean().describe('whether the invoice PDF itself carries bank details (frozen at issue); the portal never points to details that are not there'),
 });
 export type PayPage = z.infer<typeof payPageSchema>;
 
@@ -114,6 +115,7 @@ export function createPayPageService({ db, audit, clock, documents, orgs, settin
       dueDate: inv.dueDate,
       status,
       verification: fingerprint ? { fingerprint, verifyUrl: fingerprintCheckUrl(publicUrl, fingerprint) } : null,
+      payoutPrinted: inv.payoutPrinted,
       methods: {
         providers: open ? enabled.providers : [],
         bankTransfer: open && enabled.bankTransfer ? await bankTransfer(org.name, orgId, { id: inv.id, number: inv.number, currency: inv.currency, amountDue: inv.amountDue }) : null,

@@ -104,7 +104,16 @@ export function PayPanel({ invoiceId }: { invoiceId: string }) {
           </div>
         </div>
       ) : null}
-      {!bt && p.methods.providers.length === 0 ? <p>Your supplier has not set up online payment. Use the bank details printed on the invoice, after checking them on the verification page.</p> : null}
+      {!bt && p.methods.providers.length === 0 ? (
+        p.payoutPrinted ? (
+          <p>Your supplier has not set up online payment. Use the bank details printed on the invoice, after checking them on the verification page.</p>
+        ) : (
+          <p data-testid="no-payment-details">
+            This invoice carries no payment details and {p.orgName} has not set up online payment. Ask {p.orgName} how to pay, through a contact you already know, and never pay to bank
+            details received by email alone.
+          </p>
+        )
+      ) : null}
     </section>
   );
 }

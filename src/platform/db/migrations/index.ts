@@ -8,6 +8,7 @@ import * as m0005 from './0005-verification.ts';
 import * as m0006 from './0006-delivery.ts';
 import * as m0007 from './0007-payments.ts';
 import * as m0008portal from './0008-portal-factors.ts';
+import * as m0010documents from './0010-hardening-documents.ts';
 
 export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0001-foundation': m0001,
@@ -18,4 +19,5 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0006-delivery': m0006,
   '0007-payments': m0007,
   '0008-portal-factors': m0008portal,
+  '0010-hardening-documents': m0010documents,
 };
