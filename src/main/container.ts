@@ -18,7 +18,7 @@ import { createBackupService } from '../modules/backup/backup.service.ts';
 import { createApiTokensService } from '../modules/identity/api-tokens.service.ts';
 import { createBootstrapService } from '../modules/identity/bootstrap.service.ts';
 import { createIdentityServices } from '../modules/identity/identity.module.ts';
-import { memberHolds } from '../modules/identity/member-permissions.ts';
+import { activeOwnersAndAdmins, memberHolds } from '../modules/identity/member-permissions.ts';
 import { createSessionsService } from '../modules/identity/sessions.service.ts';
 import { createMailer, type Mailer } from '../platform/mail/mailer.ts';
 import { createRateLimitStore } from '../platform/http/rate-limit.ts';
@@ -63,7 +63,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const rateLimits = createRateLimitStore(config.redis.url, config.redis.prefix);
   const tokens = createApiTokensService({ clock, db, audit });
   const sessions = createSessionsService({ clock, policy: config.session });
-  const orgs = createOrgService({ db, keyring, audit, clock });
+  const orgs = createOrgService({ db, keyring, audit, clock, mailer, admins: activeOwnersAndAdmins, publicUrl: config.publicUrl });
   const bootstrap = createBootstrapService({ db, dialect, clock, orgs, tokens });
   const identity = createIdentityServices({ config, db, clock, keyring, audit, mailer, orgs, sessions });
   const signing = createSigningIdentityService({ db, dialect, keyring, audit, clock, orgs, mailFrom: config.mailFrom });

@@ -10,7 +10,6 @@
 // someone with invoice:issue confirms it. Start dates are bounded (at most one period before today
 // unless an owner or admin confirms an earlier one), and catch-up is done by the worker only, at
 // most MAX_PERIODS_PER_RUN periods per schedule per run: a request never issues anything.
-import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import { dateInZone } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
@@ -18,15 +17,16 @@ import type { Database, Executor } from '../../platform/db/kysely.ts';
 import type { RecurringSchedulesTable } from '../../platform/db/schema.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError, conflict, notFound, unprocessable } from '../../platform/errors.ts';
-import { isoDate } from '../../platform/http/schemas.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { LifecycleService } from '../invoices/document-lifecycle.service.ts';
-import { draftInput } from '../invoices/document.schemas.ts';
 import type { DocumentService } from '../invoices/document.service.ts';
 import { isAdministrative, type Permission } from '../identity/rbac.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { nextRun, onePeriodBefore } from './recurring.schedule.ts';
+import { scheduleInput, storedTemplate, template, templateOf, type Schedule, type ScheduleInput } from './recurring.schemas.ts';
+
+export { scheduleInput, scheduleSchema, type Schedule, type ScheduleInput } from './recurring.schemas.ts';
 
 /** Catch-up after downtime issues at most this many periods of one schedule per worker run. */
 export const MAX_PERIODS_PER_RUN = 12;
@@ -36,48 +36,6 @@ export interface Requester {
   userId: string;
   permissions: ReadonlySet<Permission>;
 }
-
-export const scheduleInput = draftInput
-  .omit({ issueDate: true, dueDate: true, relatedDocumentId: true })
-  .extend({
-    frequency: z.enum(['weekly', 'monthly', 'quarterly', 'yearly']),
-    intervalCount: z.number().int().min(1).max(24).default(1),
-    startOn: isoDate,
-    endOn: isoDate.nullable().default(null),
-    autoIssue: z.boolean().default(true).describe('issue (number, sign, freeze) each invoice automatically; needs invoice:issue'),
-    confirmBackdatedStart: z.boolean().default(false).describe('an owner or admin confirms a start more than one period before today'),
-  })
-  .strict();
-export type ScheduleInput = z.input<typeof scheduleInput>;
-
-const template = scheduleInput.pick({ clientId: true, currency: true, exchangeRate: true, lines: true, discount: true, notes: true, terms: true });
-
-/** The invoice template part of a schedule input (the picked schema is strict, so the schedule fields are dropped first). */
-function templateOf(input: z.infer<typeof scheduleInput>): z.infer<typeof template> {
-  const { frequency: _f, intervalCount: _i, startOn: _s, endOn: _e, autoIssue: _a, confirmBackdatedStart: _c, ...tpl } = input;
-  return template.parse(tpl);
-}
-
-export const scheduleSchema = z.object({
-  id: z.string(),
-  clientId: z.string(),
-  currency: z.string(),
-  frequency: z.string(),
-  intervalCount: z.number(),
-  startOn: z.string(),
-  nextRunOn: z.string(),
-  endOn: z.string().nullable(),
-  autoIssue: z.boolean(),
-  issuerUserId: z.string().nullable().describe('the member whose invoice:issue permission automatic issuing relies on; checked at every run'),
-  autoIssueHeld: z
-    .object({ reason: z.enum(['issuer_lacks_invoice_issue', 'no_issuer']), since: z.string() })
-    .nullable()
-    .describe('set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule'),
-  status: z.enum(['active', 'paused', 'ended']),
-  template: template,
-  createdAt: z.string(),
-});
-export type Schedule = z.infer<typeof scheduleSchema>;
 
 type Row = RecurringSchedulesTable;
 const tplAad = (id: string) => ({ table: 'recurring_schedules', row: id, column: 'template_enc' });
@@ -114,7 +72,7 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
       issuerUserId: r.issuer_user_id,
       autoIssueHeld: r.issue_hold && r.issue_hold_since ? { reason: r.issue_hold as HoldReason, since: r.issue_hold_since } : null,
       status: r.status,
-      template: template.parse(crypto.decryptJson(r.template_enc, tplAad(r.id))),
+      template: storedTemplate.parse(crypto.decryptJson(r.template_enc, tplAad(r.id))),
       createdAt: r.created_at,
     };
   }
