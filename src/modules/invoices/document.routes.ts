@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { multilineText } from '../../platform/http/text-guard.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database } from '../../platform/db/kysely.ts';
@@ -81,7 +82,7 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
   }
 
   const inv = '/api/v1/invoices/:id';
-  app.post(`${inv}/void`, { schema: { tags: ['invoices'], params: idParam, body: z.strictObject({ reason: z.string().trim().max(500).default('') }), response: { 200: z.object({ invoice: documentSchema, creditNote: documentSchema }) } } }, (req) =>
+  app.post(`${inv}/void`, { schema: { tags: ['invoices'], params: idParam, body: z.strictObject({ reason: multilineText(500, { printed: true }).default('').describe('printed in the credit note’s notes') }), response: { 200: z.object({ invoice: documentSchema, creditNote: documentSchema }) } } }, (req) =>
     lifecycle.voidInvoice(staff(req).orgId, req.params.id, req.body.reason, actorOf(req)),
   );
   app.get(`${inv}/payments`, { schema: { tags: ['payments'], params: idParam, response: { 200: z.object({ items: z.array(paymentSchema) }) } } }, async (req) => ({

@@ -43,23 +43,17 @@ export interface OrgServiceDeps {
   publicUrl: string;
 }
 
-interface PrintedChange {
-  field: string;
-  before: string;
-  after: string;
-}
-
 const taxIdsText = (ids: Array<{ type: string; value: string }>) => ids.map((t) => `${t.type} ${t.value}`).join(', ');
 
-/** The changes of a patch to fields that print on documents (name, address, country, tax ids, email). */
-function printedChanges(current: Org, patch: UpdateOrgInput): PrintedChange[] {
-  const out: PrintedChange[] = [];
-  const add = (field: string, before: string, after: string) => before !== after && out.push({ field, before, after });
+/** The fields of a patch that change what prints on documents (name, address, country, tax ids, email). */
+function printedChanges(current: Org, patch: UpdateOrgInput): string[] {
+  const out: string[] = [];
+  const add = (field: string, before: string, after: string) => before !== after && out.push(field);
   if (patch.name !== undefined) add('name', current.name, patch.name);
   if (patch.profile) {
     const a = current.profile;
     const b = patch.profile;
-    add('address', a.addressLines.join(' / '), b.addressLines.join(' / '));
+    add('address', a.addressLines.join('\n'), b.addressLines.join('\n'));
     add('country', a.country ?? '', b.country ?? '');
     add('tax ids', taxIdsText(a.taxIds), taxIdsText(b.taxIds));
     add('email', a.email ?? '', b.email ?? '');
@@ -100,17 +94,18 @@ export function createOrgService({ db, keyring, audit, clock, mailer, admins, pu
   }
 
   /** Mails every owner and admin what changed on their documents; a failure aborts the change (fail closed). */
-  async function announcePrinted(tx: Executor, org: Org, changes: PrintedChange[], principal: Principal | null): Promise<void> {
+  async function announcePrinted(tx: Executor, org: Org, fields: string[], principal: Principal | null): Promise<void> {
     const to = await admins(tx, org.id);
     const by = principal?.realm === 'staff' ? to.find((a) => a.userId === principal.userId) : undefined;
     const lines = [
       `${by ? `${by.name} <${by.email}>` : 'A member'} changed what prints on ${org.name}'s invoices, quotes and credit notes:`,
       '',
-      ...changes.map((c) => `  ${c.field}: "${c.before}" → "${c.after}"`),
+      // Which fields, not their text: the profile is sealed at rest, and mail (or the outbox) is not.
+      `  ${fields.join(', ')}`,
       '',
-      'Documents issued from now on carry the new text and are signed as authentic. If you did not expect this,',
-      'change it back and review who has access to the organization. Payment details never come from this text:',
-      'they print only from the protected payout details.',
+      'Documents issued from now on carry the new text and are signed as authentic. Check it in the settings;',
+      'if you did not expect this, change it back and review who has access to the organization.',
+      'Payment details never come from this text: they print only from the protected payout details.',
     ];
     try {
       for (const a of to) {
@@ -182,7 +177,7 @@ export function createOrgService({ db, keyring, audit, clock, mailer, admins, pu
           ...(patch.profile !== undefined && { profile_enc: crypto.encryptJson(patch.profile satisfies OrgProfile, profileAad(orgId)) }),
           updated_at: now,
         });
-        await audit.append(tx, { orgId, actor, action: 'org.updated', objectType: 'org', objectId: orgId, summary: { fields: Object.keys(patch), printed: printed.map((c) => c.field) } });
+        await audit.append(tx, { orgId, actor, action: 'org.updated', objectType: 'org', objectId: orgId, summary: { fields: Object.keys(patch), printed } });
         const updated = toOrg((await findOrg(tx, orgId))!, crypto);
         if (printed.length > 0) await announcePrinted(tx, updated, printed, principal);
         return updated;

@@ -50,9 +50,14 @@ export const payPageSchema = z.object({
     providers: z.array(z.object({ name: z.enum(PROVIDER_NAMES), embedded: z.boolean(), publishableKey: z.string().nullable() })),
     bankTransfer: bankTransferSchema.nullable(),
   }),
+});
+export type PayPage = z.infer<typeof payPageSchema> & { payoutPrinted: boolean };
+
+/** The portal's view adds whether the PDF carries bank details (a pay link's view stays minimal). */
+export const portalPayPageSchema = payPageSchema.extend({
   payoutPrinted: z.boolean().describe('whether the invoice PDF itself carries bank details (frozen at issue); the portal never points to details that are not there'),
 });
-export type PayPage = z.infer<typeof payPageSchema>;
+export type PortalPayPage = z.infer<typeof portalPayPageSchema>;
 
 export const checkoutInput = z.strictObject({ provider: z.enum(PROVIDER_NAMES), embedded: z.boolean().default(false) });
 export const checkoutResultSchema = z.object({

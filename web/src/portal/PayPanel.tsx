@@ -5,14 +5,14 @@
 import { api } from '../lib/api.ts';
 import { date, money } from '../lib/format.ts';
 import { useAction, useAsync } from '../lib/hooks.ts';
-import type { PayPage } from '../../../src/modules/payments/pay-page.service.ts';
+import type { PortalPayPage } from '../../../src/modules/payments/pay-page.service.ts';
 import { ErrorNotice, Loading, Notice } from '../ui/feedback.tsx';
 import { Button } from '../ui/forms.tsx';
 
 const PROVIDER_LABEL: Record<string, string> = { stripe: 'Pay by card (Stripe)', paypal: 'Pay with PayPal' };
 
 export function PayPanel({ invoiceId }: { invoiceId: string }) {
-  const page = useAsync((signal) => api.get<PayPage>(`/api/v1/portal/documents/${invoiceId}/payment`, { signal, realm: 'portal' }), [invoiceId]);
+  const page = useAsync((signal) => api.get<PortalPayPage>(`/api/v1/portal/documents/${invoiceId}/payment`, { signal, realm: 'portal' }), [invoiceId]);
   const checkout = useAction(async (provider: string) => {
     const r = await api.post<{ redirectUrl: string | null }>(`/api/v1/portal/documents/${invoiceId}/checkout`, { provider, embedded: false }, { realm: 'portal' });
     if (r.redirectUrl) window.location.assign(r.redirectUrl);
