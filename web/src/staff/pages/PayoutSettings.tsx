@@ -187,7 +187,7 @@ function ChangeForm({ onDone, first }: { onDone: (c: Change) => void; first: boo
         <TextField label="BIC" value={v.bic} onChange={(e) => setV({ ...v, bic: e.target.value })} error={f.bic} autoComplete="off" />
       </div>
       <Button type="submit" variant="primary" busy={req.busy}>
-        {first ? 'Save bank details' : 'Request the change'}
+        Request the change
       </Button>
     </form>
   );
