@@ -9,6 +9,8 @@
 //   member cannot lift the hold; someone with invoice:issue can.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MAX_PERIODS_PER_RUN } from '../../src/modules/recurring/recurring.service.ts';
+import { backfillRecurringIssuers } from '../../src/platform/db/migrations/0010-hardening-documents.ts';
+import type { Kysely } from 'kysely';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
 import { addMember, staffSession, type SessionClient } from '../helpers/session.ts';
@@ -126,5 +128,22 @@ describeEachDb('recurring schedules: issuing needs invoice:issue, bounded starts
     expect(await runDue()).toBe(1);
     expect((await docsOf(s.id)).map((d) => d.status)).toEqual(['issued', 'draft', 'draft', 'issued']);
     await api.ok('POST', `/api/v1/recurring-schedules/${s.id}/status`, { status: 'ended' });
+  });
+
+  it('migration 0010 gives schedules made before it the issuer their audit entry names (a user, or an API token\'s user)', async () => {
+    clock.set('2026-07-10T09:00:00Z');
+    const byToken = await api.ok('POST', '/api/v1/recurring-schedules', body({ startOn: '2026-07-10' }), 201); // the owner's API token
+    const session = await staffSession(t, api.orgId, api.userId);
+    const bySession = (await session.req('POST', '/api/v1/recurring-schedules', body({ startOn: '2026-07-10' }))).json();
+    const drafts = (await (await staffSession(t, api.orgId, sales.userId)).req('POST', '/api/v1/recurring-schedules', body({ startOn: '2026-07-10', autoIssue: false }))).json();
+    const db = t.container.db;
+    const ids = [byToken.id, bySession.id, drafts.id];
+    await db.updateTable('recurring_schedules').set({ issuer_user_id: null }).where('id', 'in', ids).execute(); // as before the migration
+    await backfillRecurringIssuers(db as unknown as Kysely<unknown>);
+    const rows = await db.selectFrom('recurring_schedules').select(['id', 'issuer_user_id']).where('id', 'in', ids).execute();
+    const issuer = Object.fromEntries(rows.map((r) => [r.id, r.issuer_user_id]));
+    expect([issuer[byToken.id], issuer[bySession.id], issuer[drafts.id]]).toEqual([api.userId, api.userId, sales.userId]);
+    // A draft-only schedule's issuer does not matter (it never issues); a sales creator would be held at the next run.
+    for (const id of ids) await api.ok('POST', `/api/v1/recurring-schedules/${id}/status`, { status: 'ended' });
   });
 });

@@ -11,6 +11,11 @@ export async function up(db: Kysely<unknown>, _t: MigrationTypes): Promise<void>
   await db.schema.alterTable('recurring_schedules').addColumn('issuer_user_id', 'text').execute();
   await db.schema.alterTable('recurring_schedules').addColumn('issue_hold', 'text').execute();
   await db.schema.alterTable('recurring_schedules').addColumn('issue_hold_since', 'text').execute();
+  await backfillRecurringIssuers(db);
+}
+
+/** Each schedule's creator, as its `recurring.created` audit entry names it (exported for its test). */
+export async function backfillRecurringIssuers(db: Kysely<unknown>): Promise<void> {
   await sql`
     UPDATE recurring_schedules SET issuer_user_id = COALESCE(
       (SELECT a.actor_id FROM audit_events a
