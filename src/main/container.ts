@@ -7,6 +7,7 @@ import { Keyring, storedMasterKeyIds } from '../platform/crypto/keyring.ts';
 import { loadMasterKey, loadPreviousMasterKeys, type MasterKey } from '../platform/crypto/master-key.ts';
 import { openDatabase, type DbHandle } from '../platform/db/kysely.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
+import { ensurePrivateDir } from '../platform/private-files.ts';
 import { createAuditService } from '../modules/audit/audit.service.ts';
 import { createHttpTsa } from '../modules/audit/audit.tsa.ts';
 import { createCheckpointService } from '../modules/audit/checkpoint.service.ts';
@@ -18,6 +19,7 @@ import { createApiTokensService } from '../modules/identity/api-tokens.service.t
 import { createBootstrapService } from '../modules/identity/bootstrap.service.ts';
 import { createIdentityServices } from '../modules/identity/identity.module.ts';
 import { createPasswordService } from '../modules/identity/passwords.ts';
+import { activeOwnersAndAdmins, memberHolds } from '../modules/identity/member-permissions.ts';
 import { createSessionsService } from '../modules/identity/sessions.service.ts';
 import { createWorkQueue } from '../platform/work-queue.ts';
 import { createMailer, type Mailer } from '../platform/mail/mailer.ts';
@@ -51,6 +53,8 @@ export interface ContainerOptions {
 export async function createContainer(config: Readonly<Config>, opts: ContainerOptions = {}) {
   const clock = opts.clock ?? systemClock;
   const warn = opts.warn ?? ((m: string) => process.stderr.write(`WARNING: ${m}\n`));
+  const loose = ensurePrivateDir(config.dataDir);
+  if (loose) warn(`The data directory ${loose}`);
   const handle = opts.handle ?? openDatabase(config.database);
   if (opts.migrate !== false) await migrateToLatest(handle);
   const { db, dialect } = handle;
@@ -64,7 +68,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const rateLimits = createRateLimitStore(config.redis.url, config.redis.prefix);
   const tokens = createApiTokensService({ clock, db, audit });
   const sessions = createSessionsService({ clock, policy: config.session });
-  const orgs = createOrgService({ db, keyring, audit, clock });
+  const orgs = createOrgService({ db, keyring, audit, clock, mailer, admins: activeOwnersAndAdmins, publicUrl: config.publicUrl });
   // argon2 and password strength checks share one bounded queue (issue #10 item 3).
   const passwords = createPasswordService({ queue: createWorkQueue(config.passwordWork) });
   const bootstrap = createBootstrapService({ db, dialect, clock, orgs, tokens, passwords });
@@ -80,7 +84,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const receipts = createReceiptService({ db, clock, files, documents, orgs, clients, mailer, ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}) });
   const payments = createPaymentService({ db, keyring, audit, clock, documents, lifecycle, receipts });
   const paymentsModule = createPaymentsModule({ config, db, keyring, audit, clock, orgs, documents, files, payments, receipts, verification });
-  const recurring = createRecurringService({ db, keyring, audit, clock, orgs, documents, lifecycle });
+  const recurring = createRecurringService({ db, keyring, audit, clock, orgs, documents, lifecycle, holds: memberHolds });
   const dataExport = createExportService({ db, clock, audit, orgs, clients, catalog, documents, payments, recurring });
   const checkpoints = createCheckpointService({
     db,

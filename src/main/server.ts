@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { Config } from '../config/env.ts';
+import { outboxWarning } from '../platform/mail/mailer.ts';
 import { buildHttpApp } from './app.ts';
 import { createContainer } from './container.ts';
 import { startWorker } from './worker.ts';
@@ -50,6 +51,9 @@ export function startBanner(config: Pick<Config, 'publicUrl' | 'publicUrlDerived
 
 export async function serve(config: Readonly<Config>, opts: { httpRedirectPort?: number } = {}): Promise<void> {
   const container = await createContainer(config);
+  // Without SMTP nothing is sent (sign-in links and codes included): say so at every start.
+  const mailWarning = outboxWarning(container.mailer);
+  if (mailWarning) process.stderr.write(`WARNING: ${mailWarning}\n`);
   const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : null;
   const app = await buildHttpApp(container, { https });
   const worker = startWorker(container, app.log, config.worker.intervalMs);

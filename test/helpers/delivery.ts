@@ -36,7 +36,7 @@ export async function clientWithInvoice(api: Api, opts: { name?: string; email?:
     contacts: [{ name: 'Zoe Zeta', email: opts.email ?? 'zoe@zeta.test', isPrimary: true }],
   });
   const draft = await api.ok('POST', '/api/v1/invoices', { clientId: client.id, lines: [{ description: 'Confidential consulting work', quantity: '1', unitPrice: opts.total ?? 123_456 }] });
-  const invoice = await api.ok('POST', `/api/v1/invoices/${draft.id}/issue`);
+  const invoice = await api.ok('POST', `/api/v1/invoices/${draft.id}/issue`, { confirmWithoutPayoutDetails: true });
   return { client, invoice, contactId: client.contacts[0].id as string };
 }
 

@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import { payoutSchema } from '../../src/modules/orgs/org.schemas.ts';
 import type { Api } from './api.ts';
 import type { TestInstance } from './instance.ts';
+import { staffSession } from './session.ts';
 
 export const SECRET_STRINGS = {
   clientName: 'Zebulon Quarterstaff Holdings',
@@ -38,9 +39,12 @@ export interface SeededData {
 
 export async function seedSensitiveData(t: TestInstance, api: Api): Promise<SeededData> {
   const s = SECRET_STRINGS;
-  await api.ok('PATCH', '/api/v1/org', {
+  // What prints on documents changes only with a fresh sign-in (step-up), never with an API token.
+  const owner = await staffSession(t, api.orgId, api.userId);
+  const profile = await owner.req('PATCH', '/api/v1/org', {
     profile: { addressLines: [s.orgAddress, '10115 Berlin'], country: 'DE', taxIds: [{ type: 'VAT', value: s.orgTaxId }], email: s.orgEmail },
   });
+  if (profile.statusCode !== 200) throw new Error(`PATCH /api/v1/org → ${profile.statusCode}: ${profile.body}`);
   // The payout service (the protected change flow wraps it); IBAN written with spaces as users type it.
   await t.container.db.transaction().execute((tx) =>
     t.container.services.orgs.setPayoutInTx(tx, api.orgId, payoutSchema.parse({ accountHolder: s.accountHolder, iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX' }), { type: 'system', id: 'test' }),

@@ -41,10 +41,10 @@ async function seed(api: Api, m: string): Promise<Seeded> {
   const item = await api.ok('POST', '/api/v1/items', { name: `${m} consulting day`, unitPrice: 95_000, currency: 'EUR', taxRateId: taxRate.id });
   const line = (d: string, unitPrice: number) => ({ description: `${m} ${d}`, quantity: '2', unit: 'd', unitPrice, taxRateId: taxRate.id });
   const invoice = await api.ok('POST', '/api/v1/invoices', { clientId: client.id, lines: [line('security review', 95_000)], notes: `${m} invoice notes` });
-  await api.ok('POST', `/api/v1/invoices/${invoice.id}/issue`);
+  await api.ok('POST', `/api/v1/invoices/${invoice.id}/issue`, { confirmWithoutPayoutDetails: true });
   const payment = await api.ok('POST', `/api/v1/invoices/${invoice.id}/payments`, { amount: 50_000, reference: `${m}-PAYMENT-REF` });
   const voided = await api.ok('POST', '/api/v1/invoices', { clientId: client.id, lines: [line('cancelled work', 10_000)] });
-  await api.ok('POST', `/api/v1/invoices/${voided.id}/issue`);
+  await api.ok('POST', `/api/v1/invoices/${voided.id}/issue`, { confirmWithoutPayoutDetails: true });
   const { creditNote } = await api.ok('POST', `/api/v1/invoices/${voided.id}/void`, { reason: `${m} wrong entity` });
   const quote = await api.ok('POST', '/api/v1/quotes', { clientId: client.id, lines: [line('offer', 70_000)] });
   const draft = await api.ok('POST', '/api/v1/invoices', { clientId: client.id, lines: [line('draft work', 1_000)] });
@@ -127,9 +127,12 @@ describeEachDb('data export', (dialect) => {
     expect(own.body).not.toContain('Alpha');
   });
 
-  it('exports invoices as CSV (one row per invoice, formulas neutralized)', async () => {
+  it('exports invoices as CSV (one row per invoice, every text cell quoted, formulas neutralized on every ; , or tab part)', async () => {
     const sneaky = await a.ok('POST', '/api/v1/clients', { name: '=HYPERLINK("http://evil.test","x")' });
     const inv = await a.ok('POST', '/api/v1/invoices', { clientId: sneaky.id, lines: [{ description: 'x', quantity: '1', unitPrice: 1_234 }] });
+    // Excel in DE/FR/NL splits on ';': the second part of this name would be a live formula.
+    const semi = await a.ok('POST', '/api/v1/clients', { name: 'Globex;=1+1;\t@SUM(A1)' });
+    const semiInv = await a.ok('POST', '/api/v1/invoices', { clientId: semi.id, lines: [{ description: 'x', quantity: '1', unitPrice: 1_000 }] });
     const owner = await staffSession(t, a.orgId, a.userId);
     const res = await exportAs(owner, { format: 'invoices-csv' });
     expect(res.statusCode, res.body).toBe(200);
@@ -137,11 +140,16 @@ describeEachDb('data export', (dialect) => {
     expect(res.headers['content-disposition']).toBe('attachment; filename="sealbill-invoices-2026-01-01.csv"');
     const rows = res.body.trimEnd().split('\r\n');
     expect(rows[0]).toBe('number,status,client,issue_date,due_date,currency,subtotal,discount,tax,total,paid,credited,due,id');
-    expect(rows).toHaveLength(1 + 4); // issued, void, draft, and the new draft; no quote or credit note
+    expect(rows).toHaveLength(1 + 5); // issued, void, draft, and the two new drafts; no quote or credit note
     const issued = rows.find((r) => r.endsWith(A.invoice))!;
-    expect(issued).toMatch(/^INV-2026-\d+,partially_paid,Alpha Client Corporation,2026-01-01,2026-01-31,EUR,1900\.00,0\.00,361\.00,2261\.00,500\.00,0\.00,1761\.00,/);
-    expect(rows.find((r) => r.endsWith(inv.id))).toBe(`,draft,"'=HYPERLINK(""http://evil.test"",""x"")",,,EUR,12.34,0.00,0.00,12.34,0.00,0.00,12.34,${inv.id}`);
+    expect(issued).toMatch(/^"INV-2026-\d+","partially_paid","Alpha Client Corporation",2026-01-01,2026-01-31,EUR,1900\.00,0\.00,361\.00,2261\.00,500\.00,0\.00,1761\.00,/);
+    expect(rows.find((r) => r.endsWith(inv.id))).toBe(`"","draft","'=HYPERLINK(""http://evil.test"",""x"")",,,EUR,12.34,0.00,0.00,12.34,0.00,0.00,12.34,${inv.id}`);
+    const semiRow = rows.find((r) => r.endsWith(semiInv.id))!;
+    expect(semiRow).toBe(`"","draft","Globex;'=1+1;'\t'@SUM(A1)",,,EUR,10.00,0.00,0.00,10.00,0.00,0.00,10.00,${semiInv.id}`);
+    // As Excel in Germany reads it (';' separates cells, quotes respected or not): no part starts a formula.
+    for (const part of semiRow.replace(/"/g, '').split(/[;,\t]/)) expect(part.trimStart()).not.toMatch(/^[=+\-@]/);
     await a.ok('DELETE', `/api/v1/invoices/${inv.id}`);
+    await a.ok('DELETE', `/api/v1/invoices/${semiInv.id}`);
   });
 
   it('refuses API tokens, even one scoped to data:export: step_up_required, nothing exported or audited', async () => {

@@ -22,7 +22,7 @@ describeEachDb('Idempotency-Key', (dialect) => {
     Number((await t.container.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('org_id', '=', api.orgId).executeTakeFirstOrThrow()).n);
   const issuedDraft = async () => {
     const d = await api.ok('POST', '/api/v1/invoices', { clientId, lines });
-    return (await api.ok('POST', `/api/v1/invoices/${d.id}/issue`)).id as string;
+    return (await api.ok('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true })).id as string;
   };
 
   beforeAll(async () => {
@@ -91,20 +91,20 @@ describeEachDb('Idempotency-Key', (dialect) => {
     it('replays an issue instead of answering 409, and consumes one number', async () => {
       const d = await api.ok('POST', '/api/v1/invoices', { clientId, lines });
       const k = key();
-      const first = await api.req('POST', `/api/v1/invoices/${d.id}/issue`, undefined, withKey(k));
+      const first = await api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }, withKey(k));
       expect(first.statusCode).toBe(200);
-      const again = await api.req('POST', `/api/v1/invoices/${d.id}/issue`, undefined, withKey(k));
+      const again = await api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }, withKey(k));
       expect(again.statusCode).toBe(200);
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(again.json().number).toBe(first.json().number);
       // Without the key, a second issue is a state conflict.
-      expectProblem(await api.req('POST', `/api/v1/invoices/${d.id}/issue`), 409, 'conflict');
+      expectProblem(await api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }), 409, 'conflict');
     });
 
     it('lets one concurrent issue act', async () => {
       const d = await api.ok('POST', '/api/v1/invoices', { clientId, lines });
       const k = key();
-      const results = await Promise.all(Array.from({ length: 4 }, () => api.req('POST', `/api/v1/invoices/${d.id}/issue`, undefined, withKey(k))));
+      const results = await Promise.all(Array.from({ length: 4 }, () => api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }, withKey(k))));
       expect(results.every((r) => r.statusCode === 200 || r.statusCode === 409)).toBe(true);
       expect(new Set(results.filter((r) => r.statusCode === 200).map((r) => r.json().number)).size).toBe(1);
     });
@@ -112,9 +112,9 @@ describeEachDb('Idempotency-Key', (dialect) => {
     it('frees the key after a failed issue, so the retry succeeds', async () => {
       const d = await api.ok('POST', '/api/v1/invoices', { clientId, lines, issueDate: '2026-05-10', dueDate: '2026-05-01' });
       const k = key();
-      expectProblem(await api.req('POST', `/api/v1/invoices/${d.id}/issue`, undefined, withKey(k)), 422, 'unprocessable');
+      expectProblem(await api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }, withKey(k)), 422, 'unprocessable');
       await api.ok('PATCH', `/api/v1/invoices/${d.id}`, { dueDate: '2026-06-10' });
-      const retry = await api.req('POST', `/api/v1/invoices/${d.id}/issue`, undefined, withKey(k));
+      const retry = await api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }, withKey(k));
       expect(retry.statusCode, retry.body).toBe(200);
       expect(retry.json().status).toBe('issued');
     });
@@ -157,7 +157,7 @@ describeEachDb('Idempotency-Key', (dialect) => {
       const d = await api.ok('POST', '/api/v1/invoices', { clientId, lines });
       const k = key();
       expectProblem(await api.req('POST', `/api/v1/invoices/${d.id}/payments`, { amount: 100 }, withKey(k)), 409, 'conflict');
-      await api.ok('POST', `/api/v1/invoices/${d.id}/issue`);
+      await api.ok('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true });
       expect((await api.req('POST', `/api/v1/invoices/${d.id}/payments`, { amount: 100 }, withKey(k))).statusCode).toBe(201);
     });
   });
@@ -205,11 +205,11 @@ describeEachDb('Idempotency-Key', (dialect) => {
     it('undoes an issue with its key, so the retry draws one number', async () => {
       const d = await api.ok('POST', '/api/v1/invoices', { clientId, lines });
       const k = key();
-      expectProblem(await failResponseWrites(() => api.req('POST', `/api/v1/invoices/${d.id}/issue`, undefined, withKey(k))), 500);
+      expectProblem(await failResponseWrites(() => api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }, withKey(k))), 500);
       expect((await api.ok('GET', `/api/v1/invoices/${d.id}`)).status).toBe('draft');
-      const retry = await api.req('POST', `/api/v1/invoices/${d.id}/issue`, undefined, withKey(k));
+      const retry = await api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }, withKey(k));
       expect(retry.statusCode, retry.body).toBe(200);
-      const next = await api.ok('POST', `/api/v1/invoices/${(await api.ok('POST', '/api/v1/invoices', { clientId, lines })).id}/issue`);
+      const next = await api.ok('POST', `/api/v1/invoices/${(await api.ok('POST', '/api/v1/invoices', { clientId, lines })).id}/issue`, { confirmWithoutPayoutDetails: true });
       const seq = (n: string) => Number(n.split('-').pop());
       expect(seq(next.number)).toBe(seq(retry.json().number) + 1);
     });

@@ -43,7 +43,7 @@ describeEachDb('master key at start and during rotation', (dialect) => {
     expect(await orgKeys()).toEqual(before);
 
     // The real server process: exits at once with the message (exit 2), never serves a 500.
-    const r = runSealbill(['serve'], childEnv(t.dir, t.config.database, { SEALBILL_PORT: '0', SEALBILL_MASTER_KEY: b64(wrong.key) }), 60_000);
+    const r = runSealbill(['serve'], childEnv(t.dir, t.config.database, { SEALBILL_PORT: '0', SEALBILL_PUBLIC_URL: 'http://localhost:3999', SEALBILL_MASTER_KEY: b64(wrong.key) }), 60_000);
     expect(r.code, r.out + r.err).toBe(2);
     expect(r.err).toMatch(new RegExp(`Master key: .*wrapped by master key ${expected}`));
     expect(r.err).not.toMatch(/at .*\.ts:\d+/);

@@ -1,26 +1,29 @@
 import { z } from 'zod';
+import { lineText, multilineText } from '../../platform/http/text-guard.ts';
 import { currencyCode, localeTag } from '../orgs/org.schemas.ts';
 
 export const DELIVERY_MODES = ['notice-only', 'portal-link', 'openpgp', 'smime', 'sealed-link'] as const;
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 
-const text = (max: number) => z.string().trim().max(max);
+// The client's name, address and tax id print on documents as the recipient party: printed
+// single-line text. Notes stay internal (multi-line, not printed). See text-guard.ts.
+const printedLine = (max: number) => lineText(max, { printed: true });
 const email = z.email('must be an email address').max(254).transform((e) => e.toLowerCase());
 
 export const contactInput = z.strictObject({
-  name: text(200).min(1),
+  name: lineText(200).min(1),
   email: email.nullable().default(null),
-  phone: text(40).nullable().default(null),
+  phone: lineText(40).nullable().default(null),
   isPrimary: z.boolean().default(false),
 });
 
 export const clientInput = z.strictObject({
-  name: text(200).min(1),
+  name: printedLine(200).min(1),
   email: email.nullable().default(null),
-  addressLines: z.array(text(200)).max(6).default([]),
+  addressLines: z.array(printedLine(200)).max(6).default([]),
   country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').nullable().default(null),
-  taxId: text(40).nullable().default(null),
-  notes: text(4000).nullable().default(null),
+  taxId: printedLine(40).nullable().default(null),
+  notes: multilineText(4000).nullable().default(null),
   currency: currencyCode.optional(),
   language: localeTag.optional(),
   deliveryMode: z.enum(DELIVERY_MODES).default('portal-link'),
@@ -29,12 +32,12 @@ export const clientInput = z.strictObject({
 export type ClientInput = z.input<typeof clientInput>;
 
 export const clientPatch = z.strictObject({
-  name: text(200).min(1).optional(),
+  name: printedLine(200).min(1).optional(),
   email: email.nullable().optional(),
-  addressLines: z.array(text(200)).max(6).optional(),
+  addressLines: z.array(printedLine(200)).max(6).optional(),
   country: z.string().regex(/^[A-Z]{2}$/).nullable().optional(),
-  taxId: text(40).nullable().optional(),
-  notes: text(4000).nullable().optional(),
+  taxId: printedLine(40).nullable().optional(),
+  notes: multilineText(4000).nullable().optional(),
   currency: currencyCode.optional(),
   language: localeTag.optional(),
   deliveryMode: z.enum(DELIVERY_MODES).optional(),

@@ -8,7 +8,7 @@ import { idParam } from '../../platform/http/schemas.ts';
 import { DOCUMENT_PREFIXES } from '../invoices/document.routes.ts';
 import type { DeliveryKeysService } from './delivery-keys.service.ts';
 import type { DeliveryTrackingService } from './delivery-tracking.service.ts';
-import { bounceInput, clientKeysInput, clientKeysSchema, deliverySchema, sealedLinkCreated, sealedLinkInput, sendInput } from './delivery.schemas.ts';
+import { bounceInput, clientKeysInput, clientKeysSchema, deliverySchema, sealedLinkCreated, sealedLinkInput, sendInput, sendResultSchema } from './delivery.schemas.ts';
 import type { DeliveryService } from './delivery.service.ts';
 import { EVENT_TYPES } from './evidence.chain.ts';
 
@@ -52,7 +52,7 @@ export function registerDeliveryRoutes(root: FastifyInstance, { delivery, tracki
 
   for (const [kind, prefix] of Object.entries(DOCUMENT_PREFIXES) as Array<[DocumentKind, string]>) {
     const base = `/api/v1/${prefix}/:id`;
-    app.post(`${base}/send`, { schema: { tags, params: idParam, body: sendInput, response: { 201: deliverySchema } } }, async (req, reply) => {
+    app.post(`${base}/send`, { schema: { tags, params: idParam, body: sendInput, response: { 201: sendResultSchema } } }, async (req, reply) => {
       reply.code(201);
       return delivery.send(staff(req).orgId, kind, req.params.id, req.body, actorOf(req));
     });

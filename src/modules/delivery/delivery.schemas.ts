@@ -7,11 +7,13 @@ export type { DeliveryMode } from '../clients/client.schemas.ts';
 
 /** Modes as recorded on a delivery: the five sending modes, plus 'portal' for documents fetched in the portal without a sending. */
 export const RECORDED_MODES = [...DELIVERY_MODES, 'portal'] as const;
-export const DELIVERY_STATUSES = ['submitted', 'relayed', 'failed', 'bounced', 'accessed', 'acknowledged', 'revoked'] as const;
+/** 'saved_to_outbox': no SMTP relay is configured, the message is a file on this server and reached nobody. */
+export const DELIVERY_STATUSES = ['submitted', 'relayed', 'saved_to_outbox', 'failed', 'bounced', 'accessed', 'acknowledged', 'revoked'] as const;
 
 export const sendInput = z.strictObject({
   mode: z.enum(DELIVERY_MODES).optional().describe("overrides the client's delivery mode"),
   to: z.uuid().optional().describe('contact id (default: the primary contact, else the first contact with an email)'),
+  includeBillingEmail: z.boolean().default(true).describe("also deliver to the client's billing email (its own delivery and evidence; a notice instead of a personal portal link when that address is no contact)"),
   sealedLink: z
     .strictObject({
       expiresInHours: z.number().int().min(1).max(24 * 90).default(24 * 14),
@@ -65,6 +67,12 @@ export const deliverySchema = z.object({
   events: z.array(evidenceEventSchema),
 });
 export type Delivery = z.infer<typeof deliverySchema>;
+
+/** A sending: the first recipient's delivery, and the deliveries to the other recipients (the billing email). */
+export const sendResultSchema = deliverySchema.extend({
+  alsoDelivered: z.array(deliverySchema).describe("the same document delivered to the client's other recipients (its billing email), each with its own evidence"),
+});
+export type SendResult = z.infer<typeof sendResultSchema>;
 
 /** What a client sees of a delivery in the portal: no staff identities, no IPs, no relay internals. */
 export const portalDeliverySchema = z.object({

@@ -2,8 +2,13 @@
 //   1. in one transaction: the delivery row, the signed 'submitted' evidence (document hash,
 //      sender, recipient, mode), any portal or sealed link, and the audit entry;
 //   2. the message is built (PGP/MIME or S/MIME encryption happens here) and handed to the relay;
-//   3. in a second transaction: 'relayed' evidence with the relay's reply and queue id, or
-//      'failed' evidence with the error, and the status; then the document is marked sent.
+//   3. in a second transaction: 'relayed' evidence with the relay's reply, queue id and the
+//      Message-ID of the message actually transmitted, or 'saved_to_outbox' when no SMTP relay is
+//      configured (nothing was sent, and the document is not marked sent), or 'failed' evidence
+//      with the error, and the status; then the document is marked sent.
+// Each recipient (the contact, and the client's billing email: recipients.ts) is one delivery.
+// Mail names the organization as sender (display name) and its contact address as Reply-To; the
+// address itself stays SEALBILL_MAIL_FROM, the domain that SPF and DKIM vouch for.
 // Later evidence (accessed, acknowledged, bounced, revoked) is appended to the same chain.
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
@@ -12,21 +17,22 @@ import type { DocumentKind } from '../../platform/db/schema.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { notFound, unprocessable } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Mailer, MailMessage } from '../../platform/mail/mailer.ts';
+import { addressOf, type Mailer, type MailMessage } from '../../platform/mail/mailer.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
-import type { Contact } from '../clients/client.schemas.ts';
+import type { Client, Contact } from '../clients/client.schemas.ts';
 import type { LifecycleService } from '../invoices/document-lifecycle.service.ts';
 import type { DocumentService } from '../invoices/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { findDelivery, insertDelivery, updateDelivery } from './delivery.repo.ts';
 import type { DeliveryKeysService } from './delivery-keys.service.ts';
-import type { Delivery, DeliveryMode, SealedLinkInput, SendInput } from './delivery.schemas.ts';
+import type { Delivery, DeliveryMode, SealedLinkInput, SendInput, SendResult } from './delivery.schemas.ts';
 import { recipientAad, type DeliveryTrackingService } from './delivery-tracking.service.ts';
-import { contentEntity, messageIdFor, type EnvelopeHeaders } from './mime.ts';
+import { contentEntity, formatAddress, messageIdFor, type EnvelopeHeaders } from './mime.ts';
 import { encryptedBodyText, encryptedSubject, fingerprintFor, noticeText, portalLinkText, sealedLinkText, subjectFor, type FingerprintSource, type MessageFacts } from './messages.ts';
 import { buildPgpMimeMessage } from './pgp-mime.ts';
 import type { PortalLinksService } from './portal-links.service.ts';
+import { recipientsFor, type Recipient } from './recipients.ts';
 import type { SealedLinksService } from './sealed-links.service.ts';
 import { buildSmimeMessage, type SmimeSigner } from './smime.ts';
 
@@ -57,17 +63,18 @@ export interface DeliveryServiceDeps {
 
 const queueIdOf = (response: string): string | null => /queued as ([A-Za-z0-9._-]+)/i.exec(response)?.[1] ?? /\bid=([A-Za-z0-9._-]+)/i.exec(response)?.[1] ?? null;
 
-function pickContact(contacts: Contact[], to: string | undefined): Contact & { email: string } {
-  const c = to ? contacts.find((x) => x.id === to) : (contacts.find((x) => x.isPrimary && x.email) ?? contacts.find((x) => x.email));
-  if (!c) throw unprocessable(to ? 'No such contact for this client' : 'The client has no contact with an email address', [{ path: '/body/to', message: 'no recipient' }]);
-  if (!c.email) throw unprocessable('This contact has no email address', [{ path: '/body/to', message: 'no email' }]);
-  return c as Contact & { email: string };
+/** Who a message says it is from: the organization's name on our sending address, replies to its contact address. */
+export interface Sender {
+  from: string;
+  fromName: string;
+  replyTo: string | null;
 }
 
 export function createDeliveryService(deps: DeliveryServiceDeps) {
   const { db, keyring, audit, clock, mailer, orgs, clients, documents, lifecycle, keys, tracking, portalLinks, sealedLinks } = deps;
 
-  async function newDelivery(tx: Executor, p: { orgId: string; kind: DocumentKind; documentId: string; clientId: string; contact: Contact | null; mode: DeliveryMode; sha256: string; actor: AuditActor; channel: 'email' | 'link'; number: string | null }): Promise<string> {
+  async function newDelivery(tx: Executor, p: { orgId: string; kind: DocumentKind; documentId: string; clientId: string; contact: Contact | null; email?: string | null; mode: DeliveryMode; sha256: string; actor: AuditActor; channel: 'email' | 'link'; number: string | null; sender?: string; billing?: boolean }): Promise<string> {
+    const recipient = p.email ?? p.contact?.email ?? null;
     const now = clock.now().toISOString();
     const id = newId(clock.now().getTime());
     const crypto = await keyring.forOrg(tx, p.orgId);
@@ -80,7 +87,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       contact_id: p.contact?.id ?? null,
       mode: p.mode,
       status: 'submitted',
-      recipient_enc: p.contact?.email ? crypto.encryptText(p.contact.email, recipientAad(id)) : null,
+      recipient_enc: recipient ? crypto.encryptText(recipient, recipientAad(id)) : null,
       document_sha256: p.sha256,
       message_id: null,
       created_by: p.actor.id,
@@ -92,23 +99,26 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       documentNumber: p.number,
       documentSha256: p.sha256,
       sender: { type: p.actor.type, id: p.actor.id },
-      senderAddress: mailer.from,
-      recipient: p.contact?.email ?? null,
+      senderAddress: p.sender ?? mailer.from,
+      recipient,
       contactId: p.contact?.id ?? null,
       mode: p.mode,
       channel: p.channel,
+      ...(p.billing ? { billingEmail: true } : {}),
     });
     await audit.append(tx, { orgId: p.orgId, actor: p.actor, action: 'delivery.submitted', objectType: p.kind, objectId: p.documentId, summary: { deliveryId: id, mode: p.mode, channel: p.channel } });
     return id;
   }
 
-  async function buildMessage(orgId: string, mode: DeliveryMode, facts: MessageFacts, to: string, link: { url: string; expiresAt: string } | null, sealed: SendInput['sealedLink'], pdf: { bytes: Buffer; filename: string }, clientId: string): Promise<MailMessage> {
-    if (mode === 'notice-only') return { to, subject: subjectFor(facts), text: noticeText(facts) };
-    if (mode === 'portal-link') return { to, subject: subjectFor(facts), text: portalLinkText(facts, link!.url, link!.expiresAt) };
-    if (mode === 'sealed-link') return { to, subject: subjectFor(facts), text: sealedLinkText(facts, link!.url, link!.expiresAt, sealed?.maxDownloads ?? null, sealed?.requireCode ?? false) };
+  async function buildMessage(orgId: string, r: Recipient, sender: Sender, facts: MessageFacts, link: { url: string; expiresAt: string } | null, sealed: SendInput['sealedLink'], pdf: { bytes: Buffer; filename: string }, clientId: string): Promise<MailMessage> {
+    const { mode, email: to } = r;
+    const plain = { to, fromName: sender.fromName, ...(sender.replyTo ? { replyTo: sender.replyTo } : {}), subject: subjectFor(facts) };
+    if (mode === 'notice-only') return { ...plain, text: noticeText(facts, r.contact !== null) };
+    if (mode === 'portal-link') return { ...plain, text: portalLinkText(facts, link!.url, link!.expiresAt) };
+    if (mode === 'sealed-link') return { ...plain, text: sealedLinkText(facts, link!.url, link!.expiresAt, sealed?.maxDownloads ?? null, sealed?.requireCode ?? false) };
     const how = mode === 'openpgp' ? 'OpenPGP' : 'S/MIME';
     const content = contentEntity(encryptedBodyText(facts, how), [{ contentType: 'application/pdf', body: pdf.bytes, filename: pdf.filename, disposition: 'attachment' }]);
-    const headers: EnvelopeHeaders = { from: mailer.from, to, subject: encryptedSubject(facts), date: clock.now(), messageId: messageIdFor(mailer.from) };
+    const headers: EnvelopeHeaders = { from: sender.from, to, replyTo: sender.replyTo, subject: encryptedSubject(facts), date: clock.now(), messageId: messageIdFor(mailer.from) };
     const material = await keys.clientKeyMaterial(db, orgId, clientId);
     let raw: Buffer;
     if (mode === 'openpgp') {
@@ -122,36 +132,66 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
     return { to, subject: headers.subject, text: '', raw };
   }
 
-  /** Hands the message to the relay and records the outcome as evidence. */
-  async function relay(orgId: string, deliveryId: string, msg: MailMessage | Error, actor: AuditActor): Promise<boolean> {
-    let outcome: { ok: true; data: Record<string, unknown>; messageId: string } | { ok: false; data: Record<string, unknown> };
-    if (msg instanceof Error) outcome = { ok: false, data: { stage: 'build', error: msg.message } };
+  /**
+   * Hands the message to the relay and records the outcome as evidence. The Message-ID recorded is
+   * the one the transmitted message carries (the mailer reads it from what it sent).
+   */
+  async function relay(orgId: string, deliveryId: string, msg: MailMessage | Error, actor: AuditActor): Promise<'relayed' | 'saved_to_outbox' | 'failed'> {
+    type Outcome = { type: 'relayed' | 'saved_to_outbox'; data: Record<string, unknown>; messageId: string } | { type: 'failed'; data: Record<string, unknown> };
+    let outcome: Outcome;
+    if (msg instanceof Error) outcome = { type: 'failed', data: { stage: 'build', error: msg.message } };
     else {
       try {
         const r = await mailer.send(msg);
-        outcome = r.accepted.length > 0
-          ? { ok: true, messageId: r.messageId, data: { transport: mailer.transport, messageId: r.messageId, relayResponse: r.response, queueId: queueIdOf(r.response), accepted: r.accepted, rejected: r.rejected } }
-          : { ok: false, data: { stage: 'relay', error: `rejected: ${r.response}`, rejected: r.rejected } };
+        if (r.accepted.length === 0) outcome = { type: 'failed', data: { stage: 'relay', error: `rejected: ${r.response}`, rejected: r.rejected } };
+        else if (mailer.transport === 'outbox') {
+          outcome = { type: 'saved_to_outbox', messageId: r.messageId, data: { transport: 'outbox', sent: false, messageId: r.messageId, outbox: r.response, note: 'saved to the outbox, not sent: configure SMTP (SEALBILL_SMTP_URL)' } };
+        } else {
+          outcome = { type: 'relayed', messageId: r.messageId, data: { transport: mailer.transport, messageId: r.messageId, relayResponse: r.response, queueId: queueIdOf(r.response), accepted: r.accepted, rejected: r.rejected } };
+        }
       } catch (err) {
         const e = err as Error & { responseCode?: number; response?: string; code?: string };
-        outcome = { ok: false, data: { stage: 'relay', error: e.response ?? e.message, responseCode: e.responseCode ?? null, code: e.code ?? null } };
+        outcome = { type: 'failed', data: { stage: 'relay', error: e.response ?? e.message, responseCode: e.responseCode ?? null, code: e.code ?? null } };
       }
     }
     await inTx(db, async (tx) => {
-      await tracking.record(tx, orgId, deliveryId, outcome.ok ? 'relayed' : 'failed', outcome.data);
-      if (outcome.ok) await updateDelivery(tx, orgId, deliveryId, { message_id: outcome.messageId });
-      await audit.append(tx, { orgId, actor, action: outcome.ok ? 'delivery.relayed' : 'delivery.failed', objectType: 'delivery', objectId: deliveryId });
+      await tracking.record(tx, orgId, deliveryId, outcome.type, outcome.data);
+      if (outcome.type !== 'failed') await updateDelivery(tx, orgId, deliveryId, { message_id: outcome.messageId });
+      await audit.append(tx, { orgId, actor, action: `delivery.${outcome.type}`, objectType: 'delivery', objectId: deliveryId });
     });
-    return outcome.ok;
+    return outcome.type;
+  }
+
+  /** One recipient: delivery row, evidence and links in one transaction, then build and hand over. */
+  async function deliverTo(
+    p: { orgId: string; kind: DocumentKind; documentId: string; number: string | null; client: Client; recipient: Recipient; sender: Sender; facts: MessageFacts; pdf: { bytes: Buffer; filename: string; sha256: string }; input: SendInput; actor: AuditActor },
+  ): Promise<{ deliveryId: string; outcome: 'relayed' | 'saved_to_outbox' | 'failed' }> {
+    const { orgId, kind, documentId, client, recipient: r, pdf } = p;
+    const { deliveryId, link } = await inTx(db, async (tx) => {
+      const id = await newDelivery(tx, { orgId, kind, documentId, clientId: client.id, contact: r.contact, email: r.email, mode: r.mode, sha256: pdf.sha256, actor: p.actor, channel: 'email', number: p.number, sender: p.sender.from, billing: r.billing });
+      // Keys are created on first use inside this transaction, so the build step only reads them.
+      if (r.mode === 'openpgp') await keys.orgPgpKey(tx, orgId);
+      if (r.mode === 'smime') await deps.signingIdentity!.getOrCreate(tx, orgId);
+      if (r.mode === 'portal-link') return { deliveryId: id, link: await portalLinks.create(tx, { orgId, deliveryId: id, clientId: client.id, contactId: r.contact!.id, documentId }) };
+      if (r.mode === 'sealed-link') {
+        const s = p.input.sealedLink ?? { expiresInHours: 24 * 14, maxDownloads: null, requireCode: false };
+        return { deliveryId: id, link: await sealedLinks.create(tx, { orgId, deliveryId: id, documentId, contactId: r.contact?.id ?? null, bytes: pdf.bytes, filename: pdf.filename, ...s }) };
+      }
+      return { deliveryId: id, link: null };
+    });
+    const msg = await buildMessage(orgId, r, p.sender, p.facts, link, p.input.sealedLink, pdf, client.id).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    const outcome = await relay(orgId, deliveryId, msg, p.actor);
+    if (deps.afterEvidence) await deps.afterEvidence(orgId, deliveryId);
+    return { deliveryId, outcome };
   }
 
   return {
-    async send(orgId: string, kind: DocumentKind, documentId: string, input: SendInput, actor: AuditActor): Promise<Delivery> {
+    async send(orgId: string, kind: DocumentKind, documentId: string, input: SendInput, actor: AuditActor): Promise<SendResult> {
       const doc = await documents.get(orgId, kind, documentId);
       if (doc.status === 'draft') throw unprocessable('Issue the document before sending it');
       const client = await clients.get(orgId, doc.clientId);
       const mode = input.mode ?? client.deliveryMode;
-      const contact = pickContact(client.contacts, input.to);
+      const recipients = recipientsFor(client, mode, input);
       const material = await keys.clientKeyMaterial(db, orgId, client.id);
       if (mode === 'openpgp' && !material.openpgp) throw unprocessable('Import the client\'s OpenPGP public key first (PUT /api/v1/clients/:id/keys)');
       if (mode === 'smime' && !material.smime) throw unprocessable('Import the client\'s S/MIME certificate first (PUT /api/v1/clients/:id/keys)');
@@ -162,26 +202,16 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       const org = await orgs.get(orgId);
       const fingerprint = await fingerprintFor(deps.fingerprints, orgId, documentId, pdf.sha256);
       const facts: MessageFacts = { orgName: org.name, kind, number: doc.number ?? '', total: doc.total, currency: doc.currency, locale: org.locale, fingerprint };
+      const sender: Sender = { from: formatAddress(org.name, addressOf(mailer.from)), fromName: org.name, replyTo: org.profile.email };
 
-      const { deliveryId, link } = await inTx(db, async (tx) => {
-        const id = await newDelivery(tx, { orgId, kind, documentId, clientId: client.id, contact, mode, sha256: pdf.sha256, actor, channel: 'email', number: doc.number });
-        // Keys are created on first use inside this transaction, so the build step only reads them.
-        if (mode === 'openpgp') await keys.orgPgpKey(tx, orgId);
-        if (mode === 'smime') await deps.signingIdentity!.getOrCreate(tx, orgId);
-        const target = { orgId, deliveryId: id, clientId: client.id, contactId: contact.id, documentId };
-        if (mode === 'portal-link') return { deliveryId: id, link: await portalLinks.create(tx, target) };
-        if (mode === 'sealed-link') {
-          const s = input.sealedLink ?? { expiresInHours: 24 * 14, maxDownloads: null, requireCode: false };
-          return { deliveryId: id, link: await sealedLinks.create(tx, { orgId, deliveryId: id, documentId, contactId: contact.id, bytes: pdf.bytes, filename: pdf.filename, ...s }) };
-        }
-        return { deliveryId: id, link: null };
-      });
-
-      const msg = await buildMessage(orgId, mode, facts, contact.email, link, input.sealedLink, pdf, client.id).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-      const ok = await relay(orgId, deliveryId, msg, actor);
-      if (ok && doc.status === 'issued') await lifecycle.markSent(orgId, kind, documentId, actor).catch(() => undefined);
-      if (deps.afterEvidence) await deps.afterEvidence(orgId, deliveryId);
-      return tracking.get(orgId, deliveryId);
+      const sent: Array<{ deliveryId: string; outcome: 'relayed' | 'saved_to_outbox' | 'failed' }> = [];
+      for (const recipient of recipients) {
+        sent.push(await deliverTo({ orgId, kind, documentId, number: doc.number, client, recipient, sender, facts, pdf, input, actor }));
+      }
+      // Only a relay's acceptance makes a document "sent"; a message saved to the outbox reached nobody.
+      if (sent.some((x) => x.outcome === 'relayed') && doc.status === 'issued') await lifecycle.markSent(orgId, kind, documentId, actor).catch(() => undefined);
+      const [first, ...rest] = await Promise.all(sent.map((x) => tracking.get(orgId, x.deliveryId)));
+      return { ...first!, alsoDelivered: rest };
     },
 
     /** A sealed link for staff to share themselves (nothing is emailed). The URL is shown once. */

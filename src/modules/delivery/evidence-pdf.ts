@@ -43,6 +43,7 @@ function reserveSignature(doc: PDFKit.PDFDocument, field: SignatureField): void 
 const LABEL: Record<string, string> = {
   submitted: 'Submitted',
   relayed: 'Relayed (accepted by the mail server)',
+  saved_to_outbox: 'Saved to the outbox, not sent (no SMTP relay configured)',
   failed: 'Failed',
   bounced: 'Bounced',
   accessed: 'Accessed / downloaded',

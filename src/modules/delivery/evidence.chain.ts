@@ -1,6 +1,8 @@
 // Certified delivery evidence, modelled on eIDAS registered delivery (ETSI EN 319 522): each
-// delivery has its own chain of events (submitted, relayed, failed, bounced, accessed,
-// acknowledged, revoked). An event's canonical JSON names the previous event's hash and is signed
+// delivery has its own chain of events (submitted, relayed, saved_to_outbox, failed, bounced,
+// accessed, acknowledged, revoked). 'relayed' means an SMTP relay accepted the message;
+// 'saved_to_outbox' means no relay is configured and the message was only written to the outbox
+// folder: nothing was sent. An event's canonical JSON names the previous event's hash and is signed
 // with the organization's Ed25519 evidence key, so removing, inserting, reordering or editing any
 // event breaks the chain, and nobody without the key can forge one.
 //
@@ -11,7 +13,7 @@ import { canonicalJson } from '../audit/audit.chain.ts';
 
 export const EVIDENCE_FORMAT = 'sealbill.delivery-evidence.v1';
 export const GENESIS = '0'.repeat(64);
-export const EVENT_TYPES = ['submitted', 'relayed', 'failed', 'bounced', 'accessed', 'acknowledged', 'revoked'] as const;
+export const EVENT_TYPES = ['submitted', 'relayed', 'saved_to_outbox', 'failed', 'bounced', 'accessed', 'acknowledged', 'revoked'] as const;
 export type EvidenceType = (typeof EVENT_TYPES)[number];
 
 /** What is hashed and signed for one event. */

@@ -1,7 +1,7 @@
 // The fingerprint a delivery shows: the one printed on the PDF, and the PDF-hash form only for a
 // document without a signature record.
 import { describe, expect, it } from 'vitest';
-import { fingerprintFor, noticeText, pdfHashFingerprint } from './messages.ts';
+import { fingerprintFor, noticeText, pdfHashFingerprint, withArticle } from './messages.ts';
 
 const SHA = 'a3f1c2d4e5b6978812345678abcdef0123456789abcdef0123456789abcdef01';
 
@@ -19,5 +19,14 @@ describe('fingerprintFor', () => {
   it('prints it in the notice as given', () => {
     const text = noticeText({ orgName: 'Acme', kind: 'invoice', number: 'INV-1', total: 12_345, currency: 'EUR', locale: 'en-GB', fingerprint: 'RFJP-L36X-YAJ4-V2CJ' });
     expect(text).toContain('Fingerprint: RFJP-L36X-YAJ4-V2CJ\n');
+  });
+});
+
+describe('grammar', () => {
+  it('says "an invoice", "a quote", "a credit note"', () => {
+    expect(['invoice', 'quote', 'credit note', 'offer'].map(withArticle)).toEqual(['an invoice', 'a quote', 'a credit note', 'an offer']);
+    const facts = { orgName: 'Acme', kind: 'invoice', number: 'INV-1', total: 100, currency: 'EUR', locale: 'en-GB', fingerprint: 'X' };
+    expect(noticeText(facts)).toContain('Acme has issued an invoice for you.');
+    expect(noticeText({ ...facts, kind: 'credit_note' })).toContain('Acme has issued a credit note for you.');
   });
 });

@@ -35,11 +35,14 @@ export interface MessageFacts {
   fingerprint: string;
 }
 
+/** "an invoice", "a quote", "a credit note". */
+export const withArticle = (word: string): string => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+
 function headline(f: MessageFacts): string[] {
   const word = KIND_WORD[f.kind] ?? 'document';
   const amount = moneyFormatter(f.locale, f.currency)(f.total);
   return [
-    `${f.orgName} has issued a ${word} for you.`,
+    `${f.orgName} has issued ${withArticle(word)} for you.`,
     '',
     `  ${word[0]!.toUpperCase()}${word.slice(1)} number: ${f.number}`,
     `  Amount: ${amount}`,
@@ -50,12 +53,23 @@ function headline(f: MessageFacts): string[] {
 
 export const subjectFor = (f: MessageFacts): string => `${KIND_WORD[f.kind] ? KIND_WORD[f.kind]![0]!.toUpperCase() + KIND_WORD[f.kind]!.slice(1) : 'Document'} ${f.number} from ${f.orgName}`;
 
-export function noticeText(f: MessageFacts): string {
+/**
+ * `portalAccess` false: the recipient is the client's billing address, which is no portal contact
+ * (portal access is personal), so the text does not send them to a sign-in they cannot complete.
+ */
+export function noticeText(f: MessageFacts, portalAccess = true): string {
   return [
     ...headline(f),
     'This email deliberately contains no document and no link.',
-    `To view and download it, open the ${f.orgName} client portal from the address you have bookmarked`,
-    '(or type it in yourself), sign in, and check that the portal shows the same number, amount and fingerprint.',
+    ...(portalAccess
+      ? [
+          `To view and download it, open the ${f.orgName} client portal from the address you have bookmarked`,
+          '(or type it in yourself), sign in, and check that the portal shows the same number, amount and fingerprint.',
+        ]
+      : [
+          `This address is the billing address ${f.orgName} has on file for you. Your contacts with access to the`,
+          `${f.orgName} client portal can view and download it there; check that it shows the same number, amount and fingerprint.`,
+        ]),
     '',
     'Never pay to bank details you received by email alone.',
     '',

@@ -60,18 +60,34 @@ export function contentEntity(text: string, attachments: MimePart[]): Buffer {
 }
 
 export interface EnvelopeHeaders {
+  /** A complete From value (see formatAddress). */
   from: string;
   to: string;
   subject: string;
   date: Date;
   messageId: string;
+  replyTo?: string | null;
+}
+
+/**
+ * A mailbox for a header (RFC 5322 §3.4): the display name as a quoted string, or as an RFC 2047
+ * encoded word when it is not plain ASCII; the address as given. Line breaks never survive, so a
+ * name cannot add a header.
+ */
+export function formatAddress(name: string | null, address: string): string {
+  const addr = address.replace(/[\r\n<>"\s]/g, '');
+  const clean = (name ?? '').replace(/[\r\n]+/g, ' ').trim();
+  if (!clean) return addr;
+  const display = /^[\x20-\x7e]*$/.test(clean) ? `"${clean.replace(/["\\]/g, '\\$&')}"` : encodeHeader(clean);
+  return `${display} <${addr}>`;
 }
 
 /** Top-level headers of a message we send raw; `entity` supplies Content-Type and the body. */
 export function withEnvelope(h: EnvelopeHeaders, entity: Buffer, extraHeaders: string[] = []): Buffer {
   const head = [
-    `From: ${encodeHeader(h.from)}`,
+    `From: ${h.from.replace(/[\r\n]/g, '')}`,
     `To: ${h.to.replace(/[\r\n]/g, '')}`,
+    ...(h.replyTo ? [`Reply-To: ${h.replyTo.replace(/[\r\n<>"\s]/g, '')}`] : []),
     `Subject: ${encodeHeader(h.subject)}`,
     `Date: ${h.date.toUTCString().replace('GMT', '+0000')}`,
     `Message-ID: ${h.messageId}`,

@@ -19,7 +19,7 @@ import type { OrgService } from '../orgs/org.service.ts';
 import { countSealedDownload, findSealedLink, insertSealedLink, revokeSealedLinks, type SealedLinkRow } from './links.repo.ts';
 import { issueCode, redeemCode } from './one-time-codes.ts';
 import { findDelivery } from './delivery.repo.ts';
-import type { DeliveryTrackingService } from './delivery-tracking.service.ts';
+import { recipientAad, type DeliveryTrackingService } from './delivery-tracking.service.ts';
 
 export const sealedAad = (id: string): Buffer => Buffer.from(`sealbill-sealed-link-v1|${id}`, 'utf8');
 
@@ -154,19 +154,25 @@ export function createSealedLinksService(deps: SealedLinksDeps) {
       return release(row, meta, false);
     },
 
-    /** Public: emails a one-time code to the link's contact. Same answer whatever happens. */
+    /**
+     * Public: emails a one-time code to the address the link was delivered to (a contact, or the
+     * client's billing email), else to the link's contact. Same answer whatever happens.
+     */
     async requestCode(id: string): Promise<{ challengeId: string }> {
       const row = await mustLive(id);
-      if (row.code_required !== 1 || !row.contact_id) throw new AppError('conflict', 'This link does not use a one-time code');
+      if (row.code_required !== 1) throw new AppError('conflict', 'This link does not use a one-time code');
       const crypto: OrgCrypto = await keyring.forOrg(db, row.org_id);
       const delivery = await findDelivery(db, row.org_id, row.delivery_id);
-      const client = delivery ? await clients.get(row.org_id, delivery.client_id).catch(() => null) : null;
-      const contact = client?.contacts.find((c) => c.id === row.contact_id);
-      const issued = await inTx(db, (tx) => issueCode(tx, clock, { orgId: row.org_id, crypto, purpose: 'sealed-link', subjectId: row.id, throttleKey: `sealed:${row.id}`, quotaKey: `sealed-contact:${row.org_id}:${row.contact_id}`, magic: false }));
-      if (!issued.throttled && contact?.email) {
+      const client = delivery && row.contact_id ? await clients.get(row.org_id, delivery.client_id).catch(() => null) : null;
+      const to = delivery?.recipient_enc ? crypto.decryptText(delivery.recipient_enc, recipientAad(delivery.id)) : (client?.contacts.find((c) => c.id === row.contact_id)?.email ?? null);
+      if (!to) throw new AppError('conflict', 'This link does not use a one-time code');
+      const issued = await inTx(db, (tx) => issueCode(tx, clock, { orgId: row.org_id, crypto, purpose: 'sealed-link', subjectId: row.id, throttleKey: `sealed:${row.id}`, quotaKey: `sealed-contact:${row.org_id}:${row.contact_id ?? `billing:${delivery?.client_id ?? row.id}`}`, magic: false }));
+      if (!issued.throttled) {
         const org = await orgs.get(row.org_id);
         await mailer.send({
-          to: contact.email,
+          to,
+          fromName: org.name,
+          ...(org.profile.email ? { replyTo: org.profile.email } : {}),
           subject: `Your code to open the document from ${org.name}`,
           text: `Your one-time code is ${issued.code}\n\nIt is valid for 10 minutes. If you did not try to open a document from ${org.name}, ignore this email.\n`,
         });

@@ -1,6 +1,10 @@
-// Invoices as CSV (RFC 4180) for spreadsheets. Text cells that a spreadsheet would run as a
-// formula (leading = + - @, tab or carriage return: "CSV injection", OWASP) are prefixed with an
-// apostrophe; amounts are exact decimal strings we produce ourselves, never floats.
+// Invoices as CSV (RFC 4180) for spreadsheets. Every text cell is quoted, and every part of it
+// that a spreadsheet could take for a cell of its own is neutralized ("CSV injection", OWASP):
+// Excel in DE/FR/NL splits on ';' rather than ',', and importers may split on tab, so
+// `Globex;=1+1` would start a live formula in its second cell. A part that begins (after
+// blanks) with = + - @, a tab or a carriage return, or their full-width forms (＝ ＋ － ＠), gets
+// an apostrophe in front, which spreadsheets show as text. Amounts are exact decimal strings we
+// produce ourselves, never floats, and are left unquoted so they stay numbers.
 import { formatAmount } from '../invoices/invoice.money.ts';
 import type { DocumentExport } from '../invoices/document.schemas.ts';
 
@@ -11,10 +15,17 @@ export function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-/** A text cell from user data: neutralized so a spreadsheet shows it instead of evaluating it. */
+/**
+ * Where a spreadsheet may start a new cell inside one CSV cell (the start, and after each
+ * separator a locale or an importer might use), followed by a formula trigger: '=', '+', '-',
+ * '@', tab or CR (OWASP), or their full-width forms, possibly after blanks.
+ */
+const FORMULA_PART = /(^|[,;\t\r\n])(?=[ \u00a0\u3000]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20])/gu;
+
+/** A text cell from user data: always quoted, every splittable part neutralized. */
 export function csvText(value: string | null): string {
-  const v = value ?? '';
-  return csvCell(/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+  const v = (value ?? '').replace(FORMULA_PART, "$1'");
+  return `"${v.replace(/"/g, '""')}"`;
 }
 
 export function invoicesCsv(documents: DocumentExport[]): string {

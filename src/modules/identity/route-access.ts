@@ -157,6 +157,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/recurring-schedules': need('recurring:write'),
   'GET /api/v1/recurring-schedules/:id': need('recurring:read'),
   'POST /api/v1/recurring-schedules/:id/status': need('recurring:write'),
+  'POST /api/v1/recurring-schedules/:id/issuer': need('invoice:issue'),
 
   // The organization's data as a download (modules/exports); the route also demands step-up.
   'POST /api/v1/exports': need('data:export'),

@@ -6,7 +6,7 @@ import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import type { DocumentKind } from '../../platform/db/schema.ts';
 import { inTx } from '../../platform/db/tx.ts';
-import { conflict, notFound, unprocessable } from '../../platform/errors.ts';
+import { AppError, conflict, notFound, unprocessable } from '../../platform/errors.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import type { FileService } from '../files/file.service.ts';
@@ -28,6 +28,11 @@ export interface IssueHooks {
   pdfSigner?(tx: Executor, orgId: string): Promise<PdfSigner>;
   /** After the signed PDF is stored: its SHA-256 and the signature's time-stamp token, if any. */
   onIssued?(tx: Executor, orgId: string, doc: DocumentDto, pdfSha256: string, timestampToken: Buffer | null): Promise<void>;
+}
+
+export interface IssueOptions {
+  /** Issue an invoice although the organization has no payout details (they cannot be added later). */
+  confirmWithoutPayoutDetails?: boolean;
 }
 
 export interface LifecycleDeps {
@@ -71,13 +76,20 @@ export function createLifecycleService(deps: LifecycleDeps) {
     return row;
   }
 
-  async function issueInTx(tx: Executor, orgId: string, kind: DocumentKind, id: string, actor: AuditActor): Promise<DocumentDto> {
+  async function issueInTx(tx: Executor, orgId: string, kind: DocumentKind, id: string, actor: AuditActor, opts: IssueOptions = {}): Promise<DocumentDto> {
     // Locked before the number is drawn: two concurrent issues of one draft would otherwise both
     // see 'draft', both draw a number, and the second would overwrite the first (a gap).
     const row = await mustLock(tx, orgId, id, kind);
     if (row.status !== 'draft') throw conflict(`This ${KIND_LABEL[kind].toLowerCase()} is already ${row.status}`);
     if (kind === 'credit_note' && row.related_document_id) await lockDocument(tx, orgId, row.related_document_id, 'invoice');
     const org = await orgs.getDetails(orgId, tx);
+    // An issued invoice is signed and frozen: without payout details it can never tell the client
+    // where to pay. Issuing one anyway must be a deliberate choice, not an accident of day one.
+    if (kind === 'invoice' && !org.payout && !opts.confirmWithoutPayoutDetails) {
+      throw new AppError('conflict', 'No payout bank details are set: this invoice would be signed and frozen without payment details. Add them first (Settings → Payout details), or confirm issuing without them.', {
+        fieldErrors: [{ path: '/body/confirmWithoutPayoutDetails', message: 'confirm issuing without payout details' }],
+      });
+    }
     const client = await clients.get(orgId, row.client_id, tx);
     const crypto = await keyring.forOrg(tx, orgId);
     const body = readBody(crypto, row);
@@ -139,7 +151,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
 
   return {
     issueInTx,
-    issue: (orgId: string, kind: DocumentKind, id: string, actor: AuditActor) => inTx(db, (tx) => issueInTx(tx, orgId, kind, id, actor)),
+    issue: (orgId: string, kind: DocumentKind, id: string, actor: AuditActor, opts: IssueOptions = {}) => inTx(db, (tx) => issueInTx(tx, orgId, kind, id, actor, opts)),
 
     markSent: (orgId: string, kind: DocumentKind, id: string, actor: AuditActor) =>
       setStatus(orgId, kind, id, ['issued'], 'sent', actor, { sent_at: clock.now().toISOString() }),

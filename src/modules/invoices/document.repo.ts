@@ -44,6 +44,12 @@ export async function deleteDraft(db: Executor, orgId: string, id: string): Prom
   return Number(r.numDeletedRows);
 }
 
+/** Whether the org has issued any invoice (drafts excluded; voided ones count: clients saw them). */
+export async function hasIssuedInvoice(db: Executor, orgId: string): Promise<boolean> {
+  const row = await db.selectFrom('documents').select('id').where('org_id', '=', orgId).where('kind', '=', 'invoice').where('issued_at', 'is not', null).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 export function findCreditNotesFor(db: Executor, orgId: string, invoiceId: string): Promise<DocumentRow[]> {
   return db.selectFrom('documents').selectAll().where('org_id', '=', orgId).where('kind', '=', 'credit_note').where('related_document_id', '=', invoiceId).execute();
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { multilineText } from '../../platform/http/text-guard.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database } from '../../platform/db/kysely.ts';
@@ -15,7 +16,7 @@ import { requireStepUp } from '../identity/step-up.ts';
 import type { PaymentService } from '../payments/payment.service.ts';
 import { paymentInput, paymentSchema, refundInput } from '../payments/payment.schemas.ts';
 import type { LifecycleService } from './document-lifecycle.service.ts';
-import { documentListQuery, documentSchema, documentSummarySchema, draftInput, draftPatch } from './document.schemas.ts';
+import { documentListQuery, documentSchema, documentSummarySchema, draftInput, draftPatch, issueInput } from './document.schemas.ts';
 import type { DocumentService } from './document.service.ts';
 
 export const DOCUMENT_PREFIXES: Record<DocumentKind, string> = { invoice: 'invoices', quote: 'quotes', credit_note: 'credit-notes' };
@@ -56,9 +57,10 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
       await documents.removeDraft(staff(req).orgId, kind, req.params.id, actorOf(req));
       return { ok: true as const };
     });
-    app.post(`${base}/:id/issue`, { schema: { tags, params: idParam, response: { 200: documentSchema } } }, (req, reply) => {
+    app.post(`${base}/:id/issue`, { schema: { tags, params: idParam, body: issueInput, response: { 200: documentSchema } } }, (req, reply) => {
       const p = staff(req);
-      return withIdempotency(deps, req, reply, scopeOf(p), 200, (tx) => lifecycle.issueInTx(tx, p.orgId, kind, req.params.id, actorOf(req)));
+      const opts = { confirmWithoutPayoutDetails: req.body?.confirmWithoutPayoutDetails ?? false };
+      return withIdempotency(deps, req, reply, scopeOf(p), 200, (tx) => lifecycle.issueInTx(tx, p.orgId, kind, req.params.id, actorOf(req), opts));
     });
     app.post(`${base}/:id/mark-sent`, { schema: { tags, params: idParam, response: { 200: documentSchema } } }, (req) =>
       lifecycle.markSent(staff(req).orgId, kind, req.params.id, actorOf(req)),
@@ -80,7 +82,7 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
   }
 
   const inv = '/api/v1/invoices/:id';
-  app.post(`${inv}/void`, { schema: { tags: ['invoices'], params: idParam, body: z.strictObject({ reason: z.string().trim().max(500).default('') }), response: { 200: z.object({ invoice: documentSchema, creditNote: documentSchema }) } } }, (req) =>
+  app.post(`${inv}/void`, { schema: { tags: ['invoices'], params: idParam, body: z.strictObject({ reason: multilineText(500, { printed: true }).default('').describe('printed in the credit note’s notes') }), response: { 200: z.object({ invoice: documentSchema, creditNote: documentSchema }) } } }, (req) =>
     lifecycle.voidInvoice(staff(req).orgId, req.params.id, req.body.reason, actorOf(req)),
   );
   app.get(`${inv}/payments`, { schema: { tags: ['payments'], params: idParam, response: { 200: z.object({ items: z.array(paymentSchema) }) } } }, async (req) => ({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lineText, multilineText } from '../../platform/http/text-guard.ts';
 import type { DocumentKind } from '../../platform/db/schema.ts';
 import { isoDate } from '../../platform/http/schemas.ts';
 import { currencyCode, payoutDetailsSchema } from '../orgs/org.schemas.ts';
@@ -28,9 +29,9 @@ export const exchangeRateString = z
 
 export const lineInput = z.strictObject({
   itemId: z.uuid().nullable().default(null),
-  description: z.string().trim().min(1).max(2000),
+  description: multilineText(2000, { printed: true }).min(1),
   quantity: quantityString,
-  unit: z.string().trim().max(20).default(''),
+  unit: lineText(20, { printed: true }).default(''),
   unitPrice: z.number().int().min(-1e13).max(1e13).describe('minor units of the document currency'),
   discount: discountSchema.nullable().default(null),
   taxRateId: z.uuid().nullable().default(null),
@@ -45,11 +46,19 @@ export const draftInput = z.strictObject({
   dueDate: isoDate.nullable().optional(),
   lines: z.array(lineInput).min(1).max(500),
   discount: discountSchema.nullable().default(null),
-  notes: z.string().trim().max(4000).nullable().default(null),
-  terms: z.string().trim().max(4000).nullable().default(null),
+  // Notes, terms and line texts print on the signed document: no payment instructions (text-guard.ts).
+  notes: multilineText(4000, { printed: true }).nullable().default(null),
+  terms: multilineText(4000, { printed: true }).nullable().default(null),
   relatedDocumentId: z.uuid().nullable().default(null).describe('credit notes: the invoice they credit'),
 });
 export type DraftInput = z.input<typeof draftInput>;
+
+/** Issuing: an invoice without payout details must be confirmed (it is signed and frozen without them). */
+export const issueInput = z
+  .strictObject({
+    confirmWithoutPayoutDetails: z.boolean().default(false).describe('issue an invoice although no payout bank details are set (409 otherwise)'),
+  })
+  .nullish(); // the body is optional: no body at all means no confirmation
 
 export const draftPatch = draftInput.partial().strict();
 export type DraftPatch = z.infer<typeof draftPatch>;
@@ -118,6 +127,7 @@ export const documentSchema = z.object({
   relatedDocumentId: z.string().nullable(),
   recurringScheduleId: z.string().nullable(),
   hasPdf: z.boolean(),
+  payoutPrinted: z.boolean().describe('whether the issued document carries payout bank details (frozen at issue)'),
   issuedAt: z.string().nullable(),
   sentAt: z.string().nullable(),
   voidedAt: z.string().nullable(),

@@ -15,7 +15,7 @@ import type { ClientService } from '../clients/client.service.ts';
 import type { CatalogService } from '../items/catalog.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { bodyAad, readBody, toDto, toSummary, totalsOf } from './document.mapper.ts';
-import { deleteDraft, findDocument, insertDocument, listDocumentRows, listOrgDocumentRows, SORT_CURSOR_VALUES, sortValue, updateDocumentRow, type DocumentRow, type SortKey } from './document.repo.ts';
+import { deleteDraft, findDocument, hasIssuedInvoice, insertDocument, listDocumentRows, listOrgDocumentRows, SORT_CURSOR_VALUES, sortValue, updateDocumentRow, type DocumentRow, type SortKey } from './document.repo.ts';
 import {
   draftInput,
   type DocumentBody,
@@ -167,6 +167,8 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     prepareDraft,
     createDraftInTx,
     today,
+    /** Whether clients may have seen the org's payout details on an issued invoice. */
+    hasIssuedInvoice: (ex: Executor, orgId: string) => hasIssuedInvoice(ex, orgId),
 
     createInTx,
     create: (orgId: string, kind: DocumentKind, raw: DraftInput, actor: AuditActor): Promise<DocumentDto> => inTx(db, (tx) => createInTx(tx, orgId, kind, raw, actor)),

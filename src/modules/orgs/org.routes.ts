@@ -10,8 +10,17 @@ export function registerOrgRoutes(root: FastifyInstance, { orgs }: { db: Databas
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['organization'];
   app.get('/api/v1/org', { schema: { tags, response: { 200: orgSchema } } }, (req) => orgs.get(staff(req).orgId));
-  app.patch('/api/v1/org', { schema: { tags, body: updateOrgInput, response: { 200: orgSchema } } }, (req) =>
-    orgs.update(staff(req).orgId, req.body, actorOf(req)),
+  app.patch(
+    '/api/v1/org',
+    {
+      schema: {
+        tags,
+        description: 'Updates the organization. Changing what prints on documents (name, address, country, tax ids, email) needs a recent re-authentication (API tokens are refused) and is announced to every owner and admin.',
+        body: updateOrgInput,
+        response: { 200: orgSchema },
+      },
+    },
+    (req) => orgs.update(staff(req).orgId, req.body, actorOf(req), req.principal),
   );
   // Payout details (GET/PUT /api/v1/org/payout) are protected: see modules/verification/payout.routes.ts.
 }

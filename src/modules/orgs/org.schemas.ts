@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lineText } from '../../platform/http/text-guard.ts';
 import { isCurrency } from '../invoices/invoice.money.ts';
 import { validatePattern } from '../invoices/numbering.ts';
 
@@ -41,16 +42,31 @@ export const numberingSchema = z.strictObject({ invoice: pattern, quote: pattern
 export type Numbering = z.infer<typeof numberingSchema>;
 export const DEFAULT_NUMBERING: Numbering = { invoice: 'INV-{YYYY}-{SEQ:5}', quote: 'QUO-{YYYY}-{SEQ:5}', credit_note: 'CN-{YYYY}-{SEQ:5}' };
 
-const line = z.string().trim().max(200);
+// The profile prints on documents (and the email is the Reply-To of client mail): single-line
+// printed text, no payment details (text-guard.ts); changing what prints needs step-up (org.service.ts).
+const line = (max: number) => lineText(max, { printed: true });
 export const orgProfileSchema = z.strictObject({
-  addressLines: z.array(line).max(6).default([]),
+  addressLines: z.array(line(200)).max(6).default([]),
   country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').nullable().default(null),
-  taxIds: z.array(z.strictObject({ type: z.string().trim().min(1).max(20), value: z.string().trim().min(1).max(40) })).max(5).default([]),
+  taxIds: z.array(z.strictObject({ type: line(20).min(1), value: line(40).min(1) })).max(5).default([]),
   email: z.email().max(254).nullable().default(null),
-  phone: z.string().trim().max(40).nullable().default(null),
-  website: z.string().trim().max(200).nullable().default(null),
+  phone: line(40).nullable().default(null),
+  website: line(200).nullable().default(null),
 });
 export type OrgProfile = z.infer<typeof orgProfileSchema>;
+
+/**
+ * The profile as stored and returned: read without the input rules, so a profile saved before a
+ * rule existed still reads (and can be corrected) instead of failing every request.
+ */
+export const storedOrgProfileSchema = z.object({
+  addressLines: z.array(z.string()).default([]),
+  country: z.string().nullable().default(null),
+  taxIds: z.array(z.object({ type: z.string(), value: z.string() })).default([]),
+  email: z.string().nullable().default(null),
+  phone: z.string().nullable().default(null),
+  website: z.string().nullable().default(null),
+});
 
 /** ISO 13616 IBAN check (mod 97). */
 export function isValidIban(raw: string): boolean {
@@ -108,7 +124,7 @@ export const orgSchema = z.object({
   timeZone: z.string(),
   paymentTermsDays: z.number().int(),
   numbering: numberingSchema,
-  profile: orgProfileSchema,
+  profile: storedOrgProfileSchema,
   payoutConfigured: z.boolean(),
   payoutUpdatedAt: z.string().nullable(),
   createdAt: z.string(),
@@ -116,7 +132,8 @@ export const orgSchema = z.object({
 });
 export type Org = z.infer<typeof orgSchema>;
 
-export const orgNameSchema = z.string().trim().min(1).max(200);
+/** Prints on every document and is the display name of every client mail: one line, no payment details. */
+export const orgNameSchema = lineText(200, { printed: true }).min(1);
 
 export const createOrgInput = z.strictObject({
   name: orgNameSchema,

@@ -1,19 +1,27 @@
 // Organizations (tenants): profile, numbering, defaults, and payout bank details. The profile and
 // the payout details are encrypted under the org's own data key; the name stays clear because it
 // appears on public verification pages anyway.
+//
+// What prints on signed documents (the name, address, country, tax ids and email) is trusted by
+// clients like the bank details are: changing it needs a step-up re-authentication (never an API
+// token) and is announced to every owner and admin in the same transaction (no mail, no change),
+// so a stolen session cannot quietly put "we changed banks" on the next invoice.
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring, OrgCrypto } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
-import { notFound } from '../../platform/errors.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import type { Principal } from '../../platform/http/principal.ts';
+import type { Mailer } from '../../platform/mail/mailer.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
+import { requireStepUp } from '../identity/step-up.ts';
 import { findOrg, insertOrg, updateOrgRow, type OrgRow } from './org.repo.ts';
 import {
   createOrgInput,
   DEFAULT_NUMBERING,
   numberingSchema,
-  orgProfileSchema,
+  storedOrgProfileSchema,
   payoutSchema,
   type CreateOrgInput,
   type Numbering,
@@ -28,6 +36,29 @@ export interface OrgServiceDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
+  /** Announcements of changes to what prints on documents. */
+  mailer: Pick<Mailer, 'send'>;
+  /** Active owners and admins of an org (identity owns the members). */
+  admins: (ex: Executor, orgId: string) => Promise<Array<{ userId: string; email: string; name: string }>>;
+  publicUrl: string;
+}
+
+const taxIdsText = (ids: Array<{ type: string; value: string }>) => ids.map((t) => `${t.type} ${t.value}`).join(', ');
+
+/** The fields of a patch that change what prints on documents (name, address, country, tax ids, email). */
+function printedChanges(current: Org, patch: UpdateOrgInput): string[] {
+  const out: string[] = [];
+  const add = (field: string, before: string, after: string) => before !== after && out.push(field);
+  if (patch.name !== undefined) add('name', current.name, patch.name);
+  if (patch.profile) {
+    const a = current.profile;
+    const b = patch.profile;
+    add('address', a.addressLines.join('\n'), b.addressLines.join('\n'));
+    add('country', a.country ?? '', b.country ?? '');
+    add('tax ids', taxIdsText(a.taxIds), taxIdsText(b.taxIds));
+    add('email', a.email ?? '', b.email ?? '');
+  }
+  return out;
 }
 
 const profileAad = (orgId: string) => ({ table: 'orgs', row: orgId, column: 'profile_enc' });
@@ -38,7 +69,7 @@ export interface OrgDetails extends Org {
   payout: Payout | null;
 }
 
-export function createOrgService({ db, keyring, audit, clock }: OrgServiceDeps) {
+export function createOrgService({ db, keyring, audit, clock, mailer, admins, publicUrl }: OrgServiceDeps) {
   function toOrg(row: OrgRow, crypto: OrgCrypto): Org {
     return {
       id: row.id,
@@ -48,7 +79,7 @@ export function createOrgService({ db, keyring, audit, clock }: OrgServiceDeps) 
       timeZone: row.time_zone,
       paymentTermsDays: row.payment_terms_days,
       numbering: numberingSchema.parse(JSON.parse(row.numbering)),
-      profile: orgProfileSchema.parse(crypto.decryptJson(row.profile_enc, profileAad(row.id))),
+      profile: storedOrgProfileSchema.parse(crypto.decryptJson(row.profile_enc, profileAad(row.id))),
       payoutConfigured: row.payout_enc !== null,
       payoutUpdatedAt: row.payout_updated_at,
       createdAt: row.created_at,
@@ -60,6 +91,29 @@ export function createOrgService({ db, keyring, audit, clock }: OrgServiceDeps) 
     const row = await findOrg(ex, orgId);
     if (!row) throw notFound('Organization');
     return { row, crypto: await keyring.forOrg(ex, orgId) };
+  }
+
+  /** Mails every owner and admin what changed on their documents; a failure aborts the change (fail closed). */
+  async function announcePrinted(tx: Executor, org: Org, fields: string[], principal: Principal | null): Promise<void> {
+    const to = await admins(tx, org.id);
+    const by = principal?.realm === 'staff' ? to.find((a) => a.userId === principal.userId) : undefined;
+    const lines = [
+      `${by ? `${by.name} <${by.email}>` : 'A member'} changed what prints on ${org.name}'s invoices, quotes and credit notes:`,
+      '',
+      // Which fields, not their text: the profile is sealed at rest, and mail (or the outbox) is not.
+      `  ${fields.join(', ')}`,
+      '',
+      'Documents issued from now on carry the new text and are signed as authentic. Check it in the settings;',
+      'if you did not expect this, change it back and review who has access to the organization.',
+      'Payment details never come from this text: they print only from the protected payout details.',
+    ];
+    try {
+      for (const a of to) {
+        await mailer.send({ to: a.email, subject: `[${org.name}] What prints on your documents changed`, text: `${lines.join('\n')}\n\nReview: ${publicUrl}/app/settings\n\n— Sealbill (${publicUrl})\n` });
+      }
+    } catch (err) {
+      throw new AppError('upstream_failed', 'The announcement to owners and admins could not be sent; nothing was changed', { cause: err });
+    }
   }
 
   return {
@@ -107,9 +161,11 @@ export function createOrgService({ db, keyring, audit, clock }: OrgServiceDeps) 
       return numberingSchema.parse(JSON.parse(row.numbering));
     },
 
-    async update(orgId: string, patch: UpdateOrgInput, actor: AuditActor): Promise<Org> {
+    async update(orgId: string, patch: UpdateOrgInput, actor: AuditActor, principal: Principal | null): Promise<Org> {
       return inTx(db, async (tx) => {
-        const { crypto } = await load(tx, orgId);
+        const { row, crypto } = await load(tx, orgId);
+        const printed = printedChanges(toOrg(row, crypto), patch);
+        if (printed.length > 0) requireStepUp(principal, clock, 'Changing what prints on your documents (name, address, country, tax ids, email)');
         const now = clock.now().toISOString();
         await updateOrgRow(tx, orgId, {
           ...(patch.name !== undefined && { name: patch.name }),
@@ -121,8 +177,10 @@ export function createOrgService({ db, keyring, audit, clock }: OrgServiceDeps) 
           ...(patch.profile !== undefined && { profile_enc: crypto.encryptJson(patch.profile satisfies OrgProfile, profileAad(orgId)) }),
           updated_at: now,
         });
-        await audit.append(tx, { orgId, actor, action: 'org.updated', objectType: 'org', objectId: orgId, summary: { fields: Object.keys(patch) } });
-        return toOrg((await findOrg(tx, orgId))!, crypto);
+        await audit.append(tx, { orgId, actor, action: 'org.updated', objectType: 'org', objectId: orgId, summary: { fields: Object.keys(patch), printed } });
+        const updated = toOrg((await findOrg(tx, orgId))!, crypto);
+        if (printed.length > 0) await announcePrinted(tx, updated, printed, principal);
+        return updated;
       });
     },
 

@@ -51,7 +51,13 @@ export const payPageSchema = z.object({
     bankTransfer: bankTransferSchema.nullable(),
   }),
 });
-export type PayPage = z.infer<typeof payPageSchema>;
+export type PayPage = z.infer<typeof payPageSchema> & { payoutPrinted: boolean };
+
+/** The portal's view adds whether the PDF carries bank details (a pay link's view stays minimal). */
+export const portalPayPageSchema = payPageSchema.extend({
+  payoutPrinted: z.boolean().describe('whether the invoice PDF itself carries bank details (frozen at issue); the portal never points to details that are not there'),
+});
+export type PortalPayPage = z.infer<typeof portalPayPageSchema>;
 
 export const checkoutInput = z.strictObject({ provider: z.enum(PROVIDER_NAMES), embedded: z.boolean().default(false) });
 export const checkoutResultSchema = z.object({
@@ -114,6 +120,7 @@ export function createPayPageService({ db, audit, clock, documents, orgs, settin
       dueDate: inv.dueDate,
       status,
       verification: fingerprint ? { fingerprint, verifyUrl: fingerprintCheckUrl(publicUrl, fingerprint) } : null,
+      payoutPrinted: inv.payoutPrinted,
       methods: {
         providers: open ? enabled.providers : [],
         bankTransfer: open && enabled.bankTransfer ? await bankTransfer(org.name, orgId, { id: inv.id, number: inv.number, currency: inv.currency, amountDue: inv.amountDue }) : null,

@@ -13,7 +13,7 @@ import type { DocumentService } from '../invoices/document.service.ts';
 import type { PayLinkService } from './pay-links.service.ts';
 import { payTokenParam } from './pay-links.service.ts';
 import { PAY_CSS, PAY_JS, payPageCsp, renderCompletePage, renderErrorPage, renderPayPage } from './pay-page/pay-page.html.ts';
-import { checkoutInput, checkoutResultSchema, payPageSchema, type PayPageService } from './pay-page.service.ts';
+import { checkoutInput, checkoutResultSchema, payPageSchema, portalPayPageSchema, type PayPageService } from './pay-page.service.ts';
 import type { ReceiptService } from './receipt.service.ts';
 import type { WebhookService } from './webhook.service.ts';
 import type { PaymentSettingsService } from './payment-settings.service.ts';
@@ -61,7 +61,7 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
   }
 
   // Client portal (portal session).
-  app.get('/api/v1/portal/documents/:id/payment', { schema: { tags, params: idParam, response: { 200: payPageSchema } } }, async (req) => {
+  app.get('/api/v1/portal/documents/:id/payment', { schema: { tags, params: idParam, response: { 200: portalPayPageSchema } } }, async (req) => {
     const p = await ownInvoice(req, req.params.id);
     return payPage.view(p.orgId, req.params.id);
   });

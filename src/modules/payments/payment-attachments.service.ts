@@ -1,7 +1,9 @@
 // Attachments on payments (a scanned cheque, a bank statement line, a cash slip). Bytes are sealed
 // by the file service under the org's document key; the file name is personal data too and is
 // sealed in the row. Only PDF, PNG and JPEG are accepted, checked by their leading bytes rather
-// than the declared type, and file names are reduced to a safe base name.
+// than the declared type, and file names are reduced to a safe base name whose extension is the
+// verified type's (a PDF uploaded as "statement.html" is stored and served as "statement.pdf"),
+// so no file name can make a download open as something other than what was checked.
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
@@ -39,6 +41,20 @@ export function safeFilename(raw: string): string {
   return clean || 'attachment';
 }
 
+/** The one extension of each accepted type (the type is verified by magic bytes, the name is not). */
+export const EXTENSION_OF: Record<string, string> = { 'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg' };
+
+/**
+ * A safe base name with the extension derived from the verified content type: the name's own last
+ * extension is dropped, whatever it was. Applied on upload and again when serving, so rows stored
+ * before this rule are served with the right extension too.
+ */
+export function attachmentFilename(raw: string, contentType: string): string {
+  const ext = EXTENSION_OF[contentType] ?? 'bin';
+  const stem = safeFilename(raw).replace(/\.[^.\s]{1,16}$/, '').replace(/[.\s]+$/, '') || 'attachment';
+  return `${stem}.${ext}`;
+}
+
 export interface AttachmentDeps {
   db: Database;
   keyring: Keyring;
@@ -60,7 +76,7 @@ export function createPaymentAttachmentService({ db, keyring, audit, clock, file
       const bytes = Buffer.from(input.contentBase64, 'base64');
       if (bytes.length === 0 || bytes.length > MAX_ATTACHMENT_BYTES) throw unprocessable('Attachments are 1 byte to 5 MiB', [{ path: '/body/contentBase64', message: 'size' }]);
       if (!MAGIC[input.contentType]!(bytes)) throw unprocessable(`The file is not a ${input.contentType}`, [{ path: '/body/contentType', message: 'does not match the content' }]);
-      const filename = safeFilename(input.filename);
+      const filename = attachmentFilename(input.filename, input.contentType);
       return inTx(db, async (tx) => {
         const stored = await files.put(tx, orgId, 'payment_attachment', input.contentType, bytes);
         const id = newId();
@@ -76,7 +92,7 @@ export function createPaymentAttachmentService({ db, keyring, audit, clock, file
       await mustPayment(orgId, paymentId);
       const rows = await listAttachmentRows(db, orgId, paymentId);
       const crypto = await keyring.forOrg(db, orgId);
-      return { items: rows.map((r) => ({ id: r.id, paymentId: r.payment_id, filename: crypto.decryptText(r.filename_enc, nameAad(r.id)), contentType: r.content_type, size: Number(r.size), sha256: r.sha256, createdAt: r.created_at })) };
+      return { items: rows.map((r) => ({ id: r.id, paymentId: r.payment_id, filename: attachmentFilename(crypto.decryptText(r.filename_enc, nameAad(r.id)), r.content_type), contentType: r.content_type, size: Number(r.size), sha256: r.sha256, createdAt: r.created_at })) };
     },
 
     async get(orgId: string, paymentId: string, id: string): Promise<{ filename: string; contentType: string; bytes: Buffer }> {
@@ -84,7 +100,7 @@ export function createPaymentAttachmentService({ db, keyring, audit, clock, file
       if (!row) throw notFound('Attachment');
       const crypto = await keyring.forOrg(db, orgId);
       const file = await files.get(db, orgId, row.file_id);
-      return { filename: crypto.decryptText(row.filename_enc, nameAad(row.id)), contentType: file.contentType, bytes: file.bytes };
+      return { filename: attachmentFilename(crypto.decryptText(row.filename_enc, nameAad(row.id)), file.contentType), contentType: file.contentType, bytes: file.bytes };
     },
   };
 }

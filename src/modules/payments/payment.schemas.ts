@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from '../../platform/http/schemas.ts';
+import { lineText } from '../../platform/http/text-guard.ts';
 
 export const PAYMENT_METHODS = ['bank_transfer', 'cash', 'cheque', 'card', 'stripe', 'paypal', 'client_credit', 'other'] as const;
 
@@ -8,7 +9,8 @@ export const paymentInput = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/).optional().describe('defaults to, and must equal, the invoice currency'),
   method: z.enum(PAYMENT_METHODS).default('bank_transfer'),
   receivedOn: isoDate.optional(),
-  reference: z.string().trim().max(200).nullable().default(null),
+  // Printed on the signed receipt: one line, no bank details (text-guard.ts).
+  reference: lineText(200, { printed: true }).nullable().default(null),
 });
 export type PaymentInput = z.input<typeof paymentInput>;
 
@@ -16,7 +18,7 @@ export const refundInput = z.strictObject({
   amount: z.number().int().min(1).max(1e13),
   method: z.enum(PAYMENT_METHODS).default('bank_transfer'),
   receivedOn: isoDate.optional(),
-  reference: z.string().trim().max(200).nullable().default(null),
+  reference: lineText(200, { printed: true }).nullable().default(null),
 });
 
 export const paymentSchema = z.object({

@@ -106,6 +106,8 @@ export function createReceiptService({ db, clock, files, documents, orgs, client
       const amount = moneyFormatter(org.locale, p.currency)(Number(p.amount));
       await mailer.send({
         to,
+        fromName: org.name,
+        ...(org.profile.email ? { replyTo: org.profile.email } : {}),
         subject: `Payment received: invoice ${inv.number ?? ''} (${org.name})`,
         text: `Thank you. ${org.name} received your payment of ${amount} for invoice ${inv.number ?? ''}.\nYour receipt is attached and stays available in the client portal.\n`,
         attachments: [{ filename: `receipt-${inv.number ?? p.id}.pdf`, content: file.bytes, contentType: 'application/pdf' }],

@@ -164,7 +164,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
           '',
         ].join('\n');
         const p = mailer
-          .send({ to: email, subject: `Your sign-in code for ${org.name}`, text })
+          .send({ to: email, fromName: org.name, subject: `Your sign-in code for ${org.name}`, text })
           .then(() => undefined)
           .catch((err: unknown) => deps.warn?.(`portal sign-in email failed: ${(err as Error).message}`))
           .finally(() => pending.delete(p));

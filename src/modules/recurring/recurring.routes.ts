@@ -12,10 +12,22 @@ export function registerRecurringRoutes(root: FastifyInstance, { recurring }: { 
   app.get('/api/v1/recurring-schedules', { schema: { tags, response: { 200: z.object({ items: z.array(scheduleSchema) }) } } }, async (req) => ({
     items: await recurring.list(staff(req).orgId),
   }));
-  app.post('/api/v1/recurring-schedules', { schema: { tags, body: scheduleInput, response: { 201: scheduleSchema } } }, async (req, reply) => {
-    reply.code(201);
-    return recurring.create(staff(req).orgId, req.body, actorOf(req));
-  });
+  app.post(
+    '/api/v1/recurring-schedules',
+    {
+      schema: {
+        tags,
+        description: 'Creates a schedule; nothing is issued by this request (the worker runs due periods). autoIssue needs invoice:issue; a start more than one period back needs an owner or admin and confirmBackdatedStart.',
+        body: scheduleInput,
+        response: { 201: scheduleSchema },
+      },
+    },
+    async (req, reply) => {
+      const p = staff(req);
+      reply.code(201);
+      return recurring.create(p.orgId, req.body, actorOf(req), { userId: p.userId, permissions: p.permissions });
+    },
+  );
   app.get('/api/v1/recurring-schedules/:id', { schema: { tags, params: idParam, response: { 200: scheduleSchema } } }, (req) =>
     recurring.get(staff(req).orgId, req.params.id),
   );
@@ -23,5 +35,20 @@ export function registerRecurringRoutes(root: FastifyInstance, { recurring }: { 
     '/api/v1/recurring-schedules/:id/status',
     { schema: { tags, params: idParam, body: z.strictObject({ status: z.enum(['active', 'paused', 'ended']) }), response: { 200: scheduleSchema } } },
     (req) => recurring.setStatus(staff(req).orgId, req.params.id, req.body.status, actorOf(req)),
+  );
+  app.post(
+    '/api/v1/recurring-schedules/:id/issuer',
+    {
+      schema: {
+        tags,
+        description: 'You (holding invoice:issue) vouch for the schedule issuing automatically from now on; lifts an auto-issue hold. Issues nothing itself.',
+        params: idParam,
+        response: { 200: scheduleSchema },
+      },
+    },
+    (req) => {
+      const p = staff(req);
+      return recurring.confirmIssuer(p.orgId, req.params.id, actorOf(req), { userId: p.userId, permissions: p.permissions });
+    },
   );
 }

@@ -2,58 +2,40 @@
 // the schedule's next_run_on advances by compare-and-set in the same transaction that creates the
 // invoice, and (schedule, period) is unique on documents. After downtime, runs catch up period
 // by period, each with its own period date.
-import { z } from 'zod';
+//
+// Issuing signs and freezes an invoice, so a schedule may only issue on its own when a member who
+// holds invoice:issue vouches for it (issue #10 §2): the creator must hold it at creation, and at
+// every run the schedule's issuer (the creator, or whoever confirmed it since) must still hold
+// it; otherwise the run creates a draft and the schedule shows why ("auto-issue held") until
+// someone with invoice:issue confirms it. Start dates are bounded (at most one period before today
+// unless an owner or admin confirms an earlier one), and catch-up is done by the worker only, at
+// most MAX_PERIODS_PER_RUN periods per schedule per run: a request never issues anything.
 import type { Clock } from '../../platform/clock.ts';
 import { dateInZone } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import type { RecurringSchedulesTable } from '../../platform/db/schema.ts';
 import { inTx } from '../../platform/db/tx.ts';
-import { conflict, notFound, unprocessable } from '../../platform/errors.ts';
-import { isoDate } from '../../platform/http/schemas.ts';
+import { AppError, conflict, notFound, unprocessable } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { LifecycleService } from '../invoices/document-lifecycle.service.ts';
-import { draftInput } from '../invoices/document.schemas.ts';
 import type { DocumentService } from '../invoices/document.service.ts';
+import { isAdministrative, type Permission } from '../identity/rbac.ts';
 import type { OrgService } from '../orgs/org.service.ts';
-import { nextRun } from './recurring.schedule.ts';
+import { nextRun, onePeriodBefore } from './recurring.schedule.ts';
+import { scheduleInput, storedTemplate, template, templateOf, type Schedule, type ScheduleInput } from './recurring.schemas.ts';
 
-export const scheduleInput = draftInput
-  .omit({ issueDate: true, dueDate: true, relatedDocumentId: true })
-  .extend({
-    frequency: z.enum(['weekly', 'monthly', 'quarterly', 'yearly']),
-    intervalCount: z.number().int().min(1).max(24).default(1),
-    startOn: isoDate,
-    endOn: isoDate.nullable().default(null),
-    autoIssue: z.boolean().default(true),
-  })
-  .strict();
-export type ScheduleInput = z.input<typeof scheduleInput>;
+export { scheduleInput, scheduleSchema, type Schedule, type ScheduleInput } from './recurring.schemas.ts';
 
-const template = scheduleInput.pick({ clientId: true, currency: true, exchangeRate: true, lines: true, discount: true, notes: true, terms: true });
+/** Catch-up after downtime issues at most this many periods of one schedule per worker run. */
+export const MAX_PERIODS_PER_RUN = 12;
 
-/** The invoice template part of a schedule input (the picked schema is strict, so the schedule fields are dropped first). */
-function templateOf(input: z.infer<typeof scheduleInput>): z.infer<typeof template> {
-  const { frequency: _f, intervalCount: _i, startOn: _s, endOn: _e, autoIssue: _a, ...tpl } = input;
-  return template.parse(tpl);
+/** Who asks: the member (for API tokens, the token's user) and what they may do in this request. */
+export interface Requester {
+  userId: string;
+  permissions: ReadonlySet<Permission>;
 }
-
-export const scheduleSchema = z.object({
-  id: z.string(),
-  clientId: z.string(),
-  currency: z.string(),
-  frequency: z.string(),
-  intervalCount: z.number(),
-  startOn: z.string(),
-  nextRunOn: z.string(),
-  endOn: z.string().nullable(),
-  autoIssue: z.boolean(),
-  status: z.enum(['active', 'paused', 'ended']),
-  template: template,
-  createdAt: z.string(),
-});
-export type Schedule = z.infer<typeof scheduleSchema>;
 
 type Row = RecurringSchedulesTable;
 const tplAad = (id: string) => ({ table: 'recurring_schedules', row: id, column: 'template_enc' });
@@ -66,11 +48,15 @@ export interface RecurringDeps {
   orgs: Pick<OrgService, 'get'>;
   documents: Pick<DocumentService, 'createDraftInTx' | 'prepareDraft'>;
   lifecycle: Pick<LifecycleService, 'issueInTx'>;
+  /** Whether a member holds a permission now (identity owns memberships and roles). */
+  holds: (ex: Executor, orgId: string, userId: string, permission: Permission) => Promise<boolean>;
 }
+
+type HoldReason = 'issuer_lacks_invoice_issue' | 'no_issuer';
 
 const SYSTEM: AuditActor = { type: 'system', id: 'recurring' };
 
-export function createRecurringService({ db, keyring, audit, clock, orgs, documents, lifecycle }: RecurringDeps) {
+export function createRecurringService({ db, keyring, audit, clock, orgs, documents, lifecycle, holds }: RecurringDeps) {
   async function toSchedule(ex: Executor, r: Row): Promise<Schedule> {
     const crypto = await keyring.forOrg(ex, r.org_id);
     return {
@@ -83,8 +69,10 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
       nextRunOn: r.next_run_on,
       endOn: r.end_on,
       autoIssue: r.auto_issue === 1,
+      issuerUserId: r.issuer_user_id,
+      autoIssueHeld: r.issue_hold && r.issue_hold_since ? { reason: r.issue_hold as HoldReason, since: r.issue_hold_since } : null,
       status: r.status,
-      template: template.parse(crypto.decryptJson(r.template_enc, tplAad(r.id))),
+      template: storedTemplate.parse(crypto.decryptJson(r.template_enc, tplAad(r.id))),
       createdAt: r.created_at,
     };
   }
@@ -106,9 +94,13 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
       }
       const following = nextRun(period, s.start_on, s.frequency, s.interval_count);
       const ended = s.end_on !== null && following > s.end_on;
+      // The issuer's permission as it is now, not as it was when the schedule was set up.
+      const hold: HoldReason | null =
+        s.auto_issue !== 1 ? null : !s.issuer_user_id ? 'no_issuer' : (await holds(tx, orgId, s.issuer_user_id, 'invoice:issue')) ? null : 'issuer_lacks_invoice_issue';
+      const now = clock.now().toISOString();
       const moved = await tx
         .updateTable('recurring_schedules')
-        .set({ next_run_on: following, status: ended ? 'ended' : 'active', updated_at: clock.now().toISOString() })
+        .set({ next_run_on: following, status: ended ? 'ended' : 'active', issue_hold: hold, issue_hold_since: hold ? (s.issue_hold_since ?? now) : null, updated_at: now })
         .where('id', '=', id)
         .where('org_id', '=', orgId)
         .where('next_run_on', '=', period)
@@ -119,17 +111,40 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
       // Issue before the audit append: issuing takes the number-sequence row lock and then the
       // audit chain lock, and every transaction must take them in that order (else two of them
       // deadlock on PostgreSQL, each holding the lock the other waits for).
-      if (s.auto_issue === 1) await lifecycle.issueInTx(tx, orgId, 'invoice', draft.id, SYSTEM);
-      await audit.append(tx, { orgId, actor: SYSTEM, action: 'recurring.invoice_created', objectType: 'invoice', objectId: draft.id, summary: { scheduleId: id, period } });
+      // Recurring runs do not ask for the missing-payout-details confirmation: nobody is there to
+      // answer it; whoever set up the schedule decided (README, "Recurring invoices").
+      const issue = s.auto_issue === 1 && hold === null;
+      if (issue) await lifecycle.issueInTx(tx, orgId, 'invoice', draft.id, SYSTEM, { confirmWithoutPayoutDetails: true });
+      await audit.append(tx, { orgId, actor: SYSTEM, action: 'recurring.invoice_created', objectType: 'invoice', objectId: draft.id, summary: { scheduleId: id, period, issued: issue, ...(hold ? { held: hold } : {}) } });
+      if (hold && !s.issue_hold) {
+        await audit.append(tx, { orgId, actor: SYSTEM, action: 'recurring.auto_issue_held', objectType: 'recurring_schedule', objectId: id, summary: { reason: hold, issuer: s.issuer_user_id } });
+      }
       return true;
     });
   }
 
   return {
-    async create(orgId: string, raw: ScheduleInput, actor: AuditActor): Promise<Schedule> {
+    async create(orgId: string, raw: ScheduleInput, actor: AuditActor, by: Requester): Promise<Schedule> {
       const input = scheduleInput.parse(raw);
       if (input.endOn !== null && input.endOn < input.startOn) throw unprocessable('The end date is before the start date', [{ path: '/body/endOn', message: 'before startOn' }]);
+      if (input.autoIssue && !by.permissions.has('invoice:issue')) {
+        throw new AppError('forbidden', 'Issuing invoices automatically needs the invoice:issue permission; create the schedule with autoIssue: false (its runs then create drafts for someone who may issue them)', {
+          fieldErrors: [{ path: '/body/autoIssue', message: 'needs invoice:issue' }],
+        });
+      }
       return inTx(db, async (tx) => {
+        const today = dateInZone(clock.now(), (await orgs.get(orgId, tx)).timeZone);
+        const earliest = onePeriodBefore(today, input.frequency, input.intervalCount);
+        if (input.startOn < earliest) {
+          if (!input.confirmBackdatedStart) {
+            throw unprocessable(`A schedule may start at most one period before today (${earliest}); an owner or admin can confirm an earlier start with confirmBackdatedStart: true`, [
+              { path: '/body/startOn', message: `earlier than ${earliest}` },
+            ]);
+          }
+          if (!isAdministrative(by.permissions)) {
+            throw new AppError('forbidden', 'Only an owner or admin may confirm a start more than one period in the past', { fieldErrors: [{ path: '/body/confirmBackdatedStart', message: 'owners and admins only' }] });
+          }
+        }
         const id = newId();
         const now = clock.now().toISOString();
         // The template is validated exactly like a draft (client, tax rates, totals), without writing one.
@@ -148,11 +163,21 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
           end_on: input.endOn,
           auto_issue: input.autoIssue ? 1 : 0,
           status: 'active',
+          issuer_user_id: input.autoIssue ? by.userId : null,
+          issue_hold: null,
+          issue_hold_since: null,
           created_at: now,
           updated_at: now,
         };
         await tx.insertInto('recurring_schedules').values(row).execute();
-        await audit.append(tx, { orgId, actor, action: 'recurring.created', objectType: 'recurring_schedule', objectId: id, summary: { frequency: input.frequency } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'recurring.created',
+          objectType: 'recurring_schedule',
+          objectId: id,
+          summary: { frequency: input.frequency, startOn: input.startOn, autoIssue: input.autoIssue, ...(input.startOn < earliest ? { backdatedStartConfirmed: true } : {}) },
+        });
         return toSchedule(tx, row);
       });
     },
@@ -190,9 +215,31 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
     },
 
     /**
-     * Issues everything due up to today (in each org's time zone); returns how many invoices were
-     * created. A schedule that fails (e.g. its client was archived) stays at its period and does
-     * not stop the others; the failures are thrown together at the end, for the worker to log.
+     * Someone who holds invoice:issue vouches for the schedule's automatic issuing from now on (it
+     * becomes the issuer checked at each run); lifts a hold. Issues nothing itself.
+     */
+    async confirmIssuer(orgId: string, id: string, actor: AuditActor, by: Requester): Promise<Schedule> {
+      if (!by.permissions.has('invoice:issue')) throw new AppError('forbidden', 'Confirming automatic issuing needs the invoice:issue permission');
+      return inTx(db, async (tx) => {
+        const s = await find(tx, orgId, id);
+        if (s.auto_issue !== 1) throw conflict('This schedule creates drafts; it does not issue automatically');
+        await tx
+          .updateTable('recurring_schedules')
+          .set({ issuer_user_id: by.userId, issue_hold: null, issue_hold_since: null, updated_at: clock.now().toISOString() })
+          .where('org_id', '=', orgId)
+          .where('id', '=', id)
+          .execute();
+        await audit.append(tx, { orgId, actor, action: 'recurring.issuer_confirmed', objectType: 'recurring_schedule', objectId: id, summary: { issuer: by.userId, previous: s.issuer_user_id, heldWas: s.issue_hold } });
+        return toSchedule(tx, await find(tx, orgId, id));
+      });
+    },
+
+    /**
+     * Issues what is due up to today (in each org's time zone), at most MAX_PERIODS_PER_RUN periods
+     * per schedule (the next run continues a longer catch-up); returns how many invoices were
+     * created. Called by the worker only. A schedule that fails (e.g. its client was archived)
+     * stays at its period and does not stop the others; the failures are thrown together at the
+     * end, for the worker to log.
      */
     async runDue(): Promise<number> {
       const candidates = await db.selectFrom('recurring_schedules').select(['id', 'org_id']).where('status', '=', 'active').execute();
@@ -201,7 +248,7 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
       for (const c of candidates) {
         try {
           const today = dateInZone(clock.now(), (await orgs.get(c.org_id)).timeZone);
-          for (;;) {
+          for (let periods = 0; periods < MAX_PERIODS_PER_RUN; periods++) {
             const s = await find(db, c.org_id, c.id);
             if (s.status !== 'active' || s.next_run_on > today) break;
             if (await runOnce(c.org_id, c.id, s.next_run_on)) created++;

@@ -48,7 +48,7 @@ export function registerSecurityRoutes(root: FastifyInstance, { security, clock,
 
   app.post(
     '/api/v1/security/email/test',
-    { schema: { tags, description: 'Sends a test email to you through the configured relay.', response: { 200: z.object({ ok: z.boolean(), to: z.string(), error: z.string().nullable() }) } } },
+    { schema: { tags, description: 'Sends a test email to you through the configured relay.', response: { 200: z.object({ ok: z.boolean().describe('true only when a relay accepted it'), outcome: z.enum(['sent', 'saved_to_outbox', 'failed']), to: z.string(), error: z.string().nullable() }) } } },
     async (req) => {
       const p = staff(req);
       return security.sendTestEmail(p.orgId, p.userId);

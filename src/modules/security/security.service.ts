@@ -59,16 +59,18 @@ export function createSecurityService(deps: SecurityDeps) {
     },
 
     /** Sends a test message to the signed-in member; reports the relay's answer instead of throwing. */
-    async sendTestEmail(orgId: string, userId: string): Promise<{ ok: boolean; to: string; error: string | null }> {
+    async sendTestEmail(orgId: string, userId: string): Promise<{ ok: boolean; outcome: 'sent' | 'saved_to_outbox' | 'failed'; to: string; error: string | null }> {
       const [org, people] = await Promise.all([orgs.get(orgId), members.list(orgId)]);
       const to = people.find((m) => m.userId === userId)?.email;
-      if (!to) return { ok: false, to: '', error: 'Your account has no email address in this organization' };
+      if (!to) return { ok: false, outcome: 'failed', to: '', error: 'Your account has no email address in this organization' };
       try {
         await mailer.send({ to, subject: `Sealbill test email for ${org.name}`, text: `This is a test email from Sealbill (${config.publicUrl}). If you can read it, outgoing email works.\n` });
-        return { ok: true, to, error: null };
+        // Written to the outbox is not sent: the test has shown that mail does not go out.
+        if (mailer.transport === 'outbox') return { ok: false, outcome: 'saved_to_outbox', to, error: 'Saved to the outbox, not sent: configure SMTP (SEALBILL_SMTP_URL)' };
+        return { ok: true, outcome: 'sent', to, error: null };
       } catch (err) {
         // The relay's reason (e.g. "535 authentication failed") is what an admin needs; no stack.
-        return { ok: false, to, error: (err as Error).message.slice(0, 300) };
+        return { ok: false, outcome: 'failed', to, error: (err as Error).message.slice(0, 300) };
       }
     },
 

@@ -2,7 +2,10 @@
 // valuable move for a fraudster inside an account, so a change:
 // - needs a step-up re-authentication (never an API token);
 // - is announced by email to every owner and admin, in the same transaction (no mail, no change);
-// - waits out a cooling-off period (default 24 h) during which any admin can cancel it;
+// - waits out a cooling-off period (default 24 h) during which any admin can cancel it; except
+//   the first details of an organization that has issued no invoice yet: no client has seen any
+//   details that could be swapped, and waiting would only get day-one invoices issued, signed and
+//   frozen without payment details. Those take effect at once (still step-up, audited, announced);
 // - optionally needs a second admin's approval (someone other than the requester);
 // - is recorded in the audit log at every step, with the account's last 4 characters only.
 // Due changes are applied by the worker (every minute) and whenever the details are read; never
@@ -64,6 +67,8 @@ export interface PayoutProtectionDeps {
   orgs: Pick<OrgService, 'get' | 'getPayout' | 'setPayoutInTx'>;
   /** Active owners and admins of an org (identity owns the members). */
   admins: (ex: Executor, orgId: string) => Promise<PayoutAdmin[]>;
+  /** Whether the org has issued an invoice (documents own them): then clients may have seen its details. */
+  hasIssuedInvoice: (ex: Executor, orgId: string) => Promise<boolean>;
   publicUrl: string;
 }
 
@@ -89,7 +94,7 @@ function toChange(r: PayoutChangeRow): PayoutChange {
 }
 
 export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
-  const { db, keyring, audit, clock, mailer, orgs, admins, publicUrl } = deps;
+  const { db, keyring, audit, clock, mailer, orgs, admins, hasIssuedInvoice, publicUrl } = deps;
   const settingsUrl = `${publicUrl}/app/settings/payout`;
 
   /** Mails every owner and admin; a failure aborts the surrounding transaction (fail closed). */
@@ -154,7 +159,10 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
         const policy = effectivePolicy(await findPolicy(tx, orgId), clock.now());
         const id = newId();
         const now = clock.now();
-        const effectiveAt = new Date(now.getTime() + policy.coolingOffHours * 3_600_000).toISOString();
+        // First details, nothing issued yet: nothing a client saw can be swapped, so no cooling-off
+        // (a second approval, if the org asks for one, is still needed).
+        const first = !(await orgs.get(orgId, tx)).payoutConfigured && !(await hasIssuedInvoice(tx, orgId));
+        const effectiveAt = new Date(now.getTime() + (first ? 0 : policy.coolingOffHours) * 3_600_000).toISOString();
         const ending = accountEnding(payout) ?? '????';
         const crypto = await keyring.forOrg(tx, orgId);
         const row: PayoutChangeRow = {
@@ -180,16 +188,32 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
           action: 'payout.change_requested',
           objectType: 'payout_change',
           objectId: id,
-          summary: { ending, effectiveAt, approvalRequired: policy.requireSecondApproval },
+          summary: { ending, effectiveAt, approvalRequired: policy.requireSecondApproval, ...(first ? { firstDetails: true } : {}) },
         });
-        await announce(tx, orgId, 'Payout bank details change requested', [
-          `${await nameOf(tx, orgId, row.requested_by)} asked to change the bank account your clients pay into.`,
-          `New account ending: ${ending}`,
-          `It takes effect at ${effectiveAt} (UTC) unless an owner or admin cancels it before then.`,
-          ...(policy.requireSecondApproval ? ['A second owner or admin must approve it before it takes effect.'] : []),
-          'If you did not expect this, cancel it now and review who has access to the organization.',
-        ]);
-        return toChange(row);
+        await announce(
+          tx,
+          orgId,
+          first ? 'Payout bank details set' : 'Payout bank details change requested',
+          first
+            ? [
+                `${await nameOf(tx, orgId, row.requested_by)} set the bank account your clients pay into (the organization's first payout details).`,
+                `Account ending: ${ending}`,
+                policy.requireSecondApproval
+                  ? 'A second owner or admin must approve them before they take effect.'
+                  : 'They take effect now: no invoice has been issued yet, so no client has seen other details.',
+                'If you did not expect this, review them now and who has access to the organization.',
+              ]
+            : [
+                `${await nameOf(tx, orgId, row.requested_by)} asked to change the bank account your clients pay into.`,
+                `New account ending: ${ending}`,
+                `It takes effect at ${effectiveAt} (UTC) unless an owner or admin cancels it before then.`,
+                ...(policy.requireSecondApproval ? ['A second owner or admin must approve it before it takes effect.'] : []),
+                'If you did not expect this, cancel it now and review who has access to the organization.',
+              ],
+        );
+        // Due now: applied in this transaction (the order is the org row, then the audit chain).
+        if (first) await applyDueInTx(tx, orgId);
+        return toChange((await findPayoutChange(tx, orgId, id))!);
       });
     },
 

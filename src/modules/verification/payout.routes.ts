@@ -51,10 +51,21 @@ export function registerPayoutRoutes(
     { schema: { tags, response: { 200: z.object({ payout: payoutDetailsSchema.nullable(), updatedAt: z.string().nullable(), pending: changeSchema.nullable() }) } } },
     (req) => payout.current(staff(req).orgId),
   );
-  app.put('/api/v1/org/payout', { schema: { tags, body: payoutSchema, response: { 202: changeSchema } } }, async (req, reply) => {
-    const change = await payout.request(staff(req).orgId, req.body, req.principal, actorOf(req));
-    return reply.code(202).send(change);
-  });
+  app.put(
+    '/api/v1/org/payout',
+    {
+      schema: {
+        tags,
+        description: 'Requests new payout details: 202 with a pending change (cooling-off), or 200 with an applied one for the first details of an organization that has issued no invoice.',
+        body: payoutSchema,
+        response: { 200: changeSchema, 202: changeSchema },
+      },
+    },
+    async (req, reply) => {
+      const change = await payout.request(staff(req).orgId, req.body, req.principal, actorOf(req));
+      return reply.code(change.status === 'applied' ? 200 : 202).send(change);
+    },
+  );
   app.get('/api/v1/org/payout/changes', { schema: { tags, response: { 200: z.object({ items: z.array(changeSchema) }) } } }, async (req) => ({
     items: await payout.list(staff(req).orgId),
   }));

@@ -38,7 +38,17 @@ async function payoutAdmins(ex: Executor, orgId: string): Promise<PayoutAdmin[]>
 
 export function createVerificationModule(d: VerificationModuleDeps) {
   const publicUrl = d.config.publicUrl;
-  const payoutProtection = createPayoutProtectionService({ db: d.db, keyring: d.keyring, audit: d.audit, clock: d.clock, mailer: d.mailer, orgs: d.orgs, admins: payoutAdmins, publicUrl });
+  const payoutProtection = createPayoutProtectionService({
+    db: d.db,
+    keyring: d.keyring,
+    audit: d.audit,
+    clock: d.clock,
+    mailer: d.mailer,
+    orgs: d.orgs,
+    admins: payoutAdmins,
+    hasIssuedInvoice: d.documents.hasIssuedInvoice,
+    publicUrl,
+  });
   const tsa = d.config.verification.tsaUrl ? createTsaClient(d.config.verification.tsaUrl) : null;
   const issueHooks = createDocumentSigningHooks({
     keyring: d.keyring,

@@ -1,12 +1,13 @@
 // Database connections. SQLite (better-sqlite3) is the embedded default; PostgreSQL is used when
 // DATABASE_URL is postgres://…. Both run the same migrations and the same queries.
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type Transaction, type TransactionSettings } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../../config/env.ts';
 import type { DB } from './schema.ts';
+import { ensurePrivateDir, ensurePrivateFile, tightenFile } from '../private-files.ts';
 
 export type Database = Kysely<DB>;
 export type Tx = Transaction<DB>;
@@ -82,9 +83,17 @@ class ImmediateSqliteDialect extends SqliteDialect {
 
 export function openDatabase(config: DatabaseConfig): DbHandle {
   if (config.dialect === 'sqlite') {
-    if (config.path !== ':memory:') mkdirSync(path.dirname(path.resolve(config.path)), { recursive: true });
+    // The database holds everything (sealed, but also the clear metadata): 0600 in a 0700
+    // directory. The file is created before SQLite opens it, because SQLite creates it with the
+    // umask's mode (0644) and then gives the -wal and -shm files the database file's mode.
+    const file = config.path === ':memory:' ? null : path.resolve(config.path);
+    if (file) {
+      if (!existsSync(path.dirname(file))) ensurePrivateDir(path.dirname(file));
+      ensurePrivateFile(file);
+    }
     const sqlite = new SQLite(config.path);
     sqlite.pragma('journal_mode = WAL');
+    if (file) for (const f of [`${file}-wal`, `${file}-shm`]) tightenFile(f);
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');

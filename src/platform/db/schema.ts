@@ -202,6 +202,11 @@ export interface RecurringSchedulesTable {
   end_on: string | null;
   auto_issue: number;
   status: 'active' | 'paused' | 'ended';
+  /** The member whose invoice:issue permission an automatic issue relies on (checked at each run). */
+  issuer_user_id: string | null;
+  /** Why automatic issuing is held (runs create drafts), e.g. 'issuer_lacks_invoice_issue'; null when it is not. */
+  issue_hold: string | null;
+  issue_hold_since: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -430,7 +435,7 @@ export interface DeliveriesTable {
   client_id: string;
   contact_id: string | null;
   mode: string; // notice-only | portal-link | openpgp | smime | sealed-link | portal
-  status: string; // submitted | relayed | failed | bounced | accessed | acknowledged | revoked
+  status: string; // submitted | relayed | saved_to_outbox | failed | bounced | accessed | acknowledged | revoked
   recipient_enc: string | null;
   document_sha256: string;
   message_id: string | null;

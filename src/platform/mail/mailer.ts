@@ -1,11 +1,14 @@
 // Outgoing mail behind one small interface. The real implementation is nodemailer over SMTP
 // (STARTTLS or implicit TLS, certificate verification always on). Without SMTP configured,
-// messages are written as .eml files to <data>/outbox so a trial install still works end to end.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// messages are written as .eml files to <data>/outbox so a trial install still works end to end;
+// nothing is sent then, and every place that reports a sending says so ("saved to the outbox, not
+// sent"). The outbox holds sign-in links and codes in clear: directory 0700, files 0600.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Config } from '../../config/env.ts';
 import { newId } from '../ids.ts';
+import { PRIVATE_FILE_MODE, tightenDir } from '../private-files.ts';
 
 export interface MailAttachment {
   filename: string;
@@ -15,6 +18,9 @@ export interface MailAttachment {
 
 export interface MailMessage {
   to: string;
+  /** Display name on the configured sending address (e.g. the organization's name); the address never changes. */
+  fromName?: string;
+  replyTo?: string;
   subject: string;
   text: string;
   html?: string;
@@ -34,7 +40,9 @@ export interface MailReceipt {
 
 export interface Mailer {
   readonly from: string;
+  /** 'outbox': nothing leaves this server; messages are files in `outboxDir`. */
   readonly transport: 'smtp' | 'outbox';
+  readonly outboxDir?: string;
   send(msg: MailMessage): Promise<MailReceipt>;
   close(): void;
 }
@@ -67,10 +75,11 @@ export function createSmtpMailer(opts: SmtpOptions): Mailer {
       const info = await transporter.sendMail(
         msg.raw
           ? { envelope: { from: addressOf(opts.from), to: [msg.to] }, raw: msg.raw }
-          : { from: opts.from, to: msg.to, subject: msg.subject, text: msg.text, ...(msg.html && { html: msg.html }), ...(msg.headers && { headers: msg.headers }), ...(msg.attachments && { attachments: msg.attachments }) },
+          : { from: fromOf(opts.from, msg), ...(msg.replyTo && { replyTo: msg.replyTo }), to: msg.to, subject: msg.subject, text: msg.text, ...(msg.html && { html: msg.html }), ...(msg.headers && { headers: msg.headers }), ...(msg.attachments && { attachments: msg.attachments }) },
       );
       return {
-        messageId: info.messageId,
+        // A prebuilt message keeps its own Message-ID; nodemailer's info names one it made up.
+        messageId: (msg.raw && messageIdOf(msg.raw)) || info.messageId,
         response: info.response,
         accepted: (info.accepted as Array<string | { address: string }>).map((a) => (typeof a === 'string' ? a : a.address)),
         rejected: (info.rejected as Array<string | { address: string }>).map((a) => (typeof a === 'string' ? a : a.address)),
@@ -82,25 +91,50 @@ export function createSmtpMailer(opts: SmtpOptions): Mailer {
 
 export function createOutboxMailer(dir: string, from: string): Mailer {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  tightenDir(dir);
   return {
     from,
     transport: 'outbox',
+    outboxDir: dir,
     async send(msg) {
       const info = msg.raw
-        ? { message: msg.raw, messageId: `<${newId()}@outbox>` }
-        : await transporter.sendMail({ from, to: msg.to, subject: msg.subject, text: msg.text, ...(msg.html && { html: msg.html }), ...(msg.headers && { headers: msg.headers }), ...(msg.attachments && { attachments: msg.attachments }) });
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+        ? { message: msg.raw, messageId: messageIdOf(msg.raw) ?? `<${newId()}@outbox>` }
+        : await transporter.sendMail({ from: fromOf(from, msg), ...(msg.replyTo && { replyTo: msg.replyTo }), to: msg.to, subject: msg.subject, text: msg.text, ...(msg.html && { html: msg.html }), ...(msg.headers && { headers: msg.headers }), ...(msg.attachments && { attachments: msg.attachments }) });
+      tightenDir(dir);
       const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${newId().slice(-8)}.eml`);
-      writeFileSync(file, info.message as Buffer, { mode: 0o600 });
+      writeFileSync(file, info.message as Buffer, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
       return { messageId: info.messageId, response: `250 written to ${path.basename(file)}`, accepted: [msg.to], rejected: [] };
     },
     close: () => {},
   };
 }
 
+/** The Message-ID header of a complete message (its outer header block, folded lines unfolded). */
+export function messageIdOf(raw: Buffer): string | null {
+  const text = raw.subarray(0, 64 * 1024).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const head = (end === -1 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
+  const m = /^message-id:[ \t]*(<[^>\r\n]+>)/im.exec(head);
+  return m ? m[1]! : null;
+}
+
+/** The From of a message: the configured address, under the message's display name if it has one (nodemailer encodes it). */
+function fromOf(configured: string, msg: MailMessage): string | { name: string; address: string } {
+  return msg.fromName ? { name: msg.fromName.replace(/[\r\n]+/g, ' '), address: addressOf(configured) } : configured;
+}
+
 export function addressOf(from: string): string {
   const m = /<([^>]+)>/.exec(from);
   return (m ? m[1]! : from).trim();
+}
+
+/** The start-up and staff-app warning while no SMTP relay is configured; null when mail is sent. */
+export function outboxWarning(mailer: Pick<Mailer, 'transport' | 'outboxDir'>): string | null {
+  if (mailer.transport !== 'outbox') return null;
+  return (
+    `Mail is NOT being sent: no SMTP relay is configured (SEALBILL_SMTP_URL). Every message, sign-in links and codes included, ` +
+    `is saved to ${mailer.outboxDir ?? 'the outbox folder'} (readable by this user only) and reaches nobody. Configure SMTP before inviting anyone or sending documents.`
+  );
 }
 
 export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir'> & { delivery?: Pick<Config['delivery'], 'dkim'> }): Mailer {

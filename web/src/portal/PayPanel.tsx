@@ -5,14 +5,14 @@
 import { api } from '../lib/api.ts';
 import { date, money } from '../lib/format.ts';
 import { useAction, useAsync } from '../lib/hooks.ts';
-import type { PayPage } from '../../../src/modules/payments/pay-page.service.ts';
+import type { PortalPayPage } from '../../../src/modules/payments/pay-page.service.ts';
 import { ErrorNotice, Loading, Notice } from '../ui/feedback.tsx';
 import { Button } from '../ui/forms.tsx';
 
 const PROVIDER_LABEL: Record<string, string> = { stripe: 'Pay by card (Stripe)', paypal: 'Pay with PayPal' };
 
 export function PayPanel({ invoiceId }: { invoiceId: string }) {
-  const page = useAsync((signal) => api.get<PayPage>(`/api/v1/portal/documents/${invoiceId}/payment`, { signal, realm: 'portal' }), [invoiceId]);
+  const page = useAsync((signal) => api.get<PortalPayPage>(`/api/v1/portal/documents/${invoiceId}/payment`, { signal, realm: 'portal' }), [invoiceId]);
   const checkout = useAction(async (provider: string) => {
     const r = await api.post<{ redirectUrl: string | null }>(`/api/v1/portal/documents/${invoiceId}/checkout`, { provider, embedded: false }, { realm: 'portal' });
     if (r.redirectUrl) window.location.assign(r.redirectUrl);
@@ -104,7 +104,16 @@ export function PayPanel({ invoiceId }: { invoiceId: string }) {
           </div>
         </div>
       ) : null}
-      {!bt && p.methods.providers.length === 0 ? <p>Your supplier has not set up online payment. Use the bank details printed on the invoice, after checking them on the verification page.</p> : null}
+      {!bt && p.methods.providers.length === 0 ? (
+        p.payoutPrinted ? (
+          <p>Your supplier has not set up online payment. Use the bank details printed on the invoice, after checking them on the verification page.</p>
+        ) : (
+          <p data-testid="no-payment-details">
+            This invoice carries no payment details and {p.orgName} has not set up online payment. Ask {p.orgName} how to pay, through a contact you already know, and never pay to bank
+            details received by email alone.
+          </p>
+        )
+      ) : null}
     </section>
   );
 }

@@ -1,6 +1,10 @@
 // Staff app frame: skip link, navigation (a sidebar; a menu button at phone width), and <main>.
 import { useEffect, useState, type ReactNode } from 'react';
+import type { EmailStatus } from '../../../src/modules/security/security.schemas.ts';
+import { api } from '../lib/api.ts';
+import { useAsync } from '../lib/hooks.ts';
 import { Link, useLocation } from '../lib/router.tsx';
+import { Notice } from '../ui/feedback.tsx';
 import { Button } from '../ui/forms.tsx';
 import { useStaff } from './context.ts';
 import { OrgSwitcher } from './OrgSwitcher.tsx';
@@ -57,6 +61,9 @@ export function Layout({ children }: { children: ReactNode }) {
   const { pathname } = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [pathname]);
+  // Without an SMTP relay nothing leaves the server: say so on every screen, not only in settings.
+  const canRead = s.can('org:read');
+  const mail = useAsync((signal) => (canRead ? api.get<EmailStatus>('/api/v1/security/email', { signal }) : Promise.resolve(null)), [s.org?.id, canRead]);
 
   return (
     <>
@@ -101,6 +108,12 @@ export function Layout({ children }: { children: ReactNode }) {
           </div>
         </nav>
         <main id="main" className="content" tabIndex={-1}>
+          {mail.data?.transport === 'outbox' ? (
+            <Notice kind="warning" title="Mail is not being sent">
+              No SMTP relay is configured (SEALBILL_SMTP_URL). Invitations, sign-in codes and documents are saved to the outbox folder on the server and reach nobody.{' '}
+              {s.can('settings:security') ? <Link to="/app/settings/email">Email settings</Link> : 'Ask an administrator to configure SMTP.'}
+            </Notice>
+          ) : null}
           {children}
         </main>
       </div>

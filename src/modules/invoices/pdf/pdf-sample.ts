@@ -138,6 +138,7 @@ export function sampleIssuedDocument(seed = 0): { doc: DocumentDto; snapshot: No
     exchangeRate: '1',
     issueDate: '2025-03-01',
     dueDate: '2025-03-31',
+    payoutPrinted: true,
     overdue: false,
     lines,
     discount: null,

@@ -8,6 +8,7 @@ import * as m0005 from './0005-verification.ts';
 import * as m0006 from './0006-delivery.ts';
 import * as m0007 from './0007-payments.ts';
 import * as m0008portal from './0008-portal-factors.ts';
+import * as m0010documents from './0010-hardening-documents.ts';
 import * as m0011 from './0011-hardening-integrity.ts';
 import * as m0012portal from './0012-hardening-portal.ts';
 
@@ -20,6 +21,7 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0006-delivery': m0006,
   '0007-payments': m0007,
   '0008-portal-factors': m0008portal,
+  '0010-hardening-documents': m0010documents,
   '0011-hardening-integrity': m0011,
   '0012-hardening-portal': m0012portal,
 };

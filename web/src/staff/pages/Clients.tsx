@@ -133,7 +133,7 @@ export function ClientForm({ client, onSaved, submitLabel }: { client: Client | 
       <ErrorNotice error={save.error as ApiError | null} title="The client was not saved" />
       <div className="form-row">
         <TextField label="Name" value={v.name} onChange={set('name')} error={f.name} required autoComplete="organization" />
-        <TextField label="Billing email" type="email" value={v.email} onChange={set('email')} error={f.email} autoComplete="email" hint="Where documents and portal sign-in codes are sent." />
+        <TextField label="Billing email" type="email" value={v.email} onChange={set('email')} error={f.email} autoComplete="email" hint="Receives every document you send to this client, besides the contact you send it to. Portal sign-in is for contacts." />
       </div>
       <TextArea label="Address" value={v.address} onChange={set('address')} error={f.addressLines ?? f['addressLines/0']} hint="One line per row." rows={3} />
       <div className="form-row">

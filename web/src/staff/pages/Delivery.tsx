@@ -4,7 +4,7 @@ import { api } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
 import { useAction, useAsync } from '../../lib/hooks.ts';
 import { DELIVERY_MODE_LABELS, KIND_PATH, type DeliveryMode, type DocumentDto } from '../../lib/types.ts';
-import type { Delivery } from '../../../../src/modules/delivery/delivery.schemas.ts';
+import type { Delivery, SendResult } from '../../../../src/modules/delivery/delivery.schemas.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { Badge, ErrorNotice, Notice } from '../../ui/feedback.tsx';
 import { Button, Checkbox, SelectField, TextField } from '../../ui/forms.tsx';
@@ -23,14 +23,14 @@ export function SendDialog({ open, doc, onClose, onSent }: { open: boolean; doc:
   const base = `/api/v1/${KIND_PATH[doc.kind]}/${doc.id}`;
   const hours = () => Math.max(1, Math.min(90, Number(days) || 14)) * 24;
   const send = useAction(() =>
-    api.post<Delivery>(`${base}/send`, { ...(mode ? { mode } : {}), ...(mode === 'sealed-link' ? { sealedLink: { expiresInHours: hours(), maxDownloads: null, requireCode } } : {}) }, { idempotent: true }),
+    api.post<SendResult>(`${base}/send`, { ...(mode ? { mode } : {}), ...(mode === 'sealed-link' ? { sealedLink: { expiresInHours: hours(), maxDownloads: null, requireCode } } : {}) }, { idempotent: true }),
   );
   const makeLink = useAction(() => api.post<SealedLinkCreated>(`${base}/sealed-links`, { expiresInHours: hours(), maxDownloads: null, requireCode }));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const r = await send.run();
-    if (r) onSent(r.status === 'failed' ? `Sending failed: ${r.error ?? 'see the delivery history'}` : 'Sent. The delivery and its evidence are listed below.');
+    if (r) onSent(sendOutcome([r, ...r.alsoDelivered]));
   }
 
   return (
@@ -86,9 +86,24 @@ export function SendDialog({ open, doc, onClose, onSent }: { open: boolean; doc:
   );
 }
 
+/** What the sending did, said plainly: a message saved to the outbox was not sent. */
+export function sendOutcome(all: Delivery[]): string {
+  const to = (d: Delivery) => d.recipient ?? 'the client';
+  const failed = all.filter((d) => d.status === 'failed');
+  if (failed.length === all.length) return `Sending failed: ${failed[0]?.error ?? 'see the delivery history'}`;
+  if (all.some((d) => d.status === 'saved_to_outbox')) {
+    return `Saved to the outbox, not sent — configure SMTP (SEALBILL_SMTP_URL) to send mail. Nothing reached ${all.map(to).join(' or ')}.`;
+  }
+  const ok = all.filter((d) => d.status !== 'failed');
+  return `Sent to ${ok.map(to).join(' and ')}.${failed.length ? ` Failed for ${failed.map(to).join(', ')}.` : ''} The deliveries and their evidence are listed below.`;
+}
+
+const STATUS_LABEL: Record<string, string> = { saved_to_outbox: 'saved to the outbox, not sent', relayed: 'sent (accepted by the mail server)' };
+
 const TONE: Record<string, 'good' | 'warn' | 'bad' | 'info' | 'neutral'> = {
   submitted: 'info',
   relayed: 'info',
+  saved_to_outbox: 'warn',
   accessed: 'good',
   acknowledged: 'good',
   failed: 'bad',
@@ -106,7 +121,7 @@ export function DeliveryHistory({ doc }: { doc: DocumentDto }) {
       {list.data?.items.map((d) => (
         <details key={d.id} className="delivery">
           <summary>
-            {dateTime(d.createdAt)} · {d.mode} to {d.recipient ?? 'the portal'} <Badge tone={TONE[d.status] ?? 'neutral'}>{d.status}</Badge>
+            {dateTime(d.createdAt)} · {d.mode} to {d.recipient ?? 'the portal'} <Badge tone={TONE[d.status] ?? 'neutral'}>{STATUS_LABEL[d.status] ?? d.status}</Badge>
           </summary>
           {d.error ? <p className="field-error">{d.error}</p> : null}
           <p className="small">
@@ -118,7 +133,7 @@ export function DeliveryHistory({ doc }: { doc: DocumentDto }) {
           <ol className="small">
             {d.events.map((e) => (
               <li key={e.seq}>
-                {dateTime(e.at)} · {e.type}
+                {dateTime(e.at)} · {STATUS_LABEL[e.type] ?? e.type}
                 {e.timestamped ? ' · timestamped (RFC 3161)' : ''} · <code>{e.hash.slice(0, 16)}…</code>
               </li>
             ))}

@@ -55,6 +55,8 @@ export interface ScheduleFields {
   startOn: string;
   endOn: string;
   autoIssue: boolean;
+  /** An owner or admin confirms a first invoice more than one period in the past. */
+  confirmBackdatedStart: boolean;
 }
 
 export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: DocumentKind; initial: EditorState; doc: DocumentDto | null; schedule?: ScheduleFields }) {
@@ -84,6 +86,7 @@ export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: Docu
         startOn: schedule.startOn,
         endOn: schedule.endOn || null,
         autoIssue: schedule.autoIssue,
+        ...(schedule.confirmBackdatedStart ? { confirmBackdatedStart: true } : {}),
       });
     }
     return doc ? api.patch<DocumentDto>(`/api/v1/${path}/${doc.id}`, body) : api.post<DocumentDto>(`/api/v1/${path}`, body, { idempotent: true });
@@ -177,7 +180,16 @@ export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: Docu
               <TextField label="Every (periods)" inputMode="numeric" value={schedule.intervalCount} onChange={(e) => setSchedule({ ...schedule, intervalCount: e.target.value })} error={err('intervalCount')} />
               <TextField label="First invoice on" type="date" value={schedule.startOn} onChange={(e) => setSchedule({ ...schedule, startOn: e.target.value })} error={err('startOn')} required />
               <TextField label="Ends on" type="date" value={schedule.endOn} onChange={(e) => setSchedule({ ...schedule, endOn: e.target.value })} error={err('endOn')} hint="Empty: until you end it." />
-              <Checkbox label="Issue automatically (otherwise drafts are created for review)" checked={schedule.autoIssue} onChange={(e) => setSchedule({ ...schedule, autoIssue: e.target.checked })} />
+              <Checkbox
+                label="Issue automatically (otherwise drafts are created for review)"
+                checked={schedule.autoIssue}
+                disabled={!s.can('invoice:issue')}
+                hint={s.can('invoice:issue') ? 'Each run checks that you may still issue invoices; if not, it creates drafts.' : (serverErrors.autoIssue ?? 'Needs the permission to issue invoices: runs create drafts for someone who may.')}
+                onChange={(e) => setSchedule({ ...schedule, autoIssue: e.target.checked })}
+              />
+              {serverErrors.startOn && s.can('member:manage') ? (
+                <Checkbox label="I confirm the first invoice date in the past (earlier periods are invoiced too, a few per run)" checked={schedule.confirmBackdatedStart} onChange={(e) => setSchedule({ ...schedule, confirmBackdatedStart: e.target.checked })} />
+              ) : null}
             </div>
           ) : null}
           {kind === 'credit_note' ? (

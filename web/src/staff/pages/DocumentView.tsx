@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { api } from '../../lib/api.ts';
+import { api, ApiError } from '../../lib/api.ts';
 import { date, dateTime } from '../../lib/format.ts';
 import { useAction, useAsync, useTitle } from '../../lib/hooks.ts';
 import { Link, navigate, useQuery } from '../../lib/router.tsx';
 import { KIND_LABEL, KIND_PATH, type DocumentDto, type DocumentKind, type Payment } from '../../lib/types.ts';
 import { ErrorNotice, Loading, Notice, Status, StatusBadge } from '../../ui/feedback.tsx';
 import { Button } from '../../ui/forms.tsx';
+import { Dialog } from '../../ui/Dialog.tsx';
 import { PageHead } from '../Layout.tsx';
 import { DeliveryHistory, SendDialog } from './Delivery.tsx';
 import { PaymentDialog, VoidDialog } from './DocumentDialogs.tsx';
@@ -40,7 +41,22 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
     setStatus(what);
     return true;
   });
-  const issue = () => act.run(`${label} issued`, () => api.post<DocumentDto>(`/api/v1/${path}/${doc.id}/issue`, {}, { idempotent: true }));
+  // An invoice issued without payout details is signed and frozen without them: the server asks
+  // for a confirmation (409 naming confirmWithoutPayoutDetails), which this dialog collects.
+  const [askPayout, setAskPayout] = useState(false);
+  const issue = (confirmWithoutPayoutDetails = false) =>
+    act.run(`${label} issued`, async () => {
+      setAskPayout(false);
+      try {
+        return await api.post<DocumentDto>(`/api/v1/${path}/${doc.id}/issue`, confirmWithoutPayoutDetails ? { confirmWithoutPayoutDetails: true } : {}, { idempotent: true });
+      } catch (e) {
+        if (e instanceof ApiError && e.fieldErrors.some((f) => f.path === '/body/confirmWithoutPayoutDetails')) {
+          setAskPayout(true);
+          throw new ApiError(e.status, e.code, 'Not issued: confirm issuing without payout details, or add them first.', [], e.requestId);
+        }
+        throw e;
+      }
+    });
   const markSent = () => act.run('Marked as sent', () => api.post<DocumentDto>(`/api/v1/${path}/${doc.id}/mark-sent`, {}));
   const remove = async () => {
     if (!window.confirm('Delete this draft? This cannot be undone.')) return;
@@ -200,6 +216,21 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
           reload();
         }}
       />
+      <Dialog open={askPayout} title="Issue without payout details?" onClose={() => setAskPayout(false)}>
+        <p>
+          Your organization has no payout bank details yet. Issuing signs and freezes this invoice: it will never show your client where to pay, and
+          cannot be changed afterwards (only credited).
+        </p>
+        <p>
+          <Link to="/app/settings/payout">Add payout details first</Link> (the first details of an organization that has issued nothing take effect at once).
+        </p>
+        <div className="actions">
+          <Button variant="primary" onClick={() => void issue(true)} busy={act.busy}>
+            Issue without payout details
+          </Button>
+          <Button onClick={() => setAskPayout(false)}>Cancel</Button>
+        </div>
+      </Dialog>
       <VoidDialog
         open={dialog === 'void'}
         doc={doc}

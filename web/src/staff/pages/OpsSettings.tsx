@@ -12,7 +12,7 @@ import { TableWrap } from '../../ui/TableWrap.tsx';
 
 export function EmailSettingsPage() {
   const st = useAsync((signal) => api.get<EmailStatus>('/api/v1/security/email', { signal }), []);
-  const test = useAction(() => api.post<{ ok: boolean; to: string; error: string | null }>('/api/v1/security/email/test', {}));
+  const test = useAction(() => api.post<{ ok: boolean; outcome: 'sent' | 'saved_to_outbox' | 'failed'; to: string; error: string | null }>('/api/v1/security/email/test', {}));
   const [status, setStatus] = useState<string | null>(null);
   const d = st.data;
   return (
@@ -57,7 +57,7 @@ export function EmailSettingsPage() {
               busy={test.busy}
               onClick={async () => {
                 const r = await test.run();
-                if (r) setStatus(r.ok ? `Test email sent to ${r.to}` : `The test email failed: ${r.error}`);
+                if (r) setStatus(r.ok ? `Test email sent to ${r.to}` : r.outcome === 'saved_to_outbox' ? `Saved to the outbox, not sent — configure SMTP (SEALBILL_SMTP_URL). Nothing reached ${r.to}.` : `The test email failed: ${r.error}`);
               }}
             >
               Send me a test email

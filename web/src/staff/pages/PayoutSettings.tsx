@@ -85,7 +85,7 @@ export function PayoutPage() {
             </dl>
           ) : (
             <Notice kind="warning" title="No bank details yet">
-              Invoices are printed without payment details until you add them.
+              Invoices are printed without payment details until you add them, and an issued invoice cannot be changed. Issuing one without them asks for a confirmation.
             </Notice>
           )}
         </section>
@@ -131,8 +131,9 @@ export function PayoutPage() {
       ) : null}
       {s.can('payout:update') && current.data && !pending ? (
         <ChangeForm
+          first={!p}
           onDone={(c) => {
-            setStatus(`Change requested; it takes effect ${dateTime(c.effectiveAt)} unless cancelled`);
+            setStatus(c.status === 'applied' ? 'Bank details saved; they are in force now and every owner and admin was notified' : `Change requested; it takes effect ${dateTime(c.effectiveAt)} unless cancelled`);
             reload();
           }}
         />
@@ -155,7 +156,7 @@ export function PayoutPage() {
   );
 }
 
-function ChangeForm({ onDone }: { onDone: (c: Change) => void }) {
+function ChangeForm({ onDone, first }: { onDone: (c: Change) => void; first: boolean }) {
   const [v, setV] = useState({ accountHolder: '', bankName: '', iban: '', bic: '' });
   const req = useAction(() =>
     api.put<Change>('/api/v1/org/payout', { accountHolder: v.accountHolder.trim(), bankName: v.bankName.trim() || null, iban: v.iban.trim() || null, bic: v.bic.trim() || null }),
@@ -171,8 +172,13 @@ function ChangeForm({ onDone }: { onDone: (c: Change) => void }) {
   }
   return (
     <form className="panel" onSubmit={submit} noValidate>
-      <h2>Change bank details</h2>
-      <p className="muted small">You will be asked to confirm it's you. The change waits out the cooling-off period before new invoices use it.</p>
+      <h2>{first ? 'Add bank details' : 'Change bank details'}</h2>
+      <p className="muted small">
+        You will be asked to confirm it's you.{' '}
+        {first
+          ? 'The first bank details take effect at once while no invoice has been issued (every owner and admin is notified); later changes wait out the cooling-off period.'
+          : 'The change waits out the cooling-off period before new invoices use it.'}
+      </p>
       <ErrorNotice error={req.error} title="The change was not requested" />
       <div className="form-row">
         <TextField label="Account holder" value={v.accountHolder} onChange={(e) => setV({ ...v, accountHolder: e.target.value })} error={f.accountHolder} />

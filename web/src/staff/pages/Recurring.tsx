@@ -23,6 +23,8 @@ export function RecurringPage() {
   const list = useAsync((signal) => api.get<{ items: Schedule[] }>('/api/v1/recurring-schedules', { signal }), []);
   const clients = useAsync((signal) => api.get<Page<ClientSummary>>(`/api/v1/clients${qs({ limit: 200, includeArchived: 'true' })}`, { signal }), []);
   const setStatus = useAction((id: string, status: 'active' | 'paused' | 'ended') => api.post<Schedule>(`/api/v1/recurring-schedules/${id}/status`, { status }));
+  const confirmIssuer = useAction((id: string) => api.post<Schedule>(`/api/v1/recurring-schedules/${id}/issuer`, {}));
+  const s = useStaff();
   const name = (id: string) => clients.data?.items.find((c) => c.id === id)?.name ?? '…';
 
   return (
@@ -36,7 +38,7 @@ export function RecurringPage() {
         }
       />
       {created ? <Notice kind="success" title="Schedule created">Invoices will be created on each run date.</Notice> : null}
-      <ErrorNotice error={list.error ?? setStatus.error} />
+      <ErrorNotice error={list.error ?? setStatus.error ?? confirmIssuer.error} />
       {list.loading && !list.data ? <Loading /> : null}
       {list.data && list.data.items.length === 0 ? (
         <EmptyState title="No recurring schedules" action={<Link className="btn btn-primary" to="/app/recurring/new">New schedule</Link>}>
@@ -66,12 +68,27 @@ export function RecurringPage() {
                     <td>
                       Every {sc.intervalCount === 1 ? one : `${sc.intervalCount} ${many}`}
                       {sc.autoIssue ? ', issued automatically' : ', as drafts'}
+                      {sc.autoIssue && sc.autoIssueHeld ? (
+                        <>
+                          {' '}
+                          <Badge tone="warn">auto-issue held</Badge>
+                          <br />
+                          <span className="small">
+                            Since {date(sc.autoIssueHeld.since)} runs create drafts: {sc.autoIssueHeld.reason === 'no_issuer' ? 'nobody has confirmed automatic issuing' : 'the member who set it up may no longer issue invoices'}.
+                          </span>
+                        </>
+                      ) : null}
                     </td>
                     <td>{sc.status === 'ended' ? '—' : date(sc.nextRunOn)}</td>
                     <td>
                       <Badge tone={sc.status === 'active' ? 'good' : sc.status === 'paused' ? 'warn' : 'neutral'}>{sc.status}</Badge>
                     </td>
                     <td className="actions">
+                      {sc.autoIssue && sc.autoIssueHeld && sc.status !== 'ended' && s.can('invoice:issue') ? (
+                        <Button className="btn-small" onClick={async () => (await confirmIssuer.run(sc.id)) && list.reload()}>
+                          Confirm automatic issuing
+                        </Button>
+                      ) : null}
                       {sc.status === 'active' ? (
                         <Button className="btn-small" onClick={async () => (await setStatus.run(sc.id, 'paused')) && list.reload()}>
                           Pause
@@ -113,7 +130,7 @@ export function NewSchedulePage() {
       kind="invoice"
       doc={null}
       initial={newEditorState(s.org?.defaultCurrency ?? 'EUR', '')}
-      schedule={{ frequency: 'monthly', intervalCount: '1', startOn: todayIso(), endOn: '', autoIssue: true }}
+      schedule={{ frequency: 'monthly', intervalCount: '1', startOn: todayIso(), endOn: '', autoIssue: s.can('invoice:issue'), confirmBackdatedStart: false }}
     />
   );
 }

@@ -1,0 +1,70 @@
+// Schedule input and output. The template is validated like a draft on the way in (printed-text
+// rules included); on the way out it is read as stored, so a template saved before a rule existed
+// still lists (its runs then fail loudly until it is replaced).
+import { z } from 'zod';
+import { isoDate } from '../../platform/http/schemas.ts';
+import { discountSchema, draftInput } from '../invoices/document.schemas.ts';
+
+export const scheduleInput = draftInput
+  .omit({ issueDate: true, dueDate: true, relatedDocumentId: true })
+  .extend({
+    frequency: z.enum(['weekly', 'monthly', 'quarterly', 'yearly']),
+    intervalCount: z.number().int().min(1).max(24).default(1),
+    startOn: isoDate,
+    endOn: isoDate.nullable().default(null),
+    autoIssue: z.boolean().default(true).describe('issue (number, sign, freeze) each invoice automatically; needs invoice:issue'),
+    confirmBackdatedStart: z.boolean().default(false).describe('an owner or admin confirms a start more than one period before today'),
+  })
+  .strict();
+export type ScheduleInput = z.input<typeof scheduleInput>;
+
+export const template = scheduleInput.pick({ clientId: true, currency: true, exchangeRate: true, lines: true, discount: true, notes: true, terms: true });
+
+/** The invoice template part of a schedule input (the picked schema is strict, so the schedule fields are dropped first). */
+export function templateOf(input: z.infer<typeof scheduleInput>): z.infer<typeof template> {
+  const { frequency: _f, intervalCount: _i, startOn: _s, endOn: _e, autoIssue: _a, confirmBackdatedStart: _c, ...tpl } = input;
+  return template.parse(tpl);
+}
+
+/** A template as stored (plain types: see the header). */
+export const storedTemplate = z.object({
+  clientId: z.string(),
+  currency: z.string().optional(),
+  exchangeRate: z.string().optional(),
+  lines: z.array(
+    z.object({
+      itemId: z.string().nullable(),
+      description: z.string(),
+      quantity: z.string(),
+      unit: z.string(),
+      unitPrice: z.number(),
+      discount: discountSchema.nullable(),
+      taxRateId: z.string().nullable(),
+    }),
+  ),
+  discount: discountSchema.nullable(),
+  notes: z.string().nullable(),
+  terms: z.string().nullable(),
+});
+
+export const scheduleSchema = z.object({
+  id: z.string(),
+  clientId: z.string(),
+  currency: z.string(),
+  frequency: z.string(),
+  intervalCount: z.number(),
+  startOn: z.string(),
+  nextRunOn: z.string(),
+  endOn: z.string().nullable(),
+  autoIssue: z.boolean(),
+  issuerUserId: z.string().nullable().describe('the member whose invoice:issue permission automatic issuing relies on; checked at every run'),
+  autoIssueHeld: z
+    .object({ reason: z.enum(['issuer_lacks_invoice_issue', 'no_issuer']), since: z.string() })
+    .nullable()
+    .describe('set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule'),
+  status: z.enum(['active', 'paused', 'ended']),
+  template: storedTemplate,
+  createdAt: z.string(),
+});
+export type Schedule = z.infer<typeof scheduleSchema>;
+
