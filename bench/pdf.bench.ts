@@ -21,10 +21,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
-import { buildDocumentView } from '../src/modules/invoices/pdf/document-view.ts';
-import { sampleIssuedDocument } from '../src/modules/invoices/pdf/pdf-sample.ts';
-import { subsetCacheStats } from '../src/modules/invoices/pdf/pdf-writer.ts';
-import { renderDocumentPdf } from '../src/modules/invoices/pdf/render-document-pdf.ts';
+import { buildDocumentView } from '../src/modules/documents/pdf/document-view.ts';
+import { sampleIssuedDocument } from '../src/modules/documents/pdf/pdf-sample.ts';
+import { subsetCacheStats } from '../src/modules/documents/pdf/pdf-writer.ts';
+import { renderDocumentPdf } from '../src/modules/documents/pdf/render-document-pdf.ts';
 import { createDocumentSigningHooks } from '../src/modules/verification/document-signing.service.ts';
 import { generateSelfSigned } from '../src/modules/verification/pki.ts';
 import type { SigningIdentity } from '../src/modules/verification/signing-identity.service.ts';

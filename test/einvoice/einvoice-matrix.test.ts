@@ -3,7 +3,7 @@
 // plus the CII D16B XSD for the CII formats; the pre-issue checks accept every one of them; and
 // the amounts the XML states are the amounts Sealbill's own computeTotals gives the PDF.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeTotals } from '../../src/modules/invoices/invoice.money.ts';
+import { computeTotals } from '../../src/shared/money/money.ts';
 import { EINVOICE_FORMATS } from '../../src/modules/einvoice/einvoice.formats.ts';
 import { generateEinvoice } from '../../src/modules/einvoice/einvoice.generate.ts';
 import { checkEinvoice } from '../../src/modules/einvoice/einvoice.rules.ts';

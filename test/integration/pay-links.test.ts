@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
 import { dumpDatabase, issuedInvoice, seedBankDetails } from '../fakes/payments-fixture.ts';
-import { formatAmount } from '../../src/modules/invoices/invoice.money.ts';
+import { formatAmount } from '../../src/shared/money/money.ts';
 
 describeEachDb('pay links', (dialect) => {
   let t: TestInstance;

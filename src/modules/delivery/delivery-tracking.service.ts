@@ -8,7 +8,7 @@ import type { DocumentKind } from '../../platform/db/schema.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { DocumentService } from '../invoices/document.service.ts';
+import type { DocumentService } from '../documents/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { findDelivery, insertDelivery, latestDeliveryFor, listDeliveriesFor, updateDelivery, type DeliveryRow } from './delivery.repo.ts';
 import type { Delivery, PortalDelivery } from './delivery.schemas.ts';

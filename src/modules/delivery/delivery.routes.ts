@@ -5,7 +5,7 @@ import type { DocumentKind } from '../../platform/db/schema.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import { DOCUMENT_PREFIXES } from '../invoices/document.routes.ts';
+import { DOCUMENT_PREFIXES } from '../documents/document.routes.ts';
 import type { DeliveryKeysService } from './delivery-keys.service.ts';
 import type { DeliveryTrackingService } from './delivery-tracking.service.ts';
 import { bounceInput, clientKeysInput, clientKeysSchema, deliverySchema, sealedLinkCreated, sealedLinkInput, sendInput, sendResultSchema } from './delivery.schemas.ts';

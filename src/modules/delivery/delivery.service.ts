@@ -21,8 +21,8 @@ import { addressOf, type Mailer, type MailMessage } from '../../platform/mail/ma
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import type { Client, Contact } from '../clients/client.schemas.ts';
-import type { LifecycleService } from '../invoices/document-lifecycle.service.ts';
-import type { DocumentService } from '../invoices/document.service.ts';
+import type { LifecycleService } from '../documents/document-lifecycle.service.ts';
+import type { DocumentService } from '../documents/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { findDelivery, insertDelivery, updateDelivery } from './delivery.repo.ts';
 import type { DeliveryKeysService } from './delivery-keys.service.ts';

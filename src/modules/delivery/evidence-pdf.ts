@@ -4,7 +4,7 @@
 // with the organization's published key. When a PDF signer (PAdES) is supplied, pdfkit writes its
 // signature field into the document and the signer fills it: one revision, the whole file signed.
 import PDFDocument from 'pdfkit';
-import { BYTE_RANGE_PLACEHOLDER_VALUES, locateSignaturePlaceholder, SIG_FLAGS, SIGNATURE_FIELD_NAME, SIGNATURE_WIDGET_FLAGS, type PdfSigner, type SignatureField } from '../invoices/pdf/pdf-signature.ts';
+import { BYTE_RANGE_PLACEHOLDER_VALUES, locateSignaturePlaceholder, SIG_FLAGS, SIGNATURE_FIELD_NAME, SIGNATURE_WIDGET_FLAGS, type PdfSigner, type SignatureField } from '../documents/pdf/pdf-signature.ts';
 import type { EvidenceCertificate } from './evidence.chain.ts';
 
 export type { PdfSigner };

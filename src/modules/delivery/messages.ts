@@ -1,7 +1,7 @@
 // The words of each delivery email. Notices carry only what the brief allows (number, amount,
 // fingerprint): no client name or address, no lines, no attachment, no link. Encrypted modes put
 // the details inside the encrypted part and keep the outer subject neutral.
-import { moneyFormatter } from '../invoices/pdf/document-view.ts';
+import { moneyFormatter } from '../documents/pdf/document-view.ts';
 
 export const KIND_WORD: Record<string, string> = { invoice: 'invoice', quote: 'quote', credit_note: 'credit note' };
 

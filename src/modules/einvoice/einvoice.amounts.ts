@@ -1,7 +1,7 @@
 // Exact decimal arithmetic for the e-invoice model: quantities and prices are decimal strings,
 // amounts integer minor units, rates basis points. Everything is BigInt inside and rounds once,
-// half away from zero, through invoice.money.ts, so no float ever touches an amount.
-import { currencyExponent, formatAmount, roundHalfAwayFromZero } from '../invoices/invoice.money.ts';
+// half away from zero, through money.ts, so no float ever touches an amount.
+import { currencyExponent, formatAmount, roundHalfAwayFromZero } from '../../shared/money/money.ts';
 import type { InvoiceLine, LineAllowanceCharge, Minor } from './einvoice.model.ts';
 
 const DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;

@@ -1,5 +1,5 @@
 // The VAT side of the mapping, derived from Sealbill's own computeTotals so the XML states exactly
-// the taxable amounts, VAT and totals the PDF prints (invoice.money.ts is the single source).
+// the taxable amounts, VAT and totals the PDF prints (money.ts is the single source).
 //
 // computeTotals groups by (rate, inclusive); EN 16931 by (category, rate). Each Sealbill group is
 // handed to its VAT category; a 0 % group holding several categories (Z, E, AE, K, G) is split by
@@ -12,7 +12,7 @@
 // The line discount is then inside the line net (no BG-27), and the VAT is Sealbill's gross
 // rounding, which may differ from round(taxable × rate) by up to 2 minor units (the checks allow
 // that; the official BR-CO-17 allows one whole currency unit).
-import { roundHalfAwayFromZero, type Discount, type Totals } from '../invoices/invoice.money.ts';
+import { roundHalfAwayFromZero, type Discount, type Totals } from '../../shared/money/money.ts';
 import type { DocumentAllowanceCharge, Minor, VatCategory } from './einvoice.model.ts';
 import { vatKey } from './einvoice.totals.ts';
 

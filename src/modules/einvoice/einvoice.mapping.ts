@@ -5,7 +5,7 @@
 // Every amount comes from Sealbill's own computeTotals (einvoice.mapping-vat.ts), so the XML
 // states the line amounts, VAT breakdown and totals the PDF prints, to the minor unit (tested).
 // The document discount becomes one BG-20 allowance per VAT breakdown entry.
-import { computeTotals, currencyExponent, formatAmount, roundHalfAwayFromZero, type Discount, type LineInput } from '../invoices/invoice.money.ts';
+import { computeTotals, currencyExponent, formatAmount, roundHalfAwayFromZero, type Discount, type LineInput } from '../../shared/money/money.ts';
 import { parseDecimal, priceTimesQuantity } from './einvoice.amounts.ts';
 import { UNIT_CODES } from './einvoice.codelists.ts';
 import { deriveVat, VatMappingError, type DerivedVat } from './einvoice.mapping-vat.ts';

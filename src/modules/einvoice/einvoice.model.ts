@@ -10,7 +10,7 @@
 // - Quantities and the item net price are decimal strings ("2.5", "12.3456"): BT-129 and BT-146
 //   are not limited to 2 decimals, and a gross price converted to net needs more.
 // - VAT rates and allowance percentages are integer basis points (1900 = 19 %, 550 = 5.5 %), like
-//   `taxRateBp` in invoice.money.ts; the writers print them as plain decimals ("19", "5.5").
+//   `taxRateBp` in money.ts; the writers print them as plain decimals ("19", "5.5").
 // - Dates are 'YYYY-MM-DD' (ISO 8601 calendar dates); the CII writer turns them into format 102.
 // - Optional text is `undefined` or absent when unknown: an empty string is never written (R008).
 //

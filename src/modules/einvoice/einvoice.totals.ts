@@ -1,7 +1,7 @@
 // Completes a model: line net amounts (BT-131), the VAT breakdown (BG-23) and the document totals
 // (BG-22), computed the way EN 16931 defines them (see the rounding notes in einvoice.model.ts).
 // The pre-issue checks recompute the same figures to verify a model built any other way.
-import { convertAmount, roundHalfAwayFromZero } from '../invoices/invoice.money.ts';
+import { convertAmount, roundHalfAwayFromZero } from '../../shared/money/money.ts';
 import { lineNetAmount } from './einvoice.amounts.ts';
 import type { DocumentAllowanceCharge, DocumentTotals, EinvoiceModel, InvoiceLine, Minor, VatBreakdown, VatCategory } from './einvoice.model.ts';
 

@@ -2,7 +2,7 @@
 // and the mapping from a Sealbill document (units, deduction lines, discount allocation).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeTotals } from '../invoices/invoice.money.ts';
+import { computeTotals } from '../../shared/money/money.ts';
 import { formatPercentBp, lineNetAmount, priceTimesQuantity } from './einvoice.amounts.ts';
 import { sealbillField } from './einvoice.fields.ts';
 import { EinvoiceMappingError, toEinvoice, unitCode, type SealbillDocument, type SealbillLine } from './einvoice.mapping.ts';

@@ -5,8 +5,8 @@
 // blanks) with = + - @, a tab or a carriage return, or their full-width forms (＝ ＋ － ＠), gets
 // an apostrophe in front, which spreadsheets show as text. Amounts are exact decimal strings we
 // produce ourselves, never floats, and are left unquoted so they stay numbers.
-import { formatAmount } from '../invoices/invoice.money.ts';
-import type { DocumentExport } from '../invoices/document.schemas.ts';
+import { formatAmount } from '../../shared/money/money.ts';
+import type { DocumentExport } from '../documents/document.schemas.ts';
 
 const HEADER = ['number', 'status', 'client', 'issue_date', 'due_date', 'currency', 'subtotal', 'discount', 'tax', 'total', 'paid', 'credited', 'due', 'id'];
 

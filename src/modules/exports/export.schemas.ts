@@ -3,8 +3,8 @@
 // is serialized, so nothing a module adds to its DTOs later leaks into exports unnoticed.
 import { z } from 'zod';
 import { clientSchema } from '../clients/client.schemas.ts';
-import { documentExportSchema, payoutSnapshot } from '../invoices/document.schemas.ts';
-import { itemSchema, taxRateSchema } from '../items/catalog.schemas.ts';
+import { documentExportSchema, payoutSnapshot } from '../documents/document.schemas.ts';
+import { itemSchema, taxRateSchema } from '../catalog/catalog.schemas.ts';
 import { orgSchema } from '../orgs/org.schemas.ts';
 import { paymentSchema } from '../payments/payment.schemas.ts';
 import { scheduleSchema } from '../recurring/recurring.service.ts';

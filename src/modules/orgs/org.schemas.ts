@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { lineText } from '../../platform/http/text-guard.ts';
-import { isCurrency } from '../invoices/invoice.money.ts';
-import { validatePattern } from '../invoices/numbering.ts';
+import { isCurrency } from '../../shared/money/money.ts';
+import { validatePattern } from '../../shared/money/numbering.ts';
 
 export const currencyCode = z
   .string()

@@ -5,7 +5,7 @@
 // - the EPC069-12 "SEPA credit transfer" QR payload (the GiroCode / "Scan to pay" format, v002),
 //   for EUR invoices payable to an IBAN.
 import { createHash } from 'node:crypto';
-import { formatAmount } from '../invoices/invoice.money.ts';
+import { formatAmount } from '../../shared/money/money.ts';
 
 /** ISO 7064 MOD 97-10 remainder of an alphanumeric string (A=10 … Z=35), digit by digit. */
 function mod97(s: string): number {

@@ -10,7 +10,7 @@ import { inTx } from '../../platform/db/tx.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
-import type { DocumentService } from '../invoices/document.service.ts';
+import type { DocumentService } from '../documents/document.service.ts';
 import { findPayLink, findPayLinkByHash, insertPayLink, listPayLinks, updatePayLink, type PayLinkRow } from './pay-links.repo.ts';
 
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;

@@ -11,7 +11,7 @@ import { inTx } from '../../platform/db/tx.ts';
 import { AppError, conflict } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
-import type { DocumentService } from '../invoices/document.service.ts';
+import type { DocumentService } from '../documents/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { payoutDetailsSchema } from '../orgs/org.schemas.ts';
 import { fingerprintCheckUrl, type VerificationService } from '../verification/verification.service.ts';

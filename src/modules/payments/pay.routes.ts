@@ -9,7 +9,7 @@ import { AppError } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import type { PortalPrincipal } from '../../platform/http/principal.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import type { DocumentService } from '../invoices/document.service.ts';
+import type { DocumentService } from '../documents/document.service.ts';
 import type { PayLinkService } from './pay-links.service.ts';
 import { payTokenParam } from './pay-links.service.ts';
 import { PAY_CSS, PAY_JS, payPageCsp, renderCompletePage, renderErrorPage, renderPayPage } from './pay-page/pay-page.html.ts';

@@ -7,7 +7,7 @@ import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database } from '../../platform/db/kysely.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { FileService } from '../files/file.service.ts';
-import type { DocumentService } from '../invoices/document.service.ts';
+import type { DocumentService } from '../documents/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import type { VerificationService } from '../verification/verification.service.ts';
 import { createPayLinkService } from './pay-links.service.ts';

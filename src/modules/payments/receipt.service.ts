@@ -9,10 +9,10 @@ import { notFound } from '../../platform/errors.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import type { FileService } from '../files/file.service.ts';
-import type { DocumentService } from '../invoices/document.service.ts';
-import { dateFormatter, moneyFormatter } from '../invoices/pdf/document-view.ts';
-import type { PdfSigner } from '../invoices/pdf/pdf-signature.ts';
-import { paperForLocale, renderDocumentPdf, type PdfDocumentView } from '../invoices/pdf/render-document-pdf.ts';
+import type { DocumentService } from '../documents/document.service.ts';
+import { dateFormatter, moneyFormatter } from '../documents/pdf/document-view.ts';
+import type { PdfSigner } from '../documents/pdf/pdf-signature.ts';
+import { paperForLocale, renderDocumentPdf, type PdfDocumentView } from '../documents/pdf/render-document-pdf.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { findPaymentRow, updatePaymentRow, type PaymentRow } from './payment.repo.ts';
 

@@ -27,7 +27,7 @@ import { ipKey, throttledError, type ThrottleService } from '../identity/throttl
 import type { PortalPrincipal } from '../../platform/http/principal.ts';
 import { findPortalPasskey } from './portal-factors.repo.ts';
 import type { PortalFactorsService } from './portal-factors.service.ts';
-import type { DocumentService } from '../invoices/document.service.ts';
+import type { DocumentService } from '../documents/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import type { PortalSession } from './portal.schemas.ts';
 

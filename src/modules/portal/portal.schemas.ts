@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { documentSchema, DOCUMENT_KINDS } from '../invoices/document.schemas.ts';
+import { documentSchema, DOCUMENT_KINDS } from '../documents/document.schemas.ts';
 
 export const codeRequestInput = z.strictObject({
   orgId: z.uuid(),

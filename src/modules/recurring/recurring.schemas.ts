@@ -3,7 +3,7 @@
 // still lists (its runs then fail loudly until it is replaced).
 import { z } from 'zod';
 import { isoDate } from '../../platform/http/schemas.ts';
-import { discountSchema, draftInput } from '../invoices/document.schemas.ts';
+import { discountSchema, draftInput } from '../documents/document.schemas.ts';
 
 export const scheduleInput = draftInput
   .omit({ issueDate: true, dueDate: true, relatedDocumentId: true })

@@ -9,7 +9,7 @@ import { randomBytes, sign as cryptoSign, createHash } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { IssueHooks } from '../invoices/document-lifecycle.service.ts';
+import type { IssueHooks } from '../documents/document-lifecycle.service.ts';
 import { insertSignature, recordSignedPdf } from './document-signature.repo.ts';
 import { createPadesSigning } from './pades.ts';
 import { buildPayload, fingerprintOf, serializePayload } from './signed-payload.ts';

@@ -1,7 +1,7 @@
 // PAdES signatures (ETSI EN 319 142-1, baseline B-B, B-T with a time-stamp): a signature field
 // whose /Contents holds a detached CMS SignedData (RFC 5652) over the PDF's /ByteRange,
 // SubFilter ETSI.CAdES.detached. The PDF writer reserves the field while it writes the document
-// (invoices/pdf/pdf-signature.ts); the signer here hashes the two ranges and fills /Contents.
+// (documents/pdf/pdf-signature.ts); the signer here hashes the two ranges and fills /Contents.
 // Signed attributes: content-type, message-digest and ESS signing-certificate-v2 (RFC 5035),
 // which binds the signer certificate into the signature. The claimed signing time is the
 // dictionary's /M entry: EN 319 142-1 §5.4.3 forbids the CMS signing-time attribute in PAdES.
@@ -11,7 +11,7 @@
 // Cost: per identity, the key is parsed and the CMS template built once (cades-template.ts);
 // per document, one SHA-256 over the file, one signature, and a few small buffer copies.
 import { createHash, createPrivateKey, sign as cryptoSign, X509Certificate, type KeyObject } from 'node:crypto';
-import { fillContents, type PdfSigner, type PreparedSignature, type SignatureField } from '../invoices/pdf/pdf-signature.ts';
+import { fillContents, type PdfSigner, type PreparedSignature, type SignatureField } from '../documents/pdf/pdf-signature.ts';
 import { buildCadesTemplate, type CadesTemplate } from './cades-template.ts';
 import { pemToDer } from './pki.ts';
 import type { SigningIdentity } from './signing-identity.service.ts';

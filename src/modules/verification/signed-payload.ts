@@ -3,7 +3,7 @@
 // can re-serialise the payload and check the Ed25519 signature with the published key.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/audit.chain.ts';
-import type { DocumentBody, DocumentDto } from '../invoices/document.schemas.ts';
+import type { DocumentBody, DocumentDto } from '../documents/document.schemas.ts';
 
 type Snapshot = NonNullable<DocumentBody['snapshot']>;
 type PayeeDetails = NonNullable<Snapshot['payout']>;

@@ -7,7 +7,7 @@ import type { Database, Executor } from '../../platform/db/kysely.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { listOrgMembers } from '../identity/users.repo.ts';
-import type { DocumentService } from '../invoices/document.service.ts';
+import type { DocumentService } from '../documents/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { createDocumentSigningHooks } from './document-signing.service.ts';
 import { createPayoutProtectionService, type PayoutAdmin } from './payout-protection.service.ts';

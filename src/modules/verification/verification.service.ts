@@ -7,8 +7,8 @@
 import { createHash, verify as cryptoVerify } from 'node:crypto';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database } from '../../platform/db/kysely.ts';
-import { parseAmount } from '../invoices/invoice.money.ts';
-import type { DocumentService } from '../invoices/document.service.ts';
+import { parseAmount } from '../../shared/money/money.ts';
+import type { DocumentService } from '../documents/document.service.ts';
 import type { Payout } from '../orgs/org.schemas.ts';
 import {
   findSignature,

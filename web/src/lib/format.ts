@@ -1,9 +1,9 @@
 // Numbers, money and dates for the reader's locale. Money arrives as integer minor units; it is
 // turned into an exact decimal string by the server's own rules (invoice.money.ts) and only then
 // handed to Intl.NumberFormat, which formats decimal strings without going through a float.
-import { currencyExponent, formatAmount, isCurrency, parseAmount } from '../../../src/modules/invoices/invoice.money.ts';
+import { currencyExponent, formatAmount, isCurrency, parseAmount } from '../../../src/shared/money/money.ts';
 
-export { computeTotals, formatAmount, parseAmount, type Totals, type LineInput, type Discount } from '../../../src/modules/invoices/invoice.money.ts';
+export { computeTotals, formatAmount, parseAmount, type Totals, type LineInput, type Discount } from '../../../src/shared/money/money.ts';
 
 export const userLocale: string = typeof navigator !== 'undefined' && navigator.language ? navigator.language : 'en-GB';
 

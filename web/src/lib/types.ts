@@ -1,14 +1,14 @@
 // API types, taken from the server's own Zod schemas (type-only imports: nothing from the server
 // is bundled), so a renamed or removed field breaks `npm run typecheck` instead of a screen.
-export type { DocumentDto, DocumentSummary, DocumentKind } from '../../../src/modules/invoices/document.schemas.ts';
+export type { DocumentDto, DocumentSummary, DocumentKind } from '../../../src/modules/documents/document.schemas.ts';
 export type { Client, ClientSummary, Contact, DeliveryMode } from '../../../src/modules/clients/client.schemas.ts';
-export type { TaxRate, Item } from '../../../src/modules/items/catalog.schemas.ts';
+export type { TaxRate, Item } from '../../../src/modules/catalog/catalog.schemas.ts';
 export type { Org, Payout, Numbering } from '../../../src/modules/orgs/org.schemas.ts';
 export type { Payment } from '../../../src/modules/payments/payment.schemas.ts';
 export type { Schedule } from '../../../src/modules/recurring/recurring.service.ts';
 
 import type { DeliveryMode } from '../../../src/modules/clients/client.schemas.ts';
-import type { DocumentKind } from '../../../src/modules/invoices/document.schemas.ts';
+import type { DocumentKind } from '../../../src/modules/documents/document.schemas.ts';
 
 export interface Page<T> {
   items: T[];

@@ -1,7 +1,7 @@
 // EN 16931-1 core rules on the document, the parties, the lines, allowances/charges and payment
 // means (BR-01..BR-65, BR-CL-*, BR-CO-09/19/26). Rule ids and meanings are those of the CEN/TC 434
 // validation artefacts 1.3.16; VAT and totals are in vat.rules.ts.
-import { isCurrency, currencyExponent } from '../../invoices/invoice.money.ts';
+import { isCurrency, currencyExponent } from '../../../shared/money/money.ts';
 import { isDecimal } from '../einvoice.amounts.ts';
 import { ALLOWANCE_REASON_CODES, CHARGE_REASON_CODES, COUNTRY_CODES, EAS_CODES, ICD_CODES, UNIT_CODES, VAT_ID_PREFIXES } from '../einvoice.codelists.ts';
 import type { EinvoiceModel, LineAllowanceCharge, PostalAddress, SchemedId } from '../einvoice.model.ts';

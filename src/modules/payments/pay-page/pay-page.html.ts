@@ -2,7 +2,7 @@
 // /pay/assets/pay.js (no inline script, no inline style: the CSP forbids both). The page's CSP
 // allows Stripe.js only when the org enabled the embedded Payment Element.
 import { readFileSync } from 'node:fs';
-import { formatAmount } from '../../invoices/invoice.money.ts';
+import { formatAmount } from '../../../shared/money/money.ts';
 import type { PayPage } from '../pay-page.service.ts';
 
 const here = new URL('.', import.meta.url);

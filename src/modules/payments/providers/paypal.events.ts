@@ -2,8 +2,8 @@
 // strings ("12.34"); they are parsed exactly into minor units (never through a float). HUF, TWD
 // and JPY take no decimals at PayPal (https://developer.paypal.com/api/rest/reference/currency-codes/).
 import { z } from 'zod';
-import { isCurrency } from '../../invoices/currency.ts';
-import { formatAmount, parseAmount } from '../../invoices/invoice.money.ts';
+import { isCurrency } from '../../../shared/money/currency.ts';
+import { formatAmount, parseAmount } from '../../../shared/money/money.ts';
 import { ProviderError, type ProviderEvent, type ProviderPayment } from './provider.ts';
 
 const NO_DECIMALS = new Set(['HUF', 'TWD']);

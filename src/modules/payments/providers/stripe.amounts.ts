@@ -2,7 +2,7 @@
 // (https://docs.stripe.com/currencies#special-cases): ISK and UGX are zero-decimal in ISO but
 // Stripe expects them ×100 (and divisible by 100); three-decimal currencies must end in 0. Any
 // amount that would need rounding is refused rather than charged differently from the invoice.
-import { currencyExponent } from '../../invoices/currency.ts';
+import { currencyExponent } from '../../../shared/money/currency.ts';
 import { ProviderError } from './provider.ts';
 
 const TIMES_100 = new Set(['ISK', 'UGX']);

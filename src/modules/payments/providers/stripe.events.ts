@@ -3,7 +3,7 @@
 // metadata other than our own ids, and everything else in the payload are dropped here.
 // Subscribed events: see README "Connecting Stripe".
 import { z } from 'zod';
-import { isCurrency } from '../../invoices/currency.ts';
+import { isCurrency } from '../../../shared/money/currency.ts';
 import { fromStripeAmount } from './stripe.amounts.ts';
 import type { ProviderEvent } from './provider.ts';
 

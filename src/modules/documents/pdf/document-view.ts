@@ -1,6 +1,6 @@
 // Builds what the PDF shows from an issued document's frozen snapshot. Amounts are formatted with
 // Intl from exact decimal strings (never floats), in the org's locale.
-import { formatAmount } from '../invoice.money.ts';
+import { formatAmount } from '../../../shared/money/money.ts';
 import type { DocumentBody, DocumentDto } from '../document.schemas.ts';
 import { KIND_LABEL } from '../document.service.ts';
 import { paperForLocale, type PdfDocumentView } from './render-document-pdf.ts';

@@ -1,7 +1,7 @@
 // Row ⇄ DTO for documents: decrypts the body, recomputes the line breakdown with the shared money
 // rules (the stored totals are the source of truth for queries; both come from computeTotals).
 import type { OrgCrypto } from '../../platform/crypto/keyring.ts';
-import { computeTotals, type Totals } from './invoice.money.ts';
+import { computeTotals, type Totals } from '../../shared/money/money.ts';
 import type { DocumentRow } from './document.repo.ts';
 import { documentBody, type DocumentBody, type DocumentDto, type DocumentSummary, type StoredLine } from './document.schemas.ts';
 

@@ -12,7 +12,7 @@ import {
   type Discount,
   type LineInput,
   type Totals,
-} from './invoice.money.ts';
+} from './money.ts';
 
 const ex = (quantity: string, unitPrice: number, taxRateBp: number, discount: Discount | null = null): LineInput => ({
   quantity,

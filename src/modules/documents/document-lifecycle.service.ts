@@ -15,7 +15,7 @@ import { amountDue, bodyAad, readBody } from './document.mapper.ts';
 import { findDocument, lockDocument, nextSequenceValue, transitionStatus, updateDocumentRow, type DocumentRow } from './document.repo.ts';
 import type { DocumentBody, DocumentDto } from './document.schemas.ts';
 import { KIND_LABEL, type DocumentService } from './document.service.ts';
-import { formatNumber, periodOf } from './numbering.ts';
+import { formatNumber, periodOf } from '../../shared/money/numbering.ts';
 import { buildSnapshot } from './document-snapshot.ts';
 import { buildDocumentView } from './pdf/document-view.ts';
 import type { PdfSigner } from './pdf/pdf-signature.ts';

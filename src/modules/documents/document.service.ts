@@ -12,7 +12,7 @@ import { decodeCursor, pageResult } from '../../platform/http/pagination.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
-import type { CatalogService } from '../items/catalog.service.ts';
+import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { bodyAad, readBody, toDto, toSummary, totalsOf } from './document.mapper.ts';
 import { deleteDraft, findDocument, hasIssuedInvoice, insertDocument, listDocumentRows, listOrgDocumentRows, SORT_CURSOR_VALUES, sortValue, updateDocumentRow, type DocumentRow, type SortKey } from './document.repo.ts';
@@ -27,7 +27,7 @@ import {
   type DraftPatch,
   type StoredLine,
 } from './document.schemas.ts';
-import type { Totals } from './invoice.money.ts';
+import type { Totals } from '../../shared/money/money.ts';
 
 export interface DocumentServiceDeps {
   db: Database;
