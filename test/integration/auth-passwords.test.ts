@@ -84,11 +84,11 @@ describeEachDb('passwords', (dialect) => {
   it('does not block the event loop while hashing', async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
-    const started = Date.now();
     await Promise.all(Array.from({ length: 4 }, (_, i) => hashPassword(`concurrent passphrase ${i}`)));
-    const elapsed = Date.now() - started;
     clearInterval(timer);
-    // A blocked loop would tick ~0 times; a free one ticks about every 5 ms (allow a loaded CI box).
-    expect(ticks).toBeGreaterThanOrEqual(Math.floor(elapsed / 5 / 4));
+    // Hashing on the loop would run all four hashes before any timer fires: zero ticks. Off the
+    // loop, the timer keeps firing while they run. A count proportional to the elapsed time was
+    // flaky on a loaded 2-core box (the whole process gets descheduled), so only require a few.
+    expect(ticks).toBeGreaterThanOrEqual(3);
   });
 });
