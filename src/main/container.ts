@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../platform/clock.ts';
 import { Keyring, storedMasterKeyIds } from '../platform/crypto/keyring.ts';
 import { loadMasterKey, loadPreviousMasterKeys, type MasterKey } from '../platform/crypto/master-key.ts';
 import { openDatabase, type DbHandle } from '../platform/db/kysely.ts';
-import { migrateToLatest } from '../platform/db/migrate.ts';
+import { migrateToLatest, refreshPlannerStatistics } from '../platform/db/migrate.ts';
 import { ensurePrivateDir } from '../platform/private-files.ts';
 import { createAuditService } from '../modules/audit/audit.service.ts';
 import { createHttpTsa } from '../modules/audit/audit.tsa.ts';
@@ -56,7 +56,10 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const loose = ensurePrivateDir(config.dataDir);
   if (loose) warn(`The data directory ${loose}`);
   const handle = opts.handle ?? openDatabase(config.database);
-  if (opts.migrate !== false) await migrateToLatest(handle);
+  if (opts.migrate !== false) {
+    await migrateToLatest(handle);
+    await refreshPlannerStatistics(handle);
+  }
   const { db, dialect } = handle;
   const keyring = opts.keyring ?? new Keyring(opts.masterKey ?? loadMasterKey(config, warn, { existingKekIds: await storedMasterKeyIds(db) }), { previous: loadPreviousMasterKeys(config) });
   // Refuses to start (MasterKeyError naming the expected key id) unless the configured master keys

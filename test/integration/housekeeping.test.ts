@@ -51,6 +51,8 @@ describeEachDb('pruning expired rows', (dialect) => {
     const lockedKey = accountKey('locked@prune.test');
     await t.container.db.insertInto('auth_throttle').values({ key: lockedKey, failures: 100, last_failure_at: clock.now().toISOString(), blocked_until: null, locked_at: clock.now().toISOString() }).execute();
     await t.container.services.portalAuth.settle();
+    // The reset link is issued after the answer (same answer, same speed for any address): wait for its mail.
+    await smtp.waitFor((m) => m.to.includes('owner@prunegmbh.test') && /reset/i.test(m.parsed.subject ?? ''));
 
     expect(await count('one_time_codes')).toBe(5);
     expect(await count('code_quotas')).toBeGreaterThan(0);

@@ -2,7 +2,7 @@
 // rules (the stored totals are the source of truth for queries; both come from computeTotals).
 import type { OrgCrypto } from '../../platform/crypto/keyring.ts';
 import { computeTotals, type Totals } from '../../shared/money/money.ts';
-import type { DocumentRow } from './document.repo.ts';
+import type { DocumentRow, DocumentSummaryRow } from './document.repo.ts';
 import { documentBody, type DocumentBody, type DocumentDto, type DocumentSummary, type StoredLine } from './document.schemas.ts';
 
 export const bodyAad = (id: string) => ({ table: 'documents', row: id, column: 'body_enc' });
@@ -28,7 +28,7 @@ export function isOverdue(row: Pick<DocumentRow, 'kind' | 'status' | 'due_date'>
   return row.kind === 'invoice' && OPEN.has(row.status) && row.due_date !== null && row.due_date < today;
 }
 
-export function toSummary(row: DocumentRow, clientName: string, today: string): DocumentSummary {
+export function toSummary(row: DocumentSummaryRow, clientName: string, today: string): DocumentSummary {
   return {
     id: row.id,
     kind: row.kind,

@@ -81,32 +81,45 @@ export interface DocumentFilter {
   limit: number;
 }
 
-export function sortValue(row: DocumentRow, sort: SortKey): string | number {
+/** The columns a list shows: never the encrypted body (a list must not decrypt what it does not display). */
+const SUMMARY_COLUMNS = ['id', 'kind', 'status', 'number', 'client_id', 'currency', 'issue_date', 'due_date', 'total', 'amount_paid', 'amount_credited', 'created_at'] as const;
+export type DocumentSummaryRow = Pick<DocumentRow, (typeof SUMMARY_COLUMNS)[number]>;
+
+export function sortValue(row: DocumentSummaryRow, sort: SortKey): string | number {
   if (sort === 'created') return row.id;
   if (sort === 'total') return Number(row.total);
   return (row[SORT_COLUMNS[sort]] as string | null) ?? '';
 }
 
-export function listDocumentRows(db: Executor, f: DocumentFilter): Promise<DocumentRow[]> {
-  let q = db.selectFrom('documents').selectAll().where('org_id', '=', f.orgId).where('kind', '=', f.kind);
+/**
+ * One page of a document list. ORDER BY and the keyset condition use exactly the expressions of
+ * the documents_by_* indexes (migration 0015), and the condition is a row-value comparison: the
+ * equivalent OR form degrades to a full sort once its parameters are bound.
+ */
+export function listDocumentRows(db: Executor, f: DocumentFilter): Promise<DocumentSummaryRow[]> {
+  return documentListQuery(db, f).execute();
+}
+
+/** The list query itself, for the plan tests (test/integration/list-plans.test.ts). */
+export function documentListQuery(db: Executor, f: DocumentFilter) {
+  let q = db.selectFrom('documents').select(SUMMARY_COLUMNS).where('org_id', '=', f.orgId).where('kind', '=', f.kind);
   if (f.statuses) q = q.where('status', 'in', f.statuses);
   if (f.overdueBefore) q = q.where('due_date', '<', f.overdueBefore);
   if (f.clientId) q = q.where('client_id', '=', f.clientId);
   if (f.from) q = q.where('issue_date', '>=', f.from);
   if (f.to) q = q.where('issue_date', '<=', f.to);
   if (f.number) q = q.where('number', '=', f.number);
-  const col = SORT_COLUMNS[f.sort];
-  // Nullable text columns sort as '' so the keyset comparison is total.
-  const key: Expression<string | number> = f.sort === 'created' || f.sort === 'total' ? sql.ref(col) : sql<string>`coalesce(${sql.ref(col)}, '')`;
   const dir = f.desc ? 'desc' : 'asc';
-  if (f.cursor) {
-    const op = f.desc ? '<' : '>';
-    const v = f.cursor.v ?? '';
-    q = q.where(
-      (eb): Expression<SqlBool> => eb.or([eb(key, op, v), eb.and([eb(key, '=', v), eb('id', op, f.cursor!.id)])]),
-    );
+  const op = sql.raw(f.desc ? '<' : '>');
+  if (f.sort === 'created') {
+    if (f.cursor) q = q.where(sql<SqlBool>`id ${op} ${f.cursor.id}`);
+    return q.orderBy('id', dir).limit(f.limit);
   }
-  return q.orderBy(key, dir).orderBy('id', dir).limit(f.limit).execute();
+  // Nullable text columns sort as '' so the keyset comparison is total.
+  const col = SORT_COLUMNS[f.sort];
+  const key: Expression<string | number> = f.sort === 'total' ? sql.ref(col) : sql<string>`coalesce(${sql.ref(col)}, '')`;
+  if (f.cursor) q = q.where(sql<SqlBool>`(${key}, id) ${op} (${f.cursor.v ?? ''}, ${f.cursor.id})`);
+  return q.orderBy(key, dir).orderBy('id', dir).limit(f.limit);
 }
 
 /** Every document of an org in creation order, a page at a time (the data export). */

@@ -73,3 +73,17 @@ export async function migrateToLatest(handle: DbHandle, names: string[] = Object
     }
   });
 }
+
+/** The tables whose lists and reports need current planner statistics to pick the list indexes. */
+const LIST_TABLES = ['documents', 'clients', 'client_contacts', 'payments', 'deliveries', 'audit_events'] as const;
+
+/**
+ * Planner statistics, at start and after bulk work (issue #13): SQLite keeps none unless asked
+ * (`PRAGMA optimize` with the 0x10000 flag analyzes only tables that changed a lot since, with a
+ * work limit, so it is cheap on every start); PostgreSQL's autovacuum keeps them eventually, and
+ * an explicit ANALYZE of the list tables makes them current right after an import.
+ */
+export async function refreshPlannerStatistics(handle: DbHandle): Promise<void> {
+  if (handle.dialect === 'sqlite') await sql`pragma optimize = 0x10002`.execute(handle.db);
+  else await sql`analyze ${sql.join(LIST_TABLES.map((t) => sql.id(t)))}`.execute(handle.db);
+}

@@ -1,0 +1,105 @@
+/**
+ * Document lists at 1k, 10k and 100k invoices in one organization (issue #13, item 1), on SQLite
+ * in a temporary data dir. For every offered sort it times the first page and the next page (the
+ * keyset cursor) through the real service (`documents.list`: query, client names, summaries), and
+ * prints how the first page grows from the smallest to the largest size in the same run. Target:
+ * the first page in under 20 ms at 100k, and independent of the organization's size (the issue
+ * measured 3 ms / 7 ms / 69 ms, sorted by number 254 ms, before migration 0015).
+ *
+ * The rows beyond the first real draft are copies written straight into the table (ids, numbers,
+ * dates, totals and statuses varied), because creating 100,000 invoices through the services
+ * would take minutes and measure issuing, not listing.
+ *
+ *   node bench/list.bench.ts                        (1,000 / 10,000 / 100,000)
+ *   BENCH_LIST_SIZES=1000,10000 node bench/list.bench.ts
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseConfig } from '../src/config/env.ts';
+import { createContainer } from '../src/main/container.ts';
+import { decodeMasterKey } from '../src/platform/crypto/master-key.ts';
+import { refreshPlannerStatistics } from '../src/platform/db/migrate.ts';
+import { newId } from '../src/platform/ids.ts';
+
+const sizes = (process.env.BENCH_LIST_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const TARGET_MS = 20;
+const ACTOR = { type: 'system' as const, id: 'bench' };
+const SORTS = ['-created', 'number', '-number', 'issue_date', '-due_date', '-total'] as const;
+
+const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-bench-list-'));
+const config = parseConfig({ SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent' });
+const c = await createContainer(config, { masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'bench'), warn: () => {} });
+const s = c.services;
+
+function median(xs: number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  return v[Math.floor(v.length / 2)]!;
+}
+async function time(fn: () => Promise<unknown>, runs = 15): Promise<number> {
+  await fn();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return median(out);
+}
+
+try {
+  const { org } = await s.bootstrap.setup(
+    { organization: { name: 'Bench Lists GmbH', defaultCurrency: 'EUR', locale: 'de-DE', timeZone: 'Europe/Berlin' }, owner: { email: 'bench@example.test', name: 'Bench' } },
+    { firstRunOnly: true, actor: ACTOR },
+  );
+  const clients: string[] = [];
+  for (let i = 0; i < 100; i++) clients.push((await s.clients.create(org.id, { name: `Kunde ${i}`, email: `kunde${i}@example.test` }, ACTOR)).id);
+  const draft = await s.documents.create(org.id, 'invoice', { clientId: clients[0]!, lines: [{ description: 'Beratung', quantity: '1', unitPrice: 10_000 }] }, ACTOR);
+  const template = await c.db.selectFrom('documents').selectAll().where('id', '=', draft.id).executeTakeFirstOrThrow();
+  const statuses = ['issued', 'sent', 'paid', 'partially_paid', 'void', 'draft'];
+  let have = 1;
+  const day = (n: number) => new Date(Date.UTC(2020, 0, 1) + (n % 2500) * 86_400_000).toISOString().slice(0, 10);
+
+  const firstBySort: Partial<Record<(typeof SORTS)[number], number[]>> = {};
+  console.log(`target: first page < ${TARGET_MS} ms at 100k, flat across sizes`);
+  for (const size of sizes) {
+    await c.db.transaction().execute(async (tx) => {
+      for (; have < size; ) {
+        const batch = [];
+        for (let k = 0; k < 500 && have < size; k++, have++) {
+          const status = statuses[have % statuses.length]!;
+          batch.push({
+            ...template,
+            id: newId(Date.now() - (size - have)),
+            client_id: clients[have % clients.length]!,
+            status,
+            number: status === 'draft' ? null : `RE-${String(have).padStart(6, '0')}`,
+            issue_date: status === 'draft' ? null : day(have),
+            due_date: status === 'draft' ? null : day(have + 14),
+            total: 1_000 + ((have * 7919) % 500_000),
+          });
+        }
+        await tx.insertInto('documents').values(batch).execute();
+      }
+    });
+    await refreshPlannerStatistics(c);
+    const rows: string[] = [];
+    for (const sort of SORTS) {
+      const first = await s.documents.list(org.id, 'invoice', { limit: 50, sort });
+      const firstMs = await time(() => s.documents.list(org.id, 'invoice', { limit: 50, sort }));
+      const nextMs = await time(() => s.documents.list(org.id, 'invoice', { limit: 50, sort, cursor: first.nextCursor! }));
+      (firstBySort[sort] ??= []).push(firstMs);
+      rows.push(`  sort ${sort.padEnd(11)} first page ${firstMs.toFixed(2).padStart(7)} ms   next page ${nextMs.toFixed(2).padStart(7)} ms`);
+    }
+    console.log(`list.${size}: ${size} invoices (median of 15; target < ${TARGET_MS} ms)\n${rows.join('\n')}`);
+  }
+  const growth = SORTS.map((sort) => {
+    const f = firstBySort[sort]!;
+    return `${sort} ${(f[f.length - 1]! / f[0]!).toFixed(1)}×`;
+  });
+  console.log(`list.growth: first page at ${sizes[sizes.length - 1]} vs ${sizes[0]} invoices (target ≈ 1×, was ~23× before the list indexes): ${growth.join(', ')}`);
+} finally {
+  await c.close();
+  rmSync(dir, { recursive: true, force: true });
+}
