@@ -1,5 +1,6 @@
 /**
- * Document lists at 1k, 10k and 100k invoices in one organization (issue #13, item 1), on SQLite
+ * Document lists and the dashboard at 1k, 10k and 100k invoices in one organization (issue #13,
+ * items 1 and 3), on SQLite
  * in a temporary data dir. For every offered sort it times the first page and the next page (the
  * keyset cursor) through the real service (`documents.list`: query, client names, summaries), and
  * prints how the first page grows from the smallest to the largest size in the same run. Target:
@@ -25,6 +26,8 @@ import { newId } from '../src/platform/ids.ts';
 
 const sizes = (process.env.BENCH_LIST_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const TARGET_MS = 20;
+const DASHBOARD_TARGET_MS = 50;
+const dashboard: number[] = [];
 const ACTOR = { type: 'system' as const, id: 'bench' };
 const SORTS = ['-created', 'number', '-number', 'issue_date', '-due_date', '-total'] as const;
 
@@ -92,7 +95,11 @@ try {
       (firstBySort[sort] ??= []).push(firstMs);
       rows.push(`  sort ${sort.padEnd(11)} first page ${firstMs.toFixed(2).padStart(7)} ms   next page ${nextMs.toFixed(2).padStart(7)} ms`);
     }
+    const dashMs = await time(() => s.reports.dashboard(org.id), 5);
+    const agingMs = await time(() => s.reports.aging(org.id), 5);
+    dashboard.push(dashMs);
     console.log(`list.${size}: ${size} invoices (median of 15; target < ${TARGET_MS} ms)\n${rows.join('\n')}`);
+    console.log(`dashboard.${size}: ${dashMs.toFixed(1)} ms (target < ${DASHBOARD_TARGET_MS} ms at 100k); aging report ${agingMs.toFixed(1)} ms`);
   }
   const growth = SORTS.map((sort) => {
     const f = firstBySort[sort]!;

@@ -6,6 +6,7 @@ import { registerClientRoutes } from '../modules/clients/client.routes.ts';
 import { registerIdentityRoutes } from '../modules/identity/identity.routes.ts';
 import { routeAccessTable } from '../modules/identity/route-access.ts';
 import { registerCatalogRoutes } from '../modules/catalog/catalog.routes.ts';
+import { registerReportRoutes } from '../modules/reports/reports.routes.ts';
 import { registerDocumentRoutes } from '../modules/documents/document.routes.ts';
 import { registerOrgRoutes } from '../modules/orgs/org.routes.ts';
 import { registerRecurringRoutes } from '../modules/recurring/recurring.routes.ts';
@@ -40,6 +41,7 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
       registerCatalogRoutes(app, { catalog: s.catalog });
       registerDocumentRoutes(app, { db, clock, keyring: c.keyring, documents: s.documents, lifecycle: s.lifecycle, payments: s.payments });
       registerRecurringRoutes(app, { recurring: s.recurring });
+      registerReportRoutes(app, { reports: s.reports });
       registerExportRoutes(app, { dataExport: s.dataExport, clock });
       registerAuditRoutes(app, { db, audit: s.audit, checkpoints: s.checkpoints });
       registerDeliveryRoutes(app, { delivery: s.delivery, tracking: s.tracking, keys: s.deliveryKeys });

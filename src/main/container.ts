@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../platform/clock.ts';
 import { Keyring, storedMasterKeyIds } from '../platform/crypto/keyring.ts';
 import { loadMasterKey, loadPreviousMasterKeys, type MasterKey } from '../platform/crypto/master-key.ts';
 import { openDatabase, type DbHandle } from '../platform/db/kysely.ts';
+import { createReportService } from '../modules/reports/reports.service.ts';
 import { migrateToLatest, refreshPlannerStatistics } from '../platform/db/migrate.ts';
 import { ensurePrivateDir } from '../platform/private-files.ts';
 import { createAuditService } from '../modules/audit/audit.service.ts';
@@ -88,6 +89,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const payments = createPaymentService({ db, keyring, audit, clock, documents, lifecycle, receipts });
   const paymentsModule = createPaymentsModule({ config, db, keyring, audit, clock, orgs, documents, files, payments, receipts, verification });
   const recurring = createRecurringService({ db, keyring, audit, clock, orgs, documents, lifecycle, holds: memberHolds });
+  const reports = createReportService({ db, clock, orgs, clients });
   const dataExport = createExportService({ db, clock, audit, orgs, clients, catalog, documents, payments, recurring });
   const checkpoints = createCheckpointService({
     db,
@@ -133,7 +135,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     dialect,
     keyring,
     mailer,
-    services: { audit, tokens, sessions, identity, orgs, bootstrap, signing, payoutProtection, verification, clients, catalog, files, documents, lifecycle, payments, recurring, dataExport, keys, checkpoints, backups, security, ...deliveryModule, ...paymentsModule },
+    services: { audit, tokens, sessions, identity, orgs, bootstrap, signing, payoutProtection, verification, clients, catalog, files, documents, lifecycle, payments, recurring, reports, dataExport, keys, checkpoints, backups, security, ...deliveryModule, ...paymentsModule },
     rateLimits,
     close: async () => {
       mailer.close();

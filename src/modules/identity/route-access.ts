@@ -138,6 +138,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/tax-rates/:id': need('item:read'),
   'PATCH /api/v1/tax-rates/:id': need('item:write'),
   'GET /api/v1/items': need('item:read'),
+  // Dashboard and reports (modules/reports): aggregates of invoices and payments.
+  'GET /api/v1/dashboard': need('invoice:read'),
+  'GET /api/v1/reports/aging': need('invoice:read'),
+  'GET /api/v1/reports/revenue': need('invoice:read'),
+  'GET /api/v1/reports/payments': need('payment:read'),
   'POST /api/v1/items': need('item:write'),
   'GET /api/v1/items/:id': need('item:read'),
   'PATCH /api/v1/items/:id': need('item:write'),

@@ -3,7 +3,8 @@
 // (org_id, kind, <sort key>, id) — so the first page and every next page read only the rows they
 // return instead of sorting the organization. Nullable sort columns are indexed as the same
 // coalesce(...) expression the query orders by (SQLite and PostgreSQL both index expressions).
-// The old (org_id, kind, created_at, id) index matches no sort and goes.
+// The old (org_id, kind, created_at, id) index matches no sort and goes. Also the indexes of the
+// dashboard and reports (issue #13, item 3).
 import { sql, type Kysely } from 'kysely';
 import type { MigrationTypes } from './types.ts';
 
@@ -21,4 +22,10 @@ export async function up(db: Kysely<unknown>, _t: MigrationTypes): Promise<void>
     await sql`create index ${sql.id(name)} on documents (${columns})`.execute(db);
   }
   await db.schema.dropIndex('documents_list').execute();
+  // The dashboard and reports (modules/reports): open invoices by status and due date, the
+  // activity feed by issue time, payments by the day received and by recording time.
+  await db.schema.createIndex('documents_open').on('documents').columns(['org_id', 'kind', 'status', 'due_date']).execute();
+  await db.schema.createIndex('documents_issued_at').on('documents').columns(['org_id', 'issued_at']).execute();
+  await db.schema.createIndex('payments_received').on('payments').columns(['org_id', 'received_on', 'id']).execute();
+  await db.schema.createIndex('payments_created').on('payments').columns(['org_id', 'created_at']).execute();
 }

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { isoDate } from '../../platform/http/schemas.ts';
+
+const minor = z.number().int().describe('minor units (cents)');
+
+export const dashboardSchema = z.object({
+  currency: z.string().describe('the organization’s currency: outstanding, overdue, months and top clients are converted to it at each document’s exchange rate'),
+  today: isoDate,
+  outstanding: minor,
+  overdue: minor,
+  receivables: z.array(z.object({ currency: z.string(), due: minor, overdue: minor, openCount: z.number().int(), overdueCount: z.number().int() })),
+  months: z.array(z.object({ month: z.string(), billed: minor, collected: minor })),
+  topClients: z.array(z.object({ clientId: z.uuid(), name: z.string(), billed: minor })),
+  recent: z.array(
+    z.object({
+      type: z.enum(['invoice_issued', 'quote_issued', 'credit_note_issued', 'payment', 'refund']),
+      at: z.string(),
+      documentId: z.uuid(),
+      number: z.string().nullable(),
+      clientName: z.string(),
+      amount: minor,
+      currency: z.string(),
+    }),
+  ),
+});
+export type Dashboard = z.infer<typeof dashboardSchema>;
+
+export const agingRow = z.object({
+  clientId: z.uuid(),
+  clientName: z.string(),
+  currency: z.string(),
+  current: minor,
+  days1to30: minor,
+  days31to60: minor,
+  days61to90: minor,
+  daysOver90: minor,
+  total: minor,
+});
+export type AgingRow = z.infer<typeof agingRow>;
+
+export const revenueRow = z.object({
+  clientId: z.uuid(),
+  clientName: z.string(),
+  currency: z.string(),
+  invoices: z.number().int(),
+  net: minor,
+  tax: minor,
+  total: minor,
+  totalInOrgCurrency: minor,
+});
+export type RevenueRow = z.infer<typeof revenueRow>;
+
+export const paymentReceivedRow = z.object({
+  id: z.uuid(),
+  receivedOn: isoDate,
+  kind: z.enum(['payment', 'refund']),
+  amount: minor,
+  currency: z.string(),
+  method: z.string(),
+  clientName: z.string(),
+  documentNumber: z.string().nullable(),
+});
+export type PaymentReceivedRow = z.infer<typeof paymentReceivedRow>;
+
+export const reportFormat = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
+export const periodQuery = reportFormat.extend({ from: isoDate, to: isoDate }).refine((q) => q.from <= q.to, { path: ['to'], message: 'must not be before from' });
