@@ -38,7 +38,13 @@ export interface DocumentSigningDeps {
   warn: (msg: string) => void;
 }
 
-export function createDocumentSigningHooks(deps: DocumentSigningDeps): Required<IssueHooks> {
+type BaseHooks = Required<IssueHooks>;
+/** The issue hooks; verification() also takes the e-invoice XML made at issue, when there is one. */
+export interface DocumentSigningHooks extends Omit<BaseHooks, 'verification'> {
+  verification(...args: [...Parameters<BaseHooks['verification']>, einvoice?: EinvoiceToSign | null]): ReturnType<BaseHooks['verification']>;
+}
+
+export function createDocumentSigningHooks(deps: DocumentSigningDeps): DocumentSigningHooks {
   const { keyring, clock, publicUrl, signing, tsa, warn } = deps;
   // Parsed keys and CMS templates per identity, for every document this process signs.
   const pades = createPadesSigning();

@@ -110,6 +110,8 @@ export function embeddedFiles(pdf: Buffer): { files: Buffer[]; unreadable: numbe
 /** What an e-invoice states about the fields Sealbill signs (amounts as decimal text). */
 export interface StatedInvoice {
   syntax: 'cii' | 'ubl';
+  /** BT-24, the specification identifier (which CIUS / format the XML claims). */
+  specification: string | null;
   kind: 'invoice' | 'credit_note' | null;
   number: string | null;
   issueDate: string | null;
@@ -187,6 +189,7 @@ function readCii(root: Element): StatedInvoice {
   const taxTotals = kids(sums, 'TaxTotalAmount');
   return {
     syntax: 'cii',
+    specification: txt(at(root, 'ExchangedDocumentContext', 'GuidelineSpecifiedDocumentContextParameter', 'ID')),
     kind: kindOf(txt(at(doc, 'TypeCode'))),
     number: txt(at(doc, 'ID')),
     issueDate: ciiDate(at(doc, 'IssueDateTime')),
@@ -223,6 +226,7 @@ function readUbl(root: Element, creditNote: boolean): StatedInvoice {
   const means = kids(root, 'PaymentMeans');
   return {
     syntax: 'ubl',
+    specification: txt(at(root, 'CustomizationID')),
     kind: kindOf(txt(at(root, creditNote ? 'CreditNoteTypeCode' : 'InvoiceTypeCode'))),
     number: txt(at(root, 'ID')),
     issueDate: txt(at(root, 'IssueDate')),
