@@ -48,7 +48,7 @@ export const verificationResult = z.object({
     .nullable(),
   /**
    * The e-invoice XML checked (embedded in the uploaded PDF, or the uploaded XML file) against the
-   * signed fields; null when there was none.
+   * signed fields; absent when there was none (answers without it keep their earlier shape).
    */
   einvoice: z
     .object({
@@ -61,7 +61,7 @@ export const verificationResult = z.object({
       /** The signed fields the XML states differently ('attachments': the PDF carries more than one e-invoice). */
       differences: z.array(z.enum(EINVOICE_FIELDS)),
     })
-    .nullable(),
+    .optional(),
   /** The signed canonical JSON and its Ed25519 signature, for offline verification with the published key. */
   signature: z
     .object({ algorithm: z.literal('Ed25519'), keyId: z.string(), orgId: z.string(), payload: z.string(), value: z.string(), keysUrl: z.string() })

@@ -39,7 +39,7 @@ export interface VerificationDeps {
   publicUrl: string;
 }
 
-const NOTHING = { unaltered: null, document: null, status: null, bankDetails: null, signature: null, einvoice: null } as const;
+const NOTHING = { unaltered: null, document: null, status: null, bankDetails: null, signature: null } as const;
 /** The single answer for every input that does not identify a document. */
 export const NO_MATCH: VerificationResult = Object.freeze({ authentic: false, reason: 'no_match', ...NOTHING });
 
@@ -160,7 +160,7 @@ export function createVerificationService(deps: VerificationDeps) {
       signature: opts.withPayload
         ? { algorithm: 'Ed25519', keyId: row.key_id, orgId: row.org_id, payload: canonical, value: row.signature, keysUrl: `${publicUrl}/.well-known/sealbill/keys` }
         : null,
-      einvoice: opts.xml ? checkXml(opts.xml, payload) : null,
+      ...(opts.xml ? { einvoice: checkXml(opts.xml, payload) } : {}),
     };
   }
 
