@@ -9,6 +9,12 @@
  *
  * The time budget keeps `npm run bench` bounded on a slow or busy machine: when it runs out, the
  * figures are for the invoices issued so far, with the projected time for the full count.
+ *
+ * issue.einvoice (issue #12 item 9, target ≤ 1.25× of issuing without): issuing does not embed the
+ * Factur-X XML yet (the documents step wires it), so this pass re-renders a sample of the issued
+ * invoices in the same process, alternating blocks of the signed PDF as issued today and the
+ * signed PDF/A-3 hybrid with the e-invoice work (map, pre-issue checks, CII XML, embedding), and
+ * adds the measured difference to the mean issue time: a projection, printed as such.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -17,6 +23,11 @@ import path from 'node:path';
 import { parseConfig } from '../src/config/env.ts';
 import { createContainer } from '../src/main/container.ts';
 import { decodeMasterKey } from '../src/platform/crypto/master-key.ts';
+import { readBody } from '../src/modules/documents/document.mapper.ts';
+import { buildDocumentView } from '../src/modules/documents/pdf/document-view.ts';
+import { renderDocumentPdf } from '../src/modules/documents/pdf/render-document-pdf.ts';
+import { createDocumentSigningHooks } from '../src/modules/verification/document-signing.service.ts';
+import { facturxXmlOf } from './einvoice-sample.ts';
 
 const count = Number(process.env.BENCH_ISSUE_COUNT ?? 10_000);
 if (!Number.isInteger(count) || count < 1) throw new Error('BENCH_ISSUE_COUNT must be a positive integer');
@@ -99,6 +110,54 @@ try {
   console.log(`issue.share: issuing is ${((Number(issueNs) / Number(issueNs + draftNs)) * 100).toFixed(0)} % of end-to-end time`);
   console.log(`stored: ${Number(files.n)} PDFs, mean ${(Number(files.bytes) / Number(files.n) / 1024).toFixed(1)} KiB; database ${mb(dbBytes)}; last number ${last.items[0]?.number}`);
   console.log(`memory${gc ? ' (after gc)' : ''}: heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)}, rss ${mb(before.rss)} → ${mb(after.rss)}`);
+
+  // issue.einvoice: the same issued invoices rendered and signed as today vs as Factur-X hybrids.
+  const hooks = createDocumentSigningHooks({ keyring: c.keyring, clock: c.clock, publicUrl: config.publicUrl, signing: s.signing, tsa: null, warn: () => {} });
+  const sample = await s.documents.list(org.id, 'invoice', { limit: 100, sort: '-number' });
+  const issuedDocs = await Promise.all(
+    sample.items.map(async (item) => {
+      const row = await c.db.selectFrom('documents').selectAll().where('id', '=', item.id).executeTakeFirstOrThrow();
+      const snapshot = readBody(await c.keyring.forOrg(c.db, org.id), row).snapshot!;
+      return { doc: await s.documents.get(org.id, 'invoice', item.id), snapshot };
+    }),
+  );
+  const verification = { url: `${config.publicUrl}/verify/${'A'.repeat(22)}`, fingerprint: 'ABCD-EFGH-IJKL-MNOP', unchangedSince: null };
+  async function renderIssued(i: number, einvoice: boolean): Promise<number> {
+    const { doc, snapshot } = issuedDocs[i % issuedDocs.length]!;
+    const attachment = einvoice ? { name: 'factur-x.xml' as const, xml: facturxXmlOf(doc, snapshot) } : null;
+    const signer = await hooks.pdfSigner(c.db, org.id);
+    return (await renderDocumentPdf(buildDocumentView(doc, snapshot, { verification }), { creationDate: new Date(doc.issuedAt!), signer, attachment })).length;
+  }
+  const cpuUs = () => {
+    const u = process.threadCpuUsage();
+    return u.user + u.system;
+  };
+  const spent = { plain: 0, hybrid: 0, plainBytes: 0, hybridBytes: 0 };
+  const rounds = 20;
+  const block = 25;
+  for (let i = 0; i < 50; i++) await renderIssued(i, i % 2 === 0); // warm-up
+  for (let r = 0; r < rounds; r++) {
+    for (const einvoice of r % 2 === 0 ? [false, true] : [true, false]) {
+      const c0 = cpuUs();
+      let bytes = 0;
+      for (let i = 0; i < block; i++) bytes += await renderIssued(r * block + i, einvoice);
+      spent[einvoice ? 'hybrid' : 'plain'] += cpuUs() - c0;
+      spent[einvoice ? 'hybridBytes' : 'plainBytes'] += bytes;
+    }
+  }
+  const n = rounds * block;
+  const plainMs = spent.plain / n / 1000;
+  const hybridMs = spent.hybrid / n / 1000;
+  const issueMs = Number(issueNs) / done / 1e6;
+  const projected = issueMs + hybridMs - plainMs;
+  console.log(
+    `issue.einvoice.pdf: signed PDF as issued ${plainMs.toFixed(3)} ms/doc (${(spent.plainBytes / n / 1024).toFixed(1)} KiB), signed Factur-X hybrid incl. XML ${hybridMs.toFixed(3)} ms/doc` +
+      ` (${(spent.hybridBytes / n / 1024).toFixed(1)} KiB); main-thread CPU, ${n} each, same run`,
+  );
+  console.log(
+    `issue.einvoice: issuing ${issueMs.toFixed(2)} ms today → ${projected.toFixed(2)} ms with the e-invoice embedded (projected: today's mean + the measured difference)` +
+      ` = ${(projected / issueMs).toFixed(2)}× — target ≤ 1.25×: ${projected / issueMs <= 1.25 ? 'met' : 'NOT met'}`,
+  );
 } finally {
   await c.close();
   rmSync(dir, { recursive: true, force: true });

@@ -120,6 +120,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   // Public verification of issued documents (rate-limited; modules/verification/verification.routes.ts).
   'GET /.well-known/sealbill/keys': PUBLIC,
   'POST /api/v1/verify/pdf': PUBLIC,
+  'POST /api/v1/verify/einvoice': PUBLIC,
   'POST /api/v1/verify/details': PUBLIC,
   'GET /api/v1/verify/:token': PUBLIC,
 

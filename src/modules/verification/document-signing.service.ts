@@ -1,5 +1,6 @@
 // Signs documents at issue, inside the issuing transaction (the lifecycle's IssueHooks):
-// 1. verification(): Ed25519 signature over the canonical JSON of the essential fields, a random
+// 1. verification(): Ed25519 signature over the canonical JSON of the essential fields (and the
+//    SHA-256 of the e-invoice XML when the caller passes one), a random
 //    128-bit verification token for the QR code, and the human fingerprint printed on the PDF;
 // 2. pdfSigner(): the PAdES signer with the org's X.509 identity (+ RFC 3161 time-stamp if
 //    configured); the renderer reserves its field and the signer fills it;
@@ -21,6 +22,12 @@ export const hashToken = (token: string): string => createHash('sha256').update(
 /** The QR target: a page of the web app that calls GET /api/v1/verify/:token. Keep this path stable. */
 export const verifyUrl = (publicUrl: string, token: string): string => `${publicUrl}/verify/${token}`;
 
+/** An e-invoice produced at issue, to be covered by the document's Ed25519 signature. */
+export interface EinvoiceToSign {
+  format: string;
+  xml: Buffer | string;
+}
+
 export interface DocumentSigningDeps {
   keyring: Keyring;
   clock: Clock;
@@ -31,15 +38,23 @@ export interface DocumentSigningDeps {
   warn: (msg: string) => void;
 }
 
-export function createDocumentSigningHooks(deps: DocumentSigningDeps): Required<IssueHooks> {
+type BaseHooks = Required<IssueHooks>;
+/** The issue hooks; verification() also takes the e-invoice XML made at issue, when there is one. */
+export interface DocumentSigningHooks extends Omit<BaseHooks, 'verification'> {
+  verification(...args: [...Parameters<BaseHooks['verification']>, einvoice?: EinvoiceToSign | null]): ReturnType<BaseHooks['verification']>;
+}
+
+export function createDocumentSigningHooks(deps: DocumentSigningDeps): DocumentSigningHooks {
   const { keyring, clock, publicUrl, signing, tsa, warn } = deps;
   // Parsed keys and CMS templates per identity, for every document this process signs.
   const pades = createPadesSigning();
 
   return {
-    async verification(tx, org, doc, snapshot) {
+    // `einvoice`: the XML issued with the document (Factur-X embedded, or the XRechnung/Peppol
+    // file), generated before this call; the signature then covers its exact bytes (payload v2).
+    async verification(tx, org, doc, snapshot, einvoice?: EinvoiceToSign | null) {
       const key = await signing.documentKey(tx, org.id);
-      const canonical = serializePayload(buildPayload(org.id, doc, snapshot, key.keyId, clock.now().toISOString()));
+      const canonical = serializePayload(buildPayload(org.id, doc, snapshot, key.keyId, clock.now().toISOString(), einvoice));
       const signature = cryptoSign(null, Buffer.from(canonical, 'utf8'), key.privateKey).toString('base64url');
       const fingerprint = fingerprintOf(canonical);
       const token = randomBytes(16).toString('base64url');

@@ -1,6 +1,13 @@
 // What a document signature covers: the fields a payer relies on (issuer, number, dates, client,
-// totals, currency, payee bank details), as canonical JSON (keys sorted, no whitespace), so anyone
-// can re-serialise the payload and check the Ed25519 signature with the published key.
+// totals, currency, VAT breakdown, payee bank details, and the e-invoice XML when one was made), as
+// canonical JSON (keys sorted, no whitespace), so anyone can re-serialise the payload and check the
+// Ed25519 signature with the published key.
+//
+// Versions (docs/SECURITY.md, "Signatures: exact bytes"): the stored canonical JSON is what is
+// verified, whatever its version, so a payload is never re-built from the document and old
+// signatures keep verifying. v1 (until issue #12): no VAT breakdown, no e-invoice. v2: adds
+// `taxes` (the VAT breakdown as printed) and, when the document carries an e-invoice, `einvoice`
+// (its format and the SHA-256 of its exact XML bytes).
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/audit.chain.ts';
 import type { DocumentBody, DocumentDto } from '../documents/document.schemas.ts';
@@ -8,7 +15,7 @@ import type { DocumentBody, DocumentDto } from '../documents/document.schemas.ts
 type Snapshot = NonNullable<DocumentBody['snapshot']>;
 type PayeeDetails = NonNullable<Snapshot['payout']>;
 
-export interface SignedPayload {
+interface PayloadV1 {
   v: 1;
   alg: 'Ed25519';
   keyId: string;
@@ -20,16 +27,56 @@ export interface SignedPayload {
   signedAt: string;
 }
 
-export function buildPayload(orgId: string, doc: DocumentDto, snapshot: Snapshot, keyId: string, signedAt: string): SignedPayload {
+/** One VAT breakdown entry as computed and printed: rate in basis points, amounts in minor units. */
+export interface SignedTax {
+  rateBp: number;
+  inclusive: boolean;
+  taxable: number;
+  tax: number;
+}
+
+/** The e-invoice issued with the document: its format and the SHA-256 (hex) of its exact XML bytes. */
+export interface SignedEinvoice {
+  format: string;
+  sha256: string;
+}
+
+interface PayloadV2 extends Omit<PayloadV1, 'v'> {
+  v: 2;
+  taxes: SignedTax[];
+  /** Absent when the document was issued without an e-invoice. */
+  einvoice?: SignedEinvoice;
+}
+
+/** Any payload ever signed (verification reads all versions). */
+export type SignedPayload = PayloadV1 | PayloadV2;
+
+/** The SHA-256 an e-invoice is signed with (`einvoice.sha256`). */
+export const einvoiceDigest = (xml: Buffer | string): string => createHash('sha256').update(xml).digest('hex');
+
+/**
+ * The payload signed at issue (always the newest version). `einvoice`: the XML produced for the
+ * document at issue (the Factur-X XML embedded in the PDF, or the client's XRechnung/Peppol file).
+ */
+export function buildPayload(
+  orgId: string,
+  doc: DocumentDto,
+  snapshot: Snapshot,
+  keyId: string,
+  signedAt: string,
+  einvoice?: { format: string; xml: Buffer | string } | null,
+): PayloadV2 {
   return {
-    v: 1,
+    v: 2,
     alg: 'Ed25519',
     keyId,
     issuer: { orgId, name: snapshot.org.name, taxId: snapshot.org.taxId, country: snapshot.org.country },
     document: { kind: doc.kind, number: doc.number!, issueDate: doc.issueDate!, dueDate: doc.dueDate },
     client: { name: snapshot.client.name, taxId: snapshot.client.taxId, country: snapshot.client.country },
     totals: { currency: doc.currency, subtotal: doc.subtotal, discountTotal: doc.discountTotal, taxTotal: doc.taxTotal, total: doc.total },
+    taxes: doc.taxes.map((t) => ({ rateBp: t.rateBp, inclusive: t.inclusive, taxable: t.taxable, tax: t.tax })),
     payee: snapshot.payout,
+    ...(einvoice ? { einvoice: { format: einvoice.format, sha256: einvoiceDigest(einvoice.xml) } } : {}),
     signedAt,
   };
 }

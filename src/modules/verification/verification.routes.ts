@@ -1,4 +1,5 @@
-// Public verification API (no login): the published keys, and three ways to check a document.
+// Public verification API (no login): the published keys, and four ways to check a document (QR
+// token, uploaded PDF, uploaded e-invoice XML, typed-in details).
 // The routes live in one encapsulated plugin so the rate limit and the PDF body parsers apply to
 // them alone. The limit uses the in-memory store: each process counts on its own, so behind
 // several instances the effective limit is N × the configured one (use a shared Redis store then).
@@ -9,6 +10,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.ts';
+import { MAX_XML_BYTES } from './einvoice-read.ts';
 import type { SigningIdentityService } from './signing-identity.service.ts';
 import { publishedKeysSchema, verificationResult, verifyDetailsInput } from './verification.schemas.ts';
 import type { VerificationService } from './verification.service.ts';
@@ -23,25 +25,31 @@ export interface VerificationRouteDeps {
   rateLimit: RateLimitStore;
 }
 
-async function readPdf(req: FastifyRequest): Promise<Buffer> {
+/** The uploaded file: a raw body of the route's content type, or the one file of a multipart form. */
+async function readUpload(req: FastifyRequest, what: 'PDF' | 'XML', maxBytes: number, contentType: string): Promise<Buffer> {
   if (req.isMultipart()) {
-    const part = await req.file({ limits: { fileSize: MAX_PDF_BYTES, files: 1, fields: 0, parts: 2 } });
-    if (!part) throw new AppError('validation_failed', 'Attach the PDF as a file field');
+    const part = await req.file({ limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 2 } });
+    if (!part) throw new AppError('validation_failed', `Attach the ${what} as a file field`);
     const bytes = await part.toBuffer().catch((err: unknown) => {
-      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('payload_too_large', `The PDF is larger than ${MAX_PDF_BYTES} bytes`);
+      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('payload_too_large', `The ${what} is larger than ${maxBytes} bytes`);
       throw err;
     });
     return bytes;
   }
   if (Buffer.isBuffer(req.body)) return req.body;
-  throw new AppError('validation_failed', 'Send the PDF as application/pdf or multipart/form-data');
+  throw new AppError('validation_failed', `Send the ${what} as ${contentType} or multipart/form-data`);
 }
+const readPdf = (req: FastifyRequest) => readUpload(req, 'PDF', MAX_PDF_BYTES, 'application/pdf');
+
+/** ?org= from the verification link: lets an upload without our token be matched by its e-invoice. */
+const orgQuery = z.strictObject({ org: z.string().max(64).optional() });
 
 export async function registerVerificationRoutes(root: FastifyInstance, deps: VerificationRouteDeps): Promise<void> {
   await root.register(async (scope) => {
     await scope.register(fastifyRateLimit, rateLimitOptions(deps.rateLimit, 'verify', deps.rateLimitPerMinute));
     await scope.register(fastifyMultipart, { limits: { fileSize: MAX_PDF_BYTES, files: 1, fields: 0, parts: 2 } });
     scope.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_PDF_BYTES }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'buffer', bodyLimit: MAX_XML_BYTES }, (_req, body, done) => done(null, body));
     const app = scope.withTypeProvider<ZodTypeProvider>();
     const tags = ['verification'];
 
@@ -59,8 +67,15 @@ export async function registerVerificationRoutes(root: FastifyInstance, deps: Ve
 
     app.post(
       '/api/v1/verify/pdf',
-      { bodyLimit: MAX_PDF_BYTES, schema: { tags, response: { 200: verificationResult } } },
-      async (req) => deps.verification.byPdf(await readPdf(req)),
+      { bodyLimit: MAX_PDF_BYTES, schema: { tags, querystring: orgQuery, response: { 200: verificationResult } } },
+      async (req) => deps.verification.byPdf(await readPdf(req), req.query.org),
+    );
+
+    // A bare e-invoice (XRechnung / Peppol UBL or CII, or the XML taken out of a Factur-X PDF).
+    app.post(
+      '/api/v1/verify/einvoice',
+      { bodyLimit: MAX_XML_BYTES + 64 * 1024, schema: { tags, querystring: orgQuery, response: { 200: verificationResult } } },
+      async (req) => deps.verification.byEinvoice(await readUpload(req, 'XML', MAX_XML_BYTES, 'application/xml'), req.query.org),
     );
 
     app.post('/api/v1/verify/details', { schema: { tags, body: verifyDetailsInput, response: { 200: verificationResult } } }, (req) =>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EINVOICE_FIELDS } from './einvoice-compare.ts';
 
 export const verifyDetailsInput = z
   .strictObject({
@@ -17,7 +18,7 @@ export type VerifyDetailsInput = z.infer<typeof verifyDetailsInput>;
 
 export const verificationResult = z.object({
   authentic: z.boolean(),
-  reason: z.enum(['verified', 'no_match', 'altered', 'bank_details_differ', 'signature_invalid']),
+  reason: z.enum(['verified', 'no_match', 'altered', 'bank_details_differ', 'signature_invalid', 'einvoice_differs']),
   /** true: the exact bytes we issued; false: derived from one of our documents and changed; null: no file was checked. */
   unaltered: z.boolean().nullable(),
   document: z
@@ -45,6 +46,22 @@ export const verificationResult = z.object({
       providedAreCurrent: z.boolean().nullable(),
     })
     .nullable(),
+  /**
+   * The e-invoice XML checked (embedded in the uploaded PDF, or the uploaded XML file) against the
+   * signed fields; absent when there was none (answers without it keep their earlier shape).
+   */
+  einvoice: z
+    .object({
+      syntax: z.enum(['cii', 'ubl']),
+      source: z.enum(['embedded', 'file']),
+      /** Byte for byte the XML signed at issue; null when the signature covers no XML (issued before e-invoicing, or without one). */
+      exact: z.boolean().nullable(),
+      /** The XML states the signed fields as signed (number, dates, parties, totals, VAT breakdown, payee account). */
+      agreesWithSignature: z.boolean(),
+      /** The signed fields the XML states differently ('attachments': the PDF carries more than one e-invoice). */
+      differences: z.array(z.enum(EINVOICE_FIELDS)),
+    })
+    .optional(),
   /** The signed canonical JSON and its Ed25519 signature, for offline verification with the published key. */
   signature: z
     .object({ algorithm: z.literal('Ed25519'), keyId: z.string(), orgId: z.string(), payload: z.string(), value: z.string(), keysUrl: z.string() })

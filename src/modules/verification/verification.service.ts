@@ -1,5 +1,6 @@
 // Public verification: is this an authentic, unaltered document of that organization, was it
-// voided or credited, and are its bank details the organization's current ones?
+// voided or credited, are its bank details the organization's current ones, and does the e-invoice
+// XML it carries (or that was uploaded on its own) state what the issuer signed?
 // What an answer may contain (docs/SECURITY.md, "What verification proves and leaks"): only facts
 // the requester already holds (they hold the document, its QR token or its exact bytes) plus the
 // yes/no answers above. Every negative answer for "we do not know this document" is the same
@@ -19,7 +20,11 @@ import {
   type SignatureRow,
 } from './document-signature.repo.ts';
 import { hashToken, payloadAad } from './document-signing.service.ts';
-import { accountKey, normalizeAmount, normalizeFingerprint, normalizeIban, type SignedPayload } from './signed-payload.ts';
+import { EINVOICE_FIELDS, einvoiceDifferences, IDENTIFYING, type EinvoiceField } from './einvoice-compare.ts';
+import { embeddedFiles, readEinvoice, XmlRefused, type StatedInvoice } from './einvoice-read.ts';
+import { accountKey, einvoiceDigest, normalizeAmount, normalizeFingerprint, normalizeIban, type SignedPayload } from './signed-payload.ts';
+import { unprocessable } from '../../platform/errors.ts';
+import { EINVOICE_FORMATS, FORMATS, type EinvoiceFormat } from '../einvoice/einvoice.formats.ts';
 import type { SigningIdentityService } from './signing-identity.service.ts';
 import { timestampTime } from './tsa.ts';
 import type { VerificationResult, VerifyDetailsInput } from './verification.schemas.ts';
@@ -50,6 +55,59 @@ const TOKEN = /^[A-Za-z0-9_-]{22}$/;
 /** A QR/link token inside an uploaded file (our link annotations are uncompressed /URI strings). */
 const TOKEN_IN_PDF = /\/verify\/([A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A verification link an issuer may put in an e-invoice's text (a note or a document reference). */
+const TOKEN_IN_TEXT = /\/verify\/([A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])/;
+
+/** E-invoice XML found in an upload: one or more (a PDF may carry several, which is itself suspicious). */
+interface XmlFound {
+  source: 'embedded' | 'file';
+  invoices: Array<{ bytes: Buffer; stated: StatedInvoice }>;
+}
+
+/** The EN 16931 invoices embedded in a PDF (identical copies counted once); null when there is none. */
+function embeddedInvoices(pdf: Buffer): XmlFound | null {
+  const invoices: XmlFound['invoices'] = [];
+  const seen = new Set<string>();
+  for (const bytes of embeddedFiles(pdf).files) {
+    const digest = einvoiceDigest(bytes);
+    if (seen.has(digest)) continue;
+    seen.add(digest);
+    try {
+      const stated = readEinvoice(bytes);
+      if (stated) invoices.push({ bytes, stated });
+    } catch (err) {
+      if (!(err instanceof XmlRefused)) throw err;
+    }
+  }
+  return invoices.length > 0 ? { source: 'embedded', invoices } : null;
+}
+
+type EinvoiceCheck = NonNullable<VerificationResult['einvoice']>;
+
+/** Which of our formats an XML claims to be (syntax + BT-24); null for anything else. */
+function formatOf(stated: StatedInvoice): EinvoiceFormat | null {
+  return EINVOICE_FORMATS.find((f) => FORMATS[f].syntax === stated.syntax && FORMATS[f].specificationId === stated.specification) ?? null;
+}
+
+/** Compares every e-invoice found with the signed payload (differences only by field name). */
+function checkXml(found: XmlFound, payload: SignedPayload): EinvoiceCheck {
+  const diffs = new Set<EinvoiceField>();
+  for (const inv of found.invoices) for (const d of einvoiceDifferences(inv.stated, payload)) diffs.add(d);
+  if (found.invoices.length > 1) diffs.add('attachments');
+  const signed = payload.v >= 2 && 'einvoice' in payload ? payload.einvoice : undefined;
+  const differences = EINVOICE_FIELDS.filter((f) => diffs.has(f));
+  const first = found.invoices[0]!;
+  // The digest covers the one format made at issue; another format of the same document (an
+  // XRechnung downloaded later beside a signed Factur-X) is checked by its fields only.
+  const sameFormat = signed !== undefined && formatOf(first.stated) === signed.format;
+  return {
+    syntax: first.stated.syntax,
+    source: found.source,
+    exact: !sameFormat ? null : found.invoices.length === 1 && einvoiceDigest(first.bytes) === signed.sha256,
+    agreesWithSignature: differences.length === 0,
+    differences,
+  };
+}
 
 export function createVerificationService(deps: VerificationDeps) {
   const { db, keyring, signing, documents, currentPayout, publicUrl } = deps;
@@ -64,8 +122,12 @@ export function createVerificationService(deps: VerificationDeps) {
     return { canonical, payload: JSON.parse(canonical) as SignedPayload };
   }
 
-  async function answer(row: SignatureRow, opts: { unaltered: boolean | null; providedAccount: string | null; withPayload: boolean }): Promise<VerificationResult> {
-    const opened = await openPayload(row);
+  async function answer(
+    row: SignatureRow,
+    opts: { unaltered: boolean | null; providedAccount: string | null; withPayload: boolean; xml?: XmlFound | null },
+    alreadyOpened?: { canonical: string; payload: SignedPayload },
+  ): Promise<VerificationResult> {
+    const opened = alreadyOpened ?? (await openPayload(row));
     if (!opened) return { authentic: false, reason: 'signature_invalid', ...NOTHING };
     const { canonical, payload } = opened;
     const doc = await documents.get(row.org_id, row.kind, row.document_id);
@@ -98,7 +160,38 @@ export function createVerificationService(deps: VerificationDeps) {
       signature: opts.withPayload
         ? { algorithm: 'Ed25519', keyId: row.key_id, orgId: row.org_id, payload: canonical, value: row.signature, keysUrl: `${publicUrl}/.well-known/sealbill/keys` }
         : null,
+      ...(opts.xml ? { einvoice: checkXml(opts.xml, payload) } : {}),
     };
+  }
+
+  /**
+   * The answer for e-invoice XML that matched a signed document: authentic only if it states the
+   * signed fields, and "unaltered" only if it is the exact XML signed at issue (when one was).
+   */
+  async function answerXml(row: SignatureRow, found: XmlFound, withPayload: boolean, opened: { canonical: string; payload: SignedPayload }): Promise<VerificationResult> {
+    const check = checkXml(found, opened.payload);
+    if (check.differences.length > 0) return { authentic: false, reason: 'einvoice_differs', ...NOTHING, einvoice: check };
+    if (check.exact === false) return { authentic: false, reason: 'altered', ...NOTHING, unaltered: false, einvoice: check };
+    return answer(row, { unaltered: check.exact, providedAccount: null, withPayload, xml: found }, opened);
+  }
+
+  /**
+   * E-invoice XML without one of our tokens: identified by the organization (from the verification
+   * link) and the XML's own number, currency and total, as a typed-in details check would be; an
+   * XML that does not match on those is answered like any unknown document.
+   */
+  async function byOrgAndXml(orgId: string, found: XmlFound): Promise<VerificationResult> {
+    const number = found.invoices[0]!.stated.number;
+    if (!UUID.test(orgId) || !number) return NO_MATCH;
+    for (const row of await findSignaturesByNumber(db, orgId, number)) {
+      if (row.number !== number) continue;
+      const opened = await openPayload(row);
+      if (!opened) return { authentic: false, reason: 'signature_invalid', ...NOTHING };
+      const diffs = einvoiceDifferences(found.invoices[0]!.stated, opened.payload);
+      if (IDENTIFYING.some((f) => diffs.includes(f))) continue;
+      return answerXml(row, found, false, opened);
+    }
+    return NO_MATCH;
   }
 
   /** Turns what a person typed into the account key used on documents (IBAN, or a plain account number). */
@@ -128,15 +221,58 @@ export function createVerificationService(deps: VerificationDeps) {
       return row ? answer(row, { unaltered: null, providedAccount: null, withPayload: true }) : NO_MATCH;
     },
 
-    /** An uploaded file: authentic and unaltered only if it is byte for byte the PDF we issued. */
-    async byPdf(bytes: Buffer): Promise<VerificationResult> {
+    /**
+     * An uploaded file: authentic and unaltered only if it is byte for byte the PDF we issued. The
+     * e-invoice XML a hybrid (Factur-X / ZUGFeRD) carries is compared with the signed fields.
+     * `orgId` (from the verification link) lets a hybrid without our token be matched by its XML.
+     */
+    async byPdf(bytes: Buffer, orgId?: string): Promise<VerificationResult> {
+      const xml = embeddedInvoices(bytes);
       const row = await findSignatureByPdf(db, createHash('sha256').update(bytes).digest('hex'));
-      if (row) return answer(row, { unaltered: true, providedAccount: null, withPayload: true });
+      if (row) return answer(row, { unaltered: true, providedAccount: null, withPayload: true, xml });
       // Not our bytes. If it carries one of our tokens it was derived from a real document and
-      // changed afterwards (edited, or an incremental update appended): say so, and nothing more.
+      // changed afterwards (edited, or an incremental update appended): say so, and nothing more
+      // but which signed fields its XML states differently (the token's holder may see them all).
       const token = TOKEN_IN_PDF.exec(bytes.toString('latin1'))?.[1];
-      if (token && (await findSignatureByToken(db, hashToken(token)))) return { authentic: false, reason: 'altered', ...NOTHING, unaltered: false };
+      const tokenRow = token ? await findSignatureByToken(db, hashToken(token)) : undefined;
+      if (tokenRow) {
+        if (!xml) return { authentic: false, reason: 'altered', ...NOTHING, unaltered: false };
+        const opened = await openPayload(tokenRow);
+        if (!opened) return { authentic: false, reason: 'signature_invalid', ...NOTHING };
+        return { authentic: false, reason: 'altered', ...NOTHING, unaltered: false, einvoice: checkXml(xml, opened.payload) };
+      }
+      if (xml && orgId) {
+        const r = await byOrgAndXml(orgId, xml);
+        // The PDF itself is not ours whatever its XML says.
+        return r.authentic ? { ...r, authentic: false, reason: 'altered', unaltered: false, document: null, status: null, bankDetails: null, signature: null } : r;
+      }
       return NO_MATCH;
+    },
+
+    /**
+     * An uploaded e-invoice XML (XRechnung / Peppol UBL or CII, or a Factur-X XML taken out of its
+     * PDF): found by a verification link in its text, else by `orgId` + its number and total; then
+     * compared with the signed fields. Refuses what is not a readable EN 16931 invoice (422).
+     */
+    async byEinvoice(bytes: Buffer, orgId?: string): Promise<VerificationResult> {
+      let stated: StatedInvoice | null;
+      try {
+        stated = readEinvoice(bytes);
+      } catch (err) {
+        if (err instanceof XmlRefused) throw unprocessable(`The file is not readable XML: ${err.message}`, [{ path: '/body', message: 'not readable XML' }]);
+        throw err;
+      }
+      if (!stated) throw unprocessable('The file is not an EN 16931 invoice in UBL 2.1 or UN/CEFACT CII syntax', [{ path: '/body', message: 'not a UBL or CII invoice' }]);
+      const found: XmlFound = { source: 'file', invoices: [{ bytes, stated }] };
+      for (const text of stated.freeText) {
+        const token = TOKEN_IN_TEXT.exec(text)?.[1];
+        const row = token ? await findSignatureByToken(db, hashToken(token)) : undefined;
+        if (!row) continue;
+        const opened = await openPayload(row);
+        if (!opened) return { authentic: false, reason: 'signature_invalid', ...NOTHING };
+        return answerXml(row, found, true, opened);
+      }
+      return orgId ? byOrgAndXml(orgId, found) : NO_MATCH;
     },
 
     /** Typed-in details: number + amount (+ org or fingerprint) identify the document; the account is then compared. */

@@ -5,6 +5,36 @@ import type { VerificationResult } from '../../../src/modules/verification/verif
 
 const KIND: Record<string, string> = { invoice: 'invoice', quote: 'quote', credit_note: 'credit note' };
 
+/** The signed fields by the words a payer knows. */
+const FIELD: Record<NonNullable<VerificationResult['einvoice']>['differences'][number], string> = {
+  kind: 'document type',
+  number: 'number',
+  issueDate: 'issue date',
+  dueDate: 'due date',
+  currency: 'currency',
+  total: 'total',
+  taxTotal: 'VAT total',
+  taxes: 'VAT breakdown',
+  issuer: 'seller',
+  client: 'buyer',
+  payee: 'bank account to pay',
+  attachments: 'number of e-invoices in the file (more than one)',
+};
+
+/** What the e-invoice XML check found, in one sentence. */
+function EinvoiceNote({ e }: { e: NonNullable<VerificationResult['einvoice']> }) {
+  const what = e.source === 'embedded' ? 'The e-invoice data inside this PDF' : 'This e-invoice file';
+  if (!e.agreesWithSignature) {
+    return (
+      <p data-einvoice="differs">
+        {what} states a different {e.differences.map((f) => FIELD[f]).join(', ')} than the issuer signed. Accounting software reads this data, not the
+        visible page: do not book or pay it.
+      </p>
+    );
+  }
+  return <p data-einvoice="agrees">{what} states what the issuer signed{e.exact ? ' and is exactly the file issued' : ''}.</p>;
+}
+
 export function VerificationVerdict({ result: r }: { result: VerificationResult }) {
   if (!r.authentic) {
     const text: Record<VerificationResult['reason'], [string, string]> = {
@@ -12,6 +42,7 @@ export function VerificationVerdict({ result: r }: { result: VerificationResult 
       altered: ['This file was changed after it was issued', 'It was made from a genuine document but differs from the file the issuer signed. Do not pay it. Ask the issuer for the original.'],
       bank_details_differ: ['Warning: the bank details do not match', 'The document exists, but not with the bank account you entered. This is how invoice fraud works. Do not pay to that account; call the issuer on a number you already know.'],
       signature_invalid: ['The signature does not verify', 'The record of this document fails its cryptographic check. Do not rely on it, and tell the issuer.'],
+      einvoice_differs: ['Warning: the e-invoice data does not match the signed invoice', 'The document exists, but its machine-readable data says something else. This is a known way to redirect payments. Do not pay or book it; call the issuer on a number you already know.'],
       verified: ['', ''],
     };
     const [title, body] = text[r.reason];
@@ -20,6 +51,7 @@ export function VerificationVerdict({ result: r }: { result: VerificationResult 
         <p className="notice-title">{title}</p>
         <p>{body}</p>
         {r.bankDetails?.providedAreCurrent ? <p>The account you entered is the issuer's current account, but it is not the one on this document.</p> : null}
+        {r.einvoice ? <EinvoiceNote e={r.einvoice} /> : null}
       </div>
     );
   }
@@ -36,7 +68,13 @@ export function VerificationVerdict({ result: r }: { result: VerificationResult 
         </p>
         {r.unaltered === true ? <p>The file is exactly the one the issuer signed.</p> : null}
         {r.bankDetails?.providedMatchDocument === true ? <p>The bank account you entered is the one on the document.</p> : null}
+        {r.einvoice?.agreesWithSignature ? <EinvoiceNote e={r.einvoice} /> : null}
       </div>
+      {r.einvoice && !r.einvoice.agreesWithSignature ? (
+        <div className="notice notice-error" role="alert">
+          <EinvoiceNote e={r.einvoice} />
+        </div>
+      ) : null}
       {warnings.map((w) => (
         <div key={w} className="notice notice-warning" role="alert">
           <p>{w}</p>

@@ -1,5 +1,6 @@
 // /verify and /verify/:token — is this invoice authentic? Three ways in: the QR code's link, an
-// uploaded PDF (checked byte for byte), or the number + amount + bank account typed from paper.
+// uploaded PDF (checked byte for byte; a Factur-X / ZUGFeRD PDF's XML compared with the signed
+// data) or e-invoice XML (XRechnung, UBL, CII), or the number + amount + bank account typed from paper.
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../lib/api.ts';
 import { toApiError, useTitle } from '../lib/hooks.ts';
@@ -10,6 +11,8 @@ import { Button, TextField } from '../ui/forms.tsx';
 import { VerificationVerdict } from './VerificationVerdict.tsx';
 
 const MAX_PDF = 10 * 1024 * 1024;
+const MAX_XML = 2 * 1024 * 1024;
+const isXml = (f: File): boolean => /xml/i.test(f.type) || /\.xml$/i.test(f.name);
 
 /** Pay pages link here as /verify#fp=<fingerprint> (a fragment: it never reaches a server log). */
 const fingerprintFromLink = (): string => (new URLSearchParams(window.location.hash.slice(1)).get('fp') ?? '').slice(0, 40);
@@ -43,10 +46,17 @@ export function VerifyPage({ token }: { token: string | null }) {
 
   function upload(e: FormEvent) {
     e.preventDefault();
-    if (!file) return setFileError('Choose the PDF file you received');
-    if (file.size > MAX_PDF) return setFileError('The file is larger than 10 MB; that is not a Sealbill invoice');
+    if (!file) return setFileError('Choose the PDF or e-invoice file you received');
+    const xml = isXml(file);
+    if (file.size > (xml ? MAX_XML : MAX_PDF)) return setFileError(`The file is larger than ${xml ? 2 : 10} MB; that is not a Sealbill invoice`);
     setFileError(undefined);
-    void check(async () => api.post<VerificationResult>('/api/v1/verify/pdf', undefined, { realm: 'public', raw: { body: await file.arrayBuffer(), contentType: 'application/pdf' } }));
+    const query = org ? `?org=${encodeURIComponent(org)}` : '';
+    void check(async () =>
+      api.post<VerificationResult>(`/api/v1/verify/${xml ? 'einvoice' : 'pdf'}${query}`, undefined, {
+        realm: 'public',
+        raw: { body: await file.arrayBuffer(), contentType: xml ? 'application/xml' : 'application/pdf' },
+      }),
+    );
   }
 
   function details(e: FormEvent) {
@@ -76,12 +86,15 @@ export function VerifyPage({ token }: { token: string | null }) {
       {!token ? (
         <>
           <form className="panel" onSubmit={upload} noValidate>
-            <h2>Upload the PDF</h2>
-            <p className="muted small">The file is compared with the one the issuer signed: any change, even one byte, is detected.</p>
+            <h2>Upload the PDF or e-invoice</h2>
+            <p className="muted small">
+              The file is compared with the one the issuer signed: any change, even one byte, is detected. The data inside a ZUGFeRD / Factur-X PDF, and an
+              XRechnung or other e-invoice XML, are checked against the signed invoice.
+            </p>
             <TextField
-              label="PDF file"
+              label="PDF file (or e-invoice XML)"
               type="file"
-              accept="application/pdf,.pdf"
+              accept="application/pdf,.pdf,application/xml,text/xml,.xml"
               onChange={(e) => setFile(e.target.files?.[0] ?? null)}
               error={fileError}
             />
