@@ -12,7 +12,8 @@ import { registerRecurringRoutes } from '../modules/recurring/recurring.routes.t
 import { registerDeliveryRoutes } from '../modules/delivery/delivery.routes.ts';
 import { registerSealedRoutes } from '../modules/delivery/sealed.routes.ts';
 import { registerPortalRoutes } from '../modules/portal/portal.routes.ts';
-import { registerPayoutRoutes } from '../modules/verification/payout.routes.ts';
+import { registerPayoutRoutes } from '../modules/payouts/payout.routes.ts';
+import { registerSigningIdentityRoutes } from '../modules/verification/signing-identity.routes.ts';
 import { registerVerificationRoutes } from '../modules/verification/verification.routes.ts';
 import { registerPayRoutes } from '../modules/payments/pay.routes.ts';
 import { registerPaymentRoutes } from '../modules/payments/payment.routes.ts';
@@ -34,7 +35,8 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
       app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
       registerIdentityRoutes(app, { bootstrap: s.bootstrap, config, identity: s.identity, tokens: s.tokens, sessions: s.sessions, db, clock });
       registerOrgRoutes(app, { db, orgs: s.orgs });
-      registerPayoutRoutes(app, { payout: s.payoutProtection, signing: s.signing, clock });
+      registerPayoutRoutes(app, { payout: s.payoutProtection });
+      registerSigningIdentityRoutes(app, { signing: s.signing, clock });
       await registerVerificationRoutes(app, { verification: s.verification, signing: s.signing, rateLimitPerMinute: config.verification.rateLimitPerMinute, rateLimit: c.rateLimits });
       registerClientRoutes(app, { clients: s.clients });
       registerCatalogRoutes(app, { catalog: s.catalog });

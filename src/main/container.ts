@@ -32,6 +32,7 @@ import { createPaymentService } from '../modules/payments/payment.service.ts';
 import { createPaymentsModule } from '../modules/payments/payments.module.ts';
 import { createReceiptService } from '../modules/payments/receipt.service.ts';
 import { createRecurringService } from '../modules/recurring/recurring.service.ts';
+import { createPayoutProtectionService } from '../modules/payouts/payout-protection.service.ts';
 import { createSigningIdentityService } from '../modules/verification/signing-identity.service.ts';
 import { createVerificationModule } from '../modules/verification/verification.module.ts';
 import { createDeliveryModule } from '../modules/delivery/delivery.module.ts';
@@ -78,7 +79,19 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const catalog = createCatalogService({ db, audit, clock });
   const files = createFileService({ keyring, clock });
   const documents = createDocumentService({ db, keyring, audit, clock, orgs, clients, catalog });
-  const { payoutProtection, verification, issueHooks } = createVerificationModule({ config, db, keyring, audit, clock, mailer, orgs, signing, documents, warn });
+  const payoutProtection = createPayoutProtectionService({
+    db,
+    keyring,
+    audit,
+    clock,
+    mailer,
+    orgs,
+    admins: activeOwnersAndAdmins,
+    hasIssuedInvoice: documents.hasIssuedInvoice,
+    publicUrl: config.publicUrl,
+  });
+  const currentPayout = async (orgId: string) => (await payoutProtection.current(orgId)).payout;
+  const { verification, issueHooks } = createVerificationModule({ config, db, keyring, clock, signing, documents, currentPayout, warn });
   const lifecycle = createLifecycleService({ db, keyring, audit, clock, orgs, clients, files, documents, hooks: issueHooks });
   // Receipts before the ledger: a manual payment's signed receipt is rendered in its booking transaction.
   const receipts = createReceiptService({ db, clock, files, documents, orgs, clients, mailer, ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}) });

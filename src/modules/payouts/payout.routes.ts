@@ -1,15 +1,12 @@
-// Staff routes for protected payout details and the org's signing identity.
+// Staff routes for protected payout details.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Clock } from '../../platform/clock.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
 import { idParam, okSchema } from '../../platform/http/schemas.ts';
-import { requireStepUp } from '../identity/step-up.ts';
 import { payoutDetailsSchema, payoutSchema } from '../orgs/org.schemas.ts';
 import type { PayoutProtectionService } from './payout-protection.service.ts';
-import type { SigningIdentityService } from './signing-identity.service.ts';
 
 const changeSchema = z.object({
   id: z.string(),
@@ -27,21 +24,9 @@ const changeSchema = z.object({
 });
 const policyInput = z.strictObject({ coolingOffHours: z.number().int().min(0).max(24 * 30), requireSecondApproval: z.boolean() });
 const policySchema = policyInput.extend({ inForce: policyInput, strictUntil: z.string().nullable() });
-const identitySchema = z.object({
-  keyId: z.string(),
-  source: z.enum(['generated', 'imported']),
-  fingerprintSha256: z.string(),
-  certificatePem: z.string(),
-  chainPem: z.array(z.string()),
-  notAfter: z.string(),
-  createdAt: z.string(),
-});
-/** PKCS#12 files from a CA are a few KB; base64 keeps the route JSON (and Zod-validated). */
-const pkcs12Input = z.strictObject({ pkcs12: z.base64().max(200_000), password: z.string().max(1024) });
-
 export function registerPayoutRoutes(
   root: FastifyInstance,
-  { payout, signing, clock }: { payout: PayoutProtectionService; signing: SigningIdentityService; clock: Clock },
+  { payout }: { payout: PayoutProtectionService },
 ): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['organization'];
@@ -79,13 +64,5 @@ export function registerPayoutRoutes(
   app.put('/api/v1/org/payout/policy', { schema: { tags, body: policyInput, response: { 200: okSchema } } }, async (req) => {
     await payout.setPolicy(staff(req).orgId, req.body, req.principal, actorOf(req));
     return { ok: true as const };
-  });
-
-  app.get('/api/v1/org/signing-identity', { schema: { tags, response: { 200: identitySchema } } }, (req) => signing.describe(staff(req).orgId));
-  app.post('/api/v1/org/signing-identity/pkcs12', { schema: { tags, body: pkcs12Input, response: { 201: identitySchema } } }, async (req, reply) => {
-    // Whoever controls the signing key speaks for the organization: same bar as payout changes.
-    requireStepUp(req.principal, clock, 'Replacing the signing identity');
-    const info = await signing.importPkcs12(staff(req).orgId, Buffer.from(req.body.pkcs12, 'base64'), req.body.password, actorOf(req));
-    return reply.code(201).send(info);
   });
 }

@@ -35,7 +35,12 @@ import {
   upsertPolicy,
   type PayoutChangeRow,
 } from './payout-protection.repo.ts';
-import { accountEnding } from './signed-payload.ts';
+
+/** "DE89…3000" → "ending 3000": what an announcement or the audit log may say about an account. */
+const accountEnding = (p: { iban: string | null; accountNumber: string | null } | null): string | null => {
+  const v = p?.iban ?? p?.accountNumber ?? null;
+  return v ? v.slice(-4) : null;
+};
 
 export interface PayoutAdmin {
   userId: string;
