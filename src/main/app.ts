@@ -40,15 +40,15 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
       await registerVerificationRoutes(app, { verification: s.verification, signing: s.signing, rateLimitPerMinute: config.verification.rateLimitPerMinute, rateLimit: c.rateLimits });
       registerClientRoutes(app, { clients: s.clients });
       registerCatalogRoutes(app, { catalog: s.catalog });
-      registerDocumentRoutes(app, { db, clock, keyring: c.keyring, documents: s.documents, lifecycle: s.lifecycle, payments: s.payments });
+      registerDocumentRoutes(app, { db, clock, keyring: c.keyring, documents: s.documents, lifecycle: s.lifecycle });
       registerRecurringRoutes(app, { recurring: s.recurring });
       registerExportRoutes(app, { dataExport: s.dataExport, clock });
       registerAuditRoutes(app, { db, audit: s.audit, checkpoints: s.checkpoints });
       registerDeliveryRoutes(app, { delivery: s.delivery, tracking: s.tracking, keys: s.deliveryKeys });
       registerSealedRoutes(app, { sealedLinks: s.sealedLinks, keys: s.deliveryKeys });
       registerPortalRoutes(app, { db, auth: s.portalAuth, portal: s.portal, sessions: s.sessions, factors: s.portalFactors, throttle: s.identity.throttle });
-      registerPaymentRoutes(app, { clock, settings: s.paymentSettings, payLinks: s.payLinks, actions: s.paymentActions, receipts: s.receipts, reconciliation: s.reconciliation, attachments: s.paymentAttachments });
-      registerPayRoutes(app, { db, payLinks: s.payLinks, payPage: s.payPage, receipts: s.receipts, documents: s.documents, settings: s.paymentSettings, webhooks: s.webhooks, rateLimit: c.rateLimits });
+      registerPaymentRoutes(app, { db, clock, keyring: c.keyring, payments: s.payments, settings: s.paymentSettings, payLinks: s.payLinks, actions: s.paymentActions, receipts: s.receipts, reconciliation: s.reconciliation, attachments: s.paymentAttachments });
+      registerPayRoutes(app, { payLinks: s.payLinks, payPage: s.payPage, receipts: s.receipts, documents: s.documents, webhooks: s.webhooks, rateLimit: c.rateLimits });
       registerSecurityRoutes(app, { security: s.security, clock, config });
       // Last: the web app's pages and assets (src/main/web.ts).
       await registerWebRoutes(app);

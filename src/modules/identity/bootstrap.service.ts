@@ -15,7 +15,6 @@ import { inTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor } from '../audit/audit.service.ts';
-import { countOrgs } from '../orgs/org.repo.ts';
 import { createOrgInput, type OrgService } from '../orgs/org.service.ts';
 import type { Org } from '../orgs/org.schemas.ts';
 import type { ApiTokensService } from './api-tokens.service.ts';
@@ -49,19 +48,19 @@ export function createBootstrapService(deps: { db: Database; dialect: 'sqlite' |
   const { db, dialect, clock, orgs, tokens, passwords } = deps;
   return {
     async isSetUp(): Promise<boolean> {
-      return (await countOrgs(db)) > 0;
+      return orgs.anyExist();
     },
 
     /** Creates an org with its owner. `firstRunOnly` refuses when any org exists (the public setup endpoint). */
     async setup(raw: SetupInput, opts: { firstRunOnly: boolean; actor: AuditActor }): Promise<SetupResult> {
       const input = setupInput.parse(raw);
-      if (opts.firstRunOnly && (await countOrgs(db)) > 0) throw alreadySetUp();
+      if (opts.firstRunOnly && (await orgs.anyExist())) throw alreadySetUp();
       if (input.owner.password) await passwords.assertAcceptable(input.owner.password, { email: input.owner.email, orgNames: [input.organization.name] }, '/body/owner/password');
       const passwordHash = input.owner.password ? await passwords.hash(input.owner.password) : null;
       return inTx(db, async (tx) => {
         if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('sealbill:setup'))`.execute(tx);
         // Checked again under the lock: two concurrent first runs both passed the early check.
-        if (opts.firstRunOnly && (await countOrgs(tx)) > 0) throw alreadySetUp();
+        if (opts.firstRunOnly && (await orgs.anyExist(tx))) throw alreadySetUp();
         const now = clock.now().toISOString();
         let user = await tx.selectFrom('users').select(['id']).where('email', '=', input.owner.email).executeTakeFirst();
         if (!user) {
