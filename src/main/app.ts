@@ -33,7 +33,7 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
     ...opts,
     routes: async (app) => {
       app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
-      registerIdentityRoutes(app, { bootstrap: s.bootstrap, config, identity: s.identity, tokens: s.tokens, sessions: s.sessions, db, clock });
+      registerIdentityRoutes(app, { bootstrap: s.bootstrap, config, identity: s.identity, tokens: s.tokens, sessions: s.sessions, clock });
       registerOrgRoutes(app, { db, orgs: s.orgs });
       registerPayoutRoutes(app, { payout: s.payoutProtection });
       registerSigningIdentityRoutes(app, { signing: s.signing, clock });
@@ -46,7 +46,7 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
       registerAuditRoutes(app, { db, audit: s.audit, checkpoints: s.checkpoints });
       registerDeliveryRoutes(app, { delivery: s.delivery, tracking: s.tracking, keys: s.deliveryKeys });
       registerSealedRoutes(app, { sealedLinks: s.sealedLinks, keys: s.deliveryKeys });
-      registerPortalRoutes(app, { db, auth: s.portalAuth, portal: s.portal, sessions: s.sessions, factors: s.portalFactors, throttle: s.identity.throttle });
+      registerPortalRoutes(app, { auth: s.portalAuth, portal: s.portal, sessions: s.sessions, factors: s.portalFactors, throttle: s.identity.throttle });
       registerPaymentRoutes(app, { db, clock, keyring: c.keyring, payments: s.payments, settings: s.paymentSettings, payLinks: s.payLinks, actions: s.paymentActions, receipts: s.receipts, reconciliation: s.reconciliation, attachments: s.paymentAttachments });
       registerPayRoutes(app, { payLinks: s.payLinks, payPage: s.payPage, receipts: s.receipts, documents: s.documents, webhooks: s.webhooks, rateLimit: c.rateLimits });
       registerSecurityRoutes(app, { security: s.security, clock, config });

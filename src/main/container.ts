@@ -36,6 +36,7 @@ import { createPayoutProtectionService } from '../modules/payouts/payout-protect
 import { createSigningIdentityService } from '../modules/verification/signing-identity.service.ts';
 import { createVerificationModule } from '../modules/verification/verification.module.ts';
 import { createDeliveryModule } from '../modules/delivery/delivery.module.ts';
+import { createPortalModule } from '../modules/portal/portal.module.ts';
 import { createSecurityService } from '../modules/security/security.service.ts';
 import { createExportService } from '../modules/exports/export.service.ts';
 
@@ -68,12 +69,12 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const mailer = opts.mailer ?? createMailer(config);
   const rateLimits = createRateLimitStore(config.redis.url, config.redis.prefix);
   const tokens = createApiTokensService({ clock, db, audit });
-  const sessions = createSessionsService({ clock, policy: config.session });
+  const sessions = createSessionsService({ db, clock, policy: config.session });
   const orgs = createOrgService({ db, keyring, audit, clock, mailer, admins: activeOwnersAndAdmins, publicUrl: config.publicUrl });
   // argon2 and password strength checks share one bounded queue (issue #10 item 3).
   const passwords = createPasswordService({ queue: createWorkQueue(config.passwordWork) });
   const bootstrap = createBootstrapService({ db, dialect, clock, orgs, tokens, passwords });
-  const identity = createIdentityServices({ config, db, clock, keyring, audit, mailer, orgs, sessions, passwords });
+  const identity = createIdentityServices({ config, db, clock, keyring, audit, mailer, orgs, sessions, tokens, passwords });
   const signing = createSigningIdentityService({ db, dialect, keyring, audit, clock, orgs, mailFrom: config.mailFrom });
   const clients = createClientService({ db, keyring, audit, clock, orgs });
   const catalog = createCatalogService({ db, audit, clock });
@@ -121,7 +122,27 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     openSnapshot: () => openDatabase(config.database),
     tmpDir: path.join(config.dataDir, 'tmp'),
   });
-  const deliveryModule = createDeliveryModule({ config, db, dialect, keyring, audit, clock, mailer, orgs, clients, documents, lifecycle, payments, sessions, signing, verification, warn });
+  const deliveryModule = createDeliveryModule({ config, db, dialect, keyring, audit, clock, mailer, orgs, clients, documents, lifecycle, signing, verification, warn });
+  const portalModule = createPortalModule({
+    config,
+    db,
+    keyring,
+    audit,
+    clock,
+    mailer,
+    orgs,
+    clients,
+    documents,
+    lifecycle,
+    payments,
+    sessions,
+    throttle: identity.throttle,
+    notifier: identity.notifier,
+    tracking: deliveryModule.tracking,
+    portalLinks: deliveryModule.portalLinks,
+    verification,
+    warn,
+  });
   const security = createSecurityService({
     clock,
     config,
@@ -143,7 +164,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     dialect,
     keyring,
     mailer,
-    services: { audit, tokens, sessions, identity, orgs, bootstrap, signing, payoutProtection, verification, clients, catalog, files, documents, lifecycle, payments, recurring, dataExport, keys, checkpoints, backups, security, ...deliveryModule, ...paymentsModule },
+    services: { audit, tokens, sessions, identity, orgs, bootstrap, signing, payoutProtection, verification, clients, catalog, files, documents, lifecycle, payments, recurring, dataExport, keys, checkpoints, backups, security, ...deliveryModule, ...portalModule, ...paymentsModule },
     rateLimits,
     close: async () => {
       mailer.close();

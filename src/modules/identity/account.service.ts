@@ -15,6 +15,7 @@ import type { SessionsService } from './sessions.service.ts';
 import { requireStepUp } from './step-up.ts';
 import { accountKey, type ThrottleService } from './throttle.service.ts';
 import { findUserByEmail, findUserById, listActiveMemberships, normalizeEmail, updateUser, type UserRow } from './users.repo.ts';
+import { findSession } from './sessions.repo.ts';
 
 export interface SessionView {
   id: string;
@@ -170,7 +171,7 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
 
     async endSession(p: StaffPrincipal, id: string, ip: string): Promise<void> {
       await inTx(db, async (tx) => {
-        const s = await tx.selectFrom('sessions').select(['id', 'user_id', 'revoked_at']).where('id', '=', id).executeTakeFirst();
+        const s = await findSession(tx, id);
         if (!s || s.user_id !== p.userId || s.revoked_at) throw notFound('Session');
         await sessions.revoke(tx, id);
         await secAudit.inOrg(tx, p.orgId, { action: 'session.revoked', actor: actor(p.userId, ip), userId: p.userId, summary: { session: id } });

@@ -20,6 +20,7 @@ import type { SessionRow, SessionsService } from './sessions.service.ts';
 import { requireStepUp } from './step-up.ts';
 import type { TotpEnrolment, TotpService } from './totp.service.ts';
 import { findUserById, type UserRow } from './users.repo.ts';
+import { findSession, getSession } from './sessions.repo.ts';
 
 /** A pending TOTP enrolment must be confirmed within this long of being started. */
 export const ENROLMENT_WINDOW_MS = 10 * 60_000;
@@ -46,7 +47,7 @@ export function createFactorsService(deps: FactorsDeps) {
   const { db, clock, sessions, totp, passkeys, login, state, notifier, secAudit } = deps;
 
   async function current(p: StaffPrincipal, levels: SessionRow['level'][]): Promise<{ session: SessionRow; user: UserRow }> {
-    const session = await db.selectFrom('sessions').selectAll().where('id', '=', p.sessionId!).executeTakeFirst();
+    const session = await findSession(db, p.sessionId!);
     const user = await findUserById(db, p.userId);
     if (!session || !user) throw new AppError('unauthenticated', 'Sign in first');
     if (!levels.includes(session.level)) throw new AppError('unauthenticated', 'Finish signing in with your second factor first');
@@ -66,7 +67,7 @@ export function createFactorsService(deps: FactorsDeps) {
       result = { token: est.token, level: est.level, after: est.after };
     } else {
       await state.reconcileUser(tx, s.user.id);
-      const row = await tx.selectFrom('sessions').select('level').where('id', '=', s.session.id).executeTakeFirstOrThrow();
+      const row = await getSession(tx, s.session.id);
       // A changed factor is a privilege change for this session too: new token.
       result = { token: await sessions.rotate(tx, s.session.id), level: row.level, after: () => {} };
     }

@@ -6,6 +6,7 @@ import type { Database } from '../../platform/db/kysely.ts';
 import { createLogger } from '../../platform/logger.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import type { ApiTokensService } from './api-tokens.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { createAccountService } from './account.service.ts';
 import { createFactorsService } from './factors.service.ts';
@@ -17,6 +18,7 @@ import { createNotifier } from './notify.ts';
 import { createOrgSecurityService } from './org-security.service.ts';
 import { createPasskeysService } from './passkeys.service.ts';
 import type { PasswordService } from './passwords.ts';
+import { createPrincipalsService } from './principals.service.ts';
 import { createRolesService } from './roles.service.ts';
 import { createSecondFactorService } from './second-factor.service.ts';
 import { createSecurityAudit } from './security-audit.ts';
@@ -35,6 +37,7 @@ export interface IdentityDeps {
   mailer: Mailer;
   orgs: OrgService;
   sessions: SessionsService;
+  tokens: ApiTokensService;
   passwords: PasswordService;
 }
 
@@ -42,7 +45,7 @@ export function createIdentityServices(d: IdentityDeps) {
   const { db, clock, sessions, passwords } = d;
   const logger = createLogger(d.config.logLevel);
   const notifier = createNotifier({ mailer: d.mailer, publicUrl: d.config.publicUrl, log: (msg, err) => logger.warn({ err }, msg) });
-  const secAudit = createSecurityAudit(d.audit);
+  const secAudit = createSecurityAudit(d.audit, db);
   const throttle = createThrottleService({ clock, db });
   const totp = createTotpService({ keyring: d.keyring, clock, issuer: d.config.webauthn.rpName });
   const passkeys = createPasskeysService({ db, clock, webauthn: d.config.webauthn });
@@ -57,6 +60,7 @@ export function createIdentityServices(d: IdentityDeps) {
     passkeys,
     state,
     login,
+    principals: createPrincipalsService({ db, sessions, tokens: d.tokens }),
     roles: createRolesService({ db, audit: d.audit, clock, state }),
     secondFactor: createSecondFactorService({ db, clock, sessions, throttle, totp, passkeys, passwords, login, notifier, secAudit }),
     factors: createFactorsService({ db, clock, sessions, totp, passkeys, login, state, notifier, secAudit }),

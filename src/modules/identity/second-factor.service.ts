@@ -19,6 +19,7 @@ import type { SessionRow, SessionsService } from './sessions.service.ts';
 import { accountKey, ipKey, throttledError, type ThrottleService } from './throttle.service.ts';
 import type { TotpService } from './totp.service.ts';
 import { findUserById, updateUser, type UserRow } from './users.repo.ts';
+import { findSession } from './sessions.repo.ts';
 
 export interface SecondFactorDeps {
   db: Database;
@@ -37,7 +38,7 @@ export function createSecondFactorService(deps: SecondFactorDeps) {
   const { db, clock, sessions, throttle, totp, passkeys, passwords, login, notifier, secAudit } = deps;
 
   async function load(p: StaffPrincipal, levels: SessionRow['level'][]): Promise<{ session: SessionRow; user: UserRow }> {
-    const session = p.sessionId ? await db.selectFrom('sessions').selectAll().where('id', '=', p.sessionId).executeTakeFirst() : undefined;
+    const session = p.sessionId ? await findSession(db, p.sessionId) : undefined;
     const user = await findUserById(db, p.userId);
     if (!session || !user) throw new AppError('unauthenticated', 'Sign in first');
     if (!levels.includes(session.level)) {

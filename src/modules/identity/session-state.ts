@@ -12,6 +12,7 @@ import { permissionsOf } from './roles.service.ts';
 import { csrfTokenFor, type SessionRow, type SessionsService } from './sessions.service.ts';
 import { STEP_UP_WINDOW_MS } from './step-up.ts';
 import { findMembership, findUserById, listActiveMemberships } from './users.repo.ts';
+import { getSession, listUnrevokedStaffSessionsOfUser } from './sessions.repo.ts';
 
 export const sessionStateSchema = z.object({
   level: z.enum(['full', 'mfa', 'enrol']),
@@ -54,7 +55,7 @@ export function createSessionState({ db, sessions }: { db: Database; sessions: S
 
   return {
     async state(p: StaffPrincipal): Promise<SessionState> {
-      const s = await db.selectFrom('sessions').selectAll().where('id', '=', p.sessionId!).executeTakeFirstOrThrow();
+      const s = await getSession(db, p.sessionId!);
       const user = (await findUserById(db, p.userId))!;
       const org = await db.selectFrom('orgs').select(['id', 'name']).where('id', '=', p.orgId).executeTakeFirstOrThrow();
       const policy = await orgPolicy(db, p.orgId);
@@ -85,8 +86,7 @@ export function createSessionState({ db, sessions }: { db: Database; sessions: S
 
     /** After a user's factors changed: re-evaluate their sessions in every org. */
     async reconcileUser(tx: Executor, userId: string): Promise<void> {
-      const rows = await tx.selectFrom('sessions').selectAll().where('user_id', '=', userId).where('realm', '=', 'staff').where('revoked_at', 'is', null).execute();
-      await reconcileSessions(tx, rows);
+      await reconcileSessions(tx, await listUnrevokedStaffSessionsOfUser(tx, userId));
     },
   };
 }

@@ -4,11 +4,23 @@
 // The same table serves both realms: staff users and portal contacts never share a session.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
-import type { Executor } from '../../platform/db/kysely.ts';
-import type { SessionsTable } from '../../platform/db/schema.ts';
+import type { Database, Executor } from '../../platform/db/kysely.ts';
+import { inTx } from '../../platform/db/tx.ts';
 import { newId } from '../../platform/ids.ts';
+import {
+  findSessionByTokenHash,
+  insertSession,
+  listActiveSessionsOfUser,
+  listLiveStaffSessionsInOrg,
+  revokeSession,
+  revokeSessionsInOrg,
+  revokeSessionsOf,
+  setLiveSessionLevel,
+  updateSession,
+  type SessionRow,
+} from './sessions.repo.ts';
 
-export type SessionRow = SessionsTable;
+export type { SessionRow };
 
 export const STAFF_COOKIE = '__Host-sealbill';
 export const PORTAL_COOKIE = '__Host-sealbill-portal';
@@ -45,11 +57,11 @@ export interface NewSession {
   userAgent?: string | null;
 }
 
-export function createSessionsService({ clock, policy }: { clock: Clock; policy: SessionPolicy }) {
+export function createSessionsService({ db, clock, policy }: { db: Database; clock: Clock; policy: SessionPolicy }) {
   const idleMs = policy.idleMinutes * 60_000;
   const absoluteMs = policy.absoluteHours * 3_600_000;
 
-  return {
+  const service = {
     policy,
 
     async create(tx: Executor, s: NewSession): Promise<{ id: string; token: string; row: SessionRow }> {
@@ -73,21 +85,21 @@ export function createSessionsService({ clock, policy }: { clock: Clock; policy:
         revoked_at: null,
         amr: s.amr ?? '',
       };
-      await tx.insertInto('sessions').values(row).execute();
+      await insertSession(tx, row);
       return { id: row.id, token, row };
     },
 
     /** The live session for a token, or null (unknown, revoked, idle too long, or past its absolute lifetime). */
-    async authenticate(db: Executor, token: string, realm: 'staff' | 'portal'): Promise<SessionRow | null> {
+    async authenticate(ex: Executor, token: string, realm: 'staff' | 'portal'): Promise<SessionRow | null> {
       if (token.length < 40 || token.length > 60) return null;
-      const row = await db.selectFrom('sessions').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+      const row = await findSessionByTokenHash(ex, hashToken(token));
       if (!row || row.realm !== realm || row.revoked_at) return null;
       const now = clock.now().getTime();
       if (now >= Date.parse(row.expires_at) || now - Date.parse(row.last_seen_at) >= idleMs) return null;
       // Refresh last-seen at most every 30 s to keep reads cheap.
       if (now - Date.parse(row.last_seen_at) > 30_000) {
         const at = new Date(now).toISOString();
-        await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', row.id).execute();
+        await updateSession(ex, row.id, { last_seen_at: at });
         row.last_seen_at = at;
       }
       return row;
@@ -96,71 +108,60 @@ export function createSessionsService({ clock, policy }: { clock: Clock; policy:
     /** Issues a new token for the same session (privilege change), invalidating the old one. */
     async rotate(tx: Executor, id: string, patch: Partial<Pick<SessionRow, 'level' | 'org_id' | 'authenticated_at' | 'amr'>> = {}): Promise<string> {
       const token = randomBytes(32).toString('base64url');
-      await tx.updateTable('sessions').set({ token_hash: hashToken(token), ...patch }).where('id', '=', id).execute();
+      await updateSession(tx, id, { token_hash: hashToken(token), ...patch });
       return token;
     },
 
     /** Step-up: records a fresh full authentication on the session. */
     async markAuthenticated(tx: Executor, id: string): Promise<void> {
-      await tx.updateTable('sessions').set({ authenticated_at: clock.now().toISOString() }).where('id', '=', id).execute();
+      await updateSession(tx, id, { authenticated_at: clock.now().toISOString() });
     },
 
     /** Changes the level of live sessions without rotating them (policy or factor changes restrict them). */
     async setLevel(tx: Executor, id: string, level: SessionRow['level']): Promise<void> {
-      await tx.updateTable('sessions').set({ level }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+      await setLiveSessionLevel(tx, id, level);
     },
 
     /** Live staff sessions acting in an org (optionally of one user), for policy reconciliation. */
-    liveInOrg(db: Executor, orgId: string, userId?: string): Promise<SessionRow[]> {
-      const now = clock.now();
-      let q = db
-        .selectFrom('sessions')
-        .selectAll()
-        .where('realm', '=', 'staff')
-        .where('org_id', '=', orgId)
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', now.toISOString());
-      if (userId) q = q.where('user_id', '=', userId);
-      return q.execute();
+    liveInOrg(ex: Executor, orgId: string, userId?: string): Promise<SessionRow[]> {
+      return listLiveStaffSessionsInOrg(ex, orgId, clock.now().toISOString(), userId);
     },
 
     /** Ends a user's sessions that act in one org (membership deactivated). */
     async revokeInOrg(tx: Executor, orgId: string, userId: string): Promise<void> {
-      await tx.updateTable('sessions').set({ revoked_at: clock.now().toISOString() }).where('org_id', '=', orgId).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+      await revokeSessionsInOrg(tx, orgId, userId, clock.now().toISOString());
     },
 
     async revoke(tx: Executor, id: string): Promise<void> {
-      await tx.updateTable('sessions').set({ revoked_at: clock.now().toISOString() }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+      await revokeSession(tx, id, clock.now().toISOString());
+    },
+
+    /** Ends one session in its own transaction (sign-out, a portal contact that no longer exists). */
+    async end(id: string): Promise<void> {
+      await inTx(db, (tx) => revokeSession(tx, id, clock.now().toISOString()));
+    },
+
+    /** Ends the session a browser still presents, if it is live (a new sign-in replaces it: no fixation). */
+    async endPresented(token: string, realm: 'staff' | 'portal'): Promise<void> {
+      const old = await service.authenticate(db, token, realm);
+      if (old) await service.end(old.id);
     },
 
     /** Ends every session of a user (or of a portal contact), except optionally the current one. */
     async revokeAllFor(tx: Executor, who: { userId?: string; contactId?: string }, exceptId?: string): Promise<number> {
-      let q = tx.updateTable('sessions').set({ revoked_at: clock.now().toISOString() }).where('revoked_at', 'is', null);
-      if (who.userId) q = q.where('user_id', '=', who.userId);
-      else if (who.contactId) q = q.where('contact_id', '=', who.contactId);
-      else return 0;
-      if (exceptId) q = q.where('id', '!=', exceptId);
-      const r = await q.executeTakeFirst();
-      return Number(r.numUpdatedRows);
+      return revokeSessionsOf(tx, who, clock.now().toISOString(), exceptId);
     },
 
-    listForUser(db: Executor, userId: string): Promise<SessionRow[]> {
+    listForUser(ex: Executor, userId: string): Promise<SessionRow[]> {
       const now = clock.now();
-      return db
-        .selectFrom('sessions')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', now.toISOString())
-        .where('last_seen_at', '>', new Date(now.getTime() - idleMs).toISOString())
-        .orderBy('last_seen_at', 'desc')
-        .execute();
+      return listActiveSessionsOfUser(ex, userId, now.toISOString(), new Date(now.getTime() - idleMs).toISOString());
     },
 
     cookieOptions(maxAgeSeconds?: number) {
       return { path: '/', httpOnly: true, secure: true, sameSite: 'lax' as const, ...(maxAgeSeconds !== undefined && { maxAge: maxAgeSeconds }) };
     },
   };
+  return service;
 }
 
 export type SessionsService = ReturnType<typeof createSessionsService>;

@@ -10,6 +10,16 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
+import {
+  countHitInWindow,
+  deleteThrottle,
+  deleteThrottleIfQuietSince,
+  findThrottle,
+  insertThrottleIfAbsent,
+  reopenWindow,
+  setThrottleFailures,
+  updateThrottleIfUnchanged,
+} from './throttle.repo.ts';
 
 export const THROTTLE = {
   accountFree: 5,
@@ -38,9 +48,9 @@ export function createThrottleService({ clock, db }: { clock: Clock; db: Databas
   async function take(tx: Executor, key: string, free: number): Promise<AttemptResult> {
     const now = clock.now().getTime();
     if (key.startsWith('ip:')) {
-      await tx.deleteFrom('auth_throttle').where('key', '=', key).where('last_failure_at', '<', iso(now - THROTTLE.ipWindowMs)).execute();
+      await deleteThrottleIfQuietSince(tx, key, iso(now - THROTTLE.ipWindowMs));
     }
-    const row = await tx.selectFrom('auth_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+    const row = await findThrottle(tx, key);
     if (row?.locked_at) return { ok: false, retryAfterS: Math.ceil(THROTTLE.maxDelayMs / 1000), locked: true };
     if (row?.blocked_until && Date.parse(row.blocked_until) > now) {
       return { ok: false, retryAfterS: Math.ceil((Date.parse(row.blocked_until) - now) / 1000), locked: false };
@@ -54,12 +64,9 @@ export function createThrottleService({ clock, db }: { clock: Clock; db: Databas
       locked_at: key.startsWith('acct:') && failures >= THROTTLE.lockAfter ? iso(now) : null,
     };
     // The conditional update serializes concurrent attempts on the same key (row lock / single writer).
-    const updated = row
-      ? await tx.updateTable('auth_throttle').set(patch).where('key', '=', key).where('failures', '=', row.failures).executeTakeFirst()
-      : await tx.insertInto('auth_throttle').values({ key, ...patch }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
-    const changed = 'numUpdatedRows' in updated ? Number(updated.numUpdatedRows) : Number(updated.numInsertedOrUpdatedRows ?? 0n);
+    const changed = row ? await updateThrottleIfUnchanged(tx, key, row.failures, patch) : await insertThrottleIfAbsent(tx, key, patch);
     // Lost a race with a concurrent attempt: treat as throttled rather than uncounted.
-    if (changed !== 1) return { ok: false, retryAfterS: 1, locked: false };
+    if (!changed) return { ok: false, retryAfterS: 1, locked: false };
     return { ok: true, lockedNow: patch.locked_at !== null };
   }
 
@@ -74,14 +81,11 @@ export function createThrottleService({ clock, db }: { clock: Clock; db: Databas
     const windowStart = iso(now - windowMs);
     for (let tries = 0; tries < 3; tries++) {
       // Within the window and under the limit: count (the row lock serializes concurrent writers).
-      const counted = await tx.updateTable('auth_throttle').set((eb) => ({ failures: eb('failures', '+', 1) })).where('key', '=', key).where('last_failure_at', '>', windowStart).where('failures', '<', max).executeTakeFirst();
-      if (Number(counted.numUpdatedRows) === 1) return { ok: true, lockedNow: false };
+      if (await countHitInWindow(tx, key, windowStart, max)) return { ok: true, lockedNow: false };
       // The window is over: this request opens a new one.
-      const reopened = await tx.updateTable('auth_throttle').set({ failures: 1, last_failure_at: iso(now) }).where('key', '=', key).where('last_failure_at', '<=', windowStart).executeTakeFirst();
-      if (Number(reopened.numUpdatedRows) === 1) return { ok: true, lockedNow: false };
-      const inserted = await tx.insertInto('auth_throttle').values({ key, failures: 1, last_failure_at: iso(now), blocked_until: null, locked_at: null }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { ok: true, lockedNow: false };
-      const row = await tx.selectFrom('auth_throttle').select(['failures', 'last_failure_at']).where('key', '=', key).executeTakeFirst();
+      if (await reopenWindow(tx, key, windowStart, iso(now))) return { ok: true, lockedNow: false };
+      if (await insertThrottleIfAbsent(tx, key, { failures: 1, last_failure_at: iso(now), blocked_until: null, locked_at: null })) return { ok: true, lockedNow: false };
+      const row = await findThrottle(tx, key);
       if (row && row.last_failure_at > windowStart && row.failures >= max) {
         return { ok: false, retryAfterS: Math.max(1, Math.ceil((Date.parse(row.last_failure_at) + windowMs - now) / 1000)), locked: false };
       }
@@ -106,14 +110,14 @@ export function createThrottleService({ clock, db }: { clock: Clock; db: Databas
 
     /** The reserved attempt was a success: the account's run of failures ends, the IP gets its attempt back. */
     async succeeded(tx: Executor, keys: { account: string; ip: string | null }): Promise<void> {
-      await tx.deleteFrom('auth_throttle').where('key', '=', keys.account).execute();
+      await deleteThrottle(tx, keys.account);
       if (keys.ip) {
-        const row = await tx.selectFrom('auth_throttle').select('failures').where('key', '=', keys.ip).executeTakeFirst();
+        const row = await findThrottle(tx, keys.ip);
         if (row) {
           const failures = Math.max(0, row.failures - 1);
           const now = clock.now().getTime();
           const delay = backoffMs(failures, THROTTLE.ipFree);
-          await tx.updateTable('auth_throttle').set({ failures, blocked_until: delay > 0 ? iso(now + delay) : null }).where('key', '=', keys.ip).execute();
+          await setThrottleFailures(tx, keys.ip, failures, delay > 0 ? iso(now + delay) : null);
         }
       }
     },
@@ -125,18 +129,19 @@ export function createThrottleService({ clock, db }: { clock: Clock; db: Databas
       if (!r.ok) throw new AppError('rate_limited', `Too many requests; try again in ${r.retryAfterS} s.`, { headers: { 'retry-after': String(r.retryAfterS) } });
     },
 
-    async isLocked(db: Executor, account: string): Promise<boolean> {
-      const row = await db.selectFrom('auth_throttle').select('locked_at').where('key', '=', account).executeTakeFirst();
+    async isLocked(ex: Executor, account: string): Promise<boolean> {
+      const row = await findThrottle(ex, account);
       return Boolean(row?.locked_at);
     },
 
     /** Unlock (email link or administrator): the account starts afresh. */
     async unlock(tx: Executor, account: string): Promise<void> {
-      await tx.deleteFrom('auth_throttle').where('key', '=', account).execute();
+      await deleteThrottle(tx, account);
     },
 
-    failures(db: Executor, key: string): Promise<{ failures: number; locked_at: string | null } | undefined> {
-      return db.selectFrom('auth_throttle').select(['failures', 'locked_at']).where('key', '=', key).executeTakeFirst();
+    async failures(ex: Executor, key: string): Promise<{ failures: number; locked_at: string | null } | undefined> {
+      const row = await findThrottle(ex, key);
+      return row && { failures: row.failures, locked_at: row.locked_at };
     },
   };
 }

@@ -46,6 +46,24 @@ export function findMembership(db: Executor, orgId: string, userId: string): Pro
   return db.selectFrom('memberships').selectAll().where('org_id', '=', orgId).where('user_id', '=', userId).executeTakeFirst();
 }
 
+/** The role of an active membership and its user's status (checked on every request). */
+export function findActiveMemberRole(db: Executor, orgId: string, userId: string): Promise<{ role: string; status: UserRow['status'] } | undefined> {
+  return db
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.role', 'u.status'])
+    .where('m.org_id', '=', orgId)
+    .where('m.user_id', '=', userId)
+    .where('m.deactivated_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** Orgs a user is an active member of, in a stable order. */
+export async function activeOrgIdsOf(ex: Executor, userId: string): Promise<string[]> {
+  const rows = await ex.selectFrom('memberships').select('org_id').where('user_id', '=', userId).where('deactivated_at', 'is', null).orderBy('org_id').execute();
+  return rows.map((r) => r.org_id);
+}
+
 export async function insertMembership(db: Executor, row: MembershipRow): Promise<void> {
   await db.insertInto('memberships').values(row).execute();
 }
