@@ -15,6 +15,7 @@ import type { SessionsService } from './sessions.service.ts';
 import { requireStepUp } from './step-up.ts';
 import { accountKey, type ThrottleService } from './throttle.service.ts';
 import { findUserByEmail, findUserById, listActiveMemberships, normalizeEmail, updateUser, type UserRow } from './users.repo.ts';
+import { peekUnusedEmailTokenUser } from './email-tokens.repo.ts';
 import { findSession } from './sessions.repo.ts';
 
 export interface SessionView {
@@ -91,8 +92,8 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
     },
 
     async confirmPasswordReset(input: { token: string; newPassword: string }, ip: string): Promise<void> {
-      const peek = await db.selectFrom('email_tokens').select(['user_id']).where('purpose', '=', 'password_reset').where('used_at', 'is', null).where('token_hash', '=', hashLinkToken(input.token)).executeTakeFirst();
-      const user = peek?.user_id ? await findUserById(db, peek.user_id) : undefined;
+      const peekUserId = await peekUnusedEmailTokenUser(db, 'password_reset', hashLinkToken(input.token));
+      const user = peekUserId ? await findUserById(db, peekUserId) : undefined;
       if (!user) throw invalidLink();
       await passwords.assertAcceptable(input.newPassword, { email: user.email, orgNames: await orgNamesOf(user.id) }, '/body/newPassword');
       const hash = await passwords.hash(input.newPassword);

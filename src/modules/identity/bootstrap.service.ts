@@ -19,7 +19,7 @@ import { createOrgInput, type OrgService } from '../orgs/org.service.ts';
 import type { Org } from '../orgs/org.schemas.ts';
 import type { ApiTokensService } from './api-tokens.service.ts';
 import type { PasswordService } from './passwords.ts';
-import { newUserRow } from './users.repo.ts';
+import { findUserIdByEmail, insertMembership, insertUser, newUserRow } from './users.repo.ts';
 import { PERMISSIONS } from './rbac.ts';
 
 export const setupInput = z.strictObject({
@@ -62,13 +62,13 @@ export function createBootstrapService(deps: { db: Database; dialect: 'sqlite' |
         // Checked again under the lock: two concurrent first runs both passed the early check.
         if (opts.firstRunOnly && (await orgs.anyExist(tx))) throw alreadySetUp();
         const now = clock.now().toISOString();
-        let user = await tx.selectFrom('users').select(['id']).where('email', '=', input.owner.email).executeTakeFirst();
+        let user = await findUserIdByEmail(tx, input.owner.email);
         if (!user) {
           user = { id: newId() };
-          await tx.insertInto('users').values(newUserRow(user.id, input.owner.email, input.owner.name, passwordHash, now, false)).execute();
+          await insertUser(tx, newUserRow(user.id, input.owner.email, input.owner.name, passwordHash, now, false));
         }
         const org = await orgs.createInTx(tx, input.organization, opts.actor);
-        await tx.insertInto('memberships').values({ org_id: org.id, user_id: user.id, role: 'owner', created_at: now }).execute();
+        await insertMembership(tx, { org_id: org.id, user_id: user.id, role: 'owner', created_at: now, deactivated_at: null });
         const tokenExpiresAt = new Date(clock.now().getTime() + BOOTSTRAP_TOKEN_HOURS * 3_600_000).toISOString();
         const { token } = await tokens.create(tx, { orgId: org.id, userId: user.id, name: 'bootstrap owner token', scopes: [...PERMISSIONS], expiresAt: tokenExpiresAt });
         return { org, userId: user.id, token, tokenExpiresAt };

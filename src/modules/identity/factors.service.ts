@@ -20,6 +20,7 @@ import type { SessionRow, SessionsService } from './sessions.service.ts';
 import { requireStepUp } from './step-up.ts';
 import type { TotpEnrolment, TotpService } from './totp.service.ts';
 import { findUserById, type UserRow } from './users.repo.ts';
+import { findUserTotpState } from './factors.repo.ts';
 import { findSession, getSession } from './sessions.repo.ts';
 
 /** A pending TOTP enrolment must be confirmed within this long of being started. */
@@ -87,7 +88,7 @@ export function createFactorsService(deps: FactorsDeps) {
 
     async confirmTotp(p: StaffPrincipal, code: string, info: ClientInfo): Promise<FactorChange & { recoveryCodes: string[] | null }> {
       const s = await current(p, ['full', 'enrol']);
-      const pending = await db.selectFrom('user_totp').select(['created_at', 'confirmed_at']).where('user_id', '=', s.user.id).executeTakeFirst();
+      const pending = await findUserTotpState(db, s.user.id);
       if (!pending || pending.confirmed_at) throw conflict('Start setting up the authenticator app first');
       if (clock.now().getTime() - Date.parse(pending.created_at) > ENROLMENT_WINDOW_MS) throw conflict('This setup has expired; start again');
       const r = await inTx(db, async (tx) => {

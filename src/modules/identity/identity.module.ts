@@ -9,6 +9,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { ApiTokensService } from './api-tokens.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { createAccountService } from './account.service.ts';
+import { userTotpStore } from './factors.repo.ts';
 import { createFactorsService } from './factors.service.ts';
 import { createIdentityHousekeeping } from './housekeeping.service.ts';
 import { createInvitationsService } from './invitations.service.ts';
@@ -47,7 +48,7 @@ export function createIdentityServices(d: IdentityDeps) {
   const notifier = createNotifier({ mailer: d.mailer, publicUrl: d.config.publicUrl, log: (msg, err) => logger.warn({ err }, msg) });
   const secAudit = createSecurityAudit(d.audit, db);
   const throttle = createThrottleService({ clock, db });
-  const totp = createTotpService({ keyring: d.keyring, clock, issuer: d.config.webauthn.rpName });
+  const totp = createTotpService({ keyring: d.keyring, clock, issuer: d.config.webauthn.rpName, store: userTotpStore });
   const passkeys = createPasskeysService({ db, clock, webauthn: d.config.webauthn });
   const state = createSessionState({ db, sessions });
   const login = createLoginService({ db, clock, sessions, throttle, passkeys, passwords, notifier, secAudit });

@@ -19,7 +19,9 @@ import { stepUpPermissionsIn } from './rbac.ts';
 import { administratorsOf, assertGrantable, permissionsOf } from './roles.service.ts';
 import type { SecurityAudit } from './security-audit.ts';
 import { requireStepUp } from './step-up.ts';
-import { findMembership, findUserByEmail, insertMembership, insertUser, newUserRow, normalizeEmail, updateMembership } from './users.repo.ts';
+import { acceptOpenInvitation, findInvitationByTokenHash, insertInvitation, listInvitations, revokeOpenInvitation, revokeOpenInvitationsFor, type InvitationRow } from './invitations.repo.ts';
+import { getOrgName } from './org-policy.repo.ts';
+import { findMembership, findUserByEmail, findUserById, insertMembership, insertUser, newUserRow, normalizeEmail, updateMembership } from './users.repo.ts';
 
 export const INVITATION_TTL_MS = 7 * 86_400_000;
 
@@ -40,7 +42,7 @@ export function createInvitationsService({ db, clock, passwords, notifier, secAu
 
   async function live(token: string) {
     if (token.length < 20 || token.length > 100) return null;
-    const row = await db.selectFrom('invitations as i').innerJoin('orgs as o', 'o.id', 'i.org_id').selectAll('i').select('o.name as org_name').where('i.token_hash', '=', hashLinkToken(token)).executeTakeFirst();
+    const row = await findInvitationByTokenHash(db, hashLinkToken(token));
     return row && statusOf(row) === 'pending' ? row : null;
   }
 
@@ -60,8 +62,8 @@ export function createInvitationsService({ db, clock, passwords, notifier, secAu
         const reactivates = Boolean(m?.deactivated_at);
         const now = clock.now();
         // One live invitation per address: a new one replaces the earlier.
-        await tx.updateTable('invitations').set({ revoked_at: now.toISOString() }).where('org_id', '=', a.orgId).where('email', '=', email).where('accepted_at', 'is', null).where('revoked_at', 'is', null).execute();
-        const row = {
+        await revokeOpenInvitationsFor(tx, a.orgId, email, now.toISOString());
+        const row: InvitationRow = {
           id: newId(now.getTime()),
           org_id: a.orgId,
           email,
@@ -73,10 +75,10 @@ export function createInvitationsService({ db, clock, passwords, notifier, secAu
           revoked_at: null,
           created_at: now.toISOString(),
         };
-        await tx.insertInto('invitations').values(row).execute();
+        await insertInvitation(tx, row);
         await secAudit.inOrg(tx, a.orgId, { action: 'member.invited', actor: a.actor, summary: { email, role: input.role, invitation: row.id, ...(reactivates && { reactivates }) } });
-        const org = await tx.selectFrom('orgs').select('name').where('id', '=', a.orgId).executeTakeFirstOrThrow();
-        const inviter = await tx.selectFrom('users').select(['email', 'display_name']).where('id', '=', a.userId).executeTakeFirst();
+        const org = await getOrgName(tx, a.orgId);
+        const inviter = await findUserById(tx, a.userId);
         return { row, orgName: org.name, admins: powers.length > 0 ? await administratorsOf(tx, a.orgId) : [], inviter, reactivates };
       });
       if (r.admins.length > 0) {
@@ -97,14 +99,13 @@ export function createInvitationsService({ db, clock, passwords, notifier, secAu
     },
 
     async list(orgId: string): Promise<InvitationView[]> {
-      const rows = await db.selectFrom('invitations').selectAll().where('org_id', '=', orgId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(200).execute();
+      const rows = await listInvitations(db, orgId);
       return rows.map((r) => ({ id: r.id, email: r.email, role: r.role, status: statusOf(r), expiresAt: r.expires_at, createdAt: r.created_at }));
     },
 
     async revoke(a: Acting, id: string): Promise<void> {
       await inTx(db, async (tx) => {
-        const r = await tx.updateTable('invitations').set({ revoked_at: clock.now().toISOString() }).where('org_id', '=', a.orgId).where('id', '=', id).where('accepted_at', 'is', null).where('revoked_at', 'is', null).executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== 1) throw notFound('Invitation');
+        if (!(await revokeOpenInvitation(tx, a.orgId, id, clock.now().toISOString()))) throw notFound('Invitation');
         await secAudit.inOrg(tx, a.orgId, { action: 'member.invitation_revoked', actor: a.actor, summary: { invitation: id } });
       });
     },
@@ -128,8 +129,7 @@ export function createInvitationsService({ db, clock, passwords, notifier, secAu
       }
       return inTx(db, async (tx) => {
         const now = clock.now().toISOString();
-        const used = await tx.updateTable('invitations').set({ accepted_at: now }).where('id', '=', row.id).where('accepted_at', 'is', null).where('revoked_at', 'is', null).executeTakeFirst();
-        if (Number(used.numUpdatedRows) !== 1) throw invalid();
+        if (!(await acceptOpenInvitation(tx, row.id, now))) throw invalid();
         let userId = existing?.id;
         if (!userId) {
           userId = newId();

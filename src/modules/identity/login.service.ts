@@ -18,6 +18,7 @@ import { permissionsOf } from './roles.service.ts';
 import type { SecurityAudit } from './security-audit.ts';
 import type { SessionRow, SessionsService } from './sessions.service.ts';
 import { accountKey, ipKey, throttledError, type ThrottleService } from './throttle.service.ts';
+import { insertKnownDevice, isKnownDevice, touchKnownDevice } from './devices.repo.ts';
 import { findUserByEmail, findUserById, listActiveMemberships, normalizeEmail, updateUser, type UserRow } from './users.repo.ts';
 
 export interface ClientInfo {
@@ -77,12 +78,11 @@ export function createLoginService(deps: LoginDeps) {
     const presented = info.deviceToken && /^[A-Za-z0-9_-]{43}$/.test(info.deviceToken) ? info.deviceToken : null;
     const token = presented ?? randomBytes(32).toString('base64url');
     const now = clock.now().toISOString();
-    const known = await tx.selectFrom('known_devices').select('device_hash').where('user_id', '=', user.id).where('device_hash', '=', hashDevice(token)).executeTakeFirst();
-    if (known) {
-      await tx.updateTable('known_devices').set({ last_seen_at: now }).where('user_id', '=', user.id).where('device_hash', '=', hashDevice(token)).execute();
+    if (await isKnownDevice(tx, user.id, hashDevice(token))) {
+      await touchKnownDevice(tx, user.id, hashDevice(token), now);
       return { deviceToken: null, alert: false };
     }
-    await tx.insertInto('known_devices').values({ user_id: user.id, device_hash: hashDevice(token), first_seen_at: now, last_seen_at: now }).execute();
+    await insertKnownDevice(tx, user.id, hashDevice(token), now);
     // The very first sign-in of an account is not news to its owner.
     return { deviceToken: presented ? null : token, alert: user.last_login_at !== null };
   }

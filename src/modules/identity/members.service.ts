@@ -26,7 +26,8 @@ import type { SessionStateService } from './session-state.ts';
 import type { SessionsService } from './sessions.service.ts';
 import { accountKey, type ThrottleService } from './throttle.service.ts';
 import type { TotpService } from './totp.service.ts';
-import { countActiveWithRole, findMembership, findUserByEmail, findUserById, listOrgMembers, updateMembership } from './users.repo.ts';
+import { getOrgName } from './org-policy.repo.ts';
+import { countActiveWithRole, findMembership, findUserByEmail, findUserById, hasMembershipOutside, listOrgMembers, updateMembership } from './users.repo.ts';
 
 export interface MemberView {
   userId: string;
@@ -136,7 +137,7 @@ export function createMembersService(deps: {
         await secAudit.inOrg(tx, a.orgId, { action: 'member.reactivated', actor: a.actor, userId });
         const powers = stepUpPermissionsIn((await permissionsOf(tx, a.orgId, m.role)) ?? []);
         if (powers.length === 0) return null;
-        const org = await tx.selectFrom('orgs').select('name').where('id', '=', a.orgId).executeTakeFirstOrThrow();
+        const org = await getOrgName(tx, a.orgId);
         const by = await findUserById(tx, a.userId);
         return { admins: await administratorsOf(tx, a.orgId), orgName: org.name, email: user.email, role: m.role, powers, by: by?.email ?? 'an administrator' };
       });
@@ -146,7 +147,7 @@ export function createMembersService(deps: {
     async unlock(a: Acting, userId: string): Promise<void> {
       const r = await inTx(db, async (tx) => {
         const { user } = await manageable(tx, a, userId);
-        const elsewhere = await tx.selectFrom('memberships').select('org_id').where('user_id', '=', userId).where('org_id', '!=', a.orgId).executeTakeFirst();
+        const elsewhere = await hasMembershipOutside(tx, userId, a.orgId);
         if (elsewhere) {
           throw new AppError(
             'forbidden',
@@ -156,7 +157,7 @@ export function createMembersService(deps: {
         await throttle.unlock(tx, accountKey(user.email));
         // The account belongs to this org alone, so this chain is every org of the user.
         await secAudit.inOrg(tx, a.orgId, { action: 'login.unlocked', actor: a.actor, userId, summary: { by: 'admin' } });
-        const org = await tx.selectFrom('orgs').select('name').where('id', '=', a.orgId).executeTakeFirstOrThrow();
+        const org = await getOrgName(tx, a.orgId);
         return { email: user.email, orgName: org.name };
       });
       notifier.securityAlert(r.email, 'sign-in unlocked by an administrator', `An administrator of ${r.orgName} lifted the limit on failed sign-ins for your account.`);

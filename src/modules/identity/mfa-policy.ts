@@ -7,6 +7,8 @@
 // A user who lacks the required factor gets an 'enrol' session that reaches only enrolment routes.
 import { z } from 'zod';
 import type { Executor } from '../../platform/db/kysely.ts';
+import { countPasskeys, findUserTotpState } from './factors.repo.ts';
+import { findOrgSecurityPolicy } from './org-policy.repo.ts';
 import type { Permission } from './rbac.ts';
 import { isAdministrative } from './rbac.ts';
 
@@ -64,12 +66,10 @@ export function levelFor(amr: readonly Method[], f: Factors, req: Requirement): 
 }
 
 export async function factorsOf(db: Executor, userId: string): Promise<Factors> {
-  const totp = await db.selectFrom('user_totp').select('confirmed_at').where('user_id', '=', userId).executeTakeFirst();
-  const pk = await db.selectFrom('passkeys').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
-  return { totp: Boolean(totp?.confirmed_at), passkeys: Number(pk.n) };
+  const totp = await findUserTotpState(db, userId);
+  return { totp: Boolean(totp?.confirmed_at), passkeys: await countPasskeys(db, userId) };
 }
 
 export async function orgPolicy(db: Executor, orgId: string): Promise<SecurityPolicy> {
-  const row = await db.selectFrom('orgs').select('security_policy').where('id', '=', orgId).executeTakeFirst();
-  return parseSecurityPolicy(row?.security_policy);
+  return parseSecurityPolicy(await findOrgSecurityPolicy(db, orgId));
 }

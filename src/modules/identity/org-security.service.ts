@@ -5,6 +5,7 @@ import type { Database } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import { orgPolicy, type MfaPolicy, type SecurityPolicy } from './mfa-policy.ts';
+import { setOrgSecurityPolicy } from './org-policy.repo.ts';
 import type { SessionStateService } from './session-state.ts';
 
 export function createOrgSecurityService({ db, audit, state }: { db: Database; audit: AuditService; state: SessionStateService }) {
@@ -15,7 +16,7 @@ export function createOrgSecurityService({ db, audit, state }: { db: Database; a
       return inTx(db, async (tx) => {
         const before = await orgPolicy(tx, orgId);
         const next: SecurityPolicy = { ...before, mfa };
-        await tx.updateTable('orgs').set({ security_policy: JSON.stringify(next) }).where('id', '=', orgId).execute();
+        await setOrgSecurityPolicy(tx, orgId, JSON.stringify(next));
         await state.reconcileOrg(tx, orgId);
         await audit.append(tx, { orgId, actor, action: 'org.security_policy_changed', objectType: 'org', objectId: orgId, summary: { mfa: { from: before.mfa, to: mfa } } });
         return next;

@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
 import { newId } from '../../platform/ids.ts';
+import { countUnusedRecoveryCodes, deleteRecoveryCodesOf, insertRecoveryCodes, useRecoveryCode } from './factors.repo.ts';
 
 export const RECOVERY_CODE_COUNT = 10;
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789'; // 32 symbols, no 0/o/1/l confusion
@@ -31,13 +32,10 @@ export function generateRecoveryCode(): string {
 
 /** Replaces the user's codes with a fresh set; returns the plaintext codes (shown once). */
 export async function regenerateRecoveryCodes(tx: Executor, clock: Clock, userId: string): Promise<string[]> {
-  await tx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+  await deleteRecoveryCodesOf(tx, userId);
   const now = clock.now();
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
-  await tx
-    .insertInto('recovery_codes')
-    .values(codes.map((c) => ({ id: newId(now.getTime()), user_id: userId, code_hash: hashCode(c), used_at: null, created_at: now.toISOString() })))
-    .execute();
+  await insertRecoveryCodes(tx, codes.map((c) => ({ id: newId(now.getTime()), user_id: userId, code_hash: hashCode(c), used_at: null, created_at: now.toISOString() })));
   return codes;
 }
 
@@ -45,26 +43,9 @@ export async function regenerateRecoveryCodes(tx: Executor, clock: Clock, userId
 export async function consumeRecoveryCode(tx: Executor, clock: Clock, userId: string, code: string): Promise<boolean> {
   const normalized = normalizeRecoveryCode(code);
   if (!/^[a-z2-9]{16}$/.test(normalized)) return false;
-  const r = await tx
-    .updateTable('recovery_codes')
-    .set({ used_at: clock.now().toISOString() })
-    .where('user_id', '=', userId)
-    .where('code_hash', '=', hashCode(normalized))
-    .where('used_at', 'is', null)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  return useRecoveryCode(tx, userId, hashCode(normalized), clock.now().toISOString());
 }
 
-export async function remainingRecoveryCodes(db: Executor, userId: string): Promise<number> {
-  const r = await db
-    .selectFrom('recovery_codes')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('user_id', '=', userId)
-    .where('used_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
+export const remainingRecoveryCodes = (db: Executor, userId: string): Promise<number> => countUnusedRecoveryCodes(db, userId);
 
-export async function deleteRecoveryCodes(tx: Executor, userId: string): Promise<void> {
-  await tx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
-}
+export const deleteRecoveryCodes = (tx: Executor, userId: string): Promise<void> => deleteRecoveryCodesOf(tx, userId);

@@ -19,7 +19,8 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Acting } from './members.service.ts';
 import { isCustomRoleKey, isPermission, isRole, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Permission, type RoleKey } from './rbac.ts';
 import type { SessionStateService } from './session-state.ts';
-import { findMembership, listOrgMembers } from './users.repo.ts';
+import { deleteOrgRole, findOrgRole, insertOrgRole, listOrgRoles, updateOrgRole } from './roles.repo.ts';
+import { activeHoldersOfRole, findMembership, listOrgMembers, roleInUse } from './users.repo.ts';
 
 export interface RoleView {
   key: RoleKey;
@@ -34,7 +35,7 @@ const parsePermissions = (json: string): Permission[] => (JSON.parse(json) as st
 export async function permissionsOf(db: Executor, orgId: string, role: string): Promise<ReadonlySet<Permission> | null> {
   if (isRole(role)) return ROLE_PERMISSIONS[role];
   if (!isCustomRoleKey(role)) return null;
-  const row = await db.selectFrom('org_roles').select('permissions').where('org_id', '=', orgId).where('key', '=', role).executeTakeFirst();
+  const row = await findOrgRole(db, orgId, role);
   return row ? new Set(parsePermissions(row.permissions)) : null;
 }
 
@@ -68,7 +69,7 @@ export function createRolesService({ db, audit, clock, state }: { db: Database; 
     permissionsOf,
 
     async list(orgId: string): Promise<RoleView[]> {
-      const custom = await db.selectFrom('org_roles').selectAll().where('org_id', '=', orgId).orderBy('key').execute();
+      const custom = await listOrgRoles(db, orgId);
       return [
         ...ROLES.map((r) => ({ key: r, name: r, builtIn: true, permissions: PERMISSIONS.filter((p) => ROLE_PERMISSIONS[r].has(p)) })),
         ...custom.map((c) => ({ key: c.key as RoleKey, name: c.name, builtIn: false, permissions: parsePermissions(c.permissions) })),
@@ -83,14 +84,13 @@ export function createRolesService({ db, audit, clock, state }: { db: Database; 
       const permissions = PERMISSIONS.filter((p) => input.permissions.includes(p));
       return inTx(db, async (tx) => {
         const now = clock.now().toISOString();
-        const existing = await tx.selectFrom('org_roles').select(['key', 'permissions']).where('org_id', '=', orgId).where('key', '=', key).executeTakeFirst();
+        const existing = await findOrgRole(tx, orgId, key);
         await assertEditable(tx, a, key, existing ? parsePermissions(existing.permissions) : null);
         if (existing) {
-          await tx.updateTable('org_roles').set({ name: input.name, permissions: JSON.stringify(permissions), updated_at: now }).where('org_id', '=', orgId).where('key', '=', key).execute();
-          const holders = await tx.selectFrom('memberships').select('user_id').where('org_id', '=', orgId).where('role', '=', key).where('deactivated_at', 'is', null).execute();
-          for (const h of holders) await state.reconcileOrg(tx, orgId, h.user_id);
+          await updateOrgRole(tx, orgId, key, { name: input.name, permissions: JSON.stringify(permissions), updated_at: now });
+          for (const userId of await activeHoldersOfRole(tx, orgId, key)) await state.reconcileOrg(tx, orgId, userId);
         } else {
-          await tx.insertInto('org_roles').values({ org_id: orgId, key, name: input.name, permissions: JSON.stringify(permissions), created_at: now, updated_at: now }).execute();
+          await insertOrgRole(tx, { org_id: orgId, key, name: input.name, permissions: JSON.stringify(permissions), created_at: now, updated_at: now });
         }
         await audit.append(tx, { orgId, actor, action: existing ? 'role.updated' : 'role.created', objectType: 'role', objectId: key, summary: { permissions } });
         return { key, name: input.name, builtIn: false, permissions };
@@ -101,12 +101,11 @@ export function createRolesService({ db, audit, clock, state }: { db: Database; 
       const { orgId, actor } = a;
       const key = `custom:${slug}`;
       await inTx(db, async (tx) => {
-        const row = await tx.selectFrom('org_roles').select(['key', 'permissions']).where('org_id', '=', orgId).where('key', '=', key).executeTakeFirst();
+        const row = await findOrgRole(tx, orgId, key);
         if (!row) throw notFound('Role');
         await assertEditable(tx, a, key, parsePermissions(row.permissions));
-        const used = await tx.selectFrom('memberships').select('user_id').where('org_id', '=', orgId).where('role', '=', key).executeTakeFirst();
-        if (used) throw conflict('Members still hold this role; give them another role first');
-        await tx.deleteFrom('org_roles').where('org_id', '=', orgId).where('key', '=', key).execute();
+        if (await roleInUse(tx, orgId, key)) throw conflict('Members still hold this role; give them another role first');
+        await deleteOrgRole(tx, orgId, key);
         await audit.append(tx, { orgId, actor, action: 'role.deleted', objectType: 'role', objectId: key });
       });
     },

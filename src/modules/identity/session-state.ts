@@ -12,6 +12,7 @@ import { permissionsOf } from './roles.service.ts';
 import { csrfTokenFor, type SessionRow, type SessionsService } from './sessions.service.ts';
 import { STEP_UP_WINDOW_MS } from './step-up.ts';
 import { findMembership, findUserById, listActiveMemberships } from './users.repo.ts';
+import { getOrgName } from './org-policy.repo.ts';
 import { getSession, listUnrevokedStaffSessionsOfUser } from './sessions.repo.ts';
 
 export const sessionStateSchema = z.object({
@@ -57,7 +58,7 @@ export function createSessionState({ db, sessions }: { db: Database; sessions: S
     async state(p: StaffPrincipal): Promise<SessionState> {
       const s = await getSession(db, p.sessionId!);
       const user = (await findUserById(db, p.userId))!;
-      const org = await db.selectFrom('orgs').select(['id', 'name']).where('id', '=', p.orgId).executeTakeFirstOrThrow();
+      const org = await getOrgName(db, p.orgId);
       const policy = await orgPolicy(db, p.orgId);
       const factors = await factorsOf(db, user.id);
       return {

@@ -3,8 +3,8 @@
 // never stored in clear. Enrolment is pending until the user proves the authenticator works.
 // Verification accepts ±1 step of clock drift (RFC 6238 §5.2) and each code only once: the
 // highest accepted step is stored and a code for that step or an earlier one is refused.
-// The service is realm-agnostic: where the secret lives is a TotpStore (staff users by default;
-// the client portal passes its own, keyed by contact).
+// The service is realm-agnostic: where the secret lives is a TotpStore (staff users' in
+// factors.repo.ts; the client portal passes its own, keyed by contact).
 import { randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
@@ -38,31 +38,6 @@ export interface TotpStore {
   remove(ex: Executor, ownerId: string): Promise<boolean>;
 }
 
-/** Staff users' authenticators (table user_totp). */
-export const userTotpStore: TotpStore = {
-  table: 'user_totp',
-  async get(ex, userId) {
-    const r = await ex.selectFrom('user_totp').selectAll().where('user_id', '=', userId).executeTakeFirst();
-    return r && { keyOrgId: r.key_org_id, secretEnc: r.secret_enc, confirmedAt: r.confirmed_at, lastStep: Number(r.last_step), createdAt: r.created_at };
-  },
-  async put(ex, userId, r, exists) {
-    const row = { key_org_id: r.keyOrgId, secret_enc: r.secretEnc, confirmed_at: r.confirmedAt, last_step: r.lastStep, created_at: r.createdAt };
-    if (exists) await ex.updateTable('user_totp').set(row).where('user_id', '=', userId).execute();
-    else await ex.insertInto('user_totp').values({ user_id: userId, ...row }).execute();
-  },
-  async confirm(ex, userId, at, step) {
-    await ex.updateTable('user_totp').set({ confirmed_at: at, last_step: step }).where('user_id', '=', userId).execute();
-  },
-  async advance(ex, userId, from, to) {
-    const r = await ex.updateTable('user_totp').set({ last_step: to }).where('user_id', '=', userId).where('last_step', '=', from).executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
-  },
-  async remove(ex, userId) {
-    const r = await ex.deleteFrom('user_totp').where('user_id', '=', userId).executeTakeFirst();
-    return Number(r.numDeletedRows) > 0;
-  },
-};
-
 export interface TotpEnrolment {
   otpauthUri: string;
   /** The same URI as an SVG QR code (data: URL), for authenticator apps to scan. */
@@ -73,7 +48,7 @@ export interface TotpEnrolment {
 
 export type TotpCheck = { ok: true; step: number } | { ok: false; reason: 'invalid' | 'replayed' | 'not_enrolled' };
 
-export function createTotpService({ keyring, clock, issuer, store = userTotpStore }: { keyring: Keyring; clock: Clock; issuer: string; store?: TotpStore }) {
+export function createTotpService({ keyring, clock, issuer, store }: { keyring: Keyring; clock: Clock; issuer: string; store: TotpStore }) {
   const totpFor = (secret: Secret, label: string) => new TOTP({ issuer, label, secret, algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD_S });
   const aad = (ownerId: string) => ({ table: store.table, row: ownerId, column: 'secret_enc' });
 

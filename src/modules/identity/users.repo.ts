@@ -64,6 +64,27 @@ export async function activeOrgIdsOf(ex: Executor, userId: string): Promise<stri
   return rows.map((r) => r.org_id);
 }
 
+/** Whether the user belongs (active or not) to any org other than this one. */
+export async function hasMembershipOutside(db: Executor, userId: string, orgId: string): Promise<boolean> {
+  return (await db.selectFrom('memberships').select('org_id').where('user_id', '=', userId).where('org_id', '!=', orgId).executeTakeFirst()) !== undefined;
+}
+
+/** Users holding a role in an org (active memberships). */
+export async function activeHoldersOfRole(db: Executor, orgId: string, role: string): Promise<string[]> {
+  const rows = await db.selectFrom('memberships').select('user_id').where('org_id', '=', orgId).where('role', '=', role).where('deactivated_at', 'is', null).execute();
+  return rows.map((r) => r.user_id);
+}
+
+/** Whether anyone (active or not) holds the role in the org. */
+export async function roleInUse(db: Executor, orgId: string, role: string): Promise<boolean> {
+  return (await db.selectFrom('memberships').select('user_id').where('org_id', '=', orgId).where('role', '=', role).executeTakeFirst()) !== undefined;
+}
+
+/** The user with this email (id only; any status). */
+export function findUserIdByEmail(db: Executor, email: string): Promise<{ id: string } | undefined> {
+  return db.selectFrom('users').select(['id']).where('email', '=', email).executeTakeFirst();
+}
+
 export async function insertMembership(db: Executor, row: MembershipRow): Promise<void> {
   await db.insertInto('memberships').values(row).execute();
 }

@@ -3,11 +3,11 @@
 // so a captured assertion can never be replayed against a second challenge check.
 import type { Clock } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { WebauthnChallengesTable } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
+import { deleteChallenge, deleteChallengesExpiredBefore, findChallenge, insertChallenge, type ChallengeRow } from './webauthn-challenges.repo.ts';
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
-export type ChallengePurpose = WebauthnChallengesTable['purpose'];
+export type ChallengePurpose = ChallengeRow['purpose'];
 
 export async function storeChallenge(
   tx: Executor,
@@ -16,20 +16,17 @@ export async function storeChallenge(
 ): Promise<string> {
   const now = clock.now();
   // Housekeeping: expired challenges are useless, drop them as new ones arrive.
-  await tx.deleteFrom('webauthn_challenges').where('expires_at', '<', now.toISOString()).execute();
+  await deleteChallengesExpiredBefore(tx, now.toISOString());
   const id = newId(now.getTime());
-  await tx
-    .insertInto('webauthn_challenges')
-    .values({
-      id,
-      challenge: c.challenge,
-      purpose: c.purpose,
-      user_id: c.userId ?? null,
-      session_id: c.sessionId ?? null,
-      expires_at: new Date(now.getTime() + CHALLENGE_TTL_MS).toISOString(),
-      created_at: now.toISOString(),
-    })
-    .execute();
+  await insertChallenge(tx, {
+    id,
+    challenge: c.challenge,
+    purpose: c.purpose,
+    user_id: c.userId ?? null,
+    session_id: c.sessionId ?? null,
+    expires_at: new Date(now.getTime() + CHALLENGE_TTL_MS).toISOString(),
+    created_at: now.toISOString(),
+  });
   return id;
 }
 
@@ -40,11 +37,10 @@ export async function takeChallenge(
   id: string,
   purpose: ChallengePurpose,
   binding: { sessionId?: string | null } = {},
-): Promise<WebauthnChallengesTable | null> {
-  const row = await tx.selectFrom('webauthn_challenges').selectAll().where('id', '=', id).executeTakeFirst();
+): Promise<ChallengeRow | null> {
+  const row = await findChallenge(tx, id);
   if (!row) return null;
-  const r = await tx.deleteFrom('webauthn_challenges').where('id', '=', id).executeTakeFirst();
-  if (Number(r.numDeletedRows) !== 1) return null; // used concurrently
+  if (!(await deleteChallenge(tx, id))) return null; // used concurrently
   if (row.purpose !== purpose || row.expires_at <= clock.now().toISOString()) return null;
   if ((row.session_id ?? null) !== (binding.sessionId ?? null)) return null;
   return row;
