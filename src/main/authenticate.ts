@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '../platform/errors.ts';
 import { foreignOriginError } from '../platform/http/origins.ts';
 import type { Principal, RouteAccess } from '../platform/http/principal.ts';
-import { csrfMatches, PORTAL_COOKIE, STAFF_COOKIE } from '../modules/identity/sessions.service.ts';
+import { csrfMatches, PORTAL_COOKIE, STAFF_COOKIE } from '../modules/identity/sessions/sessions.service.ts';
 import type { Container } from './container.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

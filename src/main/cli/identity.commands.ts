@@ -3,11 +3,11 @@
 // is still audited and announced to the user by email.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { MAX_TOKEN_DAYS } from '../../modules/identity/api-tokens.service.ts';
-import { isPermission, PERMISSIONS } from '../../modules/identity/rbac.ts';
-import { permissionsOf } from '../../modules/identity/roles.service.ts';
-import { accountKey } from '../../modules/identity/throttle.service.ts';
-import { findMembership, findUserByEmail, listActiveMemberships } from '../../modules/identity/users.repo.ts';
+import { MAX_TOKEN_DAYS } from '../../modules/identity/tokens/api-tokens.service.ts';
+import { isPermission, PERMISSIONS } from '../../modules/identity/members/rbac.ts';
+import { permissionsOf } from '../../modules/identity/members/roles.service.ts';
+import { accountKey } from '../../modules/identity/sign-in/throttle.service.ts';
+import { findMembership, findUserByEmail, listActiveMemberships } from '../../modules/identity/accounts/users.repo.ts';
 import { CLI_ACTOR, CliUsageError, type CliCommand } from './command.ts';
 
 export const userCommand: CliCommand = {

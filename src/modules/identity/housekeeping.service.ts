@@ -11,11 +11,11 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
-import { deleteEmailTokensExpiredBefore } from './email-tokens.repo.ts';
-import { deleteDeadSessions } from './sessions.repo.ts';
-import { deleteIdleThrottles } from './throttle.repo.ts';
-import { PUBLIC_LIMITS } from './throttle.service.ts';
-import { deleteChallengesExpiredBefore } from './webauthn-challenges.repo.ts';
+import { deleteEmailTokensExpiredBefore } from './accounts/email-tokens.repo.ts';
+import { deleteDeadSessions } from './sessions/sessions.repo.ts';
+import { deleteIdleThrottles } from './sign-in/throttle.repo.ts';
+import { PUBLIC_LIMITS } from './sign-in/throttle.service.ts';
+import { deleteChallengesExpiredBefore } from './mfa/webauthn-challenges.repo.ts';
 
 const DAY_MS = 86_400_000;
 export const ACCOUNT_THROTTLE_RETENTION_MS = 30 * DAY_MS;

@@ -11,16 +11,16 @@ import { AppError } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { foreignOriginError } from '../../platform/http/origins.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
-import { registerAccountLinkRoutes } from './account-links.routes.ts';
-import type { ApiTokensService } from './api-tokens.service.ts';
-import { registerAuthRoutes } from './auth.routes.ts';
-import { setupInput, type BootstrapService } from './bootstrap.service.ts';
-import { registerFactorRoutes } from './factors.routes.ts';
-import { createSessionCookies } from './http-session.ts';
+import { registerAccountLinkRoutes } from './accounts/account-links.routes.ts';
+import type { ApiTokensService } from './tokens/api-tokens.service.ts';
+import { registerAuthRoutes } from './sign-in/auth.routes.ts';
+import { setupInput, type BootstrapService } from './accounts/bootstrap.service.ts';
+import { registerFactorRoutes } from './mfa/factors.routes.ts';
+import { createSessionCookies } from './sessions/http-session.ts';
 import type { IdentityServices } from './identity.module.ts';
-import { registerMeRoutes } from './me.routes.ts';
-import { registerMemberRoutes } from './members.routes.ts';
-import type { SessionsService } from './sessions.service.ts';
+import { registerMeRoutes } from './accounts/me.routes.ts';
+import { registerMemberRoutes } from './members/members.routes.ts';
+import type { SessionsService } from './sessions/sessions.service.ts';
 
 export const PROVISIONING_HEADER = 'x-sealbill-provisioning-token';
 

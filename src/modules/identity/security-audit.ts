@@ -5,7 +5,7 @@
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
-import { activeOrgIdsOf } from './users.repo.ts';
+import { activeOrgIdsOf } from './accounts/users.repo.ts';
 
 export const INSTANCE_CHAIN = '';
 
