@@ -110,7 +110,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
   }
 
   async function pendingSession(p: PortalPrincipal): Promise<SessionRow> {
-    const session = await db.selectFrom('sessions').selectAll().where('id', '=', p.sessionId).executeTakeFirst();
+    const session = await sessions.find(db, p.sessionId);
     if (!session) throw refused();
     if (session.level === 'full') throw new AppError('conflict', 'You are already signed in');
     return session;

@@ -8,6 +8,7 @@ import type { Database, Executor } from '../../../platform/db/kysely.ts';
 import { inTx } from '../../../platform/db/tx.ts';
 import { newId } from '../../../platform/ids.ts';
 import {
+  findSession,
   findSessionByTokenHash,
   insertSession,
   listActiveSessionsOfUser,
@@ -104,6 +105,9 @@ export function createSessionsService({ db, clock, policy }: { db: Database; clo
       }
       return row;
     },
+
+    /** A session by id, whatever its state (callers check what they need). */
+    find: (ex: Executor, id: string): Promise<SessionRow | undefined> => findSession(ex, id),
 
     /** Issues a new token for the same session (privilege change), invalidating the old one. */
     async rotate(tx: Executor, id: string, patch: Partial<Pick<SessionRow, 'level' | 'org_id' | 'authenticated_at' | 'amr'>> = {}): Promise<string> {
