@@ -163,6 +163,17 @@ export function createMembersService(deps: {
       notifier.securityAlert(r.email, 'sign-in unlocked by an administrator', `An administrator of ${r.orgName} lifted the limit on failed sign-ins for your account.`);
     },
 
+    /** CLI (trusted local administrator): lifts an account's sign-in lock; false when there is no such user. */
+    async unlockAccount(email: string, actor: AuditActor): Promise<boolean> {
+      const user = await findUserByEmail(db, email);
+      if (!user) return false;
+      await inTx(db, async (tx) => {
+        await throttle.unlock(tx, accountKey(email));
+        await secAudit.forUser(tx, { action: 'login.unlocked', actor, userId: user.id, summary: { by: 'cli' } });
+      });
+      return true;
+    },
+
     /** CLI (trusted local administrator): removes every second factor and ends every session. */
     async resetMfa(email: string, actor: AuditActor): Promise<{ userId: string }> {
       const user = await findUserByEmail(db, email);
