@@ -117,6 +117,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     keyring,
     audit,
     checkpoints,
+    orgs,
     clock,
     backup: config.backup,
     openSnapshot: () => openDatabase(config.database),
