@@ -16,12 +16,12 @@ import { createClientService } from '../modules/clients/client.service.ts';
 import { createFileService } from '../modules/files/file.service.ts';
 import { createKeysService } from '../modules/keys/keys.service.ts';
 import { createBackupService } from '../modules/backup/backup.service.ts';
-import { createApiTokensService } from '../modules/identity/api-tokens.service.ts';
-import { createBootstrapService } from '../modules/identity/bootstrap.service.ts';
+import { createApiTokensService } from '../modules/identity/tokens/api-tokens.service.ts';
+import { createBootstrapService } from '../modules/identity/accounts/bootstrap.service.ts';
 import { createIdentityServices } from '../modules/identity/identity.module.ts';
-import { createPasswordService } from '../modules/identity/passwords.ts';
-import { activeOwnersAndAdmins, memberHolds } from '../modules/identity/member-permissions.ts';
-import { createSessionsService } from '../modules/identity/sessions.service.ts';
+import { createPasswordService } from '../modules/identity/passwords/passwords.ts';
+import { activeOwnersAndAdmins, memberHolds } from '../modules/identity/members/member-permissions.ts';
+import { createSessionsService } from '../modules/identity/sessions/sessions.service.ts';
 import { createWorkQueue } from '../platform/work-queue.ts';
 import { createMailer, type Mailer } from '../platform/mail/mailer.ts';
 import { createRateLimitStore } from '../platform/http/rate-limit.ts';
@@ -33,9 +33,11 @@ import { createPaymentService } from '../modules/payments/payment.service.ts';
 import { createPaymentsModule } from '../modules/payments/payments.module.ts';
 import { createReceiptService } from '../modules/payments/receipt.service.ts';
 import { createRecurringService } from '../modules/recurring/recurring.service.ts';
+import { createPayoutProtectionService } from '../modules/payouts/payout-protection.service.ts';
 import { createSigningIdentityService } from '../modules/verification/signing-identity.service.ts';
 import { createVerificationModule } from '../modules/verification/verification.module.ts';
 import { createDeliveryModule } from '../modules/delivery/delivery.module.ts';
+import { createPortalModule } from '../modules/portal/portal.module.ts';
 import { createSecurityService } from '../modules/security/security.service.ts';
 import { createExportService } from '../modules/exports/export.service.ts';
 
@@ -71,18 +73,30 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const mailer = opts.mailer ?? createMailer(config);
   const rateLimits = createRateLimitStore(config.redis.url, config.redis.prefix);
   const tokens = createApiTokensService({ clock, db, audit });
-  const sessions = createSessionsService({ clock, policy: config.session });
+  const sessions = createSessionsService({ db, clock, policy: config.session });
   const orgs = createOrgService({ db, keyring, audit, clock, mailer, admins: activeOwnersAndAdmins, publicUrl: config.publicUrl });
   // argon2 and password strength checks share one bounded queue (issue #10 item 3).
   const passwords = createPasswordService({ queue: createWorkQueue(config.passwordWork) });
   const bootstrap = createBootstrapService({ db, dialect, clock, orgs, tokens, passwords });
-  const identity = createIdentityServices({ config, db, clock, keyring, audit, mailer, orgs, sessions, passwords });
+  const identity = createIdentityServices({ config, db, clock, keyring, audit, mailer, orgs, sessions, tokens, passwords });
   const signing = createSigningIdentityService({ db, dialect, keyring, audit, clock, orgs, mailFrom: config.mailFrom });
   const clients = createClientService({ db, keyring, audit, clock, orgs });
   const catalog = createCatalogService({ db, audit, clock });
   const files = createFileService({ keyring, clock });
   const documents = createDocumentService({ db, keyring, audit, clock, orgs, clients, catalog });
-  const { payoutProtection, verification, issueHooks } = createVerificationModule({ config, db, keyring, audit, clock, mailer, orgs, signing, documents, warn });
+  const payoutProtection = createPayoutProtectionService({
+    db,
+    keyring,
+    audit,
+    clock,
+    mailer,
+    orgs,
+    admins: activeOwnersAndAdmins,
+    hasIssuedInvoice: documents.hasIssuedInvoice,
+    publicUrl: config.publicUrl,
+  });
+  const currentPayout = async (orgId: string) => (await payoutProtection.current(orgId)).payout;
+  const { verification, issueHooks } = createVerificationModule({ config, db, keyring, clock, signing, documents, currentPayout, warn });
   const lifecycle = createLifecycleService({ db, keyring, audit, clock, orgs, clients, files, documents, hooks: issueHooks });
   // Receipts before the ledger: a manual payment's signed receipt is rendered in its booking transaction.
   const receipts = createReceiptService({ db, clock, files, documents, orgs, clients, mailer, ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}) });
@@ -108,12 +122,33 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     keyring,
     audit,
     checkpoints,
+    orgs,
     clock,
     backup: config.backup,
     openSnapshot: () => openDatabase(config.database),
     tmpDir: path.join(config.dataDir, 'tmp'),
   });
-  const deliveryModule = createDeliveryModule({ config, db, dialect, keyring, audit, clock, mailer, orgs, clients, documents, lifecycle, payments, sessions, signing, verification, warn });
+  const deliveryModule = createDeliveryModule({ config, db, dialect, keyring, audit, clock, mailer, orgs, clients, documents, lifecycle, signing, verification, warn });
+  const portalModule = createPortalModule({
+    config,
+    db,
+    keyring,
+    audit,
+    clock,
+    mailer,
+    orgs,
+    clients,
+    documents,
+    lifecycle,
+    payments,
+    sessions,
+    throttle: identity.throttle,
+    notifier: identity.notifier,
+    tracking: deliveryModule.tracking,
+    portalLinks: deliveryModule.portalLinks,
+    verification,
+    warn,
+  });
   const security = createSecurityService({
     clock,
     config,
@@ -135,7 +170,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     dialect,
     keyring,
     mailer,
-    services: { audit, tokens, sessions, identity, orgs, bootstrap, signing, payoutProtection, verification, clients, catalog, files, documents, lifecycle, payments, recurring, reports, dataExport, keys, checkpoints, backups, security, ...deliveryModule, ...paymentsModule },
+    services: { audit, tokens, sessions, identity, orgs, bootstrap, signing, payoutProtection, verification, clients, catalog, files, documents, lifecycle, payments, recurring, reports, dataExport, keys, checkpoints, backups, security, ...deliveryModule, ...portalModule, ...paymentsModule },
     rateLimits,
     close: async () => {
       mailer.close();

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { insertMembership } from '../../src/modules/identity/users.repo.ts';
+import { insertMembership } from '../../src/modules/identity/accounts/users.repo.ts';
 import type { Clock } from '../../src/platform/clock.ts';
 import { checkA11y, checkpoint, describeBrowser, expectNoProblems, launchBrowser, newPage, screenshot, startServer, type TestServer } from './browser.ts';
 import { apiClient, seedInvoice, setupByApi, signInWithPassword, type ApiClient } from './journeys.ts';

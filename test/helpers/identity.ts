@@ -4,10 +4,10 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { Secret, TOTP } from 'otpauth';
 import { expect } from 'vitest';
-import { csrfTokenFor, STAFF_COOKIE } from '../../src/modules/identity/sessions.service.ts';
-import { DEVICE_COOKIE } from '../../src/modules/identity/http-session.ts';
-import { hashPassword } from '../../src/modules/identity/passwords.ts';
-import { insertMembership, insertUser, newUserRow } from '../../src/modules/identity/users.repo.ts';
+import { csrfTokenFor, STAFF_COOKIE } from '../../src/modules/identity/sessions/sessions.service.ts';
+import { DEVICE_COOKIE } from '../../src/modules/identity/sessions/http-session.ts';
+import { hashPassword } from '../../src/modules/identity/passwords/passwords.ts';
+import { insertMembership, insertUser, newUserRow } from '../../src/modules/identity/accounts/users.repo.ts';
 import { newId } from '../../src/platform/ids.ts';
 import type { TestInstance } from './instance.ts';
 

@@ -3,8 +3,8 @@
 // sessions service (a fresh full authentication), then used like a browser: session cookie plus
 // the CSRF header on state-changing requests.
 import type { LightMyRequestResponse } from 'fastify';
-import { csrfTokenFor, STAFF_COOKIE } from '../../src/modules/identity/sessions.service.ts';
-import { insertMembership, insertUser, newUserRow } from '../../src/modules/identity/users.repo.ts';
+import { csrfTokenFor, STAFF_COOKIE } from '../../src/modules/identity/sessions/sessions.service.ts';
+import { insertMembership, insertUser, newUserRow } from '../../src/modules/identity/accounts/users.repo.ts';
 import { newId } from '../../src/platform/ids.ts';
 import type { TestInstance } from './instance.ts';
 

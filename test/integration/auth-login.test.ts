@@ -5,8 +5,8 @@
 // after the cooldown; every counted failure is in the audit log; locks lift by email or admin.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { STAFF_COOKIE } from '../../src/modules/identity/sessions.service.ts';
-import { accountKey, PUBLIC_LIMITS, THROTTLE } from '../../src/modules/identity/throttle.service.ts';
+import { STAFF_COOKIE } from '../../src/modules/identity/sessions/sessions.service.ts';
+import { accountKey, PUBLIC_LIMITS, THROTTLE } from '../../src/modules/identity/sign-in/throttle.service.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { addUser, browser, PASSWORD, signIn } from '../helpers/identity.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';

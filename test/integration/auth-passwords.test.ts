@@ -5,7 +5,7 @@
 // m=19 MiB, t=2, p=1, upgraded transparently at sign-in; hashing leaves the event loop free.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hash } from '@node-rs/argon2';
-import { hashPassword } from '../../src/modules/identity/passwords.ts';
+import { hashPassword } from '../../src/modules/identity/passwords/passwords.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { addUser, browser, signIn } from '../helpers/identity.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';

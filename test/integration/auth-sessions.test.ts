@@ -4,7 +4,7 @@
 // requests without the CSRF token or from another origin, and an old session attempting
 // sensitive actions without stepping up. Also: org switching and new-device alerts.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { hashPassword } from '../../src/modules/identity/passwords.ts';
+import { hashPassword } from '../../src/modules/identity/passwords/passwords.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { addUser, browser, PASSWORD, signIn } from '../helpers/identity.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';

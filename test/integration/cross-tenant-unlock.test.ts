@@ -7,8 +7,8 @@
 // an administrator still unlocks a member that belongs to their org alone.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { userCommand } from '../../src/main/cli/identity.commands.ts';
-import { issueEmailToken } from '../../src/modules/identity/email-tokens.ts';
-import { accountKey, THROTTLE } from '../../src/modules/identity/throttle.service.ts';
+import { issueEmailToken } from '../../src/modules/identity/accounts/email-tokens.ts';
+import { accountKey, THROTTLE } from '../../src/modules/identity/sign-in/throttle.service.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { runCli } from '../helpers/cli.ts';
 import { addUser, browser, PASSWORD, signIn } from '../helpers/identity.ts';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pruneCommand } from '../../src/main/cli/housekeeping.commands.ts';
 import { startWorker } from '../../src/main/worker.ts';
-import { accountKey } from '../../src/modules/identity/throttle.service.ts';
+import { accountKey } from '../../src/modules/identity/sign-in/throttle.service.ts';
 import type { DB } from '../../src/platform/db/schema.ts';
 import { setupOrg, type Api } from '../helpers/api.ts';
 import { clientWithInvoice, portalLogin, portalReq } from '../helpers/delivery.ts';

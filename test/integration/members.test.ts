@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tokenCommand, userCommand } from '../../src/main/cli/identity.commands.ts';
-import { accountKey } from '../../src/modules/identity/throttle.service.ts';
+import { accountKey } from '../../src/modules/identity/sign-in/throttle.service.ts';
 import { apiFor, expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { runCli } from '../helpers/cli.ts';
 import { addUser, browser, enrolTotp, PASSWORD, signIn } from '../helpers/identity.ts';

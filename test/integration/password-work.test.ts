@@ -9,7 +9,7 @@
 // SEALBILL_PASSWORD_WORKERS at once; overflow is shed at once with 429 + Retry-After
 // (problem+json); the staff member's requests stay within a bound of their unloaded latency.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PUBLIC_LIMITS } from '../../src/modules/identity/throttle.service.ts';
+import { PUBLIC_LIMITS } from '../../src/modules/identity/sign-in/throttle.service.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
 

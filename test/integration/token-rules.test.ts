@@ -8,8 +8,8 @@
 //    the user has the required factor, and working again once they do.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { initCommand } from '../../src/main/cli/core.commands.ts';
-import { BOOTSTRAP_TOKEN_HOURS } from '../../src/modules/identity/bootstrap.service.ts';
-import type { Permission } from '../../src/modules/identity/rbac.ts';
+import { BOOTSTRAP_TOKEN_HOURS } from '../../src/modules/identity/accounts/bootstrap.service.ts';
+import type { Permission } from '../../src/modules/identity/members/rbac.ts';
 import { apiFor, expectProblem } from '../helpers/api.ts';
 import { runCli } from '../helpers/cli.ts';
 import { addUser, enrolTotp, signIn } from '../helpers/identity.ts';

@@ -59,7 +59,7 @@ export function readKeptCheckpoints(text: string): Map<string, KeptCheckpoints> 
 
 async function orgIds(c: Container, org: string | undefined, all: boolean | undefined): Promise<string[]> {
   if (!all) return [await resolveOrg(c, org)];
-  return (await c.db.selectFrom('orgs').select('id').orderBy('id').execute()).map((o) => o.id);
+  return c.services.orgs.ids();
 }
 
 export const auditCommand: CliCommand = {

@@ -6,7 +6,6 @@ import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { documentListQuery } from '../../modules/documents/document.schemas.ts';
 import { formatAmount } from '../../shared/money/money.ts';
-import { listOrgIds } from '../../modules/orgs/org.repo.ts';
 import type { Container } from '../container.ts';
 import { serve } from '../server.ts';
 import { startWorker } from '../worker.ts';
@@ -14,8 +13,8 @@ import { CLI_ACTOR, CliUsageError, type CliCommand } from './command.ts';
 
 export async function resolveOrg(c: Container, given: string | undefined): Promise<string> {
   if (given) return given;
-  const orgs = await listOrgIds(c.db);
-  if (orgs.length === 1) return orgs[0]!.id;
+  const orgs = await c.services.orgs.ids();
+  if (orgs.length === 1) return orgs[0]!;
   throw new CliUsageError(orgs.length === 0 ? 'No organization yet: run `sealbill init` first.' : 'Several organizations exist: pass --org ID.');
 }
 

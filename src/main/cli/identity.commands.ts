@@ -3,11 +3,10 @@
 // is still audited and announced to the user by email.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { MAX_TOKEN_DAYS } from '../../modules/identity/api-tokens.service.ts';
-import { isPermission, PERMISSIONS } from '../../modules/identity/rbac.ts';
-import { permissionsOf } from '../../modules/identity/roles.service.ts';
-import { accountKey } from '../../modules/identity/throttle.service.ts';
-import { findMembership, findUserByEmail, listActiveMemberships } from '../../modules/identity/users.repo.ts';
+import { MAX_TOKEN_DAYS } from '../../modules/identity/tokens/api-tokens.service.ts';
+import { isPermission, PERMISSIONS } from '../../modules/identity/members/rbac.ts';
+import { permissionsOf } from '../../modules/identity/members/roles.service.ts';
+import { findMembership, findUserByEmail, listActiveMemberships } from '../../modules/identity/accounts/users.repo.ts';
 import { CLI_ACTOR, CliUsageError, type CliCommand } from './command.ts';
 
 export const userCommand: CliCommand = {
@@ -28,12 +27,7 @@ export const userCommand: CliCommand = {
       out(`Removed the second factors of ${email} and ended their sessions. They will set up a factor at their next sign-in if their organization requires one.\n`);
       return;
     }
-    const user = await findUserByEmail(c.db, email);
-    if (!user) throw new CliUsageError(`No user ${email}`);
-    await c.db.transaction().execute(async (tx) => {
-      await id.throttle.unlock(tx, accountKey(email));
-      await id.secAudit.forUser(tx, { action: 'login.unlocked', actor: CLI_ACTOR, userId: user.id, summary: { by: 'cli' } });
-    });
+    if (!(await id.members.unlockAccount(email, CLI_ACTOR))) throw new CliUsageError(`No user ${email}`);
     out(`Sign-in for ${email} is unlocked.\n`);
   },
 };

@@ -17,6 +17,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { CheckpointService } from '../audit/checkpoint.service.ts';
 import { ARCHIVE_FORMAT, type ArchiveTrailer } from './backup.archive.ts';
 import { AGE_MAGIC, parseIdentities, readEncryptedArchive, writeEncryptedArchive } from './backup.crypto.ts';
+import type { OrgService } from '../orgs/org.service.ts';
 import { claimBackupRun, finishBackupRun, lastSuccessfulRun, listBackupRuns } from './backup.repo.ts';
 import { BACKUP_SUFFIX, backupName, backupTime, isBackupDue, scheduleSlot, selectRetained } from './backup.retention.ts';
 import { backupTables, snapshotLines, verifyArchivedAudit, walkArchive } from './backup.snapshot.ts';
@@ -28,6 +29,8 @@ export interface BackupServiceDeps {
   keyring: Keyring;
   audit: AuditService;
   checkpoints: CheckpointService;
+  /** Every organization (each gets a fresh checkpoint in the archive). */
+  orgs: Pick<OrgService, 'ids'>;
   clock: Clock;
   backup: BackupConfig | null;
   /** A second connection for the snapshot, so a long read does not hold the server's connection. */
@@ -79,7 +82,7 @@ export function createBackupService(deps: BackupServiceDeps) {
   async function write(name: string): Promise<BackupResult> {
     const cfg = config();
     // Fresh signed checkpoints first: the archive and the clear sidecar both carry them.
-    const orgIds = (await db.selectFrom('orgs').select('id').orderBy('id').execute()).map((o) => o.id);
+    const orgIds = await deps.orgs.ids();
     const cps: ArchiveTrailer['checkpoints'] = [];
     for (const orgId of orgIds) {
       const cp = await checkpoints.create(orgId);

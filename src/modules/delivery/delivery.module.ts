@@ -1,5 +1,5 @@
-// Builds the secure-delivery and client-portal services from the platform and the services they
-// use, so the container adds one line for the whole area.
+// Builds the secure-delivery services from the platform and the services they use, so the
+// container adds one line for the whole area (the client portal has its own: portal.module.ts).
 import type { Config } from '../../config/env.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
@@ -7,16 +7,9 @@ import type { Database } from '../../platform/db/kysely.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
-import { createNotifier } from '../identity/notify.ts';
-import type { SessionsService } from '../identity/sessions.service.ts';
-import { createThrottleService } from '../identity/throttle.service.ts';
 import type { LifecycleService } from '../documents/document-lifecycle.service.ts';
 import type { DocumentService } from '../documents/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
-import type { PaymentService } from '../payments/payment.service.ts';
-import { createPortalAuthService } from '../portal/portal-auth.service.ts';
-import { createPortalFactorsService } from '../portal/portal-factors.service.ts';
-import { createPortalService } from '../portal/portal.service.ts';
 import { createPadesSigning } from '../verification/pades.ts';
 import type { SigningIdentityService } from '../verification/signing-identity.service.ts';
 import { createTsaClient } from '../verification/tsa.ts';
@@ -42,10 +35,8 @@ export interface DeliveryModuleDeps {
   clients: ClientService;
   documents: DocumentService;
   lifecycle: LifecycleService;
-  payments: PaymentService;
-  sessions: SessionsService;
   signing: SigningIdentityService;
-  /** The verification service: the fingerprint printed on each PDF, repeated in emails and the portal. */
+  /** The verification service: the fingerprint printed on each PDF, repeated in emails. */
   verification: FingerprintSource;
   warn: (msg: string) => void;
 }
@@ -90,14 +81,8 @@ export function createDeliveryModule(d: DeliveryModuleDeps) {
     fingerprints: d.verification,
     afterEvidence: tsa ? (orgId, deliveryId) => evidence.timestamp(orgId, deliveryId) : undefined,
   });
-  const notifier = createNotifier({ mailer, publicUrl: config.publicUrl, log: (msg) => d.warn(msg) });
-  const portalFactors = createPortalFactorsService({ db, keyring, clock, audit, sessions: d.sessions, notifier, webauthn: config.webauthn, orgs, clients });
-  // The DB-backed sign-in throttle (identity); the portal's second step counts per contact and IP.
-  const throttle = createThrottleService({ clock, db });
-  const portalAuth = createPortalAuthService({ db, keyring, clock, mailer, publicUrl: config.publicUrl, audit, orgs, clients, documents, sessions: d.sessions, portalLinks, tracking, factors: portalFactors, throttle, warn: d.warn });
-  const portal = createPortalService({ orgs, clients, documents, lifecycle, payments: d.payments, tracking, fingerprints: d.verification });
   const deliveryHousekeeping = createDeliveryHousekeeping({ db, clock });
-  return { deliveryKeys: keys, evidence, tracking, portalLinks, sealedLinks, delivery, portalAuth, portalFactors, portal, deliveryHousekeeping };
+  return { deliveryKeys: keys, evidence, tracking, portalLinks, sealedLinks, delivery, deliveryHousekeeping };
 }
 
 export type DeliveryModule = ReturnType<typeof createDeliveryModule>;

@@ -30,6 +30,16 @@ export interface IssueHooks {
   onIssued?(tx: Executor, orgId: string, doc: DocumentDto, pdfSha256: string, timestampToken: Buffer | null): Promise<void>;
 }
 
+/** What payments need of a locked invoice to book against it (documents own the row). */
+export interface InvoiceBalance {
+  id: string;
+  clientId: string;
+  currency: string;
+  status: string;
+  amountPaid: number;
+  amountDue: number;
+}
+
 export interface IssueOptions {
   /** Issue an invoice although the organization has no payout details (they cannot be added later). */
   confirmWithoutPayoutDetails?: boolean;
@@ -228,16 +238,16 @@ export function createLifecycleService(deps: LifecycleDeps) {
     },
 
     /** Locks an invoice for a balance change (payments); call before reading its balances. */
-    async lockInvoiceInTx(tx: Executor, orgId: string, invoiceId: string): Promise<DocumentRow> {
-      return mustLock(tx, orgId, invoiceId, 'invoice');
+    async lockInvoiceInTx(tx: Executor, orgId: string, invoiceId: string): Promise<InvoiceBalance> {
+      const row = await mustLock(tx, orgId, invoiceId, 'invoice');
+      return { id: row.id, clientId: row.client_id, currency: row.currency, status: row.status, amountPaid: Number(row.amount_paid), amountDue: amountDue(row) };
     },
 
     /** Applies a change of paid amount to an invoice and moves its status (called by payments). */
-    async applyPaymentInTx(tx: Executor, orgId: string, invoiceId: string, paidDelta: number): Promise<DocumentRow> {
+    async applyPaymentInTx(tx: Executor, orgId: string, invoiceId: string, paidDelta: number): Promise<void> {
       const inv = await mustFind(tx, orgId, invoiceId, 'invoice');
       const next = { ...inv, amount_paid: Number(inv.amount_paid) + paidDelta };
       await updateDocumentRow(tx, orgId, invoiceId, { amount_paid: next.amount_paid, status: settledStatus(next), updated_at: clock.now().toISOString() });
-      return (await findDocument(tx, orgId, invoiceId, 'invoice'))!;
     },
   };
 }

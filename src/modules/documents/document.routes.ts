@@ -8,13 +8,9 @@ import type { Database } from '../../platform/db/kysely.ts';
 import type { DocumentKind } from '../../platform/db/schema.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
-import { withIdempotency } from '../../platform/http/idempotency.ts';
+import { idempotencyScope, withIdempotency } from '../../platform/http/idempotency.ts';
 import { pageOf } from '../../platform/http/pagination.ts';
 import { idParam, okSchema } from '../../platform/http/schemas.ts';
-import type { StaffPrincipal } from '../../platform/http/principal.ts';
-import { requireStepUp } from '../identity/step-up.ts';
-import type { PaymentService } from '../payments/payment.service.ts';
-import { paymentInput, paymentSchema, refundInput } from '../payments/payment.schemas.ts';
 import type { LifecycleService } from './document-lifecycle.service.ts';
 import { documentListQuery, documentSchema, documentSummarySchema, draftInput, draftPatch, issueInput } from './document.schemas.ts';
 import type { DocumentService } from './document.service.ts';
@@ -27,14 +23,11 @@ export interface DocumentRouteDeps {
   keyring: Keyring;
   documents: DocumentService;
   lifecycle: LifecycleService;
-  payments: PaymentService;
 }
-
-const scopeOf = (p: StaffPrincipal) => ({ orgId: p.orgId, principal: p.tokenId ?? p.userId });
 
 export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRouteDeps): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
-  const { documents, lifecycle, payments } = deps;
+  const { documents, lifecycle } = deps;
 
   for (const [kind, prefix] of Object.entries(DOCUMENT_PREFIXES) as Array<[DocumentKind, string]>) {
     const base = `/api/v1/${prefix}`;
@@ -45,7 +38,7 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
     );
     app.post(base, { schema: { tags, body: draftInput, response: { 201: documentSchema } } }, (req, reply) => {
       const p = staff(req);
-      return withIdempotency(deps, req, reply, scopeOf(p), 201, (tx) => documents.createInTx(tx, p.orgId, kind, req.body, actorOf(req)));
+      return withIdempotency(deps, req, reply, idempotencyScope(p), 201, (tx) => documents.createInTx(tx, p.orgId, kind, req.body, actorOf(req)));
     });
     app.get(`${base}/:id`, { schema: { tags, params: idParam, response: { 200: documentSchema } } }, (req) =>
       documents.get(staff(req).orgId, kind, req.params.id),
@@ -60,7 +53,7 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
     app.post(`${base}/:id/issue`, { schema: { tags, params: idParam, body: issueInput, response: { 200: documentSchema } } }, (req, reply) => {
       const p = staff(req);
       const opts = { confirmWithoutPayoutDetails: req.body?.confirmWithoutPayoutDetails ?? false };
-      return withIdempotency(deps, req, reply, scopeOf(p), 200, (tx) => lifecycle.issueInTx(tx, p.orgId, kind, req.params.id, actorOf(req), opts));
+      return withIdempotency(deps, req, reply, idempotencyScope(p), 200, (tx) => lifecycle.issueInTx(tx, p.orgId, kind, req.params.id, actorOf(req), opts));
     });
     app.post(`${base}/:id/mark-sent`, { schema: { tags, params: idParam, response: { 200: documentSchema } } }, (req) =>
       lifecycle.markSent(staff(req).orgId, kind, req.params.id, actorOf(req)),
@@ -85,19 +78,6 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
   app.post(`${inv}/void`, { schema: { tags: ['invoices'], params: idParam, body: z.strictObject({ reason: multilineText(500, { printed: true }).default('').describe('printed in the credit note’s notes') }), response: { 200: z.object({ invoice: documentSchema, creditNote: documentSchema }) } } }, (req) =>
     lifecycle.voidInvoice(staff(req).orgId, req.params.id, req.body.reason, actorOf(req)),
   );
-  app.get(`${inv}/payments`, { schema: { tags: ['payments'], params: idParam, response: { 200: z.object({ items: z.array(paymentSchema) }) } } }, async (req) => ({
-    items: await payments.list(staff(req).orgId, req.params.id),
-  }));
-  app.post(`${inv}/payments`, { schema: { tags: ['payments'], params: idParam, body: paymentInput, response: { 201: paymentSchema } } }, (req, reply) => {
-    const p = staff(req);
-    return withIdempotency(deps, req, reply, scopeOf(p), 201, (tx) => payments.recordInTx(tx, p.orgId, req.params.id, req.body, actorOf(req)));
-  });
-  // Money going back out needs a fresh re-authentication, like provider refunds (API tokens never qualify).
-  app.post(`${inv}/refunds`, { schema: { tags: ['payments'], params: idParam, body: refundInput, response: { 201: paymentSchema } } }, async (req, reply) => {
-    requireStepUp(req.principal, deps.clock, 'Refunding a payment');
-    reply.code(201);
-    return payments.refund(staff(req).orgId, req.params.id, req.body, actorOf(req));
-  });
 
   const quote = '/api/v1/quotes/:id';
   app.post(`${quote}/accept`, { schema: { tags: ['quotes'], params: idParam, response: { 200: documentSchema } } }, (req) =>

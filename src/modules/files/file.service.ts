@@ -33,6 +33,13 @@ export function createFileService({ keyring, clock }: { keyring: Keyring; clock:
       return { id, sha256 };
     },
 
+    /** What is known about stored files without opening them (type, size, digest), by id; unknown ids are absent. */
+    async describe(ex: Executor, orgId: string, ids: string[]): Promise<Map<string, Omit<StoredFile, 'bytes' | 'createdAt'>>> {
+      if (ids.length === 0) return new Map();
+      const rows = await ex.selectFrom('stored_files').select(['id', 'content_type', 'size', 'sha256']).where('org_id', '=', orgId).where('id', 'in', ids).execute();
+      return new Map(rows.map((r) => [r.id, { id: r.id, contentType: r.content_type, size: Number(r.size), sha256: r.sha256 }]));
+    },
+
     async get(ex: Executor, orgId: string, id: string): Promise<StoredFile> {
       const row = await ex.selectFrom('stored_files').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
       if (!row) throw notFound('File');

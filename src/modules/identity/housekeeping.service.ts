@@ -11,7 +11,11 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
-import { PUBLIC_LIMITS } from './throttle.service.ts';
+import { deleteEmailTokensExpiredBefore } from './accounts/email-tokens.repo.ts';
+import { deleteDeadSessions } from './sessions/sessions.repo.ts';
+import { deleteIdleThrottles } from './sign-in/throttle.repo.ts';
+import { PUBLIC_LIMITS } from './sign-in/throttle.service.ts';
+import { deleteChallengesExpiredBefore } from './mfa/webauthn-challenges.repo.ts';
 
 const DAY_MS = 86_400_000;
 export const ACCOUNT_THROTTLE_RETENTION_MS = 30 * DAY_MS;
@@ -32,31 +36,12 @@ export function createIdentityHousekeeping({ db, clock, idleMinutes }: { db: Dat
       const now = clock.now().getTime();
       const iso = (ms: number) => new Date(ms).toISOString();
       const dayAgo = iso(now - DAY_MS);
-      return inTx(db, async (tx) => {
-        const sessions = await tx
-          .deleteFrom('sessions')
-          .where((eb) => eb.or([eb('expires_at', '<', dayAgo), eb('revoked_at', '<', dayAgo), eb('last_seen_at', '<', iso(now - idleMinutes * 60_000 - DAY_MS))]))
-          .executeTakeFirst();
-        const throttle = await tx
-          .deleteFrom('auth_throttle')
-          .where('locked_at', 'is', null)
-          .where((eb) => eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '<', iso(now))]))
-          .where((eb) =>
-            eb.or([
-              eb('last_failure_at', '<', iso(now - ACCOUNT_THROTTLE_RETENTION_MS)),
-              eb.and([eb('last_failure_at', '<', dayAgo), eb.or(WINDOW_KEY_PREFIXES.map((p) => eb('key', 'like', `${p}%`)))]),
-            ]),
-          )
-          .executeTakeFirst();
-        const tokens = await tx.deleteFrom('email_tokens').where('expires_at', '<', dayAgo).executeTakeFirst();
-        const challenges = await tx.deleteFrom('webauthn_challenges').where('expires_at', '<', dayAgo).executeTakeFirst();
-        return {
-          sessions: Number(sessions.numDeletedRows),
-          authThrottle: Number(throttle.numDeletedRows),
-          emailTokens: Number(tokens.numDeletedRows),
-          webauthnChallenges: Number(challenges.numDeletedRows),
-        };
-      });
+      return inTx(db, async (tx) => ({
+        sessions: await deleteDeadSessions(tx, { expiredBefore: dayAgo, revokedBefore: dayAgo, idleBefore: iso(now - idleMinutes * 60_000 - DAY_MS) }),
+        authThrottle: await deleteIdleThrottles(tx, { now: iso(now), quietBefore: iso(now - ACCOUNT_THROTTLE_RETENTION_MS), windowQuietBefore: dayAgo, windowPrefixes: WINDOW_KEY_PREFIXES }),
+        emailTokens: await deleteEmailTokensExpiredBefore(tx, dayAgo),
+        webauthnChallenges: await deleteChallengesExpiredBefore(tx, dayAgo),
+      }));
     },
   };
 }

@@ -6,25 +6,28 @@ import type { Database } from '../../platform/db/kysely.ts';
 import { createLogger } from '../../platform/logger.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import type { ApiTokensService } from './tokens/api-tokens.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
-import { createAccountService } from './account.service.ts';
-import { createFactorsService } from './factors.service.ts';
+import { createAccountService } from './accounts/account.service.ts';
+import { userTotpStore } from './mfa/factors.repo.ts';
+import { createFactorsService } from './mfa/factors.service.ts';
 import { createIdentityHousekeeping } from './housekeeping.service.ts';
-import { createInvitationsService } from './invitations.service.ts';
-import { createLoginService } from './login.service.ts';
-import { createMembersService } from './members.service.ts';
+import { createInvitationsService } from './members/invitations.service.ts';
+import { createLoginService } from './sign-in/login.service.ts';
+import { createMembersService } from './members/members.service.ts';
 import { createNotifier } from './notify.ts';
-import { createOrgSecurityService } from './org-security.service.ts';
-import { createPasskeysService } from './passkeys.service.ts';
-import type { PasswordService } from './passwords.ts';
-import { createRolesService } from './roles.service.ts';
-import { createSecondFactorService } from './second-factor.service.ts';
+import { createOrgSecurityService } from './members/org-security.service.ts';
+import { createPasskeysService } from './mfa/passkeys.service.ts';
+import type { PasswordService } from './passwords/passwords.ts';
+import { createPrincipalsService } from './sessions/principals.service.ts';
+import { createRolesService } from './members/roles.service.ts';
+import { createSecondFactorService } from './sign-in/second-factor.service.ts';
 import { createSecurityAudit } from './security-audit.ts';
-import { createSessionState } from './session-state.ts';
-import type { SessionsService } from './sessions.service.ts';
-import { createSignupService } from './signup.service.ts';
-import { createThrottleService } from './throttle.service.ts';
-import { createTotpService } from './totp.service.ts';
+import { createSessionState } from './sessions/session-state.ts';
+import type { SessionsService } from './sessions/sessions.service.ts';
+import { createSignupService } from './accounts/signup.service.ts';
+import { createThrottleService } from './sign-in/throttle.service.ts';
+import { createTotpService } from './mfa/totp.service.ts';
 
 export interface IdentityDeps {
   config: Readonly<Config>;
@@ -35,6 +38,7 @@ export interface IdentityDeps {
   mailer: Mailer;
   orgs: OrgService;
   sessions: SessionsService;
+  tokens: ApiTokensService;
   passwords: PasswordService;
 }
 
@@ -42,9 +46,9 @@ export function createIdentityServices(d: IdentityDeps) {
   const { db, clock, sessions, passwords } = d;
   const logger = createLogger(d.config.logLevel);
   const notifier = createNotifier({ mailer: d.mailer, publicUrl: d.config.publicUrl, log: (msg, err) => logger.warn({ err }, msg) });
-  const secAudit = createSecurityAudit(d.audit);
+  const secAudit = createSecurityAudit(d.audit, db);
   const throttle = createThrottleService({ clock, db });
-  const totp = createTotpService({ keyring: d.keyring, clock, issuer: d.config.webauthn.rpName });
+  const totp = createTotpService({ keyring: d.keyring, clock, issuer: d.config.webauthn.rpName, store: userTotpStore });
   const passkeys = createPasskeysService({ db, clock, webauthn: d.config.webauthn });
   const state = createSessionState({ db, sessions });
   const login = createLoginService({ db, clock, sessions, throttle, passkeys, passwords, notifier, secAudit });
@@ -57,6 +61,7 @@ export function createIdentityServices(d: IdentityDeps) {
     passkeys,
     state,
     login,
+    principals: createPrincipalsService({ db, sessions, tokens: d.tokens }),
     roles: createRolesService({ db, audit: d.audit, clock, state }),
     secondFactor: createSecondFactorService({ db, clock, sessions, throttle, totp, passkeys, passwords, login, notifier, secAudit }),
     factors: createFactorsService({ db, clock, sessions, totp, passkeys, login, state, notifier, secAudit }),

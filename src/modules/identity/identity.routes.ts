@@ -7,22 +7,20 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config/env.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Database } from '../../platform/db/kysely.ts';
-import { inTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { foreignOriginError } from '../../platform/http/origins.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
-import { registerAccountLinkRoutes } from './account-links.routes.ts';
-import type { ApiTokensService } from './api-tokens.service.ts';
-import { registerAuthRoutes } from './auth.routes.ts';
-import { setupInput, type BootstrapService } from './bootstrap.service.ts';
-import { registerFactorRoutes } from './factors.routes.ts';
-import { createSessionCookies } from './http-session.ts';
+import { registerAccountLinkRoutes } from './accounts/account-links.routes.ts';
+import type { ApiTokensService } from './tokens/api-tokens.service.ts';
+import { registerAuthRoutes } from './sign-in/auth.routes.ts';
+import { setupInput, type BootstrapService } from './accounts/bootstrap.service.ts';
+import { registerFactorRoutes } from './mfa/factors.routes.ts';
+import { createSessionCookies } from './sessions/http-session.ts';
 import type { IdentityServices } from './identity.module.ts';
-import { registerMeRoutes } from './me.routes.ts';
-import { registerMemberRoutes } from './members.routes.ts';
-import type { SessionsService } from './sessions.service.ts';
+import { registerMeRoutes } from './accounts/me.routes.ts';
+import { registerMemberRoutes } from './members/members.routes.ts';
+import type { SessionsService } from './sessions/sessions.service.ts';
 
 export const PROVISIONING_HEADER = 'x-sealbill-provisioning-token';
 
@@ -32,7 +30,6 @@ export interface IdentityRouteDeps {
   identity: IdentityServices;
   tokens: ApiTokensService;
   sessions: SessionsService;
-  db: Database;
   clock: Clock;
 }
 
@@ -114,7 +111,7 @@ function refuseForeignOrigins(app: FastifyInstance, config: Readonly<Config>): v
  * Security event: a signed-in principal was refused for lack of a permission. Recorded in the
  * org's audit chain, at most once a minute per principal and route so a loop cannot flood it.
  */
-function recordPermissionDenials(app: FastifyInstance, { db, identity, clock }: IdentityRouteDeps): void {
+function recordPermissionDenials(app: FastifyInstance, { identity, clock }: IdentityRouteDeps): void {
   const recent = new Map<string, number>();
   app.addHook('onError', async (req, _reply, err) => {
     if (!(err instanceof AppError) || err.code !== 'forbidden') return;
@@ -127,7 +124,7 @@ function recordPermissionDenials(app: FastifyInstance, { db, identity, clock }: 
     if (recent.size > 10_000) recent.clear();
     recent.set(key, now);
     try {
-      await inTx(db, (tx) => identity.secAudit.inOrg(tx, p.orgId, { action: 'permission.denied', actor: actorOf(req), userId: p.userId, summary: { route, reason: err.message } }));
+      await identity.secAudit.recordInOrg(p.orgId, { action: 'permission.denied', actor: actorOf(req), userId: p.userId, summary: { route, reason: err.message } });
     } catch (e) {
       req.log.warn({ err: e }, 'could not record a permission denial');
     }

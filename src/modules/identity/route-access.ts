@@ -2,7 +2,7 @@
 // refuses to start otherwise), and the access-control test walks every route × every role.
 import type { AccessTable } from '../../platform/http/auth-hooks.ts';
 import type { RouteAccess } from '../../platform/http/principal.ts';
-import type { Permission } from './rbac.ts';
+import type { Permission } from './members/rbac.ts';
 
 const PUBLIC: RouteAccess = { kind: 'public' };
 const SELF: RouteAccess = { kind: 'staff-self' };

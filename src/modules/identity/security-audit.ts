@@ -2,8 +2,10 @@
 // the caller's transaction. Events about a user go to the chain of every organization the user
 // is an active member of (each org's administrators and auditors see them); events about an
 // unknown account go to the instance chain (org_id '').
-import type { Executor } from '../../platform/db/kysely.ts';
+import type { Database, Executor } from '../../platform/db/kysely.ts';
+import { inTx } from '../../platform/db/tx.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
+import { activeOrgIdsOf } from './accounts/users.repo.ts';
 
 export const INSTANCE_CHAIN = '';
 
@@ -14,16 +16,17 @@ export interface SecurityEvent {
   summary?: Record<string, unknown>;
 }
 
-export async function activeOrgIdsOf(ex: Executor, userId: string): Promise<string[]> {
-  const rows = await ex.selectFrom('memberships').select('org_id').where('user_id', '=', userId).where('deactivated_at', 'is', null).orderBy('org_id').execute();
-  return rows.map((r) => r.org_id);
-}
-
-export function createSecurityAudit(audit: AuditService) {
+export function createSecurityAudit(audit: AuditService, db: Database) {
+  async function inOrg(tx: Executor, orgId: string, e: SecurityEvent): Promise<void> {
+    await audit.append(tx, { orgId, actor: e.actor, action: e.action, objectType: 'user', objectId: e.userId ?? null, summary: e.summary ?? {} });
+  }
   return {
     /** To one org's chain (the org the action happened in). */
-    async inOrg(tx: Executor, orgId: string, e: SecurityEvent): Promise<void> {
-      await audit.append(tx, { orgId, actor: e.actor, action: e.action, objectType: 'user', objectId: e.userId ?? null, summary: e.summary ?? {} });
+    inOrg,
+
+    /** The same in a transaction of its own: an event no write goes with (a permission denial). */
+    async recordInOrg(orgId: string, e: SecurityEvent): Promise<void> {
+      await inTx(db, (tx) => inOrg(tx, orgId, e));
     },
 
     /** To every org the user belongs to, or the instance chain when the user is unknown or has none. */

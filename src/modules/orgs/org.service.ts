@@ -15,8 +15,8 @@ import type { Principal } from '../../platform/http/principal.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
-import { requireStepUp } from '../identity/step-up.ts';
-import { findOrg, insertOrg, updateOrgRow, type OrgRow } from './org.repo.ts';
+import { requireStepUp } from '../identity/sessions/step-up.ts';
+import { countOrgs, findOrg, insertOrg, listOrgIds, updateOrgRow, type OrgRow } from './org.repo.ts';
 import {
   createOrgInput,
   DEFAULT_NUMBERING,
@@ -142,6 +142,16 @@ export function createOrgService({ db, keyring, audit, clock, mailer, admins, pu
       await updateOrgRow(tx, id, { profile_enc: crypto.encryptJson(input.profile, profileAad(id)) });
       await audit.append(tx, { orgId: id, actor, action: 'org.created', objectType: 'org', objectId: id, summary: { name: input.name } });
       return toOrg((await findOrg(tx, id))!, crypto);
+    },
+
+    /** Every organization's id, in id order (the CLI's --all and its single-org default). */
+    async ids(): Promise<string[]> {
+      return (await listOrgIds(db)).map((o) => o.id);
+    },
+
+    /** Whether any organization exists (first-run set-up is over). */
+    async anyExist(ex: Executor = db): Promise<boolean> {
+      return (await countOrgs(ex)) > 0;
     },
 
     async get(orgId: string, ex: Executor = db): Promise<Org> {

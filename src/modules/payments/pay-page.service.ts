@@ -106,6 +106,14 @@ export function createPayPageService({ db, audit, clock, documents, orgs, settin
     };
   }
 
+  /** Where to send the payer back after a provider return: the portal invoice or the pay-link completion page. */
+  async function returnTarget(checkoutId: string, outcome: 'success' | 'cancelled'): Promise<string> {
+    const c = await findCheckout(db, checkoutId);
+    if (!c) return `${publicUrl}/pay/complete/unknown?payment=${outcome}`;
+    const base = c.channel === 'portal' ? `${publicUrl}/portal/documents/${c.document_id}` : `${publicUrl}/pay/complete/${c.id}`;
+    return `${base}?payment=${outcome}`;
+  }
+
   async function view(orgId: string, invoiceId: string): Promise<PayPage> {
     const [inv, org, fingerprint] = await Promise.all([documents.get(orgId, 'invoice', invoiceId), orgs.get(orgId), verification.documentFingerprint(orgId, invoiceId)]);
     if (inv.status === 'draft') throw new AppError('not_found', 'Invoice not found');
@@ -188,12 +196,21 @@ export function createPayPageService({ db, audit, clock, documents, orgs, settin
       }
     },
 
-    /** Where to send the payer back after a provider return: the portal invoice or the pay-link completion page. */
-    async returnTarget(checkoutId: string, outcome: 'success' | 'cancelled'): Promise<string> {
+    /**
+     * PayPal sent the payer back after approval (`token` is PayPal's order id): capture now (the
+     * APPROVED webhook does the same if the payer never comes back; PayPal-Request-Id makes the two
+     * captures one). Booking happens from the signed PAYMENT.CAPTURE.COMPLETED webhook, never from
+     * this unsigned redirect. Returns where to send the payer.
+     */
+    async paypalReturn(checkoutId: string, token: string | undefined): Promise<string> {
       const c = await findCheckout(db, checkoutId);
-      if (!c) return `${publicUrl}/pay/complete/unknown?payment=${outcome}`;
-      const base = c.channel === 'portal' ? `${publicUrl}/portal/documents/${c.document_id}` : `${publicUrl}/pay/complete/${c.id}`;
-      return `${base}?payment=${outcome}`;
+      let outcome: 'success' | 'cancelled' = 'cancelled';
+      if (c && c.provider === 'paypal' && c.provider_ref && token === c.provider_ref) {
+        const p = await settings.providerFor(db, c.org_id, 'paypal', false);
+        const captured = p ? await p.provider.captureOrder(c.provider_ref, c.id).catch((err: unknown) => (err instanceof ProviderError ? null : Promise.reject(err))) : null;
+        if (captured && captured.status !== 'failed') outcome = 'success';
+      }
+      return returnTarget(checkoutId, outcome);
     },
   };
 }

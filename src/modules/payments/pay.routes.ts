@@ -16,21 +16,15 @@ import { PAY_CSS, PAY_JS, payPageCsp, renderCompletePage, renderErrorPage, rende
 import { checkoutInput, checkoutResultSchema, payPageSchema, portalPayPageSchema, type PayPageService } from './pay-page.service.ts';
 import type { ReceiptService } from './receipt.service.ts';
 import type { WebhookService } from './webhook.service.ts';
-import type { PaymentSettingsService } from './payment-settings.service.ts';
-import type { Database } from '../../platform/db/kysely.ts';
-import { findCheckout } from './checkouts.repo.ts';
-import { ProviderError } from './providers/provider.ts';
 
 /** Requests per minute and client address to pay-link routes (view, checkout, QR, pages). */
 export const PAY_LINK_RATE_PER_MINUTE = 60;
 
 export interface PayRouteDeps {
-  db: Database;
   payLinks: PayLinkService;
   payPage: PayPageService;
   receipts: ReceiptService;
   documents: Pick<DocumentService, 'get'>;
-  settings: Pick<PaymentSettingsService, 'providerFor'>;
   webhooks: Pick<WebhookService, 'handle'>;
   rateLimit: RateLimitStore;
 }
@@ -107,22 +101,11 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
       return reply.type('image/png').header('cache-control', 'no-store').send(await payPage.qrPng(link.orgId, link.invoiceId));
     });
 
-    // PayPal sends the payer back here after approval: capture now (the APPROVED webhook does the
-    // same if the payer never comes back; PayPal-Request-Id makes the two captures one).
+    // PayPal sends the payer back here after approval.
     app.get(
       '/api/v1/pay/return/paypal/:id',
       { schema: { tags, params: idParam, querystring: z.object({ token: z.string().max(64).optional() }).loose() } },
-      async (req, reply) => {
-        const c = await findCheckout(deps.db, req.params.id);
-        let outcome: 'success' | 'cancelled' = 'cancelled';
-        if (c && c.provider === 'paypal' && c.provider_ref && req.query.token === c.provider_ref) {
-          const p = await deps.settings.providerFor(deps.db, c.org_id, 'paypal', false);
-          const captured = p ? await p.provider.captureOrder(c.provider_ref, c.id).catch((err: unknown) => (err instanceof ProviderError ? null : Promise.reject(err))) : null;
-          // Booking happens from the signed PAYMENT.CAPTURE.COMPLETED webhook, never from this unsigned redirect.
-          if (captured && captured.status !== 'failed') outcome = 'success';
-        }
-        return reply.redirect(await payPage.returnTarget(req.params.id, outcome), 303);
-      },
+      async (req, reply) => reply.redirect(await payPage.paypalReturn(req.params.id, req.query.token), 303),
     );
 
     app.get('/pay/:token', { schema: { hide: true, params: payTokenParam } }, async (req, reply) => {

@@ -60,7 +60,7 @@ export interface AttachmentDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
-  files: Pick<FileService, 'put' | 'get'>;
+  files: Pick<FileService, 'put' | 'get' | 'describe'>;
 }
 
 export function createPaymentAttachmentService({ db, keyring, audit, clock, files }: AttachmentDeps) {
@@ -91,8 +91,15 @@ export function createPaymentAttachmentService({ db, keyring, audit, clock, file
     async list(orgId: string, paymentId: string): Promise<{ items: Attachment[] }> {
       await mustPayment(orgId, paymentId);
       const rows = await listAttachmentRows(db, orgId, paymentId);
+      const stored = await files.describe(db, orgId, rows.map((r) => r.file_id));
       const crypto = await keyring.forOrg(db, orgId);
-      return { items: rows.map((r) => ({ id: r.id, paymentId: r.payment_id, filename: attachmentFilename(crypto.decryptText(r.filename_enc, nameAad(r.id)), r.content_type), contentType: r.content_type, size: Number(r.size), sha256: r.sha256, createdAt: r.created_at })) };
+      const items: Attachment[] = [];
+      for (const r of rows) {
+        const f = stored.get(r.file_id);
+        if (!f) continue;
+        items.push({ id: r.id, paymentId: r.payment_id, filename: attachmentFilename(crypto.decryptText(r.filename_enc, nameAad(r.id)), f.contentType), contentType: f.contentType, size: f.size, sha256: f.sha256, createdAt: r.created_at });
+      }
+      return { items };
     },
 
     async get(orgId: string, paymentId: string, id: string): Promise<{ filename: string; contentType: string; bytes: Buffer }> {

@@ -1,17 +1,21 @@
-// Staff routes for online payments: provider settings (connecting keys needs step-up), pay
+// Staff routes for payments: an invoice's payments and refunds, provider settings (connecting keys needs step-up), pay
 // links, provider refunds and disputes (step-up), receipts, reconciliation flags, attachments.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
+import type { Keyring } from '../../platform/crypto/keyring.ts';
+import type { Database } from '../../platform/db/kysely.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
+import { idempotencyScope, withIdempotency } from '../../platform/http/idempotency.ts';
 import { idParam, okSchema } from '../../platform/http/schemas.ts';
-import { requireStepUp } from '../identity/step-up.ts';
+import { requireStepUp } from '../identity/sessions/step-up.ts';
 import { attachmentInput, attachmentSchema, MAX_ATTACHMENT_BYTES, type PaymentAttachmentService } from './payment-attachments.service.ts';
 import { disputeSchema, providerRefundInput, type PaymentActionsService } from './payment-actions.service.ts';
 import { paymentSettingsSchema, providerName, settingsPatch, type PaymentSettingsService } from './payment-settings.service.ts';
-import { paymentSchema } from './payment.schemas.ts';
+import { paymentInput, paymentSchema, refundInput } from './payment.schemas.ts';
+import type { PaymentService } from './payment.service.ts';
 import { createdPayLinkSchema, payLinkInput, payLinkSchema, type PayLinkService } from './pay-links.service.ts';
 import { PROVIDERS } from './providers/registry.ts';
 import { PROVIDER_NAMES } from './providers/provider.ts';
@@ -19,7 +23,10 @@ import { flagSchema, type ReconciliationService } from './reconciliation.service
 import type { ReceiptService } from './receipt.service.ts';
 
 export interface PaymentRouteDeps {
+  db: Database;
   clock: Clock;
+  keyring: Keyring;
+  payments: PaymentService;
   settings: PaymentSettingsService;
   payLinks: PayLinkService;
   actions: PaymentActionsService;
@@ -30,9 +37,24 @@ export interface PaymentRouteDeps {
 
 export function registerPaymentRoutes(root: FastifyInstance, deps: PaymentRouteDeps): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
-  const { clock, settings, payLinks, actions, receipts, reconciliation, attachments } = deps;
+  const { clock, payments, settings, payLinks, actions, receipts, reconciliation, attachments } = deps;
   const tags = ['payments'];
   const stepUp = (req: FastifyRequest, what: string) => requireStepUp(req.principal, clock, what);
+
+  const inv = '/api/v1/invoices/:id';
+  app.get(`${inv}/payments`, { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(paymentSchema) }) } } }, async (req) => ({
+    items: await payments.list(staff(req).orgId, req.params.id),
+  }));
+  app.post(`${inv}/payments`, { schema: { tags, params: idParam, body: paymentInput, response: { 201: paymentSchema } } }, (req, reply) => {
+    const p = staff(req);
+    return withIdempotency(deps, req, reply, idempotencyScope(p), 201, (tx) => payments.recordInTx(tx, p.orgId, req.params.id, req.body, actorOf(req)));
+  });
+  // Money going back out needs a fresh re-authentication, like provider refunds (API tokens never qualify).
+  app.post(`${inv}/refunds`, { schema: { tags, params: idParam, body: refundInput, response: { 201: paymentSchema } } }, async (req, reply) => {
+    requireStepUp(req.principal, clock, 'Refunding a payment');
+    reply.code(201);
+    return payments.refund(staff(req).orgId, req.params.id, req.body, actorOf(req));
+  });
 
   app.get('/api/v1/payment-settings', { schema: { tags, response: { 200: paymentSettingsSchema } } }, (req) => settings.get(staff(req).orgId));
   app.patch('/api/v1/payment-settings', { schema: { tags, body: settingsPatch, response: { 200: paymentSettingsSchema } } }, (req) =>

@@ -9,9 +9,8 @@ import { inTx } from '../../platform/db/tx.ts';
 import { conflict, unprocessable } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
-import { amountDue } from '../documents/document.mapper.ts';
 import type { DocumentService } from '../documents/document.service.ts';
-import type { LifecycleService } from '../documents/document-lifecycle.service.ts';
+import type { InvoiceBalance, LifecycleService } from '../documents/document-lifecycle.service.ts';
 import { creditBalances, insertCredit, insertPayment, listOrgPaymentRows, listPaymentsFor, reversalsOf, type PaymentRow } from './payment.repo.ts';
 import { paymentInput, refundInput, type Payment, type PaymentInput } from './payment.schemas.ts';
 import type { ReceiptService } from './receipt.service.ts';
@@ -21,7 +20,6 @@ const refAad = (id: string) => ({ table: 'payments', row: id, column: 'reference
 const PAYABLE = new Set(['issued', 'sent', 'partially_paid']);
 type ProviderColumns = 'fee' | 'fee_currency' | 'checkout_id' | 'related_payment_id' | 'receipt_file_id';
 type NewPaymentRow = Omit<PaymentRow, 'id' | 'created_at' | 'reference_enc' | ProviderColumns> & Partial<Pick<PaymentRow, ProviderColumns>>;
-type InvoiceRow = Awaited<ReturnType<LifecycleService['lockInvoiceInTx']>>;
 
 /** Money received for an invoice, before it becomes a ledger row. */
 interface Receipt extends Partial<NewPaymentRow> {
@@ -102,16 +100,16 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
 
 
   /** Money received for an invoice: the ledger row, any over-payment as client credit, the invoice's new balance, the audit entry. */
-  async function receiveInTx(tx: Executor, orgId: string, inv: InvoiceRow, r: Receipt, actor: AuditActor, auditExtra: Record<string, unknown>): Promise<PaymentRow> {
+  async function receiveInTx(tx: Executor, orgId: string, inv: InvoiceBalance, r: Receipt, actor: AuditActor, auditExtra: Record<string, unknown>): Promise<PaymentRow> {
     const { applied, reference, ...fields } = r;
     const row = await writePayment(
       tx,
       orgId,
-      { provider: null, provider_ref: null, ...fields, org_id: orgId, document_id: inv.id, client_id: inv.client_id, kind: 'payment', applied_amount: applied, currency: inv.currency, created_by: actor.id },
+      { provider: null, provider_ref: null, ...fields, org_id: orgId, document_id: inv.id, client_id: inv.clientId, kind: 'payment', applied_amount: applied, currency: inv.currency, created_by: actor.id },
       reference,
     );
     if (r.amount > applied) {
-      await insertCredit(tx, { id: newId(), org_id: orgId, client_id: inv.client_id, amount: r.amount - applied, currency: inv.currency, source: 'overpayment', source_id: row.id, created_at: row.created_at });
+      await insertCredit(tx, { id: newId(), org_id: orgId, client_id: inv.clientId, amount: r.amount - applied, currency: inv.currency, source: 'overpayment', source_id: row.id, created_at: row.created_at });
     }
     if (applied > 0) await lifecycle.applyPaymentInTx(tx, orgId, inv.id, applied);
     await audit.append(tx, {
@@ -138,7 +136,7 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
         inv,
         {
           amount: input.amount,
-          applied: Math.min(input.amount, amountDue(inv)),
+          applied: Math.min(input.amount, inv.amountDue),
           method: input.method,
           received_on: input.receivedOn ?? (await documents.today(orgId, tx)),
           reference: input.reference,
@@ -158,14 +156,14 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
       const input = refundInput.parse(raw);
       return inTx(db, async (tx) => {
         const inv = await invoiceRow(tx, orgId, invoiceId);
-        if (input.amount > Number(inv.amount_paid)) throw unprocessable(`At most ${Number(inv.amount_paid)} can be refunded`, [{ path: '/body/amount', message: 'exceeds the amount paid' }]);
+        if (input.amount > inv.amountPaid) throw unprocessable(`At most ${inv.amountPaid} can be refunded`, [{ path: '/body/amount', message: 'exceeds the amount paid' }]);
         const row = await writePayment(
           tx,
           orgId,
           {
             org_id: orgId,
             document_id: invoiceId,
-            client_id: inv.client_id,
+            client_id: inv.clientId,
             kind: 'refund',
             amount: input.amount,
             applied_amount: -input.amount,
@@ -197,7 +195,7 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
         inv,
         {
           amount: p.amount,
-          applied: PAYABLE.has(inv.status) ? Math.max(0, Math.min(p.amount, amountDue(inv))) : 0,
+          applied: PAYABLE.has(inv.status) ? Math.max(0, Math.min(p.amount, inv.amountDue)) : 0,
           method: p.provider,
           received_on: await documents.today(orgId, tx),
           reference: null,
@@ -220,7 +218,7 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
       const inv = await invoiceRow(tx, orgId, payment.document_id);
       const prior = await reversalsOf(tx, orgId, payment.id);
       if (r.amount > Number(payment.amount) - prior.amount) throw unprocessable(`At most ${Number(payment.amount) - prior.amount} of this payment can be refunded`, [{ path: '/body/amount', message: 'exceeds what is left of the payment' }]);
-      const fromInvoice = Math.max(0, Math.min(r.amount, Number(payment.applied_amount) - prior.applied, Number(inv.amount_paid)));
+      const fromInvoice = Math.max(0, Math.min(r.amount, Number(payment.applied_amount) - prior.applied, inv.amountPaid));
       const row = await writePayment(
         tx,
         orgId,

@@ -21,9 +21,9 @@ import type { ClientService } from '../clients/client.service.ts';
 import type { DeliveryTrackingService } from '../delivery/delivery-tracking.service.ts';
 import { issueCode, orgOfCode, redeemCode, redeemMagic, takeIpQuota } from '../delivery/one-time-codes.ts';
 import type { PortalLinksService } from '../delivery/portal-links.service.ts';
-import type { SessionRow, SessionsService } from '../identity/sessions.service.ts';
-import { csrfTokenFor } from '../identity/sessions.service.ts';
-import { ipKey, throttledError, type ThrottleService } from '../identity/throttle.service.ts';
+import type { SessionRow, SessionsService } from '../identity/sessions/sessions.service.ts';
+import { csrfTokenFor } from '../identity/sessions/sessions.service.ts';
+import { ipKey, throttledError, type ThrottleService } from '../identity/sign-in/throttle.service.ts';
 import type { PortalPrincipal } from '../../platform/http/principal.ts';
 import { findPortalPasskey } from './portal-factors.repo.ts';
 import type { PortalFactorsService } from './portal-factors.service.ts';
@@ -110,7 +110,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
   }
 
   async function pendingSession(p: PortalPrincipal): Promise<SessionRow> {
-    const session = await db.selectFrom('sessions').selectAll().where('id', '=', p.sessionId).executeTakeFirst();
+    const session = await sessions.find(db, p.sessionId);
     if (!session) throw refused();
     if (session.level === 'full') throw new AppError('conflict', 'You are already signed in');
     return session;

@@ -3,8 +3,8 @@
 // these tables; each is bound to one organization, so every query filters by org_id.
 import type { Executor } from '../../platform/db/kysely.ts';
 import type { PortalPasskeysTable } from '../../platform/db/schema.ts';
-import type { TotpStore } from '../identity/totp.service.ts';
-import type { CredentialStore, StoredCredential } from '../identity/webauthn-ceremonies.ts';
+import type { TotpStore } from '../identity/mfa/totp.service.ts';
+import type { CredentialStore, StoredCredential } from '../identity/mfa/webauthn-ceremonies.ts';
 
 export type PortalPasskeyRow = PortalPasskeysTable;
 

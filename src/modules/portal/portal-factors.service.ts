@@ -14,12 +14,12 @@ import type { PortalPrincipal, Principal } from '../../platform/http/principal.t
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
-import { ENROLMENT_WINDOW_MS } from '../identity/factors.service.ts';
+import { ENROLMENT_WINDOW_MS } from '../identity/mfa/factors.service.ts';
 import type { Notifier } from '../identity/notify.ts';
-import type { SessionsService } from '../identity/sessions.service.ts';
-import { requireStepUp } from '../identity/step-up.ts';
-import { createTotpService, type TotpEnrolment } from '../identity/totp.service.ts';
-import { createWebAuthnCeremonies, type WebAuthnConfig } from '../identity/webauthn-ceremonies.ts';
+import type { SessionsService } from '../identity/sessions/sessions.service.ts';
+import { requireStepUp } from '../identity/sessions/step-up.ts';
+import { createTotpService, type TotpEnrolment } from '../identity/mfa/totp.service.ts';
+import { createWebAuthnCeremonies, type WebAuthnConfig } from '../identity/mfa/webauthn-ceremonies.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import {
   deletePortalPasskey,

@@ -1,14 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Database } from '../../platform/db/kysely.ts';
-import { inTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PortalPrincipal } from '../../platform/http/principal.ts';
 import { idParam, okSchema } from '../../platform/http/schemas.ts';
 import { portalDeliverySchema } from '../delivery/delivery.schemas.ts';
-import { csrfTokenFor, PORTAL_COOKIE, type SessionsService } from '../identity/sessions.service.ts';
-import type { ThrottleService } from '../identity/throttle.service.ts';
+import { csrfTokenFor, PORTAL_COOKIE, type SessionsService } from '../identity/sessions/sessions.service.ts';
+import type { ThrottleService } from '../identity/sign-in/throttle.service.ts';
 import type { PortalAuthService } from './portal-auth.service.ts';
 import { registerPortalFactorRoutes } from './portal-factors.routes.ts';
 import type { PortalFactorsService } from './portal-factors.service.ts';
@@ -16,7 +14,6 @@ import { codeRequestInput, codeVerifyInput, portalDocumentSchema, portalDocument
 import type { PortalService } from './portal.service.ts';
 
 export interface PortalRouteDeps {
-  db: Database;
   auth: PortalAuthService;
   portal: PortalService;
   sessions: SessionsService;
@@ -26,7 +23,7 @@ export interface PortalRouteDeps {
 
 const metaOf = (req: FastifyRequest) => ({ ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, 300) ?? null });
 
-export function registerPortalRoutes(root: FastifyInstance, { db, auth, portal, sessions, factors, throttle }: PortalRouteDeps): void {
+export function registerPortalRoutes(root: FastifyInstance, { auth, portal, sessions, factors, throttle }: PortalRouteDeps): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['portal'];
 
@@ -35,7 +32,7 @@ export function registerPortalRoutes(root: FastifyInstance, { db, auth, portal, 
     const p = req.principal;
     if (!p || p.realm !== 'portal') throw new AppError('unauthenticated', 'Client portal sign-in required');
     if (!(await portal.contactStillExists(p))) {
-      await inTx(db, (tx) => sessions.revoke(tx, p.sessionId));
+      await sessions.end(p.sessionId);
       throw new AppError('unauthenticated', 'Client portal sign-in required');
     }
     return p;
@@ -44,10 +41,7 @@ export function registerPortalRoutes(root: FastifyInstance, { db, auth, portal, 
   async function signIn(req: FastifyRequest, reply: FastifyReply, out: Awaited<ReturnType<PortalAuthService['verifyCode']>>) {
     // A new session per sign-in; a portal session the browser already had ends (no fixation).
     const previous = req.cookies[PORTAL_COOKIE];
-    if (previous) {
-      const old = await sessions.authenticate(db, previous, 'portal');
-      if (old) await inTx(db, (tx) => sessions.revoke(tx, old.id));
-    }
+    if (previous) await sessions.endPresented(previous, 'portal');
     reply.setCookie(PORTAL_COOKIE, out.token, sessions.cookieOptions());
     return out.session;
   }

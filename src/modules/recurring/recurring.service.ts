@@ -21,7 +21,7 @@ import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { LifecycleService } from '../documents/document-lifecycle.service.ts';
 import type { DocumentService } from '../documents/document.service.ts';
-import { isAdministrative, type Permission } from '../identity/rbac.ts';
+import { isAdministrative, type Permission } from '../identity/members/rbac.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { nextRun, onePeriodBefore } from './recurring.schedule.ts';
 import { scheduleInput, storedTemplate, template, templateOf, type Schedule, type ScheduleInput } from './recurring.schemas.ts';

@@ -119,12 +119,6 @@ export function accountKey(p: { iban: string | null; accountNumber: string | nul
   return null;
 }
 
-/** "DE89…3000" → "ending 3000": what a verification answer may say about an account. */
-export const accountEnding = (p: { iban: string | null; accountNumber: string | null } | null): string | null => {
-  const v = p?.iban ?? p?.accountNumber ?? null;
-  return v ? v.slice(-4) : null;
-};
-
 /** "1.480,95", "1,480.95", "1 480,95", "1480.95" → "1480.95": amounts as people type them. */
 export function normalizeAmount(raw: string): string {
   const t = raw.replace(/[\s'\u2019\u00a0\u202f]+/g, '');

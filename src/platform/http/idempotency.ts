@@ -28,6 +28,7 @@ import type { Database, Executor, Tx } from '../db/kysely.ts';
 import { inTx } from '../db/tx.ts';
 import { AppError } from '../errors.ts';
 import type { Clock } from '../clock.ts';
+import type { StaffPrincipal } from './principal.ts';
 
 export interface IdempotencyDeps {
   db: Database;
@@ -98,3 +99,6 @@ export async function withIdempotency<T>(
   if (winner) return winner.value;
   throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress');
 }
+
+/** The scope a staff request's keys live in: its org and who sent it (the API token, else the user). */
+export const idempotencyScope = (p: StaffPrincipal): { orgId: string; principal: string } => ({ orgId: p.orgId, principal: p.tokenId ?? p.userId });

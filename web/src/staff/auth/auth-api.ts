@@ -3,7 +3,7 @@
 import { startAuthentication, startRegistration, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { passkeyCeremony } from '../../lib/passkey-errors.ts';
 import { api, ApiError, setCsrfToken } from '../../lib/api.ts';
-import type { SessionState } from '../../../../src/modules/identity/session-state.ts';
+import type { SessionState } from '../../../../src/modules/identity/sessions/session-state.ts';
 
 export type { SessionState };
 

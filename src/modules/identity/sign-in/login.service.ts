@@ -1,0 +1,189 @@
+// Signing in (OWASP ASVS V6/V7, NIST SP 800-63B): password or passkey first, then the second
+// factor when the user has one or the org requires one. Every sign-in creates a NEW session
+// token (and ends the one the browser presented: no fixation); a partial session ('mfa' or
+// 'enrol') reaches only the routes that finish signing in. Unknown emails cost the same argon2
+// work and get the same answer as wrong passwords, so answers never reveal who has an account.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../../../platform/clock.ts';
+import type { Database, Executor } from '../../../platform/db/kysely.ts';
+import { inTx } from '../../../platform/db/tx.ts';
+import { AppError } from '../../../platform/errors.ts';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { issueEmailToken } from '../accounts/email-tokens.ts';
+import { factorsOf, formatAmr, levelFor, orgPolicy, parseAmr, requirementFor, type Level, type Method } from '../mfa/mfa-policy.ts';
+import type { Notifier } from '../notify.ts';
+import type { PasskeysService } from '../mfa/passkeys.service.ts';
+import { needsRehash, type PasswordService } from '../passwords/passwords.ts';
+import { permissionsOf } from '../members/roles.service.ts';
+import type { SecurityAudit } from '../security-audit.ts';
+import type { SessionRow, SessionsService } from '../sessions/sessions.service.ts';
+import { accountKey, ipKey, throttledError, type ThrottleService } from './throttle.service.ts';
+import { insertKnownDevice, isKnownDevice, touchKnownDevice } from './devices.repo.ts';
+import { findUserByEmail, findUserById, listActiveMemberships, normalizeEmail, updateUser, type UserRow } from '../accounts/users.repo.ts';
+
+export interface ClientInfo {
+  ip: string;
+  userAgent: string | null;
+  /** The device cookie the browser sent (recognizes returning devices for new-device alerts). */
+  deviceToken: string | null;
+  /** The session cookie the browser sent, ended when a new session starts. */
+  currentToken: string | null;
+}
+
+export interface Established {
+  token: string;
+  sessionId: string;
+  level: Level;
+  orgId: string;
+  /** A new device cookie to set, when the browser had none (or an unknown one). */
+  deviceToken: string | null;
+}
+
+export interface LoginDeps {
+  db: Database;
+  clock: Clock;
+  sessions: SessionsService;
+  throttle: ThrottleService;
+  passkeys: PasskeysService;
+  passwords: PasswordService;
+  notifier: Notifier;
+  secAudit: SecurityAudit;
+}
+
+export const invalidCredentials = (): AppError => new AppError('unauthenticated', 'Email or password is incorrect');
+const hashDevice = (t: string) => createHash('sha256').update(`sealbill device v1\u0000${t}`).digest('hex');
+
+export function createLoginService(deps: LoginDeps) {
+  const { db, clock, sessions, throttle, passkeys, passwords, notifier, secAudit } = deps;
+  const actorFor = (userId: string | null, ip: string) => (userId ? { type: 'user' as const, id: userId, ip } : { type: 'anonymous' as const, id: null, ip });
+
+  /** The org a sign-in lands in: the one asked for, else the last used, else the oldest membership. */
+  async function chooseOrg(ex: Executor, user: UserRow, wanted?: string | null) {
+    const ms = await listActiveMemberships(ex, user.id);
+    const ordered = [wanted, user.last_org_id].map((id) => ms.find((m) => m.orgId === id)).filter((m) => m !== undefined);
+    for (const m of [...ordered, ...ms]) {
+      const permissions = await permissionsOf(ex, m.orgId, m.role);
+      if (permissions) return { orgId: m.orgId, permissions };
+    }
+    return null;
+  }
+
+  async function levelIn(ex: Executor, userId: string, orgId: string, permissions: Parameters<typeof requirementFor>[1], amr: Method[]): Promise<Level> {
+    const policy = await orgPolicy(ex, orgId);
+    return levelFor(amr, await factorsOf(ex, userId), requirementFor(policy.mfa, permissions));
+  }
+
+  /** Remembers the device; returns a cookie to set and whether to alert the user. */
+  async function noteDevice(tx: Executor, user: UserRow, info: ClientInfo): Promise<{ deviceToken: string | null; alert: boolean }> {
+    const presented = info.deviceToken && /^[A-Za-z0-9_-]{43}$/.test(info.deviceToken) ? info.deviceToken : null;
+    const token = presented ?? randomBytes(32).toString('base64url');
+    const now = clock.now().toISOString();
+    if (await isKnownDevice(tx, user.id, hashDevice(token))) {
+      await touchKnownDevice(tx, user.id, hashDevice(token), now);
+      return { deviceToken: null, alert: false };
+    }
+    await insertKnownDevice(tx, user.id, hashDevice(token), now);
+    // The very first sign-in of an account is not news to its owner.
+    return { deviceToken: presented ? null : token, alert: user.last_login_at !== null };
+  }
+
+  /** Records a completed sign-in: device, last login, audit. Returns the mail to send after commit. */
+  async function completed(tx: Executor, user: UserRow, orgId: string, amr: Method[], info: ClientInfo): Promise<{ deviceToken: string | null; after: () => void }> {
+    const device = await noteDevice(tx, user, info);
+    await updateUser(tx, user.id, { last_login_at: clock.now().toISOString(), last_org_id: orgId });
+    await secAudit.inOrg(tx, orgId, { action: 'login.succeeded', actor: actorFor(user.id, info.ip), userId: user.id, summary: { methods: amr, userAgent: info.userAgent } });
+    const when = clock.now().toISOString();
+    return {
+      deviceToken: device.deviceToken,
+      after: () => {
+        if (device.alert) {
+          notifier.securityAlert(user.email, 'sign-in from a new device', `Your Sealbill account was signed in to from a device we had not seen before:\n\n  ${info.userAgent ?? 'unknown browser'}\n  IP address ${info.ip}\n  at ${when}`);
+        }
+      },
+    };
+  }
+
+  /** Starts a new session (ending the presented one) at the level the org's policy allows. */
+  async function establish(tx: Executor, user: UserRow, amr: Method[], info: ClientInfo, wantedOrg?: string | null): Promise<Established & { after: () => void }> {
+    const org = await chooseOrg(tx, user, wantedOrg);
+    if (!org) throw invalidCredentials();
+    if (info.currentToken) {
+      const old = await sessions.authenticate(tx, info.currentToken, 'staff');
+      if (old) await sessions.revoke(tx, old.id);
+    }
+    const level = await levelIn(tx, user.id, org.orgId, org.permissions, amr);
+    const s = await sessions.create(tx, { realm: 'staff', orgId: org.orgId, userId: user.id, level, amr: formatAmr(amr), ip: info.ip, userAgent: info.userAgent });
+    const done = level === 'full' ? await completed(tx, user, org.orgId, amr, info) : { deviceToken: null, after: () => {} };
+    return { token: s.token, sessionId: s.id, level, orgId: org.orgId, deviceToken: done.deviceToken, after: done.after };
+  }
+
+  return {
+    chooseOrg,
+    levelIn,
+
+    async passwordLogin(input: { email: string; password: string; orgId?: string | undefined }, info: ClientInfo): Promise<Established> {
+      const email = normalizeEmail(input.email);
+      const keys = { account: accountKey(email), ip: ipKey(info.ip) };
+      // Shed a saturated server before the attempt is counted against the account.
+      passwords.queue.assertCapacity();
+      const gate = await inTx(db, (tx) => throttle.attempt(tx, keys));
+      if (!gate.ok) throw throttledError(gate);
+      const user = await findUserByEmail(db, email);
+      const ok = user?.password_hash ? await passwords.verify(user.password_hash, input.password) : await passwords.verifyAgainstDummy(input.password);
+      if (!user || !ok || user.status !== 'active') {
+        const unlock = await inTx(db, async (tx) => {
+          await secAudit.forUser(tx, { action: 'login.failed', actor: actorFor(null, info.ip), userId: user?.id ?? null, summary: { method: 'pwd', locked: gate.lockedNow } });
+          return gate.lockedNow && user ? issueEmailToken(tx, clock, { purpose: 'unlock', userId: user.id, email: user.email }) : null;
+        });
+        if (unlock && user) {
+          notifier.send({
+            to: user.email,
+            subject: 'Sealbill: sign-in locked after too many failed attempts',
+            text: `There were too many failed attempts to sign in to your account, so signing in is locked.\n\nIf it was you, unlock it here (valid 24 hours):\n${notifier.link('/app/unlock', unlock)}\n\nIf it was not you, someone is guessing your password: unlock, then change your password and make sure a second factor is set up.`,
+          });
+        }
+        throw invalidCredentials();
+      }
+      const upgraded = needsRehash(user.password_hash!) ? await passwords.hash(input.password) : null;
+      const est = await inTx(db, async (tx) => {
+        await throttle.succeeded(tx, keys);
+        if (upgraded) await updateUser(tx, user.id, { password_hash: upgraded });
+        return establish(tx, user, ['pwd'], info, input.orgId);
+      });
+      est.after();
+      return est;
+    },
+
+    passkeyLoginOptions: () => passkeys.authenticationOptions('login', {}),
+
+    /** Usernameless sign-in: the passkey (with user verification) is both factors. */
+    async passkeyLogin(challengeId: string, response: AuthenticationResponseJSON, info: ClientInfo): Promise<Established> {
+      const r = await passkeys.authenticate(challengeId, 'login', response, {});
+      const user = r.userId ? await findUserById(db, r.userId) : undefined;
+      if (!r.ok || !user || user.status !== 'active') {
+        await inTx(db, (tx) => secAudit.forUser(tx, { action: 'login.failed', actor: actorFor(null, info.ip), userId: user?.id ?? null, summary: { method: 'passkey', reason: r.ok ? 'inactive' : r.reason.slice(0, 200) } }));
+        throw new AppError('unauthenticated', 'The passkey could not be verified');
+      }
+      const est = await inTx(db, (tx) => establish(tx, user, ['passkey'], info));
+      est.after();
+      return est;
+    },
+
+    /** A partial session proved another method: rotate it and raise its level as far as policy allows. */
+    async advance(session: SessionRow, user: UserRow, method: Method, info: ClientInfo, tx: Executor): Promise<Established & { after: () => void }> {
+      const amr = [...parseAmr(session.amr), method];
+      const orgId = session.org_id!;
+      const ms = await listActiveMemberships(tx, user.id);
+      const m = ms.find((x) => x.orgId === orgId);
+      const permissions = m ? await permissionsOf(tx, orgId, m.role) : null;
+      if (!permissions) throw new AppError('unauthenticated', 'Your membership of this organization has ended');
+      const level = await levelIn(tx, user.id, orgId, permissions, amr);
+      const now = clock.now().toISOString();
+      const token = await sessions.rotate(tx, session.id, { level, amr: formatAmr(amr), authenticated_at: now });
+      const done = level === 'full' && session.level !== 'full' ? await completed(tx, user, orgId, amr, info) : { deviceToken: null, after: () => {} };
+      return { token, sessionId: session.id, level, orgId, deviceToken: done.deviceToken, after: done.after };
+    },
+  };
+}
+
+export type LoginService = ReturnType<typeof createLoginService>;
