@@ -4,31 +4,16 @@
 // OFFICIAL EN 16931 (+ XRechnung) rules; issuing for a client with a preferred format refuses
 // (422, rule ids and fields) what the format's rules would refuse, before a number is drawn; the
 // editor's check shows the same; drafts have no e-invoice (409); reading needs invoice:read.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EINVOICE_FORMATS, type EinvoiceFormat } from '../../src/modules/einvoice/einvoice.formats.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { EINVOICE_NEEDS, describeFailures, fatalOnly, validateOfficially } from '../helpers/einvoice-rules.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
+import { SELLER_PROFILE } from '../helpers/einvoice-seed.ts';
 import { seedPayout } from '../helpers/payout.ts';
 import { addMember, staffSession } from '../helpers/session.ts';
 import { describeNeeds } from '../helpers/tools.ts';
 
-export const SELLER_PROFILE = {
-  addressLines: ['Musterstraße 1'],
-  city: 'Berlin',
-  postalCode: '10115',
-  country: 'DE',
-  taxIds: [{ type: 'USt-IdNr.', value: 'DE123456789' }],
-  email: 'billing@seller.test',
-  vatId: 'DE 123 456 789',
-  taxRegistration: '30/123/45678',
-  legalRegistrationId: 'HRB 12345',
-  electronicAddress: 'DE123456789',
-  electronicAddressScheme: '9930',
-  contactName: 'Erika Muster',
-  contactPhone: '+49 30 1234567',
-  contactEmail: 'erika@seller.test',
-};
 
 describeEachDb('e-invoices through the API', (dialect) => {
   let t: TestInstance;
@@ -204,8 +189,4 @@ describeEachDb('e-invoices through the API', (dialect) => {
     const b = await setupOrg(t.app, 'Other Tenant AG');
     expectProblem(await b.req('GET', `/api/v1/invoices/${invoiceId}/einvoice?format=xrechnung-ubl`), 404, 'not_found');
   });
-});
-
-describe('SELLER_PROFILE', () => {
-  it('is a complete XRechnung seller', () => expect(Object.keys(SELLER_PROFILE)).toContain('contactEmail'));
 });
