@@ -4,6 +4,10 @@
 // OFFICIAL EN 16931 (+ XRechnung) rules; issuing for a client with a preferred format refuses
 // (422, rule ids and fields) what the format's rules would refuse, before a number is drawn; the
 // editor's check shows the same; drafts have no e-invoice (409); reading needs invoice:read.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EINVOICE_FORMATS, type EinvoiceFormat } from '../../src/modules/einvoice/einvoice.formats.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
@@ -12,7 +16,18 @@ import { createTestInstance, describeEachDb, FixedClock, type TestInstance } fro
 import { SELLER_PROFILE } from '../helpers/einvoice-seed.ts';
 import { seedPayout } from '../helpers/payout.ts';
 import { addMember, staffSession } from '../helpers/session.ts';
-import { describeNeeds } from '../helpers/tools.ts';
+import { describeNeeds, itNeeds, usable } from '../helpers/tools.ts';
+
+function pdfText(bytes: Buffer): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-einvoice-'));
+  try {
+    const file = path.join(dir, 'doc.pdf');
+    writeFileSync(file, bytes);
+    return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 
 describeEachDb('e-invoices through the API', (dialect) => {
@@ -128,6 +143,21 @@ describeEachDb('e-invoices through the API', (dialect) => {
     await a.ok('PATCH', `/api/v1/clients/${publicBody}`, { buyerReference: '04011000-12345-03' });
   });
 
+  itNeeds(['pdftotext'], 'the PDF is a complete EU VAT invoice: period and supply date, labeled VAT ids, the tax table by category, references, payment means', async () => {
+    const text = pdfText((await a.req('GET', `/api/v1/invoices/${invoiceId}/pdf`)).rawPayload);
+    expect(text).toMatch(/Supply date\s+28\.02\.2026/);
+    expect(text).toMatch(/Period\s+01\.02\.2026 – 28\.02\.2026/);
+    expect(text).toMatch(/Your reference\s+04011000-12345-03/);
+    expect(text).toMatch(/Order no\.\s+PO-4711/);
+    expect(text).toContain('VAT ID: DE123456789');
+    expect(text).toContain('Tax no.: 30/123/45678');
+    expect(text).toContain('10115 Berlin');
+    expect(text).toMatch(/VAT category\s+Rate\s+Taxable amount\s+Tax/);
+    expect(text).toMatch(/S\s+19\s?%\s+1\.200,00 €\s+228,00 €/);
+    expect(text).toMatch(/S\s+7\s?%\s+79,80 €\s+5,59 €/);
+    expect(text).toMatch(/Payment means\s+SEPA credit transfer \(58\)/);
+  });
+
   describeNeeds(EINVOICE_NEEDS, 'the downloads against the official rules', () => {
     for (const format of EINVOICE_FORMATS) {
       it(`${format}: zero fatal failures (EN 16931${format.startsWith('xrechnung') ? ' + XRechnung' : ''}${format.endsWith('cii') || format === 'factur-x' ? ' + CII XSD' : ''})`, () => {
@@ -159,6 +189,12 @@ describeEachDb('e-invoices through the API', (dialect) => {
     expect((await a.ok('GET', `/api/v1/invoices/${draft.id}/einvoice/check`)).issues).toEqual([]);
     const issued = await a.ok('POST', `/api/v1/invoices/${draft.id}/issue`);
     expect(Number(issued.number.slice(-5))).toBe(Number(number.slice(-5)) + 1);
+    if (usable(['pdftotext'], 'reverse-charge wording on the PDF')) {
+      const text = pdfText((await a.req('GET', `/api/v1/invoices/${draft.id}/pdf`)).rawPayload);
+      expect(text).toContain('Reverse charge: the recipient is liable for the VAT');
+      expect(text).toContain('VAT ID: FR40303265045');
+      expect(text).toMatch(/AE\s+0\s?%\s+500,00 €\s+0,00 €/);
+    }
   });
 
   it('a credit note states the invoice it corrects (BT-25/26) and downloads on its own route', async () => {
