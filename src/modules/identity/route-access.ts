@@ -209,6 +209,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/portal/documents': PORTAL,
   'GET /api/v1/portal/documents/:id': PORTAL,
   'GET /api/v1/portal/documents/:id/pdf': PORTAL,
+  'GET /api/v1/portal/documents/:id/einvoice': PORTAL,
   'POST /api/v1/portal/documents/:id/acknowledge': PORTAL,
   'GET /api/v1/portal/documents/:id/deliveries': PORTAL,
   'POST /api/v1/portal/quotes/:id/accept': PORTAL,
