@@ -181,6 +181,8 @@ describeEachDb('e-invoices through the API', (dialect) => {
     expect(p.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'client.vatId', message: expect.stringMatching(/^BR-AE-\d+: /) }), expect.objectContaining({ path: 'invoice.buyerReference', message: expect.stringMatching(/^BR-DE-15: /) })]));
     expect(await a.ok('GET', `/api/v1/invoices/${draft.id}`)).toMatchObject({ status: 'draft', number: null });
     // Another format can be asked for explicitly (what the editor shows for a choice).
+    const peppol = await a.ok('GET', `/api/v1/invoices/${draft.id}/einvoice/check?format=peppol-bis`);
+    expect(peppol.transport).toEqual({ configured: false, message: expect.stringContaining('no Peppol access point is configured') });
     const factur = await a.ok('GET', `/api/v1/invoices/${draft.id}/einvoice/check?format=factur-x`);
     expect(factur.issues.map((i: { ruleId: string }) => i.ruleId)).not.toContain('BR-DE-15');
     // Fixed: the buyer's VAT id and a buyer reference; it issues with the next number (no gap).

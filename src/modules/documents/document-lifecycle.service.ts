@@ -20,6 +20,7 @@ import { buildSnapshot } from './document-snapshot.ts';
 import { einvoiceIssues, einvoiceRefusal, einvoiceXml, type EinvoiceCheckIssue, type EinvoiceSource } from './document-einvoice.ts';
 import { FORMATS, type EinvoiceFormat } from '../einvoice/einvoice.formats.ts';
 import type { EinvoicePreference } from '../einvoice/einvoice.schemas.ts';
+import { peppolStatus, type PeppolStatus } from '../einvoice/transport/peppol-transport.ts';
 
 /** The documents that have an e-invoice (quotes do not). */
 export type EinvoiceKind = 'invoice' | 'credit_note';
@@ -272,11 +273,12 @@ export function createLifecycleService(deps: LifecycleDeps) {
      * client's preferred format; an issued document: the format it was issued for). A draft is
      * checked as it would be issued now (current org and client, today's date, a placeholder number).
      */
-    async einvoiceCheck(orgId: string, kind: EinvoiceKind, id: string, requested?: EinvoiceFormat): Promise<{ format: EinvoicePreference; issues: EinvoiceCheckIssue[] }> {
+    async einvoiceCheck(orgId: string, kind: EinvoiceKind, id: string, requested?: EinvoiceFormat): Promise<{ format: EinvoicePreference; issues: EinvoiceCheckIssue[]; transport?: PeppolStatus }> {
       const row = await mustFind(db, orgId, id, kind);
       const src = await einvoiceSource(db, orgId, kind, row);
       const format = requested ?? src.snapshot.einvoice?.format ?? 'none';
-      return { format, issues: format === 'none' ? [] : einvoiceIssues(src, format) };
+      // No access point is wired in yet (einvoice/transport): Peppol documents are downloaded and sent by the user.
+      return { format, issues: format === 'none' ? [] : einvoiceIssues(src, format), ...(format === 'peppol-bis' && { transport: peppolStatus(null) }) };
     },
 
     /**

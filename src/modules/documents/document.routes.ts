@@ -24,6 +24,10 @@ import type { DocumentService } from './document.service.ts';
 const einvoiceCheckSchema = z.object({
   format: z.enum(EINVOICE_PREFERENCES),
   issues: z.array(z.object({ ruleId: z.string(), message: z.string(), field: z.string().describe('the Sealbill field to fix, e.g. client.vatId') })),
+  transport: z
+    .union([z.object({ configured: z.literal(false), message: z.string() }), z.object({ configured: z.literal(true), accessPoint: z.string() })])
+    .optional()
+    .describe('peppol-bis: whether Sealbill can send it over Peppol (no access point is configured yet)'),
 });
 
 export const DOCUMENT_PREFIXES: Record<DocumentKind, string> = { invoice: 'invoices', quote: 'quotes', credit_note: 'credit-notes' };

@@ -29,6 +29,7 @@ function EinvoiceCheckPanel({ doc }: { doc: DocumentDto }) {
         onChange={(e) => setFormat(e.target.value as EinvoiceFormat | '')}
         options={[{ value: '', label: 'The client’s preferred format' }, ...EINVOICE_FORMATS.map((f) => ({ value: f, label: EINVOICE_FORMAT_LABEL[f] }))]}
       />
+      {check.data?.transport && !check.data.transport.configured ? <Notice kind="info">{check.data.transport.message}</Notice> : null}
       {check.error ? <ErrorNotice error={check.error} title="The check could not run" focus={false} /> : null}
       {!check.data ? (
         <Loading />

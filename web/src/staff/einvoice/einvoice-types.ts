@@ -17,4 +17,5 @@ export const EINVOICE_FORMAT_LABEL: Record<EinvoicePreference, string> = {
 export interface EinvoiceCheck {
   format: EinvoicePreference;
   issues: Array<{ ruleId: string; message: string; field: string }>;
+  transport?: { configured: false; message: string } | { configured: true; accessPoint: string };
 }
