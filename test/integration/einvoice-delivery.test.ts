@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
 import * as openpgp from 'openpgp';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { setupOrg, type Api } from '../helpers/api.ts';
-import { run, scratchDir } from '../helpers/delivery.ts';
+import { portalLogin, portalReq, run, scratchDir } from '../helpers/delivery.ts';
 import { SELLER_PROFILE } from '../helpers/einvoice-seed.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
 import { seedPayout } from '../helpers/payout.ts';
@@ -48,6 +48,7 @@ describeEachDb('e-invoice delivery', (dialect) => {
       electronicAddressScheme: '0204',
       buyerReference: '991-12345-67',
       einvoiceFormat: 'xrechnung-ubl',
+      contacts: [{ name: 'Rita Rechnung', email: 'rechnung@musterhausen.test', isPrimary: true }],
     });
     const rate = await api.ok('POST', '/api/v1/tax-rates', { name: 'USt', rateBp: 1900 });
     const draft = await api.ok('POST', '/api/v1/invoices', { clientId: client.id, supplyDate: '2026-01-15', lines: [{ description: 'Wartung', quantity: '1', unitPrice: 10_000, taxRateId: rate.id }] });
@@ -82,5 +83,23 @@ describeEachDb('e-invoice delivery', (dialect) => {
     expect(sha256(attached!.content)).toBe(sha256(xml));
     expect(inner.attachments.some((a) => a.contentType === 'application/pdf')).toBe(true);
     home.cleanup();
+  });
+
+  it('the portal offers the e-invoice in the format the document was issued for (404 without one), as access evidence', async () => {
+    const invoices = (await api.ok('GET', '/api/v1/invoices')).items;
+    const withFormat = invoices[0];
+    const s = await portalLogin(t.app, smtp, api.orgId, 'rechnung@musterhausen.test');
+    const res = await portalReq(t.app, s, 'GET', `/api/v1/portal/documents/${withFormat.id}/einvoice`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/xml/);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="${withFormat.number}-xrechnung.xml"`);
+    expect(res.body).toBe((await api.req('GET', `/api/v1/invoices/${withFormat.id}/einvoice?format=xrechnung-ubl`)).body);
+    const deliveries = await api.req('GET', `/api/v1/invoices/${withFormat.id}/deliveries`);
+    expect(deliveries.body).toMatch(new RegExp(`"downloadedSha256":"${sha256(res.rawPayload)}","einvoiceFormat":"xrechnung-ubl"`));
+    // A document of the same client issued while its format was none has no e-invoice.
+    await api.ok('PATCH', `/api/v1/clients/${withFormat.clientId}`, { einvoiceFormat: 'none' });
+    const draft = await api.ok('POST', '/api/v1/invoices', { clientId: withFormat.clientId, lines: [{ description: 'Ohne', quantity: '1', unitPrice: 1_000 }] });
+    await api.ok('POST', `/api/v1/invoices/${draft.id}/issue`);
+    expect((await portalReq(t.app, s, 'GET', `/api/v1/portal/documents/${draft.id}/einvoice`)).statusCode).toBe(404);
   });
 });
