@@ -116,6 +116,10 @@ describeEachDb('e-invoices through the API', (dialect) => {
     expect(draft.lines[0]).toMatchObject({ taxCategory: 'S' });
     expectProblem(await a.req('GET', `/api/v1/invoices/${invoiceId}/einvoice?format=xrechnung-ubl`), 409, 'conflict');
     expect(await a.ok('GET', `/api/v1/invoices/${invoiceId}/einvoice/check`)).toEqual({ format: 'xrechnung-ubl', issues: [] });
+    // A PATCH changes what it names and nothing else (zod 4 applied defaults to absent fields).
+    const patched = await a.ok('PATCH', `/api/v1/invoices/${invoiceId}`, { contractReference: 'RV-2026-02' });
+    expect(patched).toMatchObject({ terms: 'Zahlbar innerhalb von 14 Tagen ohne Abzug.', einvoice: { contractReference: 'RV-2026-02', purchaseOrderReference: 'PO-4711', supplyDate: '2026-02-28', paymentMeans: '58' } });
+    await a.ok('PATCH', `/api/v1/invoices/${invoiceId}`, { contractReference: 'RV-2026-01' });
     // The period is checked at the edge too.
     expectProblem(await a.req('PATCH', `/api/v1/invoices/${invoiceId}`, { periodEnd: '2026-01-01' }), 422);
     expectProblem(await a.req('PATCH', `/api/v1/invoices/${invoiceId}`, { paymentMeans: '99' }), 400);
