@@ -10,6 +10,9 @@ import { parseConfig } from '../../src/config/env.ts';
 import { buildHttpApp } from '../../src/main/app.ts';
 import { createContainer } from '../../src/main/container.ts';
 import { apiFor } from '../helpers/api.ts';
+import { seedSellerProfile } from '../helpers/einvoice-seed.ts';
+import { documentListQuery } from '../../src/modules/documents/document.schemas.ts';
+import { payoutSchema } from '../../src/modules/orgs/org.schemas.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/sealbill.js');
 
@@ -106,5 +109,40 @@ describe('sealbill CLI [sqlite]', { timeout: 120_000 }, () => {
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/^No invoice numbered INV-1999-00042$/m);
     expect(run(['invoice', 'pdf', number]).code).toBe(2);
+  });
+
+  it('writes an invoice\'s e-invoice (the API\'s bytes), and exits 2 with the rules an incomplete one breaks', async () => {
+    // Made through the services the API uses, in this process, on the same data dir.
+    const container = await createContainer(parseConfig({ SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent' }), { warn: () => {} });
+    const actor = { type: 'system', id: 'test' } as const;
+    let apiXml: string;
+    let number: string;
+    let incomplete: string;
+    try {
+      const orgId = (await container.db.selectFrom('orgs').select('id').executeTakeFirstOrThrow()).id;
+      await seedSellerProfile(container, orgId);
+      await container.db.transaction().execute((tx) => container.services.orgs.setPayoutInTx(tx, orgId, payoutSchema.parse({ accountHolder: 'CLI Works Ltd', iban: 'DE89370400440532013000' }), actor));
+      incomplete = (await container.services.documents.list(orgId, 'invoice', documentListQuery.parse({ limit: 1 }))).items[0]!.number!;
+      const client = await container.services.clients.create(orgId, { name: 'Stadt Musterhausen', addressLines: ['Rathausplatz 1'], city: 'Musterhausen', postalCode: '12345', country: 'DE', buyerReference: '991-12345-67', electronicAddress: '991-12345-67', electronicAddressScheme: '0204', einvoiceFormat: 'xrechnung-cii' }, actor);
+      const draft = await container.services.documents.create(orgId, 'invoice', { clientId: client.id, supplyDate: '2026-01-15', lines: [{ description: 'Wartung', quantity: '1', unitPrice: 10_000 }] }, actor);
+      number = (await container.services.lifecycle.issue(orgId, 'invoice', draft.id, actor)).number!;
+      apiXml = (await container.services.lifecycle.einvoice(orgId, 'invoice', draft.id, 'xrechnung-cii')).bytes.toString('utf8');
+    } finally {
+      await container.close();
+    }
+    const out = path.join(dir, 'einvoice.xml');
+    const ok = run(['invoice', 'einvoice', number, '--format', 'xrechnung-cii', '--out', out]);
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.out).toMatch(new RegExp(`^Wrote .*einvoice\\.xml \\(xrechnung-cii, \\d+ bytes, suggested name ${number}-xrechnung-cii\\.xml\\)`));
+    expect(readFileSync(out, 'utf8')).toBe(apiXml);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const usage = run(['invoice', 'einvoice', number, '--format', 'pdf', '--out', out]);
+    expect(usage.code).toBe(2);
+    expect(usage.err).toMatch(/needs --format xrechnung-ubl\|xrechnung-cii\|peppol-bis\|factur-x and --out FILE/);
+    // The first invoice's client has no address or buyer reference: the rules it breaks, and where.
+    const refused = run(['invoice', 'einvoice', incomplete, '--format', 'xrechnung-ubl', '--out', out]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/^Error: Invoice .* is not a valid xrechnung-ubl e-invoice/m);
+    expect(refused.err).toMatch(/ {2}invoice\.buyerReference: BR-DE-15: /);
   });
 });

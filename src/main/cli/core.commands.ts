@@ -5,6 +5,7 @@ import { openDatabase } from '../../platform/db/kysely.ts';
 import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { documentListQuery } from '../../modules/documents/document.schemas.ts';
+import { EINVOICE_FORMATS, isEinvoiceFormat } from '../../modules/einvoice/einvoice.formats.ts';
 import { formatAmount } from '../../shared/money/money.ts';
 import type { Container } from '../container.ts';
 import { serve } from '../server.ts';
@@ -90,13 +91,15 @@ export const initCommand: CliCommand = {
 
 export const invoiceCommand: CliCommand = {
   name: 'invoice',
-  usage: 'invoice list [--org ID] [--status S] [--limit N]\n  invoice show <id|number> [--org ID]\n  invoice pdf <id|number> --out FILE [--org ID]',
+  usage:
+    'invoice list [--org ID] [--status S] [--limit N]\n  invoice show <id|number> [--org ID]\n  invoice pdf <id|number> --out FILE [--org ID]\n' +
+    `  invoice einvoice <id|number> --format ${EINVOICE_FORMATS.join('|')} --out FILE [--org ID]`,
   async run({ argv, container, out }) {
     const [sub, ...rest] = argv;
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { org: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' } },
+      options: { org: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' } },
     });
     const c = await container();
     const orgId = await resolveOrg(c, values.org);
@@ -109,7 +112,7 @@ export const invoiceCommand: CliCommand = {
       return;
     }
     const ref = positionals[0];
-    if ((sub !== 'show' && sub !== 'pdf') || !ref) throw new CliUsageError('usage: sealbill invoice list | show <id|number> | pdf <id|number> --out FILE');
+    if ((sub !== 'show' && sub !== 'pdf' && sub !== 'einvoice') || !ref) throw new CliUsageError('usage: sealbill invoice list | show <id|number> | pdf <id|number> --out FILE | einvoice <id|number> --format F --out FILE');
     let id = ref;
     if (!/^[0-9a-f-]{36}$/.test(ref)) {
       const page = await c.services.documents.list(orgId, 'invoice', documentListQuery.parse({ number: ref, limit: 1 }));
@@ -118,6 +121,13 @@ export const invoiceCommand: CliCommand = {
     }
     if (sub === 'show') {
       out(`${JSON.stringify(await c.services.documents.get(orgId, 'invoice', id), null, 2)}\n`);
+      return;
+    }
+    if (sub === 'einvoice') {
+      if (!isEinvoiceFormat(values.format) || !values.out) throw new CliUsageError(`invoice einvoice needs --format ${EINVOICE_FORMATS.join('|')} and --out FILE`);
+      const file = await c.services.lifecycle.einvoice(orgId, 'invoice', id, values.format);
+      writeFileSync(values.out, file.bytes, { mode: 0o600 });
+      out(`Wrote ${values.out} (${values.format}, ${file.bytes.length} bytes, suggested name ${file.filename})\n`);
       return;
     }
     if (!values.out) throw new CliUsageError('invoice pdf needs --out FILE');

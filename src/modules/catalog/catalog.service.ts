@@ -8,6 +8,7 @@ import { decodeCursor, pageResult } from '../../platform/http/pagination.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import { z } from 'zod';
+import type { VatCategory } from '../einvoice/einvoice.model.ts';
 import {
   findItem,
   findTaxRate,
@@ -23,7 +24,17 @@ import {
 } from './catalog.repo.ts';
 import { itemInput, itemPatch, taxRateInput, taxRatePatch, type Item, type TaxRate } from './catalog.schemas.ts';
 
-const toTaxRate = (r: TaxRateRow): TaxRate => ({ id: r.id, name: r.name, rateBp: r.rate_bp, inclusive: r.inclusive === 1, archived: r.archived_at !== null, createdAt: r.created_at });
+const toTaxRate = (r: TaxRateRow): TaxRate => ({
+  id: r.id,
+  name: r.name,
+  rateBp: r.rate_bp,
+  inclusive: r.inclusive === 1,
+  category: r.vat_category as VatCategory,
+  exemptionReason: r.exemption_reason,
+  exemptionCode: r.exemption_code,
+  archived: r.archived_at !== null,
+  createdAt: r.created_at,
+});
 const toItem = (r: ItemRow): Item => ({
   id: r.id,
   name: r.name,
@@ -46,9 +57,20 @@ export function createCatalogService({ db, audit, clock }: { db: Database; audit
     async createTaxRate(orgId: string, raw: z.input<typeof taxRateInput>, actor: AuditActor): Promise<TaxRate> {
       const input = taxRateInput.parse(raw);
       return inTx(db, async (tx) => {
-        const row: TaxRateRow = { id: newId(), org_id: orgId, name: input.name, rate_bp: input.rateBp, inclusive: input.inclusive ? 1 : 0, archived_at: null, created_at: clock.now().toISOString() };
+        const row: TaxRateRow = {
+          id: newId(),
+          org_id: orgId,
+          name: input.name,
+          rate_bp: input.rateBp,
+          inclusive: input.inclusive ? 1 : 0,
+          vat_category: input.category,
+          exemption_reason: input.exemptionReason,
+          exemption_code: input.exemptionCode,
+          archived_at: null,
+          created_at: clock.now().toISOString(),
+        };
         await insertTaxRate(tx, row);
-        await audit.append(tx, { orgId, actor, action: 'tax_rate.created', objectType: 'tax_rate', objectId: row.id, summary: { rateBp: row.rate_bp } });
+        await audit.append(tx, { orgId, actor, action: 'tax_rate.created', objectType: 'tax_rate', objectId: row.id, summary: { rateBp: row.rate_bp, category: row.vat_category } });
         return toTaxRate(row);
       });
     },

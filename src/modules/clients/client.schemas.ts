@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { lineText, multilineText } from '../../platform/http/text-guard.ts';
 import { currencyCode, localeTag } from '../orgs/org.schemas.ts';
+import { clientEinvoiceFields, countryCode, einvoicePreference, EINVOICE_PREFERENCES, storedNullable } from '../einvoice/einvoice.schemas.ts';
 
 export const DELIVERY_MODES = ['notice-only', 'portal-link', 'openpgp', 'smime', 'sealed-link'] as const;
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
@@ -17,16 +18,21 @@ export const contactInput = z.strictObject({
   isPrimary: z.boolean().default(false),
 });
 
+type ClientEinvoiceKey = keyof typeof clientEinvoiceFields;
+export const CLIENT_EINVOICE_KEYS = Object.keys(clientEinvoiceFields) as ClientEinvoiceKey[];
+
 export const clientInput = z.strictObject({
   name: printedLine(200).min(1),
   email: email.nullable().default(null),
   addressLines: z.array(printedLine(200)).max(6).default([]),
-  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').nullable().default(null),
+  country: countryCode.nullable().default(null),
   taxId: printedLine(40).nullable().default(null),
   notes: multilineText(4000).nullable().default(null),
+  ...clientEinvoiceFields,
   currency: currencyCode.optional(),
   language: localeTag.optional(),
   deliveryMode: z.enum(DELIVERY_MODES).default('portal-link'),
+  einvoiceFormat: einvoicePreference.default('none').describe('the e-invoice issued for this client; issuing checks the document against it'),
   contacts: z.array(contactInput).max(20).default([]),
 });
 export type ClientInput = z.input<typeof clientInput>;
@@ -35,12 +41,14 @@ export const clientPatch = z.strictObject({
   name: printedLine(200).min(1).optional(),
   email: email.nullable().optional(),
   addressLines: z.array(printedLine(200)).max(6).optional(),
-  country: z.string().regex(/^[A-Z]{2}$/).nullable().optional(),
+  country: countryCode.nullable().optional(),
   taxId: printedLine(40).nullable().optional(),
   notes: multilineText(4000).nullable().optional(),
+  ...Object.fromEntries(Object.entries(clientEinvoiceFields).map(([k, v]) => [k, v.unwrap().optional()])) as { [K in ClientEinvoiceKey]: z.ZodOptional<ReturnType<(typeof clientEinvoiceFields)[K]['unwrap']>> },
   currency: currencyCode.optional(),
   language: localeTag.optional(),
   deliveryMode: z.enum(DELIVERY_MODES).optional(),
+  einvoiceFormat: einvoicePreference.optional(),
 });
 export type ClientPatch = z.infer<typeof clientPatch>;
 
@@ -52,6 +60,7 @@ export const clientPii = z.object({
   country: z.string().nullable(),
   taxId: z.string().nullable(),
   notes: z.string().nullable(),
+  ...storedNullable(CLIENT_EINVOICE_KEYS),
 });
 export type ClientPii = z.infer<typeof clientPii>;
 
@@ -71,6 +80,7 @@ export const clientSchema = clientPii.extend({
   currency: z.string(),
   language: z.string(),
   deliveryMode: z.enum(DELIVERY_MODES),
+  einvoiceFormat: z.enum(EINVOICE_PREFERENCES),
   archived: z.boolean(),
   contacts: z.array(contactSchema),
   createdAt: z.string(),

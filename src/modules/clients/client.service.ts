@@ -25,7 +25,9 @@ import {
   type ClientRow,
   type ContactRow,
 } from './client.repo.ts';
+import type { EinvoicePreference } from '../einvoice/einvoice.schemas.ts';
 import {
+  CLIENT_EINVOICE_KEYS,
   clientInput,
   clientPii,
   contactInput,
@@ -69,6 +71,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
       currency: row.currency,
       language: row.language,
       deliveryMode: row.delivery_mode as DeliveryMode,
+      einvoiceFormat: row.einvoice_format as EinvoicePreference,
       archived: row.archived_at !== null,
       contacts: contacts.map((c) => toContact(crypto, c)),
       createdAt: row.created_at,
@@ -131,7 +134,15 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
         const crypto = await keyring.forOrg(tx, orgId);
         const id = newId();
         const now = clock.now().toISOString();
-        const pii: ClientPii = { name: input.name, email: input.email, addressLines: input.addressLines, country: input.country, taxId: input.taxId, notes: input.notes };
+        const pii: ClientPii = {
+          name: input.name,
+          email: input.email,
+          addressLines: input.addressLines,
+          country: input.country,
+          taxId: input.taxId,
+          notes: input.notes,
+          ...Object.fromEntries(CLIENT_EINVOICE_KEYS.map((k) => [k, input[k]])),
+        } as ClientPii;
         const warnings = await lookalikes(tx, crypto, orgId, id, [input.email, ...input.contacts.map((c) => c.email)], actor);
         await insertClient(tx, {
           id,
@@ -141,6 +152,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
           currency: input.currency ?? org.defaultCurrency,
           language: input.language ?? org.locale,
           delivery_mode: input.deliveryMode,
+          einvoice_format: input.einvoiceFormat,
           archived_at: null,
           created_at: now,
           updated_at: now,
@@ -190,7 +202,8 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
           country: patch.country !== undefined ? patch.country : current.country,
           taxId: patch.taxId !== undefined ? patch.taxId : current.taxId,
           notes: patch.notes !== undefined ? patch.notes : current.notes,
-        };
+          ...Object.fromEntries(CLIENT_EINVOICE_KEYS.map((k) => [k, patch[k] !== undefined ? patch[k] : current[k]])),
+        } as ClientPii;
         const warnings = patch.email !== undefined && patch.email !== current.email ? await lookalikes(tx, crypto, orgId, id, [patch.email], actor) : [];
         await updateClientRow(tx, orgId, id, {
           pii_enc: crypto.encryptJson(next, piiAad(id)),
@@ -198,6 +211,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
           ...(patch.currency && { currency: patch.currency }),
           ...(patch.language && { language: patch.language }),
           ...(patch.deliveryMode && { delivery_mode: patch.deliveryMode }),
+          ...(patch.einvoiceFormat && { einvoice_format: patch.einvoiceFormat }),
           updated_at: clock.now().toISOString(),
         });
         await audit.append(tx, { orgId, actor, action: 'client.updated', objectType: 'client', objectId: id, summary: { fields: Object.keys(patch) } });

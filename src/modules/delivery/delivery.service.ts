@@ -10,6 +10,7 @@
 // Mail names the organization as sender (display name) and its contact address as Reply-To; the
 // address itself stays SEALBILL_MAIL_FROM, the domain that SPF and DKIM vouch for.
 // Later evidence (accessed, acknowledged, bounced, revoked) is appended to the same chain.
+import { createHash } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
@@ -49,7 +50,7 @@ export interface DeliveryServiceDeps {
   orgs: Pick<OrgService, 'get'>;
   clients: Pick<ClientService, 'get'>;
   documents: Pick<DocumentService, 'get'>;
-  lifecycle: Pick<LifecycleService, 'pdf' | 'markSent'>;
+  lifecycle: Pick<LifecycleService, 'pdf' | 'markSent' | 'einvoice' | 'einvoiceCheck'>;
   keys: Pick<DeliveryKeysService, 'orgPgpKey' | 'clientKeyMaterial'>;
   tracking: DeliveryTrackingService;
   portalLinks: PortalLinksService;
@@ -70,10 +71,21 @@ export interface Sender {
   replyTo: string | null;
 }
 
+/** A file besides the PDF that modes carrying the document attach: the e-invoice XML (issue #12). */
+export interface ExtraFile {
+  bytes: Buffer;
+  filename: string;
+  contentType: string;
+  sha256: string;
+}
+
+/** The modes whose message carries the document itself (encrypted), not a link or a notice. */
+const CARRIES_DOCUMENT = new Set<DeliveryMode>(['openpgp', 'smime']);
+
 export function createDeliveryService(deps: DeliveryServiceDeps) {
   const { db, keyring, audit, clock, mailer, orgs, clients, documents, lifecycle, keys, tracking, portalLinks, sealedLinks } = deps;
 
-  async function newDelivery(tx: Executor, p: { orgId: string; kind: DocumentKind; documentId: string; clientId: string; contact: Contact | null; email?: string | null; mode: DeliveryMode; sha256: string; actor: AuditActor; channel: 'email' | 'link'; number: string | null; sender?: string; billing?: boolean }): Promise<string> {
+  async function newDelivery(tx: Executor, p: { orgId: string; kind: DocumentKind; documentId: string; clientId: string; contact: Contact | null; email?: string | null; mode: DeliveryMode; sha256: string; actor: AuditActor; channel: 'email' | 'link'; number: string | null; sender?: string; billing?: boolean; files?: Array<{ filename: string; sha256: string }> }): Promise<string> {
     const recipient = p.email ?? p.contact?.email ?? null;
     const now = clock.now().toISOString();
     const id = newId(clock.now().getTime());
@@ -105,19 +117,24 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       mode: p.mode,
       channel: p.channel,
       ...(p.billing ? { billingEmail: true } : {}),
+      // Every file the message carries, hashed (the PDF and, with an e-invoice format, its XML).
+      ...(p.files ? { files: p.files } : {}),
     });
     await audit.append(tx, { orgId: p.orgId, actor: p.actor, action: 'delivery.submitted', objectType: p.kind, objectId: p.documentId, summary: { deliveryId: id, mode: p.mode, channel: p.channel } });
     return id;
   }
 
-  async function buildMessage(orgId: string, r: Recipient, sender: Sender, facts: MessageFacts, link: { url: string; expiresAt: string } | null, sealed: SendInput['sealedLink'], pdf: { bytes: Buffer; filename: string }, clientId: string): Promise<MailMessage> {
+  async function buildMessage(orgId: string, r: Recipient, sender: Sender, facts: MessageFacts, link: { url: string; expiresAt: string } | null, sealed: SendInput['sealedLink'], pdf: { bytes: Buffer; filename: string }, clientId: string, extra: ExtraFile[] = []): Promise<MailMessage> {
     const { mode, email: to } = r;
     const plain = { to, fromName: sender.fromName, ...(sender.replyTo ? { replyTo: sender.replyTo } : {}), subject: subjectFor(facts) };
     if (mode === 'notice-only') return { ...plain, text: noticeText(facts, r.contact !== null) };
     if (mode === 'portal-link') return { ...plain, text: portalLinkText(facts, link!.url, link!.expiresAt) };
     if (mode === 'sealed-link') return { ...plain, text: sealedLinkText(facts, link!.url, link!.expiresAt, sealed?.maxDownloads ?? null, sealed?.requireCode ?? false) };
     const how = mode === 'openpgp' ? 'OpenPGP' : 'S/MIME';
-    const content = contentEntity(encryptedBodyText(facts, how), [{ contentType: 'application/pdf', body: pdf.bytes, filename: pdf.filename, disposition: 'attachment' }]);
+    const content = contentEntity(encryptedBodyText(facts, how), [
+      { contentType: 'application/pdf', body: pdf.bytes, filename: pdf.filename, disposition: 'attachment' },
+      ...extra.map((f) => ({ contentType: f.contentType, body: f.bytes, filename: f.filename, disposition: 'attachment' as const })),
+    ]);
     const headers: EnvelopeHeaders = { from: sender.from, to, replyTo: sender.replyTo, subject: encryptedSubject(facts), date: clock.now(), messageId: messageIdFor(mailer.from) };
     const material = await keys.clientKeyMaterial(db, orgId, clientId);
     let raw: Buffer;
@@ -164,11 +181,13 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
 
   /** One recipient: delivery row, evidence and links in one transaction, then build and hand over. */
   async function deliverTo(
-    p: { orgId: string; kind: DocumentKind; documentId: string; number: string | null; client: Client; recipient: Recipient; sender: Sender; facts: MessageFacts; pdf: { bytes: Buffer; filename: string; sha256: string }; input: SendInput; actor: AuditActor },
+    p: { orgId: string; kind: DocumentKind; documentId: string; number: string | null; client: Client; recipient: Recipient; sender: Sender; facts: MessageFacts; pdf: { bytes: Buffer; filename: string; sha256: string }; extra: ExtraFile[]; input: SendInput; actor: AuditActor },
   ): Promise<{ deliveryId: string; outcome: 'relayed' | 'saved_to_outbox' | 'failed' }> {
     const { orgId, kind, documentId, client, recipient: r, pdf } = p;
+    const extra = CARRIES_DOCUMENT.has(r.mode) ? p.extra : [];
+    const files = CARRIES_DOCUMENT.has(r.mode) ? [pdf, ...extra].map((f) => ({ filename: f.filename, sha256: f.sha256 })) : undefined;
     const { deliveryId, link } = await inTx(db, async (tx) => {
-      const id = await newDelivery(tx, { orgId, kind, documentId, clientId: client.id, contact: r.contact, email: r.email, mode: r.mode, sha256: pdf.sha256, actor: p.actor, channel: 'email', number: p.number, sender: p.sender.from, billing: r.billing });
+      const id = await newDelivery(tx, { orgId, kind, documentId, clientId: client.id, contact: r.contact, email: r.email, mode: r.mode, sha256: pdf.sha256, actor: p.actor, channel: 'email', number: p.number, sender: p.sender.from, billing: r.billing, ...(files && { files }) });
       // Keys are created on first use inside this transaction, so the build step only reads them.
       if (r.mode === 'openpgp') await keys.orgPgpKey(tx, orgId);
       if (r.mode === 'smime') await deps.signingIdentity!.getOrCreate(tx, orgId);
@@ -179,10 +198,20 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       }
       return { deliveryId: id, link: null };
     });
-    const msg = await buildMessage(orgId, r, p.sender, p.facts, link, p.input.sealedLink, pdf, client.id).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    const msg = await buildMessage(orgId, r, p.sender, p.facts, link, p.input.sealedLink, pdf, client.id, extra).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
     const outcome = await relay(orgId, deliveryId, msg, p.actor);
     if (deps.afterEvidence) await deps.afterEvidence(orgId, deliveryId);
     return { deliveryId, outcome };
+  }
+
+  /** The e-invoice in the format the document was issued for, if any (quotes have none). */
+  async function einvoiceFile(orgId: string, kind: DocumentKind, documentId: string): Promise<ExtraFile[]> {
+    if (kind === 'quote') return [];
+    const { format } = await lifecycle.einvoiceCheck(orgId, kind, documentId);
+    if (format === 'none') return [];
+    // TODO(#12, E3): for factur-x the hybrid PDF replaces the PDF instead of travelling beside it.
+    const file = await lifecycle.einvoice(orgId, kind, documentId, format);
+    return [{ bytes: file.bytes, filename: file.filename, contentType: file.contentType, sha256: createHash('sha256').update(file.bytes).digest('hex') }];
   }
 
   return {
@@ -199,6 +228,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       // The outbox writes messages to disk: a sealed link's key would then be stored on this server.
       if (mode === 'sealed-link' && mailer.transport === 'outbox') throw unprocessable('Sealed links cannot be emailed without SMTP; create the link and share it yourself');
       const pdf = await lifecycle.pdf(orgId, kind, documentId);
+      const extra = await einvoiceFile(orgId, kind, documentId);
       const org = await orgs.get(orgId);
       const fingerprint = await fingerprintFor(deps.fingerprints, orgId, documentId, pdf.sha256);
       const facts: MessageFacts = { orgName: org.name, kind, number: doc.number ?? '', total: doc.total, currency: doc.currency, locale: org.locale, fingerprint };
@@ -206,7 +236,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
 
       const sent: Array<{ deliveryId: string; outcome: 'relayed' | 'saved_to_outbox' | 'failed' }> = [];
       for (const recipient of recipients) {
-        sent.push(await deliverTo({ orgId, kind, documentId, number: doc.number, client, recipient, sender, facts, pdf, input, actor }));
+        sent.push(await deliverTo({ orgId, kind, documentId, number: doc.number, client, recipient, sender, facts, pdf, extra, input, actor }));
       }
       // Only a relay's acceptance makes a document "sent"; a message saved to the outbox reached nobody.
       if (sent.some((x) => x.outcome === 'relayed') && doc.status === 'issued') await lifecycle.markSent(orgId, kind, documentId, actor).catch(() => undefined);

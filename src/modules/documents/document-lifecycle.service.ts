@@ -17,6 +17,13 @@ import type { DocumentBody, DocumentDto } from './document.schemas.ts';
 import { KIND_LABEL, type DocumentService } from './document.service.ts';
 import { formatNumber, periodOf } from '../../shared/money/numbering.ts';
 import { buildSnapshot } from './document-snapshot.ts';
+import { einvoiceIssues, einvoiceRefusal, einvoiceXml, type EinvoiceCheckIssue, type EinvoiceSource } from './document-einvoice.ts';
+import { FORMATS, type EinvoiceFormat } from '../einvoice/einvoice.formats.ts';
+import type { EinvoicePreference } from '../einvoice/einvoice.schemas.ts';
+import { peppolStatus, type PeppolStatus } from '../einvoice/transport/peppol-transport.ts';
+
+/** The documents that have an e-invoice (quotes do not). */
+export type EinvoiceKind = 'invoice' | 'credit_note';
 import { buildDocumentView } from './pdf/document-view.ts';
 import type { PdfSigner } from './pdf/pdf-signature.ts';
 import { renderDocumentPdf, type PdfDocumentView } from './pdf/render-document-pdf.ts';
@@ -107,13 +114,20 @@ export function createLifecycleService(deps: LifecycleDeps) {
     const issueDate = row.issue_date ?? (await documents.today(orgId, tx));
     const dueDate = kind === 'credit_note' ? null : (row.due_date ?? addDays(issueDate, org.paymentTermsDays));
     if (dueDate && dueDate < issueDate) throw unprocessable('The due date is before the issue date', [{ path: '/body/dueDate', message: 'before issue date' }]);
+    const snapshot = buildSnapshot(kind, org, client, { einvoice: body.einvoice, precedingInvoice: await precedingInvoice(tx, orgId, row) });
+    // Refuse before the number is drawn: the client's e-invoice format must accept this document.
+    const format = snapshot.einvoice?.format ?? 'none';
+    if (format !== 'none' && kind !== 'quote') {
+      const src = { kind, number: 'DRAFT', issueDate, dueDate, currency: row.currency, exchangeRate: row.exchange_rate, body, snapshot, orgCurrency: org.defaultCurrency };
+      const issues = einvoiceIssues(src, format);
+      if (issues.length > 0) throw einvoiceRefusal(format, issues, `This ${KIND_LABEL[kind].toLowerCase()}`);
+    }
     const pattern = org.numbering[kind];
     const number = formatNumber(pattern, issueDate, await nextSequenceValue(tx, orgId, kind, periodOf(pattern, issueDate)));
 
     let relatedNumber: string | null = null;
     if (kind === 'credit_note') relatedNumber = await applyCreditNote(tx, orgId, row);
 
-    const snapshot = buildSnapshot(kind, org, client);
     const now = clock.now().toISOString();
     await updateDocumentRow(tx, orgId, id, {
       status: 'issued',
@@ -135,6 +149,28 @@ export function createLifecycleService(deps: LifecycleDeps) {
     const issued = await documents.get(orgId, kind, id, tx);
     if (hooks.onIssued) await hooks.onIssued(tx, orgId, issued, file.sha256, signer?.timestampToken ?? null);
     return issued;
+  }
+
+  /** What the e-invoice of a document is made from: the frozen snapshot, or a draft's would-be snapshot. */
+  async function einvoiceSource(ex: Executor, orgId: string, kind: EinvoiceKind, row: DocumentRow): Promise<EinvoiceSource> {
+    const crypto = await keyring.forOrg(ex, orgId);
+    const body = readBody(crypto, row);
+    const org = await orgs.getDetails(orgId, ex);
+    if (row.status !== 'draft' && body.snapshot) {
+      return { kind, number: row.number ?? row.id, issueDate: row.issue_date!, dueDate: row.due_date, currency: row.currency, exchangeRate: row.exchange_rate, body, snapshot: body.snapshot, orgCurrency: org.defaultCurrency };
+    }
+    const client = await clients.get(orgId, row.client_id, ex);
+    const issueDate = row.issue_date ?? (await documents.today(orgId, ex));
+    const dueDate = kind === 'credit_note' ? null : (row.due_date ?? addDays(issueDate, org.paymentTermsDays));
+    const snapshot = buildSnapshot(kind, org, client, { einvoice: body.einvoice, precedingInvoice: await precedingInvoice(ex, orgId, row) });
+    return { kind, number: 'DRAFT', issueDate, dueDate, currency: row.currency, exchangeRate: row.exchange_rate, body, snapshot, orgCurrency: org.defaultCurrency };
+  }
+
+  /** The invoice a credit note corrects, as the e-invoice states it (BT-25/26). */
+  async function precedingInvoice(ex: Executor, orgId: string, row: DocumentRow): Promise<{ number: string; issueDate: string | null } | null> {
+    if (row.kind !== 'credit_note' || !row.related_document_id) return null;
+    const inv = await findDocument(ex, orgId, row.related_document_id, 'invoice');
+    return inv?.number ? { number: inv.number, issueDate: inv.issue_date } : null;
   }
 
   /** A credit note reduces its invoice's balance when it is issued. Returns the invoice number. */
@@ -183,6 +219,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
           discount: body.discount,
           notes: body.notes,
           terms: body.terms,
+          ...body.einvoice,
         });
         await updateDocumentRow(tx, orgId, id, { status: 'converted', related_document_id: inv.id, updated_at: clock.now().toISOString() });
         await audit.append(tx, { orgId, actor, action: 'quote.converted', objectType: 'quote', objectId: id, summary: { invoiceId: inv.id } });
@@ -208,6 +245,8 @@ export function createLifecycleService(deps: LifecycleDeps) {
           notes: `Cancels invoice ${inv.number}. ${reason}`.trim(),
           terms: null,
           relatedDocumentId: inv.id,
+          // The credit note refers to what its invoice referred to (XRechnung needs BT-10 on both).
+          ...body.einvoice,
         });
         const creditNote = await issueInTx(tx, orgId, 'credit_note', cn.id, actor);
         await audit.append(tx, { orgId, actor, action: 'invoice.voided', objectType: 'invoice', objectId: id, summary: { creditNote: creditNote.number, reason } });
@@ -223,6 +262,36 @@ export function createLifecycleService(deps: LifecycleDeps) {
     },
 
     /**
+     * The e-invoice XML of an issued invoice or credit note, from its frozen snapshot alone (the
+     * same document always yields the same bytes). Drafts: 409. A format whose rules the document
+     * breaks (it was issued for another format, or none): 422 with the rules and fields.
+     */
+    async einvoice(orgId: string, kind: EinvoiceKind, id: string, format: EinvoiceFormat): Promise<{ bytes: Buffer; filename: string; contentType: string }> {
+      const row = await mustFind(db, orgId, id, kind);
+      if (row.status === 'draft' || !row.number) throw conflict('Drafts have no e-invoice; issue the document first (GET …/einvoice/check shows what it needs)');
+      const src = await einvoiceSource(db, orgId, kind, row);
+      const issues = einvoiceIssues(src, format);
+      if (issues.length > 0) throw einvoiceRefusal(format, issues, `${KIND_LABEL[kind]} ${row.number}`);
+      // TODO(#12, E3): for factur-x answer the issued PDF once it is the PDF/A-3 hybrid carrying
+      // factur-x.xml (the lead wires E3's function here); until then the CII XML of the profile.
+      const xml = einvoiceXml(src, format);
+      return { bytes: Buffer.from(xml, 'utf8'), filename: `${row.number}-${FORMATS[format].fileSuffix}`.replace(/[^\w.-]+/g, '_'), contentType: 'application/xml' };
+    },
+
+    /**
+     * The pre-issue check (issue #12 item 4): what issuing would refuse for `format` (default: the
+     * client's preferred format; an issued document: the format it was issued for). A draft is
+     * checked as it would be issued now (current org and client, today's date, a placeholder number).
+     */
+    async einvoiceCheck(orgId: string, kind: EinvoiceKind, id: string, requested?: EinvoiceFormat): Promise<{ format: EinvoicePreference; issues: EinvoiceCheckIssue[]; transport?: PeppolStatus }> {
+      const row = await mustFind(db, orgId, id, kind);
+      const src = await einvoiceSource(db, orgId, kind, row);
+      const format = requested ?? src.snapshot.einvoice?.format ?? 'none';
+      // No access point is wired in yet (einvoice/transport): Peppol documents are downloaded and sent by the user.
+      return { format, issues: format === 'none' ? [] : einvoiceIssues(src, format), ...(format === 'peppol-bis' && { transport: peppolStatus(null) }) };
+    },
+
+    /**
      * A draft as it would print if issued now: the current org, client and payout details, and
      * "DRAFT" where the number goes (the renderer's number = null). Rendered per request, never
      * stored or signed, so it cannot be passed off as an issued document.
@@ -233,7 +302,9 @@ export function createLifecycleService(deps: LifecycleDeps) {
       const org = await orgs.getDetails(orgId);
       const client = await clients.get(orgId, doc.clientId);
       const relatedNumber = doc.relatedDocumentId ? (await documents.get(orgId, 'invoice', doc.relatedDocumentId)).number : null;
-      const bytes = await renderDocumentPdf(buildDocumentView(doc, buildSnapshot(kind, org, client), { relatedNumber }), { creationDate: clock.now() });
+      const row = await mustFind(db, orgId, id, kind);
+      const snapshot = buildSnapshot(kind, org, client, { einvoice: doc.einvoice, precedingInvoice: await precedingInvoice(db, orgId, row) });
+      const bytes = await renderDocumentPdf(buildDocumentView(doc, snapshot, { relatedNumber }), { creationDate: clock.now() });
       return { bytes, filename: `draft-${kind.replace('_', '-')}.pdf` };
     },
 

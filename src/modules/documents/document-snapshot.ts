@@ -1,22 +1,72 @@
 // What a document freezes of both parties when it is issued, and what a draft preview shows:
 // one function, so the preview prints exactly what issuing would freeze at that moment.
+// Since issue #12 it also freezes what the e-invoice needs (the parties' e-invoice fields, the
+// client's format, the buyer reference with the client's default, the credited invoice), so the
+// XML of an issued document is derived from the snapshot alone and never changes.
 import type { DocumentKind } from '../../platform/db/schema.ts';
 import type { Client } from '../clients/client.schemas.ts';
 import type { OrgDetails } from '../orgs/org.service.ts';
-import type { DocumentBody } from './document.schemas.ts';
+import { NO_DOCUMENT_EINVOICE, type DocumentBody, type DocumentEinvoice, type EinvoiceSnapshot } from './document.schemas.ts';
 
 export type DocumentSnapshot = NonNullable<DocumentBody['snapshot']>;
 
-type SnapshotClient = Pick<Client, 'name' | 'addressLines' | 'country' | 'taxId' | 'email'>;
+type SnapshotClient = Pick<
+  Client,
+  'name' | 'addressLines' | 'country' | 'taxId' | 'email' | 'city' | 'postalCode' | 'vatId' | 'legalRegistrationId' | 'electronicAddress' | 'electronicAddressScheme' | 'buyerReference' | 'einvoiceFormat'
+>;
+
+export interface SnapshotDocument {
+  einvoice?: DocumentEinvoice | undefined;
+  /** Credit notes: the invoice they credit. */
+  precedingInvoice?: EinvoiceSnapshot['precedingInvoice'];
+}
 
 /** The parties (and, on invoices, the payout details in force) from the current org and client data. */
-export function buildSnapshot(kind: DocumentKind, org: OrgDetails, client: SnapshotClient): DocumentSnapshot {
+export function buildSnapshot(kind: DocumentKind, org: OrgDetails, client: SnapshotClient, doc: SnapshotDocument = {}): DocumentSnapshot {
   const taxId = (ids: Array<{ value: string }>) => ids[0]?.value ?? null;
+  const p = org.profile;
+  const fields = doc.einvoice ?? NO_DOCUMENT_EINVOICE;
   return {
-    org: { name: org.name, addressLines: org.profile.addressLines, country: org.profile.country, taxId: taxId(org.profile.taxIds), email: org.profile.email },
-    client: { name: client.name, addressLines: client.addressLines, country: client.country, taxId: client.taxId, email: client.email },
+    org: {
+      name: org.name,
+      addressLines: p.addressLines,
+      country: p.country,
+      taxId: taxId(p.taxIds),
+      email: p.email,
+      city: p.city,
+      postalCode: p.postalCode,
+      vatId: p.vatId,
+      taxRegistration: p.taxRegistration,
+      legalRegistrationId: p.legalRegistrationId,
+      legalRegistrationScheme: p.legalRegistrationScheme,
+      electronicAddress: p.electronicAddress,
+      electronicAddressScheme: p.electronicAddressScheme,
+      contactName: p.contactName,
+      contactPhone: p.contactPhone,
+      contactEmail: p.contactEmail,
+    },
+    client: {
+      name: client.name,
+      addressLines: client.addressLines,
+      country: client.country,
+      taxId: client.taxId,
+      email: client.email,
+      city: client.city,
+      postalCode: client.postalCode,
+      vatId: client.vatId,
+      legalRegistrationId: client.legalRegistrationId,
+      electronicAddress: client.electronicAddress,
+      electronicAddressScheme: client.electronicAddressScheme,
+    },
     payout: kind === 'invoice' ? org.payout : null,
     payoutUnchangedSince: kind === 'invoice' ? org.payoutUpdatedAt : null,
     locale: org.locale,
+    einvoice: {
+      orgCurrency: org.defaultCurrency,
+      format: client.einvoiceFormat,
+      fields: { ...fields, buyerReference: fields.buyerReference ?? client.buyerReference },
+      payee: kind === 'credit_note' ? org.payout : null,
+      precedingInvoice: doc.precedingInvoice ?? null,
+    },
   };
 }

@@ -3,7 +3,7 @@
 import type { OrgCrypto } from '../../platform/crypto/keyring.ts';
 import { computeTotals, type Totals } from '../../shared/money/money.ts';
 import type { DocumentRow, DocumentSummaryRow } from './document.repo.ts';
-import { documentBody, type DocumentBody, type DocumentDto, type DocumentSummary, type StoredLine } from './document.schemas.ts';
+import { documentBody, NO_DOCUMENT_EINVOICE, type DocumentBody, type DocumentDto, type DocumentSummary, type StoredLine } from './document.schemas.ts';
 
 export const bodyAad = (id: string) => ({ table: 'documents', row: id, column: 'body_enc' });
 
@@ -63,6 +63,7 @@ export function toDto(row: DocumentRow, body: DocumentBody, clientName: string, 
     terms: body.terms,
     relatedDocumentId: row.related_document_id,
     recurringScheduleId: row.recurring_schedule_id,
+    einvoice: body.einvoice ?? NO_DOCUMENT_EINVOICE,
     hasPdf: row.pdf_file_id !== null,
     payoutPrinted: Boolean(body.snapshot?.payout),
     issuedAt: row.issued_at,

@@ -12,8 +12,19 @@ import { idempotencyScope, withIdempotency } from '../../platform/http/idempoten
 import { pageOf } from '../../platform/http/pagination.ts';
 import { idParam, okSchema } from '../../platform/http/schemas.ts';
 import type { LifecycleService } from './document-lifecycle.service.ts';
+import { EINVOICE_FORMATS } from '../einvoice/einvoice.formats.ts';
+import { EINVOICE_PREFERENCES } from '../einvoice/einvoice.schemas.ts';
 import { documentListQuery, documentSchema, documentSummarySchema, draftInput, draftPatch, issueInput } from './document.schemas.ts';
 import type { DocumentService } from './document.service.ts';
+
+const einvoiceCheckSchema = z.object({
+  format: z.enum(EINVOICE_PREFERENCES),
+  issues: z.array(z.object({ ruleId: z.string(), message: z.string(), field: z.string().describe('the Sealbill field to fix, e.g. client.vatId') })),
+  transport: z
+    .union([z.object({ configured: z.literal(false), message: z.string() }), z.object({ configured: z.literal(true), accessPoint: z.string() })])
+    .optional()
+    .describe('peppol-bis: whether Sealbill can send it over Peppol (no access point is configured yet)'),
+});
 
 export const DOCUMENT_PREFIXES: Record<DocumentKind, string> = { invoice: 'invoices', quote: 'quotes', credit_note: 'credit-notes' };
 
@@ -72,6 +83,23 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
       const pdf = await lifecycle.previewPdf(staff(req).orgId, kind, req.params.id);
       return reply.type('application/pdf').header('content-disposition', `inline; filename="${pdf.filename}"`).header('cache-control', 'no-store').send(pdf.bytes);
     });
+  }
+
+  // E-invoices (issue #12): the XML of an issued invoice or credit note, and the pre-issue check.
+  for (const kind of ['invoice', 'credit_note'] as const) {
+    const base = `/api/v1/${DOCUMENT_PREFIXES[kind]}/:id/einvoice`;
+    const tags = [DOCUMENT_PREFIXES[kind]];
+    app.get(base, { schema: { tags, params: idParam, querystring: z.strictObject({ format: z.enum(EINVOICE_FORMATS) }), description: 'The e-invoice of an issued document, byte-stable (application/xml). Drafts: 409; a format whose rules the document breaks: 422 listing them.' } }, async (req, reply) => {
+      const file = await lifecycle.einvoice(staff(req).orgId, kind, req.params.id, req.query.format);
+      return reply
+        .type(file.contentType)
+        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .header('cache-control', 'no-store')
+        .send(file.bytes);
+    });
+    app.get(`${base}/check`, { schema: { tags, params: idParam, querystring: z.strictObject({ format: z.enum(EINVOICE_FORMATS).optional() }), response: { 200: einvoiceCheckSchema }, description: 'What issuing would refuse for the format (default: the client’s preferred format).' } }, (req) =>
+      lifecycle.einvoiceCheck(staff(req).orgId, kind, req.params.id, req.query.format),
+    );
   }
 
   const inv = '/api/v1/invoices/:id';

@@ -3,6 +3,7 @@ import { lineText, multilineText } from '../../platform/http/text-guard.ts';
 import type { DocumentKind } from '../../platform/db/schema.ts';
 import { isoDate } from '../../platform/http/schemas.ts';
 import { currencyCode, payoutDetailsSchema } from '../orgs/org.schemas.ts';
+import { EINVOICE_PREFERENCES, paymentMeansCode, vatCategory } from '../einvoice/einvoice.schemas.ts';
 
 export const DOCUMENT_KINDS = ['invoice', 'quote', 'credit_note'] as const satisfies readonly DocumentKind[];
 export type { DocumentKind };
@@ -38,6 +39,34 @@ export const lineInput = z.strictObject({
 });
 export type LineInputRaw = z.input<typeof lineInput>;
 
+// What an e-invoice states about the document beyond its lines (issue #12): BT-72 supply date or
+// BT-73/74 invoicing period, BT-10 buyer reference (default: the client's), BT-13 purchase order,
+// BT-12 contract, BT-81 payment means (default: 58 SEPA with an IBAN, 30 with an account number).
+// The payment terms text (BT-20) is `terms`. They print on the PDF too (EU VAT invoice).
+const ref = (max: number) => lineText(max, { printed: true }).min(1).nullable().default(null);
+export const documentEinvoiceInput = {
+  supplyDate: isoDate.nullable().default(null).describe('BT-72: when the goods or services were supplied'),
+  periodStart: isoDate.nullable().default(null).describe('BT-73: start of the invoicing period'),
+  periodEnd: isoDate.nullable().default(null).describe('BT-74: end of the invoicing period'),
+  buyerReference: ref(100).describe('BT-10 (default: the client’s buyer reference, e.g. the Leitweg-ID)'),
+  purchaseOrderReference: ref(100).describe('BT-13'),
+  contractReference: ref(100).describe('BT-12'),
+  paymentMeans: paymentMeansCode.nullable().default(null),
+};
+export const DOCUMENT_EINVOICE_KEYS = Object.keys(documentEinvoiceInput) as Array<keyof typeof documentEinvoiceInput>;
+/** As stored in the body and returned (null everywhere for documents from before issue #12). */
+export const documentEinvoiceSchema = z.object({
+  supplyDate: z.string().nullable().default(null),
+  periodStart: z.string().nullable().default(null),
+  periodEnd: z.string().nullable().default(null),
+  buyerReference: z.string().nullable().default(null),
+  purchaseOrderReference: z.string().nullable().default(null),
+  contractReference: z.string().nullable().default(null),
+  paymentMeans: paymentMeansCode.nullable().default(null),
+});
+export type DocumentEinvoice = z.infer<typeof documentEinvoiceSchema>;
+export const NO_DOCUMENT_EINVOICE: DocumentEinvoice = documentEinvoiceSchema.parse({});
+
 export const draftInput = z.strictObject({
   clientId: z.uuid(),
   currency: currencyCode.optional(),
@@ -50,6 +79,7 @@ export const draftInput = z.strictObject({
   notes: multilineText(4000, { printed: true }).nullable().default(null),
   terms: multilineText(4000, { printed: true }).nullable().default(null),
   relatedDocumentId: z.uuid().nullable().default(null).describe('credit notes: the invoice they credit'),
+  ...documentEinvoiceInput,
 });
 export type DraftInput = z.input<typeof draftInput>;
 
@@ -60,7 +90,13 @@ export const issueInput = z
   })
   .nullish(); // the body is optional: no body at all means no confirmation
 
-export const draftPatch = draftInput.partial().strict();
+// Zod 4 applies an inner default even under .optional(): a patch must leave out what it does not
+// name, so the defaults are removed (otherwise PATCH { buyerReference } would reset notes & co.).
+export const draftPatch = z.strictObject(
+  Object.fromEntries(Object.entries(draftInput.shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? v.unwrap() : v).optional()])) as {
+    [K in keyof typeof draftInput.shape]: z.ZodOptional<(typeof draftInput.shape)[K] extends z.ZodDefault<infer T> ? T : (typeof draftInput.shape)[K]>;
+  },
+);
 export type DraftPatch = z.infer<typeof draftPatch>;
 
 /** A line as stored (tax details frozen from the rate when the draft was saved). */
@@ -75,17 +111,54 @@ export const storedLine = z.object({
   taxName: z.string(),
   taxRateBp: z.number(),
   taxInclusive: z.boolean(),
+  // Frozen from the rate like its percentage (issue #12); absent on lines saved before: S or Z.
+  taxCategory: vatCategory.optional(),
+  taxExemptionReason: z.string().nullable().optional(),
+  taxExemptionCode: z.string().nullable().optional(),
 });
 export type StoredLine = z.infer<typeof storedLine>;
 
+const optionalText = z.string().nullable().optional();
 export const partySnapshot = z.object({
   name: z.string(),
   addressLines: z.array(z.string()),
   country: z.string().nullable(),
   taxId: z.string().nullable(),
   email: z.string().nullable(),
+  // E-invoice party data (issue #12), frozen at issue; absent on snapshots from before.
+  city: optionalText,
+  postalCode: optionalText,
+  vatId: optionalText,
+  taxRegistration: optionalText,
+  legalRegistrationId: optionalText,
+  legalRegistrationScheme: optionalText,
+  electronicAddress: optionalText,
+  electronicAddressScheme: optionalText,
+  contactName: optionalText,
+  contactPhone: optionalText,
+  contactEmail: optionalText,
 });
+export type PartySnapshot = z.infer<typeof partySnapshot>;
+
 export const payoutSnapshot = payoutDetailsSchema.nullable();
+
+/** What the e-invoice needs besides the parties, frozen at issue so an old document's XML never changes. */
+export const einvoiceSnapshot = z.object({
+  /** The org's currency at issue (BT-6 when the document is in another currency). */
+  orgCurrency: z.string(),
+  /** The client's preferred format at issue. */
+  format: z.enum(EINVOICE_PREFERENCES),
+  /** The document's e-invoice fields with the client's default buyer reference applied. */
+  fields: documentEinvoiceSchema,
+  /**
+   * Credit notes: the org's payout account at issue. The PDF of a credit note prints no bank
+   * details, but XRechnung requires payment instructions on every document (BR-DE-1).
+   */
+  payee: payoutSnapshot.optional(),
+  /** Credit notes: the invoice they correct (BT-25/26). */
+  precedingInvoice: z.object({ number: z.string(), issueDate: z.string().nullable() }).nullable(),
+});
+export type EinvoiceSnapshot = z.infer<typeof einvoiceSnapshot>;
 
 /** The encrypted body of a document. At issue the parties are frozen into `snapshot`. */
 export const documentBody = z.object({
@@ -93,8 +166,16 @@ export const documentBody = z.object({
   discount: discountSchema.nullable(),
   notes: z.string().nullable(),
   terms: z.string().nullable(),
+  einvoice: documentEinvoiceSchema.optional(),
   snapshot: z
-    .object({ org: partySnapshot, client: partySnapshot, payout: payoutSnapshot, payoutUnchangedSince: z.string().nullable(), locale: z.string() })
+    .object({
+      org: partySnapshot,
+      client: partySnapshot,
+      payout: payoutSnapshot,
+      payoutUnchangedSince: z.string().nullable(),
+      locale: z.string(),
+      einvoice: einvoiceSnapshot.optional(),
+    })
     .nullable(),
 });
 export type DocumentBody = z.infer<typeof documentBody>;
@@ -126,6 +207,7 @@ export const documentSchema = z.object({
   terms: z.string().nullable(),
   relatedDocumentId: z.string().nullable(),
   recurringScheduleId: z.string().nullable(),
+  einvoice: documentEinvoiceSchema,
   hasPdf: z.boolean(),
   payoutPrinted: z.boolean().describe('whether the issued document carries payout bank details (frozen at issue)'),
   issuedAt: z.string().nullable(),

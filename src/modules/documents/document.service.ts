@@ -17,8 +17,11 @@ import type { OrgService } from '../orgs/org.service.ts';
 import { bodyAad, readBody, toDto, toSummary, totalsOf } from './document.mapper.ts';
 import { deleteDraft, findDocument, hasIssuedInvoice, insertDocument, listDocumentRows, listOrgDocumentRows, SORT_CURSOR_VALUES, sortValue, updateDocumentRow, type DocumentRow, type SortKey } from './document.repo.ts';
 import {
+  DOCUMENT_EINVOICE_KEYS,
   draftInput,
+  NO_DOCUMENT_EINVOICE,
   type DocumentBody,
+  type DocumentEinvoice,
   type DocumentDto,
   type DocumentExport,
   type DocumentListQuery,
@@ -78,6 +81,9 @@ export function createDocumentService(deps: DocumentServiceDeps) {
         taxName: rate?.name ?? '',
         taxRateBp: rate?.rateBp ?? 0,
         taxInclusive: rate?.inclusive ?? false,
+        taxCategory: rate?.category ?? 'Z',
+        taxExemptionReason: rate?.exemptionReason ?? null,
+        taxExemptionCode: rate?.exemptionCode ?? null,
       };
     });
   }
@@ -111,7 +117,11 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     const lines = await resolveLines(tx, orgId, input.lines);
     const totals = safeTotals(lines, input.discount);
     const now = clock.now().toISOString();
-    const body: DocumentBody = { lines, discount: input.discount, notes: input.notes, terms: input.terms, snapshot: null };
+    if (input.periodStart && input.periodEnd && input.periodEnd < input.periodStart) {
+      throw unprocessable('The invoicing period ends before it starts', [{ path: '/body/periodEnd', message: 'before periodStart' }]);
+    }
+    const einvoice = Object.fromEntries(DOCUMENT_EINVOICE_KEYS.map((k) => [k, input[k]])) as DocumentEinvoice;
+    const body: DocumentBody = { lines, discount: input.discount, notes: input.notes, terms: input.terms, einvoice, snapshot: null };
     const crypto = await keyring.forOrg(tx, orgId);
     const row: DocumentRow = {
       id,
@@ -193,6 +203,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
           notes: body.notes,
           terms: body.terms,
           relatedDocumentId: row.related_document_id,
+          ...(body.einvoice ?? NO_DOCUMENT_EINVOICE),
         };
         const merged = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as DraftInput;
         // The whole merged draft is validated again, exactly as on create.

@@ -28,6 +28,12 @@ function documentRoutes(prefix: string): Record<string, RouteAccess> {
   };
 }
 
+/** E-invoices (issue #12): read like the PDF. */
+function einvoiceRoutes(prefix: string): Record<string, RouteAccess> {
+  const b = `/api/v1/${prefix}/:id/einvoice`;
+  return { [`GET ${b}`]: need('invoice:read'), [`GET ${b}/check`]: need('invoice:read') };
+}
+
 const PORTAL: RouteAccess = { kind: 'portal' };
 /** A portal session that may still be partial (second factor due): only the routes that finish signing in. */
 const PORTAL_PENDING: RouteAccess = { kind: 'portal-pending' };
@@ -151,6 +157,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   ...documentRoutes('invoices'),
   ...documentRoutes('quotes'),
   ...documentRoutes('credit-notes'),
+  ...einvoiceRoutes('invoices'),
+  ...einvoiceRoutes('credit-notes'),
   'POST /api/v1/invoices/:id/void': need('invoice:void'),
   'GET /api/v1/invoices/:id/payments': need('payment:read'),
   'POST /api/v1/invoices/:id/payments': need('payment:record'),
@@ -207,6 +215,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/portal/documents': PORTAL,
   'GET /api/v1/portal/documents/:id': PORTAL,
   'GET /api/v1/portal/documents/:id/pdf': PORTAL,
+  'GET /api/v1/portal/documents/:id/einvoice': PORTAL,
   'POST /api/v1/portal/documents/:id/acknowledge': PORTAL,
   'GET /api/v1/portal/documents/:id/deliveries': PORTAL,
   'POST /api/v1/portal/quotes/:id/accept': PORTAL,

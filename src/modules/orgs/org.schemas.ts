@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { lineText } from '../../platform/http/text-guard.ts';
 import { isCurrency } from '../../shared/money/money.ts';
 import { validatePattern } from '../../shared/money/numbering.ts';
+import { countryCode, orgEinvoiceFields, storedNullable } from '../einvoice/einvoice.schemas.ts';
 
 export const currencyCode = z
   .string()
@@ -47,13 +48,20 @@ export const DEFAULT_NUMBERING: Numbering = { invoice: 'INV-{YYYY}-{SEQ:5}', quo
 const line = (max: number) => lineText(max, { printed: true });
 export const orgProfileSchema = z.strictObject({
   addressLines: z.array(line(200)).max(6).default([]),
-  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').nullable().default(null),
+  country: countryCode.nullable().default(null),
   taxIds: z.array(z.strictObject({ type: line(20).min(1), value: line(40).min(1) })).max(5).default([]),
   email: z.email().max(254).nullable().default(null),
   phone: line(40).nullable().default(null),
   website: line(200).nullable().default(null),
+  // The seller of an e-invoice (issue #12): every field optional here; the pre-issue check says
+  // which ones the client's format needs.
+  ...orgEinvoiceFields,
 });
 export type OrgProfile = z.infer<typeof orgProfileSchema>;
+
+const ORG_EINVOICE_KEYS = Object.keys(orgEinvoiceFields) as Array<keyof typeof orgEinvoiceFields>;
+/** A profile with nothing set. */
+export const EMPTY_ORG_PROFILE: OrgProfile = orgProfileSchema.parse({});
 
 /**
  * The profile as stored and returned: read without the input rules, so a profile saved before a
@@ -66,6 +74,7 @@ export const storedOrgProfileSchema = z.object({
   email: z.string().nullable().default(null),
   phone: z.string().nullable().default(null),
   website: z.string().nullable().default(null),
+  ...storedNullable(ORG_EINVOICE_KEYS),
 });
 
 /** ISO 13616 IBAN check (mod 97). */
@@ -141,7 +150,7 @@ export const createOrgInput = z.strictObject({
   locale: localeTag.default('en-GB'),
   timeZone: timeZone.default('UTC'),
   paymentTermsDays: z.number().int().min(0).max(365).default(30),
-  profile: orgProfileSchema.default({ addressLines: [], country: null, taxIds: [], email: null, phone: null, website: null }),
+  profile: orgProfileSchema.default(EMPTY_ORG_PROFILE),
 });
 export type CreateOrgInput = z.input<typeof createOrgInput>;
 

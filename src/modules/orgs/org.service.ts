@@ -15,6 +15,7 @@ import type { Principal } from '../../platform/http/principal.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
+import type { orgEinvoiceFields } from '../einvoice/einvoice.schemas.ts';
 import { requireStepUp } from '../identity/sessions/step-up.ts';
 import { countOrgs, findOrg, insertOrg, listOrgIds, updateOrgRow, type OrgRow } from './org.repo.ts';
 import {
@@ -43,6 +44,20 @@ export interface OrgServiceDeps {
   publicUrl: string;
 }
 
+const PRINTED_EINVOICE_FIELDS: ReadonlyArray<[keyof typeof orgEinvoiceFields, string]> = [
+  ['city', 'city'],
+  ['postalCode', 'postal code'],
+  ['vatId', 'VAT id'],
+  ['taxRegistration', 'tax registration'],
+  ['legalRegistrationId', 'legal registration'],
+  ['legalRegistrationScheme', 'legal registration scheme'],
+  ['electronicAddress', 'electronic address'],
+  ['electronicAddressScheme', 'electronic address scheme'],
+  ['contactName', 'contact name'],
+  ['contactPhone', 'contact phone'],
+  ['contactEmail', 'contact email'],
+];
+
 const taxIdsText = (ids: Array<{ type: string; value: string }>) => ids.map((t) => `${t.type} ${t.value}`).join(', ');
 
 /** The fields of a patch that change what prints on documents (name, address, country, tax ids, email). */
@@ -57,6 +72,8 @@ function printedChanges(current: Org, patch: UpdateOrgInput): string[] {
     add('country', a.country ?? '', b.country ?? '');
     add('tax ids', taxIdsText(a.taxIds), taxIdsText(b.taxIds));
     add('email', a.email ?? '', b.email ?? '');
+    // The seller of every e-invoice (issue #12): the XML is as trusted as the PDF.
+    for (const [key, label] of PRINTED_EINVOICE_FIELDS) add(label, a[key] ?? '', b[key] ?? '');
   }
   return out;
 }

@@ -86,6 +86,11 @@ export function registerPortalRoutes(root: FastifyInstance, { auth, portal, sess
       .header('cache-control', 'no-store')
       .send(pdf.bytes);
   });
+  // The e-invoice in the client's format, when the document was issued with one (404 otherwise).
+  app.get('/api/v1/portal/documents/:id/einvoice', { schema: { tags, params: idParam } }, async (req, reply) => {
+    const file = await portal.einvoice(await principal(req), req.params.id, metaOf(req));
+    return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).header('cache-control', 'no-store').send(file.bytes);
+  });
   app.post(
     '/api/v1/portal/documents/:id/acknowledge',
     { schema: { tags, params: idParam, response: { 200: z.object({ acknowledgedAt: z.string(), evidenceHash: z.string() }) } } },

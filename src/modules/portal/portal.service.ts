@@ -2,6 +2,7 @@
 // documents (drafts never), payments and delivery history; download PDFs (recorded as access
 // evidence); accept quotes; acknowledge receipt. Every lookup is scoped by the principal's org and
 // client, and a document of anyone else answers 404, exactly like one that does not exist.
+import { createHash } from 'node:crypto';
 import type { DocumentKind } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { PortalPrincipal } from '../../platform/http/principal.ts';
@@ -22,7 +23,7 @@ export interface PortalServiceDeps {
   orgs: Pick<OrgService, 'get'>;
   clients: Pick<ClientService, 'get'>;
   documents: Pick<DocumentService, 'get' | 'list'>;
-  lifecycle: Pick<LifecycleService, 'pdf' | 'acceptQuote'>;
+  lifecycle: Pick<LifecycleService, 'pdf' | 'acceptQuote' | 'einvoice' | 'einvoiceCheck'>;
   payments: Pick<PaymentService, 'list'>;
   tracking: Pick<DeliveryTrackingService, 'recordClientEvent' | 'listForClient'>;
   /** The fingerprint printed on each document (verification module), shown as in the emails. */
@@ -80,6 +81,19 @@ export function createPortalService(deps: PortalServiceDeps) {
       const pdf = await lifecycle.pdf(p.orgId, doc.kind, doc.id);
       await tracking.recordClientEvent(facts(p, doc, pdf.sha256), 'accessed', { via: 'portal', sessionId: p.sessionId, ip: meta.ip, userAgent: meta.userAgent, downloadedSha256: pdf.sha256 });
       return pdf;
+    },
+
+    /** The e-invoice in the format the document was issued for (issue #12), recorded like a PDF download. */
+    async einvoice(p: PortalPrincipal, id: string, meta: PortalRequestMeta): Promise<{ bytes: Buffer; filename: string; contentType: string }> {
+      const doc = await own(p, id);
+      if (doc.kind === 'quote') throw notFound('E-invoice');
+      const { format } = await lifecycle.einvoiceCheck(p.orgId, doc.kind, doc.id);
+      if (format === 'none') throw notFound('E-invoice');
+      const file = await lifecycle.einvoice(p.orgId, doc.kind, doc.id, format);
+      const pdf = await lifecycle.pdf(p.orgId, doc.kind, doc.id);
+      const sha256 = createHash('sha256').update(file.bytes).digest('hex');
+      await tracking.recordClientEvent(facts(p, doc, pdf.sha256), 'accessed', { via: 'portal', sessionId: p.sessionId, ip: meta.ip, userAgent: meta.userAgent, downloadedSha256: sha256, einvoiceFormat: format });
+      return file;
     },
 
     async acknowledge(p: PortalPrincipal, id: string, meta: PortalRequestMeta): Promise<{ acknowledgedAt: string; evidenceHash: string }> {

@@ -3,10 +3,13 @@
 // still lists (its runs then fail loudly until it is replaced).
 import { z } from 'zod';
 import { isoDate } from '../../platform/http/schemas.ts';
-import { discountSchema, draftInput } from '../documents/document.schemas.ts';
+import { discountSchema, DOCUMENT_EINVOICE_KEYS, draftInput } from '../documents/document.schemas.ts';
 
+// The per-document e-invoice fields (supply date, period, references, payment means; issue #12)
+// are not part of a template yet: a recurring invoice states the client's default buyer reference.
+const NO_EINVOICE_FIELDS = Object.fromEntries(DOCUMENT_EINVOICE_KEYS.map((k) => [k, true])) as Record<(typeof DOCUMENT_EINVOICE_KEYS)[number], true>;
 export const scheduleInput = draftInput
-  .omit({ issueDate: true, dueDate: true, relatedDocumentId: true })
+  .omit({ issueDate: true, dueDate: true, relatedDocumentId: true, ...NO_EINVOICE_FIELDS })
   .extend({
     frequency: z.enum(['weekly', 'monthly', 'quarterly', 'yearly']),
     intervalCount: z.number().int().min(1).max(24).default(1),

@@ -78,6 +78,8 @@ export interface ClientsTable {
   currency: string;
   language: string;
   delivery_mode: string;
+  /** none | xrechnung-ubl | xrechnung-cii | peppol-bis | factur-x (migration 0013) */
+  einvoice_format: string;
   archived_at: string | null;
   created_at: string;
   updated_at: string;
@@ -99,6 +101,10 @@ export interface TaxRatesTable {
   name: string;
   rate_bp: number; // basis points: 2000 = 20 %
   inclusive: number;
+  /** UNCL5305 VAT category (migration 0013): S, Z, E, AE, K, G, O, L, M */
+  vat_category: string;
+  exemption_reason: string | null;
+  exemption_code: string | null;
   archived_at: string | null;
   created_at: string;
 }

@@ -9,6 +9,7 @@ import type { PortalDelivery } from '../../../src/modules/delivery/delivery.sche
 import { ErrorNotice, Loading, Notice, Status, StatusBadge } from '../ui/feedback.tsx';
 import { Button } from '../ui/forms.tsx';
 import { PayPanel } from './PayPanel.tsx';
+import { PortalEinvoiceButton } from './PortalEinvoice.tsx';
 import { DocumentLines, DocumentTotals } from '../ui/DocumentBody.tsx';
 
 export function PortalDocumentPage({ id }: { id: string }) {
@@ -37,6 +38,7 @@ function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void
           <a className="btn btn-primary" href={`/api/v1/portal/documents/${doc.id}/pdf`} download>
             Download PDF
           </a>
+          <PortalEinvoiceButton doc={doc} />
           {doc.kind === 'quote' && (doc.status === 'issued' || doc.status === 'sent') ? (
             <Button
               busy={accept.busy}

@@ -3,6 +3,8 @@
 import { formatAmount } from '../../../shared/money/money.ts';
 import type { DocumentBody, DocumentDto } from '../document.schemas.ts';
 import { KIND_LABEL } from '../document.service.ts';
+import { lineCategory } from '../document-einvoice.ts';
+import type { VatCategory } from '../../einvoice/einvoice.model.ts';
 import { paperForLocale, type PdfDocumentView } from './render-document-pdf.ts';
 
 /**
@@ -54,6 +56,39 @@ const LABELS: PdfDocumentView['labels'] = {
   page: 'Page',
 };
 
+// The legal wording an EU VAT invoice needs for what is not charged (Directive 2006/112/EC,
+// Art. 226 (11) and (11a)); a rate's own exemption reason is printed after it.
+const VAT_WORDING: Partial<Record<VatCategory, string>> = {
+  AE: 'Reverse charge: the recipient is liable for the VAT (Art. 196 Directive 2006/112/EC).',
+  K: 'Intra-community supply of goods, exempt from VAT (Art. 138 Directive 2006/112/EC).',
+  G: 'Export of goods outside the EU, exempt from VAT (Art. 146 Directive 2006/112/EC).',
+  E: 'Exempt from VAT.',
+  O: 'Not subject to VAT.',
+};
+
+const PAYMENT_MEANS: Record<string, string> = { '58': 'SEPA credit transfer', '30': 'Credit transfer', '48': 'Card payment', '54': 'Credit card', '59': 'SEPA direct debit' };
+
+type Party = NonNullable<DocumentBody['snapshot']>['org'];
+const normalized = (v: string | null | undefined) => (v ?? '').replace(/[\s.-]+/g, '').toUpperCase();
+
+/** Postal code and city on one line, then the country (EN 16931 keeps them apart; paper joins them). */
+function partyView(p: Party) {
+  const place = [p.postalCode, p.city].filter((x) => x && x.trim() !== '').join(' ');
+  const ids = [
+    ...(p.vatId ? [{ label: 'VAT ID', value: p.vatId }] : []),
+    ...(p.taxRegistration ? [{ label: 'Tax no.', value: p.taxRegistration }] : []),
+    ...(p.legalRegistrationId ? [{ label: 'Reg. no.', value: p.legalRegistrationId }] : []),
+  ];
+  return {
+    name: p.name,
+    addressLines: [...p.addressLines, ...(place ? [place] : []), ...(p.country ? [p.country] : [])],
+    // The free tax id prints as before, unless it is the VAT id printed labeled below.
+    taxId: p.taxId && normalized(p.taxId) !== normalized(p.vatId) ? p.taxId : null,
+    ...(ids.length > 0 && { ids }),
+    email: p.email,
+  };
+}
+
 export interface ViewExtras {
   relatedNumber?: string | null;
   verification?: PdfDocumentView['verification'];
@@ -66,7 +101,7 @@ export function buildDocumentView(doc: DocumentDto, snapshot: NonNullable<Docume
   const formatDate = dateFormatter(locale);
   const date = (d: string | null) => (d ? formatDate(d) : null);
   const pct = percentFormatter(locale);
-  const party = (p: typeof snapshot.org) => ({ name: p.name, addressLines: [...p.addressLines, ...(p.country ? [p.country] : [])], taxId: p.taxId, email: p.email });
+  const e = snapshot.einvoice?.fields ?? doc.einvoice;
 
   const totals: PdfDocumentView['totals'] = [{ label: 'Subtotal', value: money(doc.subtotal) }];
   if (doc.discountTotal !== 0) totals.push({ label: 'Discount', value: money(-doc.discountTotal) });
@@ -78,6 +113,8 @@ export function buildDocumentView(doc: DocumentDto, snapshot: NonNullable<Docume
   }
 
   const p = snapshot.payout;
+  const meansCode = e.paymentMeans ?? (snapshot.einvoice && p ? (p.iban ? '58' : p.accountNumber ? '30' : null) : null);
+  const paymentMeans = meansCode ? `${PAYMENT_MEANS[meansCode]} (${meansCode})` : null;
   const payment =
     doc.kind === 'invoice' && p
       ? {
@@ -89,9 +126,30 @@ export function buildDocumentView(doc: DocumentDto, snapshot: NonNullable<Docume
             ...(p.accountNumber ? [{ label: 'Account', value: p.accountNumber }] : []),
             ...(p.routingNumber ? [{ label: 'Routing', value: p.routingNumber }] : []),
             { label: 'Reference', value: extras.reference ?? doc.number ?? '' },
+            ...(paymentMeans ? [{ label: 'Payment means', value: paymentMeans }] : []),
           ],
         }
       : null;
+
+  // Which VAT category each tax row holds (its lines'), and the wording for what is not charged.
+  const categoriesOf = new Map<string, VatCategory[]>();
+  const notes: string[] = [];
+  for (const l of doc.lines) {
+    const key = `${l.taxRateBp}|${l.taxInclusive}`;
+    const category = lineCategory(l);
+    const list = categoriesOf.get(key) ?? [];
+    if (!list.includes(category)) list.push(category);
+    categoriesOf.set(key, list);
+    const wording = VAT_WORDING[category];
+    const text = wording && (l.taxExemptionReason ? `${wording} ${l.taxExemptionReason}` : wording);
+    if (text && !notes.includes(text)) notes.push(text);
+  }
+  const meta: Array<{ label: string; value: string }> = [];
+  if (e.supplyDate) meta.push({ label: 'Supply date', value: formatDate(e.supplyDate) });
+  if (e.periodStart || e.periodEnd) meta.push({ label: 'Period', value: `${e.periodStart ? formatDate(e.periodStart) : '…'} – ${e.periodEnd ? formatDate(e.periodEnd) : '…'}` });
+  if (e.buyerReference) meta.push({ label: 'Your reference', value: e.buyerReference });
+  if (e.purchaseOrderReference) meta.push({ label: 'Order no.', value: e.purchaseOrderReference });
+  if (e.contractReference) meta.push({ label: 'Contract', value: e.contractReference });
 
   return {
     kind: doc.kind,
@@ -101,18 +159,25 @@ export function buildDocumentView(doc: DocumentDto, snapshot: NonNullable<Docume
     dueDate: doc.kind === 'invoice' ? date(doc.dueDate) : null,
     relatedNumber: extras.relatedNumber ?? null,
     paper: paperForLocale(locale),
-    org: party(snapshot.org),
-    client: party(snapshot.client),
+    org: partyView(snapshot.org),
+    client: partyView(snapshot.client),
+    ...(meta.length > 0 && { meta }),
     lines: doc.lines.map((l) => ({
       description: l.description,
       quantity: l.quantity,
       unit: l.unit,
       unitPrice: money(l.unitPrice),
-      discount: l.lineDiscount ? money(-l.lineDiscount) : null,
+      discount: l.lineDiscount ? `${money(-l.lineDiscount)}${l.discount?.type === 'percent' ? ` (−${pct(l.discount.basisPoints)})` : ''}` : null,
       taxLabel: l.taxRateBp || l.taxName ? `${l.taxName ? l.taxName + ' ' : ''}${pct(l.taxRateBp)}${l.taxInclusive ? ' incl.' : ''}` : '—',
       amount: money(l.amount),
     })),
-    taxes: doc.taxes.map((t) => ({ label: `${pct(t.rateBp)}${t.inclusive ? ' incl.' : ''}`, taxable: money(t.taxable), tax: money(t.tax) })),
+    taxes: doc.taxes.map((t) => ({
+      label: `${pct(t.rateBp)}${t.inclusive ? ' incl.' : ''}`,
+      taxable: money(t.taxable),
+      tax: money(t.tax),
+      category: (categoriesOf.get(`${t.rateBp}|${t.inclusive}`) ?? [t.rateBp > 0 ? 'S' : 'Z']).join(' / '),
+    })),
+    ...(notes.length > 0 && { vatNotes: notes }),
     totals,
     notes: doc.notes,
     terms: doc.terms,

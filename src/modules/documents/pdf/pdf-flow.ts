@@ -13,6 +13,10 @@ export const DEFAULT_LABELS: Record<PdfOptionalLabelKey, string> = {
   taxable: '',
   fingerprint: 'Fingerprint',
   unchangedSince: 'Unchanged since',
+  category: 'VAT category',
+  rate: 'Rate',
+  taxableAmount: 'Taxable amount',
+  vatNotes: 'VAT',
 };
 
 const PAPER_PT: Record<PaperSize, [number, number]> = {
@@ -175,6 +179,7 @@ export class Layout {
     ];
     for (const line of party.addressLines) cells.push(...this.textCells(line, S_BODY, width));
     cells.push(...this.textCells(party.taxId, S_BODY, width));
+    for (const id of party.ids ?? []) cells.push(...this.textCells(`${id.label}: ${id.value}`, S_BODY, width));
     cells.push(...this.textCells(party.email, S_SMALL, width));
     return cells;
   }

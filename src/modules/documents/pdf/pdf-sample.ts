@@ -1,7 +1,7 @@
 /**
  * Sample document views for tests, benchmarks and template previews.
  */
-import type { DocumentBody, DocumentDto } from '../document.schemas.ts';
+import { NO_DOCUMENT_EINVOICE, type DocumentBody, type DocumentDto } from '../document.schemas.ts';
 import type { PdfDocumentView, PdfLine, PaperSize } from './render-document-pdf.ts';
 
 export const SAMPLE_LABELS: PdfDocumentView['labels'] = {
@@ -131,6 +131,7 @@ export function sampleIssuedDocument(seed = 0): { doc: DocumentDto; snapshot: No
     id: `00000000-0000-4000-8000-${String(seed).padStart(12, '0')}`,
     kind: 'invoice',
     status: 'issued',
+    einvoice: NO_DOCUMENT_EINVOICE,
     number,
     clientId: '00000000-0000-4000-8000-000000000001',
     clientName: `Kunde ${seed}`,

@@ -32,6 +32,7 @@ export function header(L: Layout): void {
   const right: Cell[] = [L.spacer(6)];
   if (v.issueDate) right.push(...L.kvCells(v.labels.issueDate, v.issueDate, metaW, S_SMALL, S_BODY));
   if (v.dueDate) right.push(...L.kvCells(v.labels.dueDate, v.dueDate, metaW, S_SMALL, { ...S_BODY, weight: 'bold' }));
+  for (const m of v.meta ?? []) right.push(...L.kvCells(m.label, m.value, metaW, S_SMALL, S_BODY));
 
   L.flow(L.zip([
     [L.left, leftW, left],
@@ -163,7 +164,23 @@ export function totals(L: Layout): void {
   });
 
   const left: Cell[] = [];
-  if (v.taxes.length > 0) {
+  if (v.taxes.some((t) => t.category !== undefined)) {
+    // The EU VAT invoice breakdown (issue #12): category, rate, taxable amount, tax per row.
+    const w = [taxW * 0.22, taxW * 0.2, taxW * 0.32, taxW * 0.26];
+    const quad = (cells: string[], style: TextStyle): Cell => ({
+      h: lh(style) + 2,
+      draw: (x, y) => {
+        let cx = x;
+        cells.forEach((c, i) => {
+          L.p.fitText(cleanText(c), cx, y, style, i === 0 ? 'left' : 'right', w[i]! - (i === 0 ? 6 : 0));
+          cx += w[i]!;
+        });
+      },
+    });
+    left.push(quad([L.label('category'), L.label('rate'), L.label('taxableAmount'), v.labels.tax], S_TH));
+    left.push({ h: 3, draw: (x, y, cw) => L.p.hline(x, x + cw, y + 1) });
+    for (const t of v.taxes) left.push(quad([t.category ?? '', t.label, t.taxable, t.tax], S_SMALL));
+  } else if (v.taxes.length > 0) {
     const c1 = taxW * 0.4;
     const c2 = taxW * 0.3;
     const c3 = taxW - c1 - c2;

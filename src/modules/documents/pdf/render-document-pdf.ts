@@ -38,6 +38,8 @@ export interface PdfParty {
   name: string;
   addressLines: string[];
   taxId?: string | null;
+  /** Labeled identifiers ("VAT ID: DE123456789"), printed after the address. */
+  ids?: Array<{ label: string; value: string }>;
   email?: string | null;
 }
 /** Amounts are pre-formatted (localized) by the caller. */
@@ -69,7 +71,7 @@ export type PdfLabelKey =
  * Optional extra labels (not required by callers; English fallbacks are used
  * when absent).
  */
-export type PdfOptionalLabelKey = 'draft' | 'relatedTo' | 'taxable' | 'fingerprint' | 'unchangedSince';
+export type PdfOptionalLabelKey = 'draft' | 'relatedTo' | 'taxable' | 'fingerprint' | 'unchangedSince' | 'category' | 'rate' | 'taxableAmount' | 'vatNotes';
 export interface PdfDocumentView {
   kind: 'invoice' | 'quote' | 'credit_note';
   /** e.g. "Invoice", "Quote", "Credit note" (localized by caller) */
@@ -84,7 +86,12 @@ export interface PdfDocumentView {
   org: PdfParty;
   client: PdfParty;
   lines: PdfLine[];
-  taxes: Array<{ label: string; taxable: string; tax: string }>;
+  /** With `category` set (EU VAT invoice), the table has the columns category, rate, taxable amount, tax. */
+  taxes: Array<{ label: string; taxable: string; tax: string; category?: string }>;
+  /** More header facts under the dates: supply date or period, buyer reference, order number… */
+  meta?: Array<{ label: string; value: string }>;
+  /** The legal wording for reverse charge, intra-community supply, export, exemptions. */
+  vatNotes?: string[];
   totals: Array<{ label: string; value: string; strong?: boolean }>;
   notes?: string | null;
   terms?: string | null;
@@ -123,6 +130,7 @@ function layout(view: PdfDocumentView, creationDate: Date): { writer: PdfWriter;
   header(L);
   table(L);
   totals(L);
+  textBlock(L, L.label('vatNotes'), view.vatNotes?.join('\n'));
   textBlock(L, view.labels.notes, view.notes);
   textBlock(L, view.labels.terms, view.terms);
   payment(L);

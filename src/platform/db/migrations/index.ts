@@ -11,6 +11,7 @@ import * as m0008portal from './0008-portal-factors.ts';
 import * as m0010documents from './0010-hardening-documents.ts';
 import * as m0011 from './0011-hardening-integrity.ts';
 import * as m0012portal from './0012-hardening-portal.ts';
+import * as m0013einvoice from './0013-einvoice-fields.ts';
 import * as m0015 from './0015-list-indexes.ts';
 
 export const MIGRATIONS: Record<string, SealbillMigration> = {
@@ -25,5 +26,6 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0010-hardening-documents': m0010documents,
   '0011-hardening-integrity': m0011,
   '0012-hardening-portal': m0012portal,
+  '0013-einvoice-fields': m0013einvoice,
   '0015-list-indexes': m0015,
 };

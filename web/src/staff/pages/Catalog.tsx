@@ -8,6 +8,7 @@ import { Button, Checkbox, SelectField, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
 import { useStaff } from '../context.ts';
 import { TableWrap } from '../../ui/TableWrap.tsx';
+import { EMPTY_VAT_CATEGORY, VatCategoryFields, vatCategoryInput, type VatCategoryValue } from '../einvoice/VatCategoryFields.tsx';
 
 export function useTaxRates(includeArchived = false) {
   return useAsync((signal) => api.get<{ items: TaxRate[] }>(`/api/v1/tax-rates${qs({ includeArchived: includeArchived ? 'true' : undefined })}`, { signal }), [includeArchived]);
@@ -19,7 +20,8 @@ export function TaxRatesPage() {
   const [status, setStatus] = useState<string | null>(null);
   const [v, setV] = useState({ name: '', percent: '', inclusive: false });
   const [percentError, setPercentError] = useState<string | undefined>();
-  const create = useAction((rateBp: number) => api.post<TaxRate>('/api/v1/tax-rates', { name: v.name.trim(), rateBp, inclusive: v.inclusive }));
+  const [vat, setVat] = useState<VatCategoryValue>(EMPTY_VAT_CATEGORY);
+  const create = useAction((rateBp: number) => api.post<TaxRate>('/api/v1/tax-rates', { name: v.name.trim(), rateBp, inclusive: v.inclusive, ...vatCategoryInput(vat) }));
   const toggle = useAction((r: TaxRate) => api.patch<TaxRate>(`/api/v1/tax-rates/${r.id}`, { archived: !r.archived }));
   const f = create.error?.fields() ?? {};
 
@@ -30,6 +32,7 @@ export function TaxRatesPage() {
     if (bp === null) return;
     if (await create.run(bp)) {
       setV({ name: '', percent: '', inclusive: false });
+      setVat(EMPTY_VAT_CATEGORY);
       setStatus('Tax rate added');
       rates.reload();
     }
@@ -64,7 +67,7 @@ export function TaxRatesPage() {
                     {r.name} {r.archived ? <Badge>Archived</Badge> : null}
                   </td>
                   <td className="num">{rate(r.rateBp)}</td>
-                  <td>{r.inclusive ? 'include tax' : 'exclude tax'}</td>
+                  <td>{r.inclusive ? 'include tax' : 'exclude tax'} · {r.category}</td>
                   <td>
                     <Button
                       className="btn-small"
@@ -90,6 +93,7 @@ export function TaxRatesPage() {
           <TextField label="Rate (%)" inputMode="decimal" value={v.percent} onChange={(e) => setV({ ...v, percent: e.target.value })} error={percentError ?? f.rateBp} required />
         </div>
         <Checkbox label="Prices with this rate include the tax" checked={v.inclusive} onChange={(e) => setV({ ...v, inclusive: e.target.checked })} />
+        <VatCategoryFields value={vat} onChange={setVat} errors={f} />
         <Button type="submit" variant="primary" busy={create.busy}>
           Add tax rate
         </Button>

@@ -9,6 +9,7 @@ import { Button, Checkbox, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
 import { ClientForm, LoadClient } from './Clients.tsx';
 import { ClientKeys } from './ClientKeys.tsx';
+import { ClientEinvoiceFields } from '../einvoice/EinvoiceFields.tsx';
 import { TableWrap } from '../../ui/TableWrap.tsx';
 
 export function ClientDetailPage({ id }: { id: string }) {
@@ -98,6 +99,7 @@ function ClientDetail({ client, reload }: { client: Client; reload: () => void }
 
       <Contacts client={client} reload={reload} onStatus={setStatus} />
       <ClientKeys clientId={client.id} onStatus={setStatus} />
+      <ClientEinvoiceFields client={client} onSaved={reload} />
 
       <section className="panel" aria-labelledby="client-docs">
         <h2 id="client-docs">Invoices</h2>

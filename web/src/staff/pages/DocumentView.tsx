@@ -12,6 +12,8 @@ import { DeliveryHistory, SendDialog } from './Delivery.tsx';
 import { PaymentDialog, VoidDialog } from './DocumentDialogs.tsx';
 import { PayLinks } from './PayLinks.tsx';
 import { PdfPreview } from './PdfPreview.tsx';
+import { EinvoicePanel } from '../einvoice/EinvoicePanel.tsx';
+import { DocumentEinvoiceFields } from '../einvoice/EinvoiceFields.tsx';
 import { InvoicePayments } from './InvoicePayments.tsx';
 import { DocumentLines, DocumentTotals } from '../../ui/DocumentBody.tsx';
 
@@ -177,6 +179,8 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
       <DocumentLines lines={doc.lines} currency={doc.currency} />
       <DocumentTotals doc={doc} showBalance={doc.kind === 'invoice' && issued} dueLabel="Outstanding" />
       <PdfPreview doc={doc} title={title} />
+      <EinvoicePanel doc={doc} />
+      <DocumentEinvoiceFields key={doc.updatedAt} doc={doc} onSaved={onChange} />
       {doc.notes ? (
         <div className="panel">
           <h2>Notes</h2>

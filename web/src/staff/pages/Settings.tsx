@@ -6,6 +6,7 @@ import type { Org } from '../../lib/types.ts';
 import { ErrorNotice, Status } from '../../ui/feedback.tsx';
 import { Button, TextArea, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
+import { OrgEinvoiceFields } from '../einvoice/EinvoiceFields.tsx';
 import { useStaff } from '../context.ts';
 
 const TABS: Array<{ to: string; label: string; permission?: string }> = [
@@ -63,6 +64,7 @@ export function OrgSettingsPage() {
       timeZone: v.timeZone.trim(),
       paymentTermsDays: Number(v.paymentTermsDays),
       profile: {
+        ...org?.profile, // the e-invoice fields (saved in their own panel below) stay as they are
         addressLines: v.address.split('\n').map((l) => l.trim()).filter(Boolean),
         country: v.country.trim().toUpperCase() || null,
         taxIds: [...(org?.profile.taxIds.filter((t) => t.type !== 'VAT') ?? []), ...(v.vat.trim() ? [{ type: 'VAT', value: v.vat.trim() }] : [])],
@@ -109,6 +111,7 @@ export function OrgSettingsPage() {
           Save
         </Button>
       </form>
+      {org ? <OrgEinvoiceFields org={org} onSaved={() => s.refresh()} /> : null}
     </SettingsFrame>
   );
 }
