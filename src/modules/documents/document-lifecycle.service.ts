@@ -30,7 +30,14 @@ import { renderDocumentPdf, type PdfDocumentView } from './pdf/render-document-p
 
 /** Extension points for signing and verification (the verification module plugs in here). */
 export interface IssueHooks {
-  verification?(tx: Executor, org: OrgDetails, doc: DocumentDto, snapshot: NonNullable<DocumentBody['snapshot']>): Promise<PdfDocumentView['verification']>;
+  /** The signed fields printed on the PDF; `einvoice` is the XML embedded in it (its digest is signed too). */
+  verification?(
+    tx: Executor,
+    org: OrgDetails,
+    doc: DocumentDto,
+    snapshot: NonNullable<DocumentBody['snapshot']>,
+    einvoice?: { format: EinvoiceFormat; xml: Buffer } | null,
+  ): Promise<PdfDocumentView['verification']>;
   /** The PDF signer for one document of the org: the renderer reserves its field, the signer fills it. */
   pdfSigner?(tx: Executor, orgId: string): Promise<PdfSigner>;
   /** After the signed PDF is stored: its SHA-256 and the signature's time-stamp token, if any. */
@@ -140,9 +147,19 @@ export function createLifecycleService(deps: LifecycleDeps) {
     });
 
     const doc = await documents.get(orgId, kind, id, tx);
-    const verification = hooks.verification ? await hooks.verification(tx, org, doc, snapshot) : null;
+    // A client who takes Factur-X gets one file: the issued PDF itself is the PDF/A-3 hybrid that
+    // carries the CII XML, and the XML's digest is among the signed fields.
+    const facturX =
+      format === 'factur-x' && kind !== 'quote'
+        ? { format, xml: Buffer.from(einvoiceXml({ kind, number, issueDate, dueDate, currency: row.currency, exchangeRate: row.exchange_rate, body, snapshot, orgCurrency: org.defaultCurrency }, format), 'utf8') }
+        : null;
+    const verification = hooks.verification ? await hooks.verification(tx, org, doc, snapshot, facturX) : null;
     const signer = hooks.pdfSigner ? await hooks.pdfSigner(tx, orgId) : null;
-    const pdf = await renderDocumentPdf(buildDocumentView(doc, snapshot, { relatedNumber, verification }), { creationDate: new Date(now), signer });
+    const pdf = await renderDocumentPdf(buildDocumentView(doc, snapshot, { relatedNumber, verification }), {
+      creationDate: new Date(now),
+      signer,
+      attachment: facturX && { name: 'factur-x.xml', xml: facturX.xml },
+    });
     const file = await files.put(tx, orgId, `${kind}.pdf`, 'application/pdf', pdf);
     await updateDocumentRow(tx, orgId, id, { pdf_file_id: file.id });
     await audit.append(tx, { orgId, actor, action: `${kind}.issued`, objectType: kind, objectId: id, summary: { number, total: doc.total, currency: doc.currency, pdfSha256: file.sha256 } });
@@ -272,10 +289,15 @@ export function createLifecycleService(deps: LifecycleDeps) {
       const src = await einvoiceSource(db, orgId, kind, row);
       const issues = einvoiceIssues(src, format);
       if (issues.length > 0) throw einvoiceRefusal(format, issues, `${KIND_LABEL[kind]} ${row.number}`);
-      // TODO(#12, E3): for factur-x answer the issued PDF once it is the PDF/A-3 hybrid carrying
-      // factur-x.xml (the lead wires E3's function here); until then the CII XML of the profile.
+      const filename = (suffix: string) => `${row.number}-${suffix}`.replace(/[^\w.-]+/g, '_');
+      // Issued for Factur-X: the e-invoice is the signed hybrid PDF itself. Otherwise the CII XML of
+      // the Factur-X profile (a signed hybrid cannot be made after the fact without a new signature).
+      if (format === 'factur-x' && src.snapshot.einvoice?.format === 'factur-x' && row.pdf_file_id) {
+        const file = await files.get(db, orgId, row.pdf_file_id);
+        return { bytes: file.bytes, filename: filename('factur-x.pdf'), contentType: 'application/pdf' };
+      }
       const xml = einvoiceXml(src, format);
-      return { bytes: Buffer.from(xml, 'utf8'), filename: `${row.number}-${FORMATS[format].fileSuffix}`.replace(/[^\w.-]+/g, '_'), contentType: 'application/xml' };
+      return { bytes: Buffer.from(xml, 'utf8'), filename: filename(FORMATS[format].fileSuffix), contentType: 'application/xml' };
     },
 
     /**
