@@ -12,7 +12,7 @@ import { withIdempotency } from '../../platform/http/idempotency.ts';
 import { pageOf } from '../../platform/http/pagination.ts';
 import { idParam, okSchema } from '../../platform/http/schemas.ts';
 import type { StaffPrincipal } from '../../platform/http/principal.ts';
-import { requireStepUp } from '../identity/step-up.ts';
+import { requireStepUp } from '../../platform/http/step-up.ts';
 import type { PaymentService } from '../payments/payment.service.ts';
 import { paymentInput, paymentSchema, refundInput } from '../payments/payment.schemas.ts';
 import type { LifecycleService } from './document-lifecycle.service.ts';

@@ -12,7 +12,7 @@ import type { Notifier } from './notify.ts';
 import type { PasswordService } from './passwords.ts';
 import type { SecurityAudit } from './security-audit.ts';
 import type { SessionsService } from './sessions.service.ts';
-import { requireStepUp } from './step-up.ts';
+import { requireStepUp } from '../../platform/http/step-up.ts';
 import { accountKey, type ThrottleService } from './throttle.service.ts';
 import { findUserByEmail, findUserById, listActiveMemberships, normalizeEmail, updateUser, type UserRow } from './users.repo.ts';
 

@@ -18,7 +18,7 @@ import type { PasswordService } from './passwords.ts';
 import { stepUpPermissionsIn } from './rbac.ts';
 import { administratorsOf, assertGrantable, permissionsOf } from './roles.service.ts';
 import type { SecurityAudit } from './security-audit.ts';
-import { requireStepUp } from './step-up.ts';
+import { requireStepUp } from '../../platform/http/step-up.ts';
 import { findMembership, findUserByEmail, insertMembership, insertUser, newUserRow, normalizeEmail, updateMembership } from './users.repo.ts';
 
 export const INVITATION_TTL_MS = 7 * 86_400_000;

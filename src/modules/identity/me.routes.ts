@@ -10,7 +10,7 @@ import { MAX_TOKEN_DAYS, type ApiTokensService } from './api-tokens.service.ts';
 import { sessionPrincipal, type SessionCookies } from './http-session.ts';
 import type { IdentityServices } from './identity.module.ts';
 import { PERMISSIONS } from './rbac.ts';
-import { requireStepUp } from './step-up.ts';
+import { requireStepUp } from '../../platform/http/step-up.ts';
 
 const tags = ['account'];
 const csrfOnly = z.object({ csrfToken: z.string() });

@@ -10,7 +10,7 @@ import { factorsOf, levelFor, orgPolicy, parseAmr, requirementFor, type Factors 
 import { remainingRecoveryCodes } from './recovery-codes.ts';
 import { permissionsOf } from './roles.service.ts';
 import { csrfTokenFor, type SessionRow, type SessionsService } from './sessions.service.ts';
-import { STEP_UP_WINDOW_MS } from './step-up.ts';
+import { STEP_UP_WINDOW_MS } from '../../platform/http/step-up.ts';
 import { findMembership, findUserById, listActiveMemberships } from './users.repo.ts';
 
 export const sessionStateSchema = z.object({

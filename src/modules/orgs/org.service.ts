@@ -15,7 +15,7 @@ import type { Principal } from '../../platform/http/principal.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
-import { requireStepUp } from '../identity/step-up.ts';
+import { requireStepUp } from '../../platform/http/step-up.ts';
 import { findOrg, insertOrg, updateOrgRow, type OrgRow } from './org.repo.ts';
 import {
   createOrgInput,

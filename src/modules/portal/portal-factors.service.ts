@@ -17,7 +17,7 @@ import type { ClientService } from '../clients/client.service.ts';
 import { ENROLMENT_WINDOW_MS } from '../identity/factors.service.ts';
 import type { Notifier } from '../identity/notify.ts';
 import type { SessionsService } from '../identity/sessions.service.ts';
-import { requireStepUp } from '../identity/step-up.ts';
+import { requireStepUp } from '../../platform/http/step-up.ts';
 import { createTotpService, type TotpEnrolment } from '../identity/totp.service.ts';
 import { createWebAuthnCeremonies, type WebAuthnConfig } from '../identity/webauthn-ceremonies.ts';
 import type { OrgService } from '../orgs/org.service.ts';

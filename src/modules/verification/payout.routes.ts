@@ -6,7 +6,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
 import { idParam, okSchema } from '../../platform/http/schemas.ts';
-import { requireStepUp } from '../identity/step-up.ts';
+import { requireStepUp } from '../../platform/http/step-up.ts';
 import { payoutDetailsSchema, payoutSchema } from '../orgs/org.schemas.ts';
 import type { PayoutProtectionService } from './payout-protection.service.ts';
 import type { SigningIdentityService } from './signing-identity.service.ts';

@@ -33,7 +33,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const tls = Boolean(opts.https) || config.publicUrl.startsWith('https:');
   const fixedHeaders = staticSecurityHeaders({ tls });
   const app = Fastify({
-    logger: opts.logger === undefined ? loggerOptions(config.logLevel) : opts.logger,
+    logger: opts.logger === undefined ? (loggerOptions(config.logLevel) as FastifyServerOptions['logger']) : opts.logger,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     trustProxy: config.trustProxy,
