@@ -12,13 +12,15 @@
 // requests read the same count and all passed (issue #10: the right code among 60 wrong ones
 // sent at once was accepted after ~45 guesses). The statement row-locks what it changed, so the
 // next request waits, then re-evaluates the condition against the committed value.
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { OrgCrypto } from '../../platform/crypto/keyring.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
 import type { OneTimeCodesTable } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
+import { constantTimeEqual } from '../../platform/crypto/hash.ts';
+import { randomHex, randomInt } from '../../platform/crypto/random.ts';
+import { hashToken, newToken } from '../../platform/crypto/tokens.ts';
 
 export const CODE_TTL_MS = 10 * 60_000;
 export const MAX_ATTEMPTS = 5;
@@ -33,8 +35,7 @@ export type CodePurpose = OneTimeCodesTable['purpose'];
 
 const codeHash = (crypto: OrgCrypto | null, id: string, code: string): string =>
   // Without an org (an unknown org id was asked for) nothing can ever match.
-  crypto ? crypto.blindIndex(`${id}:${code}`, 'one-time-code') : `!${randomBytes(16).toString('hex')}`;
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+  crypto ? crypto.blindIndex(`${id}:${code}`, 'one-time-code') : `!${randomHex(16)}`;
 
 /** The UTC day, or the 15-minute slot, that a moment falls in (the quota row's window). */
 export const dayWindow = (now: Date): string => now.toISOString().slice(0, 10);
@@ -105,7 +106,7 @@ export async function issueCode(
     await giveBack(tx, p.throttleKey, dayWindow(now), 'codes');
     return throttled;
   }
-  const magicToken = p.magic ? randomBytes(32).toString('base64url') : null;
+  const magicToken = p.magic ? newToken() : null;
   await tx
     .insertInto('one_time_codes')
     .values({
@@ -116,7 +117,7 @@ export async function issueCode(
       throttle_key: p.throttleKey,
       quota_key: p.quotaKey ?? p.throttleKey,
       code_hash: codeHash(p.crypto, id, code),
-      magic_hash: magicToken ? sha256(magicToken) : null,
+      magic_hash: magicToken ? hashToken('magic-link', magicToken) : null,
       attempts: 0,
       expires_at: new Date(now.getTime() + CODE_TTL_MS).toISOString(),
       used_at: null,
@@ -148,7 +149,7 @@ export async function redeemCode(tx: Executor, clock: Clock, crypto: OrgCrypto |
   if (!(await take(tx, quotaKey, dayWindow(now), 'failures', MAX_FAILURES_PER_DAY))) return null;
   const expected = Buffer.from(row.code_hash);
   const presented = Buffer.from(codeHash(crypto, row.id, p.code));
-  if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) return null;
+  if (!constantTimeEqual(expected, presented)) return null;
   // Compare-and-set, so two concurrent redemptions cannot both succeed.
   const r = await tx.updateTable('one_time_codes').set({ used_at: nowIso }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) return null;
@@ -158,7 +159,7 @@ export async function redeemCode(tx: Executor, clock: Clock, crypto: OrgCrypto |
 
 /** Consumes a magic-link token: returns the code row (org and subject) on success. */
 export async function redeemMagic(tx: Executor, clock: Clock, token: string): Promise<{ orgId: string; subjectId: string | null } | null> {
-  const row = await tx.selectFrom('one_time_codes').selectAll().where('magic_hash', '=', sha256(token)).executeTakeFirst();
+  const row = await tx.selectFrom('one_time_codes').selectAll().where('magic_hash', '=', hashToken('magic-link', token)).executeTakeFirst();
   const now = clock.now().toISOString();
   if (!row || row.used_at || row.expires_at <= now || row.purpose !== 'portal-login') return null;
   const r = await tx.updateTable('one_time_codes').set({ used_at: now }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();

@@ -2,12 +2,12 @@
 // document key with AAD bound to the file row, and kept in the database so that a document and
 // the record that refers to it commit (and back up) together. The SHA-256 of the plaintext is
 // kept to prove byte-identical delivery.
-import { createHash } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
 import { notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { sha256Hex } from '../../platform/crypto/hash.ts';
 
 const aad = (id: string) => ({ table: 'stored_files', row: id, column: 'content_enc' });
 
@@ -25,7 +25,7 @@ export function createFileService({ keyring, clock }: { keyring: Keyring; clock:
     async put(tx: Executor, orgId: string, purpose: string, contentType: string, bytes: Buffer): Promise<{ id: string; sha256: string }> {
       const id = newId();
       const crypto = await keyring.forOrg(tx, orgId);
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const sha256 = sha256Hex(bytes);
       await tx
         .insertInto('stored_files')
         .values({ id, org_id: orgId, purpose, content_type: contentType, size: bytes.length, sha256, content_enc: crypto.encryptBytes(bytes, aad(id)), created_at: clock.now().toISOString() })

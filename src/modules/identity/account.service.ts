@@ -7,12 +7,13 @@ import type { Database } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import type { StaffPrincipal } from '../../platform/http/principal.ts';
-import { consumeEmailToken, countRecentEmailTokens, hashLinkToken, issueEmailToken } from './email-tokens.ts';
+import { consumeEmailToken, countRecentEmailTokens, issueEmailToken } from './email-tokens.ts';
 import type { Notifier } from './notify.ts';
 import type { PasswordService } from './passwords.ts';
 import type { SecurityAudit } from './security-audit.ts';
 import type { SessionsService } from './sessions.service.ts';
 import { requireStepUp } from '../../platform/http/step-up.ts';
+import { hashToken } from '../../platform/crypto/tokens.ts';
 import { accountKey, type ThrottleService } from './throttle.service.ts';
 import { findUserByEmail, findUserById, listActiveMemberships, normalizeEmail, updateUser, type UserRow } from './users.repo.ts';
 
@@ -90,7 +91,7 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
     },
 
     async confirmPasswordReset(input: { token: string; newPassword: string }, ip: string): Promise<void> {
-      const peek = await db.selectFrom('email_tokens').select(['user_id']).where('purpose', '=', 'password_reset').where('used_at', 'is', null).where('token_hash', '=', hashLinkToken(input.token)).executeTakeFirst();
+      const peek = await db.selectFrom('email_tokens').select(['user_id']).where('purpose', '=', 'password_reset').where('used_at', 'is', null).where('token_hash', '=', hashToken('email-token', input.token)).executeTakeFirst();
       const user = peek?.user_id ? await findUserById(db, peek.user_id) : undefined;
       if (!user) throw invalidLink();
       await passwords.assertAcceptable(input.newPassword, { email: user.email, orgNames: await orgNamesOf(user.id) }, '/body/newPassword');

@@ -1,11 +1,11 @@
 // Single-use, expiring tokens sent by email (verification, email change, password reset, unlock,
 // sign-up confirmation): 256 random bits in the link, only their SHA-256 stored. Consuming marks
 // the row used with a conditional update, so two concurrent uses cannot both succeed.
-import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
 import type { EmailTokensTable } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
+import { hashToken, newToken } from '../../platform/crypto/tokens.ts';
 
 export type EmailTokenPurpose = EmailTokensTable['purpose'];
 export type EmailTokenRow = EmailTokensTable;
@@ -18,15 +18,13 @@ export const TOKEN_TTL_MS: Record<EmailTokenPurpose, number> = {
   signup: 24 * 3_600_000,
 };
 
-export const hashLinkToken = (token: string): string => createHash('sha256').update(token).digest('hex');
-export const newLinkToken = (): string => randomBytes(32).toString('base64url');
 
 export async function issueEmailToken(
   tx: Executor,
   clock: Clock,
   t: { purpose: EmailTokenPurpose; userId?: string | null; email?: string | null; data?: unknown },
 ): Promise<string> {
-  const token = newLinkToken();
+  const token = newToken();
   const now = clock.now();
   // A new link of the same purpose replaces the earlier ones.
   if (t.userId) {
@@ -37,7 +35,7 @@ export async function issueEmailToken(
     .values({
       id: newId(now.getTime()),
       purpose: t.purpose,
-      token_hash: hashLinkToken(token),
+      token_hash: hashToken('email-token', token),
       user_id: t.userId ?? null,
       email: t.email ?? null,
       data: t.data === undefined ? null : JSON.stringify(t.data),
@@ -53,7 +51,7 @@ export async function issueEmailToken(
 export async function consumeEmailToken(tx: Executor, clock: Clock, purpose: EmailTokenPurpose, token: string): Promise<EmailTokenRow | null> {
   if (token.length < 20 || token.length > 100) return null;
   const now = clock.now().toISOString();
-  const row = await tx.selectFrom('email_tokens').selectAll().where('token_hash', '=', hashLinkToken(token)).executeTakeFirst();
+  const row = await tx.selectFrom('email_tokens').selectAll().where('token_hash', '=', hashToken('email-token', token)).executeTakeFirst();
   if (!row || row.purpose !== purpose || row.used_at || row.expires_at <= now) return null;
   const r = await tx.updateTable('email_tokens').set({ used_at: now }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1 ? { ...row, used_at: now } : null;

@@ -11,7 +11,6 @@ import type { Database } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { hashLinkToken, newLinkToken } from './email-tokens.ts';
 import type { Acting } from './members.service.ts';
 import type { Notifier } from './notify.ts';
 import type { PasswordService } from './passwords.ts';
@@ -19,6 +18,7 @@ import { stepUpPermissionsIn } from './rbac.ts';
 import { administratorsOf, assertGrantable, permissionsOf } from './roles.service.ts';
 import type { SecurityAudit } from './security-audit.ts';
 import { requireStepUp } from '../../platform/http/step-up.ts';
+import { hashToken, newToken } from '../../platform/crypto/tokens.ts';
 import { findMembership, findUserByEmail, insertMembership, insertUser, newUserRow, normalizeEmail, updateMembership } from './users.repo.ts';
 
 export const INVITATION_TTL_MS = 7 * 86_400_000;
@@ -40,7 +40,7 @@ export function createInvitationsService({ db, clock, passwords, notifier, secAu
 
   async function live(token: string) {
     if (token.length < 20 || token.length > 100) return null;
-    const row = await db.selectFrom('invitations as i').innerJoin('orgs as o', 'o.id', 'i.org_id').selectAll('i').select('o.name as org_name').where('i.token_hash', '=', hashLinkToken(token)).executeTakeFirst();
+    const row = await db.selectFrom('invitations as i').innerJoin('orgs as o', 'o.id', 'i.org_id').selectAll('i').select('o.name as org_name').where('i.token_hash', '=', hashToken('invitation', token)).executeTakeFirst();
     return row && statusOf(row) === 'pending' ? row : null;
   }
 
@@ -52,7 +52,7 @@ export function createInvitationsService({ db, clock, passwords, notifier, secAu
       assertGrantable(perms, a.permissions, 'a role');
       const powers = stepUpPermissionsIn(perms);
       if (powers.length > 0) requireStepUp(a.principal, clock, `Inviting someone as ${input.role} (it can ${powers.join(', ')})`);
-      const token = newLinkToken();
+      const token = newToken();
       const r = await inTx(db, async (tx) => {
         const existing = await findUserByEmail(tx, email);
         const m = existing ? await findMembership(tx, a.orgId, existing.id) : undefined;
@@ -66,7 +66,7 @@ export function createInvitationsService({ db, clock, passwords, notifier, secAu
           org_id: a.orgId,
           email,
           role: input.role,
-          token_hash: hashLinkToken(token),
+          token_hash: hashToken('invitation', token),
           invited_by: a.userId,
           expires_at: new Date(now.getTime() + INVITATION_TTL_MS).toISOString(),
           accepted_at: null,

@@ -2,29 +2,26 @@
 // SHA-256 stored; idle and absolute timeouts enforced on the server with the injected clock;
 // a new token on every login and privilege change (no fixation); logout revokes server-side.
 // The same table serves both realms: staff users and portal contacts never share a session.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
 import type { SessionsTable } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
+import { constantTimeEqual, hmacSha256 } from '../../platform/crypto/hash.ts';
+import { hashToken, newToken } from '../../platform/crypto/tokens.ts';
 
 export type SessionRow = SessionsTable;
 
 export const STAFF_COOKIE = '__Host-sealbill';
 export const PORTAL_COOKIE = '__Host-sealbill-portal';
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
 /** CSRF token bound to the session token (synchronizer pattern without extra state). */
 export function csrfTokenFor(sessionToken: string): string {
-  return createHmac('sha256', sessionToken).update('sealbill csrf v1').digest('base64url');
+  return hmacSha256(sessionToken, 'sealbill csrf v1').toString('base64url');
 }
 
 export function csrfMatches(sessionToken: string, presented: string | undefined): boolean {
   if (!presented) return false;
-  const a = Buffer.from(csrfTokenFor(sessionToken));
-  const b = Buffer.from(presented);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return constantTimeEqual(Buffer.from(csrfTokenFor(sessionToken)), Buffer.from(presented));
 }
 
 export interface SessionPolicy {
@@ -53,11 +50,11 @@ export function createSessionsService({ clock, policy }: { clock: Clock; policy:
     policy,
 
     async create(tx: Executor, s: NewSession): Promise<{ id: string; token: string; row: SessionRow }> {
-      const token = randomBytes(32).toString('base64url');
+      const token = newToken();
       const now = clock.now();
       const row: SessionRow = {
         id: newId(now.getTime()),
-        token_hash: hashToken(token),
+        token_hash: hashToken('session', token),
         realm: s.realm,
         org_id: s.orgId,
         user_id: s.userId ?? null,
@@ -80,7 +77,7 @@ export function createSessionsService({ clock, policy }: { clock: Clock; policy:
     /** The live session for a token, or null (unknown, revoked, idle too long, or past its absolute lifetime). */
     async authenticate(db: Executor, token: string, realm: 'staff' | 'portal'): Promise<SessionRow | null> {
       if (token.length < 40 || token.length > 60) return null;
-      const row = await db.selectFrom('sessions').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+      const row = await db.selectFrom('sessions').selectAll().where('token_hash', '=', hashToken('session', token)).executeTakeFirst();
       if (!row || row.realm !== realm || row.revoked_at) return null;
       const now = clock.now().getTime();
       if (now >= Date.parse(row.expires_at) || now - Date.parse(row.last_seen_at) >= idleMs) return null;
@@ -95,8 +92,8 @@ export function createSessionsService({ clock, policy }: { clock: Clock; policy:
 
     /** Issues a new token for the same session (privilege change), invalidating the old one. */
     async rotate(tx: Executor, id: string, patch: Partial<Pick<SessionRow, 'level' | 'org_id' | 'authenticated_at' | 'amr'>> = {}): Promise<string> {
-      const token = randomBytes(32).toString('base64url');
-      await tx.updateTable('sessions').set({ token_hash: hashToken(token), ...patch }).where('id', '=', id).execute();
+      const token = newToken();
+      await tx.updateTable('sessions').set({ token_hash: hashToken('session', token), ...patch }).where('id', '=', id).execute();
       return token;
     },
 

@@ -1,9 +1,9 @@
 // What a document signature covers: the fields a payer relies on (issuer, number, dates, client,
 // totals, currency, payee bank details), as canonical JSON (keys sorted, no whitespace), so anyone
 // can re-serialise the payload and check the Ed25519 signature with the published key.
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/audit.chain.ts';
 import type { DocumentBody, DocumentDto } from '../documents/document.schemas.ts';
+import { sha256 } from '../../platform/crypto/hash.ts';
 
 type Snapshot = NonNullable<DocumentBody['snapshot']>;
 type PayeeDetails = NonNullable<Snapshot['payout']>;
@@ -40,7 +40,7 @@ const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /** RFC 4648 base32 (no padding) of the first 10 bytes of SHA-256(payload), grouped "XXXX-XXXX-XXXX-XXXX" (80 bits). */
 export function fingerprintOf(canonical: string): string {
-  const bytes = createHash('sha256').update(canonical, 'utf8').digest().subarray(0, 10);
+  const bytes = sha256(canonical).subarray(0, 10);
   let bits = 0;
   let acc = 0;
   let out = '';

@@ -4,7 +4,6 @@
 // the requester already holds (they hold the document, its QR token or its exact bytes) plus the
 // yes/no answers above. Every negative answer for "we do not know this document" is the same
 // constant object, whichever part of the input failed to match.
-import { createHash, verify as cryptoVerify } from 'node:crypto';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database } from '../../platform/db/kysely.ts';
 import { parseAmount } from '../../shared/money/money.ts';
@@ -18,11 +17,14 @@ import {
   findSignaturesByNumber,
   type SignatureRow,
 } from './document-signature.repo.ts';
-import { hashToken, payloadAad } from './document-signing.service.ts';
+import { payloadAad } from './document-signing.service.ts';
 import { accountKey, normalizeAmount, normalizeFingerprint, normalizeIban, type SignedPayload } from './signed-payload.ts';
 import type { SigningIdentityService } from './signing-identity.service.ts';
 import { timestampTime } from './tsa.ts';
 import type { VerificationResult, VerifyDetailsInput } from './verification.schemas.ts';
+import { sha256Hex } from '../../platform/crypto/hash.ts';
+import { ed25519Verify } from '../../platform/crypto/signatures.ts';
+import { hashToken } from '../../platform/crypto/tokens.ts';
 
 export interface VerificationDeps {
   db: Database;
@@ -59,8 +61,8 @@ export function createVerificationService(deps: VerificationDeps) {
     const crypto = await keyring.forOrg(db, row.org_id);
     const canonical = crypto.decryptText(row.payload_enc, payloadAad(row.document_id));
     const key = await signing.documentPublicKey(db, row.org_id, row.key_id);
-    const ok = key !== null && cryptoVerify(null, Buffer.from(canonical, 'utf8'), key, Buffer.from(row.signature, 'base64url'));
-    if (!ok || createHash('sha256').update(canonical, 'utf8').digest('hex') !== row.payload_sha256) return null;
+    const ok = key !== null && ed25519Verify(Buffer.from(canonical, 'utf8'), key, Buffer.from(row.signature, 'base64url'));
+    if (!ok || sha256Hex(canonical) !== row.payload_sha256) return null;
     return { canonical, payload: JSON.parse(canonical) as SignedPayload };
   }
 
@@ -124,18 +126,18 @@ export function createVerificationService(deps: VerificationDeps) {
     /** The QR code's link: the token was printed on the document, so its holder sees the signed fields. */
     async byToken(token: string): Promise<VerificationResult> {
       if (!TOKEN.test(token)) return NO_MATCH;
-      const row = await findSignatureByToken(db, hashToken(token));
+      const row = await findSignatureByToken(db, hashToken('verification', token));
       return row ? answer(row, { unaltered: null, providedAccount: null, withPayload: true }) : NO_MATCH;
     },
 
     /** An uploaded file: authentic and unaltered only if it is byte for byte the PDF we issued. */
     async byPdf(bytes: Buffer): Promise<VerificationResult> {
-      const row = await findSignatureByPdf(db, createHash('sha256').update(bytes).digest('hex'));
+      const row = await findSignatureByPdf(db, sha256Hex(bytes));
       if (row) return answer(row, { unaltered: true, providedAccount: null, withPayload: true });
       // Not our bytes. If it carries one of our tokens it was derived from a real document and
       // changed afterwards (edited, or an incremental update appended): say so, and nothing more.
       const token = TOKEN_IN_PDF.exec(bytes.toString('latin1'))?.[1];
-      if (token && (await findSignatureByToken(db, hashToken(token)))) return { authentic: false, reason: 'altered', ...NOTHING, unaltered: false };
+      if (token && (await findSignatureByToken(db, hashToken('verification', token)))) return { authentic: false, reason: 'altered', ...NOTHING, unaltered: false };
       return NO_MATCH;
     },
 

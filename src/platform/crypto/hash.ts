@@ -1,6 +1,6 @@
 // Hashing and comparison: the one door to node:crypto's digests for the modules (STYLE: never hand-roll
 // a primitive; import crypto through src/platform/crypto). Strings are hashed as UTF-8.
-import { createHash, timingSafeEqual, type BinaryLike, type Hash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual, type BinaryLike, type Hash } from 'node:crypto';
 
 /**
  * Algorithms a module may name. SHA-1 and MD5 are here only because a format fixes them: the WKD
@@ -20,6 +20,9 @@ export const digest = (algorithm: HashAlgorithm, data: BinaryLike): Buffer => cr
 
 /** An incremental hasher, for data that arrives in parts (streams, byte ranges, lines). */
 export const hasher = (algorithm: HashAlgorithm): Hash => createHash(algorithm);
+
+/** HMAC-SHA-256 (RFC 2104) of `data` under `key`, as bytes. */
+export const hmacSha256 = (key: BinaryLike, data: BinaryLike): Buffer => createHmac('sha256', key).update(data).digest();
 
 /** Constant-time equality of two byte strings; unequal lengths are simply unequal. */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {

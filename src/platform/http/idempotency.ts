@@ -21,7 +21,7 @@
 // A record without a response can only be a leftover of the earlier design whose outcome is
 // unknown (the work may have committed): it is never re-run, and the caller is told to check and
 // use a new key.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../crypto/hash.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Keyring } from '../crypto/keyring.ts';
 import type { Database, Executor, Tx } from '../db/kysely.ts';
@@ -68,7 +68,7 @@ export async function withIdempotency<T>(
     return result;
   }
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new AppError('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters');
-  const requestHash = createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('hex');
+  const requestHash = sha256Hex(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`);
 
   const earlier = await replay<T>(db, keyring, reply, scope, key, requestHash);
   if (earlier) return earlier.value;
