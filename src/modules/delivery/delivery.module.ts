@@ -19,7 +19,7 @@ import { createPortalFactorsService } from '../portal/portal-factors.service.ts'
 import { createPortalService } from '../portal/portal.service.ts';
 import { createPadesSigning } from '../verification/pades.ts';
 import type { SigningIdentityService } from '../verification/signing-identity.service.ts';
-import { createTsaClient } from '../verification/tsa.ts';
+import { createTsaClient } from '../../platform/crypto/tsa.ts';
 import { createDeliveryKeysService } from './delivery-keys.service.ts';
 import { createDeliveryTrackingService } from './delivery-tracking.service.ts';
 import { createDeliveryService } from './delivery.service.ts';

@@ -13,7 +13,7 @@ import { insertSignature, recordSignedPdf } from './document-signature.repo.ts';
 import { createPadesSigning } from './pades.ts';
 import { buildPayload, fingerprintOf, serializePayload } from './signed-payload.ts';
 import type { SigningIdentityService } from './signing-identity.service.ts';
-import type { TimestampAuthority } from './tsa.ts';
+import type { TimestampAuthority } from '../../platform/crypto/tsa.ts';
 import { sha256Hex } from '../../platform/crypto/hash.ts';
 import { ed25519Sign } from '../../platform/crypto/signatures.ts';
 import { hashToken, newToken } from '../../platform/crypto/tokens.ts';

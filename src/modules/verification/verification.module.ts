@@ -12,7 +12,7 @@ import type { OrgService } from '../orgs/org.service.ts';
 import { createDocumentSigningHooks } from './document-signing.service.ts';
 import { createPayoutProtectionService, type PayoutAdmin } from './payout-protection.service.ts';
 import type { SigningIdentityService } from './signing-identity.service.ts';
-import { createTsaClient } from './tsa.ts';
+import { createTsaClient } from '../../platform/crypto/tsa.ts';
 import { createVerificationService } from './verification.service.ts';
 
 export interface VerificationModuleDeps {

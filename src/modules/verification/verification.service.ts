@@ -20,7 +20,7 @@ import {
 import { payloadAad } from './document-signing.service.ts';
 import { accountKey, normalizeAmount, normalizeFingerprint, normalizeIban, type SignedPayload } from './signed-payload.ts';
 import type { SigningIdentityService } from './signing-identity.service.ts';
-import { timestampTime } from './tsa.ts';
+import { timestampTime } from '../../platform/crypto/tsa.ts';
 import type { VerificationResult, VerifyDetailsInput } from './verification.schemas.ts';
 import { sha256Hex } from '../../platform/crypto/hash.ts';
 import { ed25519Verify } from '../../platform/crypto/signatures.ts';
