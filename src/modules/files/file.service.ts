@@ -8,6 +8,7 @@ import type { Executor } from '../../platform/db/kysely.ts';
 import { notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { sha256Hex } from '../../platform/crypto/hash.ts';
+import { findStoredFile, insertStoredFile } from './file.repo.ts';
 
 const aad = (id: string) => ({ table: 'stored_files', row: id, column: 'content_enc' });
 
@@ -26,15 +27,12 @@ export function createFileService({ keyring, clock }: { keyring: Keyring; clock:
       const id = newId();
       const crypto = await keyring.forOrg(tx, orgId);
       const sha256 = sha256Hex(bytes);
-      await tx
-        .insertInto('stored_files')
-        .values({ id, org_id: orgId, purpose, content_type: contentType, size: bytes.length, sha256, content_enc: crypto.encryptBytes(bytes, aad(id)), created_at: clock.now().toISOString() })
-        .execute();
+      await insertStoredFile(tx, { id, org_id: orgId, purpose, content_type: contentType, size: bytes.length, sha256, content_enc: crypto.encryptBytes(bytes, aad(id)), created_at: clock.now().toISOString() });
       return { id, sha256 };
     },
 
     async get(ex: Executor, orgId: string, id: string): Promise<StoredFile> {
-      const row = await ex.selectFrom('stored_files').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+      const row = await findStoredFile(ex, orgId, id);
       if (!row) throw notFound('File');
       const crypto = await keyring.forOrg(ex, orgId);
       const bytes = crypto.decryptBytes(Buffer.from(row.content_enc), aad(id));
