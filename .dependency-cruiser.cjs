@@ -22,7 +22,6 @@ const cryptoAllow = [
 /** Files outside a *.repo.ts / platform/db that still import Kysely's runtime (sql, Kysely). */
 const kyselyAllow = [
   'src/modules/identity/bootstrap\\.service\\.ts$', // R1b fixes this (identity repos)
-  'src/modules/delivery/one-time-codes\\.ts$', // a repo in all but name: rename to one-time-codes.repo.ts
   'src/modules/backup/backup\\.restore\\.ts$', // restore drops and recreates tables: database administration, not a query
 ];
 

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { isVerifierKey } from '../../modules/audit/audit.checkpoint.ts';
+import { listOrgIds } from '../../modules/orgs/org.repo.ts';
 import type { Container } from '../container.ts';
 import { CliUsageError, type CliCommand } from './command.ts';
 import { resolveOrg } from './core.commands.ts';
@@ -59,7 +60,7 @@ export function readKeptCheckpoints(text: string): Map<string, KeptCheckpoints> 
 
 async function orgIds(c: Container, org: string | undefined, all: boolean | undefined): Promise<string[]> {
   if (!all) return [await resolveOrg(c, org)];
-  return (await c.db.selectFrom('orgs').select('id').orderBy('id').execute()).map((o) => o.id);
+  return (await listOrgIds(c.db)).map((o) => o.id);
 }
 
 export const auditCommand: CliCommand = {
