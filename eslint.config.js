@@ -7,7 +7,6 @@ const queryBuilderAllow = [
   'src/modules/identity/**', // R1b fixes this (identity repos for sessions, throttle, devices, email tokens)
   'src/main/authenticate.ts', // R1b fixes this (principal resolution moves into identity)
   'src/modules/portal/portal-auth.service.ts', // R1b fixes this (reads the sessions table that identity owns)
-  'src/modules/recurring/recurring.service.ts', // the recurring module has no repo yet: add recurring.repo.ts
   'src/modules/backup/backup.service.ts', // reads every table for the snapshot: database administration
 ];
 
