@@ -29,7 +29,7 @@ const kyselyAllow = [
 const repoAllow = [
   'src/modules/verification/verification\\.module\\.ts$', // R1b fixes this (cross-module repo imports)
   'src/modules/identity/bootstrap\\.service\\.ts$', // R1b fixes this (cross-module repo imports)
-  'src/main/', // the composition root builds every module's repos
+  'src/main/', // the composition root and its CLI commands (wiring, not a module)
 ];
 
 /** Files outside *.routes.ts, platform/http and main that import Fastify types. */
