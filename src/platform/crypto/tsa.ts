@@ -83,7 +83,7 @@ export function createTsaClient(url: string, opts: { timeoutMs?: number; fetchIm
         res = await fetchImpl(url, {
           method: 'POST',
           headers: { 'content-type': 'application/timestamp-query', accept: 'application/timestamp-reply' },
-          body: buildTimestampRequest(digest, nonce),
+          body: new Uint8Array(buildTimestampRequest(digest, nonce)), // a Uint8Array<ArrayBuffer>: a BodyInit in every lib
           signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
         });
       } catch (err) {
