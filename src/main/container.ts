@@ -10,7 +10,7 @@ import { createReportService } from '../modules/reports/reports.service.ts';
 import { migrateToLatest, refreshPlannerStatistics } from '../platform/db/migrate.ts';
 import { ensurePrivateDir } from '../platform/private-files.ts';
 import { createAuditService } from '../modules/audit/audit.service.ts';
-import { createHttpTsa } from '../modules/audit/audit.tsa.ts';
+import { createTsaClient } from '../platform/crypto/tsa.ts';
 import { createCheckpointService } from '../modules/audit/checkpoint.service.ts';
 import { createClientService } from '../modules/clients/client.service.ts';
 import { createFileService } from '../modules/files/file.service.ts';
@@ -111,7 +111,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     keyring,
     audit,
     clock,
-    tsa: config.audit.tsaUrl ? createHttpTsa(config.audit.tsaUrl) : null,
+    tsa: config.audit.tsaUrl ? createTsaClient(config.audit.tsaUrl) : null,
     onError: (err, msg) => warn(`${msg}: ${(err as Error).message}`),
   });
   // Old checkpoint keys are endorsed before rotate-org destroys the data keys they derive from.

@@ -1,6 +1,6 @@
 // Time-ordered identifiers (UUIDv7, RFC 9562 §5.7): 48-bit Unix milliseconds then 74 random bits,
 // so keyset pagination by id follows creation order. Randomness comes from node:crypto.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from './crypto/random.ts';
 
 export function newId(now: number = Date.now()): string {
   const b = randomBytes(16);

@@ -1,6 +1,5 @@
 // pino with redaction: credentials, cookies and anything secret-shaped are censored before a
 // line is written. Request logs carry method, route and status, never bodies.
-import type { FastifyServerOptions } from 'fastify';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 
 export const REDACT_PATHS = [
@@ -54,8 +53,9 @@ export function stripQuery(url: string): string {
   return i < 0 ? url : `${url.slice(0, i)}?[redacted]`;
 }
 
-export function loggerOptions(level: string): FastifyServerOptions['logger'] {
-  return baseLoggerOptions(level) as FastifyServerOptions['logger'];
+/** The options behind createLogger; the HTTP app hands them to Fastify's own pino. */
+export function loggerOptions(level: string): LoggerOptions {
+  return baseLoggerOptions(level);
 }
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

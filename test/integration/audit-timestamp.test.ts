@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { acceptTimestampResponse, buildTimestampRequest, TimestampError } from '../../src/modules/audit/audit.tsa.ts';
+// One TSA client for the whole application (platform/crypto/tsa.ts); its error class is TsaError.
+import { acceptTimestampResponse, buildTimestampRequest, TsaError as TimestampError } from '../../src/platform/crypto/tsa.ts';
 import { setupOrg } from '../helpers/api.ts';
 import { createTestInstance, DIALECTS } from '../helpers/instance.ts';
 import { describeNeeds } from '../helpers/tools.ts';

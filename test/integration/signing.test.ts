@@ -14,7 +14,7 @@ import { seedPayout } from '../helpers/payout.ts';
 import { staffSession } from '../helpers/session.ts';
 import { describeNeeds, itNeeds, usable } from '../helpers/tools.ts';
 import { startTestTsa, type TestTsa } from '../helpers/tsa.ts';
-import { createTsaClient, TsaError } from '../../src/modules/verification/tsa.ts';
+import { createTsaClient, TsaError } from '../../src/platform/crypto/tsa.ts';
 import { keysCommand } from '../../src/main/cli/keys.commands.ts';
 
 const IBAN = 'DE89370400440532013000';

@@ -1,8 +1,8 @@
 // The audit log is a hash chain per organization: each entry's hash covers its content and the
 // previous entry's hash, so editing, deleting, inserting or reordering any entry breaks every
 // hash after it. (Signed checkpoints over the chain head make the head itself verifiable.)
-import { createHash } from 'node:crypto';
 import type { NewAuditRow } from './audit.repo.ts';
+import { sha256Hex } from '../../platform/crypto/hash.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -30,7 +30,7 @@ export function entryHash(row: Omit<NewAuditRow, 'hash'>): string {
     ip: row.ip,
     prev: row.prev_hash,
   });
-  return createHash('sha256').update(content).digest('hex');
+  return sha256Hex(content);
 }
 
 export type ChainCheck = { ok: true; count: number; head: string } | { ok: false; count: number; badSeq: number; reason: string };

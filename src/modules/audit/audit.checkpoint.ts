@@ -8,7 +8,8 @@
 // four bytes of SHA-256(name ‖ "\n" ‖ 0x01 ‖ public key), and the verifier key is published as
 // "<name>+<hex key id>+<base64(0x01 ‖ public key)>" — the format Go's golang.org/x/mod/sumdb/note
 // reads, so anyone can check an exported checkpoint without Sealbill.
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { sha256 } from '../../platform/crypto/hash.ts';
+import { createPrivateKey, createPublicKey, ed25519Sign, ed25519Verify, type KeyObject } from '../../platform/crypto/signatures.ts';
 
 const ED25519_ALG = 0x01;
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -24,7 +25,7 @@ export interface CheckpointSigner {
 }
 
 export function keyHashOf(name: string, publicKey: Buffer): Buffer {
-  return createHash('sha256').update(Buffer.concat([Buffer.from(`${name}\n`, 'utf8'), Buffer.from([ED25519_ALG]), publicKey])).digest().subarray(0, 4);
+  return sha256(Buffer.concat([Buffer.from(`${name}\n`, 'utf8'), Buffer.from([ED25519_ALG]), publicKey])).subarray(0, 4);
 }
 
 export function vkeyOf(name: string, publicKey: Buffer): string {
@@ -66,13 +67,13 @@ export function endorsementBody(orgId: string, endorsedPublicKey: Buffer): Buffe
 }
 
 export function signEndorsement(endorser: CheckpointSigner, orgId: string, endorsedPublicKey: Buffer): Buffer {
-  return sign(null, endorsementBody(orgId, endorsedPublicKey), endorser.privateKey);
+  return ed25519Sign(endorsementBody(orgId, endorsedPublicKey), endorser.privateKey);
 }
 
 export function verifyEndorsement(endorserPublicKey: Buffer, orgId: string, endorsedPublicKey: Buffer, signature: Buffer): boolean {
   if (endorserPublicKey.length !== 32 || endorsedPublicKey.length !== 32 || signature.length !== 64) return false;
   const pub = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, endorserPublicKey]), format: 'der', type: 'spki' });
-  return verify(null, endorsementBody(orgId, endorsedPublicKey), pub, signature);
+  return ed25519Verify(endorsementBody(orgId, endorsedPublicKey), pub, signature);
 }
 
 export function checkpointBody(origin: string, treeSize: number, root: Buffer): string {
@@ -81,7 +82,7 @@ export function checkpointBody(origin: string, treeSize: number, root: Buffer): 
 
 export function signCheckpoint(signer: CheckpointSigner, origin: string, treeSize: number, root: Buffer): string {
   const body = checkpointBody(origin, treeSize, root);
-  const sig = sign(null, Buffer.from(body, 'utf8'), signer.privateKey);
+  const sig = ed25519Sign(Buffer.from(body, 'utf8'), signer.privateKey);
   return `${body}\n${SIG_PREFIX}${signer.name} ${Buffer.concat([signer.keyHash, sig]).toString('base64')}\n`;
 }
 
@@ -134,7 +135,7 @@ export function verifyCheckpoint(note: string, keys: ParsedVkey[]): CheckpointCh
     const key = keys.find((k) => k.name === name && k.keyHash.equals(raw.subarray(0, 4)));
     if (!key) continue;
     const pub = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, key.publicKey]), format: 'der', type: 'spki' });
-    if (verify(null, Buffer.from(body, 'utf8'), pub, raw.subarray(4))) return { ok: true, origin, treeSize: Number(sizeText), root, keyHash: key.keyHash.toString('hex') };
+    if (ed25519Verify(Buffer.from(body, 'utf8'), pub, raw.subarray(4))) return { ok: true, origin, treeSize: Number(sizeText), root, keyHash: key.keyHash.toString('hex') };
     return { ok: false, reason: `signature by ${name} does not verify (the checkpoint was altered)` };
   }
   return { ok: false, reason: 'no signature by a trusted key' };

@@ -1,10 +1,10 @@
 // Merkle tree hashing, inclusion and consistency proofs exactly as RFC 9162 §2.1 (Certificate
 // Transparency v2). Leaves are the audit entries' 32-byte chain hashes, in sequence order, so a
 // signed tree head commits to every entry and its position.
-import { createHash } from 'node:crypto';
+import { hasher } from '../../platform/crypto/hash.ts';
 
 const sha256 = (...parts: Buffer[]): Buffer => {
-  const h = createHash('sha256');
+  const h = hasher('sha256');
   for (const p of parts) h.update(p);
   return h.digest();
 };

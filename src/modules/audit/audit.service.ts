@@ -1,15 +1,12 @@
 // Appends audit events in the caller's transaction, so an action and its record commit together.
 // Summaries are redacted here as a last line of defence: secret-shaped keys never enter the log.
+import type { AuditActor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
 import { canonicalJson, entryHash, GENESIS_HASH, verifyChain, type ChainCheck } from './audit.chain.ts';
 import { findAuditHead, insertAuditRow, listAuditRows, lockAuditChain, streamAuditRows, type AuditFilter, type AuditRow } from './audit.repo.ts';
 
-export interface AuditActor {
-  type: 'user' | 'token' | 'portal' | 'system' | 'anonymous';
-  id: string | null;
-  ip?: string | null;
-}
+export type { AuditActor } from '../../platform/actor.ts';
 
 export interface AuditEventInput {
   orgId: string;

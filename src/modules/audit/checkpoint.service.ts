@@ -36,7 +36,7 @@ import {
   type CheckpointRow,
 } from './audit.repo.ts';
 import type { AuditService } from './audit.service.ts';
-import type { TimestampAuthority } from './audit.tsa.ts';
+import type { TimestampAuthority } from '../../platform/crypto/tsa.ts';
 
 export const KEY_PUBLISHED = 'audit.checkpoint_key_published';
 

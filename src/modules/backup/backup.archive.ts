@@ -8,7 +8,7 @@
 // Values are JSON null, numbers, strings, or {"$b64": "…"} for bytes, so SQLite and PostgreSQL
 // restore each other's archives. A table's content hash is independent of row order and of the
 // database it was read from: SHA-256 over the sorted SHA-256 digests of its canonical row lines.
-import { createHash } from 'node:crypto';
+import { hasher, sha256 } from '../../platform/crypto/hash.ts';
 import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
 
@@ -61,14 +61,14 @@ export class TableHasher {
   private readonly digests: Buffer[] = [];
   add(encodedRow: CellValue[]): string {
     const line = JSON.stringify(encodedRow);
-    this.digests.push(createHash('sha256').update(line).digest());
+    this.digests.push(sha256(line));
     return line;
   }
   get rows(): number {
     return this.digests.length;
   }
   digest(): string {
-    const h = createHash('sha256');
+    const h = hasher('sha256');
     for (const d of [...this.digests].sort(Buffer.compare)) h.update(d);
     return h.digest('hex');
   }

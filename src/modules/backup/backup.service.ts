@@ -3,7 +3,6 @@
 // recipients, written to a separate target with a sha256sum sidecar and a clear copy of the
 // latest signed audit checkpoints. Scheduled runs claim their slot in backup_runs, so several
 // workers never back up twice, and prune by the GFS retention policy.
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { CheckpointService } from '../audit/checkpoint.service.ts';
+import { hasher } from '../../platform/crypto/hash.ts';
 import { ARCHIVE_FORMAT, type ArchiveTrailer } from './backup.archive.ts';
 import { AGE_MAGIC, parseIdentities, readEncryptedArchive, writeEncryptedArchive } from './backup.crypto.ts';
 import type { OrgService } from '../orgs/org.service.ts';
@@ -60,7 +60,7 @@ export interface VerifyResult {
 const sidecars = (name: string) => ({ sum: `${name}.sha256`, checkpoints: name.replace(BACKUP_SUFFIX, '.checkpoints.json') });
 
 async function sha256File(file: string): Promise<string> {
-  const h = createHash('sha256');
+  const h = hasher('sha256');
   for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
   return h.digest('hex');
 }

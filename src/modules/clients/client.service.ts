@@ -42,7 +42,7 @@ import {
   type DeliveryMode,
 } from './client.schemas.ts';
 import { z } from 'zod';
-import { domainOf, lookalikeWarnings, type LookalikeWarning } from '../verification/lookalike-domain.ts';
+import { domainOf, lookalikeWarnings, type LookalikeWarning } from './lookalike-domain.ts';
 
 const piiAad = (id: string) => ({ table: 'clients', row: id, column: 'pii_enc' });
 const contactAad = (id: string) => ({ table: 'client_contacts', row: id, column: 'pii_enc' });
@@ -98,7 +98,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
   }
 
   /**
-   * Look-alike domain warnings (modules/verification/lookalike-domain.ts) for emails being added:
+   * Look-alike domain warnings (lookalike-domain.ts) for emails being added:
    * a new domain that resembles one the org already knows may be an impersonation attempt.
    * Checked before the write, against every stored client and contact email; audited without the
    * domains themselves (they are personal data).

@@ -4,7 +4,6 @@
 // - each client's OpenPGP public key and S/MIME certificate, imported by staff (or found through
 //   WKD): public, but personal data, so sealed too.
 // The X.509 identity that signs S/MIME mail belongs to the verification module (signing identity).
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
@@ -21,6 +20,7 @@ import { keyIdOf } from './evidence.chain.ts';
 import { generateOrgPgpKey, inspectPgpPublicKey, type OrgPgpKey } from './pgp-mime.ts';
 import { inspectCertificate } from './smime.ts';
 import type { WkdLookup } from './wkd.ts';
+import { createPrivateKey, createPublicKey, generateEd25519KeyPair, type KeyObject } from '../../platform/crypto/signatures.ts';
 
 const privateAad = (purpose: string) => ({ table: 'delivery_keys', row: purpose, column: 'private_key_enc' });
 const clientKeysAad = (clientId: string) => ({ table: 'client_keys', row: clientId, column: 'keys_enc' });
@@ -58,7 +58,7 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
   /** A fresh key pair for a purpose (no database work: key generation stays outside transactions). */
   async function make(ex: Executor, orgId: string, purpose: DeliveryKeyRow['purpose']): Promise<Made> {
     if (purpose === 'evidence') {
-      const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+      const { publicKey, privateKey } = generateEd25519KeyPair();
       return {
         key_id: keyIdOf(publicKey),
         public_key: publicKey.export({ type: 'spki', format: 'pem' }).toString(),

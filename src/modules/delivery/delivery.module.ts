@@ -12,7 +12,7 @@ import type { DocumentService } from '../documents/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { createPadesSigning } from '../verification/pades.ts';
 import type { SigningIdentityService } from '../verification/signing-identity.service.ts';
-import { createTsaClient } from '../verification/tsa.ts';
+import { createTsaClient } from '../../platform/crypto/tsa.ts';
 import { createDeliveryKeysService } from './delivery-keys.service.ts';
 import { createDeliveryTrackingService } from './delivery-tracking.service.ts';
 import { createDeliveryService } from './delivery.service.ts';

@@ -78,6 +78,10 @@ export async function insertEvent(db: Executor, row: DeliveryEventRow): Promise<
   await db.insertInto('delivery_events').values(row).execute();
 }
 
+export async function setEventTimestamp(db: Executor, orgId: string, id: string, token: string): Promise<void> {
+  await db.updateTable('delivery_events').set({ timestamp_token: token }).where('id', '=', id).where('org_id', '=', orgId).execute();
+}
+
 /** Serializes appends to one delivery's chain (PostgreSQL row lock; SQLite has a single writer). */
 export async function lockDelivery(db: Executor, dialect: 'sqlite' | 'postgres', orgId: string, id: string): Promise<void> {
   if (dialect === 'postgres') await db.selectFrom('deliveries').select('id').where('org_id', '=', orgId).where('id', '=', id).forUpdate().execute();

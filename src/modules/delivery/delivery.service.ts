@@ -10,7 +10,6 @@
 // Mail names the organization as sender (display name) and its contact address as Reply-To; the
 // address itself stays SEALBILL_MAIL_FROM, the domain that SPF and DKIM vouch for.
 // Later evidence (accessed, acknowledged, bounced, revoked) is appended to the same chain.
-import { createHash } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
@@ -36,6 +35,7 @@ import type { PortalLinksService } from './portal-links.service.ts';
 import { recipientsFor, type Recipient } from './recipients.ts';
 import type { SealedLinksService } from './sealed-links.service.ts';
 import { buildSmimeMessage, type SmimeSigner } from './smime.ts';
+import { sha256Hex } from '../../platform/crypto/hash.ts';
 
 export interface SigningIdentitySource {
   getOrCreate(ex: Executor, orgId: string): Promise<{ certificatePem: string; privateKeyPem: string; chainPem: string[] }>;
@@ -211,7 +211,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
     if (format === 'none') return [];
     // TODO(#12, E3): for factur-x the hybrid PDF replaces the PDF instead of travelling beside it.
     const file = await lifecycle.einvoice(orgId, kind, documentId, format);
-    return [{ bytes: file.bytes, filename: file.filename, contentType: file.contentType, sha256: createHash('sha256').update(file.bytes).digest('hex') }];
+    return [{ bytes: file.bytes, filename: file.filename, contentType: file.contentType, sha256: sha256Hex(file.bytes) }];
   }
 
   return {

@@ -8,7 +8,8 @@
 //
 // This file is the offline verifier too: it needs only node:crypto, the certificate JSON and the
 // organization's published public key (`sealbill evidence-verify`).
-import { createHash, createPublicKey, sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
+import { sha256Hex } from '../../platform/crypto/hash.ts';
+import { createPublicKey, ed25519Sign, ed25519Verify, type KeyObject } from '../../platform/crypto/signatures.ts';
 import { canonicalJson } from '../audit/audit.chain.ts';
 
 export const EVIDENCE_FORMAT = 'sealbill.delivery-evidence.v1';
@@ -36,7 +37,6 @@ export interface SignedEvidence {
   timestampToken?: string | null; // RFC 3161 TimeStampToken over `hash`, base64 DER
 }
 
-export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 
 /** Key id: SHA-256 of the DER SubjectPublicKeyInfo. */
 export function keyIdOf(publicKey: KeyObject): string {
@@ -45,7 +45,7 @@ export function keyIdOf(publicKey: KeyObject): string {
 
 export function signEvidence(content: EvidenceContent, privateKey: KeyObject, keyId: string): SignedEvidence {
   const bytes = Buffer.from(canonicalJson(content), 'utf8');
-  return { content, hash: sha256Hex(bytes), signature: edSign(null, bytes, privateKey).toString('base64url'), keyId };
+  return { content, hash: sha256Hex(bytes), signature: ed25519Sign(bytes, privateKey).toString('base64url'), keyId };
 }
 
 export interface EvidenceCertificate {
@@ -61,7 +61,7 @@ export interface EvidenceCertificate {
 }
 
 export function signCertificate(body: Omit<EvidenceCertificate, 'signature'>, privateKey: KeyObject): EvidenceCertificate {
-  return { ...body, signature: edSign(null, Buffer.from(canonicalJson(body), 'utf8'), privateKey).toString('base64url') };
+  return { ...body, signature: ed25519Sign(Buffer.from(canonicalJson(body), 'utf8'), privateKey).toString('base64url') };
 }
 
 export type EvidenceCheck =
@@ -70,7 +70,7 @@ export type EvidenceCheck =
 
 function verifySig(publicKey: KeyObject, data: string, signature: string): boolean {
   try {
-    return edVerify(null, Buffer.from(data, 'utf8'), publicKey, Buffer.from(signature, 'base64url'));
+    return ed25519Verify(Buffer.from(data, 'utf8'), publicKey, Buffer.from(signature, 'base64url'));
   } catch {
     return false;
   }

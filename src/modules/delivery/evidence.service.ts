@@ -7,7 +7,7 @@ import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import { newId } from '../../platform/ids.ts';
 import { canonicalJson } from '../audit/audit.chain.ts';
-import { insertEvent, lastEvent, listEvents, lockDelivery, type DeliveryEventRow } from './delivery.repo.ts';
+import { insertEvent, lastEvent, listEvents, lockDelivery, setEventTimestamp, type DeliveryEventRow } from './delivery.repo.ts';
 import type { DeliveryKeysService } from './delivery-keys.service.ts';
 import { GENESIS, signCertificate, signEvidence, type EvidenceCertificate, type EvidenceContent, type EvidenceType, type SignedEvidence } from './evidence.chain.ts';
 
@@ -83,7 +83,7 @@ export function createEvidenceService({ db, dialect, keyring, clock, keys, times
       const signed = await toSigned(db, orgId, rows);
       for (const [i, r] of rows.entries()) {
         const token = await timestamper.stamp(Buffer.from(canonicalJson(signed[i]!.content), 'utf8')).catch(() => null);
-        if (token) await db.updateTable('delivery_events').set({ timestamp_token: token }).where('id', '=', r.id).where('org_id', '=', orgId).execute();
+        if (token) await setEventTimestamp(db, orgId, r.id, token);
       }
     },
 

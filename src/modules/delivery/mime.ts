@@ -2,7 +2,7 @@
 // standards sign the exact bytes of a MIME entity, so the entity is built once, byte for byte,
 // with CRLF line ends and base64 bodies (RFC 2045 §6.8: 76-character lines), leaving nothing for
 // a relay to re-encode (RFC 3156 §3, RFC 8551 §3.1.1: signed content must be 7-bit clean).
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../../platform/crypto/random.ts';
 
 export const CRLF = '\r\n';
 
@@ -36,7 +36,7 @@ export function leafEntity(p: MimePart): Buffer {
 }
 
 export function newBoundary(tag: string): string {
-  return `=_sealbill_${tag}_${randomBytes(12).toString('hex')}`;
+  return `=_sealbill_${tag}_${randomHex(12)}`;
 }
 
 /** multipart/<subtype> whose parts are already complete entities (headers included). */
@@ -99,5 +99,5 @@ export function withEnvelope(h: EnvelopeHeaders, entity: Buffer, extraHeaders: s
 
 export function messageIdFor(from: string): string {
   const m = /@([^>\s]+)>?\s*$/.exec(from);
-  return `<${randomBytes(16).toString('hex')}@${m ? m[1] : 'sealbill.invalid'}>`;
+  return `<${randomHex(16)}@${m ? m[1] : 'sealbill.invalid'}>`;
 }

@@ -12,13 +12,26 @@
 // requests read the same count and all passed (issue #10: the right code among 60 wrong ones
 // sent at once was accepted after ~45 guesses). The statement row-locks what it changed, so the
 // next request waits, then re-evaluates the condition against the committed value.
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { OrgCrypto } from '../../platform/crypto/keyring.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { OneTimeCodesTable } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
+import { constantTimeEqual } from '../../platform/crypto/hash.ts';
+import { randomHex, randomInt } from '../../platform/crypto/random.ts';
+import { hashToken, newToken } from '../../platform/crypto/tokens.ts';
+import {
+  countCodesSince,
+  deleteOldCodes,
+  findCode,
+  findCodeByMagicHash,
+  findCodeOrg,
+  giveBackQuota as giveBack,
+  insertCode,
+  markCodeUsed,
+  reserveAttempt,
+  takeQuota as take,
+  type OneTimeCodeRow,
+} from './one-time-codes.repo.ts';
 
 export const CODE_TTL_MS = 10 * 60_000;
 export const MAX_ATTEMPTS = 5;
@@ -29,44 +42,15 @@ export const MAX_FAILURES_PER_DAY = 20;
 /** Code requests per client IP per 15-minute window (portal sign-in: anonymous, creates rows). */
 export const MAX_CODES_PER_IP = 30;
 
-export type CodePurpose = OneTimeCodesTable['purpose'];
+export type CodePurpose = OneTimeCodeRow['purpose'];
 
 const codeHash = (crypto: OrgCrypto | null, id: string, code: string): string =>
   // Without an org (an unknown org id was asked for) nothing can ever match.
-  crypto ? crypto.blindIndex(`${id}:${code}`, 'one-time-code') : `!${randomBytes(16).toString('hex')}`;
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+  crypto ? crypto.blindIndex(`${id}:${code}`, 'one-time-code') : `!${randomHex(16)}`;
 
 /** The UTC day, or the 15-minute slot, that a moment falls in (the quota row's window). */
 export const dayWindow = (now: Date): string => now.toISOString().slice(0, 10);
 const slotWindow = (now: Date): string => new Date(Math.floor(now.getTime() / THROTTLE_WINDOW_MS) * THROTTLE_WINDOW_MS).toISOString();
-
-/**
- * Takes one unit of a quota counter if it is under `max`, in one statement; false when the limit
- * is reached. The row lock it takes (PostgreSQL) serializes the callers of the same key until commit.
- */
-async function take(tx: Executor, key: string, window: string, column: 'codes' | 'failures', max: number): Promise<boolean> {
-  const r = await tx
-    .insertInto('code_quotas')
-    .values({ key, window_start: window, codes: column === 'codes' ? 1 : 0, failures: column === 'failures' ? 1 : 0 })
-    .onConflict((oc) =>
-      oc
-        .columns(['key', 'window_start'])
-        .doUpdateSet({ [column]: sql`code_quotas.${sql.ref(column)} + 1` })
-        .where(`code_quotas.${column}`, '<', max),
-    )
-    .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
-}
-
-async function giveBack(tx: Executor, key: string, window: string, column: 'codes' | 'failures'): Promise<void> {
-  await tx
-    .updateTable('code_quotas')
-    .set({ [column]: sql`${sql.ref(column)} - 1` })
-    .where('key', '=', key)
-    .where('window_start', '=', window)
-    .where(column, '>', 0)
-    .execute();
-}
 
 /**
  * Counts one code request from a client IP; false past the limit. The caller answers the same way
@@ -95,34 +79,25 @@ export async function issueCode(
   // The daily counter first: it refuses past the limit and, holding its row, makes the
   // 15-minute count below see every code a concurrent request for the same key committed.
   if (!(await take(tx, p.throttleKey, dayWindow(now), 'codes', MAX_CODES_PER_DAY))) return throttled;
-  const recent = await tx
-    .selectFrom('one_time_codes')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('throttle_key', '=', p.throttleKey)
-    .where('created_at', '>', new Date(now.getTime() - THROTTLE_WINDOW_MS).toISOString())
-    .executeTakeFirst();
-  if (Number(recent?.n ?? 0) >= MAX_CODES_PER_WINDOW) {
+  if ((await countCodesSince(tx, p.throttleKey, new Date(now.getTime() - THROTTLE_WINDOW_MS).toISOString())) >= MAX_CODES_PER_WINDOW) {
     await giveBack(tx, p.throttleKey, dayWindow(now), 'codes');
     return throttled;
   }
-  const magicToken = p.magic ? randomBytes(32).toString('base64url') : null;
-  await tx
-    .insertInto('one_time_codes')
-    .values({
-      id,
-      org_id: p.orgId,
-      purpose: p.purpose,
-      subject_id: p.subjectId,
-      throttle_key: p.throttleKey,
-      quota_key: p.quotaKey ?? p.throttleKey,
-      code_hash: codeHash(p.crypto, id, code),
-      magic_hash: magicToken ? sha256(magicToken) : null,
-      attempts: 0,
-      expires_at: new Date(now.getTime() + CODE_TTL_MS).toISOString(),
-      used_at: null,
-      created_at: now.toISOString(),
-    })
-    .execute();
+  const magicToken = p.magic ? newToken() : null;
+  await insertCode(tx, {
+    id,
+    org_id: p.orgId,
+    purpose: p.purpose,
+    subject_id: p.subjectId,
+    throttle_key: p.throttleKey,
+    quota_key: p.quotaKey ?? p.throttleKey,
+    code_hash: codeHash(p.crypto, id, code),
+    magic_hash: magicToken ? hashToken('magic-link', magicToken) : null,
+    attempts: 0,
+    expires_at: new Date(now.getTime() + CODE_TTL_MS).toISOString(),
+    used_at: null,
+    created_at: now.toISOString(),
+  });
   return { id, code, magicToken, throttled: false };
 }
 
@@ -132,43 +107,33 @@ export async function issueCode(
  * only a guess that got both is compared. A right guess gives the daily guess back.
  */
 export async function redeemCode(tx: Executor, clock: Clock, crypto: OrgCrypto | null, p: { id: string; orgId: string; purpose: CodePurpose; code: string }): Promise<string | null> {
-  const row = await tx.selectFrom('one_time_codes').selectAll().where('id', '=', p.id).where('org_id', '=', p.orgId).where('purpose', '=', p.purpose).executeTakeFirst();
+  const row = await findCode(tx, p);
   const now = clock.now();
   const nowIso = now.toISOString();
   if (!row || row.used_at || row.expires_at <= nowIso) return null;
-  const reserved = await tx
-    .updateTable('one_time_codes')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-    .where('id', '=', row.id)
-    .where('attempts', '<', MAX_ATTEMPTS)
-    .where('used_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(reserved.numUpdatedRows) !== 1) return null;
+  if (!(await reserveAttempt(tx, row.id, MAX_ATTEMPTS))) return null;
   const quotaKey = row.quota_key ?? row.throttle_key;
   if (!(await take(tx, quotaKey, dayWindow(now), 'failures', MAX_FAILURES_PER_DAY))) return null;
   const expected = Buffer.from(row.code_hash);
   const presented = Buffer.from(codeHash(crypto, row.id, p.code));
-  if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) return null;
+  if (!constantTimeEqual(expected, presented)) return null;
   // Compare-and-set, so two concurrent redemptions cannot both succeed.
-  const r = await tx.updateTable('one_time_codes').set({ used_at: nowIso }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1) return null;
+  if (!(await markCodeUsed(tx, row.id, nowIso))) return null;
   await giveBack(tx, quotaKey, dayWindow(now), 'failures');
   return row.subject_id;
 }
 
 /** Consumes a magic-link token: returns the code row (org and subject) on success. */
 export async function redeemMagic(tx: Executor, clock: Clock, token: string): Promise<{ orgId: string; subjectId: string | null } | null> {
-  const row = await tx.selectFrom('one_time_codes').selectAll().where('magic_hash', '=', sha256(token)).executeTakeFirst();
+  const row = await findCodeByMagicHash(tx, hashToken('magic-link', token));
   const now = clock.now().toISOString();
   if (!row || row.used_at || row.expires_at <= now || row.purpose !== 'portal-login') return null;
-  const r = await tx.updateTable('one_time_codes').set({ used_at: now }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1 ? { orgId: row.org_id, subjectId: row.subject_id } : null;
+  return (await markCodeUsed(tx, row.id, now)) ? { orgId: row.org_id, subjectId: row.subject_id } : null;
 }
 
 /** The organization a code was issued in (to load its keys before redeeming). */
-export async function orgOfCode(db: Executor, id: string): Promise<string | null> {
-  const row = await db.selectFrom('one_time_codes').select(['org_id']).where('id', '=', id).executeTakeFirst();
-  return row?.org_id ?? null;
+export function orgOfCode(db: Executor, id: string): Promise<string | null> {
+  return findCodeOrg(db, id);
 }
 
 /**
@@ -177,7 +142,5 @@ export async function orgOfCode(db: Executor, id: string): Promise<string | null
  */
 export async function pruneCodes(tx: Executor, now: Date): Promise<{ oneTimeCodes: number; codeQuotas: number }> {
   const day = 86_400_000;
-  const codes = await tx.deleteFrom('one_time_codes').where('expires_at', '<', new Date(now.getTime() - day).toISOString()).executeTakeFirst();
-  const quotas = await tx.deleteFrom('code_quotas').where('window_start', '<', new Date(now.getTime() - 2 * day).toISOString().slice(0, 10)).executeTakeFirst();
-  return { oneTimeCodes: Number(codes.numDeletedRows), codeQuotas: Number(quotas.numDeletedRows) };
+  return deleteOldCodes(tx, new Date(now.getTime() - day).toISOString(), new Date(now.getTime() - 2 * day).toISOString().slice(0, 10));
 }

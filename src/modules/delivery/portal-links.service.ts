@@ -3,13 +3,12 @@
 // reaches server logs, proxies or Referer headers; the portal page exchanges it by POST, so a mail
 // scanner that prefetches links cannot burn it. Stored only as SHA-256; single use, expiring,
 // revocable by staff.
-import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
 import { newId } from '../../platform/ids.ts';
+import { hashToken, newToken } from '../../platform/crypto/tokens.ts';
 import { consumePortalLink, findPortalLinkByHash, insertPortalLink, revokePortalLinks } from './links.repo.ts';
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export interface PortalLinkTarget {
   orgId: string;
@@ -22,7 +21,7 @@ export interface PortalLinkTarget {
 export function createPortalLinksService({ clock, publicUrl, ttlHours }: { clock: Clock; publicUrl: string; ttlHours: number }) {
   return {
     async create(tx: Executor, t: PortalLinkTarget): Promise<{ url: string; expiresAt: string }> {
-      const token = randomBytes(32).toString('base64url');
+      const token = newToken();
       const now = clock.now();
       const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000).toISOString();
       await insertPortalLink(tx, {
@@ -32,7 +31,7 @@ export function createPortalLinksService({ clock, publicUrl, ttlHours }: { clock
         client_id: t.clientId,
         contact_id: t.contactId,
         document_id: t.documentId,
-        token_hash: sha256(token),
+        token_hash: hashToken('portal-link', token),
         expires_at: expiresAt,
         used_at: null,
         revoked_at: null,
@@ -44,7 +43,7 @@ export function createPortalLinksService({ clock, publicUrl, ttlHours }: { clock
     /** Consumes a link: its target when it was live (unused, unrevoked, unexpired), else null. */
     async consume(tx: Executor, token: string): Promise<PortalLinkTarget | null> {
       if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
-      const row = await findPortalLinkByHash(tx, sha256(token));
+      const row = await findPortalLinkByHash(tx, hashToken('portal-link', token));
       if (!row || !(await consumePortalLink(tx, row.id, clock.now().toISOString()))) return null;
       return { orgId: row.org_id, deliveryId: row.delivery_id, clientId: row.client_id, contactId: row.contact_id, documentId: row.document_id };
     },

@@ -6,7 +6,6 @@
 // Format (v1): ciphertext = nonce (12 bytes) ‖ AES-256-GCM ciphertext ‖ tag (16 bytes), with
 // associated data "sealbill-sealed-link-v1|<link id>", so ciphertexts cannot be swapped between
 // links. Links expire, may be limited to N downloads, revoked, and gated by an emailed code.
-import { createCipheriv, randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring, OrgCrypto } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
@@ -16,6 +15,8 @@ import { newId } from '../../platform/ids.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
+import { seal } from '../../platform/crypto/aead.ts';
+import { randomBytes } from '../../platform/crypto/random.ts';
 import { countSealedDownload, findSealedLink, insertSealedLink, revokeSealedLinks, type SealedLinkRow } from './links.repo.ts';
 import { issueCode, redeemCode } from './one-time-codes.ts';
 import { findDelivery } from './delivery.repo.ts';
@@ -25,11 +26,7 @@ export const sealedAad = (id: string): Buffer => Buffer.from(`sealbill-sealed-li
 
 export function sealForLink(id: string, plaintext: Buffer): { key: Buffer; ciphertext: Buffer } {
   const key = randomBytes(32);
-  const nonce = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, nonce);
-  cipher.setAAD(sealedAad(id));
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return { key, ciphertext: Buffer.concat([nonce, body, cipher.getAuthTag()]) };
+  return { key, ciphertext: seal(key, plaintext, sealedAad(id)) }; // platform AEAD: the v1 format above
 }
 
 export interface SealedLinkView {

@@ -9,7 +9,7 @@ import { createHash, createPrivateKey, webcrypto, X509Certificate } from 'node:c
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { unprocessable } from '../../platform/errors.ts';
-import { pkiEngine as engine } from '../verification/pki.ts';
+import { pkiEngine as engine } from '../../platform/crypto/pki-engine.ts';
 import { base64Lines, CRLF, multipartEntity, withEnvelope, type EnvelopeHeaders } from './mime.ts';
 
 

@@ -6,7 +6,7 @@
 // to is checked (no loopback, private, link-local or unique-local ranges, nor an IPv6 form that
 // embeds such an IPv4 address; this also defeats DNS rebinding), no redirects, a short timeout
 // and a size cap.
-import { createHash } from 'node:crypto';
+import { digest } from '../../platform/crypto/hash.ts';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request } from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
@@ -27,7 +27,7 @@ export function wkdUrls(email: string): string[] {
   const local = email.slice(0, at);
   const domain = email.slice(at + 1).toLowerCase();
   if (!/^[a-z0-9.-]+$/.test(domain) || domain.startsWith('.') || !domain.includes('.')) return [];
-  const hu = zbase32(createHash('sha1').update(local.toLowerCase()).digest());
+  const hu = zbase32(digest('sha1', local.toLowerCase()));
   const l = encodeURIComponent(local);
   return [`https://openpgpkey.${domain}/.well-known/openpgpkey/${domain}/hu/${hu}?l=${l}`, `https://${domain}/.well-known/openpgpkey/hu/${hu}?l=${l}`];
 }

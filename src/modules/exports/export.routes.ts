@@ -6,7 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Clock } from '../../platform/clock.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
-import { requireStepUp } from '../identity/sessions/step-up.ts';
+import { requireStepUp } from '../../platform/http/step-up.ts';
 import { exportRequest } from './export.schemas.ts';
 import type { ExportService } from './export.service.ts';
 

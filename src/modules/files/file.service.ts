@@ -2,12 +2,13 @@
 // document key with AAD bound to the file row, and kept in the database so that a document and
 // the record that refers to it commit (and back up) together. The SHA-256 of the plaintext is
 // kept to prove byte-identical delivery.
-import { createHash } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
 import { notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { sha256Hex } from '../../platform/crypto/hash.ts';
+import { describeStoredFiles, findStoredFile, insertStoredFile } from './file.repo.ts';
 
 const aad = (id: string) => ({ table: 'stored_files', row: id, column: 'content_enc' });
 
@@ -25,23 +26,20 @@ export function createFileService({ keyring, clock }: { keyring: Keyring; clock:
     async put(tx: Executor, orgId: string, purpose: string, contentType: string, bytes: Buffer): Promise<{ id: string; sha256: string }> {
       const id = newId();
       const crypto = await keyring.forOrg(tx, orgId);
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      await tx
-        .insertInto('stored_files')
-        .values({ id, org_id: orgId, purpose, content_type: contentType, size: bytes.length, sha256, content_enc: crypto.encryptBytes(bytes, aad(id)), created_at: clock.now().toISOString() })
-        .execute();
+      const sha256 = sha256Hex(bytes);
+      await insertStoredFile(tx, { id, org_id: orgId, purpose, content_type: contentType, size: bytes.length, sha256, content_enc: crypto.encryptBytes(bytes, aad(id)), created_at: clock.now().toISOString() });
       return { id, sha256 };
     },
 
     /** What is known about stored files without opening them (type, size, digest), by id; unknown ids are absent. */
     async describe(ex: Executor, orgId: string, ids: string[]): Promise<Map<string, Omit<StoredFile, 'bytes' | 'createdAt'>>> {
       if (ids.length === 0) return new Map();
-      const rows = await ex.selectFrom('stored_files').select(['id', 'content_type', 'size', 'sha256']).where('org_id', '=', orgId).where('id', 'in', ids).execute();
+      const rows = await describeStoredFiles(ex, orgId, ids);
       return new Map(rows.map((r) => [r.id, { id: r.id, contentType: r.content_type, size: Number(r.size), sha256: r.sha256 }]));
     },
 
     async get(ex: Executor, orgId: string, id: string): Promise<StoredFile> {
-      const row = await ex.selectFrom('stored_files').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+      const row = await findStoredFile(ex, orgId, id);
       if (!row) throw notFound('File');
       const crypto = await keyring.forOrg(ex, orgId);
       const bytes = crypto.decryptBytes(Buffer.from(row.content_enc), aad(id));

@@ -1,7 +1,6 @@
 // Identity routes: first-run setup, the caller's identity, and (registered from here) sign-in,
 // account links, one's own account and factors, members and the org's security policy. Also the
 // record of permission denials (security events) for the audit log.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -21,6 +20,7 @@ import type { IdentityServices } from './identity.module.ts';
 import { registerMeRoutes } from './accounts/me.routes.ts';
 import { registerMemberRoutes } from './members/members.routes.ts';
 import type { SessionsService } from './sessions/sessions.service.ts';
+import { sameSecret } from '../../platform/crypto/hash.ts';
 
 export const PROVISIONING_HEADER = 'x-sealbill-provisioning-token';
 
@@ -33,8 +33,6 @@ export interface IdentityRouteDeps {
   clock: Clock;
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest();
-
 export function registerIdentityRoutes(root: FastifyInstance, deps: IdentityRouteDeps): void {
   const { bootstrap, config } = deps;
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -46,7 +44,7 @@ export function registerIdentityRoutes(root: FastifyInstance, deps: IdentityRout
   const provisioned = (presented: string | string[] | undefined): boolean => {
     const expected = config.provisioningToken;
     const given = Array.isArray(presented) ? presented[0] : presented;
-    return Boolean(expected && given && timingSafeEqual(sha256(expected), sha256(given)));
+    return Boolean(expected && given && sameSecret(expected, given));
   };
 
   app.post(

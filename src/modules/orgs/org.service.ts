@@ -16,8 +16,8 @@ import type { Mailer } from '../../platform/mail/mailer.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { orgEinvoiceFields } from '../einvoice/einvoice.schemas.ts';
-import { requireStepUp } from '../identity/sessions/step-up.ts';
 import { countOrgs, findOrg, insertOrg, listOrgIds, updateOrgRow, type OrgRow } from './org.repo.ts';
+import { requireStepUp } from '../../platform/http/step-up.ts';
 import {
   createOrgInput,
   DEFAULT_NUMBERING,

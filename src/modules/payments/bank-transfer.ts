@@ -4,7 +4,7 @@
 //   by the payer's bank;
 // - the EPC069-12 "SEPA credit transfer" QR payload (the GiroCode / "Scan to pay" format, v002),
 //   for EUR invoices payable to an IBAN.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../platform/crypto/hash.ts';
 import { formatAmount } from '../../shared/money/money.ts';
 
 /** ISO 7064 MOD 97-10 remainder of an alphanumeric string (A=10 … Z=35), digit by digit. */
@@ -41,7 +41,7 @@ export function formatCreditorReference(rf: string): string {
 export function invoiceCreditorReference(invoiceNumber: string | null, invoiceId: string): string {
   const base = (invoiceNumber ?? '').toUpperCase().replace(/[^A-Z0-9]/g, '');
   if (base.length >= 1 && base.length <= 21) return creditorReference(base);
-  const digest = createHash('sha256').update(invoiceId).digest('hex').toUpperCase().slice(0, 21);
+  const digest = sha256Hex(invoiceId).toUpperCase().slice(0, 21);
   return creditorReference(digest);
 }
 

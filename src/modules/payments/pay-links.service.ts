@@ -2,7 +2,6 @@
 // link works without an account; only its SHA-256 is stored (a database reader cannot rebuild a
 // link), every link expires (30 days by default, 180 at most) and can be revoked. Unknown,
 // expired and revoked tokens get the same answer, so the endpoint is no oracle.
-import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
@@ -11,10 +10,10 @@ import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { DocumentService } from '../documents/document.service.ts';
+import { hashToken, newToken } from '../../platform/crypto/tokens.ts';
 import { findPayLink, findPayLinkByHash, insertPayLink, listPayLinks, updatePayLink, type PayLinkRow } from './pay-links.repo.ts';
 
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export const payLinkInput = z.strictObject({
   expiresInDays: z.number().int().min(1).max(180).default(30),
@@ -58,13 +57,13 @@ export function createPayLinkService({ db, audit, clock, documents, publicUrl }:
       const input = payLinkInput.parse(raw);
       const inv = await documents.get(orgId, 'invoice', invoiceId);
       if (inv.status === 'draft' || inv.status === 'void') throw conflict(`A ${inv.status} invoice cannot have a pay link`);
-      const token = randomBytes(32).toString('base64url');
+      const token = newToken();
       const now = clock.now();
       const row: PayLinkRow = {
         id: newId(now.getTime()),
         org_id: orgId,
         document_id: invoiceId,
-        token_hash: hashToken(token),
+        token_hash: hashToken('pay-link', token),
         expires_at: new Date(now.getTime() + input.expiresInDays * 86_400_000).toISOString(),
         revoked_at: null,
         last_used_at: null,
@@ -100,7 +99,7 @@ export function createPayLinkService({ db, audit, clock, documents, publicUrl }:
     async resolve(token: string, ex: Executor = db): Promise<{ orgId: string; invoiceId: string; payLinkId: string }> {
       const refused = new AppError('not_found', 'This payment link is invalid or has expired');
       if (!TOKEN_RE.test(token)) throw refused;
-      const row = await findPayLinkByHash(ex, hashToken(token));
+      const row = await findPayLinkByHash(ex, hashToken('pay-link', token));
       const now = clock.now().toISOString();
       if (!row || row.revoked_at || row.expires_at <= now) throw refused;
       await updatePayLink(ex, row.org_id, row.id, { last_used_at: now });

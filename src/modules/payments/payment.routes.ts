@@ -10,7 +10,7 @@ import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
 import { idempotencyScope, withIdempotency } from '../../platform/http/idempotency.ts';
 import { idParam, okSchema } from '../../platform/http/schemas.ts';
-import { requireStepUp } from '../identity/sessions/step-up.ts';
+import { requireStepUp } from '../../platform/http/step-up.ts';
 import { attachmentInput, attachmentSchema, MAX_ATTACHMENT_BYTES, type PaymentAttachmentService } from './payment-attachments.service.ts';
 import { disputeSchema, providerRefundInput, type PaymentActionsService } from './payment-actions.service.ts';
 import { paymentSettingsSchema, providerName, settingsPatch, type PaymentSettingsService } from './payment-settings.service.ts';

@@ -20,7 +20,7 @@ import type { Principal } from '../../platform/http/principal.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
-import { requireStepUp } from '../identity/sessions/step-up.ts';
+import { requireStepUp } from '../../platform/http/step-up.ts';
 import { payoutSchema, type Payout } from '../orgs/org.schemas.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { effectivePolicy, nextPolicyRow, type PayoutPolicy } from './payout-policy.ts';

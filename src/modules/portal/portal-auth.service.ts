@@ -8,7 +8,6 @@
 // ('mfa') from an emailed code or link: it reaches nothing but the routes that finish signing in
 // (portal-pending), where the TOTP code or passkey rotates it to 'full'. A passkey (user
 // verification required) is both factors at once, so it may also be the first and only step.
-import { createHash } from 'node:crypto';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring, OrgCrypto } from '../../platform/crypto/keyring.ts';
@@ -30,6 +29,7 @@ import type { PortalFactorsService } from './portal-factors.service.ts';
 import type { DocumentService } from '../documents/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import type { PortalSession } from './portal.schemas.ts';
+import { sha256 } from '../../platform/crypto/hash.ts';
 
 export interface PortalRequestMeta {
   ip: string;
@@ -148,7 +148,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
       // The subject names client and contact, so redeeming needs no lookup in the clients' tables.
       const subject = matches[0] ? `${matches[0].clientId}/${matches[0].contact.id}` : null;
       // Never the email itself: a keyed index, or for an unknown org a plain hash (nothing to protect there but the typist's address).
-      const throttleKey = `portal:${orgId}:${org ? org.crypto.blindIndex(email, 'portal-throttle') : createHash('sha256').update(email).digest('base64url')}`;
+      const throttleKey = `portal:${orgId}:${org ? org.crypto.blindIndex(email, 'portal-throttle') : sha256(email).toString('base64url')}`;
       const issued = await inTx(db, async (tx) => {
         if (!(await takeIpQuota(tx, clock, meta.ip))) throw new AppError('rate_limited', 'Too many sign-in code requests from this address; try again in 15 minutes.', { headers: { 'retry-after': '900' } });
         return issueCode(tx, clock, { orgId, crypto: org?.crypto ?? null, purpose: 'portal-login', subjectId: subject, throttleKey, magic: true });

@@ -17,9 +17,9 @@ import type { ClientService } from '../clients/client.service.ts';
 import { ENROLMENT_WINDOW_MS } from '../identity/mfa/factors.service.ts';
 import type { Notifier } from '../identity/notify.ts';
 import type { SessionsService } from '../identity/sessions/sessions.service.ts';
-import { requireStepUp } from '../identity/sessions/step-up.ts';
 import { createTotpService, type TotpEnrolment } from '../identity/mfa/totp.service.ts';
 import { createWebAuthnCeremonies, type WebAuthnConfig } from '../identity/mfa/webauthn-ceremonies.ts';
+import { requireStepUp } from '../../platform/http/step-up.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import {
   deletePortalPasskey,

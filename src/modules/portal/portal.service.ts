@@ -2,7 +2,6 @@
 // documents (drafts never), payments and delivery history; download PDFs (recorded as access
 // evidence); accept quotes; acknowledge receipt. Every lookup is scoped by the principal's org and
 // client, and a document of anyone else answers 404, exactly like one that does not exist.
-import { createHash } from 'node:crypto';
 import type { DocumentKind } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { PortalPrincipal } from '../../platform/http/principal.ts';
@@ -18,6 +17,7 @@ import type { OrgService } from '../orgs/org.service.ts';
 import type { PaymentService } from '../payments/payment.service.ts';
 import type { PortalDocument, PortalDocumentSummary, PortalListQuery, PortalPayment } from './portal.schemas.ts';
 import type { PortalRequestMeta } from './portal-auth.service.ts';
+import { sha256Hex } from '../../platform/crypto/hash.ts';
 
 export interface PortalServiceDeps {
   orgs: Pick<OrgService, 'get'>;
@@ -91,7 +91,7 @@ export function createPortalService(deps: PortalServiceDeps) {
       if (format === 'none') throw notFound('E-invoice');
       const file = await lifecycle.einvoice(p.orgId, doc.kind, doc.id, format);
       const pdf = await lifecycle.pdf(p.orgId, doc.kind, doc.id);
-      const sha256 = createHash('sha256').update(file.bytes).digest('hex');
+      const sha256 = sha256Hex(file.bytes);
       await tracking.recordClientEvent(facts(p, doc, pdf.sha256), 'accessed', { via: 'portal', sessionId: p.sessionId, ip: meta.ip, userAgent: meta.userAgent, downloadedSha256: sha256, einvoiceFormat: format });
       return file;
     },

@@ -14,7 +14,6 @@ import type { Clock } from '../../platform/clock.ts';
 import { dateInZone } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
-import type { RecurringSchedulesTable } from '../../platform/db/schema.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError, conflict, notFound, unprocessable } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -23,6 +22,7 @@ import type { LifecycleService } from '../documents/document-lifecycle.service.t
 import type { DocumentService } from '../documents/document.service.ts';
 import { isAdministrative, type Permission } from '../identity/members/rbac.ts';
 import type { OrgService } from '../orgs/org.service.ts';
+import { advanceSchedule, findSchedule, insertSchedule, listActiveSchedules, listAllSchedules, listSchedules, updateSchedule, type ScheduleRow } from './recurring.repo.ts';
 import { nextRun, onePeriodBefore } from './recurring.schedule.ts';
 import { scheduleInput, storedTemplate, template, templateOf, type Schedule, type ScheduleInput } from './recurring.schemas.ts';
 
@@ -37,7 +37,7 @@ export interface Requester {
   permissions: ReadonlySet<Permission>;
 }
 
-type Row = RecurringSchedulesTable;
+type Row = ScheduleRow;
 const tplAad = (id: string) => ({ table: 'recurring_schedules', row: id, column: 'template_enc' });
 
 export interface RecurringDeps {
@@ -78,7 +78,7 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
   }
 
   async function find(ex: Executor, orgId: string, id: string): Promise<Row> {
-    const r = await ex.selectFrom('recurring_schedules').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    const r = await findSchedule(ex, orgId, id);
     if (!r) throw notFound('Recurring schedule');
     return r;
   }
@@ -89,7 +89,7 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
       const s = await find(tx, orgId, id);
       if (s.status !== 'active' || s.next_run_on !== period) return false;
       if (s.end_on !== null && period > s.end_on) {
-        await tx.updateTable('recurring_schedules').set({ status: 'ended', updated_at: clock.now().toISOString() }).where('id', '=', id).where('org_id', '=', orgId).execute();
+        await updateSchedule(tx, orgId, id, { status: 'ended', updated_at: clock.now().toISOString() });
         return false;
       }
       const following = nextRun(period, s.start_on, s.frequency, s.interval_count);
@@ -98,14 +98,8 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
       const hold: HoldReason | null =
         s.auto_issue !== 1 ? null : !s.issuer_user_id ? 'no_issuer' : (await holds(tx, orgId, s.issuer_user_id, 'invoice:issue')) ? null : 'issuer_lacks_invoice_issue';
       const now = clock.now().toISOString();
-      const moved = await tx
-        .updateTable('recurring_schedules')
-        .set({ next_run_on: following, status: ended ? 'ended' : 'active', issue_hold: hold, issue_hold_since: hold ? (s.issue_hold_since ?? now) : null, updated_at: now })
-        .where('id', '=', id)
-        .where('org_id', '=', orgId)
-        .where('next_run_on', '=', period)
-        .executeTakeFirst();
-      if (Number(moved.numUpdatedRows) !== 1) return false;
+      const moved = await advanceSchedule(tx, orgId, id, period, { next_run_on: following, status: ended ? 'ended' : 'active', issue_hold: hold, issue_hold_since: hold ? (s.issue_hold_since ?? now) : null, updated_at: now });
+      if (!moved) return false;
       const tpl = template.parse((await keyring.forOrg(tx, orgId)).decryptJson(s.template_enc, tplAad(id)));
       const draft = await documents.createDraftInTx(tx, orgId, 'invoice', { ...tpl, issueDate: period }, { recurring_schedule_id: id, recurring_period: period });
       // Issue before the audit append: issuing takes the number-sequence row lock and then the
@@ -169,7 +163,7 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
           created_at: now,
           updated_at: now,
         };
-        await tx.insertInto('recurring_schedules').values(row).execute();
+        await insertSchedule(tx, row);
         await audit.append(tx, {
           orgId,
           actor,
@@ -187,13 +181,13 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
     },
 
     async list(orgId: string): Promise<Schedule[]> {
-      const rows = await db.selectFrom('recurring_schedules').selectAll().where('org_id', '=', orgId).orderBy('id', 'desc').limit(500).execute();
+      const rows = await listSchedules(db, orgId, 500);
       return Promise.all(rows.map((r) => toSchedule(db, r)));
     },
 
     /** Every schedule of the org, ended ones included (the data export). */
     async exportAll(ex: Executor, orgId: string): Promise<Schedule[]> {
-      const rows = await ex.selectFrom('recurring_schedules').selectAll().where('org_id', '=', orgId).orderBy('id').execute();
+      const rows = await listAllSchedules(ex, orgId);
       return Promise.all(rows.map((r) => toSchedule(ex, r)));
     },
 
@@ -208,7 +202,7 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
           const today = dateInZone(clock.now(), (await orgs.get(orgId, tx)).timeZone);
           while (next < today) next = nextRun(next, s.start_on, s.frequency, s.interval_count);
         }
-        await tx.updateTable('recurring_schedules').set({ status, next_run_on: next, updated_at: clock.now().toISOString() }).where('org_id', '=', orgId).where('id', '=', id).execute();
+        await updateSchedule(tx, orgId, id, { status, next_run_on: next, updated_at: clock.now().toISOString() });
         await audit.append(tx, { orgId, actor, action: `recurring.${status}`, objectType: 'recurring_schedule', objectId: id });
         return toSchedule(tx, await find(tx, orgId, id));
       });
@@ -223,12 +217,7 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
       return inTx(db, async (tx) => {
         const s = await find(tx, orgId, id);
         if (s.auto_issue !== 1) throw conflict('This schedule creates drafts; it does not issue automatically');
-        await tx
-          .updateTable('recurring_schedules')
-          .set({ issuer_user_id: by.userId, issue_hold: null, issue_hold_since: null, updated_at: clock.now().toISOString() })
-          .where('org_id', '=', orgId)
-          .where('id', '=', id)
-          .execute();
+        await updateSchedule(tx, orgId, id, { issuer_user_id: by.userId, issue_hold: null, issue_hold_since: null, updated_at: clock.now().toISOString() });
         await audit.append(tx, { orgId, actor, action: 'recurring.issuer_confirmed', objectType: 'recurring_schedule', objectId: id, summary: { issuer: by.userId, previous: s.issuer_user_id, heldWas: s.issue_hold } });
         return toSchedule(tx, await find(tx, orgId, id));
       });
@@ -242,7 +231,7 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
      * end, for the worker to log.
      */
     async runDue(): Promise<number> {
-      const candidates = await db.selectFrom('recurring_schedules').select(['id', 'org_id']).where('status', '=', 'active').execute();
+      const candidates = await listActiveSchedules(db);
       let created = 0;
       const failures: Error[] = [];
       for (const c of candidates) {

@@ -1,13 +1,13 @@
 // The organization's security posture, read from the modules that own each fact (identity,
 // verification, audit, backups, mail): the staff dashboard's checklist, the public transparency
 // page, and the email status with a test send. Read-only except for the test email.
-import { createHash } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import type { SigningIdentityService } from '../verification/signing-identity.service.ts';
 import { emailStatus } from './email-status.ts';
 import type { BackupStatus, ChecklistItem, EmailStatus, Transparency } from './security.schemas.ts';
+import { sha256Hex } from '../../platform/crypto/hash.ts';
 
 export interface SecurityDeps {
   clock: Clock;
@@ -163,7 +163,7 @@ export function createSecurityService(deps: SecurityDeps) {
           keyId: k.keyId,
           algorithm: k.algorithm,
           // X.509: the certificate's SHA-256; Ed25519: SHA-256 of the raw 32-byte public key (its key id is a prefix of it).
-          fingerprintSha256: k.certificateSha256 ?? (k.publicKey ? createHash('sha256').update(Buffer.from(k.publicKey, 'base64url')).digest('hex') : null),
+          fingerprintSha256: k.certificateSha256 ?? (k.publicKey ? sha256Hex(Buffer.from(k.publicKey, 'base64url')) : null),
           status: k.status,
           createdAt: k.createdAt,
         })),

@@ -6,7 +6,6 @@
 //    configured); the renderer reserves its field and the signer fills it;
 // 3. onIssued(): records the SHA-256 of the final PDF (and the time-stamp token), so an uploaded
 //    file can be matched exactly.
-import { randomBytes, sign as cryptoSign, createHash } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
@@ -15,10 +14,12 @@ import { insertSignature, recordSignedPdf } from './document-signature.repo.ts';
 import { createPadesSigning } from './pades.ts';
 import { buildPayload, fingerprintOf, serializePayload } from './signed-payload.ts';
 import type { SigningIdentityService } from './signing-identity.service.ts';
-import type { TimestampAuthority } from './tsa.ts';
+import type { TimestampAuthority } from '../../platform/crypto/tsa.ts';
+import { sha256Hex } from '../../platform/crypto/hash.ts';
+import { ed25519Sign } from '../../platform/crypto/signatures.ts';
+import { hashToken, newToken } from '../../platform/crypto/tokens.ts';
 
 export const payloadAad = (documentId: string) => ({ table: 'document_signatures', row: documentId, column: 'payload_enc' });
-export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 /** The QR target: a page of the web app that calls GET /api/v1/verify/:token. Keep this path stable. */
 export const verifyUrl = (publicUrl: string, token: string): string => `${publicUrl}/verify/${token}`;
 
@@ -55,9 +56,9 @@ export function createDocumentSigningHooks(deps: DocumentSigningDeps): DocumentS
     async verification(tx, org, doc, snapshot, einvoice?: EinvoiceToSign | null) {
       const key = await signing.documentKey(tx, org.id);
       const canonical = serializePayload(buildPayload(org.id, doc, snapshot, key.keyId, clock.now().toISOString(), einvoice));
-      const signature = cryptoSign(null, Buffer.from(canonical, 'utf8'), key.privateKey).toString('base64url');
+      const signature = ed25519Sign(Buffer.from(canonical, 'utf8'), key.privateKey).toString('base64url');
       const fingerprint = fingerprintOf(canonical);
-      const token = randomBytes(16).toString('base64url');
+      const token = newToken(16);
       const crypto = await keyring.forOrg(tx, org.id);
       await insertSignature(tx, {
         org_id: org.id,
@@ -66,10 +67,10 @@ export function createDocumentSigningHooks(deps: DocumentSigningDeps): DocumentS
         number: doc.number!,
         key_id: key.keyId,
         payload_enc: crypto.encryptText(canonical, payloadAad(doc.id)),
-        payload_sha256: createHash('sha256').update(canonical, 'utf8').digest('hex'),
+        payload_sha256: sha256Hex(canonical),
         signature,
         fingerprint,
-        token_hash: hashToken(token),
+        token_hash: hashToken('verification', token),
         pdf_sha256: null,
         timestamp_token: null,
         created_at: clock.now().toISOString(),

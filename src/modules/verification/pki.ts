@@ -1,12 +1,12 @@
 // X.509 plumbing for an organization's signing identity, built on pkijs (ASN.1/DER structures)
 // and node:crypto / WebCrypto (all key generation and signatures). Nothing here is a primitive:
 // we only assemble standard structures (RFC 5280 certificates, RFC 7292 PKCS#12).
-import { createHash, createPrivateKey, generateKeyPairSync, KeyObject, randomBytes, sign as cryptoSign, webcrypto, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, KeyObject, randomBytes, sign as cryptoSign, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { pkiEngine } from '../../platform/crypto/pki-engine.ts';
 
-/** pkijs crypto engine over Node's WebCrypto, passed explicitly (no global engine state). */
-export const pkiEngine = new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as pkijs.CryptoEngineParameters['crypto'] });
+export { pkiEngine }; // its home is platform/crypto; re-exported for the PKI callers here
 
 const OID = {
   commonName: '2.5.4.3',

@@ -8,9 +8,9 @@
 // signatures keep verifying. v1 (until issue #12): no VAT breakdown, no e-invoice. v2: adds
 // `taxes` (the VAT breakdown as printed) and, when the document carries an e-invoice, `einvoice`
 // (its format and the SHA-256 of its exact XML bytes).
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/audit.chain.ts';
 import type { DocumentBody, DocumentDto } from '../documents/document.schemas.ts';
+import { sha256, sha256Hex } from '../../platform/crypto/hash.ts';
 
 type Snapshot = NonNullable<DocumentBody['snapshot']>;
 type PayeeDetails = NonNullable<Snapshot['payout']>;
@@ -52,7 +52,7 @@ interface PayloadV2 extends Omit<PayloadV1, 'v'> {
 export type SignedPayload = PayloadV1 | PayloadV2;
 
 /** The SHA-256 an e-invoice is signed with (`einvoice.sha256`). */
-export const einvoiceDigest = (xml: Buffer | string): string => createHash('sha256').update(xml).digest('hex');
+export const einvoiceDigest = (xml: Buffer | string): string => sha256Hex(xml);
 
 /**
  * The payload signed at issue (always the newest version). `einvoice`: the XML produced for the
@@ -87,7 +87,7 @@ const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /** RFC 4648 base32 (no padding) of the first 10 bytes of SHA-256(payload), grouped "XXXX-XXXX-XXXX-XXXX" (80 bits). */
 export function fingerprintOf(canonical: string): string {
-  const bytes = createHash('sha256').update(canonical, 'utf8').digest().subarray(0, 10);
+  const bytes = sha256(canonical).subarray(0, 10);
   let bits = 0;
   let acc = 0;
   let out = '';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
-import { requireStepUp } from '../identity/sessions/step-up.ts';
+import { requireStepUp } from '../../platform/http/step-up.ts';
 import type { SigningIdentityService } from './signing-identity.service.ts';
 
 const identitySchema = z.object({

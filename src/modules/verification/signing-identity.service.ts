@@ -4,7 +4,6 @@
 // - an Ed25519 key for the canonical-JSON signature of each issued document.
 // Private keys are random (never derived from the org DEK, which rotates) and sealed under the
 // org's field key with AAD bound to their row; retired keys stay published so old documents verify.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
@@ -13,6 +12,8 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
+import { sha256Hex } from '../../platform/crypto/hash.ts';
+import { createPrivateKey, createPublicKey, generateEd25519KeyPair, type KeyObject } from '../../platform/crypto/signatures.ts';
 import { describeIdentity, generateSelfSigned, parsePkcs12, Pkcs12Error, type IdentityMaterial } from './pki.ts';
 import {
   findActiveDocumentKey,
@@ -159,9 +160,9 @@ export function createSigningIdentityService(deps: SigningIdentityDeps) {
 
   /** A fresh random Ed25519 key as the org's active one; the caller holds the org signing lock and retired the previous key. */
   async function insertNewDocumentKey(tx: Executor, orgId: string, actor: AuditActor, action: string, previousKeyId: string | null): Promise<DocumentKeyRow> {
-    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const { publicKey, privateKey } = generateEd25519KeyPair();
     const raw = publicKey.export({ format: 'jwk' }).x!;
-    const keyId = `ed25519-${createHash('sha256').update(Buffer.from(raw, 'base64url')).digest('hex').slice(0, 16)}`;
+    const keyId = `ed25519-${sha256Hex(Buffer.from(raw, 'base64url')).slice(0, 16)}`;
     const id = newId();
     const crypto = await keyring.forOrg(tx, orgId);
     const row: DocumentKeyRow = {

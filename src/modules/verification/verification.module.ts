@@ -8,7 +8,7 @@ import type { Payout } from '../orgs/org.schemas.ts';
 import type { DocumentService } from '../documents/document.service.ts';
 import { createDocumentSigningHooks } from './document-signing.service.ts';
 import type { SigningIdentityService } from './signing-identity.service.ts';
-import { createTsaClient } from './tsa.ts';
+import { createTsaClient } from '../../platform/crypto/tsa.ts';
 import { createVerificationService } from './verification.service.ts';
 
 export interface VerificationModuleDeps {

@@ -5,7 +5,6 @@
 // the requester already holds (they hold the document, its QR token or its exact bytes) plus the
 // yes/no answers above. Every negative answer for "we do not know this document" is the same
 // constant object, whichever part of the input failed to match.
-import { createHash, verify as cryptoVerify } from 'node:crypto';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database } from '../../platform/db/kysely.ts';
 import { parseAmount } from '../../shared/money/money.ts';
@@ -19,15 +18,18 @@ import {
   findSignaturesByNumber,
   type SignatureRow,
 } from './document-signature.repo.ts';
-import { hashToken, payloadAad } from './document-signing.service.ts';
+import { payloadAad } from './document-signing.service.ts';
 import { EINVOICE_FIELDS, einvoiceDifferences, IDENTIFYING, type EinvoiceField } from './einvoice-compare.ts';
 import { embeddedFiles, readEinvoice, XmlRefused, type StatedInvoice } from './einvoice-read.ts';
 import { accountKey, einvoiceDigest, normalizeAmount, normalizeFingerprint, normalizeIban, type SignedPayload } from './signed-payload.ts';
 import { unprocessable } from '../../platform/errors.ts';
 import { EINVOICE_FORMATS, FORMATS, type EinvoiceFormat } from '../einvoice/einvoice.formats.ts';
 import type { SigningIdentityService } from './signing-identity.service.ts';
-import { timestampTime } from './tsa.ts';
+import { timestampTime } from '../../platform/crypto/tsa.ts';
 import type { VerificationResult, VerifyDetailsInput } from './verification.schemas.ts';
+import { sha256Hex } from '../../platform/crypto/hash.ts';
+import { ed25519Verify } from '../../platform/crypto/signatures.ts';
+import { hashToken } from '../../platform/crypto/tokens.ts';
 
 export interface VerificationDeps {
   db: Database;
@@ -117,8 +119,8 @@ export function createVerificationService(deps: VerificationDeps) {
     const crypto = await keyring.forOrg(db, row.org_id);
     const canonical = crypto.decryptText(row.payload_enc, payloadAad(row.document_id));
     const key = await signing.documentPublicKey(db, row.org_id, row.key_id);
-    const ok = key !== null && cryptoVerify(null, Buffer.from(canonical, 'utf8'), key, Buffer.from(row.signature, 'base64url'));
-    if (!ok || createHash('sha256').update(canonical, 'utf8').digest('hex') !== row.payload_sha256) return null;
+    const ok = key !== null && ed25519Verify(Buffer.from(canonical, 'utf8'), key, Buffer.from(row.signature, 'base64url'));
+    if (!ok || sha256Hex(canonical) !== row.payload_sha256) return null;
     return { canonical, payload: JSON.parse(canonical) as SignedPayload };
   }
 
@@ -217,7 +219,7 @@ export function createVerificationService(deps: VerificationDeps) {
     /** The QR code's link: the token was printed on the document, so its holder sees the signed fields. */
     async byToken(token: string): Promise<VerificationResult> {
       if (!TOKEN.test(token)) return NO_MATCH;
-      const row = await findSignatureByToken(db, hashToken(token));
+      const row = await findSignatureByToken(db, hashToken('verification', token));
       return row ? answer(row, { unaltered: null, providedAccount: null, withPayload: true }) : NO_MATCH;
     },
 
@@ -228,13 +230,13 @@ export function createVerificationService(deps: VerificationDeps) {
      */
     async byPdf(bytes: Buffer, orgId?: string): Promise<VerificationResult> {
       const xml = embeddedInvoices(bytes);
-      const row = await findSignatureByPdf(db, createHash('sha256').update(bytes).digest('hex'));
+      const row = await findSignatureByPdf(db, sha256Hex(bytes));
       if (row) return answer(row, { unaltered: true, providedAccount: null, withPayload: true, xml });
       // Not our bytes. If it carries one of our tokens it was derived from a real document and
       // changed afterwards (edited, or an incremental update appended): say so, and nothing more
       // but which signed fields its XML states differently (the token's holder may see them all).
       const token = TOKEN_IN_PDF.exec(bytes.toString('latin1'))?.[1];
-      const tokenRow = token ? await findSignatureByToken(db, hashToken(token)) : undefined;
+      const tokenRow = token ? await findSignatureByToken(db, hashToken('verification', token)) : undefined;
       if (tokenRow) {
         if (!xml) return { authentic: false, reason: 'altered', ...NOTHING, unaltered: false };
         const opened = await openPayload(tokenRow);
@@ -266,7 +268,7 @@ export function createVerificationService(deps: VerificationDeps) {
       const found: XmlFound = { source: 'file', invoices: [{ bytes, stated }] };
       for (const text of stated.freeText) {
         const token = TOKEN_IN_TEXT.exec(text)?.[1];
-        const row = token ? await findSignatureByToken(db, hashToken(token)) : undefined;
+        const row = token ? await findSignatureByToken(db, hashToken('verification', token)) : undefined;
         if (!row) continue;
         const opened = await openPayload(row);
         if (!opened) return { authentic: false, reason: 'signature_invalid', ...NOTHING };

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { AuditActor } from '../../modules/audit/audit.service.ts';
+import type { AuditActor } from '../actor.ts';
 
 /** The audit actor of a request: who (user, token or portal contact) and from where. */
 export function actorOf(request: FastifyRequest): AuditActor {

@@ -1,6 +1,5 @@
 // The Fastify application: validation by Zod, OpenAPI generated from the same schemas, security
 // headers, problem+json errors, request ids, and the declared-access hook in front of every route.
-import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
@@ -8,6 +7,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../../config/env.ts';
+import { randomUUID } from '../crypto/random.ts';
 import { loggerOptions } from '../logger.ts';
 import { type AccessTable, type Authenticator, installAuthHooks } from './auth-hooks.ts';
 import { AppError } from '../errors.ts';
@@ -33,7 +33,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const tls = Boolean(opts.https) || config.publicUrl.startsWith('https:');
   const fixedHeaders = staticSecurityHeaders({ tls });
   const app = Fastify({
-    logger: opts.logger === undefined ? loggerOptions(config.logLevel) : opts.logger,
+    logger: opts.logger === undefined ? (loggerOptions(config.logLevel) as FastifyServerOptions['logger']) : opts.logger,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     trustProxy: config.trustProxy,

@@ -6,7 +6,7 @@
 // parameter) and Node's HTTP parser's (over-long request line or headers, unparsable HTTP, a
 // client too slow to send its request). They get the same problem+json and the same security
 // headers here (frameworkErrorHandler, clientErrorHandler, installed by app.ts).
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../crypto/random.ts';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';

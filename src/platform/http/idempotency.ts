@@ -21,12 +21,13 @@
 // A record without a response can only be a leftover of the earlier design whose outcome is
 // unknown (the work may have committed): it is never re-run, and the caller is told to check and
 // use a new key.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../crypto/hash.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Keyring } from '../crypto/keyring.ts';
 import type { Database, Executor, Tx } from '../db/kysely.ts';
 import { inTx } from '../db/tx.ts';
 import { AppError } from '../errors.ts';
+import { claimIdempotencyKey, findIdempotencyKey, storeIdempotentResponse } from './idempotency.repo.ts';
 import type { Clock } from '../clock.ts';
 import type { StaffPrincipal } from './principal.ts';
 
@@ -41,7 +42,7 @@ const responseAad = (key: string) => ({ table: 'idempotency_keys', row: key, col
 
 /** The committed record for this key, replayed; undefined when there is none. */
 async function replay<T>(ex: Executor, keyring: Keyring, reply: FastifyReply, scope: { orgId: string; principal: string }, key: string, requestHash: string): Promise<{ value: T } | undefined> {
-  const existing = await ex.selectFrom('idempotency_keys').selectAll().where('org_id', '=', scope.orgId).where('key', '=', key).executeTakeFirst();
+  const existing = await findIdempotencyKey(ex, scope.orgId, key);
   if (!existing) return undefined;
   if (existing.request_hash !== requestHash || existing.principal !== scope.principal) throw new AppError('idempotency_mismatch', 'This Idempotency-Key was used for a different request');
   if (existing.status_code === null) {
@@ -69,26 +70,17 @@ export async function withIdempotency<T>(
     return result;
   }
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new AppError('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters');
-  const requestHash = createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('hex');
+  const requestHash = sha256Hex(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`);
 
   const earlier = await replay<T>(db, keyring, reply, scope, key, requestHash);
   if (earlier) return earlier.value;
 
   const outcome = await inTx(db, async (tx) => {
-    const claimed = await tx
-      .insertInto('idempotency_keys')
-      .values({ org_id: scope.orgId, key, principal: scope.principal, request_hash: requestHash, status_code: null, response_body: null, created_at: clock.now().toISOString() })
-      .onConflict((oc) => oc.columns(['org_id', 'key']).doNothing())
-      .executeTakeFirst();
+    const claimed = await claimIdempotencyKey(tx, { org_id: scope.orgId, key, principal: scope.principal, request_hash: requestHash, status_code: null, response_body: null, created_at: clock.now().toISOString() });
     // Another request with this key committed first (we waited for it on PostgreSQL).
-    if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) !== 1) return { claimed: false as const };
+    if (!claimed) return { claimed: false as const };
     const result = await run(tx);
-    await tx
-      .updateTable('idempotency_keys')
-      .set({ status_code: successStatus, response_body: (await keyring.forOrg(tx, scope.orgId)).encryptJson(result ?? null, responseAad(key)) })
-      .where('org_id', '=', scope.orgId)
-      .where('key', '=', key)
-      .execute();
+    await storeIdempotentResponse(tx, scope.orgId, key, successStatus, (await keyring.forOrg(tx, scope.orgId)).encryptJson(result ?? null, responseAad(key)));
     return { claimed: true as const, result };
   });
   if (outcome.claimed) {

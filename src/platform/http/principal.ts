@@ -1,4 +1,4 @@
-import type { Permission, RoleKey } from '../../modules/identity/members/rbac.ts';
+import type { Permission, RoleKey } from '../permissions.ts';
 
 /** Who is calling. Staff principals act within exactly one organization (tenant) per request. */
 export interface StaffPrincipal {

@@ -5,7 +5,7 @@
  */
 import { PdfWriter } from './pdf-writer.ts';
 import { COLOR_MUTED, LEADING, Painter, cleanText, type TextStyle } from './pdf-layout.ts';
-import type { PaperSize, PdfDocumentView, PdfOptionalLabelKey, PdfParty } from './render-document-pdf.ts';
+import type { PaperSize, PdfDocumentView, PdfOptionalLabelKey, PdfParty } from './pdf-view.ts';
 
 export const DEFAULT_LABELS: Record<PdfOptionalLabelKey, string> = {
   draft: 'DRAFT',

@@ -24,11 +24,11 @@
  * signature field is then still written in the only revision, so a PAdES signature keeps it
  * PDF/A-3 (no incremental update follows).
  */
-import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import type { FontSource } from './pdf-fonts.ts';
 import { AF_RELATIONSHIP, OUTPUT_CONDITION, srgbIccProfile, xmpMetadata, type PdfAttachment } from './pdf-pdfa.ts';
 import { fillByteRange, signatureDictionary, SIG_FLAGS, SIGNATURE_FIELD_NAME, SIGNATURE_WIDGET_FLAGS, type PreparedSignature, type SignatureField } from './pdf-signature.ts';
+import { digest, hasher } from '../../../platform/crypto/hash.ts';
 
 /** Formats a number for a content stream: ≤3 decimals, no exponent, no -0. */
 export function num(n: number): string {
@@ -279,7 +279,7 @@ export class DocFont {
 
     // 6-letter subset tag derived from the glyph set (deterministic; different
     // subsets of the same font get different tags).
-    const h = createHash('md5').update(key).digest();
+    const h = digest('md5', key);
     let tag = '';
     for (let i = 0; i < 6; i++) tag += String.fromCharCode(65 + (h[i]! % 26));
 
@@ -385,7 +385,7 @@ class ObjectWriter {
   }
 
   finish(rootId: number, infoId: number): Buffer {
-    const md5 = createHash('md5');
+    const md5 = hasher('md5');
     for (const c of this.chunks) md5.update(c);
     const id = md5.digest('hex');
     const xrefPos = this.pos;

@@ -14,7 +14,8 @@
  * Greek, Cyrillic and more; no fallback for CJK/Arabic/Hebrew, no bidi).
  *
  * Files:
- *   render-document-pdf.ts  public API (types, renderDocumentPdf, paperForLocale)
+ *   render-document-pdf.ts  public API (renderDocumentPdf, paperForLocale; re-exports the view types)
+ *   pdf-view.ts             the view types: what a caller passes in
  *   pdf-sections.ts         header, line table, totals, notes/terms, payment,
  *                           verification (QR), page footers
  *   pdf-flow.ts             page geometry, styles, row/cell flow engine
@@ -33,72 +34,10 @@ import { cleanText } from './pdf-layout.ts';
 import { Layout } from './pdf-flow.ts';
 import { footers, header, payment, table, textBlock, totals, verification } from './pdf-sections.ts';
 
-export type PaperSize = 'A4' | 'LETTER';
-export interface PdfParty {
-  name: string;
-  addressLines: string[];
-  taxId?: string | null;
-  /** Labeled identifiers ("VAT ID: DE123456789"), printed after the address. */
-  ids?: Array<{ label: string; value: string }>;
-  email?: string | null;
-}
-/** Amounts are pre-formatted (localized) by the caller. */
-export interface PdfLine {
-  description: string;
-  quantity: string;
-  unit: string;
-  unitPrice: string;
-  discount: string | null;
-  taxLabel: string;
-  amount: string;
-}
-export type PdfLabelKey =
-  | 'billTo'
-  | 'from'
-  | 'issueDate'
-  | 'dueDate'
-  | 'description'
-  | 'quantity'
-  | 'unitPrice'
-  | 'tax'
-  | 'amount'
-  | 'notes'
-  | 'terms'
-  | 'payment'
-  | 'verify'
-  | 'page';
-/**
- * Optional extra labels (not required by callers; English fallbacks are used
- * when absent).
- */
-export type PdfOptionalLabelKey = 'draft' | 'relatedTo' | 'taxable' | 'fingerprint' | 'unchangedSince' | 'category' | 'rate' | 'taxableAmount' | 'vatNotes';
-export interface PdfDocumentView {
-  kind: 'invoice' | 'quote' | 'credit_note';
-  /** e.g. "Invoice", "Quote", "Credit note" (localized by caller) */
-  title: string;
-  /** null for drafts → "DRAFT" watermark/label */
-  number: string | null;
-  issueDate: string | null;
-  dueDate: string | null;
-  /** credit note: the invoice it credits */
-  relatedNumber?: string | null;
-  paper: PaperSize;
-  org: PdfParty;
-  client: PdfParty;
-  lines: PdfLine[];
-  /** With `category` set (EU VAT invoice), the table has the columns category, rate, taxable amount, tax. */
-  taxes: Array<{ label: string; taxable: string; tax: string; category?: string }>;
-  /** More header facts under the dates: supply date or period, buyer reference, order number… */
-  meta?: Array<{ label: string; value: string }>;
-  /** The legal wording for reverse charge, intra-community supply, export, exemptions. */
-  vatNotes?: string[];
-  totals: Array<{ label: string; value: string; strong?: boolean }>;
-  notes?: string | null;
-  terms?: string | null;
-  payment?: { lines: Array<{ label: string; value: string }> } | null;
-  verification?: { url: string; fingerprint: string; unchangedSince?: string | null } | null;
-  labels: Record<PdfLabelKey, string> & Partial<Record<PdfOptionalLabelKey, string>>;
-}
+// The view types live in pdf-view.ts so the layout files can use them without importing this file
+// (which imports them: a cycle). Re-exported here, the public API of the renderer.
+export type { PaperSize, PdfDocumentView, PdfLabelKey, PdfLine, PdfOptionalLabelKey, PdfParty } from './pdf-view.ts';
+import type { PaperSize, PdfDocumentView } from './pdf-view.ts';
 
 // Territories whose default paper size is US Letter (CLDR supplemental data).
 const LETTER_REGIONS = new Set(['US', 'CA', 'MX', 'PH', 'CL', 'CO', 'VE', 'CR', 'GT', 'NI', 'PA', 'PR', 'SV', 'BZ', 'DO']);

@@ -7,13 +7,14 @@ import type { Database } from '../../../platform/db/kysely.ts';
 import { inTx } from '../../../platform/db/tx.ts';
 import { AppError, conflict, notFound } from '../../../platform/errors.ts';
 import type { StaffPrincipal } from '../../../platform/http/principal.ts';
-import { consumeEmailToken, countRecentEmailTokens, hashLinkToken, issueEmailToken } from './email-tokens.ts';
+import { consumeEmailToken, countRecentEmailTokens, issueEmailToken } from './email-tokens.ts';
 import type { Notifier } from '../notify.ts';
 import type { PasswordService } from '../passwords/passwords.ts';
 import type { SecurityAudit } from '../security-audit.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
-import { requireStepUp } from '../sessions/step-up.ts';
 import { accountKey, type ThrottleService } from '../sign-in/throttle.service.ts';
+import { requireStepUp } from '../../../platform/http/step-up.ts';
+import { hashToken } from '../../../platform/crypto/tokens.ts';
 import { findUserByEmail, findUserById, listActiveMemberships, normalizeEmail, updateUser, type UserRow } from './users.repo.ts';
 import { peekUnusedEmailTokenUser } from './email-tokens.repo.ts';
 import { findSession } from '../sessions/sessions.repo.ts';
@@ -92,7 +93,7 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
     },
 
     async confirmPasswordReset(input: { token: string; newPassword: string }, ip: string): Promise<void> {
-      const peekUserId = await peekUnusedEmailTokenUser(db, 'password_reset', hashLinkToken(input.token));
+      const peekUserId = await peekUnusedEmailTokenUser(db, 'password_reset', hashToken('email-token', input.token));
       const user = peekUserId ? await findUserById(db, peekUserId) : undefined;
       if (!user) throw invalidLink();
       await passwords.assertAcceptable(input.newPassword, { email: user.email, orgNames: await orgNamesOf(user.id) }, '/body/newPassword');

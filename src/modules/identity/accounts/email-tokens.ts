@@ -1,7 +1,7 @@
 // Single-use, expiring tokens sent by email (verification, email change, password reset, unlock,
 // sign-up confirmation): 256 random bits in the link, only their SHA-256 stored. Consuming marks
 // the row used with a conditional update, so two concurrent uses cannot both succeed.
-import { createHash, randomBytes } from 'node:crypto';
+import { hashToken, newToken } from '../../../platform/crypto/tokens.ts';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Executor } from '../../../platform/db/kysely.ts';
 import { newId } from '../../../platform/ids.ts';
@@ -25,22 +25,20 @@ export const TOKEN_TTL_MS: Record<EmailTokenPurpose, number> = {
   signup: 24 * 3_600_000,
 };
 
-export const hashLinkToken = (token: string): string => createHash('sha256').update(token).digest('hex');
-export const newLinkToken = (): string => randomBytes(32).toString('base64url');
 
 export async function issueEmailToken(
   tx: Executor,
   clock: Clock,
   t: { purpose: EmailTokenPurpose; userId?: string | null; email?: string | null; data?: unknown },
 ): Promise<string> {
-  const token = newLinkToken();
+  const token = newToken();
   const now = clock.now();
   // A new link of the same purpose replaces the earlier ones.
   if (t.userId) await useUpEmailTokens(tx, t.userId, t.purpose, now.toISOString());
   await insertEmailToken(tx, {
     id: newId(now.getTime()),
     purpose: t.purpose,
-    token_hash: hashLinkToken(token),
+    token_hash: hashToken('email-token', token),
     user_id: t.userId ?? null,
     email: t.email ?? null,
     data: t.data === undefined ? null : JSON.stringify(t.data),
@@ -55,7 +53,7 @@ export async function issueEmailToken(
 export async function consumeEmailToken(tx: Executor, clock: Clock, purpose: EmailTokenPurpose, token: string): Promise<EmailTokenRow | null> {
   if (token.length < 20 || token.length > 100) return null;
   const now = clock.now().toISOString();
-  const row = await findEmailTokenByHash(tx, hashLinkToken(token));
+  const row = await findEmailTokenByHash(tx, hashToken('email-token', token));
   if (!row || row.purpose !== purpose || row.used_at || row.expires_at <= now) return null;
   return (await markEmailTokenUsed(tx, row.id, now)) ? { ...row, used_at: now } : null;
 }

@@ -10,7 +10,7 @@ import { MAX_TOKEN_DAYS, type ApiTokensService } from '../tokens/api-tokens.serv
 import { sessionPrincipal, type SessionCookies } from '../sessions/http-session.ts';
 import type { IdentityServices } from '../identity.module.ts';
 import { PERMISSIONS } from '../members/rbac.ts';
-import { requireStepUp } from '../sessions/step-up.ts';
+import { requireStepUp } from '../../../platform/http/step-up.ts';
 
 const tags = ['account'];
 const csrfOnly = z.object({ csrfToken: z.string() });

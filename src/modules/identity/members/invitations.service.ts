@@ -11,17 +11,17 @@ import type { Database } from '../../../platform/db/kysely.ts';
 import { inTx } from '../../../platform/db/tx.ts';
 import { AppError, conflict, notFound } from '../../../platform/errors.ts';
 import { newId } from '../../../platform/ids.ts';
-import { hashLinkToken, newLinkToken } from '../accounts/email-tokens.ts';
 import type { Acting } from './members.service.ts';
 import type { Notifier } from '../notify.ts';
 import type { PasswordService } from '../passwords/passwords.ts';
 import { stepUpPermissionsIn } from './rbac.ts';
 import { administratorsOf, assertGrantable, permissionsOf } from './roles.service.ts';
 import type { SecurityAudit } from '../security-audit.ts';
-import { requireStepUp } from '../sessions/step-up.ts';
 import { acceptOpenInvitation, findInvitationByTokenHash, insertInvitation, listInvitations, revokeOpenInvitation, revokeOpenInvitationsFor, type InvitationRow } from './invitations.repo.ts';
 import { getOrgName } from './org-policy.repo.ts';
 import { findMembership, findUserByEmail, findUserById, insertMembership, insertUser, newUserRow, normalizeEmail, updateMembership } from '../accounts/users.repo.ts';
+import { requireStepUp } from '../../../platform/http/step-up.ts';
+import { hashToken, newToken } from '../../../platform/crypto/tokens.ts';
 
 export const INVITATION_TTL_MS = 7 * 86_400_000;
 
@@ -42,7 +42,7 @@ export function createInvitationsService({ db, clock, passwords, notifier, secAu
 
   async function live(token: string) {
     if (token.length < 20 || token.length > 100) return null;
-    const row = await findInvitationByTokenHash(db, hashLinkToken(token));
+    const row = await findInvitationByTokenHash(db, hashToken('invitation', token));
     return row && statusOf(row) === 'pending' ? row : null;
   }
 
@@ -54,7 +54,7 @@ export function createInvitationsService({ db, clock, passwords, notifier, secAu
       assertGrantable(perms, a.permissions, 'a role');
       const powers = stepUpPermissionsIn(perms);
       if (powers.length > 0) requireStepUp(a.principal, clock, `Inviting someone as ${input.role} (it can ${powers.join(', ')})`);
-      const token = newLinkToken();
+      const token = newToken();
       const r = await inTx(db, async (tx) => {
         const existing = await findUserByEmail(tx, email);
         const m = existing ? await findMembership(tx, a.orgId, existing.id) : undefined;
@@ -68,7 +68,7 @@ export function createInvitationsService({ db, clock, passwords, notifier, secAu
           org_id: a.orgId,
           email,
           role: input.role,
-          token_hash: hashLinkToken(token),
+          token_hash: hashToken('invitation', token),
           invited_by: a.userId,
           expires_at: new Date(now.getTime() + INVITATION_TTL_MS).toISOString(),
           accepted_at: null,

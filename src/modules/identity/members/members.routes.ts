@@ -11,7 +11,7 @@ import type { IdentityServices } from '../identity.module.ts';
 import type { Acting } from './members.service.ts';
 import { MFA_POLICIES } from '../mfa/mfa-policy.ts';
 import { PERMISSIONS } from './rbac.ts';
-import { requireStepUp } from '../sessions/step-up.ts';
+import { requireStepUp } from '../../../platform/http/step-up.ts';
 
 const tags = ['members'];
 const userParam = z.strictObject({ userId: z.uuid('must be an id') });

@@ -2,38 +2,9 @@
 // route-access.ts; a role or API token may call a route only if it holds that permission.
 // Built-in roles are below; an organization may add custom roles (`custom:<slug>`, org_roles).
 
-export const PERMISSIONS = [
-  'org:read',
-  'org:update',
-  'settings:security',
-  'payout:read',
-  'payout:update',
-  'member:read',
-  'member:manage',
-  'client:read',
-  'client:write',
-  'item:read',
-  'item:write',
-  'invoice:read',
-  'invoice:write',
-  'invoice:issue',
-  'invoice:send',
-  'invoice:void',
-  'payment:read',
-  'payment:record',
-  'payment:refund',
-  'recurring:read',
-  'recurring:write',
-  'audit:read',
-  'backup:run',
-  'data:export',
-  'token:manage',
-] as const;
-
-export type Permission = (typeof PERMISSIONS)[number];
-
-export const ROLES = ['owner', 'admin', 'accountant', 'sales', 'viewer', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
+// The catalogue itself lives in platform (the principal carries it); identity owns what roles mean.
+import { PERMISSIONS, ROLES, type Permission, type Role } from '../../../platform/permissions.ts';
+export { PERMISSIONS, ROLES, type Permission, type Role, type RoleKey } from '../../../platform/permissions.ts';
 
 const READ: Permission[] = ['org:read', 'client:read', 'item:read', 'invoice:read', 'payment:read', 'recurring:read'];
 
@@ -84,9 +55,6 @@ export function stepUpPermissionsIn(permissions: Iterable<Permission>): Permissi
   const held = new Set(permissions);
   return PERMISSIONS.filter((p) => STEP_UP_PERMISSIONS.has(p) && held.has(p));
 }
-
-/** A membership's role: a built-in role or an organization's custom role. */
-export type RoleKey = Role | `custom:${string}`;
 
 export const CUSTOM_ROLE_PREFIX = 'custom:';
 

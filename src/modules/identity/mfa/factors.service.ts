@@ -17,7 +17,7 @@ import { deleteRecoveryCodes, regenerateRecoveryCodes, remainingRecoveryCodes } 
 import type { SecurityAudit } from '../security-audit.ts';
 import type { SessionStateService } from '../sessions/session-state.ts';
 import type { SessionRow, SessionsService } from '../sessions/sessions.service.ts';
-import { requireStepUp } from '../sessions/step-up.ts';
+import { requireStepUp } from '../../../platform/http/step-up.ts';
 import type { TotpEnrolment, TotpService } from './totp.service.ts';
 import { findUserById, type UserRow } from '../accounts/users.repo.ts';
 import { findUserTotpState } from './factors.repo.ts';

@@ -1,17 +1,18 @@
 // Recovery codes: ten single-use codes of 80 random bits each, shown once when generated and
 // stored only as SHA-256 (a fast hash suits high-entropy secrets; argon2 is for passwords).
 // Generating a new set invalidates the previous one.
-import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Executor } from '../../../platform/db/kysely.ts';
 import { newId } from '../../../platform/ids.ts';
 import { countUnusedRecoveryCodes, deleteRecoveryCodesOf, insertRecoveryCodes, useRecoveryCode } from './factors.repo.ts';
+import { hashToken } from '../../../platform/crypto/tokens.ts';
+import { randomBytes } from '../../../platform/crypto/random.ts';
 
 export const RECOVERY_CODE_COUNT = 10;
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789'; // 32 symbols, no 0/o/1/l confusion
 
 export const normalizeRecoveryCode = (code: string): string => code.toLowerCase().replace(/[\s-]/g, '');
-const hashCode = (code: string): string => createHash('sha256').update(`sealbill recovery v1\u0000${normalizeRecoveryCode(code)}`).digest('hex');
+const hashCode = (code: string): string => hashToken('recovery-code', normalizeRecoveryCode(code));
 
 /** 16 symbols of 5 bits = 80 bits, grouped as xxxx-xxxx-xxxx-xxxx. */
 export function generateRecoveryCode(): string {

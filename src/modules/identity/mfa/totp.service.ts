@@ -5,13 +5,13 @@
 // highest accepted step is stored and a code for that step or an earlier one is refused.
 // The service is realm-agnostic: where the secret lives is a TotpStore (staff users' in
 // factors.repo.ts; the client portal passes its own, keyed by contact).
-import { randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Keyring } from '../../../platform/crypto/keyring.ts';
 import type { Executor } from '../../../platform/db/kysely.ts';
 import { conflict } from '../../../platform/errors.ts';
+import { randomBytes } from '../../../platform/crypto/random.ts';
 
 export const TOTP_PERIOD_S = 30;
 

@@ -10,10 +10,10 @@ import { factorsOf, levelFor, orgPolicy, parseAmr, requirementFor, type Factors 
 import { remainingRecoveryCodes } from '../mfa/recovery-codes.ts';
 import { permissionsOf } from '../members/roles.service.ts';
 import { csrfTokenFor, type SessionRow, type SessionsService } from './sessions.service.ts';
-import { STEP_UP_WINDOW_MS } from './step-up.ts';
 import { findMembership, findUserById, listActiveMemberships } from '../accounts/users.repo.ts';
 import { getOrgName } from '../members/org-policy.repo.ts';
 import { getSession, listUnrevokedStaffSessionsOfUser } from './sessions.repo.ts';
+import { STEP_UP_WINDOW_MS } from '../../../platform/http/step-up.ts';
 
 export const sessionStateSchema = z.object({
   level: z.enum(['full', 'mfa', 'enrol']),

@@ -2,7 +2,6 @@
 // SHA-256 stored; idle and absolute timeouts enforced on the server with the injected clock;
 // a new token on every login and privilege change (no fixation); logout revokes server-side.
 // The same table serves both realms: staff users and portal contacts never share a session.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Database, Executor } from '../../../platform/db/kysely.ts';
 import { inTx } from '../../../platform/db/tx.ts';
@@ -20,24 +19,22 @@ import {
   updateSession,
   type SessionRow,
 } from './sessions.repo.ts';
+import { constantTimeEqual, hmacSha256 } from '../../../platform/crypto/hash.ts';
+import { hashToken, newToken } from '../../../platform/crypto/tokens.ts';
 
 export type { SessionRow };
 
 export const STAFF_COOKIE = '__Host-sealbill';
 export const PORTAL_COOKIE = '__Host-sealbill-portal';
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
 /** CSRF token bound to the session token (synchronizer pattern without extra state). */
 export function csrfTokenFor(sessionToken: string): string {
-  return createHmac('sha256', sessionToken).update('sealbill csrf v1').digest('base64url');
+  return hmacSha256(sessionToken, 'sealbill csrf v1').toString('base64url');
 }
 
 export function csrfMatches(sessionToken: string, presented: string | undefined): boolean {
   if (!presented) return false;
-  const a = Buffer.from(csrfTokenFor(sessionToken));
-  const b = Buffer.from(presented);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return constantTimeEqual(Buffer.from(csrfTokenFor(sessionToken)), Buffer.from(presented));
 }
 
 export interface SessionPolicy {
@@ -66,11 +63,11 @@ export function createSessionsService({ db, clock, policy }: { db: Database; clo
     policy,
 
     async create(tx: Executor, s: NewSession): Promise<{ id: string; token: string; row: SessionRow }> {
-      const token = randomBytes(32).toString('base64url');
+      const token = newToken();
       const now = clock.now();
       const row: SessionRow = {
         id: newId(now.getTime()),
-        token_hash: hashToken(token),
+        token_hash: hashToken('session', token),
         realm: s.realm,
         org_id: s.orgId,
         user_id: s.userId ?? null,
@@ -93,7 +90,7 @@ export function createSessionsService({ db, clock, policy }: { db: Database; clo
     /** The live session for a token, or null (unknown, revoked, idle too long, or past its absolute lifetime). */
     async authenticate(ex: Executor, token: string, realm: 'staff' | 'portal'): Promise<SessionRow | null> {
       if (token.length < 40 || token.length > 60) return null;
-      const row = await findSessionByTokenHash(ex, hashToken(token));
+      const row = await findSessionByTokenHash(ex, hashToken('session', token));
       if (!row || row.realm !== realm || row.revoked_at) return null;
       const now = clock.now().getTime();
       if (now >= Date.parse(row.expires_at) || now - Date.parse(row.last_seen_at) >= idleMs) return null;
@@ -111,8 +108,8 @@ export function createSessionsService({ db, clock, policy }: { db: Database; clo
 
     /** Issues a new token for the same session (privilege change), invalidating the old one. */
     async rotate(tx: Executor, id: string, patch: Partial<Pick<SessionRow, 'level' | 'org_id' | 'authenticated_at' | 'amr'>> = {}): Promise<string> {
-      const token = randomBytes(32).toString('base64url');
-      await updateSession(tx, id, { token_hash: hashToken(token), ...patch });
+      const token = newToken();
+      await updateSession(tx, id, { token_hash: hashToken('session', token), ...patch });
       return token;
     },
 

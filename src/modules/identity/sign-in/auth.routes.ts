@@ -8,7 +8,7 @@ import { okSchema } from '../../../platform/http/schemas.ts';
 import { clientInfo, sessionPrincipal, signedInSchema, type SessionCookies } from '../sessions/http-session.ts';
 import type { IdentityServices } from '../identity.module.ts';
 import { sessionStateSchema } from '../sessions/session-state.ts';
-import { STEP_UP_WINDOW_MS } from '../sessions/step-up.ts';
+import { STEP_UP_WINDOW_MS } from '../../../platform/http/step-up.ts';
 
 const tags = ['authentication'];
 const email = z.email().max(254);

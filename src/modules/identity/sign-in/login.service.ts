@@ -3,7 +3,6 @@
 // token (and ends the one the browser presented: no fixation); a partial session ('mfa' or
 // 'enrol') reaches only the routes that finish signing in. Unknown emails cost the same argon2
 // work and get the same answer as wrong passwords, so answers never reveal who has an account.
-import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Database, Executor } from '../../../platform/db/kysely.ts';
 import { inTx } from '../../../platform/db/tx.ts';
@@ -17,6 +16,7 @@ import { needsRehash, type PasswordService } from '../passwords/passwords.ts';
 import { permissionsOf } from '../members/roles.service.ts';
 import type { SecurityAudit } from '../security-audit.ts';
 import type { SessionRow, SessionsService } from '../sessions/sessions.service.ts';
+import { hashToken, newToken } from '../../../platform/crypto/tokens.ts';
 import { accountKey, ipKey, throttledError, type ThrottleService } from './throttle.service.ts';
 import { insertKnownDevice, isKnownDevice, touchKnownDevice } from './devices.repo.ts';
 import { findUserByEmail, findUserById, listActiveMemberships, normalizeEmail, updateUser, type UserRow } from '../accounts/users.repo.ts';
@@ -51,7 +51,7 @@ export interface LoginDeps {
 }
 
 export const invalidCredentials = (): AppError => new AppError('unauthenticated', 'Email or password is incorrect');
-const hashDevice = (t: string) => createHash('sha256').update(`sealbill device v1\u0000${t}`).digest('hex');
+const hashDevice = (t: string) => hashToken('device', t);
 
 export function createLoginService(deps: LoginDeps) {
   const { db, clock, sessions, throttle, passkeys, passwords, notifier, secAudit } = deps;
@@ -76,7 +76,7 @@ export function createLoginService(deps: LoginDeps) {
   /** Remembers the device; returns a cookie to set and whether to alert the user. */
   async function noteDevice(tx: Executor, user: UserRow, info: ClientInfo): Promise<{ deviceToken: string | null; alert: boolean }> {
     const presented = info.deviceToken && /^[A-Za-z0-9_-]{43}$/.test(info.deviceToken) ? info.deviceToken : null;
-    const token = presented ?? randomBytes(32).toString('base64url');
+    const token = presented ?? newToken();
     const now = clock.now().toISOString();
     if (await isKnownDevice(tx, user.id, hashDevice(token))) {
       await touchKnownDevice(tx, user.id, hashDevice(token), now);

@@ -5,7 +5,6 @@
 // back on success, so parallel guesses cannot slip past the counter. After a few free failures
 // each further one doubles the wait (capped); the 100th consecutive failure locks the account
 // until it is unlocked by the emailed link or an administrator.
-import { createHash } from 'node:crypto';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Database, Executor } from '../../../platform/db/kysely.ts';
 import { inTx } from '../../../platform/db/tx.ts';
@@ -20,6 +19,7 @@ import {
   setThrottleFailures,
   updateThrottleIfUnchanged,
 } from './throttle.repo.ts';
+import { sha256Hex } from '../../../platform/crypto/hash.ts';
 
 export const THROTTLE = {
   accountFree: 5,
@@ -30,7 +30,7 @@ export const THROTTLE = {
   ipWindowMs: 60 * 60_000,
 } as const;
 
-export const accountKey = (email: string): string => `acct:${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`;
+export const accountKey = (email: string): string => `acct:${sha256Hex(email.trim().toLowerCase())}`;
 export const ipKey = (ip: string): string => `ip:${ip}`;
 
 /** Wait imposed after the n-th consecutive failure: none for the free ones, then 1 s, 2 s, 4 s … capped. */

@@ -7,7 +7,6 @@
 // policy requires a second factor of the user's role (or a passkey, under "passkeys") and the
 // user has none, their tokens are refused (401, saying why) until they enrol; they are not
 // revoked. A token must never be a way around the factor the policy demands of a sign-in.
-import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Database, Executor } from '../../../platform/db/kysely.ts';
 import { inTx } from '../../../platform/db/tx.ts';
@@ -15,6 +14,7 @@ import { AppError, notFound } from '../../../platform/errors.ts';
 import type { StaffPrincipal } from '../../../platform/http/principal.ts';
 import { newId } from '../../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../../audit/audit.service.ts';
+import { hashToken, newToken } from '../../../platform/crypto/tokens.ts';
 import { findActiveTokenByHash, findApiToken, insertApiToken, listApiTokens, revokeApiTokens, touchApiToken, type ApiTokenRow } from './api-tokens.repo.ts';
 import { factorsOf, orgPolicy, requirementFor } from '../mfa/mfa-policy.ts';
 import { isPermission, type Permission, type RoleKey } from '../members/rbac.ts';
@@ -23,10 +23,9 @@ import { assertGrantable, permissionsOf } from '../members/roles.service.ts';
 const TOKEN_PREFIX = 'sb_';
 export const MAX_TOKEN_DAYS = 366;
 
-export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 export function generateToken(): string {
-  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  return TOKEN_PREFIX + newToken();
 }
 
 export interface CreateTokenInput {
@@ -68,7 +67,7 @@ export function createApiTokensService({ clock, db, audit }: { clock: Clock; db?
       org_id: input.orgId,
       user_id: input.userId,
       name: input.name,
-      token_hash: hashToken(token),
+      token_hash: hashToken('api-token', token),
       scopes: JSON.stringify(input.scopes),
       expires_at: input.expiresAt,
       last_used_at: null,
@@ -120,7 +119,7 @@ export function createApiTokensService({ clock, db, audit }: { clock: Clock; db?
 
     async authenticate(ex: Executor, token: string): Promise<StaffPrincipal | null> {
       if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return null;
-      const row = await findActiveTokenByHash(ex, hashToken(token));
+      const row = await findActiveTokenByHash(ex, hashToken('api-token', token));
       const now = clock.now().toISOString();
       if (!row || row.revoked_at || row.deactivated_at || row.user_status !== 'active' || (row.expires_at && row.expires_at <= now)) return null;
       const rolePerms = await permissionsOf(ex, row.org_id, row.role);

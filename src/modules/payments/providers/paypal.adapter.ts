@@ -2,7 +2,7 @@
 // redirect to PayPal), capture, refund, and webhook verification through PayPal's own
 // verify-webhook-signature endpoint. Every write carries a PayPal-Request-Id so a retry never
 // creates a second order, capture or refund.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../../platform/crypto/hash.ts';
 import { z } from 'zod';
 import { captureSchema, captureToPayment, orderSchema, parsePaypalEvent, toPaypalValue } from './paypal.events.ts';
 import { checkApiUrl, ProviderError, type PaymentProvider, type ProviderAccount, type ProviderDefinition, type ProviderPayment, type WebhookVerification } from './provider.ts';
@@ -43,7 +43,7 @@ const tokenCache = new Map<string, { token: string; until: number }>();
 export function createPaypalProvider(account: ProviderAccount<PaypalSecrets, PaypalOptions>, apiUrl: string | null): PaymentProvider {
   const base = (apiUrl ? checkApiUrl(apiUrl).origin : BASE[account.mode]).replace(/\/+$/, '');
   const { clientId, clientSecret, webhookId } = account.secrets;
-  const cacheKey = createHash('sha256').update(`${base}\n${clientId}\n${clientSecret}`).digest('hex');
+  const cacheKey = sha256Hex(`${base}\n${clientId}\n${clientSecret}`);
 
   async function token(): Promise<string> {
     const hit = tokenCache.get(cacheKey);
@@ -158,7 +158,7 @@ export function createPaypalProvider(account: ProviderAccount<PaypalSecrets, Pay
       if (res.status !== 200 || !status.success || status.data.verification_status !== 'SUCCESS') return { ok: false, reason: 'bad_signature' };
       const parsed = parsePaypalEvent(event.event_type, event.resource);
       if (!parsed) return { ok: false, reason: 'malformed' };
-      return { ok: true, verified: { eventId: event.id, type: event.event_type, event: parsed }, deliveryId: createHash('sha256').update(`${h.transmission_id}\n${h.transmission_sig}`).digest('hex') };
+      return { ok: true, verified: { eventId: event.id, type: event.event_type, event: parsed }, deliveryId: sha256Hex(`${h.transmission_id}\n${h.transmission_sig}`) };
     },
 
     async captureOrder(orderRef, checkoutId) {

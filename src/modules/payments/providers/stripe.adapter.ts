@@ -2,7 +2,7 @@
 // enters card data on checkout.stripe.com only, which keeps the merchant within SAQ A. The
 // Payment Element (Stripe's iframe on our page) is an opt-in per org. Webhooks are verified with
 // the SDK's constructEvent and a 5-minute tolerance measured against our injected clock.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../../platform/crypto/hash.ts';
 import Stripe from 'stripe';
 import { z } from 'zod';
 import {
@@ -153,7 +153,7 @@ export function createStripeProvider(account: ProviderAccount<StripeSecrets, Str
       if (!Number.isFinite(t) || t * 1000 - now.getTime() > STRIPE_TOLERANCE_SECONDS * 1000) return { ok: false, reason: 'stale' };
       const parsed: ProviderEvent | null = parseStripeEvent(event.type, event.data?.object);
       if (!parsed || typeof event.id !== 'string' || event.id.length > 255) return { ok: false, reason: 'malformed' };
-      return { ok: true, verified: { eventId: event.id, type: String(event.type).slice(0, 100), event: parsed }, deliveryId: createHash('sha256').update(header).digest('hex') };
+      return { ok: true, verified: { eventId: event.id, type: String(event.type).slice(0, 100), event: parsed }, deliveryId: sha256Hex(header) };
     },
 
     async captureOrder() {

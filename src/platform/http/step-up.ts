@@ -1,9 +1,9 @@
 // Step-up re-authentication (OWASP ASVS V6.8 / NIST SP 800-63B §4.2.3 reauthentication): actions
 // that move money or change who can act (payout details, factors, roles, tokens, exports,
 // restores) need a full authentication within the last few minutes. API tokens never qualify.
-import type { Clock } from '../../../platform/clock.ts';
-import { AppError } from '../../../platform/errors.ts';
-import type { Principal } from '../../../platform/http/principal.ts';
+import type { Clock } from '../clock.ts';
+import { AppError } from '../errors.ts';
+import type { Principal } from './principal.ts';
 
 export const STEP_UP_WINDOW_MS = 5 * 60_000;
 
