@@ -17,7 +17,7 @@ import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { OrgCrypto } from '../../platform/crypto/keyring.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { OneTimeCodesTable } from '../../platform/db/schema.ts';
+import type { OneTimeCodesTable } from './delivery.tables.ts';
 import { newId } from '../../platform/ids.ts';
 
 export const CODE_TTL_MS = 10 * 60_000;

@@ -1,6 +1,6 @@
 // What a document freezes of both parties when it is issued, and what a draft preview shows:
 // one function, so the preview prints exactly what issuing would freeze at that moment.
-import type { DocumentKind } from '../../platform/db/schema.ts';
+import type { DocumentKind } from './documents.tables.ts';
 import type { Client } from '../clients/client.schemas.ts';
 import type { OrgDetails } from '../orgs/org.service.ts';
 import type { DocumentBody } from './document.schemas.ts';

@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { EmailTokensTable } from '../../platform/db/schema.ts';
+import type { EmailTokensTable } from './identity.tables.ts';
 import { newId } from '../../platform/ids.ts';
 
 export type EmailTokenPurpose = EmailTokensTable['purpose'];

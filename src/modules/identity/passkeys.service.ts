@@ -3,7 +3,7 @@
 // removing a user's passkeys.
 import type { Clock } from '../../platform/clock.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
-import type { PasskeysTable } from '../../platform/db/schema.ts';
+import type { PasskeysTable } from './identity.tables.ts';
 import { newId } from '../../platform/ids.ts';
 import { createWebAuthnCeremonies, type CredentialStore, type NewPasskey, type StoredCredential, type WebAuthnConfig } from './webauthn-ceremonies.ts';
 

@@ -5,7 +5,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { SessionsTable } from '../../platform/db/schema.ts';
+import type { SessionsTable } from './identity.tables.ts';
 import { newId } from '../../platform/ids.ts';
 
 export type SessionRow = SessionsTable;

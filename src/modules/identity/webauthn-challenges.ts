@@ -3,7 +3,7 @@
 // so a captured assertion can never be replayed against a second challenge check.
 import type { Clock } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { WebauthnChallengesTable } from '../../platform/db/schema.ts';
+import type { WebauthnChallengesTable } from './identity.tables.ts';
 import { newId } from '../../platform/ids.ts';
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;

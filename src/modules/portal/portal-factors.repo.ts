@@ -2,7 +2,7 @@
 // stores plug the identity module's realm-agnostic TOTP service and WebAuthn ceremonies into
 // these tables; each is bound to one organization, so every query filters by org_id.
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { PortalPasskeysTable } from '../../platform/db/schema.ts';
+import type { PortalPasskeysTable } from './portal.tables.ts';
 import type { TotpStore } from '../identity/totp.service.ts';
 import type { CredentialStore, StoredCredential } from '../identity/webauthn-ceremonies.ts';
 

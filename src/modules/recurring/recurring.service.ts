@@ -14,7 +14,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { dateInZone } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
-import type { RecurringSchedulesTable } from '../../platform/db/schema.ts';
+import type { RecurringSchedulesTable } from './recurring.tables.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError, conflict, notFound, unprocessable } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
