@@ -7,8 +7,8 @@ import { defineConfig } from 'vitest/config';
 // - einvoice: the EN 16931 rule harness (xmllint, ../shared/einvoice).
 // - e2e: chromium against an in-process server.
 // Files in a project share a worker process (isolate: false): the module graph (Fastify, Kysely,
-// the PDF and crypto stacks) is imported once per worker instead of once per file, which was about
-// a third of the suite's time. This is safe because every test builds its own container, database
+// the PDF and crypto stacks) is imported once per worker instead of once per file (import was 24%
+// of the suite's tracked time before). This is safe because every test builds its own container, database
 // and servers from scratch and no test mocks modules or mutates process-wide state without
 // restoring it; module-level state in src is caches only (fonts, formatters, zxcvbn).
 // A migrated SQLite database is made once per run (test/helpers/global-setup.ts) and copied into
