@@ -71,7 +71,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
 
   const audit = createAuditService({ clock, dialect });
   const mailer = opts.mailer ?? createMailer(config);
-  const rateLimits = createRateLimitStore(config.redis.url, config.redis.prefix);
+  const rateLimits = await createRateLimitStore(config.redis.url, config.redis.prefix);
   const tokens = createApiTokensService({ clock, db, audit });
   const sessions = createSessionsService({ db, clock, policy: config.session });
   const orgs = createOrgService({ db, keyring, audit, clock, mailer, admins: activeOwnersAndAdmins, publicUrl: config.publicUrl });

@@ -16,6 +16,7 @@ import { createContainer, type Container } from '../../src/main/container.ts';
 import type { Clock } from '../../src/platform/clock.ts';
 import { decodeMasterKey } from '../../src/platform/crypto/master-key.ts';
 import type { FastifyInstance } from 'fastify';
+import { seedMigratedSqlite } from '../helpers/sqlite-template.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -108,6 +109,7 @@ export async function startServer(opts: { env?: Record<string, string>; clock?: 
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const config = parseConfig({ SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent', SEALBILL_SIGNUP: 'first-run', SEALBILL_PUBLIC_URL: url, SEALBILL_HOST: '127.0.0.1', SEALBILL_PORT: String(port), ...opts.env });
+  seedMigratedSqlite(config.database);
   const container = await createContainer(config, { masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'test'), warn: () => {}, ...(opts.clock ? { clock: opts.clock } : {}) });
   const app = await buildHttpApp(container, { logger: false });
   await app.listen({ host: '127.0.0.1', port });

@@ -1,5 +1,6 @@
-// Boots the whole stack for a test: a fresh SQLite file, or a fresh PostgreSQL schema when the
-// suite runs against TEST_DATABASE_URL. Same migrations, same services, real crypto.
+// Boots the whole stack for a test: a fresh SQLite file (a copy of the run's migrated template), or
+// a fresh PostgreSQL schema when the suite runs against TEST_DATABASE_URL. Same migrations, same
+// services, real crypto.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { buildHttpApp } from '../../src/main/app.ts';
 import { createContainer, type Container } from '../../src/main/container.ts';
 import { FixedClock, systemClock, type Clock } from '../../src/platform/clock.ts';
 import { decodeMasterKey } from '../../src/platform/crypto/master-key.ts';
+import { seedMigratedSqlite } from './sqlite-template.ts';
 import type { FastifyInstance } from 'fastify';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -54,6 +56,7 @@ export async function createTestInstance(dialect: Dialect, opts: { clock?: Clock
   const parsed = parseConfig(env);
   const config: Readonly<Config> = dialect === 'postgres' ? { ...parsed, database: { dialect: 'postgres', url: env.DATABASE_URL!, schema: schema! } } : parsed;
   const clock = opts.clock ?? systemClock;
+  seedMigratedSqlite(config.database);
   const container = await createContainer(config, { clock, masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'test'), warn: () => {} });
   const app = await buildHttpApp(container, { logger: false });
   await app.ready();

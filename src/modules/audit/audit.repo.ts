@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { AuditEventsTable } from '../../platform/db/schema.ts';
+import type { AuditEventsTable } from './audit.tables.ts';
 
 export type AuditRow = Omit<AuditEventsTable, 'id'> & { id: number };
 export type NewAuditRow = Omit<AuditEventsTable, 'id'>;
@@ -44,8 +44,8 @@ export function streamAuditRows(db: Executor, orgId: string): Promise<AuditRow[]
   return db.selectFrom('audit_events').selectAll().where('org_id', '=', orgId).orderBy('id', 'asc').execute() as Promise<AuditRow[]>;
 }
 
-export type CheckpointRow = import('../../platform/db/schema.ts').AuditCheckpointsTable;
-export type CheckpointKeyRow = import('../../platform/db/schema.ts').AuditCheckpointKeysTable;
+export type CheckpointRow = import('./audit.tables.ts').AuditCheckpointsTable;
+export type CheckpointKeyRow = import('./audit.tables.ts').AuditCheckpointKeysTable;
 
 export function findLatestCheckpoint(db: Executor, orgId: string): Promise<CheckpointRow | undefined> {
   return db.selectFrom('audit_checkpoints').selectAll().where('org_id', '=', orgId).orderBy('tree_size', 'desc').limit(1).executeTakeFirst();
@@ -80,7 +80,7 @@ export function auditedOrgs(db: Executor): Promise<Array<{ org_id: string; size:
     .execute() as Promise<Array<{ org_id: string; size: number | string }>>;
 }
 
-export type EndorsementRow = import('../../platform/db/schema.ts').AuditKeyEndorsementsTable;
+export type EndorsementRow = import('./audit.tables.ts').AuditKeyEndorsementsTable;
 
 export function listEndorsements(db: Executor, orgId: string): Promise<EndorsementRow[]> {
   return db.selectFrom('audit_key_endorsements').selectAll().where('org_id', '=', orgId).execute();

@@ -3,7 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { CatalogTable } from '../../platform/db/catalog.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { BackupRunsTable } from '../../platform/db/schema.ts';
+import type { BackupRunsTable } from './backup.tables.ts';
 
 const anyDb = (db: Executor) => db as unknown as Kysely<Record<string, Record<string, unknown>>>;
 

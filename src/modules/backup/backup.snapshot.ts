@@ -5,7 +5,7 @@ import { parseVkey, verifyCheckpoint } from '../audit/audit.checkpoint.ts';
 import { merkleRoot } from '../audit/audit.merkle.ts';
 import { dependencyOrder, readCatalog, type CatalogTable } from '../../platform/db/catalog.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { AuditEventsTable } from '../../platform/db/schema.ts';
+import type { AuditEventsTable } from '../audit/audit.tables.ts';
 import { archiveHeader, archiveTrailer, decodeCell, encodeCell, TableHasher, tableHeader, type ArchiveHeader, type ArchiveTrailer, type CellValue } from './backup.archive.ts';
 import { readTablePage } from './backup.repo.ts';
 

@@ -5,7 +5,7 @@ import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile 
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { BackupConfig } from '../../config/env.ts';
 
 export interface BackupTarget {
@@ -67,34 +67,44 @@ export function directoryTarget(dir: string): BackupTarget {
 
 type S3TargetConfig = Extract<BackupConfig['target'], { kind: 's3' }>;
 
+// The AWS SDK is imported on first use: a process without an S3 target never loads it.
 export function s3Target(cfg: S3TargetConfig, client?: S3Client): BackupTarget {
-  const s3 =
-    client ??
-    new S3Client({
-      region: cfg.region,
-      // Plain PUTs with a known length: S3-compatible stores (MinIO, Ceph, B2…) need no checksum extensions.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      ...(cfg.endpoint && { endpoint: cfg.endpoint, forcePathStyle: true }),
-      ...(cfg.accessKeyId && cfg.secretAccessKey && { credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } }),
-    });
+  let loaded: Promise<{ sdk: typeof import('@aws-sdk/client-s3'); s3: S3Client }> | undefined;
+  const aws = () =>
+    (loaded ??= import('@aws-sdk/client-s3').then((sdk) => ({
+      sdk,
+      s3:
+        client ??
+        new sdk.S3Client({
+          region: cfg.region,
+          // Plain PUTs with a known length: S3-compatible stores (MinIO, Ceph, B2…) need no checksum extensions.
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+          ...(cfg.endpoint && { endpoint: cfg.endpoint, forcePathStyle: true }),
+          ...(cfg.accessKeyId && cfg.secretAccessKey && { credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } }),
+        }),
+    })));
   const key = (name: string) => (cfg.prefix ? `${cfg.prefix}/${safeName(name)}` : safeName(name));
   return {
     describe: `s3://${cfg.bucket}/${cfg.prefix}`,
     async putFile(name, file) {
+      const { sdk, s3 } = await aws();
       const size = (await stat(file)).size;
-      await s3.send(new PutObjectCommand({ Bucket: cfg.bucket, Key: key(name), Body: createReadStream(file), ContentLength: size, ContentType: 'application/octet-stream' }));
+      await s3.send(new sdk.PutObjectCommand({ Bucket: cfg.bucket, Key: key(name), Body: createReadStream(file), ContentLength: size, ContentType: 'application/octet-stream' }));
     },
     async putText(name, text) {
-      await s3.send(new PutObjectCommand({ Bucket: cfg.bucket, Key: key(name), Body: text, ContentType: 'text/plain; charset=utf-8' }));
+      const { sdk, s3 } = await aws();
+      await s3.send(new sdk.PutObjectCommand({ Bucket: cfg.bucket, Key: key(name), Body: text, ContentType: 'text/plain; charset=utf-8' }));
     },
     async getFile(name, dest) {
-      const r = await s3.send(new GetObjectCommand({ Bucket: cfg.bucket, Key: key(name) }));
+      const { sdk, s3 } = await aws();
+      const r = await s3.send(new sdk.GetObjectCommand({ Bucket: cfg.bucket, Key: key(name) }));
       await pipeline(r.Body as Readable, createWriteStream(dest, { mode: 0o600 }));
     },
     async getText(name) {
+      const { sdk, s3 } = await aws();
       try {
-        const r = await s3.send(new GetObjectCommand({ Bucket: cfg.bucket, Key: key(name) }));
+        const r = await s3.send(new sdk.GetObjectCommand({ Bucket: cfg.bucket, Key: key(name) }));
         return (await r.Body?.transformToString('utf-8')) ?? null;
       } catch (err) {
         if ((err as { name?: string }).name === 'NoSuchKey') return null;
@@ -102,17 +112,19 @@ export function s3Target(cfg: S3TargetConfig, client?: S3Client): BackupTarget {
       }
     },
     async list() {
+      const { sdk, s3 } = await aws();
       const names: string[] = [];
       let token: string | undefined;
       do {
-        const r = await s3.send(new ListObjectsV2Command({ Bucket: cfg.bucket, Prefix: cfg.prefix ? `${cfg.prefix}/` : undefined, ContinuationToken: token }));
+        const r = await s3.send(new sdk.ListObjectsV2Command({ Bucket: cfg.bucket, Prefix: cfg.prefix ? `${cfg.prefix}/` : undefined, ContinuationToken: token }));
         for (const o of r.Contents ?? []) if (o.Key) names.push(o.Key.slice(cfg.prefix ? cfg.prefix.length + 1 : 0));
         token = r.IsTruncated ? r.NextContinuationToken : undefined;
       } while (token);
       return names.sort();
     },
     async remove(name) {
-      await s3.send(new DeleteObjectCommand({ Bucket: cfg.bucket, Key: key(name) }));
+      const { sdk, s3 } = await aws();
+      await s3.send(new sdk.DeleteObjectCommand({ Bucket: cfg.bucket, Key: key(name) }));
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { ItemsTable, TaxRatesTable } from '../../platform/db/schema.ts';
+import type { ItemsTable, TaxRatesTable } from './catalog.tables.ts';
 
 export type TaxRateRow = TaxRatesTable;
 export type ItemRow = ItemsTable;

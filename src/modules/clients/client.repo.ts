@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { ClientContactsTable, ClientsTable } from '../../platform/db/schema.ts';
+import type { ClientContactsTable, ClientsTable } from './clients.tables.ts';
 
 export type ClientRow = ClientsTable;
 export type ContactRow = ClientContactsTable;

@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { ClientKeysTable, DeliveriesTable, DeliveryEventsTable, DeliveryKeysTable } from '../../platform/db/schema.ts';
+import type { ClientKeysTable, DeliveriesTable, DeliveryEventsTable, DeliveryKeysTable } from './delivery.tables.ts';
 
 export type DeliveryKeyRow = DeliveryKeysTable;
 export type ClientKeysRow = ClientKeysTable;

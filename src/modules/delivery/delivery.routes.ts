@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { DocumentKind } from '../../platform/db/schema.ts';
+import type { DocumentKind } from '../documents/documents.tables.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
 import { idParam } from '../../platform/http/schemas.ts';

@@ -3,7 +3,7 @@
 // carries its own proof: extract `delivery-certificate.json` and run `sealbill evidence-verify`
 // with the organization's published key. When a PDF signer (PAdES) is supplied, pdfkit writes its
 // signature field into the document and the signer fills it: one revision, the whole file signed.
-import PDFDocument from 'pdfkit';
+// pdfkit (invoices use our own writer) is imported on first use, when a certificate is rendered.
 import { BYTE_RANGE_PLACEHOLDER_VALUES, locateSignaturePlaceholder, SIG_FLAGS, SIGNATURE_FIELD_NAME, SIGNATURE_WIDGET_FLAGS, type PdfSigner, type SignatureField } from '../documents/pdf/pdf-signature.ts';
 import type { EvidenceCertificate } from './evidence.chain.ts';
 
@@ -52,6 +52,7 @@ const LABEL: Record<string, string> = {
 };
 
 export async function renderEvidencePdf(cert: EvidenceCertificate, signer?: PdfSigner | null): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Delivery certificate ${cert.delivery.id}`, Producer: 'Sealbill', CreationDate: new Date(cert.issuedAt) } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));

@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { PortalLinksTable, SealedLinksTable } from '../../platform/db/schema.ts';
+import type { PortalLinksTable, SealedLinksTable } from './delivery.tables.ts';
 
 export type PortalLinkRow = PortalLinksTable;
 export type SealedLinkRow = SealedLinksTable;

@@ -2,7 +2,7 @@
 // ONE conditional statement whose affected-row count decides; none reads a count to write it back.
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { OneTimeCodesTable } from '../../platform/db/schema.ts';
+import type { OneTimeCodesTable } from './delivery.tables.ts';
 
 export type OneTimeCodeRow = OneTimeCodesTable;
 export type QuotaColumn = 'codes' | 'failures';

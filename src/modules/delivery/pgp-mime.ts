@@ -2,7 +2,8 @@
 // OpenPGP key and encrypted to the client's key in one OpenPGP message, the combined form of
 // RFC 3156 §6.2, inside multipart/encrypted. Keys are v4 with Curve25519 (EdDSA + ECDH), which
 // GnuPG 2.2 and every current client read. All dates come from the injected clock.
-import * as openpgp from 'openpgp';
+// openpgp.js is imported on first use, so a process that never touches OpenPGP never loads it.
+import type * as OpenPgp from 'openpgp';
 import { unprocessable } from '../../platform/errors.ts';
 import { CRLF, multipartEntity, withEnvelope, type EnvelopeHeaders } from './mime.ts';
 
@@ -13,6 +14,7 @@ export interface OrgPgpKey {
 }
 
 export async function generateOrgPgpKey(name: string, email: string, date: Date): Promise<OrgPgpKey> {
+  const openpgp = await import('openpgp');
   const { privateKey, publicKey } = await openpgp.generateKey({
     type: 'ecc',
     curve: 'curve25519Legacy',
@@ -35,7 +37,8 @@ export interface PgpKeyInfo {
  * refused and never stored (the client's secret must not reach our database).
  */
 export async function inspectPgpPublicKey(armoredOrBinary: string | Uint8Array, now: Date): Promise<{ info: PgpKeyInfo; armored: string }> {
-  let key: openpgp.Key;
+  const openpgp = await import('openpgp');
+  let key: OpenPgp.Key;
   try {
     key = typeof armoredOrBinary === 'string' ? await openpgp.readKey({ armoredKey: armoredOrBinary }) : await openpgp.readKey({ binaryKey: armoredOrBinary });
   } catch {
@@ -67,6 +70,7 @@ export interface PgpMimeInput {
 }
 
 export async function buildPgpMimeMessage(input: PgpMimeInput): Promise<Buffer> {
+  const openpgp = await import('openpgp');
   const date = input.headers.date;
   const encrypted = await openpgp.encrypt({
     message: await openpgp.createMessage({ binary: input.content, format: 'mime', date }),

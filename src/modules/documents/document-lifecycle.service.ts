@@ -4,7 +4,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
-import type { DocumentKind } from '../../platform/db/schema.ts';
+import type { DocumentKind } from './documents.tables.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError, conflict, notFound, unprocessable } from '../../platform/errors.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';

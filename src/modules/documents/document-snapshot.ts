@@ -3,10 +3,10 @@
 // Since issue #12 it also freezes what the e-invoice needs (the parties' e-invoice fields, the
 // client's format, the buyer reference with the client's default, the credited invoice), so the
 // XML of an issued document is derived from the snapshot alone and never changes.
-import type { DocumentKind } from '../../platform/db/schema.ts';
 import type { Client } from '../clients/client.schemas.ts';
 import type { OrgDetails } from '../orgs/org.service.ts';
 import { NO_DOCUMENT_EINVOICE, type DocumentBody, type DocumentEinvoice, type EinvoiceSnapshot } from './document.schemas.ts';
+import type { DocumentKind } from './documents.tables.ts';
 
 export type DocumentSnapshot = NonNullable<DocumentBody['snapshot']>;
 

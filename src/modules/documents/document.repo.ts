@@ -1,6 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { DocumentKind, DocumentsTable } from '../../platform/db/schema.ts';
+import type { DocumentKind, DocumentsTable } from './documents.tables.ts';
 import type { Cursor, CursorValue } from '../../platform/http/pagination.ts';
 
 export type DocumentRow = DocumentsTable;

@@ -5,7 +5,7 @@ import { multilineText } from '../../platform/http/text-guard.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database } from '../../platform/db/kysely.ts';
-import type { DocumentKind } from '../../platform/db/schema.ts';
+import type { DocumentKind } from './documents.tables.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
 import { idempotencyScope, withIdempotency } from '../../platform/http/idempotency.ts';

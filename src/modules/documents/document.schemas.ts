@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lineText, multilineText } from '../../platform/http/text-guard.ts';
-import type { DocumentKind } from '../../platform/db/schema.ts';
+import type { DocumentKind } from './documents.tables.ts';
 import { isoDate } from '../../platform/http/schemas.ts';
 import { currencyCode, payoutDetailsSchema } from '../orgs/org.schemas.ts';
 import { EINVOICE_PREFERENCES, paymentMeansCode, vatCategory } from '../einvoice/einvoice.schemas.ts';

@@ -5,7 +5,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { dateInZone } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
-import type { DocumentKind } from '../../platform/db/schema.ts';
+import type { DocumentKind } from './documents.tables.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError, conflict, notFound, unprocessable } from '../../platform/errors.ts';
 import { decodeCursor, pageResult } from '../../platform/http/pagination.ts';

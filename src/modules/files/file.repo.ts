@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { StoredFilesTable } from '../../platform/db/schema.ts';
+import type { StoredFilesTable } from './files.tables.ts';
 
 export type StoredFileRow = StoredFilesTable;
 

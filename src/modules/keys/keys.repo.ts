@@ -5,7 +5,8 @@ import { sql, type Kysely } from 'kysely';
 import type { EncryptedColumn } from '../../platform/crypto/encrypted-columns.ts';
 import type { CatalogTable } from '../../platform/db/catalog.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { KeyRotationsTable, OrgKeysTable } from '../../platform/db/schema.ts';
+import type { KeyRotationsTable } from './keys.tables.ts';
+import type { OrgKeysTable } from '../../platform/db/schema.ts';
 
 export type OrgKeyRow = OrgKeysTable;
 export type RotationRow = KeyRotationsTable;

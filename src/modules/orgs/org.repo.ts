@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { OrgsTable } from '../../platform/db/schema.ts';
+import type { OrgsTable } from './orgs.tables.ts';
 
 export type OrgRow = OrgsTable;
 

@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { CheckoutsTable } from '../../platform/db/schema.ts';
+import type { CheckoutsTable } from './payments.tables.ts';
 
 export type CheckoutRow = CheckoutsTable;
 

@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { PayLinksTable } from '../../platform/db/schema.ts';
+import type { PayLinksTable } from './payments.tables.ts';
 
 export type PayLinkRow = PayLinksTable;
 

@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { PaymentAccountsTable, PaymentSettingsTable } from '../../platform/db/schema.ts';
+import type { PaymentAccountsTable, PaymentSettingsTable } from './payments.tables.ts';
 
 export type PaymentAccountRow = PaymentAccountsTable;
 

@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { PaymentAttachmentsTable } from '../../platform/db/schema.ts';
+import type { PaymentAttachmentsTable } from './payments.tables.ts';
 
 export type AttachmentRow = PaymentAttachmentsTable;
 

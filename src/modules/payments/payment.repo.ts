@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { ClientCreditsTable, PaymentsTable } from '../../platform/db/schema.ts';
+import type { ClientCreditsTable, PaymentsTable } from './payments.tables.ts';
 
 export type PaymentRow = PaymentsTable;
 

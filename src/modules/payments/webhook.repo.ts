@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { PaymentDisputesTable, ReconciliationFlagsTable, WebhookEventsTable } from '../../platform/db/schema.ts';
+import type { PaymentDisputesTable, ReconciliationFlagsTable, WebhookEventsTable } from './payments.tables.ts';
 
 export type WebhookEventRow = WebhookEventsTable;
 export type DisputeRow = PaymentDisputesTable;

@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { PayoutChangesTable, PayoutPoliciesTable } from '../../platform/db/schema.ts';
+import type { PayoutChangesTable, PayoutPoliciesTable } from './payouts.tables.ts';
 
 export type PayoutChangeRow = PayoutChangesTable;
 export type PayoutPolicyRow = PayoutPoliciesTable;

@@ -2,9 +2,9 @@
 // stores plug the identity module's realm-agnostic TOTP service and WebAuthn ceremonies into
 // these tables; each is bound to one organization, so every query filters by org_id.
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { PortalPasskeysTable } from '../../platform/db/schema.ts';
 import type { TotpStore } from '../identity/mfa/totp.service.ts';
 import type { CredentialStore, StoredCredential } from '../identity/mfa/webauthn-ceremonies.ts';
+import type { PortalPasskeysTable } from './portal.tables.ts';
 
 export type PortalPasskeyRow = PortalPasskeysTable;
 

@@ -2,7 +2,7 @@
 // documents (drafts never), payments and delivery history; download PDFs (recorded as access
 // evidence); accept quotes; acknowledge receipt. Every lookup is scoped by the principal's org and
 // client, and a document of anyone else answers 404, exactly like one that does not exist.
-import type { DocumentKind } from '../../platform/db/schema.ts';
+import type { DocumentKind } from '../documents/documents.tables.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { PortalPrincipal } from '../../platform/http/principal.ts';
 import type { AuditActor } from '../audit/audit.service.ts';

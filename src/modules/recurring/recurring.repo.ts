@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { RecurringSchedulesTable } from '../../platform/db/schema.ts';
+import type { RecurringSchedulesTable } from './recurring.tables.ts';
 
 export type ScheduleRow = RecurringSchedulesTable;
 

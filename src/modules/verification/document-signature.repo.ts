@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { DocumentSignaturesTable } from '../../platform/db/schema.ts';
+import type { DocumentSignaturesTable } from './verification.tables.ts';
 
 export type SignatureRow = DocumentSignaturesTable;
 

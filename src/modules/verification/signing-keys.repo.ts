@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { DocumentSigningKeysTable, SigningIdentitiesTable } from '../../platform/db/schema.ts';
+import type { DocumentSigningKeysTable, SigningIdentitiesTable } from './verification.tables.ts';
 
 export type SigningIdentityRow = SigningIdentitiesTable;
 export type DocumentKeyRow = DocumentSigningKeysTable;

@@ -2,8 +2,9 @@
 // process keeps them in memory; behind a load balancer SEALBILL_REDIS_URL makes every process
 // count in one shared Redis, so an attacker cannot multiply the limit by the number of processes.
 // (Sign-in throttling needs no Redis: it is stored in the database, see identity/throttle.)
+// ioredis is imported only when a Redis URL is configured.
 import type { RateLimitPluginOptions } from '@fastify/rate-limit';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 export interface RateLimitStore {
   redis: Redis | null;
@@ -11,8 +12,8 @@ export interface RateLimitStore {
   close(): Promise<void>;
 }
 
-export function createRateLimitStore(url: string | null, prefix: string): RateLimitStore {
-  const redis = url ? new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false }) : null;
+export async function createRateLimitStore(url: string | null, prefix: string): Promise<RateLimitStore> {
+  const redis = url ? new (await import('ioredis')).Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false }) : null;
   return {
     redis,
     prefix,

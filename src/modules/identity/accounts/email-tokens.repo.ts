@@ -1,6 +1,6 @@
 // Emailed single-use link tokens (table email_tokens); only their hashes are stored.
 import type { Executor } from '../../../platform/db/kysely.ts';
-import type { EmailTokensTable } from '../../../platform/db/schema.ts';
+import type { EmailTokensTable } from '../identity.tables.ts';
 
 export type EmailTokenRow = EmailTokensTable;
 export type EmailTokenPurpose = EmailTokenRow['purpose'];

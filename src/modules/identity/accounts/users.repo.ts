@@ -1,6 +1,7 @@
 // Users and memberships (identity owns both tables). Emails are stored lower-cased.
 import type { Executor } from '../../../platform/db/kysely.ts';
-import type { MembershipsTable, UsersTable } from '../../../platform/db/schema.ts';
+import type { UsersTable } from '../identity.tables.ts';
+import type { MembershipsTable } from '../identity.tables.ts';
 
 export type UserRow = UsersTable;
 export type MembershipRow = MembershipsTable;

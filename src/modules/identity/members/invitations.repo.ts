@@ -1,6 +1,6 @@
 // Invitations to join an org (table invitations); link tokens are stored only as hashes.
 import type { Executor } from '../../../platform/db/kysely.ts';
-import type { InvitationsTable } from '../../../platform/db/schema.ts';
+import type { InvitationsTable } from '../identity.tables.ts';
 
 export type InvitationRow = InvitationsTable;
 

@@ -1,6 +1,6 @@
 // Custom roles of an org (table org_roles); permissions are stored as a JSON array.
 import type { Executor } from '../../../platform/db/kysely.ts';
-import type { OrgRolesTable } from '../../../platform/db/schema.ts';
+import type { OrgRolesTable } from '../identity.tables.ts';
 
 export type OrgRoleRow = OrgRolesTable;
 

@@ -1,9 +1,10 @@
 // Staff users' second factors (identity owns the tables): authenticator apps (user_totp),
 // passkeys and recovery codes (hashes only).
 import type { Executor } from '../../../platform/db/kysely.ts';
-import type { PasskeysTable, RecoveryCodesTable } from '../../../platform/db/schema.ts';
 import type { TotpStore } from './totp.service.ts';
 import type { CredentialStore, StoredCredential } from './webauthn-ceremonies.ts';
+import type { PasskeysTable } from '../identity.tables.ts';
+import type { RecoveryCodesTable } from '../identity.tables.ts';
 
 export type PasskeyRow = PasskeysTable;
 

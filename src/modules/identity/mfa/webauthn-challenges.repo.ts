@@ -1,6 +1,6 @@
 // Pending WebAuthn challenges (table webauthn_challenges), both realms.
 import type { Executor } from '../../../platform/db/kysely.ts';
-import type { WebauthnChallengesTable } from '../../../platform/db/schema.ts';
+import type { WebauthnChallengesTable } from '../identity.tables.ts';
 
 export type ChallengeRow = WebauthnChallengesTable;
 

@@ -1,6 +1,6 @@
 // Sessions (identity owns the table; both realms share it). Tokens are stored only as hashes.
 import type { Executor } from '../../../platform/db/kysely.ts';
-import type { SessionsTable } from '../../../platform/db/schema.ts';
+import type { SessionsTable } from '../identity.tables.ts';
 
 export type SessionRow = SessionsTable;
 

@@ -1,7 +1,7 @@
 // Sign-in throttle counters (table auth_throttle, one row per key). Every write is a single
 // conditional statement, so the callers can serialize concurrent attempts on the same key.
 import type { Executor } from '../../../platform/db/kysely.ts';
-import type { AuthThrottleTable } from '../../../platform/db/schema.ts';
+import type { AuthThrottleTable } from '../identity.tables.ts';
 
 export type ThrottleRow = AuthThrottleTable;
 type Counter = Omit<ThrottleRow, 'key'>;

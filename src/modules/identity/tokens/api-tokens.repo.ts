@@ -1,5 +1,5 @@
 import type { Executor } from '../../../platform/db/kysely.ts';
-import type { ApiTokensTable } from '../../../platform/db/schema.ts';
+import type { ApiTokensTable } from '../identity.tables.ts';
 
 export type ApiTokenRow = ApiTokensTable;
 

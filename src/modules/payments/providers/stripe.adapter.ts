@@ -3,7 +3,8 @@
 // Payment Element (Stripe's iframe on our page) is an opt-in per org. Webhooks are verified with
 // the SDK's constructEvent and a 5-minute tolerance measured against our injected clock.
 import { sha256Hex } from '../../../platform/crypto/hash.ts';
-import Stripe from 'stripe';
+// The SDK is imported on first use: a process (or test) without a Stripe account never loads it.
+import type Stripe from 'stripe';
 import { z } from 'zod';
 import {
   checkApiUrl,
@@ -52,8 +53,8 @@ interface StripeOptions {
 
 const metadataOf = (req: CheckoutRequest) => ({ sealbill_checkout: req.checkoutId, sealbill_invoice: req.invoiceId, sealbill_org: req.orgId });
 
-function stripeClient(secretKey: string, apiUrl: string | null): Stripe {
-  const base = apiUrl ? checkApiUrl(apiUrl) : null;
+async function stripeClient(secretKey: string, base: URL | null): Promise<Stripe> {
+  const { default: Stripe } = await import('stripe');
   return new Stripe(secretKey, {
     maxNetworkRetries: 2,
     timeout: 20_000,
@@ -99,13 +100,16 @@ function wrap<T>(what: string, p: Promise<T>): Promise<T> {
 }
 
 export function createStripeProvider(account: ProviderAccount<StripeSecrets, StripeOptions>, apiUrl: string | null): PaymentProvider {
-  const stripe = stripeClient(account.secrets.secretKey, apiUrl);
+  const base = apiUrl ? checkApiUrl(apiUrl) : null;
+  let client: Promise<Stripe> | undefined;
+  const sdk = () => (client ??= stripeClient(account.secrets.secretKey, base));
   const { webhookSecret } = account.secrets;
 
   return {
     name: 'stripe',
 
     async createCheckout(req, { embedded }): Promise<CheckoutStart> {
+      const stripe = await sdk();
       const amount = toStripeAmount(req.amount, req.currency);
       const metadata = metadataOf(req);
       const description = `Invoice ${req.invoiceNumber}`;
@@ -141,11 +145,12 @@ export function createStripeProvider(account: ProviderAccount<StripeSecrets, Str
     async verifyWebhook(raw, headers, now): Promise<WebhookVerification> {
       const header = headers['stripe-signature'];
       if (!webhookSecret || !header || header.length > 2048) return { ok: false, reason: 'bad_signature' };
+      const stripe = await sdk();
       let event: { id: string; type: string; data: { object: unknown } };
       try {
         event = stripe.webhooks.constructEvent(raw, header, webhookSecret, STRIPE_TOLERANCE_SECONDS, undefined, now.getTime()) as unknown as typeof event;
       } catch (err) {
-        if (err instanceof Stripe.errors.StripeSignatureVerificationError && /tolerance/i.test(err.message)) return { ok: false, reason: 'stale' };
+        if (err instanceof stripe.errors.StripeSignatureVerificationError && /tolerance/i.test(err.message)) return { ok: false, reason: 'stale' };
         return { ok: false, reason: 'bad_signature' };
       }
       // constructEvent only refuses old timestamps; a signature dated in the future is as suspect.
@@ -161,17 +166,20 @@ export function createStripeProvider(account: ProviderAccount<StripeSecrets, Str
     },
 
     async fetchPayment(paymentRef) {
+      const stripe = await sdk();
       const pi = await wrap('payment lookup', stripe.paymentIntents.retrieve(paymentRef, { expand: ['latest_charge.balance_transaction'] }));
       return toPayment(pi as unknown as ExpandedIntent);
     },
 
     async refund(paymentRef, amount, currency, idempotencyKey) {
+      const stripe = await sdk();
       const r = await wrap('refund', stripe.refunds.create({ payment_intent: paymentRef, amount: toStripeAmount(amount, currency), metadata: { sealbill: '1' } }, { idempotencyKey }));
       if (r.status === 'failed' || r.status === 'canceled') throw new ProviderError(`Stripe refused the refund (${r.status})`);
       return { refundRef: r.id, status: r.status === 'succeeded' ? 'succeeded' : 'pending' };
     },
 
     async acceptDispute(disputeRef) {
+      const stripe = await sdk();
       await wrap('dispute close', stripe.disputes.close(disputeRef));
     },
 
@@ -180,7 +188,7 @@ export function createStripeProvider(account: ProviderAccount<StripeSecrets, Str
         'payment listing',
         (async () => {
           const out: ProviderPayment[] = [];
-          const list = stripe.paymentIntents.list({ created: { gte: Math.floor(since.getTime() / 1000) }, limit: 100, expand: ['data.latest_charge.balance_transaction'] });
+          const list = (await sdk()).paymentIntents.list({ created: { gte: Math.floor(since.getTime() / 1000) }, limit: 100, expand: ['data.latest_charge.balance_transaction'] });
           // Bounded: reconciliation looks at a recent window, not the whole account history.
           for await (const pi of list) {
             const p = toPayment(pi as unknown as ExpandedIntent);
