@@ -123,10 +123,12 @@ function transport(realm: Realm): Middleware {
       if (response.ok) return response;
       let res = response;
       const copy = copies.get(request);
+      // Called as a plain function: window.fetch throws "Illegal invocation" with another `this`.
+      const send = options.fetch;
       const retry = async () => {
         // Like a fresh click: the new token, and a new idempotency key if the first had one.
         if (copy!.headers.has('idempotency-key')) copy!.headers.set('idempotency-key', crypto.randomUUID());
-        return options.fetch(await withCsrf(realm, copy!));
+        return send(await withCsrf(realm, copy!));
       };
       if (copy && res.status === 403) {
         const err = await toError(res.clone());
@@ -138,7 +140,7 @@ function transport(realm: Realm): Middleware {
       } else if (res.status === 401 && realm === 'staff' && stepUpHandler) {
         const err = await toError(res.clone());
         // Step-up rotates the session; the dialog stores the new CSRF token before resolving.
-        if (err.code === 'step_up_required' && (await stepUpHandler(err.message))) res = copy ? await retry() : await options.fetch(request);
+        if (err.code === 'step_up_required' && (await stepUpHandler(err.message))) res = copy ? await retry() : await send(request);
       }
       if (res.ok) return res;
       const err = await toError(res);

@@ -1,6 +1,6 @@
 // Data loading for screens: TanStack Query over the typed API clients (api.ts). Errors are always
 // ApiError (the transport middleware throws them), so screens show them with <ErrorNotice>.
-import { QueryClient, useQuery, type QueryKey, type UseQueryResult } from '@tanstack/react-query';
+import { keepPreviousData, QueryClient, useQuery, type QueryKey, type UseQueryResult } from '@tanstack/react-query';
 import type { ApiError } from './api.ts';
 
 export const queryClient = new QueryClient({
@@ -18,7 +18,10 @@ export const queryClient = new QueryClient({
   },
 });
 
-/** useQuery with the app's error type. `load` gets the signal that cancels a superseded load. */
+/**
+ * useQuery with the app's error type. `load` gets the signal that cancels a superseded load; the
+ * previous answer stays on screen while the next one (new filters, next id) loads.
+ */
 export function useApiQuery<T>(queryKey: QueryKey, load: (signal: AbortSignal) => Promise<T>, opts: { enabled?: boolean } = {}): UseQueryResult<T, ApiError> {
-  return useQuery<T, ApiError>({ queryKey, queryFn: ({ signal }) => load(signal), ...opts });
+  return useQuery<T, ApiError>({ queryKey, queryFn: ({ signal }) => load(signal), placeholderData: keepPreviousData, ...opts });
 }

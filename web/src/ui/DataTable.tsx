@@ -10,6 +10,8 @@ export interface Column<T> {
   cell: (row: T) => ReactNode;
   /** Right-aligned numbers (amounts, rates). */
   numeric?: boolean;
+  /** Class of the column's cells (e.g. "actions" for a row's buttons). */
+  className?: string;
 }
 
 export function DataTable<T>({
@@ -46,7 +48,7 @@ export function DataTable<T>({
           {rows.map((row) => (
             <tr key={rowKey(row)}>
               {shown.map((c, i) => (
-                <td key={i} className={c.numeric ? 'num' : undefined}>
+                <td key={i} className={c.numeric ? 'num' : c.className}>
                   {c.cell(row)}
                 </td>
               ))}
