@@ -26,6 +26,8 @@ export type Numbering = Org['numbering'];
 export type Payment = Answer<'/api/v1/invoices/{id}/payments', 'post'>;
 export type Schedule = Answer<'/api/v1/recurring-schedules/{id}'>;
 export type Me = Answer<'/api/v1/me'>;
+/** A permission as routes accept it (/me answers them as plain strings). */
+export type Permission = Body<'/api/v1/me/tokens'>['scopes'][number];
 export type AuditEntry = Answer<'/api/v1/audit-events'>['items'][number];
 
 export interface Page<T> {
