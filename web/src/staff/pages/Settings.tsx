@@ -2,7 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { ok, staffApi } from '../../lib/api.ts';
 import { useAction, useTitle } from '../../lib/hooks.ts';
 import { Link } from '../../lib/router.tsx';
-import type { Body, Org } from '../../lib/types.ts';
+import type { Body } from '../../lib/types.ts';
 import { ErrorNotice, Status } from '../../ui/feedback.tsx';
 import { Button, TextArea, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
