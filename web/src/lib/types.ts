@@ -43,6 +43,11 @@ export const DELIVERY_MODE_LABELS: Record<DeliveryMode, string> = {
   'sealed-link': 'Sealed link (PDF encrypted, key only in the link)',
 };
 
-export const KIND_PATH: Record<DocumentKind, string> = { invoice: 'invoices', quote: 'quotes', credit_note: 'credit-notes' };
+export const KIND_PATH = { invoice: 'invoices', quote: 'quotes', credit_note: 'credit-notes' } as const satisfies Record<DocumentKind, string>;
+
+/** A route of one document kind, typed: kindPath('quote', '/{id}/send') is '/api/v1/quotes/{id}/send'. */
+export function kindPath<S extends string>(kind: DocumentKind, suffix: S): `/api/v1/${(typeof KIND_PATH)[DocumentKind]}${S}` {
+  return `/api/v1/${KIND_PATH[kind]}${suffix}`;
+}
 export const KIND_LABEL: Record<DocumentKind, string> = { invoice: 'Invoice', quote: 'Quote', credit_note: 'Credit note' };
 export const KIND_PLURAL: Record<DocumentKind, string> = { invoice: 'Invoices', quote: 'Quotes', credit_note: 'Credit notes' };

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { api, qs } from '../../lib/api.ts';
+import { ok, staffApi } from '../../lib/api.ts';
 import { money, date } from '../../lib/format.ts';
-import { useAction, useAsync, useTitle } from '../../lib/hooks.ts';
+import { useAction, useTitle } from '../../lib/hooks.ts';
+import { useApiQuery } from '../../lib/query.ts';
 import { Link, navigate, useQuery } from '../../lib/router.tsx';
-import { DELIVERY_MODE_LABELS, type Client, type DocumentSummary, type Page } from '../../lib/types.ts';
+import { DELIVERY_MODE_LABELS, type Client } from '../../lib/types.ts';
 import { EmptyState, ErrorNotice, Notice, Status, StatusBadge } from '../../ui/feedback.tsx';
 import { Button, Checkbox, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
@@ -20,8 +21,10 @@ function ClientDetail({ client, reload }: { client: Client; reload: () => void }
   const created = useQuery().get('created') === '1';
   const [editing, setEditing] = useState(false);
   const [status, setStatus] = useState<string | null>(null);
-  const archive = useAction(() => api.del<Client>(`/api/v1/clients/${client.id}`));
-  const docs = useAsync((signal) => api.get<Page<DocumentSummary>>(`/api/v1/invoices${qs({ clientId: client.id, limit: 50 })}`, { signal }), [client.id]);
+  const archive = useAction(() => ok(staffApi.DELETE('/api/v1/clients/{id}', { params: { path: { id: client.id } } })));
+  const docs = useApiQuery(['documents', 'invoice', { clientId: client.id }], (signal) =>
+    ok(staffApi.GET('/api/v1/invoices', { params: { query: { clientId: client.id, limit: 50 } }, signal })),
+  );
 
   return (
     <>
@@ -145,10 +148,17 @@ function ClientDetail({ client, reload }: { client: Client; reload: () => void }
 function Contacts({ client, reload, onStatus }: { client: Client; reload: () => void; onStatus: (m: string) => void }) {
   const [v, setV] = useState({ name: '', email: '', phone: '', isPrimary: false });
   const add = useAction(() =>
-    api.post<Client>(`/api/v1/clients/${client.id}/contacts`, { name: v.name.trim(), email: v.email.trim() || null, phone: v.phone.trim() || null, isPrimary: v.isPrimary }),
+    ok(
+      staffApi.POST('/api/v1/clients/{id}/contacts', {
+        params: { path: { id: client.id } },
+        body: { name: v.name.trim(), email: v.email.trim() || null, phone: v.phone.trim() || null, isPrimary: v.isPrimary },
+      }),
+    ),
   );
-  const remove = useAction((contactId: string) => api.del<Client>(`/api/v1/clients/${client.id}/contacts/${contactId}`));
-  const resetFactors = useAction((contactId: string) => api.post<{ totp: boolean; passkeys: number }>(`/api/v1/clients/${client.id}/contacts/${contactId}/reset-factors`));
+  const remove = useAction((contactId: string) => ok(staffApi.DELETE('/api/v1/clients/{id}/contacts/{contactId}', { params: { path: { id: client.id, contactId } } })));
+  const resetFactors = useAction((contactId: string) =>
+    ok(staffApi.POST('/api/v1/clients/{id}/contacts/{contactId}/reset-factors', { params: { path: { id: client.id, contactId } } })),
+  );
   const f = add.error?.fields() ?? {};
 
   async function submit(e: FormEvent) {
