@@ -1,14 +1,14 @@
 // /security/:orgId — an organization's security and transparency page, generated from its real
 // configuration by GET /api/v1/public/orgs/:id/security.
-import { api } from '../lib/api.ts';
+import { ok, publicApi } from '../lib/api.ts';
 import { dateTime, num } from '../lib/format.ts';
-import { useAsync, useTitle } from '../lib/hooks.ts';
-import type { Transparency } from '../../../src/modules/security/security.schemas.ts';
+import { useTitle } from '../lib/hooks.ts';
+import { useApiQuery } from '../lib/query.ts';
 import { Badge, ErrorNotice, Loading } from '../ui/feedback.tsx';
 import { TableWrap } from '../ui/TableWrap.tsx';
 
 export function SecurityPage({ orgId }: { orgId: string }) {
-  const t = useAsync((signal) => api.get<Transparency>(`/api/v1/public/orgs/${encodeURIComponent(orgId)}/security`, { signal, realm: 'public' }), [orgId]);
+  const t = useApiQuery(['org-transparency', orgId], (signal) => ok(publicApi.GET('/api/v1/public/orgs/{id}/security', { params: { path: { id: orgId } }, signal })));
   useTitle(t.data ? `Security at ${t.data.organization.name}` : 'Security and transparency');
   if (t.error) {
     return (
