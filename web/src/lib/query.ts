@@ -2,6 +2,7 @@
 // ApiError (the transport middleware throws them), so screens show them with <ErrorNotice>.
 import { keepPreviousData, QueryClient, useQuery, type QueryKey, type UseQueryResult } from '@tanstack/react-query';
 import type { ApiError } from './api.ts';
+import { toApiError } from './hooks.ts';
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -23,5 +24,13 @@ export const queryClient = new QueryClient({
  * previous answer stays on screen while the next one (new filters, next id) loads.
  */
 export function useApiQuery<T>(queryKey: QueryKey, load: (signal: AbortSignal) => Promise<T>, opts: { enabled?: boolean } = {}): UseQueryResult<T, ApiError> {
-  return useQuery<T, ApiError>({ queryKey, queryFn: ({ signal }) => load(signal), placeholderData: keepPreviousData, ...opts });
+  const queryFn = async ({ signal }: { signal: AbortSignal }) => {
+    try {
+      return await load(signal);
+    } catch (e) {
+      // Screens show errors with <ErrorNotice>, which needs an ApiError; a cancelled load stays as is.
+      throw (e as Error).name === 'AbortError' ? e : toApiError(e);
+    }
+  };
+  return useQuery<T, ApiError>({ queryKey, queryFn, placeholderData: keepPreviousData, ...opts });
 }
