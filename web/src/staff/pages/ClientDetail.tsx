@@ -10,7 +10,7 @@ import { Button, Checkbox, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
 import { ClientForm, LoadClient } from './Clients.tsx';
 import { ClientKeys } from './ClientKeys.tsx';
-import { TableWrap } from '../../ui/TableWrap.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 
 export function ClientDetailPage({ id }: { id: string }) {
   return <LoadClient id={id}>{(c, reload) => <ClientDetail client={c} reload={reload} />}</LoadClient>;
@@ -107,38 +107,18 @@ function ClientDetail({ client, reload }: { client: Client; reload: () => void }
         <ErrorNotice error={docs.error} />
         {docs.data && docs.data.items.length === 0 ? <p className="muted">No invoices for this client yet.</p> : null}
         {docs.data && docs.data.items.length > 0 ? (
-          <TableWrap label="This client's invoices">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Number</th>
-                  <th scope="col">Issued</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="num">
-                    Total
-                  </th>
-                  <th scope="col" className="num">
-                    Due
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {docs.data.items.map((d) => (
-                  <tr key={d.id}>
-                    <td>
-                      <Link to={`/app/invoices/${d.id}`}>{d.number ?? 'Draft'}</Link>
-                    </td>
-                    <td>{date(d.issueDate)}</td>
-                    <td>
-                      <StatusBadge status={d.status} overdue={d.overdue} />
-                    </td>
-                    <td className="num">{money(d.total, d.currency)}</td>
-                    <td className="num">{money(d.amountDue, d.currency)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <DataTable
+            label="This client's invoices"
+            rows={docs.data.items}
+            rowKey={(d) => d.id}
+            columns={[
+              { header: 'Number', cell: (d) => <Link to={`/app/invoices/${d.id}`}>{d.number ?? 'Draft'}</Link> },
+              { header: 'Issued', cell: (d) => date(d.issueDate) },
+              { header: 'Status', cell: (d) => <StatusBadge status={d.status} overdue={d.overdue} /> },
+              { header: 'Total', numeric: true, cell: (d) => money(d.total, d.currency) },
+              { header: 'Due', numeric: true, cell: (d) => money(d.amountDue, d.currency) },
+            ]}
+          />
         ) : null}
       </section>
     </>

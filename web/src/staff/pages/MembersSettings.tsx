@@ -10,7 +10,7 @@ import { Button, SelectField, TextField } from '../../ui/forms.tsx';
 import { useStaff } from '../context.ts';
 import { RolesSection } from './RolesSettings.tsx';
 import { SettingsFrame } from './Settings.tsx';
-import { TableWrap } from '../../ui/TableWrap.tsx';
+import { ActionsHeader, DataTable } from '../../ui/DataTable.tsx';
 
 type Member = Answer<'/api/v1/members'>['items'][number];
 
@@ -35,83 +35,80 @@ export function MembersPage() {
       <ErrorNotice error={members.error ?? setRole.error ?? toggle.error ?? unlock.error ?? revokeInvite.error} />
       {members.isPending ? <Loading /> : null}
       {members.data ? (
-        <TableWrap label="Members">
-          <table>
-            <caption className="visually-hidden">Members</caption>
-            <thead>
-              <tr>
-                <th scope="col">Member</th>
-                <th scope="col">Role</th>
-                <th scope="col">Second factor</th>
-                <th scope="col">Last sign-in</th>
-                {manage ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {members.data.items.map((m) => {
-                const self = m.userId === s.me.userId;
-                return (
-                  <tr key={m.userId}>
-                    <td>
-                      {m.name} {self ? <Badge tone="info">you</Badge> : null} {!m.active ? <Badge>deactivated</Badge> : null} {m.locked ? <Badge tone="bad">locked</Badge> : null}
-                      <div className="muted small">{m.email}</div>
-                    </td>
-                    <td>
-                      {manage && !self && m.active ? (
-                        <SelectField
-                          label={<span className="visually-hidden">Role of {m.name}</span>}
-                          value={m.role}
-                          options={roleOptions.length ? roleOptions : [{ value: m.role, label: m.role }]}
-                          onChange={async (e) => {
-                            if (await setRole.run(m.userId, e.target.value)) {
-                              setStatus(`${m.name} is now ${e.target.value}`);
-                              members.refetch();
-                            }
-                          }}
-                        />
-                      ) : (
-                        m.role
-                      )}
-                    </td>
-                    <td>
-                      {m.factors.passkeys > 0 ? <Badge tone="good">passkey</Badge> : null} {m.factors.totp ? <Badge tone="good">app</Badge> : null}
-                      {!m.factors.totp && m.factors.passkeys === 0 ? <Badge tone="warn">none</Badge> : null}
-                    </td>
-                    <td>{m.lastLoginAt ? dateTime(m.lastLoginAt) : 'never'}</td>
-                    {manage ? (
-                      <td className="actions">
-                        {m.locked ? (
-                          <Button className="btn-small" onClick={async () => (await unlock.run(m)) && members.refetch()}>
-                            Unlock
-                          </Button>
-                        ) : null}
-                        {!self ? (
-                          <Button
-                            className="btn-small"
-                            variant={m.active ? 'danger' : 'secondary'}
-                            onClick={async () => {
-                              if (m.active && !window.confirm(`Deactivate ${m.name}? Their sessions and API tokens end now.`)) return;
-                              if (await toggle.run(m)) {
-                                setStatus(m.active ? `${m.name} deactivated` : `${m.name} reactivated`);
-                                members.refetch();
-                              }
-                            }}
-                          >
-                            {m.active ? 'Deactivate' : 'Reactivate'}
-                          </Button>
-                        ) : null}
-                      </td>
-                    ) : null}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </TableWrap>
+        <DataTable
+          label="Members"
+          caption="Members"
+          rows={members.data.items}
+          rowKey={(m) => m.userId}
+          columns={[
+            {
+              header: 'Member',
+              cell: (m) => (
+                <>
+                  {m.name} {m.userId === s.me.userId ? <Badge tone="info">you</Badge> : null} {!m.active ? <Badge>deactivated</Badge> : null} {m.locked ? <Badge tone="bad">locked</Badge> : null}
+                  <div className="muted small">{m.email}</div>
+                </>
+              ),
+            },
+            {
+              header: 'Role',
+              cell: (m) =>
+                manage && m.userId !== s.me.userId && m.active ? (
+                  <SelectField
+                    label={<span className="visually-hidden">Role of {m.name}</span>}
+                    value={m.role}
+                    options={roleOptions.length ? roleOptions : [{ value: m.role, label: m.role }]}
+                    onChange={async (e) => {
+                      if (await setRole.run(m.userId, e.target.value)) {
+                        setStatus(`${m.name} is now ${e.target.value}`);
+                        void members.refetch();
+                      }
+                    }}
+                  />
+                ) : (
+                  m.role
+                ),
+            },
+            {
+              header: 'Second factor',
+              cell: (m) => (
+                <>
+                  {m.factors.passkeys > 0 ? <Badge tone="good">passkey</Badge> : null} {m.factors.totp ? <Badge tone="good">app</Badge> : null}
+                  {!m.factors.totp && m.factors.passkeys === 0 ? <Badge tone="warn">none</Badge> : null}
+                </>
+              ),
+            },
+            { header: 'Last sign-in', cell: (m) => (m.lastLoginAt ? dateTime(m.lastLoginAt) : 'never') },
+            manage && {
+              header: <ActionsHeader />,
+              className: 'actions',
+              cell: (m) => (
+                <>
+                  {m.locked ? (
+                    <Button className="btn-small" onClick={async () => (await unlock.run(m)) && members.refetch()}>
+                      Unlock
+                    </Button>
+                  ) : null}
+                  {m.userId !== s.me.userId ? (
+                    <Button
+                      className="btn-small"
+                      variant={m.active ? 'danger' : 'secondary'}
+                      onClick={async () => {
+                        if (m.active && !window.confirm(`Deactivate ${m.name}? Their sessions and API tokens end now.`)) return;
+                        if (await toggle.run(m)) {
+                          setStatus(m.active ? `${m.name} deactivated` : `${m.name} reactivated`);
+                          void members.refetch();
+                        }
+                      }}
+                    >
+                      {m.active ? 'Deactivate' : 'Reactivate'}
+                    </Button>
+                  ) : null}
+                </>
+              ),
+            },
+          ]}
+        />
       ) : null}
       {manage ? (
         <>
