@@ -17,14 +17,16 @@ export interface Column<T> {
 export function DataTable<T>({
   label,
   caption,
+  showCaption = false,
   columns,
   rows,
   rowKey,
 }: {
   /** Accessible name of the scroll region. */
   label: string;
-  /** A visually hidden caption naming the table for screen readers. */
+  /** A caption naming the table; visually hidden (screen readers only) unless `showCaption`. */
   caption?: string;
+  showCaption?: boolean;
   /** `false` leaves a column out (e.g. one that only applies to invoices). */
   columns: (Column<T> | false)[];
   rows: readonly T[];
@@ -34,7 +36,7 @@ export function DataTable<T>({
   return (
     <TableWrap label={label}>
       <table>
-        {caption ? <caption className="visually-hidden">{caption}</caption> : null}
+        {caption ? <caption className={showCaption ? undefined : 'visually-hidden'}>{caption}</caption> : null}
         <thead>
           <tr>
             {shown.map((c, i) => (

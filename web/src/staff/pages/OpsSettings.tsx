@@ -8,7 +8,7 @@ import { useApiQuery } from '../../lib/query.ts';
 import { Badge, ErrorNotice, Loading, Notice, Status } from '../../ui/feedback.tsx';
 import { Button } from '../../ui/forms.tsx';
 import { SettingsFrame } from './Settings.tsx';
-import { TableWrap } from '../../ui/TableWrap.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 
 export function EmailSettingsPage() {
   const st = useApiQuery(['security-email'], (signal) => ok(staffApi.GET('/api/v1/security/email', { signal })));
@@ -93,34 +93,27 @@ export function BackupsPage() {
               <dd>{d.lastSuccessAt ? dateTime(d.lastSuccessAt) : 'never'}</dd>
             </dl>
             {d.runs.length > 0 ? (
-              <TableWrap label="Backup runs">
-                <table>
-                  <caption>Recent runs</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Started</th>
-                      <th scope="col">Finished</th>
-                      <th scope="col">Status</th>
-                      <th scope="col" className="num">
-                        Size
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.runs.map((r) => (
-                      <tr key={r.startedAt}>
-                        <td>{dateTime(r.startedAt)}</td>
-                        <td>{dateTime(r.finishedAt)}</td>
-                        <td>
-                          <Badge tone={r.status === 'done' ? 'good' : r.status === 'failed' ? 'bad' : 'info'}>{r.status === 'done' ? 'succeeded' : r.status}</Badge>
-                          {r.error ? <div className="field-error">{r.error}</div> : null}
-                        </td>
-                        <td className="num">{r.size === null ? '—' : `${num(Math.round(r.size / 1024))} KiB`}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
+              <DataTable
+                label="Backup runs"
+                caption="Recent runs"
+                showCaption
+                rows={d.runs}
+                rowKey={(r) => r.startedAt}
+                columns={[
+                  { header: 'Started', cell: (r) => dateTime(r.startedAt) },
+                  { header: 'Finished', cell: (r) => dateTime(r.finishedAt) },
+                  {
+                    header: 'Status',
+                    cell: (r) => (
+                      <>
+                        <Badge tone={r.status === 'done' ? 'good' : r.status === 'failed' ? 'bad' : 'info'}>{r.status === 'done' ? 'succeeded' : r.status}</Badge>
+                        {r.error ? <div className="field-error">{r.error}</div> : null}
+                      </>
+                    ),
+                  },
+                  { header: 'Size', numeric: true, cell: (r) => (r.size === null ? '—' : `${num(Math.round(r.size / 1024))} KiB`) },
+                ]}
+              />
             ) : null}
           </>
         ) : null}
