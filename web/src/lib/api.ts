@@ -223,3 +223,25 @@ export const api = {
   put: <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('PUT', path, body, opts),
   del: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, undefined, opts),
 };
+
+// Kept for code not yet on the typed clients (typed calls take `params: { query }` instead).
+/** Builds a query string from defined values only. */
+export function qs(params: Record<string, string | number | boolean | undefined | null>): string {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
+  const s = u.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Fetches every page of a keyset-paginated list (bounded, for dashboards). */
+export async function listAll<T>(path: string, params: Record<string, string | number | undefined> = {}, maxPages = 20, opts?: RequestOptions): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < maxPages; i++) {
+    const page = await api.get<{ items: T[]; nextCursor: string | null }>(`${path}${qs({ ...params, limit: 200, cursor })}`, opts);
+    out.push(...page.items);
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  return out;
+}

@@ -1,6 +1,49 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from './api.ts';
 
+export interface Async<T> {
+  data: T | undefined;
+  error: ApiError | null;
+  loading: boolean;
+  reload: () => void;
+  setData: (d: T) => void;
+}
+
+/**
+ * Loads data for a screen; re-runs when `deps` change; ignores answers to superseded loads.
+ * Kept for code not yet on TanStack Query (lib/query.ts `useApiQuery` is the way for new screens).
+ */
+export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[]): Async<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+
+  useEffect(() => {
+    const ctl = new AbortController();
+    setLoading(true);
+    setError(null);
+    loadRef.current(ctl.signal).then(
+      (d) => {
+        if (ctl.signal.aborted) return;
+        setData(d);
+        setLoading(false);
+      },
+      (e: unknown) => {
+        if (ctl.signal.aborted) return;
+        setError(toApiError(e));
+        setLoading(false);
+      },
+    );
+    return () => ctl.abort();
+  }, [...deps, tick]);
+
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { data, error, loading, reload, setData };
+}
+
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   return new ApiError(0, 'client', e instanceof Error ? e.message : String(e));

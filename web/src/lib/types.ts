@@ -30,6 +30,12 @@ export type Me = Answer<'/api/v1/me'>;
 export type Permission = Body<'/api/v1/me/tokens'>['scopes'][number];
 export type AuditEntry = Answer<'/api/v1/audit-events'>['items'][number];
 
+/** A keyset-paginated list (for code not yet on the generated types, which name each list's page). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
 export const DELIVERY_MODE_LABELS: Record<DeliveryMode, string> = {
   'notice-only': 'Notice only (email says a document is waiting in the portal)',
   'portal-link': 'Portal link (email with a sign-in link to the portal)',
