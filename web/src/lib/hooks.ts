@@ -9,7 +9,10 @@ export interface Async<T> {
   setData: (d: T) => void;
 }
 
-/** Loads data for a screen; re-runs when `deps` change; ignores answers to superseded loads. */
+/**
+ * Loads data for a screen; re-runs when `deps` change; ignores answers to superseded loads.
+ * Kept for code not yet on TanStack Query (lib/query.ts `useApiQuery` is the way for new screens).
+ */
 export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[]): Async<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<ApiError | null>(null);

@@ -2,19 +2,22 @@
 // hosted checkout) and a bank transfer panel with the verified payout details, the structured
 // reference and the SEPA QR code. Amounts always come from the server. The invoice's verification
 // fingerprint and a link to the public verification page let the payer check it before paying.
-import { api } from '../lib/api.ts';
+import { ok, portalApi } from '../lib/api.ts';
 import { date, money } from '../lib/format.ts';
-import { useAction, useAsync } from '../lib/hooks.ts';
-import type { PortalPayPage } from '../../../src/modules/payments/pay-page.service.ts';
+import { useAction } from '../lib/hooks.ts';
+import { useApiQuery } from '../lib/query.ts';
+import type { Body } from '../lib/types.ts';
 import { ErrorNotice, Loading, Notice } from '../ui/feedback.tsx';
 import { Button } from '../ui/forms.tsx';
 
 const PROVIDER_LABEL: Record<string, string> = { stripe: 'Pay by card (Stripe)', paypal: 'Pay with PayPal' };
 
+type Provider = Body<'/api/v1/portal/documents/{id}/checkout'>['provider'];
+
 export function PayPanel({ invoiceId }: { invoiceId: string }) {
-  const page = useAsync((signal) => api.get<PortalPayPage>(`/api/v1/portal/documents/${invoiceId}/payment`, { signal, realm: 'portal' }), [invoiceId]);
-  const checkout = useAction(async (provider: string) => {
-    const r = await api.post<{ redirectUrl: string | null }>(`/api/v1/portal/documents/${invoiceId}/checkout`, { provider, embedded: false }, { realm: 'portal' });
+  const page = useApiQuery(['portal-payment', invoiceId], (signal) => ok(portalApi.GET('/api/v1/portal/documents/{id}/payment', { params: { path: { id: invoiceId } }, signal })));
+  const checkout = useAction(async (provider: Provider) => {
+    const r = await ok(portalApi.POST('/api/v1/portal/documents/{id}/checkout', { params: { path: { id: invoiceId } }, body: { provider, embedded: false } }));
     if (r.redirectUrl) window.location.assign(r.redirectUrl);
     return r;
   });

@@ -2,7 +2,7 @@
 // Clients sign in with an emailed one-time code or magic link, or arrive through a delivery's
 // personal link, and see only their own documents.
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, setCsrfSource, setCsrfToken, setSignedOutHandler } from '../lib/api.ts';
+import { ApiError, ok, portalApi, setCsrfSource, setCsrfToken, setSignedOutHandler } from '../lib/api.ts';
 import { toApiError } from '../lib/hooks.ts';
 import { Link, navigate, Routes, useLocation } from '../lib/router.tsx';
 import { ErrorNotice, Loading } from '../ui/feedback.tsx';
@@ -17,7 +17,7 @@ import { PortalSignIn, PortalTokenSignIn } from './PortalSignIn.tsx';
 
 async function fetchMe(): Promise<PortalMe | null> {
   try {
-    const me = await api.get<PortalMe>('/api/v1/portal/me', { realm: 'portal' });
+    const me = await ok(portalApi.GET('/api/v1/portal/me'));
     setCsrfToken('portal', me.csrfToken);
     return me;
   } catch (e) {
@@ -78,7 +78,7 @@ export default function PortalApp() {
   }
 
   const reauth = async () => {
-    await api.post('/api/v1/portal/auth/logout', {}, { realm: 'portal' }).catch(() => undefined);
+    await ok(portalApi.POST('/api/v1/portal/auth/logout')).catch(() => undefined);
     setCsrfToken('portal', null);
     setMe(null);
   };

@@ -1,11 +1,13 @@
 import { useState } from 'react';
-import { api } from '../lib/api.ts';
+import { ok, portalApi } from '../lib/api.ts';
 import { date, dateTime, money } from '../lib/format.ts';
-import { useAction, useAsync, useTitle } from '../lib/hooks.ts';
+import { useAction, useTitle } from '../lib/hooks.ts';
+import { useApiQuery } from '../lib/query.ts';
+import type { Answer } from '../lib/types.ts';
 import { Link, useQuery } from '../lib/router.tsx';
 import { KIND_LABEL } from '../lib/types.ts';
-import type { PortalDocument } from '../../../src/modules/portal/portal.schemas.ts';
-import type { PortalDelivery } from '../../../src/modules/delivery/delivery.schemas.ts';
+
+type PortalDocument = Answer<'/api/v1/portal/documents/{id}'>;
 import { ErrorNotice, Loading, Notice, Status, StatusBadge } from '../ui/feedback.tsx';
 import { Button } from '../ui/forms.tsx';
 import { PayPanel } from './PayPanel.tsx';
@@ -13,10 +15,10 @@ import { PortalEinvoiceButton } from './PortalEinvoice.tsx';
 import { DocumentLines, DocumentTotals } from '../ui/DocumentBody.tsx';
 
 export function PortalDocumentPage({ id }: { id: string }) {
-  const doc = useAsync((signal) => api.get<PortalDocument>(`/api/v1/portal/documents/${id}`, { signal, realm: 'portal' }), [id]);
+  const doc = useApiQuery(['portal-document', id], (signal) => ok(portalApi.GET('/api/v1/portal/documents/{id}', { params: { path: { id } }, signal })));
   if (doc.error) return <ErrorNotice error={doc.error} title="This document could not be loaded" />;
   if (!doc.data) return <Loading />;
-  return <DocumentBody doc={doc.data} reload={doc.reload} />;
+  return <DocumentBody doc={doc.data} reload={() => void doc.refetch()} />;
 }
 
 function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void }) {
@@ -24,9 +26,9 @@ function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void
   useTitle(title);
   const payment = useQuery().get('payment');
   const [status, setStatus] = useState<string | null>(null);
-  const deliveries = useAsync((signal) => api.get<{ items: PortalDelivery[] }>(`/api/v1/portal/documents/${doc.id}/deliveries`, { signal, realm: 'portal' }), [doc.id]);
-  const ack = useAction(() => api.post<{ acknowledgedAt: string; evidenceHash: string }>(`/api/v1/portal/documents/${doc.id}/acknowledge`, {}, { realm: 'portal' }));
-  const accept = useAction(() => api.post(`/api/v1/portal/quotes/${doc.id}/accept`, {}, { realm: 'portal' }));
+  const deliveries = useApiQuery(['portal-deliveries', doc.id], (signal) => ok(portalApi.GET('/api/v1/portal/documents/{id}/deliveries', { params: { path: { id: doc.id } }, signal })));
+  const ack = useAction(() => ok(portalApi.POST('/api/v1/portal/documents/{id}/acknowledge', { params: { path: { id: doc.id } } })));
+  const accept = useAction(() => ok(portalApi.POST('/api/v1/portal/quotes/{id}/accept', { params: { path: { id: doc.id } } })));
   const acknowledged = deliveries.data?.items.some((d) => d.status === 'acknowledged' || d.events.some((e) => e.type === 'acknowledged'));
   const m = (n: number) => money(n, doc.currency);
 
@@ -60,7 +62,7 @@ function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void
                 const r = await ack.run();
                 if (r) {
                   setStatus(`Receipt acknowledged on ${dateTime(r.acknowledgedAt)}.`);
-                  deliveries.reload();
+                  void deliveries.refetch();
                 }
               }}
             >

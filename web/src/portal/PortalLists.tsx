@@ -1,109 +1,81 @@
-import { api, qs } from '../lib/api.ts';
+import { ok, portalApi } from '../lib/api.ts';
 import { date, money } from '../lib/format.ts';
-import { useAsync, useTitle } from '../lib/hooks.ts';
+import { useTitle } from '../lib/hooks.ts';
+import { t } from '../lib/i18n.ts';
+import { useApiQuery } from '../lib/query.ts';
 import { Link } from '../lib/router.tsx';
 import { KIND_PLURAL, type DocumentKind } from '../lib/types.ts';
-import type { PortalDocumentSummary, PortalPayment } from '../../../src/modules/portal/portal.schemas.ts';
+import { DataTable } from '../ui/DataTable.tsx';
 import { EmptyState, ErrorNotice, Loading, StatusBadge } from '../ui/feedback.tsx';
-import { TableWrap } from '../ui/TableWrap.tsx';
 
 export function PortalDocumentsPage({ kind }: { kind: DocumentKind }) {
   useTitle(KIND_PLURAL[kind]);
-  const list = useAsync((signal) => api.get<{ items: PortalDocumentSummary[]; nextCursor: string | null }>(`/api/v1/portal/documents${qs({ kind, limit: 200 })}`, { signal, realm: 'portal' }), [kind]);
+  const list = useApiQuery(['portal-documents', kind], (signal) => ok(portalApi.GET('/api/v1/portal/documents', { params: { query: { kind, limit: 200 } }, signal })));
   return (
     <>
       <h1>{KIND_PLURAL[kind]}</h1>
       <ErrorNotice error={list.error} />
-      {list.loading && !list.data ? <Loading /> : null}
-      {list.data && list.data.items.length === 0 ? <EmptyState title={`No ${KIND_PLURAL[kind].toLowerCase()} yet`}>When your supplier issues one, it appears here.</EmptyState> : null}
+      {list.isPending ? <Loading /> : null}
+      {list.data && list.data.items.length === 0 ? <EmptyState title={t('portal.documents.none', { kind: KIND_PLURAL[kind].toLowerCase() })}>{t('portal.documents.noneHint')}</EmptyState> : null}
       {list.data && list.data.items.length > 0 ? (
-        <TableWrap label={KIND_PLURAL[kind]}>
-          <table>
-            <caption className="visually-hidden">{KIND_PLURAL[kind]}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Number</th>
-                <th scope="col">Date</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Total
-                </th>
-                {kind === 'invoice' ? (
-                  <th scope="col" className="num">
-                    To pay
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <Link to={`/portal/documents/${d.id}`}>{d.number}</Link>
-                  </td>
-                  <td>{date(d.issueDate)}</td>
-                  <td>
-                    <StatusBadge status={d.status} overdue={d.overdue} />
-                  </td>
-                  <td className="num">{money(d.total, d.currency)}</td>
-                  {kind === 'invoice' ? <td className="num">{money(d.amountDue, d.currency)}</td> : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <DataTable
+          label={KIND_PLURAL[kind]}
+          caption={KIND_PLURAL[kind]}
+          rows={list.data.items}
+          rowKey={(d) => d.id}
+          columns={[
+            { header: t('portal.documents.number'), cell: (d) => <Link to={`/portal/documents/${d.id}`}>{d.number}</Link> },
+            { header: t('portal.documents.date'), cell: (d) => date(d.issueDate) },
+            { header: t('portal.documents.status'), cell: (d) => <StatusBadge status={d.status} overdue={d.overdue} /> },
+            { header: t('portal.documents.total'), numeric: true, cell: (d) => money(d.total, d.currency) },
+            kind === 'invoice' && { header: t('portal.documents.toPay'), numeric: true, cell: (d) => money(d.amountDue, d.currency) },
+          ]}
+        />
       ) : null}
     </>
   );
 }
 
 export function PortalPaymentsPage() {
-  useTitle('Payments');
-  const list = useAsync((signal) => api.get<{ items: PortalPayment[] }>('/api/v1/portal/payments', { signal, realm: 'portal' }), []);
+  useTitle(t('portal.payments.title'));
+  const list = useApiQuery(['portal-payments'], (signal) => ok(portalApi.GET('/api/v1/portal/payments', { signal })));
   return (
     <>
-      <h1>Payments</h1>
+      <h1>{t('portal.payments.title')}</h1>
       <ErrorNotice error={list.error} />
-      {list.loading && !list.data ? <Loading /> : null}
-      {list.data && list.data.items.length === 0 ? <EmptyState title="No payments recorded yet">Payments your supplier has received from you appear here, with a receipt.</EmptyState> : null}
+      {list.isPending ? <Loading /> : null}
+      {list.data && list.data.items.length === 0 ? <EmptyState title={t('portal.payments.none')}>{t('portal.payments.noneHint')}</EmptyState> : null}
       {list.data && list.data.items.length > 0 ? (
-        <TableWrap label="Payments">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Invoice</th>
-                <th scope="col" className="num">
-                  Amount
-                </th>
-                <th scope="col">Receipt</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((p) => (
-                <tr key={p.id}>
-                  <td>{date(p.receivedOn)}</td>
-                  <td>
-                    <Link to={`/portal/documents/${p.invoiceId}`}>{p.invoiceNumber ?? 'Invoice'}</Link>
-                  </td>
-                  <td className="num">
-                    {p.kind === 'refund' ? '−' : ''}
-                    {money(p.amount, p.currency)}
-                  </td>
-                  <td>
-                    {p.hasReceipt ? (
-                      <a href={`/api/v1/portal/payments/${p.id}/receipt`} download>
-                        Receipt (PDF)
-                      </a>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <DataTable
+          label={t('portal.payments.title')}
+          rows={list.data.items}
+          rowKey={(p) => p.id}
+          columns={[
+            { header: t('portal.payments.date'), cell: (p) => date(p.receivedOn) },
+            { header: t('portal.payments.invoice'), cell: (p) => <Link to={`/portal/documents/${p.invoiceId}`}>{p.invoiceNumber ?? t('portal.payments.invoice')}</Link> },
+            {
+              header: t('portal.payments.amount'),
+              numeric: true,
+              cell: (p) => (
+                <>
+                  {p.kind === 'refund' ? '−' : ''}
+                  {money(p.amount, p.currency)}
+                </>
+              ),
+            },
+            {
+              header: t('portal.payments.receipt'),
+              cell: (p) =>
+                p.hasReceipt ? (
+                  <a href={`/api/v1/portal/payments/${p.id}/receipt`} download>
+                    {t('portal.payments.receiptPdf')}
+                  </a>
+                ) : (
+                  t('common.none')
+                ),
+            },
+          ]}
+        />
       ) : null}
     </>
   );

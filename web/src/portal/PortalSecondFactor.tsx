@@ -1,7 +1,7 @@
 // The second step of a portal sign-in, for contacts who set up an authenticator app or a passkey:
 // the emailed code or link alone opens nothing until this step succeeds.
 import { useState, type FormEvent } from 'react';
-import { api, setCsrfToken } from '../lib/api.ts';
+import { ok, portalApi, setCsrfToken } from '../lib/api.ts';
 import { useAction } from '../lib/hooks.ts';
 import { ErrorNotice } from '../ui/feedback.tsx';
 import { Button, TextField } from '../ui/forms.tsx';
@@ -12,7 +12,7 @@ export function PortalSecondFactor({ factors, onDone, onCancel }: { factors: Por
   const totp = useAction(() => totpStep(code.replace(/\s/g, '')));
   const passkey = useAction(passkeyStep);
   const cancel = async () => {
-    await api.post('/api/v1/portal/auth/logout', {}, { realm: 'portal' }).catch(() => undefined);
+    await ok(portalApi.POST('/api/v1/portal/auth/logout')).catch(() => undefined);
     setCsrfToken('portal', null);
     onCancel();
   };

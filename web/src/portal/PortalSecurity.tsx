@@ -3,7 +3,8 @@
 // the last 5 minutes; when it is older, the page offers to sign in again (and comes back here).
 import { useState } from 'react';
 import { dateTime } from '../lib/format.ts';
-import { useAction, useAsync, useTitle } from '../lib/hooks.ts';
+import { useAction, useTitle } from '../lib/hooks.ts';
+import { useApiQuery } from '../lib/query.ts';
 import type { ApiError } from '../lib/api.ts';
 import { Badge, ErrorNotice, Loading, Notice, Status } from '../ui/feedback.tsx';
 import { Button } from '../ui/forms.tsx';
@@ -16,7 +17,7 @@ const stale = (e: ApiError | null | undefined) => e?.code === 'step_up_required'
 export function PortalSecurityPage() {
   useTitle('Security');
   const { reauth } = usePortal();
-  const factors = useAsync((signal) => listFactors(signal), []);
+  const factors = useApiQuery(['portal-factors'], (signal) => listFactors(signal));
   const [adding, setAdding] = useState<'totp' | 'passkey' | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [needsSignIn, setNeedsSignIn] = useState(false);
@@ -36,7 +37,7 @@ export function PortalSecurityPage() {
   const done = (message: string) => () => {
     setAdding(null);
     setStatus(message);
-    factors.reload();
+    void factors.refetch();
   };
   const f = factors.data;
 
@@ -54,7 +55,7 @@ export function PortalSecurityPage() {
         </Notice>
       ) : null}
       <ErrorNotice error={factors.error ?? (stale(dropTotp.error) ? null : dropTotp.error) ?? (stale(dropPasskey.error) ? null : dropPasskey.error)} />
-      {factors.loading && !f ? <Loading /> : null}
+      {factors.isPending ? <Loading /> : null}
       {f ? (
         <>
           <section className="panel" aria-labelledby="portal-totp-h">

@@ -1,12 +1,11 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, setCsrfToken } from '../lib/api.ts';
+import { ok, publicApi, setCsrfToken } from '../lib/api.ts';
 import { useAction, useTitle } from '../lib/hooks.ts';
 import { navigate, useLocation } from '../lib/router.tsx';
-import type { PortalSession } from '../../../src/modules/portal/portal.schemas.ts';
 import { ErrorNotice, Loading, Notice } from '../ui/feedback.tsx';
 import { Button, TextField } from '../ui/forms.tsx';
 import { portalOrg, type PortalMe } from './portal-context.ts';
-import { passkeySignIn, pendingState } from './portal-auth-api.ts';
+import { passkeySignIn, pendingState, type PortalSession } from './portal-auth-api.ts';
 import { PortalSecondFactor } from './PortalSecondFactor.tsx';
 
 const KIND_PATH: Record<string, string> = { invoice: 'documents', quote: 'documents', credit_note: 'documents' };
@@ -20,8 +19,9 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => voi
   const [code, setCode] = useState('');
   /** Set when the emailed code was right but the contact's second factor is still due. */
   const [pending, setPending] = useState<PortalSession['secondFactors'] | null>(null);
-  const request = useAction(() => api.post<{ challengeId: string }>('/api/v1/portal/auth/code', { orgId, email: email.trim() }, { realm: 'public' }));
-  const verify = useAction(() => api.post<PortalSession>('/api/v1/portal/auth/code/verify', { challengeId: challenge, code: code.trim() }, { realm: 'public' }));
+  const request = useAction(() => ok(publicApi.POST('/api/v1/portal/auth/code', { body: { orgId, email: email.trim() } })));
+  // The code form is shown only once a challenge was issued.
+  const verify = useAction(() => ok(publicApi.POST('/api/v1/portal/auth/code/verify', { body: { challengeId: challenge!, code: code.trim() } })));
   const passkey = useAction(() => passkeySignIn(orgId));
 
   useEffect(() => {
@@ -128,7 +128,7 @@ export function PortalTokenSignIn({ kind }: { kind: 'magic' | 'link' }) {
   useTitle('Signing in');
   const { hash } = useLocation();
   const started = useRef(false);
-  const redeem = useAction((token: string) => api.post<PortalSession>(`/api/v1/portal/auth/${kind}`, { token }, { realm: 'public' }));
+  const redeem = useAction((token: string) => ok(publicApi.POST(kind === 'magic' ? '/api/v1/portal/auth/magic' : '/api/v1/portal/auth/link', { body: { token } })));
   const token = new URLSearchParams(hash.replace(/^#/, '')).get('t');
   const [pending, setPending] = useState<PortalSession | null>(null);
   const go = (s: Pick<PortalSession, 'documentId' | 'documentKind'>) =>

@@ -1,17 +1,17 @@
 // Portal second factors from the browser: the second sign-in step, passkey sign-in, and the
 // contact's own authenticator app and passkeys. WebAuthn ceremonies run in @simplewebauthn/browser.
 // Every answer that rotates the session carries the new CSRF token, which is kept at once.
-import { startAuthentication, startRegistration, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import { passkeyCeremony } from '../lib/passkey-errors.ts';
-import { api, ApiError, setCsrfToken } from '../lib/api.ts';
-import type { PortalFactors, PortalPasskey, PortalSession } from '../../../src/modules/portal/portal.schemas.ts';
-import type { TotpEnrolment } from '../staff/auth/auth-api.ts';
+import { ApiError, ok, portalApi, publicApi, setCsrfToken } from '../lib/api.ts';
+import type { Answer } from '../lib/types.ts';
+import { creationOptions, credentialBody, requestOptions } from '../lib/webauthn.ts';
 
-export type { PortalFactors, PortalPasskey, PortalSession };
-export type PendingState = Pick<PortalSession, 'level' | 'secondFactors' | 'csrfToken'>;
-
-const PORTAL = { realm: 'portal' } as const;
-type Challenge<O> = { challengeId: string; options: O };
+/** A portal sign-in (full or waiting for the second factor), as every sign-in step answers it. */
+export type PortalSession = Answer<'/api/v1/portal/auth/code/verify', 'post'>;
+export type PortalFactors = Answer<'/api/v1/portal/me/factors'>;
+export type PortalPasskey = PortalFactors['passkeys'][number];
+export type PendingState = Answer<'/api/v1/portal/auth/session'>;
 
 function keep<T extends { csrfToken?: string }>(r: T): T {
   if (r.csrfToken) setCsrfToken('portal', r.csrfToken);
@@ -21,37 +21,37 @@ function keep<T extends { csrfToken?: string }>(r: T): T {
 /** The browser's portal session, partial or full; null when there is none. */
 export async function pendingState(): Promise<PendingState | null> {
   try {
-    return keep(await api.get<PendingState>('/api/v1/portal/auth/session', PORTAL));
+    return keep(await ok(portalApi.GET('/api/v1/portal/auth/session')));
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return null;
     throw e;
   }
 }
 
-export const totpStep = async (code: string) => keep(await api.post<PortalSession>('/api/v1/portal/auth/mfa/totp', { code }, PORTAL));
+export const totpStep = async (code: string) => keep(await ok(portalApi.POST('/api/v1/portal/auth/mfa/totp', { body: { code } })));
 
 export async function passkeyStep(): Promise<PortalSession> {
-  const c = await api.post<Challenge<PublicKeyCredentialRequestOptionsJSON>>('/api/v1/portal/auth/mfa/passkey/options', {}, PORTAL);
-  const response = await passkeyCeremony(() => startAuthentication({ optionsJSON: c.options }));
-  return keep(await api.post<PortalSession>('/api/v1/portal/auth/mfa/passkey', { challengeId: c.challengeId, response }, PORTAL));
+  const c = await ok(portalApi.POST('/api/v1/portal/auth/mfa/passkey/options'));
+  const response = await passkeyCeremony(() => startAuthentication({ optionsJSON: requestOptions(c.options) }));
+  return keep(await ok(portalApi.POST('/api/v1/portal/auth/mfa/passkey', { body: { challengeId: c.challengeId, response: credentialBody(response) } })));
 }
 
 /** Usernameless sign-in to one organization's portal: the passkey is both factors. */
 export async function passkeySignIn(orgId: string): Promise<PortalSession> {
-  const c = await api.post<Challenge<PublicKeyCredentialRequestOptionsJSON>>('/api/v1/portal/auth/passkey/options', { orgId }, { realm: 'public' });
-  const response = await passkeyCeremony(() => startAuthentication({ optionsJSON: c.options }));
-  return keep(await api.post<PortalSession>('/api/v1/portal/auth/passkey', { orgId, challengeId: c.challengeId, response }, { realm: 'public' }));
+  const c = await ok(publicApi.POST('/api/v1/portal/auth/passkey/options', { body: { orgId } }));
+  const response = await passkeyCeremony(() => startAuthentication({ optionsJSON: requestOptions(c.options) }));
+  return keep(await ok(publicApi.POST('/api/v1/portal/auth/passkey', { body: { orgId, challengeId: c.challengeId, response: credentialBody(response) } })));
 }
 
-export const listFactors = (signal?: AbortSignal) => api.get<PortalFactors>('/api/v1/portal/me/factors', { ...PORTAL, ...(signal ? { signal } : {}) });
-export const startTotp = () => api.post<TotpEnrolment>('/api/v1/portal/me/totp', {}, PORTAL);
-export const confirmTotp = async (code: string) => keep(await api.post<{ csrfToken: string }>('/api/v1/portal/me/totp/confirm', { code }, PORTAL));
-export const removeTotp = async () => keep(await api.del<{ csrfToken: string }>('/api/v1/portal/me/totp', PORTAL));
+export const listFactors = (signal?: AbortSignal) => ok(portalApi.GET('/api/v1/portal/me/factors', { signal }));
+export const startTotp = () => ok(portalApi.POST('/api/v1/portal/me/totp'));
+export const confirmTotp = async (code: string) => keep(await ok(portalApi.POST('/api/v1/portal/me/totp/confirm', { body: { code } })));
+export const removeTotp = async () => keep(await ok(portalApi.DELETE('/api/v1/portal/me/totp')));
 
-export async function registerPasskey(name: string): Promise<{ csrfToken: string; passkey: PortalPasskey }> {
-  const c = await api.post<Challenge<PublicKeyCredentialCreationOptionsJSON>>('/api/v1/portal/me/passkeys/options', {}, PORTAL);
-  const response = await passkeyCeremony(() => startRegistration({ optionsJSON: c.options }));
-  return keep(await api.post<{ csrfToken: string; passkey: PortalPasskey }>('/api/v1/portal/me/passkeys', { challengeId: c.challengeId, name, response }, PORTAL));
+export async function registerPasskey(name: string): Promise<Answer<'/api/v1/portal/me/passkeys', 'post'>> {
+  const c = await ok(portalApi.POST('/api/v1/portal/me/passkeys/options'));
+  const response = await passkeyCeremony(() => startRegistration({ optionsJSON: creationOptions(c.options) }));
+  return keep(await ok(portalApi.POST('/api/v1/portal/me/passkeys', { body: { challengeId: c.challengeId, name, response: credentialBody(response) } })));
 }
 
-export const removePasskey = async (id: string) => keep(await api.del<{ csrfToken: string }>(`/api/v1/portal/me/passkeys/${id}`, PORTAL));
+export const removePasskey = async (id: string) => keep(await ok(portalApi.DELETE('/api/v1/portal/me/passkeys/{id}', { params: { path: { id } } })));

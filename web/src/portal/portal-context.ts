@@ -1,7 +1,7 @@
 import { createContext, useContext } from 'react';
-import type { PortalSession } from '../../../src/modules/portal/portal.schemas.ts';
+import type { Answer } from '../lib/types.ts';
 
-export type PortalMe = Pick<PortalSession, 'csrfToken' | 'organization' | 'client' | 'contact'>;
+export type PortalMe = Answer<'/api/v1/portal/me'>;
 
 /** `reauth` ends the session but stays on the page: signing in again lands back here (fresh sign-in). */
 export const PortalContext = createContext<{ me: PortalMe; signOut: () => Promise<void>; reauth: () => Promise<void> } | null>(null);

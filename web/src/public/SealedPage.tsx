@@ -1,29 +1,17 @@
 // /s/:id — the sealed-link download page. Opening the document is a deliberate click (each
 // fetch counts as a download, and mail scanners that pre-open links should not use one up).
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../lib/api.ts';
+import { ApiError, ok, publicApi } from '../lib/api.ts';
 import { dateTime, num } from '../lib/format.ts';
 import { toApiError, useTitle } from '../lib/hooks.ts';
 import { useLocation } from '../lib/router.tsx';
 import { ErrorNotice, Notice } from '../ui/feedback.tsx';
 import { Button, TextField } from '../ui/forms.tsx';
 import { decryptSealed, keyFromFragment, sha256Hex } from './sealed-crypto.ts';
+import type { Answer } from '../lib/types.ts';
 
-interface SealedView {
-  id: string;
-  organization: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  expiresAt: string;
-  downloadsLeft: number | null;
-  codeRequired: boolean;
-}
-interface SealedPayload extends SealedView {
-  format: 'sealbill-sealed-link-v1';
-  aad: string;
-  ciphertext: string;
-}
+type SealedPayload = Answer<'/api/v1/sealed/{id}/open', 'post'>;
+type SealedView = Exclude<Answer<'/api/v1/sealed/{id}'>, { ciphertext: string }>;
 
 interface Opened {
   url: string;
@@ -84,19 +72,20 @@ function Sealed({ id, hash }: { id: string; hash: string }) {
 
   const open = () =>
     run(async () => {
-      const r = await api.get<SealedView | SealedPayload>(`/api/v1/sealed/${encodeURIComponent(id)}`, { realm: 'public' });
+      const r = await ok(publicApi.GET('/api/v1/sealed/{id}', { params: { path: { id } } }));
       if ('ciphertext' in r) await decrypt(r);
       else setNeedCode(r);
     });
   const requestCode = () =>
     run(async () => {
-      const r = await api.post<{ challengeId: string }>(`/api/v1/sealed/${encodeURIComponent(id)}/code`, {}, { realm: 'public' });
+      const r = await ok(publicApi.POST('/api/v1/sealed/{id}/code', { params: { path: { id } } }));
       setChallenge(r.challengeId);
     });
   const submitCode = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      const r = await api.post<SealedPayload>(`/api/v1/sealed/${encodeURIComponent(id)}/open`, { challengeId: challenge, code: code.trim() }, { realm: 'public' });
+      // The code form is shown only once a challenge was issued.
+      const r = await ok(publicApi.POST('/api/v1/sealed/{id}/open', { params: { path: { id } }, body: { challengeId: challenge!, code: code.trim() } }));
       await decrypt(r);
     });
   };

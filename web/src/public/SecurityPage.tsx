@@ -1,14 +1,14 @@
 // /security/:orgId — an organization's security and transparency page, generated from its real
 // configuration by GET /api/v1/public/orgs/:id/security.
-import { api } from '../lib/api.ts';
+import { ok, publicApi } from '../lib/api.ts';
 import { dateTime, num } from '../lib/format.ts';
-import { useAsync, useTitle } from '../lib/hooks.ts';
-import type { Transparency } from '../../../src/modules/security/security.schemas.ts';
+import { useTitle } from '../lib/hooks.ts';
+import { useApiQuery } from '../lib/query.ts';
 import { Badge, ErrorNotice, Loading } from '../ui/feedback.tsx';
-import { TableWrap } from '../ui/TableWrap.tsx';
+import { DataTable } from '../ui/DataTable.tsx';
 
 export function SecurityPage({ orgId }: { orgId: string }) {
-  const t = useAsync((signal) => api.get<Transparency>(`/api/v1/public/orgs/${encodeURIComponent(orgId)}/security`, { signal, realm: 'public' }), [orgId]);
+  const t = useApiQuery(['org-transparency', orgId], (signal) => ok(publicApi.GET('/api/v1/public/orgs/{id}/security', { params: { path: { id: orgId } }, signal })));
   useTitle(t.data ? `Security at ${t.data.organization.name}` : 'Security and transparency');
   if (t.error) {
     return (
@@ -59,34 +59,17 @@ export function SecurityPage({ orgId }: { orgId: string }) {
         {d.signingKeys.length === 0 ? (
           <p className="muted">No signing key has been created yet (one is created with the first issued invoice).</p>
         ) : (
-          <TableWrap label="Signing keys">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Key</th>
-                  <th scope="col">Algorithm</th>
-                  <th scope="col">SHA-256 fingerprint</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.signingKeys.map((k) => (
-                  <tr key={k.keyId}>
-                    <td>
-                      <code>{k.keyId}</code>
-                    </td>
-                    <td>{k.algorithm}</td>
-                    <td>
-                      <code>{k.fingerprintSha256 ?? '—'}</code>
-                    </td>
-                    <td>
-                      <Badge tone={k.status === 'active' ? 'good' : 'neutral'}>{k.status}</Badge>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <DataTable
+            label="Signing keys"
+            rows={d.signingKeys}
+            rowKey={(k) => k.keyId}
+            columns={[
+              { header: 'Key', cell: (k) => <code>{k.keyId}</code> },
+              { header: 'Algorithm', cell: (k) => k.algorithm },
+              { header: 'SHA-256 fingerprint', cell: (k) => <code>{k.fingerprintSha256 ?? '—'}</code> },
+              { header: 'Status', cell: (k) => <Badge tone={k.status === 'active' ? 'good' : 'neutral'}>{k.status}</Badge> },
+            ]}
+          />
         )}
         {d.links.keys ? (
           <p className="small">

@@ -1,7 +1,9 @@
 // The verification answer in plain words: a clear verdict first, then the facts behind it, and
 // what to do when something is wrong (never pay to bank details that failed the check).
 import { date, dateTime, money } from '../lib/format.ts';
-import type { VerificationResult } from '../../../src/modules/verification/verification.schemas.ts';
+import type { Answer } from '../lib/types.ts';
+
+export type VerificationResult = Answer<'/api/v1/verify/details', 'post'>;
 
 const KIND: Record<string, string> = { invoice: 'invoice', quote: 'quote', credit_note: 'credit note' };
 

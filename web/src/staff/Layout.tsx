@@ -1,8 +1,7 @@
 // Staff app frame: skip link, navigation (a sidebar; a menu button at phone width), and <main>.
 import { useEffect, useState, type ReactNode } from 'react';
-import type { EmailStatus } from '../../../src/modules/security/security.schemas.ts';
-import { api } from '../lib/api.ts';
-import { useAsync } from '../lib/hooks.ts';
+import { ok, staffApi } from '../lib/api.ts';
+import { useApiQuery } from '../lib/query.ts';
 import { Link, useLocation } from '../lib/router.tsx';
 import { Notice } from '../ui/feedback.tsx';
 import { Button } from '../ui/forms.tsx';
@@ -63,7 +62,7 @@ export function Layout({ children }: { children: ReactNode }) {
   useEffect(() => setMenuOpen(false), [pathname]);
   // Without an SMTP relay nothing leaves the server: say so on every screen, not only in settings.
   const canRead = s.can('org:read');
-  const mail = useAsync((signal) => (canRead ? api.get<EmailStatus>('/api/v1/security/email', { signal }) : Promise.resolve(null)), [s.org?.id, canRead]);
+  const mail = useApiQuery(['security-email', s.org?.id, canRead], (signal) => (canRead ? ok(staffApi.GET('/api/v1/security/email', { signal })) : Promise.resolve(null)));
 
   return (
     <>

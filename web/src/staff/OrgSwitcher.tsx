@@ -2,7 +2,7 @@
 // session token bound to the other org). The page then reloads from scratch, so nothing read in
 // the previous organization stays in memory or on screen.
 import { useState, type FormEvent } from 'react';
-import { api, setCsrfToken } from '../lib/api.ts';
+import { ok, setCsrfToken, staffApi } from '../lib/api.ts';
 import { useAction } from '../lib/hooks.ts';
 import { ErrorNotice } from '../ui/feedback.tsx';
 import { Button, SelectField } from '../ui/forms.tsx';
@@ -13,7 +13,7 @@ export function OrgSwitcher() {
   const current = s.state.org.id;
   const [target, setTarget] = useState(current);
   const change = useAction(async (orgId: string) => {
-    const r = await api.post<{ csrfToken: string; level: string }>('/api/v1/auth/switch-org', { orgId });
+    const r = await ok(staffApi.POST('/api/v1/auth/switch-org', { body: { orgId } }));
     setCsrfToken('staff', r.csrfToken);
     return r;
   });

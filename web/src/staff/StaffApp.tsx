@@ -1,7 +1,7 @@
 // The staff app: first-run setup, sign-in (and forced enrolment), then the screens. The session
 // comes from GET /api/v1/auth/session; every screen reads the API only.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, setCsrfSource, setCsrfToken, setSignedOutHandler, setStepUpHandler } from '../lib/api.ts';
+import { ok, setCsrfSource, staffApi, setCsrfToken, setSignedOutHandler, setStepUpHandler } from '../lib/api.ts';
 import { toApiError } from '../lib/hooks.ts';
 import { navigate, Routes, useLocation } from '../lib/router.tsx';
 import type { Org } from '../lib/types.ts';
@@ -27,13 +27,13 @@ export default function StaffApp() {
 
   const load = useCallback(async () => {
     try {
-      const setup = await api.get<{ setUp: boolean }>('/api/v1/setup');
+      const setup = await ok(staffApi.GET('/api/v1/setup'));
       if (!setup.setUp) return setPhase({ kind: 'setup' });
       const state = await fetchSession();
       if (!state) return setPhase({ kind: 'signed-out' });
       setCsrfToken('staff', state.csrfToken);
       // The organization first, so screens that start from it (settings forms) never see null.
-      setOrg(state.level === 'full' ? await api.get<Org>('/api/v1/org').catch(() => null) : null);
+      setOrg(state.level === 'full' ? await ok(staffApi.GET('/api/v1/org')).catch(() => null) : null);
       setPhase({ kind: 'session', state });
     } catch (e) {
       setPhase({ kind: 'error', error: toApiError(e) });

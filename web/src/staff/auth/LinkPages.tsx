@@ -2,8 +2,9 @@
 // server log or a Referer header): password reset, email verification, unlock, invitation,
 // sign-up confirmation; plus the "forgot password" and self-service sign-up request forms.
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { api } from '../../lib/api.ts';
-import { useAction, useAsync, useTitle } from '../../lib/hooks.ts';
+import { ok as answer, publicApi } from '../../lib/api.ts';
+import { useAction, useTitle } from '../../lib/hooks.ts';
+import { useApiQuery } from '../../lib/query.ts';
 import { Link, useLocation } from '../../lib/router.tsx';
 import { ErrorNotice, Loading, Notice } from '../../ui/feedback.tsx';
 import { Button, TextField } from '../../ui/forms.tsx';
@@ -36,7 +37,7 @@ const toSignIn = (
 
 function ForgotPassword() {
   const [email, setEmail] = useState('');
-  const req = useAction(() => api.post<{ message: string }>('/api/v1/auth/password-reset', { email: email.trim() }, { realm: 'public' }));
+  const req = useAction(() => answer(publicApi.POST('/api/v1/auth/password-reset', { body: { email: email.trim() } })));
   const [done, setDone] = useState<string | null>(null);
   return (
     <Card title="Reset your password">
@@ -65,7 +66,7 @@ function ForgotPassword() {
 
 function ResetPassword({ token }: { token: string }) {
   const [pw, setPw] = useState('');
-  const set = useAction(() => api.post('/api/v1/auth/password-reset/confirm', { token, newPassword: pw }, { realm: 'public' }));
+  const set = useAction(() => answer(publicApi.POST('/api/v1/auth/password-reset/confirm', { body: { token, newPassword: pw } })));
   const [done, setDone] = useState(false);
   return (
     <Card title="Choose a new password">
@@ -94,10 +95,10 @@ function ResetPassword({ token }: { token: string }) {
 }
 
 /** A link that does its work on arrival (verify email, unlock, sign-up confirmation). */
-function OneShot({ title, path, done }: { title: string; path: string; done: string }) {
+function OneShot({ title, path, done }: { title: string; path: '/api/v1/auth/verify-email' | '/api/v1/auth/unlock' | '/api/v1/auth/signup/confirm'; done: string }) {
   const token = useFragmentToken()!;
   const started = useRef(false);
-  const run = useAction(() => api.post(path, { token }, { realm: 'public' }));
+  const run = useAction(() => answer(publicApi.POST(path, { body: { token } })));
   const [ok, setOk] = useState(false);
   useEffect(() => {
     if (started.current) return;
@@ -115,15 +116,17 @@ function OneShot({ title, path, done }: { title: string; path: string; done: str
 }
 
 function Invitation({ token }: { token: string }) {
-  const info = useAsync(() => api.post<{ orgName: string; email: string; role: string; accountExists: boolean }>('/api/v1/auth/invitations/inspect', { token }, { realm: 'public' }), [token]);
+  const info = useApiQuery(['invitation', token], () => answer(publicApi.POST('/api/v1/auth/invitations/inspect', { body: { token } })));
   const [v, setV] = useState({ name: '', password: '' });
-  const accept = useAction(() => api.post('/api/v1/auth/invitations/accept', { token, ...(info.data?.accountExists ? {} : { name: v.name.trim(), password: v.password }) }, { realm: 'public' }));
+  const accept = useAction(() =>
+    answer(publicApi.POST('/api/v1/auth/invitations/accept', { body: { token, ...(info.data?.accountExists ? {} : { name: v.name.trim(), password: v.password }) } })),
+  );
   const [done, setDone] = useState(false);
   const f = accept.error?.fields() ?? {};
   return (
     <Card title="Join an organization">
       <ErrorNotice error={info.error} title="This invitation no longer works" />
-      {info.loading ? <Loading /> : null}
+      {info.isPending ? <Loading /> : null}
       {done ? <Notice kind="success" title="Invitation accepted">Sign in to start.</Notice> : null}
       {info.data && !done ? (
         <form
@@ -156,7 +159,7 @@ function Invitation({ token }: { token: string }) {
 function SignUp() {
   const [v, setV] = useState({ org: '', name: '', email: '', password: '' });
   const req = useAction(() =>
-    api.post<{ message: string }>('/api/v1/auth/signup', { organization: { name: v.org.trim() }, owner: { name: v.name.trim(), email: v.email.trim(), password: v.password } }, { realm: 'public' }),
+    answer(publicApi.POST('/api/v1/auth/signup', { body: { organization: { name: v.org.trim() }, owner: { name: v.name.trim(), email: v.email.trim(), password: v.password } } })),
   );
   const [done, setDone] = useState<string | null>(null);
   const f = req.error?.fields() ?? {};

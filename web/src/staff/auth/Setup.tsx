@@ -3,10 +3,9 @@
 // shown once, with its expiry (24 hours). Should the sign-in after a completed set-up fail, the
 // page says so and offers the sign-in page, rather than "set-up did not complete".
 import { useState, type FormEvent } from 'react';
-import { api } from '../../lib/api.ts';
 import { useAction, useTitle } from '../../lib/hooks.ts';
 import { navigate } from '../../lib/router.tsx';
-import { ApiError } from '../../lib/api.ts';
+import { ApiError, ok, publicApi } from '../../lib/api.ts';
 import { toApiError } from '../../lib/hooks.ts';
 import { ErrorNotice, Notice } from '../../ui/feedback.tsx';
 import { Button, TextField } from '../../ui/forms.tsx';
@@ -21,13 +20,13 @@ export function SetupPage({ onDone }: { onDone: () => void }) {
   const [mismatch, setMismatch] = useState<string | undefined>();
   const [done, setDone] = useState<{ token: string; tokenExpiresAt: string; signInError: ApiError | null } | null>(null);
   const setup = useAction(async () => {
-    const r = await api.post<{ orgId: string; userId: string; token: string; tokenExpiresAt: string }>(
-      '/api/v1/setup',
-      {
-        organization: { name: v.org.trim(), defaultCurrency: v.currency.trim().toUpperCase(), locale: v.locale.trim(), timeZone: v.timeZone.trim() },
-        owner: { name: v.name.trim(), email: v.email.trim(), password: v.password },
-      },
-      { realm: 'public' },
+    const r = await ok(
+      publicApi.POST('/api/v1/setup', {
+        body: {
+          organization: { name: v.org.trim(), defaultCurrency: v.currency.trim().toUpperCase(), locale: v.locale.trim(), timeZone: v.timeZone.trim() },
+          owner: { name: v.name.trim(), email: v.email.trim(), password: v.password },
+        },
+      }),
     );
     // The organization exists from here on: a failed sign-in is reported as such, not as a failed set-up.
     const signInError = await passwordSignIn(v.email.trim(), v.password).then(

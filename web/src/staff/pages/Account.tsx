@@ -1,8 +1,9 @@
 // My account: profile, password, sign-in factors, active sessions and API tokens.
 import { useState, type FormEvent } from 'react';
-import { api, setCsrfToken } from '../../lib/api.ts';
+import { ok, setCsrfToken, staffApi } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
-import { useAction, useAsync, useTitle } from '../../lib/hooks.ts';
+import { useAction, useTitle } from '../../lib/hooks.ts';
+import { useApiQuery } from '../../lib/query.ts';
 import { useQuery } from '../../lib/router.tsx';
 import { Badge, ErrorNotice, Notice, Status } from '../../ui/feedback.tsx';
 import { Button, TextField } from '../../ui/forms.tsx';
@@ -38,9 +39,9 @@ function Profile({ onStatus }: { onStatus: (m: string) => void }) {
   const s = useStaff();
   const [name, setName] = useState(s.name ?? '');
   const [email, setEmail] = useState('');
-  const rename = useAction(() => api.patch('/api/v1/me', { name: name.trim() }));
-  const changeEmail = useAction(() => api.put('/api/v1/me/email', { email: email.trim() }));
-  const resend = useAction(() => api.post('/api/v1/me/email/verify', {}));
+  const rename = useAction(() => ok(staffApi.PATCH('/api/v1/me', { body: { name: name.trim() } })));
+  const changeEmail = useAction(() => ok(staffApi.PUT('/api/v1/me/email', { body: { email: email.trim() } })));
+  const resend = useAction(() => ok(staffApi.POST('/api/v1/me/email/verify')));
   return (
     <section className="panel" aria-labelledby="profile-h">
       <h2 id="profile-h">Profile</h2>
@@ -100,7 +101,7 @@ function Profile({ onStatus }: { onStatus: (m: string) => void }) {
 function Password({ onStatus }: { onStatus: (m: string) => void }) {
   const [v, setV] = useState({ current: '', next: '', repeat: '' });
   const [mismatch, setMismatch] = useState<string | undefined>();
-  const change = useAction(() => api.put<{ csrfToken: string }>('/api/v1/me/password', { currentPassword: v.current, newPassword: v.next }));
+  const change = useAction(() => ok(staffApi.PUT('/api/v1/me/password', { body: { currentPassword: v.current, newPassword: v.next } })));
   const f = change.error?.fields() ?? {};
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -129,19 +130,10 @@ function Password({ onStatus }: { onStatus: (m: string) => void }) {
   );
 }
 
-interface SessionRow {
-  id: string;
-  current: boolean;
-  createdAt: string;
-  lastSeenAt: string;
-  ip: string | null;
-  userAgent: string | null;
-}
-
 function Sessions({ onStatus }: { onStatus: (m: string) => void }) {
-  const list = useAsync((signal) => api.get<{ items: SessionRow[] }>('/api/v1/me/sessions', { signal }), []);
-  const end = useAction((id: string) => api.del(`/api/v1/me/sessions/${id}`));
-  const endAll = useAction(() => api.del<{ ended: number }>('/api/v1/me/sessions'));
+  const list = useApiQuery(['me-sessions'], (signal) => ok(staffApi.GET('/api/v1/me/sessions', { signal })));
+  const end = useAction((id: string) => ok(staffApi.DELETE('/api/v1/me/sessions/{id}', { params: { path: { id } } })));
+  const endAll = useAction(() => ok(staffApi.DELETE('/api/v1/me/sessions')));
   const others = list.data?.items.filter((x) => !x.current).length ?? 0;
   return (
     <section className="panel" aria-labelledby="sessions-h">
@@ -158,7 +150,7 @@ function Sessions({ onStatus }: { onStatus: (m: string) => void }) {
                   onClick={async () => {
                     if ((await end.run(x.id)) !== undefined) {
                       onStatus('Session ended');
-                      list.reload();
+                      void list.refetch();
                     }
                   }}
                 >
@@ -177,7 +169,7 @@ function Sessions({ onStatus }: { onStatus: (m: string) => void }) {
             const r = await endAll.run();
             if (r) {
               onStatus(`${r.ended} other session(s) signed out`);
-              list.reload();
+              void list.refetch();
             }
           }}
         >

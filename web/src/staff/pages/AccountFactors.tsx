@@ -1,30 +1,22 @@
 // Two-step sign-in: the authenticator app, passkeys and recovery codes of one's own account.
 // Adding or removing a factor needs a recent sign-in (the step-up dialog appears when needed).
 import { useState } from 'react';
-import { api } from '../../lib/api.ts';
+import { ok, staffApi } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
-import { useAction, useAsync } from '../../lib/hooks.ts';
+import { useAction } from '../../lib/hooks.ts';
+import { useApiQuery } from '../../lib/query.ts';
 import { Badge, ErrorNotice } from '../../ui/feedback.tsx';
 import { Button } from '../../ui/forms.tsx';
 import { regenerateRecoveryCodes, removePasskey, removeTotp } from '../auth/auth-api.ts';
 import { PasskeySetup, RecoveryCodes, TotpSetup } from '../auth/Factors.tsx';
 import { useStaff } from '../context.ts';
 
-interface Passkey {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  backedUp: boolean;
-  deviceType: string;
-}
-
 export function Factors({ onStatus }: { onStatus: (m: string) => void }) {
   const s = useStaff();
   const f = s.state.factors;
   const [adding, setAdding] = useState<'totp' | 'passkey' | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
-  const passkeys = useAsync((signal) => api.get<{ items: Passkey[] }>('/api/v1/me/passkeys', { signal }), [f.passkeys]);
+  const passkeys = useApiQuery(['me-passkeys', f.passkeys], (signal) => ok(staffApi.GET('/api/v1/me/passkeys', { signal })));
   const dropTotp = useAction(removeTotp);
   const dropPasskey = useAction(removePasskey);
   const regen = useAction(regenerateRecoveryCodes);

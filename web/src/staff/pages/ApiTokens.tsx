@@ -1,31 +1,23 @@
 // API tokens for integrations: scoped to permissions you hold, expiring, shown once.
 import { useState, type FormEvent } from 'react';
-import { api } from '../../lib/api.ts';
+import { ok, staffApi } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
-import { useAction, useAsync } from '../../lib/hooks.ts';
+import { useAction } from '../../lib/hooks.ts';
+import { useApiQuery } from '../../lib/query.ts';
+import type { Permission } from '../../lib/types.ts';
 import { Badge, ErrorNotice, Notice } from '../../ui/feedback.tsx';
 import { Button, TextField } from '../../ui/forms.tsx';
 import { useStaff } from '../context.ts';
 
-interface Token {
-  id: string;
-  name: string;
-  scopes: string[];
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-}
-
 export function ApiTokens({ onStatus }: { onStatus: (m: string) => void }) {
   const s = useStaff();
-  const list = useAsync((signal) => api.get<{ items: Token[] }>('/api/v1/me/tokens', { signal }), []);
+  const list = useApiQuery(['me-tokens'], (signal) => ok(staffApi.GET('/api/v1/me/tokens', { signal })));
   const [name, setName] = useState('');
   const [days, setDays] = useState('90');
-  const [scopes, setScopes] = useState<string[]>(() => s.me.permissions.filter((p) => p.endsWith(':read')));
+  const [scopes, setScopes] = useState<Permission[]>(() => s.me.permissions.filter((p) => p.endsWith(':read')) as Permission[]);
   const [created, setCreated] = useState<string | null>(null);
-  const create = useAction(() => api.post<Token & { token: string }>('/api/v1/me/tokens', { name: name.trim(), scopes, expiresInDays: Number(days) || 90 }));
-  const revoke = useAction((id: string) => api.del<Token>(`/api/v1/me/tokens/${id}`));
+  const create = useAction(() => ok(staffApi.POST('/api/v1/me/tokens', { body: { name: name.trim(), scopes, expiresInDays: Number(days) || 90 } })));
+  const revoke = useAction((id: string) => ok(staffApi.DELETE('/api/v1/me/tokens/{id}', { params: { path: { id } } })));
   const f = create.error?.fields() ?? {};
 
   async function submit(e: FormEvent) {
@@ -34,7 +26,7 @@ export function ApiTokens({ onStatus }: { onStatus: (m: string) => void }) {
     if (r) {
       setCreated(r.token);
       setName('');
-      list.reload();
+      list.refetch();
     }
   }
 
@@ -64,7 +56,7 @@ export function ApiTokens({ onStatus }: { onStatus: (m: string) => void }) {
                 onClick={async () => {
                   if (window.confirm(`Revoke “${t.name}”? Integrations using it stop working.`) && (await revoke.run(t.id))) {
                     onStatus('Token revoked');
-                    list.reload();
+                    list.refetch();
                   }
                 }}
               >
@@ -85,7 +77,7 @@ export function ApiTokens({ onStatus }: { onStatus: (m: string) => void }) {
           <legend>Scopes</legend>
           {f.scopes ? <p className="field-error">{f.scopes}</p> : null}
           <div className="scope-grid">
-            {s.me.permissions.map((p) => (
+            {(s.me.permissions as Permission[]).map((p) => (
               <label key={p} className="scope">
                 <input type="checkbox" checked={scopes.includes(p)} onChange={(e) => setScopes((x) => (e.target.checked ? [...x, p] : x.filter((y) => y !== p)))} /> <code>{p}</code>
               </label>

@@ -1,33 +1,17 @@
 import { useState } from 'react';
-import { api, qs } from '../../lib/api.ts';
+import { ok, staffApi } from '../../lib/api.ts';
 import { dateTime, num } from '../../lib/format.ts';
-import { useAction, useAsync } from '../../lib/hooks.ts';
-import type { AuditEntry } from '../../lib/types.ts';
+import { useAction } from '../../lib/hooks.ts';
+import { useApiQuery } from '../../lib/query.ts';
+import type { Answer, AuditEntry } from '../../lib/types.ts';
 import { EmptyState, ErrorNotice, Loading, Notice } from '../../ui/feedback.tsx';
 import { Button, TextField } from '../../ui/forms.tsx';
 import { SettingsFrame } from './Settings.tsx';
 import { describeAudit } from './audit-text.ts';
-import { TableWrap } from '../../ui/TableWrap.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 
-interface VerifyResult {
-  ok: boolean;
-  count: number;
-  head?: string;
-  badSeq?: number;
-  reason?: string;
-  checkpointsChecked?: number;
-  proof?: 'external' | 'internal';
-  statement?: string;
-}
-
-interface Checkpoint {
-  id: string;
-  treeSize: number;
-  rootHash: string;
-  note: string;
-  timestampToken: string | null;
-  createdAt: string;
-}
+type VerifyResult = Answer<'/api/v1/audit-events/verify', 'post'>;
+type Checkpoint = Answer<'/api/v1/audit-checkpoints'>['items'][number];
 
 const PAGE = 100;
 
@@ -35,26 +19,30 @@ export function AuditLogPage() {
   const [form, setForm] = useState({ action: '', actorId: '', objectId: '', from: '', to: '' });
   const [filters, setFilters] = useState(form);
   const [more, setMore] = useState<AuditEntry[]>([]);
-  const query = (afterSeq?: number) =>
-    `/api/v1/audit-events${qs({
-      action: filters.action || undefined,
-      actorId: filters.actorId || undefined,
-      objectId: filters.objectId || undefined,
-      from: filters.from ? new Date(`${filters.from}T00:00:00`).toISOString() : undefined,
-      to: filters.to ? new Date(`${filters.to}T23:59:59.999`).toISOString() : undefined,
-      afterSeq,
-      limit: PAGE,
-    })}`;
-  const list = useAsync(
-    (signal) => {
-      setMore([]);
-      return api.get<{ items: AuditEntry[] }>(query(), { signal });
-    },
-    [filters],
-  );
-  const verify = useAction(() => api.post<VerifyResult>('/api/v1/audit-events/verify', {}));
-  const checkpoints = useAsync((signal) => api.get<{ items: Checkpoint[] }>('/api/v1/audit-checkpoints', { signal }), []);
-  const sign = useAction(() => api.post<Checkpoint>('/api/v1/audit-checkpoints', {}));
+  const load = (afterSeq?: number, signal?: AbortSignal) =>
+    ok(
+      staffApi.GET('/api/v1/audit-events', {
+        params: {
+          query: {
+            action: filters.action || undefined,
+            actorId: filters.actorId || undefined,
+            objectId: filters.objectId || undefined,
+            from: filters.from ? new Date(`${filters.from}T00:00:00`).toISOString() : undefined,
+            to: filters.to ? new Date(`${filters.to}T23:59:59.999`).toISOString() : undefined,
+            afterSeq,
+            limit: PAGE,
+          },
+        },
+        signal,
+      }),
+    );
+  const list = useApiQuery(['audit-events', filters], (signal) => {
+    setMore([]);
+    return load(undefined, signal);
+  });
+  const verify = useAction(() => ok(staffApi.POST('/api/v1/audit-events/verify', { body: {} })));
+  const checkpoints = useApiQuery(['audit-checkpoints'], (signal) => ok(staffApi.GET('/api/v1/audit-checkpoints', { signal })));
+  const sign = useAction(() => ok(staffApi.POST('/api/v1/audit-checkpoints')));
   const latest = checkpoints.data?.items.reduce<Checkpoint | undefined>((a, c) => (!a || c.treeSize > a.treeSize ? c : a), undefined);
   const [result, setResult] = useState<VerifyResult | null>(null);
   const rows = [...(list.data?.items ?? []), ...more];
@@ -111,7 +99,7 @@ export function AuditLogPage() {
         <Button
           busy={sign.busy}
           onClick={async () => {
-            if (await sign.run()) checkpoints.reload();
+            if (await sign.run()) void checkpoints.refetch();
           }}
         >
           Sign a checkpoint now
@@ -137,60 +125,57 @@ export function AuditLogPage() {
         </div>
       </form>
       <ErrorNotice error={list.error} />
-      {list.loading && !list.data ? <Loading /> : null}
+      {list.isPending ? <Loading /> : null}
       {list.data && rows.length === 0 ? <EmptyState title="No entries match">Clear the filters to see the whole log.</EmptyState> : null}
       {rows.length > 0 ? (
-        <TableWrap label="Audit log entries">
-          <table>
-            <caption className="visually-hidden">Audit log entries, oldest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">When</th>
-                <th scope="col">What</th>
-                <th scope="col">Who</th>
-                <th scope="col">Hash</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((e) => (
-                <tr key={e.seq}>
-                  <td className="num">{e.seq}</td>
-                  <td>{dateTime(e.at)}</td>
-                  <td className="wrap">
-                    {describeAudit(e)}
-                    <div className="muted small">
-                      <code>{e.action}</code>
-                      {e.objectId ? (
-                        <>
-                          {' '}
-                          · <code>{e.objectId}</code>
-                        </>
-                      ) : null}
-                    </div>
-                  </td>
-                  <td>
-                    {e.actorType}
-                    {e.actorId ? (
-                      <div className="muted small">
-                        <code>{e.actorId}</code>
-                      </div>
+        <DataTable
+          label="Audit log entries"
+          caption="Audit log entries, oldest first"
+          rows={rows}
+          rowKey={(e) => String(e.seq)}
+          columns={[
+            { header: '#', numeric: true, cell: (e) => e.seq },
+            { header: 'When', cell: (e) => dateTime(e.at) },
+            {
+              header: 'What',
+              className: 'wrap',
+              cell: (e) => (
+                <>
+                  {describeAudit(e)}
+                  <div className="muted small">
+                    <code>{e.action}</code>
+                    {e.objectId ? (
+                      <>
+                        {' '}
+                        · <code>{e.objectId}</code>
+                      </>
                     ) : null}
-                    {e.ip ? <div className="muted small">{e.ip}</div> : null}
-                  </td>
-                  <td>
-                    <code title={e.hash}>{e.hash.slice(0, 12)}…</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+                  </div>
+                </>
+              ),
+            },
+            {
+              header: 'Who',
+              cell: (e) => (
+                <>
+                  {e.actorType}
+                  {e.actorId ? (
+                    <div className="muted small">
+                      <code>{e.actorId}</code>
+                    </div>
+                  ) : null}
+                  {e.ip ? <div className="muted small">{e.ip}</div> : null}
+                </>
+              ),
+            },
+            { header: 'Hash', cell: (e) => <code title={e.hash}>{e.hash.slice(0, 12)}…</code> },
+          ]}
+        />
       ) : null}
       {canLoadMore && last ? (
         <Button
           onClick={async () => {
-            const page = await api.get<{ items: AuditEntry[] }>(query(last.seq));
+            const page = await load(last.seq);
             setMore((m) => [...m, ...page.items]);
           }}
         >

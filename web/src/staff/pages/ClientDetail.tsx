@@ -1,16 +1,17 @@
 import { useState, type FormEvent } from 'react';
-import { api, qs } from '../../lib/api.ts';
+import { ok, staffApi } from '../../lib/api.ts';
 import { money, date } from '../../lib/format.ts';
-import { useAction, useAsync, useTitle } from '../../lib/hooks.ts';
+import { useAction, useTitle } from '../../lib/hooks.ts';
+import { useApiQuery } from '../../lib/query.ts';
 import { Link, navigate, useQuery } from '../../lib/router.tsx';
-import { DELIVERY_MODE_LABELS, type Client, type DocumentSummary, type Page } from '../../lib/types.ts';
+import { DELIVERY_MODE_LABELS, type Client } from '../../lib/types.ts';
 import { EmptyState, ErrorNotice, Notice, Status, StatusBadge } from '../../ui/feedback.tsx';
 import { Button, Checkbox, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
 import { ClientForm, LoadClient } from './Clients.tsx';
 import { ClientKeys } from './ClientKeys.tsx';
 import { ClientEinvoiceFields } from '../einvoice/EinvoiceFields.tsx';
-import { TableWrap } from '../../ui/TableWrap.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 
 export function ClientDetailPage({ id }: { id: string }) {
   return <LoadClient id={id}>{(c, reload) => <ClientDetail client={c} reload={reload} />}</LoadClient>;
@@ -21,8 +22,10 @@ function ClientDetail({ client, reload }: { client: Client; reload: () => void }
   const created = useQuery().get('created') === '1';
   const [editing, setEditing] = useState(false);
   const [status, setStatus] = useState<string | null>(null);
-  const archive = useAction(() => api.del<Client>(`/api/v1/clients/${client.id}`));
-  const docs = useAsync((signal) => api.get<Page<DocumentSummary>>(`/api/v1/invoices${qs({ clientId: client.id, limit: 50 })}`, { signal }), [client.id]);
+  const archive = useAction(() => ok(staffApi.DELETE('/api/v1/clients/{id}', { params: { path: { id: client.id } } })));
+  const docs = useApiQuery(['documents', 'invoice', { clientId: client.id }], (signal) =>
+    ok(staffApi.GET('/api/v1/invoices', { params: { query: { clientId: client.id, limit: 50 } }, signal })),
+  );
 
   return (
     <>
@@ -106,38 +109,18 @@ function ClientDetail({ client, reload }: { client: Client; reload: () => void }
         <ErrorNotice error={docs.error} />
         {docs.data && docs.data.items.length === 0 ? <p className="muted">No invoices for this client yet.</p> : null}
         {docs.data && docs.data.items.length > 0 ? (
-          <TableWrap label="This client's invoices">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Number</th>
-                  <th scope="col">Issued</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="num">
-                    Total
-                  </th>
-                  <th scope="col" className="num">
-                    Due
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {docs.data.items.map((d) => (
-                  <tr key={d.id}>
-                    <td>
-                      <Link to={`/app/invoices/${d.id}`}>{d.number ?? 'Draft'}</Link>
-                    </td>
-                    <td>{date(d.issueDate)}</td>
-                    <td>
-                      <StatusBadge status={d.status} overdue={d.overdue} />
-                    </td>
-                    <td className="num">{money(d.total, d.currency)}</td>
-                    <td className="num">{money(d.amountDue, d.currency)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <DataTable
+            label="This client's invoices"
+            rows={docs.data.items}
+            rowKey={(d) => d.id}
+            columns={[
+              { header: 'Number', cell: (d) => <Link to={`/app/invoices/${d.id}`}>{d.number ?? 'Draft'}</Link> },
+              { header: 'Issued', cell: (d) => date(d.issueDate) },
+              { header: 'Status', cell: (d) => <StatusBadge status={d.status} overdue={d.overdue} /> },
+              { header: 'Total', numeric: true, cell: (d) => money(d.total, d.currency) },
+              { header: 'Due', numeric: true, cell: (d) => money(d.amountDue, d.currency) },
+            ]}
+          />
         ) : null}
       </section>
     </>
@@ -147,10 +130,17 @@ function ClientDetail({ client, reload }: { client: Client; reload: () => void }
 function Contacts({ client, reload, onStatus }: { client: Client; reload: () => void; onStatus: (m: string) => void }) {
   const [v, setV] = useState({ name: '', email: '', phone: '', isPrimary: false });
   const add = useAction(() =>
-    api.post<Client>(`/api/v1/clients/${client.id}/contacts`, { name: v.name.trim(), email: v.email.trim() || null, phone: v.phone.trim() || null, isPrimary: v.isPrimary }),
+    ok(
+      staffApi.POST('/api/v1/clients/{id}/contacts', {
+        params: { path: { id: client.id } },
+        body: { name: v.name.trim(), email: v.email.trim() || null, phone: v.phone.trim() || null, isPrimary: v.isPrimary },
+      }),
+    ),
   );
-  const remove = useAction((contactId: string) => api.del<Client>(`/api/v1/clients/${client.id}/contacts/${contactId}`));
-  const resetFactors = useAction((contactId: string) => api.post<{ totp: boolean; passkeys: number }>(`/api/v1/clients/${client.id}/contacts/${contactId}/reset-factors`));
+  const remove = useAction((contactId: string) => ok(staffApi.DELETE('/api/v1/clients/{id}/contacts/{contactId}', { params: { path: { id: client.id, contactId } } })));
+  const resetFactors = useAction((contactId: string) =>
+    ok(staffApi.POST('/api/v1/clients/{id}/contacts/{contactId}/reset-factors', { params: { path: { id: client.id, contactId } } })),
+  );
   const f = add.error?.fields() ?? {};
 
   async function submit(e: FormEvent) {

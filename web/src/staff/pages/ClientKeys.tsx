@@ -1,26 +1,29 @@
 // A client's encryption keys for the OpenPGP and S/MIME delivery modes: paste an armored public
 // key or a PEM certificate, or look the OpenPGP key up in the client's Web Key Directory.
 import { useState } from 'react';
-import { api } from '../../lib/api.ts';
+import { ok, staffApi } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
-import { useAction, useAsync } from '../../lib/hooks.ts';
-import type { ClientKeys as Keys } from '../../../../src/modules/delivery/delivery.schemas.ts';
+import { useAction } from '../../lib/hooks.ts';
+import { queryClient, useApiQuery } from '../../lib/query.ts';
+import type { Body } from '../../lib/types.ts';
 import { Badge, ErrorNotice } from '../../ui/feedback.tsx';
 import { Button, TextArea } from '../../ui/forms.tsx';
 
+type KeysBody = Body<'/api/v1/clients/{id}/keys', 'put'>;
+
 export function ClientKeys({ clientId, onStatus }: { clientId: string; onStatus: (m: string) => void }) {
-  const keys = useAsync((signal) => api.get<Keys>(`/api/v1/clients/${clientId}/keys`, { signal }), [clientId]);
+  const keys = useApiQuery(['client-keys', clientId], (signal) => ok(staffApi.GET('/api/v1/clients/{id}/keys', { params: { path: { id: clientId } }, signal })));
   const [pgp, setPgp] = useState('');
   const [cert, setCert] = useState('');
-  const save = useAction((body: Record<string, string | null>) => api.put<Keys>(`/api/v1/clients/${clientId}/keys`, body));
-  const wkd = useAction(() => api.post<Keys>(`/api/v1/clients/${clientId}/keys/wkd`, {}));
+  const save = useAction((body: KeysBody) => ok(staffApi.PUT('/api/v1/clients/{id}/keys', { params: { path: { id: clientId } }, body })));
+  const wkd = useAction(() => ok(staffApi.POST('/api/v1/clients/{id}/keys/wkd', { params: { path: { id: clientId } } })));
   const k = keys.data;
   const f = save.error?.fields() ?? {};
 
-  async function put(body: Record<string, string | null>, message: string) {
+  async function put(body: KeysBody, message: string) {
     const r = await save.run(body);
     if (r) {
-      keys.setData(r);
+      queryClient.setQueryData(['client-keys', clientId], r);
       setPgp('');
       setCert('');
       onStatus(message);
@@ -83,7 +86,7 @@ export function ClientKeys({ clientId, onStatus }: { clientId: string; onStatus:
               onClick={async () => {
                 const r = await wkd.run();
                 if (r) {
-                  keys.setData(r);
+                  queryClient.setQueryData(['client-keys', clientId], r);
                   onStatus(r.openpgp ? 'Key found in the Web Key Directory' : 'No key published for this address');
                 }
               }}

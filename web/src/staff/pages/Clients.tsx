@@ -1,24 +1,30 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { api, qs, type ApiError } from '../../lib/api.ts';
-import { useAction, useAsync, useTitle } from '../../lib/hooks.ts';
+import { clientInput, clientPatch } from '../../../../src/modules/clients/client.schemas.ts';
+import { ok, staffApi, type ApiError } from '../../lib/api.ts';
+import { useAction, useTitle } from '../../lib/hooks.ts';
+import { t } from '../../lib/i18n.ts';
+import { useApiQuery } from '../../lib/query.ts';
+import { validateBody } from '../../lib/validate.ts';
 import { Link, navigate } from '../../lib/router.tsx';
-import { DELIVERY_MODE_LABELS, type Client, type ClientSummary, type DeliveryMode, type Page } from '../../lib/types.ts';
+import { DELIVERY_MODE_LABELS, type Client, type DeliveryMode } from '../../lib/types.ts';
 import { EmptyState, ErrorNotice, Loading, Badge } from '../../ui/feedback.tsx';
 import { Button, SelectField, TextArea, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
 import { useStaff } from '../context.ts';
-import { TableWrap } from '../../ui/TableWrap.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 
 export function ClientsPage() {
-  useTitle('Clients');
+  useTitle(t('clients.title'));
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
   const [archived, setArchived] = useState(false);
-  const list = useAsync((signal) => api.get<Page<ClientSummary>>(`/api/v1/clients${qs({ q: search || undefined, includeArchived: archived ? 'true' : undefined, limit: 200 })}`, { signal }), [search, archived]);
+  const list = useApiQuery(['clients', { search, archived }], (signal) =>
+    ok(staffApi.GET('/api/v1/clients', { params: { query: { q: search || undefined, includeArchived: archived ? 'true' : undefined, limit: 200 } }, signal })),
+  );
 
   return (
     <>
-      <PageHead title="Clients" actions={<Link className="btn btn-primary" to="/app/clients/new">New client</Link>} />
+      <PageHead title={t('clients.title')} actions={<Link className="btn btn-primary" to="/app/clients/new">{t('clients.new')}</Link>} />
       <form
         className="filters"
         role="search"
@@ -27,46 +33,41 @@ export function ClientsPage() {
           setSearch(q.trim());
         }}
       >
-        <TextField label="Search by name" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
+        <TextField label={t('clients.searchByName')} type="search" value={q} onChange={(e) => setQ(e.target.value)} />
         <div className="field field-check">
           <input id="show-archived" type="checkbox" checked={archived} onChange={(e) => setArchived(e.target.checked)} />
-          <label htmlFor="show-archived">Show archived</label>
+          <label htmlFor="show-archived">{t('clients.showArchived')}</label>
         </div>
         <div className="field">
-          <Button type="submit">Search</Button>
+          <Button type="submit">{t('common.search')}</Button>
         </div>
       </form>
       <ErrorNotice error={list.error} />
-      {list.loading && !list.data ? <Loading /> : null}
+      {list.isPending ? <Loading /> : null}
       {list.data && list.data.items.length === 0 ? (
-        <EmptyState title={search ? 'No client matches your search' : 'No clients yet'} action={<Link className="btn btn-primary" to="/app/clients/new">Add your first client</Link>}>
-          {search ? 'Try another name, or clear the search.' : 'Clients are the people and companies you bill. Add one to write your first invoice.'}
+        <EmptyState title={search ? t('clients.noMatch') : t('clients.none')} action={<Link className="btn btn-primary" to="/app/clients/new">{t('clients.addFirst')}</Link>}>
+          {search ? t('clients.noMatchHint') : t('clients.noneHint')}
         </EmptyState>
       ) : null}
       {list.data && list.data.items.length > 0 ? (
-        <TableWrap label="Clients">
-          <table>
-            <caption className="visually-hidden">Clients</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Currency</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <Link to={`/app/clients/${c.id}`}>{c.name}</Link> {c.archived ? <Badge>Archived</Badge> : null}
-                  </td>
-                  <td>{c.email ?? '—'}</td>
-                  <td>{c.currency}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <DataTable
+          label={t('clients.title')}
+          caption={t('clients.title')}
+          rows={list.data.items}
+          rowKey={(c) => c.id}
+          columns={[
+            {
+              header: t('clients.name'),
+              cell: (c) => (
+                <>
+                  <Link to={`/app/clients/${c.id}`}>{c.name}</Link> {c.archived ? <Badge>{t('common.archived')}</Badge> : null}
+                </>
+              ),
+            },
+            { header: t('clients.email'), cell: (c) => c.email ?? t('common.none') },
+            { header: t('clients.currency'), cell: (c) => c.currency },
+          ]}
+        />
       ) : null}
     </>
   );
@@ -117,7 +118,12 @@ export function ClientForm({ client, onSaved, submitLabel }: { client: Client | 
   const [v, setV] = useState(() => toForm(client, s.org?.defaultCurrency ?? 'EUR', s.org?.locale ?? 'en-GB'));
   const save = useAction(async () => {
     const body = toBody(v);
-    return client ? api.patch<Client>(`/api/v1/clients/${client.id}`, body) : api.post<Client>('/api/v1/clients', body);
+    // Checked with the server's own schema first: the same field errors, without a round trip.
+    const invalid = validateBody(client ? clientPatch : clientInput, body);
+    if (invalid) throw invalid;
+    return client
+      ? ok(staffApi.PATCH('/api/v1/clients/{id}', { params: { path: { id: client.id } }, body }))
+      : ok(staffApi.POST('/api/v1/clients', { body }));
   });
   const f = save.error?.fields() ?? {};
   const set = (k: keyof ClientFormValue) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
@@ -170,8 +176,8 @@ export function NewClientPage() {
 }
 
 export function LoadClient({ id, children }: { id: string; children: (c: Client, reload: () => void) => ReactNode }) {
-  const c = useAsync((signal) => api.get<Client>(`/api/v1/clients/${id}`, { signal }), [id]);
-  if (c.error) return <ErrorNotice error={c.error} title="This client could not be loaded" />;
+  const c = useApiQuery(['client', id], (signal) => ok(staffApi.GET('/api/v1/clients/{id}', { params: { path: { id } }, signal })));
+  if (c.error) return <ErrorNotice error={c.error} title={t('clients.loadFailed')} />;
   if (!c.data) return <Loading />;
-  return <>{children(c.data, c.reload)}</>;
+  return <>{children(c.data, () => void c.refetch())}</>;
 }

@@ -1,8 +1,8 @@
-import { api, qs } from '../../lib/api.ts';
+import { ok, staffApi } from '../../lib/api.ts';
 import { date, dateTime, money } from '../../lib/format.ts';
-import { useAsync, useTitle } from '../../lib/hooks.ts';
+import { useTitle } from '../../lib/hooks.ts';
+import { useApiQuery } from '../../lib/query.ts';
 import { Link } from '../../lib/router.tsx';
-import type { AuditEntry } from '../../lib/types.ts';
 import { EmptyState, ErrorNotice, Loading, StatusBadge } from '../../ui/feedback.tsx';
 import { PageHead } from '../Layout.tsx';
 import { useStaff } from '../context.ts';
@@ -15,14 +15,14 @@ export function DashboardPage() {
   useTitle('Dashboard');
   const s = useStaff();
   const currency = s.org?.defaultCurrency ?? 'EUR';
-  const data = useAsync(() => (s.can('invoice:read') ? loadDashboard(currency) : Promise.resolve(null)), [currency]);
+  const data = useApiQuery(['dashboard', currency], () => (s.can('invoice:read') ? loadDashboard(currency) : Promise.resolve(null)));
   // The audit list is oldest-first: read the last 30 days and show the newest entries.
-  const activity = useAsync(async (signal) => {
+  const activity = useApiQuery(['dashboard-activity'], async (signal) => {
     if (!s.can('audit:read')) return null;
     const since = new Date(Date.now() - 30 * 86_400_000).toISOString();
-    const r = await api.get<{ items: AuditEntry[] }>(`/api/v1/audit-events${qs({ from: since, limit: 500 })}`, { signal });
+    const r = await ok(staffApi.GET('/api/v1/audit-events', { params: { query: { from: since, limit: 500 } }, signal }));
     return { items: r.items.slice(-8).reverse() };
-  }, []);
+  });
   const d = data.data;
 
   return (
@@ -38,7 +38,7 @@ export function DashboardPage() {
         }
       />
       <ErrorNotice error={data.error} />
-      {data.loading && !d ? <Loading label="Loading figures…" /> : null}
+      {data.isPending ? <Loading label="Loading figures…" /> : null}
       {d ? (
         <>
           <section aria-label="Key figures" className="grid grid-3">

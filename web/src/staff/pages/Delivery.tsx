@@ -1,31 +1,34 @@
 // Sending a document (the delivery modes) and its delivery history with the evidence chain.
 import { useState, type FormEvent } from 'react';
-import { api } from '../../lib/api.ts';
+import { idempotencyKey, ok, staffApi } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
-import { useAction, useAsync } from '../../lib/hooks.ts';
-import { DELIVERY_MODE_LABELS, KIND_PATH, type DeliveryMode, type DocumentDto } from '../../lib/types.ts';
-import type { Delivery, SendResult } from '../../../../src/modules/delivery/delivery.schemas.ts';
+import { useAction } from '../../lib/hooks.ts';
+import { useApiQuery } from '../../lib/query.ts';
+import { DELIVERY_MODE_LABELS, kindPath, type Answer, type DeliveryMode, type DocumentDto } from '../../lib/types.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { Badge, ErrorNotice, Notice } from '../../ui/feedback.tsx';
 import { Button, Checkbox, SelectField, TextField } from '../../ui/forms.tsx';
 
-interface SealedLinkCreated {
-  id: string;
-  url: string;
-  expiresAt: string;
-}
+type SealedLinkCreated = Answer<'/api/v1/invoices/{id}/sealed-links', 'post'>;
+type Delivery = Answer<'/api/v1/invoices/{id}/deliveries'>['items'][number];
 
 export function SendDialog({ open, doc, onClose, onSent }: { open: boolean; doc: DocumentDto; onClose: () => void; onSent: (message: string) => void }) {
   const [mode, setMode] = useState<DeliveryMode | ''>('');
   const [days, setDays] = useState('14');
   const [requireCode, setRequireCode] = useState(false);
   const [link, setLink] = useState<SealedLinkCreated | null>(null);
-  const base = `/api/v1/${KIND_PATH[doc.kind]}/${doc.id}`;
+  const path = { params: { path: { id: doc.id } } };
   const hours = () => Math.max(1, Math.min(90, Number(days) || 14)) * 24;
   const send = useAction(() =>
-    api.post<SendResult>(`${base}/send`, { ...(mode ? { mode } : {}), ...(mode === 'sealed-link' ? { sealedLink: { expiresInHours: hours(), maxDownloads: null, requireCode } } : {}) }, { idempotent: true }),
+    ok(
+      staffApi.POST(kindPath(doc.kind, '/{id}/send'), {
+        ...path,
+        headers: idempotencyKey(),
+        body: { ...(mode ? { mode } : {}), ...(mode === 'sealed-link' ? { sealedLink: { expiresInHours: hours(), maxDownloads: null, requireCode } } : {}) },
+      }),
+    ),
   );
-  const makeLink = useAction(() => api.post<SealedLinkCreated>(`${base}/sealed-links`, { expiresInHours: hours(), maxDownloads: null, requireCode }));
+  const makeLink = useAction(() => ok(staffApi.POST(kindPath(doc.kind, '/{id}/sealed-links'), { ...path, body: { expiresInHours: hours(), maxDownloads: null, requireCode } })));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -112,7 +115,7 @@ const TONE: Record<string, 'good' | 'warn' | 'bad' | 'info' | 'neutral'> = {
 };
 
 export function DeliveryHistory({ doc }: { doc: DocumentDto }) {
-  const list = useAsync((signal) => api.get<{ items: Delivery[] }>(`/api/v1/${KIND_PATH[doc.kind]}/${doc.id}/deliveries`, { signal }), [doc.id, doc.sentAt]);
+  const list = useApiQuery(['deliveries', doc.id, doc.sentAt], (signal) => ok(staffApi.GET(kindPath(doc.kind, '/{id}/deliveries'), { params: { path: { id: doc.id } }, signal })));
   return (
     <section className="panel" aria-labelledby="delivery-h">
       <h2 id="delivery-h">Delivery history</h2>

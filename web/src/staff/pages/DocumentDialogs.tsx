@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { api } from '../../lib/api.ts';
+import { idempotencyKey, ok, staffApi } from '../../lib/api.ts';
 import { amountInput, money, readAmount, todayIso } from '../../lib/format.ts';
 import { useAction } from '../../lib/hooks.ts';
-import type { DocumentDto, Payment } from '../../lib/types.ts';
+import type { DocumentDto } from '../../lib/types.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { ErrorNotice } from '../../ui/feedback.tsx';
 import { Button, SelectField, TextArea, TextField } from '../../ui/forms.tsx';
@@ -14,12 +14,19 @@ const METHODS = [
   ['cheque', 'Cheque'],
   ['other', 'Other'],
 ] as const;
+type Method = (typeof METHODS)[number][0];
 
 export function PaymentDialog({ open, doc, onClose, onDone }: { open: boolean; doc: DocumentDto; onClose: () => void; onDone: () => void }) {
-  const [v, setV] = useState({ amount: amountInput(doc.amountDue, doc.currency), method: 'bank_transfer', receivedOn: todayIso(), reference: '' });
+  const [v, setV] = useState({ amount: amountInput(doc.amountDue, doc.currency), method: 'bank_transfer' as Method, receivedOn: todayIso(), reference: '' });
   const [amountError, setAmountError] = useState<string | undefined>();
   const pay = useAction((amount: number) =>
-    api.post<Payment>(`/api/v1/invoices/${doc.id}/payments`, { amount, method: v.method, receivedOn: v.receivedOn || undefined, reference: v.reference.trim() || null }, { idempotent: true }),
+    ok(
+      staffApi.POST('/api/v1/invoices/{id}/payments', {
+        params: { path: { id: doc.id } },
+        headers: idempotencyKey(),
+        body: { amount, method: v.method, receivedOn: v.receivedOn || undefined, reference: v.reference.trim() || null },
+      }),
+    ),
   );
   const f = pay.error?.fields() ?? {};
 
@@ -37,7 +44,7 @@ export function PaymentDialog({ open, doc, onClose, onDone }: { open: boolean; d
         <p>Outstanding: {money(doc.amountDue, doc.currency)}. A payment above it becomes credit for the client.</p>
         <ErrorNotice error={pay.error} title="The payment was not recorded" />
         <TextField label={`Amount (${doc.currency})`} inputMode="decimal" value={v.amount} onChange={(e) => setV({ ...v, amount: e.target.value })} error={amountError ?? f.amount} autoFocus />
-        <SelectField label="Method" value={v.method} onChange={(e) => setV({ ...v, method: e.target.value })} options={METHODS.map(([value, label]) => ({ value, label }))} />
+        <SelectField label="Method" value={v.method} onChange={(e) => setV({ ...v, method: e.target.value as Method })} options={METHODS.map(([value, label]) => ({ value, label }))} />
         <TextField label="Received on" type="date" value={v.receivedOn} onChange={(e) => setV({ ...v, receivedOn: e.target.value })} error={f.receivedOn} />
         <TextField label="Reference" value={v.reference} onChange={(e) => setV({ ...v, reference: e.target.value })} error={f.reference} hint="e.g. the bank statement line" />
         <div className="actions">
@@ -53,7 +60,7 @@ export function PaymentDialog({ open, doc, onClose, onDone }: { open: boolean; d
 
 export function VoidDialog({ open, doc, onClose, onDone }: { open: boolean; doc: DocumentDto; onClose: () => void; onDone: (creditNoteId: string) => void }) {
   const [reason, setReason] = useState('');
-  const voidIt = useAction(() => api.post<{ invoice: DocumentDto; creditNote: DocumentDto }>(`/api/v1/invoices/${doc.id}/void`, { reason: reason.trim() }));
+  const voidIt = useAction(() => ok(staffApi.POST('/api/v1/invoices/{id}/void', { params: { path: { id: doc.id } }, body: { reason: reason.trim() } })));
   return (
     <Dialog open={open} title={`Void ${doc.number ?? 'invoice'}`} onClose={onClose}>
       <form

@@ -1,9 +1,10 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { api, qs } from '../../lib/api.ts';
+import { idempotencyKey, ok, staffApi } from '../../lib/api.ts';
 import { amountInput, money, rate } from '../../lib/format.ts';
-import { useAction, useAsync, useTitle } from '../../lib/hooks.ts';
+import { useAction, useTitle } from '../../lib/hooks.ts';
+import { useApiQuery } from '../../lib/query.ts';
 import { Link, navigate, useQuery } from '../../lib/router.tsx';
-import { KIND_LABEL, KIND_PATH, type ClientSummary, type DocumentDto, type DocumentKind, type DocumentSummary, type Item, type Page } from '../../lib/types.ts';
+import { KIND_LABEL, KIND_PATH, kindPath, type Body, type DocumentDto, type DocumentKind } from '../../lib/types.ts';
 import { EmptyState, ErrorNotice, Loading } from '../../ui/feedback.tsx';
 import { Button, Checkbox, SelectField, TextArea, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
@@ -35,7 +36,7 @@ export function NewDocumentPage({ kind }: { kind: DocumentKind }) {
 }
 
 export function EditDocumentPage({ kind, id }: { kind: DocumentKind; id: string }) {
-  const doc = useAsync((signal) => api.get<DocumentDto>(`/api/v1/${KIND_PATH[kind]}/${id}`, { signal }), [kind, id]);
+  const doc = useApiQuery(['document', kind, id], (signal) => ok(staffApi.GET(kindPath(kind, '/{id}'), { params: { path: { id } }, signal })));
   useTitle(`Edit ${KIND_LABEL[kind].toLowerCase()}`);
   if (doc.error) return <ErrorNotice error={doc.error} title="This document could not be loaded" />;
   if (!doc.data) return <Loading />;
@@ -65,21 +66,21 @@ export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: Docu
   const s = useStaff();
   const [st, setSt] = useState(initial);
   const [touched, setTouched] = useState(false);
-  const clients = useAsync((signal) => api.get<Page<ClientSummary>>(`/api/v1/clients${qs({ limit: 200 })}`, { signal }), []);
-  const items = useAsync((signal) => api.get<Page<Item>>(`/api/v1/items${qs({ limit: 200 })}`, { signal }), []);
+  const clients = useApiQuery(['clients', { limit: 200 }], (signal) => ok(staffApi.GET('/api/v1/clients', { params: { query: { limit: 200 } }, signal })));
+  const items = useApiQuery(['items', { limit: 200 }], (signal) => ok(staffApi.GET('/api/v1/items', { params: { query: { limit: 200 } }, signal })));
   const rates = useTaxRates();
-  const invoices = useAsync(
-    (signal) =>
-      kind === 'credit_note' && st.clientId
-        ? api.get<Page<DocumentSummary>>(`/api/v1/invoices${qs({ clientId: st.clientId, limit: 200 })}`, { signal })
-        : Promise.resolve({ items: [], nextCursor: null } as Page<DocumentSummary>),
-    [kind, st.clientId],
+  const invoices = useApiQuery(['documents', 'invoice', { clientId: st.clientId }, kind], (signal) =>
+    kind === 'credit_note' && st.clientId
+      ? ok(staffApi.GET('/api/v1/invoices', { params: { query: { clientId: st.clientId, limit: 200 } }, signal }))
+      : Promise.resolve({ items: [], nextCursor: null }),
   );
   const built = useMemo(() => build(st, rates.data?.items ?? []), [st, rates.data]);
   const save = useAction(async (body: Record<string, unknown>): Promise<{ id: string }> => {
     if (schedule) {
       const { issueDate: _i, dueDate: _d, relatedDocumentId: _r, ...template } = body;
-      return api.post<{ id: string }>('/api/v1/recurring-schedules', {
+      // build() assembles the body from the editor's fields without a type of its own (yet): the
+      // server's schema checks it; the answer is typed.
+      const scheduleBody = {
         ...template,
         frequency: schedule.frequency,
         intervalCount: Number(schedule.intervalCount) || 1,
@@ -87,9 +88,13 @@ export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: Docu
         endOn: schedule.endOn || null,
         autoIssue: schedule.autoIssue,
         ...(schedule.confirmBackdatedStart ? { confirmBackdatedStart: true } : {}),
-      });
+      } as Body<'/api/v1/recurring-schedules'>;
+      return ok(staffApi.POST('/api/v1/recurring-schedules', { body: scheduleBody }));
     }
-    return doc ? api.patch<DocumentDto>(`/api/v1/${path}/${doc.id}`, body) : api.post<DocumentDto>(`/api/v1/${path}`, body, { idempotent: true });
+    const docBody = body as Body<'/api/v1/invoices'>;
+    return doc
+      ? ok(staffApi.PATCH(kindPath(kind, '/{id}'), { params: { path: { id: doc.id } }, body: docBody }))
+      : ok(staffApi.POST(kindPath(kind, ''), { headers: idempotencyKey(), body: docBody }));
   });
   const serverErrors = save.error?.fields() ?? {};
   const err = (k: string) => (touched ? built.errors[k] : undefined) ?? serverErrors[k];

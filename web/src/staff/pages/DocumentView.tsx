@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { api, ApiError } from '../../lib/api.ts';
+import { ApiError, idempotencyKey, ok, staffApi } from '../../lib/api.ts';
 import { date, dateTime } from '../../lib/format.ts';
-import { useAction, useAsync, useTitle } from '../../lib/hooks.ts';
+import { useAction, useTitle } from '../../lib/hooks.ts';
+import { queryClient, useApiQuery } from '../../lib/query.ts';
 import { Link, navigate, useQuery } from '../../lib/router.tsx';
-import { KIND_LABEL, KIND_PATH, type DocumentDto, type DocumentKind, type Payment } from '../../lib/types.ts';
+import { KIND_LABEL, KIND_PATH, kindPath, type DocumentDto, type DocumentKind } from '../../lib/types.ts';
 import { ErrorNotice, Loading, Notice, Status, StatusBadge } from '../../ui/feedback.tsx';
 import { Button } from '../../ui/forms.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
@@ -18,10 +19,11 @@ import { InvoicePayments } from './InvoicePayments.tsx';
 import { DocumentLines, DocumentTotals } from '../../ui/DocumentBody.tsx';
 
 export function DocumentPage({ kind, id }: { kind: DocumentKind; id: string }) {
-  const doc = useAsync((signal) => api.get<DocumentDto>(`/api/v1/${KIND_PATH[kind]}/${id}`, { signal }), [kind, id]);
+  const key = ['document', kind, id];
+  const doc = useApiQuery(key, (signal) => ok(staffApi.GET(kindPath(kind, '/{id}'), { params: { path: { id } }, signal })));
   if (doc.error) return <ErrorNotice error={doc.error} title="This document could not be loaded" />;
   if (!doc.data) return <Loading />;
-  return <DocumentView doc={doc.data} onChange={(d) => doc.setData(d)} reload={doc.reload} />;
+  return <DocumentView doc={doc.data} onChange={(d) => queryClient.setQueryData(key, d)} reload={() => void doc.refetch()} />;
 }
 
 function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (d: DocumentDto) => void; reload: () => void }) {
@@ -32,10 +34,10 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
   const created = useQuery().get('created') === '1';
   const [status, setStatus] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'send' | 'pay' | 'void' | null>(null);
-  const payments = useAsync(
-    (signal) => (doc.kind === 'invoice' && doc.status !== 'draft' ? api.get<{ items: Payment[] }>(`/api/v1/invoices/${doc.id}/payments`, { signal }) : Promise.resolve({ items: [] })),
-    [doc.id, doc.status, doc.amountPaid],
+  const payments = useApiQuery(['payments', doc.id, doc.status, doc.amountPaid], (signal) =>
+    doc.kind === 'invoice' && doc.status !== 'draft' ? ok(staffApi.GET('/api/v1/invoices/{id}/payments', { params: { path: { id: doc.id } }, signal })) : Promise.resolve({ items: [] }),
   );
+  const at = { params: { path: { id: doc.id } } };
 
   const act = useAction(async (what: string, call: () => Promise<DocumentDto | void>) => {
     const r = await call();
@@ -50,7 +52,7 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
     act.run(`${label} issued`, async () => {
       setAskPayout(false);
       try {
-        return await api.post<DocumentDto>(`/api/v1/${path}/${doc.id}/issue`, confirmWithoutPayoutDetails ? { confirmWithoutPayoutDetails: true } : {}, { idempotent: true });
+        return await ok(staffApi.POST(kindPath(doc.kind, '/{id}/issue'), { ...at, headers: idempotencyKey(), body: confirmWithoutPayoutDetails ? { confirmWithoutPayoutDetails: true } : {} }));
       } catch (e) {
         if (e instanceof ApiError && e.fieldErrors.some((f) => f.path === '/body/confirmWithoutPayoutDetails')) {
           setAskPayout(true);
@@ -59,15 +61,18 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
         throw e;
       }
     });
-  const markSent = () => act.run('Marked as sent', () => api.post<DocumentDto>(`/api/v1/${path}/${doc.id}/mark-sent`, {}));
+  const markSent = () => act.run('Marked as sent', () => ok(staffApi.POST(kindPath(doc.kind, '/{id}/mark-sent'), at)));
   const remove = async () => {
     if (!window.confirm('Delete this draft? This cannot be undone.')) return;
-    if (await act.run('Draft deleted', () => api.del(`/api/v1/${path}/${doc.id}`))) navigate(`/app/${path}`);
+    // The answer ({ ok: true }) is not a document: nothing to show before leaving the page.
+    const gone = async () => void (await ok(staffApi.DELETE(kindPath(doc.kind, '/{id}'), at)));
+    if (await act.run('Draft deleted', gone)) navigate(`/app/${path}`);
   };
-  const quoteAction = (verb: 'accept' | 'decline') => act.run(verb === 'accept' ? 'Quote accepted' : 'Quote declined', () => api.post<DocumentDto>(`/api/v1/quotes/${doc.id}/${verb}`, {}));
+  const quoteAction = (verb: 'accept' | 'decline') =>
+    act.run(verb === 'accept' ? 'Quote accepted' : 'Quote declined', () => ok(staffApi.POST(verb === 'accept' ? '/api/v1/quotes/{id}/accept' : '/api/v1/quotes/{id}/decline', at)));
   const convert = async () => {
     const r = await act.run('Invoice created from the quote', async () => {
-      const inv = await api.post<DocumentDto>(`/api/v1/quotes/${doc.id}/convert`, {});
+      const inv = await ok(staffApi.POST('/api/v1/quotes/{id}/convert', at));
       navigate(`/app/invoices/${inv.id}?created=1`);
     });
     return r;

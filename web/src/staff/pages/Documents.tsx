@@ -1,19 +1,34 @@
 import { useEffect, useState } from 'react';
-import { api, qs } from '../../lib/api.ts';
+import { ok, staffApi, type paths } from '../../lib/api.ts';
 import { date, money, STATUS_LABEL } from '../../lib/format.ts';
-import { useAsync, useTitle } from '../../lib/hooks.ts';
+import { useTitle } from '../../lib/hooks.ts';
+import { t } from '../../lib/i18n.ts';
+import { useApiQuery } from '../../lib/query.ts';
 import { Link } from '../../lib/router.tsx';
-import { KIND_LABEL, KIND_PATH, KIND_PLURAL, type DocumentKind, type DocumentSummary, type Page } from '../../lib/types.ts';
+import { KIND_LABEL, KIND_PATH, KIND_PLURAL, type DocumentKind, type DocumentSummary } from '../../lib/types.ts';
 import { EmptyState, ErrorNotice, Loading, StatusBadge } from '../../ui/feedback.tsx';
 import { Button, SelectField, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
-import { TableWrap } from '../../ui/TableWrap.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 
-const STATUSES: Record<DocumentKind, string[]> = {
+/** The status filter the list routes accept. */
+type ListStatus = NonNullable<NonNullable<paths['/api/v1/invoices']['get']['parameters']['query']>['status']>;
+interface Filter {
+  status: ListStatus | '';
+  number: string;
+}
+
+const STATUSES: Record<DocumentKind, ListStatus[]> = {
   invoice: ['open', 'overdue', 'draft', 'issued', 'sent', 'partially_paid', 'paid', 'void'],
   quote: ['draft', 'issued', 'sent', 'accepted', 'declined', 'converted'],
   credit_note: ['draft', 'issued', 'sent'],
 };
+
+const LIST_PATH = { invoice: '/api/v1/invoices', quote: '/api/v1/quotes', credit_note: '/api/v1/credit-notes' } as const;
+
+function listPage(kind: DocumentKind, filter: Filter, cursor?: string, signal?: AbortSignal) {
+  return ok(staffApi.GET(LIST_PATH[kind], { params: { query: { status: filter.status || undefined, number: filter.number || undefined, limit: 50, cursor } }, signal }));
+}
 
 const EMPTY_HINT: Record<DocumentKind, string> = {
   invoice: 'Write an invoice for a client; it stays a draft you can change until you issue it.',
@@ -24,15 +39,12 @@ const EMPTY_HINT: Record<DocumentKind, string> = {
 export function DocumentsPage({ kind }: { kind: DocumentKind }) {
   const path = KIND_PATH[kind];
   useTitle(KIND_PLURAL[kind]);
-  const [status, setStatus] = useState('');
+  const [status, setStatus] = useState<Filter['status']>('');
   const [number, setNumber] = useState('');
-  const [applied, setApplied] = useState({ status: '', number: '' });
+  const [applied, setApplied] = useState<Filter>({ status: '', number: '' });
   const [extra, setExtra] = useState<DocumentSummary[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
-  const list = useAsync(
-    (signal) => api.get<Page<DocumentSummary>>(`/api/v1/${path}${qs({ status: applied.status || undefined, number: applied.number || undefined, limit: 50 })}`, { signal }),
-    [path, applied.status, applied.number],
-  );
+  const list = useApiQuery(['documents', kind, applied], (signal) => listPage(kind, applied, undefined, signal));
   useEffect(() => {
     setExtra([]);
     setCursor(list.data?.nextCursor ?? null);
@@ -45,7 +57,7 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
 
   async function more() {
     if (!cursor) return;
-    const page = await api.get<Page<DocumentSummary>>(`/api/v1/${path}${qs({ status: applied.status || undefined, number: applied.number || undefined, limit: 50, cursor })}`);
+    const page = await listPage(kind, applied, cursor);
     setExtra((e) => [...e, ...page.items]);
     setCursor(page.nextCursor);
   }
@@ -75,7 +87,7 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
         <SelectField
           label="Status"
           value={status}
-          onChange={(e) => setStatus(e.target.value)}
+          onChange={(e) => setStatus(e.target.value as Filter['status'])}
           options={[{ value: '', label: 'All' }, ...STATUSES[kind].map((s) => ({ value: s, label: s === 'open' ? 'Open (unpaid)' : (STATUS_LABEL[s] ?? s) }))]}
         />
         <TextField label="Number" value={number} onChange={(e) => setNumber(e.target.value)} />
@@ -84,7 +96,7 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
         </div>
       </form>
       <ErrorNotice error={list.error} />
-      {list.loading && !list.data ? <Loading /> : null}
+      {list.isPending ? <Loading /> : null}
       {list.data && rows.length === 0 ? (
         <EmptyState
           title={filtered ? `No ${KIND_PLURAL[kind].toLowerCase()} match these filters` : `No ${KIND_PLURAL[kind].toLowerCase()} yet`}
@@ -100,45 +112,21 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
         </EmptyState>
       ) : null}
       {rows.length > 0 ? (
-        <TableWrap label={KIND_PLURAL[kind]}>
-          <table>
-            <caption className="visually-hidden">{KIND_PLURAL[kind]}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Number</th>
-                <th scope="col">Client</th>
-                <th scope="col">Issued</th>
-                <th scope="col">{kind === 'quote' ? 'Valid until' : 'Due'}</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Total
-                </th>
-                {kind === 'invoice' ? (
-                  <th scope="col" className="num">
-                    Outstanding
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <Link to={`/app/${path}/${d.id}`}>{d.number ?? `Draft · ${date(d.createdAt)}`}</Link>
-                  </td>
-                  <td>{d.clientName}</td>
-                  <td>{date(d.issueDate)}</td>
-                  <td>{date(d.dueDate)}</td>
-                  <td>
-                    <StatusBadge status={d.status} overdue={d.overdue} />
-                  </td>
-                  <td className="num">{money(d.total, d.currency)}</td>
-                  {kind === 'invoice' ? <td className="num">{money(d.amountDue, d.currency)}</td> : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <DataTable
+          label={KIND_PLURAL[kind]}
+          caption={KIND_PLURAL[kind]}
+          rows={rows}
+          rowKey={(d) => d.id}
+          columns={[
+            { header: t('documents.number'), cell: (d) => <Link to={`/app/${path}/${d.id}`}>{d.number ?? t('documents.draftOf', { date: date(d.createdAt) })}</Link> },
+            { header: t('documents.client'), cell: (d) => d.clientName },
+            { header: t('documents.issued'), cell: (d) => date(d.issueDate) },
+            { header: kind === 'quote' ? t('documents.validUntil') : t('documents.due'), cell: (d) => date(d.dueDate) },
+            { header: t('documents.status'), cell: (d) => <StatusBadge status={d.status} overdue={d.overdue} /> },
+            { header: t('documents.total'), numeric: true, cell: (d) => money(d.total, d.currency) },
+            kind === 'invoice' && { header: t('documents.outstanding'), numeric: true, cell: (d) => money(d.amountDue, d.currency) },
+          ]}
+        />
       ) : null}
       {cursor ? <Button onClick={() => void more()}>Load more</Button> : null}
     </>

@@ -4,10 +4,9 @@
 // the request once it succeeds. Provider payments are refunded through the provider; manual ones
 // are recorded in the ledger (POST /api/v1/payments/:id/refunds handles both).
 import { useState, type FormEvent } from 'react';
-import { api } from '../../lib/api.ts';
+import { ok, staffApi, type ApiError } from '../../lib/api.ts';
 import { amountInput, date, money, readAmount } from '../../lib/format.ts';
 import { useAction } from '../../lib/hooks.ts';
-import type { Async } from '../../lib/hooks.ts';
 import type { Payment } from '../../lib/types.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { ErrorNotice } from '../../ui/feedback.tsx';
@@ -18,7 +17,7 @@ function refundable(p: Payment, all: Payment[]): number {
   return p.amount - all.filter((r) => r.kind === 'refund' && r.relatedPaymentId === p.id).reduce((sum, r) => sum + r.amount, 0);
 }
 
-export function InvoicePayments({ payments, onRefunded }: { payments: Async<{ items: Payment[] }>; onRefunded: () => void }) {
+export function InvoicePayments({ payments, onRefunded }: { payments: { data?: { items: Payment[] } | undefined; error: ApiError | null }; onRefunded: () => void }) {
   const [refunding, setRefunding] = useState<{ payment: Payment; left: number } | null>(null);
   const items = payments.data?.items ?? [];
   return (
@@ -73,7 +72,7 @@ export function InvoicePayments({ payments, onRefunded }: { payments: Async<{ it
 function RefundDialog({ payment, left, onClose, onDone }: { payment: Payment; left: number; onClose: () => void; onDone: () => void }) {
   const [amount, setAmount] = useState(amountInput(left, payment.currency));
   const [amountError, setAmountError] = useState<string | undefined>();
-  const refund = useAction((minor: number) => api.post<Payment>(`/api/v1/payments/${payment.id}/refunds`, { amount: minor }));
+  const refund = useAction((minor: number) => ok(staffApi.POST('/api/v1/payments/{id}/refunds', { params: { path: { id: payment.id } }, body: { amount: minor } })));
   const f = refund.error?.fields() ?? {};
 
   async function submit(e: FormEvent) {

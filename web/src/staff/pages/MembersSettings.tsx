@@ -1,51 +1,31 @@
 // Members and roles, invitations. Role changes and deactivation need step-up (the dialog appears).
 import { useState, type FormEvent } from 'react';
-import { api } from '../../lib/api.ts';
+import { ok, staffApi } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
-import { useAction, useAsync } from '../../lib/hooks.ts';
+import { useAction } from '../../lib/hooks.ts';
+import { useApiQuery } from '../../lib/query.ts';
+import type { Answer } from '../../lib/types.ts';
 import { Badge, EmptyState, ErrorNotice, Loading, Status } from '../../ui/feedback.tsx';
 import { Button, SelectField, TextField } from '../../ui/forms.tsx';
 import { useStaff } from '../context.ts';
 import { RolesSection } from './RolesSettings.tsx';
 import { SettingsFrame } from './Settings.tsx';
-import { TableWrap } from '../../ui/TableWrap.tsx';
+import { ActionsHeader, DataTable } from '../../ui/DataTable.tsx';
 
-interface Member {
-  userId: string;
-  email: string;
-  name: string;
-  role: string;
-  active: boolean;
-  emailVerified: boolean;
-  lastLoginAt: string | null;
-  joinedAt: string;
-  factors: { totp: boolean; passkeys: number };
-  locked: boolean;
-}
-interface Invitation {
-  id: string;
-  email: string;
-  role: string;
-  status: string;
-  expiresAt: string;
-}
-interface Role {
-  key: string;
-  name: string;
-  builtIn: boolean;
-  permissions: string[];
-}
+type Member = Answer<'/api/v1/members'>['items'][number];
 
 export function MembersPage() {
   const s = useStaff();
-  const members = useAsync((signal) => api.get<{ items: Member[] }>('/api/v1/members', { signal }), []);
-  const roles = useAsync((signal) => api.get<{ items: Role[] }>('/api/v1/org/roles', { signal }), []);
-  const invites = useAsync((signal) => (s.can('member:manage') ? api.get<{ items: Invitation[] }>('/api/v1/members/invitations', { signal }) : Promise.resolve({ items: [] })), []);
+  const members = useApiQuery(['members'], (signal) => ok(staffApi.GET('/api/v1/members', { signal })));
+  const roles = useApiQuery(['org-roles'], (signal) => ok(staffApi.GET('/api/v1/org/roles', { signal })));
+  const invites = useApiQuery(['invitations'], (signal) => (s.can('member:manage') ? ok(staffApi.GET('/api/v1/members/invitations', { signal })) : Promise.resolve({ items: [] })));
   const [status, setStatus] = useState<string | null>(null);
-  const setRole = useAction((userId: string, role: string) => api.patch(`/api/v1/members/${userId}`, { role }));
-  const toggle = useAction((m: Member) => api.post(`/api/v1/members/${m.userId}/${m.active ? 'deactivate' : 'reactivate'}`, {}));
-  const unlock = useAction((m: Member) => api.post(`/api/v1/members/${m.userId}/unlock`, {}));
-  const revokeInvite = useAction((id: string) => api.del(`/api/v1/members/invitations/${id}`));
+  const setRole = useAction((userId: string, role: string) => ok(staffApi.PATCH('/api/v1/members/{userId}', { params: { path: { userId } }, body: { role } })));
+  const toggle = useAction((m: Member) =>
+    ok(staffApi.POST(m.active ? '/api/v1/members/{userId}/deactivate' : '/api/v1/members/{userId}/reactivate', { params: { path: { userId: m.userId } } })),
+  );
+  const unlock = useAction((m: Member) => ok(staffApi.POST('/api/v1/members/{userId}/unlock', { params: { path: { userId: m.userId } } })));
+  const revokeInvite = useAction((id: string) => ok(staffApi.DELETE('/api/v1/members/invitations/{id}', { params: { path: { id } } })));
   const manage = s.can('member:manage');
   const roleOptions = (roles.data?.items ?? []).map((r) => ({ value: r.key, label: r.name }));
 
@@ -53,85 +33,82 @@ export function MembersPage() {
     <SettingsFrame title="Members">
       <Status message={status} />
       <ErrorNotice error={members.error ?? setRole.error ?? toggle.error ?? unlock.error ?? revokeInvite.error} />
-      {members.loading && !members.data ? <Loading /> : null}
+      {members.isPending ? <Loading /> : null}
       {members.data ? (
-        <TableWrap label="Members">
-          <table>
-            <caption className="visually-hidden">Members</caption>
-            <thead>
-              <tr>
-                <th scope="col">Member</th>
-                <th scope="col">Role</th>
-                <th scope="col">Second factor</th>
-                <th scope="col">Last sign-in</th>
-                {manage ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {members.data.items.map((m) => {
-                const self = m.userId === s.me.userId;
-                return (
-                  <tr key={m.userId}>
-                    <td>
-                      {m.name} {self ? <Badge tone="info">you</Badge> : null} {!m.active ? <Badge>deactivated</Badge> : null} {m.locked ? <Badge tone="bad">locked</Badge> : null}
-                      <div className="muted small">{m.email}</div>
-                    </td>
-                    <td>
-                      {manage && !self && m.active ? (
-                        <SelectField
-                          label={<span className="visually-hidden">Role of {m.name}</span>}
-                          value={m.role}
-                          options={roleOptions.length ? roleOptions : [{ value: m.role, label: m.role }]}
-                          onChange={async (e) => {
-                            if (await setRole.run(m.userId, e.target.value)) {
-                              setStatus(`${m.name} is now ${e.target.value}`);
-                              members.reload();
-                            }
-                          }}
-                        />
-                      ) : (
-                        m.role
-                      )}
-                    </td>
-                    <td>
-                      {m.factors.passkeys > 0 ? <Badge tone="good">passkey</Badge> : null} {m.factors.totp ? <Badge tone="good">app</Badge> : null}
-                      {!m.factors.totp && m.factors.passkeys === 0 ? <Badge tone="warn">none</Badge> : null}
-                    </td>
-                    <td>{m.lastLoginAt ? dateTime(m.lastLoginAt) : 'never'}</td>
-                    {manage ? (
-                      <td className="actions">
-                        {m.locked ? (
-                          <Button className="btn-small" onClick={async () => (await unlock.run(m)) && members.reload()}>
-                            Unlock
-                          </Button>
-                        ) : null}
-                        {!self ? (
-                          <Button
-                            className="btn-small"
-                            variant={m.active ? 'danger' : 'secondary'}
-                            onClick={async () => {
-                              if (m.active && !window.confirm(`Deactivate ${m.name}? Their sessions and API tokens end now.`)) return;
-                              if (await toggle.run(m)) {
-                                setStatus(m.active ? `${m.name} deactivated` : `${m.name} reactivated`);
-                                members.reload();
-                              }
-                            }}
-                          >
-                            {m.active ? 'Deactivate' : 'Reactivate'}
-                          </Button>
-                        ) : null}
-                      </td>
-                    ) : null}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </TableWrap>
+        <DataTable
+          label="Members"
+          caption="Members"
+          rows={members.data.items}
+          rowKey={(m) => m.userId}
+          columns={[
+            {
+              header: 'Member',
+              cell: (m) => (
+                <>
+                  {m.name} {m.userId === s.me.userId ? <Badge tone="info">you</Badge> : null} {!m.active ? <Badge>deactivated</Badge> : null} {m.locked ? <Badge tone="bad">locked</Badge> : null}
+                  <div className="muted small">{m.email}</div>
+                </>
+              ),
+            },
+            {
+              header: 'Role',
+              cell: (m) =>
+                manage && m.userId !== s.me.userId && m.active ? (
+                  <SelectField
+                    label={<span className="visually-hidden">Role of {m.name}</span>}
+                    value={m.role}
+                    options={roleOptions.length ? roleOptions : [{ value: m.role, label: m.role }]}
+                    onChange={async (e) => {
+                      if (await setRole.run(m.userId, e.target.value)) {
+                        setStatus(`${m.name} is now ${e.target.value}`);
+                        void members.refetch();
+                      }
+                    }}
+                  />
+                ) : (
+                  m.role
+                ),
+            },
+            {
+              header: 'Second factor',
+              cell: (m) => (
+                <>
+                  {m.factors.passkeys > 0 ? <Badge tone="good">passkey</Badge> : null} {m.factors.totp ? <Badge tone="good">app</Badge> : null}
+                  {!m.factors.totp && m.factors.passkeys === 0 ? <Badge tone="warn">none</Badge> : null}
+                </>
+              ),
+            },
+            { header: 'Last sign-in', cell: (m) => (m.lastLoginAt ? dateTime(m.lastLoginAt) : 'never') },
+            manage && {
+              header: <ActionsHeader />,
+              className: 'actions',
+              cell: (m) => (
+                <>
+                  {m.locked ? (
+                    <Button className="btn-small" onClick={async () => (await unlock.run(m)) && members.refetch()}>
+                      Unlock
+                    </Button>
+                  ) : null}
+                  {m.userId !== s.me.userId ? (
+                    <Button
+                      className="btn-small"
+                      variant={m.active ? 'danger' : 'secondary'}
+                      onClick={async () => {
+                        if (m.active && !window.confirm(`Deactivate ${m.name}? Their sessions and API tokens end now.`)) return;
+                        if (await toggle.run(m)) {
+                          setStatus(m.active ? `${m.name} deactivated` : `${m.name} reactivated`);
+                          void members.refetch();
+                        }
+                      }}
+                    >
+                      {m.active ? 'Deactivate' : 'Reactivate'}
+                    </Button>
+                  ) : null}
+                </>
+              ),
+            },
+          ]}
+        />
       ) : null}
       {manage ? (
         <>
@@ -139,7 +116,7 @@ export function MembersPage() {
             roles={roleOptions}
             onInvited={(email) => {
               setStatus(`Invitation sent to ${email}`);
-              invites.reload();
+              invites.refetch();
             }}
           />
           <section className="panel" aria-labelledby="invites-h">
@@ -151,7 +128,7 @@ export function MembersPage() {
                 .map((i) => (
                   <li key={i.id}>
                     {i.email} as {i.role} · expires {dateTime(i.expiresAt)}{' '}
-                    <Button variant="link" aria-label={`Revoke the invitation of ${i.email}`} onClick={async () => (await revokeInvite.run(i.id)) && invites.reload()}>
+                    <Button variant="link" aria-label={`Revoke the invitation of ${i.email}`} onClick={async () => (await revokeInvite.run(i.id)) && invites.refetch()}>
                       Revoke
                     </Button>
                   </li>
@@ -163,7 +140,7 @@ export function MembersPage() {
       <RolesSection
         onChange={(m) => {
           setStatus(m);
-          roles.reload();
+          roles.refetch();
         }}
       />
     </SettingsFrame>
@@ -173,7 +150,7 @@ export function MembersPage() {
 function InviteForm({ roles, onInvited }: { roles: Array<{ value: string; label: string }>; onInvited: (email: string) => void }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState('viewer');
-  const invite = useAction(() => api.post('/api/v1/members/invitations', { email: email.trim(), role }));
+  const invite = useAction(() => ok(staffApi.POST('/api/v1/members/invitations', { body: { email: email.trim(), role } })));
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (await invite.run()) {

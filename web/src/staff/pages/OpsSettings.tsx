@@ -1,18 +1,18 @@
 // Operations settings: outgoing email (SMTP from the server configuration, with a test send)
 // and the instance's encrypted backups.
 import { useState } from 'react';
-import { api } from '../../lib/api.ts';
+import { ok, staffApi } from '../../lib/api.ts';
 import { dateTime, num } from '../../lib/format.ts';
-import { useAction, useAsync } from '../../lib/hooks.ts';
-import type { BackupStatus, EmailStatus } from '../../../../src/modules/security/security.schemas.ts';
+import { useAction } from '../../lib/hooks.ts';
+import { useApiQuery } from '../../lib/query.ts';
 import { Badge, ErrorNotice, Loading, Notice, Status } from '../../ui/feedback.tsx';
 import { Button } from '../../ui/forms.tsx';
 import { SettingsFrame } from './Settings.tsx';
-import { TableWrap } from '../../ui/TableWrap.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 
 export function EmailSettingsPage() {
-  const st = useAsync((signal) => api.get<EmailStatus>('/api/v1/security/email', { signal }), []);
-  const test = useAction(() => api.post<{ ok: boolean; outcome: 'sent' | 'saved_to_outbox' | 'failed'; to: string; error: string | null }>('/api/v1/security/email/test', {}));
+  const st = useApiQuery(['security-email'], (signal) => ok(staffApi.GET('/api/v1/security/email', { signal })));
+  const test = useAction(() => ok(staffApi.POST('/api/v1/security/email/test')));
   const [status, setStatus] = useState<string | null>(null);
   const d = st.data;
   return (
@@ -22,7 +22,7 @@ export function EmailSettingsPage() {
         <h2 id="email-h">Outgoing email</h2>
         <p className="muted small">Set on the server with SEALBILL_SMTP_URL and SEALBILL_MAIL_FROM (see the README); passwords are never shown here.</p>
         <ErrorNotice error={st.error ?? test.error} />
-        {st.loading && !d ? <Loading /> : null}
+        {st.isPending ? <Loading /> : null}
         {d ? (
           <>
             {d.transport === 'outbox' ? (
@@ -70,7 +70,7 @@ export function EmailSettingsPage() {
 }
 
 export function BackupsPage() {
-  const st = useAsync((signal) => api.get<BackupStatus>('/api/v1/security/backups', { signal }), []);
+  const st = useApiQuery(['security-backups'], (signal) => ok(staffApi.GET('/api/v1/security/backups', { signal })));
   const d = st.data;
   return (
     <SettingsFrame title="Backups">
@@ -78,7 +78,7 @@ export function BackupsPage() {
         <h2 id="backups-h">Encrypted backups</h2>
         <p className="muted small">Backups are encrypted to recipients whose private keys this server does not hold, and written to a separate target.</p>
         <ErrorNotice error={st.error} />
-        {st.loading && !d ? <Loading /> : null}
+        {st.isPending ? <Loading /> : null}
         {d ? (
           <>
             {!d.configured ? (
@@ -93,34 +93,27 @@ export function BackupsPage() {
               <dd>{d.lastSuccessAt ? dateTime(d.lastSuccessAt) : 'never'}</dd>
             </dl>
             {d.runs.length > 0 ? (
-              <TableWrap label="Backup runs">
-                <table>
-                  <caption>Recent runs</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Started</th>
-                      <th scope="col">Finished</th>
-                      <th scope="col">Status</th>
-                      <th scope="col" className="num">
-                        Size
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.runs.map((r) => (
-                      <tr key={r.startedAt}>
-                        <td>{dateTime(r.startedAt)}</td>
-                        <td>{dateTime(r.finishedAt)}</td>
-                        <td>
-                          <Badge tone={r.status === 'done' ? 'good' : r.status === 'failed' ? 'bad' : 'info'}>{r.status === 'done' ? 'succeeded' : r.status}</Badge>
-                          {r.error ? <div className="field-error">{r.error}</div> : null}
-                        </td>
-                        <td className="num">{r.size === null ? '—' : `${num(Math.round(r.size / 1024))} KiB`}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
+              <DataTable
+                label="Backup runs"
+                caption="Recent runs"
+                showCaption
+                rows={d.runs}
+                rowKey={(r) => r.startedAt}
+                columns={[
+                  { header: 'Started', cell: (r) => dateTime(r.startedAt) },
+                  { header: 'Finished', cell: (r) => dateTime(r.finishedAt) },
+                  {
+                    header: 'Status',
+                    cell: (r) => (
+                      <>
+                        <Badge tone={r.status === 'done' ? 'good' : r.status === 'failed' ? 'bad' : 'info'}>{r.status === 'done' ? 'succeeded' : r.status}</Badge>
+                        {r.error ? <div className="field-error">{r.error}</div> : null}
+                      </>
+                    ),
+                  },
+                  { header: 'Size', numeric: true, cell: (r) => (r.size === null ? '—' : `${num(Math.round(r.size / 1024))} KiB`) },
+                ]}
+              />
             ) : null}
           </>
         ) : null}

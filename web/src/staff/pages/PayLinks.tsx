@@ -1,18 +1,18 @@
 // Pay links of an invoice: a link a client can pay through without signing in (the 256-bit token
 // in it is the credential, shown once), listed with their state and revocable.
 import { useState } from 'react';
-import { api } from '../../lib/api.ts';
+import { ok, staffApi } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
-import { useAction, useAsync } from '../../lib/hooks.ts';
-import type { PayLink } from '../../../../src/modules/payments/pay-links.service.ts';
+import { useAction } from '../../lib/hooks.ts';
+import { useApiQuery } from '../../lib/query.ts';
 import { Badge, ErrorNotice, Notice } from '../../ui/feedback.tsx';
 import { Button } from '../../ui/forms.tsx';
 
 export function PayLinks({ invoiceId, open }: { invoiceId: string; open: boolean }) {
-  const list = useAsync((signal) => api.get<{ items: PayLink[] }>(`/api/v1/invoices/${invoiceId}/pay-links`, { signal }), [invoiceId]);
+  const list = useApiQuery(['pay-links', invoiceId], (signal) => ok(staffApi.GET('/api/v1/invoices/{id}/pay-links', { params: { path: { id: invoiceId } }, signal })));
   const [created, setCreated] = useState<string | null>(null);
-  const create = useAction(() => api.post<PayLink & { url: string }>(`/api/v1/invoices/${invoiceId}/pay-links`, { expiresInDays: 30 }));
-  const revoke = useAction((id: string) => api.post<PayLink>(`/api/v1/pay-links/${id}/revoke`, {}));
+  const create = useAction(() => ok(staffApi.POST('/api/v1/invoices/{id}/pay-links', { params: { path: { id: invoiceId } }, body: { expiresInDays: 30 } })));
+  const revoke = useAction((id: string) => ok(staffApi.POST('/api/v1/pay-links/{id}/revoke', { params: { path: { id } } })));
   return (
     <section className="panel" aria-labelledby="paylinks-h">
       <h2 id="paylinks-h">Pay links</h2>
@@ -30,7 +30,7 @@ export function PayLinks({ invoiceId, open }: { invoiceId: string; open: boolean
               Created {dateTime(l.createdAt)} · expires {dateTime(l.expiresAt)} · <Badge tone={l.status === 'active' ? 'good' : 'neutral'}>{l.status}</Badge>
               {l.lastUsedAt ? ` · last opened ${dateTime(l.lastUsedAt)}` : ''}{' '}
               {l.status === 'active' ? (
-                <Button variant="link" onClick={async () => (await revoke.run(l.id)) && list.reload()}>
+                <Button variant="link" onClick={async () => (await revoke.run(l.id)) && list.refetch()}>
                   Revoke
                 </Button>
               ) : null}
@@ -47,7 +47,7 @@ export function PayLinks({ invoiceId, open }: { invoiceId: string; open: boolean
             const r = await create.run();
             if (r) {
               setCreated(r.url);
-              list.reload();
+              list.refetch();
             }
           }}
         >

@@ -2,51 +2,30 @@
 // out a cooling-off period (and a second admin's approval when the policy says so) while every
 // admin is notified and can cancel it; only then do new invoices carry the new account.
 import { useState, type FormEvent } from 'react';
-import { api } from '../../lib/api.ts';
+import { ok, staffApi } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
-import { useAction, useAsync } from '../../lib/hooks.ts';
-import type { Payout } from '../../lib/types.ts';
+import { useAction } from '../../lib/hooks.ts';
+import { useApiQuery } from '../../lib/query.ts';
+import type { Answer } from '../../lib/types.ts';
 import { Badge, ErrorNotice, Loading, Notice, Status } from '../../ui/feedback.tsx';
 import { Button, Checkbox, TextField } from '../../ui/forms.tsx';
 import { useStaff } from '../context.ts';
 import { SettingsFrame } from './Settings.tsx';
 
-interface Change {
-  id: string;
-  status: 'pending' | 'applied' | 'cancelled';
-  ending: string;
-  requestedBy: string;
-  requestedAt: string;
-  effectiveAt: string;
-  approvalRequired: boolean;
-  approvedBy: string | null;
-  approvedAt: string | null;
-  cancelledAt: string | null;
-  appliedAt: string | null;
-}
-interface Current {
-  payout: Payout | null;
-  updatedAt: string | null;
-  pending: Change | null;
-}
-interface Policy {
-  coolingOffHours: number;
-  requireSecondApproval: boolean;
-  inForce: { coolingOffHours: number; requireSecondApproval: boolean };
-  strictUntil: string | null;
-}
+
+type Change = Answer<'/api/v1/org/payout/changes'>['items'][number];
 
 export function PayoutPage() {
   const s = useStaff();
-  const current = useAsync((signal) => api.get<Current>('/api/v1/org/payout', { signal }), []);
-  const changes = useAsync((signal) => api.get<{ items: Change[] }>('/api/v1/org/payout/changes', { signal }), []);
+  const current = useApiQuery(['org-payout'], (signal) => ok(staffApi.GET('/api/v1/org/payout', { signal })));
+  const changes = useApiQuery(['org-payout-changes'], (signal) => ok(staffApi.GET('/api/v1/org/payout/changes', { signal })));
   const [status, setStatus] = useState<string | null>(null);
   const reload = () => {
-    current.reload();
-    changes.reload();
+    void current.refetch();
+    void changes.refetch();
   };
-  const cancel = useAction((id: string) => api.post<Change>(`/api/v1/org/payout/changes/${id}/cancel`, {}));
-  const approve = useAction((id: string) => api.post<Change>(`/api/v1/org/payout/changes/${id}/approve`, {}));
+  const cancel = useAction((id: string) => ok(staffApi.POST('/api/v1/org/payout/changes/{id}/cancel', { params: { path: { id } } })));
+  const approve = useAction((id: string) => ok(staffApi.POST('/api/v1/org/payout/changes/{id}/approve', { params: { path: { id } } })));
   const p = current.data?.payout;
   const pending = current.data?.pending;
 
@@ -54,7 +33,7 @@ export function PayoutPage() {
     <SettingsFrame title="Bank details">
       <Status message={status} />
       <ErrorNotice error={current.error ?? cancel.error ?? approve.error} />
-      {current.loading && !current.data ? <Loading /> : null}
+      {current.isPending ? <Loading /> : null}
       {current.data ? (
         <section className="panel" aria-labelledby="payout-current-h">
           <h2 id="payout-current-h">Current bank details</h2>
@@ -159,7 +138,7 @@ export function PayoutPage() {
 function ChangeForm({ onDone, first }: { onDone: (c: Change) => void; first: boolean }) {
   const [v, setV] = useState({ accountHolder: '', bankName: '', iban: '', bic: '' });
   const req = useAction(() =>
-    api.put<Change>('/api/v1/org/payout', { accountHolder: v.accountHolder.trim(), bankName: v.bankName.trim() || null, iban: v.iban.trim() || null, bic: v.bic.trim() || null }),
+    ok(staffApi.PUT('/api/v1/org/payout', { body: { accountHolder: v.accountHolder.trim(), bankName: v.bankName.trim() || null, iban: v.iban.trim() || null, bic: v.bic.trim() || null } })),
   );
   const f = req.error?.fields() ?? {};
   async function submit(e: FormEvent) {
@@ -194,10 +173,12 @@ function ChangeForm({ onDone, first }: { onDone: (c: Change) => void; first: boo
 }
 
 function PolicyForm({ onSaved }: { onSaved: () => void }) {
-  const policy = useAsync((signal) => api.get<Policy>('/api/v1/org/payout/policy', { signal }), []);
+  const policy = useApiQuery(['org-payout-policy'], (signal) => ok(staffApi.GET('/api/v1/org/payout/policy', { signal })));
   const [hours, setHours] = useState<string | null>(null);
   const [second, setSecond] = useState<boolean | null>(null);
-  const save = useAction(() => api.put('/api/v1/org/payout/policy', { coolingOffHours: Number(hours ?? policy.data?.coolingOffHours ?? 48), requireSecondApproval: second ?? policy.data?.requireSecondApproval ?? false }));
+  const save = useAction(() =>
+    ok(staffApi.PUT('/api/v1/org/payout/policy', { body: { coolingOffHours: Number(hours ?? policy.data?.coolingOffHours ?? 48), requireSecondApproval: second ?? policy.data?.requireSecondApproval ?? false } })),
+  );
   if (!policy.data) return policy.error ? <ErrorNotice error={policy.error} focus={false} /> : null;
   return (
     <form
@@ -207,7 +188,7 @@ function PolicyForm({ onSaved }: { onSaved: () => void }) {
         e.preventDefault();
         if (await save.run()) {
           onSaved();
-          policy.reload();
+          void policy.refetch();
         }
       }}
     >

@@ -6,7 +6,7 @@
 // viewer ever renders it.
 import { useEffect, useId, useState } from 'react';
 import { ApiError, requestFile } from '../../lib/api.ts';
-import { useAsync } from '../../lib/hooks.ts';
+import { useApiQuery } from '../../lib/query.ts';
 import { KIND_PATH, type DocumentDto } from '../../lib/types.ts';
 import { ErrorNotice, Loading } from '../../ui/feedback.tsx';
 import { Button } from '../../ui/forms.tsx';
@@ -16,16 +16,13 @@ export function PdfPreview({ doc, title }: { doc: DocumentDto; title: string }) 
   const regionId = useId();
   const draft = doc.status === 'draft';
   const src = `/api/v1/${KIND_PATH[doc.kind]}/${doc.id}/${draft ? 'preview.pdf' : 'pdf'}`;
-  const pdf = useAsync(
-    async (signal) => {
-      if (!open) return null;
-      const file = await requestFile('GET', src, undefined, { signal });
-      if (!file.contentType.startsWith('application/pdf')) throw new ApiError(0, 'client', 'The server did not answer with a PDF. Reload the page and try again.');
-      return URL.createObjectURL(new Blob([file.blob], { type: 'application/pdf' }));
-    },
-    // A draft's preview follows its edits; an issued PDF never changes.
-    [open, src, draft ? doc.updatedAt : ''],
-  );
+  // A draft's preview follows its edits; an issued PDF never changes.
+  const pdf = useApiQuery(['pdf', open, src, draft ? doc.updatedAt : ''], async (signal) => {
+    if (!open) return null;
+    const file = await requestFile('GET', src, undefined, { signal });
+    if (!file.contentType.startsWith('application/pdf')) throw new ApiError(0, 'client', 'The server did not answer with a PDF. Reload the page and try again.');
+    return URL.createObjectURL(new Blob([file.blob], { type: 'application/pdf' }));
+  });
   const url = pdf.data ?? null;
   useEffect(() => (url ? () => URL.revokeObjectURL(url) : undefined), [url]);
 

@@ -1,27 +1,22 @@
 // Roles: the built-in ones with their permissions, and custom roles (custom:<slug>) made of
 // permissions the editor holds. Changing a role needs step-up.
 import { useState, type FormEvent } from 'react';
-import { api } from '../../lib/api.ts';
-import { useAction, useAsync } from '../../lib/hooks.ts';
+import { ok, staffApi } from '../../lib/api.ts';
+import { useAction } from '../../lib/hooks.ts';
+import { useApiQuery } from '../../lib/query.ts';
+import type { Permission } from '../../lib/types.ts';
 import { Badge, ErrorNotice } from '../../ui/feedback.tsx';
 import { Button, TextField } from '../../ui/forms.tsx';
 import { useStaff } from '../context.ts';
 
-interface Role {
-  key: string;
-  name: string;
-  builtIn: boolean;
-  permissions: string[];
-}
-
 export function RolesSection({ onChange }: { onChange: (message: string) => void }) {
   const s = useStaff();
-  const roles = useAsync((signal) => api.get<{ items: Role[] }>('/api/v1/org/roles', { signal }), []);
+  const roles = useApiQuery(['org-roles'], (signal) => ok(staffApi.GET('/api/v1/org/roles', { signal })));
   const [slug, setSlug] = useState('');
   const [name, setName] = useState('');
-  const [perms, setPerms] = useState<string[]>([]);
-  const save = useAction(() => api.put<Role>(`/api/v1/org/roles/${encodeURIComponent(slug.trim())}`, { name: name.trim(), permissions: perms }));
-  const remove = useAction((key: string) => api.del(`/api/v1/org/roles/${encodeURIComponent(key.replace(/^custom:/, ''))}`));
+  const [perms, setPerms] = useState<Permission[]>([]);
+  const save = useAction(() => ok(staffApi.PUT('/api/v1/org/roles/{slug}', { params: { path: { slug: slug.trim() } }, body: { name: name.trim(), permissions: perms } })));
+  const remove = useAction((key: string) => ok(staffApi.DELETE('/api/v1/org/roles/{slug}', { params: { path: { slug: key.replace(/^custom:/, '') } } })));
   const f = save.error?.fields() ?? {};
   const manage = s.can('member:manage');
 
@@ -32,7 +27,7 @@ export function RolesSection({ onChange }: { onChange: (message: string) => void
       setSlug('');
       setName('');
       setPerms([]);
-      roles.reload();
+      roles.refetch();
     }
   }
 
@@ -58,7 +53,7 @@ export function RolesSection({ onChange }: { onChange: (message: string) => void
                   onClick={async () => {
                     if (window.confirm(`Delete the role “${r.name}”?`) && (await remove.run(r.key)) !== undefined) {
                       onChange(`Role “${r.name}” deleted`);
-                      roles.reload();
+                      roles.refetch();
                     }
                   }}
                 >
@@ -81,7 +76,7 @@ export function RolesSection({ onChange }: { onChange: (message: string) => void
           <fieldset>
             <legend>Permissions</legend>
             <div className="scope-grid">
-              {s.me.permissions.map((p) => (
+              {(s.me.permissions as Permission[]).map((p) => (
                 <label key={p} className="scope">
                   <input type="checkbox" checked={perms.includes(p)} onChange={(e) => setPerms((x) => (e.target.checked ? [...x, p] : x.filter((y) => y !== p)))} /> <code>{p}</code>
                 </label>

@@ -1,18 +1,17 @@
 // The organization's security checklist (from GET /api/v1/security/checklist): each open item
 // says what is wrong and links to the screen where it is fixed.
-import { api } from '../../lib/api.ts';
-import { useAsync } from '../../lib/hooks.ts';
+import { ok, staffApi } from '../../lib/api.ts';
+import { useApiQuery } from '../../lib/query.ts';
 import { Link } from '../../lib/router.tsx';
-import type { ChecklistItem } from '../../../../src/modules/security/security.schemas.ts';
 import { ErrorNotice, Loading } from '../../ui/feedback.tsx';
 
 export function SecurityChecklist() {
-  const list = useAsync((signal) => api.get<{ items: ChecklistItem[] }>('/api/v1/security/checklist', { signal }), []);
+  const list = useApiQuery(['security-checklist'], (signal) => ok(staffApi.GET('/api/v1/security/checklist', { signal })));
   const open = list.data?.items.filter((i) => !i.ok).length ?? 0;
   return (
     <section className="panel" aria-labelledby="checklist-h">
       <h2 id="checklist-h">Security checklist</h2>
-      {list.loading && !list.data ? <Loading /> : null}
+      {list.isPending ? <Loading /> : null}
       <ErrorNotice error={list.error} focus={false} />
       {list.data ? <p className="muted small">{open === 0 ? 'Everything on the list is in order.' : `${open} ${open === 1 ? 'item needs' : 'items need'} attention.`}</p> : null}
       {list.data ? (

@@ -1,9 +1,11 @@
 // Organization security: the MFA policy in force, the document signing identity (with its
 // fingerprint, and replacing it with a CA-issued PKCS#12), and the public transparency page.
 import { useState } from 'react';
-import { api } from '../../lib/api.ts';
+import { ok, staffApi } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
-import { useAction, useAsync } from '../../lib/hooks.ts';
+import { useAction } from '../../lib/hooks.ts';
+import { queryClient, useApiQuery } from '../../lib/query.ts';
+import type { Body } from '../../lib/types.ts';
 import { Badge, ErrorNotice, Loading, Status } from '../../ui/feedback.tsx';
 import { Button, TextField } from '../../ui/forms.tsx';
 import { useStaff } from '../context.ts';
@@ -16,19 +18,13 @@ const POLICIES = [
   { value: 'passkeys', label: 'Passkeys for everyone', detail: 'Every member signs in with a passkey: phishing-resistant (NIST AAL3-capable).' },
 ] as const;
 
-interface SigningIdentity {
-  keyId: string;
-  source: 'generated' | 'imported';
-  fingerprintSha256: string;
-  notAfter: string;
-  createdAt: string;
-}
+type MfaPolicy = Body<'/api/v1/org/security', 'put'>['mfa'];
 
 export function SecuritySettingsPage() {
   const s = useStaff();
-  const policy = useAsync((signal) => api.get<{ mfa: string }>('/api/v1/org/security', { signal }), []);
+  const policy = useApiQuery(['org-security'], (signal) => ok(staffApi.GET('/api/v1/org/security', { signal })));
   const [status, setStatus] = useState<string | null>(null);
-  const save = useAction((mfa: string) => api.put<{ mfa: string }>('/api/v1/org/security', { mfa }));
+  const save = useAction((mfa: MfaPolicy) => ok(staffApi.PUT('/api/v1/org/security', { body: { mfa } })));
   const canManage = s.can('settings:security');
 
   return (
@@ -51,7 +47,7 @@ export function SecuritySettingsPage() {
                 onChange={async () => {
                   const r = await save.run(p.value);
                   if (r) {
-                    policy.setData(r);
+                    queryClient.setQueryData(['org-security'], r);
                     setStatus(`Policy set to “${p.label}”; members without the factor set it up at their next request`);
                     s.refresh();
                   }
@@ -84,14 +80,14 @@ export function SecuritySettingsPage() {
 }
 
 function SigningIdentityPanel({ canManage, onStatus }: { canManage: boolean; onStatus: (m: string) => void }) {
-  const id = useAsync((signal) => api.get<SigningIdentity>('/api/v1/org/signing-identity', { signal }), []);
+  const id = useApiQuery(['signing-identity'], (signal) => ok(staffApi.GET('/api/v1/org/signing-identity', { signal })));
   const [file, setFile] = useState<File | null>(null);
   const [password, setPassword] = useState('');
   const upload = useAction(async () => {
     const bytes = new Uint8Array(await file!.arrayBuffer());
     let bin = '';
     for (let i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]!);
-    return api.post<SigningIdentity>('/api/v1/org/signing-identity/pkcs12', { pkcs12: btoa(bin), password });
+    return ok(staffApi.POST('/api/v1/org/signing-identity/pkcs12', { body: { pkcs12: btoa(bin), password } }));
   });
   return (
     <section className="panel" aria-labelledby="signing-h">
@@ -122,7 +118,7 @@ function SigningIdentityPanel({ canManage, onStatus }: { canManage: boolean; onS
             if (!file) return;
             const r = await upload.run();
             if (r) {
-              id.setData(r);
+              queryClient.setQueryData(['signing-identity'], r);
               setFile(null);
               setPassword('');
               onStatus('Signing identity replaced');

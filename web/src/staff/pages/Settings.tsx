@@ -1,13 +1,15 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { api } from '../../lib/api.ts';
+import { ok, staffApi } from '../../lib/api.ts';
 import { useAction, useTitle } from '../../lib/hooks.ts';
 import { Link } from '../../lib/router.tsx';
-import type { Org } from '../../lib/types.ts';
+import type { Body } from '../../lib/types.ts';
 import { ErrorNotice, Status } from '../../ui/feedback.tsx';
 import { Button, TextArea, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
 import { OrgEinvoiceFields } from '../einvoice/EinvoiceFields.tsx';
 import { useStaff } from '../context.ts';
+
+const patchOrg = (body: Body<'/api/v1/org', 'patch'>) => ok(staffApi.PATCH('/api/v1/org', { body }));
 
 const TABS: Array<{ to: string; label: string; permission?: string }> = [
   { to: '/app/settings', label: 'Organization' },
@@ -57,7 +59,7 @@ export function OrgSettingsPage() {
   }));
   const [status, setStatus] = useState<string | null>(null);
   const save = useAction(() =>
-    api.patch<Org>('/api/v1/org', {
+    patchOrg({
       name: v.name.trim(),
       defaultCurrency: v.defaultCurrency.trim().toUpperCase(),
       locale: v.locale.trim(),
@@ -121,7 +123,7 @@ export function NumberingSettingsPage() {
   const n = s.org?.numbering ?? { invoice: 'INV-{YYYY}-{SEQ:5}', quote: 'QUO-{YYYY}-{SEQ:5}', credit_note: 'CN-{YYYY}-{SEQ:5}' };
   const [v, setV] = useState(n);
   const [status, setStatus] = useState<string | null>(null);
-  const save = useAction(() => api.patch<Org>('/api/v1/org', { numbering: v }));
+  const save = useAction(() => patchOrg({ numbering: v }));
   const f = save.error?.fields() ?? {};
 
   return (

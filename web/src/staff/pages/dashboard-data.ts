@@ -1,8 +1,23 @@
 // Dashboard figures, computed in the browser from the invoice list and the payments of invoices
 // that have any. Only invoices in the organization's default currency are summed: adding
 // amounts in different currencies would need exchange rates the summary does not carry.
-import { api, listAll } from '../../lib/api.ts';
+import { ok, staffApi } from '../../lib/api.ts';
 import type { DocumentSummary, Payment } from '../../lib/types.ts';
+
+type InvoiceQuery = { from?: string; status?: 'open' };
+
+/** Every page of the invoice list for `query` (bounded: at most `maxPages` of 200). */
+async function allInvoices(query: InvoiceQuery, maxPages: number): Promise<DocumentSummary[]> {
+  const out: DocumentSummary[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < maxPages; i++) {
+    const page = await ok(staffApi.GET('/api/v1/invoices', { params: { query: { ...query, limit: 200, cursor } } }));
+    out.push(...page.items);
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  return out;
+}
 
 export interface MonthBar {
   month: string; // YYYY-MM
@@ -48,8 +63,8 @@ export async function loadDashboard(currency: string, now = new Date()): Promise
   const months = lastMonths(now);
   const from = `${months[0]}-01`;
   const [recent, open] = await Promise.all([
-    listAll<DocumentSummary>('/api/v1/invoices', { from }, 10),
-    listAll<DocumentSummary>('/api/v1/invoices', { status: 'open' }, 10),
+    allInvoices({ from }, 10),
+    allInvoices({ status: 'open' }, 10),
   ]);
   const bars = new Map(months.map((m) => [m, { month: m, billed: 0, collected: 0 }]));
   const otherCurrencies = new Set<string>();
@@ -63,7 +78,7 @@ export async function loadDashboard(currency: string, now = new Date()): Promise
     if (bar) bar.billed += d.total;
   }
   const withPayments = recent.filter((d) => d.currency === currency && d.amountPaid > 0).slice(0, 200);
-  const payments = (await pool(withPayments, 4, (d) => api.get<{ items: Payment[] }>(`/api/v1/invoices/${d.id}/payments`).then((r) => r.items).catch(() => [] as Payment[]))).flat();
+  const payments = (await pool(withPayments, 4, (d) => ok(staffApi.GET('/api/v1/invoices/{id}/payments', { params: { path: { id: d.id } } })).then((r) => r.items).catch(() => [] as Payment[]))).flat();
   const thisMonth = months[months.length - 1];
   let paidThisMonth = 0;
   for (const p of payments) {
