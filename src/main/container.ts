@@ -22,6 +22,8 @@ import { createPasswordService } from '../modules/identity/passwords.ts';
 import { activeOwnersAndAdmins, memberHolds } from '../modules/identity/member-permissions.ts';
 import { createSessionsService } from '../modules/identity/sessions.service.ts';
 import { createWorkQueue } from '../platform/work-queue.ts';
+import { createJobs } from '../platform/jobs/jobs.ts';
+import { createMailQueue } from '../platform/mail/mail.job.ts';
 import { createMailer, type Mailer } from '../platform/mail/mailer.ts';
 import { createRateLimitStore } from '../platform/http/rate-limit.ts';
 import { createCatalogService } from '../modules/catalog/catalog.service.ts';
@@ -65,6 +67,15 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
 
   const audit = createAuditService({ clock, dialect });
   const mailer = opts.mailer ?? createMailer(config);
+  // Durable after-commit work (mail first); the worker polls it, every process is nudged at commit.
+  const jobs = createJobs({
+    db,
+    clock,
+    keyring,
+    leaseMs: config.jobs.leaseMs,
+    log: { warn: (o, msg) => warn(`${msg ?? 'job'} ${JSON.stringify(o)}`), error: (o, msg) => warn(`${msg ?? 'job'} ${JSON.stringify(o)}`) },
+  });
+  const mail = createMailQueue(jobs, mailer);
   const rateLimits = createRateLimitStore(config.redis.url, config.redis.prefix);
   const tokens = createApiTokensService({ clock, db, audit });
   const sessions = createSessionsService({ clock, policy: config.session });
@@ -72,7 +83,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   // argon2 and password strength checks share one bounded queue (issue #10 item 3).
   const passwords = createPasswordService({ queue: createWorkQueue(config.passwordWork) });
   const bootstrap = createBootstrapService({ db, dialect, clock, orgs, tokens, passwords });
-  const identity = createIdentityServices({ config, db, clock, keyring, audit, mailer, orgs, sessions, passwords });
+  const identity = createIdentityServices({ config, db, clock, keyring, audit, mail, jobs, orgs, sessions, passwords });
   const signing = createSigningIdentityService({ db, dialect, keyring, audit, clock, orgs, mailFrom: config.mailFrom });
   const clients = createClientService({ db, keyring, audit, clock, orgs });
   const catalog = createCatalogService({ db, audit, clock });
@@ -108,7 +119,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     openSnapshot: () => openDatabase(config.database),
     tmpDir: path.join(config.dataDir, 'tmp'),
   });
-  const deliveryModule = createDeliveryModule({ config, db, dialect, keyring, audit, clock, mailer, orgs, clients, documents, lifecycle, payments, sessions, signing, verification, warn });
+  const deliveryModule = createDeliveryModule({ config, db, dialect, keyring, audit, clock, mailer, mail, jobs, orgs, clients, documents, lifecycle, payments, sessions, signing, verification, warn });
   const security = createSecurityService({
     clock,
     config,
@@ -130,9 +141,11 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     dialect,
     keyring,
     mailer,
+    jobs,
     services: { audit, tokens, sessions, identity, orgs, bootstrap, signing, payoutProtection, verification, clients, catalog, files, documents, lifecycle, payments, recurring, dataExport, keys, checkpoints, backups, security, ...deliveryModule, ...paymentsModule },
     rateLimits,
     close: async () => {
+      await jobs.stop();
       mailer.close();
       await passwords.close();
       await rateLimits.close();

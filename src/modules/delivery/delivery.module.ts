@@ -4,6 +4,8 @@ import type { Config } from '../../config/env.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database } from '../../platform/db/kysely.ts';
+import type { Jobs } from '../../platform/jobs/jobs.ts';
+import type { MailQueue } from '../../platform/mail/mail.job.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
@@ -38,6 +40,8 @@ export interface DeliveryModuleDeps {
   audit: AuditService;
   clock: Clock;
   mailer: Mailer;
+  mail: MailQueue;
+  jobs: Jobs;
   orgs: OrgService;
   clients: ClientService;
   documents: DocumentService;
@@ -90,7 +94,7 @@ export function createDeliveryModule(d: DeliveryModuleDeps) {
     fingerprints: d.verification,
     afterEvidence: tsa ? (orgId, deliveryId) => evidence.timestamp(orgId, deliveryId) : undefined,
   });
-  const notifier = createNotifier({ mailer, publicUrl: config.publicUrl, log: (msg) => d.warn(msg) });
+  const notifier = createNotifier({ queue: d.mail, settle: () => d.jobs.settled(), publicUrl: config.publicUrl, log: (msg) => d.warn(msg) });
   const portalFactors = createPortalFactorsService({ db, keyring, clock, audit, sessions: d.sessions, notifier, webauthn: config.webauthn, orgs, clients });
   // The DB-backed sign-in throttle (identity); the portal's second step counts per contact and IP.
   const throttle = createThrottleService({ clock, db });
