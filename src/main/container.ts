@@ -92,7 +92,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const { payoutProtection, verification, issueHooks } = createVerificationModule({ config, db, keyring, audit, clock, mailer, orgs, signing, documents, warn });
   const lifecycle = createLifecycleService({ db, keyring, audit, clock, orgs, clients, files, documents, hooks: issueHooks });
   // Receipts before the ledger: a manual payment's signed receipt is rendered in its booking transaction.
-  const receipts = createReceiptService({ db, clock, files, documents, orgs, clients, mailer, ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}) });
+  const receipts = createReceiptService({ db, clock, files, documents, orgs, clients, mailer, jobs, ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}) });
   const payments = createPaymentService({ db, keyring, audit, clock, documents, lifecycle, receipts });
   const paymentsModule = createPaymentsModule({ config, db, keyring, audit, clock, orgs, documents, files, payments, receipts, verification });
   const recurring = createRecurringService({ db, keyring, audit, clock, orgs, documents, lifecycle, holds: memberHolds });

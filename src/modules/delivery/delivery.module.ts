@@ -98,7 +98,7 @@ export function createDeliveryModule(d: DeliveryModuleDeps) {
   const portalFactors = createPortalFactorsService({ db, keyring, clock, audit, sessions: d.sessions, notifier, webauthn: config.webauthn, orgs, clients });
   // The DB-backed sign-in throttle (identity); the portal's second step counts per contact and IP.
   const throttle = createThrottleService({ clock, db });
-  const portalAuth = createPortalAuthService({ db, keyring, clock, mailer, publicUrl: config.publicUrl, audit, orgs, clients, documents, sessions: d.sessions, portalLinks, tracking, factors: portalFactors, throttle, warn: d.warn });
+  const portalAuth = createPortalAuthService({ db, keyring, clock, mailer, jobs: d.jobs, publicUrl: config.publicUrl, audit, orgs, clients, documents, sessions: d.sessions, portalLinks, tracking, factors: portalFactors, throttle, warn: d.warn });
   const portal = createPortalService({ orgs, clients, documents, lifecycle, payments: d.payments, tracking, fingerprints: d.verification });
   const deliveryHousekeeping = createDeliveryHousekeeping({ db, clock });
   return { deliveryKeys: keys, evidence, tracking, portalLinks, sealedLinks, delivery, portalAuth, portalFactors, portal, deliveryHousekeeping };
