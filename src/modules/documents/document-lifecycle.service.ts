@@ -19,7 +19,7 @@ import { formatNumber, periodOf } from '../../shared/money/numbering.ts';
 import { buildSnapshot } from './document-snapshot.ts';
 import { buildDocumentView } from './pdf/document-view.ts';
 import type { PdfSigner } from './pdf/pdf-signature.ts';
-import { renderDocumentPdf, type PdfDocumentView } from './pdf/render-document-pdf.ts';
+import { renderDocumentPdf, signPdf, type PdfDocumentView } from './pdf/render-document-pdf.ts';
 
 /** Extension points for signing and verification (the verification module plugs in here). */
 export interface IssueHooks {
@@ -118,12 +118,12 @@ export function createLifecycleService(deps: LifecycleDeps) {
     const doc = await documents.get(orgId, kind, id, tx);
     const verification = hooks.verification ? await hooks.verification(tx, org, doc, snapshot) : null;
     const signer = hooks.pdfSigner ? await hooks.pdfSigner(tx, orgId) : null;
-    const pdf = await renderDocumentPdf(buildDocumentView(doc, snapshot, { relatedNumber, verification }), { creationDate: new Date(now), signer });
+    const { pdf, timestampToken } = await signPdf(buildDocumentView(doc, snapshot, { relatedNumber, verification }), { creationDate: new Date(now), signer });
     const file = await files.put(tx, orgId, `${kind}.pdf`, 'application/pdf', pdf);
     await updateDocumentRow(tx, orgId, id, { pdf_file_id: file.id });
     await audit.append(tx, { orgId, actor, action: `${kind}.issued`, objectType: kind, objectId: id, summary: { number, total: doc.total, currency: doc.currency, pdfSha256: file.sha256 } });
     const issued = await documents.get(orgId, kind, id, tx);
-    if (hooks.onIssued) await hooks.onIssued(tx, orgId, issued, file.sha256, signer?.timestampToken ?? null);
+    if (hooks.onIssued) await hooks.onIssued(tx, orgId, issued, file.sha256, timestampToken);
     return issued;
   }
 

@@ -26,7 +26,7 @@
  *   pdf-sample.ts           sample views (tests, bench, previews)
  */
 import { PdfWriter, type PdfInfo } from './pdf-writer.ts';
-import type { PdfSigner } from './pdf-signature.ts';
+import type { PdfSigner, SignedPdf } from './pdf-signature.ts';
 import { cleanText } from './pdf-layout.ts';
 import { Layout } from './pdf-flow.ts';
 import { footers, header, payment, table, textBlock, totals, verification } from './pdf-sections.ts';
@@ -143,9 +143,13 @@ function layout(view: PdfDocumentView, creationDate: Date): { writer: PdfWriter;
  * it (PAdES over the whole file but the signature itself; see pdf-signature.ts).
  */
 export async function renderDocumentPdf(view: PdfDocumentView, opts?: { creationDate?: Date; signer?: PdfSigner | null }): Promise<Buffer> {
-  const { writer, info } = layout(view, opts?.creationDate ?? new Date());
-  const signer = opts?.signer;
-  if (!signer) return writer.finish(info);
-  return signer.sign(writer.finishForSigning(info, signer.field));
+  return (await signPdf(view, { creationDate: opts?.creationDate, signer: opts?.signer ?? null })).pdf;
+}
+
+/** Renders and, with a `signer`, signs: the file with the time-stamp token its signature carries (null unsigned or without one). */
+export async function signPdf(view: PdfDocumentView, opts: { creationDate?: Date | undefined; signer: PdfSigner | null }): Promise<SignedPdf> {
+  const { writer, info } = layout(view, opts.creationDate ?? new Date());
+  if (!opts.signer) return { pdf: writer.finish(info), timestampToken: null };
+  return opts.signer.sign(writer.finishForSigning(info, opts.signer.field));
 }
 
