@@ -151,7 +151,8 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
       });
     },
 
-    get: (orgId: string, id: string, ex: Executor = db) => getIn(ex, orgId, id),
+    getInTx: (tx: Executor, orgId: string, id: string) => getIn(tx, orgId, id),
+    get: (orgId: string, id: string) => getIn(db, orgId, id),
 
     async list(orgId: string, q: ClientListQuery): Promise<{ items: ClientSummary[]; nextCursor: string | null }> {
       const crypto = await keyring.forOrg(db, orgId);

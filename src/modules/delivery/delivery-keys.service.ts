@@ -43,8 +43,8 @@ export interface DeliveryKeysDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
-  orgs: Pick<OrgService, 'get'>;
-  clients: Pick<ClientService, 'get'>;
+  orgs: Pick<OrgService, 'get' | 'getInTx'>;
+  clients: Pick<ClientService, 'get' | 'getInTx'>;
   mailFrom: string;
   /** WKD discovery (null when not configured). */
   wkd: WkdLookup | null;
@@ -65,7 +65,7 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
         privatePlain: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       };
     }
-    const org = await orgs.get(orgId, ex);
+    const org = await orgs.getInTx(ex, orgId);
     const k = await generateOrgPgpKey(org.name, addressOf(deps.mailFrom), clock.now());
     return { key_id: k.fingerprint, public_key: k.publicKeyArmored, privatePlain: k.privateKeyArmored };
   }
@@ -177,7 +177,7 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
       const pgp = typeof input.openpgpPublicKey === 'string' ? await inspectPgpPublicKey(input.openpgpPublicKey, now) : null;
       const cert = typeof input.smimeCertificatePem === 'string' ? inspectCertificate(input.smimeCertificatePem, now) : null;
       return inTx(db, async (tx) => {
-        await clients.get(orgId, clientId, tx);
+        await clients.getInTx(tx, orgId, clientId);
         const { stored } = await readClientKeys(tx, orgId, clientId);
         const next: StoredClientKeys = {
           openpgp: input.openpgpPublicKey === undefined ? stored.openpgp : pgp ? { armored: pgp.armored, source: 'imported' } : null,

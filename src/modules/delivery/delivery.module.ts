@@ -69,7 +69,7 @@ export function createDeliveryModule(d: DeliveryModuleDeps) {
   // Delivery certificates are PAdES-signed with the org's X.509 signing identity (verification module).
   const pades = createPadesSigning();
   const pdfSigner = async (orgId: string) => {
-    const identity = await d.signing.getOrCreate(db, orgId);
+    const identity = await d.signing.getOrCreate(orgId);
     const org = await orgs.get(orgId);
     return pades.signer(identity, { signingTime: clock.now(), signerName: org.name, reason: 'Certificate of delivery' });
   };

@@ -37,7 +37,8 @@ import type { SealedLinksService } from './sealed-links.service.ts';
 import { buildSmimeMessage, type SmimeSigner } from './smime.ts';
 
 export interface SigningIdentitySource {
-  getOrCreate(ex: Executor, orgId: string): Promise<{ certificatePem: string; privateKeyPem: string; chainPem: string[] }>;
+  getOrCreate(orgId: string): Promise<{ certificatePem: string; privateKeyPem: string; chainPem: string[] }>;
+  getOrCreateInTx(tx: Executor, orgId: string): Promise<unknown>;
 }
 
 export interface DeliveryServiceDeps {
@@ -125,7 +126,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       const orgKey = await keys.orgPgpKey(db, orgId);
       raw = await buildPgpMimeMessage({ headers, content, orgPrivateKeyArmored: orgKey.privateKeyArmored, recipientPublicKeyArmored: material.openpgp! });
     } else {
-      const id = await deps.signingIdentity!.getOrCreate(db, orgId);
+      const id = await deps.signingIdentity!.getOrCreate(orgId);
       const signer: SmimeSigner = { certificatePem: id.certificatePem, privateKeyPem: id.privateKeyPem, chainPem: id.chainPem.join('\n') };
       raw = await buildSmimeMessage({ headers, content, signer, recipientCertificatePem: material.smime! });
     }
@@ -171,7 +172,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       const id = await newDelivery(tx, { orgId, kind, documentId, clientId: client.id, contact: r.contact, email: r.email, mode: r.mode, sha256: pdf.sha256, actor: p.actor, channel: 'email', number: p.number, sender: p.sender.from, billing: r.billing });
       // Keys are created on first use inside this transaction, so the build step only reads them.
       if (r.mode === 'openpgp') await keys.orgPgpKey(tx, orgId);
-      if (r.mode === 'smime') await deps.signingIdentity!.getOrCreate(tx, orgId);
+      if (r.mode === 'smime') await deps.signingIdentity!.getOrCreateInTx(tx, orgId);
       if (r.mode === 'portal-link') return { deliveryId: id, link: await portalLinks.create(tx, { orgId, deliveryId: id, clientId: client.id, contactId: r.contact!.id, documentId }) };
       if (r.mode === 'sealed-link') {
         const s = p.input.sealedLink ?? { expiresInHours: 24 * 14, maxDownloads: null, requireCode: false };

@@ -40,8 +40,8 @@ export interface LifecycleDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
-  orgs: Pick<OrgService, 'getDetails'>;
-  clients: Pick<ClientService, 'get'>;
+  orgs: Pick<OrgService, 'getDetails' | 'getDetailsInTx'>;
+  clients: Pick<ClientService, 'get' | 'getInTx'>;
   files: FileService;
   documents: DocumentService;
   hooks?: IssueHooks;
@@ -82,7 +82,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
     const row = await mustLock(tx, orgId, id, kind);
     if (row.status !== 'draft') throw conflict(`This ${KIND_LABEL[kind].toLowerCase()} is already ${row.status}`);
     if (kind === 'credit_note' && row.related_document_id) await lockDocument(tx, orgId, row.related_document_id, 'invoice');
-    const org = await orgs.getDetails(orgId, tx);
+    const org = await orgs.getDetailsInTx(tx, orgId);
     // An issued invoice is signed and frozen: without payout details it can never tell the client
     // where to pay. Issuing one anyway must be a deliberate choice, not an accident of day one.
     if (kind === 'invoice' && !org.payout && !opts.confirmWithoutPayoutDetails) {
@@ -90,11 +90,11 @@ export function createLifecycleService(deps: LifecycleDeps) {
         fieldErrors: [{ path: '/body/confirmWithoutPayoutDetails', message: 'confirm issuing without payout details' }],
       });
     }
-    const client = await clients.get(orgId, row.client_id, tx);
+    const client = await clients.getInTx(tx, orgId, row.client_id);
     const crypto = await keyring.forOrg(tx, orgId);
     const body = readBody(crypto, row);
 
-    const issueDate = row.issue_date ?? (await documents.today(orgId, tx));
+    const issueDate = row.issue_date ?? (await documents.todayInTx(tx, orgId));
     const dueDate = kind === 'credit_note' ? null : (row.due_date ?? addDays(issueDate, org.paymentTermsDays));
     if (dueDate && dueDate < issueDate) throw unprocessable('The due date is before the issue date', [{ path: '/body/dueDate', message: 'before issue date' }]);
     const pattern = org.numbering[kind];
@@ -115,14 +115,14 @@ export function createLifecycleService(deps: LifecycleDeps) {
       updated_at: now,
     });
 
-    const doc = await documents.get(orgId, kind, id, tx);
+    const doc = await documents.getInTx(tx, orgId, kind, id);
     const verification = hooks.verification ? await hooks.verification(tx, org, doc, snapshot) : null;
     const signer = hooks.pdfSigner ? await hooks.pdfSigner(tx, orgId) : null;
     const { pdf, timestampToken } = await signPdf(buildDocumentView(doc, snapshot, { relatedNumber, verification }), { creationDate: new Date(now), signer });
     const file = await files.put(tx, orgId, `${kind}.pdf`, 'application/pdf', pdf);
     await updateDocumentRow(tx, orgId, id, { pdf_file_id: file.id });
     await audit.append(tx, { orgId, actor, action: `${kind}.issued`, objectType: kind, objectId: id, summary: { number, total: doc.total, currency: doc.currency, pdfSha256: file.sha256 } });
-    const issued = await documents.get(orgId, kind, id, tx);
+    const issued = await documents.getInTx(tx, orgId, kind, id);
     if (hooks.onIssued) await hooks.onIssued(tx, orgId, issued, file.sha256, timestampToken);
     return issued;
   }
@@ -145,7 +145,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
       const ok = await transitionStatus(tx, orgId, id, from, { status: to, ...extra, updated_at: clock.now().toISOString() });
       if (!ok) throw conflict(`Cannot mark a ${row.status} ${KIND_LABEL[kind].toLowerCase()} as ${to}`);
       await audit.append(tx, { orgId, actor, action: `${kind}.${to}`, objectType: kind, objectId: id });
-      return documents.get(orgId, kind, id, tx);
+      return documents.getInTx(tx, orgId, kind, id);
     });
   }
 
@@ -176,7 +176,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
         });
         await updateDocumentRow(tx, orgId, id, { status: 'converted', related_document_id: inv.id, updated_at: clock.now().toISOString() });
         await audit.append(tx, { orgId, actor, action: 'quote.converted', objectType: 'quote', objectId: id, summary: { invoiceId: inv.id } });
-        return documents.get(orgId, 'invoice', inv.id, tx);
+        return documents.getInTx(tx, orgId, 'invoice', inv.id);
       });
     },
 
@@ -201,7 +201,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
         });
         const creditNote = await issueInTx(tx, orgId, 'credit_note', cn.id, actor);
         await audit.append(tx, { orgId, actor, action: 'invoice.voided', objectType: 'invoice', objectId: id, summary: { creditNote: creditNote.number, reason } });
-        return { invoice: await documents.get(orgId, 'invoice', id, tx), creditNote };
+        return { invoice: await documents.getInTx(tx, orgId, 'invoice', id), creditNote };
       });
     },
 

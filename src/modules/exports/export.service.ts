@@ -20,7 +20,7 @@ export interface ExportServiceDeps {
   db: Database;
   clock: Clock;
   audit: AuditService;
-  orgs: Pick<OrgService, 'getDetails'>;
+  orgs: Pick<OrgService, 'getDetails' | 'getDetailsInTx'>;
   clients: Pick<ClientService, 'exportAll'>;
   catalog: Pick<CatalogService, 'exportAll'>;
   documents: Pick<DocumentService, 'exportAll'>;
@@ -38,7 +38,7 @@ export function createExportService(deps: ExportServiceDeps) {
   const { db, clock, audit, orgs, clients, catalog, documents, payments, recurring } = deps;
 
   async function collect(ex: Executor, orgId: string, includePayout: boolean, exportedAt: string): Promise<OrgExport> {
-    const { payout, ...org } = await orgs.getDetails(orgId, ex);
+    const { payout, ...org } = await orgs.getDetailsInTx(ex, orgId);
     const { taxRates, items } = await catalog.exportAll(ex, orgId);
     return orgExportSchema.parse({
       format: 'sealbill-export',

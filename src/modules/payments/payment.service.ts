@@ -57,7 +57,7 @@ export interface PaymentServiceDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
-  documents: Pick<DocumentService, 'get' | 'today'>;
+  documents: Pick<DocumentService, 'get' | 'today' | 'todayInTx'>;
   lifecycle: Pick<LifecycleService, 'applyPaymentInTx' | 'lockInvoiceInTx'>;
   /** Renders the signed receipt of a manual payment in its booking transaction (provider payments get theirs from the webhook). */
   receipts?: Pick<ReceiptService, 'createInTx'>;
@@ -140,7 +140,7 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
           amount: input.amount,
           applied: Math.min(input.amount, amountDue(inv)),
           method: input.method,
-          received_on: input.receivedOn ?? (await documents.today(orgId, tx)),
+          received_on: input.receivedOn ?? (await documents.todayInTx(tx, orgId)),
           reference: input.reference,
         },
         actor,
@@ -171,7 +171,7 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
             applied_amount: -input.amount,
             currency: inv.currency,
             method: input.method,
-            received_on: input.receivedOn ?? (await documents.today(orgId, tx)),
+            received_on: input.receivedOn ?? (await documents.todayInTx(tx, orgId)),
             provider: null,
             provider_ref: null,
             created_by: actor.id,
@@ -199,7 +199,7 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
           amount: p.amount,
           applied: PAYABLE.has(inv.status) ? Math.max(0, Math.min(p.amount, amountDue(inv))) : 0,
           method: p.provider,
-          received_on: await documents.today(orgId, tx),
+          received_on: await documents.todayInTx(tx, orgId),
           reference: null,
           provider: p.provider,
           provider_ref: p.ref,
@@ -233,7 +233,7 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
           applied_amount: -fromInvoice,
           currency: payment.currency,
           method: r.method,
-          received_on: await documents.today(orgId, tx),
+          received_on: await documents.todayInTx(tx, orgId),
           provider: r.provider,
           provider_ref: r.ref,
           created_by: actor.id,

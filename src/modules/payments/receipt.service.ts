@@ -42,9 +42,9 @@ export interface ReceiptDeps {
   db: Database;
   clock: Clock;
   files: Pick<FileService, 'put' | 'get'>;
-  documents: Pick<DocumentService, 'get'>;
-  orgs: Pick<OrgService, 'getDetails'>;
-  clients: Pick<ClientService, 'get'>;
+  documents: Pick<DocumentService, 'get' | 'getInTx'>;
+  orgs: Pick<OrgService, 'getDetails' | 'getDetailsInTx'>;
+  clients: Pick<ClientService, 'get' | 'getInTx'>;
   mailer: Mailer;
   jobs: Jobs;
   /** PAdES signer from the verification module; receipts are unsigned until one is wired. */
@@ -84,7 +84,7 @@ export function createReceiptService({ db, clock, files, documents, orgs, client
      * there is no provider reference.
      */
     async createInTx(tx: Executor, orgId: string, payment: PaymentRow, reference: string | null = null): Promise<string> {
-      const [inv, org, client] = await Promise.all([documents.get(orgId, 'invoice', payment.document_id, tx), orgs.getDetails(orgId, tx), clients.get(orgId, payment.client_id, tx)]);
+      const [inv, org, client] = await Promise.all([documents.getInTx(tx, orgId, 'invoice', payment.document_id), orgs.getDetailsInTx(tx, orgId), clients.getInTx(tx, orgId, payment.client_id)]);
       const money = moneyFormatter(org.locale, payment.currency);
       const day = dateFormatter(org.locale);
       const fmtDate = (d: string | null) => (d ? day(d) : null);

@@ -46,9 +46,9 @@ export interface PortalAuthDeps {
   jobs: Jobs;
   publicUrl: string;
   audit: AuditService;
-  orgs: Pick<OrgService, 'get'>;
-  clients: Pick<ClientService, 'get' | 'findContactsByEmail'>;
-  documents: Pick<DocumentService, 'get'>;
+  orgs: Pick<OrgService, 'get' | 'getInTx'>;
+  clients: Pick<ClientService, 'get' | 'findContactsByEmail' | 'getInTx'>;
+  documents: Pick<DocumentService, 'get' | 'getInTx'>;
   sessions: SessionsService;
   portalLinks: PortalLinksService;
   tracking: Pick<DeliveryTrackingService, 'record'>;
@@ -83,10 +83,10 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
 
   /** What a sign-in answer tells the browser (the raw token goes only into the cookie). */
   async function describe(tx: Executor, orgId: string, clientId: string, contactId: string, token: string, level: 'full' | 'mfa', doc: { id: string; kind: PortalSession['documentKind'] } | null): Promise<SignedIn> {
-    const client = await clients.get(orgId, clientId, tx).catch(() => null);
+    const client = await clients.getInTx(tx, orgId, clientId).catch(() => null);
     const contact = client?.contacts.find((c) => c.id === contactId);
     if (!client || !contact) throw refused();
-    const org = await orgs.get(orgId, tx);
+    const org = await orgs.getInTx(tx, orgId);
     const f = await deps.factors.summary(tx, orgId, contactId);
     return {
       token,
@@ -108,7 +108,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
    * link, portal link) is one factor: a contact with a second factor must still present it.
    */
   async function startSession(tx: Executor, orgId: string, clientId: string, contactId: string, method: string, meta: PortalRequestMeta, doc: { id: string; kind: PortalSession['documentKind'] } | null): Promise<SignedIn> {
-    const client = await clients.get(orgId, clientId, tx).catch(() => null);
+    const client = await clients.getInTx(tx, orgId, clientId).catch(() => null);
     if (!client?.contacts.some((c) => c.id === contactId)) throw refused();
     const f = await deps.factors.summary(tx, orgId, contactId);
     const level = method !== 'passkey' && (f.totp || f.passkeys > 0) ? 'mfa' : 'full';
@@ -204,7 +204,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
       return inTx(db, async (tx) => {
         const target = await portalLinks.consume(tx, token);
         if (!target) throw refused();
-        const doc = await deps.documents.get(target.orgId, undefined, target.documentId, tx);
+        const doc = await deps.documents.getInTx(tx, target.orgId, undefined, target.documentId);
         const out = await startSession(tx, target.orgId, target.clientId, target.contactId, 'portal-link', meta, { id: doc.id, kind: doc.kind });
         const secondFactorDue = out.session.level !== 'full';
         await deps.tracking.record(tx, target.orgId, target.deliveryId, 'accessed', { via: 'portal-link', contactId: target.contactId, ip: meta.ip, userAgent: meta.userAgent, ...(secondFactorDue ? { secondFactorDue } : {}) });

@@ -41,8 +41,8 @@ export interface PortalFactorsDeps {
   sessions: SessionsService;
   notifier: Notifier;
   webauthn: WebAuthnConfig;
-  orgs: Pick<OrgService, 'get'>;
-  clients: Pick<ClientService, 'get'>;
+  orgs: Pick<OrgService, 'get' | 'getInTx'>;
+  clients: Pick<ClientService, 'get' | 'getInTx'>;
 }
 
 const view = (r: PortalPasskeyRow): PortalPasskey => ({ id: r.id, name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at, backedUp: r.backed_up === 1, deviceType: r.device_type });
@@ -52,8 +52,8 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
   const totpFor = (orgId: string) => createTotpService({ keyring, clock, issuer: `${webauthn.rpName} client portal`, store: portalTotpStore(orgId) });
   const ceremoniesFor = (orgId: string) => createWebAuthnCeremonies({ db, clock, webauthn, store: portalCredentialStore(orgId), realm: 'portal' });
 
-  async function contactOf(p: PortalPrincipal, ex: Executor = db) {
-    const client = await clients.get(p.orgId, p.clientId, ex).catch(() => null);
+  async function contactOf(p: PortalPrincipal) {
+    const client = await clients.get(p.orgId, p.clientId).catch(() => null);
     const contact = client?.contacts.find((c) => c.id === p.contactId);
     if (!contact) throw new AppError('unauthenticated', 'Client portal sign-in required');
     return contact;
@@ -67,7 +67,7 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
     await sessions.revokeAllFor(tx, { contactId: p.contactId }, p.sessionId);
     await audit.append(tx, { orgId: p.orgId, actor: { type: 'portal', id: p.contactId, ip }, action, objectType: 'client', objectId: p.clientId, summary });
     if (alert.email) {
-      const org = await orgs.get(p.orgId, tx);
+      const org = await orgs.getInTx(tx, p.orgId);
       await notifier.send(tx, {
         to: alert.email,
         subject: `${org.name} client portal: your sign-in methods changed`,
@@ -178,7 +178,7 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
         const out = { totp, passkeys: keys.length };
         await audit.append(tx, { orgId, actor, action: 'portal.factors_reset', objectType: 'client', objectId: clientId, summary: { contactId, authenticatorApp: totp, webauthnCredentials: keys.length } });
         if (contact.email) {
-          const org = await orgs.get(orgId, tx);
+          const org = await orgs.getInTx(tx, orgId);
           await notifier.send(tx, {
             to: contact.email,
             subject: `${org.name} client portal: your sign-in methods were reset`,

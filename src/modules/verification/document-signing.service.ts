@@ -25,7 +25,7 @@ export interface DocumentSigningDeps {
   keyring: Keyring;
   clock: Clock;
   publicUrl: string;
-  signing: Pick<SigningIdentityService, 'getOrCreate' | 'documentKey'>;
+  signing: Pick<SigningIdentityService, 'getOrCreateInTx' | 'documentKeyInTx'>;
   tsa: TimestampAuthority | null;
   /** Where a failed time-stamp request is reported (issuing goes on without one). */
   warn: (msg: string) => void;
@@ -38,7 +38,7 @@ export function createDocumentSigningHooks(deps: DocumentSigningDeps): Required<
 
   return {
     async verification(tx, org, doc, snapshot) {
-      const key = await signing.documentKey(tx, org.id);
+      const key = await signing.documentKeyInTx(tx, org.id);
       const canonical = serializePayload(buildPayload(org.id, doc, snapshot, key.keyId, clock.now().toISOString()));
       const signature = cryptoSign(null, Buffer.from(canonical, 'utf8'), key.privateKey).toString('base64url');
       const fingerprint = fingerprintOf(canonical);
@@ -64,7 +64,7 @@ export function createDocumentSigningHooks(deps: DocumentSigningDeps): Required<
     },
 
     async pdfSigner(tx: Executor, orgId: string) {
-      const identity = await signing.getOrCreate(tx, orgId);
+      const identity = await signing.getOrCreateInTx(tx, orgId);
       return pades.signer(identity, {
         signingTime: clock.now(),
         timestamp: tsa
