@@ -4,8 +4,10 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openDatabase } from '../../src/platform/db/kysely.ts';
+import { jobsCommand } from '../../src/main/cli/jobs.commands.ts';
 import { inTx } from '../../src/platform/db/tx.ts';
 import { createJobs, defineJob, MAX_ATTEMPTS, retryDelayMs } from '../../src/platform/jobs/jobs.ts';
+import { runCli } from '../helpers/cli.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
 
 const quiet = { warn: () => {}, error: () => {} };
@@ -99,6 +101,25 @@ describeEachDb('durable jobs', (dialect) => {
     expect(calls).toBe(MAX_ATTEMPTS + 1);
     expect(await rows()).toEqual([]);
     await jobs.stop();
+  });
+
+  it('`sealbill jobs dead` lists dead jobs without their payload; `jobs retry` runs one again', async () => {
+    // A mail job (the container's kind), written without the commit nudge and forced to its last state.
+    await t.container.db.transaction().execute((tx) => t.container.services.identity.notifier.send(tx, { to: 'someone@example.test', subject: 'Secret link', text: 'token=do-not-print' }));
+    const [row] = await rows();
+    await t.container.db.updateTable('jobs').set({ status: 'dead', attempts: MAX_ATTEMPTS, last_error: 'relay refused' }).where('id', '=', row!.id).execute();
+
+    const listed = await runCli(t, jobsCommand, ['dead']);
+    expect(listed.out).toContain(`${row!.id}  mail.send  ${MAX_ATTEMPTS} attempts`);
+    expect(listed.out).toContain('relay refused');
+    expect(listed.out).not.toMatch(/do-not-print|someone@example/);
+    await expect(runCli(t, jobsCommand, ['retry', 'no-such-job'])).rejects.toThrow(/No dead job/);
+    await expect(runCli(t, jobsCommand, ['dead', 'extra'])).rejects.toThrow(/usage: sealbill jobs/);
+
+    // No SMTP in this instance: the outbox "sends" it, and the job is gone.
+    expect((await runCli(t, jobsCommand, ['retry', row!.id])).out).toMatch(/queued again/);
+    expect(await rows()).toEqual([]);
+    expect((await runCli(t, jobsCommand, ['dead'])).out).toBe('No dead jobs.\n');
   });
 
   it('takes over a job whose runner died (its lease expired), never one whose lease holds', async () => {
