@@ -244,7 +244,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
     },
 
     /** Every client of the org with its contacts, archived ones included (the data export). */
-    async exportAll(ex: Executor, orgId: string): Promise<Client[]> {
+    async exportAllInTx(ex: Executor, orgId: string): Promise<Client[]> {
       const crypto = await keyring.forOrg(ex, orgId);
       const contacts = Map.groupBy(await listOrgContacts(ex, orgId), (c) => c.client_id);
       const out: Client[] = [];

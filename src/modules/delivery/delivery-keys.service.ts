@@ -160,8 +160,8 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
     },
 
     /** Decrypted client key material for sending (never leaves the server through the API). */
-    async clientKeyMaterial(ex: Executor, orgId: string, clientId: string): Promise<{ openpgp: string | null; smime: string | null }> {
-      const { stored } = await readClientKeys(ex, orgId, clientId);
+    async clientKeyMaterial(orgId: string, clientId: string): Promise<{ openpgp: string | null; smime: string | null }> {
+      const { stored } = await readClientKeys(db, orgId, clientId);
       return { openpgp: stored.openpgp?.armored ?? null, smime: stored.smime?.pem ?? null };
     },
 

@@ -120,7 +120,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
     const how = mode === 'openpgp' ? 'OpenPGP' : 'S/MIME';
     const content = contentEntity(encryptedBodyText(facts, how), [{ contentType: 'application/pdf', body: pdf.bytes, filename: pdf.filename, disposition: 'attachment' }]);
     const headers: EnvelopeHeaders = { from: sender.from, to, replyTo: sender.replyTo, subject: encryptedSubject(facts), date: clock.now(), messageId: messageIdFor(mailer.from) };
-    const material = await keys.clientKeyMaterial(db, orgId, clientId);
+    const material = await keys.clientKeyMaterial(orgId, clientId);
     let raw: Buffer;
     if (mode === 'openpgp') {
       const orgKey = await keys.orgPgpKey(db, orgId);
@@ -173,7 +173,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       // Keys are created on first use inside this transaction, so the build step only reads them.
       if (r.mode === 'openpgp') await keys.orgPgpKey(tx, orgId);
       if (r.mode === 'smime') await deps.signingIdentity!.getOrCreateInTx(tx, orgId);
-      if (r.mode === 'portal-link') return { deliveryId: id, link: await portalLinks.create(tx, { orgId, deliveryId: id, clientId: client.id, contactId: r.contact!.id, documentId }) };
+      if (r.mode === 'portal-link') return { deliveryId: id, link: await portalLinks.createInTx(tx, { orgId, deliveryId: id, clientId: client.id, contactId: r.contact!.id, documentId }) };
       if (r.mode === 'sealed-link') {
         const s = p.input.sealedLink ?? { expiresInHours: 24 * 14, maxDownloads: null, requireCode: false };
         return { deliveryId: id, link: await sealedLinks.create(tx, { orgId, deliveryId: id, documentId, contactId: r.contact?.id ?? null, bytes: pdf.bytes, filename: pdf.filename, ...s }) };
@@ -193,7 +193,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       const client = await clients.get(orgId, doc.clientId);
       const mode = input.mode ?? client.deliveryMode;
       const recipients = recipientsFor(client, mode, input);
-      const material = await keys.clientKeyMaterial(db, orgId, client.id);
+      const material = await keys.clientKeyMaterial(orgId, client.id);
       if (mode === 'openpgp' && !material.openpgp) throw unprocessable('Import the client\'s OpenPGP public key first (PUT /api/v1/clients/:id/keys)');
       if (mode === 'smime' && !material.smime) throw unprocessable('Import the client\'s S/MIME certificate first (PUT /api/v1/clients/:id/keys)');
       if (mode === 'smime' && !deps.signingIdentity) throw unprocessable('S/MIME needs the organization signing identity, which is not available');

@@ -36,7 +36,7 @@ export interface DocumentServiceDeps {
   clock: Clock;
   orgs: Pick<OrgService, 'get' | 'getInTx'>;
   clients: Pick<ClientService, 'get' | 'namesByIds' | 'getInTx'>;
-  catalog: Pick<CatalogService, 'taxRatesByIds'>;
+  catalog: Pick<CatalogService, 'taxRatesByIdsInTx'>;
 }
 
 export const KIND_LABEL: Record<DocumentKind, string> = { invoice: 'Invoice', quote: 'Quote', credit_note: 'Credit note' };
@@ -63,7 +63,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
   }
 
   async function resolveLines(ex: Executor, orgId: string, input: ReturnType<typeof draftInput.parse>['lines']): Promise<StoredLine[]> {
-    const rates = await catalog.taxRatesByIds(ex, orgId, input.flatMap((l) => (l.taxRateId ? [l.taxRateId] : [])));
+    const rates = await catalog.taxRatesByIdsInTx(ex, orgId, input.flatMap((l) => (l.taxRateId ? [l.taxRateId] : [])));
     return input.map((l, i) => {
       const rate = l.taxRateId ? rates.get(l.taxRateId) : null;
       if (l.taxRateId && !rate) throw unprocessable('Unknown tax rate', [{ path: `/body/lines/${i}/taxRateId`, message: 'no such tax rate' }]);
@@ -228,7 +228,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     },
 
     /** Every document of the org (all kinds and states) with its frozen snapshot (the data export). */
-    async exportAll(ex: Executor, orgId: string): Promise<DocumentExport[]> {
+    async exportAllInTx(ex: Executor, orgId: string): Promise<DocumentExport[]> {
       const crypto = await keyring.forOrg(ex, orgId);
       const day = await todayInTx(ex, orgId);
       const out: DocumentExport[] = [];

@@ -21,11 +21,11 @@ export interface ExportServiceDeps {
   clock: Clock;
   audit: AuditService;
   orgs: Pick<OrgService, 'getDetails' | 'getDetailsInTx'>;
-  clients: Pick<ClientService, 'exportAll'>;
-  catalog: Pick<CatalogService, 'exportAll'>;
-  documents: Pick<DocumentService, 'exportAll'>;
-  payments: Pick<PaymentService, 'exportAll'>;
-  recurring: Pick<RecurringService, 'exportAll'>;
+  clients: Pick<ClientService, 'exportAllInTx'>;
+  catalog: Pick<CatalogService, 'exportAllInTx'>;
+  documents: Pick<DocumentService, 'exportAllInTx'>;
+  payments: Pick<PaymentService, 'exportAllInTx'>;
+  recurring: Pick<RecurringService, 'exportAllInTx'>;
 }
 
 export interface ExportOptions {
@@ -39,18 +39,18 @@ export function createExportService(deps: ExportServiceDeps) {
 
   async function collect(ex: Executor, orgId: string, includePayout: boolean, exportedAt: string): Promise<OrgExport> {
     const { payout, ...org } = await orgs.getDetailsInTx(ex, orgId);
-    const { taxRates, items } = await catalog.exportAll(ex, orgId);
+    const { taxRates, items } = await catalog.exportAllInTx(ex, orgId);
     return orgExportSchema.parse({
       format: 'sealbill-export',
       version: EXPORT_VERSION,
       exportedAt,
       organization: includePayout ? { ...org, payout } : org,
-      clients: await clients.exportAll(ex, orgId),
+      clients: await clients.exportAllInTx(ex, orgId),
       taxRates,
       items,
-      documents: await documents.exportAll(ex, orgId),
-      payments: await payments.exportAll(ex, orgId),
-      recurringSchedules: await recurring.exportAll(ex, orgId),
+      documents: await documents.exportAllInTx(ex, orgId),
+      payments: await payments.exportAllInTx(ex, orgId),
+      recurringSchedules: await recurring.exportAllInTx(ex, orgId),
     } satisfies OrgExport);
   }
 
@@ -62,7 +62,7 @@ export function createExportService(deps: ExportServiceDeps) {
         const day = now.slice(0, 10);
         let file: ExportFile;
         if (opts.format === 'invoices-csv') {
-          const docs = await documents.exportAll(tx, orgId);
+          const docs = await documents.exportAllInTx(tx, orgId);
           const invoices = docs.filter((d) => d.kind === 'invoice');
           file = { filename: `sealbill-invoices-${day}.csv`, contentType: 'text/csv; charset=utf-8', body: invoicesCsv(invoices), counts: { invoices: invoices.length } };
         } else {

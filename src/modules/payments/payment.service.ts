@@ -258,7 +258,7 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
     },
 
     /** Every payment and refund of the org (the data export). */
-    async exportAll(ex: Executor, orgId: string): Promise<Payment[]> {
+    async exportAllInTx(ex: Executor, orgId: string): Promise<Payment[]> {
       const out: Payment[] = [];
       for (let after: string | null = null; ; ) {
         const rows = await listOrgPaymentRows(ex, orgId, after, 500);

@@ -202,7 +202,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
     /** Exchanges a delivery's portal link: one sign-in, recorded as access evidence on that delivery. */
     async redeemPortalLink(token: string, meta: PortalRequestMeta): Promise<SignedIn> {
       return inTx(db, async (tx) => {
-        const target = await portalLinks.consume(tx, token);
+        const target = await portalLinks.consumeInTx(tx, token);
         if (!target) throw refused();
         const doc = await deps.documents.getInTx(tx, target.orgId, undefined, target.documentId);
         const out = await startSession(tx, target.orgId, target.clientId, target.contactId, 'portal-link', meta, { id: doc.id, kind: doc.kind });

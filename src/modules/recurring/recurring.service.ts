@@ -192,7 +192,7 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
     },
 
     /** Every schedule of the org, ended ones included (the data export). */
-    async exportAll(ex: Executor, orgId: string): Promise<Schedule[]> {
+    async exportAllInTx(ex: Executor, orgId: string): Promise<Schedule[]> {
       const rows = await ex.selectFrom('recurring_schedules').selectAll().where('org_id', '=', orgId).orderBy('id').execute();
       return Promise.all(rows.map((r) => toSchedule(ex, r)));
     },
