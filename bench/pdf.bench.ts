@@ -50,7 +50,7 @@ const hooks = createDocumentSigningHooks({
   clock: { now: () => new Date() },
   publicUrl: 'https://bills.example',
   // Each document gets the identity as a new object with new strings, as decrypting the row would give.
-  signing: { getOrCreate: async () => ({ ...identity, certificatePem: `${identity.certificatePem}`, privateKeyPem: `${identity.privateKeyPem}` }), documentKey: null as never },
+  signing: { getOrCreateInTx: async () => ({ ...identity, certificatePem: `${identity.certificatePem}`, privateKeyPem: `${identity.privateKeyPem}` }), documentKeyInTx: null as never },
   tsa: null,
   warn: () => {},
 });

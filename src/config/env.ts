@@ -43,6 +43,9 @@ const envSchema = z.object({
   SEALBILL_BACKUP_INCLUDE_MASTER_KEY: bool.default(true),
   /** How often the background worker runs its jobs (recurring invoices, payout changes, checkpoints, backups). */
   SEALBILL_WORKER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Durable jobs (mail): how often a runner looks for due jobs, and how long a claimed job is reserved for its runner. */
+  SEALBILL_JOB_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  SEALBILL_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   SEALBILL_AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
   /** RFC 3161 timestamp authority for audit checkpoints (optional). */
   SEALBILL_TSA_URL: z.url().optional(),
@@ -115,6 +118,7 @@ export interface Config {
   backup: BackupConfig | null;
   audit: { checkpointMinutes: number; tsaUrl: string | null };
   worker: { intervalMs: number };
+  jobs: { pollMs: number; leaseMs: number };
   tls: { certFile: string; keyFile: string } | null;
   session: { idleMinutes: number; absoluteHours: number };
   signup: 'first-run' | 'open' | 'invite-only';
@@ -217,6 +221,7 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
     backup: parseBackupConfig(e),
     audit: { checkpointMinutes: e.SEALBILL_AUDIT_CHECKPOINT_MINUTES, tsaUrl: e.SEALBILL_TSA_URL ?? null },
     worker: { intervalMs: e.SEALBILL_WORKER_INTERVAL_SECONDS * 1000 },
+    jobs: { pollMs: e.SEALBILL_JOB_POLL_SECONDS * 1000, leaseMs: e.SEALBILL_JOB_LEASE_SECONDS * 1000 },
     tls: e.SEALBILL_TLS_CERT_FILE && e.SEALBILL_TLS_KEY_FILE ? { certFile: e.SEALBILL_TLS_CERT_FILE, keyFile: e.SEALBILL_TLS_KEY_FILE } : null,
     session: { idleMinutes: e.SEALBILL_SESSION_IDLE_MINUTES, absoluteHours: e.SEALBILL_SESSION_ABSOLUTE_HOURS },
     signup: e.SEALBILL_SIGNUP,

@@ -23,6 +23,8 @@ import { createPasswordService } from '../modules/identity/passwords/passwords.t
 import { activeOwnersAndAdmins, memberHolds } from '../modules/identity/members/member-permissions.ts';
 import { createSessionsService } from '../modules/identity/sessions/sessions.service.ts';
 import { createWorkQueue } from '../platform/work-queue.ts';
+import { createJobs } from '../platform/jobs/jobs.ts';
+import { createMailQueue } from '../platform/mail/mail.job.ts';
 import { createMailer, type Mailer } from '../platform/mail/mailer.ts';
 import { createRateLimitStore } from '../platform/http/rate-limit.ts';
 import { createCatalogService } from '../modules/catalog/catalog.service.ts';
@@ -71,6 +73,15 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
 
   const audit = createAuditService({ clock, dialect });
   const mailer = opts.mailer ?? createMailer(config);
+  // Durable after-commit work (mail first); the worker polls it, every process is nudged at commit.
+  const jobs = createJobs({
+    db,
+    clock,
+    keyring,
+    leaseMs: config.jobs.leaseMs,
+    log: { warn: (o, msg) => warn(`${msg ?? 'job'} ${JSON.stringify(o)}`), error: (o, msg) => warn(`${msg ?? 'job'} ${JSON.stringify(o)}`) },
+  });
+  const mail = createMailQueue(jobs, mailer);
   const rateLimits = await createRateLimitStore(config.redis.url, config.redis.prefix);
   const tokens = createApiTokensService({ clock, db, audit });
   const sessions = createSessionsService({ db, clock, policy: config.session });
@@ -78,7 +89,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   // argon2 and password strength checks share one bounded queue (issue #10 item 3).
   const passwords = createPasswordService({ queue: createWorkQueue(config.passwordWork) });
   const bootstrap = createBootstrapService({ db, dialect, clock, orgs, tokens, passwords });
-  const identity = createIdentityServices({ config, db, clock, keyring, audit, mailer, orgs, sessions, tokens, passwords });
+  const identity = createIdentityServices({ config, db, clock, keyring, audit, mail, jobs, orgs, sessions, tokens, passwords });
   const signing = createSigningIdentityService({ db, dialect, keyring, audit, clock, orgs, mailFrom: config.mailFrom });
   const clients = createClientService({ db, keyring, audit, clock, orgs });
   const catalog = createCatalogService({ db, audit, clock });
@@ -99,7 +110,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const { verification, issueHooks } = createVerificationModule({ config, db, keyring, clock, signing, documents, currentPayout, warn });
   const lifecycle = createLifecycleService({ db, keyring, audit, clock, orgs, clients, files, documents, hooks: issueHooks });
   // Receipts before the ledger: a manual payment's signed receipt is rendered in its booking transaction.
-  const receipts = createReceiptService({ db, clock, files, documents, orgs, clients, mailer, ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}) });
+  const receipts = createReceiptService({ db, clock, files, documents, orgs, clients, mailer, jobs, ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}) });
   const payments = createPaymentService({ db, keyring, audit, clock, documents, lifecycle, receipts });
   const paymentsModule = createPaymentsModule({ config, db, keyring, audit, clock, orgs, documents, files, payments, receipts, verification });
   const recurring = createRecurringService({ db, keyring, audit, clock, orgs, documents, lifecycle, holds: memberHolds });
@@ -128,7 +139,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     openSnapshot: () => openDatabase(config.database),
     tmpDir: path.join(config.dataDir, 'tmp'),
   });
-  const deliveryModule = createDeliveryModule({ config, db, dialect, keyring, audit, clock, mailer, orgs, clients, documents, lifecycle, signing, verification, warn });
+  const deliveryModule = createDeliveryModule({ config, db, dialect, keyring, audit, clock, mailer, mail, jobs, orgs, clients, documents, lifecycle, signing, verification, warn });
   const portalModule = createPortalModule({
     config,
     db,
@@ -136,6 +147,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     audit,
     clock,
     mailer,
+    jobs,
     orgs,
     clients,
     documents,
@@ -170,9 +182,11 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     dialect,
     keyring,
     mailer,
+    jobs,
     services: { audit, tokens, sessions, identity, orgs, bootstrap, signing, payoutProtection, verification, clients, catalog, files, documents, lifecycle, payments, recurring, reports, dataExport, keys, checkpoints, backups, security, ...deliveryModule, ...portalModule, ...paymentsModule },
     rateLimits,
     close: async () => {
+      await jobs.stop();
       mailer.close();
       await passwords.close();
       await rateLimits.close();

@@ -1,4 +1,5 @@
-// Background work: every minute, issue the recurring invoices that are due. Runs inside
+// Background work: every minute, issue the recurring invoices that are due; every few seconds, run
+// the durable jobs that are due (mail; platform/jobs, also nudged at each commit). Runs inside
 // `sealbill serve` and alone as `sealbill worker`; several processes may run it at once, since a
 // period is claimed by compare-and-set (see recurring.service.ts).
 import type { Container } from './container.ts';
@@ -62,13 +63,14 @@ export function startWorker(c: Container, log: Log, everyMs = 60_000, opts: Work
       running = false;
     }
   };
+  const stopJobs = c.jobs.poll(c.config.jobs.pollMs);
   const timer = setInterval(() => void tick(), everyMs);
   if (!opts.keepAlive) timer.unref();
   void tick();
   return {
     stop: async () => {
       clearInterval(timer);
-      await inFlight;
+      await Promise.all([inFlight, stopJobs()]);
     },
     tick,
   };

@@ -6,8 +6,9 @@ import { initCommand, invoiceCommand, migrateCommand, serveCommand, workerComman
 import { evidenceVerifyCommand } from './delivery.commands.ts';
 import { pruneCommand } from './housekeeping.commands.ts';
 import { tokenCommand, userCommand } from './identity.commands.ts';
+import { jobsCommand } from './jobs.commands.ts';
 import { keysCommand } from './keys.commands.ts';
 import { paymentsReconcileCommand } from './payments.commands.ts';
 import { devCertCommand } from './tls.commands.ts';
 
-export const COMMANDS: CliCommand[] = [serveCommand, workerCommand, migrateCommand, initCommand, invoiceCommand, evidenceVerifyCommand, userCommand, tokenCommand, keysCommand, auditCommand, backupCommand, devCertCommand, paymentsReconcileCommand, pruneCommand];
+export const COMMANDS: CliCommand[] = [serveCommand, workerCommand, migrateCommand, initCommand, invoiceCommand, evidenceVerifyCommand, userCommand, tokenCommand, keysCommand, auditCommand, backupCommand, devCertCommand, paymentsReconcileCommand, pruneCommand, jobsCommand];

@@ -174,8 +174,8 @@ export function createCheckpointService(deps: CheckpointServiceDeps) {
       return made;
     },
 
-    async list(orgId: string, ex: Executor = db): Promise<Checkpoint[]> {
-      return (await listCheckpoints(ex, orgId)).map(toDto);
+    async list(orgId: string): Promise<Checkpoint[]> {
+      return (await listCheckpoints(db, orgId)).map(toDto);
     },
 
     async latest(orgId: string): Promise<Checkpoint | null> {
@@ -193,11 +193,11 @@ export function createCheckpointService(deps: CheckpointServiceDeps) {
      * Recomputes the hash chain, then checks every stored checkpoint and every exported one given
      * against the entries: signature by a trusted key, origin, size and Merkle root.
      */
-    async verify(orgId: string, opts: VerifyOptions = {}, ex: Executor = db): Promise<LogVerification> {
-      const rows = await streamAuditRows(ex, orgId);
+    async verify(orgId: string, opts: VerifyOptions = {}): Promise<LogVerification> {
+      const rows = await streamAuditRows(db, orgId);
       const chain = verifyChain(rows);
       const external = opts.checkpoints ?? [];
-      const notes = [...(await listCheckpoints(ex, orgId)).map((c) => ({ note: c.note, external: false })), ...external.map((note) => ({ note, external: true }))];
+      const notes = [...(await listCheckpoints(db, orgId)).map((c) => ({ note: c.note, external: false })), ...external.map((note) => ({ note, external: true }))];
       const fail = (r: { count: number; badSeq?: number; reason: string }, checked: number): LogVerification => ({
         ok: false,
         ...r,
@@ -207,7 +207,7 @@ export function createCheckpointService(deps: CheckpointServiceDeps) {
         statement: `FAILED: ${r.badSeq !== undefined ? `first bad entry ${r.badSeq}: ` : ''}${r.reason}`,
       });
       if (!chain.ok) return fail({ count: chain.count, badSeq: chain.badSeq, reason: chain.reason }, 0);
-      const keys = verifiersFor(orgId, await trustedKeys(ex, orgId, opts.trustedVkeys ?? []), notes.map((n) => n.note));
+      const keys = verifiersFor(orgId, await trustedKeys(db, orgId, opts.trustedVkeys ?? []), notes.map((n) => n.note));
       const leaves = rows.map((r) => Buffer.from(r.hash, 'hex'));
       const checked: Array<{ size: number; root: Buffer; external: boolean }> = [];
       for (const { note, external: isExternal } of notes) {

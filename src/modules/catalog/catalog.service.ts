@@ -82,7 +82,7 @@ export function createCatalogService({ db, audit, clock }: { db: Database; audit
       if (!r) throw notFound('Tax rate');
       return toTaxRate(r);
     },
-    async taxRatesByIds(ex: Executor, orgId: string, ids: string[]): Promise<Map<string, TaxRate>> {
+    async taxRatesByIdsInTx(ex: Executor, orgId: string, ids: string[]): Promise<Map<string, TaxRate>> {
       return new Map((await findTaxRates(ex, orgId, [...new Set(ids)])).map((r) => [r.id, toTaxRate(r)]));
     },
     async updateTaxRate(orgId: string, id: string, patch: z.infer<typeof taxRatePatch>, actor: AuditActor): Promise<TaxRate> {
@@ -119,7 +119,7 @@ export function createCatalogService({ db, audit, clock }: { db: Database; audit
       return pageResult(rows.map(toItem), q.limit, (i) => ({ v: null, id: i.id }));
     },
     /** Every tax rate and item of the org, archived ones included (the data export). */
-    async exportAll(ex: Executor, orgId: string): Promise<{ taxRates: TaxRate[]; items: Item[] }> {
+    async exportAllInTx(ex: Executor, orgId: string): Promise<{ taxRates: TaxRate[]; items: Item[] }> {
       const items: Item[] = [];
       for (let after: string | null = null; ; ) {
         const rows = await listItemRows(ex, orgId, after, 500, true);

@@ -163,7 +163,8 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
       });
     },
 
-    get: (orgId: string, id: string, ex: Executor = db) => getIn(ex, orgId, id),
+    getInTx: (tx: Executor, orgId: string, id: string) => getIn(tx, orgId, id),
+    get: (orgId: string, id: string) => getIn(db, orgId, id),
 
     async list(orgId: string, q: ClientListQuery): Promise<{ items: ClientSummary[]; nextCursor: string | null }> {
       const crypto = await keyring.forOrg(db, orgId);
@@ -257,7 +258,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
     },
 
     /** Every client of the org with its contacts, archived ones included (the data export). */
-    async exportAll(ex: Executor, orgId: string): Promise<Client[]> {
+    async exportAllInTx(ex: Executor, orgId: string): Promise<Client[]> {
       const crypto = await keyring.forOrg(ex, orgId);
       const contacts = Map.groupBy(await listOrgContacts(ex, orgId), (c) => c.client_id);
       const out: Client[] = [];

@@ -43,8 +43,8 @@ export interface DeliveryKeysDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
-  orgs: Pick<OrgService, 'get'>;
-  clients: Pick<ClientService, 'get'>;
+  orgs: Pick<OrgService, 'get' | 'getInTx'>;
+  clients: Pick<ClientService, 'get' | 'getInTx'>;
   mailFrom: string;
   /** WKD discovery (null when not configured). */
   wkd: WkdLookup | null;
@@ -65,7 +65,7 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
         privatePlain: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       };
     }
-    const org = await orgs.get(orgId, ex);
+    const org = await orgs.getInTx(ex, orgId);
     const k = await generateOrgPgpKey(org.name, addressOf(deps.mailFrom), clock.now());
     return { key_id: k.fingerprint, public_key: k.publicKeyArmored, privatePlain: k.privateKeyArmored };
   }
@@ -160,8 +160,8 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
     },
 
     /** Decrypted client key material for sending (never leaves the server through the API). */
-    async clientKeyMaterial(ex: Executor, orgId: string, clientId: string): Promise<{ openpgp: string | null; smime: string | null }> {
-      const { stored } = await readClientKeys(ex, orgId, clientId);
+    async clientKeyMaterial(orgId: string, clientId: string): Promise<{ openpgp: string | null; smime: string | null }> {
+      const { stored } = await readClientKeys(db, orgId, clientId);
       return { openpgp: stored.openpgp?.armored ?? null, smime: stored.smime?.pem ?? null };
     },
 
@@ -177,7 +177,7 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
       const pgp = typeof input.openpgpPublicKey === 'string' ? await inspectPgpPublicKey(input.openpgpPublicKey, now) : null;
       const cert = typeof input.smimeCertificatePem === 'string' ? inspectCertificate(input.smimeCertificatePem, now) : null;
       return inTx(db, async (tx) => {
-        await clients.get(orgId, clientId, tx);
+        await clients.getInTx(tx, orgId, clientId);
         const { stored } = await readClientKeys(tx, orgId, clientId);
         const next: StoredClientKeys = {
           openpgp: input.openpgpPublicKey === undefined ? stored.openpgp : pgp ? { armored: pgp.armored, source: 'imported' } : null,

@@ -41,7 +41,7 @@ export function createDeliveryTrackingService(deps: TrackingDeps) {
   const { db, keyring, clock, evidence, orgs, documents } = deps;
 
   async function record(tx: Executor, orgId: string, deliveryId: string, type: EvidenceType, data: Record<string, unknown>): Promise<SignedEvidence> {
-    const signed = await evidence.append(tx, orgId, deliveryId, type, data);
+    const signed = await evidence.appendInTx(tx, orgId, deliveryId, type, data);
     const current = await findDelivery(tx, orgId, deliveryId);
     // Reading a document after acknowledging it does not undo the acknowledgement.
     const status = type === 'accessed' && current?.status === 'acknowledged' ? 'acknowledged' : type;
@@ -121,20 +121,20 @@ export function createDeliveryTrackingService(deps: TrackingDeps) {
 
     async get(orgId: string, id: string): Promise<Delivery> {
       const row = await mustFind(db, orgId, id);
-      return toDto(db, row, (await evidence.eventsFor(db, orgId, [id])).get(id) ?? []);
+      return toDto(db, row, (await evidence.eventsFor(orgId, [id])).get(id) ?? []);
     },
 
     async listForDocument(orgId: string, kind: DocumentKind, documentId: string): Promise<Delivery[]> {
       await documents.get(orgId, kind, documentId);
       const rows = await listDeliveriesFor(db, orgId, documentId);
-      const events = await evidence.eventsFor(db, orgId, rows.map((r) => r.id));
+      const events = await evidence.eventsFor(orgId, rows.map((r) => r.id));
       return Promise.all(rows.map((r) => toDto(db, r, events.get(r.id) ?? [])));
     },
 
     /** The client's part: their deliveries of one document, event types and times only. */
     async listForClient(orgId: string, clientId: string, documentId: string): Promise<PortalDelivery[]> {
       const rows = await listDeliveriesFor(db, orgId, documentId, clientId);
-      const events = await evidence.eventsFor(db, orgId, rows.map((r) => r.id));
+      const events = await evidence.eventsFor(orgId, rows.map((r) => r.id));
       return rows.map((r) => ({
         id: r.id,
         mode: r.mode as PortalDelivery['mode'],

@@ -4,6 +4,8 @@ import type { Config } from '../../config/env.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database } from '../../platform/db/kysely.ts';
+import type { Jobs } from '../../platform/jobs/jobs.ts';
+import type { MailQueue } from '../../platform/mail/mail.job.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
@@ -31,6 +33,8 @@ export interface DeliveryModuleDeps {
   audit: AuditService;
   clock: Clock;
   mailer: Mailer;
+  mail: MailQueue;
+  jobs: Jobs;
   orgs: OrgService;
   clients: ClientService;
   documents: DocumentService;
@@ -56,7 +60,7 @@ export function createDeliveryModule(d: DeliveryModuleDeps) {
   // Delivery certificates are PAdES-signed with the org's X.509 signing identity (verification module).
   const pades = createPadesSigning();
   const pdfSigner = async (orgId: string) => {
-    const identity = await d.signing.getOrCreate(db, orgId);
+    const identity = await d.signing.getOrCreate(orgId);
     const org = await orgs.get(orgId);
     return pades.signer(identity, { signingTime: clock.now(), signerName: org.name, reason: 'Certificate of delivery' });
   };

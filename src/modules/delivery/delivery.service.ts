@@ -38,7 +38,8 @@ import { buildSmimeMessage, type SmimeSigner } from './smime.ts';
 import { sha256Hex } from '../../platform/crypto/hash.ts';
 
 export interface SigningIdentitySource {
-  getOrCreate(ex: Executor, orgId: string): Promise<{ certificatePem: string; privateKeyPem: string; chainPem: string[] }>;
+  getOrCreate(orgId: string): Promise<{ certificatePem: string; privateKeyPem: string; chainPem: string[] }>;
+  getOrCreateInTx(tx: Executor, orgId: string): Promise<unknown>;
 }
 
 export interface DeliveryServiceDeps {
@@ -136,13 +137,13 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       ...extra.map((f) => ({ contentType: f.contentType, body: f.bytes, filename: f.filename, disposition: 'attachment' as const })),
     ]);
     const headers: EnvelopeHeaders = { from: sender.from, to, replyTo: sender.replyTo, subject: encryptedSubject(facts), date: clock.now(), messageId: messageIdFor(mailer.from) };
-    const material = await keys.clientKeyMaterial(db, orgId, clientId);
+    const material = await keys.clientKeyMaterial(orgId, clientId);
     let raw: Buffer;
     if (mode === 'openpgp') {
       const orgKey = await keys.orgPgpKey(db, orgId);
       raw = await buildPgpMimeMessage({ headers, content, orgPrivateKeyArmored: orgKey.privateKeyArmored, recipientPublicKeyArmored: material.openpgp! });
     } else {
-      const id = await deps.signingIdentity!.getOrCreate(db, orgId);
+      const id = await deps.signingIdentity!.getOrCreate(orgId);
       const signer: SmimeSigner = { certificatePem: id.certificatePem, privateKeyPem: id.privateKeyPem, chainPem: id.chainPem.join('\n') };
       raw = await buildSmimeMessage({ headers, content, signer, recipientCertificatePem: material.smime! });
     }
@@ -190,8 +191,8 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       const id = await newDelivery(tx, { orgId, kind, documentId, clientId: client.id, contact: r.contact, email: r.email, mode: r.mode, sha256: pdf.sha256, actor: p.actor, channel: 'email', number: p.number, sender: p.sender.from, billing: r.billing, ...(files && { files }) });
       // Keys are created on first use inside this transaction, so the build step only reads them.
       if (r.mode === 'openpgp') await keys.orgPgpKey(tx, orgId);
-      if (r.mode === 'smime') await deps.signingIdentity!.getOrCreate(tx, orgId);
-      if (r.mode === 'portal-link') return { deliveryId: id, link: await portalLinks.create(tx, { orgId, deliveryId: id, clientId: client.id, contactId: r.contact!.id, documentId }) };
+      if (r.mode === 'smime') await deps.signingIdentity!.getOrCreateInTx(tx, orgId);
+      if (r.mode === 'portal-link') return { deliveryId: id, link: await portalLinks.createInTx(tx, { orgId, deliveryId: id, clientId: client.id, contactId: r.contact!.id, documentId }) };
       if (r.mode === 'sealed-link') {
         const s = p.input.sealedLink ?? { expiresInHours: 24 * 14, maxDownloads: null, requireCode: false };
         return { deliveryId: id, link: await sealedLinks.create(tx, { orgId, deliveryId: id, documentId, contactId: r.contact?.id ?? null, bytes: pdf.bytes, filename: pdf.filename, ...s }) };
@@ -221,7 +222,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       const client = await clients.get(orgId, doc.clientId);
       const mode = input.mode ?? client.deliveryMode;
       const recipients = recipientsFor(client, mode, input);
-      const material = await keys.clientKeyMaterial(db, orgId, client.id);
+      const material = await keys.clientKeyMaterial(orgId, client.id);
       if (mode === 'openpgp' && !material.openpgp) throw unprocessable('Import the client\'s OpenPGP public key first (PUT /api/v1/clients/:id/keys)');
       if (mode === 'smime' && !material.smime) throw unprocessable('Import the client\'s S/MIME certificate first (PUT /api/v1/clients/:id/keys)');
       if (mode === 'smime' && !deps.signingIdentity) throw unprocessable('S/MIME needs the organization signing identity, which is not available');

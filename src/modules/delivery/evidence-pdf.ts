@@ -85,5 +85,5 @@ export async function renderEvidencePdf(cert: EvidenceCertificate, signer?: PdfS
   if (signer) reserveSignature(doc, signer.field);
   doc.end();
   const pdf = await done;
-  return signer ? signer.sign(locateSignaturePlaceholder(pdf)) : pdf;
+  return signer ? (await signer.sign(locateSignaturePlaceholder(pdf))).pdf : pdf;
 }

@@ -43,7 +43,7 @@ export function createEvidenceService({ db, dialect, keyring, clock, keys, times
   }
 
   return {
-    async append(tx: Executor, orgId: string, deliveryId: string, type: EvidenceType, data: Record<string, unknown>): Promise<SignedEvidence> {
+    async appendInTx(tx: Executor, orgId: string, deliveryId: string, type: EvidenceType, data: Record<string, unknown>): Promise<SignedEvidence> {
       await lockDelivery(tx, dialect, orgId, deliveryId);
       const prev = await lastEvent(tx, orgId, deliveryId);
       const key = await keys.evidenceKey(tx, orgId);
@@ -87,9 +87,9 @@ export function createEvidenceService({ db, dialect, keyring, clock, keys, times
       }
     },
 
-    async eventsFor(ex: Executor, orgId: string, deliveryIds: string[]): Promise<Map<string, SignedEvidence[]>> {
-      const rows = await listEvents(ex, orgId, deliveryIds);
-      const signed = await toSigned(ex, orgId, rows);
+    async eventsFor(orgId: string, deliveryIds: string[]): Promise<Map<string, SignedEvidence[]>> {
+      const rows = await listEvents(db, orgId, deliveryIds);
+      const signed = await toSigned(db, orgId, rows);
       const out = new Map<string, SignedEvidence[]>(deliveryIds.map((id) => [id, []]));
       rows.forEach((r, i) => out.get(r.delivery_id)?.push(signed[i]!));
       return out;
@@ -97,7 +97,7 @@ export function createEvidenceService({ db, dialect, keyring, clock, keys, times
 
     /** The delivery certificate: every event of one delivery, signed as a whole by the org. */
     async certificate(orgId: string, orgName: string, delivery: EvidenceCertificate['delivery']): Promise<EvidenceCertificate> {
-      const events = (await this.eventsFor(db, orgId, [delivery.id])).get(delivery.id) ?? [];
+      const events = (await this.eventsFor(orgId, [delivery.id])).get(delivery.id) ?? [];
       const key = await keys.evidenceKey(db, orgId);
       return signCertificate(
         {

@@ -20,7 +20,7 @@ export interface PortalLinkTarget {
 
 export function createPortalLinksService({ clock, publicUrl, ttlHours }: { clock: Clock; publicUrl: string; ttlHours: number }) {
   return {
-    async create(tx: Executor, t: PortalLinkTarget): Promise<{ url: string; expiresAt: string }> {
+    async createInTx(tx: Executor, t: PortalLinkTarget): Promise<{ url: string; expiresAt: string }> {
       const token = newToken();
       const now = clock.now();
       const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000).toISOString();
@@ -41,7 +41,7 @@ export function createPortalLinksService({ clock, publicUrl, ttlHours }: { clock
     },
 
     /** Consumes a link: its target when it was live (unused, unrevoked, unexpired), else null. */
-    async consume(tx: Executor, token: string): Promise<PortalLinkTarget | null> {
+    async consumeInTx(tx: Executor, token: string): Promise<PortalLinkTarget | null> {
       if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
       const row = await findPortalLinkByHash(tx, hashToken('portal-link', token));
       if (!row || !(await consumePortalLink(tx, row.id, clock.now().toISOString()))) return null;

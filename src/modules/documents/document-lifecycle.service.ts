@@ -26,7 +26,7 @@ import { peppolStatus, type PeppolStatus } from '../einvoice/transport/peppol-tr
 export type EinvoiceKind = 'invoice' | 'credit_note';
 import { buildDocumentView } from './pdf/document-view.ts';
 import type { PdfSigner } from './pdf/pdf-signature.ts';
-import { renderDocumentPdf, type PdfDocumentView } from './pdf/render-document-pdf.ts';
+import { renderDocumentPdf, signPdf, type PdfDocumentView } from './pdf/render-document-pdf.ts';
 
 /** Extension points for signing and verification (the verification module plugs in here). */
 export interface IssueHooks {
@@ -64,8 +64,8 @@ export interface LifecycleDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
-  orgs: Pick<OrgService, 'getDetails'>;
-  clients: Pick<ClientService, 'get'>;
+  orgs: Pick<OrgService, 'getDetails' | 'getDetailsInTx'>;
+  clients: Pick<ClientService, 'get' | 'getInTx'>;
   files: FileService;
   documents: DocumentService;
   hooks?: IssueHooks;
@@ -106,7 +106,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
     const row = await mustLock(tx, orgId, id, kind);
     if (row.status !== 'draft') throw conflict(`This ${KIND_LABEL[kind].toLowerCase()} is already ${row.status}`);
     if (kind === 'credit_note' && row.related_document_id) await lockDocument(tx, orgId, row.related_document_id, 'invoice');
-    const org = await orgs.getDetails(orgId, tx);
+    const org = await orgs.getDetailsInTx(tx, orgId);
     // An issued invoice is signed and frozen: without payout details it can never tell the client
     // where to pay. Issuing one anyway must be a deliberate choice, not an accident of day one.
     if (kind === 'invoice' && !org.payout && !opts.confirmWithoutPayoutDetails) {
@@ -114,11 +114,11 @@ export function createLifecycleService(deps: LifecycleDeps) {
         fieldErrors: [{ path: '/body/confirmWithoutPayoutDetails', message: 'confirm issuing without payout details' }],
       });
     }
-    const client = await clients.get(orgId, row.client_id, tx);
+    const client = await clients.getInTx(tx, orgId, row.client_id);
     const crypto = await keyring.forOrg(tx, orgId);
     const body = readBody(crypto, row);
 
-    const issueDate = row.issue_date ?? (await documents.today(orgId, tx));
+    const issueDate = row.issue_date ?? (await documents.todayInTx(tx, orgId));
     const dueDate = kind === 'credit_note' ? null : (row.due_date ?? addDays(issueDate, org.paymentTermsDays));
     if (dueDate && dueDate < issueDate) throw unprocessable('The due date is before the issue date', [{ path: '/body/dueDate', message: 'before issue date' }]);
     const snapshot = buildSnapshot(kind, org, client, { einvoice: body.einvoice, precedingInvoice: await precedingInvoice(tx, orgId, row) });
@@ -146,7 +146,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
       updated_at: now,
     });
 
-    const doc = await documents.get(orgId, kind, id, tx);
+    const doc = await documents.getInTx(tx, orgId, kind, id);
     // A client who takes Factur-X gets one file: the issued PDF itself is the PDF/A-3 hybrid that
     // carries the CII XML, and the XML's digest is among the signed fields.
     const facturX =
@@ -155,7 +155,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
         : null;
     const verification = hooks.verification ? await hooks.verification(tx, org, doc, snapshot, facturX) : null;
     const signer = hooks.pdfSigner ? await hooks.pdfSigner(tx, orgId) : null;
-    const pdf = await renderDocumentPdf(buildDocumentView(doc, snapshot, { relatedNumber, verification }), {
+    const { pdf, timestampToken } = await signPdf(buildDocumentView(doc, snapshot, { relatedNumber, verification }), {
       creationDate: new Date(now),
       signer,
       attachment: facturX && { name: 'factur-x.xml', xml: facturX.xml },
@@ -163,8 +163,8 @@ export function createLifecycleService(deps: LifecycleDeps) {
     const file = await files.put(tx, orgId, `${kind}.pdf`, 'application/pdf', pdf);
     await updateDocumentRow(tx, orgId, id, { pdf_file_id: file.id });
     await audit.append(tx, { orgId, actor, action: `${kind}.issued`, objectType: kind, objectId: id, summary: { number, total: doc.total, currency: doc.currency, pdfSha256: file.sha256 } });
-    const issued = await documents.get(orgId, kind, id, tx);
-    if (hooks.onIssued) await hooks.onIssued(tx, orgId, issued, file.sha256, signer?.timestampToken ?? null);
+    const issued = await documents.getInTx(tx, orgId, kind, id);
+    if (hooks.onIssued) await hooks.onIssued(tx, orgId, issued, file.sha256, timestampToken);
     return issued;
   }
 
@@ -172,12 +172,12 @@ export function createLifecycleService(deps: LifecycleDeps) {
   async function einvoiceSource(ex: Executor, orgId: string, kind: EinvoiceKind, row: DocumentRow): Promise<EinvoiceSource> {
     const crypto = await keyring.forOrg(ex, orgId);
     const body = readBody(crypto, row);
-    const org = await orgs.getDetails(orgId, ex);
+    const org = await orgs.getDetailsInTx(ex, orgId);
     if (row.status !== 'draft' && body.snapshot) {
       return { kind, number: row.number ?? row.id, issueDate: row.issue_date!, dueDate: row.due_date, currency: row.currency, exchangeRate: row.exchange_rate, body, snapshot: body.snapshot, orgCurrency: org.defaultCurrency };
     }
-    const client = await clients.get(orgId, row.client_id, ex);
-    const issueDate = row.issue_date ?? (await documents.today(orgId, ex));
+    const client = await clients.getInTx(ex, orgId, row.client_id);
+    const issueDate = row.issue_date ?? (await documents.todayInTx(ex, orgId));
     const dueDate = kind === 'credit_note' ? null : (row.due_date ?? addDays(issueDate, org.paymentTermsDays));
     const snapshot = buildSnapshot(kind, org, client, { einvoice: body.einvoice, precedingInvoice: await precedingInvoice(ex, orgId, row) });
     return { kind, number: 'DRAFT', issueDate, dueDate, currency: row.currency, exchangeRate: row.exchange_rate, body, snapshot, orgCurrency: org.defaultCurrency };
@@ -208,7 +208,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
       const ok = await transitionStatus(tx, orgId, id, from, { status: to, ...extra, updated_at: clock.now().toISOString() });
       if (!ok) throw conflict(`Cannot mark a ${row.status} ${KIND_LABEL[kind].toLowerCase()} as ${to}`);
       await audit.append(tx, { orgId, actor, action: `${kind}.${to}`, objectType: kind, objectId: id });
-      return documents.get(orgId, kind, id, tx);
+      return documents.getInTx(tx, orgId, kind, id);
     });
   }
 
@@ -240,7 +240,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
         });
         await updateDocumentRow(tx, orgId, id, { status: 'converted', related_document_id: inv.id, updated_at: clock.now().toISOString() });
         await audit.append(tx, { orgId, actor, action: 'quote.converted', objectType: 'quote', objectId: id, summary: { invoiceId: inv.id } });
-        return documents.get(orgId, 'invoice', inv.id, tx);
+        return documents.getInTx(tx, orgId, 'invoice', inv.id);
       });
     },
 
@@ -267,7 +267,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
         });
         const creditNote = await issueInTx(tx, orgId, 'credit_note', cn.id, actor);
         await audit.append(tx, { orgId, actor, action: 'invoice.voided', objectType: 'invoice', objectId: id, summary: { creditNote: creditNote.number, reason } });
-        return { invoice: await documents.get(orgId, 'invoice', id, tx), creditNote };
+        return { invoice: await documents.getInTx(tx, orgId, 'invoice', id), creditNote };
       });
     },
 

@@ -37,9 +37,9 @@ export interface DocumentServiceDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
-  orgs: Pick<OrgService, 'get'>;
-  clients: Pick<ClientService, 'get' | 'namesByIds'>;
-  catalog: Pick<CatalogService, 'taxRatesByIds'>;
+  orgs: Pick<OrgService, 'get' | 'getInTx'>;
+  clients: Pick<ClientService, 'get' | 'namesByIds' | 'getInTx'>;
+  catalog: Pick<CatalogService, 'taxRatesByIdsInTx'>;
 }
 
 export const KIND_LABEL: Record<DocumentKind, string> = { invoice: 'Invoice', quote: 'Quote', credit_note: 'Credit note' };
@@ -61,12 +61,12 @@ export function totalsColumns(t: Totals) {
 export function createDocumentService(deps: DocumentServiceDeps) {
   const { db, keyring, audit, clock, orgs, clients, catalog } = deps;
 
-  async function today(orgId: string, ex: Executor = db): Promise<string> {
-    return dateInZone(clock.now(), (await orgs.get(orgId, ex)).timeZone);
+  async function todayInTx(tx: Executor, orgId: string): Promise<string> {
+    return dateInZone(clock.now(), (await orgs.getInTx(tx, orgId)).timeZone);
   }
 
   async function resolveLines(ex: Executor, orgId: string, input: ReturnType<typeof draftInput.parse>['lines']): Promise<StoredLine[]> {
-    const rates = await catalog.taxRatesByIds(ex, orgId, input.flatMap((l) => (l.taxRateId ? [l.taxRateId] : [])));
+    const rates = await catalog.taxRatesByIdsInTx(ex, orgId, input.flatMap((l) => (l.taxRateId ? [l.taxRateId] : [])));
     return input.map((l, i) => {
       const rate = l.taxRateId ? rates.get(l.taxRateId) : null;
       if (l.taxRateId && !rate) throw unprocessable('Unknown tax rate', [{ path: `/body/lines/${i}/taxRateId`, message: 'no such tax rate' }]);
@@ -104,8 +104,8 @@ export function createDocumentService(deps: DocumentServiceDeps) {
   /** Validates a draft and builds its row (for a new or an existing id) without writing it. */
   async function prepareDraft(tx: Executor, orgId: string, kind: DocumentKind, raw: DraftInput, id: string): Promise<DocumentRow> {
     const input = draftInput.parse(raw);
-    const org = await orgs.get(orgId, tx);
-    const client = await clients.get(orgId, input.clientId, tx).catch((err: unknown) => {
+    const org = await orgs.getInTx(tx, orgId);
+    const client = await clients.getInTx(tx, orgId, input.clientId).catch((err: unknown) => {
       if (err instanceof AppError && err.code === 'not_found') throw unprocessable('Unknown client', [{ path: '/body/clientId', message: 'no such client' }]);
       throw err;
     });
@@ -163,7 +163,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     if (!row) throw notFound(kind ? KIND_LABEL[kind] : 'Document');
     const crypto = await keyring.forOrg(ex, orgId);
     const names = await clients.namesByIds(ex, orgId, [row.client_id]);
-    return toDto(row, readBody(crypto, row), names.get(row.client_id) ?? '', await today(orgId, ex));
+    return toDto(row, readBody(crypto, row), names.get(row.client_id) ?? '', await todayInTx(ex, orgId));
   }
 
   /** Creates a draft with its audit entry inside the caller's transaction (Idempotency-Key records share it). */
@@ -176,14 +176,16 @@ export function createDocumentService(deps: DocumentServiceDeps) {
   return {
     prepareDraft,
     createDraftInTx,
-    today,
+    todayInTx,
+    today: (orgId: string): Promise<string> => todayInTx(db, orgId),
     /** Whether clients may have seen the org's payout details on an issued invoice. */
     hasIssuedInvoice: (ex: Executor, orgId: string) => hasIssuedInvoice(ex, orgId),
 
     createInTx,
     create: (orgId: string, kind: DocumentKind, raw: DraftInput, actor: AuditActor): Promise<DocumentDto> => inTx(db, (tx) => createInTx(tx, orgId, kind, raw, actor)),
 
-    get: (orgId: string, kind: DocumentKind | undefined, id: string, ex: Executor = db) => getIn(ex, orgId, kind, id),
+    getInTx: (tx: Executor, orgId: string, kind: DocumentKind | undefined, id: string) => getIn(tx, orgId, kind, id),
+    get: (orgId: string, kind: DocumentKind | undefined, id: string) => getIn(db, orgId, kind, id),
 
     async updateDraft(orgId: string, kind: DocumentKind, id: string, patch: DraftPatch, actor: AuditActor): Promise<DocumentDto> {
       return inTx(db, async (tx) => {
@@ -237,9 +239,9 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     },
 
     /** Every document of the org (all kinds and states) with its frozen snapshot (the data export). */
-    async exportAll(ex: Executor, orgId: string): Promise<DocumentExport[]> {
+    async exportAllInTx(ex: Executor, orgId: string): Promise<DocumentExport[]> {
       const crypto = await keyring.forOrg(ex, orgId);
-      const day = await today(orgId, ex);
+      const day = await todayInTx(ex, orgId);
       const out: DocumentExport[] = [];
       for (let after: string | null = null; ; ) {
         const rows = await listOrgDocumentRows(ex, orgId, after, 500);
@@ -254,7 +256,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     },
 
     async list(orgId: string, kind: DocumentKind, q: DocumentListQuery): Promise<{ items: DocumentSummary[]; nextCursor: string | null }> {
-      const day = await today(orgId);
+      const day = await todayInTx(db, orgId);
       const desc = q.sort.startsWith('-');
       const sort = q.sort.replace(/^-/, '') as SortKey;
       const statuses =

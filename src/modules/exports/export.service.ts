@@ -20,12 +20,12 @@ export interface ExportServiceDeps {
   db: Database;
   clock: Clock;
   audit: AuditService;
-  orgs: Pick<OrgService, 'getDetails'>;
-  clients: Pick<ClientService, 'exportAll'>;
-  catalog: Pick<CatalogService, 'exportAll'>;
-  documents: Pick<DocumentService, 'exportAll'>;
-  payments: Pick<PaymentService, 'exportAll'>;
-  recurring: Pick<RecurringService, 'exportAll'>;
+  orgs: Pick<OrgService, 'getDetails' | 'getDetailsInTx'>;
+  clients: Pick<ClientService, 'exportAllInTx'>;
+  catalog: Pick<CatalogService, 'exportAllInTx'>;
+  documents: Pick<DocumentService, 'exportAllInTx'>;
+  payments: Pick<PaymentService, 'exportAllInTx'>;
+  recurring: Pick<RecurringService, 'exportAllInTx'>;
 }
 
 export interface ExportOptions {
@@ -38,19 +38,19 @@ export function createExportService(deps: ExportServiceDeps) {
   const { db, clock, audit, orgs, clients, catalog, documents, payments, recurring } = deps;
 
   async function collect(ex: Executor, orgId: string, includePayout: boolean, exportedAt: string): Promise<OrgExport> {
-    const { payout, ...org } = await orgs.getDetails(orgId, ex);
-    const { taxRates, items } = await catalog.exportAll(ex, orgId);
+    const { payout, ...org } = await orgs.getDetailsInTx(ex, orgId);
+    const { taxRates, items } = await catalog.exportAllInTx(ex, orgId);
     return orgExportSchema.parse({
       format: 'sealbill-export',
       version: EXPORT_VERSION,
       exportedAt,
       organization: includePayout ? { ...org, payout } : org,
-      clients: await clients.exportAll(ex, orgId),
+      clients: await clients.exportAllInTx(ex, orgId),
       taxRates,
       items,
-      documents: await documents.exportAll(ex, orgId),
-      payments: await payments.exportAll(ex, orgId),
-      recurringSchedules: await recurring.exportAll(ex, orgId),
+      documents: await documents.exportAllInTx(ex, orgId),
+      payments: await payments.exportAllInTx(ex, orgId),
+      recurringSchedules: await recurring.exportAllInTx(ex, orgId),
     } satisfies OrgExport);
   }
 
@@ -62,7 +62,7 @@ export function createExportService(deps: ExportServiceDeps) {
         const day = now.slice(0, 10);
         let file: ExportFile;
         if (opts.format === 'invoices-csv') {
-          const docs = await documents.exportAll(tx, orgId);
+          const docs = await documents.exportAllInTx(tx, orgId);
           const invoices = docs.filter((d) => d.kind === 'invoice');
           file = { filename: `sealbill-invoices-${day}.csv`, contentType: 'text/csv; charset=utf-8', body: invoicesCsv(invoices), counts: { invoices: invoices.length } };
         } else {

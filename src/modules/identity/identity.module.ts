@@ -4,7 +4,8 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database } from '../../platform/db/kysely.ts';
 import { createLogger } from '../../platform/logger.ts';
-import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { Jobs } from '../../platform/jobs/jobs.ts';
+import type { MailQueue } from '../../platform/mail/mail.job.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ApiTokensService } from './tokens/api-tokens.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
@@ -35,7 +36,8 @@ export interface IdentityDeps {
   clock: Clock;
   keyring: Keyring;
   audit: AuditService;
-  mailer: Mailer;
+  mail: MailQueue;
+  jobs: Jobs;
   orgs: OrgService;
   sessions: SessionsService;
   tokens: ApiTokensService;
@@ -45,7 +47,7 @@ export interface IdentityDeps {
 export function createIdentityServices(d: IdentityDeps) {
   const { db, clock, sessions, passwords } = d;
   const logger = createLogger(d.config.logLevel);
-  const notifier = createNotifier({ mailer: d.mailer, publicUrl: d.config.publicUrl, log: (msg, err) => logger.warn({ err }, msg) });
+  const notifier = createNotifier({ queue: d.mail, settle: () => d.jobs.settled(), publicUrl: d.config.publicUrl, log: (msg, err) => logger.warn({ err }, msg) });
   const secAudit = createSecurityAudit(d.audit, db);
   const throttle = createThrottleService({ clock, db });
   const totp = createTotpService({ keyring: d.keyring, clock, issuer: d.config.webauthn.rpName, store: userTotpStore });

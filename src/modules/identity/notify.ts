@@ -1,8 +1,11 @@
 // Account emails: invitations, verification and reset links, and security alerts (new-device
-// sign-in, factor and password changes). Sent after the transaction commits and without making
-// the request wait, so a slow relay never blocks sign-in and the answer's timing does not reveal
-// whether a message was sent (no enumeration through password-reset timing).
-import type { Mailer } from '../../platform/mail/mailer.ts';
+// sign-in, factor and password changes). Each is a job written in the transaction of the change
+// it reports (platform/jobs), so a crash after commit loses no alert; the job runner sends it
+// after commit, without making the request wait: a slow relay never blocks sign-in, and the
+// answer's timing does not reveal whether a message was sent (no enumeration through
+// password-reset timing).
+import type { Executor } from '../../platform/db/kysely.ts';
+import type { MailQueue } from '../../platform/mail/mail.job.ts';
 
 export interface AccountMail {
   to: string;
@@ -10,15 +13,12 @@ export interface AccountMail {
   text: string;
 }
 
-export function createNotifier({ mailer, publicUrl, log }: { mailer: Mailer; publicUrl: string; log: (msg: string, err?: unknown) => void }) {
+export function createNotifier({ queue, settle, publicUrl, log }: { queue: MailQueue; settle: () => Promise<void>; publicUrl: string; log: (msg: string, err?: unknown) => void }) {
   const pending = new Set<Promise<unknown>>();
 
-  function send(m: AccountMail): void {
-    const p = mailer
-      .send({ to: m.to, subject: m.subject, text: `${m.text}\n\n— Sealbill (${publicUrl})\n` })
-      .catch((err: unknown) => log(`account mail "${m.subject}" could not be sent`, err))
-      .finally(() => pending.delete(p));
-    pending.add(p);
+  /** Queues the mail in `tx`: it is sent once `tx` commits. */
+  function send(tx: Executor, m: AccountMail): Promise<void> {
+    return queue(tx, { to: m.to, subject: m.subject, text: `${m.text}\n\n— Sealbill (${publicUrl})\n` });
   }
 
   /** Runs work after the answer has gone out (its time must not show in the answer); failures are logged. */
@@ -31,29 +31,29 @@ export function createNotifier({ mailer, publicUrl, log }: { mailer: Mailer; pub
 
   const link = (path: string, token: string) => `${publicUrl}${path}#token=${encodeURIComponent(token)}`;
 
-  /** Tells an organization's administrators about a change to who can act in it (one mail each). */
-  function adminAlert(to: Array<{ email: string }>, orgName: string, what: string, detail: string): void {
-    for (const a of to) {
-      send({
-        to: a.email,
-        subject: `[${orgName}] Sealbill security notice: ${what}`,
-        text: `${detail}\n\nIf this was not expected, review the members of ${orgName} now: ${publicUrl}/app/settings/members`,
-      });
-    }
-  }
-
   return {
     send,
     later,
-    /** Resolves when every queued message has been handed to the relay (tests, shutdown). */
+    /** Resolves when the work queued by `later` is done and every due mail job has run (tests, CLI). */
     async settled(): Promise<void> {
       while (pending.size > 0) await Promise.allSettled([...pending]);
+      await settle();
     },
     link,
-    adminAlert,
 
-    securityAlert(to: string, what: string, detail: string): void {
-      send({
+    /** Tells an organization's administrators about a change to who can act in it (one mail each). */
+    async adminAlert(tx: Executor, to: Array<{ email: string }>, orgName: string, what: string, detail: string): Promise<void> {
+      for (const a of to) {
+        await send(tx, {
+          to: a.email,
+          subject: `[${orgName}] Sealbill security notice: ${what}`,
+          text: `${detail}\n\nIf this was not expected, review the members of ${orgName} now: ${publicUrl}/app/settings/members`,
+        });
+      }
+    },
+
+    securityAlert(tx: Executor, to: string, what: string, detail: string): Promise<void> {
+      return send(tx, {
         to,
         subject: `Sealbill security alert: ${what}`,
         text: `${detail}\n\nIf this was you, no action is needed. If it was not, reset your password now and ask an administrator to review your sessions and sign-in methods.`,

@@ -133,6 +133,17 @@ export function createOrgService({ db, keyring, audit, clock, mailer, admins, pu
     }
   }
 
+  async function getInTx(tx: Executor, orgId: string): Promise<Org> {
+    const { row, crypto } = await load(tx, orgId);
+    return toOrg(row, crypto);
+  }
+
+  async function getDetailsInTx(tx: Executor, orgId: string): Promise<OrgDetails> {
+    const { row, crypto } = await load(tx, orgId);
+    const payout = row.payout_enc ? payoutSchema.parse(crypto.decryptJson(row.payout_enc, payoutAad(orgId))) : null;
+    return { ...toOrg(row, crypto), payout };
+  }
+
   return {
     /** Creates an org and its first data key, inside the caller's transaction. */
     async createInTx(tx: Executor, rawInput: CreateOrgInput, actor: AuditActor): Promise<Org> {
@@ -171,16 +182,10 @@ export function createOrgService({ db, keyring, audit, clock, mailer, admins, pu
       return (await countOrgs(ex)) > 0;
     },
 
-    async get(orgId: string, ex: Executor = db): Promise<Org> {
-      const { row, crypto } = await load(ex, orgId);
-      return toOrg(row, crypto);
-    },
-
-    async getDetails(orgId: string, ex: Executor = db): Promise<OrgDetails> {
-      const { row, crypto } = await load(ex, orgId);
-      const payout = row.payout_enc ? payoutSchema.parse(crypto.decryptJson(row.payout_enc, payoutAad(orgId))) : null;
-      return { ...toOrg(row, crypto), payout };
-    },
+    getInTx,
+    get: (orgId: string): Promise<Org> => getInTx(db, orgId),
+    getDetailsInTx,
+    getDetails: (orgId: string): Promise<OrgDetails> => getDetailsInTx(db, orgId),
 
     async numbering(ex: Executor, orgId: string): Promise<Numbering> {
       const row = await findOrg(ex, orgId);

@@ -4,7 +4,7 @@
 // expired and revoked tokens get the same answer, so the endpoint is no oracle.
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
-import type { Database, Executor } from '../../platform/db/kysely.ts';
+import type { Database } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -96,13 +96,13 @@ export function createPayLinkService({ db, audit, clock, documents, publicUrl }:
     },
 
     /** The invoice a live token opens. Any failure is the same 404. */
-    async resolve(token: string, ex: Executor = db): Promise<{ orgId: string; invoiceId: string; payLinkId: string }> {
+    async resolve(token: string): Promise<{ orgId: string; invoiceId: string; payLinkId: string }> {
       const refused = new AppError('not_found', 'This payment link is invalid or has expired');
       if (!TOKEN_RE.test(token)) throw refused;
-      const row = await findPayLinkByHash(ex, hashToken('pay-link', token));
+      const row = await findPayLinkByHash(db, hashToken('pay-link', token));
       const now = clock.now().toISOString();
       if (!row || row.revoked_at || row.expires_at <= now) throw refused;
-      await updatePayLink(ex, row.org_id, row.id, { last_used_at: now });
+      await updatePayLink(db, row.org_id, row.id, { last_used_at: now });
       return { orgId: row.org_id, invoiceId: row.document_id, payLinkId: row.id };
     },
   };

@@ -133,10 +133,6 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
         const accountId = (req.params as { accountId: string }).accountId;
         const result = await deps.webhooks.handle(provider, accountId, raw, headers);
-        for (const paymentId of result.receipts) {
-          // After commit: a mail failure must not undo (or make the provider retry) a booked payment.
-          receipts.send(result.orgId, paymentId).catch((err: unknown) => req.log.warn({ err: { message: (err as Error).message } }, 'receipt mail failed'));
-        }
         return reply.code(200).send({ received: true, duplicate: result.outcome === 'duplicate' });
       });
     }

@@ -55,7 +55,7 @@ export interface PaymentServiceDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
-  documents: Pick<DocumentService, 'get' | 'today'>;
+  documents: Pick<DocumentService, 'get' | 'today' | 'todayInTx'>;
   lifecycle: Pick<LifecycleService, 'applyPaymentInTx' | 'lockInvoiceInTx'>;
   /** Renders the signed receipt of a manual payment in its booking transaction (provider payments get theirs from the webhook). */
   receipts?: Pick<ReceiptService, 'createInTx'>;
@@ -138,7 +138,7 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
           amount: input.amount,
           applied: Math.min(input.amount, inv.amountDue),
           method: input.method,
-          received_on: input.receivedOn ?? (await documents.today(orgId, tx)),
+          received_on: input.receivedOn ?? (await documents.todayInTx(tx, orgId)),
           reference: input.reference,
         },
         actor,
@@ -169,7 +169,7 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
             applied_amount: -input.amount,
             currency: inv.currency,
             method: input.method,
-            received_on: input.receivedOn ?? (await documents.today(orgId, tx)),
+            received_on: input.receivedOn ?? (await documents.todayInTx(tx, orgId)),
             provider: null,
             provider_ref: null,
             created_by: actor.id,
@@ -197,7 +197,7 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
           amount: p.amount,
           applied: PAYABLE.has(inv.status) ? Math.max(0, Math.min(p.amount, inv.amountDue)) : 0,
           method: p.provider,
-          received_on: await documents.today(orgId, tx),
+          received_on: await documents.todayInTx(tx, orgId),
           reference: null,
           provider: p.provider,
           provider_ref: p.ref,
@@ -231,7 +231,7 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
           applied_amount: -fromInvoice,
           currency: payment.currency,
           method: r.method,
-          received_on: await documents.today(orgId, tx),
+          received_on: await documents.todayInTx(tx, orgId),
           provider: r.provider,
           provider_ref: r.ref,
           created_by: actor.id,
@@ -256,7 +256,7 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
     },
 
     /** Every payment and refund of the org (the data export). */
-    async exportAll(ex: Executor, orgId: string): Promise<Payment[]> {
+    async exportAllInTx(ex: Executor, orgId: string): Promise<Payment[]> {
       const out: Payment[] = [];
       for (let after: string | null = null; ; ) {
         const rows = await listOrgPaymentRows(ex, orgId, after, 500);

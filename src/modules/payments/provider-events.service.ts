@@ -21,8 +21,6 @@ export type Outcome = 'applied' | 'duplicate' | 'deferred' | 'ignored' | 'flagge
 export interface EventContext {
   orgId: string;
   provider: ProviderName;
-  /** Receipts to mail once the transaction has committed. */
-  receipts: string[];
 }
 
 export const WEBHOOK_ACTOR: AuditActor = { type: 'system', id: null, ip: null };
@@ -31,7 +29,7 @@ export interface ProviderEventsDeps {
   audit: AuditService;
   clock: Clock;
   payments: Pick<PaymentService, 'recordProviderInTx' | 'reverseInTx'>;
-  receipts: Pick<ReceiptService, 'createInTx'>;
+  receipts: Pick<ReceiptService, 'createInTx' | 'mailInTx'>;
 }
 
 export function createProviderEventsService({ audit, clock, payments, receipts }: ProviderEventsDeps) {
@@ -59,7 +57,7 @@ export function createProviderEventsService({ audit, clock, payments, receipts }
     );
     await updateCheckout(tx, ctx.orgId, checkout.id, { status: 'completed', updated_at: clock.now().toISOString() });
     await receipts.createInTx(tx, ctx.orgId, row);
-    ctx.receipts.push(row.id);
+    await receipts.mailInTx(tx, ctx.orgId, row.id);
     for (const later of await listDeferred(tx, ctx.orgId, ctx.provider, ev.paymentRef)) {
       const outcome = await apply(tx, ctx, JSON.parse(later.normalized ?? '{"kind":"ignored"}') as ProviderEvent, null);
       await updateEvent(tx, later.id, { outcome, normalized: outcome === 'deferred' ? later.normalized : null, processed_at: clock.now().toISOString() });

@@ -2,10 +2,13 @@
 // a signer is wired (the verification module's PAdES signer), sealed in stored_files, served
 // byte-identical to staff and to the client in the portal. Provider payments (webhooks) and manual
 // ones (cash, cheque, transfer received, recorded by staff) get the same receipt; the webhook path
-// also mails it to the client after commit.
+// also mails it to the client: a job written with the payment (`mailInTx`) that holds only the
+// payment's id and reads the receipt when it runs.
+import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import { notFound } from '../../platform/errors.ts';
+import { defineJob, type Jobs } from '../../platform/jobs/jobs.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import type { FileService } from '../files/file.service.ts';
@@ -39,15 +42,41 @@ export interface ReceiptDeps {
   db: Database;
   clock: Clock;
   files: Pick<FileService, 'put' | 'get'>;
-  documents: Pick<DocumentService, 'get'>;
-  orgs: Pick<OrgService, 'getDetails'>;
-  clients: Pick<ClientService, 'get'>;
+  documents: Pick<DocumentService, 'get' | 'getInTx'>;
+  orgs: Pick<OrgService, 'getDetails' | 'getDetailsInTx'>;
+  clients: Pick<ClientService, 'get' | 'getInTx'>;
   mailer: Mailer;
+  jobs: Jobs;
   /** PAdES signer from the verification module; receipts are unsigned until one is wired. */
   pdfSigner?: (tx: Executor, orgId: string) => Promise<PdfSigner>;
 }
 
-export function createReceiptService({ db, clock, files, documents, orgs, clients, mailer, pdfSigner }: ReceiptDeps) {
+export function createReceiptService({ db, clock, files, documents, orgs, clients, mailer, jobs, pdfSigner }: ReceiptDeps) {
+  /** Mails the receipt to the client's billing email (else the primary contact's); false when there is no address or receipt. */
+  async function send(orgId: string, paymentId: string): Promise<boolean> {
+    const p = await findPaymentRow(db, orgId, paymentId);
+    if (!p || !p.receipt_file_id) return false;
+    const client = await clients.get(orgId, p.client_id);
+    const to = client.email ?? client.contacts.find((c) => c.isPrimary)?.email ?? null;
+    if (!to) return false;
+    const [inv, org, file] = await Promise.all([documents.get(orgId, 'invoice', p.document_id), orgs.getDetails(orgId), files.get(db, orgId, p.receipt_file_id)]);
+    const amount = moneyFormatter(org.locale, p.currency)(Number(p.amount));
+    await mailer.send({
+      to,
+      fromName: org.name,
+      ...(org.profile.email ? { replyTo: org.profile.email } : {}),
+      subject: `Payment received: invoice ${inv.number ?? ''} (${org.name})`,
+      text: `Thank you. ${org.name} received your payment of ${amount} for invoice ${inv.number ?? ''}.\nYour receipt is attached and stays available in the client portal.\n`,
+      attachments: [{ filename: `receipt-${inv.number ?? p.id}.pdf`, content: file.bytes, contentType: 'application/pdf' }],
+    });
+    return true;
+  }
+
+  const mailJob = defineJob('payments.receipt-mail', z.object({ orgId: z.string(), paymentId: z.string() }), async ({ orgId, paymentId }) => {
+    await send(orgId, paymentId);
+  });
+  jobs.register(mailJob);
+
   return {
     /**
      * Renders, signs and stores the receipt for a payment, inside the recording transaction.
@@ -55,7 +84,7 @@ export function createReceiptService({ db, clock, files, documents, orgs, client
      * there is no provider reference.
      */
     async createInTx(tx: Executor, orgId: string, payment: PaymentRow, reference: string | null = null): Promise<string> {
-      const [inv, org, client] = await Promise.all([documents.get(orgId, 'invoice', payment.document_id, tx), orgs.getDetails(orgId, tx), clients.get(orgId, payment.client_id, tx)]);
+      const [inv, org, client] = await Promise.all([documents.getInTx(tx, orgId, 'invoice', payment.document_id), orgs.getDetailsInTx(tx, orgId), clients.getInTx(tx, orgId, payment.client_id)]);
       const money = moneyFormatter(org.locale, payment.currency);
       const day = dateFormatter(org.locale);
       const fmtDate = (d: string | null) => (d ? day(d) : null);
@@ -95,24 +124,11 @@ export function createReceiptService({ db, clock, files, documents, orgs, client
       return { filename: `receipt-${p.id}.pdf`, bytes: f.bytes, sha256: f.sha256 };
     },
 
-    /** Mails the receipt to the client's billing email (after commit; failures are the caller's to log). */
-    async send(orgId: string, paymentId: string): Promise<boolean> {
-      const p = await findPaymentRow(db, orgId, paymentId);
-      if (!p || !p.receipt_file_id) return false;
-      const client = await clients.get(orgId, p.client_id);
-      const to = client.email ?? client.contacts.find((c) => c.isPrimary)?.email ?? null;
-      if (!to) return false;
-      const [inv, org, file] = await Promise.all([documents.get(orgId, 'invoice', p.document_id), orgs.getDetails(orgId), files.get(db, orgId, p.receipt_file_id)]);
-      const amount = moneyFormatter(org.locale, p.currency)(Number(p.amount));
-      await mailer.send({
-        to,
-        fromName: org.name,
-        ...(org.profile.email ? { replyTo: org.profile.email } : {}),
-        subject: `Payment received: invoice ${inv.number ?? ''} (${org.name})`,
-        text: `Thank you. ${org.name} received your payment of ${amount} for invoice ${inv.number ?? ''}.\nYour receipt is attached and stays available in the client portal.\n`,
-        attachments: [{ filename: `receipt-${inv.number ?? p.id}.pdf`, content: file.bytes, contentType: 'application/pdf' }],
-      });
-      return true;
+    send,
+
+    /** Mails the payment's receipt once `tx` commits (a job; retried if the relay fails). */
+    async mailInTx(tx: Executor, orgId: string, paymentId: string): Promise<void> {
+      await jobs.enqueue(tx, mailJob, { orgId, paymentId });
     },
   };
 }

@@ -20,8 +20,6 @@ import { findEvent, insertEvent, updateEvent } from './webhook.repo.ts';
 
 export interface WebhookResult {
   outcome: Outcome | 'duplicate';
-  /** Payment ids whose receipts should be mailed now that the transaction has committed. */
-  receipts: string[];
   orgId: string;
 }
 
@@ -61,7 +59,7 @@ export function createWebhookService({ db, clock, settings, events }: WebhookDep
       const seen = await findEvent(db, account.id, verified.eventId);
       if (seen) {
         if (seen.delivery_sha256 === deliveryId) throw new AppError('conflict', 'Webhook refused: this delivery was already received (replay)');
-        return { outcome: 'duplicate', receipts: [], orgId: account.org_id };
+        return { outcome: 'duplicate', orgId: account.org_id };
       }
 
       // Network calls happen before the transaction: the capture of an approved PayPal order, and
@@ -82,7 +80,7 @@ export function createWebhookService({ db, clock, settings, events }: WebhookDep
         });
       }
 
-      const ctx: EventContext = { orgId: account.org_id, provider: providerName, receipts: [] };
+      const ctx: EventContext = { orgId: account.org_id, provider: providerName };
       const applied = event;
       try {
         const outcome = await inTx(db, async (tx) => {
@@ -109,9 +107,9 @@ export function createWebhookService({ db, clock, settings, events }: WebhookDep
           await updateEvent(tx, id, { outcome: result, normalized: result === 'deferred' ? JSON.stringify(applied) : null, processed_at: clock.now().toISOString() });
           return result;
         });
-        return { outcome, receipts: ctx.receipts, orgId: account.org_id };
+        return { outcome, orgId: account.org_id };
       } catch (err) {
-        if (isUniqueViolation(err)) return { outcome: 'duplicate', receipts: [], orgId: account.org_id };
+        if (isUniqueViolation(err)) return { outcome: 'duplicate', orgId: account.org_id };
         throw err;
       }
     },

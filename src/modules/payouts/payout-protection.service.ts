@@ -69,7 +69,7 @@ export interface PayoutProtectionDeps {
   audit: AuditService;
   clock: Clock;
   mailer: Pick<Mailer, 'send'>;
-  orgs: Pick<OrgService, 'get' | 'getPayout' | 'setPayoutInTx'>;
+  orgs: Pick<OrgService, 'get' | 'getPayout' | 'setPayoutInTx' | 'getInTx'>;
   /** Active owners and admins of an org (identity owns the members). */
   admins: (ex: Executor, orgId: string) => Promise<PayoutAdmin[]>;
   /** Whether the org has issued an invoice (documents own them): then clients may have seen its details. */
@@ -104,7 +104,7 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
 
   /** Mails every owner and admin; a failure aborts the surrounding transaction (fail closed). */
   async function announce(tx: Executor, orgId: string, subject: string, lines: string[]): Promise<void> {
-    const org = await orgs.get(orgId, tx);
+    const org = await orgs.getInTx(tx, orgId);
     const to = await admins(tx, orgId);
     try {
       for (const a of to) {
@@ -166,7 +166,7 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
         const now = clock.now();
         // First details, nothing issued yet: nothing a client saw can be swapped, so no cooling-off
         // (a second approval, if the org asks for one, is still needed).
-        const first = !(await orgs.get(orgId, tx)).payoutConfigured && !(await hasIssuedInvoice(tx, orgId));
+        const first = !(await orgs.getInTx(tx, orgId)).payoutConfigured && !(await hasIssuedInvoice(tx, orgId));
         const effectiveAt = new Date(now.getTime() + (first ? 0 : policy.coolingOffHours) * 3_600_000).toISOString();
         const ending = accountEnding(payout) ?? '????';
         const crypto = await keyring.forOrg(tx, orgId);

@@ -14,6 +14,8 @@ import type { Keyring, OrgCrypto } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
+import { z } from 'zod';
+import { defineJob, type Jobs } from '../../platform/jobs/jobs.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
@@ -41,11 +43,12 @@ export interface PortalAuthDeps {
   keyring: Keyring;
   clock: Clock;
   mailer: Mailer;
+  jobs: Jobs;
   publicUrl: string;
   audit: AuditService;
-  orgs: Pick<OrgService, 'get'>;
-  clients: Pick<ClientService, 'get' | 'findContactsByEmail'>;
-  documents: Pick<DocumentService, 'get'>;
+  orgs: Pick<OrgService, 'get' | 'getInTx'>;
+  clients: Pick<ClientService, 'get' | 'findContactsByEmail' | 'getInTx'>;
+  documents: Pick<DocumentService, 'get' | 'getInTx'>;
   sessions: SessionsService;
   portalLinks: PortalLinksService;
   tracking: Pick<DeliveryTrackingService, 'record'>;
@@ -59,8 +62,14 @@ type SignedIn = { token: string; session: PortalSession };
 const refused = () => new AppError('unauthenticated', 'The code or link is wrong, expired or already used');
 
 export function createPortalAuthService(deps: PortalAuthDeps) {
-  const { db, keyring, clock, mailer, publicUrl, audit, orgs, clients, sessions, portalLinks } = deps;
-  const pending = new Set<Promise<void>>();
+  const { db, keyring, clock, mailer, jobs, publicUrl, audit, orgs, clients, sessions, portalLinks } = deps;
+  // The sign-in mail is a job written with the code. Every request that issues a code writes one,
+  // with no recipient when the address is no contact's, so the answer takes the same work whether
+  // or not the address is known (no enumeration by timing).
+  const signInMail = defineJob('portal.sign-in-mail', z.object({ to: z.string().nullable(), fromName: z.string(), subject: z.string(), text: z.string() }), async (m) => {
+    if (m.to) await mailer.send({ to: m.to, fromName: m.fromName, subject: m.subject, text: m.text });
+  });
+  jobs.register(signInMail);
 
   async function orgCrypto(orgId: string): Promise<{ name: string; crypto: OrgCrypto } | null> {
     try {
@@ -74,10 +83,10 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
 
   /** What a sign-in answer tells the browser (the raw token goes only into the cookie). */
   async function describe(tx: Executor, orgId: string, clientId: string, contactId: string, token: string, level: 'full' | 'mfa', doc: { id: string; kind: PortalSession['documentKind'] } | null): Promise<SignedIn> {
-    const client = await clients.get(orgId, clientId, tx).catch(() => null);
+    const client = await clients.getInTx(tx, orgId, clientId).catch(() => null);
     const contact = client?.contacts.find((c) => c.id === contactId);
     if (!client || !contact) throw refused();
-    const org = await orgs.get(orgId, tx);
+    const org = await orgs.getInTx(tx, orgId);
     const f = await deps.factors.summary(tx, orgId, contactId);
     return {
       token,
@@ -99,7 +108,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
    * link, portal link) is one factor: a contact with a second factor must still present it.
    */
   async function startSession(tx: Executor, orgId: string, clientId: string, contactId: string, method: string, meta: PortalRequestMeta, doc: { id: string; kind: PortalSession['documentKind'] } | null): Promise<SignedIn> {
-    const client = await clients.get(orgId, clientId, tx).catch(() => null);
+    const client = await clients.getInTx(tx, orgId, clientId).catch(() => null);
     if (!client?.contacts.some((c) => c.id === contactId)) throw refused();
     const f = await deps.factors.summary(tx, orgId, contactId);
     const level = method !== 'passkey' && (f.totp || f.passkeys > 0) ? 'mfa' : 'full';
@@ -151,25 +160,21 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
       const throttleKey = `portal:${orgId}:${org ? org.crypto.blindIndex(email, 'portal-throttle') : sha256(email).toString('base64url')}`;
       const issued = await inTx(db, async (tx) => {
         if (!(await takeIpQuota(tx, clock, meta.ip))) throw new AppError('rate_limited', 'Too many sign-in code requests from this address; try again in 15 minutes.', { headers: { 'retry-after': '900' } });
-        return issueCode(tx, clock, { orgId, crypto: org?.crypto ?? null, purpose: 'portal-login', subjectId: subject, throttleKey, magic: true });
-      });
-      if (org && subject && !issued.throttled) {
+        const code = await issueCode(tx, clock, { orgId, crypto: org?.crypto ?? null, purpose: 'portal-login', subjectId: subject, throttleKey, magic: true });
+        if (code.throttled) return code;
+        const name = org?.name ?? '';
         const text = [
-          `Your sign-in code for the ${org.name} client portal is ${issued.code}`,
+          `Your sign-in code for the ${name} client portal is ${code.code}`,
           '',
           'Or sign in with this link (it works once, for 10 minutes):',
-          `${publicUrl}/portal/magic#t=${issued.magicToken}`,
+          `${publicUrl}/portal/magic#t=${code.magicToken}`,
           '',
           'If you did not ask to sign in, ignore this email.',
           '',
         ].join('\n');
-        const p = mailer
-          .send({ to: email, fromName: org.name, subject: `Your sign-in code for ${org.name}`, text })
-          .then(() => undefined)
-          .catch((err: unknown) => deps.warn?.(`portal sign-in email failed: ${(err as Error).message}`))
-          .finally(() => pending.delete(p));
-        pending.add(p);
-      }
+        await jobs.enqueue(tx, signInMail, { to: org && subject ? email : null, fromName: name, subject: `Your sign-in code for ${name}`, text });
+        return code;
+      });
       return { challengeId: issued.id };
     },
 
@@ -197,9 +202,9 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
     /** Exchanges a delivery's portal link: one sign-in, recorded as access evidence on that delivery. */
     async redeemPortalLink(token: string, meta: PortalRequestMeta): Promise<SignedIn> {
       return inTx(db, async (tx) => {
-        const target = await portalLinks.consume(tx, token);
+        const target = await portalLinks.consumeInTx(tx, token);
         if (!target) throw refused();
-        const doc = await deps.documents.get(target.orgId, undefined, target.documentId, tx);
+        const doc = await deps.documents.getInTx(tx, target.orgId, undefined, target.documentId);
         const out = await startSession(tx, target.orgId, target.clientId, target.contactId, 'portal-link', meta, { id: doc.id, kind: doc.kind });
         const secondFactorDue = out.session.level !== 'full';
         await deps.tracking.record(tx, target.orgId, target.deliveryId, 'accessed', { via: 'portal-link', contactId: target.contactId, ip: meta.ip, userAgent: meta.userAgent, ...(secondFactorDue ? { secondFactorDue } : {}) });
@@ -248,7 +253,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
 
     /** Waits for background sign-in emails (tests and shutdown). */
     async settle(): Promise<void> {
-      await Promise.all([...pending]);
+      await jobs.settled();
     },
   };
 }

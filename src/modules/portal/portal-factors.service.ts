@@ -41,8 +41,8 @@ export interface PortalFactorsDeps {
   sessions: SessionsService;
   notifier: Notifier;
   webauthn: WebAuthnConfig;
-  orgs: Pick<OrgService, 'get'>;
-  clients: Pick<ClientService, 'get'>;
+  orgs: Pick<OrgService, 'get' | 'getInTx'>;
+  clients: Pick<ClientService, 'get' | 'getInTx'>;
 }
 
 const view = (r: PortalPasskeyRow): PortalPasskey => ({ id: r.id, name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at, backedUp: r.backed_up === 1, deviceType: r.device_type });
@@ -52,28 +52,29 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
   const totpFor = (orgId: string) => createTotpService({ keyring, clock, issuer: `${webauthn.rpName} client portal`, store: portalTotpStore(orgId) });
   const ceremoniesFor = (orgId: string) => createWebAuthnCeremonies({ db, clock, webauthn, store: portalCredentialStore(orgId), realm: 'portal' });
 
-  async function contactOf(p: PortalPrincipal, ex: Executor = db) {
-    const client = await clients.get(p.orgId, p.clientId, ex).catch(() => null);
+  async function contactOf(p: PortalPrincipal) {
+    const client = await clients.get(p.orgId, p.clientId).catch(() => null);
     const contact = client?.contacts.find((c) => c.id === p.contactId);
     if (!contact) throw new AppError('unauthenticated', 'Client portal sign-in required');
     return contact;
   }
 
-  /** The common tail of a change, in its transaction: other sessions end, audit, and a new token for this one. */
-  async function changed(tx: Executor, p: PortalPrincipal, action: string, summary: Record<string, unknown>, ip: string): Promise<string> {
+  /**
+   * The common tail of a change, in its transaction: other sessions end, audit, the alert to the
+   * contact's address (`what` changed; a mail job), and a new token for this one.
+   */
+  async function changed(tx: Executor, p: PortalPrincipal, action: string, summary: Record<string, unknown>, ip: string, alert: { email: string | null; what: string }): Promise<string> {
     await sessions.revokeAllFor(tx, { contactId: p.contactId }, p.sessionId);
     await audit.append(tx, { orgId: p.orgId, actor: { type: 'portal', id: p.contactId, ip }, action, objectType: 'client', objectId: p.clientId, summary });
+    if (alert.email) {
+      const org = await orgs.getInTx(tx, p.orgId);
+      await notifier.send(tx, {
+        to: alert.email,
+        subject: `${org.name} client portal: your sign-in methods changed`,
+        text: `The sign-in methods of your ${org.name} client portal access changed: ${alert.what}. Your other portal sessions were signed out.\n\nIf this was not you, tell ${org.name} at once.`,
+      });
+    }
     return sessions.rotate(tx, p.sessionId);
-  }
-
-  async function alert(p: PortalPrincipal, email: string | null, what: string): Promise<void> {
-    if (!email) return;
-    const org = await orgs.get(p.orgId);
-    notifier.send({
-      to: email,
-      subject: `${org.name} client portal: your sign-in methods changed`,
-      text: `The sign-in methods of your ${org.name} client portal access changed: ${what}. Your other portal sessions were signed out.\n\nIf this was not you, tell ${org.name} at once.`,
-    });
   }
 
   return {
@@ -98,9 +99,8 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
       const pending = await pendingPortalTotp(db, p.orgId, p.contactId);
       if (!pending || pending.confirmed_at) throw conflict('Start setting up the authenticator app first');
       if (clock.now().getTime() - Date.parse(pending.created_at) > ENROLMENT_WINDOW_MS) throw conflict('This setup has expired; start again');
-      const token = await inTx(db, async (tx) => ((await totpFor(p.orgId).confirm(tx, p.contactId, code)).ok ? changed(tx, p, 'portal.factor_added', { factor: 'totp' }, ip) : null));
+      const token = await inTx(db, async (tx) => ((await totpFor(p.orgId).confirm(tx, p.contactId, code)).ok ? changed(tx, p, 'portal.factor_added', { factor: 'totp' }, ip, { email: contact.email, what: 'an authenticator app was added' }) : null));
       if (!token) throw new AppError('unprocessable', 'The code is not valid; check the time on your device and try the current code', { fieldErrors: [{ path: '/body/code', message: 'is not valid' }] });
-      await alert(p, contact.email, 'an authenticator app was added');
       return { token };
     },
 
@@ -109,9 +109,8 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
       const contact = await contactOf(p);
       const token = await inTx(db, async (tx) => {
         if (!(await totpFor(p.orgId).remove(tx, p.contactId))) throw notFound('Authenticator app');
-        return changed(tx, p, 'portal.factor_removed', { factor: 'totp' }, ip);
+        return changed(tx, p, 'portal.factor_removed', { factor: 'totp' }, ip, { email: contact.email, what: 'the authenticator app was removed' });
       });
-      await alert(p, contact.email, 'the authenticator app was removed');
       return { token };
     },
 
@@ -144,22 +143,20 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
       };
       const token = await inTx(db, async (tx) => {
         if (!(await insertPortalPasskey(tx, row))) throw conflict('This passkey is already registered');
-        return changed(tx, p, 'portal.factor_added', { factor: 'passkey', name: input.name }, ip);
+        return changed(tx, p, 'portal.factor_added', { factor: 'passkey', name: input.name }, ip, { email: contact.email, what: `a passkey ("${input.name}") was added` });
       });
-      await alert(p, contact.email, `a passkey ("${input.name}") was added`);
       return { token, passkey: view(row) };
     },
 
     async removePasskey(p: PortalPrincipal, id: string, ip: string): Promise<{ token: string }> {
       requireStepUp(p, clock, 'Removing a passkey');
       const contact = await contactOf(p);
-      const r = await inTx(db, async (tx) => {
+      const token = await inTx(db, async (tx) => {
         const row = await deletePortalPasskey(tx, p.orgId, p.contactId, id);
         if (!row) throw notFound('Passkey');
-        return { name: row.name, token: await changed(tx, p, 'portal.factor_removed', { factor: 'passkey', name: row.name }, ip) };
+        return changed(tx, p, 'portal.factor_removed', { factor: 'passkey', name: row.name }, ip, { email: contact.email, what: `the passkey "${row.name}" was removed` });
       });
-      await alert(p, contact.email, `the passkey "${r.name}" was removed`);
-      return { token: r.token };
+      return { token };
     },
 
     /**
@@ -180,20 +177,20 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
         await sessions.revokeAllFor(tx, { contactId });
         const out = { totp, passkeys: keys.length };
         await audit.append(tx, { orgId, actor, action: 'portal.factors_reset', objectType: 'client', objectId: clientId, summary: { contactId, authenticatorApp: totp, webauthnCredentials: keys.length } });
+        if (contact.email) {
+          const org = await orgs.getInTx(tx, orgId);
+          await notifier.send(tx, {
+            to: contact.email,
+            subject: `${org.name} client portal: your sign-in methods were reset`,
+            text: `${org.name} reset the sign-in methods of your client portal access: your authenticator app and passkeys were removed and your portal sessions were signed out. Sign in with a code sent to this address, then set up your sign-in methods again.\n\nIf you did not ask ${org.name} for this, tell them at once.`,
+          });
+        }
         return out;
       });
-      if (contact.email) {
-        const org = await orgs.get(orgId);
-        notifier.send({
-          to: contact.email,
-          subject: `${org.name} client portal: your sign-in methods were reset`,
-          text: `${org.name} reset the sign-in methods of your client portal access: your authenticator app and passkeys were removed and your portal sessions were signed out. Sign in with a code sent to this address, then set up your sign-in methods again.\n\nIf you did not ask ${org.name} for this, tell them at once.`,
-        });
-      }
       return removed;
     },
 
-    /** Waits for queued alert emails (tests, shutdown). */
+    /** Waits until the alert mail jobs have run (tests, shutdown). */
     settle: () => notifier.settled(),
   };
 }

@@ -21,6 +21,7 @@ import type { PaymentService } from '../payments/payment.service.ts';
 import { createPortalAuthService } from './portal-auth.service.ts';
 import { createPortalFactorsService } from './portal-factors.service.ts';
 import { createPortalService } from './portal.service.ts';
+import type { Jobs } from '../../platform/jobs/jobs.ts';
 
 export interface PortalModuleDeps {
   config: Readonly<Config>;
@@ -29,6 +30,7 @@ export interface PortalModuleDeps {
   audit: AuditService;
   clock: Clock;
   mailer: Mailer;
+  jobs: Jobs;
   orgs: OrgService;
   clients: ClientService;
   documents: DocumentService;
@@ -45,10 +47,10 @@ export interface PortalModuleDeps {
 }
 
 export function createPortalModule(d: PortalModuleDeps) {
-  const { config, db, keyring, audit, clock, mailer, orgs, clients, documents, lifecycle, sessions, throttle, notifier, tracking, portalLinks } = d;
+  const { config, db, keyring, audit, clock, mailer, jobs, orgs, clients, documents, lifecycle, sessions, throttle, notifier, tracking, portalLinks } = d;
   const portalFactors = createPortalFactorsService({ db, keyring, clock, audit, sessions, notifier, webauthn: config.webauthn, orgs, clients });
   // The portal's second step counts per contact and IP in the same DB-backed throttle as staff sign-in.
-  const portalAuth = createPortalAuthService({ db, keyring, clock, mailer, publicUrl: config.publicUrl, audit, orgs, clients, documents, sessions, portalLinks, tracking, factors: portalFactors, throttle, warn: d.warn });
+  const portalAuth = createPortalAuthService({ db, keyring, clock, mailer, jobs, publicUrl: config.publicUrl, audit, orgs, clients, documents, sessions, portalLinks, tracking, factors: portalFactors, throttle, warn: d.warn });
   const portal = createPortalService({ orgs, clients, documents, lifecycle, payments: d.payments, tracking, fingerprints: d.verification });
   return { portalAuth, portalFactors, portal };
 }

@@ -45,7 +45,7 @@ export interface RecurringDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
-  orgs: Pick<OrgService, 'get'>;
+  orgs: Pick<OrgService, 'get' | 'getInTx'>;
   documents: Pick<DocumentService, 'createDraftInTx' | 'prepareDraft'>;
   lifecycle: Pick<LifecycleService, 'issueInTx'>;
   /** Whether a member holds a permission now (identity owns memberships and roles). */
@@ -127,7 +127,7 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
         });
       }
       return inTx(db, async (tx) => {
-        const today = dateInZone(clock.now(), (await orgs.get(orgId, tx)).timeZone);
+        const today = dateInZone(clock.now(), (await orgs.getInTx(tx, orgId)).timeZone);
         const earliest = onePeriodBefore(today, input.frequency, input.intervalCount);
         if (input.startOn < earliest) {
           if (!input.confirmBackdatedStart) {
@@ -186,7 +186,7 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
     },
 
     /** Every schedule of the org, ended ones included (the data export). */
-    async exportAll(ex: Executor, orgId: string): Promise<Schedule[]> {
+    async exportAllInTx(ex: Executor, orgId: string): Promise<Schedule[]> {
       const rows = await listAllSchedules(ex, orgId);
       return Promise.all(rows.map((r) => toSchedule(ex, r)));
     },
@@ -199,7 +199,7 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
         // not "bill later". Catch-up after downtime applies only to active schedules.
         let next = s.next_run_on;
         if (s.status === 'paused' && status === 'active') {
-          const today = dateInZone(clock.now(), (await orgs.get(orgId, tx)).timeZone);
+          const today = dateInZone(clock.now(), (await orgs.getInTx(tx, orgId)).timeZone);
           while (next < today) next = nextRun(next, s.start_on, s.frequency, s.interval_count);
         }
         await updateSchedule(tx, orgId, id, { status, next_run_on: next, updated_at: clock.now().toISOString() });

@@ -33,7 +33,7 @@ export interface DocumentSigningDeps {
   keyring: Keyring;
   clock: Clock;
   publicUrl: string;
-  signing: Pick<SigningIdentityService, 'getOrCreate' | 'documentKey'>;
+  signing: Pick<SigningIdentityService, 'getOrCreateInTx' | 'documentKeyInTx'>;
   tsa: TimestampAuthority | null;
   /** Where a failed time-stamp request is reported (issuing goes on without one). */
   warn: (msg: string) => void;
@@ -54,7 +54,7 @@ export function createDocumentSigningHooks(deps: DocumentSigningDeps): DocumentS
     // `einvoice`: the XML issued with the document (Factur-X embedded, or the XRechnung/Peppol
     // file), generated before this call; the signature then covers its exact bytes (payload v2).
     async verification(tx, org, doc, snapshot, einvoice?: EinvoiceToSign | null) {
-      const key = await signing.documentKey(tx, org.id);
+      const key = await signing.documentKeyInTx(tx, org.id);
       const canonical = serializePayload(buildPayload(org.id, doc, snapshot, key.keyId, clock.now().toISOString(), einvoice));
       const signature = ed25519Sign(Buffer.from(canonical, 'utf8'), key.privateKey).toString('base64url');
       const fingerprint = fingerprintOf(canonical);
@@ -80,7 +80,7 @@ export function createDocumentSigningHooks(deps: DocumentSigningDeps): DocumentS
     },
 
     async pdfSigner(tx: Executor, orgId: string) {
-      const identity = await signing.getOrCreate(tx, orgId);
+      const identity = await signing.getOrCreateInTx(tx, orgId);
       return pades.signer(identity, {
         signingTime: clock.now(),
         timestamp: tsa

@@ -11,7 +11,7 @@ import * as pkijs from 'pkijs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { itNeeds } from '../../../test/helpers/tools.ts';
 import { sampleDocumentView } from '../documents/pdf/pdf-sample.ts';
-import { renderDocumentPdf } from '../documents/pdf/render-document-pdf.ts';
+import { renderDocumentPdf, signPdf } from '../documents/pdf/render-document-pdf.ts';
 import { readElement, tlv } from './der.ts';
 import { createPadesSigning, TIMESTAMP_ROOM } from './pades.ts';
 import { generateSelfSigned } from './pki.ts';
@@ -76,19 +76,18 @@ describe('PAdES signing of rendered documents', () => {
     const fake = (n: number) => tlv(0x30, tlv(0x04, Buffer.alloc(n, 0x05))); // a DER SEQUENCE standing in for a token
     const warnings: string[] = [];
     const small = pades.signer(identity, { signingTime: now, timestamp: async () => fake(300), warn: (m) => warnings.push(m) });
-    const stamped = await renderDocumentPdf(sampleDocumentView(), { creationDate: now, signer: small });
-    expect(small.timestampToken?.equals(fake(300))).toBe(true);
+    const { pdf: stamped, timestampToken: smallToken } = await signPdf(sampleDocumentView(), { creationDate: now, signer: small });
+    expect(smallToken?.equals(fake(300))).toBe(true);
     const attrs = cmsOf(stamped).signerInfos[0]!.unsignedAttrs!.attributes;
     expect(attrs.map((x) => x.type)).toEqual(['1.2.840.113549.1.9.16.2.14']);
 
     const big = pades.signer(identity, { signingTime: now, timestamp: async () => fake(TIMESTAMP_ROOM + 1), warn: (m) => warnings.push(m) });
-    const unstamped = await renderDocumentPdf(sampleDocumentView(), { creationDate: now, signer: big });
-    expect(big.timestampToken).toBeNull();
+    const { pdf: unstamped, timestampToken: bigToken } = await signPdf(sampleDocumentView(), { creationDate: now, signer: big });
+    expect(bigToken).toBeNull();
     expect(cmsOf(unstamped).signerInfos[0]!.unsignedAttrs).toBeUndefined();
     expect(warnings).toEqual([expect.stringMatching(/time-stamp token left out/)]);
 
     const none = pades.signer(identity, { signingTime: now, timestamp: async () => null });
-    await renderDocumentPdf(sampleDocumentView(), { creationDate: now, signer: none });
-    expect(none.timestampToken).toBeNull();
+    expect((await signPdf(sampleDocumentView(), { creationDate: now, signer: none })).timestampToken).toBeNull();
   });
 });

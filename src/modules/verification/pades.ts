@@ -11,7 +11,7 @@
 // Cost: per identity, the key is parsed and the CMS template built once (cades-template.ts);
 // per document, one SHA-256 over the file, one signature, and a few small buffer copies.
 import { createHash, createPrivateKey, sign as cryptoSign, X509Certificate, type KeyObject } from 'node:crypto';
-import { fillContents, type PdfSigner, type PreparedSignature, type SignatureField } from '../documents/pdf/pdf-signature.ts';
+import { fillContents, type PdfSigner, type PreparedSignature, type SignatureField, type SignedPdf } from '../documents/pdf/pdf-signature.ts';
 import { buildCadesTemplate, type CadesTemplate } from './cades-template.ts';
 import { pemToDer } from './pki.ts';
 import type { SigningIdentity } from './signing-identity.service.ts';
@@ -28,11 +28,6 @@ export interface PadesOptions {
   timestamp?: (signatureValue: Buffer) => Promise<Buffer | null>;
   /** Told when a token is left out because it does not fit the room reserved for it. */
   warn?: (msg: string) => void;
-}
-
-export interface PadesSigner extends PdfSigner {
-  /** After sign(): the time-stamp token the signature carries, or null. */
-  readonly timestampToken: Buffer | null;
 }
 
 /** Room reserved for a time-stamp token, which embeds the TSA's certificates (a few KB). */
@@ -91,7 +86,7 @@ export function createPadesSigning(opts: { maxIdentities?: number } = {}) {
 
   return {
     /** A signer for one document: its field goes to the writer, then sign() fills it. */
-    signer(identity: PadesIdentity, o: PadesOptions): PadesSigner {
+    signer(identity: PadesIdentity, o: PadesOptions): PdfSigner {
       const id = opened(identity);
       const field: SignatureField = {
         signerName: o.signerName ?? id.commonName,
@@ -100,13 +95,9 @@ export function createPadesSigning(opts: { maxIdentities?: number } = {}) {
         signingTime: o.signingTime,
         contentsBytes: id.cmsLength + (o.timestamp ? TIMESTAMP_ROOM : 0),
       };
-      let timestampToken: Buffer | null = null;
       return {
         field,
-        get timestampToken() {
-          return timestampToken;
-        },
-        async sign(prepared: PreparedSignature): Promise<Buffer> {
+        async sign(prepared: PreparedSignature): Promise<SignedPdf> {
           const [, b, c, d] = prepared.byteRange;
           const digest = createHash('sha256').update(prepared.pdf.subarray(0, b)).update(prepared.pdf.subarray(c, c + d)).digest();
           const attrs = id.template.signedAttributes(digest);
@@ -118,8 +109,7 @@ export function createPadesSigning(opts: { maxIdentities?: number } = {}) {
             token = null;
             cms = id.template.assemble(attrs, signature, null);
           }
-          timestampToken = token;
-          return fillContents(prepared, cms);
+          return { pdf: fillContents(prepared, cms), timestampToken: token };
         },
       };
     },

@@ -73,7 +73,7 @@ export interface SigningIdentityDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
-  orgs: Pick<OrgService, 'getDetails'>;
+  orgs: Pick<OrgService, 'getDetails' | 'getDetailsInTx'>;
   /** The instance's From address; it goes into generated certificates so S/MIME clients accept it. */
   mailFrom: string;
 }
@@ -88,9 +88,6 @@ const addressOf = (from: string): string => (/<([^>]+)>/.exec(from)?.[1] ?? from
 
 export function createSigningIdentityService(deps: SigningIdentityDeps) {
   const { db, dialect, keyring, audit, clock, orgs } = deps;
-
-  /** Runs fn in the caller's transaction, or opens one when given the bare database. */
-  const inCallerTx = <T>(ex: Executor, fn: (tx: Executor) => Promise<T>): Promise<T> => (ex.isTransaction ? fn(ex) : inTx(db, fn));
 
   async function toIdentity(ex: Executor, row: SigningIdentityRow): Promise<SigningIdentity> {
     const crypto = await keyring.forOrg(ex, row.org_id);
@@ -138,24 +135,29 @@ export function createSigningIdentityService(deps: SigningIdentityDeps) {
   const usable = (row: SigningIdentityRow | undefined): row is SigningIdentityRow =>
     row !== undefined && Date.parse(row.not_after) - clock.now().getTime() > (row.source === 'generated' ? RENEW_BEFORE_MS : 0);
 
-  async function getOrCreate(ex: Executor, orgId: string): Promise<SigningIdentity> {
-    const existing = await findActiveIdentity(ex, orgId);
-    if (usable(existing)) return toIdentity(ex, existing);
-    return inCallerTx(ex, async (tx) => {
-      await lockOrgSigning(tx, dialect, orgId);
-      const again = await findActiveIdentity(tx, orgId);
-      if (usable(again)) return toIdentity(tx, again);
-      const org = await orgs.getDetails(orgId, tx);
-      const material = await generateSelfSigned({
-        orgName: org.name,
-        // Only the instance's sending address: mail goes out From it, and the certificate is public
-        // (the org's own contact email is personal data and stays encrypted).
-        emails: [addressOf(deps.mailFrom)],
-        now: clock.now(),
-        validYears: 5,
-      });
-      return toIdentity(tx, await store(tx, orgId, material, 'generated', SYSTEM));
+  /** The org's usable identity, made (self-signed) under the org signing lock when there is none. */
+  async function getOrCreateInTx(tx: Executor, orgId: string): Promise<SigningIdentity> {
+    const existing = await findActiveIdentity(tx, orgId);
+    if (usable(existing)) return toIdentity(tx, existing);
+    await lockOrgSigning(tx, dialect, orgId);
+    const again = await findActiveIdentity(tx, orgId);
+    if (usable(again)) return toIdentity(tx, again);
+    const org = await orgs.getDetailsInTx(tx, orgId);
+    const material = await generateSelfSigned({
+      orgName: org.name,
+      // Only the instance's sending address: mail goes out From it, and the certificate is public
+      // (the org's own contact email is personal data and stays encrypted).
+      emails: [addressOf(deps.mailFrom)],
+      now: clock.now(),
+      validYears: 5,
     });
+    return toIdentity(tx, await store(tx, orgId, material, 'generated', SYSTEM));
+  }
+
+  /** Reads without a transaction; opens one only to make the identity. */
+  async function getOrCreate(orgId: string): Promise<SigningIdentity> {
+    const existing = await findActiveIdentity(db, orgId);
+    return usable(existing) ? toIdentity(db, existing) : inTx(db, (tx) => getOrCreateInTx(tx, orgId));
   }
 
   /** A fresh random Ed25519 key as the org's active one; the caller holds the org signing lock and retired the previous key. */
@@ -181,19 +183,18 @@ export function createSigningIdentityService(deps: SigningIdentityDeps) {
     return row;
   }
 
-  async function documentKey(ex: Executor, orgId: string): Promise<DocumentKey> {
-    const open = async (e: Executor, row: DocumentKeyRow): Promise<DocumentKey> => {
-      const crypto = await keyring.forOrg(e, orgId);
+  /** The org's active Ed25519 document key, made under the org signing lock when there is none. */
+  async function documentKeyInTx(tx: Executor, orgId: string): Promise<DocumentKey> {
+    const open = async (row: DocumentKeyRow): Promise<DocumentKey> => {
+      const crypto = await keyring.forOrg(tx, orgId);
       return { keyId: row.key_id, publicKey: row.public_key, privateKey: createPrivateKey(crypto.decryptText(row.private_key_enc, docKeyAad(row.id))) };
     };
-    const existing = await findActiveDocumentKey(ex, orgId);
-    if (existing) return open(ex, existing);
-    return inCallerTx(ex, async (tx) => {
-      await lockOrgSigning(tx, dialect, orgId);
-      const again = await findActiveDocumentKey(tx, orgId);
-      if (again) return open(tx, again);
-      return open(tx, await insertNewDocumentKey(tx, orgId, SYSTEM, 'document_key.generated', null));
-    });
+    const existing = await findActiveDocumentKey(tx, orgId);
+    if (existing) return open(existing);
+    await lockOrgSigning(tx, dialect, orgId);
+    const again = await findActiveDocumentKey(tx, orgId);
+    if (again) return open(again);
+    return open(await insertNewDocumentKey(tx, orgId, SYSTEM, 'document_key.generated', null));
   }
 
   function info(row: SigningIdentityRow): SigningIdentityInfo {
@@ -209,12 +210,13 @@ export function createSigningIdentityService(deps: SigningIdentityDeps) {
   }
 
   return {
+    getOrCreateInTx,
     getOrCreate,
-    documentKey,
+    documentKeyInTx,
 
     /** The active identity's public facts (creating the default self-signed one on first use). */
     async describe(orgId: string): Promise<SigningIdentityInfo> {
-      await getOrCreate(db, orgId);
+      await getOrCreate(orgId);
       return info((await findActiveIdentity(db, orgId))!);
     },
 
@@ -240,7 +242,7 @@ export function createSigningIdentityService(deps: SigningIdentityDeps) {
      */
     async rotateDocumentKey(orgId: string, actor: AuditActor): Promise<{ keyId: string; retiredKeyId: string | null }> {
       return inTx(db, async (tx) => {
-        await orgs.getDetails(orgId, tx);
+        await orgs.getDetailsInTx(tx, orgId);
         await lockOrgSigning(tx, dialect, orgId);
         const retired = await retireActiveDocumentKey(tx, orgId, clock.now().toISOString());
         const row = await insertNewDocumentKey(tx, orgId, actor, 'document_key.rotated', retired?.key_id ?? null);
@@ -249,8 +251,8 @@ export function createSigningIdentityService(deps: SigningIdentityDeps) {
     },
 
     /** Ed25519 public key by id (active or retired), for verifying stored signatures. */
-    async documentPublicKey(ex: Executor, orgId: string, keyId: string): Promise<KeyObject | null> {
-      const row = await findDocumentKey(ex, orgId, keyId);
+    async documentPublicKey(orgId: string, keyId: string): Promise<KeyObject | null> {
+      const row = await findDocumentKey(db, orgId, keyId);
       return row ? createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: row.public_key }, format: 'jwk' }) : null;
     },
 

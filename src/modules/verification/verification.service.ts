@@ -118,7 +118,7 @@ export function createVerificationService(deps: VerificationDeps) {
   async function openPayload(row: SignatureRow): Promise<{ canonical: string; payload: SignedPayload } | null> {
     const crypto = await keyring.forOrg(db, row.org_id);
     const canonical = crypto.decryptText(row.payload_enc, payloadAad(row.document_id));
-    const key = await signing.documentPublicKey(db, row.org_id, row.key_id);
+    const key = await signing.documentPublicKey(row.org_id, row.key_id);
     const ok = key !== null && ed25519Verify(Buffer.from(canonical, 'utf8'), key, Buffer.from(row.signature, 'base64url'));
     if (!ok || sha256Hex(canonical) !== row.payload_sha256) return null;
     return { canonical, payload: JSON.parse(canonical) as SignedPayload };

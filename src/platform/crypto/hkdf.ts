@@ -2,7 +2,7 @@
 // HKDF-SHA-256 (RFC 5869) using a distinct, versioned info string for each purpose.
 import { hkdfSync } from 'node:crypto';
 
-export const KEY_PURPOSES = ['field', 'document', 'blind-index', 'signing-seed', 'token'] as const;
+export const KEY_PURPOSES = ['field', 'document', 'blind-index', 'signing-seed', 'token', 'job'] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
 export function deriveKey(ikm: Buffer, purpose: KeyPurpose, context = ''): Buffer {

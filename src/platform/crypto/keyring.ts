@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { DecryptionError, open, seal } from './aead.ts';
 import { MasterKeyError, type MasterKey } from './master-key.ts';
 import { findLiveOrgKeys, findOrgKeys, insertOrgKey, type OrgKeyRow } from './keyring.repo.ts';
+import { deriveKey } from './hkdf.ts';
 import { aadBytes, derive, OrgCrypto, parseText, TEXT_PREFIX, type Aad } from './org-crypto.ts';
 import { PlaintextCache } from './plaintext-cache.ts';
 import type { Executor } from '../db/kysely.ts';
@@ -166,6 +167,22 @@ export class Keyring {
     const crypto = new OrgCrypto(orgId, live.map((r) => derive(r.id, this.dekOf(r))), active.id, this.plainCache);
     this.cache.set(orgId, { at: this.now(), crypto });
     return crypto;
+  }
+
+  /**
+   * Instance-level secrets that belong to no organization (job payloads: a one-time link, an
+   * address that is encrypted at rest elsewhere) are sealed under a subkey of the master key.
+   * The value names the master key, so a previous key still opens it during a master key rotation.
+   */
+  sealForInstance(plain: string, aad: Aad): string {
+    return `${TEXT_PREFIX}${this.kek.id}.${seal(deriveKey(this.kek.key, 'job'), Buffer.from(plain, 'utf8'), aadBytes(aad)).toString('base64url')}`;
+  }
+
+  openForInstance(sealed: string, aad: Aad): string {
+    const { keyId, data } = parseText(sealed);
+    const kek = this.keks.get(keyId);
+    if (!kek) throw new MasterKeyError(`${aad.table}/${aad.row}/${aad.column} is sealed under master key ${keyId}, which is not configured (current ${this.kek.id})`);
+    return open(deriveKey(kek.key, 'job'), data, aadBytes(aad)).toString('utf8');
   }
 
   invalidate(orgId?: string): void {

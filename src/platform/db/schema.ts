@@ -38,7 +38,8 @@ export interface JobsTable {
   payload: string;
   unique_key: string | null;
   run_at: string;
-  status: 'pending' | 'running' | 'done' | 'failed';
+  /** A job done is deleted; 'dead': out of attempts, kept for an administrator (`sealbill jobs dead`). 'done' and 'failed' are never written. */
+  status: 'pending' | 'running' | 'done' | 'failed' | 'dead';
   attempts: number;
   locked_until: string | null;
   last_error: string | null;

@@ -16,7 +16,7 @@ function fakeSigner(cms = Buffer.from('3003020101', 'hex')): PdfSigner & { seen:
     seen,
     async sign(prepared) {
       seen.push({ pdf: Buffer.from(prepared.pdf), byteRange: prepared.byteRange });
-      return fillContents(prepared, cms);
+      return { pdf: fillContents(prepared, cms), timestampToken: null };
     },
   };
 }

@@ -37,12 +37,16 @@ export interface PreparedSignature {
   byteRange: readonly [0, number, number, number];
 }
 
+/** A signed file and the RFC 3161 token its signature carries (PAdES B-T), or null when there is none. */
+export interface SignedPdf {
+  pdf: Buffer;
+  timestampToken: Buffer | null;
+}
+
 export interface PdfSigner {
   readonly field: SignatureField;
-  /** Signs the prepared file's byte range and returns the signed file (the same buffer, patched). */
-  sign(prepared: PreparedSignature): Promise<Buffer>;
-  /** After sign(): the RFC 3161 token in the signature (PAdES B-T), or null when there is none. */
-  readonly timestampToken?: Buffer | null;
+  /** Signs the prepared file's byte range; `pdf` is the same buffer, patched. */
+  sign(prepared: PreparedSignature): Promise<SignedPdf>;
 }
 
 /** Ten stars per number: fixed-width room for offsets up to 10^10 bytes (a PDF name, so the placeholder parses). */

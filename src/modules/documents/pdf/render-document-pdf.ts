@@ -29,7 +29,7 @@
  */
 import { PdfWriter, type PdfInfo } from './pdf-writer.ts';
 import type { PdfAttachment } from './pdf-pdfa.ts';
-import type { PdfSigner } from './pdf-signature.ts';
+import type { PdfSigner, SignedPdf } from './pdf-signature.ts';
 import { cleanText } from './pdf-layout.ts';
 import { Layout } from './pdf-flow.ts';
 import { footers, header, payment, table, textBlock, totals, verification } from './pdf-sections.ts';
@@ -100,11 +100,18 @@ export async function renderDocumentPdf(
   view: PdfDocumentView,
   opts?: { creationDate?: Date; signer?: PdfSigner | null; attachment?: PdfAttachment | null },
 ): Promise<Buffer> {
-  const { writer, info } = layout(view, opts?.creationDate ?? new Date());
-  const signer = opts?.signer;
-  const attachment = opts?.attachment ?? null;
+  return (await signPdf(view, { creationDate: opts?.creationDate, signer: opts?.signer ?? null, attachment: opts?.attachment ?? null })).pdf;
+}
+
+/** Renders and, with a `signer`, signs: the file with the time-stamp token its signature carries (null unsigned or without one). */
+export async function signPdf(
+  view: PdfDocumentView,
+  opts: { creationDate?: Date | undefined; signer: PdfSigner | null; attachment?: PdfAttachment | null },
+): Promise<SignedPdf> {
+  const { writer, info } = layout(view, opts.creationDate ?? new Date());
+  const attachment = opts.attachment ?? null;
   if (attachment && view.number === null) throw new RangeError('renderDocumentPdf: a draft cannot carry an e-invoice');
-  if (!signer) return writer.finish(info, attachment);
-  return signer.sign(writer.finishForSigning(info, signer.field, attachment));
+  if (!opts.signer) return { pdf: writer.finish(info, attachment), timestampToken: null };
+  return opts.signer.sign(writer.finishForSigning(info, opts.signer.field, attachment));
 }
 

@@ -64,9 +64,9 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
         await updateUser(tx, user.id, { password_hash: hash, password_changed_at: now, updated_at: now });
         await sessions.revokeAllFor(tx, { userId: user.id }, p.sessionId);
         await secAudit.forUser(tx, { action: 'password.changed', actor: actor(user.id, ip), userId: user.id });
+        await notifier.securityAlert(tx, user.email, 'your password was changed', 'The password of your Sealbill account was changed. Your other sessions were signed out.');
         return sessions.rotate(tx, p.sessionId!);
       });
-      notifier.securityAlert(user.email, 'your password was changed', 'The password of your Sealbill account was changed. Your other sessions were signed out.');
       return token;
     },
 
@@ -80,14 +80,14 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
       notifier.later('password reset mail', async () => {
         const since = new Date(clock.now().getTime() - 3_600_000).toISOString();
         if ((await countRecentEmailTokens(db, user.id, 'password_reset', since)) >= 5) return;
-        const token = await inTx(db, async (tx) => {
+        await inTx(db, async (tx) => {
           await secAudit.forUser(tx, { action: 'password.reset_requested', actor: actor(null, ip), userId: user.id });
-          return issueEmailToken(tx, clock, { purpose: 'password_reset', userId: user.id, email: user.email });
-        });
-        notifier.send({
-          to: user.email,
-          subject: 'Reset your Sealbill password',
-          text: `Someone (hopefully you) asked to reset the password of your Sealbill account.\n\nChoose a new password here (valid 30 minutes, once):\n${notifier.link('/app/reset-password', token)}\n\nYour second factor will still be asked for when you sign in. If you did not ask for this, ignore this message.`,
+          const token = await issueEmailToken(tx, clock, { purpose: 'password_reset', userId: user.id, email: user.email });
+          await notifier.send(tx, {
+            to: user.email,
+            subject: 'Reset your Sealbill password',
+            text: `Someone (hopefully you) asked to reset the password of your Sealbill account.\n\nChoose a new password here (valid 30 minutes, once):\n${notifier.link('/app/reset-password', token)}\n\nYour second factor will still be asked for when you sign in. If you did not ask for this, ignore this message.`,
+          });
         });
       });
     },
@@ -107,8 +107,8 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
         // Proving control of the mailbox also lifts a sign-in lock.
         await throttle.unlock(tx, accountKey(user.email));
         await secAudit.forUser(tx, { action: 'password.reset', actor: actor(user.id, ip), userId: user.id });
+        await notifier.securityAlert(tx, user.email, 'your password was reset', 'The password of your Sealbill account was reset through the emailed link. Every session was signed out.');
       });
-      notifier.securityAlert(user.email, 'your password was reset', 'The password of your Sealbill account was reset through the emailed link. Every session was signed out.');
     },
 
     /** Step-up; the new address must confirm by link before it replaces the old one (which is told). */
@@ -117,19 +117,21 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
       const user = await me(p);
       const email = normalizeEmail(newEmail);
       if (email === user.email) throw conflict('That is already your email address');
-      const token = await inTx(db, async (tx) => {
+      await inTx(db, async (tx) => {
         await secAudit.forUser(tx, { action: 'email.change_requested', actor: actor(user.id, ip), userId: user.id });
-        return issueEmailToken(tx, clock, { purpose: 'email_change', userId: user.id, email });
+        const token = await issueEmailToken(tx, clock, { purpose: 'email_change', userId: user.id, email });
+        await notifier.send(tx, { to: email, subject: 'Confirm your new Sealbill email address', text: `Confirm that this is the new email address of your Sealbill account (valid 24 hours):\n${notifier.link('/app/verify-email', token)}` });
+        await notifier.securityAlert(tx, user.email, 'email change requested', `A change of your account's email address to ${email} was requested. It takes effect only when confirmed from that address.`);
       });
-      notifier.send({ to: email, subject: 'Confirm your new Sealbill email address', text: `Confirm that this is the new email address of your Sealbill account (valid 24 hours):\n${notifier.link('/app/verify-email', token)}` });
-      notifier.securityAlert(user.email, 'email change requested', `A change of your account's email address to ${email} was requested. It takes effect only when confirmed from that address.`);
     },
 
     async requestVerification(p: StaffPrincipal): Promise<void> {
       const user = await me(p);
       if (user.email_verified_at) throw conflict('Your email address is already verified');
-      const token = await inTx(db, (tx) => issueEmailToken(tx, clock, { purpose: 'verify_email', userId: user.id, email: user.email }));
-      notifier.send({ to: user.email, subject: 'Verify your Sealbill email address', text: `Confirm your email address (valid 48 hours):\n${notifier.link('/app/verify-email', token)}` });
+      await inTx(db, async (tx) => {
+        const token = await issueEmailToken(tx, clock, { purpose: 'verify_email', userId: user.id, email: user.email });
+        await notifier.send(tx, { to: user.email, subject: 'Verify your Sealbill email address', text: `Confirm your email address (valid 48 hours):\n${notifier.link('/app/verify-email', token)}` });
+      });
     },
 
     /** Confirms a verification or an email change link. */
@@ -143,15 +145,15 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
         if (t.purpose === 'verify_email') {
           if (t.email !== user.email) throw invalidLink();
           await updateUser(tx, user.id, { email_verified_at: now, updated_at: now });
-          return { email: user.email, old: null };
+          return { email: user.email };
         }
         if (await findUserByEmail(tx, t.email)) throw conflict('Another account already uses this email address');
         await updateUser(tx, user.id, { email: t.email, email_verified_at: now, updated_at: now });
         await sessions.revokeAllFor(tx, { userId: user.id });
         await secAudit.forUser(tx, { action: 'email.changed', actor: actor(user.id, ip), userId: user.id });
-        return { email: t.email, old: user.email };
+        await notifier.securityAlert(tx, user.email, 'your email address was changed', `The email address of your Sealbill account is now ${t.email}. Every session was signed out.`);
+        return { email: t.email };
       });
-      if (r.old) notifier.securityAlert(r.old, 'your email address was changed', `The email address of your Sealbill account is now ${r.email}. Every session was signed out.`);
       return { email: r.email };
     },
 

@@ -43,14 +43,15 @@ export function createSignupService({ db, clock, orgs, passwords, notifier, mode
       await passwords.assertAcceptable(input.owner.password, { email, orgNames: [input.organization.name] }, '/body/owner/password');
       const passwordHash = await passwords.hash(input.owner.password);
       const existing = await findUserByEmail(db, email);
-      const token = await inTx(db, (tx) =>
-        issueEmailToken(tx, clock, { purpose: 'signup', email, data: existing ? { existing: true } : { organization: input.organization, name: input.owner.name, passwordHash } }),
-      );
-      notifier.send(
-        existing
-          ? { to: email, subject: 'Sealbill sign-up', text: `Someone (hopefully you) tried to sign up to Sealbill with this address, which already has an account. Sign in instead, or reset your password if you forgot it. If it was not you, ignore this message.` }
-          : { to: email, subject: 'Confirm your Sealbill sign-up', text: `Confirm your email address to create "${input.organization.name}" on Sealbill (valid 24 hours):\n${notifier.link('/app/signup', token)}` },
-      );
+      await inTx(db, async (tx) => {
+        const token = await issueEmailToken(tx, clock, { purpose: 'signup', email, data: existing ? { existing: true } : { organization: input.organization, name: input.owner.name, passwordHash } });
+        await notifier.send(
+          tx,
+          existing
+            ? { to: email, subject: 'Sealbill sign-up', text: `Someone (hopefully you) tried to sign up to Sealbill with this address, which already has an account. Sign in instead, or reset your password if you forgot it. If it was not you, ignore this message.` }
+            : { to: email, subject: 'Confirm your Sealbill sign-up', text: `Confirm your email address to create "${input.organization.name}" on Sealbill (valid 24 hours):\n${notifier.link('/app/signup', token)}` },
+        );
+      });
     },
 
     async confirm(token: string, actor: AuditActor): Promise<{ orgId: string; userId: string }> {

@@ -79,21 +79,22 @@ export function createInvitationsService({ db, clock, passwords, notifier, secAu
         await secAudit.inOrg(tx, a.orgId, { action: 'member.invited', actor: a.actor, summary: { email, role: input.role, invitation: row.id, ...(reactivates && { reactivates }) } });
         const org = await getOrgName(tx, a.orgId);
         const inviter = await findUserById(tx, a.userId);
-        return { row, orgName: org.name, admins: powers.length > 0 ? await administratorsOf(tx, a.orgId) : [], inviter, reactivates };
-      });
-      if (r.admins.length > 0) {
-        const by = r.inviter ? `${r.inviter.display_name} <${r.inviter.email}>` : 'An administrator';
-        notifier.adminAlert(
-          r.admins,
-          r.orgName,
-          `${email} invited as ${input.role}`,
-          `${by} invited ${email} to ${r.orgName} as ${input.role}${r.reactivates ? ' (accepting re-activates their deactivated membership)' : ''}.\nThis role can: ${powers.join(', ')}.\nThe invitation is valid 7 days; any administrator can revoke it until it is accepted.`,
-        );
-      }
-      notifier.send({
-        to: email,
-        subject: `You are invited to ${r.orgName} on Sealbill`,
-        text: `You were invited to join ${r.orgName} on Sealbill as ${input.role}.\n\nAccept the invitation here (valid 7 days, once):\n${notifier.link('/app/invitation', token)}\n\nIf you did not expect this, ignore this message.`,
+        if (powers.length > 0) {
+          const by = inviter ? `${inviter.display_name} <${inviter.email}>` : 'An administrator';
+          await notifier.adminAlert(
+            tx,
+            await administratorsOf(tx, a.orgId),
+            org.name,
+            `${email} invited as ${input.role}`,
+            `${by} invited ${email} to ${org.name} as ${input.role}${reactivates ? ' (accepting re-activates their deactivated membership)' : ''}.\nThis role can: ${powers.join(', ')}.\nThe invitation is valid 7 days; any administrator can revoke it until it is accepted.`,
+          );
+        }
+        await notifier.send(tx, {
+          to: email,
+          subject: `You are invited to ${org.name} on Sealbill`,
+          text: `You were invited to join ${org.name} on Sealbill as ${input.role}.\n\nAccept the invitation here (valid 7 days, once):\n${notifier.link('/app/invitation', token)}\n\nIf you did not expect this, ignore this message.`,
+        });
+        return { row };
       });
       return { id: r.row.id, email, role: input.role, status: 'pending', expiresAt: r.row.expires_at, createdAt: r.row.created_at };
     },

@@ -130,22 +130,21 @@ export function createMembersService(deps: {
     },
 
     async reactivate(a: Acting, userId: string): Promise<void> {
-      const r = await inTx(db, async (tx) => {
+      await inTx(db, async (tx) => {
         const { m, user } = await manageable(tx, a, userId);
-        if (!m.deactivated_at) return null;
+        if (!m.deactivated_at) return;
         await updateMembership(tx, a.orgId, userId, { deactivated_at: null });
         await secAudit.inOrg(tx, a.orgId, { action: 'member.reactivated', actor: a.actor, userId });
         const powers = stepUpPermissionsIn((await permissionsOf(tx, a.orgId, m.role)) ?? []);
-        if (powers.length === 0) return null;
+        if (powers.length === 0) return;
         const org = await getOrgName(tx, a.orgId);
-        const by = await findUserById(tx, a.userId);
-        return { admins: await administratorsOf(tx, a.orgId), orgName: org.name, email: user.email, role: m.role, powers, by: by?.email ?? 'an administrator' };
+        const by = (await findUserById(tx, a.userId))?.email ?? 'an administrator';
+        await notifier.adminAlert(tx, await administratorsOf(tx, a.orgId), org.name, `${user.email} re-activated as ${m.role}`, `${by} re-activated ${user.email} in ${org.name} as ${m.role}.\nThis role can: ${powers.join(', ')}.`);
       });
-      if (r) notifier.adminAlert(r.admins, r.orgName, `${r.email} re-activated as ${r.role}`, `${r.by} re-activated ${r.email} in ${r.orgName} as ${r.role}.\nThis role can: ${r.powers.join(', ')}.`);
     },
 
     async unlock(a: Acting, userId: string): Promise<void> {
-      const r = await inTx(db, async (tx) => {
+      await inTx(db, async (tx) => {
         const { user } = await manageable(tx, a, userId);
         const elsewhere = await hasMembershipOutside(tx, userId, a.orgId);
         if (elsewhere) {
@@ -158,9 +157,8 @@ export function createMembersService(deps: {
         // The account belongs to this org alone, so this chain is every org of the user.
         await secAudit.inOrg(tx, a.orgId, { action: 'login.unlocked', actor: a.actor, userId, summary: { by: 'admin' } });
         const org = await getOrgName(tx, a.orgId);
-        return { email: user.email, orgName: org.name };
+        await notifier.securityAlert(tx, user.email, 'sign-in unlocked by an administrator', `An administrator of ${org.name} lifted the limit on failed sign-ins for your account.`);
       });
-      notifier.securityAlert(r.email, 'sign-in unlocked by an administrator', `An administrator of ${r.orgName} lifted the limit on failed sign-ins for your account.`);
     },
 
     /** CLI (trusted local administrator): lifts an account's sign-in lock; false when there is no such user. */
@@ -185,8 +183,8 @@ export function createMembersService(deps: {
         await sessions.revokeAllFor(tx, { userId: user.id });
         await throttle.unlock(tx, accountKey(user.email));
         await secAudit.forUser(tx, { action: 'factor.reset', actor, userId: user.id, summary: { by: 'cli' } });
+        await notifier.securityAlert(tx, user.email, 'your second factors were reset', 'An administrator removed the authenticator app, passkeys and recovery codes of your account and signed out every session. Set up a second factor again at your next sign-in.');
       });
-      notifier.securityAlert(user.email, 'your second factors were reset', 'An administrator removed the authenticator app, passkeys and recovery codes of your account and signed out every session. Set up a second factor again at your next sign-in.');
       return { userId: user.id };
     },
   };

@@ -57,26 +57,24 @@ export function createFactorsService(deps: FactorsDeps) {
 
   /**
    * Common tail of every factor change, in the caller's transaction: end the other sessions, audit,
-   * then either advance a partial session (enrolment proved the new factor) or re-check this one.
+   * then either advance a partial session (enrolment proved the new factor) or re-check this one;
+   * the alert to the account's address (`what` changed) is a mail job in the same transaction.
    */
-  async function changed(tx: Executor, p: StaffPrincipal, s: { session: SessionRow; user: UserRow }, action: string, summary: Record<string, unknown>, info: ClientInfo, proved: Method | null): Promise<FactorChange & { after: () => void }> {
+  async function changed(tx: Executor, p: StaffPrincipal, s: { session: SessionRow; user: UserRow }, action: string, summary: Record<string, unknown>, info: ClientInfo, proved: Method | null, what: string): Promise<FactorChange> {
     await sessions.revokeAllFor(tx, { userId: s.user.id }, s.session.id);
     await secAudit.forUser(tx, { action, actor: { type: 'user', id: s.user.id, ip: info.ip }, userId: s.user.id, summary });
-    let result: FactorChange & { after: () => void } = { token: null, level: s.session.level, after: () => {} };
+    let result: FactorChange = { token: null, level: s.session.level };
     if (proved) {
-      const est = await login.advance(s.session, s.user, proved, info, tx);
-      result = { token: est.token, level: est.level, after: est.after };
+      const est = await login.advanceInTx(tx, s.session, s.user, proved, info);
+      result = { token: est.token, level: est.level };
     } else {
       await state.reconcileUser(tx, s.user.id);
       const row = await getSession(tx, s.session.id);
       // A changed factor is a privilege change for this session too: new token.
-      result = { token: await sessions.rotate(tx, s.session.id), level: row.level, after: () => {} };
+      result = { token: await sessions.rotate(tx, s.session.id), level: row.level };
     }
+    await notifier.securityAlert(tx, s.user.email, what, `The sign-in methods of your Sealbill account changed: ${what}. Your other sessions were signed out.`);
     return result;
-  }
-
-  function alert(user: UserRow, what: string): void {
-    notifier.securityAlert(user.email, what, `The sign-in methods of your Sealbill account changed: ${what}. Your other sessions were signed out.`);
   }
 
   return {
@@ -96,11 +94,9 @@ export function createFactorsService(deps: FactorsDeps) {
         if (!check.ok) return null;
         // The first factor comes with recovery codes, shown once.
         const codes = (await remainingRecoveryCodes(tx, s.user.id)) === 0 ? await regenerateRecoveryCodes(tx, clock, s.user.id) : null;
-        return { ...(await changed(tx, p, s, 'factor.added', { factor: 'totp' }, info, 'totp')), recoveryCodes: codes };
+        return { ...(await changed(tx, p, s, 'factor.added', { factor: 'totp' }, info, 'totp', 'an authenticator app was added')), recoveryCodes: codes };
       });
       if (!r) throw new AppError('unprocessable', 'The code is not valid; check the time on your device and try the current code', { fieldErrors: [{ path: '/body/code', message: 'is not valid' }] });
-      r.after();
-      alert(s.user, 'an authenticator app was added');
       return { token: r.token, level: r.level, recoveryCodes: r.recoveryCodes };
     },
 
@@ -110,9 +106,8 @@ export function createFactorsService(deps: FactorsDeps) {
       const r = await inTx(db, async (tx) => {
         if (!(await totp.remove(tx, s.user.id))) throw notFound('Authenticator app');
         if ((await passkeys.count(tx, s.user.id)) === 0) await deleteRecoveryCodes(tx, s.user.id);
-        return changed(tx, p, s, 'factor.removed', { factor: 'totp' }, info, null);
+        return changed(tx, p, s, 'factor.removed', { factor: 'totp' }, info, null, 'the authenticator app was removed');
       });
-      alert(s.user, 'the authenticator app was removed');
       return { token: r.token, level: r.level };
     },
 
@@ -130,10 +125,8 @@ export function createFactorsService(deps: FactorsDeps) {
         const passkey = await passkeys.insert(tx, s.user.id, v.credential, input.name);
         if (!passkey) throw conflict('This passkey is already registered');
         const codes = (await remainingRecoveryCodes(tx, s.user.id)) === 0 ? await regenerateRecoveryCodes(tx, clock, s.user.id) : null;
-        return { ...(await changed(tx, p, s, 'factor.added', { factor: 'passkey', name: input.name }, info, 'passkey')), passkey, recoveryCodes: codes };
+        return { ...(await changed(tx, p, s, 'factor.added', { factor: 'passkey', name: input.name }, info, 'passkey', `a passkey ("${input.name}") was added`)), passkey, recoveryCodes: codes };
       });
-      r.after();
-      alert(s.user, `a passkey ("${input.name}") was added`);
       return { token: r.token, level: r.level, passkey: r.passkey, recoveryCodes: r.recoveryCodes };
     },
 
@@ -144,9 +137,8 @@ export function createFactorsService(deps: FactorsDeps) {
         const row = await passkeys.remove(tx, s.user.id, id);
         if (!row) throw notFound('Passkey');
         if (!(await totp.isEnabled(tx, s.user.id)) && (await passkeys.count(tx, s.user.id)) === 0) await deleteRecoveryCodes(tx, s.user.id);
-        return { ...(await changed(tx, p, s, 'factor.removed', { factor: 'passkey', name: row.name }, info, null)), name: row.name };
+        return { ...(await changed(tx, p, s, 'factor.removed', { factor: 'passkey', name: row.name }, info, null, `the passkey "${row.name}" was removed`)), name: row.name };
       });
-      alert(s.user, `the passkey "${r.name}" was removed`);
       return { token: r.token, level: r.level };
     },
 
@@ -154,8 +146,7 @@ export function createFactorsService(deps: FactorsDeps) {
       const s = await current(p, ['full']);
       requireStepUp(p, clock, 'Generating new recovery codes');
       if (!(await totp.isEnabled(db, s.user.id)) && (await passkeys.count(db, s.user.id)) === 0) throw conflict('Set up an authenticator app or a passkey first');
-      const r = await inTx(db, async (tx) => ({ recoveryCodes: await regenerateRecoveryCodes(tx, clock, s.user.id), ...(await changed(tx, p, s, 'factor.recovery_codes_regenerated', {}, info, null)) }));
-      alert(s.user, 'new recovery codes were generated (the old ones no longer work)');
+      const r = await inTx(db, async (tx) => ({ recoveryCodes: await regenerateRecoveryCodes(tx, clock, s.user.id), ...(await changed(tx, p, s, 'factor.recovery_codes_regenerated', {}, info, null, 'new recovery codes were generated (the old ones no longer work)')) }));
       return { token: r.token, level: r.level, recoveryCodes: r.recoveryCodes };
     },
   };

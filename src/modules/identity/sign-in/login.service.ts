@@ -87,24 +87,20 @@ export function createLoginService(deps: LoginDeps) {
     return { deviceToken: presented ? null : token, alert: user.last_login_at !== null };
   }
 
-  /** Records a completed sign-in: device, last login, audit. Returns the mail to send after commit. */
-  async function completed(tx: Executor, user: UserRow, orgId: string, amr: Method[], info: ClientInfo): Promise<{ deviceToken: string | null; after: () => void }> {
+  /** Records a completed sign-in: device, last login, audit, and the new-device alert (a mail job). */
+  async function completed(tx: Executor, user: UserRow, orgId: string, amr: Method[], info: ClientInfo): Promise<{ deviceToken: string | null }> {
     const device = await noteDevice(tx, user, info);
     await updateUser(tx, user.id, { last_login_at: clock.now().toISOString(), last_org_id: orgId });
     await secAudit.inOrg(tx, orgId, { action: 'login.succeeded', actor: actorFor(user.id, info.ip), userId: user.id, summary: { methods: amr, userAgent: info.userAgent } });
     const when = clock.now().toISOString();
-    return {
-      deviceToken: device.deviceToken,
-      after: () => {
-        if (device.alert) {
-          notifier.securityAlert(user.email, 'sign-in from a new device', `Your Sealbill account was signed in to from a device we had not seen before:\n\n  ${info.userAgent ?? 'unknown browser'}\n  IP address ${info.ip}\n  at ${when}`);
-        }
-      },
-    };
+    if (device.alert) {
+      await notifier.securityAlert(tx, user.email, 'sign-in from a new device', `Your Sealbill account was signed in to from a device we had not seen before:\n\n  ${info.userAgent ?? 'unknown browser'}\n  IP address ${info.ip}\n  at ${when}`);
+    }
+    return { deviceToken: device.deviceToken };
   }
 
   /** Starts a new session (ending the presented one) at the level the org's policy allows. */
-  async function establish(tx: Executor, user: UserRow, amr: Method[], info: ClientInfo, wantedOrg?: string | null): Promise<Established & { after: () => void }> {
+  async function establish(tx: Executor, user: UserRow, amr: Method[], info: ClientInfo, wantedOrg?: string | null): Promise<Established> {
     const org = await chooseOrg(tx, user, wantedOrg);
     if (!org) throw invalidCredentials();
     if (info.currentToken) {
@@ -113,8 +109,8 @@ export function createLoginService(deps: LoginDeps) {
     }
     const level = await levelIn(tx, user.id, org.orgId, org.permissions, amr);
     const s = await sessions.create(tx, { realm: 'staff', orgId: org.orgId, userId: user.id, level, amr: formatAmr(amr), ip: info.ip, userAgent: info.userAgent });
-    const done = level === 'full' ? await completed(tx, user, org.orgId, amr, info) : { deviceToken: null, after: () => {} };
-    return { token: s.token, sessionId: s.id, level, orgId: org.orgId, deviceToken: done.deviceToken, after: done.after };
+    const done = level === 'full' ? await completed(tx, user, org.orgId, amr, info) : { deviceToken: null };
+    return { token: s.token, sessionId: s.id, level, orgId: org.orgId, deviceToken: done.deviceToken };
   }
 
   return {
@@ -131,17 +127,16 @@ export function createLoginService(deps: LoginDeps) {
       const user = await findUserByEmail(db, email);
       const ok = user?.password_hash ? await passwords.verify(user.password_hash, input.password) : await passwords.verifyAgainstDummy(input.password);
       if (!user || !ok || user.status !== 'active') {
-        const unlock = await inTx(db, async (tx) => {
+        await inTx(db, async (tx) => {
           await secAudit.forUser(tx, { action: 'login.failed', actor: actorFor(null, info.ip), userId: user?.id ?? null, summary: { method: 'pwd', locked: gate.lockedNow } });
-          return gate.lockedNow && user ? issueEmailToken(tx, clock, { purpose: 'unlock', userId: user.id, email: user.email }) : null;
-        });
-        if (unlock && user) {
-          notifier.send({
+          if (!gate.lockedNow || !user) return;
+          const unlock = await issueEmailToken(tx, clock, { purpose: 'unlock', userId: user.id, email: user.email });
+          await notifier.send(tx, {
             to: user.email,
             subject: 'Sealbill: sign-in locked after too many failed attempts',
             text: `There were too many failed attempts to sign in to your account, so signing in is locked.\n\nIf it was you, unlock it here (valid 24 hours):\n${notifier.link('/app/unlock', unlock)}\n\nIf it was not you, someone is guessing your password: unlock, then change your password and make sure a second factor is set up.`,
           });
-        }
+        });
         throw invalidCredentials();
       }
       const upgraded = needsRehash(user.password_hash!) ? await passwords.hash(input.password) : null;
@@ -150,7 +145,6 @@ export function createLoginService(deps: LoginDeps) {
         if (upgraded) await updateUser(tx, user.id, { password_hash: upgraded });
         return establish(tx, user, ['pwd'], info, input.orgId);
       });
-      est.after();
       return est;
     },
 
@@ -164,13 +158,11 @@ export function createLoginService(deps: LoginDeps) {
         await inTx(db, (tx) => secAudit.forUser(tx, { action: 'login.failed', actor: actorFor(null, info.ip), userId: user?.id ?? null, summary: { method: 'passkey', reason: r.ok ? 'inactive' : r.reason.slice(0, 200) } }));
         throw new AppError('unauthenticated', 'The passkey could not be verified');
       }
-      const est = await inTx(db, (tx) => establish(tx, user, ['passkey'], info));
-      est.after();
-      return est;
+      return inTx(db, (tx) => establish(tx, user, ['passkey'], info));
     },
 
     /** A partial session proved another method: rotate it and raise its level as far as policy allows. */
-    async advance(session: SessionRow, user: UserRow, method: Method, info: ClientInfo, tx: Executor): Promise<Established & { after: () => void }> {
+    async advanceInTx(tx: Executor, session: SessionRow, user: UserRow, method: Method, info: ClientInfo): Promise<Established> {
       const amr = [...parseAmr(session.amr), method];
       const orgId = session.org_id!;
       const ms = await listActiveMemberships(tx, user.id);
@@ -180,8 +172,8 @@ export function createLoginService(deps: LoginDeps) {
       const level = await levelIn(tx, user.id, orgId, permissions, amr);
       const now = clock.now().toISOString();
       const token = await sessions.rotate(tx, session.id, { level, amr: formatAmr(amr), authenticated_at: now });
-      const done = level === 'full' && session.level !== 'full' ? await completed(tx, user, orgId, amr, info) : { deviceToken: null, after: () => {} };
-      return { token, sessionId: session.id, level, orgId, deviceToken: done.deviceToken, after: done.after };
+      const done = level === 'full' && session.level !== 'full' ? await completed(tx, user, orgId, amr, info) : { deviceToken: null };
+      return { token, sessionId: session.id, level, orgId, deviceToken: done.deviceToken };
     },
   };
 }

@@ -65,9 +65,7 @@ export function createSecondFactorService(deps: SecondFactorDeps) {
     const { session, user } = await load(p, ['mfa']);
     if (method === 'totp' && parseAmr(session.amr).includes('totp')) throw new AppError('conflict', 'Use your passkey to finish signing in');
     await throttled(user, info, method, async () => ((await verify(user)) ? true : null), message);
-    const est = await inTx(db, (tx) => login.advance(session, user, method, info, tx));
-    est.after();
-    return est;
+    return inTx(db, (tx) => login.advanceInTx(tx, session, user, method, info));
   }
 
   async function stepUp(p: StaffPrincipal, user: UserRow, method: string, info: ClientInfo): Promise<string> {
@@ -83,11 +81,15 @@ export function createSecondFactorService(deps: SecondFactorDeps) {
       advance(p, 'totp', info, async (u) => (await inTx(db, (tx) => totp.verify(tx, u.id, code))).ok, 'The code is not valid, has expired, or was already used'),
 
     async completeRecovery(p: StaffPrincipal, code: string, info: ClientInfo): Promise<Established> {
-      const est = await advance(p, 'recovery', info, (u) => inTx(db, (tx) => consumeRecoveryCode(tx, clock, u.id, code)), 'The recovery code is not valid or was already used');
-      const user = (await findUserById(db, p.userId))!;
-      const left = await remainingRecoveryCodes(db, user.id);
-      notifier.securityAlert(user.email, 'a recovery code was used', `A recovery code was used to sign in to your account. ${left} unused code(s) remain; generate a new set under Security if you are running low.`);
-      return est;
+      // The alert is written with the code's use: it goes out even if signing in fails later on.
+      const use = (u: UserRow) =>
+        inTx(db, async (tx) => {
+          if (!(await consumeRecoveryCode(tx, clock, u.id, code))) return false;
+          const left = await remainingRecoveryCodes(tx, u.id);
+          await notifier.securityAlert(tx, u.email, 'a recovery code was used', `A recovery code was used to sign in to your account. ${left} unused code(s) remain; generate a new set under Security if you are running low.`);
+          return true;
+        });
+      return advance(p, 'recovery', info, use, 'The recovery code is not valid or was already used');
     },
 
     async mfaPasskeyOptions(p: StaffPrincipal) {
