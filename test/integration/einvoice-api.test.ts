@@ -173,32 +173,6 @@ describeEachDb('e-invoices through the API', (dialect) => {
     }
   });
 
-  itNeeds(['pdfsig', 'pdfdetach'], 'a client who takes Factur-X gets the signed PDF/A-3 hybrid: the issued PDF carries factur-x.xml and is the download', async () => {
-    const fc = await a.ok('POST', '/api/v1/clients', { name: 'Hybrid GmbH', addressLines: ['Domkloster 4'], city: 'Köln', postalCode: '50667', country: 'DE', einvoiceFormat: 'factur-x', vatId: 'DE811907980' });
-    const draft = await a.ok('POST', '/api/v1/invoices', { clientId: fc.id, supplyDate: '2026-02-27', lines: [{ description: 'Beratung', quantity: '2', unitPrice: 10_000, taxRateId: standard }] });
-    const issued = await a.ok('POST', `/api/v1/invoices/${draft.id}/issue`);
-    const pdf = (await a.req('GET', `/api/v1/invoices/${draft.id}/pdf`)).rawPayload;
-    const res = await a.req('GET', `/api/v1/invoices/${draft.id}/einvoice?format=factur-x`);
-    expect(res.statusCode).toBe(200);
-    expect(res.headers['content-type']).toMatch(/^application\/pdf/);
-    expect(res.headers['content-disposition']).toBe(`attachment; filename="${issued.number}-factur-x.pdf"`);
-    expect(res.rawPayload.equals(pdf)).toBe(true);
-    const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-facturx-'));
-    try {
-      writeFileSync(path.join(dir, 'doc.pdf'), pdf);
-      expect(execFileSync('pdfsig', [path.join(dir, 'doc.pdf')], { encoding: 'utf8' })).toContain('Signature is Valid.');
-      execFileSync('pdfdetach', ['-saveall', '-o', dir, path.join(dir, 'doc.pdf')]);
-      const xml = readFileSync(path.join(dir, 'factur-x.xml'), 'utf8');
-      expect(xml).toContain(`<ram:ID>${issued.number}</ram:ID>`);
-      if (usable(EINVOICE_NEEDS, 'the embedded XML against the official rules')) {
-        const fatal = fatalOnly(validateOfficially(xml, 'factur-x'));
-        expect(fatal, describeFailures(fatal)).toEqual([]);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 600_000);
-
   it('refuses to issue (422, rule ids and fields) what the client’s format refuses, before drawing a number', async () => {
     const rc = await a.ok('POST', '/api/v1/clients', { name: 'EU Buyer SARL', addressLines: ['1 rue Exemple'], city: 'Paris', postalCode: '75001', country: 'FR', einvoiceFormat: 'xrechnung-cii', electronicAddress: 'ap@buyer.test', electronicAddressScheme: 'EM' });
     const draft = await a.ok('POST', '/api/v1/invoices', { clientId: rc.id, supplyDate: '2026-02-27', lines: [{ description: 'Lizenz', quantity: '1', unitPrice: 50_000, taxRateId: reverseCharge }] });
@@ -257,4 +231,30 @@ describeEachDb('e-invoices through the API', (dialect) => {
     const b = await setupOrg(t.app, 'Other Tenant AG');
     expectProblem(await b.req('GET', `/api/v1/invoices/${invoiceId}/einvoice?format=xrechnung-ubl`), 404, 'not_found');
   });
+
+  itNeeds(['pdfsig', 'pdfdetach'], 'a client who takes Factur-X gets the signed PDF/A-3 hybrid: the issued PDF carries factur-x.xml and is the download', async () => {
+    const fc = await a.ok('POST', '/api/v1/clients', { name: 'Hybrid GmbH', addressLines: ['Domkloster 4'], city: 'Köln', postalCode: '50667', country: 'DE', einvoiceFormat: 'factur-x', vatId: 'DE811907980' });
+    const draft = await a.ok('POST', '/api/v1/invoices', { clientId: fc.id, supplyDate: '2026-02-27', lines: [{ description: 'Beratung', quantity: '2', unitPrice: 10_000, taxRateId: standard }] });
+    const issued = await a.ok('POST', `/api/v1/invoices/${draft.id}/issue`);
+    const pdf = (await a.req('GET', `/api/v1/invoices/${draft.id}/pdf`)).rawPayload;
+    const res = await a.req('GET', `/api/v1/invoices/${draft.id}/einvoice?format=factur-x`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/pdf/);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="${issued.number}-factur-x.pdf"`);
+    expect(res.rawPayload.equals(pdf)).toBe(true);
+    const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-facturx-'));
+    try {
+      writeFileSync(path.join(dir, 'doc.pdf'), pdf);
+      expect(execFileSync('pdfsig', [path.join(dir, 'doc.pdf')], { encoding: 'utf8' })).toContain('Signature is Valid.');
+      execFileSync('pdfdetach', ['-saveall', '-o', dir, path.join(dir, 'doc.pdf')]);
+      const xml = readFileSync(path.join(dir, 'factur-x.xml'), 'utf8');
+      expect(xml).toContain(`<ram:ID>${issued.number}</ram:ID>`);
+      if (usable(EINVOICE_NEEDS, 'the embedded XML against the official rules')) {
+        const fatal = fatalOnly(validateOfficially(xml, 'factur-x'));
+        expect(fatal, describeFailures(fatal)).toEqual([]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
 });

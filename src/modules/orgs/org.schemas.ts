@@ -102,8 +102,8 @@ export const payoutDetailsSchema = z.object({
 
 export const payoutSchema = z
   .strictObject({
-    accountHolder: z.string().trim().min(1).max(140),
-    bankName: z.string().trim().max(140).nullable().default(null),
+    accountHolder: lineText(140).min(1),
+    bankName: lineText(140).nullable().default(null),
     iban: z
       .string()
       .transform((s) => s.replace(/\s+/g, '').toUpperCase())

@@ -8,6 +8,7 @@ import { actorOf } from '../../../platform/http/actor.ts';
 import { okSchema } from '../../../platform/http/schemas.ts';
 import type { IdentityServices } from '../identity.module.ts';
 import { signupInput } from './signup.service.ts';
+import { lineText } from '../../../platform/http/text-guard.ts';
 
 const tags = ['account'];
 const token = z.string().min(1).max(200);
@@ -78,7 +79,7 @@ export function registerAccountLinkRoutes(root: FastifyInstance, { identity: id 
         tags,
         security: [],
         description: 'Accepts an invitation. A new person also sets a name and a password. Does not sign in.',
-        body: z.strictObject({ token, name: z.string().trim().min(1).max(200).optional(), password: newPassword.optional() }),
+        body: z.strictObject({ token, name: lineText(200).min(1).optional(), password: newPassword.optional() }),
         response: { 200: z.object({ orgId: z.string(), email: z.string(), newAccount: z.boolean() }) },
       },
     },

@@ -21,12 +21,13 @@ import type { ApiTokensService } from '../tokens/api-tokens.service.ts';
 import type { PasswordService } from '../passwords/passwords.ts';
 import { findUserIdByEmail, insertMembership, insertUser, newUserRow } from './users.repo.ts';
 import { PERMISSIONS } from '../members/rbac.ts';
+import { lineText } from '../../../platform/http/text-guard.ts';
 
 export const setupInput = z.strictObject({
   organization: createOrgInput,
   owner: z.strictObject({
     email: z.email().max(254).transform((e) => e.toLowerCase()),
-    name: z.string().trim().min(1).max(200),
+    name: lineText(200).min(1),
     password: z.string().min(1).max(4096).optional(),
   }),
 });

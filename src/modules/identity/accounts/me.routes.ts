@@ -11,6 +11,7 @@ import { sessionPrincipal, type SessionCookies } from '../sessions/http-session.
 import type { IdentityServices } from '../identity.module.ts';
 import { PERMISSIONS } from '../members/rbac.ts';
 import { requireStepUp } from '../../../platform/http/step-up.ts';
+import { lineText } from '../../../platform/http/text-guard.ts';
 
 const tags = ['account'];
 const csrfOnly = z.object({ csrfToken: z.string() });
@@ -29,7 +30,7 @@ export function registerMeRoutes(root: FastifyInstance, deps: { identity: Identi
   const app = root.withTypeProvider<ZodTypeProvider>();
   const { identity: id, tokens, cookies, clock } = deps;
 
-  app.patch('/api/v1/me', { schema: { tags, body: z.strictObject({ name: z.string().trim().min(1).max(200) }), response: { 200: okSchema } } }, async (req) => {
+  app.patch('/api/v1/me', { schema: { tags, body: z.strictObject({ name: lineText(200).min(1) }), response: { 200: okSchema } } }, async (req) => {
     await id.account.rename(sessionPrincipal(req), req.body.name, req.ip);
     return { ok: true as const };
   });
@@ -86,7 +87,7 @@ export function registerMeRoutes(root: FastifyInstance, deps: { identity: Identi
       schema: {
         tags,
         description: 'Creates an API token (needs step-up). Scopes must be permissions you hold; the token is shown once.',
-        body: z.strictObject({ name: z.string().trim().min(1).max(100), scopes: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length), expiresInDays: z.number().int().min(1).max(MAX_TOKEN_DAYS) }),
+        body: z.strictObject({ name: lineText(100).min(1), scopes: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length), expiresInDays: z.number().int().min(1).max(MAX_TOKEN_DAYS) }),
         response: { 201: tokenSchema.extend({ token: z.string() }) },
       },
     },

@@ -15,17 +15,18 @@ import { consumeEmailToken, issueEmailToken } from './email-tokens.ts';
 import type { Notifier } from '../notify.ts';
 import type { PasswordService } from '../passwords/passwords.ts';
 import { findUserByEmail, insertMembership, insertUser, newUserRow, normalizeEmail } from './users.repo.ts';
+import { lineText } from '../../../platform/http/text-guard.ts';
 
 export const signupInput = z.strictObject({
   organization: z.strictObject({
-    name: z.string().trim().min(1).max(200),
+    name: lineText(200).min(1),
     defaultCurrency: z.string().optional(),
     locale: z.string().optional(),
     timeZone: z.string().optional(),
   }),
   owner: z.strictObject({
     email: z.email().max(254),
-    name: z.string().trim().min(1).max(200),
+    name: lineText(200).min(1),
     password: z.string().min(1).max(4096),
   }),
 });

@@ -12,6 +12,7 @@ import type { Acting } from './members.service.ts';
 import { MFA_POLICIES } from '../mfa/mfa-policy.ts';
 import { PERMISSIONS } from './rbac.ts';
 import { requireStepUp } from '../../../platform/http/step-up.ts';
+import { lineText } from '../../../platform/http/text-guard.ts';
 
 const tags = ['members'];
 const userParam = z.strictObject({ userId: z.uuid('must be an id') });
@@ -90,7 +91,7 @@ export function registerMemberRoutes(root: FastifyInstance, { identity: id, cloc
         tags,
         description: 'Creates or changes the custom role custom:<slug> (needs step-up; only permissions you hold, never a role holding permissions you lack or the role you hold yourself). Live sessions of its members are re-checked against the MFA policy.',
         params: slugParam,
-        body: z.strictObject({ name: z.string().trim().min(1).max(100), permissions: z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length) }),
+        body: z.strictObject({ name: lineText(100).min(1), permissions: z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length) }),
         response: { 200: roleSchema },
       },
     },
