@@ -15,7 +15,7 @@ export function DashboardPage() {
   useTitle('Dashboard');
   const s = useStaff();
   const currency = s.org?.defaultCurrency ?? 'EUR';
-  const data = useApiQuery(['dashboard', currency], () => (s.can('invoice:read') ? loadDashboard(currency) : Promise.resolve(null)));
+  const data = useApiQuery(['dashboard', currency], (signal) => (s.can('invoice:read') ? loadDashboard(signal) : Promise.resolve(null)));
   // The audit list is oldest-first: read the last 30 days and show the newest entries.
   const activity = useApiQuery(['dashboard-activity'], async (signal) => {
     if (!s.can('audit:read')) return null;
@@ -55,7 +55,12 @@ export function DashboardPage() {
               <p className="stat-value">{money(d.paidThisMonth, d.currency)}</p>
             </div>
           </section>
-          {d.otherCurrencies.length ? <p className="muted small">Figures are in {d.currency}; invoices in {d.otherCurrencies.join(', ')} are not included.</p> : null}
+          {d.receivables.some((r) => r.currency !== d.currency) ? (
+            <p className="muted small">
+              Figures are in {d.currency}, other currencies converted at each invoice’s exchange rate. Outstanding by currency:{' '}
+              {d.receivables.map((r) => money(r.due, r.currency)).join(' · ')}
+            </p>
+          ) : null}
           <div className="grid grid-2">
             <section className="panel" aria-labelledby="chart-h">
               <h2 id="chart-h">Billed vs collected</h2>
