@@ -38,10 +38,18 @@ export function facturxXmlOf(doc: DocumentDto, snapshot: Snapshot): Buffer {
     terms: doc.terms,
     org: party(snapshot.org, snapshot.org.taxId ?? 'DE123456789'),
     client: party(snapshot.client, snapshot.client.taxId ?? undefined),
-    payout: snapshot.payout ? { accountHolder: snapshot.payout.accountHolder, iban: snapshot.payout.iban, bic: snapshot.payout.bic, accountNumber: snapshot.payout.accountNumber } : null,
+    payout: snapshot.payout
+      ? {
+          accountHolder: snapshot.payout.accountHolder,
+          iban: snapshot.payout.iban,
+          bic: snapshot.payout.bic,
+          accountNumber: snapshot.payout.accountNumber,
+        }
+      : null,
     einvoice: { buyerReference: doc.number!, supplyDate: doc.issueDate! },
   });
   const issues = checkEinvoice(model, 'factur-x');
-  if (issues.length > 0) throw new Error(`bench: the sample is not a complete Factur-X invoice: ${issues.map((i) => i.ruleId).join(', ')}`);
+  if (issues.length > 0)
+    throw new Error(`bench: the sample is not a complete Factur-X invoice: ${issues.map((i) => i.ruleId).join(', ')}`);
   return Buffer.from(generateEinvoice(model, 'factur-x'), 'utf8');
 }

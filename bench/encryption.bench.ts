@@ -43,27 +43,58 @@ class PlaintextKeyring extends Keyring {
 
 async function instance(label: string, plaintext: boolean, plaintextCacheEntries?: number) {
   const dir = mkdtempSync(path.join(tmpdir(), `sealbill-bench-${label}-`));
-  const config = parseConfig({ SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent', SEALBILL_AUDIT_CHECKPOINT_MINUTES: '0' });
+  const config = parseConfig({
+    SEALBILL_DATA_DIR: dir,
+    SEALBILL_LOG_LEVEL: 'silent',
+    SEALBILL_AUDIT_CHECKPOINT_MINUTES: '0',
+  });
   const kek = decodeMasterKey(randomBytes(32).toString('base64'), 'bench');
   const opts = { cacheMs: 60_000, ...(plaintextCacheEntries !== undefined && { plaintextCacheEntries }) };
   const keyring = plaintext ? new PlaintextKeyring(kek, { ...opts, plaintextCacheEntries: 0 }) : new Keyring(kek, opts);
   const c = await createContainer(config, { keyring, warn: () => {} });
   const app = await buildHttpApp(c, { logger: false });
   await app.ready();
-  const setup = await app.inject({ method: 'POST', url: '/api/v1/setup', payload: { organization: { name: 'Bench GmbH', defaultCurrency: 'EUR', locale: 'de-DE', timeZone: 'Europe/Berlin' }, owner: { email: 'owner@bench.test', name: 'Owner' } } });
+  const setup = await app.inject({
+    method: 'POST',
+    url: '/api/v1/setup',
+    payload: {
+      organization: { name: 'Bench GmbH', defaultCurrency: 'EUR', locale: 'de-DE', timeZone: 'Europe/Berlin' },
+      owner: { email: 'owner@bench.test', name: 'Owner' },
+    },
+  });
   const { token, orgId } = setup.json() as { token: string; orgId: string };
   const actor = { type: 'system' as const, id: 'bench' };
   const clientIds: string[] = [];
   for (let i = 0; i < nClients; i++) {
     const cl = await c.services.clients.create(
       orgId,
-      { name: `Client ${i} Müller & Söhne GmbH`, email: `billing${i}@client${i}.example`, addressLines: [`Hauptstraße ${i}`, '10115 Berlin'], country: 'DE', taxId: `DE${100000000 + i}`, notes: 'Prefers invoices by email.', contacts: [{ name: `Contact ${i}`, email: `c${i}@client${i}.example`, isPrimary: true }] },
+      {
+        name: `Client ${i} Müller & Söhne GmbH`,
+        email: `billing${i}@client${i}.example`,
+        addressLines: [`Hauptstraße ${i}`, '10115 Berlin'],
+        country: 'DE',
+        taxId: `DE${100000000 + i}`,
+        notes: 'Prefers invoices by email.',
+        contacts: [{ name: `Contact ${i}`, email: `c${i}@client${i}.example`, isPrimary: true }],
+      },
       actor,
     );
     clientIds.push(cl.id);
   }
   for (let i = 0; i < nInvoices; i++) {
-    await c.services.documents.create(orgId, 'invoice', { clientId: clientIds[i % clientIds.length]!, lines: [{ description: `Consulting block ${i}`, quantity: '8', unit: 'h', unitPrice: 12_000 }, { description: 'Travel', quantity: '1', unitPrice: 4_550 }], notes: 'Thank you for your business.' }, actor);
+    await c.services.documents.create(
+      orgId,
+      'invoice',
+      {
+        clientId: clientIds[i % clientIds.length]!,
+        lines: [
+          { description: `Consulting block ${i}`, quantity: '8', unit: 'h', unitPrice: 12_000 },
+          { description: 'Travel', quantity: '1', unitPrice: 4_550 },
+        ],
+        notes: 'Thank you for your business.',
+      },
+      actor,
+    );
   }
   const headers = { authorization: `Bearer ${token}` };
   return {
@@ -96,7 +127,15 @@ async function compare(name: string, url: string, enc: Inst, base: Inst): Promis
   for (let i = 0; i < 20; i++) await Promise.all([enc.hit(url), base.hit(url)]); // warm-up
   const tot = { enc: { n: 0, ms: 0 }, base: { n: 0, ms: 0 } };
   for (let round = 0; round < 6; round++) {
-    for (const [k, inst] of round % 2 === 0 ? ([['enc', enc], ['base', base]] as const) : ([['base', base], ['enc', enc]] as const)) {
+    for (const [k, inst] of round % 2 === 0
+      ? ([
+          ['enc', enc],
+          ['base', base],
+        ] as const)
+      : ([
+          ['base', base],
+          ['enc', enc],
+        ] as const)) {
       const r = await rate(inst, url, 500);
       tot[k].n += r.n;
       tot[k].ms += r.ms;
@@ -105,7 +144,9 @@ async function compare(name: string, url: string, enc: Inst, base: Inst): Promis
   const e = (tot.enc.n / tot.enc.ms) * 1000;
   const b = (tot.base.n / tot.base.ms) * 1000;
   const ratio = e / b;
-  console.log(`${name}: encrypted ${e.toFixed(1)} req/s, plaintext baseline ${b.toFixed(1)} req/s, ratio ${ratio.toFixed(2)} (target ≥ ${TARGET}) ${ratio >= TARGET ? 'OK' : 'BELOW TARGET'}`);
+  console.log(
+    `${name}: encrypted ${e.toFixed(1)} req/s, plaintext baseline ${b.toFixed(1)} req/s, ratio ${ratio.toFixed(2)} (target ≥ ${TARGET}) ${ratio >= TARGET ? 'OK' : 'BELOW TARGET'}`,
+  );
   return ratio;
 }
 

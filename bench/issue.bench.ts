@@ -38,26 +38,63 @@ const ACTOR = { type: 'system' as const, id: 'bench' };
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-bench-issue-'));
 const config = parseConfig({ SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent' });
-const c = await createContainer(config, { masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'bench'), warn: () => {} });
+const c = await createContainer(config, {
+  masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'bench'),
+  warn: () => {},
+});
 const s = c.services;
 
 try {
   const { org } = await s.bootstrap.setup(
-    { organization: { name: 'Bench Invoicing GmbH', defaultCurrency: 'EUR', locale: 'de-DE', timeZone: 'Europe/Berlin' }, owner: { email: 'bench@example.test', name: 'Bench' } },
+    {
+      organization: {
+        name: 'Bench Invoicing GmbH',
+        defaultCurrency: 'EUR',
+        locale: 'de-DE',
+        timeZone: 'Europe/Berlin',
+      },
+      owner: { email: 'bench@example.test', name: 'Bench' },
+    },
     { firstRunOnly: true, actor: ACTOR },
   );
-  await s.orgs.setPayoutInTx(c.db, org.id, { accountHolder: 'Bench Invoicing GmbH', bankName: null, iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', accountNumber: null, routingNumber: null }, ACTOR);
+  await s.orgs.setPayoutInTx(
+    c.db,
+    org.id,
+    {
+      accountHolder: 'Bench Invoicing GmbH',
+      bankName: null,
+      iban: 'DE89370400440532013000',
+      bic: 'COBADEFFXXX',
+      accountNumber: null,
+      routingNumber: null,
+    },
+    ACTOR,
+  );
   const vat = await s.catalog.createTaxRate(org.id, { name: 'USt', rateBp: 1900 }, ACTOR);
   const reduced = await s.catalog.createTaxRate(org.id, { name: 'USt ermäßigt', rateBp: 700 }, ACTOR);
   const clients: string[] = [];
   for (let i = 0; i < 50; i++) {
-    const client = await s.clients.create(org.id, { name: `Kunde ${i} Ωμέγα Straße`, email: `kunde${i}@example.test`, addressLines: [`Hauptstraße ${i}`, '10115 Berlin'], country: 'DE' }, ACTOR);
+    const client = await s.clients.create(
+      org.id,
+      {
+        name: `Kunde ${i} Ωμέγα Straße`,
+        email: `kunde${i}@example.test`,
+        addressLines: [`Hauptstraße ${i}`, '10115 Berlin'],
+        country: 'DE',
+      },
+      ACTOR,
+    );
     clients.push(client.id);
   }
 
   // Warm-up (JIT, font parsing) outside the measurement.
   for (let i = 0; i < 10; i++) {
-    const d = await s.documents.create(org.id, 'invoice', { clientId: clients[0]!, lines: [{ description: 'Warm-up', quantity: '1', unitPrice: 100 }] }, ACTOR);
+    const d = await s.documents.create(
+      org.id,
+      'invoice',
+      { clientId: clients[0]!, lines: [{ description: 'Warm-up', quantity: '1', unitPrice: 100 }] },
+      ACTOR,
+    );
     await s.lifecycle.issue(org.id, 'invoice', d.id, ACTOR, { confirmWithoutPayoutDetails: true });
   }
   gc?.();
@@ -76,8 +113,20 @@ try {
       {
         clientId: clients[i % clients.length]!,
         lines: [
-          { description: `Beratung Projekt ${i}`, quantity: String(1 + (i % 9)), unit: 'h', unitPrice: 9_500 + (i % 100), taxRateId: vat.id },
-          { description: 'Fachbuch', quantity: '1', unitPrice: 4_990, taxRateId: reduced.id, discount: { type: 'percent', basisPoints: 500 } },
+          {
+            description: `Beratung Projekt ${i}`,
+            quantity: String(1 + (i % 9)),
+            unit: 'h',
+            unitPrice: 9_500 + (i % 100),
+            taxRateId: vat.id,
+          },
+          {
+            description: 'Fachbuch',
+            quantity: '1',
+            unitPrice: 4_990,
+            taxRateId: reduced.id,
+            discount: { type: 'percent', basisPoints: 500 },
+          },
           { description: 'Reisekosten', quantity: '1', unitPrice: 12_345 },
         ],
         notes: 'Vielen Dank für Ihren Auftrag.',
@@ -92,7 +141,9 @@ try {
     if ((i + 1) % Math.max(1, Math.floor(count / 10)) === 0) {
       gc?.(); // post-GC figures show retained memory, not garbage awaiting collection
       const m = process.memoryUsage();
-      marks.push(`#${i + 1} ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s heap ${mb(m.heapUsed)} external ${mb(m.external)} rss ${mb(m.rss)}`);
+      marks.push(
+        `#${i + 1} ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s heap ${mb(m.heapUsed)} external ${mb(m.external)} rss ${mb(m.rss)}`,
+      );
     }
   }
   const totalS = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -100,19 +151,45 @@ try {
   const after = process.memoryUsage();
 
   const last = await s.documents.list(org.id, 'invoice', { limit: 1, sort: '-number' });
-  const files = await c.db.selectFrom('stored_files').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('size').as('bytes')]).executeTakeFirstOrThrow();
-  const dbBytes = ['sealbill.db', 'sealbill.db-wal'].reduce((sum, f) => sum + (statSync(path.join(dir, f), { throwIfNoEntry: false })?.size ?? 0), 0);
+  const files = await c.db
+    .selectFrom('stored_files')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('size').as('bytes')])
+    .executeTakeFirstOrThrow();
+  const dbBytes = ['sealbill.db', 'sealbill.db-wal'].reduce(
+    (sum, f) => sum + (statSync(path.join(dir, f), { throwIfNoEntry: false })?.size ?? 0),
+    0,
+  );
 
   console.log(`checkpoints${gc ? ' (after gc)' : ''}: ${marks.join(' | ')}`);
-  if (done < count) console.log(`time budget reached: ${done} of ${count} invoices; projected ${((totalS / done) * count).toFixed(0)} s for all ${count}`);
-  console.log(`issue.e2e: ${done} invoices in ${totalS.toFixed(1)} s → ${(done / totalS).toFixed(1)} invoices/s (draft + issue)`);
-  console.log(`issue.only: ${((done / Number(issueNs)) * 1e9).toFixed(1)} issues/s, mean ${(Number(issueNs) / done / 1e6).toFixed(2)} ms; draft mean ${(Number(draftNs) / done / 1e6).toFixed(2)} ms`);
-  console.log(`issue.share: issuing is ${((Number(issueNs) / Number(issueNs + draftNs)) * 100).toFixed(0)} % of end-to-end time`);
-  console.log(`stored: ${Number(files.n)} PDFs, mean ${(Number(files.bytes) / Number(files.n) / 1024).toFixed(1)} KiB; database ${mb(dbBytes)}; last number ${last.items[0]?.number}`);
-  console.log(`memory${gc ? ' (after gc)' : ''}: heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)}, rss ${mb(before.rss)} → ${mb(after.rss)}`);
+  if (done < count)
+    console.log(
+      `time budget reached: ${done} of ${count} invoices; projected ${((totalS / done) * count).toFixed(0)} s for all ${count}`,
+    );
+  console.log(
+    `issue.e2e: ${done} invoices in ${totalS.toFixed(1)} s → ${(done / totalS).toFixed(1)} invoices/s (draft + issue)`,
+  );
+  console.log(
+    `issue.only: ${((done / Number(issueNs)) * 1e9).toFixed(1)} issues/s, mean ${(Number(issueNs) / done / 1e6).toFixed(2)} ms; draft mean ${(Number(draftNs) / done / 1e6).toFixed(2)} ms`,
+  );
+  console.log(
+    `issue.share: issuing is ${((Number(issueNs) / Number(issueNs + draftNs)) * 100).toFixed(0)} % of end-to-end time`,
+  );
+  console.log(
+    `stored: ${Number(files.n)} PDFs, mean ${(Number(files.bytes) / Number(files.n) / 1024).toFixed(1)} KiB; database ${mb(dbBytes)}; last number ${last.items[0]?.number}`,
+  );
+  console.log(
+    `memory${gc ? ' (after gc)' : ''}: heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)}, rss ${mb(before.rss)} → ${mb(after.rss)}`,
+  );
 
   // issue.einvoice: the same issued invoices rendered and signed as today vs as Factur-X hybrids.
-  const hooks = createDocumentSigningHooks({ keyring: c.keyring, clock: c.clock, publicUrl: config.publicUrl, signing: s.signing, tsa: null, warn: () => {} });
+  const hooks = createDocumentSigningHooks({
+    keyring: c.keyring,
+    clock: c.clock,
+    publicUrl: config.publicUrl,
+    signing: s.signing,
+    tsa: null,
+    warn: () => {},
+  });
   const sample = await s.documents.list(org.id, 'invoice', { limit: 100, sort: '-number' });
   const issuedDocs = await Promise.all(
     sample.items.map(async (item) => {
@@ -121,12 +198,22 @@ try {
       return { doc: await s.documents.get(org.id, 'invoice', item.id), snapshot };
     }),
   );
-  const verification = { url: `${config.publicUrl}/verify/${'A'.repeat(22)}`, fingerprint: 'ABCD-EFGH-IJKL-MNOP', unchangedSince: null };
+  const verification = {
+    url: `${config.publicUrl}/verify/${'A'.repeat(22)}`,
+    fingerprint: 'ABCD-EFGH-IJKL-MNOP',
+    unchangedSince: null,
+  };
   async function renderIssued(i: number, einvoice: boolean): Promise<number> {
     const { doc, snapshot } = issuedDocs[i % issuedDocs.length]!;
     const attachment = einvoice ? { name: 'factur-x.xml' as const, xml: facturxXmlOf(doc, snapshot) } : null;
     const signer = await hooks.pdfSigner(c.db, org.id);
-    return (await renderDocumentPdf(buildDocumentView(doc, snapshot, { verification }), { creationDate: new Date(doc.issuedAt!), signer, attachment })).length;
+    return (
+      await renderDocumentPdf(buildDocumentView(doc, snapshot, { verification }), {
+        creationDate: new Date(doc.issuedAt!),
+        signer,
+        attachment,
+      })
+    ).length;
   }
   const cpuUs = () => {
     const u = process.threadCpuUsage();

@@ -33,7 +33,10 @@ const SORTS = ['-created', 'number', '-number', 'issue_date', '-due_date', '-tot
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-bench-list-'));
 const config = parseConfig({ SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent' });
-const c = await createContainer(config, { masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'bench'), warn: () => {} });
+const c = await createContainer(config, {
+  masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'bench'),
+  warn: () => {},
+});
 const s = c.services;
 
 function median(xs: number[]): number {
@@ -53,12 +56,21 @@ async function time(fn: () => Promise<unknown>, runs = 15): Promise<number> {
 
 try {
   const { org } = await s.bootstrap.setup(
-    { organization: { name: 'Bench Lists GmbH', defaultCurrency: 'EUR', locale: 'de-DE', timeZone: 'Europe/Berlin' }, owner: { email: 'bench@example.test', name: 'Bench' } },
+    {
+      organization: { name: 'Bench Lists GmbH', defaultCurrency: 'EUR', locale: 'de-DE', timeZone: 'Europe/Berlin' },
+      owner: { email: 'bench@example.test', name: 'Bench' },
+    },
     { firstRunOnly: true, actor: ACTOR },
   );
   const clients: string[] = [];
-  for (let i = 0; i < 100; i++) clients.push((await s.clients.create(org.id, { name: `Kunde ${i}`, email: `kunde${i}@example.test` }, ACTOR)).id);
-  const draft = await s.documents.create(org.id, 'invoice', { clientId: clients[0]!, lines: [{ description: 'Beratung', quantity: '1', unitPrice: 10_000 }] }, ACTOR);
+  for (let i = 0; i < 100; i++)
+    clients.push((await s.clients.create(org.id, { name: `Kunde ${i}`, email: `kunde${i}@example.test` }, ACTOR)).id);
+  const draft = await s.documents.create(
+    org.id,
+    'invoice',
+    { clientId: clients[0]!, lines: [{ description: 'Beratung', quantity: '1', unitPrice: 10_000 }] },
+    ACTOR,
+  );
   const template = await c.db.selectFrom('documents').selectAll().where('id', '=', draft.id).executeTakeFirstOrThrow();
   const statuses = ['issued', 'sent', 'paid', 'partially_paid', 'void', 'draft'];
   let have = 1;
@@ -68,7 +80,7 @@ try {
   console.log(`target: first page < ${TARGET_MS} ms at 100k, flat across sizes`);
   for (const size of sizes) {
     await c.db.transaction().execute(async (tx) => {
-      for (; have < size; ) {
+      for (; have < size;) {
         const batch = [];
         for (let k = 0; k < 500 && have < size; k++, have++) {
           const status = statuses[have % statuses.length]!;
@@ -91,21 +103,29 @@ try {
     for (const sort of SORTS) {
       const first = await s.documents.list(org.id, 'invoice', { limit: 50, sort });
       const firstMs = await time(() => s.documents.list(org.id, 'invoice', { limit: 50, sort }));
-      const nextMs = await time(() => s.documents.list(org.id, 'invoice', { limit: 50, sort, cursor: first.nextCursor! }));
+      const nextMs = await time(() =>
+        s.documents.list(org.id, 'invoice', { limit: 50, sort, cursor: first.nextCursor! }),
+      );
       (firstBySort[sort] ??= []).push(firstMs);
-      rows.push(`  sort ${sort.padEnd(11)} first page ${firstMs.toFixed(2).padStart(7)} ms   next page ${nextMs.toFixed(2).padStart(7)} ms`);
+      rows.push(
+        `  sort ${sort.padEnd(11)} first page ${firstMs.toFixed(2).padStart(7)} ms   next page ${nextMs.toFixed(2).padStart(7)} ms`,
+      );
     }
     const dashMs = await time(() => s.reports.dashboard(org.id), 5);
     const agingMs = await time(() => s.reports.aging(org.id), 5);
     dashboard.push(dashMs);
     console.log(`list.${size}: ${size} invoices (median of 15; target < ${TARGET_MS} ms)\n${rows.join('\n')}`);
-    console.log(`dashboard.${size}: ${dashMs.toFixed(1)} ms (target < ${DASHBOARD_TARGET_MS} ms at 100k); aging report ${agingMs.toFixed(1)} ms`);
+    console.log(
+      `dashboard.${size}: ${dashMs.toFixed(1)} ms (target < ${DASHBOARD_TARGET_MS} ms at 100k); aging report ${agingMs.toFixed(1)} ms`,
+    );
   }
   const growth = SORTS.map((sort) => {
     const f = firstBySort[sort]!;
     return `${sort} ${(f[f.length - 1]! / f[0]!).toFixed(1)}×`;
   });
-  console.log(`list.growth: first page at ${sizes[sizes.length - 1]} vs ${sizes[0]} invoices (target ≈ 1×, was ~23× before the list indexes): ${growth.join(', ')}`);
+  console.log(
+    `list.growth: first page at ${sizes[sizes.length - 1]} vs ${sizes[0]} invoices (target ≈ 1×, was ~23× before the list indexes): ${growth.join(', ')}`,
+  );
 } finally {
   await c.close();
   rmSync(dir, { recursive: true, force: true });

@@ -43,14 +43,26 @@ const creationDate = new Date('2025-03-01T10:00:00Z');
 const cpu = (prev?: NodeJS.CpuUsage): NodeJS.CpuUsage => process.threadCpuUsage(prev);
 const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
-const material = await generateSelfSigned({ orgName: 'Bench Invoicing GmbH', emails: ['billing@bench.example'], now: new Date(), validYears: 5 });
+const material = await generateSelfSigned({
+  orgName: 'Bench Invoicing GmbH',
+  emails: ['billing@bench.example'],
+  now: new Date(),
+  validYears: 5,
+});
 const identity: SigningIdentity = { ...material, fingerprintSha256: 'bench', keyId: 'x509-bench' };
 const hooks = createDocumentSigningHooks({
   keyring: null as never, // only verification() uses it; the bench signs, it does not write payloads
   clock: { now: () => new Date() },
   publicUrl: 'https://bills.example',
   // Each document gets the identity as a new object with new strings, as decrypting the row would give.
-  signing: { getOrCreateInTx: async () => ({ ...identity, certificatePem: `${identity.certificatePem}`, privateKeyPem: `${identity.privateKeyPem}` }), documentKeyInTx: null as never },
+  signing: {
+    getOrCreateInTx: async () => ({
+      ...identity,
+      certificatePem: `${identity.certificatePem}`,
+      privateKeyPem: `${identity.privateKeyPem}`,
+    }),
+    documentKeyInTx: null as never,
+  },
   tsa: null,
   warn: () => {},
 });
@@ -62,17 +74,29 @@ function issued(seed: number, cold: boolean) {
   const d = sampleIssuedDocument(seed);
   if (cold) {
     const pick = (k: number): string => RARE[(seed * 7 + k * 13 + Math.floor(seed / RARE.length) * k) % RARE.length]!;
-    d.snapshot.client = { ...d.snapshot.client, name: `Client ${pick(1)}${pick(2)}${pick(3)} ${seed}`, addressLines: [`${pick(4)}${pick(5)}${pick(6)} Street 1`] };
+    d.snapshot.client = {
+      ...d.snapshot.client,
+      name: `Client ${pick(1)}${pick(2)}${pick(3)} ${seed}`,
+      addressLines: [`${pick(4)}${pick(5)}${pick(6)} Street 1`],
+    };
   }
   return d;
 }
-const verification = (seed: number) => ({ url: `https://bills.example/verify/${String(seed).padStart(22, 'A')}`, fingerprint: 'ABCD-EFGH-IJKL-MNOP', unchangedSince: '2025-01-01' });
+const verification = (seed: number) => ({
+  url: `https://bills.example/verify/${String(seed).padStart(22, 'A')}`,
+  fingerprint: 'ABCD-EFGH-IJKL-MNOP',
+  unchangedSince: '2025-01-01',
+});
 
 async function render(seed: number, signed: boolean, cold = false, einvoice = false): Promise<Buffer> {
   const { doc, snapshot } = issued(seed, cold);
   const attachment = einvoice ? { name: 'factur-x.xml' as const, xml: facturxXmlOf(doc, snapshot) } : null;
   const signer = signed ? await hooks.pdfSigner(tx, 'org') : null;
-  return renderDocumentPdf(buildDocumentView(doc, snapshot, { verification: verification(seed) }), { creationDate, signer, attachment });
+  return renderDocumentPdf(buildDocumentView(doc, snapshot, { verification: verification(seed) }), {
+    creationDate,
+    signer,
+    attachment,
+  });
 }
 
 if (process.argv[2] === '--memory') {
@@ -97,7 +121,8 @@ for (let i = 0; i < 50; i++) {
   await render(2_500_000 + i, true, false, true);
 }
 const sample = await render(0, true);
-if (!/\/ByteRange \[0 \d+ \d+ \d+\]/.test(sample.toString('latin1'))) throw new Error('bench: the signed PDF has no filled /ByteRange');
+if (!/\/ByteRange \[0 \d+ \d+ \d+\]/.test(sample.toString('latin1')))
+  throw new Error('bench: the signed PDF has no filled /ByteRange');
 
 interface Acc {
   n: number;
@@ -137,9 +162,17 @@ for (let r = 0; r * BLOCK < count; r++) {
 }
 for (const pass of passes) await pass();
 const ok = perSec(signed) >= TARGET_SIGNED;
-console.log(line('pdf.signed', signed, `target ≥ ${TARGET_SIGNED}/s: ${ok ? 'met' : 'NOT met'} (ratio to target ${(perSec(signed) / TARGET_SIGNED).toFixed(2)})`));
+console.log(
+  line(
+    'pdf.signed',
+    signed,
+    `target ≥ ${TARGET_SIGNED}/s: ${ok ? 'met' : 'NOT met'} (ratio to target ${(perSec(signed) / TARGET_SIGNED).toFixed(2)})`,
+  ),
+);
 console.log(line('pdf.unsigned', unsigned));
-console.log(`pdf.signed/unsigned same-run ratio: ${(perSec(signed) / perSec(unsigned)).toFixed(2)} (signing adds ${((signed.cpuUs / signed.n - unsigned.cpuUs / unsigned.n) / 1000).toFixed(3)} ms/doc)`);
+console.log(
+  `pdf.signed/unsigned same-run ratio: ${(perSec(signed) / perSec(unsigned)).toFixed(2)} (signing adds ${((signed.cpuUs / signed.n - unsigned.cpuUs / unsigned.n) / 1000).toFixed(3)} ms/doc)`,
+);
 console.log(line('pdf.signed.facturx', facturx, 'PDF/A-3 hybrid + map, check and write the CII XML'));
 const einvoiceRatio = facturx.cpuUs / facturx.n / (signed.cpuUs / signed.n);
 console.log(
@@ -152,8 +185,18 @@ const subsetBefore = subsetCacheStats();
 const cold = acc();
 for (let r = 0; r * BLOCK < count / 2; r++) await block(cold, 3_000_000 + r * BLOCK, true, true);
 const subsetAfter = subsetCacheStats();
-console.log(line('pdf.signed.cold', cold, `font subset cache ${subsetAfter.hits - subsetBefore.hits} hits / ${subsetAfter.misses - subsetBefore.misses} misses`));
-console.log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cpus`);
+console.log(
+  line(
+    'pdf.signed.cold',
+    cold,
+    `font subset cache ${subsetAfter.hits - subsetBefore.hits} hits / ${subsetAfter.misses - subsetBefore.misses} misses`,
+  ),
+);
+console.log(
+  `load average: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} on ${availableParallelism()} cpus`,
+);
 
 console.log('--- pdf.memory (fresh process, 1,000 signed invoices, no forced GC)');
 const child = spawnSync(process.execPath, [import.meta.filename, '--memory', '1000'], { encoding: 'utf8' });

@@ -6,8 +6,7 @@
 import { cruise, type IModule } from 'dependency-cruiser';
 
 /** Unit cycles that are known and owned by someone; each with its reason. Keep this short. */
-const ALLOWED: { units: string[]; reason: string }[] = [
-];
+const ALLOWED: { units: string[]; reason: string }[] = [];
 
 const unitOf = (file: string): string | null => {
   const m = /^src\/(modules\/[^/]+|shared\/[^/]+|platform|main|config)\//.exec(file);
@@ -66,17 +65,26 @@ const visit = (v: string): void => {
 };
 for (const v of [...edges.keys()].sort()) if (!idx.has(v)) visit(v);
 
-const allowed = (c: string[]) => ALLOWED.some((a) => a.units.length === c.length && a.units.every((u) => c.includes(u)));
+const allowed = (c: string[]) =>
+  ALLOWED.some((a) => a.units.length === c.length && a.units.every((u) => c.includes(u)));
 const failures = components.filter((c) => !allowed(c));
 for (const c of failures) {
   process.stderr.write(`error no-module-cycle: ${c.join(', ')} import each other:\n`);
-  for (const a of c) for (const b of c) if (edges.get(a)?.has(b)) process.stderr.write(`    ${why.get(`${a} -> ${b}`)}\n`);
+  for (const a of c)
+    for (const b of c) if (edges.get(a)?.has(b)) process.stderr.write(`    ${why.get(`${a} -> ${b}`)}\n`);
 }
 // An entry that matches no cycle any more was fixed: remove it, so the list only ever shrinks.
-const stale = ALLOWED.filter((a) => !components.some((c) => a.units.length === c.length && a.units.every((u) => c.includes(u))));
-for (const a of stale) process.stderr.write(`error stale-allow-entry: no cycle ${a.units.join(', ')} any more; remove it from ALLOWED in scripts/check-module-cycles.ts\n`);
+const stale = ALLOWED.filter(
+  (a) => !components.some((c) => a.units.length === c.length && a.units.every((u) => c.includes(u))),
+);
+for (const a of stale)
+  process.stderr.write(
+    `error stale-allow-entry: no cycle ${a.units.join(', ')} any more; remove it from ALLOWED in scripts/check-module-cycles.ts\n`,
+  );
 if (failures.length || stale.length) {
-  process.stderr.write(`\nx ${failures.length} module cycle(s). Break them (move the shared type down, or invert the call), see docs/ARCHITECTURE.md.\n`);
+  process.stderr.write(
+    `\nx ${failures.length} module cycle(s). Break them (move the shared type down, or invert the call), see docs/ARCHITECTURE.md.\n`,
+  );
   process.exit(1);
 }
 process.stdout.write(`✔ no module cycles outside the allow-list (${edges.size} units, ${ALLOWED.length} allowed)\n`);

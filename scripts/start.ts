@@ -12,7 +12,9 @@ if (!existsSync(index)) {
     await build({ configFile: fileURLToPath(new URL('../web/vite.config.ts', import.meta.url)), logLevel: 'warn' });
   } catch (err) {
     // Installs without dev dependencies cannot build; the API still works, the pages say how to fix it.
-    process.stderr.write(`WARNING: could not build the web application (${(err as Error).message}). Run \`npm run build\` with dev dependencies installed.\n`);
+    process.stderr.write(
+      `WARNING: could not build the web application (${(err as Error).message}). Run \`npm run build\` with dev dependencies installed.\n`,
+    );
   }
 }
 

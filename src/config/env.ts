@@ -36,7 +36,12 @@ const envSchema = z.object({
   SEALBILL_BACKUP_S3_REGION: z.string().min(1).default('us-east-1'),
   SEALBILL_BACKUP_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   SEALBILL_BACKUP_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-  SEALBILL_BACKUP_INTERVAL_HOURS: z.coerce.number().int().min(0).max(24 * 31).default(24),
+  SEALBILL_BACKUP_INTERVAL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 31)
+    .default(24),
   SEALBILL_BACKUP_KEEP_DAILY: z.coerce.number().int().min(0).max(366).default(7),
   SEALBILL_BACKUP_KEEP_WEEKLY: z.coerce.number().int().min(0).max(520).default(4),
   SEALBILL_BACKUP_KEEP_MONTHLY: z.coerce.number().int().min(0).max(1200).default(12),
@@ -46,7 +51,12 @@ const envSchema = z.object({
   /** Durable jobs (mail): how often a runner looks for due jobs, and how long a claimed job is reserved for its runner. */
   SEALBILL_JOB_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   SEALBILL_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
-  SEALBILL_AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
+  SEALBILL_AUDIT_CHECKPOINT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
   /** RFC 3161 timestamp authority for audit checkpoints (optional). */
   SEALBILL_TSA_URL: z.url().optional(),
   /** Payment provider API base URLs: only for tests and local mocks; unset, the providers' own hosts are used. */
@@ -68,9 +78,19 @@ const envSchema = z.object({
   SEALBILL_MAIL_FROM: z.string().min(3).default('Sealbill <sealbill@localhost>'),
   /** RFC 9116 Contact for /.well-known/security.txt and the transparency pages; default: mailto: the SEALBILL_MAIL_FROM address. */
   /** Shared Redis for rate-limit counters when several app processes run (redis:// or rediss://). */
-  SEALBILL_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
-  SEALBILL_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('sealbill:'),
-  SEALBILL_SECURITY_CONTACT: z.string().max(500).regex(/^(mailto:[^\s]+@[^\s]+|https:\/\/[^\s]+|tel:\+?[0-9-]+)$/, 'must be a mailto:, https: or tel: URI').optional(),
+  SEALBILL_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  SEALBILL_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/)
+    .default('sealbill:'),
+  SEALBILL_SECURITY_CONTACT: z
+    .string()
+    .max(500)
+    .regex(/^(mailto:[^\s]+@[^\s]+|https:\/\/[^\s]+|tel:\+?[0-9-]+)$/, 'must be a mailto:, https: or tel: URI')
+    .optional(),
   /** DKIM signing of outgoing mail: all three or none. The key file holds a PEM private key (RSA or Ed25519). */
   SEALBILL_DKIM_DOMAIN: z.string().min(1).max(253).optional(),
   SEALBILL_DKIM_SELECTOR: z.string().min(1).max(63).optional(),
@@ -78,10 +98,20 @@ const envSchema = z.object({
   /** Look clients' OpenPGP keys up in their domain's Web Key Directory (outbound HTTPS to that domain). */
   SEALBILL_WKD: bool.default(false),
   /** Lifetime of the single-use portal links sent in 'portal-link' mode. */
-  SEALBILL_PORTAL_LINK_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24 * 7),
+  SEALBILL_PORTAL_LINK_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24 * 7),
   /** Timestamp every delivery evidence event with the RFC 3161 authority at SEALBILL_TSA_URL. */
   SEALBILL_EVIDENCE_TIMESTAMPS: bool.default(false),
-  SEALBILL_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  SEALBILL_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(1024 * 1024),
   /** Time-stamp each issued document's PDF signature (PAdES B-T) with the authority at SEALBILL_TSA_URL, when set. */
   SEALBILL_DOCUMENT_TIMESTAMPS: bool.default(true),
   /** Password hashing and strength checks running at once (default: half the CPUs, at least 1). */
@@ -95,15 +125,15 @@ const envSchema = z.object({
 });
 
 export type DatabaseConfig =
-  | { dialect: 'sqlite'; path: string }
-  | { dialect: 'postgres'; url: string; schema?: string };
+  { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string; schema?: string };
 
 export interface Config {
   host: string;
   port: number;
   dataDir: string;
   database: DatabaseConfig;
-  masterKey: { source: 'env'; value: string } | { source: 'file'; path: string } | { source: 'generated'; path: string };
+  masterKey:
+    { source: 'env'; value: string } | { source: 'file'; path: string } | { source: 'generated'; path: string };
   /** Where people reach Sealbill: links in mail, verification QR codes, the origin browsers send. */
   publicUrl: string;
   /** Origins accepted on cookie-authenticated and sign-in requests: the public URL's, plus the loopback aliases of a derived local default. */
@@ -147,7 +177,17 @@ export interface DeliveryConfig {
 export interface BackupConfig {
   recipients: string[];
   /** Directory path, or s3 { bucket, prefix } */
-  target: { kind: 'dir'; path: string } | { kind: 's3'; bucket: string; prefix: string; endpoint: string | null; region: string; accessKeyId: string | null; secretAccessKey: string | null };
+  target:
+    | { kind: 'dir'; path: string }
+    | {
+        kind: 's3';
+        bucket: string;
+        prefix: string;
+        endpoint: string | null;
+        region: string;
+        accessKeyId: string | null;
+        secretAccessKey: string | null;
+      };
   intervalHours: number;
   keep: { daily: number; weekly: number; monthly: number };
   includeMasterKey: boolean;
@@ -162,7 +202,9 @@ export function parseDatabaseUrl(url: string | undefined, dataDir: string): Data
   if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', url };
   // Any other scheme (mysql://, mongodb://…) is a mistake, not a SQLite file of that name.
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^sqlite:/i.test(url)) {
-    throw new ConfigError(`Invalid configuration:\n  DATABASE_URL: unsupported scheme ${url.split(':')[0]}:// (use postgres://… or a SQLite file path)`);
+    throw new ConfigError(
+      `Invalid configuration:\n  DATABASE_URL: unsupported scheme ${url.split(':')[0]}:// (use postgres://… or a SQLite file path)`,
+    );
   }
   const file = url.replace(/^sqlite:(\/\/)?/, '');
   return { dialect: 'sqlite', path: file };
@@ -177,16 +219,24 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
   }
   const e = result.data;
   if (e.SEALBILL_MASTER_KEY && e.SEALBILL_MASTER_KEY_FILE) {
-    throw new ConfigError('Invalid configuration:\n  SEALBILL_MASTER_KEY and SEALBILL_MASTER_KEY_FILE are mutually exclusive');
+    throw new ConfigError(
+      'Invalid configuration:\n  SEALBILL_MASTER_KEY and SEALBILL_MASTER_KEY_FILE are mutually exclusive',
+    );
   }
   if (Boolean(e.SEALBILL_TLS_CERT_FILE) !== Boolean(e.SEALBILL_TLS_KEY_FILE)) {
-    throw new ConfigError('Invalid configuration:\n  SEALBILL_TLS_CERT_FILE and SEALBILL_TLS_KEY_FILE must be set together');
+    throw new ConfigError(
+      'Invalid configuration:\n  SEALBILL_TLS_CERT_FILE and SEALBILL_TLS_KEY_FILE must be set together',
+    );
   }
   if (e.SEALBILL_MASTER_KEY_PREVIOUS && e.SEALBILL_MASTER_KEY_PREVIOUS_FILE) {
-    throw new ConfigError('Invalid configuration:\n  SEALBILL_MASTER_KEY_PREVIOUS and SEALBILL_MASTER_KEY_PREVIOUS_FILE are mutually exclusive');
+    throw new ConfigError(
+      'Invalid configuration:\n  SEALBILL_MASTER_KEY_PREVIOUS and SEALBILL_MASTER_KEY_PREVIOUS_FILE are mutually exclusive',
+    );
   }
   if (e.SEALBILL_PORT === 0 && !e.SEALBILL_PUBLIC_URL) {
-    throw new ConfigError('Invalid configuration:\n  SEALBILL_PORT=0 (any free port) needs SEALBILL_PUBLIC_URL: the address in links and the origin browsers send must be known in advance');
+    throw new ConfigError(
+      'Invalid configuration:\n  SEALBILL_PORT=0 (any free port) needs SEALBILL_PUBLIC_URL: the address in links and the origin browsers send must be known in advance',
+    );
   }
   const dataDir = path.resolve(e.SEALBILL_DATA_DIR);
   const tls = Boolean(e.SEALBILL_TLS_CERT_FILE);
@@ -194,7 +244,9 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
   try {
     address = publicAddress(e.SEALBILL_PUBLIC_URL, e.SEALBILL_HOST, e.SEALBILL_PORT, tls);
   } catch {
-    throw new ConfigError(`Invalid configuration:\n  SEALBILL_HOST: ${JSON.stringify(e.SEALBILL_HOST.slice(0, 100))} is not a host name or address (or set SEALBILL_PUBLIC_URL)`);
+    throw new ConfigError(
+      `Invalid configuration:\n  SEALBILL_HOST: ${JSON.stringify(e.SEALBILL_HOST.slice(0, 100))} is not a host name or address (or set SEALBILL_PUBLIC_URL)`,
+    );
   }
   const concurrency = e.SEALBILL_PASSWORD_WORKERS ?? Math.max(1, Math.floor(availableParallelism() / 2));
   const config: Config = {
@@ -210,7 +262,11 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
     publicUrl: address.url,
     allowedOrigins: address.origins,
     publicUrlDerived: !e.SEALBILL_PUBLIC_URL,
-    passwordWork: { concurrency, maxQueued: e.SEALBILL_PASSWORD_QUEUE ?? concurrency * 8, maxWaitMs: e.SEALBILL_PASSWORD_WAIT_MS },
+    passwordWork: {
+      concurrency,
+      maxQueued: e.SEALBILL_PASSWORD_QUEUE ?? concurrency * 8,
+      maxWaitMs: e.SEALBILL_PASSWORD_WAIT_MS,
+    },
     logLevel: e.SEALBILL_LOG_LEVEL,
     trustProxy: parseTrustProxy(e.SEALBILL_TRUST_PROXY),
     previousMasterKeys: e.SEALBILL_MASTER_KEY_PREVIOUS
@@ -222,19 +278,27 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
     audit: { checkpointMinutes: e.SEALBILL_AUDIT_CHECKPOINT_MINUTES, tsaUrl: e.SEALBILL_TSA_URL ?? null },
     worker: { intervalMs: e.SEALBILL_WORKER_INTERVAL_SECONDS * 1000 },
     jobs: { pollMs: e.SEALBILL_JOB_POLL_SECONDS * 1000, leaseMs: e.SEALBILL_JOB_LEASE_SECONDS * 1000 },
-    tls: e.SEALBILL_TLS_CERT_FILE && e.SEALBILL_TLS_KEY_FILE ? { certFile: e.SEALBILL_TLS_CERT_FILE, keyFile: e.SEALBILL_TLS_KEY_FILE } : null,
+    tls:
+      e.SEALBILL_TLS_CERT_FILE && e.SEALBILL_TLS_KEY_FILE
+        ? { certFile: e.SEALBILL_TLS_CERT_FILE, keyFile: e.SEALBILL_TLS_KEY_FILE }
+        : null,
     session: { idleMinutes: e.SEALBILL_SESSION_IDLE_MINUTES, absoluteHours: e.SEALBILL_SESSION_ABSOLUTE_HOURS },
     signup: e.SEALBILL_SIGNUP,
     webauthn: {
       rpId: e.SEALBILL_WEBAUTHN_RP_ID ?? new URL(address.url).hostname.replace(/^\[|\]$/g, ''),
       rpName: e.SEALBILL_WEBAUTHN_RP_NAME,
-      origins: (e.SEALBILL_WEBAUTHN_ORIGINS ?? new URL(address.url).origin).split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+      origins: (e.SEALBILL_WEBAUTHN_ORIGINS ?? new URL(address.url).origin)
+        .split(',')
+        .map((o) => o.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
     },
     provisioningToken: e.SEALBILL_PROVISIONING_TOKEN ?? null,
     smtpUrl: e.SEALBILL_SMTP_URL ?? null,
     mailFrom: e.SEALBILL_MAIL_FROM,
     redis: { url: e.SEALBILL_REDIS_URL ?? null, prefix: e.SEALBILL_REDIS_PREFIX },
-    securityContact: e.SEALBILL_SECURITY_CONTACT ?? `mailto:${/<([^>]+)>/.exec(e.SEALBILL_MAIL_FROM)?.[1] ?? e.SEALBILL_MAIL_FROM.trim()}`,
+    securityContact:
+      e.SEALBILL_SECURITY_CONTACT ??
+      `mailto:${/<([^>]+)>/.exec(e.SEALBILL_MAIL_FROM)?.[1] ?? e.SEALBILL_MAIL_FROM.trim()}`,
     delivery: parseDeliveryConfig(e),
     bodyLimit: e.SEALBILL_BODY_LIMIT_BYTES,
     payments: { stripeApiUrl: e.SEALBILL_STRIPE_API_URL ?? null, paypalApiUrl: e.SEALBILL_PAYPAL_API_URL ?? null },
@@ -249,46 +313,69 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
 function parseDeliveryConfig(e: z.infer<typeof envSchema>): DeliveryConfig {
   const dkimVars = [e.SEALBILL_DKIM_DOMAIN, e.SEALBILL_DKIM_SELECTOR, e.SEALBILL_DKIM_PRIVATE_KEY_FILE];
   if (dkimVars.some(Boolean) && !dkimVars.every(Boolean)) {
-    throw new ConfigError('Invalid configuration:\n  SEALBILL_DKIM_DOMAIN, SEALBILL_DKIM_SELECTOR and SEALBILL_DKIM_PRIVATE_KEY_FILE must be set together');
+    throw new ConfigError(
+      'Invalid configuration:\n  SEALBILL_DKIM_DOMAIN, SEALBILL_DKIM_SELECTOR and SEALBILL_DKIM_PRIVATE_KEY_FILE must be set together',
+    );
   }
   let dkim: DeliveryConfig['dkim'] = null;
   if (e.SEALBILL_DKIM_PRIVATE_KEY_FILE) {
     try {
-      dkim = { domainName: e.SEALBILL_DKIM_DOMAIN!, keySelector: e.SEALBILL_DKIM_SELECTOR!, privateKey: readFileSync(e.SEALBILL_DKIM_PRIVATE_KEY_FILE, 'utf8') };
+      dkim = {
+        domainName: e.SEALBILL_DKIM_DOMAIN!,
+        keySelector: e.SEALBILL_DKIM_SELECTOR!,
+        privateKey: readFileSync(e.SEALBILL_DKIM_PRIVATE_KEY_FILE, 'utf8'),
+      };
     } catch (err) {
-      throw new ConfigError(`Invalid configuration:\n  SEALBILL_DKIM_PRIVATE_KEY_FILE: cannot read ${e.SEALBILL_DKIM_PRIVATE_KEY_FILE} (${(err as Error).message})`);
+      throw new ConfigError(
+        `Invalid configuration:\n  SEALBILL_DKIM_PRIVATE_KEY_FILE: cannot read ${e.SEALBILL_DKIM_PRIVATE_KEY_FILE} (${(err as Error).message})`,
+      );
     }
   }
-  if (e.SEALBILL_EVIDENCE_TIMESTAMPS && !e.SEALBILL_TSA_URL) throw new ConfigError('Invalid configuration:\n  SEALBILL_EVIDENCE_TIMESTAMPS needs SEALBILL_TSA_URL');
-  return { dkim, wkd: e.SEALBILL_WKD, portalLinkHours: e.SEALBILL_PORTAL_LINK_HOURS, evidenceTsaUrl: e.SEALBILL_EVIDENCE_TIMESTAMPS ? (e.SEALBILL_TSA_URL ?? null) : null };
+  if (e.SEALBILL_EVIDENCE_TIMESTAMPS && !e.SEALBILL_TSA_URL)
+    throw new ConfigError('Invalid configuration:\n  SEALBILL_EVIDENCE_TIMESTAMPS needs SEALBILL_TSA_URL');
+  return {
+    dkim,
+    wkd: e.SEALBILL_WKD,
+    portalLinkHours: e.SEALBILL_PORTAL_LINK_HOURS,
+    evidenceTsaUrl: e.SEALBILL_EVIDENCE_TIMESTAMPS ? (e.SEALBILL_TSA_URL ?? null) : null,
+  };
 }
 
 /** Trusting X-Forwarded-* is explicit: off, on, or only from the proxies' addresses (CIDR allowed). */
 function parseTrustProxy(v: string): boolean | string[] {
   if (/^(false|0|no)$/i.test(v)) return false;
   if (/^(true|1|yes)$/i.test(v)) return true;
-  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const list = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   if (!list.every((x) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(x))) {
-    throw new ConfigError('Invalid configuration:\n  SEALBILL_TRUST_PROXY: use false, true, or comma-separated proxy addresses/CIDRs');
+    throw new ConfigError(
+      'Invalid configuration:\n  SEALBILL_TRUST_PROXY: use false, true, or comma-separated proxy addresses/CIDRs',
+    );
   }
   return list;
 }
 
 function parseBackupConfig(e: z.infer<typeof envSchema>): BackupConfig | null {
   const fail = (m: string) => new ConfigError(`Invalid configuration:\n  ${m}`);
-  if (e.SEALBILL_BACKUP_RECIPIENTS && e.SEALBILL_BACKUP_RECIPIENTS_FILE) throw fail('SEALBILL_BACKUP_RECIPIENTS and SEALBILL_BACKUP_RECIPIENTS_FILE are mutually exclusive');
+  if (e.SEALBILL_BACKUP_RECIPIENTS && e.SEALBILL_BACKUP_RECIPIENTS_FILE)
+    throw fail('SEALBILL_BACKUP_RECIPIENTS and SEALBILL_BACKUP_RECIPIENTS_FILE are mutually exclusive');
   let text = e.SEALBILL_BACKUP_RECIPIENTS ?? '';
   if (e.SEALBILL_BACKUP_RECIPIENTS_FILE) {
     try {
       text = readFileSync(e.SEALBILL_BACKUP_RECIPIENTS_FILE, 'utf8');
     } catch (err) {
-      throw fail(`SEALBILL_BACKUP_RECIPIENTS_FILE: cannot read ${e.SEALBILL_BACKUP_RECIPIENTS_FILE} (${(err as Error).message})`);
+      throw fail(
+        `SEALBILL_BACKUP_RECIPIENTS_FILE: cannot read ${e.SEALBILL_BACKUP_RECIPIENTS_FILE} (${(err as Error).message})`,
+      );
     }
   }
   const recipients = text.split(/[\s,]+/).filter((r) => r && !r.startsWith('#'));
   if (!e.SEALBILL_BACKUP_TARGET && recipients.length === 0) return null;
   if (!e.SEALBILL_BACKUP_TARGET) throw fail('SEALBILL_BACKUP_TARGET is required when backup recipients are set');
-  if (recipients.length === 0) throw fail('SEALBILL_BACKUP_RECIPIENTS (age1… public keys) is required when SEALBILL_BACKUP_TARGET is set');
+  if (recipients.length === 0)
+    throw fail('SEALBILL_BACKUP_RECIPIENTS (age1… public keys) is required when SEALBILL_BACKUP_TARGET is set');
   const bad = recipients.find((r) => !/^age1[02-9ac-hj-np-z]{58}$/.test(r));
   if (bad) throw fail(`SEALBILL_BACKUP_RECIPIENTS: ${bad.slice(0, 12)}… is not an age X25519 recipient (age1…)`);
   const t = e.SEALBILL_BACKUP_TARGET;
@@ -307,7 +394,11 @@ function parseBackupConfig(e: z.infer<typeof envSchema>): BackupConfig | null {
         }
       : { kind: 'dir', path: path.resolve(t) },
     intervalHours: e.SEALBILL_BACKUP_INTERVAL_HOURS,
-    keep: { daily: e.SEALBILL_BACKUP_KEEP_DAILY, weekly: e.SEALBILL_BACKUP_KEEP_WEEKLY, monthly: e.SEALBILL_BACKUP_KEEP_MONTHLY },
+    keep: {
+      daily: e.SEALBILL_BACKUP_KEEP_DAILY,
+      weekly: e.SEALBILL_BACKUP_KEEP_WEEKLY,
+      monthly: e.SEALBILL_BACKUP_KEEP_MONTHLY,
+    },
     includeMasterKey: e.SEALBILL_BACKUP_INCLUDE_MASTER_KEY,
   };
 }
@@ -320,7 +411,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       const parsed: unknown = JSON.parse(readFileSync(env.SEALBILL_CONFIG_FILE, 'utf8'));
       fromFile = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).parse(parsed);
     } catch (err) {
-      throw new ConfigError(`Invalid configuration:\n  SEALBILL_CONFIG_FILE: cannot read ${env.SEALBILL_CONFIG_FILE} (${(err as Error).message})`);
+      throw new ConfigError(
+        `Invalid configuration:\n  SEALBILL_CONFIG_FILE: cannot read ${env.SEALBILL_CONFIG_FILE} (${(err as Error).message})`,
+      );
     }
   }
   return parseConfig({ ...fromFile, ...env });

@@ -8,7 +8,12 @@ const LOOPBACK_OR_ANY = new Set(['127.0.0.1', 'localhost', '::1', '[::1]', '0.0.
  * relying party ids, so passkeys need a host name), and the loopback IP forms of the same port
  * are accepted too, so the app works whichever of them the user types.
  */
-export function publicAddress(explicit: string | undefined, host: string, port: number, tls: boolean): { url: string; origins: string[] } {
+export function publicAddress(
+  explicit: string | undefined,
+  host: string,
+  port: number,
+  tls: boolean,
+): { url: string; origins: string[] } {
   if (explicit) {
     const url = explicit.replace(/\/+$/, '');
     return { url, origins: [new URL(url).origin] };

@@ -34,11 +34,23 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
     ...opts,
     routes: async (app) => {
       app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
-      registerIdentityRoutes(app, { bootstrap: s.bootstrap, config, identity: s.identity, tokens: s.tokens, sessions: s.sessions, clock });
+      registerIdentityRoutes(app, {
+        bootstrap: s.bootstrap,
+        config,
+        identity: s.identity,
+        tokens: s.tokens,
+        sessions: s.sessions,
+        clock,
+      });
       registerOrgRoutes(app, { db, orgs: s.orgs });
       registerPayoutRoutes(app, { payout: s.payoutProtection });
       registerSigningIdentityRoutes(app, { signing: s.signing, clock });
-      await registerVerificationRoutes(app, { verification: s.verification, signing: s.signing, rateLimitPerMinute: config.verification.rateLimitPerMinute, rateLimit: c.rateLimits });
+      await registerVerificationRoutes(app, {
+        verification: s.verification,
+        signing: s.signing,
+        rateLimitPerMinute: config.verification.rateLimitPerMinute,
+        rateLimit: c.rateLimits,
+      });
       registerClientRoutes(app, { clients: s.clients });
       registerCatalogRoutes(app, { catalog: s.catalog });
       registerDocumentRoutes(app, { db, clock, keyring: c.keyring, documents: s.documents, lifecycle: s.lifecycle });
@@ -48,9 +60,33 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
       registerAuditRoutes(app, { db, audit: s.audit, checkpoints: s.checkpoints });
       registerDeliveryRoutes(app, { delivery: s.delivery, tracking: s.tracking, keys: s.deliveryKeys });
       registerSealedRoutes(app, { sealedLinks: s.sealedLinks, keys: s.deliveryKeys });
-      registerPortalRoutes(app, { auth: s.portalAuth, portal: s.portal, sessions: s.sessions, factors: s.portalFactors, throttle: s.identity.throttle });
-      registerPaymentRoutes(app, { db, clock, keyring: c.keyring, payments: s.payments, settings: s.paymentSettings, payLinks: s.payLinks, actions: s.paymentActions, receipts: s.receipts, reconciliation: s.reconciliation, attachments: s.paymentAttachments });
-      registerPayRoutes(app, { payLinks: s.payLinks, payPage: s.payPage, receipts: s.receipts, documents: s.documents, webhooks: s.webhooks, rateLimit: c.rateLimits });
+      registerPortalRoutes(app, {
+        auth: s.portalAuth,
+        portal: s.portal,
+        sessions: s.sessions,
+        factors: s.portalFactors,
+        throttle: s.identity.throttle,
+      });
+      registerPaymentRoutes(app, {
+        db,
+        clock,
+        keyring: c.keyring,
+        payments: s.payments,
+        settings: s.paymentSettings,
+        payLinks: s.payLinks,
+        actions: s.paymentActions,
+        receipts: s.receipts,
+        reconciliation: s.reconciliation,
+        attachments: s.paymentAttachments,
+      });
+      registerPayRoutes(app, {
+        payLinks: s.payLinks,
+        payPage: s.payPage,
+        receipts: s.receipts,
+        documents: s.documents,
+        webhooks: s.webhooks,
+        rateLimit: c.rateLimits,
+      });
       registerSecurityRoutes(app, { security: s.security, clock, config });
       // Last: the web app's pages and assets (src/main/web.ts).
       await registerWebRoutes(app);

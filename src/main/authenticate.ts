@@ -22,7 +22,8 @@ export function createAuthenticator(c: Container) {
     const origin = request.headers.origin;
     if (origin && !ours.has(origin)) throw foreignOriginError(origin, config);
     const presented = request.headers['x-csrf-token'];
-    if (!csrfMatches(token, Array.isArray(presented) ? presented[0] : presented)) throw new AppError('csrf_failed', 'Missing or invalid CSRF token');
+    if (!csrfMatches(token, Array.isArray(presented) ? presented[0] : presented))
+      throw new AppError('csrf_failed', 'Missing or invalid CSRF token');
   }
 
   return async function authenticate(request: FastifyRequest, access: RouteAccess): Promise<Principal | null> {

@@ -40,7 +40,11 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   };
   if (err instanceof ConfigError || err instanceof CliUsageError) fail(err.message);
   if (err instanceof MasterKeyError) fail(`Master key: ${err.message}`);
-  if (err instanceof AppError) fail(`Error: ${err.message}${err.fieldErrors ? `\n${err.fieldErrors.map((f) => `  ${f.path}: ${f.message}`).join('\n')}` : ''}`);
-  if (err instanceof z.ZodError) fail(`Invalid input:\n${err.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  if (err instanceof AppError)
+    fail(
+      `Error: ${err.message}${err.fieldErrors ? `\n${err.fieldErrors.map((f) => `  ${f.path}: ${f.message}`).join('\n')}` : ''}`,
+    );
+  if (err instanceof z.ZodError)
+    fail(`Invalid input:\n${err.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   fail(`Unexpected error: ${(err as Error).message}`, 1);
 });

@@ -66,7 +66,11 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     await refreshPlannerStatistics(handle);
   }
   const { db, dialect } = handle;
-  const keyring = opts.keyring ?? new Keyring(opts.masterKey ?? loadMasterKey(config, warn, { existingKekIds: await storedMasterKeyIds(db) }), { previous: loadPreviousMasterKeys(config) });
+  const keyring =
+    opts.keyring ??
+    new Keyring(opts.masterKey ?? loadMasterKey(config, warn, { existingKekIds: await storedMasterKeyIds(db) }), {
+      previous: loadPreviousMasterKeys(config),
+    });
   // Refuses to start (MasterKeyError naming the expected key id) unless the configured master keys
   // open every live data key.
   await keyring.openDataKeys(db);
@@ -79,17 +83,40 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     clock,
     keyring,
     leaseMs: config.jobs.leaseMs,
-    log: { warn: (o, msg) => warn(`${msg ?? 'job'} ${JSON.stringify(o)}`), error: (o, msg) => warn(`${msg ?? 'job'} ${JSON.stringify(o)}`) },
+    log: {
+      warn: (o, msg) => warn(`${msg ?? 'job'} ${JSON.stringify(o)}`),
+      error: (o, msg) => warn(`${msg ?? 'job'} ${JSON.stringify(o)}`),
+    },
   });
   const mail = createMailQueue(jobs, mailer);
   const rateLimits = await createRateLimitStore(config.redis.url, config.redis.prefix);
   const tokens = createApiTokensService({ clock, db, audit });
   const sessions = createSessionsService({ db, clock, policy: config.session });
-  const orgs = createOrgService({ db, keyring, audit, clock, mailer, admins: activeOwnersAndAdmins, publicUrl: config.publicUrl });
+  const orgs = createOrgService({
+    db,
+    keyring,
+    audit,
+    clock,
+    mailer,
+    admins: activeOwnersAndAdmins,
+    publicUrl: config.publicUrl,
+  });
   // argon2 and password strength checks share one bounded queue (issue #10 item 3).
   const passwords = createPasswordService({ queue: createWorkQueue(config.passwordWork) });
   const bootstrap = createBootstrapService({ db, dialect, clock, orgs, tokens, passwords });
-  const identity = createIdentityServices({ config, db, clock, keyring, audit, mail, jobs, orgs, sessions, tokens, passwords });
+  const identity = createIdentityServices({
+    config,
+    db,
+    clock,
+    keyring,
+    audit,
+    mail,
+    jobs,
+    orgs,
+    sessions,
+    tokens,
+    passwords,
+  });
   const signing = createSigningIdentityService({ db, dialect, keyring, audit, clock, orgs, mailFrom: config.mailFrom });
   const clients = createClientService({ db, keyring, audit, clock, orgs });
   const catalog = createCatalogService({ db, audit, clock });
@@ -107,13 +134,63 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     publicUrl: config.publicUrl,
   });
   const currentPayout = async (orgId: string) => (await payoutProtection.current(orgId)).payout;
-  const { verification, issueHooks } = createVerificationModule({ config, db, keyring, clock, signing, documents, currentPayout, warn });
-  const lifecycle = createLifecycleService({ db, keyring, audit, clock, orgs, clients, files, documents, hooks: issueHooks });
+  const { verification, issueHooks } = createVerificationModule({
+    config,
+    db,
+    keyring,
+    clock,
+    signing,
+    documents,
+    currentPayout,
+    warn,
+  });
+  const lifecycle = createLifecycleService({
+    db,
+    keyring,
+    audit,
+    clock,
+    orgs,
+    clients,
+    files,
+    documents,
+    hooks: issueHooks,
+  });
   // Receipts before the ledger: a manual payment's signed receipt is rendered in its booking transaction.
-  const receipts = createReceiptService({ db, clock, files, documents, orgs, clients, mailer, jobs, ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}) });
+  const receipts = createReceiptService({
+    db,
+    clock,
+    files,
+    documents,
+    orgs,
+    clients,
+    mailer,
+    jobs,
+    ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
+  });
   const payments = createPaymentService({ db, keyring, audit, clock, documents, lifecycle, receipts });
-  const paymentsModule = createPaymentsModule({ config, db, keyring, audit, clock, orgs, documents, files, payments, receipts, verification });
-  const recurring = createRecurringService({ db, keyring, audit, clock, orgs, documents, lifecycle, holds: memberHolds });
+  const paymentsModule = createPaymentsModule({
+    config,
+    db,
+    keyring,
+    audit,
+    clock,
+    orgs,
+    documents,
+    files,
+    payments,
+    receipts,
+    verification,
+  });
+  const recurring = createRecurringService({
+    db,
+    keyring,
+    audit,
+    clock,
+    orgs,
+    documents,
+    lifecycle,
+    holds: memberHolds,
+  });
   const reports = createReportService({ db, clock, orgs, clients });
   const dataExport = createExportService({ db, clock, audit, orgs, clients, catalog, documents, payments, recurring });
   const checkpoints = createCheckpointService({
@@ -126,7 +203,14 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     onError: (err, msg) => warn(`${msg}: ${(err as Error).message}`),
   });
   // Old checkpoint keys are endorsed before rotate-org destroys the data keys they derive from.
-  const keys = createKeysService({ db, dialect, keyring, audit, clock, beforeRetire: (tx, orgId, crypto) => checkpoints.endorseRetiringKeys(tx, orgId, crypto) });
+  const keys = createKeysService({
+    db,
+    dialect,
+    keyring,
+    audit,
+    clock,
+    beforeRetire: (tx, orgId, crypto) => checkpoints.endorseRetiringKeys(tx, orgId, crypto),
+  });
   const backups = createBackupService({
     db,
     dialect,
@@ -139,7 +223,24 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     openSnapshot: () => openDatabase(config.database),
     tmpDir: path.join(config.dataDir, 'tmp'),
   });
-  const deliveryModule = createDeliveryModule({ config, db, dialect, keyring, audit, clock, mailer, mail, jobs, orgs, clients, documents, lifecycle, signing, verification, warn });
+  const deliveryModule = createDeliveryModule({
+    config,
+    db,
+    dialect,
+    keyring,
+    audit,
+    clock,
+    mailer,
+    mail,
+    jobs,
+    orgs,
+    clients,
+    documents,
+    lifecycle,
+    signing,
+    verification,
+    warn,
+  });
   const portalModule = createPortalModule({
     config,
     db,
@@ -171,7 +272,11 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     signing,
     checkpoints,
     payout: payoutProtection,
-    backups: { configured: config.backup !== null, intervalHours: config.backup?.intervalHours ?? null, runs: () => backups.runs() },
+    backups: {
+      configured: config.backup !== null,
+      intervalHours: config.backup?.intervalHours ?? null,
+      runs: () => backups.runs(),
+    },
   });
 
   return {
@@ -183,7 +288,33 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     keyring,
     mailer,
     jobs,
-    services: { audit, tokens, sessions, identity, orgs, bootstrap, signing, payoutProtection, verification, clients, catalog, files, documents, lifecycle, payments, recurring, reports, dataExport, keys, checkpoints, backups, security, ...deliveryModule, ...portalModule, ...paymentsModule },
+    services: {
+      audit,
+      tokens,
+      sessions,
+      identity,
+      orgs,
+      bootstrap,
+      signing,
+      payoutProtection,
+      verification,
+      clients,
+      catalog,
+      files,
+      documents,
+      lifecycle,
+      payments,
+      recurring,
+      reports,
+      dataExport,
+      keys,
+      checkpoints,
+      backups,
+      security,
+      ...deliveryModule,
+      ...portalModule,
+      ...paymentsModule,
+    },
     rateLimits,
     close: async () => {
       await jobs.stop();

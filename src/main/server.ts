@@ -16,7 +16,9 @@ export function createHttpRedirectServer(config: Pick<Config, 'publicUrl' | 'hos
   const publicOrigin = config.publicUrl.startsWith('https:') ? new URL(config.publicUrl).origin : null;
   return http.createServer((req, res) => {
     const path = (req.url ?? '/').startsWith('/') ? (req.url ?? '/') : '/';
-    const origin = publicOrigin ?? `https://${(req.headers.host ?? config.host).replace(/:\d+$/, '').replace(/[^A-Za-z0-9.\-[\]:]/g, '')}:${config.port}`;
+    const origin =
+      publicOrigin ??
+      `https://${(req.headers.host ?? config.host).replace(/:\d+$/, '').replace(/[^A-Za-z0-9.\-[\]:]/g, '')}:${config.port}`;
     res.writeHead(308, { location: `${origin}${path}`, 'cache-control': 'no-store' }).end();
   });
 }
@@ -28,14 +30,22 @@ const isIpHost = (url: string): boolean => /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]
  * server accepts as Origin and puts in links), never the bare listen address, which may differ
  * (127.0.0.1 is advertised as localhost so that passkeys work; 0.0.0.0 is no address at all).
  */
-export function startBanner(config: Pick<Config, 'publicUrl' | 'publicUrlDerived' | 'host' | 'port' | 'database'>, opts: { setUp: boolean; https: boolean }): string {
+export function startBanner(
+  config: Pick<Config, 'publicUrl' | 'publicUrlDerived' | 'host' | 'port' | 'database'>,
+  opts: { setUp: boolean; https: boolean },
+): string {
   const address = config.publicUrl;
   const listen = `${opts.https ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const db = `${config.database.dialect}${config.database.dialect === 'sqlite' ? ` ${config.database.path}` : ''}`;
   const notes: string[] = [];
-  if (isIpHost(address)) notes.push(`Passkeys cannot work at ${address}: WebAuthn needs a host name, not an IP address. Set SEALBILL_PUBLIC_URL to a name (e.g. http://localhost:${config.port}).`);
+  if (isIpHost(address))
+    notes.push(
+      `Passkeys cannot work at ${address}: WebAuthn needs a host name, not an IP address. Set SEALBILL_PUBLIC_URL to a name (e.g. http://localhost:${config.port}).`,
+    );
   if (config.publicUrlDerived && (config.host === '0.0.0.0' || config.host === '::')) {
-    notes.push(`Listening on every interface: if people reach Sealbill under another address than ${address}, set SEALBILL_PUBLIC_URL to it (sign-in refuses other origins).`);
+    notes.push(
+      `Listening on every interface: if people reach Sealbill under another address than ${address}, set SEALBILL_PUBLIC_URL to it (sign-in refuses other origins).`,
+    );
   }
   return (
     `\nSealbill is running at ${address}  (listening on ${listen}; database: ${db})\n` +
@@ -65,7 +75,9 @@ export async function serve(config: Readonly<Config>, opts: { httpRedirectPort?:
     redirect.listen(opts.httpRedirectPort, config.host);
   }
 
-  process.stdout.write(startBanner(config, { setUp: await container.services.bootstrap.isSetUp(), https: Boolean(https) }));
+  process.stdout.write(
+    startBanner(config, { setUp: await container.services.bootstrap.isSetUp(), https: Boolean(https) }),
+  );
 
   const stop = async () => {
     await worker.stop();

@@ -10,7 +10,17 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 /** Page paths answered with index.html; each is declared public in route-access.ts. */
-export const WEB_PAGE_ROUTES = ['/', '/app', '/app/*', '/portal', '/portal/*', '/verify', '/verify/*', '/s/:id', '/security/:orgId'] as const;
+export const WEB_PAGE_ROUTES = [
+  '/',
+  '/app',
+  '/app/*',
+  '/portal',
+  '/portal/*',
+  '/verify',
+  '/verify/*',
+  '/s/:id',
+  '/security/:orgId',
+] as const;
 
 export async function registerWebRoutes(app: FastifyInstance, opts: { dist?: string } = {}): Promise<void> {
   const dist = opts.dist ?? WEB_DIST;
@@ -20,7 +30,8 @@ export async function registerWebRoutes(app: FastifyInstance, opts: { dist?: str
   function indexHtml(): Buffer | null {
     try {
       const st = statSync(`${dist}index.html`);
-      if (!cached || cached.mtimeMs !== st.mtimeMs) cached = { mtimeMs: st.mtimeMs, html: readFileSync(`${dist}index.html`) };
+      if (!cached || cached.mtimeMs !== st.mtimeMs)
+        cached = { mtimeMs: st.mtimeMs, html: readFileSync(`${dist}index.html`) };
       return cached.html;
     } catch {
       return null;
@@ -49,7 +60,9 @@ export async function registerWebRoutes(app: FastifyInstance, opts: { dist?: str
         .code(503)
         .type('text/plain; charset=utf-8')
         .header('cache-control', 'no-store')
-        .send('The web application is not built. Run `npm run build` (or start with `npm start`, which builds it when missing).\n');
+        .send(
+          'The web application is not built. Run `npm run build` (or start with `npm start`, which builds it when missing).\n',
+        );
     }
     // Always revalidate the HTML so a new release's asset names are picked up at once.
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);

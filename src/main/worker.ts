@@ -47,7 +47,8 @@ export function startWorker(c: Container, log: Log, everyMs = 60_000, opts: Work
     try {
       // Hourly at most (the service keeps the pace); flags differences between providers and the ledger.
       const rec = await c.services.reconciliation.runIfDue();
-      if (rec && (rec.added > 0 || rec.failed.length > 0)) log.info({ flagged: rec.added, failedAccounts: rec.failed.length }, 'payment reconciliation ran');
+      if (rec && (rec.added > 0 || rec.failed.length > 0))
+        log.info({ flagged: rec.added, failedAccounts: rec.failed.length }, 'payment reconciliation ran');
     } catch (err) {
       log.error({ err: { message: (err as Error).message } }, 'payment reconciliation failed');
     }

@@ -74,4 +74,5 @@ export const notFound = (what: string): AppError => new AppError('not_found', `$
 export const conflict = (message: string): AppError => new AppError('conflict', message);
 export const unprocessable = (message: string, fieldErrors?: FieldError[]): AppError =>
   new AppError('unprocessable', message, fieldErrors ? { fieldErrors } : {});
-export const forbidden = (message = 'You do not have permission to do this'): AppError => new AppError('forbidden', message);
+export const forbidden = (message = 'You do not have permission to do this'): AppError =>
+  new AppError('forbidden', message);

@@ -31,7 +31,11 @@ export function baseLoggerOptions(level: string): LoggerOptions {
     level,
     redact: { paths: expandRedactPaths(REDACT_PATHS), censor: '[redacted]' },
     serializers: {
-      req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: redactPathTokens(stripQuery(req.url)) }),
+      req: (req: { method: string; url: string; id: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactPathTokens(stripQuery(req.url)),
+      }),
     },
   };
 }
@@ -44,7 +48,9 @@ export function baseLoggerOptions(level: string): LoggerOptions {
  * a mistyped or guessed token is not logged either.
  */
 export function redactPathTokens(url: string): string {
-  return url.replace(/\/pay\/[A-Za-z0-9_-]{40,}/g, '/pay/[redacted]').replace(/\/verify\/(?!(?:pdf|details)(?:[/?#]|$))[^/?#]+/g, '/verify/[redacted]');
+  return url
+    .replace(/\/pay\/[A-Za-z0-9_-]{40,}/g, '/pay/[redacted]')
+    .replace(/\/verify\/(?!(?:pdf|details)(?:[/?#]|$))[^/?#]+/g, '/verify/[redacted]');
 }
 
 /** Query strings can carry single-use tokens (magic links); they never reach the log. */

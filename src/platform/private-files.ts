@@ -20,7 +20,9 @@ export function ensurePrivateDir(dir: string): string | null {
     return null;
   }
   const mode = statSync(dir).mode & 0o777;
-  return mode & 0o077 ? `${dir} is readable by other users (mode ${mode.toString(8).padStart(4, '0')}); restrict it: chmod 700 ${dir}` : null;
+  return mode & 0o077
+    ? `${dir} is readable by other users (mode ${mode.toString(8).padStart(4, '0')}); restrict it: chmod 700 ${dir}`
+    : null;
 }
 
 /** Tightens a directory that belongs to Sealbill alone (e.g. the outbox), creating it if needed. */

@@ -40,7 +40,9 @@ export function createWorkQueue(opts: WorkQueueOptions): WorkQueue {
 
   const busy = (): AppError => {
     shed++;
-    return new AppError('rate_limited', `The server is busy checking passwords; try again in ${retryAfterS} s.`, { headers: { 'retry-after': String(retryAfterS) } });
+    return new AppError('rate_limited', `The server is busy checking passwords; try again in ${retryAfterS} s.`, {
+      headers: { 'retry-after': String(retryAfterS) },
+    });
   };
 
   function release(): void {

@@ -5,7 +5,16 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
-import { checkA11y, checkpoint, describeBrowser, expectNoProblems, launchBrowser, newPage, startServer, type TestServer } from './browser.ts';
+import {
+  checkA11y,
+  checkpoint,
+  describeBrowser,
+  expectNoProblems,
+  launchBrowser,
+  newPage,
+  startServer,
+  type TestServer,
+} from './browser.ts';
 import { mailMatch, setupByApi, signInWithPassword, totpCode, type ApiClient } from './journeys.ts';
 
 const OWNER = { email: 'olga@acme.test', password: 'a long and unusual passphrase 42' };
@@ -14,9 +23,18 @@ async function addVirtualAuthenticator(page: Page): Promise<{ credentials: () =>
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable', { enableUI: false });
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
   });
-  return { credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials.length };
+  return {
+    credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials.length,
+  };
 }
 
 describeBrowser('journeys: passkeys and roles', () => {
@@ -72,13 +90,22 @@ describeBrowser('journeys: passkeys and roles', () => {
   }, 120_000);
 
   it('shows a viewer that issuing an invoice is refused', async () => {
-    const client = await owner.call('POST', '/api/v1/clients', { name: 'Initech', contacts: [{ name: 'Peter', email: 'peter@initech.test' }] });
-    const draft = await owner.call('POST', '/api/v1/invoices', { clientId: client.id, lines: [{ description: 'TPS report review', quantity: '1', unitPrice: 50000 }] });
+    const client = await owner.call('POST', '/api/v1/clients', {
+      name: 'Initech',
+      contacts: [{ name: 'Peter', email: 'peter@initech.test' }],
+    });
+    const draft = await owner.call('POST', '/api/v1/invoices', {
+      clientId: client.id,
+      lines: [{ description: 'TPS report review', quantity: '1', unitPrice: 50000 }],
+    });
     const mark = smtp.messages.length;
     await owner.call('POST', '/api/v1/members/invitations', { email: 'vera@acme.test', role: 'viewer' });
     const link = await mailMatch(smtp, 'vera@acme.test', /(http\S+\/app\/invitation#token=\S+)/, mark);
 
-    await server.container.services.identity.orgSecurity.setMfaPolicy(owner.orgId, 'everyone', { type: 'system', id: 'e2e' });
+    await server.container.services.identity.orgSecurity.setMfaPolicy(owner.orgId, 'everyone', {
+      type: 'system',
+      id: 'e2e',
+    });
 
     const ctx = await browser.newContext();
     const { page, problems } = await newPage(ctx);

@@ -71,7 +71,11 @@ export async function ensureWebBuilt(): Promise<void> {
       break;
     } catch {
       // A lock older than the deadline was left by a killed run.
-      if (Date.now() > deadline || Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (
+        Date.now() > deadline ||
+        Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 120_000
+      )
+        rmSync(lock, { recursive: true, force: true });
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -108,9 +112,21 @@ export async function startServer(opts: { env?: Record<string, string>; clock?: 
   const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-e2e-'));
   const port = await freePort();
   const url = `http://localhost:${port}`;
-  const config = parseConfig({ SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent', SEALBILL_SIGNUP: 'first-run', SEALBILL_PUBLIC_URL: url, SEALBILL_HOST: '127.0.0.1', SEALBILL_PORT: String(port), ...opts.env });
+  const config = parseConfig({
+    SEALBILL_DATA_DIR: dir,
+    SEALBILL_LOG_LEVEL: 'silent',
+    SEALBILL_SIGNUP: 'first-run',
+    SEALBILL_PUBLIC_URL: url,
+    SEALBILL_HOST: '127.0.0.1',
+    SEALBILL_PORT: String(port),
+    ...opts.env,
+  });
   seedMigratedSqlite(config.database);
-  const container = await createContainer(config, { masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'test'), warn: () => {}, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const container = await createContainer(config, {
+    masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'test'),
+    warn: () => {},
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   const app = await buildHttpApp(container, { logger: false });
   await app.listen({ host: '127.0.0.1', port });
   return {
@@ -129,7 +145,16 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--host-resolver-rules=MAP localhost 127.0.0.1'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--host-resolver-rules=MAP localhost 127.0.0.1',
+    ],
   });
 }
 
@@ -165,14 +190,19 @@ export async function checkA11y(page: Page, label: string): Promise<void> {
   axeSource ??= readFileSync(AXE, 'utf8');
   const present = await page.evaluate('typeof window.axe === "object"');
   if (!present) await page.evaluate(`${axeSource}\n;void 0`);
-  const result = (await page.evaluate(`window.axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))`)) as Array<{
+  const result = (await page.evaluate(
+    `window.axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))`,
+  )) as Array<{
     id: string;
     impact: string | null;
     help: string;
     nodes: string[];
   }>;
   const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad, `${label}: ${bad.map((v) => `${v.impact} ${v.id} (${v.help}) at ${v.nodes.join(', ')}`).join('\n')}`).toEqual([]);
+  expect(
+    bad,
+    `${label}: ${bad.map((v) => `${v.impact} ${v.id} (${v.help}) at ${v.nodes.join(', ')}`).join('\n')}`,
+  ).toEqual([]);
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

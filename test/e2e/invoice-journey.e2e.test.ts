@@ -8,7 +8,16 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { payoutSchema } from '../../src/modules/orgs/org.schemas.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
-import { checkA11y, checkpoint, describeBrowser, expectNoProblems, launchBrowser, newPage, startServer, type TestServer } from './browser.ts';
+import {
+  checkA11y,
+  checkpoint,
+  describeBrowser,
+  expectNoProblems,
+  launchBrowser,
+  newPage,
+  startServer,
+  type TestServer,
+} from './browser.ts';
 import { mailMatch, readmeScreenshot, totpCode } from './journeys.ts';
 
 const OWNER = { email: 'olga@acme.test', password: 'correct horse battery staple 7' };
@@ -21,7 +30,9 @@ describeBrowser('journey: set up, invoice, deliver, portal, verify', () => {
 
   beforeAll(async () => {
     smtp = await startTestSmtp();
-    server = await startServer({ env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: 'Acme Studio <billing@acme.test>' } });
+    server = await startServer({
+      env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: 'Acme Studio <billing@acme.test>' },
+    });
     browser = await launchBrowser();
   }, 120_000);
   afterAll(async () => {
@@ -49,9 +60,19 @@ describeBrowser('journey: set up, invoice, deliver, portal, verify', () => {
     await checkpoint(page, 'staff-setup-done', 'Sealbill is ready');
     await expect.poll(() => page.getByTestId('bootstrap-token').textContent()).toMatch(/^sb_/);
     const orgId = (await server.container.db.selectFrom('orgs').select('id').executeTakeFirstOrThrow()).id;
-    await server.container.db
-      .transaction()
-      .execute((tx) => server.container.services.orgs.setPayoutInTx(tx, orgId, payoutSchema.parse({ accountHolder: 'Acme Studio GmbH', bankName: 'Commerzbank', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' }), { type: 'system', id: 'e2e' }));
+    await server.container.db.transaction().execute((tx) =>
+      server.container.services.orgs.setPayoutInTx(
+        tx,
+        orgId,
+        payoutSchema.parse({
+          accountHolder: 'Acme Studio GmbH',
+          bankName: 'Commerzbank',
+          iban: 'DE89370400440532013000',
+          bic: 'COBADEFFXXX',
+        }),
+        { type: 'system', id: 'e2e' },
+      ),
+    );
     await page.getByRole('button', { name: /Continue/ }).click();
 
     // 2. Enrol an authenticator app (TOTP) from My account.
@@ -196,7 +217,9 @@ describeBrowser('journey: set up, invoice, deliver, portal, verify', () => {
     const tampered = Buffer.from(readFileSync(file));
     const mid = Math.floor(tampered.length / 2);
     tampered.writeUInt8(tampered.readUInt8(mid) ^ 0x01, mid);
-    await p.getByLabel('PDF file').setInputFiles({ name: 'tampered.pdf', mimeType: 'application/pdf', buffer: tampered });
+    await p
+      .getByLabel('PDF file')
+      .setInputFiles({ name: 'tampered.pdf', mimeType: 'application/pdf', buffer: tampered });
     await p.getByRole('button', { name: 'Check the file' }).click();
     await expect.poll(() => verdict.getAttribute('data-verdict')).not.toBe('authentic');
     expectNoProblems(portal.problems);

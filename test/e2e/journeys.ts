@@ -10,12 +10,20 @@ import type { TestSmtp } from '../helpers/smtp.ts';
 import { screenshot } from './browser.ts';
 
 export function totpCode(secret: string, at = Date.now()): string {
-  return new TOTP({ secret: Secret.fromBase32(secret.replace(/\s/g, '')), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: at });
+  return new TOTP({
+    secret: Secret.fromBase32(secret.replace(/\s/g, '')),
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+  }).generate({ timestamp: at });
 }
 
 /** The newest message to `to` whose text matches `pattern`; returns the first capture group. */
 export async function mailMatch(smtp: TestSmtp, to: string, pattern: RegExp, after = 0): Promise<string> {
-  const mail = await smtp.waitFor((m) => m.to.includes(to) && smtp.messages.indexOf(m) >= after && pattern.test(m.parsed.text ?? ''), 10_000);
+  const mail = await smtp.waitFor(
+    (m) => m.to.includes(to) && smtp.messages.indexOf(m) >= after && pattern.test(m.parsed.text ?? ''),
+    10_000,
+  );
   const hit = pattern.exec(mail.parsed.text ?? '');
   return hit?.[1] ?? hit?.[0] ?? '';
 }
@@ -32,7 +40,10 @@ export function apiClient(base: string, token: string): ApiClient {
     async call(method, url, body) {
       const res = await fetch(`${base}${url}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await res.text();
@@ -43,11 +54,18 @@ export function apiClient(base: string, token: string): ApiClient {
 }
 
 /** First-run setup through the API: an org, its owner (with a password) and an owner token. */
-export async function setupByApi(base: string, owner: { email: string; password: string; name?: string }, org = 'Acme Studio GmbH'): Promise<ApiClient & { orgId: string; userId: string }> {
+export async function setupByApi(
+  base: string,
+  owner: { email: string; password: string; name?: string },
+  org = 'Acme Studio GmbH',
+): Promise<ApiClient & { orgId: string; userId: string }> {
   const res = await fetch(`${base}/api/v1/setup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ organization: { name: org, defaultCurrency: 'EUR', locale: 'en-GB', timeZone: 'Europe/Berlin' }, owner: { email: owner.email, name: owner.name ?? 'Olga Owner', password: owner.password } }),
+    body: JSON.stringify({
+      organization: { name: org, defaultCurrency: 'EUR', locale: 'en-GB', timeZone: 'Europe/Berlin' },
+      owner: { email: owner.email, name: owner.name ?? 'Olga Owner', password: owner.password },
+    }),
   });
   expect(res.status, await res.clone().text()).toBe(201);
   const { token, orgId, userId } = (await res.json()) as { token: string; orgId: string; userId: string };
@@ -55,7 +73,10 @@ export async function setupByApi(base: string, owner: { email: string; password:
 }
 
 /** A client with a contact, and an issued invoice for it. */
-export async function seedInvoice(api: ApiClient, contactEmail: string): Promise<{ clientId: string; invoiceId: string; number: string }> {
+export async function seedInvoice(
+  api: ApiClient,
+  contactEmail: string,
+): Promise<{ clientId: string; invoiceId: string; number: string }> {
   const client = await api.call('POST', '/api/v1/clients', {
     name: 'Globex Corporation',
     email: contactEmail,
@@ -63,7 +84,10 @@ export async function seedInvoice(api: ApiClient, contactEmail: string): Promise
     country: 'DE',
     contacts: [{ name: 'Carla Client', email: contactEmail, isPrimary: true }],
   });
-  const draft = await api.call('POST', '/api/v1/invoices', { clientId: client.id, lines: [{ description: 'Security review', quantity: '3', unit: 'd', unitPrice: 95000 }] });
+  const draft = await api.call('POST', '/api/v1/invoices', {
+    clientId: client.id,
+    lines: [{ description: 'Security review', quantity: '3', unit: 'd', unitPrice: 95000 }],
+  });
   const issued = await api.call('POST', `/api/v1/invoices/${draft.id}/issue`, { confirmWithoutPayoutDetails: true });
   return { clientId: client.id, invoiceId: issued.id, number: issued.number };
 }

@@ -45,7 +45,10 @@ describeBrowser('local address: only SEALBILL_PORT set', () => {
     port = await freePort();
     const config = parseConfig({ SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent', SEALBILL_PORT: String(port) });
     expect(config.publicUrl).toBe(`http://localhost:${port}`);
-    container = await createContainer(config, { masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'test'), warn: () => {} });
+    container = await createContainer(config, {
+      masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'test'),
+      warn: () => {},
+    });
     app = await buildHttpApp(container, { logger: false });
     await app.listen({ host: config.host, port: config.port });
     browser = await launchBrowser();

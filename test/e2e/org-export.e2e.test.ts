@@ -8,7 +8,17 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { insertMembership } from '../../src/modules/identity/accounts/users.repo.ts';
 import type { Clock } from '../../src/platform/clock.ts';
-import { checkA11y, checkpoint, describeBrowser, expectNoProblems, launchBrowser, newPage, screenshot, startServer, type TestServer } from './browser.ts';
+import {
+  checkA11y,
+  checkpoint,
+  describeBrowser,
+  expectNoProblems,
+  launchBrowser,
+  newPage,
+  screenshot,
+  startServer,
+  type TestServer,
+} from './browser.ts';
 import { apiClient, seedInvoice, setupByApi, signInWithPassword, type ApiClient } from './journeys.ts';
 
 const OWNER = { email: 'olga@acme.test', password: 'a long and unusual passphrase 42' };
@@ -61,14 +71,31 @@ describeBrowser('journey: switch organization, preview a draft PDF, export data 
     const res = await fetch(`${server.url}/api/v1/setup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-sealbill-provisioning-token': PROVISIONING },
-      body: JSON.stringify({ organization: { name: 'Beta Labs AG', defaultCurrency: 'EUR', locale: 'en-GB', timeZone: 'Europe/Berlin' }, owner: { email: 'bea@beta.test', name: 'Bea Beta', password: 'another long passphrase 99' } }),
+      body: JSON.stringify({
+        organization: { name: 'Beta Labs AG', defaultCurrency: 'EUR', locale: 'en-GB', timeZone: 'Europe/Berlin' },
+        owner: { email: 'bea@beta.test', name: 'Bea Beta', password: 'another long passphrase 99' },
+      }),
     });
     expect(res.status, await res.clone().text()).toBe(201);
     const b = (await res.json()) as { token: string; orgId: string };
     beta = { ...apiClient(server.url, b.token), orgId: b.orgId };
-    await insertMembership(server.container.db, { org_id: beta.orgId, user_id: acme.userId, role: 'accountant', created_at: new Date().toISOString(), deactivated_at: null });
-    const client = await beta.call('POST', '/api/v1/clients', { name: 'Betaclient Secret Research', email: 'ops@betaclient.test' });
-    betaDraft = (await beta.call('POST', '/api/v1/invoices', { clientId: client.id, lines: [{ description: 'Beta prototype work', quantity: '4', unit: 'h', unitPrice: 12_000 }] })).id;
+    await insertMembership(server.container.db, {
+      org_id: beta.orgId,
+      user_id: acme.userId,
+      role: 'accountant',
+      created_at: new Date().toISOString(),
+      deactivated_at: null,
+    });
+    const client = await beta.call('POST', '/api/v1/clients', {
+      name: 'Betaclient Secret Research',
+      email: 'ops@betaclient.test',
+    });
+    betaDraft = (
+      await beta.call('POST', '/api/v1/invoices', {
+        clientId: client.id,
+        lines: [{ description: 'Beta prototype work', quantity: '4', unit: 'h', unitPrice: 12_000 }],
+      })
+    ).id;
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -81,7 +108,8 @@ describeBrowser('journey: switch organization, preview a draft PDF, export data 
     const base = server.url;
     const sidebar = page.getByRole('navigation', { name: 'Main' });
     /** The organization named at the foot of the sidebar (the one the session acts in). */
-    const actingIn = async (name: string) => expect.poll(() => page.locator('.sidebar-foot > p').first().textContent()).toMatch(new RegExp(`^${name}`));
+    const actingIn = async (name: string) =>
+      expect.poll(() => page.locator('.sidebar-foot > p').first().textContent()).toMatch(new RegExp(`^${name}`));
 
     await signInWithPassword(page, base, OWNER.email, OWNER.password);
     await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
@@ -89,7 +117,9 @@ describeBrowser('journey: switch organization, preview a draft PDF, export data 
 
     // 1. Switch to Beta Labs: the page reloads in the other organization.
     const select = sidebar.getByLabel('Organization');
-    expect(await select.locator('option').allTextContents()).toEqual(expect.arrayContaining(['Acme Studio GmbH (owner)', 'Beta Labs AG (accountant)']));
+    expect(await select.locator('option').allTextContents()).toEqual(
+      expect.arrayContaining(['Acme Studio GmbH (owner)', 'Beta Labs AG (accountant)']),
+    );
     await checkA11y(page, 'staff-org-switcher');
     await select.selectOption({ label: 'Beta Labs AG (accountant)' });
     await sidebar.getByRole('button', { name: 'Switch organization' }).click();
@@ -114,7 +144,12 @@ describeBrowser('journey: switch organization, preview a draft PDF, export data 
     await actingIn('Acme Studio GmbH');
     await page.goto(`${base}/app/invoices/${acmeInvoice.invoiceId}`);
     await page.getByRole('heading', { level: 1, name: `Invoice ${acmeInvoice.number}` }).waitFor();
-    await showPdf(page, 'Show PDF', new RegExp(`/api/v1/invoices/${acmeInvoice.invoiceId}/pdf$`), `Invoice ${acmeInvoice.number}`);
+    await showPdf(
+      page,
+      'Show PDF',
+      new RegExp(`/api/v1/invoices/${acmeInvoice.invoiceId}/pdf$`),
+      `Invoice ${acmeInvoice.number}`,
+    );
     await checkA11y(page, 'staff-issued-pdf');
 
     // 4. Export after the step-up window: the dialog asks for the password, then the file downloads.
@@ -135,8 +170,12 @@ describeBrowser('journey: switch organization, preview a draft PDF, export data 
     expect(data.organization.name).toBe('Acme Studio GmbH');
     expect(data.clients.map((c: { name: string }) => c.name)).toEqual(['Globex Corporation']);
     expect(data.documents.map((d: { id: string }) => d.id)).toEqual([acmeInvoice.invoiceId]);
-    for (const other of ['Beta Labs', 'Betaclient', 'Beta prototype', beta.orgId, betaDraft]) expect(text).not.toContain(other);
-    await page.getByRole('status').filter({ hasText: /^Export downloaded: sealbill-export-/ }).waitFor();
+    for (const other of ['Beta Labs', 'Betaclient', 'Beta prototype', beta.orgId, betaDraft])
+      expect(text).not.toContain(other);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Export downloaded: sealbill-export-/ })
+      .waitFor();
     await checkA11y(page, 'staff-settings-export-done');
 
     // Within the fresh window the CSV goes straight through.
@@ -144,7 +183,9 @@ describeBrowser('journey: switch organization, preview a draft PDF, export data 
     await page.getByRole('button', { name: 'Export invoices (CSV)' }).click();
     const csv = await csvDownload;
     expect(csv.suggestedFilename()).toMatch(/^sealbill-invoices-.*\.csv$/);
-    const rows = readFileSync((await csv.path())!, 'utf8').trimEnd().split('\r\n');
+    const rows = readFileSync((await csv.path())!, 'utf8')
+      .trimEnd()
+      .split('\r\n');
     expect(rows).toHaveLength(2);
     expect(rows[1]).toContain(acmeInvoice.number);
     expect(await dialog.count()).toBe(0);

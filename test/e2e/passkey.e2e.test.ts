@@ -36,13 +36,22 @@ async function freePort(): Promise<number> {
 }
 
 /** fetch() from the page, as the web app does: same-origin cookies, CSRF header on state changes. */
-async function call(page: Page, method: string, url: string, body?: unknown, csrf?: string): Promise<{ status: number; json: any }> {
+async function call(
+  page: Page,
+  method: string,
+  url: string,
+  body?: unknown,
+  csrf?: string,
+): Promise<{ status: number; json: any }> {
   return page.evaluate(
     async ({ method, url, body, csrf }) => {
       const res = await fetch(url, {
         method,
         credentials: 'same-origin',
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(csrf ? { 'x-csrf-token': csrf } : {}) },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(csrf ? { 'x-csrf-token': csrf } : {}),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       return { status: res.status, json: await res.json().catch(() => null) };
@@ -66,13 +75,34 @@ describeBrowser('passkeys in a real browser (chromium virtual authenticator)', (
     dir = mkdtempSync(path.join(tmpdir(), 'sealbill-passkey-e2e-'));
     const port = await freePort();
     url = `http://localhost:${port}`;
-    const config = parseConfig({ SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent', SEALBILL_PUBLIC_URL: url, SEALBILL_HOST: '127.0.0.1', SEALBILL_PORT: String(port) });
-    container = await createContainer(config, { masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'test'), warn: () => {} });
-    const setup = await container.services.bootstrap.setup({ organization: { name: 'Browser AG' }, owner: { email: 'owner@browser.test', name: 'Owner' } }, { firstRunOnly: true, actor: { type: 'system', id: 'test' } });
+    const config = parseConfig({
+      SEALBILL_DATA_DIR: dir,
+      SEALBILL_LOG_LEVEL: 'silent',
+      SEALBILL_PUBLIC_URL: url,
+      SEALBILL_HOST: '127.0.0.1',
+      SEALBILL_PORT: String(port),
+    });
+    container = await createContainer(config, {
+      masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'test'),
+      warn: () => {},
+    });
+    const setup = await container.services.bootstrap.setup(
+      { organization: { name: 'Browser AG' }, owner: { email: 'owner@browser.test', name: 'Owner' } },
+      { firstRunOnly: true, actor: { type: 'system', id: 'test' } },
+    );
     const now = new Date().toISOString();
     const userId = newId();
-    await insertUser(container.db, newUserRow(userId, 'pia@browser.test', 'Pia', await hashPassword(PASSWORD), now, true));
-    await insertMembership(container.db, { org_id: setup.org.id, user_id: userId, role: 'accountant', created_at: now, deactivated_at: null });
+    await insertUser(
+      container.db,
+      newUserRow(userId, 'pia@browser.test', 'Pia', await hashPassword(PASSWORD), now, true),
+    );
+    await insertMembership(container.db, {
+      org_id: setup.org.id,
+      user_id: userId,
+      role: 'accountant',
+      created_at: now,
+      deactivated_at: null,
+    });
     app = await buildHttpApp(container, { logger: false });
     await app.listen({ host: '127.0.0.1', port });
 
@@ -83,7 +113,14 @@ describeBrowser('passkeys in a real browser (chromium virtual authenticator)', (
     cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     const added = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
     });
     authenticatorId = added.authenticatorId;
   }, 120_000);
@@ -111,10 +148,18 @@ describeBrowser('passkeys in a real browser (chromium virtual authenticator)', (
     expect(opts.json.options.rp.id).toBe('localhost');
     const credential = await page.evaluate(async (options) => {
       const w = globalThis as any; // the page's window (this file is type-checked without DOM types)
-      const cred = await w.navigator.credentials.create({ publicKey: w.PublicKeyCredential.parseCreationOptionsFromJSON(options) });
+      const cred = await w.navigator.credentials.create({
+        publicKey: w.PublicKeyCredential.parseCreationOptionsFromJSON(options),
+      });
       return cred.toJSON();
     }, opts.json.options);
-    const registered = await call(page, 'POST', '/api/v1/me/passkeys', { challengeId: opts.json.challengeId, name: 'Chromium virtual authenticator', response: credential }, login.json.csrfToken);
+    const registered = await call(
+      page,
+      'POST',
+      '/api/v1/me/passkeys',
+      { challengeId: opts.json.challengeId, name: 'Chromium virtual authenticator', response: credential },
+      login.json.csrfToken,
+    );
     expect(registered.status, JSON.stringify(registered.json)).toBe(201);
     expect(registered.json.passkey.name).toBe('Chromium virtual authenticator');
     expect(registered.json.recoveryCodes).toHaveLength(10);
@@ -132,17 +177,25 @@ describeBrowser('passkeys in a real browser (chromium virtual authenticator)', (
     expect(start.status).toBe(200);
     const assertion = await page.evaluate(async (options) => {
       const w = globalThis as any;
-      const cred = await w.navigator.credentials.get({ publicKey: w.PublicKeyCredential.parseRequestOptionsFromJSON(options) });
+      const cred = await w.navigator.credentials.get({
+        publicKey: w.PublicKeyCredential.parseRequestOptionsFromJSON(options),
+      });
       return cred.toJSON();
     }, start.json.options);
-    const signedIn = await call(page, 'POST', '/api/v1/auth/passkey', { challengeId: start.json.challengeId, response: assertion });
+    const signedIn = await call(page, 'POST', '/api/v1/auth/passkey', {
+      challengeId: start.json.challengeId,
+      response: assertion,
+    });
     expect(signedIn.status, JSON.stringify(signedIn.json)).toBe(200);
     expect(signedIn.json.level).toBe('full');
     const state = await call(page, 'GET', '/api/v1/auth/session');
     expect(state.json).toMatchObject({ level: 'full', user: { email: 'pia@browser.test' }, methods: ['passkey'] });
 
     // The same assertion again (a replay) is refused.
-    expect((await call(page, 'POST', '/api/v1/auth/passkey', { challengeId: start.json.challengeId, response: assertion })).status).toBe(401);
+    expect(
+      (await call(page, 'POST', '/api/v1/auth/passkey', { challengeId: start.json.challengeId, response: assertion }))
+        .status,
+    ).toBe(401);
 
     // The server stored the authenticator's signature counter.
     const after = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
@@ -156,14 +209,24 @@ describeBrowser('passkeys in a real browser (chromium virtual authenticator)', (
     const outcome = await page.evaluate(async (options) => {
       const w = globalThis as any;
       try {
-        const cred = await w.navigator.credentials.get({ publicKey: w.PublicKeyCredential.parseRequestOptionsFromJSON(options) });
+        const cred = await w.navigator.credentials.get({
+          publicKey: w.PublicKeyCredential.parseRequestOptionsFromJSON(options),
+        });
         return { json: cred.toJSON() };
       } catch (e) {
         return { error: (e as Error).name };
       }
     }, start.json.options);
     // Chromium itself refuses (UV required); if it ever returned a response, the server must refuse it.
-    if ('json' in outcome) expect((await call(page, 'POST', '/api/v1/auth/passkey', { challengeId: start.json.challengeId, response: outcome.json })).status).toBe(401);
+    if ('json' in outcome)
+      expect(
+        (
+          await call(page, 'POST', '/api/v1/auth/passkey', {
+            challengeId: start.json.challengeId,
+            response: outcome.json,
+          })
+        ).status,
+      ).toBe(401);
     else expect(outcome.error).toBe('NotAllowedError');
     await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: true });
   }, 60_000);

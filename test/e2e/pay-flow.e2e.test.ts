@@ -3,7 +3,15 @@
 // under its CSP with no violation, loads no script but our own bundle, and has no card field.
 import type { Browser, Request } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { checkpoint, describeBrowser, expectNoProblems, launchBrowser, newPage, startServer, type TestServer } from './browser.ts';
+import {
+  checkpoint,
+  describeBrowser,
+  expectNoProblems,
+  launchBrowser,
+  newPage,
+  startServer,
+  type TestServer,
+} from './browser.ts';
 import { startFakePaypal, type FakePaypal } from '../fakes/paypal-server.ts';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe-server.ts';
 import { payoutSchema } from '../../src/modules/orgs/org.schemas.ts';
@@ -18,7 +26,11 @@ describeBrowser('pay flow', () => {
   let accountId = '';
 
   async function call(method: string, path: string, body?: unknown): Promise<any> {
-    const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${await res.text()}`);
     return res.json();
   }
@@ -31,16 +43,45 @@ describeBrowser('pay flow', () => {
     const setup = await fetch(`${server.url}/api/v1/setup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ organization: { name: 'Browser Pay GmbH', defaultCurrency: 'EUR', locale: 'de-DE', timeZone: 'Europe/Berlin' }, owner: { email: 'owner@browserpay.test', name: 'Olga Owner' } }),
+      body: JSON.stringify({
+        organization: { name: 'Browser Pay GmbH', defaultCurrency: 'EUR', locale: 'de-DE', timeZone: 'Europe/Berlin' },
+        owner: { email: 'owner@browserpay.test', name: 'Olga Owner' },
+      }),
     });
     ({ token, orgId } = (await setup.json()) as { token: string; orgId: string });
     // Keys and payout details are set through the services (their step-up flows are tested elsewhere).
     const s = server.container.services;
     const actor = { type: 'system' as const, id: 'e2e' };
-    await server.container.db.transaction().execute((tx) => s.orgs.setPayoutInTx(tx, orgId, payoutSchema.parse({ accountHolder: 'Browser Pay GmbH', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' }), actor));
-    const settings = await s.paymentSettings.connect(orgId, 'stripe', { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret }, true, actor);
+    await server.container.db
+      .transaction()
+      .execute((tx) =>
+        s.orgs.setPayoutInTx(
+          tx,
+          orgId,
+          payoutSchema.parse({ accountHolder: 'Browser Pay GmbH', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' }),
+          actor,
+        ),
+      );
+    const settings = await s.paymentSettings.connect(
+      orgId,
+      'stripe',
+      { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret },
+      true,
+      actor,
+    );
     accountId = settings.providers[0]!.webhookUrl.split('/').pop()!;
-    await s.paymentSettings.connect(orgId, 'paypal', { environment: 'sandbox', clientId: paypal.clientId, clientSecret: paypal.clientSecret, webhookId: paypal.webhookId }, true, actor);
+    await s.paymentSettings.connect(
+      orgId,
+      'paypal',
+      {
+        environment: 'sandbox',
+        clientId: paypal.clientId,
+        clientSecret: paypal.clientSecret,
+        webhookId: paypal.webhookId,
+      },
+      true,
+      actor,
+    );
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -51,7 +92,10 @@ describeBrowser('pay flow', () => {
 
   async function payLink(): Promise<{ url: string; invoice: { id: string; number: string; total: number } }> {
     const client = await call('POST', '/api/v1/clients', { name: 'Browser Client', email: 'ap@browser-client.test' });
-    const draft = await call('POST', '/api/v1/invoices', { clientId: client.id, lines: [{ description: 'Design', quantity: '3', unitPrice: 45_000 }] });
+    const draft = await call('POST', '/api/v1/invoices', {
+      clientId: client.id,
+      lines: [{ description: 'Design', quantity: '3', unitPrice: 45_000 }],
+    });
     const invoice = await call('POST', `/api/v1/invoices/${draft.id}/issue`, {});
     const link = await call('POST', `/api/v1/invoices/${invoice.id}/pay-links`, {});
     return { url: link.url.replace('http://127.0.0.1:3000', server.url), invoice };
@@ -75,9 +119,14 @@ describeBrowser('pay flow', () => {
     expect(await page.locator('button.copy').count()).toBeGreaterThanOrEqual(3);
     // The fingerprint printed on the invoice, and a link to check it, before paying.
     expect(await page.locator('.verify code').textContent()).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
-    expect(await page.getByRole('link', { name: 'check the invoice on the verification page' }).getAttribute('href')).toMatch(/\/verify#fp=[A-Z2-7-]{19}$/);
+    expect(
+      await page.getByRole('link', { name: 'check the invoice on the verification page' }).getAttribute('href'),
+    ).toMatch(/\/verify#fp=[A-Z2-7-]{19}$/);
 
-    await Promise.all([page.waitForURL(`${stripe.url}/c/pay/**`), page.getByRole('button', { name: 'Pay by card (Stripe)' }).click()]);
+    await Promise.all([
+      page.waitForURL(`${stripe.url}/c/pay/**`),
+      page.getByRole('button', { name: 'Pay by card (Stripe)' }).click(),
+    ]);
     await page.getByRole('heading', { name: 'Stripe Checkout (test)' }).waitFor();
     const sessionId = page.url().split('/').pop()!;
     expect(stripe.sessions.get(sessionId)!.amount_total).toBe(invoice.total);
@@ -88,7 +137,11 @@ describeBrowser('pay flow', () => {
     // Stripe confirms; the payer comes back to the completion page; the link now says paid.
     const { completed } = stripe.completeSession(sessionId);
     const delivery = stripe.signed(completed);
-    const hook = await fetch(`${server.url}/api/v1/webhooks/stripe/${accountId}`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': delivery.header }, body: delivery.body });
+    const hook = await fetch(`${server.url}/api/v1/webhooks/stripe/${accountId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': delivery.header },
+      body: delivery.body,
+    });
     expect(hook.status).toBe(200);
     await page.goto(stripe.sessions.get(sessionId)!.success_url.replace('http://127.0.0.1:3000', server.url));
     await checkpoint(page, 'pay-complete', 'Thank you');
@@ -104,7 +157,9 @@ describeBrowser('pay flow', () => {
     const { page, problems } = await newPage(ctx);
     await page.goto(url);
     const fingerprint = (await page.locator('.verify code').textContent())!;
-    const href = new URL((await page.getByRole('link', { name: 'check the invoice on the verification page' }).getAttribute('href'))!);
+    const href = new URL(
+      (await page.getByRole('link', { name: 'check the invoice on the verification page' }).getAttribute('href'))!,
+    );
     expect(href.hash).toBe(`#fp=${fingerprint}`);
     await page.goto(`${server.url}${href.pathname}${href.hash}`);
     await checkpoint(page, 'verify-from-pay-link', 'Is this invoice genuine?');
@@ -118,7 +173,10 @@ describeBrowser('pay flow', () => {
     const ctx = await browser.newContext();
     const { page, problems } = await newPage(ctx);
     await page.goto(url);
-    await Promise.all([page.waitForURL(`${paypal.url}/checkoutnow?token=**`), page.getByRole('button', { name: 'Pay with PayPal' }).click()]);
+    await Promise.all([
+      page.waitForURL(`${paypal.url}/checkoutnow?token=**`),
+      page.getByRole('button', { name: 'Pay with PayPal' }).click(),
+    ]);
     await page.getByRole('heading', { name: 'Log in to PayPal (test)' }).waitFor();
     const orderId = new URL(page.url()).searchParams.get('token')!;
     expect(paypal.orders.get(orderId)!.purchase_units[0].amount).toEqual({ currency_code: 'EUR', value: '1350.00' });

@@ -8,7 +8,16 @@ import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FixedClock } from '../../src/platform/clock.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
-import { checkpoint, describeBrowser, expectNoProblems, launchBrowser, newPage, startServer, type PageProblems, type TestServer } from './browser.ts';
+import {
+  checkpoint,
+  describeBrowser,
+  expectNoProblems,
+  launchBrowser,
+  newPage,
+  startServer,
+  type PageProblems,
+  type TestServer,
+} from './browser.ts';
 import { mailMatch, seedInvoice, setupByApi, totpCode } from './journeys.ts';
 
 const CLIENT_EMAIL = 'carla@globex.test';
@@ -26,14 +35,24 @@ describeBrowser('portal second factors in a real browser', () => {
 
   beforeAll(async () => {
     smtp = await startTestSmtp();
-    server = await startServer({ clock, env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: 'Acme Studio <billing@acme.test>' } });
+    server = await startServer({
+      clock,
+      env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: 'Acme Studio <billing@acme.test>' },
+    });
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     ({ page, problems } = await newPage(context));
     cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     const added = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
     });
     authenticatorId = added.authenticatorId;
   }, 120_000);
@@ -53,7 +72,8 @@ describeBrowser('portal second factors in a real browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
 
-  const apiStatus = (url: string) => page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).status, url);
+  const apiStatus = (url: string) =>
+    page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).status, url);
 
   async function signOut(): Promise<void> {
     await page.getByRole('button', { name: 'Sign out' }).click();

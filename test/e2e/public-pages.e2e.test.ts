@@ -5,7 +5,16 @@ import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
-import { checkA11y, checkpoint, describeBrowser, expectNoProblems, launchBrowser, newPage, startServer, type TestServer } from './browser.ts';
+import {
+  checkA11y,
+  checkpoint,
+  describeBrowser,
+  expectNoProblems,
+  launchBrowser,
+  newPage,
+  startServer,
+  type TestServer,
+} from './browser.ts';
 import { seedInvoice, setupByApi, signInWithPassword, type ApiClient } from './journeys.ts';
 
 const OWNER = { email: 'olga@acme.test', password: 'a long and unusual passphrase 42' };
@@ -19,7 +28,9 @@ describeBrowser('public pages: sealed link, verification, transparency', () => {
 
   beforeAll(async () => {
     smtp = await startTestSmtp();
-    server = await startServer({ env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_SECURITY_CONTACT: 'mailto:security@acme.test' } });
+    server = await startServer({
+      env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_SECURITY_CONTACT: 'mailto:security@acme.test' },
+    });
     browser = await launchBrowser();
     owner = await setupByApi(server.url, OWNER);
     invoice = await seedInvoice(owner, 'carla@globex.test');
@@ -57,7 +68,13 @@ describeBrowser('public pages: sealed link, verification, transparency', () => {
     const file = (await (await download).path())!;
     await checkpoint(c.page, 'sealed-link-opened', 'Your document is decrypted');
 
-    const issued = Buffer.from(await (await fetch(`${server.url}/api/v1/invoices/${invoice.invoiceId}/pdf`, { headers: { authorization: `Bearer ${owner.token}` } })).arrayBuffer());
+    const issued = Buffer.from(
+      await (
+        await fetch(`${server.url}/api/v1/invoices/${invoice.invoiceId}/pdf`, {
+          headers: { authorization: `Bearer ${owner.token}` },
+        })
+      ).arrayBuffer(),
+    );
     expect(readFileSync(file).equals(issued)).toBe(true);
     expect((await c.page.locator('dd code').textContent())!.trim()).toMatch(/^[0-9a-f]{64}$/);
     // Browsers never send the fragment; neither does the page (not in any URL it requested).
@@ -78,7 +95,13 @@ describeBrowser('public pages: sealed link, verification, transparency', () => {
     const ctx = await browser.newContext();
     const { page, problems } = await newPage(ctx);
     // The QR code on the PDF links to /verify/<token>; read it from the issued PDF.
-    const pdf = Buffer.from(await (await fetch(`${server.url}/api/v1/invoices/${invoice.invoiceId}/pdf`, { headers: { authorization: `Bearer ${owner.token}` } })).arrayBuffer());
+    const pdf = Buffer.from(
+      await (
+        await fetch(`${server.url}/api/v1/invoices/${invoice.invoiceId}/pdf`, {
+          headers: { authorization: `Bearer ${owner.token}` },
+        })
+      ).arrayBuffer(),
+    );
     const token = /\/verify\/([A-Za-z0-9_-]{22})/.exec(pdf.toString('latin1'))?.[1];
     expect(token).toBeTruthy();
     await page.goto(`${server.url}/verify/${token}`);
@@ -91,7 +114,9 @@ describeBrowser('public pages: sealed link, verification, transparency', () => {
     await page.goto(`${server.url}/security/${owner.orgId}`);
     await checkpoint(page, 'security-page', 'Security at Acme Studio GmbH');
     await page.getByText('AES-256-GCM').waitFor();
-    expect(await page.getByRole('link', { name: 'security@acme.test' }).getAttribute('href')).toBe('mailto:security@acme.test');
+    expect(await page.getByRole('link', { name: 'security@acme.test' }).getAttribute('href')).toBe(
+      'mailto:security@acme.test',
+    );
     await page.getByRole('link', { name: /Verify an invoice/ }).click();
     await page.getByRole('heading', { level: 1, name: /genuine/ }).waitFor();
 

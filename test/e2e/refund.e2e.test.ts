@@ -5,7 +5,16 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Clock } from '../../src/platform/clock.ts';
-import { checkA11y, checkpoint, describeBrowser, expectNoProblems, launchBrowser, newPage, startServer, type TestServer } from './browser.ts';
+import {
+  checkA11y,
+  checkpoint,
+  describeBrowser,
+  expectNoProblems,
+  launchBrowser,
+  newPage,
+  startServer,
+  type TestServer,
+} from './browser.ts';
 import { seedInvoice, setupByApi, signInWithPassword, type ApiClient } from './journeys.ts';
 
 const OWNER = { email: 'olga@refunds.test', password: 'a long and unusual passphrase 42' };
@@ -30,7 +39,11 @@ describeBrowser('refund with step-up', () => {
     browser = await launchBrowser();
     owner = await setupByApi(server.url, OWNER, 'Refunds GmbH');
     invoice = await seedInvoice(owner, 'carla@globex.test');
-    await owner.call('POST', `/api/v1/invoices/${invoice.invoiceId}/payments`, { amount: 285_000, method: 'cheque', reference: 'Cheque 4471' });
+    await owner.call('POST', `/api/v1/invoices/${invoice.invoiceId}/payments`, {
+      amount: 285_000,
+      method: 'cheque',
+      reference: 'Cheque 4471',
+    });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -67,7 +80,10 @@ describeBrowser('refund with step-up', () => {
     await page.getByText(/Refund €500\.00/).waitFor();
     await checkA11y(page, 'staff-invoice-refunded');
 
-    const items = (await owner.call('GET', `/api/v1/invoices/${invoice.invoiceId}/payments`)).items as Array<{ kind: string; amount: number }>;
+    const items = (await owner.call('GET', `/api/v1/invoices/${invoice.invoiceId}/payments`)).items as Array<{
+      kind: string;
+      amount: number;
+    }>;
     expect(items.filter((p) => p.kind === 'refund').map((p) => p.amount)).toEqual([50_000]);
     expect((await owner.call('GET', `/api/v1/invoices/${invoice.invoiceId}`)).amountDue).toBe(50_000);
     expectNoProblems(problems);

@@ -5,7 +5,16 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Clock } from '../../src/platform/clock.ts';
-import { checkA11y, checkpoint, describeBrowser, expectNoProblems, launchBrowser, newPage, startServer, type TestServer } from './browser.ts';
+import {
+  checkA11y,
+  checkpoint,
+  describeBrowser,
+  expectNoProblems,
+  launchBrowser,
+  newPage,
+  startServer,
+  type TestServer,
+} from './browser.ts';
 import { seedInvoice, setupByApi, signInWithPassword, type ApiClient } from './journeys.ts';
 
 const OWNER = { email: 'olga@acme.test', password: 'a long and unusual passphrase 42' };
@@ -62,7 +71,10 @@ describeBrowser('every staff screen', () => {
     await page.getByLabel('Unit price').fill('1200.00');
     await page.getByLabel('Tax rate').selectOption({ label: 'VAT 19 % (19%)' });
     await page.getByRole('button', { name: 'Add item' }).click();
-    await page.getByRole('cell', { name: /^Penetration test/ }).first().waitFor();
+    await page
+      .getByRole('cell', { name: /^Penetration test/ })
+      .first()
+      .waitFor();
     await checkA11y(page, 'staff-items-filled');
 
     // A quote from the item: live totals include the tax; issue, accept, convert to an invoice.
@@ -82,7 +94,10 @@ describeBrowser('every staff screen', () => {
     // Void the seeded invoice: a credit note is issued for it.
     await go(`/app/invoices/${invoice.invoiceId}`, 'staff-invoice', `Invoice ${invoice.number}`);
     await page.getByRole('button', { name: 'Void…' }).click();
-    await page.getByRole('dialog').getByLabel(/Reason/).fill('Issued to the wrong entity');
+    await page
+      .getByRole('dialog')
+      .getByLabel(/Reason/)
+      .fill('Issued to the wrong entity');
     await checkA11y(page, 'void-dialog');
     await page.getByRole('dialog').getByRole('button', { name: 'Void and issue credit note' }).click();
     await page.getByRole('heading', { level: 1, name: /^Credit note CN-/ }).waitFor();
@@ -115,7 +130,10 @@ describeBrowser('every staff screen', () => {
     await page.getByRole('alert').filter({ hasText: 'not saved' }).waitFor();
     await checkA11y(page, 'staff-settings-numbering-error');
     await go('/app/settings/members', 'staff-settings-members', 'Settings');
-    await page.getByRole('cell', { name: /^Olga Owner/ }).first().waitFor();
+    await page
+      .getByRole('cell', { name: /^Olga Owner/ })
+      .first()
+      .waitFor();
     await page.getByLabel('Key', { exact: true }).fill('bookkeeper');
     await page.getByLabel('Role name').fill('Bookkeeper');
     await page.getByRole('checkbox', { name: 'payment:record' }).check();

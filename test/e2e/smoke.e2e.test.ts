@@ -1,6 +1,14 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { checkpoint, describeBrowser, expectNoProblems, launchBrowser, newPage, startServer, type TestServer } from './browser.ts';
+import {
+  checkpoint,
+  describeBrowser,
+  expectNoProblems,
+  launchBrowser,
+  newPage,
+  startServer,
+  type TestServer,
+} from './browser.ts';
 
 describeBrowser('smoke', () => {
   let server: TestServer;

@@ -7,7 +7,15 @@ import { computeTotals } from '../../src/shared/money/money.ts';
 import { EINVOICE_FORMATS } from '../../src/modules/einvoice/einvoice.formats.ts';
 import { generateEinvoice } from '../../src/modules/einvoice/einvoice.generate.ts';
 import { checkEinvoice } from '../../src/modules/einvoice/einvoice.rules.ts';
-import { EINVOICE_NEEDS, describeFailures, fatalOnly, keepArtifact, ruleSetsFor, sefPath, validateOfficially } from '../helpers/einvoice-rules.ts';
+import {
+  EINVOICE_NEEDS,
+  describeFailures,
+  fatalOnly,
+  keepArtifact,
+  ruleSetsFor,
+  sefPath,
+  validateOfficially,
+} from '../helpers/einvoice-rules.ts';
 import { itNeeds, missing } from '../helpers/tools.ts';
 import { scenarios } from './scenarios.ts';
 
@@ -20,7 +28,8 @@ beforeAll(() => {
 }, 900_000);
 
 afterAll(() => {
-  if (results.length > 0) console.log(`e-invoice matrix (scenario | format | fatal | warnings):\n${results.join('\n')}`);
+  if (results.length > 0)
+    console.log(`e-invoice matrix (scenario | format | fatal | warnings):\n${results.join('\n')}`);
 });
 
 describe('scenario matrix', () => {
@@ -30,7 +39,11 @@ describe('scenario matrix', () => {
     for (const c of ['S', 'AE', 'K', 'G', 'E', 'O']) expect(categories).toContain(c);
     expect(all.some((s) => s.model.typeCode === '381' && s.model.precedingInvoices.length > 0)).toBe(true);
     expect(all.some((s) => s.model.taxCurrency === 'EUR' && s.model.currency !== 'EUR')).toBe(true);
-    expect(all.some((s) => s.model.allowanceCharges.some((a) => a.charge) && s.model.allowanceCharges.some((a) => !a.charge))).toBe(true);
+    expect(
+      all.some(
+        (s) => s.model.allowanceCharges.some((a) => a.charge) && s.model.allowanceCharges.some((a) => !a.charge),
+      ),
+    ).toBe(true);
     expect(all.some((s) => s.model.lines.some((l) => l.allowanceCharges.length > 0))).toBe(true);
     expect(all.some((s) => s.model.buyer.electronicAddress?.scheme === '0204')).toBe(true);
   });
@@ -58,17 +71,22 @@ describe('scenario matrix', () => {
       }
 
       for (const format of EINVOICE_FORMATS) {
-        itNeeds(EINVOICE_NEEDS, `${format}: zero fatal failures against ${ruleSetsFor(format).join(' + ')}${format.endsWith('cii') || format === 'factur-x' ? ' + CII XSD' : ''}`, () => {
-          const xml = generateEinvoice(scenario.model, format);
-          const failures = validateOfficially(xml, format);
-          const fatal = fatalOnly(failures);
-          const warnings = failures.filter((f) => f.flag !== 'fatal').map((f) => f.id);
-          results.push(`${scenario.name} | ${format} | ${fatal.length} | ${warnings.join(',') || '-'}`);
-          if (fatal.length > 0) {
-            const file = keepArtifact(`${scenario.name.replace(/[^a-z0-9]+/gi, '-')}.${format}.xml`, xml);
-            expect.fail(`${fatal.length} fatal failures (document kept in ${file}):\n${describeFailures(fatal)}`);
-          }
-        }, 60_000);
+        itNeeds(
+          EINVOICE_NEEDS,
+          `${format}: zero fatal failures against ${ruleSetsFor(format).join(' + ')}${format.endsWith('cii') || format === 'factur-x' ? ' + CII XSD' : ''}`,
+          () => {
+            const xml = generateEinvoice(scenario.model, format);
+            const failures = validateOfficially(xml, format);
+            const fatal = fatalOnly(failures);
+            const warnings = failures.filter((f) => f.flag !== 'fatal').map((f) => f.id);
+            results.push(`${scenario.name} | ${format} | ${fatal.length} | ${warnings.join(',') || '-'}`);
+            if (fatal.length > 0) {
+              const file = keepArtifact(`${scenario.name.replace(/[^a-z0-9]+/gi, '-')}.${format}.xml`, xml);
+              expect.fail(`${fatal.length} fatal failures (document kept in ${file}):\n${describeFailures(fatal)}`);
+            }
+          },
+          60_000,
+        );
       }
     });
   }

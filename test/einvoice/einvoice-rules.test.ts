@@ -6,7 +6,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EINVOICE_FORMATS } from '../../src/modules/einvoice/einvoice.formats.ts';
 import { generateEinvoice } from '../../src/modules/einvoice/einvoice.generate.ts';
 import { checkEinvoice } from '../../src/modules/einvoice/einvoice.rules.ts';
-import { EINVOICE_NEEDS, describeFailures, fatalOnly, ruleSetsFor, sefPath, validateOfficially } from '../helpers/einvoice-rules.ts';
+import {
+  EINVOICE_NEEDS,
+  describeFailures,
+  fatalOnly,
+  ruleSetsFor,
+  sefPath,
+  validateOfficially,
+} from '../helpers/einvoice-rules.ts';
 import { itNeeds, missing } from '../helpers/tools.ts';
 import { brokenVariants } from './broken-variants.ts';
 import { scenarios } from './scenarios.ts';
@@ -32,10 +39,18 @@ describe('pre-issue checks refuse designed-broken documents', () => {
   }
 
   for (const v of variants.filter((x) => x.official !== undefined)) {
-    itNeeds(EINVOICE_NEEDS, `the official rules refuse it too: ${v.name} → ${v.official}`, () => {
-      const failures = fatalOnly(validateOfficially(generateEinvoice(v.model, v.format), v.format));
-      expect(failures.map((f) => f.id), describeFailures(failures)).toContain(v.official);
-    }, 60_000);
+    itNeeds(
+      EINVOICE_NEEDS,
+      `the official rules refuse it too: ${v.name} → ${v.official}`,
+      () => {
+        const failures = fatalOnly(validateOfficially(generateEinvoice(v.model, v.format), v.format));
+        expect(
+          failures.map((f) => f.id),
+          describeFailures(failures),
+        ).toContain(v.official);
+      },
+      60_000,
+    );
   }
 });
 
@@ -46,15 +61,21 @@ describe('pre-issue checks are format-aware', () => {
     const m = { ...structuredClone(domestic), buyerReference: undefined, purchaseOrderReference: undefined };
     expect(checkEinvoice(m, 'factur-x')).toEqual([]);
     expect(checkEinvoice(m, 'xrechnung-ubl').map((i) => i.ruleId)).toContain('BR-DE-15');
-    expect(checkEinvoice(m, 'peppol-bis').map((i) => i.ruleId)).toEqual(expect.arrayContaining(['PEPPOL-EN16931-R003', 'DE-R-015']));
-    expect(checkEinvoice({ ...m, purchaseOrderReference: 'PO-1' }, 'peppol-bis').map((i) => i.ruleId)).not.toContain('PEPPOL-EN16931-R003');
+    expect(checkEinvoice(m, 'peppol-bis').map((i) => i.ruleId)).toEqual(
+      expect.arrayContaining(['PEPPOL-EN16931-R003', 'DE-R-015']),
+    );
+    expect(checkEinvoice({ ...m, purchaseOrderReference: 'PO-1' }, 'peppol-bis').map((i) => i.ruleId)).not.toContain(
+      'PEPPOL-EN16931-R003',
+    );
   });
 
   it('accepts an email endpoint for XRechnung but not for Peppol', () => {
     const m = structuredClone(domestic);
     m.buyer.electronicAddress = { id: 'ap@mueller.example', scheme: 'EM' };
     expect(checkEinvoice(m, 'xrechnung-ubl')).toEqual([]);
-    expect(checkEinvoice(m, 'peppol-bis')).toContainEqual(expect.objectContaining({ ruleId: 'PEPPOL-EN16931-CL008', field: 'client.electronicAddressScheme' }));
+    expect(checkEinvoice(m, 'peppol-bis')).toContainEqual(
+      expect.objectContaining({ ruleId: 'PEPPOL-EN16931-CL008', field: 'client.electronicAddressScheme' }),
+    );
   });
 
   it('applies the German Peppol rules only to a German seller', () => {

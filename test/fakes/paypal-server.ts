@@ -23,7 +23,12 @@ export interface FakePaypal {
   /** PAYMENT.CAPTURE.COMPLETED for an order captured through the API. */
   captureCompleted(orderId: string): Obj;
   refundEvent(captureId: string, amount: string, currency: string): Obj;
-  disputeEvent(captureId: string, amount: string, currency: string, resolved?: 'RESOLVED_BUYER_FAVOUR' | 'RESOLVED_SELLER_FAVOUR'): Obj;
+  disputeEvent(
+    captureId: string,
+    amount: string,
+    currency: string,
+    resolved?: 'RESOLVED_BUYER_FAVOUR' | 'RESOLVED_SELLER_FAVOUR',
+  ): Obj;
   event(type: string, resource: Obj): Obj;
   /** Headers PayPal would send with a delivery of `body`. */
   sign(body: string, opts?: { time?: Date; key?: KeyObject }): Record<string, string>;
@@ -53,7 +58,11 @@ export async function startFakePaypal(opts: { fee?: (value: string) => string } 
       status: 'COMPLETED',
       amount: unit.amount,
       custom_id: unit.custom_id,
-      seller_receivable_breakdown: { gross_amount: unit.amount, paypal_fee: { currency_code: unit.amount.currency_code, value: fee(unit.amount.value) }, net_amount: unit.amount },
+      seller_receivable_breakdown: {
+        gross_amount: unit.amount,
+        paypal_fee: { currency_code: unit.amount.currency_code, value: fee(unit.amount.value) },
+        net_amount: unit.amount,
+      },
       supplementary_data: { related_ids: { order_id: order.id } },
     };
     captures.set(c.id, c);
@@ -64,14 +73,22 @@ export async function startFakePaypal(opts: { fee?: (value: string) => string } 
 
   function route(method: string, path: string, body: Obj | null, auth: string): { status: number; body: Obj } {
     if (method === 'POST' && path === '/v1/oauth2/token') {
-      if (auth !== `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`) return err(401, 'invalid_client');
+      if (auth !== `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`)
+        return err(401, 'invalid_client');
       return { status: 200, body: { access_token: accessToken, token_type: 'Bearer', expires_in: 32_400 } };
     }
     if (auth !== `Bearer ${accessToken}`) return err(401, 'AUTHENTICATION_FAILURE');
     let m: RegExpMatchArray | null;
     if (method === 'POST' && path === '/v2/checkout/orders') {
       const id = rid('ORD');
-      const order = { id, intent: body!.intent, status: 'PAYER_ACTION_REQUIRED', purchase_units: structuredClone(body!.purchase_units), experience: body!.payment_source?.paypal?.experience_context, links: [{ rel: 'payer-action', href: `${base}/checkoutnow?token=${id}`, method: 'GET' }] };
+      const order = {
+        id,
+        intent: body!.intent,
+        status: 'PAYER_ACTION_REQUIRED',
+        purchase_units: structuredClone(body!.purchase_units),
+        experience: body!.payment_source?.paypal?.experience_context,
+        links: [{ rel: 'payer-action', href: `${base}/checkoutnow?token=${id}`, method: 'GET' }],
+      };
       orders.set(id, order);
       return { status: 200, body: order };
     }
@@ -94,7 +111,15 @@ export async function startFakePaypal(opts: { fee?: (value: string) => string } 
     if (method === 'POST' && (m = path.match(/^\/v2\/payments\/captures\/(\w+)\/refund$/))) {
       const c = captures.get(m[1]!);
       if (!c) return err(404, 'RESOURCE_NOT_FOUND');
-      return { status: 201, body: { id: rid('REF'), status: 'COMPLETED', amount: body!.amount, links: [{ rel: 'up', href: `${base}/v2/payments/captures/${c.id}` }] } };
+      return {
+        status: 201,
+        body: {
+          id: rid('REF'),
+          status: 'COMPLETED',
+          amount: body!.amount,
+          links: [{ rel: 'up', href: `${base}/v2/payments/captures/${c.id}` }],
+        },
+      };
     }
     if (method === 'POST' && (m = path.match(/^\/v1\/customer\/disputes\/(\w+)\/accept-claim$/))) {
       return { status: 200, body: { links: [] } };
@@ -104,7 +129,11 @@ export async function startFakePaypal(opts: { fee?: (value: string) => string } 
       let ok = false;
       try {
         const signed = `${b.transmission_id}|${b.transmission_time}|${b.webhook_id}|${crc32(JSON.stringify(b.webhook_event))}`;
-        ok = b.auth_algo === 'SHA256withRSA' && b.cert_url === certUrl && b.webhook_id === webhookId && createVerify('RSA-SHA256').update(signed).verify(publicKey, String(b.transmission_sig), 'base64');
+        ok =
+          b.auth_algo === 'SHA256withRSA' &&
+          b.cert_url === certUrl &&
+          b.webhook_id === webhookId &&
+          createVerify('RSA-SHA256').update(signed).verify(publicKey, String(b.transmission_sig), 'base64');
       } catch {
         ok = false;
       }
@@ -120,7 +149,9 @@ export async function startFakePaypal(opts: { fee?: (value: string) => string } 
       const url = new URL(req.url ?? '/', base);
       if (req.method === 'GET' && url.pathname === '/checkoutnow') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(`<!doctype html><title>PayPal (test)</title><h1>Log in to PayPal (test)</h1><p id="order">${url.searchParams.get('token')}</p>`);
+        res.end(
+          `<!doctype html><title>PayPal (test)</title><h1>Log in to PayPal (test)</h1><p id="order">${url.searchParams.get('token')}</p>`,
+        );
         return;
       }
       const raw = Buffer.concat(chunks).toString('utf8');
@@ -147,12 +178,28 @@ export async function startFakePaypal(opts: { fee?: (value: string) => string } 
     orders,
     requests,
     event(type, resource) {
-      return { id: rid('WH-'), event_version: '1.0', create_time: new Date().toISOString(), resource_type: 'checkout-order', event_type: type, summary: type, resource };
+      return {
+        id: rid('WH-'),
+        event_version: '1.0',
+        create_time: new Date().toISOString(),
+        resource_type: 'checkout-order',
+        event_type: type,
+        summary: type,
+        resource,
+      };
     },
     approve(orderId) {
       const o = orders.get(orderId)!;
       o.status = 'APPROVED';
-      return fake.event('CHECKOUT.ORDER.APPROVED', { id: o.id, status: 'APPROVED', purchase_units: o.purchase_units.map((u: Obj) => ({ reference_id: u.reference_id, custom_id: u.custom_id, amount: u.amount })) });
+      return fake.event('CHECKOUT.ORDER.APPROVED', {
+        id: o.id,
+        status: 'APPROVED',
+        purchase_units: o.purchase_units.map((u: Obj) => ({
+          reference_id: u.reference_id,
+          custom_id: u.custom_id,
+          amount: u.amount,
+        })),
+      });
     },
     captureCompleted(orderId) {
       const o = orders.get(orderId)!;
@@ -160,10 +207,21 @@ export async function startFakePaypal(opts: { fee?: (value: string) => string } 
       return fake.event('PAYMENT.CAPTURE.COMPLETED', structuredClone(c));
     },
     refundEvent(captureId, amount, currency) {
-      return fake.event('PAYMENT.CAPTURE.REFUNDED', { id: rid('REF'), status: 'COMPLETED', amount: { currency_code: currency, value: amount }, links: [{ rel: 'up', href: `${base}/v2/payments/captures/${captureId}`, method: 'GET' }] });
+      return fake.event('PAYMENT.CAPTURE.REFUNDED', {
+        id: rid('REF'),
+        status: 'COMPLETED',
+        amount: { currency_code: currency, value: amount },
+        links: [{ rel: 'up', href: `${base}/v2/payments/captures/${captureId}`, method: 'GET' }],
+      });
     },
     disputeEvent(captureId, amount, currency, resolved) {
-      const resource = { dispute_id: rid('PP-D-'), reason: 'MERCHANDISE_OR_SERVICE_NOT_RECEIVED', dispute_amount: { currency_code: currency, value: amount }, disputed_transactions: [{ seller_transaction_id: captureId }], ...(resolved ? { dispute_outcome: { outcome_code: resolved } } : {}) };
+      const resource = {
+        dispute_id: rid('PP-D-'),
+        reason: 'MERCHANDISE_OR_SERVICE_NOT_RECEIVED',
+        dispute_amount: { currency_code: currency, value: amount },
+        disputed_transactions: [{ seller_transaction_id: captureId }],
+        ...(resolved ? { dispute_outcome: { outcome_code: resolved } } : {}),
+      };
       return fake.event(resolved ? 'CUSTOMER.DISPUTE.RESOLVED' : 'CUSTOMER.DISPUTE.CREATED', resource);
     },
     sign(body, o = {}) {
@@ -174,7 +232,9 @@ export async function startFakePaypal(opts: { fee?: (value: string) => string } 
         'content-type': 'application/json',
         'paypal-transmission-id': id,
         'paypal-transmission-time': time,
-        'paypal-transmission-sig': createSign('RSA-SHA256').update(signed).sign(o.key ?? privateKey, 'base64'),
+        'paypal-transmission-sig': createSign('RSA-SHA256')
+          .update(signed)
+          .sign(o.key ?? privateKey, 'base64'),
         'paypal-cert-url': certUrl,
         'paypal-auth-algo': 'SHA256withRSA',
       };

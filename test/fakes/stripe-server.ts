@@ -38,12 +38,19 @@ export interface FakeStripe {
   /** Creates a Stripe client the way Sealbill does, for contract tests. */
   client(): Stripe;
   /** The payer completes Checkout: returns checkout.session.completed and payment_intent.succeeded events. */
-  completeSession(sessionId: string, opts?: { amountReceived?: number; fee?: number }): { completed: Obj; succeeded: Obj; paymentIntentId: string };
+  completeSession(
+    sessionId: string,
+    opts?: { amountReceived?: number; fee?: number },
+  ): { completed: Obj; succeeded: Obj; paymentIntentId: string };
   /** The payer confirms the Payment Element: returns payment_intent.succeeded. */
   succeedIntent(paymentIntentId: string): Obj;
   /** The merchant refunds in the Stripe dashboard: returns refund.created. */
   refund(paymentIntentId: string, amount: number): Obj;
-  dispute(paymentIntentId: string, amount: number, status?: 'needs_response' | 'lost' | 'won'): { created: Obj; closed: Obj; disputeId: string };
+  dispute(
+    paymentIntentId: string,
+    amount: number,
+    status?: 'needs_response' | 'lost' | 'won',
+  ): { created: Obj; closed: Obj; disputeId: string };
   event(type: string, object: Obj): Obj;
   /** Serializes an event and signs it like Stripe (t= defaults to now). */
   signed(event: Obj, opts?: { timestamp?: number; secret?: string }): { body: string; header: string };
@@ -101,7 +108,18 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       return s ? { status: 200, body: s } : error(404, 'invalid_request_error', 'No such checkout.session');
     }
     if (method === 'POST' && path === '/v1/payment_intents') {
-      const pi = { id: rid('pi'), object: 'payment_intent', amount: Number(body.amount), amount_received: 0, currency: body.currency, metadata: body.metadata ?? {}, status: 'requires_payment_method', latest_charge: null, created: Math.floor(Date.now() / 1000), client_secret: '' };
+      const pi = {
+        id: rid('pi'),
+        object: 'payment_intent',
+        amount: Number(body.amount),
+        amount_received: 0,
+        currency: body.currency,
+        metadata: body.metadata ?? {},
+        status: 'requires_payment_method',
+        latest_charge: null,
+        created: Math.floor(Date.now() / 1000),
+        client_secret: '',
+      };
       pi.client_secret = `${pi.id}_secret_${randomBytes(8).toString('hex')}`;
       intents.set(pi.id, pi);
       return { status: 200, body: pi };
@@ -115,16 +133,31 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     if (method === 'GET' && (m = path.match(/^\/v1\/payment_intents\/([\w]+)$/))) {
       const pi = intents.get(m[1]!);
       const expand = [...query.entries()].filter(([k]) => k.startsWith('expand')).map(([, v]) => v);
-      return pi ? { status: 200, body: expandIntent(pi, expand) } : error(404, 'invalid_request_error', 'No such payment_intent');
+      return pi
+        ? { status: 200, body: expandIntent(pi, expand) }
+        : error(404, 'invalid_request_error', 'No such payment_intent');
     }
     if (method === 'POST' && path === '/v1/refunds') {
       const pi = intents.get(body.payment_intent);
-      if (!pi || pi.status !== 'succeeded') return error(400, 'invalid_request_error', 'This PaymentIntent has no successful charge');
+      if (!pi || pi.status !== 'succeeded')
+        return error(400, 'invalid_request_error', 'This PaymentIntent has no successful charge');
       const ch = charges.get(pi.latest_charge)!;
       const amount = Number(body.amount ?? pi.amount_received - ch.amount_refunded);
-      if (ch.amount_refunded + amount > pi.amount_received) return error(400, 'invalid_request_error', 'Refund exceeds the charge');
+      if (ch.amount_refunded + amount > pi.amount_received)
+        return error(400, 'invalid_request_error', 'Refund exceeds the charge');
       ch.amount_refunded += amount;
-      return { status: 200, body: { id: rid('re'), object: 'refund', amount, currency: pi.currency, payment_intent: pi.id, charge: ch.id, status: 'succeeded' } };
+      return {
+        status: 200,
+        body: {
+          id: rid('re'),
+          object: 'refund',
+          amount,
+          currency: pi.currency,
+          payment_intent: pi.id,
+          charge: ch.id,
+          status: 'succeeded',
+        },
+      };
     }
     if (method === 'POST' && (m = path.match(/^\/v1\/disputes\/([\w]+)\/close$/))) {
       const d = disputes.get(m[1]!);
@@ -142,7 +175,9 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       const url = new URL(req.url ?? '/', base);
       if (req.method === 'GET' && url.pathname.startsWith('/c/pay/')) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(`<!doctype html><title>Stripe Checkout (test)</title><h1>Stripe Checkout (test)</h1><p id="session">${url.pathname.slice(7)}</p>`);
+        res.end(
+          `<!doctype html><title>Stripe Checkout (test)</title><h1>Stripe Checkout (test)</h1><p id="session">${url.pathname.slice(7)}</p>`,
+        );
         return;
       }
       const raw = Buffer.concat(chunks).toString('utf8');
@@ -165,7 +200,13 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${port}`;
-  const sdk = new Stripe(secretKey, { host: '127.0.0.1', port, protocol: 'http', telemetry: false, maxNetworkRetries: 0 });
+  const sdk = new Stripe(secretKey, {
+    host: '127.0.0.1',
+    port,
+    protocol: 'http',
+    telemetry: false,
+    maxNetworkRetries: 0,
+  });
 
   const fake: FakeStripe = {
     url: base,
@@ -176,30 +217,82 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     requests,
     sessions,
     intents,
-    client: () => new Stripe(secretKey, { host: '127.0.0.1', port, protocol: 'http', telemetry: false, maxNetworkRetries: 0 }),
+    client: () =>
+      new Stripe(secretKey, { host: '127.0.0.1', port, protocol: 'http', telemetry: false, maxNetworkRetries: 0 }),
     event(type, object) {
-      return { id: rid('evt'), object: 'event', api_version: '2026-10-28.endive', created: Math.floor(Date.now() / 1000), livemode: false, pending_webhooks: 1, type, data: { object } };
+      return {
+        id: rid('evt'),
+        object: 'event',
+        api_version: '2026-10-28.endive',
+        created: Math.floor(Date.now() / 1000),
+        livemode: false,
+        pending_webhooks: 1,
+        type,
+        data: { object },
+      };
     },
     completeSession(sessionId, opts = {}) {
       const s = sessions.get(sessionId);
       if (!s) throw new Error(`no session ${sessionId}`);
       const received = opts.amountReceived ?? s.amount_total;
-      const bt = { id: rid('txn'), object: 'balance_transaction', amount: received, fee: opts.fee ?? Math.round(received * 0.015) + 25, currency: s.currency };
+      const bt = {
+        id: rid('txn'),
+        object: 'balance_transaction',
+        amount: received,
+        fee: opts.fee ?? Math.round(received * 0.015) + 25,
+        currency: s.currency,
+      };
       balance.set(bt.id, bt);
       const piId = rid('pi');
-      const ch = { id: rid('ch'), object: 'charge', amount: received, amount_refunded: 0, currency: s.currency, payment_intent: piId, balance_transaction: bt.id };
+      const ch = {
+        id: rid('ch'),
+        object: 'charge',
+        amount: received,
+        amount_refunded: 0,
+        currency: s.currency,
+        payment_intent: piId,
+        balance_transaction: bt.id,
+      };
       charges.set(ch.id, ch);
-      const pi = { id: piId, object: 'payment_intent', amount: s.amount_total, amount_received: received, currency: s.currency, metadata: s.payment_intent_metadata, status: 'succeeded', latest_charge: ch.id, created: Math.floor(Date.now() / 1000) };
+      const pi = {
+        id: piId,
+        object: 'payment_intent',
+        amount: s.amount_total,
+        amount_received: received,
+        currency: s.currency,
+        metadata: s.payment_intent_metadata,
+        status: 'succeeded',
+        latest_charge: ch.id,
+        created: Math.floor(Date.now() / 1000),
+      };
       intents.set(pi.id, pi);
       Object.assign(s, { status: 'complete', payment_status: 'paid', payment_intent: pi.id, amount_total: received });
       const { payment_intent_metadata: _omit, ...sessionObject } = s;
-      return { completed: fake.event('checkout.session.completed', { ...sessionObject }), succeeded: fake.event('payment_intent.succeeded', { ...pi }), paymentIntentId: pi.id };
+      return {
+        completed: fake.event('checkout.session.completed', { ...sessionObject }),
+        succeeded: fake.event('payment_intent.succeeded', { ...pi }),
+        paymentIntentId: pi.id,
+      };
     },
     succeedIntent(paymentIntentId) {
       const pi = intents.get(paymentIntentId)!;
-      const bt = { id: rid('txn'), object: 'balance_transaction', amount: pi.amount, fee: Math.round(pi.amount * 0.015) + 25, currency: pi.currency };
+      const bt = {
+        id: rid('txn'),
+        object: 'balance_transaction',
+        amount: pi.amount,
+        fee: Math.round(pi.amount * 0.015) + 25,
+        currency: pi.currency,
+      };
       balance.set(bt.id, bt);
-      const ch = { id: rid('ch'), object: 'charge', amount: pi.amount, amount_refunded: 0, currency: pi.currency, payment_intent: pi.id, balance_transaction: bt.id };
+      const ch = {
+        id: rid('ch'),
+        object: 'charge',
+        amount: pi.amount,
+        amount_refunded: 0,
+        currency: pi.currency,
+        payment_intent: pi.id,
+        balance_transaction: bt.id,
+      };
       charges.set(ch.id, ch);
       Object.assign(pi, { status: 'succeeded', amount_received: pi.amount, latest_charge: ch.id });
       const { client_secret: _secret, ...object } = pi;
@@ -208,17 +301,41 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     refund(paymentIntentId, amount) {
       const pi = intents.get(paymentIntentId);
       if (pi?.latest_charge) charges.get(pi.latest_charge)!.amount_refunded += amount;
-      return fake.event('refund.created', { id: rid('re'), object: 'refund', amount, currency: pi?.currency ?? 'eur', payment_intent: paymentIntentId, status: 'succeeded' });
+      return fake.event('refund.created', {
+        id: rid('re'),
+        object: 'refund',
+        amount,
+        currency: pi?.currency ?? 'eur',
+        payment_intent: paymentIntentId,
+        status: 'succeeded',
+      });
     },
     dispute(paymentIntentId, amount, status = 'lost') {
       const pi = intents.get(paymentIntentId);
-      const d = { id: rid('dp'), object: 'dispute', amount, currency: pi?.currency ?? 'eur', payment_intent: paymentIntentId, charge: pi?.latest_charge ?? null, reason: 'fraudulent', status: 'needs_response' };
+      const d = {
+        id: rid('dp'),
+        object: 'dispute',
+        amount,
+        currency: pi?.currency ?? 'eur',
+        payment_intent: paymentIntentId,
+        charge: pi?.latest_charge ?? null,
+        reason: 'fraudulent',
+        status: 'needs_response',
+      };
       disputes.set(d.id, d);
-      return { created: fake.event('charge.dispute.created', { ...d }), closed: fake.event('charge.dispute.closed', { ...d, status }), disputeId: d.id };
+      return {
+        created: fake.event('charge.dispute.created', { ...d }),
+        closed: fake.event('charge.dispute.closed', { ...d, status }),
+        disputeId: d.id,
+      };
     },
     signed(event, opts = {}) {
       const body = JSON.stringify(event);
-      const header = sdk.webhooks.generateTestHeaderString({ payload: body, secret: opts.secret ?? webhookSecret, ...(opts.timestamp !== undefined ? { timestamp: opts.timestamp } : {}) });
+      const header = sdk.webhooks.generateTestHeaderString({
+        payload: body,
+        secret: opts.secret ?? webhookSecret,
+        ...(opts.timestamp !== undefined ? { timestamp: opts.timestamp } : {}),
+      });
       return { body, header };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -8,7 +8,13 @@ export interface Api {
   orgId: string;
   userId: string;
   req(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
-  ok<T = any>(method: string, url: string, body?: unknown, status?: number, headers?: Record<string, string>): Promise<T>;
+  ok<T = any>(
+    method: string,
+    url: string,
+    body?: unknown,
+    status?: number,
+    headers?: Record<string, string>,
+  ): Promise<T>;
   as(token: string): Api;
 }
 
@@ -40,12 +46,19 @@ export function apiFor(app: FastifyInstance, token: string, orgId = '', userId =
   return api;
 }
 
-export async function setupOrg(app: FastifyInstance, name = 'Acme GmbH', extra: Record<string, unknown> = {}): Promise<Api> {
+export async function setupOrg(
+  app: FastifyInstance,
+  name = 'Acme GmbH',
+  extra: Record<string, unknown> = {},
+): Promise<Api> {
   const res = await app.inject({
     method: 'POST',
     url: '/api/v1/setup',
     headers: { 'x-sealbill-provisioning-token': TEST_PROVISIONING_TOKEN },
-    payload: { organization: { name, defaultCurrency: 'EUR', locale: 'de-DE', timeZone: 'Europe/Berlin', ...extra }, owner: { email: `owner@${name.replace(/\W/g, '').toLowerCase()}.test`, name: 'Olga Owner' } },
+    payload: {
+      organization: { name, defaultCurrency: 'EUR', locale: 'de-DE', timeZone: 'Europe/Berlin', ...extra },
+      owner: { email: `owner@${name.replace(/\W/g, '').toLowerCase()}.test`, name: 'Olga Owner' },
+    },
   });
   expect(res.statusCode, res.body).toBe(201);
   const { token, orgId, userId } = res.json();
@@ -53,7 +66,13 @@ export async function setupOrg(app: FastifyInstance, name = 'Acme GmbH', extra: 
   // suites that move their clock by days use it as their owner's API token, so the fixture lifts
   // the expiry of this one token directly in the database.
   const container = containerOfApp.get(app);
-  if (container) await container.db.updateTable('api_tokens').set({ expires_at: null }).where('org_id', '=', orgId).where('name', '=', 'bootstrap owner token').execute();
+  if (container)
+    await container.db
+      .updateTable('api_tokens')
+      .set({ expires_at: null })
+      .where('org_id', '=', orgId)
+      .where('name', '=', 'bootstrap owner token')
+      .execute();
   return apiFor(app, token, orgId, userId);
 }
 

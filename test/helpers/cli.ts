@@ -3,7 +3,11 @@
 import type { CliCommand } from '../../src/main/cli/command.ts';
 import type { TestInstance } from './instance.ts';
 
-export async function runCli(t: TestInstance, command: CliCommand, argv: string[]): Promise<{ out: string; exitCode: number }> {
+export async function runCli(
+  t: TestInstance,
+  command: CliCommand,
+  argv: string[],
+): Promise<{ out: string; exitCode: number }> {
   let out = '';
   const saved = process.exitCode;
   process.exitCode = 0;

@@ -17,8 +17,15 @@ export function scratchDir(tag: string): { dir: string; file(name: string): stri
   return { dir, file: (n) => path.join(dir, n), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: Buffer | string } = {}): SpawnSyncReturns<Buffer> {
-  return spawnSync(cmd, args, { env: { ...process.env, ...opts.env }, ...(opts.input !== undefined && { input: opts.input }) });
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: Buffer | string } = {},
+): SpawnSyncReturns<Buffer> {
+  return spawnSync(cmd, args, {
+    env: { ...process.env, ...opts.env },
+    ...(opts.input !== undefined && { input: opts.input }),
+  });
 }
 
 export function openssl(args: string[]): string {
@@ -26,7 +33,10 @@ export function openssl(args: string[]): string {
 }
 
 /** A client with one contact, and an issued invoice for it. */
-export async function clientWithInvoice(api: Api, opts: { name?: string; email?: string; deliveryMode?: string; total?: number } = {}) {
+export async function clientWithInvoice(
+  api: Api,
+  opts: { name?: string; email?: string; deliveryMode?: string; total?: number } = {},
+) {
   const client = await api.ok('POST', '/api/v1/clients', {
     name: opts.name ?? 'Zeta Consulting Ltd',
     email: 'accounts@zeta.test',
@@ -35,7 +45,10 @@ export async function clientWithInvoice(api: Api, opts: { name?: string; email?:
     deliveryMode: opts.deliveryMode ?? 'notice-only',
     contacts: [{ name: 'Zoe Zeta', email: opts.email ?? 'zoe@zeta.test', isPrimary: true }],
   });
-  const draft = await api.ok('POST', '/api/v1/invoices', { clientId: client.id, lines: [{ description: 'Confidential consulting work', quantity: '1', unitPrice: opts.total ?? 123_456 }] });
+  const draft = await api.ok('POST', '/api/v1/invoices', {
+    clientId: client.id,
+    lines: [{ description: 'Confidential consulting work', quantity: '1', unitPrice: opts.total ?? 123_456 }],
+  });
   const invoice = await api.ok('POST', `/api/v1/invoices/${draft.id}/issue`, { confirmWithoutPayoutDetails: true });
   return { client, invoice, contactId: client.contacts[0].id as string };
 }
@@ -49,19 +62,39 @@ export function cookieFrom(res: LightMyRequestResponse, name: string): string {
 }
 
 /** Signs a contact into the portal with an emailed code; returns the cookie and CSRF token. */
-export async function portalLogin(app: FastifyInstance, smtp: TestSmtp, orgId: string, email: string): Promise<{ cookie: string; csrf: string; body: any }> {
+export async function portalLogin(
+  app: FastifyInstance,
+  smtp: TestSmtp,
+  orgId: string,
+  email: string,
+): Promise<{ cookie: string; csrf: string; body: any }> {
   const before = smtp.messages.length;
   const req = await app.inject({ method: 'POST', url: '/api/v1/portal/auth/code', payload: { orgId, email } });
   expect(req.statusCode, req.body).toBe(202);
   // The sign-in mail, not another one to the same address (a security alert may arrive meanwhile).
-  const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before && m.to.includes(email) && /code for the .* is \d{6}/.test(m.parsed.text ?? ''));
+  const mail = await smtp.waitFor(
+    (m) =>
+      smtp.messages.indexOf(m) >= before &&
+      m.to.includes(email) &&
+      /code for the .* is \d{6}/.test(m.parsed.text ?? ''),
+  );
   const code = /code for the .* is (\d{6})/.exec(mail.parsed.text ?? '')![1]!;
-  const res = await app.inject({ method: 'POST', url: '/api/v1/portal/auth/code/verify', payload: { challengeId: req.json().challengeId, code } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/portal/auth/code/verify',
+    payload: { challengeId: req.json().challengeId, code },
+  });
   expect(res.statusCode, res.body).toBe(200);
   return { cookie: cookieFrom(res, '__Host-sealbill-portal'), csrf: res.json().csrfToken, body: res.json() };
 }
 
-export function portalReq(app: FastifyInstance, s: { cookie: string; csrf: string }, method: string, url: string, payload?: unknown) {
+export function portalReq(
+  app: FastifyInstance,
+  s: { cookie: string; csrf: string },
+  method: string,
+  url: string,
+  payload?: unknown,
+) {
   return app.inject({
     method: method as 'GET',
     url,

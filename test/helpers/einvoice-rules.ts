@@ -64,10 +64,14 @@ export function sefPath(ruleSet: RuleSet): string {
     try {
       if (existsSync(target)) return target;
       const tmp = `${target}.${process.pid}.tmp`;
-      const r = spawnSync(process.execPath, [path.join(root, 'node_modules/xslt3/xslt3.js'), `-xsl:${xslt}`, `-export:${tmp}`, '-nogo', '-relocate:on'], {
-        encoding: 'utf8',
-        maxBuffer: 64 * 1024 * 1024,
-      });
+      const r = spawnSync(
+        process.execPath,
+        [path.join(root, 'node_modules/xslt3/xslt3.js'), `-xsl:${xslt}`, `-export:${tmp}`, '-nogo', '-relocate:on'],
+        {
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      );
       if (r.status !== 0) throw new Error(`xslt3 failed to compile ${xslt}: ${r.stderr}`);
       renameSync(tmp, target);
       return target;
@@ -97,8 +101,14 @@ export interface RuleFailure {
 
 /** Every failed assert (fatal, warning, information) of one rule set on `xml`. */
 export function runSchematron(ruleSet: RuleSet, xml: string): RuleFailure[] {
-  const svrl = SaxonJS.transform({ stylesheetInternal: stylesheet(ruleSet), sourceText: xml, destination: 'document' }, 'sync').principalResult;
-  const failed = SaxonJS.XPath.evaluate('//*:failed-assert', svrl, { resultForm: 'array' }) as Array<{ getAttribute(n: string): string | null; textContent: string | null }>;
+  const svrl = SaxonJS.transform(
+    { stylesheetInternal: stylesheet(ruleSet), sourceText: xml, destination: 'document' },
+    'sync',
+  ).principalResult;
+  const failed = SaxonJS.XPath.evaluate('//*:failed-assert', svrl, { resultForm: 'array' }) as Array<{
+    getAttribute(n: string): string | null;
+    textContent: string | null;
+  }>;
   return failed.map((f) => ({
     ruleSet,
     id: f.getAttribute('id') ?? '?',
@@ -110,10 +120,19 @@ export function runSchematron(ruleSet: RuleSet, xml: string): RuleFailure[] {
 
 /** xmllint against the CII D16B XSD: the error lines (empty when valid). */
 export function runCiiXsd(xml: string): RuleFailure[] {
-  const r = spawnSync('xmllint', ['--noout', '--schema', path.join(SHARED_EINVOICE, CII_XSD), '-'], { input: xml, encoding: 'utf8' });
+  const r = spawnSync('xmllint', ['--noout', '--schema', path.join(SHARED_EINVOICE, CII_XSD), '-'], {
+    input: xml,
+    encoding: 'utf8',
+  });
   if (r.status === 0) return [];
   const lines = r.stderr.split('\n').filter((l) => l.trim() !== '' && !/validates$|fails to validate$/.test(l));
-  return (lines.length > 0 ? lines : [`xmllint exit ${r.status}`]).map((text) => ({ ruleSet: 'xsd', id: 'XSD', flag: 'fatal', location: '', text }));
+  return (lines.length > 0 ? lines : [`xmllint exit ${r.status}`]).map((text) => ({
+    ruleSet: 'xsd',
+    id: 'XSD',
+    flag: 'fatal',
+    location: '',
+    text,
+  }));
 }
 
 // SaxonJS evaluates `xs:integer(…) mod 97` on a double (README caveat): its BR-DE-19/20 verdicts
@@ -125,13 +144,31 @@ function ibanFailures(xml: string): RuleFailure[] {
   const blocks = xml.match(/<(cac:PaymentMeans|ram:SpecifiedTradeSettlementPaymentMeans)>[\s\S]*?<\/\1>/g) ?? [];
   for (const block of blocks) {
     const code = /<(?:cbc:PaymentMeansCode|ram:TypeCode)[^>]*>([^<]*)</.exec(block)?.[1];
-    const payee = /<(?:cac:PayeeFinancialAccount>\s*<cbc:ID|ram:PayeePartyCreditorFinancialAccount>\s*<ram:IBANID)>([^<]*)</.exec(block)?.[1];
-    const payer = /<(?:cac:PayerFinancialAccount>\s*<cbc:ID|ram:PayerPartyDebtorFinancialAccount>\s*<ram:IBANID)>([^<]*)</.exec(block)?.[1];
+    const payee =
+      /<(?:cac:PayeeFinancialAccount>\s*<cbc:ID|ram:PayeePartyCreditorFinancialAccount>\s*<ram:IBANID)>([^<]*)</.exec(
+        block,
+      )?.[1];
+    const payer =
+      /<(?:cac:PayerFinancialAccount>\s*<cbc:ID|ram:PayerPartyDebtorFinancialAccount>\s*<ram:IBANID)>([^<]*)</.exec(
+        block,
+      )?.[1];
     if (code === '58' && payee !== undefined && !isValidIban(payee)) {
-      out.push({ ruleSet: 'iban', id: 'BR-DE-19', flag: 'fatal', location: '', text: `BT-84 is not a valid IBAN: ${payee}` });
+      out.push({
+        ruleSet: 'iban',
+        id: 'BR-DE-19',
+        flag: 'fatal',
+        location: '',
+        text: `BT-84 is not a valid IBAN: ${payee}`,
+      });
     }
     if (code === '59' && payer !== undefined && !isValidIban(payer)) {
-      out.push({ ruleSet: 'iban', id: 'BR-DE-20', flag: 'fatal', location: '', text: `BT-91 is not a valid IBAN: ${payer}` });
+      out.push({
+        ruleSet: 'iban',
+        id: 'BR-DE-20',
+        flag: 'fatal',
+        location: '',
+        text: `BT-91 is not a valid IBAN: ${payer}`,
+      });
     }
   }
   return out;
@@ -153,7 +190,9 @@ export function ruleSetsFor(format: EinvoiceFormat): RuleSet[] {
 
 /** Every failure the official artefacts report on a document of `format` (all flags). */
 export function validateOfficially(xml: string, format: EinvoiceFormat): RuleFailure[] {
-  const failures = ruleSetsFor(format).flatMap((set) => runSchematron(set, xml)).filter((f) => !IBAN_RULES.has(f.id));
+  const failures = ruleSetsFor(format)
+    .flatMap((set) => runSchematron(set, xml))
+    .filter((f) => !IBAN_RULES.has(f.id));
   if (format.startsWith('xrechnung')) failures.push(...ibanFailures(xml));
   if (format === 'xrechnung-cii' || format === 'factur-x') failures.push(...runCiiXsd(xml));
   return failures;

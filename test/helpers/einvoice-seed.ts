@@ -20,8 +20,16 @@ export const SELLER_PROFILE = {
   contactEmail: 'erika@seller.test',
 };
 
-export async function seedSellerProfile(c: Container, orgId: string, profile: Record<string, unknown> = SELLER_PROFILE): Promise<void> {
+export async function seedSellerProfile(
+  c: Container,
+  orgId: string,
+  profile: Record<string, unknown> = SELLER_PROFILE,
+): Promise<void> {
   const crypto = await c.keyring.forOrg(c.db, orgId);
-  const sealed = crypto.encryptJson(orgProfileSchema.parse(profile), { table: 'orgs', row: orgId, column: 'profile_enc' });
+  const sealed = crypto.encryptJson(orgProfileSchema.parse(profile), {
+    table: 'orgs',
+    row: orgId,
+    column: 'profile_enc',
+  });
   await c.db.updateTable('orgs').set({ profile_enc: sealed }).where('id', '=', orgId).execute();
 }

@@ -39,10 +39,19 @@ export interface TestInstance {
   close(): Promise<void>;
 }
 
-export async function createTestInstance(dialect: Dialect, opts: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestInstance> {
+export async function createTestInstance(
+  dialect: Dialect,
+  opts: { clock?: Clock; env?: Record<string, string> } = {},
+): Promise<TestInstance> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-test-'));
   let schema: string | undefined;
-  const env: Record<string, string> = { SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent', SEALBILL_SIGNUP: 'open', SEALBILL_PROVISIONING_TOKEN: TEST_PROVISIONING_TOKEN, ...opts.env };
+  const env: Record<string, string> = {
+    SEALBILL_DATA_DIR: dir,
+    SEALBILL_LOG_LEVEL: 'silent',
+    SEALBILL_SIGNUP: 'open',
+    SEALBILL_PROVISIONING_TOKEN: TEST_PROVISIONING_TOKEN,
+    ...opts.env,
+  };
   if (dialect === 'postgres') {
     const url = process.env.TEST_DATABASE_URL;
     if (!url) throw new Error('TEST_DATABASE_URL is not set');
@@ -54,10 +63,17 @@ export async function createTestInstance(dialect: Dialect, opts: { clock?: Clock
     env.DATABASE_URL = url;
   }
   const parsed = parseConfig(env);
-  const config: Readonly<Config> = dialect === 'postgres' ? { ...parsed, database: { dialect: 'postgres', url: env.DATABASE_URL!, schema: schema! } } : parsed;
+  const config: Readonly<Config> =
+    dialect === 'postgres'
+      ? { ...parsed, database: { dialect: 'postgres', url: env.DATABASE_URL!, schema: schema! } }
+      : parsed;
   const clock = opts.clock ?? systemClock;
   seedMigratedSqlite(config.database);
-  const container = await createContainer(config, { clock, masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'test'), warn: () => {} });
+  const container = await createContainer(config, {
+    clock,
+    masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'test'),
+    warn: () => {},
+  });
   const app = await buildHttpApp(container, { logger: false });
   await app.ready();
   containerOfApp.set(app, container);

@@ -5,5 +5,10 @@ import { payoutSchema } from '../../src/modules/orgs/org.schemas.ts';
 import type { TestInstance } from './instance.ts';
 
 export async function seedPayout(t: TestInstance, orgId: string, payout: Record<string, unknown>): Promise<void> {
-  await t.container.db.transaction().execute((tx) => t.container.services.orgs.setPayoutInTx(tx, orgId, payoutSchema.parse(payout), { type: 'system', id: 'test-seed' }));
+  await t.container.db.transaction().execute((tx) =>
+    t.container.services.orgs.setPayoutInTx(tx, orgId, payoutSchema.parse(payout), {
+      type: 'system',
+      id: 'test-seed',
+    }),
+  );
 }

@@ -16,11 +16,26 @@ export function databaseUrlOf(db: DatabaseConfig): string {
 }
 
 /** A minimal environment: nothing of the test runner's own leaks into the child. */
-export function childEnv(dataDir: string, db: DatabaseConfig, extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env.PATH ?? '', HOME: dataDir, SEALBILL_DATA_DIR: dataDir, DATABASE_URL: databaseUrlOf(db), SEALBILL_LOG_LEVEL: 'silent', ...extra };
+export function childEnv(
+  dataDir: string,
+  db: DatabaseConfig,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: dataDir,
+    SEALBILL_DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrlOf(db),
+    SEALBILL_LOG_LEVEL: 'silent',
+    ...extra,
+  };
 }
 
-export function runSealbill(args: string[], env: Record<string, string>, timeout = 90_000): { code: number | null; out: string; err: string } {
+export function runSealbill(
+  args: string[],
+  env: Record<string, string>,
+  timeout = 90_000,
+): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -37,12 +52,19 @@ export function startSealbill(args: string[], env: Record<string, string>): Runn
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
   child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, output: () => out, exited };
 }
 
 /** Polls until `check` returns a value that is not undefined/false, or fails after `ms`. */
-export async function waitUntil<T>(what: string, check: () => Promise<T | undefined | false>, ms = 60_000, every = 50): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  ms = 60_000,
+  every = 50,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await check();

@@ -8,7 +8,9 @@ declare module 'saxon-js' {
   }
   const SaxonJS: {
     transform(options: TransformOptions, mode: 'sync'): { principalResult: unknown };
-    XPath: { evaluate(expr: string, context: unknown, options?: { resultForm?: 'array' | 'iterator' | 'default' }): unknown };
+    XPath: {
+      evaluate(expr: string, context: unknown, options?: { resultForm?: 'array' | 'iterator' | 'default' }): unknown;
+    };
   };
   export default SaxonJS;
 }

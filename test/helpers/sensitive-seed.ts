@@ -42,13 +42,25 @@ export async function seedSensitiveData(t: TestInstance, api: Api): Promise<Seed
   // What prints on documents changes only with a fresh sign-in (step-up), never with an API token.
   const owner = await staffSession(t, api.orgId, api.userId);
   const profile = await owner.req('PATCH', '/api/v1/org', {
-    profile: { addressLines: [s.orgAddress, '10115 Berlin'], country: 'DE', taxIds: [{ type: 'VAT', value: s.orgTaxId }], email: s.orgEmail },
+    profile: {
+      addressLines: [s.orgAddress, '10115 Berlin'],
+      country: 'DE',
+      taxIds: [{ type: 'VAT', value: s.orgTaxId }],
+      email: s.orgEmail,
+    },
   });
   if (profile.statusCode !== 200) throw new Error(`PATCH /api/v1/org → ${profile.statusCode}: ${profile.body}`);
   // The payout service (the protected change flow wraps it); IBAN written with spaces as users type it.
-  await t.container.db.transaction().execute((tx) =>
-    t.container.services.orgs.setPayoutInTx(tx, api.orgId, payoutSchema.parse({ accountHolder: s.accountHolder, iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX' }), { type: 'system', id: 'test' }),
-  );
+  await t.container.db
+    .transaction()
+    .execute((tx) =>
+      t.container.services.orgs.setPayoutInTx(
+        tx,
+        api.orgId,
+        payoutSchema.parse({ accountHolder: s.accountHolder, iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX' }),
+        { type: 'system', id: 'test' },
+      ),
+    );
   const client = await api.ok('POST', '/api/v1/clients', {
     name: s.clientName,
     email: s.clientEmail,
@@ -62,12 +74,22 @@ export async function seedSensitiveData(t: TestInstance, api: Api): Promise<Seed
   const draft = await api.ok(
     'POST',
     '/api/v1/invoices',
-    { clientId: client.id, lines: [{ description: s.lineDescription, quantity: '3', unit: 'h', unitPrice: 25_000, taxRateId: rate.id }], notes: s.invoiceNote },
+    {
+      clientId: client.id,
+      lines: [{ description: s.lineDescription, quantity: '3', unit: 'h', unitPrice: 25_000, taxRateId: rate.id }],
+      notes: s.invoiceNote,
+    },
     201,
     { 'idempotency-key': 'seed-create-1' },
   );
   await api.ok('POST', `/api/v1/invoices/${draft.id}/issue`, undefined, 200, { 'idempotency-key': 'seed-issue-1' });
-  await api.ok('POST', `/api/v1/invoices/${draft.id}/payments`, { amount: 10_000, reference: s.paymentReference }, 201, { 'idempotency-key': 'seed-pay-1' });
+  await api.ok(
+    'POST',
+    `/api/v1/invoices/${draft.id}/payments`,
+    { amount: 10_000, reference: s.paymentReference },
+    201,
+    { 'idempotency-key': 'seed-pay-1' },
+  );
   const schedule = await api.ok('POST', '/api/v1/recurring-schedules', {
     clientId: client.id,
     lines: [{ description: s.recurringLine, quantity: '1', unitPrice: 5_000 }],
@@ -92,11 +114,15 @@ export async function readSeededViews(t: TestInstance, api: Api, d: SeededData) 
     org: await api.ok('GET', '/api/v1/org'),
     payout: await t.container.services.orgs.getPayout(api.orgId),
     client: await api.ok('GET', `/api/v1/clients/${d.clientId}`),
-    byEmail: (await api.ok('GET', `/api/v1/clients?email=${encodeURIComponent(SECRET_STRINGS.clientEmail)}`)).items.map((c: { id: string }) => c.id),
+    byEmail: (await api.ok('GET', `/api/v1/clients?email=${encodeURIComponent(SECRET_STRINGS.clientEmail)}`)).items.map(
+      (c: { id: string }) => c.id,
+    ),
     invoice: await api.ok('GET', `/api/v1/invoices/${d.invoiceId}`),
     invoices: await api.ok('GET', '/api/v1/invoices'),
     payments: await api.ok('GET', `/api/v1/invoices/${d.invoiceId}/payments`),
     schedule: await api.ok('GET', `/api/v1/recurring-schedules/${d.scheduleId}`),
-    pdfSha: createHash('sha256').update((await api.req('GET', `/api/v1/invoices/${d.invoiceId}/pdf`)).rawPayload).digest('hex'),
+    pdfSha: createHash('sha256')
+      .update((await api.req('GET', `/api/v1/invoices/${d.invoiceId}/pdf`)).rawPayload)
+      .digest('hex'),
   };
 }

@@ -17,8 +17,21 @@ export interface SessionClient {
 }
 
 /** A fresh, fully signed-in staff session of a member (authenticated now, so step-up passes for 5 minutes). */
-export async function staffSession(t: TestInstance, orgId: string, userId: string, email?: string): Promise<SessionClient> {
-  const { token } = await t.container.services.sessions.create(t.container.db, { realm: 'staff', orgId, userId, level: 'full', amr: 'pwd', ip: '127.0.0.1', userAgent: 'vitest' });
+export async function staffSession(
+  t: TestInstance,
+  orgId: string,
+  userId: string,
+  email?: string,
+): Promise<SessionClient> {
+  const { token } = await t.container.services.sessions.create(t.container.db, {
+    realm: 'staff',
+    orgId,
+    userId,
+    level: 'full',
+    amr: 'pwd',
+    ip: '127.0.0.1',
+    userAgent: 'vitest',
+  });
   const csrf = csrfTokenFor(token);
   return {
     userId,
@@ -29,7 +42,11 @@ export async function staffSession(t: TestInstance, orgId: string, userId: strin
       return t.app.inject({
         method: method as 'GET',
         url,
-        headers: { cookie: `${STAFF_COOKIE}=${token}`, ...(method === 'GET' || method === 'HEAD' ? {} : { 'x-csrf-token': csrf }), ...headers },
+        headers: {
+          cookie: `${STAFF_COOKIE}=${token}`,
+          ...(method === 'GET' || method === 'HEAD' ? {} : { 'x-csrf-token': csrf }),
+          ...headers,
+        },
         ...(body === undefined ? {} : { payload: body as object }),
       });
     },

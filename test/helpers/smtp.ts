@@ -32,7 +32,12 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       stream.on('end', () => {
         const raw = Buffer.concat(chunks);
         void simpleParser(raw).then((parsed) => {
-          messages.push({ raw, parsed, to: session.envelope.rcptTo.map((r) => r.address), from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '' });
+          messages.push({
+            raw,
+            parsed,
+            to: session.envelope.rcptTo.map((r) => r.address),
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          });
           waiters.splice(0).forEach((w) => w());
           callback(null, `Ok: queued as TEST${++queue}`);
         });
@@ -50,7 +55,8 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       for (;;) {
         const hit = messages.find(predicate);
         if (hit) return hit;
-        if (Date.now() > deadline) throw new Error(`no matching mail within ${timeoutMs} ms (${messages.length} received)`);
+        if (Date.now() > deadline)
+          throw new Error(`no matching mail within ${timeoutMs} ms (${messages.length} received)`);
         await new Promise<void>((r) => {
           waiters.push(r);
           setTimeout(r, 100);

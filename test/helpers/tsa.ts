@@ -39,8 +39,25 @@ export async function startTestTsa(): Promise<TestTsa> {
   writeFileSync(path.join(dir, 'tsa.cnf'), TSA_CONFIG);
   writeFileSync(path.join(dir, 'serial'), '01\n');
   run([
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'tsa.key', '-out', 'tsa.crt', '-days', '2',
-    '-subj', '/CN=Sealbill Test TSA', '-addext', 'extendedKeyUsage=critical,timeStamping', '-addext', 'keyUsage=critical,digitalSignature',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'tsa.key',
+    '-out',
+    'tsa.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Sealbill Test TSA',
+    '-addext',
+    'extendedKeyUsage=critical,timeStamping',
+    '-addext',
+    'keyUsage=critical,digitalSignature',
   ]);
   let n = 0;
   const server: Server = createServer((req, res) => {
@@ -52,7 +69,20 @@ export async function startTestTsa(): Promise<TestTsa> {
         const q = path.join(dir, `q${n}.tsq`);
         const r = path.join(dir, `r${n}.tsr`);
         writeFileSync(q, Buffer.concat(chunks));
-        run(['ts', '-reply', '-config', 'tsa.cnf', '-queryfile', q, '-inkey', 'tsa.key', '-signer', 'tsa.crt', '-out', r]);
+        run([
+          'ts',
+          '-reply',
+          '-config',
+          'tsa.cnf',
+          '-queryfile',
+          q,
+          '-inkey',
+          'tsa.key',
+          '-signer',
+          'tsa.crt',
+          '-out',
+          r,
+        ]);
         res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(readFileSync(r));
       } catch {
         res.writeHead(500).end();

@@ -35,7 +35,7 @@ export class SoftAuthenticator {
   }
 
   private flags(o: Ceremony, attested: boolean): number {
-    return 0x01 /* UP */ | (o.uv === false ? 0 : 0x04) /* UV */ | (attested ? 0x40 : 0) /* AT */;
+    return 0x01 /* UP */ | (o.uv === false ? 0 : 0x04) /* UV */ | (attested ? 0x40 : 0); /* AT */
   }
 
   /** navigator.credentials.create() */
@@ -54,9 +54,30 @@ export class SoftAuthenticator {
     const counter = Buffer.alloc(4);
     const idLen = Buffer.alloc(2);
     idLen.writeUInt16BE(id.length);
-    const authData = Buffer.concat([sha256(rpId), Buffer.from([this.flags(o, true)]), counter, Buffer.alloc(16), idLen, id, Buffer.from(isoCBOR.encode(cose))]);
-    const attObj = isoCBOR.encode(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', new Uint8Array(authData)]]) as never);
-    const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.create', challenge: options.challenge, origin: o.origin ?? this.origin, crossOrigin: false }));
+    const authData = Buffer.concat([
+      sha256(rpId),
+      Buffer.from([this.flags(o, true)]),
+      counter,
+      Buffer.alloc(16),
+      idLen,
+      id,
+      Buffer.from(isoCBOR.encode(cose)),
+    ]);
+    const attObj = isoCBOR.encode(
+      new Map<string, unknown>([
+        ['fmt', 'none'],
+        ['attStmt', new Map()],
+        ['authData', new Uint8Array(authData)],
+      ]) as never,
+    );
+    const clientDataJSON = Buffer.from(
+      JSON.stringify({
+        type: 'webauthn.create',
+        challenge: options.challenge,
+        origin: o.origin ?? this.origin,
+        crossOrigin: false,
+      }),
+    );
     this.credentials.push({ id, privateKey, rpId: options.rp.id, userHandle: options.user.id, counter: 0 });
     return {
       id: b64u(id),
@@ -71,13 +92,26 @@ export class SoftAuthenticator {
   /** navigator.credentials.get() */
   get(options: any, o: Ceremony = {}): any {
     const allowed: string[] = (options.allowCredentials ?? []).map((c: { id: string }) => c.id);
-    const cred = this.credentials.find((c) => (o.credentialId ? b64u(c.id) === o.credentialId : allowed.length === 0 || allowed.includes(b64u(c.id))));
+    const cred = this.credentials.find((c) =>
+      o.credentialId ? b64u(c.id) === o.credentialId : allowed.length === 0 || allowed.includes(b64u(c.id)),
+    );
     if (!cred) throw new Error('no matching credential');
     cred.counter += 1;
     const counter = Buffer.alloc(4);
     counter.writeUInt32BE(cred.counter);
-    const authData = Buffer.concat([sha256(o.rpId ?? options.rpId ?? cred.rpId), Buffer.from([this.flags(o, false)]), counter]);
-    const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.get', challenge: options.challenge, origin: o.origin ?? this.origin, crossOrigin: false }));
+    const authData = Buffer.concat([
+      sha256(o.rpId ?? options.rpId ?? cred.rpId),
+      Buffer.from([this.flags(o, false)]),
+      counter,
+    ]);
+    const clientDataJSON = Buffer.from(
+      JSON.stringify({
+        type: 'webauthn.get',
+        challenge: options.challenge,
+        origin: o.origin ?? this.origin,
+        crossOrigin: false,
+      }),
+    );
     let signature = sign('sha256', Buffer.concat([authData, sha256(clientDataJSON)]), cred.privateKey);
     if (o.forgeSignature) signature = sign('sha256', Buffer.from('something else'), cred.privateKey);
     return {
@@ -86,7 +120,12 @@ export class SoftAuthenticator {
       type: 'public-key',
       authenticatorAttachment: 'platform',
       clientExtensionResults: {},
-      response: { clientDataJSON: b64u(clientDataJSON), authenticatorData: b64u(authData), signature: b64u(signature), userHandle: cred.userHandle },
+      response: {
+        clientDataJSON: b64u(clientDataJSON),
+        authenticatorData: b64u(authData),
+        signature: b64u(signature),
+        userHandle: cred.userHandle,
+      },
     };
   }
 }

@@ -12,14 +12,21 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/platform/http/app.ts';
 import { routeKey } from '../../src/platform/http/auth-hooks.ts';
 import type { RouteAccess } from '../../src/platform/http/principal.ts';
-import { PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '../../src/modules/identity/members/rbac.ts';
+import {
+  PERMISSIONS,
+  ROLE_PERMISSIONS,
+  ROLES,
+  type Permission,
+  type Role,
+} from '../../src/modules/identity/members/rbac.ts';
 import { ROUTE_ACCESS, routeAccessTable } from '../../src/modules/identity/route-access.ts';
 import { csrfTokenFor, PORTAL_COOKIE, STAFF_COOKIE } from '../../src/modules/identity/sessions/sessions.service.ts';
 import { setupOrg, type Api } from '../helpers/api.ts';
 import { addUser } from '../helpers/identity.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
 
-type Who = { kind: 'anonymous' } | { kind: 'role'; role: Role } | { kind: 'token'; scope: Permission } | { kind: 'portal' };
+type Who =
+  { kind: 'anonymous' } | { kind: 'role'; role: Role } | { kind: 'token'; scope: Permission } | { kind: 'portal' };
 const label = (w: Who) => (w.kind === 'role' ? w.role : w.kind === 'token' ? `token[${w.scope}]` : w.kind);
 
 /** What the declared table says about a principal on a route. */
@@ -45,7 +52,9 @@ function expected(access: RouteAccess, who: Who): 'allow' | 'deny' {
 
 function observed(res: LightMyRequestResponse): 'allow' | 'deny' {
   if (res.statusCode !== 401 && res.statusCode !== 403) return 'allow';
-  const code = (res.headers['content-type'] ?? '').toString().includes('json') ? (res.json() as { code?: string }).code : undefined;
+  const code = (res.headers['content-type'] ?? '').toString().includes('json')
+    ? (res.json() as { code?: string }).code
+    : undefined;
   return code === 'step_up_required' ? 'allow' : 'deny';
 }
 
@@ -73,14 +82,25 @@ describeEachDb('access control: every route × every principal', (dialect) => {
     }
     api = await setupOrg(t.app, 'Matrix AG');
     userOf.set('owner', api.userId);
-    for (const role of ROLES.filter((r) => r !== 'owner')) userOf.set(role, await addUser(t, api.orgId, role, `${role}@matrix.test`));
+    for (const role of ROLES.filter((r) => r !== 'owner'))
+      userOf.set(role, await addUser(t, api.orgId, role, `${role}@matrix.test`));
     for (const scope of PERMISSIONS) {
       const { token } = await t.container.db.transaction().execute((tx) =>
-        t.container.services.tokens.create(tx, { orgId: api.orgId, userId: api.userId, name: scope, scopes: [scope], expiresAt: null }),
+        t.container.services.tokens.create(tx, {
+          orgId: api.orgId,
+          userId: api.userId,
+          name: scope,
+          scopes: [scope],
+          expiresAt: null,
+        }),
       );
       tokenOf.set(scope, token);
     }
-    const client = await api.ok('POST', '/api/v1/clients', { name: 'Portal Client', email: 'portal@client.test', contacts: [{ name: 'Pat', email: 'pat@client.test', isPrimary: true }] });
+    const client = await api.ok('POST', '/api/v1/clients', {
+      name: 'Portal Client',
+      email: 'portal@client.test',
+      contacts: [{ name: 'Pat', email: 'pat@client.test', isPrimary: true }],
+    });
     portal = { clientId: client.id, contactId: client.contacts[0].id };
   });
   afterAll(() => t.close());
@@ -90,11 +110,23 @@ describeEachDb('access control: every route × every principal', (dialect) => {
     const db = t.container.db;
     if (who.kind === 'token') return { authorization: `Bearer ${tokenOf.get(who.scope)}` };
     if (who.kind === 'role') {
-      const { token } = await sessions.create(db, { realm: 'staff', orgId: api.orgId, userId: userOf.get(who.role)!, level: 'full', amr: 'pwd' });
+      const { token } = await sessions.create(db, {
+        realm: 'staff',
+        orgId: api.orgId,
+        userId: userOf.get(who.role)!,
+        level: 'full',
+        amr: 'pwd',
+      });
       return { cookie: `${STAFF_COOKIE}=${token}`, 'x-csrf-token': csrfTokenFor(token) };
     }
     if (who.kind === 'portal') {
-      const { token } = await sessions.create(db, { realm: 'portal', orgId: api.orgId, clientId: portal.clientId, contactId: portal.contactId, level: 'full' });
+      const { token } = await sessions.create(db, {
+        realm: 'portal',
+        orgId: api.orgId,
+        clientId: portal.clientId,
+        contactId: portal.contactId,
+        level: 'full',
+      });
       return { cookie: `${PORTAL_COOKIE}=${token}`, 'x-csrf-token': csrfTokenFor(token) };
     }
     return {};
@@ -113,12 +145,23 @@ describeEachDb('access control: every route × every principal', (dialect) => {
 
   it('a route without a declared permission stops the server from starting', async () => {
     await expect(
-      buildApp({ config: t.config, access: routeAccessTable, authenticate: async () => null, logger: false, routes: (app) => void app.get('/api/v1/undeclared-route', async () => ({})) }),
+      buildApp({
+        config: t.config,
+        access: routeAccessTable,
+        authenticate: async () => null,
+        logger: false,
+        routes: (app) => void app.get('/api/v1/undeclared-route', async () => ({})),
+      }),
     ).rejects.toThrow(/GET \/api\/v1\/undeclared-route has no declared access/);
   });
 
   it('allows and denies exactly as the table declares, for every route and principal', async () => {
-    const principals: Who[] = [{ kind: 'anonymous' }, { kind: 'portal' }, ...ROLES.map((role) => ({ kind: 'role' as const, role })), ...PERMISSIONS.map((scope) => ({ kind: 'token' as const, scope }))];
+    const principals: Who[] = [
+      { kind: 'anonymous' },
+      { kind: 'portal' },
+      ...ROLES.map((role) => ({ kind: 'role' as const, role })),
+      ...PERMISSIONS.map((scope) => ({ kind: 'token' as const, scope })),
+    ];
     const mismatches: string[] = [];
     const tally: Record<string, number> = {};
     let calls = 0;
@@ -126,7 +169,12 @@ describeEachDb('access control: every route × every principal', (dialect) => {
       const access = ROUTE_ACCESS[key]!;
       const [method, pattern] = key.split(' ') as [string, string];
       // Public routes: reachable anonymously (only the anonymous call: they need no principal).
-      const whom = access.kind === 'public' ? [{ kind: 'anonymous' } as Who] : access.kind === 'staff' ? principals : principals.filter((w) => w.kind !== 'token' || w.scope === 'org:read');
+      const whom =
+        access.kind === 'public'
+          ? [{ kind: 'anonymous' } as Who]
+          : access.kind === 'staff'
+            ? principals
+            : principals.filter((w) => w.kind !== 'token' || w.scope === 'org:read');
       for (const who of whom) {
         const res = await t.app.inject({
           method: method as 'GET',
@@ -136,9 +184,15 @@ describeEachDb('access control: every route × every principal', (dialect) => {
         });
         calls++;
         const want = expected(access, who);
-        const got = access.kind === 'public' ? (res.statusCode === 401 && res.headers['www-authenticate'] ? 'deny' : 'allow') : observed(res);
+        const got =
+          access.kind === 'public'
+            ? res.statusCode === 401 && res.headers['www-authenticate']
+              ? 'deny'
+              : 'allow'
+            : observed(res);
         tally[`${want}/${got}`] = (tally[`${want}/${got}`] ?? 0) + 1;
-        if (want !== got) mismatches.push(`${key} as ${label(who)}: expected ${want}, got ${res.statusCode} ${res.body.slice(0, 160)}`);
+        if (want !== got)
+          mismatches.push(`${key} as ${label(who)}: expected ${want}, got ${res.statusCode} ${res.body.slice(0, 160)}`);
       }
     }
     expect(calls).toBeGreaterThan(500);

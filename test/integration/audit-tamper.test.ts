@@ -16,8 +16,15 @@ describeEachDb('audit log tampering', (dialect) => {
   let t: TestInstance;
   let api: Api;
 
-  const rows = () => t.container.db.selectFrom('audit_events').selectAll().where('org_id', '=', api.orgId).orderBy('id').execute();
-  const verify = async () => (await api.ok('POST', '/api/v1/audit-events/verify')) as { ok: boolean; badSeq?: number; reason?: string; checkpointsChecked: number };
+  const rows = () =>
+    t.container.db.selectFrom('audit_events').selectAll().where('org_id', '=', api.orgId).orderBy('id').execute();
+  const verify = async () =>
+    (await api.ok('POST', '/api/v1/audit-events/verify')) as {
+      ok: boolean;
+      badSeq?: number;
+      reason?: string;
+      checkpointsChecked: number;
+    };
   const cliVerify = () => runCli(t, auditCommand, ['verify', '--org', api.orgId]);
 
   /** What a DBA who knows the algorithm does: recompute every hash from `fromSeq` on. */
@@ -54,7 +61,11 @@ describeEachDb('audit log tampering', (dialect) => {
 
   it('an edited entry is named', async () => {
     const r = (await rows())[2]!;
-    await t.container.db.updateTable('audit_events').set({ summary: '{"name":"someone else"}' }).where('id', '=', r.id).execute();
+    await t.container.db
+      .updateTable('audit_events')
+      .set({ summary: '{"name":"someone else"}' })
+      .where('id', '=', r.id)
+      .execute();
     expect(await verify()).toMatchObject({ ok: false, badSeq: 3, reason: expect.stringMatching(/edited/) });
     const cli = await cliVerify();
     expect(cli.exitCode).toBe(1);
@@ -71,9 +82,29 @@ describeEachDb('audit log tampering', (dialect) => {
   it('an inserted entry is named', async () => {
     const all = await rows();
     // Shift entries 3.. up by one and slip a forged entry 3 in, with a correct-looking link.
-    for (const r of [...all].reverse().filter((x) => Number(x.seq) >= 3)) await t.container.db.updateTable('audit_events').set({ seq: Number(r.seq) + 1 }).where('id', '=', r.id).execute();
-    const forged = { org_id: api.orgId, seq: 3, at: all[2]!.at, actor_type: 'user', actor_id: null, action: 'payout.updated', object_type: 'org', object_id: api.orgId, summary: '{}', ip: null, prev_hash: all[1]!.hash };
-    await t.container.db.insertInto('audit_events').values({ ...forged, hash: entryHash(forged) }).execute();
+    for (const r of [...all].reverse().filter((x) => Number(x.seq) >= 3))
+      await t.container.db
+        .updateTable('audit_events')
+        .set({ seq: Number(r.seq) + 1 })
+        .where('id', '=', r.id)
+        .execute();
+    const forged = {
+      org_id: api.orgId,
+      seq: 3,
+      at: all[2]!.at,
+      actor_type: 'user',
+      actor_id: null,
+      action: 'payout.updated',
+      object_type: 'org',
+      object_id: api.orgId,
+      summary: '{}',
+      ip: null,
+      prev_hash: all[1]!.hash,
+    };
+    await t.container.db
+      .insertInto('audit_events')
+      .values({ ...forged, hash: entryHash(forged) })
+      .execute();
     const v = await verify();
     expect(v.ok).toBe(false);
     expect(v.badSeq).toBe(3);
@@ -84,7 +115,11 @@ describeEachDb('audit log tampering', (dialect) => {
     const [a, b] = [all[1]!, all[2]!];
     const { id: _ia, ...ca } = a;
     const { id: _ib, ...cb } = b;
-    await t.container.db.updateTable('audit_events').set({ ...cb, seq: -1 }).where('id', '=', a.id).execute();
+    await t.container.db
+      .updateTable('audit_events')
+      .set({ ...cb, seq: -1 })
+      .where('id', '=', a.id)
+      .execute();
     await t.container.db.updateTable('audit_events').set(ca).where('id', '=', b.id).execute();
     await t.container.db.updateTable('audit_events').set({ seq: cb.seq }).where('id', '=', a.id).execute();
     expect(await verify()).toMatchObject({ ok: false, badSeq: 2 });
@@ -97,7 +132,11 @@ describeEachDb('audit log tampering', (dialect) => {
     expect(second.treeSize).toBe(first.treeSize + 1);
     const seq = second.treeSize;
     const target = (await rows()).find((r) => Number(r.seq) === seq)!;
-    await t.container.db.updateTable('audit_events').set({ action: 'client.archived' }).where('id', '=', target.id).execute();
+    await t.container.db
+      .updateTable('audit_events')
+      .set({ action: 'client.archived' })
+      .where('id', '=', target.id)
+      .execute();
     await rehashFrom(seq);
     expect((await t.container.services.audit.verify(t.container.db, api.orgId)).ok).toBe(true); // the bare chain is fooled
     const v = await verify();
@@ -109,12 +148,26 @@ describeEachDb('audit log tampering', (dialect) => {
   it('a truncated tail and a forged checkpoint are caught', async () => {
     await api.ok('POST', '/api/v1/audit-checkpoints', undefined, 201);
     const all = await rows();
-    await t.container.db.deleteFrom('audit_events').where('id', 'in', all.slice(-2).map((r) => r.id)).execute();
-    expect(await verify()).toMatchObject({ ok: false, badSeq: all.length - 1, reason: expect.stringMatching(/deleted/) });
+    await t.container.db
+      .deleteFrom('audit_events')
+      .where(
+        'id',
+        'in',
+        all.slice(-2).map((r) => r.id),
+      )
+      .execute();
+    expect(await verify()).toMatchObject({
+      ok: false,
+      badSeq: all.length - 1,
+      reason: expect.stringMatching(/deleted/),
+    });
 
     // Restore the tail, then forge the checkpoint's size.
     for (const r of all.slice(-2)) await t.container.db.insertInto('audit_events').values(r).execute();
-    await t.container.db.updateTable('audit_checkpoints').set({ note: sql`replace(note, ${`\n${all.length}\n`}, ${`\n${all.length - 2}\n`})` }).execute();
+    await t.container.db
+      .updateTable('audit_checkpoints')
+      .set({ note: sql`replace(note, ${`\n${all.length}\n`}, ${`\n${all.length - 2}\n`})` })
+      .execute();
     expect(await verify()).toMatchObject({ ok: false, reason: expect.stringMatching(/does not verify/) });
   });
 
@@ -123,7 +176,11 @@ describeEachDb('audit log tampering', (dialect) => {
     const exp = await runCli(t, auditCommand, ['export-checkpoints', '--org', api.orgId, '--out', file]);
     expect(exp.out).toMatch(/Wrote 1 checkpoint/);
     const target = (await rows())[1]!;
-    await t.container.db.updateTable('audit_events').set({ actor_id: 'framed-user' }).where('id', '=', target.id).execute();
+    await t.container.db
+      .updateTable('audit_events')
+      .set({ actor_id: 'framed-user' })
+      .where('id', '=', target.id)
+      .execute();
     await rehashFrom(2);
     await t.container.db.deleteFrom('audit_checkpoints').execute();
     expect((await cliVerify()).exitCode).toBe(0); // nothing left inside the database to compare with

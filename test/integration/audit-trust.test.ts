@@ -26,8 +26,16 @@ describeEachDb('audit checkpoint trust', (dialect) => {
   let t: TestInstance;
   let api: Api;
   const db = () => t.container.db;
-  const rows = () => db().selectFrom('audit_events').selectAll().where('org_id', '=', api.orgId).orderBy('id').execute();
-  const verifyApi = async (body?: unknown) => (await api.ok('POST', '/api/v1/audit-events/verify', body)) as { ok: boolean; badSeq?: number; reason?: string; proof: string; statement: string };
+  const rows = () =>
+    db().selectFrom('audit_events').selectAll().where('org_id', '=', api.orgId).orderBy('id').execute();
+  const verifyApi = async (body?: unknown) =>
+    (await api.ok('POST', '/api/v1/audit-events/verify', body)) as {
+      ok: boolean;
+      badSeq?: number;
+      reason?: string;
+      proof: string;
+      statement: string;
+    };
   const cliVerify = (...extra: string[]) => runCli(t, auditCommand, ['verify', '--org', api.orgId, ...extra]);
 
   /** The DBA's rewrite: entry 2 now frames someone else, every later hash recomputed. */
@@ -37,7 +45,11 @@ describeEachDb('audit checkpoint trust', (dialect) => {
     for (const r of all) {
       const row = Number(r.seq) === 2 ? { ...r, actor_id: 'framed-user' } : r;
       const hash = entryHash({ ...row, prev_hash: prev });
-      await db().updateTable('audit_events').set({ actor_id: row.actor_id, prev_hash: prev, hash }).where('id', '=', r.id).execute();
+      await db()
+        .updateTable('audit_events')
+        .set({ actor_id: row.actor_id, prev_hash: prev, hash })
+        .where('id', '=', r.id)
+        .execute();
       prev = hash;
     }
   }
@@ -46,16 +58,53 @@ describeEachDb('audit checkpoint trust', (dialect) => {
   async function announceOwnKey(name: string) {
     const signer = signerFromSeed(name, randomBytes(32));
     const head = (await rows()).at(-1)!;
-    const entry = { org_id: api.orgId, seq: Number(head.seq) + 1, at: new Date().toISOString(), actor_type: 'system', actor_id: 'audit', action: 'audit.checkpoint_key_published', object_type: 'audit_checkpoint_key', object_id: signer.keyHash.toString('hex'), summary: JSON.stringify({ verifier: signer.vkey }), ip: null, prev_hash: head.hash };
-    await db().insertInto('audit_events').values({ ...entry, hash: entryHash(entry) }).execute();
-    await db().insertInto('audit_checkpoint_keys').values({ org_id: api.orgId, key_hash: signer.keyHash.toString('hex'), name, public_key: signer.publicKey.toString('base64'), vkey: signer.vkey, created_at: new Date().toISOString() }).execute();
+    const entry = {
+      org_id: api.orgId,
+      seq: Number(head.seq) + 1,
+      at: new Date().toISOString(),
+      actor_type: 'system',
+      actor_id: 'audit',
+      action: 'audit.checkpoint_key_published',
+      object_type: 'audit_checkpoint_key',
+      object_id: signer.keyHash.toString('hex'),
+      summary: JSON.stringify({ verifier: signer.vkey }),
+      ip: null,
+      prev_hash: head.hash,
+    };
+    await db()
+      .insertInto('audit_events')
+      .values({ ...entry, hash: entryHash(entry) })
+      .execute();
+    await db()
+      .insertInto('audit_checkpoint_keys')
+      .values({
+        org_id: api.orgId,
+        key_hash: signer.keyHash.toString('hex'),
+        name,
+        public_key: signer.publicKey.toString('base64'),
+        vkey: signer.vkey,
+        created_at: new Date().toISOString(),
+      })
+      .execute();
     return signer;
   }
 
   async function signOwnCheckpoint(signer: ReturnType<typeof signerFromSeed>, origin: string): Promise<void> {
     const all = await rows();
     const root = merkleRoot(all.map((r) => Buffer.from(r.hash, 'hex')));
-    await db().insertInto('audit_checkpoints').values({ id: `forged-${randomBytes(4).toString('hex')}`, org_id: api.orgId, tree_size: all.length, root_hash: root.toString('base64'), key_hash: signer.keyHash.toString('hex'), note: signCheckpoint(signer, origin, all.length, root), timestamp_token: null, created_at: new Date().toISOString() }).execute();
+    await db()
+      .insertInto('audit_checkpoints')
+      .values({
+        id: `forged-${randomBytes(4).toString('hex')}`,
+        org_id: api.orgId,
+        tree_size: all.length,
+        root_hash: root.toString('base64'),
+        key_hash: signer.keyHash.toString('hex'),
+        note: signCheckpoint(signer, origin, all.length, root),
+        timestamp_token: null,
+        created_at: new Date().toISOString(),
+      })
+      .execute();
   }
 
   beforeEach(async () => {
@@ -78,18 +127,33 @@ describeEachDb('audit checkpoint trust', (dialect) => {
     const own = await announceOwnKey(origin);
     // A forged endorsement row does not help either: it needs a signature by a trusted key.
     const trusted = (await api.ok('GET', '/api/v1/audit-checkpoint-keys')).items[0].publicKey as string;
-    await db().insertInto('audit_key_endorsements').values({ org_id: api.orgId, public_key: own.publicKey.toString('base64'), endorser_public_key: trusted, signature: randomBytes(64).toString('base64'), created_at: new Date().toISOString() }).execute();
+    await db()
+      .insertInto('audit_key_endorsements')
+      .values({
+        org_id: api.orgId,
+        public_key: own.publicKey.toString('base64'),
+        endorser_public_key: trusted,
+        signature: randomBytes(64).toString('base64'),
+        created_at: new Date().toISOString(),
+      })
+      .execute();
     await signOwnCheckpoint(own, origin);
     expect((await t.container.services.audit.verify(db(), api.orgId)).ok).toBe(true); // the bare chain is fooled
 
     const v = await verifyApi();
     expect(v.ok).toBe(false);
-    expect(v.reason).toMatch(new RegExp(`signed by ${origin.replace(/[.]/g, '\\.')}\\+${own.keyHash.toString('hex')}, which nothing outside the database vouches for`));
+    expect(v.reason).toMatch(
+      new RegExp(
+        `signed by ${origin.replace(/[.]/g, '\\.')}\\+${own.keyHash.toString('hex')}, which nothing outside the database vouches for`,
+      ),
+    );
     const cli = await cliVerify();
     expect(cli.exitCode).toBe(1);
     expect(cli.out).toMatch(/^FAIL .*nothing outside the database vouches for/);
     // The DBA's key is not offered as a verifier key either.
-    expect((await api.ok('GET', '/api/v1/audit-checkpoint-keys')).items.map((k: { publicKey: string }) => k.publicKey)).toEqual([trusted]);
+    expect(
+      (await api.ok('GET', '/api/v1/audit-checkpoint-keys')).items.map((k: { publicKey: string }) => k.publicKey),
+    ).toEqual([trusted]);
   });
 
   it('without its own key the same rewrite is reported as "internally consistent only", and exported checkpoints catch it', async () => {
@@ -118,8 +182,17 @@ describeEachDb('audit checkpoint trust', (dialect) => {
   it("a backup's clear .checkpoints.json serves as the outside record", async () => {
     const recipient = await identityToRecipient(await generateX25519Identity());
     const backupDir = path.join(t.dir, 'backups');
-    const backup = { recipients: [recipient], target: { kind: 'dir' as const, path: backupDir }, intervalHours: 0, keep: { daily: 1, weekly: 0, monthly: 0 }, includeMasterKey: false };
-    const c = await createContainer({ ...t.config, backup }, { masterKey: t.container.keyring.currentMasterKey, warn: () => {} });
+    const backup = {
+      recipients: [recipient],
+      target: { kind: 'dir' as const, path: backupDir },
+      intervalHours: 0,
+      keep: { daily: 1, weekly: 0, monthly: 0 },
+      includeMasterKey: false,
+    };
+    const c = await createContainer(
+      { ...t.config, backup },
+      { masterKey: t.container.keyring.currentMasterKey, warn: () => {} },
+    );
     try {
       const r = await c.services.backups.create();
       const sidecar = path.join(backupDir, r.name.replace('.jsonl.gz.age', '.checkpoints.json'));
@@ -141,21 +214,46 @@ describeEachDb('audit checkpoint trust', (dialect) => {
     expect(await verifyApi()).toMatchObject({ ok: true });
 
     // The same database, seen by a server moved to a new domain.
-    const moved = createCheckpointService({ db: db(), dialect, keyring: t.container.keyring, audit: t.container.services.audit, clock: t.clock, tsa: null });
+    const moved = createCheckpointService({
+      db: db(),
+      dialect,
+      keyring: t.container.keyring,
+      audit: t.container.services.audit,
+      clock: t.clock,
+      tsa: null,
+    });
     expect(await moved.verify(api.orgId)).toMatchObject({ ok: true, checkpointsChecked: 2 });
     // The real CLI, started without SEALBILL_PUBLIC_URL.
-    const r = runSealbill(['audit', 'verify', '--org', api.orgId], childEnv(t.dir, t.config.database, { SEALBILL_MASTER_KEY: t.container.keyring.currentMasterKey.key.toString('base64') }));
+    const r = runSealbill(
+      ['audit', 'verify', '--org', api.orgId],
+      childEnv(t.dir, t.config.database, {
+        SEALBILL_MASTER_KEY: t.container.keyring.currentMasterKey.key.toString('base64'),
+      }),
+    );
     expect(r.code, r.out + r.err).toBe(0);
-    expect(r.out).toMatch(/^OK .*\n\s+internally consistent only: the hash chain and 2 checkpoint\(s\) stored in the database/);
+    expect(r.out).toMatch(
+      /^OK .*\n\s+internally consistent only: the hash chain and 2 checkpoint\(s\) stored in the database/,
+    );
     expect(t.container.services.checkpoints.originOf(api.orgId)).toBe(`sealbill/audit/${api.orgId}`);
   });
 
   it('after rotate-org, old checkpoints verify through the endorsement made before the old key was destroyed, and a forged endorsement does not', async () => {
-    const { publicKey: before, vkey: oldVkey } = (await api.ok('GET', '/api/v1/audit-checkpoint-keys')).items[0] as { publicKey: string; vkey: string };
-    await t.container.services.keys.rotateOrg(api.orgId, { type: 'system', id: 'test' }, { settleMs: 0, sleep: async () => {} });
+    const { publicKey: before, vkey: oldVkey } = (await api.ok('GET', '/api/v1/audit-checkpoint-keys')).items[0] as {
+      publicKey: string;
+      vkey: string;
+    };
+    await t.container.services.keys.rotateOrg(
+      api.orgId,
+      { type: 'system', id: 'test' },
+      { settleMs: 0, sleep: async () => {} },
+    );
     await api.ok('POST', '/api/v1/clients', { name: 'Under the new key' });
     await api.ok('POST', '/api/v1/audit-checkpoints', undefined, 201);
-    const endorsements = await db().selectFrom('audit_key_endorsements').selectAll().where('org_id', '=', api.orgId).execute();
+    const endorsements = await db()
+      .selectFrom('audit_key_endorsements')
+      .selectAll()
+      .where('org_id', '=', api.orgId)
+      .execute();
     expect(endorsements.map((e) => e.public_key)).toEqual([before]);
     expect(await verifyApi()).toMatchObject({ ok: true });
     expect((await api.ok('GET', '/api/v1/audit-checkpoint-keys')).items).toHaveLength(2);
@@ -163,7 +261,11 @@ describeEachDb('audit checkpoint trust', (dialect) => {
 
     const sig = Buffer.from(endorsements[0]!.signature, 'base64');
     sig[10]! ^= 1;
-    await db().updateTable('audit_key_endorsements').set({ signature: sig.toString('base64') }).where('org_id', '=', api.orgId).execute();
+    await db()
+      .updateTable('audit_key_endorsements')
+      .set({ signature: sig.toString('base64') })
+      .where('org_id', '=', api.orgId)
+      .execute();
     const v = await verifyApi();
     expect(v.ok).toBe(false);
     expect(v.reason).toMatch(/stored checkpoint .* nothing outside the database vouches for/);

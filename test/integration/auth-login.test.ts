@@ -37,14 +37,17 @@ describeEachDb('sign-in', (dialect) => {
     await smtp.close();
   });
 
-  const failures = async (email: string) => (await t.container.services.identity.throttle.failures(t.container.db, accountKey(email)))?.failures ?? 0;
+  const failures = async (email: string) =>
+    (await t.container.services.identity.throttle.failures(t.container.db, accountKey(email)))?.failures ?? 0;
 
   it('signs in with a password into a server-side session behind a __Host- cookie; only the hash is stored', async () => {
     const b = browser(t.app, { ip: '10.0.0.1' });
     const res = await b.req('POST', '/api/v1/auth/login', { email: 'Ann@Login.test', password: PASSWORD });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ level: 'full', orgId: api.orgId, csrfToken: expect.any(String) });
-    const cookie = String(res.headers['set-cookie']).split(/,(?=\s*__Host)/).find((c) => c.startsWith(`${STAFF_COOKIE}=`))!;
+    const cookie = String(res.headers['set-cookie'])
+      .split(/,(?=\s*__Host)/)
+      .find((c) => c.startsWith(`${STAFF_COOKIE}=`))!;
     expect(cookie).toMatch(/; Path=\//);
     expect(cookie).toMatch(/; HttpOnly/);
     expect(cookie).toMatch(/; Secure/);
@@ -56,12 +59,18 @@ describeEachDb('sign-in', (dialect) => {
     expect(rows.map((r) => r.token_hash)).toContain(createHash('sha256').update(b.token!).digest('hex'));
     expect(JSON.stringify(rows)).not.toContain(b.token);
     const session = await b.ok('GET', '/api/v1/auth/session');
-    expect(session).toMatchObject({ level: 'full', user: { email: 'ann@login.test' }, org: { id: api.orgId, mfaPolicy: 'off' }, role: 'accountant' });
+    expect(session).toMatchObject({
+      level: 'full',
+      user: { email: 'ann@login.test' },
+      org: { id: api.orgId, mfaPolicy: 'off' },
+      role: 'accountant',
+    });
     expect(session.csrfToken).toBe(b.csrf());
   });
 
   it('answers an unknown email exactly like a wrong password: same status, same body, similar time', async () => {
-    const attempt = (email: string, ip: string) => browser(t.app, { ip }).req('POST', '/api/v1/auth/login', { email, password: 'not the password' });
+    const attempt = (email: string, ip: string) =>
+      browser(t.app, { ip }).req('POST', '/api/v1/auth/login', { email, password: 'not the password' });
     const known = await attempt('bob@login.test', '10.0.1.1');
     const unknown = await attempt('nobody@login.test', '10.0.1.2');
     expect(known.statusCode).toBe(401);
@@ -94,10 +103,18 @@ describeEachDb('sign-in', (dialect) => {
   it('backs off after repeated failures on an account; the real user signs in once the cooldown is over', async () => {
     const attacker = browser(t.app, { ip: '10.0.3.1' });
     for (let i = 1; i <= THROTTLE.accountFree; i++) {
-      expectProblem(await attacker.req('POST', '/api/v1/auth/login', { email: 'cat@login.test', password: `guess-${i}` }), 401, 'unauthenticated');
+      expectProblem(
+        await attacker.req('POST', '/api/v1/auth/login', { email: 'cat@login.test', password: `guess-${i}` }),
+        401,
+        'unauthenticated',
+      );
     }
     // The next guess lands inside the back-off window, and is not even checked.
-    const blocked = expectProblem(await attacker.req('POST', '/api/v1/auth/login', { email: 'cat@login.test', password: PASSWORD }), 429, 'rate_limited');
+    const blocked = expectProblem(
+      await attacker.req('POST', '/api/v1/auth/login', { email: 'cat@login.test', password: PASSWORD }),
+      429,
+      'rate_limited',
+    );
     expect(blocked.detail).toMatch(/try again in \d+ s/);
     // The real user, from elsewhere, during the cooldown: refused too (the account is throttled)...
     const real = browser(t.app, { ip: '10.0.3.2' });
@@ -109,7 +126,11 @@ describeEachDb('sign-in', (dialect) => {
     expect((await signIn(t.app, 'cat@login.test', PASSWORD, real)).level).toBe('full');
     expect(await failures('cat@login.test')).toBe(0);
     // Every counted failure is in the audit log (with the user's org).
-    const rows = await t.container.services.audit.list(t.container.db, { orgId: api.orgId, action: 'login.failed', limit: 500 });
+    const rows = await t.container.services.audit.list(t.container.db, {
+      orgId: api.orgId,
+      action: 'login.failed',
+      limit: 500,
+    });
     expect(rows.filter((r) => r.object_id !== null).length).toBeGreaterThanOrEqual(THROTTLE.accountFree);
     expect(rows.every((r) => !r.summary.includes('guess-'))).toBe(true);
   });
@@ -126,7 +147,14 @@ describeEachDb('sign-in', (dialect) => {
     expect(await failures('dan@login.test')).toBe(THROTTLE.lockAfter);
     // Locked: even the right password is refused, however long one waits.
     clock.advance(60 * MIN);
-    const locked = expectProblem(await browser(t.app, { ip: '10.0.4.2' }).req('POST', '/api/v1/auth/login', { email: 'dan@login.test', password: PASSWORD }), 429, 'rate_limited');
+    const locked = expectProblem(
+      await browser(t.app, { ip: '10.0.4.2' }).req('POST', '/api/v1/auth/login', {
+        email: 'dan@login.test',
+        password: PASSWORD,
+      }),
+      429,
+      'rate_limited',
+    );
     expect(locked.detail).toMatch(/locked/);
     const mail = await smtp.waitFor((m) => m.to.includes('dan@login.test') && /locked/.test(m.parsed.subject ?? ''));
     const token = /#token=([A-Za-z0-9_-]+)/.exec(mail.parsed.text ?? '')![1]!;
@@ -137,9 +165,27 @@ describeEachDb('sign-in', (dialect) => {
 
   it('an administrator can unlock a member; a non-administrator cannot', async () => {
     const db = t.container.db;
-    const userId = (await db.selectFrom('users').select('id').where('email', '=', 'bob@login.test').executeTakeFirstOrThrow()).id;
-    await db.insertInto('auth_throttle').values({ key: accountKey('bob@login.test'), failures: 100, last_failure_at: clock.now().toISOString(), blocked_until: null, locked_at: clock.now().toISOString() }).execute();
-    expect((await browser(t.app, { ip: '10.0.5.1' }).req('POST', '/api/v1/auth/login', { email: 'bob@login.test', password: PASSWORD })).statusCode).toBe(429);
+    const userId = (
+      await db.selectFrom('users').select('id').where('email', '=', 'bob@login.test').executeTakeFirstOrThrow()
+    ).id;
+    await db
+      .insertInto('auth_throttle')
+      .values({
+        key: accountKey('bob@login.test'),
+        failures: 100,
+        last_failure_at: clock.now().toISOString(),
+        blocked_until: null,
+        locked_at: clock.now().toISOString(),
+      })
+      .execute();
+    expect(
+      (
+        await browser(t.app, { ip: '10.0.5.1' }).req('POST', '/api/v1/auth/login', {
+          email: 'bob@login.test',
+          password: PASSWORD,
+        })
+      ).statusCode,
+    ).toBe(429);
     const members = await api.ok('GET', '/api/v1/members');
     expect(members.items.find((m: { email: string }) => m.email === 'bob@login.test').locked).toBe(true);
     const ann = await signIn(t.app, 'ann@login.test', PASSWORD, browser(t.app, { ip: '10.0.5.2' }));
@@ -153,7 +199,10 @@ describeEachDb('sign-in', (dialect) => {
     const sprayer = browser(t.app, { ip: '10.0.6.1' });
     const statuses: number[] = [];
     for (let i = 0; i < THROTTLE.ipFree + 2; i++) {
-      statuses.push((await sprayer.req('POST', '/api/v1/auth/login', { email: `victim${i}@login.test`, password: 'Summer2026!' })).statusCode);
+      statuses.push(
+        (await sprayer.req('POST', '/api/v1/auth/login', { email: `victim${i}@login.test`, password: 'Summer2026!' }))
+          .statusCode,
+      );
     }
     expect(statuses.slice(0, THROTTLE.ipFree).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(THROTTLE.ipFree)).toContain(429);
@@ -163,11 +212,21 @@ describeEachDb('sign-in', (dialect) => {
   it('rate-limits public routes that send mail or store challenges, per IP, whoever is named', async () => {
     const flood = browser(t.app, { ip: '10.0.7.1' });
     for (let i = 0; i < PUBLIC_LIMITS.passwordReset.max; i++) {
-      expect((await flood.req('POST', '/api/v1/auth/password-reset', { email: `x${i}@login.test` })).statusCode).toBe(202);
+      expect((await flood.req('POST', '/api/v1/auth/password-reset', { email: `x${i}@login.test` })).statusCode).toBe(
+        202,
+      );
     }
-    expectProblem(await flood.req('POST', '/api/v1/auth/password-reset', { email: 'ann@login.test' }), 429, 'rate_limited');
-    expect((await browser(t.app, { ip: '10.0.7.2' }).req('POST', '/api/v1/auth/password-reset', { email: 'ann@login.test' })).statusCode).toBe(202);
-    for (let i = 0; i < PUBLIC_LIMITS.passkeyOptions.max; i++) expect((await flood.req('POST', '/api/v1/auth/passkey/options')).statusCode).toBe(200);
+    expectProblem(
+      await flood.req('POST', '/api/v1/auth/password-reset', { email: 'ann@login.test' }),
+      429,
+      'rate_limited',
+    );
+    expect(
+      (await browser(t.app, { ip: '10.0.7.2' }).req('POST', '/api/v1/auth/password-reset', { email: 'ann@login.test' }))
+        .statusCode,
+    ).toBe(202);
+    for (let i = 0; i < PUBLIC_LIMITS.passkeyOptions.max; i++)
+      expect((await flood.req('POST', '/api/v1/auth/passkey/options')).statusCode).toBe(200);
     expectProblem(await flood.req('POST', '/api/v1/auth/passkey/options'), 429, 'rate_limited');
     clock.advance(PUBLIC_LIMITS.passwordReset.windowMs);
     expect((await flood.req('POST', '/api/v1/auth/password-reset', { email: 'ann@login.test' })).statusCode).toBe(202);

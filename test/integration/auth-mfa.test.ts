@@ -98,17 +98,29 @@ describeEachDb('second factors and MFA policy', (dialect) => {
     expect((await replay.ok('POST', '/api/v1/auth/mfa/totp', { code: totpCode(secret, now(), 1) })).level).toBe('full');
     // ...and then the current step is older than the last one used: refused as a replay.
     const again = await signIn(t.app, 'eve@factor.test');
-    expectProblem(await again.req('POST', '/api/v1/auth/mfa/totp', { code: totpCode(secret, now()) }), 401, 'unauthenticated');
+    expectProblem(
+      await again.req('POST', '/api/v1/auth/mfa/totp', { code: totpCode(secret, now()) }),
+      401,
+      'unauthenticated',
+    );
     clock.advance(60_000);
   });
 
   it('recovery codes work once each', async () => {
     const a = await signIn(t.app, 'eve@factor.test');
-    expect((await a.ok('POST', '/api/v1/auth/mfa/recovery', { code: recoveryCodes[0]!.toUpperCase() })).level).toBe('full');
+    expect((await a.ok('POST', '/api/v1/auth/mfa/recovery', { code: recoveryCodes[0]!.toUpperCase() })).level).toBe(
+      'full',
+    );
     const b = await signIn(t.app, 'eve@factor.test');
-    expectProblem(await b.req('POST', '/api/v1/auth/mfa/recovery', { code: recoveryCodes[0]! }), 401, 'unauthenticated');
+    expectProblem(
+      await b.req('POST', '/api/v1/auth/mfa/recovery', { code: recoveryCodes[0]! }),
+      401,
+      'unauthenticated',
+    );
     expect((await b.ok('GET', '/api/v1/auth/session')).factors.recoveryCodes).toBe(9);
-    await smtp.waitFor((m) => m.to.includes('eve@factor.test') && /recovery code was used/.test(m.parsed.subject ?? ''));
+    await smtp.waitFor(
+      (m) => m.to.includes('eve@factor.test') && /recovery code was used/.test(m.parsed.subject ?? ''),
+    );
   });
 
   it('a password reset never bypasses MFA, ends every session, and does not reveal who has an account', async () => {
@@ -124,9 +136,22 @@ describeEachDb('second factors and MFA policy', (dialect) => {
     expect(smtp.messages.some((m) => m.to.includes('nobody@factor.test'))).toBe(false);
     const token = linkToken(mail.parsed.text);
     const newPassword = 'a brand new passphrase for eve';
-    expectProblem(await browser(t.app).req('POST', '/api/v1/auth/password-reset/confirm', { token, newPassword: 'password1' }), 422, 'unprocessable');
-    expect((await browser(t.app).req('POST', '/api/v1/auth/password-reset/confirm', { token, newPassword })).json()).toEqual({ ok: true });
-    expectProblem(await browser(t.app).req('POST', '/api/v1/auth/password-reset/confirm', { token, newPassword: `${newPassword}!` }), 422, 'unprocessable');
+    expectProblem(
+      await browser(t.app).req('POST', '/api/v1/auth/password-reset/confirm', { token, newPassword: 'password1' }),
+      422,
+      'unprocessable',
+    );
+    expect(
+      (await browser(t.app).req('POST', '/api/v1/auth/password-reset/confirm', { token, newPassword })).json(),
+    ).toEqual({ ok: true });
+    expectProblem(
+      await browser(t.app).req('POST', '/api/v1/auth/password-reset/confirm', {
+        token,
+        newPassword: `${newPassword}!`,
+      }),
+      422,
+      'unprocessable',
+    );
     expect((await before.req('GET', '/api/v1/auth/session')).statusCode).toBe(401);
     // The new password alone is still only half a sign-in.
     expect((await signIn(t.app, 'eve@factor.test', newPassword)).level).toBe('mfa');
@@ -164,18 +189,31 @@ describeEachDb('second factors and MFA policy', (dialect) => {
     expectProblem(await next.req('GET', '/api/v1/clients'), 401, 'unauthenticated');
     const authenticator = new SoftAuthenticator(t.config.publicUrl);
     const opts = await next.ok('POST', '/api/v1/me/passkeys/options');
-    const added = await next.ok('POST', '/api/v1/me/passkeys', { challengeId: opts.challengeId, name: 'Laptop', response: authenticator.create(opts.options) });
+    const added = await next.ok('POST', '/api/v1/me/passkeys', {
+      challengeId: opts.challengeId,
+      name: 'Laptop',
+      response: authenticator.create(opts.options),
+    });
     expect(added.level).toBe('full');
     // From now on a passkey alone (usernameless, user-verified) signs Gus in fully.
     const login = await browser(t.app).ok('POST', '/api/v1/auth/passkey/options');
     const pb = browser(t.app);
-    const res = await pb.ok('POST', '/api/v1/auth/passkey', { challengeId: login.challengeId, response: authenticator.get(login.options) });
+    const res = await pb.ok('POST', '/api/v1/auth/passkey', {
+      challengeId: login.challengeId,
+      response: authenticator.get(login.options),
+    });
     expect(res.level).toBe('full');
     expect((await pb.req('GET', '/api/v1/clients')).statusCode).toBe(200);
     // The owner who set the policy has no passkey either: their own session went to enrolment.
-    expect((await owner.req('GET', '/api/v1/auth/session')).json()).toMatchObject({ level: 'enrol', requirement: 'passkey' });
+    expect((await owner.req('GET', '/api/v1/auth/session')).json()).toMatchObject({
+      level: 'enrol',
+      requirement: 'passkey',
+    });
     expectProblem(await owner.req('PUT', '/api/v1/org/security', { mfa: 'off' }), 401, 'unauthenticated');
-    expect((await (await staffSession(t, api.orgId, api.userId)).req('PUT', '/api/v1/org/security', { mfa: 'off' })).statusCode).toBe(200);
+    expect(
+      (await (await staffSession(t, api.orgId, api.userId)).req('PUT', '/api/v1/org/security', { mfa: 'off' }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('changing a factor ends the other sessions and alerts the user by email', async () => {
@@ -183,7 +221,9 @@ describeEachDb('second factors and MFA policy', (dialect) => {
     const hal2 = await signIn(t.app, 'hal@factor.test');
     const { secret: halSecret } = await enrolTotp(hal1, now);
     expect((await hal2.req('GET', '/api/v1/auth/session')).statusCode).toBe(401);
-    await smtp.waitFor((m) => m.to.includes('hal@factor.test') && /authenticator app was added/.test(m.parsed.subject ?? ''));
+    await smtp.waitFor(
+      (m) => m.to.includes('hal@factor.test') && /authenticator app was added/.test(m.parsed.subject ?? ''),
+    );
     // Removing it needs step-up: after 5 minutes, re-authenticate with password + code first.
     clock.advance(6 * 60_000);
     const hal3: Browser = await signIn(t.app, 'hal@factor.test');
@@ -198,7 +238,16 @@ describeEachDb('second factors and MFA policy', (dialect) => {
     await smtp.waitFor((m) => m.to.includes('hal@factor.test') && /removed/.test(m.parsed.subject ?? ''));
     const events = await t.container.services.audit.list(t.container.db, { orgId: api.orgId, limit: 1000 });
     const actions = events.map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['factor.added', 'factor.removed', 'reauth.succeeded', 'org.security_policy_changed', 'login.succeeded', 'login.failed']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'factor.added',
+        'factor.removed',
+        'reauth.succeeded',
+        'org.security_policy_changed',
+        'login.succeeded',
+        'login.failed',
+      ]),
+    );
     expect((await t.container.services.audit.verify(t.container.db, api.orgId)).ok).toBe(true);
   });
 });

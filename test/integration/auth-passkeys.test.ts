@@ -19,12 +19,23 @@ describeEachDb('passkeys', (dialect) => {
 
   const register = async (b: Browser, auth: SoftAuthenticator, name: string, o = {}) => {
     const opts = await b.ok('POST', '/api/v1/me/passkeys/options');
-    return b.req('POST', '/api/v1/me/passkeys', { challengeId: opts.challengeId, name, response: auth.create(opts.options, o) });
+    return b.req('POST', '/api/v1/me/passkeys', {
+      challengeId: opts.challengeId,
+      name,
+      response: auth.create(opts.options, o),
+    });
   };
   const passkeyLogin = async (auth: SoftAuthenticator, o = {}) => {
     const b = browser(t.app);
     const opts = await b.ok('POST', '/api/v1/auth/passkey/options');
-    return { b, res: await b.req('POST', '/api/v1/auth/passkey', { challengeId: opts.challengeId, response: auth.get(opts.options, o) }), opts };
+    return {
+      b,
+      res: await b.req('POST', '/api/v1/auth/passkey', {
+        challengeId: opts.challengeId,
+        response: auth.get(opts.options, o),
+      }),
+      opts,
+    };
   };
 
   beforeAll(async () => {
@@ -41,8 +52,15 @@ describeEachDb('passkeys', (dialect) => {
     lee = await signIn(t.app, 'lee@passkey.test');
     const opts = await lee.ok('POST', '/api/v1/me/passkeys/options');
     expect(opts.options.rp).toEqual({ name: 'Sealbill', id: 'sealbill.example.test' });
-    expect(opts.options.authenticatorSelection).toMatchObject({ residentKey: 'required', userVerification: 'required' });
-    const first = await lee.req('POST', '/api/v1/me/passkeys', { challengeId: opts.challengeId, name: 'Laptop', response: key1.create(opts.options) });
+    expect(opts.options.authenticatorSelection).toMatchObject({
+      residentKey: 'required',
+      userVerification: 'required',
+    });
+    const first = await lee.req('POST', '/api/v1/me/passkeys', {
+      challengeId: opts.challengeId,
+      name: 'Laptop',
+      response: key1.create(opts.options),
+    });
     expect(first.statusCode, first.body).toBe(201);
     expect(first.json().recoveryCodes).toHaveLength(10);
     const key2 = new SoftAuthenticator('https://sealbill.example.test');
@@ -53,7 +71,11 @@ describeEachDb('passkeys', (dialect) => {
     expect(list.map((p: { name: string }) => p.name)).toEqual(['Laptop', 'Phone']);
     const renamed = await lee.ok('PATCH', `/api/v1/me/passkeys/${list[1].id}`, { name: 'Old phone' });
     expect(renamed.name).toBe('Old phone');
-    const row = await t.container.db.selectFrom('passkeys').selectAll().where('name', '=', 'Laptop').executeTakeFirstOrThrow();
+    const row = await t.container.db
+      .selectFrom('passkeys')
+      .selectAll()
+      .where('name', '=', 'Laptop')
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ counter: 0, backed_up: 0, device_type: 'singleDevice', transports: '["internal"]' });
   });
 
@@ -64,7 +86,11 @@ describeEachDb('passkeys', (dialect) => {
     const o = await lee.ok('POST', '/api/v1/auth/mfa/passkey/options');
     await lee.ok('POST', '/api/v1/auth/mfa/passkey', { challengeId: o.challengeId, response: key1.get(o.options) });
     expectProblem(await register(lee, mallory, 'No UV', { uv: false }), 422, 'unprocessable');
-    expectProblem(await register(lee, mallory, 'Phish', { origin: 'https://sealbill.example.test.evil.example' }), 422, 'unprocessable');
+    expectProblem(
+      await register(lee, mallory, 'Phish', { origin: 'https://sealbill.example.test.evil.example' }),
+      422,
+      'unprocessable',
+    );
     expectProblem(await register(lee, mallory, 'Other RP', { rpId: 'evil.example' }), 422, 'unprocessable');
     expect((await lee.ok('GET', '/api/v1/me/passkeys')).items).toHaveLength(2);
   });
@@ -76,16 +102,29 @@ describeEachDb('passkeys', (dialect) => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().level).toBe('full');
     expect((await b.ok('GET', '/api/v1/auth/session')).user.email).toBe('lee@passkey.test');
-    const row = await t.container.db.selectFrom('passkeys').select('counter').where('name', '=', 'Laptop').executeTakeFirstOrThrow();
+    const row = await t.container.db
+      .selectFrom('passkeys')
+      .select('counter')
+      .where('name', '=', 'Laptop')
+      .executeTakeFirstOrThrow();
     expect(Number(row.counter)).toBe(key1.credentials[0]!.counter);
   });
 
   it('refuses a forged signature, missing user verification, a phishing origin, a wrong RP ID', async () => {
-    for (const attack of [{ forgeSignature: true }, { uv: false }, { origin: 'https://sea1bill.example.test' }, { rpId: 'example.test' }]) {
+    for (const attack of [
+      { forgeSignature: true },
+      { uv: false },
+      { origin: 'https://sea1bill.example.test' },
+      { rpId: 'example.test' },
+    ]) {
       const { res } = await passkeyLogin(key1, attack);
       expectProblem(res, 401, 'unauthenticated');
     }
-    const failures = await t.container.services.audit.list(t.container.db, { orgId: api.orgId, action: 'login.failed', limit: 100 });
+    const failures = await t.container.services.audit.list(t.container.db, {
+      orgId: api.orgId,
+      action: 'login.failed',
+      limit: 100,
+    });
     expect(failures.length).toBeGreaterThanOrEqual(4);
   });
 
@@ -93,17 +132,37 @@ describeEachDb('passkeys', (dialect) => {
     const b = browser(t.app);
     const opts = await b.ok('POST', '/api/v1/auth/passkey/options');
     const response = key1.get(opts.options);
-    expect((await b.req('POST', '/api/v1/auth/passkey', { challengeId: opts.challengeId, response })).statusCode).toBe(200);
-    expectProblem(await browser(t.app).req('POST', '/api/v1/auth/passkey', { challengeId: opts.challengeId, response }), 401, 'unauthenticated');
+    expect((await b.req('POST', '/api/v1/auth/passkey', { challengeId: opts.challengeId, response })).statusCode).toBe(
+      200,
+    );
+    expectProblem(
+      await browser(t.app).req('POST', '/api/v1/auth/passkey', { challengeId: opts.challengeId, response }),
+      401,
+      'unauthenticated',
+    );
 
     const late = await browser(t.app).ok('POST', '/api/v1/auth/passkey/options');
     clock.advance(5 * 60_000 + 1000);
-    expectProblem(await browser(t.app).req('POST', '/api/v1/auth/passkey', { challengeId: late.challengeId, response: key1.get(late.options) }), 401, 'unauthenticated');
+    expectProblem(
+      await browser(t.app).req('POST', '/api/v1/auth/passkey', {
+        challengeId: late.challengeId,
+        response: key1.get(late.options),
+      }),
+      401,
+      'unauthenticated',
+    );
 
     // A step-up challenge (bound to Lee's session) is useless for a sign-in elsewhere.
     const lee2 = (await passkeyLogin(key1)).b;
     const stepUp = await lee2.ok('POST', '/api/v1/auth/reauth/passkey/options');
-    expectProblem(await browser(t.app).req('POST', '/api/v1/auth/passkey', { challengeId: stepUp.challengeId, response: key1.get(stepUp.options) }), 401, 'unauthenticated');
+    expectProblem(
+      await browser(t.app).req('POST', '/api/v1/auth/passkey', {
+        challengeId: stepUp.challengeId,
+        response: key1.get(stepUp.options),
+      }),
+      401,
+      'unauthenticated',
+    );
   });
 
   it('works as a second factor after a password, but only with the user’s own passkey', async () => {
@@ -115,14 +174,31 @@ describeEachDb('passkeys', (dialect) => {
     const o = await half.ok('POST', '/api/v1/auth/mfa/passkey/options');
     expect(o.options.allowCredentials).toHaveLength(1);
     // Lee's passkey presented for Max's sign-in: refused.
-    expectProblem(await half.req('POST', '/api/v1/auth/mfa/passkey', { challengeId: o.challengeId, response: key1.get(o.options, { credentialId: key1.credentials[0]!.id.toString('base64url') }) }), 401, 'unauthenticated');
+    expectProblem(
+      await half.req('POST', '/api/v1/auth/mfa/passkey', {
+        challengeId: o.challengeId,
+        response: key1.get(o.options, { credentialId: key1.credentials[0]!.id.toString('base64url') }),
+      }),
+      401,
+      'unauthenticated',
+    );
     const o2 = await half.ok('POST', '/api/v1/auth/mfa/passkey/options');
-    expect((await half.ok('POST', '/api/v1/auth/mfa/passkey', { challengeId: o2.challengeId, response: maxKey.get(o2.options) })).level).toBe('full');
+    expect(
+      (
+        await half.ok('POST', '/api/v1/auth/mfa/passkey', {
+          challengeId: o2.challengeId,
+          response: maxKey.get(o2.options),
+        })
+      ).level,
+    ).toBe('full');
     // Step-up with the passkey (Max has no authenticator app: the password alone is not enough).
     clock.advance(6 * 60_000);
     expectProblem(await half.req('POST', '/api/v1/auth/reauth', { password: PASSWORD }), 422, 'unprocessable');
     const s = await half.ok('POST', '/api/v1/auth/reauth/passkey/options');
-    const r = await half.ok('POST', '/api/v1/auth/reauth/passkey', { challengeId: s.challengeId, response: maxKey.get(s.options) });
+    const r = await half.ok('POST', '/api/v1/auth/reauth/passkey', {
+      challengeId: s.challengeId,
+      response: maxKey.get(s.options),
+    });
     expect(Date.parse(r.stepUpUntil)).toBeGreaterThan(clock.now().getTime());
   });
 
@@ -132,6 +208,8 @@ describeEachDb('passkeys', (dialect) => {
     const laptop = list.find((p: { name: string }) => p.name === 'Laptop');
     expect((await b.ok('DELETE', `/api/v1/me/passkeys/${laptop.id}`)).level).toBe('full');
     expectProblem((await passkeyLogin(key1)).res, 401, 'unauthenticated');
-    expect((await b.ok('GET', '/api/v1/me/passkeys')).items.map((p: { name: string }) => p.name)).toEqual(['Old phone']);
+    expect((await b.ok('GET', '/api/v1/me/passkeys')).items.map((p: { name: string }) => p.name)).toEqual([
+      'Old phone',
+    ]);
   });
 });

@@ -34,7 +34,8 @@ describeEachDb('passwords', (dialect) => {
 
   it('refuses weak passwords with a clear reason, without using up the invitation', async () => {
     const token = await invitationToken('newbie@globex.test');
-    const accept = (password: string) => browser(t.app).req('POST', '/api/v1/auth/invitations/accept', { token, name: 'New Bie', password });
+    const accept = (password: string) =>
+      browser(t.app).req('POST', '/api/v1/auth/invitations/accept', { token, name: 'New Bie', password });
     const cases: Array<[string, RegExp]> = [
       ['short', /at least 8 characters/],
       ['password1', /most commonly used/],
@@ -62,7 +63,8 @@ describeEachDb('passwords', (dialect) => {
   it('never truncates: the right password plus or minus one character fails', async () => {
     const pw = 'x'.repeat(100) + 'tail of a long passphrase';
     await addUser(t, api.orgId, 'viewer', 'trunc@globex.test', pw);
-    const attempt = (p: string) => browser(t.app, { ip: '10.9.0.1' }).req('POST', '/api/v1/auth/login', { email: 'trunc@globex.test', password: p });
+    const attempt = (p: string) =>
+      browser(t.app, { ip: '10.9.0.1' }).req('POST', '/api/v1/auth/login', { email: 'trunc@globex.test', password: p });
     expectProblem(await attempt(`${pw}!`), 401, 'unauthenticated');
     expectProblem(await attempt(pw.slice(0, -1)), 401, 'unauthenticated');
     expectProblem(await attempt(pw.slice(0, 72)), 401, 'unauthenticated'); // bcrypt's truncation point
@@ -70,13 +72,30 @@ describeEachDb('passwords', (dialect) => {
   });
 
   it('hashes with argon2id m=19 MiB t=2 p=1 and upgrades weaker hashes at sign-in', async () => {
-    const row = await t.container.db.selectFrom('users').select('password_hash').where('email', '=', 'newbie@globex.test').executeTakeFirstOrThrow();
+    const row = await t.container.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('email', '=', 'newbie@globex.test')
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-    const weak = await hash('an old but fine passphrase', { algorithm: 2, memoryCost: 4096, timeCost: 1, parallelism: 1 });
+    const weak = await hash('an old but fine passphrase', {
+      algorithm: 2,
+      memoryCost: 4096,
+      timeCost: 1,
+      parallelism: 1,
+    });
     await addUser(t, api.orgId, 'viewer', 'legacy@globex.test');
-    await t.container.db.updateTable('users').set({ password_hash: weak }).where('email', '=', 'legacy@globex.test').execute();
+    await t.container.db
+      .updateTable('users')
+      .set({ password_hash: weak })
+      .where('email', '=', 'legacy@globex.test')
+      .execute();
     await signIn(t.app, 'legacy@globex.test', 'an old but fine passphrase');
-    const upgraded = await t.container.db.selectFrom('users').select('password_hash').where('email', '=', 'legacy@globex.test').executeTakeFirstOrThrow();
+    const upgraded = await t.container.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('email', '=', 'legacy@globex.test')
+      .executeTakeFirstOrThrow();
     expect(upgraded.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect((await signIn(t.app, 'legacy@globex.test', 'an old but fine passphrase')).level).toBe('full');
   });

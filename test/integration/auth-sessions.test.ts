@@ -75,7 +75,9 @@ describeEachDb('sessions', (dialect) => {
     const list = (await a.ok('GET', '/api/v1/me/sessions')).items;
     expect(list.length).toBeGreaterThanOrEqual(3);
     expect(list.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
-    expect(list.map((s: { ip: string }) => s.ip)).toEqual(expect.arrayContaining(['192.0.2.10', '192.0.2.11', '192.0.2.12']));
+    expect(list.map((s: { ip: string }) => s.ip)).toEqual(
+      expect.arrayContaining(['192.0.2.10', '192.0.2.11', '192.0.2.12']),
+    );
     expect(list[0]).toMatchObject({ userAgent: 'vitest-browser/1.0', lastSeenAt: expect.any(String) });
     const bId = list.find((s: { ip: string }) => s.ip === '192.0.2.11').id;
     expect((await a.req('DELETE', `/api/v1/me/sessions/${bId}`)).statusCode).toBe(200);
@@ -94,44 +96,85 @@ describeEachDb('sessions', (dialect) => {
     const thief = await signIn(t.app, 'jon@session.test');
     const jon = await signIn(t.app, 'jon@session.test');
     const next = 'jon has a much better passphrase now';
-    expectProblem(await jon.req('PUT', '/api/v1/me/password', { currentPassword: 'wrong', newPassword: next }), 422, 'unprocessable');
-    expectProblem(await jon.req('PUT', '/api/v1/me/password', { currentPassword: PASSWORD, newPassword: 'qwertyuiop' }), 422, 'unprocessable');
+    expectProblem(
+      await jon.req('PUT', '/api/v1/me/password', { currentPassword: 'wrong', newPassword: next }),
+      422,
+      'unprocessable',
+    );
+    expectProblem(
+      await jon.req('PUT', '/api/v1/me/password', { currentPassword: PASSWORD, newPassword: 'qwertyuiop' }),
+      422,
+      'unprocessable',
+    );
     clock.advance(6 * MIN);
-    expectProblem(await jon.req('PUT', '/api/v1/me/password', { currentPassword: PASSWORD, newPassword: next }), 401, 'step_up_required');
+    expectProblem(
+      await jon.req('PUT', '/api/v1/me/password', { currentPassword: PASSWORD, newPassword: next }),
+      401,
+      'step_up_required',
+    );
     await jon.ok('POST', '/api/v1/auth/reauth', { password: PASSWORD });
     const before = jon.token;
     await jon.ok('PUT', '/api/v1/me/password', { currentPassword: PASSWORD, newPassword: next });
     expect(jon.token).not.toBe(before);
     expect((await thief.req('GET', '/api/v1/clients')).statusCode).toBe(401);
     expect((await jon.req('GET', '/api/v1/clients')).statusCode).toBe(200);
-    expectProblem(await browser(t.app).req('POST', '/api/v1/auth/login', { email: 'jon@session.test', password: PASSWORD }), 401, 'unauthenticated');
+    expectProblem(
+      await browser(t.app).req('POST', '/api/v1/auth/login', { email: 'jon@session.test', password: PASSWORD }),
+      401,
+      'unauthenticated',
+    );
     await smtp.waitFor((m) => m.to.includes('jon@session.test') && /password was changed/.test(m.parsed.subject ?? ''));
     // Test setup for the next cases: Jon's usual password again.
-    await t.container.db.updateTable('users').set({ password_hash: await hashPassword(PASSWORD) }).where('email', '=', 'jon@session.test').execute();
+    await t.container.db
+      .updateTable('users')
+      .set({ password_hash: await hashPassword(PASSWORD) })
+      .where('email', '=', 'jon@session.test')
+      .execute();
   });
 
   it('refuses cookie-authenticated state changes without the CSRF token or from another origin', async () => {
     const b = await signIn(t.app, 'ivy@session.test');
     const cookie = `__Host-sealbill=${b.token}`;
     const post = (headers: Record<string, string>) =>
-      t.app.inject({ method: 'POST', url: '/api/v1/clients', headers: { cookie, ...headers }, payload: { name: 'Forged Client' } });
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/clients',
+        headers: { cookie, ...headers },
+        payload: { name: 'Forged Client' },
+      });
     expectProblem(await post({}), 403, 'csrf_failed');
     expectProblem(await post({ 'x-csrf-token': 'guess' }), 403, 'csrf_failed');
     expectProblem(await post({ 'x-csrf-token': b.csrf(), origin: 'https://evil.example' }), 403, 'csrf_failed');
     expect((await post({ 'x-csrf-token': b.csrf(), origin: new URL(t.config.publicUrl).origin })).statusCode).toBe(201);
     // Logout is a state change too.
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } }), 403, 'csrf_failed');
+    expectProblem(
+      await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } }),
+      403,
+      'csrf_failed',
+    );
     const clients = await api.ok('GET', '/api/v1/clients?limit=200');
     expect(clients.items.filter((c: { name: string }) => c.name === 'Forged Client')).toHaveLength(1);
     // Login CSRF: a sign-in posted from another site is refused (the session does not exist yet).
-    const login = (origin: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin }, payload: { email: 'ivy@session.test', password: PASSWORD } });
+    const login = (origin: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers: { origin },
+        payload: { email: 'ivy@session.test', password: PASSWORD },
+      });
     expectProblem(await login('https://evil.example'), 403, 'csrf_failed');
     expect((await login(new URL(t.config.publicUrl).origin)).statusCode).toBe(200);
   });
 
   it('sensitive actions need a re-authentication within 5 minutes; API tokens never qualify', async () => {
     const ivy = await signIn(t.app, 'ivy@session.test');
-    const jonId = (await t.container.db.selectFrom('users').select('id').where('email', '=', 'jon@session.test').executeTakeFirstOrThrow()).id;
+    const jonId = (
+      await t.container.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'jon@session.test')
+        .executeTakeFirstOrThrow()
+    ).id;
     const sensitive: Array<[string, string, unknown]> = [
       ['PUT', '/api/v1/me/email', { email: 'ivy.new@session.test' }],
       ['PUT', '/api/v1/me/password', { currentPassword: PASSWORD, newPassword: 'an entirely new passphrase' }],
@@ -144,14 +187,19 @@ describeEachDb('sessions', (dialect) => {
       ['PUT', '/api/v1/org/roles/bookkeeper', { name: 'Bookkeeper', permissions: ['invoice:read'] }],
     ];
     clock.advance(6 * MIN);
-    for (const [method, url, body] of sensitive) expectProblem(await ivy.req(method, url, body), 401, 'step_up_required');
+    for (const [method, url, body] of sensitive)
+      expectProblem(await ivy.req(method, url, body), 401, 'step_up_required');
     const ownerToken = api;
-    for (const [method, url, body] of sensitive.filter(([, u]) => !u.startsWith('/api/v1/me/'))) expectProblem(await ownerToken.req(method, url, body), 401, 'step_up_required');
+    for (const [method, url, body] of sensitive.filter(([, u]) => !u.startsWith('/api/v1/me/')))
+      expectProblem(await ownerToken.req(method, url, body), 401, 'step_up_required');
     const before = ivy.token;
     const r = await ivy.ok('POST', '/api/v1/auth/reauth', { password: PASSWORD });
     expect(ivy.token).not.toBe(before); // step-up rotates the token
     expect(r.csrfToken).toBe(ivy.csrf());
-    expect((await ivy.req('POST', '/api/v1/me/tokens', { name: 'ci', scopes: ['client:read'], expiresInDays: 30 })).statusCode).toBe(201);
+    expect(
+      (await ivy.req('POST', '/api/v1/me/tokens', { name: 'ci', scopes: ['client:read'], expiresInDays: 30 }))
+        .statusCode,
+    ).toBe(201);
     expect((await ivy.req('PATCH', `/api/v1/members/${jonId}`, { role: 'viewer' })).statusCode).toBe(200);
     clock.advance(5 * MIN + 1000);
     expectProblem(await ivy.req('PATCH', `/api/v1/members/${jonId}`, { role: 'sales' }), 401, 'step_up_required');
@@ -171,7 +219,9 @@ describeEachDb('sessions', (dialect) => {
     const foreign = await setupOrg(t.app, 'Foreign Co');
     expectProblem(await ivy.req('POST', '/api/v1/auth/switch-org', { orgId: foreign.orgId }), 404, 'not_found');
     // The next sign-in lands in the org used last.
-    expect((await signIn(t.app, 'ivy@session.test').then((b) => b.ok('GET', '/api/v1/auth/session'))).org.id).toBe(other.orgId);
+    expect((await signIn(t.app, 'ivy@session.test').then((b) => b.ok('GET', '/api/v1/auth/session'))).org.id).toBe(
+      other.orgId,
+    );
   });
 
   it('emails the user when a new device signs in, not when a known one does', async () => {
@@ -187,24 +237,38 @@ describeEachDb('sessions', (dialect) => {
   });
   it('verifies email addresses by link; an email change (step-up) takes effect only when the new address confirms', async () => {
     await addUser(t, api.orgId, 'viewer', 'lou@session.test');
-    await t.container.db.updateTable('users').set({ email_verified_at: null }).where('email', '=', 'lou@session.test').execute();
+    await t.container.db
+      .updateTable('users')
+      .set({ email_verified_at: null })
+      .where('email', '=', 'lou@session.test')
+      .execute();
     const lou = await signIn(t.app, 'lou@session.test');
     expect((await lou.ok('GET', '/api/v1/auth/session')).user.emailVerified).toBe(false);
     expect((await lou.req('POST', '/api/v1/me/email/verify')).statusCode).toBe(202);
-    const verify = await smtp.waitFor((m) => m.to.includes('lou@session.test') && /Verify/.test(m.parsed.subject ?? ''));
+    const verify = await smtp.waitFor(
+      (m) => m.to.includes('lou@session.test') && /Verify/.test(m.parsed.subject ?? ''),
+    );
     const vt = /#token=([A-Za-z0-9_-]+)/.exec(verify.parsed.text ?? '')![1]!;
-    expect((await browser(t.app).ok('POST', '/api/v1/auth/verify-email', { token: vt })).email).toBe('lou@session.test');
+    expect((await browser(t.app).ok('POST', '/api/v1/auth/verify-email', { token: vt })).email).toBe(
+      'lou@session.test',
+    );
     expect((await lou.ok('GET', '/api/v1/auth/session')).user.emailVerified).toBe(true);
 
     expect((await lou.req('PUT', '/api/v1/me/email', { email: 'Lou.New@Session.test' })).statusCode).toBe(202);
-    await smtp.waitFor((m) => m.to.includes('lou@session.test') && /email change requested/.test(m.parsed.subject ?? ''));
+    await smtp.waitFor(
+      (m) => m.to.includes('lou@session.test') && /email change requested/.test(m.parsed.subject ?? ''),
+    );
     const confirm = await smtp.waitFor((m) => m.to.includes('lou.new@session.test'));
     expect((await lou.ok('GET', '/api/v1/auth/session')).user.email).toBe('lou@session.test'); // not yet
     const ct = /#token=([A-Za-z0-9_-]+)/.exec(confirm.parsed.text ?? '')![1]!;
-    expect((await browser(t.app).ok('POST', '/api/v1/auth/verify-email', { token: ct })).email).toBe('lou.new@session.test');
+    expect((await browser(t.app).ok('POST', '/api/v1/auth/verify-email', { token: ct })).email).toBe(
+      'lou.new@session.test',
+    );
     expectProblem(await browser(t.app).req('POST', '/api/v1/auth/verify-email', { token: ct }), 422, 'unprocessable');
     expect((await lou.req('GET', '/api/v1/auth/session')).statusCode).toBe(401); // every session ended
     expect((await signIn(t.app, 'lou.new@session.test')).level).toBe('full');
-    await smtp.waitFor((m) => m.to.includes('lou@session.test') && /email address was changed/.test(m.parsed.subject ?? ''));
+    await smtp.waitFor(
+      (m) => m.to.includes('lou@session.test') && /email address was changed/.test(m.parsed.subject ?? ''),
+    );
   });
 });

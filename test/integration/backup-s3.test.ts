@@ -33,7 +33,10 @@ async function startFakeS3(bucket: string): Promise<FakeS3> {
       }
       if (req.method === 'GET' && key) {
         const o = objects.get(key);
-        if (!o) return res.writeHead(404, { 'content-type': 'application/xml' }).end('<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>none</Message></Error>');
+        if (!o)
+          return res
+            .writeHead(404, { 'content-type': 'application/xml' })
+            .end('<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>none</Message></Error>');
         return res.writeHead(200, { 'content-length': o.length, 'content-type': 'application/octet-stream' }).end(o);
       }
       if (req.method === 'DELETE') {
@@ -50,7 +53,11 @@ async function startFakeS3(bucket: string): Promise<FakeS3> {
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, objects, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    objects,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 describeEachDb('S3-compatible backup target', (dialect) => {
@@ -85,11 +92,19 @@ describeEachDb('S3-compatible backup target', (dialect) => {
 
   it('uploads, lists, verifies, restores from and prunes an S3 bucket', async () => {
     const backups = t.container.services.backups;
-    await t.container.services.checkpoints.create((await t.container.db.selectFrom('orgs').select('id').executeTakeFirstOrThrow()).id);
+    await t.container.services.checkpoints.create(
+      (await t.container.db.selectFrom('orgs').select('id').executeTakeFirstOrThrow()).id,
+    );
     const source = await tableHashes(t.container.db, dialect);
     const r = await backups.create();
     expect(r.target).toBe('s3://backups/sealbill/prod');
-    expect([...s3.objects.keys()].sort()).toEqual([`sealbill/prod/${r.name}`, `sealbill/prod/${r.name}.sha256`, `sealbill/prod/${r.name.replace('.jsonl.gz.age', '.checkpoints.json')}`].sort());
+    expect([...s3.objects.keys()].sort()).toEqual(
+      [
+        `sealbill/prod/${r.name}`,
+        `sealbill/prod/${r.name}.sha256`,
+        `sealbill/prod/${r.name.replace('.jsonl.gz.age', '.checkpoints.json')}`,
+      ].sort(),
+    );
     expect(s3.objects.get(`sealbill/prod/${r.name}`)!.subarray(0, 21).toString()).toBe('age-encryption.org/v1');
     expect((await backups.list()).map((b) => b.name)).toEqual([r.name]);
     expect(await backups.verify(r.name, identity)).toMatchObject({ ok: true, decrypted: true });

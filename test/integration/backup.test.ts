@@ -40,7 +40,16 @@ describeEachDb('encrypted backups', (dialect) => {
   beforeEach(async () => {
     clock = new FixedClock('2026-03-02T09:00:00Z');
     backupDir = path.join(mkdtempSync(path.join(tmpdir(), 'sealbill-backups-')), 'target');
-    t = await createTestInstance(dialect, { clock, env: { SEALBILL_BACKUP_TARGET: backupDir, SEALBILL_BACKUP_RECIPIENTS: recipient, SEALBILL_BACKUP_KEEP_DAILY: '2', SEALBILL_BACKUP_KEEP_WEEKLY: '0', SEALBILL_BACKUP_KEEP_MONTHLY: '0' } });
+    t = await createTestInstance(dialect, {
+      clock,
+      env: {
+        SEALBILL_BACKUP_TARGET: backupDir,
+        SEALBILL_BACKUP_RECIPIENTS: recipient,
+        SEALBILL_BACKUP_KEEP_DAILY: '2',
+        SEALBILL_BACKUP_KEEP_WEEKLY: '0',
+        SEALBILL_BACKUP_KEEP_MONTHLY: '0',
+      },
+    });
     idFile = path.join(t.dir, 'backup-identity.txt');
     writeFileSync(idFile, `# test identity\n${identity}\n`, { mode: 0o600 });
     api = await setupOrg(t.app);
@@ -54,7 +63,9 @@ describeEachDb('encrypted backups', (dialect) => {
   it('writes an age-encrypted archive with no plaintext, which the age CLI decrypts', async () => {
     const r = await t.container.services.backups.create();
     const files = readdirSync(backupDir);
-    expect(files).toEqual(expect.arrayContaining([r.name, `${r.name}.sha256`, r.name.replace('.jsonl.gz.age', '.checkpoints.json')]));
+    expect(files).toEqual(
+      expect.arrayContaining([r.name, `${r.name}.sha256`, r.name.replace('.jsonl.gz.age', '.checkpoints.json')]),
+    );
     const raw = readFileSync(path.join(backupDir, r.name));
     expect(raw.subarray(0, 21).toString()).toBe('age-encryption.org/v1');
     for (const s of seeded.secrets) expect(raw.includes(Buffer.from(s)), s).toBe(false);
@@ -85,7 +96,10 @@ describeEachDb('encrypted backups', (dialect) => {
     const bytes = readFileSync(file);
     bytes[bytes.length - 100]! ^= 0x01;
     writeFileSync(file, bytes);
-    expect(await t.container.services.backups.verify(r.name)).toMatchObject({ ok: false, reason: expect.stringMatching(/differs from the recorded/) });
+    expect(await t.container.services.backups.verify(r.name)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/differs from the recorded/),
+    });
     // Even with the checksum sidecar replaced, decryption catches it (age authenticates every chunk).
     writeFileSync(`${file}.sha256`, `${execFileSync('sha256sum', [file]).toString().split(' ')[0]}  ${r.name}\n`);
     const bad = await runCli(t, backupCommand, ['verify', r.name, '--identity', idFile]);
@@ -136,7 +150,9 @@ describeEachDb('encrypted backups', (dialect) => {
   it('a restored instance with its own master key serves the same data (data keys rewrapped)', async () => {
     const r = await t.container.services.backups.create();
     const file = await t.container.services.backups.fetch(r.name);
-    const target = await createTestInstance(dialect, { env: { SEALBILL_MASTER_KEY: randomBytes(32).toString('base64') } });
+    const target = await createTestInstance(dialect, {
+      env: { SEALBILL_MASTER_KEY: randomBytes(32).toString('base64') },
+    });
     try {
       const out = await runCli(target, backupCommand, ['restore', file, '--identity', idFile]);
       expect(out.out).toMatch(/Rewrapped 1 data key\(s\)/);

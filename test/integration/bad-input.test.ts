@@ -17,55 +17,126 @@ describeEachDb('bad input', (dialect) => {
   const line = { description: 'Work', quantity: '1', unitPrice: 1000 };
 
   const count = async (table: 'documents' | 'audit_events' | 'clients' | 'client_contacts', orgId = api.orgId) =>
-    Number((await t.container.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.container.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('org_id', '=', orgId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     t = await createTestInstance(dialect, { env: { SEALBILL_BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
     api = await setupOrg(t.app, 'Robust GmbH');
     other = await setupOrg(t.app, 'Other Org');
-    ids.client = (await api.ok('POST', '/api/v1/clients', { name: 'Client', contacts: [{ name: 'C', email: 'c@client.test' }] })).id;
+    ids.client = (
+      await api.ok('POST', '/api/v1/clients', { name: 'Client', contacts: [{ name: 'C', email: 'c@client.test' }] })
+    ).id;
     ids.contact = (await api.ok('GET', `/api/v1/clients/${ids.client}`)).contacts[0].id;
     ids.taxRate = (await api.ok('POST', '/api/v1/tax-rates', { name: 'VAT', rateBp: 1900 })).id;
     ids.item = (await api.ok('POST', '/api/v1/items', { name: 'Hour', unitPrice: 9000, currency: 'EUR' })).id;
     ids.draft = (await api.ok('POST', '/api/v1/invoices', { clientId: ids.client, lines: [line] })).id;
-    ids.invoice = (await api.ok('POST', `/api/v1/invoices/${(await api.ok('POST', '/api/v1/invoices', { clientId: ids.client, lines: [line] })).id}/issue`, { confirmWithoutPayoutDetails: true })).id;
+    ids.invoice = (
+      await api.ok(
+        'POST',
+        `/api/v1/invoices/${(await api.ok('POST', '/api/v1/invoices', { clientId: ids.client, lines: [line] })).id}/issue`,
+        { confirmWithoutPayoutDetails: true },
+      )
+    ).id;
     ids.quote = (await api.ok('POST', '/api/v1/quotes', { clientId: ids.client, lines: [line] })).id;
-    ids.creditNote = (await api.ok('POST', '/api/v1/credit-notes', { clientId: ids.client, relatedDocumentId: ids.invoice, lines: [line] })).id;
-    ids.schedule = (await api.ok('POST', '/api/v1/recurring-schedules', { clientId: ids.client, lines: [line], frequency: 'monthly', startOn: '2030-01-01' })).id;
+    ids.creditNote = (
+      await api.ok('POST', '/api/v1/credit-notes', {
+        clientId: ids.client,
+        relatedDocumentId: ids.invoice,
+        lines: [line],
+      })
+    ).id;
+    ids.schedule = (
+      await api.ok('POST', '/api/v1/recurring-schedules', {
+        clientId: ids.client,
+        lines: [line],
+        frequency: 'monthly',
+        startOn: '2030-01-01',
+      })
+    ).id;
     const otherClient = (await other.ok('POST', '/api/v1/clients', { name: 'Theirs' })).id;
     ids.otherClient = otherClient;
-    ids.otherInvoice = (await other.ok('POST', `/api/v1/invoices/${(await other.ok('POST', '/api/v1/invoices', { clientId: otherClient, lines: [line] })).id}/issue`, { confirmWithoutPayoutDetails: true })).id;
+    ids.otherInvoice = (
+      await other.ok(
+        'POST',
+        `/api/v1/invoices/${(await other.ok('POST', '/api/v1/invoices', { clientId: otherClient, lines: [line] })).id}/issue`,
+        { confirmWithoutPayoutDetails: true },
+      )
+    ).id;
   });
   afterAll(() => t?.close());
 
   it('rejects unknown fields with field-level RFC 9457 problems', async () => {
-    const p = expectProblem(await api.req('POST', '/api/v1/clients', { name: 'X', orgId: other.orgId, role: 'owner' }), 400, 'validation_failed');
-    expect(p).toMatchObject({ type: expect.stringMatching(/^https:\/\//), title: 'Bad Request', status: 400, detail: expect.any(String) });
+    const p = expectProblem(
+      await api.req('POST', '/api/v1/clients', { name: 'X', orgId: other.orgId, role: 'owner' }),
+      400,
+      'validation_failed',
+    );
+    expect(p).toMatchObject({
+      type: expect.stringMatching(/^https:\/\//),
+      title: 'Bad Request',
+      status: 400,
+      detail: expect.any(String),
+    });
     expect(p.errors.length).toBeGreaterThan(0);
     expect(p.errors[0].path).toMatch(/^\/body/);
     expect(JSON.stringify(p.errors)).toMatch(/orgId/);
-    const nested = expectProblem(await api.req('POST', '/api/v1/invoices', { clientId: ids.client, lines: [{ ...line, orgId: 'x' }] }), 400);
+    const nested = expectProblem(
+      await api.req('POST', '/api/v1/invoices', { clientId: ids.client, lines: [{ ...line, orgId: 'x' }] }),
+      400,
+    );
     expect(nested.errors[0].path).toMatch(/^\/body\/lines\/0/);
   });
 
   it('rejects wrong types, invalid JSON, wrong content types and prototype pollution', async () => {
-    const typed = expectProblem(await api.req('POST', '/api/v1/invoices', { clientId: ids.client, lines: [{ ...line, unitPrice: '1000' }] }), 400);
+    const typed = expectProblem(
+      await api.req('POST', '/api/v1/invoices', { clientId: ids.client, lines: [{ ...line, unitPrice: '1000' }] }),
+      400,
+    );
     expect(typed.errors.map((e: { path: string }) => e.path)).toContain('/body/lines/0/unitPrice');
-    expectProblem(await api.req('POST', '/api/v1/invoices', { clientId: ids.client, lines: [{ ...line, unitPrice: 10.5 }] }), 400);
-    expectProblem(await api.req('POST', '/api/v1/invoices', { clientId: ids.client, lines: [{ ...line, quantity: 1e400 }] }), 400);
+    expectProblem(
+      await api.req('POST', '/api/v1/invoices', { clientId: ids.client, lines: [{ ...line, unitPrice: 10.5 }] }),
+      400,
+    );
+    expectProblem(
+      await api.req('POST', '/api/v1/invoices', { clientId: ids.client, lines: [{ ...line, quantity: 1e400 }] }),
+      400,
+    );
     expectProblem(await api.req('POST', '/api/v1/invoices', [1, 2]), 400);
-    expectProblem(await api.req('POST', '/api/v1/clients', '{"name": "x",', { 'content-type': 'application/json' }), 400);
+    expectProblem(
+      await api.req('POST', '/api/v1/clients', '{"name": "x",', { 'content-type': 'application/json' }),
+      400,
+    );
     expectProblem(await api.req('POST', '/api/v1/clients', '', { 'content-type': 'application/json' }), 400);
     const plain = await api.req('POST', '/api/v1/clients', 'name=x', { 'content-type': 'text/plain' });
     expect([400, 415]).toContain(plain.statusCode);
     expectProblem(plain, plain.statusCode);
     expectProblem(await api.req('POST', '/api/v1/clients', '<client/>', { 'content-type': 'application/xml' }), 415);
-    expectProblem(await api.req('POST', '/api/v1/clients', '{"name":"x","__proto__":{"admin":true}}', { 'content-type': 'application/json' }), 400);
-    expectProblem(await api.req('POST', '/api/v1/clients', '{"name":"x","constructor":{"prototype":{"admin":true}}}', { 'content-type': 'application/json' }), 400);
+    expectProblem(
+      await api.req('POST', '/api/v1/clients', '{"name":"x","__proto__":{"admin":true}}', {
+        'content-type': 'application/json',
+      }),
+      400,
+    );
+    expectProblem(
+      await api.req('POST', '/api/v1/clients', '{"name":"x","constructor":{"prototype":{"admin":true}}}', {
+        'content-type': 'application/json',
+      }),
+      400,
+    );
     expectProblem(await api.req('GET', '/api/v1/invoices?limit=abc'), 400);
     expectProblem(await api.req('GET', '/api/v1/invoices?limit=1&limit=2'), 400);
     const deep = '['.repeat(5000) + ']'.repeat(5000);
-    expect((await api.req('POST', '/api/v1/clients', deep, { 'content-type': 'application/json' })).statusCode).toBe(400);
+    expect((await api.req('POST', '/api/v1/clients', deep, { 'content-type': 'application/json' })).statusCode).toBe(
+      400,
+    );
   });
 
   it('answers 413 for a body over SEALBILL_BODY_LIMIT_BYTES', async () => {
@@ -87,7 +158,11 @@ describeEachDb('bad input', (dialect) => {
     expectProblem(await api.req('POST', `/api/v1/invoices/${theirs}/void`, {}), 404, 'not_found');
     expectProblem(await api.req('GET', `/api/v1/clients/${ids.otherClient}`), 404, 'not_found');
     // Referencing another tenant's client in a body is a business-rule failure, not a leak.
-    expectProblem(await api.req('POST', '/api/v1/invoices', { clientId: ids.otherClient, lines: [line] }), 422, 'unprocessable');
+    expectProblem(
+      await api.req('POST', '/api/v1/invoices', { clientId: ids.otherClient, lines: [line] }),
+      422,
+      'unprocessable',
+    );
     const list = await api.ok('GET', `/api/v1/invoices?clientId=${ids.otherClient}`);
     expect(list.items).toEqual([]);
   });
@@ -101,7 +176,14 @@ describeEachDb('bad input', (dialect) => {
     const docs = await count('documents');
     const audit = await count('audit_events');
     const p = expectProblem(
-      await api.req('POST', '/api/v1/invoices', { clientId: ids.client, lines: [line, { ...line, taxRateId: ids.taxRate }, { ...line, taxRateId: '01900000-0000-7000-8000-000000000000' }] }),
+      await api.req('POST', '/api/v1/invoices', {
+        clientId: ids.client,
+        lines: [
+          line,
+          { ...line, taxRateId: ids.taxRate },
+          { ...line, taxRateId: '01900000-0000-7000-8000-000000000000' },
+        ],
+      }),
       422,
       'unprocessable',
     );
@@ -114,7 +196,17 @@ describeEachDb('bad input', (dialect) => {
     const clients = createClientService({ db, keyring, clock, orgs: services.orgs, audit: failingAudit });
     const before = [await count('clients'), await count('client_contacts'), await count('audit_events')];
     await expect(
-      clients.create(api.orgId, { name: 'Half', contacts: [{ name: 'A', email: 'a@half.test' }, { name: 'B', email: 'b@half.test' }] }, { type: 'system', id: 'test' }),
+      clients.create(
+        api.orgId,
+        {
+          name: 'Half',
+          contacts: [
+            { name: 'A', email: 'a@half.test' },
+            { name: 'B', email: 'b@half.test' },
+          ],
+        },
+        { type: 'system', id: 'test' },
+      ),
     ).rejects.toThrow('audit store down');
     expect([await count('clients'), await count('client_contacts'), await count('audit_events')]).toEqual(before);
   });
@@ -123,7 +215,10 @@ describeEachDb('bad input', (dialect) => {
     const name = 'شركة الأمل 🚀 ‏עברית‎ e\u0301 👩🏽‍💻';
     const c = await api.ok('POST', '/api/v1/clients', { name, addressLines: ['‮txt.exe', '東京都'] });
     expect((await api.ok('GET', `/api/v1/clients/${c.id}`)).name).toBe(name);
-    const d = await api.ok('POST', '/api/v1/invoices', { clientId: c.id, lines: [{ ...line, description: `${name} \t tab\nnewline` }] });
+    const d = await api.ok('POST', '/api/v1/invoices', {
+      clientId: c.id,
+      lines: [{ ...line, description: `${name} \t tab\nnewline` }],
+    });
     const issued = await api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true });
     expect(issued.statusCode, issued.body).toBe(200);
 
@@ -135,7 +230,11 @@ describeEachDb('bad input', (dialect) => {
       ['/api/v1/clients', { name: 'Lone \ud800 surrogate' }, '/body/name'],
       ['/api/v1/tax-rates', { name: 'VAT\u0000', rateBp: 100 }, '/body/name'],
       ['/api/v1/items', { name: 'x\u0000', unitPrice: 1, currency: 'EUR' }, '/body/name'],
-      ['/api/v1/invoices', { clientId: ids.client, lines: [{ ...line, description: 'a\u0000b' }] }, '/body/lines/0/description'],
+      [
+        '/api/v1/invoices',
+        { clientId: ids.client, lines: [{ ...line, description: 'a\u0000b' }] },
+        '/body/lines/0/description',
+      ],
     ] as const) {
       const p = expectProblem(await api.req('POST', url, body), 400, 'validation_failed');
       expect(p.errors).toContainEqual({ path, message: expect.stringMatching(/control character|unicode/i) });
@@ -146,21 +245,30 @@ describeEachDb('bad input', (dialect) => {
   });
 
   it('keeps path traversal out of ids and file names', async () => {
-    for (const url of ['/api/v1/invoices/../../../etc/passwd', '/api/v1/invoices/%2e%2e%2f%2e%2e%2fetc%2fpasswd/pdf', '/api/v1/docs/static/..%2f..%2f..%2fpackage.json', '/api/v1/docs/..%2f..%2f.env']) {
+    for (const url of [
+      '/api/v1/invoices/../../../etc/passwd',
+      '/api/v1/invoices/%2e%2e%2f%2e%2e%2fetc%2fpasswd/pdf',
+      '/api/v1/docs/static/..%2f..%2f..%2fpackage.json',
+      '/api/v1/docs/..%2f..%2f.env',
+    ]) {
       const res = await api.req('GET', url);
       expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
       expect(res.statusCode, url).toBeLessThan(500);
       expect(res.body).not.toMatch(/"dependencies"|root:x:0|SEALBILL_/);
     }
     // A numbering pattern with separators still yields a plain download file name.
-    await api.ok('PATCH', '/api/v1/org', { numbering: { invoice: '../{YYYY}/{SEQ:3}', quote: 'Q-{SEQ}', credit_note: 'CN-{SEQ}' } });
+    await api.ok('PATCH', '/api/v1/org', {
+      numbering: { invoice: '../{YYYY}/{SEQ:3}', quote: 'Q-{SEQ}', credit_note: 'CN-{SEQ}' },
+    });
     const d = await api.ok('POST', '/api/v1/invoices', { clientId: ids.client, lines: [line] });
     const issued = await api.ok('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true });
     expect(issued.number).toMatch(/^\.\.\/\d{4}\/\d{3}$/);
     const pdf = await api.req('GET', `/api/v1/invoices/${d.id}/pdf`);
     expect(pdf.headers['content-disposition']).toMatch(/^attachment; filename="[\w.-]+\.pdf"$/);
     expect(pdf.headers['content-disposition']).not.toContain('/');
-    await api.ok('PATCH', '/api/v1/org', { numbering: { invoice: 'INV-{YYYY}-{SEQ:5}', quote: 'QUO-{YYYY}-{SEQ:5}', credit_note: 'CN-{YYYY}-{SEQ:5}' } });
+    await api.ok('PATCH', '/api/v1/org', {
+      numbering: { invoice: 'INV-{YYYY}-{SEQ:5}', quote: 'QUO-{YYYY}-{SEQ:5}', credit_note: 'CN-{YYYY}-{SEQ:5}' },
+    });
   });
 
   it('never answers 5xx to random JSON on any POST/PATCH/PUT route', async () => {
@@ -171,8 +279,13 @@ describeEachDb('bad input', (dialect) => {
     const idFor = (url: string, param: string): string => {
       if (param === 'contactId') return ids.contact!;
       const table: Array<[RegExp, string]> = [
-        [/\/invoices\//, 'draft'], [/\/quotes\//, 'quote'], [/\/credit-notes\//, 'creditNote'], [/\/clients\//, 'client'],
-        [/\/tax-rates\//, 'taxRate'], [/\/items\//, 'item'], [/\/recurring-schedules\//, 'schedule'],
+        [/\/invoices\//, 'draft'],
+        [/\/quotes\//, 'quote'],
+        [/\/credit-notes\//, 'creditNote'],
+        [/\/clients\//, 'client'],
+        [/\/tax-rates\//, 'taxRate'],
+        [/\/items\//, 'item'],
+        [/\/recurring-schedules\//, 'schedule'],
       ];
       const hit = table.find(([re]) => re.test(url));
       return hit ? ids[hit[1]]! : '01900000-0000-7000-8000-00000000dead';
@@ -183,13 +296,25 @@ describeEachDb('bad input', (dialect) => {
       '/api/v1/invoices': { clientId: ids.client, lines: [line] },
       '/api/v1/invoices/:id/payments': { amount: 100 },
       '/api/v1/items': { name: 'I', unitPrice: 1, currency: 'EUR' },
-      '/api/v1/recurring-schedules': { clientId: ids.client, lines: [line], frequency: 'weekly', startOn: '2031-01-01' },
+      '/api/v1/recurring-schedules': {
+        clientId: ids.client,
+        lines: [line],
+        frequency: 'weekly',
+        startOn: '2031-01-01',
+      },
     };
     const jsonish = fc.jsonValue({ maxDepth: 3 });
     const mutated = (seed: unknown) =>
-      fc.tuple(fc.constantFrom(...Object.keys(seed as object)), fc.oneof(jsonish, fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom(-1, 0, 2 ** 53, 1e308, '', null))).map(
-        ([k, v]) => ({ ...(seed as object), [k]: v }),
-      );
+      fc
+        .tuple(
+          fc.constantFrom(...Object.keys(seed as object)),
+          fc.oneof(
+            jsonish,
+            fc.string({ unit: 'binary', maxLength: 40 }),
+            fc.constantFrom(-1, 0, 2 ** 53, 1e308, '', null),
+          ),
+        )
+        .map(([k, v]) => ({ ...(seed as object), [k]: v }));
     const request = fc.integer({ min: 0, max: routes.length - 1 }).chain((i) => {
       const [method, url] = routes[i]!;
       const seed = seeds[url];
@@ -197,8 +322,11 @@ describeEachDb('bad input', (dialect) => {
     });
     await fc.assert(
       fc.asyncProperty(request, async ([method, url, body]) => {
-        const res = await api.req(method, concrete(url), body === undefined ? null : body, { 'content-type': 'application/json' });
-        if (res.statusCode >= 500) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body} for ${JSON.stringify(body).slice(0, 300)}`);
+        const res = await api.req(method, concrete(url), body === undefined ? null : body, {
+          'content-type': 'application/json',
+        });
+        if (res.statusCode >= 500)
+          throw new Error(`${method} ${url} → ${res.statusCode} ${res.body} for ${JSON.stringify(body).slice(0, 300)}`);
       }),
       { numRuns: 300, seed: 20260101 },
     );

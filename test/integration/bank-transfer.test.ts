@@ -12,7 +12,6 @@ import { createTestInstance, describeEachDb, FixedClock, type TestInstance } fro
 import { IBAN, issuedInvoice, seedBankDetails } from '../fakes/payments-fixture.ts';
 import { itNeeds } from '../helpers/tools.ts';
 
-
 describeEachDb('bank transfer', (dialect) => {
   let t: TestInstance;
   let api: Api;
@@ -37,7 +36,15 @@ describeEachDb('bank transfer', (dialect) => {
     const inv = await issuedInvoice(api, { unitPrice: 148_095 });
     const { token, view } = await viewOf(inv.id);
     const bt = view.methods.bankTransfer;
-    expect(bt).toMatchObject({ accountHolder: 'Acme GmbH', iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX', bankName: 'Commerzbank', amount: inv.total, currency: 'EUR', unchangedSince: '2026-03-02T10:00:00.000Z' });
+    expect(bt).toMatchObject({
+      accountHolder: 'Acme GmbH',
+      iban: 'DE89 3704 0044 0532 0130 00',
+      bic: 'COBADEFFXXX',
+      bankName: 'Commerzbank',
+      amount: inv.total,
+      currency: 'EUR',
+      unchangedSince: '2026-03-02T10:00:00.000Z',
+    });
     expect(isValidCreditorReference(bt.reference)).toBe(true);
     expect(bt.reference.replace(/\s/g, '')).toMatch(new RegExp(`^RF\\d{2}${inv.number.replace(/\W/g, '')}$`));
     const lines = bt.qr.payload.split('\n');
@@ -66,7 +73,9 @@ describeEachDb('bank transfer', (dialect) => {
     const png = await t.app.inject({ method: 'GET', url: `/api/v1/pay/${token}/qr.png` });
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'sealbill-qr-')), 'qr.png');
     writeFileSync(file, png.rawPayload);
-    const decoded = execFileSync('zbarimg', ['--raw', '-q', '-Sbinary', file], { stdio: ['ignore', 'pipe', 'ignore'] }).toString('utf8').replace(/\n$/, '');
+    const decoded = execFileSync('zbarimg', ['--raw', '-q', '-Sbinary', file], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString('utf8')
+      .replace(/\n$/, '');
     expect(decoded).toBe(view.methods.bankTransfer.qr.payload);
   });
 
@@ -91,7 +100,19 @@ describeEachDb('bank transfer', (dialect) => {
     const inv = await issuedInvoice(api);
     clock.advance(3 * 86_400_000);
     await t.container.db.transaction().execute((tx) =>
-      t.container.services.orgs.setPayoutInTx(tx, api.orgId, { accountHolder: 'Transfer GmbH', iban: 'GB29NWBK60161331926819', bic: 'NWBKGB2L', bankName: null, accountNumber: null, routingNumber: null }, { type: 'system', id: 'test' }),
+      t.container.services.orgs.setPayoutInTx(
+        tx,
+        api.orgId,
+        {
+          accountHolder: 'Transfer GmbH',
+          iban: 'GB29NWBK60161331926819',
+          bic: 'NWBKGB2L',
+          bankName: null,
+          accountNumber: null,
+          routingNumber: null,
+        },
+        { type: 'system', id: 'test' },
+      ),
     );
     const { view } = await viewOf(inv.id);
     expect(view.methods.bankTransfer.iban).toBe('GB29 NWBK 6016 1331 9268 19');

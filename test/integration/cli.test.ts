@@ -73,15 +73,21 @@ describe('sealbill CLI [sqlite]', { timeout: 120_000 }, () => {
     expect(usage.err).toMatch(/^init needs --org, --email and --name$/m);
 
     // Issue an invoice through the services (as the API would), in this process, on the same data dir.
-    const container = await createContainer(parseConfig({ SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent' }), { warn: () => {} });
+    const container = await createContainer(parseConfig({ SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent' }), {
+      warn: () => {},
+    });
     const app = await buildHttpApp(container, { logger: false });
     let apiPdf: Buffer;
     let number: string;
     try {
       const api = apiFor(app, token!);
       const client = await api.ok('POST', '/api/v1/clients', { name: 'Ünïcode Client 東京' });
-      const draft = await api.ok('POST', '/api/v1/invoices', { clientId: client.id, lines: [{ description: 'Setup', quantity: '1', unitPrice: 123_456 }] });
-      number = (await api.ok('POST', `/api/v1/invoices/${draft.id}/issue`, { confirmWithoutPayoutDetails: true })).number;
+      const draft = await api.ok('POST', '/api/v1/invoices', {
+        clientId: client.id,
+        lines: [{ description: 'Setup', quantity: '1', unitPrice: 123_456 }],
+      });
+      number = (await api.ok('POST', `/api/v1/invoices/${draft.id}/issue`, { confirmWithoutPayoutDetails: true }))
+        .number;
       apiPdf = (await api.req('GET', `/api/v1/invoices/${draft.id}/pdf`)).rawPayload;
     } finally {
       await app.close();
@@ -96,7 +102,12 @@ describe('sealbill CLI [sqlite]', { timeout: 120_000 }, () => {
 
     const show = run(['invoice', 'show', number]);
     expect(show.code, show.err).toBe(0);
-    expect(JSON.parse(show.out)).toMatchObject({ number, status: 'issued', total: 123_456, clientName: 'Ünïcode Client 東京' });
+    expect(JSON.parse(show.out)).toMatchObject({
+      number,
+      status: 'issued',
+      total: 123_456,
+      clientName: 'Ünïcode Client 東京',
+    });
 
     const out = path.join(dir, 'export.pdf');
     const pdf = run(['invoice', 'pdf', number, '--out', out]);
@@ -111,9 +122,11 @@ describe('sealbill CLI [sqlite]', { timeout: 120_000 }, () => {
     expect(run(['invoice', 'pdf', number]).code).toBe(2);
   });
 
-  it('writes an invoice\'s e-invoice (the API\'s bytes), and exits 2 with the rules an incomplete one breaks', async () => {
+  it("writes an invoice's e-invoice (the API's bytes), and exits 2 with the rules an incomplete one breaks", async () => {
     // Made through the services the API uses, in this process, on the same data dir.
-    const container = await createContainer(parseConfig({ SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent' }), { warn: () => {} });
+    const container = await createContainer(parseConfig({ SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent' }), {
+      warn: () => {},
+    });
     const actor = { type: 'system', id: 'test' } as const;
     let apiXml: string;
     let number: string;
@@ -121,19 +134,58 @@ describe('sealbill CLI [sqlite]', { timeout: 120_000 }, () => {
     try {
       const orgId = (await container.db.selectFrom('orgs').select('id').executeTakeFirstOrThrow()).id;
       await seedSellerProfile(container, orgId);
-      await container.db.transaction().execute((tx) => container.services.orgs.setPayoutInTx(tx, orgId, payoutSchema.parse({ accountHolder: 'CLI Works Ltd', iban: 'DE89370400440532013000' }), actor));
-      incomplete = (await container.services.documents.list(orgId, 'invoice', documentListQuery.parse({ limit: 1 }))).items[0]!.number!;
-      const client = await container.services.clients.create(orgId, { name: 'Stadt Musterhausen', addressLines: ['Rathausplatz 1'], city: 'Musterhausen', postalCode: '12345', country: 'DE', buyerReference: '991-12345-67', electronicAddress: '991-12345-67', electronicAddressScheme: '0204', einvoiceFormat: 'xrechnung-cii' }, actor);
-      const draft = await container.services.documents.create(orgId, 'invoice', { clientId: client.id, supplyDate: '2026-01-15', lines: [{ description: 'Wartung', quantity: '1', unitPrice: 10_000 }] }, actor);
+      await container.db
+        .transaction()
+        .execute((tx) =>
+          container.services.orgs.setPayoutInTx(
+            tx,
+            orgId,
+            payoutSchema.parse({ accountHolder: 'CLI Works Ltd', iban: 'DE89370400440532013000' }),
+            actor,
+          ),
+        );
+      incomplete = (await container.services.documents.list(orgId, 'invoice', documentListQuery.parse({ limit: 1 })))
+        .items[0]!.number!;
+      const client = await container.services.clients.create(
+        orgId,
+        {
+          name: 'Stadt Musterhausen',
+          addressLines: ['Rathausplatz 1'],
+          city: 'Musterhausen',
+          postalCode: '12345',
+          country: 'DE',
+          buyerReference: '991-12345-67',
+          electronicAddress: '991-12345-67',
+          electronicAddressScheme: '0204',
+          einvoiceFormat: 'xrechnung-cii',
+        },
+        actor,
+      );
+      const draft = await container.services.documents.create(
+        orgId,
+        'invoice',
+        {
+          clientId: client.id,
+          supplyDate: '2026-01-15',
+          lines: [{ description: 'Wartung', quantity: '1', unitPrice: 10_000 }],
+        },
+        actor,
+      );
       number = (await container.services.lifecycle.issue(orgId, 'invoice', draft.id, actor)).number!;
-      apiXml = (await container.services.lifecycle.einvoice(orgId, 'invoice', draft.id, 'xrechnung-cii')).bytes.toString('utf8');
+      apiXml = (
+        await container.services.lifecycle.einvoice(orgId, 'invoice', draft.id, 'xrechnung-cii')
+      ).bytes.toString('utf8');
     } finally {
       await container.close();
     }
     const out = path.join(dir, 'einvoice.xml');
     const ok = run(['invoice', 'einvoice', number, '--format', 'xrechnung-cii', '--out', out]);
     expect(ok.code, ok.err).toBe(0);
-    expect(ok.out).toMatch(new RegExp(`^Wrote .*einvoice\\.xml \\(xrechnung-cii, \\d+ bytes, suggested name ${number}-xrechnung-cii\\.xml\\)`));
+    expect(ok.out).toMatch(
+      new RegExp(
+        `^Wrote .*einvoice\\.xml \\(xrechnung-cii, \\d+ bytes, suggested name ${number}-xrechnung-cii\\.xml\\)`,
+      ),
+    );
     expect(readFileSync(out, 'utf8')).toBe(apiXml);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const usage = run(['invoice', 'einvoice', number, '--format', 'pdf', '--out', out]);

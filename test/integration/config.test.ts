@@ -63,15 +63,29 @@ describe('parseConfig', () => {
   it('refuses two sources for one secret, and half a TLS pair', () => {
     const msg = configError({ SEALBILL_MASTER_KEY: 'a', SEALBILL_MASTER_KEY_FILE: '/k' });
     expect(msg).toMatch(/SEALBILL_MASTER_KEY and SEALBILL_MASTER_KEY_FILE are mutually exclusive/);
-    expect(configError({ SEALBILL_TLS_CERT_FILE: '/c.pem' })).toMatch(/SEALBILL_TLS_CERT_FILE and SEALBILL_TLS_KEY_FILE/);
-    expect(parseConfig({ SEALBILL_MASTER_KEY_FILE: 'keys/master.key' }).masterKey).toEqual({ source: 'file', path: path.resolve('keys/master.key') });
+    expect(configError({ SEALBILL_TLS_CERT_FILE: '/c.pem' })).toMatch(
+      /SEALBILL_TLS_CERT_FILE and SEALBILL_TLS_KEY_FILE/,
+    );
+    expect(parseConfig({ SEALBILL_MASTER_KEY_FILE: 'keys/master.key' }).masterKey).toEqual({
+      source: 'file',
+      path: path.resolve('keys/master.key'),
+    });
   });
 
   it('parses DATABASE_URL', () => {
     expect(parseDatabaseUrl(undefined, '/data')).toEqual({ dialect: 'sqlite', path: '/data/sealbill.db' });
-    expect(parseDatabaseUrl('postgres://app:pw@db.internal:5432/sealbill', '/data')).toEqual({ dialect: 'postgres', url: 'postgres://app:pw@db.internal:5432/sealbill' });
-    expect(parseDatabaseUrl('postgresql://db/sealbill?sslmode=require', '/data')).toEqual({ dialect: 'postgres', url: 'postgresql://db/sealbill?sslmode=require' });
-    expect(parseDatabaseUrl('sqlite:///var/lib/sealbill.db', '/data')).toEqual({ dialect: 'sqlite', path: '/var/lib/sealbill.db' });
+    expect(parseDatabaseUrl('postgres://app:pw@db.internal:5432/sealbill', '/data')).toEqual({
+      dialect: 'postgres',
+      url: 'postgres://app:pw@db.internal:5432/sealbill',
+    });
+    expect(parseDatabaseUrl('postgresql://db/sealbill?sslmode=require', '/data')).toEqual({
+      dialect: 'postgres',
+      url: 'postgresql://db/sealbill?sslmode=require',
+    });
+    expect(parseDatabaseUrl('sqlite:///var/lib/sealbill.db', '/data')).toEqual({
+      dialect: 'sqlite',
+      path: '/var/lib/sealbill.db',
+    });
     expect(parseDatabaseUrl('sqlite:local.db', '/data')).toEqual({ dialect: 'sqlite', path: 'local.db' });
     expect(parseDatabaseUrl('/abs/file.db', '/data')).toEqual({ dialect: 'sqlite', path: '/abs/file.db' });
     expect(parseConfig({ DATABASE_URL: 'postgres://db/x' }).database.dialect).toBe('postgres');
@@ -101,7 +115,10 @@ describe('master key', () => {
     const keyFile = path.join(dir, 'master.key');
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     expect(warnings.join('\n')).toMatch(/generated .*master\.key.*PRODUCTION MUST SUPPLY ITS OWN KEY/s);
-    const setup = await first.services.bootstrap.setup({ organization: { name: 'Keyed' }, owner: { email: 'o@keyed.test', name: 'O' } }, { firstRunOnly: true, actor: { type: 'system', id: 'test' } });
+    const setup = await first.services.bootstrap.setup(
+      { organization: { name: 'Keyed' }, owner: { email: 'o@keyed.test', name: 'O' } },
+      { firstRunOnly: true, actor: { type: 'system', id: 'test' } },
+    );
     await first.close();
     const keyText = readFileSync(keyFile, 'utf8');
 
@@ -121,7 +138,11 @@ describe('master key', () => {
     writeFileSync(file, `${key}\n`, { mode: 0o600 });
     expect(loadMasterKey(parseConfig({ SEALBILL_MASTER_KEY_FILE: file }), () => {}).id).toBe(fromEnv.id);
     expect(() => loadMasterKey(parseConfig({ SEALBILL_MASTER_KEY: 'dG9vIHNob3J0' }), () => {})).toThrow(MasterKeyError);
-    expect(() => loadMasterKey(parseConfig({ SEALBILL_MASTER_KEY: 'dG9vIHNob3J0' }), () => {})).toThrow(/SEALBILL_MASTER_KEY/);
-    expect(() => loadMasterKey(parseConfig({ SEALBILL_MASTER_KEY_FILE: path.join(dir, 'missing') }), () => {})).toThrow(/SEALBILL_MASTER_KEY_FILE/);
+    expect(() => loadMasterKey(parseConfig({ SEALBILL_MASTER_KEY: 'dG9vIHNob3J0' }), () => {})).toThrow(
+      /SEALBILL_MASTER_KEY/,
+    );
+    expect(() => loadMasterKey(parseConfig({ SEALBILL_MASTER_KEY_FILE: path.join(dir, 'missing') }), () => {})).toThrow(
+      /SEALBILL_MASTER_KEY_FILE/,
+    );
   });
 });

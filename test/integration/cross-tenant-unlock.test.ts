@@ -24,11 +24,21 @@ describeEachDb('cross-tenant unlock', (dialect) => {
   const victim = 'boss@beta.test';
 
   const throttleRow = () => t.container.services.identity.throttle.failures(t.container.db, accountKey(victim));
-  const unlocks = async (orgId: string) => (await t.container.services.audit.list(t.container.db, { orgId, action: 'login.unlocked', limit: 50 })).length;
+  const unlocks = async (orgId: string) =>
+    (await t.container.services.audit.list(t.container.db, { orgId, action: 'login.unlocked', limit: 50 })).length;
   const lock = async () => {
     const now = clock.now().toISOString();
     await t.container.db.deleteFrom('auth_throttle').where('key', '=', accountKey(victim)).execute();
-    await t.container.db.insertInto('auth_throttle').values({ key: accountKey(victim), failures: THROTTLE.lockAfter, last_failure_at: now, blocked_until: null, locked_at: now }).execute();
+    await t.container.db
+      .insertInto('auth_throttle')
+      .values({
+        key: accountKey(victim),
+        failures: THROTTLE.lockAfter,
+        last_failure_at: now,
+        blocked_until: null,
+        locked_at: now,
+      })
+      .execute();
   };
 
   beforeAll(async () => {
@@ -48,8 +58,20 @@ describeEachDb('cross-tenant unlock', (dialect) => {
   it('org A’s admin cannot reset the guessing limit on org B’s owner, however often they try', async () => {
     // The guesser runs into the account's back-off.
     const guesser = browser(t.app, { ip: '10.30.0.1' });
-    for (let i = 0; i < THROTTLE.accountFree; i++) expectProblem(await guesser.req('POST', '/api/v1/auth/login', { email: victim, password: `guess ${i} nope` }), 401, 'unauthenticated');
-    expectProblem(await browser(t.app, { ip: '10.30.0.2' }).req('POST', '/api/v1/auth/login', { email: victim, password: 'guess again nope' }), 429, 'rate_limited');
+    for (let i = 0; i < THROTTLE.accountFree; i++)
+      expectProblem(
+        await guesser.req('POST', '/api/v1/auth/login', { email: victim, password: `guess ${i} nope` }),
+        401,
+        'unauthenticated',
+      );
+    expectProblem(
+      await browser(t.app, { ip: '10.30.0.2' }).req('POST', '/api/v1/auth/login', {
+        email: victim,
+        password: 'guess again nope',
+      }),
+      429,
+      'rate_limited',
+    );
     const before = await throttleRow();
     expect(before?.failures).toBeGreaterThanOrEqual(THROTTLE.accountFree);
 
@@ -59,7 +81,14 @@ describeEachDb('cross-tenant unlock', (dialect) => {
       expect(refused.detail).toMatch(/another organization.*unlock link.*sealbill user unlock/s);
     }
     expect(await throttleRow()).toEqual(before);
-    expectProblem(await browser(t.app, { ip: '10.30.0.3' }).req('POST', '/api/v1/auth/login', { email: victim, password: 'guess again nope' }), 429, 'rate_limited');
+    expectProblem(
+      await browser(t.app, { ip: '10.30.0.3' }).req('POST', '/api/v1/auth/login', {
+        email: victim,
+        password: 'guess again nope',
+      }),
+      429,
+      'rate_limited',
+    );
     expect(await unlocks(alpha.orgId)).toBe(0);
 
     // A full lock too: still refused.
@@ -67,14 +96,26 @@ describeEachDb('cross-tenant unlock', (dialect) => {
     expectProblem(await adminA.req('POST', `/api/v1/members/${victimId}/unlock`), 403, 'forbidden');
     expect((await throttleRow())?.locked_at).not.toBeNull();
     // Deactivating the membership in B does not make the account A's alone.
-    await t.container.db.updateTable('memberships').set({ deactivated_at: clock.now().toISOString() }).where('org_id', '=', beta.orgId).where('user_id', '=', victimId).execute();
+    await t.container.db
+      .updateTable('memberships')
+      .set({ deactivated_at: clock.now().toISOString() })
+      .where('org_id', '=', beta.orgId)
+      .where('user_id', '=', victimId)
+      .execute();
     expectProblem(await adminA.req('POST', `/api/v1/members/${victimId}/unlock`), 403, 'forbidden');
-    await t.container.db.updateTable('memberships').set({ deactivated_at: null }).where('org_id', '=', beta.orgId).where('user_id', '=', victimId).execute();
+    await t.container.db
+      .updateTable('memberships')
+      .set({ deactivated_at: null })
+      .where('org_id', '=', beta.orgId)
+      .where('user_id', '=', victimId)
+      .execute();
   });
 
   it('the user’s emailed link and the CLI unlock, recorded in the audit chain of every org of the user', async () => {
     await lock();
-    const token = await t.container.db.transaction().execute((tx) => issueEmailToken(tx, clock, { purpose: 'unlock', userId: victimId, email: victim }));
+    const token = await t.container.db
+      .transaction()
+      .execute((tx) => issueEmailToken(tx, clock, { purpose: 'unlock', userId: victimId, email: victim }));
     expect((await browser(t.app).req('POST', '/api/v1/auth/unlock', { token })).statusCode).toBe(200);
     expect(await throttleRow()).toBeUndefined();
     expect(await unlocks(alpha.orgId)).toBe(1);
@@ -92,7 +133,16 @@ describeEachDb('cross-tenant unlock', (dialect) => {
     const local = 'clerk@alpha.test';
     const localId = await addUser(t, alpha.orgId, 'sales', local);
     const now = clock.now().toISOString();
-    await t.container.db.insertInto('auth_throttle').values({ key: accountKey(local), failures: THROTTLE.lockAfter, last_failure_at: now, blocked_until: null, locked_at: now }).execute();
+    await t.container.db
+      .insertInto('auth_throttle')
+      .values({
+        key: accountKey(local),
+        failures: THROTTLE.lockAfter,
+        last_failure_at: now,
+        blocked_until: null,
+        locked_at: now,
+      })
+      .execute();
     const adminA = await staffSession(t, alpha.orgId, alpha.userId);
     const before = await unlocks(alpha.orgId);
     expect((await adminA.req('POST', `/api/v1/members/${localId}/unlock`)).statusCode).toBe(200);

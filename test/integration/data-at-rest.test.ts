@@ -29,8 +29,12 @@ async function dumpAllColumns(t: TestInstance): Promise<Buffer> {
   for (const table of await readCatalog(t.container.db, t.container.dialect)) {
     const cols = table.columns.filter((c) => c.type === 'text' || c.type === 'bytes');
     if (cols.length === 0) continue;
-    const rows = await sql<Record<string, string | Buffer | null>>`select ${sql.join(cols.map((c) => sql.ref(c.name)))} from ${sql.table(table.name)}`.execute(t.container.db);
-    for (const r of rows.rows) for (const v of Object.values(r)) if (v !== null) parts.push(Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8'));
+    const rows = await sql<
+      Record<string, string | Buffer | null>
+    >`select ${sql.join(cols.map((c) => sql.ref(c.name)))} from ${sql.table(table.name)}`.execute(t.container.db);
+    for (const r of rows.rows)
+      for (const v of Object.values(r))
+        if (v !== null) parts.push(Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8'));
   }
   return Buffer.concat(parts);
 }
@@ -48,7 +52,10 @@ function documentRanges(pdf: Buffer): Array<[number, number]> {
   const m = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(pdf.toString('latin1'));
   if (!m) return [[0, pdf.length]];
   const [a, b, c, d] = m.slice(1).map(Number) as [number, number, number, number];
-  return [[a, a + b], [c, c + d]];
+  return [
+    [a, a + b],
+    [c, c + d],
+  ];
 }
 
 /** The CMS signature hex (between the ByteRange pieces), or null for an unsigned PDF. */
@@ -91,7 +98,9 @@ describeEachDb('data at rest', (dialect) => {
       assertNoPlaintext(Buffer.concat(files.map((f) => readFileSync(f))), seeded, 'data directory');
     } else if (usable(['pg_dump'], 'a pg_dump of the schema')) {
       const schema = (t.config.database as { schema: string }).schema;
-      const dump = spawnSync('pg_dump', ['--schema', schema, '--data-only', process.env.TEST_DATABASE_URL!], { maxBuffer: 256 * 1024 * 1024 });
+      const dump = spawnSync('pg_dump', ['--schema', schema, '--data-only', process.env.TEST_DATABASE_URL!], {
+        maxBuffer: 256 * 1024 * 1024,
+      });
       expect(dump.status, dump.stderr.toString()).toBe(0);
       expect(dump.stdout.includes(Buffer.from('clients'))).toBe(true);
       assertNoPlaintext(dump.stdout, seeded, 'pg_dump');
@@ -103,7 +112,11 @@ describeEachDb('data at rest', (dialect) => {
   it('the PDF signature value is public: it carries the certificate fingerprint that is stored in clear, so it is not sampled', async () => {
     const gap = signatureGap(seeded.pdf);
     expect(gap).not.toBeNull();
-    const { fingerprint_sha256: fp } = await t.container.db.selectFrom('signing_identities').select('fingerprint_sha256').where('org_id', '=', api.orgId).executeTakeFirstOrThrow();
+    const { fingerprint_sha256: fp } = await t.container.db
+      .selectFrom('signing_identities')
+      .select('fingerprint_sha256')
+      .where('org_id', '=', api.orgId)
+      .executeTakeFirstOrThrow();
     const at = seeded.pdf.indexOf(fp, 0, 'latin1');
     // The certHash sits inside /Contents, and any 48-byte window of it is in the dump: the old
     // sampler, which walked the whole file, failed whenever its stride landed there.
@@ -118,12 +131,17 @@ describeEachDb('data at rest', (dialect) => {
     const nonces = new Set<string>();
     let n = 0;
     for (const col of ENCRYPTED_COLUMNS) {
-      const rows = await sql<{ v: string | Buffer | null }>`select ${sql.ref(col.column)} as v from ${sql.table(col.table)}`.execute(t.container.db);
+      const rows = await sql<{
+        v: string | Buffer | null;
+      }>`select ${sql.ref(col.column)} as v from ${sql.table(col.table)}`.execute(t.container.db);
       for (const { v } of rows.rows) {
         if (v === null) continue;
         const keyId = OrgCrypto.keyIdOf(typeof v === 'string' ? v : Buffer.from(v));
         expect(keyId).toMatch(/^[0-9a-f-]{36}$/);
-        const sealed = typeof v === 'string' ? Buffer.from(v.split('.')[2]!, 'base64url') : Buffer.from(v).subarray(4 + keyId.length);
+        const sealed =
+          typeof v === 'string'
+            ? Buffer.from(v.split('.')[2]!, 'base64url')
+            : Buffer.from(v).subarray(4 + keyId.length);
         nonces.add(sealed.subarray(0, 12).toString('hex'));
         n++;
       }
@@ -137,11 +155,19 @@ describeEachDb('data at rest', (dialect) => {
 
   it('a flipped byte in a stored ciphertext fails loudly, never answering wrong data', async () => {
     const other = await api.ok('POST', '/api/v1/clients', { name: 'Flip Target', email: 'flip@target.test' });
-    const row = await t.container.db.selectFrom('clients').select('pii_enc').where('id', '=', other.id).executeTakeFirstOrThrow();
+    const row = await t.container.db
+      .selectFrom('clients')
+      .select('pii_enc')
+      .where('id', '=', other.id)
+      .executeTakeFirstOrThrow();
     const body = Buffer.from(row.pii_enc.split('.')[2]!, 'base64url');
     body[20]! ^= 0x01;
     const [v, k] = row.pii_enc.split('.');
-    await t.container.db.updateTable('clients').set({ pii_enc: `${v}.${k}.${body.toString('base64url')}` }).where('id', '=', other.id).execute();
+    await t.container.db
+      .updateTable('clients')
+      .set({ pii_enc: `${v}.${k}.${body.toString('base64url')}` })
+      .where('id', '=', other.id)
+      .execute();
     const res = await api.req('GET', `/api/v1/clients/${other.id}`);
     const problem = expectProblem(res, 500, 'integrity_failed');
     expect(res.body).not.toMatch(/Flip Target|pii_enc|clients\//);
@@ -153,7 +179,8 @@ describeEachDb('data at rest', (dialect) => {
   it('swapped, moved or foreign ciphertexts fail (AAD binds table, row and column; keys are per org)', async () => {
     const a = await api.ok('POST', '/api/v1/clients', { name: 'Swap A' });
     const b = await api.ok('POST', '/api/v1/clients', { name: 'Swap B' });
-    const get = (id: string) => t.container.db.selectFrom('clients').select('pii_enc').where('id', '=', id).executeTakeFirstOrThrow();
+    const get = (id: string) =>
+      t.container.db.selectFrom('clients').select('pii_enc').where('id', '=', id).executeTakeFirstOrThrow();
     const [ra, rb] = [await get(a.id), await get(b.id)];
     await t.container.db.updateTable('clients').set({ pii_enc: rb.pii_enc }).where('id', '=', a.id).execute();
     await t.container.db.updateTable('clients').set({ pii_enc: ra.pii_enc }).where('id', '=', b.id).execute();
@@ -161,15 +188,31 @@ describeEachDb('data at rest', (dialect) => {
     expectProblem(await api.req('GET', `/api/v1/clients/${b.id}`), 500, 'integrity_failed');
 
     // A client's ciphertext moved into a contact column of the same row id space.
-    const contact = await t.container.db.selectFrom('client_contacts').select(['id', 'pii_enc']).where('id', '=', seeded.contactId).executeTakeFirstOrThrow();
-    await t.container.db.updateTable('client_contacts').set({ pii_enc: ra.pii_enc }).where('id', '=', seeded.contactId).execute();
+    const contact = await t.container.db
+      .selectFrom('client_contacts')
+      .select(['id', 'pii_enc'])
+      .where('id', '=', seeded.contactId)
+      .executeTakeFirstOrThrow();
+    await t.container.db
+      .updateTable('client_contacts')
+      .set({ pii_enc: ra.pii_enc })
+      .where('id', '=', seeded.contactId)
+      .execute();
     expectProblem(await api.req('GET', `/api/v1/clients/${seeded.clientId}`), 500, 'integrity_failed');
-    await t.container.db.updateTable('client_contacts').set({ pii_enc: contact.pii_enc }).where('id', '=', seeded.contactId).execute();
+    await t.container.db
+      .updateTable('client_contacts')
+      .set({ pii_enc: contact.pii_enc })
+      .where('id', '=', seeded.contactId)
+      .execute();
 
     // Another organization's ciphertext (different data key), even for the same row id.
     const orgB = await setupOrg(t.app, 'Beta Ltd');
     const foreign = await orgB.ok('POST', '/api/v1/clients', { name: 'Beta Client' });
-    const fb = await t.container.db.selectFrom('clients').select('pii_enc').where('id', '=', foreign.id).executeTakeFirstOrThrow();
+    const fb = await t.container.db
+      .selectFrom('clients')
+      .select('pii_enc')
+      .where('id', '=', foreign.id)
+      .executeTakeFirstOrThrow();
     await t.container.db.updateTable('clients').set({ pii_enc: fb.pii_enc }).where('id', '=', a.id).execute();
     expectProblem(await api.req('GET', `/api/v1/clients/${a.id}`), 500, 'integrity_failed');
     await t.container.db.deleteFrom('clients').where('id', 'in', [a.id, b.id]).execute();
@@ -177,13 +220,29 @@ describeEachDb('data at rest', (dialect) => {
   });
 
   it('a flipped byte in a stored PDF fails the download instead of serving a corrupted document', async () => {
-    const doc = await t.container.db.selectFrom('documents').select('pdf_file_id').where('id', '=', seeded.invoiceId).executeTakeFirstOrThrow();
-    const file = await t.container.db.selectFrom('stored_files').select('content_enc').where('id', '=', doc.pdf_file_id!).executeTakeFirstOrThrow();
+    const doc = await t.container.db
+      .selectFrom('documents')
+      .select('pdf_file_id')
+      .where('id', '=', seeded.invoiceId)
+      .executeTakeFirstOrThrow();
+    const file = await t.container.db
+      .selectFrom('stored_files')
+      .select('content_enc')
+      .where('id', '=', doc.pdf_file_id!)
+      .executeTakeFirstOrThrow();
     const bytes = Buffer.from(file.content_enc);
     bytes[bytes.length - 30]! ^= 0x80;
-    await t.container.db.updateTable('stored_files').set({ content_enc: bytes }).where('id', '=', doc.pdf_file_id!).execute();
+    await t.container.db
+      .updateTable('stored_files')
+      .set({ content_enc: bytes })
+      .where('id', '=', doc.pdf_file_id!)
+      .execute();
     expectProblem(await api.req('GET', `/api/v1/invoices/${seeded.invoiceId}/pdf`), 500, 'integrity_failed');
-    await t.container.db.updateTable('stored_files').set({ content_enc: Buffer.from(file.content_enc) }).where('id', '=', doc.pdf_file_id!).execute();
+    await t.container.db
+      .updateTable('stored_files')
+      .set({ content_enc: Buffer.from(file.content_enc) })
+      .where('id', '=', doc.pdf_file_id!)
+      .execute();
     expect((await api.req('GET', `/api/v1/invoices/${seeded.invoiceId}/pdf`)).rawPayload.equals(seeded.pdf)).toBe(true);
   });
 });

@@ -74,7 +74,9 @@ describeEachDb('table types', (dialect) => {
   afterAll(() => t.close());
 
   it('DB names exactly the tables the migrations create', async () => {
-    const created = (await readCatalog(t.container.db, dialect)).map((x) => x.name).filter((n) => !INTERNAL_TABLES.has(n));
+    const created = (await readCatalog(t.container.db, dialect))
+      .map((x) => x.name)
+      .filter((n) => !INTERNAL_TABLES.has(n));
     expect(Object.keys(TABLES).sort()).toEqual(created.sort());
   });
 });

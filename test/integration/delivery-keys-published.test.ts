@@ -10,7 +10,10 @@ import { clientWithInvoice } from '../helpers/delivery.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
 
-type Published = { evidence: { keyId: string; publicKeyPem: string }; openpgp: { fingerprint: string; armored: string } };
+type Published = {
+  evidence: { keyId: string; publicKeyPem: string };
+  openpgp: { fingerprint: string; armored: string };
+};
 
 describeEachDb('delivery keys published before the first delivery', (dialect) => {
   let t: TestInstance;
@@ -18,14 +21,17 @@ describeEachDb('delivery keys published before the first delivery', (dialect) =>
 
   beforeAll(async () => {
     smtp = await startTestSmtp();
-    t = await createTestInstance(dialect, { env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: 'Acme Billing <billing@acme.test>' } });
+    t = await createTestInstance(dialect, {
+      env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: 'Acme Billing <billing@acme.test>' },
+    });
   });
   afterAll(async () => {
     await t.close();
     await smtp.close();
   });
 
-  const published = async (orgId: string) => t.app.inject({ method: 'GET', url: `/api/v1/public/orgs/${orgId}/delivery-keys` });
+  const published = async (orgId: string) =>
+    t.app.inject({ method: 'GET', url: `/api/v1/public/orgs/${orgId}/delivery-keys` });
 
   it('a brand-new organization publishes both keys at once, the same on every read, and 404 stays for unknown ones', async () => {
     const api = await setupOrg(t.app, 'Fresh Pin Ltd');
@@ -36,9 +42,18 @@ describeEachDb('delivery keys published before the first delivery', (dialect) =>
     expect(first.openpgp.fingerprint).toMatch(/^[0-9A-F]{40}$/);
     for (const r of reads) expect(r.json()).toEqual(first);
     expect((await published(api.orgId)).json()).toEqual(first);
-    const rows = await t.container.db.selectFrom('delivery_keys').select('purpose').where('org_id', '=', api.orgId).execute();
+    const rows = await t.container.db
+      .selectFrom('delivery_keys')
+      .select('purpose')
+      .where('org_id', '=', api.orgId)
+      .execute();
     expect(rows.map((r) => r.purpose).sort()).toEqual(['evidence', 'openpgp']);
-    const generated = await t.container.db.selectFrom('audit_events').select('object_id').where('org_id', '=', api.orgId).where('action', '=', 'delivery_key.generated').execute();
+    const generated = await t.container.db
+      .selectFrom('audit_events')
+      .select('object_id')
+      .where('org_id', '=', api.orgId)
+      .where('action', '=', 'delivery_key.generated')
+      .execute();
     expect(generated.map((g) => g.object_id).sort()).toEqual(['evidence', 'openpgp']);
     expect((await published('00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
   });
@@ -55,7 +70,13 @@ describeEachDb('delivery keys published before the first delivery', (dialect) =>
     expect(verifyEvidenceCertificate(cert, pinned.evidence.publicKeyPem)).toMatchObject({ ok: true });
 
     // OpenPGP: the first encrypted mail is signed by the pinned key.
-    const clientKey = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Zoe', email: 'pin-pgp@zeta.test' }], date: new Date(Date.now() - 86_400_000), format: 'armored' });
+    const clientKey = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ name: 'Zoe', email: 'pin-pgp@zeta.test' }],
+      date: new Date(Date.now() - 86_400_000),
+      format: 'armored',
+    });
     const { client, invoice: second } = await clientWithInvoice(api, { email: 'pin-pgp@zeta.test' });
     await api.ok('PUT', `/api/v1/clients/${client.id}/keys`, { openpgpPublicKey: clientKey.publicKey });
     const sent = await api.ok('POST', `/api/v1/invoices/${second.id}/send`, { mode: 'openpgp' }, 201);

@@ -13,7 +13,8 @@ import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { itNeeds, usable } from '../helpers/tools.ts';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const armoredBlock = (raw: Buffer) => /-----BEGIN PGP MESSAGE-----[\s\S]+?-----END PGP MESSAGE-----/.exec(raw.toString('utf8'))![0];
+const armoredBlock = (raw: Buffer) =>
+  /-----BEGIN PGP MESSAGE-----[\s\S]+?-----END PGP MESSAGE-----/.exec(raw.toString('utf8'))![0];
 
 describeEachDb('delivery modes', (dialect) => {
   let t: TestInstance;
@@ -25,7 +26,10 @@ describeEachDb('delivery modes', (dialect) => {
   beforeAll(async () => {
     smtp = await startTestSmtp();
     clock = new FixedClock(new Date());
-    t = await createTestInstance(dialect, { clock, env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: 'Acme Billing <billing@acme.test>' } });
+    t = await createTestInstance(dialect, {
+      clock,
+      env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: 'Acme Billing <billing@acme.test>' },
+    });
     api = await setupOrg(t.app);
   });
   afterAll(async () => {
@@ -47,7 +51,8 @@ describeEachDb('delivery modes', (dialect) => {
     expect(text).toMatch(/1[.,]234[.,]56/);
     // The fingerprint printed on the PDF (verification module), not a second value of its own.
     expect(text).toMatch(/Fingerprint: [A-Z2-7]{4}(-[A-Z2-7]{4}){3}\n/);
-    for (const secret of ['Zeta Consulting', 'Secret Street', 'Hiddenville', 'Confidential consulting', 'http', 'Zoe']) expect(mail.raw.toString()).not.toContain(secret);
+    for (const secret of ['Zeta Consulting', 'Secret Street', 'Hiddenville', 'Confidential consulting', 'http', 'Zoe'])
+      expect(mail.raw.toString()).not.toContain(secret);
     // The relayed event carries the relay's acceptance reply and queue id.
     const relayed = d.events.find((e: { type: string }) => e.type === 'relayed');
     expect(relayed.data.relayResponse).toMatch(/^250 .*queued as TEST\d+/);
@@ -61,7 +66,12 @@ describeEachDb('delivery modes', (dialect) => {
     const mail = await smtp.waitFor((m) => m.to.includes('same@zeta.test') && /Fingerprint/.test(m.parsed.text ?? ''));
     const fingerprint = /Fingerprint: (\S+)/.exec(mail.parsed.text ?? '')![1]!;
     const pdf = (await api.req('GET', `/api/v1/invoices/${invoice.id}/pdf`)).rawPayload;
-    const verified = await t.app.inject({ method: 'POST', url: '/api/v1/verify/pdf', headers: { 'content-type': 'application/pdf' }, payload: pdf });
+    const verified = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/verify/pdf',
+      headers: { 'content-type': 'application/pdf' },
+      payload: pdf,
+    });
     expect(verified.json()).toMatchObject({ authentic: true, unaltered: true });
     expect(verified.json().document.fingerprint).toBe(fingerprint);
     if (usable(['pdftotext'], 'the fingerprint read from the PDF with pdftotext')) {
@@ -69,7 +79,9 @@ describeEachDb('delivery modes', (dialect) => {
       expect(run('pdftotext', [tmp.file('same.pdf'), '-']).stdout.toString()).toContain(`Fingerprint: ${fingerprint}`);
     }
     const s = await portalLogin(t.app, smtp, api.orgId, 'same@zeta.test');
-    expect((await portalReq(t.app, s, 'GET', `/api/v1/portal/documents/${invoice.id}`)).json().fingerprint).toBe(fingerprint);
+    expect((await portalReq(t.app, s, 'GET', `/api/v1/portal/documents/${invoice.id}`)).json().fingerprint).toBe(
+      fingerprint,
+    );
   });
 
   it('portal link: single use, expiring, revocable', async () => {
@@ -83,7 +95,8 @@ describeEachDb('delivery modes', (dialect) => {
       expect(m).not.toBeNull();
       return { deliveryId: d.id as string, token: m![1]! };
     };
-    const exchange = (tok: string) => t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/link', payload: { token: tok } });
+    const exchange = (tok: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/link', payload: { token: tok } });
 
     const first = await token();
     const ok = await exchange(first.token);
@@ -108,8 +121,17 @@ describeEachDb('delivery modes', (dialect) => {
   itNeeds(['gpg'], 'OpenPGP: GnuPG decrypts and reports a good signature; another key cannot decrypt', async () => {
     const { client, invoice } = await clientWithInvoice(api, { email: 'pgp@zeta.test' });
     const past = new Date(clock.now().getTime() - 86_400_000);
-    const clientKey = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Zoe', email: 'pgp@zeta.test' }], date: past, format: 'armored' });
-    expectProblem(await api.req('PUT', `/api/v1/clients/${client.id}/keys`, { openpgpPublicKey: clientKey.privateKey }), 422);
+    const clientKey = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ name: 'Zoe', email: 'pgp@zeta.test' }],
+      date: past,
+      format: 'armored',
+    });
+    expectProblem(
+      await api.req('PUT', `/api/v1/clients/${client.id}/keys`, { openpgpPublicKey: clientKey.privateKey }),
+      422,
+    );
     const keys = await api.ok('PUT', `/api/v1/clients/${client.id}/keys`, { openpgpPublicKey: clientKey.publicKey });
     expect(keys.openpgp.usable).toBe(true);
 
@@ -139,11 +161,19 @@ describeEachDb('delivery modes', (dialect) => {
     expect(inner.text).toContain(invoice.number);
     home.cleanup();
 
-    const other = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Mallory', email: 'mallory@evil.test' }], date: past, format: 'armored' });
+    const other = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ name: 'Mallory', email: 'mallory@evil.test' }],
+      date: past,
+      format: 'armored',
+    });
     const home2 = scratchDir('gnupg2');
     writeFileSync(tmp.file('other.asc'), other.privateKey);
     run('gpg', ['--batch', '--import', tmp.file('other.asc')], { env: { GNUPGHOME: home2.dir } });
-    const bad = run('gpg', ['--batch', '--status-fd', '2', '--decrypt', tmp.file('msg.asc')], { env: { GNUPGHOME: home2.dir } });
+    const bad = run('gpg', ['--batch', '--status-fd', '2', '--decrypt', tmp.file('msg.asc')], {
+      env: { GNUPGHOME: home2.dir },
+    });
     expect(bad.status).not.toBe(0);
     expect(bad.stderr.toString()).not.toContain('DECRYPTION_OKAY');
     home2.cleanup();
@@ -152,10 +182,26 @@ describeEachDb('delivery modes', (dialect) => {
   itNeeds(['openssl'], 'S/MIME: openssl cms decrypts and verifies; another key cannot decrypt', async () => {
     const { client, invoice } = await clientWithInvoice(api, { email: 'smime@zeta.test' });
     for (const who of ['client', 'other']) {
-      openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', tmp.file(`${who}.key`), '-out', tmp.file(`${who}.crt`), '-subj', `/CN=${who}/emailAddress=${who}@zeta.test`, '-days', '30']);
+      openssl([
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        tmp.file(`${who}.key`),
+        '-out',
+        tmp.file(`${who}.crt`),
+        '-subj',
+        `/CN=${who}/emailAddress=${who}@zeta.test`,
+        '-days',
+        '30',
+      ]);
     }
     const { readFileSync } = await import('node:fs');
-    await api.ok('PUT', `/api/v1/clients/${client.id}/keys`, { smimeCertificatePem: readFileSync(tmp.file('client.crt'), 'utf8') });
+    await api.ok('PUT', `/api/v1/clients/${client.id}/keys`, {
+      smimeCertificatePem: readFileSync(tmp.file('client.crt'), 'utf8'),
+    });
     const d = await api.ok('POST', `/api/v1/invoices/${invoice.id}/send`, { mode: 'smime' }, 201);
     expect(d.status, JSON.stringify(d.events)).toBe('relayed');
     const mail = await smtp.waitFor((m) => m.to.includes('smime@zeta.test'));
@@ -164,15 +210,46 @@ describeEachDb('delivery modes', (dialect) => {
     const identity = await t.container.services.signing.describe(api.orgId);
     writeFileSync(tmp.file('org.crt'), identity.certificatePem);
 
-    const dec = run('openssl', ['cms', '-decrypt', '-in', tmp.file('mail.eml'), '-recip', tmp.file('client.crt'), '-inkey', tmp.file('client.key'), '-out', tmp.file('signed.eml')]);
+    const dec = run('openssl', [
+      'cms',
+      '-decrypt',
+      '-in',
+      tmp.file('mail.eml'),
+      '-recip',
+      tmp.file('client.crt'),
+      '-inkey',
+      tmp.file('client.key'),
+      '-out',
+      tmp.file('signed.eml'),
+    ]);
     expect(dec.status, dec.stderr.toString()).toBe(0);
-    const ver = run('openssl', ['cms', '-verify', '-in', tmp.file('signed.eml'), '-CAfile', tmp.file('org.crt'), '-out', tmp.file('content.eml')]);
+    const ver = run('openssl', [
+      'cms',
+      '-verify',
+      '-in',
+      tmp.file('signed.eml'),
+      '-CAfile',
+      tmp.file('org.crt'),
+      '-out',
+      tmp.file('content.eml'),
+    ]);
     expect(ver.status, ver.stderr.toString()).toBe(0);
     expect(ver.stderr.toString()).toContain('Verification successful');
     const inner = await simpleParser(readFileSync(tmp.file('content.eml')));
     expect(sha256(inner.attachments.find((a) => a.contentType === 'application/pdf')!.content)).toBe(d.documentSha256);
 
-    const bad = run('openssl', ['cms', '-decrypt', '-in', tmp.file('mail.eml'), '-recip', tmp.file('other.crt'), '-inkey', tmp.file('other.key'), '-out', tmp.file('x.eml')]);
+    const bad = run('openssl', [
+      'cms',
+      '-decrypt',
+      '-in',
+      tmp.file('mail.eml'),
+      '-recip',
+      tmp.file('other.crt'),
+      '-inkey',
+      tmp.file('other.key'),
+      '-out',
+      tmp.file('x.eml'),
+    ]);
     expect(bad.status).not.toBe(0);
   });
 
@@ -180,7 +257,10 @@ describeEachDb('delivery modes', (dialect) => {
     const { invoice } = await clientWithInvoice(api, { email: 'nokeys@zeta.test' });
     expectProblem(await api.req('POST', `/api/v1/invoices/${invoice.id}/send`, { mode: 'openpgp' }), 422);
     expectProblem(await api.req('POST', `/api/v1/invoices/${invoice.id}/send`, { mode: 'smime' }), 422);
-    const draft = await api.ok('POST', '/api/v1/invoices', { clientId: invoice.clientId, lines: [{ description: 'x', quantity: '1', unitPrice: 100 }] });
+    const draft = await api.ok('POST', '/api/v1/invoices', {
+      clientId: invoice.clientId,
+      lines: [{ description: 'x', quantity: '1', unitPrice: 100 }],
+    });
     expectProblem(await api.req('POST', `/api/v1/invoices/${draft.id}/send`, {}), 422);
   });
 });
@@ -198,17 +278,31 @@ describe('DKIM', () => {
   it('signs every outgoing delivery when a DKIM key is configured, raw PGP/MIME included', async () => {
     const { generateKeyPairSync } = await import('node:crypto');
     const dir = scratchDir('dkim');
-    const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const key = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     writeFileSync(dir.file('dkim.pem'), key);
     const smtp = await startTestSmtp();
     const t = await createTestInstance('sqlite', {
-      env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: 'Acme <billing@acme.test>', SEALBILL_DKIM_DOMAIN: 'acme.test', SEALBILL_DKIM_SELECTOR: 'mail2026', SEALBILL_DKIM_PRIVATE_KEY_FILE: dir.file('dkim.pem') },
+      env: {
+        SEALBILL_SMTP_URL: smtp.url,
+        SEALBILL_MAIL_FROM: 'Acme <billing@acme.test>',
+        SEALBILL_DKIM_DOMAIN: 'acme.test',
+        SEALBILL_DKIM_SELECTOR: 'mail2026',
+        SEALBILL_DKIM_PRIVATE_KEY_FILE: dir.file('dkim.pem'),
+      },
     });
     try {
       const api = await setupOrg(t.app);
       const { client, invoice } = await clientWithInvoice(api, { email: 'dkim@zeta.test' });
       await api.ok('POST', `/api/v1/invoices/${invoice.id}/send`, { mode: 'notice-only' }, 201);
-      const k = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ email: 'dkim@zeta.test' }], date: new Date(Date.now() - 60_000), format: 'armored' });
+      const k = await openpgp.generateKey({
+        type: 'ecc',
+        curve: 'curve25519Legacy',
+        userIDs: [{ email: 'dkim@zeta.test' }],
+        date: new Date(Date.now() - 60_000),
+        format: 'armored',
+      });
       await api.ok('PUT', `/api/v1/clients/${client.id}/keys`, { openpgpPublicKey: k.publicKey });
       await api.ok('POST', `/api/v1/invoices/${invoice.id}/send`, { mode: 'openpgp' }, 201);
       await smtp.waitFor(() => smtp.messages.length >= 2);

@@ -19,7 +19,10 @@ import { itNeeds } from '../helpers/tools.ts';
 
 /** The outer Message-ID header of a raw message, read independently of our mailer. */
 const outerMessageId = (raw: Buffer) => {
-  const head = raw.toString('latin1').split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+  const head = raw
+    .toString('latin1')
+    .split(/\r?\n\r?\n/)[0]!
+    .replace(/\r?\n[ \t]+/g, ' ');
   return /^message-id:\s*(<[^>]+>)/im.exec(head)?.[1] ?? null;
 };
 
@@ -32,10 +35,22 @@ describeEachDb('delivery recipients, sender and Message-ID', (dialect) => {
 
   beforeAll(async () => {
     smtp = await startTestSmtp();
-    t = await createTestInstance(dialect, { clock: new FixedClock(new Date()), env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: 'Sealbill <billing@sender.test>' } });
+    t = await createTestInstance(dialect, {
+      clock: new FixedClock(new Date()),
+      env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: 'Sealbill <billing@sender.test>' },
+    });
     api = await setupOrg(t.app, 'Acme Widgets GmbH');
     const owner = await staffSession(t, api.orgId, api.userId);
-    const res = await owner.req('PATCH', '/api/v1/org', { profile: { addressLines: ['1 Main St'], country: 'DE', taxIds: [], email: 'accounts@acme-widgets.test', phone: null, website: null } });
+    const res = await owner.req('PATCH', '/api/v1/org', {
+      profile: {
+        addressLines: ['1 Main St'],
+        country: 'DE',
+        taxIds: [],
+        email: 'accounts@acme-widgets.test',
+        phone: null,
+        website: null,
+      },
+    });
     expect(res.statusCode, res.body).toBe(200);
   });
   afterAll(async () => {
@@ -46,12 +61,23 @@ describeEachDb('delivery recipients, sender and Message-ID', (dialect) => {
 
   async function invoiceFor(client: Record<string, unknown>) {
     const c = await api.ok('POST', '/api/v1/clients', { name: `Client ${++n}`, ...client });
-    const d = await api.ok('POST', '/api/v1/invoices', { clientId: c.id, lines: [{ description: 'Work', quantity: '1', unitPrice: 10_000 }] });
-    return { client: c, invoice: await api.ok('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }) };
+    const d = await api.ok('POST', '/api/v1/invoices', {
+      clientId: c.id,
+      lines: [{ description: 'Work', quantity: '1', unitPrice: 10_000 }],
+    });
+    return {
+      client: c,
+      invoice: await api.ok('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }),
+    };
   }
 
   /** The mail for one delivery, found by its Message-ID header; checks sender, recipient and evidence. */
-  async function expectTransmitted(d: { id: string; recipient: string; messageId: string; events: Array<{ type: string; data: Record<string, unknown> }> }): Promise<ReceivedMail> {
+  async function expectTransmitted(d: {
+    id: string;
+    recipient: string;
+    messageId: string;
+    events: Array<{ type: string; data: Record<string, unknown> }>;
+  }): Promise<ReceivedMail> {
     expect(d.messageId).toMatch(/^<[^<>\s]+@[^<>\s]+>$/);
     const mail = await smtp.waitFor((m) => outerMessageId(m.raw) === d.messageId);
     expect(mail.to).toEqual([d.recipient]);
@@ -60,7 +86,9 @@ describeEachDb('delivery recipients, sender and Message-ID', (dialect) => {
     expect(relayed.data.messageId).toBe(outerMessageId(mail.raw));
     // The signed certificate names the same Message-ID.
     const cert = await api.ok('GET', `/api/v1/deliveries/${d.id}/certificate.json`);
-    expect(cert.events.find((e: { content: { type: string } }) => e.content.type === 'relayed').content.data.messageId).toBe(d.messageId);
+    expect(
+      cert.events.find((e: { content: { type: string } }) => e.content.type === 'relayed').content.data.messageId,
+    ).toBe(d.messageId);
     // Sender: the organization's name on the configured address; replies go to its contact address.
     expect(mail.parsed.from?.value).toEqual([{ name: 'Acme Widgets GmbH', address: 'billing@sender.test' }]);
     expect(mail.parsed.replyTo?.value).toEqual([{ name: '', address: 'accounts@acme-widgets.test' }]);
@@ -69,10 +97,16 @@ describeEachDb('delivery recipients, sender and Message-ID', (dialect) => {
   }
 
   it('notice-only: the contact and the billing email each get the notice; "an invoice"; Message-IDs match', async () => {
-    const { invoice } = await invoiceFor({ email: 'ap@client1.test', deliveryMode: 'notice-only', contacts: [{ name: 'Cleo', email: 'cleo@client1.test', isPrimary: true }] });
+    const { invoice } = await invoiceFor({
+      email: 'ap@client1.test',
+      deliveryMode: 'notice-only',
+      contacts: [{ name: 'Cleo', email: 'cleo@client1.test', isPrimary: true }],
+    });
     const d = await api.ok('POST', `/api/v1/invoices/${invoice.id}/send`, {}, 201);
     expect(d.recipient).toBe('cleo@client1.test');
-    expect(d.alsoDelivered.map((x: { recipient: string; mode: string }) => [x.recipient, x.mode])).toEqual([['ap@client1.test', 'notice-only']]);
+    expect(d.alsoDelivered.map((x: { recipient: string; mode: string }) => [x.recipient, x.mode])).toEqual([
+      ['ap@client1.test', 'notice-only'],
+    ]);
     for (const x of [d, ...d.alsoDelivered]) {
       const mail = await expectTransmitted(x);
       expect(mail.parsed.text).toContain('Acme Widgets GmbH has issued an invoice for you.');
@@ -83,7 +117,11 @@ describeEachDb('delivery recipients, sender and Message-ID', (dialect) => {
   });
 
   it('portal link: the billing email, being no contact, gets a notice and no personal link', async () => {
-    const { invoice } = await invoiceFor({ email: 'ap@client2.test', deliveryMode: 'portal-link', contacts: [{ name: 'Pia', email: 'pia@client2.test', isPrimary: true }] });
+    const { invoice } = await invoiceFor({
+      email: 'ap@client2.test',
+      deliveryMode: 'portal-link',
+      contacts: [{ name: 'Pia', email: 'pia@client2.test', isPrimary: true }],
+    });
     const d = await api.ok('POST', `/api/v1/invoices/${invoice.id}/send`, {}, 201);
     const contactMail = await expectTransmitted(d);
     expect(contactMail.parsed.text).toMatch(/\/portal\/open#t=/);
@@ -99,19 +137,41 @@ describeEachDb('delivery recipients, sender and Message-ID', (dialect) => {
     const d = await api.ok('POST', `/api/v1/invoices/${invoice.id}/send`, {}, 201);
     expect(d).toMatchObject({ recipient: 'only-billing@client3.test', status: 'relayed', alsoDelivered: [] });
     await expectTransmitted(d);
-    expectProblem(await api.req('POST', `/api/v1/invoices/${invoice.id}/send`, { includeBillingEmail: false }), 422, 'unprocessable');
+    expectProblem(
+      await api.req('POST', `/api/v1/invoices/${invoice.id}/send`, { includeBillingEmail: false }),
+      422,
+      'unprocessable',
+    );
 
-    const both = await invoiceFor({ email: 'ap@client4.test', deliveryMode: 'notice-only', contacts: [{ name: 'Ola', email: 'ola@client4.test', isPrimary: true }] });
+    const both = await invoiceFor({
+      email: 'ap@client4.test',
+      deliveryMode: 'notice-only',
+      contacts: [{ name: 'Ola', email: 'ola@client4.test', isPrimary: true }],
+    });
     const one = await api.ok('POST', `/api/v1/invoices/${both.invoice.id}/send`, { includeBillingEmail: false }, 201);
     expect(one).toMatchObject({ recipient: 'ola@client4.test', alsoDelivered: [] });
     // A billing email that is also a contact's address is one recipient, not two.
-    const same = await invoiceFor({ email: 'Same@client5.test', deliveryMode: 'notice-only', contacts: [{ name: 'Sam', email: 'same@client5.test', isPrimary: true }] });
+    const same = await invoiceFor({
+      email: 'Same@client5.test',
+      deliveryMode: 'notice-only',
+      contacts: [{ name: 'Sam', email: 'same@client5.test', isPrimary: true }],
+    });
     expect((await api.ok('POST', `/api/v1/invoices/${same.invoice.id}/send`, {}, 201)).alsoDelivered).toEqual([]);
   });
 
   it('OpenPGP: the Message-ID of the raw message we built is the one in the evidence (contact and billing)', async () => {
-    const { client, invoice } = await invoiceFor({ email: 'ap@client6.test', deliveryMode: 'openpgp', contacts: [{ name: 'Gus', email: 'gus@client6.test', isPrimary: true }] });
-    const key = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ email: 'gus@client6.test' }], date: new Date(Date.now() - 86_400_000), format: 'armored' });
+    const { client, invoice } = await invoiceFor({
+      email: 'ap@client6.test',
+      deliveryMode: 'openpgp',
+      contacts: [{ name: 'Gus', email: 'gus@client6.test', isPrimary: true }],
+    });
+    const key = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ email: 'gus@client6.test' }],
+      date: new Date(Date.now() - 86_400_000),
+      format: 'armored',
+    });
     await api.ok('PUT', `/api/v1/clients/${client.id}/keys`, { openpgpPublicKey: key.publicKey });
     const d = await api.ok('POST', `/api/v1/invoices/${invoice.id}/send`, {}, 201);
     expect(d.status, JSON.stringify(d.events)).toBe('relayed');
@@ -123,9 +183,28 @@ describeEachDb('delivery recipients, sender and Message-ID', (dialect) => {
   });
 
   itNeeds(['openssl'], 'S/MIME: the Message-ID of the raw message we built is the one in the evidence', async () => {
-    const { client, invoice } = await invoiceFor({ deliveryMode: 'smime', contacts: [{ name: 'Sia', email: 'sia@client7.test', isPrimary: true }] });
-    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', tmp.file('c.key'), '-out', tmp.file('c.crt'), '-subj', '/CN=sia/emailAddress=sia@client7.test', '-days', '30']);
-    await api.ok('PUT', `/api/v1/clients/${client.id}/keys`, { smimeCertificatePem: readFileSync(tmp.file('c.crt'), 'utf8') });
+    const { client, invoice } = await invoiceFor({
+      deliveryMode: 'smime',
+      contacts: [{ name: 'Sia', email: 'sia@client7.test', isPrimary: true }],
+    });
+    openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      tmp.file('c.key'),
+      '-out',
+      tmp.file('c.crt'),
+      '-subj',
+      '/CN=sia/emailAddress=sia@client7.test',
+      '-days',
+      '30',
+    ]);
+    await api.ok('PUT', `/api/v1/clients/${client.id}/keys`, {
+      smimeCertificatePem: readFileSync(tmp.file('c.crt'), 'utf8'),
+    });
     const d = await api.ok('POST', `/api/v1/invoices/${invoice.id}/send`, {}, 201);
     expect(d.status, JSON.stringify(d.events)).toBe('relayed');
     const mail = await expectTransmitted(d);

@@ -30,15 +30,34 @@ describeEachDb('draft PDF preview', (dialect) => {
   let b: Api;
   let clientId: string;
   let draftId: string;
-  const storedFiles = async () => Number((await t.container.db.selectFrom('stored_files').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const storedFiles = async () =>
+    Number(
+      (
+        await t.container.db
+          .selectFrom('stored_files')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     t = await createTestInstance(dialect, { clock: new FixedClock('2026-01-01T09:00:00Z') });
     a = await setupOrg(t.app, 'Preview Works GmbH');
     b = await setupOrg(t.app, 'Other Tenant AG');
     await seedPayout(t, a.orgId, { accountHolder: 'Preview Works GmbH', iban: 'DE89 3704 0044 0532 0130 00' });
-    clientId = (await a.ok('POST', '/api/v1/clients', { name: 'Draft Client Ltd', addressLines: ['1 Preview Road'], country: 'GB' })).id;
-    draftId = (await a.ok('POST', '/api/v1/invoices', { clientId, lines: [{ description: 'Preview consulting', quantity: '2', unitPrice: 12_345 }] })).id;
+    clientId = (
+      await a.ok('POST', '/api/v1/clients', {
+        name: 'Draft Client Ltd',
+        addressLines: ['1 Preview Road'],
+        country: 'GB',
+      })
+    ).id;
+    draftId = (
+      await a.ok('POST', '/api/v1/invoices', {
+        clientId,
+        lines: [{ description: 'Preview consulting', quantity: '2', unitPrice: 12_345 }],
+      })
+    ).id;
   });
   afterAll(() => t.close());
 
@@ -54,24 +73,37 @@ describeEachDb('draft PDF preview', (dialect) => {
     expect(res.rawPayload.includes('/ByteRange')).toBe(false);
     expect(await storedFiles()).toBe(before);
     // The document is still a draft without a number or PDF.
-    expect(await a.ok('GET', `/api/v1/invoices/${draftId}`)).toMatchObject({ status: 'draft', number: null, hasPdf: false });
+    expect(await a.ok('GET', `/api/v1/invoices/${draftId}`)).toMatchObject({
+      status: 'draft',
+      number: null,
+      hasPdf: false,
+    });
   });
 
-  itNeeds(['pdftotext'], 'shows DRAFT instead of a number, the lines, the client and the payout details in force', async () => {
-    const text = pdfText((await a.req('GET', `/api/v1/invoices/${draftId}/preview.pdf`)).rawPayload);
-    expect(text).toContain('DRAFT');
-    expect(text).not.toMatch(/INV-\d{4}-/);
-    expect(text).toContain('Preview consulting');
-    expect(text).toContain('Draft Client Ltd');
-    expect(text).toContain('Preview Works GmbH');
-    expect(text.replace(/\s/g, '')).toContain('DE89370400440532013000');
-    // A client change shows in the next preview: it is rendered from current data.
-    await a.ok('PATCH', `/api/v1/clients/${clientId}`, { name: 'Renamed Client Ltd' });
-    expect(pdfText((await a.req('GET', `/api/v1/invoices/${draftId}/preview.pdf`)).rawPayload)).toContain('Renamed Client Ltd');
-  });
+  itNeeds(
+    ['pdftotext'],
+    'shows DRAFT instead of a number, the lines, the client and the payout details in force',
+    async () => {
+      const text = pdfText((await a.req('GET', `/api/v1/invoices/${draftId}/preview.pdf`)).rawPayload);
+      expect(text).toContain('DRAFT');
+      expect(text).not.toMatch(/INV-\d{4}-/);
+      expect(text).toContain('Preview consulting');
+      expect(text).toContain('Draft Client Ltd');
+      expect(text).toContain('Preview Works GmbH');
+      expect(text.replace(/\s/g, '')).toContain('DE89370400440532013000');
+      // A client change shows in the next preview: it is rendered from current data.
+      await a.ok('PATCH', `/api/v1/clients/${clientId}`, { name: 'Renamed Client Ltd' });
+      expect(pdfText((await a.req('GET', `/api/v1/invoices/${draftId}/preview.pdf`)).rawPayload)).toContain(
+        'Renamed Client Ltd',
+      );
+    },
+  );
 
   it('previews quote and credit-note drafts on their own routes only', async () => {
-    const quote = await a.ok('POST', '/api/v1/quotes', { clientId, lines: [{ description: 'Offer', quantity: '1', unitPrice: 1_000 }] });
+    const quote = await a.ok('POST', '/api/v1/quotes', {
+      clientId,
+      lines: [{ description: 'Offer', quantity: '1', unitPrice: 1_000 }],
+    });
     const res = await a.req('GET', `/api/v1/quotes/${quote.id}/preview.pdf`);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-disposition']).toBe('inline; filename="draft-quote.pdf"');
@@ -80,7 +112,10 @@ describeEachDb('draft PDF preview', (dialect) => {
   });
 
   it('answers 409 for an issued document (its stored PDF is the one to view)', async () => {
-    const inv = await a.ok('POST', '/api/v1/invoices', { clientId, lines: [{ description: 'Issued work', quantity: '1', unitPrice: 5_000 }] });
+    const inv = await a.ok('POST', '/api/v1/invoices', {
+      clientId,
+      lines: [{ description: 'Issued work', quantity: '1', unitPrice: 5_000 }],
+    });
     await a.ok('POST', `/api/v1/invoices/${inv.id}/issue`);
     expectProblem(await a.req('GET', `/api/v1/invoices/${inv.id}/preview.pdf`), 409, 'conflict');
   });

@@ -26,7 +26,10 @@ describeEachDb('e-invoice delivery', (dialect) => {
   beforeAll(async () => {
     smtp = await startTestSmtp();
     clock = new FixedClock(new Date());
-    t = await createTestInstance(dialect, { clock, env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: 'Muster Billing <billing@muster.test>' } });
+    t = await createTestInstance(dialect, {
+      clock,
+      env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: 'Muster Billing <billing@muster.test>' },
+    });
     api = await setupOrg(t.app, 'Muster Software GmbH', { profile: SELLER_PROFILE });
     await seedPayout(t, api.orgId, { accountHolder: 'Muster Software GmbH', iban: 'DE89370400440532013000' });
   });
@@ -51,12 +54,22 @@ describeEachDb('e-invoice delivery', (dialect) => {
       contacts: [{ name: 'Rita Rechnung', email: 'rechnung@musterhausen.test', isPrimary: true }],
     });
     const rate = await api.ok('POST', '/api/v1/tax-rates', { name: 'USt', rateBp: 1900 });
-    const draft = await api.ok('POST', '/api/v1/invoices', { clientId: client.id, supplyDate: '2026-01-15', lines: [{ description: 'Wartung', quantity: '1', unitPrice: 10_000, taxRateId: rate.id }] });
+    const draft = await api.ok('POST', '/api/v1/invoices', {
+      clientId: client.id,
+      supplyDate: '2026-01-15',
+      lines: [{ description: 'Wartung', quantity: '1', unitPrice: 10_000, taxRateId: rate.id }],
+    });
     const invoice = await api.ok('POST', `/api/v1/invoices/${draft.id}/issue`);
     const xml = (await api.req('GET', `/api/v1/invoices/${invoice.id}/einvoice?format=xrechnung-ubl`)).rawPayload;
 
     const past = new Date(clock.now().getTime() - 86_400_000);
-    const key = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Stadt', email: 'rechnung@musterhausen.test' }], date: past, format: 'armored' });
+    const key = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ name: 'Stadt', email: 'rechnung@musterhausen.test' }],
+      date: past,
+      format: 'armored',
+    });
     await api.ok('PUT', `/api/v1/clients/${client.id}/keys`, { openpgpPublicKey: key.publicKey });
     const d = await api.ok('POST', `/api/v1/invoices/${invoice.id}/send`, { mode: 'openpgp' }, 201);
     expect(d.status, JSON.stringify(d.events)).toBe('relayed');
@@ -71,7 +84,10 @@ describeEachDb('e-invoice delivery', (dialect) => {
     const published = await t.app.inject({ method: 'GET', url: `/api/v1/public/orgs/${api.orgId}/delivery-keys` });
     writeFileSync(tmp.file('org.asc'), published.json().openpgp.armored);
     writeFileSync(tmp.file('client.asc'), key.privateKey);
-    writeFileSync(tmp.file('msg.asc'), /-----BEGIN PGP MESSAGE-----[\s\S]+?-----END PGP MESSAGE-----/.exec(mail.raw.toString('utf8'))![0]);
+    writeFileSync(
+      tmp.file('msg.asc'),
+      /-----BEGIN PGP MESSAGE-----[\s\S]+?-----END PGP MESSAGE-----/.exec(mail.raw.toString('utf8'))![0],
+    );
     const home = scratchDir('gnupg-einvoice');
     const env = { GNUPGHOME: home.dir };
     expect(run('gpg', ['--batch', '--import', tmp.file('client.asc'), tmp.file('org.asc')], { env }).status).toBe(0);
@@ -93,12 +109,19 @@ describeEachDb('e-invoice delivery', (dialect) => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/xml/);
     expect(res.headers['content-disposition']).toBe(`attachment; filename="${withFormat.number}-xrechnung.xml"`);
-    expect(res.body).toBe((await api.req('GET', `/api/v1/invoices/${withFormat.id}/einvoice?format=xrechnung-ubl`)).body);
+    expect(res.body).toBe(
+      (await api.req('GET', `/api/v1/invoices/${withFormat.id}/einvoice?format=xrechnung-ubl`)).body,
+    );
     const deliveries = await api.req('GET', `/api/v1/invoices/${withFormat.id}/deliveries`);
-    expect(deliveries.body).toMatch(new RegExp(`"downloadedSha256":"${sha256(res.rawPayload)}","einvoiceFormat":"xrechnung-ubl"`));
+    expect(deliveries.body).toMatch(
+      new RegExp(`"downloadedSha256":"${sha256(res.rawPayload)}","einvoiceFormat":"xrechnung-ubl"`),
+    );
     // A document of the same client issued while its format was none has no e-invoice.
     await api.ok('PATCH', `/api/v1/clients/${withFormat.clientId}`, { einvoiceFormat: 'none' });
-    const draft = await api.ok('POST', '/api/v1/invoices', { clientId: withFormat.clientId, lines: [{ description: 'Ohne', quantity: '1', unitPrice: 1_000 }] });
+    const draft = await api.ok('POST', '/api/v1/invoices', {
+      clientId: withFormat.clientId,
+      lines: [{ description: 'Ohne', quantity: '1', unitPrice: 1_000 }],
+    });
     await api.ok('POST', `/api/v1/invoices/${draft.id}/issue`);
     expect((await portalReq(t.app, s, 'GET', `/api/v1/portal/documents/${draft.id}/einvoice`)).statusCode).toBe(404);
   });

@@ -50,7 +50,11 @@ describeEachDb('delivery evidence', (dialect) => {
     const check = verifyEvidenceCertificate(clone(cert), publicKeyPem);
     expect(check).toMatchObject({ ok: true, events: 3, types: ['submitted', 'relayed', 'bounced'] });
     const [submitted, relayed, bounced] = cert.events;
-    expect(submitted!.content.data).toMatchObject({ documentSha256: cert.delivery.documentSha256, recipient: 'evidence@zeta.test', mode: 'notice-only' });
+    expect(submitted!.content.data).toMatchObject({
+      documentSha256: cert.delivery.documentSha256,
+      recipient: 'evidence@zeta.test',
+      mode: 'notice-only',
+    });
     expect(relayed!.content.data.relayResponse).toMatch(/^250 .*queued as TEST\d+/);
     expect(relayed!.content.data.queueId).toMatch(/^TEST\d+$/);
     expect(bounced!.content.data.diagnostic).toBe('550 5.1.1 mailbox full');
@@ -61,7 +65,18 @@ describeEachDb('delivery evidence', (dialect) => {
     for (const e of cert.events) {
       writeFileSync(tmp.file('event.json'), canonicalJson(e.content));
       writeFileSync(tmp.file('event.sig'), Buffer.from(e.signature, 'base64url'));
-      const r = run('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', tmp.file('pub.pem'), '-rawin', '-in', tmp.file('event.json'), '-sigfile', tmp.file('event.sig')]);
+      const r = run('openssl', [
+        'pkeyutl',
+        '-verify',
+        '-pubin',
+        '-inkey',
+        tmp.file('pub.pem'),
+        '-rawin',
+        '-in',
+        tmp.file('event.json'),
+        '-sigfile',
+        tmp.file('event.sig'),
+      ]);
       expect(r.status, r.stderr.toString() + r.stdout.toString()).toBe(0);
     }
   });
@@ -70,13 +85,19 @@ describeEachDb('delivery evidence', (dialect) => {
     writeFileSync(tmp.file('cert.json'), JSON.stringify(cert));
     writeFileSync(tmp.file('key.pem'), publicKeyPem);
     const env = { SEALBILL_DATA_DIR: tmp.dir, SEALBILL_LOG_LEVEL: 'silent' };
-    const ok = run('node', ['bin/sealbill.js', 'evidence-verify', tmp.file('cert.json'), '--key', tmp.file('key.pem')], { env });
+    const ok = run(
+      'node',
+      ['bin/sealbill.js', 'evidence-verify', tmp.file('cert.json'), '--key', tmp.file('key.pem')],
+      { env },
+    );
     expect(ok.status, ok.stderr.toString()).toBe(0);
     expect(ok.stdout.toString()).toMatch(/^OK: delivery .* 3 signed events \(submitted, relayed, bounced\)/);
     const bad = clone(cert);
     bad.events[1]!.content.at = '2000-01-01T00:00:00.000Z';
     writeFileSync(tmp.file('bad.json'), JSON.stringify(bad));
-    const no = run('node', ['bin/sealbill.js', 'evidence-verify', tmp.file('bad.json'), '--key', tmp.file('key.pem')], { env });
+    const no = run('node', ['bin/sealbill.js', 'evidence-verify', tmp.file('bad.json'), '--key', tmp.file('key.pem')], {
+      env,
+    });
     expect(no.status).not.toBe(0);
     expect(no.stderr.toString()).toMatch(/INVALID .*event 2/);
   });
@@ -108,7 +129,12 @@ describeEachDb('delivery evidence', (dialect) => {
   });
 
   it('tampering with a stored event is detected when the chain is read back', async () => {
-    const row = await t.container.db.selectFrom('delivery_events').selectAll().where('delivery_id', '=', deliveryId).where('seq', '=', 2).executeTakeFirstOrThrow();
+    const row = await t.container.db
+      .selectFrom('delivery_events')
+      .selectAll()
+      .where('delivery_id', '=', deliveryId)
+      .where('seq', '=', 2)
+      .executeTakeFirstOrThrow();
     const flipped = row.hash.slice(0, -1) + (row.hash.endsWith('0') ? '1' : '0');
     await t.container.db.updateTable('delivery_events').set({ hash: flipped }).where('id', '=', row.id).execute();
     const res = await api.req('GET', `/api/v1/deliveries/${deliveryId}/certificate.json`);
@@ -126,7 +152,9 @@ describeEachDb('delivery evidence', (dialect) => {
     writeFileSync(tmp.file('cert.pdf'), pdf);
     if (usable(['pdfdetach'], 'the certificate JSON extracted with pdfdetach')) {
       const out = tmp.file('embedded.json');
-      expect(run('pdfdetach', ['-savefile', 'delivery-certificate.json', '-o', out, tmp.file('cert.pdf')]).status).toBe(0);
+      expect(run('pdfdetach', ['-savefile', 'delivery-certificate.json', '-o', out, tmp.file('cert.pdf')]).status).toBe(
+        0,
+      );
       const embedded = JSON.parse(readFileSync(out, 'utf8'));
       expect(verifyEvidenceCertificate(embedded, publicKeyPem).ok).toBe(true);
     }
@@ -150,12 +178,19 @@ describe('delivery evidence when the relay refuses', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.server.address() as AddressInfo).port;
-    const t = await createTestInstance('sqlite', { env: { SEALBILL_SMTP_URL: `smtp://127.0.0.1:${port}?starttls=never` } });
+    const t = await createTestInstance('sqlite', {
+      env: { SEALBILL_SMTP_URL: `smtp://127.0.0.1:${port}?starttls=never` },
+    });
     try {
       const api = await setupOrg(t.app);
       const { invoice } = await clientWithInvoice(api, { email: 'nobody@zeta.test' });
       // Only the refused contact (the client's billing email, a second recipient, would be accepted).
-      const d = await api.ok('POST', `/api/v1/invoices/${invoice.id}/send`, { mode: 'notice-only', includeBillingEmail: false }, 201);
+      const d = await api.ok(
+        'POST',
+        `/api/v1/invoices/${invoice.id}/send`,
+        { mode: 'notice-only', includeBillingEmail: false },
+        201,
+      );
       expect(d.status).toBe('failed');
       expect(d.error).toMatch(/550/);
       expect(d.events.map((e: { type: string }) => e.type)).toEqual(['submitted', 'failed']);
@@ -176,7 +211,9 @@ describeNeeds(['openssl'], 'delivery evidence with RFC 3161 timestamps', () => {
     const { startTestTsa } = await import('../helpers/tsa.ts');
     const tsa = await startTestTsa();
     const smtp = await startTestSmtp();
-    const t = await createTestInstance('sqlite', { env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_TSA_URL: tsa.url, SEALBILL_EVIDENCE_TIMESTAMPS: 'true' } });
+    const t = await createTestInstance('sqlite', {
+      env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_TSA_URL: tsa.url, SEALBILL_EVIDENCE_TIMESTAMPS: 'true' },
+    });
     const dir = scratchDir('evidence-tsa');
     try {
       const api = await setupOrg(t.app);
@@ -187,7 +224,17 @@ describeNeeds(['openssl'], 'delivery evidence with RFC 3161 timestamps', () => {
       writeFileSync(dir.file('tsa.crt'), tsa.certPem);
       for (const e of cert.events) {
         writeFileSync(dir.file('token.der'), Buffer.from(e.timestampToken!, 'base64'));
-        const r = run('openssl', ['ts', '-verify', '-digest', e.hash, '-in', dir.file('token.der'), '-token_in', '-CAfile', dir.file('tsa.crt')]);
+        const r = run('openssl', [
+          'ts',
+          '-verify',
+          '-digest',
+          e.hash,
+          '-in',
+          dir.file('token.der'),
+          '-token_in',
+          '-CAfile',
+          dir.file('tsa.crt'),
+        ]);
         expect(r.status, r.stderr.toString() + r.stdout.toString()).toBe(0);
       }
     } finally {

@@ -40,7 +40,14 @@ describe('file modes of a fresh instance [sqlite]', () => {
     const port = await freePort();
     // umask 022, the usual default, under which a plain mkdir or open gives 0755 / 0644.
     child = spawn('sh', ['-c', `umask 022 && exec "${process.execPath}" "${BIN}" serve`], {
-      env: { PATH: process.env.PATH ?? '', HOME: root, SEALBILL_DATA_DIR: data, SEALBILL_PORT: String(port), SEALBILL_LOG_LEVEL: 'warn', SEALBILL_PUBLIC_URL: `http://127.0.0.1:${port}` },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: root,
+        SEALBILL_DATA_DIR: data,
+        SEALBILL_PORT: String(port),
+        SEALBILL_LOG_LEVEL: 'warn',
+        SEALBILL_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      },
     });
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -69,9 +76,11 @@ describe('file modes of a fresh instance [sqlite]', () => {
 
   it('creates the data directory 0700 and the database, its -wal/-shm and the master key 0600', async () => {
     expect(modeOf(data)).toBe('0700');
-    for (const f of ['sealbill.db', 'sealbill.db-wal', 'sealbill.db-shm', 'master.key']) expect([f, modeOf(path.join(data, f))]).toEqual([f, '0600']);
+    for (const f of ['sealbill.db', 'sealbill.db-wal', 'sealbill.db-shm', 'master.key'])
+      expect([f, modeOf(path.join(data, f))]).toEqual([f, '0600']);
     // Nothing else in the data directory is readable by others either.
-    for (const f of readdirSync(data)) expect([f, Number.parseInt(modeOf(path.join(data, f)), 8) & 0o077]).toEqual([f, 0]);
+    for (const f of readdirSync(data))
+      expect([f, Number.parseInt(modeOf(path.join(data, f)), 8) & 0o077]).toEqual([f, 0]);
   });
 
   it('warns at start that mail is not sent, keeps the outbox 0700/0600, and reports "saved to the outbox, not sent"', async () => {
@@ -79,19 +88,37 @@ describe('file modes of a fresh instance [sqlite]', () => {
     expect(stderr).toContain(path.join(data, 'outbox'));
 
     const json = { 'content-type': 'application/json' };
-    const setup = await fetch(`${base}/api/v1/setup`, { method: 'POST', headers: json, body: JSON.stringify({ organization: { name: 'Modes Ltd', defaultCurrency: 'EUR', locale: 'en-GB' }, owner: { email: 'you@example.com', name: 'Your Name' } }) });
+    const setup = await fetch(`${base}/api/v1/setup`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({
+        organization: { name: 'Modes Ltd', defaultCurrency: 'EUR', locale: 'en-GB' },
+        owner: { email: 'you@example.com', name: 'Your Name' },
+      }),
+    });
     expect(setup.status).toBe(201);
     const { token } = (await setup.json()) as { token: string };
     const call = async (method: string, url: string, body?: unknown) => {
-      const res = await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : json) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      const res = await fetch(`${base}${url}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : json) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
       const text = await res.text();
       if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status}: ${text}`);
       return JSON.parse(text);
     };
     expect(await call('GET', '/api/v1/security/email')).toMatchObject({ transport: 'outbox' });
 
-    const client = await call('POST', '/api/v1/clients', { name: 'Globex', deliveryMode: 'notice-only', contacts: [{ name: 'Carla', email: 'carla@globex.example', isPrimary: true }] });
-    const draft = await call('POST', '/api/v1/invoices', { clientId: client.id, lines: [{ description: 'Consulting', quantity: '1', unitPrice: 10_000 }] });
+    const client = await call('POST', '/api/v1/clients', {
+      name: 'Globex',
+      deliveryMode: 'notice-only',
+      contacts: [{ name: 'Carla', email: 'carla@globex.example', isPrimary: true }],
+    });
+    const draft = await call('POST', '/api/v1/invoices', {
+      clientId: client.id,
+      lines: [{ description: 'Consulting', quantity: '1', unitPrice: 10_000 }],
+    });
     await call('POST', `/api/v1/invoices/${draft.id}/issue`, { confirmWithoutPayoutDetails: true });
     const sent = await call('POST', `/api/v1/invoices/${draft.id}/send`, {});
     expect(sent.status).toBe('saved_to_outbox');
@@ -105,7 +132,9 @@ describe('file modes of a fresh instance [sqlite]', () => {
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) expect([f, modeOf(path.join(outbox, f))]).toEqual([f, '0600']);
     // The evidence names the Message-ID of the message actually written.
-    const eml = files.map((f) => readFileSync(path.join(outbox, f), 'utf8')).find((m) => m.includes('carla@globex.example'))!;
+    const eml = files
+      .map((f) => readFileSync(path.join(outbox, f), 'utf8'))
+      .find((m) => m.includes('carla@globex.example'))!;
     expect(eml).toContain(`Message-ID: ${sent.messageId}`);
     expect(sent.events[1].data.messageId).toBe(sent.messageId);
   });

@@ -33,23 +33,44 @@ describeEachDb('pruning expired rows', (dialect) => {
     await smtp.close();
   });
 
-  const count = async (table: keyof DB) => Number((await t.container.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const throttleKeys = async () => (await t.container.db.selectFrom('auth_throttle').select('key').execute()).map((r) => r.key).sort();
+  const count = async (table: keyof DB) =>
+    Number(
+      (
+        await t.container.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const throttleKeys = async () =>
+    (await t.container.db.selectFrom('auth_throttle').select('key').execute()).map((r) => r.key).sort();
   const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url, payload });
 
   it('deletes expired codes, sessions, throttle rows, tokens and challenges; keeps what still counts', async () => {
     // Rows an anonymous visitor (and a client) leave behind today.
-    for (const email of ['nobody-1@prune.test', 'nobody-2@prune.test', 'kept@prune.test']) expect((await post('/api/v1/portal/auth/code', { orgId: api.orgId, email })).statusCode).toBe(202);
+    for (const email of ['nobody-1@prune.test', 'nobody-2@prune.test', 'kept@prune.test'])
+      expect((await post('/api/v1/portal/auth/code', { orgId: api.orgId, email })).statusCode).toBe(202);
     await t.container.services.portalAuth.settle();
     await smtp.waitFor((m) => m.to.includes('kept@prune.test'));
     const stale = await portalLogin(t.app, smtp, api.orgId, 'kept@prune.test');
     const loggedOut = await portalLogin(t.app, smtp, api.orgId, 'kept@prune.test');
     expect((await portalReq(t.app, loggedOut, 'POST', '/api/v1/portal/auth/logout')).statusCode).toBe(200);
-    expect((await post('/api/v1/auth/login', { email: 'ghost@prune.test', password: 'not the password 1' })).statusCode).toBe(401);
+    expect(
+      (await post('/api/v1/auth/login', { email: 'ghost@prune.test', password: 'not the password 1' })).statusCode,
+    ).toBe(401);
     expect((await post('/api/v1/auth/password-reset', { email: 'owner@prunegmbh.test' })).statusCode).toBe(202);
     expect((await post('/api/v1/auth/passkey/options', {})).statusCode).toBe(200);
     const lockedKey = accountKey('locked@prune.test');
-    await t.container.db.insertInto('auth_throttle').values({ key: lockedKey, failures: 100, last_failure_at: clock.now().toISOString(), blocked_until: null, locked_at: clock.now().toISOString() }).execute();
+    await t.container.db
+      .insertInto('auth_throttle')
+      .values({
+        key: lockedKey,
+        failures: 100,
+        last_failure_at: clock.now().toISOString(),
+        blocked_until: null,
+        locked_at: clock.now().toISOString(),
+      })
+      .execute();
     await t.container.services.portalAuth.settle();
     // The reset link is issued after the answer (same answer, same speed for any address): wait for its mail.
     await smtp.waitFor((m) => m.to.includes('owner@prunegmbh.test') && /reset/i.test(m.parsed.subject ?? ''));
@@ -59,17 +80,30 @@ describeEachDb('pruning expired rows', (dialect) => {
     expect(await count('sessions')).toBe(2);
     expect(await count('email_tokens')).toBe(1);
     expect(await count('webauthn_challenges')).toBe(1);
-    expect(await throttleKeys()).toEqual([accountKey('ghost@prune.test'), 'ip:127.0.0.1', lockedKey, 'passkeyOptions:127.0.0.1', 'passwordReset:127.0.0.1'].sort());
+    expect(await throttleKeys()).toEqual(
+      [
+        accountKey('ghost@prune.test'),
+        'ip:127.0.0.1',
+        lockedKey,
+        'passkeyOptions:127.0.0.1',
+        'passwordReset:127.0.0.1',
+      ].sort(),
+    );
 
     // Nothing is due yet: pruning the same day deletes nothing.
-    expect(await runCli(t, pruneCommand, [])).toEqual({ out: 'pruned: sessions 0, authThrottle 0, emailTokens 0, webauthnChallenges 0, oneTimeCodes 0, codeQuotas 0\n', exitCode: 0 });
+    expect(await runCli(t, pruneCommand, [])).toEqual({
+      out: 'pruned: sessions 0, authThrottle 0, emailTokens 0, webauthnChallenges 0, oneTimeCodes 0, codeQuotas 0\n',
+      exitCode: 0,
+    });
 
     // Three days later a client signs in again: that session is live and must survive.
     clock.advance(3 * DAY);
     const live = await portalLogin(t.app, smtp, api.orgId, 'kept@prune.test');
     const cli = await runCli(t, pruneCommand, []);
     expect(cli.exitCode).toBe(0);
-    expect(cli.out).toMatch(/^pruned: sessions 2, authThrottle 3, emailTokens 1, webauthnChallenges 1, oneTimeCodes 5, codeQuotas \d+\n$/);
+    expect(cli.out).toMatch(
+      /^pruned: sessions 2, authThrottle 3, emailTokens 1, webauthnChallenges 1, oneTimeCodes 5, codeQuotas \d+\n$/,
+    );
     expect(await count('one_time_codes')).toBe(1); // today's sign-in code (used, not yet a day past expiry)
     expect(await count('sessions')).toBe(1);
     expect((await portalReq(t.app, live, 'GET', '/api/v1/portal/me')).statusCode).toBe(200);

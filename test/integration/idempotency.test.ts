@@ -19,7 +19,15 @@ describeEachDb('Idempotency-Key', (dialect) => {
   const withKey = (k: string) => ({ 'idempotency-key': k });
 
   const count = async (table: 'documents' | 'payments' | 'audit_events') =>
-    Number((await t.container.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('org_id', '=', api.orgId).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.container.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('org_id', '=', api.orgId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const issuedDraft = async () => {
     const d = await api.ok('POST', '/api/v1/invoices', { clientId, lines });
     return (await api.ok('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true })).id as string;
@@ -51,17 +59,30 @@ describeEachDb('Idempotency-Key', (dialect) => {
       const k = key();
       await api.ok('POST', '/api/v1/invoices', { clientId, lines }, 201, withKey(k));
       const before = await count('documents');
-      expectProblem(await api.req('POST', '/api/v1/invoices', { clientId, lines, notes: 'changed' }, withKey(k)), 422, 'idempotency_mismatch');
-      expectProblem(await api.req('POST', '/api/v1/quotes', { clientId, lines }, withKey(k)), 422, 'idempotency_mismatch');
+      expectProblem(
+        await api.req('POST', '/api/v1/invoices', { clientId, lines, notes: 'changed' }, withKey(k)),
+        422,
+        'idempotency_mismatch',
+      );
+      expectProblem(
+        await api.req('POST', '/api/v1/quotes', { clientId, lines }, withKey(k)),
+        422,
+        'idempotency_mismatch',
+      );
       expect(await count('documents')).toBe(before);
     });
 
     it('lets exactly one of concurrent duplicates act', async () => {
       const k = key();
       const before = await count('documents');
-      const results = await Promise.all(Array.from({ length: 5 }, () => api.req('POST', '/api/v1/invoices', { clientId, lines }, withKey(k))));
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => api.req('POST', '/api/v1/invoices', { clientId, lines }, withKey(k))),
+      );
       const statuses = results.map((r) => r.statusCode);
-      expect(statuses.every((s) => s === 201 || s === 409), statuses.join()).toBe(true);
+      expect(
+        statuses.every((s) => s === 201 || s === 409),
+        statuses.join(),
+      ).toBe(true);
       const fresh = results.filter((r) => r.statusCode === 201 && r.headers['idempotent-replayed'] === undefined);
       expect(fresh).toHaveLength(1);
       for (const r of results.filter((x) => x.statusCode === 201)) expect(r.json().id).toBe(fresh[0]!.json().id);
@@ -82,8 +103,16 @@ describeEachDb('Idempotency-Key', (dialect) => {
     });
 
     it('rejects malformed keys', async () => {
-      expectProblem(await api.req('POST', '/api/v1/invoices', { clientId, lines }, withKey('x'.repeat(256))), 400, 'validation_failed');
-      expectProblem(await api.req('POST', '/api/v1/invoices', { clientId, lines }, withKey('spaces are not allowed')), 400, 'validation_failed');
+      expectProblem(
+        await api.req('POST', '/api/v1/invoices', { clientId, lines }, withKey('x'.repeat(256))),
+        400,
+        'validation_failed',
+      );
+      expectProblem(
+        await api.req('POST', '/api/v1/invoices', { clientId, lines }, withKey('spaces are not allowed')),
+        400,
+        'validation_failed',
+      );
     });
   });
 
@@ -91,30 +120,62 @@ describeEachDb('Idempotency-Key', (dialect) => {
     it('replays an issue instead of answering 409, and consumes one number', async () => {
       const d = await api.ok('POST', '/api/v1/invoices', { clientId, lines });
       const k = key();
-      const first = await api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }, withKey(k));
+      const first = await api.req(
+        'POST',
+        `/api/v1/invoices/${d.id}/issue`,
+        { confirmWithoutPayoutDetails: true },
+        withKey(k),
+      );
       expect(first.statusCode).toBe(200);
-      const again = await api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }, withKey(k));
+      const again = await api.req(
+        'POST',
+        `/api/v1/invoices/${d.id}/issue`,
+        { confirmWithoutPayoutDetails: true },
+        withKey(k),
+      );
       expect(again.statusCode).toBe(200);
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(again.json().number).toBe(first.json().number);
       // Without the key, a second issue is a state conflict.
-      expectProblem(await api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }), 409, 'conflict');
+      expectProblem(
+        await api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }),
+        409,
+        'conflict',
+      );
     });
 
     it('lets one concurrent issue act', async () => {
       const d = await api.ok('POST', '/api/v1/invoices', { clientId, lines });
       const k = key();
-      const results = await Promise.all(Array.from({ length: 4 }, () => api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }, withKey(k))));
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }, withKey(k)),
+        ),
+      );
       expect(results.every((r) => r.statusCode === 200 || r.statusCode === 409)).toBe(true);
       expect(new Set(results.filter((r) => r.statusCode === 200).map((r) => r.json().number)).size).toBe(1);
     });
 
     it('frees the key after a failed issue, so the retry succeeds', async () => {
-      const d = await api.ok('POST', '/api/v1/invoices', { clientId, lines, issueDate: '2026-05-10', dueDate: '2026-05-01' });
+      const d = await api.ok('POST', '/api/v1/invoices', {
+        clientId,
+        lines,
+        issueDate: '2026-05-10',
+        dueDate: '2026-05-01',
+      });
       const k = key();
-      expectProblem(await api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }, withKey(k)), 422, 'unprocessable');
+      expectProblem(
+        await api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }, withKey(k)),
+        422,
+        'unprocessable',
+      );
       await api.ok('PATCH', `/api/v1/invoices/${d.id}`, { dueDate: '2026-06-10' });
-      const retry = await api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }, withKey(k));
+      const retry = await api.req(
+        'POST',
+        `/api/v1/invoices/${d.id}/issue`,
+        { confirmWithoutPayoutDetails: true },
+        withKey(k),
+      );
       expect(retry.statusCode, retry.body).toBe(200);
       expect(retry.json().status).toBe('issued');
     });
@@ -132,13 +193,21 @@ describeEachDb('Idempotency-Key', (dialect) => {
       expect(await count('payments')).toBe(before + 1);
       const inv = await api.ok('GET', `/api/v1/invoices/${id}`);
       expect([inv.amountPaid, inv.status]).toEqual([4_000, 'partially_paid']);
-      expectProblem(await api.req('POST', `/api/v1/invoices/${id}/payments`, { amount: 5_000 }, withKey(k)), 422, 'idempotency_mismatch');
+      expectProblem(
+        await api.req('POST', `/api/v1/invoices/${id}/payments`, { amount: 5_000 }, withKey(k)),
+        422,
+        'idempotency_mismatch',
+      );
     });
 
     it('applies concurrent duplicate payments once', async () => {
       const id = await issuedDraft();
       const k = key();
-      const results = await Promise.all(Array.from({ length: 4 }, () => api.req('POST', `/api/v1/invoices/${id}/payments`, { amount: 2_500 }, withKey(k))));
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          api.req('POST', `/api/v1/invoices/${id}/payments`, { amount: 2_500 }, withKey(k)),
+        ),
+      );
       expect(results.every((r) => r.statusCode === 201 || r.statusCode === 409)).toBe(true);
       expect((await api.ok('GET', `/api/v1/invoices/${id}/payments`)).items).toHaveLength(1);
       expect((await api.ok('GET', `/api/v1/invoices/${id}`)).amountPaid).toBe(2_500);
@@ -146,7 +215,11 @@ describeEachDb('Idempotency-Key', (dialect) => {
 
     it('applies every one of concurrent distinct payments (no lost update)', async () => {
       const id = await issuedDraft();
-      const results = await Promise.all(Array.from({ length: 8 }, () => api.req('POST', `/api/v1/invoices/${id}/payments`, { amount: 1_000 }, withKey(key()))));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          api.req('POST', `/api/v1/invoices/${id}/payments`, { amount: 1_000 }, withKey(key())),
+        ),
+      );
       expect(results.map((r) => r.statusCode)).toEqual(Array(8).fill(201));
       const inv = await api.ok('GET', `/api/v1/invoices/${id}`);
       expect(inv.amountPaid).toBe(8_000);
@@ -156,9 +229,15 @@ describeEachDb('Idempotency-Key', (dialect) => {
     it('frees the key after a refused payment', async () => {
       const d = await api.ok('POST', '/api/v1/invoices', { clientId, lines });
       const k = key();
-      expectProblem(await api.req('POST', `/api/v1/invoices/${d.id}/payments`, { amount: 100 }, withKey(k)), 409, 'conflict');
+      expectProblem(
+        await api.req('POST', `/api/v1/invoices/${d.id}/payments`, { amount: 100 }, withKey(k)),
+        409,
+        'conflict',
+      );
       await api.ok('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true });
-      expect((await api.req('POST', `/api/v1/invoices/${d.id}/payments`, { amount: 100 }, withKey(k))).statusCode).toBe(201);
+      expect((await api.req('POST', `/api/v1/invoices/${d.id}/payments`, { amount: 100 }, withKey(k))).statusCode).toBe(
+        201,
+      );
     });
   });
 
@@ -167,10 +246,16 @@ describeEachDb('Idempotency-Key', (dialect) => {
     async function failResponseWrites<T>(fn: () => Promise<T>): Promise<T> {
       const db = t.container.db;
       if (dialect === 'sqlite') {
-        await sql`CREATE TRIGGER idem_crash BEFORE UPDATE ON idempotency_keys BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`.execute(db);
+        await sql`CREATE TRIGGER idem_crash BEFORE UPDATE ON idempotency_keys BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`.execute(
+          db,
+        );
       } else {
-        await sql`CREATE FUNCTION idem_crash() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'simulated crash'; END $$`.execute(db);
-        await sql`CREATE TRIGGER idem_crash BEFORE UPDATE ON idempotency_keys FOR EACH ROW EXECUTE FUNCTION idem_crash()`.execute(db);
+        await sql`CREATE FUNCTION idem_crash() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'simulated crash'; END $$`.execute(
+          db,
+        );
+        await sql`CREATE TRIGGER idem_crash BEFORE UPDATE ON idempotency_keys FOR EACH ROW EXECUTE FUNCTION idem_crash()`.execute(
+          db,
+        );
       }
       try {
         return await fn();
@@ -179,13 +264,21 @@ describeEachDb('Idempotency-Key', (dialect) => {
         if (dialect === 'postgres') await sql`DROP FUNCTION idem_crash()`.execute(db);
       }
     }
-    const keyRow = (k: string) => t.container.db.selectFrom('idempotency_keys').selectAll().where('org_id', '=', api.orgId).where('key', '=', k).executeTakeFirst();
+    const keyRow = (k: string) =>
+      t.container.db
+        .selectFrom('idempotency_keys')
+        .selectAll()
+        .where('org_id', '=', api.orgId)
+        .where('key', '=', k)
+        .executeTakeFirst();
 
     it('undoes the payment with its key when the response cannot be stored; the retry books it once', async () => {
       const id = await issuedDraft();
       const k = key();
       const before = await count('payments');
-      const crashed = await failResponseWrites(() => api.req('POST', `/api/v1/invoices/${id}/payments`, { amount: 3_000 }, withKey(k)));
+      const crashed = await failResponseWrites(() =>
+        api.req('POST', `/api/v1/invoices/${id}/payments`, { amount: 3_000 }, withKey(k)),
+      );
       expectProblem(crashed, 500);
       // Nothing committed: no payment, no balance change, and no reservation left "in progress".
       expect(await count('payments')).toBe(before);
@@ -205,11 +298,25 @@ describeEachDb('Idempotency-Key', (dialect) => {
     it('undoes an issue with its key, so the retry draws one number', async () => {
       const d = await api.ok('POST', '/api/v1/invoices', { clientId, lines });
       const k = key();
-      expectProblem(await failResponseWrites(() => api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }, withKey(k))), 500);
+      expectProblem(
+        await failResponseWrites(() =>
+          api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }, withKey(k)),
+        ),
+        500,
+      );
       expect((await api.ok('GET', `/api/v1/invoices/${d.id}`)).status).toBe('draft');
-      const retry = await api.req('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }, withKey(k));
+      const retry = await api.req(
+        'POST',
+        `/api/v1/invoices/${d.id}/issue`,
+        { confirmWithoutPayoutDetails: true },
+        withKey(k),
+      );
       expect(retry.statusCode, retry.body).toBe(200);
-      const next = await api.ok('POST', `/api/v1/invoices/${(await api.ok('POST', '/api/v1/invoices', { clientId, lines })).id}/issue`, { confirmWithoutPayoutDetails: true });
+      const next = await api.ok(
+        'POST',
+        `/api/v1/invoices/${(await api.ok('POST', '/api/v1/invoices', { clientId, lines })).id}/issue`,
+        { confirmWithoutPayoutDetails: true },
+      );
       const seq = (n: string) => Number(n.split('-').pop());
       expect(seq(next.number)).toBe(seq(retry.json().number) + 1);
     });
@@ -219,7 +326,12 @@ describeEachDb('Idempotency-Key', (dialect) => {
       const k = key();
       await api.ok('POST', `/api/v1/invoices/${id}/payments`, { amount: 1_500 }, 201, withKey(k));
       // The state the earlier design could leave behind: the work committed, the response never stored.
-      await t.container.db.updateTable('idempotency_keys').set({ status_code: null, response_body: null, created_at: '2020-01-01T00:00:00.000Z' }).where('org_id', '=', api.orgId).where('key', '=', k).execute();
+      await t.container.db
+        .updateTable('idempotency_keys')
+        .set({ status_code: null, response_body: null, created_at: '2020-01-01T00:00:00.000Z' })
+        .where('org_id', '=', api.orgId)
+        .where('key', '=', k)
+        .execute();
       const before = await count('payments');
       const res = await api.req('POST', `/api/v1/invoices/${id}/payments`, { amount: 1_500 }, withKey(k));
       expect(expectProblem(res, 409, 'conflict').detail).toMatch(/outcome is unknown.*new key/);

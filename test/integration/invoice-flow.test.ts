@@ -13,7 +13,11 @@ describeEachDb('invoice lifecycle', (dialect) => {
   beforeAll(async () => {
     t = await createTestInstance(dialect);
     api = await setupOrg(t.app);
-    await seedPayout(t, api.orgId, { accountHolder: 'Acme GmbH', iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX' });
+    await seedPayout(t, api.orgId, {
+      accountHolder: 'Acme GmbH',
+      iban: 'DE89 3704 0044 0532 0130 00',
+      bic: 'COBADEFFXXX',
+    });
     vat20 = (await api.ok('POST', '/api/v1/tax-rates', { name: 'VAT', rateBp: 2000 })).id;
     const client = await api.ok('POST', '/api/v1/clients', {
       name: 'Ωμέγα Σύμβουλοι ΑΕ',
@@ -72,7 +76,11 @@ describeEachDb('invoice lifecycle', (dialect) => {
     expect(pdf1.rawPayload.equals(pdf2.rawPayload)).toBe(true);
 
     await api.ok('POST', `/api/v1/invoices/${draft.id}/mark-sent`);
-    const part = await api.ok('POST', `/api/v1/invoices/${draft.id}/payments`, { amount: 48_095, method: 'bank_transfer', reference: 'SEPA 123' });
+    const part = await api.ok('POST', `/api/v1/invoices/${draft.id}/payments`, {
+      amount: 48_095,
+      method: 'bank_transfer',
+      reference: 'SEPA 123',
+    });
     expect(part.appliedAmount).toBe(48_095);
     expect((await api.ok('GET', `/api/v1/invoices/${draft.id}`)).status).toBe('partially_paid');
 
@@ -99,7 +107,10 @@ describeEachDb('invoice lifecycle', (dialect) => {
   it('lists with filters, sorting and keyset pagination', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const d = await api.ok('POST', '/api/v1/invoices', { clientId, lines: [{ description: `Item ${i}`, quantity: '1', unitPrice: 1000 * (i + 1) }] });
+      const d = await api.ok('POST', '/api/v1/invoices', {
+        clientId,
+        lines: [{ description: `Item ${i}`, quantity: '1', unitPrice: 1000 * (i + 1) }],
+      });
       ids.push(d.id);
     }
     const page1 = await api.ok('GET', '/api/v1/invoices?status=draft&limit=2&sort=-total');
@@ -117,7 +128,10 @@ describeEachDb('invoice lifecycle', (dialect) => {
   });
 
   it('converts quotes, credits and voids invoices', async () => {
-    const quote = await api.ok('POST', '/api/v1/quotes', { clientId, lines: [{ description: 'Website', quantity: '1', unitPrice: 500_000, taxRateId: vat20 }] });
+    const quote = await api.ok('POST', '/api/v1/quotes', {
+      clientId,
+      lines: [{ description: 'Website', quantity: '1', unitPrice: 500_000, taxRateId: vat20 }],
+    });
     const issuedQuote = await api.ok('POST', `/api/v1/quotes/${quote.id}/issue`);
     expect(issuedQuote.number).toMatch(/^QUO-\d{4}-00001$/);
     await api.ok('POST', `/api/v1/quotes/${quote.id}/accept`);
@@ -139,7 +153,10 @@ describeEachDb('invoice lifecycle', (dialect) => {
     expect(credited.amountDue).toBe(480_000);
 
     // Voiding needs the invoice uncredited: make a fresh one.
-    const other = await api.ok('POST', '/api/v1/invoices', { clientId, lines: [{ description: 'Oops', quantity: '2', unitPrice: 2_500, taxRateId: vat20 }] });
+    const other = await api.ok('POST', '/api/v1/invoices', {
+      clientId,
+      lines: [{ description: 'Oops', quantity: '2', unitPrice: 2_500, taxRateId: vat20 }],
+    });
     await api.ok('POST', `/api/v1/invoices/${other.id}/issue`);
     const voided = await api.ok('POST', `/api/v1/invoices/${other.id}/void`, { reason: 'Issued by mistake' });
     expect(voided.invoice.status).toBe('void');
@@ -148,7 +165,11 @@ describeEachDb('invoice lifecycle', (dialect) => {
     expectProblem(await api.req('POST', `/api/v1/invoices/${other.id}/void`, {}), 409);
 
     // A credit note cannot exceed what is left to credit.
-    const tooBig = await api.ok('POST', '/api/v1/credit-notes', { clientId, relatedDocumentId: inv.id, lines: [{ description: 'x', quantity: '1', unitPrice: 500_000, taxRateId: vat20 }] });
+    const tooBig = await api.ok('POST', '/api/v1/credit-notes', {
+      clientId,
+      relatedDocumentId: inv.id,
+      lines: [{ description: 'x', quantity: '1', unitPrice: 500_000, taxRateId: vat20 }],
+    });
     expectProblem(await api.req('POST', `/api/v1/credit-notes/${tooBig.id}/issue`), 422, 'unprocessable');
   });
 

@@ -46,7 +46,10 @@ describeEachDb('durable jobs', (dialect) => {
     expect(row!.payload).not.toContain('one-time-link-token');
     expect(row!.payload).toMatch(/^v1\./);
     // A payload moved to another row does not open (bound to its row id).
-    await t.container.db.insertInto('jobs').values({ ...row!, id: `${row!.id}x` }).execute();
+    await t.container.db
+      .insertInto('jobs')
+      .values({ ...row!, id: `${row!.id}x` })
+      .execute();
 
     await jobs.settled();
     expect(seen).toEqual(['one-time-link-token']);
@@ -90,7 +93,13 @@ describeEachDb('durable jobs', (dialect) => {
     await jobs.settled();
     expect(calls).toBe(MAX_ATTEMPTS);
     const dead = await jobs.listDead();
-    expect(dead).toEqual([expect.objectContaining({ kind: 'test.flaky', attempts: MAX_ATTEMPTS, last_error: `relay refused (call ${MAX_ATTEMPTS})` })]);
+    expect(dead).toEqual([
+      expect.objectContaining({
+        kind: 'test.flaky',
+        attempts: MAX_ATTEMPTS,
+        last_error: `relay refused (call ${MAX_ATTEMPTS})`,
+      }),
+    ]);
     clock.advance(24 * 3_600_000);
     await jobs.settled();
     expect(calls).toBe(MAX_ATTEMPTS);
@@ -105,9 +114,19 @@ describeEachDb('durable jobs', (dialect) => {
 
   it('`sealbill jobs dead` lists dead jobs without their payload; `jobs retry` runs one again', async () => {
     // A mail job (the container's kind), written without the commit nudge and forced to its last state.
-    await t.container.db.transaction().execute((tx) => t.container.services.identity.notifier.send(tx, { to: 'someone@example.test', subject: 'Secret link', text: 'token=do-not-print' }));
+    await t.container.db.transaction().execute((tx) =>
+      t.container.services.identity.notifier.send(tx, {
+        to: 'someone@example.test',
+        subject: 'Secret link',
+        text: 'token=do-not-print',
+      }),
+    );
     const [row] = await rows();
-    await t.container.db.updateTable('jobs').set({ status: 'dead', attempts: MAX_ATTEMPTS, last_error: 'relay refused' }).where('id', '=', row!.id).execute();
+    await t.container.db
+      .updateTable('jobs')
+      .set({ status: 'dead', attempts: MAX_ATTEMPTS, last_error: 'relay refused' })
+      .where('id', '=', row!.id)
+      .execute();
 
     const listed = await runCli(t, jobsCommand, ['dead']);
     expect(listed.out).toContain(`${row!.id}  mail.send  ${MAX_ATTEMPTS} attempts`);

@@ -21,8 +21,13 @@ const noSleep = async () => {};
 async function keyIdsInUse(t: TestInstance, orgId: string): Promise<Set<string>> {
   const ids = new Set<string>();
   for (const col of ENCRYPTED_COLUMNS) {
-    const rows = await sql<{ v: string | Buffer | null }>`select ${sql.ref(col.column)} as v from ${sql.table(col.table)} where ${sql.ref(col.orgColumn ?? 'org_id')} = ${orgId}`.execute(t.container.db);
-    for (const r of rows.rows) if (r.v !== null) ids.add(OrgCrypto.keyIdOf(typeof r.v === 'string' ? r.v : Buffer.from(r.v)));
+    const rows = await sql<{
+      v: string | Buffer | null;
+    }>`select ${sql.ref(col.column)} as v from ${sql.table(col.table)} where ${sql.ref(col.orgColumn ?? 'org_id')} = ${orgId}`.execute(
+      t.container.db,
+    );
+    for (const r of rows.rows)
+      if (r.v !== null) ids.add(OrgCrypto.keyIdOf(typeof r.v === 'string' ? r.v : Buffer.from(r.v)));
   }
   return ids;
 }
@@ -43,23 +48,48 @@ describeEachDb('key rotation', (dialect) => {
     const before = await readSeededViews(t, api, seeded);
     const oldKey = t.container.keyring.forOrg(t.container.db, api.orgId).then((c) => c.activeKeyId);
     const oldKeyId = await oldKey;
-    const bidxBefore = await t.container.db.selectFrom('clients').select('email_bidx').where('id', '=', seeded.clientId).executeTakeFirstOrThrow();
+    const bidxBefore = await t.container.db
+      .selectFrom('clients')
+      .select('email_bidx')
+      .where('id', '=', seeded.clientId)
+      .executeTakeFirstOrThrow();
 
-    const r = await t.container.services.keys.rotateOrg(api.orgId, actor, { batchSize: 2, settleMs: 0, sleep: noSleep });
+    const r = await t.container.services.keys.rotateOrg(api.orgId, actor, {
+      batchSize: 2,
+      settleMs: 0,
+      sleep: noSleep,
+    });
     expect(r.resumed).toBe(false);
     expect(r.fromKeyIds).toEqual([oldKeyId]);
     expect(r.reencrypted).toBeGreaterThanOrEqual(9);
 
     expect(await keyIdsInUse(t, api.orgId)).toEqual(new Set([r.toKeyId]));
-    const keys = await t.container.db.selectFrom('org_keys').selectAll().where('org_id', '=', api.orgId).orderBy('version').execute();
-    expect(keys.map((k) => [k.version, k.status])).toEqual([[1, 'retired'], [2, 'active']]);
+    const keys = await t.container.db
+      .selectFrom('org_keys')
+      .selectAll()
+      .where('org_id', '=', api.orgId)
+      .orderBy('version')
+      .execute();
+    expect(keys.map((k) => [k.version, k.status])).toEqual([
+      [1, 'retired'],
+      [2, 'active'],
+    ]);
     expect(keys[0]!.wrapped_dek).toBe('destroyed');
 
-    const bidxAfter = await t.container.db.selectFrom('clients').select('email_bidx').where('id', '=', seeded.clientId).executeTakeFirstOrThrow();
+    const bidxAfter = await t.container.db
+      .selectFrom('clients')
+      .select('email_bidx')
+      .where('id', '=', seeded.clientId)
+      .executeTakeFirstOrThrow();
     expect(bidxAfter.email_bidx).not.toBe(bidxBefore.email_bidx);
     expect(await readSeededViews(t, api, seeded)).toEqual(before);
     // A replayed idempotent request still answers from its (re-encrypted) stored response.
-    const replay = await api.req('POST', `/api/v1/invoices/${seeded.invoiceId}/payments`, { amount: 10_000, reference: SECRET_STRINGS.paymentReference }, { 'idempotency-key': 'seed-pay-1' });
+    const replay = await api.req(
+      'POST',
+      `/api/v1/invoices/${seeded.invoiceId}/payments`,
+      { amount: 10_000, reference: SECRET_STRINGS.paymentReference },
+      { 'idempotency-key': 'seed-pay-1' },
+    );
     expect(replay.headers['idempotent-replayed']).toBe('true');
 
     const events = await api.ok('GET', '/api/v1/audit-events?action=keys.org_rotated');
@@ -83,12 +113,22 @@ describeEachDb('key rotation', (dialect) => {
     // Mid-rotation: both keys in use, everything still readable.
     expect((await keyIdsInUse(t, api.orgId)).size).toBe(2);
     expect(await readSeededViews(t, api, seeded)).toEqual(before);
-    const open = await t.container.db.selectFrom('key_rotations').selectAll().where('org_id', '=', api.orgId).executeTakeFirstOrThrow();
+    const open = await t.container.db
+      .selectFrom('key_rotations')
+      .selectAll()
+      .where('org_id', '=', api.orgId)
+      .executeTakeFirstOrThrow();
     expect(open.phase).toBe('reencrypting');
     expect(JSON.parse(open.progress)).toMatchObject({ column: expect.any(Number) });
 
     // A fresh process (new keyring, same master key) resumes.
-    const fresh = createKeysService({ db: t.container.db, dialect, keyring: new Keyring(t.container.keyring.currentMasterKey), audit: t.container.services.audit, clock: t.clock });
+    const fresh = createKeysService({
+      db: t.container.db,
+      dialect,
+      keyring: new Keyring(t.container.keyring.currentMasterKey),
+      audit: t.container.services.audit,
+      clock: t.clock,
+    });
     const r = await fresh.rotateOrg(api.orgId, actor, { batchSize: 3, settleMs: 0, sleep: noSleep });
     expect(r.resumed).toBe(true);
     expect(r.toKeyId).toBe(open.to_key_id);
@@ -106,7 +146,14 @@ describeEachDb('key rotation', (dialect) => {
         },
       }),
     ).rejects.toThrow('killed');
-    const statuses = (await t.container.db.selectFrom('org_keys').select('status').where('org_id', '=', api.orgId).orderBy('version').execute()).map((k) => k.status);
+    const statuses = (
+      await t.container.db
+        .selectFrom('org_keys')
+        .select('status')
+        .where('org_id', '=', api.orgId)
+        .orderBy('version')
+        .execute()
+    ).map((k) => k.status);
     expect(statuses).toEqual(['active', 'pending']);
     expect((await api.req('GET', `/api/v1/clients/${seeded.clientId}`)).statusCode).toBe(200);
     const r = await t.container.services.keys.rotateOrg(api.orgId, actor, { settleMs: 0, sleep: noSleep });
@@ -117,8 +164,17 @@ describeEachDb('key rotation', (dialect) => {
   it('the server keeps serving while another process rotates the key', async () => {
     // The rotation runs with its own keyring, like `sealbill keys rotate-org` in another process;
     // the server's keyring keeps cached keys for up to its cache time (5 s).
-    const rotator = createKeysService({ db: t.container.db, dialect, keyring: new Keyring(t.container.keyring.currentMasterKey), audit: t.container.services.audit, clock: t.clock });
-    const rotation = rotator.rotateOrg(api.orgId, actor, { batchSize: 2, settleMs: t.container.keyring.cacheTtlMs + 300 });
+    const rotator = createKeysService({
+      db: t.container.db,
+      dialect,
+      keyring: new Keyring(t.container.keyring.currentMasterKey),
+      audit: t.container.services.audit,
+      clock: t.clock,
+    });
+    const rotation = rotator.rotateOrg(api.orgId, actor, {
+      batchSize: 2,
+      settleMs: t.container.keyring.cacheTtlMs + 300,
+    });
     let done = false;
     void rotation.finally(() => (done = true));
     const created: Array<{ id: string; name: string }> = [];
@@ -141,10 +197,23 @@ describeEachDb('key rotation', (dialect) => {
 
   it('refuses to retire a key still referenced by an unregistered column, and finishes once it is gone', async () => {
     const crypto = await t.container.keyring.forOrg(t.container.db, api.orgId);
-    await sql`create table stray_things (id text primary key, org_id text not null, secret_enc text)`.execute(t.container.db);
-    await sql`insert into stray_things (id, org_id, secret_enc) values ('s1', ${api.orgId}, ${crypto.encryptText('forgotten', { table: 'stray_things', row: 's1', column: 'secret_enc' })})`.execute(t.container.db);
-    await expect(t.container.services.keys.rotateOrg(api.orgId, actor, { settleMs: 0, sleep: noSleep })).rejects.toThrow(/stray_things\.secret_enc/);
-    const statuses = (await t.container.db.selectFrom('org_keys').select('status').where('org_id', '=', api.orgId).orderBy('version').execute()).map((k) => k.status);
+    await sql`create table stray_things (id text primary key, org_id text not null, secret_enc text)`.execute(
+      t.container.db,
+    );
+    await sql`insert into stray_things (id, org_id, secret_enc) values ('s1', ${api.orgId}, ${crypto.encryptText('forgotten', { table: 'stray_things', row: 's1', column: 'secret_enc' })})`.execute(
+      t.container.db,
+    );
+    await expect(
+      t.container.services.keys.rotateOrg(api.orgId, actor, { settleMs: 0, sleep: noSleep }),
+    ).rejects.toThrow(/stray_things\.secret_enc/);
+    const statuses = (
+      await t.container.db
+        .selectFrom('org_keys')
+        .select('status')
+        .where('org_id', '=', api.orgId)
+        .orderBy('version')
+        .execute()
+    ).map((k) => k.status);
     expect(statuses).toEqual(['retiring', 'active']);
     await sql`drop table stray_things`.execute(t.container.db);
     const r = await t.container.services.keys.rotateOrg(api.orgId, actor, { settleMs: 0, sleep: noSleep });
@@ -153,7 +222,10 @@ describeEachDb('key rotation', (dialect) => {
 
   it('rotate-master rewraps every data key without touching data; only the new key opens it afterwards', async () => {
     const before = await readSeededViews(t, api, seeded);
-    const cells = async () => JSON.stringify(await t.container.db.selectFrom('clients').select(['id', 'pii_enc', 'email_bidx']).orderBy('id').execute());
+    const cells = async () =>
+      JSON.stringify(
+        await t.container.db.selectFrom('clients').select(['id', 'pii_enc', 'email_bidx']).orderBy('id').execute(),
+      );
     const dataBefore = await cells();
     const oldKek = t.container.keyring.currentMasterKey;
     const newKek = decodeMasterKey(randomBytes(32).toString('base64'), 'test');
@@ -169,11 +241,17 @@ describeEachDb('key rotation', (dialect) => {
     // to start, naming the master key the data expects (issue #10 item 12; it used to start and
     // answer 500 integrity_failed on every read).
     const handle = openDatabase(t.config.database);
-    await expect(createContainer(t.config, { masterKey: oldKek, migrate: false, handle, warn: () => {} })).rejects.toThrow(
-      new RegExp(`wrapped by master key ${newKek.id} \\(1 data key\\)`),
-    );
+    await expect(
+      createContainer(t.config, { masterKey: oldKek, migrate: false, handle, warn: () => {} }),
+    ).rejects.toThrow(new RegExp(`wrapped by master key ${newKek.id} \\(1 data key\\)`));
     // With the new key it reads everything; with new + previous it reads a half-rotated state.
-    const fresh = createKeysService({ db: handle.db, dialect, keyring: new Keyring(newKek), audit: t.container.services.audit, clock: t.clock });
+    const fresh = createKeysService({
+      db: handle.db,
+      dialect,
+      keyring: new Keyring(newKek),
+      audit: t.container.services.audit,
+      clock: t.clock,
+    });
     expect((await fresh.status(api.orgId)).keys[0]!.kekId).toBe(newKek.id);
     await handle.close();
     expect((await api.ok('GET', `/api/v1/clients/${seeded.clientId}`)).name).toBe(SECRET_STRINGS.clientName);
@@ -183,14 +261,26 @@ describeEachDb('key rotation', (dialect) => {
     const oldKek = t.container.keyring.currentMasterKey;
     const newKek = decodeMasterKey(randomBytes(32).toString('base64'), 'test');
     const keyring = new Keyring(newKek, { previous: [oldKek] });
-    const svc = createKeysService({ db: t.container.db, dialect, keyring, audit: t.container.services.audit, clock: t.clock });
+    const svc = createKeysService({
+      db: t.container.db,
+      dialect,
+      keyring,
+      audit: t.container.services.audit,
+      clock: t.clock,
+    });
     // Before: readable through the previous key.
     expect((await keyring.forOrg(t.container.db, api.orgId)).activeKeyId).toBeTruthy();
     expect(await svc.rotateMaster(actor)).toEqual({ rewrapped: 1, kekId: newKek.id });
     expect(await svc.rotateMaster(actor)).toEqual({ rewrapped: 0, kekId: newKek.id });
     const onlyNew = new Keyring(newKek);
     const crypto = await onlyNew.forOrg(t.container.db, api.orgId);
-    const row = await t.container.db.selectFrom('clients').select(['id', 'pii_enc']).where('id', '=', seeded.clientId).executeTakeFirstOrThrow();
-    expect(crypto.decryptText(row.pii_enc, { table: 'clients', row: row.id, column: 'pii_enc' })).toContain(SECRET_STRINGS.clientName);
+    const row = await t.container.db
+      .selectFrom('clients')
+      .select(['id', 'pii_enc'])
+      .where('id', '=', seeded.clientId)
+      .executeTakeFirstOrThrow();
+    expect(crypto.decryptText(row.pii_enc, { table: 'clients', row: row.id, column: 'pii_enc' })).toContain(
+      SECRET_STRINGS.clientName,
+    );
   });
 });

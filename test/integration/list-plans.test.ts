@@ -20,7 +20,13 @@ describeEachDb('document list query plans', (dialect) => {
     t = await createTestInstance(dialect);
     api = await setupOrg(t.app);
     const client = await api.ok('POST', '/api/v1/clients', { name: 'Plan Ltd', email: 'p@plan.test' });
-    for (const price of [100, 200, 300]) await api.ok('POST', '/api/v1/invoices', { clientId: client.id, lines: [{ description: 'x', quantity: '1', unitPrice: price }] }, 201);
+    for (const price of [100, 200, 300])
+      await api.ok(
+        'POST',
+        '/api/v1/invoices',
+        { clientId: client.id, lines: [{ description: 'x', quantity: '1', unitPrice: price }] },
+        201,
+      );
   });
   afterAll(() => t.close());
 
@@ -35,7 +41,10 @@ describeEachDb('document list query plans', (dialect) => {
       ...(statuses && { statuses }),
     }).compile();
     if (dialect === 'sqlite') {
-      const { rows } = await t.container.db.executeQuery<{ detail: string }>({ ...q, sql: `explain query plan ${q.sql}` });
+      const { rows } = await t.container.db.executeQuery<{ detail: string }>({
+        ...q,
+        sql: `explain query plan ${q.sql}`,
+      });
       return rows.map((r) => r.detail).join('\n');
     }
     // A near-empty table makes a sequential scan cheapest; forbid it so the plan shows whether an
@@ -68,7 +77,10 @@ describeEachDb('document list query plans', (dialect) => {
     const totals: number[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: Array<{ total: number }>; nextCursor: string | null } = await api.ok('GET', `/api/v1/invoices?sort=-total&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { items: Array<{ total: number }>; nextCursor: string | null } = await api.ok(
+        'GET',
+        `/api/v1/invoices?sort=-total&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       totals.push(...page.items.map((i) => i.total));
       cursor = page.nextCursor;
     } while (cursor);

@@ -11,15 +11,27 @@ import { seedSensitiveData, SECRET_STRINGS } from '../helpers/sensitive-seed.ts'
 
 function capture(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];
-  return { stream: new Writable({ write: (c, _e, cb) => (chunks.push(String(c)), cb()) }), text: () => chunks.join('') };
+  return {
+    stream: new Writable({ write: (c, _e, cb) => (chunks.push(String(c)), cb()) }),
+    text: () => chunks.join(''),
+  };
 }
 
 it('pino redaction censors secret-shaped keys at the top level and nested', () => {
   const out = capture();
   const log = createLogger('info', out.stream);
-  log.info({ password: 'pw-top-1', token: 'tok-top-2', body: { iban: 'DE89370400440532013000', nested: { secret: 'deep-3', totpSecret: 'JBSWY3DP' } }, user: { newPassword: 'pw-nested-4' } }, 'event');
+  log.info(
+    {
+      password: 'pw-top-1',
+      token: 'tok-top-2',
+      body: { iban: 'DE89370400440532013000', nested: { secret: 'deep-3', totpSecret: 'JBSWY3DP' } },
+      user: { newPassword: 'pw-nested-4' },
+    },
+    'event',
+  );
   const text = out.text();
-  for (const s of ['pw-top-1', 'tok-top-2', 'DE89370400440532013000', 'deep-3', 'JBSWY3DP', 'pw-nested-4']) expect(text).not.toContain(s);
+  for (const s of ['pw-top-1', 'tok-top-2', 'DE89370400440532013000', 'deep-3', 'JBSWY3DP', 'pw-nested-4'])
+    expect(text).not.toContain(s);
   expect(text).toContain('[redacted]');
 });
 
@@ -50,22 +62,41 @@ describeEachDb('logs never hold secrets or personal data', (dialect) => {
   afterAll(() => t.close());
 
   it('a flow with passwords, tokens, bank details, personal data and an integrity failure logs none of them', async () => {
-    const app = await buildHttpApp(t.container, { logger: { ...baseLoggerOptions('trace'), stream: out.stream } as never });
+    const app = await buildHttpApp(t.container, {
+      logger: { ...baseLoggerOptions('trace'), stream: out.stream } as never,
+    });
     await app.ready();
     try {
       const setup = await app.inject({
         method: 'POST',
         url: '/api/v1/setup',
-        payload: { organization: { name: 'Logged GmbH', defaultCurrency: 'EUR', locale: 'de-DE', timeZone: 'Europe/Berlin' }, owner: { email: 'owner@logged.test', name: 'Olga', password } },
+        payload: {
+          organization: { name: 'Logged GmbH', defaultCurrency: 'EUR', locale: 'de-DE', timeZone: 'Europe/Berlin' },
+          owner: { email: 'owner@logged.test', name: 'Olga', password },
+        },
       });
       expect(setup.statusCode, setup.body).toBe(201);
       const { token, orgId, userId } = setup.json();
       const api = apiFor(app, token, orgId, userId);
-      const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'owner@logged.test', password } });
-      const cookies = [login.headers['set-cookie']].flat().filter(Boolean).map((c) => String(c).split(';')[0]!.split('=')[1]!);
-      await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'owner@logged.test', password: `${password}x` } });
+      const login = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'owner@logged.test', password },
+      });
+      const cookies = [login.headers['set-cookie']]
+        .flat()
+        .filter(Boolean)
+        .map((c) => String(c).split(';')[0]!.split('=')[1]!);
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'owner@logged.test', password: `${password}x` },
+      });
       const seeded = await seedSensitiveData({ ...t, app } as TestInstance, api);
-      await api.req('PUT', '/api/v1/org/payout', { accountHolder: SECRET_STRINGS.accountHolder, iban: 'DE89 3704 0044 0532 0130 00' });
+      await api.req('PUT', '/api/v1/org/payout', {
+        accountHolder: SECRET_STRINGS.accountHolder,
+        iban: 'DE89 3704 0044 0532 0130 00',
+      });
       await api.req('POST', '/api/v1/clients', { name: SECRET_STRINGS.clientName, email: SECRET_STRINGS.iban });
       await api.req('GET', `/api/v1/clients?email=${encodeURIComponent(SECRET_STRINGS.clientEmail)}&token=${token}`);
       await app.inject({ method: 'GET', url: '/api/v1/org', headers: { authorization: `Bearer ${token}x` } });
@@ -75,8 +106,16 @@ describeEachDb('logs never hold secrets or personal data', (dialect) => {
       await app.inject({ method: 'GET', url: `/verify/${qrToken}` });
       await app.inject({ method: 'POST', url: '/api/v1/verify/details', payload: {} });
       // Corrupt one ciphertext so the integrity failure path logs too.
-      const row = await t.container.db.selectFrom('clients').select('pii_enc').where('id', '=', seeded.clientId).executeTakeFirstOrThrow();
-      await t.container.db.updateTable('clients').set({ pii_enc: row.pii_enc.slice(0, -4) + 'AAAA' }).where('id', '=', seeded.clientId).execute();
+      const row = await t.container.db
+        .selectFrom('clients')
+        .select('pii_enc')
+        .where('id', '=', seeded.clientId)
+        .executeTakeFirstOrThrow();
+      await t.container.db
+        .updateTable('clients')
+        .set({ pii_enc: row.pii_enc.slice(0, -4) + 'AAAA' })
+        .where('id', '=', seeded.clientId)
+        .execute();
       expect((await api.req('GET', `/api/v1/clients/${seeded.clientId}`)).statusCode).toBe(500);
 
       const text = out.text();
@@ -85,7 +124,16 @@ describeEachDb('logs never hold secrets or personal data', (dialect) => {
       expect(text).toContain('"url":"/api/v1/verify/details"');
       expect(text).toContain('stored data failed its integrity check');
       expect(text).toContain(`clients/${seeded.clientId}/pii_enc`);
-      const forbidden = [password, token, token.slice(-20), ...cookies, ...seeded.secrets, 'DE89 3704 0044 0532 0130 00', '0532013000', qrToken];
+      const forbidden = [
+        password,
+        token,
+        token.slice(-20),
+        ...cookies,
+        ...seeded.secrets,
+        'DE89 3704 0044 0532 0130 00',
+        '0532013000',
+        qrToken,
+      ];
       for (const s of forbidden) expect(text.includes(s), `log contains ${s}`).toBe(false);
     } finally {
       await app.close();

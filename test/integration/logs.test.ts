@@ -20,7 +20,8 @@ describeEachDb('request logs', (dialect) => {
     const stream = new Writable({
       write(chunk: Buffer, _enc, done) {
         raw += chunk.toString();
-        for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+        for (const l of chunk.toString().split('\n').filter(Boolean))
+          lines.push(JSON.parse(l) as Record<string, unknown>);
         done();
       },
     });
@@ -43,14 +44,31 @@ describeEachDb('request logs', (dialect) => {
       cookie: 'sb_session=cookie-value-3141',
     };
     // A bearer token cannot change payout details (step-up), but the attempt is still logged: without the IBAN.
-    expect((await api.req('PUT', '/api/v1/org/payout', { accountHolder: 'Loggy AG', iban: secrets.iban })).statusCode).toBe(401);
-    const client = await api.ok('POST', '/api/v1/clients', { name: secrets.name, email: secrets.email, notes: secrets.note });
-    const draft = await api.ok('POST', '/api/v1/invoices', { clientId: client.id, lines: [{ description: secrets.note, quantity: '1', unitPrice: 100 }] });
-    await api.ok('POST', `/api/v1/invoices/${draft.id}/issue`, { confirmWithoutPayoutDetails: true }, 200, { 'idempotency-key': 'log-test-key' });
+    expect(
+      (await api.req('PUT', '/api/v1/org/payout', { accountHolder: 'Loggy AG', iban: secrets.iban })).statusCode,
+    ).toBe(401);
+    const client = await api.ok('POST', '/api/v1/clients', {
+      name: secrets.name,
+      email: secrets.email,
+      notes: secrets.note,
+    });
+    const draft = await api.ok('POST', '/api/v1/invoices', {
+      clientId: client.id,
+      lines: [{ description: secrets.note, quantity: '1', unitPrice: 100 }],
+    });
+    await api.ok('POST', `/api/v1/invoices/${draft.id}/issue`, { confirmWithoutPayoutDetails: true }, 200, {
+      'idempotency-key': 'log-test-key',
+    });
     await api.req('GET', `/api/v1/clients?email=${encodeURIComponent(secrets.email)}&token=${secrets.linkToken}`);
     await api.req('POST', '/api/v1/clients', { name: secrets.name, bogus: secrets.note });
-    await apiFor(app, '').req('GET', '/api/v1/invoices', undefined, { authorization: 'Bearer sb_forged_token_value', cookie: secrets.cookie });
-    const bad = await api.req('POST', '/api/v1/invoices', { clientId: client.id, lines: [{ description: 'x', quantity: '1', unitPrice: 1, taxRateId: '01900000-0000-7000-8000-000000000000' }] });
+    await apiFor(app, '').req('GET', '/api/v1/invoices', undefined, {
+      authorization: 'Bearer sb_forged_token_value',
+      cookie: secrets.cookie,
+    });
+    const bad = await api.req('POST', '/api/v1/invoices', {
+      clientId: client.id,
+      lines: [{ description: 'x', quantity: '1', unitPrice: 1, taxRateId: '01900000-0000-7000-8000-000000000000' }],
+    });
     expect(bad.statusCode).toBe(422);
 
     const requestLines = lines.filter((l) => l.req || l.res);
@@ -58,10 +76,13 @@ describeEachDb('request logs', (dialect) => {
     for (const l of requestLines) expect(l.reqId, JSON.stringify(l)).toMatch(/^[0-9a-f-]{36}$/);
     // The id in the log is the one the client saw.
     expect(lines.some((l) => l.reqId === bad.headers['x-request-id'])).toBe(true);
-    const incoming = requestLines.find((l) => (l.req as { url?: string } | undefined)?.url?.startsWith('/api/v1/clients?'));
+    const incoming = requestLines.find((l) =>
+      (l.req as { url?: string } | undefined)?.url?.startsWith('/api/v1/clients?'),
+    );
     expect((incoming!.req as { url: string }).url).toBe('/api/v1/clients?[redacted]');
 
-    for (const s of [...Object.values(secrets), api.token, 'sb_forged_token_value', 'Bearer', 'DE89 3704']) expect(raw).not.toContain(s);
+    for (const s of [...Object.values(secrets), api.token, 'sb_forged_token_value', 'Bearer', 'DE89 3704'])
+      expect(raw).not.toContain(s);
     for (const l of requestLines) {
       expect(l).not.toHaveProperty('body');
       expect(JSON.stringify(l.req ?? {})).not.toMatch(/headers|authorization|cookie/i);

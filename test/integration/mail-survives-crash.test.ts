@@ -26,42 +26,63 @@ describeEachDb('mail jobs survive a crash', (dialect) => {
     t = await createTestInstance(dialect);
   });
   afterEach(async () => {
-    for (const c of children.splice(0)) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+    for (const c of children.splice(0))
+      if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
     await t.close();
     await smtp.close();
     silent.close();
   });
 
-  it('a process killed between commit and send loses no mail: a fresh worker sends it', { timeout: 120_000 }, async () => {
-    await setupOrg(t.app, 'Crash Ltd');
-    const email = 'owner@crashltd.test';
-    const masterKey = t.container.keyring.currentMasterKey.key.toString('base64');
-    const env = (smtpUrl: string) => childEnv(t.dir, t.config.database, { SEALBILL_MASTER_KEY: masterKey, SEALBILL_SMTP_URL: smtpUrl, SEALBILL_JOB_LEASE_SECONDS: '2', SEALBILL_JOB_POLL_SECONDS: '1' });
-    const silentUrl = `smtp://127.0.0.1:${(silent.address() as AddressInfo).port}?starttls=never`;
+  it(
+    'a process killed between commit and send loses no mail: a fresh worker sends it',
+    { timeout: 120_000 },
+    async () => {
+      await setupOrg(t.app, 'Crash Ltd');
+      const email = 'owner@crashltd.test';
+      const masterKey = t.container.keyring.currentMasterKey.key.toString('base64');
+      const env = (smtpUrl: string) =>
+        childEnv(t.dir, t.config.database, {
+          SEALBILL_MASTER_KEY: masterKey,
+          SEALBILL_SMTP_URL: smtpUrl,
+          SEALBILL_JOB_LEASE_SECONDS: '2',
+          SEALBILL_JOB_POLL_SECONDS: '1',
+        });
+      const silentUrl = `smtp://127.0.0.1:${(silent.address() as AddressInfo).port}?starttls=never`;
 
-    const cli = startSealbill(['user', 'reset-mfa', '--email', email], env(silentUrl));
-    children.push(cli);
-    // Committed (the job row exists) and the send has begun (the relay has a connection).
-    await waitUntil('the committed alert job and a connection to the relay', async () => {
-      if (cli.child.exitCode !== null) throw new Error(`the CLI exited early:\n${cli.output()}`);
-      const jobs = await t.container.db.selectFrom('jobs').select(['kind', 'status']).execute();
-      return connections > 0 && jobs.some((j) => j.kind === 'mail.send' && j.status === 'running');
-    });
-    cli.child.kill('SIGKILL');
-    expect(await cli.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    expect(smtp.messages).toHaveLength(0);
-    // The reset itself is committed; its alert is still owed.
-    const audit = await t.container.db.selectFrom('audit_events').select('action').where('action', '=', 'factor.reset').execute();
-    expect(audit.length).toBeGreaterThan(0);
-    expect(await t.container.db.selectFrom('jobs').select('kind').execute()).toEqual([{ kind: 'mail.send' }]);
+      const cli = startSealbill(['user', 'reset-mfa', '--email', email], env(silentUrl));
+      children.push(cli);
+      // Committed (the job row exists) and the send has begun (the relay has a connection).
+      await waitUntil('the committed alert job and a connection to the relay', async () => {
+        if (cli.child.exitCode !== null) throw new Error(`the CLI exited early:\n${cli.output()}`);
+        const jobs = await t.container.db.selectFrom('jobs').select(['kind', 'status']).execute();
+        return connections > 0 && jobs.some((j) => j.kind === 'mail.send' && j.status === 'running');
+      });
+      cli.child.kill('SIGKILL');
+      expect(await cli.exited).toEqual({ code: null, signal: 'SIGKILL' });
+      expect(smtp.messages).toHaveLength(0);
+      // The reset itself is committed; its alert is still owed.
+      const audit = await t.container.db
+        .selectFrom('audit_events')
+        .select('action')
+        .where('action', '=', 'factor.reset')
+        .execute();
+      expect(audit.length).toBeGreaterThan(0);
+      expect(await t.container.db.selectFrom('jobs').select('kind').execute()).toEqual([{ kind: 'mail.send' }]);
 
-    const worker = startSealbill(['worker'], env(smtp.url));
-    children.push(worker);
-    const mail = await smtp.waitFor((m) => m.to.includes(email) && /your second factors were reset/.test(m.parsed.subject ?? ''), 60_000);
-    expect(mail.parsed.text).toMatch(/An administrator removed the authenticator app, passkeys and recovery codes/);
-    await waitUntil('the sent job to be gone', async () => (await t.container.db.selectFrom('jobs').select('id').execute()).length === 0);
-    expect(smtp.messages.filter((m) => m.to.includes(email))).toHaveLength(1);
-    worker.child.kill('SIGTERM');
-    expect(await worker.exited).toEqual({ code: 0, signal: null });
-  });
+      const worker = startSealbill(['worker'], env(smtp.url));
+      children.push(worker);
+      const mail = await smtp.waitFor(
+        (m) => m.to.includes(email) && /your second factors were reset/.test(m.parsed.subject ?? ''),
+        60_000,
+      );
+      expect(mail.parsed.text).toMatch(/An administrator removed the authenticator app, passkeys and recovery codes/);
+      await waitUntil(
+        'the sent job to be gone',
+        async () => (await t.container.db.selectFrom('jobs').select('id').execute()).length === 0,
+      );
+      expect(smtp.messages.filter((m) => m.to.includes(email))).toHaveLength(1);
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toEqual({ code: 0, signal: null });
+    },
+  );
 });

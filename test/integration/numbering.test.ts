@@ -15,7 +15,14 @@ describeEachDb('gapless numbering', (dialect) => {
   const clock = new FixedClock('2026-03-10T09:00:00Z');
 
   const draft = async (kind: 'invoice' | 'quote' | 'credit_note' = 'invoice', extra: Record<string, unknown> = {}) =>
-    (await t.container.services.documents.create(api.orgId, kind, { clientId, lines: [{ description: 'Work', quantity: '1', unitPrice: 1000 }], ...extra }, ACTOR)).id;
+    (
+      await t.container.services.documents.create(
+        api.orgId,
+        kind,
+        { clientId, lines: [{ description: 'Work', quantity: '1', unitPrice: 1000 }], ...extra },
+        ACTOR,
+      )
+    ).id;
 
   beforeAll(async () => {
     t = await createTestInstance(dialect, { clock });
@@ -28,7 +35,9 @@ describeEachDb('gapless numbering', (dialect) => {
   it('issues 200 invoices concurrently with every number exactly once and no gap', { timeout: 240_000 }, async () => {
     const ids: string[] = [];
     for (let i = 0; i < 200; i++) ids.push(await draft());
-    const responses = await Promise.all(ids.map((id) => api.req('POST', `/api/v1/invoices/${id}/issue`, { confirmWithoutPayoutDetails: true })));
+    const responses = await Promise.all(
+      ids.map((id) => api.req('POST', `/api/v1/invoices/${id}/issue`, { confirmWithoutPayoutDetails: true })),
+    );
     const failures = responses.filter((r) => r.statusCode !== 200).map((r) => `${r.statusCode} ${r.body}`);
     expect(failures).toEqual([]);
 
@@ -41,26 +50,48 @@ describeEachDb('gapless numbering', (dialect) => {
     expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
 
     // Every number is stored once, and the audit chain stayed linear under contention.
-    const stored = await t.container.db.selectFrom('documents').select('number').where('org_id', '=', api.orgId).where('kind', '=', 'invoice').where('number', 'is not', null).execute();
+    const stored = await t.container.db
+      .selectFrom('documents')
+      .select('number')
+      .where('org_id', '=', api.orgId)
+      .where('kind', '=', 'invoice')
+      .where('number', 'is not', null)
+      .execute();
     expect(new Set(stored.map((r) => r.number)).size).toBe(200);
     expect((await api.ok('POST', '/api/v1/audit-events/verify')).ok).toBe(true);
   });
 
   it('issues a draft once when the same issue arrives concurrently, without burning numbers', async () => {
     const id = await draft();
-    const results = await Promise.all(Array.from({ length: 6 }, () => api.req('POST', `/api/v1/invoices/${id}/issue`, { confirmWithoutPayoutDetails: true })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        api.req('POST', `/api/v1/invoices/${id}/issue`, { confirmWithoutPayoutDetails: true }),
+      ),
+    );
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409, 409]);
     expect(results.find((r) => r.statusCode === 200)!.json().number).toBe('INV-2026-00201'); // right after the 200 above
-    const issuedAudit = await t.container.db.selectFrom('audit_events').select('id').where('object_id', '=', id).where('action', '=', 'invoice.issued').execute();
+    const issuedAudit = await t.container.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('object_id', '=', id)
+      .where('action', '=', 'invoice.issued')
+      .execute();
     expect(issuedAudit).toHaveLength(1);
-    expect((await api.ok('POST', `/api/v1/invoices/${await draft()}/issue`, { confirmWithoutPayoutDetails: true })).number).toBe('INV-2026-00202');
+    expect(
+      (await api.ok('POST', `/api/v1/invoices/${await draft()}/issue`, { confirmWithoutPayoutDetails: true })).number,
+    ).toBe('INV-2026-00202');
   });
 
   it('keeps a separate series per kind', async () => {
     const quote = await api.ok('POST', `/api/v1/quotes/${await draft('quote')}/issue`);
     expect(quote.number).toBe('QUO-2026-00001');
-    const invoice = await api.ok('POST', `/api/v1/invoices/${await draft()}/issue`, { confirmWithoutPayoutDetails: true });
-    const cn = await api.ok('POST', `/api/v1/credit-notes/${await draft('credit_note', { relatedDocumentId: invoice.id })}/issue`);
+    const invoice = await api.ok('POST', `/api/v1/invoices/${await draft()}/issue`, {
+      confirmWithoutPayoutDetails: true,
+    });
+    const cn = await api.ok(
+      'POST',
+      `/api/v1/credit-notes/${await draft('credit_note', { relatedDocumentId: invoice.id })}/issue`,
+    );
     expect(cn.number).toBe('CN-2026-00001');
     expect((await api.ok('POST', `/api/v1/quotes/${await draft('quote')}/issue`)).number).toBe('QUO-2026-00002');
   });
@@ -69,8 +100,12 @@ describeEachDb('gapless numbering', (dialect) => {
     const org = await setupOrg(t.app, 'Yearly GmbH', { timeZone: 'UTC' });
     const cid = (await org.ok('POST', '/api/v1/clients', { name: 'C' })).id;
     const issue = async () => {
-      const d = await org.ok('POST', '/api/v1/invoices', { clientId: cid, lines: [{ description: 'x', quantity: '1', unitPrice: 100 }] });
-      return (await org.ok('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true })).number as string;
+      const d = await org.ok('POST', '/api/v1/invoices', {
+        clientId: cid,
+        lines: [{ description: 'x', quantity: '1', unitPrice: 100 }],
+      });
+      return (await org.ok('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }))
+        .number as string;
     };
     clock.set('2026-12-31T22:00:00Z');
     expect([await issue(), await issue()]).toEqual(['INV-2026-00001', 'INV-2026-00002']);
@@ -78,10 +113,18 @@ describeEachDb('gapless numbering', (dialect) => {
     expect(await issue()).toBe('INV-2027-00001');
 
     // An explicit issue date in the past continues that year's series.
-    const back = await org.ok('POST', '/api/v1/invoices', { clientId: cid, issueDate: '2026-12-30', lines: [{ description: 'x', quantity: '1', unitPrice: 100 }] });
-    expect((await org.ok('POST', `/api/v1/invoices/${back.id}/issue`, { confirmWithoutPayoutDetails: true })).number).toBe('INV-2026-00003');
+    const back = await org.ok('POST', '/api/v1/invoices', {
+      clientId: cid,
+      issueDate: '2026-12-30',
+      lines: [{ description: 'x', quantity: '1', unitPrice: 100 }],
+    });
+    expect(
+      (await org.ok('POST', `/api/v1/invoices/${back.id}/issue`, { confirmWithoutPayoutDetails: true })).number,
+    ).toBe('INV-2026-00003');
 
-    await org.ok('PATCH', '/api/v1/org', { numbering: { invoice: 'R{YY}{MM}-{SEQ:3}', quote: 'Q-{SEQ:4}', credit_note: 'CN-{YYYY}-{SEQ:5}' } });
+    await org.ok('PATCH', '/api/v1/org', {
+      numbering: { invoice: 'R{YY}{MM}-{SEQ:3}', quote: 'Q-{SEQ:4}', credit_note: 'CN-{YYYY}-{SEQ:5}' },
+    });
     expect(await issue()).toBe('R2701-001');
     clock.set('2027-02-01T08:00:00Z');
     expect(await issue()).toBe('R2702-001');
@@ -91,22 +134,45 @@ describeEachDb('gapless numbering', (dialect) => {
   it('consumes no number when issuing fails', async () => {
     const org = await setupOrg(t.app, 'Gapless SA', { timeZone: 'UTC' });
     const cid = (await org.ok('POST', '/api/v1/clients', { name: 'C' })).id;
-    const mk = (extra: Record<string, unknown> = {}) => org.ok('POST', '/api/v1/invoices', { clientId: cid, lines: [{ description: 'x', quantity: '1', unitPrice: 100 }], ...extra });
-    expect((await org.ok('POST', `/api/v1/invoices/${(await mk()).id}/issue`, { confirmWithoutPayoutDetails: true })).number).toBe('INV-2026-00001');
+    const mk = (extra: Record<string, unknown> = {}) =>
+      org.ok('POST', '/api/v1/invoices', {
+        clientId: cid,
+        lines: [{ description: 'x', quantity: '1', unitPrice: 100 }],
+        ...extra,
+      });
+    expect(
+      (await org.ok('POST', `/api/v1/invoices/${(await mk()).id}/issue`, { confirmWithoutPayoutDetails: true })).number,
+    ).toBe('INV-2026-00001');
 
     const bad = await mk({ issueDate: '2026-03-10', dueDate: '2026-03-01' });
-    const problem = expectProblem(await org.req('POST', `/api/v1/invoices/${bad.id}/issue`, { confirmWithoutPayoutDetails: true }), 422, 'unprocessable');
+    const problem = expectProblem(
+      await org.req('POST', `/api/v1/invoices/${bad.id}/issue`, { confirmWithoutPayoutDetails: true }),
+      422,
+      'unprocessable',
+    );
     expect(problem.errors).toEqual([{ path: '/body/dueDate', message: 'before issue date' }]);
     expect((await org.ok('GET', `/api/v1/invoices/${bad.id}`)).status).toBe('draft');
 
     // A failure after the number was drawn (a credit note exceeding its invoice) rolls it back too.
-    const inv = await org.ok('POST', `/api/v1/invoices/${(await mk()).id}/issue`, { confirmWithoutPayoutDetails: true });
+    const inv = await org.ok('POST', `/api/v1/invoices/${(await mk()).id}/issue`, {
+      confirmWithoutPayoutDetails: true,
+    });
     expect(inv.number).toBe('INV-2026-00002');
-    const tooBig = await org.ok('POST', '/api/v1/credit-notes', { clientId: cid, relatedDocumentId: inv.id, lines: [{ description: 'x', quantity: '1', unitPrice: 500 }] });
+    const tooBig = await org.ok('POST', '/api/v1/credit-notes', {
+      clientId: cid,
+      relatedDocumentId: inv.id,
+      lines: [{ description: 'x', quantity: '1', unitPrice: 500 }],
+    });
     expectProblem(await org.req('POST', `/api/v1/credit-notes/${tooBig.id}/issue`), 422, 'unprocessable');
-    const fine = await org.ok('POST', '/api/v1/credit-notes', { clientId: cid, relatedDocumentId: inv.id, lines: [{ description: 'x', quantity: '1', unitPrice: 50 }] });
+    const fine = await org.ok('POST', '/api/v1/credit-notes', {
+      clientId: cid,
+      relatedDocumentId: inv.id,
+      lines: [{ description: 'x', quantity: '1', unitPrice: 50 }],
+    });
     expect((await org.ok('POST', `/api/v1/credit-notes/${fine.id}/issue`)).number).toBe('CN-2026-00001');
 
-    expect((await org.ok('POST', `/api/v1/invoices/${(await mk()).id}/issue`, { confirmWithoutPayoutDetails: true })).number).toBe('INV-2026-00003');
+    expect(
+      (await org.ok('POST', `/api/v1/invoices/${(await mk()).id}/issue`, { confirmWithoutPayoutDetails: true })).number,
+    ).toBe('INV-2026-00003');
   });
 });

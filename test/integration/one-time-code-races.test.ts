@@ -6,14 +6,21 @@
 // across all its codes, and so are the codes themselves (per email and per client IP), however
 // many requests race. Runs on SQLite and, with real concurrency, on PostgreSQL.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { dayWindow, MAX_ATTEMPTS, MAX_CODES_PER_IP, MAX_CODES_PER_WINDOW, MAX_FAILURES_PER_DAY } from '../../src/modules/delivery/one-time-codes.ts';
+import {
+  dayWindow,
+  MAX_ATTEMPTS,
+  MAX_CODES_PER_IP,
+  MAX_CODES_PER_WINDOW,
+  MAX_FAILURES_PER_DAY,
+} from '../../src/modules/delivery/one-time-codes.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { clientWithInvoice } from '../helpers/delivery.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
 
 const WRONG = 60;
-const wrongCodes = (right: string, n: number) => Array.from({ length: n }, (_, i) => String((Number(right) + 1 + i) % 1_000_000).padStart(6, '0'));
+const wrongCodes = (right: string, n: number) =>
+  Array.from({ length: n }, (_, i) => String((Number(right) + 1 + i) % 1_000_000).padStart(6, '0'));
 
 describeEachDb('one-time codes under concurrent guessing', (dialect) => {
   let t: TestInstance;
@@ -40,16 +47,36 @@ describeEachDb('one-time codes under concurrent guessing', (dialect) => {
   // Each test starts on a new day, past every window of the previous one.
   beforeEach(() => clock.advance(86_400_000));
 
-  async function portalCode(email: string, ip = '127.0.0.1'): Promise<{ challengeId: string; code: string; magic: string }> {
+  async function portalCode(
+    email: string,
+    ip = '127.0.0.1',
+  ): Promise<{ challengeId: string; code: string; magic: string }> {
     const before = smtp.messages.length;
-    const r = await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/code', payload: { orgId: api.orgId, email }, remoteAddress: ip });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/portal/auth/code',
+      payload: { orgId: api.orgId, email },
+      remoteAddress: ip,
+    });
     expect(r.statusCode, r.body).toBe(202);
     const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before && m.to.includes(email));
     const text = mail.parsed.text ?? '';
-    return { challengeId: r.json().challengeId, code: /is (\d{6})/.exec(text)![1]!, magic: /#t=([A-Za-z0-9_-]+)/.exec(text)![1]! };
+    return {
+      challengeId: r.json().challengeId,
+      code: /is (\d{6})/.exec(text)![1]!,
+      magic: /#t=([A-Za-z0-9_-]+)/.exec(text)![1]!,
+    };
   }
-  const verify = (challengeId: string, code: string) => t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/code/verify', payload: { challengeId, code } });
-  const attemptsOf = async (id: string) => (await t.container.db.selectFrom('one_time_codes').select('attempts').where('id', '=', id).executeTakeFirstOrThrow()).attempts;
+  const verify = (challengeId: string, code: string) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/code/verify', payload: { challengeId, code } });
+  const attemptsOf = async (id: string) =>
+    (
+      await t.container.db
+        .selectFrom('one_time_codes')
+        .select('attempts')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
+    ).attempts;
 
   it('portal: the right code sent with 60 wrong ones at once is refused; at most 5 guesses are checked', async () => {
     const { challengeId, code } = await portalCode('race@race.test');
@@ -76,13 +103,22 @@ describeEachDb('one-time codes under concurrent guessing', (dialect) => {
     const guesses = codes.flatMap((c) => wrongCodes(c.code, 20).map((w) => verify(c.challengeId, w)));
     guesses.push(...wrongCodes(last.code, 2).map((w) => verify(last.challengeId, w)));
     expect((await Promise.all(guesses)).every((r) => r.statusCode === 401)).toBe(true);
-    const quota = await t.container.db.selectFrom('code_quotas').select('failures').where('key', 'like', `portal:${api.orgId}:%`).where('window_start', '=', dayWindow(clock.now())).where('failures', '>', 0).execute();
+    const quota = await t.container.db
+      .selectFrom('code_quotas')
+      .select('failures')
+      .where('key', 'like', `portal:${api.orgId}:%`)
+      .where('window_start', '=', dayWindow(clock.now()))
+      .where('failures', '>', 0)
+      .execute();
     expect(quota.map((q) => q.failures)).toEqual([MAX_FAILURES_PER_DAY]);
     // The day's budget is spent: the right code of a fresh, unguessed code is refused …
     clock.advance(16 * 60_000);
     const fresh = await portalCode('daily@race.test');
     expectProblem(await verify(fresh.challengeId, fresh.code), 401);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/magic', payload: { token: fresh.magic } })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/magic', payload: { token: fresh.magic } }))
+        .statusCode,
+    ).toBe(200);
     // … while the emailed magic link (256 bits, not guessable) still signs the contact in, and
     // the next day codes work again.
     clock.advance(86_400_000);
@@ -93,7 +129,16 @@ describeEachDb('one-time codes under concurrent guessing', (dialect) => {
   it('portal: parallel code requests for one email write at most 5 codes and send at most 5 emails', async () => {
     const before = smtp.messages.length;
     const rowsBefore = await t.container.db.selectFrom('one_time_codes').select('id').execute();
-    const rs = await Promise.all(Array.from({ length: 25 }, () => t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/code', payload: { orgId: api.orgId, email: 'race@race.test' }, remoteAddress: '203.0.113.7' })));
+    const rs = await Promise.all(
+      Array.from({ length: 25 }, () =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/v1/portal/auth/code',
+          payload: { orgId: api.orgId, email: 'race@race.test' },
+          remoteAddress: '203.0.113.7',
+        }),
+      ),
+    );
     for (const r of rs) expect(r.statusCode).toBe(202);
     await t.container.services.portalAuth.settle();
     const rows = await t.container.db.selectFrom('one_time_codes').select('id').execute();
@@ -103,12 +148,20 @@ describeEachDb('one-time codes under concurrent guessing', (dialect) => {
 
   it('portal: one client IP gets 429 past its limit, with the same answer for known and unknown emails', async () => {
     const ip = '198.51.100.23';
-    const ask = (email: string, from = ip) => t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/code', payload: { orgId: api.orgId, email }, remoteAddress: from });
+    const ask = (email: string, from = ip) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/portal/auth/code',
+        payload: { orgId: api.orgId, email },
+        remoteAddress: from,
+      });
     const rowsBefore = (await t.container.db.selectFrom('one_time_codes').select('id').execute()).length;
     const rs = await Promise.all(Array.from({ length: MAX_CODES_PER_IP + 10 }, (_, i) => ask(`nobody-${i}@race.test`)));
     expect(rs.filter((r) => r.statusCode === 202)).toHaveLength(MAX_CODES_PER_IP);
     expect(rs.filter((r) => r.statusCode === 429)).toHaveLength(10);
-    expect((await t.container.db.selectFrom('one_time_codes').select('id').execute()).length - rowsBefore).toBe(MAX_CODES_PER_IP);
+    expect((await t.container.db.selectFrom('one_time_codes').select('id').execute()).length - rowsBefore).toBe(
+      MAX_CODES_PER_IP,
+    );
     const known = await ask('race@race.test');
     const unknown = await ask('nobody-else@race.test');
     for (const r of [known, unknown]) expectProblem(r, 429, 'rate_limited');
@@ -122,7 +175,12 @@ describeEachDb('one-time codes under concurrent guessing', (dialect) => {
   });
 
   it('sealed link: the right code sent with 60 wrong ones at once is refused; at most 5 guesses are checked', async () => {
-    const link = await api.ok('POST', `/api/v1/invoices/${invoiceId}/sealed-links`, { requireCode: true, contactId }, 201);
+    const link = await api.ok(
+      'POST',
+      `/api/v1/invoices/${invoiceId}/sealed-links`,
+      { requireCode: true, contactId },
+      201,
+    );
     const id = /\/s\/([0-9a-f-]{36})#/.exec(link.url)![1]!;
     const before = smtp.messages.length;
     const ch = await t.app.inject({ method: 'POST', url: `/api/v1/sealed/${id}/code` });
@@ -130,7 +188,8 @@ describeEachDb('one-time codes under concurrent guessing', (dialect) => {
     const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before && m.to.includes('race@race.test'));
     const code = /code is (\d{6})/.exec(mail.parsed.text ?? '')![1]!;
     const challengeId = ch.json().challengeId as string;
-    const openWith = (c: string) => t.app.inject({ method: 'POST', url: `/api/v1/sealed/${id}/open`, payload: { challengeId, code: c } });
+    const openWith = (c: string) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/sealed/${id}/open`, payload: { challengeId, code: c } });
     const results = await Promise.all([...wrongCodes(code, WRONG), code].map(openWith));
     for (const r of results) expectProblem(r, 401, 'unauthenticated');
     expect(await attemptsOf(challengeId)).toBe(MAX_ATTEMPTS);

@@ -26,7 +26,11 @@ describeEachDb('no SMTP: saved to the outbox, not sent', (dialect) => {
     for (const x of [d, ...d.alsoDelivered]) {
       expect(x.status).toBe('saved_to_outbox');
       expect(x.events.map((e: { type: string }) => e.type)).toEqual(['submitted', 'saved_to_outbox']);
-      expect(x.events[1].data).toMatchObject({ transport: 'outbox', sent: false, note: expect.stringMatching(/not sent: configure SMTP/) });
+      expect(x.events[1].data).toMatchObject({
+        transport: 'outbox',
+        sent: false,
+        note: expect.stringMatching(/not sent: configure SMTP/),
+      });
       expect(JSON.stringify(x)).not.toContain('relayed');
     }
     expect(d.alsoDelivered.map((x: { recipient: string }) => x.recipient)).toEqual(['accounts@zeta.test']);
@@ -36,7 +40,10 @@ describeEachDb('no SMTP: saved to the outbox, not sent', (dialect) => {
     expect(history.map((h: { status: string }) => h.status)).toEqual(['saved_to_outbox', 'saved_to_outbox']);
     const cert = await api.ok('GET', `/api/v1/deliveries/${d.id}/certificate.json`);
     const keys = await t.app.inject({ method: 'GET', url: `/api/v1/public/orgs/${api.orgId}/delivery-keys` });
-    expect(verifyEvidenceCertificate(cert, keys.json().evidence.publicKeyPem)).toMatchObject({ ok: true, types: ['submitted', 'saved_to_outbox'] });
+    expect(verifyEvidenceCertificate(cert, keys.json().evidence.publicKeyPem)).toMatchObject({
+      ok: true,
+      types: ['submitted', 'saved_to_outbox'],
+    });
     const pdf = await api.req('GET', `/api/v1/deliveries/${d.id}/certificate.pdf`);
     expect(pdf.statusCode).toBe(200);
     const audit = (await api.ok('GET', '/api/v1/audit-events?action=delivery.saved_to_outbox')).items;

@@ -13,7 +13,10 @@ import { PUBLIC_LIMITS } from '../../src/modules/identity/sign-in/throttle.servi
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
 
-const setupBody = (i: number) => ({ organization: { name: `Flood ${i} Ltd` }, owner: { email: `flood${i}@flood.test`, name: 'F', password: `a fine long passphrase number ${i}` } });
+const setupBody = (i: number) => ({
+  organization: { name: `Flood ${i} Ltd` },
+  owner: { email: `flood${i}@flood.test`, name: 'F', password: `a fine long passphrase number ${i}` },
+});
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
@@ -29,7 +32,9 @@ describeEachDb('password work is bounded', (dialect) => {
   const queue = () => t.container.services.identity.passwords.queue;
 
   beforeAll(async () => {
-    t = await createTestInstance(dialect, { env: { SEALBILL_PASSWORD_WORKERS: '1', SEALBILL_PASSWORD_QUEUE: '4', SEALBILL_PASSWORD_WAIT_MS: '1500' } });
+    t = await createTestInstance(dialect, {
+      env: { SEALBILL_PASSWORD_WORKERS: '1', SEALBILL_PASSWORD_QUEUE: '4', SEALBILL_PASSWORD_WAIT_MS: '1500' },
+    });
     api = await setupOrg(t.app, 'Busy AG');
   });
   afterAll(async () => {
@@ -39,13 +44,35 @@ describeEachDb('password work is bounded', (dialect) => {
 
   it('set-up of a set-up instance refuses before any password work, and is rate-limited per address', async () => {
     const before = queue().stats().started;
-    const answers = await Promise.all(Array.from({ length: PUBLIC_LIMITS.setup.max }, (_, i) => t.app.inject({ method: 'POST', url: '/api/v1/setup', remoteAddress: '10.40.0.1', payload: setupBody(i) })));
+    const answers = await Promise.all(
+      Array.from({ length: PUBLIC_LIMITS.setup.max }, (_, i) =>
+        t.app.inject({ method: 'POST', url: '/api/v1/setup', remoteAddress: '10.40.0.1', payload: setupBody(i) }),
+      ),
+    );
     for (const r of answers) expectProblem(r, 409, 'conflict');
     expect(queue().stats().started).toBe(before);
-    const limited = expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/setup', remoteAddress: '10.40.0.1', payload: setupBody(99) }), 429, 'rate_limited');
+    const limited = expectProblem(
+      await t.app.inject({ method: 'POST', url: '/api/v1/setup', remoteAddress: '10.40.0.1', payload: setupBody(99) }),
+      429,
+      'rate_limited',
+    );
     expect(limited.detail).toMatch(/try again/);
-    expect(Number((await t.app.inject({ method: 'POST', url: '/api/v1/setup', remoteAddress: '10.40.0.1', payload: setupBody(98) })).headers['retry-after'])).toBeGreaterThan(0);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/setup', remoteAddress: '10.40.0.2', payload: setupBody(97) })).statusCode).toBe(409);
+    expect(
+      Number(
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/setup',
+            remoteAddress: '10.40.0.1',
+            payload: setupBody(98),
+          })
+        ).headers['retry-after'],
+      ),
+    ).toBeGreaterThan(0);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/v1/setup', remoteAddress: '10.40.0.2', payload: setupBody(97) }))
+        .statusCode,
+    ).toBe(409);
   });
 
   it('a flood of anonymous sign-ins is shed with 429 + Retry-After and does not starve a staff member', async () => {
@@ -58,9 +85,16 @@ describeEachDb('password work is bounded', (dialect) => {
     // and 40 set-up calls from 40 more: no per-account or per-IP limit is reached.
     const flood = [
       ...Array.from({ length: 80 }, (_, i) =>
-        t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: `10.41.${i >> 8}.${i & 255}`, payload: { email: `nobody${i}@flood.test`, password: `guess number ${i}` } }),
+        t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          remoteAddress: `10.41.${i >> 8}.${i & 255}`,
+          payload: { email: `nobody${i}@flood.test`, password: `guess number ${i}` },
+        }),
       ),
-      ...Array.from({ length: 40 }, (_, i) => t.app.inject({ method: 'POST', url: '/api/v1/setup', remoteAddress: `10.42.0.${i}`, payload: setupBody(i) })),
+      ...Array.from({ length: 40 }, (_, i) =>
+        t.app.inject({ method: 'POST', url: '/api/v1/setup', remoteAddress: `10.42.0.${i}`, payload: setupBody(i) }),
+      ),
     ];
     const during: number[] = [];
     const done = Promise.all(flood);
@@ -85,7 +119,9 @@ describeEachDb('password work is bounded', (dialect) => {
     // unloaded median plus 300 ms; an unbounded flood costs seconds.
     const base = median(baseline);
     const loaded = during.length > 0 ? median(during) : base;
-    console.info(`[password-work] staff GET median ${base.toFixed(1)} ms unloaded, ${loaded.toFixed(1)} ms during the flood (${during.length} samples); ${shed.length}/80 sign-ins shed`);
+    console.info(
+      `[password-work] staff GET median ${base.toFixed(1)} ms unloaded, ${loaded.toFixed(1)} ms during the flood (${during.length} samples); ${shed.length}/80 sign-ins shed`,
+    );
     expect(loaded).toBeLessThan(base * 10 + 300);
   });
 });

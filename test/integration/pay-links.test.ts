@@ -36,8 +36,23 @@ describeEachDb('pay links', (dialect) => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const view = res.json();
-    expect(Object.keys(view).sort()).toEqual(['amountDue', 'currency', 'dueDate', 'invoiceNumber', 'methods', 'orgName', 'status', 'verification']);
-    expect(view).toMatchObject({ orgName: 'Linkmaker GmbH', invoiceNumber: inv.number, currency: 'EUR', amountDue: inv.total, status: 'open' });
+    expect(Object.keys(view).sort()).toEqual([
+      'amountDue',
+      'currency',
+      'dueDate',
+      'invoiceNumber',
+      'methods',
+      'orgName',
+      'status',
+      'verification',
+    ]);
+    expect(view).toMatchObject({
+      orgName: 'Linkmaker GmbH',
+      invoiceNumber: inv.number,
+      currency: 'EUR',
+      amountDue: inv.total,
+      status: 'open',
+    });
     expect(Object.keys(view.methods).sort()).toEqual(['bankTransfer', 'providers']);
     // No client identity, lines, notes or internal ids leak through the link.
     expect(res.body).not.toMatch(/Payer Ltd|secret-payer|Consulting|clientId|"id"/);
@@ -52,17 +67,32 @@ describeEachDb('pay links', (dialect) => {
     expect(page.body).toContain(inv.number);
   });
 
-  it('shows the invoice\'s verification fingerprint and where to check it, and nothing else new', async () => {
+  it("shows the invoice's verification fingerprint and where to check it, and nothing else new", async () => {
     const inv = await issuedInvoice(api, { email: 'fp-payer@private.test' });
     const link = await api.ok('POST', `/api/v1/invoices/${inv.id}/pay-links`, {});
     const res = await open(tokenOf(link.url));
     const view = res.json();
-    const signed = await t.container.db.selectFrom('document_signatures').selectAll().where('org_id', '=', api.orgId).where('document_id', '=', inv.id).executeTakeFirstOrThrow();
+    const signed = await t.container.db
+      .selectFrom('document_signatures')
+      .selectAll()
+      .where('org_id', '=', api.orgId)
+      .where('document_id', '=', inv.id)
+      .executeTakeFirstOrThrow();
     // Exactly two fields: the fingerprint printed on the PDF and the public page, prefilled in the fragment.
-    expect(view.verification).toEqual({ fingerprint: signed.fingerprint, verifyUrl: `${t.config.publicUrl}/verify#fp=${signed.fingerprint}` });
+    expect(view.verification).toEqual({
+      fingerprint: signed.fingerprint,
+      verifyUrl: `${t.config.publicUrl}/verify#fp=${signed.fingerprint}`,
+    });
     expect(view.verification.fingerprint).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
     // No signed payload, signature, key id, QR token (its answer names the client) or other new value.
-    const stored = [signed.signature, signed.key_id, signed.payload_sha256, signed.token_hash, signed.pdf_sha256!, signed.payload_enc];
+    const stored = [
+      signed.signature,
+      signed.key_id,
+      signed.payload_sha256,
+      signed.token_hash,
+      signed.pdf_sha256!,
+      signed.payload_enc,
+    ];
     for (const v of stored) expect(res.body).not.toContain(v);
     expect(res.body).not.toMatch(/\/verify\/[A-Za-z0-9_-]{22}|fp-payer|Payer Ltd|Consulting|clientId|"id"/);
     expect(res.body).not.toContain(inv.id);
@@ -72,7 +102,16 @@ describeEachDb('pay links', (dialect) => {
     expect(page.body).toContain(`href="${t.config.publicUrl}/verify#fp=${signed.fingerprint}"`);
     expect(page.body).not.toMatch(/ style=|<style/);
     // The fingerprint checks out on the public verification API with what the pay page shows.
-    const verdict = await t.app.inject({ method: 'POST', url: '/api/v1/verify/details', payload: { fingerprint: view.verification.fingerprint, number: view.invoiceNumber, amount: formatAmount(inv.total, 'EUR'), iban: view.methods.bankTransfer.iban } });
+    const verdict = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/verify/details',
+      payload: {
+        fingerprint: view.verification.fingerprint,
+        number: view.invoiceNumber,
+        amount: formatAmount(inv.total, 'EUR'),
+        iban: view.methods.bankTransfer.iban,
+      },
+    });
     expect(verdict.json()).toMatchObject({ authentic: true, reason: 'verified' });
   });
 
@@ -85,7 +124,14 @@ describeEachDb('pay links', (dialect) => {
     expect(dump).toContain(createHash('sha256').update(token).digest('hex'));
 
     const flipped = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
-    const guesses = [randomBytes(32).toString('base64url'), flipped, token.slice(1), `${token}x`, 'short', '..%2F..%2Fetc'];
+    const guesses = [
+      randomBytes(32).toString('base64url'),
+      flipped,
+      token.slice(1),
+      `${token}x`,
+      'short',
+      '..%2F..%2Fetc',
+    ];
     const bodies = new Set<string>();
     for (const g of guesses) {
       const r = await open(g);
@@ -102,7 +148,14 @@ describeEachDb('pay links', (dialect) => {
     clock.advance(86_400_000 + 1000);
     try {
       expectProblem(await open(tokenOf(link.url)), 404);
-      expectProblem(await t.app.inject({ method: 'POST', url: `/api/v1/pay/${tokenOf(link.url)}/checkout`, payload: { provider: 'stripe' } }), 404);
+      expectProblem(
+        await t.app.inject({
+          method: 'POST',
+          url: `/api/v1/pay/${tokenOf(link.url)}/checkout`,
+          payload: { provider: 'stripe' },
+        }),
+        404,
+      );
       expect((await t.app.inject({ method: 'GET', url: `/pay/${tokenOf(link.url)}` })).statusCode).toBe(404);
       const listed = await api.ok('GET', `/api/v1/invoices/${inv.id}/pay-links`);
       expect(listed.items[0].status).toBe('expired');
@@ -122,13 +175,18 @@ describeEachDb('pay links', (dialect) => {
     const revoked = await api.ok('POST', `/api/v1/pay-links/${link.id}/revoke`);
     expect(revoked.status).toBe('revoked');
     expectProblem(await open(tokenOf(link.url)), 404);
-    const actions = (await api.ok('GET', '/api/v1/audit-events?limit=500')).items.map((e: { action: string }) => e.action);
+    const actions = (await api.ok('GET', '/api/v1/audit-events?limit=500')).items.map(
+      (e: { action: string }) => e.action,
+    );
     expect(actions).toEqual(expect.arrayContaining(['pay_link.created', 'pay_link.revoked']));
   });
 
   it('is refused for drafts, and shows a paid invoice as paid without payment methods', async () => {
     const client = await api.ok('POST', '/api/v1/clients', { name: 'Draft Client' });
-    const draft = await api.ok('POST', '/api/v1/invoices', { clientId: client.id, lines: [{ description: 'x', quantity: '1', unitPrice: 100 }] });
+    const draft = await api.ok('POST', '/api/v1/invoices', {
+      clientId: client.id,
+      lines: [{ description: 'x', quantity: '1', unitPrice: 100 }],
+    });
     expectProblem(await api.req('POST', `/api/v1/invoices/${draft.id}/pay-links`, {}), 409);
 
     const inv = await issuedInvoice(api);
@@ -136,10 +194,17 @@ describeEachDb('pay links', (dialect) => {
     await api.ok('POST', `/api/v1/invoices/${inv.id}/payments`, { amount: inv.total, method: 'bank_transfer' });
     const view = (await open(tokenOf(link.url))).json();
     expect(view).toMatchObject({ status: 'paid', amountDue: 0, methods: { providers: [], bankTransfer: null } });
-    expectProblem(await t.app.inject({ method: 'POST', url: `/api/v1/pay/${tokenOf(link.url)}/checkout`, payload: { provider: 'stripe' } }), 409);
+    expectProblem(
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/pay/${tokenOf(link.url)}/checkout`,
+        payload: { provider: 'stripe' },
+      }),
+      409,
+    );
   });
 
-  it('rate-limits pay-link requests per client address (last: it spends this minute\'s budget)', async () => {
+  it("rate-limits pay-link requests per client address (last: it spends this minute's budget)", async () => {
     const inv = await issuedInvoice(api);
     const link = await api.ok('POST', `/api/v1/invoices/${inv.id}/pay-links`, {});
     let limited = 0;

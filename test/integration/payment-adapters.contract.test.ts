@@ -4,7 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaypalProvider } from '../../src/modules/payments/providers/paypal.adapter.ts';
 import { toPaypalValue } from '../../src/modules/payments/providers/paypal.events.ts';
-import { ProviderError, type CheckoutRequest, type PaymentProvider } from '../../src/modules/payments/providers/provider.ts';
+import {
+  ProviderError,
+  type CheckoutRequest,
+  type PaymentProvider,
+} from '../../src/modules/payments/providers/provider.ts';
 import { createProviderFactory } from '../../src/modules/payments/providers/registry.ts';
 import { createStripeProvider } from '../../src/modules/payments/providers/stripe.adapter.ts';
 import { fromStripeAmount, toStripeAmount } from '../../src/modules/payments/providers/stripe.amounts.ts';
@@ -30,7 +34,15 @@ describe('Stripe adapter against the Stripe fake', () => {
   let stripe: PaymentProvider;
   beforeAll(async () => {
     fake = await startFakeStripe();
-    stripe = createStripeProvider({ id: 'acct', mode: 'test', secrets: { secretKey: fake.secretKey, webhookSecret: fake.webhookSecret }, options: { publishableKey: null, embedded: false } }, fake.url);
+    stripe = createStripeProvider(
+      {
+        id: 'acct',
+        mode: 'test',
+        secrets: { secretKey: fake.secretKey, webhookSecret: fake.webhookSecret },
+        options: { publishableKey: null, embedded: false },
+      },
+      fake.url,
+    );
   });
   afterAll(() => fake?.close());
 
@@ -40,45 +52,96 @@ describe('Stripe adapter against the Stripe fake', () => {
     expect(a).toEqual(b);
     expect(a.kind).toBe('redirect');
     const s = fake.sessions.get(a.providerRef)!;
-    expect(s).toMatchObject({ amount_total: 12_345, currency: 'eur', client_reference_id: request().checkoutId, metadata: { sealbill_checkout: request().checkoutId } });
+    expect(s).toMatchObject({
+      amount_total: 12_345,
+      currency: 'eur',
+      client_reference_id: request().checkoutId,
+      metadata: { sealbill_checkout: request().checkoutId },
+    });
     const sent = fake.requests.find((r) => r.path === '/v1/checkout/sessions')!;
     expect(sent.body.payment_intent_data.metadata.sealbill_invoice).toBe(request().invoiceId);
   });
 
   it('reads the fee, refunds, and lists recent payments', async () => {
-    const started = await stripe.createCheckout(request({ checkoutId: '0190c3a4-0000-7000-8000-00000000c0df' }), { embedded: false });
+    const started = await stripe.createCheckout(request({ checkoutId: '0190c3a4-0000-7000-8000-00000000c0df' }), {
+      embedded: false,
+    });
     const { paymentIntentId } = fake.completeSession(started.providerRef, { fee: 211 });
-    expect(await stripe.fetchPayment(paymentIntentId)).toMatchObject({ status: 'succeeded', amount: 12_345, fee: 211, feeCurrency: 'EUR', checkoutId: '0190c3a4-0000-7000-8000-00000000c0df' });
+    expect(await stripe.fetchPayment(paymentIntentId)).toMatchObject({
+      status: 'succeeded',
+      amount: 12_345,
+      fee: 211,
+      feeCurrency: 'EUR',
+      checkoutId: '0190c3a4-0000-7000-8000-00000000c0df',
+    });
     const r = await stripe.refund(paymentIntentId, 345, 'EUR', 'sealbill-refund-1');
     expect(await stripe.refund(paymentIntentId, 345, 'EUR', 'sealbill-refund-1')).toEqual(r);
     expect((await stripe.fetchPayment(paymentIntentId))!.amountRefunded).toBe(345);
     const recent = await stripe.recentPayments(new Date(Date.now() - 60_000), []);
     expect(recent.map((p) => p.paymentRef)).toContain(paymentIntentId);
-    await expect(stripe.refund(paymentIntentId, 1_000_000, 'EUR', 'sealbill-refund-2')).rejects.toBeInstanceOf(ProviderError);
+    await expect(stripe.refund(paymentIntentId, 1_000_000, 'EUR', 'sealbill-refund-2')).rejects.toBeInstanceOf(
+      ProviderError,
+    );
   });
 
   it('verifies webhooks with the SDK: genuine yes; forged, altered, stale, future, garbage no', async () => {
-    const ev = fake.event('payment_intent.succeeded', { id: 'pi_x', object: 'payment_intent', amount_received: 100, currency: 'eur', metadata: { sealbill_checkout: 'c1' } });
+    const ev = fake.event('payment_intent.succeeded', {
+      id: 'pi_x',
+      object: 'payment_intent',
+      amount_received: 100,
+      currency: 'eur',
+      metadata: { sealbill_checkout: 'c1' },
+    });
     const now = new Date();
     const t = Math.floor(now.getTime() / 1000);
     const ok = fake.signed(ev, { timestamp: t });
     const v = await stripe.verifyWebhook(Buffer.from(ok.body), { 'stripe-signature': ok.header }, now);
-    expect(v).toMatchObject({ ok: true, verified: { type: 'payment_intent.succeeded', event: { kind: 'payment_succeeded', paymentRef: 'pi_x', amount: 100, currency: 'EUR', checkoutId: 'c1' } } });
+    expect(v).toMatchObject({
+      ok: true,
+      verified: {
+        type: 'payment_intent.succeeded',
+        event: { kind: 'payment_succeeded', paymentRef: 'pi_x', amount: 100, currency: 'EUR', checkoutId: 'c1' },
+      },
+    });
     const forged = fake.signed(ev, { timestamp: t, secret: 'whsec_someoneelse000000' });
-    expect(await stripe.verifyWebhook(Buffer.from(forged.body), { 'stripe-signature': forged.header }, now)).toEqual({ ok: false, reason: 'bad_signature' });
-    expect(await stripe.verifyWebhook(Buffer.from(ok.body.replace('100', '900')), { 'stripe-signature': ok.header }, now)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(await stripe.verifyWebhook(Buffer.from(forged.body), { 'stripe-signature': forged.header }, now)).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    expect(
+      await stripe.verifyWebhook(Buffer.from(ok.body.replace('100', '900')), { 'stripe-signature': ok.header }, now),
+    ).toEqual({ ok: false, reason: 'bad_signature' });
     const old = fake.signed(ev, { timestamp: t - 301 });
-    expect(await stripe.verifyWebhook(Buffer.from(old.body), { 'stripe-signature': old.header }, now)).toEqual({ ok: false, reason: 'stale' });
+    expect(await stripe.verifyWebhook(Buffer.from(old.body), { 'stripe-signature': old.header }, now)).toEqual({
+      ok: false,
+      reason: 'stale',
+    });
     const ahead = fake.signed(ev, { timestamp: t + 301 });
-    expect(await stripe.verifyWebhook(Buffer.from(ahead.body), { 'stripe-signature': ahead.header }, now)).toEqual({ ok: false, reason: 'stale' });
+    expect(await stripe.verifyWebhook(Buffer.from(ahead.body), { 'stripe-signature': ahead.header }, now)).toEqual({
+      ok: false,
+      reason: 'stale',
+    });
     expect(await stripe.verifyWebhook(Buffer.from(ok.body), {}, now)).toEqual({ ok: false, reason: 'bad_signature' });
     const weird = fake.signed({ ...ev, data: { object: { id: 42 } } }, { timestamp: t });
-    expect(await stripe.verifyWebhook(Buffer.from(weird.body), { 'stripe-signature': weird.header }, now)).toEqual({ ok: false, reason: 'malformed' });
+    expect(await stripe.verifyWebhook(Buffer.from(weird.body), { 'stripe-signature': weird.header }, now)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
   });
 
   it('fails closed with a wrong key', async () => {
-    const wrong = createStripeProvider({ id: 'a', mode: 'test', secrets: { secretKey: 'sk_test_wrongwrongwrong', webhookSecret: fake.webhookSecret }, options: { publishableKey: null, embedded: false } }, fake.url);
-    await expect(wrong.createCheckout(request(), { embedded: false })).rejects.toThrow(/Stripe checkout session failed \(StripeAuthenticationError, HTTP 401\)/);
+    const wrong = createStripeProvider(
+      {
+        id: 'a',
+        mode: 'test',
+        secrets: { secretKey: 'sk_test_wrongwrongwrong', webhookSecret: fake.webhookSecret },
+        options: { publishableKey: null, embedded: false },
+      },
+      fake.url,
+    );
+    await expect(wrong.createCheckout(request(), { embedded: false })).rejects.toThrow(
+      /Stripe checkout session failed \(StripeAuthenticationError, HTTP 401\)/,
+    );
   });
 
   it('converts Stripe’s special-case currencies exactly or refuses', () => {
@@ -95,24 +158,48 @@ describe('PayPal adapter against the PayPal fake', () => {
   let paypal: PaymentProvider;
   beforeAll(async () => {
     fake = await startFakePaypal();
-    paypal = createPaypalProvider({ id: 'acct', mode: 'test', secrets: { clientId: fake.clientId, clientSecret: fake.clientSecret, webhookId: fake.webhookId }, options: {} }, fake.url);
+    paypal = createPaypalProvider(
+      {
+        id: 'acct',
+        mode: 'test',
+        secrets: { clientId: fake.clientId, clientSecret: fake.clientSecret, webhookId: fake.webhookId },
+        options: {},
+      },
+      fake.url,
+    );
   });
   afterAll(() => fake?.close());
 
   it('creates an order (idempotent), captures after approval once, reads the fee, refunds', async () => {
     const a = await paypal.createCheckout(request(), { embedded: false });
     expect(await paypal.createCheckout(request(), { embedded: false })).toEqual(a);
-    expect(fake.orders.get(a.providerRef)!.purchase_units[0]).toMatchObject({ custom_id: request().checkoutId, amount: { currency_code: 'EUR', value: '123.45' } });
+    expect(fake.orders.get(a.providerRef)!.purchase_units[0]).toMatchObject({
+      custom_id: request().checkoutId,
+      amount: { currency_code: 'EUR', value: '123.45' },
+    });
     // Not approved yet: nothing is captured, the order stays pending.
-    expect(await paypal.captureOrder(a.providerRef, request().checkoutId)).toMatchObject({ status: 'pending', fee: null });
+    expect(await paypal.captureOrder(a.providerRef, request().checkoutId)).toMatchObject({
+      status: 'pending',
+      fee: null,
+    });
     fake.approve(a.providerRef);
     const c1 = await paypal.captureOrder(a.providerRef, request().checkoutId);
     const c2 = await paypal.captureOrder(a.providerRef, request().checkoutId);
-    expect(c1).toMatchObject({ status: 'succeeded', amount: 12_345, currency: 'EUR', checkoutId: request().checkoutId, orderRef: a.providerRef });
+    expect(c1).toMatchObject({
+      status: 'succeeded',
+      amount: 12_345,
+      currency: 'EUR',
+      checkoutId: request().checkoutId,
+      orderRef: a.providerRef,
+    });
     expect(c2!.paymentRef).toBe(c1!.paymentRef);
     expect((await paypal.fetchPayment(c1!.paymentRef))!.fee).toBe(c1!.fee);
-    expect(await paypal.refund(c1!.paymentRef, 1_000, 'EUR', 'sealbill-refund-p1')).toMatchObject({ status: 'succeeded' });
-    expect(await paypal.recentPayments(new Date(0), [a.providerRef])).toMatchObject([{ paymentRef: c1!.paymentRef, status: 'succeeded' }]);
+    expect(await paypal.refund(c1!.paymentRef, 1_000, 'EUR', 'sealbill-refund-p1')).toMatchObject({
+      status: 'succeeded',
+    });
+    expect(await paypal.recentPayments(new Date(0), [a.providerRef])).toMatchObject([
+      { paymentRef: c1!.paymentRef, status: 'succeeded' },
+    ]);
     // One OAuth token served every call.
     expect(fake.requests.filter((r) => r.path === '/v1/oauth2/token')).toHaveLength(1);
     await expect(paypal.createCheckout(request(), { embedded: true })).rejects.toBeInstanceOf(ProviderError);
@@ -122,16 +209,34 @@ describe('PayPal adapter against the PayPal fake', () => {
     const body = JSON.stringify(fake.refundEvent('CAP123', '10.00', 'EUR'));
     const now = new Date();
     const ok = await paypal.verifyWebhook(Buffer.from(body), fake.sign(body, { time: now }), now);
-    expect(ok).toMatchObject({ ok: true, verified: { event: { kind: 'refunded', paymentRef: 'CAP123', amount: 1_000, currency: 'EUR' } } });
+    expect(ok).toMatchObject({
+      ok: true,
+      verified: { event: { kind: 'refunded', paymentRef: 'CAP123', amount: 1_000, currency: 'EUR' } },
+    });
     const altered = body.replace('10.00', '99.00');
-    expect(await paypal.verifyWebhook(Buffer.from(altered), fake.sign(body, { time: now }), now)).toEqual({ ok: false, reason: 'bad_signature' });
-    expect(await paypal.verifyWebhook(Buffer.from(body), fake.sign(body, { time: new Date(now.getTime() - 301_000) }), now)).toEqual({ ok: false, reason: 'stale' });
+    expect(await paypal.verifyWebhook(Buffer.from(altered), fake.sign(body, { time: now }), now)).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    expect(
+      await paypal.verifyWebhook(Buffer.from(body), fake.sign(body, { time: new Date(now.getTime() - 301_000) }), now),
+    ).toEqual({ ok: false, reason: 'stale' });
     expect(await paypal.verifyWebhook(Buffer.from(body), {}, now)).toEqual({ ok: false, reason: 'bad_signature' });
   });
 
   it('fails closed with wrong credentials, and formats amounts exactly', async () => {
-    const wrong = createPaypalProvider({ id: 'b', mode: 'test', secrets: { clientId: 'nobodynobody', clientSecret: 'wrongwrongwrong', webhookId: fake.webhookId }, options: {} }, fake.url);
-    await expect(wrong.createCheckout(request(), { embedded: false })).rejects.toThrow(/PayPal authentication failed \(HTTP 401\)/);
+    const wrong = createPaypalProvider(
+      {
+        id: 'b',
+        mode: 'test',
+        secrets: { clientId: 'nobodynobody', clientSecret: 'wrongwrongwrong', webhookId: fake.webhookId },
+        options: {},
+      },
+      fake.url,
+    );
+    await expect(wrong.createCheckout(request(), { embedded: false })).rejects.toThrow(
+      /PayPal authentication failed \(HTTP 401\)/,
+    );
     expect(toPaypalValue(12_345, 'EUR')).toBe('123.45');
     expect(toPaypalValue(5, 'EUR')).toBe('0.05');
     expect(toPaypalValue(1_200, 'HUF')).toBe('12');
@@ -141,7 +246,13 @@ describe('PayPal adapter against the PayPal fake', () => {
 });
 
 it('refuses a non-HTTPS provider endpoint unless it is loopback', () => {
-  expect(() => createProviderFactory({ stripeApiUrl: 'http://stripe.attacker.test', paypalApiUrl: null })).toThrow(/must be https/);
-  expect(() => createProviderFactory({ stripeApiUrl: null, paypalApiUrl: 'http://10.0.0.1:8080' })).toThrow(/must be https/);
-  expect(() => createProviderFactory({ stripeApiUrl: 'http://127.0.0.1:12111', paypalApiUrl: 'https://api-m.sandbox.paypal.com' })).not.toThrow();
+  expect(() => createProviderFactory({ stripeApiUrl: 'http://stripe.attacker.test', paypalApiUrl: null })).toThrow(
+    /must be https/,
+  );
+  expect(() => createProviderFactory({ stripeApiUrl: null, paypalApiUrl: 'http://10.0.0.1:8080' })).toThrow(
+    /must be https/,
+  );
+  expect(() =>
+    createProviderFactory({ stripeApiUrl: 'http://127.0.0.1:12111', paypalApiUrl: 'https://api-m.sandbox.paypal.com' }),
+  ).not.toThrow();
 });

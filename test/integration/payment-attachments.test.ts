@@ -28,14 +28,27 @@ describeEachDb('payments: manual payments with attachments', (dialect) => {
 
   it('records a cheque with a sealed scan, served back byte-identical', async () => {
     const inv = await issuedInvoice(api);
-    const pay = await accountant.req('POST', `/api/v1/invoices/${inv.id}/payments`, { amount: inv.total, method: 'cheque', reference: 'Cheque 000123' });
+    const pay = await accountant.req('POST', `/api/v1/invoices/${inv.id}/payments`, {
+      amount: inv.total,
+      method: 'cheque',
+      reference: 'Cheque 000123',
+    });
     expect(pay.statusCode, pay.body).toBe(201);
     const paymentId = pay.json().id;
 
-    const up = await accountant.req('POST', `/api/v1/payments/${paymentId}/attachments`, { filename: '../../etc/cheque scan "front".pdf', contentType: 'application/pdf', contentBase64: PDF.toString('base64') });
+    const up = await accountant.req('POST', `/api/v1/payments/${paymentId}/attachments`, {
+      filename: '../../etc/cheque scan "front".pdf',
+      contentType: 'application/pdf',
+      contentBase64: PDF.toString('base64'),
+    });
     expect(up.statusCode, up.body).toBe(201);
     const a = up.json();
-    expect(a).toMatchObject({ paymentId, filename: 'cheque scan front.pdf', contentType: 'application/pdf', size: PDF.length });
+    expect(a).toMatchObject({
+      paymentId,
+      filename: 'cheque scan front.pdf',
+      contentType: 'application/pdf',
+      size: PDF.length,
+    });
 
     expect((await api.ok('GET', `/api/v1/payments/${paymentId}/attachments`)).items).toEqual([a]);
     const dl = await viewer.req('GET', `/api/v1/payments/${paymentId}/attachments/${a.id}`);
@@ -52,7 +65,10 @@ describeEachDb('payments: manual payments with attachments', (dialect) => {
   it('stores and serves the extension of the verified type, never the uploaded one', async () => {
     const inv = await issuedInvoice(api);
     const paymentId = (await api.ok('POST', `/api/v1/invoices/${inv.id}/payments`, { amount: 100, method: 'cash' })).id;
-    const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('rest of a png')]);
+    const PNG = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.from('rest of a png'),
+    ]);
     const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('rest of a jpeg')]);
     const cases: Array<[string, string, Buffer, string]> = [
       ['statement.html', 'application/pdf', PDF, 'statement.pdf'],
@@ -63,7 +79,11 @@ describeEachDb('payments: manual payments with attachments', (dialect) => {
       ['.htaccess', 'application/pdf', PDF, 'htaccess.pdf'],
     ];
     for (const [filename, contentType, bytes, expected] of cases) {
-      const up = await accountant.req('POST', `/api/v1/payments/${paymentId}/attachments`, { filename, contentType, contentBase64: bytes.toString('base64') });
+      const up = await accountant.req('POST', `/api/v1/payments/${paymentId}/attachments`, {
+        filename,
+        contentType,
+        contentBase64: bytes.toString('base64'),
+      });
       expect(up.statusCode, up.body).toBe(201);
       expect(up.json().filename, filename).toBe(expected);
       const dl = await api.req('GET', `/api/v1/payments/${paymentId}/attachments/${up.json().id}`);
@@ -71,7 +91,9 @@ describeEachDb('payments: manual payments with attachments', (dialect) => {
       expect(dl.headers['content-disposition'], filename).toContain(`filename="${expected.replace(/[^\w.-]/g, '_')}"`);
       expect(dl.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent(expected)}`);
     }
-    const listed = (await api.ok('GET', `/api/v1/payments/${paymentId}/attachments`)).items.map((a: { filename: string }) => a.filename);
+    const listed = (await api.ok('GET', `/api/v1/payments/${paymentId}/attachments`)).items.map(
+      (a: { filename: string }) => a.filename,
+    );
     expect(listed.sort()).toEqual(cases.map((c) => c[3]).sort());
   });
 
@@ -79,10 +101,40 @@ describeEachDb('payments: manual payments with attachments', (dialect) => {
     const inv = await issuedInvoice(api);
     const paymentId = (await api.ok('POST', `/api/v1/invoices/${inv.id}/payments`, { amount: 100, method: 'cash' })).id;
     const html = Buffer.from('<html><script>alert(1)</script></html>').toString('base64');
-    expectProblem(await accountant.req('POST', `/api/v1/payments/${paymentId}/attachments`, { filename: 'x.pdf', contentType: 'application/pdf', contentBase64: html }), 422, 'unprocessable');
-    expectProblem(await accountant.req('POST', `/api/v1/payments/${paymentId}/attachments`, { filename: 'x.svg', contentType: 'image/svg+xml', contentBase64: html }), 400);
-    expectProblem(await viewer.req('POST', `/api/v1/payments/${paymentId}/attachments`, { filename: 'x.pdf', contentType: 'application/pdf', contentBase64: PDF.toString('base64') }), 403, 'forbidden');
+    expectProblem(
+      await accountant.req('POST', `/api/v1/payments/${paymentId}/attachments`, {
+        filename: 'x.pdf',
+        contentType: 'application/pdf',
+        contentBase64: html,
+      }),
+      422,
+      'unprocessable',
+    );
+    expectProblem(
+      await accountant.req('POST', `/api/v1/payments/${paymentId}/attachments`, {
+        filename: 'x.svg',
+        contentType: 'image/svg+xml',
+        contentBase64: html,
+      }),
+      400,
+    );
+    expectProblem(
+      await viewer.req('POST', `/api/v1/payments/${paymentId}/attachments`, {
+        filename: 'x.pdf',
+        contentType: 'application/pdf',
+        contentBase64: PDF.toString('base64'),
+      }),
+      403,
+      'forbidden',
+    );
     expectProblem(await other.req('GET', `/api/v1/payments/${paymentId}/attachments`), 404);
-    expectProblem(await other.req('POST', `/api/v1/payments/${paymentId}/attachments`, { filename: 'x.pdf', contentType: 'application/pdf', contentBase64: PDF.toString('base64') }), 404);
+    expectProblem(
+      await other.req('POST', `/api/v1/payments/${paymentId}/attachments`, {
+        filename: 'x.pdf',
+        contentType: 'application/pdf',
+        contentBase64: PDF.toString('base64'),
+      }),
+      404,
+    );
   });
 });

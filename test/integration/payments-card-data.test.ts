@@ -47,9 +47,17 @@ describeEachDb('payments: no card data at rest or in logs', (dialect) => {
     const token = link.url.split('/pay/')[1];
 
     // A payer (or a script) posting card data to our checkout is refused by the strict schema.
-    const smuggled = await app.inject({ method: 'POST', url: `/api/v1/pay/${token}/checkout`, payload: { provider: 'stripe', cardNumber: PANS[0], cvc: '123' } });
+    const smuggled = await app.inject({
+      method: 'POST',
+      url: `/api/v1/pay/${token}/checkout`,
+      payload: { provider: 'stripe', cardNumber: PANS[0], cvc: '123' },
+    });
     expect(smuggled.statusCode).toBe(400);
-    const res = await app.inject({ method: 'POST', url: `/api/v1/pay/${token}/checkout`, payload: { provider: 'stripe' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/pay/${token}/checkout`,
+      payload: { provider: 'stripe' },
+    });
     expect(res.statusCode, res.body).toBe(201);
     const sessionId = res.json().redirectUrl.split('/').pop();
 
@@ -57,14 +65,30 @@ describeEachDb('payments: no card data at rest or in logs', (dialect) => {
     const object = (completed as { data: { object: Record<string, unknown> } }).data.object;
     object.metadata = { ...(object.metadata as object), card: PANS[0], note: `card ${spaced(PANS[1]!)}` };
     object.customer_details = { name: `Holder ${PANS[2]}`, email: 'cardholder@payer.test', phone: null };
-    object.payment_method_details = { card: { number: PANS[3], cvc: '737', exp_month: 12, exp_year: 2030, last4: '0005' } };
+    object.payment_method_details = {
+      card: { number: PANS[3], cvc: '737', exp_month: 12, exp_year: 2030, last4: '0005' },
+    };
     object.client_reference_id = (object.metadata as { sealbill_checkout: string }).sealbill_checkout;
 
     // A forged delivery with card data first (refused), then the genuine one (booked).
     const forged = stripe.signed(completed, { timestamp: unixNow(t), secret: 'whsec_notthesecret0000000' });
-    expect((await app.inject({ method: 'POST', url: `/api/v1/webhooks/stripe/${accountId}`, payload: forged.body, headers: { 'content-type': 'application/json', 'stripe-signature': forged.header } })).statusCode).toBe(400);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: `/api/v1/webhooks/stripe/${accountId}`,
+          payload: forged.body,
+          headers: { 'content-type': 'application/json', 'stripe-signature': forged.header },
+        })
+      ).statusCode,
+    ).toBe(400);
     const good = stripe.signed(completed, { timestamp: unixNow(t) });
-    const booked = await app.inject({ method: 'POST', url: `/api/v1/webhooks/stripe/${accountId}`, payload: good.body, headers: { 'content-type': 'application/json', 'stripe-signature': good.header } });
+    const booked = await app.inject({
+      method: 'POST',
+      url: `/api/v1/webhooks/stripe/${accountId}`,
+      payload: good.body,
+      headers: { 'content-type': 'application/json', 'stripe-signature': good.header },
+    });
     expect(booked.statusCode, booked.body).toBe(200);
     expect((await api.ok('GET', `/api/v1/invoices/${inv.id}`)).status).toBe('paid');
 

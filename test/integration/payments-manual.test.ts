@@ -18,7 +18,6 @@ import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { issuedInvoice, paymentsOf } from '../fakes/payments-fixture.ts';
 import { itNeeds } from '../helpers/tools.ts';
 
-
 function pdfsig(pdf: Buffer): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'sealbill-manual-receipt-')), 'receipt.pdf');
   writeFileSync(file, pdf);
@@ -42,45 +41,56 @@ describeEachDb('payments: manual payments, receipts and refunds', (dialect) => {
     await smtp?.close();
   });
 
-  itNeeds(['pdfsig', 'pdftotext'], 'gives a manual payment the same signed receipt, for staff and in the portal', async () => {
-    const inv = await issuedInvoice(api, { email: 'carol@cheque-payer.test' });
-    const accountant = await addMember(t, api.orgId, 'accountant', 'acc@cashbook.test');
-    const res = await accountant.req('POST', `/api/v1/invoices/${inv.id}/payments`, { amount: 50_000, method: 'cheque', reference: 'Cheque 000123' });
-    expect(res.statusCode, res.body).toBe(201);
-    const pay = res.json();
-    expect(pay).toMatchObject({ kind: 'payment', method: 'cheque', provider: null, hasReceipt: true });
+  itNeeds(
+    ['pdfsig', 'pdftotext'],
+    'gives a manual payment the same signed receipt, for staff and in the portal',
+    async () => {
+      const inv = await issuedInvoice(api, { email: 'carol@cheque-payer.test' });
+      const accountant = await addMember(t, api.orgId, 'accountant', 'acc@cashbook.test');
+      const res = await accountant.req('POST', `/api/v1/invoices/${inv.id}/payments`, {
+        amount: 50_000,
+        method: 'cheque',
+        reference: 'Cheque 000123',
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const pay = res.json();
+      expect(pay).toMatchObject({ kind: 'payment', method: 'cheque', provider: null, hasReceipt: true });
 
-    const staffCopy = await api.req('GET', `/api/v1/payments/${pay.id}/receipt`);
-    expect(staffCopy.statusCode).toBe(200);
-    expect(staffCopy.headers['content-type']).toBe('application/pdf');
-    expect(staffCopy.headers['content-disposition']).toMatch(/^attachment; filename="receipt-/);
-    const out = pdfsig(staffCopy.rawPayload);
-    expect(out).toMatch(/Signature #1/);
-    expect(out).toMatch(/Signature Validation: Signature is Valid/);
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'sealbill-manual-receipt-')), 'r.pdf');
-    writeFileSync(file, staffCopy.rawPayload);
-    const text = execFileSync('pdftotext', [file, '-'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-    expect(text).toContain('Payment receipt');
-    expect(text).toContain('Cheque 000123');
-    expect(text).toContain(`Payment of invoice ${inv.number}`);
+      const staffCopy = await api.req('GET', `/api/v1/payments/${pay.id}/receipt`);
+      expect(staffCopy.statusCode).toBe(200);
+      expect(staffCopy.headers['content-type']).toBe('application/pdf');
+      expect(staffCopy.headers['content-disposition']).toMatch(/^attachment; filename="receipt-/);
+      const out = pdfsig(staffCopy.rawPayload);
+      expect(out).toMatch(/Signature #1/);
+      expect(out).toMatch(/Signature Validation: Signature is Valid/);
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'sealbill-manual-receipt-')), 'r.pdf');
+      writeFileSync(file, staffCopy.rawPayload);
+      const text = execFileSync('pdftotext', [file, '-'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+      expect(text).toContain('Payment receipt');
+      expect(text).toContain('Cheque 000123');
+      expect(text).toContain(`Payment of invoice ${inv.number}`);
 
-    // One byte changed inside the signed range: pdfsig no longer says valid.
-    const tampered = Buffer.from(staffCopy.rawPayload);
-    const at = tampered.indexOf('Payment receipt');
-    tampered[at] = tampered[at]! ^ 0x01;
-    expect(pdfsig(tampered)).not.toMatch(/Signature is Valid/);
+      // One byte changed inside the signed range: pdfsig no longer says valid.
+      const tampered = Buffer.from(staffCopy.rawPayload);
+      const at = tampered.indexOf('Payment receipt');
+      tampered[at] = tampered[at]! ^ 0x01;
+      expect(pdfsig(tampered)).not.toMatch(/Signature is Valid/);
 
-    // The paying client sees it in the portal, byte-identical; another client of the org does not.
-    const carol = await portalLogin(t.app, smtp, api.orgId, 'carol@cheque-payer.test');
-    const listed = await portalReq(t.app, carol, 'GET', '/api/v1/portal/payments');
-    expect(listed.json().items.find((p: { id: string }) => p.id === pay.id)).toMatchObject({ hasReceipt: true, method: 'cheque' });
-    const portalCopy = await portalReq(t.app, carol, 'GET', `/api/v1/portal/payments/${pay.id}/receipt`);
-    expect(portalCopy.statusCode).toBe(200);
-    expect(portalCopy.rawPayload.equals(staffCopy.rawPayload)).toBe(true);
-    await issuedInvoice(api, { email: 'dave@other-payer.test' });
-    const dave = await portalLogin(t.app, smtp, api.orgId, 'dave@other-payer.test');
-    expectProblem(await portalReq(t.app, dave, 'GET', `/api/v1/portal/payments/${pay.id}/receipt`), 404);
-  });
+      // The paying client sees it in the portal, byte-identical; another client of the org does not.
+      const carol = await portalLogin(t.app, smtp, api.orgId, 'carol@cheque-payer.test');
+      const listed = await portalReq(t.app, carol, 'GET', '/api/v1/portal/payments');
+      expect(listed.json().items.find((p: { id: string }) => p.id === pay.id)).toMatchObject({
+        hasReceipt: true,
+        method: 'cheque',
+      });
+      const portalCopy = await portalReq(t.app, carol, 'GET', `/api/v1/portal/payments/${pay.id}/receipt`);
+      expect(portalCopy.statusCode).toBe(200);
+      expect(portalCopy.rawPayload.equals(staffCopy.rawPayload)).toBe(true);
+      await issuedInvoice(api, { email: 'dave@other-payer.test' });
+      const dave = await portalLogin(t.app, smtp, api.orgId, 'dave@other-payer.test');
+      expectProblem(await portalReq(t.app, dave, 'GET', `/api/v1/portal/payments/${pay.id}/receipt`), 404);
+    },
+  );
 
   it('refuses a manual refund by API token or stale session (step-up); a fresh session refunds once', async () => {
     const inv = await issuedInvoice(api);
@@ -105,7 +115,9 @@ describeEachDb('payments: manual payments, receipts and refunds', (dialect) => {
     const after = await api.ok('GET', `/api/v1/invoices/${inv.id}`);
     expect([after.status, after.amountDue]).toEqual(['partially_paid', 10_000]);
     expect((await paymentsOf(api, inv.id)).filter((p) => p.kind === 'refund')).toHaveLength(1);
-    const actions = (await api.ok('GET', '/api/v1/audit-events?limit=500')).items.map((e: { action: string }) => e.action);
+    const actions = (await api.ok('GET', '/api/v1/audit-events?limit=500')).items.map(
+      (e: { action: string }) => e.action,
+    );
     expect(actions).toContain('payment.refunded');
   });
 });

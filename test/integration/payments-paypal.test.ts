@@ -6,7 +6,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
-import { connectPaypal, dumpDatabase, issuedInvoice, paymentsOf, postPaypalWebhook, seedBankDetails } from '../fakes/payments-fixture.ts';
+import {
+  connectPaypal,
+  dumpDatabase,
+  issuedInvoice,
+  paymentsOf,
+  postPaypalWebhook,
+  seedBankDetails,
+} from '../fakes/payments-fixture.ts';
 import { startFakePaypal, type FakePaypal } from '../fakes/paypal-server.ts';
 import type { SessionClient } from '../helpers/session.ts';
 
@@ -39,7 +46,11 @@ describeEachDb('payments: PayPal', (dialect) => {
   async function startOrder(invoiceId: string): Promise<{ orderId: string; checkoutId: string }> {
     const link = await api.ok('POST', `/api/v1/invoices/${invoiceId}/pay-links`, {});
     const token = link.url.split('/pay/')[1];
-    const res = await t.app.inject({ method: 'POST', url: `/api/v1/pay/${token}/checkout`, payload: { provider: 'paypal' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/pay/${token}/checkout`,
+      payload: { provider: 'paypal' },
+    });
     expect(res.statusCode, res.body).toBe(201);
     const { redirectUrl, checkoutId } = res.json();
     expect(redirectUrl).toMatch(new RegExp(`^${paypal.url}/checkoutnow\\?token=ORD`));
@@ -55,7 +66,10 @@ describeEachDb('payments: PayPal', (dialect) => {
     expect(order.experience.return_url).toMatch(new RegExp(`/api/v1/pay/return/paypal/${checkoutId}$`));
 
     paypal.approve(orderId);
-    const back = await t.app.inject({ method: 'GET', url: `/api/v1/pay/return/paypal/${checkoutId}?token=${orderId}&PayerID=PAYER1` });
+    const back = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/pay/return/paypal/${checkoutId}?token=${orderId}&PayerID=PAYER1`,
+    });
     expect(back.statusCode).toBe(303);
     expect(back.headers.location).toMatch(new RegExp(`/pay/complete/${checkoutId}\\?payment=success$`));
     // The unsigned return books nothing; the signed webhook does.
@@ -67,7 +81,14 @@ describeEachDb('payments: PayPal', (dialect) => {
     expect(paid.status).toBe('paid');
     const [p] = await paymentsOf(api, inv.id);
     const capture = paypal.orders.get(orderId)!.purchase_units[0].payments.captures[0];
-    expect(p).toMatchObject({ method: 'paypal', provider: 'paypal', providerRef: capture.id, amount: inv.total, feeCurrency: 'EUR', hasReceipt: true });
+    expect(p).toMatchObject({
+      method: 'paypal',
+      provider: 'paypal',
+      providerRef: capture.id,
+      amount: inv.total,
+      feeCurrency: 'EUR',
+      hasReceipt: true,
+    });
     expect(p.fee).toBe(Math.round(Number(capture.seller_receivable_breakdown.paypal_fee.value) * 100));
   });
 
@@ -86,15 +107,24 @@ describeEachDb('payments: PayPal', (dialect) => {
     const inv = await issuedInvoice(api);
     const { orderId } = await startOrder(inv.id);
     paypal.approve(orderId);
-    await t.app.inject({ method: 'GET', url: `/api/v1/pay/return/paypal/${paypal.orders.get(orderId)!.purchase_units[0].custom_id}?token=${orderId}` });
+    await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/pay/return/paypal/${paypal.orders.get(orderId)!.purchase_units[0].custom_id}?token=${orderId}`,
+    });
     const event = paypal.captureCompleted(orderId);
     const body = JSON.stringify(event);
     const before = await dumpDatabase(t);
 
     const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    expectProblem(await postPaypalWebhook(t, accountId, body, paypal.sign(body, { key: attacker, time: clock.now() })), 400);
+    expectProblem(
+      await postPaypalWebhook(t, accountId, body, paypal.sign(body, { key: attacker, time: clock.now() })),
+      400,
+    );
     const headers = paypal.sign(body, { time: clock.now() });
-    expectProblem(await postPaypalWebhook(t, accountId, body.replace(/"value":"[\d.]+"/, '"value":"0.01"'), headers), 400);
+    expectProblem(
+      await postPaypalWebhook(t, accountId, body.replace(/"value":"[\d.]+"/, '"value":"0.01"'), headers),
+      400,
+    );
     expectProblem(await deliver(event, new Date(clock.now().getTime() - 6 * 60_000)), 400);
     expectProblem(await deliver(event, new Date(clock.now().getTime() + 6 * 60_000)), 400);
     const noSig = { ...headers };
@@ -127,7 +157,11 @@ describeEachDb('payments: PayPal', (dialect) => {
     expect(mid.amountDue).toBe(10_000);
 
     const [p] = await paymentsOf(api, inv.id);
-    expectProblem(await api.req('POST', `/api/v1/payments/${p.id}/refunds`, { amount: 5_000 }), 401, 'step_up_required');
+    expectProblem(
+      await api.req('POST', `/api/v1/payments/${p.id}/refunds`, { amount: 5_000 }),
+      401,
+      'step_up_required',
+    );
     const res = await session.req('POST', `/api/v1/payments/${p.id}/refunds`, { amount: 5_000 });
     expect(res.statusCode, res.body).toBe(201);
     const call = paypal.requests.filter((r) => r.path === `/v2/payments/captures/${captureId}/refund`).pop()!;

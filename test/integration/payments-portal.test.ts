@@ -10,10 +10,16 @@ import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { portalLogin, portalReq } from '../helpers/delivery.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
-import { connectStripe, issuedInvoice, paymentsOf, postStripeWebhook, seedBankDetails, unixNow } from '../fakes/payments-fixture.ts';
+import {
+  connectStripe,
+  issuedInvoice,
+  paymentsOf,
+  postStripeWebhook,
+  seedBankDetails,
+  unixNow,
+} from '../fakes/payments-fixture.ts';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe-server.ts';
 import { itNeeds } from '../helpers/tools.ts';
-
 
 describeEachDb('payments: client portal', (dialect) => {
   let t: TestInstance;
@@ -29,7 +35,10 @@ describeEachDb('payments: client portal', (dialect) => {
   beforeAll(async () => {
     stripe = await startFakeStripe();
     smtp = await startTestSmtp();
-    t = await createTestInstance(dialect, { clock, env: { SEALBILL_STRIPE_API_URL: stripe.url, SEALBILL_SMTP_URL: smtp.url } });
+    t = await createTestInstance(dialect, {
+      clock,
+      env: { SEALBILL_STRIPE_API_URL: stripe.url, SEALBILL_SMTP_URL: smtp.url },
+    });
     api = await setupOrg(t.app, 'Portal Pay GmbH');
     await seedBankDetails(t, api.orgId);
     ({ accountId } = await connectStripe(t, api, stripe));
@@ -46,22 +55,35 @@ describeEachDb('payments: client portal', (dialect) => {
   it('shows and pays the contact’s own invoice, and returns to the portal', async () => {
     const view = await portalReq(t.app, portal, 'GET', `/api/v1/portal/documents/${mine.id}/payment`);
     expect(view.statusCode, view.body).toBe(200);
-    expect(view.json()).toMatchObject({ amountDue: mine.total, status: 'open', methods: { providers: [{ name: 'stripe', embedded: false }] } });
+    expect(view.json()).toMatchObject({
+      amountDue: mine.total,
+      status: 'open',
+      methods: { providers: [{ name: 'stripe', embedded: false }] },
+    });
     expect(view.json().methods.bankTransfer.qr.payload).toContain('BCD\n002');
     // The fingerprint printed on the invoice, and the page to check it on, before paying.
-    expect(view.json().verification).toEqual({ fingerprint: expect.stringMatching(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/), verifyUrl: expect.stringMatching(new RegExp(`^${t.config.publicUrl}/verify#fp=`)) });
+    expect(view.json().verification).toEqual({
+      fingerprint: expect.stringMatching(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/),
+      verifyUrl: expect.stringMatching(new RegExp(`^${t.config.publicUrl}/verify#fp=`)),
+    });
     const qr = await portalReq(t.app, portal, 'GET', `/api/v1/portal/documents/${mine.id}/qr.png`);
     expect(qr.headers['content-type']).toBe('image/png');
 
-    const res = await portalReq(t.app, portal, 'POST', `/api/v1/portal/documents/${mine.id}/checkout`, { provider: 'stripe' });
+    const res = await portalReq(t.app, portal, 'POST', `/api/v1/portal/documents/${mine.id}/checkout`, {
+      provider: 'stripe',
+    });
     expect(res.statusCode, res.body).toBe(201);
     const session = stripe.sessions.get(res.json().redirectUrl.split('/').pop())!;
     expect(session.success_url).toBe(`${t.config.publicUrl}/portal/documents/${mine.id}?payment=success`);
     expect(session.cancel_url).toBe(`${t.config.publicUrl}/portal/documents/${mine.id}?payment=cancelled`);
 
     const { completed } = stripe.completeSession(session.id);
-    expect((await postStripeWebhook(t, accountId, stripe.signed(completed, { timestamp: unixNow(t) }))).statusCode).toBe(200);
-    expect((await portalReq(t.app, portal, 'GET', `/api/v1/portal/documents/${mine.id}/payment`)).json().status).toBe('paid');
+    expect(
+      (await postStripeWebhook(t, accountId, stripe.signed(completed, { timestamp: unixNow(t) }))).statusCode,
+    ).toBe(200);
+    expect((await portalReq(t.app, portal, 'GET', `/api/v1/portal/documents/${mine.id}/payment`)).json().status).toBe(
+      'paid',
+    );
   });
 
   itNeeds(['pdfsig', 'pdftotext'], 'serves the receipt to its client as a signed PDF, and to no one else', async () => {
@@ -94,6 +116,12 @@ describeEachDb('payments: client portal', (dialect) => {
     ] as const) {
       expectProblem(await portalReq(t.app, portal, method, url, body), 404, 'not_found');
     }
-    expectProblem(await portalReq(t.app, { ...portal, csrf: 'wrong' }, 'POST', `/api/v1/portal/documents/${mine.id}/checkout`, { provider: 'stripe' }), 403, 'csrf_failed');
+    expectProblem(
+      await portalReq(t.app, { ...portal, csrf: 'wrong' }, 'POST', `/api/v1/portal/documents/${mine.id}/checkout`, {
+        provider: 'stripe',
+      }),
+      403,
+      'csrf_failed',
+    );
   });
 });

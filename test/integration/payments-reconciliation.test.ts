@@ -4,7 +4,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { setupOrg, expectProblem, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
-import { connectStripe, issuedInvoice, postStripeWebhook, seedBankDetails, unixNow } from '../fakes/payments-fixture.ts';
+import {
+  connectStripe,
+  issuedInvoice,
+  postStripeWebhook,
+  seedBankDetails,
+  unixNow,
+} from '../fakes/payments-fixture.ts';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe-server.ts';
 import { runCli } from '../helpers/cli.ts';
 import { paymentsReconcileCommand } from '../../src/main/cli/payments.commands.ts';
@@ -31,18 +37,29 @@ describeEachDb('payments: reconciliation', (dialect) => {
   it('flags a payment whose webhook was lost, once, and a dashboard refund the ledger lacks', async () => {
     const inv = await issuedInvoice(api);
     const link = await api.ok('POST', `/api/v1/invoices/${inv.id}/pay-links`, {});
-    const res = await t.app.inject({ method: 'POST', url: `/api/v1/pay/${link.url.split('/pay/')[1]}/checkout`, payload: { provider: 'stripe' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/pay/${link.url.split('/pay/')[1]}/checkout`,
+      payload: { provider: 'stripe' },
+    });
     const { completed, paymentIntentId } = stripe.completeSession(res.json().redirectUrl.split('/').pop());
 
     // The webhook never arrives.
     expect(await api.ok('POST', '/api/v1/payments/reconciliation/run')).toEqual({ added: 1 });
     const flags = (await api.ok('GET', '/api/v1/payments/reconciliation-flags')).items;
     expect(flags).toHaveLength(1);
-    expect(flags[0]).toMatchObject({ provider: 'stripe', providerRef: paymentIntentId, kind: 'missing_payment', detail: { amount: inv.total, currency: 'EUR' } });
+    expect(flags[0]).toMatchObject({
+      provider: 'stripe',
+      providerRef: paymentIntentId,
+      kind: 'missing_payment',
+      detail: { amount: inv.total, currency: 'EUR' },
+    });
     expect(await api.ok('POST', '/api/v1/payments/reconciliation/run')).toEqual({ added: 0 });
 
     // The late webhook books it; nothing new to flag; the flag is resolved by a human.
-    expect((await postStripeWebhook(t, accountId, stripe.signed(completed, { timestamp: unixNow(t) }))).statusCode).toBe(200);
+    expect(
+      (await postStripeWebhook(t, accountId, stripe.signed(completed, { timestamp: unixNow(t) }))).statusCode,
+    ).toBe(200);
     expect(await api.ok('POST', '/api/v1/payments/reconciliation/run')).toEqual({ added: 0 });
     await api.ok('POST', `/api/v1/payments/reconciliation-flags/${flags[0].id}/resolve`);
     expect((await api.ok('GET', '/api/v1/payments/reconciliation-flags')).items).toEqual([]);
@@ -63,7 +80,10 @@ describeEachDb('payments: reconciliation', (dialect) => {
   });
 
   it('runs from the CLI', async () => {
-    expect(await runCli(t, paymentsReconcileCommand, [])).toEqual({ out: 'reconciliation: 0 new flag(s)\n', exitCode: 0 });
+    expect(await runCli(t, paymentsReconcileCommand, [])).toEqual({
+      out: 'reconciliation: 0 new flag(s)\n',
+      exitCode: 0,
+    });
   });
 
   it('keeps going when a provider is unreachable, and names the account', async () => {

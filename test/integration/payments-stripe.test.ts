@@ -6,7 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupOrg, expectProblem, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
-import { connectStripe, dumpDatabase, issuedInvoice, paymentsOf, postStripeWebhook, seedBankDetails, unixNow } from '../fakes/payments-fixture.ts';
+import {
+  connectStripe,
+  dumpDatabase,
+  issuedInvoice,
+  paymentsOf,
+  postStripeWebhook,
+  seedBankDetails,
+  unixNow,
+} from '../fakes/payments-fixture.ts';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe-server.ts';
 import { staffSession, type SessionClient } from '../helpers/session.ts';
 
@@ -22,7 +30,10 @@ describeEachDb('payments: Stripe', (dialect) => {
   beforeAll(async () => {
     stripe = await startFakeStripe();
     smtp = await startTestSmtp();
-    t = await createTestInstance(dialect, { clock, env: { SEALBILL_STRIPE_API_URL: stripe.url, SEALBILL_SMTP_URL: smtp.url } });
+    t = await createTestInstance(dialect, {
+      clock,
+      env: { SEALBILL_STRIPE_API_URL: stripe.url, SEALBILL_SMTP_URL: smtp.url },
+    });
     api = await setupOrg(t.app, 'Stripe Shop GmbH');
     await seedBankDetails(t, api.orgId);
     ({ accountId, session } = await connectStripe(t, api, stripe));
@@ -37,24 +48,37 @@ describeEachDb('payments: Stripe', (dialect) => {
   async function startCheckout(invoiceId: string): Promise<string> {
     const link = await api.ok('POST', `/api/v1/invoices/${invoiceId}/pay-links`, {});
     const token = link.url.split('/pay/')[1];
-    const res = await t.app.inject({ method: 'POST', url: `/api/v1/pay/${token}/checkout`, payload: { provider: 'stripe' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/pay/${token}/checkout`,
+      payload: { provider: 'stripe' },
+    });
     expect(res.statusCode, res.body).toBe(201);
     const { redirectUrl, kind } = res.json();
     expect(kind).toBe('redirect');
     expect(redirectUrl).toMatch(new RegExp(`^${stripe.url}/c/pay/cs_test_`));
     return redirectUrl.split('/').pop();
   }
-  const send = (event: object, timestamp = unixNow(t)) => postStripeWebhook(t, accountId, stripe.signed(event, { timestamp }));
+  const send = (event: object, timestamp = unixNow(t)) =>
+    postStripeWebhook(t, accountId, stripe.signed(event, { timestamp }));
 
   describe('connecting an account', () => {
     it('needs step-up, and never gives the keys back', async () => {
-      const viaToken = await api.req('PUT', '/api/v1/payment-settings/providers/stripe', { settings: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret } });
+      const viaToken = await api.req('PUT', '/api/v1/payment-settings/providers/stripe', {
+        settings: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret },
+      });
       expectProblem(viaToken, 401, 'step_up_required');
       const settings = await api.ok('GET', '/api/v1/payment-settings');
       const text = JSON.stringify(settings);
       expect(text).not.toContain(stripe.secretKey);
       expect(text).not.toContain(stripe.webhookSecret);
-      expect(settings.providers[0]).toMatchObject({ provider: 'stripe', enabled: true, connected: true, mode: 'test', embedded: false });
+      expect(settings.providers[0]).toMatchObject({
+        provider: 'stripe',
+        enabled: true,
+        connected: true,
+        mode: 'test',
+        embedded: false,
+      });
       expect(settings.providers[0].hint).toMatch(/^sk_test_…[0-9a-f]{4}$/);
       // Sealed at rest: neither key appears in any table.
       const dump = await dumpDatabase(t);
@@ -74,17 +98,28 @@ describeEachDb('payments: Stripe', (dialect) => {
       expect(acc.webhookUrl).toMatch(new RegExp(`^${t.config.publicUrl}/api/v1/webhooks/stripe/[0-9a-f-]{36}$`));
       expectProblem(await org.req('PATCH', '/api/v1/payment-settings', { enabled: { stripe: true } }), 422);
       // Without a secret no delivery can verify, whoever signed it.
-      const anyEvent = stripe.signed(stripe.event('payment_intent.succeeded', { id: 'pi_1', amount_received: 1, currency: 'eur', metadata: {} }), { timestamp: unixNow(t) });
+      const anyEvent = stripe.signed(
+        stripe.event('payment_intent.succeeded', { id: 'pi_1', amount_received: 1, currency: 'eur', metadata: {} }),
+        { timestamp: unixNow(t) },
+      );
       expectProblem(await postStripeWebhook(t, acc.webhookUrl.split('/').pop(), anyEvent), 400);
-      const second = await s.req('PUT', '/api/v1/payment-settings/providers/stripe', { settings: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret } });
+      const second = await s.req('PUT', '/api/v1/payment-settings/providers/stripe', {
+        settings: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret },
+      });
       expect(second.statusCode, second.body).toBe(200);
-      expect(second.json().providers[0]).toMatchObject({ enabled: true, webhookReady: true, webhookUrl: acc.webhookUrl });
+      expect(second.json().providers[0]).toMatchObject({
+        enabled: true,
+        webhookReady: true,
+        webhookUrl: acc.webhookUrl,
+      });
     });
 
     it('stops accepting keys once the step-up is older than 5 minutes', async () => {
       clock.advance(6 * 60_000);
       try {
-        const res = await session.req('PUT', '/api/v1/payment-settings/providers/stripe', { settings: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret } });
+        const res = await session.req('PUT', '/api/v1/payment-settings/providers/stripe', {
+          settings: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret },
+        });
         expectProblem(res, 401, 'step_up_required');
       } finally {
         clock.advance(-6 * 60_000);
@@ -111,7 +146,17 @@ describeEachDb('payments: Stripe', (dialect) => {
     expect(paid.status).toBe('paid');
     expect(paid.amountDue).toBe(0);
     const [p] = await paymentsOf(api, inv.id);
-    expect(p).toMatchObject({ kind: 'payment', amount: inv.total, appliedAmount: inv.total, method: 'stripe', provider: 'stripe', providerRef: paymentIntentId, fee: 2_115, feeCurrency: 'EUR', hasReceipt: true });
+    expect(p).toMatchObject({
+      kind: 'payment',
+      amount: inv.total,
+      appliedAmount: inv.total,
+      method: 'stripe',
+      provider: 'stripe',
+      providerRef: paymentIntentId,
+      fee: 2_115,
+      feeCurrency: 'EUR',
+      hasReceipt: true,
+    });
 
     const receipt = await api.req('GET', `/api/v1/payments/${p.id}/receipt`);
     expect(receipt.statusCode).toBe(200);
@@ -126,7 +171,9 @@ describeEachDb('payments: Stripe', (dialect) => {
     expect(await paymentsOf(api, inv.id)).toHaveLength(1);
 
     const audit = await api.ok('GET', '/api/v1/audit-events?limit=500');
-    expect(audit.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['payment.checkout_started', 'payment.recorded']));
+    expect(audit.items.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['payment.checkout_started', 'payment.recorded']),
+    );
   });
 
   it('marks an invoice partially paid when less was received', async () => {
@@ -150,13 +197,25 @@ describeEachDb('payments: Stripe', (dialect) => {
 
     it('refuses a forged signature, a tampered body and a missing header, and stores nothing', async () => {
       const before = await dumpDatabase(t);
-      const forged = postStripeWebhook(t, accountId, stripe.signed(completed, { timestamp: unixNow(t), secret: 'whsec_attackerchosensecret000' }));
+      const forged = postStripeWebhook(
+        t,
+        accountId,
+        stripe.signed(completed, { timestamp: unixNow(t), secret: 'whsec_attackerchosensecret000' }),
+      );
       expectProblem(await forged, 400, 'validation_failed');
       const good = stripe.signed(completed, { timestamp: unixNow(t) });
       const tampered = good.body.replace(`"amount_total":${inv.total}`, '"amount_total":1');
       expect(tampered).not.toBe(good.body);
       expectProblem(await postStripeWebhook(t, accountId, { body: tampered, header: good.header }), 400);
-      expectProblem(await t.app.inject({ method: 'POST', url: `/api/v1/webhooks/stripe/${accountId}`, payload: good.body, headers: { 'content-type': 'application/json' } }), 400);
+      expectProblem(
+        await t.app.inject({
+          method: 'POST',
+          url: `/api/v1/webhooks/stripe/${accountId}`,
+          payload: good.body,
+          headers: { 'content-type': 'application/json' },
+        }),
+        400,
+      );
       expectProblem(await postStripeWebhook(t, '01900000-0000-7000-8000-000000000000', good), 404);
       expect(await status()).toBe('issued');
       expect(await dumpDatabase(t)).toBe(before);
@@ -198,7 +257,11 @@ describeEachDb('payments: Stripe', (dialect) => {
       ['refund', 20_000],
     ]);
     // The deferred event, now applied, keeps no payload.
-    const rows = await t.container.db.selectFrom('webhook_events').select(['outcome', 'normalized']).where('org_id', '=', api.orgId).execute();
+    const rows = await t.container.db
+      .selectFrom('webhook_events')
+      .select(['outcome', 'normalized'])
+      .where('org_id', '=', api.orgId)
+      .execute();
     expect(rows.filter((r) => r.outcome === 'deferred')).toEqual([]);
     expect(rows.every((r) => r.normalized === null)).toBe(true);
   });
@@ -208,7 +271,11 @@ describeEachDb('payments: Stripe', (dialect) => {
     const { completed, paymentIntentId } = stripe.completeSession(await startCheckout(inv.id));
     await send(completed);
     const [p] = await paymentsOf(api, inv.id);
-    expectProblem(await api.req('POST', `/api/v1/payments/${p.id}/refunds`, { amount: 10_000 }), 401, 'step_up_required');
+    expectProblem(
+      await api.req('POST', `/api/v1/payments/${p.id}/refunds`, { amount: 10_000 }),
+      401,
+      'step_up_required',
+    );
     const res = await session.req('POST', `/api/v1/payments/${p.id}/refunds`, { amount: 10_000 });
     expect(res.statusCode, res.body).toBe(201);
     const refund = res.json();
@@ -216,7 +283,14 @@ describeEachDb('payments: Stripe', (dialect) => {
     const call = stripe.requests.filter((r) => r.path === '/v1/refunds').pop()!;
     expect(call.body).toMatchObject({ payment_intent: paymentIntentId, amount: '10000' });
     // Stripe's refund.created for the same refund books nothing more.
-    const event = stripe.event('refund.created', { id: refund.providerRef, object: 'refund', amount: 10_000, currency: 'eur', payment_intent: paymentIntentId, status: 'succeeded' });
+    const event = stripe.event('refund.created', {
+      id: refund.providerRef,
+      object: 'refund',
+      amount: 10_000,
+      currency: 'eur',
+      payment_intent: paymentIntentId,
+      status: 'succeeded',
+    });
     expect((await send(event)).statusCode).toBe(200);
     expect(await paymentsOf(api, inv.id)).toHaveLength(2);
     expect((await api.ok('GET', `/api/v1/invoices/${inv.id}`)).amountDue).toBe(10_000);
@@ -243,19 +317,37 @@ describeEachDb('payments: Stripe', (dialect) => {
     expect((await api.ok('GET', `/api/v1/invoices/${inv.id}`)).amountDue).toBe(inv.total);
     expect((await send(d.closed)).statusCode).toBe(200);
     expect((await paymentsOf(api, inv.id)).filter((p: { kind: string }) => p.kind === 'refund')).toHaveLength(1);
-    const actions = (await api.ok('GET', '/api/v1/audit-events?limit=500')).items.map((e: { action: string }) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['payment.dispute_opened', 'payment.dispute_accepted', 'payment.dispute_reversed']));
+    const actions = (await api.ok('GET', '/api/v1/audit-events?limit=500')).items.map(
+      (e: { action: string }) => e.action,
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining(['payment.dispute_opened', 'payment.dispute_accepted', 'payment.dispute_reversed']),
+    );
   });
 
-  it('offers the embedded Payment Element only when enabled, adding Stripe to that page\'s CSP alone', async () => {
+  it("offers the embedded Payment Element only when enabled, adding Stripe to that page's CSP alone", async () => {
     const inv = await issuedInvoice(api);
     const link = await api.ok('POST', `/api/v1/invoices/${inv.id}/pay-links`, {});
     const token = link.url.split('/pay/')[1];
-    const embedded = (body: object) => t.app.inject({ method: 'POST', url: `/api/v1/pay/${token}/checkout`, payload: body });
+    const embedded = (body: object) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/pay/${token}/checkout`, payload: body });
     expectProblem(await embedded({ provider: 'stripe', embedded: true }), 422);
-    expect((await t.app.inject({ method: 'GET', url: `/pay/${token}` })).headers['content-security-policy']).not.toContain('stripe.com');
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/pay/${token}` })).headers['content-security-policy'],
+    ).not.toContain('stripe.com');
 
-    expect((await session.req('PUT', '/api/v1/payment-settings/providers/stripe', { settings: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, publishableKey: stripe.publishableKey, embedded: true } })).statusCode).toBe(200);
+    expect(
+      (
+        await session.req('PUT', '/api/v1/payment-settings/providers/stripe', {
+          settings: {
+            secretKey: stripe.secretKey,
+            webhookSecret: stripe.webhookSecret,
+            publishableKey: stripe.publishableKey,
+            embedded: true,
+          },
+        })
+      ).statusCode,
+    ).toBe(200);
     try {
       const page = await t.app.inject({ method: 'GET', url: `/pay/${token}` });
       const csp = page.headers['content-security-policy'] as string;
@@ -264,9 +356,15 @@ describeEachDb('payments: Stripe', (dialect) => {
       expect(csp).not.toContain('unsafe-inline');
       expect(page.body).toContain('data-embedded="true"');
       // Only the pay page is widened: the rest of the app keeps the strict policy.
-      expect((await t.app.inject({ method: 'GET', url: '/healthz' })).headers['content-security-policy']).not.toContain('stripe.com');
+      expect((await t.app.inject({ method: 'GET', url: '/healthz' })).headers['content-security-policy']).not.toContain(
+        'stripe.com',
+      );
       const view = (await t.app.inject({ method: 'GET', url: `/api/v1/pay/${token}` })).json();
-      expect(view.methods.providers[0]).toEqual({ name: 'stripe', embedded: true, publishableKey: stripe.publishableKey });
+      expect(view.methods.providers[0]).toEqual({
+        name: 'stripe',
+        embedded: true,
+        publishableKey: stripe.publishableKey,
+      });
 
       const res = await embedded({ provider: 'stripe', embedded: true });
       expect(res.statusCode, res.body).toBe(201);
@@ -277,7 +375,9 @@ describeEachDb('payments: Stripe', (dialect) => {
       expect((await send(stripe.succeedIntent(piId))).statusCode).toBe(200);
       expect((await api.ok('GET', `/api/v1/invoices/${inv.id}`)).status).toBe('paid');
     } finally {
-      await session.req('PUT', '/api/v1/payment-settings/providers/stripe', { settings: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret } });
+      await session.req('PUT', '/api/v1/payment-settings/providers/stripe', {
+        settings: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret },
+      });
     }
   });
 
@@ -285,10 +385,21 @@ describeEachDb('payments: Stripe', (dialect) => {
     const inv = await issuedInvoice(api);
     const link = await api.ok('POST', `/api/v1/invoices/${inv.id}/pay-links`, {});
     const token = link.url.split('/pay/')[1];
-    expectProblem(await t.app.inject({ method: 'POST', url: `/api/v1/pay/${token}/checkout`, payload: { provider: 'stripe', amount: 1 } }), 400, 'validation_failed');
+    expectProblem(
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/pay/${token}/checkout`,
+        payload: { provider: 'stripe', amount: 1 },
+      }),
+      400,
+      'validation_failed',
+    );
     await api.ok('PATCH', '/api/v1/payment-settings', { enabled: { stripe: false } });
     try {
-      expectProblem(await t.app.inject({ method: 'POST', url: `/api/v1/pay/${token}/checkout`, payload: { provider: 'stripe' } }), 422);
+      expectProblem(
+        await t.app.inject({ method: 'POST', url: `/api/v1/pay/${token}/checkout`, payload: { provider: 'stripe' } }),
+        422,
+      );
       expect((await t.app.inject({ method: 'GET', url: `/api/v1/pay/${token}` })).json().methods.providers).toEqual([]);
     } finally {
       await api.ok('PATCH', '/api/v1/payment-settings', { enabled: { stripe: true } });

@@ -34,7 +34,10 @@ describeEachDb('payout protection', (dialect) => {
   const currentIban = async () => (await api.ok('GET', '/api/v1/org/payout')).payout?.iban ?? null;
   const mailsTo = (addr: string) => smtp.messages.filter((m) => m.to.includes(addr));
   async function issuePdf(): Promise<{ pdf: Buffer; verify: any }> {
-    const d = await api.ok('POST', '/api/v1/invoices', { clientId, lines: [{ description: 'Work', quantity: '1', unitPrice: 1_000 }] });
+    const d = await api.ok('POST', '/api/v1/invoices', {
+      clientId,
+      lines: [{ description: 'Work', quantity: '1', unitPrice: 1_000 }],
+    });
     await api.ok('POST', `/api/v1/invoices/${d.id}/issue`);
     const pdf = (await api.req('GET', `/api/v1/invoices/${d.id}/pdf`)).rawPayload;
     return { pdf, verify: await apiFor(t.app, '').ok('GET', `/api/v1/verify/${tokenOf(pdf)}`) };
@@ -73,10 +76,17 @@ describeEachDb('payout protection', (dialect) => {
   });
 
   it('a fresh session creates a pending change, announced to every owner and admin', async () => {
-    const res = await (await fresh(owner)).req('PUT', '/api/v1/org/payout', { accountHolder: 'Payout AG', iban: 'GB82 WEST 1234 5698 7654 32' });
+    const res = await (
+      await fresh(owner)
+    ).req('PUT', '/api/v1/org/payout', { accountHolder: 'Payout AG', iban: 'GB82 WEST 1234 5698 7654 32' });
     expect(res.statusCode, res.body).toBe(202);
     const change = res.json();
-    expect(change).toMatchObject({ status: 'pending', ending: '5432', approvalRequired: false, requestedBy: api.userId });
+    expect(change).toMatchObject({
+      status: 'pending',
+      ending: '5432',
+      approvalRequired: false,
+      requestedBy: api.userId,
+    });
     expect(Date.parse(change.effectiveAt) - clock.now().getTime()).toBe(24 * HOUR);
     expect(JSON.stringify(change)).not.toContain(NEW_IBAN);
 
@@ -88,7 +98,11 @@ describeEachDb('payout protection', (dialect) => {
     }
     expect(mailsTo('books@payoutag.test')).toHaveLength(0);
     // One pending change at a time.
-    expectProblem(await (await fresh(owner)).req('PUT', '/api/v1/org/payout', { accountHolder: 'X', iban: NEW_IBAN }), 409, 'conflict');
+    expectProblem(
+      await (await fresh(owner)).req('PUT', '/api/v1/org/payout', { accountHolder: 'X', iban: NEW_IBAN }),
+      409,
+      'conflict',
+    );
   });
 
   it('changes nothing before the cooling-off ends; another admin can cancel', async () => {
@@ -106,32 +120,72 @@ describeEachDb('payout protection', (dialect) => {
     clock.advance(2 * HOUR);
     expect(await currentIban()).toBe(OLD_IBAN);
     expect(await t.container.services.payoutProtection.applyAllDue()).toBe(0);
-    expectProblem(await (await fresh(admin)).req('POST', `/api/v1/org/payout/changes/${pending.id}/cancel`), 409, 'conflict');
+    expectProblem(
+      await (await fresh(admin)).req('POST', `/api/v1/org/payout/changes/${pending.id}/cancel`),
+      409,
+      'conflict',
+    );
   });
 
   it('delays a weakened policy: setting the cooling-off to zero does not skip it', async () => {
-    expectProblem(await api.req('PUT', '/api/v1/org/payout/policy', { coolingOffHours: 0, requireSecondApproval: false }), 401, 'step_up_required');
-    expect((await (await fresh(owner)).req('PUT', '/api/v1/org/payout/policy', { coolingOffHours: 0, requireSecondApproval: false })).statusCode).toBe(200);
+    expectProblem(
+      await api.req('PUT', '/api/v1/org/payout/policy', { coolingOffHours: 0, requireSecondApproval: false }),
+      401,
+      'step_up_required',
+    );
+    expect(
+      (
+        await (
+          await fresh(owner)
+        ).req('PUT', '/api/v1/org/payout/policy', { coolingOffHours: 0, requireSecondApproval: false })
+      ).statusCode,
+    ).toBe(200);
     const policy = await api.ok('GET', '/api/v1/org/payout/policy');
     expect(policy).toMatchObject({ coolingOffHours: 0, inForce: { coolingOffHours: 24 } });
-    await smtp.waitFor((x) => x.to.includes('second.admin@payoutag.test') && /policy changed/.test(x.parsed.subject ?? ''));
-    const change = (await (await fresh(owner)).req('PUT', '/api/v1/org/payout', { accountHolder: 'Payout AG', iban: NEW_IBAN })).json();
+    await smtp.waitFor(
+      (x) => x.to.includes('second.admin@payoutag.test') && /policy changed/.test(x.parsed.subject ?? ''),
+    );
+    const change = (
+      await (await fresh(owner)).req('PUT', '/api/v1/org/payout', { accountHolder: 'Payout AG', iban: NEW_IBAN })
+    ).json();
     expect(Date.parse(change.effectiveAt) - clock.now().getTime()).toBe(24 * HOUR);
-    expect((await (await fresh(admin)).req('POST', `/api/v1/org/payout/changes/${change.id}/cancel`)).statusCode).toBe(200);
+    expect((await (await fresh(admin)).req('POST', `/api/v1/org/payout/changes/${change.id}/cancel`)).statusCode).toBe(
+      200,
+    );
     // Back to the default, with a second approval required (a stricter policy applies at once).
-    expect((await (await fresh(owner)).req('PUT', '/api/v1/org/payout/policy', { coolingOffHours: 24, requireSecondApproval: true })).statusCode).toBe(200);
-    expect((await api.ok('GET', '/api/v1/org/payout/policy')).inForce).toEqual({ coolingOffHours: 24, requireSecondApproval: true });
+    expect(
+      (
+        await (
+          await fresh(owner)
+        ).req('PUT', '/api/v1/org/payout/policy', { coolingOffHours: 24, requireSecondApproval: true })
+      ).statusCode,
+    ).toBe(200);
+    expect((await api.ok('GET', '/api/v1/org/payout/policy')).inForce).toEqual({
+      coolingOffHours: 24,
+      requireSecondApproval: true,
+    });
   });
 
   it('with second-admin approval on: waits for another admin, then takes effect after the cooling-off', async () => {
-    const change = (await (await fresh(owner)).req('PUT', '/api/v1/org/payout', { accountHolder: 'Payout AG', iban: NEW_IBAN })).json();
+    const change = (
+      await (await fresh(owner)).req('PUT', '/api/v1/org/payout', { accountHolder: 'Payout AG', iban: NEW_IBAN })
+    ).json();
     expect(change.approvalRequired).toBe(true);
-    const announced = await smtp.waitFor((x) => x.to.includes('second.admin@payoutag.test') && x.parsed.text!.includes('second owner or admin must approve'));
+    const announced = await smtp.waitFor(
+      (x) =>
+        x.to.includes('second.admin@payoutag.test') && x.parsed.text!.includes('second owner or admin must approve'),
+    );
     expect(announced).toBeDefined();
 
     clock.advance(25 * HOUR);
     expect(await currentIban()).toBe(OLD_IBAN); // past the cooling-off, but not approved
-    expectProblem(await staffSession(t, api.orgId, api.userId).then((s) => s.req('POST', `/api/v1/org/payout/changes/${change.id}/approve`)), 403, 'forbidden');
+    expectProblem(
+      await staffSession(t, api.orgId, api.userId).then((s) =>
+        s.req('POST', `/api/v1/org/payout/changes/${change.id}/approve`),
+      ),
+      403,
+      'forbidden',
+    );
     expectProblem(await api.req('POST', `/api/v1/org/payout/changes/${change.id}/approve`), 401, 'step_up_required');
     const freshAdmin = await staffSession(t, api.orgId, admin.userId);
     const approved = await freshAdmin.req('POST', `/api/v1/org/payout/changes/${change.id}/approve`);
@@ -158,7 +212,10 @@ describeEachDb('payout protection', (dialect) => {
 
   it('the worker applies due changes (no approval needed)', async () => {
     await t.container.db.deleteFrom('payout_policies').where('org_id', '=', api.orgId).execute();
-    expect((await (await fresh(owner)).req('PUT', '/api/v1/org/payout', { accountHolder: 'Payout AG', iban: OLD_IBAN })).statusCode).toBe(202);
+    expect(
+      (await (await fresh(owner)).req('PUT', '/api/v1/org/payout', { accountHolder: 'Payout AG', iban: OLD_IBAN }))
+        .statusCode,
+    ).toBe(202);
     clock.advance(24 * HOUR + 1);
     expect(await t.container.services.payoutProtection.applyAllDue()).toBe(1);
     expect(await currentIban()).toBe(OLD_IBAN);
@@ -167,7 +224,14 @@ describeEachDb('payout protection', (dialect) => {
   it('records every step in the audit log, without bank details', async () => {
     const rows = await t.container.services.audit.list(t.container.db, { orgId: api.orgId, limit: 500 });
     const actions = rows.map((r) => r.action);
-    for (const a of ['payout.change_requested', 'payout.change_cancelled', 'payout.policy_changed', 'payout.change_approved', 'payout.change_applied', 'payout.updated']) {
+    for (const a of [
+      'payout.change_requested',
+      'payout.change_cancelled',
+      'payout.policy_changed',
+      'payout.change_approved',
+      'payout.change_applied',
+      'payout.updated',
+    ]) {
       expect(actions, a).toContain(a);
     }
     const text = JSON.stringify(rows);
@@ -193,7 +257,11 @@ describeEachDb('payout protection without a mail relay', (dialect) => {
   it('fails closed: a change that cannot be announced is not recorded', async () => {
     const api = await setupOrg(t.app, 'Quiet AG');
     const owner = await staffSession(t, api.orgId, api.userId);
-    expectProblem(await owner.req('PUT', '/api/v1/org/payout', { accountHolder: 'Quiet AG', iban: NEW_IBAN }), 502, 'upstream_failed');
+    expectProblem(
+      await owner.req('PUT', '/api/v1/org/payout', { accountHolder: 'Quiet AG', iban: NEW_IBAN }),
+      502,
+      'upstream_failed',
+    );
     expect((await api.ok('GET', '/api/v1/org/payout')).pending).toBeNull();
   });
 });

@@ -62,18 +62,35 @@ describeEachDb('client portal second factors', (dialect) => {
     expect(begin.json().otpauthUri).toMatch(/^otpauth:\/\/totp\/.*client%20portal/);
     totpSecret = begin.json().secret;
     expectProblem(await portalReq(t.app, s0, 'POST', '/api/v1/portal/me/totp/confirm', { code: '000000' }), 422);
-    const { res, next } = await rotating(s0, 'POST', '/api/v1/portal/me/totp/confirm', { code: totpCode(totpSecret, clock.now()) });
+    const { res, next } = await rotating(s0, 'POST', '/api/v1/portal/me/totp/confirm', {
+      code: totpCode(totpSecret, clock.now()),
+    });
     expect(res.statusCode, res.body).toBe(200);
     // The factor change rotated the session: the old cookie is dead, the new one works.
     expectProblem(await portalReq(t.app, s0, 'GET', '/api/v1/portal/me'), 401);
-    expect((await portalReq(t.app, next, 'GET', '/api/v1/portal/me/factors')).json()).toEqual({ totp: true, passkeys: [] });
+    expect((await portalReq(t.app, next, 'GET', '/api/v1/portal/me/factors')).json()).toEqual({
+      totp: true,
+      passkeys: [],
+    });
 
-    const row = await t.container.db.selectFrom('portal_totp').selectAll().where('contact_id', '=', ann.contactId).executeTakeFirstOrThrow();
+    const row = await t.container.db
+      .selectFrom('portal_totp')
+      .selectAll()
+      .where('contact_id', '=', ann.contactId)
+      .executeTakeFirstOrThrow();
     expect(row.secret_enc).toMatch(/^v1\./);
     expect(row.secret_enc).not.toContain(totpSecret);
     await t.container.services.portalFactors.settle();
-    expect(smtp.messages.some((m) => m.to.includes('ann@ann.test') && /sign-in methods changed/.test(m.parsed.subject ?? ''))).toBe(true);
-    const audit = await t.container.db.selectFrom('audit_events').select('action').where('action', '=', 'portal.factor_added').execute();
+    expect(
+      smtp.messages.some(
+        (m) => m.to.includes('ann@ann.test') && /sign-in methods changed/.test(m.parsed.subject ?? ''),
+      ),
+    ).toBe(true);
+    const audit = await t.container.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('action', '=', 'portal.factor_added')
+      .execute();
     expect(audit.length).toBeGreaterThan(0);
   });
 
@@ -98,7 +115,12 @@ describeEachDb('client portal second factors', (dialect) => {
     expectProblem(await portalReq(t.app, partial, 'POST', '/api/v1/portal/auth/mfa/totp', { code: '123456' }), 401);
     // The enrolment code's step is spent: presenting it again is a replay.
     clock.advance(-16 * 60_000);
-    expectProblem(await portalReq(t.app, partial, 'POST', '/api/v1/portal/auth/mfa/totp', { code: totpCode(totpSecret, clock.now()) }), 401);
+    expectProblem(
+      await portalReq(t.app, partial, 'POST', '/api/v1/portal/auth/mfa/totp', {
+        code: totpCode(totpSecret, clock.now()),
+      }),
+      401,
+    );
     clock.advance(16 * 60_000);
     const code = totpCode(totpSecret, clock.now());
     const { res, next } = await rotating(partial, 'POST', '/api/v1/portal/auth/mfa/totp', { code });
@@ -111,12 +133,22 @@ describeEachDb('client portal second factors', (dialect) => {
     const again = await portalLogin(t.app, smtp, api.orgId, 'ann@ann.test');
     expectProblem(await portalReq(t.app, again, 'POST', '/api/v1/portal/auth/mfa/totp', { code }), 401);
     clock.advance(30_000);
-    expect((await portalReq(t.app, again, 'POST', '/api/v1/portal/auth/mfa/totp', { code: totpCode(totpSecret, clock.now()) })).statusCode).toBe(200);
+    expect(
+      (
+        await portalReq(t.app, again, 'POST', '/api/v1/portal/auth/mfa/totp', {
+          code: totpCode(totpSecret, clock.now()),
+        })
+      ).statusCode,
+    ).toBe(200);
   });
 
   it('a magic link is one factor too; a partial session may sign out', async () => {
     const before = smtp.messages.length;
-    await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/code', payload: { orgId: api.orgId, email: 'ann@ann.test' } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/portal/auth/code',
+      payload: { orgId: api.orgId, email: 'ann@ann.test' },
+    });
     const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before && m.to.includes('ann@ann.test'));
     const token = /\/portal\/magic#t=([A-Za-z0-9_-]+)/.exec(mail.parsed.text ?? '')![1]!;
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/magic', payload: { token } });
@@ -137,10 +169,24 @@ describeEachDb('client portal second factors', (dialect) => {
   it('registers a passkey, finishes a code sign-in with it, and signs in with it alone (usernameless)', async () => {
     const s0 = await portalLogin(t.app, smtp, api.orgId, 'ben@ben.test');
     const opts = (await portalReq(t.app, s0, 'POST', '/api/v1/portal/me/passkeys/options')).json();
-    expect(opts.options.authenticatorSelection).toMatchObject({ residentKey: 'required', userVerification: 'required' });
-    expectProblem(await portalReq(t.app, s0, 'POST', '/api/v1/portal/me/passkeys', { challengeId: opts.challengeId, name: 'No UV', response: new SoftAuthenticator(ORIGIN).create(opts.options, { uv: false }) }), 422);
+    expect(opts.options.authenticatorSelection).toMatchObject({
+      residentKey: 'required',
+      userVerification: 'required',
+    });
+    expectProblem(
+      await portalReq(t.app, s0, 'POST', '/api/v1/portal/me/passkeys', {
+        challengeId: opts.challengeId,
+        name: 'No UV',
+        response: new SoftAuthenticator(ORIGIN).create(opts.options, { uv: false }),
+      }),
+      422,
+    );
     const opts2 = (await portalReq(t.app, s0, 'POST', '/api/v1/portal/me/passkeys/options')).json();
-    const { res, next } = await rotating(s0, 'POST', '/api/v1/portal/me/passkeys', { challengeId: opts2.challengeId, name: 'Ben laptop', response: key.create(opts2.options) });
+    const { res, next } = await rotating(s0, 'POST', '/api/v1/portal/me/passkeys', {
+      challengeId: opts2.challengeId,
+      name: 'Ben laptop',
+      response: key.create(opts2.options),
+    });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().passkey).toMatchObject({ name: 'Ben laptop', lastUsedAt: null });
     const listed = (await portalReq(t.app, next, 'GET', '/api/v1/portal/me/factors')).json();
@@ -151,29 +197,63 @@ describeEachDb('client portal second factors', (dialect) => {
     expect(partial.body).toMatchObject({ level: 'mfa', secondFactors: { totp: false, passkey: true } });
     const mfa = (await portalReq(t.app, partial, 'POST', '/api/v1/portal/auth/mfa/passkey/options')).json();
     expect(mfa.options.allowCredentials).toHaveLength(1);
-    const done = await portalReq(t.app, partial, 'POST', '/api/v1/portal/auth/mfa/passkey', { challengeId: mfa.challengeId, response: key.get(mfa.options) });
+    const done = await portalReq(t.app, partial, 'POST', '/api/v1/portal/auth/mfa/passkey', {
+      challengeId: mfa.challengeId,
+      response: key.get(mfa.options),
+    });
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json().level).toBe('full');
 
     // The passkey alone, usernameless within this org's portal.
-    const start = await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/passkey/options', payload: { orgId: api.orgId } });
+    const start = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/portal/auth/passkey/options',
+      payload: { orgId: api.orgId },
+    });
     expect(start.json().options.allowCredentials ?? []).toEqual([]);
     const assertion = key.get(start.json().options);
-    const login = await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/passkey', payload: { orgId: api.orgId, challengeId: start.json().challengeId, response: assertion } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/portal/auth/passkey',
+      payload: { orgId: api.orgId, challengeId: start.json().challengeId, response: assertion },
+    });
     expect(login.statusCode, login.body).toBe(200);
     expect(login.json()).toMatchObject({ level: 'full', client: 'Ben Ltd', contact: { id: ben.contactId } });
     const s = { cookie: cookieFrom(login, PORTAL_COOKIE), csrf: login.json().csrfToken };
     expect((await portalReq(t.app, s, 'GET', `/api/v1/portal/documents/${ben.invoice.id}`)).statusCode).toBe(200);
     // Replaying the same assertion is refused (the challenge was spent).
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/passkey', payload: { orgId: api.orgId, challengeId: start.json().challengeId, response: assertion } }), 401);
-    const stored = await t.container.db.selectFrom('portal_passkeys').selectAll().where('contact_id', '=', ben.contactId).executeTakeFirstOrThrow();
+    expectProblem(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/portal/auth/passkey',
+        payload: { orgId: api.orgId, challengeId: start.json().challengeId, response: assertion },
+      }),
+      401,
+    );
+    const stored = await t.container.db
+      .selectFrom('portal_passkeys')
+      .selectAll()
+      .where('contact_id', '=', ben.contactId)
+      .executeTakeFirstOrThrow();
     expect(Number(stored.counter)).toBe(2);
   });
 
   it('refuses portal passkey sign-ins from a wrong origin, with a staff challenge, at another org, or at the staff sign-in', async () => {
     const attempt = async (orgId: string, o = {}, challenge?: { challengeId: string; options: unknown }) => {
-      const start: { challengeId: string; options: unknown } = challenge ?? (await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/passkey/options', payload: { orgId: api.orgId } })).json();
-      return t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/passkey', payload: { orgId, challengeId: start.challengeId, response: key.get(start.options, o) } });
+      const start: { challengeId: string; options: unknown } =
+        challenge ??
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/portal/auth/passkey/options',
+            payload: { orgId: api.orgId },
+          })
+        ).json();
+      return t.app.inject({
+        method: 'POST',
+        url: '/api/v1/portal/auth/passkey',
+        payload: { orgId, challengeId: start.challengeId, response: key.get(start.options, o) },
+      });
     };
     expectProblem(await attempt(api.orgId, { origin: 'https://portal.example.test.evil' }), 401);
     expectProblem(await attempt(api.orgId, { forgeSignature: true }), 401);
@@ -183,7 +263,14 @@ describeEachDb('client portal second factors', (dialect) => {
     expectProblem(await attempt(other.orgId), 401);
     // The staff realm does not know portal credentials.
     const staffStart = (await t.app.inject({ method: 'POST', url: '/api/v1/auth/passkey/options' })).json();
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/auth/passkey', payload: { challengeId: staffStart.challengeId, response: key.get(staffStart.options) } }), 401);
+    expectProblem(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/passkey',
+        payload: { challengeId: staffStart.challengeId, response: key.get(staffStart.options) },
+      }),
+      401,
+    );
   });
 
   it('keeps the realms apart: staff tokens and cookies are refused on portal factor routes, portal cookies on staff ones', async () => {
@@ -208,7 +295,8 @@ describeEachDb('client portal second factors', (dialect) => {
       expectProblem(await staff.req(method, url, payload), 401);
     }
     const s = await portalLogin(t.app, smtp, api.orgId, 'ben@ben.test');
-    for (const url of ['/api/v1/me/passkeys', '/api/v1/auth/session']) expectProblem(await portalReq(t.app, s, 'GET', url), 401);
+    for (const url of ['/api/v1/me/passkeys', '/api/v1/auth/session'])
+      expectProblem(await portalReq(t.app, s, 'GET', url), 401);
     expectProblem(await portalReq(t.app, s, 'POST', '/api/v1/me/totp'), 401);
   });
 
@@ -216,12 +304,22 @@ describeEachDb('client portal second factors', (dialect) => {
     const annFull = await (async () => {
       const partial = await portalLogin(t.app, smtp, api.orgId, 'ann@ann.test');
       clock.advance(30_000);
-      const r = await rotating(partial, 'POST', '/api/v1/portal/auth/mfa/totp', { code: totpCode(totpSecret, clock.now()) });
+      const r = await rotating(partial, 'POST', '/api/v1/portal/auth/mfa/totp', {
+        code: totpCode(totpSecret, clock.now()),
+      });
       expect(r.res.statusCode, r.res.body).toBe(200);
       return r.next;
     })();
-    const start = await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/passkey/options', payload: { orgId: api.orgId } });
-    const login = await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/passkey', payload: { orgId: api.orgId, challengeId: start.json().challengeId, response: key.get(start.json().options) } });
+    const start = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/portal/auth/passkey/options',
+      payload: { orgId: api.orgId },
+    });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/portal/auth/passkey',
+      payload: { orgId: api.orgId, challengeId: start.json().challengeId, response: key.get(start.json().options) },
+    });
     let ben1: Session = { cookie: cookieFrom(login, PORTAL_COOKIE), csrf: login.json().csrfToken };
     const id = (await portalReq(t.app, ben1, 'GET', '/api/v1/portal/me/factors')).json().passkeys[0].id as string;
     expectProblem(await portalReq(t.app, annFull, 'DELETE', `/api/v1/portal/me/passkeys/${id}`), 404);
@@ -266,11 +364,17 @@ describeEachDb("staff reset of a contact's portal factors", (dialect) => {
     // The contact enrols an authenticator app and a passkey.
     const s0 = await portalLogin(t.app, smtp, api.orgId, 'cat@cat.test');
     const secret = (await portalReq(t.app, s0, 'POST', '/api/v1/portal/me/totp')).json().secret as string;
-    const confirmed = await portalReq(t.app, s0, 'POST', '/api/v1/portal/me/totp/confirm', { code: totpCode(secret, clock.now()) });
+    const confirmed = await portalReq(t.app, s0, 'POST', '/api/v1/portal/me/totp/confirm', {
+      code: totpCode(secret, clock.now()),
+    });
     expect(confirmed.statusCode, confirmed.body).toBe(200);
     const s1 = { cookie: cookieFrom(confirmed, PORTAL_COOKIE), csrf: confirmed.json().csrfToken as string };
     const opts = (await portalReq(t.app, s1, 'POST', '/api/v1/portal/me/passkeys/options')).json();
-    const added = await portalReq(t.app, s1, 'POST', '/api/v1/portal/me/passkeys', { challengeId: opts.challengeId, name: 'Cat phone', response: new SoftAuthenticator(ORIGIN).create(opts.options) });
+    const added = await portalReq(t.app, s1, 'POST', '/api/v1/portal/me/passkeys', {
+      challengeId: opts.challengeId,
+      name: 'Cat phone',
+      response: new SoftAuthenticator(ORIGIN).create(opts.options),
+    });
     expect(added.statusCode, added.body).toBe(201);
     const old = { cookie: cookieFrom(added, PORTAL_COOKIE), csrf: added.json().csrfToken as string };
     expect((await portalReq(t.app, old, 'GET', '/api/v1/portal/me/factors')).json().passkeys).toHaveLength(1);
@@ -286,20 +390,37 @@ describeEachDb("staff reset of a contact's portal factors", (dialect) => {
     expect(res.json()).toEqual({ totp: true, passkeys: 1 });
 
     const db = t.container.db;
-    expect(await db.selectFrom('portal_totp').select('contact_id').where('contact_id', '=', cat.contactId).execute()).toEqual([]);
-    expect(await db.selectFrom('portal_passkeys').select('id').where('contact_id', '=', cat.contactId).execute()).toEqual([]);
+    expect(
+      await db.selectFrom('portal_totp').select('contact_id').where('contact_id', '=', cat.contactId).execute(),
+    ).toEqual([]);
+    expect(
+      await db.selectFrom('portal_passkeys').select('id').where('contact_id', '=', cat.contactId).execute(),
+    ).toEqual([]);
     expectProblem(await portalReq(t.app, old, 'GET', '/api/v1/portal/me'), 401);
     const again = await portalLogin(t.app, smtp, api.orgId, 'cat@cat.test');
     expect(again.body).toMatchObject({ level: 'full', secondFactors: { totp: false, passkey: false } });
     expect((await portalReq(t.app, again, 'GET', `/api/v1/portal/documents/${cat.invoice.id}`)).statusCode).toBe(200);
 
     await t.container.services.portalFactors.settle();
-    const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before && m.to.includes('cat@cat.test') && /sign-in methods were reset/.test(m.parsed.subject ?? ''));
+    const mail = await smtp.waitFor(
+      (m) =>
+        smtp.messages.indexOf(m) >= before &&
+        m.to.includes('cat@cat.test') &&
+        /sign-in methods were reset/.test(m.parsed.subject ?? ''),
+    );
     expect(mail.parsed.text).toMatch(/Acme GmbH reset the sign-in methods/);
-    const audit = await db.selectFrom('audit_events').select(['actor_type', 'object_id', 'summary']).where('action', '=', 'portal.factors_reset').execute();
+    const audit = await db
+      .selectFrom('audit_events')
+      .select(['actor_type', 'object_id', 'summary'])
+      .where('action', '=', 'portal.factors_reset')
+      .execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor_type: 'user', object_id: cat.client.id });
-    expect(JSON.parse(audit[0]!.summary)).toMatchObject({ contactId: cat.contactId, authenticatorApp: true, webauthnCredentials: 1 });
+    expect(JSON.parse(audit[0]!.summary)).toMatchObject({
+      contactId: cat.contactId,
+      authenticatorApp: true,
+      webauthnCredentials: 1,
+    });
   });
 
   it("another organization's staff get 404; a viewer gets 403", async () => {
@@ -310,7 +431,11 @@ describeEachDb("staff reset of a contact's portal factors", (dialect) => {
     await addUser(t, api.orgId, 'viewer', 'vic@acme.test');
     const vic = await signIn(t.app, 'vic@acme.test');
     expectProblem(await vic.req('POST', url), 403);
-    const audit = await t.container.db.selectFrom('audit_events').select('id').where('action', '=', 'portal.factors_reset').execute();
+    const audit = await t.container.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('action', '=', 'portal.factors_reset')
+      .execute();
     expect(audit).toHaveLength(1);
   });
 });

@@ -38,22 +38,45 @@ describeEachDb('client portal', (dialect) => {
     expect(me.json().csrfToken).toBe(s.csrf);
 
     const before = smtp.messages.length;
-    const known = await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/code', payload: { orgId: api.orgId, email: 'me@mine.test' } });
-    const unknown = await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/code', payload: { orgId: api.orgId, email: 'nobody@mine.test' } });
-    const noOrg = await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/code', payload: { orgId: '01900000-0000-7000-8000-000000000000', email: 'me@mine.test' } });
+    const known = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/portal/auth/code',
+      payload: { orgId: api.orgId, email: 'me@mine.test' },
+    });
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/portal/auth/code',
+      payload: { orgId: api.orgId, email: 'nobody@mine.test' },
+    });
+    const noOrg = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/portal/auth/code',
+      payload: { orgId: '01900000-0000-7000-8000-000000000000', email: 'me@mine.test' },
+    });
     for (const r of [known, unknown, noOrg]) {
       expect(r.statusCode).toBe(202);
       expect(Object.keys(r.json())).toEqual(['challengeId']);
     }
     await t.container.services.portalAuth.settle();
     expect(smtp.messages.slice(before).map((m) => m.to[0])).toEqual(['me@mine.test']);
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/code/verify', payload: { challengeId: unknown.json().challengeId, code: '123456' } }), 401);
+    expectProblem(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/portal/auth/code/verify',
+        payload: { challengeId: unknown.json().challengeId, code: '123456' },
+      }),
+      401,
+    );
   });
 
   it('throttles codes per email: the sixth request in 15 minutes sends nothing (same answer)', async () => {
     const before = smtp.messages.length;
     for (let i = 0; i < 6; i++) {
-      const r = await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/code', payload: { orgId: api.orgId, email: 'me@mine.test' } });
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/portal/auth/code',
+        payload: { orgId: api.orgId, email: 'me@mine.test' },
+      });
       expect(r.statusCode).toBe(202);
     }
     await t.container.services.portalAuth.settle();
@@ -62,17 +85,31 @@ describeEachDb('client portal', (dialect) => {
 
   it('a code dies after 5 wrong guesses and is single-use', async () => {
     const before = smtp.messages.length;
-    const r = await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/code', payload: { orgId: api.orgId, email: 'me@mine.test' } });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/portal/auth/code',
+      payload: { orgId: api.orgId, email: 'me@mine.test' },
+    });
     const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before);
     const code = /is (\d{6})/.exec(mail.parsed.text ?? '')![1]!;
-    const verify = (c: string) => t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/code/verify', payload: { challengeId: r.json().challengeId, code: c } });
-    for (let i = 0; i < 5; i++) expectProblem(await verify(String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0')), 401);
+    const verify = (c: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/portal/auth/code/verify',
+        payload: { challengeId: r.json().challengeId, code: c },
+      });
+    for (let i = 0; i < 5; i++)
+      expectProblem(await verify(String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0')), 401);
     expectProblem(await verify(code), 401);
   });
 
   it('signs in with a magic link, exchanged by POST, once', async () => {
     const before = smtp.messages.length;
-    await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/code', payload: { orgId: api.orgId, email: 'me@mine.test' } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/portal/auth/code',
+      payload: { orgId: api.orgId, email: 'me@mine.test' },
+    });
     const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before);
     const token = /\/portal\/magic#t=([A-Za-z0-9_-]+)/.exec(mail.parsed.text ?? '')![1]!;
     const ok = await t.app.inject({ method: 'POST', url: '/api/v1/portal/auth/magic', payload: { token } });
@@ -93,7 +130,10 @@ describeEachDb('client portal', (dialect) => {
     // The fingerprint printed on the PDF (verification module), as the delivery emails show it.
     expect(doc.json().fingerprint).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
 
-    const draft = await api.ok('POST', '/api/v1/invoices', { clientId: mine.client.id, lines: [{ description: 'draft', quantity: '1', unitPrice: 1 }] });
+    const draft = await api.ok('POST', '/api/v1/invoices', {
+      clientId: mine.client.id,
+      lines: [{ description: 'draft', quantity: '1', unitPrice: 1 }],
+    });
     for (const id of [theirs.invoice.id, draft.id, '01900000-0000-7000-8000-000000000000']) {
       expectProblem(await portalReq(t.app, s, 'GET', `/api/v1/portal/documents/${id}`), 404);
       expectProblem(await portalReq(t.app, s, 'GET', `/api/v1/portal/documents/${id}/pdf`), 404);
@@ -114,7 +154,16 @@ describeEachDb('client portal', (dialect) => {
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
 
-    expectProblem(await portalReq(t.app, { ...s, csrf: 'wrong' }, 'POST', `/api/v1/portal/documents/${mine.invoice.id}/acknowledge`), 403, 'csrf_failed');
+    expectProblem(
+      await portalReq(
+        t.app,
+        { ...s, csrf: 'wrong' },
+        'POST',
+        `/api/v1/portal/documents/${mine.invoice.id}/acknowledge`,
+      ),
+      403,
+      'csrf_failed',
+    );
     const ack = await portalReq(t.app, s, 'POST', `/api/v1/portal/documents/${mine.invoice.id}/acknowledge`);
     expect(ack.statusCode, ack.body).toBe(200);
 
@@ -127,7 +176,10 @@ describeEachDb('client portal', (dialect) => {
   });
 
   it('accepts its own quotes and lists its payments', async () => {
-    const q = await api.ok('POST', '/api/v1/quotes', { clientId: mine.client.id, lines: [{ description: 'Offer', quantity: '1', unitPrice: 5000 }] });
+    const q = await api.ok('POST', '/api/v1/quotes', {
+      clientId: mine.client.id,
+      lines: [{ description: 'Offer', quantity: '1', unitPrice: 5000 }],
+    });
     await api.ok('POST', `/api/v1/quotes/${q.id}/issue`);
     await api.ok('POST', `/api/v1/invoices/${mine.invoice.id}/payments`, { amount: 456 });
     await api.ok('POST', `/api/v1/invoices/${theirs.invoice.id}/payments`, { amount: 999 });
@@ -143,7 +195,11 @@ describeEachDb('client portal', (dialect) => {
 
   it('keeps the realms apart: staff tokens on portal routes and portal cookies on staff routes are 401', async () => {
     const s = await portalLogin(t.app, smtp, api.orgId, 'me@mine.test');
-    for (const url of ['/api/v1/portal/me', '/api/v1/portal/documents', `/api/v1/portal/documents/${mine.invoice.id}/pdf`]) {
+    for (const url of [
+      '/api/v1/portal/me',
+      '/api/v1/portal/documents',
+      `/api/v1/portal/documents/${mine.invoice.id}/pdf`,
+    ]) {
       expectProblem(await api.req('GET', url), 401);
     }
     for (const url of ['/api/v1/invoices', `/api/v1/invoices/${mine.invoice.id}`, '/api/v1/clients', '/api/v1/me']) {

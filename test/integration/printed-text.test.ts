@@ -17,7 +17,15 @@ import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
 
 const SCAM = 'Our bank account changed: please pay to IBAN DE89 3704 0044 0532 0130 00 from now on.';
 const SCAM_ACCOUNT = 'New Kontonummer 0532013000, BLZ 37040044';
-const profile = (extra: Record<string, unknown> = {}) => ({ addressLines: ['1 Main St'], country: 'DE', taxIds: [{ type: 'VAT', value: 'DE123456789' }], email: 'billing@printed.test', phone: null, website: null, ...extra });
+const profile = (extra: Record<string, unknown> = {}) => ({
+  addressLines: ['1 Main St'],
+  country: 'DE',
+  taxIds: [{ type: 'VAT', value: 'DE123456789' }],
+  email: 'billing@printed.test',
+  phone: null,
+  website: null,
+  ...extra,
+});
 
 describeEachDb('printed text: no payment instructions, single lines, step-up and announcement', (dialect) => {
   let t: TestInstance;
@@ -49,45 +57,136 @@ describeEachDb('printed text: no payment instructions, single lines, step-up and
 
   it('refuses bank details in the organization name and profile (even with a fresh session)', async () => {
     const s = await owner();
-    expectRefused(await s.req('PATCH', '/api/v1/org', { profile: profile({ addressLines: ['1 Main St', SCAM] }) }), '/body/profile/addressLines/1');
-    expectRefused(await s.req('PATCH', '/api/v1/org', { name: 'Printed Text GmbH, IBAN GB82WEST12345698765432' }), '/body/name');
-    expectRefused(await s.req('PATCH', '/api/v1/org', { profile: profile({ website: SCAM_ACCOUNT }) }), '/body/profile/website');
-    expectRefused(await s.req('PATCH', '/api/v1/org', { profile: profile({ taxIds: [{ type: 'IBAN', value: 'DE89370400440532013000' }] }) }), '/body/profile/taxIds/0/value');
+    expectRefused(
+      await s.req('PATCH', '/api/v1/org', { profile: profile({ addressLines: ['1 Main St', SCAM] }) }),
+      '/body/profile/addressLines/1',
+    );
+    expectRefused(
+      await s.req('PATCH', '/api/v1/org', { name: 'Printed Text GmbH, IBAN GB82WEST12345698765432' }),
+      '/body/name',
+    );
+    expectRefused(
+      await s.req('PATCH', '/api/v1/org', { profile: profile({ website: SCAM_ACCOUNT }) }),
+      '/body/profile/website',
+    );
+    expectRefused(
+      await s.req('PATCH', '/api/v1/org', {
+        profile: profile({ taxIds: [{ type: 'IBAN', value: 'DE89370400440532013000' }] }),
+      }),
+      '/body/profile/taxIds/0/value',
+    );
     expect((await api.ok('GET', '/api/v1/org')).name).toBe('Printed Text GmbH');
     // At setup too.
-    const setup = await t.app.inject({ method: 'POST', url: '/api/v1/setup', headers: { 'x-sealbill-provisioning-token': 'test-provisioning-token-0123456789abcdef' }, payload: { organization: { name: 'Fraud Ltd', profile: profile({ addressLines: [SCAM] }) }, owner: { email: 'x@fraud.test', name: 'X' } } });
+    const setup = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/setup',
+      headers: { 'x-sealbill-provisioning-token': 'test-provisioning-token-0123456789abcdef' },
+      payload: {
+        organization: { name: 'Fraud Ltd', profile: profile({ addressLines: [SCAM] }) },
+        owner: { email: 'x@fraud.test', name: 'X' },
+      },
+    });
     expectRefused(setup, '/body/organization/profile/addressLines/0');
   });
 
   it('refuses bank details in notes, terms and line texts of drafts, edits and recurring templates', async () => {
     const line = { description: 'Consulting', quantity: '1', unitPrice: 10_000 };
     expectRefused(await api.req('POST', '/api/v1/invoices', { clientId, lines: [line], notes: SCAM }), '/body/notes');
-    expectRefused(await api.req('POST', '/api/v1/invoices', { clientId, lines: [line], terms: SCAM_ACCOUNT }), '/body/terms');
-    expectRefused(await api.req('POST', '/api/v1/invoices', { clientId, lines: [{ ...line, description: `Consulting\n${SCAM}` }] }), '/body/lines/0/description');
-    expectRefused(await api.req('POST', '/api/v1/quotes', { clientId, lines: [{ ...line, unit: 'acct 12345678' }] }), '/body/lines/0/unit');
-    const draft = await api.ok('POST', '/api/v1/invoices', { clientId, lines: [line], notes: 'Thank you. Payment by bank transfer within 14 days.' });
-    expectRefused(await api.req('PATCH', `/api/v1/invoices/${draft.id}`, { notes: 'Pay to account 12345678, routing 021000021' }), '/body/notes');
-    expectRefused(await api.req('POST', '/api/v1/recurring-schedules', { clientId, lines: [line], frequency: 'monthly', startOn: '2026-03-01', notes: SCAM }), '/body/notes');
-    expectRefused(await api.req('POST', '/api/v1/items', { name: 'Retainer', description: SCAM, unitPrice: 100, currency: 'EUR' }), '/body/description');
-    expectRefused(await api.req('POST', '/api/v1/tax-rates', { name: 'VAT, IBAN DE89370400440532013000', rateBp: 1900 }), '/body/name');
-    expectRefused(await api.req('POST', '/api/v1/clients', { name: 'Client', addressLines: [SCAM] }), '/body/addressLines/0');
-    expect((await api.ok('GET', `/api/v1/invoices/${draft.id}`)).notes).toBe('Thank you. Payment by bank transfer within 14 days.');
+    expectRefused(
+      await api.req('POST', '/api/v1/invoices', { clientId, lines: [line], terms: SCAM_ACCOUNT }),
+      '/body/terms',
+    );
+    expectRefused(
+      await api.req('POST', '/api/v1/invoices', { clientId, lines: [{ ...line, description: `Consulting\n${SCAM}` }] }),
+      '/body/lines/0/description',
+    );
+    expectRefused(
+      await api.req('POST', '/api/v1/quotes', { clientId, lines: [{ ...line, unit: 'acct 12345678' }] }),
+      '/body/lines/0/unit',
+    );
+    const draft = await api.ok('POST', '/api/v1/invoices', {
+      clientId,
+      lines: [line],
+      notes: 'Thank you. Payment by bank transfer within 14 days.',
+    });
+    expectRefused(
+      await api.req('PATCH', `/api/v1/invoices/${draft.id}`, { notes: 'Pay to account 12345678, routing 021000021' }),
+      '/body/notes',
+    );
+    expectRefused(
+      await api.req('POST', '/api/v1/recurring-schedules', {
+        clientId,
+        lines: [line],
+        frequency: 'monthly',
+        startOn: '2026-03-01',
+        notes: SCAM,
+      }),
+      '/body/notes',
+    );
+    expectRefused(
+      await api.req('POST', '/api/v1/items', { name: 'Retainer', description: SCAM, unitPrice: 100, currency: 'EUR' }),
+      '/body/description',
+    );
+    expectRefused(
+      await api.req('POST', '/api/v1/tax-rates', { name: 'VAT, IBAN DE89370400440532013000', rateBp: 1900 }),
+      '/body/name',
+    );
+    expectRefused(
+      await api.req('POST', '/api/v1/clients', { name: 'Client', addressLines: [SCAM] }),
+      '/body/addressLines/0',
+    );
+    expect((await api.ok('GET', `/api/v1/invoices/${draft.id}`)).notes).toBe(
+      'Thank you. Payment by bank transfer within 14 days.',
+    );
     // The signed receipt prints a payment's reference; a void's reason prints on the credit note.
     const issued = await api.ok('POST', `/api/v1/invoices/${draft.id}/issue`, { confirmWithoutPayoutDetails: true });
-    expectRefused(await api.req('POST', `/api/v1/invoices/${issued.id}/payments`, { amount: 100, method: 'cash', reference: 'Future payments: IBAN GB82 WEST 1234 5698 7654 32' }), '/body/reference');
+    expectRefused(
+      await api.req('POST', `/api/v1/invoices/${issued.id}/payments`, {
+        amount: 100,
+        method: 'cash',
+        reference: 'Future payments: IBAN GB82 WEST 1234 5698 7654 32',
+      }),
+      '/body/reference',
+    );
     expectRefused(await api.req('POST', `/api/v1/invoices/${issued.id}/void`, { reason: SCAM }), '/body/reason');
     expect((await api.ok('GET', `/api/v1/invoices/${issued.id}`)).status).toBe('issued');
   });
 
   it('refuses line breaks in single-line fields', async () => {
     const s = await owner();
-    expectRefused(await s.req('PATCH', '/api/v1/org', { name: 'Printed Text GmbH\r\nBcc: victim@example.test' }), '/body/name', /single line/);
+    expectRefused(
+      await s.req('PATCH', '/api/v1/org', { name: 'Printed Text GmbH\r\nBcc: victim@example.test' }),
+      '/body/name',
+      /single line/,
+    );
     expectRefused(await api.req('POST', '/api/v1/clients', { name: 'Client\nLtd' }), '/body/name', /single line/);
-    expectRefused(await api.req('POST', '/api/v1/clients', { name: 'Client', contacts: [{ name: 'Eve\r\nBcc: x@evil.test', email: 'eve@client.test' }] }), '/body/contacts/0/name', /single line/);
-    expectRefused(await api.req('POST', '/api/v1/invoices', { clientId, lines: [{ description: 'ok', quantity: '1', unitPrice: 1, unit: 'h\nx' }] }), '/body/lines/0/unit', /single line/);
-    expectRefused(await api.req('POST', '/api/v1/items', { name: 'Item\u2028two', unitPrice: 1, currency: 'EUR' }), '/body/name', /single line/);
+    expectRefused(
+      await api.req('POST', '/api/v1/clients', {
+        name: 'Client',
+        contacts: [{ name: 'Eve\r\nBcc: x@evil.test', email: 'eve@client.test' }],
+      }),
+      '/body/contacts/0/name',
+      /single line/,
+    );
+    expectRefused(
+      await api.req('POST', '/api/v1/invoices', {
+        clientId,
+        lines: [{ description: 'ok', quantity: '1', unitPrice: 1, unit: 'h\nx' }],
+      }),
+      '/body/lines/0/unit',
+      /single line/,
+    );
+    expectRefused(
+      await api.req('POST', '/api/v1/items', { name: 'Item\u2028two', unitPrice: 1, currency: 'EUR' }),
+      '/body/name',
+      /single line/,
+    );
     // Multi-line fields keep their lines.
-    const d = await api.ok('POST', '/api/v1/invoices', { clientId, lines: [{ description: 'Line one\nLine two', quantity: '1', unitPrice: 1 }], notes: 'First\nSecond' });
+    const d = await api.ok('POST', '/api/v1/invoices', {
+      clientId,
+      lines: [{ description: 'Line one\nLine two', quantity: '1', unitPrice: 1 }],
+      notes: 'First\nSecond',
+    });
     expect([d.lines[0].description, d.notes]).toEqual(['Line one\nLine two', 'First\nSecond']);
   });
 
@@ -97,7 +196,11 @@ describeEachDb('printed text: no payment instructions, single lines, step-up and
     const stale = await owner();
     clock.advance(6 * 60_000);
     expectProblem(await stale.req('PATCH', '/api/v1/org', change), 401, 'step_up_required');
-    expectProblem(await stale.req('PATCH', '/api/v1/org', { profile: profile({ email: 'attacker@evil.test' }) }), 401, 'step_up_required');
+    expectProblem(
+      await stale.req('PATCH', '/api/v1/org', { profile: profile({ email: 'attacker@evil.test' }) }),
+      401,
+      'step_up_required',
+    );
     expect((await api.ok('GET', '/api/v1/org')).name).toBe('Printed Text GmbH');
 
     // Settings that do not print need no step-up.
@@ -114,13 +217,18 @@ describeEachDb('printed text: no payment instructions, single lines, step-up and
       expect(mail.parsed.text).toContain('  name, address, country, tax ids, email\n');
       expect(mail.parsed.text).not.toContain('billing@printed.test');
     }
-    const audit = (await api.ok('GET', '/api/v1/audit-events?action=org.updated')).items.map((e: { summary: { printed: string[] } }) => e.summary.printed);
+    const audit = (await api.ok('GET', '/api/v1/audit-events?action=org.updated')).items.map(
+      (e: { summary: { printed: string[] } }) => e.summary.printed,
+    );
     expect(audit).toContainEqual(['name', 'address', 'country', 'tax ids', 'email']);
     expect(audit).toContainEqual([]); // the payment terms change
 
     // The same values again change nothing that prints: no step-up, no mail.
     const quiet = smtp.messages.length;
-    await api.ok('PATCH', '/api/v1/org', { name: 'Printed Text Holding GmbH', profile: profile({ phone: '+49 30 1234567' }) });
+    await api.ok('PATCH', '/api/v1/org', {
+      name: 'Printed Text Holding GmbH',
+      profile: profile({ phone: '+49 30 1234567' }),
+    });
     expect(smtp.messages.length).toBe(quiet);
     expect(admin.userId).toBeTruthy();
   });

@@ -32,7 +32,14 @@ describe('quick start [sqlite]', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'sealbill-quickstart-'));
     const port = await freePort();
     child = spawn(process.execPath, [BIN, 'serve'], {
-      env: { PATH: process.env.PATH ?? '', HOME: dir, SEALBILL_DATA_DIR: dir, SEALBILL_PORT: String(port), SEALBILL_LOG_LEVEL: 'warn', SEALBILL_PUBLIC_URL: `http://127.0.0.1:${port}` },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: dir,
+        SEALBILL_DATA_DIR: dir,
+        SEALBILL_PORT: String(port),
+        SEALBILL_LOG_LEVEL: 'warn',
+        SEALBILL_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      },
     });
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -73,7 +80,10 @@ describe('quick start [sqlite]', () => {
 
   it('follows the README: setup once, client, invoice, issue, payment, PDF', async () => {
     const json = { 'content-type': 'application/json' };
-    const setupBody = JSON.stringify({ organization: { name: 'Acme Ltd', defaultCurrency: 'EUR', locale: 'en-GB' }, owner: { email: 'you@example.com', name: 'Your Name' } });
+    const setupBody = JSON.stringify({
+      organization: { name: 'Acme Ltd', defaultCurrency: 'EUR', locale: 'en-GB' },
+      owner: { email: 'you@example.com', name: 'Your Name' },
+    });
     const setup = await fetch(`${base}/api/v1/setup`, { method: 'POST', headers: json, body: setupBody });
     expect(setup.status).toBe(201);
     const { token } = (await setup.json()) as { token: string };
@@ -83,17 +93,37 @@ describe('quick start [sqlite]', () => {
 
     const auth = { authorization: `Bearer ${token}`, ...json };
     const call = async (method: string, url: string, body?: unknown, expected = method === 'POST' ? 201 : 200) => {
-      const res = await fetch(`${base}${url}`, { method, headers: body === undefined ? { authorization: auth.authorization } : auth, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      const res = await fetch(`${base}${url}`, {
+        method,
+        headers: body === undefined ? { authorization: auth.authorization } : auth,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
       if (res.status !== expected) throw new Error(`${method} ${url} → ${res.status}: ${await res.text()}`);
       return res;
     };
-    const client = (await (await call('POST', '/api/v1/clients', { name: 'Globex Corp', email: 'billing@globex.example', addressLines: ['1 Main St', 'Springfield'] })).json()) as { id: string };
-    const draft = (await (await call('POST', '/api/v1/invoices', { clientId: client.id, lines: [{ description: 'Consulting', quantity: '8', unit: 'h', unitPrice: 12000 }] })).json()) as { id: string; total: number };
+    const client = (await (
+      await call('POST', '/api/v1/clients', {
+        name: 'Globex Corp',
+        email: 'billing@globex.example',
+        addressLines: ['1 Main St', 'Springfield'],
+      })
+    ).json()) as { id: string };
+    const draft = (await (
+      await call('POST', '/api/v1/invoices', {
+        clientId: client.id,
+        lines: [{ description: 'Consulting', quantity: '8', unit: 'h', unitPrice: 12000 }],
+      })
+    ).json()) as { id: string; total: number };
     expect(draft.total).toBe(96_000);
-    const issued = (await (await call('POST', `/api/v1/invoices/${draft.id}/issue`, { confirmWithoutPayoutDetails: true }, 200)).json()) as { number: string };
+    const issued = (await (
+      await call('POST', `/api/v1/invoices/${draft.id}/issue`, { confirmWithoutPayoutDetails: true }, 200)
+    ).json()) as { number: string };
     expect(issued.number).toMatch(/^INV-\d{4}-00001$/);
     await call('POST', `/api/v1/invoices/${draft.id}/payments`, { amount: 96_000 });
-    const paid = (await (await call('GET', `/api/v1/invoices/${draft.id}`)).json()) as { status: string; amountDue: number };
+    const paid = (await (await call('GET', `/api/v1/invoices/${draft.id}`)).json()) as {
+      status: string;
+      amountDue: number;
+    };
     expect(paid).toMatchObject({ status: 'paid', amountDue: 0 });
 
     const pdf = await call('GET', `/api/v1/invoices/${draft.id}/pdf`);

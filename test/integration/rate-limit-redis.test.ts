@@ -29,7 +29,10 @@ describe.skipIf(!reachable)('rate limits shared through Redis', () => {
     for (const redis of [true, true, false, false]) {
       instances.push(
         await createTestInstance('sqlite', {
-          env: { SEALBILL_VERIFY_RATE_LIMIT: '3', ...(redis && { SEALBILL_REDIS_URL: REDIS_URL, SEALBILL_REDIS_PREFIX: prefix }) },
+          env: {
+            SEALBILL_VERIFY_RATE_LIMIT: '3',
+            ...(redis && { SEALBILL_REDIS_URL: REDIS_URL, SEALBILL_REDIS_PREFIX: prefix }),
+          },
         }),
       );
     }
@@ -38,7 +41,8 @@ describe.skipIf(!reachable)('rate limits shared through Redis', () => {
     for (const t of instances) await t.close();
   });
 
-  const hit = (t: TestInstance) => t.app.inject({ method: 'GET', url: `/api/v1/verify/${'a'.repeat(26)}`, remoteAddress: '203.0.113.9' });
+  const hit = (t: TestInstance) =>
+    t.app.inject({ method: 'GET', url: `/api/v1/verify/${'a'.repeat(26)}`, remoteAddress: '203.0.113.9' });
 
   it('a second process refuses once the first has used up the shared limit', async () => {
     const [a, b] = instances as [TestInstance, TestInstance];

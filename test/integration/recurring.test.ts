@@ -13,9 +13,19 @@ describeEachDb('recurring schedules', (dialect) => {
   const lines = [{ description: 'Retainer', quantity: '1', unitPrice: 50_000 }];
 
   // The owner confirms starts in the past (more than one period back needs an owner or admin: recurring-hardening.test.ts).
-  const schedule = (extra: Record<string, unknown>) => api.ok('POST', '/api/v1/recurring-schedules', { clientId, lines, frequency: 'monthly', confirmBackdatedStart: true, ...extra }, 201);
+  const schedule = (extra: Record<string, unknown>) =>
+    api.ok(
+      'POST',
+      '/api/v1/recurring-schedules',
+      { clientId, lines, frequency: 'monthly', confirmBackdatedStart: true, ...extra },
+      201,
+    );
   const invoicesOf = async (scheduleId: string) => {
-    const rows = await t.container.db.selectFrom('documents').select('id').where('recurring_schedule_id', '=', scheduleId).execute();
+    const rows = await t.container.db
+      .selectFrom('documents')
+      .select('id')
+      .where('recurring_schedule_id', '=', scheduleId)
+      .execute();
     const full = await Promise.all(rows.map((r) => api.ok('GET', `/api/v1/invoices/${r.id}`)));
     return full.sort((a, b) => (a.issueDate < b.issueDate ? -1 : 1));
   };
@@ -64,12 +74,22 @@ describeEachDb('recurring schedules', (dialect) => {
     // Same year as the manual issues, so both draw from the same sequence row.
     const s = await schedule({ startOn: '2026-02-16', frequency: 'weekly' });
     const drafts = [];
-    for (let i = 0; i < 12; i++) drafts.push((await api.ok('POST', '/api/v1/invoices', { clientId, lines })).id as string);
-    const [runs, ...issued] = await Promise.all([runDue(), ...drafts.map((id) => api.req('POST', `/api/v1/invoices/${id}/issue`, { confirmWithoutPayoutDetails: true }))]);
+    for (let i = 0; i < 12; i++)
+      drafts.push((await api.ok('POST', '/api/v1/invoices', { clientId, lines })).id as string);
+    const [runs, ...issued] = await Promise.all([
+      runDue(),
+      ...drafts.map((id) => api.req('POST', `/api/v1/invoices/${id}/issue`, { confirmWithoutPayoutDetails: true })),
+    ]);
     expect(runs).toBe(8); // 2026-02-16 … 2026-04-06, weekly
     expect(issued.filter((r) => r.statusCode !== 200).map((r) => r.body)).toEqual([]);
 
-    const all = await t.container.db.selectFrom('documents').select('number').where('org_id', '=', api.orgId).where('kind', '=', 'invoice').where('number', 'is not', null).execute();
+    const all = await t.container.db
+      .selectFrom('documents')
+      .select('number')
+      .where('org_id', '=', api.orgId)
+      .where('kind', '=', 'invoice')
+      .where('number', 'is not', null)
+      .execute();
     const seqs = all.map((d) => Number(d.number!.slice(-5))).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
     expect((await api.ok('POST', '/api/v1/audit-events/verify')).ok).toBe(true);
@@ -104,16 +124,31 @@ describeEachDb('recurring schedules', (dialect) => {
     clock.set('2026-09-01T09:00:00Z');
     await runDue();
     expect(await invoicesOf(s.id)).toHaveLength(3);
-    expectProblem(await api.req('POST', `/api/v1/recurring-schedules/${s.id}/status`, { status: 'active' }), 409, 'conflict');
+    expectProblem(
+      await api.req('POST', `/api/v1/recurring-schedules/${s.id}/status`, { status: 'active' }),
+      409,
+      'conflict',
+    );
 
-    const bad = await api.req('POST', '/api/v1/recurring-schedules', { clientId, lines, frequency: 'monthly', startOn: '2026-09-10', endOn: '2026-09-01' });
+    const bad = await api.req('POST', '/api/v1/recurring-schedules', {
+      clientId,
+      lines,
+      frequency: 'monthly',
+      startOn: '2026-09-10',
+      endOn: '2026-09-01',
+    });
     expect(expectProblem(bad, 422, 'unprocessable').errors[0].path).toBe('/body/endOn');
   });
 
   it('keeps running other schedules when one fails', async () => {
     clock.set('2026-09-01T09:00:00Z');
     const doomedClient = (await api.ok('POST', '/api/v1/clients', { name: 'Leaving' })).id;
-    const doomed = await api.ok('POST', '/api/v1/recurring-schedules', { clientId: doomedClient, lines, frequency: 'monthly', startOn: '2026-09-01' }, 201);
+    const doomed = await api.ok(
+      'POST',
+      '/api/v1/recurring-schedules',
+      { clientId: doomedClient, lines, frequency: 'monthly', startOn: '2026-09-01' },
+      201,
+    );
     const healthy = await schedule({ startOn: '2026-09-01' });
     await api.ok('DELETE', `/api/v1/clients/${doomedClient}`); // archived: its drafts are refused
     await expect(runDue()).rejects.toThrow(/1 recurring schedule failed/);

@@ -27,9 +27,16 @@ beforeAll(async () => {
 });
 
 /** What the user has on the new machine: an empty directory, and for PostgreSQL an empty schema. */
-async function newMachine(target: 'sqlite' | 'postgres'): Promise<{ dir: string; env: Record<string, string>; cleanup(): Promise<void> }> {
+async function newMachine(
+  target: 'sqlite' | 'postgres',
+): Promise<{ dir: string; env: Record<string, string>; cleanup(): Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-new-machine-'));
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: dir, SEALBILL_DATA_DIR: path.join(dir, 'data'), SEALBILL_LOG_LEVEL: 'silent' };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: dir,
+    SEALBILL_DATA_DIR: path.join(dir, 'data'),
+    SEALBILL_LOG_LEVEL: 'silent',
+  };
   let schema: string | null = null;
   if (target === 'postgres') {
     schema = `r_${randomBytes(6).toString('hex')}`;
@@ -64,7 +71,9 @@ describeEachDb('restore onto a new machine', (dialect) => {
 
   beforeEach(async () => {
     backupDir = mkdtempSync(path.join(tmpdir(), 'sealbill-backups-'));
-    t = await createTestInstance(dialect, { env: { SEALBILL_BACKUP_TARGET: backupDir, SEALBILL_BACKUP_RECIPIENTS: recipient } });
+    t = await createTestInstance(dialect, {
+      env: { SEALBILL_BACKUP_TARGET: backupDir, SEALBILL_BACKUP_RECIPIENTS: recipient },
+    });
     api = await setupOrg(t.app);
     seeded = await seedSensitiveData(t, api);
   });
@@ -74,40 +83,61 @@ describeEachDb('restore onto a new machine', (dialect) => {
   });
 
   for (const target of DIALECTS) {
-    it(`\`sealbill backup restore\` into a fresh ${target === 'sqlite' ? 'data directory' : 'empty PostgreSQL schema'} reproduces every record`, { timeout: 180_000 }, async () => {
-      await t.container.services.checkpoints.create(api.orgId); // so the backup's own checkpoint adds nothing
-      const before = await tableHashes(t.container.db, dialect);
-      const entriesBefore = await t.container.db.selectFrom('audit_events').select(['org_id', 'seq', 'hash']).orderBy('id').execute();
-      const r = await t.container.services.backups.create();
-      const machine = await newMachine(target);
-      try {
-        const idFile = path.join(machine.dir, 'backup-identity.txt');
-        writeFileSync(idFile, `${identity}\n`, { mode: 0o600 });
-        const restored = runSealbill(['backup', 'restore', path.join(backupDir, r.name), '--identity', idFile], machine.env);
-        expect(restored.code, `${restored.out}\n${restored.err}`).toBe(0);
-        expect(restored.out).toMatch(/Restored \d+ rows in \d+ tables .*every table matches the backup's content hash/);
-        expect(restored.out).toMatch(/Rewrapped 1 data key\(s\) under this instance's master key k[0-9a-f]{16}/);
-        expect(readdirSync(path.join(machine.dir, 'data'))).toContain('master.key');
-
-        // The new machine, started as a user would (same environment), serves the same data.
-        const c = await createContainer(parseConfig(machine.env), { warn: () => {} });
+    it(
+      `\`sealbill backup restore\` into a fresh ${target === 'sqlite' ? 'data directory' : 'empty PostgreSQL schema'} reproduces every record`,
+      { timeout: 180_000 },
+      async () => {
+        await t.container.services.checkpoints.create(api.orgId); // so the backup's own checkpoint adds nothing
+        const before = await tableHashes(t.container.db, dialect);
+        const entriesBefore = await t.container.db
+          .selectFrom('audit_events')
+          .select(['org_id', 'seq', 'hash'])
+          .orderBy('id')
+          .execute();
+        const r = await t.container.services.backups.create();
+        const machine = await newMachine(target);
         try {
-          const after = await tableHashes(c.db, target);
-          // Identical except the rewrapped data keys and the audit entry recording the rewrap.
-          const changed = Object.keys(before).filter((k) => before[k]!.sha256 !== after[k]?.sha256);
-          expect(changed.sort()).toEqual(['audit_events', 'org_keys']);
-          const entriesAfter = await c.db.selectFrom('audit_events').select(['org_id', 'seq', 'hash', 'action']).orderBy('id').execute();
-          expect(entriesAfter.slice(0, entriesBefore.length).map(({ action: _a, ...e }) => ({ ...e, seq: Number(e.seq) }))).toEqual(entriesBefore.map((e) => ({ ...e, seq: Number(e.seq) })));
-          expect(entriesAfter.slice(entriesBefore.length).map((e) => e.action)).toEqual(['keys.master_rotated']);
-          expect((await c.services.clients.get(api.orgId, seeded.clientId)).name).toBe(SECRET_STRINGS.clientName);
-          expect((await c.services.lifecycle.pdf(api.orgId, 'invoice', seeded.invoiceId)).bytes.equals(seeded.pdf)).toBe(true);
-          expect((await c.services.checkpoints.verify(api.orgId)).ok).toBe(true);
+          const idFile = path.join(machine.dir, 'backup-identity.txt');
+          writeFileSync(idFile, `${identity}\n`, { mode: 0o600 });
+          const restored = runSealbill(
+            ['backup', 'restore', path.join(backupDir, r.name), '--identity', idFile],
+            machine.env,
+          );
+          expect(restored.code, `${restored.out}\n${restored.err}`).toBe(0);
+          expect(restored.out).toMatch(
+            /Restored \d+ rows in \d+ tables .*every table matches the backup's content hash/,
+          );
+          expect(restored.out).toMatch(/Rewrapped 1 data key\(s\) under this instance's master key k[0-9a-f]{16}/);
+          expect(readdirSync(path.join(machine.dir, 'data'))).toContain('master.key');
+
+          // The new machine, started as a user would (same environment), serves the same data.
+          const c = await createContainer(parseConfig(machine.env), { warn: () => {} });
+          try {
+            const after = await tableHashes(c.db, target);
+            // Identical except the rewrapped data keys and the audit entry recording the rewrap.
+            const changed = Object.keys(before).filter((k) => before[k]!.sha256 !== after[k]?.sha256);
+            expect(changed.sort()).toEqual(['audit_events', 'org_keys']);
+            const entriesAfter = await c.db
+              .selectFrom('audit_events')
+              .select(['org_id', 'seq', 'hash', 'action'])
+              .orderBy('id')
+              .execute();
+            expect(
+              entriesAfter.slice(0, entriesBefore.length).map(({ action: _a, ...e }) => ({ ...e, seq: Number(e.seq) })),
+            ).toEqual(entriesBefore.map((e) => ({ ...e, seq: Number(e.seq) })));
+            expect(entriesAfter.slice(entriesBefore.length).map((e) => e.action)).toEqual(['keys.master_rotated']);
+            expect((await c.services.clients.get(api.orgId, seeded.clientId)).name).toBe(SECRET_STRINGS.clientName);
+            expect(
+              (await c.services.lifecycle.pdf(api.orgId, 'invoice', seeded.invoiceId)).bytes.equals(seeded.pdf),
+            ).toBe(true);
+            expect((await c.services.checkpoints.verify(api.orgId)).ok).toBe(true);
+          } finally {
+            await c.close();
+          }
         } finally {
-          await c.close();
+          await machine.cleanup();
         }
-      } finally {
-        await machine.cleanup();
-      }
-    });
+      },
+    );
   }
 });

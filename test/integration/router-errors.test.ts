@@ -37,7 +37,8 @@ function raw(port: number, request: string): Promise<RawResponse> {
   });
 }
 
-const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: localhost\r\n${extra}Connection: close\r\n\r\n`;
+const get = (path: string, extra = '') =>
+  `GET ${path} HTTP/1.1\r\nHost: localhost\r\n${extra}Connection: close\r\n\r\n`;
 const post = (path: string, type: string, body: string) =>
   `POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 
@@ -49,7 +50,8 @@ function expectProblemWithHeaders(r: RawResponse, status: number, code: string, 
   expect(body).toMatchObject({ status, code, type: `https://sealbill.dev/problems/${code}` });
   expect(typeof body.requestId).toBe('string');
   expect(r.body).not.toMatch(/FST_|at .*\.(ts|js):\d+|node_modules|stack/i);
-  for (const [name, value] of Object.entries(staticSecurityHeaders({ tls }))) expect(r.headers[name], `${status} ${code}: ${name}`).toBe(value);
+  for (const [name, value] of Object.entries(staticSecurityHeaders({ tls })))
+    expect(r.headers[name], `${status} ${code}: ${name}`).toBe(value);
   expect(r.headers['content-security-policy']).toContain("frame-ancestors 'none'");
   expect(r.headers['x-content-type-options']).toBe('nosniff');
 }
@@ -60,7 +62,10 @@ for (const tls of [false, true]) {
     let port: number;
 
     beforeAll(async () => {
-      t = await createTestInstance('sqlite', tls ? { env: { SEALBILL_PUBLIC_URL: 'https://billing.example.test' } } : {});
+      t = await createTestInstance(
+        'sqlite',
+        tls ? { env: { SEALBILL_PUBLIC_URL: 'https://billing.example.test' } } : {},
+      );
       await t.app.listen({ port: 0, host: '127.0.0.1' });
       port = (t.app.server.address() as AddressInfo).port;
     });
@@ -69,35 +74,72 @@ for (const tls of [false, true]) {
     it('the fixed header set equals what helmet sends on ordinary responses', async () => {
       const res = await t.app.inject({ method: 'GET', url: '/healthz' });
       const fixed = staticSecurityHeaders({ tls });
-      const helmetNames = Object.keys(res.headers).filter((h) => h in fixed || /^(content-security-policy|strict-transport-security|x-|cross-origin-|origin-agent|referrer-policy)/.test(h));
-      const sent = Object.fromEntries(helmetNames.filter((h) => h !== 'x-request-id').map((h) => [h, String(res.headers[h])]));
+      const helmetNames = Object.keys(res.headers).filter(
+        (h) =>
+          h in fixed ||
+          /^(content-security-policy|strict-transport-security|x-|cross-origin-|origin-agent|referrer-policy)/.test(h),
+      );
+      const sent = Object.fromEntries(
+        helmetNames.filter((h) => h !== 'x-request-id').map((h) => [h, String(res.headers[h])]),
+      );
       expect(sent).toEqual(fixed);
     });
 
     it('a malformed percent-encoding in the URL: 400', async () => {
-      for (const path of ['/api/v1/%E0%A4%A', '/%c0', '/api/v1/invoices/%ZZ']) expectProblemWithHeaders(await raw(port, get(path)), 400, 'validation_failed', tls);
+      for (const path of ['/api/v1/%E0%A4%A', '/%c0', '/api/v1/invoices/%ZZ'])
+        expectProblemWithHeaders(await raw(port, get(path)), 400, 'validation_failed', tls);
     });
 
     it('an over-long path parameter: 414; an over-long request line: 414; oversized headers: 431', async () => {
       expectProblemWithHeaders(await raw(port, get(`/api/v1/invoices/${'a'.repeat(300)}`)), 414, 'uri_too_long', tls);
       expectProblemWithHeaders(await raw(port, get(`/api/v1/${'a'.repeat(20_000)}`)), 414, 'uri_too_long', tls);
-      expectProblemWithHeaders(await raw(port, get('/api/v1/org', `X-Big: ${'a'.repeat(20_000)}\r\n`)), 431, 'headers_too_large', tls);
+      expectProblemWithHeaders(
+        await raw(port, get('/api/v1/org', `X-Big: ${'a'.repeat(20_000)}\r\n`)),
+        431,
+        'headers_too_large',
+        tls,
+      );
     });
 
     it('bytes that are not HTTP: 400', async () => {
       expectProblemWithHeaders(await raw(port, 'GARBAGE\r\n\r\n'), 400, 'validation_failed', tls);
-      expectProblemWithHeaders(await raw(port, 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n'), 400, 'validation_failed', tls);
+      expectProblemWithHeaders(
+        await raw(port, 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n'),
+        400,
+        'validation_failed',
+        tls,
+      );
     });
 
     it('unknown routes and wrong methods: 404', async () => {
       expectProblemWithHeaders(await raw(port, get('/api/v1/nope')), 404, 'not_found', tls);
-      expectProblemWithHeaders(await raw(port, `DELETE /api/v1/setup HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`), 404, 'not_found', tls);
+      expectProblemWithHeaders(
+        await raw(port, `DELETE /api/v1/setup HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`),
+        404,
+        'not_found',
+        tls,
+      );
     });
 
     it('a wrong content type: 415; broken or empty JSON: 400; a huge body: 413', async () => {
-      expectProblemWithHeaders(await raw(port, post('/api/v1/auth/login', 'text/xml', '<a/>')), 415, 'unsupported_media_type', tls);
-      expectProblemWithHeaders(await raw(port, post('/api/v1/auth/login', 'application/json', '{"email":')), 400, 'validation_failed', tls);
-      expectProblemWithHeaders(await raw(port, post('/api/v1/auth/login', 'application/json', '')), 400, 'validation_failed', tls);
+      expectProblemWithHeaders(
+        await raw(port, post('/api/v1/auth/login', 'text/xml', '<a/>')),
+        415,
+        'unsupported_media_type',
+        tls,
+      );
+      expectProblemWithHeaders(
+        await raw(port, post('/api/v1/auth/login', 'application/json', '{"email":')),
+        400,
+        'validation_failed',
+        tls,
+      );
+      expectProblemWithHeaders(
+        await raw(port, post('/api/v1/auth/login', 'application/json', '')),
+        400,
+        'validation_failed',
+        tls,
+      );
       const huge = `POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\nConnection: close\r\n\r\n{}`;
       expectProblemWithHeaders(await raw(port, huge), 413, 'payload_too_large', tls);
     });

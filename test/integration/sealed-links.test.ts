@@ -11,8 +11,19 @@ import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
 async function browserDecrypt(payload: { ciphertext: string; aad: string }, keyB64url: string): Promise<Buffer> {
   const subtle = globalThis.crypto.subtle;
   const blob = Buffer.from(payload.ciphertext, 'base64url');
-  const key = await subtle.importKey('raw', Buffer.from(keyB64url, 'base64url'), { name: 'AES-GCM' }, false, ['decrypt']);
-  const plain = await subtle.decrypt({ name: 'AES-GCM', iv: blob.subarray(0, 12), additionalData: new TextEncoder().encode(payload.aad), tagLength: 128 }, key, blob.subarray(12));
+  const key = await subtle.importKey('raw', Buffer.from(keyB64url, 'base64url'), { name: 'AES-GCM' }, false, [
+    'decrypt',
+  ]);
+  const plain = await subtle.decrypt(
+    {
+      name: 'AES-GCM',
+      iv: blob.subarray(0, 12),
+      additionalData: new TextEncoder().encode(payload.aad),
+      tagLength: 128,
+    },
+    key,
+    blob.subarray(12),
+  );
   return Buffer.from(plain);
 }
 
@@ -87,7 +98,9 @@ describeEachDb('sealed links', (dialect) => {
   });
 
   it('expires and can be revoked', async () => {
-    const a = parseLink((await api.ok('POST', `/api/v1/invoices/${invoiceId}/sealed-links`, { expiresInHours: 1 }, 201)).url);
+    const a = parseLink(
+      (await api.ok('POST', `/api/v1/invoices/${invoiceId}/sealed-links`, { expiresInHours: 1 }, 201)).url,
+    );
     const b = await api.ok('POST', `/api/v1/invoices/${invoiceId}/sealed-links`, {}, 201);
     await api.ok('POST', `/api/v1/deliveries/${b.deliveryId}/revoke`);
     expectProblem(await open(parseLink(b.url).id), 404);
@@ -100,7 +113,12 @@ describeEachDb('sealed links', (dialect) => {
 
   it('one-time code gate: ciphertext only after the emailed code; wrong or reused codes refused', async () => {
     expectProblem(await api.req('POST', `/api/v1/invoices/${invoiceId}/sealed-links`, { requireCode: true }), 422);
-    const link = await api.ok('POST', `/api/v1/invoices/${invoiceId}/sealed-links`, { requireCode: true, contactId }, 201);
+    const link = await api.ok(
+      'POST',
+      `/api/v1/invoices/${invoiceId}/sealed-links`,
+      { requireCode: true, contactId },
+      201,
+    );
     const { id, key } = parseLink(link.url);
     const first = await open(id);
     expect(first.statusCode).toBe(200);
@@ -113,7 +131,12 @@ describeEachDb('sealed links', (dialect) => {
     const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before && m.to.includes('sealed@zeta.test'));
     const code = /code is (\d{6})/.exec(mail.parsed.text ?? '')![1]!;
     const wrong = code === '000000' ? '000001' : '000000';
-    const openWith = (c: string) => t.app.inject({ method: 'POST', url: `/api/v1/sealed/${id}/open`, payload: { challengeId: ch.json().challengeId, code: c } });
+    const openWith = (c: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/sealed/${id}/open`,
+        payload: { challengeId: ch.json().challengeId, code: c },
+      });
     expectProblem(await openWith(wrong), 401, 'unauthenticated');
     const ok = await openWith(code);
     expect(ok.statusCode, ok.body).toBe(200);
@@ -124,7 +147,12 @@ describeEachDb('sealed links', (dialect) => {
   });
 
   it('emails a sealed link in sealed-link mode', async () => {
-    const d = await api.ok('POST', `/api/v1/invoices/${invoiceId}/send`, { mode: 'sealed-link', sealedLink: { maxDownloads: 1 } }, 201);
+    const d = await api.ok(
+      'POST',
+      `/api/v1/invoices/${invoiceId}/send`,
+      { mode: 'sealed-link', sealedLink: { maxDownloads: 1 } },
+      201,
+    );
     expect(d.status).toBe('relayed');
     const mail = await smtp.waitFor((m) => m.to.includes('sealed@zeta.test') && /\/s\//.test(m.parsed.text ?? ''));
     expect(mail.parsed.attachments).toHaveLength(0);

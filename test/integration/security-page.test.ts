@@ -20,13 +20,23 @@ describeEachDb('security posture routes', (dialect) => {
     smtp = await startTestSmtp();
     t = await createTestInstance(dialect, {
       clock: new FixedClock(NOW),
-      env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: 'Acme Billing <billing@acme.test>', SEALBILL_PUBLIC_URL: 'https://bill.acme.test' },
+      env: {
+        SEALBILL_SMTP_URL: smtp.url,
+        SEALBILL_MAIL_FROM: 'Acme Billing <billing@acme.test>',
+        SEALBILL_PUBLIC_URL: 'https://bill.acme.test',
+      },
     });
     api = await setupOrg(t.app, 'Acme Posture GmbH');
     other = await setupOrg(t.app, 'Other Tenant SA');
     await addUser(t, api.orgId, 'admin', 'secret-admin-name@acme.test');
-    const client = await api.ok('POST', '/api/v1/clients', { name: 'Client With A Secret Name', email: 'ap@client.test' });
-    const draft = await api.ok('POST', '/api/v1/invoices', { clientId: client.id, lines: [{ description: 'Work', quantity: '1', unitPrice: 10000 }] });
+    const client = await api.ok('POST', '/api/v1/clients', {
+      name: 'Client With A Secret Name',
+      email: 'ap@client.test',
+    });
+    const draft = await api.ok('POST', '/api/v1/invoices', {
+      clientId: client.id,
+      lines: [{ description: 'Work', quantity: '1', unitPrice: 10000 }],
+    });
     await api.ok('POST', `/api/v1/invoices/${draft.id}/issue`, { confirmWithoutPayoutDetails: true });
   });
   afterAll(async () => {
@@ -38,7 +48,12 @@ describeEachDb('security posture routes', (dialect) => {
     const res = await t.app.inject({ method: 'GET', url: '/.well-known/security.txt' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
-    const fields = Object.fromEntries(res.body.trim().split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+    const fields = Object.fromEntries(
+      res.body
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]),
+    );
     // Without SEALBILL_SECURITY_CONTACT the mail-from address is the contact.
     expect(fields.Contact).toBe('mailto:billing@acme.test');
     expect(fields.Canonical).toBe('https://bill.acme.test/.well-known/security.txt');
@@ -58,21 +73,40 @@ describeEachDb('security posture routes', (dialect) => {
     expect(d.encryptionAtRest).toMatchObject({ enabled: true, algorithm: 'AES-256-GCM' });
     expect(d.signingKeys.length).toBeGreaterThanOrEqual(1);
     for (const k of d.signingKeys) expect(k.fingerprintSha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(d.reporting).toEqual({ contact: 'mailto:billing@acme.test', securityTxt: 'https://bill.acme.test/.well-known/security.txt' });
+    expect(d.reporting).toEqual({
+      contact: 'mailto:billing@acme.test',
+      securityTxt: 'https://bill.acme.test/.well-known/security.txt',
+    });
     expect(d.links.verify).toBe(`https://bill.acme.test/verify?org=${api.orgId}`);
     expect(res.body).not.toMatch(/secret-admin-name|Client With A Secret Name|owner@|127\.0\.0\.1/);
     expect(res.headers['cache-control']).toBe('public, max-age=60');
   });
 
   it('answers 404 for an unknown organization and 400 for a malformed id', async () => {
-    expectProblem(await t.app.inject({ method: 'GET', url: '/api/v1/public/orgs/00000000-0000-4000-8000-000000000000/security' }), 404, 'not_found');
-    expectProblem(await t.app.inject({ method: 'GET', url: '/api/v1/public/orgs/..%2F..%2Fetc/security' }), 400, 'validation_failed');
+    expectProblem(
+      await t.app.inject({ method: 'GET', url: '/api/v1/public/orgs/00000000-0000-4000-8000-000000000000/security' }),
+      404,
+      'not_found',
+    );
+    expectProblem(
+      await t.app.inject({ method: 'GET', url: '/api/v1/public/orgs/..%2F..%2Fetc/security' }),
+      400,
+      'validation_failed',
+    );
   });
 
   it('gives staff a checklist of their own organization only', async () => {
     const mine = await api.ok('GET', '/api/v1/security/checklist');
     const byId = Object.fromEntries(mine.items.map((i: { id: string }) => [i.id, i]));
-    expect(Object.keys(byId).sort()).toEqual(['audit-checkpoint', 'backups', 'members-factors', 'mfa-policy', 'payout-change', 'signing-identity', 'smtp-tls']);
+    expect(Object.keys(byId).sort()).toEqual([
+      'audit-checkpoint',
+      'backups',
+      'members-factors',
+      'mfa-policy',
+      'payout-change',
+      'signing-identity',
+      'smtp-tls',
+    ]);
     expect(byId['mfa-policy']).toMatchObject({ ok: false, fixAt: '/app/settings/security' });
     expect(byId['signing-identity'].ok).toBe(true);
     // The test relay runs without TLS (starttls=never): flagged.
@@ -96,9 +130,24 @@ describeEachDb('security posture routes', (dialect) => {
     expect(none).toEqual({ configured: false, intervalHours: null, lastSuccessAt: null, runs: [] });
     const db = t.container.db;
     const run = (id: string, status: 'done' | 'failed', started: string, error: string | null) => ({
-      id, slot: `manual-${id}`, name: `sealbill-${id}.tar.age`, target: 'dir:/srv/secret-backup-path', status, size: status === 'done' ? 40_960 : null, sha256: null, error, started_at: started, finished_at: started.replace('00:00', '00:05'),
+      id,
+      slot: `manual-${id}`,
+      name: `sealbill-${id}.tar.age`,
+      target: 'dir:/srv/secret-backup-path',
+      status,
+      size: status === 'done' ? 40_960 : null,
+      sha256: null,
+      error,
+      started_at: started,
+      finished_at: started.replace('00:00', '00:05'),
     });
-    await db.insertInto('backup_runs').values([run('a', 'done', '2026-02-28T00:00:00.000Z', null), run('b', 'failed', '2026-03-01T00:00:00.000Z', 'EACCES: permission denied, open /srv/secret-backup-path/x')]).execute();
+    await db
+      .insertInto('backup_runs')
+      .values([
+        run('a', 'done', '2026-02-28T00:00:00.000Z', null),
+        run('b', 'failed', '2026-03-01T00:00:00.000Z', 'EACCES: permission denied, open /srv/secret-backup-path/x'),
+      ])
+      .execute();
     const st = await api.ok('GET', '/api/v1/security/backups');
     expect(st.lastSuccessAt).toBe('2026-02-28T00:05:00.000Z');
     expect(st.runs.map((r: { status: string }) => r.status)).toEqual(['failed', 'done']);
@@ -109,7 +158,13 @@ describeEachDb('security posture routes', (dialect) => {
 
   it('describes the relay without its credentials, and sends a test email to the caller', async () => {
     const status = await api.ok('GET', '/api/v1/security/email');
-    expect(status).toEqual({ transport: 'smtp', host: '127.0.0.1', port: smtp.port, tls: 'none', from: 'Acme Billing <billing@acme.test>' });
+    expect(status).toEqual({
+      transport: 'smtp',
+      host: '127.0.0.1',
+      port: smtp.port,
+      tls: 'none',
+      from: 'Acme Billing <billing@acme.test>',
+    });
     const before = smtp.messages.length;
     const r = await api.ok('POST', '/api/v1/security/email/test');
     expect(r).toMatchObject({ ok: true, error: null });
@@ -121,7 +176,12 @@ describeEachDb('security posture routes', (dialect) => {
 describeEachDb('email status with a credentialed relay', (dialect) => {
   let t: TestInstance;
   beforeAll(async () => {
-    t = await createTestInstance(dialect, { env: { SEALBILL_SMTP_URL: 'smtps://mailer:hunter2-relay-password@relay.example.net:465', SEALBILL_SECURITY_CONTACT: 'https://acme.test/security' } });
+    t = await createTestInstance(dialect, {
+      env: {
+        SEALBILL_SMTP_URL: 'smtps://mailer:hunter2-relay-password@relay.example.net:465',
+        SEALBILL_SECURITY_CONTACT: 'https://acme.test/security',
+      },
+    });
   });
   afterAll(() => t.close());
 

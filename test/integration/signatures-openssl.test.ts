@@ -24,7 +24,11 @@ function recipe(name: string): string {
 }
 
 function runRecipe(name: string, dir: string): { status: number | null; out: string } {
-  const r = spawnSync('sh', ['-e', '-c', recipe(name)], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' } });
+  const r = spawnSync('sh', ['-e', '-c', recipe(name)], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' },
+  });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -50,8 +54,12 @@ describeEachDb('signatures verify with openssl alone', (dialect) => {
     const { invoice } = await clientWithInvoice(api);
     const pdf = (await api.req('GET', `/api/v1/invoices/${invoice.id}/pdf`)).rawPayload;
     const token = /\/verify\/([A-Za-z0-9_-]{22})/.exec(pdf.toString('latin1'))![1]!;
-    const { signature } = (await anon(`/api/v1/verify/${token}`)).json() as { signature: { payload: string; value: string; keyId: string; orgId: string } };
-    const published = (await anon(`/.well-known/sealbill/keys?org=${signature.orgId}`)).json() as { keys: Array<{ keyId: string; publicKey: string | null }> };
+    const { signature } = (await anon(`/api/v1/verify/${token}`)).json() as {
+      signature: { payload: string; value: string; keyId: string; orgId: string };
+    };
+    const published = (await anon(`/.well-known/sealbill/keys?org=${signature.orgId}`)).json() as {
+      keys: Array<{ keyId: string; publicKey: string | null }>;
+    };
     writeFileSync(path.join(dir, 'payload.json'), signature.payload);
     writeFileSync(path.join(dir, 'sig.b64url'), signature.value);
     writeFileSync(path.join(dir, 'key.b64url'), published.keys.find((k) => k.keyId === signature.keyId)!.publicKey!);
@@ -59,7 +67,10 @@ describeEachDb('signatures verify with openssl alone', (dialect) => {
     expect(ok.status, ok.out).toBe(0);
     expect(ok.out).toContain('Signature Verified Successfully');
 
-    writeFileSync(path.join(dir, 'payload.json'), signature.payload.replace(`"total":${invoice.total}`, `"total":${invoice.total + 1}`));
+    writeFileSync(
+      path.join(dir, 'payload.json'),
+      signature.payload.replace(`"total":${invoice.total}`, `"total":${invoice.total + 1}`),
+    );
     expect(readFileSync(path.join(dir, 'payload.json'), 'utf8')).not.toBe(signature.payload);
     const bad = runRecipe('document-signature', dir);
     expect(bad.status).not.toBe(0);
@@ -67,7 +78,10 @@ describeEachDb('signatures verify with openssl alone', (dialect) => {
   });
 
   itNeeds(['openssl'], 'an audit checkpoint, with the documented recipe', async () => {
-    const cp = (await api.ok('POST', '/api/v1/audit-checkpoints', undefined, 201)) as { note: string; treeSize: number };
+    const cp = (await api.ok('POST', '/api/v1/audit-checkpoints', undefined, 201)) as {
+      note: string;
+      treeSize: number;
+    };
     const { items } = (await api.ok('GET', '/api/v1/audit-checkpoint-keys')) as { items: Array<{ vkey: string }> };
     writeFileSync(path.join(dir, 'checkpoint.txt'), cp.note);
     writeFileSync(path.join(dir, 'vkey.txt'), `${items[0]!.vkey}\n`);
@@ -82,19 +96,41 @@ describeEachDb('signatures verify with openssl alone', (dialect) => {
   });
 
   it('key ids follow the documented derivation', async () => {
-    const published = (await anon(`/.well-known/sealbill/keys?org=${api.orgId}`)).json() as { keys: Array<{ keyId: string; algorithm: string; publicKey: string | null; certificatePem: string | null; certificateSha256: string | null }> };
+    const published = (await anon(`/.well-known/sealbill/keys?org=${api.orgId}`)).json() as {
+      keys: Array<{
+        keyId: string;
+        algorithm: string;
+        publicKey: string | null;
+        certificatePem: string | null;
+        certificateSha256: string | null;
+      }>;
+    };
     const doc = published.keys.find((k) => k.algorithm === 'Ed25519')!;
     expect(doc.keyId).toBe(`ed25519-${sha256(Buffer.from(doc.publicKey!, 'base64url')).toString('hex').slice(0, 16)}`);
     const x509 = published.keys.find((k) => k.algorithm === 'X.509')!;
     const der = new X509Certificate(x509.certificatePem!).raw;
     expect(x509.certificateSha256).toBe(sha256(der).toString('hex'));
     expect(x509.keyId).toBe(`x509-${sha256(der).toString('hex').slice(0, 16)}`);
-    const delivery = (await anon(`/api/v1/public/orgs/${api.orgId}/delivery-keys`)).json() as { evidence: { keyId: string; publicKeyPem: string } };
-    expect(delivery.evidence.keyId).toBe(sha256(createPublicKey(delivery.evidence.publicKeyPem).export({ type: 'spki', format: 'der' })).toString('hex'));
-    const { items } = (await api.ok('GET', '/api/v1/audit-checkpoint-keys')) as { items: Array<{ vkey: string; name: string; publicKey: string }> };
+    const delivery = (await anon(`/api/v1/public/orgs/${api.orgId}/delivery-keys`)).json() as {
+      evidence: { keyId: string; publicKeyPem: string };
+    };
+    expect(delivery.evidence.keyId).toBe(
+      sha256(createPublicKey(delivery.evidence.publicKeyPem).export({ type: 'spki', format: 'der' })).toString('hex'),
+    );
+    const { items } = (await api.ok('GET', '/api/v1/audit-checkpoint-keys')) as {
+      items: Array<{ vkey: string; name: string; publicKey: string }>;
+    };
     const k = items[0]!;
-    expect(k.vkey.split('+')[1]).toBe(sha256(Buffer.concat([Buffer.from(`${k.name}\n`), Buffer.from([1]), Buffer.from(k.publicKey, 'base64')])).subarray(0, 4).toString('hex'));
+    expect(k.vkey.split('+')[1]).toBe(
+      sha256(Buffer.concat([Buffer.from(`${k.name}\n`), Buffer.from([1]), Buffer.from(k.publicKey, 'base64')]))
+        .subarray(0, 4)
+        .toString('hex'),
+    );
     const kek = t.container.keyring.currentMasterKey;
-    expect(kek.id).toBe(`k${sha256(Buffer.from(hkdfSync('sha256', kek.key, Buffer.alloc(0), 'sealbill/v1/token/kek-id', 32))).toString('hex').slice(0, 16)}`);
+    expect(kek.id).toBe(
+      `k${sha256(Buffer.from(hkdfSync('sha256', kek.key, Buffer.alloc(0), 'sealbill/v1/token/kek-id', 32)))
+        .toString('hex')
+        .slice(0, 16)}`,
+    );
   });
 });

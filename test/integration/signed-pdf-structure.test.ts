@@ -36,7 +36,11 @@ function expectCleanSignedPdf(pdf: Buffer, name: string, signer: string): void {
   expect(pdf.toString('latin1').match(/%%EOF/g), `${name}: one revision`).toHaveLength(1);
 }
 
-async function issued(api: Api, kind: 'invoices' | 'quotes' | 'credit-notes', body: Record<string, unknown>): Promise<{ id: string; pdf: Buffer }> {
+async function issued(
+  api: Api,
+  kind: 'invoices' | 'quotes' | 'credit-notes',
+  body: Record<string, unknown>,
+): Promise<{ id: string; pdf: Buffer }> {
   const draft = await api.ok('POST', `/api/v1/${kind}`, body);
   await api.ok('POST', `/api/v1/${kind}/${draft.id}/issue`, { confirmWithoutPayoutDetails: true });
   const res = await api.req('GET', `/api/v1/${kind}/${draft.id}/pdf`);
@@ -54,8 +58,18 @@ describeEachDb('signed PDFs pass qpdf --check without warnings', (dialect) => {
     smtp = await startTestSmtp();
     t = await createTestInstance(dialect, { env: { SEALBILL_SMTP_URL: smtp.url } });
     api = await setupOrg(t.app, 'Structure AG');
-    await seedPayout(t, api.orgId, { accountHolder: 'Structure AG', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' });
-    clientId = (await api.ok('POST', '/api/v1/clients', { name: 'Klient GmbH', email: 'ap@klient.test', contacts: [{ name: 'Kim', email: 'kim@klient.test', isPrimary: true }] })).id;
+    await seedPayout(t, api.orgId, {
+      accountHolder: 'Structure AG',
+      iban: 'DE89370400440532013000',
+      bic: 'COBADEFFXXX',
+    });
+    clientId = (
+      await api.ok('POST', '/api/v1/clients', {
+        name: 'Klient GmbH',
+        email: 'ap@klient.test',
+        contacts: [{ name: 'Kim', email: 'kim@klient.test', isPrimary: true }],
+      })
+    ).id;
   });
   afterAll(async () => {
     await t?.close();
@@ -68,13 +82,26 @@ describeEachDb('signed PDFs pass qpdf --check without warnings', (dialect) => {
   itNeeds(['qpdf', 'pdfsig'], 'invoices, quotes and credit notes', async () => {
     const invoice = await issued(api, 'invoices', { clientId, lines: line(50_000) });
     expectCleanSignedPdf(invoice.pdf, `${dialect}-invoice.pdf`, SIGNER);
-    expectCleanSignedPdf((await issued(api, 'quotes', { clientId, lines: line(7_000) })).pdf, `${dialect}-quote.pdf`, SIGNER);
-    expectCleanSignedPdf((await issued(api, 'credit-notes', { clientId, relatedDocumentId: invoice.id, lines: line(1_000) })).pdf, `${dialect}-credit-note.pdf`, SIGNER);
+    expectCleanSignedPdf(
+      (await issued(api, 'quotes', { clientId, lines: line(7_000) })).pdf,
+      `${dialect}-quote.pdf`,
+      SIGNER,
+    );
+    expectCleanSignedPdf(
+      (await issued(api, 'credit-notes', { clientId, relatedDocumentId: invoice.id, lines: line(1_000) })).pdf,
+      `${dialect}-credit-note.pdf`,
+      SIGNER,
+    );
   });
 
   itNeeds(['qpdf', 'pdfsig'], 'payment receipts', async () => {
     const invoice = await issued(api, 'invoices', { clientId, lines: line(20_000) });
-    const pay = await api.ok('POST', `/api/v1/invoices/${invoice.id}/payments`, { amount: 20_000, method: 'bank_transfer', reference: 'Kontoauszug 7' }, 201);
+    const pay = await api.ok(
+      'POST',
+      `/api/v1/invoices/${invoice.id}/payments`,
+      { amount: 20_000, method: 'bank_transfer', reference: 'Kontoauszug 7' },
+      201,
+    );
     const receipt = await api.req('GET', `/api/v1/payments/${pay.id}/receipt`);
     expect(receipt.statusCode, receipt.body).toBe(200);
     expectCleanSignedPdf(receipt.rawPayload, `${dialect}-receipt.pdf`, SIGNER);
@@ -88,23 +115,88 @@ describeEachDb('signed PDFs pass qpdf --check without warnings', (dialect) => {
     expectCleanSignedPdf(cert.rawPayload, `${dialect}-delivery-certificate.pdf`, SIGNER);
   });
 
-  itNeeds(['qpdf', 'pdfsig', 'openssl'], 'documents signed with imported PKCS#12 identities (RSA and ECDSA, CA-issued with a chain)', async () => {
-    const owner = await staffSession(t, api.orgId, api.userId);
-    const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${dialect}-ca.key`, '-out', `${dialect}-ca.crt`, '-days', '30', '-subj', '/CN=Structure Test CA']);
-    writeFileSync(path.join(dir, 'ext.cnf'), 'keyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=emailProtection\n');
-    for (const [alg, keyArgs] of [['rsa', ['-newkey', 'rsa:2048']], ['ec', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384']]] as const) {
-      const base = `${dialect}-${alg}`;
-      run(['req', ...keyArgs, '-nodes', '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', `/O=Structure AG/CN=Structure AG ${alg.toUpperCase()} (CA issued)`]);
-      run(['x509', '-req', '-in', `${base}.csr`, '-CA', `${dialect}-ca.crt`, '-CAkey', `${dialect}-ca.key`, '-CAcreateserial', '-out', `${base}.crt`, '-days', '20', '-extfile', 'ext.cnf']);
-      run(['pkcs12', '-export', '-in', `${base}.crt`, '-inkey', `${base}.key`, '-certfile', `${dialect}-ca.crt`, '-out', `${base}.p12`, '-passout', 'pass:structure']);
-      const pkcs12 = execFileSync('base64', ['-w0', `${base}.p12`], { cwd: dir, encoding: 'utf8' });
-      const res = await owner.req('POST', '/api/v1/org/signing-identity/pkcs12', { pkcs12, password: 'structure' });
-      expect(res.statusCode, res.body).toBe(201);
-      const invoice = await issued(api, 'invoices', { clientId, lines: line(9_000) });
-      expectCleanSignedPdf(invoice.pdf, `${base}-invoice.pdf`, `Structure AG ${alg.toUpperCase()} (CA issued)`);
-    }
-  });
+  itNeeds(
+    ['qpdf', 'pdfsig', 'openssl'],
+    'documents signed with imported PKCS#12 identities (RSA and ECDSA, CA-issued with a chain)',
+    async () => {
+      const owner = await staffSession(t, api.orgId, api.userId);
+      const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      run([
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        `${dialect}-ca.key`,
+        '-out',
+        `${dialect}-ca.crt`,
+        '-days',
+        '30',
+        '-subj',
+        '/CN=Structure Test CA',
+      ]);
+      writeFileSync(
+        path.join(dir, 'ext.cnf'),
+        'keyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=emailProtection\n',
+      );
+      for (const [alg, keyArgs] of [
+        ['rsa', ['-newkey', 'rsa:2048']],
+        ['ec', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384']],
+      ] as const) {
+        const base = `${dialect}-${alg}`;
+        run([
+          'req',
+          ...keyArgs,
+          '-nodes',
+          '-keyout',
+          `${base}.key`,
+          '-out',
+          `${base}.csr`,
+          '-subj',
+          `/O=Structure AG/CN=Structure AG ${alg.toUpperCase()} (CA issued)`,
+        ]);
+        run([
+          'x509',
+          '-req',
+          '-in',
+          `${base}.csr`,
+          '-CA',
+          `${dialect}-ca.crt`,
+          '-CAkey',
+          `${dialect}-ca.key`,
+          '-CAcreateserial',
+          '-out',
+          `${base}.crt`,
+          '-days',
+          '20',
+          '-extfile',
+          'ext.cnf',
+        ]);
+        run([
+          'pkcs12',
+          '-export',
+          '-in',
+          `${base}.crt`,
+          '-inkey',
+          `${base}.key`,
+          '-certfile',
+          `${dialect}-ca.crt`,
+          '-out',
+          `${base}.p12`,
+          '-passout',
+          'pass:structure',
+        ]);
+        const pkcs12 = execFileSync('base64', ['-w0', `${base}.p12`], { cwd: dir, encoding: 'utf8' });
+        const res = await owner.req('POST', '/api/v1/org/signing-identity/pkcs12', { pkcs12, password: 'structure' });
+        expect(res.statusCode, res.body).toBe(201);
+        const invoice = await issued(api, 'invoices', { clientId, lines: line(9_000) });
+        expectCleanSignedPdf(invoice.pdf, `${base}-invoice.pdf`, `Structure AG ${alg.toUpperCase()} (CA issued)`);
+      }
+    },
+  );
 });
 
 describe('time-stamped signatures (PAdES B-T) pass qpdf --check without warnings', () => {
@@ -124,7 +216,10 @@ describe('time-stamped signatures (PAdES B-T) pass qpdf --check without warnings
 
   itNeeds(['qpdf', 'pdfsig', 'openssl'], 'a time-stamped invoice', async () => {
     const client = await api.ok('POST', '/api/v1/clients', { name: 'Klient GmbH' });
-    const { pdf } = await issued(api, 'invoices', { clientId: client.id, lines: [{ description: 'Beratung', quantity: '1', unitPrice: 1_000 }] });
+    const { pdf } = await issued(api, 'invoices', {
+      clientId: client.id,
+      lines: [{ description: 'Beratung', quantity: '1', unitPrice: 1_000 }],
+    });
     expect(tsa.requests).toBe(1);
     expect(pdf.toString('latin1')).toMatch(/\/ByteRange \[0 \d+ \d+ \d+\]/);
     expectCleanSignedPdf(pdf, 'stamped-invoice.pdf', 'Stamped Structure AG document signing');

@@ -35,15 +35,24 @@ function cmsOf(pdf: Buffer): { cms: Buffer; signed: Buffer } {
   const hex = pdf.subarray(a + b + 1, c - 1).toString('latin1');
   const der = Buffer.from(hex, 'hex');
   // Trailing zero padding after the DER SEQUENCE: cut at the encoded length.
-  const len = der[1]! & 0x80 ? der.subarray(2, 2 + (der[1]! & 0x7f)).reduce((n, x) => n * 256 + x, 0) + 2 + (der[1]! & 0x7f) : der[1]! + 2;
+  const len =
+    der[1]! & 0x80
+      ? der.subarray(2, 2 + (der[1]! & 0x7f)).reduce((n, x) => n * 256 + x, 0) + 2 + (der[1]! & 0x7f)
+      : der[1]! + 2;
   return { cms: der.subarray(0, len), signed: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]) };
 }
 
 const tokenOf = (pdf: Buffer): string => /\/verify\/([A-Za-z0-9_-]{22})/.exec(pdf.toString('latin1'))![1]!;
 
 async function issueInvoice(api: Api, total = 12_000): Promise<{ id: string; number: string; pdf: Buffer }> {
-  const client = await api.ok('POST', '/api/v1/clients', { name: 'Client GmbH', email: `billing${Math.random().toString(36).slice(2, 7)}@client.test` });
-  const draft = await api.ok('POST', '/api/v1/invoices', { clientId: client.id, lines: [{ description: 'Work', quantity: '1', unitPrice: total }] });
+  const client = await api.ok('POST', '/api/v1/clients', {
+    name: 'Client GmbH',
+    email: `billing${Math.random().toString(36).slice(2, 7)}@client.test`,
+  });
+  const draft = await api.ok('POST', '/api/v1/invoices', {
+    clientId: client.id,
+    lines: [{ description: 'Work', quantity: '1', unitPrice: total }],
+  });
   const issued = await api.ok('POST', `/api/v1/invoices/${draft.id}/issue`, { confirmWithoutPayoutDetails: true });
   const res = await api.req('GET', `/api/v1/invoices/${draft.id}/pdf`);
   expect(res.statusCode).toBe(200);
@@ -84,17 +93,41 @@ describeEachDb('signing at issue', (dialect) => {
     expect(signed.length).toBeGreaterThan(1000);
   });
 
-  itNeeds(['openssl'], 'carries a CMS that OpenSSL verifies, with signing-certificate-v2 and no signing-time (PAdES)', () => {
-    const { cms, signed } = cmsOf(inv.pdf);
-    writeFileSync(path.join(dir, `${dialect}.p7s`), cms);
-    writeFileSync(path.join(dir, `${dialect}.bin`), signed);
-    const r = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', `${dialect}.p7s`, '-content', `${dialect}.bin`, '-noverify', '-out', '/dev/null'], { cwd: dir, encoding: 'utf8' });
-    expect(r.stderr).toContain('Verification successful');
-    const printed = execFileSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', `${dialect}.p7s`], { cwd: dir, encoding: 'utf8' });
-    expect(printed).toMatch(/signingCertificateV2/i);
-    expect(printed).toContain('messageDigest');
-    expect(printed).not.toMatch(/signingTime/);
-  });
+  itNeeds(
+    ['openssl'],
+    'carries a CMS that OpenSSL verifies, with signing-certificate-v2 and no signing-time (PAdES)',
+    () => {
+      const { cms, signed } = cmsOf(inv.pdf);
+      writeFileSync(path.join(dir, `${dialect}.p7s`), cms);
+      writeFileSync(path.join(dir, `${dialect}.bin`), signed);
+      const r = spawnSync(
+        'openssl',
+        [
+          'cms',
+          '-verify',
+          '-binary',
+          '-inform',
+          'DER',
+          '-in',
+          `${dialect}.p7s`,
+          '-content',
+          `${dialect}.bin`,
+          '-noverify',
+          '-out',
+          '/dev/null',
+        ],
+        { cwd: dir, encoding: 'utf8' },
+      );
+      expect(r.stderr).toContain('Verification successful');
+      const printed = execFileSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', `${dialect}.p7s`], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(printed).toMatch(/signingCertificateV2/i);
+      expect(printed).toContain('messageDigest');
+      expect(printed).not.toMatch(/signingTime/);
+    },
+  );
 
   it('signs the essential fields with Ed25519; the published key verifies them (node:crypto)', async () => {
     const v = await api.ok('GET', `/api/v1/verify/${tokenOf(inv.pdf)}`);
@@ -106,7 +139,11 @@ describeEachDb('signing at issue', (dialect) => {
     const pub = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: k.publicKey }, format: 'jwk' });
     expect(verify(null, Buffer.from(sig.payload), pub, Buffer.from(sig.value, 'base64url'))).toBe(true);
     const payload = JSON.parse(sig.payload);
-    expect(payload).toMatchObject({ issuer: { orgId: api.orgId, name: 'Signer AG' }, document: { kind: 'invoice', number: inv.number }, totals: { total: 12_000, currency: 'EUR' } });
+    expect(payload).toMatchObject({
+      issuer: { orgId: api.orgId, name: 'Signer AG' },
+      document: { kind: 'invoice', number: inv.number },
+      totals: { total: 12_000, currency: 'EUR' },
+    });
     expect(payload.payee.iban).toBe(IBAN);
     // One changed field and the signature no longer verifies.
     const forged = sig.payload.replace(IBAN, 'GB82WEST12345698765432');
@@ -114,8 +151,16 @@ describeEachDb('signing at issue', (dialect) => {
     // The X.509 certificate is published too, with the fingerprint of the one in the PDF.
     const x = keys.find((y: { algorithm: string }) => y.algorithm === 'X.509');
     if (usable(['openssl'], 'the certificate fingerprint checked with openssl')) {
-      const printed = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256'], { input: x.certificatePem, encoding: 'utf8' });
-      expect(printed.replace(/[^0-9A-F=]/gi, '').split('=')[1]!.toLowerCase()).toBe(x.certificateSha256);
+      const printed = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256'], {
+        input: x.certificatePem,
+        encoding: 'utf8',
+      });
+      expect(
+        printed
+          .replace(/[^0-9A-F=]/gi, '')
+          .split('=')[1]!
+          .toLowerCase(),
+      ).toBe(x.certificateSha256);
     }
   });
 
@@ -132,50 +177,141 @@ describeEachDb('signing at issue', (dialect) => {
   it('answers the QR token route, and the same for a wrong or malformed token', async () => {
     const anon = apiFor(t.app, '');
     const ok = await anon.ok('GET', `/api/v1/verify/${tokenOf(inv.pdf)}`);
-    expect(ok).toMatchObject({ authentic: true, reason: 'verified', unaltered: null, status: { voided: false, credited: false }, bankDetails: { onDocumentAreCurrent: true } });
+    expect(ok).toMatchObject({
+      authentic: true,
+      reason: 'verified',
+      unaltered: null,
+      status: { voided: false, credited: false },
+      bankDetails: { onDocumentAreCurrent: true },
+    });
     expect(ok.document).toMatchObject({ number: inv.number, total: 12_000, currency: 'EUR', issuerName: 'Signer AG' });
     const wrong = await anon.ok('GET', `/api/v1/verify/${'A'.repeat(22)}`);
     const malformed = await anon.ok('GET', '/api/v1/verify/not-a-token');
     expect(wrong).toEqual(malformed);
-    expect(wrong).toEqual({ authentic: false, reason: 'no_match', unaltered: null, document: null, status: null, bankDetails: null, signature: null });
+    expect(wrong).toEqual({
+      authentic: false,
+      reason: 'no_match',
+      unaltered: null,
+      document: null,
+      status: null,
+      bankDetails: null,
+      signature: null,
+    });
     // The QR token is random per document: it is not derived from the document id.
     expect(tokenOf(inv.pdf)).not.toContain(inv.id.replace(/-/g, '').slice(0, 8));
   });
 
   it('signs quotes and credit notes too', async () => {
     const client = await api.ok('POST', '/api/v1/clients', { name: 'Quote Client' });
-    const q = await api.ok('POST', '/api/v1/quotes', { clientId: client.id, lines: [{ description: 'Offer', quantity: '1', unitPrice: 500 }] });
+    const q = await api.ok('POST', '/api/v1/quotes', {
+      clientId: client.id,
+      lines: [{ description: 'Offer', quantity: '1', unitPrice: 500 }],
+    });
     await api.ok('POST', `/api/v1/quotes/${q.id}/issue`);
     const pdf = (await api.req('GET', `/api/v1/quotes/${q.id}/pdf`)).rawPayload;
-    if (usable(['pdfsig'], 'the quote checked with pdfsig')) expect(pdfsig(pdf, `${dialect}-quote.pdf`)).toContain('Signature is Valid.');
+    if (usable(['pdfsig'], 'the quote checked with pdfsig'))
+      expect(pdfsig(pdf, `${dialect}-quote.pdf`)).toContain('Signature is Valid.');
     const v = await apiFor(t.app, '').ok('GET', `/api/v1/verify/${tokenOf(pdf)}`);
     expect(v.document.kind).toBe('quote');
   });
 
-  itNeeds(['openssl', 'pdfsig'], 'imports a CA-issued PKCS#12 identity only after a step-up; later PDFs are signed with it', async () => {
-    const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '30', '-subj', '/CN=Test Issuing CA']);
-    run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/O=Signer AG/CN=Signer AG (CA issued)']);
-    writeFileSync(path.join(dir, 'ext.cnf'), 'keyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=emailProtection\n');
-    run(['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.crt', '-days', '20', '-extfile', 'ext.cnf']);
-    run(['pkcs12', '-export', '-in', 'leaf.crt', '-inkey', 'leaf.key', '-certfile', 'ca.crt', '-out', `${dialect}.p12`, '-passout', 'pass:correct horse']);
-    const body = { pkcs12: readFileSync(path.join(dir, `${dialect}.p12`)).toString('base64'), password: 'correct horse' };
+  itNeeds(
+    ['openssl', 'pdfsig'],
+    'imports a CA-issued PKCS#12 identity only after a step-up; later PDFs are signed with it',
+    async () => {
+      const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      run([
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'ca.key',
+        '-out',
+        'ca.crt',
+        '-days',
+        '30',
+        '-subj',
+        '/CN=Test Issuing CA',
+      ]);
+      run([
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'leaf.key',
+        '-out',
+        'leaf.csr',
+        '-subj',
+        '/O=Signer AG/CN=Signer AG (CA issued)',
+      ]);
+      writeFileSync(
+        path.join(dir, 'ext.cnf'),
+        'keyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=emailProtection\n',
+      );
+      run([
+        'x509',
+        '-req',
+        '-in',
+        'leaf.csr',
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        'leaf.crt',
+        '-days',
+        '20',
+        '-extfile',
+        'ext.cnf',
+      ]);
+      run([
+        'pkcs12',
+        '-export',
+        '-in',
+        'leaf.crt',
+        '-inkey',
+        'leaf.key',
+        '-certfile',
+        'ca.crt',
+        '-out',
+        `${dialect}.p12`,
+        '-passout',
+        'pass:correct horse',
+      ]);
+      const body = {
+        pkcs12: readFileSync(path.join(dir, `${dialect}.p12`)).toString('base64'),
+        password: 'correct horse',
+      };
 
-    expectProblem(await api.req('POST', '/api/v1/org/signing-identity/pkcs12', body), 401, 'step_up_required');
-    const owner = await staffSession(t, api.orgId, api.userId);
-    expectProblem(await owner.req('POST', '/api/v1/org/signing-identity/pkcs12', { ...body, password: 'wrong' }), 422, 'unprocessable');
-    const imported = (await owner.req('POST', '/api/v1/org/signing-identity/pkcs12', body)).json();
-    expect(imported).toMatchObject({ source: 'imported', chainPem: [expect.stringContaining('BEGIN CERTIFICATE')] });
+      expectProblem(await api.req('POST', '/api/v1/org/signing-identity/pkcs12', body), 401, 'step_up_required');
+      const owner = await staffSession(t, api.orgId, api.userId);
+      expectProblem(
+        await owner.req('POST', '/api/v1/org/signing-identity/pkcs12', { ...body, password: 'wrong' }),
+        422,
+        'unprocessable',
+      );
+      const imported = (await owner.req('POST', '/api/v1/org/signing-identity/pkcs12', body)).json();
+      expect(imported).toMatchObject({ source: 'imported', chainPem: [expect.stringContaining('BEGIN CERTIFICATE')] });
 
-    const next = await issueInvoice(api, 3_000);
-    const out = pdfsig(next.pdf, `${dialect}-imported.pdf`);
-    expect(out).toContain('Signature is Valid.');
-    expect(out).toContain('Signer AG (CA issued)');
-    // Both identities stay published: documents signed before the import still verify.
-    const keys = (await apiFor(t.app, '').ok('GET', `/.well-known/sealbill/keys?org=${api.orgId}`)).keys;
-    expect(keys.filter((k: { algorithm: string }) => k.algorithm === 'X.509').map((k: { status: string }) => k.status).sort()).toEqual(['active', 'retired']);
-    expect(pdfsig(inv.pdf, `${dialect}-old.pdf`)).toContain('Signature is Valid.');
-  });
+      const next = await issueInvoice(api, 3_000);
+      const out = pdfsig(next.pdf, `${dialect}-imported.pdf`);
+      expect(out).toContain('Signature is Valid.');
+      expect(out).toContain('Signer AG (CA issued)');
+      // Both identities stay published: documents signed before the import still verify.
+      const keys = (await apiFor(t.app, '').ok('GET', `/.well-known/sealbill/keys?org=${api.orgId}`)).keys;
+      expect(
+        keys
+          .filter((k: { algorithm: string }) => k.algorithm === 'X.509')
+          .map((k: { status: string }) => k.status)
+          .sort(),
+      ).toEqual(['active', 'retired']);
+      expect(pdfsig(inv.pdf, `${dialect}-old.pdf`)).toContain('Signature is Valid.');
+    },
+  );
 
   it('lists keys instance-wide without certificates (which name their organization)', async () => {
     const all = (await apiFor(t.app, '').ok('GET', '/.well-known/sealbill/keys')).keys;
@@ -211,19 +347,31 @@ describeNeeds(['openssl'], 'RFC 3161 time-stamps from a local openssl ts respond
   it('time-stamps the signature value (PAdES B-T); the token verifies with openssl ts', async () => {
     const inv = await issueInvoice(api);
     expect(tsa.requests).toBe(1);
-    if (usable(['pdfsig'], 'the stamped PDF checked with pdfsig')) expect(pdfsig(inv.pdf, 'stamped.pdf')).toContain('Signature is Valid.');
+    if (usable(['pdfsig'], 'the stamped PDF checked with pdfsig'))
+      expect(pdfsig(inv.pdf, 'stamped.pdf')).toContain('Signature is Valid.');
     const { cms } = cmsOf(inv.pdf);
-    const printed = execFileSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER'], { input: cms, encoding: 'utf8' });
+    const printed = execFileSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER'], {
+      input: cms,
+      encoding: 'utf8',
+    });
     expect(printed).toMatch(/timeStampToken/i);
 
-    const row = await t.container.db.selectFrom('document_signatures').select('timestamp_token').where('document_id', '=', inv.id).executeTakeFirstOrThrow();
+    const row = await t.container.db
+      .selectFrom('document_signatures')
+      .select('timestamp_token')
+      .where('document_id', '=', inv.id)
+      .executeTakeFirstOrThrow();
     const token = Buffer.from(row.timestamp_token!, 'base64');
     const signedData = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(new Uint8Array(cms).buffer).content });
     const signatureValue = Buffer.from(signedData.signerInfos[0]!.signature.valueBlock.valueHexView);
     writeFileSync(path.join(dir, 'token.der'), token);
     writeFileSync(path.join(dir, 'tsa.crt'), tsa.certPem);
     const digest = createHash('sha256').update(signatureValue).digest('hex');
-    const r = spawnSync('openssl', ['ts', '-verify', '-token_in', '-in', 'token.der', '-digest', digest, '-CAfile', 'tsa.crt'], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(
+      'openssl',
+      ['ts', '-verify', '-token_in', '-in', 'token.der', '-digest', digest, '-CAfile', 'tsa.crt'],
+      { cwd: dir, encoding: 'utf8' },
+    );
     expect(`${r.stdout}${r.stderr}`).toContain('Verification: OK');
 
     const v = await apiFor(t.app, '').ok('GET', `/api/v1/verify/${tokenOf(inv.pdf)}`);
@@ -238,10 +386,20 @@ describeNeeds(['openssl'], 'RFC 3161 time-stamps from a local openssl ts respond
     };
     await createTsaClient(tsa.url, { fetchImpl: recorder }).timestamp(Buffer.from('first'));
     const replay: typeof fetch = async () => new Response(recorded);
-    await expect(createTsaClient(tsa.url, { fetchImpl: replay }).timestamp(Buffer.from('first'))).rejects.toThrow(/nonce/);
-    await expect(createTsaClient(tsa.url, { fetchImpl: replay }).timestamp(Buffer.from('second'))).rejects.toThrow(/another digest/);
-    await expect(createTsaClient(tsa.url, { fetchImpl: async () => new Response('<html>') }).timestamp(Buffer.from('x'))).rejects.toThrow(TsaError);
-    await expect(createTsaClient(tsa.url, { fetchImpl: async () => new Response('', { status: 503 }) }).timestamp(Buffer.from('x'))).rejects.toThrow(/503/);
+    await expect(createTsaClient(tsa.url, { fetchImpl: replay }).timestamp(Buffer.from('first'))).rejects.toThrow(
+      /nonce/,
+    );
+    await expect(createTsaClient(tsa.url, { fetchImpl: replay }).timestamp(Buffer.from('second'))).rejects.toThrow(
+      /another digest/,
+    );
+    await expect(
+      createTsaClient(tsa.url, { fetchImpl: async () => new Response('<html>') }).timestamp(Buffer.from('x')),
+    ).rejects.toThrow(TsaError);
+    await expect(
+      createTsaClient(tsa.url, { fetchImpl: async () => new Response('', { status: 503 }) }).timestamp(
+        Buffer.from('x'),
+      ),
+    ).rejects.toThrow(/503/);
   });
 
   it('still issues (without a time-stamp) when the authority is down', async () => {
@@ -249,7 +407,8 @@ describeNeeds(['openssl'], 'RFC 3161 time-stamps from a local openssl ts respond
     try {
       const a = await setupOrg(down.app, 'Unstamped AG');
       const inv = await issueInvoice(a);
-      if (usable(['pdfsig'], 'the unstamped PDF checked with pdfsig')) expect(pdfsig(inv.pdf, 'unstamped.pdf')).toContain('Signature is Valid.');
+      if (usable(['pdfsig'], 'the unstamped PDF checked with pdfsig'))
+        expect(pdfsig(inv.pdf, 'unstamped.pdf')).toContain('Signature is Valid.');
       const v = await apiFor(down.app, '').ok('GET', `/api/v1/verify/${tokenOf(inv.pdf)}`);
       expect(v.document.timestampedAt).toBeNull();
     } finally {
@@ -270,12 +429,24 @@ describeEachDb('document-signing key rotation', (dialect) => {
   afterAll(() => t.close());
 
   const verifyPdf = (pdf: Buffer) =>
-    t.app.inject({ method: 'POST', url: '/api/v1/verify/pdf', headers: { 'content-type': 'application/pdf' }, payload: pdf }).then((r) => r.json());
+    t.app
+      .inject({
+        method: 'POST',
+        url: '/api/v1/verify/pdf',
+        headers: { 'content-type': 'application/pdf' },
+        payload: pdf,
+      })
+      .then((r) => r.json());
 
   it('signs later documents with the new key; earlier ones still verify by QR token and by PDF upload', async () => {
     const a = await issueInvoice(api, 1_000);
     const out: string[] = [];
-    await keysCommand.run({ config: t.config, argv: ['rotate-signing', '--org', api.orgId], container: async () => t.container, out: (s) => out.push(s) });
+    await keysCommand.run({
+      config: t.config,
+      argv: ['rotate-signing', '--org', api.orgId],
+      container: async () => t.container,
+      out: (s) => out.push(s),
+    });
     const b = await issueInvoice(api, 2_000);
 
     const anon = apiFor(t.app, '');
@@ -292,24 +463,47 @@ describeEachDb('document-signing key rotation', (dialect) => {
     expect(out.join('')).toContain(`New document-signing key ${newKeyId}`);
     expect(out.join('')).toContain(`retired ${oldKeyId}`);
 
-    const keys = (await anon.ok('GET', `/.well-known/sealbill/keys?org=${api.orgId}`)).keys.filter((k: { algorithm: string }) => k.algorithm === 'Ed25519');
+    const keys = (await anon.ok('GET', `/.well-known/sealbill/keys?org=${api.orgId}`)).keys.filter(
+      (k: { algorithm: string }) => k.algorithm === 'Ed25519',
+    );
     expect(keys).toHaveLength(2);
     expect(keys.find((k: { keyId: string }) => k.keyId === oldKeyId)).toMatchObject({ status: 'retired' });
     expect(keys.find((k: { keyId: string }) => k.keyId === newKeyId)).toMatchObject({ status: 'active' });
     // Each signature verifies independently against its own published key, and not against the other.
-    for (const [v, own, other] of [[va, oldKeyId, newKeyId], [vb, newKeyId, oldKeyId]] as const) {
-      const pub = (id: string) => createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: keys.find((k: { keyId: string }) => k.keyId === id).publicKey }, format: 'jwk' });
-      expect(verify(null, Buffer.from(v.signature.payload), pub(own), Buffer.from(v.signature.value, 'base64url'))).toBe(true);
-      expect(verify(null, Buffer.from(v.signature.payload), pub(other), Buffer.from(v.signature.value, 'base64url'))).toBe(false);
+    for (const [v, own, other] of [
+      [va, oldKeyId, newKeyId],
+      [vb, newKeyId, oldKeyId],
+    ] as const) {
+      const pub = (id: string) =>
+        createPublicKey({
+          key: { kty: 'OKP', crv: 'Ed25519', x: keys.find((k: { keyId: string }) => k.keyId === id).publicKey },
+          format: 'jwk',
+        });
+      expect(
+        verify(null, Buffer.from(v.signature.payload), pub(own), Buffer.from(v.signature.value, 'base64url')),
+      ).toBe(true);
+      expect(
+        verify(null, Buffer.from(v.signature.payload), pub(other), Buffer.from(v.signature.value, 'base64url')),
+      ).toBe(false);
     }
 
-    const audit = await t.container.db.selectFrom('audit_events').select(['action', 'actor_type']).where('org_id', '=', api.orgId).where('action', '=', 'document_key.rotated').execute();
+    const audit = await t.container.db
+      .selectFrom('audit_events')
+      .select(['action', 'actor_type'])
+      .where('org_id', '=', api.orgId)
+      .where('action', '=', 'document_key.rotated')
+      .execute();
     expect(audit).toHaveLength(1);
   });
 
   it('refuses an unknown organization and changes nothing', async () => {
     const before = await t.container.db.selectFrom('document_signing_keys').select('key_id').execute();
-    await expect(t.container.services.signing.rotateDocumentKey('00000000-0000-4000-8000-000000000000', { type: 'system', id: 'cli' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      t.container.services.signing.rotateDocumentKey('00000000-0000-4000-8000-000000000000', {
+        type: 'system',
+        id: 'cli',
+      }),
+    ).rejects.toMatchObject({ code: 'not_found' });
     expect(await t.container.db.selectFrom('document_signing_keys').select('key_id').execute()).toEqual(before);
   });
 });

@@ -25,14 +25,27 @@ describeEachDb('single-line fields refuse line breaks', (dialect) => {
     for (const name of BROKEN) {
       const p = expectProblem(await admin.req('PATCH', '/api/v1/me', { name }), 400);
       expect(p.errors.map((e: { path: string }) => e.path)).toContain('/body/name');
-      expectProblem(await admin.req('POST', '/api/v1/me/tokens', { name, scopes: ['invoice:read'], expiresInDays: 7 }), 400);
-      expectProblem(await admin.req('PUT', '/api/v1/org/roles/bookkeeper', { name, permissions: ['invoice:read'] }), 400);
+      expectProblem(
+        await admin.req('POST', '/api/v1/me/tokens', { name, scopes: ['invoice:read'], expiresInDays: 7 }),
+        400,
+      );
+      expectProblem(
+        await admin.req('PUT', '/api/v1/org/roles/bookkeeper', { name, permissions: ['invoice:read'] }),
+        400,
+      );
     }
     expect((await admin.req('PATCH', '/api/v1/me', { name: 'Eve Example' })).statusCode).toBe(200);
   });
 
   it('the payout account holder and bank name', async () => {
-    const payout = { accountHolder: 'Lines GmbH', bankName: 'Bank', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', accountNumber: null, routingNumber: null };
+    const payout = {
+      accountHolder: 'Lines GmbH',
+      bankName: 'Bank',
+      iban: 'DE89370400440532013000',
+      bic: 'COBADEFFXXX',
+      accountNumber: null,
+      routingNumber: null,
+    };
     for (const bad of BROKEN) {
       for (const field of ['accountHolder', 'bankName'] as const) {
         const p = expectProblem(await admin.req('PUT', '/api/v1/org/payout', { ...payout, [field]: bad }), 400);

@@ -27,26 +27,71 @@ describeEachDb('tenant isolation', (dialect) => {
     b = await setupOrg(t.app, 'Victim AG');
     aOwner = await staffSession(t, a.orgId, a.userId);
 
-    const client = await b.ok('POST', '/api/v1/clients', { name: SECRET_NAME, email: 'ceo@victim.test', contacts: [{ name: 'Vera Victim', email: 'vera@victim.test', isPrimary: true }] });
+    const client = await b.ok('POST', '/api/v1/clients', {
+      name: SECRET_NAME,
+      email: 'ceo@victim.test',
+      contacts: [{ name: 'Vera Victim', email: 'vera@victim.test', isPrimary: true }],
+    });
     B.client = client.id;
     B.contact = client.contacts[0].id;
     B.taxRate = (await b.ok('POST', '/api/v1/tax-rates', { name: 'VAT', rateBp: 1900 })).id;
-    B.item = (await b.ok('POST', '/api/v1/items', { name: 'Secret consulting', unitPrice: 10_000, currency: 'EUR' })).id;
-    const inv = await b.ok('POST', '/api/v1/invoices', { clientId: B.client, lines: [{ description: 'Work', quantity: '1', unitPrice: 50_000 }] });
+    B.item = (
+      await b.ok('POST', '/api/v1/items', { name: 'Secret consulting', unitPrice: 10_000, currency: 'EUR' })
+    ).id;
+    const inv = await b.ok('POST', '/api/v1/invoices', {
+      clientId: B.client,
+      lines: [{ description: 'Work', quantity: '1', unitPrice: 50_000 }],
+    });
     B.invoice = inv.id;
     await b.ok('POST', `/api/v1/invoices/${B.invoice}/issue`, { confirmWithoutPayoutDetails: true });
-    B.draft = (await b.ok('POST', '/api/v1/invoices', { clientId: B.client, lines: [{ description: 'Draft', quantity: '1', unitPrice: 1 }] })).id;
-    B.quote = (await b.ok('POST', '/api/v1/quotes', { clientId: B.client, lines: [{ description: 'Offer', quantity: '1', unitPrice: 7_000 }] })).id;
+    B.draft = (
+      await b.ok('POST', '/api/v1/invoices', {
+        clientId: B.client,
+        lines: [{ description: 'Draft', quantity: '1', unitPrice: 1 }],
+      })
+    ).id;
+    B.quote = (
+      await b.ok('POST', '/api/v1/quotes', {
+        clientId: B.client,
+        lines: [{ description: 'Offer', quantity: '1', unitPrice: 7_000 }],
+      })
+    ).id;
     B.payment = (await b.ok('POST', `/api/v1/invoices/${B.invoice}/payments`, { amount: 10_000 })).id;
-    B.schedule = (await b.ok('POST', '/api/v1/recurring-schedules', { clientId: B.client, frequency: 'monthly', startOn: '2030-01-01', lines: [{ description: 'Retainer', quantity: '1', unitPrice: 9_000 }] }, 201)).id;
+    B.schedule = (
+      await b.ok(
+        'POST',
+        '/api/v1/recurring-schedules',
+        {
+          clientId: B.client,
+          frequency: 'monthly',
+          startOn: '2030-01-01',
+          lines: [{ description: 'Retainer', quantity: '1', unitPrice: 9_000 }],
+        },
+        201,
+      )
+    ).id;
     B.member = await addUser(t, b.orgId, 'accountant', 'acct@victim.test');
-    B.invitation = (await b.ok('POST', '/api/v1/members/invitations', { email: 'new@victim.test', role: 'viewer' }, 201)).id;
+    B.invitation = (
+      await b.ok('POST', '/api/v1/members/invitations', { email: 'new@victim.test', role: 'viewer' }, 201)
+    ).id;
     const bOwner = await staffSession(t, b.orgId, b.userId);
-    B.token = (await bOwner.req('POST', '/api/v1/me/tokens', { name: 'victim token', scopes: ['client:read'], expiresInDays: 30 })).json().id;
+    B.token = (
+      await bOwner.req('POST', '/api/v1/me/tokens', {
+        name: 'victim token',
+        scopes: ['client:read'],
+        expiresInDays: 30,
+      })
+    ).json().id;
     const victim: Browser = await signIn(t.app, 'acct@victim.test');
     B.session = (await victim.ok('GET', '/api/v1/me/sessions')).items[0].id;
     const opts = await victim.ok('POST', '/api/v1/me/passkeys/options');
-    B.passkey = (await victim.ok('POST', '/api/v1/me/passkeys', { challengeId: opts.challengeId, name: 'Victim key', response: new SoftAuthenticator(t.config.publicUrl).create(opts.options) })).passkey.id;
+    B.passkey = (
+      await victim.ok('POST', '/api/v1/me/passkeys', {
+        challengeId: opts.challengeId,
+        name: 'Victim key',
+        response: new SoftAuthenticator(t.config.publicUrl).create(opts.options),
+      })
+    ).passkey.id;
   });
   afterAll(() => t.close());
 
@@ -106,8 +151,19 @@ describeEachDb('tenant isolation', (dialect) => {
   });
 
   it('no list or export route of the API returns anything of the other org', async () => {
-    const markers = [SECRET_NAME, 'ceo@victim.test', 'vera@victim.test', 'acct@victim.test', 'Secret consulting', b.orgId, ...Object.values(B)];
-    const lists = Object.entries(ROUTE_ACCESS).filter(([key, access]) => key.startsWith('GET /api/v1/') && !key.includes(':') && access.kind !== 'public' && access.kind !== 'portal');
+    const markers = [
+      SECRET_NAME,
+      'ceo@victim.test',
+      'vera@victim.test',
+      'acct@victim.test',
+      'Secret consulting',
+      b.orgId,
+      ...Object.values(B),
+    ];
+    const lists = Object.entries(ROUTE_ACCESS).filter(
+      ([key, access]) =>
+        key.startsWith('GET /api/v1/') && !key.includes(':') && access.kind !== 'public' && access.kind !== 'portal',
+    );
     expect(lists.length).toBeGreaterThan(15);
     for (const [key] of lists) {
       const url = key.slice(4);
@@ -119,7 +175,9 @@ describeEachDb('tenant isolation', (dialect) => {
   });
 
   it('the data export (POST /api/v1/exports, both formats) carries nothing of the other org', async () => {
-    const ids = ['client', 'contact', 'taxRate', 'item', 'invoice', 'draft', 'quote', 'payment', 'schedule'].map((k) => B[k]!);
+    const ids = ['client', 'contact', 'taxRate', 'item', 'invoice', 'draft', 'quote', 'payment', 'schedule'].map(
+      (k) => B[k]!,
+    );
     const markers = [SECRET_NAME, 'ceo@victim.test', 'vera@victim.test', 'Secret consulting', b.orgId, ...ids];
     for (const format of ['json', 'invoices-csv']) {
       const res = await aOwner.req('POST', '/api/v1/exports', { format });
@@ -132,20 +190,36 @@ describeEachDb('tenant isolation', (dialect) => {
     const bClients = (await b.ok('GET', '/api/v1/clients?limit=200')).items.length;
     const smuggled: Array<[string, string, unknown]> = [
       ['POST', '/api/v1/clients', { name: 'Smuggled', orgId: b.orgId }],
-      ['PATCH', `/api/v1/clients/${(await a.ok('POST', '/api/v1/clients', { name: 'Mine' }, 201)).id}`, { name: 'Mine', orgId: b.orgId, ownerId: b.userId }],
-      ['POST', '/api/v1/invoices', { clientId: B.client, orgId: b.orgId, lines: [{ description: 'x', quantity: '1', unitPrice: 1 }] }],
+      [
+        'PATCH',
+        `/api/v1/clients/${(await a.ok('POST', '/api/v1/clients', { name: 'Mine' }, 201)).id}`,
+        { name: 'Mine', orgId: b.orgId, ownerId: b.userId },
+      ],
+      [
+        'POST',
+        '/api/v1/invoices',
+        { clientId: B.client, orgId: b.orgId, lines: [{ description: 'x', quantity: '1', unitPrice: 1 }] },
+      ],
       ['PATCH', '/api/v1/org', { name: 'Attacker Ltd', orgId: b.orgId }],
       ['POST', '/api/v1/members/invitations', { email: 'spy@evil.test', role: 'viewer', orgId: b.orgId }],
       ['PATCH', '/api/v1/me', { name: 'Mallory', role: 'owner', orgId: b.orgId }],
-      ['POST', '/api/v1/me/tokens', { name: 'x', scopes: ['client:read'], expiresInDays: 1, orgId: b.orgId, ownerId: b.userId }],
+      [
+        'POST',
+        '/api/v1/me/tokens',
+        { name: 'x', scopes: ['client:read'], expiresInDays: 1, orgId: b.orgId, ownerId: b.userId },
+      ],
     ];
     for (const [method, url, body] of smuggled) {
       const res = await aOwner.req(method, url, body);
       expect([400, 404], `${method} ${url}: ${res.body}`).toContain(res.statusCode);
     }
     expect((await b.ok('GET', '/api/v1/clients?limit=200')).items.length).toBe(bClients);
-    expect((await b.ok('GET', '/api/v1/members')).items.map((m: { email: string }) => m.email)).not.toContain('owner@attackerltd.test');
-    expect((await b.ok('GET', '/api/v1/members/invitations')).items.map((i: { email: string }) => i.email)).not.toContain('spy@evil.test');
+    expect((await b.ok('GET', '/api/v1/members')).items.map((m: { email: string }) => m.email)).not.toContain(
+      'owner@attackerltd.test',
+    );
+    expect(
+      (await b.ok('GET', '/api/v1/members/invitations')).items.map((i: { email: string }) => i.email),
+    ).not.toContain('spy@evil.test');
     expect((await a.ok('GET', '/api/v1/org')).name).toBe('Attacker Ltd');
     expect((await apiFor(t.app, a.token).ok('GET', '/api/v1/me')).orgId).toBe(a.orgId);
     expectProblem(await a.req('GET', `/api/v1/clients/${B.client}`), 404, 'not_found');

@@ -20,8 +20,11 @@ import { runCli } from '../helpers/cli.ts';
 import { createTestInstance, type TestInstance } from '../helpers/instance.ts';
 import { itNeeds } from '../helpers/tools.ts';
 
-
-function handshake(port: number, ca: string, opts: tls.ConnectionOptions): Promise<{ protocol: string | null; cipher: string }> {
+function handshake(
+  port: number,
+  ca: string,
+  opts: tls.ConnectionOptions,
+): Promise<{ protocol: string | null; cipher: string }> {
   return new Promise((resolve, reject) => {
     const s = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca, ...opts }, () => {
       const r = { protocol: s.getProtocol(), cipher: s.getCipher().name };
@@ -32,7 +35,10 @@ function handshake(port: number, ca: string, opts: tls.ConnectionOptions): Promi
   });
 }
 
-function get(url: string, opts: https.RequestOptions = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(
+  url: string,
+  opts: https.RequestOptions = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const mod = url.startsWith('https:') ? https : http;
   return new Promise((resolve, reject) => {
     mod
@@ -58,7 +64,10 @@ describe('TLS and security headers', () => {
     const out = await runCli(t, devCertCommand, ['--out', dir, '--days', '2']);
     expect(out.out).toMatch(/dev-cert\.pem/);
     cert = readFileSync(path.join(dir, 'dev-cert.pem'), 'utf8');
-    app = await buildHttpApp(t.container, { logger: false, https: { cert: Buffer.from(cert), key: readFileSync(path.join(dir, 'dev-key.pem')) } });
+    app = await buildHttpApp(t.container, {
+      logger: false,
+      https: { cert: Buffer.from(cert), key: readFileSync(path.join(dir, 'dev-key.pem')) },
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     port = (app.server.address() as AddressInfo).port;
     api = await setupOrg(t.app);
@@ -86,12 +95,16 @@ describe('TLS and security headers', () => {
 
   it('refuses TLS 1.1 and TLS 1.0, even from a client willing to use them', async () => {
     for (const v of ['TLSv1.1', 'TLSv1'] as const) {
-      await expect(handshake(port, cert, { minVersion: v, maxVersion: v, ciphers: 'DEFAULT@SECLEVEL=0' })).rejects.toThrow(/protocol|version|alert/i);
+      await expect(
+        handshake(port, cert, { minVersion: v, maxVersion: v, ciphers: 'DEFAULT@SECLEVEL=0' }),
+      ).rejects.toThrow(/protocol|version|alert/i);
     }
   });
 
   it('refuses non-AEAD (CBC) suites on TLS 1.2', async () => {
-    await expect(handshake(port, cert, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA' })).rejects.toThrow(/handshake|cipher|alert/i);
+    await expect(
+      handshake(port, cert, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA' }),
+    ).rejects.toThrow(/handshake|cipher|alert/i);
   });
 
   it('sends HSTS and the security headers over HTTPS; authenticated answers are not cached', async () => {
@@ -104,7 +117,10 @@ describe('TLS and security headers', () => {
     expect(csp).toMatch(/frame-ancestors 'none'/);
     expect(r.headers['x-content-type-options']).toBe('nosniff');
     expect(r.headers['referrer-policy']).toBe('no-referrer');
-    const authed = await get(`https://localhost:${port}/api/v1/org`, { ca: cert, headers: { authorization: `Bearer ${api.token}` } });
+    const authed = await get(`https://localhost:${port}/api/v1/org`, {
+      ca: cert,
+      headers: { authorization: `Bearer ${api.token}` },
+    });
     expect(authed.status).toBe(200);
     expect(authed.headers['cache-control']).toBe('no-store');
   });
@@ -130,7 +146,10 @@ describe('reverse proxy trust is explicit', () => {
   it('parses SEALBILL_TRUST_PROXY as off, on, or a list of proxy addresses', () => {
     expect(parseConfig({}).trustProxy).toBe(false);
     expect(parseConfig({ SEALBILL_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
-    expect(parseConfig({ SEALBILL_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16' }).trustProxy).toEqual(['10.0.0.1', '192.168.0.0/16']);
+    expect(parseConfig({ SEALBILL_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '192.168.0.0/16',
+    ]);
     expect(() => parseConfig({ SEALBILL_TRUST_PROXY: 'everyone' })).toThrow(/SEALBILL_TRUST_PROXY/);
   });
 

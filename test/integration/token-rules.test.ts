@@ -13,7 +13,13 @@ import type { Permission } from '../../src/modules/identity/members/rbac.ts';
 import { apiFor, expectProblem } from '../helpers/api.ts';
 import { runCli } from '../helpers/cli.ts';
 import { addUser, enrolTotp, signIn } from '../helpers/identity.ts';
-import { createTestInstance, describeEachDb, FixedClock, TEST_PROVISIONING_TOKEN, type TestInstance } from '../helpers/instance.ts';
+import {
+  createTestInstance,
+  describeEachDb,
+  FixedClock,
+  TEST_PROVISIONING_TOKEN,
+  type TestInstance,
+} from '../helpers/instance.ts';
 import { staffSession } from '../helpers/session.ts';
 
 const HOUR = 3_600_000;
@@ -33,7 +39,11 @@ describeEachDb('API token rules', (dialect) => {
 
   it('the bootstrap owner token expires after 24 hours, and says so', async () => {
     expect(BOOTSTRAP_TOKEN_HOURS).toBe(24);
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/setup', payload: { organization: { name: 'First Run Ltd' }, owner: { email: 'first@run.test', name: 'First' } } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/setup',
+      payload: { organization: { name: 'First Run Ltd' }, owner: { email: 'first@run.test', name: 'First' } },
+    });
     expect(res.statusCode, res.body).toBe(201);
     const { token, tokenExpiresAt } = res.json();
     expect(tokenExpiresAt).toBe(new Date(clock.now().getTime() + 24 * HOUR).toISOString());
@@ -47,18 +57,40 @@ describeEachDb('API token rules', (dialect) => {
     const cli = await runCli(t, initCommand, ['--org', 'Second Ltd', '--email', 'second@run.test', '--name', 'Second']);
     expect(cli.out).toMatch(/expires in 24 hours, at \d{4}-\d\d-\d\dT/);
     const cliToken = /\b(sb_[A-Za-z0-9_-]{43})\b/.exec(cli.out)![1]!;
-    const row = await t.container.db.selectFrom('api_tokens').select(['expires_at', 'scopes']).where('name', '=', 'bootstrap owner token').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    const row = await t.container.db
+      .selectFrom('api_tokens')
+      .select(['expires_at', 'scopes'])
+      .where('name', '=', 'bootstrap owner token')
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
     expect(row.expires_at).toBe(new Date(clock.now().getTime() + 24 * HOUR).toISOString());
     expect((await apiFor(t.app, cliToken).req('GET', '/api/v1/org')).statusCode).toBe(200);
   });
 
   it('a token works only while its user meets the organization’s MFA policy', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/setup', headers: { 'x-sealbill-provisioning-token': TEST_PROVISIONING_TOKEN }, payload: { organization: { name: 'Policy GmbH' }, owner: { email: 'owner@policy.test', name: 'O' } } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/setup',
+      headers: { 'x-sealbill-provisioning-token': TEST_PROVISIONING_TOKEN },
+      payload: { organization: { name: 'Policy GmbH' }, owner: { email: 'owner@policy.test', name: 'O' } },
+    });
     const orgId = res.json().orgId as string;
     const ownerId = res.json().userId as string;
     const tokenFor = async (userId: string, scopes: Permission[]) =>
-      apiFor(t.app, (await t.container.services.tokens.issue({ orgId, userId, name: 'sync', scopes, expiresInDays: 30 }, new Set(scopes), { type: 'system', id: 'test' })).token);
-    const setPolicy = async (mfa: string) => expect((await (await staffSession(t, orgId, ownerId)).req('PUT', '/api/v1/org/security', { mfa })).statusCode).toBe(200);
+      apiFor(
+        t.app,
+        (
+          await t.container.services.tokens.issue(
+            { orgId, userId, name: 'sync', scopes, expiresInDays: 30 },
+            new Set(scopes),
+            { type: 'system', id: 'test' },
+          )
+        ).token,
+      );
+    const setPolicy = async (mfa: string) =>
+      expect(
+        (await (await staffSession(t, orgId, ownerId)).req('PUT', '/api/v1/org/security', { mfa })).statusCode,
+      ).toBe(200);
 
     const accId = await addUser(t, orgId, 'accountant', 'acc@policy.test');
     const admId = await addUser(t, orgId, 'admin', 'adm@policy.test');

@@ -35,7 +35,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** The XML of an issued document (the fields Sealbill does not store yet are fixed test values). */
-function xmlOf(doc: DocumentDto, snapshot: NonNullable<DocumentBody['snapshot']>, format: EinvoiceFormat, note?: string): Buffer {
+function xmlOf(
+  doc: DocumentDto,
+  snapshot: NonNullable<DocumentBody['snapshot']>,
+  format: EinvoiceFormat,
+  note?: string,
+): Buffer {
   const party = (p: typeof snapshot.org, city: string) => ({
     name: p.name,
     addressLines: p.addressLines.length ? p.addressLines : ['Hafenstraße 12'],
@@ -51,13 +56,33 @@ function xmlOf(doc: DocumentDto, snapshot: NonNullable<DocumentBody['snapshot']>
     issueDate: doc.issueDate!,
     dueDate: doc.dueDate,
     currency: doc.currency,
-    lines: doc.lines.map((l) => ({ description: l.description, quantity: l.quantity, unit: l.unit, unitPrice: l.unitPrice, discount: l.discount, taxRateBp: l.taxRateBp, taxInclusive: l.taxInclusive, tax: { category: 'S' as const } })),
+    lines: doc.lines.map((l) => ({
+      description: l.description,
+      quantity: l.quantity,
+      unit: l.unit,
+      unitPrice: l.unitPrice,
+      discount: l.discount,
+      taxRateBp: l.taxRateBp,
+      taxInclusive: l.taxInclusive,
+      tax: { category: 'S' as const },
+    })),
     discount: doc.discount,
     notes: note ?? doc.notes,
     terms: doc.terms,
-    org: { ...party(snapshot.org, 'Hamburg'), vatId: snapshot.org.taxId ?? 'DE123456789', contact: { name: 'Jana Ost', phone: '+49 40 1234567', email: 'jana@nordlicht.test' } },
+    org: {
+      ...party(snapshot.org, 'Hamburg'),
+      vatId: snapshot.org.taxId ?? 'DE123456789',
+      contact: { name: 'Jana Ost', phone: '+49 40 1234567', email: 'jana@nordlicht.test' },
+    },
     client: party(snapshot.client, 'Berlin'),
-    payout: snapshot.payout ? { accountHolder: snapshot.payout.accountHolder, iban: snapshot.payout.iban, bic: snapshot.payout.bic, accountNumber: snapshot.payout.accountNumber } : null,
+    payout: snapshot.payout
+      ? {
+          accountHolder: snapshot.payout.accountHolder,
+          iban: snapshot.payout.iban,
+          bic: snapshot.payout.bic,
+          accountNumber: snapshot.payout.accountNumber,
+        }
+      : null,
     einvoice: { buyerReference: 'PO-7781', supplyDate: doc.issueDate! },
   });
   return Buffer.from(generateEinvoice(model, format), 'utf8');
@@ -68,9 +93,16 @@ describeEachDb('verifying e-invoices and Factur-X hybrids', (dialect) => {
   let api: Api;
   let anon: Api;
   let clientId: string;
-  let hybrid: { pdf: Buffer; xml: Buffer; doc: DocumentDto; snapshot: NonNullable<DocumentBody['snapshot']>; token: string };
+  let hybrid: {
+    pdf: Buffer;
+    xml: Buffer;
+    doc: DocumentDto;
+    snapshot: NonNullable<DocumentBody['snapshot']>;
+    token: string;
+  };
 
-  const post = (url: string, body: Buffer, contentType: string) => t.app.inject({ method: 'POST', url, headers: { 'content-type': contentType }, payload: body });
+  const post = (url: string, body: Buffer, contentType: string) =>
+    t.app.inject({ method: 'POST', url, headers: { 'content-type': contentType }, payload: body });
   const verifyPdf = async (pdf: Buffer, org?: string) => {
     const res = await post(`/api/v1/verify/pdf${org ? `?org=${org}` : ''}`, pdf, 'application/pdf');
     expect(res.statusCode, res.body).toBe(200);
@@ -97,7 +129,14 @@ describeEachDb('verifying e-invoices and Factur-X hybrids', (dialect) => {
     const doc = await c.services.documents.get(api.orgId, 'invoice', draft.id);
     const org = await c.services.orgs.getDetails(api.orgId);
     const xml = xmlOf(doc, snapshot, 'factur-x');
-    const hooks = createDocumentSigningHooks({ keyring: c.keyring, clock: c.clock, publicUrl: c.config.publicUrl, signing: c.services.signing, tsa: null, warn: () => {} });
+    const hooks = createDocumentSigningHooks({
+      keyring: c.keyring,
+      clock: c.clock,
+      publicUrl: c.config.publicUrl,
+      signing: c.services.signing,
+      tsa: null,
+      warn: () => {},
+    });
     // Replace the plain issue's signature with the e-invoice issue's (same document, one row).
     await c.db.deleteFrom('document_signatures').where('document_id', '=', draft.id).execute();
     const verification = await hooks.verification(c.db, org, doc, snapshot, { format: 'factur-x', xml });
@@ -113,13 +152,22 @@ describeEachDb('verifying e-invoices and Factur-X hybrids', (dialect) => {
   let vat: string;
   let reduced: string;
   beforeAll(async () => {
-    t = await createTestInstance(dialect, { clock: new FixedClock('2026-03-02T09:00:00Z'), env: { SEALBILL_VERIFY_RATE_LIMIT: '1000' } });
+    t = await createTestInstance(dialect, {
+      clock: new FixedClock('2026-03-02T09:00:00Z'),
+      env: { SEALBILL_VERIFY_RATE_LIMIT: '1000' },
+    });
     api = await setupOrg(t.app, 'Nordlicht Software GmbH');
     anon = apiFor(t.app, '');
     await seedPayout(t, api.orgId, { accountHolder: 'Nordlicht Software GmbH', iban: IBAN, bic: 'SOGEDEFFXXX' });
     vat = (await api.ok('POST', '/api/v1/tax-rates', { name: 'USt', rateBp: 1900 })).id;
     reduced = (await api.ok('POST', '/api/v1/tax-rates', { name: 'USt ermäßigt', rateBp: 700 })).id;
-    clientId = (await api.ok('POST', '/api/v1/clients', { name: 'Bäckerei Müller & Söhne KG', email: 'ap@mueller.test', country: 'DE' })).id;
+    clientId = (
+      await api.ok('POST', '/api/v1/clients', {
+        name: 'Bäckerei Müller & Söhne KG',
+        email: 'ap@mueller.test',
+        country: 'DE',
+      })
+    ).id;
     hybrid = await issueHybrid();
   });
   afterAll(() => t.close());
@@ -135,7 +183,13 @@ describeEachDb('verifying e-invoices and Factur-X hybrids', (dialect) => {
   it('recognises the signed hybrid, its embedded XML agreeing with the signature', async () => {
     const v = await verifyPdf(hybrid.pdf);
     expect(v).toMatchObject({ authentic: true, reason: 'verified', unaltered: true });
-    expect(v.einvoice).toEqual({ syntax: 'cii', source: 'embedded', exact: true, agreesWithSignature: true, differences: [] });
+    expect(v.einvoice).toEqual({
+      syntax: 'cii',
+      source: 'embedded',
+      exact: true,
+      agreesWithSignature: true,
+      differences: [],
+    });
   });
 
   itNeeds(['qpdf'], 'flags a hybrid whose factur-x.xml was changed and re-embedded (IBAN, total)', async () => {
@@ -143,7 +197,11 @@ describeEachDb('verifying e-invoices and Factur-X hybrids', (dialect) => {
     // so the re-saved file carries both: 'attachments' says so beside the changed field.
     const cases: Array<[string, Buffer, string[]]> = [
       ['iban', Buffer.from(hybrid.xml.toString().replaceAll(IBAN, OTHER_IBAN)), ['payee', 'attachments']],
-      ['total', Buffer.from(hybrid.xml.toString().replace(/<ram:GrandTotalAmount>[^<]*</, '<ram:GrandTotalAmount>1.00<')), ['total', 'attachments']],
+      [
+        'total',
+        Buffer.from(hybrid.xml.toString().replace(/<ram:GrandTotalAmount>[^<]*</, '<ram:GrandTotalAmount>1.00<')),
+        ['total', 'attachments'],
+      ],
     ];
     const original = path.join(dir, `hybrid-${dialect}.pdf`);
     writeFileSync(original, hybrid.pdf);
@@ -151,16 +209,35 @@ describeEachDb('verifying e-invoices and Factur-X hybrids', (dialect) => {
       const xmlFile = path.join(dir, 'factur-x.xml');
       writeFileSync(xmlFile, xml);
       const out = path.join(dir, `tampered-${name}-${dialect}.pdf`);
-      const r = spawnSync('qpdf', [original, '--add-attachment', xmlFile, '--key=factur-x.xml', '--replace', '--', out], { encoding: 'utf8' });
+      const r = spawnSync(
+        'qpdf',
+        [original, '--add-attachment', xmlFile, '--key=factur-x.xml', '--replace', '--', out],
+        { encoding: 'utf8' },
+      );
       expect(r.status, r.stderr).toBe(0);
       const tampered = readFileSync(out);
       const v = await verifyPdf(tampered);
-      expect(v, name).toMatchObject({ authentic: false, reason: 'altered', unaltered: false, document: null, signature: null });
-      expect(v.einvoice, name).toEqual({ syntax: 'cii', source: 'embedded', exact: false, agreesWithSignature: false, differences });
+      expect(v, name).toMatchObject({
+        authentic: false,
+        reason: 'altered',
+        unaltered: false,
+        document: null,
+        signature: null,
+      });
+      expect(v.einvoice, name).toEqual({
+        syntax: 'cii',
+        source: 'embedded',
+        exact: false,
+        agreesWithSignature: false,
+        differences,
+      });
     }
     // A cleaner forgery: the original stream dropped, only the changed XML left (/AF and /Names both on it).
-    const json = JSON.parse(spawnSync('qpdf', ['--json=2', '--json-key=qpdf', original], { encoding: 'utf8' }).stdout).qpdf[1];
-    const [embeddedId, embedded] = Object.entries(json as Record<string, { stream?: { dict: Record<string, unknown> } }>).find(([, o]) => o.stream?.dict['/Type'] === '/EmbeddedFile')!;
+    const json = JSON.parse(spawnSync('qpdf', ['--json=2', '--json-key=qpdf', original], { encoding: 'utf8' }).stdout)
+      .qpdf[1];
+    const [embeddedId, embedded] = Object.entries(
+      json as Record<string, { stream?: { dict: Record<string, unknown> } }>,
+    ).find(([, o]) => o.stream?.dict['/Type'] === '/EmbeddedFile')!;
     const { '/Length': _l, '/Filter': _f, ...dict } = embedded.stream!.dict;
     const xmlFile = path.join(dir, 'changed.xml');
     writeFileSync(xmlFile, Buffer.from(hybrid.xml.toString().replaceAll(IBAN, OTHER_IBAN)));
@@ -172,13 +249,22 @@ describeEachDb('verifying e-invoices and Factur-X hybrids', (dialect) => {
     expect(r.status, r.stderr).toBe(0);
     const swapped = await verifyPdf(readFileSync(out));
     expect(swapped).toMatchObject({ authentic: false, reason: 'altered' });
-    expect(swapped.einvoice).toEqual({ syntax: 'cii', source: 'embedded', exact: false, agreesWithSignature: false, differences: ['payee'] });
+    expect(swapped.einvoice).toEqual({
+      syntax: 'cii',
+      source: 'embedded',
+      exact: false,
+      agreesWithSignature: false,
+      differences: ['payee'],
+    });
   });
 
   it('flags a second, different XML appended to the signed hybrid by an incremental update', async () => {
     const other = Buffer.from(hybrid.xml.toString().replaceAll(IBAN, OTHER_IBAN));
     const update = Buffer.concat([
-      Buffer.from(`\n900 0 obj\n<< /Type /EmbeddedFile /Subtype /text#2Fxml /Length ${other.length} >>\nstream\n`, 'latin1'),
+      Buffer.from(
+        `\n900 0 obj\n<< /Type /EmbeddedFile /Subtype /text#2Fxml /Length ${other.length} >>\nstream\n`,
+        'latin1',
+      ),
       other,
       Buffer.from('\nendstream\nendobj\n%%EOF\n', 'latin1'),
     ]);
@@ -191,14 +277,31 @@ describeEachDb('verifying e-invoices and Factur-X hybrids', (dialect) => {
     const exact = await verifyXml(hybrid.xml, api.orgId);
     expect(exact).toMatchObject({ authentic: true, reason: 'verified', unaltered: true, signature: null });
     expect(exact.document).toMatchObject({ number: hybrid.doc.number, total: hybrid.doc.total, currency: 'EUR' });
-    expect(exact.einvoice).toEqual({ syntax: 'cii', source: 'file', exact: true, agreesWithSignature: true, differences: [] });
+    expect(exact.einvoice).toEqual({
+      syntax: 'cii',
+      source: 'file',
+      exact: true,
+      agreesWithSignature: true,
+      differences: [],
+    });
 
     const iban = await verifyXml(hybrid.xml.toString().replaceAll(IBAN, OTHER_IBAN), api.orgId);
-    expect(iban).toMatchObject({ authentic: false, reason: 'einvoice_differs', document: null, signature: null, bankDetails: null });
+    expect(iban).toMatchObject({
+      authentic: false,
+      reason: 'einvoice_differs',
+      document: null,
+      signature: null,
+      bankDetails: null,
+    });
     expect(iban.einvoice.differences).toEqual(['payee']);
 
     // The total identifies the document (as in a typed-in check): another total is another document.
-    expect(await verifyXml(hybrid.xml.toString().replace(/<ram:GrandTotalAmount>[^<]*</, '<ram:GrandTotalAmount>1.00<'), api.orgId)).toEqual(NO_MATCH);
+    expect(
+      await verifyXml(
+        hybrid.xml.toString().replace(/<ram:GrandTotalAmount>[^<]*</, '<ram:GrandTotalAmount>1.00<'),
+        api.orgId,
+      ),
+    ).toEqual(NO_MATCH);
     // Without the organization and without a link in the XML nothing identifies it.
     expect(await verifyXml(hybrid.xml)).toEqual(NO_MATCH);
     expect(await verifyXml(hybrid.xml, '00000000-0000-4000-8000-000000000000')).toEqual(NO_MATCH);
@@ -210,9 +313,19 @@ describeEachDb('verifying e-invoices and Factur-X hybrids', (dialect) => {
     const v = await verifyXml(ubl);
     expect(v).toMatchObject({ authentic: true, reason: 'verified', unaltered: null });
     expect(v.signature.payload).toContain(hybrid.doc.number);
-    expect(v.einvoice).toEqual({ syntax: 'ubl', source: 'file', exact: null, agreesWithSignature: true, differences: [] });
+    expect(v.einvoice).toEqual({
+      syntax: 'ubl',
+      source: 'file',
+      exact: null,
+      agreesWithSignature: true,
+      differences: [],
+    });
     const changed = await verifyXml(ubl.toString().replaceAll(IBAN, OTHER_IBAN));
-    expect(changed).toMatchObject({ authentic: false, reason: 'einvoice_differs', einvoice: { differences: ['payee'] } });
+    expect(changed).toMatchObject({
+      authentic: false,
+      reason: 'einvoice_differs',
+      einvoice: { differences: ['payee'] },
+    });
   });
 
   it('refuses hostile or foreign XML with 422, and oversized uploads with 413', async () => {
@@ -220,20 +333,34 @@ describeEachDb('verifying e-invoices and Factur-X hybrids', (dialect) => {
     const bad = await post('/api/v1/verify/einvoice', Buffer.from(xxe), 'application/xml');
     expectProblem(bad, 422, 'unprocessable');
     expect(bad.body).not.toContain('root:');
-    expectProblem(await post('/api/v1/verify/einvoice', Buffer.from('<Order xmlns="urn:x"/>'), 'text/xml'), 422, 'unprocessable');
-    expectProblem(await post('/api/v1/verify/einvoice', Buffer.from('not xml at all'), 'application/xml'), 422, 'unprocessable');
+    expectProblem(
+      await post('/api/v1/verify/einvoice', Buffer.from('<Order xmlns="urn:x"/>'), 'text/xml'),
+      422,
+      'unprocessable',
+    );
+    expectProblem(
+      await post('/api/v1/verify/einvoice', Buffer.from('not xml at all'), 'application/xml'),
+      422,
+      'unprocessable',
+    );
     const big = await post('/api/v1/verify/einvoice', Buffer.alloc(3 * 1024 * 1024, 0x20), 'application/xml');
     expect(big.statusCode).toBe(413);
   });
 
   it('answers a plain (non-hybrid) PDF as before, with no e-invoice', async () => {
-    const draft = await api.ok('POST', '/api/v1/invoices', { clientId, lines: [{ description: 'Audit', quantity: '1', unitPrice: 50_000 }] });
+    const draft = await api.ok('POST', '/api/v1/invoices', {
+      clientId,
+      lines: [{ description: 'Audit', quantity: '1', unitPrice: 50_000 }],
+    });
     await api.ok('POST', `/api/v1/invoices/${draft.id}/issue`, {});
     const pdf = (await api.req('GET', `/api/v1/invoices/${draft.id}/pdf`)).rawPayload;
     const v = await verifyPdf(pdf);
     expect(v).toMatchObject({ authentic: true, reason: 'verified', unaltered: true });
     expect(v.einvoice).toBeUndefined();
-    expect(JSON.parse(v.signature.payload)).toMatchObject({ v: 2, taxes: [{ rateBp: 0, inclusive: false, taxable: 50_000, tax: 0 }] });
+    expect(JSON.parse(v.signature.payload)).toMatchObject({
+      v: 2,
+      taxes: [{ rateBp: 0, inclusive: false, taxable: 50_000, tax: 0 }],
+    });
     expect(JSON.parse(v.signature.payload).einvoice).toBeUndefined();
   });
 });

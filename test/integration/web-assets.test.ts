@@ -16,7 +16,10 @@ describe('web assets (a built dist folder)', () => {
   beforeAll(async () => {
     dir = `${mkdtempSync(path.join(tmpdir(), 'sealbill-web-'))}/`;
     mkdirSync(`${dir}assets`);
-    writeFileSync(`${dir}index.html`, '<!doctype html><title>Sealbill</title><script type="module" src="/assets/app-1a2b3c.js"></script>');
+    writeFileSync(
+      `${dir}index.html`,
+      '<!doctype html><title>Sealbill</title><script type="module" src="/assets/app-1a2b3c.js"></script>',
+    );
     writeFileSync(`${dir}assets/app-1a2b3c.js`, 'console.log(1)');
     writeFileSync(`${dir}assets/.hidden`, 'HIDDEN-DOTFILE-CONTENT');
     writeFileSync(`${dir}secret.txt`, 'outside the assets folder');
@@ -30,7 +33,17 @@ describe('web assets (a built dist folder)', () => {
   });
 
   it('answers index.html for every page path, revalidated on each visit', async () => {
-    for (const url of ['/', '/app', '/app/invoices/0190c3a4-0000-7000-8000-000000000000', '/portal', '/portal/magic', '/verify', '/verify/abc', '/s/xyz', '/security/org']) {
+    for (const url of [
+      '/',
+      '/app',
+      '/app/invoices/0190c3a4-0000-7000-8000-000000000000',
+      '/portal',
+      '/portal/magic',
+      '/verify',
+      '/verify/abc',
+      '/s/xyz',
+      '/security/org',
+    ]) {
       const res = await app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(200);
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -47,7 +60,15 @@ describe('web assets (a built dist folder)', () => {
   });
 
   it('does not list directories, serve dotfiles, or escape the assets folder', async () => {
-    for (const url of ['/assets/', '/assets/.hidden', '/assets/../secret.txt', '/assets/..%2fsecret.txt', '/assets/%2e%2e/secret.txt', '/secret.txt', '/index.html/../secret.txt']) {
+    for (const url of [
+      '/assets/',
+      '/assets/.hidden',
+      '/assets/../secret.txt',
+      '/assets/..%2fsecret.txt',
+      '/assets/%2e%2e/secret.txt',
+      '/secret.txt',
+      '/index.html/../secret.txt',
+    ]) {
       const res = await app.inject({ method: 'GET', url });
       expect([400, 403, 404], `${url} → ${res.statusCode}`).toContain(res.statusCode);
       expect(res.body).not.toContain('outside the assets folder');

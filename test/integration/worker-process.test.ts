@@ -18,9 +18,19 @@ describeEachDb('sealbill worker process', (dialect) => {
   const lines = [{ description: 'Retainer', quantity: '1', unitPrice: 10_000 }];
   const today = () => new Date().toISOString().slice(0, 10);
 
-  const schedule = async (startOn: string): Promise<string> => (await api.ok('POST', '/api/v1/recurring-schedules', { clientId, lines, frequency: 'monthly', startOn }, 201)).id;
+  const schedule = async (startOn: string): Promise<string> =>
+    (await api.ok('POST', '/api/v1/recurring-schedules', { clientId, lines, frequency: 'monthly', startOn }, 201)).id;
   const issuedFor = async (ids: string[]): Promise<number> =>
-    Number((await t.container.db.selectFrom('documents').select((eb) => eb.fn.countAll().as('n')).where('recurring_schedule_id', 'in', ids).where('status', '!=', 'draft').executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.container.db
+          .selectFrom('documents')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('recurring_schedule_id', 'in', ids)
+          .where('status', '!=', 'draft')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeEach(async () => {
     t = await createTestInstance(dialect);
@@ -33,48 +43,85 @@ describeEachDb('sealbill worker process', (dialect) => {
     await t.close();
   });
 
-  it('keeps running on its interval, and on SIGTERM finishes the run in progress and exits 0', { timeout: 180_000 }, async () => {
-    const first = await schedule(today());
-    // Due later; made due all at once further down, to catch the worker in the middle of a run.
-    const batch: string[] = [];
-    for (let i = 0; i < 12; i++) batch.push(await schedule('2099-01-01'));
+  it(
+    'keeps running on its interval, and on SIGTERM finishes the run in progress and exits 0',
+    { timeout: 180_000 },
+    async () => {
+      const first = await schedule(today());
+      // Due later; made due all at once further down, to catch the worker in the middle of a run.
+      const batch: string[] = [];
+      for (let i = 0; i < 12; i++) batch.push(await schedule('2099-01-01'));
 
-    worker = startSealbill(['worker'], childEnv(t.dir, t.config.database, {
-      SEALBILL_MASTER_KEY: t.container.keyring.currentMasterKey.key.toString('base64'),
-      SEALBILL_WORKER_INTERVAL_SECONDS: '1',
-      SEALBILL_LOG_LEVEL: 'info',
-    }));
-    const w = worker;
-    await waitUntil('the first run', async () => (await issuedFor([first])) === 1 || (w.child.exitCode !== null ? Promise.reject(new Error(`worker exited:\n${w.output()}`)) : false));
+      worker = startSealbill(
+        ['worker'],
+        childEnv(t.dir, t.config.database, {
+          SEALBILL_MASTER_KEY: t.container.keyring.currentMasterKey.key.toString('base64'),
+          SEALBILL_WORKER_INTERVAL_SECONDS: '1',
+          SEALBILL_LOG_LEVEL: 'info',
+        }),
+      );
+      const w = worker;
+      await waitUntil(
+        'the first run',
+        async () =>
+          (await issuedFor([first])) === 1 ||
+          (w.child.exitCode !== null ? Promise.reject(new Error(`worker exited:\n${w.output()}`)) : false),
+      );
 
-    // Created after the first run: only a later scheduled run can issue it.
-    const second = await schedule(today());
-    await waitUntil('a later scheduled run', async () => (await issuedFor([second])) === 1 || (w.child.exitCode !== null ? Promise.reject(new Error(`worker exited after its first pass:\n${w.output()}`)) : false));
-    expect(w.child.exitCode).toBeNull();
+      // Created after the first run: only a later scheduled run can issue it.
+      const second = await schedule(today());
+      await waitUntil(
+        'a later scheduled run',
+        async () =>
+          (await issuedFor([second])) === 1 ||
+          (w.child.exitCode !== null
+            ? Promise.reject(new Error(`worker exited after its first pass:\n${w.output()}`))
+            : false),
+      );
+      expect(w.child.exitCode).toBeNull();
 
-    // A run with real work in it, interrupted by SIGTERM as soon as it has started.
-    await t.container.db.updateTable('recurring_schedules').set({ next_run_on: today() }).where('id', 'in', batch).execute();
-    const atSignal = await waitUntil('the batch run to start', async () => {
-      const n = await issuedFor(batch);
-      return n > 0 ? n : false;
-    }, 60_000, 10);
-    // The server keeps writing while the worker process issues (SQLite: it waits for the write
-    // lock instead of failing with SQLITE_BUSY).
-    await api.ok('POST', '/api/v1/clients', { name: 'Written during a worker run' }, 201);
-    w.child.kill('SIGTERM');
-    const exit = await w.exited;
-    expect(exit, w.output()).toEqual({ code: 0, signal: null });
-    const after = await issuedFor(batch);
-    // The run went on after the signal instead of dying mid-way (no half-done run), then stopped.
-    expect(atSignal).toBeLessThan(batch.length);
-    expect(after).toBeGreaterThan(atSignal);
-    const log = w.output();
-    expect(log).toMatch(/worker stopping after the current run/);
-    expect(log.indexOf('worker stopped')).toBeGreaterThan(log.indexOf('worker stopping'));
-    // Whatever it issued is whole: every issued invoice has its PDF and moved its schedule on.
-    const rows = await t.container.db.selectFrom('documents').select(['pdf_file_id', 'recurring_schedule_id']).where('recurring_schedule_id', 'in', batch).execute();
-    expect(rows.every((r) => r.pdf_file_id !== null)).toBe(true);
-    const advanced = await t.container.db.selectFrom('recurring_schedules').select('id').where('id', 'in', batch).where('next_run_on', '>', today()).execute();
-    expect(advanced.length).toBe(after);
-  });
+      // A run with real work in it, interrupted by SIGTERM as soon as it has started.
+      await t.container.db
+        .updateTable('recurring_schedules')
+        .set({ next_run_on: today() })
+        .where('id', 'in', batch)
+        .execute();
+      const atSignal = await waitUntil(
+        'the batch run to start',
+        async () => {
+          const n = await issuedFor(batch);
+          return n > 0 ? n : false;
+        },
+        60_000,
+        10,
+      );
+      // The server keeps writing while the worker process issues (SQLite: it waits for the write
+      // lock instead of failing with SQLITE_BUSY).
+      await api.ok('POST', '/api/v1/clients', { name: 'Written during a worker run' }, 201);
+      w.child.kill('SIGTERM');
+      const exit = await w.exited;
+      expect(exit, w.output()).toEqual({ code: 0, signal: null });
+      const after = await issuedFor(batch);
+      // The run went on after the signal instead of dying mid-way (no half-done run), then stopped.
+      expect(atSignal).toBeLessThan(batch.length);
+      expect(after).toBeGreaterThan(atSignal);
+      const log = w.output();
+      expect(log).toMatch(/worker stopping after the current run/);
+      expect(log.indexOf('worker stopped')).toBeGreaterThan(log.indexOf('worker stopping'));
+      // Whatever it issued is whole: every issued invoice has its PDF and moved its schedule on.
+      const rows = await t.container.db
+        .selectFrom('documents')
+        .select(['pdf_file_id', 'recurring_schedule_id'])
+        .where('recurring_schedule_id', 'in', batch)
+        .execute();
+      expect(rows.every((r) => r.pdf_file_id !== null)).toBe(true);
+      const advanced = await t.container.db
+        .selectFrom('recurring_schedules')
+        .select('id')
+        .where('id', 'in', batch)
+        .where('next_run_on', '>', today())
+        .execute();
+      expect(advanced.length).toBe(after);
+    },
+  );
 });

@@ -9,6 +9,9 @@ describe('web API types', () => {
   it('web/src/lib/api-schema.d.ts matches the server schemas (run `npm run api:types` if not)', async () => {
     const generated = await generateApiTypes();
     expect(generated).toContain('"/api/v1/clients/{id}"');
-    expect(readFileSync(API_TYPES_FILE, 'utf8') === generated, 'web/src/lib/api-schema.d.ts is stale: run `npm run api:types` and commit it').toBe(true);
+    expect(
+      readFileSync(API_TYPES_FILE, 'utf8') === generated,
+      'web/src/lib/api-schema.d.ts is stale: run `npm run api:types` and commit it',
+    ).toBe(true);
   });
 });

@@ -21,9 +21,17 @@ describe('client-side validation with the server schemas', () => {
   });
 
   const cases = [
-    { route: '/api/v1/clients', schema: clientInput, body: { name: '', email: 'not-an-email', country: 'Germany', addressLines: ['ok'], deliveryMode: 'portal-link' } },
+    {
+      route: '/api/v1/clients',
+      schema: clientInput,
+      body: { name: '', email: 'not-an-email', country: 'Germany', addressLines: ['ok'], deliveryMode: 'portal-link' },
+    },
     { route: '/api/v1/tax-rates', schema: taxRateInput, body: { name: 'VAT', rateBp: -5, inclusive: false } },
-    { route: '/api/v1/items', schema: itemInput, body: { name: '', description: '', unit: '', unitPrice: 100, currency: 'euro', taxRateId: null } },
+    {
+      route: '/api/v1/items',
+      schema: itemInput,
+      body: { name: '', description: '', unit: '', unitPrice: 100, currency: 'euro', taxRateId: null },
+    },
   ];
 
   for (const c of cases) {

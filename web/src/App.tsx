@@ -26,7 +26,15 @@ export function App() {
   }, [which]);
   return (
     <Suspense fallback={<Loading />}>
-      {which === 'staff' ? <StaffApp /> : which === 'portal' ? <PortalApp /> : which === 'public' ? <PublicPages /> : which === 'none' ? <NotFoundPage /> : null}
+      {which === 'staff' ? (
+        <StaffApp />
+      ) : which === 'portal' ? (
+        <PortalApp />
+      ) : which === 'public' ? (
+        <PublicPages />
+      ) : which === 'none' ? (
+        <NotFoundPage />
+      ) : null}
     </Suspense>
   );
 }

@@ -11,7 +11,7 @@ import { resolveOrg } from './core.commands.ts';
 const USAGE =
   'audit list [--org ID] [--action A] [--actor ID] [--object ID] [--from ISO] [--to ISO] [--limit N]\n' +
   '  audit verify [--org ID | --all] [--checkpoints FILE] [--trusted-key VKEY]   recompute the log; exit 1 naming the first bad entry;\n' +
-  '                                              says whether it matched checkpoints kept outside the database (FILE: an export or a backup\'s .checkpoints.json)\n' +
+  "                                              says whether it matched checkpoints kept outside the database (FILE: an export or a backup's .checkpoints.json)\n" +
   '  audit checkpoint [--org ID]                 sign a checkpoint now and print it\n' +
   '  audit export-checkpoints [--org ID] --out FILE   checkpoints and verifier keys, to keep outside the database';
 
@@ -31,7 +31,9 @@ const backupSidecar = z.object({
   format: z.literal('sealbill-audit-checkpoints/v1'),
   backup: z.string(),
   exportedAt: z.string().optional(),
-  checkpoints: z.array(z.object({ orgId: z.string(), origin: z.string(), note: z.string(), verifierKeys: z.array(z.string()) })),
+  checkpoints: z.array(
+    z.object({ orgId: z.string(), origin: z.string(), note: z.string(), verifierKeys: z.array(z.string()) }),
+  ),
 });
 
 export interface KeptCheckpoints {
@@ -46,13 +48,25 @@ export function readKeptCheckpoints(text: string): Map<string, KeptCheckpoints> 
   const out = new Map<string, KeptCheckpoints>();
   const single = checkpointExport.safeParse(raw);
   if (single.success) {
-    out.set(single.data.orgId, { notes: single.data.checkpoints, verifierKeys: single.data.verifierKeys, exportedAt: single.data.exportedAt ?? null });
+    out.set(single.data.orgId, {
+      notes: single.data.checkpoints,
+      verifierKeys: single.data.verifierKeys,
+      exportedAt: single.data.exportedAt ?? null,
+    });
     return out;
   }
   const sidecar = backupSidecar.parse(raw);
   for (const cp of sidecar.checkpoints) {
-    const prev = out.get(cp.orgId) ?? { notes: [], verifierKeys: [], exportedAt: sidecar.exportedAt ?? `with backup ${sidecar.backup}` };
-    out.set(cp.orgId, { ...prev, notes: [...prev.notes, cp.note], verifierKeys: [...new Set([...prev.verifierKeys, ...cp.verifierKeys])] });
+    const prev = out.get(cp.orgId) ?? {
+      notes: [],
+      verifierKeys: [],
+      exportedAt: sidecar.exportedAt ?? `with backup ${sidecar.backup}`,
+    };
+    out.set(cp.orgId, {
+      ...prev,
+      notes: [...prev.notes, cp.note],
+      verifierKeys: [...new Set([...prev.verifierKeys, ...cp.verifierKeys])],
+    });
   }
   return out;
 }
@@ -87,15 +101,32 @@ export const auditCommand: CliCommand = {
     const { audit, checkpoints } = c.services;
     if (sub === 'list') {
       const orgId = await resolveOrg(c, values.org);
-      const limit = z.coerce.number().int().min(1).max(10_000).parse(values.limit ?? '100');
-      const rows = await audit.list(c.db, { orgId, action: values.action, actorId: values.actor, objectId: values.object, from: values.from, to: values.to, limit });
-      for (const r of rows) out(`${String(r.seq).padStart(6)}  ${r.at}  ${`${r.actor_type}:${r.actor_id ?? '-'}`.padEnd(44)}  ${r.action.padEnd(32)}  ${r.object_type ?? ''}${r.object_id ? `:${r.object_id}` : ''}  ${r.summary}\n`);
+      const limit = z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(10_000)
+        .parse(values.limit ?? '100');
+      const rows = await audit.list(c.db, {
+        orgId,
+        action: values.action,
+        actorId: values.actor,
+        objectId: values.object,
+        from: values.from,
+        to: values.to,
+        limit,
+      });
+      for (const r of rows)
+        out(
+          `${String(r.seq).padStart(6)}  ${r.at}  ${`${r.actor_type}:${r.actor_id ?? '-'}`.padEnd(44)}  ${r.action.padEnd(32)}  ${r.object_type ?? ''}${r.object_id ? `:${r.object_id}` : ''}  ${r.summary}\n`,
+        );
       if (rows.length === 0) out('No entries.\n');
       return;
     }
     if (sub === 'verify') {
       const bad = (values['trusted-key'] ?? []).find((k) => !isVerifierKey(k));
-      if (bad) throw new CliUsageError(`--trusted-key ${bad}: not an Ed25519 signed-note verifier key (name+hash+base64)`);
+      if (bad)
+        throw new CliUsageError(`--trusted-key ${bad}: not an Ed25519 signed-note verifier key (name+hash+base64)`);
       const kept = values.checkpoints ? readKeptCheckpoints(readFileSync(values.checkpoints, 'utf8')) : null;
       let failed = false;
       for (const orgId of await orgIds(c, values.org, values.all)) {
@@ -104,7 +135,11 @@ export const auditCommand: CliCommand = {
           continue;
         }
         const k = kept?.get(orgId);
-        const r = await checkpoints.verify(orgId, { checkpoints: k?.notes ?? [], trustedVkeys: [...(values['trusted-key'] ?? []), ...(k?.verifierKeys ?? [])], exportedAt: k?.exportedAt ?? null });
+        const r = await checkpoints.verify(orgId, {
+          checkpoints: k?.notes ?? [],
+          trustedVkeys: [...(values['trusted-key'] ?? []), ...(k?.verifierKeys ?? [])],
+          exportedAt: k?.exportedAt ?? null,
+        });
         if (r.ok) out(`OK    org ${orgId}: ${r.count} entries, head ${r.head}\n      ${r.statement}\n`);
         else {
           failed = true;
@@ -132,7 +167,9 @@ export const auditCommand: CliCommand = {
         checkpoints: (await checkpoints.list(orgId)).map((cp) => cp.note),
       };
       writeFileSync(values.out, JSON.stringify(data, null, 2) + '\n');
-      out(`Wrote ${data.checkpoints.length} checkpoint(s) and ${data.verifierKeys.length} verifier key(s) to ${values.out}. Keep it outside this server.\n`);
+      out(
+        `Wrote ${data.checkpoints.length} checkpoint(s) and ${data.verifierKeys.length} verifier key(s) to ${values.out}. Keep it outside this server.\n`,
+      );
       return;
     }
     throw new CliUsageError(`usage:\n  ${USAGE}`);

@@ -26,18 +26,28 @@ export const backupCommand: CliCommand = {
   usage: USAGE,
   async run({ argv, config, container, out }) {
     const [sub, ...rest] = argv;
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { identity: { type: 'string' }, force: { type: 'boolean' }, out: { type: 'string' } } });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { identity: { type: 'string' }, force: { type: 'boolean' }, out: { type: 'string' } },
+    });
     if (sub === 'keygen') {
       if (!values.out) throw new CliUsageError('backup keygen needs --out FILE');
       const identity = await generateX25519Identity();
       const recipient = await identityToRecipient(identity);
-      writeFileSync(values.out, `# created: ${new Date().toISOString()}\n# public key: ${recipient}\n${identity}\n`, { mode: 0o600, flag: 'wx' });
-      out(`Wrote the backup identity (private key) to ${values.out}. Keep it offline, NOT on the server.\nPublic key (put it in SEALBILL_BACKUP_RECIPIENTS):\n  ${recipient}\n`);
+      writeFileSync(values.out, `# created: ${new Date().toISOString()}\n# public key: ${recipient}\n${identity}\n`, {
+        mode: 0o600,
+        flag: 'wx',
+      });
+      out(
+        `Wrote the backup identity (private key) to ${values.out}. Keep it offline, NOT on the server.\nPublic key (put it in SEALBILL_BACKUP_RECIPIENTS):\n  ${recipient}\n`,
+      );
       return;
     }
     if (sub === 'restore') {
       const ref = positionals[0];
-      if (!ref || !values.identity) throw new CliUsageError('usage: sealbill backup restore NAME|FILE --identity FILE [--force]');
+      if (!ref || !values.identity)
+        throw new CliUsageError('usage: sealbill backup restore NAME|FILE --identity FILE [--force]');
       const identity = readFileSync(values.identity, 'utf8');
       // This instance's own master key first. On a new machine without one configured it is
       // generated now: the restored data keys are rewrapped under it below, so this is the one
@@ -53,17 +63,22 @@ export const backupCommand: CliCommand = {
         await handle.close();
         if (file !== ref) await rm(file, { force: true });
       }
-      out(`Restored ${r.rows} rows in ${r.tables} tables from a ${r.header.sourceDialect} backup of ${r.header.createdAt}; every table matches the backup's content hash.\n`);
+      out(
+        `Restored ${r.rows} rows in ${r.tables} tables from a ${r.header.sourceDialect} backup of ${r.header.createdAt}; every table matches the backup's content hash.\n`,
+      );
       // The data keys are wrapped by the backed-up instance's master key: move them under ours.
       const keyring = new Keyring(kek, { previous: [...loadPreviousMasterKeys(config), ...r.archivedMasterKeys] });
       let c: Container | null = null;
       try {
         c = await createContainer(config, { keyring, warn: (m) => out(`WARNING: ${m}\n`) });
         const rw = await c.services.keys.rotateMaster(CLI_ACTOR);
-        if (rw.rewrapped > 0) out(`Rewrapped ${rw.rewrapped} data key(s) under this instance's master key ${rw.kekId}.\n`);
+        if (rw.rewrapped > 0)
+          out(`Rewrapped ${rw.rewrapped} data key(s) under this instance's master key ${rw.kekId}.\n`);
       } catch (err) {
         if (!(err instanceof MasterKeyError)) throw err;
-        out(`The data keys are wrapped by another master key (${err.message}).\nConfigure that key as SEALBILL_MASTER_KEY_PREVIOUS_FILE and run \`sealbill keys rotate-master\`.\n`);
+        out(
+          `The data keys are wrapped by another master key (${err.message}).\nConfigure that key as SEALBILL_MASTER_KEY_PREVIOUS_FILE and run \`sealbill keys rotate-master\`.\n`,
+        );
         process.exitCode = 1;
       } finally {
         await c?.close();
@@ -74,7 +89,9 @@ export const backupCommand: CliCommand = {
     const backups = c.services.backups;
     if (sub === 'create') {
       const r = await backups.create();
-      out(`Backup ${r.name} written to ${r.target} (${r.size} bytes, sha256 ${r.sha256}, ${Object.keys(r.tables).length} tables).\n`);
+      out(
+        `Backup ${r.name} written to ${r.target} (${r.size} bytes, sha256 ${r.sha256}, ${Object.keys(r.tables).length} tables).\n`,
+      );
       return;
     }
     if (sub === 'list') {
@@ -86,8 +103,15 @@ export const backupCommand: CliCommand = {
     if (sub === 'verify') {
       const ref = positionals[0];
       if (!ref) throw new CliUsageError('usage: sealbill backup verify NAME|FILE [--identity FILE]');
-      const r = await backups.verify(ref, values.identity ? readFileSync(values.identity, 'utf8') : undefined, isFile(ref));
-      if (r.ok) out(`OK    ${r.name}  sha256 ${r.sha256}${r.decrypted ? `  decrypted: ${r.rows} rows match the manifest, audit log matches its checkpoints` : '  (not decrypted: pass --identity for a full check)'}\n`);
+      const r = await backups.verify(
+        ref,
+        values.identity ? readFileSync(values.identity, 'utf8') : undefined,
+        isFile(ref),
+      );
+      if (r.ok)
+        out(
+          `OK    ${r.name}  sha256 ${r.sha256}${r.decrypted ? `  decrypted: ${r.rows} rows match the manifest, audit log matches its checkpoints` : '  (not decrypted: pass --identity for a full check)'}\n`,
+        );
       else {
         out(`FAIL  ${r.name}: ${r.reason}\n`);
         process.exitCode = 1;

@@ -11,4 +11,20 @@ import { keysCommand } from './keys.commands.ts';
 import { paymentsReconcileCommand } from './payments.commands.ts';
 import { devCertCommand } from './tls.commands.ts';
 
-export const COMMANDS: CliCommand[] = [serveCommand, workerCommand, migrateCommand, initCommand, invoiceCommand, evidenceVerifyCommand, userCommand, tokenCommand, keysCommand, auditCommand, backupCommand, devCertCommand, paymentsReconcileCommand, pruneCommand, jobsCommand];
+export const COMMANDS: CliCommand[] = [
+  serveCommand,
+  workerCommand,
+  migrateCommand,
+  initCommand,
+  invoiceCommand,
+  evidenceVerifyCommand,
+  userCommand,
+  tokenCommand,
+  keysCommand,
+  auditCommand,
+  backupCommand,
+  devCertCommand,
+  paymentsReconcileCommand,
+  pruneCommand,
+  jobsCommand,
+];

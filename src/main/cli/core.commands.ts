@@ -16,7 +16,11 @@ export async function resolveOrg(c: Container, given: string | undefined): Promi
   if (given) return given;
   const orgs = await c.services.orgs.ids();
   if (orgs.length === 1) return orgs[0]!;
-  throw new CliUsageError(orgs.length === 0 ? 'No organization yet: run `sealbill init` first.' : 'Several organizations exist: pass --org ID.');
+  throw new CliUsageError(
+    orgs.length === 0
+      ? 'No organization yet: run `sealbill init` first.'
+      : 'Several organizations exist: pass --org ID.',
+  );
 }
 
 export const serveCommand: CliCommand = {
@@ -24,7 +28,9 @@ export const serveCommand: CliCommand = {
   usage: 'serve [--http-redirect-port N]   start the server (HTTPS when SEALBILL_TLS_CERT_FILE/KEY_FILE are set)',
   async run({ config, argv }) {
     const { values } = parseArgs({ args: argv, options: { 'http-redirect-port': { type: 'string' } } });
-    const port = values['http-redirect-port'] ? z.coerce.number().int().min(1).max(65535).parse(values['http-redirect-port']) : undefined;
+    const port = values['http-redirect-port']
+      ? z.coerce.number().int().min(1).max(65535).parse(values['http-redirect-port'])
+      : undefined;
     await serve(config, port ? { httpRedirectPort: port } : {});
     await new Promise(() => {});
   },
@@ -32,7 +38,8 @@ export const serveCommand: CliCommand = {
 
 export const workerCommand: CliCommand = {
   name: 'worker',
-  usage: 'worker                           run background jobs only (recurring invoices, payout changes, checkpoints, backups), every SEALBILL_WORKER_INTERVAL_SECONDS',
+  usage:
+    'worker                           run background jobs only (recurring invoices, payout changes, checkpoints, backups), every SEALBILL_WORKER_INTERVAL_SECONDS',
   async run({ config, container }) {
     const log = createLogger(config.logLevel);
     const worker = startWorker(await container(), log, config.worker.intervalMs, { keepAlive: true });
@@ -65,17 +72,30 @@ export const migrateCommand: CliCommand = {
 
 export const initCommand: CliCommand = {
   name: 'init',
-  usage: 'init --org NAME --email EMAIL --name NAME [--currency EUR] [--locale en-GB] [--timezone UTC]\n                                   create an organization and its owner; prints an owner API token once',
+  usage:
+    'init --org NAME --email EMAIL --name NAME [--currency EUR] [--locale en-GB] [--timezone UTC]\n                                   create an organization and its owner; prints an owner API token once',
   async run({ argv, container, config, out }) {
     const { values } = parseArgs({
       args: argv,
-      options: { org: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, currency: { type: 'string' }, locale: { type: 'string' }, timezone: { type: 'string' } },
+      options: {
+        org: { type: 'string' },
+        email: { type: 'string' },
+        name: { type: 'string' },
+        currency: { type: 'string' },
+        locale: { type: 'string' },
+        timezone: { type: 'string' },
+      },
     });
     if (!values.org || !values.email || !values.name) throw new CliUsageError('init needs --org, --email and --name');
     const c = await container();
     const r = await c.services.bootstrap.setup(
       {
-        organization: { name: values.org, ...(values.currency && { defaultCurrency: values.currency }), ...(values.locale && { locale: values.locale }), ...(values.timezone && { timeZone: values.timezone }) },
+        organization: {
+          name: values.org,
+          ...(values.currency && { defaultCurrency: values.currency }),
+          ...(values.locale && { locale: values.locale }),
+          ...(values.timezone && { timeZone: values.timezone }),
+        },
         owner: { email: values.email, name: values.name },
       },
       { firstRunOnly: false, actor: CLI_ACTOR },
@@ -99,23 +119,42 @@ export const invoiceCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { org: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' } },
+      options: {
+        org: { type: 'string' },
+        status: { type: 'string' },
+        limit: { type: 'string' },
+        out: { type: 'string' },
+        format: { type: 'string' },
+      },
     });
     const c = await container();
     const orgId = await resolveOrg(c, values.org);
     if (sub === 'list') {
-      const page = await c.services.documents.list(orgId, 'invoice', documentListQuery.parse({ status: values.status, limit: values.limit ?? '50' }));
+      const page = await c.services.documents.list(
+        orgId,
+        'invoice',
+        documentListQuery.parse({ status: values.status, limit: values.limit ?? '50' }),
+      );
       for (const d of page.items) {
-        out(`${(d.number ?? '(draft)').padEnd(18)} ${d.status.padEnd(15)} ${(d.issueDate ?? '').padEnd(10)} ${formatAmount(d.total, d.currency).padStart(12)} ${d.currency}  ${d.clientName}\n`);
+        out(
+          `${(d.number ?? '(draft)').padEnd(18)} ${d.status.padEnd(15)} ${(d.issueDate ?? '').padEnd(10)} ${formatAmount(d.total, d.currency).padStart(12)} ${d.currency}  ${d.clientName}\n`,
+        );
       }
       if (page.items.length === 0) out('No invoices.\n');
       return;
     }
     const ref = positionals[0];
-    if ((sub !== 'show' && sub !== 'pdf' && sub !== 'einvoice') || !ref) throw new CliUsageError('usage: sealbill invoice list | show <id|number> | pdf <id|number> --out FILE | einvoice <id|number> --format F --out FILE');
+    if ((sub !== 'show' && sub !== 'pdf' && sub !== 'einvoice') || !ref)
+      throw new CliUsageError(
+        'usage: sealbill invoice list | show <id|number> | pdf <id|number> --out FILE | einvoice <id|number> --format F --out FILE',
+      );
     let id = ref;
     if (!/^[0-9a-f-]{36}$/.test(ref)) {
-      const page = await c.services.documents.list(orgId, 'invoice', documentListQuery.parse({ number: ref, limit: 1 }));
+      const page = await c.services.documents.list(
+        orgId,
+        'invoice',
+        documentListQuery.parse({ number: ref, limit: 1 }),
+      );
       if (!page.items[0]) throw new CliUsageError(`No invoice numbered ${ref}`);
       id = page.items[0].id;
     }
@@ -124,7 +163,8 @@ export const invoiceCommand: CliCommand = {
       return;
     }
     if (sub === 'einvoice') {
-      if (!isEinvoiceFormat(values.format) || !values.out) throw new CliUsageError(`invoice einvoice needs --format ${EINVOICE_FORMATS.join('|')} and --out FILE`);
+      if (!isEinvoiceFormat(values.format) || !values.out)
+        throw new CliUsageError(`invoice einvoice needs --format ${EINVOICE_FORMATS.join('|')} and --out FILE`);
       const file = await c.services.lifecycle.einvoice(orgId, 'invoice', id, values.format);
       writeFileSync(values.out, file.bytes, { mode: 0o600 });
       out(`Wrote ${values.out} (${values.format}, ${file.bytes.length} bytes, suggested name ${file.filename})\n`);

@@ -8,10 +8,16 @@ import { CliUsageError, type CliCommand } from './command.ts';
 
 export const evidenceVerifyCommand: CliCommand = {
   name: 'evidence-verify',
-  usage: 'evidence-verify FILE.json --key PUBLIC.pem   verify a delivery certificate offline with the org\'s published Ed25519 key',
+  usage:
+    "evidence-verify FILE.json --key PUBLIC.pem   verify a delivery certificate offline with the org's published Ed25519 key",
   async run({ argv, out }) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { key: { type: 'string' } } });
-    if (positionals.length !== 1 || !values.key) throw new CliUsageError('usage: sealbill evidence-verify FILE.json --key PUBLIC.pem');
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { key: { type: 'string' } },
+    });
+    if (positionals.length !== 1 || !values.key)
+      throw new CliUsageError('usage: sealbill evidence-verify FILE.json --key PUBLIC.pem');
     let cert: EvidenceCertificate;
     try {
       cert = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as EvidenceCertificate;
@@ -20,6 +26,8 @@ export const evidenceVerifyCommand: CliCommand = {
     }
     const check = verifyEvidenceCertificate(cert, readFileSync(values.key, 'utf8'));
     if (!check.ok) throw new AppError('unprocessable', `INVALID delivery certificate: ${check.reason}`);
-    out(`OK: delivery ${check.deliveryId}, ${check.events} signed events (${check.types.join(', ')}), chain head ${check.head}\n`);
+    out(
+      `OK: delivery ${check.deliveryId}, ${check.events} signed events (${check.types.join(', ')}), chain head ${check.head}\n`,
+    );
   },
 };

@@ -6,11 +6,16 @@ import { CliUsageError, type CliCommand } from './command.ts';
 
 export const pruneCommand: CliCommand = {
   name: 'prune',
-  usage: 'prune                            delete expired one-time codes, sessions, throttle rows, emailed-link tokens and passkey challenges now',
+  usage:
+    'prune                            delete expired one-time codes, sessions, throttle rows, emailed-link tokens and passkey challenges now',
   async run({ argv, container, out }) {
     const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
     if (positionals.length > 0) throw new CliUsageError('usage: sealbill prune');
     const pruned = await pruneExpired(await container());
-    out(`pruned: ${Object.entries(pruned).map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
+    out(
+      `pruned: ${Object.entries(pruned)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}\n`,
+    );
   },
 };

@@ -8,7 +8,8 @@ export const jobsCommand: CliCommand = {
   usage: 'jobs dead | jobs retry ID         list the background jobs that ran out of attempts; queue one again',
   async run({ argv, container, out }) {
     const [sub, id, ...rest] = argv;
-    if (!((sub === 'dead' && !id) || (sub === 'retry' && id)) || rest.length > 0) throw new CliUsageError('usage: sealbill jobs dead | sealbill jobs retry ID');
+    if (!((sub === 'dead' && !id) || (sub === 'retry' && id)) || rest.length > 0)
+      throw new CliUsageError('usage: sealbill jobs dead | sealbill jobs retry ID');
     const c = await container();
     if (sub === 'retry') {
       if (!(await c.jobs.retryDead(id!))) throw new CliUsageError(`No dead job ${id}`);
@@ -21,6 +22,7 @@ export const jobsCommand: CliCommand = {
       out('No dead jobs.\n');
       return;
     }
-    for (const j of dead) out(`${j.id}  ${j.kind}  ${j.attempts} attempts  last ${j.updated_at}  ${j.last_error ?? ''}\n`);
+    for (const j of dead)
+      out(`${j.id}  ${j.kind}  ${j.attempts} attempts  last ${j.updated_at}  ${j.last_error ?? ''}\n`);
   },
 };

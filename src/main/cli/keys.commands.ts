@@ -22,13 +22,20 @@ export const keysCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { out: { type: 'string' }, 'new-key-file': { type: 'string' }, org: { type: 'string' }, batch: { type: 'string' } },
+      options: {
+        out: { type: 'string' },
+        'new-key-file': { type: 'string' },
+        org: { type: 'string' },
+        batch: { type: 'string' },
+      },
     });
     if (sub === 'generate-master') {
       if (!values.out) throw new CliUsageError('keys generate-master needs --out FILE');
       // wx: never overwrite an existing key file (that would make its data unreadable).
       writeFileSync(values.out, generateMasterKeyText() + '\n', { mode: 0o600, flag: 'wx' });
-      out(`Wrote a new master key to ${values.out} (mode 0600, id ${readMasterKeyFile(values.out).id}).\nStore a copy offline; without it the data cannot be decrypted.\n`);
+      out(
+        `Wrote a new master key to ${values.out} (mode 0600, id ${readMasterKeyFile(values.out).id}).\nStore a copy offline; without it the data cannot be decrypted.\n`,
+      );
       return;
     }
     const c = await container();
@@ -36,8 +43,12 @@ export const keysCommand: CliCommand = {
       const to = values['new-key-file'] ? readMasterKeyFile(values['new-key-file']) : undefined;
       const r = await c.services.keys.rotateMaster(CLI_ACTOR, to);
       out(`Rewrapped ${r.rewrapped} data key(s) under master key ${r.kekId}.\n`);
-      if (to) out(`Now point SEALBILL_MASTER_KEY_FILE at ${values['new-key-file']} and restart every Sealbill process; the old key can then be destroyed.\n`);
-      else out('Every data key is under the configured master key: remove SEALBILL_MASTER_KEY_PREVIOUS* and restart.\n');
+      if (to)
+        out(
+          `Now point SEALBILL_MASTER_KEY_FILE at ${values['new-key-file']} and restart every Sealbill process; the old key can then be destroyed.\n`,
+        );
+      else
+        out('Every data key is under the configured master key: remove SEALBILL_MASTER_KEY_PREVIOUS* and restart.\n');
       return;
     }
     if (sub === 'rotate-org') {
@@ -51,21 +62,31 @@ export const keysCommand: CliCommand = {
           last = p.reencrypted;
         },
       });
-      out(`${r.resumed ? 'Resumed and finished' : 'Finished'} rotation ${r.rotationId}: ${r.reencrypted} value(s) re-encrypted under key ${r.toKeyId}; retired ${r.fromKeyIds.join(', ') || 'none'}.\n`);
+      out(
+        `${r.resumed ? 'Resumed and finished' : 'Finished'} rotation ${r.rotationId}: ${r.reencrypted} value(s) re-encrypted under key ${r.toKeyId}; retired ${r.fromKeyIds.join(', ') || 'none'}.\n`,
+      );
       return;
     }
     if (sub === 'rotate-signing') {
       const orgId = await resolveOrg(c, values.org ?? positionals[0]);
       const r = await c.services.signing.rotateDocumentKey(orgId, CLI_ACTOR);
-      out(`New document-signing key ${r.keyId} for org ${orgId}; ${r.retiredKeyId ? `retired ${r.retiredKeyId} (still published, still verifies the documents it signed)` : 'no previous key'}.\n`);
+      out(
+        `New document-signing key ${r.keyId} for org ${orgId}; ${r.retiredKeyId ? `retired ${r.retiredKeyId} (still published, still verifies the documents it signed)` : 'no previous key'}.\n`,
+      );
       return;
     }
     if (sub === 'status') {
       const orgId = values.org ?? positionals[0];
       const s = await c.services.keys.status(orgId);
       out(`Master key: ${s.masterKeyId}\n`);
-      for (const k of s.keys) out(`  org ${k.orgId}  key ${k.id}  v${k.version}  ${k.status.padEnd(8)}  wrapped by ${k.kekId}  ${k.createdAt}\n`);
-      for (const r of s.rotations) out(`  rotation ${r.id}  ${r.phase}  → ${r.toKeyId}  ${r.reencrypted} re-encrypted  ${r.startedAt}${r.finishedAt ? ` … ${r.finishedAt}` : ''}\n`);
+      for (const k of s.keys)
+        out(
+          `  org ${k.orgId}  key ${k.id}  v${k.version}  ${k.status.padEnd(8)}  wrapped by ${k.kekId}  ${k.createdAt}\n`,
+        );
+      for (const r of s.rotations)
+        out(
+          `  rotation ${r.id}  ${r.phase}  → ${r.toKeyId}  ${r.reencrypted} re-encrypted  ${r.startedAt}${r.finishedAt ? ` … ${r.finishedAt}` : ''}\n`,
+        );
       return;
     }
     throw new CliUsageError(`usage:\n  ${USAGE}`);

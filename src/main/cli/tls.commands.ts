@@ -9,11 +9,20 @@ import type { CliCommand } from './command.ts';
 
 export const devCertCommand: CliCommand = {
   name: 'dev-cert',
-  usage: 'dev-cert [--out DIR] [--host NAME]… [--days N]  self-signed certificate for trying HTTPS locally (localhost, 127.0.0.1, ::1)',
+  usage:
+    'dev-cert [--out DIR] [--host NAME]… [--days N]  self-signed certificate for trying HTTPS locally (localhost, 127.0.0.1, ::1)',
   async run({ argv, config, out }) {
-    const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, host: { type: 'string', multiple: true }, days: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: argv,
+      options: { out: { type: 'string' }, host: { type: 'string', multiple: true }, days: { type: 'string' } },
+    });
     const dir = path.resolve(values.out ?? path.join(config.dataDir, 'tls'));
-    const days = z.coerce.number().int().min(1).max(825).parse(values.days ?? '90');
+    const days = z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(825)
+      .parse(values.days ?? '90');
     const hosts = [...new Set([...(values.host ?? []), 'localhost', '127.0.0.1', '::1'])];
     const { certPem, keyPem } = await generateDevCertificate({ hosts, days });
     mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -33,7 +33,8 @@ export function entryHash(row: Omit<NewAuditRow, 'hash'>): string {
   return sha256Hex(content);
 }
 
-export type ChainCheck = { ok: true; count: number; head: string } | { ok: false; count: number; badSeq: number; reason: string };
+export type ChainCheck =
+  { ok: true; count: number; head: string } | { ok: false; count: number; badSeq: number; reason: string };
 
 /** Recomputes a chain given in storage order. Names the first entry that does not fit. */
 export function verifyChain(rows: ReadonlyArray<Omit<NewAuditRow, never>>): ChainCheck {
@@ -42,9 +43,16 @@ export function verifyChain(rows: ReadonlyArray<Omit<NewAuditRow, never>>): Chai
   for (const row of rows) {
     const seq = Number(row.seq);
     // The first bad entry is the first position where the log deviates from 1, 2, 3, ….
-    if (seq !== expectedSeq) return { ok: false, count: expectedSeq - 1, badSeq: expectedSeq, reason: `found entry ${seq} where entry ${expectedSeq} belongs (deleted, inserted or reordered)` };
+    if (seq !== expectedSeq)
+      return {
+        ok: false,
+        count: expectedSeq - 1,
+        badSeq: expectedSeq,
+        reason: `found entry ${seq} where entry ${expectedSeq} belongs (deleted, inserted or reordered)`,
+      };
     if (row.prev_hash !== prev) return { ok: false, count: seq - 1, badSeq: seq, reason: 'previous-hash link broken' };
-    if (entryHash(row) !== row.hash) return { ok: false, count: seq - 1, badSeq: seq, reason: 'entry content does not match its hash (edited)' };
+    if (entryHash(row) !== row.hash)
+      return { ok: false, count: seq - 1, badSeq: seq, reason: 'entry content does not match its hash (edited)' };
     prev = row.hash;
     expectedSeq++;
   }

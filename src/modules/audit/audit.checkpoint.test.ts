@@ -19,7 +19,10 @@ describe('C2SP signed checkpoints', () => {
   it('rejects an edited size or root, another key, and a forged verifier key', () => {
     expect(verifyCheckpoint(note.replace('\n42\n', '\n41\n'), [parseVkey(signer.vkey)]).ok).toBe(false);
     const other = signerFromSeed('example.test/audit/org1', randomBytes(32));
-    expect(verifyCheckpoint(note, [parseVkey(other.vkey)])).toEqual({ ok: false, reason: 'no signature by a trusted key' });
+    expect(verifyCheckpoint(note, [parseVkey(other.vkey)])).toEqual({
+      ok: false,
+      reason: 'no signature by a trusted key',
+    });
     const keyPart = (v: string) => v.split('+').slice(2).join('+');
     const prefix = signer.vkey.slice(0, signer.vkey.length - keyPart(signer.vkey).length);
     expect(() => parseVkey(prefix + keyPart(other.vkey))).toThrow(/hash does not match/);

@@ -9,7 +9,13 @@
 // "<name>+<hex key id>+<base64(0x01 ‖ public key)>" — the format Go's golang.org/x/mod/sumdb/note
 // reads, so anyone can check an exported checkpoint without Sealbill.
 import { sha256 } from '../../platform/crypto/hash.ts';
-import { createPrivateKey, createPublicKey, ed25519Sign, ed25519Verify, type KeyObject } from '../../platform/crypto/signatures.ts';
+import {
+  createPrivateKey,
+  createPublicKey,
+  ed25519Sign,
+  ed25519Verify,
+  type KeyObject,
+} from '../../platform/crypto/signatures.ts';
 
 const ED25519_ALG = 0x01;
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -25,7 +31,10 @@ export interface CheckpointSigner {
 }
 
 export function keyHashOf(name: string, publicKey: Buffer): Buffer {
-  return sha256(Buffer.concat([Buffer.from(`${name}\n`, 'utf8'), Buffer.from([ED25519_ALG]), publicKey])).subarray(0, 4);
+  return sha256(Buffer.concat([Buffer.from(`${name}\n`, 'utf8'), Buffer.from([ED25519_ALG]), publicKey])).subarray(
+    0,
+    4,
+  );
 }
 
 export function vkeyOf(name: string, publicKey: Buffer): string {
@@ -35,8 +44,14 @@ export function vkeyOf(name: string, publicKey: Buffer): string {
 /** An Ed25519 signer from a 32-byte seed (derived per org from its data key, see audit docs). */
 export function signerFromSeed(name: string, seed: Buffer): CheckpointSigner {
   if (!/^[^\s+]+$/.test(name)) throw new Error('a signed-note key name has no spaces or plus signs');
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
-  const publicKey = (createPublicKey(privateKey).export({ format: 'der', type: 'spki' }) as Buffer).subarray(SPKI_ED25519_PREFIX.length);
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const publicKey = (createPublicKey(privateKey).export({ format: 'der', type: 'spki' }) as Buffer).subarray(
+    SPKI_ED25519_PREFIX.length,
+  );
   return { name, keyHash: keyHashOf(name, publicKey), publicKey, vkey: vkeyOf(name, publicKey), privateKey };
 }
 
@@ -70,9 +85,18 @@ export function signEndorsement(endorser: CheckpointSigner, orgId: string, endor
   return ed25519Sign(endorsementBody(orgId, endorsedPublicKey), endorser.privateKey);
 }
 
-export function verifyEndorsement(endorserPublicKey: Buffer, orgId: string, endorsedPublicKey: Buffer, signature: Buffer): boolean {
+export function verifyEndorsement(
+  endorserPublicKey: Buffer,
+  orgId: string,
+  endorsedPublicKey: Buffer,
+  signature: Buffer,
+): boolean {
   if (endorserPublicKey.length !== 32 || endorsedPublicKey.length !== 32 || signature.length !== 64) return false;
-  const pub = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, endorserPublicKey]), format: 'der', type: 'spki' });
+  const pub = createPublicKey({
+    key: Buffer.concat([SPKI_ED25519_PREFIX, endorserPublicKey]),
+    format: 'der',
+    type: 'spki',
+  });
   return ed25519Verify(endorsementBody(orgId, endorsedPublicKey), pub, signature);
 }
 
@@ -114,8 +138,7 @@ export function isVerifierKey(vkey: string): boolean {
 }
 
 export type CheckpointCheck =
-  | { ok: true; origin: string; treeSize: number; root: Buffer; keyHash: string }
-  | { ok: false; reason: string };
+  { ok: true; origin: string; treeSize: number; root: Buffer; keyHash: string } | { ok: false; reason: string };
 
 /** Parses a checkpoint note and verifies one signature by any of `keys`. */
 export function verifyCheckpoint(note: string, keys: ParsedVkey[]): CheckpointCheck {
@@ -124,7 +147,8 @@ export function verifyCheckpoint(note: string, keys: ParsedVkey[]): CheckpointCh
   const body = note.slice(0, sep + 1);
   const lines = body.split('\n');
   const [origin, sizeText, rootText] = lines;
-  if (lines.length < 4 || !origin || !sizeText || !/^\d+$/.test(sizeText) || !rootText) return { ok: false, reason: 'malformed checkpoint body' };
+  if (lines.length < 4 || !origin || !sizeText || !/^\d+$/.test(sizeText) || !rootText)
+    return { ok: false, reason: 'malformed checkpoint body' };
   const root = Buffer.from(rootText, 'base64');
   if (root.length !== 32) return { ok: false, reason: 'root hash is not 32 bytes' };
   for (const line of note.slice(sep + 2).split('\n')) {
@@ -134,8 +158,13 @@ export function verifyCheckpoint(note: string, keys: ParsedVkey[]): CheckpointCh
     if (raw.length !== 68) continue;
     const key = keys.find((k) => k.name === name && k.keyHash.equals(raw.subarray(0, 4)));
     if (!key) continue;
-    const pub = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, key.publicKey]), format: 'der', type: 'spki' });
-    if (ed25519Verify(Buffer.from(body, 'utf8'), pub, raw.subarray(4))) return { ok: true, origin, treeSize: Number(sizeText), root, keyHash: key.keyHash.toString('hex') };
+    const pub = createPublicKey({
+      key: Buffer.concat([SPKI_ED25519_PREFIX, key.publicKey]),
+      format: 'der',
+      type: 'spki',
+    });
+    if (ed25519Verify(Buffer.from(body, 'utf8'), pub, raw.subarray(4)))
+      return { ok: true, origin, treeSize: Number(sizeText), root, keyHash: key.keyHash.toString('hex') };
     return { ok: false, reason: `signature by ${name} does not verify (the checkpoint was altered)` };
   }
   return { ok: false, reason: 'no signature by a trusted key' };

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { consistencyProof, inclusionProof, leafHash, merkleRoot, nodeHash, verifyConsistency, verifyInclusion } from './audit.merkle.ts';
+import {
+  consistencyProof,
+  inclusionProof,
+  leafHash,
+  merkleRoot,
+  nodeHash,
+  verifyConsistency,
+  verifyInclusion,
+} from './audit.merkle.ts';
 
 const leaf = (i: number) => createHash('sha256').update(`entry ${i}`).digest();
 const leaves = (n: number) => Array.from({ length: n }, (_, i) => leaf(i));

@@ -42,7 +42,9 @@ export function inclusionProof(leaves: Buffer[], m: number): Buffer[] {
     const n = hi - lo;
     if (n === 1) return [];
     const k = split(n);
-    return idx < k ? [...path(idx, lo, lo + k), mth(hashes, lo + k, hi)] : [...path(idx - k, lo + k, hi), mth(hashes, lo, lo + k)];
+    return idx < k
+      ? [...path(idx, lo, lo + k), mth(hashes, lo + k, hi)]
+      : [...path(idx - k, lo + k, hi), mth(hashes, lo, lo + k)];
   };
   return path(m, 0, leaves.length);
 }

@@ -11,7 +11,13 @@ export async function lockAuditChain(db: Executor, dialect: 'sqlite' | 'postgres
 }
 
 export function findAuditHead(db: Executor, orgId: string): Promise<{ seq: number; hash: string } | undefined> {
-  return db.selectFrom('audit_events').select(['seq', 'hash']).where('org_id', '=', orgId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return db
+    .selectFrom('audit_events')
+    .select(['seq', 'hash'])
+    .where('org_id', '=', orgId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 export async function insertAuditRow(db: Executor, row: NewAuditRow): Promise<void> {
@@ -41,18 +47,35 @@ export function listAuditRows(db: Executor, f: AuditFilter): Promise<AuditRow[]>
 }
 
 export function streamAuditRows(db: Executor, orgId: string): Promise<AuditRow[]> {
-  return db.selectFrom('audit_events').selectAll().where('org_id', '=', orgId).orderBy('id', 'asc').execute() as Promise<AuditRow[]>;
+  return db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .orderBy('id', 'asc')
+    .execute() as Promise<AuditRow[]>;
 }
 
 export type CheckpointRow = import('./audit.tables.ts').AuditCheckpointsTable;
 export type CheckpointKeyRow = import('./audit.tables.ts').AuditCheckpointKeysTable;
 
 export function findLatestCheckpoint(db: Executor, orgId: string): Promise<CheckpointRow | undefined> {
-  return db.selectFrom('audit_checkpoints').selectAll().where('org_id', '=', orgId).orderBy('tree_size', 'desc').limit(1).executeTakeFirst();
+  return db
+    .selectFrom('audit_checkpoints')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .orderBy('tree_size', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 export function listCheckpoints(db: Executor, orgId: string, limit = 1000): Promise<CheckpointRow[]> {
-  return db.selectFrom('audit_checkpoints').selectAll().where('org_id', '=', orgId).orderBy('tree_size', 'asc').limit(limit).execute();
+  return db
+    .selectFrom('audit_checkpoints')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .orderBy('tree_size', 'asc')
+    .limit(limit)
+    .execute();
 }
 
 export async function insertCheckpoint(db: Executor, row: CheckpointRow): Promise<void> {
@@ -88,5 +111,9 @@ export function listEndorsements(db: Executor, orgId: string): Promise<Endorseme
 
 /** One endorsement per (key, endorser); a repeated rotation step writes the same statement again. */
 export async function insertEndorsement(db: Executor, row: EndorsementRow): Promise<void> {
-  await db.insertInto('audit_key_endorsements').values(row).onConflict((oc) => oc.columns(['org_id', 'public_key', 'endorser_public_key']).doNothing()).execute();
+  await db
+    .insertInto('audit_key_endorsements')
+    .values(row)
+    .onConflict((oc) => oc.columns(['org_id', 'public_key', 'endorser_public_key']).doNothing())
+    .execute();
 }

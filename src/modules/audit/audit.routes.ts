@@ -37,12 +37,19 @@ const verification = z.object({
   badSeq: z.number().optional(),
   reason: z.string().optional(),
   checkpointsChecked: z.number(),
-  proof: z.enum(['external', 'internal']).describe('external: matched checkpoints kept outside the database (sent in the request); internal: only what the database holds'),
+  proof: z
+    .enum(['external', 'internal'])
+    .describe(
+      'external: matched checkpoints kept outside the database (sent in the request); internal: only what the database holds',
+    ),
   externallyCovered: z.number().describe('entries covered by the largest matching exported checkpoint'),
   statement: z.string().describe('what was proved, in one sentence'),
 });
 
-export function registerAuditRoutes(root: FastifyInstance, { db, audit, checkpoints }: { db: Database; audit: AuditService; checkpoints: CheckpointService }): void {
+export function registerAuditRoutes(
+  root: FastifyInstance,
+  { db, audit, checkpoints }: { db: Database; audit: AuditService; checkpoints: CheckpointService },
+): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['audit'];
   app.get(
@@ -87,35 +94,80 @@ export function registerAuditRoutes(root: FastifyInstance, { db, audit, checkpoi
         tags,
         description:
           'Recomputes the hash chain and checks every signed checkpoint (plus any exported ones sent) against the entries; names the first bad entry. ' +
-          'Checkpoint keys are trusted only from outside the database: derived from the organization\'s data keys, endorsed at a key rotation, or sent as trustedKeys.',
+          "Checkpoint keys are trusted only from outside the database: derived from the organization's data keys, endorsed at a key rotation, or sent as trustedKeys.",
         body: z
           .strictObject({
             checkpoints: z.array(z.string().max(4000)).max(1000).optional(),
-            trustedKeys: z.array(z.string().max(300).refine(isVerifierKey, 'not an Ed25519 signed-note verifier key (name+hash+base64)')).max(20).optional(),
-            exportedAt: z.string().max(100).optional().describe('when the checkpoints sent were exported (for the statement)'),
+            trustedKeys: z
+              .array(
+                z.string().max(300).refine(isVerifierKey, 'not an Ed25519 signed-note verifier key (name+hash+base64)'),
+              )
+              .max(20)
+              .optional(),
+            exportedAt: z
+              .string()
+              .max(100)
+              .optional()
+              .describe('when the checkpoints sent were exported (for the statement)'),
           })
           .nullish(),
         response: { 200: verification },
       },
     },
-    (req) => checkpoints.verify(staff(req).orgId, { checkpoints: req.body?.checkpoints ?? [], trustedVkeys: req.body?.trustedKeys ?? [], exportedAt: req.body?.exportedAt ?? null }),
+    (req) =>
+      checkpoints.verify(staff(req).orgId, {
+        checkpoints: req.body?.checkpoints ?? [],
+        trustedVkeys: req.body?.trustedKeys ?? [],
+        exportedAt: req.body?.exportedAt ?? null,
+      }),
   );
-  app.get('/api/v1/audit-checkpoints', { schema: { tags, response: { 200: z.object({ items: z.array(checkpointSchema) }) } } }, async (req) => ({
-    items: await checkpoints.list(staff(req).orgId),
-  }));
-  app.post('/api/v1/audit-checkpoints', { schema: { tags, description: 'Signs a checkpoint now (returns the latest if the log has not grown).', response: { 201: checkpointSchema } } }, async (req, reply) => {
-    reply.code(201);
-    return checkpoints.create(staff(req).orgId);
-  });
+  app.get(
+    '/api/v1/audit-checkpoints',
+    { schema: { tags, response: { 200: z.object({ items: z.array(checkpointSchema) }) } } },
+    async (req) => ({
+      items: await checkpoints.list(staff(req).orgId),
+    }),
+  );
+  app.post(
+    '/api/v1/audit-checkpoints',
+    {
+      schema: {
+        tags,
+        description: 'Signs a checkpoint now (returns the latest if the log has not grown).',
+        response: { 201: checkpointSchema },
+      },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return checkpoints.create(staff(req).orgId);
+    },
+  );
   app.get(
     '/api/v1/audit-checkpoint-keys',
     {
       schema: {
         tags,
-        description: 'Ed25519 verifier keys (signed-note vkey format) of every trusted key that has signed this log\'s checkpoints.',
-        response: { 200: z.object({ origin: z.string(), items: z.array(z.object({ keyHash: z.string(), name: z.string(), publicKey: z.string(), vkey: z.string(), createdAt: z.string() })) }) },
+        description:
+          "Ed25519 verifier keys (signed-note vkey format) of every trusted key that has signed this log's checkpoints.",
+        response: {
+          200: z.object({
+            origin: z.string(),
+            items: z.array(
+              z.object({
+                keyHash: z.string(),
+                name: z.string(),
+                publicKey: z.string(),
+                vkey: z.string(),
+                createdAt: z.string(),
+              }),
+            ),
+          }),
+        },
       },
     },
-    async (req) => ({ origin: checkpoints.originOf(staff(req).orgId), items: await checkpoints.keys(staff(req).orgId) }),
+    async (req) => ({
+      origin: checkpoints.originOf(staff(req).orgId),
+      items: await checkpoints.keys(staff(req).orgId),
+    }),
   );
 }

@@ -4,7 +4,15 @@ import type { AuditActor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
 import { canonicalJson, entryHash, GENESIS_HASH, verifyChain, type ChainCheck } from './audit.chain.ts';
-import { findAuditHead, insertAuditRow, listAuditRows, lockAuditChain, streamAuditRows, type AuditFilter, type AuditRow } from './audit.repo.ts';
+import {
+  findAuditHead,
+  insertAuditRow,
+  listAuditRows,
+  lockAuditChain,
+  streamAuditRows,
+  type AuditFilter,
+  type AuditRow,
+} from './audit.repo.ts';
 
 export type { AuditActor } from '../../platform/actor.ts';
 
@@ -23,7 +31,10 @@ export function redactSummary(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSummary);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : redactSummary(v)]),
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        SECRET_KEY.test(k) ? '[redacted]' : redactSummary(v),
+      ]),
     );
   }
   return value;

@@ -29,12 +29,20 @@ export function isOriginOf(origin: string, orgId: string): boolean {
 /** The trusted public keys: `start` plus every key endorsed (with a valid signature) by one already trusted. */
 export function trustClosure(orgId: string, start: Buffer[], endorsements: EndorsementRow[]): Buffer[] {
   const trusted = new Map(start.map((k) => [k.toString('base64'), k]));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const e of endorsements) {
       if (trusted.has(e.public_key) || !trusted.has(e.endorser_public_key)) continue;
       const endorsed = Buffer.from(e.public_key, 'base64');
-      if (!verifyEndorsement(Buffer.from(e.endorser_public_key, 'base64'), orgId, endorsed, Buffer.from(e.signature, 'base64'))) continue;
+      if (
+        !verifyEndorsement(
+          Buffer.from(e.endorser_public_key, 'base64'),
+          orgId,
+          endorsed,
+          Buffer.from(e.signature, 'base64'),
+        )
+      )
+        continue;
       trusted.set(e.public_key, endorsed);
       grew = true;
     }
@@ -63,6 +71,8 @@ export function signatureIds(note: string): string[] {
     .filter((l) => l.startsWith('\u2014 '))
     .map((l) => {
       const [name, b64] = l.slice(2).split(' ');
-      return `${name}+${Buffer.from(b64 ?? '', 'base64').subarray(0, 4).toString('hex')}`;
+      return `${name}+${Buffer.from(b64 ?? '', 'base64')
+        .subarray(0, 4)
+        .toString('hex')}`;
     });
 }

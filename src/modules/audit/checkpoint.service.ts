@@ -106,7 +106,9 @@ export function createCheckpointService(deps: CheckpointServiceDeps) {
 
   /** Public keys trusted for an org, from outside the database only (checkpoint-trust.ts). */
   async function trustedKeys(ex: Executor, orgId: string, given: readonly string[] = []): Promise<Buffer[]> {
-    const derived = (await keyring.forOrg(ex, orgId)).signingSeeds(PURPOSE).map((s) => signerFromSeed(originOf(orgId), s.seed).publicKey);
+    const derived = (await keyring.forOrg(ex, orgId))
+      .signingSeeds(PURPOSE)
+      .map((s) => signerFromSeed(originOf(orgId), s.seed).publicKey);
     return trustClosure(orgId, [...derived, ...givenKeys(given)], await listEndorsements(ex, orgId));
   }
 
@@ -121,19 +123,44 @@ export function createCheckpointService(deps: CheckpointServiceDeps) {
         const keyHash = signer.keyHash.toString('hex');
         if (!(await listCheckpointKeys(tx, orgId)).some((k) => k.key_hash === keyHash)) {
           const now = clock.now().toISOString();
-          await insertCheckpointKey(tx, { org_id: orgId, key_hash: keyHash, name: signer.name, public_key: signer.publicKey.toString('base64'), vkey: signer.vkey, created_at: now });
-          await audit.append(tx, { orgId, actor: { type: 'system', id: 'audit' }, action: KEY_PUBLISHED, objectType: 'audit_checkpoint_key', objectId: keyHash, summary: { verifier: signer.vkey } });
+          await insertCheckpointKey(tx, {
+            org_id: orgId,
+            key_hash: keyHash,
+            name: signer.name,
+            public_key: signer.publicKey.toString('base64'),
+            vkey: signer.vkey,
+            created_at: now,
+          });
+          await audit.append(tx, {
+            orgId,
+            actor: { type: 'system', id: 'audit' },
+            action: KEY_PUBLISHED,
+            objectType: 'audit_checkpoint_key',
+            objectId: keyHash,
+            summary: { verifier: signer.vkey },
+          });
         }
         const rows = await streamAuditRows(tx, orgId);
         const chain = verifyChain(rows);
         // Never bless a broken history with a signature.
-        if (!chain.ok) throw new AppError('integrity_failed', `The audit log is broken at entry ${chain.badSeq} (${chain.reason}); no checkpoint was signed`);
+        if (!chain.ok)
+          throw new AppError(
+            'integrity_failed',
+            `The audit log is broken at entry ${chain.badSeq} (${chain.reason}); no checkpoint was signed`,
+          );
         const latest = await findLatestCheckpoint(tx, orgId);
         if (latest && Number(latest.tree_size) === rows.length) return latest;
         const leaves = rows.map((r) => Buffer.from(r.hash, 'hex'));
         // Nor a rehashed one: the log must still extend the last signed tree head (append-only).
-        if (latest && (Number(latest.tree_size) > leaves.length || !merkleRoot(leaves.slice(0, Number(latest.tree_size))).equals(Buffer.from(latest.root_hash, 'base64')))) {
-          throw new AppError('integrity_failed', `The audit log no longer extends the checkpoint of size ${latest.tree_size} (history rewritten or truncated); no checkpoint was signed`);
+        if (
+          latest &&
+          (Number(latest.tree_size) > leaves.length ||
+            !merkleRoot(leaves.slice(0, Number(latest.tree_size))).equals(Buffer.from(latest.root_hash, 'base64')))
+        ) {
+          throw new AppError(
+            'integrity_failed',
+            `The audit log no longer extends the checkpoint of size ${latest.tree_size} (history rewritten or truncated); no checkpoint was signed`,
+          );
         }
         const root = merkleRoot(leaves);
         const cp: CheckpointRow = {
@@ -186,7 +213,15 @@ export function createCheckpointService(deps: CheckpointServiceDeps) {
     /** Published keys that are trusted (a row slipped into audit_checkpoint_keys is not listed). */
     async keys(orgId: string) {
       const trusted = new Set((await trustedKeys(db, orgId)).map((k) => k.toString('base64')));
-      return (await listCheckpointKeys(db, orgId)).filter((k) => trusted.has(k.public_key)).map((k) => ({ keyHash: k.key_hash, name: k.name, publicKey: k.public_key, vkey: k.vkey, createdAt: k.created_at }));
+      return (await listCheckpointKeys(db, orgId))
+        .filter((k) => trusted.has(k.public_key))
+        .map((k) => ({
+          keyHash: k.key_hash,
+          name: k.name,
+          publicKey: k.public_key,
+          vkey: k.vkey,
+          createdAt: k.created_at,
+        }));
     },
 
     /**
@@ -197,7 +232,10 @@ export function createCheckpointService(deps: CheckpointServiceDeps) {
       const rows = await streamAuditRows(db, orgId);
       const chain = verifyChain(rows);
       const external = opts.checkpoints ?? [];
-      const notes = [...(await listCheckpoints(db, orgId)).map((c) => ({ note: c.note, external: false })), ...external.map((note) => ({ note, external: true }))];
+      const notes = [
+        ...(await listCheckpoints(db, orgId)).map((c) => ({ note: c.note, external: false })),
+        ...external.map((note) => ({ note, external: true })),
+      ];
       const fail = (r: { count: number; badSeq?: number; reason: string }, checked: number): LogVerification => ({
         ok: false,
         ...r,
@@ -207,7 +245,11 @@ export function createCheckpointService(deps: CheckpointServiceDeps) {
         statement: `FAILED: ${r.badSeq !== undefined ? `first bad entry ${r.badSeq}: ` : ''}${r.reason}`,
       });
       if (!chain.ok) return fail({ count: chain.count, badSeq: chain.badSeq, reason: chain.reason }, 0);
-      const keys = verifiersFor(orgId, await trustedKeys(db, orgId, opts.trustedVkeys ?? []), notes.map((n) => n.note));
+      const keys = verifiersFor(
+        orgId,
+        await trustedKeys(db, orgId, opts.trustedVkeys ?? []),
+        notes.map((n) => n.note),
+      );
       const leaves = rows.map((r) => Buffer.from(r.hash, 'hex'));
       const checked: Array<{ size: number; root: Buffer; external: boolean }> = [];
       for (const { note, external: isExternal } of notes) {
@@ -221,31 +263,58 @@ export function createCheckpointService(deps: CheckpointServiceDeps) {
               : `${label}: ${v.reason}`;
           return fail({ count: rows.length, reason }, checked.length);
         }
-        if (!isOriginOf(v.origin, orgId)) return fail({ count: rows.length, reason: `${label} belongs to another log (${v.origin})` }, checked.length);
+        if (!isOriginOf(v.origin, orgId))
+          return fail({ count: rows.length, reason: `${label} belongs to another log (${v.origin})` }, checked.length);
         checked.push({ size: v.treeSize, root: v.root, external: isExternal });
       }
       checked.sort((a, b) => a.size - b.size);
       let good = 0;
       for (const c of checked) {
         if (c.size > rows.length) {
-          return fail({ count: rows.length, badSeq: rows.length + 1, reason: `a signed checkpoint covers ${c.size} entries but the log has ${rows.length}: entries ${rows.length + 1}–${c.size} were deleted` }, checked.length);
+          return fail(
+            {
+              count: rows.length,
+              badSeq: rows.length + 1,
+              reason: `a signed checkpoint covers ${c.size} entries but the log has ${rows.length}: entries ${rows.length + 1}–${c.size} were deleted`,
+            },
+            checked.length,
+          );
         }
         if (!merkleRoot(leaves.slice(0, c.size)).equals(c.root)) {
           // The chain was recomputed after an edit: the signed tree head pins the damage between
           // the last checkpoint that still matches and this one.
-          return fail({ count: rows.length, badSeq: good + 1, reason: `entries ${good + 1}–${c.size} differ from the signed checkpoint of size ${c.size} (history rewritten and rehashed)` }, checked.length);
+          return fail(
+            {
+              count: rows.length,
+              badSeq: good + 1,
+              reason: `entries ${good + 1}–${c.size} differ from the signed checkpoint of size ${c.size} (history rewritten and rehashed)`,
+            },
+            checked.length,
+          );
         }
         good = c.size;
       }
       const covered = Math.max(0, ...checked.filter((c) => c.external).map((c) => c.size));
       const stored = checked.filter((c) => !c.external);
-      const storedPart = stored.length > 0 ? ` and ${stored.length} checkpoint(s) stored in the database, signed by this organization's keys,` : '';
-      const rest = rows.length > covered ? `; entries ${covered + 1}–${rows.length} are only internally consistent` : '';
+      const storedPart =
+        stored.length > 0
+          ? ` and ${stored.length} checkpoint(s) stored in the database, signed by this organization's keys,`
+          : '';
+      const rest =
+        rows.length > covered ? `; entries ${covered + 1}–${rows.length} are only internally consistent` : '';
       const statement =
         covered > 0
           ? `consistent with ${checked.length - stored.length} checkpoint(s) exported ${opts.exportedAt ? `on ${opts.exportedAt}` : '(export date unknown)'}: entries 1–${covered} are what was signed then${rest}`
           : `internally consistent only: the hash chain${storedPart} match, but nothing kept outside the database was compared, so a rewrite that also replaced or removed checkpoints cannot be ruled out (verify with --checkpoints FILE from \`sealbill audit export-checkpoints\` or a backup's .checkpoints.json)`;
-      return { ok: true, count: chain.count, head: chain.head, checkpointsChecked: checked.length, proof: covered > 0 ? 'external' : 'internal', externallyCovered: covered, statement };
+      return {
+        ok: true,
+        count: chain.count,
+        head: chain.head,
+        checkpointsChecked: checked.length,
+        proof: covered > 0 ? 'external' : 'internal',
+        externallyCovered: covered,
+        statement,
+      };
     },
 
     /**
@@ -260,8 +329,21 @@ export function createCheckpointService(deps: CheckpointServiceDeps) {
       let n = 0;
       for (const old of seeds.filter((x) => !x.active).map((x) => signerFromSeed(originOf(orgId), x.seed))) {
         const at = clock.now().toISOString();
-        await insertEndorsement(tx, { org_id: orgId, public_key: old.publicKey.toString('base64'), endorser_public_key: by.publicKey.toString('base64'), signature: signEndorsement(by, orgId, old.publicKey).toString('base64'), created_at: at });
-        await audit.append(tx, { orgId, actor: { type: 'system', id: 'audit' }, action: 'audit.checkpoint_key_endorsed', objectType: 'audit_checkpoint_key', objectId: old.keyHash.toString('hex'), summary: { endorsed: old.vkey, by: by.vkey } });
+        await insertEndorsement(tx, {
+          org_id: orgId,
+          public_key: old.publicKey.toString('base64'),
+          endorser_public_key: by.publicKey.toString('base64'),
+          signature: signEndorsement(by, orgId, old.publicKey).toString('base64'),
+          created_at: at,
+        });
+        await audit.append(tx, {
+          orgId,
+          actor: { type: 'system', id: 'audit' },
+          action: 'audit.checkpoint_key_endorsed',
+          objectType: 'audit_checkpoint_key',
+          objectId: old.keyHash.toString('hex'),
+          summary: { endorsed: old.vkey, by: by.vkey },
+        });
         n++;
       }
       return n;

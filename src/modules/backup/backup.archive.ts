@@ -36,7 +36,9 @@ export const archiveTrailer = z.object({
   end: z.literal(true),
   tables: z.record(z.string(), z.object({ rows: z.number().int(), sha256: z.string() })),
   /** Latest signed audit checkpoint per organization, with the keys that verify them. */
-  checkpoints: z.array(z.object({ orgId: z.string(), origin: z.string(), note: z.string(), verifierKeys: z.array(z.string()) })),
+  checkpoints: z.array(
+    z.object({ orgId: z.string(), origin: z.string(), note: z.string(), verifierKeys: z.array(z.string()) }),
+  ),
   /** The instance master key(s) (base64), when backups include them: the age identity then restores everything. */
   masterKeys: z.array(z.object({ id: z.string(), key: z.string() })),
 });

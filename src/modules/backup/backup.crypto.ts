@@ -11,13 +11,20 @@ import { readLines } from './backup.archive.ts';
 type WebStream = ReadableStream<Uint8Array>;
 
 /** Writes gzip(lines) encrypted to every recipient into `file`. */
-export async function writeEncryptedArchive(lines: AsyncIterable<string>, recipients: string[], file: string): Promise<void> {
+export async function writeEncryptedArchive(
+  lines: AsyncIterable<string>,
+  recipients: string[],
+  file: string,
+): Promise<void> {
   const e = new Encrypter();
   for (const r of recipients) e.addRecipient(r);
   const gzip = createGzip();
   const feeding = pipeline(Readable.from(lines), gzip);
   const encrypted = await e.encrypt(Readable.toWeb(gzip) as unknown as WebStream);
-  await Promise.all([feeding, pipeline(Readable.fromWeb(encrypted as never), createWriteStream(file, { mode: 0o600 }))]);
+  await Promise.all([
+    feeding,
+    pipeline(Readable.fromWeb(encrypted as never), createWriteStream(file, { mode: 0o600 })),
+  ]);
 }
 
 /** AGE-SECRET-KEY-1… lines from an identity file (age-keygen output; comments ignored). */

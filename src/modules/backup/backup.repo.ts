@@ -12,8 +12,15 @@ function orderColumns(t: CatalogTable): string[] {
   return t.primaryKey.length > 0 ? t.primaryKey : t.columns.map((c) => c.name);
 }
 
-export async function readTablePage(db: Executor, t: CatalogTable, offset: number, limit: number): Promise<Array<Record<string, unknown>>> {
-  let q = anyDb(db).selectFrom(t.name).select(t.columns.map((c) => sql.ref(c.name).as(c.name)));
+export async function readTablePage(
+  db: Executor,
+  t: CatalogTable,
+  offset: number,
+  limit: number,
+): Promise<Array<Record<string, unknown>>> {
+  let q = anyDb(db)
+    .selectFrom(t.name)
+    .select(t.columns.map((c) => sql.ref(c.name).as(c.name)));
   for (const c of orderColumns(t)) q = q.orderBy(sql.ref(c));
   return q.limit(limit).offset(offset).execute();
 }
@@ -27,8 +34,16 @@ export async function insertRows(db: Executor, table: string, rows: Array<Record
   if (rows.length > 0) await anyDb(db).insertInto(table).values(rows).execute();
 }
 
-export async function setColumnByKey(db: Executor, t: CatalogTable, key: Record<string, unknown>, column: string, value: unknown): Promise<void> {
-  let q = anyDb(db).updateTable(t.name).set({ [column]: value });
+export async function setColumnByKey(
+  db: Executor,
+  t: CatalogTable,
+  key: Record<string, unknown>,
+  column: string,
+  value: unknown,
+): Promise<void> {
+  let q = anyDb(db)
+    .updateTable(t.name)
+    .set({ [column]: value });
   for (const [k, v] of Object.entries(key)) q = q.where(sql.ref(k), '=', v);
   await q.execute();
 }
@@ -39,23 +54,39 @@ export async function dropTable(db: Executor, table: string): Promise<void> {
 
 /** PostgreSQL: after explicit ids were inserted into serial columns, move their sequences past them. */
 export async function resetSequence(db: Executor, table: string, column: string): Promise<void> {
-  await sql`select setval(pg_get_serial_sequence(${table}, ${column}), coalesce((select max(${sql.ref(column)}) from ${sql.table(table)}), 0) + 1, false)`.execute(db);
+  await sql`select setval(pg_get_serial_sequence(${table}, ${column}), coalesce((select max(${sql.ref(column)}) from ${sql.table(table)}), 0) + 1, false)`.execute(
+    db,
+  );
 }
 
 export type BackupRunRow = BackupRunsTable;
 
 /** Claims a slot (unique): false when another process already took it. */
 export async function claimBackupRun(db: Executor, row: BackupRunRow): Promise<boolean> {
-  const r = await db.insertInto('backup_runs').values(row).onConflict((oc) => oc.column('slot').doNothing()).executeTakeFirst();
+  const r = await db
+    .insertInto('backup_runs')
+    .values(row)
+    .onConflict((oc) => oc.column('slot').doNothing())
+    .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
-export async function finishBackupRun(db: Executor, id: string, patch: Partial<Pick<BackupRunRow, 'status' | 'size' | 'sha256' | 'error' | 'finished_at' | 'name'>>): Promise<void> {
+export async function finishBackupRun(
+  db: Executor,
+  id: string,
+  patch: Partial<Pick<BackupRunRow, 'status' | 'size' | 'sha256' | 'error' | 'finished_at' | 'name'>>,
+): Promise<void> {
   await db.updateTable('backup_runs').set(patch).where('id', '=', id).execute();
 }
 
 export function lastSuccessfulRun(db: Executor): Promise<BackupRunRow | undefined> {
-  return db.selectFrom('backup_runs').selectAll().where('status', '=', 'done').orderBy('started_at', 'desc').limit(1).executeTakeFirst();
+  return db
+    .selectFrom('backup_runs')
+    .selectAll()
+    .where('status', '=', 'done')
+    .orderBy('started_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 export function listBackupRuns(db: Executor, limit = 50): Promise<BackupRunRow[]> {

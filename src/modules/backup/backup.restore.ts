@@ -27,28 +27,44 @@ const BATCH = 200;
 /** Non-empty tables of the instance (what a restore would overwrite). */
 export async function liveTables(handle: DbHandle): Promise<string[]> {
   const out: string[] = [];
-  for (const t of await readCatalog(handle.db, handle.dialect)) if ((await countRows(handle.db, t.name)) > 0) out.push(t.name);
+  for (const t of await readCatalog(handle.db, handle.dialect))
+    if ((await countRows(handle.db, t.name)) > 0) out.push(t.name);
   return out;
 }
 
 async function resetSchema(handle: DbHandle): Promise<void> {
   const tables = dependencyOrder(await readCatalog(handle.db, handle.dialect)).reverse();
-  for (const t of tables) await (handle.dialect === 'postgres' ? sql`drop table if exists ${sql.table(t.name)} cascade`.execute(handle.db) : dropTable(handle.db, t.name));
+  for (const t of tables)
+    await (handle.dialect === 'postgres'
+      ? sql`drop table if exists ${sql.table(t.name)} cascade`.execute(handle.db)
+      : dropTable(handle.db, t.name));
   // The migrations table stays (or is created, on a never-migrated database); forgetting the
   // applied migrations is enough to rebuild at the backup's level.
   await forgetAppliedMigrations(handle);
 }
 
-export async function restoreBackup(handle: DbHandle, file: string, identityText: string, opts: { force: boolean }): Promise<RestoreResult> {
+export async function restoreBackup(
+  handle: DbHandle,
+  file: string,
+  identityText: string,
+  opts: { force: boolean },
+): Promise<RestoreResult> {
   const identities = parseIdentities(identityText);
   const live = await liveTables(handle);
   if (live.length > 0 && !opts.force) {
-    throw new AppError('conflict', `This instance already holds data (${live.slice(0, 5).join(', ')}${live.length > 5 ? ', …' : ''}). Restore refuses to overwrite a live instance; pass --force to replace everything.`);
+    throw new AppError(
+      'conflict',
+      `This instance already holds data (${live.slice(0, 5).join(', ')}${live.length > 5 ? ', …' : ''}). Restore refuses to overwrite a live instance; pass --force to replace everything.`,
+    );
   }
   // First pass: decrypt and check the whole archive before touching the database.
   const checked = await walkArchive(readEncryptedArchive(file, identities), {});
   const unknown = checked.header.migrations.filter((m) => !(m in MIGRATIONS));
-  if (unknown.length > 0) throw new AppError('unprocessable', `The backup comes from a newer Sealbill (migrations ${unknown.join(', ')}); upgrade first`);
+  if (unknown.length > 0)
+    throw new AppError(
+      'unprocessable',
+      `The backup comes from a newer Sealbill (migrations ${unknown.join(', ')}); upgrade first`,
+    );
 
   await resetSchema(handle);
   await migrateToLatest(handle, checked.header.migrations);
@@ -70,7 +86,11 @@ export async function restoreBackup(handle: DbHandle, file: string, identityText
         const t = catalog.get(h.table);
         if (!t) throw new AppError('unprocessable', `The backup has a table ${h.table} this schema lacks`);
         const cols = t.columns.map((c) => c.name);
-        if (cols.join(',') !== h.columns.join(',')) throw new AppError('unprocessable', `Table ${h.table}: backup columns (${h.columns.join(', ')}) differ from the schema (${cols.join(', ')})`);
+        if (cols.join(',') !== h.columns.join(','))
+          throw new AppError(
+            'unprocessable',
+            `Table ${h.table}: backup columns (${h.columns.join(', ')}) differ from the schema (${cols.join(', ')})`,
+          );
         table = t;
         selfRefs = [];
       },
@@ -78,7 +98,8 @@ export async function restoreBackup(handle: DbHandle, file: string, identityText
         const t = table!;
         if (handle.dialect === 'postgres' && t.selfReferences.length > 0) {
           const values = Object.fromEntries(t.selfReferences.map((c) => [c, row[c]]));
-          if (Object.values(values).some((v) => v !== null)) selfRefs.push({ key: Object.fromEntries(t.primaryKey.map((k) => [k, row[k]])), values });
+          if (Object.values(values).some((v) => v !== null))
+            selfRefs.push({ key: Object.fromEntries(t.primaryKey.map((k) => [k, row[k]])), values });
           row = { ...row, ...Object.fromEntries(t.selfReferences.map((c) => [c, null])) };
         }
         batch.push(row);
@@ -88,15 +109,21 @@ export async function restoreBackup(handle: DbHandle, file: string, identityText
       onTableEnd: async () => {
         await flush();
         const t = table!;
-        for (const s of selfRefs) for (const [c, v] of Object.entries(s.values)) await setColumnByKey(tx, t, s.key, c, v);
-        if (handle.dialect === 'postgres') for (const c of t.columns.filter((x) => x.autoIncrement)) await resetSequence(tx, t.name, c.name);
+        for (const s of selfRefs)
+          for (const [c, v] of Object.entries(s.values)) await setColumnByKey(tx, t, s.key, c, v);
+        if (handle.dialect === 'postgres')
+          for (const c of t.columns.filter((x) => x.autoIncrement)) await resetSequence(tx, t.name, c.name);
       },
     });
     // Prove the database now holds exactly what the archive holds, before committing.
     const restored = await tableHashes(tx, handle.dialect);
     for (const [name, expected] of Object.entries(checked.tables)) {
       const got = restored[name];
-      if (!got || got.sha256 !== expected.sha256 || got.rows !== expected.rows) throw new AppError('integrity_failed', `Restored table ${name} differs from the backup (rows ${got?.rows} vs ${expected.rows}); nothing was restored`);
+      if (!got || got.sha256 !== expected.sha256 || got.rows !== expected.rows)
+        throw new AppError(
+          'integrity_failed',
+          `Restored table ${name} differs from the backup (rows ${got?.rows} vs ${expected.rows}); nothing was restored`,
+        );
     }
   });
   await migrateToLatest(handle);

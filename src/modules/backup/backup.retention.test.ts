@@ -22,7 +22,15 @@ describe('backup retention (GFS)', () => {
     expect(keep.length + remove.length).toBe(400);
     const days = keep.map((n) => backupTime(n)!.toISOString().slice(0, 10));
     // The last 7 days.
-    expect(days.slice(0, 7)).toEqual(['2026-06-30', '2026-06-29', '2026-06-28', '2026-06-27', '2026-06-26', '2026-06-25', '2026-06-24']);
+    expect(days.slice(0, 7)).toEqual([
+      '2026-06-30',
+      '2026-06-29',
+      '2026-06-28',
+      '2026-06-27',
+      '2026-06-26',
+      '2026-06-25',
+      '2026-06-24',
+    ]);
     // Newest of each of the last 4 ISO weeks (some coincide with dailies), newest of 12 months.
     for (const d of ['2026-06-21', '2026-06-14', '2026-05-31', '2026-04-30', '2025-07-31']) expect(days).toContain(d);
     expect(days).not.toContain('2025-06-30');
@@ -33,7 +41,10 @@ describe('backup retention (GFS)', () => {
   it('keeps only the newest of several backups on one day, and always the newest overall', () => {
     const at = (iso: string) => ({ name: backupName(new Date(iso)), createdAt: new Date(iso) });
     const items = [at('2026-01-05T01:00:00Z'), at('2026-01-05T13:00:00Z'), at('2026-01-04T01:00:00Z')];
-    expect(selectRetained(items, { daily: 1, weekly: 0, monthly: 0 })).toEqual({ keep: [items[1]!.name], remove: [items[0]!.name, items[2]!.name] });
+    expect(selectRetained(items, { daily: 1, weekly: 0, monthly: 0 })).toEqual({
+      keep: [items[1]!.name],
+      remove: [items[0]!.name, items[2]!.name],
+    });
     expect(selectRetained(items, { daily: 0, weekly: 0, monthly: 0 }).keep).toEqual([items[1]!.name]);
   });
 

@@ -28,7 +28,9 @@ export function isoWeekKey(d: Date): string {
 }
 
 export function selectRetained(items: BackupItem[], policy: RetentionPolicy): { keep: string[]; remove: string[] } {
-  const newestFirst = [...items].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.name < b.name ? 1 : -1));
+  const newestFirst = [...items].sort(
+    (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.name < b.name ? 1 : -1),
+  );
   const keep = new Set<string>();
   const bucket = (keyOf: (d: Date) => string, count: number) => {
     const seen = new Set<string>();
@@ -44,7 +46,10 @@ export function selectRetained(items: BackupItem[], policy: RetentionPolicy): { 
   bucket(isoWeekKey, policy.weekly);
   bucket(monthKey, policy.monthly);
   if (newestFirst[0]) keep.add(newestFirst[0].name);
-  return { keep: newestFirst.filter((i) => keep.has(i.name)).map((i) => i.name), remove: newestFirst.filter((i) => !keep.has(i.name)).map((i) => i.name) };
+  return {
+    keep: newestFirst.filter((i) => keep.has(i.name)).map((i) => i.name),
+    remove: newestFirst.filter((i) => !keep.has(i.name)).map((i) => i.name),
+  };
 }
 
 /** The schedule slot an instant falls in (slots start at the Unix epoch, every `intervalHours`). */
@@ -63,7 +68,10 @@ export function isBackupDue(now: Date, intervalHours: number, lastSuccess: Date 
 export const BACKUP_SUFFIX = '.jsonl.gz.age';
 
 export function backupName(at: Date): string {
-  return `sealbill-${at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}${BACKUP_SUFFIX}`;
+  return `sealbill-${at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z')}${BACKUP_SUFFIX}`;
 }
 
 export function backupTime(name: string): Date | null {

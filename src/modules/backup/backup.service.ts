@@ -19,7 +19,14 @@ import { ARCHIVE_FORMAT, type ArchiveTrailer } from './backup.archive.ts';
 import { AGE_MAGIC, parseIdentities, readEncryptedArchive, writeEncryptedArchive } from './backup.crypto.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { claimBackupRun, finishBackupRun, lastSuccessfulRun, listBackupRuns } from './backup.repo.ts';
-import { BACKUP_SUFFIX, backupName, backupTime, isBackupDue, scheduleSlot, selectRetained } from './backup.retention.ts';
+import {
+  BACKUP_SUFFIX,
+  backupName,
+  backupTime,
+  isBackupDue,
+  scheduleSlot,
+  selectRetained,
+} from './backup.retention.ts';
 import { backupTables, snapshotLines, verifyArchivedAudit, walkArchive } from './backup.snapshot.ts';
 import { createBackupTarget, type BackupTarget } from './backup.targets.ts';
 
@@ -57,7 +64,10 @@ export interface VerifyResult {
   reason?: string;
 }
 
-const sidecars = (name: string) => ({ sum: `${name}.sha256`, checkpoints: name.replace(BACKUP_SUFFIX, '.checkpoints.json') });
+const sidecars = (name: string) => ({
+  sum: `${name}.sha256`,
+  checkpoints: name.replace(BACKUP_SUFFIX, '.checkpoints.json'),
+});
 
 async function sha256File(file: string): Promise<string> {
   const h = hasher('sha256');
@@ -68,7 +78,11 @@ async function sha256File(file: string): Promise<string> {
 export function createBackupService(deps: BackupServiceDeps) {
   const { db, dialect, keyring, audit, checkpoints, clock } = deps;
   const config = (): BackupConfig => {
-    if (!deps.backup) throw new AppError('unprocessable', 'Backups are not configured: set SEALBILL_BACKUP_TARGET and SEALBILL_BACKUP_RECIPIENTS (age1… public keys)');
+    if (!deps.backup)
+      throw new AppError(
+        'unprocessable',
+        'Backups are not configured: set SEALBILL_BACKUP_TARGET and SEALBILL_BACKUP_RECIPIENTS (age1… public keys)',
+      );
     return deps.backup;
   };
   let cachedTarget: BackupTarget | null = deps.target ?? null;
@@ -86,7 +100,12 @@ export function createBackupService(deps: BackupServiceDeps) {
     const cps: ArchiveTrailer['checkpoints'] = [];
     for (const orgId of orgIds) {
       const cp = await checkpoints.create(orgId);
-      cps.push({ orgId, origin: checkpoints.originOf(orgId), note: cp.note, verifierKeys: await checkpoints.trustedVerifierKeys(orgId) });
+      cps.push({
+        orgId,
+        origin: checkpoints.originOf(orgId),
+        note: cp.note,
+        verifierKeys: await checkpoints.trustedVerifierKeys(orgId),
+      });
     }
     const file = await tmpFile(BACKUP_SUFFIX);
     const snap = deps.openSnapshot();
@@ -96,10 +115,23 @@ export function createBackupService(deps: BackupServiceDeps) {
       let tx = snap.db.transaction().setAccessMode('read only');
       if (dialect === 'postgres') tx = tx.setIsolationLevel('repeatable read');
       await tx.execute(async (t) => {
-        const migrations = (await t.selectFrom('kysely_migration' as never).select('name' as never).orderBy('name' as never).execute()).map((r) => (r as { name: string }).name);
+        const migrations = (
+          await t
+            .selectFrom('kysely_migration' as never)
+            .select('name' as never)
+            .orderBy('name' as never)
+            .execute()
+        ).map((r) => (r as { name: string }).name);
         const list = await backupTables(t, dialect);
-        const header = { format: ARCHIVE_FORMAT, createdAt: clock.now().toISOString(), sourceDialect: dialect, migrations } as const;
-        const masterKeys = cfg.includeMasterKey ? keyring.masterKeys.map((k) => ({ id: k.id, key: k.key.toString('base64') })) : [];
+        const header = {
+          format: ARCHIVE_FORMAT,
+          createdAt: clock.now().toISOString(),
+          sourceDialect: dialect,
+          migrations,
+        } as const;
+        const masterKeys = cfg.includeMasterKey
+          ? keyring.masterKeys.map((k) => ({ id: k.id, key: k.key.toString('base64') }))
+          : [];
         const lines = snapshotLines(t, list, header, { checkpoints: cps, masterKeys });
         await writeEncryptedArchive(
           (async function* () {
@@ -122,9 +154,30 @@ export function createBackupService(deps: BackupServiceDeps) {
       await tgt.putFile(name, file);
       // sha256sum -c compatible; the checkpoints are public statements, useful without the identity.
       await tgt.putText(sidecars(name).sum, `${sha256}  ${name}\n`);
-      await tgt.putText(sidecars(name).checkpoints, JSON.stringify({ format: 'sealbill-audit-checkpoints/v1', backup: name, exportedAt: clock.now().toISOString(), checkpoints: cps }, null, 2) + '\n');
+      await tgt.putText(
+        sidecars(name).checkpoints,
+        JSON.stringify(
+          {
+            format: 'sealbill-audit-checkpoints/v1',
+            backup: name,
+            exportedAt: clock.now().toISOString(),
+            checkpoints: cps,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
       for (const orgId of orgIds) {
-        await db.transaction().execute((tx) => audit.append(tx, { orgId, actor: { type: 'system', id: 'backup' }, action: 'backup.created', objectType: 'backup', objectId: name, summary: { sha256, target: tgt.describe } }));
+        await db.transaction().execute((tx) =>
+          audit.append(tx, {
+            orgId,
+            actor: { type: 'system', id: 'backup' },
+            action: 'backup.created',
+            objectType: 'backup',
+            objectId: name,
+            summary: { sha256, target: tgt.describe },
+          }),
+        );
       }
       return { name, size, sha256, tables, target: tgt.describe };
     } finally {
@@ -136,13 +189,36 @@ export function createBackupService(deps: BackupServiceDeps) {
     const at = clock.now();
     const id = newId();
     const name = backupName(at);
-    if (!(await claimBackupRun(db, { id, slot, name, target: target().describe, status: 'running', size: null, sha256: null, error: null, started_at: at.toISOString(), finished_at: null }))) return null;
+    if (
+      !(await claimBackupRun(db, {
+        id,
+        slot,
+        name,
+        target: target().describe,
+        status: 'running',
+        size: null,
+        sha256: null,
+        error: null,
+        started_at: at.toISOString(),
+        finished_at: null,
+      }))
+    )
+      return null;
     try {
       const r = await write(name);
-      await finishBackupRun(db, id, { status: 'done', size: r.size, sha256: r.sha256, finished_at: clock.now().toISOString() });
+      await finishBackupRun(db, id, {
+        status: 'done',
+        size: r.size,
+        sha256: r.sha256,
+        finished_at: clock.now().toISOString(),
+      });
       return r;
     } catch (err) {
-      await finishBackupRun(db, id, { status: 'failed', error: (err as Error).message.slice(0, 500), finished_at: clock.now().toISOString() });
+      await finishBackupRun(db, id, {
+        status: 'failed',
+        error: (err as Error).message.slice(0, 500),
+        finished_at: clock.now().toISOString(),
+      });
       throw err;
     }
   }
@@ -198,19 +274,32 @@ export function createBackupService(deps: BackupServiceDeps) {
      * With one: also decrypts it and checks every table against the manifest and the audit log
      * inside against its signed checkpoints.
      */
-    async verify(nameOrFile: string, identityText?: string, isLocalFile = nameOrFile.includes('/')): Promise<VerifyResult> {
+    async verify(
+      nameOrFile: string,
+      identityText?: string,
+      isLocalFile = nameOrFile.includes('/'),
+    ): Promise<VerifyResult> {
       const local = isLocalFile ? nameOrFile : await service.fetch(nameOrFile);
       const name = path.basename(nameOrFile);
       try {
         const sha256 = await sha256File(local);
-        const fail = (reason: string, decrypted = false): VerifyResult => ({ ok: false, name, sha256, decrypted, reason });
+        const fail = (reason: string, decrypted = false): VerifyResult => ({
+          ok: false,
+          name,
+          sha256,
+          decrypted,
+          reason,
+        });
         const fh = await open(local, 'r');
         const head = Buffer.alloc(AGE_MAGIC.length);
         await fh.read(head, 0, head.length, 0);
         await fh.close();
         if (head.toString('latin1') !== AGE_MAGIC) return fail('not an age-encrypted file');
         const recorded = isLocalFile ? null : await target().getText(sidecars(name).sum);
-        if (recorded !== null && recorded.split(/\s+/)[0] !== sha256) return fail(`SHA-256 ${sha256} differs from the recorded ${recorded.split(/\s+/)[0]} (the file was changed or damaged)`);
+        if (recorded !== null && recorded.split(/\s+/)[0] !== sha256)
+          return fail(
+            `SHA-256 ${sha256} differs from the recorded ${recorded.split(/\s+/)[0]} (the file was changed or damaged)`,
+          );
         if (!identityText) return { ok: true, name, sha256, decrypted: false };
         const auditRows: Array<Record<string, unknown>> = [];
         let rows = 0;

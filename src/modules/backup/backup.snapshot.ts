@@ -6,7 +6,17 @@ import { merkleRoot } from '../audit/audit.merkle.ts';
 import { dependencyOrder, readCatalog, type CatalogTable } from '../../platform/db/catalog.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
 import type { AuditEventsTable } from '../audit/audit.tables.ts';
-import { archiveHeader, archiveTrailer, decodeCell, encodeCell, TableHasher, tableHeader, type ArchiveHeader, type ArchiveTrailer, type CellValue } from './backup.archive.ts';
+import {
+  archiveHeader,
+  archiveTrailer,
+  decodeCell,
+  encodeCell,
+  TableHasher,
+  tableHeader,
+  type ArchiveHeader,
+  type ArchiveTrailer,
+  type CellValue,
+} from './backup.archive.ts';
 import { readTablePage } from './backup.repo.ts';
 
 /**
@@ -22,7 +32,10 @@ export async function backupTables(ex: Executor, dialect: 'sqlite' | 'postgres')
 }
 
 /** Content hash and row count of every backed-up table, read from a live database. */
-export async function tableHashes(ex: Executor, dialect: 'sqlite' | 'postgres'): Promise<Record<string, { rows: number; sha256: string }>> {
+export async function tableHashes(
+  ex: Executor,
+  dialect: 'sqlite' | 'postgres',
+): Promise<Record<string, { rows: number; sha256: string }>> {
   const out: Record<string, { rows: number; sha256: string }> = {};
   for (const t of await backupTables(ex, dialect)) {
     const h = new TableHasher();
@@ -37,11 +50,23 @@ export async function tableHashes(ex: Executor, dialect: 'sqlite' | 'postgres'):
 }
 
 /** Archive lines for a snapshot; call inside one read transaction so every table is from the same instant. */
-export async function* snapshotLines(ex: Executor, tables: CatalogTable[], header: ArchiveHeader, trailer: Omit<ArchiveTrailer, 'end' | 'tables'>): AsyncGenerator<string> {
+export async function* snapshotLines(
+  ex: Executor,
+  tables: CatalogTable[],
+  header: ArchiveHeader,
+  trailer: Omit<ArchiveTrailer, 'end' | 'tables'>,
+): AsyncGenerator<string> {
   yield JSON.stringify(header) + '\n';
   const summary: ArchiveTrailer['tables'] = {};
   for (const t of tables) {
-    yield JSON.stringify({ table: t.name, columns: t.columns.map((c) => c.name), types: t.columns.map((c) => c.type), selfReferences: t.selfReferences }) + '\n';
+    yield (
+      JSON.stringify({
+        table: t.name,
+        columns: t.columns.map((c) => c.name),
+        types: t.columns.map((c) => c.type),
+        selfReferences: t.selfReferences,
+      }) + '\n'
+    );
     const h = new TableHasher();
     for (let off = 0; ; off += PAGE) {
       const rows = await readTablePage(ex, t, off, PAGE);
@@ -66,8 +91,17 @@ export interface ParsedTable {
  */
 export async function walkArchive(
   lines: AsyncIterable<string>,
-  handlers: { onHeader?: (h: ArchiveHeader) => Promise<void> | void; onTable?: (t: ParsedTable['header']) => Promise<void> | void; onRow?: (table: string, row: Record<string, unknown>) => Promise<void> | void; onTableEnd?: (table: string) => Promise<void> | void },
-): Promise<{ header: ArchiveHeader; trailer: ArchiveTrailer; tables: Record<string, { rows: number; sha256: string }> }> {
+  handlers: {
+    onHeader?: (h: ArchiveHeader) => Promise<void> | void;
+    onTable?: (t: ParsedTable['header']) => Promise<void> | void;
+    onRow?: (table: string, row: Record<string, unknown>) => Promise<void> | void;
+    onTableEnd?: (table: string) => Promise<void> | void;
+  },
+): Promise<{
+  header: ArchiveHeader;
+  trailer: ArchiveTrailer;
+  tables: Record<string, { rows: number; sha256: string }>;
+}> {
   let header: ArchiveHeader | null = null;
   let trailer: ArchiveTrailer | null = null;
   let current: ParsedTable | null = null;
@@ -88,9 +122,13 @@ export async function walkArchive(
     } else if (Array.isArray(v)) {
       if (!current) throw new Error('row before any table header');
       const t: ParsedTable = current;
-      if (v.length !== t.header.columns.length) throw new Error(`row of ${t.header.table} has ${v.length} values, expected ${t.header.columns.length}`);
+      if (v.length !== t.header.columns.length)
+        throw new Error(`row of ${t.header.table} has ${v.length} values, expected ${t.header.columns.length}`);
       t.hasher.add(v as CellValue[]);
-      await handlers.onRow?.(t.header.table, Object.fromEntries(t.header.columns.map((c, i) => [c, decodeCell(v[i] as CellValue)])));
+      await handlers.onRow?.(
+        t.header.table,
+        Object.fromEntries(t.header.columns.map((c, i) => [c, decodeCell(v[i] as CellValue)])),
+      );
     } else if (v && typeof v === 'object' && 'table' in v) {
       await closeTable();
       current = { header: tableHeader.parse(v), hasher: new TableHasher() };
@@ -106,7 +144,10 @@ export async function walkArchive(
   for (const n of names) {
     const a = seen[n];
     const b = trailer.tables[n];
-    if (!a || !b || a.rows !== b.rows || a.sha256 !== b.sha256) throw new Error(`table ${n} does not match the archive manifest (rows ${a?.rows ?? 'missing'} vs ${b?.rows ?? 'missing'})`);
+    if (!a || !b || a.rows !== b.rows || a.sha256 !== b.sha256)
+      throw new Error(
+        `table ${n} does not match the archive manifest (rows ${a?.rows ?? 'missing'} vs ${b?.rows ?? 'missing'})`,
+      );
   }
   return { header, trailer, tables: seen };
 }
@@ -130,7 +171,10 @@ export function verifyArchivedAudit(auditRows: Array<Record<string, unknown>>, t
       continue;
     }
     const leaves = (byOrg.get(cp.orgId) ?? []).slice(0, v.treeSize).map((r) => Buffer.from(r.hash, 'hex'));
-    if (leaves.length < v.treeSize || !merkleRoot(leaves).equals(v.root)) problems.push(`org ${cp.orgId}: the archived audit log does not match its signed checkpoint of size ${v.treeSize}`);
+    if (leaves.length < v.treeSize || !merkleRoot(leaves).equals(v.root))
+      problems.push(
+        `org ${cp.orgId}: the archived audit log does not match its signed checkpoint of size ${v.treeSize}`,
+      );
   }
   return problems;
 }

@@ -20,7 +20,8 @@ export interface BackupTarget {
 }
 
 const safeName = (name: string): string => {
-  if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.')) throw new Error(`invalid backup name ${JSON.stringify(name)}`);
+  if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.'))
+    throw new Error(`invalid backup name ${JSON.stringify(name)}`);
   return name;
 };
 
@@ -81,7 +82,10 @@ export function s3Target(cfg: S3TargetConfig, client?: S3Client): BackupTarget {
           requestChecksumCalculation: 'WHEN_REQUIRED',
           responseChecksumValidation: 'WHEN_REQUIRED',
           ...(cfg.endpoint && { endpoint: cfg.endpoint, forcePathStyle: true }),
-          ...(cfg.accessKeyId && cfg.secretAccessKey && { credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } }),
+          ...(cfg.accessKeyId &&
+            cfg.secretAccessKey && {
+              credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey },
+            }),
         }),
     })));
   const key = (name: string) => (cfg.prefix ? `${cfg.prefix}/${safeName(name)}` : safeName(name));
@@ -90,11 +94,26 @@ export function s3Target(cfg: S3TargetConfig, client?: S3Client): BackupTarget {
     async putFile(name, file) {
       const { sdk, s3 } = await aws();
       const size = (await stat(file)).size;
-      await s3.send(new sdk.PutObjectCommand({ Bucket: cfg.bucket, Key: key(name), Body: createReadStream(file), ContentLength: size, ContentType: 'application/octet-stream' }));
+      await s3.send(
+        new sdk.PutObjectCommand({
+          Bucket: cfg.bucket,
+          Key: key(name),
+          Body: createReadStream(file),
+          ContentLength: size,
+          ContentType: 'application/octet-stream',
+        }),
+      );
     },
     async putText(name, text) {
       const { sdk, s3 } = await aws();
-      await s3.send(new sdk.PutObjectCommand({ Bucket: cfg.bucket, Key: key(name), Body: text, ContentType: 'text/plain; charset=utf-8' }));
+      await s3.send(
+        new sdk.PutObjectCommand({
+          Bucket: cfg.bucket,
+          Key: key(name),
+          Body: text,
+          ContentType: 'text/plain; charset=utf-8',
+        }),
+      );
     },
     async getFile(name, dest) {
       const { sdk, s3 } = await aws();
@@ -116,7 +135,13 @@ export function s3Target(cfg: S3TargetConfig, client?: S3Client): BackupTarget {
       const names: string[] = [];
       let token: string | undefined;
       do {
-        const r = await s3.send(new sdk.ListObjectsV2Command({ Bucket: cfg.bucket, Prefix: cfg.prefix ? `${cfg.prefix}/` : undefined, ContinuationToken: token }));
+        const r = await s3.send(
+          new sdk.ListObjectsV2Command({
+            Bucket: cfg.bucket,
+            Prefix: cfg.prefix ? `${cfg.prefix}/` : undefined,
+            ContinuationToken: token,
+          }),
+        );
         for (const o of r.Contents ?? []) if (o.Key) names.push(o.Key.slice(cfg.prefix ? cfg.prefix.length + 1 : 0));
         token = r.IsTruncated ? r.NextContinuationToken : undefined;
       } while (token);

@@ -19,7 +19,12 @@ export function listTaxRates(db: Executor, orgId: string, includeArchived: boole
   if (!includeArchived) q = q.where('archived_at', 'is', null);
   return q.orderBy('rate_bp').orderBy('id').execute();
 }
-export async function updateTaxRateRow(db: Executor, orgId: string, id: string, patch: Partial<TaxRateRow>): Promise<void> {
+export async function updateTaxRateRow(
+  db: Executor,
+  orgId: string,
+  id: string,
+  patch: Partial<TaxRateRow>,
+): Promise<void> {
   await db.updateTable('tax_rates').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
 }
 
@@ -29,7 +34,13 @@ export async function insertItem(db: Executor, row: ItemRow): Promise<void> {
 export function findItem(db: Executor, orgId: string, id: string): Promise<ItemRow | undefined> {
   return db.selectFrom('items').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
 }
-export function listItemRows(db: Executor, orgId: string, afterId: string | null, limit: number, includeArchived: boolean): Promise<ItemRow[]> {
+export function listItemRows(
+  db: Executor,
+  orgId: string,
+  afterId: string | null,
+  limit: number,
+  includeArchived: boolean,
+): Promise<ItemRow[]> {
   let q = db.selectFrom('items').selectAll().where('org_id', '=', orgId);
   if (!includeArchived) q = q.where('archived_at', 'is', null);
   if (afterId) q = q.where('id', '<', afterId);

@@ -15,18 +15,41 @@ export const taxRateInput = z
     rateBp: z.number().int().min(0).max(100_000).describe('basis points: 2000 = 20 %'),
     inclusive: z.boolean().default(false).describe('prices with this rate include the tax'),
     category: vatCategory.optional().describe('UNCL5305 VAT category; default S (rate > 0) or Z (0 %)'),
-    exemptionReason: lineText(300, { printed: true }).min(1).nullable().default(null).describe('BT-120: why no VAT is charged (prints on the document)'),
+    exemptionReason: lineText(300, { printed: true })
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe('BT-120: why no VAT is charged (prints on the document)'),
     exemptionCode: vatexCode.nullable().default(null).describe('BT-121: VATEX code, e.g. VATEX-EU-AE'),
   })
   .transform((r) => ({ ...r, category: r.category ?? (r.rateBp > 0 ? 'S' : 'Z') }))
   .superRefine((r, ctx) => {
-    if (ZERO_RATE_CATEGORIES.has(r.category) && r.rateBp !== 0) ctx.addIssue({ code: 'custom', path: ['rateBp'], message: `category ${r.category} is charged at 0 %` });
-    if (r.category === 'S' && r.rateBp === 0) ctx.addIssue({ code: 'custom', path: ['category'], message: 'a 0 % rate is Z (zero rated), E (exempt) or another zero category, not S' });
+    if (ZERO_RATE_CATEGORIES.has(r.category) && r.rateBp !== 0)
+      ctx.addIssue({ code: 'custom', path: ['rateBp'], message: `category ${r.category} is charged at 0 %` });
+    if (r.category === 'S' && r.rateBp === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['category'],
+        message: 'a 0 % rate is Z (zero rated), E (exempt) or another zero category, not S',
+      });
     const exempt = r.category !== 'S' && r.category !== 'Z' && r.category !== 'L' && r.category !== 'M';
-    if (exempt && !r.exemptionReason && !r.exemptionCode && !STANDARD_EXEMPTIONS[r.category]) ctx.addIssue({ code: 'custom', path: ['exemptionReason'], message: `category ${r.category} needs an exemption reason (e.g. "Kleinunternehmer gemäß § 19 UStG")` });
-    if (!exempt && (r.exemptionReason || r.exemptionCode)) ctx.addIssue({ code: 'custom', path: ['exemptionReason'], message: `category ${r.category} has no exemption reason` });
+    if (exempt && !r.exemptionReason && !r.exemptionCode && !STANDARD_EXEMPTIONS[r.category])
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exemptionReason'],
+        message: `category ${r.category} needs an exemption reason (e.g. "Kleinunternehmer gemäß § 19 UStG")`,
+      });
+    if (!exempt && (r.exemptionReason || r.exemptionCode))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exemptionReason'],
+        message: `category ${r.category} has no exemption reason`,
+      });
   });
-export const taxRatePatch = z.strictObject({ name: lineText(100, { printed: true }).min(1).optional(), archived: z.boolean().optional() });
+export const taxRatePatch = z.strictObject({
+  name: lineText(100, { printed: true }).min(1).optional(),
+  archived: z.boolean().optional(),
+});
 export const taxRateSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -73,5 +96,8 @@ export type Item = z.infer<typeof itemSchema>;
 export const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
-  includeArchived: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  includeArchived: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });

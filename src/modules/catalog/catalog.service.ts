@@ -50,7 +50,8 @@ const toItem = (r: ItemRow): Item => ({
 
 export function createCatalogService({ db, audit, clock }: { db: Database; audit: AuditService; clock: Clock }) {
   async function assertTaxRate(ex: Executor, orgId: string, id: string | null | undefined): Promise<void> {
-    if (id && !(await findTaxRate(ex, orgId, id))) throw unprocessable('Unknown tax rate', [{ path: '/body/taxRateId', message: 'no such tax rate' }]);
+    if (id && !(await findTaxRate(ex, orgId, id)))
+      throw unprocessable('Unknown tax rate', [{ path: '/body/taxRateId', message: 'no such tax rate' }]);
   }
 
   return {
@@ -70,7 +71,14 @@ export function createCatalogService({ db, audit, clock }: { db: Database; audit
           created_at: clock.now().toISOString(),
         };
         await insertTaxRate(tx, row);
-        await audit.append(tx, { orgId, actor, action: 'tax_rate.created', objectType: 'tax_rate', objectId: row.id, summary: { rateBp: row.rate_bp, category: row.vat_category } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'tax_rate.created',
+          objectType: 'tax_rate',
+          objectId: row.id,
+          summary: { rateBp: row.rate_bp, category: row.vat_category },
+        });
         return toTaxRate(row);
       });
     },
@@ -85,7 +93,12 @@ export function createCatalogService({ db, audit, clock }: { db: Database; audit
     async taxRatesByIdsInTx(ex: Executor, orgId: string, ids: string[]): Promise<Map<string, TaxRate>> {
       return new Map((await findTaxRates(ex, orgId, [...new Set(ids)])).map((r) => [r.id, toTaxRate(r)]));
     },
-    async updateTaxRate(orgId: string, id: string, patch: z.infer<typeof taxRatePatch>, actor: AuditActor): Promise<TaxRate> {
+    async updateTaxRate(
+      orgId: string,
+      id: string,
+      patch: z.infer<typeof taxRatePatch>,
+      actor: AuditActor,
+    ): Promise<TaxRate> {
       return inTx(db, async (tx) => {
         if (!(await findTaxRate(tx, orgId, id))) throw notFound('Tax rate');
         await updateTaxRateRow(tx, orgId, id, {
@@ -102,7 +115,19 @@ export function createCatalogService({ db, audit, clock }: { db: Database; audit
       return inTx(db, async (tx) => {
         await assertTaxRate(tx, orgId, input.taxRateId);
         const now = clock.now().toISOString();
-        const row: ItemRow = { id: newId(), org_id: orgId, name: input.name, description: input.description, unit: input.unit, unit_price: input.unitPrice, currency: input.currency, tax_rate_id: input.taxRateId, archived_at: null, created_at: now, updated_at: now };
+        const row: ItemRow = {
+          id: newId(),
+          org_id: orgId,
+          name: input.name,
+          description: input.description,
+          unit: input.unit,
+          unit_price: input.unitPrice,
+          currency: input.currency,
+          tax_rate_id: input.taxRateId,
+          archived_at: null,
+          created_at: now,
+          updated_at: now,
+        };
         await insertItem(tx, row);
         await audit.append(tx, { orgId, actor, action: 'item.created', objectType: 'item', objectId: row.id });
         return toItem(row);
@@ -121,7 +146,7 @@ export function createCatalogService({ db, audit, clock }: { db: Database; audit
     /** Every tax rate and item of the org, archived ones included (the data export). */
     async exportAllInTx(ex: Executor, orgId: string): Promise<{ taxRates: TaxRate[]; items: Item[] }> {
       const items: Item[] = [];
-      for (let after: string | null = null; ; ) {
+      for (let after: string | null = null; ;) {
         const rows = await listItemRows(ex, orgId, after, 500, true);
         items.push(...rows.map(toItem));
         if (rows.length < 500) break;

@@ -17,7 +17,12 @@ export function findClientsByIds(db: Executor, orgId: string, ids: string[]): Pr
   return db.selectFrom('clients').selectAll().where('org_id', '=', orgId).where('id', 'in', ids).execute();
 }
 
-export async function updateClientRow(db: Executor, orgId: string, id: string, patch: Partial<Omit<ClientRow, 'id' | 'org_id'>>): Promise<void> {
+export async function updateClientRow(
+  db: Executor,
+  orgId: string,
+  id: string,
+  patch: Partial<Omit<ClientRow, 'id' | 'org_id'>>,
+): Promise<void> {
   await db.updateTable('clients').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
 }
 
@@ -43,10 +48,21 @@ export async function insertContact(db: Executor, row: ContactRow): Promise<void
 }
 
 export function findContacts(db: Executor, orgId: string, clientId: string): Promise<ContactRow[]> {
-  return db.selectFrom('client_contacts').selectAll().where('org_id', '=', orgId).where('client_id', '=', clientId).orderBy('id').execute();
+  return db
+    .selectFrom('client_contacts')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('client_id', '=', clientId)
+    .orderBy('id')
+    .execute();
 }
 
-export function findContact(db: Executor, orgId: string, clientId: string, id: string): Promise<ContactRow | undefined> {
+export function findContact(
+  db: Executor,
+  orgId: string,
+  clientId: string,
+  id: string,
+): Promise<ContactRow | undefined> {
   return db
     .selectFrom('client_contacts')
     .selectAll()
@@ -57,19 +73,39 @@ export function findContact(db: Executor, orgId: string, clientId: string, id: s
 }
 
 export async function deleteContact(db: Executor, orgId: string, clientId: string, id: string): Promise<number> {
-  const r = await db.deleteFrom('client_contacts').where('org_id', '=', orgId).where('client_id', '=', clientId).where('id', '=', id).executeTakeFirst();
+  const r = await db
+    .deleteFrom('client_contacts')
+    .where('org_id', '=', orgId)
+    .where('client_id', '=', clientId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 
 export function findContactsByEmailIndex(db: Executor, orgId: string, indexes: string[]): Promise<ContactRow[]> {
   if (indexes.length === 0) return Promise.resolve([]);
-  return db.selectFrom('client_contacts').selectAll().where('org_id', '=', orgId).where('email_bidx', 'in', indexes).execute();
+  return db
+    .selectFrom('client_contacts')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('email_bidx', 'in', indexes)
+    .execute();
 }
 
 /** Every encrypted client and contact record of an org (id + ciphertext), for the look-alike domain check. */
-export async function listPiiCiphertexts(db: Executor, orgId: string): Promise<{ clients: Array<Pick<ClientRow, 'id' | 'pii_enc'>>; contacts: Array<Pick<ContactRow, 'id' | 'client_id' | 'pii_enc'>> }> {
+export async function listPiiCiphertexts(
+  db: Executor,
+  orgId: string,
+): Promise<{
+  clients: Array<Pick<ClientRow, 'id' | 'pii_enc'>>;
+  contacts: Array<Pick<ContactRow, 'id' | 'client_id' | 'pii_enc'>>;
+}> {
   const clients = await db.selectFrom('clients').select(['id', 'pii_enc']).where('org_id', '=', orgId).execute();
-  const contacts = await db.selectFrom('client_contacts').select(['id', 'client_id', 'pii_enc']).where('org_id', '=', orgId).execute();
+  const contacts = await db
+    .selectFrom('client_contacts')
+    .select(['id', 'client_id', 'pii_enc'])
+    .where('org_id', '=', orgId)
+    .execute();
   return { clients, contacts };
 }
 

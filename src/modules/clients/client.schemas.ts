@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { lineText, multilineText } from '../../platform/http/text-guard.ts';
 import { currencyCode, localeTag } from '../orgs/org.schemas.ts';
-import { clientEinvoiceFields, countryCode, einvoicePreference, EINVOICE_PREFERENCES, storedNullable } from '../einvoice/einvoice.schemas.ts';
+import {
+  clientEinvoiceFields,
+  countryCode,
+  einvoicePreference,
+  EINVOICE_PREFERENCES,
+  storedNullable,
+} from '../einvoice/einvoice.schemas.ts';
 
 export const DELIVERY_MODES = ['notice-only', 'portal-link', 'openpgp', 'smime', 'sealed-link'] as const;
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
@@ -9,7 +15,10 @@ export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 // The client's name, address and tax id print on documents as the recipient party: printed
 // single-line text. Notes stay internal (multi-line, not printed). See text-guard.ts.
 const printedLine = (max: number) => lineText(max, { printed: true });
-const email = z.email('must be an email address').max(254).transform((e) => e.toLowerCase());
+const email = z
+  .email('must be an email address')
+  .max(254)
+  .transform((e) => e.toLowerCase());
 
 export const contactInput = z.strictObject({
   name: lineText(200).min(1),
@@ -32,7 +41,9 @@ export const clientInput = z.strictObject({
   currency: currencyCode.optional(),
   language: localeTag.optional(),
   deliveryMode: z.enum(DELIVERY_MODES).default('portal-link'),
-  einvoiceFormat: einvoicePreference.default('none').describe('the e-invoice issued for this client; issuing checks the document against it'),
+  einvoiceFormat: einvoicePreference
+    .default('none')
+    .describe('the e-invoice issued for this client; issuing checks the document against it'),
   contacts: z.array(contactInput).max(20).default([]),
 });
 export type ClientInput = z.input<typeof clientInput>;
@@ -44,7 +55,9 @@ export const clientPatch = z.strictObject({
   country: countryCode.nullable().optional(),
   taxId: printedLine(40).nullable().optional(),
   notes: multilineText(4000).nullable().optional(),
-  ...Object.fromEntries(Object.entries(clientEinvoiceFields).map(([k, v]) => [k, v.unwrap().optional()])) as { [K in ClientEinvoiceKey]: z.ZodOptional<ReturnType<(typeof clientEinvoiceFields)[K]['unwrap']>> },
+  ...(Object.fromEntries(Object.entries(clientEinvoiceFields).map(([k, v]) => [k, v.unwrap().optional()])) as {
+    [K in ClientEinvoiceKey]: z.ZodOptional<ReturnType<(typeof clientEinvoiceFields)[K]['unwrap']>>;
+  }),
   currency: currencyCode.optional(),
   language: localeTag.optional(),
   deliveryMode: z.enum(DELIVERY_MODES).optional(),
@@ -115,6 +128,9 @@ export const clientListQuery = z.strictObject({
   cursor: z.string().max(500).optional(),
   email: z.string().max(254).optional(),
   q: z.string().trim().min(1).max(100).optional(),
-  includeArchived: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  includeArchived: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 export type ClientListQuery = z.infer<typeof clientListQuery>;

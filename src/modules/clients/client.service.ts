@@ -57,7 +57,8 @@ export interface ClientServiceDeps {
 }
 
 export function createClientService({ db, keyring, audit, clock, orgs }: ClientServiceDeps) {
-  const readPii = (crypto: OrgCrypto, row: ClientRow): ClientPii => clientPii.parse(crypto.decryptJson(row.pii_enc, piiAad(row.id)));
+  const readPii = (crypto: OrgCrypto, row: ClientRow): ClientPii =>
+    clientPii.parse(crypto.decryptJson(row.pii_enc, piiAad(row.id)));
 
   function toContact(crypto: OrgCrypto, row: ContactRow): Contact {
     const p = contactPii.parse(crypto.decryptJson(row.pii_enc, contactAad(row.id)));
@@ -81,10 +82,23 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
 
   function toSummary(crypto: OrgCrypto, row: ClientRow): ClientSummary {
     const p = readPii(crypto, row);
-    return { id: row.id, name: p.name, email: p.email, currency: row.currency, archived: row.archived_at !== null, createdAt: row.created_at };
+    return {
+      id: row.id,
+      name: p.name,
+      email: p.email,
+      currency: row.currency,
+      archived: row.archived_at !== null,
+      createdAt: row.created_at,
+    };
   }
 
-  async function addContactRow(tx: Executor, crypto: OrgCrypto, orgId: string, clientId: string, c: z.infer<typeof contactInput>): Promise<void> {
+  async function addContactRow(
+    tx: Executor,
+    crypto: OrgCrypto,
+    orgId: string,
+    clientId: string,
+    c: z.infer<typeof contactInput>,
+  ): Promise<void> {
     const id = newId();
     await insertContact(tx, {
       id,
@@ -103,17 +117,33 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
    * Checked before the write, against every stored client and contact email; audited without the
    * domains themselves (they are personal data).
    */
-  async function lookalikes(tx: Executor, crypto: OrgCrypto, orgId: string, clientId: string, emails: Array<string | null | undefined>, actor: AuditActor): Promise<LookalikeWarning[]> {
+  async function lookalikes(
+    tx: Executor,
+    crypto: OrgCrypto,
+    orgId: string,
+    clientId: string,
+    emails: Array<string | null | undefined>,
+    actor: AuditActor,
+  ): Promise<LookalikeWarning[]> {
     const candidates = new Set(emails.map((e) => (e ? domainOf(e) : null)).filter((d): d is string => d !== null));
     if (candidates.size === 0) return [];
     const known = new Set<string>();
     const rows = await listPiiCiphertexts(tx, orgId);
-    for (const r of rows.clients) known.add(domainOf(clientPii.parse(crypto.decryptJson(r.pii_enc, piiAad(r.id))).email ?? '') ?? '');
-    for (const r of rows.contacts) known.add(domainOf(contactPii.parse(crypto.decryptJson(r.pii_enc, contactAad(r.id))).email ?? '') ?? '');
+    for (const r of rows.clients)
+      known.add(domainOf(clientPii.parse(crypto.decryptJson(r.pii_enc, piiAad(r.id))).email ?? '') ?? '');
+    for (const r of rows.contacts)
+      known.add(domainOf(contactPii.parse(crypto.decryptJson(r.pii_enc, contactAad(r.id))).email ?? '') ?? '');
     known.delete('');
     const warnings = [...candidates].filter((d) => !known.has(d)).flatMap((d) => lookalikeWarnings(d, known));
     if (warnings.length > 0) {
-      await audit.append(tx, { orgId, actor, action: 'client.lookalike_domain', objectType: 'client', objectId: clientId, summary: { warnings: warnings.length, reasons: [...new Set(warnings.map((w) => w.reason))] } });
+      await audit.append(tx, {
+        orgId,
+        actor,
+        action: 'client.lookalike_domain',
+        objectType: 'client',
+        objectId: clientId,
+        summary: { warnings: warnings.length, reasons: [...new Set(warnings.map((w) => w.reason))] },
+      });
     }
     return warnings;
   }
@@ -143,7 +173,14 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
           notes: input.notes,
           ...Object.fromEntries(CLIENT_EINVOICE_KEYS.map((k) => [k, input[k]])),
         } as ClientPii;
-        const warnings = await lookalikes(tx, crypto, orgId, id, [input.email, ...input.contacts.map((c) => c.email)], actor);
+        const warnings = await lookalikes(
+          tx,
+          crypto,
+          orgId,
+          id,
+          [input.email, ...input.contacts.map((c) => c.email)],
+          actor,
+        );
         await insertClient(tx, {
           id,
           org_id: orgId,
@@ -171,15 +208,31 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
       const cursor = decodeCursor(q.cursor);
       const emailIndexes = q.email ? crypto.blindIndexesAll(q.email.trim().toLowerCase(), EMAIL_CONTEXT) : undefined;
       if (!q.q) {
-        const rows = await listClientRows(db, { orgId, afterId: cursor?.id ?? null, limit: q.limit + 1, emailIndexes, includeArchived: q.includeArchived });
-        return pageResult(rows.map((r) => toSummary(crypto, r)), q.limit, (c) => ({ v: null, id: c.id }));
+        const rows = await listClientRows(db, {
+          orgId,
+          afterId: cursor?.id ?? null,
+          limit: q.limit + 1,
+          emailIndexes,
+          includeArchived: q.includeArchived,
+        });
+        return pageResult(
+          rows.map((r) => toSummary(crypto, r)),
+          q.limit,
+          (c) => ({ v: null, id: c.id }),
+        );
       }
       // Names are encrypted, so text search decrypts page by page and matches in memory.
       const needle = q.q.toLocaleLowerCase();
       const found: ClientSummary[] = [];
       let after = cursor?.id ?? null;
       for (;;) {
-        const rows = await listClientRows(db, { orgId, afterId: after, limit: 500, emailIndexes, includeArchived: q.includeArchived });
+        const rows = await listClientRows(db, {
+          orgId,
+          afterId: after,
+          limit: 500,
+          emailIndexes,
+          includeArchived: q.includeArchived,
+        });
         for (const r of rows) {
           const s = toSummary(crypto, r);
           if (s.name.toLocaleLowerCase().includes(needle) || (s.email ?? '').includes(needle)) found.push(s);
@@ -205,7 +258,10 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
           notes: patch.notes !== undefined ? patch.notes : current.notes,
           ...Object.fromEntries(CLIENT_EINVOICE_KEYS.map((k) => [k, patch[k] !== undefined ? patch[k] : current[k]])),
         } as ClientPii;
-        const warnings = patch.email !== undefined && patch.email !== current.email ? await lookalikes(tx, crypto, orgId, id, [patch.email], actor) : [];
+        const warnings =
+          patch.email !== undefined && patch.email !== current.email
+            ? await lookalikes(tx, crypto, orgId, id, [patch.email], actor)
+            : [];
         await updateClientRow(tx, orgId, id, {
           pii_enc: crypto.encryptJson(next, piiAad(id)),
           email_bidx: next.email ? crypto.blindIndex(next.email, EMAIL_CONTEXT) : null,
@@ -215,7 +271,14 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
           ...(patch.einvoiceFormat && { einvoice_format: patch.einvoiceFormat }),
           updated_at: clock.now().toISOString(),
         });
-        await audit.append(tx, { orgId, actor, action: 'client.updated', objectType: 'client', objectId: id, summary: { fields: Object.keys(patch) } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'client.updated',
+          objectType: 'client',
+          objectId: id,
+          summary: { fields: Object.keys(patch) },
+        });
         return withWarnings(await getIn(tx, orgId, id), warnings);
       });
     },
@@ -224,20 +287,34 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
       return inTx(db, async (tx) => {
         const row = await findClient(tx, orgId, id);
         if (!row) throw notFound('Client');
-        await updateClientRow(tx, orgId, id, { archived_at: clock.now().toISOString(), updated_at: clock.now().toISOString() });
+        await updateClientRow(tx, orgId, id, {
+          archived_at: clock.now().toISOString(),
+          updated_at: clock.now().toISOString(),
+        });
         await audit.append(tx, { orgId, actor, action: 'client.archived', objectType: 'client', objectId: id });
         return getIn(tx, orgId, id);
       });
     },
 
-    async addContact(orgId: string, clientId: string, raw: z.input<typeof contactInput>, actor: AuditActor): Promise<Client> {
+    async addContact(
+      orgId: string,
+      clientId: string,
+      raw: z.input<typeof contactInput>,
+      actor: AuditActor,
+    ): Promise<Client> {
       const c = contactInput.parse(raw);
       return inTx(db, async (tx) => {
         if (!(await findClient(tx, orgId, clientId))) throw notFound('Client');
         const crypto = await keyring.forOrg(tx, orgId);
         const warnings = await lookalikes(tx, crypto, orgId, clientId, [c.email], actor);
         await addContactRow(tx, crypto, orgId, clientId, c);
-        await audit.append(tx, { orgId, actor, action: 'client.contact_added', objectType: 'client', objectId: clientId });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'client.contact_added',
+          objectType: 'client',
+          objectId: clientId,
+        });
         return withWarnings(await getIn(tx, orgId, clientId), warnings);
       });
     },
@@ -245,7 +322,13 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
     async removeContact(orgId: string, clientId: string, contactId: string, actor: AuditActor): Promise<Client> {
       return inTx(db, async (tx) => {
         if ((await deleteContact(tx, orgId, clientId, contactId)) === 0) throw notFound('Contact');
-        await audit.append(tx, { orgId, actor, action: 'client.contact_removed', objectType: 'client', objectId: clientId });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'client.contact_removed',
+          objectType: 'client',
+          objectId: clientId,
+        });
         return getIn(tx, orgId, clientId);
       });
     },
@@ -253,7 +336,11 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
     /** Contacts (of any client of the org) with this email: the portal's sign-in lookup. */
     async findContactsByEmail(orgId: string, email: string): Promise<Array<{ clientId: string; contact: Contact }>> {
       const crypto = await keyring.forOrg(db, orgId);
-      const rows = await findContactsByEmailIndex(db, orgId, crypto.blindIndexesAll(email.trim().toLowerCase(), EMAIL_CONTEXT));
+      const rows = await findContactsByEmailIndex(
+        db,
+        orgId,
+        crypto.blindIndexesAll(email.trim().toLowerCase(), EMAIL_CONTEXT),
+      );
       return rows.map((r) => ({ clientId: r.client_id, contact: toContact(crypto, r) }));
     },
 
@@ -262,7 +349,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
       const crypto = await keyring.forOrg(ex, orgId);
       const contacts = Map.groupBy(await listOrgContacts(ex, orgId), (c) => c.client_id);
       const out: Client[] = [];
-      for (let after: string | null = null; ; ) {
+      for (let after: string | null = null; ;) {
         const rows = await listClientRows(ex, { orgId, afterId: after, limit: 500, includeArchived: true });
         for (const r of rows) out.push(toClient(crypto, r, contacts.get(r.id) ?? []));
         if (rows.length < 500) return out;

@@ -15,11 +15,60 @@ export interface LookalikeWarning {
 // Common homoglyphs (Cyrillic, Greek, Latin extensions, digits) mapped to the ASCII letter they
 // imitate; a subset of Unicode's confusables.txt that covers what phishing kits use in practice.
 const CONFUSABLE: Record<string, string> = {
-  а: 'a', ɑ: 'a', α: 'a', в: 'b', ь: 'b', с: 'c', ϲ: 'c', ԁ: 'd', е: 'e', ё: 'e', ε: 'e', һ: 'h', н: 'h',
-  і: 'i', ї: 'i', ι: 'i', ı: 'i', ј: 'j', κ: 'k', к: 'k', ӏ: 'l', м: 'm', ո: 'n', η: 'n', о: 'o', ο: 'o',
-  σ: 'o', ө: 'o', р: 'p', ρ: 'p', ԛ: 'q', г: 'r', ѕ: 's', т: 't', τ: 't', υ: 'u', ս: 'u', ν: 'v', ѵ: 'v',
-  ѡ: 'w', ԝ: 'w', х: 'x', χ: 'x', у: 'y', γ: 'y', ү: 'y', ʐ: 'z', ɡ: 'g',
-  '0': 'o', '1': 'l', '3': 'e', '5': 's', '|': 'l', _: '-',
+  а: 'a',
+  ɑ: 'a',
+  α: 'a',
+  в: 'b',
+  ь: 'b',
+  с: 'c',
+  ϲ: 'c',
+  ԁ: 'd',
+  е: 'e',
+  ё: 'e',
+  ε: 'e',
+  һ: 'h',
+  н: 'h',
+  і: 'i',
+  ї: 'i',
+  ι: 'i',
+  ı: 'i',
+  ј: 'j',
+  κ: 'k',
+  к: 'k',
+  ӏ: 'l',
+  м: 'm',
+  ո: 'n',
+  η: 'n',
+  о: 'o',
+  ο: 'o',
+  σ: 'o',
+  ө: 'o',
+  р: 'p',
+  ρ: 'p',
+  ԛ: 'q',
+  г: 'r',
+  ѕ: 's',
+  т: 't',
+  τ: 't',
+  υ: 'u',
+  ս: 'u',
+  ν: 'v',
+  ѵ: 'v',
+  ѡ: 'w',
+  ԝ: 'w',
+  х: 'x',
+  χ: 'x',
+  у: 'y',
+  γ: 'y',
+  ү: 'y',
+  ʐ: 'z',
+  ɡ: 'g',
+  '0': 'o',
+  '1': 'l',
+  '3': 'e',
+  '5': 's',
+  '|': 'l',
+  _: '-',
 };
 // Multi-character look-alikes, applied after single characters: "rn" reads as "m", "vv" as "w".
 const SEQUENCES: Array<[RegExp, string]> = [
@@ -38,7 +87,13 @@ export function normalizeDomain(domain: string): string {
 
 /** The confusable skeleton: homoglyphs and look-alike sequences reduced to one representative. */
 export function skeleton(domain: string): string {
-  let s = [...normalizeDomain(domain).normalize('NFD').replace(/\p{M}+/gu, '')].map((c) => CONFUSABLE[c] ?? c).join('');
+  let s = [
+    ...normalizeDomain(domain)
+      .normalize('NFD')
+      .replace(/\p{M}+/gu, ''),
+  ]
+    .map((c) => CONFUSABLE[c] ?? c)
+    .join('');
   for (const [re, to] of SEQUENCES) s = s.replace(re, to);
   return s;
 }
@@ -81,7 +136,8 @@ export function lookalikeWarnings(candidate: string, known: Iterable<string>): L
       continue;
     }
     const distance = damerauLevenshtein(sk, ks);
-    if (distance <= threshold(Math.min(sk.length, ks.length))) out.push({ code: 'lookalike_domain', domain, resembles: k, reason: 'edit_distance', distance });
+    if (distance <= threshold(Math.min(sk.length, ks.length)))
+      out.push({ code: 'lookalike_domain', domain, resembles: k, reason: 'edit_distance', distance });
   }
   return out.sort((a, b) => a.distance - b.distance || a.resembles.localeCompare(b.resembles));
 }

@@ -14,13 +14,24 @@ import { addressOf } from '../../platform/mail/mailer.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
-import { findClientKeys, findDeliveryKey, insertDeliveryKeyIfAbsent, upsertClientKeys, type DeliveryKeyRow } from './delivery.repo.ts';
+import {
+  findClientKeys,
+  findDeliveryKey,
+  insertDeliveryKeyIfAbsent,
+  upsertClientKeys,
+  type DeliveryKeyRow,
+} from './delivery.repo.ts';
 import type { ClientKeys, ClientKeysInput } from './delivery.schemas.ts';
 import { keyIdOf } from './evidence.chain.ts';
 import { generateOrgPgpKey, inspectPgpPublicKey, type OrgPgpKey } from './pgp-mime.ts';
 import { inspectCertificate } from './smime.ts';
 import type { WkdLookup } from './wkd.ts';
-import { createPrivateKey, createPublicKey, generateEd25519KeyPair, type KeyObject } from '../../platform/crypto/signatures.ts';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateEd25519KeyPair,
+  type KeyObject,
+} from '../../platform/crypto/signatures.ts';
 
 const privateAad = (purpose: string) => ({ table: 'delivery_keys', row: purpose, column: 'private_key_enc' });
 const clientKeysAad = (clientId: string) => ({ table: 'client_keys', row: clientId, column: 'keys_enc' });
@@ -71,7 +82,12 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
   }
 
   /** Stores `made` unless the org already has a key for the purpose (a concurrent creator wins harmlessly); returns the row in force. */
-  async function insertIfAbsent(ex: Executor, orgId: string, purpose: DeliveryKeyRow['purpose'], made: Made): Promise<DeliveryKeyRow> {
+  async function insertIfAbsent(
+    ex: Executor,
+    orgId: string,
+    purpose: DeliveryKeyRow['purpose'],
+    made: Made,
+  ): Promise<DeliveryKeyRow> {
     const crypto = await keyring.forOrg(ex, orgId);
     await insertDeliveryKeyIfAbsent(ex, {
       org_id: orgId,
@@ -82,14 +98,28 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
       created_at: clock.now().toISOString(),
     });
     const row = (await findDeliveryKey(ex, orgId, purpose))!;
-    if (row.key_id === made.key_id) await audit.append(ex, { orgId, actor: SYSTEM, action: `delivery_key.generated`, objectType: 'delivery_key', objectId: purpose, summary: { keyId: made.key_id } });
+    if (row.key_id === made.key_id)
+      await audit.append(ex, {
+        orgId,
+        actor: SYSTEM,
+        action: `delivery_key.generated`,
+        objectType: 'delivery_key',
+        objectId: purpose,
+        summary: { keyId: made.key_id },
+      });
     return row;
   }
 
   /** Reads the key for a purpose, creating it on first use. */
-  async function getOrCreate(ex: Executor, orgId: string, purpose: DeliveryKeyRow['purpose']): Promise<{ row: DeliveryKeyRow; privatePlain: string }> {
+  async function getOrCreate(
+    ex: Executor,
+    orgId: string,
+    purpose: DeliveryKeyRow['purpose'],
+  ): Promise<{ row: DeliveryKeyRow; privatePlain: string }> {
     const crypto = await keyring.forOrg(ex, orgId);
-    const row = (await findDeliveryKey(ex, orgId, purpose)) ?? (await insertIfAbsent(ex, orgId, purpose, await make(ex, orgId, purpose)));
+    const row =
+      (await findDeliveryKey(ex, orgId, purpose)) ??
+      (await insertIfAbsent(ex, orgId, purpose, await make(ex, orgId, purpose)));
     return { row, privatePlain: crypto.decryptText(row.private_key_enc, privateAad(purpose)) };
   }
 
@@ -104,20 +134,51 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
     return { fingerprint: row.key_id, publicKeyArmored: row.public_key, privateKeyArmored: privatePlain };
   }
 
-  async function readClientKeys(ex: Executor, orgId: string, clientId: string): Promise<{ stored: StoredClientKeys; updatedAt: string | null }> {
+  async function readClientKeys(
+    ex: Executor,
+    orgId: string,
+    clientId: string,
+  ): Promise<{ stored: StoredClientKeys; updatedAt: string | null }> {
     const row = await findClientKeys(ex, orgId, clientId);
     if (!row) return { stored: { openpgp: null, smime: null }, updatedAt: null };
     const crypto = await keyring.forOrg(ex, orgId);
-    return { stored: storedClientKeys.parse(crypto.decryptJson(row.keys_enc, clientKeysAad(clientId))), updatedAt: row.updated_at };
+    return {
+      stored: storedClientKeys.parse(crypto.decryptJson(row.keys_enc, clientKeysAad(clientId))),
+      updatedAt: row.updated_at,
+    };
   }
 
   async function describe(stored: StoredClientKeys, updatedAt: string | null): Promise<ClientKeys> {
     const now = clock.now();
     const pgp = stored.openpgp ? await inspectPgpPublicKey(stored.openpgp.armored, now).catch(() => null) : null;
-    const cert = stored.smime ? (() => { try { return inspectCertificate(stored.smime.pem, now); } catch { return null; } })() : null;
+    const cert = stored.smime
+      ? (() => {
+          try {
+            return inspectCertificate(stored.smime.pem, now);
+          } catch {
+            return null;
+          }
+        })()
+      : null;
     return {
-      openpgp: stored.openpgp ? { fingerprint: pgp?.info.fingerprint ?? null, userIds: pgp?.info.userIds ?? [], expiresAt: pgp?.info.expiresAt ?? null, usable: pgp !== null, source: stored.openpgp.source } : null,
-      smime: stored.smime ? { fingerprintSha256: cert?.info.fingerprintSha256 ?? null, subject: cert?.info.subject ?? null, emails: cert?.info.emails ?? [], notAfter: cert?.info.notAfter ?? null, usable: cert !== null } : null,
+      openpgp: stored.openpgp
+        ? {
+            fingerprint: pgp?.info.fingerprint ?? null,
+            userIds: pgp?.info.userIds ?? [],
+            expiresAt: pgp?.info.expiresAt ?? null,
+            usable: pgp !== null,
+            source: stored.openpgp.source,
+          }
+        : null,
+      smime: stored.smime
+        ? {
+            fingerprintSha256: cert?.info.fingerprintSha256 ?? null,
+            subject: cert?.info.subject ?? null,
+            emails: cert?.info.emails ?? [],
+            notAfter: cert?.info.notAfter ?? null,
+            usable: cert !== null,
+          }
+        : null,
       updatedAt,
     };
   }
@@ -125,7 +186,12 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
   async function store(tx: Executor, orgId: string, clientId: string, next: StoredClientKeys): Promise<string> {
     const crypto = await keyring.forOrg(tx, orgId);
     const at = clock.now().toISOString();
-    await upsertClientKeys(tx, { org_id: orgId, client_id: clientId, keys_enc: crypto.encryptJson(next, clientKeysAad(clientId)), updated_at: at });
+    await upsertClientKeys(tx, {
+      org_id: orgId,
+      client_id: clientId,
+      keys_enc: crypto.encryptJson(next, clientKeysAad(clientId)),
+      updated_at: at,
+    });
     return at;
   }
 
@@ -149,9 +215,17 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
     },
 
     /** The published evidence key of an org (null until ensurePublished or its first delivery). */
-    async publishedEvidenceKey(orgId: string): Promise<{ keyId: string; algorithm: 'Ed25519'; publicKeyPem: string } | null> {
+    async publishedEvidenceKey(
+      orgId: string,
+    ): Promise<{ keyId: string; algorithm: 'Ed25519'; publicKeyPem: string } | null> {
       const row = await findDeliveryKey(db, orgId, 'evidence');
-      return row ? { keyId: row.key_id, algorithm: 'Ed25519', publicKeyPem: createPublicKey(row.public_key).export({ type: 'spki', format: 'pem' }).toString() } : null;
+      return row
+        ? {
+            keyId: row.key_id,
+            algorithm: 'Ed25519',
+            publicKeyPem: createPublicKey(row.public_key).export({ type: 'spki', format: 'pem' }).toString(),
+          }
+        : null;
     },
 
     async publishedPgpKey(orgId: string): Promise<{ fingerprint: string; armored: string } | null> {
@@ -160,7 +234,10 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
     },
 
     /** Decrypted client key material for sending (never leaves the server through the API). */
-    async clientKeyMaterial(orgId: string, clientId: string): Promise<{ openpgp: string | null; smime: string | null }> {
+    async clientKeyMaterial(
+      orgId: string,
+      clientId: string,
+    ): Promise<{ openpgp: string | null; smime: string | null }> {
       const { stored } = await readClientKeys(db, orgId, clientId);
       return { openpgp: stored.openpgp?.armored ?? null, smime: stored.smime?.pem ?? null };
     },
@@ -172,15 +249,27 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
     },
 
     /** Imports (or removes, with null) a client's OpenPGP public key and S/MIME certificate. */
-    async putClientKeys(orgId: string, clientId: string, input: ClientKeysInput, actor: AuditActor): Promise<ClientKeys> {
+    async putClientKeys(
+      orgId: string,
+      clientId: string,
+      input: ClientKeysInput,
+      actor: AuditActor,
+    ): Promise<ClientKeys> {
       const now = clock.now();
-      const pgp = typeof input.openpgpPublicKey === 'string' ? await inspectPgpPublicKey(input.openpgpPublicKey, now) : null;
-      const cert = typeof input.smimeCertificatePem === 'string' ? inspectCertificate(input.smimeCertificatePem, now) : null;
+      const pgp =
+        typeof input.openpgpPublicKey === 'string' ? await inspectPgpPublicKey(input.openpgpPublicKey, now) : null;
+      const cert =
+        typeof input.smimeCertificatePem === 'string' ? inspectCertificate(input.smimeCertificatePem, now) : null;
       return inTx(db, async (tx) => {
         await clients.getInTx(tx, orgId, clientId);
         const { stored } = await readClientKeys(tx, orgId, clientId);
         const next: StoredClientKeys = {
-          openpgp: input.openpgpPublicKey === undefined ? stored.openpgp : pgp ? { armored: pgp.armored, source: 'imported' } : null,
+          openpgp:
+            input.openpgpPublicKey === undefined
+              ? stored.openpgp
+              : pgp
+                ? { armored: pgp.armored, source: 'imported' }
+                : null,
           smime: input.smimeCertificatePem === undefined ? stored.smime : cert ? { pem: cert.pem } : null,
         };
         const at = await store(tx, orgId, clientId, next);
@@ -190,7 +279,10 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
           action: 'client.delivery_keys_updated',
           objectType: 'client',
           objectId: clientId,
-          summary: { openpgpFingerprint: next.openpgp ? (pgp?.info.fingerprint ?? 'unchanged') : null, smimeSha256: next.smime ? (cert?.info.fingerprintSha256 ?? 'unchanged') : null },
+          summary: {
+            openpgpFingerprint: next.openpgp ? (pgp?.info.fingerprint ?? 'unchanged') : null,
+            smimeSha256: next.smime ? (cert?.info.fingerprintSha256 ?? 'unchanged') : null,
+          },
         });
         return describe(next, at);
       });
@@ -200,7 +292,10 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
     async discoverWkd(orgId: string, clientId: string, actor: AuditActor): Promise<ClientKeys> {
       if (!deps.wkd) throw unprocessable('WKD discovery is not enabled (SEALBILL_WKD=true)');
       const client = await clients.get(orgId, clientId);
-      const email = client.contacts.find((c) => c.isPrimary && c.email)?.email ?? client.email ?? client.contacts.find((c) => c.email)?.email;
+      const email =
+        client.contacts.find((c) => c.isPrimary && c.email)?.email ??
+        client.email ??
+        client.contacts.find((c) => c.email)?.email;
       if (!email) throw unprocessable('The client has no email address to look up');
       const found = await deps.wkd.lookup(email);
       if (!found) throw notFound('OpenPGP key for this email (WKD)');
@@ -209,7 +304,14 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
         const { stored } = await readClientKeys(tx, orgId, clientId);
         const next: StoredClientKeys = { ...stored, openpgp: { armored: pgp.armored, source: 'wkd' } };
         const at = await store(tx, orgId, clientId, next);
-        await audit.append(tx, { orgId, actor, action: 'client.delivery_keys_discovered', objectType: 'client', objectId: clientId, summary: { openpgpFingerprint: pgp.info.fingerprint } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'client.delivery_keys_discovered',
+          objectType: 'client',
+          objectId: clientId,
+          summary: { openpgpFingerprint: pgp.info.fingerprint },
+        });
         return describe(next, at);
       });
     },

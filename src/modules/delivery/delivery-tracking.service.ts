@@ -10,7 +10,14 @@ import { notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { DocumentService } from '../documents/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
-import { findDelivery, insertDelivery, latestDeliveryFor, listDeliveriesFor, updateDelivery, type DeliveryRow } from './delivery.repo.ts';
+import {
+  findDelivery,
+  insertDelivery,
+  latestDeliveryFor,
+  listDeliveriesFor,
+  updateDelivery,
+  type DeliveryRow,
+} from './delivery.repo.ts';
 import type { Delivery, PortalDelivery } from './delivery.schemas.ts';
 import type { EvidenceCertificate, EvidenceType, SignedEvidence } from './evidence.chain.ts';
 import { renderEvidencePdf, type PdfSigner } from './evidence-pdf.ts';
@@ -40,7 +47,13 @@ export interface AccessFacts {
 export function createDeliveryTrackingService(deps: TrackingDeps) {
   const { db, keyring, clock, evidence, orgs, documents } = deps;
 
-  async function record(tx: Executor, orgId: string, deliveryId: string, type: EvidenceType, data: Record<string, unknown>): Promise<SignedEvidence> {
+  async function record(
+    tx: Executor,
+    orgId: string,
+    deliveryId: string,
+    type: EvidenceType,
+    data: Record<string, unknown>,
+  ): Promise<SignedEvidence> {
     const signed = await evidence.appendInTx(tx, orgId, deliveryId, type, data);
     const current = await findDelivery(tx, orgId, deliveryId);
     // Reading a document after acknowledging it does not undo the acknowledgement.
@@ -51,7 +64,8 @@ export function createDeliveryTrackingService(deps: TrackingDeps) {
 
   async function toDto(ex: Executor, row: DeliveryRow, events: SignedEvidence[]): Promise<Delivery> {
     const crypto = await keyring.forOrg(ex, row.org_id);
-    const problem = [...events].reverse().find((e) => e.content.type === 'failed' || e.content.type === 'bounced')?.content.data;
+    const problem = [...events].reverse().find((e) => e.content.type === 'failed' || e.content.type === 'bounced')
+      ?.content.data;
     return {
       id: row.id,
       documentId: row.document_id,
@@ -66,7 +80,14 @@ export function createDeliveryTrackingService(deps: TrackingDeps) {
       error: problem ? String(problem.error ?? problem.diagnostic ?? '') : null,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
-      events: events.map((e) => ({ seq: e.content.seq, type: e.content.type, at: e.content.at, data: e.content.data, hash: e.hash, timestamped: Boolean(e.timestampToken) })),
+      events: events.map((e) => ({
+        seq: e.content.seq,
+        type: e.content.type,
+        at: e.content.at,
+        data: e.content.data,
+        hash: e.hash,
+        timestamped: Boolean(e.timestampToken),
+      })),
     };
   }
 
@@ -127,14 +148,20 @@ export function createDeliveryTrackingService(deps: TrackingDeps) {
     async listForDocument(orgId: string, kind: DocumentKind, documentId: string): Promise<Delivery[]> {
       await documents.get(orgId, kind, documentId);
       const rows = await listDeliveriesFor(db, orgId, documentId);
-      const events = await evidence.eventsFor(orgId, rows.map((r) => r.id));
+      const events = await evidence.eventsFor(
+        orgId,
+        rows.map((r) => r.id),
+      );
       return Promise.all(rows.map((r) => toDto(db, r, events.get(r.id) ?? [])));
     },
 
     /** The client's part: their deliveries of one document, event types and times only. */
     async listForClient(orgId: string, clientId: string, documentId: string): Promise<PortalDelivery[]> {
       const rows = await listDeliveriesFor(db, orgId, documentId, clientId);
-      const events = await evidence.eventsFor(orgId, rows.map((r) => r.id));
+      const events = await evidence.eventsFor(
+        orgId,
+        rows.map((r) => r.id),
+      );
       return rows.map((r) => ({
         id: r.id,
         mode: r.mode as PortalDelivery['mode'],
@@ -145,7 +172,11 @@ export function createDeliveryTrackingService(deps: TrackingDeps) {
     },
 
     /** Records a portal download or an acknowledgement as evidence (one transaction). */
-    async recordClientEvent(f: AccessFacts, type: 'accessed' | 'acknowledged', data: Record<string, unknown>): Promise<SignedEvidence> {
+    async recordClientEvent(
+      f: AccessFacts,
+      type: 'accessed' | 'acknowledged',
+      data: Record<string, unknown>,
+    ): Promise<SignedEvidence> {
       const { deliveryId, signed } = await inTx(db, async (tx) => {
         const id = await deliveryForAccess(tx, f);
         return { deliveryId: id, signed: await record(tx, f.orgId, id, type, { ...data, contactId: f.contactId }) };

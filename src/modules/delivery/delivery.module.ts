@@ -47,7 +47,16 @@ export interface DeliveryModuleDeps {
 
 export function createDeliveryModule(d: DeliveryModuleDeps) {
   const { config, db, dialect, keyring, audit, clock, mailer, orgs, clients, documents, lifecycle } = d;
-  const keys = createDeliveryKeysService({ db, keyring, audit, clock, orgs, clients, mailFrom: config.mailFrom, wkd: config.delivery.wkd ? createWkdLookup() : null });
+  const keys = createDeliveryKeysService({
+    db,
+    keyring,
+    audit,
+    clock,
+    orgs,
+    clients,
+    mailFrom: config.mailFrom,
+    wkd: config.delivery.wkd ? createWkdLookup() : null,
+  });
   const tsa = config.delivery.evidenceTsaUrl ? createTsaClient(config.delivery.evidenceTsaUrl) : null;
   const evidence = createEvidenceService({
     db,
@@ -62,11 +71,28 @@ export function createDeliveryModule(d: DeliveryModuleDeps) {
   const pdfSigner = async (orgId: string) => {
     const identity = await d.signing.getOrCreate(orgId);
     const org = await orgs.get(orgId);
-    return pades.signer(identity, { signingTime: clock.now(), signerName: org.name, reason: 'Certificate of delivery' });
+    return pades.signer(identity, {
+      signingTime: clock.now(),
+      signerName: org.name,
+      reason: 'Certificate of delivery',
+    });
   };
   const tracking = createDeliveryTrackingService({ db, keyring, clock, evidence, orgs, documents, pdfSigner });
-  const portalLinks = createPortalLinksService({ clock, publicUrl: config.publicUrl, ttlHours: config.delivery.portalLinkHours });
-  const sealedLinks = createSealedLinksService({ db, keyring, clock, publicUrl: config.publicUrl, mailer, orgs, clients, tracking });
+  const portalLinks = createPortalLinksService({
+    clock,
+    publicUrl: config.publicUrl,
+    ttlHours: config.delivery.portalLinkHours,
+  });
+  const sealedLinks = createSealedLinksService({
+    db,
+    keyring,
+    clock,
+    publicUrl: config.publicUrl,
+    mailer,
+    orgs,
+    clients,
+    tracking,
+  });
   const delivery = createDeliveryService({
     db,
     keyring,

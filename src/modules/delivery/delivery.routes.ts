@@ -8,7 +8,16 @@ import { idParam } from '../../platform/http/schemas.ts';
 import { DOCUMENT_PREFIXES } from '../documents/document.routes.ts';
 import type { DeliveryKeysService } from './delivery-keys.service.ts';
 import type { DeliveryTrackingService } from './delivery-tracking.service.ts';
-import { bounceInput, clientKeysInput, clientKeysSchema, deliverySchema, sealedLinkCreated, sealedLinkInput, sendInput, sendResultSchema } from './delivery.schemas.ts';
+import {
+  bounceInput,
+  clientKeysInput,
+  clientKeysSchema,
+  deliverySchema,
+  sealedLinkCreated,
+  sealedLinkInput,
+  sendInput,
+  sendResultSchema,
+} from './delivery.schemas.ts';
 import type { DeliveryService } from './delivery.service.ts';
 import { EVENT_TYPES } from './evidence.chain.ts';
 
@@ -40,7 +49,14 @@ export const evidenceCertificateSchema = z.object({
   issuedAt: z.string(),
   issuer: z.object({ orgId: z.string(), name: z.string() }),
   key: z.object({ algorithm: z.literal('Ed25519'), keyId: z.string(), publicKeyPem: z.string() }),
-  delivery: z.object({ id: z.string(), mode: z.string(), documentKind: z.string(), documentNumber: z.string().nullable(), documentSha256: z.string(), createdAt: z.string() }),
+  delivery: z.object({
+    id: z.string(),
+    mode: z.string(),
+    documentKind: z.string(),
+    documentNumber: z.string().nullable(),
+    documentSha256: z.string(),
+    createdAt: z.string(),
+  }),
   events: z.array(signedEvidence),
   head: z.string(),
   signature: z.string(),
@@ -52,46 +68,78 @@ export function registerDeliveryRoutes(root: FastifyInstance, { delivery, tracki
 
   for (const [kind, prefix] of Object.entries(DOCUMENT_PREFIXES) as Array<[DocumentKind, string]>) {
     const base = `/api/v1/${prefix}/:id`;
-    app.post(`${base}/send`, { schema: { tags, params: idParam, body: sendInput, response: { 201: sendResultSchema } } }, async (req, reply) => {
-      reply.code(201);
-      return delivery.send(staff(req).orgId, kind, req.params.id, req.body, actorOf(req));
-    });
-    app.get(`${base}/deliveries`, { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(deliverySchema) }) } } }, async (req) => ({
-      items: await tracking.listForDocument(staff(req).orgId, kind, req.params.id),
-    }));
-    app.post(`${base}/sealed-links`, { schema: { tags, params: idParam, body: sealedLinkInput, response: { 201: sealedLinkCreated } } }, async (req, reply) => {
-      reply.code(201);
-      return delivery.createSealedLink(staff(req).orgId, kind, req.params.id, req.body, actorOf(req));
-    });
+    app.post(
+      `${base}/send`,
+      { schema: { tags, params: idParam, body: sendInput, response: { 201: sendResultSchema } } },
+      async (req, reply) => {
+        reply.code(201);
+        return delivery.send(staff(req).orgId, kind, req.params.id, req.body, actorOf(req));
+      },
+    );
+    app.get(
+      `${base}/deliveries`,
+      { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(deliverySchema) }) } } },
+      async (req) => ({
+        items: await tracking.listForDocument(staff(req).orgId, kind, req.params.id),
+      }),
+    );
+    app.post(
+      `${base}/sealed-links`,
+      { schema: { tags, params: idParam, body: sealedLinkInput, response: { 201: sealedLinkCreated } } },
+      async (req, reply) => {
+        reply.code(201);
+        return delivery.createSealedLink(staff(req).orgId, kind, req.params.id, req.body, actorOf(req));
+      },
+    );
   }
 
-  app.get('/api/v1/deliveries/:id', { schema: { tags, params: idParam, response: { 200: deliverySchema } } }, (req) => tracking.get(staff(req).orgId, req.params.id));
+  app.get('/api/v1/deliveries/:id', { schema: { tags, params: idParam, response: { 200: deliverySchema } } }, (req) =>
+    tracking.get(staff(req).orgId, req.params.id),
+  );
 
-  app.get('/api/v1/deliveries/:id/certificate.json', { schema: { tags, params: idParam, response: { 200: evidenceCertificateSchema } } }, async (req, reply) => {
-    reply.header('content-disposition', `attachment; filename="delivery-${req.params.id}.json"`);
-    return tracking.certificate(staff(req).orgId, req.params.id);
-  });
+  app.get(
+    '/api/v1/deliveries/:id/certificate.json',
+    { schema: { tags, params: idParam, response: { 200: evidenceCertificateSchema } } },
+    async (req, reply) => {
+      reply.header('content-disposition', `attachment; filename="delivery-${req.params.id}.json"`);
+      return tracking.certificate(staff(req).orgId, req.params.id);
+    },
+  );
 
   app.get('/api/v1/deliveries/:id/certificate.pdf', { schema: { tags, params: idParam } }, async (req, reply) => {
     const pdf = await tracking.certificatePdf(staff(req).orgId, req.params.id);
-    return reply.type('application/pdf').header('content-disposition', `attachment; filename="${pdf.filename}"`).header('cache-control', 'no-store').send(pdf.bytes);
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `attachment; filename="${pdf.filename}"`)
+      .header('cache-control', 'no-store')
+      .send(pdf.bytes);
   });
 
-  app.post('/api/v1/deliveries/:id/revoke', { schema: { tags, params: idParam, response: { 200: deliverySchema } } }, (req) =>
-    delivery.revoke(staff(req).orgId, req.params.id, actorOf(req)),
+  app.post(
+    '/api/v1/deliveries/:id/revoke',
+    { schema: { tags, params: idParam, response: { 200: deliverySchema } } },
+    (req) => delivery.revoke(staff(req).orgId, req.params.id, actorOf(req)),
   );
 
-  app.post('/api/v1/deliveries/:id/bounce', { schema: { tags, params: idParam, body: bounceInput, response: { 200: deliverySchema } } }, (req) =>
-    delivery.recordBounce(staff(req).orgId, req.params.id, req.body.diagnostic, actorOf(req)),
+  app.post(
+    '/api/v1/deliveries/:id/bounce',
+    { schema: { tags, params: idParam, body: bounceInput, response: { 200: deliverySchema } } },
+    (req) => delivery.recordBounce(staff(req).orgId, req.params.id, req.body.diagnostic, actorOf(req)),
   );
 
-  app.get('/api/v1/clients/:id/keys', { schema: { tags: ['clients'], params: idParam, response: { 200: clientKeysSchema } } }, (req) =>
-    keys.getClientKeys(staff(req).orgId, req.params.id),
+  app.get(
+    '/api/v1/clients/:id/keys',
+    { schema: { tags: ['clients'], params: idParam, response: { 200: clientKeysSchema } } },
+    (req) => keys.getClientKeys(staff(req).orgId, req.params.id),
   );
-  app.put('/api/v1/clients/:id/keys', { schema: { tags: ['clients'], params: idParam, body: clientKeysInput, response: { 200: clientKeysSchema } } }, (req) =>
-    keys.putClientKeys(staff(req).orgId, req.params.id, req.body, actorOf(req)),
+  app.put(
+    '/api/v1/clients/:id/keys',
+    { schema: { tags: ['clients'], params: idParam, body: clientKeysInput, response: { 200: clientKeysSchema } } },
+    (req) => keys.putClientKeys(staff(req).orgId, req.params.id, req.body, actorOf(req)),
   );
-  app.post('/api/v1/clients/:id/keys/wkd', { schema: { tags: ['clients'], params: idParam, response: { 200: clientKeysSchema } } }, (req) =>
-    keys.discoverWkd(staff(req).orgId, req.params.id, actorOf(req)),
+  app.post(
+    '/api/v1/clients/:id/keys/wkd',
+    { schema: { tags: ['clients'], params: idParam, response: { 200: clientKeysSchema } } },
+    (req) => keys.discoverWkd(staff(req).orgId, req.params.id, actorOf(req)),
   );
 }

@@ -8,15 +8,34 @@ export type { DeliveryMode } from '../clients/client.schemas.ts';
 /** Modes as recorded on a delivery: the five sending modes, plus 'portal' for documents fetched in the portal without a sending. */
 export const RECORDED_MODES = [...DELIVERY_MODES, 'portal'] as const;
 /** 'saved_to_outbox': no SMTP relay is configured, the message is a file on this server and reached nobody. */
-export const DELIVERY_STATUSES = ['submitted', 'relayed', 'saved_to_outbox', 'failed', 'bounced', 'accessed', 'acknowledged', 'revoked'] as const;
+export const DELIVERY_STATUSES = [
+  'submitted',
+  'relayed',
+  'saved_to_outbox',
+  'failed',
+  'bounced',
+  'accessed',
+  'acknowledged',
+  'revoked',
+] as const;
 
 export const sendInput = z.strictObject({
   mode: z.enum(DELIVERY_MODES).optional().describe("overrides the client's delivery mode"),
   to: z.uuid().optional().describe('contact id (default: the primary contact, else the first contact with an email)'),
-  includeBillingEmail: z.boolean().default(true).describe("also deliver to the client's billing email (its own delivery and evidence; a notice instead of a personal portal link when that address is no contact)"),
+  includeBillingEmail: z
+    .boolean()
+    .default(true)
+    .describe(
+      "also deliver to the client's billing email (its own delivery and evidence; a notice instead of a personal portal link when that address is no contact)",
+    ),
   sealedLink: z
     .strictObject({
-      expiresInHours: z.number().int().min(1).max(24 * 90).default(24 * 14),
+      expiresInHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 90)
+        .default(24 * 14),
       maxDownloads: z.number().int().min(1).max(1000).nullable().default(null),
       requireCode: z.boolean().default(false),
     })
@@ -26,7 +45,12 @@ export type SendInput = z.infer<typeof sendInput>;
 
 export const sealedLinkInput = z.strictObject({
   contactId: z.uuid().nullable().default(null).describe('contact who may receive the one-time code'),
-  expiresInHours: z.number().int().min(1).max(24 * 90).default(24 * 14),
+  expiresInHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 14),
   maxDownloads: z.number().int().min(1).max(1000).nullable().default(null),
   requireCode: z.boolean().default(false),
 });
@@ -70,7 +94,11 @@ export type Delivery = z.infer<typeof deliverySchema>;
 
 /** A sending: the first recipient's delivery, and the deliveries to the other recipients (the billing email). */
 export const sendResultSchema = deliverySchema.extend({
-  alsoDelivered: z.array(deliverySchema).describe("the same document delivered to the client's other recipients (its billing email), each with its own evidence"),
+  alsoDelivered: z
+    .array(deliverySchema)
+    .describe(
+      "the same document delivered to the client's other recipients (its billing email), each with its own evidence",
+    ),
 });
 export type SendResult = z.infer<typeof sendResultSchema>;
 
@@ -93,10 +121,22 @@ export type ClientKeysInput = z.infer<typeof clientKeysInput>;
 
 export const clientKeysSchema = z.object({
   openpgp: z
-    .object({ fingerprint: z.string().nullable(), userIds: z.array(z.string()), expiresAt: z.string().nullable(), usable: z.boolean(), source: z.enum(['imported', 'wkd']) })
+    .object({
+      fingerprint: z.string().nullable(),
+      userIds: z.array(z.string()),
+      expiresAt: z.string().nullable(),
+      usable: z.boolean(),
+      source: z.enum(['imported', 'wkd']),
+    })
     .nullable(),
   smime: z
-    .object({ fingerprintSha256: z.string().nullable(), subject: z.string().nullable(), emails: z.array(z.string()), notAfter: z.string().nullable(), usable: z.boolean() })
+    .object({
+      fingerprintSha256: z.string().nullable(),
+      subject: z.string().nullable(),
+      emails: z.array(z.string()),
+      notAfter: z.string().nullable(),
+      usable: z.boolean(),
+    })
     .nullable(),
   updatedAt: z.string().nullable(),
 });

@@ -29,7 +29,17 @@ import type { DeliveryKeysService } from './delivery-keys.service.ts';
 import type { Delivery, DeliveryMode, SealedLinkInput, SendInput, SendResult } from './delivery.schemas.ts';
 import { recipientAad, type DeliveryTrackingService } from './delivery-tracking.service.ts';
 import { contentEntity, formatAddress, messageIdFor, type EnvelopeHeaders } from './mime.ts';
-import { encryptedBodyText, encryptedSubject, fingerprintFor, noticeText, portalLinkText, sealedLinkText, subjectFor, type FingerprintSource, type MessageFacts } from './messages.ts';
+import {
+  encryptedBodyText,
+  encryptedSubject,
+  fingerprintFor,
+  noticeText,
+  portalLinkText,
+  sealedLinkText,
+  subjectFor,
+  type FingerprintSource,
+  type MessageFacts,
+} from './messages.ts';
 import { buildPgpMimeMessage } from './pgp-mime.ts';
 import type { PortalLinksService } from './portal-links.service.ts';
 import { recipientsFor, type Recipient } from './recipients.ts';
@@ -63,7 +73,8 @@ export interface DeliveryServiceDeps {
   afterEvidence?: (orgId: string, deliveryId: string) => Promise<void>;
 }
 
-const queueIdOf = (response: string): string | null => /queued as ([A-Za-z0-9._-]+)/i.exec(response)?.[1] ?? /\bid=([A-Za-z0-9._-]+)/i.exec(response)?.[1] ?? null;
+const queueIdOf = (response: string): string | null =>
+  /queued as ([A-Za-z0-9._-]+)/i.exec(response)?.[1] ?? /\bid=([A-Za-z0-9._-]+)/i.exec(response)?.[1] ?? null;
 
 /** Who a message says it is from: the organization's name on our sending address, replies to its contact address. */
 export interface Sender {
@@ -84,9 +95,41 @@ export interface ExtraFile {
 const CARRIES_DOCUMENT = new Set<DeliveryMode>(['openpgp', 'smime']);
 
 export function createDeliveryService(deps: DeliveryServiceDeps) {
-  const { db, keyring, audit, clock, mailer, orgs, clients, documents, lifecycle, keys, tracking, portalLinks, sealedLinks } = deps;
+  const {
+    db,
+    keyring,
+    audit,
+    clock,
+    mailer,
+    orgs,
+    clients,
+    documents,
+    lifecycle,
+    keys,
+    tracking,
+    portalLinks,
+    sealedLinks,
+  } = deps;
 
-  async function newDelivery(tx: Executor, p: { orgId: string; kind: DocumentKind; documentId: string; clientId: string; contact: Contact | null; email?: string | null; mode: DeliveryMode; sha256: string; actor: AuditActor; channel: 'email' | 'link'; number: string | null; sender?: string; billing?: boolean; files?: Array<{ filename: string; sha256: string }> }): Promise<string> {
+  async function newDelivery(
+    tx: Executor,
+    p: {
+      orgId: string;
+      kind: DocumentKind;
+      documentId: string;
+      clientId: string;
+      contact: Contact | null;
+      email?: string | null;
+      mode: DeliveryMode;
+      sha256: string;
+      actor: AuditActor;
+      channel: 'email' | 'link';
+      number: string | null;
+      sender?: string;
+      billing?: boolean;
+      files?: Array<{ filename: string; sha256: string }>;
+    },
+  ): Promise<string> {
     const recipient = p.email ?? p.contact?.email ?? null;
     const now = clock.now().toISOString();
     const id = newId(clock.now().getTime());
@@ -121,30 +164,83 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       // Every file the message carries, hashed (the PDF and, with an e-invoice format, its XML).
       ...(p.files ? { files: p.files } : {}),
     });
-    await audit.append(tx, { orgId: p.orgId, actor: p.actor, action: 'delivery.submitted', objectType: p.kind, objectId: p.documentId, summary: { deliveryId: id, mode: p.mode, channel: p.channel } });
+    await audit.append(tx, {
+      orgId: p.orgId,
+      actor: p.actor,
+      action: 'delivery.submitted',
+      objectType: p.kind,
+      objectId: p.documentId,
+      summary: { deliveryId: id, mode: p.mode, channel: p.channel },
+    });
     return id;
   }
 
-  async function buildMessage(orgId: string, r: Recipient, sender: Sender, facts: MessageFacts, link: { url: string; expiresAt: string } | null, sealed: SendInput['sealedLink'], pdf: { bytes: Buffer; filename: string }, clientId: string, extra: ExtraFile[] = []): Promise<MailMessage> {
+  async function buildMessage(
+    orgId: string,
+    r: Recipient,
+    sender: Sender,
+    facts: MessageFacts,
+    link: { url: string; expiresAt: string } | null,
+    sealed: SendInput['sealedLink'],
+    pdf: { bytes: Buffer; filename: string },
+    clientId: string,
+    extra: ExtraFile[] = [],
+  ): Promise<MailMessage> {
     const { mode, email: to } = r;
-    const plain = { to, fromName: sender.fromName, ...(sender.replyTo ? { replyTo: sender.replyTo } : {}), subject: subjectFor(facts) };
+    const plain = {
+      to,
+      fromName: sender.fromName,
+      ...(sender.replyTo ? { replyTo: sender.replyTo } : {}),
+      subject: subjectFor(facts),
+    };
     if (mode === 'notice-only') return { ...plain, text: noticeText(facts, r.contact !== null) };
     if (mode === 'portal-link') return { ...plain, text: portalLinkText(facts, link!.url, link!.expiresAt) };
-    if (mode === 'sealed-link') return { ...plain, text: sealedLinkText(facts, link!.url, link!.expiresAt, sealed?.maxDownloads ?? null, sealed?.requireCode ?? false) };
+    if (mode === 'sealed-link')
+      return {
+        ...plain,
+        text: sealedLinkText(
+          facts,
+          link!.url,
+          link!.expiresAt,
+          sealed?.maxDownloads ?? null,
+          sealed?.requireCode ?? false,
+        ),
+      };
     const how = mode === 'openpgp' ? 'OpenPGP' : 'S/MIME';
     const content = contentEntity(encryptedBodyText(facts, how), [
       { contentType: 'application/pdf', body: pdf.bytes, filename: pdf.filename, disposition: 'attachment' },
-      ...extra.map((f) => ({ contentType: f.contentType, body: f.bytes, filename: f.filename, disposition: 'attachment' as const })),
+      ...extra.map((f) => ({
+        contentType: f.contentType,
+        body: f.bytes,
+        filename: f.filename,
+        disposition: 'attachment' as const,
+      })),
     ]);
-    const headers: EnvelopeHeaders = { from: sender.from, to, replyTo: sender.replyTo, subject: encryptedSubject(facts), date: clock.now(), messageId: messageIdFor(mailer.from) };
+    const headers: EnvelopeHeaders = {
+      from: sender.from,
+      to,
+      replyTo: sender.replyTo,
+      subject: encryptedSubject(facts),
+      date: clock.now(),
+      messageId: messageIdFor(mailer.from),
+    };
     const material = await keys.clientKeyMaterial(orgId, clientId);
     let raw: Buffer;
     if (mode === 'openpgp') {
       const orgKey = await keys.orgPgpKey(db, orgId);
-      raw = await buildPgpMimeMessage({ headers, content, orgPrivateKeyArmored: orgKey.privateKeyArmored, recipientPublicKeyArmored: material.openpgp! });
+      raw = await buildPgpMimeMessage({
+        headers,
+        content,
+        orgPrivateKeyArmored: orgKey.privateKeyArmored,
+        recipientPublicKeyArmored: material.openpgp!,
+      });
     } else {
       const id = await deps.signingIdentity!.getOrCreate(orgId);
-      const signer: SmimeSigner = { certificatePem: id.certificatePem, privateKeyPem: id.privateKeyPem, chainPem: id.chainPem.join('\n') };
+      const signer: SmimeSigner = {
+        certificatePem: id.certificatePem,
+        privateKeyPem: id.privateKeyPem,
+        chainPem: id.chainPem.join('\n'),
+      };
       raw = await buildSmimeMessage({ headers, content, signer, recipientCertificatePem: material.smime! });
     }
     return { to, subject: headers.subject, text: '', raw };
@@ -154,52 +250,149 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
    * Hands the message to the relay and records the outcome as evidence. The Message-ID recorded is
    * the one the transmitted message carries (the mailer reads it from what it sent).
    */
-  async function relay(orgId: string, deliveryId: string, msg: MailMessage | Error, actor: AuditActor): Promise<'relayed' | 'saved_to_outbox' | 'failed'> {
-    type Outcome = { type: 'relayed' | 'saved_to_outbox'; data: Record<string, unknown>; messageId: string } | { type: 'failed'; data: Record<string, unknown> };
+  async function relay(
+    orgId: string,
+    deliveryId: string,
+    msg: MailMessage | Error,
+    actor: AuditActor,
+  ): Promise<'relayed' | 'saved_to_outbox' | 'failed'> {
+    type Outcome =
+      | { type: 'relayed' | 'saved_to_outbox'; data: Record<string, unknown>; messageId: string }
+      | { type: 'failed'; data: Record<string, unknown> };
     let outcome: Outcome;
     if (msg instanceof Error) outcome = { type: 'failed', data: { stage: 'build', error: msg.message } };
     else {
       try {
         const r = await mailer.send(msg);
-        if (r.accepted.length === 0) outcome = { type: 'failed', data: { stage: 'relay', error: `rejected: ${r.response}`, rejected: r.rejected } };
+        if (r.accepted.length === 0)
+          outcome = {
+            type: 'failed',
+            data: { stage: 'relay', error: `rejected: ${r.response}`, rejected: r.rejected },
+          };
         else if (mailer.transport === 'outbox') {
-          outcome = { type: 'saved_to_outbox', messageId: r.messageId, data: { transport: 'outbox', sent: false, messageId: r.messageId, outbox: r.response, note: 'saved to the outbox, not sent: configure SMTP (SEALBILL_SMTP_URL)' } };
+          outcome = {
+            type: 'saved_to_outbox',
+            messageId: r.messageId,
+            data: {
+              transport: 'outbox',
+              sent: false,
+              messageId: r.messageId,
+              outbox: r.response,
+              note: 'saved to the outbox, not sent: configure SMTP (SEALBILL_SMTP_URL)',
+            },
+          };
         } else {
-          outcome = { type: 'relayed', messageId: r.messageId, data: { transport: mailer.transport, messageId: r.messageId, relayResponse: r.response, queueId: queueIdOf(r.response), accepted: r.accepted, rejected: r.rejected } };
+          outcome = {
+            type: 'relayed',
+            messageId: r.messageId,
+            data: {
+              transport: mailer.transport,
+              messageId: r.messageId,
+              relayResponse: r.response,
+              queueId: queueIdOf(r.response),
+              accepted: r.accepted,
+              rejected: r.rejected,
+            },
+          };
         }
       } catch (err) {
         const e = err as Error & { responseCode?: number; response?: string; code?: string };
-        outcome = { type: 'failed', data: { stage: 'relay', error: e.response ?? e.message, responseCode: e.responseCode ?? null, code: e.code ?? null } };
+        outcome = {
+          type: 'failed',
+          data: {
+            stage: 'relay',
+            error: e.response ?? e.message,
+            responseCode: e.responseCode ?? null,
+            code: e.code ?? null,
+          },
+        };
       }
     }
     await inTx(db, async (tx) => {
       await tracking.record(tx, orgId, deliveryId, outcome.type, outcome.data);
       if (outcome.type !== 'failed') await updateDelivery(tx, orgId, deliveryId, { message_id: outcome.messageId });
-      await audit.append(tx, { orgId, actor, action: `delivery.${outcome.type}`, objectType: 'delivery', objectId: deliveryId });
+      await audit.append(tx, {
+        orgId,
+        actor,
+        action: `delivery.${outcome.type}`,
+        objectType: 'delivery',
+        objectId: deliveryId,
+      });
     });
     return outcome.type;
   }
 
   /** One recipient: delivery row, evidence and links in one transaction, then build and hand over. */
-  async function deliverTo(
-    p: { orgId: string; kind: DocumentKind; documentId: string; number: string | null; client: Client; recipient: Recipient; sender: Sender; facts: MessageFacts; pdf: { bytes: Buffer; filename: string; sha256: string }; extra: ExtraFile[]; input: SendInput; actor: AuditActor },
-  ): Promise<{ deliveryId: string; outcome: 'relayed' | 'saved_to_outbox' | 'failed' }> {
+  async function deliverTo(p: {
+    orgId: string;
+    kind: DocumentKind;
+    documentId: string;
+    number: string | null;
+    client: Client;
+    recipient: Recipient;
+    sender: Sender;
+    facts: MessageFacts;
+    pdf: { bytes: Buffer; filename: string; sha256: string };
+    extra: ExtraFile[];
+    input: SendInput;
+    actor: AuditActor;
+  }): Promise<{ deliveryId: string; outcome: 'relayed' | 'saved_to_outbox' | 'failed' }> {
     const { orgId, kind, documentId, client, recipient: r, pdf } = p;
     const extra = CARRIES_DOCUMENT.has(r.mode) ? p.extra : [];
-    const files = CARRIES_DOCUMENT.has(r.mode) ? [pdf, ...extra].map((f) => ({ filename: f.filename, sha256: f.sha256 })) : undefined;
+    const files = CARRIES_DOCUMENT.has(r.mode)
+      ? [pdf, ...extra].map((f) => ({ filename: f.filename, sha256: f.sha256 }))
+      : undefined;
     const { deliveryId, link } = await inTx(db, async (tx) => {
-      const id = await newDelivery(tx, { orgId, kind, documentId, clientId: client.id, contact: r.contact, email: r.email, mode: r.mode, sha256: pdf.sha256, actor: p.actor, channel: 'email', number: p.number, sender: p.sender.from, billing: r.billing, ...(files && { files }) });
+      const id = await newDelivery(tx, {
+        orgId,
+        kind,
+        documentId,
+        clientId: client.id,
+        contact: r.contact,
+        email: r.email,
+        mode: r.mode,
+        sha256: pdf.sha256,
+        actor: p.actor,
+        channel: 'email',
+        number: p.number,
+        sender: p.sender.from,
+        billing: r.billing,
+        ...(files && { files }),
+      });
       // Keys are created on first use inside this transaction, so the build step only reads them.
       if (r.mode === 'openpgp') await keys.orgPgpKey(tx, orgId);
       if (r.mode === 'smime') await deps.signingIdentity!.getOrCreateInTx(tx, orgId);
-      if (r.mode === 'portal-link') return { deliveryId: id, link: await portalLinks.createInTx(tx, { orgId, deliveryId: id, clientId: client.id, contactId: r.contact!.id, documentId }) };
+      if (r.mode === 'portal-link')
+        return {
+          deliveryId: id,
+          link: await portalLinks.createInTx(tx, {
+            orgId,
+            deliveryId: id,
+            clientId: client.id,
+            contactId: r.contact!.id,
+            documentId,
+          }),
+        };
       if (r.mode === 'sealed-link') {
         const s = p.input.sealedLink ?? { expiresInHours: 24 * 14, maxDownloads: null, requireCode: false };
-        return { deliveryId: id, link: await sealedLinks.create(tx, { orgId, deliveryId: id, documentId, contactId: r.contact?.id ?? null, bytes: pdf.bytes, filename: pdf.filename, ...s }) };
+        return {
+          deliveryId: id,
+          link: await sealedLinks.create(tx, {
+            orgId,
+            deliveryId: id,
+            documentId,
+            contactId: r.contact?.id ?? null,
+            bytes: pdf.bytes,
+            filename: pdf.filename,
+            ...s,
+          }),
+        };
       }
       return { deliveryId: id, link: null };
     });
-    const msg = await buildMessage(orgId, r, p.sender, p.facts, link, p.input.sealedLink, pdf, client.id, extra).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    const msg = await buildMessage(orgId, r, p.sender, p.facts, link, p.input.sealedLink, pdf, client.id, extra).catch(
+      (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+    );
     const outcome = await relay(orgId, deliveryId, msg, p.actor);
     if (deps.afterEvidence) await deps.afterEvidence(orgId, deliveryId);
     return { deliveryId, outcome };
@@ -212,55 +405,135 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
     if (format === 'none') return [];
     // TODO(#12, E3): for factur-x the hybrid PDF replaces the PDF instead of travelling beside it.
     const file = await lifecycle.einvoice(orgId, kind, documentId, format);
-    return [{ bytes: file.bytes, filename: file.filename, contentType: file.contentType, sha256: sha256Hex(file.bytes) }];
+    return [
+      { bytes: file.bytes, filename: file.filename, contentType: file.contentType, sha256: sha256Hex(file.bytes) },
+    ];
   }
 
   return {
-    async send(orgId: string, kind: DocumentKind, documentId: string, input: SendInput, actor: AuditActor): Promise<SendResult> {
+    async send(
+      orgId: string,
+      kind: DocumentKind,
+      documentId: string,
+      input: SendInput,
+      actor: AuditActor,
+    ): Promise<SendResult> {
       const doc = await documents.get(orgId, kind, documentId);
       if (doc.status === 'draft') throw unprocessable('Issue the document before sending it');
       const client = await clients.get(orgId, doc.clientId);
       const mode = input.mode ?? client.deliveryMode;
       const recipients = recipientsFor(client, mode, input);
       const material = await keys.clientKeyMaterial(orgId, client.id);
-      if (mode === 'openpgp' && !material.openpgp) throw unprocessable('Import the client\'s OpenPGP public key first (PUT /api/v1/clients/:id/keys)');
-      if (mode === 'smime' && !material.smime) throw unprocessable('Import the client\'s S/MIME certificate first (PUT /api/v1/clients/:id/keys)');
-      if (mode === 'smime' && !deps.signingIdentity) throw unprocessable('S/MIME needs the organization signing identity, which is not available');
+      if (mode === 'openpgp' && !material.openpgp)
+        throw unprocessable("Import the client's OpenPGP public key first (PUT /api/v1/clients/:id/keys)");
+      if (mode === 'smime' && !material.smime)
+        throw unprocessable("Import the client's S/MIME certificate first (PUT /api/v1/clients/:id/keys)");
+      if (mode === 'smime' && !deps.signingIdentity)
+        throw unprocessable('S/MIME needs the organization signing identity, which is not available');
       // The outbox writes messages to disk: a sealed link's key would then be stored on this server.
-      if (mode === 'sealed-link' && mailer.transport === 'outbox') throw unprocessable('Sealed links cannot be emailed without SMTP; create the link and share it yourself');
+      if (mode === 'sealed-link' && mailer.transport === 'outbox')
+        throw unprocessable('Sealed links cannot be emailed without SMTP; create the link and share it yourself');
       const pdf = await lifecycle.pdf(orgId, kind, documentId);
       const extra = await einvoiceFile(orgId, kind, documentId);
       const org = await orgs.get(orgId);
       const fingerprint = await fingerprintFor(deps.fingerprints, orgId, documentId, pdf.sha256);
-      const facts: MessageFacts = { orgName: org.name, kind, number: doc.number ?? '', total: doc.total, currency: doc.currency, locale: org.locale, fingerprint };
-      const sender: Sender = { from: formatAddress(org.name, addressOf(mailer.from)), fromName: org.name, replyTo: org.profile.email };
+      const facts: MessageFacts = {
+        orgName: org.name,
+        kind,
+        number: doc.number ?? '',
+        total: doc.total,
+        currency: doc.currency,
+        locale: org.locale,
+        fingerprint,
+      };
+      const sender: Sender = {
+        from: formatAddress(org.name, addressOf(mailer.from)),
+        fromName: org.name,
+        replyTo: org.profile.email,
+      };
 
       const sent: Array<{ deliveryId: string; outcome: 'relayed' | 'saved_to_outbox' | 'failed' }> = [];
       for (const recipient of recipients) {
-        sent.push(await deliverTo({ orgId, kind, documentId, number: doc.number, client, recipient, sender, facts, pdf, extra, input, actor }));
+        sent.push(
+          await deliverTo({
+            orgId,
+            kind,
+            documentId,
+            number: doc.number,
+            client,
+            recipient,
+            sender,
+            facts,
+            pdf,
+            extra,
+            input,
+            actor,
+          }),
+        );
       }
       // Only a relay's acceptance makes a document "sent"; a message saved to the outbox reached nobody.
-      if (sent.some((x) => x.outcome === 'relayed') && doc.status === 'issued') await lifecycle.markSent(orgId, kind, documentId, actor).catch(() => undefined);
+      if (sent.some((x) => x.outcome === 'relayed') && doc.status === 'issued')
+        await lifecycle.markSent(orgId, kind, documentId, actor).catch(() => undefined);
       const [first, ...rest] = await Promise.all(sent.map((x) => tracking.get(orgId, x.deliveryId)));
       return { ...first!, alsoDelivered: rest };
     },
 
     /** A sealed link for staff to share themselves (nothing is emailed). The URL is shown once. */
-    async createSealedLink(orgId: string, kind: DocumentKind, documentId: string, input: SealedLinkInput, actor: AuditActor) {
+    async createSealedLink(
+      orgId: string,
+      kind: DocumentKind,
+      documentId: string,
+      input: SealedLinkInput,
+      actor: AuditActor,
+    ) {
       const doc = await documents.get(orgId, kind, documentId);
       if (doc.status === 'draft') throw unprocessable('Issue the document before sharing it');
       const client = await clients.get(orgId, doc.clientId);
       const contact = input.contactId ? (client.contacts.find((c) => c.id === input.contactId) ?? null) : null;
-      if (input.contactId && !contact) throw unprocessable('No such contact for this client', [{ path: '/body/contactId', message: 'unknown contact' }]);
-      if (input.requireCode && !contact?.email) throw unprocessable('A one-time code needs a contact with an email address', [{ path: '/body/contactId', message: 'required with requireCode' }]);
+      if (input.contactId && !contact)
+        throw unprocessable('No such contact for this client', [
+          { path: '/body/contactId', message: 'unknown contact' },
+        ]);
+      if (input.requireCode && !contact?.email)
+        throw unprocessable('A one-time code needs a contact with an email address', [
+          { path: '/body/contactId', message: 'required with requireCode' },
+        ]);
       const pdf = await lifecycle.pdf(orgId, kind, documentId);
       const r = await inTx(db, async (tx) => {
-        const deliveryId = await newDelivery(tx, { orgId, kind, documentId, clientId: client.id, contact, mode: 'sealed-link', sha256: pdf.sha256, actor, channel: 'link', number: doc.number });
-        const link = await sealedLinks.create(tx, { orgId, deliveryId, documentId, contactId: contact?.id ?? null, bytes: pdf.bytes, filename: pdf.filename, expiresInHours: input.expiresInHours, maxDownloads: input.maxDownloads, requireCode: input.requireCode });
+        const deliveryId = await newDelivery(tx, {
+          orgId,
+          kind,
+          documentId,
+          clientId: client.id,
+          contact,
+          mode: 'sealed-link',
+          sha256: pdf.sha256,
+          actor,
+          channel: 'link',
+          number: doc.number,
+        });
+        const link = await sealedLinks.create(tx, {
+          orgId,
+          deliveryId,
+          documentId,
+          contactId: contact?.id ?? null,
+          bytes: pdf.bytes,
+          filename: pdf.filename,
+          expiresInHours: input.expiresInHours,
+          maxDownloads: input.maxDownloads,
+          requireCode: input.requireCode,
+        });
         return { ...link, deliveryId };
       });
       if (deps.afterEvidence) await deps.afterEvidence(orgId, r.deliveryId);
-      return { id: r.id, deliveryId: r.deliveryId, url: r.url, expiresAt: r.expiresAt, maxDownloads: input.maxDownloads, requireCode: input.requireCode };
+      return {
+        id: r.id,
+        deliveryId: r.deliveryId,
+        url: r.url,
+        expiresAt: r.expiresAt,
+        maxDownloads: input.maxDownloads,
+        requireCode: input.requireCode,
+      };
     },
 
     /** Revokes the delivery's portal and sealed links (evidence 'revoked'). */
@@ -268,9 +541,18 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       await inTx(db, async (tx) => {
         const row = await findDelivery(tx, orgId, deliveryId);
         if (!row) throw notFound('Delivery');
-        const links = (await portalLinks.revokeForDelivery(tx, orgId, deliveryId)) + (await sealedLinks.revokeForDelivery(tx, orgId, deliveryId));
+        const links =
+          (await portalLinks.revokeForDelivery(tx, orgId, deliveryId)) +
+          (await sealedLinks.revokeForDelivery(tx, orgId, deliveryId));
         await tracking.record(tx, orgId, deliveryId, 'revoked', { links, by: { type: actor.type, id: actor.id } });
-        await audit.append(tx, { orgId, actor, action: 'delivery.revoked', objectType: 'delivery', objectId: deliveryId, summary: { links } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'delivery.revoked',
+          objectType: 'delivery',
+          objectId: deliveryId,
+          summary: { links },
+        });
       });
       return tracking.get(orgId, deliveryId);
     },
@@ -279,8 +561,17 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
     async recordBounce(orgId: string, deliveryId: string, diagnostic: string, actor: AuditActor): Promise<Delivery> {
       await inTx(db, async (tx) => {
         if (!(await findDelivery(tx, orgId, deliveryId))) throw notFound('Delivery');
-        await tracking.record(tx, orgId, deliveryId, 'bounced', { diagnostic, reportedBy: { type: actor.type, id: actor.id } });
-        await audit.append(tx, { orgId, actor, action: 'delivery.bounced', objectType: 'delivery', objectId: deliveryId });
+        await tracking.record(tx, orgId, deliveryId, 'bounced', {
+          diagnostic,
+          reportedBy: { type: actor.type, id: actor.id },
+        });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'delivery.bounced',
+          objectType: 'delivery',
+          objectId: deliveryId,
+        });
       });
       return tracking.get(orgId, deliveryId);
     },

@@ -4,7 +4,15 @@
 // with the organization's published key. When a PDF signer (PAdES) is supplied, pdfkit writes its
 // signature field into the document and the signer fills it: one revision, the whole file signed.
 // pdfkit (invoices use our own writer) is imported on first use, when a certificate is rendered.
-import { BYTE_RANGE_PLACEHOLDER_VALUES, locateSignaturePlaceholder, SIG_FLAGS, SIGNATURE_FIELD_NAME, SIGNATURE_WIDGET_FLAGS, type PdfSigner, type SignatureField } from '../documents/pdf/pdf-signature.ts';
+import {
+  BYTE_RANGE_PLACEHOLDER_VALUES,
+  locateSignaturePlaceholder,
+  SIG_FLAGS,
+  SIGNATURE_FIELD_NAME,
+  SIGNATURE_WIDGET_FLAGS,
+  type PdfSigner,
+  type SignatureField,
+} from '../documents/pdf/pdf-signature.ts';
 import type { EvidenceCertificate } from './evidence.chain.ts';
 
 export type { PdfSigner };
@@ -29,7 +37,16 @@ function reserveSignature(doc: PDFKit.PDFDocument, field: SignatureField): void 
     Prop_Build: { App: { Name: 'Sealbill' } },
   });
   const page = doc.page;
-  const widget = doc.ref({ Type: 'Annot', Subtype: 'Widget', FT: 'Sig', T: text(SIGNATURE_FIELD_NAME), V: sig, Rect: [0, 0, 0, 0], F: SIGNATURE_WIDGET_FLAGS, P: page.dictionary });
+  const widget = doc.ref({
+    Type: 'Annot',
+    Subtype: 'Widget',
+    FT: 'Sig',
+    T: text(SIGNATURE_FIELD_NAME),
+    V: sig,
+    Rect: [0, 0, 0, 0],
+    F: SIGNATURE_WIDGET_FLAGS,
+    P: page.dictionary,
+  });
   (page.annotations as PDFKit.PDFKitReference[]).push(widget);
   const form = doc.ref({ Fields: [widget], SigFlags: SIG_FLAGS });
   for (const ref of [sig, widget, form]) ref.end(undefined); // writes the object (no stream data)
@@ -53,13 +70,25 @@ const LABEL: Record<string, string> = {
 
 export async function renderEvidencePdf(cert: EvidenceCertificate, signer?: PdfSigner | null): Promise<Buffer> {
   const { default: PDFDocument } = await import('pdfkit');
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Delivery certificate ${cert.delivery.id}`, Producer: 'Sealbill', CreationDate: new Date(cert.issuedAt) } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 50,
+    info: {
+      Title: `Delivery certificate ${cert.delivery.id}`,
+      Producer: 'Sealbill',
+      CreationDate: new Date(cert.issuedAt),
+    },
+  });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
 
   const json = Buffer.from(JSON.stringify(cert, null, 2), 'utf8');
-  doc.file(json, { name: 'delivery-certificate.json', type: 'application/json', description: 'Signed delivery evidence (machine-verifiable)' });
+  doc.file(json, {
+    name: 'delivery-certificate.json',
+    type: 'application/json',
+    description: 'Signed delivery evidence (machine-verifiable)',
+  });
 
   doc.fontSize(18).text('Certificate of delivery', { align: 'left' });
   doc.moveDown(0.5).fontSize(10).fillColor('#444');
@@ -71,14 +100,19 @@ export async function renderEvidencePdf(cert: EvidenceCertificate, signer?: PdfS
   doc.moveDown().fillColor('#000').fontSize(13).text('Events');
   for (const e of cert.events) {
     const c = e.content;
-    doc.moveDown(0.4).fontSize(11).fillColor('#000').text(`${c.seq}. ${LABEL[c.type] ?? c.type} — ${c.at}`);
+    doc
+      .moveDown(0.4)
+      .fontSize(11)
+      .fillColor('#000')
+      .text(`${c.seq}. ${LABEL[c.type] ?? c.type} — ${c.at}`);
     doc.fontSize(8).fillColor('#333');
-    for (const [k, v] of Object.entries(c.data)) doc.text(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`, { indent: 14 });
+    for (const [k, v] of Object.entries(c.data))
+      doc.text(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`, { indent: 14 });
     doc.text(`hash ${e.hash}${e.timestampToken ? ' · RFC 3161 timestamped' : ''}`, { indent: 14 });
   }
   doc.moveDown().fontSize(9).fillColor('#000');
   doc.text(
-    'Each event is signed with the organization\'s Ed25519 evidence key and names the hash of the event before it. ' +
+    "Each event is signed with the organization's Ed25519 evidence key and names the hash of the event before it. " +
       'The attached delivery-certificate.json holds the signed events; verify it offline with the key the organization publishes ' +
       `(chain head ${cert.head}).`,
   );

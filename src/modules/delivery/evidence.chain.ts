@@ -14,7 +14,16 @@ import { canonicalJson } from '../audit/audit.chain.ts';
 
 export const EVIDENCE_FORMAT = 'sealbill.delivery-evidence.v1';
 export const GENESIS = '0'.repeat(64);
-export const EVENT_TYPES = ['submitted', 'relayed', 'saved_to_outbox', 'failed', 'bounced', 'accessed', 'acknowledged', 'revoked'] as const;
+export const EVENT_TYPES = [
+  'submitted',
+  'relayed',
+  'saved_to_outbox',
+  'failed',
+  'bounced',
+  'accessed',
+  'acknowledged',
+  'revoked',
+] as const;
 export type EvidenceType = (typeof EVENT_TYPES)[number];
 
 /** What is hashed and signed for one event. */
@@ -37,7 +46,6 @@ export interface SignedEvidence {
   timestampToken?: string | null; // RFC 3161 TimeStampToken over `hash`, base64 DER
 }
 
-
 /** Key id: SHA-256 of the DER SubjectPublicKeyInfo. */
 export function keyIdOf(publicKey: KeyObject): string {
   return sha256Hex(publicKey.export({ type: 'spki', format: 'der' }));
@@ -53,15 +61,28 @@ export interface EvidenceCertificate {
   issuedAt: string;
   issuer: { orgId: string; name: string };
   key: { algorithm: 'Ed25519'; keyId: string; publicKeyPem: string };
-  delivery: { id: string; mode: string; documentKind: string; documentNumber: string | null; documentSha256: string; createdAt: string };
+  delivery: {
+    id: string;
+    mode: string;
+    documentKind: string;
+    documentNumber: string | null;
+    documentSha256: string;
+    createdAt: string;
+  };
   events: SignedEvidence[];
   head: string;
   /** base64url Ed25519 over canonicalJson(certificate without this field). */
   signature: string;
 }
 
-export function signCertificate(body: Omit<EvidenceCertificate, 'signature'>, privateKey: KeyObject): EvidenceCertificate {
-  return { ...body, signature: ed25519Sign(Buffer.from(canonicalJson(body), 'utf8'), privateKey).toString('base64url') };
+export function signCertificate(
+  body: Omit<EvidenceCertificate, 'signature'>,
+  privateKey: KeyObject,
+): EvidenceCertificate {
+  return {
+    ...body,
+    signature: ed25519Sign(Buffer.from(canonicalJson(body), 'utf8'), privateKey).toString('base64url'),
+  };
 }
 
 export type EvidenceCheck =
@@ -77,7 +98,11 @@ function verifySig(publicKey: KeyObject, data: string, signature: string): boole
 }
 
 /** Checks one chain of events against a trusted key. Names the first event that does not fit. */
-export function verifyEvidenceChain(events: readonly SignedEvidence[], publicKey: KeyObject, expect: { org: string; delivery: string }): EvidenceCheck {
+export function verifyEvidenceChain(
+  events: readonly SignedEvidence[],
+  publicKey: KeyObject,
+  expect: { org: string; delivery: string },
+): EvidenceCheck {
   const keyId = keyIdOf(publicKey);
   let prev = GENESIS;
   for (let i = 0; i < events.length; i++) {
@@ -85,14 +110,22 @@ export function verifyEvidenceChain(events: readonly SignedEvidence[], publicKey
     const seq = i + 1;
     const c = e.content;
     if (c.v !== 1 || c.seq !== seq) return { ok: false, seq, reason: `event ${seq} is out of order (seq ${c.seq})` };
-    if (c.org !== expect.org || c.delivery !== expect.delivery) return { ok: false, seq, reason: `event ${seq} belongs to another delivery` };
+    if (c.org !== expect.org || c.delivery !== expect.delivery)
+      return { ok: false, seq, reason: `event ${seq} belongs to another delivery` };
     if (c.prev !== prev) return { ok: false, seq, reason: `event ${seq} does not link to the previous event` };
     const canonical = canonicalJson(c);
     if (sha256Hex(canonical) !== e.hash) return { ok: false, seq, reason: `event ${seq} was altered (hash mismatch)` };
-    if (e.keyId !== keyId || !verifySig(publicKey, canonical, e.signature)) return { ok: false, seq, reason: `event ${seq} has no valid signature by key ${keyId}` };
+    if (e.keyId !== keyId || !verifySig(publicKey, canonical, e.signature))
+      return { ok: false, seq, reason: `event ${seq} has no valid signature by key ${keyId}` };
     prev = e.hash;
   }
-  return { ok: true, deliveryId: expect.delivery, events: events.length, head: prev, types: events.map((e) => e.content.type) };
+  return {
+    ok: true,
+    deliveryId: expect.delivery,
+    events: events.length,
+    head: prev,
+    types: events.map((e) => e.content.type),
+  };
 }
 
 /**
@@ -109,15 +142,21 @@ export function verifyEvidenceCertificate(cert: EvidenceCertificate, trustedPubl
     return { ok: false, reason: 'the trusted public key cannot be read' };
   }
   if (key.asymmetricKeyType !== 'ed25519') return { ok: false, reason: 'the trusted key is not an Ed25519 key' };
-  if (cert.key.keyId !== keyIdOf(key)) return { ok: false, reason: 'the certificate was signed with a different key than the trusted one' };
+  if (cert.key.keyId !== keyIdOf(key))
+    return { ok: false, reason: 'the certificate was signed with a different key than the trusted one' };
   // The chain first, so a tampered certificate names the first event that does not fit.
   const chain = verifyEvidenceChain(cert.events, key, { org: cert.issuer.orgId, delivery: cert.delivery.id });
   if (!chain.ok) return chain;
   const { signature, ...body } = cert;
-  if (!verifySig(key, canonicalJson(body), signature)) return { ok: false, reason: 'the certificate signature is invalid' };
+  if (!verifySig(key, canonicalJson(body), signature))
+    return { ok: false, reason: 'the certificate signature is invalid' };
   if (chain.head !== cert.head) return { ok: false, reason: 'the chain head does not match the certificate' };
   const submitted = cert.events[0]?.content;
-  if (submitted && submitted.data.documentSha256 !== undefined && submitted.data.documentSha256 !== cert.delivery.documentSha256) {
+  if (
+    submitted &&
+    submitted.data.documentSha256 !== undefined &&
+    submitted.data.documentSha256 !== cert.delivery.documentSha256
+  ) {
     return { ok: false, seq: 1, reason: 'the document hash differs from the submitted event' };
   }
   return chain;

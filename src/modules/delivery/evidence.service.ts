@@ -7,9 +7,24 @@ import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import { newId } from '../../platform/ids.ts';
 import { canonicalJson } from '../audit/audit.chain.ts';
-import { insertEvent, lastEvent, listEvents, lockDelivery, setEventTimestamp, type DeliveryEventRow } from './delivery.repo.ts';
+import {
+  insertEvent,
+  lastEvent,
+  listEvents,
+  lockDelivery,
+  setEventTimestamp,
+  type DeliveryEventRow,
+} from './delivery.repo.ts';
 import type { DeliveryKeysService } from './delivery-keys.service.ts';
-import { GENESIS, signCertificate, signEvidence, type EvidenceCertificate, type EvidenceContent, type EvidenceType, type SignedEvidence } from './evidence.chain.ts';
+import {
+  GENESIS,
+  signCertificate,
+  signEvidence,
+  type EvidenceCertificate,
+  type EvidenceContent,
+  type EvidenceType,
+  type SignedEvidence,
+} from './evidence.chain.ts';
 
 const payloadAad = (id: string) => ({ table: 'delivery_events', row: id, column: 'payload_enc' });
 
@@ -43,14 +58,29 @@ export function createEvidenceService({ db, dialect, keyring, clock, keys, times
   }
 
   return {
-    async appendInTx(tx: Executor, orgId: string, deliveryId: string, type: EvidenceType, data: Record<string, unknown>): Promise<SignedEvidence> {
+    async appendInTx(
+      tx: Executor,
+      orgId: string,
+      deliveryId: string,
+      type: EvidenceType,
+      data: Record<string, unknown>,
+    ): Promise<SignedEvidence> {
       await lockDelivery(tx, dialect, orgId, deliveryId);
       const prev = await lastEvent(tx, orgId, deliveryId);
       const key = await keys.evidenceKey(tx, orgId);
       const at = clock.now().toISOString();
       // Round-trip through JSON so what is signed is exactly what is stored and exported.
       const content: EvidenceContent = JSON.parse(
-        canonicalJson({ v: 1, org: orgId, delivery: deliveryId, seq: (prev?.seq ?? 0) + 1, type, at, data, prev: prev?.hash ?? GENESIS }),
+        canonicalJson({
+          v: 1,
+          org: orgId,
+          delivery: deliveryId,
+          seq: (prev?.seq ?? 0) + 1,
+          type,
+          at,
+          data,
+          prev: prev?.hash ?? GENESIS,
+        }),
       ) as EvidenceContent;
       const signed = signEvidence(content, key.privateKey, key.keyId);
       const id = newId(clock.now().getTime());
@@ -96,7 +126,11 @@ export function createEvidenceService({ db, dialect, keyring, clock, keys, times
     },
 
     /** The delivery certificate: every event of one delivery, signed as a whole by the org. */
-    async certificate(orgId: string, orgName: string, delivery: EvidenceCertificate['delivery']): Promise<EvidenceCertificate> {
+    async certificate(
+      orgId: string,
+      orgName: string,
+      delivery: EvidenceCertificate['delivery'],
+    ): Promise<EvidenceCertificate> {
       const events = (await this.eventsFor(orgId, [delivery.id])).get(delivery.id) ?? [];
       const key = await keys.evidenceKey(db, orgId);
       return signCertificate(

@@ -62,8 +62,17 @@ export async function countSealedDownload(db: Executor, id: string, now: string)
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function revokeSealedLinks(db: Executor, orgId: string, where: { deliveryId?: string; id?: string }, now: string): Promise<number> {
-  let q = db.updateTable('sealed_links').set({ revoked_at: now }).where('org_id', '=', orgId).where('revoked_at', 'is', null);
+export async function revokeSealedLinks(
+  db: Executor,
+  orgId: string,
+  where: { deliveryId?: string; id?: string },
+  now: string,
+): Promise<number> {
+  let q = db
+    .updateTable('sealed_links')
+    .set({ revoked_at: now })
+    .where('org_id', '=', orgId)
+    .where('revoked_at', 'is', null);
   if (where.deliveryId) q = q.where('delivery_id', '=', where.deliveryId);
   if (where.id) q = q.where('id', '=', where.id);
   const r = await q.executeTakeFirst();

@@ -7,25 +7,51 @@ const SHA = 'a3f1c2d4e5b6978812345678abcdef0123456789abcdef0123456789abcdef01';
 
 describe('fingerprintFor', () => {
   it("takes the verification module's fingerprint when the document was signed", async () => {
-    const source = { documentFingerprint: async (orgId: string, id: string) => (orgId === 'o' && id === 'd' ? 'RFJP-L36X-YAJ4-V2CJ' : null) };
+    const source = {
+      documentFingerprint: async (orgId: string, id: string) =>
+        orgId === 'o' && id === 'd' ? 'RFJP-L36X-YAJ4-V2CJ' : null,
+    };
     expect(await fingerprintFor(source, 'o', 'd', SHA)).toBe('RFJP-L36X-YAJ4-V2CJ');
   });
 
   it('falls back to the first 80 bits of the PDF hash only without a signature record', async () => {
-    expect(await fingerprintFor({ documentFingerprint: async () => null }, 'o', 'd', SHA)).toBe('A3F1 C2D4 E5B6 9788 1234');
+    expect(await fingerprintFor({ documentFingerprint: async () => null }, 'o', 'd', SHA)).toBe(
+      'A3F1 C2D4 E5B6 9788 1234',
+    );
     expect(await fingerprintFor(null, 'o', 'd', SHA)).toBe(pdfHashFingerprint(SHA));
   });
 
   it('prints it in the notice as given', () => {
-    const text = noticeText({ orgName: 'Acme', kind: 'invoice', number: 'INV-1', total: 12_345, currency: 'EUR', locale: 'en-GB', fingerprint: 'RFJP-L36X-YAJ4-V2CJ' });
+    const text = noticeText({
+      orgName: 'Acme',
+      kind: 'invoice',
+      number: 'INV-1',
+      total: 12_345,
+      currency: 'EUR',
+      locale: 'en-GB',
+      fingerprint: 'RFJP-L36X-YAJ4-V2CJ',
+    });
     expect(text).toContain('Fingerprint: RFJP-L36X-YAJ4-V2CJ\n');
   });
 });
 
 describe('grammar', () => {
   it('says "an invoice", "a quote", "a credit note"', () => {
-    expect(['invoice', 'quote', 'credit note', 'offer'].map(withArticle)).toEqual(['an invoice', 'a quote', 'a credit note', 'an offer']);
-    const facts = { orgName: 'Acme', kind: 'invoice', number: 'INV-1', total: 100, currency: 'EUR', locale: 'en-GB', fingerprint: 'X' };
+    expect(['invoice', 'quote', 'credit note', 'offer'].map(withArticle)).toEqual([
+      'an invoice',
+      'a quote',
+      'a credit note',
+      'an offer',
+    ]);
+    const facts = {
+      orgName: 'Acme',
+      kind: 'invoice',
+      number: 'INV-1',
+      total: 100,
+      currency: 'EUR',
+      locale: 'en-GB',
+      fingerprint: 'X',
+    };
     expect(noticeText(facts)).toContain('Acme has issued an invoice for you.');
     expect(noticeText({ ...facts, kind: 'credit_note' })).toContain('Acme has issued a credit note for you.');
   });

@@ -11,7 +11,10 @@ export const KIND_WORD: Record<string, string> = { invoice: 'invoice', quote: 'q
  * (verification module), so the email, the portal and the PDF all show one value.
  */
 export function pdfHashFingerprint(sha256Hex: string): string {
-  return sha256Hex.slice(0, 20).toUpperCase().replace(/(.{4})(?!$)/g, '$1 ');
+  return sha256Hex
+    .slice(0, 20)
+    .toUpperCase()
+    .replace(/(.{4})(?!$)/g, '$1 ');
 }
 
 /** Who can tell the fingerprint printed on a document (the verification service). */
@@ -20,7 +23,12 @@ export interface FingerprintSource {
 }
 
 /** The one fingerprint shown for a document: the PDF's printed one, else the PDF-hash fallback. */
-export async function fingerprintFor(source: FingerprintSource | null, orgId: string, documentId: string, pdfSha256: string): Promise<string> {
+export async function fingerprintFor(
+  source: FingerprintSource | null,
+  orgId: string,
+  documentId: string,
+  pdfSha256: string,
+): Promise<string> {
   return (await source?.documentFingerprint(orgId, documentId)) ?? pdfHashFingerprint(pdfSha256);
 }
 
@@ -51,7 +59,8 @@ function headline(f: MessageFacts): string[] {
   ];
 }
 
-export const subjectFor = (f: MessageFacts): string => `${KIND_WORD[f.kind] ? KIND_WORD[f.kind]![0]!.toUpperCase() + KIND_WORD[f.kind]!.slice(1) : 'Document'} ${f.number} from ${f.orgName}`;
+export const subjectFor = (f: MessageFacts): string =>
+  `${KIND_WORD[f.kind] ? KIND_WORD[f.kind]![0]!.toUpperCase() + KIND_WORD[f.kind]!.slice(1) : 'Document'} ${f.number} from ${f.orgName}`;
 
 /**
  * `portalAccess` false: the recipient is the client's billing address, which is no portal contact
@@ -89,7 +98,13 @@ export function portalLinkText(f: MessageFacts, url: string, expiresAt: string):
   ].join('\n');
 }
 
-export function sealedLinkText(f: MessageFacts, url: string, expiresAt: string, maxDownloads: number | null, requireCode: boolean): string {
+export function sealedLinkText(
+  f: MessageFacts,
+  url: string,
+  expiresAt: string,
+  maxDownloads: number | null,
+  requireCode: boolean,
+): string {
   return [
     ...headline(f),
     'Download it with this end-to-end encrypted link (the key is in the part after #, which never reaches our server):',
@@ -103,7 +118,11 @@ export function sealedLinkText(f: MessageFacts, url: string, expiresAt: string, 
 }
 
 export function encryptedBodyText(f: MessageFacts, how: 'OpenPGP' | 'S/MIME'): string {
-  return [...headline(f), `The ${KIND_WORD[f.kind] ?? 'document'} is attached as a PDF. This message is signed by ${f.orgName} and encrypted to you with ${how}.`, ''].join('\n');
+  return [
+    ...headline(f),
+    `The ${KIND_WORD[f.kind] ?? 'document'} is attached as a PDF. This message is signed by ${f.orgName} and encrypted to you with ${how}.`,
+    '',
+  ].join('\n');
 }
 
 export const encryptedSubject = (f: MessageFacts): string => `Encrypted message from ${f.orgName}`;

@@ -29,9 +29,15 @@ const quotedParam = (v: string) => `"${v.replace(/[\\"\r\n]/g, '_')}"`;
 
 /** One leaf entity: headers, blank line, base64 body. */
 export function leafEntity(p: MimePart): Buffer {
-  const h = [`Content-Type: ${p.contentType}${p.filename ? `; name=${quotedParam(p.filename)}` : ''}`, 'Content-Transfer-Encoding: base64'];
+  const h = [
+    `Content-Type: ${p.contentType}${p.filename ? `; name=${quotedParam(p.filename)}` : ''}`,
+    'Content-Transfer-Encoding: base64',
+  ];
   if (p.description) h.push(`Content-Description: ${encodeHeader(p.description)}`);
-  if (p.disposition || p.filename) h.push(`Content-Disposition: ${p.disposition ?? 'attachment'}${p.filename ? `; filename=${quotedParam(p.filename)}` : ''}`);
+  if (p.disposition || p.filename)
+    h.push(
+      `Content-Disposition: ${p.disposition ?? 'attachment'}${p.filename ? `; filename=${quotedParam(p.filename)}` : ''}`,
+    );
   return Buffer.from(h.join(CRLF) + CRLF + CRLF + base64Lines(p.body), 'ascii');
 }
 
@@ -40,11 +46,18 @@ export function newBoundary(tag: string): string {
 }
 
 /** multipart/<subtype> whose parts are already complete entities (headers included). */
-export function multipartEntity(subtype: string, parts: Buffer[], params: Record<string, string> = {}, boundary = newBoundary(subtype)): Buffer {
+export function multipartEntity(
+  subtype: string,
+  parts: Buffer[],
+  params: Record<string, string> = {},
+  boundary = newBoundary(subtype),
+): Buffer {
   const extra = Object.entries(params)
     .map(([k, v]) => `; ${k}=${quotedParam(v)}`)
     .join('');
-  const chunks: Buffer[] = [Buffer.from(`Content-Type: multipart/${subtype}${extra}; boundary="${boundary}"${CRLF}${CRLF}`)];
+  const chunks: Buffer[] = [
+    Buffer.from(`Content-Type: multipart/${subtype}${extra}; boundary="${boundary}"${CRLF}${CRLF}`),
+  ];
   // The CRLF before each delimiter belongs to the delimiter (RFC 2046 §5.1.1), so a part's own
   // bytes, which a signature covers, stay exactly as given.
   for (const p of parts) chunks.push(Buffer.from(`--${boundary}${CRLF}`), p, Buffer.from(CRLF));
@@ -54,7 +67,11 @@ export function multipartEntity(subtype: string, parts: Buffer[], params: Record
 
 /** The readable content of a protected message: a text part and optional attachments. */
 export function contentEntity(text: string, attachments: MimePart[]): Buffer {
-  const textPart = leafEntity({ contentType: 'text/plain; charset=utf-8', body: Buffer.from(text.replace(/\r?\n/g, CRLF), 'utf8'), disposition: 'inline' });
+  const textPart = leafEntity({
+    contentType: 'text/plain; charset=utf-8',
+    body: Buffer.from(text.replace(/\r?\n/g, CRLF), 'utf8'),
+    disposition: 'inline',
+  });
   if (attachments.length === 0) return textPart;
   return multipartEntity('mixed', [textPart, ...attachments.map(leafEntity)]);
 }

@@ -11,7 +11,13 @@ export type QuotaColumn = 'codes' | 'failures';
  * Takes one unit of a quota counter if it is under `max`, in one statement; false when the limit
  * is reached. The row lock it takes (PostgreSQL) serializes the callers of the same key until commit.
  */
-export async function takeQuota(tx: Executor, key: string, window: string, column: QuotaColumn, max: number): Promise<boolean> {
+export async function takeQuota(
+  tx: Executor,
+  key: string,
+  window: string,
+  column: QuotaColumn,
+  max: number,
+): Promise<boolean> {
   const r = await tx
     .insertInto('code_quotas')
     .values({ key, window_start: window, codes: column === 'codes' ? 1 : 0, failures: column === 'failures' ? 1 : 0 })
@@ -50,8 +56,17 @@ export async function insertCode(tx: Executor, row: OneTimeCodeRow): Promise<voi
   await tx.insertInto('one_time_codes').values(row).execute();
 }
 
-export function findCode(tx: Executor, p: { id: string; orgId: string; purpose: OneTimeCodeRow['purpose'] }): Promise<OneTimeCodeRow | undefined> {
-  return tx.selectFrom('one_time_codes').selectAll().where('id', '=', p.id).where('org_id', '=', p.orgId).where('purpose', '=', p.purpose).executeTakeFirst();
+export function findCode(
+  tx: Executor,
+  p: { id: string; orgId: string; purpose: OneTimeCodeRow['purpose'] },
+): Promise<OneTimeCodeRow | undefined> {
+  return tx
+    .selectFrom('one_time_codes')
+    .selectAll()
+    .where('id', '=', p.id)
+    .where('org_id', '=', p.orgId)
+    .where('purpose', '=', p.purpose)
+    .executeTakeFirst();
 }
 
 export function findCodeByMagicHash(tx: Executor, magicHash: string): Promise<OneTimeCodeRow | undefined> {
@@ -72,7 +87,12 @@ export async function reserveAttempt(tx: Executor, id: string, maxAttempts: numb
 
 /** Compare-and-set: marks an unused code used; false when another redemption got there first. */
 export async function markCodeUsed(tx: Executor, id: string, nowIso: string): Promise<boolean> {
-  const r = await tx.updateTable('one_time_codes').set({ used_at: nowIso }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+  const r = await tx
+    .updateTable('one_time_codes')
+    .set({ used_at: nowIso })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -82,7 +102,11 @@ export async function findCodeOrg(db: Executor, id: string): Promise<string | nu
 }
 
 /** Deletes codes that expired before `codesBefore` and quota windows that started before `quotasBefore`. */
-export async function deleteOldCodes(tx: Executor, codesBefore: string, quotasBefore: string): Promise<{ oneTimeCodes: number; codeQuotas: number }> {
+export async function deleteOldCodes(
+  tx: Executor,
+  codesBefore: string,
+  quotasBefore: string,
+): Promise<{ oneTimeCodes: number; codeQuotas: number }> {
   const codes = await tx.deleteFrom('one_time_codes').where('expires_at', '<', codesBefore).executeTakeFirst();
   const quotas = await tx.deleteFrom('code_quotas').where('window_start', '<', quotasBefore).executeTakeFirst();
   return { oneTimeCodes: Number(codes.numDeletedRows), codeQuotas: Number(quotas.numDeletedRows) };

@@ -50,7 +50,8 @@ const codeHash = (crypto: OrgCrypto | null, id: string, code: string): string =>
 
 /** The UTC day, or the 15-minute slot, that a moment falls in (the quota row's window). */
 export const dayWindow = (now: Date): string => now.toISOString().slice(0, 10);
-const slotWindow = (now: Date): string => new Date(Math.floor(now.getTime() / THROTTLE_WINDOW_MS) * THROTTLE_WINDOW_MS).toISOString();
+const slotWindow = (now: Date): string =>
+  new Date(Math.floor(now.getTime() / THROTTLE_WINDOW_MS) * THROTTLE_WINDOW_MS).toISOString();
 
 /**
  * Counts one code request from a client IP; false past the limit. The caller answers the same way
@@ -70,7 +71,15 @@ export interface IssuedCode {
 export async function issueCode(
   tx: Executor,
   clock: Clock,
-  p: { orgId: string; crypto: OrgCrypto | null; purpose: CodePurpose; subjectId: string | null; throttleKey: string; quotaKey?: string; magic: boolean },
+  p: {
+    orgId: string;
+    crypto: OrgCrypto | null;
+    purpose: CodePurpose;
+    subjectId: string | null;
+    throttleKey: string;
+    quotaKey?: string;
+    magic: boolean;
+  },
 ): Promise<IssuedCode> {
   const now = clock.now();
   const id = newId(now.getTime());
@@ -79,7 +88,10 @@ export async function issueCode(
   // The daily counter first: it refuses past the limit and, holding its row, makes the
   // 15-minute count below see every code a concurrent request for the same key committed.
   if (!(await take(tx, p.throttleKey, dayWindow(now), 'codes', MAX_CODES_PER_DAY))) return throttled;
-  if ((await countCodesSince(tx, p.throttleKey, new Date(now.getTime() - THROTTLE_WINDOW_MS).toISOString())) >= MAX_CODES_PER_WINDOW) {
+  if (
+    (await countCodesSince(tx, p.throttleKey, new Date(now.getTime() - THROTTLE_WINDOW_MS).toISOString())) >=
+    MAX_CODES_PER_WINDOW
+  ) {
     await giveBack(tx, p.throttleKey, dayWindow(now), 'codes');
     return throttled;
   }
@@ -106,7 +118,12 @@ export async function issueCode(
  * of the code's attempts and one of the quota key's daily guesses (each a conditional update);
  * only a guess that got both is compared. A right guess gives the daily guess back.
  */
-export async function redeemCode(tx: Executor, clock: Clock, crypto: OrgCrypto | null, p: { id: string; orgId: string; purpose: CodePurpose; code: string }): Promise<string | null> {
+export async function redeemCode(
+  tx: Executor,
+  clock: Clock,
+  crypto: OrgCrypto | null,
+  p: { id: string; orgId: string; purpose: CodePurpose; code: string },
+): Promise<string | null> {
   const row = await findCode(tx, p);
   const now = clock.now();
   const nowIso = now.toISOString();
@@ -124,7 +141,11 @@ export async function redeemCode(tx: Executor, clock: Clock, crypto: OrgCrypto |
 }
 
 /** Consumes a magic-link token: returns the code row (org and subject) on success. */
-export async function redeemMagic(tx: Executor, clock: Clock, token: string): Promise<{ orgId: string; subjectId: string | null } | null> {
+export async function redeemMagic(
+  tx: Executor,
+  clock: Clock,
+  token: string,
+): Promise<{ orgId: string; subjectId: string | null } | null> {
   const row = await findCodeByMagicHash(tx, hashToken('magic-link', token));
   const now = clock.now().toISOString();
   if (!row || row.used_at || row.expires_at <= now || row.purpose !== 'portal-login') return null;
@@ -142,5 +163,9 @@ export function orgOfCode(db: Executor, id: string): Promise<string | null> {
  */
 export async function pruneCodes(tx: Executor, now: Date): Promise<{ oneTimeCodes: number; codeQuotas: number }> {
   const day = 86_400_000;
-  return deleteOldCodes(tx, new Date(now.getTime() - day).toISOString(), new Date(now.getTime() - 2 * day).toISOString().slice(0, 10));
+  return deleteOldCodes(
+    tx,
+    new Date(now.getTime() - day).toISOString(),
+    new Date(now.getTime() - 2 * day).toISOString().slice(0, 10),
+  );
 }

@@ -23,7 +23,11 @@ export async function generateOrgPgpKey(name: string, email: string, date: Date)
     format: 'armored',
   });
   const key = await openpgp.readKey({ armoredKey: publicKey });
-  return { privateKeyArmored: privateKey, publicKeyArmored: publicKey, fingerprint: key.getFingerprint().toUpperCase() };
+  return {
+    privateKeyArmored: privateKey,
+    publicKeyArmored: publicKey,
+    fingerprint: key.getFingerprint().toUpperCase(),
+  };
 }
 
 export interface PgpKeyInfo {
@@ -36,19 +40,32 @@ export interface PgpKeyInfo {
  * Reads a client's public key and checks it can encrypt now. A private key pasted by mistake is
  * refused and never stored (the client's secret must not reach our database).
  */
-export async function inspectPgpPublicKey(armoredOrBinary: string | Uint8Array, now: Date): Promise<{ info: PgpKeyInfo; armored: string }> {
+export async function inspectPgpPublicKey(
+  armoredOrBinary: string | Uint8Array,
+  now: Date,
+): Promise<{ info: PgpKeyInfo; armored: string }> {
   const openpgp = await import('openpgp');
   let key: OpenPgp.Key;
   try {
-    key = typeof armoredOrBinary === 'string' ? await openpgp.readKey({ armoredKey: armoredOrBinary }) : await openpgp.readKey({ binaryKey: armoredOrBinary });
+    key =
+      typeof armoredOrBinary === 'string'
+        ? await openpgp.readKey({ armoredKey: armoredOrBinary })
+        : await openpgp.readKey({ binaryKey: armoredOrBinary });
   } catch {
-    throw unprocessable('Not an OpenPGP public key', [{ path: '/body/openpgpPublicKey', message: 'cannot be parsed as an OpenPGP key' }]);
+    throw unprocessable('Not an OpenPGP public key', [
+      { path: '/body/openpgpPublicKey', message: 'cannot be parsed as an OpenPGP key' },
+    ]);
   }
-  if (key.isPrivate()) throw unprocessable('This is a private key; import only the public key', [{ path: '/body/openpgpPublicKey', message: 'private key refused' }]);
+  if (key.isPrivate())
+    throw unprocessable('This is a private key; import only the public key', [
+      { path: '/body/openpgpPublicKey', message: 'private key refused' },
+    ]);
   try {
     await key.getEncryptionKey(undefined, now);
   } catch {
-    throw unprocessable('The OpenPGP key has no valid encryption subkey', [{ path: '/body/openpgpPublicKey', message: 'expired, revoked or sign-only key' }]);
+    throw unprocessable('The OpenPGP key has no valid encryption subkey', [
+      { path: '/body/openpgpPublicKey', message: 'expired, revoked or sign-only key' },
+    ]);
   }
   const expiry = await key.getExpirationTime().catch(() => null);
   return {
@@ -79,7 +96,9 @@ export async function buildPgpMimeMessage(input: PgpMimeInput): Promise<Buffer> 
     date,
     format: 'armored',
   });
-  const version = Buffer.from(`Content-Type: application/pgp-encrypted${CRLF}Content-Description: PGP/MIME version identification${CRLF}${CRLF}Version: 1${CRLF}`);
+  const version = Buffer.from(
+    `Content-Type: application/pgp-encrypted${CRLF}Content-Description: PGP/MIME version identification${CRLF}${CRLF}Version: 1${CRLF}`,
+  );
   const payload = Buffer.from(
     `Content-Type: application/octet-stream; name="encrypted.asc"${CRLF}Content-Description: OpenPGP encrypted message${CRLF}Content-Disposition: inline; filename="encrypted.asc"${CRLF}${CRLF}${encrypted.replace(/\r?\n/g, CRLF)}`,
   );

@@ -9,7 +9,6 @@ import { newId } from '../../platform/ids.ts';
 import { hashToken, newToken } from '../../platform/crypto/tokens.ts';
 import { consumePortalLink, findPortalLinkByHash, insertPortalLink, revokePortalLinks } from './links.repo.ts';
 
-
 export interface PortalLinkTarget {
   orgId: string;
   deliveryId: string;
@@ -18,7 +17,15 @@ export interface PortalLinkTarget {
   documentId: string;
 }
 
-export function createPortalLinksService({ clock, publicUrl, ttlHours }: { clock: Clock; publicUrl: string; ttlHours: number }) {
+export function createPortalLinksService({
+  clock,
+  publicUrl,
+  ttlHours,
+}: {
+  clock: Clock;
+  publicUrl: string;
+  ttlHours: number;
+}) {
   return {
     async createInTx(tx: Executor, t: PortalLinkTarget): Promise<{ url: string; expiresAt: string }> {
       const token = newToken();
@@ -45,10 +52,17 @@ export function createPortalLinksService({ clock, publicUrl, ttlHours }: { clock
       if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
       const row = await findPortalLinkByHash(tx, hashToken('portal-link', token));
       if (!row || !(await consumePortalLink(tx, row.id, clock.now().toISOString()))) return null;
-      return { orgId: row.org_id, deliveryId: row.delivery_id, clientId: row.client_id, contactId: row.contact_id, documentId: row.document_id };
+      return {
+        orgId: row.org_id,
+        deliveryId: row.delivery_id,
+        clientId: row.client_id,
+        contactId: row.contact_id,
+        documentId: row.document_id,
+      };
     },
 
-    revokeForDelivery: (tx: Executor, orgId: string, deliveryId: string) => revokePortalLinks(tx, orgId, deliveryId, clock.now().toISOString()),
+    revokeForDelivery: (tx: Executor, orgId: string, deliveryId: string) =>
+      revokePortalLinks(tx, orgId, deliveryId, clock.now().toISOString()),
   };
 }
 

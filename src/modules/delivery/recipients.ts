@@ -16,14 +16,21 @@ export interface Recipient {
   billing: boolean;
 }
 
-const same = (a: string | null | undefined, b: string | null | undefined) => Boolean(a && b && a.toLowerCase() === b.toLowerCase());
+const same = (a: string | null | undefined, b: string | null | undefined) =>
+  Boolean(a && b && a.toLowerCase() === b.toLowerCase());
 
-export function recipientsFor(client: { email: string | null; contacts: Contact[] }, mode: DeliveryMode, input: { to?: string | undefined; includeBillingEmail?: boolean | undefined }): Recipient[] {
+export function recipientsFor(
+  client: { email: string | null; contacts: Contact[] },
+  mode: DeliveryMode,
+  input: { to?: string | undefined; includeBillingEmail?: boolean | undefined },
+): Recipient[] {
   let contact: Contact | null;
   if (input.to) {
     contact = client.contacts.find((c) => c.id === input.to) ?? null;
-    if (!contact) throw unprocessable('No such contact for this client', [{ path: '/body/to', message: 'no recipient' }]);
-    if (!contact.email) throw unprocessable('This contact has no email address', [{ path: '/body/to', message: 'no email' }]);
+    if (!contact)
+      throw unprocessable('No such contact for this client', [{ path: '/body/to', message: 'no recipient' }]);
+    if (!contact.email)
+      throw unprocessable('This contact has no email address', [{ path: '/body/to', message: 'no email' }]);
   } else {
     contact = client.contacts.find((c) => c.isPrimary && c.email) ?? client.contacts.find((c) => c.email) ?? null;
   }
@@ -31,8 +38,16 @@ export function recipientsFor(client: { email: string | null; contacts: Contact[
   const billing = input.includeBillingEmail === false ? null : client.email;
   if (billing && !same(billing, contact?.email)) {
     const owner = client.contacts.find((c) => same(c.email, billing)) ?? null;
-    out.push({ email: billing, contact: owner, mode: mode === 'portal-link' && !owner ? 'notice-only' : mode, billing: true });
+    out.push({
+      email: billing,
+      contact: owner,
+      mode: mode === 'portal-link' && !owner ? 'notice-only' : mode,
+      billing: true,
+    });
   }
-  if (out.length === 0) throw unprocessable('The client has no billing email and no contact with an email address', [{ path: '/body/to', message: 'no recipient' }]);
+  if (out.length === 0)
+    throw unprocessable('The client has no billing email and no contact with an email address', [
+      { path: '/body/to', message: 'no recipient' },
+    ]);
   return out;
 }

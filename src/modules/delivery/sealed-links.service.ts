@@ -17,7 +17,13 @@ import type { ClientService } from '../clients/client.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { seal } from '../../platform/crypto/aead.ts';
 import { randomBytes } from '../../platform/crypto/random.ts';
-import { countSealedDownload, findSealedLink, insertSealedLink, revokeSealedLinks, type SealedLinkRow } from './links.repo.ts';
+import {
+  countSealedDownload,
+  findSealedLink,
+  insertSealedLink,
+  revokeSealedLinks,
+  type SealedLinkRow,
+} from './links.repo.ts';
 import { issueCode, redeemCode } from './one-time-codes.ts';
 import { findDelivery } from './delivery.repo.ts';
 import { recipientAad, type DeliveryTrackingService } from './delivery-tracking.service.ts';
@@ -103,7 +109,12 @@ export function createSealedLinksService(deps: SealedLinksDeps) {
     });
     if (!ok) throw gone();
     const fresh = (await findSealedLink(db, row.id))!;
-    return { ...(await view(fresh)), format: 'sealbill-sealed-link-v1', aad: sealedAad(row.id).toString('utf8'), ciphertext: Buffer.from(row.ciphertext).toString('base64url') };
+    return {
+      ...(await view(fresh)),
+      format: 'sealbill-sealed-link-v1',
+      aad: sealedAad(row.id).toString('utf8'),
+      ciphertext: Buffer.from(row.ciphertext).toString('base64url'),
+    };
   }
 
   async function mustLive(id: string): Promise<SealedLinkRow> {
@@ -116,7 +127,17 @@ export function createSealedLinksService(deps: SealedLinksDeps) {
     /** Seals a PDF for a new link (inside the caller's transaction). The URL is returned once; its key is never stored. */
     async create(
       tx: Executor,
-      p: { orgId: string; deliveryId: string; documentId: string; contactId: string | null; bytes: Buffer; filename: string; expiresInHours: number; maxDownloads: number | null; requireCode: boolean },
+      p: {
+        orgId: string;
+        deliveryId: string;
+        documentId: string;
+        contactId: string | null;
+        bytes: Buffer;
+        filename: string;
+        expiresInHours: number;
+        maxDownloads: number | null;
+        requireCode: boolean;
+      },
     ): Promise<{ id: string; url: string; expiresAt: string }> {
       const now = clock.now();
       const id = newId(now.getTime());
@@ -160,10 +181,23 @@ export function createSealedLinksService(deps: SealedLinksDeps) {
       if (row.code_required !== 1) throw new AppError('conflict', 'This link does not use a one-time code');
       const crypto: OrgCrypto = await keyring.forOrg(db, row.org_id);
       const delivery = await findDelivery(db, row.org_id, row.delivery_id);
-      const client = delivery && row.contact_id ? await clients.get(row.org_id, delivery.client_id).catch(() => null) : null;
-      const to = delivery?.recipient_enc ? crypto.decryptText(delivery.recipient_enc, recipientAad(delivery.id)) : (client?.contacts.find((c) => c.id === row.contact_id)?.email ?? null);
+      const client =
+        delivery && row.contact_id ? await clients.get(row.org_id, delivery.client_id).catch(() => null) : null;
+      const to = delivery?.recipient_enc
+        ? crypto.decryptText(delivery.recipient_enc, recipientAad(delivery.id))
+        : (client?.contacts.find((c) => c.id === row.contact_id)?.email ?? null);
       if (!to) throw new AppError('conflict', 'This link does not use a one-time code');
-      const issued = await inTx(db, (tx) => issueCode(tx, clock, { orgId: row.org_id, crypto, purpose: 'sealed-link', subjectId: row.id, throttleKey: `sealed:${row.id}`, quotaKey: `sealed-contact:${row.org_id}:${row.contact_id ?? `billing:${delivery?.client_id ?? row.id}`}`, magic: false }));
+      const issued = await inTx(db, (tx) =>
+        issueCode(tx, clock, {
+          orgId: row.org_id,
+          crypto,
+          purpose: 'sealed-link',
+          subjectId: row.id,
+          throttleKey: `sealed:${row.id}`,
+          quotaKey: `sealed-contact:${row.org_id}:${row.contact_id ?? `billing:${delivery?.client_id ?? row.id}`}`,
+          magic: false,
+        }),
+      );
       if (!issued.throttled) {
         const org = await orgs.get(row.org_id);
         await mailer.send({
@@ -181,12 +215,15 @@ export function createSealedLinksService(deps: SealedLinksDeps) {
     async openWithCode(id: string, challengeId: string, code: string, meta: RequestMeta): Promise<SealedPayload> {
       const row = await mustLive(id);
       const crypto = await keyring.forOrg(db, row.org_id);
-      const subject = await inTx(db, (tx) => redeemCode(tx, clock, crypto, { id: challengeId, orgId: row.org_id, purpose: 'sealed-link', code }));
+      const subject = await inTx(db, (tx) =>
+        redeemCode(tx, clock, crypto, { id: challengeId, orgId: row.org_id, purpose: 'sealed-link', code }),
+      );
       if (subject !== row.id) throw new AppError('unauthenticated', 'The code is wrong, expired or already used');
       return release(row, meta, true);
     },
 
-    revokeForDelivery: (tx: Executor, orgId: string, deliveryId: string) => revokeSealedLinks(tx, orgId, { deliveryId }, clock.now().toISOString()),
+    revokeForDelivery: (tx: Executor, orgId: string, deliveryId: string) =>
+      revokeSealedLinks(tx, orgId, { deliveryId }, clock.now().toISOString()),
   };
 }
 

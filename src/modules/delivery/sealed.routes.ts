@@ -19,31 +19,58 @@ const viewSchema = z.object({
   downloadsLeft: z.number().nullable(),
   codeRequired: z.boolean(),
 });
-const payloadSchema = viewSchema.extend({ format: z.literal('sealbill-sealed-link-v1'), aad: z.string(), ciphertext: z.string() });
+const payloadSchema = viewSchema.extend({
+  format: z.literal('sealbill-sealed-link-v1'),
+  aad: z.string(),
+  ciphertext: z.string(),
+});
 
 const metaOf = (req: FastifyRequest) => ({ ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, 300) ?? null });
 
-export function registerSealedRoutes(root: FastifyInstance, { sealedLinks, keys }: { sealedLinks: SealedLinksService; keys: DeliveryKeysService }): void {
+export function registerSealedRoutes(
+  root: FastifyInstance,
+  { sealedLinks, keys }: { sealedLinks: SealedLinksService; keys: DeliveryKeysService },
+): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['sealed links'];
 
   app.get(
     '/api/v1/sealed/:id',
-    { schema: { tags, security: [], params: idParam, description: 'Metadata; plus the ciphertext when no one-time code is required (counts one download).', response: { 200: z.union([payloadSchema, viewSchema]) } } },
+    {
+      schema: {
+        tags,
+        security: [],
+        params: idParam,
+        description: 'Metadata; plus the ciphertext when no one-time code is required (counts one download).',
+        response: { 200: z.union([payloadSchema, viewSchema]) },
+      },
+    },
     async (req, reply) => {
       reply.header('referrer-policy', 'no-referrer');
       return sealedLinks.open(req.params.id, metaOf(req));
     },
   );
 
-  app.post('/api/v1/sealed/:id/code', { schema: { tags, security: [], params: idParam, response: { 202: z.object({ challengeId: z.string() }) } } }, async (req, reply) => {
-    reply.code(202);
-    return sealedLinks.requestCode(req.params.id);
-  });
+  app.post(
+    '/api/v1/sealed/:id/code',
+    { schema: { tags, security: [], params: idParam, response: { 202: z.object({ challengeId: z.string() }) } } },
+    async (req, reply) => {
+      reply.code(202);
+      return sealedLinks.requestCode(req.params.id);
+    },
+  );
 
   app.post(
     '/api/v1/sealed/:id/open',
-    { schema: { tags, security: [], params: idParam, body: z.strictObject({ challengeId: z.uuid(), code: z.string().regex(/^\d{6}$/) }), response: { 200: payloadSchema } } },
+    {
+      schema: {
+        tags,
+        security: [],
+        params: idParam,
+        body: z.strictObject({ challengeId: z.uuid(), code: z.string().regex(/^\d{6}$/) }),
+        response: { 200: payloadSchema },
+      },
+    },
     (req) => sealedLinks.openWithCode(req.params.id, req.body.challengeId, req.body.code, metaOf(req)),
   );
 
@@ -56,7 +83,9 @@ export function registerSealedRoutes(root: FastifyInstance, { sealedLinks, keys 
         params: idParam,
         response: {
           200: z.object({
-            evidence: z.object({ keyId: z.string(), algorithm: z.literal('Ed25519'), publicKeyPem: z.string() }).nullable(),
+            evidence: z
+              .object({ keyId: z.string(), algorithm: z.literal('Ed25519'), publicKeyPem: z.string() })
+              .nullable(),
             openpgp: z.object({ fingerprint: z.string(), armored: z.string() }).nullable(),
           }),
         },
@@ -65,7 +94,10 @@ export function registerSealedRoutes(root: FastifyInstance, { sealedLinks, keys 
     async (req, reply) => {
       // Published from the first read on, before any delivery, so clients can pin them in advance.
       await keys.ensurePublished(req.params.id);
-      const [evidence, openpgp] = await Promise.all([keys.publishedEvidenceKey(req.params.id), keys.publishedPgpKey(req.params.id)]);
+      const [evidence, openpgp] = await Promise.all([
+        keys.publishedEvidenceKey(req.params.id),
+        keys.publishedPgpKey(req.params.id),
+      ]);
       if (!evidence && !openpgp) throw notFound('Published delivery keys');
       reply.header('cache-control', 'public, max-age=300');
       return { evidence, openpgp };

@@ -12,7 +12,6 @@ import { unprocessable } from '../../platform/errors.ts';
 import { pkiEngine as engine } from '../../platform/crypto/pki-engine.ts';
 import { base64Lines, CRLF, multipartEntity, withEnvelope, type EnvelopeHeaders } from './mime.ts';
 
-
 const OID = {
   data: '1.2.840.113549.1.7.1',
   signedData: '1.2.840.113549.1.7.2',
@@ -22,7 +21,8 @@ const OID = {
   signingTime: '1.2.840.113549.1.9.5',
 };
 
-const toArrayBuffer = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+const toArrayBuffer = (b: Buffer): ArrayBuffer =>
+  b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
 export function splitPemCertificates(pem: string): string[] {
   return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
@@ -44,7 +44,10 @@ export interface CertificateInfo {
 export function inspectCertificate(pem: string, now: Date): { info: CertificateInfo; pem: string } {
   const path = '/body/smimeCertificatePem';
   const certs = splitPemCertificates(pem);
-  if (certs.length !== 1) throw unprocessable('Expected exactly one PEM certificate', [{ path, message: 'one -----BEGIN CERTIFICATE----- block' }]);
+  if (certs.length !== 1)
+    throw unprocessable('Expected exactly one PEM certificate', [
+      { path, message: 'one -----BEGIN CERTIFICATE----- block' },
+    ]);
   let x: X509Certificate;
   try {
     x = new X509Certificate(certs[0]!);
@@ -53,9 +56,13 @@ export function inspectCertificate(pem: string, now: Date): { info: CertificateI
   }
   const notAfter = new Date(x.validTo);
   // Five minutes of clock skew between the issuer and this server are tolerated.
-  if (now.getTime() + 300_000 < new Date(x.validFrom).getTime() || now > notAfter) throw unprocessable('The certificate is not valid now', [{ path, message: `valid ${x.validFrom} – ${x.validTo}` }]);
+  if (now.getTime() + 300_000 < new Date(x.validFrom).getTime() || now > notAfter)
+    throw unprocessable('The certificate is not valid now', [{ path, message: `valid ${x.validFrom} – ${x.validTo}` }]);
   const keyType = x.publicKey.asymmetricKeyType ?? 'unknown';
-  if (keyType !== 'rsa' && keyType !== 'ec') throw unprocessable('Only RSA and EC recipient certificates are supported', [{ path, message: `key type ${keyType}` }]);
+  if (keyType !== 'rsa' && keyType !== 'ec')
+    throw unprocessable('Only RSA and EC recipient certificates are supported', [
+      { path, message: `key type ${keyType}` },
+    ]);
   const emails = (x.subjectAltName ?? '')
     .split(', ')
     .filter((s) => s.startsWith('email:'))
@@ -64,14 +71,29 @@ export function inspectCertificate(pem: string, now: Date): { info: CertificateI
   if (subjectEmail) emails.push(subjectEmail.toLowerCase());
   return {
     pem: x.toString(),
-    info: { fingerprintSha256: x.fingerprint256.replace(/:/g, '').toLowerCase(), subject: x.subject.replace(/\n/g, ', '), emails: [...new Set(emails)], notAfter: notAfter.toISOString(), keyType },
+    info: {
+      fingerprintSha256: x.fingerprint256.replace(/:/g, '').toLowerCase(),
+      subject: x.subject.replace(/\n/g, ', '),
+      emails: [...new Set(emails)],
+      notAfter: notAfter.toISOString(),
+      keyType,
+    },
   };
 }
 
-async function importSigningKey(privateKeyPem: string, cert: X509Certificate): Promise<{ key: webcrypto.CryptoKey; hash: string }> {
+async function importSigningKey(
+  privateKeyPem: string,
+  cert: X509Certificate,
+): Promise<{ key: webcrypto.CryptoKey; hash: string }> {
   const pkcs8 = createPrivateKey(privateKeyPem).export({ type: 'pkcs8', format: 'der' });
   const kt = cert.publicKey.asymmetricKeyType;
-  if (kt === 'rsa') return { key: await webcrypto.subtle.importKey('pkcs8', pkcs8, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']), hash: 'SHA-256' };
+  if (kt === 'rsa')
+    return {
+      key: await webcrypto.subtle.importKey('pkcs8', pkcs8, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, [
+        'sign',
+      ]),
+      hash: 'SHA-256',
+    };
   if (kt === 'ec') {
     const curve = cert.publicKey.asymmetricKeyDetails?.namedCurve;
     const named = curve === 'prime256v1' ? 'P-256' : curve === 'secp384r1' ? 'P-384' : null;
@@ -107,7 +129,10 @@ export async function signDetached(content: Buffer, signer: SmimeSigner, signing
           attributes: [
             new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
             new pkijs.Attribute({ type: OID.signingTime, values: [new asn1js.UTCTime({ valueDate: signingTime })] }),
-            new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: toArrayBuffer(digest) })] }),
+            new pkijs.Attribute({
+              type: OID.messageDigest,
+              values: [new asn1js.OctetString({ valueHex: toArrayBuffer(digest) })],
+            }),
           ],
         }),
       }),
@@ -126,7 +151,11 @@ export async function envelope(content: Buffer, recipientPem: string): Promise<B
   // Variant 1: key transport (RSA-OAEP); variant 2: key agreement (ECDH) for EC certificates.
   const variant = x.publicKey.asymmetricKeyType === 'ec' ? 2 : 1;
   ed.addRecipientByCertificate(pkijsCertificate(recipientPem), { oaepHashAlgorithm: 'SHA-256' }, variant, engine);
-  await ed.encrypt({ name: 'AES-CBC', length: 256 } as unknown as Parameters<pkijs.EnvelopedData['encrypt']>[0], toArrayBuffer(content), engine);
+  await ed.encrypt(
+    { name: 'AES-CBC', length: 256 } as unknown as Parameters<pkijs.EnvelopedData['encrypt']>[0],
+    toArrayBuffer(content),
+    engine,
+  );
   const ci = new pkijs.ContentInfo({ contentType: OID.envelopedData, content: ed.toSchema() });
   return Buffer.from(ci.toSchema().toBER(false));
 }
@@ -144,7 +173,10 @@ export async function buildSmimeMessage(input: SmimeInput): Promise<Buffer> {
   const sigPart = Buffer.from(
     `Content-Type: application/pkcs7-signature; name="smime.p7s"${CRLF}Content-Transfer-Encoding: base64${CRLF}Content-Disposition: attachment; filename="smime.p7s"${CRLF}${CRLF}${base64Lines(signature)}`,
   );
-  const signed = multipartEntity('signed', [input.content, sigPart], { protocol: 'application/pkcs7-signature', micalg: micalgOf(input.signer.certificatePem) });
+  const signed = multipartEntity('signed', [input.content, sigPart], {
+    protocol: 'application/pkcs7-signature',
+    micalg: micalgOf(input.signer.certificatePem),
+  });
   const enveloped = await envelope(signed, input.recipientCertificatePem);
   const entity = Buffer.from(
     `Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"${CRLF}Content-Transfer-Encoding: base64${CRLF}Content-Disposition: attachment; filename="smime.p7m"${CRLF}${CRLF}${base64Lines(enveloped)}`,

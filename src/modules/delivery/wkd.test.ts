@@ -12,19 +12,35 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWkdLookup, isPublicAddress, wkdUrls, zbase32 } from './wkd.ts';
 import { describeNeeds } from '../../../test/helpers/tools.ts';
 
-const toLoopback: LookupFunction = (_host, _opts, cb) => (cb as (e: null, a: string, f: number) => void)(null, '127.0.0.1', 4);
+const toLoopback: LookupFunction = (_host, _opts, cb) =>
+  (cb as (e: null, a: string, f: number) => void)(null, '127.0.0.1', 4);
 
 describe('WKD', () => {
   it('computes the draft example URL (Joe.Doe@Example.ORG)', () => {
-    expect(wkdUrls('Joe.Doe@Example.ORG')[1]).toBe('https://example.org/.well-known/openpgpkey/hu/iy9q119eutrkn8s1mk4r39qejnbu3n5q?l=Joe.Doe');
-    expect(wkdUrls('Joe.Doe@Example.ORG')[0]).toBe('https://openpgpkey.example.org/.well-known/openpgpkey/example.org/hu/iy9q119eutrkn8s1mk4r39qejnbu3n5q?l=Joe.Doe');
+    expect(wkdUrls('Joe.Doe@Example.ORG')[1]).toBe(
+      'https://example.org/.well-known/openpgpkey/hu/iy9q119eutrkn8s1mk4r39qejnbu3n5q?l=Joe.Doe',
+    );
+    expect(wkdUrls('Joe.Doe@Example.ORG')[0]).toBe(
+      'https://openpgpkey.example.org/.well-known/openpgpkey/example.org/hu/iy9q119eutrkn8s1mk4r39qejnbu3n5q?l=Joe.Doe',
+    );
     expect(zbase32(Buffer.alloc(0))).toBe('');
     expect(wkdUrls('no-at-sign')).toEqual([]);
     expect(wkdUrls('x@localhost')).toEqual([]);
   });
 
   it('classifies addresses', () => {
-    for (const ip of ['127.0.0.1', '10.1.2.3', '192.168.1.1', '169.254.169.254', '172.16.0.1', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1']) expect(isPublicAddress(ip), ip).toBe(false);
+    for (const ip of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '192.168.1.1',
+      '169.254.169.254',
+      '172.16.0.1',
+      '::1',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+    ])
+      expect(isPublicAddress(ip), ip).toBe(false);
     for (const ip of ['8.8.8.8', '2a00:1450:4001::1']) expect(isPublicAddress(ip), ip).toBe(true);
   });
 
@@ -90,9 +106,36 @@ describe('WKD', () => {
     const requested: string[] = [];
 
     beforeAll(async () => {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '2', '-subj', '/CN=openpgpkey.example.test', '-addext', 'subjectAltName=DNS:openpgpkey.example.test,DNS:example.test'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-keyout',
+          path.join(dir, 'k.pem'),
+          '-out',
+          path.join(dir, 'c.pem'),
+          '-days',
+          '2',
+          '-subj',
+          '/CN=openpgpkey.example.test',
+          '-addext',
+          'subjectAltName=DNS:openpgpkey.example.test,DNS:example.test',
+        ],
+        { stdio: 'ignore' },
+      );
       ca = readFileSync(path.join(dir, 'c.pem'), 'utf8');
-      const key = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ email: 'alice@example.test' }], format: 'object' });
+      const key = await openpgp.generateKey({
+        type: 'ecc',
+        curve: 'curve25519Legacy',
+        userIDs: [{ email: 'alice@example.test' }],
+        format: 'object',
+      });
       binaryKey = key.publicKey.write();
       server = createServer({ key: readFileSync(path.join(dir, 'k.pem')), cert: ca }, (req, res) => {
         requested.push(`${req.headers.host}${req.url}`);
@@ -111,7 +154,9 @@ describe('WKD', () => {
       const wkd = createWkdLookup({ resolve: toLoopback, allowPrivateAddresses: true, ca, port });
       const found = await wkd.lookup('Alice@example.test');
       expect(Buffer.from(found!).equals(Buffer.from(binaryKey))).toBe(true);
-      expect(requested[0]).toMatch(/^openpgpkey\.example\.test:\d+\/\.well-known\/openpgpkey\/example\.test\/hu\/[a-z0-9]{32}\?l=Alice$/);
+      expect(requested[0]).toMatch(
+        /^openpgpkey\.example\.test:\d+\/\.well-known\/openpgpkey\/example\.test\/hu\/[a-z0-9]{32}\?l=Alice$/,
+      );
       expect(await wkd.lookup('bob@other.test')).toBeNull();
     });
 

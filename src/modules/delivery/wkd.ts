@@ -29,15 +29,29 @@ export function wkdUrls(email: string): string[] {
   if (!/^[a-z0-9.-]+$/.test(domain) || domain.startsWith('.') || !domain.includes('.')) return [];
   const hu = zbase32(digest('sha1', local.toLowerCase()));
   const l = encodeURIComponent(local);
-  return [`https://openpgpkey.${domain}/.well-known/openpgpkey/${domain}/hu/${hu}?l=${l}`, `https://${domain}/.well-known/openpgpkey/hu/${hu}?l=${l}`];
+  return [
+    `https://openpgpkey.${domain}/.well-known/openpgpkey/${domain}/hu/${hu}?l=${l}`,
+    `https://${domain}/.well-known/openpgpkey/hu/${hu}?l=${l}`,
+  ];
 }
 
 // Special-purpose ranges (IANA IPv4/IPv6 Special-Purpose Address Registries) that are not the
 // public Internet: nothing a client's email domain should make this server connect to.
 const blocked = new BlockList();
 for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24],
-  ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 3],
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 3],
 ] as const) {
   blocked.addSubnet(net, prefix, 'ipv4');
 }
@@ -58,7 +72,9 @@ for (const [net, prefix] of [
 /** The 16 bytes of a valid IPv6 address (dotted IPv4 tail allowed, no zone). */
 function ipv6Bytes(ip: string): number[] {
   const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
-  const text = dotted ? `${ip.slice(0, dotted.index)}${((+dotted[1]! << 8) | +dotted[2]!).toString(16)}:${((+dotted[3]! << 8) | +dotted[4]!).toString(16)}` : ip;
+  const text = dotted
+    ? `${ip.slice(0, dotted.index)}${((+dotted[1]! << 8) | +dotted[2]!).toString(16)}:${((+dotted[3]! << 8) | +dotted[4]!).toString(16)}`
+    : ip;
   const [head = '', tail] = text.split('::') as [string, string | undefined];
   const groups = (part: string) => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
   const h = groups(head);
@@ -116,13 +132,21 @@ export function createWkdLookup(opts: WkdOptions = {}): WkdLookup {
 
   // Every connection goes through this lookup, so the checked address is the one connected to.
   const guardedLookup: LookupFunction = (hostname, options, callback) => {
-    resolve(hostname, { ...options, all: false }, (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => {
-      const ip = Array.isArray(address) ? address[0]?.address : address;
-      if (err || !ip) return callback(err ?? new Error('no address'), '', 4);
-      if (!opts.allowPrivateAddresses && !isPublicAddress(ip)) return callback(new Error(`refusing to fetch from non-public address ${ip}`), '', 4);
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, [{ address: ip, family: family ?? isIP(ip) }]);
-      callback(null, ip, family ?? isIP(ip));
-    });
+    resolve(
+      hostname,
+      { ...options, all: false },
+      (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => {
+        const ip = Array.isArray(address) ? address[0]?.address : address;
+        if (err || !ip) return callback(err ?? new Error('no address'), '', 4);
+        if (!opts.allowPrivateAddresses && !isPublicAddress(ip))
+          return callback(new Error(`refusing to fetch from non-public address ${ip}`), '', 4);
+        if ((options as { all?: boolean }).all)
+          return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, [
+            { address: ip, family: family ?? isIP(ip) },
+          ]);
+        callback(null, ip, family ?? isIP(ip));
+      },
+    );
   };
 
   function fetchOnce(url: string): Promise<Uint8Array | null> {
@@ -130,7 +154,19 @@ export function createWkdLookup(opts: WkdOptions = {}): WkdLookup {
       const u = new URL(url);
       // agent: false: a fresh connection each time, so no pooled socket ever skips the guarded lookup.
       const req = request(
-        { host: u.hostname, servername: u.hostname, port: opts.port ?? 443, path: `${u.pathname}${u.search}`, method: 'GET', agent: false, lookup: guardedLookup, timeout: timeoutMs, minVersion: 'TLSv1.2', ...(opts.ca ? { ca: opts.ca } : {}), headers: { accept: 'application/octet-stream' } },
+        {
+          host: u.hostname,
+          servername: u.hostname,
+          port: opts.port ?? 443,
+          path: `${u.pathname}${u.search}`,
+          method: 'GET',
+          agent: false,
+          lookup: guardedLookup,
+          timeout: timeoutMs,
+          minVersion: 'TLSv1.2',
+          ...(opts.ca ? { ca: opts.ca } : {}),
+          headers: { accept: 'application/octet-stream' },
+        },
         (res) => {
           if (res.statusCode !== 200) {
             res.resume();
@@ -145,7 +181,9 @@ export function createWkdLookup(opts: WkdOptions = {}): WkdLookup {
               resolvePromise(null);
             } else chunks.push(c);
           });
-          res.on('end', () => resolvePromise(size > 0 && size <= maxBytes ? new Uint8Array(Buffer.concat(chunks)) : null));
+          res.on('end', () =>
+            resolvePromise(size > 0 && size <= maxBytes ? new Uint8Array(Buffer.concat(chunks)) : null),
+          );
         },
       );
       req.on('timeout', () => req.destroy(new Error('timeout')));

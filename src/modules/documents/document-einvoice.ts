@@ -4,7 +4,13 @@
 import { unprocessable, type AppError } from '../../platform/errors.ts';
 import type { EinvoiceFormat } from '../einvoice/einvoice.formats.ts';
 import { generateEinvoice } from '../einvoice/einvoice.generate.ts';
-import { EinvoiceMappingError, toEinvoice, type SealbillDocument, type SealbillLine, type SealbillParty } from '../einvoice/einvoice.mapping.ts';
+import {
+  EinvoiceMappingError,
+  toEinvoice,
+  type SealbillDocument,
+  type SealbillLine,
+  type SealbillParty,
+} from '../einvoice/einvoice.mapping.ts';
 import { checkEinvoice } from '../einvoice/einvoice.rules.ts';
 import type { VatCategory } from '../einvoice/einvoice.model.ts';
 import type { DocumentBody, PartySnapshot, StoredLine } from './document.schemas.ts';
@@ -28,12 +34,19 @@ function line(l: StoredLine): SealbillLine {
     description: l.description,
     unit: l.unit,
     itemId: l.itemId,
-    tax: { category: lineCategory(l), exemptionReason: text(l.taxExemptionReason), exemptionCode: text(l.taxExemptionCode) },
+    tax: {
+      category: lineCategory(l),
+      exemptionReason: text(l.taxExemptionReason),
+      exemptionCode: text(l.taxExemptionCode),
+    },
   };
 }
 
 function party(p: PartySnapshot): SealbillParty {
-  const contact = text(p.contactName) || text(p.contactPhone) || text(p.contactEmail) ? { name: text(p.contactName), phone: text(p.contactPhone), email: text(p.contactEmail) } : undefined;
+  const contact =
+    text(p.contactName) || text(p.contactPhone) || text(p.contactEmail)
+      ? { name: text(p.contactName), phone: text(p.contactPhone), email: text(p.contactEmail) }
+      : undefined;
   const legal = text(p.legalRegistrationId);
   const address = text(p.electronicAddress);
   return {
@@ -71,7 +84,8 @@ export function toSealbillDocument(src: EinvoiceSource): SealbillDocument {
   const f = e?.fields;
   const orgCurrency = e?.orgCurrency ?? src.orgCurrency;
   const payee = s.payout ?? e?.payee ?? null;
-  const period = f?.periodStart || f?.periodEnd ? { start: f.periodStart ?? undefined, end: f.periodEnd ?? undefined } : undefined;
+  const period =
+    f?.periodStart || f?.periodEnd ? { start: f.periodStart ?? undefined, end: f.periodEnd ?? undefined } : undefined;
   return {
     kind: src.kind,
     number: src.number,
@@ -85,7 +99,9 @@ export function toSealbillDocument(src: EinvoiceSource): SealbillDocument {
     terms: src.body.terms,
     org: party(s.org),
     client: party(s.client),
-    payout: payee ? { accountHolder: payee.accountHolder, iban: payee.iban, bic: payee.bic, accountNumber: payee.accountNumber } : null,
+    payout: payee
+      ? { accountHolder: payee.accountHolder, iban: payee.iban, bic: payee.bic, accountNumber: payee.accountNumber }
+      : null,
     einvoice: {
       buyerReference: text(f?.buyerReference),
       purchaseOrderReference: text(f?.purchaseOrderReference),
@@ -93,7 +109,9 @@ export function toSealbillDocument(src: EinvoiceSource): SealbillDocument {
       supplyDate: text(f?.supplyDate),
       period,
       paymentMeans: f?.paymentMeans ? { code: f.paymentMeans } : undefined,
-      precedingInvoice: e?.precedingInvoice ? { number: e.precedingInvoice.number, issueDate: e.precedingInvoice.issueDate ?? undefined } : undefined,
+      precedingInvoice: e?.precedingInvoice
+        ? { number: e.precedingInvoice.number, issueDate: e.precedingInvoice.issueDate ?? undefined }
+        : undefined,
     },
   };
 }
@@ -128,7 +146,8 @@ export function einvoiceXml(src: EinvoiceSource, format: EinvoiceFormat): string
   try {
     model = toEinvoice(toSealbillDocument(src));
   } catch (err) {
-    if (err instanceof EinvoiceMappingError) throw einvoiceRefusal(format, [{ ruleId: err.ruleId, message: err.message, field: err.field }], 'This document');
+    if (err instanceof EinvoiceMappingError)
+      throw einvoiceRefusal(format, [{ ruleId: err.ruleId, message: err.message, field: err.field }], 'This document');
     throw err;
   }
   return generateEinvoice(model, format);

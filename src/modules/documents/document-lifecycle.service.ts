@@ -12,12 +12,25 @@ import type { ClientService } from '../clients/client.service.ts';
 import type { FileService } from '../files/file.service.ts';
 import type { OrgDetails, OrgService } from '../orgs/org.service.ts';
 import { amountDue, bodyAad, readBody } from './document.mapper.ts';
-import { findDocument, lockDocument, nextSequenceValue, transitionStatus, updateDocumentRow, type DocumentRow } from './document.repo.ts';
+import {
+  findDocument,
+  lockDocument,
+  nextSequenceValue,
+  transitionStatus,
+  updateDocumentRow,
+  type DocumentRow,
+} from './document.repo.ts';
 import type { DocumentBody, DocumentDto } from './document.schemas.ts';
 import { KIND_LABEL, type DocumentService } from './document.service.ts';
 import { formatNumber, periodOf } from '../../shared/money/numbering.ts';
 import { buildSnapshot } from './document-snapshot.ts';
-import { einvoiceIssues, einvoiceRefusal, einvoiceXml, type EinvoiceCheckIssue, type EinvoiceSource } from './document-einvoice.ts';
+import {
+  einvoiceIssues,
+  einvoiceRefusal,
+  einvoiceXml,
+  type EinvoiceCheckIssue,
+  type EinvoiceSource,
+} from './document-einvoice.ts';
 import { FORMATS, type EinvoiceFormat } from '../einvoice/einvoice.formats.ts';
 import type { EinvoicePreference } from '../einvoice/einvoice.schemas.ts';
 import { peppolStatus, type PeppolStatus } from '../einvoice/transport/peppol-transport.ts';
@@ -41,7 +54,13 @@ export interface IssueHooks {
   /** The PDF signer for one document of the org: the renderer reserves its field, the signer fills it. */
   pdfSigner?(tx: Executor, orgId: string): Promise<PdfSigner>;
   /** After the signed PDF is stored: its SHA-256 and the signature's time-stamp token, if any. */
-  onIssued?(tx: Executor, orgId: string, doc: DocumentDto, pdfSha256: string, timestampToken: Buffer | null): Promise<void>;
+  onIssued?(
+    tx: Executor,
+    orgId: string,
+    doc: DocumentDto,
+    pdfSha256: string,
+    timestampToken: Buffer | null,
+  ): Promise<void>;
 }
 
 /** What payments need of a locked invoice to book against it (documents own the row). */
@@ -100,19 +119,33 @@ export function createLifecycleService(deps: LifecycleDeps) {
     return row;
   }
 
-  async function issueInTx(tx: Executor, orgId: string, kind: DocumentKind, id: string, actor: AuditActor, opts: IssueOptions = {}): Promise<DocumentDto> {
+  async function issueInTx(
+    tx: Executor,
+    orgId: string,
+    kind: DocumentKind,
+    id: string,
+    actor: AuditActor,
+    opts: IssueOptions = {},
+  ): Promise<DocumentDto> {
     // Locked before the number is drawn: two concurrent issues of one draft would otherwise both
     // see 'draft', both draw a number, and the second would overwrite the first (a gap).
     const row = await mustLock(tx, orgId, id, kind);
     if (row.status !== 'draft') throw conflict(`This ${KIND_LABEL[kind].toLowerCase()} is already ${row.status}`);
-    if (kind === 'credit_note' && row.related_document_id) await lockDocument(tx, orgId, row.related_document_id, 'invoice');
+    if (kind === 'credit_note' && row.related_document_id)
+      await lockDocument(tx, orgId, row.related_document_id, 'invoice');
     const org = await orgs.getDetailsInTx(tx, orgId);
     // An issued invoice is signed and frozen: without payout details it can never tell the client
     // where to pay. Issuing one anyway must be a deliberate choice, not an accident of day one.
     if (kind === 'invoice' && !org.payout && !opts.confirmWithoutPayoutDetails) {
-      throw new AppError('conflict', 'No payout bank details are set: this invoice would be signed and frozen without payment details. Add them first (Settings → Payout details), or confirm issuing without them.', {
-        fieldErrors: [{ path: '/body/confirmWithoutPayoutDetails', message: 'confirm issuing without payout details' }],
-      });
+      throw new AppError(
+        'conflict',
+        'No payout bank details are set: this invoice would be signed and frozen without payment details. Add them first (Settings → Payout details), or confirm issuing without them.',
+        {
+          fieldErrors: [
+            { path: '/body/confirmWithoutPayoutDetails', message: 'confirm issuing without payout details' },
+          ],
+        },
+      );
     }
     const client = await clients.getInTx(tx, orgId, row.client_id);
     const crypto = await keyring.forOrg(tx, orgId);
@@ -120,17 +153,37 @@ export function createLifecycleService(deps: LifecycleDeps) {
 
     const issueDate = row.issue_date ?? (await documents.todayInTx(tx, orgId));
     const dueDate = kind === 'credit_note' ? null : (row.due_date ?? addDays(issueDate, org.paymentTermsDays));
-    if (dueDate && dueDate < issueDate) throw unprocessable('The due date is before the issue date', [{ path: '/body/dueDate', message: 'before issue date' }]);
-    const snapshot = buildSnapshot(kind, org, client, { einvoice: body.einvoice, precedingInvoice: await precedingInvoice(tx, orgId, row) });
+    if (dueDate && dueDate < issueDate)
+      throw unprocessable('The due date is before the issue date', [
+        { path: '/body/dueDate', message: 'before issue date' },
+      ]);
+    const snapshot = buildSnapshot(kind, org, client, {
+      einvoice: body.einvoice,
+      precedingInvoice: await precedingInvoice(tx, orgId, row),
+    });
     // Refuse before the number is drawn: the client's e-invoice format must accept this document.
     const format = snapshot.einvoice?.format ?? 'none';
     if (format !== 'none' && kind !== 'quote') {
-      const src = { kind, number: 'DRAFT', issueDate, dueDate, currency: row.currency, exchangeRate: row.exchange_rate, body, snapshot, orgCurrency: org.defaultCurrency };
+      const src = {
+        kind,
+        number: 'DRAFT',
+        issueDate,
+        dueDate,
+        currency: row.currency,
+        exchangeRate: row.exchange_rate,
+        body,
+        snapshot,
+        orgCurrency: org.defaultCurrency,
+      };
       const issues = einvoiceIssues(src, format);
       if (issues.length > 0) throw einvoiceRefusal(format, issues, `This ${KIND_LABEL[kind].toLowerCase()}`);
     }
     const pattern = org.numbering[kind];
-    const number = formatNumber(pattern, issueDate, await nextSequenceValue(tx, orgId, kind, periodOf(pattern, issueDate)));
+    const number = formatNumber(
+      pattern,
+      issueDate,
+      await nextSequenceValue(tx, orgId, kind, periodOf(pattern, issueDate)),
+    );
 
     let relatedNumber: string | null = null;
     if (kind === 'credit_note') relatedNumber = await applyCreditNote(tx, orgId, row);
@@ -151,7 +204,26 @@ export function createLifecycleService(deps: LifecycleDeps) {
     // carries the CII XML, and the XML's digest is among the signed fields.
     const facturX =
       format === 'factur-x' && kind !== 'quote'
-        ? { format, xml: Buffer.from(einvoiceXml({ kind, number, issueDate, dueDate, currency: row.currency, exchangeRate: row.exchange_rate, body, snapshot, orgCurrency: org.defaultCurrency }, format), 'utf8') }
+        ? {
+            format,
+            xml: Buffer.from(
+              einvoiceXml(
+                {
+                  kind,
+                  number,
+                  issueDate,
+                  dueDate,
+                  currency: row.currency,
+                  exchangeRate: row.exchange_rate,
+                  body,
+                  snapshot,
+                  orgCurrency: org.defaultCurrency,
+                },
+                format,
+              ),
+              'utf8',
+            ),
+          }
         : null;
     const verification = hooks.verification ? await hooks.verification(tx, org, doc, snapshot, facturX) : null;
     const signer = hooks.pdfSigner ? await hooks.pdfSigner(tx, orgId) : null;
@@ -162,29 +234,68 @@ export function createLifecycleService(deps: LifecycleDeps) {
     });
     const file = await files.put(tx, orgId, `${kind}.pdf`, 'application/pdf', pdf);
     await updateDocumentRow(tx, orgId, id, { pdf_file_id: file.id });
-    await audit.append(tx, { orgId, actor, action: `${kind}.issued`, objectType: kind, objectId: id, summary: { number, total: doc.total, currency: doc.currency, pdfSha256: file.sha256 } });
+    await audit.append(tx, {
+      orgId,
+      actor,
+      action: `${kind}.issued`,
+      objectType: kind,
+      objectId: id,
+      summary: { number, total: doc.total, currency: doc.currency, pdfSha256: file.sha256 },
+    });
     const issued = await documents.getInTx(tx, orgId, kind, id);
     if (hooks.onIssued) await hooks.onIssued(tx, orgId, issued, file.sha256, timestampToken);
     return issued;
   }
 
   /** What the e-invoice of a document is made from: the frozen snapshot, or a draft's would-be snapshot. */
-  async function einvoiceSource(ex: Executor, orgId: string, kind: EinvoiceKind, row: DocumentRow): Promise<EinvoiceSource> {
+  async function einvoiceSource(
+    ex: Executor,
+    orgId: string,
+    kind: EinvoiceKind,
+    row: DocumentRow,
+  ): Promise<EinvoiceSource> {
     const crypto = await keyring.forOrg(ex, orgId);
     const body = readBody(crypto, row);
     const org = await orgs.getDetailsInTx(ex, orgId);
     if (row.status !== 'draft' && body.snapshot) {
-      return { kind, number: row.number ?? row.id, issueDate: row.issue_date!, dueDate: row.due_date, currency: row.currency, exchangeRate: row.exchange_rate, body, snapshot: body.snapshot, orgCurrency: org.defaultCurrency };
+      return {
+        kind,
+        number: row.number ?? row.id,
+        issueDate: row.issue_date!,
+        dueDate: row.due_date,
+        currency: row.currency,
+        exchangeRate: row.exchange_rate,
+        body,
+        snapshot: body.snapshot,
+        orgCurrency: org.defaultCurrency,
+      };
     }
     const client = await clients.getInTx(ex, orgId, row.client_id);
     const issueDate = row.issue_date ?? (await documents.todayInTx(ex, orgId));
     const dueDate = kind === 'credit_note' ? null : (row.due_date ?? addDays(issueDate, org.paymentTermsDays));
-    const snapshot = buildSnapshot(kind, org, client, { einvoice: body.einvoice, precedingInvoice: await precedingInvoice(ex, orgId, row) });
-    return { kind, number: 'DRAFT', issueDate, dueDate, currency: row.currency, exchangeRate: row.exchange_rate, body, snapshot, orgCurrency: org.defaultCurrency };
+    const snapshot = buildSnapshot(kind, org, client, {
+      einvoice: body.einvoice,
+      precedingInvoice: await precedingInvoice(ex, orgId, row),
+    });
+    return {
+      kind,
+      number: 'DRAFT',
+      issueDate,
+      dueDate,
+      currency: row.currency,
+      exchangeRate: row.exchange_rate,
+      body,
+      snapshot,
+      orgCurrency: org.defaultCurrency,
+    };
   }
 
   /** The invoice a credit note corrects, as the e-invoice states it (BT-25/26). */
-  async function precedingInvoice(ex: Executor, orgId: string, row: DocumentRow): Promise<{ number: string; issueDate: string | null } | null> {
+  async function precedingInvoice(
+    ex: Executor,
+    orgId: string,
+    row: DocumentRow,
+  ): Promise<{ number: string; issueDate: string | null } | null> {
     if (row.kind !== 'credit_note' || !row.related_document_id) return null;
     const inv = await findDocument(ex, orgId, row.related_document_id, 'invoice');
     return inv?.number ? { number: inv.number, issueDate: inv.issue_date } : null;
@@ -195,17 +306,37 @@ export function createLifecycleService(deps: LifecycleDeps) {
     const inv = await mustFind(tx, orgId, cn.related_document_id!, 'invoice');
     if (inv.status === 'draft' || inv.status === 'void') throw conflict(`The credited invoice is ${inv.status}`);
     const credited = Number(inv.amount_credited) + Number(cn.total);
-    if (credited > Number(inv.total)) throw unprocessable(`Credit notes would exceed the invoice total (${Number(inv.total) - Number(inv.amount_credited)} left to credit)`);
+    if (credited > Number(inv.total))
+      throw unprocessable(
+        `Credit notes would exceed the invoice total (${Number(inv.total) - Number(inv.amount_credited)} left to credit)`,
+      );
     const next = { ...inv, amount_credited: credited };
     const status = settledStatus(next);
-    await updateDocumentRow(tx, orgId, inv.id, { amount_credited: credited, status, ...(status === 'void' && { voided_at: clock.now().toISOString() }), updated_at: clock.now().toISOString() });
+    await updateDocumentRow(tx, orgId, inv.id, {
+      amount_credited: credited,
+      status,
+      ...(status === 'void' && { voided_at: clock.now().toISOString() }),
+      updated_at: clock.now().toISOString(),
+    });
     return inv.number!;
   }
 
-  async function setStatus(orgId: string, kind: DocumentKind, id: string, from: string[], to: string, actor: AuditActor, extra: Partial<DocumentRow> = {}): Promise<DocumentDto> {
+  async function setStatus(
+    orgId: string,
+    kind: DocumentKind,
+    id: string,
+    from: string[],
+    to: string,
+    actor: AuditActor,
+    extra: Partial<DocumentRow> = {},
+  ): Promise<DocumentDto> {
     return inTx(db, async (tx) => {
       const row = await mustFind(tx, orgId, id, kind);
-      const ok = await transitionStatus(tx, orgId, id, from, { status: to, ...extra, updated_at: clock.now().toISOString() });
+      const ok = await transitionStatus(tx, orgId, id, from, {
+        status: to,
+        ...extra,
+        updated_at: clock.now().toISOString(),
+      });
       if (!ok) throw conflict(`Cannot mark a ${row.status} ${KIND_LABEL[kind].toLowerCase()} as ${to}`);
       await audit.append(tx, { orgId, actor, action: `${kind}.${to}`, objectType: kind, objectId: id });
       return documents.getInTx(tx, orgId, kind, id);
@@ -214,50 +345,88 @@ export function createLifecycleService(deps: LifecycleDeps) {
 
   return {
     issueInTx,
-    issue: (orgId: string, kind: DocumentKind, id: string, actor: AuditActor, opts: IssueOptions = {}) => inTx(db, (tx) => issueInTx(tx, orgId, kind, id, actor, opts)),
+    issue: (orgId: string, kind: DocumentKind, id: string, actor: AuditActor, opts: IssueOptions = {}) =>
+      inTx(db, (tx) => issueInTx(tx, orgId, kind, id, actor, opts)),
 
     markSent: (orgId: string, kind: DocumentKind, id: string, actor: AuditActor) =>
       setStatus(orgId, kind, id, ['issued'], 'sent', actor, { sent_at: clock.now().toISOString() }),
 
-    acceptQuote: (orgId: string, id: string, actor: AuditActor) => setStatus(orgId, 'quote', id, ['issued', 'sent'], 'accepted', actor),
-    declineQuote: (orgId: string, id: string, actor: AuditActor) => setStatus(orgId, 'quote', id, ['issued', 'sent'], 'declined', actor),
+    acceptQuote: (orgId: string, id: string, actor: AuditActor) =>
+      setStatus(orgId, 'quote', id, ['issued', 'sent'], 'accepted', actor),
+    declineQuote: (orgId: string, id: string, actor: AuditActor) =>
+      setStatus(orgId, 'quote', id, ['issued', 'sent'], 'declined', actor),
 
     /** Turns an accepted (or issued/sent) quote into an invoice draft with the same lines. */
     async convertQuote(orgId: string, id: string, actor: AuditActor): Promise<DocumentDto> {
       return inTx(db, async (tx) => {
         const quote = await mustFind(tx, orgId, id, 'quote');
-        if (!['issued', 'sent', 'accepted'].includes(quote.status)) throw conflict(`A ${quote.status} quote cannot be converted`);
+        if (!['issued', 'sent', 'accepted'].includes(quote.status))
+          throw conflict(`A ${quote.status} quote cannot be converted`);
         const body = readBody(await keyring.forOrg(tx, orgId), quote);
         const inv = await documents.createDraftInTx(tx, orgId, 'invoice', {
           clientId: quote.client_id,
           currency: quote.currency,
           exchangeRate: quote.exchange_rate,
-          lines: body.lines.map(({ itemId, description, quantity, unit, unitPrice, discount, taxRateId }) => ({ itemId, description, quantity, unit, unitPrice, discount, taxRateId })),
+          lines: body.lines.map(({ itemId, description, quantity, unit, unitPrice, discount, taxRateId }) => ({
+            itemId,
+            description,
+            quantity,
+            unit,
+            unitPrice,
+            discount,
+            taxRateId,
+          })),
           discount: body.discount,
           notes: body.notes,
           terms: body.terms,
           ...body.einvoice,
         });
-        await updateDocumentRow(tx, orgId, id, { status: 'converted', related_document_id: inv.id, updated_at: clock.now().toISOString() });
-        await audit.append(tx, { orgId, actor, action: 'quote.converted', objectType: 'quote', objectId: id, summary: { invoiceId: inv.id } });
+        await updateDocumentRow(tx, orgId, id, {
+          status: 'converted',
+          related_document_id: inv.id,
+          updated_at: clock.now().toISOString(),
+        });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'quote.converted',
+          objectType: 'quote',
+          objectId: id,
+          summary: { invoiceId: inv.id },
+        });
         return documents.getInTx(tx, orgId, 'invoice', inv.id);
       });
     },
 
     /** Voids an unpaid invoice by issuing a credit note for its full amount (issued invoices are never edited or deleted). */
-    async voidInvoice(orgId: string, id: string, reason: string, actor: AuditActor): Promise<{ invoice: DocumentDto; creditNote: DocumentDto }> {
+    async voidInvoice(
+      orgId: string,
+      id: string,
+      reason: string,
+      actor: AuditActor,
+    ): Promise<{ invoice: DocumentDto; creditNote: DocumentDto }> {
       return inTx(db, async (tx) => {
         const inv = await mustLock(tx, orgId, id, 'invoice');
         if (inv.status === 'draft') throw conflict('A draft is not voided; delete it instead');
         if (inv.status === 'void') throw conflict('This invoice is already void');
-        if (Number(inv.amount_paid) > 0) throw conflict('This invoice has payments; refund them first, or issue a credit note for part of it');
-        if (Number(inv.amount_credited) > 0) throw conflict('This invoice is partly credited; issue a credit note for the remainder');
+        if (Number(inv.amount_paid) > 0)
+          throw conflict('This invoice has payments; refund them first, or issue a credit note for part of it');
+        if (Number(inv.amount_credited) > 0)
+          throw conflict('This invoice is partly credited; issue a credit note for the remainder');
         const body = readBody(await keyring.forOrg(tx, orgId), inv);
         const cn = await documents.createDraftInTx(tx, orgId, 'credit_note', {
           clientId: inv.client_id,
           currency: inv.currency,
           exchangeRate: inv.exchange_rate,
-          lines: body.lines.map(({ itemId, description, quantity, unit, unitPrice, discount, taxRateId }) => ({ itemId, description, quantity, unit, unitPrice, discount, taxRateId })),
+          lines: body.lines.map(({ itemId, description, quantity, unit, unitPrice, discount, taxRateId }) => ({
+            itemId,
+            description,
+            quantity,
+            unit,
+            unitPrice,
+            discount,
+            taxRateId,
+          })),
           discount: body.discount,
           notes: `Cancels invoice ${inv.number}. ${reason}`.trim(),
           terms: null,
@@ -266,16 +435,31 @@ export function createLifecycleService(deps: LifecycleDeps) {
           ...body.einvoice,
         });
         const creditNote = await issueInTx(tx, orgId, 'credit_note', cn.id, actor);
-        await audit.append(tx, { orgId, actor, action: 'invoice.voided', objectType: 'invoice', objectId: id, summary: { creditNote: creditNote.number, reason } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'invoice.voided',
+          objectType: 'invoice',
+          objectId: id,
+          summary: { creditNote: creditNote.number, reason },
+        });
         return { invoice: await documents.getInTx(tx, orgId, 'invoice', id), creditNote };
       });
     },
 
-    async pdf(orgId: string, kind: DocumentKind | undefined, id: string): Promise<{ bytes: Buffer; filename: string; sha256: string }> {
+    async pdf(
+      orgId: string,
+      kind: DocumentKind | undefined,
+      id: string,
+    ): Promise<{ bytes: Buffer; filename: string; sha256: string }> {
       const row = await mustFind(db, orgId, id, kind);
       if (!row.pdf_file_id) throw conflict('Drafts have no stored PDF; issue the document first');
       const file = await files.get(db, orgId, row.pdf_file_id);
-      return { bytes: file.bytes, filename: `${row.number ?? row.id}.pdf`.replace(/[^\w.-]+/g, '_'), sha256: file.sha256 };
+      return {
+        bytes: file.bytes,
+        filename: `${row.number ?? row.id}.pdf`.replace(/[^\w.-]+/g, '_'),
+        sha256: file.sha256,
+      };
     },
 
     /**
@@ -283,9 +467,15 @@ export function createLifecycleService(deps: LifecycleDeps) {
      * same document always yields the same bytes). Drafts: 409. A format whose rules the document
      * breaks (it was issued for another format, or none): 422 with the rules and fields.
      */
-    async einvoice(orgId: string, kind: EinvoiceKind, id: string, format: EinvoiceFormat): Promise<{ bytes: Buffer; filename: string; contentType: string }> {
+    async einvoice(
+      orgId: string,
+      kind: EinvoiceKind,
+      id: string,
+      format: EinvoiceFormat,
+    ): Promise<{ bytes: Buffer; filename: string; contentType: string }> {
       const row = await mustFind(db, orgId, id, kind);
-      if (row.status === 'draft' || !row.number) throw conflict('Drafts have no e-invoice; issue the document first (GET …/einvoice/check shows what it needs)');
+      if (row.status === 'draft' || !row.number)
+        throw conflict('Drafts have no e-invoice; issue the document first (GET …/einvoice/check shows what it needs)');
       const src = await einvoiceSource(db, orgId, kind, row);
       const issues = einvoiceIssues(src, format);
       if (issues.length > 0) throw einvoiceRefusal(format, issues, `${KIND_LABEL[kind]} ${row.number}`);
@@ -297,7 +487,11 @@ export function createLifecycleService(deps: LifecycleDeps) {
         return { bytes: file.bytes, filename: filename('factur-x.pdf'), contentType: 'application/pdf' };
       }
       const xml = einvoiceXml(src, format);
-      return { bytes: Buffer.from(xml, 'utf8'), filename: filename(FORMATS[format].fileSuffix), contentType: 'application/xml' };
+      return {
+        bytes: Buffer.from(xml, 'utf8'),
+        filename: filename(FORMATS[format].fileSuffix),
+        contentType: 'application/xml',
+      };
     },
 
     /**
@@ -305,12 +499,21 @@ export function createLifecycleService(deps: LifecycleDeps) {
      * client's preferred format; an issued document: the format it was issued for). A draft is
      * checked as it would be issued now (current org and client, today's date, a placeholder number).
      */
-    async einvoiceCheck(orgId: string, kind: EinvoiceKind, id: string, requested?: EinvoiceFormat): Promise<{ format: EinvoicePreference; issues: EinvoiceCheckIssue[]; transport?: PeppolStatus }> {
+    async einvoiceCheck(
+      orgId: string,
+      kind: EinvoiceKind,
+      id: string,
+      requested?: EinvoiceFormat,
+    ): Promise<{ format: EinvoicePreference; issues: EinvoiceCheckIssue[]; transport?: PeppolStatus }> {
       const row = await mustFind(db, orgId, id, kind);
       const src = await einvoiceSource(db, orgId, kind, row);
       const format = requested ?? src.snapshot.einvoice?.format ?? 'none';
       // No access point is wired in yet (einvoice/transport): Peppol documents are downloaded and sent by the user.
-      return { format, issues: format === 'none' ? [] : einvoiceIssues(src, format), ...(format === 'peppol-bis' && { transport: peppolStatus(null) }) };
+      return {
+        format,
+        issues: format === 'none' ? [] : einvoiceIssues(src, format),
+        ...(format === 'peppol-bis' && { transport: peppolStatus(null) }),
+      };
     },
 
     /**
@@ -320,27 +523,46 @@ export function createLifecycleService(deps: LifecycleDeps) {
      */
     async previewPdf(orgId: string, kind: DocumentKind, id: string): Promise<{ bytes: Buffer; filename: string }> {
       const doc = await documents.get(orgId, kind, id);
-      if (doc.status !== 'draft') throw conflict(`This ${KIND_LABEL[kind].toLowerCase()} is issued: its stored PDF is the one to view`);
+      if (doc.status !== 'draft')
+        throw conflict(`This ${KIND_LABEL[kind].toLowerCase()} is issued: its stored PDF is the one to view`);
       const org = await orgs.getDetails(orgId);
       const client = await clients.get(orgId, doc.clientId);
-      const relatedNumber = doc.relatedDocumentId ? (await documents.get(orgId, 'invoice', doc.relatedDocumentId)).number : null;
+      const relatedNumber = doc.relatedDocumentId
+        ? (await documents.get(orgId, 'invoice', doc.relatedDocumentId)).number
+        : null;
       const row = await mustFind(db, orgId, id, kind);
-      const snapshot = buildSnapshot(kind, org, client, { einvoice: doc.einvoice, precedingInvoice: await precedingInvoice(db, orgId, row) });
-      const bytes = await renderDocumentPdf(buildDocumentView(doc, snapshot, { relatedNumber }), { creationDate: clock.now() });
+      const snapshot = buildSnapshot(kind, org, client, {
+        einvoice: doc.einvoice,
+        precedingInvoice: await precedingInvoice(db, orgId, row),
+      });
+      const bytes = await renderDocumentPdf(buildDocumentView(doc, snapshot, { relatedNumber }), {
+        creationDate: clock.now(),
+      });
       return { bytes, filename: `draft-${kind.replace('_', '-')}.pdf` };
     },
 
     /** Locks an invoice for a balance change (payments); call before reading its balances. */
     async lockInvoiceInTx(tx: Executor, orgId: string, invoiceId: string): Promise<InvoiceBalance> {
       const row = await mustLock(tx, orgId, invoiceId, 'invoice');
-      return { id: row.id, clientId: row.client_id, currency: row.currency, status: row.status, amountPaid: Number(row.amount_paid), amountDue: amountDue(row) };
+      return {
+        id: row.id,
+        clientId: row.client_id,
+        currency: row.currency,
+        status: row.status,
+        amountPaid: Number(row.amount_paid),
+        amountDue: amountDue(row),
+      };
     },
 
     /** Applies a change of paid amount to an invoice and moves its status (called by payments). */
     async applyPaymentInTx(tx: Executor, orgId: string, invoiceId: string, paidDelta: number): Promise<void> {
       const inv = await mustFind(tx, orgId, invoiceId, 'invoice');
       const next = { ...inv, amount_paid: Number(inv.amount_paid) + paidDelta };
-      await updateDocumentRow(tx, orgId, invoiceId, { amount_paid: next.amount_paid, status: settledStatus(next), updated_at: clock.now().toISOString() });
+      await updateDocumentRow(tx, orgId, invoiceId, {
+        amount_paid: next.amount_paid,
+        status: settledStatus(next),
+        updated_at: clock.now().toISOString(),
+      });
     },
   };
 }

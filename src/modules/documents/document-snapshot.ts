@@ -5,14 +5,31 @@
 // XML of an issued document is derived from the snapshot alone and never changes.
 import type { Client } from '../clients/client.schemas.ts';
 import type { OrgDetails } from '../orgs/org.service.ts';
-import { NO_DOCUMENT_EINVOICE, type DocumentBody, type DocumentEinvoice, type EinvoiceSnapshot } from './document.schemas.ts';
+import {
+  NO_DOCUMENT_EINVOICE,
+  type DocumentBody,
+  type DocumentEinvoice,
+  type EinvoiceSnapshot,
+} from './document.schemas.ts';
 import type { DocumentKind } from './documents.tables.ts';
 
 export type DocumentSnapshot = NonNullable<DocumentBody['snapshot']>;
 
 type SnapshotClient = Pick<
   Client,
-  'name' | 'addressLines' | 'country' | 'taxId' | 'email' | 'city' | 'postalCode' | 'vatId' | 'legalRegistrationId' | 'electronicAddress' | 'electronicAddressScheme' | 'buyerReference' | 'einvoiceFormat'
+  | 'name'
+  | 'addressLines'
+  | 'country'
+  | 'taxId'
+  | 'email'
+  | 'city'
+  | 'postalCode'
+  | 'vatId'
+  | 'legalRegistrationId'
+  | 'electronicAddress'
+  | 'electronicAddressScheme'
+  | 'buyerReference'
+  | 'einvoiceFormat'
 >;
 
 export interface SnapshotDocument {
@@ -22,7 +39,12 @@ export interface SnapshotDocument {
 }
 
 /** The parties (and, on invoices, the payout details in force) from the current org and client data. */
-export function buildSnapshot(kind: DocumentKind, org: OrgDetails, client: SnapshotClient, doc: SnapshotDocument = {}): DocumentSnapshot {
+export function buildSnapshot(
+  kind: DocumentKind,
+  org: OrgDetails,
+  client: SnapshotClient,
+  doc: SnapshotDocument = {},
+): DocumentSnapshot {
   const taxId = (ids: Array<{ value: string }>) => ids[0]?.value ?? null;
   const p = org.profile;
   const fields = doc.einvoice ?? NO_DOCUMENT_EINVOICE;

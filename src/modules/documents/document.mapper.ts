@@ -3,7 +3,14 @@
 import type { OrgCrypto } from '../../platform/crypto/keyring.ts';
 import { computeTotals, type Totals } from '../../shared/money/money.ts';
 import type { DocumentRow, DocumentSummaryRow } from './document.repo.ts';
-import { documentBody, NO_DOCUMENT_EINVOICE, type DocumentBody, type DocumentDto, type DocumentSummary, type StoredLine } from './document.schemas.ts';
+import {
+  documentBody,
+  NO_DOCUMENT_EINVOICE,
+  type DocumentBody,
+  type DocumentDto,
+  type DocumentSummary,
+  type StoredLine,
+} from './document.schemas.ts';
 
 export const bodyAad = (id: string) => ({ table: 'documents', row: id, column: 'body_enc' });
 
@@ -13,7 +20,13 @@ export function readBody(crypto: OrgCrypto, row: Pick<DocumentRow, 'id' | 'body_
 
 export function totalsOf(lines: StoredLine[], discount: DocumentBody['discount']): Totals {
   return computeTotals(
-    lines.map((l) => ({ quantity: l.quantity, unitPrice: l.unitPrice, discount: l.discount, taxRateBp: l.taxRateBp, taxInclusive: l.taxInclusive })),
+    lines.map((l) => ({
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      discount: l.discount,
+      taxRateBp: l.taxRateBp,
+      taxInclusive: l.taxInclusive,
+    })),
     discount,
   );
 }
@@ -53,7 +66,11 @@ export function toDto(row: DocumentRow, body: DocumentBody, clientName: string, 
   return {
     ...toSummary(row, clientName, today),
     exchangeRate: row.exchange_rate,
-    lines: body.lines.map((l, i) => ({ ...l, amount: totals.lines[i]!.amount, lineDiscount: totals.lines[i]!.discount })),
+    lines: body.lines.map((l, i) => ({
+      ...l,
+      amount: totals.lines[i]!.amount,
+      lineDiscount: totals.lines[i]!.discount,
+    })),
     discount: body.discount,
     taxes: totals.taxes,
     subtotal: Number(row.subtotal),

@@ -9,7 +9,12 @@ export async function insertDocument(db: Executor, row: DocumentRow): Promise<vo
   await db.insertInto('documents').values(row).execute();
 }
 
-export function findDocument(db: Executor, orgId: string, id: string, kind?: DocumentKind): Promise<DocumentRow | undefined> {
+export function findDocument(
+  db: Executor,
+  orgId: string,
+  id: string,
+  kind?: DocumentKind,
+): Promise<DocumentRow | undefined> {
   let q = db.selectFrom('documents').selectAll().where('org_id', '=', orgId).where('id', '=', id);
   if (kind) q = q.where('kind', '=', kind);
   return q.executeTakeFirst();
@@ -22,36 +27,80 @@ export function findDocument(db: Executor, orgId: string, id: string, kind?: Doc
  * already), and the read after it sees the latest committed row. Lock order: document rows, then
  * the number sequence row, then the audit chain.
  */
-export async function lockDocument(db: Executor, orgId: string, id: string, kind?: DocumentKind): Promise<DocumentRow | undefined> {
-  let q = db.updateTable('documents').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('org_id', '=', orgId).where('id', '=', id);
+export async function lockDocument(
+  db: Executor,
+  orgId: string,
+  id: string,
+  kind?: DocumentKind,
+): Promise<DocumentRow | undefined> {
+  let q = db
+    .updateTable('documents')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('org_id', '=', orgId)
+    .where('id', '=', id);
   if (kind) q = q.where('kind', '=', kind);
   await q.execute();
   return findDocument(db, orgId, id, kind);
 }
 
-export async function updateDocumentRow(db: Executor, orgId: string, id: string, patch: Partial<Omit<DocumentRow, 'id' | 'org_id'>>): Promise<void> {
+export async function updateDocumentRow(
+  db: Executor,
+  orgId: string,
+  id: string,
+  patch: Partial<Omit<DocumentRow, 'id' | 'org_id'>>,
+): Promise<void> {
   await db.updateTable('documents').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
 }
 
 /** Compare-and-set on status: the update happens only if the row is still in `from`. */
-export async function transitionStatus(db: Executor, orgId: string, id: string, from: string[], patch: Partial<DocumentRow>): Promise<boolean> {
-  const r = await db.updateTable('documents').set(patch).where('org_id', '=', orgId).where('id', '=', id).where('status', 'in', from).executeTakeFirst();
+export async function transitionStatus(
+  db: Executor,
+  orgId: string,
+  id: string,
+  from: string[],
+  patch: Partial<DocumentRow>,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('documents')
+    .set(patch)
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
 export async function deleteDraft(db: Executor, orgId: string, id: string): Promise<number> {
-  const r = await db.deleteFrom('documents').where('org_id', '=', orgId).where('id', '=', id).where('status', '=', 'draft').executeTakeFirst();
+  const r = await db
+    .deleteFrom('documents')
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .where('status', '=', 'draft')
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 
 /** Whether the org has issued any invoice (drafts excluded; voided ones count: clients saw them). */
 export async function hasIssuedInvoice(db: Executor, orgId: string): Promise<boolean> {
-  const row = await db.selectFrom('documents').select('id').where('org_id', '=', orgId).where('kind', '=', 'invoice').where('issued_at', 'is not', null).limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('documents')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('kind', '=', 'invoice')
+    .where('issued_at', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
 export function findCreditNotesFor(db: Executor, orgId: string, invoiceId: string): Promise<DocumentRow[]> {
-  return db.selectFrom('documents').selectAll().where('org_id', '=', orgId).where('kind', '=', 'credit_note').where('related_document_id', '=', invoiceId).execute();
+  return db
+    .selectFrom('documents')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('kind', '=', 'credit_note')
+    .where('related_document_id', '=', invoiceId)
+    .execute();
 }
 
 const SORT_COLUMNS = {
@@ -64,7 +113,13 @@ const SORT_COLUMNS = {
 export type SortKey = keyof typeof SORT_COLUMNS;
 
 /** What sortValue puts in a cursor for each sort, so a crafted cursor is refused before the query. */
-export const SORT_CURSOR_VALUES: Record<SortKey, CursorValue> = { created: 'id', issue_date: 'date', due_date: 'date', total: 'integer', number: 'text' };
+export const SORT_CURSOR_VALUES: Record<SortKey, CursorValue> = {
+  created: 'id',
+  issue_date: 'date',
+  due_date: 'date',
+  total: 'integer',
+  number: 'text',
+};
 
 export interface DocumentFilter {
   orgId: string;
@@ -82,7 +137,20 @@ export interface DocumentFilter {
 }
 
 /** The columns a list shows: never the encrypted body (a list must not decrypt what it does not display). */
-const SUMMARY_COLUMNS = ['id', 'kind', 'status', 'number', 'client_id', 'currency', 'issue_date', 'due_date', 'total', 'amount_paid', 'amount_credited', 'created_at'] as const;
+const SUMMARY_COLUMNS = [
+  'id',
+  'kind',
+  'status',
+  'number',
+  'client_id',
+  'currency',
+  'issue_date',
+  'due_date',
+  'total',
+  'amount_paid',
+  'amount_credited',
+  'created_at',
+] as const;
 export type DocumentSummaryRow = Pick<DocumentRow, (typeof SUMMARY_COLUMNS)[number]>;
 
 export function sortValue(row: DocumentSummaryRow, sort: SortKey): string | number {
@@ -117,13 +185,19 @@ export function documentListQuery(db: Executor, f: DocumentFilter) {
   }
   // Nullable text columns sort as '' so the keyset comparison is total.
   const col = SORT_COLUMNS[f.sort];
-  const key: Expression<string | number> = f.sort === 'total' ? sql.ref(col) : sql<string>`coalesce(${sql.ref(col)}, '')`;
+  const key: Expression<string | number> =
+    f.sort === 'total' ? sql.ref(col) : sql<string>`coalesce(${sql.ref(col)}, '')`;
   if (f.cursor) q = q.where(sql<SqlBool>`(${key}, id) ${op} (${f.cursor.v ?? ''}, ${f.cursor.id})`);
   return q.orderBy(key, dir).orderBy('id', dir).limit(f.limit);
 }
 
 /** Every document of an org in creation order, a page at a time (the data export). */
-export function listOrgDocumentRows(db: Executor, orgId: string, afterId: string | null, limit: number): Promise<DocumentRow[]> {
+export function listOrgDocumentRows(
+  db: Executor,
+  orgId: string,
+  afterId: string | null,
+  limit: number,
+): Promise<DocumentRow[]> {
   let q = db.selectFrom('documents').selectAll().where('org_id', '=', orgId);
   if (afterId) q = q.where('id', '>', afterId);
   return q.orderBy('id').limit(limit).execute();

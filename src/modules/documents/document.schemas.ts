@@ -19,7 +19,10 @@ export const quantityString = z
   .refine((q) => !/^-?0+(\.0+)?$/.test(q), 'must not be zero');
 
 export const discountSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('percent'), basisPoints: z.number().int().min(0).max(10_000).describe('1000 = 10 %') }),
+  z.strictObject({
+    type: z.literal('percent'),
+    basisPoints: z.number().int().min(0).max(10_000).describe('1000 = 10 %'),
+  }),
   z.strictObject({ type: z.literal('amount'), amount: z.number().int().min(0).max(1e13).describe('minor units') }),
 ]);
 
@@ -86,15 +89,22 @@ export type DraftInput = z.input<typeof draftInput>;
 /** Issuing: an invoice without payout details must be confirmed (it is signed and frozen without them). */
 export const issueInput = z
   .strictObject({
-    confirmWithoutPayoutDetails: z.boolean().default(false).describe('issue an invoice although no payout bank details are set (409 otherwise)'),
+    confirmWithoutPayoutDetails: z
+      .boolean()
+      .default(false)
+      .describe('issue an invoice although no payout bank details are set (409 otherwise)'),
   })
   .nullish(); // the body is optional: no body at all means no confirmation
 
 // Zod 4 applies an inner default even under .optional(): a patch must leave out what it does not
 // name, so the defaults are removed (otherwise PATCH { buyerReference } would reset notes & co.).
 export const draftPatch = z.strictObject(
-  Object.fromEntries(Object.entries(draftInput.shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? v.unwrap() : v).optional()])) as {
-    [K in keyof typeof draftInput.shape]: z.ZodOptional<(typeof draftInput.shape)[K] extends z.ZodDefault<infer T> ? T : (typeof draftInput.shape)[K]>;
+  Object.fromEntries(
+    Object.entries(draftInput.shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? v.unwrap() : v).optional()]),
+  ) as {
+    [K in keyof typeof draftInput.shape]: z.ZodOptional<
+      (typeof draftInput.shape)[K] extends z.ZodDefault<infer T> ? T : (typeof draftInput.shape)[K]
+    >;
   },
 );
 export type DraftPatch = z.infer<typeof draftPatch>;
@@ -241,7 +251,18 @@ export const documentSummarySchema = documentSchema.pick({
 });
 export type DocumentSummary = z.infer<typeof documentSummarySchema>;
 
-export const SORTS = ['created', '-created', 'issue_date', '-issue_date', 'due_date', '-due_date', 'total', '-total', 'number', '-number'] as const;
+export const SORTS = [
+  'created',
+  '-created',
+  'issue_date',
+  '-issue_date',
+  'due_date',
+  '-due_date',
+  'total',
+  '-total',
+  'number',
+  '-number',
+] as const;
 export const documentListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),

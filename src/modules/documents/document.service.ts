@@ -15,7 +15,19 @@ import type { ClientService } from '../clients/client.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { bodyAad, readBody, toDto, toSummary, totalsOf } from './document.mapper.ts';
-import { deleteDraft, findDocument, hasIssuedInvoice, insertDocument, listDocumentRows, listOrgDocumentRows, SORT_CURSOR_VALUES, sortValue, updateDocumentRow, type DocumentRow, type SortKey } from './document.repo.ts';
+import {
+  deleteDraft,
+  findDocument,
+  hasIssuedInvoice,
+  insertDocument,
+  listDocumentRows,
+  listOrgDocumentRows,
+  SORT_CURSOR_VALUES,
+  sortValue,
+  updateDocumentRow,
+  type DocumentRow,
+  type SortKey,
+} from './document.repo.ts';
 import {
   DOCUMENT_EINVOICE_KEYS,
   draftInput,
@@ -42,7 +54,11 @@ export interface DocumentServiceDeps {
   catalog: Pick<CatalogService, 'taxRatesByIdsInTx'>;
 }
 
-export const KIND_LABEL: Record<DocumentKind, string> = { invoice: 'Invoice', quote: 'Quote', credit_note: 'Credit note' };
+export const KIND_LABEL: Record<DocumentKind, string> = {
+  invoice: 'Invoice',
+  quote: 'Quote',
+  credit_note: 'Credit note',
+};
 
 /** Totals, with a money-rule violation (e.g. a discount larger than its line) answered as 422. */
 export function safeTotals(lines: StoredLine[], discount: DocumentBody['discount']): Totals {
@@ -65,11 +81,20 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     return dateInZone(clock.now(), (await orgs.getInTx(tx, orgId)).timeZone);
   }
 
-  async function resolveLines(ex: Executor, orgId: string, input: ReturnType<typeof draftInput.parse>['lines']): Promise<StoredLine[]> {
-    const rates = await catalog.taxRatesByIdsInTx(ex, orgId, input.flatMap((l) => (l.taxRateId ? [l.taxRateId] : [])));
+  async function resolveLines(
+    ex: Executor,
+    orgId: string,
+    input: ReturnType<typeof draftInput.parse>['lines'],
+  ): Promise<StoredLine[]> {
+    const rates = await catalog.taxRatesByIdsInTx(
+      ex,
+      orgId,
+      input.flatMap((l) => (l.taxRateId ? [l.taxRateId] : [])),
+    );
     return input.map((l, i) => {
       const rate = l.taxRateId ? rates.get(l.taxRateId) : null;
-      if (l.taxRateId && !rate) throw unprocessable('Unknown tax rate', [{ path: `/body/lines/${i}/taxRateId`, message: 'no such tax rate' }]);
+      if (l.taxRateId && !rate)
+        throw unprocessable('Unknown tax rate', [{ path: `/body/lines/${i}/taxRateId`, message: 'no such tax rate' }]);
       return {
         itemId: l.itemId,
         description: l.description,
@@ -88,40 +113,75 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     });
   }
 
-  async function validateRelated(ex: Executor, orgId: string, kind: DocumentKind, relatedId: string | null, clientId: string, currency: string): Promise<void> {
+  async function validateRelated(
+    ex: Executor,
+    orgId: string,
+    kind: DocumentKind,
+    relatedId: string | null,
+    clientId: string,
+    currency: string,
+  ): Promise<void> {
     if (kind !== 'credit_note') {
-      if (relatedId) throw unprocessable('Only credit notes reference another document', [{ path: '/body/relatedDocumentId', message: 'not allowed here' }]);
+      if (relatedId)
+        throw unprocessable('Only credit notes reference another document', [
+          { path: '/body/relatedDocumentId', message: 'not allowed here' },
+        ]);
       return;
     }
     const path = '/body/relatedDocumentId';
-    if (!relatedId) throw unprocessable('A credit note must reference the invoice it credits', [{ path, message: 'required' }]);
+    if (!relatedId)
+      throw unprocessable('A credit note must reference the invoice it credits', [{ path, message: 'required' }]);
     const inv = await findDocument(ex, orgId, relatedId, 'invoice');
     if (!inv) throw unprocessable('The credited invoice does not exist', [{ path, message: 'no such invoice' }]);
-    if (inv.status === 'draft' || inv.status === 'void') throw unprocessable('Only issued invoices can be credited', [{ path, message: `invoice is ${inv.status}` }]);
-    if (inv.client_id !== clientId || inv.currency !== currency) throw unprocessable('A credit note must have the client and currency of its invoice', [{ path, message: 'client or currency differs' }]);
+    if (inv.status === 'draft' || inv.status === 'void')
+      throw unprocessable('Only issued invoices can be credited', [{ path, message: `invoice is ${inv.status}` }]);
+    if (inv.client_id !== clientId || inv.currency !== currency)
+      throw unprocessable('A credit note must have the client and currency of its invoice', [
+        { path, message: 'client or currency differs' },
+      ]);
   }
 
   /** Validates a draft and builds its row (for a new or an existing id) without writing it. */
-  async function prepareDraft(tx: Executor, orgId: string, kind: DocumentKind, raw: DraftInput, id: string): Promise<DocumentRow> {
+  async function prepareDraft(
+    tx: Executor,
+    orgId: string,
+    kind: DocumentKind,
+    raw: DraftInput,
+    id: string,
+  ): Promise<DocumentRow> {
     const input = draftInput.parse(raw);
     const org = await orgs.getInTx(tx, orgId);
     const client = await clients.getInTx(tx, orgId, input.clientId).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'not_found') throw unprocessable('Unknown client', [{ path: '/body/clientId', message: 'no such client' }]);
+      if (err instanceof AppError && err.code === 'not_found')
+        throw unprocessable('Unknown client', [{ path: '/body/clientId', message: 'no such client' }]);
       throw err;
     });
-    if (client.archived) throw unprocessable('The client is archived', [{ path: '/body/clientId', message: 'client is archived' }]);
+    if (client.archived)
+      throw unprocessable('The client is archived', [{ path: '/body/clientId', message: 'client is archived' }]);
     const currency = input.currency ?? client.currency;
     const exchangeRate = currency === org.defaultCurrency ? '1' : input.exchangeRate;
-    if (!exchangeRate) throw unprocessable(`An exchange rate to ${org.defaultCurrency} is required for ${currency} documents`, [{ path: '/body/exchangeRate', message: 'required' }]);
+    if (!exchangeRate)
+      throw unprocessable(`An exchange rate to ${org.defaultCurrency} is required for ${currency} documents`, [
+        { path: '/body/exchangeRate', message: 'required' },
+      ]);
     await validateRelated(tx, orgId, kind, input.relatedDocumentId, input.clientId, currency);
     const lines = await resolveLines(tx, orgId, input.lines);
     const totals = safeTotals(lines, input.discount);
     const now = clock.now().toISOString();
     if (input.periodStart && input.periodEnd && input.periodEnd < input.periodStart) {
-      throw unprocessable('The invoicing period ends before it starts', [{ path: '/body/periodEnd', message: 'before periodStart' }]);
+      throw unprocessable('The invoicing period ends before it starts', [
+        { path: '/body/periodEnd', message: 'before periodStart' },
+      ]);
     }
     const einvoice = Object.fromEntries(DOCUMENT_EINVOICE_KEYS.map((k) => [k, input[k]])) as DocumentEinvoice;
-    const body: DocumentBody = { lines, discount: input.discount, notes: input.notes, terms: input.terms, einvoice, snapshot: null };
+    const body: DocumentBody = {
+      lines,
+      discount: input.discount,
+      notes: input.notes,
+      terms: input.terms,
+      einvoice,
+      snapshot: null,
+    };
     const crypto = await keyring.forOrg(tx, orgId);
     const row: DocumentRow = {
       id,
@@ -152,7 +212,13 @@ export function createDocumentService(deps: DocumentServiceDeps) {
   }
 
   /** Validates and writes a draft row; used by create, recurring runs, quote conversion and void. */
-  async function createDraftInTx(tx: Executor, orgId: string, kind: DocumentKind, raw: DraftInput, extra: Partial<DocumentRow> = {}): Promise<DocumentRow> {
+  async function createDraftInTx(
+    tx: Executor,
+    orgId: string,
+    kind: DocumentKind,
+    raw: DraftInput,
+    extra: Partial<DocumentRow> = {},
+  ): Promise<DocumentRow> {
     const row = { ...(await prepareDraft(tx, orgId, kind, raw, newId())), ...extra };
     await insertDocument(tx, row);
     return row;
@@ -167,9 +233,22 @@ export function createDocumentService(deps: DocumentServiceDeps) {
   }
 
   /** Creates a draft with its audit entry inside the caller's transaction (Idempotency-Key records share it). */
-  async function createInTx(tx: Executor, orgId: string, kind: DocumentKind, raw: DraftInput, actor: AuditActor): Promise<DocumentDto> {
+  async function createInTx(
+    tx: Executor,
+    orgId: string,
+    kind: DocumentKind,
+    raw: DraftInput,
+    actor: AuditActor,
+  ): Promise<DocumentDto> {
     const row = await createDraftInTx(tx, orgId, kind, raw);
-    await audit.append(tx, { orgId, actor, action: `${kind}.created`, objectType: kind, objectId: row.id, summary: { total: Number(row.total), currency: row.currency } });
+    await audit.append(tx, {
+      orgId,
+      actor,
+      action: `${kind}.created`,
+      objectType: kind,
+      objectId: row.id,
+      summary: { total: Number(row.total), currency: row.currency },
+    });
     return getIn(tx, orgId, kind, row.id);
   }
 
@@ -182,16 +261,26 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     hasIssuedInvoice: (ex: Executor, orgId: string) => hasIssuedInvoice(ex, orgId),
 
     createInTx,
-    create: (orgId: string, kind: DocumentKind, raw: DraftInput, actor: AuditActor): Promise<DocumentDto> => inTx(db, (tx) => createInTx(tx, orgId, kind, raw, actor)),
+    create: (orgId: string, kind: DocumentKind, raw: DraftInput, actor: AuditActor): Promise<DocumentDto> =>
+      inTx(db, (tx) => createInTx(tx, orgId, kind, raw, actor)),
 
     getInTx: (tx: Executor, orgId: string, kind: DocumentKind | undefined, id: string) => getIn(tx, orgId, kind, id),
     get: (orgId: string, kind: DocumentKind | undefined, id: string) => getIn(db, orgId, kind, id),
 
-    async updateDraft(orgId: string, kind: DocumentKind, id: string, patch: DraftPatch, actor: AuditActor): Promise<DocumentDto> {
+    async updateDraft(
+      orgId: string,
+      kind: DocumentKind,
+      id: string,
+      patch: DraftPatch,
+      actor: AuditActor,
+    ): Promise<DocumentDto> {
       return inTx(db, async (tx) => {
         const row = await findDocument(tx, orgId, id, kind);
         if (!row) throw notFound(KIND_LABEL[kind]);
-        if (row.status !== 'draft') throw conflict(`This ${KIND_LABEL[kind].toLowerCase()} is ${row.status} and can no longer be edited; issue a credit note to correct it`);
+        if (row.status !== 'draft')
+          throw conflict(
+            `This ${KIND_LABEL[kind].toLowerCase()} is ${row.status} and can no longer be edited; issue a credit note to correct it`,
+          );
         const crypto = await keyring.forOrg(tx, orgId);
         const body = readBody(crypto, row);
         const current: DraftInput = {
@@ -200,14 +289,25 @@ export function createDocumentService(deps: DocumentServiceDeps) {
           exchangeRate: row.exchange_rate,
           issueDate: row.issue_date,
           dueDate: row.due_date,
-          lines: body.lines.map(({ itemId, description, quantity, unit, unitPrice, discount, taxRateId }) => ({ itemId, description, quantity, unit, unitPrice, discount, taxRateId })),
+          lines: body.lines.map(({ itemId, description, quantity, unit, unitPrice, discount, taxRateId }) => ({
+            itemId,
+            description,
+            quantity,
+            unit,
+            unitPrice,
+            discount,
+            taxRateId,
+          })),
           discount: body.discount,
           notes: body.notes,
           terms: body.terms,
           relatedDocumentId: row.related_document_id,
           ...(body.einvoice ?? NO_DOCUMENT_EINVOICE),
         };
-        const merged = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as DraftInput;
+        const merged = {
+          ...current,
+          ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
+        } as DraftInput;
         // The whole merged draft is validated again, exactly as on create.
         const fresh = await prepareDraft(tx, orgId, kind, merged, id);
         await updateDocumentRow(tx, orgId, id, {
@@ -224,7 +324,14 @@ export function createDocumentService(deps: DocumentServiceDeps) {
           related_document_id: fresh.related_document_id,
           updated_at: clock.now().toISOString(),
         });
-        await audit.append(tx, { orgId, actor, action: `${kind}.updated`, objectType: kind, objectId: id, summary: { fields: Object.keys(patch) } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: `${kind}.updated`,
+          objectType: kind,
+          objectId: id,
+          summary: { fields: Object.keys(patch) },
+        });
         return getIn(tx, orgId, kind, id);
       });
     },
@@ -233,7 +340,8 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       await inTx(db, async (tx) => {
         const row = await findDocument(tx, orgId, id, kind);
         if (!row) throw notFound(KIND_LABEL[kind]);
-        if ((await deleteDraft(tx, orgId, id)) === 0) throw conflict(`Only drafts can be deleted; this ${KIND_LABEL[kind].toLowerCase()} is ${row.status}`);
+        if ((await deleteDraft(tx, orgId, id)) === 0)
+          throw conflict(`Only drafts can be deleted; this ${KIND_LABEL[kind].toLowerCase()} is ${row.status}`);
         await audit.append(tx, { orgId, actor, action: `${kind}.draft_deleted`, objectType: kind, objectId: id });
       });
     },
@@ -243,9 +351,13 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       const crypto = await keyring.forOrg(ex, orgId);
       const day = await todayInTx(ex, orgId);
       const out: DocumentExport[] = [];
-      for (let after: string | null = null; ; ) {
+      for (let after: string | null = null; ;) {
         const rows = await listOrgDocumentRows(ex, orgId, after, 500);
-        const names = await clients.namesByIds(ex, orgId, rows.map((r) => r.client_id));
+        const names = await clients.namesByIds(
+          ex,
+          orgId,
+          rows.map((r) => r.client_id),
+        );
         for (const r of rows) {
           const body = readBody(crypto, r);
           out.push({ ...toDto(r, body, names.get(r.client_id) ?? '', day), snapshot: body.snapshot });
@@ -255,12 +367,20 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       }
     },
 
-    async list(orgId: string, kind: DocumentKind, q: DocumentListQuery): Promise<{ items: DocumentSummary[]; nextCursor: string | null }> {
+    async list(
+      orgId: string,
+      kind: DocumentKind,
+      q: DocumentListQuery,
+    ): Promise<{ items: DocumentSummary[]; nextCursor: string | null }> {
       const day = await todayInTx(db, orgId);
       const desc = q.sort.startsWith('-');
       const sort = q.sort.replace(/^-/, '') as SortKey;
       const statuses =
-        q.status === 'overdue' || q.status === 'open' ? ['issued', 'sent', 'partially_paid'] : q.status ? [q.status] : undefined;
+        q.status === 'overdue' || q.status === 'open'
+          ? ['issued', 'sent', 'partially_paid']
+          : q.status
+            ? [q.status]
+            : undefined;
       const rows = await listDocumentRows(db, {
         orgId,
         kind,
@@ -275,9 +395,16 @@ export function createDocumentService(deps: DocumentServiceDeps) {
         cursor: decodeCursor(q.cursor, SORT_CURSOR_VALUES[sort]),
         limit: q.limit + 1,
       });
-      const names = await clients.namesByIds(db, orgId, rows.map((r) => r.client_id));
+      const names = await clients.namesByIds(
+        db,
+        orgId,
+        rows.map((r) => r.client_id),
+      );
       const page = pageResult(rows, q.limit, (r) => ({ v: sortValue(r, sort), id: r.id }));
-      return { items: page.items.map((r) => toSummary(r, names.get(r.client_id) ?? '', day)), nextCursor: page.nextCursor };
+      return {
+        items: page.items.map((r) => toSummary(r, names.get(r.client_id) ?? '', day)),
+        nextCursor: page.nextCursor,
+      };
     },
   };
 }

@@ -2,7 +2,17 @@
 // follows the D16B schema (checked by xmllint against the official XSD in the tests); the binding
 // of each business term follows EN 16931-3-3.
 import { formatMinor, formatPercentBp } from './einvoice.amounts.ts';
-import type { Buyer, Contact, DocumentAllowanceCharge, LineAllowanceCharge, PaymentMeans, PostalAddress, Seller, VatBreakdown, VatCategory } from './einvoice.model.ts';
+import type {
+  Buyer,
+  Contact,
+  DocumentAllowanceCharge,
+  LineAllowanceCharge,
+  PaymentMeans,
+  PostalAddress,
+  Seller,
+  VatBreakdown,
+  VatCategory,
+} from './einvoice.model.ts';
 import { el, type XmlElement } from './xml.ts';
 
 export const CII_NS = {
@@ -51,7 +61,10 @@ function taxRegistration(id: string | undefined, scheme: 'VA' | 'FC'): XmlElemen
   return id ? el('ram:SpecifiedTaxRegistration', el('ram:ID', { schemeID: scheme }, id)) : null;
 }
 
-function legalOrganization(legal: { id: string; scheme?: string } | undefined, tradingName: string | undefined): XmlElement | null {
+function legalOrganization(
+  legal: { id: string; scheme?: string } | undefined,
+  tradingName: string | undefined,
+): XmlElement | null {
   if (!legal && !tradingName) return null;
   return el(
     'ram:SpecifiedLegalOrganization',
@@ -61,7 +74,9 @@ function legalOrganization(legal: { id: string; scheme?: string } | undefined, t
 }
 
 function uri(address: { id: string; scheme?: string } | undefined): XmlElement | null {
-  return address ? el('ram:URIUniversalCommunication', el('ram:URIID', { schemeID: address.scheme }, address.id)) : null;
+  return address
+    ? el('ram:URIUniversalCommunication', el('ram:URIID', { schemeID: address.scheme }, address.id))
+    : null;
 }
 
 export function sellerParty(s: Seller): XmlElement {
@@ -142,7 +157,13 @@ export function paymentMeans(p: PaymentMeans): XmlElement {
     'ram:SpecifiedTradeSettlementPaymentMeans',
     el('ram:TypeCode', p.code),
     el('ram:Information', p.text),
-    p.card ? el('ram:ApplicableTradeSettlementFinancialCard', el('ram:ID', p.card.pan), el('ram:CardholderName', p.card.holder)) : null,
+    p.card
+      ? el(
+          'ram:ApplicableTradeSettlementFinancialCard',
+          el('ram:ID', p.card.pan),
+          el('ram:CardholderName', p.card.holder),
+        )
+      : null,
     p.directDebit ? el('ram:PayerPartyDebtorFinancialAccount', el('ram:IBANID', p.directDebit.debitedAccount)) : null,
     account
       ? el(

@@ -4,7 +4,18 @@
 import { formatMinor } from './einvoice.amounts.ts';
 import { FORMATS, type EinvoiceFormat } from './einvoice.formats.ts';
 import type { EinvoiceModel, InvoiceLine } from './einvoice.model.ts';
-import { CII_NS, allowanceCharge, buyerParty, date102, money, paymentMeans, postalAddress, sellerParty, tradeTax, vatBreakdown } from './cii.parties.ts';
+import {
+  CII_NS,
+  allowanceCharge,
+  buyerParty,
+  date102,
+  money,
+  paymentMeans,
+  postalAddress,
+  sellerParty,
+  tradeTax,
+  vatBreakdown,
+} from './cii.parties.ts';
 import { el, required, serialize, type XmlElement } from './xml.ts';
 
 type CiiFormat = Extract<EinvoiceFormat, 'xrechnung-cii' | 'factur-x'>;
@@ -12,8 +23,17 @@ type CiiFormat = Extract<EinvoiceFormat, 'xrechnung-cii' | 'factur-x'>;
 function line(l: InvoiceLine, currency: string): XmlElement {
   return el(
     'ram:IncludedSupplyChainTradeLineItem',
-    el('ram:AssociatedDocumentLineDocument', el('ram:LineID', l.id), l.note ? el('ram:IncludedNote', el('ram:Content', l.note)) : null),
-    el('ram:SpecifiedTradeProduct', el('ram:SellerAssignedID', l.sellerItemId), el('ram:Name', l.itemName), el('ram:Description', l.itemDescription)),
+    el(
+      'ram:AssociatedDocumentLineDocument',
+      el('ram:LineID', l.id),
+      l.note ? el('ram:IncludedNote', el('ram:Content', l.note)) : null,
+    ),
+    el(
+      'ram:SpecifiedTradeProduct',
+      el('ram:SellerAssignedID', l.sellerItemId),
+      el('ram:Name', l.itemName),
+      el('ram:Description', l.itemDescription),
+    ),
     el(
       'ram:SpecifiedLineTradeAgreement',
       el(
@@ -38,7 +58,9 @@ function agreement(m: EinvoiceModel): XmlElement {
     el('ram:BuyerReference', m.buyerReference),
     sellerParty(m.seller),
     buyerParty(m.buyer),
-    m.purchaseOrderReference ? el('ram:BuyerOrderReferencedDocument', el('ram:IssuerAssignedID', m.purchaseOrderReference)) : null,
+    m.purchaseOrderReference
+      ? el('ram:BuyerOrderReferencedDocument', el('ram:IssuerAssignedID', m.purchaseOrderReference))
+      : null,
     m.contractReference ? el('ram:ContractReferencedDocument', el('ram:IssuerAssignedID', m.contractReference)) : null,
   );
 }
@@ -83,7 +105,13 @@ function settlement(m: EinvoiceModel): XmlElement {
     el('ram:InvoiceCurrencyCode', c),
     ...m.paymentMeans.map(paymentMeans),
     ...m.vatBreakdown.map((v) => vatBreakdown(v, c)),
-    m.period ? el('ram:BillingSpecifiedPeriod', date102('ram:StartDateTime', m.period.start), date102('ram:EndDateTime', m.period.end)) : null,
+    m.period
+      ? el(
+          'ram:BillingSpecifiedPeriod',
+          date102('ram:StartDateTime', m.period.start),
+          date102('ram:EndDateTime', m.period.end),
+        )
+      : null,
     ...m.allowanceCharges.map((ac) => allowanceCharge(ac, c)),
     terms,
     el(
@@ -102,7 +130,11 @@ function settlement(m: EinvoiceModel): XmlElement {
       money('ram:DuePayableAmount', t.payable, c),
     ),
     ...m.precedingInvoices.map((p) =>
-      el('ram:InvoiceReferencedDocument', el('ram:IssuerAssignedID', p.number), date102('ram:FormattedIssueDateTime', p.issueDate, 'qdt')),
+      el(
+        'ram:InvoiceReferencedDocument',
+        el('ram:IssuerAssignedID', p.number),
+        date102('ram:FormattedIssueDateTime', p.issueDate, 'qdt'),
+      ),
     ),
   );
 }
@@ -115,7 +147,9 @@ export function writeCii(m: EinvoiceModel, format: CiiFormat): string {
     { 'xmlns:rsm': CII_NS.rsm, 'xmlns:qdt': CII_NS.qdt, 'xmlns:ram': CII_NS.ram, 'xmlns:udt': CII_NS.udt },
     el(
       'rsm:ExchangedDocumentContext',
-      spec.businessProcess ? el('ram:BusinessProcessSpecifiedDocumentContextParameter', el('ram:ID', spec.businessProcess)) : null,
+      spec.businessProcess
+        ? el('ram:BusinessProcessSpecifiedDocumentContextParameter', el('ram:ID', spec.businessProcess))
+        : null,
       el('ram:GuidelineSpecifiedDocumentContextParameter', el('ram:ID', spec.specificationId)),
     ),
     el(

@@ -9,7 +9,9 @@ const MAX_DECIMAL_LENGTH = 40;
 
 /** Whether `text` is a plain decimal ("12", "-0.5"; no exponent, no '+', no grouping). */
 export function isDecimal(text: unknown): text is string {
-  return typeof text === 'string' && text.length <= MAX_DECIMAL_LENGTH && DECIMAL.test(text) && !/^-0(\.0*)?$/.test(text);
+  return (
+    typeof text === 'string' && text.length <= MAX_DECIMAL_LENGTH && DECIMAL.test(text) && !/^-0(\.0*)?$/.test(text)
+  );
 }
 
 /** A decimal string as an integer and the power of ten it is scaled by. */
@@ -21,7 +23,8 @@ export function parseDecimal(text: string): { units: bigint; scale: number } {
 
 /** Basis points as a percentage without trailing zeros: 1900 → "19", 550 → "5.5", 5 → "0.05". */
 export function formatPercentBp(bp: number): string {
-  if (!Number.isSafeInteger(bp) || bp < 0) throw new RangeError(`rate must be a non-negative integer of basis points, got ${bp}`);
+  if (!Number.isSafeInteger(bp) || bp < 0)
+    throw new RangeError(`rate must be a non-negative integer of basis points, got ${bp}`);
   const whole = Math.trunc(bp / 100);
   const cents = bp % 100;
   if (cents === 0) return String(whole);
@@ -33,7 +36,12 @@ export function formatMinor(minor: Minor, currency: string): string {
 }
 
 /** round(quantity × price ÷ base quantity) in minor units of `currency`. */
-export function priceTimesQuantity(quantity: string, netPrice: string, baseQuantity: string | undefined, currency: string): bigint {
+export function priceTimesQuantity(
+  quantity: string,
+  netPrice: string,
+  baseQuantity: string | undefined,
+  currency: string,
+): bigint {
   const q = parseDecimal(quantity);
   const p = parseDecimal(netPrice);
   const b = parseDecimal(baseQuantity ?? '1');
@@ -55,7 +63,10 @@ function signed(ac: LineAllowanceCharge): bigint {
 }
 
 /** BT-131 = round(quantity × price ÷ base quantity) + Σ line charges − Σ line allowances. */
-export function lineNetAmount(line: Pick<InvoiceLine, 'quantity' | 'netPrice' | 'baseQuantity' | 'allowanceCharges'>, currency: string): Minor {
+export function lineNetAmount(
+  line: Pick<InvoiceLine, 'quantity' | 'netPrice' | 'baseQuantity' | 'allowanceCharges'>,
+  currency: string,
+): Minor {
   const base = priceTimesQuantity(line.quantity, line.netPrice, line.baseQuantity, currency);
   const net = line.allowanceCharges.reduce((acc, ac) => acc + signed(ac), base);
   return Number(net);

@@ -20,8 +20,20 @@ const PEPPOL_PROCESS = 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0';
 const XRECHNUNG_ID = 'urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0';
 
 export const FORMATS: Readonly<Record<EinvoiceFormat, FormatSpec>> = {
-  'xrechnung-ubl': { syntax: 'ubl', cius: 'xrechnung', specificationId: XRECHNUNG_ID, businessProcess: PEPPOL_PROCESS, fileSuffix: 'xrechnung.xml' },
-  'xrechnung-cii': { syntax: 'cii', cius: 'xrechnung', specificationId: XRECHNUNG_ID, businessProcess: PEPPOL_PROCESS, fileSuffix: 'xrechnung-cii.xml' },
+  'xrechnung-ubl': {
+    syntax: 'ubl',
+    cius: 'xrechnung',
+    specificationId: XRECHNUNG_ID,
+    businessProcess: PEPPOL_PROCESS,
+    fileSuffix: 'xrechnung.xml',
+  },
+  'xrechnung-cii': {
+    syntax: 'cii',
+    cius: 'xrechnung',
+    specificationId: XRECHNUNG_ID,
+    businessProcess: PEPPOL_PROCESS,
+    fileSuffix: 'xrechnung-cii.xml',
+  },
   'peppol-bis': {
     syntax: 'ubl',
     cius: 'peppol',
@@ -30,7 +42,12 @@ export const FORMATS: Readonly<Record<EinvoiceFormat, FormatSpec>> = {
     fileSuffix: 'peppol.xml',
   },
   // Factur-X / ZUGFeRD profile EN 16931 ("COMFORT"); embedded in the PDF as factur-x.xml.
-  'factur-x': { syntax: 'cii', cius: 'en16931', specificationId: 'urn:cen.eu:en16931:2017', fileSuffix: 'factur-x.xml' },
+  'factur-x': {
+    syntax: 'cii',
+    cius: 'en16931',
+    specificationId: 'urn:cen.eu:en16931:2017',
+    fileSuffix: 'factur-x.xml',
+  },
 };
 
 export function isEinvoiceFormat(value: unknown): value is EinvoiceFormat {

@@ -16,12 +16,17 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 function reversedKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(reversedKeys) as T;
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversedKeys(v)])) as T;
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([k, v]) => [k, reversedKeys(v)]),
+  ) as T;
 }
 
 function allDocuments(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const s of scenarios()) for (const f of EINVOICE_FORMATS) out[`${s.name} ${f}`] = sha256(generateEinvoice(s.model, f));
+  for (const s of scenarios())
+    for (const f of EINVOICE_FORMATS) out[`${s.name} ${f}`] = sha256(generateEinvoice(s.model, f));
   return out;
 }
 
@@ -62,7 +67,10 @@ describe('generated e-invoices are byte-stable', () => {
         expect(xml.endsWith('>\n')).toBe(true);
         // PEPPOL-EN16931-R008; the CII delivery block is the one schema-required container.
         const empties = [...xml.matchAll(/<([\w:]+)[^>]*\/>/g)].map((m) => m[1]);
-        expect(empties.filter((e) => e !== 'ram:ApplicableHeaderTradeDelivery'), `${s.name} ${f}`).toEqual([]);
+        expect(
+          empties.filter((e) => e !== 'ram:ApplicableHeaderTradeDelivery'),
+          `${s.name} ${f}`,
+        ).toEqual([]);
         expect(xml).not.toMatch(/<([\w:]+)[^>]*><\/\1>/);
       }
     }

@@ -54,7 +54,9 @@ export function allocate(total: bigint, weights: readonly bigint[]): bigint[] {
     return { index, floor, remainder: num - floor * den };
   });
   let missing = total - parts.reduce((a, p) => a + p.floor, 0n);
-  const order = [...parts].sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
+  const order = [...parts].sort((a, b) =>
+    a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1,
+  );
   for (const p of order) {
     if (missing === 0n) break;
     p.floor += 1n;
@@ -63,7 +65,14 @@ export function allocate(total: bigint, weights: readonly bigint[]): bigint[] {
   return parts.map((p) => p.floor);
 }
 
-interface Bucket { category: VatCategory; rateBp: number; lines: bigint; taxable: bigint; tax: bigint; exclusiveOnly: boolean }
+interface Bucket {
+  category: VatCategory;
+  rateBp: number;
+  lines: bigint;
+  taxable: bigint;
+  tax: bigint;
+  exclusiveOnly: boolean;
+}
 
 export function deriveVat(lines: readonly VatLineInput[], totals: Totals, discount: Discount | null): DerivedVat {
   const lineNets = totals.lines.map((l) => BigInt(l.amount));
@@ -79,21 +88,38 @@ export function deriveVat(lines: readonly VatLineInput[], totals: Totals, discou
     if (group.inclusive) {
       const gross = idx.reduce((a, i) => a + BigInt(totals.lines[i]?.amount ?? 0), 0n);
       const net = gross - roundHalfAwayFromZero(gross * rate, 10_000n + rate);
-      allocate(net, idx.map((i) => BigInt(totals.lines[i]?.amount ?? 0))).forEach((n, k) => {
+      allocate(
+        net,
+        idx.map((i) => BigInt(totals.lines[i]?.amount ?? 0)),
+      ).forEach((n, k) => {
         lineNets[idx[k] as number] = n;
       });
     }
     const categories = [...new Set(idx.map((i) => (lines[i] as VatLineInput).tax.category))];
     if (categories.length > 1 && group.rateBp !== 0) {
       const second = idx.find((i) => (lines[i] as VatLineInput).tax.category !== categories[0]) as number;
-      throw new VatMappingError(`VAT categories ${categories.join(', ')} share the rate ${group.rateBp / 100} %; give each category its own rate`, second);
+      throw new VatMappingError(
+        `VAT categories ${categories.join(', ')} share the rate ${group.rateBp / 100} %; give each category its own rate`,
+        second,
+      );
     }
-    const sums = categories.map((c) => idx.filter((i) => (lines[i] as VatLineInput).tax.category === c).reduce((a, i) => a + (lineNets[i] as bigint), 0n));
+    const sums = categories.map((c) =>
+      idx
+        .filter((i) => (lines[i] as VatLineInput).tax.category === c)
+        .reduce((a, i) => a + (lineNets[i] as bigint), 0n),
+    );
     const groupNet = sums.reduce((a, s) => a + s, 0n);
     const shares = allocate(groupNet - BigInt(group.taxable), sums);
     categories.forEach((category, k) => {
       const key = vatKey(category, group.rateBp);
-      const b = buckets.get(key) ?? { category, rateBp: group.rateBp, lines: 0n, taxable: 0n, tax: 0n, exclusiveOnly: true };
+      const b = buckets.get(key) ?? {
+        category,
+        rateBp: group.rateBp,
+        lines: 0n,
+        taxable: 0n,
+        tax: 0n,
+        exclusiveOnly: true,
+      };
       b.lines += sums[k] as bigint;
       b.taxable += (sums[k] as bigint) - (shares[k] as bigint);
       b.tax += categories.length === 1 ? BigInt(group.tax) : 0n;
@@ -105,9 +131,17 @@ export function deriveVat(lines: readonly VatLineInput[], totals: Totals, discou
   const allowances = sorted.flatMap((b): DocumentAllowanceCharge[] => {
     const amount = Number(b.lines - b.taxable);
     if (amount === 0) return [];
-    const ac: DocumentAllowanceCharge = { charge: false, amount, vatCategory: b.category, vatRateBp: b.rateBp, reason: 'Discount', reasonCode: '95' };
+    const ac: DocumentAllowanceCharge = {
+      charge: false,
+      amount,
+      vatCategory: b.category,
+      vatRateBp: b.rateBp,
+      reason: 'Discount',
+      reasonCode: '95',
+    };
     // The percentage is stated only where the allowance is exactly base × percent, rounded (R040).
-    if (discount?.type === 'percent' && b.exclusiveOnly) Object.assign(ac, { percentBp: discount.basisPoints, base: Number(b.lines) });
+    if (discount?.type === 'percent' && b.exclusiveOnly)
+      Object.assign(ac, { percentBp: discount.basisPoints, base: Number(b.lines) });
     return [ac];
   });
   return {

@@ -5,11 +5,26 @@
 // Every amount comes from Sealbill's own computeTotals (einvoice.mapping-vat.ts), so the XML
 // states the line amounts, VAT breakdown and totals the PDF prints, to the minor unit (tested).
 // The document discount becomes one BG-20 allowance per VAT breakdown entry.
-import { computeTotals, currencyExponent, formatAmount, roundHalfAwayFromZero, type Discount, type LineInput } from '../../shared/money/money.ts';
+import {
+  computeTotals,
+  currencyExponent,
+  formatAmount,
+  roundHalfAwayFromZero,
+  type Discount,
+  type LineInput,
+} from '../../shared/money/money.ts';
 import { parseDecimal, priceTimesQuantity } from './einvoice.amounts.ts';
 import { UNIT_CODES } from './einvoice.codelists.ts';
 import { deriveVat, VatMappingError, type DerivedVat } from './einvoice.mapping-vat.ts';
-import type { Contact, EinvoiceModel, PaymentMeans, PaymentMeansCode, PostalAddress, SchemedId, VatCategory } from './einvoice.model.ts';
+import type {
+  Contact,
+  EinvoiceModel,
+  PaymentMeans,
+  PaymentMeansCode,
+  PostalAddress,
+  SchemedId,
+  VatCategory,
+} from './einvoice.model.ts';
 import { completeModel, type Exemption, type LineDraft } from './einvoice.totals.ts';
 
 export interface TaxTreatment {
@@ -83,12 +98,57 @@ export class EinvoiceMappingError extends Error {
 
 // Sealbill's free-text units mapped to UN/ECE Recommendation 20; anything unknown counts in "one" (C62).
 const UNIT_WORDS: Readonly<Record<string, string>> = {
-  '': 'C62', pc: 'C62', pcs: 'C62', piece: 'C62', pieces: 'C62', x: 'C62', unit: 'C62', units: 'C62', stk: 'C62', 'stück': 'C62',
-  h: 'HUR', hr: 'HUR', hrs: 'HUR', hour: 'HUR', hours: 'HUR', std: 'HUR', stunde: 'HUR', stunden: 'HUR',
-  min: 'MIN', minute: 'MIN', minutes: 'MIN', d: 'DAY', day: 'DAY', days: 'DAY', tag: 'DAY', tage: 'DAY',
-  week: 'WEE', weeks: 'WEE', month: 'MON', months: 'MON', year: 'ANN', years: 'ANN',
-  kg: 'KGM', g: 'GRM', t: 'TNE', m: 'MTR', km: 'KMT', cm: 'CMT', mm: 'MMT', m2: 'MTK', 'm²': 'MTK', m3: 'MTQ', 'm³': 'MTQ',
-  l: 'LTR', ml: 'MLT', kwh: 'KWH', set: 'SET', pair: 'PR', flat: 'LS', 'lump sum': 'LS', pauschal: 'LS',
+  '': 'C62',
+  pc: 'C62',
+  pcs: 'C62',
+  piece: 'C62',
+  pieces: 'C62',
+  x: 'C62',
+  unit: 'C62',
+  units: 'C62',
+  stk: 'C62',
+  stück: 'C62',
+  h: 'HUR',
+  hr: 'HUR',
+  hrs: 'HUR',
+  hour: 'HUR',
+  hours: 'HUR',
+  std: 'HUR',
+  stunde: 'HUR',
+  stunden: 'HUR',
+  min: 'MIN',
+  minute: 'MIN',
+  minutes: 'MIN',
+  d: 'DAY',
+  day: 'DAY',
+  days: 'DAY',
+  tag: 'DAY',
+  tage: 'DAY',
+  week: 'WEE',
+  weeks: 'WEE',
+  month: 'MON',
+  months: 'MON',
+  year: 'ANN',
+  years: 'ANN',
+  kg: 'KGM',
+  g: 'GRM',
+  t: 'TNE',
+  m: 'MTR',
+  km: 'KMT',
+  cm: 'CMT',
+  mm: 'MMT',
+  m2: 'MTK',
+  'm²': 'MTK',
+  m3: 'MTQ',
+  'm³': 'MTQ',
+  l: 'LTR',
+  ml: 'MLT',
+  kwh: 'KWH',
+  set: 'SET',
+  pair: 'PR',
+  flat: 'LS',
+  'lump sum': 'LS',
+  pauschal: 'LS',
 };
 
 export function unitCode(unit: string): string {
@@ -141,13 +201,28 @@ function line(doc: SealbillDocument, i: number, net: number, t: { base: number; 
   };
   if (src.taxInclusive) {
     // The gross line discount is inside the net (no BG-27): see einvoice.mapping-vat.ts.
-    return { ...common, quantity: net < 0 ? `-${abs}` : abs, allowanceCharges: [], ...netPricing(net, abs, doc.currency) };
+    return {
+      ...common,
+      quantity: net < 0 ? `-${abs}` : abs,
+      allowanceCharges: [],
+      ...netPricing(net, abs, doc.currency),
+    };
   }
-  const allowance = t.discount === 0 ? [] : [{ charge: false, amount: t.discount, ...REASON, ...(src.discount?.type === 'percent' ? { percentBp: src.discount.basisPoints, base: t.base } : {}) }];
+  const allowance =
+    t.discount === 0
+      ? []
+      : [
+          {
+            charge: false,
+            amount: t.discount,
+            ...REASON,
+            ...(src.discount?.type === 'percent' ? { percentBp: src.discount.basisPoints, base: t.base } : {}),
+          },
+        ];
   return {
     ...common,
     // BR-27: the price is never negative; a deduction line has a negative quantity instead.
-    quantity: (src.unitPrice < 0) !== negativeQty ? `-${abs}` : abs,
+    quantity: src.unitPrice < 0 !== negativeQty ? `-${abs}` : abs,
     netPrice: formatAmount(Math.abs(src.unitPrice), doc.currency),
     allowanceCharges: allowance,
   };
@@ -160,10 +235,13 @@ export function toEinvoice(doc: SealbillDocument): EinvoiceModel {
   try {
     vat = deriveVat(doc.lines, totals, doc.discount);
   } catch (e) {
-    if (e instanceof VatMappingError) throw new EinvoiceMappingError(e.ruleId, `lines[${e.lineIndex}].taxRate`, e.message);
+    if (e instanceof VatMappingError)
+      throw new EinvoiceMappingError(e.ruleId, `lines[${e.lineIndex}].taxRate`, e.message);
     throw e;
   }
-  const lines = doc.lines.map((_, i) => line(doc, i, vat.lineNets[i] as number, totals.lines[i] as { base: number; discount: number }));
+  const lines = doc.lines.map((_, i) =>
+    line(doc, i, vat.lineNets[i] as number, totals.lines[i] as { base: number; discount: number }),
+  );
   const exemptions: Partial<Record<VatCategory, Exemption>> = {};
   for (const line of doc.lines) {
     if ((line.tax.exemptionReason || line.tax.exemptionCode) && !exemptions[line.tax.category]) {
@@ -175,13 +253,18 @@ export function toEinvoice(doc: SealbillDocument): EinvoiceModel {
   const code = e.paymentMeans?.code ?? (payout?.iban ? '58' : payout?.accountNumber ? '30' : undefined);
   const accountId = payout ? (code === '58' ? payout.iban : (payout.accountNumber ?? payout.iban)) : null;
   const paymentMeans: PaymentMeans[] = code
-    ? [{
-        code,
-        remittanceInfo: doc.number,
-        account: (code === '58' || code === '30') && accountId ? { id: accountId, name: payout?.accountHolder, bic: payout?.bic ?? undefined } : undefined,
-        card: e.paymentMeans?.card,
-        directDebit: e.paymentMeans?.directDebit,
-      }]
+    ? [
+        {
+          code,
+          remittanceInfo: doc.number,
+          account:
+            (code === '58' || code === '30') && accountId
+              ? { id: accountId, name: payout?.accountHolder, bic: payout?.bic ?? undefined }
+              : undefined,
+          card: e.paymentMeans?.card,
+          directDebit: e.paymentMeans?.directDebit,
+        },
+      ]
     : [];
   // Intra-community supply needs the deliver-to country (BR-IC-12): the buyer's, unless stated.
   const needsDeliverTo = doc.lines.some((l) => l.tax.category === 'K');
@@ -203,7 +286,12 @@ export function toEinvoice(doc: SealbillDocument): EinvoiceModel {
     precedingInvoices: e.precedingInvoice ? [e.precedingInvoice] : [],
     delivery: e.supplyDate || deliveryAddress ? { date: e.supplyDate, address: deliveryAddress } : undefined,
     period: e.period,
-    seller: { ...party(doc.org), identifier: doc.org.identifier, taxRegistrationId: doc.org.taxRegistration, legalInfo: doc.org.legalInfo },
+    seller: {
+      ...party(doc.org),
+      identifier: doc.org.identifier,
+      taxRegistrationId: doc.org.taxRegistration,
+      legalInfo: doc.org.legalInfo,
+    },
     buyer: party(doc.client),
     paymentMeans,
     allowanceCharges: vat.allowances,

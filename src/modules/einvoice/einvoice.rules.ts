@@ -29,7 +29,11 @@ export function checkEinvoice(model: EinvoiceModel, format: EinvoiceFormat): Ein
   const seen = new Set<string>();
   const issues: EinvoiceIssue[] = [];
   for (const finding of f.list) {
-    const issue = { ruleId: finding.ruleId, message: finding.message, field: sealbillField(finding.path, finding.category) };
+    const issue = {
+      ruleId: finding.ruleId,
+      message: finding.message,
+      field: sealbillField(finding.path, finding.category),
+    };
     const key = `${issue.ruleId}|${issue.field}`;
     if (!seen.has(key)) {
       seen.add(key);

@@ -18,8 +18,14 @@ export const EINVOICE_PREFERENCES = ['none', ...EINVOICE_FORMATS] as const;
 export type EinvoicePreference = (typeof EINVOICE_PREFERENCES)[number];
 export const einvoicePreference = z.enum(EINVOICE_PREFERENCES);
 
-export const vatCategory = z.enum(VAT_CATEGORIES).describe('UNCL5305: S standard, Z zero, E exempt, AE reverse charge, K intra-community supply, G export, O outside scope, L Canary Islands, M Ceuta/Melilla');
-export const paymentMeansCode = z.enum(PAYMENT_MEANS_CODES).describe('UNCL4461: 58 SEPA credit transfer, 30 credit transfer, 48/54 card, 59 direct debit');
+export const vatCategory = z
+  .enum(VAT_CATEGORIES)
+  .describe(
+    'UNCL5305: S standard, Z zero, E exempt, AE reverse charge, K intra-community supply, G export, O outside scope, L Canary Islands, M Ceuta/Melilla',
+  );
+export const paymentMeansCode = z
+  .enum(PAYMENT_MEANS_CODES)
+  .describe('UNCL4461: 58 SEPA credit transfer, 30 credit transfer, 48/54 card, 59 direct debit');
 
 /** Printed single-line text (text-guard.ts): these ids print on the PDF. */
 const printed = (max: number) => lineText(max, { printed: true });
@@ -34,7 +40,9 @@ export const vatexCode = z
   .refine((s) => VATEX_CODES.has(s), 'is not a VATEX code (e.g. VATEX-EU-AE, VATEX-EU-IC)');
 
 /** A VAT identifier: two-letter prefix and 2–12 characters (the shape EN 16931 states, BT-31/48). */
-export const vatId = printed(20).transform((s) => s.replace(/[\s.-]+/g, '').toUpperCase()).pipe(z.string().regex(/^[A-Z]{2}[A-Z0-9+*]{2,13}$/, 'must be a VAT id with its country prefix, e.g. DE123456789'));
+export const vatId = printed(20)
+  .transform((s) => s.replace(/[\s.-]+/g, '').toUpperCase())
+  .pipe(z.string().regex(/^[A-Z]{2}[A-Z0-9+*]{2,13}$/, 'must be a VAT id with its country prefix, e.g. DE123456789'));
 
 export const nullable = <T extends z.ZodType>(t: T) => t.nullable().default(null);
 
@@ -46,7 +54,9 @@ export const orgEinvoiceFields = {
   taxRegistration: nullable(printed(40)).describe('BT-32, e.g. the German Steuernummer'),
   legalRegistrationId: nullable(printed(60)).describe('BT-30, e.g. the commercial register number'),
   legalRegistrationScheme: nullable(icdScheme),
-  electronicAddress: nullable(printed(120)).describe('BT-34, where the buyer’s system answers: an email (scheme EM) or a Peppol participant id'),
+  electronicAddress: nullable(printed(120)).describe(
+    'BT-34, where the buyer’s system answers: an email (scheme EM) or a Peppol participant id',
+  ),
   electronicAddressScheme: nullable(easScheme),
   contactName: nullable(printed(100)),
   contactPhone: nullable(printed(40)),
@@ -61,9 +71,14 @@ export const clientEinvoiceFields = {
   legalRegistrationId: nullable(printed(60)),
   electronicAddress: nullable(printed(120)).describe('BT-49, e.g. the Leitweg-ID with scheme 0204'),
   electronicAddressScheme: nullable(easScheme),
-  buyerReference: nullable(printed(100)).describe('BT-10 default for this client (German public bodies: the Leitweg-ID)'),
+  buyerReference: nullable(printed(100)).describe(
+    'BT-10 default for this client (German public bodies: the Leitweg-ID)',
+  ),
 };
 
 /** The stored form of the same fields: read without input rules, null when written before #12. */
 export const storedNullable = <K extends string>(keys: readonly K[]) =>
-  Object.fromEntries(keys.map((k) => [k, z.string().nullable().default(null)])) as Record<K, z.ZodDefault<z.ZodNullable<z.ZodString>>>;
+  Object.fromEntries(keys.map((k) => [k, z.string().nullable().default(null)])) as Record<
+    K,
+    z.ZodDefault<z.ZodNullable<z.ZodString>>
+  >;

@@ -3,7 +3,15 @@
 // The pre-issue checks recompute the same figures to verify a model built any other way.
 import { convertAmount, roundHalfAwayFromZero } from '../../shared/money/money.ts';
 import { lineNetAmount } from './einvoice.amounts.ts';
-import type { DocumentAllowanceCharge, DocumentTotals, EinvoiceModel, InvoiceLine, Minor, VatBreakdown, VatCategory } from './einvoice.model.ts';
+import type {
+  DocumentAllowanceCharge,
+  DocumentTotals,
+  EinvoiceModel,
+  InvoiceLine,
+  Minor,
+  VatBreakdown,
+  VatCategory,
+} from './einvoice.model.ts';
 
 /** Exemption reason (BT-120) and/or code (BT-121) for a VAT category. */
 export interface Exemption {
@@ -42,10 +50,19 @@ export function vatKey(category: VatCategory, rateBp: number): string {
   return category === 'O' ? 'O|' : `${category}|${rateBp}`;
 }
 
-interface Group { category: VatCategory; rateBp: number; lines: bigint; charges: bigint; allowances: bigint }
+interface Group {
+  category: VatCategory;
+  rateBp: number;
+  lines: bigint;
+  charges: bigint;
+  allowances: bigint;
+}
 
 /** Σ per (category, rate) of lines, charges and allowances, sorted by rate then category. */
-export function groupByVat(lines: ReadonlyArray<Pick<InvoiceLine, 'vatCategory' | 'vatRateBp' | 'netAmount'>>, acs: readonly DocumentAllowanceCharge[]): Group[] {
+export function groupByVat(
+  lines: ReadonlyArray<Pick<InvoiceLine, 'vatCategory' | 'vatRateBp' | 'netAmount'>>,
+  acs: readonly DocumentAllowanceCharge[],
+): Group[] {
   const groups = new Map<string, Group>();
   const get = (category: VatCategory, rateBp: number): Group => {
     const key = vatKey(category, rateBp);
@@ -62,7 +79,9 @@ export function groupByVat(lines: ReadonlyArray<Pick<InvoiceLine, 'vatCategory' 
     if (ac.charge) group.charges += BigInt(ac.amount);
     else group.allowances += BigInt(ac.amount);
   }
-  return [...groups.values()].sort((a, b) => a.rateBp - b.rateBp || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
+  return [...groups.values()].sort(
+    (a, b) => a.rateBp - b.rateBp || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0),
+  );
 }
 
 /** BT-117 for a taxable amount: round(taxable × rate) once (BR-CO-17). */
@@ -71,21 +90,28 @@ export function vatAmount(taxable: bigint, rateBp: number): bigint {
 }
 
 function toSafe(value: bigint, what: string): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${what} is outside the safe integer range`);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER))
+    throw new RangeError(`${what} is outside the safe integer range`);
   return Number(value);
 }
 
 /** Fills in BT-131 (when absent), BG-23 and BG-22. Pure: the draft is not modified. */
 export function completeModel(draft: EinvoiceDraft): EinvoiceModel {
   const { exemptions, prepaid = 0, taxExchangeRate, taxOverrides, lines: draftLines, ...rest } = draft;
-  const lines: InvoiceLine[] = draftLines.map((line) => ({ ...line, netAmount: line.netAmount ?? lineNetAmount(line, draft.currency) }));
+  const lines: InvoiceLine[] = draftLines.map((line) => ({
+    ...line,
+    netAmount: line.netAmount ?? lineNetAmount(line, draft.currency),
+  }));
   const groups = groupByVat(lines, draft.allowanceCharges);
   const vatBreakdown: VatBreakdown[] = groups.map((g) => {
     const taxable = g.lines + g.charges - g.allowances;
     const exemption = exemptions?.[g.category] ?? STANDARD_EXEMPTIONS[g.category];
     const entry: VatBreakdown = {
       taxable: toSafe(taxable, 'VAT taxable amount'),
-      tax: toSafe(g.category === 'O' ? 0n : BigInt(taxOverrides?.[vatKey(g.category, g.rateBp)] ?? vatAmount(taxable, g.rateBp)), 'VAT amount'),
+      tax: toSafe(
+        g.category === 'O' ? 0n : BigInt(taxOverrides?.[vatKey(g.category, g.rateBp)] ?? vatAmount(taxable, g.rateBp)),
+        'VAT amount',
+      ),
       category: g.category,
       rateBp: g.rateBp,
     };

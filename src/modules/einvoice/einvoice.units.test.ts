@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { computeTotals } from '../../shared/money/money.ts';
 import { formatPercentBp, lineNetAmount, priceTimesQuantity } from './einvoice.amounts.ts';
 import { sealbillField } from './einvoice.fields.ts';
-import { EinvoiceMappingError, toEinvoice, unitCode, type SealbillDocument, type SealbillLine } from './einvoice.mapping.ts';
+import {
+  EinvoiceMappingError,
+  toEinvoice,
+  unitCode,
+  type SealbillDocument,
+  type SealbillLine,
+} from './einvoice.mapping.ts';
 import { isValidIban } from './iban.ts';
 import { el, escapeAttr, required, serialize } from './xml.ts';
 import { scenarios } from '../../../test/einvoice/scenarios.ts';
@@ -13,12 +19,23 @@ import { scenarios } from '../../../test/einvoice/scenarios.ts';
 describe('xml writer', () => {
   it('escapes text and attributes', () => {
     const xml = serialize(el('a', { t: 'x"<y>&\n' }, 'Müller & Söhne <GmbH> ]]>'));
-    expect(xml).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<a t="x&quot;&lt;y&gt;&amp;&#10;">Müller &amp; Söhne &lt;GmbH&gt; ]]&gt;</a>\n');
+    expect(xml).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<a t="x&quot;&lt;y&gt;&amp;&#10;">Müller &amp; Söhne &lt;GmbH&gt; ]]&gt;</a>\n',
+    );
     expect(escapeAttr('tab\there')).toBe('tab&#9;here');
   });
 
   it('drops empty elements recursively, keeps a required container', () => {
-    const xml = serialize(el('root', el('empty'), el('blank', ''), el('nested', el('inner', undefined)), el('full', 'x'), required(el('kept'))));
+    const xml = serialize(
+      el(
+        'root',
+        el('empty'),
+        el('blank', ''),
+        el('nested', el('inner', undefined)),
+        el('full', 'x'),
+        required(el('kept')),
+      ),
+    );
     expect(xml).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<root>\n  <full>x</full>\n  <kept/>\n</root>\n');
   });
 
@@ -30,7 +47,15 @@ describe('xml writer', () => {
 
 describe('amounts', () => {
   it('prints rates without trailing zeros', () => {
-    expect([1900, 700, 550, 5, 0, 2150, 10_000].map(formatPercentBp)).toEqual(['19', '7', '5.5', '0.05', '0', '21.5', '100']);
+    expect([1900, 700, 550, 5, 0, 2150, 10_000].map(formatPercentBp)).toEqual([
+      '19',
+      '7',
+      '5.5',
+      '0.05',
+      '0',
+      '21.5',
+      '100',
+    ]);
   });
 
   it('multiplies quantity and price exactly, rounding once half away from zero', () => {
@@ -43,13 +68,25 @@ describe('amounts', () => {
 
   it('agrees with computeTotals on every exclusive line (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.integer({ min: 0, max: 999_999 }), (q, price, fraction) => {
-        const quantity = `${q % 10_000}.${String(fraction).padStart(6, '0')}`.replace(/^0\.000000$/, '1');
-        const [t] = computeTotals([{ quantity, unitPrice: price, taxRateBp: 1900, taxInclusive: false }]).lines;
-        const negative = price < 0;
-        const net = lineNetAmount({ quantity: negative ? `-${quantity}` : quantity, netPrice: (Math.abs(price) / 100).toFixed(2), allowanceCharges: [] }, 'EUR');
-        expect(net).toBe(t?.amount);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.integer({ min: -1_000_000, max: 1_000_000 }),
+        fc.integer({ min: 0, max: 999_999 }),
+        (q, price, fraction) => {
+          const quantity = `${q % 10_000}.${String(fraction).padStart(6, '0')}`.replace(/^0\.000000$/, '1');
+          const [t] = computeTotals([{ quantity, unitPrice: price, taxRateBp: 1900, taxInclusive: false }]).lines;
+          const negative = price < 0;
+          const net = lineNetAmount(
+            {
+              quantity: negative ? `-${quantity}` : quantity,
+              netPrice: (Math.abs(price) / 100).toFixed(2),
+              allowanceCharges: [],
+            },
+            'EUR',
+          );
+          expect(net).toBe(t?.amount);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -78,16 +115,28 @@ describe('field table', () => {
 });
 
 describe('mapping from a Sealbill document', () => {
-  const input = (): SealbillDocument => structuredClone(scenarios().find((s) => s.name === 'line discounts')?.input as SealbillDocument);
+  const input = (): SealbillDocument =>
+    structuredClone(scenarios().find((s) => s.name === 'line discounts')?.input as SealbillDocument);
 
   it('maps free-text units to UN/ECE Recommendation 20', () => {
-    expect(['h', 'Hours', 'pcs', '', 'day', 'kg', 'MTR', 'crate'].map(unitCode)).toEqual(['HUR', 'HUR', 'C62', 'C62', 'DAY', 'KGM', 'MTR', 'C62']);
+    expect(['h', 'Hours', 'pcs', '', 'day', 'kg', 'MTR', 'crate'].map(unitCode)).toEqual([
+      'HUR',
+      'HUR',
+      'C62',
+      'C62',
+      'DAY',
+      'KGM',
+      'MTR',
+      'C62',
+    ]);
   });
 
   it('turns a negative price into a negative quantity (BR-27) and a line discount into a BG-27 allowance', () => {
     const m = toEinvoice(input());
     const [workshop, travel, goodwill] = m.lines;
-    expect(workshop?.allowanceCharges).toEqual([{ charge: false, amount: 28000, base: 280000, percentBp: 1000, reason: 'Discount', reasonCode: '95' }]);
+    expect(workshop?.allowanceCharges).toEqual([
+      { charge: false, amount: 28000, base: 280000, percentBp: 1000, reason: 'Discount', reasonCode: '95' },
+    ]);
     expect(travel?.allowanceCharges).toEqual([{ charge: false, amount: 5000, reason: 'Discount', reasonCode: '95' }]);
     expect(goodwill).toMatchObject({ quantity: '-1', netPrice: '33.33', netAmount: -3333 });
   });
@@ -96,17 +145,30 @@ describe('mapping from a Sealbill document', () => {
     const doc = scenarios().find((s) => s.name === 'document-level discount')?.input as SealbillDocument;
     const m = toEinvoice(doc);
     const t = computeTotals(doc.lines, doc.discount);
-    expect(m.allowanceCharges.map((a) => [a.vatRateBp, a.amount])).toEqual([[700, 934], [1900, 8550]]);
-    expect(m.vatBreakdown.map((v) => [v.rateBp, v.taxable, v.tax])).toEqual(t.taxes.map((g) => [g.rateBp, g.taxable, g.tax]));
+    expect(m.allowanceCharges.map((a) => [a.vatRateBp, a.amount])).toEqual([
+      [700, 934],
+      [1900, 8550],
+    ]);
+    expect(m.vatBreakdown.map((v) => [v.rateBp, v.taxable, v.tax])).toEqual(
+      t.taxes.map((g) => [g.rateBp, g.taxable, g.tax]),
+    );
   });
 
   it('states tax-inclusive lines net, summing to exactly the subtotal, VAT and total computeTotals gives', () => {
-    const doc = scenarios().find((x) => x.name === 'tax-inclusive prices with a document discount')?.input as SealbillDocument;
+    const doc = scenarios().find((x) => x.name === 'tax-inclusive prices with a document discount')
+      ?.input as SealbillDocument;
     const m = toEinvoice(doc);
     const t = computeTotals(doc.lines, doc.discount);
-    expect(m.totals).toMatchObject({ lineNet: t.subtotal, allowances: t.discountTotal, tax: t.taxTotal, taxInclusive: t.total });
+    expect(m.totals).toMatchObject({
+      lineNet: t.subtotal,
+      allowances: t.discountTotal,
+      tax: t.taxTotal,
+      taxInclusive: t.total,
+    });
     for (const l of m.lines) expect(lineNetAmount(l, doc.currency)).toBe(l.netAmount); // R120, exactly
-    expect(m.lines.filter((l, i) => doc.lines[i]?.taxInclusive).every((l) => l.allowanceCharges.length === 0)).toBe(true);
+    expect(m.lines.filter((l, i) => doc.lines[i]?.taxInclusive).every((l) => l.allowanceCharges.length === 0)).toBe(
+      true,
+    );
   });
 
   it('refuses two VAT categories at one non-zero rate (the PDF could not print them apart)', () => {
@@ -120,7 +182,11 @@ describe('mapping from a Sealbill document', () => {
     const doc = input();
     doc.lines = [
       { ...(doc.lines[0] as SealbillLine), taxRateBp: 0, tax: { category: 'Z' } },
-      { ...(doc.lines[1] as SealbillLine), taxRateBp: 0, tax: { category: 'E', exemptionReason: 'Steuerfrei nach § 4 Nr. 14 UStG' } },
+      {
+        ...(doc.lines[1] as SealbillLine),
+        taxRateBp: 0,
+        tax: { category: 'E', exemptionReason: 'Steuerfrei nach § 4 Nr. 14 UStG' },
+      },
     ];
     doc.discount = { type: 'amount', amount: 1001 };
     const m = toEinvoice(doc);

@@ -2,7 +2,16 @@
 // Element order follows the UBL 2.1 schemas (xsd/common/UBL-CommonAggregateComponents-2.1.xsd);
 // the binding of each business term follows the EN 16931-3-2 UBL syntax binding.
 import { formatMinor, formatPercentBp } from './einvoice.amounts.ts';
-import type { Buyer, Contact, DocumentAllowanceCharge, LineAllowanceCharge, PaymentMeans, PostalAddress, Seller, VatCategory } from './einvoice.model.ts';
+import type {
+  Buyer,
+  Contact,
+  DocumentAllowanceCharge,
+  LineAllowanceCharge,
+  PaymentMeans,
+  PostalAddress,
+  Seller,
+  VatCategory,
+} from './einvoice.model.ts';
 import { el, type XmlElement } from './xml.ts';
 
 export const UBL_NS = {
@@ -33,7 +42,12 @@ export function address(name: string, a: PostalAddress): XmlElement {
  * (BR-O-05/06/07); the breakdown (`exemption` given) always states one, 0 for O, as XRechnung
  * BR-DE-14 requires and EN 16931 allows.
  */
-export function taxCategory(name: string, category: VatCategory, rateBp: number, exemption?: { reason?: string; code?: string }): XmlElement {
+export function taxCategory(
+  name: string,
+  category: VatCategory,
+  rateBp: number,
+  exemption?: { reason?: string; code?: string },
+): XmlElement {
   return el(
     name,
     el('cbc:ID', category),
@@ -60,8 +74,12 @@ export function sellerParty(s: Seller, creditorId: string | undefined): XmlEleme
     'cac:AccountingSupplierParty',
     el(
       'cac:Party',
-      s.electronicAddress ? el('cbc:EndpointID', { schemeID: s.electronicAddress.scheme }, s.electronicAddress.id) : null,
-      s.identifier ? el('cac:PartyIdentification', el('cbc:ID', { schemeID: s.identifier.scheme }, s.identifier.id)) : null,
+      s.electronicAddress
+        ? el('cbc:EndpointID', { schemeID: s.electronicAddress.scheme }, s.electronicAddress.id)
+        : null,
+      s.identifier
+        ? el('cac:PartyIdentification', el('cbc:ID', { schemeID: s.identifier.scheme }, s.identifier.id))
+        : null,
       creditorId ? el('cac:PartyIdentification', el('cbc:ID', { schemeID: 'SEPA' }, creditorId)) : null,
       s.tradingName ? el('cac:PartyName', el('cbc:Name', s.tradingName)) : null,
       address('cac:PostalAddress', s.address),
@@ -71,7 +89,9 @@ export function sellerParty(s: Seller, creditorId: string | undefined): XmlEleme
       el(
         'cac:PartyLegalEntity',
         el('cbc:RegistrationName', s.name),
-        s.legalRegistration ? el('cbc:CompanyID', { schemeID: s.legalRegistration.scheme }, s.legalRegistration.id) : null,
+        s.legalRegistration
+          ? el('cbc:CompanyID', { schemeID: s.legalRegistration.scheme }, s.legalRegistration.id)
+          : null,
         el('cbc:CompanyLegalForm', s.legalInfo),
       ),
       contact(s.contact),
@@ -85,14 +105,18 @@ export function buyerParty(b: Buyer): XmlElement {
     'cac:AccountingCustomerParty',
     el(
       'cac:Party',
-      b.electronicAddress ? el('cbc:EndpointID', { schemeID: b.electronicAddress.scheme }, b.electronicAddress.id) : null,
+      b.electronicAddress
+        ? el('cbc:EndpointID', { schemeID: b.electronicAddress.scheme }, b.electronicAddress.id)
+        : null,
       b.tradingName ? el('cac:PartyName', el('cbc:Name', b.tradingName)) : null,
       address('cac:PostalAddress', b.address),
       vatScheme(b.vatId, 'VAT'),
       el(
         'cac:PartyLegalEntity',
         el('cbc:RegistrationName', b.name),
-        b.legalRegistration ? el('cbc:CompanyID', { schemeID: b.legalRegistration.scheme }, b.legalRegistration.id) : null,
+        b.legalRegistration
+          ? el('cbc:CompanyID', { schemeID: b.legalRegistration.scheme }, b.legalRegistration.id)
+          : null,
       ),
       contact(b.contact),
     ),

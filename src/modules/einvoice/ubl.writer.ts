@@ -3,7 +3,16 @@
 // attribute order fixed here, no timestamps, no generated ids).
 import { FORMATS, type EinvoiceFormat } from './einvoice.formats.ts';
 import type { EinvoiceModel, InvoiceLine } from './einvoice.model.ts';
-import { UBL_NS, address, allowanceCharge, amount, buyerParty, paymentMeans, sellerParty, taxCategory } from './ubl.parties.ts';
+import {
+  UBL_NS,
+  address,
+  allowanceCharge,
+  amount,
+  buyerParty,
+  paymentMeans,
+  sellerParty,
+  taxCategory,
+} from './ubl.parties.ts';
 import { el, serialize, type XmlElement } from './xml.ts';
 
 type UblFormat = Extract<EinvoiceFormat, 'xrechnung-ubl' | 'peppol-bis'>;
@@ -90,7 +99,11 @@ export function writeUbl(m: EinvoiceModel, format: UblFormat): string {
   const creditorId = m.paymentMeans.find((p) => p.directDebit)?.directDebit?.creditorId;
   const doc = el(
     root,
-    { xmlns: `urn:oasis:names:specification:ubl:schema:xsd:${root}-2`, 'xmlns:cac': UBL_NS.cac, 'xmlns:cbc': UBL_NS.cbc },
+    {
+      xmlns: `urn:oasis:names:specification:ubl:schema:xsd:${root}-2`,
+      'xmlns:cac': UBL_NS.cac,
+      'xmlns:cbc': UBL_NS.cbc,
+    },
     el('cbc:CustomizationID', spec.specificationId),
     el('cbc:ProfileID', spec.businessProcess),
     el('cbc:ID', m.number),
@@ -104,7 +117,10 @@ export function writeUbl(m: EinvoiceModel, format: UblFormat): string {
     m.period ? el('cac:InvoicePeriod', el('cbc:StartDate', m.period.start), el('cbc:EndDate', m.period.end)) : null,
     m.purchaseOrderReference ? el('cac:OrderReference', el('cbc:ID', m.purchaseOrderReference)) : null,
     ...m.precedingInvoices.map((p) =>
-      el('cac:BillingReference', el('cac:InvoiceDocumentReference', el('cbc:ID', p.number), el('cbc:IssueDate', p.issueDate))),
+      el(
+        'cac:BillingReference',
+        el('cac:InvoiceDocumentReference', el('cbc:ID', p.number), el('cbc:IssueDate', p.issueDate)),
+      ),
     ),
     m.contractReference ? el('cac:ContractDocumentReference', el('cbc:ID', m.contractReference)) : null,
     sellerParty(m.seller, creditorId),

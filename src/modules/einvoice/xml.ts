@@ -71,10 +71,13 @@ function write(element: XmlElement, depth: number, out: string[]): void {
     return;
   }
   if (children.every((c) => typeof c === 'string')) {
-    out.push(`${pad}<${element.name}${attrs}>${children.map((c) => escapeText(c as string)).join('')}</${element.name}>`);
+    out.push(
+      `${pad}<${element.name}${attrs}>${children.map((c) => escapeText(c as string)).join('')}</${element.name}>`,
+    );
     return;
   }
-  if (children.some((c) => typeof c === 'string')) throw new Error(`mixed content in <${element.name}> is not supported`);
+  if (children.some((c) => typeof c === 'string'))
+    throw new Error(`mixed content in <${element.name}> is not supported`);
   out.push(`${pad}<${element.name}${attrs}>`);
   for (const child of children as XmlElement[]) write(child, depth + 1, out);
   out.push(`${pad}</${element.name}>`);

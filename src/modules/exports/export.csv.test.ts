@@ -48,7 +48,9 @@ describe('csv cells', () => {
       for (const s of separators) {
         const cell = csvText(`Globex${s}${t}1+1${s} ${t}2`).slice(1, -1).replace(/""/g, '"');
         for (const part of cell.split(/[,;\t\r\n]/)) {
-          expect(part.trimStart()[0] ?? '', JSON.stringify({ t, s, part })).not.toMatch(/^[=+\-@\uff1d\uff0b\uff0d\uff20]$/);
+          expect(part.trimStart()[0] ?? '', JSON.stringify({ t, s, part })).not.toMatch(
+            /^[=+\-@\uff1d\uff0b\uff0d\uff20]$/,
+          );
         }
       }
     }

@@ -8,7 +8,22 @@
 import { formatAmount } from '../../shared/money/money.ts';
 import type { DocumentExport } from '../documents/document.schemas.ts';
 
-const HEADER = ['number', 'status', 'client', 'issue_date', 'due_date', 'currency', 'subtotal', 'discount', 'tax', 'total', 'paid', 'credited', 'due', 'id'];
+const HEADER = [
+  'number',
+  'status',
+  'client',
+  'issue_date',
+  'due_date',
+  'currency',
+  'subtotal',
+  'discount',
+  'tax',
+  'total',
+  'paid',
+  'credited',
+  'due',
+  'id',
+];
 
 /** Quotes a cell when needed (RFC 4180 §2.6–2.7). */
 export function csvCell(value: string): string {

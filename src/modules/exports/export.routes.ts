@@ -10,7 +10,10 @@ import { requireStepUp } from '../../platform/http/step-up.ts';
 import { exportRequest } from './export.schemas.ts';
 import type { ExportService } from './export.service.ts';
 
-export function registerExportRoutes(root: FastifyInstance, { dataExport, clock }: { dataExport: ExportService; clock: Clock }): void {
+export function registerExportRoutes(
+  root: FastifyInstance,
+  { dataExport, clock }: { dataExport: ExportService; clock: Clock },
+): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
 
   // The body is a file, not a JSON answer for the serializer: the service has already passed the
@@ -20,14 +23,19 @@ export function registerExportRoutes(root: FastifyInstance, { dataExport, clock 
     {
       schema: {
         tags: ['organization'],
-        description: 'Exports the organization’s data (JSON, or invoices as CSV) as a download. Needs data:export and a recent re-authentication; API tokens are refused.',
+        description:
+          'Exports the organization’s data (JSON, or invoices as CSV) as a download. Needs data:export and a recent re-authentication; API tokens are refused.',
         body: exportRequest,
       },
     },
     async (req, reply) => {
       requireStepUp(req.principal, clock, 'Exporting your organization’s data');
       const p = staff(req);
-      const file = await dataExport.exportOrg(p.orgId, { format: req.body.format, includePayout: p.permissions.has('payout:read') }, actorOf(req));
+      const file = await dataExport.exportOrg(
+        p.orgId,
+        { format: req.body.format, includePayout: p.permissions.has('payout:read') },
+        actorOf(req),
+      );
       return reply
         .type(file.contentType)
         .header('content-disposition', `attachment; filename="${file.filename}"`)

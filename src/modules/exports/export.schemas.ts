@@ -13,7 +13,10 @@ export const EXPORT_FORMATS = ['json', 'invoices-csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const exportRequest = z.strictObject({
-  format: z.enum(EXPORT_FORMATS).default('json').describe('json: everything of the organization; invoices-csv: one row per invoice, for spreadsheets'),
+  format: z
+    .enum(EXPORT_FORMATS)
+    .default('json')
+    .describe('json: everything of the organization; invoices-csv: one row per invoice, for spreadsheets'),
 });
 
 export const EXPORT_VERSION = 1;

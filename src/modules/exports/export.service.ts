@@ -14,7 +14,13 @@ import type { OrgService } from '../orgs/org.service.ts';
 import type { PaymentService } from '../payments/payment.service.ts';
 import type { RecurringService } from '../recurring/recurring.service.ts';
 import { invoicesCsv } from './export.csv.ts';
-import { EXPORT_VERSION, orgExportSchema, type ExportFile, type ExportFormat, type OrgExport } from './export.schemas.ts';
+import {
+  EXPORT_VERSION,
+  orgExportSchema,
+  type ExportFile,
+  type ExportFormat,
+  type OrgExport,
+} from './export.schemas.ts';
 
 export interface ExportServiceDeps {
   db: Database;
@@ -64,7 +70,12 @@ export function createExportService(deps: ExportServiceDeps) {
         if (opts.format === 'invoices-csv') {
           const docs = await documents.exportAllInTx(tx, orgId);
           const invoices = docs.filter((d) => d.kind === 'invoice');
-          file = { filename: `sealbill-invoices-${day}.csv`, contentType: 'text/csv; charset=utf-8', body: invoicesCsv(invoices), counts: { invoices: invoices.length } };
+          file = {
+            filename: `sealbill-invoices-${day}.csv`,
+            contentType: 'text/csv; charset=utf-8',
+            body: invoicesCsv(invoices),
+            counts: { invoices: invoices.length },
+          };
         } else {
           const data = await collect(tx, orgId, opts.includePayout, now);
           const counts = {
@@ -75,7 +86,12 @@ export function createExportService(deps: ExportServiceDeps) {
             payments: data.payments.length,
             recurringSchedules: data.recurringSchedules.length,
           };
-          file = { filename: `sealbill-export-${day}.json`, contentType: 'application/json; charset=utf-8', body: `${JSON.stringify(data, null, 2)}\n`, counts };
+          file = {
+            filename: `sealbill-export-${day}.json`,
+            contentType: 'application/json; charset=utf-8',
+            body: `${JSON.stringify(data, null, 2)}\n`,
+            counts,
+          };
         }
         await audit.append(tx, {
           orgId,
@@ -83,7 +99,11 @@ export function createExportService(deps: ExportServiceDeps) {
           action: 'data.exported',
           objectType: 'org',
           objectId: orgId,
-          summary: { format: opts.format, payoutIncluded: opts.format === 'json' && opts.includePayout, ...file.counts },
+          summary: {
+            format: opts.format,
+            payoutIncluded: opts.format === 'json' && opts.includePayout,
+            ...file.counts,
+          },
         });
         return file;
       });

@@ -13,5 +13,10 @@ export function findStoredFile(ex: Executor, orgId: string, id: string): Promise
 
 /** Type, size and digest of stored files by id, without their contents. */
 export function describeStoredFiles(ex: Executor, orgId: string, ids: string[]) {
-  return ex.selectFrom('stored_files').select(['id', 'content_type', 'size', 'sha256']).where('org_id', '=', orgId).where('id', 'in', ids).execute();
+  return ex
+    .selectFrom('stored_files')
+    .select(['id', 'content_type', 'size', 'sha256'])
+    .where('org_id', '=', orgId)
+    .where('id', 'in', ids)
+    .execute();
 }

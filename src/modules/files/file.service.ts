@@ -23,19 +23,40 @@ export interface StoredFile {
 
 export function createFileService({ keyring, clock }: { keyring: Keyring; clock: Clock }) {
   return {
-    async put(tx: Executor, orgId: string, purpose: string, contentType: string, bytes: Buffer): Promise<{ id: string; sha256: string }> {
+    async put(
+      tx: Executor,
+      orgId: string,
+      purpose: string,
+      contentType: string,
+      bytes: Buffer,
+    ): Promise<{ id: string; sha256: string }> {
       const id = newId();
       const crypto = await keyring.forOrg(tx, orgId);
       const sha256 = sha256Hex(bytes);
-      await insertStoredFile(tx, { id, org_id: orgId, purpose, content_type: contentType, size: bytes.length, sha256, content_enc: crypto.encryptBytes(bytes, aad(id)), created_at: clock.now().toISOString() });
+      await insertStoredFile(tx, {
+        id,
+        org_id: orgId,
+        purpose,
+        content_type: contentType,
+        size: bytes.length,
+        sha256,
+        content_enc: crypto.encryptBytes(bytes, aad(id)),
+        created_at: clock.now().toISOString(),
+      });
       return { id, sha256 };
     },
 
     /** What is known about stored files without opening them (type, size, digest), by id; unknown ids are absent. */
-    async describe(ex: Executor, orgId: string, ids: string[]): Promise<Map<string, Omit<StoredFile, 'bytes' | 'createdAt'>>> {
+    async describe(
+      ex: Executor,
+      orgId: string,
+      ids: string[],
+    ): Promise<Map<string, Omit<StoredFile, 'bytes' | 'createdAt'>>> {
       if (ids.length === 0) return new Map();
       const rows = await describeStoredFiles(ex, orgId, ids);
-      return new Map(rows.map((r) => [r.id, { id: r.id, contentType: r.content_type, size: Number(r.size), sha256: r.sha256 }]));
+      return new Map(
+        rows.map((r) => [r.id, { id: r.id, contentType: r.content_type, size: Number(r.size), sha256: r.sha256 }]),
+      );
     },
 
     async get(ex: Executor, orgId: string, id: string): Promise<StoredFile> {
@@ -43,7 +64,14 @@ export function createFileService({ keyring, clock }: { keyring: Keyring; clock:
       if (!row) throw notFound('File');
       const crypto = await keyring.forOrg(ex, orgId);
       const bytes = crypto.decryptBytes(Buffer.from(row.content_enc), aad(id));
-      return { id, contentType: row.content_type, size: row.size, sha256: row.sha256, bytes, createdAt: row.created_at };
+      return {
+        id,
+        contentType: row.content_type,
+        size: row.size,
+        sha256: row.sha256,
+        bytes,
+        createdAt: row.created_at,
+      };
     },
   };
 }

@@ -30,15 +30,32 @@ export interface IdentityPruned {
   webauthnChallenges: number;
 }
 
-export function createIdentityHousekeeping({ db, clock, idleMinutes }: { db: Database; clock: Clock; idleMinutes: number }) {
+export function createIdentityHousekeeping({
+  db,
+  clock,
+  idleMinutes,
+}: {
+  db: Database;
+  clock: Clock;
+  idleMinutes: number;
+}) {
   return {
     async pruneExpired(): Promise<IdentityPruned> {
       const now = clock.now().getTime();
       const iso = (ms: number) => new Date(ms).toISOString();
       const dayAgo = iso(now - DAY_MS);
       return inTx(db, async (tx) => ({
-        sessions: await deleteDeadSessions(tx, { expiredBefore: dayAgo, revokedBefore: dayAgo, idleBefore: iso(now - idleMinutes * 60_000 - DAY_MS) }),
-        authThrottle: await deleteIdleThrottles(tx, { now: iso(now), quietBefore: iso(now - ACCOUNT_THROTTLE_RETENTION_MS), windowQuietBefore: dayAgo, windowPrefixes: WINDOW_KEY_PREFIXES }),
+        sessions: await deleteDeadSessions(tx, {
+          expiredBefore: dayAgo,
+          revokedBefore: dayAgo,
+          idleBefore: iso(now - idleMinutes * 60_000 - DAY_MS),
+        }),
+        authThrottle: await deleteIdleThrottles(tx, {
+          now: iso(now),
+          quietBefore: iso(now - ACCOUNT_THROTTLE_RETENTION_MS),
+          windowQuietBefore: dayAgo,
+          windowPrefixes: WINDOW_KEY_PREFIXES,
+        }),
         emailTokens: await deleteEmailTokensExpiredBefore(tx, dayAgo),
         webauthnChallenges: await deleteChallengesExpiredBefore(tx, dayAgo),
       }));

@@ -47,7 +47,12 @@ export interface IdentityDeps {
 export function createIdentityServices(d: IdentityDeps) {
   const { db, clock, sessions, passwords } = d;
   const logger = createLogger(d.config.logLevel);
-  const notifier = createNotifier({ queue: d.mail, settle: () => d.jobs.settled(), publicUrl: d.config.publicUrl, log: (msg, err) => logger.warn({ err }, msg) });
+  const notifier = createNotifier({
+    queue: d.mail,
+    settle: () => d.jobs.settled(),
+    publicUrl: d.config.publicUrl,
+    log: (msg, err) => logger.warn({ err }, msg),
+  });
   const secAudit = createSecurityAudit(d.audit, db);
   const throttle = createThrottleService({ clock, db });
   const totp = createTotpService({ keyring: d.keyring, clock, issuer: d.config.webauthn.rpName, store: userTotpStore });
@@ -65,7 +70,18 @@ export function createIdentityServices(d: IdentityDeps) {
     login,
     principals: createPrincipalsService({ db, sessions, tokens: d.tokens }),
     roles: createRolesService({ db, audit: d.audit, clock, state }),
-    secondFactor: createSecondFactorService({ db, clock, sessions, throttle, totp, passkeys, passwords, login, notifier, secAudit }),
+    secondFactor: createSecondFactorService({
+      db,
+      clock,
+      sessions,
+      throttle,
+      totp,
+      passkeys,
+      passwords,
+      login,
+      notifier,
+      secAudit,
+    }),
     factors: createFactorsService({ db, clock, sessions, totp, passkeys, login, state, notifier, secAudit }),
     account: createAccountService({ db, clock, sessions, throttle, passwords, notifier, secAudit }),
     members: createMembersService({ db, clock, sessions, throttle, totp, passkeys, state, notifier, secAudit }),

@@ -38,7 +38,11 @@ export function registerIdentityRoutes(root: FastifyInstance, deps: IdentityRout
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['identity'];
 
-  app.get('/api/v1/setup', { schema: { tags, security: [], response: { 200: z.object({ setUp: z.boolean() }) } } }, async () => ({ setUp: await bootstrap.isSetUp() }));
+  app.get(
+    '/api/v1/setup',
+    { schema: { tags, security: [], response: { 200: z.object({ setUp: z.boolean() }) } } },
+    async () => ({ setUp: await bootstrap.isSetUp() }),
+  );
 
   /** Automation that holds SEALBILL_PROVISIONING_TOKEN may create organizations after the first run. */
   const provisioned = (presented: string | string[] | undefined): boolean => {
@@ -56,7 +60,9 @@ export function registerIdentityRoutes(root: FastifyInstance, deps: IdentityRout
         description:
           'First-run setup: creates the first organization and its owner, and returns a bootstrap owner API token (shown once, valid 24 hours). Works once; afterwards only with the X-Sealbill-Provisioning-Token header (SEALBILL_PROVISIONING_TOKEN). Rate-limited per client address.',
         body: setupInput,
-        response: { 201: z.object({ orgId: z.string(), userId: z.string(), token: z.string(), tokenExpiresAt: z.string() }) },
+        response: {
+          201: z.object({ orgId: z.string(), userId: z.string(), token: z.string(), tokenExpiresAt: z.string() }),
+        },
       },
     },
     async (req, reply) => {
@@ -71,7 +77,20 @@ export function registerIdentityRoutes(root: FastifyInstance, deps: IdentityRout
 
   app.get(
     '/api/v1/me',
-    { schema: { tags, response: { 200: z.object({ userId: z.string(), orgId: z.string(), role: z.string(), permissions: z.array(z.string()), via: z.string() }) } } },
+    {
+      schema: {
+        tags,
+        response: {
+          200: z.object({
+            userId: z.string(),
+            orgId: z.string(),
+            role: z.string(),
+            permissions: z.array(z.string()),
+            via: z.string(),
+          }),
+        },
+      },
+    },
     async (req) => {
       const p = staff(req);
       return { userId: p.userId, orgId: p.orgId, role: p.role, permissions: [...p.permissions].sort(), via: p.via };
@@ -122,7 +141,12 @@ function recordPermissionDenials(app: FastifyInstance, { identity, clock }: Iden
     if (recent.size > 10_000) recent.clear();
     recent.set(key, now);
     try {
-      await identity.secAudit.recordInOrg(p.orgId, { action: 'permission.denied', actor: actorOf(req), userId: p.userId, summary: { route, reason: err.message } });
+      await identity.secAudit.recordInOrg(p.orgId, {
+        action: 'permission.denied',
+        actor: actorOf(req),
+        userId: p.userId,
+        summary: { route, reason: err.message },
+      });
     } catch (e) {
       req.log.warn({ err: e }, 'could not record a permission denial');
     }

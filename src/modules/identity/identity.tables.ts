@@ -94,7 +94,8 @@ export interface WebauthnChallengesTable {
   id: string;
   challenge: string;
   /** staff ceremonies, or the client portal's own (portal-*): a challenge never crosses realms */
-  purpose: 'register' | 'login' | 'mfa' | 'reauth' | 'portal-register' | 'portal-login' | 'portal-mfa' | 'portal-reauth';
+  purpose:
+    'register' | 'login' | 'mfa' | 'reauth' | 'portal-register' | 'portal-login' | 'portal-mfa' | 'portal-reauth';
   user_id: string | null;
   session_id: string | null;
   expires_at: string;

@@ -13,7 +13,17 @@ export interface AccountMail {
   text: string;
 }
 
-export function createNotifier({ queue, settle, publicUrl, log }: { queue: MailQueue; settle: () => Promise<void>; publicUrl: string; log: (msg: string, err?: unknown) => void }) {
+export function createNotifier({
+  queue,
+  settle,
+  publicUrl,
+  log,
+}: {
+  queue: MailQueue;
+  settle: () => Promise<void>;
+  publicUrl: string;
+  log: (msg: string, err?: unknown) => void;
+}) {
   const pending = new Set<Promise<unknown>>();
 
   /** Queues the mail in `tx`: it is sent once `tx` commits. */
@@ -42,7 +52,13 @@ export function createNotifier({ queue, settle, publicUrl, log }: { queue: MailQ
     link,
 
     /** Tells an organization's administrators about a change to who can act in it (one mail each). */
-    async adminAlert(tx: Executor, to: Array<{ email: string }>, orgName: string, what: string, detail: string): Promise<void> {
+    async adminAlert(
+      tx: Executor,
+      to: Array<{ email: string }>,
+      orgName: string,
+      what: string,
+      detail: string,
+    ): Promise<void> {
       for (const a of to) {
         await send(tx, {
           to: a.email,

@@ -291,7 +291,8 @@ export const routeAccessTable: AccessTable = {
     const key = `${method === 'HEAD' ? 'GET' : method} ${url}`;
     const hit = ROUTE_ACCESS[key];
     if (hit) return hit;
-    if ((method === 'GET' || method === 'HEAD') && PUBLIC_PREFIXES.some((p) => url === p || url.startsWith(`${p}/`))) return PUBLIC;
+    if ((method === 'GET' || method === 'HEAD') && PUBLIC_PREFIXES.some((p) => url === p || url.startsWith(`${p}/`)))
+      return PUBLIC;
     return undefined;
   },
 };

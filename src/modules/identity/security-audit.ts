@@ -18,7 +18,14 @@ export interface SecurityEvent {
 
 export function createSecurityAudit(audit: AuditService, db: Database) {
   async function inOrg(tx: Executor, orgId: string, e: SecurityEvent): Promise<void> {
-    await audit.append(tx, { orgId, actor: e.actor, action: e.action, objectType: 'user', objectId: e.userId ?? null, summary: e.summary ?? {} });
+    await audit.append(tx, {
+      orgId,
+      actor: e.actor,
+      action: e.action,
+      objectType: 'user',
+      objectId: e.userId ?? null,
+      summary: e.summary ?? {},
+    });
   }
   return {
     /** To one org's chain (the org the action happened in). */
@@ -33,7 +40,14 @@ export function createSecurityAudit(audit: AuditService, db: Database) {
     async forUser(tx: Executor, e: SecurityEvent): Promise<void> {
       const orgIds = e.userId ? await activeOrgIdsOf(tx, e.userId) : [];
       for (const orgId of orgIds.length > 0 ? orgIds : [INSTANCE_CHAIN]) {
-        await audit.append(tx, { orgId, actor: e.actor, action: e.action, objectType: 'user', objectId: e.userId ?? null, summary: e.summary ?? {} });
+        await audit.append(tx, {
+          orgId,
+          actor: e.actor,
+          action: e.action,
+          objectType: 'user',
+          objectId: e.userId ?? null,
+          summary: e.summary ?? {},
+        });
       }
     },
   };

@@ -23,12 +23,28 @@ export function listOrgKeyRows(db: Executor, orgId?: string): Promise<OrgKeyRow[
 }
 
 /** Compare-and-set, so a concurrent rewrap of the same row is never overwritten. */
-export async function rewrapOrgKey(db: Executor, id: string, fromWrapped: string, wrapped: string, kekId: string): Promise<boolean> {
-  const r = await db.updateTable('org_keys').set({ wrapped_dek: wrapped, kek_id: kekId }).where('id', '=', id).where('wrapped_dek', '=', fromWrapped).executeTakeFirst();
+export async function rewrapOrgKey(
+  db: Executor,
+  id: string,
+  fromWrapped: string,
+  wrapped: string,
+  kekId: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('org_keys')
+    .set({ wrapped_dek: wrapped, kek_id: kekId })
+    .where('id', '=', id)
+    .where('wrapped_dek', '=', fromWrapped)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function setOrgKeyStatus(db: Executor, id: string, status: OrgKeyRow['status'], wrapped?: string): Promise<void> {
+export async function setOrgKeyStatus(
+  db: Executor,
+  id: string,
+  status: OrgKeyRow['status'],
+  wrapped?: string,
+): Promise<void> {
   await db
     .updateTable('org_keys')
     .set({ status, ...(wrapped !== undefined && { wrapped_dek: wrapped }) })
@@ -37,7 +53,12 @@ export async function setOrgKeyStatus(db: Executor, id: string, status: OrgKeyRo
 }
 
 export function findOpenRotation(db: Executor, orgId: string): Promise<RotationRow | undefined> {
-  return db.selectFrom('key_rotations').selectAll().where('org_id', '=', orgId).where('phase', '!=', 'done').executeTakeFirst();
+  return db
+    .selectFrom('key_rotations')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('phase', '!=', 'done')
+    .executeTakeFirst();
 }
 
 export function listRotations(db: Executor, orgId: string): Promise<RotationRow[]> {
@@ -48,7 +69,11 @@ export async function insertRotation(db: Executor, row: RotationRow): Promise<vo
   await db.insertInto('key_rotations').values(row).execute();
 }
 
-export async function updateRotation(db: Executor, id: string, patch: Partial<Omit<RotationRow, 'id' | 'org_id'>>): Promise<void> {
+export async function updateRotation(
+  db: Executor,
+  id: string,
+  patch: Partial<Omit<RotationRow, 'id' | 'org_id'>>,
+): Promise<void> {
   await db.updateTable('key_rotations').set(patch).where('id', '=', id).execute();
 }
 
@@ -60,7 +85,13 @@ export interface EncryptedCell {
 const anyDb = (db: Executor) => db as unknown as Kysely<Record<string, Record<string, unknown>>>;
 
 /** One page of a registered column's non-null values for an org, in id order after `after`. */
-export async function readEncryptedPage(db: Executor, col: EncryptedColumn, orgId: string, after: string | null, limit: number): Promise<EncryptedCell[]> {
+export async function readEncryptedPage(
+  db: Executor,
+  col: EncryptedColumn,
+  orgId: string,
+  after: string | null,
+  limit: number,
+): Promise<EncryptedCell[]> {
   let q = anyDb(db)
     .selectFrom(col.table)
     .select([sql.ref<string>(col.idColumn).as('id'), sql.ref<string | Buffer>(col.column).as('value')])
@@ -68,7 +99,10 @@ export async function readEncryptedPage(db: Executor, col: EncryptedColumn, orgI
     .where(sql.ref(col.column), 'is not', null);
   if (after !== null) q = q.where(sql.ref(col.idColumn), '>', after);
   const rows = await q.orderBy(sql.ref(col.idColumn)).limit(limit).execute();
-  return rows.map((r) => ({ id: String(r.id), value: typeof r.value === 'string' ? r.value : Buffer.from(r.value as Uint8Array) }));
+  return rows.map((r) => ({
+    id: String(r.id),
+    value: typeof r.value === 'string' ? r.value : Buffer.from(r.value as Uint8Array),
+  }));
 }
 
 /** Replaces one ciphertext only if it is still the one that was read (a concurrent write wins; the next pass picks it up). */
@@ -94,7 +128,11 @@ export async function replaceEncryptedCell(
  * Every place, in any table and column (registered or not), that still holds a ciphertext made
  * by one of `keyIds`. A key is retired only when this is empty.
  */
-export async function findKeyReferences(db: Executor, tables: CatalogTable[], keyIds: string[]): Promise<Array<{ table: string; column: string; count: number }>> {
+export async function findKeyReferences(
+  db: Executor,
+  tables: CatalogTable[],
+  keyIds: string[],
+): Promise<Array<{ table: string; column: string; count: number }>> {
   const found: Array<{ table: string; column: string; count: number }> = [];
   for (const t of tables) {
     if (t.name === 'org_keys') continue;
@@ -105,7 +143,9 @@ export async function findKeyReferences(db: Executor, tables: CatalogTable[], ke
           c.type === 'text'
             ? sql`${sql.ref(c.name)} like ${`v1.${id}.%`}`
             : sql`substr(${sql.ref(c.name)}, 1, ${4 + id.length}) = ${Buffer.concat([Buffer.from('SB1'), Buffer.from([id.length]), Buffer.from(id, 'ascii')])}`;
-        const r = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(t.name)} where ${cond}`.execute(db);
+        const r = await sql<{
+          n: number | string;
+        }>`select count(*) as n from ${sql.table(t.name)} where ${cond}`.execute(db);
         const n = Number(r.rows[0]?.n ?? 0);
         if (n > 0) found.push({ table: t.name, column: c.name, count: n });
       }

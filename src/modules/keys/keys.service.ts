@@ -73,10 +73,15 @@ export function createKeysService({ db, dialect, keyring, audit, clock, beforeRe
   const now = () => clock.now().toISOString();
 
   /** Re-encrypts one cell under the active key; null when it already is. */
-  function reencrypt(crypto: OrgCrypto, col: EncryptedColumn, cell: EncryptedCell): { next: string | Buffer; extra: Record<string, string | null> } | null {
+  function reencrypt(
+    crypto: OrgCrypto,
+    col: EncryptedColumn,
+    cell: EncryptedCell,
+  ): { next: string | Buffer; extra: Record<string, string | null> } | null {
     if (OrgCrypto.keyIdOf(cell.value) === crypto.activeKeyId) return null;
     const aad = { table: col.table, row: cell.id, column: col.column };
-    if (col.kind === 'bytes') return { next: crypto.encryptBytes(crypto.decryptBytes(cell.value as Buffer, aad), aad), extra: {} };
+    if (col.kind === 'bytes')
+      return { next: crypto.encryptBytes(crypto.decryptBytes(cell.value as Buffer, aad), aad), extra: {} };
     const plain = crypto.decryptText(cell.value as string, aad);
     const extra: Record<string, string | null> = {};
     for (const b of col.blindIndexes ?? []) {
@@ -89,12 +94,18 @@ export function createKeysService({ db, dialect, keyring, audit, clock, beforeRe
   async function freshCrypto(orgId: string, toKeyId: string): Promise<OrgCrypto> {
     keyring.invalidate(orgId);
     const crypto = await keyring.forOrg(db, orgId);
-    if (crypto.activeKeyId !== toKeyId) throw new AppError('conflict', `org ${orgId}: active key is ${crypto.activeKeyId}, expected ${toKeyId}`);
+    if (crypto.activeKeyId !== toKeyId)
+      throw new AppError('conflict', `org ${orgId}: active key is ${crypto.activeKeyId}, expected ${toKeyId}`);
     return crypto;
   }
 
   /** One pass over every registered column; resumes from the saved cursor when `saveCursor`. Returns cells changed. */
-  async function pass(rot: RotationRow, opts: Required<Pick<RotateOrgOptions, 'batchSize'>> & RotateOrgOptions, saveCursor: boolean, counter: { batches: number; total: number }): Promise<number> {
+  async function pass(
+    rot: RotationRow,
+    opts: Required<Pick<RotateOrgOptions, 'batchSize'>> & RotateOrgOptions,
+    saveCursor: boolean,
+    counter: { batches: number; total: number },
+  ): Promise<number> {
     const crypto = await freshCrypto(rot.org_id, rot.to_key_id);
     const start = saveCursor ? (JSON.parse(rot.progress) as { column?: number; after?: string | null }) : {};
     let changed = 0;
@@ -132,8 +143,22 @@ export function createKeysService({ db, dialect, keyring, audit, clock, beforeRe
       const rotations = orgId ? await listRotations(db, orgId) : [];
       return {
         masterKeyId: keyring.kekId,
-        keys: keys.map((k) => ({ id: k.id, orgId: k.org_id, version: k.version, status: k.status, kekId: k.kek_id, createdAt: k.created_at })),
-        rotations: rotations.map((r) => ({ id: r.id, phase: r.phase, toKeyId: r.to_key_id, reencrypted: Number(r.reencrypted), startedAt: r.started_at, finishedAt: r.finished_at })),
+        keys: keys.map((k) => ({
+          id: k.id,
+          orgId: k.org_id,
+          version: k.version,
+          status: k.status,
+          kekId: k.kek_id,
+          createdAt: k.created_at,
+        })),
+        rotations: rotations.map((r) => ({
+          id: r.id,
+          phase: r.phase,
+          toKeyId: r.to_key_id,
+          reencrypted: Number(r.reencrypted),
+          startedAt: r.started_at,
+          finishedAt: r.finished_at,
+        })),
       };
     },
 
@@ -141,21 +166,32 @@ export function createKeysService({ db, dialect, keyring, audit, clock, beforeRe
      * Rewraps every live data key under `to` (default: the configured current master key, moving
      * keys still wrapped by a SEALBILL_MASTER_KEY_PREVIOUS key). One transaction; data untouched.
      */
-    async rotateMaster(actor: AuditActor, to: MasterKey = keyring.currentMasterKey): Promise<{ rewrapped: number; kekId: string }> {
+    async rotateMaster(
+      actor: AuditActor,
+      to: MasterKey = keyring.currentMasterKey,
+    ): Promise<{ rewrapped: number; kekId: string }> {
       const rewrapped = await inTx(db, async (tx) => {
         await lockOrgKeys(tx, dialect, 'master');
         const perOrg = new Map<string, { count: number; from: Set<string> }>();
         for (const row of await listOrgKeyRows(tx)) {
           if (row.status === 'retired' || row.kek_id === to.id) continue;
           const dek = keyring.unwrapDek(row);
-          if (!(await rewrapOrgKey(tx, row.id, row.wrapped_dek, keyring.wrapDek(row.id, dek, to), to.id))) throw new AppError('conflict', `org key ${row.id} changed concurrently; run again`);
+          if (!(await rewrapOrgKey(tx, row.id, row.wrapped_dek, keyring.wrapDek(row.id, dek, to), to.id)))
+            throw new AppError('conflict', `org key ${row.id} changed concurrently; run again`);
           const o = perOrg.get(row.org_id) ?? { count: 0, from: new Set<string>() };
           o.count++;
           o.from.add(row.kek_id);
           perOrg.set(row.org_id, o);
         }
         for (const [orgId, o] of perOrg) {
-          await audit.append(tx, { orgId, actor, action: 'keys.master_rotated', objectType: 'org', objectId: orgId, summary: { fromMasterKeyIds: [...o.from], toMasterKeyId: to.id, dataKeys: o.count } });
+          await audit.append(tx, {
+            orgId,
+            actor,
+            action: 'keys.master_rotated',
+            objectType: 'org',
+            objectId: orgId,
+            summary: { fromMasterKeyIds: [...o.from], toMasterKeyId: to.id, dataKeys: o.count },
+          });
         }
         return [...perOrg.values()].reduce((a, o) => a + o.count, 0);
       });
@@ -192,7 +228,14 @@ export function createKeysService({ db, dialect, keyring, audit, clock, beforeRe
           updated_at: now(),
         };
         await insertRotation(tx, row);
-        await audit.append(tx, { orgId, actor, action: 'keys.org_rotation_started', objectType: 'org_key', objectId: toKeyId, summary: { version } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'keys.org_rotation_started',
+          objectType: 'org_key',
+          objectId: toKeyId,
+          summary: { version },
+        });
         return row;
       });
       keyring.invalidate(orgId);
@@ -228,7 +271,10 @@ export function createKeysService({ db, dialect, keyring, audit, clock, beforeRe
       if (left.length > 0) {
         // A column outside the registry still holds old ciphertexts: keep the keys, say where.
         const where = left.map((l) => `${l.table}.${l.column} (${l.count})`).join(', ');
-        throw new AppError('conflict', `Old data keys are still referenced by ${where}: register these columns in encrypted-columns.ts, then run the rotation again`);
+        throw new AppError(
+          'conflict',
+          `Old data keys are still referenced by ${where}: register these columns in encrypted-columns.ts, then run the rotation again`,
+        );
       }
       const lastCrypto = await freshCrypto(orgId, rot.to_key_id);
       await inTx(db, async (tx) => {
@@ -237,8 +283,20 @@ export function createKeysService({ db, dialect, keyring, audit, clock, beforeRe
         for (const k of await listOrgKeyRows(tx, orgId)) {
           if (k.id !== rot.to_key_id && k.status !== 'retired') await setOrgKeyStatus(tx, k.id, 'retired', RETIRED_DEK);
         }
-        await updateRotation(tx, rot.id, { phase: 'done', finished_at: now(), updated_at: now(), reencrypted: counter.total });
-        await audit.append(tx, { orgId, actor, action: 'keys.org_rotated', objectType: 'org_key', objectId: rot.to_key_id, summary: { retiredKeyIds: fromKeyIds, reencrypted: counter.total, resumed } });
+        await updateRotation(tx, rot.id, {
+          phase: 'done',
+          finished_at: now(),
+          updated_at: now(),
+          reencrypted: counter.total,
+        });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'keys.org_rotated',
+          objectType: 'org_key',
+          objectId: rot.to_key_id,
+          summary: { retiredKeyIds: fromKeyIds, reencrypted: counter.total, resumed },
+        });
       });
       keyring.invalidate(orgId);
       return { rotationId: rot.id, fromKeyIds, toKeyId: rot.to_key_id, reencrypted: counter.total, resumed };

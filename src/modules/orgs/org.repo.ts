@@ -11,12 +11,19 @@ export function findOrg(db: Executor, orgId: string): Promise<OrgRow | undefined
   return db.selectFrom('orgs').selectAll().where('id', '=', orgId).executeTakeFirst();
 }
 
-export async function updateOrgRow(db: Executor, orgId: string, patch: Partial<Omit<OrgRow, 'id' | 'created_at'>>): Promise<void> {
+export async function updateOrgRow(
+  db: Executor,
+  orgId: string,
+  patch: Partial<Omit<OrgRow, 'id' | 'created_at'>>,
+): Promise<void> {
   await db.updateTable('orgs').set(patch).where('id', '=', orgId).execute();
 }
 
 export async function countOrgs(db: Executor): Promise<number> {
-  const r = await db.selectFrom('orgs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('orgs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 

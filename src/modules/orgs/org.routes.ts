@@ -15,7 +15,8 @@ export function registerOrgRoutes(root: FastifyInstance, { orgs }: { db: Databas
     {
       schema: {
         tags,
-        description: 'Updates the organization. Changing what prints on documents (name, address, country, tax ids, email) needs a recent re-authentication (API tokens are refused) and is announced to every owner and admin.',
+        description:
+          'Updates the organization. Changing what prints on documents (name, address, country, tax ids, email) needs a recent re-authentication (API tokens are refused) and is announced to every owner and admin.',
         body: updateOrgInput,
         response: { 200: orgSchema },
       },

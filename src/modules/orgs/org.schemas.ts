@@ -41,7 +41,11 @@ const pattern = z.string().superRefine((p, ctx) => {
 
 export const numberingSchema = z.strictObject({ invoice: pattern, quote: pattern, credit_note: pattern });
 export type Numbering = z.infer<typeof numberingSchema>;
-export const DEFAULT_NUMBERING: Numbering = { invoice: 'INV-{YYYY}-{SEQ:5}', quote: 'QUO-{YYYY}-{SEQ:5}', credit_note: 'CN-{YYYY}-{SEQ:5}' };
+export const DEFAULT_NUMBERING: Numbering = {
+  invoice: 'INV-{YYYY}-{SEQ:5}',
+  quote: 'QUO-{YYYY}-{SEQ:5}',
+  credit_note: 'CN-{YYYY}-{SEQ:5}',
+};
 
 // The profile prints on documents (and the email is the Reply-To of client mail): single-line
 // printed text, no payment details (text-guard.ts); changing what prints needs step-up (org.service.ts).
@@ -49,7 +53,10 @@ const line = (max: number) => lineText(max, { printed: true });
 export const orgProfileSchema = z.strictObject({
   addressLines: z.array(line(200)).max(6).default([]),
   country: countryCode.nullable().default(null),
-  taxIds: z.array(z.strictObject({ type: line(20).min(1), value: line(40).min(1) })).max(5).default([]),
+  taxIds: z
+    .array(z.strictObject({ type: line(20).min(1), value: line(40).min(1) }))
+    .max(5)
+    .default([]),
   email: z.email().max(254).nullable().default(null),
   phone: line(40).nullable().default(null),
   website: line(200).nullable().default(null),
@@ -116,8 +123,16 @@ export const payoutSchema = z
       .refine((s) => /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(s), 'is not a valid BIC')
       .nullable()
       .default(null),
-    accountNumber: z.string().regex(/^[0-9]{4,17}$/, 'must be 4–17 digits').nullable().default(null),
-    routingNumber: z.string().regex(/^[0-9]{9}$/, 'must be 9 digits (ABA)').nullable().default(null),
+    accountNumber: z
+      .string()
+      .regex(/^[0-9]{4,17}$/, 'must be 4–17 digits')
+      .nullable()
+      .default(null),
+    routingNumber: z
+      .string()
+      .regex(/^[0-9]{9}$/, 'must be 9 digits (ABA)')
+      .nullable()
+      .default(null),
   })
   .refine((p) => p.iban !== null || (p.accountNumber !== null && p.routingNumber !== null), {
     message: 'give an IBAN, or an account number with a routing number',

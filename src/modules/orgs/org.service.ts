@@ -126,10 +126,18 @@ export function createOrgService({ db, keyring, audit, clock, mailer, admins, pu
     ];
     try {
       for (const a of to) {
-        await mailer.send({ to: a.email, subject: `[${org.name}] What prints on your documents changed`, text: `${lines.join('\n')}\n\nReview: ${publicUrl}/app/settings\n\n— Sealbill (${publicUrl})\n` });
+        await mailer.send({
+          to: a.email,
+          subject: `[${org.name}] What prints on your documents changed`,
+          text: `${lines.join('\n')}\n\nReview: ${publicUrl}/app/settings\n\n— Sealbill (${publicUrl})\n`,
+        });
       }
     } catch (err) {
-      throw new AppError('upstream_failed', 'The announcement to owners and admins could not be sent; nothing was changed', { cause: err });
+      throw new AppError(
+        'upstream_failed',
+        'The announcement to owners and admins could not be sent; nothing was changed',
+        { cause: err },
+      );
     }
   }
 
@@ -168,7 +176,14 @@ export function createOrgService({ db, keyring, audit, clock, mailer, admins, pu
       await keyring.createOrgKey(tx, id, 1, now);
       const crypto = await keyring.forOrg(tx, id);
       await updateOrgRow(tx, id, { profile_enc: crypto.encryptJson(input.profile, profileAad(id)) });
-      await audit.append(tx, { orgId: id, actor, action: 'org.created', objectType: 'org', objectId: id, summary: { name: input.name } });
+      await audit.append(tx, {
+        orgId: id,
+        actor,
+        action: 'org.created',
+        objectType: 'org',
+        objectId: id,
+        summary: { name: input.name },
+      });
       return toOrg((await findOrg(tx, id))!, crypto);
     },
 
@@ -197,7 +212,12 @@ export function createOrgService({ db, keyring, audit, clock, mailer, admins, pu
       return inTx(db, async (tx) => {
         const { row, crypto } = await load(tx, orgId);
         const printed = printedChanges(toOrg(row, crypto), patch);
-        if (printed.length > 0) requireStepUp(principal, clock, 'Changing what prints on your documents (name, address, country, tax ids, email)');
+        if (printed.length > 0)
+          requireStepUp(
+            principal,
+            clock,
+            'Changing what prints on your documents (name, address, country, tax ids, email)',
+          );
         const now = clock.now().toISOString();
         await updateOrgRow(tx, orgId, {
           ...(patch.name !== undefined && { name: patch.name }),
@@ -206,10 +226,19 @@ export function createOrgService({ db, keyring, audit, clock, mailer, admins, pu
           ...(patch.timeZone !== undefined && { time_zone: patch.timeZone }),
           ...(patch.paymentTermsDays !== undefined && { payment_terms_days: patch.paymentTermsDays }),
           ...(patch.numbering !== undefined && { numbering: JSON.stringify(patch.numbering) }),
-          ...(patch.profile !== undefined && { profile_enc: crypto.encryptJson(patch.profile satisfies OrgProfile, profileAad(orgId)) }),
+          ...(patch.profile !== undefined && {
+            profile_enc: crypto.encryptJson(patch.profile satisfies OrgProfile, profileAad(orgId)),
+          }),
           updated_at: now,
         });
-        await audit.append(tx, { orgId, actor, action: 'org.updated', objectType: 'org', objectId: orgId, summary: { fields: Object.keys(patch), printed } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'org.updated',
+          objectType: 'org',
+          objectId: orgId,
+          summary: { fields: Object.keys(patch), printed },
+        });
         const updated = toOrg((await findOrg(tx, orgId))!, crypto);
         if (printed.length > 0) await announcePrinted(tx, updated, printed, principal);
         return updated;
@@ -228,9 +257,20 @@ export function createOrgService({ db, keyring, audit, clock, mailer, admins, pu
     async setPayoutInTx(tx: Executor, orgId: string, payout: Payout, actor: AuditActor): Promise<void> {
       const { crypto } = await load(tx, orgId);
       const now = clock.now().toISOString();
-      await updateOrgRow(tx, orgId, { payout_enc: crypto.encryptJson(payout, payoutAad(orgId)), payout_updated_at: now, updated_at: now });
+      await updateOrgRow(tx, orgId, {
+        payout_enc: crypto.encryptJson(payout, payoutAad(orgId)),
+        payout_updated_at: now,
+        updated_at: now,
+      });
       const last4 = (payout.iban ?? payout.accountNumber ?? '').slice(-4);
-      await audit.append(tx, { orgId, actor, action: 'payout.updated', objectType: 'org', objectId: orgId, summary: { ending: last4 } });
+      await audit.append(tx, {
+        orgId,
+        actor,
+        action: 'payout.updated',
+        objectType: 'org',
+        objectId: orgId,
+        summary: { ending: last4 },
+      });
     },
   };
 }

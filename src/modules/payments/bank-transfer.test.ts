@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { creditorReference, epcQrPayload, formatCreditorReference, invoiceCreditorReference, isValidCreditorReference } from './bank-transfer.ts';
+import {
+  creditorReference,
+  epcQrPayload,
+  formatCreditorReference,
+  invoiceCreditorReference,
+  isValidCreditorReference,
+} from './bank-transfer.ts';
 
 // Independent oracle: ISO 11649 check digits with one BigInt remainder (no digit-by-digit loop).
 function oracleCheckDigits(ref: string): string {
@@ -71,15 +77,38 @@ describe('ISO 11649 RF creditor reference', () => {
 });
 
 describe('EPC069-12 SEPA credit transfer QR payload', () => {
-  const base = { name: 'Acme GmbH', iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX', amount: 148_095, reference: 'RF18539007547034' };
+  const base = {
+    name: 'Acme GmbH',
+    iban: 'DE89 3704 0044 0532 0130 00',
+    bic: 'COBADEFFXXX',
+    amount: 148_095,
+    reference: 'RF18539007547034',
+  };
 
   it('has the fixed line order of version 002, UTF-8, no trailing line feed', () => {
     const lines = epcQrPayload(base).split('\n');
-    expect(lines).toEqual(['BCD', '002', '1', 'SCT', 'COBADEFFXXX', 'Acme GmbH', 'DE89370400440532013000', 'EUR1480.95', '', 'RF18539007547034']);
+    expect(lines).toEqual([
+      'BCD',
+      '002',
+      '1',
+      'SCT',
+      'COBADEFFXXX',
+      'Acme GmbH',
+      'DE89370400440532013000',
+      'EUR1480.95',
+      '',
+      'RF18539007547034',
+    ]);
   });
 
   it('leaves BIC and amount empty when absent or out of range, and uses free text only without a reference', () => {
-    const lines = epcQrPayload({ ...base, bic: null, amount: 100_000_000_000, reference: null, text: 'Invoice 7' }).split('\n');
+    const lines = epcQrPayload({
+      ...base,
+      bic: null,
+      amount: 100_000_000_000,
+      reference: null,
+      text: 'Invoice 7',
+    }).split('\n');
     expect(lines[4]).toBe('');
     expect(lines[7]).toBe('');
     expect(lines[9]).toBe('');
@@ -95,10 +124,24 @@ describe('EPC069-12 SEPA credit transfer QR payload', () => {
   });
 
   it('stays within 331 bytes: the longest ASCII fields fit, and free text gives way to a multi-byte name', () => {
-    const ascii = epcQrPayload({ name: 'N'.repeat(70), iban: 'LC55HEMM000100010012001200023015', bic: 'COBADEFFXXX', amount: 99_999_999_999, reference: null, text: 'x'.repeat(140) });
+    const ascii = epcQrPayload({
+      name: 'N'.repeat(70),
+      iban: 'LC55HEMM000100010012001200023015',
+      bic: 'COBADEFFXXX',
+      amount: 99_999_999_999,
+      reference: null,
+      text: 'x'.repeat(140),
+    });
     expect(ascii.split('\n')[10]).toHaveLength(140);
     expect(Buffer.byteLength(ascii)).toBeLessThanOrEqual(331);
-    const umlauts = epcQrPayload({ name: 'Ä'.repeat(70), iban: 'LC55HEMM000100010012001200023015', bic: 'COBADEFFXXX', amount: 99_999_999_999, reference: null, text: 'x'.repeat(140) });
+    const umlauts = epcQrPayload({
+      name: 'Ä'.repeat(70),
+      iban: 'LC55HEMM000100010012001200023015',
+      bic: 'COBADEFFXXX',
+      amount: 99_999_999_999,
+      reference: null,
+      text: 'x'.repeat(140),
+    });
     expect(Buffer.byteLength(umlauts)).toBe(331);
     expect(umlauts.split('\n')[5]).toBe('Ä'.repeat(70));
   });

@@ -64,12 +64,26 @@ export function epcQrPayload(t: EpcTransfer): string {
   if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) throw new RangeError('EPC QR needs an IBAN');
   const name = [...t.name.replace(/[\r\n]+/g, ' ').trim()].slice(0, 70).join('');
   if (!name) throw new RangeError('EPC QR needs the beneficiary name');
-  const amount = t.amount !== null && t.amount >= 1 && t.amount <= 99_999_999_999 ? `EUR${formatAmount(t.amount, 'EUR')}` : '';
+  const amount =
+    t.amount !== null && t.amount >= 1 && t.amount <= 99_999_999_999 ? `EUR${formatAmount(t.amount, 'EUR')}` : '';
   const reference = t.reference ? t.reference.replace(/\s+/g, '').toUpperCase() : '';
   if (reference.length > 35) throw new RangeError('structured reference longer than 35 characters');
   let text = reference ? '' : [...(t.text ?? '').replace(/[\r\n]+/g, ' ').trim()].slice(0, 140).join('');
   const build = () => {
-    const lines = ['BCD', '002', '1', 'SCT', t.bic ? t.bic.replace(/\s+/g, '').toUpperCase() : '', name, iban, amount, '', reference, text, ''];
+    const lines = [
+      'BCD',
+      '002',
+      '1',
+      'SCT',
+      t.bic ? t.bic.replace(/\s+/g, '').toUpperCase() : '',
+      name,
+      iban,
+      amount,
+      '',
+      reference,
+      text,
+      '',
+    ];
     while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
     return lines.join('\n');
   };

@@ -17,9 +17,20 @@ export function findPayLink(db: Executor, orgId: string, id: string): Promise<Pa
 }
 
 export function listPayLinks(db: Executor, orgId: string, documentId: string): Promise<PayLinkRow[]> {
-  return db.selectFrom('pay_links').selectAll().where('org_id', '=', orgId).where('document_id', '=', documentId).orderBy('id', 'desc').execute();
+  return db
+    .selectFrom('pay_links')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('document_id', '=', documentId)
+    .orderBy('id', 'desc')
+    .execute();
 }
 
-export async function updatePayLink(db: Executor, orgId: string, id: string, patch: Partial<Pick<PayLinkRow, 'revoked_at' | 'last_used_at'>>): Promise<void> {
+export async function updatePayLink(
+  db: Executor,
+  orgId: string,
+  id: string,
+  patch: Partial<Pick<PayLinkRow, 'revoked_at' | 'last_used_at'>>,
+): Promise<void> {
   await db.updateTable('pay_links').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
 }

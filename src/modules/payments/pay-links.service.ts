@@ -11,7 +11,14 @@ import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { DocumentService } from '../documents/document.service.ts';
 import { hashToken, newToken } from '../../platform/crypto/tokens.ts';
-import { findPayLink, findPayLinkByHash, insertPayLink, listPayLinks, updatePayLink, type PayLinkRow } from './pay-links.repo.ts';
+import {
+  findPayLink,
+  findPayLinkByHash,
+  insertPayLink,
+  listPayLinks,
+  updatePayLink,
+  type PayLinkRow,
+} from './pay-links.repo.ts';
 
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -28,7 +35,9 @@ export const payLinkSchema = z.object({
   lastUsedAt: z.string().nullable(),
   createdAt: z.string(),
 });
-export const createdPayLinkSchema = payLinkSchema.extend({ url: z.string().describe('shown once: the token is not stored and cannot be shown again') });
+export const createdPayLinkSchema = payLinkSchema.extend({
+  url: z.string().describe('shown once: the token is not stored and cannot be shown again'),
+});
 export type PayLink = z.infer<typeof payLinkSchema>;
 
 export const payTokenParam = z.strictObject({ token: z.string().min(1).max(100) });
@@ -56,7 +65,8 @@ export function createPayLinkService({ db, audit, clock, documents, publicUrl }:
     async create(orgId: string, invoiceId: string, raw: z.input<typeof payLinkInput>, actor: AuditActor) {
       const input = payLinkInput.parse(raw);
       const inv = await documents.get(orgId, 'invoice', invoiceId);
-      if (inv.status === 'draft' || inv.status === 'void') throw conflict(`A ${inv.status} invoice cannot have a pay link`);
+      if (inv.status === 'draft' || inv.status === 'void')
+        throw conflict(`A ${inv.status} invoice cannot have a pay link`);
       const token = newToken();
       const now = clock.now();
       const row: PayLinkRow = {
@@ -72,7 +82,14 @@ export function createPayLinkService({ db, audit, clock, documents, publicUrl }:
       };
       await inTx(db, async (tx) => {
         await insertPayLink(tx, row);
-        await audit.append(tx, { orgId, actor, action: 'pay_link.created', objectType: 'invoice', objectId: invoiceId, summary: { payLinkId: row.id, expiresAt: row.expires_at } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'pay_link.created',
+          objectType: 'invoice',
+          objectId: invoiceId,
+          summary: { payLinkId: row.id, expiresAt: row.expires_at },
+        });
       });
       return { ...toDto(row), url: `${publicUrl}/pay/${token}` };
     },
@@ -89,7 +106,14 @@ export function createPayLinkService({ db, audit, clock, documents, publicUrl }:
         if (!row.revoked_at) {
           row.revoked_at = clock.now().toISOString();
           await updatePayLink(tx, orgId, id, { revoked_at: row.revoked_at });
-          await audit.append(tx, { orgId, actor, action: 'pay_link.revoked', objectType: 'invoice', objectId: row.document_id, summary: { payLinkId: id } });
+          await audit.append(tx, {
+            orgId,
+            actor,
+            action: 'pay_link.revoked',
+            objectType: 'invoice',
+            objectId: row.document_id,
+            summary: { payLinkId: id },
+          });
         }
         return toDto(row);
       });

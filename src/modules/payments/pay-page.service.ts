@@ -45,9 +45,13 @@ export const payPageSchema = z.object({
       verifyUrl: z.string().describe('the public verification page, with the fingerprint filled in'),
     })
     .nullable()
-    .describe('so the payer can check the invoice is genuine before paying; null for documents issued without a signature'),
+    .describe(
+      'so the payer can check the invoice is genuine before paying; null for documents issued without a signature',
+    ),
   methods: z.object({
-    providers: z.array(z.object({ name: z.enum(PROVIDER_NAMES), embedded: z.boolean(), publishableKey: z.string().nullable() })),
+    providers: z.array(
+      z.object({ name: z.enum(PROVIDER_NAMES), embedded: z.boolean(), publishableKey: z.string().nullable() }),
+    ),
     bankTransfer: bankTransferSchema.nullable(),
   }),
 });
@@ -55,7 +59,11 @@ export type PayPage = z.infer<typeof payPageSchema> & { payoutPrinted: boolean }
 
 /** The portal's view adds whether the PDF carries bank details (a pay link's view stays minimal). */
 export const portalPayPageSchema = payPageSchema.extend({
-  payoutPrinted: z.boolean().describe('whether the invoice PDF itself carries bank details (frozen at issue); the portal never points to details that are not there'),
+  payoutPrinted: z
+    .boolean()
+    .describe(
+      'whether the invoice PDF itself carries bank details (frozen at issue); the portal never points to details that are not there',
+    ),
 });
 export type PortalPayPage = z.infer<typeof portalPayPageSchema>;
 
@@ -84,13 +92,34 @@ export interface PayPageDeps {
   publicUrl: string;
 }
 
-export function createPayPageService({ db, audit, clock, documents, orgs, settings, verification, publicUrl }: PayPageDeps) {
-  async function bankTransfer(orgName: string, orgId: string, inv: { id: string; number: string | null; currency: string; amountDue: number }) {
+export function createPayPageService({
+  db,
+  audit,
+  clock,
+  documents,
+  orgs,
+  settings,
+  verification,
+  publicUrl,
+}: PayPageDeps) {
+  async function bankTransfer(
+    orgName: string,
+    orgId: string,
+    inv: { id: string; number: string | null; currency: string; amountDue: number },
+  ) {
     const { payout, updatedAt } = await orgs.getPayout(orgId);
     if (!payout) return null;
     const rf = invoiceCreditorReference(inv.number, inv.id);
     const sepa = inv.currency === 'EUR' && payout.iban !== null;
-    const payload = sepa ? epcQrPayload({ name: payout.accountHolder || orgName, iban: payout.iban!, bic: payout.bic, amount: inv.amountDue, reference: rf }) : null;
+    const payload = sepa
+      ? epcQrPayload({
+          name: payout.accountHolder || orgName,
+          iban: payout.iban!,
+          bic: payout.bic,
+          amount: inv.amountDue,
+          reference: rf,
+        })
+      : null;
     return {
       accountHolder: payout.accountHolder,
       bankName: payout.bankName,
@@ -102,7 +131,9 @@ export function createPayPageService({ db, audit, clock, documents, orgs, settin
       amount: inv.amountDue,
       currency: inv.currency,
       unchangedSince: updatedAt,
-      qr: payload ? { payload, svg: await QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 }) } : null,
+      qr: payload
+        ? { payload, svg: await QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 }) }
+        : null,
     };
   }
 
@@ -110,12 +141,17 @@ export function createPayPageService({ db, audit, clock, documents, orgs, settin
   async function returnTarget(checkoutId: string, outcome: 'success' | 'cancelled'): Promise<string> {
     const c = await findCheckout(db, checkoutId);
     if (!c) return `${publicUrl}/pay/complete/unknown?payment=${outcome}`;
-    const base = c.channel === 'portal' ? `${publicUrl}/portal/documents/${c.document_id}` : `${publicUrl}/pay/complete/${c.id}`;
+    const base =
+      c.channel === 'portal' ? `${publicUrl}/portal/documents/${c.document_id}` : `${publicUrl}/pay/complete/${c.id}`;
     return `${base}?payment=${outcome}`;
   }
 
   async function view(orgId: string, invoiceId: string): Promise<PayPage> {
-    const [inv, org, fingerprint] = await Promise.all([documents.get(orgId, 'invoice', invoiceId), orgs.get(orgId), verification.documentFingerprint(orgId, invoiceId)]);
+    const [inv, org, fingerprint] = await Promise.all([
+      documents.get(orgId, 'invoice', invoiceId),
+      orgs.get(orgId),
+      verification.documentFingerprint(orgId, invoiceId),
+    ]);
     if (inv.status === 'draft') throw new AppError('not_found', 'Invoice not found');
     const status = PAYABLE.has(inv.status) && inv.amountDue > 0 ? 'open' : inv.status === 'paid' ? 'paid' : 'closed';
     const enabled = await settings.enabledMethods(db, orgId);
@@ -131,7 +167,15 @@ export function createPayPageService({ db, audit, clock, documents, orgs, settin
       payoutPrinted: inv.payoutPrinted,
       methods: {
         providers: open ? enabled.providers : [],
-        bankTransfer: open && enabled.bankTransfer ? await bankTransfer(org.name, orgId, { id: inv.id, number: inv.number, currency: inv.currency, amountDue: inv.amountDue }) : null,
+        bankTransfer:
+          open && enabled.bankTransfer
+            ? await bankTransfer(org.name, orgId, {
+                id: inv.id,
+                number: inv.number,
+                currency: inv.currency,
+                amountDue: inv.amountDue,
+              })
+            : null,
       },
     };
   }
@@ -148,14 +192,25 @@ export function createPayPageService({ db, audit, clock, documents, orgs, settin
     },
 
     /** Starts a checkout for the full amount due; returns where to send the payer. */
-    async startCheckout(orgId: string, invoiceId: string, raw: z.input<typeof checkoutInput>, channel: Channel, actor: AuditActor): Promise<z.infer<typeof checkoutResultSchema>> {
+    async startCheckout(
+      orgId: string,
+      invoiceId: string,
+      raw: z.input<typeof checkoutInput>,
+      channel: Channel,
+      actor: AuditActor,
+    ): Promise<z.infer<typeof checkoutResultSchema>> {
       const input = checkoutInput.parse(raw);
       const [inv, org] = await Promise.all([documents.get(orgId, 'invoice', invoiceId), orgs.get(orgId)]);
       if (!PAYABLE.has(inv.status) || inv.amountDue <= 0) throw conflict('This invoice has nothing left to pay');
       const p = await settings.providerFor(db, orgId, input.provider, true);
-      if (!p) throw new AppError('unprocessable', `${input.provider} is not offered for this invoice`, { fieldErrors: [{ path: '/body/provider', message: 'not enabled' }] });
+      if (!p)
+        throw new AppError('unprocessable', `${input.provider} is not offered for this invoice`, {
+          fieldErrors: [{ path: '/body/provider', message: 'not enabled' }],
+        });
       if (input.embedded && !PROVIDERS[input.provider].publicOptions(JSON.parse(p.account.options)).embedded) {
-        throw new AppError('unprocessable', 'This organization does not offer the embedded payment form', { fieldErrors: [{ path: '/body/embedded', message: 'not enabled' }] });
+        throw new AppError('unprocessable', 'This organization does not offer the embedded payment form', {
+          fieldErrors: [{ path: '/body/embedded', message: 'not enabled' }],
+        });
       }
       const now = clock.now();
       const checkoutId = newId(now.getTime());
@@ -175,23 +230,65 @@ export function createPayPageService({ db, audit, clock, documents, orgs, settin
           created_at: now.toISOString(),
           updated_at: now.toISOString(),
         });
-        await audit.append(tx, { orgId, actor, action: 'payment.checkout_started', objectType: 'invoice', objectId: invoiceId, summary: { checkoutId, provider: input.provider, amount: inv.amountDue, currency: inv.currency, channel: channel.kind } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'payment.checkout_started',
+          objectType: 'invoice',
+          objectId: invoiceId,
+          summary: {
+            checkoutId,
+            provider: input.provider,
+            amount: inv.amountDue,
+            currency: inv.currency,
+            channel: channel.kind,
+          },
+        });
       });
       // The pay-link token never goes to the provider: return pages are keyed by checkout id.
-      const done = channel.kind === 'portal' ? `${publicUrl}/portal/documents/${invoiceId}` : `${publicUrl}/pay/complete/${checkoutId}`;
-      const successUrl = input.provider === 'paypal' ? `${publicUrl}/api/v1/pay/return/paypal/${checkoutId}` : `${done}?payment=success`;
+      const done =
+        channel.kind === 'portal'
+          ? `${publicUrl}/portal/documents/${invoiceId}`
+          : `${publicUrl}/pay/complete/${checkoutId}`;
+      const successUrl =
+        input.provider === 'paypal' ? `${publicUrl}/api/v1/pay/return/paypal/${checkoutId}` : `${done}?payment=success`;
       try {
         const started = await p.provider.createCheckout(
-          { checkoutId, orgId, invoiceId, invoiceNumber: inv.number ?? '', orgName: org.name, amount: inv.amountDue, currency: inv.currency, successUrl, cancelUrl: `${done}?payment=cancelled`, expiresAt: new Date(now.getTime() + CHECKOUT_TTL_MS) },
+          {
+            checkoutId,
+            orgId,
+            invoiceId,
+            invoiceNumber: inv.number ?? '',
+            orgName: org.name,
+            amount: inv.amountDue,
+            currency: inv.currency,
+            successUrl,
+            cancelUrl: `${done}?payment=cancelled`,
+            expiresAt: new Date(now.getTime() + CHECKOUT_TTL_MS),
+          },
           { embedded: input.embedded },
         );
-        await updateCheckout(db, orgId, checkoutId, { provider_ref: started.providerRef, updated_at: clock.now().toISOString() });
+        await updateCheckout(db, orgId, checkoutId, {
+          provider_ref: started.providerRef,
+          updated_at: clock.now().toISOString(),
+        });
         return started.kind === 'redirect'
           ? { checkoutId, kind: 'redirect', redirectUrl: started.redirectUrl, clientSecret: null, publishableKey: null }
-          : { checkoutId, kind: 'embedded', redirectUrl: null, clientSecret: started.clientSecret, publishableKey: started.publishableKey };
+          : {
+              checkoutId,
+              kind: 'embedded',
+              redirectUrl: null,
+              clientSecret: started.clientSecret,
+              publishableKey: started.publishableKey,
+            };
       } catch (err) {
         await updateCheckout(db, orgId, checkoutId, { status: 'failed', updated_at: clock.now().toISOString() });
-        if (err instanceof ProviderError) throw new AppError('upstream_failed', 'The payment provider could not start the payment; try again or choose another method', { cause: err });
+        if (err instanceof ProviderError)
+          throw new AppError(
+            'upstream_failed',
+            'The payment provider could not start the payment; try again or choose another method',
+            { cause: err },
+          );
         throw err;
       }
     },
@@ -207,7 +304,11 @@ export function createPayPageService({ db, audit, clock, documents, orgs, settin
       let outcome: 'success' | 'cancelled' = 'cancelled';
       if (c && c.provider === 'paypal' && c.provider_ref && token === c.provider_ref) {
         const p = await settings.providerFor(db, c.org_id, 'paypal', false);
-        const captured = p ? await p.provider.captureOrder(c.provider_ref, c.id).catch((err: unknown) => (err instanceof ProviderError ? null : Promise.reject(err))) : null;
+        const captured = p
+          ? await p.provider
+              .captureOrder(c.provider_ref, c.id)
+              .catch((err: unknown) => (err instanceof ProviderError ? null : Promise.reject(err)))
+          : null;
         if (captured && captured.status !== 'failed') outcome = 'success';
       }
       return returnTarget(checkoutId, outcome);

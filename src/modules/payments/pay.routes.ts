@@ -12,8 +12,21 @@ import { idParam } from '../../platform/http/schemas.ts';
 import type { DocumentService } from '../documents/document.service.ts';
 import type { PayLinkService } from './pay-links.service.ts';
 import { payTokenParam } from './pay-links.service.ts';
-import { PAY_CSS, PAY_JS, payPageCsp, renderCompletePage, renderErrorPage, renderPayPage } from './pay-page/pay-page.html.ts';
-import { checkoutInput, checkoutResultSchema, payPageSchema, portalPayPageSchema, type PayPageService } from './pay-page.service.ts';
+import {
+  PAY_CSS,
+  PAY_JS,
+  payPageCsp,
+  renderCompletePage,
+  renderErrorPage,
+  renderPayPage,
+} from './pay-page/pay-page.html.ts';
+import {
+  checkoutInput,
+  checkoutResultSchema,
+  payPageSchema,
+  portalPayPageSchema,
+  type PayPageService,
+} from './pay-page.service.ts';
 import type { ReceiptService } from './receipt.service.ts';
 import type { WebhookService } from './webhook.service.ts';
 
@@ -55,30 +68,58 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
   }
 
   // Client portal (portal session).
-  app.get('/api/v1/portal/documents/:id/payment', { schema: { tags, params: idParam, response: { 200: portalPayPageSchema } } }, async (req) => {
-    const p = await ownInvoice(req, req.params.id);
-    return payPage.view(p.orgId, req.params.id);
-  });
-  app.post('/api/v1/portal/documents/:id/checkout', { schema: { tags, params: idParam, body: checkoutInput, response: { 201: checkoutResultSchema } } }, async (req, reply) => {
-    const p = await ownInvoice(req, req.params.id);
-    reply.code(201);
-    return payPage.startCheckout(p.orgId, req.params.id, req.body, { kind: 'portal', payLinkId: null }, actorOf(req));
-  });
+  app.get(
+    '/api/v1/portal/documents/:id/payment',
+    { schema: { tags, params: idParam, response: { 200: portalPayPageSchema } } },
+    async (req) => {
+      const p = await ownInvoice(req, req.params.id);
+      return payPage.view(p.orgId, req.params.id);
+    },
+  );
+  app.post(
+    '/api/v1/portal/documents/:id/checkout',
+    { schema: { tags, params: idParam, body: checkoutInput, response: { 201: checkoutResultSchema } } },
+    async (req, reply) => {
+      const p = await ownInvoice(req, req.params.id);
+      reply.code(201);
+      return payPage.startCheckout(p.orgId, req.params.id, req.body, { kind: 'portal', payLinkId: null }, actorOf(req));
+    },
+  );
   app.get('/api/v1/portal/documents/:id/qr.png', { schema: { tags, params: idParam } }, async (req, reply) => {
     const p = await ownInvoice(req, req.params.id);
-    return reply.type('image/png').header('cache-control', 'no-store').send(await payPage.qrPng(p.orgId, req.params.id));
+    return reply
+      .type('image/png')
+      .header('cache-control', 'no-store')
+      .send(await payPage.qrPng(p.orgId, req.params.id));
   });
   app.get('/api/v1/portal/payments/:id/receipt', { schema: { tags, params: idParam } }, async (req, reply) => {
     const p = portal(req);
     const r = await receipts.get(p.orgId, req.params.id, p.clientId);
-    return reply.type('application/pdf').header('content-disposition', `attachment; filename="${r.filename}"`).header('x-content-sha256', r.sha256).header('cache-control', 'no-store').send(r.bytes);
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `attachment; filename="${r.filename}"`)
+      .header('x-content-sha256', r.sha256)
+      .header('cache-control', 'no-store')
+      .send(r.bytes);
   });
 
   // Server-rendered pages: our own script and stylesheet only.
-  app.get('/pay/assets/pay.js', { schema: { hide: true } }, (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(PAY_JS));
-  app.get('/pay/assets/pay.css', { schema: { hide: true } }, (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(PAY_CSS));
-  app.get('/pay/complete/:id', { schema: { hide: true, params: z.object({ id: z.string().max(64) }), querystring: z.object({ payment: z.enum(['success', 'cancelled']).default('success') }).loose() } }, (req, reply) =>
-    html(reply, renderCompletePage(req.query.payment)),
+  app.get('/pay/assets/pay.js', { schema: { hide: true } }, (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(PAY_JS),
+  );
+  app.get('/pay/assets/pay.css', { schema: { hide: true } }, (_req, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(PAY_CSS),
+  );
+  app.get(
+    '/pay/complete/:id',
+    {
+      schema: {
+        hide: true,
+        params: z.object({ id: z.string().max(64) }),
+        querystring: z.object({ payment: z.enum(['success', 'cancelled']).default('success') }).loose(),
+      },
+    },
+    (req, reply) => html(reply, renderCompletePage(req.query.payment)),
   );
 
   // Everything a pay-link token opens, rate-limited per client address: a token is 256 bits, so
@@ -87,18 +128,35 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
     await scope.register(fastifyRateLimit, rateLimitOptions(deps.rateLimit, 'pay', PAY_LINK_RATE_PER_MINUTE));
     const app = scope.withTypeProvider<ZodTypeProvider>();
     // Pay links (public): minimal view, checkout, QR code.
-    app.get('/api/v1/pay/:token', { schema: { tags, params: payTokenParam, response: { 200: payPageSchema } } }, async (req) => {
-      const link = await payLinks.resolve(req.params.token);
-      return payPage.view(link.orgId, link.invoiceId);
-    });
-    app.post('/api/v1/pay/:token/checkout', { schema: { tags, params: payTokenParam, body: checkoutInput, response: { 201: checkoutResultSchema } } }, async (req, reply) => {
-      const link = await payLinks.resolve(req.params.token);
-      reply.code(201);
-      return payPage.startCheckout(link.orgId, link.invoiceId, req.body, { kind: 'pay_link', payLinkId: link.payLinkId }, actorOf(req));
-    });
+    app.get(
+      '/api/v1/pay/:token',
+      { schema: { tags, params: payTokenParam, response: { 200: payPageSchema } } },
+      async (req) => {
+        const link = await payLinks.resolve(req.params.token);
+        return payPage.view(link.orgId, link.invoiceId);
+      },
+    );
+    app.post(
+      '/api/v1/pay/:token/checkout',
+      { schema: { tags, params: payTokenParam, body: checkoutInput, response: { 201: checkoutResultSchema } } },
+      async (req, reply) => {
+        const link = await payLinks.resolve(req.params.token);
+        reply.code(201);
+        return payPage.startCheckout(
+          link.orgId,
+          link.invoiceId,
+          req.body,
+          { kind: 'pay_link', payLinkId: link.payLinkId },
+          actorOf(req),
+        );
+      },
+    );
     app.get('/api/v1/pay/:token/qr.png', { schema: { tags, params: payTokenParam } }, async (req, reply) => {
       const link = await payLinks.resolve(req.params.token);
-      return reply.type('image/png').header('cache-control', 'no-store').send(await payPage.qrPng(link.orgId, link.invoiceId));
+      return reply
+        .type('image/png')
+        .header('cache-control', 'no-store')
+        .send(await payPage.qrPng(link.orgId, link.invoiceId));
     });
 
     // PayPal sends the payer back here after approval.
@@ -113,7 +171,8 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
       try {
         link = await payLinks.resolve(req.params.token);
       } catch (err) {
-        if (err instanceof AppError && err.code === 'not_found') return html(reply.code(404), renderErrorPage(err.message));
+        if (err instanceof AppError && err.code === 'not_found')
+          return html(reply.code(404), renderErrorPage(err.message));
         throw err;
       }
       const page = await payPage.view(link.orgId, link.invoiceId);
@@ -126,15 +185,23 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
   // parser is scoped to this plugin, so every other route keeps the strict JSON parser.
   void root.register(async (scope) => {
     scope.removeContentTypeParser(['application/json']);
-    scope.addContentTypeParser(['application/json'], { parseAs: 'buffer', bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser(['application/json'], { parseAs: 'buffer', bodyLimit: 256 * 1024 }, (_req, body, done) =>
+      done(null, body),
+    );
     for (const provider of ['stripe', 'paypal'] as const) {
-      scope.post(`/api/v1/webhooks/${provider}/:accountId`, { schema: { hide: true }, bodyLimit: 256 * 1024 }, async (req, reply) => {
-        const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-        const accountId = (req.params as { accountId: string }).accountId;
-        const result = await deps.webhooks.handle(provider, accountId, raw, headers);
-        return reply.code(200).send({ received: true, duplicate: result.outcome === 'duplicate' });
-      });
+      scope.post(
+        `/api/v1/webhooks/${provider}/:accountId`,
+        { schema: { hide: true }, bodyLimit: 256 * 1024 },
+        async (req, reply) => {
+          const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+          const headers = Object.fromEntries(
+            Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
+          );
+          const accountId = (req.params as { accountId: string }).accountId;
+          const result = await deps.webhooks.handle(provider, accountId, raw, headers);
+          return reply.code(200).send({ received: true, duplicate: result.outcome === 'duplicate' });
+        },
+      );
     }
   });
 }

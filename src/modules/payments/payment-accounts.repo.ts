@@ -4,12 +4,22 @@ import type { PaymentAccountsTable, PaymentSettingsTable } from './payments.tabl
 export type PaymentAccountRow = PaymentAccountsTable;
 
 export function findAccount(db: Executor, orgId: string, provider: string): Promise<PaymentAccountRow | undefined> {
-  return db.selectFrom('payment_accounts').selectAll().where('org_id', '=', orgId).where('provider', '=', provider).executeTakeFirst();
+  return db
+    .selectFrom('payment_accounts')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('provider', '=', provider)
+    .executeTakeFirst();
 }
 
 /** Webhook deliveries name the account in their URL; the account row then tells us the org. */
 export function findAccountById(db: Executor, provider: string, id: string): Promise<PaymentAccountRow | undefined> {
-  return db.selectFrom('payment_accounts').selectAll().where('id', '=', id).where('provider', '=', provider).executeTakeFirst();
+  return db
+    .selectFrom('payment_accounts')
+    .selectAll()
+    .where('id', '=', id)
+    .where('provider', '=', provider)
+    .executeTakeFirst();
 }
 
 export function listAccounts(db: Executor, orgId: string): Promise<PaymentAccountRow[]> {
@@ -24,7 +34,12 @@ export async function insertAccount(db: Executor, row: PaymentAccountRow): Promi
   await db.insertInto('payment_accounts').values(row).execute();
 }
 
-export async function updateAccount(db: Executor, orgId: string, id: string, patch: Partial<Omit<PaymentAccountRow, 'id' | 'org_id' | 'provider'>>): Promise<void> {
+export async function updateAccount(
+  db: Executor,
+  orgId: string,
+  id: string,
+  patch: Partial<Omit<PaymentAccountRow, 'id' | 'org_id' | 'provider'>>,
+): Promise<void> {
   await db.updateTable('payment_accounts').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
 }
 
@@ -36,6 +51,8 @@ export async function upsertSettings(db: Executor, row: PaymentSettingsTable): P
   await db
     .insertInto('payment_settings')
     .values(row)
-    .onConflict((oc) => oc.column('org_id').doUpdateSet({ bank_transfer: row.bank_transfer, updated_at: row.updated_at }))
+    .onConflict((oc) =>
+      oc.column('org_id').doUpdateSet({ bank_transfer: row.bank_transfer, updated_at: row.updated_at }),
+    )
     .execute();
 }

@@ -61,17 +61,28 @@ export interface PaymentActionsDeps {
 export function createPaymentActionsService({ db, audit, clock, settings, payments }: PaymentActionsDeps) {
   async function providerOf(orgId: string, name: string) {
     const p = await settings.providerFor(db, orgId, name as ProviderName, false);
-    if (!p) throw unprocessable(`The ${name} account is disconnected: refund in the ${name} dashboard; the webhook will record it`);
+    if (!p)
+      throw unprocessable(
+        `The ${name} account is disconnected: refund in the ${name} dashboard; the webhook will record it`,
+      );
     return p.provider;
   }
 
   return {
-    async refund(orgId: string, paymentId: string, raw: z.input<typeof providerRefundInput>, actor: AuditActor): Promise<Payment> {
+    async refund(
+      orgId: string,
+      paymentId: string,
+      raw: z.input<typeof providerRefundInput>,
+      actor: AuditActor,
+    ): Promise<Payment> {
       const { amount } = providerRefundInput.parse(raw);
       const pay = await findPaymentRow(db, orgId, paymentId);
       if (!pay || pay.kind !== 'payment') throw notFound('Payment');
       const left = Number(pay.amount) - (await reversalsOf(db, orgId, pay.id)).amount;
-      if (amount > left) throw unprocessable(`At most ${left} of this payment can be refunded`, [{ path: '/body/amount', message: 'exceeds what is left of the payment' }]);
+      if (amount > left)
+        throw unprocessable(`At most ${left} of this payment can be refunded`, [
+          { path: '/body/amount', message: 'exceeds what is left of the payment' },
+        ]);
 
       let ref: string | null = null;
       if (pay.provider && pay.provider_ref) {
@@ -79,15 +90,40 @@ export function createPaymentActionsService({ db, audit, clock, settings, paymen
         try {
           ref = (await provider.refund(pay.provider_ref, amount, pay.currency, `sealbill-refund-${newId()}`)).refundRef;
         } catch (err) {
-          if (err instanceof ProviderError) throw new AppError('upstream_failed', `${pay.provider} did not accept the refund; nothing was recorded`, { cause: err });
+          if (err instanceof ProviderError)
+            throw new AppError('upstream_failed', `${pay.provider} did not accept the refund; nothing was recorded`, {
+              cause: err,
+            });
           throw err;
         }
       }
       const book = () =>
         inTx(db, async (tx) => {
           const booked = ref ? await findPaymentByProviderRef(tx, orgId, pay.provider!, 'refund', ref) : undefined;
-          const row = booked ?? (await payments.reverseInTx(tx, orgId, pay, { amount, method: pay.method, provider: pay.provider, ref, reason: 'refund' }, actor));
-          await audit.append(tx, { orgId, actor, action: 'payment.refund_requested', objectType: 'invoice', objectId: pay.document_id, summary: { paymentId: pay.id, refundId: row.id, amount, provider: pay.provider, providerRef: ref, stepUp: true } });
+          const row =
+            booked ??
+            (await payments.reverseInTx(
+              tx,
+              orgId,
+              pay,
+              { amount, method: pay.method, provider: pay.provider, ref, reason: 'refund' },
+              actor,
+            ));
+          await audit.append(tx, {
+            orgId,
+            actor,
+            action: 'payment.refund_requested',
+            objectType: 'invoice',
+            objectId: pay.document_id,
+            summary: {
+              paymentId: pay.id,
+              refundId: row.id,
+              amount,
+              provider: pay.provider,
+              providerRef: ref,
+              stepUp: true,
+            },
+          });
           return payments.toDto(tx, orgId, row);
         });
       try {
@@ -112,7 +148,8 @@ export function createPaymentActionsService({ db, audit, clock, settings, paymen
       try {
         await provider.acceptDispute(d.provider_ref);
       } catch (err) {
-        if (err instanceof ProviderError) throw new AppError('upstream_failed', `${d.provider} did not accept the request`, { cause: err });
+        if (err instanceof ProviderError)
+          throw new AppError('upstream_failed', `${d.provider} did not accept the request`, { cause: err });
         throw err;
       }
       return inTx(db, async (tx) => {
@@ -121,11 +158,25 @@ export function createPaymentActionsService({ db, audit, clock, settings, paymen
         if (!(await findPaymentByProviderRef(tx, orgId, d.provider, 'refund', d.provider_ref))) {
           const left = Number(pay.amount) - (await reversalsOf(tx, orgId, pay.id)).amount;
           const amount = Math.min(Number(d.amount), left);
-          if (amount > 0) await payments.reverseInTx(tx, orgId, pay, { amount, method: pay.method, provider: d.provider, ref: d.provider_ref, reason: 'dispute' }, actor);
+          if (amount > 0)
+            await payments.reverseInTx(
+              tx,
+              orgId,
+              pay,
+              { amount, method: pay.method, provider: d.provider, ref: d.provider_ref, reason: 'dispute' },
+              actor,
+            );
         }
         const now = clock.now().toISOString();
         await updateDispute(tx, orgId, d.id, { status: 'accepted', updated_at: now });
-        await audit.append(tx, { orgId, actor, action: 'payment.dispute_accepted', objectType: 'invoice', objectId: d.document_id, summary: { disputeId: d.id, amount: Number(d.amount), currency: d.currency, stepUp: true } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'payment.dispute_accepted',
+          objectType: 'invoice',
+          objectId: d.document_id,
+          summary: { disputeId: d.id, amount: Number(d.amount), currency: d.currency, stepUp: true },
+        });
         return toDispute({ ...d, status: 'accepted', updated_at: now });
       });
     },

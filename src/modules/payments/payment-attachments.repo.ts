@@ -9,9 +9,26 @@ export async function insertAttachment(db: Executor, row: AttachmentRow): Promis
 
 /** A payment's attachments, oldest first (the files module describes their stored files). */
 export function listAttachmentRows(db: Executor, orgId: string, paymentId: string): Promise<AttachmentRow[]> {
-  return db.selectFrom('payment_attachments').selectAll().where('org_id', '=', orgId).where('payment_id', '=', paymentId).orderBy('id').execute();
+  return db
+    .selectFrom('payment_attachments')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('payment_id', '=', paymentId)
+    .orderBy('id')
+    .execute();
 }
 
-export function findAttachment(db: Executor, orgId: string, paymentId: string, id: string): Promise<AttachmentRow | undefined> {
-  return db.selectFrom('payment_attachments').selectAll().where('org_id', '=', orgId).where('payment_id', '=', paymentId).where('id', '=', id).executeTakeFirst();
+export function findAttachment(
+  db: Executor,
+  orgId: string,
+  paymentId: string,
+  id: string,
+): Promise<AttachmentRow | undefined> {
+  return db
+    .selectFrom('payment_attachments')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('payment_id', '=', paymentId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }

@@ -31,18 +31,34 @@ export const attachmentInput = z.strictObject({
   contentBase64: z.base64().max(Math.ceil((MAX_ATTACHMENT_BYTES * 4) / 3) + 4),
 });
 
-export const attachmentSchema = z.object({ id: z.string(), paymentId: z.string(), filename: z.string(), contentType: z.string(), size: z.number(), sha256: z.string(), createdAt: z.string() });
+export const attachmentSchema = z.object({
+  id: z.string(),
+  paymentId: z.string(),
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  createdAt: z.string(),
+});
 export type Attachment = z.infer<typeof attachmentSchema>;
 
 /** Base name only, no control or path characters; never empty. */
 export function safeFilename(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f"<>:|?*]/g, '').replace(/^\.+/, '').trim().slice(0, 120);
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f"<>:|?*]/g, '')
+    .replace(/^\.+/, '')
+    .trim()
+    .slice(0, 120);
   return clean || 'attachment';
 }
 
 /** The one extension of each accepted type (the type is verified by magic bytes, the name is not). */
-export const EXTENSION_OF: Record<string, string> = { 'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg' };
+export const EXTENSION_OF: Record<string, string> = {
+  'application/pdf': 'pdf',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+};
 
 /**
  * A safe base name with the extension derived from the verified content type: the name's own last
@@ -51,7 +67,10 @@ export const EXTENSION_OF: Record<string, string> = { 'application/pdf': 'pdf', 
  */
 export function attachmentFilename(raw: string, contentType: string): string {
   const ext = EXTENSION_OF[contentType] ?? 'bin';
-  const stem = safeFilename(raw).replace(/\.[^.\s]{1,16}$/, '').replace(/[.\s]+$/, '') || 'attachment';
+  const stem =
+    safeFilename(raw)
+      .replace(/\.[^.\s]{1,16}$/, '')
+      .replace(/[.\s]+$/, '') || 'attachment';
   return `${stem}.${ext}`;
 }
 
@@ -71,43 +90,95 @@ export function createPaymentAttachmentService({ db, keyring, audit, clock, file
   }
 
   return {
-    async add(orgId: string, paymentId: string, input: z.infer<typeof attachmentInput>, actor: AuditActor): Promise<Attachment> {
+    async add(
+      orgId: string,
+      paymentId: string,
+      input: z.infer<typeof attachmentInput>,
+      actor: AuditActor,
+    ): Promise<Attachment> {
       await mustPayment(orgId, paymentId);
       const bytes = Buffer.from(input.contentBase64, 'base64');
-      if (bytes.length === 0 || bytes.length > MAX_ATTACHMENT_BYTES) throw unprocessable('Attachments are 1 byte to 5 MiB', [{ path: '/body/contentBase64', message: 'size' }]);
-      if (!MAGIC[input.contentType]!(bytes)) throw unprocessable(`The file is not a ${input.contentType}`, [{ path: '/body/contentType', message: 'does not match the content' }]);
+      if (bytes.length === 0 || bytes.length > MAX_ATTACHMENT_BYTES)
+        throw unprocessable('Attachments are 1 byte to 5 MiB', [{ path: '/body/contentBase64', message: 'size' }]);
+      if (!MAGIC[input.contentType]!(bytes))
+        throw unprocessable(`The file is not a ${input.contentType}`, [
+          { path: '/body/contentType', message: 'does not match the content' },
+        ]);
       const filename = attachmentFilename(input.filename, input.contentType);
       return inTx(db, async (tx) => {
         const stored = await files.put(tx, orgId, 'payment_attachment', input.contentType, bytes);
         const id = newId();
         const crypto = await keyring.forOrg(tx, orgId);
         const createdAt = clock.now().toISOString();
-        await insertAttachment(tx, { id, org_id: orgId, payment_id: paymentId, file_id: stored.id, filename_enc: crypto.encryptText(filename, nameAad(id)), created_by: actor.id, created_at: createdAt });
-        await audit.append(tx, { orgId, actor, action: 'payment.attachment_added', objectType: 'payment', objectId: paymentId, summary: { attachmentId: id, size: bytes.length, sha256: stored.sha256 } });
-        return { id, paymentId, filename, contentType: input.contentType, size: bytes.length, sha256: stored.sha256, createdAt };
+        await insertAttachment(tx, {
+          id,
+          org_id: orgId,
+          payment_id: paymentId,
+          file_id: stored.id,
+          filename_enc: crypto.encryptText(filename, nameAad(id)),
+          created_by: actor.id,
+          created_at: createdAt,
+        });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'payment.attachment_added',
+          objectType: 'payment',
+          objectId: paymentId,
+          summary: { attachmentId: id, size: bytes.length, sha256: stored.sha256 },
+        });
+        return {
+          id,
+          paymentId,
+          filename,
+          contentType: input.contentType,
+          size: bytes.length,
+          sha256: stored.sha256,
+          createdAt,
+        };
       });
     },
 
     async list(orgId: string, paymentId: string): Promise<{ items: Attachment[] }> {
       await mustPayment(orgId, paymentId);
       const rows = await listAttachmentRows(db, orgId, paymentId);
-      const stored = await files.describe(db, orgId, rows.map((r) => r.file_id));
+      const stored = await files.describe(
+        db,
+        orgId,
+        rows.map((r) => r.file_id),
+      );
       const crypto = await keyring.forOrg(db, orgId);
       const items: Attachment[] = [];
       for (const r of rows) {
         const f = stored.get(r.file_id);
         if (!f) continue;
-        items.push({ id: r.id, paymentId: r.payment_id, filename: attachmentFilename(crypto.decryptText(r.filename_enc, nameAad(r.id)), f.contentType), contentType: f.contentType, size: f.size, sha256: f.sha256, createdAt: r.created_at });
+        items.push({
+          id: r.id,
+          paymentId: r.payment_id,
+          filename: attachmentFilename(crypto.decryptText(r.filename_enc, nameAad(r.id)), f.contentType),
+          contentType: f.contentType,
+          size: f.size,
+          sha256: f.sha256,
+          createdAt: r.created_at,
+        });
       }
       return { items };
     },
 
-    async get(orgId: string, paymentId: string, id: string): Promise<{ filename: string; contentType: string; bytes: Buffer }> {
+    async get(
+      orgId: string,
+      paymentId: string,
+      id: string,
+    ): Promise<{ filename: string; contentType: string; bytes: Buffer }> {
       const row = await findAttachment(db, orgId, paymentId, id);
       if (!row) throw notFound('Attachment');
       const crypto = await keyring.forOrg(db, orgId);
       const file = await files.get(db, orgId, row.file_id);
-      return { filename: attachmentFilename(crypto.decryptText(row.filename_enc, nameAad(row.id)), file.contentType), contentType: file.contentType, bytes: file.bytes };
+      return {
+        filename: attachmentFilename(crypto.decryptText(row.filename_enc, nameAad(row.id)), file.contentType),
+        contentType: file.contentType,
+        bytes: file.bytes,
+      };
     },
   };
 }

@@ -11,7 +11,16 @@ import { inTx } from '../../platform/db/tx.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
-import { findAccount, findAccountById, findSettings, insertAccount, listAccounts, updateAccount, upsertSettings, type PaymentAccountRow } from './payment-accounts.repo.ts';
+import {
+  findAccount,
+  findAccountById,
+  findSettings,
+  insertAccount,
+  listAccounts,
+  updateAccount,
+  upsertSettings,
+  type PaymentAccountRow,
+} from './payment-accounts.repo.ts';
 import { PROVIDER_NAMES, type PaymentProvider, type ProviderName } from './providers/provider.ts';
 import { PROVIDERS, type ProviderFactory } from './providers/registry.ts';
 
@@ -56,14 +65,26 @@ export interface PaymentSettingsDeps {
   publicUrl: string;
 }
 
-export function createPaymentSettingsService({ db, keyring, audit, clock, providerFactory, publicUrl }: PaymentSettingsDeps) {
+export function createPaymentSettingsService({
+  db,
+  keyring,
+  audit,
+  clock,
+  providerFactory,
+  publicUrl,
+}: PaymentSettingsDeps) {
   const webhookUrl = (row: PaymentAccountRow) => `${publicUrl}/api/v1/webhooks/${row.provider}/${row.id}`;
 
   async function adapterOf(ex: Executor, row: PaymentAccountRow): Promise<PaymentProvider | null> {
     const crypto = await keyring.forOrg(ex, row.org_id);
     const secrets: unknown = crypto.decryptJson(row.secrets_enc, secretsAad(row.id));
     if (secrets === null) return null;
-    return providerFactory(row.provider as ProviderName, { id: row.id, mode: row.mode, secrets, options: JSON.parse(row.options) });
+    return providerFactory(row.provider as ProviderName, {
+      id: row.id,
+      mode: row.mode,
+      secrets,
+      options: JSON.parse(row.options),
+    });
   }
 
   async function view(ex: Executor, orgId: string): Promise<PaymentSettings> {
@@ -73,7 +94,17 @@ export function createPaymentSettingsService({ db, keyring, audit, clock, provid
       providers: accounts.map((a) => {
         const pub = PROVIDERS[a.provider as ProviderName].publicOptions(JSON.parse(a.options));
         const webhookReady = (JSON.parse(a.options) as { webhookReady?: boolean }).webhookReady === true;
-        return { provider: a.provider as ProviderName, enabled: a.enabled === 1, connected: a.secrets_hint !== '', mode: a.mode, hint: a.secrets_hint, embedded: pub.embedded, webhookUrl: webhookUrl(a), webhookReady, updatedAt: a.updated_at };
+        return {
+          provider: a.provider as ProviderName,
+          enabled: a.enabled === 1,
+          connected: a.secrets_hint !== '',
+          mode: a.mode,
+          hint: a.secrets_hint,
+          embedded: pub.embedded,
+          webhookUrl: webhookUrl(a),
+          webhookReady,
+          updatedAt: a.updated_at,
+        };
       }),
     };
   }
@@ -82,22 +113,53 @@ export function createPaymentSettingsService({ db, keyring, audit, clock, provid
     get: (orgId: string) => view(db, orgId),
 
     /** Connects (or replaces the keys of) a provider account. The account id, hence the webhook URL, stays stable. */
-    async connect(orgId: string, name: ProviderName, rawSettings: unknown, enabled: boolean, actor: AuditActor): Promise<PaymentSettings> {
+    async connect(
+      orgId: string,
+      name: ProviderName,
+      rawSettings: unknown,
+      enabled: boolean,
+      actor: AuditActor,
+    ): Promise<PaymentSettings> {
       const def = PROVIDERS[name];
       const parsed = def.settingsInput.safeParse(rawSettings);
-      if (!parsed.success) throw new AppError('validation_failed', 'Invalid provider settings', { fieldErrors: parsed.error.issues.map((i) => ({ path: `/body/settings/${i.path.join('/')}`, message: i.message })) });
+      if (!parsed.success)
+        throw new AppError('validation_failed', 'Invalid provider settings', {
+          fieldErrors: parsed.error.issues.map((i) => ({
+            path: `/body/settings/${i.path.join('/')}`,
+            message: i.message,
+          })),
+        });
       const { mode, secrets, options, hint, webhookReady } = def.split(parsed.data);
       // Payments taken before webhooks can be verified would never reach the ledger.
-      if (enabled && !webhookReady) throw new AppError('unprocessable', `Register the webhook URL at ${name} and add its secret before enabling ${name}`, { fieldErrors: [{ path: '/body/enabled', message: 'webhook not configured' }] });
+      if (enabled && !webhookReady)
+        throw new AppError(
+          'unprocessable',
+          `Register the webhook URL at ${name} and add its secret before enabling ${name}`,
+          { fieldErrors: [{ path: '/body/enabled', message: 'webhook not configured' }] },
+        );
       return inTx(db, async (tx) => {
         const crypto = await keyring.forOrg(tx, orgId);
         const now = clock.now().toISOString();
         const existing = await findAccount(tx, orgId, name);
         const id = existing?.id ?? newId();
-        const fields = { enabled: enabled ? 1 : 0, mode, options: JSON.stringify({ ...(options as object), webhookReady }), secrets_enc: crypto.encryptJson(secrets, secretsAad(id)), secrets_hint: hint, updated_at: now };
+        const fields = {
+          enabled: enabled ? 1 : 0,
+          mode,
+          options: JSON.stringify({ ...(options as object), webhookReady }),
+          secrets_enc: crypto.encryptJson(secrets, secretsAad(id)),
+          secrets_hint: hint,
+          updated_at: now,
+        };
         if (existing) await updateAccount(tx, orgId, id, fields);
         else await insertAccount(tx, { id, org_id: orgId, provider: name, created_at: now, ...fields });
-        await audit.append(tx, { orgId, actor, action: 'payments.provider_connected', objectType: 'payment_account', objectId: id, summary: { provider: name, mode, enabled, replaced: Boolean(existing) } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'payments.provider_connected',
+          objectType: 'payment_account',
+          objectId: id,
+          summary: { provider: name, mode, enabled, replaced: Boolean(existing) },
+        });
         return view(tx, orgId);
       });
     },
@@ -108,8 +170,20 @@ export function createPaymentSettingsService({ db, keyring, audit, clock, provid
         const existing = await findAccount(tx, orgId, name);
         if (!existing) throw notFound('Payment provider account');
         const crypto = await keyring.forOrg(tx, orgId);
-        await updateAccount(tx, orgId, existing.id, { enabled: 0, secrets_enc: crypto.encryptJson(null, secretsAad(existing.id)), secrets_hint: '', updated_at: clock.now().toISOString() });
-        await audit.append(tx, { orgId, actor, action: 'payments.provider_disconnected', objectType: 'payment_account', objectId: existing.id, summary: { provider: name } });
+        await updateAccount(tx, orgId, existing.id, {
+          enabled: 0,
+          secrets_enc: crypto.encryptJson(null, secretsAad(existing.id)),
+          secrets_hint: '',
+          updated_at: clock.now().toISOString(),
+        });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'payments.provider_disconnected',
+          objectType: 'payment_account',
+          objectId: existing.id,
+          summary: { provider: name },
+        });
         return view(tx, orgId);
       });
     },
@@ -117,16 +191,29 @@ export function createPaymentSettingsService({ db, keyring, audit, clock, provid
     async update(orgId: string, patch: z.infer<typeof settingsPatch>, actor: AuditActor): Promise<PaymentSettings> {
       return inTx(db, async (tx) => {
         const now = clock.now().toISOString();
-        if (patch.bankTransfer !== undefined) await upsertSettings(tx, { org_id: orgId, bank_transfer: patch.bankTransfer ? 1 : 0, updated_at: now });
+        if (patch.bankTransfer !== undefined)
+          await upsertSettings(tx, { org_id: orgId, bank_transfer: patch.bankTransfer ? 1 : 0, updated_at: now });
         for (const [name, on] of Object.entries(patch.enabled ?? {})) {
           if (on === undefined) continue;
           const acc = await findAccount(tx, orgId, name);
-          if (!acc) throw new AppError('unprocessable', `Connect ${name} before enabling it`, { fieldErrors: [{ path: `/body/enabled/${name}`, message: 'not connected' }] });
-          if (on && acc.secrets_hint === '') throw new AppError('unprocessable', `${name} is disconnected; connect it again first`);
-          if (on && JSON.parse(acc.options).webhookReady !== true) throw new AppError('unprocessable', `Add the ${name} webhook secret before enabling it`);
+          if (!acc)
+            throw new AppError('unprocessable', `Connect ${name} before enabling it`, {
+              fieldErrors: [{ path: `/body/enabled/${name}`, message: 'not connected' }],
+            });
+          if (on && acc.secrets_hint === '')
+            throw new AppError('unprocessable', `${name} is disconnected; connect it again first`);
+          if (on && JSON.parse(acc.options).webhookReady !== true)
+            throw new AppError('unprocessable', `Add the ${name} webhook secret before enabling it`);
           await updateAccount(tx, orgId, acc.id, { enabled: on ? 1 : 0, updated_at: now });
         }
-        await audit.append(tx, { orgId, actor, action: 'payments.settings_updated', objectType: 'org', objectId: orgId, summary: patch });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'payments.settings_updated',
+          objectType: 'org',
+          objectId: orgId,
+          summary: patch,
+        });
         return view(tx, orgId);
       });
     },
@@ -139,12 +226,20 @@ export function createPaymentSettingsService({ db, keyring, audit, clock, provid
         bankTransfer: v.bankTransfer,
         providers: accounts
           .filter((a) => a.enabled === 1 && a.secrets_hint !== '')
-          .map((a) => ({ name: a.provider as ProviderName, ...PROVIDERS[a.provider as ProviderName].publicOptions(JSON.parse(a.options)) })),
+          .map((a) => ({
+            name: a.provider as ProviderName,
+            ...PROVIDERS[a.provider as ProviderName].publicOptions(JSON.parse(a.options)),
+          })),
       };
     },
 
     /** The adapter for an org's account; `enabledOnly` for new checkouts (refunds may use a disabled one). */
-    async providerFor(ex: Executor, orgId: string, name: ProviderName, enabledOnly: boolean): Promise<{ account: PaymentAccountRow; provider: PaymentProvider } | null> {
+    async providerFor(
+      ex: Executor,
+      orgId: string,
+      name: ProviderName,
+      enabledOnly: boolean,
+    ): Promise<{ account: PaymentAccountRow; provider: PaymentProvider } | null> {
       const account = await findAccount(ex, orgId, name);
       if (!account || (enabledOnly && account.enabled !== 1)) return null;
       const provider = await adapterOf(ex, account);
@@ -152,7 +247,11 @@ export function createPaymentSettingsService({ db, keyring, audit, clock, provid
     },
 
     /** For webhook deliveries: the account named in the URL (null: unknown or disconnected). */
-    async providerForAccount(ex: Executor, name: ProviderName, accountId: string): Promise<{ account: PaymentAccountRow; provider: PaymentProvider } | null> {
+    async providerForAccount(
+      ex: Executor,
+      name: ProviderName,
+      accountId: string,
+    ): Promise<{ account: PaymentAccountRow; provider: PaymentProvider } | null> {
       if (!z.uuid().safeParse(accountId).success) return null;
       const account = await findAccountById(ex, name, accountId);
       if (!account) return null;

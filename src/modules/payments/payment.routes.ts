@@ -11,9 +11,19 @@ import { staff } from '../../platform/http/auth-hooks.ts';
 import { idempotencyScope, withIdempotency } from '../../platform/http/idempotency.ts';
 import { idParam, okSchema } from '../../platform/http/schemas.ts';
 import { requireStepUp } from '../../platform/http/step-up.ts';
-import { attachmentInput, attachmentSchema, MAX_ATTACHMENT_BYTES, type PaymentAttachmentService } from './payment-attachments.service.ts';
+import {
+  attachmentInput,
+  attachmentSchema,
+  MAX_ATTACHMENT_BYTES,
+  type PaymentAttachmentService,
+} from './payment-attachments.service.ts';
 import { disputeSchema, providerRefundInput, type PaymentActionsService } from './payment-actions.service.ts';
-import { paymentSettingsSchema, providerName, settingsPatch, type PaymentSettingsService } from './payment-settings.service.ts';
+import {
+  paymentSettingsSchema,
+  providerName,
+  settingsPatch,
+  type PaymentSettingsService,
+} from './payment-settings.service.ts';
 import { paymentInput, paymentSchema, refundInput } from './payment.schemas.ts';
 import type { PaymentService } from './payment.service.ts';
 import { createdPayLinkSchema, payLinkInput, payLinkSchema, type PayLinkService } from './pay-links.service.ts';
@@ -42,89 +52,167 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: PaymentRouteD
   const stepUp = (req: FastifyRequest, what: string) => requireStepUp(req.principal, clock, what);
 
   const inv = '/api/v1/invoices/:id';
-  app.get(`${inv}/payments`, { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(paymentSchema) }) } } }, async (req) => ({
-    items: await payments.list(staff(req).orgId, req.params.id),
-  }));
-  app.post(`${inv}/payments`, { schema: { tags, params: idParam, body: paymentInput, response: { 201: paymentSchema } } }, (req, reply) => {
-    const p = staff(req);
-    return withIdempotency(deps, req, reply, idempotencyScope(p), 201, (tx) => payments.recordInTx(tx, p.orgId, req.params.id, req.body, actorOf(req)));
-  });
+  app.get(
+    `${inv}/payments`,
+    { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(paymentSchema) }) } } },
+    async (req) => ({
+      items: await payments.list(staff(req).orgId, req.params.id),
+    }),
+  );
+  app.post(
+    `${inv}/payments`,
+    { schema: { tags, params: idParam, body: paymentInput, response: { 201: paymentSchema } } },
+    (req, reply) => {
+      const p = staff(req);
+      return withIdempotency(deps, req, reply, idempotencyScope(p), 201, (tx) =>
+        payments.recordInTx(tx, p.orgId, req.params.id, req.body, actorOf(req)),
+      );
+    },
+  );
   // Money going back out needs a fresh re-authentication, like provider refunds (API tokens never qualify).
-  app.post(`${inv}/refunds`, { schema: { tags, params: idParam, body: refundInput, response: { 201: paymentSchema } } }, async (req, reply) => {
-    requireStepUp(req.principal, clock, 'Refunding a payment');
-    reply.code(201);
-    return payments.refund(staff(req).orgId, req.params.id, req.body, actorOf(req));
-  });
+  app.post(
+    `${inv}/refunds`,
+    { schema: { tags, params: idParam, body: refundInput, response: { 201: paymentSchema } } },
+    async (req, reply) => {
+      requireStepUp(req.principal, clock, 'Refunding a payment');
+      reply.code(201);
+      return payments.refund(staff(req).orgId, req.params.id, req.body, actorOf(req));
+    },
+  );
 
-  app.get('/api/v1/payment-settings', { schema: { tags, response: { 200: paymentSettingsSchema } } }, (req) => settings.get(staff(req).orgId));
-  app.patch('/api/v1/payment-settings', { schema: { tags, body: settingsPatch, response: { 200: paymentSettingsSchema } } }, (req) =>
-    settings.update(staff(req).orgId, req.body, actorOf(req)),
+  app.get('/api/v1/payment-settings', { schema: { tags, response: { 200: paymentSettingsSchema } } }, (req) =>
+    settings.get(staff(req).orgId),
+  );
+  app.patch(
+    '/api/v1/payment-settings',
+    { schema: { tags, body: settingsPatch, response: { 200: paymentSettingsSchema } } },
+    (req) => settings.update(staff(req).orgId, req.body, actorOf(req)),
   );
   for (const name of PROVIDER_NAMES) {
     const body = z.strictObject({ enabled: z.boolean().default(true), settings: PROVIDERS[name].settingsInput });
-    app.put(`/api/v1/payment-settings/providers/${name}`, { schema: { tags, body, response: { 200: paymentSettingsSchema } } }, (req) => {
-      stepUp(req, `Connecting a ${name} account`);
-      return settings.connect(staff(req).orgId, name, req.body.settings, req.body.enabled, actorOf(req));
-    });
+    app.put(
+      `/api/v1/payment-settings/providers/${name}`,
+      { schema: { tags, body, response: { 200: paymentSettingsSchema } } },
+      (req) => {
+        stepUp(req, `Connecting a ${name} account`);
+        return settings.connect(staff(req).orgId, name, req.body.settings, req.body.enabled, actorOf(req));
+      },
+    );
   }
-  app.delete('/api/v1/payment-settings/providers/:provider', { schema: { tags, params: z.strictObject({ provider: providerName }), response: { 200: paymentSettingsSchema } } }, (req) => {
-    stepUp(req, 'Disconnecting a payment provider');
-    return settings.disconnect(staff(req).orgId, req.params.provider, actorOf(req));
-  });
+  app.delete(
+    '/api/v1/payment-settings/providers/:provider',
+    { schema: { tags, params: z.strictObject({ provider: providerName }), response: { 200: paymentSettingsSchema } } },
+    (req) => {
+      stepUp(req, 'Disconnecting a payment provider');
+      return settings.disconnect(staff(req).orgId, req.params.provider, actorOf(req));
+    },
+  );
 
-  app.post('/api/v1/invoices/:id/pay-links', { schema: { tags, params: idParam, body: payLinkInput, response: { 201: createdPayLinkSchema } } }, async (req, reply) => {
-    reply.code(201);
-    return payLinks.create(staff(req).orgId, req.params.id, req.body, actorOf(req));
-  });
-  app.get('/api/v1/invoices/:id/pay-links', { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(payLinkSchema) }) } } }, async (req) => ({
-    items: await payLinks.list(staff(req).orgId, req.params.id),
-  }));
-  app.post('/api/v1/pay-links/:id/revoke', { schema: { tags, params: idParam, response: { 200: payLinkSchema } } }, (req) => payLinks.revoke(staff(req).orgId, req.params.id, actorOf(req)));
+  app.post(
+    '/api/v1/invoices/:id/pay-links',
+    { schema: { tags, params: idParam, body: payLinkInput, response: { 201: createdPayLinkSchema } } },
+    async (req, reply) => {
+      reply.code(201);
+      return payLinks.create(staff(req).orgId, req.params.id, req.body, actorOf(req));
+    },
+  );
+  app.get(
+    '/api/v1/invoices/:id/pay-links',
+    { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(payLinkSchema) }) } } },
+    async (req) => ({
+      items: await payLinks.list(staff(req).orgId, req.params.id),
+    }),
+  );
+  app.post(
+    '/api/v1/pay-links/:id/revoke',
+    { schema: { tags, params: idParam, response: { 200: payLinkSchema } } },
+    (req) => payLinks.revoke(staff(req).orgId, req.params.id, actorOf(req)),
+  );
 
-  app.post('/api/v1/payments/:id/refunds', { schema: { tags, params: idParam, body: providerRefundInput, response: { 201: paymentSchema } } }, async (req, reply) => {
-    stepUp(req, 'Refunding a payment');
-    const refund = await actions.refund(staff(req).orgId, req.params.id, req.body, actorOf(req));
-    reply.code(201);
-    return refund;
-  });
+  app.post(
+    '/api/v1/payments/:id/refunds',
+    { schema: { tags, params: idParam, body: providerRefundInput, response: { 201: paymentSchema } } },
+    async (req, reply) => {
+      stepUp(req, 'Refunding a payment');
+      const refund = await actions.refund(staff(req).orgId, req.params.id, req.body, actorOf(req));
+      reply.code(201);
+      return refund;
+    },
+  );
   app.get('/api/v1/payments/:id/receipt', { schema: { tags, params: idParam } }, async (req, reply) => {
     const r = await receipts.get(staff(req).orgId, req.params.id);
-    return reply.type('application/pdf').header('content-disposition', `attachment; filename="${r.filename}"`).header('x-content-sha256', r.sha256).send(r.bytes);
-  });
-
-  app.get('/api/v1/payments/disputes', { schema: { tags, response: { 200: z.object({ items: z.array(disputeSchema) }) } } }, (req) => actions.listDisputes(staff(req).orgId));
-  app.post('/api/v1/payments/disputes/:id/accept', { schema: { tags, params: idParam, response: { 200: disputeSchema } } }, (req) => {
-    stepUp(req, 'Accepting a dispute');
-    return actions.acceptDispute(staff(req).orgId, req.params.id, actorOf(req));
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `attachment; filename="${r.filename}"`)
+      .header('x-content-sha256', r.sha256)
+      .send(r.bytes);
   });
 
   app.get(
+    '/api/v1/payments/disputes',
+    { schema: { tags, response: { 200: z.object({ items: z.array(disputeSchema) }) } } },
+    (req) => actions.listDisputes(staff(req).orgId),
+  );
+  app.post(
+    '/api/v1/payments/disputes/:id/accept',
+    { schema: { tags, params: idParam, response: { 200: disputeSchema } } },
+    (req) => {
+      stepUp(req, 'Accepting a dispute');
+      return actions.acceptDispute(staff(req).orgId, req.params.id, actorOf(req));
+    },
+  );
+
+  app.get(
     '/api/v1/payments/reconciliation-flags',
-    { schema: { tags, querystring: z.strictObject({ resolved: z.enum(['true', 'false']).default('false') }), response: { 200: z.object({ items: z.array(flagSchema) }) } } },
+    {
+      schema: {
+        tags,
+        querystring: z.strictObject({ resolved: z.enum(['true', 'false']).default('false') }),
+        response: { 200: z.object({ items: z.array(flagSchema) }) },
+      },
+    },
     (req) => reconciliation.listFlags(staff(req).orgId, req.query.resolved === 'true'),
   );
-  app.post('/api/v1/payments/reconciliation-flags/:id/resolve', { schema: { tags, params: idParam, response: { 200: okSchema } } }, (req) =>
-    reconciliation.resolveFlag(staff(req).orgId, req.params.id, actorOf(req)),
+  app.post(
+    '/api/v1/payments/reconciliation-flags/:id/resolve',
+    { schema: { tags, params: idParam, response: { 200: okSchema } } },
+    (req) => reconciliation.resolveFlag(staff(req).orgId, req.params.id, actorOf(req)),
   );
-  app.post('/api/v1/payments/reconciliation/run', { schema: { tags, response: { 200: z.object({ added: z.number() }) } } }, (req) => reconciliation.runOrg(staff(req).orgId));
+  app.post(
+    '/api/v1/payments/reconciliation/run',
+    { schema: { tags, response: { 200: z.object({ added: z.number() }) } } },
+    (req) => reconciliation.runOrg(staff(req).orgId),
+  );
 
   app.post(
     '/api/v1/payments/:id/attachments',
-    { bodyLimit: Math.ceil(MAX_ATTACHMENT_BYTES * 1.4), schema: { tags, params: idParam, body: attachmentInput, response: { 201: attachmentSchema } } },
+    {
+      bodyLimit: Math.ceil(MAX_ATTACHMENT_BYTES * 1.4),
+      schema: { tags, params: idParam, body: attachmentInput, response: { 201: attachmentSchema } },
+    },
     async (req, reply) => {
       reply.code(201);
       return attachments.add(staff(req).orgId, req.params.id, req.body, actorOf(req));
     },
   );
-  app.get('/api/v1/payments/:id/attachments', { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(attachmentSchema) }) } } }, (req) =>
-    attachments.list(staff(req).orgId, req.params.id),
+  app.get(
+    '/api/v1/payments/:id/attachments',
+    { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(attachmentSchema) }) } } },
+    (req) => attachments.list(staff(req).orgId, req.params.id),
   );
-  app.get('/api/v1/payments/:id/attachments/:attachmentId', { schema: { tags, params: z.strictObject({ id: z.uuid(), attachmentId: z.uuid() }) } }, async (req, reply) => {
-    const a = await attachments.get(staff(req).orgId, req.params.id, req.params.attachmentId);
-    return reply
-      .type(a.contentType)
-      .header('content-disposition', `attachment; filename="${a.filename.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(a.filename)}`)
-      .header('x-content-type-options', 'nosniff')
-      .send(a.bytes);
-  });
+  app.get(
+    '/api/v1/payments/:id/attachments/:attachmentId',
+    { schema: { tags, params: z.strictObject({ id: z.uuid(), attachmentId: z.uuid() }) } },
+    async (req, reply) => {
+      const a = await attachments.get(staff(req).orgId, req.params.id, req.params.attachmentId);
+      return reply
+        .type(a.contentType)
+        .header(
+          'content-disposition',
+          `attachment; filename="${a.filename.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(a.filename)}`,
+        )
+        .header('x-content-type-options', 'nosniff')
+        .send(a.bytes);
+    },
+  );
 }

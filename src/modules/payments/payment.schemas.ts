@@ -2,11 +2,24 @@ import { z } from 'zod';
 import { isoDate } from '../../platform/http/schemas.ts';
 import { lineText } from '../../platform/http/text-guard.ts';
 
-export const PAYMENT_METHODS = ['bank_transfer', 'cash', 'cheque', 'card', 'stripe', 'paypal', 'client_credit', 'other'] as const;
+export const PAYMENT_METHODS = [
+  'bank_transfer',
+  'cash',
+  'cheque',
+  'card',
+  'stripe',
+  'paypal',
+  'client_credit',
+  'other',
+] as const;
 
 export const paymentInput = z.strictObject({
   amount: z.number().int().min(1).max(1e13).describe('minor units of the invoice currency'),
-  currency: z.string().regex(/^[A-Z]{3}$/).optional().describe('defaults to, and must equal, the invoice currency'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional()
+    .describe('defaults to, and must equal, the invoice currency'),
   method: z.enum(PAYMENT_METHODS).default('bank_transfer'),
   receivedOn: isoDate.optional(),
   // Printed on the signed receipt: one line, no bank details (text-guard.ts).
@@ -42,4 +55,7 @@ export const paymentSchema = z.object({
 });
 export type Payment = z.infer<typeof paymentSchema>;
 
-export const creditBalanceSchema = z.object({ clientId: z.string(), balances: z.array(z.object({ currency: z.string(), amount: z.number() })) });
+export const creditBalanceSchema = z.object({
+  clientId: z.string(),
+  balances: z.array(z.object({ currency: z.string(), amount: z.number() })),
+});

@@ -11,7 +11,15 @@ import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { DocumentService } from '../documents/document.service.ts';
 import type { InvoiceBalance, LifecycleService } from '../documents/document-lifecycle.service.ts';
-import { creditBalances, insertCredit, insertPayment, listOrgPaymentRows, listPaymentsFor, reversalsOf, type PaymentRow } from './payment.repo.ts';
+import {
+  creditBalances,
+  insertCredit,
+  insertPayment,
+  listOrgPaymentRows,
+  listPaymentsFor,
+  reversalsOf,
+  type PaymentRow,
+} from './payment.repo.ts';
 import { paymentInput, refundInput, type Payment, type PaymentInput } from './payment.schemas.ts';
 import type { ReceiptService } from './receipt.service.ts';
 import type { z } from 'zod';
@@ -19,7 +27,8 @@ import type { z } from 'zod';
 const refAad = (id: string) => ({ table: 'payments', row: id, column: 'reference_enc' });
 const PAYABLE = new Set(['issued', 'sent', 'partially_paid']);
 type ProviderColumns = 'fee' | 'fee_currency' | 'checkout_id' | 'related_payment_id' | 'receipt_file_id';
-type NewPaymentRow = Omit<PaymentRow, 'id' | 'created_at' | 'reference_enc' | ProviderColumns> & Partial<Pick<PaymentRow, ProviderColumns>>;
+type NewPaymentRow = Omit<PaymentRow, 'id' | 'created_at' | 'reference_enc' | ProviderColumns> &
+  Partial<Pick<PaymentRow, ProviderColumns>>;
 
 /** Money received for an invoice, before it becomes a ledger row. */
 interface Receipt extends Partial<NewPaymentRow> {
@@ -30,7 +39,13 @@ interface Receipt extends Partial<NewPaymentRow> {
   received_on: string;
   reference: string | null;
 }
-const PROVIDER_DEFAULTS: Pick<PaymentRow, ProviderColumns> = { fee: null, fee_currency: null, checkout_id: null, related_payment_id: null, receipt_file_id: null };
+const PROVIDER_DEFAULTS: Pick<PaymentRow, ProviderColumns> = {
+  fee: null,
+  fee_currency: null,
+  checkout_id: null,
+  related_payment_id: null,
+  receipt_file_id: null,
+};
 
 export interface ProviderReceipt {
   amount: number;
@@ -61,7 +76,15 @@ export interface PaymentServiceDeps {
   receipts?: Pick<ReceiptService, 'createInTx'>;
 }
 
-export function createPaymentService({ db, keyring, audit, clock, documents, lifecycle, receipts }: PaymentServiceDeps) {
+export function createPaymentService({
+  db,
+  keyring,
+  audit,
+  clock,
+  documents,
+  lifecycle,
+  receipts,
+}: PaymentServiceDeps) {
   async function toPayment(ex: Executor, orgId: string, r: PaymentRow): Promise<Payment> {
     const crypto = await keyring.forOrg(ex, orgId);
     return {
@@ -90,26 +113,63 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
     return lifecycle.lockInvoiceInTx(tx, orgId, invoiceId);
   }
 
-  async function writePayment(tx: Executor, orgId: string, base: NewPaymentRow, reference: string | null): Promise<PaymentRow> {
+  async function writePayment(
+    tx: Executor,
+    orgId: string,
+    base: NewPaymentRow,
+    reference: string | null,
+  ): Promise<PaymentRow> {
     const id = newId();
     const crypto = await keyring.forOrg(tx, orgId);
-    const row: PaymentRow = { ...PROVIDER_DEFAULTS, ...base, id, reference_enc: reference ? crypto.encryptText(reference, refAad(id)) : null, created_at: clock.now().toISOString() };
+    const row: PaymentRow = {
+      ...PROVIDER_DEFAULTS,
+      ...base,
+      id,
+      reference_enc: reference ? crypto.encryptText(reference, refAad(id)) : null,
+      created_at: clock.now().toISOString(),
+    };
     await insertPayment(tx, row);
     return row;
   }
 
-
   /** Money received for an invoice: the ledger row, any over-payment as client credit, the invoice's new balance, the audit entry. */
-  async function receiveInTx(tx: Executor, orgId: string, inv: InvoiceBalance, r: Receipt, actor: AuditActor, auditExtra: Record<string, unknown>): Promise<PaymentRow> {
+  async function receiveInTx(
+    tx: Executor,
+    orgId: string,
+    inv: InvoiceBalance,
+    r: Receipt,
+    actor: AuditActor,
+    auditExtra: Record<string, unknown>,
+  ): Promise<PaymentRow> {
     const { applied, reference, ...fields } = r;
     const row = await writePayment(
       tx,
       orgId,
-      { provider: null, provider_ref: null, ...fields, org_id: orgId, document_id: inv.id, client_id: inv.clientId, kind: 'payment', applied_amount: applied, currency: inv.currency, created_by: actor.id },
+      {
+        provider: null,
+        provider_ref: null,
+        ...fields,
+        org_id: orgId,
+        document_id: inv.id,
+        client_id: inv.clientId,
+        kind: 'payment',
+        applied_amount: applied,
+        currency: inv.currency,
+        created_by: actor.id,
+      },
       reference,
     );
     if (r.amount > applied) {
-      await insertCredit(tx, { id: newId(), org_id: orgId, client_id: inv.clientId, amount: r.amount - applied, currency: inv.currency, source: 'overpayment', source_id: row.id, created_at: row.created_at });
+      await insertCredit(tx, {
+        id: newId(),
+        org_id: orgId,
+        client_id: inv.clientId,
+        amount: r.amount - applied,
+        currency: inv.currency,
+        source: 'overpayment',
+        source_id: row.id,
+        created_at: row.created_at,
+      });
     }
     if (applied > 0) await lifecycle.applyPaymentInTx(tx, orgId, inv.id, applied);
     await audit.append(tx, {
@@ -118,18 +178,34 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
       action: 'payment.recorded',
       objectType: 'invoice',
       objectId: inv.id,
-      summary: { paymentId: row.id, amount: r.amount, applied, currency: inv.currency, method: r.method, ...auditExtra },
+      summary: {
+        paymentId: row.id,
+        amount: r.amount,
+        applied,
+        currency: inv.currency,
+        method: r.method,
+        ...auditExtra,
+      },
     });
     return row;
   }
 
   return {
     /** Records a manual payment inside the caller's transaction (the route's Idempotency-Key record shares it). */
-    async recordInTx(tx: Executor, orgId: string, invoiceId: string, raw: PaymentInput, actor: AuditActor): Promise<Payment> {
+    async recordInTx(
+      tx: Executor,
+      orgId: string,
+      invoiceId: string,
+      raw: PaymentInput,
+      actor: AuditActor,
+    ): Promise<Payment> {
       const input = paymentInput.parse(raw);
       const inv = await invoiceRow(tx, orgId, invoiceId);
       if (!PAYABLE.has(inv.status)) throw conflict(`A ${inv.status} invoice cannot take payments`);
-      if (input.currency && input.currency !== inv.currency) throw unprocessable(`Payments must be in the invoice currency ${inv.currency}`, [{ path: '/body/currency', message: `must be ${inv.currency}` }]);
+      if (input.currency && input.currency !== inv.currency)
+        throw unprocessable(`Payments must be in the invoice currency ${inv.currency}`, [
+          { path: '/body/currency', message: `must be ${inv.currency}` },
+        ]);
       const row = await receiveInTx(
         tx,
         orgId,
@@ -152,11 +228,19 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
       return inTx(db, (tx) => this.recordInTx(tx, orgId, invoiceId, raw, actor));
     },
 
-    async refund(orgId: string, invoiceId: string, raw: z.input<typeof refundInput>, actor: AuditActor): Promise<Payment> {
+    async refund(
+      orgId: string,
+      invoiceId: string,
+      raw: z.input<typeof refundInput>,
+      actor: AuditActor,
+    ): Promise<Payment> {
       const input = refundInput.parse(raw);
       return inTx(db, async (tx) => {
         const inv = await invoiceRow(tx, orgId, invoiceId);
-        if (input.amount > inv.amountPaid) throw unprocessable(`At most ${inv.amountPaid} can be refunded`, [{ path: '/body/amount', message: 'exceeds the amount paid' }]);
+        if (input.amount > inv.amountPaid)
+          throw unprocessable(`At most ${inv.amountPaid} can be refunded`, [
+            { path: '/body/amount', message: 'exceeds the amount paid' },
+          ]);
         const row = await writePayment(
           tx,
           orgId,
@@ -177,7 +261,14 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
           input.reference,
         );
         await lifecycle.applyPaymentInTx(tx, orgId, invoiceId, -input.amount);
-        await audit.append(tx, { orgId, actor, action: 'payment.refunded', objectType: 'invoice', objectId: invoiceId, summary: { paymentId: row.id, amount: input.amount, currency: inv.currency } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'payment.refunded',
+          objectType: 'invoice',
+          objectId: invoiceId,
+          summary: { paymentId: row.id, amount: input.amount, currency: inv.currency },
+        });
         return toPayment(tx, orgId, row);
       });
     },
@@ -186,7 +277,13 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
      * Money received through a provider is always recorded, even when the invoice was meanwhile
      * paid or voided: whatever cannot be applied to the invoice becomes client credit.
      */
-    async recordProviderInTx(tx: Executor, orgId: string, invoiceId: string, p: ProviderReceipt, actor: AuditActor): Promise<PaymentRow> {
+    async recordProviderInTx(
+      tx: Executor,
+      orgId: string,
+      invoiceId: string,
+      p: ProviderReceipt,
+      actor: AuditActor,
+    ): Promise<PaymentRow> {
       const inv = await invoiceRow(tx, orgId, invoiceId);
       if (p.currency !== inv.currency) throw unprocessable(`Payments must be in the invoice currency ${inv.currency}`);
       return receiveInTx(
@@ -214,11 +311,23 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
      * Reverses part of one payment (a refund, or a lost or accepted dispute). The part still applied
      * to the invoice comes off it first (reopening its balance); the rest comes out of client credit.
      */
-    async reverseInTx(tx: Executor, orgId: string, payment: PaymentRow, r: Reversal, actor: AuditActor): Promise<PaymentRow> {
+    async reverseInTx(
+      tx: Executor,
+      orgId: string,
+      payment: PaymentRow,
+      r: Reversal,
+      actor: AuditActor,
+    ): Promise<PaymentRow> {
       const inv = await invoiceRow(tx, orgId, payment.document_id);
       const prior = await reversalsOf(tx, orgId, payment.id);
-      if (r.amount > Number(payment.amount) - prior.amount) throw unprocessable(`At most ${Number(payment.amount) - prior.amount} of this payment can be refunded`, [{ path: '/body/amount', message: 'exceeds what is left of the payment' }]);
-      const fromInvoice = Math.max(0, Math.min(r.amount, Number(payment.applied_amount) - prior.applied, inv.amountPaid));
+      if (r.amount > Number(payment.amount) - prior.amount)
+        throw unprocessable(`At most ${Number(payment.amount) - prior.amount} of this payment can be refunded`, [
+          { path: '/body/amount', message: 'exceeds what is left of the payment' },
+        ]);
+      const fromInvoice = Math.max(
+        0,
+        Math.min(r.amount, Number(payment.applied_amount) - prior.applied, inv.amountPaid),
+      );
       const row = await writePayment(
         tx,
         orgId,
@@ -240,10 +349,33 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
         null,
       );
       if (r.amount > fromInvoice) {
-        await insertCredit(tx, { id: newId(), org_id: orgId, client_id: payment.client_id, amount: -(r.amount - fromInvoice), currency: payment.currency, source: r.reason, source_id: row.id, created_at: row.created_at });
+        await insertCredit(tx, {
+          id: newId(),
+          org_id: orgId,
+          client_id: payment.client_id,
+          amount: -(r.amount - fromInvoice),
+          currency: payment.currency,
+          source: r.reason,
+          source_id: row.id,
+          created_at: row.created_at,
+        });
       }
       if (fromInvoice > 0) await lifecycle.applyPaymentInTx(tx, orgId, payment.document_id, -fromInvoice);
-      await audit.append(tx, { orgId, actor, action: r.reason === 'dispute' ? 'payment.dispute_reversed' : 'payment.refunded', objectType: 'invoice', objectId: payment.document_id, summary: { paymentId: row.id, of: payment.id, amount: r.amount, fromInvoice, currency: payment.currency, providerRef: r.ref } });
+      await audit.append(tx, {
+        orgId,
+        actor,
+        action: r.reason === 'dispute' ? 'payment.dispute_reversed' : 'payment.refunded',
+        objectType: 'invoice',
+        objectId: payment.document_id,
+        summary: {
+          paymentId: row.id,
+          of: payment.id,
+          amount: r.amount,
+          fromInvoice,
+          currency: payment.currency,
+          providerRef: r.ref,
+        },
+      });
       return row;
     },
 
@@ -258,7 +390,7 @@ export function createPaymentService({ db, keyring, audit, clock, documents, lif
     /** Every payment and refund of the org (the data export). */
     async exportAllInTx(ex: Executor, orgId: string): Promise<Payment[]> {
       const out: Payment[] = [];
-      for (let after: string | null = null; ; ) {
+      for (let after: string | null = null; ;) {
         const rows = await listOrgPaymentRows(ex, orgId, after, 500);
         for (const r of rows) out.push(await toPayment(ex, orgId, r));
         if (rows.length < 500) return out;

@@ -33,26 +33,73 @@ export interface ProviderEventsDeps {
 }
 
 export function createProviderEventsService({ audit, clock, payments, receipts }: ProviderEventsDeps) {
-  async function flag(tx: Executor, ctx: EventContext, ref: string, kind: string, detail: Record<string, unknown>): Promise<Outcome> {
-    const created = await insertFlag(tx, { id: newId(), org_id: ctx.orgId, provider: ctx.provider, provider_ref: ref, kind, detail: JSON.stringify(detail), created_at: clock.now().toISOString(), resolved_at: null });
-    if (created) await audit.append(tx, { orgId: ctx.orgId, actor: WEBHOOK_ACTOR, action: 'payments.reconciliation_flagged', objectType: 'payment', objectId: null, summary: { provider: ctx.provider, ref, kind, ...detail } });
+  async function flag(
+    tx: Executor,
+    ctx: EventContext,
+    ref: string,
+    kind: string,
+    detail: Record<string, unknown>,
+  ): Promise<Outcome> {
+    const created = await insertFlag(tx, {
+      id: newId(),
+      org_id: ctx.orgId,
+      provider: ctx.provider,
+      provider_ref: ref,
+      kind,
+      detail: JSON.stringify(detail),
+      created_at: clock.now().toISOString(),
+      resolved_at: null,
+    });
+    if (created)
+      await audit.append(tx, {
+        orgId: ctx.orgId,
+        actor: WEBHOOK_ACTOR,
+        action: 'payments.reconciliation_flagged',
+        objectType: 'payment',
+        objectId: null,
+        summary: { provider: ctx.provider, ref, kind, ...detail },
+      });
     return 'flagged';
   }
 
-  async function paymentSucceeded(tx: Executor, ctx: EventContext, ev: Extract<ProviderEvent, { kind: 'payment_succeeded' }>, details: ProviderPayment | null): Promise<Outcome> {
+  async function paymentSucceeded(
+    tx: Executor,
+    ctx: EventContext,
+    ev: Extract<ProviderEvent, { kind: 'payment_succeeded' }>,
+    details: ProviderPayment | null,
+  ): Promise<Outcome> {
     const existing = await findPaymentByProviderRef(tx, ctx.orgId, ctx.provider, 'payment', ev.paymentRef);
     if (existing) {
-      if (existing.fee === null && details?.fee != null) await updatePaymentRow(tx, ctx.orgId, existing.id, { fee: details.fee, fee_currency: details.feeCurrency });
+      if (existing.fee === null && details?.fee != null)
+        await updatePaymentRow(tx, ctx.orgId, existing.id, { fee: details.fee, fee_currency: details.feeCurrency });
       return 'duplicate';
     }
-    const checkout = ev.checkoutId ? await findCheckoutInOrg(tx, ctx.orgId, ev.checkoutId) : ev.orderRef ? await findCheckoutByRef(tx, ctx.orgId, ctx.provider, ev.orderRef) : undefined;
-    if (!checkout) return flag(tx, ctx, ev.paymentRef, 'unknown_checkout', { amount: ev.amount, currency: ev.currency });
-    if (ev.currency !== checkout.currency) return flag(tx, ctx, ev.paymentRef, 'currency_mismatch', { expected: checkout.currency, got: ev.currency, amount: ev.amount });
+    const checkout = ev.checkoutId
+      ? await findCheckoutInOrg(tx, ctx.orgId, ev.checkoutId)
+      : ev.orderRef
+        ? await findCheckoutByRef(tx, ctx.orgId, ctx.provider, ev.orderRef)
+        : undefined;
+    if (!checkout)
+      return flag(tx, ctx, ev.paymentRef, 'unknown_checkout', { amount: ev.amount, currency: ev.currency });
+    if (ev.currency !== checkout.currency)
+      return flag(tx, ctx, ev.paymentRef, 'currency_mismatch', {
+        expected: checkout.currency,
+        got: ev.currency,
+        amount: ev.amount,
+      });
     const row = await payments.recordProviderInTx(
       tx,
       ctx.orgId,
       checkout.document_id,
-      { amount: ev.amount, currency: ev.currency, provider: ctx.provider, ref: ev.paymentRef, fee: details?.fee ?? null, feeCurrency: details?.feeCurrency ?? null, checkoutId: checkout.id },
+      {
+        amount: ev.amount,
+        currency: ev.currency,
+        provider: ctx.provider,
+        ref: ev.paymentRef,
+        fee: details?.fee ?? null,
+        feeCurrency: details?.feeCurrency ?? null,
+        checkoutId: checkout.id,
+      },
       WEBHOOK_ACTOR,
     );
     await updateCheckout(tx, ctx.orgId, checkout.id, { status: 'completed', updated_at: clock.now().toISOString() });
@@ -60,50 +107,109 @@ export function createProviderEventsService({ audit, clock, payments, receipts }
     await receipts.mailInTx(tx, ctx.orgId, row.id);
     for (const later of await listDeferred(tx, ctx.orgId, ctx.provider, ev.paymentRef)) {
       const outcome = await apply(tx, ctx, JSON.parse(later.normalized ?? '{"kind":"ignored"}') as ProviderEvent, null);
-      await updateEvent(tx, later.id, { outcome, normalized: outcome === 'deferred' ? later.normalized : null, processed_at: clock.now().toISOString() });
+      await updateEvent(tx, later.id, {
+        outcome,
+        normalized: outcome === 'deferred' ? later.normalized : null,
+        processed_at: clock.now().toISOString(),
+      });
     }
     return 'applied';
   }
 
-  async function reversal(tx: Executor, ctx: EventContext, paymentRef: string, ref: string, amount: number, currency: string, reason: 'refund' | 'dispute'): Promise<Outcome> {
+  async function reversal(
+    tx: Executor,
+    ctx: EventContext,
+    paymentRef: string,
+    ref: string,
+    amount: number,
+    currency: string,
+    reason: 'refund' | 'dispute',
+  ): Promise<Outcome> {
     const pay = await findPaymentByProviderRef(tx, ctx.orgId, ctx.provider, 'payment', paymentRef);
     if (!pay) return 'deferred';
     if (await findPaymentByProviderRef(tx, ctx.orgId, ctx.provider, 'refund', ref)) return 'duplicate';
-    if (currency !== pay.currency) return flag(tx, ctx, ref, 'currency_mismatch', { expected: pay.currency, got: currency, amount });
+    if (currency !== pay.currency)
+      return flag(tx, ctx, ref, 'currency_mismatch', { expected: pay.currency, got: currency, amount });
     try {
-      await payments.reverseInTx(tx, ctx.orgId, pay, { amount, method: ctx.provider, provider: ctx.provider, ref, reason }, WEBHOOK_ACTOR);
+      await payments.reverseInTx(
+        tx,
+        ctx.orgId,
+        pay,
+        { amount, method: ctx.provider, provider: ctx.provider, ref, reason },
+        WEBHOOK_ACTOR,
+      );
     } catch (err) {
       // The provider moved more than the ledger holds for that payment: a human must look.
-      if (err instanceof AppError && err.code === 'unprocessable') return flag(tx, ctx, ref, 'reversal_exceeds_payment', { paymentRef, amount, currency });
+      if (err instanceof AppError && err.code === 'unprocessable')
+        return flag(tx, ctx, ref, 'reversal_exceeds_payment', { paymentRef, amount, currency });
       throw err;
     }
     return 'applied';
   }
 
-  async function dispute(tx: Executor, ctx: EventContext, ev: Extract<ProviderEvent, { kind: 'dispute_opened' | 'dispute_closed' }>): Promise<Outcome> {
+  async function dispute(
+    tx: Executor,
+    ctx: EventContext,
+    ev: Extract<ProviderEvent, { kind: 'dispute_opened' | 'dispute_closed' }>,
+  ): Promise<Outcome> {
     const pay = await findPaymentByProviderRef(tx, ctx.orgId, ctx.provider, 'payment', ev.paymentRef);
     if (!pay) return 'deferred';
     const now = clock.now().toISOString();
     let row = await findDispute(tx, ctx.orgId, ctx.provider, ev.disputeRef);
     if (!row) {
-      row = { id: newId(), org_id: ctx.orgId, document_id: pay.document_id, payment_id: pay.id, provider: ctx.provider, provider_ref: ev.disputeRef, amount: ev.amount, currency: ev.currency, reason: ev.kind === 'dispute_opened' ? ev.reason : 'unknown', status: 'open', created_at: now, updated_at: now };
+      row = {
+        id: newId(),
+        org_id: ctx.orgId,
+        document_id: pay.document_id,
+        payment_id: pay.id,
+        provider: ctx.provider,
+        provider_ref: ev.disputeRef,
+        amount: ev.amount,
+        currency: ev.currency,
+        reason: ev.kind === 'dispute_opened' ? ev.reason : 'unknown',
+        status: 'open',
+        created_at: now,
+        updated_at: now,
+      };
       await insertDispute(tx, row);
-      await audit.append(tx, { orgId: ctx.orgId, actor: WEBHOOK_ACTOR, action: 'payment.dispute_opened', objectType: 'invoice', objectId: pay.document_id, summary: { disputeId: row.id, paymentId: pay.id, amount: ev.amount, currency: ev.currency, reason: row.reason } });
+      await audit.append(tx, {
+        orgId: ctx.orgId,
+        actor: WEBHOOK_ACTOR,
+        action: 'payment.dispute_opened',
+        objectType: 'invoice',
+        objectId: pay.document_id,
+        summary: { disputeId: row.id, paymentId: pay.id, amount: ev.amount, currency: ev.currency, reason: row.reason },
+      });
     } else if (ev.kind === 'dispute_opened') {
       return 'duplicate';
     }
     if (ev.kind === 'dispute_closed') {
-      if (ev.outcome === 'lost' && !(await findPaymentByProviderRef(tx, ctx.orgId, ctx.provider, 'refund', ev.disputeRef))) {
+      if (
+        ev.outcome === 'lost' &&
+        !(await findPaymentByProviderRef(tx, ctx.orgId, ctx.provider, 'refund', ev.disputeRef))
+      ) {
         await reversal(tx, ctx, ev.paymentRef, ev.disputeRef, ev.amount, ev.currency, 'dispute');
       }
       const status = row.status === 'accepted' ? 'accepted' : ev.outcome;
       await updateDispute(tx, ctx.orgId, row.id, { status, updated_at: now });
-      await audit.append(tx, { orgId: ctx.orgId, actor: WEBHOOK_ACTOR, action: 'payment.dispute_closed', objectType: 'invoice', objectId: pay.document_id, summary: { disputeId: row.id, outcome: ev.outcome } });
+      await audit.append(tx, {
+        orgId: ctx.orgId,
+        actor: WEBHOOK_ACTOR,
+        action: 'payment.dispute_closed',
+        objectType: 'invoice',
+        objectId: pay.document_id,
+        summary: { disputeId: row.id, outcome: ev.outcome },
+      });
     }
     return 'applied';
   }
 
-  async function apply(tx: Executor, ctx: EventContext, ev: ProviderEvent, details: ProviderPayment | null): Promise<Outcome> {
+  async function apply(
+    tx: Executor,
+    ctx: EventContext,
+    ev: ProviderEvent,
+    details: ProviderPayment | null,
+  ): Promise<Outcome> {
     switch (ev.kind) {
       case 'payment_succeeded':
         return paymentSucceeded(tx, ctx, ev, details);
@@ -111,13 +217,21 @@ export function createProviderEventsService({ audit, clock, payments, receipts }
         return reversal(tx, ctx, ev.paymentRef, ev.refundRef, ev.amount, ev.currency, 'refund');
       case 'refund_failed': {
         const booked = await findPaymentByProviderRef(tx, ctx.orgId, ctx.provider, 'refund', ev.refundRef);
-        return booked ? flag(tx, ctx, ev.refundRef, 'refund_failed', { paymentRef: ev.paymentRef, amount: ev.amount, currency: ev.currency }) : 'ignored';
+        return booked
+          ? flag(tx, ctx, ev.refundRef, 'refund_failed', {
+              paymentRef: ev.paymentRef,
+              amount: ev.amount,
+              currency: ev.currency,
+            })
+          : 'ignored';
       }
       case 'dispute_opened':
       case 'dispute_closed':
         return dispute(tx, ctx, ev);
       case 'checkout_closed': {
-        const c = ev.checkoutId ? await findCheckoutInOrg(tx, ctx.orgId, ev.checkoutId) : await findCheckoutByRef(tx, ctx.orgId, ctx.provider, ev.orderRef);
+        const c = ev.checkoutId
+          ? await findCheckoutInOrg(tx, ctx.orgId, ev.checkoutId)
+          : await findCheckoutByRef(tx, ctx.orgId, ctx.provider, ev.orderRef);
         if (!c || c.status !== 'open') return 'ignored';
         await updateCheckout(tx, ctx.orgId, c.id, { status: ev.status, updated_at: clock.now().toISOString() });
         return 'applied';

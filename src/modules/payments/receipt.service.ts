@@ -36,7 +36,16 @@ const LABELS: PdfDocumentView['labels'] = {
   page: 'Page',
 };
 
-const METHOD_LABEL: Record<string, string> = { stripe: 'Card (Stripe)', paypal: 'PayPal', bank_transfer: 'Bank transfer', cash: 'Cash', cheque: 'Cheque', card: 'Card', client_credit: 'Client credit', other: 'Other' };
+const METHOD_LABEL: Record<string, string> = {
+  stripe: 'Card (Stripe)',
+  paypal: 'PayPal',
+  bank_transfer: 'Bank transfer',
+  cash: 'Cash',
+  cheque: 'Cheque',
+  card: 'Card',
+  client_credit: 'Client credit',
+  other: 'Other',
+};
 
 export interface ReceiptDeps {
   db: Database;
@@ -51,7 +60,17 @@ export interface ReceiptDeps {
   pdfSigner?: (tx: Executor, orgId: string) => Promise<PdfSigner>;
 }
 
-export function createReceiptService({ db, clock, files, documents, orgs, clients, mailer, jobs, pdfSigner }: ReceiptDeps) {
+export function createReceiptService({
+  db,
+  clock,
+  files,
+  documents,
+  orgs,
+  clients,
+  mailer,
+  jobs,
+  pdfSigner,
+}: ReceiptDeps) {
   /** Mails the receipt to the client's billing email (else the primary contact's); false when there is no address or receipt. */
   async function send(orgId: string, paymentId: string): Promise<boolean> {
     const p = await findPaymentRow(db, orgId, paymentId);
@@ -59,7 +78,11 @@ export function createReceiptService({ db, clock, files, documents, orgs, client
     const client = await clients.get(orgId, p.client_id);
     const to = client.email ?? client.contacts.find((c) => c.isPrimary)?.email ?? null;
     if (!to) return false;
-    const [inv, org, file] = await Promise.all([documents.get(orgId, 'invoice', p.document_id), orgs.getDetails(orgId), files.get(db, orgId, p.receipt_file_id)]);
+    const [inv, org, file] = await Promise.all([
+      documents.get(orgId, 'invoice', p.document_id),
+      orgs.getDetails(orgId),
+      files.get(db, orgId, p.receipt_file_id),
+    ]);
     const amount = moneyFormatter(org.locale, p.currency)(Number(p.amount));
     await mailer.send({
       to,
@@ -67,14 +90,20 @@ export function createReceiptService({ db, clock, files, documents, orgs, client
       ...(org.profile.email ? { replyTo: org.profile.email } : {}),
       subject: `Payment received: invoice ${inv.number ?? ''} (${org.name})`,
       text: `Thank you. ${org.name} received your payment of ${amount} for invoice ${inv.number ?? ''}.\nYour receipt is attached and stays available in the client portal.\n`,
-      attachments: [{ filename: `receipt-${inv.number ?? p.id}.pdf`, content: file.bytes, contentType: 'application/pdf' }],
+      attachments: [
+        { filename: `receipt-${inv.number ?? p.id}.pdf`, content: file.bytes, contentType: 'application/pdf' },
+      ],
     });
     return true;
   }
 
-  const mailJob = defineJob('payments.receipt-mail', z.object({ orgId: z.string(), paymentId: z.string() }), async ({ orgId, paymentId }) => {
-    await send(orgId, paymentId);
-  });
+  const mailJob = defineJob(
+    'payments.receipt-mail',
+    z.object({ orgId: z.string(), paymentId: z.string() }),
+    async ({ orgId, paymentId }) => {
+      await send(orgId, paymentId);
+    },
+  );
   jobs.register(mailJob);
 
   return {
@@ -83,8 +112,17 @@ export function createReceiptService({ db, clock, files, documents, orgs, client
      * `reference` is a manual payment's own reference (stored encrypted on the row), printed when
      * there is no provider reference.
      */
-    async createInTx(tx: Executor, orgId: string, payment: PaymentRow, reference: string | null = null): Promise<string> {
-      const [inv, org, client] = await Promise.all([documents.getInTx(tx, orgId, 'invoice', payment.document_id), orgs.getDetailsInTx(tx, orgId), clients.getInTx(tx, orgId, payment.client_id)]);
+    async createInTx(
+      tx: Executor,
+      orgId: string,
+      payment: PaymentRow,
+      reference: string | null = null,
+    ): Promise<string> {
+      const [inv, org, client] = await Promise.all([
+        documents.getInTx(tx, orgId, 'invoice', payment.document_id),
+        orgs.getDetailsInTx(tx, orgId),
+        clients.getInTx(tx, orgId, payment.client_id),
+      ]);
       const money = moneyFormatter(org.locale, payment.currency);
       const day = dateFormatter(org.locale);
       const fmtDate = (d: string | null) => (d ? day(d) : null);
@@ -97,27 +135,57 @@ export function createReceiptService({ db, clock, files, documents, orgs, client
         issueDate: fmtDate(payment.received_on),
         dueDate: fmtDate(inv.dueDate),
         paper: paperForLocale(org.locale),
-        org: { name: org.name, addressLines: [...org.profile.addressLines, ...(org.profile.country ? [org.profile.country] : [])], taxId: org.profile.taxIds[0]?.value ?? null, email: org.profile.email },
-        client: { name: client.name, addressLines: [...client.addressLines, ...(client.country ? [client.country] : [])], taxId: client.taxId, email: null },
-        lines: [{ description: `Payment of invoice ${inv.number ?? ''}`, quantity: '1', unit: '', unitPrice: money(Number(payment.amount)), discount: null, taxLabel: '', amount: money(Number(payment.amount)) }],
+        org: {
+          name: org.name,
+          addressLines: [...org.profile.addressLines, ...(org.profile.country ? [org.profile.country] : [])],
+          taxId: org.profile.taxIds[0]?.value ?? null,
+          email: org.profile.email,
+        },
+        client: {
+          name: client.name,
+          addressLines: [...client.addressLines, ...(client.country ? [client.country] : [])],
+          taxId: client.taxId,
+          email: null,
+        },
+        lines: [
+          {
+            description: `Payment of invoice ${inv.number ?? ''}`,
+            quantity: '1',
+            unit: '',
+            unitPrice: money(Number(payment.amount)),
+            discount: null,
+            taxLabel: '',
+            amount: money(Number(payment.amount)),
+          },
+        ],
         taxes: [],
         totals: [
           { label: 'Invoice total', value: money(inv.total) },
           { label: 'Received', value: money(Number(payment.amount)), strong: true },
           { label: 'Amount still due', value: money(Math.max(0, inv.amountDue)) },
         ],
-        notes: Number(payment.amount) > Number(payment.applied_amount) ? `${money(Number(payment.amount) - Number(payment.applied_amount))} was credited to your account.` : null,
+        notes:
+          Number(payment.amount) > Number(payment.applied_amount)
+            ? `${money(Number(payment.amount) - Number(payment.applied_amount))} was credited to your account.`
+            : null,
         payment: { lines: [{ label: 'Method', value: method }, ...(ref ? [{ label: 'Reference', value: ref }] : [])] },
         verification: null,
         labels: LABELS,
       };
-      const pdf = await renderDocumentPdf(view, { creationDate: clock.now(), signer: pdfSigner ? await pdfSigner(tx, orgId) : null });
+      const pdf = await renderDocumentPdf(view, {
+        creationDate: clock.now(),
+        signer: pdfSigner ? await pdfSigner(tx, orgId) : null,
+      });
       const stored = await files.put(tx, orgId, 'receipt', 'application/pdf', pdf);
       await updatePaymentRow(tx, orgId, payment.id, { receipt_file_id: stored.id });
       return stored.id;
     },
 
-    async get(orgId: string, paymentId: string, clientId?: string): Promise<{ filename: string; bytes: Buffer; sha256: string }> {
+    async get(
+      orgId: string,
+      paymentId: string,
+      clientId?: string,
+    ): Promise<{ filename: string; bytes: Buffer; sha256: string }> {
       const p = await findPaymentRow(db, orgId, paymentId);
       if (!p || !p.receipt_file_id || (clientId !== undefined && p.client_id !== clientId)) throw notFound('Receipt');
       const f = await files.get(db, orgId, p.receipt_file_id);

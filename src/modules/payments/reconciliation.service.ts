@@ -55,7 +55,12 @@ export function createReconciliationService({ db, clock, audit, settings }: Reco
     const since = new Date(clock.now().getTime() - WINDOW_MS);
     const checkouts = await listCheckoutsSince(db, account.id, since.toISOString());
     const ours = new Set(checkouts.map((c) => c.id));
-    const records = (await acct.provider.recentPayments(since, checkouts.map((c) => c.provider_ref!))).filter((r) => r.checkoutId !== null && ours.has(r.checkoutId));
+    const records = (
+      await acct.provider.recentPayments(
+        since,
+        checkouts.map((c) => c.provider_ref!),
+      )
+    ).filter((r) => r.checkoutId !== null && ours.has(r.checkoutId));
     const succeeded = new Map(records.filter((r) => r.status === 'succeeded').map((r) => [r.paymentRef, r]));
 
     // Our bookings the provider did not list as succeeded: ask about each one directly.
@@ -63,7 +68,12 @@ export function createReconciliationService({ db, clock, audit, settings }: Reco
     const theirs = new Map<string, ProviderPayment | null>();
     for (const p of booked) {
       if (!p.provider_ref || succeeded.has(p.provider_ref)) continue;
-      theirs.set(p.provider_ref, await acct.provider.fetchPayment(p.provider_ref).catch((err: unknown) => (err instanceof ProviderError ? null : Promise.reject(err))));
+      theirs.set(
+        p.provider_ref,
+        await acct.provider
+          .fetchPayment(p.provider_ref)
+          .catch((err: unknown) => (err instanceof ProviderError ? null : Promise.reject(err))),
+      );
     }
 
     return inTx(db, async (tx) => {
@@ -71,24 +81,58 @@ export function createReconciliationService({ db, clock, audit, settings }: Reco
       for (const rec of succeeded.values()) {
         const mine = await findPaymentByProviderRef(tx, orgId, name, 'payment', rec.paymentRef);
         if (!mine) {
-          diffs.push({ ref: rec.paymentRef, kind: 'missing_payment', detail: { amount: rec.amount, currency: rec.currency, checkoutId: rec.checkoutId } });
+          diffs.push({
+            ref: rec.paymentRef,
+            kind: 'missing_payment',
+            detail: { amount: rec.amount, currency: rec.currency, checkoutId: rec.checkoutId },
+          });
           continue;
         }
         if (Number(mine.amount) !== rec.amount || mine.currency !== rec.currency) {
-          diffs.push({ ref: rec.paymentRef, kind: 'amount_mismatch', detail: { ours: Number(mine.amount), theirs: rec.amount, currency: rec.currency } });
+          diffs.push({
+            ref: rec.paymentRef,
+            kind: 'amount_mismatch',
+            detail: { ours: Number(mine.amount), theirs: rec.amount, currency: rec.currency },
+          });
         }
         const refunded = (await reversalsOf(tx, orgId, mine.id)).amount;
-        if (refunded !== rec.amountRefunded) diffs.push({ ref: rec.paymentRef, kind: 'refund_mismatch', detail: { ours: refunded, theirs: rec.amountRefunded, currency: rec.currency } });
-        if (mine.fee === null && rec.fee !== null) await updatePaymentRow(tx, orgId, mine.id, { fee: rec.fee, fee_currency: rec.feeCurrency });
+        if (refunded !== rec.amountRefunded)
+          diffs.push({
+            ref: rec.paymentRef,
+            kind: 'refund_mismatch',
+            detail: { ours: refunded, theirs: rec.amountRefunded, currency: rec.currency },
+          });
+        if (mine.fee === null && rec.fee !== null)
+          await updatePaymentRow(tx, orgId, mine.id, { fee: rec.fee, fee_currency: rec.feeCurrency });
       }
       for (const [ref, rec] of theirs) {
         diffs.push({ ref, kind: 'not_succeeded_at_provider', detail: { status: rec?.status ?? 'unknown' } });
       }
       let added = 0;
       for (const d of diffs) {
-        if (await insertFlag(tx, { id: newId(), org_id: orgId, provider: name, provider_ref: d.ref, kind: d.kind, detail: JSON.stringify(d.detail), created_at: clock.now().toISOString(), resolved_at: null })) added++;
+        if (
+          await insertFlag(tx, {
+            id: newId(),
+            org_id: orgId,
+            provider: name,
+            provider_ref: d.ref,
+            kind: d.kind,
+            detail: JSON.stringify(d.detail),
+            created_at: clock.now().toISOString(),
+            resolved_at: null,
+          })
+        )
+          added++;
       }
-      if (added > 0) await audit.append(tx, { orgId, actor: WEBHOOK_ACTOR, action: 'payments.reconciliation_flagged', objectType: 'payment_account', objectId: account.id, summary: { provider: name, added } });
+      if (added > 0)
+        await audit.append(tx, {
+          orgId,
+          actor: WEBHOOK_ACTOR,
+          action: 'payments.reconciliation_flagged',
+          objectType: 'payment_account',
+          objectId: account.id,
+          summary: { provider: name, added },
+        });
       return added;
     });
   }
@@ -130,7 +174,10 @@ export function createReconciliationService({ db, clock, audit, settings }: Reco
         }
       }
       if (failed.length > 0) {
-        throw new AppError('upstream_failed', `${failed.join(', ')} could not be reached or refused the request; try again later (${added} new flag(s) from the other accounts).`);
+        throw new AppError(
+          'upstream_failed',
+          `${failed.join(', ')} could not be reached or refused the request; try again later (${added} new flag(s) from the other accounts).`,
+        );
       }
       return { added };
     },
@@ -143,13 +190,29 @@ export function createReconciliationService({ db, clock, audit, settings }: Reco
 
     async listFlags(orgId: string, includeResolved: boolean) {
       const rows = await listFlags(db, orgId, includeResolved);
-      return { items: rows.map((r) => ({ id: r.id, provider: r.provider, providerRef: r.provider_ref, kind: r.kind, detail: JSON.parse(r.detail) as Record<string, unknown>, createdAt: r.created_at, resolvedAt: r.resolved_at })) };
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          provider: r.provider,
+          providerRef: r.provider_ref,
+          kind: r.kind,
+          detail: JSON.parse(r.detail) as Record<string, unknown>,
+          createdAt: r.created_at,
+          resolvedAt: r.resolved_at,
+        })),
+      };
     },
 
     async resolveFlag(orgId: string, id: string, actor: AuditActor): Promise<{ ok: true }> {
       return inTx(db, async (tx) => {
         if (!(await resolveFlag(tx, orgId, id, clock.now().toISOString()))) throw notFound('Open reconciliation flag');
-        await audit.append(tx, { orgId, actor, action: 'payments.reconciliation_resolved', objectType: 'reconciliation_flag', objectId: id });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'payments.reconciliation_resolved',
+          objectType: 'reconciliation_flag',
+          objectId: id,
+        });
         return { ok: true as const };
       });
     },

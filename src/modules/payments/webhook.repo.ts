@@ -6,19 +6,33 @@ export type DisputeRow = PaymentDisputesTable;
 export type FlagRow = ReconciliationFlagsTable;
 
 export function findEvent(db: Executor, accountId: string, eventId: string): Promise<WebhookEventRow | undefined> {
-  return db.selectFrom('webhook_events').selectAll().where('account_id', '=', accountId).where('event_id', '=', eventId).executeTakeFirst();
+  return db
+    .selectFrom('webhook_events')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('event_id', '=', eventId)
+    .executeTakeFirst();
 }
 
 export async function insertEvent(db: Executor, row: WebhookEventRow): Promise<void> {
   await db.insertInto('webhook_events').values(row).execute();
 }
 
-export async function updateEvent(db: Executor, id: string, patch: Partial<Pick<WebhookEventRow, 'outcome' | 'normalized' | 'processed_at'>>): Promise<void> {
+export async function updateEvent(
+  db: Executor,
+  id: string,
+  patch: Partial<Pick<WebhookEventRow, 'outcome' | 'normalized' | 'processed_at'>>,
+): Promise<void> {
   await db.updateTable('webhook_events').set(patch).where('id', '=', id).execute();
 }
 
 /** Events that arrived before the payment they refer to (a refund before its payment succeeded). */
-export function listDeferred(db: Executor, orgId: string, provider: string, paymentRef: string): Promise<WebhookEventRow[]> {
+export function listDeferred(
+  db: Executor,
+  orgId: string,
+  provider: string,
+  paymentRef: string,
+): Promise<WebhookEventRow[]> {
   return db
     .selectFrom('webhook_events')
     .selectAll()
@@ -31,23 +45,50 @@ export function listDeferred(db: Executor, orgId: string, provider: string, paym
     .execute();
 }
 
-export function findDispute(db: Executor, orgId: string, provider: string, ref: string): Promise<DisputeRow | undefined> {
-  return db.selectFrom('payment_disputes').selectAll().where('org_id', '=', orgId).where('provider', '=', provider).where('provider_ref', '=', ref).executeTakeFirst();
+export function findDispute(
+  db: Executor,
+  orgId: string,
+  provider: string,
+  ref: string,
+): Promise<DisputeRow | undefined> {
+  return db
+    .selectFrom('payment_disputes')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('provider', '=', provider)
+    .where('provider_ref', '=', ref)
+    .executeTakeFirst();
 }
 
 export function findDisputeById(db: Executor, orgId: string, id: string): Promise<DisputeRow | undefined> {
-  return db.selectFrom('payment_disputes').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('payment_disputes')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export function listDisputes(db: Executor, orgId: string): Promise<DisputeRow[]> {
-  return db.selectFrom('payment_disputes').selectAll().where('org_id', '=', orgId).orderBy('id', 'desc').limit(500).execute();
+  return db
+    .selectFrom('payment_disputes')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .orderBy('id', 'desc')
+    .limit(500)
+    .execute();
 }
 
 export async function insertDispute(db: Executor, row: DisputeRow): Promise<void> {
   await db.insertInto('payment_disputes').values(row).execute();
 }
 
-export async function updateDispute(db: Executor, orgId: string, id: string, patch: Partial<Pick<DisputeRow, 'status' | 'updated_at'>>): Promise<void> {
+export async function updateDispute(
+  db: Executor,
+  orgId: string,
+  id: string,
+  patch: Partial<Pick<DisputeRow, 'status' | 'updated_at'>>,
+): Promise<void> {
   await db.updateTable('payment_disputes').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
 }
 
@@ -68,6 +109,12 @@ export function listFlags(db: Executor, orgId: string, includeResolved: boolean)
 }
 
 export async function resolveFlag(db: Executor, orgId: string, id: string, at: string): Promise<boolean> {
-  const r = await db.updateTable('reconciliation_flags').set({ resolved_at: at }).where('org_id', '=', orgId).where('id', '=', id).where('resolved_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('reconciliation_flags')
+    .set({ resolved_at: at })
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .where('resolved_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }

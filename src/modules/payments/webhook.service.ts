@@ -37,11 +37,17 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 const paymentRefOf = (ev: ProviderEvent): string | null => ('paymentRef' in ev ? ev.paymentRef : null);
-const objectRefOf = (ev: ProviderEvent): string | null => ('refundRef' in ev ? ev.refundRef : 'disputeRef' in ev ? ev.disputeRef : 'orderRef' in ev ? ev.orderRef : null);
+const objectRefOf = (ev: ProviderEvent): string | null =>
+  'refundRef' in ev ? ev.refundRef : 'disputeRef' in ev ? ev.disputeRef : 'orderRef' in ev ? ev.orderRef : null;
 
 export function createWebhookService({ db, clock, settings, events }: WebhookDeps) {
   return {
-    async handle(providerName: ProviderName, accountId: string, raw: Buffer, headers: Readonly<Record<string, string | undefined>>): Promise<WebhookResult> {
+    async handle(
+      providerName: ProviderName,
+      accountId: string,
+      raw: Buffer,
+      headers: Readonly<Record<string, string | undefined>>,
+    ): Promise<WebhookResult> {
       const acct = await settings.providerForAccount(db, providerName, accountId);
       if (!acct) throw new AppError('not_found', 'Unknown webhook endpoint');
       const { account, provider } = acct;
@@ -49,16 +55,28 @@ export function createWebhookService({ db, clock, settings, events }: WebhookDep
 
       // A provider outage answers 502: the provider retries the delivery later.
       const upstream = (err: unknown): never => {
-        if (err instanceof ProviderError) throw new AppError('upstream_failed', 'The payment provider could not be reached; retry later', { cause: err });
+        if (err instanceof ProviderError)
+          throw new AppError('upstream_failed', 'The payment provider could not be reached; retry later', {
+            cause: err,
+          });
         throw err;
       };
       const v = await provider.verifyWebhook(raw, headers, now).catch(upstream);
-      if (!v.ok) throw new AppError('validation_failed', v.reason === 'stale' ? 'Webhook refused: timestamp outside the 5-minute tolerance' : v.reason === 'malformed' ? 'Webhook refused: malformed event' : 'Webhook refused: signature verification failed');
+      if (!v.ok)
+        throw new AppError(
+          'validation_failed',
+          v.reason === 'stale'
+            ? 'Webhook refused: timestamp outside the 5-minute tolerance'
+            : v.reason === 'malformed'
+              ? 'Webhook refused: malformed event'
+              : 'Webhook refused: signature verification failed',
+        );
       const { verified, deliveryId } = v;
 
       const seen = await findEvent(db, account.id, verified.eventId);
       if (seen) {
-        if (seen.delivery_sha256 === deliveryId) throw new AppError('conflict', 'Webhook refused: this delivery was already received (replay)');
+        if (seen.delivery_sha256 === deliveryId)
+          throw new AppError('conflict', 'Webhook refused: this delivery was already received (replay)');
         return { outcome: 'duplicate', orgId: account.org_id };
       }
 
@@ -71,7 +89,14 @@ export function createWebhookService({ db, clock, settings, events }: WebhookDep
         const captured = known ? await provider.captureOrder(event.orderRef, known.id).catch(upstream) : null;
         if (captured && captured.status === 'succeeded') {
           details = captured;
-          event = { kind: 'payment_succeeded', checkoutId: known!.id, paymentRef: captured.paymentRef, orderRef: event.orderRef, amount: captured.amount, currency: captured.currency };
+          event = {
+            kind: 'payment_succeeded',
+            checkoutId: known!.id,
+            paymentRef: captured.paymentRef,
+            orderRef: event.orderRef,
+            amount: captured.amount,
+            currency: captured.currency,
+          };
         }
       } else if (event.kind === 'payment_succeeded') {
         details = await provider.fetchPayment(event.paymentRef).catch((err: unknown) => {
@@ -104,7 +129,11 @@ export function createWebhookService({ db, clock, settings, events }: WebhookDep
           });
           const result = await events.apply(tx, ctx, applied, details);
           // Only deferred events keep their (whitelisted) fields, to be replayed later.
-          await updateEvent(tx, id, { outcome: result, normalized: result === 'deferred' ? JSON.stringify(applied) : null, processed_at: clock.now().toISOString() });
+          await updateEvent(tx, id, {
+            outcome: result,
+            normalized: result === 'deferred' ? JSON.stringify(applied) : null,
+            processed_at: clock.now().toISOString(),
+          });
           return result;
         });
         return { outcome, orgId: account.org_id };

@@ -11,10 +11,30 @@ describe('payout policy', () => {
 
   it.each([
     // [from, to, in force right after, in force after the old cooling-off]
-    [{ coolingOffHours: 24, requireSecondApproval: false }, { coolingOffHours: 48, requireSecondApproval: true }, { coolingOffHours: 48, requireSecondApproval: true }, { coolingOffHours: 48, requireSecondApproval: true }],
-    [{ coolingOffHours: 24, requireSecondApproval: false }, { coolingOffHours: 0, requireSecondApproval: false }, { coolingOffHours: 24, requireSecondApproval: false }, { coolingOffHours: 0, requireSecondApproval: false }],
-    [{ coolingOffHours: 24, requireSecondApproval: true }, { coolingOffHours: 24, requireSecondApproval: false }, { coolingOffHours: 24, requireSecondApproval: true }, { coolingOffHours: 24, requireSecondApproval: false }],
-    [{ coolingOffHours: 72, requireSecondApproval: true }, { coolingOffHours: 1, requireSecondApproval: true }, { coolingOffHours: 72, requireSecondApproval: true }, { coolingOffHours: 1, requireSecondApproval: true }],
+    [
+      { coolingOffHours: 24, requireSecondApproval: false },
+      { coolingOffHours: 48, requireSecondApproval: true },
+      { coolingOffHours: 48, requireSecondApproval: true },
+      { coolingOffHours: 48, requireSecondApproval: true },
+    ],
+    [
+      { coolingOffHours: 24, requireSecondApproval: false },
+      { coolingOffHours: 0, requireSecondApproval: false },
+      { coolingOffHours: 24, requireSecondApproval: false },
+      { coolingOffHours: 0, requireSecondApproval: false },
+    ],
+    [
+      { coolingOffHours: 24, requireSecondApproval: true },
+      { coolingOffHours: 24, requireSecondApproval: false },
+      { coolingOffHours: 24, requireSecondApproval: true },
+      { coolingOffHours: 24, requireSecondApproval: false },
+    ],
+    [
+      { coolingOffHours: 72, requireSecondApproval: true },
+      { coolingOffHours: 1, requireSecondApproval: true },
+      { coolingOffHours: 72, requireSecondApproval: true },
+      { coolingOffHours: 1, requireSecondApproval: true },
+    ],
   ])('%o → %o: stricter at once, weaker only after the old cooling-off', (from, to, now, later) => {
     const first = nextPolicyRow('org', undefined, from, T0);
     const second = nextPolicyRow('org', first, to, at(from.coolingOffHours + 1));

@@ -26,7 +26,12 @@ export const isWeaker = (next: PayoutPolicy, than: PayoutPolicy): boolean =>
   next.coolingOffHours < than.coolingOffHours || (!next.requireSecondApproval && than.requireSecondApproval);
 
 /** The row to store when an admin sets `next`; `strictUntil` says when a weakening takes effect. */
-export function nextPolicyRow(orgId: string, existing: PayoutPolicyRow | undefined, next: PayoutPolicy, now: Date): PayoutPolicyRow {
+export function nextPolicyRow(
+  orgId: string,
+  existing: PayoutPolicyRow | undefined,
+  next: PayoutPolicy,
+  now: Date,
+): PayoutPolicyRow {
   const inForce = effectivePolicy(existing, now);
   const weaker = isWeaker(next, inForce);
   return {

@@ -9,15 +9,31 @@ export async function insertPayoutChange(db: Executor, row: PayoutChangeRow): Pr
 }
 
 export function findPayoutChange(db: Executor, orgId: string, id: string): Promise<PayoutChangeRow | undefined> {
-  return db.selectFrom('payout_changes').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('payout_changes')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export function findPendingChange(db: Executor, orgId: string): Promise<PayoutChangeRow | undefined> {
-  return db.selectFrom('payout_changes').selectAll().where('org_id', '=', orgId).where('status', '=', 'pending').executeTakeFirst();
+  return db
+    .selectFrom('payout_changes')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
 }
 
 export function listPayoutChanges(db: Executor, orgId: string, limit: number): Promise<PayoutChangeRow[]> {
-  return db.selectFrom('payout_changes').selectAll().where('org_id', '=', orgId).orderBy('id', 'desc').limit(limit).execute();
+  return db
+    .selectFrom('payout_changes')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 /** Pending changes whose cooling-off has ended (any org, or one org), oldest first. */
@@ -28,7 +44,12 @@ export function findDueChanges(db: Executor, now: string, orgId?: string): Promi
 }
 
 /** Compare-and-set from 'pending': true if this caller made the transition (no double apply or cancel). */
-export async function settlePendingChange(db: Executor, orgId: string, id: string, patch: Partial<PayoutChangeRow>): Promise<boolean> {
+export async function settlePendingChange(
+  db: Executor,
+  orgId: string,
+  id: string,
+  patch: Partial<PayoutChangeRow>,
+): Promise<boolean> {
   const r = await db
     .updateTable('payout_changes')
     .set(patch)

@@ -108,10 +108,18 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
     const to = await admins(tx, orgId);
     try {
       for (const a of to) {
-        await mailer.send({ to: a.email, subject: `[${org.name}] ${subject}`, text: `${lines.join('\n')}\n\nReview or cancel: ${settingsUrl}\n\n— Sealbill (${publicUrl})\n` });
+        await mailer.send({
+          to: a.email,
+          subject: `[${org.name}] ${subject}`,
+          text: `${lines.join('\n')}\n\nReview or cancel: ${settingsUrl}\n\n— Sealbill (${publicUrl})\n`,
+        });
       }
     } catch (err) {
-      throw new AppError('upstream_failed', 'The announcement to owners and admins could not be sent; nothing was changed', { cause: err });
+      throw new AppError(
+        'upstream_failed',
+        'The announcement to owners and admins could not be sent; nothing was changed',
+        { cause: err },
+      );
     }
   }
 
@@ -129,7 +137,14 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
       const crypto = await keyring.forOrg(tx, row.org_id);
       const payout = payoutSchema.parse(crypto.decryptJson(row.payout_enc, changeAad(row.id)));
       await orgs.setPayoutInTx(tx, row.org_id, payout, SYSTEM);
-      await audit.append(tx, { orgId: row.org_id, actor: SYSTEM, action: 'payout.change_applied', objectType: 'payout_change', objectId: row.id, summary: { ending: row.ending } });
+      await audit.append(tx, {
+        orgId: row.org_id,
+        actor: SYSTEM,
+        action: 'payout.change_applied',
+        objectType: 'payout_change',
+        objectId: row.id,
+        summary: { ending: row.ending },
+      });
       applied++;
     }
     return applied;
@@ -148,7 +163,9 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
     applyAllDue: () => inTx(db, (tx) => applyDueInTx(tx)),
 
     /** Payout details in force now (due changes applied first), with the pending change if any. */
-    async current(orgId: string): Promise<{ payout: Payout | null; updatedAt: string | null; pending: PayoutChange | null }> {
+    async current(
+      orgId: string,
+    ): Promise<{ payout: Payout | null; updatedAt: string | null; pending: PayoutChange | null }> {
       await inTx(db, (tx) => applyDueInTx(tx, orgId));
       const p = await orgs.getPayout(orgId);
       const pending = await findPendingChange(db, orgId);
@@ -193,7 +210,12 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
           action: 'payout.change_requested',
           objectType: 'payout_change',
           objectId: id,
-          summary: { ending, effectiveAt, approvalRequired: policy.requireSecondApproval, ...(first ? { firstDetails: true } : {}) },
+          summary: {
+            ending,
+            effectiveAt,
+            approvalRequired: policy.requireSecondApproval,
+            ...(first ? { firstDetails: true } : {}),
+          },
         });
         await announce(
           tx,
@@ -212,7 +234,9 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
                 `${await nameOf(tx, orgId, row.requested_by)} asked to change the bank account your clients pay into.`,
                 `New account ending: ${ending}`,
                 `It takes effect at ${effectiveAt} (UTC) unless an owner or admin cancels it before then.`,
-                ...(policy.requireSecondApproval ? ['A second owner or admin must approve it before it takes effect.'] : []),
+                ...(policy.requireSecondApproval
+                  ? ['A second owner or admin must approve it before it takes effect.']
+                  : []),
                 'If you did not expect this, cancel it now and review who has access to the organization.',
               ],
         );
@@ -228,10 +252,23 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
         await applyDueInTx(tx, orgId);
         const row = await mustPending(tx, orgId, id);
         const now = clock.now().toISOString();
-        if (!(await settlePendingChange(tx, orgId, id, { status: 'cancelled', cancelled_by: userIdOf(principal) || actor.id, cancelled_at: now }))) {
+        if (
+          !(await settlePendingChange(tx, orgId, id, {
+            status: 'cancelled',
+            cancelled_by: userIdOf(principal) || actor.id,
+            cancelled_at: now,
+          }))
+        ) {
           throw conflict('This change is no longer pending');
         }
-        await audit.append(tx, { orgId, actor, action: 'payout.change_cancelled', objectType: 'payout_change', objectId: id, summary: { ending: row.ending } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'payout.change_cancelled',
+          objectType: 'payout_change',
+          objectId: id,
+          summary: { ending: row.ending },
+        });
         await announce(tx, orgId, 'Payout bank details change cancelled', [
           `The requested change to the account ending ${row.ending} was cancelled by ${await nameOf(tx, orgId, userIdOf(principal))}.`,
           'The current payout details stay in force.',
@@ -247,10 +284,18 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
         const row = await mustPending(tx, orgId, id);
         if (row.approval_required !== 1) throw conflict('This change does not need an approval');
         if (row.approved_by) throw conflict('This change is already approved');
-        if (row.requested_by === userIdOf(principal)) throw new AppError('forbidden', 'The approval must come from another owner or admin than the requester');
+        if (row.requested_by === userIdOf(principal))
+          throw new AppError('forbidden', 'The approval must come from another owner or admin than the requester');
         const now = clock.now().toISOString();
         await settlePendingChange(tx, orgId, id, { approved_by: userIdOf(principal), approved_at: now });
-        await audit.append(tx, { orgId, actor, action: 'payout.change_approved', objectType: 'payout_change', objectId: id, summary: { ending: row.ending } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'payout.change_approved',
+          objectType: 'payout_change',
+          objectId: id,
+          summary: { ending: row.ending },
+        });
         await applyDueInTx(tx, orgId);
         return toChange((await findPayoutChange(tx, orgId, id))!);
       });
@@ -264,7 +309,9 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
     async getPolicy(orgId: string): Promise<PayoutPolicy & { inForce: PayoutPolicy; strictUntil: string | null }> {
       const row = await findPolicy(db, orgId);
       const inForce = effectivePolicy(row, clock.now());
-      const configured = row ? { coolingOffHours: row.cooling_off_hours, requireSecondApproval: row.require_second_approval === 1 } : inForce;
+      const configured = row
+        ? { coolingOffHours: row.cooling_off_hours, requireSecondApproval: row.require_second_approval === 1 }
+        : inForce;
       return { ...configured, inForce, strictUntil: row?.strict_until ?? null };
     },
 
@@ -273,11 +320,22 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
       await inTx(db, async (tx) => {
         const row = nextPolicyRow(orgId, await findPolicy(tx, orgId), next, clock.now());
         await upsertPolicy(tx, row);
-        await audit.append(tx, { orgId, actor, action: 'payout.policy_changed', objectType: 'org', objectId: orgId, summary: { ...next, strictUntil: row.strict_until } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'payout.policy_changed',
+          objectType: 'org',
+          objectId: orgId,
+          summary: { ...next, strictUntil: row.strict_until },
+        });
         await announce(tx, orgId, 'Payout protection policy changed', [
           `${await nameOf(tx, orgId, userIdOf(principal))} set the cooling-off period for payout changes to ${next.coolingOffHours} h` +
             ` and second-admin approval to ${next.requireSecondApproval ? 'required' : 'not required'}.`,
-          ...(row.strict_until ? [`Because this weakens the protection, the previous policy stays in force until ${row.strict_until} (UTC).`] : []),
+          ...(row.strict_until
+            ? [
+                `Because this weakens the protection, the previous policy stays in force until ${row.strict_until} (UTC).`,
+              ]
+            : []),
         ]);
       });
     },

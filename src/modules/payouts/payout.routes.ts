@@ -22,18 +22,33 @@ const changeSchema = z.object({
   cancelledAt: z.string().nullable(),
   appliedAt: z.string().nullable(),
 });
-const policyInput = z.strictObject({ coolingOffHours: z.number().int().min(0).max(24 * 30), requireSecondApproval: z.boolean() });
+const policyInput = z.strictObject({
+  coolingOffHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 30),
+  requireSecondApproval: z.boolean(),
+});
 const policySchema = policyInput.extend({ inForce: policyInput, strictUntil: z.string().nullable() });
-export function registerPayoutRoutes(
-  root: FastifyInstance,
-  { payout }: { payout: PayoutProtectionService },
-): void {
+export function registerPayoutRoutes(root: FastifyInstance, { payout }: { payout: PayoutProtectionService }): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['organization'];
 
   app.get(
     '/api/v1/org/payout',
-    { schema: { tags, response: { 200: z.object({ payout: payoutDetailsSchema.nullable(), updatedAt: z.string().nullable(), pending: changeSchema.nullable() }) } } },
+    {
+      schema: {
+        tags,
+        response: {
+          200: z.object({
+            payout: payoutDetailsSchema.nullable(),
+            updatedAt: z.string().nullable(),
+            pending: changeSchema.nullable(),
+          }),
+        },
+      },
+    },
     (req) => payout.current(staff(req).orgId),
   );
   app.put(
@@ -41,7 +56,8 @@ export function registerPayoutRoutes(
     {
       schema: {
         tags,
-        description: 'Requests new payout details: 202 with a pending change (cooling-off), or 200 with an applied one for the first details of an organization that has issued no invoice.',
+        description:
+          'Requests new payout details: 202 with a pending change (cooling-off), or 200 with an applied one for the first details of an organization that has issued no invoice.',
         body: payoutSchema,
         response: { 200: changeSchema, 202: changeSchema },
       },
@@ -51,18 +67,32 @@ export function registerPayoutRoutes(
       return reply.code(change.status === 'applied' ? 200 : 202).send(change);
     },
   );
-  app.get('/api/v1/org/payout/changes', { schema: { tags, response: { 200: z.object({ items: z.array(changeSchema) }) } } }, async (req) => ({
-    items: await payout.list(staff(req).orgId),
-  }));
-  app.post('/api/v1/org/payout/changes/:id/cancel', { schema: { tags, params: idParam, response: { 200: changeSchema } } }, (req) =>
-    payout.cancel(staff(req).orgId, req.params.id, req.principal, actorOf(req)),
+  app.get(
+    '/api/v1/org/payout/changes',
+    { schema: { tags, response: { 200: z.object({ items: z.array(changeSchema) }) } } },
+    async (req) => ({
+      items: await payout.list(staff(req).orgId),
+    }),
   );
-  app.post('/api/v1/org/payout/changes/:id/approve', { schema: { tags, params: idParam, response: { 200: changeSchema } } }, (req) =>
-    payout.approve(staff(req).orgId, req.params.id, req.principal, actorOf(req)),
+  app.post(
+    '/api/v1/org/payout/changes/:id/cancel',
+    { schema: { tags, params: idParam, response: { 200: changeSchema } } },
+    (req) => payout.cancel(staff(req).orgId, req.params.id, req.principal, actorOf(req)),
   );
-  app.get('/api/v1/org/payout/policy', { schema: { tags, response: { 200: policySchema } } }, (req) => payout.getPolicy(staff(req).orgId));
-  app.put('/api/v1/org/payout/policy', { schema: { tags, body: policyInput, response: { 200: okSchema } } }, async (req) => {
-    await payout.setPolicy(staff(req).orgId, req.body, req.principal, actorOf(req));
-    return { ok: true as const };
-  });
+  app.post(
+    '/api/v1/org/payout/changes/:id/approve',
+    { schema: { tags, params: idParam, response: { 200: changeSchema } } },
+    (req) => payout.approve(staff(req).orgId, req.params.id, req.principal, actorOf(req)),
+  );
+  app.get('/api/v1/org/payout/policy', { schema: { tags, response: { 200: policySchema } } }, (req) =>
+    payout.getPolicy(staff(req).orgId),
+  );
+  app.put(
+    '/api/v1/org/payout/policy',
+    { schema: { tags, body: policyInput, response: { 200: okSchema } } },
+    async (req) => {
+      await payout.setPolicy(staff(req).orgId, req.body, req.principal, actorOf(req));
+      return { ok: true as const };
+    },
+  );
 }

@@ -66,9 +66,13 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
   // The sign-in mail is a job written with the code. Every request that issues a code writes one,
   // with no recipient when the address is no contact's, so the answer takes the same work whether
   // or not the address is known (no enumeration by timing).
-  const signInMail = defineJob('portal.sign-in-mail', z.object({ to: z.string().nullable(), fromName: z.string(), subject: z.string(), text: z.string() }), async (m) => {
-    if (m.to) await mailer.send({ to: m.to, fromName: m.fromName, subject: m.subject, text: m.text });
-  });
+  const signInMail = defineJob(
+    'portal.sign-in-mail',
+    z.object({ to: z.string().nullable(), fromName: z.string(), subject: z.string(), text: z.string() }),
+    async (m) => {
+      if (m.to) await mailer.send({ to: m.to, fromName: m.fromName, subject: m.subject, text: m.text });
+    },
+  );
   jobs.register(signInMail);
 
   async function orgCrypto(orgId: string): Promise<{ name: string; crypto: OrgCrypto } | null> {
@@ -82,7 +86,15 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
   }
 
   /** What a sign-in answer tells the browser (the raw token goes only into the cookie). */
-  async function describe(tx: Executor, orgId: string, clientId: string, contactId: string, token: string, level: 'full' | 'mfa', doc: { id: string; kind: PortalSession['documentKind'] } | null): Promise<SignedIn> {
+  async function describe(
+    tx: Executor,
+    orgId: string,
+    clientId: string,
+    contactId: string,
+    token: string,
+    level: 'full' | 'mfa',
+    doc: { id: string; kind: PortalSession['documentKind'] } | null,
+  ): Promise<SignedIn> {
     const client = await clients.getInTx(tx, orgId, clientId).catch(() => null);
     const contact = client?.contacts.find((c) => c.id === contactId);
     if (!client || !contact) throw refused();
@@ -107,14 +119,38 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
    * Starts a portal session for a contact that still exists. An emailed credential (code, magic
    * link, portal link) is one factor: a contact with a second factor must still present it.
    */
-  async function startSession(tx: Executor, orgId: string, clientId: string, contactId: string, method: string, meta: PortalRequestMeta, doc: { id: string; kind: PortalSession['documentKind'] } | null): Promise<SignedIn> {
+  async function startSession(
+    tx: Executor,
+    orgId: string,
+    clientId: string,
+    contactId: string,
+    method: string,
+    meta: PortalRequestMeta,
+    doc: { id: string; kind: PortalSession['documentKind'] } | null,
+  ): Promise<SignedIn> {
     const client = await clients.getInTx(tx, orgId, clientId).catch(() => null);
     if (!client?.contacts.some((c) => c.id === contactId)) throw refused();
     const f = await deps.factors.summary(tx, orgId, contactId);
     const level = method !== 'passkey' && (f.totp || f.passkeys > 0) ? 'mfa' : 'full';
-    const { token } = await sessions.create(tx, { realm: 'portal', orgId, clientId, contactId, level, amr: method, ip: meta.ip, userAgent: meta.userAgent });
+    const { token } = await sessions.create(tx, {
+      realm: 'portal',
+      orgId,
+      clientId,
+      contactId,
+      level,
+      amr: method,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    });
     const action = level === 'full' ? 'portal.signed_in' : 'portal.second_factor_due';
-    await audit.append(tx, { orgId, actor: { type: 'portal', id: contactId, ip: meta.ip }, action, objectType: 'client', objectId: clientId, summary: { method } });
+    await audit.append(tx, {
+      orgId,
+      actor: { type: 'portal', id: contactId, ip: meta.ip },
+      action,
+      objectType: 'client',
+      objectId: clientId,
+      summary: { method },
+    });
     return describe(tx, orgId, clientId, contactId, token, level, doc);
   }
 
@@ -126,20 +162,48 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
   }
 
   /** The second step: throttled per contact and IP; success rotates the session to 'full'. */
-  async function completeSecond(p: PortalPrincipal, method: 'totp' | 'passkey', meta: PortalRequestMeta, check: () => Promise<boolean>): Promise<SignedIn> {
+  async function completeSecond(
+    p: PortalPrincipal,
+    method: 'totp' | 'passkey',
+    meta: PortalRequestMeta,
+    check: () => Promise<boolean>,
+  ): Promise<SignedIn> {
     const session = await pendingSession(p);
     const keys = { account: `portal-mfa:${p.orgId}:${p.contactId}`, ip: ipKey(meta.ip) };
     const gate = await inTx(db, (tx) => deps.throttle.attempt(tx, keys));
     if (!gate.ok) throw throttledError(gate);
     if (!(await check())) {
-      await inTx(db, (tx) => audit.append(tx, { orgId: p.orgId, actor: { type: 'portal', id: p.contactId, ip: meta.ip }, action: 'portal.sign_in_failed', summary: { method } }));
-      throw new AppError('unauthenticated', method === 'totp' ? 'The code is not valid, has expired, or was already used' : 'The passkey could not be verified');
+      await inTx(db, (tx) =>
+        audit.append(tx, {
+          orgId: p.orgId,
+          actor: { type: 'portal', id: p.contactId, ip: meta.ip },
+          action: 'portal.sign_in_failed',
+          summary: { method },
+        }),
+      );
+      throw new AppError(
+        'unauthenticated',
+        method === 'totp'
+          ? 'The code is not valid, has expired, or was already used'
+          : 'The passkey could not be verified',
+      );
     }
     return inTx(db, async (tx) => {
       await deps.throttle.succeeded(tx, keys);
       const amr = `${session.amr} ${method}`.trim();
-      const token = await sessions.rotate(tx, session.id, { level: 'full', amr, authenticated_at: clock.now().toISOString() });
-      await audit.append(tx, { orgId: p.orgId, actor: { type: 'portal', id: p.contactId, ip: meta.ip }, action: 'portal.signed_in', objectType: 'client', objectId: p.clientId, summary: { method: amr.replace(' ', '+') } });
+      const token = await sessions.rotate(tx, session.id, {
+        level: 'full',
+        amr,
+        authenticated_at: clock.now().toISOString(),
+      });
+      await audit.append(tx, {
+        orgId: p.orgId,
+        actor: { type: 'portal', id: p.contactId, ip: meta.ip },
+        action: 'portal.signed_in',
+        objectType: 'client',
+        objectId: p.clientId,
+        summary: { method: amr.replace(' ', '+') },
+      });
       return describe(tx, p.orgId, p.clientId, p.contactId, token, 'full', null);
     });
   }
@@ -151,16 +215,34 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
      * get the same answer) and per client IP (429 past MAX_CODES_PER_IP per 15 minutes, whatever
      * the email, so the limit tells nothing about who is a contact).
      */
-    async requestCode(orgId: string, email: string, meta: Pick<PortalRequestMeta, 'ip'>): Promise<{ challengeId: string }> {
+    async requestCode(
+      orgId: string,
+      email: string,
+      meta: Pick<PortalRequestMeta, 'ip'>,
+    ): Promise<{ challengeId: string }> {
       const org = await orgCrypto(orgId);
-      const matches = org ? (await clients.findContactsByEmail(orgId, email)).sort((a, b) => (a.contact.id < b.contact.id ? -1 : 1)) : [];
+      const matches = org
+        ? (await clients.findContactsByEmail(orgId, email)).sort((a, b) => (a.contact.id < b.contact.id ? -1 : 1))
+        : [];
       // The subject names client and contact, so redeeming needs no lookup in the clients' tables.
       const subject = matches[0] ? `${matches[0].clientId}/${matches[0].contact.id}` : null;
       // Never the email itself: a keyed index, or for an unknown org a plain hash (nothing to protect there but the typist's address).
       const throttleKey = `portal:${orgId}:${org ? org.crypto.blindIndex(email, 'portal-throttle') : sha256(email).toString('base64url')}`;
       const issued = await inTx(db, async (tx) => {
-        if (!(await takeIpQuota(tx, clock, meta.ip))) throw new AppError('rate_limited', 'Too many sign-in code requests from this address; try again in 15 minutes.', { headers: { 'retry-after': '900' } });
-        const code = await issueCode(tx, clock, { orgId, crypto: org?.crypto ?? null, purpose: 'portal-login', subjectId: subject, throttleKey, magic: true });
+        if (!(await takeIpQuota(tx, clock, meta.ip)))
+          throw new AppError(
+            'rate_limited',
+            'Too many sign-in code requests from this address; try again in 15 minutes.',
+            { headers: { 'retry-after': '900' } },
+          );
+        const code = await issueCode(tx, clock, {
+          orgId,
+          crypto: org?.crypto ?? null,
+          purpose: 'portal-login',
+          subjectId: subject,
+          throttleKey,
+          magic: true,
+        });
         if (code.throttled) return code;
         const name = org?.name ?? '';
         const text = [
@@ -172,7 +254,12 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
           'If you did not ask to sign in, ignore this email.',
           '',
         ].join('\n');
-        await jobs.enqueue(tx, signInMail, { to: org && subject ? email : null, fromName: name, subject: `Your sign-in code for ${name}`, text });
+        await jobs.enqueue(tx, signInMail, {
+          to: org && subject ? email : null,
+          fromName: name,
+          subject: `Your sign-in code for ${name}`,
+          text,
+        });
         return code;
       });
       return { challengeId: issued.id };
@@ -183,9 +270,18 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
       const org = orgId ? await orgCrypto(orgId) : null;
       if (!orgId || !org) throw refused();
       const row = { org_id: orgId };
-      const subject = await inTx(db, (tx) => redeemCode(tx, clock, org.crypto, { id: challengeId, orgId: row.org_id, purpose: 'portal-login', code }));
+      const subject = await inTx(db, (tx) =>
+        redeemCode(tx, clock, org.crypto, { id: challengeId, orgId: row.org_id, purpose: 'portal-login', code }),
+      );
       if (!subject) {
-        await inTx(db, (tx) => audit.append(tx, { orgId: row.org_id, actor: { type: 'anonymous', id: null, ip: meta.ip }, action: 'portal.sign_in_failed', summary: { method: 'code' } }));
+        await inTx(db, (tx) =>
+          audit.append(tx, {
+            orgId: row.org_id,
+            actor: { type: 'anonymous', id: null, ip: meta.ip },
+            action: 'portal.sign_in_failed',
+            summary: { method: 'code' },
+          }),
+        );
         throw refused();
       }
       const [clientId, contactId] = subject.split('/') as [string, string];
@@ -205,9 +301,18 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
         const target = await portalLinks.consumeInTx(tx, token);
         if (!target) throw refused();
         const doc = await deps.documents.getInTx(tx, target.orgId, undefined, target.documentId);
-        const out = await startSession(tx, target.orgId, target.clientId, target.contactId, 'portal-link', meta, { id: doc.id, kind: doc.kind });
+        const out = await startSession(tx, target.orgId, target.clientId, target.contactId, 'portal-link', meta, {
+          id: doc.id,
+          kind: doc.kind,
+        });
         const secondFactorDue = out.session.level !== 'full';
-        await deps.tracking.record(tx, target.orgId, target.deliveryId, 'accessed', { via: 'portal-link', contactId: target.contactId, ip: meta.ip, userAgent: meta.userAgent, ...(secondFactorDue ? { secondFactorDue } : {}) });
+        await deps.tracking.record(tx, target.orgId, target.deliveryId, 'accessed', {
+          via: 'portal-link',
+          contactId: target.contactId,
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+          ...(secondFactorDue ? { secondFactorDue } : {}),
+        });
         return out;
       });
     },
@@ -217,32 +322,69 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
       return deps.factors.ceremoniesFor(orgId).authenticationOptions('login', {});
     },
 
-    async passkeyLogin(orgId: string, challengeId: string, response: AuthenticationResponseJSON, meta: PortalRequestMeta): Promise<SignedIn> {
+    async passkeyLogin(
+      orgId: string,
+      challengeId: string,
+      response: AuthenticationResponseJSON,
+      meta: PortalRequestMeta,
+    ): Promise<SignedIn> {
       const r = await deps.factors.ceremoniesFor(orgId).authenticate(challengeId, 'login', response, {});
       const row = r.ok ? await findPortalPasskey(db, orgId, r.passkeyId) : undefined;
       if (!row) {
-        if (await orgCrypto(orgId)) await inTx(db, (tx) => audit.append(tx, { orgId, actor: { type: 'anonymous', id: null, ip: meta.ip }, action: 'portal.sign_in_failed', summary: { method: 'passkey', reason: r.ok ? 'gone' : r.reason.slice(0, 200) } }));
+        if (await orgCrypto(orgId))
+          await inTx(db, (tx) =>
+            audit.append(tx, {
+              orgId,
+              actor: { type: 'anonymous', id: null, ip: meta.ip },
+              action: 'portal.sign_in_failed',
+              summary: { method: 'passkey', reason: r.ok ? 'gone' : r.reason.slice(0, 200) },
+            }),
+          );
         throw new AppError('unauthenticated', 'The passkey could not be verified');
       }
       return inTx(db, (tx) => startSession(tx, orgId, row.client_id, row.contact_id, 'passkey', meta, null));
     },
 
     /** A partial session's state: which second factors can finish signing in. */
-    async pending(p: PortalPrincipal): Promise<{ level: 'full' | 'mfa'; secondFactors: PortalSession['secondFactors'] }> {
+    async pending(
+      p: PortalPrincipal,
+    ): Promise<{ level: 'full' | 'mfa'; secondFactors: PortalSession['secondFactors'] }> {
       const f = await deps.factors.summary(db, p.orgId, p.contactId);
       return { level: p.level, secondFactors: { totp: f.totp, passkey: f.passkeys > 0 } };
     },
 
     completeTotp: (p: PortalPrincipal, code: string, meta: PortalRequestMeta) =>
-      completeSecond(p, 'totp', meta, async () => (await inTx(db, (tx) => deps.factors.totpFor(p.orgId).verify(tx, p.contactId, code))).ok),
+      completeSecond(
+        p,
+        'totp',
+        meta,
+        async () => (await inTx(db, (tx) => deps.factors.totpFor(p.orgId).verify(tx, p.contactId, code))).ok,
+      ),
 
     async mfaPasskeyOptions(p: PortalPrincipal) {
       await pendingSession(p);
-      return deps.factors.ceremoniesFor(p.orgId).authenticationOptions('mfa', { userId: p.contactId, sessionId: p.sessionId });
+      return deps.factors
+        .ceremoniesFor(p.orgId)
+        .authenticationOptions('mfa', { userId: p.contactId, sessionId: p.sessionId });
     },
 
-    completePasskey: (p: PortalPrincipal, challengeId: string, response: AuthenticationResponseJSON, meta: PortalRequestMeta) =>
-      completeSecond(p, 'passkey', meta, async () => (await deps.factors.ceremoniesFor(p.orgId).authenticate(challengeId, 'mfa', response, { sessionId: p.sessionId })).ok),
+    completePasskey: (
+      p: PortalPrincipal,
+      challengeId: string,
+      response: AuthenticationResponseJSON,
+      meta: PortalRequestMeta,
+    ) =>
+      completeSecond(
+        p,
+        'passkey',
+        meta,
+        async () =>
+          (
+            await deps.factors
+              .ceremoniesFor(p.orgId)
+              .authenticate(challengeId, 'mfa', response, { sessionId: p.sessionId })
+          ).ok,
+      ),
 
     async logout(sessionId: string, orgId: string, contactId: string, ip: string): Promise<void> {
       await inTx(db, async (tx) => {

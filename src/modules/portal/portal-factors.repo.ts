@@ -13,24 +13,67 @@ export function portalTotpStore(orgId: string): TotpStore {
   return {
     table: 'portal_totp',
     async get(ex, contactId) {
-      const r = await ex.selectFrom('portal_totp').selectAll().where('org_id', '=', orgId).where('contact_id', '=', contactId).executeTakeFirst();
-      return r && { keyOrgId: r.org_id, secretEnc: r.secret_enc, confirmedAt: r.confirmed_at, lastStep: Number(r.last_step), createdAt: r.created_at };
+      const r = await ex
+        .selectFrom('portal_totp')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('contact_id', '=', contactId)
+        .executeTakeFirst();
+      return (
+        r && {
+          keyOrgId: r.org_id,
+          secretEnc: r.secret_enc,
+          confirmedAt: r.confirmed_at,
+          lastStep: Number(r.last_step),
+          createdAt: r.created_at,
+        }
+      );
     },
     async put(ex, contactId, r, exists) {
       if (r.keyOrgId !== orgId) throw new Error('a portal TOTP secret is sealed under its own org key');
-      const row = { secret_enc: r.secretEnc, confirmed_at: r.confirmedAt, last_step: r.lastStep, created_at: r.createdAt };
-      if (exists) await ex.updateTable('portal_totp').set(row).where('org_id', '=', orgId).where('contact_id', '=', contactId).execute();
-      else await ex.insertInto('portal_totp').values({ contact_id: contactId, org_id: orgId, ...row }).execute();
+      const row = {
+        secret_enc: r.secretEnc,
+        confirmed_at: r.confirmedAt,
+        last_step: r.lastStep,
+        created_at: r.createdAt,
+      };
+      if (exists)
+        await ex
+          .updateTable('portal_totp')
+          .set(row)
+          .where('org_id', '=', orgId)
+          .where('contact_id', '=', contactId)
+          .execute();
+      else
+        await ex
+          .insertInto('portal_totp')
+          .values({ contact_id: contactId, org_id: orgId, ...row })
+          .execute();
     },
     async confirm(ex, contactId, at, step) {
-      await ex.updateTable('portal_totp').set({ confirmed_at: at, last_step: step }).where('org_id', '=', orgId).where('contact_id', '=', contactId).execute();
+      await ex
+        .updateTable('portal_totp')
+        .set({ confirmed_at: at, last_step: step })
+        .where('org_id', '=', orgId)
+        .where('contact_id', '=', contactId)
+        .execute();
     },
     async advance(ex, contactId, from, to) {
-      const r = await ex.updateTable('portal_totp').set({ last_step: to }).where('org_id', '=', orgId).where('contact_id', '=', contactId).where('last_step', '=', from).executeTakeFirst();
+      const r = await ex
+        .updateTable('portal_totp')
+        .set({ last_step: to })
+        .where('org_id', '=', orgId)
+        .where('contact_id', '=', contactId)
+        .where('last_step', '=', from)
+        .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
     async remove(ex, contactId) {
-      const r = await ex.deleteFrom('portal_totp').where('org_id', '=', orgId).where('contact_id', '=', contactId).executeTakeFirst();
+      const r = await ex
+        .deleteFrom('portal_totp')
+        .where('org_id', '=', orgId)
+        .where('contact_id', '=', contactId)
+        .executeTakeFirst();
       return Number(r.numDeletedRows) > 0;
     },
   };
@@ -50,41 +93,86 @@ export function portalCredentialStore(orgId: string): CredentialStore {
   return {
     ofOwner: async (ex, contactId) => (await listPortalPasskeys(ex, orgId, contactId)).map(asStored),
     async byCredentialId(ex, credentialId) {
-      const r = await ex.selectFrom('portal_passkeys').selectAll().where('org_id', '=', orgId).where('credential_id', '=', credentialId).executeTakeFirst();
+      const r = await ex
+        .selectFrom('portal_passkeys')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('credential_id', '=', credentialId)
+        .executeTakeFirst();
       return r && asStored(r);
     },
     async recordUse(ex, id, use) {
-      await ex.updateTable('portal_passkeys').set({ counter: use.counter, backed_up: use.backedUp ? 1 : 0, last_used_at: use.at }).where('org_id', '=', orgId).where('id', '=', id).execute();
+      await ex
+        .updateTable('portal_passkeys')
+        .set({ counter: use.counter, backed_up: use.backedUp ? 1 : 0, last_used_at: use.at })
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .execute();
     },
   };
 }
 
 export function listPortalPasskeys(ex: Executor, orgId: string, contactId: string): Promise<PortalPasskeyRow[]> {
-  return ex.selectFrom('portal_passkeys').selectAll().where('org_id', '=', orgId).where('contact_id', '=', contactId).orderBy('created_at').execute();
+  return ex
+    .selectFrom('portal_passkeys')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('contact_id', '=', contactId)
+    .orderBy('created_at')
+    .execute();
 }
 
 export function findPortalPasskey(ex: Executor, orgId: string, id: string): Promise<PortalPasskeyRow | undefined> {
-  return ex.selectFrom('portal_passkeys').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  return ex
+    .selectFrom('portal_passkeys')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** False when the credential is already registered (to anyone). */
 export async function insertPortalPasskey(ex: Executor, row: PortalPasskeyRow): Promise<boolean> {
-  const dup = await ex.selectFrom('portal_passkeys').select('id').where('credential_id', '=', row.credential_id).executeTakeFirst();
+  const dup = await ex
+    .selectFrom('portal_passkeys')
+    .select('id')
+    .where('credential_id', '=', row.credential_id)
+    .executeTakeFirst();
   if (dup) return false;
   await ex.insertInto('portal_passkeys').values(row).execute();
   return true;
 }
 
-export async function deletePortalPasskey(ex: Executor, orgId: string, contactId: string, id: string): Promise<PortalPasskeyRow | null> {
-  const row = await ex.selectFrom('portal_passkeys').selectAll().where('org_id', '=', orgId).where('contact_id', '=', contactId).where('id', '=', id).executeTakeFirst();
+export async function deletePortalPasskey(
+  ex: Executor,
+  orgId: string,
+  contactId: string,
+  id: string,
+): Promise<PortalPasskeyRow | null> {
+  const row = await ex
+    .selectFrom('portal_passkeys')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('contact_id', '=', contactId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) return null;
   await ex.deleteFrom('portal_passkeys').where('org_id', '=', orgId).where('id', '=', id).execute();
   return row;
 }
 
 /** Which second factors a contact has set up (a pending, unconfirmed TOTP enrolment does not count). */
-export async function portalFactorsOf(ex: Executor, orgId: string, contactId: string): Promise<{ totp: boolean; passkeys: number }> {
-  const totp = await ex.selectFrom('portal_totp').select('confirmed_at').where('org_id', '=', orgId).where('contact_id', '=', contactId).executeTakeFirst();
+export async function portalFactorsOf(
+  ex: Executor,
+  orgId: string,
+  contactId: string,
+): Promise<{ totp: boolean; passkeys: number }> {
+  const totp = await ex
+    .selectFrom('portal_totp')
+    .select('confirmed_at')
+    .where('org_id', '=', orgId)
+    .where('contact_id', '=', contactId)
+    .executeTakeFirst();
   const n = await ex
     .selectFrom('portal_passkeys')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -94,6 +182,15 @@ export async function portalFactorsOf(ex: Executor, orgId: string, contactId: st
   return { totp: Boolean(totp?.confirmed_at), passkeys: Number(n.n) };
 }
 
-export function pendingPortalTotp(ex: Executor, orgId: string, contactId: string): Promise<{ created_at: string; confirmed_at: string | null } | undefined> {
-  return ex.selectFrom('portal_totp').select(['created_at', 'confirmed_at']).where('org_id', '=', orgId).where('contact_id', '=', contactId).executeTakeFirst();
+export function pendingPortalTotp(
+  ex: Executor,
+  orgId: string,
+  contactId: string,
+): Promise<{ created_at: string; confirmed_at: string | null } | undefined> {
+  return ex
+    .selectFrom('portal_totp')
+    .select(['created_at', 'confirmed_at'])
+    .where('org_id', '=', orgId)
+    .where('contact_id', '=', contactId)
+    .executeTakeFirst();
 }

@@ -14,7 +14,13 @@ import { csrfTokenFor, PORTAL_COOKIE, type SessionsService } from '../identity/s
 import type { ThrottleService } from '../identity/sign-in/throttle.service.ts';
 import type { PortalAuthService, PortalRequestMeta } from './portal-auth.service.ts';
 import type { PortalFactorsService } from './portal-factors.service.ts';
-import { portalFactorsSchema, portalPasskeySchema, portalRotatedSchema, portalSessionSchema, type PortalSession } from './portal.schemas.ts';
+import {
+  portalFactorsSchema,
+  portalPasskeySchema,
+  portalRotatedSchema,
+  portalSessionSchema,
+  type PortalSession,
+} from './portal.schemas.ts';
 
 export interface PortalFactorRouteDeps {
   auth: PortalAuthService;
@@ -22,7 +28,11 @@ export interface PortalFactorRouteDeps {
   sessions: SessionsService;
   throttle: Pick<ThrottleService, 'limitIp'>;
   principal: (req: FastifyRequest) => Promise<PortalPrincipal>;
-  signIn: (req: FastifyRequest, reply: FastifyReply, out: { token: string; session: PortalSession }) => Promise<PortalSession>;
+  signIn: (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    out: { token: string; session: PortalSession },
+  ) => Promise<PortalSession>;
   metaOf: (req: FastifyRequest) => PortalRequestMeta;
 }
 
@@ -41,7 +51,15 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
 
   app.post(
     '/api/v1/portal/auth/passkey/options',
-    { schema: { tags, security: [], description: "Starts a usernameless passkey sign-in to one organization's portal.", body: z.strictObject({ orgId: z.uuid() }), response: { 200: challengeOptions } } },
+    {
+      schema: {
+        tags,
+        security: [],
+        description: "Starts a usernameless passkey sign-in to one organization's portal.",
+        body: z.strictObject({ orgId: z.uuid() }),
+        response: { 200: challengeOptions },
+      },
+    },
     async (req) => {
       await d.throttle.limitIp('passkeyOptions', req.ip);
       return asOptions(auth.passkeyOptions(req.body.orgId));
@@ -49,36 +67,87 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
   );
   app.post(
     '/api/v1/portal/auth/passkey',
-    { schema: { tags, security: [], description: 'Signs in with a passkey (user verification required): both factors at once.', body: assertion.extend({ orgId: z.uuid() }), response: { 200: portalSessionSchema } } },
-    async (req, reply) => signIn(req, reply, await auth.passkeyLogin(req.body.orgId, req.body.challengeId, req.body.response as never, metaOf(req))),
+    {
+      schema: {
+        tags,
+        security: [],
+        description: 'Signs in with a passkey (user verification required): both factors at once.',
+        body: assertion.extend({ orgId: z.uuid() }),
+        response: { 200: portalSessionSchema },
+      },
+    },
+    async (req, reply) =>
+      signIn(
+        req,
+        reply,
+        await auth.passkeyLogin(req.body.orgId, req.body.challengeId, req.body.response as never, metaOf(req)),
+      ),
   );
 
   app.get(
     '/api/v1/portal/auth/session',
-    { schema: { tags, description: 'The current portal sign-in, partial or full: level, CSRF token and the second factors that can finish it.', response: { 200: portalSessionSchema.pick({ level: true, secondFactors: true, csrfToken: true }) } } },
-    async (req) => ({ ...(await auth.pending(await principal(req))), csrfToken: csrfTokenFor(req.cookies[PORTAL_COOKIE]!) }),
+    {
+      schema: {
+        tags,
+        description:
+          'The current portal sign-in, partial or full: level, CSRF token and the second factors that can finish it.',
+        response: { 200: portalSessionSchema.pick({ level: true, secondFactors: true, csrfToken: true }) },
+      },
+    },
+    async (req) => ({
+      ...(await auth.pending(await principal(req))),
+      csrfToken: csrfTokenFor(req.cookies[PORTAL_COOKIE]!),
+    }),
   );
   app.post(
     '/api/v1/portal/auth/mfa/totp',
-    { schema: { tags, description: 'Second factor: a code from the authenticator app (each code works once).', body: z.strictObject({ code: z.string().trim().max(10) }), response: { 200: portalSessionSchema } } },
+    {
+      schema: {
+        tags,
+        description: 'Second factor: a code from the authenticator app (each code works once).',
+        body: z.strictObject({ code: z.string().trim().max(10) }),
+        response: { 200: portalSessionSchema },
+      },
+    },
     async (req, reply) => signIn(req, reply, await auth.completeTotp(await principal(req), req.body.code, metaOf(req))),
   );
-  app.post('/api/v1/portal/auth/mfa/passkey/options', { schema: { tags, description: 'Second factor: starts a passkey assertion.', response: { 200: challengeOptions } } }, async (req) =>
-    asOptions(auth.mfaPasskeyOptions(await principal(req))),
+  app.post(
+    '/api/v1/portal/auth/mfa/passkey/options',
+    {
+      schema: { tags, description: 'Second factor: starts a passkey assertion.', response: { 200: challengeOptions } },
+    },
+    async (req) => asOptions(auth.mfaPasskeyOptions(await principal(req))),
   );
   app.post(
     '/api/v1/portal/auth/mfa/passkey',
-    { schema: { tags, description: 'Second factor: a passkey assertion.', body: assertion, response: { 200: portalSessionSchema } } },
-    async (req, reply) => signIn(req, reply, await auth.completePasskey(await principal(req), req.body.challengeId, req.body.response as never, metaOf(req))),
+    {
+      schema: {
+        tags,
+        description: 'Second factor: a passkey assertion.',
+        body: assertion,
+        response: { 200: portalSessionSchema },
+      },
+    },
+    async (req, reply) =>
+      signIn(
+        req,
+        reply,
+        await auth.completePasskey(await principal(req), req.body.challengeId, req.body.response as never, metaOf(req)),
+      ),
   );
 
-  app.get('/api/v1/portal/me/factors', { schema: { tags, description: 'Your authenticator app and passkeys.', response: { 200: portalFactorsSchema } } }, async (req) => factors.list(await principal(req)));
+  app.get(
+    '/api/v1/portal/me/factors',
+    { schema: { tags, description: 'Your authenticator app and passkeys.', response: { 200: portalFactorsSchema } } },
+    async (req) => factors.list(await principal(req)),
+  );
   app.post(
     '/api/v1/portal/me/totp',
     {
       schema: {
         tags,
-        description: 'Starts setting up an authenticator app (needs a sign-in within 5 minutes): the otpauth URI, its QR code and the secret. Confirm with a code within 10 minutes.',
+        description:
+          'Starts setting up an authenticator app (needs a sign-in within 5 minutes): the otpauth URI, its QR code and the secret. Confirm with a code within 10 minutes.',
         response: { 200: z.object({ otpauthUri: z.string(), qrCode: z.string(), secret: z.string() }) },
       },
     },
@@ -86,14 +155,38 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
   );
   app.post(
     '/api/v1/portal/me/totp/confirm',
-    { schema: { tags, description: 'Turns the authenticator app on with a current code.', body: z.strictObject({ code: z.string().trim().max(10) }), response: { 200: portalRotatedSchema } } },
-    async (req, reply) => rotated(reply, (await factors.confirmTotp(await principal(req), req.body.code, req.ip)).token),
+    {
+      schema: {
+        tags,
+        description: 'Turns the authenticator app on with a current code.',
+        body: z.strictObject({ code: z.string().trim().max(10) }),
+        response: { 200: portalRotatedSchema },
+      },
+    },
+    async (req, reply) =>
+      rotated(reply, (await factors.confirmTotp(await principal(req), req.body.code, req.ip)).token),
   );
-  app.delete('/api/v1/portal/me/totp', { schema: { tags, description: 'Removes the authenticator app (needs a recent sign-in).', response: { 200: portalRotatedSchema } } }, async (req, reply) =>
-    rotated(reply, (await factors.removeTotp(await principal(req), req.ip)).token),
+  app.delete(
+    '/api/v1/portal/me/totp',
+    {
+      schema: {
+        tags,
+        description: 'Removes the authenticator app (needs a recent sign-in).',
+        response: { 200: portalRotatedSchema },
+      },
+    },
+    async (req, reply) => rotated(reply, (await factors.removeTotp(await principal(req), req.ip)).token),
   );
-  app.post('/api/v1/portal/me/passkeys/options', { schema: { tags, description: 'Starts registering a passkey (needs a recent sign-in).', response: { 200: challengeOptions } } }, async (req) =>
-    asOptions(factors.passkeyOptions(await principal(req))),
+  app.post(
+    '/api/v1/portal/me/passkeys/options',
+    {
+      schema: {
+        tags,
+        description: 'Starts registering a passkey (needs a recent sign-in).',
+        response: { 200: challengeOptions },
+      },
+    },
+    async (req) => asOptions(factors.passkeyOptions(await principal(req))),
   );
   app.post(
     '/api/v1/portal/me/passkeys',
@@ -106,13 +199,27 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
       },
     },
     async (req, reply) => {
-      const r = await factors.addPasskey(await principal(req), { ...req.body, response: req.body.response as never }, req.ip);
+      const r = await factors.addPasskey(
+        await principal(req),
+        { ...req.body, response: req.body.response as never },
+        req.ip,
+      );
       reply.code(201);
       return { ...rotated(reply, r.token), passkey: r.passkey };
     },
   );
-  app.delete('/api/v1/portal/me/passkeys/:id', { schema: { tags, description: 'Revokes a passkey (needs a recent sign-in).', params: idParam, response: { 200: portalRotatedSchema } } }, async (req, reply) =>
-    rotated(reply, (await factors.removePasskey(await principal(req), req.params.id, req.ip)).token),
+  app.delete(
+    '/api/v1/portal/me/passkeys/:id',
+    {
+      schema: {
+        tags,
+        description: 'Revokes a passkey (needs a recent sign-in).',
+        params: idParam,
+        response: { 200: portalRotatedSchema },
+      },
+    },
+    async (req, reply) =>
+      rotated(reply, (await factors.removePasskey(await principal(req), req.params.id, req.ip)).token),
   );
 
   app.post(
@@ -120,11 +227,13 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
     {
       schema: {
         tags: ['clients'],
-        description: "Removes a contact's portal authenticator app and passkeys and signs out their portal sessions (needs step-up; API tokens cannot). The contact is emailed.",
+        description:
+          "Removes a contact's portal authenticator app and passkeys and signs out their portal sessions (needs step-up; API tokens cannot). The contact is emailed.",
         params: z.strictObject({ id: z.uuid(), contactId: z.uuid() }),
         response: { 200: z.object({ totp: z.boolean(), passkeys: z.number().int() }) },
       },
     },
-    async (req) => factors.resetByStaff(req.principal, staff(req).orgId, req.params.id, req.params.contactId, actorOf(req)),
+    async (req) =>
+      factors.resetByStaff(req.principal, staff(req).orgId, req.params.id, req.params.contactId, actorOf(req)),
   );
 }

@@ -45,12 +45,21 @@ export interface PortalFactorsDeps {
   clients: Pick<ClientService, 'get' | 'getInTx'>;
 }
 
-const view = (r: PortalPasskeyRow): PortalPasskey => ({ id: r.id, name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at, backedUp: r.backed_up === 1, deviceType: r.device_type });
+const view = (r: PortalPasskeyRow): PortalPasskey => ({
+  id: r.id,
+  name: r.name,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+  backedUp: r.backed_up === 1,
+  deviceType: r.device_type,
+});
 
 export function createPortalFactorsService(deps: PortalFactorsDeps) {
   const { db, keyring, clock, audit, sessions, notifier, webauthn, orgs, clients } = deps;
-  const totpFor = (orgId: string) => createTotpService({ keyring, clock, issuer: `${webauthn.rpName} client portal`, store: portalTotpStore(orgId) });
-  const ceremoniesFor = (orgId: string) => createWebAuthnCeremonies({ db, clock, webauthn, store: portalCredentialStore(orgId), realm: 'portal' });
+  const totpFor = (orgId: string) =>
+    createTotpService({ keyring, clock, issuer: `${webauthn.rpName} client portal`, store: portalTotpStore(orgId) });
+  const ceremoniesFor = (orgId: string) =>
+    createWebAuthnCeremonies({ db, clock, webauthn, store: portalCredentialStore(orgId), realm: 'portal' });
 
   async function contactOf(p: PortalPrincipal) {
     const client = await clients.get(p.orgId, p.clientId).catch(() => null);
@@ -63,9 +72,23 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
    * The common tail of a change, in its transaction: other sessions end, audit, the alert to the
    * contact's address (`what` changed; a mail job), and a new token for this one.
    */
-  async function changed(tx: Executor, p: PortalPrincipal, action: string, summary: Record<string, unknown>, ip: string, alert: { email: string | null; what: string }): Promise<string> {
+  async function changed(
+    tx: Executor,
+    p: PortalPrincipal,
+    action: string,
+    summary: Record<string, unknown>,
+    ip: string,
+    alert: { email: string | null; what: string },
+  ): Promise<string> {
     await sessions.revokeAllFor(tx, { contactId: p.contactId }, p.sessionId);
-    await audit.append(tx, { orgId: p.orgId, actor: { type: 'portal', id: p.contactId, ip }, action, objectType: 'client', objectId: p.clientId, summary });
+    await audit.append(tx, {
+      orgId: p.orgId,
+      actor: { type: 'portal', id: p.contactId, ip },
+      action,
+      objectType: 'client',
+      objectId: p.clientId,
+      summary,
+    });
     if (alert.email) {
       const org = await orgs.getInTx(tx, p.orgId);
       await notifier.send(tx, {
@@ -91,16 +114,31 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
     async beginTotp(p: PortalPrincipal): Promise<TotpEnrolment> {
       requireStepUp(p, clock, 'Setting up an authenticator app');
       const contact = await contactOf(p);
-      return inTx(db, (tx) => totpFor(p.orgId).begin(tx, { id: p.contactId, email: contact.email ?? contact.name }, p.orgId));
+      return inTx(db, (tx) =>
+        totpFor(p.orgId).begin(tx, { id: p.contactId, email: contact.email ?? contact.name }, p.orgId),
+      );
     },
 
     async confirmTotp(p: PortalPrincipal, code: string, ip: string): Promise<{ token: string }> {
       const contact = await contactOf(p);
       const pending = await pendingPortalTotp(db, p.orgId, p.contactId);
       if (!pending || pending.confirmed_at) throw conflict('Start setting up the authenticator app first');
-      if (clock.now().getTime() - Date.parse(pending.created_at) > ENROLMENT_WINDOW_MS) throw conflict('This setup has expired; start again');
-      const token = await inTx(db, async (tx) => ((await totpFor(p.orgId).confirm(tx, p.contactId, code)).ok ? changed(tx, p, 'portal.factor_added', { factor: 'totp' }, ip, { email: contact.email, what: 'an authenticator app was added' }) : null));
-      if (!token) throw new AppError('unprocessable', 'The code is not valid; check the time on your device and try the current code', { fieldErrors: [{ path: '/body/code', message: 'is not valid' }] });
+      if (clock.now().getTime() - Date.parse(pending.created_at) > ENROLMENT_WINDOW_MS)
+        throw conflict('This setup has expired; start again');
+      const token = await inTx(db, async (tx) =>
+        (await totpFor(p.orgId).confirm(tx, p.contactId, code)).ok
+          ? changed(tx, p, 'portal.factor_added', { factor: 'totp' }, ip, {
+              email: contact.email,
+              what: 'an authenticator app was added',
+            })
+          : null,
+      );
+      if (!token)
+        throw new AppError(
+          'unprocessable',
+          'The code is not valid; check the time on your device and try the current code',
+          { fieldErrors: [{ path: '/body/code', message: 'is not valid' }] },
+        );
       return { token };
     },
 
@@ -109,7 +147,10 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
       const contact = await contactOf(p);
       const token = await inTx(db, async (tx) => {
         if (!(await totpFor(p.orgId).remove(tx, p.contactId))) throw notFound('Authenticator app');
-        return changed(tx, p, 'portal.factor_removed', { factor: 'totp' }, ip, { email: contact.email, what: 'the authenticator app was removed' });
+        return changed(tx, p, 'portal.factor_removed', { factor: 'totp' }, ip, {
+          email: contact.email,
+          what: 'the authenticator app was removed',
+        });
       });
       return { token };
     },
@@ -117,12 +158,24 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
     async passkeyOptions(p: PortalPrincipal) {
       requireStepUp(p, clock, 'Adding a passkey');
       const contact = await contactOf(p);
-      return ceremoniesFor(p.orgId).registrationOptions({ id: p.contactId, email: contact.email ?? contact.name, name: contact.name }, p.sessionId);
+      return ceremoniesFor(p.orgId).registrationOptions(
+        { id: p.contactId, email: contact.email ?? contact.name, name: contact.name },
+        p.sessionId,
+      );
     },
 
-    async addPasskey(p: PortalPrincipal, input: { challengeId: string; name: string; response: RegistrationResponseJSON }, ip: string): Promise<{ token: string; passkey: PortalPasskey }> {
+    async addPasskey(
+      p: PortalPrincipal,
+      input: { challengeId: string; name: string; response: RegistrationResponseJSON },
+      ip: string,
+    ): Promise<{ token: string; passkey: PortalPasskey }> {
       const contact = await contactOf(p);
-      const v = await ceremoniesFor(p.orgId).verifyRegistration(p.contactId, p.sessionId, input.challengeId, input.response);
+      const v = await ceremoniesFor(p.orgId).verifyRegistration(
+        p.contactId,
+        p.sessionId,
+        input.challengeId,
+        input.response,
+      );
       if (!v.ok) throw new AppError('unprocessable', `The passkey could not be registered: ${v.reason}`);
       const now = clock.now();
       const row: PortalPasskeyRow = {
@@ -143,7 +196,10 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
       };
       const token = await inTx(db, async (tx) => {
         if (!(await insertPortalPasskey(tx, row))) throw conflict('This passkey is already registered');
-        return changed(tx, p, 'portal.factor_added', { factor: 'passkey', name: input.name }, ip, { email: contact.email, what: `a passkey ("${input.name}") was added` });
+        return changed(tx, p, 'portal.factor_added', { factor: 'passkey', name: input.name }, ip, {
+          email: contact.email,
+          what: `a passkey ("${input.name}") was added`,
+        });
       });
       return { token, passkey: view(row) };
     },
@@ -154,7 +210,10 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
       const token = await inTx(db, async (tx) => {
         const row = await deletePortalPasskey(tx, p.orgId, p.contactId, id);
         if (!row) throw notFound('Passkey');
-        return changed(tx, p, 'portal.factor_removed', { factor: 'passkey', name: row.name }, ip, { email: contact.email, what: `the passkey "${row.name}" was removed` });
+        return changed(tx, p, 'portal.factor_removed', { factor: 'passkey', name: row.name }, ip, {
+          email: contact.email,
+          what: `the passkey "${row.name}" was removed`,
+        });
       });
       return { token };
     },
@@ -164,7 +223,13 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
      * removes their authenticator app and passkeys and ends their portal sessions, so the emailed
      * code alone signs them in fully again and they can enrol afresh. Needs staff step-up.
      */
-    async resetByStaff(p: Principal | null, orgId: string, clientId: string, contactId: string, actor: AuditActor): Promise<{ totp: boolean; passkeys: number }> {
+    async resetByStaff(
+      p: Principal | null,
+      orgId: string,
+      clientId: string,
+      contactId: string,
+      actor: AuditActor,
+    ): Promise<{ totp: boolean; passkeys: number }> {
       requireStepUp(p, clock, "Resetting a contact's sign-in factors");
       // Tenant-scoped: another org's client or contact is simply not found.
       const client = await clients.get(orgId, clientId);
@@ -176,7 +241,14 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
         for (const k of keys) await deletePortalPasskey(tx, orgId, contactId, k.id);
         await sessions.revokeAllFor(tx, { contactId });
         const out = { totp, passkeys: keys.length };
-        await audit.append(tx, { orgId, actor, action: 'portal.factors_reset', objectType: 'client', objectId: clientId, summary: { contactId, authenticatorApp: totp, webauthnCredentials: keys.length } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'portal.factors_reset',
+          objectType: 'client',
+          objectId: clientId,
+          summary: { contactId, authenticatorApp: totp, webauthnCredentials: keys.length },
+        });
         if (contact.email) {
           const org = await orgs.getInTx(tx, orgId);
           await notifier.send(tx, {

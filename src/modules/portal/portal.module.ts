@@ -47,11 +47,63 @@ export interface PortalModuleDeps {
 }
 
 export function createPortalModule(d: PortalModuleDeps) {
-  const { config, db, keyring, audit, clock, mailer, jobs, orgs, clients, documents, lifecycle, sessions, throttle, notifier, tracking, portalLinks } = d;
-  const portalFactors = createPortalFactorsService({ db, keyring, clock, audit, sessions, notifier, webauthn: config.webauthn, orgs, clients });
+  const {
+    config,
+    db,
+    keyring,
+    audit,
+    clock,
+    mailer,
+    jobs,
+    orgs,
+    clients,
+    documents,
+    lifecycle,
+    sessions,
+    throttle,
+    notifier,
+    tracking,
+    portalLinks,
+  } = d;
+  const portalFactors = createPortalFactorsService({
+    db,
+    keyring,
+    clock,
+    audit,
+    sessions,
+    notifier,
+    webauthn: config.webauthn,
+    orgs,
+    clients,
+  });
   // The portal's second step counts per contact and IP in the same DB-backed throttle as staff sign-in.
-  const portalAuth = createPortalAuthService({ db, keyring, clock, mailer, jobs, publicUrl: config.publicUrl, audit, orgs, clients, documents, sessions, portalLinks, tracking, factors: portalFactors, throttle, warn: d.warn });
-  const portal = createPortalService({ orgs, clients, documents, lifecycle, payments: d.payments, tracking, fingerprints: d.verification });
+  const portalAuth = createPortalAuthService({
+    db,
+    keyring,
+    clock,
+    mailer,
+    jobs,
+    publicUrl: config.publicUrl,
+    audit,
+    orgs,
+    clients,
+    documents,
+    sessions,
+    portalLinks,
+    tracking,
+    factors: portalFactors,
+    throttle,
+    warn: d.warn,
+  });
+  const portal = createPortalService({
+    orgs,
+    clients,
+    documents,
+    lifecycle,
+    payments: d.payments,
+    tracking,
+    fingerprints: d.verification,
+  });
   return { portalAuth, portalFactors, portal };
 }
 

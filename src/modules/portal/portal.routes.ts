@@ -10,7 +10,16 @@ import type { ThrottleService } from '../identity/sign-in/throttle.service.ts';
 import type { PortalAuthService } from './portal-auth.service.ts';
 import { registerPortalFactorRoutes } from './portal-factors.routes.ts';
 import type { PortalFactorsService } from './portal-factors.service.ts';
-import { codeRequestInput, codeVerifyInput, portalDocumentSchema, portalDocumentSummarySchema, portalListQuery, portalPaymentSchema, portalSessionSchema, tokenInput } from './portal.schemas.ts';
+import {
+  codeRequestInput,
+  codeVerifyInput,
+  portalDocumentSchema,
+  portalDocumentSummarySchema,
+  portalListQuery,
+  portalPaymentSchema,
+  portalSessionSchema,
+  tokenInput,
+} from './portal.schemas.ts';
 import type { PortalService } from './portal.service.ts';
 
 export interface PortalRouteDeps {
@@ -23,7 +32,10 @@ export interface PortalRouteDeps {
 
 const metaOf = (req: FastifyRequest) => ({ ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, 300) ?? null });
 
-export function registerPortalRoutes(root: FastifyInstance, { auth, portal, sessions, factors, throttle }: PortalRouteDeps): void {
+export function registerPortalRoutes(
+  root: FastifyInstance,
+  { auth, portal, sessions, factors, throttle }: PortalRouteDeps,
+): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['portal'];
 
@@ -38,7 +50,11 @@ export function registerPortalRoutes(root: FastifyInstance, { auth, portal, sess
     return p;
   }
 
-  async function signIn(req: FastifyRequest, reply: FastifyReply, out: Awaited<ReturnType<PortalAuthService['verifyCode']>>) {
+  async function signIn(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    out: Awaited<ReturnType<PortalAuthService['verifyCode']>>,
+  ) {
     // A new session per sign-in; a portal session the browser already had ends (no fixation).
     const previous = req.cookies[PORTAL_COOKIE];
     if (previous) await sessions.endPresented(previous, 'portal');
@@ -48,18 +64,30 @@ export function registerPortalRoutes(root: FastifyInstance, { auth, portal, sess
 
   registerPortalFactorRoutes(root, { auth, factors, sessions, throttle, principal, signIn, metaOf });
 
-  app.post('/api/v1/portal/auth/code', { schema: { tags, security: [], body: codeRequestInput, response: { 202: z.object({ challengeId: z.string() }) } } }, async (req, reply) => {
-    reply.code(202);
-    return auth.requestCode(req.body.orgId, req.body.email, metaOf(req));
-  });
-  app.post('/api/v1/portal/auth/code/verify', { schema: { tags, security: [], body: codeVerifyInput, response: { 200: portalSessionSchema } } }, async (req, reply) =>
-    signIn(req, reply, await auth.verifyCode(req.body.challengeId, req.body.code, metaOf(req))),
+  app.post(
+    '/api/v1/portal/auth/code',
+    {
+      schema: { tags, security: [], body: codeRequestInput, response: { 202: z.object({ challengeId: z.string() }) } },
+    },
+    async (req, reply) => {
+      reply.code(202);
+      return auth.requestCode(req.body.orgId, req.body.email, metaOf(req));
+    },
   );
-  app.post('/api/v1/portal/auth/magic', { schema: { tags, security: [], body: tokenInput, response: { 200: portalSessionSchema } } }, async (req, reply) =>
-    signIn(req, reply, await auth.redeemMagicLink(req.body.token, metaOf(req))),
+  app.post(
+    '/api/v1/portal/auth/code/verify',
+    { schema: { tags, security: [], body: codeVerifyInput, response: { 200: portalSessionSchema } } },
+    async (req, reply) => signIn(req, reply, await auth.verifyCode(req.body.challengeId, req.body.code, metaOf(req))),
   );
-  app.post('/api/v1/portal/auth/link', { schema: { tags, security: [], body: tokenInput, response: { 200: portalSessionSchema } } }, async (req, reply) =>
-    signIn(req, reply, await auth.redeemPortalLink(req.body.token, metaOf(req))),
+  app.post(
+    '/api/v1/portal/auth/magic',
+    { schema: { tags, security: [], body: tokenInput, response: { 200: portalSessionSchema } } },
+    async (req, reply) => signIn(req, reply, await auth.redeemMagicLink(req.body.token, metaOf(req))),
+  );
+  app.post(
+    '/api/v1/portal/auth/link',
+    { schema: { tags, security: [], body: tokenInput, response: { 200: portalSessionSchema } } },
+    async (req, reply) => signIn(req, reply, await auth.redeemPortalLink(req.body.token, metaOf(req))),
   );
   app.post('/api/v1/portal/auth/logout', { schema: { tags, response: { 200: okSchema } } }, async (req, reply) => {
     const p = req.principal as PortalPrincipal;
@@ -70,13 +98,35 @@ export function registerPortalRoutes(root: FastifyInstance, { auth, portal, sess
 
   app.get(
     '/api/v1/portal/me',
-    { schema: { tags, response: { 200: portalSessionSchema.pick({ csrfToken: true, organization: true, client: true, contact: true }) } } },
-    async (req) => ({ ...(await portal.me(await principal(req))), csrfToken: csrfTokenFor(req.cookies[PORTAL_COOKIE]!) }),
+    {
+      schema: {
+        tags,
+        response: {
+          200: portalSessionSchema.pick({ csrfToken: true, organization: true, client: true, contact: true }),
+        },
+      },
+    },
+    async (req) => ({
+      ...(await portal.me(await principal(req))),
+      csrfToken: csrfTokenFor(req.cookies[PORTAL_COOKIE]!),
+    }),
   );
-  app.get('/api/v1/portal/documents', { schema: { tags, querystring: portalListQuery, response: { 200: z.object({ items: z.array(portalDocumentSummarySchema), nextCursor: z.string().nullable() }) } } }, async (req) =>
-    portal.list(await principal(req), req.query),
+  app.get(
+    '/api/v1/portal/documents',
+    {
+      schema: {
+        tags,
+        querystring: portalListQuery,
+        response: { 200: z.object({ items: z.array(portalDocumentSummarySchema), nextCursor: z.string().nullable() }) },
+      },
+    },
+    async (req) => portal.list(await principal(req), req.query),
   );
-  app.get('/api/v1/portal/documents/:id', { schema: { tags, params: idParam, response: { 200: portalDocumentSchema } } }, async (req) => portal.get(await principal(req), req.params.id));
+  app.get(
+    '/api/v1/portal/documents/:id',
+    { schema: { tags, params: idParam, response: { 200: portalDocumentSchema } } },
+    async (req) => portal.get(await principal(req), req.params.id),
+  );
   app.get('/api/v1/portal/documents/:id/pdf', { schema: { tags, params: idParam } }, async (req, reply) => {
     const pdf = await portal.download(await principal(req), req.params.id, metaOf(req));
     return reply
@@ -89,20 +139,40 @@ export function registerPortalRoutes(root: FastifyInstance, { auth, portal, sess
   // The e-invoice in the client's format, when the document was issued with one (404 otherwise).
   app.get('/api/v1/portal/documents/:id/einvoice', { schema: { tags, params: idParam } }, async (req, reply) => {
     const file = await portal.einvoice(await principal(req), req.params.id, metaOf(req));
-    return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).header('cache-control', 'no-store').send(file.bytes);
+    return reply
+      .type(file.contentType)
+      .header('content-disposition', `attachment; filename="${file.filename}"`)
+      .header('cache-control', 'no-store')
+      .send(file.bytes);
   });
   app.post(
     '/api/v1/portal/documents/:id/acknowledge',
-    { schema: { tags, params: idParam, response: { 200: z.object({ acknowledgedAt: z.string(), evidenceHash: z.string() }) } } },
+    {
+      schema: {
+        tags,
+        params: idParam,
+        response: { 200: z.object({ acknowledgedAt: z.string(), evidenceHash: z.string() }) },
+      },
+    },
     async (req) => portal.acknowledge(await principal(req), req.params.id, metaOf(req)),
   );
-  app.get('/api/v1/portal/documents/:id/deliveries', { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(portalDeliverySchema) }) } } }, async (req) => ({
-    items: await portal.deliveries(await principal(req), req.params.id),
-  }));
-  app.post('/api/v1/portal/quotes/:id/accept', { schema: { tags, params: idParam, response: { 200: portalDocumentSummarySchema } } }, async (req) =>
-    portal.acceptQuote(await principal(req), req.params.id, req.ip),
+  app.get(
+    '/api/v1/portal/documents/:id/deliveries',
+    { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(portalDeliverySchema) }) } } },
+    async (req) => ({
+      items: await portal.deliveries(await principal(req), req.params.id),
+    }),
   );
-  app.get('/api/v1/portal/payments', { schema: { tags, response: { 200: z.object({ items: z.array(portalPaymentSchema) }) } } }, async (req) => ({
-    items: await portal.payments(await principal(req)),
-  }));
+  app.post(
+    '/api/v1/portal/quotes/:id/accept',
+    { schema: { tags, params: idParam, response: { 200: portalDocumentSummarySchema } } },
+    async (req) => portal.acceptQuote(await principal(req), req.params.id, req.ip),
+  );
+  app.get(
+    '/api/v1/portal/payments',
+    { schema: { tags, response: { 200: z.object({ items: z.array(portalPaymentSchema) }) } } },
+    async (req) => ({
+      items: await portal.payments(await principal(req)),
+    }),
+  );
 }

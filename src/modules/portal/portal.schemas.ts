@@ -3,7 +3,10 @@ import { documentSchema, DOCUMENT_KINDS } from '../documents/document.schemas.ts
 
 export const codeRequestInput = z.strictObject({
   orgId: z.uuid(),
-  email: z.email().max(254).transform((e) => e.trim().toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((e) => e.trim().toLowerCase()),
 });
 
 export const codeVerifyInput = z.strictObject({
@@ -28,7 +31,14 @@ export const portalSessionSchema = z.object({
 });
 export type PortalSession = z.infer<typeof portalSessionSchema>;
 
-export const portalPasskeySchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), backedUp: z.boolean(), deviceType: z.string() });
+export const portalPasskeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  backedUp: z.boolean(),
+  deviceType: z.string(),
+});
 export type PortalPasskey = z.infer<typeof portalPasskeySchema>;
 
 export const portalFactorsSchema = z.object({ totp: z.boolean(), passkeys: z.array(portalPasskeySchema) });
@@ -62,7 +72,11 @@ export const portalDocumentSchema = documentSchema
     relatedDocumentId: true,
     issuedAt: true,
   })
-  .extend({ fingerprint: z.string().describe('the fingerprint printed on the PDF and in the delivery emails (verification module)') });
+  .extend({
+    fingerprint: z
+      .string()
+      .describe('the fingerprint printed on the PDF and in the delivery emails (verification module)'),
+  });
 export type PortalDocument = z.infer<typeof portalDocumentSchema>;
 
 export const portalDocumentSummarySchema = portalDocumentSchema.pick({

@@ -45,7 +45,14 @@ export function createPortalService(deps: PortalServiceDeps) {
     return doc;
   }
 
-  const facts = (p: PortalPrincipal, doc: DocumentDto, sha256: string) => ({ orgId: p.orgId, documentId: doc.id, documentKind: doc.kind, documentSha256: sha256, clientId: p.clientId, contactId: p.contactId });
+  const facts = (p: PortalPrincipal, doc: DocumentDto, sha256: string) => ({
+    orgId: p.orgId,
+    documentId: doc.id,
+    documentKind: doc.kind,
+    documentSha256: sha256,
+    clientId: p.clientId,
+    contactId: p.contactId,
+  });
 
   return {
     /** The contact behind a portal session still exists (removed contacts lose access at once). */
@@ -57,15 +64,37 @@ export function createPortalService(deps: PortalServiceDeps) {
     async me(p: PortalPrincipal) {
       const [org, client] = await Promise.all([orgs.get(p.orgId), clients.get(p.orgId, p.clientId)]);
       const contact = client.contacts.find((c) => c.id === p.contactId)!;
-      return { organization: org.name, client: client.name, contact: { id: contact.id, name: contact.name, email: contact.email } };
+      return {
+        organization: org.name,
+        client: client.name,
+        contact: { id: contact.id, name: contact.name, email: contact.email },
+      };
     },
 
-    async list(p: PortalPrincipal, q: PortalListQuery): Promise<{ items: PortalDocumentSummary[]; nextCursor: string | null }> {
-      const page = await documents.list(p.orgId, q.kind, documentListQuery.parse({ clientId: p.clientId, limit: q.limit, cursor: q.cursor }));
+    async list(
+      p: PortalPrincipal,
+      q: PortalListQuery,
+    ): Promise<{ items: PortalDocumentSummary[]; nextCursor: string | null }> {
+      const page = await documents.list(
+        p.orgId,
+        q.kind,
+        documentListQuery.parse({ clientId: p.clientId, limit: q.limit, cursor: q.cursor }),
+      );
       return {
         items: page.items
           .filter((d) => d.status !== 'draft' && d.clientId === p.clientId)
-          .map((d) => ({ id: d.id, kind: d.kind, status: d.status, number: d.number, currency: d.currency, issueDate: d.issueDate, dueDate: d.dueDate, overdue: d.overdue, total: d.total, amountDue: d.amountDue })),
+          .map((d) => ({
+            id: d.id,
+            kind: d.kind,
+            status: d.status,
+            number: d.number,
+            currency: d.currency,
+            issueDate: d.issueDate,
+            dueDate: d.dueDate,
+            overdue: d.overdue,
+            total: d.total,
+            amountDue: d.amountDue,
+          })),
         nextCursor: page.nextCursor,
       };
     },
@@ -76,15 +105,29 @@ export function createPortalService(deps: PortalServiceDeps) {
       return { ...doc, fingerprint: await fingerprintFor(deps.fingerprints, p.orgId, doc.id, pdf.sha256) };
     },
 
-    async download(p: PortalPrincipal, id: string, meta: PortalRequestMeta): Promise<{ bytes: Buffer; filename: string; sha256: string }> {
+    async download(
+      p: PortalPrincipal,
+      id: string,
+      meta: PortalRequestMeta,
+    ): Promise<{ bytes: Buffer; filename: string; sha256: string }> {
       const doc = await own(p, id);
       const pdf = await lifecycle.pdf(p.orgId, doc.kind, doc.id);
-      await tracking.recordClientEvent(facts(p, doc, pdf.sha256), 'accessed', { via: 'portal', sessionId: p.sessionId, ip: meta.ip, userAgent: meta.userAgent, downloadedSha256: pdf.sha256 });
+      await tracking.recordClientEvent(facts(p, doc, pdf.sha256), 'accessed', {
+        via: 'portal',
+        sessionId: p.sessionId,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        downloadedSha256: pdf.sha256,
+      });
       return pdf;
     },
 
     /** The e-invoice in the format the document was issued for (issue #12), recorded like a PDF download. */
-    async einvoice(p: PortalPrincipal, id: string, meta: PortalRequestMeta): Promise<{ bytes: Buffer; filename: string; contentType: string }> {
+    async einvoice(
+      p: PortalPrincipal,
+      id: string,
+      meta: PortalRequestMeta,
+    ): Promise<{ bytes: Buffer; filename: string; contentType: string }> {
       const doc = await own(p, id);
       if (doc.kind === 'quote') throw notFound('E-invoice');
       const { format } = await lifecycle.einvoiceCheck(p.orgId, doc.kind, doc.id);
@@ -92,14 +135,31 @@ export function createPortalService(deps: PortalServiceDeps) {
       const file = await lifecycle.einvoice(p.orgId, doc.kind, doc.id, format);
       const pdf = await lifecycle.pdf(p.orgId, doc.kind, doc.id);
       const sha256 = sha256Hex(file.bytes);
-      await tracking.recordClientEvent(facts(p, doc, pdf.sha256), 'accessed', { via: 'portal', sessionId: p.sessionId, ip: meta.ip, userAgent: meta.userAgent, downloadedSha256: sha256, einvoiceFormat: format });
+      await tracking.recordClientEvent(facts(p, doc, pdf.sha256), 'accessed', {
+        via: 'portal',
+        sessionId: p.sessionId,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        downloadedSha256: sha256,
+        einvoiceFormat: format,
+      });
       return file;
     },
 
-    async acknowledge(p: PortalPrincipal, id: string, meta: PortalRequestMeta): Promise<{ acknowledgedAt: string; evidenceHash: string }> {
+    async acknowledge(
+      p: PortalPrincipal,
+      id: string,
+      meta: PortalRequestMeta,
+    ): Promise<{ acknowledgedAt: string; evidenceHash: string }> {
       const doc = await own(p, id);
       const pdf = await lifecycle.pdf(p.orgId, doc.kind, doc.id);
-      const e = await tracking.recordClientEvent(facts(p, doc, pdf.sha256), 'acknowledged', { via: 'portal', sessionId: p.sessionId, ip: meta.ip, userAgent: meta.userAgent, documentSha256: pdf.sha256 });
+      const e = await tracking.recordClientEvent(facts(p, doc, pdf.sha256), 'acknowledged', {
+        via: 'portal',
+        sessionId: p.sessionId,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        documentSha256: pdf.sha256,
+      });
       return { acknowledgedAt: e.content.at, evidenceHash: e.hash };
     },
 
@@ -111,16 +171,41 @@ export function createPortalService(deps: PortalServiceDeps) {
     async acceptQuote(p: PortalPrincipal, id: string, ip: string): Promise<PortalDocumentSummary> {
       await own(p, id, 'quote');
       const d = await lifecycle.acceptQuote(p.orgId, id, actorOf(p, ip));
-      return { id: d.id, kind: d.kind, status: d.status, number: d.number, currency: d.currency, issueDate: d.issueDate, dueDate: d.dueDate, overdue: d.overdue, total: d.total, amountDue: d.amountDue };
+      return {
+        id: d.id,
+        kind: d.kind,
+        status: d.status,
+        number: d.number,
+        currency: d.currency,
+        issueDate: d.issueDate,
+        dueDate: d.dueDate,
+        overdue: d.overdue,
+        total: d.total,
+        amountDue: d.amountDue,
+      };
     },
 
     /** Payments on the client's most recent 200 invoices. */
     async payments(p: PortalPrincipal): Promise<PortalPayment[]> {
-      const invoices = await documents.list(p.orgId, 'invoice', documentListQuery.parse({ clientId: p.clientId, limit: 200 }));
+      const invoices = await documents.list(
+        p.orgId,
+        'invoice',
+        documentListQuery.parse({ clientId: p.clientId, limit: 200 }),
+      );
       const out: PortalPayment[] = [];
       for (const inv of invoices.items.filter((d) => d.status !== 'draft' && d.clientId === p.clientId)) {
         for (const pay of await payments.list(p.orgId, inv.id)) {
-          out.push({ id: pay.id, invoiceId: inv.id, invoiceNumber: inv.number, kind: pay.kind, amount: pay.amount, currency: pay.currency, method: pay.method, receivedOn: pay.receivedOn, hasReceipt: pay.hasReceipt });
+          out.push({
+            id: pay.id,
+            invoiceId: inv.id,
+            invoiceNumber: inv.number,
+            kind: pay.kind,
+            amount: pay.amount,
+            currency: pay.currency,
+            method: pay.method,
+            receivedOn: pay.receivedOn,
+            hasReceipt: pay.hasReceipt,
+          });
         }
       }
       return out.sort((a, b) => (a.receivedOn < b.receivedOn ? 1 : -1));

@@ -4,26 +4,54 @@ import type { RecurringSchedulesTable } from './recurring.tables.ts';
 export type ScheduleRow = RecurringSchedulesTable;
 
 export function findSchedule(ex: Executor, orgId: string, id: string): Promise<ScheduleRow | undefined> {
-  return ex.selectFrom('recurring_schedules').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  return ex
+    .selectFrom('recurring_schedules')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export async function insertSchedule(ex: Executor, row: ScheduleRow): Promise<void> {
   await ex.insertInto('recurring_schedules').values(row).execute();
 }
 
-export async function updateSchedule(ex: Executor, orgId: string, id: string, patch: Partial<Omit<ScheduleRow, 'id' | 'org_id'>>): Promise<void> {
+export async function updateSchedule(
+  ex: Executor,
+  orgId: string,
+  id: string,
+  patch: Partial<Omit<ScheduleRow, 'id' | 'org_id'>>,
+): Promise<void> {
   await ex.updateTable('recurring_schedules').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
 }
 
 /** Moves a schedule on from `period` only if it still stands there (two workers cannot both run it). */
-export async function advanceSchedule(ex: Executor, orgId: string, id: string, period: string, patch: Partial<Omit<ScheduleRow, 'id' | 'org_id'>>): Promise<boolean> {
-  const moved = await ex.updateTable('recurring_schedules').set(patch).where('id', '=', id).where('org_id', '=', orgId).where('next_run_on', '=', period).executeTakeFirst();
+export async function advanceSchedule(
+  ex: Executor,
+  orgId: string,
+  id: string,
+  period: string,
+  patch: Partial<Omit<ScheduleRow, 'id' | 'org_id'>>,
+): Promise<boolean> {
+  const moved = await ex
+    .updateTable('recurring_schedules')
+    .set(patch)
+    .where('id', '=', id)
+    .where('org_id', '=', orgId)
+    .where('next_run_on', '=', period)
+    .executeTakeFirst();
   return Number(moved.numUpdatedRows) === 1;
 }
 
 /** Newest first, at most `limit`. */
 export function listSchedules(ex: Executor, orgId: string, limit: number): Promise<ScheduleRow[]> {
-  return ex.selectFrom('recurring_schedules').selectAll().where('org_id', '=', orgId).orderBy('id', 'desc').limit(limit).execute();
+  return ex
+    .selectFrom('recurring_schedules')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 /** Every schedule of the org, oldest first (the data export). */

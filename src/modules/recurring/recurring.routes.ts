@@ -9,15 +9,20 @@ import { scheduleInput, scheduleSchema, type RecurringService } from './recurrin
 export function registerRecurringRoutes(root: FastifyInstance, { recurring }: { recurring: RecurringService }): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['recurring'];
-  app.get('/api/v1/recurring-schedules', { schema: { tags, response: { 200: z.object({ items: z.array(scheduleSchema) }) } } }, async (req) => ({
-    items: await recurring.list(staff(req).orgId),
-  }));
+  app.get(
+    '/api/v1/recurring-schedules',
+    { schema: { tags, response: { 200: z.object({ items: z.array(scheduleSchema) }) } } },
+    async (req) => ({
+      items: await recurring.list(staff(req).orgId),
+    }),
+  );
   app.post(
     '/api/v1/recurring-schedules',
     {
       schema: {
         tags,
-        description: 'Creates a schedule; nothing is issued by this request (the worker runs due periods). autoIssue needs invoice:issue; a start more than one period back needs an owner or admin and confirmBackdatedStart.',
+        description:
+          'Creates a schedule; nothing is issued by this request (the worker runs due periods). autoIssue needs invoice:issue; a start more than one period back needs an owner or admin and confirmBackdatedStart.',
         body: scheduleInput,
         response: { 201: scheduleSchema },
       },
@@ -28,12 +33,21 @@ export function registerRecurringRoutes(root: FastifyInstance, { recurring }: { 
       return recurring.create(p.orgId, req.body, actorOf(req), { userId: p.userId, permissions: p.permissions });
     },
   );
-  app.get('/api/v1/recurring-schedules/:id', { schema: { tags, params: idParam, response: { 200: scheduleSchema } } }, (req) =>
-    recurring.get(staff(req).orgId, req.params.id),
+  app.get(
+    '/api/v1/recurring-schedules/:id',
+    { schema: { tags, params: idParam, response: { 200: scheduleSchema } } },
+    (req) => recurring.get(staff(req).orgId, req.params.id),
   );
   app.post(
     '/api/v1/recurring-schedules/:id/status',
-    { schema: { tags, params: idParam, body: z.strictObject({ status: z.enum(['active', 'paused', 'ended']) }), response: { 200: scheduleSchema } } },
+    {
+      schema: {
+        tags,
+        params: idParam,
+        body: z.strictObject({ status: z.enum(['active', 'paused', 'ended']) }),
+        response: { 200: scheduleSchema },
+      },
+    },
     (req) => recurring.setStatus(staff(req).orgId, req.params.id, req.body.status, actorOf(req)),
   );
   app.post(
@@ -41,14 +55,18 @@ export function registerRecurringRoutes(root: FastifyInstance, { recurring }: { 
     {
       schema: {
         tags,
-        description: 'You (holding invoice:issue) vouch for the schedule issuing automatically from now on; lifts an auto-issue hold. Issues nothing itself.',
+        description:
+          'You (holding invoice:issue) vouch for the schedule issuing automatically from now on; lifts an auto-issue hold. Issues nothing itself.',
         params: idParam,
         response: { 200: scheduleSchema },
       },
     },
     (req) => {
       const p = staff(req);
-      return recurring.confirmIssuer(p.orgId, req.params.id, actorOf(req), { userId: p.userId, permissions: p.permissions });
+      return recurring.confirmIssuer(p.orgId, req.params.id, actorOf(req), {
+        userId: p.userId,
+        permissions: p.permissions,
+      });
     },
   );
 }

@@ -7,7 +7,10 @@ import { discountSchema, DOCUMENT_EINVOICE_KEYS, draftInput } from '../documents
 
 // The per-document e-invoice fields (supply date, period, references, payment means; issue #12)
 // are not part of a template yet: a recurring invoice states the client's default buyer reference.
-const NO_EINVOICE_FIELDS = Object.fromEntries(DOCUMENT_EINVOICE_KEYS.map((k) => [k, true])) as Record<(typeof DOCUMENT_EINVOICE_KEYS)[number], true>;
+const NO_EINVOICE_FIELDS = Object.fromEntries(DOCUMENT_EINVOICE_KEYS.map((k) => [k, true])) as Record<
+  (typeof DOCUMENT_EINVOICE_KEYS)[number],
+  true
+>;
 export const scheduleInput = draftInput
   .omit({ issueDate: true, dueDate: true, relatedDocumentId: true, ...NO_EINVOICE_FIELDS })
   .extend({
@@ -15,17 +18,39 @@ export const scheduleInput = draftInput
     intervalCount: z.number().int().min(1).max(24).default(1),
     startOn: isoDate,
     endOn: isoDate.nullable().default(null),
-    autoIssue: z.boolean().default(true).describe('issue (number, sign, freeze) each invoice automatically; needs invoice:issue'),
-    confirmBackdatedStart: z.boolean().default(false).describe('an owner or admin confirms a start more than one period before today'),
+    autoIssue: z
+      .boolean()
+      .default(true)
+      .describe('issue (number, sign, freeze) each invoice automatically; needs invoice:issue'),
+    confirmBackdatedStart: z
+      .boolean()
+      .default(false)
+      .describe('an owner or admin confirms a start more than one period before today'),
   })
   .strict();
 export type ScheduleInput = z.input<typeof scheduleInput>;
 
-export const template = scheduleInput.pick({ clientId: true, currency: true, exchangeRate: true, lines: true, discount: true, notes: true, terms: true });
+export const template = scheduleInput.pick({
+  clientId: true,
+  currency: true,
+  exchangeRate: true,
+  lines: true,
+  discount: true,
+  notes: true,
+  terms: true,
+});
 
 /** The invoice template part of a schedule input (the picked schema is strict, so the schedule fields are dropped first). */
 export function templateOf(input: z.infer<typeof scheduleInput>): z.infer<typeof template> {
-  const { frequency: _f, intervalCount: _i, startOn: _s, endOn: _e, autoIssue: _a, confirmBackdatedStart: _c, ...tpl } = input;
+  const {
+    frequency: _f,
+    intervalCount: _i,
+    startOn: _s,
+    endOn: _e,
+    autoIssue: _a,
+    confirmBackdatedStart: _c,
+    ...tpl
+  } = input;
   return template.parse(tpl);
 }
 
@@ -60,7 +85,10 @@ export const scheduleSchema = z.object({
   nextRunOn: z.string(),
   endOn: z.string().nullable(),
   autoIssue: z.boolean(),
-  issuerUserId: z.string().nullable().describe('the member whose invoice:issue permission automatic issuing relies on; checked at every run'),
+  issuerUserId: z
+    .string()
+    .nullable()
+    .describe('the member whose invoice:issue permission automatic issuing relies on; checked at every run'),
   autoIssueHeld: z
     .object({ reason: z.enum(['issuer_lacks_invoice_issue', 'no_issuer']), since: z.string() })
     .nullable()
@@ -70,4 +98,3 @@ export const scheduleSchema = z.object({
   createdAt: z.string(),
 });
 export type Schedule = z.infer<typeof scheduleSchema>;
-

@@ -22,9 +22,25 @@ import type { LifecycleService } from '../documents/document-lifecycle.service.t
 import type { DocumentService } from '../documents/document.service.ts';
 import { isAdministrative, type Permission } from '../identity/members/rbac.ts';
 import type { OrgService } from '../orgs/org.service.ts';
-import { advanceSchedule, findSchedule, insertSchedule, listActiveSchedules, listAllSchedules, listSchedules, updateSchedule, type ScheduleRow } from './recurring.repo.ts';
+import {
+  advanceSchedule,
+  findSchedule,
+  insertSchedule,
+  listActiveSchedules,
+  listAllSchedules,
+  listSchedules,
+  updateSchedule,
+  type ScheduleRow,
+} from './recurring.repo.ts';
 import { nextRun, onePeriodBefore } from './recurring.schedule.ts';
-import { scheduleInput, storedTemplate, template, templateOf, type Schedule, type ScheduleInput } from './recurring.schemas.ts';
+import {
+  scheduleInput,
+  storedTemplate,
+  template,
+  templateOf,
+  type Schedule,
+  type ScheduleInput,
+} from './recurring.schemas.ts';
 
 export { scheduleInput, scheduleSchema, type Schedule, type ScheduleInput } from './recurring.schemas.ts';
 
@@ -56,7 +72,16 @@ type HoldReason = 'issuer_lacks_invoice_issue' | 'no_issuer';
 
 const SYSTEM: AuditActor = { type: 'system', id: 'recurring' };
 
-export function createRecurringService({ db, keyring, audit, clock, orgs, documents, lifecycle, holds }: RecurringDeps) {
+export function createRecurringService({
+  db,
+  keyring,
+  audit,
+  clock,
+  orgs,
+  documents,
+  lifecycle,
+  holds,
+}: RecurringDeps) {
   async function toSchedule(ex: Executor, r: Row): Promise<Schedule> {
     const crypto = await keyring.forOrg(ex, r.org_id);
     return {
@@ -70,7 +95,8 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
       endOn: r.end_on,
       autoIssue: r.auto_issue === 1,
       issuerUserId: r.issuer_user_id,
-      autoIssueHeld: r.issue_hold && r.issue_hold_since ? { reason: r.issue_hold as HoldReason, since: r.issue_hold_since } : null,
+      autoIssueHeld:
+        r.issue_hold && r.issue_hold_since ? { reason: r.issue_hold as HoldReason, since: r.issue_hold_since } : null,
       status: r.status,
       template: storedTemplate.parse(crypto.decryptJson(r.template_enc, tplAad(r.id))),
       createdAt: r.created_at,
@@ -96,22 +122,55 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
       const ended = s.end_on !== null && following > s.end_on;
       // The issuer's permission as it is now, not as it was when the schedule was set up.
       const hold: HoldReason | null =
-        s.auto_issue !== 1 ? null : !s.issuer_user_id ? 'no_issuer' : (await holds(tx, orgId, s.issuer_user_id, 'invoice:issue')) ? null : 'issuer_lacks_invoice_issue';
+        s.auto_issue !== 1
+          ? null
+          : !s.issuer_user_id
+            ? 'no_issuer'
+            : (await holds(tx, orgId, s.issuer_user_id, 'invoice:issue'))
+              ? null
+              : 'issuer_lacks_invoice_issue';
       const now = clock.now().toISOString();
-      const moved = await advanceSchedule(tx, orgId, id, period, { next_run_on: following, status: ended ? 'ended' : 'active', issue_hold: hold, issue_hold_since: hold ? (s.issue_hold_since ?? now) : null, updated_at: now });
+      const moved = await advanceSchedule(tx, orgId, id, period, {
+        next_run_on: following,
+        status: ended ? 'ended' : 'active',
+        issue_hold: hold,
+        issue_hold_since: hold ? (s.issue_hold_since ?? now) : null,
+        updated_at: now,
+      });
       if (!moved) return false;
       const tpl = template.parse((await keyring.forOrg(tx, orgId)).decryptJson(s.template_enc, tplAad(id)));
-      const draft = await documents.createDraftInTx(tx, orgId, 'invoice', { ...tpl, issueDate: period }, { recurring_schedule_id: id, recurring_period: period });
+      const draft = await documents.createDraftInTx(
+        tx,
+        orgId,
+        'invoice',
+        { ...tpl, issueDate: period },
+        { recurring_schedule_id: id, recurring_period: period },
+      );
       // Issue before the audit append: issuing takes the number-sequence row lock and then the
       // audit chain lock, and every transaction must take them in that order (else two of them
       // deadlock on PostgreSQL, each holding the lock the other waits for).
       // Recurring runs do not ask for the missing-payout-details confirmation: nobody is there to
       // answer it; whoever set up the schedule decided (README, "Recurring invoices").
       const issue = s.auto_issue === 1 && hold === null;
-      if (issue) await lifecycle.issueInTx(tx, orgId, 'invoice', draft.id, SYSTEM, { confirmWithoutPayoutDetails: true });
-      await audit.append(tx, { orgId, actor: SYSTEM, action: 'recurring.invoice_created', objectType: 'invoice', objectId: draft.id, summary: { scheduleId: id, period, issued: issue, ...(hold ? { held: hold } : {}) } });
+      if (issue)
+        await lifecycle.issueInTx(tx, orgId, 'invoice', draft.id, SYSTEM, { confirmWithoutPayoutDetails: true });
+      await audit.append(tx, {
+        orgId,
+        actor: SYSTEM,
+        action: 'recurring.invoice_created',
+        objectType: 'invoice',
+        objectId: draft.id,
+        summary: { scheduleId: id, period, issued: issue, ...(hold ? { held: hold } : {}) },
+      });
       if (hold && !s.issue_hold) {
-        await audit.append(tx, { orgId, actor: SYSTEM, action: 'recurring.auto_issue_held', objectType: 'recurring_schedule', objectId: id, summary: { reason: hold, issuer: s.issuer_user_id } });
+        await audit.append(tx, {
+          orgId,
+          actor: SYSTEM,
+          action: 'recurring.auto_issue_held',
+          objectType: 'recurring_schedule',
+          objectId: id,
+          summary: { reason: hold, issuer: s.issuer_user_id },
+        });
       }
       return true;
     });
@@ -120,29 +179,47 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
   return {
     async create(orgId: string, raw: ScheduleInput, actor: AuditActor, by: Requester): Promise<Schedule> {
       const input = scheduleInput.parse(raw);
-      if (input.endOn !== null && input.endOn < input.startOn) throw unprocessable('The end date is before the start date', [{ path: '/body/endOn', message: 'before startOn' }]);
+      if (input.endOn !== null && input.endOn < input.startOn)
+        throw unprocessable('The end date is before the start date', [
+          { path: '/body/endOn', message: 'before startOn' },
+        ]);
       if (input.autoIssue && !by.permissions.has('invoice:issue')) {
-        throw new AppError('forbidden', 'Issuing invoices automatically needs the invoice:issue permission; create the schedule with autoIssue: false (its runs then create drafts for someone who may issue them)', {
-          fieldErrors: [{ path: '/body/autoIssue', message: 'needs invoice:issue' }],
-        });
+        throw new AppError(
+          'forbidden',
+          'Issuing invoices automatically needs the invoice:issue permission; create the schedule with autoIssue: false (its runs then create drafts for someone who may issue them)',
+          {
+            fieldErrors: [{ path: '/body/autoIssue', message: 'needs invoice:issue' }],
+          },
+        );
       }
       return inTx(db, async (tx) => {
         const today = dateInZone(clock.now(), (await orgs.getInTx(tx, orgId)).timeZone);
         const earliest = onePeriodBefore(today, input.frequency, input.intervalCount);
         if (input.startOn < earliest) {
           if (!input.confirmBackdatedStart) {
-            throw unprocessable(`A schedule may start at most one period before today (${earliest}); an owner or admin can confirm an earlier start with confirmBackdatedStart: true`, [
-              { path: '/body/startOn', message: `earlier than ${earliest}` },
-            ]);
+            throw unprocessable(
+              `A schedule may start at most one period before today (${earliest}); an owner or admin can confirm an earlier start with confirmBackdatedStart: true`,
+              [{ path: '/body/startOn', message: `earlier than ${earliest}` }],
+            );
           }
           if (!isAdministrative(by.permissions)) {
-            throw new AppError('forbidden', 'Only an owner or admin may confirm a start more than one period in the past', { fieldErrors: [{ path: '/body/confirmBackdatedStart', message: 'owners and admins only' }] });
+            throw new AppError(
+              'forbidden',
+              'Only an owner or admin may confirm a start more than one period in the past',
+              { fieldErrors: [{ path: '/body/confirmBackdatedStart', message: 'owners and admins only' }] },
+            );
           }
         }
         const id = newId();
         const now = clock.now().toISOString();
         // The template is validated exactly like a draft (client, tax rates, totals), without writing one.
-        const probe = await documents.prepareDraft(tx, orgId, 'invoice', { ...templateOf(input), issueDate: input.startOn }, id);
+        const probe = await documents.prepareDraft(
+          tx,
+          orgId,
+          'invoice',
+          { ...templateOf(input), issueDate: input.startOn },
+          id,
+        );
         const crypto = await keyring.forOrg(tx, orgId);
         const row: Row = {
           id,
@@ -170,7 +247,12 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
           action: 'recurring.created',
           objectType: 'recurring_schedule',
           objectId: id,
-          summary: { frequency: input.frequency, startOn: input.startOn, autoIssue: input.autoIssue, ...(input.startOn < earliest ? { backdatedStartConfirmed: true } : {}) },
+          summary: {
+            frequency: input.frequency,
+            startOn: input.startOn,
+            autoIssue: input.autoIssue,
+            ...(input.startOn < earliest ? { backdatedStartConfirmed: true } : {}),
+          },
         });
         return toSchedule(tx, row);
       });
@@ -191,10 +273,16 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
       return Promise.all(rows.map((r) => toSchedule(ex, r)));
     },
 
-    async setStatus(orgId: string, id: string, status: 'active' | 'paused' | 'ended', actor: AuditActor): Promise<Schedule> {
+    async setStatus(
+      orgId: string,
+      id: string,
+      status: 'active' | 'paused' | 'ended',
+      actor: AuditActor,
+    ): Promise<Schedule> {
       return inTx(db, async (tx) => {
         const s = await find(tx, orgId, id);
-        if (s.status === 'ended' && status !== 'ended') throw conflict('An ended schedule cannot be restarted; create a new one');
+        if (s.status === 'ended' && status !== 'ended')
+          throw conflict('An ended schedule cannot be restarted; create a new one');
         // Resuming skips the periods that fell due while paused: a pause means "do not bill",
         // not "bill later". Catch-up after downtime applies only to active schedules.
         let next = s.next_run_on;
@@ -203,7 +291,13 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
           while (next < today) next = nextRun(next, s.start_on, s.frequency, s.interval_count);
         }
         await updateSchedule(tx, orgId, id, { status, next_run_on: next, updated_at: clock.now().toISOString() });
-        await audit.append(tx, { orgId, actor, action: `recurring.${status}`, objectType: 'recurring_schedule', objectId: id });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: `recurring.${status}`,
+          objectType: 'recurring_schedule',
+          objectId: id,
+        });
         return toSchedule(tx, await find(tx, orgId, id));
       });
     },
@@ -213,12 +307,25 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
      * becomes the issuer checked at each run); lifts a hold. Issues nothing itself.
      */
     async confirmIssuer(orgId: string, id: string, actor: AuditActor, by: Requester): Promise<Schedule> {
-      if (!by.permissions.has('invoice:issue')) throw new AppError('forbidden', 'Confirming automatic issuing needs the invoice:issue permission');
+      if (!by.permissions.has('invoice:issue'))
+        throw new AppError('forbidden', 'Confirming automatic issuing needs the invoice:issue permission');
       return inTx(db, async (tx) => {
         const s = await find(tx, orgId, id);
         if (s.auto_issue !== 1) throw conflict('This schedule creates drafts; it does not issue automatically');
-        await updateSchedule(tx, orgId, id, { issuer_user_id: by.userId, issue_hold: null, issue_hold_since: null, updated_at: clock.now().toISOString() });
-        await audit.append(tx, { orgId, actor, action: 'recurring.issuer_confirmed', objectType: 'recurring_schedule', objectId: id, summary: { issuer: by.userId, previous: s.issuer_user_id, heldWas: s.issue_hold } });
+        await updateSchedule(tx, orgId, id, {
+          issuer_user_id: by.userId,
+          issue_hold: null,
+          issue_hold_since: null,
+          updated_at: clock.now().toISOString(),
+        });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'recurring.issuer_confirmed',
+          objectType: 'recurring_schedule',
+          objectId: id,
+          summary: { issuer: by.userId, previous: s.issuer_user_id, heldWas: s.issue_hold },
+        });
         return toSchedule(tx, await find(tx, orgId, id));
       });
     },
@@ -246,7 +353,11 @@ export function createRecurringService({ db, keyring, audit, clock, orgs, docume
           failures.push(new Error(`schedule ${c.id}: ${(err as Error).message}`, { cause: err }));
         }
       }
-      if (failures.length > 0) throw new AggregateError(failures, `${failures.length} recurring schedule${failures.length === 1 ? '' : 's'} failed (${created} invoices created)`);
+      if (failures.length > 0)
+        throw new AggregateError(
+          failures,
+          `${failures.length} recurring schedule${failures.length === 1 ? '' : 's'} failed (${created} invoices created)`,
+        );
       return created;
     },
   };

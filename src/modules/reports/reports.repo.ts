@@ -41,7 +41,12 @@ const signedKinds = sql<number>`case when kind = 'credit_note' then -1 else 1 en
 export function billedByMonth(db: Executor, orgId: string, from: string) {
   return db
     .selectFrom('documents')
-    .select([sql<string>`substr(issue_date, 1, 7)`.as('month'), 'currency', 'exchange_rate', sum(sql`${signedKinds} * total`).as('amount')])
+    .select([
+      sql<string>`substr(issue_date, 1, 7)`.as('month'),
+      'currency',
+      'exchange_rate',
+      sum(sql`${signedKinds} * total`).as('amount'),
+    ])
     .where('org_id', '=', orgId)
     .where('kind', 'in', ['invoice', 'credit_note'])
     .where(issueDay, '>=', from)

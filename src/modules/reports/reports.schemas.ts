@@ -4,11 +4,23 @@ import { isoDate } from '../../platform/http/schemas.ts';
 const minor = z.number().int().describe('minor units (cents)');
 
 export const dashboardSchema = z.object({
-  currency: z.string().describe('the organization’s currency: outstanding, overdue, months and top clients are converted to it at each document’s exchange rate'),
+  currency: z
+    .string()
+    .describe(
+      'the organization’s currency: outstanding, overdue, months and top clients are converted to it at each document’s exchange rate',
+    ),
   today: isoDate,
   outstanding: minor,
   overdue: minor,
-  receivables: z.array(z.object({ currency: z.string(), due: minor, overdue: minor, openCount: z.number().int(), overdueCount: z.number().int() })),
+  receivables: z.array(
+    z.object({
+      currency: z.string(),
+      due: minor,
+      overdue: minor,
+      openCount: z.number().int(),
+      overdueCount: z.number().int(),
+    }),
+  ),
   months: z.array(z.object({ month: z.string(), billed: minor, collected: minor })),
   topClients: z.array(z.object({ clientId: z.uuid(), name: z.string(), billed: minor })),
   recent: z.array(
@@ -63,4 +75,6 @@ export const paymentReceivedRow = z.object({
 export type PaymentReceivedRow = z.infer<typeof paymentReceivedRow>;
 
 export const reportFormat = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
-export const periodQuery = reportFormat.extend({ from: isoDate, to: isoDate }).refine((q) => q.from <= q.to, { path: ['to'], message: 'must not be before from' });
+export const periodQuery = reportFormat
+  .extend({ from: isoDate, to: isoDate })
+  .refine((q) => q.from <= q.to, { path: ['to'], message: 'must not be before from' });

@@ -6,7 +6,15 @@ import type { Database } from '../../platform/db/kysely.ts';
 import { convertAmount } from '../../shared/money/money.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
-import { agingByClient, billedByMonth, collectedByMonth, paymentsReceived, receivables, recentActivity, revenueByClient } from './reports.repo.ts';
+import {
+  agingByClient,
+  billedByMonth,
+  collectedByMonth,
+  paymentsReceived,
+  receivables,
+  recentActivity,
+  revenueByClient,
+} from './reports.repo.ts';
 import type { AgingRow, Dashboard, PaymentReceivedRow, RevenueRow } from './reports.schemas.ts';
 
 export interface ReportServiceDeps {
@@ -20,7 +28,8 @@ export interface ReportServiceDeps {
 export const PAYMENTS_REPORT_LIMIT = 10_000;
 const DAY_MS = 86_400_000;
 
-const shiftDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+const shiftDays = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /** The 12 months ending with the month of `today`, oldest first ("2026-01"). */
 export function lastTwelveMonths(today: string): string[] {
@@ -52,11 +61,20 @@ export function createReportService({ db, clock, orgs, clients }: ReportServiceD
         recentActivity(db, orgId, 10),
       ]);
 
-      const byCurrency = new Map<string, { currency: string; due: number; overdue: number; openCount: number; overdueCount: number }>();
+      const byCurrency = new Map<
+        string,
+        { currency: string; due: number; overdue: number; openCount: number; overdueCount: number }
+      >();
       let due = 0;
       let overdue = 0;
       for (const r of open) {
-        const c = byCurrency.get(r.currency) ?? { currency: r.currency, due: 0, overdue: 0, openCount: 0, overdueCount: 0 };
+        const c = byCurrency.get(r.currency) ?? {
+          currency: r.currency,
+          due: 0,
+          overdue: 0,
+          openCount: 0,
+          overdueCount: 0,
+        };
         c.due += Number(r.due);
         c.overdue += Number(r.overdue);
         c.openCount += Number(r.open_count);
@@ -75,13 +93,42 @@ export function createReportService({ db, clock, orgs, clients }: ReportServiceD
 
       const top = await revenueByClient(db, orgId, from, today);
       const perClient = new Map<string, number>();
-      for (const r of top) perClient.set(r.client_id, (perClient.get(r.client_id) ?? 0) + inOrg(Number(r.total), r.currency, r.exchange_rate));
+      for (const r of top)
+        perClient.set(
+          r.client_id,
+          (perClient.get(r.client_id) ?? 0) + inOrg(Number(r.total), r.currency, r.exchange_rate),
+        );
       const topIds = [...perClient].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
 
-      const names = await clients.namesByIds(db, orgId, [...topIds.map(([id]) => id), ...recent.documents.map((d) => d.client_id), ...recent.payments.map((p) => p.client_id)]);
+      const names = await clients.namesByIds(db, orgId, [
+        ...topIds.map(([id]) => id),
+        ...recent.documents.map((d) => d.client_id),
+        ...recent.payments.map((p) => p.client_id),
+      ]);
       const activity = [
-        ...recent.documents.map((d) => ({ type: d.kind === 'invoice' ? ('invoice_issued' as const) : d.kind === 'quote' ? ('quote_issued' as const) : ('credit_note_issued' as const), at: d.issued_at!, documentId: d.id, number: d.number, clientName: names.get(d.client_id) ?? '', amount: Number(d.total), currency: d.currency })),
-        ...recent.payments.map((p) => ({ type: p.kind === 'refund' ? ('refund' as const) : ('payment' as const), at: p.created_at, documentId: p.document_id, number: null, clientName: names.get(p.client_id) ?? '', amount: Number(p.amount), currency: p.currency })),
+        ...recent.documents.map((d) => ({
+          type:
+            d.kind === 'invoice'
+              ? ('invoice_issued' as const)
+              : d.kind === 'quote'
+                ? ('quote_issued' as const)
+                : ('credit_note_issued' as const),
+          at: d.issued_at!,
+          documentId: d.id,
+          number: d.number,
+          clientName: names.get(d.client_id) ?? '',
+          amount: Number(d.total),
+          currency: d.currency,
+        })),
+        ...recent.payments.map((p) => ({
+          type: p.kind === 'refund' ? ('refund' as const) : ('payment' as const),
+          at: p.created_at,
+          documentId: p.document_id,
+          number: null,
+          clientName: names.get(p.client_id) ?? '',
+          amount: Number(p.amount),
+          currency: p.currency,
+        })),
       ]
         .sort((a, b) => b.at.localeCompare(a.at))
         .slice(0, 10);
@@ -100,8 +147,17 @@ export function createReportService({ db, clock, orgs, clients }: ReportServiceD
 
     async aging(orgId: string): Promise<{ today: string; rows: AgingRow[] }> {
       const { today } = await context(orgId);
-      const rows = await agingByClient(db, orgId, [today, shiftDays(today, -30), shiftDays(today, -60), shiftDays(today, -90)]);
-      const names = await clients.namesByIds(db, orgId, rows.map((r) => r.client_id));
+      const rows = await agingByClient(db, orgId, [
+        today,
+        shiftDays(today, -30),
+        shiftDays(today, -60),
+        shiftDays(today, -90),
+      ]);
+      const names = await clients.namesByIds(
+        db,
+        orgId,
+        rows.map((r) => r.client_id),
+      );
       return {
         today,
         rows: rows
@@ -126,7 +182,16 @@ export function createReportService({ db, clock, orgs, clients }: ReportServiceD
       const rows = new Map<string, RevenueRow>();
       for (const g of groups) {
         const key = `${g.client_id} ${g.currency}`;
-        const r = rows.get(key) ?? { clientId: g.client_id, clientName: '', currency: g.currency, invoices: 0, net: 0, tax: 0, total: 0, totalInOrgCurrency: 0 };
+        const r = rows.get(key) ?? {
+          clientId: g.client_id,
+          clientName: '',
+          currency: g.currency,
+          invoices: 0,
+          net: 0,
+          tax: 0,
+          total: 0,
+          totalInOrgCurrency: 0,
+        };
         r.invoices += Number(g.invoices);
         r.net += Number(g.net);
         r.tax += Number(g.tax);
@@ -134,18 +199,44 @@ export function createReportService({ db, clock, orgs, clients }: ReportServiceD
         r.totalInOrgCurrency += inOrg(Number(g.total), g.currency, g.exchange_rate);
         rows.set(key, r);
       }
-      const names = await clients.namesByIds(db, orgId, [...rows.values()].map((r) => r.clientId));
+      const names = await clients.namesByIds(
+        db,
+        orgId,
+        [...rows.values()].map((r) => r.clientId),
+      );
       for (const r of rows.values()) r.clientName = names.get(r.clientId) ?? '';
-      return { currency, rows: [...rows.values()].sort((a, b) => b.totalInOrgCurrency - a.totalInOrgCurrency || a.clientName.localeCompare(b.clientName)) };
+      return {
+        currency,
+        rows: [...rows.values()].sort(
+          (a, b) => b.totalInOrgCurrency - a.totalInOrgCurrency || a.clientName.localeCompare(b.clientName),
+        ),
+      };
     },
 
-    async payments(orgId: string, from: string, to: string): Promise<{ rows: PaymentReceivedRow[]; truncated: boolean }> {
+    async payments(
+      orgId: string,
+      from: string,
+      to: string,
+    ): Promise<{ rows: PaymentReceivedRow[]; truncated: boolean }> {
       const found = await paymentsReceived(db, orgId, from, to, PAYMENTS_REPORT_LIMIT + 1);
       const page = found.slice(0, PAYMENTS_REPORT_LIMIT);
-      const names = await clients.namesByIds(db, orgId, page.map((p) => p.client_id));
+      const names = await clients.namesByIds(
+        db,
+        orgId,
+        page.map((p) => p.client_id),
+      );
       return {
         truncated: found.length > PAYMENTS_REPORT_LIMIT,
-        rows: page.map((p) => ({ id: p.id, receivedOn: p.received_on, kind: p.kind, amount: Number(p.amount), currency: p.currency, method: p.method, clientName: names.get(p.client_id) ?? '', documentNumber: p.number })),
+        rows: page.map((p) => ({
+          id: p.id,
+          receivedOn: p.received_on,
+          kind: p.kind,
+          amount: Number(p.amount),
+          currency: p.currency,
+          method: p.method,
+          clientName: names.get(p.client_id) ?? '',
+          documentNumber: p.number,
+        })),
       };
     },
   };

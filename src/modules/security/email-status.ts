@@ -14,6 +14,12 @@ export function emailStatus(smtpUrl: string | null, from: string): EmailStatus {
   }
   const implicit = url.protocol === 'smtps:';
   const starttls = url.searchParams.get('starttls');
-  const tls = implicit ? 'implicit' : starttls === 'required' ? 'starttls' : starttls === 'never' ? 'none' : 'opportunistic';
+  const tls = implicit
+    ? 'implicit'
+    : starttls === 'required'
+      ? 'starttls'
+      : starttls === 'never'
+        ? 'none'
+        : 'opportunistic';
   return { transport: 'smtp', host: url.hostname, port: Number(url.port || (implicit ? 465 : 587)), tls, from };
 }

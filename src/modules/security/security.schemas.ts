@@ -30,7 +30,9 @@ export const transparencySchema = z.object({
     }),
   ),
   backups: z.object({ configured: z.boolean(), lastSuccessAt: z.string().nullable() }),
-  auditCheckpoint: z.object({ treeSize: z.number(), rootHash: z.string(), createdAt: z.string(), timestamped: z.boolean() }).nullable(),
+  auditCheckpoint: z
+    .object({ treeSize: z.number(), rootHash: z.string(), createdAt: z.string(), timestamped: z.boolean() })
+    .nullable(),
   reporting: z.object({ contact: z.string(), securityTxt: z.string() }),
   links: z.object({ verify: z.string(), keys: z.string().nullable() }),
 });
@@ -52,6 +54,14 @@ export const backupStatusSchema = z.object({
   configured: z.boolean(),
   intervalHours: z.number().nullable(),
   lastSuccessAt: z.string().nullable(),
-  runs: z.array(z.object({ startedAt: z.string(), finishedAt: z.string().nullable(), status: z.enum(['running', 'done', 'failed']), size: z.number().nullable(), error: z.string().nullable() })),
+  runs: z.array(
+    z.object({
+      startedAt: z.string(),
+      finishedAt: z.string().nullable(),
+      status: z.enum(['running', 'done', 'failed']),
+      size: z.number().nullable(),
+      error: z.string().nullable(),
+    }),
+  ),
 });
 export type BackupStatus = z.infer<typeof backupStatusSchema>;

@@ -34,23 +34,37 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest();
  * The SignedData as pades.ts built it with pkijs before the template (kept here as the reference):
  * same attributes, DER-sorted, with the signature value given rather than computed.
  */
-function pkijsReference(certDer: Buffer, chainDer: Buffer[], isEc: boolean, digest: Buffer, signature: Buffer, token: Buffer | null): { toSign: Buffer; cms: Buffer } {
+function pkijsReference(
+  certDer: Buffer,
+  chainDer: Buffer[],
+  isEc: boolean,
+  digest: Buffer,
+  signature: Buffer,
+  token: Buffer | null,
+): { toSign: Buffer; cms: Buffer } {
   const leaf = parseCert(certDer);
   const attribute = (type: string, value: asn1js.BaseBlock) => new pkijs.Attribute({ type, values: [value] });
   const issuerSerial = new asn1js.Sequence({
     value: [
-      new asn1js.Sequence({ value: [new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 4 }, value: [leaf.issuer.toSchema()] })] }),
+      new asn1js.Sequence({
+        value: [new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 4 }, value: [leaf.issuer.toSchema()] })],
+      }),
       new asn1js.Integer({ valueHex: leaf.serialNumber.valueBlock.valueHexView }),
     ],
   });
-  const essCertIdV2 = new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: sha256(certDer) }), issuerSerial] });
+  const essCertIdV2 = new asn1js.Sequence({
+    value: [new asn1js.OctetString({ valueHex: sha256(certDer) }), issuerSerial],
+  });
   const enc = (a: pkijs.Attribute) => Buffer.from(a.toSchema().toBER(false));
   const signedAttrs = new pkijs.SignedAndUnsignedAttributes({
     type: 0,
     attributes: [
       attribute(OID.contentType, new asn1js.ObjectIdentifier({ value: OID.data })),
       attribute(OID.messageDigest, new asn1js.OctetString({ valueHex: digest })),
-      attribute(OID.signingCertificateV2, new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertIdV2] })] })),
+      attribute(
+        OID.signingCertificateV2,
+        new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertIdV2] })] }),
+      ),
     ].sort((a, b) => Buffer.compare(enc(a), enc(b))),
   });
   const toSign = Buffer.from(signedAttrs.toSchema().toBER(false));
@@ -66,7 +80,10 @@ function pkijsReference(certDer: Buffer, chainDer: Buffer[], isEc: boolean, dige
     signature: new asn1js.OctetString({ valueHex: signature }),
   });
   if (token) {
-    signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 1, attributes: [attribute(OID.signatureTimeStampToken, asn1js.fromBER(ab(token)).result)] });
+    signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({
+      type: 1,
+      attributes: [attribute(OID.signatureTimeStampToken, asn1js.fromBER(ab(token)).result)],
+    });
   }
   const signedData = new pkijs.SignedData({
     version: 1,
@@ -85,9 +102,48 @@ const sh = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 
 
 /** An RSA leaf issued by a test CA (chain of one), made with openssl as a CA would. */
 function rsaIdentity(): IdentityMaterial {
-  sh(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '30', '-subj', '/CN=Template Test CA/O=Test']);
-  sh(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/O=Signer AG/CN=Signer AG (CA issued)']);
-  sh(['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.crt', '-days', '20']);
+  sh([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '30',
+    '-subj',
+    '/CN=Template Test CA/O=Test',
+  ]);
+  sh([
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'leaf.key',
+    '-out',
+    'leaf.csr',
+    '-subj',
+    '/O=Signer AG/CN=Signer AG (CA issued)',
+  ]);
+  sh([
+    'x509',
+    '-req',
+    '-in',
+    'leaf.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'leaf.crt',
+    '-days',
+    '20',
+  ]);
   const read = (f: string) => execFileSync('cat', [path.join(dir, f)], { encoding: 'utf8' });
   return { certificatePem: read('leaf.crt'), privateKeyPem: read('leaf.key'), chainPem: [read('ca.crt')] };
 }
@@ -105,7 +161,13 @@ describe('DER primitives', () => {
   });
 
   it('encodes object identifiers exactly like asn1js', () => {
-    for (const id of [...Object.values(OID), '2.5.4.3', '2.999.3', '1.3.6.1.4.1.311.21.20', '0.9.2342.19200300.100.1.25']) {
+    for (const id of [
+      ...Object.values(OID),
+      '2.5.4.3',
+      '2.999.3',
+      '1.3.6.1.4.1.311.21.20',
+      '0.9.2342.19200300.100.1.25',
+    ]) {
       expect(oid(id).equals(Buffer.from(new asn1js.ObjectIdentifier({ value: id }).toBER(false))), id).toBe(true);
     }
     expect(() => oid('3.1')).toThrow(RangeError);
@@ -123,7 +185,12 @@ describe('DER primitives', () => {
 
 describe('CAdES template', () => {
   it('copies issuer and serial from the certificate byte for byte (what pkijs reads)', async () => {
-    const m = await generateSelfSigned({ orgName: 'Ünïcode Org', emails: ['a@b.test'], now: new Date(), validYears: 5 });
+    const m = await generateSelfSigned({
+      orgName: 'Ünïcode Org',
+      emails: ['a@b.test'],
+      now: new Date(),
+      validYears: 5,
+    });
     const der = pemToDer(m.certificatePem);
     const { issuer, serial } = certificateIssuerAndSerial(der);
     const cert = parseCert(der);
@@ -132,7 +199,12 @@ describe('CAdES template', () => {
   });
 
   it('equals the pkijs encoding for an ECDSA identity, for many digests, with and without a time-stamp token', async () => {
-    const m = await generateSelfSigned({ orgName: 'Template GmbH', emails: ['billing@template.test'], now: new Date(), validYears: 5 });
+    const m = await generateSelfSigned({
+      orgName: 'Template GmbH',
+      emails: ['billing@template.test'],
+      now: new Date(),
+      validYears: 5,
+    });
     const der = pemToDer(m.certificatePem);
     const key = createPrivateKey(m.privateKeyPem);
     const template = buildCadesTemplate(der, [], 'ec');
@@ -145,52 +217,119 @@ describe('CAdES template', () => {
       const withToken = i % 2 === 0 ? token : null;
       const ref = pkijsReference(der, [], true, digest, signature, withToken);
       expect(attrs.equals(ref.toSign), `signed attributes, digest ${digest.toString('hex')}`).toBe(true);
-      expect(template.assemble(attrs, signature, withToken).equals(ref.cms), `SignedData, digest ${digest.toString('hex')}`).toBe(true);
+      expect(
+        template.assemble(attrs, signature, withToken).equals(ref.cms),
+        `SignedData, digest ${digest.toString('hex')}`,
+      ).toBe(true);
     }
   });
 
-  itNeeds(['openssl'], 'equals the pkijs encoding for an RSA identity with a CA chain; OpenSSL verifies it', async () => {
-    const m = rsaIdentity();
-    const der = pemToDer(m.certificatePem);
-    const chain = m.chainPem.map(pemToDer);
-    const template = buildCadesTemplate(der, chain, 'rsa');
-    const content = randomBytes(5000);
-    const attrs = template.signedAttributes(sha256(content));
-    const signature = cryptoSign('sha256', attrs, createPrivateKey(m.privateKeyPem));
-    const cms = template.assemble(attrs, signature, null);
-    expect(cms.equals(pkijsReference(der, chain, false, sha256(content), signature, null).cms)).toBe(true);
-    expect(template.encodedLength(signature.length, 0)).toBe(cms.length);
+  itNeeds(
+    ['openssl'],
+    'equals the pkijs encoding for an RSA identity with a CA chain; OpenSSL verifies it',
+    async () => {
+      const m = rsaIdentity();
+      const der = pemToDer(m.certificatePem);
+      const chain = m.chainPem.map(pemToDer);
+      const template = buildCadesTemplate(der, chain, 'rsa');
+      const content = randomBytes(5000);
+      const attrs = template.signedAttributes(sha256(content));
+      const signature = cryptoSign('sha256', attrs, createPrivateKey(m.privateKeyPem));
+      const cms = template.assemble(attrs, signature, null);
+      expect(cms.equals(pkijsReference(der, chain, false, sha256(content), signature, null).cms)).toBe(true);
+      expect(template.encodedLength(signature.length, 0)).toBe(cms.length);
 
-    writeFileSync(path.join(dir, 'rsa.p7s'), cms);
-    writeFileSync(path.join(dir, 'rsa.bin'), content);
-    // Chain validation too: the CA is the trust anchor (purpose any: a test CA without EKU).
-    sh(['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'rsa.p7s', '-content', 'rsa.bin', '-CAfile', 'ca.crt', '-purpose', 'any', '-out', '/dev/null']);
-    content[100] = content[100]! ^ 1;
-    writeFileSync(path.join(dir, 'rsa.bin'), content);
-    expect(() => sh(['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'rsa.p7s', '-content', 'rsa.bin', '-noverify', '-out', '/dev/null'])).toThrow();
-  });
+      writeFileSync(path.join(dir, 'rsa.p7s'), cms);
+      writeFileSync(path.join(dir, 'rsa.bin'), content);
+      // Chain validation too: the CA is the trust anchor (purpose any: a test CA without EKU).
+      sh([
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        'rsa.p7s',
+        '-content',
+        'rsa.bin',
+        '-CAfile',
+        'ca.crt',
+        '-purpose',
+        'any',
+        '-out',
+        '/dev/null',
+      ]);
+      content[100] = content[100]! ^ 1;
+      writeFileSync(path.join(dir, 'rsa.bin'), content);
+      expect(() =>
+        sh([
+          'cms',
+          '-verify',
+          '-binary',
+          '-inform',
+          'DER',
+          '-in',
+          'rsa.p7s',
+          '-content',
+          'rsa.bin',
+          '-noverify',
+          '-out',
+          '/dev/null',
+        ]),
+      ).toThrow();
+    },
+  );
 
-  itNeeds(['openssl'], 'verifies with OpenSSL and pkijs (ECDSA), carries signing-certificate-v2, no signing-time', async () => {
-    const m = await generateSelfSigned({ orgName: 'Verify AG', emails: ['v@verify.test'], now: new Date(), validYears: 5 });
-    const template = buildCadesTemplate(pemToDer(m.certificatePem), [], 'ec');
-    const content = randomBytes(3000);
-    const attrs = template.signedAttributes(sha256(content));
-    const signature = cryptoSign('sha256', attrs, createPrivateKey(m.privateKeyPem));
-    const cms = template.assemble(attrs, signature, null);
-    writeFileSync(path.join(dir, 'ec.p7s'), cms);
-    writeFileSync(path.join(dir, 'ec.bin'), content);
-    sh(['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'ec.p7s', '-content', 'ec.bin', '-noverify', '-out', '/dev/null']);
-    const printed = sh(['cms', '-cmsout', '-print', '-inform', 'DER', '-in', 'ec.p7s']).toString();
-    expect(printed).toMatch(/signingCertificateV2/i);
-    expect(printed).not.toMatch(/signingTime/);
+  itNeeds(
+    ['openssl'],
+    'verifies with OpenSSL and pkijs (ECDSA), carries signing-certificate-v2, no signing-time',
+    async () => {
+      const m = await generateSelfSigned({
+        orgName: 'Verify AG',
+        emails: ['v@verify.test'],
+        now: new Date(),
+        validYears: 5,
+      });
+      const template = buildCadesTemplate(pemToDer(m.certificatePem), [], 'ec');
+      const content = randomBytes(3000);
+      const attrs = template.signedAttributes(sha256(content));
+      const signature = cryptoSign('sha256', attrs, createPrivateKey(m.privateKeyPem));
+      const cms = template.assemble(attrs, signature, null);
+      writeFileSync(path.join(dir, 'ec.p7s'), cms);
+      writeFileSync(path.join(dir, 'ec.bin'), content);
+      sh([
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        'ec.p7s',
+        '-content',
+        'ec.bin',
+        '-noverify',
+        '-out',
+        '/dev/null',
+      ]);
+      const printed = sh(['cms', '-cmsout', '-print', '-inform', 'DER', '-in', 'ec.p7s']).toString();
+      expect(printed).toMatch(/signingCertificateV2/i);
+      expect(printed).not.toMatch(/signingTime/);
 
-    const signedData = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(ab(cms)).content });
-    await expect(signedData.verify({ signer: 0, data: ab(content), checkChain: false }, pkiEngine)).resolves.toBe(true);
-    expect(new X509Certificate(m.certificatePem).checkPrivateKey(createPrivateKey(m.privateKeyPem))).toBe(true);
-  });
+      const signedData = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(ab(cms)).content });
+      await expect(signedData.verify({ signer: 0, data: ab(content), checkChain: false }, pkiEngine)).resolves.toBe(
+        true,
+      );
+      expect(new X509Certificate(m.certificatePem).checkPrivateKey(createPrivateKey(m.privateKeyPem))).toBe(true);
+    },
+  );
 
   it('refuses foreign inputs: another key type, a digest of the wrong size, attributes of another template', async () => {
-    const m = await generateSelfSigned({ orgName: 'Refuse AG', emails: ['r@refuse.test'], now: new Date(), validYears: 5 });
+    const m = await generateSelfSigned({
+      orgName: 'Refuse AG',
+      emails: ['r@refuse.test'],
+      now: new Date(),
+      validYears: 5,
+    });
     const der = pemToDer(m.certificatePem);
     expect(() => buildCadesTemplate(der, [], 'ed25519')).toThrow(/unsupported/);
     const template = buildCadesTemplate(der, [], 'ec');

@@ -74,25 +74,37 @@ export function buildCadesTemplate(certificate: Buffer, chain: readonly Buffer[]
       .sort((x, y) => Buffer.compare(x.a, y.a))
       .map((x) => x.i);
   const low = order(Buffer.alloc(DIGEST_LENGTH, 0x00));
-  if (low.join() !== order(Buffer.alloc(DIGEST_LENGTH, 0xff)).join()) throw new Error('CAdES: signed attribute order depends on the digest');
+  if (low.join() !== order(Buffer.alloc(DIGEST_LENGTH, 0xff)).join())
+    throw new Error('CAdES: signed attribute order depends on the digest');
   const sorted = low.map((i) => attrs(Buffer.alloc(DIGEST_LENGTH))[i]!);
   const signedAttrs = tlv(0x31, ...sorted);
   const mdIndex = low.indexOf(1);
   // The digest is the last content of its attribute: the set's header, the attributes before it, then its own bytes up to the last 32.
-  const digestAt = signedAttrs.length - sorted.slice(mdIndex).reduce((n, a) => n + a.length, 0) + sorted[mdIndex]!.length - DIGEST_LENGTH;
+  const digestAt =
+    signedAttrs.length -
+    sorted.slice(mdIndex).reduce((n, a) => n + a.length, 0) +
+    sorted[mdIndex]!.length -
+    DIGEST_LENGTH;
 
   const probe = Buffer.alloc(DIGEST_LENGTH, 0xa5);
   const filled = Buffer.from(signedAttrs);
   probe.copy(filled, digestAt);
-  if (!filled.equals(tlv(0x31, ...low.map((i) => attrs(probe)[i]!)))) throw new Error('CAdES: digest offset in the template is wrong');
+  if (!filled.equals(tlv(0x31, ...low.map((i) => attrs(probe)[i]!))))
+    throw new Error('CAdES: digest offset in the template is wrong');
 
   const signerHead = Buffer.concat([INTEGER_1, tlv(0x30, issuer, serial), sha256Alg]);
-  const signedDataHead = Buffer.concat([INTEGER_1, tlv(0x31, sha256Alg), tlv(0x30, oid(OID.data)), tlv(0xa0, certificate, ...chain)]);
+  const signedDataHead = Buffer.concat([
+    INTEGER_1,
+    tlv(0x31, sha256Alg),
+    tlv(0x30, oid(OID.data)),
+    tlv(0xa0, certificate, ...chain),
+  ]);
   const signedDataOid = oid(OID.signedData);
   const timeStampOid = oid(OID.signatureTimeStampToken);
 
   const assemble = (signedAttributes: Buffer, signature: Buffer, timestampToken: Buffer | null): Buffer => {
-    if (signedAttributes.length !== signedAttrs.length || signedAttributes[0] !== 0x31) throw new RangeError('CAdES: these are not this template’s signed attributes');
+    if (signedAttributes.length !== signedAttrs.length || signedAttributes[0] !== 0x31)
+      throw new RangeError('CAdES: these are not this template’s signed attributes');
     // In the SignerInfo the same attributes carry the IMPLICIT [0] tag (the signature covers them as SET OF).
     const implicit = Buffer.from(signedAttributes);
     implicit[0] = 0xa0;
@@ -110,7 +122,8 @@ export function buildCadesTemplate(certificate: Buffer, chain: readonly Buffer[]
     },
     assemble,
     encodedLength(signatureLength, tokenLength) {
-      return assemble(signedAttrs, Buffer.alloc(signatureLength), tokenLength ? Buffer.alloc(tokenLength) : null).length;
+      return assemble(signedAttrs, Buffer.alloc(signatureLength), tokenLength ? Buffer.alloc(tokenLength) : null)
+        .length;
     },
   };
 }

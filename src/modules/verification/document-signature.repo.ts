@@ -7,7 +7,13 @@ export async function insertSignature(db: Executor, row: SignatureRow): Promise<
   await db.insertInto('document_signatures').values(row).execute();
 }
 
-export async function recordSignedPdf(db: Executor, orgId: string, documentId: string, pdfSha256: string, timestampToken: string | null): Promise<void> {
+export async function recordSignedPdf(
+  db: Executor,
+  orgId: string,
+  documentId: string,
+  pdfSha256: string,
+  timestampToken: string | null,
+): Promise<void> {
   await db
     .updateTable('document_signatures')
     .set({ pdf_sha256: pdfSha256, timestamp_token: timestampToken })
@@ -17,7 +23,12 @@ export async function recordSignedPdf(db: Executor, orgId: string, documentId: s
 }
 
 export function findSignature(db: Executor, orgId: string, documentId: string): Promise<SignatureRow | undefined> {
-  return db.selectFrom('document_signatures').selectAll().where('org_id', '=', orgId).where('document_id', '=', documentId).executeTakeFirst();
+  return db
+    .selectFrom('document_signatures')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('document_id', '=', documentId)
+    .executeTakeFirst();
 }
 
 // The lookups below are deliberately not scoped to an org: they serve the public verification
@@ -37,5 +48,11 @@ export function findSignaturesByFingerprint(db: Executor, fingerprint: string): 
 }
 
 export function findSignaturesByNumber(db: Executor, orgId: string, number: string): Promise<SignatureRow[]> {
-  return db.selectFrom('document_signatures').selectAll().where('org_id', '=', orgId).where('number', '=', number).limit(5).execute();
+  return db
+    .selectFrom('document_signatures')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('number', '=', number)
+    .limit(5)
+    .execute();
 }

@@ -19,7 +19,11 @@ import { sha256Hex } from '../../platform/crypto/hash.ts';
 import { ed25519Sign } from '../../platform/crypto/signatures.ts';
 import { hashToken, newToken } from '../../platform/crypto/tokens.ts';
 
-export const payloadAad = (documentId: string) => ({ table: 'document_signatures', row: documentId, column: 'payload_enc' });
+export const payloadAad = (documentId: string) => ({
+  table: 'document_signatures',
+  row: documentId,
+  column: 'payload_enc',
+});
 /** The QR target: a page of the web app that calls GET /api/v1/verify/:token. Keep this path stable. */
 export const verifyUrl = (publicUrl: string, token: string): string => `${publicUrl}/verify/${token}`;
 
@@ -42,7 +46,9 @@ export interface DocumentSigningDeps {
 type BaseHooks = Required<IssueHooks>;
 /** The issue hooks; verification() also takes the e-invoice XML made at issue, when there is one. */
 export interface DocumentSigningHooks extends Omit<BaseHooks, 'verification'> {
-  verification(...args: [...Parameters<BaseHooks['verification']>, einvoice?: EinvoiceToSign | null]): ReturnType<BaseHooks['verification']>;
+  verification(
+    ...args: [...Parameters<BaseHooks['verification']>, einvoice?: EinvoiceToSign | null]
+  ): ReturnType<BaseHooks['verification']>;
 }
 
 export function createDocumentSigningHooks(deps: DocumentSigningDeps): DocumentSigningHooks {
@@ -55,7 +61,9 @@ export function createDocumentSigningHooks(deps: DocumentSigningDeps): DocumentS
     // file), generated before this call; the signature then covers its exact bytes (payload v2).
     async verification(tx, org, doc, snapshot, einvoice?: EinvoiceToSign | null) {
       const key = await signing.documentKeyInTx(tx, org.id);
-      const canonical = serializePayload(buildPayload(org.id, doc, snapshot, key.keyId, clock.now().toISOString(), einvoice));
+      const canonical = serializePayload(
+        buildPayload(org.id, doc, snapshot, key.keyId, clock.now().toISOString(), einvoice),
+      );
       const signature = ed25519Sign(Buffer.from(canonical, 'utf8'), key.privateKey).toString('base64url');
       const fingerprint = fingerprintOf(canonical);
       const token = newToken(16);

@@ -6,7 +6,20 @@ import { currencyExponent, parseAmount } from '../../shared/money/money.ts';
 import type { StatedInvoice, StatedParty } from './einvoice-read.ts';
 import { normalizeIban, type SignedPayload } from './signed-payload.ts';
 
-export const EINVOICE_FIELDS = ['kind', 'number', 'issueDate', 'dueDate', 'currency', 'total', 'taxTotal', 'taxes', 'issuer', 'client', 'payee', 'attachments'] as const;
+export const EINVOICE_FIELDS = [
+  'kind',
+  'number',
+  'issueDate',
+  'dueDate',
+  'currency',
+  'total',
+  'taxTotal',
+  'taxes',
+  'issuer',
+  'client',
+  'payee',
+  'attachments',
+] as const;
 export type EinvoiceField = (typeof EINVOICE_FIELDS)[number];
 
 /** The fields a bare XML is identified by (with the organization): a mismatch there means "not this document". */
@@ -40,11 +53,20 @@ function basisPoints(rate: string): number | null {
   return Number(m[1]) * 100 + Number(frac.padEnd(2, '0'));
 }
 
-function partyDiffers(stated: StatedParty, signed: { name: string; taxId: string | null; country: string | null }): boolean {
+function partyDiffers(
+  stated: StatedParty,
+  signed: { name: string; taxId: string | null; country: string | null },
+): boolean {
   if (name(stated.name) !== name(signed.name)) return true;
-  if (signed.country !== null && stated.country !== null && stated.country.toUpperCase() !== signed.country.toUpperCase()) return true;
+  if (
+    signed.country !== null &&
+    stated.country !== null &&
+    stated.country.toUpperCase() !== signed.country.toUpperCase()
+  )
+    return true;
   // Sealbill's single tax id may be the VAT id, the tax number or a register number: it must be among those the XML states.
-  if (signed.taxId !== null && signed.taxId.trim() !== '' && !stated.ids.some((s) => id(s) === id(signed.taxId!))) return true;
+  if (signed.taxId !== null && signed.taxId.trim() !== '' && !stated.ids.some((s) => id(s) === id(signed.taxId!)))
+    return true;
   return false;
 }
 
@@ -74,14 +96,25 @@ export function einvoiceDifferences(stated: StatedInvoice, p: SignedPayload): Ei
   if (minor(stated.total, cur) !== p.totals.total) out.push('total');
   if (minor(stated.taxTotal, cur) !== p.totals.taxTotal) out.push('taxTotal');
   if (p.v >= 2 && 'taxes' in p) {
-    const xml = perRate(stated.taxes.map((t) => ({ rateBp: basisPoints(t.rate), taxable: minor(t.taxable, cur), tax: minor(t.tax, cur) })));
+    const xml = perRate(
+      stated.taxes.map((t) => ({
+        rateBp: basisPoints(t.rate),
+        taxable: minor(t.taxable, cur),
+        tax: minor(t.tax, cur),
+      })),
+    );
     if (xml === null || xml !== perRate(p.taxes)) out.push('taxes');
   }
   if (partyDiffers(stated.seller, p.issuer)) out.push('issuer');
   if (partyDiffers(stated.buyer, p.client)) out.push('client');
-  const signedAccount = p.payee?.iban ? normalizeIban(p.payee.iban) : p.payee?.accountNumber ? id(p.payee.accountNumber) : null;
+  const signedAccount = p.payee?.iban
+    ? normalizeIban(p.payee.iban)
+    : p.payee?.accountNumber
+      ? id(p.payee.accountNumber)
+      : null;
   // Every account the XML names must be the signed one (an added second account is the fraud), and a signed IBAN must be stated.
   const accounts = new Set(stated.payeeAccounts);
-  if ([...accounts].some((a) => a !== signedAccount) || (p.payee?.iban && !accounts.has(signedAccount!))) out.push('payee');
+  if ([...accounts].some((a) => a !== signedAccount) || (p.payee?.iban && !accounts.has(signedAccount!)))
+    out.push('payee');
   return out;
 }

@@ -97,7 +97,11 @@ export function embeddedFiles(pdf: Buffer): { files: Buffer[]; unreadable: numbe
     const filter = /\/Filter\s*(\[\s*)?\/([A-Za-z0-9]+)\s*(\])?/.exec(dict);
     try {
       if (!filter) files.push(Buffer.from(raw));
-      else if (filter[2] === 'FlateDecode' && !/\/Filter\s*\[\s*\/\w+\s+\//.test(dict) && !dict.includes('/DecodeParms')) {
+      else if (
+        filter[2] === 'FlateDecode' &&
+        !/\/Filter\s*\[\s*\/\w+\s+\//.test(dict) &&
+        !dict.includes('/DecodeParms')
+      ) {
         files.push(inflateSync(raw, { maxOutputLength: MAX_XML_BYTES }));
       } else unreadable++;
     } catch {
@@ -184,7 +188,9 @@ function readCii(root: Element): StatedInvoice {
   const party = (p: Element | undefined): StatedParty => ({
     name: txt(at(p, 'Name')),
     country: txt(at(p, 'PostalTradeAddress', 'CountryID')),
-    ids: [...all(p, 'SpecifiedTaxRegistration', 'ID'), ...all(p, 'SpecifiedLegalOrganization', 'ID'), ...all(p, 'ID')].map(txt).filter((v): v is string => v !== null),
+    ids: [...all(p, 'SpecifiedTaxRegistration', 'ID'), ...all(p, 'SpecifiedLegalOrganization', 'ID'), ...all(p, 'ID')]
+      .map(txt)
+      .filter((v): v is string => v !== null),
   });
   const taxTotals = kids(sums, 'TaxTotalAmount');
   return {
@@ -197,7 +203,9 @@ function readCii(root: Element): StatedInvoice {
     currency,
     seller: party(at(agreement, 'SellerTradeParty')),
     buyer: party(at(agreement, 'BuyerTradeParty')),
-    taxTotal: txt(taxTotals.find((t) => t.attrs.currencyID === currency) ?? (taxTotals.length === 1 ? taxTotals[0] : undefined)),
+    taxTotal: txt(
+      taxTotals.find((t) => t.attrs.currencyID === currency) ?? (taxTotals.length === 1 ? taxTotals[0] : undefined),
+    ),
     total: txt(at(sums, 'GrandTotalAmount')),
     taxes: kids(settlement, 'ApplicableTradeTax').map((t) => ({
       rate: txt(at(t, 'RateApplicablePercent')) ?? '0',
@@ -217,7 +225,11 @@ function readUbl(root: Element, creditNote: boolean): StatedInvoice {
   const party = (p: Element | undefined): StatedParty => ({
     name: txt(at(p, 'PartyLegalEntity', 'RegistrationName')) ?? txt(at(p, 'PartyName', 'Name')),
     country: txt(at(p, 'PostalAddress', 'Country', 'IdentificationCode')),
-    ids: [...all(p, 'PartyTaxScheme', 'CompanyID'), ...all(p, 'PartyLegalEntity', 'CompanyID'), ...all(p, 'PartyIdentification', 'ID')]
+    ids: [
+      ...all(p, 'PartyTaxScheme', 'CompanyID'),
+      ...all(p, 'PartyLegalEntity', 'CompanyID'),
+      ...all(p, 'PartyIdentification', 'ID'),
+    ]
       .map(txt)
       .filter((v): v is string => v !== null),
   });
@@ -236,7 +248,10 @@ function readUbl(root: Element, creditNote: boolean): StatedInvoice {
     buyer: party(at(root, 'AccountingCustomerParty', 'Party')),
     taxTotal: txt(at(inCurrency, 'TaxAmount')),
     total: txt(at(root, 'LegalMonetaryTotal', 'TaxInclusiveAmount')),
-    taxes: kids(taxTotals.find((t) => kids(t, 'TaxSubtotal').length > 0), 'TaxSubtotal').map((s) => ({
+    taxes: kids(
+      taxTotals.find((t) => kids(t, 'TaxSubtotal').length > 0),
+      'TaxSubtotal',
+    ).map((s) => ({
       rate: txt(at(s, 'TaxCategory', 'Percent')) ?? '0',
       taxable: txt(at(s, 'TaxableAmount')) ?? '',
       tax: txt(at(s, 'TaxAmount')) ?? '',

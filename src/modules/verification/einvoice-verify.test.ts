@@ -26,16 +26,32 @@ function payloadOf(input: SealbillDocument): Extract<SignedPayload, { v: 2 }> {
     issuer: { orgId: 'org', name: input.org.name, taxId: input.org.vatId ?? null, country: input.org.country },
     document: { kind: input.kind, number: input.number, issueDate: input.issueDate, dueDate: input.dueDate ?? null },
     client: { name: input.client.name, taxId: input.client.vatId ?? null, country: input.client.country },
-    totals: { currency: input.currency, subtotal: t.subtotal, discountTotal: t.discountTotal, taxTotal: t.taxTotal, total: t.total },
+    totals: {
+      currency: input.currency,
+      subtotal: t.subtotal,
+      discountTotal: t.discountTotal,
+      taxTotal: t.taxTotal,
+      total: t.total,
+    },
     taxes: t.taxes,
-    payee: input.payout ? { accountHolder: input.payout.accountHolder, bankName: null, iban: input.payout.iban, bic: input.payout.bic, accountNumber: null, routingNumber: null } : null,
+    payee: input.payout
+      ? {
+          accountHolder: input.payout.accountHolder,
+          bankName: null,
+          iban: input.payout.iban,
+          bic: input.payout.bic,
+          accountNumber: null,
+          routingNumber: null,
+        }
+      : null,
     signedAt: '2026-03-02T10:00:00.000Z',
   };
 }
 
 const withInput = scenarios().filter((s) => s.input !== undefined);
 const domestic = withInput[0]!;
-const xmlOf = (format: (typeof EINVOICE_FORMATS)[number]) => Buffer.from(generateEinvoice(domestic.model, format), 'utf8');
+const xmlOf = (format: (typeof EINVOICE_FORMATS)[number]) =>
+  Buffer.from(generateEinvoice(domestic.model, format), 'utf8');
 const stated = (xml: Buffer | string) => readEinvoice(Buffer.from(xml))!;
 
 describe('e-invoice XML against the signed fields', () => {
@@ -71,13 +87,19 @@ describe('e-invoice XML against the signed fields', () => {
       }
     }
     // Dates: CII writes 20260302, UBL 2026-03-02.
-    expect(einvoiceDifferences(stated(xmlOf('factur-x').toString().replace('>20260302<', '>20260303<')), payload)).toEqual(['issueDate']);
-    expect(einvoiceDifferences(stated(xmlOf('xrechnung-ubl').toString().replace('>2026-04-01<', '>2026-05-01<')), payload)).toEqual(['dueDate']);
+    expect(
+      einvoiceDifferences(stated(xmlOf('factur-x').toString().replace('>20260302<', '>20260303<')), payload),
+    ).toEqual(['issueDate']);
+    expect(
+      einvoiceDifferences(stated(xmlOf('xrechnung-ubl').toString().replace('>2026-04-01<', '>2026-05-01<')), payload),
+    ).toEqual(['dueDate']);
   });
 
   it('flags a second payee account added next to the signed one', () => {
     const xml = xmlOf('factur-x').toString();
-    const means = /<ram:SpecifiedTradeSettlementPaymentMeans>[\s\S]*?<\/ram:SpecifiedTradeSettlementPaymentMeans>/.exec(xml)![0];
+    const means = /<ram:SpecifiedTradeSettlementPaymentMeans>[\s\S]*?<\/ram:SpecifiedTradeSettlementPaymentMeans>/.exec(
+      xml,
+    )![0];
     const twice = xml.replace(means, means + means.replace('DE75512108001245126199', 'GB82WEST12345698765432'));
     expect(einvoiceDifferences(stated(twice), payloadOf(domestic.input!))).toEqual(['payee']);
   });
@@ -86,7 +108,9 @@ describe('e-invoice XML against the signed fields', () => {
     const { taxes: _t, ...rest } = payloadOf(domestic.input!);
     const v1 = { ...rest, v: 1 } as SignedPayload;
     expect(serializePayload(v1)).not.toContain('taxes');
-    const changed = xmlOf('factur-x').toString().replace(/227\.81/g, '227.80');
+    const changed = xmlOf('factur-x')
+      .toString()
+      .replace(/227\.81/g, '227.80');
     expect(einvoiceDifferences(stated(changed), v1)).toEqual([]);
     expect(einvoiceDifferences(stated(changed.replace(/1490\.69/g, '1490.68')), v1)).toEqual(['total']);
   });
@@ -124,13 +148,22 @@ describe('embedded files of a PDF', () => {
   const xml = xmlOf('factur-x');
 
   it('finds the factur-x.xml of a hybrid byte for byte, and none in a plain PDF', async () => {
-    const hybrid = await renderDocumentPdf(sampleDocumentView(), { creationDate, attachment: { name: 'factur-x.xml', xml } });
+    const hybrid = await renderDocumentPdf(sampleDocumentView(), {
+      creationDate,
+      attachment: { name: 'factur-x.xml', xml },
+    });
     expect(embeddedFiles(hybrid)).toEqual({ files: [xml], unreadable: 0 });
-    expect(embeddedFiles(await renderDocumentPdf(sampleDocumentView(), { creationDate }))).toEqual({ files: [], unreadable: 0 });
+    expect(embeddedFiles(await renderDocumentPdf(sampleDocumentView(), { creationDate }))).toEqual({
+      files: [],
+      unreadable: 0,
+    });
   });
 
   it('finds a second XML appended by an incremental update, and an uncompressed one with an indirect length', async () => {
-    const hybrid = await renderDocumentPdf(sampleDocumentView(), { creationDate, attachment: { name: 'factur-x.xml', xml } });
+    const hybrid = await renderDocumentPdf(sampleDocumentView(), {
+      creationDate,
+      attachment: { name: 'factur-x.xml', xml },
+    });
     const other = Buffer.from(xml.toString().replace('DE75512108001245126199', 'GB82WEST12345698765432'));
     const update = Buffer.concat([
       Buffer.from(`\n90 0 obj\n<< /Type /EmbeddedFile /Subtype /text#2Fxml /Length 91 0 R >>\nstream\n`, 'latin1'),
@@ -143,7 +176,10 @@ describe('embedded files of a PDF', () => {
   it('does not inflate a compression bomb past the XML size limit', () => {
     const bomb = deflateSync(Buffer.alloc(64 * 1024 * 1024, 0x41));
     const pdf = Buffer.concat([
-      Buffer.from(`%PDF-1.7\n1 0 obj\n<< /Type /EmbeddedFile /Length ${bomb.length} /Filter /FlateDecode >>\nstream\n`, 'latin1'),
+      Buffer.from(
+        `%PDF-1.7\n1 0 obj\n<< /Type /EmbeddedFile /Length ${bomb.length} /Filter /FlateDecode >>\nstream\n`,
+        'latin1',
+      ),
       bomb,
       Buffer.from('\nendstream\nendobj\n%%EOF\n', 'latin1'),
     ]);

@@ -11,7 +11,13 @@
 // Cost: per identity, the key is parsed and the CMS template built once (cades-template.ts);
 // per document, one SHA-256 over the file, one signature, and a few small buffer copies.
 import { createHash, createPrivateKey, sign as cryptoSign, X509Certificate, type KeyObject } from 'node:crypto';
-import { fillContents, type PdfSigner, type PreparedSignature, type SignatureField, type SignedPdf } from '../documents/pdf/pdf-signature.ts';
+import {
+  fillContents,
+  type PdfSigner,
+  type PreparedSignature,
+  type SignatureField,
+  type SignedPdf,
+} from '../documents/pdf/pdf-signature.ts';
 import { buildCadesTemplate, type CadesTemplate } from './cades-template.ts';
 import { pemToDer } from './pki.ts';
 import type { SigningIdentity } from './signing-identity.service.ts';
@@ -47,7 +53,10 @@ interface OpenedIdentity {
 function maxSignatureLength(key: KeyObject): number {
   const details = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'rsa') return Math.ceil((details.modulusLength ?? 16_384) / 8);
-  const orderBytes = ({ prime256v1: 32, secp256k1: 32, secp384r1: 48, secp521r1: 66 } as Record<string, number>)[details.namedCurve ?? ''] ?? 66;
+  const orderBytes =
+    ({ prime256v1: 32, secp256k1: 32, secp384r1: 48, secp521r1: 66 } as Record<string, number>)[
+      details.namedCurve ?? ''
+    ] ?? 66;
   return 3 + 2 * (2 + orderBytes + 1);
 }
 
@@ -78,7 +87,10 @@ export function createPadesSigning(opts: { maxIdentities?: number } = {}) {
   function opened(identity: PadesIdentity): OpenedIdentity {
     const hit = cache.get(identity.certificatePem);
     cache.delete(identity.certificatePem);
-    const entry = hit && hit.privateKeyPem === identity.privateKeyPem && hit.chain === identity.chainPem.join('') ? hit : open(identity);
+    const entry =
+      hit && hit.privateKeyPem === identity.privateKeyPem && hit.chain === identity.chainPem.join('')
+        ? hit
+        : open(identity);
     cache.set(identity.certificatePem, entry);
     if (cache.size > max) cache.delete(cache.keys().next().value!);
     return entry;
@@ -99,7 +111,10 @@ export function createPadesSigning(opts: { maxIdentities?: number } = {}) {
         field,
         async sign(prepared: PreparedSignature): Promise<SignedPdf> {
           const [, b, c, d] = prepared.byteRange;
-          const digest = createHash('sha256').update(prepared.pdf.subarray(0, b)).update(prepared.pdf.subarray(c, c + d)).digest();
+          const digest = createHash('sha256')
+            .update(prepared.pdf.subarray(0, b))
+            .update(prepared.pdf.subarray(c, c + d))
+            .digest();
           const attrs = id.template.signedAttributes(digest);
           const signature = cryptoSign('sha256', attrs, id.key); // ECDSA: DER Ecdsa-Sig-Value, as CMS wants
           let token = o.timestamp ? await o.timestamp(signature) : null;

@@ -1,7 +1,15 @@
 // X.509 plumbing for an organization's signing identity, built on pkijs (ASN.1/DER structures)
 // and node:crypto / WebCrypto (all key generation and signatures). Nothing here is a primitive:
 // we only assemble standard structures (RFC 5280 certificates, RFC 7292 PKCS#12).
-import { createHash, createPrivateKey, generateKeyPairSync, KeyObject, randomBytes, sign as cryptoSign, X509Certificate } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  generateKeyPairSync,
+  KeyObject,
+  randomBytes,
+  sign as cryptoSign,
+  X509Certificate,
+} from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { pkiEngine } from '../../platform/crypto/pki-engine.ts';
@@ -40,13 +48,25 @@ export const pemToDer = (pem: string): Buffer =>
 /** Subject/issuer with one attribute per RDN (pkijs alone would build a single multi-valued RDN). */
 const name = (commonName: string, org: string): pkijs.RelativeDistinguishedNames => {
   const atvs = [
-    new pkijs.AttributeTypeAndValue({ type: OID.organizationName, value: new asn1js.Utf8String({ value: org.slice(0, 64) }) }),
-    new pkijs.AttributeTypeAndValue({ type: OID.commonName, value: new asn1js.Utf8String({ value: commonName.slice(0, 64) }) }),
+    new pkijs.AttributeTypeAndValue({
+      type: OID.organizationName,
+      value: new asn1js.Utf8String({ value: org.slice(0, 64) }),
+    }),
+    new pkijs.AttributeTypeAndValue({
+      type: OID.commonName,
+      value: new asn1js.Utf8String({ value: commonName.slice(0, 64) }),
+    }),
   ];
-  return pkijs.RelativeDistinguishedNames.fromBER(new asn1js.Sequence({ value: atvs.map((a) => new asn1js.Set({ value: [a.toSchema()] })) }).toBER(false));
+  return pkijs.RelativeDistinguishedNames.fromBER(
+    new asn1js.Sequence({ value: atvs.map((a) => new asn1js.Set({ value: [a.toSchema()] })) }).toBER(false),
+  );
 };
 
-const ext = (extnID: string, critical: boolean, value: { toSchema(): asn1js.BaseBlock } | asn1js.BaseBlock): pkijs.Extension =>
+const ext = (
+  extnID: string,
+  critical: boolean,
+  value: { toSchema(): asn1js.BaseBlock } | asn1js.BaseBlock,
+): pkijs.Extension =>
   new pkijs.Extension({ extnID, critical, extnValue: ('toSchema' in value ? value.toSchema() : value).toBER(false) });
 
 export interface SelfSignedOptions {
@@ -76,10 +96,14 @@ export async function generateSelfSigned(opts: SelfSignedOptions): Promise<Ident
   const notAfter = new Date(opts.now);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + opts.validYears);
   cert.notAfter.value = notAfter;
-  cert.subjectPublicKeyInfo = pkijs.PublicKeyInfo.fromBER(new Uint8Array(keys.publicKey.export({ format: 'der', type: 'spki' })).buffer);
+  cert.subjectPublicKeyInfo = pkijs.PublicKeyInfo.fromBER(
+    new Uint8Array(keys.publicKey.export({ format: 'der', type: 'spki' })).buffer,
+  );
 
   const keyUsage = new asn1js.BitString({ valueHex: new Uint8Array([0xc0]).buffer, unusedBits: 6 });
-  const ski = createHash('sha1').update(Buffer.from(cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView)).digest();
+  const ski = createHash('sha1')
+    .update(Buffer.from(cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView))
+    .digest();
   cert.extensions = [
     ext(OID.basicConstraints, true, new pkijs.BasicConstraints({ cA: false })),
     ext(OID.keyUsage, true, keyUsage),
@@ -88,7 +112,13 @@ export async function generateSelfSigned(opts: SelfSignedOptions): Promise<Ident
   ];
   const emails = [...new Set(opts.emails.map((e) => e.trim().toLowerCase()).filter(Boolean))];
   if (emails.length) {
-    cert.extensions.push(ext(OID.subjectAltName, false, new pkijs.AltName({ altNames: emails.map((e) => new pkijs.GeneralName({ type: 1, value: e })) })));
+    cert.extensions.push(
+      ext(
+        OID.subjectAltName,
+        false,
+        new pkijs.AltName({ altNames: emails.map((e) => new pkijs.GeneralName({ type: 1, value: e })) }),
+      ),
+    );
   }
   // Signed with node:crypto (OpenSSL emits a DER Ecdsa-Sig-Value with minimal INTEGERs).
   const ecdsaWithSha256 = new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.10045.4.3.2' });
@@ -126,7 +156,10 @@ export async function parsePkcs12(der: Buffer, password: string): Promise<Identi
     await pfx.parseInternalValues({ password: pwd, checkIntegrity: true }, pkiEngine);
     const authSafe = pfx.parsedValue?.authenticatedSafe;
     if (!authSafe) throw new Pkcs12Error('The PKCS#12 file has no content');
-    await authSafe.parseInternalValues({ safeContents: authSafe.safeContents.map(() => ({ password: pwd })) }, pkiEngine);
+    await authSafe.parseInternalValues(
+      { safeContents: authSafe.safeContents.map(() => ({ password: pwd })) },
+      pkiEngine,
+    );
     for (const sc of authSafe.parsedValue?.safeContents ?? []) {
       for (const bag of sc.value.safeBags) {
         if (bag.bagId === OID.pkcs8ShroudedKeyBag) {
@@ -161,13 +194,22 @@ export async function parsePkcs12(der: Buffer, password: string): Promise<Identi
 }
 
 /** Checks a certificate/key pair and returns the facts we store and publish. */
-export function describeIdentity(m: IdentityMaterial, now: Date): { fingerprintSha256: string; keyId: string; notAfter: string; privateKey: KeyObject } {
+export function describeIdentity(
+  m: IdentityMaterial,
+  now: Date,
+): { fingerprintSha256: string; keyId: string; notAfter: string; privateKey: KeyObject } {
   const cert = new X509Certificate(m.certificatePem);
   const privateKey = createPrivateKey(m.privateKeyPem);
   if (!cert.checkPrivateKey(privateKey)) throw new Pkcs12Error('The certificate does not match the private key');
-  if (!['rsa', 'ec'].includes(privateKey.asymmetricKeyType ?? '')) throw new Pkcs12Error('Only RSA and ECDSA signing keys are supported');
+  if (!['rsa', 'ec'].includes(privateKey.asymmetricKeyType ?? ''))
+    throw new Pkcs12Error('Only RSA and ECDSA signing keys are supported');
   const notAfter = new Date(cert.validTo);
   if (notAfter.getTime() <= now.getTime()) throw new Pkcs12Error('The certificate has expired');
   const fingerprintSha256 = createHash('sha256').update(cert.raw).digest('hex');
-  return { fingerprintSha256, keyId: `x509-${fingerprintSha256.slice(0, 16)}`, notAfter: notAfter.toISOString(), privateKey };
+  return {
+    fingerprintSha256,
+    keyId: `x509-${fingerprintSha256.slice(0, 16)}`,
+    notAfter: notAfter.toISOString(),
+    privateKey,
+  };
 }

@@ -73,7 +73,13 @@ export function buildPayload(
     issuer: { orgId, name: snapshot.org.name, taxId: snapshot.org.taxId, country: snapshot.org.country },
     document: { kind: doc.kind, number: doc.number!, issueDate: doc.issueDate!, dueDate: doc.dueDate },
     client: { name: snapshot.client.name, taxId: snapshot.client.taxId, country: snapshot.client.country },
-    totals: { currency: doc.currency, subtotal: doc.subtotal, discountTotal: doc.discountTotal, taxTotal: doc.taxTotal, total: doc.total },
+    totals: {
+      currency: doc.currency,
+      subtotal: doc.subtotal,
+      discountTotal: doc.discountTotal,
+      taxTotal: doc.taxTotal,
+      total: doc.total,
+    },
     taxes: doc.taxes.map((t) => ({ rateBp: t.rateBp, inclusive: t.inclusive, taxable: t.taxable, tax: t.tax })),
     payee: snapshot.payout,
     ...(einvoice ? { einvoice: { format: einvoice.format, sha256: einvoiceDigest(einvoice.xml) } } : {}),
@@ -112,7 +118,9 @@ export function normalizeFingerprint(raw: string): string | null {
 export const normalizeIban = (raw: string): string => raw.replace(/[\s-]+/g, '').toUpperCase();
 
 /** The account money is paid into: the IBAN, or account + routing number. */
-export function accountKey(p: { iban: string | null; accountNumber: string | null; routingNumber: string | null } | null): string | null {
+export function accountKey(
+  p: { iban: string | null; accountNumber: string | null; routingNumber: string | null } | null,
+): string | null {
   if (!p) return null;
   if (p.iban) return `iban:${normalizeIban(p.iban)}`;
   if (p.accountNumber && p.routingNumber) return `aba:${p.routingNumber}:${p.accountNumber}`;

@@ -13,7 +13,12 @@ import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { sha256Hex } from '../../platform/crypto/hash.ts';
-import { createPrivateKey, createPublicKey, generateEd25519KeyPair, type KeyObject } from '../../platform/crypto/signatures.ts';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateEd25519KeyPair,
+  type KeyObject,
+} from '../../platform/crypto/signatures.ts';
 import { describeIdentity, generateSelfSigned, parsePkcs12, Pkcs12Error, type IdentityMaterial } from './pki.ts';
 import {
   findActiveDocumentKey,
@@ -100,7 +105,13 @@ export function createSigningIdentityService(deps: SigningIdentityDeps) {
     };
   }
 
-  async function store(tx: Executor, orgId: string, m: IdentityMaterial, source: 'generated' | 'imported', actor: AuditActor): Promise<SigningIdentityRow> {
+  async function store(
+    tx: Executor,
+    orgId: string,
+    m: IdentityMaterial,
+    source: 'generated' | 'imported',
+    actor: AuditActor,
+  ): Promise<SigningIdentityRow> {
     const now = clock.now();
     const facts = describeIdentity(m, now);
     const id = newId();
@@ -133,7 +144,8 @@ export function createSigningIdentityService(deps: SigningIdentityDeps) {
   }
 
   const usable = (row: SigningIdentityRow | undefined): row is SigningIdentityRow =>
-    row !== undefined && Date.parse(row.not_after) - clock.now().getTime() > (row.source === 'generated' ? RENEW_BEFORE_MS : 0);
+    row !== undefined &&
+    Date.parse(row.not_after) - clock.now().getTime() > (row.source === 'generated' ? RENEW_BEFORE_MS : 0);
 
   /** The org's usable identity, made (self-signed) under the org signing lock when there is none. */
   async function getOrCreateInTx(tx: Executor, orgId: string): Promise<SigningIdentity> {
@@ -161,7 +173,13 @@ export function createSigningIdentityService(deps: SigningIdentityDeps) {
   }
 
   /** A fresh random Ed25519 key as the org's active one; the caller holds the org signing lock and retired the previous key. */
-  async function insertNewDocumentKey(tx: Executor, orgId: string, actor: AuditActor, action: string, previousKeyId: string | null): Promise<DocumentKeyRow> {
+  async function insertNewDocumentKey(
+    tx: Executor,
+    orgId: string,
+    actor: AuditActor,
+    action: string,
+    previousKeyId: string | null,
+  ): Promise<DocumentKeyRow> {
     const { publicKey, privateKey } = generateEd25519KeyPair();
     const raw = publicKey.export({ format: 'jwk' }).x!;
     const keyId = `ed25519-${sha256Hex(Buffer.from(raw, 'base64url')).slice(0, 16)}`;
@@ -173,13 +191,23 @@ export function createSigningIdentityService(deps: SigningIdentityDeps) {
       key_id: keyId,
       algorithm: 'Ed25519',
       public_key: raw,
-      private_key_enc: crypto.encryptText(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), docKeyAad(id)),
+      private_key_enc: crypto.encryptText(
+        privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+        docKeyAad(id),
+      ),
       active_slot: 1,
       created_at: clock.now().toISOString(),
       retired_at: null,
     };
     await insertDocumentKey(tx, row);
-    await audit.append(tx, { orgId, actor, action, objectType: 'document_key', objectId: id, summary: previousKeyId ? { keyId, retiredKeyId: previousKeyId } : { keyId } });
+    await audit.append(tx, {
+      orgId,
+      actor,
+      action,
+      objectType: 'document_key',
+      objectId: id,
+      summary: previousKeyId ? { keyId, retiredKeyId: previousKeyId } : { keyId },
+    });
     return row;
   }
 
@@ -187,7 +215,11 @@ export function createSigningIdentityService(deps: SigningIdentityDeps) {
   async function documentKeyInTx(tx: Executor, orgId: string): Promise<DocumentKey> {
     const open = async (row: DocumentKeyRow): Promise<DocumentKey> => {
       const crypto = await keyring.forOrg(tx, orgId);
-      return { keyId: row.key_id, publicKey: row.public_key, privateKey: createPrivateKey(crypto.decryptText(row.private_key_enc, docKeyAad(row.id))) };
+      return {
+        keyId: row.key_id,
+        publicKey: row.public_key,
+        privateKey: createPrivateKey(crypto.decryptText(row.private_key_enc, docKeyAad(row.id))),
+      };
     };
     const existing = await findActiveDocumentKey(tx, orgId);
     if (existing) return open(existing);

@@ -11,7 +11,12 @@ export async function lockOrgSigning(db: Executor, dialect: 'sqlite' | 'postgres
 }
 
 export function findActiveIdentity(db: Executor, orgId: string): Promise<SigningIdentityRow | undefined> {
-  return db.selectFrom('signing_identities').selectAll().where('org_id', '=', orgId).where('active_slot', '=', 1).executeTakeFirst();
+  return db
+    .selectFrom('signing_identities')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('active_slot', '=', 1)
+    .executeTakeFirst();
 }
 
 export function listIdentities(db: Executor, orgId: string | null): Promise<SigningIdentityRow[]> {
@@ -25,15 +30,30 @@ export async function insertIdentity(db: Executor, row: SigningIdentityRow): Pro
 }
 
 export async function retireActiveIdentity(db: Executor, orgId: string, at: string): Promise<void> {
-  await db.updateTable('signing_identities').set({ active_slot: null, retired_at: at }).where('org_id', '=', orgId).where('active_slot', '=', 1).execute();
+  await db
+    .updateTable('signing_identities')
+    .set({ active_slot: null, retired_at: at })
+    .where('org_id', '=', orgId)
+    .where('active_slot', '=', 1)
+    .execute();
 }
 
 export function findActiveDocumentKey(db: Executor, orgId: string): Promise<DocumentKeyRow | undefined> {
-  return db.selectFrom('document_signing_keys').selectAll().where('org_id', '=', orgId).where('active_slot', '=', 1).executeTakeFirst();
+  return db
+    .selectFrom('document_signing_keys')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('active_slot', '=', 1)
+    .executeTakeFirst();
 }
 
 export function findDocumentKey(db: Executor, orgId: string, keyId: string): Promise<DocumentKeyRow | undefined> {
-  return db.selectFrom('document_signing_keys').selectAll().where('org_id', '=', orgId).where('key_id', '=', keyId).executeTakeFirst();
+  return db
+    .selectFrom('document_signing_keys')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('key_id', '=', keyId)
+    .executeTakeFirst();
 }
 
 export function listDocumentKeys(db: Executor, orgId: string | null): Promise<DocumentKeyRow[]> {
@@ -46,8 +66,17 @@ export async function insertDocumentKey(db: Executor, row: DocumentKeyRow): Prom
   await db.insertInto('document_signing_keys').values(row).execute();
 }
 
-export async function retireActiveDocumentKey(db: Executor, orgId: string, at: string): Promise<DocumentKeyRow | undefined> {
+export async function retireActiveDocumentKey(
+  db: Executor,
+  orgId: string,
+  at: string,
+): Promise<DocumentKeyRow | undefined> {
   const active = await findActiveDocumentKey(db, orgId);
-  if (active) await db.updateTable('document_signing_keys').set({ active_slot: null, retired_at: at }).where('id', '=', active.id).execute();
+  if (active)
+    await db
+      .updateTable('document_signing_keys')
+      .set({ active_slot: null, retired_at: at })
+      .where('id', '=', active.id)
+      .execute();
   return active;
 }

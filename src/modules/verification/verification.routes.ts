@@ -26,12 +26,18 @@ export interface VerificationRouteDeps {
 }
 
 /** The uploaded file: a raw body of the route's content type, or the one file of a multipart form. */
-async function readUpload(req: FastifyRequest, what: 'PDF' | 'XML', maxBytes: number, contentType: string): Promise<Buffer> {
+async function readUpload(
+  req: FastifyRequest,
+  what: 'PDF' | 'XML',
+  maxBytes: number,
+  contentType: string,
+): Promise<Buffer> {
   if (req.isMultipart()) {
     const part = await req.file({ limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 2 } });
     if (!part) throw new AppError('validation_failed', `Attach the ${what} as a file field`);
     const bytes = await part.toBuffer().catch((err: unknown) => {
-      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('payload_too_large', `The ${what} is larger than ${maxBytes} bytes`);
+      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+        throw new AppError('payload_too_large', `The ${what} is larger than ${maxBytes} bytes`);
       throw err;
     });
     return bytes;
@@ -48,14 +54,26 @@ export async function registerVerificationRoutes(root: FastifyInstance, deps: Ve
   await root.register(async (scope) => {
     await scope.register(fastifyRateLimit, rateLimitOptions(deps.rateLimit, 'verify', deps.rateLimitPerMinute));
     await scope.register(fastifyMultipart, { limits: { fileSize: MAX_PDF_BYTES, files: 1, fields: 0, parts: 2 } });
-    scope.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_PDF_BYTES }, (_req, body, done) => done(null, body));
-    scope.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'buffer', bodyLimit: MAX_XML_BYTES }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_PDF_BYTES }, (_req, body, done) =>
+      done(null, body),
+    );
+    scope.addContentTypeParser(
+      ['application/xml', 'text/xml'],
+      { parseAs: 'buffer', bodyLimit: MAX_XML_BYTES },
+      (_req, body, done) => done(null, body),
+    );
     const app = scope.withTypeProvider<ZodTypeProvider>();
     const tags = ['verification'];
 
     app.get(
       '/.well-known/sealbill/keys',
-      { schema: { tags, querystring: z.strictObject({ org: z.uuid().optional() }), response: { 200: publishedKeysSchema } } },
+      {
+        schema: {
+          tags,
+          querystring: z.strictObject({ org: z.uuid().optional() }),
+          response: { 200: publishedKeysSchema },
+        },
+      },
       async (req, reply) => {
         reply.header('cache-control', 'public, max-age=300');
         const keys = await deps.signing.publishedKeys(req.query.org ?? null);
@@ -74,17 +92,25 @@ export async function registerVerificationRoutes(root: FastifyInstance, deps: Ve
     // A bare e-invoice (XRechnung / Peppol UBL or CII, or the XML taken out of a Factur-X PDF).
     app.post(
       '/api/v1/verify/einvoice',
-      { bodyLimit: MAX_XML_BYTES + 64 * 1024, schema: { tags, querystring: orgQuery, response: { 200: verificationResult } } },
-      async (req) => deps.verification.byEinvoice(await readUpload(req, 'XML', MAX_XML_BYTES, 'application/xml'), req.query.org),
+      {
+        bodyLimit: MAX_XML_BYTES + 64 * 1024,
+        schema: { tags, querystring: orgQuery, response: { 200: verificationResult } },
+      },
+      async (req) =>
+        deps.verification.byEinvoice(await readUpload(req, 'XML', MAX_XML_BYTES, 'application/xml'), req.query.org),
     );
 
-    app.post('/api/v1/verify/details', { schema: { tags, body: verifyDetailsInput, response: { 200: verificationResult } } }, (req) =>
-      deps.verification.byDetails(req.body),
+    app.post(
+      '/api/v1/verify/details',
+      { schema: { tags, body: verifyDetailsInput, response: { 200: verificationResult } } },
+      (req) => deps.verification.byDetails(req.body),
     );
 
     app.get(
       '/api/v1/verify/:token',
-      { schema: { tags, params: z.strictObject({ token: z.string().max(64) }), response: { 200: verificationResult } } },
+      {
+        schema: { tags, params: z.strictObject({ token: z.string().max(64) }), response: { 200: verificationResult } },
+      },
       (req) => deps.verification.byToken(req.params.token),
     );
   });

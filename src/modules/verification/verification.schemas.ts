@@ -8,8 +8,16 @@ export const verifyDetailsInput = z
     fingerprint: z.string().trim().max(40).optional(),
     number: z.string().trim().min(1).max(64),
     /** The total as printed, e.g. "1480.95" or "1.480,95". */
-    amount: z.string().trim().min(1).max(32).regex(/^[0-9.,\s'’]+$/, 'must be an amount such as 1480.95'),
-    currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+    amount: z
+      .string()
+      .trim()
+      .min(1)
+      .max(32)
+      .regex(/^[0-9.,\s'’]+$/, 'must be an amount such as 1480.95'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .optional(),
     /** The IBAN (or account number) printed on the document. */
     iban: z.string().trim().min(4).max(64),
   })
@@ -64,7 +72,14 @@ export const verificationResult = z.object({
     .optional(),
   /** The signed canonical JSON and its Ed25519 signature, for offline verification with the published key. */
   signature: z
-    .object({ algorithm: z.literal('Ed25519'), keyId: z.string(), orgId: z.string(), payload: z.string(), value: z.string(), keysUrl: z.string() })
+    .object({
+      algorithm: z.literal('Ed25519'),
+      keyId: z.string(),
+      orgId: z.string(),
+      payload: z.string(),
+      value: z.string(),
+      keysUrl: z.string(),
+    })
     .nullable(),
 });
 export type VerificationResult = z.infer<typeof verificationResult>;

@@ -21,7 +21,14 @@ import {
 import { payloadAad } from './document-signing.service.ts';
 import { EINVOICE_FIELDS, einvoiceDifferences, IDENTIFYING, type EinvoiceField } from './einvoice-compare.ts';
 import { embeddedFiles, readEinvoice, XmlRefused, type StatedInvoice } from './einvoice-read.ts';
-import { accountKey, einvoiceDigest, normalizeAmount, normalizeFingerprint, normalizeIban, type SignedPayload } from './signed-payload.ts';
+import {
+  accountKey,
+  einvoiceDigest,
+  normalizeAmount,
+  normalizeFingerprint,
+  normalizeIban,
+  type SignedPayload,
+} from './signed-payload.ts';
 import { unprocessable } from '../../platform/errors.ts';
 import { EINVOICE_FORMATS, FORMATS, type EinvoiceFormat } from '../einvoice/einvoice.formats.ts';
 import type { SigningIdentityService } from './signing-identity.service.ts';
@@ -51,7 +58,8 @@ export const NO_MATCH: VerificationResult = Object.freeze({ authentic: false, re
  * amount and bank account before paying. Not the QR token's page: the token is stored only as a
  * hash, and its answer carries signed fields (client name, tax id) a pay link must not reveal.
  */
-export const fingerprintCheckUrl = (publicUrl: string, fingerprint: string): string => `${publicUrl}/verify#fp=${fingerprint}`;
+export const fingerprintCheckUrl = (publicUrl: string, fingerprint: string): string =>
+  `${publicUrl}/verify#fp=${fingerprint}`;
 
 const TOKEN = /^[A-Za-z0-9_-]{22}$/;
 /** A QR/link token inside an uploaded file (our link annotations are uncompressed /URI strings). */
@@ -88,7 +96,11 @@ type EinvoiceCheck = NonNullable<VerificationResult['einvoice']>;
 
 /** Which of our formats an XML claims to be (syntax + BT-24); null for anything else. */
 function formatOf(stated: StatedInvoice): EinvoiceFormat | null {
-  return EINVOICE_FORMATS.find((f) => FORMATS[f].syntax === stated.syntax && FORMATS[f].specificationId === stated.specification) ?? null;
+  return (
+    EINVOICE_FORMATS.find(
+      (f) => FORMATS[f].syntax === stated.syntax && FORMATS[f].specificationId === stated.specification,
+    ) ?? null
+  );
 }
 
 /** Compares every e-invoice found with the signed payload (differences only by field name). */
@@ -119,7 +131,8 @@ export function createVerificationService(deps: VerificationDeps) {
     const crypto = await keyring.forOrg(db, row.org_id);
     const canonical = crypto.decryptText(row.payload_enc, payloadAad(row.document_id));
     const key = await signing.documentPublicKey(row.org_id, row.key_id);
-    const ok = key !== null && ed25519Verify(Buffer.from(canonical, 'utf8'), key, Buffer.from(row.signature, 'base64url'));
+    const ok =
+      key !== null && ed25519Verify(Buffer.from(canonical, 'utf8'), key, Buffer.from(row.signature, 'base64url'));
     if (!ok || sha256Hex(canonical) !== row.payload_sha256) return null;
     return { canonical, payload: JSON.parse(canonical) as SignedPayload };
   }
@@ -149,7 +162,9 @@ export function createVerificationService(deps: VerificationDeps) {
         issuerName: payload.issuer.name,
         fingerprint: row.fingerprint,
         signedAt: payload.signedAt,
-        timestampedAt: row.timestamp_token ? timestampTime(Buffer.from(row.timestamp_token, 'base64')).toISOString() : null,
+        timestampedAt: row.timestamp_token
+          ? timestampTime(Buffer.from(row.timestamp_token, 'base64')).toISOString()
+          : null,
       },
       status: { voided: doc.status === 'void', credited: doc.amountCredited > 0 },
       bankDetails: onDocument
@@ -160,7 +175,14 @@ export function createVerificationService(deps: VerificationDeps) {
           }
         : null,
       signature: opts.withPayload
-        ? { algorithm: 'Ed25519', keyId: row.key_id, orgId: row.org_id, payload: canonical, value: row.signature, keysUrl: `${publicUrl}/.well-known/sealbill/keys` }
+        ? {
+            algorithm: 'Ed25519',
+            keyId: row.key_id,
+            orgId: row.org_id,
+            payload: canonical,
+            value: row.signature,
+            keysUrl: `${publicUrl}/.well-known/sealbill/keys`,
+          }
         : null,
       ...(opts.xml ? { einvoice: checkXml(opts.xml, payload) } : {}),
     };
@@ -170,10 +192,17 @@ export function createVerificationService(deps: VerificationDeps) {
    * The answer for e-invoice XML that matched a signed document: authentic only if it states the
    * signed fields, and "unaltered" only if it is the exact XML signed at issue (when one was).
    */
-  async function answerXml(row: SignatureRow, found: XmlFound, withPayload: boolean, opened: { canonical: string; payload: SignedPayload }): Promise<VerificationResult> {
+  async function answerXml(
+    row: SignatureRow,
+    found: XmlFound,
+    withPayload: boolean,
+    opened: { canonical: string; payload: SignedPayload },
+  ): Promise<VerificationResult> {
     const check = checkXml(found, opened.payload);
-    if (check.differences.length > 0) return { authentic: false, reason: 'einvoice_differs', ...NOTHING, einvoice: check };
-    if (check.exact === false) return { authentic: false, reason: 'altered', ...NOTHING, unaltered: false, einvoice: check };
+    if (check.differences.length > 0)
+      return { authentic: false, reason: 'einvoice_differs', ...NOTHING, einvoice: check };
+    if (check.exact === false)
+      return { authentic: false, reason: 'altered', ...NOTHING, unaltered: false, einvoice: check };
     return answer(row, { unaltered: check.exact, providedAccount: null, withPayload, xml: found }, opened);
   }
 
@@ -204,7 +233,9 @@ export function createVerificationService(deps: VerificationDeps) {
   const matchesAccount = (payee: SignedPayload['payee'], raw: string): boolean => {
     const keys = providedAccountKeys(raw);
     const onDoc = accountKey(payee);
-    return (onDoc !== null && keys.includes(onDoc)) || (payee?.accountNumber != null && keys.includes(payee.accountNumber));
+    return (
+      (onDoc !== null && keys.includes(onDoc)) || (payee?.accountNumber != null && keys.includes(payee.accountNumber))
+    );
   };
 
   return {
@@ -241,12 +272,29 @@ export function createVerificationService(deps: VerificationDeps) {
         if (!xml) return { authentic: false, reason: 'altered', ...NOTHING, unaltered: false };
         const opened = await openPayload(tokenRow);
         if (!opened) return { authentic: false, reason: 'signature_invalid', ...NOTHING };
-        return { authentic: false, reason: 'altered', ...NOTHING, unaltered: false, einvoice: checkXml(xml, opened.payload) };
+        return {
+          authentic: false,
+          reason: 'altered',
+          ...NOTHING,
+          unaltered: false,
+          einvoice: checkXml(xml, opened.payload),
+        };
       }
       if (xml && orgId) {
         const r = await byOrgAndXml(orgId, xml);
         // The PDF itself is not ours whatever its XML says.
-        return r.authentic ? { ...r, authentic: false, reason: 'altered', unaltered: false, document: null, status: null, bankDetails: null, signature: null } : r;
+        return r.authentic
+          ? {
+              ...r,
+              authentic: false,
+              reason: 'altered',
+              unaltered: false,
+              document: null,
+              status: null,
+              bankDetails: null,
+              signature: null,
+            }
+          : r;
       }
       return NO_MATCH;
     },
@@ -261,10 +309,16 @@ export function createVerificationService(deps: VerificationDeps) {
       try {
         stated = readEinvoice(bytes);
       } catch (err) {
-        if (err instanceof XmlRefused) throw unprocessable(`The file is not readable XML: ${err.message}`, [{ path: '/body', message: 'not readable XML' }]);
+        if (err instanceof XmlRefused)
+          throw unprocessable(`The file is not readable XML: ${err.message}`, [
+            { path: '/body', message: 'not readable XML' },
+          ]);
         throw err;
       }
-      if (!stated) throw unprocessable('The file is not an EN 16931 invoice in UBL 2.1 or UN/CEFACT CII syntax', [{ path: '/body', message: 'not a UBL or CII invoice' }]);
+      if (!stated)
+        throw unprocessable('The file is not an EN 16931 invoice in UBL 2.1 or UN/CEFACT CII syntax', [
+          { path: '/body', message: 'not a UBL or CII invoice' },
+        ]);
       const found: XmlFound = { source: 'file', invoices: [{ bytes, stated }] };
       for (const text of stated.freeText) {
         const token = TOKEN_IN_TEXT.exec(text)?.[1];
@@ -282,7 +336,8 @@ export function createVerificationService(deps: VerificationDeps) {
       let rows: SignatureRow[] = [];
       const fp = input.fingerprint ? normalizeFingerprint(input.fingerprint) : null;
       if (fp) rows = await findSignaturesByFingerprint(db, fp);
-      else if (input.orgId && UUID.test(input.orgId)) rows = await findSignaturesByNumber(db, input.orgId, input.number.trim());
+      else if (input.orgId && UUID.test(input.orgId))
+        rows = await findSignaturesByNumber(db, input.orgId, input.number.trim());
       for (const row of rows) {
         if (row.number !== input.number.trim() || (input.orgId && row.org_id !== input.orgId)) continue;
         const doc = await documents.get(row.org_id, row.kind, row.document_id);
@@ -297,7 +352,11 @@ export function createVerificationService(deps: VerificationDeps) {
         const opened = await openPayload(row);
         if (!opened) return { authentic: false, reason: 'signature_invalid', ...NOTHING };
         if (matchesAccount(opened.payload.payee, input.iban)) {
-          return answer(row, { unaltered: null, providedAccount: accountKey(opened.payload.payee), withPayload: false });
+          return answer(row, {
+            unaltered: null,
+            providedAccount: accountKey(opened.payload.payee),
+            withPayload: false,
+          });
         }
         // The document exists, but not with these bank details: the classic altered-invoice fraud.
         const current = await currentPayout(row.org_id);
@@ -306,7 +365,11 @@ export function createVerificationService(deps: VerificationDeps) {
           authentic: false,
           reason: 'bank_details_differ',
           ...NOTHING,
-          bankDetails: { onDocumentAreCurrent: null, providedMatchDocument: false, providedAreCurrent: providedIsCurrent },
+          bankDetails: {
+            onDocumentAreCurrent: null,
+            providedMatchDocument: false,
+            providedAreCurrent: providedIsCurrent,
+          },
         };
       }
       return NO_MATCH;

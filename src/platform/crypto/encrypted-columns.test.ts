@@ -18,7 +18,9 @@ describe('encrypted column registry', () => {
 
   it('registers every *_enc column the migrations create', () => {
     const registered = new Set(ENCRYPTED_COLUMNS.map((c) => `${c.table}.${c.column}`));
-    const missing = tables.flatMap((t) => t.columns.filter((c) => c.name.endsWith('_enc')).map((c) => `${t.name}.${c.name}`)).filter((n) => !registered.has(n));
+    const missing = tables
+      .flatMap((t) => t.columns.filter((c) => c.name.endsWith('_enc')).map((c) => `${t.name}.${c.name}`))
+      .filter((n) => !registered.has(n));
     expect(missing, 'add these to src/platform/crypto/encrypted-columns.ts').toEqual([]);
   });
 

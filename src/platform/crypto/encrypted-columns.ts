@@ -36,8 +36,20 @@ const emailOf = (plaintext: string): string | null => {
 export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   { table: 'orgs', idColumn: 'id', column: 'profile_enc', kind: 'text', orgColumn: 'id' },
   { table: 'orgs', idColumn: 'id', column: 'payout_enc', kind: 'text', orgColumn: 'id' },
-  { table: 'clients', idColumn: 'id', column: 'pii_enc', kind: 'text', blindIndexes: [{ column: 'email_bidx', context: 'email', from: emailOf }] },
-  { table: 'client_contacts', idColumn: 'id', column: 'pii_enc', kind: 'text', blindIndexes: [{ column: 'email_bidx', context: 'email', from: emailOf }] },
+  {
+    table: 'clients',
+    idColumn: 'id',
+    column: 'pii_enc',
+    kind: 'text',
+    blindIndexes: [{ column: 'email_bidx', context: 'email', from: emailOf }],
+  },
+  {
+    table: 'client_contacts',
+    idColumn: 'id',
+    column: 'pii_enc',
+    kind: 'text',
+    blindIndexes: [{ column: 'email_bidx', context: 'email', from: emailOf }],
+  },
   { table: 'documents', idColumn: 'id', column: 'body_enc', kind: 'text' },
   { table: 'payments', idColumn: 'id', column: 'reference_enc', kind: 'text' },
   { table: 'recurring_schedules', idColumn: 'id', column: 'template_enc', kind: 'text' },

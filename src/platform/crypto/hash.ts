@@ -16,13 +16,15 @@ export const sha256 = (data: BinaryLike): Buffer => createHash('sha256').update(
 export const sha256Hex = (data: BinaryLike): string => createHash('sha256').update(data).digest('hex');
 
 /** One-shot digest with a named algorithm (see HashAlgorithm for when SHA-1/MD5 are allowed). */
-export const digest = (algorithm: HashAlgorithm, data: BinaryLike): Buffer => createHash(algorithm).update(data).digest();
+export const digest = (algorithm: HashAlgorithm, data: BinaryLike): Buffer =>
+  createHash(algorithm).update(data).digest();
 
 /** An incremental hasher, for data that arrives in parts (streams, byte ranges, lines). */
 export const hasher = (algorithm: HashAlgorithm): Hash => createHash(algorithm);
 
 /** HMAC-SHA-256 (RFC 2104) of `data` under `key`, as bytes. */
-export const hmacSha256 = (key: BinaryLike, data: BinaryLike): Buffer => createHmac('sha256', key).update(data).digest();
+export const hmacSha256 = (key: BinaryLike, data: BinaryLike): Buffer =>
+  createHmac('sha256', key).update(data).digest();
 
 /** Constant-time equality of two byte strings; unequal lengths are simply unequal. */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {

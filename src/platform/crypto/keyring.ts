@@ -92,7 +92,9 @@ export class Keyring {
     const { keyId, data } = parseText(row.wrapped_dek);
     const use = kek ?? this.keks.get(keyId);
     if (!use || keyId !== use.id) {
-      throw new MasterKeyError(`org key ${row.id} is wrapped by master key ${keyId}, which is not configured (current ${this.kek.id})`);
+      throw new MasterKeyError(
+        `org key ${row.id} is wrapped by master key ${keyId}, which is not configured (current ${this.kek.id})`,
+      );
     }
     return open(use.key, data, aadBytes({ table: 'org_keys', row: row.id, column: 'wrapped_dek' }));
   }
@@ -130,7 +132,10 @@ export class Keyring {
       try {
         this.dekOf(r);
       } catch (err) {
-        if (err instanceof DecryptionError) throw new DecryptionError(`org key ${r.id} (org ${r.org_id}) does not unwrap under master key ${wrappingKekId(r)} although the key id matches: the stored wrapped key was altered or damaged`);
+        if (err instanceof DecryptionError)
+          throw new DecryptionError(
+            `org key ${r.id} (org ${r.org_id}) does not unwrap under master key ${wrappingKekId(r)} although the key id matches: the stored wrapped key was altered or damaged`,
+          );
         throw err;
       }
     }
@@ -138,7 +143,13 @@ export class Keyring {
   }
 
   /** Creates a new DEK for an org (call inside the transaction that creates the org, or a rotation). */
-  async createOrgKey(db: Executor, orgId: string, version: number, createdAt: string, status: 'active' | 'pending' = 'active'): Promise<string> {
+  async createOrgKey(
+    db: Executor,
+    orgId: string,
+    version: number,
+    createdAt: string,
+    status: 'active' | 'pending' = 'active',
+  ): Promise<string> {
     const id = newId();
     const dek = randomBytes(32);
     await insertOrgKey(db, {
@@ -164,7 +175,12 @@ export class Keyring {
     for (const r of rows) if (r.status === 'retired') this.deks.delete(r.id);
     const active = live.filter((r) => r.status === 'active').sort((a, b) => b.version - a.version)[0];
     if (!active) throw new Error(`organization ${orgId} has no active data key`);
-    const crypto = new OrgCrypto(orgId, live.map((r) => derive(r.id, this.dekOf(r))), active.id, this.plainCache);
+    const crypto = new OrgCrypto(
+      orgId,
+      live.map((r) => derive(r.id, this.dekOf(r))),
+      active.id,
+      this.plainCache,
+    );
     this.cache.set(orgId, { at: this.now(), crypto });
     return crypto;
   }
@@ -181,7 +197,10 @@ export class Keyring {
   openForInstance(sealed: string, aad: Aad): string {
     const { keyId, data } = parseText(sealed);
     const kek = this.keks.get(keyId);
-    if (!kek) throw new MasterKeyError(`${aad.table}/${aad.row}/${aad.column} is sealed under master key ${keyId}, which is not configured (current ${this.kek.id})`);
+    if (!kek)
+      throw new MasterKeyError(
+        `${aad.table}/${aad.row}/${aad.column} is sealed under master key ${keyId}, which is not configured (current ${this.kek.id})`,
+      );
     return open(deriveKey(kek.key, 'job'), data, aadBytes(aad)).toString('utf8');
   }
 

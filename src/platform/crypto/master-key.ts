@@ -21,13 +21,20 @@ export class MasterKeyError extends Error {
 export function decodeMasterKey(text: string, source: string): MasterKey {
   const trimmed = text.trim();
   const key = Buffer.from(trimmed, /^[0-9a-fA-F]{64}$/.test(trimmed) ? 'hex' : 'base64');
-  if (key.length !== 32) throw new MasterKeyError(`${source}: the master key must be 32 bytes (base64 or hex), got ${key.length}`);
+  if (key.length !== 32)
+    throw new MasterKeyError(`${source}: the master key must be 32 bytes (base64 or hex), got ${key.length}`);
   return { id: masterKeyId(key), key };
 }
 
 /** A public, non-secret identifier of a KEK: the first 8 bytes of SHA-256 over an HKDF output. */
 export function masterKeyId(key: Buffer): string {
-  return 'k' + createHash('sha256').update(deriveKey(key, 'token', 'kek-id')).digest('hex').slice(0, 16);
+  return (
+    'k' +
+    createHash('sha256')
+      .update(deriveKey(key, 'token', 'kek-id'))
+      .digest('hex')
+      .slice(0, 16)
+  );
 }
 
 export function generateMasterKeyText(): string {
@@ -39,7 +46,11 @@ export interface LoadMasterKeyOptions {
   existingKekIds?: readonly string[];
 }
 
-export function loadMasterKey(config: Pick<Config, 'masterKey'>, warn: (msg: string) => void, opts: LoadMasterKeyOptions = {}): MasterKey {
+export function loadMasterKey(
+  config: Pick<Config, 'masterKey'>,
+  warn: (msg: string) => void,
+  opts: LoadMasterKeyOptions = {},
+): MasterKey {
   const mk = config.masterKey;
   if (mk.source === 'env') return decodeMasterKey(mk.value, 'SEALBILL_MASTER_KEY');
   if (mk.source === 'file') {

@@ -31,7 +31,14 @@ export interface DerivedKeys {
 export function derive(keyId: string, dek: Buffer): DerivedKeys {
   const k = (p: KeyPurpose) => deriveKey(dek, p);
   const obj = (p: KeyPurpose) => createSecretKey(k(p));
-  return { keyId, field: obj('field'), document: obj('document'), blindIndex: obj('blind-index'), signingSeed: k('signing-seed'), token: k('token') };
+  return {
+    keyId,
+    field: obj('field'),
+    document: obj('document'),
+    blindIndex: obj('blind-index'),
+    signingSeed: k('signing-seed'),
+    token: k('token'),
+  };
 }
 
 /** The crypto an organization's data uses. Synchronous once loaded; keys stay in memory only. */
@@ -96,7 +103,8 @@ export class OrgCrypto {
 
   decryptBytes(blob: Buffer, aad: Aad): Buffer {
     return located(aad, () => {
-      if (blob.length < 5 || !blob.subarray(0, 3).equals(BYTES_MAGIC)) throw new DecryptionError('not a Sealbill ciphertext');
+      if (blob.length < 5 || !blob.subarray(0, 3).equals(BYTES_MAGIC))
+        throw new DecryptionError('not a Sealbill ciphertext');
       const idLen = blob[3]!;
       const keyId = blob.subarray(4, 4 + idLen).toString('ascii');
       return open(this.keysFor(keyId).document, blob.subarray(4 + idLen), aadBytes(aad));
@@ -126,7 +134,11 @@ export class OrgCrypto {
   /** The seed for `purpose` under every live key (active first): keys a rotation is about to retire still derive theirs. */
   signingSeeds(purpose: string): Array<{ keyId: string; active: boolean; seed: Buffer }> {
     const all = [this.active, ...[...this.byId.values()].filter((k) => k !== this.active)];
-    return all.map((k) => ({ keyId: k.keyId, active: k === this.active, seed: deriveKey(k.signingSeed, 'signing-seed', purpose) }));
+    return all.map((k) => ({
+      keyId: k.keyId,
+      active: k === this.active,
+      seed: deriveKey(k.signingSeed, 'signing-seed', purpose),
+    }));
   }
 
   /** Key id that produced a stored ciphertext (for rotation progress). */
@@ -142,7 +154,8 @@ function located<T>(aad: Aad, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof DecryptionError) throw new DecryptionError(`${aad.table}/${aad.row}/${aad.column}: ${err.message}`);
+    if (err instanceof DecryptionError)
+      throw new DecryptionError(`${aad.table}/${aad.row}/${aad.column}: ${err.message}`);
     throw err;
   }
 }
@@ -155,5 +168,8 @@ export function parseText(ciphertext: string): { keyId: string; data: Buffer } {
   if (!ciphertext.startsWith(TEXT_PREFIX)) throw new DecryptionError('unsupported ciphertext version');
   const dot = ciphertext.indexOf('.', TEXT_PREFIX.length);
   if (dot < 0) throw new DecryptionError('malformed ciphertext');
-  return { keyId: ciphertext.slice(TEXT_PREFIX.length, dot), data: Buffer.from(ciphertext.slice(dot + 1), 'base64url') };
+  return {
+    keyId: ciphertext.slice(TEXT_PREFIX.length, dot),
+    data: Buffer.from(ciphertext.slice(dot + 1), 'base64url'),
+  };
 }

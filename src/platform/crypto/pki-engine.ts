@@ -4,4 +4,7 @@
 import { webcrypto } from 'node:crypto';
 import * as pkijs from 'pkijs';
 
-export const pkiEngine = new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as pkijs.CryptoEngineParameters['crypto'] });
+export const pkiEngine = new pkijs.CryptoEngine({
+  name: 'node',
+  crypto: webcrypto as unknown as pkijs.CryptoEngineParameters['crypto'],
+});

@@ -11,13 +11,24 @@ const TOKEN = 'kQ3v9x_Yb2-LmN0pRsTuVwXyZaBcDeFgHiJkLmNoPqR';
 const PLAIN = 'fbeab4fe79eba5a82f6e35112a0665f67ae363c042bed25620d20fd8cb001a0a'; // sha256(TOKEN), as stored
 
 describe('hashToken: byte-identical to the stored hashes', () => {
-  const unprefixed: TokenPurpose[] = ['session', 'api-token', 'email-token', 'invitation', 'pay-link', 'portal-link', 'magic-link', 'verification'];
+  const unprefixed: TokenPurpose[] = [
+    'session',
+    'api-token',
+    'email-token',
+    'invitation',
+    'pay-link',
+    'portal-link',
+    'magic-link',
+    'verification',
+  ];
   it.each(unprefixed)('%s tokens hash as plain SHA-256 hex, as before', (purpose) => {
     expect(hashToken(purpose, TOKEN)).toBe(PLAIN);
   });
 
   it('verification QR tokens (16 bytes) hash as before', () => {
-    expect(hashToken('verification', 'Zm9vYmFyYmF6cXV4cXV1eA')).toBe('66795f80a0264e47908c5dab75937b2ee9ec764a878a976aad4ba2608e83b84a');
+    expect(hashToken('verification', 'Zm9vYmFyYmF6cXV4cXV1eA')).toBe(
+      '66795f80a0264e47908c5dab75937b2ee9ec764a878a976aad4ba2608e83b84a',
+    );
   });
 
   it('device cookies keep their "sealbill device v1" prefix', () => {
@@ -25,11 +36,17 @@ describe('hashToken: byte-identical to the stored hashes', () => {
   });
 
   it('recovery codes keep their "sealbill recovery v1" prefix', () => {
-    expect(hashToken('recovery-code', 'abcd2345efgh6789')).toBe('84ddde069c836494c2246d89181863f1aee5b1952f2fc74f4c5a99776b7bcc7c');
+    expect(hashToken('recovery-code', 'abcd2345efgh6789')).toBe(
+      '84ddde069c836494c2246d89181863f1aee5b1952f2fc74f4c5a99776b7bcc7c',
+    );
   });
 
   it('prefixed purposes are separated from each other and from the unprefixed ones', () => {
-    const hashes = new Set([hashToken('device', TOKEN), hashToken('recovery-code', TOKEN), hashToken('session', TOKEN)]);
+    const hashes = new Set([
+      hashToken('device', TOKEN),
+      hashToken('recovery-code', TOKEN),
+      hashToken('session', TOKEN),
+    ]);
     expect(hashes.size).toBe(3);
   });
 

@@ -55,12 +55,15 @@ export function acceptTimestampResponse(der: Buffer, digest: Buffer, nonce: Buff
     throw new TsaError('time-stamp response is not DER TimeStampResp');
   }
   const status = resp.status.status;
-  if ((status !== 0 && status !== 1) || !resp.timeStampToken) throw new TsaError(`time-stamp request refused (PKIStatus ${status})`);
+  if ((status !== 0 && status !== 1) || !resp.timeStampToken)
+    throw new TsaError(`time-stamp request refused (PKIStatus ${status})`);
   const info = readTstInfo(resp.timeStampToken);
   const imprint = Buffer.from(info.messageImprint.hashedMessage.valueBlock.valueHexView);
-  if (info.messageImprint.hashAlgorithm.algorithmId !== SHA256_OID || !imprint.equals(digest)) throw new TsaError('time-stamp token covers another digest');
+  if (info.messageImprint.hashAlgorithm.algorithmId !== SHA256_OID || !imprint.equals(digest))
+    throw new TsaError('time-stamp token covers another digest');
   const got = info.nonce ? Buffer.from(info.nonce.valueBlock.valueHexView) : null;
-  if (!got || BigInt(`0x${got.toString('hex')}`) !== BigInt(`0x${nonce.toString('hex')}`)) throw new TsaError('time-stamp nonce mismatch (replayed answer?)');
+  if (!got || BigInt(`0x${got.toString('hex')}`) !== BigInt(`0x${nonce.toString('hex')}`))
+    throw new TsaError('time-stamp nonce mismatch (replayed answer?)');
   return { token: Buffer.from(resp.timeStampToken.toSchema().toBER(false)), genTime: info.genTime };
 }
 
@@ -68,11 +71,16 @@ export function acceptTimestampResponse(der: Buffer, digest: Buffer, nonce: Buff
 async function verifyTokenSignature(token: Buffer, data: Buffer): Promise<void> {
   const signed = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(new Uint8Array(token).buffer).content });
   // For a TSTInfo, pkijs takes `data` as the time-stamped message and re-checks its imprint too.
-  const ok = await signed.verify({ signer: 0, data: new Uint8Array(data).buffer, checkChain: false, extendedMode: false }, pkiEngine).catch(() => false);
+  const ok = await signed
+    .verify({ signer: 0, data: new Uint8Array(data).buffer, checkChain: false, extendedMode: false }, pkiEngine)
+    .catch(() => false);
   if (!ok) throw new TsaError('time-stamp token signature does not verify');
 }
 
-export function createTsaClient(url: string, opts: { timeoutMs?: number; fetchImpl?: typeof fetch } = {}): TimestampAuthority {
+export function createTsaClient(
+  url: string,
+  opts: { timeoutMs?: number; fetchImpl?: typeof fetch } = {},
+): TimestampAuthority {
   const fetchImpl = opts.fetchImpl ?? fetch;
   return {
     async timestamp(data: Buffer): Promise<Buffer> {
@@ -100,7 +108,8 @@ export function createTsaClient(url: string, opts: { timeoutMs?: number; fetchIm
 /** The DER TSTInfo carried as eContent of a TimeStampToken (ContentInfo → SignedData). */
 function tstInfoBytes(signed: pkijs.SignedData): Buffer {
   const octets = signed.encapContentInfo.eContent;
-  if (signed.encapContentInfo.eContentType !== TST_INFO_OID || !octets) throw new TsaError('time-stamp token holds no TSTInfo');
+  if (signed.encapContentInfo.eContentType !== TST_INFO_OID || !octets)
+    throw new TsaError('time-stamp token holds no TSTInfo');
   // The eContent may be a constructed OCTET STRING (BER); join its pieces.
   return octets.idBlock.isConstructed
     ? Buffer.concat(octets.valueBlock.value.map((v) => Buffer.from((v as asn1js.OctetString).valueBlock.valueHexView)))

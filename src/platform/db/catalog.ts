@@ -40,17 +40,36 @@ export async function readCatalog(db: Executor, dialect: 'sqlite' | 'postgres'):
 }
 
 async function readSqlite(db: Executor): Promise<CatalogTable[]> {
-  const tables = await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
+  const tables = await sql<{
+    name: string;
+    sql: string;
+  }>`select name, sql from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
   const out: CatalogTable[] = [];
   for (const t of tables.rows) {
     if (INTERNAL_TABLES.has(t.name)) continue;
-    const cols = await sql<{ name: string; type: string; notnull: number; pk: number }>`select name, type, "notnull", pk from pragma_table_info(${t.name}) order by cid`.execute(db);
-    const fks = await sql<{ table: string; from: string }>`select "table", "from" from pragma_foreign_key_list(${t.name})`.execute(db);
+    const cols = await sql<{
+      name: string;
+      type: string;
+      notnull: number;
+      pk: number;
+    }>`select name, type, "notnull", pk from pragma_table_info(${t.name}) order by cid`.execute(db);
+    const fks = await sql<{
+      table: string;
+      from: string;
+    }>`select "table", "from" from pragma_foreign_key_list(${t.name})`.execute(db);
     const auto = /autoincrement/i.test(t.sql);
     out.push({
       name: t.name,
-      columns: cols.rows.map((c) => ({ name: c.name, type: normalizeType(c.type), notNull: c.notnull === 1, autoIncrement: auto && c.pk === 1 })),
-      primaryKey: cols.rows.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name),
+      columns: cols.rows.map((c) => ({
+        name: c.name,
+        type: normalizeType(c.type),
+        notNull: c.notnull === 1,
+        autoIncrement: auto && c.pk === 1,
+      })),
+      primaryKey: cols.rows
+        .filter((c) => c.pk > 0)
+        .sort((a, b) => a.pk - b.pk)
+        .map((c) => c.name),
       references: [...new Set(fks.rows.map((f) => f.table).filter((x) => x !== t.name))],
       selfReferences: fks.rows.filter((f) => f.table === t.name).map((f) => f.from),
     });
@@ -59,7 +78,14 @@ async function readSqlite(db: Executor): Promise<CatalogTable[]> {
 }
 
 async function readPostgres(db: Executor): Promise<CatalogTable[]> {
-  const cols = await sql<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string; column_default: string | null }>`
+  const cols = await sql<{
+    table_name: string;
+    column_name: string;
+    data_type: string;
+    udt_name: string;
+    is_nullable: string;
+    column_default: string | null;
+  }>`
     select c.table_name, c.column_name, c.data_type, c.udt_name, c.is_nullable, c.column_default
     from information_schema.columns c join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
     where c.table_schema = current_schema() and t.table_type = 'BASE TABLE'
@@ -67,7 +93,9 @@ async function readPostgres(db: Executor): Promise<CatalogTable[]> {
   const pks = await sql<{ table_name: string; column_name: string }>`
     select k.table_name, k.column_name from information_schema.table_constraints tc
     join information_schema.key_column_usage k on k.constraint_name = tc.constraint_name and k.table_schema = tc.table_schema
-    where tc.table_schema = current_schema() and tc.constraint_type = 'PRIMARY KEY' order by k.table_name, k.ordinal_position`.execute(db);
+    where tc.table_schema = current_schema() and tc.constraint_type = 'PRIMARY KEY' order by k.table_name, k.ordinal_position`.execute(
+    db,
+  );
   const fks = await sql<{ table_name: string; column_name: string; ref_table: string }>`
     select k.table_name, k.column_name, ccu.table_name as ref_table from information_schema.table_constraints tc
     join information_schema.key_column_usage k on k.constraint_name = tc.constraint_name and k.table_schema = tc.table_schema
@@ -77,8 +105,17 @@ async function readPostgres(db: Executor): Promise<CatalogTable[]> {
   for (const c of cols.rows) {
     if (INTERNAL_TABLES.has(c.table_name)) continue;
     let t = byTable.get(c.table_name);
-    if (!t) byTable.set(c.table_name, (t = { name: c.table_name, columns: [], primaryKey: [], references: [], selfReferences: [] }));
-    t.columns.push({ name: c.column_name, type: normalizeType(c.udt_name || c.data_type), notNull: c.is_nullable === 'NO', autoIncrement: (c.column_default ?? '').startsWith('nextval(') });
+    if (!t)
+      byTable.set(
+        c.table_name,
+        (t = { name: c.table_name, columns: [], primaryKey: [], references: [], selfReferences: [] }),
+      );
+    t.columns.push({
+      name: c.column_name,
+      type: normalizeType(c.udt_name || c.data_type),
+      notNull: c.is_nullable === 'NO',
+      autoIncrement: (c.column_default ?? '').startsWith('nextval('),
+    });
   }
   for (const p of pks.rows) byTable.get(p.table_name)?.primaryKey.push(p.column_name);
   for (const f of fks.rows) {

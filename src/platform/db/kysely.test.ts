@@ -19,14 +19,25 @@ describe('withStatementCache', () => {
   });
 
   it('serves Kysely reads, writes, transactions and streams with reused statements', async () => {
-    const db = new Kysely<{ t: { id: number; v: string } }>({ dialect: new SqliteDialect({ database: withStatementCache(new SQLite(':memory:')) }) });
+    const db = new Kysely<{ t: { id: number; v: string } }>({
+      dialect: new SqliteDialect({ database: withStatementCache(new SQLite(':memory:')) }),
+    });
     await sql`create table t (id integer primary key, v text not null)`.execute(db);
-    for (let i = 1; i <= 3; i++) await db.insertInto('t').values({ id: i, v: `v${i}` }).execute();
-    await expect(db.transaction().execute(async (tx) => {
-      await tx.insertInto('t').values({ id: 4, v: 'v4' }).execute();
-      await tx.insertInto('t').values({ id: 1, v: 'duplicate' }).execute();
-    })).rejects.toThrow(/UNIQUE/);
-    expect(await db.selectFrom('t').select('id').where('id', '>', 1).orderBy('id').execute()).toEqual([{ id: 2 }, { id: 3 }]);
+    for (let i = 1; i <= 3; i++)
+      await db
+        .insertInto('t')
+        .values({ id: i, v: `v${i}` })
+        .execute();
+    await expect(
+      db.transaction().execute(async (tx) => {
+        await tx.insertInto('t').values({ id: 4, v: 'v4' }).execute();
+        await tx.insertInto('t').values({ id: 1, v: 'duplicate' }).execute();
+      }),
+    ).rejects.toThrow(/UNIQUE/);
+    expect(await db.selectFrom('t').select('id').where('id', '>', 1).orderBy('id').execute()).toEqual([
+      { id: 2 },
+      { id: 3 },
+    ]);
     const streamed: number[] = [];
     for await (const row of db.selectFrom('t').select('id').orderBy('id').stream()) streamed.push(row.id);
     expect(streamed).toEqual([1, 2, 3]);

@@ -11,11 +11,15 @@ import { migrationTypes } from './migrations/types.ts';
 const PG_LOCK_KEY = 0x5ea1b111; // arbitrary, constant: "sealbill migrations"
 
 const createMigrationTable = (conn: Kysely<unknown>) =>
-  sql`create table if not exists kysely_migration (name varchar(255) not null primary key, timestamp varchar(255) not null)`.execute(conn);
+  sql`create table if not exists kysely_migration (name varchar(255) not null primary key, timestamp varchar(255) not null)`.execute(
+    conn,
+  );
 
 async function pending(conn: Kysely<unknown>, names: string[]): Promise<string[]> {
   await createMigrationTable(conn);
-  const done = new Set((await sql<{ name: string }>`select name from kysely_migration`.execute(conn)).rows.map((r) => r.name));
+  const done = new Set(
+    (await sql<{ name: string }>`select name from kysely_migration`.execute(conn)).rows.map((r) => r.name),
+  );
   return names.filter((n) => !done.has(n));
 }
 

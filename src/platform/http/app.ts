@@ -5,7 +5,12 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Config } from '../../config/env.ts';
 import { randomUUID } from '../crypto/random.ts';
 import { loggerOptions } from '../logger.ts';
@@ -33,7 +38,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const tls = Boolean(opts.https) || config.publicUrl.startsWith('https:');
   const fixedHeaders = staticSecurityHeaders({ tls });
   const app = Fastify({
-    logger: opts.logger === undefined ? (loggerOptions(config.logLevel) as FastifyServerOptions['logger']) : opts.logger,
+    logger:
+      opts.logger === undefined ? (loggerOptions(config.logLevel) as FastifyServerOptions['logger']) : opts.logger,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     trustProxy: config.trustProxy,
@@ -49,7 +55,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
             key: opts.https.key,
             minVersion: 'TLSv1.2' as const,
             // Modern AEAD suites only for TLS 1.2 (TLS 1.3 suites are all AEAD).
-            ciphers: 'ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256',
+            ciphers:
+              'ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256',
             honorCipherOrder: true,
           },
         }
@@ -67,8 +74,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // JSON bodies only: raw payloads (signed webhooks, uploaded PDFs, multipart) are not text.
   app.addHook('preValidation', async (request) => {
     const json = /\bjson\b/i.test(request.headers['content-type'] ?? '') && !Buffer.isBuffer(request.body);
-    const errors = findUnsafeText(json ? request.body : undefined, '/body', findUnsafeText({ ...(request.query as object) }, '/query'));
-    if (errors.length > 0) throw new AppError('validation_failed', 'The request contains characters that are not allowed; see errors for each field.', { fieldErrors: errors });
+    const errors = findUnsafeText(
+      json ? request.body : undefined,
+      '/body',
+      findUnsafeText({ ...(request.query as object) }, '/query'),
+    );
+    if (errors.length > 0)
+      throw new AppError(
+        'validation_failed',
+        'The request contains characters that are not allowed; see errors for each field.',
+        { fieldErrors: errors },
+      );
   });
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, securityHeaders({ tls }));
@@ -77,7 +93,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Sealbill API', version: '1', description: 'Security-first invoicing. Errors are RFC 9457 problem+json.' },
+      info: {
+        title: 'Sealbill API',
+        version: '1',
+        description: 'Security-first invoicing. Errors are RFC 9457 problem+json.',
+      },
       servers: [{ url: config.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],

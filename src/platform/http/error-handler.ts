@@ -16,7 +16,12 @@ import { MasterKeyError } from '../crypto/master-key.ts';
 import { AppError, type ErrorCode, type FieldError } from '../errors.ts';
 import { problem, type Problem } from './problem.ts';
 
-function send(reply: FastifyReply, request: FastifyRequest, body: Problem, headers?: Record<string, string>): FastifyReply {
+function send(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  body: Problem,
+  headers?: Record<string, string>,
+): FastifyReply {
   if (headers) reply.headers(headers);
   return reply
     .code(body.status)
@@ -42,19 +47,36 @@ export function installErrorHandler(app: FastifyInstance): void {
       const fieldErrors: FieldError[] | undefined = err.fieldErrors;
       if (err.status >= 500) request.log.error({ err }, 'request failed');
       else request.log.info({ code: err.code }, err.message);
-      return send(reply, request, problem(err.status, err.code, err.message, fieldErrors ? { errors: fieldErrors } : {}), err.headers);
+      return send(
+        reply,
+        request,
+        problem(err.status, err.code, err.message, fieldErrors ? { errors: fieldErrors } : {}),
+        err.headers,
+      );
     }
     if (err instanceof DecryptionError) {
       // Corruption or tampering of stored data is not the caller's fault and must never be answered
       // with wrong data: a distinct code for monitoring, the detail (which row) only in the log.
       request.log.error({ err: { name: err.name, message: err.message } }, 'stored data failed its integrity check');
-      return send(reply, request, problem(500, 'integrity_failed', 'Stored data failed its integrity check; the incident has been logged.'));
+      return send(
+        reply,
+        request,
+        problem(500, 'integrity_failed', 'Stored data failed its integrity check; the incident has been logged.'),
+      );
     }
     if (err instanceof MasterKeyError) {
       // A data key wrapped by a master key this process was not started with (e.g. created by a
       // process already on a new key): a configuration problem, not damaged data.
       request.log.error({ err: { name: err.name, message: err.message } }, 'master key not configured');
-      return send(reply, request, problem(503, 'key_unavailable', 'This server was not started with the master key that protects this data; its operator must restart it with that key.'));
+      return send(
+        reply,
+        request,
+        problem(
+          503,
+          'key_unavailable',
+          'This server was not started with the master key that protects this data; its operator must restart it with that key.',
+        ),
+      );
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const root = (err as FastifyError).validationContext ?? 'body';
@@ -62,10 +84,17 @@ export function installErrorHandler(app: FastifyInstance): void {
         path: `/${root}${v.instancePath === '/' ? '' : v.instancePath}`,
         message: v.message ?? 'invalid',
       }));
-      return send(reply, request, problem(400, 'validation_failed', 'The request is invalid; see errors for each field.', { errors }));
+      return send(
+        reply,
+        request,
+        problem(400, 'validation_failed', 'The request is invalid; see errors for each field.', { errors }),
+      );
     }
     if (isResponseSerializationError(err)) {
-      request.log.error({ err: { message: err.message, method: err.method, url: err.url } }, 'response failed its schema');
+      request.log.error(
+        { err: { message: err.message, method: err.method, url: err.url } },
+        'response failed its schema',
+      );
       return send(reply, request, problem(500, 'internal', 'An unexpected error occurred.'));
     }
     const status = (err as FastifyError).statusCode;
@@ -83,7 +112,9 @@ export function installErrorHandler(app: FastifyInstance): void {
 }
 
 /** The router's own errors: the URL is not valid percent-encoding, or a path parameter is too long. */
-export function frameworkErrorHandler(securityHeaders: Record<string, string>): NonNullable<FastifyServerOptions['frameworkErrors']> {
+export function frameworkErrorHandler(
+  securityHeaders: Record<string, string>,
+): NonNullable<FastifyServerOptions['frameworkErrors']> {
   return (err, request, reply) => {
     const [status, code, detail]: [number, ErrorCode, string] =
       err.code === 'FST_ERR_BAD_URL'
@@ -110,10 +141,14 @@ export function clientErrorHandler(securityHeaders: Record<string, string>) {
     // A connection reset or an already destroyed socket: nobody to answer.
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
     let answer: [number, ErrorCode, string];
-    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') answer = [408, 'request_timeout', 'The request was not received in time.'];
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+      answer = [408, 'request_timeout', 'The request was not received in time.'];
     else if (err.code === 'HPE_HEADER_OVERFLOW') {
       const eol = Buffer.isBuffer(err.rawPacket) ? err.rawPacket.indexOf('\r\n') : 0;
-      answer = eol === -1 || eol > MAX_REQUEST_LINE ? [414, 'uri_too_long', 'The URL is too long.'] : [431, 'headers_too_large', 'The request headers are too large.'];
+      answer =
+        eol === -1 || eol > MAX_REQUEST_LINE
+          ? [414, 'uri_too_long', 'The URL is too long.']
+          : [431, 'headers_too_large', 'The request headers are too large.'];
     } else answer = [400, 'validation_failed', 'The request is not valid HTTP.'];
     const [status, code, detail] = answer;
     if (socket.writable) {

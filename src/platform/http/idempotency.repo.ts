@@ -5,7 +5,12 @@ import type { IdempotencyKeysTable } from '../db/schema.ts';
 export type IdempotencyKeyRow = IdempotencyKeysTable;
 
 export function findIdempotencyKey(ex: Executor, orgId: string, key: string): Promise<IdempotencyKeyRow | undefined> {
-  return ex.selectFrom('idempotency_keys').selectAll().where('org_id', '=', orgId).where('key', '=', key).executeTakeFirst();
+  return ex
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('key', '=', key)
+    .executeTakeFirst();
 }
 
 /** Inserts the key's record unless it exists; true when this call claimed it. */
@@ -18,6 +23,17 @@ export async function claimIdempotencyKey(ex: Executor, row: IdempotencyKeyRow):
   return Number(claimed.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
-export async function storeIdempotentResponse(ex: Executor, orgId: string, key: string, statusCode: number, responseBody: string): Promise<void> {
-  await ex.updateTable('idempotency_keys').set({ status_code: statusCode, response_body: responseBody }).where('org_id', '=', orgId).where('key', '=', key).execute();
+export async function storeIdempotentResponse(
+  ex: Executor,
+  orgId: string,
+  key: string,
+  statusCode: number,
+  responseBody: string,
+): Promise<void> {
+  await ex
+    .updateTable('idempotency_keys')
+    .set({ status_code: statusCode, response_body: responseBody })
+    .where('org_id', '=', orgId)
+    .where('key', '=', key)
+    .execute();
 }

@@ -41,16 +41,29 @@ export interface IdempotencyDeps {
 const responseAad = (key: string) => ({ table: 'idempotency_keys', row: key, column: 'response_body' });
 
 /** The committed record for this key, replayed; undefined when there is none. */
-async function replay<T>(ex: Executor, keyring: Keyring, reply: FastifyReply, scope: { orgId: string; principal: string }, key: string, requestHash: string): Promise<{ value: T } | undefined> {
+async function replay<T>(
+  ex: Executor,
+  keyring: Keyring,
+  reply: FastifyReply,
+  scope: { orgId: string; principal: string },
+  key: string,
+  requestHash: string,
+): Promise<{ value: T } | undefined> {
   const existing = await findIdempotencyKey(ex, scope.orgId, key);
   if (!existing) return undefined;
-  if (existing.request_hash !== requestHash || existing.principal !== scope.principal) throw new AppError('idempotency_mismatch', 'This Idempotency-Key was used for a different request');
+  if (existing.request_hash !== requestHash || existing.principal !== scope.principal)
+    throw new AppError('idempotency_mismatch', 'This Idempotency-Key was used for a different request');
   if (existing.status_code === null) {
-    throw new AppError('conflict', 'The earlier request with this Idempotency-Key was interrupted and its outcome is unknown: check whether it took effect, then retry with a new key');
+    throw new AppError(
+      'conflict',
+      'The earlier request with this Idempotency-Key was interrupted and its outcome is unknown: check whether it took effect, then retry with a new key',
+    );
   }
   reply.code(existing.status_code).header('idempotent-replayed', 'true');
   const crypto = await keyring.forOrg(ex, scope.orgId);
-  return { value: (existing.response_body === null ? null : crypto.decryptJson(existing.response_body, responseAad(key))) as T };
+  return {
+    value: (existing.response_body === null ? null : crypto.decryptJson(existing.response_body, responseAad(key))) as T,
+  };
 }
 
 export async function withIdempotency<T>(
@@ -69,18 +82,33 @@ export async function withIdempotency<T>(
     reply.code(successStatus);
     return result;
   }
-  if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new AppError('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters');
+  if (!/^[\x21-\x7e]{1,255}$/.test(key))
+    throw new AppError('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters');
   const requestHash = sha256Hex(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`);
 
   const earlier = await replay<T>(db, keyring, reply, scope, key, requestHash);
   if (earlier) return earlier.value;
 
   const outcome = await inTx(db, async (tx) => {
-    const claimed = await claimIdempotencyKey(tx, { org_id: scope.orgId, key, principal: scope.principal, request_hash: requestHash, status_code: null, response_body: null, created_at: clock.now().toISOString() });
+    const claimed = await claimIdempotencyKey(tx, {
+      org_id: scope.orgId,
+      key,
+      principal: scope.principal,
+      request_hash: requestHash,
+      status_code: null,
+      response_body: null,
+      created_at: clock.now().toISOString(),
+    });
     // Another request with this key committed first (we waited for it on PostgreSQL).
     if (!claimed) return { claimed: false as const };
     const result = await run(tx);
-    await storeIdempotentResponse(tx, scope.orgId, key, successStatus, (await keyring.forOrg(tx, scope.orgId)).encryptJson(result ?? null, responseAad(key)));
+    await storeIdempotentResponse(
+      tx,
+      scope.orgId,
+      key,
+      successStatus,
+      (await keyring.forOrg(tx, scope.orgId)).encryptJson(result ?? null, responseAad(key)),
+    );
     return { claimed: true as const, result };
   });
   if (outcome.claimed) {
@@ -93,4 +121,7 @@ export async function withIdempotency<T>(
 }
 
 /** The scope a staff request's keys live in: its org and who sent it (the API token, else the user). */
-export const idempotencyScope = (p: StaffPrincipal): { orgId: string; principal: string } => ({ orgId: p.orgId, principal: p.tokenId ?? p.userId });
+export const idempotencyScope = (p: StaffPrincipal): { orgId: string; principal: string } => ({
+  orgId: p.orgId,
+  principal: p.tokenId ?? p.userId,
+});

@@ -34,7 +34,9 @@ const VALUE: Record<CursorValue, z.ZodType<Cursor['v']>> = {
 export function decodeCursor(raw: string | undefined, value: CursorValue = 'none'): Cursor | null {
   if (!raw) return null;
   const refused = () =>
-    new AppError('validation_failed', 'Invalid cursor', { fieldErrors: [{ path: '/query/cursor', message: 'is not a cursor returned by this API for this sort' }] });
+    new AppError('validation_failed', 'Invalid cursor', {
+      fieldErrors: [{ path: '/query/cursor', message: 'is not a cursor returned by this API for this sort' }],
+    });
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
@@ -51,9 +53,14 @@ export const pageQuery = {
   cursor: z.string().max(500).optional(),
 };
 
-export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
-export function pageResult<T>(rows: T[], limit: number, cursorOf: (row: T) => Cursor): { items: T[]; nextCursor: string | null } {
+export function pageResult<T>(
+  rows: T[],
+  limit: number,
+  cursorOf: (row: T) => Cursor,
+): { items: T[]; nextCursor: string | null } {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(cursorOf(last)) : null };

@@ -13,7 +13,13 @@ export interface RateLimitStore {
 }
 
 export async function createRateLimitStore(url: string | null, prefix: string): Promise<RateLimitStore> {
-  const redis = url ? new (await import('ioredis')).Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false }) : null;
+  const redis = url
+    ? new (await import('ioredis')).Redis(url, {
+        maxRetriesPerRequest: 2,
+        enableOfflineQueue: true,
+        lazyConnect: false,
+      })
+    : null;
   return {
     redis,
     prefix,

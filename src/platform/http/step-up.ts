@@ -11,8 +11,14 @@ export function requireStepUp(principal: Principal | null, clock: Clock, what: s
   if (!principal) throw new AppError('unauthenticated', 'Sign in first');
   if (principal.realm === 'portal') {
     // Portal contacts re-authenticate by signing in again (emailed code, plus their second factor).
-    if (principal.level !== 'full' || clock.now().getTime() - Date.parse(principal.authenticatedAt) > STEP_UP_WINDOW_MS) {
-      throw new AppError('step_up_required', `${what} needs a fresh sign-in: sign in to the portal again and retry within 5 minutes`);
+    if (
+      principal.level !== 'full' ||
+      clock.now().getTime() - Date.parse(principal.authenticatedAt) > STEP_UP_WINDOW_MS
+    ) {
+      throw new AppError(
+        'step_up_required',
+        `${what} needs a fresh sign-in: sign in to the portal again and retry within 5 minutes`,
+      );
     }
     return;
   }
@@ -20,6 +26,9 @@ export function requireStepUp(principal: Principal | null, clock: Clock, what: s
     throw new AppError('step_up_required', `${what} needs an interactive re-authentication; API tokens cannot do this`);
   }
   if (clock.now().getTime() - Date.parse(principal.authenticatedAt) > STEP_UP_WINDOW_MS) {
-    throw new AppError('step_up_required', `${what} needs you to confirm it's you: re-authenticate (password + second factor, or passkey) and retry`);
+    throw new AppError(
+      'step_up_required',
+      `${what} needs you to confirm it's you: re-authenticate (password + second factor, or passkey) and retry`,
+    );
   }
 }

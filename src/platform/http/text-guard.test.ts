@@ -21,12 +21,16 @@ describe('findUnsafeText', () => {
     ['lone high surrogate', '\ud800x', 'Unicode'],
     ['lone low surrogate', 'x\udc00', 'Unicode'],
   ])('refuses %s', (_name, s, kind) => {
-    expect(findUnsafeText({ a: [{ b: s }] }, '/body')).toEqual([{ path: '/body/a/0/b', message: expect.stringContaining(kind) }]);
+    expect(findUnsafeText({ a: [{ b: s }] }, '/body')).toEqual([
+      { path: '/body/a/0/b', message: expect.stringContaining(kind) },
+    ]);
   });
 
   it('checks keys, escapes JSON pointers, caps nesting and skips non-plain objects', () => {
     expect(findUnsafeText({ 'k\u0000': 1 }, '/body')[0]!.message).toMatch(/^key /);
-    expect(findUnsafeText({ 'a/b~': '\u0000' }, '/body')).toEqual([{ path: '/body/a~1b~0', message: expect.any(String) }]);
+    expect(findUnsafeText({ 'a/b~': '\u0000' }, '/body')).toEqual([
+      { path: '/body/a~1b~0', message: expect.any(String) },
+    ]);
     let deep: unknown = 'x';
     for (let i = 0; i < 100; i++) deep = [deep];
     expect(findUnsafeText(deep, '/body')[0]!.message).toMatch(/nested/);
@@ -39,7 +43,11 @@ describe('findUnsafeText', () => {
 
 describe('field classes: lineText and printed text', () => {
   it.each([
-    ['IBAN with spaces', 'Our bank account changed, please pay to IBAN DE89 3704 0044 0532 0130 00 from now on.', 'IBAN'],
+    [
+      'IBAN with spaces',
+      'Our bank account changed, please pay to IBAN DE89 3704 0044 0532 0130 00 from now on.',
+      'IBAN',
+    ],
     ['IBAN compact, lower case', 'pay to gb82west12345698765432 thanks', 'IBAN'],
     ['IBAN with dashes', 'NL91-ABNA-0417-1643-00', 'IBAN'],
     ['IBAN without the word', 'Neue Bankverbindung: DE89370400440532013000', 'IBAN'],

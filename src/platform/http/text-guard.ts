@@ -39,7 +39,8 @@ export function findUnsafeText(value: unknown, path: string, out: FieldError[] =
     const p = problemOf(value);
     if (p) out.push({ path, message: p });
   } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length && out.length < MAX_ERRORS; i++) findUnsafeText(value[i], `${path}/${i}`, out, depth + 1);
+    for (let i = 0; i < value.length && out.length < MAX_ERRORS; i++)
+      findUnsafeText(value[i], `${path}/${i}`, out, depth + 1);
   } else if (isPlainObject(value)) {
     for (const [k, v] of Object.entries(value)) {
       const p = problemOf(k);

@@ -16,7 +16,16 @@ import type { Keyring } from '../crypto/keyring.ts';
 import type { Database, Executor } from '../db/kysely.ts';
 import { onCommit } from '../db/tx.ts';
 import { newId } from '../ids.ts';
-import { claimJob, deleteFinishedJob, findClaimable, finishJob, insertJob, listJobsByStatus, requeueDeadJob, type JobRow } from './jobs.repo.ts';
+import {
+  claimJob,
+  deleteFinishedJob,
+  findClaimable,
+  finishJob,
+  insertJob,
+  listJobsByStatus,
+  requeueDeadJob,
+  type JobRow,
+} from './jobs.repo.ts';
 
 export const MAX_ATTEMPTS = 10;
 const FIRST_RETRY_MS = 30_000;
@@ -73,7 +82,13 @@ export function createJobs({ db, clock, keyring, log, leaseMs = DEFAULT_LEASE_MS
 
   async function runOne(seen: Pick<JobRow, 'id' | 'attempts'>): Promise<boolean> {
     const now = clock.now();
-    const job = await claimJob(db, seen.id, seen.attempts, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString());
+    const job = await claimJob(
+      db,
+      seen.id,
+      seen.attempts,
+      now.toISOString(),
+      new Date(now.getTime() + leaseMs).toISOString(),
+    );
     if (!job) return false;
     const attempt = job.attempts;
     try {
@@ -87,11 +102,25 @@ export function createJobs({ db, clock, keyring, log, leaseMs = DEFAULT_LEASE_MS
       const message = (err instanceof Error ? err.message : String(err)).slice(0, 500);
       const at = clock.now();
       if (attempt >= MAX_ATTEMPTS) {
-        await finishJob(db, job.id, attempt, { status: 'dead', last_error: message, locked_until: null, updated_at: at.toISOString() });
-        log.error({ job: job.id, kind: job.kind, attempts: attempt, err: { message } }, 'job is dead after its last attempt (sealbill jobs dead)');
+        await finishJob(db, job.id, attempt, {
+          status: 'dead',
+          last_error: message,
+          locked_until: null,
+          updated_at: at.toISOString(),
+        });
+        log.error(
+          { job: job.id, kind: job.kind, attempts: attempt, err: { message } },
+          'job is dead after its last attempt (sealbill jobs dead)',
+        );
       } else {
         const runAt = new Date(at.getTime() + retryDelayMs(attempt)).toISOString();
-        await finishJob(db, job.id, attempt, { status: 'pending', run_at: runAt, last_error: message, locked_until: null, updated_at: at.toISOString() });
+        await finishJob(db, job.id, attempt, {
+          status: 'pending',
+          run_at: runAt,
+          last_error: message,
+          locked_until: null,
+          updated_at: at.toISOString(),
+        });
         log.warn({ job: job.id, kind: job.kind, attempt, retryAt: runAt, err: { message } }, 'job failed; will retry');
       }
     }
@@ -146,7 +175,19 @@ export function createJobs({ db, clock, keyring, log, leaseMs = DEFAULT_LEASE_MS
       const now = clock.now();
       const id = newId(now.getTime());
       const sealed = keyring.sealForInstance(JSON.stringify(def.schema.parse(payload)), aad(id));
-      await insertJob(tx, { id, kind: def.kind, payload: sealed, unique_key: null, run_at: (opts.runAt ?? now).toISOString(), status: 'pending', attempts: 0, locked_until: null, last_error: null, created_at: now.toISOString(), updated_at: now.toISOString() });
+      await insertJob(tx, {
+        id,
+        kind: def.kind,
+        payload: sealed,
+        unique_key: null,
+        run_at: (opts.runAt ?? now).toISOString(),
+        status: 'pending',
+        attempts: 0,
+        locked_until: null,
+        last_error: null,
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      });
       dirty = true;
       return id;
     },

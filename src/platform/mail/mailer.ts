@@ -64,7 +64,9 @@ export function createSmtpMailer(opts: SmtpOptions): Mailer {
     secure,
     requireTLS: url.searchParams.get('starttls') === 'required',
     ignoreTLS: url.searchParams.get('starttls') === 'never',
-    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    ...(url.username
+      ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
+      : {}),
     tls: { minVersion: 'TLSv1.2', ...(opts.ca ? { ca: opts.ca } : {}) },
     ...(opts.dkim ? { dkim: opts.dkim } : {}),
   });
@@ -75,14 +77,27 @@ export function createSmtpMailer(opts: SmtpOptions): Mailer {
       const info = await transporter.sendMail(
         msg.raw
           ? { envelope: { from: addressOf(opts.from), to: [msg.to] }, raw: msg.raw }
-          : { from: fromOf(opts.from, msg), ...(msg.replyTo && { replyTo: msg.replyTo }), to: msg.to, subject: msg.subject, text: msg.text, ...(msg.html && { html: msg.html }), ...(msg.headers && { headers: msg.headers }), ...(msg.attachments && { attachments: msg.attachments }) },
+          : {
+              from: fromOf(opts.from, msg),
+              ...(msg.replyTo && { replyTo: msg.replyTo }),
+              to: msg.to,
+              subject: msg.subject,
+              text: msg.text,
+              ...(msg.html && { html: msg.html }),
+              ...(msg.headers && { headers: msg.headers }),
+              ...(msg.attachments && { attachments: msg.attachments }),
+            },
       );
       return {
         // A prebuilt message keeps its own Message-ID; nodemailer's info names one it made up.
         messageId: (msg.raw && messageIdOf(msg.raw)) || info.messageId,
         response: info.response,
-        accepted: (info.accepted as Array<string | { address: string }>).map((a) => (typeof a === 'string' ? a : a.address)),
-        rejected: (info.rejected as Array<string | { address: string }>).map((a) => (typeof a === 'string' ? a : a.address)),
+        accepted: (info.accepted as Array<string | { address: string }>).map((a) =>
+          typeof a === 'string' ? a : a.address,
+        ),
+        rejected: (info.rejected as Array<string | { address: string }>).map((a) =>
+          typeof a === 'string' ? a : a.address,
+        ),
       };
     },
     close: () => transporter.close(),
@@ -99,11 +114,25 @@ export function createOutboxMailer(dir: string, from: string): Mailer {
     async send(msg) {
       const info = msg.raw
         ? { message: msg.raw, messageId: messageIdOf(msg.raw) ?? `<${newId()}@outbox>` }
-        : await transporter.sendMail({ from: fromOf(from, msg), ...(msg.replyTo && { replyTo: msg.replyTo }), to: msg.to, subject: msg.subject, text: msg.text, ...(msg.html && { html: msg.html }), ...(msg.headers && { headers: msg.headers }), ...(msg.attachments && { attachments: msg.attachments }) });
+        : await transporter.sendMail({
+            from: fromOf(from, msg),
+            ...(msg.replyTo && { replyTo: msg.replyTo }),
+            to: msg.to,
+            subject: msg.subject,
+            text: msg.text,
+            ...(msg.html && { html: msg.html }),
+            ...(msg.headers && { headers: msg.headers }),
+            ...(msg.attachments && { attachments: msg.attachments }),
+          });
       tightenDir(dir);
       const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${newId().slice(-8)}.eml`);
       writeFileSync(file, info.message as Buffer, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
-      return { messageId: info.messageId, response: `250 written to ${path.basename(file)}`, accepted: [msg.to], rejected: [] };
+      return {
+        messageId: info.messageId,
+        response: `250 written to ${path.basename(file)}`,
+        accepted: [msg.to],
+        rejected: [],
+      };
     },
     close: () => {},
   };
@@ -137,7 +166,9 @@ export function outboxWarning(mailer: Pick<Mailer, 'transport' | 'outboxDir'>): 
   );
 }
 
-export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir'> & { delivery?: Pick<Config['delivery'], 'dkim'> }): Mailer {
+export function createMailer(
+  config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir'> & { delivery?: Pick<Config['delivery'], 'dkim'> },
+): Mailer {
   return config.smtpUrl
     ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom, dkim: config.delivery?.dkim ?? null })
     : createOutboxMailer(path.join(config.dataDir, 'outbox'), config.mailFrom);

@@ -30,8 +30,20 @@ const amt = (amount: number): Discount => ({ type: 'amount', amount });
 
 describe('currency table', () => {
   it.each([
-    ['JPY', 0], ['KRW', 0], ['XOF', 0], ['EUR', 2], ['USD', 2], ['CHF', 2], ['XCG', 2], ['ZWG', 2],
-    ['BHD', 3], ['KWD', 3], ['TND', 3], ['IQD', 3], ['CLF', 4], ['UYW', 4],
+    ['JPY', 0],
+    ['KRW', 0],
+    ['XOF', 0],
+    ['EUR', 2],
+    ['USD', 2],
+    ['CHF', 2],
+    ['XCG', 2],
+    ['ZWG', 2],
+    ['BHD', 3],
+    ['KWD', 3],
+    ['TND', 3],
+    ['IQD', 3],
+    ['CLF', 4],
+    ['UYW', 4],
   ])('%s has exponent %i', (code, exponent) => {
     expect(isCurrency(code)).toBe(true);
     expect(currencyExponent(code)).toBe(exponent);
@@ -59,8 +71,19 @@ describe('currency table', () => {
 
 describe('roundHalfAwayFromZero', () => {
   it.each([
-    [5n, 2n, 3n], [-5n, 2n, -3n], [5n, -2n, -3n], [-5n, -2n, 3n], [7n, 3n, 2n], [8n, 3n, 3n],
-    [-7n, 3n, -2n], [-8n, 3n, -3n], [0n, 7n, 0n], [1n, 2n, 1n], [-1n, 2n, -1n], [1n, 3n, 0n], [10n, 5n, 2n],
+    [5n, 2n, 3n],
+    [-5n, 2n, -3n],
+    [5n, -2n, -3n],
+    [-5n, -2n, 3n],
+    [7n, 3n, 2n],
+    [8n, 3n, 3n],
+    [-7n, 3n, -2n],
+    [-8n, 3n, -3n],
+    [0n, 7n, 0n],
+    [1n, 2n, 1n],
+    [-1n, 2n, -1n],
+    [1n, 3n, 0n],
+    [10n, 5n, 2n],
   ])('round(%i / %i) = %i', (n, d, expected) => {
     expect(roundHalfAwayFromZero(n, d)).toBe(expected);
   });
@@ -219,9 +242,19 @@ describe('computeTotals: worked examples', () => {
 
 describe('computeTotals: validation', () => {
   it.each([
-    ['-0', /negative zero/], ['-0.000', /negative zero/], ['1.1234567', /7 fractional digits/], ['1e3', /exponent/],
-    ['+1', /'\+'/], ['1,5', /separator/], [' 1', /whitespace/], ['', /plain decimal/], ['.5', /plain decimal/],
-    ['1.', /plain decimal/], ['01', /plain decimal/], ['NaN', /plain decimal/], ['1'.repeat(41), /longer/],
+    ['-0', /negative zero/],
+    ['-0.000', /negative zero/],
+    ['1.1234567', /7 fractional digits/],
+    ['1e3', /exponent/],
+    ['+1', /'\+'/],
+    ['1,5', /separator/],
+    [' 1', /whitespace/],
+    ['', /plain decimal/],
+    ['.5', /plain decimal/],
+    ['1.', /plain decimal/],
+    ['01', /plain decimal/],
+    ['NaN', /plain decimal/],
+    ['1'.repeat(41), /longer/],
   ])('quantity %j is rejected', (quantity, message) => {
     expect(() => computeTotals([ex(quantity, 100, 0)])).toThrow(RangeError);
     expect(() => computeTotals([ex(quantity, 100, 0)])).toThrow(message);
@@ -245,7 +278,9 @@ describe('computeTotals: validation', () => {
   });
 
   it('names the offending line', () => {
-    expect(() => computeTotals([ex('1', 1, 0), ex('1', 1, 0, pct(20_000))])).toThrow(/lines\[1\]\.discount\.basisPoints/);
+    expect(() => computeTotals([ex('1', 1, 0), ex('1', 1, 0, pct(20_000))])).toThrow(
+      /lines\[1\]\.discount\.basisPoints/,
+    );
   });
 
   it('rejects a document discount larger than the lines', () => {
@@ -261,9 +296,16 @@ describe('computeTotals: validation', () => {
 
 describe('parseAmount / formatAmount', () => {
   it.each([
-    ['1234.56', 'EUR', 123456, '1234.56'], ['1234.5', 'EUR', 123450, '1234.50'], ['-0.05', 'EUR', -5, '-0.05'],
-    ['0', 'EUR', 0, '0.00'], ['1234', 'JPY', 1234, '1234'], ['-7', 'JPY', -7, '-7'], ['1.234', 'BHD', 1234, '1.234'],
-    ['0.001', 'KWD', 1, '0.001'], ['12.3456', 'CLF', 123456, '12.3456'], ['90071992547409.91', 'USD', Number.MAX_SAFE_INTEGER, '90071992547409.91'],
+    ['1234.56', 'EUR', 123456, '1234.56'],
+    ['1234.5', 'EUR', 123450, '1234.50'],
+    ['-0.05', 'EUR', -5, '-0.05'],
+    ['0', 'EUR', 0, '0.00'],
+    ['1234', 'JPY', 1234, '1234'],
+    ['-7', 'JPY', -7, '-7'],
+    ['1.234', 'BHD', 1234, '1.234'],
+    ['0.001', 'KWD', 1, '0.001'],
+    ['12.3456', 'CLF', 123456, '12.3456'],
+    ['90071992547409.91', 'USD', Number.MAX_SAFE_INTEGER, '90071992547409.91'],
   ])('%j %s ↔ %i', (text, currency, minor, canonical) => {
     expect(parseAmount(text, currency)).toBe(minor);
     expect(formatAmount(minor, currency)).toBe(canonical);
@@ -271,17 +313,34 @@ describe('parseAmount / formatAmount', () => {
   });
 
   it.each([
-    ['1.234', 'EUR', /3 fractional digits, at most 2/], ['1.0', 'JPY', /at most 0/], ['1.2345', 'BHD', /at most 3/],
-    ['1e3', 'EUR', /exponent/], ['1E3', 'EUR', /exponent/], ['1,234.56', 'EUR', /separator/], ['12,5', 'EUR', /separator/],
-    ['+1', 'EUR', /'\+'/], ['--1', 'EUR', /plain decimal/], ['1-', 'EUR', /plain decimal/], ['-0', 'EUR', /negative zero/],
-    ['1 000', 'EUR', /plain decimal/], ['0x10', 'EUR', /plain decimal/], ['Infinity', 'EUR', /plain decimal/],
-    ['90071992547409.92', 'USD', /safe integer/], ['1', 'XXX', /unknown ISO 4217/], ['1', 'eur', /unknown ISO 4217/],
+    ['1.234', 'EUR', /3 fractional digits, at most 2/],
+    ['1.0', 'JPY', /at most 0/],
+    ['1.2345', 'BHD', /at most 3/],
+    ['1e3', 'EUR', /exponent/],
+    ['1E3', 'EUR', /exponent/],
+    ['1,234.56', 'EUR', /separator/],
+    ['12,5', 'EUR', /separator/],
+    ['+1', 'EUR', /'\+'/],
+    ['--1', 'EUR', /plain decimal/],
+    ['1-', 'EUR', /plain decimal/],
+    ['-0', 'EUR', /negative zero/],
+    ['1 000', 'EUR', /plain decimal/],
+    ['0x10', 'EUR', /plain decimal/],
+    ['Infinity', 'EUR', /plain decimal/],
+    ['90071992547409.92', 'USD', /safe integer/],
+    ['1', 'XXX', /unknown ISO 4217/],
+    ['1', 'eur', /unknown ISO 4217/],
   ])('parseAmount(%j, %s) throws', (text, currency, message) => {
     expect(() => parseAmount(text, currency)).toThrow(RangeError);
     expect(() => parseAmount(text, currency)).toThrow(message);
   });
 
-  it.each([[1.5, 'EUR'], [Number.NaN, 'EUR'], [2 ** 53, 'EUR'], [1, 'ABC']])('formatAmount(%d, %s) throws', (minor, currency) => {
+  it.each([
+    [1.5, 'EUR'],
+    [Number.NaN, 'EUR'],
+    [2 ** 53, 'EUR'],
+    [1, 'ABC'],
+  ])('formatAmount(%d, %s) throws', (minor, currency) => {
     expect(() => formatAmount(minor, currency)).toThrow(RangeError);
   });
 
@@ -315,8 +374,13 @@ describe('convertAmount', () => {
   });
 
   it.each([
-    ['0', /positive/], ['0.0000000000', /positive/], ['-1.1', /negative/], ['1.12345678901', /11 fractional digits/],
-    ['1e2', /exponent/], ['1,1', /separator/], ['', /plain decimal/],
+    ['0', /positive/],
+    ['0.0000000000', /positive/],
+    ['-1.1', /negative/],
+    ['1.12345678901', /11 fractional digits/],
+    ['1e2', /exponent/],
+    ['1,1', /separator/],
+    ['', /plain decimal/],
   ])('rejects rate %j', (rate, message) => {
     expect(() => convertAmount(100, 'EUR', 'USD', rate)).toThrow(message);
   });
@@ -328,7 +392,8 @@ describe('convertAmount', () => {
   });
 
   it('is odd and exact for rate 1 between equal exponents', () => {
-    const rate = fc.tuple(fc.integer({ min: 0, max: 1_000 }), fc.integer({ min: 1, max: 9_999_999_999 }))
+    const rate = fc
+      .tuple(fc.integer({ min: 0, max: 1_000 }), fc.integer({ min: 1, max: 9_999_999_999 }))
       .map(([whole, frac]) => `${whole}.${String(frac).padStart(10, '0')}`);
     fc.assert(
       fc.property(fc.integer({ min: -1e9, max: 1e9 }), rate, (minor, r) => {
@@ -341,7 +406,10 @@ describe('convertAmount', () => {
 
 // Property tests: random documents, discounts clamped so they are valid by construction.
 type DiscountSpec = null | { percent: number } | { permille: number };
-interface RawLine { line: LineInput; spec: DiscountSpec }
+interface RawLine {
+  line: LineInput;
+  spec: DiscountSpec;
+}
 
 const quantityArb = fc
   .tuple(fc.boolean(), fc.integer({ min: 0, max: 9_999 }), fc.stringMatching(/^[0-9]{0,6}$/))
@@ -349,14 +417,24 @@ const quantityArb = fc
     const zero = whole === 0 && /^0*$/.test(fraction);
     return `${negative && !zero ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
   });
-const rateArb = fc.oneof(fc.constantFrom(0, 250, 550, 700, 770, 1000, 1900, 2000, 2100), fc.integer({ min: 0, max: 100_000 }));
+const rateArb = fc.oneof(
+  fc.constantFrom(0, 250, 550, 700, 770, 1000, 1900, 2000, 2100),
+  fc.integer({ min: 0, max: 100_000 }),
+);
 const specArb: fc.Arbitrary<DiscountSpec> = fc.oneof(
   fc.constant(null),
   fc.integer({ min: 0, max: 10_000 }).map((percent) => ({ percent })),
   fc.integer({ min: 0, max: 1_000 }).map((permille) => ({ permille })),
 );
 const rawLineArb = (inclusive: fc.Arbitrary<boolean>): fc.Arbitrary<RawLine> =>
-  fc.record({ quantity: quantityArb, unitPrice: fc.integer({ min: -10_000_000, max: 10_000_000 }), taxRateBp: rateArb, taxInclusive: inclusive, spec: specArb })
+  fc
+    .record({
+      quantity: quantityArb,
+      unitPrice: fc.integer({ min: -10_000_000, max: 10_000_000 }),
+      taxRateBp: rateArb,
+      taxInclusive: inclusive,
+      spec: specArb,
+    })
     .map(({ spec, ...line }) => ({ line: { ...line, discount: null }, spec }));
 
 const absBig = (n: number): bigint => (n < 0 ? -BigInt(n) : BigInt(n));
@@ -377,7 +455,14 @@ const documentArb = (inclusive: fc.Arbitrary<boolean>, docSpec: fc.Arbitrary<Dis
 
 const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);
 function checkInvariants(t: Totals): void {
-  const numbers = [t.subtotal, t.discountTotal, t.taxTotal, t.total, ...t.lines.flatMap((l) => [l.base, l.discount, l.amount]), ...t.taxes.flatMap((g) => [g.taxable, g.tax])];
+  const numbers = [
+    t.subtotal,
+    t.discountTotal,
+    t.taxTotal,
+    t.total,
+    ...t.lines.flatMap((l) => [l.base, l.discount, l.amount]),
+    ...t.taxes.flatMap((g) => [g.taxable, g.tax]),
+  ];
   for (const n of numbers) expect(Number.isSafeInteger(n)).toBe(true);
   expect(t.total).toBe(t.subtotal - t.discountTotal + t.taxTotal);
   expect(t.taxTotal).toBe(sum(t.taxes.map((g) => g.tax)));
@@ -390,7 +475,10 @@ function checkInvariants(t: Totals): void {
 
 describe('computeTotals: properties', () => {
   it('invariants hold for mixed inclusive/exclusive documents', () => {
-    fc.assert(fc.property(documentArb(fc.boolean()), ({ lines, discount }) => checkInvariants(computeTotals(lines, discount))), { numRuns: 500 });
+    fc.assert(
+      fc.property(documentArb(fc.boolean()), ({ lines, discount }) => checkInvariants(computeTotals(lines, discount))),
+      { numRuns: 500 },
+    );
   });
 
   it('exclusive-only: subtotal is the sum of line amounts and the discount is allocated exactly', () => {
@@ -407,14 +495,21 @@ describe('computeTotals: properties', () => {
 
   it('permuting the lines changes nothing but the line order', () => {
     const arb = documentArb(fc.boolean()).chain(({ lines, discount }) =>
-      fc.shuffledSubarray(lines, { minLength: lines.length, maxLength: lines.length }).map((shuffled) => ({ lines, shuffled, discount })),
+      fc
+        .shuffledSubarray(lines, { minLength: lines.length, maxLength: lines.length })
+        .map((shuffled) => ({ lines, shuffled, discount })),
     );
     fc.assert(
       fc.property(arb, ({ lines, shuffled, discount }) => {
         const a = computeTotals(lines, discount);
         const b = computeTotals(shuffled, discount);
         expect(b.taxes).toEqual(a.taxes);
-        expect([b.subtotal, b.discountTotal, b.taxTotal, b.total]).toEqual([a.subtotal, a.discountTotal, a.taxTotal, a.total]);
+        expect([b.subtotal, b.discountTotal, b.taxTotal, b.total]).toEqual([
+          a.subtotal,
+          a.discountTotal,
+          a.taxTotal,
+          a.total,
+        ]);
       }),
       { numRuns: 300 },
     );
@@ -422,7 +517,11 @@ describe('computeTotals: properties', () => {
 
   it('a 100 % document discount gives total 0 for positive lines', () => {
     const positive = fc.record({
-      quantity: fc.integer({ min: 1, max: 10_000_000_000 }).map((micro) => String(micro).padStart(7, '0').replace(/(\d{6})$/, '.$1')),
+      quantity: fc.integer({ min: 1, max: 10_000_000_000 }).map((micro) =>
+        String(micro)
+          .padStart(7, '0')
+          .replace(/(\d{6})$/, '.$1'),
+      ),
       unitPrice: fc.integer({ min: 1, max: 10_000_000 }),
       taxRateBp: rateArb,
       taxInclusive: fc.boolean(),

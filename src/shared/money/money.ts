@@ -47,8 +47,17 @@ export interface LineInput {
   taxInclusive: boolean;
 }
 
-export interface LineTotals { base: number; discount: number; amount: number }
-export interface TaxGroup { rateBp: number; inclusive: boolean; taxable: number; tax: number }
+export interface LineTotals {
+  base: number;
+  discount: number;
+  amount: number;
+}
+export interface TaxGroup {
+  rateBp: number;
+  inclusive: boolean;
+  taxable: number;
+  tax: number;
+}
 export interface Totals {
   lines: LineTotals[];
   taxes: TaxGroup[];
@@ -177,7 +186,11 @@ function allocate(total: bigint, weights: readonly bigint[]): bigint[] {
   return parts.map((p) => p.floor);
 }
 
-interface Group { rateBp: number; inclusive: boolean; amount: bigint }
+interface Group {
+  rateBp: number;
+  inclusive: boolean;
+  amount: bigint;
+}
 
 export function computeTotals(lines: LineInput[], documentDiscount?: Discount | null): Totals {
   if (!Array.isArray(lines)) fail('lines must be an array');
@@ -258,7 +271,9 @@ export function parseAmount(text: string, currency: string): number {
 export function formatAmount(minor: number, currency: string): string {
   const exponent = currencyExponent(currency);
   const value = integerIn(minor, `${currency} amount`, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  const digits = abs(value).toString().padStart(exponent + 1, '0');
+  const digits = abs(value)
+    .toString()
+    .padStart(exponent + 1, '0');
   const sign = value < 0n ? '-' : '';
   if (exponent === 0) return sign + digits;
   return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;

@@ -84,13 +84,30 @@ async function toError(res: Response): Promise<ApiError> {
   const type = res.headers.get('content-type') ?? '';
   if (type.includes('json')) {
     try {
-      const p = (await res.json()) as { code?: string; detail?: string; title?: string; errors?: FieldProblem[]; requestId?: string };
-      return new ApiError(res.status, p.code ?? 'error', p.detail ?? p.title ?? `Request failed (${res.status})`, p.errors ?? [], p.requestId);
+      const p = (await res.json()) as {
+        code?: string;
+        detail?: string;
+        title?: string;
+        errors?: FieldProblem[];
+        requestId?: string;
+      };
+      return new ApiError(
+        res.status,
+        p.code ?? 'error',
+        p.detail ?? p.title ?? `Request failed (${res.status})`,
+        p.errors ?? [],
+        p.requestId,
+      );
     } catch {
       // fall through to the generic message
     }
   }
-  if (res.status >= 500) return new ApiError(res.status, 'internal', 'The server had a problem. Try again in a moment; if it persists, tell your administrator.');
+  if (res.status >= 500)
+    return new ApiError(
+      res.status,
+      'internal',
+      'The server had a problem. Try again in a moment; if it persists, tell your administrator.',
+    );
   return new ApiError(res.status, 'error', `Request failed (${res.status})`);
 }
 
@@ -140,12 +157,18 @@ function transport(realm: Realm): Middleware {
       } else if (res.status === 401 && realm === 'staff' && stepUpHandler) {
         const err = await toError(res.clone());
         // Step-up rotates the session; the dialog stores the new CSRF token before resolving.
-        if (err.code === 'step_up_required' && (await stepUpHandler(err.message))) res = copy ? await retry() : await send(request);
+        if (err.code === 'step_up_required' && (await stepUpHandler(err.message)))
+          res = copy ? await retry() : await send(request);
       }
       if (res.ok) return res;
       const err = await toError(res);
       // Sign-in and step-up endpoints answer 401 for a wrong password or code: that is not a lost session.
-      if (err.status === 401 && err.code === 'unauthenticated' && !/^\/api\/v1\/(auth|portal\/auth)\//.test(new URL(request.url).pathname)) signedOut[realm]?.();
+      if (
+        err.status === 401 &&
+        err.code === 'unauthenticated' &&
+        !/^\/api\/v1\/(auth|portal\/auth)\//.test(new URL(request.url).pathname)
+      )
+        signedOut[realm]?.();
       throw err;
     },
     onError({ error }) {
@@ -156,7 +179,11 @@ function transport(realm: Realm): Middleware {
 }
 
 function createApiClient(realm: Realm): Client<paths> {
-  const client = createClient<paths>({ headers: { accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' });
+  const client = createClient<paths>({
+    headers: { accept: 'application/json' },
+    credentials: 'same-origin',
+    cache: 'no-store',
+  });
   client.use(transport(realm));
   return client;
 }
@@ -178,7 +205,13 @@ export async function ok<D>(call: Promise<{ data?: D; error?: unknown; response:
 
 // The untyped helpers below still serve the pages not yet moved to the typed clients: the same
 // client and middleware, with the answer's type asserted by the caller.
-type LooseClient = { request: (method: string, path: string, init: Record<string, unknown>) => Promise<{ data?: unknown; response: Response }> };
+type LooseClient = {
+  request: (
+    method: string,
+    path: string,
+    init: Record<string, unknown>,
+  ) => Promise<{ data?: unknown; response: Response }>;
+};
 
 async function looseCall(method: string, path: string, body: unknown, opts: RequestOptions, parseAs: 'text' | 'blob') {
   const headers: Record<string, string> = { ...opts.headers };
@@ -210,8 +243,19 @@ export interface FileAnswer {
  * Fetches a file through the same path as every other call (cookies, CSRF, step-up retry), so
  * downloads that need a POST or a re-authentication work like any other action.
  */
-export async function requestFile(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<FileAnswer> {
-  const { data, response } = await looseCall(method, path, body, { ...opts, headers: { accept: '*/*', ...opts.headers } }, 'blob');
+export async function requestFile(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: RequestOptions = {},
+): Promise<FileAnswer> {
+  const { data, response } = await looseCall(
+    method,
+    path,
+    body,
+    { ...opts, headers: { accept: '*/*', ...opts.headers } },
+    'blob',
+  );
   const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '');
   return { blob: data as Blob, contentType: response.headers.get('content-type') ?? '', filename: name?.[1] ?? null };
 }
@@ -234,11 +278,19 @@ export function qs(params: Record<string, string | number | boolean | undefined 
 }
 
 /** Fetches every page of a keyset-paginated list (bounded, for dashboards). */
-export async function listAll<T>(path: string, params: Record<string, string | number | undefined> = {}, maxPages = 20, opts?: RequestOptions): Promise<T[]> {
+export async function listAll<T>(
+  path: string,
+  params: Record<string, string | number | undefined> = {},
+  maxPages = 20,
+  opts?: RequestOptions,
+): Promise<T[]> {
   const out: T[] = [];
   let cursor: string | undefined;
   for (let i = 0; i < maxPages; i++) {
-    const page = await api.get<{ items: T[]; nextCursor: string | null }>(`${path}${qs({ ...params, limit: 200, cursor })}`, opts);
+    const page = await api.get<{ items: T[]; nextCursor: string | null }>(
+      `${path}${qs({ ...params, limit: 200, cursor })}`,
+      opts,
+    );
     out.push(...page.items);
     if (!page.nextCursor) break;
     cursor = page.nextCursor;

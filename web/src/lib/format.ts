@@ -3,7 +3,14 @@
 // handed to Intl.NumberFormat, which formats decimal strings without going through a float.
 import { currencyExponent, formatAmount, isCurrency, parseAmount } from '../../../src/shared/money/money.ts';
 
-export { computeTotals, formatAmount, parseAmount, type Totals, type LineInput, type Discount } from '../../../src/shared/money/money.ts';
+export {
+  computeTotals,
+  formatAmount,
+  parseAmount,
+  type Totals,
+  type LineInput,
+  type Discount,
+} from '../../../src/shared/money/money.ts';
 
 export const userLocale: string = typeof navigator !== 'undefined' && navigator.language ? navigator.language : 'en-GB';
 
@@ -14,7 +21,12 @@ function moneyFormat(currency: string, locale: string): Intl.NumberFormat {
   let f = moneyFormats.get(key);
   if (!f) {
     const digits = isCurrency(currency) ? currencyExponent(currency) : 2;
-    f = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    f = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
     moneyFormats.set(key, f);
   }
   return f;
@@ -28,14 +40,22 @@ export function money(minor: number, currency: string, locale = userLocale): str
 }
 
 /** "12.50" typed in an amount field → minor units, or an error message to show. */
-export function readAmount(text: string, currency: string): { ok: true; minor: number } | { ok: false; message: string } {
+export function readAmount(
+  text: string,
+  currency: string,
+): { ok: true; minor: number } | { ok: false; message: string } {
   const t = text.trim();
   if (!t) return { ok: false, message: 'Enter an amount' };
   try {
     return { ok: true, minor: parseAmount(t.replace(/^(-?)\./, '$10.'), currency) };
   } catch {
     const digits = isCurrency(currency) ? currencyExponent(currency) : 2;
-    return { ok: false, message: digits ? `Enter an amount like 1234.${'5'.repeat(digits)} (digits and a dot, no separators)` : 'Enter a whole amount like 1234' };
+    return {
+      ok: false,
+      message: digits
+        ? `Enter an amount like 1234.${'5'.repeat(digits)} (digits and a dot, no separators)`
+        : 'Enter a whole amount like 1234',
+    };
   }
 }
 

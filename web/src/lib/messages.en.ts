@@ -80,7 +80,8 @@ export const en = {
   'recurring.created': 'Schedule created',
   'recurring.createdHint': 'Invoices will be created on each run date.',
   'recurring.none': 'No recurring schedules',
-  'recurring.noneHint': 'Bill retainers and subscriptions automatically: Sealbill creates (and, if you want, issues) the invoice on each date.',
+  'recurring.noneHint':
+    'Bill retainers and subscriptions automatically: Sealbill creates (and, if you want, issues) the invoice on each date.',
   'recurring.tableLabel': 'Recurring schedules',
   'recurring.client': 'Client',
   'recurring.repeats': 'Repeats',

@@ -23,7 +23,11 @@ export const queryClient = new QueryClient({
  * useQuery with the app's error type. `load` gets the signal that cancels a superseded load; the
  * previous answer stays on screen while the next one (new filters, next id) loads.
  */
-export function useApiQuery<T>(queryKey: QueryKey, load: (signal: AbortSignal) => Promise<T>, opts: { enabled?: boolean } = {}): UseQueryResult<T, ApiError> {
+export function useApiQuery<T>(
+  queryKey: QueryKey,
+  load: (signal: AbortSignal) => Promise<T>,
+  opts: { enabled?: boolean } = {},
+): UseQueryResult<T, ApiError> {
   const queryFn = async ({ signal }: { signal: AbortSignal }) => {
     try {
       return await load(signal);

@@ -1,7 +1,16 @@
 // A small history router: the app has a few dozen fixed paths, so matching `/app/invoices/:id`
 // patterns by hand is cheaper than a routing library. Navigation moves focus to the new page's
 // main heading so screen-reader and keyboard users land on the content (WCAG 2.4.3).
-import { createContext, useContext, useEffect, useMemo, useState, type AnchorHTMLAttributes, type MouseEvent, type ReactNode } from 'react';
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type AnchorHTMLAttributes,
+  type MouseEvent,
+  type ReactNode,
+} from 'react';
 
 interface Location {
   pathname: string;
@@ -9,7 +18,11 @@ interface Location {
   hash: string;
 }
 
-const read = (): Location => ({ pathname: window.location.pathname, search: window.location.search, hash: window.location.hash });
+const read = (): Location => ({
+  pathname: window.location.pathname,
+  search: window.location.search,
+  hash: window.location.hash,
+});
 
 const listeners = new Set<() => void>();
 

@@ -7,9 +7,13 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type JsonOf<R> = R extends { content: { 'application/json': infer J } } ? J : never;
 
 /** The JSON a route answers on success (200 or 201). */
-export type Answer<P extends keyof paths, M extends Method = 'get'> = paths[P][M] extends { responses: infer R } ? JsonOf<R[200 & keyof R]> | JsonOf<R[201 & keyof R]> : never;
+export type Answer<P extends keyof paths, M extends Method = 'get'> = paths[P][M] extends { responses: infer R }
+  ? JsonOf<R[200 & keyof R]> | JsonOf<R[201 & keyof R]>
+  : never;
 /** The JSON body a route accepts. */
-export type Body<P extends keyof paths, M extends Method = 'post'> = paths[P][M] extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
+export type Body<P extends keyof paths, M extends Method = 'post'> = paths[P][M] extends { requestBody?: infer B }
+  ? JsonOf<NonNullable<B>>
+  : never;
 
 export type DocumentDto = Answer<'/api/v1/invoices/{id}'>;
 export type DocumentSummary = Answer<'/api/v1/invoices'>['items'][number];
@@ -44,11 +48,26 @@ export const DELIVERY_MODE_LABELS: Record<DeliveryMode, string> = {
   'sealed-link': 'Sealed link (PDF encrypted, key only in the link)',
 };
 
-export const KIND_PATH = { invoice: 'invoices', quote: 'quotes', credit_note: 'credit-notes' } as const satisfies Record<DocumentKind, string>;
+export const KIND_PATH = {
+  invoice: 'invoices',
+  quote: 'quotes',
+  credit_note: 'credit-notes',
+} as const satisfies Record<DocumentKind, string>;
 
 /** A route of one document kind, typed: kindPath('quote', '/{id}/send') is '/api/v1/quotes/{id}/send'. */
-export function kindPath<S extends string>(kind: DocumentKind, suffix: S): `/api/v1/${(typeof KIND_PATH)[DocumentKind]}${S}` {
+export function kindPath<S extends string>(
+  kind: DocumentKind,
+  suffix: S,
+): `/api/v1/${(typeof KIND_PATH)[DocumentKind]}${S}` {
   return `/api/v1/${KIND_PATH[kind]}${suffix}`;
 }
-export const KIND_LABEL: Record<DocumentKind, string> = { invoice: 'Invoice', quote: 'Quote', credit_note: 'Credit note' };
-export const KIND_PLURAL: Record<DocumentKind, string> = { invoice: 'Invoices', quote: 'Quotes', credit_note: 'Credit notes' };
+export const KIND_LABEL: Record<DocumentKind, string> = {
+  invoice: 'Invoice',
+  quote: 'Quote',
+  credit_note: 'Credit note',
+};
+export const KIND_PLURAL: Record<DocumentKind, string> = {
+  invoice: 'Invoices',
+  quote: 'Quotes',
+  credit_note: 'Credit notes',
+};

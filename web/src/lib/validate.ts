@@ -9,6 +9,9 @@ export function validateBody(schema: ZodType, body: unknown): ApiError | null {
   const result = schema.safeParse(body);
   if (result.success) return null;
   // Same shape as the server's (fastify-type-provider-zod): `/body` plus the issue's path.
-  const errors = result.error.issues.map((issue) => ({ path: `/body${issue.path.length ? `/${issue.path.join('/')}` : ''}`, message: issue.message }));
+  const errors = result.error.issues.map((issue) => ({
+    path: `/body${issue.path.length ? `/${issue.path.join('/')}` : ''}`,
+    message: issue.message,
+  }));
   return new ApiError(400, 'validation_failed', 'The request is invalid; see errors for each field.', errors);
 }

@@ -15,9 +15,16 @@ const PROVIDER_LABEL: Record<string, string> = { stripe: 'Pay by card (Stripe)',
 type Provider = Body<'/api/v1/portal/documents/{id}/checkout'>['provider'];
 
 export function PayPanel({ invoiceId }: { invoiceId: string }) {
-  const page = useApiQuery(['portal-payment', invoiceId], (signal) => ok(portalApi.GET('/api/v1/portal/documents/{id}/payment', { params: { path: { id: invoiceId } }, signal })));
+  const page = useApiQuery(['portal-payment', invoiceId], (signal) =>
+    ok(portalApi.GET('/api/v1/portal/documents/{id}/payment', { params: { path: { id: invoiceId } }, signal })),
+  );
   const checkout = useAction(async (provider: Provider) => {
-    const r = await ok(portalApi.POST('/api/v1/portal/documents/{id}/checkout', { params: { path: { id: invoiceId } }, body: { provider, embedded: false } }));
+    const r = await ok(
+      portalApi.POST('/api/v1/portal/documents/{id}/checkout', {
+        params: { path: { id: invoiceId } },
+        body: { provider, embedded: false },
+      }),
+    );
     if (r.redirectUrl) window.location.assign(r.redirectUrl);
     return r;
   });
@@ -33,7 +40,8 @@ export function PayPanel({ invoiceId }: { invoiceId: string }) {
       {p.dueDate ? <p className="muted">Due {date(p.dueDate)}</p> : null}
       {p.verification ? (
         <p>
-          Verification fingerprint: <code data-testid="pay-fingerprint">{p.verification.fingerprint}</code>. It must match the one printed on your invoice PDF;{' '}
+          Verification fingerprint: <code data-testid="pay-fingerprint">{p.verification.fingerprint}</code>. It must
+          match the one printed on your invoice PDF;{' '}
           <a href={p.verification.verifyUrl}>check the invoice on the verification page</a> before paying.
         </p>
       ) : null}
@@ -51,7 +59,9 @@ export function PayPanel({ invoiceId }: { invoiceId: string }) {
         <div className="bank-transfer">
           <h3>Pay by bank transfer</h3>
           <Notice kind="info">
-            These are {p.orgName}'s verified bank details{bt.unchangedSince ? `, unchanged since ${date(bt.unchangedSince)}` : ''}. If an email ever asks you to pay elsewhere, do not: check here first.
+            These are {p.orgName}'s verified bank details
+            {bt.unchangedSince ? `, unchanged since ${date(bt.unchangedSince)}` : ''}. If an email ever asks you to pay
+            elsewhere, do not: check here first.
           </Notice>
           <div className="grid grid-2">
             <dl className="facts">
@@ -100,7 +110,11 @@ export function PayPanel({ invoiceId }: { invoiceId: string }) {
             </dl>
             {bt.qr ? (
               <figure>
-                <img className="qr" src={`/api/v1/portal/documents/${invoiceId}/qr.png`} alt={`SEPA payment QR code for ${money(bt.amount, bt.currency)} to ${bt.accountHolder}`} />
+                <img
+                  className="qr"
+                  src={`/api/v1/portal/documents/${invoiceId}/qr.png`}
+                  alt={`SEPA payment QR code for ${money(bt.amount, bt.currency)} to ${bt.accountHolder}`}
+                />
                 <figcaption className="small muted">Scan with your banking app to fill in the transfer.</figcaption>
               </figure>
             ) : null}
@@ -109,11 +123,14 @@ export function PayPanel({ invoiceId }: { invoiceId: string }) {
       ) : null}
       {!bt && p.methods.providers.length === 0 ? (
         p.payoutPrinted ? (
-          <p>Your supplier has not set up online payment. Use the bank details printed on the invoice, after checking them on the verification page.</p>
+          <p>
+            Your supplier has not set up online payment. Use the bank details printed on the invoice, after checking
+            them on the verification page.
+          </p>
         ) : (
           <p data-testid="no-payment-details">
-            This invoice carries no payment details and {p.orgName} has not set up online payment. Ask {p.orgName} how to pay, through a contact you already know, and never pay to bank
-            details received by email alone.
+            This invoice carries no payment details and {p.orgName} has not set up online payment. Ask {p.orgName} how
+            to pay, through a contact you already know, and never pay to bank details received by email alone.
           </p>
         )
       ) : null}

@@ -15,7 +15,9 @@ import { PortalEinvoiceButton } from './PortalEinvoice.tsx';
 import { DocumentLines, DocumentTotals } from '../ui/DocumentBody.tsx';
 
 export function PortalDocumentPage({ id }: { id: string }) {
-  const doc = useApiQuery(['portal-document', id], (signal) => ok(portalApi.GET('/api/v1/portal/documents/{id}', { params: { path: { id } }, signal })));
+  const doc = useApiQuery(['portal-document', id], (signal) =>
+    ok(portalApi.GET('/api/v1/portal/documents/{id}', { params: { path: { id } }, signal })),
+  );
   if (doc.error) return <ErrorNotice error={doc.error} title="This document could not be loaded" />;
   if (!doc.data) return <Loading />;
   return <DocumentBody doc={doc.data} reload={() => void doc.refetch()} />;
@@ -26,10 +28,18 @@ function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void
   useTitle(title);
   const payment = useQuery().get('payment');
   const [status, setStatus] = useState<string | null>(null);
-  const deliveries = useApiQuery(['portal-deliveries', doc.id], (signal) => ok(portalApi.GET('/api/v1/portal/documents/{id}/deliveries', { params: { path: { id: doc.id } }, signal })));
-  const ack = useAction(() => ok(portalApi.POST('/api/v1/portal/documents/{id}/acknowledge', { params: { path: { id: doc.id } } })));
-  const accept = useAction(() => ok(portalApi.POST('/api/v1/portal/quotes/{id}/accept', { params: { path: { id: doc.id } } })));
-  const acknowledged = deliveries.data?.items.some((d) => d.status === 'acknowledged' || d.events.some((e) => e.type === 'acknowledged'));
+  const deliveries = useApiQuery(['portal-deliveries', doc.id], (signal) =>
+    ok(portalApi.GET('/api/v1/portal/documents/{id}/deliveries', { params: { path: { id: doc.id } }, signal })),
+  );
+  const ack = useAction(() =>
+    ok(portalApi.POST('/api/v1/portal/documents/{id}/acknowledge', { params: { path: { id: doc.id } } })),
+  );
+  const accept = useAction(() =>
+    ok(portalApi.POST('/api/v1/portal/quotes/{id}/accept', { params: { path: { id: doc.id } } })),
+  );
+  const acknowledged = deliveries.data?.items.some(
+    (d) => d.status === 'acknowledged' || d.events.some((e) => e.type === 'acknowledged'),
+  );
   const m = (n: number) => money(n, doc.currency);
 
   return (
@@ -71,7 +81,11 @@ function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void
           ) : null}
         </div>
       </div>
-      {payment === 'success' ? <Notice kind="success" title="Thank you">Your payment is being confirmed; it appears here once your supplier's payment provider reports it.</Notice> : null}
+      {payment === 'success' ? (
+        <Notice kind="success" title="Thank you">
+          Your payment is being confirmed; it appears here once your supplier's payment provider reports it.
+        </Notice>
+      ) : null}
       {payment === 'cancelled' ? <Notice kind="warning">The payment was cancelled; nothing was charged.</Notice> : null}
       <Status message={status} />
       <ErrorNotice error={ack.error ?? accept.error} />
@@ -87,7 +101,8 @@ function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void
           <dd>{date(doc.dueDate)}</dd>
           <dt>Fingerprint</dt>
           <dd>
-            <code>{doc.fingerprint}</code> <span className="muted small">(the same as on the PDF and in the email you received)</span>
+            <code>{doc.fingerprint}</code>{' '}
+            <span className="muted small">(the same as on the PDF and in the email you received)</span>
           </dd>
         </dl>
       </div>

@@ -10,7 +10,9 @@ import { Button } from '../ui/forms.tsx';
 export function PortalEinvoiceButton({ doc }: { doc: { id: string; kind: string; number: string | null } }) {
   const [status, setStatus] = useState<string | null>(null);
   const download = useAction(async () => {
-    const file = await requestFile('GET', `/api/v1/portal/documents/${doc.id}/einvoice`, undefined, { realm: 'portal' });
+    const file = await requestFile('GET', `/api/v1/portal/documents/${doc.id}/einvoice`, undefined, {
+      realm: 'portal',
+    });
     setStatus(`Saved ${saveFile(file, `${doc.number ?? doc.id}.xml`)}`);
   });
   if (doc.kind === 'quote') return null;
@@ -20,7 +22,15 @@ export function PortalEinvoiceButton({ doc }: { doc: { id: string; kind: string;
         Download e-invoice (XML)
       </Button>
       <Status message={status} />
-      <ErrorNotice error={download.error} title={download.error?.status === 404 ? 'No e-invoice was issued for this document' : 'The e-invoice could not be downloaded'} focus={false} />
+      <ErrorNotice
+        error={download.error}
+        title={
+          download.error?.status === 404
+            ? 'No e-invoice was issued for this document'
+            : 'The e-invoice could not be downloaded'
+        }
+        focus={false}
+      />
     </>
   );
 }

@@ -10,13 +10,19 @@ import { EmptyState, ErrorNotice, Loading, StatusBadge } from '../ui/feedback.ts
 
 export function PortalDocumentsPage({ kind }: { kind: DocumentKind }) {
   useTitle(KIND_PLURAL[kind]);
-  const list = useApiQuery(['portal-documents', kind], (signal) => ok(portalApi.GET('/api/v1/portal/documents', { params: { query: { kind, limit: 200 } }, signal })));
+  const list = useApiQuery(['portal-documents', kind], (signal) =>
+    ok(portalApi.GET('/api/v1/portal/documents', { params: { query: { kind, limit: 200 } }, signal })),
+  );
   return (
     <>
       <h1>{KIND_PLURAL[kind]}</h1>
       <ErrorNotice error={list.error} />
       {list.isPending ? <Loading /> : null}
-      {list.data && list.data.items.length === 0 ? <EmptyState title={t('portal.documents.none', { kind: KIND_PLURAL[kind].toLowerCase() })}>{t('portal.documents.noneHint')}</EmptyState> : null}
+      {list.data && list.data.items.length === 0 ? (
+        <EmptyState title={t('portal.documents.none', { kind: KIND_PLURAL[kind].toLowerCase() })}>
+          {t('portal.documents.noneHint')}
+        </EmptyState>
+      ) : null}
       {list.data && list.data.items.length > 0 ? (
         <DataTable
           label={KIND_PLURAL[kind]}
@@ -24,11 +30,21 @@ export function PortalDocumentsPage({ kind }: { kind: DocumentKind }) {
           rows={list.data.items}
           rowKey={(d) => d.id}
           columns={[
-            { header: t('portal.documents.number'), cell: (d) => <Link to={`/portal/documents/${d.id}`}>{d.number}</Link> },
+            {
+              header: t('portal.documents.number'),
+              cell: (d) => <Link to={`/portal/documents/${d.id}`}>{d.number}</Link>,
+            },
             { header: t('portal.documents.date'), cell: (d) => date(d.issueDate) },
-            { header: t('portal.documents.status'), cell: (d) => <StatusBadge status={d.status} overdue={d.overdue} /> },
+            {
+              header: t('portal.documents.status'),
+              cell: (d) => <StatusBadge status={d.status} overdue={d.overdue} />,
+            },
             { header: t('portal.documents.total'), numeric: true, cell: (d) => money(d.total, d.currency) },
-            kind === 'invoice' && { header: t('portal.documents.toPay'), numeric: true, cell: (d) => money(d.amountDue, d.currency) },
+            kind === 'invoice' && {
+              header: t('portal.documents.toPay'),
+              numeric: true,
+              cell: (d) => money(d.amountDue, d.currency),
+            },
           ]}
         />
       ) : null}
@@ -44,7 +60,9 @@ export function PortalPaymentsPage() {
       <h1>{t('portal.payments.title')}</h1>
       <ErrorNotice error={list.error} />
       {list.isPending ? <Loading /> : null}
-      {list.data && list.data.items.length === 0 ? <EmptyState title={t('portal.payments.none')}>{t('portal.payments.noneHint')}</EmptyState> : null}
+      {list.data && list.data.items.length === 0 ? (
+        <EmptyState title={t('portal.payments.none')}>{t('portal.payments.noneHint')}</EmptyState>
+      ) : null}
       {list.data && list.data.items.length > 0 ? (
         <DataTable
           label={t('portal.payments.title')}
@@ -52,7 +70,12 @@ export function PortalPaymentsPage() {
           rowKey={(p) => p.id}
           columns={[
             { header: t('portal.payments.date'), cell: (p) => date(p.receivedOn) },
-            { header: t('portal.payments.invoice'), cell: (p) => <Link to={`/portal/documents/${p.invoiceId}`}>{p.invoiceNumber ?? t('portal.payments.invoice')}</Link> },
+            {
+              header: t('portal.payments.invoice'),
+              cell: (p) => (
+                <Link to={`/portal/documents/${p.invoiceId}`}>{p.invoiceNumber ?? t('portal.payments.invoice')}</Link>
+              ),
+            },
             {
               header: t('portal.payments.amount'),
               numeric: true,

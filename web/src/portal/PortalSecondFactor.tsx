@@ -7,7 +7,15 @@ import { ErrorNotice } from '../ui/feedback.tsx';
 import { Button, TextField } from '../ui/forms.tsx';
 import { passkeyStep, totpStep, type PortalSession } from './portal-auth-api.ts';
 
-export function PortalSecondFactor({ factors, onDone, onCancel }: { factors: PortalSession['secondFactors']; onDone: (s: PortalSession) => void; onCancel: () => void }) {
+export function PortalSecondFactor({
+  factors,
+  onDone,
+  onCancel,
+}: {
+  factors: PortalSession['secondFactors'];
+  onDone: (s: PortalSession) => void;
+  onCancel: () => void;
+}) {
   const [code, setCode] = useState('');
   const totp = useAction(() => totpStep(code.replace(/\s/g, '')));
   const passkey = useAction(passkeyStep);
@@ -26,7 +34,15 @@ export function PortalSecondFactor({ factors, onDone, onCancel }: { factors: Por
   return (
     <div>
       <h2>Confirm it's you</h2>
-      <p>You turned on two-step sign-in for this portal. Finish signing in with {factors.totp && factors.passkey ? 'your authenticator app or your passkey' : factors.totp ? 'your authenticator app' : 'your passkey'}.</p>
+      <p>
+        You turned on two-step sign-in for this portal. Finish signing in with{' '}
+        {factors.totp && factors.passkey
+          ? 'your authenticator app or your passkey'
+          : factors.totp
+            ? 'your authenticator app'
+            : 'your passkey'}
+        .
+      </p>
       {factors.totp ? (
         <form onSubmit={submit} noValidate>
           <ErrorNotice error={totp.error} title="That code did not work" />

@@ -45,16 +45,23 @@ export function PortalSecurityPage() {
     <>
       <h1>Security</h1>
       <p>
-        Two-step sign-in protects your documents even if someone gets into your mailbox: after the emailed code or link, the portal also asks for your authenticator app or
-        your passkey. A passkey can also sign you in on its own.
+        Two-step sign-in protects your documents even if someone gets into your mailbox: after the emailed code or link,
+        the portal also asks for your authenticator app or your passkey. A passkey can also sign you in on its own.
       </p>
       <Status message={status} />
       {needsSignIn ? (
         <Notice kind="warning" title="Please sign in again">
-          Changing your sign-in methods needs a sign-in within the last 5 minutes. <Button onClick={() => void reauth()}>Sign in again</Button>
+          Changing your sign-in methods needs a sign-in within the last 5 minutes.{' '}
+          <Button onClick={() => void reauth()}>Sign in again</Button>
         </Notice>
       ) : null}
-      <ErrorNotice error={factors.error ?? (stale(dropTotp.error) ? null : dropTotp.error) ?? (stale(dropPasskey.error) ? null : dropPasskey.error)} />
+      <ErrorNotice
+        error={
+          factors.error ??
+          (stale(dropTotp.error) ? null : dropTotp.error) ??
+          (stale(dropPasskey.error) ? null : dropPasskey.error)
+        }
+      />
       {factors.isPending ? <Loading /> : null}
       {f ? (
         <>
@@ -74,7 +81,10 @@ export function PortalSecurityPage() {
                 </Button>
               </p>
             ) : adding === 'totp' ? (
-              <TotpSetup onDone={done('Authenticator app added')} api={{ start: guard(startTotp), confirm: guard(confirmTotp) }} />
+              <TotpSetup
+                onDone={done('Authenticator app added')}
+                api={{ start: guard(startTotp), confirm: guard(confirmTotp) }}
+              />
             ) : (
               <Button variant="primary" onClick={() => setAdding('totp')}>
                 Set up an authenticator app
@@ -88,7 +98,8 @@ export function PortalSecurityPage() {
               <ul className="plain-list" data-testid="portal-passkeys">
                 {f.passkeys.map((p) => (
                   <li key={p.id}>
-                    <strong>{p.name}</strong> · added {dateTime(p.createdAt)} · {p.lastUsedAt ? `last used ${dateTime(p.lastUsedAt)}` : 'not used yet'}{' '}
+                    <strong>{p.name}</strong> · added {dateTime(p.createdAt)} ·{' '}
+                    {p.lastUsedAt ? `last used ${dateTime(p.lastUsedAt)}` : 'not used yet'}{' '}
                     <Button
                       variant="link"
                       aria-label={`Revoke passkey ${p.name}`}
@@ -102,9 +113,15 @@ export function PortalSecurityPage() {
                 ))}
               </ul>
             ) : (
-              <p className="muted">No passkeys yet. A passkey signs you in with your device's screen lock and cannot be phished.</p>
+              <p className="muted">
+                No passkeys yet. A passkey signs you in with your device's screen lock and cannot be phished.
+              </p>
             )}
-            {adding === 'passkey' ? <PasskeySetup onDone={done('Passkey added')} register={guard(registerPasskey)} /> : <Button onClick={() => setAdding('passkey')}>Add a passkey</Button>}
+            {adding === 'passkey' ? (
+              <PasskeySetup onDone={done('Passkey added')} register={guard(registerPasskey)} />
+            ) : (
+              <Button onClick={() => setAdding('passkey')}>Add a passkey</Button>
+            )}
           </section>
         </>
       ) : null}

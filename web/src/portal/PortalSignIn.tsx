@@ -19,9 +19,13 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => voi
   const [code, setCode] = useState('');
   /** Set when the emailed code was right but the contact's second factor is still due. */
   const [pending, setPending] = useState<PortalSession['secondFactors'] | null>(null);
-  const request = useAction(() => ok(publicApi.POST('/api/v1/portal/auth/code', { body: { orgId, email: email.trim() } })));
+  const request = useAction(() =>
+    ok(publicApi.POST('/api/v1/portal/auth/code', { body: { orgId, email: email.trim() } })),
+  );
   // The code form is shown only once a challenge was issued.
-  const verify = useAction(() => ok(publicApi.POST('/api/v1/portal/auth/code/verify', { body: { challengeId: challenge!, code: code.trim() } })));
+  const verify = useAction(() =>
+    ok(publicApi.POST('/api/v1/portal/auth/code/verify', { body: { challengeId: challenge!, code: code.trim() } })),
+  );
   const passkey = useAction(() => passkeySignIn(orgId));
 
   useEffect(() => {
@@ -52,7 +56,8 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => voi
       <div className="auth-card panel">
         <h1>Client portal</h1>
         <Notice kind="info" title="Use your portal address">
-          Open the portal from the link your supplier gave you (it names their organization), or from the link in one of their emails.
+          Open the portal from the link your supplier gave you (it names their organization), or from the link in one of
+          their emails.
         </Notice>
       </div>
     );
@@ -81,9 +86,19 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => voi
       {!challenge ? (
         <>
           <form onSubmit={ask} noValidate>
-            <p>Enter the email address your invoices are sent to. We will email you a one-time code and a sign-in link.</p>
+            <p>
+              Enter the email address your invoices are sent to. We will email you a one-time code and a sign-in link.
+            </p>
             <ErrorNotice error={request.error} />
-            <TextField label="Email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={request.error?.fields().email} required />
+            <TextField
+              label="Email"
+              type="email"
+              autoComplete="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              error={request.error?.fields().email}
+              required
+            />
             <Button type="submit" variant="primary" busy={request.busy}>
               Email me a code
             </Button>
@@ -102,9 +117,21 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => voi
         </>
       ) : (
         <form onSubmit={confirm} noValidate>
-          <Notice kind="info">If {email} is known to us, a 6-digit code is on its way. It is valid for 10 minutes.</Notice>
+          <Notice kind="info">
+            If {email} is known to us, a 6-digit code is on its way. It is valid for 10 minutes.
+          </Notice>
           <ErrorNotice error={verify.error} title="That code did not work" />
-          <TextField className="code-input" label="One-time code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={code} onChange={(e) => setCode(e.target.value)} error={verify.error?.fields().code} autoFocus />
+          <TextField
+            className="code-input"
+            label="One-time code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={6}
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            error={verify.error?.fields().code}
+            autoFocus
+          />
           <Button type="submit" variant="primary" busy={verify.busy}>
             Sign in
           </Button>{' '}
@@ -128,12 +155,18 @@ export function PortalTokenSignIn({ kind }: { kind: 'magic' | 'link' }) {
   useTitle('Signing in');
   const { hash } = useLocation();
   const started = useRef(false);
-  const redeem = useAction((token: string) => ok(publicApi.POST(kind === 'magic' ? '/api/v1/portal/auth/magic' : '/api/v1/portal/auth/link', { body: { token } })));
+  const redeem = useAction((token: string) =>
+    ok(
+      publicApi.POST(kind === 'magic' ? '/api/v1/portal/auth/magic' : '/api/v1/portal/auth/link', { body: { token } }),
+    ),
+  );
   const token = new URLSearchParams(hash.replace(/^#/, '')).get('t');
   const [pending, setPending] = useState<PortalSession | null>(null);
   const go = (s: Pick<PortalSession, 'documentId' | 'documentKind'>) =>
     // Drop the token from the address bar and history: it is single-use anyway.
-    navigate(s.documentId ? `/portal/${KIND_PATH[s.documentKind ?? 'invoice']}/${s.documentId}` : '/portal', { replace: true });
+    navigate(s.documentId ? `/portal/${KIND_PATH[s.documentKind ?? 'invoice']}/${s.documentId}` : '/portal', {
+      replace: true,
+    });
 
   useEffect(() => {
     if (!token || started.current) return;
@@ -150,7 +183,11 @@ export function PortalTokenSignIn({ kind }: { kind: 'magic' | 'link' }) {
     return (
       <div className="auth-card panel">
         <h1>Signing you in…</h1>
-        <PortalSecondFactor factors={pending.secondFactors} onDone={() => go(pending)} onCancel={() => navigate('/portal', { replace: true })} />
+        <PortalSecondFactor
+          factors={pending.secondFactors}
+          onDone={() => go(pending)}
+          onCancel={() => navigate('/portal', { replace: true })}
+        />
       </div>
     );
   }
@@ -168,7 +205,9 @@ export function PortalTokenSignIn({ kind }: { kind: 'magic' | 'link' }) {
       <h1>Signing you in…</h1>
       {redeem.busy ? <Loading /> : null}
       <ErrorNotice error={redeem.error} title="This link no longer works" />
-      {redeem.error ? <p>Sign-in links work once and expire after a short time. Ask for a new code on the portal page.</p> : null}
+      {redeem.error ? (
+        <p>Sign-in links work once and expire after a short time. Ask for a new code on the portal page.</p>
+      ) : null}
     </div>
   );
 }

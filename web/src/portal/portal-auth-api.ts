@@ -28,30 +28,51 @@ export async function pendingState(): Promise<PendingState | null> {
   }
 }
 
-export const totpStep = async (code: string) => keep(await ok(portalApi.POST('/api/v1/portal/auth/mfa/totp', { body: { code } })));
+export const totpStep = async (code: string) =>
+  keep(await ok(portalApi.POST('/api/v1/portal/auth/mfa/totp', { body: { code } })));
 
 export async function passkeyStep(): Promise<PortalSession> {
   const c = await ok(portalApi.POST('/api/v1/portal/auth/mfa/passkey/options'));
   const response = await passkeyCeremony(() => startAuthentication({ optionsJSON: requestOptions(c.options) }));
-  return keep(await ok(portalApi.POST('/api/v1/portal/auth/mfa/passkey', { body: { challengeId: c.challengeId, response: credentialBody(response) } })));
+  return keep(
+    await ok(
+      portalApi.POST('/api/v1/portal/auth/mfa/passkey', {
+        body: { challengeId: c.challengeId, response: credentialBody(response) },
+      }),
+    ),
+  );
 }
 
 /** Usernameless sign-in to one organization's portal: the passkey is both factors. */
 export async function passkeySignIn(orgId: string): Promise<PortalSession> {
   const c = await ok(publicApi.POST('/api/v1/portal/auth/passkey/options', { body: { orgId } }));
   const response = await passkeyCeremony(() => startAuthentication({ optionsJSON: requestOptions(c.options) }));
-  return keep(await ok(publicApi.POST('/api/v1/portal/auth/passkey', { body: { orgId, challengeId: c.challengeId, response: credentialBody(response) } })));
+  return keep(
+    await ok(
+      publicApi.POST('/api/v1/portal/auth/passkey', {
+        body: { orgId, challengeId: c.challengeId, response: credentialBody(response) },
+      }),
+    ),
+  );
 }
 
 export const listFactors = (signal?: AbortSignal) => ok(portalApi.GET('/api/v1/portal/me/factors', { signal }));
 export const startTotp = () => ok(portalApi.POST('/api/v1/portal/me/totp'));
-export const confirmTotp = async (code: string) => keep(await ok(portalApi.POST('/api/v1/portal/me/totp/confirm', { body: { code } })));
+export const confirmTotp = async (code: string) =>
+  keep(await ok(portalApi.POST('/api/v1/portal/me/totp/confirm', { body: { code } })));
 export const removeTotp = async () => keep(await ok(portalApi.DELETE('/api/v1/portal/me/totp')));
 
 export async function registerPasskey(name: string): Promise<Answer<'/api/v1/portal/me/passkeys', 'post'>> {
   const c = await ok(portalApi.POST('/api/v1/portal/me/passkeys/options'));
   const response = await passkeyCeremony(() => startRegistration({ optionsJSON: creationOptions(c.options) }));
-  return keep(await ok(portalApi.POST('/api/v1/portal/me/passkeys', { body: { challengeId: c.challengeId, name, response: credentialBody(response) } })));
+  return keep(
+    await ok(
+      portalApi.POST('/api/v1/portal/me/passkeys', {
+        body: { challengeId: c.challengeId, name, response: credentialBody(response) },
+      }),
+    ),
+  );
 }
 
-export const removePasskey = async (id: string) => keep(await ok(portalApi.DELETE('/api/v1/portal/me/passkeys/{id}', { params: { path: { id } } })));
+export const removePasskey = async (id: string) =>
+  keep(await ok(portalApi.DELETE('/api/v1/portal/me/passkeys/{id}', { params: { path: { id } } })));

@@ -4,7 +4,11 @@ import type { Answer } from '../lib/types.ts';
 export type PortalMe = Answer<'/api/v1/portal/me'>;
 
 /** `reauth` ends the session but stays on the page: signing in again lands back here (fresh sign-in). */
-export const PortalContext = createContext<{ me: PortalMe; signOut: () => Promise<void>; reauth: () => Promise<void> } | null>(null);
+export const PortalContext = createContext<{
+  me: PortalMe;
+  signOut: () => Promise<void>;
+  reauth: () => Promise<void>;
+} | null>(null);
 
 export function usePortal() {
   const c = useContext(PortalContext);

@@ -38,9 +38,12 @@ function Sealed({ id, hash }: { id: string; hash: string }) {
   const [opened, setOpened] = useState<Opened | null>(null);
   const saveRef = useRef<HTMLAnchorElement>(null);
 
-  useEffect(() => () => {
-    if (opened) URL.revokeObjectURL(opened.url);
-  }, [opened]);
+  useEffect(
+    () => () => {
+      if (opened) URL.revokeObjectURL(opened.url);
+    },
+    [opened],
+  );
   useEffect(() => {
     // Offer the file at once; the visible link stays for a second save.
     if (opened) saveRef.current?.click();
@@ -52,10 +55,20 @@ function Sealed({ id, hash }: { id: string; hash: string }) {
     try {
       plain = await decryptSealed(id, p.ciphertext, key);
     } catch {
-      throw new ApiError(0, 'decrypt_failed', 'The document could not be decrypted: the link is incomplete or was altered. Ask the sender for the full link.');
+      throw new ApiError(
+        0,
+        'decrypt_failed',
+        'The document could not be decrypted: the link is incomplete or was altered. Ask the sender for the full link.',
+      );
     }
     const blob = new Blob([plain], { type: 'application/pdf' });
-    setOpened({ url: URL.createObjectURL(blob), filename: p.filename, sha256: await sha256Hex(plain), organization: p.organization, size: plain.byteLength });
+    setOpened({
+      url: URL.createObjectURL(blob),
+      filename: p.filename,
+      sha256: await sha256Hex(plain),
+      organization: p.organization,
+      size: plain.byteLength,
+    });
   }
 
   async function run(step: () => Promise<void>) {
@@ -85,7 +98,12 @@ function Sealed({ id, hash }: { id: string; hash: string }) {
     e.preventDefault();
     void run(async () => {
       // The code form is shown only once a challenge was issued.
-      const r = await ok(publicApi.POST('/api/v1/sealed/{id}/open', { params: { path: { id } }, body: { challengeId: challenge!, code: code.trim() } }));
+      const r = await ok(
+        publicApi.POST('/api/v1/sealed/{id}/open', {
+          params: { path: { id } },
+          body: { challengeId: challenge!, code: code.trim() },
+        }),
+      );
       await decrypt(r);
     });
   };
@@ -95,7 +113,8 @@ function Sealed({ id, hash }: { id: string; hash: string }) {
       <>
         <h1>This link is incomplete</h1>
         <Notice kind="warning">
-          The part of the link after “#” holds the key that decrypts the document, and it is missing or damaged. Copy the whole link from the email again, or ask the sender for a new one.
+          The part of the link after “#” holds the key that decrypts the document, and it is missing or damaged. Copy
+          the whole link from the email again, or ask the sender for a new one.
         </Notice>
       </>
     );
@@ -135,7 +154,11 @@ function Sealed({ id, hash }: { id: string; hash: string }) {
       <h1>A secure document was shared with you</h1>
       <p>The document is end-to-end encrypted. It is decrypted here, in your browser, with the key in your link.</p>
       <ErrorNotice error={error} title={error?.code === 'not_found' ? 'This link no longer works' : undefined} />
-      {error?.code === 'not_found' ? <p>It may have expired, been used the allowed number of times, or been revoked. Ask the sender for a new link.</p> : null}
+      {error?.code === 'not_found' ? (
+        <p>
+          It may have expired, been used the allowed number of times, or been revoked. Ask the sender for a new link.
+        </p>
+      ) : null}
       {!needCode ? (
         <Button variant="primary" onClick={() => void open()} busy={busy}>
           {busy ? 'Decrypting…' : 'Decrypt and download'}
@@ -144,7 +167,8 @@ function Sealed({ id, hash }: { id: string; hash: string }) {
         <div className="panel">
           <h2>Confirm it is you</h2>
           <p>
-            {needCode.organization} asked for a one-time code before the document opens. It expires {dateTime(needCode.expiresAt)}.
+            {needCode.organization} asked for a one-time code before the document opens. It expires{' '}
+            {dateTime(needCode.expiresAt)}.
           </p>
           {!challenge ? (
             <Button variant="primary" onClick={() => void requestCode()} busy={busy}>
@@ -153,7 +177,15 @@ function Sealed({ id, hash }: { id: string; hash: string }) {
           ) : (
             <form onSubmit={submitCode}>
               <p>We sent a 6-digit code to the email address the document was sent to.</p>
-              <TextField className="code-input" label="One-time code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={code} onChange={(e) => setCode(e.target.value)} />
+              <TextField
+                className="code-input"
+                label="One-time code"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                maxLength={6}
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+              />
               <Button type="submit" variant="primary" busy={busy}>
                 Decrypt and download
               </Button>

@@ -8,13 +8,18 @@ import { Badge, ErrorNotice, Loading } from '../ui/feedback.tsx';
 import { DataTable } from '../ui/DataTable.tsx';
 
 export function SecurityPage({ orgId }: { orgId: string }) {
-  const t = useApiQuery(['org-transparency', orgId], (signal) => ok(publicApi.GET('/api/v1/public/orgs/{id}/security', { params: { path: { id: orgId } }, signal })));
+  const t = useApiQuery(['org-transparency', orgId], (signal) =>
+    ok(publicApi.GET('/api/v1/public/orgs/{id}/security', { params: { path: { id: orgId } }, signal })),
+  );
   useTitle(t.data ? `Security at ${t.data.organization.name}` : 'Security and transparency');
   if (t.error) {
     return (
       <>
         <h1>Security and transparency</h1>
-        <ErrorNotice error={t.error} title={t.error.status === 404 ? 'No such organization' : 'This page could not be loaded'} />
+        <ErrorNotice
+          error={t.error}
+          title={t.error.status === 404 ? 'No such organization' : 'This page could not be loaded'}
+        />
       </>
     );
   }
@@ -24,14 +29,15 @@ export function SecurityPage({ orgId }: { orgId: string }) {
     <>
       <h1>Security at {d.organization.name}</h1>
       <p className="muted">
-        Generated from the live configuration of this Sealbill installation on {dateTime(d.generatedAt)}. It shows how {d.organization.name}'s invoices and your data are protected, and how to check them
-        yourself.
+        Generated from the live configuration of this Sealbill installation on {dateTime(d.generatedAt)}. It shows how{' '}
+        {d.organization.name}'s invoices and your data are protected, and how to check them yourself.
       </p>
 
       <section className="panel" aria-labelledby="verify-h">
         <h2 id="verify-h">Check an invoice before you pay</h2>
         <p>
-          Every invoice is digitally signed. <a href={d.links.verify}>Verify an invoice from {d.organization.name}</a> by uploading it or typing its number, amount and bank account.
+          Every invoice is digitally signed. <a href={d.links.verify}>Verify an invoice from {d.organization.name}</a>{' '}
+          by uploading it or typing its number, amount and bank account.
         </p>
       </section>
 
@@ -40,7 +46,8 @@ export function SecurityPage({ orgId }: { orgId: string }) {
         <dl className="facts">
           <dt>Staff sign-in</dt>
           <dd>
-            {d.mfaPolicy.description} <Badge tone={d.mfaPolicy.policy === 'off' ? 'warn' : 'good'}>MFA: {d.mfaPolicy.policy}</Badge>
+            {d.mfaPolicy.description}{' '}
+            <Badge tone={d.mfaPolicy.policy === 'off' ? 'warn' : 'good'}>MFA: {d.mfaPolicy.policy}</Badge>
           </dd>
           <dt>Encryption at rest</dt>
           <dd>
@@ -48,8 +55,14 @@ export function SecurityPage({ orgId }: { orgId: string }) {
           </dd>
           <dt>Backups</dt>
           <dd>
-            {d.backups.configured ? (d.backups.lastSuccessAt ? `Encrypted backups; last successful backup ${dateTime(d.backups.lastSuccessAt)}.` : 'Encrypted backups are configured; none has completed yet.') : 'No backup schedule is configured.'}{' '}
-            <Badge tone={d.backups.lastSuccessAt ? 'good' : 'warn'}>{d.backups.lastSuccessAt ? 'ok' : 'attention'}</Badge>
+            {d.backups.configured
+              ? d.backups.lastSuccessAt
+                ? `Encrypted backups; last successful backup ${dateTime(d.backups.lastSuccessAt)}.`
+                : 'Encrypted backups are configured; none has completed yet.'
+              : 'No backup schedule is configured.'}{' '}
+            <Badge tone={d.backups.lastSuccessAt ? 'good' : 'warn'}>
+              {d.backups.lastSuccessAt ? 'ok' : 'attention'}
+            </Badge>
           </dd>
         </dl>
       </section>
@@ -67,7 +80,10 @@ export function SecurityPage({ orgId }: { orgId: string }) {
               { header: 'Key', cell: (k) => <code>{k.keyId}</code> },
               { header: 'Algorithm', cell: (k) => k.algorithm },
               { header: 'SHA-256 fingerprint', cell: (k) => <code>{k.fingerprintSha256 ?? '—'}</code> },
-              { header: 'Status', cell: (k) => <Badge tone={k.status === 'active' ? 'good' : 'neutral'}>{k.status}</Badge> },
+              {
+                header: 'Status',
+                cell: (k) => <Badge tone={k.status === 'active' ? 'good' : 'neutral'}>{k.status}</Badge>,
+              },
             ]}
           />
         )}
@@ -96,7 +112,9 @@ export function SecurityPage({ orgId }: { orgId: string }) {
                 {d.auditCheckpoint.timestamped ? ' · time-stamped by an independent authority' : ''}
               </dd>
             </dl>
-            <p className="small muted">Keep this hash: if a later checkpoint does not extend it, history was rewritten.</p>
+            <p className="small muted">
+              Keep this hash: if a later checkpoint does not extend it, history was rewritten.
+            </p>
           </>
         ) : (
           <p className="muted">No checkpoint has been published yet.</p>
@@ -106,7 +124,8 @@ export function SecurityPage({ orgId }: { orgId: string }) {
       <section className="panel" aria-labelledby="report-h">
         <h2 id="report-h">Report a security problem</h2>
         <p>
-          Contact: <a href={d.reporting.contact}>{d.reporting.contact.replace(/^mailto:/, '')}</a>. Machine-readable policy: <a href={d.reporting.securityTxt}>{d.reporting.securityTxt}</a>
+          Contact: <a href={d.reporting.contact}>{d.reporting.contact.replace(/^mailto:/, '')}</a>. Machine-readable
+          policy: <a href={d.reporting.securityTxt}>{d.reporting.securityTxt}</a>
         </p>
       </section>
     </>

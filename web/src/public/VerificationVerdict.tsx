@@ -29,22 +29,41 @@ function EinvoiceNote({ e }: { e: NonNullable<VerificationResult['einvoice']> })
   if (!e.agreesWithSignature) {
     return (
       <p data-einvoice="differs">
-        {what} states a different {e.differences.map((f) => FIELD[f]).join(', ')} than the issuer signed. Accounting software reads this data, not the
-        visible page: do not book or pay it.
+        {what} states a different {e.differences.map((f) => FIELD[f]).join(', ')} than the issuer signed. Accounting
+        software reads this data, not the visible page: do not book or pay it.
       </p>
     );
   }
-  return <p data-einvoice="agrees">{what} states what the issuer signed{e.exact ? ' and is exactly the file issued' : ''}.</p>;
+  return (
+    <p data-einvoice="agrees">
+      {what} states what the issuer signed{e.exact ? ' and is exactly the file issued' : ''}.
+    </p>
+  );
 }
 
 export function VerificationVerdict({ result: r }: { result: VerificationResult }) {
   if (!r.authentic) {
     const text: Record<VerificationResult['reason'], [string, string]> = {
-      no_match: ['No matching document', 'We found no document issued through Sealbill with these details. Check what you typed; if it still does not match, contact the issuer by phone (not using details from the document) before paying.'],
-      altered: ['This file was changed after it was issued', 'It was made from a genuine document but differs from the file the issuer signed. Do not pay it. Ask the issuer for the original.'],
-      bank_details_differ: ['Warning: the bank details do not match', 'The document exists, but not with the bank account you entered. This is how invoice fraud works. Do not pay to that account; call the issuer on a number you already know.'],
-      signature_invalid: ['The signature does not verify', 'The record of this document fails its cryptographic check. Do not rely on it, and tell the issuer.'],
-      einvoice_differs: ['Warning: the e-invoice data does not match the signed invoice', 'The document exists, but its machine-readable data says something else. This is a known way to redirect payments. Do not pay or book it; call the issuer on a number you already know.'],
+      no_match: [
+        'No matching document',
+        'We found no document issued through Sealbill with these details. Check what you typed; if it still does not match, contact the issuer by phone (not using details from the document) before paying.',
+      ],
+      altered: [
+        'This file was changed after it was issued',
+        'It was made from a genuine document but differs from the file the issuer signed. Do not pay it. Ask the issuer for the original.',
+      ],
+      bank_details_differ: [
+        'Warning: the bank details do not match',
+        'The document exists, but not with the bank account you entered. This is how invoice fraud works. Do not pay to that account; call the issuer on a number you already know.',
+      ],
+      signature_invalid: [
+        'The signature does not verify',
+        'The record of this document fails its cryptographic check. Do not rely on it, and tell the issuer.',
+      ],
+      einvoice_differs: [
+        'Warning: the e-invoice data does not match the signed invoice',
+        'The document exists, but its machine-readable data says something else. This is a known way to redirect payments. Do not pay or book it; call the issuer on a number you already know.',
+      ],
       verified: ['', ''],
     };
     const [title, body] = text[r.reason];
@@ -52,7 +71,9 @@ export function VerificationVerdict({ result: r }: { result: VerificationResult 
       <div className="notice notice-error verdict" role="alert" data-verdict={r.reason}>
         <p className="notice-title">{title}</p>
         <p>{body}</p>
-        {r.bankDetails?.providedAreCurrent ? <p>The account you entered is the issuer's current account, but it is not the one on this document.</p> : null}
+        {r.bankDetails?.providedAreCurrent ? (
+          <p>The account you entered is the issuer's current account, but it is not the one on this document.</p>
+        ) : null}
         {r.einvoice ? <EinvoiceNote e={r.einvoice} /> : null}
       </div>
     );
@@ -60,8 +81,12 @@ export function VerificationVerdict({ result: r }: { result: VerificationResult 
   const d = r.document!;
   const warnings: string[] = [];
   if (r.status?.voided) warnings.push('This invoice was voided by the issuer: it is no longer payable.');
-  else if (r.status?.credited) warnings.push('The issuer issued a credit note against this invoice: the amount to pay may be lower.');
-  if (r.bankDetails?.onDocumentAreCurrent === false) warnings.push("The bank details on this document are no longer the issuer's current ones. Confirm with the issuer before paying.");
+  else if (r.status?.credited)
+    warnings.push('The issuer issued a credit note against this invoice: the amount to pay may be lower.');
+  if (r.bankDetails?.onDocumentAreCurrent === false)
+    warnings.push(
+      "The bank details on this document are no longer the issuer's current ones. Confirm with the issuer before paying.",
+    );
   return (
     <div className="panel verdict-panel">
       <div className="notice notice-success verdict" role="status" data-verdict="authentic">
@@ -69,7 +94,9 @@ export function VerificationVerdict({ result: r }: { result: VerificationResult 
           Authentic: this {KIND[d.kind] ?? 'document'} was issued by {d.issuerName}
         </p>
         {r.unaltered === true ? <p>The file is exactly the one the issuer signed.</p> : null}
-        {r.bankDetails?.providedMatchDocument === true ? <p>The bank account you entered is the one on the document.</p> : null}
+        {r.bankDetails?.providedMatchDocument === true ? (
+          <p>The bank account you entered is the one on the document.</p>
+        ) : null}
         {r.einvoice?.agreesWithSignature ? <EinvoiceNote e={r.einvoice} /> : null}
       </div>
       {r.einvoice && !r.einvoice.agreesWithSignature ? (
@@ -109,7 +136,8 @@ export function VerificationVerdict({ result: r }: { result: VerificationResult 
         <details>
           <summary>Check the signature yourself</summary>
           <p className="small">
-            Ed25519 signature by key <code>{r.signature.keyId}</code> over the JSON below. Public keys: <a href={r.signature.keysUrl}>{r.signature.keysUrl}</a>
+            Ed25519 signature by key <code>{r.signature.keyId}</code> over the JSON below. Public keys:{' '}
+            <a href={r.signature.keysUrl}>{r.signature.keysUrl}</a>
           </p>
           <pre className="secret small">{r.signature.payload}</pre>
           <p className="small">

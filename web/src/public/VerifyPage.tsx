@@ -14,7 +14,8 @@ const MAX_XML = 2 * 1024 * 1024;
 const isXml = (f: File): boolean => /xml/i.test(f.type) || /\.xml$/i.test(f.name);
 
 /** Pay pages link here as /verify#fp=<fingerprint> (a fragment: it never reaches a server log). */
-const fingerprintFromLink = (): string => (new URLSearchParams(window.location.hash.slice(1)).get('fp') ?? '').slice(0, 40);
+const fingerprintFromLink = (): string =>
+  (new URLSearchParams(window.location.hash.slice(1)).get('fp') ?? '').slice(0, 40);
 
 export function VerifyPage({ token }: { token: string | null }) {
   useTitle('Verify a document');
@@ -47,7 +48,8 @@ export function VerifyPage({ token }: { token: string | null }) {
     e.preventDefault();
     if (!file) return setFileError('Choose the PDF or e-invoice file you received');
     const xml = isXml(file);
-    if (file.size > (xml ? MAX_XML : MAX_PDF)) return setFileError(`The file is larger than ${xml ? 2 : 10} MB; that is not a Sealbill invoice`);
+    if (file.size > (xml ? MAX_XML : MAX_PDF))
+      return setFileError(`The file is larger than ${xml ? 2 : 10} MB; that is not a Sealbill invoice`);
     setFileError(undefined);
     // A raw PDF or XML body has no JSON schema to type: the untyped helper sends it as is.
     const query = org ? `?org=${encodeURIComponent(org)}` : '';
@@ -64,7 +66,13 @@ export function VerifyPage({ token }: { token: string | null }) {
     void check(() =>
       ok(
         publicApi.POST('/api/v1/verify/details', {
-          body: { ...(org ? { orgId: org } : {}), ...(d.fingerprint.trim() ? { fingerprint: d.fingerprint.trim() } : {}), number: d.number.trim(), amount: d.amount.trim(), iban: d.iban.trim() },
+          body: {
+            ...(org ? { orgId: org } : {}),
+            ...(d.fingerprint.trim() ? { fingerprint: d.fingerprint.trim() } : {}),
+            number: d.number.trim(),
+            amount: d.amount.trim(),
+            iban: d.iban.trim(),
+          },
         }),
       ),
     );
@@ -75,7 +83,8 @@ export function VerifyPage({ token }: { token: string | null }) {
     <>
       <h1>Is this invoice genuine?</h1>
       <p>
-        Invoice fraud usually means a real-looking invoice with the fraudster's bank account. Check a document issued with Sealbill here before you pay it. Nothing you enter is stored.
+        Invoice fraud usually means a real-looking invoice with the fraudster's bank account. Check a document issued
+        with Sealbill here before you pay it. Nothing you enter is stored.
       </p>
       <div aria-live="polite">
         {busy ? <Loading label="Checking…" /> : null}
@@ -88,8 +97,9 @@ export function VerifyPage({ token }: { token: string | null }) {
           <form className="panel" onSubmit={upload} noValidate>
             <h2>Upload the PDF or e-invoice</h2>
             <p className="muted small">
-              The file is compared with the one the issuer signed: any change, even one byte, is detected. The data inside a ZUGFeRD / Factur-X PDF, and an
-              XRechnung or other e-invoice XML, are checked against the signed invoice.
+              The file is compared with the one the issuer signed: any change, even one byte, is detected. The data
+              inside a ZUGFeRD / Factur-X PDF, and an XRechnung or other e-invoice XML, are checked against the signed
+              invoice.
             </p>
             <TextField
               label="PDF file (or e-invoice XML)"
@@ -104,12 +114,40 @@ export function VerifyPage({ token }: { token: string | null }) {
           </form>
           <form className="panel" onSubmit={details} noValidate>
             <h2>Or type the details from the document</h2>
-            <p className="muted small">Use this for a paper invoice. The verification code is printed next to the QR code.</p>
+            <p className="muted small">
+              Use this for a paper invoice. The verification code is printed next to the QR code.
+            </p>
             <div className="form-row">
-              {org ? null : <TextField label="Verification code" value={d.fingerprint} onChange={(e) => setD({ ...d, fingerprint: e.target.value })} error={f.fingerprint ?? f.orgId} hint="e.g. 7KQ4-M2PX-…" />}
-              <TextField label="Invoice number" value={d.number} onChange={(e) => setD({ ...d, number: e.target.value })} error={f.number} />
-              <TextField label="Total amount" inputMode="decimal" value={d.amount} onChange={(e) => setD({ ...d, amount: e.target.value })} error={f.amount} hint="As printed, e.g. 1,480.95" />
-              <TextField label="IBAN or account number to pay" value={d.iban} onChange={(e) => setD({ ...d, iban: e.target.value })} error={f.iban} autoComplete="off" />
+              {org ? null : (
+                <TextField
+                  label="Verification code"
+                  value={d.fingerprint}
+                  onChange={(e) => setD({ ...d, fingerprint: e.target.value })}
+                  error={f.fingerprint ?? f.orgId}
+                  hint="e.g. 7KQ4-M2PX-…"
+                />
+              )}
+              <TextField
+                label="Invoice number"
+                value={d.number}
+                onChange={(e) => setD({ ...d, number: e.target.value })}
+                error={f.number}
+              />
+              <TextField
+                label="Total amount"
+                inputMode="decimal"
+                value={d.amount}
+                onChange={(e) => setD({ ...d, amount: e.target.value })}
+                error={f.amount}
+                hint="As printed, e.g. 1,480.95"
+              />
+              <TextField
+                label="IBAN or account number to pay"
+                value={d.iban}
+                onChange={(e) => setD({ ...d, iban: e.target.value })}
+                error={f.iban}
+                autoComplete="off"
+              />
             </div>
             <Button type="submit" variant="primary" busy={busy}>
               Check the details

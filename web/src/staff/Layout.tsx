@@ -62,7 +62,9 @@ export function Layout({ children }: { children: ReactNode }) {
   useEffect(() => setMenuOpen(false), [pathname]);
   // Without an SMTP relay nothing leaves the server: say so on every screen, not only in settings.
   const canRead = s.can('org:read');
-  const mail = useApiQuery(['security-email', s.org?.id, canRead], (signal) => (canRead ? ok(staffApi.GET('/api/v1/security/email', { signal })) : Promise.resolve(null)));
+  const mail = useApiQuery(['security-email', s.org?.id, canRead], (signal) =>
+    canRead ? ok(staffApi.GET('/api/v1/security/email', { signal })) : Promise.resolve(null),
+  );
 
   return (
     <>
@@ -109,8 +111,13 @@ export function Layout({ children }: { children: ReactNode }) {
         <main id="main" className="content" tabIndex={-1}>
           {mail.data?.transport === 'outbox' ? (
             <Notice kind="warning" title="Mail is not being sent">
-              No SMTP relay is configured (SEALBILL_SMTP_URL). Invitations, sign-in codes and documents are saved to the outbox folder on the server and reach nobody.{' '}
-              {s.can('settings:security') ? <Link to="/app/settings/email">Email settings</Link> : 'Ask an administrator to configure SMTP.'}
+              No SMTP relay is configured (SEALBILL_SMTP_URL). Invitations, sign-in codes and documents are saved to the
+              outbox folder on the server and reach nobody.{' '}
+              {s.can('settings:security') ? (
+                <Link to="/app/settings/email">Email settings</Link>
+              ) : (
+                'Ask an administrator to configure SMTP.'
+              )}
             </Notice>
           ) : null}
           {children}

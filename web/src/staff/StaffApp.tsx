@@ -17,7 +17,12 @@ import { LINK_PAGES, LinkPage } from './auth/LinkPages.tsx';
 import { SetupPage } from './auth/Setup.tsx';
 import { StepUpDialog, useStepUp } from './auth/StepUp.tsx';
 
-type Phase = { kind: 'loading' } | { kind: 'setup' } | { kind: 'signed-out' } | { kind: 'session'; state: SessionState } | { kind: 'error'; error: ReturnType<typeof toApiError> };
+type Phase =
+  | { kind: 'loading' }
+  | { kind: 'setup' }
+  | { kind: 'signed-out' }
+  | { kind: 'session'; state: SessionState }
+  | { kind: 'error'; error: ReturnType<typeof toApiError> };
 
 export default function StaffApp() {
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });

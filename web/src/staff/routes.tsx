@@ -11,7 +11,13 @@ import { DocumentPage } from './pages/DocumentView.tsx';
 import { DocumentsPage } from './pages/Documents.tsx';
 import { NewSchedulePage, RecurringPage } from './pages/Recurring.tsx';
 import { NumberingSettingsPage, OrgSettingsPage } from './pages/Settings.tsx';
-import { BackupsPage, EmailSettingsPage, MembersPage, PayoutPage, SecuritySettingsPage } from './pages/settings-pages.tsx';
+import {
+  BackupsPage,
+  EmailSettingsPage,
+  MembersPage,
+  PayoutPage,
+  SecuritySettingsPage,
+} from './pages/settings-pages.tsx';
 import type { DocumentKind } from '../lib/types.ts';
 
 const documentRoutes = (kind: DocumentKind, path: string): Route[] => [

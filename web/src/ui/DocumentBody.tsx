@@ -65,7 +65,15 @@ export function DocumentLines({ lines, currency }: { lines: BodyLine[]; currency
 }
 
 /** Totals; `showBalance` adds paid, credited and what is still due (issued invoices). */
-export function DocumentTotals({ doc, showBalance, dueLabel }: { doc: BodyTotals; showBalance: boolean; dueLabel: string }) {
+export function DocumentTotals({
+  doc,
+  showBalance,
+  dueLabel,
+}: {
+  doc: BodyTotals;
+  showBalance: boolean;
+  dueLabel: string;
+}) {
   const m = (n: number) => money(n, doc.currency);
   return (
     <section className="panel totals" aria-label="Totals">

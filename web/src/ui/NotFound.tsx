@@ -6,7 +6,8 @@ export function NotFoundContent() {
     <>
       <h1>Page not found</h1>
       <p>
-        There is nothing at this address. Check the link, or go to the <a href="/app">staff app</a> or the <a href="/portal">client portal</a>.
+        There is nothing at this address. Check the link, or go to the <a href="/app">staff app</a> or the{' '}
+        <a href="/portal">client portal</a>.
       </p>
     </>
   );

@@ -13,7 +13,15 @@ const ADVICE: Record<string, string> = {
   network: '',
 };
 
-export function ErrorNotice({ error, title, focus = true }: { error: ApiError | null | undefined; title?: string; focus?: boolean }) {
+export function ErrorNotice({
+  error,
+  title,
+  focus = true,
+}: {
+  error: ApiError | null | undefined;
+  title?: string;
+  focus?: boolean;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (error && focus) ref.current?.focus();
@@ -40,7 +48,15 @@ export function ErrorNotice({ error, title, focus = true }: { error: ApiError | 
   );
 }
 
-export function Notice({ kind = 'info', title, children }: { kind?: 'info' | 'success' | 'warning'; title?: string; children?: ReactNode }) {
+export function Notice({
+  kind = 'info',
+  title,
+  children,
+}: {
+  kind?: 'info' | 'success' | 'warning';
+  title?: string;
+  children?: ReactNode;
+}) {
   return (
     <div className={`notice notice-${kind}`} role={kind === 'success' ? 'status' : undefined}>
       {title ? <p className="notice-title">{title}</p> : null}
@@ -76,12 +92,26 @@ export function Status({ message }: { message: string | null }) {
   );
 }
 
-export function Badge({ tone = 'neutral', children }: { tone?: 'neutral' | 'good' | 'warn' | 'bad' | 'info'; children: ReactNode }) {
+export function Badge({
+  tone = 'neutral',
+  children,
+}: {
+  tone?: 'neutral' | 'good' | 'warn' | 'bad' | 'info';
+  children: ReactNode;
+}) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
 
 export function StatusBadge({ status, overdue }: { status: string; overdue?: boolean }) {
-  const tone = overdue ? 'bad' : status === 'paid' || status === 'accepted' ? 'good' : status === 'void' || status === 'declined' ? 'neutral' : status === 'draft' ? 'info' : 'warn';
+  const tone = overdue
+    ? 'bad'
+    : status === 'paid' || status === 'accepted'
+      ? 'good'
+      : status === 'void' || status === 'declined'
+        ? 'neutral'
+        : status === 'draft'
+          ? 'info'
+          : 'warn';
   const label = overdue ? 'Overdue' : (LABELS[status] ?? status);
   return <Badge tone={tone}>{label}</Badge>;
 }

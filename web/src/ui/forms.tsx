@@ -1,7 +1,14 @@
 // Labelled form controls. Every input has a visible <label>; hints and errors are tied to it with
 // aria-describedby, and an invalid field says aria-invalid, so assistive technology reads the
 // reason next to the field (WCAG 3.3.1, 3.3.2).
-import { useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import {
+  useId,
+  type ButtonHTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react';
 
 interface FieldShell {
   label: ReactNode;
@@ -34,22 +41,46 @@ function Shell({ id, label, hint, error, className, children }: FieldShell & { i
   );
 }
 
-export function TextField({ label, hint, error, className, id: given, ...input }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  label,
+  hint,
+  error,
+  className,
+  id: given,
+  ...input
+}: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
   const auto = useId();
   const id = given ?? auto;
   return (
     <Shell id={id} label={label} hint={hint} error={error} className={className}>
-      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...input} />
+      <input
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+        {...input}
+      />
     </Shell>
   );
 }
 
-export function TextArea({ label, hint, error, className, id: given, ...input }: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextArea({
+  label,
+  hint,
+  error,
+  className,
+  id: given,
+  ...input
+}: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const auto = useId();
   const id = given ?? auto;
   return (
     <Shell id={id} label={label} hint={hint} error={error} className={className}>
-      <textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...input} />
+      <textarea
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+        {...input}
+      />
     </Shell>
   );
 }
@@ -67,7 +98,12 @@ export function SelectField({
   const id = given ?? auto;
   return (
     <Shell id={id} label={label} hint={hint} error={error} className={className}>
-      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...select}>
+      <select
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+        {...select}
+      >
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -78,7 +114,12 @@ export function SelectField({
   );
 }
 
-export function Checkbox({ label, hint, id: given, ...input }: { label: ReactNode; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+export function Checkbox({
+  label,
+  hint,
+  id: given,
+  ...input
+}: { label: ReactNode; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
   const auto = useId();
   const id = given ?? auto;
   return (
@@ -96,7 +137,15 @@ export function Checkbox({ label, hint, id: given, ...input }: { label: ReactNod
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'link';
 
-export function Button({ variant = 'secondary', busy, children, className, disabled, type, ...rest }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; busy?: boolean }) {
+export function Button({
+  variant = 'secondary',
+  busy,
+  children,
+  className,
+  disabled,
+  type,
+  ...rest
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; busy?: boolean }) {
   return (
     <button
       type={type ?? 'button'}

@@ -23,7 +23,10 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
 }
 
 export function moneyFormatter(locale: string, currency: string): (minor: number) => string {
-  const nf = cached(`money|${locale}|${currency}`, () => new Intl.NumberFormat(locale, { style: 'currency', currency }));
+  const nf = cached(
+    `money|${locale}|${currency}`,
+    () => new Intl.NumberFormat(locale, { style: 'currency', currency }),
+  );
   // Intl formats a decimal string exactly (ECMA-402 "Intl.NumberFormat v3" string input).
   return (minor) => nf.format(formatAmount(minor, currency) as unknown as number);
 }
@@ -66,7 +69,13 @@ const VAT_WORDING: Partial<Record<VatCategory, string>> = {
   O: 'Not subject to VAT.',
 };
 
-const PAYMENT_MEANS: Record<string, string> = { '58': 'SEPA credit transfer', '30': 'Credit transfer', '48': 'Card payment', '54': 'Credit card', '59': 'SEPA direct debit' };
+const PAYMENT_MEANS: Record<string, string> = {
+  '58': 'SEPA credit transfer',
+  '30': 'Credit transfer',
+  '48': 'Card payment',
+  '54': 'Credit card',
+  '59': 'SEPA direct debit',
+};
 
 type Party = NonNullable<DocumentBody['snapshot']>['org'];
 const normalized = (v: string | null | undefined) => (v ?? '').replace(/[\s.-]+/g, '').toUpperCase();
@@ -95,7 +104,11 @@ export interface ViewExtras {
   reference?: string | null;
 }
 
-export function buildDocumentView(doc: DocumentDto, snapshot: NonNullable<DocumentBody['snapshot']>, extras: ViewExtras = {}): PdfDocumentView {
+export function buildDocumentView(
+  doc: DocumentDto,
+  snapshot: NonNullable<DocumentBody['snapshot']>,
+  extras: ViewExtras = {},
+): PdfDocumentView {
   const locale = snapshot.locale;
   const money = moneyFormatter(locale, doc.currency);
   const formatDate = dateFormatter(locale);
@@ -146,7 +159,11 @@ export function buildDocumentView(doc: DocumentDto, snapshot: NonNullable<Docume
   }
   const meta: Array<{ label: string; value: string }> = [];
   if (e.supplyDate) meta.push({ label: 'Supply date', value: formatDate(e.supplyDate) });
-  if (e.periodStart || e.periodEnd) meta.push({ label: 'Period', value: `${e.periodStart ? formatDate(e.periodStart) : '…'} – ${e.periodEnd ? formatDate(e.periodEnd) : '…'}` });
+  if (e.periodStart || e.periodEnd)
+    meta.push({
+      label: 'Period',
+      value: `${e.periodStart ? formatDate(e.periodStart) : '…'} – ${e.periodEnd ? formatDate(e.periodEnd) : '…'}`,
+    });
   if (e.buyerReference) meta.push({ label: 'Your reference', value: e.buyerReference });
   if (e.purchaseOrderReference) meta.push({ label: 'Order no.', value: e.purchaseOrderReference });
   if (e.contractReference) meta.push({ label: 'Contract', value: e.contractReference });
@@ -167,8 +184,13 @@ export function buildDocumentView(doc: DocumentDto, snapshot: NonNullable<Docume
       quantity: l.quantity,
       unit: l.unit,
       unitPrice: money(l.unitPrice),
-      discount: l.lineDiscount ? `${money(-l.lineDiscount)}${l.discount?.type === 'percent' ? ` (−${pct(l.discount.basisPoints)})` : ''}` : null,
-      taxLabel: l.taxRateBp || l.taxName ? `${l.taxName ? l.taxName + ' ' : ''}${pct(l.taxRateBp)}${l.taxInclusive ? ' incl.' : ''}` : '—',
+      discount: l.lineDiscount
+        ? `${money(-l.lineDiscount)}${l.discount?.type === 'percent' ? ` (−${pct(l.discount.basisPoints)})` : ''}`
+        : null,
+      taxLabel:
+        l.taxRateBp || l.taxName
+          ? `${l.taxName ? l.taxName + ' ' : ''}${pct(l.taxRateBp)}${l.taxInclusive ? ' incl.' : ''}`
+          : '—',
       amount: money(l.amount),
     })),
     taxes: doc.taxes.map((t) => ({

@@ -135,7 +135,12 @@ export class Layout {
 
   // ----------------------------------------------------------- cells ---
 
-  textCells(text: string | null | undefined, style: TextStyle, width: number, align: 'left' | 'right' = 'left'): Cell[] {
+  textCells(
+    text: string | null | undefined,
+    style: TextStyle,
+    width: number,
+    align: 'left' | 'right' = 'left',
+  ): Cell[] {
     const t = cleanText(text);
     if (t.trim() === '') return [];
     return this.p.wrap(t, width, style).map((line) => ({

@@ -96,7 +96,8 @@ let shapeFull = 0;
  * pair kerning; any pair that substitutes glyphs — e.g. the "fi" ligature —
  * makes the word fall back to a full fontkit layout).
  */
-const COMPOSABLE = /^[\u0020-\u007e\u00a0-\u024f\u0370-\u03ff\u0400-\u0482\u048a-\u04ff\u2010-\u2027\u2030-\u205e\u20a0-\u20cf\u2212]+$/u;
+const COMPOSABLE =
+  /^[\u0020-\u007e\u00a0-\u024f\u0370-\u03ff\u0400-\u0482\u048a-\u04ff\u2010-\u2027\u2030-\u205e\u20a0-\u20cf\u2212]+$/u;
 
 const HAS_DIGIT = /[0-9]/;
 
@@ -191,8 +192,16 @@ function makeSource(fontkit: FontkitModule, file: string, key: FontSource['key']
       const [g0, g1] = run.glyphs;
       const [p0, p1] = run.positions;
       v =
-        run.glyphs.length === 2 && g0?.id === ca.gid && g1?.id === cb.gid && p0 && p1 &&
-        p0.xOffset === 0 && p0.yOffset === 0 && p1.xOffset === 0 && p1.yOffset === 0 && p1.xAdvance === cb.xAdvance
+        run.glyphs.length === 2 &&
+        g0?.id === ca.gid &&
+        g1?.id === cb.gid &&
+        p0 &&
+        p1 &&
+        p0.xOffset === 0 &&
+        p0.yOffset === 0 &&
+        p1.xOffset === 0 &&
+        p1.yOffset === 0 &&
+        p1.xAdvance === cb.xAdvance
           ? p0.xAdvance
           : null;
       pairs.set(k, v);

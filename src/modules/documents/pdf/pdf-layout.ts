@@ -90,7 +90,14 @@ export class Painter {
   }
 
   /** Draws a single line of text with its top at `y`. */
-  text(text: string, x: number, y: number, style: TextStyle, align: 'left' | 'right' | 'center' = 'left', boxWidth = 0): void {
+  text(
+    text: string,
+    x: number,
+    y: number,
+    style: TextStyle,
+    align: 'left' | 'right' | 'center' = 'left',
+    boxWidth = 0,
+  ): void {
     if (text === '') return;
     let dx = 0;
     if (align !== 'left') {

@@ -29,14 +29,22 @@ const N4 = 10;
 
 function maskAt(p: number, i: number, j: number): boolean {
   switch (p) {
-    case 0: return (i + j) % 2 === 0;
-    case 1: return i % 2 === 0;
-    case 2: return j % 3 === 0;
-    case 3: return (i + j) % 3 === 0;
-    case 4: return (Math.floor(i / 2) + Math.floor(j / 3)) % 2 === 0;
-    case 5: return ((i * j) % 2) + ((i * j) % 3) === 0;
-    case 6: return (((i * j) % 2) + ((i * j) % 3)) % 2 === 0;
-    default: return (((i * j) % 3) + ((i + j) % 2)) % 2 === 0;
+    case 0:
+      return (i + j) % 2 === 0;
+    case 1:
+      return i % 2 === 0;
+    case 2:
+      return j % 3 === 0;
+    case 3:
+      return (i + j) % 3 === 0;
+    case 4:
+      return (Math.floor(i / 2) + Math.floor(j / 3)) % 2 === 0;
+    case 5:
+      return ((i * j) % 2) + ((i * j) % 3) === 0;
+    case 6:
+      return (((i * j) % 2) + ((i * j) % 3)) % 2 === 0;
+    default:
+      return (((i * j) % 3) + ((i + j) % 2)) % 2 === 0;
   }
 }
 
@@ -160,7 +168,12 @@ export function qrMatrix(text: string): QrMatrix {
   const eclBit = (qr.errorCorrectionLevel as unknown as { bit?: unknown }).bit;
   const n = raw.size;
   const reserved = raw.reservedBit;
-  if (!(reserved instanceof Uint8Array) || reserved.length !== n * n || typeof eclBit !== 'number' || qr.maskPattern !== 0) {
+  if (
+    !(reserved instanceof Uint8Array) ||
+    reserved.length !== n * n ||
+    typeof eclBit !== 'number' ||
+    qr.maskPattern !== 0
+  ) {
     const auto = QRCode.create(segments, { errorCorrectionLevel: 'M' });
     return { size: auto.modules.size, data: Uint8Array.from(auto.modules.data) };
   }

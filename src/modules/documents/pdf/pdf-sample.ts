@@ -93,7 +93,7 @@ export function sampleDocumentView(
       opts.verification === false
         ? null
         : {
-            url: `https://bills.example.com/v/${(seed * 2654435761 >>> 0).toString(36)}abc`,
+            url: `https://bills.example.com/v/${((seed * 2654435761) >>> 0).toString(36)}abc`,
             fingerprint: 'a3f1c2d4e5b6978812345678abcdef0123456789abcdef0123456789abcdef01',
             unchangedSince: '2025-03-01 10:42 UTC',
           },
@@ -163,9 +163,28 @@ export function sampleIssuedDocument(seed = 0): { doc: DocumentDto; snapshot: No
     updatedAt: '2025-03-01T10:00:00.000Z',
   };
   const snapshot: NonNullable<DocumentBody['snapshot']> = {
-    org: { name: 'Bench Invoicing GmbH', addressLines: ['Hauptstraße 1', '10115 Berlin'], country: 'DE', taxId: 'DE123456789', email: 'billing@bench.example' },
-    client: { name: `Kunde ${seed} Ωμέγα Straße`, addressLines: [`Hauptstraße ${seed}`, '10115 Berlin'], country: 'DE', taxId: null, email: `kunde${seed}@example.test` },
-    payout: { accountHolder: 'Bench Invoicing GmbH', bankName: null, iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', accountNumber: null, routingNumber: null },
+    org: {
+      name: 'Bench Invoicing GmbH',
+      addressLines: ['Hauptstraße 1', '10115 Berlin'],
+      country: 'DE',
+      taxId: 'DE123456789',
+      email: 'billing@bench.example',
+    },
+    client: {
+      name: `Kunde ${seed} Ωμέγα Straße`,
+      addressLines: [`Hauptstraße ${seed}`, '10115 Berlin'],
+      country: 'DE',
+      taxId: null,
+      email: `kunde${seed}@example.test`,
+    },
+    payout: {
+      accountHolder: 'Bench Invoicing GmbH',
+      bankName: null,
+      iban: 'DE89370400440532013000',
+      bic: 'COBADEFFXXX',
+      accountNumber: null,
+      routingNumber: null,
+    },
     payoutUnchangedSince: '2025-01-01T00:00:00.000Z',
     locale: 'de-DE',
   };

@@ -34,10 +34,12 @@ export function header(L: Layout): void {
   if (v.dueDate) right.push(...L.kvCells(v.labels.dueDate, v.dueDate, metaW, S_SMALL, { ...S_BODY, weight: 'bold' }));
   for (const m of v.meta ?? []) right.push(...L.kvCells(m.label, m.value, metaW, S_SMALL, S_BODY));
 
-  L.flow(L.zip([
-    [L.left, leftW, left],
-    [metaX, metaW, right],
-  ]));
+  L.flow(
+    L.zip([
+      [L.left, leftW, left],
+      [metaX, metaW, right],
+    ]),
+  );
 
   L.gap(22);
   const colW = (L.contentW - 24) / 2;
@@ -117,7 +119,13 @@ export function table(L: Layout): void {
           if (first) {
             for (const c of cols.slice(1)) {
               const text =
-                c.key === 'quantity' ? qty : c.key === 'unitPrice' ? line.unitPrice : c.key === 'tax' ? line.taxLabel : line.amount;
+                c.key === 'quantity'
+                  ? qty
+                  : c.key === 'unitPrice'
+                    ? line.unitPrice
+                    : c.key === 'tax'
+                      ? line.taxLabel
+                      : line.amount;
               L.p.fitText(cleanText(text), c.x, ty, S_BODY, 'right', c.w);
             }
             if (line.discount) {
@@ -220,7 +228,9 @@ export function payment(L: Layout): void {
   if (lines.length === 0) return;
   const labelW = Math.min(150, L.contentW * 0.3);
   const valueW = L.contentW - labelW - 10;
-  const rows: Row[] = L.zip([[L.left, L.contentW, [...L.textCells(v.labels.payment, S_LABEL, L.contentW), L.spacer(2)]]]);
+  const rows: Row[] = L.zip([
+    [L.left, L.contentW, [...L.textCells(v.labels.payment, S_LABEL, L.contentW), L.spacer(2)]],
+  ]);
   for (const pl of lines) {
     rows.push(
       ...L.zip([
@@ -259,7 +269,8 @@ export function verification(L: Layout): void {
     L.spacer(3),
     ...L.textCells(`${L.label('fingerprint')}: ${formatFingerprint(ver.fingerprint)}`, S_SMALL, textW),
   ];
-  if (ver.unchangedSince) cells.push(...L.textCells(`${L.label('unchangedSince')} ${ver.unchangedSince}`, S_SMALL, textW));
+  if (ver.unchangedSince)
+    cells.push(...L.textCells(`${L.label('unchangedSince')} ${ver.unchangedSince}`, S_SMALL, textW));
   // never taller than a page
   cells.splice(Math.floor(L.usable / lh(S_BODY)) - 1);
   const textH = cells.reduce((a, c) => a + c.h, 0);

@@ -2,11 +2,23 @@
 // /Contents hex string, the placeholder is found exactly once in a foreign writer's output, and a
 // CMS larger than its room is refused rather than truncated.
 import { describe, expect, it } from 'vitest';
-import { BYTE_RANGE_PLACEHOLDER, fillContents, locateSignaturePlaceholder, type PdfSigner, type PreparedSignature, type SignatureField } from './pdf-signature.ts';
+import {
+  BYTE_RANGE_PLACEHOLDER,
+  fillContents,
+  locateSignaturePlaceholder,
+  type PdfSigner,
+  type PreparedSignature,
+  type SignatureField,
+} from './pdf-signature.ts';
 import { sampleDocumentView } from './pdf-sample.ts';
 import { renderDocumentPdf } from './render-document-pdf.ts';
 
-const field: SignatureField = { signerName: 'Zürich Signer AG', reason: 'Issued with Sealbill', signingTime: new Date('2026-01-02T03:04:05Z'), contentsBytes: 200 };
+const field: SignatureField = {
+  signerName: 'Zürich Signer AG',
+  reason: 'Issued with Sealbill',
+  signingTime: new Date('2026-01-02T03:04:05Z'),
+  contentsBytes: 200,
+};
 
 /** A signer without cryptography: records what it was handed and writes a recognisable "CMS". */
 function fakeSigner(cms = Buffer.from('3003020101', 'hex')): PdfSigner & { seen: PreparedSignature[] } {
@@ -24,7 +36,10 @@ function fakeSigner(cms = Buffer.from('3003020101', 'hex')): PdfSigner & { seen:
 describe('signature field reserved by the writer', () => {
   it('covers every byte but the /Contents string, in one revision', async () => {
     const signer = fakeSigner();
-    const pdf = await renderDocumentPdf(sampleDocumentView({ seed: 7 }), { creationDate: new Date('2026-01-02T00:00:00Z'), signer });
+    const pdf = await renderDocumentPdf(sampleDocumentView({ seed: 7 }), {
+      creationDate: new Date('2026-01-02T00:00:00Z'),
+      signer,
+    });
     const [a, b, c, d] = signer.seen[0]!.byteRange;
     expect(a).toBe(0);
     expect(c + d).toBe(pdf.length);
@@ -40,11 +55,17 @@ describe('signature field reserved by the writer', () => {
     expect(text.match(/%%EOF/g)).toHaveLength(1);
     // The signer saw the final bytes outside /Contents (only the hex digits change afterwards).
     const before = signer.seen[0]!.pdf;
-    expect(Buffer.concat([before.subarray(0, b), before.subarray(c)]).equals(Buffer.concat([pdf.subarray(0, b), pdf.subarray(c)]))).toBe(true);
+    expect(
+      Buffer.concat([before.subarray(0, b), before.subarray(c)]).equals(
+        Buffer.concat([pdf.subarray(0, b), pdf.subarray(c)]),
+      ),
+    ).toBe(true);
   });
 
   it('leaves unsigned output unchanged (no field, no AcroForm)', async () => {
-    const pdf = await renderDocumentPdf(sampleDocumentView({ seed: 7 }), { creationDate: new Date('2026-01-02T00:00:00Z') });
+    const pdf = await renderDocumentPdf(sampleDocumentView({ seed: 7 }), {
+      creationDate: new Date('2026-01-02T00:00:00Z'),
+    });
     expect(pdf.toString('latin1')).not.toMatch(/AcroForm|ByteRange/);
   });
 
@@ -62,11 +83,21 @@ describe('signature field reserved by the writer', () => {
     expect(one.toString('latin1', b, c)).toBe(contents);
     expect(c + d).toBe(one.length);
     expect(one.toString('latin1')).toContain(`/ByteRange [0 ${b} ${c} ${d}]`);
-    expect(one.length).toBe(file(`<< /Type /Sig\n/ByteRange ${BYTE_RANGE_PLACEHOLDER}\n/Contents ${contents}\n>>`).length);
+    expect(one.length).toBe(
+      file(`<< /Type /Sig\n/ByteRange ${BYTE_RANGE_PLACEHOLDER}\n/Contents ${contents}\n>>`).length,
+    );
 
     expect(() => locateSignaturePlaceholder(file('<< /Type /Catalog >>'))).toThrow(/exactly one/);
-    expect(() => locateSignaturePlaceholder(file(`<< /ByteRange ${BYTE_RANGE_PLACEHOLDER} /Contents ${contents} /X ${BYTE_RANGE_PLACEHOLDER} >>`))).toThrow(/exactly one/);
-    expect(() => locateSignaturePlaceholder(file(`<< /ByteRange ${BYTE_RANGE_PLACEHOLDER} /Contents <00ab00> >>`))).toThrow(/not blank/);
-    expect(() => locateSignaturePlaceholder(file(`<< /ByteRange ${BYTE_RANGE_PLACEHOLDER} >>`))).toThrow(/no \/Contents/);
+    expect(() =>
+      locateSignaturePlaceholder(
+        file(`<< /ByteRange ${BYTE_RANGE_PLACEHOLDER} /Contents ${contents} /X ${BYTE_RANGE_PLACEHOLDER} >>`),
+      ),
+    ).toThrow(/exactly one/);
+    expect(() =>
+      locateSignaturePlaceholder(file(`<< /ByteRange ${BYTE_RANGE_PLACEHOLDER} /Contents <00ab00> >>`)),
+    ).toThrow(/not blank/);
+    expect(() => locateSignaturePlaceholder(file(`<< /ByteRange ${BYTE_RANGE_PLACEHOLDER} >>`))).toThrow(
+      /no \/Contents/,
+    );
   });
 });

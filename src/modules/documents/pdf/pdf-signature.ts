@@ -83,7 +83,8 @@ export function signatureDictionary(
   str: (s: string) => string,
   date: (d: Date) => string,
 ): { text: string; byteRangeAt: number; contentsAt: number; contentsEnd: number } {
-  if (!Number.isInteger(field.contentsBytes) || field.contentsBytes < 64) throw new RangeError('signature field: contentsBytes too small');
+  if (!Number.isInteger(field.contentsBytes) || field.contentsBytes < 64)
+    throw new RangeError('signature field: contentsBytes too small');
   const head = `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange `;
   const mid = `${BYTE_RANGE_PLACEHOLDER} /Contents `;
   const contents = `<${hexZeros(field.contentsBytes * 2)}>`;
@@ -92,7 +93,12 @@ export function signatureDictionary(
     (field.location ? ` /Location ${str(field.location)}` : '') +
     ` /Prop_Build << /App << /Name /Sealbill >> >> >>`;
   const contentsAt = head.length + mid.length;
-  return { text: head + mid + contents + tail, byteRangeAt: head.length, contentsAt, contentsEnd: contentsAt + contents.length };
+  return {
+    text: head + mid + contents + tail,
+    byteRangeAt: head.length,
+    contentsAt,
+    contentsEnd: contentsAt + contents.length,
+  };
 }
 
 /**
@@ -100,8 +106,10 @@ export function signatureDictionary(
  * bracket keeps every other offset in the file unchanged) and returns the prepared signature.
  */
 export function fillByteRange(pdf: Buffer, at: number, contentsAt: number, contentsEnd: number): PreparedSignature {
-  if (pdf.toString('latin1', at, at + BYTE_RANGE_PLACEHOLDER.length) !== BYTE_RANGE_PLACEHOLDER) throw new Error('signature field: no /ByteRange placeholder at the given offset');
-  if (pdf[contentsAt] !== 0x3c || pdf[contentsEnd - 1] !== 0x3e) throw new Error('signature field: /Contents is not where it was reserved');
+  if (pdf.toString('latin1', at, at + BYTE_RANGE_PLACEHOLDER.length) !== BYTE_RANGE_PLACEHOLDER)
+    throw new Error('signature field: no /ByteRange placeholder at the given offset');
+  if (pdf[contentsAt] !== 0x3c || pdf[contentsEnd - 1] !== 0x3e)
+    throw new Error('signature field: /Contents is not where it was reserved');
   const byteRange = [0, contentsAt, contentsEnd, pdf.length - contentsEnd] as const;
   const text = `[${byteRange.join(' ')}]`;
   pdf.write(text.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' '), at, 'latin1');
@@ -115,13 +123,15 @@ export function fillByteRange(pdf: Buffer, at: number, contentsAt: number, conte
 export function locateSignaturePlaceholder(pdf: Buffer): PreparedSignature {
   const at = pdf.indexOf(`/ByteRange ${BYTE_RANGE_PLACEHOLDER}`, 0, 'latin1');
   const byteRangeAt = at + '/ByteRange '.length;
-  if (at < 0 || pdf.indexOf(BYTE_RANGE_PLACEHOLDER, byteRangeAt + 1, 'latin1') >= 0) throw new Error('signature field: expected exactly one /ByteRange placeholder');
+  if (at < 0 || pdf.indexOf(BYTE_RANGE_PLACEHOLDER, byteRangeAt + 1, 'latin1') >= 0)
+    throw new Error('signature field: expected exactly one /ByteRange placeholder');
   const key = pdf.indexOf('/Contents <', byteRangeAt, 'latin1');
   if (key < 0) throw new Error('signature field: no /Contents after /ByteRange');
   const contentsAt = key + '/Contents '.length;
   const close = pdf.indexOf(0x3e, contentsAt);
   if (close < 0) throw new Error('signature field: unterminated /Contents');
-  for (let i = contentsAt + 1; i < close; i++) if (pdf[i] !== 0x30) throw new Error('signature field: /Contents placeholder is not blank');
+  for (let i = contentsAt + 1; i < close; i++)
+    if (pdf[i] !== 0x30) throw new Error('signature field: /Contents placeholder is not blank');
   return fillByteRange(pdf, byteRangeAt, contentsAt, close + 1);
 }
 
@@ -129,7 +139,8 @@ export function locateSignaturePlaceholder(pdf: Buffer): PreparedSignature {
 export function fillContents(prepared: PreparedSignature, cms: Buffer): Buffer {
   const [, b, c] = prepared.byteRange;
   const room = (c - b - 2) / 2;
-  if (cms.length > room) throw new Error(`signature field: the CMS (${cms.length} bytes) is larger than its reserved room (${room} bytes)`);
+  if (cms.length > room)
+    throw new Error(`signature field: the CMS (${cms.length} bytes) is larger than its reserved room (${room} bytes)`);
   prepared.pdf.write(cms.toString('hex'), b + 1, 'latin1');
   return prepared.pdf;
 }

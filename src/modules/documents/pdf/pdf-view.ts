@@ -37,7 +37,16 @@ export type PdfLabelKey =
  * Optional extra labels (not required by callers; English fallbacks are used
  * when absent).
  */
-export type PdfOptionalLabelKey = 'draft' | 'relatedTo' | 'taxable' | 'fingerprint' | 'unchangedSince' | 'category' | 'rate' | 'taxableAmount' | 'vatNotes';
+export type PdfOptionalLabelKey =
+  | 'draft'
+  | 'relatedTo'
+  | 'taxable'
+  | 'fingerprint'
+  | 'unchangedSince'
+  | 'category'
+  | 'rate'
+  | 'taxableAmount'
+  | 'vatNotes';
 export interface PdfDocumentView {
   kind: 'invoice' | 'quote' | 'credit_note';
   /** e.g. "Invoice", "Quote", "Credit note" (localized by caller) */

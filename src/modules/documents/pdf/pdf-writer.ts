@@ -27,7 +27,15 @@
 import { deflateSync } from 'node:zlib';
 import type { FontSource } from './pdf-fonts.ts';
 import { AF_RELATIONSHIP, OUTPUT_CONDITION, srgbIccProfile, xmpMetadata, type PdfAttachment } from './pdf-pdfa.ts';
-import { fillByteRange, signatureDictionary, SIG_FLAGS, SIGNATURE_FIELD_NAME, SIGNATURE_WIDGET_FLAGS, type PreparedSignature, type SignatureField } from './pdf-signature.ts';
+import {
+  fillByteRange,
+  signatureDictionary,
+  SIG_FLAGS,
+  SIGNATURE_FIELD_NAME,
+  SIGNATURE_WIDGET_FLAGS,
+  type PreparedSignature,
+  type SignatureField,
+} from './pdf-signature.ts';
 import { digest, hasher } from '../../../platform/crypto/hash.ts';
 
 /** Formats a number for a content stream: ≤3 decimals, no exponent, no -0. */
@@ -245,7 +253,7 @@ export class DocFont {
 
     // W: runs of consecutive CIDs → "c [w1 w2 …]"
     let widths = '';
-    for (let i = 0; i < gids.length; ) {
+    for (let i = 0; i < gids.length;) {
       let j = i;
       while (j + 1 < gids.length && gids[j + 1] === gids[j]! + 1) j++;
       const ws: string[] = [];
@@ -368,7 +376,9 @@ class ObjectWriter {
   plain(extraDict: string, data: Buffer): number {
     const id = this.reserve();
     this.offsets[id - 1] = this.pos;
-    this.raw(Buffer.from(`${id} 0 obj\n<< /Length ${data.length}${extraDict ? ' ' + extraDict : ''} >>\nstream\n`, 'latin1'));
+    this.raw(
+      Buffer.from(`${id} 0 obj\n<< /Length ${data.length}${extraDict ? ' ' + extraDict : ''} >>\nstream\n`, 'latin1'),
+    );
     this.raw(data);
     this.raw(Buffer.from('\nendstream\nendobj\n', 'latin1'));
     return id;
@@ -378,7 +388,12 @@ class ObjectWriter {
   deflated(extraDict: string, payload: Buffer): number {
     const id = this.reserve();
     this.offsets[id - 1] = this.pos;
-    this.raw(Buffer.from(`${id} 0 obj\n<< /Length ${payload.length} /Filter /FlateDecode${extraDict ? ' ' + extraDict : ''} >>\nstream\n`, 'latin1'));
+    this.raw(
+      Buffer.from(
+        `${id} 0 obj\n<< /Length ${payload.length} /Filter /FlateDecode${extraDict ? ' ' + extraDict : ''} >>\nstream\n`,
+        'latin1',
+      ),
+    );
     this.raw(payload);
     this.raw(Buffer.from('\nendstream\nendobj\n', 'latin1'));
     return id;
@@ -482,7 +497,9 @@ export class PdfWriter {
       if (!f.isUsed) continue;
       fontRes.push(`/${f.resName} ${f.write(w)} 0 R`);
     }
-    const gsRes = this.alphas.map((a, i) => `/GS${i + 1} ${w.obj(`<< /Type /ExtGState /ca ${num(a)} /CA ${num(a)} >>`)} 0 R`);
+    const gsRes = this.alphas.map(
+      (a, i) => `/GS${i + 1} ${w.obj(`<< /Type /ExtGState /ca ${num(a)} /CA ${num(a)} >>`)} 0 R`,
+    );
     let resources = `/ProcSet [/PDF /Text]`;
     if (fontRes.length) resources += ` /Font << ${fontRes.join(' ')} >>`;
     if (gsRes.length) resources += ` /ExtGState << ${gsRes.join(' ')} >>`;
@@ -494,7 +511,9 @@ export class PdfWriter {
         const rect = `${num(l.x)} ${num(page.height - l.y - l.h)} ${num(l.x + l.w)} ${num(page.height - l.y)}`;
         // PDF/A: every annotation carries /F with Print set (kept out of plain PDFs: same bytes as before).
         const flags = attachment ? ' /F 4' : '';
-        return w.obj(`<< /Type /Annot /Subtype /Link /Rect [${rect}]${flags} /Border [0 0 0] /A << /S /URI /URI ${pdfString(l.uri)} >> >>`);
+        return w.obj(
+          `<< /Type /Annot /Subtype /Link /Rect [${rect}]${flags} /Border [0 0 0] /A << /S /URI /URI ${pdfString(l.uri)} >> >>`,
+        );
       });
       if (i === 0 && field) annots.push(widgetId);
       const annotStr = annots.length ? ` /Annots [${annots.map((a) => `${a} 0 R`).join(' ')}]` : '';
@@ -512,7 +531,11 @@ export class PdfWriter {
       const dict = signatureDictionary(field, pdfString, pdfDate);
       const sigId = w.reserve();
       const at = w.objAt(dict.text, sigId);
-      signature = { byteRangeAt: at + dict.byteRangeAt, contentsAt: at + dict.contentsAt, contentsEnd: at + dict.contentsEnd };
+      signature = {
+        byteRangeAt: at + dict.byteRangeAt,
+        contentsAt: at + dict.contentsAt,
+        contentsEnd: at + dict.contentsEnd,
+      };
       w.obj(
         `<< /Type /Annot /Subtype /Widget /FT /Sig /T ${pdfString(SIGNATURE_FIELD_NAME)} /V ${sigId} 0 R /Rect [0 0 0 0] /F ${SIGNATURE_WIDGET_FLAGS} /P ${pageIds[0]} 0 R >>`,
         widgetId,
@@ -528,7 +551,11 @@ export class PdfWriter {
           ` /RegistryName (http://www.color.org) /DestOutputProfile ${profile} 0 R >>`,
       );
       // zlib level 3: XML compresses as well as at 6 (~6×) in half the time.
-      const file = w.stream(`/Type /EmbeddedFile /Subtype /text#2Fxml /Params << /ModDate ${date} /Size ${attachment.xml.length} >>`, attachment.xml, 3);
+      const file = w.stream(
+        `/Type /EmbeddedFile /Subtype /text#2Fxml /Params << /ModDate ${date} /Size ${attachment.xml.length} >>`,
+        attachment.xml,
+        3,
+      );
       const name = pdfString(attachment.name);
       const spec = w.obj(
         `<< /Type /Filespec /F ${name} /UF ${name} /EF << /F ${file} 0 R /UF ${file} 0 R >>` +

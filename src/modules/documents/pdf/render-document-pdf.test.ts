@@ -28,7 +28,11 @@ interface PdfObject {
 }
 
 /** Minimal parser for the writer's output; also validates the xref table. */
-function parsePdf(buf: Buffer): { objects: Map<number, PdfObject>; trailer: string; pages: Array<{ mediaBox: number[]; content: string; annots: string[] }> } {
+function parsePdf(buf: Buffer): {
+  objects: Map<number, PdfObject>;
+  trailer: string;
+  pages: Array<{ mediaBox: number[]; content: string; annots: string[] }>;
+} {
   const s = buf.toString('latin1');
   const startxref = Number(/startxref\n(\d+)\n%%EOF\n$/.exec(s)?.[1]);
   expect(s.slice(startxref, startxref + 5)).toBe('xref\n');
@@ -57,12 +61,17 @@ function parsePdf(buf: Buffer): { objects: Map<number, PdfObject>; trailer: stri
   const trailer = s.slice(s.indexOf('trailer\n', startxref));
   const ref = (d: string, key: string): number => Number(new RegExp(`/${key} (\\d+) 0 R`).exec(d)![1]);
   const root = objects.get(ref(trailer, 'Root'))!.dict;
-  const kids = /\/Kids \[([^\]]*)\]/.exec(objects.get(ref(root, 'Pages'))!.dict)![1]!.match(/\d+(?= 0 R)/g)!.map(Number);
+  const kids = /\/Kids \[([^\]]*)\]/
+    .exec(objects.get(ref(root, 'Pages'))!.dict)![1]!
+    .match(/\d+(?= 0 R)/g)!
+    .map(Number);
   const pages = kids.map((k) => {
     const d = objects.get(k)!.dict;
     const mediaBox = /\/MediaBox \[([^\]]*)\]/.exec(d)![1]!.split(' ').map(Number);
     const content = objects.get(ref(d, 'Contents'))!.stream!.toString('latin1');
-    const annots = (/\/Annots \[([^\]]*)\]/.exec(d)?.[1]?.match(/\d+(?= 0 R)/g) ?? []).map((a) => objects.get(Number(a))!.dict);
+    const annots = (/\/Annots \[([^\]]*)\]/.exec(d)?.[1]?.match(/\d+(?= 0 R)/g) ?? []).map(
+      (a) => objects.get(Number(a))!.dict,
+    );
     return { mediaBox, content, annots };
   });
   return { objects, trailer, pages };
@@ -77,7 +86,6 @@ function tjOf(text: string, weight: 'regular' | 'bold' = 'regular'): string {
 function baselines(content: string): number[] {
   return [...content.matchAll(/1 0 0 1 (-?[\d.]+) (-?[\d.]+) Tm/g)].map((m) => Number(m[2]));
 }
-
 
 const scratch = mkdtempSync(join(tmpdir(), 'sealbill-pdf-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -124,7 +132,8 @@ describe('renderDocumentPdf', () => {
     const v = sampleDocumentView();
     v.notes = 'Ωμέγα ООО Ромашка Zürich Straße office ǅ Ǻ';
     const { objects } = parsePdf(await render(v));
-    const ref = (d: string, key: string): PdfObject => objects.get(Number(new RegExp(`/${key} (\\d+) 0 R`).exec(d)![1]))!;
+    const ref = (d: string, key: string): PdfObject =>
+      objects.get(Number(new RegExp(`/${key} (\\d+) 0 R`).exec(d)![1]))!;
     const cidFonts = [...objects.values()].filter((o) => o.dict.includes('/Subtype /CIDFontType2'));
     expect(cidFonts).toHaveLength(2);
     for (const cf of cidFonts) {
@@ -163,7 +172,14 @@ describe('renderDocumentPdf', () => {
     expect(pdf.toString('latin1')).toContain('/Author <FEFF03a903bc03ad03b303b1002003910395>');
     if (usable(['pdftotext'], 'the Unicode text read back with pdftotext')) {
       const txt = toolOutput('pdftotext', ['-layout'], pdf);
-      for (const s of ['Ωμέγα ΑΕ', 'ООО Ромашка', 'Zürich Straße — консультация,', 'υπηρεσίες', 'Λεωφόρος Αθηνών 5', 'ИНН 7707083893']) {
+      for (const s of [
+        'Ωμέγα ΑΕ',
+        'ООО Ромашка',
+        'Zürich Straße — консультация,',
+        'υπηρεσίες',
+        'Λεωφόρος Αθηνών 5',
+        'ИНН 7707083893',
+      ]) {
         expect(txt).toContain(s);
       }
     }
@@ -293,7 +309,10 @@ describe('renderDocumentPdf', () => {
     const file = join(scratch, 'qr.pdf');
     writeFileSync(file, pdf);
     execFileSync('pdftoppm', ['-r', '150', '-png', '-singlefile', file, join(scratch, 'qr')]);
-    const out = execFileSync('zbarimg', ['-q', '--raw', join(scratch, 'qr.png')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('zbarimg', ['-q', '--raw', join(scratch, 'qr.png')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     expect(out.trim()).toBe('https://bills.example.com/v/Zx9-kq_Q2f');
   });
 
@@ -323,7 +342,16 @@ describe('renderDocumentPdf', () => {
       terms: null,
     };
     expect(parsePdf(await render(credit)).pages).toHaveLength(1);
-    const empty: PdfDocumentView = { ...credit, kind: 'quote', title: 'Quote', lines: [], taxes: [], totals: [], issueDate: null, relatedNumber: null };
+    const empty: PdfDocumentView = {
+      ...credit,
+      kind: 'quote',
+      title: 'Quote',
+      lines: [],
+      taxes: [],
+      totals: [],
+      issueDate: null,
+      relatedNumber: null,
+    };
     empty.client = { name: '', addressLines: [] };
     expect(parsePdf(await render(empty)).pages).toHaveLength(1);
   });

@@ -40,7 +40,23 @@ export type { PaperSize, PdfDocumentView, PdfLabelKey, PdfLine, PdfOptionalLabel
 import type { PaperSize, PdfDocumentView } from './pdf-view.ts';
 
 // Territories whose default paper size is US Letter (CLDR supplemental data).
-const LETTER_REGIONS = new Set(['US', 'CA', 'MX', 'PH', 'CL', 'CO', 'VE', 'CR', 'GT', 'NI', 'PA', 'PR', 'SV', 'BZ', 'DO']);
+const LETTER_REGIONS = new Set([
+  'US',
+  'CA',
+  'MX',
+  'PH',
+  'CL',
+  'CO',
+  'VE',
+  'CR',
+  'GT',
+  'NI',
+  'PA',
+  'PR',
+  'SV',
+  'BZ',
+  'DO',
+]);
 
 const paperCache = new Map<string, PaperSize>();
 
@@ -100,7 +116,13 @@ export async function renderDocumentPdf(
   view: PdfDocumentView,
   opts?: { creationDate?: Date; signer?: PdfSigner | null; attachment?: PdfAttachment | null },
 ): Promise<Buffer> {
-  return (await signPdf(view, { creationDate: opts?.creationDate, signer: opts?.signer ?? null, attachment: opts?.attachment ?? null })).pdf;
+  return (
+    await signPdf(view, {
+      creationDate: opts?.creationDate,
+      signer: opts?.signer ?? null,
+      attachment: opts?.attachment ?? null,
+    })
+  ).pdf;
 }
 
 /** Renders and, with a `signer`, signs: the file with the time-stamp token its signature carries (null unsigned or without one). */
@@ -114,4 +136,3 @@ export async function signPdf(
   if (!opts.signer) return { pdf: writer.finish(info, attachment), timestampToken: null };
   return opts.signer.sign(writer.finishForSigning(info, opts.signer.field, attachment));
 }
-

@@ -7,10 +7,27 @@ import { groupByVat, vatAmount, vatKey } from '../einvoice.totals.ts';
 import { type Findings, present } from './findings.ts';
 
 // Rule-id prefix per category, as the EN 16931 artefacts name them.
-const PREFIX: Readonly<Record<VatCategory, string>> = { S: 'BR-S', Z: 'BR-Z', E: 'BR-E', AE: 'BR-AE', K: 'BR-IC', G: 'BR-G', O: 'BR-O', L: 'BR-IG', M: 'BR-IP' };
+const PREFIX: Readonly<Record<VatCategory, string>> = {
+  S: 'BR-S',
+  Z: 'BR-Z',
+  E: 'BR-E',
+  AE: 'BR-AE',
+  K: 'BR-IC',
+  G: 'BR-G',
+  O: 'BR-O',
+  L: 'BR-IG',
+  M: 'BR-IP',
+};
 const NAME: Readonly<Record<VatCategory, string>> = {
-  S: 'standard rate', Z: 'zero rate', E: 'exempt', AE: 'reverse charge', K: 'intra-community supply', G: 'export outside the EU',
-  O: 'not subject to VAT', L: 'IGIC (Canary Islands)', M: 'IPSI (Ceuta and Melilla)',
+  S: 'standard rate',
+  Z: 'zero rate',
+  E: 'exempt',
+  AE: 'reverse charge',
+  K: 'intra-community supply',
+  G: 'export outside the EU',
+  O: 'not subject to VAT',
+  L: 'IGIC (Canary Islands)',
+  M: 'IPSI (Ceuta and Melilla)',
 };
 const NEEDS_REASON = new Set<VatCategory>(['E', 'AE', 'K', 'G', 'O']);
 const ZERO_RATED = new Set<VatCategory>(['Z', 'E', 'AE', 'K', 'G']);
@@ -25,11 +42,14 @@ function sellerVatRequirements(m: EinvoiceModel, f: Findings, category: VatCateg
     case 'E':
     case 'L':
     case 'M':
-      if (!present(s.vatId) && !present(s.taxRegistrationId)) f.add(rule, 'seller.vatId', `${name} needs the seller's VAT id or tax registration`);
+      if (!present(s.vatId) && !present(s.taxRegistrationId))
+        f.add(rule, 'seller.vatId', `${name} needs the seller's VAT id or tax registration`);
       break;
     case 'AE':
-      if (!present(s.vatId) && !present(s.taxRegistrationId)) f.add(rule, 'seller.vatId', `${name} needs the seller's VAT id or tax registration`);
-      if (!present(b.vatId) && !present(b.legalRegistration?.id)) f.add(rule, 'buyer.vatId', `${name} needs the buyer's VAT id`);
+      if (!present(s.vatId) && !present(s.taxRegistrationId))
+        f.add(rule, 'seller.vatId', `${name} needs the seller's VAT id or tax registration`);
+      if (!present(b.vatId) && !present(b.legalRegistration?.id))
+        f.add(rule, 'buyer.vatId', `${name} needs the buyer's VAT id`);
       break;
     case 'K':
       if (!present(s.vatId)) f.add(rule, 'seller.vatId', `${name} needs the seller's VAT id`);
@@ -47,7 +67,8 @@ function sellerVatRequirements(m: EinvoiceModel, f: Findings, category: VatCateg
 
 function rate(f: Findings, category: VatCategory, rateBp: number, rule: string, path: string): void {
   const name = NAME[category];
-  if (!Number.isSafeInteger(rateBp) || rateBp < 0) f.add(rule, path, 'the VAT rate must be a non-negative number of basis points');
+  if (!Number.isSafeInteger(rateBp) || rateBp < 0)
+    f.add(rule, path, 'the VAT rate must be a non-negative number of basis points');
   else if (category === 'S' && rateBp === 0) f.add(rule, path, `${name} needs a rate above 0 %`);
   else if ((ZERO_RATED.has(category) || category === 'O') && rateBp !== 0) f.add(rule, path, `${name} must be at 0 %`);
 }
@@ -65,7 +86,13 @@ function categories(m: EinvoiceModel, f: Findings): void {
   });
   m.allowanceCharges.forEach((ac, i) => {
     note(ac.vatCategory, ac.charge ? 'charge' : 'allowance', i);
-    rate(f, ac.vatCategory, ac.vatRateBp, `${PREFIX[ac.vatCategory]}-${ac.charge ? '07' : '06'}`, `allowanceCharges[${i}].vatRateBp`);
+    rate(
+      f,
+      ac.vatCategory,
+      ac.vatRateBp,
+      `${PREFIX[ac.vatCategory]}-${ac.charge ? '07' : '06'}`,
+      `allowanceCharges[${i}].vatRateBp`,
+    );
   });
   for (const [c, u] of used) {
     const p = PREFIX[c];
@@ -74,8 +101,10 @@ function categories(m: EinvoiceModel, f: Findings): void {
     else if (u.charge !== undefined) sellerVatRequirements(m, f, c, `${p}-04`);
   }
   if (used.has('K')) {
-    if (!m.delivery?.date && !m.period) f.add('BR-IC-11', 'delivery.date', 'an intra-community supply needs the supply date or the invoicing period');
-    if (!m.delivery?.address?.country) f.add('BR-IC-12', 'delivery.address.country', 'an intra-community supply needs the deliver-to country');
+    if (!m.delivery?.date && !m.period)
+      f.add('BR-IC-11', 'delivery.date', 'an intra-community supply needs the supply date or the invoicing period');
+    if (!m.delivery?.address?.country)
+      f.add('BR-IC-12', 'delivery.address.country', 'an intra-community supply needs the deliver-to country');
   }
   if (used.has('O') && used.size > 1) {
     f.add('BR-O-11', 'lines', '"not subject to VAT" cannot be combined with other VAT categories on one document');
@@ -96,18 +125,31 @@ function breakdown(m: EinvoiceModel, f: Findings): void {
     if (!g) {
       f.add(`${p}-01`, path, `a VAT breakdown for ${NAME[v.category]} that no line, allowance or charge uses`);
     } else if (BigInt(v.taxable) !== g.lines + g.charges - g.allowances) {
-      f.add(`${p}-08`, `${path}.taxable`, `the ${NAME[v.category]} taxable amount must equal its lines + charges − allowances`);
+      f.add(
+        `${p}-08`,
+        `${path}.taxable`,
+        `the ${NAME[v.category]} taxable amount must equal its lines + charges − allowances`,
+      );
     }
     const tax = v.category === 'O' || ZERO_RATED.has(v.category) ? 0n : vatAmount(BigInt(v.taxable), v.rateBp);
     // Exact, except for the ±2 minor units Sealbill's rounding of gross prices may leave
     // (einvoice.mapping-vat.ts); the official BR-CO-17 tolerates one whole currency unit.
     const off = BigInt(v.tax) - tax;
     if (tax === 0n ? off !== 0n : off > 2n || off < -2n) {
-      f.add(tax === 0n ? `${p}-09` : 'BR-CO-17', `${path}.tax`, `the ${NAME[v.category]} VAT amount must be ${tax} minor units (taxable × rate, rounded once)`);
+      f.add(
+        tax === 0n ? `${p}-09` : 'BR-CO-17',
+        `${path}.tax`,
+        `the ${NAME[v.category]} VAT amount must be ${tax} minor units (taxable × rate, rounded once)`,
+      );
     }
     const hasReason = present(v.exemptionReason) || present(v.exemptionCode);
     if (NEEDS_REASON.has(v.category) && !hasReason) {
-      f.add(`${p}-10`, `${path}.exemptionReason`, `${NAME[v.category]} needs an exemption reason (text or VATEX code)`, v.category);
+      f.add(
+        `${p}-10`,
+        `${path}.exemptionReason`,
+        `${NAME[v.category]} needs an exemption reason (text or VATEX code)`,
+        v.category,
+      );
     } else if (!NEEDS_REASON.has(v.category) && hasReason) {
       f.add(`${p}-10`, `${path}.exemptionReason`, `${NAME[v.category]} must not carry an exemption reason`, v.category);
     }
@@ -116,7 +158,8 @@ function breakdown(m: EinvoiceModel, f: Findings): void {
     }
   });
   for (const [key, g] of expected) {
-    if (!seen.has(key)) f.add(`${PREFIX[g.category]}-01`, 'vatBreakdown', `${NAME[g.category]} is used but has no VAT breakdown`);
+    if (!seen.has(key))
+      f.add(`${PREFIX[g.category]}-01`, 'vatBreakdown', `${NAME[g.category]} is used but has no VAT breakdown`);
   }
 }
 
@@ -124,24 +167,54 @@ function totals(m: EinvoiceModel, f: Findings): void {
   const t = m.totals;
   const sum = (xs: readonly number[]) => xs.reduce((a, x) => a + BigInt(x), 0n);
   const check = (rule: string, actual: number, expected: bigint, what: string) => {
-    if (BigInt(actual) !== expected) f.add(rule, 'totals', `${what} must be ${expected} minor units, the model states ${actual}`);
+    if (BigInt(actual) !== expected)
+      f.add(rule, 'totals', `${what} must be ${expected} minor units, the model states ${actual}`);
   };
   check('BR-CO-10', t.lineNet, sum(m.lines.map((l) => l.netAmount)), 'the sum of line net amounts (BT-106)');
-  check('BR-CO-11', t.allowances, sum(m.allowanceCharges.filter((a) => !a.charge).map((a) => a.amount)), 'the sum of allowances (BT-107)');
-  check('BR-CO-12', t.charges, sum(m.allowanceCharges.filter((a) => a.charge).map((a) => a.amount)), 'the sum of charges (BT-108)');
-  check('BR-CO-13', t.taxExclusive, BigInt(t.lineNet) - BigInt(t.allowances) + BigInt(t.charges), 'the total without VAT (BT-109)');
+  check(
+    'BR-CO-11',
+    t.allowances,
+    sum(m.allowanceCharges.filter((a) => !a.charge).map((a) => a.amount)),
+    'the sum of allowances (BT-107)',
+  );
+  check(
+    'BR-CO-12',
+    t.charges,
+    sum(m.allowanceCharges.filter((a) => a.charge).map((a) => a.amount)),
+    'the sum of charges (BT-108)',
+  );
+  check(
+    'BR-CO-13',
+    t.taxExclusive,
+    BigInt(t.lineNet) - BigInt(t.allowances) + BigInt(t.charges),
+    'the total without VAT (BT-109)',
+  );
   check('BR-CO-14', t.tax, sum(m.vatBreakdown.map((v) => v.tax)), 'the VAT total (BT-110)');
   check('BR-CO-15', t.taxInclusive, BigInt(t.taxExclusive) + BigInt(t.tax), 'the total with VAT (BT-112)');
-  check('BR-CO-16', t.payable, BigInt(t.taxInclusive) - BigInt(t.prepaid) + BigInt(t.rounding), 'the amount due (BT-115)');
+  check(
+    'BR-CO-16',
+    t.payable,
+    BigInt(t.taxInclusive) - BigInt(t.prepaid) + BigInt(t.rounding),
+    'the amount due (BT-115)',
+  );
 }
 
 // Every amount must be an integer count of minor units before any sum is taken (BigInt would
 // throw on 1.5): a malformed model is reported, never a crash.
 function amountsAreIntegers(m: EinvoiceModel, f: Findings): boolean {
   const amounts: Array<[string, unknown]> = [
-    ...m.lines.flatMap((l, i) => [[`lines[${i}].netAmount`, l.netAmount] as [string, unknown], ...l.allowanceCharges.map((a, j) => [`lines[${i}].allowanceCharges[${j}].amount`, a.amount] as [string, unknown])]),
+    ...m.lines.flatMap((l, i) => [
+      [`lines[${i}].netAmount`, l.netAmount] as [string, unknown],
+      ...l.allowanceCharges.map((a, j) => [`lines[${i}].allowanceCharges[${j}].amount`, a.amount] as [string, unknown]),
+    ]),
     ...m.allowanceCharges.map((a, i) => [`allowanceCharges[${i}].amount`, a.amount] as [string, unknown]),
-    ...m.vatBreakdown.flatMap((v, i) => [[`vatBreakdown[${i}].taxable`, v.taxable], [`vatBreakdown[${i}].tax`, v.tax]] as Array<[string, unknown]>),
+    ...m.vatBreakdown.flatMap(
+      (v, i) =>
+        [
+          [`vatBreakdown[${i}].taxable`, v.taxable],
+          [`vatBreakdown[${i}].tax`, v.tax],
+        ] as Array<[string, unknown]>,
+    ),
     ...Object.entries(m.totals).map(([k, v]) => [`totals.${k}`, v] as [string, unknown]),
   ];
   let ok = true;

@@ -24,7 +24,8 @@ export class FakeAccessPoint implements PeppolAccessPoint {
     const previous = this.sent.get(s.reference);
     if (previous) return { status: 'accepted', messageId: previous.messageId };
     if (!(await this.canReceive(s.receiver))) return { status: 'unknown-receiver' };
-    if (!s.xml.includes(`<cbc:CustomizationID>${PEPPOL_BIS}</cbc:CustomizationID>`)) return { status: 'rejected', reason: 'not a Peppol BIS Billing 3.0 document' };
+    if (!s.xml.includes(`<cbc:CustomizationID>${PEPPOL_BIS}</cbc:CustomizationID>`))
+      return { status: 'rejected', reason: 'not a Peppol BIS Billing 3.0 document' };
     const root = s.documentType === 'invoice' ? '<Invoice ' : '<CreditNote ';
     if (!s.xml.includes(root)) return { status: 'rejected', reason: `the XML is not a UBL ${s.documentType}` };
     const messageId = `fake-${this.sent.size + 1}`;

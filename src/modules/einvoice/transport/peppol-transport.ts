@@ -42,5 +42,7 @@ export const NO_ACCESS_POINT_MESSAGE =
 
 /** The state the UI and the API report. */
 export function peppolStatus(accessPoint: PeppolAccessPoint | null): PeppolStatus {
-  return accessPoint ? { configured: true, accessPoint: accessPoint.name } : { configured: false, message: NO_ACCESS_POINT_MESSAGE };
+  return accessPoint
+    ? { configured: true, accessPoint: accessPoint.name }
+    : { configured: false, message: NO_ACCESS_POINT_MESSAGE };
 }

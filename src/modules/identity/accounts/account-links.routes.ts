@@ -15,7 +15,10 @@ const token = z.string().min(1).max(200);
 const newPassword = z.string().min(1).max(4096);
 const accepted = z.object({ ok: z.literal(true), message: z.string() });
 
-export function registerAccountLinkRoutes(root: FastifyInstance, { identity: id }: { identity: IdentityServices }): void {
+export function registerAccountLinkRoutes(
+  root: FastifyInstance,
+  { identity: id }: { identity: IdentityServices },
+): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
 
   app.post(
@@ -39,7 +42,15 @@ export function registerAccountLinkRoutes(root: FastifyInstance, { identity: id 
 
   app.post(
     '/api/v1/auth/password-reset/confirm',
-    { schema: { tags, security: [], description: 'Sets a new password from a reset link; ends every session. Does not sign in.', body: z.strictObject({ token, newPassword }), response: { 200: okSchema } } },
+    {
+      schema: {
+        tags,
+        security: [],
+        description: 'Sets a new password from a reset link; ends every session. Does not sign in.',
+        body: z.strictObject({ token, newPassword }),
+        response: { 200: okSchema },
+      },
+    },
     async (req) => {
       await id.throttle.limitIp('passwordSet', req.ip);
       await id.account.confirmPasswordReset(req.body, req.ip);
@@ -49,14 +60,34 @@ export function registerAccountLinkRoutes(root: FastifyInstance, { identity: id 
 
   app.post(
     '/api/v1/auth/verify-email',
-    { schema: { tags, security: [], description: 'Confirms an email verification or email change link.', body: z.strictObject({ token }), response: { 200: z.object({ email: z.string() }) } } },
+    {
+      schema: {
+        tags,
+        security: [],
+        description: 'Confirms an email verification or email change link.',
+        body: z.strictObject({ token }),
+        response: { 200: z.object({ email: z.string() }) },
+      },
+    },
     (req) => id.account.confirmEmail(req.body.token, req.ip),
   );
 
-  app.post('/api/v1/auth/unlock', { schema: { tags, security: [], description: 'Lifts a sign-in lock with the emailed unlock link.', body: z.strictObject({ token }), response: { 200: okSchema } } }, async (req) => {
-    await id.account.unlockByLink(req.body.token, req.ip);
-    return { ok: true as const };
-  });
+  app.post(
+    '/api/v1/auth/unlock',
+    {
+      schema: {
+        tags,
+        security: [],
+        description: 'Lifts a sign-in lock with the emailed unlock link.',
+        body: z.strictObject({ token }),
+        response: { 200: okSchema },
+      },
+    },
+    async (req) => {
+      await id.account.unlockByLink(req.body.token, req.ip);
+      return { ok: true as const };
+    },
+  );
 
   app.post(
     '/api/v1/auth/invitations/inspect',
@@ -66,7 +97,9 @@ export function registerAccountLinkRoutes(root: FastifyInstance, { identity: id 
         security: [],
         description: 'What an invitation link offers, before accepting.',
         body: z.strictObject({ token }),
-        response: { 200: z.object({ orgName: z.string(), email: z.string(), role: z.string(), accountExists: z.boolean() }) },
+        response: {
+          200: z.object({ orgName: z.string(), email: z.string(), role: z.string(), accountExists: z.boolean() }),
+        },
       },
     },
     (req) => id.invitations.inspect(req.body.token),
@@ -96,7 +129,8 @@ export function registerAccountLinkRoutes(root: FastifyInstance, { identity: id 
       schema: {
         tags,
         security: [],
-        description: 'Self-service sign-up (SEALBILL_SIGNUP=open): mails a confirmation link. Always answers 202 with the same body.',
+        description:
+          'Self-service sign-up (SEALBILL_SIGNUP=open): mails a confirmation link. Always answers 202 with the same body.',
         body: signupInput,
         response: { 202: accepted },
       },
@@ -111,7 +145,15 @@ export function registerAccountLinkRoutes(root: FastifyInstance, { identity: id 
 
   app.post(
     '/api/v1/auth/signup/confirm',
-    { schema: { tags, security: [], description: 'Creates the organization and its owner from a sign-up link.', body: z.strictObject({ token }), response: { 201: z.object({ orgId: z.string() }) } } },
+    {
+      schema: {
+        tags,
+        security: [],
+        description: 'Creates the organization and its owner from a sign-up link.',
+        body: z.strictObject({ token }),
+        response: { 201: z.object({ orgId: z.string() }) },
+      },
+    },
     async (req, reply) => {
       const r = await id.signup.confirm(req.body.token, actorOf(req));
       reply.code(201);

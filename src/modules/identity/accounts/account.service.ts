@@ -15,7 +15,14 @@ import type { SessionsService } from '../sessions/sessions.service.ts';
 import { accountKey, type ThrottleService } from '../sign-in/throttle.service.ts';
 import { requireStepUp } from '../../../platform/http/step-up.ts';
 import { hashToken } from '../../../platform/crypto/tokens.ts';
-import { findUserByEmail, findUserById, listActiveMemberships, normalizeEmail, updateUser, type UserRow } from './users.repo.ts';
+import {
+  findUserByEmail,
+  findUserById,
+  listActiveMemberships,
+  normalizeEmail,
+  updateUser,
+  type UserRow,
+} from './users.repo.ts';
 import { peekUnusedEmailTokenUser } from './email-tokens.repo.ts';
 import { findSession } from '../sessions/sessions.repo.ts';
 
@@ -31,10 +38,19 @@ export interface SessionView {
 
 const invalidLink = () => new AppError('unprocessable', 'This link is invalid, has expired or was already used');
 
-export function createAccountService(deps: { db: Database; clock: Clock; sessions: SessionsService; throttle: ThrottleService; passwords: PasswordService; notifier: Notifier; secAudit: SecurityAudit }) {
+export function createAccountService(deps: {
+  db: Database;
+  clock: Clock;
+  sessions: SessionsService;
+  throttle: ThrottleService;
+  passwords: PasswordService;
+  notifier: Notifier;
+  secAudit: SecurityAudit;
+}) {
   const { db, clock, sessions, throttle, passwords, notifier, secAudit } = deps;
   const orgNamesOf = async (userId: string) => (await listActiveMemberships(db, userId)).map((m) => m.orgName);
-  const actor = (userId: string | null, ip: string) => (userId ? { type: 'user' as const, id: userId, ip } : { type: 'anonymous' as const, id: null, ip });
+  const actor = (userId: string | null, ip: string) =>
+    userId ? { type: 'user' as const, id: userId, ip } : { type: 'anonymous' as const, id: null, ip };
 
   async function me(p: StaffPrincipal): Promise<UserRow> {
     const user = await findUserById(db, p.userId);
@@ -51,20 +67,35 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
     },
 
     /** ASVS V6.2.3: the current password and step-up; then every other session ends. */
-    async changePassword(p: StaffPrincipal, input: { currentPassword: string; newPassword: string }, ip: string): Promise<string> {
+    async changePassword(
+      p: StaffPrincipal,
+      input: { currentPassword: string; newPassword: string },
+      ip: string,
+    ): Promise<string> {
       requireStepUp(p, clock, 'Changing your password');
       const user = await me(p);
       if (!user.password_hash || !(await passwords.verify(user.password_hash, input.currentPassword))) {
-        throw new AppError('unprocessable', 'The current password is not correct', { fieldErrors: [{ path: '/body/currentPassword', message: 'is not correct' }] });
+        throw new AppError('unprocessable', 'The current password is not correct', {
+          fieldErrors: [{ path: '/body/currentPassword', message: 'is not correct' }],
+        });
       }
-      await passwords.assertAcceptable(input.newPassword, { email: user.email, orgNames: await orgNamesOf(user.id) }, '/body/newPassword');
+      await passwords.assertAcceptable(
+        input.newPassword,
+        { email: user.email, orgNames: await orgNamesOf(user.id) },
+        '/body/newPassword',
+      );
       const hash = await passwords.hash(input.newPassword);
       const token = await inTx(db, async (tx) => {
         const now = clock.now().toISOString();
         await updateUser(tx, user.id, { password_hash: hash, password_changed_at: now, updated_at: now });
         await sessions.revokeAllFor(tx, { userId: user.id }, p.sessionId);
         await secAudit.forUser(tx, { action: 'password.changed', actor: actor(user.id, ip), userId: user.id });
-        await notifier.securityAlert(tx, user.email, 'your password was changed', 'The password of your Sealbill account was changed. Your other sessions were signed out.');
+        await notifier.securityAlert(
+          tx,
+          user.email,
+          'your password was changed',
+          'The password of your Sealbill account was changed. Your other sessions were signed out.',
+        );
         return sessions.rotate(tx, p.sessionId!);
       });
       return token;
@@ -82,7 +113,11 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
         if ((await countRecentEmailTokens(db, user.id, 'password_reset', since)) >= 5) return;
         await inTx(db, async (tx) => {
           await secAudit.forUser(tx, { action: 'password.reset_requested', actor: actor(null, ip), userId: user.id });
-          const token = await issueEmailToken(tx, clock, { purpose: 'password_reset', userId: user.id, email: user.email });
+          const token = await issueEmailToken(tx, clock, {
+            purpose: 'password_reset',
+            userId: user.id,
+            email: user.email,
+          });
           await notifier.send(tx, {
             to: user.email,
             subject: 'Reset your Sealbill password',
@@ -96,7 +131,11 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
       const peekUserId = await peekUnusedEmailTokenUser(db, 'password_reset', hashToken('email-token', input.token));
       const user = peekUserId ? await findUserById(db, peekUserId) : undefined;
       if (!user) throw invalidLink();
-      await passwords.assertAcceptable(input.newPassword, { email: user.email, orgNames: await orgNamesOf(user.id) }, '/body/newPassword');
+      await passwords.assertAcceptable(
+        input.newPassword,
+        { email: user.email, orgNames: await orgNamesOf(user.id) },
+        '/body/newPassword',
+      );
       const hash = await passwords.hash(input.newPassword);
       await inTx(db, async (tx) => {
         const t = await consumeEmailToken(tx, clock, 'password_reset', input.token);
@@ -107,7 +146,12 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
         // Proving control of the mailbox also lifts a sign-in lock.
         await throttle.unlock(tx, accountKey(user.email));
         await secAudit.forUser(tx, { action: 'password.reset', actor: actor(user.id, ip), userId: user.id });
-        await notifier.securityAlert(tx, user.email, 'your password was reset', 'The password of your Sealbill account was reset through the emailed link. Every session was signed out.');
+        await notifier.securityAlert(
+          tx,
+          user.email,
+          'your password was reset',
+          'The password of your Sealbill account was reset through the emailed link. Every session was signed out.',
+        );
       });
     },
 
@@ -120,8 +164,17 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
       await inTx(db, async (tx) => {
         await secAudit.forUser(tx, { action: 'email.change_requested', actor: actor(user.id, ip), userId: user.id });
         const token = await issueEmailToken(tx, clock, { purpose: 'email_change', userId: user.id, email });
-        await notifier.send(tx, { to: email, subject: 'Confirm your new Sealbill email address', text: `Confirm that this is the new email address of your Sealbill account (valid 24 hours):\n${notifier.link('/app/verify-email', token)}` });
-        await notifier.securityAlert(tx, user.email, 'email change requested', `A change of your account's email address to ${email} was requested. It takes effect only when confirmed from that address.`);
+        await notifier.send(tx, {
+          to: email,
+          subject: 'Confirm your new Sealbill email address',
+          text: `Confirm that this is the new email address of your Sealbill account (valid 24 hours):\n${notifier.link('/app/verify-email', token)}`,
+        });
+        await notifier.securityAlert(
+          tx,
+          user.email,
+          'email change requested',
+          `A change of your account's email address to ${email} was requested. It takes effect only when confirmed from that address.`,
+        );
       });
     },
 
@@ -130,14 +183,20 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
       if (user.email_verified_at) throw conflict('Your email address is already verified');
       await inTx(db, async (tx) => {
         const token = await issueEmailToken(tx, clock, { purpose: 'verify_email', userId: user.id, email: user.email });
-        await notifier.send(tx, { to: user.email, subject: 'Verify your Sealbill email address', text: `Confirm your email address (valid 48 hours):\n${notifier.link('/app/verify-email', token)}` });
+        await notifier.send(tx, {
+          to: user.email,
+          subject: 'Verify your Sealbill email address',
+          text: `Confirm your email address (valid 48 hours):\n${notifier.link('/app/verify-email', token)}`,
+        });
       });
     },
 
     /** Confirms a verification or an email change link. */
     async confirmEmail(token: string, ip: string): Promise<{ email: string }> {
       const r = await inTx(db, async (tx) => {
-        const t = (await consumeEmailToken(tx, clock, 'verify_email', token)) ?? (await consumeEmailToken(tx, clock, 'email_change', token));
+        const t =
+          (await consumeEmailToken(tx, clock, 'verify_email', token)) ??
+          (await consumeEmailToken(tx, clock, 'email_change', token));
         if (!t?.user_id || !t.email) throw invalidLink();
         const user = await findUserById(tx, t.user_id);
         if (!user) throw invalidLink();
@@ -151,7 +210,12 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
         await updateUser(tx, user.id, { email: t.email, email_verified_at: now, updated_at: now });
         await sessions.revokeAllFor(tx, { userId: user.id });
         await secAudit.forUser(tx, { action: 'email.changed', actor: actor(user.id, ip), userId: user.id });
-        await notifier.securityAlert(tx, user.email, 'your email address was changed', `The email address of your Sealbill account is now ${t.email}. Every session was signed out.`);
+        await notifier.securityAlert(
+          tx,
+          user.email,
+          'your email address was changed',
+          `The email address of your Sealbill account is now ${t.email}. Every session was signed out.`,
+        );
         return { email: t.email };
       });
       return { email: r.email };
@@ -162,7 +226,12 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
         const t = await consumeEmailToken(tx, clock, 'unlock', token);
         if (!t?.email) throw invalidLink();
         await throttle.unlock(tx, accountKey(t.email));
-        await secAudit.forUser(tx, { action: 'login.unlocked', actor: actor(t.user_id, ip), userId: t.user_id, summary: { by: 'email' } });
+        await secAudit.forUser(tx, {
+          action: 'login.unlocked',
+          actor: actor(t.user_id, ip),
+          userId: t.user_id,
+          summary: { by: 'email' },
+        });
       });
     },
 
@@ -170,7 +239,15 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
       const rows = await sessions.listForUser(db, p.userId);
       return rows
         .filter((s) => s.realm === 'staff')
-        .map((s) => ({ id: s.id, current: s.id === p.sessionId, createdAt: s.created_at, lastSeenAt: s.last_seen_at, ip: s.ip, userAgent: s.user_agent, orgId: s.org_id }));
+        .map((s) => ({
+          id: s.id,
+          current: s.id === p.sessionId,
+          createdAt: s.created_at,
+          lastSeenAt: s.last_seen_at,
+          ip: s.ip,
+          userAgent: s.user_agent,
+          orgId: s.org_id,
+        }));
     },
 
     async endSession(p: StaffPrincipal, id: string, ip: string): Promise<void> {
@@ -178,14 +255,24 @@ export function createAccountService(deps: { db: Database; clock: Clock; session
         const s = await findSession(tx, id);
         if (!s || s.user_id !== p.userId || s.revoked_at) throw notFound('Session');
         await sessions.revoke(tx, id);
-        await secAudit.inOrg(tx, p.orgId, { action: 'session.revoked', actor: actor(p.userId, ip), userId: p.userId, summary: { session: id } });
+        await secAudit.inOrg(tx, p.orgId, {
+          action: 'session.revoked',
+          actor: actor(p.userId, ip),
+          userId: p.userId,
+          summary: { session: id },
+        });
       });
     },
 
     async endOtherSessions(p: StaffPrincipal, ip: string): Promise<number> {
       return inTx(db, async (tx) => {
         const n = await sessions.revokeAllFor(tx, { userId: p.userId }, p.sessionId);
-        await secAudit.inOrg(tx, p.orgId, { action: 'session.revoked_others', actor: actor(p.userId, ip), userId: p.userId, summary: { count: n } });
+        await secAudit.inOrg(tx, p.orgId, {
+          action: 'session.revoked_others',
+          actor: actor(p.userId, ip),
+          userId: p.userId,
+          summary: { count: n },
+        });
         return n;
       });
     },

@@ -26,7 +26,10 @@ import { lineText } from '../../../platform/http/text-guard.ts';
 export const setupInput = z.strictObject({
   organization: createOrgInput,
   owner: z.strictObject({
-    email: z.email().max(254).transform((e) => e.toLowerCase()),
+    email: z
+      .email()
+      .max(254)
+      .transform((e) => e.toLowerCase()),
     name: lineText(200).min(1),
     password: z.string().min(1).max(4096).optional(),
   }),
@@ -43,9 +46,17 @@ export interface SetupResult {
   tokenExpiresAt: string;
 }
 
-export const alreadySetUp = (): AppError => new AppError('conflict', 'Sealbill is already set up; ask an owner for an invitation');
+export const alreadySetUp = (): AppError =>
+  new AppError('conflict', 'Sealbill is already set up; ask an owner for an invitation');
 
-export function createBootstrapService(deps: { db: Database; dialect: 'sqlite' | 'postgres'; clock: Clock; orgs: OrgService; tokens: ApiTokensService; passwords: PasswordService }) {
+export function createBootstrapService(deps: {
+  db: Database;
+  dialect: 'sqlite' | 'postgres';
+  clock: Clock;
+  orgs: OrgService;
+  tokens: ApiTokensService;
+  passwords: PasswordService;
+}) {
   const { db, dialect, clock, orgs, tokens, passwords } = deps;
   return {
     async isSetUp(): Promise<boolean> {
@@ -56,7 +67,12 @@ export function createBootstrapService(deps: { db: Database; dialect: 'sqlite' |
     async setup(raw: SetupInput, opts: { firstRunOnly: boolean; actor: AuditActor }): Promise<SetupResult> {
       const input = setupInput.parse(raw);
       if (opts.firstRunOnly && (await orgs.anyExist())) throw alreadySetUp();
-      if (input.owner.password) await passwords.assertAcceptable(input.owner.password, { email: input.owner.email, orgNames: [input.organization.name] }, '/body/owner/password');
+      if (input.owner.password)
+        await passwords.assertAcceptable(
+          input.owner.password,
+          { email: input.owner.email, orgNames: [input.organization.name] },
+          '/body/owner/password',
+        );
       const passwordHash = input.owner.password ? await passwords.hash(input.owner.password) : null;
       return inTx(db, async (tx) => {
         if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('sealbill:setup'))`.execute(tx);
@@ -69,9 +85,21 @@ export function createBootstrapService(deps: { db: Database; dialect: 'sqlite' |
           await insertUser(tx, newUserRow(user.id, input.owner.email, input.owner.name, passwordHash, now, false));
         }
         const org = await orgs.createInTx(tx, input.organization, opts.actor);
-        await insertMembership(tx, { org_id: org.id, user_id: user.id, role: 'owner', created_at: now, deactivated_at: null });
+        await insertMembership(tx, {
+          org_id: org.id,
+          user_id: user.id,
+          role: 'owner',
+          created_at: now,
+          deactivated_at: null,
+        });
         const tokenExpiresAt = new Date(clock.now().getTime() + BOOTSTRAP_TOKEN_HOURS * 3_600_000).toISOString();
-        const { token } = await tokens.create(tx, { orgId: org.id, userId: user.id, name: 'bootstrap owner token', scopes: [...PERMISSIONS], expiresAt: tokenExpiresAt });
+        const { token } = await tokens.create(tx, {
+          orgId: org.id,
+          userId: user.id,
+          name: 'bootstrap owner token',
+          scopes: [...PERMISSIONS],
+          expiresAt: tokenExpiresAt,
+        });
         return { org, userId: user.id, token, tokenExpiresAt };
       });
     },

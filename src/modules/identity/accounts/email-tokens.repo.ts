@@ -10,8 +10,19 @@ export async function insertEmailToken(tx: Executor, row: EmailTokenRow): Promis
 }
 
 /** Marks a user's unused links of a purpose used (a new link replaces them). */
-export async function useUpEmailTokens(tx: Executor, userId: string, purpose: EmailTokenPurpose, at: string): Promise<void> {
-  await tx.updateTable('email_tokens').set({ used_at: at }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
+export async function useUpEmailTokens(
+  tx: Executor,
+  userId: string,
+  purpose: EmailTokenPurpose,
+  at: string,
+): Promise<void> {
+  await tx
+    .updateTable('email_tokens')
+    .set({ used_at: at })
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
 }
 
 export function findEmailTokenByHash(db: Executor, tokenHash: string): Promise<EmailTokenRow | undefined> {
@@ -19,18 +30,38 @@ export function findEmailTokenByHash(db: Executor, tokenHash: string): Promise<E
 }
 
 /** The user an unused link of a purpose belongs to (looked at before it is consumed). */
-export async function peekUnusedEmailTokenUser(db: Executor, purpose: EmailTokenPurpose, tokenHash: string): Promise<string | null | undefined> {
-  const r = await db.selectFrom('email_tokens').select(['user_id']).where('purpose', '=', purpose).where('used_at', 'is', null).where('token_hash', '=', tokenHash).executeTakeFirst();
+export async function peekUnusedEmailTokenUser(
+  db: Executor,
+  purpose: EmailTokenPurpose,
+  tokenHash: string,
+): Promise<string | null | undefined> {
+  const r = await db
+    .selectFrom('email_tokens')
+    .select(['user_id'])
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
   return r?.user_id;
 }
 
 /** Marks the token used if it still is unused; true when this call did. */
 export async function markEmailTokenUsed(tx: Executor, id: string, at: string): Promise<boolean> {
-  const r = await tx.updateTable('email_tokens').set({ used_at: at }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+  const r = await tx
+    .updateTable('email_tokens')
+    .set({ used_at: at })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function countEmailTokensSince(db: Executor, userId: string, purpose: EmailTokenPurpose, since: string): Promise<number> {
+export async function countEmailTokensSince(
+  db: Executor,
+  userId: string,
+  purpose: EmailTokenPurpose,
+  since: string,
+): Promise<number> {
   const r = await db
     .selectFrom('email_tokens')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -25,7 +25,6 @@ export const TOKEN_TTL_MS: Record<EmailTokenPurpose, number> = {
   signup: 24 * 3_600_000,
 };
 
-
 export async function issueEmailToken(
   tx: Executor,
   clock: Clock,
@@ -50,7 +49,12 @@ export async function issueEmailToken(
 }
 
 /** Marks a live token of the purpose used and returns it; null when unknown, used, expired or of another purpose. */
-export async function consumeEmailToken(tx: Executor, clock: Clock, purpose: EmailTokenPurpose, token: string): Promise<EmailTokenRow | null> {
+export async function consumeEmailToken(
+  tx: Executor,
+  clock: Clock,
+  purpose: EmailTokenPurpose,
+  token: string,
+): Promise<EmailTokenRow | null> {
   if (token.length < 20 || token.length > 100) return null;
   const now = clock.now().toISOString();
   const row = await findEmailTokenByHash(tx, hashToken('email-token', token));
@@ -59,6 +63,11 @@ export async function consumeEmailToken(tx: Executor, clock: Clock, purpose: Ema
 }
 
 /** How many links of a purpose a user was sent since a time (mail-bombing guard). */
-export function countRecentEmailTokens(db: Executor, userId: string, purpose: EmailTokenPurpose, since: string): Promise<number> {
+export function countRecentEmailTokens(
+  db: Executor,
+  userId: string,
+  purpose: EmailTokenPurpose,
+  since: string,
+): Promise<number> {
   return countEmailTokensSince(db, userId, purpose, since);
 }

@@ -20,7 +20,11 @@ export async function insertUser(db: Executor, row: UserRow): Promise<void> {
   await db.insertInto('users').values(row).execute();
 }
 
-export async function updateUser(db: Executor, id: string, patch: Partial<Omit<UserRow, 'id' | 'created_at'>>): Promise<void> {
+export async function updateUser(
+  db: Executor,
+  id: string,
+  patch: Partial<Omit<UserRow, 'id' | 'created_at'>>,
+): Promise<void> {
   await db.updateTable('users').set(patch).where('id', '=', id).execute();
 }
 
@@ -44,11 +48,20 @@ export function listActiveMemberships(db: Executor, userId: string): Promise<Mem
 }
 
 export function findMembership(db: Executor, orgId: string, userId: string): Promise<MembershipRow | undefined> {
-  return db.selectFrom('memberships').selectAll().where('org_id', '=', orgId).where('user_id', '=', userId).executeTakeFirst();
+  return db
+    .selectFrom('memberships')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
 }
 
 /** The role of an active membership and its user's status (checked on every request). */
-export function findActiveMemberRole(db: Executor, orgId: string, userId: string): Promise<{ role: string; status: UserRow['status'] } | undefined> {
+export function findActiveMemberRole(
+  db: Executor,
+  orgId: string,
+  userId: string,
+): Promise<{ role: string; status: UserRow['status'] } | undefined> {
   return db
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -61,24 +74,50 @@ export function findActiveMemberRole(db: Executor, orgId: string, userId: string
 
 /** Orgs a user is an active member of, in a stable order. */
 export async function activeOrgIdsOf(ex: Executor, userId: string): Promise<string[]> {
-  const rows = await ex.selectFrom('memberships').select('org_id').where('user_id', '=', userId).where('deactivated_at', 'is', null).orderBy('org_id').execute();
+  const rows = await ex
+    .selectFrom('memberships')
+    .select('org_id')
+    .where('user_id', '=', userId)
+    .where('deactivated_at', 'is', null)
+    .orderBy('org_id')
+    .execute();
   return rows.map((r) => r.org_id);
 }
 
 /** Whether the user belongs (active or not) to any org other than this one. */
 export async function hasMembershipOutside(db: Executor, userId: string, orgId: string): Promise<boolean> {
-  return (await db.selectFrom('memberships').select('org_id').where('user_id', '=', userId).where('org_id', '!=', orgId).executeTakeFirst()) !== undefined;
+  return (
+    (await db
+      .selectFrom('memberships')
+      .select('org_id')
+      .where('user_id', '=', userId)
+      .where('org_id', '!=', orgId)
+      .executeTakeFirst()) !== undefined
+  );
 }
 
 /** Users holding a role in an org (active memberships). */
 export async function activeHoldersOfRole(db: Executor, orgId: string, role: string): Promise<string[]> {
-  const rows = await db.selectFrom('memberships').select('user_id').where('org_id', '=', orgId).where('role', '=', role).where('deactivated_at', 'is', null).execute();
+  const rows = await db
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('org_id', '=', orgId)
+    .where('role', '=', role)
+    .where('deactivated_at', 'is', null)
+    .execute();
   return rows.map((r) => r.user_id);
 }
 
 /** Whether anyone (active or not) holds the role in the org. */
 export async function roleInUse(db: Executor, orgId: string, role: string): Promise<boolean> {
-  return (await db.selectFrom('memberships').select('user_id').where('org_id', '=', orgId).where('role', '=', role).executeTakeFirst()) !== undefined;
+  return (
+    (await db
+      .selectFrom('memberships')
+      .select('user_id')
+      .where('org_id', '=', orgId)
+      .where('role', '=', role)
+      .executeTakeFirst()) !== undefined
+  );
 }
 
 /** The user with this email (id only; any status). */
@@ -90,7 +129,12 @@ export async function insertMembership(db: Executor, row: MembershipRow): Promis
   await db.insertInto('memberships').values(row).execute();
 }
 
-export async function updateMembership(db: Executor, orgId: string, userId: string, patch: Partial<Pick<MembershipRow, 'role' | 'deactivated_at'>>): Promise<void> {
+export async function updateMembership(
+  db: Executor,
+  orgId: string,
+  userId: string,
+  patch: Partial<Pick<MembershipRow, 'role' | 'deactivated_at'>>,
+): Promise<void> {
   await db.updateTable('memberships').set(patch).where('org_id', '=', orgId).where('user_id', '=', userId).execute();
 }
 
@@ -98,7 +142,17 @@ export function listOrgMembers(db: Executor, orgId: string) {
   return db
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.email', 'u.display_name', 'u.status', 'u.email_verified_at', 'u.last_login_at', 'm.role', 'm.created_at', 'm.deactivated_at'])
+    .select([
+      'u.id',
+      'u.email',
+      'u.display_name',
+      'u.status',
+      'u.email_verified_at',
+      'u.last_login_at',
+      'm.role',
+      'm.created_at',
+      'm.deactivated_at',
+    ])
     .where('m.org_id', '=', orgId)
     .orderBy('m.created_at')
     .orderBy('u.id')
@@ -119,7 +173,14 @@ export async function countActiveWithRole(db: Executor, orgId: string, role: str
   return Number(r.n);
 }
 
-export function newUserRow(id: string, email: string, name: string, passwordHash: string | null, now: string, verified: boolean): UserRow {
+export function newUserRow(
+  id: string,
+  email: string,
+  name: string,
+  passwordHash: string | null,
+  now: string,
+  verified: boolean,
+): UserRow {
   return {
     id,
     email: normalizeEmail(email),

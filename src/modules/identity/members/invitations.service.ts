@@ -17,9 +17,26 @@ import type { PasswordService } from '../passwords/passwords.ts';
 import { stepUpPermissionsIn } from './rbac.ts';
 import { administratorsOf, assertGrantable, permissionsOf } from './roles.service.ts';
 import type { SecurityAudit } from '../security-audit.ts';
-import { acceptOpenInvitation, findInvitationByTokenHash, insertInvitation, listInvitations, revokeOpenInvitation, revokeOpenInvitationsFor, type InvitationRow } from './invitations.repo.ts';
+import {
+  acceptOpenInvitation,
+  findInvitationByTokenHash,
+  insertInvitation,
+  listInvitations,
+  revokeOpenInvitation,
+  revokeOpenInvitationsFor,
+  type InvitationRow,
+} from './invitations.repo.ts';
 import { getOrgName } from './org-policy.repo.ts';
-import { findMembership, findUserByEmail, findUserById, insertMembership, insertUser, newUserRow, normalizeEmail, updateMembership } from '../accounts/users.repo.ts';
+import {
+  findMembership,
+  findUserByEmail,
+  findUserById,
+  insertMembership,
+  insertUser,
+  newUserRow,
+  normalizeEmail,
+  updateMembership,
+} from '../accounts/users.repo.ts';
 import { requireStepUp } from '../../../platform/http/step-up.ts';
 import { hashToken, newToken } from '../../../platform/crypto/tokens.ts';
 
@@ -36,9 +53,31 @@ export interface InvitationView {
 
 const invalid = () => new AppError('unprocessable', 'This invitation is invalid, has expired or was already used');
 
-export function createInvitationsService({ db, clock, passwords, notifier, secAudit }: { db: Database; clock: Clock; passwords: PasswordService; notifier: Notifier; secAudit: SecurityAudit }) {
-  const statusOf = (r: { accepted_at: string | null; revoked_at: string | null; expires_at: string }): InvitationView['status'] =>
-    r.accepted_at ? 'accepted' : r.revoked_at ? 'revoked' : r.expires_at <= clock.now().toISOString() ? 'expired' : 'pending';
+export function createInvitationsService({
+  db,
+  clock,
+  passwords,
+  notifier,
+  secAudit,
+}: {
+  db: Database;
+  clock: Clock;
+  passwords: PasswordService;
+  notifier: Notifier;
+  secAudit: SecurityAudit;
+}) {
+  const statusOf = (r: {
+    accepted_at: string | null;
+    revoked_at: string | null;
+    expires_at: string;
+  }): InvitationView['status'] =>
+    r.accepted_at
+      ? 'accepted'
+      : r.revoked_at
+        ? 'revoked'
+        : r.expires_at <= clock.now().toISOString()
+          ? 'expired'
+          : 'pending';
 
   async function live(token: string) {
     if (token.length < 20 || token.length > 100) return null;
@@ -50,10 +89,14 @@ export function createInvitationsService({ db, clock, passwords, notifier, secAu
     async invite(a: Acting, input: { email: string; role: string }): Promise<InvitationView> {
       const email = normalizeEmail(input.email);
       const perms = await permissionsOf(db, a.orgId, input.role);
-      if (!perms) throw new AppError('unprocessable', `Unknown role ${input.role}`, { fieldErrors: [{ path: '/body/role', message: 'is not a role of this organization' }] });
+      if (!perms)
+        throw new AppError('unprocessable', `Unknown role ${input.role}`, {
+          fieldErrors: [{ path: '/body/role', message: 'is not a role of this organization' }],
+        });
       assertGrantable(perms, a.permissions, 'a role');
       const powers = stepUpPermissionsIn(perms);
-      if (powers.length > 0) requireStepUp(a.principal, clock, `Inviting someone as ${input.role} (it can ${powers.join(', ')})`);
+      if (powers.length > 0)
+        requireStepUp(a.principal, clock, `Inviting someone as ${input.role} (it can ${powers.join(', ')})`);
       const token = newToken();
       const r = await inTx(db, async (tx) => {
         const existing = await findUserByEmail(tx, email);
@@ -76,7 +119,11 @@ export function createInvitationsService({ db, clock, passwords, notifier, secAu
           created_at: now.toISOString(),
         };
         await insertInvitation(tx, row);
-        await secAudit.inOrg(tx, a.orgId, { action: 'member.invited', actor: a.actor, summary: { email, role: input.role, invitation: row.id, ...(reactivates && { reactivates }) } });
+        await secAudit.inOrg(tx, a.orgId, {
+          action: 'member.invited',
+          actor: a.actor,
+          summary: { email, role: input.role, invitation: row.id, ...(reactivates && { reactivates }) },
+        });
         const org = await getOrgName(tx, a.orgId);
         const inviter = await findUserById(tx, a.userId);
         if (powers.length > 0) {
@@ -96,18 +143,36 @@ export function createInvitationsService({ db, clock, passwords, notifier, secAu
         });
         return { row };
       });
-      return { id: r.row.id, email, role: input.role, status: 'pending', expiresAt: r.row.expires_at, createdAt: r.row.created_at };
+      return {
+        id: r.row.id,
+        email,
+        role: input.role,
+        status: 'pending',
+        expiresAt: r.row.expires_at,
+        createdAt: r.row.created_at,
+      };
     },
 
     async list(orgId: string): Promise<InvitationView[]> {
       const rows = await listInvitations(db, orgId);
-      return rows.map((r) => ({ id: r.id, email: r.email, role: r.role, status: statusOf(r), expiresAt: r.expires_at, createdAt: r.created_at }));
+      return rows.map((r) => ({
+        id: r.id,
+        email: r.email,
+        role: r.role,
+        status: statusOf(r),
+        expiresAt: r.expires_at,
+        createdAt: r.created_at,
+      }));
     },
 
     async revoke(a: Acting, id: string): Promise<void> {
       await inTx(db, async (tx) => {
         if (!(await revokeOpenInvitation(tx, a.orgId, id, clock.now().toISOString()))) throw notFound('Invitation');
-        await secAudit.inOrg(tx, a.orgId, { action: 'member.invitation_revoked', actor: a.actor, summary: { invitation: id } });
+        await secAudit.inOrg(tx, a.orgId, {
+          action: 'member.invitation_revoked',
+          actor: a.actor,
+          summary: { invitation: id },
+        });
       });
     },
 
@@ -115,17 +180,33 @@ export function createInvitationsService({ db, clock, passwords, notifier, secAu
     async inspect(token: string): Promise<{ orgName: string; email: string; role: string; accountExists: boolean }> {
       const row = await live(token);
       if (!row) throw invalid();
-      return { orgName: row.org_name, email: row.email, role: row.role, accountExists: Boolean(await findUserByEmail(db, row.email)) };
+      return {
+        orgName: row.org_name,
+        email: row.email,
+        role: row.role,
+        accountExists: Boolean(await findUserByEmail(db, row.email)),
+      };
     },
 
-    async accept(token: string, input: { name?: string | undefined; password?: string | undefined }, ip: string): Promise<{ orgId: string; email: string; newAccount: boolean }> {
+    async accept(
+      token: string,
+      input: { name?: string | undefined; password?: string | undefined },
+      ip: string,
+    ): Promise<{ orgId: string; email: string; newAccount: boolean }> {
       const row = await live(token);
       if (!row) throw invalid();
       const existing = await findUserByEmail(db, row.email);
       let passwordHash: string | null = null;
       if (!existing) {
-        if (!input.name || !input.password) throw new AppError('unprocessable', 'Choose your name and a password to create your account', { fieldErrors: [{ path: '/body/password', message: 'is required for a new account' }] });
-        await passwords.assertAcceptable(input.password, { email: row.email, orgNames: [row.org_name] }, '/body/password');
+        if (!input.name || !input.password)
+          throw new AppError('unprocessable', 'Choose your name and a password to create your account', {
+            fieldErrors: [{ path: '/body/password', message: 'is required for a new account' }],
+          });
+        await passwords.assertAcceptable(
+          input.password,
+          { email: row.email, orgNames: [row.org_name] },
+          '/body/password',
+        );
         passwordHash = await passwords.hash(input.password);
       }
       return inTx(db, async (tx) => {
@@ -138,8 +219,20 @@ export function createInvitationsService({ db, clock, passwords, notifier, secAu
         }
         const m = await findMembership(tx, row.org_id, userId);
         if (m) await updateMembership(tx, row.org_id, userId, { role: row.role, deactivated_at: null });
-        else await insertMembership(tx, { org_id: row.org_id, user_id: userId, role: row.role, created_at: now, deactivated_at: null });
-        await secAudit.inOrg(tx, row.org_id, { action: 'member.joined', actor: { type: 'user', id: userId, ip }, userId, summary: { role: row.role, invitation: row.id } });
+        else
+          await insertMembership(tx, {
+            org_id: row.org_id,
+            user_id: userId,
+            role: row.role,
+            created_at: now,
+            deactivated_at: null,
+          });
+        await secAudit.inOrg(tx, row.org_id, {
+          action: 'member.joined',
+          actor: { type: 'user', id: userId, ip },
+          userId,
+          summary: { role: row.role, invitation: row.id },
+        });
         return { orgId: row.org_id, email: row.email, newAccount: !existing };
       });
     },

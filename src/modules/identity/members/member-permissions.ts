@@ -9,7 +9,12 @@ import type { Permission } from './rbac.ts';
 import { permissionsOf } from './roles.service.ts';
 import { findMembership, findUserById, listOrgMembers } from '../accounts/users.repo.ts';
 
-export async function memberHolds(ex: Executor, orgId: string, userId: string, permission: Permission): Promise<boolean> {
+export async function memberHolds(
+  ex: Executor,
+  orgId: string,
+  userId: string,
+  permission: Permission,
+): Promise<boolean> {
   const m = await findMembership(ex, orgId, userId);
   if (!m || m.deactivated_at) return false;
   const user = await findUserById(ex, userId);
@@ -18,7 +23,10 @@ export async function memberHolds(ex: Executor, orgId: string, userId: string, p
 }
 
 /** Active owners and admins of an org: who is told when what prints on its documents changes. */
-export async function activeOwnersAndAdmins(ex: Executor, orgId: string): Promise<Array<{ userId: string; email: string; name: string }>> {
+export async function activeOwnersAndAdmins(
+  ex: Executor,
+  orgId: string,
+): Promise<Array<{ userId: string; email: string; name: string }>> {
   const members = await listOrgMembers(ex, orgId);
   return members
     .filter((m) => (m.role === 'owner' || m.role === 'admin') && m.deactivated_at === null && m.status === 'active')

@@ -27,7 +27,15 @@ import type { SessionsService } from '../sessions/sessions.service.ts';
 import { accountKey, type ThrottleService } from '../sign-in/throttle.service.ts';
 import type { TotpService } from '../mfa/totp.service.ts';
 import { getOrgName } from './org-policy.repo.ts';
-import { countActiveWithRole, findMembership, findUserByEmail, findUserById, hasMembershipOutside, listOrgMembers, updateMembership } from '../accounts/users.repo.ts';
+import {
+  countActiveWithRole,
+  findMembership,
+  findUserByEmail,
+  findUserById,
+  hasMembershipOutside,
+  listOrgMembers,
+  updateMembership,
+} from '../accounts/users.repo.ts';
 
 export interface MemberView {
   userId: string;
@@ -69,14 +77,16 @@ export function createMembersService(deps: {
     const m = await findMembership(ex, a.orgId, userId);
     const user = m ? await findUserById(ex, userId) : undefined;
     if (!m || !user) throw notFound('Member');
-    if (userId === a.userId) throw new AppError('forbidden', 'You cannot change your own membership; ask another administrator');
+    if (userId === a.userId)
+      throw new AppError('forbidden', 'You cannot change your own membership; ask another administrator');
     const perms = await permissionsOf(ex, a.orgId, m.role);
     assertGrantable(perms ?? [], a.permissions, 'changes to a member');
     return { m, user };
   }
 
   async function keepAnOwner(ex: Executor, orgId: string, role: string): Promise<void> {
-    if (role === 'owner' && (await countActiveWithRole(ex, orgId, 'owner')) <= 1) throw conflict('An organization needs at least one active owner');
+    if (role === 'owner' && (await countActiveWithRole(ex, orgId, 'owner')) <= 1)
+      throw conflict('An organization needs at least one active owner');
   }
 
   return {
@@ -104,14 +114,22 @@ export function createMembersService(deps: {
       await inTx(db, async (tx) => {
         const { m } = await manageable(tx, a, userId);
         const perms = await permissionsOf(tx, a.orgId, role);
-        if (!perms) throw new AppError('unprocessable', `Unknown role ${role}`, { fieldErrors: [{ path: '/body/role', message: 'is not a role of this organization' }] });
+        if (!perms)
+          throw new AppError('unprocessable', `Unknown role ${role}`, {
+            fieldErrors: [{ path: '/body/role', message: 'is not a role of this organization' }],
+          });
         assertGrantable(perms, a.permissions, 'a role');
         if (m.role === role) return;
         await keepAnOwner(tx, a.orgId, m.role);
         await updateMembership(tx, a.orgId, userId, { role });
         // A new role may fall under the MFA policy (e.g. "admins"): its sessions are re-checked now.
         await state.reconcileOrg(tx, a.orgId, userId);
-        await secAudit.inOrg(tx, a.orgId, { action: 'member.role_changed', actor: a.actor, userId, summary: { from: m.role, to: role } });
+        await secAudit.inOrg(tx, a.orgId, {
+          action: 'member.role_changed',
+          actor: a.actor,
+          userId,
+          summary: { from: m.role, to: role },
+        });
       });
     },
 
@@ -139,7 +157,13 @@ export function createMembersService(deps: {
         if (powers.length === 0) return;
         const org = await getOrgName(tx, a.orgId);
         const by = (await findUserById(tx, a.userId))?.email ?? 'an administrator';
-        await notifier.adminAlert(tx, await administratorsOf(tx, a.orgId), org.name, `${user.email} re-activated as ${m.role}`, `${by} re-activated ${user.email} in ${org.name} as ${m.role}.\nThis role can: ${powers.join(', ')}.`);
+        await notifier.adminAlert(
+          tx,
+          await administratorsOf(tx, a.orgId),
+          org.name,
+          `${user.email} re-activated as ${m.role}`,
+          `${by} re-activated ${user.email} in ${org.name} as ${m.role}.\nThis role can: ${powers.join(', ')}.`,
+        );
       });
     },
 
@@ -155,9 +179,19 @@ export function createMembersService(deps: {
         }
         await throttle.unlock(tx, accountKey(user.email));
         // The account belongs to this org alone, so this chain is every org of the user.
-        await secAudit.inOrg(tx, a.orgId, { action: 'login.unlocked', actor: a.actor, userId, summary: { by: 'admin' } });
+        await secAudit.inOrg(tx, a.orgId, {
+          action: 'login.unlocked',
+          actor: a.actor,
+          userId,
+          summary: { by: 'admin' },
+        });
         const org = await getOrgName(tx, a.orgId);
-        await notifier.securityAlert(tx, user.email, 'sign-in unlocked by an administrator', `An administrator of ${org.name} lifted the limit on failed sign-ins for your account.`);
+        await notifier.securityAlert(
+          tx,
+          user.email,
+          'sign-in unlocked by an administrator',
+          `An administrator of ${org.name} lifted the limit on failed sign-ins for your account.`,
+        );
       });
     },
 
@@ -183,7 +217,12 @@ export function createMembersService(deps: {
         await sessions.revokeAllFor(tx, { userId: user.id });
         await throttle.unlock(tx, accountKey(user.email));
         await secAudit.forUser(tx, { action: 'factor.reset', actor, userId: user.id, summary: { by: 'cli' } });
-        await notifier.securityAlert(tx, user.email, 'your second factors were reset', 'An administrator removed the authenticator app, passkeys and recovery codes of your account and signed out every session. Set up a second factor again at your next sign-in.');
+        await notifier.securityAlert(
+          tx,
+          user.email,
+          'your second factors were reset',
+          'An administrator removed the authenticator app, passkeys and recovery codes of your account and signed out every session. Set up a second factor again at your next sign-in.',
+        );
       });
       return { userId: user.id };
     },

@@ -8,7 +8,15 @@ import { orgPolicy, type MfaPolicy, type SecurityPolicy } from '../mfa/mfa-polic
 import { setOrgSecurityPolicy } from './org-policy.repo.ts';
 import type { SessionStateService } from '../sessions/session-state.ts';
 
-export function createOrgSecurityService({ db, audit, state }: { db: Database; audit: AuditService; state: SessionStateService }) {
+export function createOrgSecurityService({
+  db,
+  audit,
+  state,
+}: {
+  db: Database;
+  audit: AuditService;
+  state: SessionStateService;
+}) {
   return {
     get: (orgId: string): Promise<SecurityPolicy> => orgPolicy(db, orgId),
 
@@ -18,7 +26,14 @@ export function createOrgSecurityService({ db, audit, state }: { db: Database; a
         const next: SecurityPolicy = { ...before, mfa };
         await setOrgSecurityPolicy(tx, orgId, JSON.stringify(next));
         await state.reconcileOrg(tx, orgId);
-        await audit.append(tx, { orgId, actor, action: 'org.security_policy_changed', objectType: 'org', objectId: orgId, summary: { mfa: { from: before.mfa, to: mfa } } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'org.security_policy_changed',
+          objectType: 'org',
+          objectId: orgId,
+          summary: { mfa: { from: before.mfa, to: mfa } },
+        });
         return next;
       });
     },

@@ -26,7 +26,14 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'data:export',
     'token:manage',
   ]),
-  sales: new Set<Permission>([...READ, 'client:write', 'item:write', 'invoice:write', 'invoice:send', 'recurring:write']),
+  sales: new Set<Permission>([
+    ...READ,
+    'client:write',
+    'item:write',
+    'invoice:write',
+    'invoice:send',
+    'recurring:write',
+  ]),
   viewer: new Set<Permission>(READ),
   auditor: new Set<Permission>([...READ, 'payout:read', 'member:read', 'audit:read']),
 };

@@ -16,7 +16,12 @@ export async function insertOrgRole(tx: Executor, row: OrgRoleRow): Promise<void
   await tx.insertInto('org_roles').values(row).execute();
 }
 
-export async function updateOrgRole(tx: Executor, orgId: string, key: string, patch: Pick<OrgRoleRow, 'name' | 'permissions' | 'updated_at'>): Promise<void> {
+export async function updateOrgRole(
+  tx: Executor,
+  orgId: string,
+  key: string,
+  patch: Pick<OrgRoleRow, 'name' | 'permissions' | 'updated_at'>,
+): Promise<void> {
   await tx.updateTable('org_roles').set(patch).where('org_id', '=', orgId).where('key', '=', key).execute();
 }
 

@@ -17,7 +17,16 @@ import { inTx } from '../../../platform/db/tx.ts';
 import { AppError, conflict, notFound } from '../../../platform/errors.ts';
 import type { AuditService } from '../../audit/audit.service.ts';
 import type { Acting } from './members.service.ts';
-import { isCustomRoleKey, isPermission, isRole, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Permission, type RoleKey } from './rbac.ts';
+import {
+  isCustomRoleKey,
+  isPermission,
+  isRole,
+  PERMISSIONS,
+  ROLE_PERMISSIONS,
+  ROLES,
+  type Permission,
+  type RoleKey,
+} from './rbac.ts';
 import type { SessionStateService } from '../sessions/session-state.ts';
 import { deleteOrgRole, findOrgRole, insertOrgRole, listOrgRoles, updateOrgRole } from './roles.repo.ts';
 import { activeHoldersOfRole, findMembership, listOrgMembers, roleInUse } from '../accounts/users.repo.ts';
@@ -32,7 +41,11 @@ export interface RoleView {
 const parsePermissions = (json: string): Permission[] => (JSON.parse(json) as string[]).filter(isPermission);
 
 /** Permissions of a role in an org, or null when the role no longer exists (no access). */
-export async function permissionsOf(db: Executor, orgId: string, role: string): Promise<ReadonlySet<Permission> | null> {
+export async function permissionsOf(
+  db: Executor,
+  orgId: string,
+  role: string,
+): Promise<ReadonlySet<Permission> | null> {
   if (isRole(role)) return ROLE_PERMISSIONS[role];
   if (!isCustomRoleKey(role)) return null;
   const row = await findOrgRole(db, orgId, role);
@@ -52,17 +65,30 @@ export async function administratorsOf(ex: Executor, orgId: string): Promise<Arr
 /** Refuses to grant anything beyond what the granting principal holds. */
 export function assertGrantable(granted: Iterable<Permission>, holder: ReadonlySet<Permission>, what: string): void {
   const excess = [...granted].filter((p) => !holder.has(p));
-  if (excess.length > 0) throw new AppError('forbidden', `You cannot grant ${what} with permissions you do not hold: ${excess.join(', ')}`);
+  if (excess.length > 0)
+    throw new AppError('forbidden', `You cannot grant ${what} with permissions you do not hold: ${excess.join(', ')}`);
 }
 
 type RoleEditor = Pick<Acting, 'orgId' | 'userId' | 'permissions' | 'actor'>;
 
-export function createRolesService({ db, audit, clock, state }: { db: Database; audit: AuditService; clock: Clock; state: SessionStateService }) {
+export function createRolesService({
+  db,
+  audit,
+  clock,
+  state,
+}: {
+  db: Database;
+  audit: AuditService;
+  clock: Clock;
+  state: SessionStateService;
+}) {
   /** The editor may change the custom role `key` as it stands: not their own, nothing beyond their permissions. */
   async function assertEditable(ex: Executor, a: RoleEditor, key: string, current: Permission[] | null): Promise<void> {
     const mine = await findMembership(ex, a.orgId, a.userId);
-    if (mine?.role === key) throw new AppError('forbidden', 'You cannot change the role you hold yourself; ask another administrator');
-    if (current) assertGrantable(current, a.permissions, 'changes to a role (it may be held by someone more privileged than you)');
+    if (mine?.role === key)
+      throw new AppError('forbidden', 'You cannot change the role you hold yourself; ask another administrator');
+    if (current)
+      assertGrantable(current, a.permissions, 'changes to a role (it may be held by someone more privileged than you)');
   }
 
   return {
@@ -71,15 +97,30 @@ export function createRolesService({ db, audit, clock, state }: { db: Database; 
     async list(orgId: string): Promise<RoleView[]> {
       const custom = await listOrgRoles(db, orgId);
       return [
-        ...ROLES.map((r) => ({ key: r, name: r, builtIn: true, permissions: PERMISSIONS.filter((p) => ROLE_PERMISSIONS[r].has(p)) })),
-        ...custom.map((c) => ({ key: c.key as RoleKey, name: c.name, builtIn: false, permissions: parsePermissions(c.permissions) })),
+        ...ROLES.map((r) => ({
+          key: r,
+          name: r,
+          builtIn: true,
+          permissions: PERMISSIONS.filter((p) => ROLE_PERMISSIONS[r].has(p)),
+        })),
+        ...custom.map((c) => ({
+          key: c.key as RoleKey,
+          name: c.name,
+          builtIn: false,
+          permissions: parsePermissions(c.permissions),
+        })),
       ];
     },
 
-    async upsertCustom(a: RoleEditor, slug: string, input: { name: string; permissions: Permission[] }): Promise<RoleView> {
+    async upsertCustom(
+      a: RoleEditor,
+      slug: string,
+      input: { name: string; permissions: Permission[] },
+    ): Promise<RoleView> {
       const { orgId, actor } = a;
       const key = `custom:${slug}` as const;
-      if (!isCustomRoleKey(key)) throw new AppError('validation_failed', 'A role key is 1–40 lower-case letters, digits or dashes');
+      if (!isCustomRoleKey(key))
+        throw new AppError('validation_failed', 'A role key is 1–40 lower-case letters, digits or dashes');
       assertGrantable(input.permissions, a.permissions, 'a role');
       const permissions = PERMISSIONS.filter((p) => input.permissions.includes(p));
       return inTx(db, async (tx) => {
@@ -87,12 +128,30 @@ export function createRolesService({ db, audit, clock, state }: { db: Database; 
         const existing = await findOrgRole(tx, orgId, key);
         await assertEditable(tx, a, key, existing ? parsePermissions(existing.permissions) : null);
         if (existing) {
-          await updateOrgRole(tx, orgId, key, { name: input.name, permissions: JSON.stringify(permissions), updated_at: now });
+          await updateOrgRole(tx, orgId, key, {
+            name: input.name,
+            permissions: JSON.stringify(permissions),
+            updated_at: now,
+          });
           for (const userId of await activeHoldersOfRole(tx, orgId, key)) await state.reconcileOrg(tx, orgId, userId);
         } else {
-          await insertOrgRole(tx, { org_id: orgId, key, name: input.name, permissions: JSON.stringify(permissions), created_at: now, updated_at: now });
+          await insertOrgRole(tx, {
+            org_id: orgId,
+            key,
+            name: input.name,
+            permissions: JSON.stringify(permissions),
+            created_at: now,
+            updated_at: now,
+          });
         }
-        await audit.append(tx, { orgId, actor, action: existing ? 'role.updated' : 'role.created', objectType: 'role', objectId: key, summary: { permissions } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: existing ? 'role.updated' : 'role.created',
+          objectType: 'role',
+          objectId: key,
+          summary: { permissions },
+        });
         return { key, name: input.name, builtIn: false, permissions };
       });
     },
@@ -104,7 +163,8 @@ export function createRolesService({ db, audit, clock, state }: { db: Database; 
         const row = await findOrgRole(tx, orgId, key);
         if (!row) throw notFound('Role');
         await assertEditable(tx, a, key, parsePermissions(row.permissions));
-        if (await roleInUse(tx, orgId, key)) throw conflict('Members still hold this role; give them another role first');
+        if (await roleInUse(tx, orgId, key))
+          throw conflict('Members still hold this role; give them another role first');
         await deleteOrgRole(tx, orgId, key);
         await audit.append(tx, { orgId, actor, action: 'role.deleted', objectType: 'role', objectId: key });
       });

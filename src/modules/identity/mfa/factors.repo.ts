@@ -13,18 +13,45 @@ export const userTotpStore: TotpStore = {
   table: 'user_totp',
   async get(ex, userId) {
     const r = await ex.selectFrom('user_totp').selectAll().where('user_id', '=', userId).executeTakeFirst();
-    return r && { keyOrgId: r.key_org_id, secretEnc: r.secret_enc, confirmedAt: r.confirmed_at, lastStep: Number(r.last_step), createdAt: r.created_at };
+    return (
+      r && {
+        keyOrgId: r.key_org_id,
+        secretEnc: r.secret_enc,
+        confirmedAt: r.confirmed_at,
+        lastStep: Number(r.last_step),
+        createdAt: r.created_at,
+      }
+    );
   },
   async put(ex, userId, r, exists) {
-    const row = { key_org_id: r.keyOrgId, secret_enc: r.secretEnc, confirmed_at: r.confirmedAt, last_step: r.lastStep, created_at: r.createdAt };
+    const row = {
+      key_org_id: r.keyOrgId,
+      secret_enc: r.secretEnc,
+      confirmed_at: r.confirmedAt,
+      last_step: r.lastStep,
+      created_at: r.createdAt,
+    };
     if (exists) await ex.updateTable('user_totp').set(row).where('user_id', '=', userId).execute();
-    else await ex.insertInto('user_totp').values({ user_id: userId, ...row }).execute();
+    else
+      await ex
+        .insertInto('user_totp')
+        .values({ user_id: userId, ...row })
+        .execute();
   },
   async confirm(ex, userId, at, step) {
-    await ex.updateTable('user_totp').set({ confirmed_at: at, last_step: step }).where('user_id', '=', userId).execute();
+    await ex
+      .updateTable('user_totp')
+      .set({ confirmed_at: at, last_step: step })
+      .where('user_id', '=', userId)
+      .execute();
   },
   async advance(ex, userId, from, to) {
-    const r = await ex.updateTable('user_totp').set({ last_step: to }).where('user_id', '=', userId).where('last_step', '=', from).executeTakeFirst();
+    const r = await ex
+      .updateTable('user_totp')
+      .set({ last_step: to })
+      .where('user_id', '=', userId)
+      .where('last_step', '=', from)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   },
   async remove(ex, userId) {
@@ -34,8 +61,15 @@ export const userTotpStore: TotpStore = {
 };
 
 /** A user's authenticator enrolment state (pending when confirmed_at is null). */
-export function findUserTotpState(db: Executor, userId: string): Promise<{ created_at: string; confirmed_at: string | null } | undefined> {
-  return db.selectFrom('user_totp').select(['created_at', 'confirmed_at']).where('user_id', '=', userId).executeTakeFirst();
+export function findUserTotpState(
+  db: Executor,
+  userId: string,
+): Promise<{ created_at: string; confirmed_at: string | null } | undefined> {
+  return db
+    .selectFrom('user_totp')
+    .select(['created_at', 'confirmed_at'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
 }
 
 const asStored = (r: PasskeyRow): StoredCredential => ({
@@ -55,7 +89,11 @@ export const userCredentialStore: CredentialStore = {
     return r && asStored(r);
   },
   recordUse: async (ex, id, use) => {
-    await ex.updateTable('passkeys').set({ counter: use.counter, backed_up: use.backedUp ? 1 : 0, last_used_at: use.at }).where('id', '=', id).execute();
+    await ex
+      .updateTable('passkeys')
+      .set({ counter: use.counter, backed_up: use.backedUp ? 1 : 0, last_used_at: use.at })
+      .where('id', '=', id)
+      .execute();
   },
 };
 
@@ -64,12 +102,19 @@ export function listPasskeys(ex: Executor, userId: string): Promise<PasskeyRow[]
 }
 
 export async function countPasskeys(ex: Executor, userId: string): Promise<number> {
-  const r = await ex.selectFrom('passkeys').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  const r = await ex
+    .selectFrom('passkeys')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 export async function passkeyCredentialExists(ex: Executor, credentialId: string): Promise<boolean> {
-  return (await ex.selectFrom('passkeys').select('id').where('credential_id', '=', credentialId).executeTakeFirst()) !== undefined;
+  return (
+    (await ex.selectFrom('passkeys').select('id').where('credential_id', '=', credentialId).executeTakeFirst()) !==
+    undefined
+  );
 }
 
 export async function insertPasskey(tx: Executor, row: PasskeyRow): Promise<void> {
@@ -77,8 +122,18 @@ export async function insertPasskey(tx: Executor, row: PasskeyRow): Promise<void
 }
 
 /** Renames a user's passkey; the row after, or null when the user has no such passkey. */
-export async function renamePasskey(db: Executor, userId: string, id: string, name: string): Promise<PasskeyRow | null> {
-  const r = await db.updateTable('passkeys').set({ name }).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+export async function renamePasskey(
+  db: Executor,
+  userId: string,
+  id: string,
+  name: string,
+): Promise<PasskeyRow | null> {
+  const r = await db
+    .updateTable('passkeys')
+    .set({ name })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) return null;
   return db.selectFrom('passkeys').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
@@ -106,7 +161,13 @@ export async function insertRecoveryCodes(tx: Executor, rows: RecoveryCodesTable
 
 /** Marks an unused code (by hash) used; true when this call did. */
 export async function useRecoveryCode(tx: Executor, userId: string, codeHash: string, at: string): Promise<boolean> {
-  const r = await tx.updateTable('recovery_codes').set({ used_at: at }).where('user_id', '=', userId).where('code_hash', '=', codeHash).where('used_at', 'is', null).executeTakeFirst();
+  const r = await tx
+    .updateTable('recovery_codes')
+    .set({ used_at: at })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 

@@ -47,11 +47,15 @@ export interface FactorsDeps {
 export function createFactorsService(deps: FactorsDeps) {
   const { db, clock, sessions, totp, passkeys, login, state, notifier, secAudit } = deps;
 
-  async function current(p: StaffPrincipal, levels: SessionRow['level'][]): Promise<{ session: SessionRow; user: UserRow }> {
+  async function current(
+    p: StaffPrincipal,
+    levels: SessionRow['level'][],
+  ): Promise<{ session: SessionRow; user: UserRow }> {
     const session = await findSession(db, p.sessionId!);
     const user = await findUserById(db, p.userId);
     if (!session || !user) throw new AppError('unauthenticated', 'Sign in first');
-    if (!levels.includes(session.level)) throw new AppError('unauthenticated', 'Finish signing in with your second factor first');
+    if (!levels.includes(session.level))
+      throw new AppError('unauthenticated', 'Finish signing in with your second factor first');
     return { session, user };
   }
 
@@ -60,9 +64,23 @@ export function createFactorsService(deps: FactorsDeps) {
    * then either advance a partial session (enrolment proved the new factor) or re-check this one;
    * the alert to the account's address (`what` changed) is a mail job in the same transaction.
    */
-  async function changed(tx: Executor, p: StaffPrincipal, s: { session: SessionRow; user: UserRow }, action: string, summary: Record<string, unknown>, info: ClientInfo, proved: Method | null, what: string): Promise<FactorChange> {
+  async function changed(
+    tx: Executor,
+    p: StaffPrincipal,
+    s: { session: SessionRow; user: UserRow },
+    action: string,
+    summary: Record<string, unknown>,
+    info: ClientInfo,
+    proved: Method | null,
+    what: string,
+  ): Promise<FactorChange> {
     await sessions.revokeAllFor(tx, { userId: s.user.id }, s.session.id);
-    await secAudit.forUser(tx, { action, actor: { type: 'user', id: s.user.id, ip: info.ip }, userId: s.user.id, summary });
+    await secAudit.forUser(tx, {
+      action,
+      actor: { type: 'user', id: s.user.id, ip: info.ip },
+      userId: s.user.id,
+      summary,
+    });
     let result: FactorChange = { token: null, level: s.session.level };
     if (proved) {
       const est = await login.advanceInTx(tx, s.session, s.user, proved, info);
@@ -73,7 +91,12 @@ export function createFactorsService(deps: FactorsDeps) {
       // A changed factor is a privilege change for this session too: new token.
       result = { token: await sessions.rotate(tx, s.session.id), level: row.level };
     }
-    await notifier.securityAlert(tx, s.user.email, what, `The sign-in methods of your Sealbill account changed: ${what}. Your other sessions were signed out.`);
+    await notifier.securityAlert(
+      tx,
+      s.user.email,
+      what,
+      `The sign-in methods of your Sealbill account changed: ${what}. Your other sessions were signed out.`,
+    );
     return result;
   }
 
@@ -84,19 +107,44 @@ export function createFactorsService(deps: FactorsDeps) {
       return inTx(db, (tx) => totp.begin(tx, user, p.orgId));
     },
 
-    async confirmTotp(p: StaffPrincipal, code: string, info: ClientInfo): Promise<FactorChange & { recoveryCodes: string[] | null }> {
+    async confirmTotp(
+      p: StaffPrincipal,
+      code: string,
+      info: ClientInfo,
+    ): Promise<FactorChange & { recoveryCodes: string[] | null }> {
       const s = await current(p, ['full', 'enrol']);
       const pending = await findUserTotpState(db, s.user.id);
       if (!pending || pending.confirmed_at) throw conflict('Start setting up the authenticator app first');
-      if (clock.now().getTime() - Date.parse(pending.created_at) > ENROLMENT_WINDOW_MS) throw conflict('This setup has expired; start again');
+      if (clock.now().getTime() - Date.parse(pending.created_at) > ENROLMENT_WINDOW_MS)
+        throw conflict('This setup has expired; start again');
       const r = await inTx(db, async (tx) => {
         const check = await totp.confirm(tx, s.user.id, code);
         if (!check.ok) return null;
         // The first factor comes with recovery codes, shown once.
-        const codes = (await remainingRecoveryCodes(tx, s.user.id)) === 0 ? await regenerateRecoveryCodes(tx, clock, s.user.id) : null;
-        return { ...(await changed(tx, p, s, 'factor.added', { factor: 'totp' }, info, 'totp', 'an authenticator app was added')), recoveryCodes: codes };
+        const codes =
+          (await remainingRecoveryCodes(tx, s.user.id)) === 0
+            ? await regenerateRecoveryCodes(tx, clock, s.user.id)
+            : null;
+        return {
+          ...(await changed(
+            tx,
+            p,
+            s,
+            'factor.added',
+            { factor: 'totp' },
+            info,
+            'totp',
+            'an authenticator app was added',
+          )),
+          recoveryCodes: codes,
+        };
       });
-      if (!r) throw new AppError('unprocessable', 'The code is not valid; check the time on your device and try the current code', { fieldErrors: [{ path: '/body/code', message: 'is not valid' }] });
+      if (!r)
+        throw new AppError(
+          'unprocessable',
+          'The code is not valid; check the time on your device and try the current code',
+          { fieldErrors: [{ path: '/body/code', message: 'is not valid' }] },
+        );
       return { token: r.token, level: r.level, recoveryCodes: r.recoveryCodes };
     },
 
@@ -117,15 +165,35 @@ export function createFactorsService(deps: FactorsDeps) {
       return passkeys.registrationOptions({ id: user.id, email: user.email, name: user.display_name }, p.sessionId!);
     },
 
-    async addPasskey(p: StaffPrincipal, input: { challengeId: string; name: string; response: RegistrationResponseJSON }, info: ClientInfo): Promise<FactorChange & { passkey: PasskeyView; recoveryCodes: string[] | null }> {
+    async addPasskey(
+      p: StaffPrincipal,
+      input: { challengeId: string; name: string; response: RegistrationResponseJSON },
+      info: ClientInfo,
+    ): Promise<FactorChange & { passkey: PasskeyView; recoveryCodes: string[] | null }> {
       const s = await current(p, ['full', 'enrol']);
       const v = await passkeys.verifyRegistration(s.user.id, p.sessionId!, input.challengeId, input.response);
       if (!v.ok) throw new AppError('unprocessable', `The passkey could not be registered: ${v.reason}`);
       const r = await inTx(db, async (tx) => {
         const passkey = await passkeys.insert(tx, s.user.id, v.credential, input.name);
         if (!passkey) throw conflict('This passkey is already registered');
-        const codes = (await remainingRecoveryCodes(tx, s.user.id)) === 0 ? await regenerateRecoveryCodes(tx, clock, s.user.id) : null;
-        return { ...(await changed(tx, p, s, 'factor.added', { factor: 'passkey', name: input.name }, info, 'passkey', `a passkey ("${input.name}") was added`)), passkey, recoveryCodes: codes };
+        const codes =
+          (await remainingRecoveryCodes(tx, s.user.id)) === 0
+            ? await regenerateRecoveryCodes(tx, clock, s.user.id)
+            : null;
+        return {
+          ...(await changed(
+            tx,
+            p,
+            s,
+            'factor.added',
+            { factor: 'passkey', name: input.name },
+            info,
+            'passkey',
+            `a passkey ("${input.name}") was added`,
+          )),
+          passkey,
+          recoveryCodes: codes,
+        };
       });
       return { token: r.token, level: r.level, passkey: r.passkey, recoveryCodes: r.recoveryCodes };
     },
@@ -136,17 +204,46 @@ export function createFactorsService(deps: FactorsDeps) {
       const r = await inTx(db, async (tx) => {
         const row = await passkeys.remove(tx, s.user.id, id);
         if (!row) throw notFound('Passkey');
-        if (!(await totp.isEnabled(tx, s.user.id)) && (await passkeys.count(tx, s.user.id)) === 0) await deleteRecoveryCodes(tx, s.user.id);
-        return { ...(await changed(tx, p, s, 'factor.removed', { factor: 'passkey', name: row.name }, info, null, `the passkey "${row.name}" was removed`)), name: row.name };
+        if (!(await totp.isEnabled(tx, s.user.id)) && (await passkeys.count(tx, s.user.id)) === 0)
+          await deleteRecoveryCodes(tx, s.user.id);
+        return {
+          ...(await changed(
+            tx,
+            p,
+            s,
+            'factor.removed',
+            { factor: 'passkey', name: row.name },
+            info,
+            null,
+            `the passkey "${row.name}" was removed`,
+          )),
+          name: row.name,
+        };
       });
       return { token: r.token, level: r.level };
     },
 
-    async regenerateRecoveryCodes(p: StaffPrincipal, info: ClientInfo): Promise<FactorChange & { recoveryCodes: string[] }> {
+    async regenerateRecoveryCodes(
+      p: StaffPrincipal,
+      info: ClientInfo,
+    ): Promise<FactorChange & { recoveryCodes: string[] }> {
       const s = await current(p, ['full']);
       requireStepUp(p, clock, 'Generating new recovery codes');
-      if (!(await totp.isEnabled(db, s.user.id)) && (await passkeys.count(db, s.user.id)) === 0) throw conflict('Set up an authenticator app or a passkey first');
-      const r = await inTx(db, async (tx) => ({ recoveryCodes: await regenerateRecoveryCodes(tx, clock, s.user.id), ...(await changed(tx, p, s, 'factor.recovery_codes_regenerated', {}, info, null, 'new recovery codes were generated (the old ones no longer work)')) }));
+      if (!(await totp.isEnabled(db, s.user.id)) && (await passkeys.count(db, s.user.id)) === 0)
+        throw conflict('Set up an authenticator app or a passkey first');
+      const r = await inTx(db, async (tx) => ({
+        recoveryCodes: await regenerateRecoveryCodes(tx, clock, s.user.id),
+        ...(await changed(
+          tx,
+          p,
+          s,
+          'factor.recovery_codes_regenerated',
+          {},
+          info,
+          null,
+          'new recovery codes were generated (the old ones no longer work)',
+        )),
+      }));
       return { token: r.token, level: r.level, recoveryCodes: r.recoveryCodes };
     },
   };

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { levelFor, parseSecurityPolicy, requirementFor, type Factors, type Method, type Requirement } from './mfa-policy.ts';
+import {
+  levelFor,
+  parseSecurityPolicy,
+  requirementFor,
+  type Factors,
+  type Method,
+  type Requirement,
+} from './mfa-policy.ts';
 import { ROLE_PERMISSIONS } from '../members/rbac.ts';
 
 const none: Factors = { totp: false, passkeys: 0 };

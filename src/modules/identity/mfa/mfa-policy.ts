@@ -42,7 +42,8 @@ export interface Factors {
   passkeys: number;
 }
 
-export const parseAmr = (amr: string): Method[] => amr.split(' ').filter((m): m is Method => m === 'pwd' || m === 'totp' || m === 'recovery' || m === 'passkey');
+export const parseAmr = (amr: string): Method[] =>
+  amr.split(' ').filter((m): m is Method => m === 'pwd' || m === 'totp' || m === 'recovery' || m === 'passkey');
 export const formatAmr = (methods: Iterable<Method>): string => [...new Set(methods)].join(' ');
 
 /**

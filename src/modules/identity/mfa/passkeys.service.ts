@@ -4,7 +4,18 @@
 import type { Clock } from '../../../platform/clock.ts';
 import type { Database, Executor } from '../../../platform/db/kysely.ts';
 import { newId } from '../../../platform/ids.ts';
-import { countPasskeys, deletePasskey, deletePasskeysOf, findUserPasskey, insertPasskey, listPasskeys, passkeyCredentialExists, renamePasskey, userCredentialStore, type PasskeyRow } from './factors.repo.ts';
+import {
+  countPasskeys,
+  deletePasskey,
+  deletePasskeysOf,
+  findUserPasskey,
+  insertPasskey,
+  listPasskeys,
+  passkeyCredentialExists,
+  renamePasskey,
+  userCredentialStore,
+  type PasskeyRow,
+} from './factors.repo.ts';
 import { createWebAuthnCeremonies, type NewPasskey, type WebAuthnConfig } from './webauthn-ceremonies.ts';
 
 export type { NewPasskey, PasskeyCheck, WebAuthnConfig } from './webauthn-ceremonies.ts';
@@ -27,7 +38,15 @@ export const toPasskeyView = (r: PasskeyRow): PasskeyView => ({
   deviceType: r.device_type,
 });
 
-export function createPasskeysService({ db, clock, webauthn }: { db: Database; clock: Clock; webauthn: WebAuthnConfig }) {
+export function createPasskeysService({
+  db,
+  clock,
+  webauthn,
+}: {
+  db: Database;
+  clock: Clock;
+  webauthn: WebAuthnConfig;
+}) {
   return {
     ...createWebAuthnCeremonies({ db, clock, webauthn, store: userCredentialStore, realm: 'staff' }),
 

@@ -4,7 +4,12 @@
 import type { Clock } from '../../../platform/clock.ts';
 import type { Executor } from '../../../platform/db/kysely.ts';
 import { newId } from '../../../platform/ids.ts';
-import { countUnusedRecoveryCodes, deleteRecoveryCodesOf, insertRecoveryCodes, useRecoveryCode } from './factors.repo.ts';
+import {
+  countUnusedRecoveryCodes,
+  deleteRecoveryCodesOf,
+  insertRecoveryCodes,
+  useRecoveryCode,
+} from './factors.repo.ts';
 import { hashToken } from '../../../platform/crypto/tokens.ts';
 import { randomBytes } from '../../../platform/crypto/random.ts';
 
@@ -36,7 +41,16 @@ export async function regenerateRecoveryCodes(tx: Executor, clock: Clock, userId
   await deleteRecoveryCodesOf(tx, userId);
   const now = clock.now();
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
-  await insertRecoveryCodes(tx, codes.map((c) => ({ id: newId(now.getTime()), user_id: userId, code_hash: hashCode(c), used_at: null, created_at: now.toISOString() })));
+  await insertRecoveryCodes(
+    tx,
+    codes.map((c) => ({
+      id: newId(now.getTime()),
+      user_id: userId,
+      code_hash: hashCode(c),
+      used_at: null,
+      created_at: now.toISOString(),
+    })),
+  );
   return codes;
 }
 
@@ -47,6 +61,7 @@ export async function consumeRecoveryCode(tx: Executor, clock: Clock, userId: st
   return useRecoveryCode(tx, userId, hashCode(normalized), clock.now().toISOString());
 }
 
-export const remainingRecoveryCodes = (db: Executor, userId: string): Promise<number> => countUnusedRecoveryCodes(db, userId);
+export const remainingRecoveryCodes = (db: Executor, userId: string): Promise<number> =>
+  countUnusedRecoveryCodes(db, userId);
 
 export const deleteRecoveryCodes = (tx: Executor, userId: string): Promise<void> => deleteRecoveryCodesOf(tx, userId);

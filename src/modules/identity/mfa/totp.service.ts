@@ -48,8 +48,19 @@ export interface TotpEnrolment {
 
 export type TotpCheck = { ok: true; step: number } | { ok: false; reason: 'invalid' | 'replayed' | 'not_enrolled' };
 
-export function createTotpService({ keyring, clock, issuer, store }: { keyring: Keyring; clock: Clock; issuer: string; store: TotpStore }) {
-  const totpFor = (secret: Secret, label: string) => new TOTP({ issuer, label, secret, algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD_S });
+export function createTotpService({
+  keyring,
+  clock,
+  issuer,
+  store,
+}: {
+  keyring: Keyring;
+  clock: Clock;
+  issuer: string;
+  store: TotpStore;
+}) {
+  const totpFor = (secret: Secret, label: string) =>
+    new TOTP({ issuer, label, secret, algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD_S });
   const aad = (ownerId: string) => ({ table: store.table, row: ownerId, column: 'secret_enc' });
 
   async function secretOf(db: Executor, ownerId: string, row: TotpRecord): Promise<Secret> {
@@ -73,13 +84,29 @@ export function createTotpService({ keyring, clock, issuer, store }: { keyring: 
     /** Starts (or restarts) a pending enrolment; refused while a confirmed authenticator exists. */
     async begin(tx: Executor, user: { id: string; email: string }, orgId: string): Promise<TotpEnrolment> {
       const existing = await store.get(tx, user.id);
-      if (existing?.confirmedAt) throw conflict('An authenticator app is already set up; remove it first to replace it');
+      if (existing?.confirmedAt)
+        throw conflict('An authenticator app is already set up; remove it first to replace it');
       const secret = new Secret({ buffer: new Uint8Array(randomBytes(20)).buffer });
       const crypto = await keyring.forOrg(tx, orgId);
-      await store.put(tx, user.id, { keyOrgId: orgId, secretEnc: crypto.encryptText(secret.base32, aad(user.id)), confirmedAt: null, lastStep: 0, createdAt: clock.now().toISOString() }, existing !== undefined);
+      await store.put(
+        tx,
+        user.id,
+        {
+          keyOrgId: orgId,
+          secretEnc: crypto.encryptText(secret.base32, aad(user.id)),
+          confirmedAt: null,
+          lastStep: 0,
+          createdAt: clock.now().toISOString(),
+        },
+        existing !== undefined,
+      );
       const otpauthUri = totpFor(secret, user.email).toString();
       const svg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-      return { otpauthUri, qrCode: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, secret: secret.base32 };
+      return {
+        otpauthUri,
+        qrCode: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
+        secret: secret.base32,
+      };
     },
 
     /** Activates a pending enrolment once the user enters a valid code from it. */
@@ -100,7 +127,9 @@ export function createTotpService({ keyring, clock, issuer, store }: { keyring: 
       if (step === null) return { ok: false, reason: 'invalid' };
       if (step <= row.lastStep) return { ok: false, reason: 'replayed' };
       // Conditional on the step we read, so two concurrent uses of one code cannot both pass.
-      return (await store.advance(tx, userId, row.lastStep, step)) ? { ok: true, step } : { ok: false, reason: 'replayed' };
+      return (await store.advance(tx, userId, row.lastStep, step))
+        ? { ok: true, step }
+        : { ok: false, reason: 'replayed' };
     },
 
     remove: (tx: Executor, userId: string): Promise<boolean> => store.remove(tx, userId),

@@ -54,7 +54,8 @@ export interface NewPasskey {
 }
 
 /** On failure, `userId` names the passkey's owner when the credential is known (for the audit log). */
-export type PasskeyCheck = { ok: true; userId: string; passkeyId: string } | { ok: false; reason: string; userId?: string };
+export type PasskeyCheck =
+  { ok: true; userId: string; passkeyId: string } | { ok: false; reason: string; userId?: string };
 
 /** What a ceremony is for; each realm stores it under its own challenge purpose. */
 export type CeremonyPurpose = 'login' | 'mfa' | 'reauth';
@@ -62,12 +63,27 @@ export type CeremonyPurpose = 'login' | 'mfa' | 'reauth';
 const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
 const TIMEOUT_MS = 5 * 60_000;
 
-export function createWebAuthnCeremonies({ db, clock, webauthn, store, realm }: { db: Database; clock: Clock; webauthn: WebAuthnConfig; store: CredentialStore; realm: 'staff' | 'portal' }) {
+export function createWebAuthnCeremonies({
+  db,
+  clock,
+  webauthn,
+  store,
+  realm,
+}: {
+  db: Database;
+  clock: Clock;
+  webauthn: WebAuthnConfig;
+  store: CredentialStore;
+  realm: 'staff' | 'portal';
+}) {
   const purposeOf = (p: CeremonyPurpose | 'register'): ChallengePurpose => (realm === 'portal' ? `portal-${p}` : p);
 
   return {
     /** `user.id` is the owner id (it becomes the credential's user handle). */
-    async registrationOptions(user: { id: string; email: string; name: string }, sessionId: string): Promise<{ challengeId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+    async registrationOptions(
+      user: { id: string; email: string; name: string },
+      sessionId: string,
+    ): Promise<{ challengeId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
       const existing = await store.ofOwner(db, user.id);
       const options = await generateRegistrationOptions({
         rpName: webauthn.rpName,
@@ -81,7 +97,12 @@ export function createWebAuthnCeremonies({ db, clock, webauthn, store, realm }: 
         // Discoverable credentials make usernameless sign-in possible; UV makes the passkey multi-factor.
         authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
       });
-      const challengeId = await storeChallenge(db, clock, { challenge: options.challenge, purpose: purposeOf('register'), userId: user.id, sessionId });
+      const challengeId = await storeChallenge(db, clock, {
+        challenge: options.challenge,
+        purpose: purposeOf('register'),
+        userId: user.id,
+        sessionId,
+      });
       return { challengeId, options };
     },
 
@@ -89,9 +110,15 @@ export function createWebAuthnCeremonies({ db, clock, webauthn, store, realm }: 
      * Verifies a registration (spending the challenge first, in its own write, so a failed attempt
      * cannot be retried with it). Call outside a transaction; the caller stores the result.
      */
-    async verifyRegistration(userId: string, sessionId: string, challengeId: string, response: RegistrationResponseJSON): Promise<{ ok: true; credential: NewPasskey } | { ok: false; reason: string }> {
+    async verifyRegistration(
+      userId: string,
+      sessionId: string,
+      challengeId: string,
+      response: RegistrationResponseJSON,
+    ): Promise<{ ok: true; credential: NewPasskey } | { ok: false; reason: string }> {
       const challenge = await takeChallenge(db, clock, challengeId, purposeOf('register'), { sessionId });
-      if (!challenge || challenge.user_id !== userId) return { ok: false, reason: 'unknown, expired or already used challenge' };
+      if (!challenge || challenge.user_id !== userId)
+        return { ok: false, reason: 'unknown, expired or already used challenge' };
       try {
         const v = await verifyRegistrationResponse({
           response,
@@ -120,27 +147,44 @@ export function createWebAuthnCeremonies({ db, clock, webauthn, store, realm }: 
     },
 
     /** Options for an assertion. Without a user: usernameless sign-in (discoverable credentials). */
-    async authenticationOptions(purpose: CeremonyPurpose, binding: { userId?: string; sessionId?: string }): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
+    async authenticationOptions(
+      purpose: CeremonyPurpose,
+      binding: { userId?: string; sessionId?: string },
+    ): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
       const allow = binding.userId ? await store.ofOwner(db, binding.userId) : [];
       const options = await generateAuthenticationOptions({
         rpID: webauthn.rpId,
         userVerification: 'required',
         timeout: TIMEOUT_MS,
-        ...(binding.userId ? { allowCredentials: allow.map((c) => ({ id: c.credentialId, transports: c.transports })) } : {}),
+        ...(binding.userId
+          ? { allowCredentials: allow.map((c) => ({ id: c.credentialId, transports: c.transports })) }
+          : {}),
       });
-      const challengeId = await storeChallenge(db, clock, { challenge: options.challenge, purpose: purposeOf(purpose), userId: binding.userId ?? null, sessionId: binding.sessionId ?? null });
+      const challengeId = await storeChallenge(db, clock, {
+        challenge: options.challenge,
+        purpose: purposeOf(purpose),
+        userId: binding.userId ?? null,
+        sessionId: binding.sessionId ?? null,
+      });
       return { challengeId, options };
     },
 
     /** Verifies an assertion for a purpose; when the challenge was bound to a user, the passkey must be theirs. Call outside a transaction. */
-    async authenticate(challengeId: string, purpose: CeremonyPurpose, response: AuthenticationResponseJSON, binding: { sessionId?: string }): Promise<PasskeyCheck> {
+    async authenticate(
+      challengeId: string,
+      purpose: CeremonyPurpose,
+      response: AuthenticationResponseJSON,
+      binding: { sessionId?: string },
+    ): Promise<PasskeyCheck> {
       const challenge = await takeChallenge(db, clock, challengeId, purposeOf(purpose), binding);
       if (!challenge) return { ok: false, reason: 'unknown, expired or already used challenge' };
       const cred = await store.byCredentialId(db, response.id);
-      if (!cred || (challenge.user_id && cred.ownerId !== challenge.user_id)) return { ok: false, reason: 'unknown passkey' };
+      if (!cred || (challenge.user_id && cred.ownerId !== challenge.user_id))
+        return { ok: false, reason: 'unknown passkey' };
       const fail = (reason: string): PasskeyCheck => ({ ok: false, reason, userId: cred.ownerId });
       const handle = response.response.userHandle;
-      if (handle && Buffer.from(handle, 'base64url').toString('utf8') !== cred.ownerId) return fail('passkey user handle mismatch');
+      if (handle && Buffer.from(handle, 'base64url').toString('utf8') !== cred.ownerId)
+        return fail('passkey user handle mismatch');
       let info;
       try {
         const v = await verifyAuthenticationResponse({
@@ -148,7 +192,12 @@ export function createWebAuthnCeremonies({ db, clock, webauthn, store, realm }: 
           expectedChallenge: challenge.challenge,
           expectedOrigin: webauthn.origins,
           expectedRPID: webauthn.rpId,
-          credential: { id: cred.credentialId, publicKey: new Uint8Array(Buffer.from(cred.publicKey, 'base64url')), counter: cred.counter, transports: cred.transports },
+          credential: {
+            id: cred.credentialId,
+            publicKey: new Uint8Array(Buffer.from(cred.publicKey, 'base64url')),
+            counter: cred.counter,
+            transports: cred.transports,
+          },
           requireUserVerification: true,
         });
         if (!v.verified) return fail('assertion could not be verified');
@@ -156,7 +205,11 @@ export function createWebAuthnCeremonies({ db, clock, webauthn, store, realm }: 
       } catch (err) {
         return fail((err as Error).message);
       }
-      await store.recordUse(db, cred.id, { counter: info.newCounter, backedUp: info.credentialBackedUp, at: clock.now().toISOString() });
+      await store.recordUse(db, cred.id, {
+        counter: info.newCounter,
+        backedUp: info.credentialBackedUp,
+        at: clock.now().toISOString(),
+      });
       return { ok: true, userId: cred.ownerId, passkeyId: cred.id };
     },
   };

@@ -4,7 +4,13 @@
 import type { Clock } from '../../../platform/clock.ts';
 import type { Executor } from '../../../platform/db/kysely.ts';
 import { newId } from '../../../platform/ids.ts';
-import { deleteChallenge, deleteChallengesExpiredBefore, findChallenge, insertChallenge, type ChallengeRow } from './webauthn-challenges.repo.ts';
+import {
+  deleteChallenge,
+  deleteChallengesExpiredBefore,
+  findChallenge,
+  insertChallenge,
+  type ChallengeRow,
+} from './webauthn-challenges.repo.ts';
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 export type ChallengePurpose = ChallengeRow['purpose'];

@@ -30,7 +30,13 @@ let zxcvbn: ZxcvbnFactory | null = null;
 function estimator(): ZxcvbnFactory {
   // l33tMaxSubstitutions bounds the worst case (random strings full of digits and symbols took
   // seconds with the default of 100) without missing the common "P@ssw0rd" forms.
-  zxcvbn ??= new ZxcvbnFactory({ translations, graphs: adjacencyGraphs, dictionary: { ...commonDictionary, ...enDictionary }, maxLength: STRENGTH_MAX_LENGTH, l33tMaxSubstitutions: 5 });
+  zxcvbn ??= new ZxcvbnFactory({
+    translations,
+    graphs: adjacencyGraphs,
+    dictionary: { ...commonDictionary, ...enDictionary },
+    maxLength: STRENGTH_MAX_LENGTH,
+    l33tMaxSubstitutions: 5,
+  });
   return zxcvbn;
 }
 
@@ -52,10 +58,15 @@ export function checkPassword(raw: string, ctx: PasswordContext = {}): PasswordC
   if (length < PASSWORD_MIN) return { ok: false, reason: `must be at least ${PASSWORD_MIN} characters` };
   if (length > PASSWORD_MAX) return { ok: false, reason: `must be at most ${PASSWORD_MAX} characters` };
   const lower = password.toLowerCase();
-  if (commonPasswords().has(lower)) return { ok: false, reason: 'is one of the most commonly used passwords; choose another (a passphrase of several words works well)' };
+  if (commonPasswords().has(lower))
+    return {
+      ok: false,
+      reason: 'is one of the most commonly used passwords; choose another (a passphrase of several words works well)',
+    };
   const email = ctx.email?.trim().toLowerCase();
   const local = email?.split('@')[0] ?? '';
-  if (email && (lower.includes(email) || (local.length >= 5 && lower.includes(local)))) return { ok: false, reason: 'must not contain your email address' };
+  if (email && (lower.includes(email) || (local.length >= 5 && lower.includes(local))))
+    return { ok: false, reason: 'must not contain your email address' };
   for (const name of ctx.orgNames ?? []) {
     const n = name.trim().toLowerCase();
     if (n.length >= 3 && (lower.includes(n) || lower.replace(/\s+/g, '').includes(n.replace(/\s+/g, '')))) {

@@ -11,7 +11,13 @@ import { AppError } from '../../../platform/errors.ts';
 import type { WorkQueue } from '../../../platform/work-queue.ts';
 import { normalizePassword, type PasswordCheck, type PasswordContext } from './password-policy.ts';
 
-export const ARGON2_PARAMS = { algorithm: 2 /* Argon2id */, memoryCost: 19_456, timeCost: 2, parallelism: 1, outputLen: 32 } as const;
+export const ARGON2_PARAMS = {
+  algorithm: 2 /* Argon2id */,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+  outputLen: 32,
+} as const;
 
 /** Hashes without the queue: test fixtures and the CLI (a trusted local administrator). */
 export function hashPassword(password: string): Promise<string> {
@@ -30,7 +36,11 @@ async function verifyNow(stored: string, password: string): Promise<boolean> {
 export function needsRehash(stored: string): boolean {
   const m = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(stored);
   if (!m) return true;
-  return Number(m[1]) < ARGON2_PARAMS.memoryCost || Number(m[2]) < ARGON2_PARAMS.timeCost || Number(m[3]) !== ARGON2_PARAMS.parallelism;
+  return (
+    Number(m[1]) < ARGON2_PARAMS.memoryCost ||
+    Number(m[2]) < ARGON2_PARAMS.timeCost ||
+    Number(m[3]) !== ARGON2_PARAMS.parallelism
+  );
 }
 
 /** One worker thread running the policy check; started on first use, restarted if it dies. */
@@ -84,7 +94,8 @@ export function createPasswordService({ queue }: { queue: WorkQueue }) {
   const strength = createStrengthChecker();
   let dummy: Promise<string> | null = null;
 
-  const verifyPassword = (stored: string, password: string): Promise<boolean> => queue.run(() => verifyNow(stored, password));
+  const verifyPassword = (stored: string, password: string): Promise<boolean> =>
+    queue.run(() => verifyNow(stored, password));
 
   return {
     queue,
@@ -104,7 +115,10 @@ export function createPasswordService({ queue }: { queue: WorkQueue }) {
     /** Throws 422 with the reason attached to the field (and 429 when the server is saturated). */
     async assertAcceptable(password: string, ctx: PasswordContext, field = '/body/password'): Promise<void> {
       const r = await queue.run(() => strength.check(password, ctx));
-      if (!r.ok) throw new AppError('unprocessable', `The password ${r.reason}.`, { fieldErrors: [{ path: field, message: r.reason }] });
+      if (!r.ok)
+        throw new AppError('unprocessable', `The password ${r.reason}.`, {
+          fieldErrors: [{ path: field, message: r.reason }],
+        });
     },
 
     close: () => strength.close(),

@@ -46,6 +46,7 @@ export type SessionCookies = ReturnType<typeof createSessionCookies>;
 /** The session principal of a session-only route (the access table guarantees via === 'session'). */
 export function sessionPrincipal(req: FastifyRequest): StaffPrincipal & { sessionId: string; sessionToken: string } {
   const p = staff(req);
-  if (p.via !== 'session' || !p.sessionId || !p.sessionToken) throw new Error('session route reached without a session');
+  if (p.via !== 'session' || !p.sessionId || !p.sessionToken)
+    throw new Error('session route reached without a session');
   return p as StaffPrincipal & { sessionId: string; sessionToken: string };
 }

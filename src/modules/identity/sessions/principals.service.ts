@@ -10,20 +10,37 @@ import { permissionsOf } from '../members/roles.service.ts';
 import type { SessionRow, SessionsService } from './sessions.service.ts';
 import { findActiveMemberRole } from '../accounts/users.repo.ts';
 
-export function createPrincipalsService({ db, sessions, tokens }: { db: Database; sessions: SessionsService; tokens: ApiTokensService }) {
+export function createPrincipalsService({
+  db,
+  sessions,
+  tokens,
+}: {
+  db: Database;
+  sessions: SessionsService;
+  tokens: ApiTokensService;
+}) {
   return {
     /** The staff principal of an API token (integrations; throws 401 for a bad one). */
     ofApiToken: (token: string): Promise<StaffPrincipal | null> => tokens.authenticate(db, token),
 
     /** The live session for a cookie's token, or null. */
-    liveSession: (token: string, realm: 'staff' | 'portal'): Promise<SessionRow | null> => sessions.authenticate(db, token, realm),
+    liveSession: (token: string, realm: 'staff' | 'portal'): Promise<SessionRow | null> =>
+      sessions.authenticate(db, token, realm),
 
     /** What a live session may do now: null when its contact, membership or user no longer qualifies. */
     async ofSession(session: SessionRow, token: string): Promise<Principal | null> {
       if (session.realm === 'portal') {
         if (!session.org_id || !session.client_id || !session.contact_id) return null;
         const level = session.level === 'full' ? 'full' : 'mfa';
-        return { realm: 'portal', orgId: session.org_id, clientId: session.client_id, contactId: session.contact_id, sessionId: session.id, level, authenticatedAt: session.authenticated_at };
+        return {
+          realm: 'portal',
+          orgId: session.org_id,
+          clientId: session.client_id,
+          contactId: session.contact_id,
+          sessionId: session.id,
+          level,
+          authenticatedAt: session.authenticated_at,
+        };
       }
       if (!session.user_id || !session.org_id) return null;
       const m = await findActiveMemberRole(db, session.org_id, session.user_id);

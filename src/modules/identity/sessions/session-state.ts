@@ -64,7 +64,12 @@ export function createSessionState({ db, sessions }: { db: Database; sessions: S
       return {
         level: s.level,
         csrfToken: csrfTokenFor(p.sessionToken!),
-        user: { id: user.id, email: user.email, name: user.display_name, emailVerified: user.email_verified_at !== null },
+        user: {
+          id: user.id,
+          email: user.email,
+          name: user.display_name,
+          emailVerified: user.email_verified_at !== null,
+        },
         org: { id: org.id, name: org.name, mfaPolicy: policy.mfa },
         role: p.role,
         // A half-signed-in session (a password thief, perhaps) learns nothing beyond what finishing needs.

@@ -21,7 +21,11 @@ export function getSession(db: Executor, id: string): Promise<SessionRow> {
   return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
-export async function updateSession(tx: Executor, id: string, patch: Partial<Pick<SessionRow, 'token_hash' | 'level' | 'org_id' | 'authenticated_at' | 'amr' | 'last_seen_at'>>): Promise<void> {
+export async function updateSession(
+  tx: Executor,
+  id: string,
+  patch: Partial<Pick<SessionRow, 'token_hash' | 'level' | 'org_id' | 'authenticated_at' | 'amr' | 'last_seen_at'>>,
+): Promise<void> {
   await tx.updateTable('sessions').set(patch).where('id', '=', id).execute();
 }
 
@@ -31,19 +35,41 @@ export async function setLiveSessionLevel(tx: Executor, id: string, level: Sessi
 }
 
 /** Unexpired, unrevoked staff sessions acting in an org (optionally of one user). */
-export function listLiveStaffSessionsInOrg(db: Executor, orgId: string, now: string, userId?: string): Promise<SessionRow[]> {
-  let q = db.selectFrom('sessions').selectAll().where('realm', '=', 'staff').where('org_id', '=', orgId).where('revoked_at', 'is', null).where('expires_at', '>', now);
+export function listLiveStaffSessionsInOrg(
+  db: Executor,
+  orgId: string,
+  now: string,
+  userId?: string,
+): Promise<SessionRow[]> {
+  let q = db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('realm', '=', 'staff')
+    .where('org_id', '=', orgId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now);
   if (userId) q = q.where('user_id', '=', userId);
   return q.execute();
 }
 
 /** Unrevoked staff sessions of a user, in every org. */
 export function listUnrevokedStaffSessionsOfUser(db: Executor, userId: string): Promise<SessionRow[]> {
-  return db.selectFrom('sessions').selectAll().where('user_id', '=', userId).where('realm', '=', 'staff').where('revoked_at', 'is', null).execute();
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('realm', '=', 'staff')
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 /** A user's sessions that are neither revoked, expired nor idle since `activeSince`, most recent first. */
-export function listActiveSessionsOfUser(db: Executor, userId: string, now: string, activeSince: string): Promise<SessionRow[]> {
+export function listActiveSessionsOfUser(
+  db: Executor,
+  userId: string,
+  now: string,
+  activeSince: string,
+): Promise<SessionRow[]> {
   return db
     .selectFrom('sessions')
     .selectAll()
@@ -56,15 +82,31 @@ export function listActiveSessionsOfUser(db: Executor, userId: string, now: stri
 }
 
 export async function revokeSession(tx: Executor, id: string, at: string): Promise<void> {
-  await tx.updateTable('sessions').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  await tx
+    .updateTable('sessions')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 export async function revokeSessionsInOrg(tx: Executor, orgId: string, userId: string, at: string): Promise<void> {
-  await tx.updateTable('sessions').set({ revoked_at: at }).where('org_id', '=', orgId).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  await tx
+    .updateTable('sessions')
+    .set({ revoked_at: at })
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 /** Revokes the live sessions of a user or a portal contact (except one); returns how many. */
-export async function revokeSessionsOf(tx: Executor, who: { userId?: string; contactId?: string }, at: string, exceptId?: string): Promise<number> {
+export async function revokeSessionsOf(
+  tx: Executor,
+  who: { userId?: string; contactId?: string },
+  at: string,
+  exceptId?: string,
+): Promise<number> {
   let q = tx.updateTable('sessions').set({ revoked_at: at }).where('revoked_at', 'is', null);
   if (who.userId) q = q.where('user_id', '=', who.userId);
   else if (who.contactId) q = q.where('contact_id', '=', who.contactId);
@@ -75,10 +117,19 @@ export async function revokeSessionsOf(tx: Executor, who: { userId?: string; con
 }
 
 /** Deletes sessions expired, revoked or idle before the given times (housekeeping); returns how many. */
-export async function deleteDeadSessions(tx: Executor, t: { expiredBefore: string; revokedBefore: string; idleBefore: string }): Promise<number> {
+export async function deleteDeadSessions(
+  tx: Executor,
+  t: { expiredBefore: string; revokedBefore: string; idleBefore: string },
+): Promise<number> {
   const r = await tx
     .deleteFrom('sessions')
-    .where((eb) => eb.or([eb('expires_at', '<', t.expiredBefore), eb('revoked_at', '<', t.revokedBefore), eb('last_seen_at', '<', t.idleBefore)]))
+    .where((eb) =>
+      eb.or([
+        eb('expires_at', '<', t.expiredBefore),
+        eb('revoked_at', '<', t.revokedBefore),
+        eb('last_seen_at', '<', t.idleBefore),
+      ]),
+    )
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

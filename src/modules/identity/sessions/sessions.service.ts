@@ -107,7 +107,11 @@ export function createSessionsService({ db, clock, policy }: { db: Database; clo
     find: (ex: Executor, id: string): Promise<SessionRow | undefined> => findSession(ex, id),
 
     /** Issues a new token for the same session (privilege change), invalidating the old one. */
-    async rotate(tx: Executor, id: string, patch: Partial<Pick<SessionRow, 'level' | 'org_id' | 'authenticated_at' | 'amr'>> = {}): Promise<string> {
+    async rotate(
+      tx: Executor,
+      id: string,
+      patch: Partial<Pick<SessionRow, 'level' | 'org_id' | 'authenticated_at' | 'amr'>> = {},
+    ): Promise<string> {
       const token = newToken();
       await updateSession(tx, id, { token_hash: hashToken('session', token), ...patch });
       return token;
@@ -159,7 +163,13 @@ export function createSessionsService({ db, clock, policy }: { db: Database; clo
     },
 
     cookieOptions(maxAgeSeconds?: number) {
-      return { path: '/', httpOnly: true, secure: true, sameSite: 'lax' as const, ...(maxAgeSeconds !== undefined && { maxAge: maxAgeSeconds }) };
+      return {
+        path: '/',
+        httpOnly: true,
+        secure: true,
+        sameSite: 'lax' as const,
+        ...(maxAgeSeconds !== undefined && { maxAge: maxAgeSeconds }),
+      };
     },
   };
   return service;

@@ -15,7 +15,13 @@ const email = z.email().max(254);
 const password = z.string().min(1).max(4096);
 // WebAuthn JSON (RegistrationResponseJSON / AuthenticationResponseJSON); the library validates the content.
 export const webauthnResponse = z
-  .looseObject({ id: z.string().max(1024), rawId: z.string().max(1024), type: z.literal('public-key'), response: z.looseObject({}), clientExtensionResults: z.looseObject({}).optional() })
+  .looseObject({
+    id: z.string().max(1024),
+    rawId: z.string().max(1024),
+    type: z.literal('public-key'),
+    response: z.looseObject({}),
+    clientExtensionResults: z.looseObject({}).optional(),
+  })
   .transform((r) => ({ ...r, clientExtensionResults: r.clientExtensionResults ?? {} }));
 export const challengeOptions = z.object({ challengeId: z.string(), options: z.looseObject({}) });
 /** WebAuthn options are plain JSON objects; the schema only names the envelope. */
@@ -25,7 +31,10 @@ export const asOptions = async (p: Promise<{ challengeId: string; options: objec
 };
 const stepUpSchema = z.object({ csrfToken: z.string(), stepUpUntil: z.string() });
 
-export function registerAuthRoutes(root: FastifyInstance, { identity: id, cookies, clock }: { identity: IdentityServices; cookies: SessionCookies; clock: Clock }): void {
+export function registerAuthRoutes(
+  root: FastifyInstance,
+  { identity: id, cookies, clock }: { identity: IdentityServices; cookies: SessionCookies; clock: Clock },
+): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const stepUpUntil = () => new Date(clock.now().getTime() + STEP_UP_WINDOW_MS).toISOString();
 
@@ -35,7 +44,8 @@ export function registerAuthRoutes(root: FastifyInstance, { identity: id, cookie
       schema: {
         tags,
         security: [],
-        description: 'Signs in with email and password. Answers the same for unknown emails and wrong passwords. The session may need a second factor (level "mfa") or enrolment ("enrol").',
+        description:
+          'Signs in with email and password. Answers the same for unknown emails and wrong passwords. The session may need a second factor (level "mfa") or enrolment ("enrol").',
         body: z.strictObject({ email, password, orgId: z.uuid().optional() }),
         response: { 200: signedInSchema },
       },
@@ -46,33 +56,71 @@ export function registerAuthRoutes(root: FastifyInstance, { identity: id, cookie
     },
   );
 
-  app.post('/api/v1/auth/passkey/options', { schema: { tags, security: [], description: 'Starts a usernameless passkey sign-in.', response: { 200: challengeOptions } } }, async (req) => {
-    await id.throttle.limitIp('passkeyOptions', req.ip);
-    return asOptions(id.login.passkeyLoginOptions());
-  });
+  app.post(
+    '/api/v1/auth/passkey/options',
+    {
+      schema: {
+        tags,
+        security: [],
+        description: 'Starts a usernameless passkey sign-in.',
+        response: { 200: challengeOptions },
+      },
+    },
+    async (req) => {
+      await id.throttle.limitIp('passkeyOptions', req.ip);
+      return asOptions(id.login.passkeyLoginOptions());
+    },
+  );
 
   app.post(
     '/api/v1/auth/passkey',
-    { schema: { tags, security: [], description: 'Signs in with a passkey (user verification required): both factors at once.', body: z.strictObject({ challengeId: z.string().max(64), response: webauthnResponse }), response: { 200: signedInSchema } } },
+    {
+      schema: {
+        tags,
+        security: [],
+        description: 'Signs in with a passkey (user verification required): both factors at once.',
+        body: z.strictObject({ challengeId: z.string().max(64), response: webauthnResponse }),
+        response: { 200: signedInSchema },
+      },
+    },
     async (req, reply) => {
       const est = await id.login.passkeyLogin(req.body.challengeId, req.body.response as never, clientInfo(req));
       return { level: est.level, orgId: est.orgId, csrfToken: cookies.set(reply, est.token, est.deviceToken) };
     },
   );
 
-  app.get('/api/v1/auth/session', { schema: { tags, description: 'The current sign-in: level, CSRF token, org, role, memberships, factors.', response: { 200: sessionStateSchema } } }, (req) =>
-    id.state.state(sessionPrincipal(req)),
+  app.get(
+    '/api/v1/auth/session',
+    {
+      schema: {
+        tags,
+        description: 'The current sign-in: level, CSRF token, org, role, memberships, factors.',
+        response: { 200: sessionStateSchema },
+      },
+    },
+    (req) => id.state.state(sessionPrincipal(req)),
   );
 
-  app.post('/api/v1/auth/logout', { schema: { tags, description: 'Ends this session on the server.', response: { 200: okSchema } } }, async (req, reply) => {
-    await id.account.logout(sessionPrincipal(req), req.ip);
-    cookies.clear(reply);
-    return { ok: true as const };
-  });
+  app.post(
+    '/api/v1/auth/logout',
+    { schema: { tags, description: 'Ends this session on the server.', response: { 200: okSchema } } },
+    async (req, reply) => {
+      await id.account.logout(sessionPrincipal(req), req.ip);
+      cookies.clear(reply);
+      return { ok: true as const };
+    },
+  );
 
   app.post(
     '/api/v1/auth/mfa/totp',
-    { schema: { tags, description: 'Second factor: a code from the authenticator app (each code works once).', body: z.strictObject({ code: z.string().trim().max(10) }), response: { 200: signedInSchema } } },
+    {
+      schema: {
+        tags,
+        description: 'Second factor: a code from the authenticator app (each code works once).',
+        body: z.strictObject({ code: z.string().trim().max(10) }),
+        response: { 200: signedInSchema },
+      },
+    },
     async (req, reply) => {
       const est = await id.secondFactor.completeTotp(sessionPrincipal(req), req.body.code, clientInfo(req));
       return { level: est.level, orgId: est.orgId, csrfToken: cookies.set(reply, est.token, est.deviceToken) };
@@ -81,22 +129,45 @@ export function registerAuthRoutes(root: FastifyInstance, { identity: id, cookie
 
   app.post(
     '/api/v1/auth/mfa/recovery',
-    { schema: { tags, description: 'Second factor: a single-use recovery code.', body: z.strictObject({ code: z.string().trim().max(40) }), response: { 200: signedInSchema } } },
+    {
+      schema: {
+        tags,
+        description: 'Second factor: a single-use recovery code.',
+        body: z.strictObject({ code: z.string().trim().max(40) }),
+        response: { 200: signedInSchema },
+      },
+    },
     async (req, reply) => {
       const est = await id.secondFactor.completeRecovery(sessionPrincipal(req), req.body.code, clientInfo(req));
       return { level: est.level, orgId: est.orgId, csrfToken: cookies.set(reply, est.token, est.deviceToken) };
     },
   );
 
-  app.post('/api/v1/auth/mfa/passkey/options', { schema: { tags, description: 'Second factor: starts a passkey assertion.', response: { 200: challengeOptions } } }, (req) =>
-    asOptions(id.secondFactor.mfaPasskeyOptions(sessionPrincipal(req))),
+  app.post(
+    '/api/v1/auth/mfa/passkey/options',
+    {
+      schema: { tags, description: 'Second factor: starts a passkey assertion.', response: { 200: challengeOptions } },
+    },
+    (req) => asOptions(id.secondFactor.mfaPasskeyOptions(sessionPrincipal(req))),
   );
 
   app.post(
     '/api/v1/auth/mfa/passkey',
-    { schema: { tags, description: 'Second factor: a passkey assertion.', body: z.strictObject({ challengeId: z.string().max(64), response: webauthnResponse }), response: { 200: signedInSchema } } },
+    {
+      schema: {
+        tags,
+        description: 'Second factor: a passkey assertion.',
+        body: z.strictObject({ challengeId: z.string().max(64), response: webauthnResponse }),
+        response: { 200: signedInSchema },
+      },
+    },
     async (req, reply) => {
-      const est = await id.secondFactor.completePasskey(sessionPrincipal(req), req.body.challengeId, req.body.response as never, clientInfo(req));
+      const est = await id.secondFactor.completePasskey(
+        sessionPrincipal(req),
+        req.body.challengeId,
+        req.body.response as never,
+        clientInfo(req),
+      );
       return { level: est.level, orgId: est.orgId, csrfToken: cookies.set(reply, est.token, est.deviceToken) };
     },
   );
@@ -106,7 +177,8 @@ export function registerAuthRoutes(root: FastifyInstance, { identity: id, cookie
     {
       schema: {
         tags,
-        description: 'Step-up: confirm it is you (password, plus the authenticator code when you have one) before a sensitive action; valid 5 minutes.',
+        description:
+          'Step-up: confirm it is you (password, plus the authenticator code when you have one) before a sensitive action; valid 5 minutes.',
         body: z.strictObject({ password, code: z.string().trim().max(10).optional() }),
         response: { 200: stepUpSchema },
       },
@@ -117,26 +189,52 @@ export function registerAuthRoutes(root: FastifyInstance, { identity: id, cookie
     },
   );
 
-  app.post('/api/v1/auth/reauth/passkey/options', { schema: { tags, description: 'Step-up with a passkey: starts the assertion.', response: { 200: challengeOptions } } }, (req) =>
-    asOptions(id.secondFactor.reauthPasskeyOptions(sessionPrincipal(req))),
+  app.post(
+    '/api/v1/auth/reauth/passkey/options',
+    {
+      schema: {
+        tags,
+        description: 'Step-up with a passkey: starts the assertion.',
+        response: { 200: challengeOptions },
+      },
+    },
+    (req) => asOptions(id.secondFactor.reauthPasskeyOptions(sessionPrincipal(req))),
   );
 
   app.post(
     '/api/v1/auth/reauth/passkey',
-    { schema: { tags, description: 'Step-up with a passkey assertion.', body: z.strictObject({ challengeId: z.string().max(64), response: webauthnResponse }), response: { 200: stepUpSchema } } },
+    {
+      schema: {
+        tags,
+        description: 'Step-up with a passkey assertion.',
+        body: z.strictObject({ challengeId: z.string().max(64), response: webauthnResponse }),
+        response: { 200: stepUpSchema },
+      },
+    },
     async (req, reply) => {
-      const token = await id.secondFactor.reauthPasskey(sessionPrincipal(req), req.body.challengeId, req.body.response as never, clientInfo(req));
+      const token = await id.secondFactor.reauthPasskey(
+        sessionPrincipal(req),
+        req.body.challengeId,
+        req.body.response as never,
+        clientInfo(req),
+      );
       return { csrfToken: cookies.set(reply, token), stepUpUntil: stepUpUntil() };
     },
   );
 
   app.post(
     '/api/v1/auth/switch-org',
-    { schema: { tags, description: 'Acts in another organization you belong to (new session token).', body: z.strictObject({ orgId: z.uuid() }), response: { 200: signedInSchema } } },
+    {
+      schema: {
+        tags,
+        description: 'Acts in another organization you belong to (new session token).',
+        body: z.strictObject({ orgId: z.uuid() }),
+        response: { 200: signedInSchema },
+      },
+    },
     async (req, reply) => {
       const r = await id.secondFactor.switchOrg(sessionPrincipal(req), req.body.orgId, clientInfo(req));
       return { level: r.level, orgId: req.body.orgId, csrfToken: cookies.set(reply, r.token) };
     },
   );
-
 }

@@ -9,7 +9,16 @@ import { inTx } from '../../../platform/db/tx.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { issueEmailToken } from '../accounts/email-tokens.ts';
-import { factorsOf, formatAmr, levelFor, orgPolicy, parseAmr, requirementFor, type Level, type Method } from '../mfa/mfa-policy.ts';
+import {
+  factorsOf,
+  formatAmr,
+  levelFor,
+  orgPolicy,
+  parseAmr,
+  requirementFor,
+  type Level,
+  type Method,
+} from '../mfa/mfa-policy.ts';
 import type { Notifier } from '../notify.ts';
 import type { PasskeysService } from '../mfa/passkeys.service.ts';
 import { needsRehash, type PasswordService } from '../passwords/passwords.ts';
@@ -19,7 +28,14 @@ import type { SessionRow, SessionsService } from '../sessions/sessions.service.t
 import { hashToken, newToken } from '../../../platform/crypto/tokens.ts';
 import { accountKey, ipKey, throttledError, type ThrottleService } from './throttle.service.ts';
 import { insertKnownDevice, isKnownDevice, touchKnownDevice } from './devices.repo.ts';
-import { findUserByEmail, findUserById, listActiveMemberships, normalizeEmail, updateUser, type UserRow } from '../accounts/users.repo.ts';
+import {
+  findUserByEmail,
+  findUserById,
+  listActiveMemberships,
+  normalizeEmail,
+  updateUser,
+  type UserRow,
+} from '../accounts/users.repo.ts';
 
 export interface ClientInfo {
   ip: string;
@@ -55,12 +71,15 @@ const hashDevice = (t: string) => hashToken('device', t);
 
 export function createLoginService(deps: LoginDeps) {
   const { db, clock, sessions, throttle, passkeys, passwords, notifier, secAudit } = deps;
-  const actorFor = (userId: string | null, ip: string) => (userId ? { type: 'user' as const, id: userId, ip } : { type: 'anonymous' as const, id: null, ip });
+  const actorFor = (userId: string | null, ip: string) =>
+    userId ? { type: 'user' as const, id: userId, ip } : { type: 'anonymous' as const, id: null, ip };
 
   /** The org a sign-in lands in: the one asked for, else the last used, else the oldest membership. */
   async function chooseOrg(ex: Executor, user: UserRow, wanted?: string | null) {
     const ms = await listActiveMemberships(ex, user.id);
-    const ordered = [wanted, user.last_org_id].map((id) => ms.find((m) => m.orgId === id)).filter((m) => m !== undefined);
+    const ordered = [wanted, user.last_org_id]
+      .map((id) => ms.find((m) => m.orgId === id))
+      .filter((m) => m !== undefined);
     for (const m of [...ordered, ...ms]) {
       const permissions = await permissionsOf(ex, m.orgId, m.role);
       if (permissions) return { orgId: m.orgId, permissions };
@@ -68,13 +87,23 @@ export function createLoginService(deps: LoginDeps) {
     return null;
   }
 
-  async function levelIn(ex: Executor, userId: string, orgId: string, permissions: Parameters<typeof requirementFor>[1], amr: Method[]): Promise<Level> {
+  async function levelIn(
+    ex: Executor,
+    userId: string,
+    orgId: string,
+    permissions: Parameters<typeof requirementFor>[1],
+    amr: Method[],
+  ): Promise<Level> {
     const policy = await orgPolicy(ex, orgId);
     return levelFor(amr, await factorsOf(ex, userId), requirementFor(policy.mfa, permissions));
   }
 
   /** Remembers the device; returns a cookie to set and whether to alert the user. */
-  async function noteDevice(tx: Executor, user: UserRow, info: ClientInfo): Promise<{ deviceToken: string | null; alert: boolean }> {
+  async function noteDevice(
+    tx: Executor,
+    user: UserRow,
+    info: ClientInfo,
+  ): Promise<{ deviceToken: string | null; alert: boolean }> {
     const presented = info.deviceToken && /^[A-Za-z0-9_-]{43}$/.test(info.deviceToken) ? info.deviceToken : null;
     const token = presented ?? newToken();
     const now = clock.now().toISOString();
@@ -88,19 +117,41 @@ export function createLoginService(deps: LoginDeps) {
   }
 
   /** Records a completed sign-in: device, last login, audit, and the new-device alert (a mail job). */
-  async function completed(tx: Executor, user: UserRow, orgId: string, amr: Method[], info: ClientInfo): Promise<{ deviceToken: string | null }> {
+  async function completed(
+    tx: Executor,
+    user: UserRow,
+    orgId: string,
+    amr: Method[],
+    info: ClientInfo,
+  ): Promise<{ deviceToken: string | null }> {
     const device = await noteDevice(tx, user, info);
     await updateUser(tx, user.id, { last_login_at: clock.now().toISOString(), last_org_id: orgId });
-    await secAudit.inOrg(tx, orgId, { action: 'login.succeeded', actor: actorFor(user.id, info.ip), userId: user.id, summary: { methods: amr, userAgent: info.userAgent } });
+    await secAudit.inOrg(tx, orgId, {
+      action: 'login.succeeded',
+      actor: actorFor(user.id, info.ip),
+      userId: user.id,
+      summary: { methods: amr, userAgent: info.userAgent },
+    });
     const when = clock.now().toISOString();
     if (device.alert) {
-      await notifier.securityAlert(tx, user.email, 'sign-in from a new device', `Your Sealbill account was signed in to from a device we had not seen before:\n\n  ${info.userAgent ?? 'unknown browser'}\n  IP address ${info.ip}\n  at ${when}`);
+      await notifier.securityAlert(
+        tx,
+        user.email,
+        'sign-in from a new device',
+        `Your Sealbill account was signed in to from a device we had not seen before:\n\n  ${info.userAgent ?? 'unknown browser'}\n  IP address ${info.ip}\n  at ${when}`,
+      );
     }
     return { deviceToken: device.deviceToken };
   }
 
   /** Starts a new session (ending the presented one) at the level the org's policy allows. */
-  async function establish(tx: Executor, user: UserRow, amr: Method[], info: ClientInfo, wantedOrg?: string | null): Promise<Established> {
+  async function establish(
+    tx: Executor,
+    user: UserRow,
+    amr: Method[],
+    info: ClientInfo,
+    wantedOrg?: string | null,
+  ): Promise<Established> {
     const org = await chooseOrg(tx, user, wantedOrg);
     if (!org) throw invalidCredentials();
     if (info.currentToken) {
@@ -108,7 +159,15 @@ export function createLoginService(deps: LoginDeps) {
       if (old) await sessions.revoke(tx, old.id);
     }
     const level = await levelIn(tx, user.id, org.orgId, org.permissions, amr);
-    const s = await sessions.create(tx, { realm: 'staff', orgId: org.orgId, userId: user.id, level, amr: formatAmr(amr), ip: info.ip, userAgent: info.userAgent });
+    const s = await sessions.create(tx, {
+      realm: 'staff',
+      orgId: org.orgId,
+      userId: user.id,
+      level,
+      amr: formatAmr(amr),
+      ip: info.ip,
+      userAgent: info.userAgent,
+    });
     const done = level === 'full' ? await completed(tx, user, org.orgId, amr, info) : { deviceToken: null };
     return { token: s.token, sessionId: s.id, level, orgId: org.orgId, deviceToken: done.deviceToken };
   }
@@ -117,7 +176,10 @@ export function createLoginService(deps: LoginDeps) {
     chooseOrg,
     levelIn,
 
-    async passwordLogin(input: { email: string; password: string; orgId?: string | undefined }, info: ClientInfo): Promise<Established> {
+    async passwordLogin(
+      input: { email: string; password: string; orgId?: string | undefined },
+      info: ClientInfo,
+    ): Promise<Established> {
       const email = normalizeEmail(input.email);
       const keys = { account: accountKey(email), ip: ipKey(info.ip) };
       // Shed a saturated server before the attempt is counted against the account.
@@ -125,10 +187,17 @@ export function createLoginService(deps: LoginDeps) {
       const gate = await inTx(db, (tx) => throttle.attempt(tx, keys));
       if (!gate.ok) throw throttledError(gate);
       const user = await findUserByEmail(db, email);
-      const ok = user?.password_hash ? await passwords.verify(user.password_hash, input.password) : await passwords.verifyAgainstDummy(input.password);
+      const ok = user?.password_hash
+        ? await passwords.verify(user.password_hash, input.password)
+        : await passwords.verifyAgainstDummy(input.password);
       if (!user || !ok || user.status !== 'active') {
         await inTx(db, async (tx) => {
-          await secAudit.forUser(tx, { action: 'login.failed', actor: actorFor(null, info.ip), userId: user?.id ?? null, summary: { method: 'pwd', locked: gate.lockedNow } });
+          await secAudit.forUser(tx, {
+            action: 'login.failed',
+            actor: actorFor(null, info.ip),
+            userId: user?.id ?? null,
+            summary: { method: 'pwd', locked: gate.lockedNow },
+          });
           if (!gate.lockedNow || !user) return;
           const unlock = await issueEmailToken(tx, clock, { purpose: 'unlock', userId: user.id, email: user.email });
           await notifier.send(tx, {
@@ -151,18 +220,35 @@ export function createLoginService(deps: LoginDeps) {
     passkeyLoginOptions: () => passkeys.authenticationOptions('login', {}),
 
     /** Usernameless sign-in: the passkey (with user verification) is both factors. */
-    async passkeyLogin(challengeId: string, response: AuthenticationResponseJSON, info: ClientInfo): Promise<Established> {
+    async passkeyLogin(
+      challengeId: string,
+      response: AuthenticationResponseJSON,
+      info: ClientInfo,
+    ): Promise<Established> {
       const r = await passkeys.authenticate(challengeId, 'login', response, {});
       const user = r.userId ? await findUserById(db, r.userId) : undefined;
       if (!r.ok || !user || user.status !== 'active') {
-        await inTx(db, (tx) => secAudit.forUser(tx, { action: 'login.failed', actor: actorFor(null, info.ip), userId: user?.id ?? null, summary: { method: 'passkey', reason: r.ok ? 'inactive' : r.reason.slice(0, 200) } }));
+        await inTx(db, (tx) =>
+          secAudit.forUser(tx, {
+            action: 'login.failed',
+            actor: actorFor(null, info.ip),
+            userId: user?.id ?? null,
+            summary: { method: 'passkey', reason: r.ok ? 'inactive' : r.reason.slice(0, 200) },
+          }),
+        );
         throw new AppError('unauthenticated', 'The passkey could not be verified');
       }
       return inTx(db, (tx) => establish(tx, user, ['passkey'], info));
     },
 
     /** A partial session proved another method: rotate it and raise its level as far as policy allows. */
-    async advanceInTx(tx: Executor, session: SessionRow, user: UserRow, method: Method, info: ClientInfo): Promise<Established> {
+    async advanceInTx(
+      tx: Executor,
+      session: SessionRow,
+      user: UserRow,
+      method: Method,
+      info: ClientInfo,
+    ): Promise<Established> {
       const amr = [...parseAmr(session.amr), method];
       const orgId = session.org_id!;
       const ms = await listActiveMemberships(tx, user.id);
@@ -172,7 +258,10 @@ export function createLoginService(deps: LoginDeps) {
       const level = await levelIn(tx, user.id, orgId, permissions, amr);
       const now = clock.now().toISOString();
       const token = await sessions.rotate(tx, session.id, { level, amr: formatAmr(amr), authenticated_at: now });
-      const done = level === 'full' && session.level !== 'full' ? await completed(tx, user, orgId, amr, info) : { deviceToken: null };
+      const done =
+        level === 'full' && session.level !== 'full'
+          ? await completed(tx, user, orgId, amr, info)
+          : { deviceToken: null };
       return { token, sessionId: session.id, level, orgId, deviceToken: done.deviceToken };
     },
   };

@@ -64,7 +64,9 @@ export function createThrottleService({ clock, db }: { clock: Clock; db: Databas
       locked_at: key.startsWith('acct:') && failures >= THROTTLE.lockAfter ? iso(now) : null,
     };
     // The conditional update serializes concurrent attempts on the same key (row lock / single writer).
-    const changed = row ? await updateThrottleIfUnchanged(tx, key, row.failures, patch) : await insertThrottleIfAbsent(tx, key, patch);
+    const changed = row
+      ? await updateThrottleIfUnchanged(tx, key, row.failures, patch)
+      : await insertThrottleIfAbsent(tx, key, patch);
     // Lost a race with a concurrent attempt: treat as throttled rather than uncounted.
     if (!changed) return { ok: false, retryAfterS: 1, locked: false };
     return { ok: true, lockedNow: patch.locked_at !== null };
@@ -84,10 +86,22 @@ export function createThrottleService({ clock, db }: { clock: Clock; db: Databas
       if (await countHitInWindow(tx, key, windowStart, max)) return { ok: true, lockedNow: false };
       // The window is over: this request opens a new one.
       if (await reopenWindow(tx, key, windowStart, iso(now))) return { ok: true, lockedNow: false };
-      if (await insertThrottleIfAbsent(tx, key, { failures: 1, last_failure_at: iso(now), blocked_until: null, locked_at: null })) return { ok: true, lockedNow: false };
+      if (
+        await insertThrottleIfAbsent(tx, key, {
+          failures: 1,
+          last_failure_at: iso(now),
+          blocked_until: null,
+          locked_at: null,
+        })
+      )
+        return { ok: true, lockedNow: false };
       const row = await findThrottle(tx, key);
       if (row && row.last_failure_at > windowStart && row.failures >= max) {
-        return { ok: false, retryAfterS: Math.max(1, Math.ceil((Date.parse(row.last_failure_at) + windowMs - now) / 1000)), locked: false };
+        return {
+          ok: false,
+          retryAfterS: Math.max(1, Math.ceil((Date.parse(row.last_failure_at) + windowMs - now) / 1000)),
+          locked: false,
+        };
       }
       // A concurrent request created or reopened the row between our statements: count again.
     }
@@ -126,7 +140,10 @@ export function createThrottleService({ clock, db }: { clock: Clock; db: Databas
     async limitIp(name: keyof typeof PUBLIC_LIMITS, ip: string): Promise<void> {
       const { max, windowMs } = PUBLIC_LIMITS[name];
       const r = await inTx(db, (tx) => hit(tx, `${name}:${ip}`, max, windowMs));
-      if (!r.ok) throw new AppError('rate_limited', `Too many requests; try again in ${r.retryAfterS} s.`, { headers: { 'retry-after': String(r.retryAfterS) } });
+      if (!r.ok)
+        throw new AppError('rate_limited', `Too many requests; try again in ${r.retryAfterS} s.`, {
+          headers: { 'retry-after': String(r.retryAfterS) },
+        });
     },
 
     async isLocked(ex: Executor, account: string): Promise<boolean> {

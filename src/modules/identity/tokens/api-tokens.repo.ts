@@ -12,7 +12,18 @@ export function findActiveTokenByHash(db: Executor, tokenHash: string) {
     .selectFrom('api_tokens as t')
     .innerJoin('memberships as m', (j) => j.onRef('m.org_id', '=', 't.org_id').onRef('m.user_id', '=', 't.user_id'))
     .innerJoin('users as u', 'u.id', 't.user_id')
-    .select(['t.id', 't.org_id', 't.user_id', 't.scopes', 't.expires_at', 't.revoked_at', 't.last_used_at', 'm.role', 'm.deactivated_at', 'u.status as user_status'])
+    .select([
+      't.id',
+      't.org_id',
+      't.user_id',
+      't.scopes',
+      't.expires_at',
+      't.revoked_at',
+      't.last_used_at',
+      'm.role',
+      'm.deactivated_at',
+      'u.status as user_status',
+    ])
     .where('t.token_hash', '=', tokenHash)
     .executeTakeFirst();
 }
@@ -32,8 +43,16 @@ export function findApiToken(db: Executor, orgId: string, id: string): Promise<A
   return db.selectFrom('api_tokens').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
 }
 
-export async function revokeApiTokens(db: Executor, at: string, where: { orgId: string; id?: string; userId?: string }): Promise<number> {
-  let q = db.updateTable('api_tokens').set({ revoked_at: at }).where('org_id', '=', where.orgId).where('revoked_at', 'is', null);
+export async function revokeApiTokens(
+  db: Executor,
+  at: string,
+  where: { orgId: string; id?: string; userId?: string },
+): Promise<number> {
+  let q = db
+    .updateTable('api_tokens')
+    .set({ revoked_at: at })
+    .where('org_id', '=', where.orgId)
+    .where('revoked_at', 'is', null);
   if (where.id) q = q.where('id', '=', where.id);
   if (where.userId) q = q.where('user_id', '=', where.userId);
   const r = await q.executeTakeFirst();

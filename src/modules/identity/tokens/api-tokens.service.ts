@@ -15,14 +15,21 @@ import type { StaffPrincipal } from '../../../platform/http/principal.ts';
 import { newId } from '../../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../../audit/audit.service.ts';
 import { hashToken, newToken } from '../../../platform/crypto/tokens.ts';
-import { findActiveTokenByHash, findApiToken, insertApiToken, listApiTokens, revokeApiTokens, touchApiToken, type ApiTokenRow } from './api-tokens.repo.ts';
+import {
+  findActiveTokenByHash,
+  findApiToken,
+  insertApiToken,
+  listApiTokens,
+  revokeApiTokens,
+  touchApiToken,
+  type ApiTokenRow,
+} from './api-tokens.repo.ts';
 import { factorsOf, orgPolicy, requirementFor } from '../mfa/mfa-policy.ts';
 import { isPermission, type Permission, type RoleKey } from '../members/rbac.ts';
 import { assertGrantable, permissionsOf } from '../members/roles.service.ts';
 
 const TOKEN_PREFIX = 'sb_';
 export const MAX_TOKEN_DAYS = 366;
-
 
 export function generateToken(): string {
   return TOKEN_PREFIX + newToken();
@@ -89,14 +96,31 @@ export function createApiTokensService({ clock, db, audit }: { clock: Clock; db?
      * Issues a token for a user in an org, with scopes within what the user holds there (the caller
      * checks step-up for interactive users; the CLI is a trusted local administrator).
      */
-    async issue(input: { orgId: string; userId: string; name: string; scopes: Permission[]; expiresInDays: number }, holder: ReadonlySet<Permission>, actor: AuditActor): Promise<ApiTokenView & { token: string }> {
+    async issue(
+      input: { orgId: string; userId: string; name: string; scopes: Permission[]; expiresInDays: number },
+      holder: ReadonlySet<Permission>,
+      actor: AuditActor,
+    ): Promise<ApiTokenView & { token: string }> {
       const { db, audit } = need();
       assertGrantable(input.scopes, holder, 'a token');
       const expiresAt = new Date(clock.now().getTime() + input.expiresInDays * 86_400_000).toISOString();
       const scopes = [...new Set(input.scopes)];
       return inTx(db, async (tx) => {
-        const { id, token } = await create(tx, { orgId: input.orgId, userId: input.userId, name: input.name, scopes, expiresAt });
-        await audit.append(tx, { orgId: input.orgId, actor, action: 'token.created', objectType: 'api_token', objectId: id, summary: { name: input.name, scopes, expiresAt, for: input.userId } });
+        const { id, token } = await create(tx, {
+          orgId: input.orgId,
+          userId: input.userId,
+          name: input.name,
+          scopes,
+          expiresAt,
+        });
+        await audit.append(tx, {
+          orgId: input.orgId,
+          actor,
+          action: 'token.created',
+          objectType: 'api_token',
+          objectId: id,
+          summary: { name: input.name, scopes, expiresAt, for: input.userId },
+        });
         return { ...toView((await findApiToken(tx, input.orgId, id))!), token };
       });
     },
@@ -112,7 +136,14 @@ export function createApiTokensService({ clock, db, audit }: { clock: Clock; db?
         const row = await findApiToken(tx, orgId, id);
         if (!row || (userId && row.user_id !== userId)) throw notFound('Token');
         await revokeApiTokens(tx, clock.now().toISOString(), { orgId, id });
-        await audit.append(tx, { orgId, actor, action: 'token.revoked', objectType: 'api_token', objectId: id, summary: { name: row.name } });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'token.revoked',
+          objectType: 'api_token',
+          objectId: id,
+          summary: { name: row.name },
+        });
         return toView((await findApiToken(tx, orgId, id))!);
       });
     },
@@ -121,7 +152,14 @@ export function createApiTokensService({ clock, db, audit }: { clock: Clock; db?
       if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return null;
       const row = await findActiveTokenByHash(ex, hashToken('api-token', token));
       const now = clock.now().toISOString();
-      if (!row || row.revoked_at || row.deactivated_at || row.user_status !== 'active' || (row.expires_at && row.expires_at <= now)) return null;
+      if (
+        !row ||
+        row.revoked_at ||
+        row.deactivated_at ||
+        row.user_status !== 'active' ||
+        (row.expires_at && row.expires_at <= now)
+      )
+        return null;
       const rolePerms = await permissionsOf(ex, row.org_id, row.role);
       if (!rolePerms) return null;
       const requirement = requirementFor((await orgPolicy(ex, row.org_id)).mfa, rolePerms);
@@ -142,13 +180,27 @@ export function createApiTokensService({ clock, db, audit }: { clock: Clock; db?
         if (db && audit) {
           await inTx(db, async (tx) => {
             await touchApiToken(tx, row.id, now);
-            await audit.append(tx, { orgId: row.org_id, actor: { type: 'token', id: row.id }, action: 'token.used', objectType: 'api_token', objectId: row.id });
+            await audit.append(tx, {
+              orgId: row.org_id,
+              actor: { type: 'token', id: row.id },
+              action: 'token.used',
+              objectType: 'api_token',
+              objectId: row.id,
+            });
           });
         } else {
           await touchApiToken(ex, row.id, now);
         }
       }
-      return { realm: 'staff', via: 'token', orgId: row.org_id, userId: row.user_id, role: row.role as RoleKey, permissions, tokenId: row.id };
+      return {
+        realm: 'staff',
+        via: 'token',
+        orgId: row.org_id,
+        userId: row.user_id,
+        role: row.role as RoleKey,
+        permissions,
+        tokenId: row.id,
+      };
     },
   };
 }

@@ -60,7 +60,11 @@ export function renderPayPage(page: PayPage, apiBase: string): string {
   const bt = page.methods.bankTransfer;
   const providers = page.methods.providers;
   const state =
-    page.status === 'paid' ? '<p class="paid">This invoice is paid. Thank you.</p>' : page.status === 'closed' ? '<p>This invoice cannot be paid online.</p>' : '';
+    page.status === 'paid'
+      ? '<p class="paid">This invoice is paid. Thank you.</p>'
+      : page.status === 'closed'
+        ? '<p>This invoice cannot be paid online.</p>'
+        : '';
   const online = providers.length
     ? `<section class="methods" aria-labelledby="online">
 <h2 id="online">Pay online</h2>
@@ -108,7 +112,10 @@ export function renderCompletePage(outcome: 'success' | 'cancelled'): string {
     outcome === 'success'
       ? '<h1>Thank you</h1><p>Your payment was handed to the payment provider. Once it is confirmed you will receive a receipt by email.</p>'
       : '<h1>Payment cancelled</h1><p>Nothing was charged. Use your payment link again to choose another method.</p>';
-  return layout(outcome === 'success' ? 'Payment received' : 'Payment cancelled', `<main id="pay-complete">${body}</main>`);
+  return layout(
+    outcome === 'success' ? 'Payment received' : 'Payment cancelled',
+    `<main id="pay-complete">${body}</main>`,
+  );
 }
 
 export function renderErrorPage(message: string): string {

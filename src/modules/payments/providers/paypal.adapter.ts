@@ -5,15 +5,29 @@
 import { sha256Hex } from '../../../platform/crypto/hash.ts';
 import { z } from 'zod';
 import { captureSchema, captureToPayment, orderSchema, parsePaypalEvent, toPaypalValue } from './paypal.events.ts';
-import { checkApiUrl, ProviderError, type PaymentProvider, type ProviderAccount, type ProviderDefinition, type ProviderPayment, type WebhookVerification } from './provider.ts';
+import {
+  checkApiUrl,
+  ProviderError,
+  type PaymentProvider,
+  type ProviderAccount,
+  type ProviderDefinition,
+  type ProviderPayment,
+  type WebhookVerification,
+} from './provider.ts';
 
 export const PAYPAL_TOLERANCE_MS = 5 * 60_000;
 const BASE = { live: 'https://api-m.paypal.com', test: 'https://api-m.sandbox.paypal.com' } as const;
 
 const settingsInput = z.strictObject({
   environment: z.enum(['sandbox', 'live']),
-  clientId: z.string().trim().regex(/^[A-Za-z0-9_-]{10,200}$/, 'must be the REST app client id'),
-  clientSecret: z.string().trim().regex(/^[A-Za-z0-9_-]{10,200}$/, 'must be the REST app secret'),
+  clientId: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{10,200}$/, 'must be the REST app client id'),
+  clientSecret: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{10,200}$/, 'must be the REST app secret'),
   webhookId: z
     .string()
     .trim()
@@ -40,7 +54,10 @@ function shape<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 // Access tokens are cached per credentials (hash), in memory only, until shortly before expiry.
 const tokenCache = new Map<string, { token: string; until: number }>();
 
-export function createPaypalProvider(account: ProviderAccount<PaypalSecrets, PaypalOptions>, apiUrl: string | null): PaymentProvider {
+export function createPaypalProvider(
+  account: ProviderAccount<PaypalSecrets, PaypalOptions>,
+  apiUrl: string | null,
+): PaymentProvider {
   const base = (apiUrl ? checkApiUrl(apiUrl).origin : BASE[account.mode]).replace(/\/+$/, '');
   const { clientId, clientSecret, webhookId } = account.secrets;
   const cacheKey = sha256Hex(`${base}\n${clientId}\n${clientSecret}`);
@@ -50,17 +67,34 @@ export function createPaypalProvider(account: ProviderAccount<PaypalSecrets, Pay
     if (hit && hit.until > Date.now()) return hit.token;
     const res = await fetch(`${base}/v1/oauth2/token`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
       body: 'grant_type=client_credentials',
       signal: AbortSignal.timeout(20_000),
     }).catch(() => null);
     if (!res || !res.ok) throw new ProviderError(`PayPal authentication failed${res ? ` (HTTP ${res.status})` : ''}`);
-    const body = shape(z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() }), await res.json().catch(() => null), 'authentication');
-    tokenCache.set(cacheKey, { token: body.access_token, until: Date.now() + Math.max(0, body.expires_in - 60) * 1000 });
+    const body = shape(
+      z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() }),
+      await res.json().catch(() => null),
+      'authentication',
+    );
+    tokenCache.set(cacheKey, {
+      token: body.access_token,
+      until: Date.now() + Math.max(0, body.expires_in - 60) * 1000,
+    });
     return body.access_token;
   }
 
-  async function call(what: string, method: 'GET' | 'POST', path: string, body?: unknown, requestId?: string): Promise<{ status: number; json: unknown }> {
+  async function call(
+    what: string,
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    requestId?: string,
+  ): Promise<{ status: number; json: unknown }> {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: {
@@ -78,7 +112,13 @@ export function createPaypalProvider(account: ProviderAccount<PaypalSecrets, Pay
     return { status: res.status, json };
   }
 
-  async function ok(what: string, method: 'GET' | 'POST', path: string, body?: unknown, requestId?: string): Promise<unknown> {
+  async function ok(
+    what: string,
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    requestId?: string,
+  ): Promise<unknown> {
     const r = await call(what, method, path, body, requestId);
     if (r.status < 200 || r.status > 299) {
       // PayPal error bodies carry a name and a debug id, never payer data; keep only the name.
@@ -89,14 +129,30 @@ export function createPaypalProvider(account: ProviderAccount<PaypalSecrets, Pay
   }
 
   async function orderPayment(orderId: string): Promise<ProviderPayment | null> {
-    const order = shape(orderSchema, await ok('order lookup', 'GET', `/v2/checkout/orders/${encodeURIComponent(orderId)}`), 'order lookup');
+    const order = shape(
+      orderSchema,
+      await ok('order lookup', 'GET', `/v2/checkout/orders/${encodeURIComponent(orderId)}`),
+      'order lookup',
+    );
     const unit = order.purchase_units[0]!;
     const capture = unit.payments?.captures?.[0];
     if (!capture) {
       if (!unit.amount) return null;
-      return { paymentRef: order.id, orderRef: order.id, checkoutId: unit.custom_id ?? null, status: order.status === 'VOIDED' ? 'failed' : 'pending', amount: unit.amount.amount, amountRefunded: 0, currency: unit.amount.currency, fee: null, feeCurrency: null };
+      return {
+        paymentRef: order.id,
+        orderRef: order.id,
+        checkoutId: unit.custom_id ?? null,
+        status: order.status === 'VOIDED' ? 'failed' : 'pending',
+        amount: unit.amount.amount,
+        amountRefunded: 0,
+        currency: unit.amount.currency,
+        fee: null,
+        feeCurrency: null,
+      };
     }
-    const refunded = (unit.payments?.refunds ?? []).filter((r) => r.status === 'COMPLETED').reduce((n, r) => n + r.amount.amount, 0);
+    const refunded = (unit.payments?.refunds ?? [])
+      .filter((r) => r.status === 'COMPLETED')
+      .reduce((n, r) => n + r.amount.amount, 0);
     return captureToPayment({ ...capture, custom_id: capture.custom_id ?? unit.custom_id ?? null }, order.id, refunded);
   }
 
@@ -122,7 +178,15 @@ export function createPaypalProvider(account: ProviderAccount<PaypalSecrets, Pay
               },
             ],
             payment_source: {
-              paypal: { experience_context: { brand_name: req.orgName.slice(0, 127), user_action: 'PAY_NOW', shipping_preference: 'NO_SHIPPING', return_url: req.successUrl, cancel_url: req.cancelUrl } },
+              paypal: {
+                experience_context: {
+                  brand_name: req.orgName.slice(0, 127),
+                  user_action: 'PAY_NOW',
+                  shipping_preference: 'NO_SHIPPING',
+                  return_url: req.successUrl,
+                  cancel_url: req.cancelUrl,
+                },
+              },
             },
           },
           `sealbill-order-${req.checkoutId}`,
@@ -142,53 +206,88 @@ export function createPaypalProvider(account: ProviderAccount<PaypalSecrets, Pay
         cert_url: headers['paypal-cert-url'],
         auth_algo: headers['paypal-auth-algo'],
       };
-      if (!webhookId || Object.values(h).some((v) => !v || v.length > 2048)) return { ok: false, reason: 'bad_signature' };
+      if (!webhookId || Object.values(h).some((v) => !v || v.length > 2048))
+        return { ok: false, reason: 'bad_signature' };
       const sentAt = Date.parse(h.transmission_time!);
       // PayPal's verification does not look at age; we refuse anything outside ±5 minutes.
-      if (!Number.isFinite(sentAt) || Math.abs(now.getTime() - sentAt) > PAYPAL_TOLERANCE_MS) return { ok: false, reason: 'stale' };
+      if (!Number.isFinite(sentAt) || Math.abs(now.getTime() - sentAt) > PAYPAL_TOLERANCE_MS)
+        return { ok: false, reason: 'stale' };
       let event: { id: string; event_type: string; resource: unknown };
       try {
-        event = z.object({ id: z.string().min(1).max(255), event_type: z.string().min(1).max(100), resource: z.unknown() }).parse(JSON.parse(raw.toString('utf8')));
+        event = z
+          .object({ id: z.string().min(1).max(255), event_type: z.string().min(1).max(100), resource: z.unknown() })
+          .parse(JSON.parse(raw.toString('utf8')));
       } catch {
         return { ok: false, reason: 'malformed' };
       }
-      const res = await call('webhook verification', 'POST', '/v1/notifications/verify-webhook-signature', { ...h, webhook_id: webhookId, webhook_event: JSON.parse(raw.toString('utf8')) });
+      const res = await call('webhook verification', 'POST', '/v1/notifications/verify-webhook-signature', {
+        ...h,
+        webhook_id: webhookId,
+        webhook_event: JSON.parse(raw.toString('utf8')),
+      });
       if (res.status >= 500) throw new ProviderError(`PayPal webhook verification unavailable (HTTP ${res.status})`);
       const status = z.object({ verification_status: z.string() }).safeParse(res.json);
-      if (res.status !== 200 || !status.success || status.data.verification_status !== 'SUCCESS') return { ok: false, reason: 'bad_signature' };
+      if (res.status !== 200 || !status.success || status.data.verification_status !== 'SUCCESS')
+        return { ok: false, reason: 'bad_signature' };
       const parsed = parsePaypalEvent(event.event_type, event.resource);
       if (!parsed) return { ok: false, reason: 'malformed' };
-      return { ok: true, verified: { eventId: event.id, type: event.event_type, event: parsed }, deliveryId: sha256Hex(`${h.transmission_id}\n${h.transmission_sig}`) };
+      return {
+        ok: true,
+        verified: { eventId: event.id, type: event.event_type, event: parsed },
+        deliveryId: sha256Hex(`${h.transmission_id}\n${h.transmission_sig}`),
+      };
     },
 
     async captureOrder(orderRef, checkoutId) {
-      const r = await call('capture', 'POST', `/v2/checkout/orders/${encodeURIComponent(orderRef)}/capture`, {}, `sealbill-capture-${checkoutId}`);
+      const r = await call(
+        'capture',
+        'POST',
+        `/v2/checkout/orders/${encodeURIComponent(orderRef)}/capture`,
+        {},
+        `sealbill-capture-${checkoutId}`,
+      );
       // Captured already (the return page and the APPROVED webhook race): read the order instead.
       if (r.status === 422) return orderPayment(orderRef);
       if (r.status < 200 || r.status > 299) throw new ProviderError(`PayPal capture failed (HTTP ${r.status})`);
       const order = shape(orderSchema, r.json, 'capture');
       const capture = order.purchase_units[0]?.payments?.captures?.[0];
       if (!capture) throw new ProviderError('PayPal capture returned no capture');
-      return captureToPayment({ ...capture, custom_id: capture.custom_id ?? order.purchase_units[0]?.custom_id ?? null }, order.id);
+      return captureToPayment(
+        { ...capture, custom_id: capture.custom_id ?? order.purchase_units[0]?.custom_id ?? null },
+        order.id,
+      );
     },
 
     async fetchPayment(paymentRef) {
-      const c = shape(captureSchema, await ok('capture lookup', 'GET', `/v2/payments/captures/${encodeURIComponent(paymentRef)}`), 'capture lookup');
+      const c = shape(
+        captureSchema,
+        await ok('capture lookup', 'GET', `/v2/payments/captures/${encodeURIComponent(paymentRef)}`),
+        'capture lookup',
+      );
       return captureToPayment(c, null);
     },
 
     async refund(paymentRef, amount, currency, idempotencyKey) {
       const r = shape(
         z.object({ id: z.string().min(1), status: z.string() }),
-        await ok('refund', 'POST', `/v2/payments/captures/${encodeURIComponent(paymentRef)}/refund`, { amount: { currency_code: currency, value: toPaypalValue(amount, currency) } }, idempotencyKey),
+        await ok(
+          'refund',
+          'POST',
+          `/v2/payments/captures/${encodeURIComponent(paymentRef)}/refund`,
+          { amount: { currency_code: currency, value: toPaypalValue(amount, currency) } },
+          idempotencyKey,
+        ),
         'refund',
       );
-      if (r.status === 'FAILED' || r.status === 'CANCELLED') throw new ProviderError(`PayPal refused the refund (${r.status})`);
+      if (r.status === 'FAILED' || r.status === 'CANCELLED')
+        throw new ProviderError(`PayPal refused the refund (${r.status})`);
       return { refundRef: r.id, status: r.status === 'COMPLETED' ? 'succeeded' : 'pending' };
     },
 
     async acceptDispute(disputeRef) {
-      await ok('dispute acceptance', 'POST', `/v1/customer/disputes/${encodeURIComponent(disputeRef)}/accept-claim`, { note: 'Accepted by the merchant in Sealbill' });
+      await ok('dispute acceptance', 'POST', `/v1/customer/disputes/${encodeURIComponent(disputeRef)}/accept-claim`, {
+        note: 'Accepted by the merchant in Sealbill',
+      });
     },
 
     async recentPayments(_since, knownOrderRefs) {

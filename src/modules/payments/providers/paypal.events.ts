@@ -9,7 +9,8 @@ import { ProviderError, type ProviderEvent, type ProviderPayment } from './provi
 const NO_DECIMALS = new Set(['HUF', 'TWD']);
 
 export function toPaypalValue(minor: number, currency: string): string {
-  if (!Number.isSafeInteger(minor) || minor <= 0) throw new ProviderError('amount must be a positive integer of minor units');
+  if (!Number.isSafeInteger(minor) || minor <= 0)
+    throw new ProviderError('amount must be a positive integer of minor units');
   if (NO_DECIMALS.has(currency)) {
     if (minor % 100 !== 0) throw new ProviderError(`PayPal cannot charge ${currency} amounts with decimals`);
     return String(minor / 100);
@@ -46,7 +47,12 @@ export function captureToPayment(c: PaypalCapture, orderRef: string | null, amou
     paymentRef: c.id,
     orderRef: orderRef ?? c.supplementary_data?.related_ids?.order_id ?? null,
     checkoutId: c.custom_id ?? null,
-    status: c.status === 'COMPLETED' || c.status === 'PARTIALLY_REFUNDED' || c.status === 'REFUNDED' ? 'succeeded' : c.status === 'PENDING' ? 'pending' : 'failed',
+    status:
+      c.status === 'COMPLETED' || c.status === 'PARTIALLY_REFUNDED' || c.status === 'REFUNDED'
+        ? 'succeeded'
+        : c.status === 'PENDING'
+          ? 'pending'
+          : 'failed',
     amount: c.amount.amount,
     amountRefunded,
     currency: c.amount.currency,
@@ -63,14 +69,24 @@ export const orderSchema = z.object({
       z.object({
         custom_id: z.string().max(255).nullish(),
         amount: paypalMoney.optional(),
-        payments: z.object({ captures: z.array(captureSchema).optional(), refunds: z.array(z.object({ amount: paypalMoney, status: z.string() })).optional() }).nullish(),
+        payments: z
+          .object({
+            captures: z.array(captureSchema).optional(),
+            refunds: z.array(z.object({ amount: paypalMoney, status: z.string() })).optional(),
+          })
+          .nullish(),
       }),
     )
     .min(1),
   links: z.array(z.object({ rel: z.string(), href: z.string() })).optional(),
 });
 
-const refundResource = z.object({ id, status: z.string().optional(), amount: paypalMoney, links: z.array(z.object({ rel: z.string(), href: z.string() })).default([]) });
+const refundResource = z.object({
+  id,
+  status: z.string().optional(),
+  amount: paypalMoney,
+  links: z.array(z.object({ rel: z.string(), href: z.string() })).default([]),
+});
 const disputeResource = z.object({
   dispute_id: id,
   reason: z.string().max(100).default('OTHER'),
@@ -78,7 +94,10 @@ const disputeResource = z.object({
   disputed_transactions: z.array(z.object({ seller_transaction_id: id.optional() })).default([]),
   dispute_outcome: z.object({ outcome_code: z.string() }).nullish(),
 });
-const approvedOrder = z.object({ id, purchase_units: z.array(z.object({ custom_id: z.string().max(255).nullish() })).default([]) });
+const approvedOrder = z.object({
+  id,
+  purchase_units: z.array(z.object({ custom_id: z.string().max(255).nullish() })).default([]),
+});
 
 /** The capture a refund belongs to: its "up" link ends in /captures/{id}. */
 function captureIdFromLinks(links: Array<{ rel: string; href: string }>): string | null {
@@ -99,14 +118,23 @@ export function parsePaypalEvent(type: string, resource: unknown): ProviderEvent
       if (!c.success) return null;
       if (c.data.status !== 'COMPLETED') return { kind: 'ignored' };
       const p = captureToPayment(c.data, null);
-      return { kind: 'payment_succeeded', checkoutId: p.checkoutId, paymentRef: p.paymentRef, orderRef: p.orderRef, amount: p.amount, currency: p.currency };
+      return {
+        kind: 'payment_succeeded',
+        checkoutId: p.checkoutId,
+        paymentRef: p.paymentRef,
+        orderRef: p.orderRef,
+        amount: p.amount,
+        currency: p.currency,
+      };
     }
     case 'PAYMENT.CAPTURE.DENIED':
     case 'PAYMENT.CAPTURE.DECLINED': {
       const c = captureSchema.safeParse(resource);
       if (!c.success) return null;
       const orderRef = c.data.supplementary_data?.related_ids?.order_id;
-      return orderRef ? { kind: 'checkout_closed', checkoutId: c.data.custom_id ?? null, orderRef, status: 'failed' } : { kind: 'ignored' };
+      return orderRef
+        ? { kind: 'checkout_closed', checkoutId: c.data.custom_id ?? null, orderRef, status: 'failed' }
+        : { kind: 'ignored' };
     }
     case 'PAYMENT.CAPTURE.REFUNDED':
     case 'PAYMENT.CAPTURE.REVERSED': {
@@ -115,7 +143,13 @@ export function parsePaypalEvent(type: string, resource: unknown): ProviderEvent
       const captureId = captureIdFromLinks(r.data.links);
       if (!captureId) return { kind: 'ignored' };
       if (r.data.status && r.data.status !== 'COMPLETED') return { kind: 'ignored' };
-      return { kind: 'refunded', paymentRef: captureId, refundRef: r.data.id, amount: r.data.amount.amount, currency: r.data.amount.currency };
+      return {
+        kind: 'refunded',
+        paymentRef: captureId,
+        refundRef: r.data.id,
+        amount: r.data.amount.amount,
+        currency: r.data.amount.currency,
+      };
     }
     case 'CUSTOMER.DISPUTE.CREATED':
     case 'CUSTOMER.DISPUTE.RESOLVED': {
@@ -123,9 +157,23 @@ export function parsePaypalEvent(type: string, resource: unknown): ProviderEvent
       if (!d.success) return null;
       const paymentRef = d.data.disputed_transactions.find((t) => t.seller_transaction_id)?.seller_transaction_id;
       if (!paymentRef) return { kind: 'ignored' };
-      const base = { paymentRef, disputeRef: d.data.dispute_id, amount: d.data.dispute_amount.amount, currency: d.data.dispute_amount.currency };
-      if (type === 'CUSTOMER.DISPUTE.CREATED') return { kind: 'dispute_opened', ...base, reason: d.data.reason.replace(/[^a-z_]/gi, '').slice(0, 60) || 'OTHER' };
-      return { kind: 'dispute_closed', ...base, outcome: d.data.dispute_outcome?.outcome_code === 'RESOLVED_SELLER_FAVOUR' ? 'won' : 'lost' };
+      const base = {
+        paymentRef,
+        disputeRef: d.data.dispute_id,
+        amount: d.data.dispute_amount.amount,
+        currency: d.data.dispute_amount.currency,
+      };
+      if (type === 'CUSTOMER.DISPUTE.CREATED')
+        return {
+          kind: 'dispute_opened',
+          ...base,
+          reason: d.data.reason.replace(/[^a-z_]/gi, '').slice(0, 60) || 'OTHER',
+        };
+      return {
+        kind: 'dispute_closed',
+        ...base,
+        outcome: d.data.dispute_outcome?.outcome_code === 'RESOLVED_SELLER_FAVOUR' ? 'won' : 'lost',
+      };
     }
     default:
       return { kind: 'ignored' };

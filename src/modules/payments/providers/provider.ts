@@ -28,13 +28,27 @@ export type CheckoutStart =
 
 /** What a verified webhook means for our ledger, in whitelisted fields only. */
 export type ProviderEvent =
-  | { kind: 'payment_succeeded'; checkoutId: string | null; paymentRef: string; orderRef: string | null; amount: number; currency: string }
+  | {
+      kind: 'payment_succeeded';
+      checkoutId: string | null;
+      paymentRef: string;
+      orderRef: string | null;
+      amount: number;
+      currency: string;
+    }
   | { kind: 'checkout_closed'; checkoutId: string | null; orderRef: string; status: 'expired' | 'failed' }
   | { kind: 'order_approved'; checkoutId: string | null; orderRef: string }
   | { kind: 'refunded'; paymentRef: string; refundRef: string; amount: number; currency: string }
   | { kind: 'refund_failed'; paymentRef: string; refundRef: string; amount: number; currency: string }
   | { kind: 'dispute_opened'; paymentRef: string; disputeRef: string; amount: number; currency: string; reason: string }
-  | { kind: 'dispute_closed'; paymentRef: string; disputeRef: string; amount: number; currency: string; outcome: 'won' | 'lost' }
+  | {
+      kind: 'dispute_closed';
+      paymentRef: string;
+      disputeRef: string;
+      amount: number;
+      currency: string;
+      outcome: 'won' | 'lost';
+    }
   | { kind: 'ignored' };
 
 export interface VerifiedEvent {
@@ -64,11 +78,20 @@ export interface PaymentProvider {
   readonly name: ProviderName;
   createCheckout(req: CheckoutRequest, opts: { embedded: boolean }): Promise<CheckoutStart>;
   /** Verifies signature and freshness against `now`; expected failures are values, never throws. */
-  verifyWebhook(raw: Buffer, headers: Readonly<Record<string, string | undefined>>, now: Date): Promise<WebhookVerification>;
+  verifyWebhook(
+    raw: Buffer,
+    headers: Readonly<Record<string, string | undefined>>,
+    now: Date,
+  ): Promise<WebhookVerification>;
   /** Captures an approved order (PayPal); providers that capture on their own page return null. */
   captureOrder(orderRef: string, checkoutId: string): Promise<ProviderPayment | null>;
   fetchPayment(paymentRef: string): Promise<ProviderPayment | null>;
-  refund(paymentRef: string, amount: number, currency: string, idempotencyKey: string): Promise<{ refundRef: string; status: 'succeeded' | 'pending' }>;
+  refund(
+    paymentRef: string,
+    amount: number,
+    currency: string,
+    idempotencyKey: string,
+  ): Promise<{ refundRef: string; status: 'succeeded' | 'pending' }>;
   acceptDispute(disputeRef: string): Promise<void>;
   /** Recent provider records for reconciliation: listed since `since`, or looked up by our known order refs. */
   recentPayments(since: Date, knownOrderRefs: string[]): Promise<ProviderPayment[]>;
@@ -103,7 +126,8 @@ export interface ProviderDefinition<I extends z.ZodType = z.ZodType, S = unknown
 export function checkApiUrl(url: string): URL {
   const u = new URL(url);
   const loopback = u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]';
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) throw new Error(`payment API URL ${u.origin} must be https (http only on loopback)`);
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback))
+    throw new Error(`payment API URL ${u.origin} must be https (http only on loopback)`);
   return u;
 }
 

@@ -1,7 +1,14 @@
 // The list of adapters. Adding a provider = writing one adapter file that exports a
 // ProviderDefinition, and adding it here (and its name to PROVIDER_NAMES).
 import { paypalDefinition } from './paypal.adapter.ts';
-import { checkApiUrl, type PaymentProvider, type ProviderAccount, type ProviderDefinition, type ProviderEndpoints, type ProviderName } from './provider.ts';
+import {
+  checkApiUrl,
+  type PaymentProvider,
+  type ProviderAccount,
+  type ProviderDefinition,
+  type ProviderEndpoints,
+  type ProviderName,
+} from './provider.ts';
 import { stripeDefinition } from './stripe.adapter.ts';
 
 // Each definition is typed by its own settings; the registry only moves them around opaquely.

@@ -25,18 +25,34 @@ export const STRIPE_TOLERANCE_SECONDS = 300;
 
 const settingsInput = z
   .strictObject({
-    secretKey: z.string().trim().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,200}$/, 'must be a Stripe secret or restricted key (sk_… / rk_…)'),
+    secretKey: z
+      .string()
+      .trim()
+      .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,200}$/, 'must be a Stripe secret or restricted key (sk_… / rk_…)'),
     webhookSecret: z
       .string()
       .trim()
       .regex(/^whsec_[A-Za-z0-9+/=]{8,200}$/, 'must be the endpoint signing secret (whsec_…)')
       .nullable()
       .default(null)
-      .describe('the signing secret of the webhook endpoint; leave out on the first connection, which returns the endpoint URL'),
-    publishableKey: z.string().trim().regex(/^pk_(test|live)_[A-Za-z0-9]{8,200}$/, 'must be a publishable key (pk_…)').nullable().default(null),
-    embedded: z.boolean().default(false).describe('offer the Stripe Payment Element on the pay page (adds js.stripe.com to that page\'s CSP)'),
+      .describe(
+        'the signing secret of the webhook endpoint; leave out on the first connection, which returns the endpoint URL',
+      ),
+    publishableKey: z
+      .string()
+      .trim()
+      .regex(/^pk_(test|live)_[A-Za-z0-9]{8,200}$/, 'must be a publishable key (pk_…)')
+      .nullable()
+      .default(null),
+    embedded: z
+      .boolean()
+      .default(false)
+      .describe("offer the Stripe Payment Element on the pay page (adds js.stripe.com to that page's CSP)"),
   })
-  .refine((s) => !s.embedded || s.publishableKey !== null, { message: 'the embedded option needs the publishable key', path: ['publishableKey'] })
+  .refine((s) => !s.embedded || s.publishableKey !== null, {
+    message: 'the embedded option needs the publishable key',
+    path: ['publishableKey'],
+  })
   .refine((s) => s.publishableKey === null || s.publishableKey.includes('_test_') === s.secretKey.includes('_test_'), {
     message: 'publishable and secret key must both be test or both live',
     path: ['publishableKey'],
@@ -51,7 +67,11 @@ interface StripeOptions {
   embedded: boolean;
 }
 
-const metadataOf = (req: CheckoutRequest) => ({ sealbill_checkout: req.checkoutId, sealbill_invoice: req.invoiceId, sealbill_org: req.orgId });
+const metadataOf = (req: CheckoutRequest) => ({
+  sealbill_checkout: req.checkoutId,
+  sealbill_invoice: req.invoiceId,
+  sealbill_org: req.orgId,
+});
 
 async function stripeClient(secretKey: string, base: URL | null): Promise<Stripe> {
   const { default: Stripe } = await import('stripe');
@@ -60,7 +80,13 @@ async function stripeClient(secretKey: string, base: URL | null): Promise<Stripe
     timeout: 20_000,
     telemetry: false,
     appInfo: { name: 'Sealbill' },
-    ...(base ? { host: base.hostname, port: base.port || (base.protocol === 'https:' ? 443 : 80), protocol: base.protocol === 'https:' ? 'https' : 'http' } : {}),
+    ...(base
+      ? {
+          host: base.hostname,
+          port: base.port || (base.protocol === 'https:' ? 443 : 80),
+          protocol: base.protocol === 'https:' ? 'https' : 'http',
+        }
+      : {}),
   });
 }
 
@@ -71,7 +97,10 @@ interface ExpandedIntent {
   amount_received: number;
   currency: string;
   metadata?: Record<string, string> | null;
-  latest_charge?: string | { amount_refunded?: number; balance_transaction?: string | { fee: number; currency: string } | null } | null;
+  latest_charge?:
+    | string
+    | { amount_refunded?: number; balance_transaction?: string | { fee: number; currency: string } | null }
+    | null;
 }
 
 function toPayment(pi: ExpandedIntent): ProviderPayment {
@@ -95,11 +124,16 @@ function wrap<T>(what: string, p: Promise<T>): Promise<T> {
   return p.catch((err: unknown) => {
     // Stripe error messages never carry card data, but keep only the type and code anyway.
     const e = err as { type?: string; code?: string; statusCode?: number };
-    throw new ProviderError(`Stripe ${what} failed (${e.type ?? 'error'}${e.code ? `/${e.code}` : ''}${e.statusCode ? `, HTTP ${e.statusCode}` : ''})`);
+    throw new ProviderError(
+      `Stripe ${what} failed (${e.type ?? 'error'}${e.code ? `/${e.code}` : ''}${e.statusCode ? `, HTTP ${e.statusCode}` : ''})`,
+    );
   });
 }
 
-export function createStripeProvider(account: ProviderAccount<StripeSecrets, StripeOptions>, apiUrl: string | null): PaymentProvider {
+export function createStripeProvider(
+  account: ProviderAccount<StripeSecrets, StripeOptions>,
+  apiUrl: string | null,
+): PaymentProvider {
   const base = apiUrl ? checkApiUrl(apiUrl) : null;
   let client: Promise<Stripe> | undefined;
   const sdk = () => (client ??= stripeClient(account.secrets.secretKey, base));
@@ -114,20 +148,44 @@ export function createStripeProvider(account: ProviderAccount<StripeSecrets, Str
       const metadata = metadataOf(req);
       const description = `Invoice ${req.invoiceNumber}`;
       if (embedded) {
-        if (!account.options.embedded || !account.options.publishableKey) throw new ProviderError('The embedded Stripe option is not enabled');
+        if (!account.options.embedded || !account.options.publishableKey)
+          throw new ProviderError('The embedded Stripe option is not enabled');
         const pi = await wrap(
           'payment intent',
-          stripe.paymentIntents.create({ amount, currency: req.currency.toLowerCase(), automatic_payment_methods: { enabled: true }, metadata, description }, { idempotencyKey: `sealbill-pi-${req.checkoutId}` }),
+          stripe.paymentIntents.create(
+            {
+              amount,
+              currency: req.currency.toLowerCase(),
+              automatic_payment_methods: { enabled: true },
+              metadata,
+              description,
+            },
+            { idempotencyKey: `sealbill-pi-${req.checkoutId}` },
+          ),
         );
         if (!pi.client_secret) throw new ProviderError('Stripe returned no client secret');
-        return { kind: 'embedded', providerRef: pi.id, clientSecret: pi.client_secret, publishableKey: account.options.publishableKey };
+        return {
+          kind: 'embedded',
+          providerRef: pi.id,
+          clientSecret: pi.client_secret,
+          publishableKey: account.options.publishableKey,
+        };
       }
       const session = await wrap(
         'checkout session',
         stripe.checkout.sessions.create(
           {
             mode: 'payment',
-            line_items: [{ quantity: 1, price_data: { currency: req.currency.toLowerCase(), unit_amount: amount, product_data: { name: `${description} · ${req.orgName}`.slice(0, 250) } } }],
+            line_items: [
+              {
+                quantity: 1,
+                price_data: {
+                  currency: req.currency.toLowerCase(),
+                  unit_amount: amount,
+                  product_data: { name: `${description} · ${req.orgName}`.slice(0, 250) },
+                },
+              },
+            ],
             client_reference_id: req.checkoutId,
             metadata,
             payment_intent_data: { metadata, description },
@@ -148,17 +206,30 @@ export function createStripeProvider(account: ProviderAccount<StripeSecrets, Str
       const stripe = await sdk();
       let event: { id: string; type: string; data: { object: unknown } };
       try {
-        event = stripe.webhooks.constructEvent(raw, header, webhookSecret, STRIPE_TOLERANCE_SECONDS, undefined, now.getTime()) as unknown as typeof event;
+        event = stripe.webhooks.constructEvent(
+          raw,
+          header,
+          webhookSecret,
+          STRIPE_TOLERANCE_SECONDS,
+          undefined,
+          now.getTime(),
+        ) as unknown as typeof event;
       } catch (err) {
-        if (err instanceof stripe.errors.StripeSignatureVerificationError && /tolerance/i.test(err.message)) return { ok: false, reason: 'stale' };
+        if (err instanceof stripe.errors.StripeSignatureVerificationError && /tolerance/i.test(err.message))
+          return { ok: false, reason: 'stale' };
         return { ok: false, reason: 'bad_signature' };
       }
       // constructEvent only refuses old timestamps; a signature dated in the future is as suspect.
       const t = Number(/(?:^|,)\s*t=(\d{1,12})(?:,|$)/.exec(header)?.[1]);
-      if (!Number.isFinite(t) || t * 1000 - now.getTime() > STRIPE_TOLERANCE_SECONDS * 1000) return { ok: false, reason: 'stale' };
+      if (!Number.isFinite(t) || t * 1000 - now.getTime() > STRIPE_TOLERANCE_SECONDS * 1000)
+        return { ok: false, reason: 'stale' };
       const parsed: ProviderEvent | null = parseStripeEvent(event.type, event.data?.object);
       if (!parsed || typeof event.id !== 'string' || event.id.length > 255) return { ok: false, reason: 'malformed' };
-      return { ok: true, verified: { eventId: event.id, type: String(event.type).slice(0, 100), event: parsed }, deliveryId: sha256Hex(header) };
+      return {
+        ok: true,
+        verified: { eventId: event.id, type: String(event.type).slice(0, 100), event: parsed },
+        deliveryId: sha256Hex(header),
+      };
     },
 
     async captureOrder() {
@@ -167,14 +238,24 @@ export function createStripeProvider(account: ProviderAccount<StripeSecrets, Str
 
     async fetchPayment(paymentRef) {
       const stripe = await sdk();
-      const pi = await wrap('payment lookup', stripe.paymentIntents.retrieve(paymentRef, { expand: ['latest_charge.balance_transaction'] }));
+      const pi = await wrap(
+        'payment lookup',
+        stripe.paymentIntents.retrieve(paymentRef, { expand: ['latest_charge.balance_transaction'] }),
+      );
       return toPayment(pi as unknown as ExpandedIntent);
     },
 
     async refund(paymentRef, amount, currency, idempotencyKey) {
       const stripe = await sdk();
-      const r = await wrap('refund', stripe.refunds.create({ payment_intent: paymentRef, amount: toStripeAmount(amount, currency), metadata: { sealbill: '1' } }, { idempotencyKey }));
-      if (r.status === 'failed' || r.status === 'canceled') throw new ProviderError(`Stripe refused the refund (${r.status})`);
+      const r = await wrap(
+        'refund',
+        stripe.refunds.create(
+          { payment_intent: paymentRef, amount: toStripeAmount(amount, currency), metadata: { sealbill: '1' } },
+          { idempotencyKey },
+        ),
+      );
+      if (r.status === 'failed' || r.status === 'canceled')
+        throw new ProviderError(`Stripe refused the refund (${r.status})`);
       return { refundRef: r.id, status: r.status === 'succeeded' ? 'succeeded' : 'pending' };
     },
 
@@ -188,7 +269,11 @@ export function createStripeProvider(account: ProviderAccount<StripeSecrets, Str
         'payment listing',
         (async () => {
           const out: ProviderPayment[] = [];
-          const list = (await sdk()).paymentIntents.list({ created: { gte: Math.floor(since.getTime() / 1000) }, limit: 100, expand: ['data.latest_charge.balance_transaction'] });
+          const list = (await sdk()).paymentIntents.list({
+            created: { gte: Math.floor(since.getTime() / 1000) },
+            limit: 100,
+            expand: ['data.latest_charge.balance_transaction'],
+          });
           // Bounded: reconciliation looks at a recent window, not the whole account history.
           for await (const pi of list) {
             const p = toPayment(pi as unknown as ExpandedIntent);

@@ -8,9 +8,11 @@ import { ProviderError } from './provider.ts';
 const TIMES_100 = new Set(['ISK', 'UGX']);
 
 export function toStripeAmount(minor: number, currency: string): number {
-  if (!Number.isSafeInteger(minor) || minor <= 0) throw new ProviderError('amount must be a positive integer of minor units');
+  if (!Number.isSafeInteger(minor) || minor <= 0)
+    throw new ProviderError('amount must be a positive integer of minor units');
   if (TIMES_100.has(currency)) return minor * 100;
-  if (currencyExponent(currency) === 3 && minor % 10 !== 0) throw new ProviderError(`Stripe cannot charge ${currency} amounts with a non-zero last decimal`);
+  if (currencyExponent(currency) === 3 && minor % 10 !== 0)
+    throw new ProviderError(`Stripe cannot charge ${currency} amounts with a non-zero last decimal`);
   return minor;
 }
 

@@ -16,10 +16,25 @@ const currency = z
 const ourMeta = z.object({ sealbill_checkout: id.optional() }).nullish();
 const idOrObject = z.union([id, z.object({ id })]).transform((v) => (typeof v === 'string' ? v : v.id));
 
-const session = z.object({ id, payment_status: z.string(), amount_total: amount.nullable(), currency: currency.nullable(), payment_intent: idOrObject.nullable(), client_reference_id: id.nullish(), metadata: ourMeta });
+const session = z.object({
+  id,
+  payment_status: z.string(),
+  amount_total: amount.nullable(),
+  currency: currency.nullable(),
+  payment_intent: idOrObject.nullable(),
+  client_reference_id: id.nullish(),
+  metadata: ourMeta,
+});
 const intent = z.object({ id, amount_received: amount, currency, metadata: ourMeta });
 const refund = z.object({ id, amount, currency, status: z.string().nullable(), payment_intent: idOrObject.nullable() });
-const dispute = z.object({ id, amount, currency, reason: z.string().max(100).default('general'), status: z.string(), payment_intent: idOrObject.nullable() });
+const dispute = z.object({
+  id,
+  amount,
+  currency,
+  reason: z.string().max(100).default('general'),
+  status: z.string(),
+  payment_intent: idOrObject.nullable(),
+});
 
 function checkoutIdOf(s: z.infer<typeof session>): string | null {
   return s.metadata?.sealbill_checkout ?? s.client_reference_id ?? null;
@@ -33,28 +48,58 @@ export function parseStripeEvent(type: string, object: unknown): ProviderEvent |
       const s = session.safeParse(object);
       if (!s.success) return null;
       // Completed but unpaid: an asynchronous method (e.g. SEPA debit) is still clearing.
-      if (s.data.payment_status !== 'paid' || !s.data.payment_intent || s.data.amount_total === null || !s.data.currency) return { kind: 'ignored' };
-      return { kind: 'payment_succeeded', checkoutId: checkoutIdOf(s.data), paymentRef: s.data.payment_intent, orderRef: s.data.id, amount: fromStripeAmount(s.data.amount_total, s.data.currency), currency: s.data.currency };
+      if (
+        s.data.payment_status !== 'paid' ||
+        !s.data.payment_intent ||
+        s.data.amount_total === null ||
+        !s.data.currency
+      )
+        return { kind: 'ignored' };
+      return {
+        kind: 'payment_succeeded',
+        checkoutId: checkoutIdOf(s.data),
+        paymentRef: s.data.payment_intent,
+        orderRef: s.data.id,
+        amount: fromStripeAmount(s.data.amount_total, s.data.currency),
+        currency: s.data.currency,
+      };
     }
     case 'checkout.session.expired':
     case 'checkout.session.async_payment_failed': {
       const s = session.safeParse(object);
       if (!s.success) return null;
-      return { kind: 'checkout_closed', checkoutId: checkoutIdOf(s.data), orderRef: s.data.id, status: type.endsWith('expired') ? 'expired' : 'failed' };
+      return {
+        kind: 'checkout_closed',
+        checkoutId: checkoutIdOf(s.data),
+        orderRef: s.data.id,
+        status: type.endsWith('expired') ? 'expired' : 'failed',
+      };
     }
     case 'payment_intent.succeeded': {
       const p = intent.safeParse(object);
       if (!p.success) return null;
       // Payments not started by Sealbill (the account may serve other systems) are not ours.
       if (!p.data.metadata?.sealbill_checkout) return { kind: 'ignored' };
-      return { kind: 'payment_succeeded', checkoutId: p.data.metadata.sealbill_checkout, paymentRef: p.data.id, orderRef: null, amount: fromStripeAmount(p.data.amount_received, p.data.currency), currency: p.data.currency };
+      return {
+        kind: 'payment_succeeded',
+        checkoutId: p.data.metadata.sealbill_checkout,
+        paymentRef: p.data.id,
+        orderRef: null,
+        amount: fromStripeAmount(p.data.amount_received, p.data.currency),
+        currency: p.data.currency,
+      };
     }
     case 'refund.created':
     case 'refund.updated': {
       const r = refund.safeParse(object);
       if (!r.success) return null;
       if (!r.data.payment_intent) return { kind: 'ignored' };
-      const base = { paymentRef: r.data.payment_intent, refundRef: r.data.id, amount: fromStripeAmount(r.data.amount, r.data.currency), currency: r.data.currency };
+      const base = {
+        paymentRef: r.data.payment_intent,
+        refundRef: r.data.id,
+        amount: fromStripeAmount(r.data.amount, r.data.currency),
+        currency: r.data.currency,
+      };
       if (r.data.status === 'succeeded') return { kind: 'refunded', ...base };
       if (r.data.status === 'failed' || r.data.status === 'canceled') return { kind: 'refund_failed', ...base };
       return { kind: 'ignored' };
@@ -64,8 +109,18 @@ export function parseStripeEvent(type: string, object: unknown): ProviderEvent |
       const d = dispute.safeParse(object);
       if (!d.success) return null;
       if (!d.data.payment_intent) return { kind: 'ignored' };
-      const base = { paymentRef: d.data.payment_intent, disputeRef: d.data.id, amount: fromStripeAmount(d.data.amount, d.data.currency), currency: d.data.currency };
-      if (type === 'charge.dispute.created') return { kind: 'dispute_opened', ...base, reason: d.data.reason.replace(/[^a-z_]/gi, '').slice(0, 60) || 'general' };
+      const base = {
+        paymentRef: d.data.payment_intent,
+        disputeRef: d.data.id,
+        amount: fromStripeAmount(d.data.amount, d.data.currency),
+        currency: d.data.currency,
+      };
+      if (type === 'charge.dispute.created')
+        return {
+          kind: 'dispute_opened',
+          ...base,
+          reason: d.data.reason.replace(/[^a-z_]/gi, '').slice(0, 60) || 'general',
+        };
       return { kind: 'dispute_closed', ...base, outcome: d.data.status === 'lost' ? 'lost' : 'won' };
     }
     default:

@@ -93,8 +93,16 @@ export async function up(db: Kysely<unknown>, t: MigrationTypes): Promise<void> 
     .addColumn('is_primary', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('client_contacts_client').on('client_contacts').columns(['org_id', 'client_id']).execute();
-  await db.schema.createIndex('client_contacts_email').on('client_contacts').columns(['org_id', 'email_bidx']).execute();
+  await db.schema
+    .createIndex('client_contacts_client')
+    .on('client_contacts')
+    .columns(['org_id', 'client_id'])
+    .execute();
+  await db.schema
+    .createIndex('client_contacts_email')
+    .on('client_contacts')
+    .columns(['org_id', 'email_bidx'])
+    .execute();
 
   await db.schema
     .createTable('tax_rates')
@@ -183,7 +191,11 @@ export async function up(db: Kysely<unknown>, t: MigrationTypes): Promise<void> 
     .addUniqueConstraint('documents_number', ['org_id', 'kind', 'number'])
     .addUniqueConstraint('documents_recurring_period', ['recurring_schedule_id', 'recurring_period'])
     .execute();
-  await db.schema.createIndex('documents_list').on('documents').columns(['org_id', 'kind', 'created_at', 'id']).execute();
+  await db.schema
+    .createIndex('documents_list')
+    .on('documents')
+    .columns(['org_id', 'kind', 'created_at', 'id'])
+    .execute();
   await db.schema.createIndex('documents_client').on('documents').columns(['org_id', 'client_id']).execute();
 
   await db.schema

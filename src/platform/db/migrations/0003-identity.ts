@@ -13,7 +13,10 @@ export async function up(db: Kysely<unknown>, _t: MigrationTypes): Promise<void>
   await db.schema.alterTable('memberships').addColumn('deactivated_at', 'text').execute();
   await db.schema.createIndex('memberships_user').on('memberships').columns(['user_id']).execute();
   // How the session was authenticated (RFC 8176 style: "pwd totp", "hwk"), for MFA policy checks.
-  await db.schema.alterTable('sessions').addColumn('amr', 'text', (c) => c.notNull().defaultTo('')).execute();
+  await db.schema
+    .alterTable('sessions')
+    .addColumn('amr', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
 
   await db.schema
     .createTable('user_totp')

@@ -22,7 +22,12 @@ export async function up(db: Kysely<unknown>, _t: MigrationTypes): Promise<void>
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('retired_at', 'text')
     .execute();
-  await db.schema.createIndex('signing_identities_active').unique().on('signing_identities').columns(['org_id', 'active_slot']).execute();
+  await db.schema
+    .createIndex('signing_identities_active')
+    .unique()
+    .on('signing_identities')
+    .columns(['org_id', 'active_slot'])
+    .execute();
 
   await db.schema
     .createTable('document_signing_keys')
@@ -36,7 +41,12 @@ export async function up(db: Kysely<unknown>, _t: MigrationTypes): Promise<void>
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('retired_at', 'text')
     .execute();
-  await db.schema.createIndex('document_signing_keys_active').unique().on('document_signing_keys').columns(['org_id', 'active_slot']).execute();
+  await db.schema
+    .createIndex('document_signing_keys_active')
+    .unique()
+    .on('document_signing_keys')
+    .columns(['org_id', 'active_slot'])
+    .execute();
 
   await db.schema
     .createTable('document_signatures')
@@ -56,8 +66,16 @@ export async function up(db: Kysely<unknown>, _t: MigrationTypes): Promise<void>
     .addPrimaryKeyConstraint('document_signatures_pk', ['org_id', 'document_id'])
     .execute();
   await db.schema.createIndex('document_signatures_pdf').on('document_signatures').columns(['pdf_sha256']).execute();
-  await db.schema.createIndex('document_signatures_number').on('document_signatures').columns(['org_id', 'number']).execute();
-  await db.schema.createIndex('document_signatures_fingerprint').on('document_signatures').columns(['fingerprint']).execute();
+  await db.schema
+    .createIndex('document_signatures_number')
+    .on('document_signatures')
+    .columns(['org_id', 'number'])
+    .execute();
+  await db.schema
+    .createIndex('document_signatures_fingerprint')
+    .on('document_signatures')
+    .columns(['fingerprint'])
+    .execute();
 
   await db.schema
     .createTable('payout_changes')

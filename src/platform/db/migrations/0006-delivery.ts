@@ -109,6 +109,10 @@ export async function up(db: Kysely<unknown>, t: MigrationTypes): Promise<void> 
     .addColumn('used_at', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('one_time_codes_throttle').on('one_time_codes').columns(['throttle_key', 'created_at']).execute();
+  await db.schema
+    .createIndex('one_time_codes_throttle')
+    .on('one_time_codes')
+    .columns(['throttle_key', 'created_at'])
+    .execute();
   await db.schema.createIndex('one_time_codes_magic').on('one_time_codes').columns(['magic_hash']).execute();
 }

@@ -80,7 +80,11 @@ export async function up(db: Kysely<unknown>, _t: MigrationTypes): Promise<void>
     .addColumn('processed_at', 'text')
     .addUniqueConstraint('webhook_events_account_event', ['account_id', 'event_id'])
     .execute();
-  await db.schema.createIndex('webhook_events_deferred').on('webhook_events').columns(['org_id', 'outcome', 'payment_ref']).execute();
+  await db.schema
+    .createIndex('webhook_events_deferred')
+    .on('webhook_events')
+    .columns(['org_id', 'outcome', 'payment_ref'])
+    .execute();
 
   await db.schema
     .createTable('payment_disputes')
@@ -122,7 +126,11 @@ export async function up(db: Kysely<unknown>, _t: MigrationTypes): Promise<void>
     .addColumn('created_by', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('payment_attachments_payment').on('payment_attachments').columns(['org_id', 'payment_id']).execute();
+  await db.schema
+    .createIndex('payment_attachments_payment')
+    .on('payment_attachments')
+    .columns(['org_id', 'payment_id'])
+    .execute();
 
   // Ledger entries from a provider carry its fee, the checkout they settle, the payment a refund
   // reverses, and the stored receipt. (provider, kind, provider_ref) is unique so that two events
@@ -133,5 +141,10 @@ export async function up(db: Kysely<unknown>, _t: MigrationTypes): Promise<void>
   await sql`ALTER TABLE payments ADD COLUMN checkout_id text`.execute(db);
   await sql`ALTER TABLE payments ADD COLUMN related_payment_id text`.execute(db);
   await sql`ALTER TABLE payments ADD COLUMN receipt_file_id text`.execute(db);
-  await db.schema.createIndex('payments_provider_ref').unique().on('payments').columns(['org_id', 'provider', 'kind', 'provider_ref']).execute();
+  await db.schema
+    .createIndex('payments_provider_ref')
+    .unique()
+    .on('payments')
+    .columns(['org_id', 'provider', 'kind', 'provider_ref'])
+    .execute();
 }

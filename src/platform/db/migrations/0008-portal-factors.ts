@@ -33,5 +33,9 @@ export async function up(db: Kysely<unknown>, _t: MigrationTypes): Promise<void>
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('last_used_at', 'text')
     .execute();
-  await db.schema.createIndex('portal_passkeys_contact').on('portal_passkeys').columns(['org_id', 'contact_id']).execute();
+  await db.schema
+    .createIndex('portal_passkeys_contact')
+    .on('portal_passkeys')
+    .columns(['org_id', 'contact_id'])
+    .execute();
 }

@@ -12,9 +12,15 @@ import { sql, type Kysely } from 'kysely';
 import type { MigrationTypes } from './types.ts';
 
 export async function up(db: Kysely<unknown>, _t: MigrationTypes): Promise<void> {
-  await db.schema.alterTable('tax_rates').addColumn('vat_category', 'text', (c) => c.notNull().defaultTo('S')).execute();
+  await db.schema
+    .alterTable('tax_rates')
+    .addColumn('vat_category', 'text', (c) => c.notNull().defaultTo('S'))
+    .execute();
   await db.schema.alterTable('tax_rates').addColumn('exemption_reason', 'text').execute();
   await db.schema.alterTable('tax_rates').addColumn('exemption_code', 'text').execute();
   await sql`UPDATE tax_rates SET vat_category = 'Z' WHERE rate_bp = 0`.execute(db);
-  await db.schema.alterTable('clients').addColumn('einvoice_format', 'text', (c) => c.notNull().defaultTo('none')).execute();
+  await db.schema
+    .alterTable('clients')
+    .addColumn('einvoice_format', 'text', (c) => c.notNull().defaultTo('none'))
+    .execute();
 }

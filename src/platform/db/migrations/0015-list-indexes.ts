@@ -24,7 +24,11 @@ export async function up(db: Kysely<unknown>, _t: MigrationTypes): Promise<void>
   await db.schema.dropIndex('documents_list').execute();
   // The dashboard and reports (modules/reports): open invoices by status and due date, the
   // activity feed by issue time, payments by the day received and by recording time.
-  await db.schema.createIndex('documents_open').on('documents').columns(['org_id', 'kind', 'status', 'due_date']).execute();
+  await db.schema
+    .createIndex('documents_open')
+    .on('documents')
+    .columns(['org_id', 'kind', 'status', 'due_date'])
+    .execute();
   await db.schema.createIndex('documents_issued_at').on('documents').columns(['org_id', 'issued_at']).execute();
   await db.schema.createIndex('payments_received').on('payments').columns(['org_id', 'received_on', 'id']).execute();
   await db.schema.createIndex('payments_created').on('payments').columns(['org_id', 'created_at']).execute();

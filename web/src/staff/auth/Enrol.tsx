@@ -9,7 +9,15 @@ import type { SessionState } from './auth-api.ts';
 import { PasskeySetup, RecoveryCodes, TotpSetup } from './Factors.tsx';
 import { SecondFactorForm } from './SecondFactor.tsx';
 
-export function EnrolPage({ state, onDone, onSignOut }: { state: SessionState; onDone: () => void; onSignOut: () => Promise<void> }) {
+export function EnrolPage({
+  state,
+  onDone,
+  onSignOut,
+}: {
+  state: SessionState;
+  onDone: () => void;
+  onSignOut: () => Promise<void>;
+}) {
   useTitle(state.level === 'mfa' ? 'Confirm it’s you' : 'Set up two-step sign-in');
   const [codes, setCodes] = useState<string[] | null>(null);
   const [method, setMethod] = useState<'totp' | 'passkey'>(state.requirement === 'passkey' ? 'passkey' : 'totp');
@@ -28,19 +36,32 @@ export function EnrolPage({ state, onDone, onSignOut }: { state: SessionState; o
           <>
             <h1>Set up two-step sign-in</h1>
             <Notice kind="info">
-              {state.org.name} requires {state.requirement === 'passkey' ? 'a passkey' : 'a second factor'} for your account. Set it up now to continue.
+              {state.org.name} requires {state.requirement === 'passkey' ? 'a passkey' : 'a second factor'} for your
+              account. Set it up now to continue.
             </Notice>
             {state.requirement !== 'passkey' ? (
               <div className="actions" role="group" aria-label="Choose a method">
-                <Button variant={method === 'totp' ? 'primary' : 'secondary'} aria-pressed={method === 'totp'} onClick={() => setMethod('totp')}>
+                <Button
+                  variant={method === 'totp' ? 'primary' : 'secondary'}
+                  aria-pressed={method === 'totp'}
+                  onClick={() => setMethod('totp')}
+                >
                   Authenticator app
                 </Button>
-                <Button variant={method === 'passkey' ? 'primary' : 'secondary'} aria-pressed={method === 'passkey'} onClick={() => setMethod('passkey')}>
+                <Button
+                  variant={method === 'passkey' ? 'primary' : 'secondary'}
+                  aria-pressed={method === 'passkey'}
+                  onClick={() => setMethod('passkey')}
+                >
                   Passkey
                 </Button>
               </div>
             ) : null}
-            {method === 'totp' ? <TotpSetup onDone={(c) => (c && c.length ? setCodes(c) : onDone())} /> : <PasskeySetup onDone={(c) => (c && c.length ? setCodes(c) : onDone())} />}
+            {method === 'totp' ? (
+              <TotpSetup onDone={(c) => (c && c.length ? setCodes(c) : onDone())} />
+            ) : (
+              <PasskeySetup onDone={(c) => (c && c.length ? setCodes(c) : onDone())} />
+            )}
           </>
         )}
         <p>

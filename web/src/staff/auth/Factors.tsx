@@ -19,7 +19,13 @@ export interface TotpApi {
   confirm: (code: string) => Promise<FactorAnswer>;
 }
 
-export function TotpSetup({ onDone, api = { start: startTotp, confirm: confirmTotp } }: { onDone: (recoveryCodes: string[] | null) => void; api?: TotpApi }) {
+export function TotpSetup({
+  onDone,
+  api = { start: startTotp, confirm: confirmTotp },
+}: {
+  onDone: (recoveryCodes: string[] | null) => void;
+  api?: TotpApi;
+}) {
   const start = useAction(api.start);
   const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
   const [code, setCode] = useState('');
@@ -45,15 +51,32 @@ export function TotpSetup({ onDone, api = { start: startTotp, confirm: confirmTo
           <ol>
             <li>
               Scan this QR code with an authenticator app (1Password, Bitwarden, Google Authenticator, Aegis…).
-              {qr ? <img className="qr" src={qr} alt="QR code for your authenticator app; the secret key is also shown below" /> : null}
+              {qr ? (
+                <img
+                  className="qr"
+                  src={qr}
+                  alt="QR code for your authenticator app; the secret key is also shown below"
+                />
+              ) : null}
             </li>
             <li>
-              Or type this key: <code className="secret" data-testid="totp-secret">{enrolment.secret}</code>
+              Or type this key:{' '}
+              <code className="secret" data-testid="totp-secret">
+                {enrolment.secret}
+              </code>
             </li>
             <li>Enter the 6-digit code the app shows.</li>
           </ol>
           <ErrorNotice error={confirm.error} title="That code did not work" />
-          <TextField className="code-input" label="Code from the app" inputMode="numeric" autoComplete="one-time-code" maxLength={7} value={code} onChange={(e) => setCode(e.target.value)} />
+          <TextField
+            className="code-input"
+            label="Code from the app"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={7}
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+          />
           <Button type="submit" variant="primary" busy={confirm.busy}>
             Turn on two-step sign-in
           </Button>
@@ -63,7 +86,13 @@ export function TotpSetup({ onDone, api = { start: startTotp, confirm: confirmTo
   );
 }
 
-export function PasskeySetup({ onDone, register = registerPasskey }: { onDone: (recoveryCodes: string[] | null) => void; register?: (name: string) => Promise<FactorAnswer> }) {
+export function PasskeySetup({
+  onDone,
+  register = registerPasskey,
+}: {
+  onDone: (recoveryCodes: string[] | null) => void;
+  register?: (name: string) => Promise<FactorAnswer>;
+}) {
   const [name, setName] = useState(() => (navigator.platform ? `Passkey on ${navigator.platform}` : 'My passkey'));
   const reg = useAction(() => register(name.trim() || 'Passkey'));
   return (
@@ -76,7 +105,12 @@ export function PasskeySetup({ onDone, register = registerPasskey }: { onDone: (
       noValidate
     >
       <ErrorNotice error={reg.error} title="The passkey was not added" />
-      <TextField label="Name for this passkey" value={name} onChange={(e) => setName(e.target.value)} hint="So you can tell your passkeys apart, e.g. “Work laptop”." />
+      <TextField
+        label="Name for this passkey"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        hint="So you can tell your passkeys apart, e.g. “Work laptop”."
+      />
       <Button type="submit" variant="primary" busy={reg.busy}>
         Create a passkey
       </Button>
@@ -85,7 +119,13 @@ export function PasskeySetup({ onDone, register = registerPasskey }: { onDone: (
 }
 
 export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
-  const href = useMemo(() => URL.createObjectURL(new Blob([`Sealbill recovery codes\n\n${codes.join('\n')}\n\nEach code works once.\n`], { type: 'text/plain' })), [codes]);
+  const href = useMemo(
+    () =>
+      URL.createObjectURL(
+        new Blob([`Sealbill recovery codes\n\n${codes.join('\n')}\n\nEach code works once.\n`], { type: 'text/plain' }),
+      ),
+    [codes],
+  );
   useEffect(() => () => URL.revokeObjectURL(href), [href]);
   return (
     <div>

@@ -10,7 +10,14 @@ import { ErrorNotice, Loading, Notice } from '../../ui/feedback.tsx';
 import { Button, TextField } from '../../ui/forms.tsx';
 import { PublicShell } from '../../ui/PublicShell.tsx';
 
-export const LINK_PAGES = ['/app/forgot-password', '/app/reset-password', '/app/verify-email', '/app/unlock', '/app/invitation', '/app/signup'];
+export const LINK_PAGES = [
+  '/app/forgot-password',
+  '/app/reset-password',
+  '/app/verify-email',
+  '/app/unlock',
+  '/app/invitation',
+  '/app/signup',
+];
 
 function useFragmentToken(): string | null {
   const { hash } = useLocation();
@@ -53,7 +60,14 @@ function ForgotPassword() {
           }}
         >
           <ErrorNotice error={req.error} />
-          <TextField label="Email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} error={req.error?.fields().email} />
+          <TextField
+            label="Email"
+            type="email"
+            autoComplete="username"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            error={req.error?.fields().email}
+          />
           <Button type="submit" variant="primary" busy={req.busy}>
             Email me a reset link
           </Button>
@@ -66,7 +80,9 @@ function ForgotPassword() {
 
 function ResetPassword({ token }: { token: string }) {
   const [pw, setPw] = useState('');
-  const set = useAction(() => answer(publicApi.POST('/api/v1/auth/password-reset/confirm', { body: { token, newPassword: pw } })));
+  const set = useAction(() =>
+    answer(publicApi.POST('/api/v1/auth/password-reset/confirm', { body: { token, newPassword: pw } })),
+  );
   const [done, setDone] = useState(false);
   return (
     <Card title="Choose a new password">
@@ -83,7 +99,14 @@ function ResetPassword({ token }: { token: string }) {
           }}
         >
           <ErrorNotice error={set.error} title="The password was not changed" />
-          <TextField label="New password" type="password" autoComplete="new-password" value={pw} onChange={(e) => setPw(e.target.value)} error={set.error?.fields().newPassword} />
+          <TextField
+            label="New password"
+            type="password"
+            autoComplete="new-password"
+            value={pw}
+            onChange={(e) => setPw(e.target.value)}
+            error={set.error?.fields().newPassword}
+          />
           <Button type="submit" variant="primary" busy={set.busy}>
             Set password
           </Button>
@@ -95,7 +118,15 @@ function ResetPassword({ token }: { token: string }) {
 }
 
 /** A link that does its work on arrival (verify email, unlock, sign-up confirmation). */
-function OneShot({ title, path, done }: { title: string; path: '/api/v1/auth/verify-email' | '/api/v1/auth/unlock' | '/api/v1/auth/signup/confirm'; done: string }) {
+function OneShot({
+  title,
+  path,
+  done,
+}: {
+  title: string;
+  path: '/api/v1/auth/verify-email' | '/api/v1/auth/unlock' | '/api/v1/auth/signup/confirm';
+  done: string;
+}) {
   const token = useFragmentToken()!;
   const started = useRef(false);
   const run = useAction(() => answer(publicApi.POST(path, { body: { token } })));
@@ -116,10 +147,16 @@ function OneShot({ title, path, done }: { title: string; path: '/api/v1/auth/ver
 }
 
 function Invitation({ token }: { token: string }) {
-  const info = useApiQuery(['invitation', token], () => answer(publicApi.POST('/api/v1/auth/invitations/inspect', { body: { token } })));
+  const info = useApiQuery(['invitation', token], () =>
+    answer(publicApi.POST('/api/v1/auth/invitations/inspect', { body: { token } })),
+  );
   const [v, setV] = useState({ name: '', password: '' });
   const accept = useAction(() =>
-    answer(publicApi.POST('/api/v1/auth/invitations/accept', { body: { token, ...(info.data?.accountExists ? {} : { name: v.name.trim(), password: v.password }) } })),
+    answer(
+      publicApi.POST('/api/v1/auth/invitations/accept', {
+        body: { token, ...(info.data?.accountExists ? {} : { name: v.name.trim(), password: v.password }) },
+      }),
+    ),
   );
   const [done, setDone] = useState(false);
   const f = accept.error?.fields() ?? {};
@@ -127,7 +164,11 @@ function Invitation({ token }: { token: string }) {
     <Card title="Join an organization">
       <ErrorNotice error={info.error} title="This invitation no longer works" />
       {info.isPending ? <Loading /> : null}
-      {done ? <Notice kind="success" title="Invitation accepted">Sign in to start.</Notice> : null}
+      {done ? (
+        <Notice kind="success" title="Invitation accepted">
+          Sign in to start.
+        </Notice>
+      ) : null}
       {info.data && !done ? (
         <form
           noValidate
@@ -137,13 +178,27 @@ function Invitation({ token }: { token: string }) {
           }}
         >
           <p>
-            You are invited to <strong>{info.data.orgName}</strong> as <strong>{info.data.role}</strong>, with the address {info.data.email}.
+            You are invited to <strong>{info.data.orgName}</strong> as <strong>{info.data.role}</strong>, with the
+            address {info.data.email}.
           </p>
           <ErrorNotice error={accept.error} title="The invitation was not accepted" />
           {info.data.accountExists ? null : (
             <>
-              <TextField label="Your name" value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} error={f.name} autoComplete="name" />
-              <TextField label="Choose a password" type="password" value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} error={f.password} autoComplete="new-password" />
+              <TextField
+                label="Your name"
+                value={v.name}
+                onChange={(e) => setV({ ...v, name: e.target.value })}
+                error={f.name}
+                autoComplete="name"
+              />
+              <TextField
+                label="Choose a password"
+                type="password"
+                value={v.password}
+                onChange={(e) => setV({ ...v, password: e.target.value })}
+                error={f.password}
+                autoComplete="new-password"
+              />
             </>
           )}
           <Button type="submit" variant="primary" busy={accept.busy}>
@@ -159,7 +214,14 @@ function Invitation({ token }: { token: string }) {
 function SignUp() {
   const [v, setV] = useState({ org: '', name: '', email: '', password: '' });
   const req = useAction(() =>
-    answer(publicApi.POST('/api/v1/auth/signup', { body: { organization: { name: v.org.trim() }, owner: { name: v.name.trim(), email: v.email.trim(), password: v.password } } })),
+    answer(
+      publicApi.POST('/api/v1/auth/signup', {
+        body: {
+          organization: { name: v.org.trim() },
+          owner: { name: v.name.trim(), email: v.email.trim(), password: v.password },
+        },
+      }),
+    ),
   );
   const [done, setDone] = useState<string | null>(null);
   const f = req.error?.fields() ?? {};
@@ -177,10 +239,35 @@ function SignUp() {
           }}
         >
           <ErrorNotice error={req.error} />
-          <TextField label="Organization name" value={v.org} onChange={(e) => setV({ ...v, org: e.target.value })} error={f['organization/name']} />
-          <TextField label="Your name" value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} error={f['owner/name']} autoComplete="name" />
-          <TextField label="Email" type="email" value={v.email} onChange={(e) => setV({ ...v, email: e.target.value })} error={f['owner/email']} autoComplete="username" />
-          <TextField label="Password" type="password" value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} error={f['owner/password']} autoComplete="new-password" />
+          <TextField
+            label="Organization name"
+            value={v.org}
+            onChange={(e) => setV({ ...v, org: e.target.value })}
+            error={f['organization/name']}
+          />
+          <TextField
+            label="Your name"
+            value={v.name}
+            onChange={(e) => setV({ ...v, name: e.target.value })}
+            error={f['owner/name']}
+            autoComplete="name"
+          />
+          <TextField
+            label="Email"
+            type="email"
+            value={v.email}
+            onChange={(e) => setV({ ...v, email: e.target.value })}
+            error={f['owner/email']}
+            autoComplete="username"
+          />
+          <TextField
+            label="Password"
+            type="password"
+            value={v.password}
+            onChange={(e) => setV({ ...v, password: e.target.value })}
+            error={f['owner/password']}
+            autoComplete="new-password"
+          />
           <Button type="submit" variant="primary" busy={req.busy}>
             Sign up
           </Button>
@@ -205,7 +292,23 @@ export function LinkPage({ path }: { path: string }) {
   }
   if (path === '/app/reset-password') return <ResetPassword token={token} />;
   if (path === '/app/invitation') return <Invitation token={token} />;
-  if (path === '/app/verify-email') return <OneShot title="Confirm your email" path="/api/v1/auth/verify-email" done="Your email address is confirmed." />;
-  if (path === '/app/unlock') return <OneShot title="Unlock sign-in" path="/api/v1/auth/unlock" done="Signing in is unlocked. If the failed attempts were not yours, change your password after signing in." />;
-  return <OneShot title="Confirm your sign-up" path="/api/v1/auth/signup/confirm" done="Your organization is created. Sign in with the email and password you chose." />;
+  if (path === '/app/verify-email')
+    return (
+      <OneShot title="Confirm your email" path="/api/v1/auth/verify-email" done="Your email address is confirmed." />
+    );
+  if (path === '/app/unlock')
+    return (
+      <OneShot
+        title="Unlock sign-in"
+        path="/api/v1/auth/unlock"
+        done="Signing in is unlocked. If the failed attempts were not yours, change your password after signing in."
+      />
+    );
+  return (
+    <OneShot
+      title="Confirm your sign-up"
+      path="/api/v1/auth/signup/confirm"
+      done="Your organization is created. Sign in with the email and password you chose."
+    />
+  );
 }

@@ -8,7 +8,9 @@ import { passkeySignIn, recoverySignIn, totpSignIn } from './auth-api.ts';
 export function SecondFactorForm({ onDone, passkeys = true }: { onDone: () => void; passkeys?: boolean }) {
   const [mode, setMode] = useState<'totp' | 'recovery'>('totp');
   const [code, setCode] = useState('');
-  const submitCode = useAction(() => (mode === 'totp' ? totpSignIn(code.replace(/\s/g, '')) : recoverySignIn(code.trim())));
+  const submitCode = useAction(() =>
+    mode === 'totp' ? totpSignIn(code.replace(/\s/g, '')) : recoverySignIn(code.trim()),
+  );
   const pk = useAction(() => passkeySignIn({ second: true }));
 
   async function submit(e: FormEvent) {
@@ -33,7 +35,14 @@ export function SecondFactorForm({ onDone, passkeys = true }: { onDone: () => vo
             autoFocus
           />
         ) : (
-          <TextField label="Recovery code" autoComplete="off" value={code} onChange={(e) => setCode(e.target.value)} hint="Each recovery code works once." autoFocus />
+          <TextField
+            label="Recovery code"
+            autoComplete="off"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            hint="Each recovery code works once."
+            autoFocus
+          />
         )}
         <Button type="submit" variant="primary" busy={submitCode.busy}>
           Continue

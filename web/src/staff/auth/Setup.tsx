@@ -16,14 +16,30 @@ const guessZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC
 
 export function SetupPage({ onDone }: { onDone: () => void }) {
   useTitle('Set up Sealbill');
-  const [v, setV] = useState({ org: '', currency: 'EUR', locale: navigator.language || 'en-GB', timeZone: guessZone(), name: '', email: '', password: '', confirm: '' });
+  const [v, setV] = useState({
+    org: '',
+    currency: 'EUR',
+    locale: navigator.language || 'en-GB',
+    timeZone: guessZone(),
+    name: '',
+    email: '',
+    password: '',
+    confirm: '',
+  });
   const [mismatch, setMismatch] = useState<string | undefined>();
-  const [done, setDone] = useState<{ token: string; tokenExpiresAt: string; signInError: ApiError | null } | null>(null);
+  const [done, setDone] = useState<{ token: string; tokenExpiresAt: string; signInError: ApiError | null } | null>(
+    null,
+  );
   const setup = useAction(async () => {
     const r = await ok(
       publicApi.POST('/api/v1/setup', {
         body: {
-          organization: { name: v.org.trim(), defaultCurrency: v.currency.trim().toUpperCase(), locale: v.locale.trim(), timeZone: v.timeZone.trim() },
+          organization: {
+            name: v.org.trim(),
+            defaultCurrency: v.currency.trim().toUpperCase(),
+            locale: v.locale.trim(),
+            timeZone: v.timeZone.trim(),
+          },
           owner: { name: v.name.trim(), email: v.email.trim(), password: v.password },
         },
       }),
@@ -54,11 +70,14 @@ export function SetupPage({ onDone }: { onDone: () => void }) {
           {done.signInError ? (
             <ErrorNotice error={done.signInError} title="Your organization was created, but signing you in failed" />
           ) : (
-            <Notice kind="success">Your organization and your owner account were created, and you are signed in.</Notice>
+            <Notice kind="success">
+              Your organization and your owner account were created, and you are signed in.
+            </Notice>
           )}
           <p>
-            An owner API token was also created for scripts and integrations. It holds every permission, so it works for 24 hours only (until{' '}
-            {new Date(done.tokenExpiresAt).toLocaleString()}); it is shown only now. For lasting integrations, create a scoped token in <strong>My account → API tokens</strong>.
+            An owner API token was also created for scripts and integrations. It holds every permission, so it works for
+            24 hours only (until {new Date(done.tokenExpiresAt).toLocaleString()}); it is shown only now. For lasting
+            integrations, create a scoped token in <strong>My account → API tokens</strong>.
           </p>
           <p className="secret" data-testid="bootstrap-token">
             {done.token}
@@ -86,19 +105,76 @@ export function SetupPage({ onDone }: { onDone: () => void }) {
           <ErrorNotice error={setup.error} title="Set-up did not complete" />
           <fieldset>
             <legend>Organization</legend>
-            <TextField label="Organization name" value={v.org} onChange={set('org')} error={f['organization/name']} required autoComplete="organization" />
+            <TextField
+              label="Organization name"
+              value={v.org}
+              onChange={set('org')}
+              error={f['organization/name']}
+              required
+              autoComplete="organization"
+            />
             <div className="form-row">
-              <TextField label="Currency" value={v.currency} maxLength={3} onChange={set('currency')} error={f['organization/defaultCurrency']} hint="e.g. EUR, GBP, USD" />
-              <TextField label="Locale" value={v.locale} onChange={set('locale')} error={f['organization/locale']} hint="Format of your documents, e.g. en-GB" />
-              <TextField label="Time zone" value={v.timeZone} onChange={set('timeZone')} error={f['organization/timeZone']} />
+              <TextField
+                label="Currency"
+                value={v.currency}
+                maxLength={3}
+                onChange={set('currency')}
+                error={f['organization/defaultCurrency']}
+                hint="e.g. EUR, GBP, USD"
+              />
+              <TextField
+                label="Locale"
+                value={v.locale}
+                onChange={set('locale')}
+                error={f['organization/locale']}
+                hint="Format of your documents, e.g. en-GB"
+              />
+              <TextField
+                label="Time zone"
+                value={v.timeZone}
+                onChange={set('timeZone')}
+                error={f['organization/timeZone']}
+              />
             </div>
           </fieldset>
           <fieldset>
             <legend>Owner account</legend>
-            <TextField label="Your name" value={v.name} onChange={set('name')} error={f['owner/name']} required autoComplete="name" />
-            <TextField label="Email" type="email" value={v.email} onChange={set('email')} error={f['owner/email']} required autoComplete="username" />
-            <TextField label="Password" type="password" value={v.password} onChange={set('password')} error={f['owner/password']} required autoComplete="new-password" hint="At least 8 characters and hard to guess: a passphrase of three or four unrelated words is best." />
-            <TextField label="Repeat the password" type="password" value={v.confirm} onChange={set('confirm')} error={mismatch} required autoComplete="new-password" />
+            <TextField
+              label="Your name"
+              value={v.name}
+              onChange={set('name')}
+              error={f['owner/name']}
+              required
+              autoComplete="name"
+            />
+            <TextField
+              label="Email"
+              type="email"
+              value={v.email}
+              onChange={set('email')}
+              error={f['owner/email']}
+              required
+              autoComplete="username"
+            />
+            <TextField
+              label="Password"
+              type="password"
+              value={v.password}
+              onChange={set('password')}
+              error={f['owner/password']}
+              required
+              autoComplete="new-password"
+              hint="At least 8 characters and hard to guess: a passphrase of three or four unrelated words is best."
+            />
+            <TextField
+              label="Repeat the password"
+              type="password"
+              value={v.confirm}
+              onChange={set('confirm')}
+              error={mismatch}
+              required
+              autoComplete="new-password"
+            />
           </fieldset>
           <Button type="submit" variant="primary" busy={setup.busy}>
             Create organization

@@ -32,8 +32,22 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
             <h1>Sign in to Sealbill</h1>
             <form onSubmit={submit} noValidate>
               <ErrorNotice error={pw.error} title="You are not signed in" />
-              <TextField label="Email" type="email" autoComplete="username webauthn" value={email} onChange={(e) => setEmail(e.target.value)} required />
-              <TextField label="Password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+              <TextField
+                label="Email"
+                type="email"
+                autoComplete="username webauthn"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                required
+              />
+              <TextField
+                label="Password"
+                type="password"
+                autoComplete="current-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                required
+              />
               <div className="actions">
                 <Button type="submit" variant="primary" busy={pw.busy}>
                   Sign in

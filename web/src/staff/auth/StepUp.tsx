@@ -58,8 +58,22 @@ export function StepUpDialog({ controller: c }: { controller: StepUpController }
       <p>{c.reason || 'This action needs you to sign in again.'}</p>
       <form onSubmit={submit} noValidate>
         <ErrorNotice error={pw.error} title="Not confirmed" />
-        <TextField label="Password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} autoFocus />
-        <TextField label="Code from your authenticator app (if you use one)" inputMode="numeric" autoComplete="one-time-code" maxLength={7} value={code} onChange={(e) => setCode(e.target.value)} />
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoFocus
+        />
+        <TextField
+          label="Code from your authenticator app (if you use one)"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          maxLength={7}
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+        />
         <div className="actions">
           <Button type="submit" variant="primary" busy={pw.busy}>
             Confirm

@@ -27,18 +27,29 @@ function remember<T extends { csrfToken?: string }>(r: T): T {
   return r;
 }
 
-export const passwordSignIn = async (email: string, password: string) => remember(await ok(publicApi.POST('/api/v1/auth/login', { body: { email, password } })));
+export const passwordSignIn = async (email: string, password: string) =>
+  remember(await ok(publicApi.POST('/api/v1/auth/login', { body: { email, password } })));
 
-export const totpSignIn = async (code: string) => remember(await ok(staffApi.POST('/api/v1/auth/mfa/totp', { body: { code } })));
+export const totpSignIn = async (code: string) =>
+  remember(await ok(staffApi.POST('/api/v1/auth/mfa/totp', { body: { code } })));
 
-export const recoverySignIn = async (code: string) => remember(await ok(staffApi.POST('/api/v1/auth/mfa/recovery', { body: { code } })));
+export const recoverySignIn = async (code: string) =>
+  remember(await ok(staffApi.POST('/api/v1/auth/mfa/recovery', { body: { code } })));
 
 /** Usernameless passkey sign-in (discoverable credential), or the second step after a password. */
 export async function passkeySignIn(opts: { second?: boolean } = {}): Promise<SignInAnswer> {
   const client = opts.second ? staffApi : publicApi;
-  const { options, challengeId } = await ok(client.POST(opts.second ? '/api/v1/auth/mfa/passkey/options' : '/api/v1/auth/passkey/options'));
+  const { options, challengeId } = await ok(
+    client.POST(opts.second ? '/api/v1/auth/mfa/passkey/options' : '/api/v1/auth/passkey/options'),
+  );
   const response = await passkeyCeremony(() => startAuthentication({ optionsJSON: requestOptions(options) }));
-  return remember(await ok(client.POST(opts.second ? '/api/v1/auth/mfa/passkey' : '/api/v1/auth/passkey', { body: { challengeId, response: credentialBody(response) } })));
+  return remember(
+    await ok(
+      client.POST(opts.second ? '/api/v1/auth/mfa/passkey' : '/api/v1/auth/passkey', {
+        body: { challengeId, response: credentialBody(response) },
+      }),
+    ),
+  );
 }
 
 export async function signOut(): Promise<void> {
@@ -57,16 +68,20 @@ function rotated<T extends { csrfToken: string | null }>(r: T): T {
 }
 
 export const startTotp = () => ok(staffApi.POST('/api/v1/me/totp'));
-export const confirmTotp = (code: string) => ok(staffApi.POST('/api/v1/me/totp/confirm', { body: { code } })).then(rotated);
+export const confirmTotp = (code: string) =>
+  ok(staffApi.POST('/api/v1/me/totp/confirm', { body: { code } })).then(rotated);
 export const removeTotp = () => ok(staffApi.DELETE('/api/v1/me/totp')).then(rotated);
 
 export async function registerPasskey(name: string): Promise<FactorChange> {
   const { options, challengeId } = await ok(staffApi.POST('/api/v1/me/passkeys/options'));
   const response = await passkeyCeremony(() => startRegistration({ optionsJSON: creationOptions(options) }));
-  return rotated(await ok(staffApi.POST('/api/v1/me/passkeys', { body: { challengeId, response: credentialBody(response), name } })));
+  return rotated(
+    await ok(staffApi.POST('/api/v1/me/passkeys', { body: { challengeId, response: credentialBody(response), name } })),
+  );
 }
 
-export const removePasskey = (id: string) => ok(staffApi.DELETE('/api/v1/me/passkeys/{id}', { params: { path: { id } } })).then(rotated);
+export const removePasskey = (id: string) =>
+  ok(staffApi.DELETE('/api/v1/me/passkeys/{id}', { params: { path: { id } } })).then(rotated);
 export const regenerateRecoveryCodes = () => ok(staffApi.POST('/api/v1/me/recovery-codes')).then(rotated);
 
 /** Step-up: re-authenticate the current session (password + second factor, or a passkey). */
@@ -76,5 +91,9 @@ export const stepUpPassword = (password: string, code: string | null) =>
 export async function stepUpPasskey(): Promise<Answer<'/api/v1/auth/reauth/passkey', 'post'>> {
   const { options, challengeId } = await ok(staffApi.POST('/api/v1/auth/reauth/passkey/options'));
   const response = await passkeyCeremony(() => startAuthentication({ optionsJSON: requestOptions(options) }));
-  return remember(await ok(staffApi.POST('/api/v1/auth/reauth/passkey', { body: { challengeId, response: credentialBody(response) } })));
+  return remember(
+    await ok(
+      staffApi.POST('/api/v1/auth/reauth/passkey', { body: { challengeId, response: credentialBody(response) } }),
+    ),
+  );
 }

@@ -17,7 +17,10 @@ interface Field {
   options?: Array<{ value: string; label: string }>;
 }
 
-const PREFERENCES = (Object.keys(EINVOICE_FORMAT_LABEL) as EinvoicePreference[]).map((v) => ({ value: v, label: EINVOICE_FORMAT_LABEL[v] }));
+const PREFERENCES = (Object.keys(EINVOICE_FORMAT_LABEL) as EinvoicePreference[]).map((v) => ({
+  value: v,
+  label: EINVOICE_FORMAT_LABEL[v],
+}));
 const EAS = [
   { value: '', label: '—' },
   { value: 'EM', label: 'EM — email' },
@@ -37,8 +40,24 @@ const PAYMENT_MEANS = [
   { value: '59', label: '59 — SEPA direct debit' },
 ];
 
-function FieldsForm({ title, fields, initial, save, intro }: { title: string; fields: Field[]; initial: Readonly<Record<string, unknown>>; save: (values: Record<string, string | null>) => Promise<unknown>; intro?: string }) {
-  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.key, typeof initial[f.key] === 'string' ? (initial[f.key] as string) : ''])));
+function FieldsForm({
+  title,
+  fields,
+  initial,
+  save,
+  intro,
+}: {
+  title: string;
+  fields: Field[];
+  initial: Readonly<Record<string, unknown>>;
+  save: (values: Record<string, string | null>) => Promise<unknown>;
+  intro?: string;
+}) {
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(
+      fields.map((f) => [f.key, typeof initial[f.key] === 'string' ? (initial[f.key] as string) : '']),
+    ),
+  );
   const [status, setStatus] = useState<string | null>(null);
   const act = useAction(async () => {
     await save(Object.fromEntries(fields.map((f) => [f.key, values[f.key]?.trim() || null])));
@@ -56,9 +75,25 @@ function FieldsForm({ title, fields, initial, save, intro }: { title: string; fi
       <div className="form-grid">
         {fields.map((f) =>
           f.options ? (
-            <SelectField key={f.key} label={f.label} hint={f.hint} value={values[f.key]} options={f.options} error={errors[f.key] ?? errors[`profile/${f.key}`]} onChange={(e) => setValues({ ...values, [f.key]: e.target.value })} />
+            <SelectField
+              key={f.key}
+              label={f.label}
+              hint={f.hint}
+              value={values[f.key]}
+              options={f.options}
+              error={errors[f.key] ?? errors[`profile/${f.key}`]}
+              onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
+            />
           ) : (
-            <TextField key={f.key} label={f.label} hint={f.hint} type={f.type ?? 'text'} value={values[f.key]} error={errors[f.key] ?? errors[`profile/${f.key}`]} onChange={(e) => setValues({ ...values, [f.key]: e.target.value })} />
+            <TextField
+              key={f.key}
+              label={f.label}
+              hint={f.hint}
+              type={f.type ?? 'text'}
+              value={values[f.key]}
+              error={errors[f.key] ?? errors[`profile/${f.key}`]}
+              onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
+            />
           ),
         )}
       </div>
@@ -82,9 +117,17 @@ export function ClientEinvoiceFields({ client, onSaved }: { client: Client; onSa
         { key: 'vatId', label: 'VAT id', hint: 'with the country prefix, e.g. FR40303265045' },
         { key: 'postalCode', label: 'Postal code' },
         { key: 'city', label: 'City' },
-        { key: 'electronicAddress', label: 'Electronic address (BT-49)', hint: 'e.g. the Leitweg-ID, a Peppol id or an email' },
+        {
+          key: 'electronicAddress',
+          label: 'Electronic address (BT-49)',
+          hint: 'e.g. the Leitweg-ID, a Peppol id or an email',
+        },
         { key: 'electronicAddressScheme', label: 'Address scheme', options: EAS },
-        { key: 'buyerReference', label: 'Default buyer reference (BT-10)', hint: 'German public bodies: the Leitweg-ID' },
+        {
+          key: 'buyerReference',
+          label: 'Default buyer reference (BT-10)',
+          hint: 'German public bodies: the Leitweg-ID',
+        },
         { key: 'legalRegistrationId', label: 'Legal registration id' },
       ]}
       save={async (v) => {

@@ -27,20 +27,30 @@ function EinvoiceCheckPanel({ doc }: { doc: DocumentDto }) {
         label="Format"
         value={format}
         onChange={(e) => setFormat(e.target.value as EinvoiceFormat | '')}
-        options={[{ value: '', label: 'The client’s preferred format' }, ...EINVOICE_FORMATS.map((f) => ({ value: f, label: EINVOICE_FORMAT_LABEL[f] }))]}
+        options={[
+          { value: '', label: 'The client’s preferred format' },
+          ...EINVOICE_FORMATS.map((f) => ({ value: f, label: EINVOICE_FORMAT_LABEL[f] })),
+        ]}
       />
-      {check.data?.transport && !check.data.transport.configured ? <Notice kind="info">{check.data.transport.message}</Notice> : null}
+      {check.data?.transport && !check.data.transport.configured ? (
+        <Notice kind="info">{check.data.transport.message}</Notice>
+      ) : null}
       {check.error ? <ErrorNotice error={check.error} title="The check could not run" focus={false} /> : null}
       {!check.data ? (
         <Loading />
       ) : check.data.format === 'none' ? (
-        <p className="muted">This client receives no e-invoice (preferred format: none). Choose a format above to check anyway.</p>
+        <p className="muted">
+          This client receives no e-invoice (preferred format: none). Choose a format above to check anyway.
+        </p>
       ) : check.data.issues.length === 0 ? (
         <Notice kind="success" title={`Ready for ${EINVOICE_FORMAT_LABEL[check.data.format]}`}>
           Issuing will produce a valid e-invoice in this format.
         </Notice>
       ) : (
-        <Notice kind="warning" title={`Issuing would be refused for ${EINVOICE_FORMAT_LABEL[check.data.format]}: fix these first`}>
+        <Notice
+          kind="warning"
+          title={`Issuing would be refused for ${EINVOICE_FORMAT_LABEL[check.data.format]}: fix these first`}
+        >
           <ul>
             {check.data.issues.map((i) => (
               <li key={`${i.ruleId}|${i.field}`}>
@@ -73,8 +83,8 @@ function EinvoiceDownloads({ doc }: { doc: DocumentDto }) {
       <Status message={status} />
       <ErrorNotice error={download.error} title="This e-invoice could not be produced" />
       <p className="muted">
-        Peppol BIS documents are produced here, but must be sent through a Peppol access point: none is configured yet, so download the file and
-        hand it to your access point provider.
+        Peppol BIS documents are produced here, but must be sent through a Peppol access point: none is configured yet,
+        so download the file and hand it to your access point provider.
       </p>
     </div>
   );

@@ -32,15 +32,41 @@ export function vatCategoryInput(v: VatCategoryValue): Record<string, string> {
   };
 }
 
-export function VatCategoryFields({ value, onChange, errors }: { value: VatCategoryValue; onChange: (v: VatCategoryValue) => void; errors: Record<string, string> }) {
+export function VatCategoryFields({
+  value,
+  onChange,
+  errors,
+}: {
+  value: VatCategoryValue;
+  onChange: (v: VatCategoryValue) => void;
+  errors: Record<string, string>;
+}) {
   const exempt = ['E', 'AE', 'K', 'G', 'O'].includes(value.category);
   return (
     <div className="form-row">
-      <SelectField label="VAT category (e-invoices)" value={value.category} options={CATEGORIES} error={errors.category} onChange={(e) => onChange({ ...value, category: e.target.value })} />
+      <SelectField
+        label="VAT category (e-invoices)"
+        value={value.category}
+        options={CATEGORIES}
+        error={errors.category}
+        onChange={(e) => onChange({ ...value, category: e.target.value })}
+      />
       {exempt ? (
         <>
-          <TextField label="Exemption reason" value={value.exemptionReason} error={errors.exemptionReason} hint="Prints on the document, e.g. “Kleinunternehmer gemäß § 19 UStG”" onChange={(e) => onChange({ ...value, exemptionReason: e.target.value })} />
-          <TextField label="VATEX code" value={value.exemptionCode} error={errors.exemptionCode} hint="optional, e.g. VATEX-EU-AE" onChange={(e) => onChange({ ...value, exemptionCode: e.target.value })} />
+          <TextField
+            label="Exemption reason"
+            value={value.exemptionReason}
+            error={errors.exemptionReason}
+            hint="Prints on the document, e.g. “Kleinunternehmer gemäß § 19 UStG”"
+            onChange={(e) => onChange({ ...value, exemptionReason: e.target.value })}
+          />
+          <TextField
+            label="VATEX code"
+            value={value.exemptionCode}
+            error={errors.exemptionCode}
+            hint="optional, e.g. VATEX-EU-AE"
+            onChange={(e) => onChange({ ...value, exemptionCode: e.target.value })}
+          />
         </>
       ) : null}
     </div>

@@ -22,7 +22,8 @@ export function AccountPage() {
       <PageHead title="My account" />
       {welcome && !s.state.factors.totp && s.state.factors.passkeys === 0 ? (
         <Notice kind="warning" title="Secure your account next">
-          You are the owner: add an authenticator app or a passkey below, so a stolen password alone cannot open your organization.
+          You are the owner: add an authenticator app or a passkey below, so a stolen password alone cannot open your
+          organization.
         </Notice>
       ) : null}
       <Status message={status} />
@@ -46,7 +47,9 @@ function Profile({ onStatus }: { onStatus: (m: string) => void }) {
     <section className="panel" aria-labelledby="profile-h">
       <h2 id="profile-h">Profile</h2>
       <p>
-        Signed in as <strong>{s.email}</strong> {s.state.user.emailVerified ? <Badge tone="good">verified</Badge> : <Badge tone="warn">not verified</Badge>} · role {s.me.role} in {s.state.org.name}
+        Signed in as <strong>{s.email}</strong>{' '}
+        {s.state.user.emailVerified ? <Badge tone="good">verified</Badge> : <Badge tone="warn">not verified</Badge>} ·
+        role {s.me.role} in {s.state.org.name}
         {!s.state.user.emailVerified ? (
           <>
             {' '}
@@ -75,7 +78,13 @@ function Profile({ onStatus }: { onStatus: (m: string) => void }) {
           }}
         >
           <ErrorNotice error={rename.error} />
-          <TextField label="Your name" value={name} onChange={(e) => setName(e.target.value)} error={rename.error?.fields().name} autoComplete="name" />
+          <TextField
+            label="Your name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            error={rename.error?.fields().name}
+            autoComplete="name"
+          />
           <Button type="submit" busy={rename.busy}>
             Save name
           </Button>
@@ -88,7 +97,15 @@ function Profile({ onStatus }: { onStatus: (m: string) => void }) {
           }}
         >
           <ErrorNotice error={changeEmail.error} />
-          <TextField label="New email address" type="email" value={email} onChange={(e) => setEmail(e.target.value)} error={changeEmail.error?.fields().email} autoComplete="email" hint="The change takes effect when you click the link we send there." />
+          <TextField
+            label="New email address"
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            error={changeEmail.error?.fields().email}
+            autoComplete="email"
+            hint="The change takes effect when you click the link we send there."
+          />
           <Button type="submit" busy={changeEmail.busy}>
             Change email
           </Button>
@@ -101,7 +118,9 @@ function Profile({ onStatus }: { onStatus: (m: string) => void }) {
 function Password({ onStatus }: { onStatus: (m: string) => void }) {
   const [v, setV] = useState({ current: '', next: '', repeat: '' });
   const [mismatch, setMismatch] = useState<string | undefined>();
-  const change = useAction(() => ok(staffApi.PUT('/api/v1/me/password', { body: { currentPassword: v.current, newPassword: v.next } })));
+  const change = useAction(() =>
+    ok(staffApi.PUT('/api/v1/me/password', { body: { currentPassword: v.current, newPassword: v.next } })),
+  );
   const f = change.error?.fields() ?? {};
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -119,9 +138,31 @@ function Password({ onStatus }: { onStatus: (m: string) => void }) {
       <h2 id="password-h">Password</h2>
       <ErrorNotice error={change.error} title="The password was not changed" />
       <div className="form-row">
-        <TextField label="Current password" type="password" autoComplete="current-password" value={v.current} onChange={(e) => setV({ ...v, current: e.target.value })} error={f.currentPassword} />
-        <TextField label="New password" type="password" autoComplete="new-password" value={v.next} onChange={(e) => setV({ ...v, next: e.target.value })} error={f.newPassword} hint="8 or more characters; common passwords are refused." />
-        <TextField label="Repeat the new password" type="password" autoComplete="new-password" value={v.repeat} onChange={(e) => setV({ ...v, repeat: e.target.value })} error={mismatch} />
+        <TextField
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          value={v.current}
+          onChange={(e) => setV({ ...v, current: e.target.value })}
+          error={f.currentPassword}
+        />
+        <TextField
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          value={v.next}
+          onChange={(e) => setV({ ...v, next: e.target.value })}
+          error={f.newPassword}
+          hint="8 or more characters; common passwords are refused."
+        />
+        <TextField
+          label="Repeat the new password"
+          type="password"
+          autoComplete="new-password"
+          value={v.repeat}
+          onChange={(e) => setV({ ...v, repeat: e.target.value })}
+          error={mismatch}
+        />
       </div>
       <Button type="submit" busy={change.busy}>
         Change password
@@ -143,7 +184,8 @@ function Sessions({ onStatus }: { onStatus: (m: string) => void }) {
         <ul className="plain-list">
           {list.data.items.map((x) => (
             <li key={x.id}>
-              {x.userAgent ?? 'Unknown browser'} · {x.ip ?? 'unknown IP'} · last active {dateTime(x.lastSeenAt)} {x.current ? <Badge tone="info">this browser</Badge> : null}{' '}
+              {x.userAgent ?? 'Unknown browser'} · {x.ip ?? 'unknown IP'} · last active {dateTime(x.lastSeenAt)}{' '}
+              {x.current ? <Badge tone="info">this browser</Badge> : null}{' '}
               {!x.current ? (
                 <Button
                   variant="link"

@@ -16,7 +16,9 @@ export function Factors({ onStatus }: { onStatus: (m: string) => void }) {
   const f = s.state.factors;
   const [adding, setAdding] = useState<'totp' | 'passkey' | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
-  const passkeys = useApiQuery(['me-passkeys', f.passkeys], (signal) => ok(staffApi.GET('/api/v1/me/passkeys', { signal })));
+  const passkeys = useApiQuery(['me-passkeys', f.passkeys], (signal) =>
+    ok(staffApi.GET('/api/v1/me/passkeys', { signal })),
+  );
   const dropTotp = useAction(removeTotp);
   const dropPasskey = useAction(removePasskey);
   const regen = useAction(regenerateRecoveryCodes);
@@ -31,7 +33,13 @@ export function Factors({ onStatus }: { onStatus: (m: string) => void }) {
     <section className="panel" aria-labelledby="factors-h">
       <h2 id="factors-h">Two-step sign-in</h2>
       <p className="muted small">
-        Your organization's policy: {s.state.org.mfaPolicy === 'off' ? 'optional' : s.state.org.mfaPolicy === 'passkeys' ? 'passkeys required' : 'a second factor is required'}.
+        Your organization's policy:{' '}
+        {s.state.org.mfaPolicy === 'off'
+          ? 'optional'
+          : s.state.org.mfaPolicy === 'passkeys'
+            ? 'passkeys required'
+            : 'a second factor is required'}
+        .
       </p>
       {codes ? <RecoveryCodes codes={codes} onDone={() => setCodes(null)} /> : null}
       <ErrorNotice error={dropTotp.error ?? dropPasskey.error ?? regen.error} />
@@ -65,7 +73,9 @@ export function Factors({ onStatus }: { onStatus: (m: string) => void }) {
         <ul className="plain-list">
           {passkeys.data.items.map((p) => (
             <li key={p.id}>
-              <strong>{p.name}</strong> · added {dateTime(p.createdAt)} · {p.lastUsedAt ? `last used ${dateTime(p.lastUsedAt)}` : 'not used yet'} {p.backedUp ? <Badge tone="info">synced</Badge> : null}{' '}
+              <strong>{p.name}</strong> · added {dateTime(p.createdAt)} ·{' '}
+              {p.lastUsedAt ? `last used ${dateTime(p.lastUsedAt)}` : 'not used yet'}{' '}
+              {p.backedUp ? <Badge tone="info">synced</Badge> : null}{' '}
               <Button
                 variant="link"
                 aria-label={`Remove passkey ${p.name}`}
@@ -82,7 +92,9 @@ export function Factors({ onStatus }: { onStatus: (m: string) => void }) {
           ))}
         </ul>
       ) : (
-        <p className="muted">No passkeys yet. A passkey signs you in with your device's screen lock and cannot be phished.</p>
+        <p className="muted">
+          No passkeys yet. A passkey signs you in with your device's screen lock and cannot be phished.
+        </p>
       )}
       {adding === 'passkey' ? (
         <PasskeySetup onDone={done('Passkey added')} />

@@ -14,9 +14,13 @@ export function ApiTokens({ onStatus }: { onStatus: (m: string) => void }) {
   const list = useApiQuery(['me-tokens'], (signal) => ok(staffApi.GET('/api/v1/me/tokens', { signal })));
   const [name, setName] = useState('');
   const [days, setDays] = useState('90');
-  const [scopes, setScopes] = useState<Permission[]>(() => s.me.permissions.filter((p) => p.endsWith(':read')) as Permission[]);
+  const [scopes, setScopes] = useState<Permission[]>(
+    () => s.me.permissions.filter((p) => p.endsWith(':read')) as Permission[],
+  );
   const [created, setCreated] = useState<string | null>(null);
-  const create = useAction(() => ok(staffApi.POST('/api/v1/me/tokens', { body: { name: name.trim(), scopes, expiresInDays: Number(days) || 90 } })));
+  const create = useAction(() =>
+    ok(staffApi.POST('/api/v1/me/tokens', { body: { name: name.trim(), scopes, expiresInDays: Number(days) || 90 } })),
+  );
   const revoke = useAction((id: string) => ok(staffApi.DELETE('/api/v1/me/tokens/{id}', { params: { path: { id } } })));
   const f = create.error?.fields() ?? {};
 
@@ -34,7 +38,9 @@ export function ApiTokens({ onStatus }: { onStatus: (m: string) => void }) {
   return (
     <section className="panel" aria-labelledby="tokens-h">
       <h2 id="tokens-h">API tokens</h2>
-      <p className="muted small">For scripts and integrations. A token can do only what its scopes allow and what your role still allows.</p>
+      <p className="muted small">
+        For scripts and integrations. A token can do only what its scopes allow and what your role still allows.
+      </p>
       <ErrorNotice error={list.error ?? revoke.error} focus={false} />
       {created ? (
         <Notice kind="success" title="Token created: copy it now">
@@ -48,13 +54,17 @@ export function ApiTokens({ onStatus }: { onStatus: (m: string) => void }) {
         <ul className="plain-list">
           {live.map((t) => (
             <li key={t.id}>
-              <strong>{t.name}</strong> · {t.scopes.length} scope{t.scopes.length === 1 ? '' : 's'} · {t.expiresAt ? `expires ${dateTime(t.expiresAt)}` : <Badge tone="warn">never expires</Badge>} ·{' '}
+              <strong>{t.name}</strong> · {t.scopes.length} scope{t.scopes.length === 1 ? '' : 's'} ·{' '}
+              {t.expiresAt ? `expires ${dateTime(t.expiresAt)}` : <Badge tone="warn">never expires</Badge>} ·{' '}
               {t.lastUsedAt ? `last used ${dateTime(t.lastUsedAt)}` : 'never used'}{' '}
               <Button
                 variant="link"
                 aria-label={`Revoke token ${t.name}`}
                 onClick={async () => {
-                  if (window.confirm(`Revoke “${t.name}”? Integrations using it stop working.`) && (await revoke.run(t.id))) {
+                  if (
+                    window.confirm(`Revoke “${t.name}”? Integrations using it stop working.`) &&
+                    (await revoke.run(t.id))
+                  ) {
                     onStatus('Token revoked');
                     list.refetch();
                   }
@@ -70,8 +80,20 @@ export function ApiTokens({ onStatus }: { onStatus: (m: string) => void }) {
         <h3>New token</h3>
         <ErrorNotice error={create.error} title="The token was not created" />
         <div className="form-row">
-          <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={f.name} hint="e.g. “Accounting export”" />
-          <TextField label="Expires after (days)" inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value)} error={f.expiresInDays} />
+          <TextField
+            label="Name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            error={f.name}
+            hint="e.g. “Accounting export”"
+          />
+          <TextField
+            label="Expires after (days)"
+            inputMode="numeric"
+            value={days}
+            onChange={(e) => setDays(e.target.value)}
+            error={f.expiresInDays}
+          />
         </div>
         <fieldset>
           <legend>Scopes</legend>
@@ -79,7 +101,12 @@ export function ApiTokens({ onStatus }: { onStatus: (m: string) => void }) {
           <div className="scope-grid">
             {(s.me.permissions as Permission[]).map((p) => (
               <label key={p} className="scope">
-                <input type="checkbox" checked={scopes.includes(p)} onChange={(e) => setScopes((x) => (e.target.checked ? [...x, p] : x.filter((y) => y !== p)))} /> <code>{p}</code>
+                <input
+                  type="checkbox"
+                  checked={scopes.includes(p)}
+                  onChange={(e) => setScopes((x) => (e.target.checked ? [...x, p] : x.filter((y) => y !== p)))}
+                />{' '}
+                <code>{p}</code>
               </label>
             ))}
           </div>

@@ -41,9 +41,14 @@ export function AuditLogPage() {
     return load(undefined, signal);
   });
   const verify = useAction(() => ok(staffApi.POST('/api/v1/audit-events/verify', { body: {} })));
-  const checkpoints = useApiQuery(['audit-checkpoints'], (signal) => ok(staffApi.GET('/api/v1/audit-checkpoints', { signal })));
+  const checkpoints = useApiQuery(['audit-checkpoints'], (signal) =>
+    ok(staffApi.GET('/api/v1/audit-checkpoints', { signal })),
+  );
   const sign = useAction(() => ok(staffApi.POST('/api/v1/audit-checkpoints')));
-  const latest = checkpoints.data?.items.reduce<Checkpoint | undefined>((a, c) => (!a || c.treeSize > a.treeSize ? c : a), undefined);
+  const latest = checkpoints.data?.items.reduce<Checkpoint | undefined>(
+    (a, c) => (!a || c.treeSize > a.treeSize ? c : a),
+    undefined,
+  );
   const [result, setResult] = useState<VerifyResult | null>(null);
   const rows = [...(list.data?.items ?? []), ...more];
   const last = rows[rows.length - 1];
@@ -54,7 +59,8 @@ export function AuditLogPage() {
       <section className="panel" aria-labelledby="verify-h">
         <h2 id="verify-h">Integrity</h2>
         <p className="muted small">
-          Every change is appended to a hash chain: each entry includes the hash of the one before. Verifying recomputes the whole chain; an edited, deleted, inserted or reordered entry breaks it at that point.
+          Every change is appended to a hash chain: each entry includes the hash of the one before. Verifying recomputes
+          the whole chain; an edited, deleted, inserted or reordered entry breaks it at that point.
         </p>
         <Button
           variant="primary"
@@ -70,8 +76,17 @@ export function AuditLogPage() {
         <ErrorNotice error={verify.error} />
         <div aria-live="polite">
           {result?.ok ? (
-            <Notice kind="success" title={result.proof === 'external' ? 'The audit log matches the checkpoints kept outside' : 'The audit log is internally consistent'}>
-              {num(result.count)} entries verified{result.checkpointsChecked ? `, ${num(result.checkpointsChecked)} signed checkpoints checked` : ''}. Chain head: <code>{result.head}</code>
+            <Notice
+              kind="success"
+              title={
+                result.proof === 'external'
+                  ? 'The audit log matches the checkpoints kept outside'
+                  : 'The audit log is internally consistent'
+              }
+            >
+              {num(result.count)} entries verified
+              {result.checkpointsChecked ? `, ${num(result.checkpointsChecked)} signed checkpoints checked` : ''}. Chain
+              head: <code>{result.head}</code>
               {result.statement ? <span className="small"> — {result.statement}</span> : null}
             </Notice>
           ) : null}
@@ -80,13 +95,17 @@ export function AuditLogPage() {
               <p className="notice-title">The audit log has been tampered with</p>
               <p>
                 {result.badSeq !== undefined ? `The chain breaks at entry #${result.badSeq}: ` : ''}
-                {result.reason}. Entries from there on cannot be trusted. Restore from a backup and investigate who had database access.
+                {result.reason}. Entries from there on cannot be trusted. Restore from a backup and investigate who had
+                database access.
               </p>
             </div>
           ) : null}
         </div>
         <h3>Signed checkpoints</h3>
-        <p className="muted small">A checkpoint signs the log's state so far; publish or keep its hash to prove later that history was not rewritten.</p>
+        <p className="muted small">
+          A checkpoint signs the log's state so far; publish or keep its hash to prove later that history was not
+          rewritten.
+        </p>
         <ErrorNotice error={checkpoints.error ?? sign.error} focus={false} />
         {latest ? (
           <p>
@@ -115,10 +134,28 @@ export function AuditLogPage() {
           setFilters(form);
         }}
       >
-        <TextField label="Action" value={form.action} onChange={(e) => setForm({ ...form, action: e.target.value })} hint="e.g. invoice.issued" />
-        <TextField label="Actor id" value={form.actorId} onChange={(e) => setForm({ ...form, actorId: e.target.value })} />
-        <TextField label="Object id" value={form.objectId} onChange={(e) => setForm({ ...form, objectId: e.target.value })} />
-        <TextField label="From" type="date" value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />
+        <TextField
+          label="Action"
+          value={form.action}
+          onChange={(e) => setForm({ ...form, action: e.target.value })}
+          hint="e.g. invoice.issued"
+        />
+        <TextField
+          label="Actor id"
+          value={form.actorId}
+          onChange={(e) => setForm({ ...form, actorId: e.target.value })}
+        />
+        <TextField
+          label="Object id"
+          value={form.objectId}
+          onChange={(e) => setForm({ ...form, objectId: e.target.value })}
+        />
+        <TextField
+          label="From"
+          type="date"
+          value={form.from}
+          onChange={(e) => setForm({ ...form, from: e.target.value })}
+        />
         <TextField label="To" type="date" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />
         <div className="field">
           <Button type="submit">Apply filters</Button>
@@ -126,7 +163,9 @@ export function AuditLogPage() {
       </form>
       <ErrorNotice error={list.error} />
       {list.isPending ? <Loading /> : null}
-      {list.data && rows.length === 0 ? <EmptyState title="No entries match">Clear the filters to see the whole log.</EmptyState> : null}
+      {list.data && rows.length === 0 ? (
+        <EmptyState title="No entries match">Clear the filters to see the whole log.</EmptyState>
+      ) : null}
       {rows.length > 0 ? (
         <DataTable
           label="Audit log entries"

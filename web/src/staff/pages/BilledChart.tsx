@@ -16,22 +16,40 @@ export function BilledChart({ months, currency }: { months: MonthBar[]; currency
   const slot = (W - PAD.left - PAD.right) / months.length;
   const barW = Math.max(4, slot * 0.32);
   const y = (v: number) => PAD.top + plotH - (Math.max(0, v) / max) * plotH;
-  const total = months.reduce((a, m) => ({ billed: a.billed + m.billed, collected: a.collected + m.collected }), { billed: 0, collected: 0 });
+  const total = months.reduce((a, m) => ({ billed: a.billed + m.billed, collected: a.collected + m.collected }), {
+    billed: 0,
+    collected: 0,
+  });
 
   return (
     <figure className="chart-figure">
       <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${titleId} ${descId}`}>
         <title id={titleId}>Billed and collected per month, last 12 months</title>
         <desc id={descId}>
-          Billed {money(total.billed, currency)}, collected {money(total.collected, currency)} over 12 months. The table below lists each month.
+          Billed {money(total.billed, currency)}, collected {money(total.collected, currency)} over 12 months. The table
+          below lists each month.
         </desc>
         <line className="axis" x1={PAD.left} x2={W - PAD.right} y1={PAD.top + plotH} y2={PAD.top + plotH} />
         {months.map((m, i) => {
           const x0 = PAD.left + i * slot + slot / 2 - barW;
           return (
             <g key={m.month}>
-              <rect className="bar-billed" x={x0} y={y(m.billed)} width={barW} height={PAD.top + plotH - y(m.billed)} rx={2} />
-              <rect className="bar-collected" x={x0 + barW} y={y(m.collected)} width={barW} height={PAD.top + plotH - y(m.collected)} rx={2} />
+              <rect
+                className="bar-billed"
+                x={x0}
+                y={y(m.billed)}
+                width={barW}
+                height={PAD.top + plotH - y(m.billed)}
+                rx={2}
+              />
+              <rect
+                className="bar-collected"
+                x={x0 + barW}
+                y={y(m.collected)}
+                width={barW}
+                height={PAD.top + plotH - y(m.collected)}
+                rx={2}
+              />
               <text x={PAD.left + i * slot + slot / 2} y={H - 8} textAnchor="middle">
                 {monthLabel(m.month)}
               </text>

@@ -12,11 +12,21 @@ import { Button, Checkbox, SelectField, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
 import { useStaff } from '../context.ts';
 import { ActionsHeader, DataTable } from '../../ui/DataTable.tsx';
-import { EMPTY_VAT_CATEGORY, VatCategoryFields, vatCategoryInput, type VatCategoryValue } from '../einvoice/VatCategoryFields.tsx';
+import {
+  EMPTY_VAT_CATEGORY,
+  VatCategoryFields,
+  vatCategoryInput,
+  type VatCategoryValue,
+} from '../einvoice/VatCategoryFields.tsx';
 
 export function useTaxRates(includeArchived = false) {
   return useApiQuery(['tax-rates', { includeArchived }], (signal) =>
-    ok(staffApi.GET('/api/v1/tax-rates', { params: { query: { includeArchived: includeArchived ? 'true' : undefined } }, signal })),
+    ok(
+      staffApi.GET('/api/v1/tax-rates', {
+        params: { query: { includeArchived: includeArchived ? 'true' : undefined } },
+        signal,
+      }),
+    ),
   );
 }
 
@@ -34,10 +44,14 @@ export function TaxRatesPage() {
   const [percentError, setPercentError] = useState<string | undefined>();
   const [vat, setVat] = useState<VatCategoryValue>(EMPTY_VAT_CATEGORY);
   const create = useAction((rateBp: number) =>
-    checked(taxRateInput, { name: v.name.trim(), rateBp, inclusive: v.inclusive, ...vatCategoryInput(vat) }, (body) => ok(staffApi.POST('/api/v1/tax-rates', { body }))),
+    checked(taxRateInput, { name: v.name.trim(), rateBp, inclusive: v.inclusive, ...vatCategoryInput(vat) }, (body) =>
+      ok(staffApi.POST('/api/v1/tax-rates', { body })),
+    ),
   );
   const toggle = useAction((r: TaxRate) =>
-    checked(taxRatePatch, { archived: !r.archived }, (body) => ok(staffApi.PATCH('/api/v1/tax-rates/{id}', { params: { path: { id: r.id } }, body }))),
+    checked(taxRatePatch, { archived: !r.archived }, (body) =>
+      ok(staffApi.PATCH('/api/v1/tax-rates/{id}', { params: { path: { id: r.id } }, body })),
+    ),
   );
   const f = create.error?.fields() ?? {};
 
@@ -60,7 +74,9 @@ export function TaxRatesPage() {
       <Status message={status} />
       <ErrorNotice error={rates.error ?? toggle.error} />
       {rates.isPending ? <Loading /> : null}
-      {rates.data && rates.data.items.length === 0 ? <EmptyState title={t('taxRates.none')}>{t('taxRates.noneHint')}</EmptyState> : null}
+      {rates.data && rates.data.items.length === 0 ? (
+        <EmptyState title={t('taxRates.none')}>{t('taxRates.noneHint')}</EmptyState>
+      ) : null}
       {rates.data && rates.data.items.length > 0 ? (
         <DataTable
           label={t('taxRates.title')}
@@ -76,7 +92,10 @@ export function TaxRatesPage() {
               ),
             },
             { header: t('taxRates.rate'), numeric: true, cell: (r) => rate(r.rateBp) },
-            { header: t('taxRates.prices'), cell: (r) => `${r.inclusive ? t('taxRates.includeTax') : t('taxRates.excludeTax')} · ${r.category}` },
+            {
+              header: t('taxRates.prices'),
+              cell: (r) => `${r.inclusive ? t('taxRates.includeTax') : t('taxRates.excludeTax')} · ${r.category}`,
+            },
             {
               header: <ActionsHeader>{t('common.actions')}</ActionsHeader>,
               cell: (r) => (
@@ -98,10 +117,27 @@ export function TaxRatesPage() {
         <h2>{t('taxRates.addHeading')}</h2>
         <ErrorNotice error={create.error} title={t('taxRates.notAdded')} />
         <div className="form-row">
-          <TextField label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} error={f.name} required />
-          <TextField label={t('taxRates.ratePercent')} inputMode="decimal" value={v.percent} onChange={(e) => setV({ ...v, percent: e.target.value })} error={percentError ?? f.rateBp} required />
+          <TextField
+            label="Name"
+            value={v.name}
+            onChange={(e) => setV({ ...v, name: e.target.value })}
+            error={f.name}
+            required
+          />
+          <TextField
+            label={t('taxRates.ratePercent')}
+            inputMode="decimal"
+            value={v.percent}
+            onChange={(e) => setV({ ...v, percent: e.target.value })}
+            error={percentError ?? f.rateBp}
+            required
+          />
         </div>
-        <Checkbox label={t('taxRates.inclusiveLabel')} checked={v.inclusive} onChange={(e) => setV({ ...v, inclusive: e.target.checked })} />
+        <Checkbox
+          label={t('taxRates.inclusiveLabel')}
+          checked={v.inclusive}
+          onChange={(e) => setV({ ...v, inclusive: e.target.checked })}
+        />
         <VatCategoryFields value={vat} onChange={setVat} errors={f} />
         <Button type="submit" variant="primary" busy={create.busy}>
           {t('taxRates.add')}
@@ -114,7 +150,9 @@ export function TaxRatesPage() {
 export function ItemsPage() {
   useTitle(t('items.title'));
   const s = useStaff();
-  const items = useApiQuery(['items', { includeArchived: true }], (signal) => ok(staffApi.GET('/api/v1/items', { params: { query: { limit: 200, includeArchived: 'true' } }, signal })));
+  const items = useApiQuery(['items', { includeArchived: true }], (signal) =>
+    ok(staffApi.GET('/api/v1/items', { params: { query: { limit: 200, includeArchived: 'true' } }, signal })),
+  );
   const rates = useTaxRates();
   const [status, setStatus] = useState<string | null>(null);
   const currency0 = s.org?.defaultCurrency ?? 'EUR';
@@ -123,12 +161,21 @@ export function ItemsPage() {
   const create = useAction((unitPrice: number) =>
     checked(
       itemInput,
-      { name: v.name.trim(), description: v.description.trim(), unit: v.unit.trim(), unitPrice, currency: v.currency.trim().toUpperCase(), taxRateId: v.taxRateId || null },
+      {
+        name: v.name.trim(),
+        description: v.description.trim(),
+        unit: v.unit.trim(),
+        unitPrice,
+        currency: v.currency.trim().toUpperCase(),
+        taxRateId: v.taxRateId || null,
+      },
       (body) => ok(staffApi.POST('/api/v1/items', { body })),
     ),
   );
   const toggle = useAction((i: Item) =>
-    checked(itemPatch, { archived: !i.archived }, (body) => ok(staffApi.PATCH('/api/v1/items/{id}', { params: { path: { id: i.id } }, body }))),
+    checked(itemPatch, { archived: !i.archived }, (body) =>
+      ok(staffApi.PATCH('/api/v1/items/{id}', { params: { path: { id: i.id } }, body })),
+    ),
   );
   const f = create.error?.fields() ?? {};
   const rateName = (id: string | null) => rates.data?.items.find((r) => r.id === id)?.name ?? t('common.none');
@@ -152,7 +199,9 @@ export function ItemsPage() {
       <Status message={status} />
       <ErrorNotice error={(items.error ?? toggle.error) as ApiError | null} />
       {items.isPending ? <Loading /> : null}
-      {items.data && items.data.items.length === 0 ? <EmptyState title={t('items.none')}>{t('items.noneHint')}</EmptyState> : null}
+      {items.data && items.data.items.length === 0 ? (
+        <EmptyState title={t('items.none')}>{t('items.noneHint')}</EmptyState>
+      ) : null}
       {items.data && items.data.items.length > 0 ? (
         <DataTable
           label={t('items.title')}
@@ -192,19 +241,52 @@ export function ItemsPage() {
         <h2>{t('items.addHeading')}</h2>
         <ErrorNotice error={create.error} title={t('items.notAdded')} />
         <div className="form-row">
-          <TextField label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} error={f.name} required />
-          <TextField label="Unit" value={v.unit} onChange={(e) => setV({ ...v, unit: e.target.value })} error={f.unit} hint="e.g. h, day, pcs" />
-          <TextField label="Unit price" inputMode="decimal" value={v.price} onChange={(e) => setV({ ...v, price: e.target.value })} error={priceError ?? f.unitPrice} required />
-          <TextField label="Currency" value={v.currency} maxLength={3} onChange={(e) => setV({ ...v, currency: e.target.value })} error={f.currency} />
+          <TextField
+            label="Name"
+            value={v.name}
+            onChange={(e) => setV({ ...v, name: e.target.value })}
+            error={f.name}
+            required
+          />
+          <TextField
+            label="Unit"
+            value={v.unit}
+            onChange={(e) => setV({ ...v, unit: e.target.value })}
+            error={f.unit}
+            hint="e.g. h, day, pcs"
+          />
+          <TextField
+            label="Unit price"
+            inputMode="decimal"
+            value={v.price}
+            onChange={(e) => setV({ ...v, price: e.target.value })}
+            error={priceError ?? f.unitPrice}
+            required
+          />
+          <TextField
+            label="Currency"
+            value={v.currency}
+            maxLength={3}
+            onChange={(e) => setV({ ...v, currency: e.target.value })}
+            error={f.currency}
+          />
           <SelectField
             label="Tax rate"
             value={v.taxRateId}
             onChange={(e) => setV({ ...v, taxRateId: e.target.value })}
             error={f.taxRateId}
-            options={[{ value: '', label: t('items.noTax') }, ...(rates.data?.items ?? []).map((r) => ({ value: r.id, label: `${r.name} (${rate(r.rateBp)})` }))]}
+            options={[
+              { value: '', label: t('items.noTax') },
+              ...(rates.data?.items ?? []).map((r) => ({ value: r.id, label: `${r.name} (${rate(r.rateBp)})` })),
+            ]}
           />
         </div>
-        <TextField label="Description" value={v.description} onChange={(e) => setV({ ...v, description: e.target.value })} error={f.description} />
+        <TextField
+          label="Description"
+          value={v.description}
+          onChange={(e) => setV({ ...v, description: e.target.value })}
+          error={f.description}
+        />
         <Button type="submit" variant="primary" busy={create.busy}>
           {t('items.add')}
         </Button>

@@ -47,7 +47,10 @@ function ClientDetail({ client, reload }: { client: Client; reload: () => void }
                 variant="danger"
                 busy={archive.busy}
                 onClick={async () => {
-                  if (!window.confirm(`Archive ${client.name}? Existing documents stay; the client is hidden from lists.`)) return;
+                  if (
+                    !window.confirm(`Archive ${client.name}? Existing documents stay; the client is hidden from lists.`)
+                  )
+                    return;
                   if (await archive.run()) navigate('/app/clients');
                 }}
               >
@@ -57,7 +60,11 @@ function ClientDetail({ client, reload }: { client: Client; reload: () => void }
           </>
         }
       />
-      {created ? <Notice kind="success" title="Client created">Add contacts below, or write the first invoice.</Notice> : null}
+      {created ? (
+        <Notice kind="success" title="Client created">
+          Add contacts below, or write the first invoice.
+        </Notice>
+      ) : null}
       <Status message={status} />
       <ErrorNotice error={archive.error} />
       {editing ? (
@@ -133,13 +140,26 @@ function Contacts({ client, reload, onStatus }: { client: Client; reload: () => 
     ok(
       staffApi.POST('/api/v1/clients/{id}/contacts', {
         params: { path: { id: client.id } },
-        body: { name: v.name.trim(), email: v.email.trim() || null, phone: v.phone.trim() || null, isPrimary: v.isPrimary },
+        body: {
+          name: v.name.trim(),
+          email: v.email.trim() || null,
+          phone: v.phone.trim() || null,
+          isPrimary: v.isPrimary,
+        },
       }),
     ),
   );
-  const remove = useAction((contactId: string) => ok(staffApi.DELETE('/api/v1/clients/{id}/contacts/{contactId}', { params: { path: { id: client.id, contactId } } })));
+  const remove = useAction((contactId: string) =>
+    ok(
+      staffApi.DELETE('/api/v1/clients/{id}/contacts/{contactId}', { params: { path: { id: client.id, contactId } } }),
+    ),
+  );
   const resetFactors = useAction((contactId: string) =>
-    ok(staffApi.POST('/api/v1/clients/{id}/contacts/{contactId}/reset-factors', { params: { path: { id: client.id, contactId } } })),
+    ok(
+      staffApi.POST('/api/v1/clients/{id}/contacts/{contactId}/reset-factors', {
+        params: { path: { id: client.id, contactId } },
+      }),
+    ),
   );
   const f = add.error?.fields() ?? {};
 
@@ -155,7 +175,9 @@ function Contacts({ client, reload, onStatus }: { client: Client; reload: () => 
   return (
     <section className="panel" aria-labelledby="contacts-h">
       <h2 id="contacts-h">Contacts</h2>
-      <p className="muted small">Contacts with an email address can sign in to the client portal to see this client's documents.</p>
+      <p className="muted small">
+        Contacts with an email address can sign in to the client portal to see this client's documents.
+      </p>
       <ErrorNotice error={remove.error} />
       <ErrorNotice error={resetFactors.error} title="The sign-in methods were not reset" />
       {client.contacts.length === 0 ? (
@@ -164,7 +186,8 @@ function Contacts({ client, reload, onStatus }: { client: Client; reload: () => 
         <ul>
           {client.contacts.map((c) => (
             <li key={c.id}>
-              <strong>{c.name}</strong> {c.email ? `· ${c.email}` : ''} {c.phone ? `· ${c.phone}` : ''} {c.isPrimary ? '(primary)' : ''}{' '}
+              <strong>{c.name}</strong> {c.email ? `· ${c.email}` : ''} {c.phone ? `· ${c.phone}` : ''}{' '}
+              {c.isPrimary ? '(primary)' : ''}{' '}
               <Button
                 variant="link"
                 aria-label={`Remove contact ${c.name}`}
@@ -183,7 +206,12 @@ function Contacts({ client, reload, onStatus }: { client: Client; reload: () => 
                   aria-label={`Reset portal sign-in methods of ${c.name}`}
                   busy={resetFactors.busy}
                   onClick={async () => {
-                    if (!window.confirm(`Reset ${c.name}'s portal sign-in methods? Their authenticator app and passkeys are removed and their portal sessions end; they are emailed and can sign in with an emailed code.`)) return;
+                    if (
+                      !window.confirm(
+                        `Reset ${c.name}'s portal sign-in methods? Their authenticator app and passkeys are removed and their portal sessions end; they are emailed and can sign in with an emailed code.`,
+                      )
+                    )
+                      return;
                     if (await resetFactors.run(c.id)) onStatus(`Portal sign-in methods of ${c.name} reset`);
                   }}
                 >
@@ -198,11 +226,33 @@ function Contacts({ client, reload, onStatus }: { client: Client; reload: () => 
         <h3>Add a contact</h3>
         <ErrorNotice error={add.error} title="The contact was not added" />
         <div className="form-row">
-          <TextField label="Contact name" value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} error={f.name} required />
-          <TextField label="Contact email" type="email" value={v.email} onChange={(e) => setV({ ...v, email: e.target.value })} error={f.email} />
-          <TextField label="Phone" type="tel" value={v.phone} onChange={(e) => setV({ ...v, phone: e.target.value })} error={f.phone} />
+          <TextField
+            label="Contact name"
+            value={v.name}
+            onChange={(e) => setV({ ...v, name: e.target.value })}
+            error={f.name}
+            required
+          />
+          <TextField
+            label="Contact email"
+            type="email"
+            value={v.email}
+            onChange={(e) => setV({ ...v, email: e.target.value })}
+            error={f.email}
+          />
+          <TextField
+            label="Phone"
+            type="tel"
+            value={v.phone}
+            onChange={(e) => setV({ ...v, phone: e.target.value })}
+            error={f.phone}
+          />
         </div>
-        <Checkbox label="Primary contact" checked={v.isPrimary} onChange={(e) => setV({ ...v, isPrimary: e.target.checked })} />
+        <Checkbox
+          label="Primary contact"
+          checked={v.isPrimary}
+          onChange={(e) => setV({ ...v, isPrimary: e.target.checked })}
+        />
         <Button type="submit" busy={add.busy}>
           Add contact
         </Button>

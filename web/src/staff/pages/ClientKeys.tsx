@@ -12,11 +12,17 @@ import { Button, TextArea } from '../../ui/forms.tsx';
 type KeysBody = Body<'/api/v1/clients/{id}/keys', 'put'>;
 
 export function ClientKeys({ clientId, onStatus }: { clientId: string; onStatus: (m: string) => void }) {
-  const keys = useApiQuery(['client-keys', clientId], (signal) => ok(staffApi.GET('/api/v1/clients/{id}/keys', { params: { path: { id: clientId } }, signal })));
+  const keys = useApiQuery(['client-keys', clientId], (signal) =>
+    ok(staffApi.GET('/api/v1/clients/{id}/keys', { params: { path: { id: clientId } }, signal })),
+  );
   const [pgp, setPgp] = useState('');
   const [cert, setCert] = useState('');
-  const save = useAction((body: KeysBody) => ok(staffApi.PUT('/api/v1/clients/{id}/keys', { params: { path: { id: clientId } }, body })));
-  const wkd = useAction(() => ok(staffApi.POST('/api/v1/clients/{id}/keys/wkd', { params: { path: { id: clientId } } })));
+  const save = useAction((body: KeysBody) =>
+    ok(staffApi.PUT('/api/v1/clients/{id}/keys', { params: { path: { id: clientId } }, body })),
+  );
+  const wkd = useAction(() =>
+    ok(staffApi.POST('/api/v1/clients/{id}/keys/wkd', { params: { path: { id: clientId } } })),
+  );
   const k = keys.data;
   const f = save.error?.fields() ?? {};
 
@@ -33,7 +39,9 @@ export function ClientKeys({ clientId, onStatus }: { clientId: string; onStatus:
   return (
     <section className="panel" aria-labelledby="keys-h">
       <h2 id="keys-h">Encryption keys</h2>
-      <p className="muted small">Needed for the OpenPGP and S/MIME delivery modes: the PDF is then encrypted to this client.</p>
+      <p className="muted small">
+        Needed for the OpenPGP and S/MIME delivery modes: the PDF is then encrypted to this client.
+      </p>
       <ErrorNotice error={keys.error ?? wkd.error} focus={false} />
       {k ? (
         <dl className="facts">
@@ -41,7 +49,9 @@ export function ClientKeys({ clientId, onStatus }: { clientId: string; onStatus:
           <dd>
             {k.openpgp ? (
               <>
-                <code>{k.openpgp.fingerprint}</code> {k.openpgp.usable ? <Badge tone="good">usable</Badge> : <Badge tone="bad">not usable</Badge>} {k.openpgp.userIds.join(', ')}
+                <code>{k.openpgp.fingerprint}</code>{' '}
+                {k.openpgp.usable ? <Badge tone="good">usable</Badge> : <Badge tone="bad">not usable</Badge>}{' '}
+                {k.openpgp.userIds.join(', ')}
                 {k.openpgp.expiresAt ? ` · expires ${dateTime(k.openpgp.expiresAt)}` : ''}{' '}
                 <Button variant="link" onClick={() => void put({ openpgpPublicKey: null }, 'OpenPGP key removed')}>
                   Remove
@@ -55,9 +65,13 @@ export function ClientKeys({ clientId, onStatus }: { clientId: string; onStatus:
           <dd>
             {k.smime ? (
               <>
-                {k.smime.subject} {k.smime.usable ? <Badge tone="good">usable</Badge> : <Badge tone="bad">not usable</Badge>}
+                {k.smime.subject}{' '}
+                {k.smime.usable ? <Badge tone="good">usable</Badge> : <Badge tone="bad">not usable</Badge>}
                 {k.smime.notAfter ? ` · valid until ${dateTime(k.smime.notAfter)}` : ''}{' '}
-                <Button variant="link" onClick={() => void put({ smimeCertificatePem: null }, 'S/MIME certificate removed')}>
+                <Button
+                  variant="link"
+                  onClick={() => void put({ smimeCertificatePem: null }, 'S/MIME certificate removed')}
+                >
                   Remove
                 </Button>
               </>
@@ -76,7 +90,14 @@ export function ClientKeys({ clientId, onStatus }: { clientId: string; onStatus:
             void put({ openpgpPublicKey: pgp.trim() }, 'OpenPGP key saved');
           }}
         >
-          <TextArea label="OpenPGP public key (armored)" value={pgp} onChange={(e) => setPgp(e.target.value)} error={f.openpgpPublicKey} rows={4} className="mono" />
+          <TextArea
+            label="OpenPGP public key (armored)"
+            value={pgp}
+            onChange={(e) => setPgp(e.target.value)}
+            error={f.openpgpPublicKey}
+            rows={4}
+            className="mono"
+          />
           <div className="actions">
             <Button type="submit" busy={save.busy} disabled={!pgp.trim()}>
               Save OpenPGP key
@@ -102,7 +123,14 @@ export function ClientKeys({ clientId, onStatus }: { clientId: string; onStatus:
             void put({ smimeCertificatePem: cert.trim() }, 'S/MIME certificate saved');
           }}
         >
-          <TextArea label="S/MIME certificate (PEM)" value={cert} onChange={(e) => setCert(e.target.value)} error={f.smimeCertificatePem} rows={4} className="mono" />
+          <TextArea
+            label="S/MIME certificate (PEM)"
+            value={cert}
+            onChange={(e) => setCert(e.target.value)}
+            error={f.smimeCertificatePem}
+            rows={4}
+            className="mono"
+          />
           <Button type="submit" busy={save.busy} disabled={!cert.trim()}>
             Save certificate
           </Button>

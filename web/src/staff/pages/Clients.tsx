@@ -19,12 +19,24 @@ export function ClientsPage() {
   const [search, setSearch] = useState('');
   const [archived, setArchived] = useState(false);
   const list = useApiQuery(['clients', { search, archived }], (signal) =>
-    ok(staffApi.GET('/api/v1/clients', { params: { query: { q: search || undefined, includeArchived: archived ? 'true' : undefined, limit: 200 } }, signal })),
+    ok(
+      staffApi.GET('/api/v1/clients', {
+        params: { query: { q: search || undefined, includeArchived: archived ? 'true' : undefined, limit: 200 } },
+        signal,
+      }),
+    ),
   );
 
   return (
     <>
-      <PageHead title={t('clients.title')} actions={<Link className="btn btn-primary" to="/app/clients/new">{t('clients.new')}</Link>} />
+      <PageHead
+        title={t('clients.title')}
+        actions={
+          <Link className="btn btn-primary" to="/app/clients/new">
+            {t('clients.new')}
+          </Link>
+        }
+      />
       <form
         className="filters"
         role="search"
@@ -35,7 +47,12 @@ export function ClientsPage() {
       >
         <TextField label={t('clients.searchByName')} type="search" value={q} onChange={(e) => setQ(e.target.value)} />
         <div className="field field-check">
-          <input id="show-archived" type="checkbox" checked={archived} onChange={(e) => setArchived(e.target.checked)} />
+          <input
+            id="show-archived"
+            type="checkbox"
+            checked={archived}
+            onChange={(e) => setArchived(e.target.checked)}
+          />
           <label htmlFor="show-archived">{t('clients.showArchived')}</label>
         </div>
         <div className="field">
@@ -45,7 +62,14 @@ export function ClientsPage() {
       <ErrorNotice error={list.error} />
       {list.isPending ? <Loading /> : null}
       {list.data && list.data.items.length === 0 ? (
-        <EmptyState title={search ? t('clients.noMatch') : t('clients.none')} action={<Link className="btn btn-primary" to="/app/clients/new">{t('clients.addFirst')}</Link>}>
+        <EmptyState
+          title={search ? t('clients.noMatch') : t('clients.none')}
+          action={
+            <Link className="btn btn-primary" to="/app/clients/new">
+              {t('clients.addFirst')}
+            </Link>
+          }
+        >
           {search ? t('clients.noMatchHint') : t('clients.noneHint')}
         </EmptyState>
       ) : null}
@@ -60,7 +84,8 @@ export function ClientsPage() {
               header: t('clients.name'),
               cell: (c) => (
                 <>
-                  <Link to={`/app/clients/${c.id}`}>{c.name}</Link> {c.archived ? <Badge>{t('common.archived')}</Badge> : null}
+                  <Link to={`/app/clients/${c.id}`}>{c.name}</Link>{' '}
+                  {c.archived ? <Badge>{t('common.archived')}</Badge> : null}
                 </>
               ),
             },
@@ -103,7 +128,10 @@ function toBody(v: ClientFormValue) {
   return {
     name: v.name.trim(),
     email: v.email.trim() || null,
-    addressLines: v.address.split('\n').map((l) => l.trim()).filter(Boolean),
+    addressLines: v.address
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
     country: v.country.trim().toUpperCase() || null,
     taxId: v.taxId.trim() || null,
     currency: v.currency.trim().toUpperCase(),
@@ -113,7 +141,15 @@ function toBody(v: ClientFormValue) {
   };
 }
 
-export function ClientForm({ client, onSaved, submitLabel }: { client: Client | null; onSaved: (c: Client) => void; submitLabel: string }) {
+export function ClientForm({
+  client,
+  onSaved,
+  submitLabel,
+}: {
+  client: Client | null;
+  onSaved: (c: Client) => void;
+  submitLabel: string;
+}) {
   const s = useStaff();
   const [v, setV] = useState(() => toForm(client, s.org?.defaultCurrency ?? 'EUR', s.org?.locale ?? 'en-GB'));
   const save = useAction(async () => {
@@ -138,15 +174,58 @@ export function ClientForm({ client, onSaved, submitLabel }: { client: Client | 
     <form onSubmit={submit} noValidate>
       <ErrorNotice error={save.error as ApiError | null} title="The client was not saved" />
       <div className="form-row">
-        <TextField label="Name" value={v.name} onChange={set('name')} error={f.name} required autoComplete="organization" />
-        <TextField label="Billing email" type="email" value={v.email} onChange={set('email')} error={f.email} autoComplete="email" hint="Receives every document you send to this client, besides the contact you send it to. Portal sign-in is for contacts." />
+        <TextField
+          label="Name"
+          value={v.name}
+          onChange={set('name')}
+          error={f.name}
+          required
+          autoComplete="organization"
+        />
+        <TextField
+          label="Billing email"
+          type="email"
+          value={v.email}
+          onChange={set('email')}
+          error={f.email}
+          autoComplete="email"
+          hint="Receives every document you send to this client, besides the contact you send it to. Portal sign-in is for contacts."
+        />
       </div>
-      <TextArea label="Address" value={v.address} onChange={set('address')} error={f.addressLines ?? f['addressLines/0']} hint="One line per row." rows={3} />
+      <TextArea
+        label="Address"
+        value={v.address}
+        onChange={set('address')}
+        error={f.addressLines ?? f['addressLines/0']}
+        hint="One line per row."
+        rows={3}
+      />
       <div className="form-row">
-        <TextField label="Country" value={v.country} onChange={set('country')} error={f.country} hint="Two letters, e.g. DE" maxLength={2} autoComplete="country" />
+        <TextField
+          label="Country"
+          value={v.country}
+          onChange={set('country')}
+          error={f.country}
+          hint="Two letters, e.g. DE"
+          maxLength={2}
+          autoComplete="country"
+        />
         <TextField label="Tax id (VAT number)" value={v.taxId} onChange={set('taxId')} error={f.taxId} />
-        <TextField label="Currency" value={v.currency} onChange={set('currency')} error={f.currency} hint="ISO code, e.g. EUR" maxLength={3} />
-        <TextField label="Language" value={v.language} onChange={set('language')} error={f.language} hint="e.g. en-GB, de-DE" />
+        <TextField
+          label="Currency"
+          value={v.currency}
+          onChange={set('currency')}
+          error={f.currency}
+          hint="ISO code, e.g. EUR"
+          maxLength={3}
+        />
+        <TextField
+          label="Language"
+          value={v.language}
+          onChange={set('language')}
+          error={f.language}
+          hint="e.g. en-GB, de-DE"
+        />
       </div>
       <SelectField
         label="How documents are delivered"
@@ -169,14 +248,20 @@ export function NewClientPage() {
     <>
       <PageHead title="New client" />
       <div className="panel">
-        <ClientForm client={null} submitLabel="Create client" onSaved={(c) => navigate(`/app/clients/${c.id}?created=1`)} />
+        <ClientForm
+          client={null}
+          submitLabel="Create client"
+          onSaved={(c) => navigate(`/app/clients/${c.id}?created=1`)}
+        />
       </div>
     </>
   );
 }
 
 export function LoadClient({ id, children }: { id: string; children: (c: Client, reload: () => void) => ReactNode }) {
-  const c = useApiQuery(['client', id], (signal) => ok(staffApi.GET('/api/v1/clients/{id}', { params: { path: { id } }, signal })));
+  const c = useApiQuery(['client', id], (signal) =>
+    ok(staffApi.GET('/api/v1/clients/{id}', { params: { path: { id } }, signal })),
+  );
   if (c.error) return <ErrorNotice error={c.error} title={t('clients.loadFailed')} />;
   if (!c.data) return <Loading />;
   return <>{children(c.data, () => void c.refetch())}</>;

@@ -15,12 +15,16 @@ export function DashboardPage() {
   useTitle('Dashboard');
   const s = useStaff();
   const currency = s.org?.defaultCurrency ?? 'EUR';
-  const data = useApiQuery(['dashboard', currency], (signal) => (s.can('invoice:read') ? loadDashboard(signal) : Promise.resolve(null)));
+  const data = useApiQuery(['dashboard', currency], (signal) =>
+    s.can('invoice:read') ? loadDashboard(signal) : Promise.resolve(null),
+  );
   // The audit list is oldest-first: read the last 30 days and show the newest entries.
   const activity = useApiQuery(['dashboard-activity'], async (signal) => {
     if (!s.can('audit:read')) return null;
     const since = new Date(Date.now() - 30 * 86_400_000).toISOString();
-    const r = await ok(staffApi.GET('/api/v1/audit-events', { params: { query: { from: since, limit: 500 } }, signal }));
+    const r = await ok(
+      staffApi.GET('/api/v1/audit-events', { params: { query: { from: since, limit: 500 } }, signal }),
+    );
     return { items: r.items.slice(-8).reverse() };
   });
   const d = data.data;
@@ -57,8 +61,8 @@ export function DashboardPage() {
           </section>
           {d.receivables.some((r) => r.currency !== d.currency) ? (
             <p className="muted small">
-              Figures are in {d.currency}, other currencies converted at each invoice’s exchange rate. Outstanding by currency:{' '}
-              {d.receivables.map((r) => money(r.due, r.currency)).join(' · ')}
+              Figures are in {d.currency}, other currencies converted at each invoice’s exchange rate. Outstanding by
+              currency: {d.receivables.map((r) => money(r.due, r.currency)).join(' · ')}
             </p>
           ) : null}
           <div className="grid grid-2">
@@ -74,7 +78,9 @@ export function DashboardPage() {
                 <ul className="plain-list">
                   {d.openInvoices.map((i) => (
                     <li key={i.id}>
-                      <Link to={`/app/invoices/${i.id}`}>{i.number}</Link> · {i.clientName} · {money(i.amountDue, i.currency)} · due {date(i.dueDate)} <StatusBadge status={i.status} overdue={i.overdue} />
+                      <Link to={`/app/invoices/${i.id}`}>{i.number}</Link> · {i.clientName} ·{' '}
+                      {money(i.amountDue, i.currency)} · due {date(i.dueDate)}{' '}
+                      <StatusBadge status={i.status} overdue={i.overdue} />
                     </li>
                   ))}
                 </ul>

@@ -25,12 +25,15 @@ export function DataExportPage() {
       <section className="panel" aria-labelledby="export-h">
         <h2 id="export-h">Export your data</h2>
         <p>
-          Download everything this organization holds in Sealbill: the organization profile, clients and their contacts, items and tax rates, every invoice, quote and credit note
-          (drafts included) with its lines and totals, payments and recurring schedules. The JSON file is readable by any program; the CSV has one row per invoice for a spreadsheet.
+          Download everything this organization holds in Sealbill: the organization profile, clients and their contacts,
+          items and tax rates, every invoice, quote and credit note (drafts included) with its lines and totals,
+          payments and recurring schedules. The JSON file is readable by any program; the CSV has one row per invoice
+          for a spreadsheet.
         </p>
         <p className="muted small">
-          The file holds your clients’ personal data in clear: store it safely. Exporting asks you to confirm it’s you, and is recorded in the audit log. Bank details are included only if
-          your role may read them. Issued PDFs are downloaded from each document.
+          The file holds your clients’ personal data in clear: store it safely. Exporting asks you to confirm it’s you,
+          and is recorded in the audit log. Bank details are included only if your role may read them. Issued PDFs are
+          downloaded from each document.
         </p>
         <ErrorNotice error={run.error} title="The export did not complete" />
         <Status message={status} />

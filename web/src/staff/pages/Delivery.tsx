@@ -12,7 +12,17 @@ import { Button, Checkbox, SelectField, TextField } from '../../ui/forms.tsx';
 type SealedLinkCreated = Answer<'/api/v1/invoices/{id}/sealed-links', 'post'>;
 type Delivery = Answer<'/api/v1/invoices/{id}/deliveries'>['items'][number];
 
-export function SendDialog({ open, doc, onClose, onSent }: { open: boolean; doc: DocumentDto; onClose: () => void; onSent: (message: string) => void }) {
+export function SendDialog({
+  open,
+  doc,
+  onClose,
+  onSent,
+}: {
+  open: boolean;
+  doc: DocumentDto;
+  onClose: () => void;
+  onSent: (message: string) => void;
+}) {
   const [mode, setMode] = useState<DeliveryMode | ''>('');
   const [days, setDays] = useState('14');
   const [requireCode, setRequireCode] = useState(false);
@@ -24,11 +34,23 @@ export function SendDialog({ open, doc, onClose, onSent }: { open: boolean; doc:
       staffApi.POST(kindPath(doc.kind, '/{id}/send'), {
         ...path,
         headers: idempotencyKey(),
-        body: { ...(mode ? { mode } : {}), ...(mode === 'sealed-link' ? { sealedLink: { expiresInHours: hours(), maxDownloads: null, requireCode } } : {}) },
+        body: {
+          ...(mode ? { mode } : {}),
+          ...(mode === 'sealed-link'
+            ? { sealedLink: { expiresInHours: hours(), maxDownloads: null, requireCode } }
+            : {}),
+        },
       }),
     ),
   );
-  const makeLink = useAction(() => ok(staffApi.POST(kindPath(doc.kind, '/{id}/sealed-links'), { ...path, body: { expiresInHours: hours(), maxDownloads: null, requireCode } })));
+  const makeLink = useAction(() =>
+    ok(
+      staffApi.POST(kindPath(doc.kind, '/{id}/sealed-links'), {
+        ...path,
+        body: { expiresInHours: hours(), maxDownloads: null, requireCode },
+      }),
+    ),
+  );
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -37,11 +59,16 @@ export function SendDialog({ open, doc, onClose, onSent }: { open: boolean; doc:
   }
 
   return (
-    <Dialog open={open} title={`Send ${doc.number ?? ''}`} onClose={link ? () => onSent('Sealed link created') : onClose}>
+    <Dialog
+      open={open}
+      title={`Send ${doc.number ?? ''}`}
+      onClose={link ? () => onSent('Sealed link created') : onClose}
+    >
       {link ? (
         <>
           <Notice kind="success" title="Sealed link created">
-            Share this link with your client. It is shown only now: the decryption key is the part after “#”, which Sealbill never stores. It expires {dateTime(link.expiresAt)}.
+            Share this link with your client. It is shown only now: the decryption key is the part after “#”, which
+            Sealbill never stores. It expires {dateTime(link.expiresAt)}.
           </Notice>
           <p className="secret" data-testid="sealed-link-url">
             {link.url}
@@ -57,13 +84,25 @@ export function SendDialog({ open, doc, onClose, onSent }: { open: boolean; doc:
             label="Delivery mode"
             value={mode}
             onChange={(e) => setMode(e.target.value as DeliveryMode | '')}
-            options={[{ value: '', label: "The client's default" }, ...Object.entries(DELIVERY_MODE_LABELS).map(([value, label]) => ({ value, label }))]}
+            options={[
+              { value: '', label: "The client's default" },
+              ...Object.entries(DELIVERY_MODE_LABELS).map(([value, label]) => ({ value, label })),
+            ]}
             hint="Encrypted modes need the client's OpenPGP key or S/MIME certificate on file."
           />
           {mode === 'sealed-link' ? (
             <>
-              <TextField label="Link valid for (days)" inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value)} />
-              <Checkbox label="Also require a one-time code sent by email" checked={requireCode} onChange={(e) => setRequireCode(e.target.checked)} />
+              <TextField
+                label="Link valid for (days)"
+                inputMode="numeric"
+                value={days}
+                onChange={(e) => setDays(e.target.value)}
+              />
+              <Checkbox
+                label="Also require a one-time code sent by email"
+                checked={requireCode}
+                onChange={(e) => setRequireCode(e.target.checked)}
+              />
             </>
           ) : null}
           <div className="actions">
@@ -101,7 +140,10 @@ export function sendOutcome(all: Delivery[]): string {
   return `Sent to ${ok.map(to).join(' and ')}.${failed.length ? ` Failed for ${failed.map(to).join(', ')}.` : ''} The deliveries and their evidence are listed below.`;
 }
 
-const STATUS_LABEL: Record<string, string> = { saved_to_outbox: 'saved to the outbox, not sent', relayed: 'sent (accepted by the mail server)' };
+const STATUS_LABEL: Record<string, string> = {
+  saved_to_outbox: 'saved to the outbox, not sent',
+  relayed: 'sent (accepted by the mail server)',
+};
 
 const TONE: Record<string, 'good' | 'warn' | 'bad' | 'info' | 'neutral'> = {
   submitted: 'info',
@@ -115,7 +157,9 @@ const TONE: Record<string, 'good' | 'warn' | 'bad' | 'info' | 'neutral'> = {
 };
 
 export function DeliveryHistory({ doc }: { doc: DocumentDto }) {
-  const list = useApiQuery(['deliveries', doc.id, doc.sentAt], (signal) => ok(staffApi.GET(kindPath(doc.kind, '/{id}/deliveries'), { params: { path: { id: doc.id } }, signal })));
+  const list = useApiQuery(['deliveries', doc.id, doc.sentAt], (signal) =>
+    ok(staffApi.GET(kindPath(doc.kind, '/{id}/deliveries'), { params: { path: { id: doc.id } }, signal })),
+  );
   return (
     <section className="panel" aria-labelledby="delivery-h">
       <h2 id="delivery-h">Delivery history</h2>
@@ -124,14 +168,22 @@ export function DeliveryHistory({ doc }: { doc: DocumentDto }) {
       {list.data?.items.map((d) => (
         <details key={d.id} className="delivery">
           <summary>
-            {dateTime(d.createdAt)} · {d.mode} to {d.recipient ?? 'the portal'} <Badge tone={TONE[d.status] ?? 'neutral'}>{STATUS_LABEL[d.status] ?? d.status}</Badge>
+            {dateTime(d.createdAt)} · {d.mode} to {d.recipient ?? 'the portal'}{' '}
+            <Badge tone={TONE[d.status] ?? 'neutral'}>{STATUS_LABEL[d.status] ?? d.status}</Badge>
           </summary>
           {d.error ? <p className="field-error">{d.error}</p> : null}
           <p className="small">
             Document SHA-256: <code>{d.documentSha256}</code>
           </p>
           <p className="small">
-            Evidence certificate: <a href={`/api/v1/deliveries/${d.id}/certificate.pdf`} download>PDF</a> · <a href={`/api/v1/deliveries/${d.id}/certificate.json`} download>signed JSON</a>
+            Evidence certificate:{' '}
+            <a href={`/api/v1/deliveries/${d.id}/certificate.pdf`} download>
+              PDF
+            </a>{' '}
+            ·{' '}
+            <a href={`/api/v1/deliveries/${d.id}/certificate.json`} download>
+              signed JSON
+            </a>
           </p>
           <ol className="small">
             {d.events.map((e) => (

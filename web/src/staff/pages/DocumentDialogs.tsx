@@ -16,15 +16,35 @@ const METHODS = [
 ] as const;
 type Method = (typeof METHODS)[number][0];
 
-export function PaymentDialog({ open, doc, onClose, onDone }: { open: boolean; doc: DocumentDto; onClose: () => void; onDone: () => void }) {
-  const [v, setV] = useState({ amount: amountInput(doc.amountDue, doc.currency), method: 'bank_transfer' as Method, receivedOn: todayIso(), reference: '' });
+export function PaymentDialog({
+  open,
+  doc,
+  onClose,
+  onDone,
+}: {
+  open: boolean;
+  doc: DocumentDto;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const [v, setV] = useState({
+    amount: amountInput(doc.amountDue, doc.currency),
+    method: 'bank_transfer' as Method,
+    receivedOn: todayIso(),
+    reference: '',
+  });
   const [amountError, setAmountError] = useState<string | undefined>();
   const pay = useAction((amount: number) =>
     ok(
       staffApi.POST('/api/v1/invoices/{id}/payments', {
         params: { path: { id: doc.id } },
         headers: idempotencyKey(),
-        body: { amount, method: v.method, receivedOn: v.receivedOn || undefined, reference: v.reference.trim() || null },
+        body: {
+          amount,
+          method: v.method,
+          receivedOn: v.receivedOn || undefined,
+          reference: v.reference.trim() || null,
+        },
       }),
     ),
   );
@@ -43,10 +63,34 @@ export function PaymentDialog({ open, doc, onClose, onDone }: { open: boolean; d
       <form onSubmit={submit} noValidate>
         <p>Outstanding: {money(doc.amountDue, doc.currency)}. A payment above it becomes credit for the client.</p>
         <ErrorNotice error={pay.error} title="The payment was not recorded" />
-        <TextField label={`Amount (${doc.currency})`} inputMode="decimal" value={v.amount} onChange={(e) => setV({ ...v, amount: e.target.value })} error={amountError ?? f.amount} autoFocus />
-        <SelectField label="Method" value={v.method} onChange={(e) => setV({ ...v, method: e.target.value as Method })} options={METHODS.map(([value, label]) => ({ value, label }))} />
-        <TextField label="Received on" type="date" value={v.receivedOn} onChange={(e) => setV({ ...v, receivedOn: e.target.value })} error={f.receivedOn} />
-        <TextField label="Reference" value={v.reference} onChange={(e) => setV({ ...v, reference: e.target.value })} error={f.reference} hint="e.g. the bank statement line" />
+        <TextField
+          label={`Amount (${doc.currency})`}
+          inputMode="decimal"
+          value={v.amount}
+          onChange={(e) => setV({ ...v, amount: e.target.value })}
+          error={amountError ?? f.amount}
+          autoFocus
+        />
+        <SelectField
+          label="Method"
+          value={v.method}
+          onChange={(e) => setV({ ...v, method: e.target.value as Method })}
+          options={METHODS.map(([value, label]) => ({ value, label }))}
+        />
+        <TextField
+          label="Received on"
+          type="date"
+          value={v.receivedOn}
+          onChange={(e) => setV({ ...v, receivedOn: e.target.value })}
+          error={f.receivedOn}
+        />
+        <TextField
+          label="Reference"
+          value={v.reference}
+          onChange={(e) => setV({ ...v, reference: e.target.value })}
+          error={f.reference}
+          hint="e.g. the bank statement line"
+        />
         <div className="actions">
           <Button type="submit" variant="primary" busy={pay.busy}>
             Record payment
@@ -58,9 +102,26 @@ export function PaymentDialog({ open, doc, onClose, onDone }: { open: boolean; d
   );
 }
 
-export function VoidDialog({ open, doc, onClose, onDone }: { open: boolean; doc: DocumentDto; onClose: () => void; onDone: (creditNoteId: string) => void }) {
+export function VoidDialog({
+  open,
+  doc,
+  onClose,
+  onDone,
+}: {
+  open: boolean;
+  doc: DocumentDto;
+  onClose: () => void;
+  onDone: (creditNoteId: string) => void;
+}) {
   const [reason, setReason] = useState('');
-  const voidIt = useAction(() => ok(staffApi.POST('/api/v1/invoices/{id}/void', { params: { path: { id: doc.id } }, body: { reason: reason.trim() } })));
+  const voidIt = useAction(() =>
+    ok(
+      staffApi.POST('/api/v1/invoices/{id}/void', {
+        params: { path: { id: doc.id } },
+        body: { reason: reason.trim() },
+      }),
+    ),
+  );
   return (
     <Dialog open={open} title={`Void ${doc.number ?? 'invoice'}`} onClose={onClose}>
       <form
@@ -70,9 +131,17 @@ export function VoidDialog({ open, doc, onClose, onDone }: { open: boolean; doc:
           if (r) onDone(r.creditNote.id);
         }}
       >
-        <p>An issued invoice is never changed or deleted. Voiding it issues a credit note for the full amount, which the client sees in the portal.</p>
+        <p>
+          An issued invoice is never changed or deleted. Voiding it issues a credit note for the full amount, which the
+          client sees in the portal.
+        </p>
         <ErrorNotice error={voidIt.error} title="The invoice was not voided" />
-        <TextArea label="Reason (printed on the credit note)" value={reason} onChange={(e) => setReason(e.target.value)} rows={2} />
+        <TextArea
+          label="Reason (printed on the credit note)"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          rows={2}
+        />
         <div className="actions">
           <Button type="submit" variant="danger" busy={voidIt.busy}>
             Void and issue credit note

@@ -36,13 +36,18 @@ export function NewDocumentPage({ kind }: { kind: DocumentKind }) {
 }
 
 export function EditDocumentPage({ kind, id }: { kind: DocumentKind; id: string }) {
-  const doc = useApiQuery(['document', kind, id], (signal) => ok(staffApi.GET(kindPath(kind, '/{id}'), { params: { path: { id } }, signal })));
+  const doc = useApiQuery(['document', kind, id], (signal) =>
+    ok(staffApi.GET(kindPath(kind, '/{id}'), { params: { path: { id } }, signal })),
+  );
   useTitle(`Edit ${KIND_LABEL[kind].toLowerCase()}`);
   if (doc.error) return <ErrorNotice error={doc.error} title="This document could not be loaded" />;
   if (!doc.data) return <Loading />;
   if (doc.data.status !== 'draft') {
     return (
-      <EmptyState title="Issued documents cannot be edited" action={<Link to={`/app/${KIND_PATH[kind]}/${id}`}>Back to the document</Link>}>
+      <EmptyState
+        title="Issued documents cannot be edited"
+        action={<Link to={`/app/${KIND_PATH[kind]}/${id}`}>Back to the document</Link>}
+      >
         Correct an issued invoice with a credit note (void it, or credit part of it).
       </EmptyState>
     );
@@ -60,14 +65,28 @@ export interface ScheduleFields {
   confirmBackdatedStart: boolean;
 }
 
-export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: DocumentKind; initial: EditorState; doc: DocumentDto | null; schedule?: ScheduleFields }) {
+export function Editor({
+  kind,
+  initial,
+  doc,
+  schedule: schedule0,
+}: {
+  kind: DocumentKind;
+  initial: EditorState;
+  doc: DocumentDto | null;
+  schedule?: ScheduleFields;
+}) {
   const path = KIND_PATH[kind];
   const [schedule, setSchedule] = useState(schedule0);
   const s = useStaff();
   const [st, setSt] = useState(initial);
   const [touched, setTouched] = useState(false);
-  const clients = useApiQuery(['clients', { limit: 200 }], (signal) => ok(staffApi.GET('/api/v1/clients', { params: { query: { limit: 200 } }, signal })));
-  const items = useApiQuery(['items', { limit: 200 }], (signal) => ok(staffApi.GET('/api/v1/items', { params: { query: { limit: 200 } }, signal })));
+  const clients = useApiQuery(['clients', { limit: 200 }], (signal) =>
+    ok(staffApi.GET('/api/v1/clients', { params: { query: { limit: 200 } }, signal })),
+  );
+  const items = useApiQuery(['items', { limit: 200 }], (signal) =>
+    ok(staffApi.GET('/api/v1/items', { params: { query: { limit: 200 } }, signal })),
+  );
   const rates = useTaxRates();
   const invoices = useApiQuery(['documents', 'invoice', { clientId: st.clientId }, kind], (signal) =>
     kind === 'credit_note' && st.clientId
@@ -99,11 +118,18 @@ export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: Docu
   const serverErrors = save.error?.fields() ?? {};
   const err = (k: string) => (touched ? built.errors[k] : undefined) ?? serverErrors[k];
 
-  const setLine = (i: number, patch: Partial<LineState>) => setSt((x) => ({ ...x, lines: x.lines.map((l, j) => (j === i ? { ...l, ...patch } : l)) }));
+  const setLine = (i: number, patch: Partial<LineState>) =>
+    setSt((x) => ({ ...x, lines: x.lines.map((l, j) => (j === i ? { ...l, ...patch } : l)) }));
   const pickItem = (i: number, itemId: string) => {
     const it = items.data?.items.find((x) => x.id === itemId);
     if (!it) return setLine(i, { itemId: null });
-    setLine(i, { itemId: it.id, description: it.description || it.name, unit: it.unit, price: amountInput(it.unitPrice, it.currency), taxRateId: it.taxRateId ?? '' });
+    setLine(i, {
+      itemId: it.id,
+      description: it.description || it.name,
+      unit: it.unit,
+      price: amountInput(it.unitPrice, it.currency),
+      taxRateId: it.taxRateId ?? '',
+    });
   };
   const onClient = (clientId: string) => {
     const c = clients.data?.items.find((x) => x.id === clientId);
@@ -115,17 +141,28 @@ export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: Docu
     setTouched(true);
     if (!built.body) return;
     const saved = await save.run(built.body);
-    if (saved) navigate(schedule ? `/app/recurring?created=${saved.id}` : `/app/${path}/${saved.id}${doc ? '' : '?created=1'}`);
+    if (saved)
+      navigate(schedule ? `/app/recurring?created=${saved.id}` : `/app/${path}/${saved.id}${doc ? '' : '?created=1'}`);
   }
 
   const currency = st.currency.trim().toUpperCase();
   const showMoney = (minor: number) => money(minor, currency);
-  const rateOptions = [{ value: '', label: 'No tax' }, ...(rates.data?.items ?? []).map((r) => ({ value: r.id, label: `${r.name} (${rate(r.rateBp)})` }))];
+  const rateOptions = [
+    { value: '', label: 'No tax' },
+    ...(rates.data?.items ?? []).map((r) => ({ value: r.id, label: `${r.name} (${rate(r.rateBp)})` })),
+  ];
   const editorErrors = touched ? Object.keys(built.errors).length : 0;
 
   if (clients.data && clients.data.items.length === 0) {
     return (
-      <EmptyState title="Add a client first" action={<Link className="btn btn-primary" to="/app/clients/new">New client</Link>}>
+      <EmptyState
+        title="Add a client first"
+        action={
+          <Link className="btn btn-primary" to="/app/clients/new">
+            New client
+          </Link>
+        }
+      >
         Every {KIND_LABEL[kind].toLowerCase()} is addressed to a client.
       </EmptyState>
     );
@@ -133,12 +170,22 @@ export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: Docu
 
   return (
     <>
-      <PageHead title={schedule ? 'New recurring schedule' : doc ? `Edit draft ${KIND_LABEL[kind].toLowerCase()}` : `New ${KIND_LABEL[kind].toLowerCase()}`} />
+      <PageHead
+        title={
+          schedule
+            ? 'New recurring schedule'
+            : doc
+              ? `Edit draft ${KIND_LABEL[kind].toLowerCase()}`
+              : `New ${KIND_LABEL[kind].toLowerCase()}`
+        }
+      />
       <form onSubmit={submit} noValidate>
         <ErrorNotice error={save.error} title={`The ${KIND_LABEL[kind].toLowerCase()} was not saved`} />
         {editorErrors > 0 ? (
           <div className="notice notice-error" role="alert">
-            <p className="notice-title">Fix the {editorErrors === 1 ? 'field' : `${editorErrors} fields`} marked below, then save again.</p>
+            <p className="notice-title">
+              Fix the {editorErrors === 1 ? 'field' : `${editorErrors} fields`} marked below, then save again.
+            </p>
           </div>
         ) : null}
         <div className="panel">
@@ -148,9 +195,18 @@ export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: Docu
               value={st.clientId}
               onChange={(e) => onClient(e.target.value)}
               error={err('clientId')}
-              options={[{ value: '', label: clients.data ? 'Choose a client…' : 'Loading clients…' }, ...(clients.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))]}
+              options={[
+                { value: '', label: clients.data ? 'Choose a client…' : 'Loading clients…' },
+                ...(clients.data?.items ?? []).map((c) => ({ value: c.id, label: c.name })),
+              ]}
             />
-            <TextField label="Currency" value={st.currency} maxLength={3} onChange={(e) => setSt({ ...st, currency: e.target.value })} error={err('currency')} />
+            <TextField
+              label="Currency"
+              value={st.currency}
+              maxLength={3}
+              onChange={(e) => setSt({ ...st, currency: e.target.value })}
+              error={err('currency')}
+            />
             {currency !== (s.org?.defaultCurrency ?? currency) ? (
               <TextField
                 label={`Exchange rate (${s.org?.defaultCurrency} per ${currency})`}
@@ -163,8 +219,22 @@ export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: Docu
             ) : null}
             {schedule ? null : (
               <>
-                <TextField label="Issue date" type="date" value={st.issueDate} onChange={(e) => setSt({ ...st, issueDate: e.target.value })} error={err('issueDate')} hint="Empty: the day you issue it." />
-                <TextField label={kind === 'quote' ? 'Valid until' : 'Due date'} type="date" value={st.dueDate} onChange={(e) => setSt({ ...st, dueDate: e.target.value })} error={err('dueDate')} hint="Empty: from your payment terms." />
+                <TextField
+                  label="Issue date"
+                  type="date"
+                  value={st.issueDate}
+                  onChange={(e) => setSt({ ...st, issueDate: e.target.value })}
+                  error={err('issueDate')}
+                  hint="Empty: the day you issue it."
+                />
+                <TextField
+                  label={kind === 'quote' ? 'Valid until' : 'Due date'}
+                  type="date"
+                  value={st.dueDate}
+                  onChange={(e) => setSt({ ...st, dueDate: e.target.value })}
+                  error={err('dueDate')}
+                  hint="Empty: from your payment terms."
+                />
               </>
             )}
           </div>
@@ -182,18 +252,47 @@ export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: Docu
                   { value: 'yearly', label: 'Yearly' },
                 ]}
               />
-              <TextField label="Every (periods)" inputMode="numeric" value={schedule.intervalCount} onChange={(e) => setSchedule({ ...schedule, intervalCount: e.target.value })} error={err('intervalCount')} />
-              <TextField label="First invoice on" type="date" value={schedule.startOn} onChange={(e) => setSchedule({ ...schedule, startOn: e.target.value })} error={err('startOn')} required />
-              <TextField label="Ends on" type="date" value={schedule.endOn} onChange={(e) => setSchedule({ ...schedule, endOn: e.target.value })} error={err('endOn')} hint="Empty: until you end it." />
+              <TextField
+                label="Every (periods)"
+                inputMode="numeric"
+                value={schedule.intervalCount}
+                onChange={(e) => setSchedule({ ...schedule, intervalCount: e.target.value })}
+                error={err('intervalCount')}
+              />
+              <TextField
+                label="First invoice on"
+                type="date"
+                value={schedule.startOn}
+                onChange={(e) => setSchedule({ ...schedule, startOn: e.target.value })}
+                error={err('startOn')}
+                required
+              />
+              <TextField
+                label="Ends on"
+                type="date"
+                value={schedule.endOn}
+                onChange={(e) => setSchedule({ ...schedule, endOn: e.target.value })}
+                error={err('endOn')}
+                hint="Empty: until you end it."
+              />
               <Checkbox
                 label="Issue automatically (otherwise drafts are created for review)"
                 checked={schedule.autoIssue}
                 disabled={!s.can('invoice:issue')}
-                hint={s.can('invoice:issue') ? 'Each run checks that you may still issue invoices; if not, it creates drafts.' : (serverErrors.autoIssue ?? 'Needs the permission to issue invoices: runs create drafts for someone who may.')}
+                hint={
+                  s.can('invoice:issue')
+                    ? 'Each run checks that you may still issue invoices; if not, it creates drafts.'
+                    : (serverErrors.autoIssue ??
+                      'Needs the permission to issue invoices: runs create drafts for someone who may.')
+                }
                 onChange={(e) => setSchedule({ ...schedule, autoIssue: e.target.checked })}
               />
               {serverErrors.startOn && s.can('member:manage') ? (
-                <Checkbox label="I confirm the first invoice date in the past (earlier periods are invoiced too, a few per run)" checked={schedule.confirmBackdatedStart} onChange={(e) => setSchedule({ ...schedule, confirmBackdatedStart: e.target.checked })} />
+                <Checkbox
+                  label="I confirm the first invoice date in the past (earlier periods are invoiced too, a few per run)"
+                  checked={schedule.confirmBackdatedStart}
+                  onChange={(e) => setSchedule({ ...schedule, confirmBackdatedStart: e.target.checked })}
+                />
               ) : null}
             </div>
           ) : null}
@@ -203,7 +302,12 @@ export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: Docu
               value={st.relatedDocumentId}
               onChange={(e) => setSt({ ...st, relatedDocumentId: e.target.value })}
               error={err('relatedDocumentId')}
-              options={[{ value: '', label: 'None' }, ...(invoices.data?.items ?? []).filter((d) => d.number).map((d) => ({ value: d.id, label: `${d.number} · ${money(d.total, d.currency)}` }))]}
+              options={[
+                { value: '', label: 'None' },
+                ...(invoices.data?.items ?? [])
+                  .filter((d) => d.number)
+                  .map((d) => ({ value: d.id, label: `${d.number} · ${money(d.total, d.currency)}` })),
+              ]}
             />
           ) : null}
         </div>
@@ -216,25 +320,76 @@ export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: Docu
               <legend>Line {i + 1}</legend>
               <div className="form-row">
                 {(items.data?.items.length ?? 0) > 0 ? (
-                  <SelectField label="Item" value={l.itemId ?? ''} onChange={(e) => pickItem(i, e.target.value)} options={[{ value: '', label: 'Free text' }, ...(items.data?.items ?? []).map((it) => ({ value: it.id, label: it.name }))]} />
+                  <SelectField
+                    label="Item"
+                    value={l.itemId ?? ''}
+                    onChange={(e) => pickItem(i, e.target.value)}
+                    options={[
+                      { value: '', label: 'Free text' },
+                      ...(items.data?.items ?? []).map((it) => ({ value: it.id, label: it.name })),
+                    ]}
+                  />
                 ) : null}
-                <TextField className="col-desc" label="Description" value={l.description} onChange={(e) => setLine(i, { description: e.target.value })} error={err(`lines/${i}/description`)} />
+                <TextField
+                  className="col-desc"
+                  label="Description"
+                  value={l.description}
+                  onChange={(e) => setLine(i, { description: e.target.value })}
+                  error={err(`lines/${i}/description`)}
+                />
               </div>
               <div className="form-row">
-                <TextField label="Quantity" inputMode="decimal" value={l.quantity} onChange={(e) => setLine(i, { quantity: e.target.value })} error={err(`lines/${i}/quantity`)} />
-                <TextField label="Unit" value={l.unit} onChange={(e) => setLine(i, { unit: e.target.value })} error={err(`lines/${i}/unit`)} />
-                <TextField label={`Unit price (${currency})`} inputMode="decimal" value={l.price} onChange={(e) => setLine(i, { price: e.target.value })} error={err(`lines/${i}/unitPrice`)} />
+                <TextField
+                  label="Quantity"
+                  inputMode="decimal"
+                  value={l.quantity}
+                  onChange={(e) => setLine(i, { quantity: e.target.value })}
+                  error={err(`lines/${i}/quantity`)}
+                />
+                <TextField
+                  label="Unit"
+                  value={l.unit}
+                  onChange={(e) => setLine(i, { unit: e.target.value })}
+                  error={err(`lines/${i}/unit`)}
+                />
+                <TextField
+                  label={`Unit price (${currency})`}
+                  inputMode="decimal"
+                  value={l.price}
+                  onChange={(e) => setLine(i, { price: e.target.value })}
+                  error={err(`lines/${i}/unitPrice`)}
+                />
                 {l.fixedDiscount ? (
-                  <p className="field">Discount: {l.fixedDiscount.type === 'amount' ? showMoney(l.fixedDiscount.amount) : ''}</p>
+                  <p className="field">
+                    Discount: {l.fixedDiscount.type === 'amount' ? showMoney(l.fixedDiscount.amount) : ''}
+                  </p>
                 ) : (
-                  <TextField label="Discount (%)" inputMode="decimal" value={l.discountPercent} onChange={(e) => setLine(i, { discountPercent: e.target.value })} error={err(`lines/${i}/discount`)} />
+                  <TextField
+                    label="Discount (%)"
+                    inputMode="decimal"
+                    value={l.discountPercent}
+                    onChange={(e) => setLine(i, { discountPercent: e.target.value })}
+                    error={err(`lines/${i}/discount`)}
+                  />
                 )}
-                <SelectField label="Tax" value={l.taxRateId} onChange={(e) => setLine(i, { taxRateId: e.target.value })} error={err(`lines/${i}/taxRateId`)} options={rateOptions} />
+                <SelectField
+                  label="Tax"
+                  value={l.taxRateId}
+                  onChange={(e) => setLine(i, { taxRateId: e.target.value })}
+                  error={err(`lines/${i}/taxRateId`)}
+                  options={rateOptions}
+                />
               </div>
               <p className="line-foot">
-                <span>Line amount: {built.totals?.lines[i] ? <strong>{showMoney(built.totals.lines[i].amount)}</strong> : '—'}</span>{' '}
+                <span>
+                  Line amount:{' '}
+                  {built.totals?.lines[i] ? <strong>{showMoney(built.totals.lines[i].amount)}</strong> : '—'}
+                </span>{' '}
                 {st.lines.length > 1 ? (
-                  <Button variant="link" onClick={() => setSt((x) => ({ ...x, lines: x.lines.filter((_, j) => j !== i) }))}>
+                  <Button
+                    variant="link"
+                    onClick={() => setSt((x) => ({ ...x, lines: x.lines.filter((_, j) => j !== i) }))}
+                  >
                     Remove line {i + 1}
                   </Button>
                 ) : null}
@@ -265,8 +420,20 @@ export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: Docu
                 error={err('discount')}
               />
             ) : null}
-            <TextArea label="Notes (printed on the document)" value={st.notes} onChange={(e) => setSt({ ...st, notes: e.target.value })} error={err('notes')} rows={2} />
-            <TextArea label="Terms" value={st.terms} onChange={(e) => setSt({ ...st, terms: e.target.value })} error={err('terms')} rows={2} />
+            <TextArea
+              label="Notes (printed on the document)"
+              value={st.notes}
+              onChange={(e) => setSt({ ...st, notes: e.target.value })}
+              error={err('notes')}
+              rows={2}
+            />
+            <TextArea
+              label="Terms"
+              value={st.terms}
+              onChange={(e) => setSt({ ...st, terms: e.target.value })}
+              error={err('terms')}
+              rows={2}
+            />
           </div>
           <section className="panel totals" aria-labelledby="totals-h" aria-live="polite">
             <h2 id="totals-h">Totals</h2>
@@ -283,7 +450,11 @@ export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: Docu
                 {built.totals.taxes
                   .filter((t) => t.rateBp > 0)
                   .map((t) => (
-                    <FragmentTax key={`${t.rateBp}-${t.inclusive}`} label={`Tax ${rate(t.rateBp)}${t.inclusive ? ' (included)' : ''} on ${showMoney(t.taxable)}`} value={showMoney(t.tax)} />
+                    <FragmentTax
+                      key={`${t.rateBp}-${t.inclusive}`}
+                      label={`Tax ${rate(t.rateBp)}${t.inclusive ? ' (included)' : ''} on ${showMoney(t.taxable)}`}
+                      value={showMoney(t.tax)}
+                    />
                   ))}
                 <dt className="grand">Total</dt>
                 <dd className="grand">{showMoney(built.totals.total)}</dd>
@@ -297,7 +468,10 @@ export function Editor({ kind, initial, doc, schedule: schedule0 }: { kind: Docu
           <Button type="submit" variant="primary" busy={save.busy}>
             {schedule ? 'Create schedule' : doc ? 'Save draft' : 'Save as draft'}
           </Button>
-          <Link className="btn btn-secondary" to={schedule ? '/app/recurring' : doc ? `/app/${path}/${doc.id}` : `/app/${path}`}>
+          <Link
+            className="btn btn-secondary"
+            to={schedule ? '/app/recurring' : doc ? `/app/${path}/${doc.id}` : `/app/${path}`}
+          >
             Cancel
           </Link>
         </div>

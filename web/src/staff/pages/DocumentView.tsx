@@ -20,13 +20,25 @@ import { DocumentLines, DocumentTotals } from '../../ui/DocumentBody.tsx';
 
 export function DocumentPage({ kind, id }: { kind: DocumentKind; id: string }) {
   const key = ['document', kind, id];
-  const doc = useApiQuery(key, (signal) => ok(staffApi.GET(kindPath(kind, '/{id}'), { params: { path: { id } }, signal })));
+  const doc = useApiQuery(key, (signal) =>
+    ok(staffApi.GET(kindPath(kind, '/{id}'), { params: { path: { id } }, signal })),
+  );
   if (doc.error) return <ErrorNotice error={doc.error} title="This document could not be loaded" />;
   if (!doc.data) return <Loading />;
-  return <DocumentView doc={doc.data} onChange={(d) => queryClient.setQueryData(key, d)} reload={() => void doc.refetch()} />;
+  return (
+    <DocumentView doc={doc.data} onChange={(d) => queryClient.setQueryData(key, d)} reload={() => void doc.refetch()} />
+  );
 }
 
-function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (d: DocumentDto) => void; reload: () => void }) {
+function DocumentView({
+  doc,
+  onChange,
+  reload,
+}: {
+  doc: DocumentDto;
+  onChange: (d: DocumentDto) => void;
+  reload: () => void;
+}) {
   const path = KIND_PATH[doc.kind];
   const label = KIND_LABEL[doc.kind];
   const title = doc.number ? `${label} ${doc.number}` : `Draft ${label.toLowerCase()}`;
@@ -35,7 +47,9 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
   const [status, setStatus] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'send' | 'pay' | 'void' | null>(null);
   const payments = useApiQuery(['payments', doc.id, doc.status, doc.amountPaid], (signal) =>
-    doc.kind === 'invoice' && doc.status !== 'draft' ? ok(staffApi.GET('/api/v1/invoices/{id}/payments', { params: { path: { id: doc.id } }, signal })) : Promise.resolve({ items: [] }),
+    doc.kind === 'invoice' && doc.status !== 'draft'
+      ? ok(staffApi.GET('/api/v1/invoices/{id}/payments', { params: { path: { id: doc.id } }, signal }))
+      : Promise.resolve({ items: [] }),
   );
   const at = { params: { path: { id: doc.id } } };
 
@@ -52,11 +66,23 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
     act.run(`${label} issued`, async () => {
       setAskPayout(false);
       try {
-        return await ok(staffApi.POST(kindPath(doc.kind, '/{id}/issue'), { ...at, headers: idempotencyKey(), body: confirmWithoutPayoutDetails ? { confirmWithoutPayoutDetails: true } : {} }));
+        return await ok(
+          staffApi.POST(kindPath(doc.kind, '/{id}/issue'), {
+            ...at,
+            headers: idempotencyKey(),
+            body: confirmWithoutPayoutDetails ? { confirmWithoutPayoutDetails: true } : {},
+          }),
+        );
       } catch (e) {
         if (e instanceof ApiError && e.fieldErrors.some((f) => f.path === '/body/confirmWithoutPayoutDetails')) {
           setAskPayout(true);
-          throw new ApiError(e.status, e.code, 'Not issued: confirm issuing without payout details, or add them first.', [], e.requestId);
+          throw new ApiError(
+            e.status,
+            e.code,
+            'Not issued: confirm issuing without payout details, or add them first.',
+            [],
+            e.requestId,
+          );
         }
         throw e;
       }
@@ -69,7 +95,9 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
     if (await act.run('Draft deleted', gone)) navigate(`/app/${path}`);
   };
   const quoteAction = (verb: 'accept' | 'decline') =>
-    act.run(verb === 'accept' ? 'Quote accepted' : 'Quote declined', () => ok(staffApi.POST(verb === 'accept' ? '/api/v1/quotes/{id}/accept' : '/api/v1/quotes/{id}/decline', at)));
+    act.run(verb === 'accept' ? 'Quote accepted' : 'Quote declined', () =>
+      ok(staffApi.POST(verb === 'accept' ? '/api/v1/quotes/{id}/accept' : '/api/v1/quotes/{id}/decline', at)),
+    );
   const convert = async () => {
     const r = await act.run('Invoice created from the quote', async () => {
       const inv = await ok(staffApi.POST('/api/v1/quotes/{id}/convert', at));
@@ -116,7 +144,9 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
                 )}
               </>
             ) : null}
-            {doc.kind === 'invoice' && issued && doc.status !== 'void' && doc.amountDue > 0 ? <Button onClick={() => setDialog('pay')}>Record payment</Button> : null}
+            {doc.kind === 'invoice' && issued && doc.status !== 'void' && doc.amountDue > 0 ? (
+              <Button onClick={() => setDialog('pay')}>Record payment</Button>
+            ) : null}
             {doc.kind === 'invoice' && issued && doc.status !== 'void' ? (
               <Button variant="danger" onClick={() => setDialog('void')}>
                 Void…
@@ -142,7 +172,10 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
         </Notice>
       ) : null}
       <Status message={status} />
-      <ErrorNotice error={act.error} title={act.error?.code === 'forbidden' ? 'Refused: your role cannot do this' : undefined} />
+      <ErrorNotice
+        error={act.error}
+        title={act.error?.code === 'forbidden' ? 'Refused: your role cannot do this' : undefined}
+      />
 
       <div className="panel">
         <dl className="facts">
@@ -174,7 +207,9 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
             <>
               <dt>Related</dt>
               <dd>
-                <Link to={`/app/${doc.kind === 'credit_note' ? 'invoices' : 'credit-notes'}/${doc.relatedDocumentId}`}>{doc.kind === 'credit_note' ? 'Credited invoice' : 'Credit note'}</Link>
+                <Link to={`/app/${doc.kind === 'credit_note' ? 'invoices' : 'credit-notes'}/${doc.relatedDocumentId}`}>
+                  {doc.kind === 'credit_note' ? 'Credited invoice' : 'Credit note'}
+                </Link>
               </dd>
             </>
           ) : null}
@@ -202,7 +237,9 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
           }}
         />
       ) : null}
-      {doc.kind === 'invoice' && issued && doc.status !== 'void' ? <PayLinks invoiceId={doc.id} open={doc.amountDue > 0} /> : null}
+      {doc.kind === 'invoice' && issued && doc.status !== 'void' ? (
+        <PayLinks invoiceId={doc.id} open={doc.amountDue > 0} />
+      ) : null}
       {issued ? <DeliveryHistory doc={doc} /> : null}
 
       <SendDialog
@@ -227,11 +264,12 @@ function DocumentView({ doc, onChange, reload }: { doc: DocumentDto; onChange: (
       />
       <Dialog open={askPayout} title="Issue without payout details?" onClose={() => setAskPayout(false)}>
         <p>
-          Your organization has no payout bank details yet. Issuing signs and freezes this invoice: it will never show your client where to pay, and
-          cannot be changed afterwards (only credited).
+          Your organization has no payout bank details yet. Issuing signs and freezes this invoice: it will never show
+          your client where to pay, and cannot be changed afterwards (only credited).
         </p>
         <p>
-          <Link to="/app/settings/payout">Add payout details first</Link> (the first details of an organization that has issued nothing take effect at once).
+          <Link to="/app/settings/payout">Add payout details first</Link> (the first details of an organization that has
+          issued nothing take effect at once).
         </p>
         <div className="actions">
           <Button variant="primary" onClick={() => void issue(true)} busy={act.busy}>

@@ -24,15 +24,25 @@ const STATUSES: Record<DocumentKind, ListStatus[]> = {
   credit_note: ['draft', 'issued', 'sent'],
 };
 
-const LIST_PATH = { invoice: '/api/v1/invoices', quote: '/api/v1/quotes', credit_note: '/api/v1/credit-notes' } as const;
+const LIST_PATH = {
+  invoice: '/api/v1/invoices',
+  quote: '/api/v1/quotes',
+  credit_note: '/api/v1/credit-notes',
+} as const;
 
 function listPage(kind: DocumentKind, filter: Filter, cursor?: string, signal?: AbortSignal) {
-  return ok(staffApi.GET(LIST_PATH[kind], { params: { query: { status: filter.status || undefined, number: filter.number || undefined, limit: 50, cursor } }, signal }));
+  return ok(
+    staffApi.GET(LIST_PATH[kind], {
+      params: { query: { status: filter.status || undefined, number: filter.number || undefined, limit: 50, cursor } },
+      signal,
+    }),
+  );
 }
 
 const EMPTY_HINT: Record<DocumentKind, string> = {
   invoice: 'Write an invoice for a client; it stays a draft you can change until you issue it.',
-  quote: 'Send a quote first when the client should agree to a price; an accepted quote becomes an invoice in one click.',
+  quote:
+    'Send a quote first when the client should agree to a price; an accepted quote becomes an invoice in one click.',
   credit_note: 'Credit notes correct an issued invoice. Voiding an invoice creates one for you.',
 };
 
@@ -88,7 +98,13 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
           label="Status"
           value={status}
           onChange={(e) => setStatus(e.target.value as Filter['status'])}
-          options={[{ value: '', label: 'All' }, ...STATUSES[kind].map((s) => ({ value: s, label: s === 'open' ? 'Open (unpaid)' : (STATUS_LABEL[s] ?? s) }))]}
+          options={[
+            { value: '', label: 'All' },
+            ...STATUSES[kind].map((s) => ({
+              value: s,
+              label: s === 'open' ? 'Open (unpaid)' : (STATUS_LABEL[s] ?? s),
+            })),
+          ]}
         />
         <TextField label="Number" value={number} onChange={(e) => setNumber(e.target.value)} />
         <div className="field">
@@ -99,7 +115,11 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
       {list.isPending ? <Loading /> : null}
       {list.data && rows.length === 0 ? (
         <EmptyState
-          title={filtered ? `No ${KIND_PLURAL[kind].toLowerCase()} match these filters` : `No ${KIND_PLURAL[kind].toLowerCase()} yet`}
+          title={
+            filtered
+              ? `No ${KIND_PLURAL[kind].toLowerCase()} match these filters`
+              : `No ${KIND_PLURAL[kind].toLowerCase()} yet`
+          }
           action={
             filtered ? undefined : (
               <Link className="btn btn-primary" to={`/app/${path}/new`}>
@@ -118,13 +138,24 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
           rows={rows}
           rowKey={(d) => d.id}
           columns={[
-            { header: t('documents.number'), cell: (d) => <Link to={`/app/${path}/${d.id}`}>{d.number ?? t('documents.draftOf', { date: date(d.createdAt) })}</Link> },
+            {
+              header: t('documents.number'),
+              cell: (d) => (
+                <Link to={`/app/${path}/${d.id}`}>
+                  {d.number ?? t('documents.draftOf', { date: date(d.createdAt) })}
+                </Link>
+              ),
+            },
             { header: t('documents.client'), cell: (d) => d.clientName },
             { header: t('documents.issued'), cell: (d) => date(d.issueDate) },
             { header: kind === 'quote' ? t('documents.validUntil') : t('documents.due'), cell: (d) => date(d.dueDate) },
             { header: t('documents.status'), cell: (d) => <StatusBadge status={d.status} overdue={d.overdue} /> },
             { header: t('documents.total'), numeric: true, cell: (d) => money(d.total, d.currency) },
-            kind === 'invoice' && { header: t('documents.outstanding'), numeric: true, cell: (d) => money(d.amountDue, d.currency) },
+            kind === 'invoice' && {
+              header: t('documents.outstanding'),
+              numeric: true,
+              cell: (d) => money(d.amountDue, d.currency),
+            },
           ]}
         />
       ) : null}

@@ -14,10 +14,19 @@ import { Button, TextField } from '../../ui/forms.tsx';
 
 /** What is left to refund of a payment: its amount minus the refunds that name it. */
 function refundable(p: Payment, all: Payment[]): number {
-  return p.amount - all.filter((r) => r.kind === 'refund' && r.relatedPaymentId === p.id).reduce((sum, r) => sum + r.amount, 0);
+  return (
+    p.amount -
+    all.filter((r) => r.kind === 'refund' && r.relatedPaymentId === p.id).reduce((sum, r) => sum + r.amount, 0)
+  );
 }
 
-export function InvoicePayments({ payments, onRefunded }: { payments: { data?: { items: Payment[] } | undefined; error: ApiError | null }; onRefunded: () => void }) {
+export function InvoicePayments({
+  payments,
+  onRefunded,
+}: {
+  payments: { data?: { items: Payment[] } | undefined; error: ApiError | null };
+  onRefunded: () => void;
+}) {
   const [refunding, setRefunding] = useState<{ payment: Payment; left: number } | null>(null);
   const items = payments.data?.items ?? [];
   return (
@@ -31,7 +40,8 @@ export function InvoicePayments({ payments, onRefunded }: { payments: { data?: {
             const left = p.kind === 'payment' ? refundable(p, items) : 0;
             return (
               <li key={p.id}>
-                {date(p.receivedOn)} · {p.kind === 'refund' ? 'Refund' : 'Payment'} {money(p.amount, p.currency)} · {p.method.replace('_', ' ')}
+                {date(p.receivedOn)} · {p.kind === 'refund' ? 'Refund' : 'Payment'} {money(p.amount, p.currency)} ·{' '}
+                {p.method.replace('_', ' ')}
                 {p.reference ? ` · ${p.reference}` : ''}
                 {p.hasReceipt ? (
                   <>
@@ -44,7 +54,11 @@ export function InvoicePayments({ payments, onRefunded }: { payments: { data?: {
                 {left > 0 ? (
                   <>
                     {' '}
-                    <Button className="btn-small" onClick={() => setRefunding({ payment: p, left })} aria-label={`Refund payment of ${money(p.amount, p.currency)} from ${date(p.receivedOn)}`}>
+                    <Button
+                      className="btn-small"
+                      onClick={() => setRefunding({ payment: p, left })}
+                      aria-label={`Refund payment of ${money(p.amount, p.currency)} from ${date(p.receivedOn)}`}
+                    >
                       Refund
                     </Button>
                   </>
@@ -69,16 +83,36 @@ export function InvoicePayments({ payments, onRefunded }: { payments: { data?: {
   );
 }
 
-function RefundDialog({ payment, left, onClose, onDone }: { payment: Payment; left: number; onClose: () => void; onDone: () => void }) {
+function RefundDialog({
+  payment,
+  left,
+  onClose,
+  onDone,
+}: {
+  payment: Payment;
+  left: number;
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const [amount, setAmount] = useState(amountInput(left, payment.currency));
   const [amountError, setAmountError] = useState<string | undefined>();
-  const refund = useAction((minor: number) => ok(staffApi.POST('/api/v1/payments/{id}/refunds', { params: { path: { id: payment.id } }, body: { amount: minor } })));
+  const refund = useAction((minor: number) =>
+    ok(
+      staffApi.POST('/api/v1/payments/{id}/refunds', { params: { path: { id: payment.id } }, body: { amount: minor } }),
+    ),
+  );
   const f = refund.error?.fields() ?? {};
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const a = readAmount(amount, payment.currency);
-    const problem = !a.ok ? a.message : a.minor <= 0 ? 'Enter an amount above zero' : a.minor > left ? `At most ${money(left, payment.currency)} can be refunded` : undefined;
+    const problem = !a.ok
+      ? a.message
+      : a.minor <= 0
+        ? 'Enter an amount above zero'
+        : a.minor > left
+          ? `At most ${money(left, payment.currency)} can be refunded`
+          : undefined;
     setAmountError(problem);
     if (problem || !a.ok) return;
     if (await refund.run(a.minor)) onDone();
@@ -94,7 +128,15 @@ function RefundDialog({ payment, left, onClose, onDone }: { payment: Payment; le
           You will be asked to confirm it's you.
         </p>
         <ErrorNotice error={refund.error} title="Nothing was refunded" />
-        <TextField label={`Amount (${payment.currency})`} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} error={amountError ?? f.amount} hint={`Up to ${money(left, payment.currency)}`} autoFocus />
+        <TextField
+          label={`Amount (${payment.currency})`}
+          inputMode="decimal"
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+          error={amountError ?? f.amount}
+          hint={`Up to ${money(left, payment.currency)}`}
+          autoFocus
+        />
         <div className="actions">
           <Button type="submit" variant="danger" busy={refund.busy}>
             Refund

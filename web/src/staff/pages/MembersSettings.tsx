@@ -18,14 +18,28 @@ export function MembersPage() {
   const s = useStaff();
   const members = useApiQuery(['members'], (signal) => ok(staffApi.GET('/api/v1/members', { signal })));
   const roles = useApiQuery(['org-roles'], (signal) => ok(staffApi.GET('/api/v1/org/roles', { signal })));
-  const invites = useApiQuery(['invitations'], (signal) => (s.can('member:manage') ? ok(staffApi.GET('/api/v1/members/invitations', { signal })) : Promise.resolve({ items: [] })));
-  const [status, setStatus] = useState<string | null>(null);
-  const setRole = useAction((userId: string, role: string) => ok(staffApi.PATCH('/api/v1/members/{userId}', { params: { path: { userId } }, body: { role } })));
-  const toggle = useAction((m: Member) =>
-    ok(staffApi.POST(m.active ? '/api/v1/members/{userId}/deactivate' : '/api/v1/members/{userId}/reactivate', { params: { path: { userId: m.userId } } })),
+  const invites = useApiQuery(['invitations'], (signal) =>
+    s.can('member:manage')
+      ? ok(staffApi.GET('/api/v1/members/invitations', { signal }))
+      : Promise.resolve({ items: [] }),
   );
-  const unlock = useAction((m: Member) => ok(staffApi.POST('/api/v1/members/{userId}/unlock', { params: { path: { userId: m.userId } } })));
-  const revokeInvite = useAction((id: string) => ok(staffApi.DELETE('/api/v1/members/invitations/{id}', { params: { path: { id } } })));
+  const [status, setStatus] = useState<string | null>(null);
+  const setRole = useAction((userId: string, role: string) =>
+    ok(staffApi.PATCH('/api/v1/members/{userId}', { params: { path: { userId } }, body: { role } })),
+  );
+  const toggle = useAction((m: Member) =>
+    ok(
+      staffApi.POST(m.active ? '/api/v1/members/{userId}/deactivate' : '/api/v1/members/{userId}/reactivate', {
+        params: { path: { userId: m.userId } },
+      }),
+    ),
+  );
+  const unlock = useAction((m: Member) =>
+    ok(staffApi.POST('/api/v1/members/{userId}/unlock', { params: { path: { userId: m.userId } } })),
+  );
+  const revokeInvite = useAction((id: string) =>
+    ok(staffApi.DELETE('/api/v1/members/invitations/{id}', { params: { path: { id } } })),
+  );
   const manage = s.can('member:manage');
   const roleOptions = (roles.data?.items ?? []).map((r) => ({ value: r.key, label: r.name }));
 
@@ -45,7 +59,8 @@ export function MembersPage() {
               header: 'Member',
               cell: (m) => (
                 <>
-                  {m.name} {m.userId === s.me.userId ? <Badge tone="info">you</Badge> : null} {!m.active ? <Badge>deactivated</Badge> : null} {m.locked ? <Badge tone="bad">locked</Badge> : null}
+                  {m.name} {m.userId === s.me.userId ? <Badge tone="info">you</Badge> : null}{' '}
+                  {!m.active ? <Badge>deactivated</Badge> : null} {m.locked ? <Badge tone="bad">locked</Badge> : null}
                   <div className="muted small">{m.email}</div>
                 </>
               ),
@@ -73,7 +88,8 @@ export function MembersPage() {
               header: 'Second factor',
               cell: (m) => (
                 <>
-                  {m.factors.passkeys > 0 ? <Badge tone="good">passkey</Badge> : null} {m.factors.totp ? <Badge tone="good">app</Badge> : null}
+                  {m.factors.passkeys > 0 ? <Badge tone="good">passkey</Badge> : null}{' '}
+                  {m.factors.totp ? <Badge tone="good">app</Badge> : null}
                   {!m.factors.totp && m.factors.passkeys === 0 ? <Badge tone="warn">none</Badge> : null}
                 </>
               ),
@@ -94,7 +110,8 @@ export function MembersPage() {
                       className="btn-small"
                       variant={m.active ? 'danger' : 'secondary'}
                       onClick={async () => {
-                        if (m.active && !window.confirm(`Deactivate ${m.name}? Their sessions and API tokens end now.`)) return;
+                        if (m.active && !window.confirm(`Deactivate ${m.name}? Their sessions and API tokens end now.`))
+                          return;
                         if (await toggle.run(m)) {
                           setStatus(m.active ? `${m.name} deactivated` : `${m.name} reactivated`);
                           void members.refetch();
@@ -121,14 +138,20 @@ export function MembersPage() {
           />
           <section className="panel" aria-labelledby="invites-h">
             <h2 id="invites-h">Pending invitations</h2>
-            {invites.data && invites.data.items.filter((i) => i.status === 'pending').length === 0 ? <EmptyState title="No pending invitations" /> : null}
+            {invites.data && invites.data.items.filter((i) => i.status === 'pending').length === 0 ? (
+              <EmptyState title="No pending invitations" />
+            ) : null}
             <ul className="plain-list">
               {invites.data?.items
                 .filter((i) => i.status === 'pending')
                 .map((i) => (
                   <li key={i.id}>
                     {i.email} as {i.role} · expires {dateTime(i.expiresAt)}{' '}
-                    <Button variant="link" aria-label={`Revoke the invitation of ${i.email}`} onClick={async () => (await revokeInvite.run(i.id)) && invites.refetch()}>
+                    <Button
+                      variant="link"
+                      aria-label={`Revoke the invitation of ${i.email}`}
+                      onClick={async () => (await revokeInvite.run(i.id)) && invites.refetch()}
+                    >
                       Revoke
                     </Button>
                   </li>
@@ -147,10 +170,18 @@ export function MembersPage() {
   );
 }
 
-function InviteForm({ roles, onInvited }: { roles: Array<{ value: string; label: string }>; onInvited: (email: string) => void }) {
+function InviteForm({
+  roles,
+  onInvited,
+}: {
+  roles: Array<{ value: string; label: string }>;
+  onInvited: (email: string) => void;
+}) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState('viewer');
-  const invite = useAction(() => ok(staffApi.POST('/api/v1/members/invitations', { body: { email: email.trim(), role } })));
+  const invite = useAction(() =>
+    ok(staffApi.POST('/api/v1/members/invitations', { body: { email: email.trim(), role } })),
+  );
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (await invite.run()) {
@@ -163,8 +194,20 @@ function InviteForm({ roles, onInvited }: { roles: Array<{ value: string; label:
       <h2>Invite someone</h2>
       <ErrorNotice error={invite.error} title="The invitation was not sent" />
       <div className="form-row">
-        <TextField label="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} error={invite.error?.fields().email} />
-        <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value)} options={roles.length ? roles : [{ value: 'viewer', label: 'Viewer' }]} error={invite.error?.fields().role} />
+        <TextField
+          label="Email"
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={invite.error?.fields().email}
+        />
+        <SelectField
+          label="Role"
+          value={role}
+          onChange={(e) => setRole(e.target.value)}
+          options={roles.length ? roles : [{ value: 'viewer', label: 'Viewer' }]}
+          error={invite.error?.fields().role}
+        />
       </div>
       <Button type="submit" variant="primary" busy={invite.busy}>
         Send invitation

@@ -20,19 +20,24 @@ export function EmailSettingsPage() {
       <Status message={status} />
       <section className="panel" aria-labelledby="email-h">
         <h2 id="email-h">Outgoing email</h2>
-        <p className="muted small">Set on the server with SEALBILL_SMTP_URL and SEALBILL_MAIL_FROM (see the README); passwords are never shown here.</p>
+        <p className="muted small">
+          Set on the server with SEALBILL_SMTP_URL and SEALBILL_MAIL_FROM (see the README); passwords are never shown
+          here.
+        </p>
         <ErrorNotice error={st.error ?? test.error} />
         {st.isPending ? <Loading /> : null}
         {d ? (
           <>
             {d.transport === 'outbox' ? (
               <Notice kind="warning" title="No SMTP relay configured">
-                Emails are written to the outbox folder on the server instead of being sent. Set SEALBILL_SMTP_URL to send them.
+                Emails are written to the outbox folder on the server instead of being sent. Set SEALBILL_SMTP_URL to
+                send them.
               </Notice>
             ) : null}
             {d.transport === 'smtp' && d.tls === 'none' ? (
               <Notice kind="warning" title="Email leaves without TLS">
-                The relay is reached in plain text: documents, sign-in codes and links can be read on the network. Use smtps:// or STARTTLS.
+                The relay is reached in plain text: documents, sign-in codes and links can be read on the network. Use
+                smtps:// or STARTTLS.
               </Notice>
             ) : null}
             <dl className="facts">
@@ -47,7 +52,17 @@ export function EmailSettingsPage() {
                     </code>
                   </dd>
                   <dt>Encryption</dt>
-                  <dd>{d.tls === 'implicit' ? <Badge tone="good">TLS (smtps)</Badge> : d.tls === 'starttls' ? <Badge tone="good">STARTTLS required</Badge> : d.tls === 'opportunistic' ? <Badge tone="warn">STARTTLS if offered</Badge> : <Badge tone="bad">none</Badge>}</dd>
+                  <dd>
+                    {d.tls === 'implicit' ? (
+                      <Badge tone="good">TLS (smtps)</Badge>
+                    ) : d.tls === 'starttls' ? (
+                      <Badge tone="good">STARTTLS required</Badge>
+                    ) : d.tls === 'opportunistic' ? (
+                      <Badge tone="warn">STARTTLS if offered</Badge>
+                    ) : (
+                      <Badge tone="bad">none</Badge>
+                    )}
+                  </dd>
                 </>
               ) : null}
               <dt>From</dt>
@@ -57,7 +72,14 @@ export function EmailSettingsPage() {
               busy={test.busy}
               onClick={async () => {
                 const r = await test.run();
-                if (r) setStatus(r.ok ? `Test email sent to ${r.to}` : r.outcome === 'saved_to_outbox' ? `Saved to the outbox, not sent — configure SMTP (SEALBILL_SMTP_URL). Nothing reached ${r.to}.` : `The test email failed: ${r.error}`);
+                if (r)
+                  setStatus(
+                    r.ok
+                      ? `Test email sent to ${r.to}`
+                      : r.outcome === 'saved_to_outbox'
+                        ? `Saved to the outbox, not sent — configure SMTP (SEALBILL_SMTP_URL). Nothing reached ${r.to}.`
+                        : `The test email failed: ${r.error}`,
+                  );
               }}
             >
               Send me a test email
@@ -76,14 +98,18 @@ export function BackupsPage() {
     <SettingsFrame title="Backups">
       <section className="panel" aria-labelledby="backups-h">
         <h2 id="backups-h">Encrypted backups</h2>
-        <p className="muted small">Backups are encrypted to recipients whose private keys this server does not hold, and written to a separate target.</p>
+        <p className="muted small">
+          Backups are encrypted to recipients whose private keys this server does not hold, and written to a separate
+          target.
+        </p>
         <ErrorNotice error={st.error} />
         {st.isPending ? <Loading /> : null}
         {d ? (
           <>
             {!d.configured ? (
               <Notice kind="warning" title="Backups are not configured">
-                Set SEALBILL_BACKUP_TARGET and SEALBILL_BACKUP_RECIPIENTS on the server (see the README). Until then, nothing protects your data against a lost disk.
+                Set SEALBILL_BACKUP_TARGET and SEALBILL_BACKUP_RECIPIENTS on the server (see the README). Until then,
+                nothing protects your data against a lost disk.
               </Notice>
             ) : null}
             <dl className="facts">
@@ -106,12 +132,18 @@ export function BackupsPage() {
                     header: 'Status',
                     cell: (r) => (
                       <>
-                        <Badge tone={r.status === 'done' ? 'good' : r.status === 'failed' ? 'bad' : 'info'}>{r.status === 'done' ? 'succeeded' : r.status}</Badge>
+                        <Badge tone={r.status === 'done' ? 'good' : r.status === 'failed' ? 'bad' : 'info'}>
+                          {r.status === 'done' ? 'succeeded' : r.status}
+                        </Badge>
                         {r.error ? <div className="field-error">{r.error}</div> : null}
                       </>
                     ),
                   },
-                  { header: 'Size', numeric: true, cell: (r) => (r.size === null ? '—' : `${num(Math.round(r.size / 1024))} KiB`) },
+                  {
+                    header: 'Size',
+                    numeric: true,
+                    cell: (r) => (r.size === null ? '—' : `${num(Math.round(r.size / 1024))} KiB`),
+                  },
                 ]}
               />
             ) : null}

@@ -9,10 +9,21 @@ import { Badge, ErrorNotice, Notice } from '../../ui/feedback.tsx';
 import { Button } from '../../ui/forms.tsx';
 
 export function PayLinks({ invoiceId, open }: { invoiceId: string; open: boolean }) {
-  const list = useApiQuery(['pay-links', invoiceId], (signal) => ok(staffApi.GET('/api/v1/invoices/{id}/pay-links', { params: { path: { id: invoiceId } }, signal })));
+  const list = useApiQuery(['pay-links', invoiceId], (signal) =>
+    ok(staffApi.GET('/api/v1/invoices/{id}/pay-links', { params: { path: { id: invoiceId } }, signal })),
+  );
   const [created, setCreated] = useState<string | null>(null);
-  const create = useAction(() => ok(staffApi.POST('/api/v1/invoices/{id}/pay-links', { params: { path: { id: invoiceId } }, body: { expiresInDays: 30 } })));
-  const revoke = useAction((id: string) => ok(staffApi.POST('/api/v1/pay-links/{id}/revoke', { params: { path: { id } } })));
+  const create = useAction(() =>
+    ok(
+      staffApi.POST('/api/v1/invoices/{id}/pay-links', {
+        params: { path: { id: invoiceId } },
+        body: { expiresInDays: 30 },
+      }),
+    ),
+  );
+  const revoke = useAction((id: string) =>
+    ok(staffApi.POST('/api/v1/pay-links/{id}/revoke', { params: { path: { id } } })),
+  );
   return (
     <section className="panel" aria-labelledby="paylinks-h">
       <h2 id="paylinks-h">Pay links</h2>
@@ -27,7 +38,8 @@ export function PayLinks({ invoiceId, open }: { invoiceId: string; open: boolean
         <ul className="plain-list">
           {list.data.items.map((l) => (
             <li key={l.id}>
-              Created {dateTime(l.createdAt)} · expires {dateTime(l.expiresAt)} · <Badge tone={l.status === 'active' ? 'good' : 'neutral'}>{l.status}</Badge>
+              Created {dateTime(l.createdAt)} · expires {dateTime(l.expiresAt)} ·{' '}
+              <Badge tone={l.status === 'active' ? 'good' : 'neutral'}>{l.status}</Badge>
               {l.lastUsedAt ? ` · last opened ${dateTime(l.lastUsedAt)}` : ''}{' '}
               {l.status === 'active' ? (
                 <Button variant="link" onClick={async () => (await revoke.run(l.id)) && list.refetch()}>

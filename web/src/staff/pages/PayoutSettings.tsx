@@ -12,20 +12,25 @@ import { Button, Checkbox, TextField } from '../../ui/forms.tsx';
 import { useStaff } from '../context.ts';
 import { SettingsFrame } from './Settings.tsx';
 
-
 type Change = Answer<'/api/v1/org/payout/changes'>['items'][number];
 
 export function PayoutPage() {
   const s = useStaff();
   const current = useApiQuery(['org-payout'], (signal) => ok(staffApi.GET('/api/v1/org/payout', { signal })));
-  const changes = useApiQuery(['org-payout-changes'], (signal) => ok(staffApi.GET('/api/v1/org/payout/changes', { signal })));
+  const changes = useApiQuery(['org-payout-changes'], (signal) =>
+    ok(staffApi.GET('/api/v1/org/payout/changes', { signal })),
+  );
   const [status, setStatus] = useState<string | null>(null);
   const reload = () => {
     void current.refetch();
     void changes.refetch();
   };
-  const cancel = useAction((id: string) => ok(staffApi.POST('/api/v1/org/payout/changes/{id}/cancel', { params: { path: { id } } })));
-  const approve = useAction((id: string) => ok(staffApi.POST('/api/v1/org/payout/changes/{id}/approve', { params: { path: { id } } })));
+  const cancel = useAction((id: string) =>
+    ok(staffApi.POST('/api/v1/org/payout/changes/{id}/cancel', { params: { path: { id } } })),
+  );
+  const approve = useAction((id: string) =>
+    ok(staffApi.POST('/api/v1/org/payout/changes/{id}/approve', { params: { path: { id } } })),
+  );
   const p = current.data?.payout;
   const pending = current.data?.pending;
 
@@ -64,7 +69,8 @@ export function PayoutPage() {
             </dl>
           ) : (
             <Notice kind="warning" title="No bank details yet">
-              Invoices are printed without payment details until you add them, and an issued invoice cannot be changed. Issuing one without them asks for a confirmation.
+              Invoices are printed without payment details until you add them, and an issued invoice cannot be changed.
+              Issuing one without them asks for a confirmation.
             </Notice>
           )}
         </section>
@@ -76,8 +82,12 @@ export function PayoutPage() {
           </p>
           <p>
             Requested {dateTime(pending.requestedAt)}; takes effect {dateTime(pending.effectiveAt)}
-            {pending.approvalRequired ? (pending.approvedAt ? `, approved ${dateTime(pending.approvedAt)}` : ', once a second owner or admin approves it') : ''}. Every admin was notified. If you did not expect it,
-            cancel it now.
+            {pending.approvalRequired
+              ? pending.approvedAt
+                ? `, approved ${dateTime(pending.approvedAt)}`
+                : ', once a second owner or admin approves it'
+              : ''}
+            . Every admin was notified. If you did not expect it, cancel it now.
           </p>
           <div className="actions">
             <Button
@@ -112,7 +122,11 @@ export function PayoutPage() {
         <ChangeForm
           first={!p}
           onDone={(c) => {
-            setStatus(c.status === 'applied' ? 'Bank details saved; they are in force now and every owner and admin was notified' : `Change requested; it takes effect ${dateTime(c.effectiveAt)} unless cancelled`);
+            setStatus(
+              c.status === 'applied'
+                ? 'Bank details saved; they are in force now and every owner and admin was notified'
+                : `Change requested; it takes effect ${dateTime(c.effectiveAt)} unless cancelled`,
+            );
             reload();
           }}
         />
@@ -124,7 +138,10 @@ export function PayoutPage() {
           <ul className="plain-list">
             {changes.data.items.map((c) => (
               <li key={c.id}>
-                {dateTime(c.requestedAt)} · account ending {c.ending} · <Badge tone={c.status === 'applied' ? 'good' : c.status === 'pending' ? 'warn' : 'neutral'}>{c.status}</Badge>
+                {dateTime(c.requestedAt)} · account ending {c.ending} ·{' '}
+                <Badge tone={c.status === 'applied' ? 'good' : c.status === 'pending' ? 'warn' : 'neutral'}>
+                  {c.status}
+                </Badge>
                 {c.appliedAt ? ` ${dateTime(c.appliedAt)}` : ''}
               </li>
             ))}
@@ -138,7 +155,16 @@ export function PayoutPage() {
 function ChangeForm({ onDone, first }: { onDone: (c: Change) => void; first: boolean }) {
   const [v, setV] = useState({ accountHolder: '', bankName: '', iban: '', bic: '' });
   const req = useAction(() =>
-    ok(staffApi.PUT('/api/v1/org/payout', { body: { accountHolder: v.accountHolder.trim(), bankName: v.bankName.trim() || null, iban: v.iban.trim() || null, bic: v.bic.trim() || null } })),
+    ok(
+      staffApi.PUT('/api/v1/org/payout', {
+        body: {
+          accountHolder: v.accountHolder.trim(),
+          bankName: v.bankName.trim() || null,
+          iban: v.iban.trim() || null,
+          bic: v.bic.trim() || null,
+        },
+      }),
+    ),
   );
   const f = req.error?.fields() ?? {};
   async function submit(e: FormEvent) {
@@ -160,10 +186,32 @@ function ChangeForm({ onDone, first }: { onDone: (c: Change) => void; first: boo
       </p>
       <ErrorNotice error={req.error} title="The change was not requested" />
       <div className="form-row">
-        <TextField label="Account holder" value={v.accountHolder} onChange={(e) => setV({ ...v, accountHolder: e.target.value })} error={f.accountHolder} />
-        <TextField label="Bank name" value={v.bankName} onChange={(e) => setV({ ...v, bankName: e.target.value })} error={f.bankName} />
-        <TextField label="IBAN" value={v.iban} onChange={(e) => setV({ ...v, iban: e.target.value })} error={f.iban} autoComplete="off" />
-        <TextField label="BIC" value={v.bic} onChange={(e) => setV({ ...v, bic: e.target.value })} error={f.bic} autoComplete="off" />
+        <TextField
+          label="Account holder"
+          value={v.accountHolder}
+          onChange={(e) => setV({ ...v, accountHolder: e.target.value })}
+          error={f.accountHolder}
+        />
+        <TextField
+          label="Bank name"
+          value={v.bankName}
+          onChange={(e) => setV({ ...v, bankName: e.target.value })}
+          error={f.bankName}
+        />
+        <TextField
+          label="IBAN"
+          value={v.iban}
+          onChange={(e) => setV({ ...v, iban: e.target.value })}
+          error={f.iban}
+          autoComplete="off"
+        />
+        <TextField
+          label="BIC"
+          value={v.bic}
+          onChange={(e) => setV({ ...v, bic: e.target.value })}
+          error={f.bic}
+          autoComplete="off"
+        />
       </div>
       <Button type="submit" variant="primary" busy={req.busy}>
         Request the change
@@ -173,11 +221,20 @@ function ChangeForm({ onDone, first }: { onDone: (c: Change) => void; first: boo
 }
 
 function PolicyForm({ onSaved }: { onSaved: () => void }) {
-  const policy = useApiQuery(['org-payout-policy'], (signal) => ok(staffApi.GET('/api/v1/org/payout/policy', { signal })));
+  const policy = useApiQuery(['org-payout-policy'], (signal) =>
+    ok(staffApi.GET('/api/v1/org/payout/policy', { signal })),
+  );
   const [hours, setHours] = useState<string | null>(null);
   const [second, setSecond] = useState<boolean | null>(null);
   const save = useAction(() =>
-    ok(staffApi.PUT('/api/v1/org/payout/policy', { body: { coolingOffHours: Number(hours ?? policy.data?.coolingOffHours ?? 48), requireSecondApproval: second ?? policy.data?.requireSecondApproval ?? false } })),
+    ok(
+      staffApi.PUT('/api/v1/org/payout/policy', {
+        body: {
+          coolingOffHours: Number(hours ?? policy.data?.coolingOffHours ?? 48),
+          requireSecondApproval: second ?? policy.data?.requireSecondApproval ?? false,
+        },
+      }),
+    ),
   );
   if (!policy.data) return policy.error ? <ErrorNotice error={policy.error} focus={false} /> : null;
   return (
@@ -194,12 +251,23 @@ function PolicyForm({ onSaved }: { onSaved: () => void }) {
     >
       <h2>Protection policy</h2>
       <p className="muted small">
-        In force: {policy.data.inForce.coolingOffHours} h cooling-off{policy.data.inForce.requireSecondApproval ? ', second admin approval required' : ''}.
+        In force: {policy.data.inForce.coolingOffHours} h cooling-off
+        {policy.data.inForce.requireSecondApproval ? ', second admin approval required' : ''}.
         {policy.data.strictUntil ? ` A weaker policy you set applies from ${dateTime(policy.data.strictUntil)}.` : ''}
       </p>
       <ErrorNotice error={save.error} title="The policy was not saved" />
-      <TextField label="Cooling-off period (hours)" inputMode="numeric" value={hours ?? String(policy.data.coolingOffHours)} onChange={(e) => setHours(e.target.value)} error={save.error?.fields().coolingOffHours} />
-      <Checkbox label="Require a second owner or admin to approve changes" checked={second ?? policy.data.requireSecondApproval} onChange={(e) => setSecond(e.target.checked)} />
+      <TextField
+        label="Cooling-off period (hours)"
+        inputMode="numeric"
+        value={hours ?? String(policy.data.coolingOffHours)}
+        onChange={(e) => setHours(e.target.value)}
+        error={save.error?.fields().coolingOffHours}
+      />
+      <Checkbox
+        label="Require a second owner or admin to approve changes"
+        checked={second ?? policy.data.requireSecondApproval}
+        onChange={(e) => setSecond(e.target.checked)}
+      />
       <Button type="submit" busy={save.busy}>
         Save policy
       </Button>

@@ -20,7 +20,8 @@ export function PdfPreview({ doc, title }: { doc: DocumentDto; title: string }) 
   const pdf = useApiQuery(['pdf', open, src, draft ? doc.updatedAt : ''], async (signal) => {
     if (!open) return null;
     const file = await requestFile('GET', src, undefined, { signal });
-    if (!file.contentType.startsWith('application/pdf')) throw new ApiError(0, 'client', 'The server did not answer with a PDF. Reload the page and try again.');
+    if (!file.contentType.startsWith('application/pdf'))
+      throw new ApiError(0, 'client', 'The server did not answer with a PDF. Reload the page and try again.');
     return URL.createObjectURL(new Blob([file.blob], { type: 'application/pdf' }));
   });
   const url = pdf.data ?? null;
@@ -43,7 +44,9 @@ export function PdfPreview({ doc, title }: { doc: DocumentDto; title: string }) 
       <div id={regionId}>
         {open && pdf.error ? <ErrorNotice error={pdf.error} title="The PDF could not be shown" /> : null}
         {open && !pdf.error && !url ? <Loading label={draft ? 'Rendering the preview…' : 'Loading the PDF…'} /> : null}
-        {open && url ? <iframe className="pdf-frame" src={url} title={draft ? `${title}: draft preview (PDF)` : `${title} (PDF)`} /> : null}
+        {open && url ? (
+          <iframe className="pdf-frame" src={url} title={draft ? `${title}: draft preview (PDF)` : `${title} (PDF)`} />
+        ) : null}
       </div>
     </section>
   );

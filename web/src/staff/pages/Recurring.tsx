@@ -21,14 +21,18 @@ const EVERY: Record<string, [string, string]> = {
 export function RecurringPage() {
   useTitle(t('recurring.tabTitle'));
   const created = useQuery().get('created');
-  const list = useApiQuery(['recurring-schedules'], (signal) => ok(staffApi.GET('/api/v1/recurring-schedules', { signal })));
+  const list = useApiQuery(['recurring-schedules'], (signal) =>
+    ok(staffApi.GET('/api/v1/recurring-schedules', { signal })),
+  );
   const clients = useApiQuery(['clients', { includeArchived: true }], (signal) =>
     ok(staffApi.GET('/api/v1/clients', { params: { query: { limit: 200, includeArchived: 'true' } }, signal })),
   );
   const setStatus = useAction((id: string, status: 'active' | 'paused' | 'ended') =>
     ok(staffApi.POST('/api/v1/recurring-schedules/{id}/status', { params: { path: { id } }, body: { status } })),
   );
-  const confirmIssuer = useAction((id: string) => ok(staffApi.POST('/api/v1/recurring-schedules/{id}/issuer', { params: { path: { id } } })));
+  const confirmIssuer = useAction((id: string) =>
+    ok(staffApi.POST('/api/v1/recurring-schedules/{id}/issuer', { params: { path: { id } } })),
+  );
   const reload = () => void list.refetch();
   const s = useStaff();
   const name = (id: string) => clients.data?.items.find((c) => c.id === id)?.name ?? '…';
@@ -43,11 +47,22 @@ export function RecurringPage() {
           </Link>
         }
       />
-      {created ? <Notice kind="success" title={t('recurring.created')}>{t('recurring.createdHint')}</Notice> : null}
+      {created ? (
+        <Notice kind="success" title={t('recurring.created')}>
+          {t('recurring.createdHint')}
+        </Notice>
+      ) : null}
       <ErrorNotice error={list.error ?? setStatus.error ?? confirmIssuer.error} />
       {list.isPending ? <Loading /> : null}
       {list.data && list.data.items.length === 0 ? (
-        <EmptyState title={t('recurring.none')} action={<Link className="btn btn-primary" to="/app/recurring/new">{t('recurring.new')}</Link>}>
+        <EmptyState
+          title={t('recurring.none')}
+          action={
+            <Link className="btn btn-primary" to="/app/recurring/new">
+              {t('recurring.new')}
+            </Link>
+          }
+        >
           {t('recurring.noneHint')}
         </EmptyState>
       ) : null}
@@ -74,7 +89,10 @@ export function RecurringPage() {
                         <span className="small">
                           {t('recurring.heldSince', {
                             date: date(sc.autoIssueHeld.since),
-                            reason: sc.autoIssueHeld.reason === 'no_issuer' ? t('recurring.heldNoIssuer') : t('recurring.heldIssuerLost'),
+                            reason:
+                              sc.autoIssueHeld.reason === 'no_issuer'
+                                ? t('recurring.heldNoIssuer')
+                                : t('recurring.heldIssuerLost'),
                           })}
                         </span>
                       </>
@@ -83,8 +101,18 @@ export function RecurringPage() {
                 );
               },
             },
-            { header: t('recurring.nextRun'), cell: (sc) => (sc.status === 'ended' ? t('common.none') : date(sc.nextRunOn)) },
-            { header: t('recurring.status'), cell: (sc) => <Badge tone={sc.status === 'active' ? 'good' : sc.status === 'paused' ? 'warn' : 'neutral'}>{sc.status}</Badge> },
+            {
+              header: t('recurring.nextRun'),
+              cell: (sc) => (sc.status === 'ended' ? t('common.none') : date(sc.nextRunOn)),
+            },
+            {
+              header: t('recurring.status'),
+              cell: (sc) => (
+                <Badge tone={sc.status === 'active' ? 'good' : sc.status === 'paused' ? 'warn' : 'neutral'}>
+                  {sc.status}
+                </Badge>
+              ),
+            },
             {
               header: <ActionsHeader>{t('common.actions')}</ActionsHeader>,
               className: 'actions',
@@ -96,12 +124,18 @@ export function RecurringPage() {
                     </Button>
                   ) : null}
                   {sc.status === 'active' ? (
-                    <Button className="btn-small" onClick={async () => (await setStatus.run(sc.id, 'paused')) && reload()}>
+                    <Button
+                      className="btn-small"
+                      onClick={async () => (await setStatus.run(sc.id, 'paused')) && reload()}
+                    >
                       {t('recurring.pause')}
                     </Button>
                   ) : null}
                   {sc.status === 'paused' ? (
-                    <Button className="btn-small" onClick={async () => (await setStatus.run(sc.id, 'active')) && reload()}>
+                    <Button
+                      className="btn-small"
+                      onClick={async () => (await setStatus.run(sc.id, 'active')) && reload()}
+                    >
                       {t('recurring.resume')}
                     </Button>
                   ) : null}
@@ -110,7 +144,8 @@ export function RecurringPage() {
                       className="btn-small"
                       variant="danger"
                       onClick={async () => {
-                        if (window.confirm(t('recurring.endConfirm')) && (await setStatus.run(sc.id, 'ended'))) reload();
+                        if (window.confirm(t('recurring.endConfirm')) && (await setStatus.run(sc.id, 'ended')))
+                          reload();
                       }}
                     >
                       {t('recurring.end')}
@@ -134,7 +169,14 @@ export function NewSchedulePage() {
       kind="invoice"
       doc={null}
       initial={newEditorState(s.org?.defaultCurrency ?? 'EUR', '')}
-      schedule={{ frequency: 'monthly', intervalCount: '1', startOn: todayIso(), endOn: '', autoIssue: s.can('invoice:issue'), confirmBackdatedStart: false }}
+      schedule={{
+        frequency: 'monthly',
+        intervalCount: '1',
+        startOn: todayIso(),
+        endOn: '',
+        autoIssue: s.can('invoice:issue'),
+        confirmBackdatedStart: false,
+      }}
     />
   );
 }

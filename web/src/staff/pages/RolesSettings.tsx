@@ -15,8 +15,17 @@ export function RolesSection({ onChange }: { onChange: (message: string) => void
   const [slug, setSlug] = useState('');
   const [name, setName] = useState('');
   const [perms, setPerms] = useState<Permission[]>([]);
-  const save = useAction(() => ok(staffApi.PUT('/api/v1/org/roles/{slug}', { params: { path: { slug: slug.trim() } }, body: { name: name.trim(), permissions: perms } })));
-  const remove = useAction((key: string) => ok(staffApi.DELETE('/api/v1/org/roles/{slug}', { params: { path: { slug: key.replace(/^custom:/, '') } } })));
+  const save = useAction(() =>
+    ok(
+      staffApi.PUT('/api/v1/org/roles/{slug}', {
+        params: { path: { slug: slug.trim() } },
+        body: { name: name.trim(), permissions: perms },
+      }),
+    ),
+  );
+  const remove = useAction((key: string) =>
+    ok(staffApi.DELETE('/api/v1/org/roles/{slug}', { params: { path: { slug: key.replace(/^custom:/, '') } } })),
+  );
   const f = save.error?.fields() ?? {};
   const manage = s.can('member:manage');
 
@@ -40,7 +49,8 @@ export function RolesSection({ onChange }: { onChange: (message: string) => void
           <li key={r.key}>
             <details>
               <summary>
-                <strong>{r.name}</strong> {r.builtIn ? <Badge>built-in</Badge> : <Badge tone="info">custom</Badge>} · {r.permissions.length} permissions
+                <strong>{r.name}</strong> {r.builtIn ? <Badge>built-in</Badge> : <Badge tone="info">custom</Badge>} ·{' '}
+                {r.permissions.length} permissions
               </summary>
               <p className="small">
                 {r.permissions.map((p) => (
@@ -67,10 +77,18 @@ export function RolesSection({ onChange }: { onChange: (message: string) => void
       {manage ? (
         <form onSubmit={submit} noValidate>
           <h3>Custom role</h3>
-          <p className="muted small">Give it only the permissions the job needs. Saving a role with an existing key changes it.</p>
+          <p className="muted small">
+            Give it only the permissions the job needs. Saving a role with an existing key changes it.
+          </p>
           <ErrorNotice error={save.error} title="The role was not saved" />
           <div className="form-row">
-            <TextField label="Key" value={slug} onChange={(e) => setSlug(e.target.value)} error={f.slug} hint="Lower-case letters, digits and dashes, e.g. bookkeeper" />
+            <TextField
+              label="Key"
+              value={slug}
+              onChange={(e) => setSlug(e.target.value)}
+              error={f.slug}
+              hint="Lower-case letters, digits and dashes, e.g. bookkeeper"
+            />
             <TextField label="Role name" value={name} onChange={(e) => setName(e.target.value)} error={f.name} />
           </div>
           <fieldset>
@@ -78,7 +96,12 @@ export function RolesSection({ onChange }: { onChange: (message: string) => void
             <div className="scope-grid">
               {(s.me.permissions as Permission[]).map((p) => (
                 <label key={p} className="scope">
-                  <input type="checkbox" checked={perms.includes(p)} onChange={(e) => setPerms((x) => (e.target.checked ? [...x, p] : x.filter((y) => y !== p)))} /> <code>{p}</code>
+                  <input
+                    type="checkbox"
+                    checked={perms.includes(p)}
+                    onChange={(e) => setPerms((x) => (e.target.checked ? [...x, p] : x.filter((y) => y !== p)))}
+                  />{' '}
+                  <code>{p}</code>
                 </label>
               ))}
             </div>

@@ -6,14 +6,22 @@ import { Link } from '../../lib/router.tsx';
 import { ErrorNotice, Loading } from '../../ui/feedback.tsx';
 
 export function SecurityChecklist() {
-  const list = useApiQuery(['security-checklist'], (signal) => ok(staffApi.GET('/api/v1/security/checklist', { signal })));
+  const list = useApiQuery(['security-checklist'], (signal) =>
+    ok(staffApi.GET('/api/v1/security/checklist', { signal })),
+  );
   const open = list.data?.items.filter((i) => !i.ok).length ?? 0;
   return (
     <section className="panel" aria-labelledby="checklist-h">
       <h2 id="checklist-h">Security checklist</h2>
       {list.isPending ? <Loading /> : null}
       <ErrorNotice error={list.error} focus={false} />
-      {list.data ? <p className="muted small">{open === 0 ? 'Everything on the list is in order.' : `${open} ${open === 1 ? 'item needs' : 'items need'} attention.`}</p> : null}
+      {list.data ? (
+        <p className="muted small">
+          {open === 0
+            ? 'Everything on the list is in order.'
+            : `${open} ${open === 1 ? 'item needs' : 'items need'} attention.`}
+        </p>
+      ) : null}
       {list.data ? (
         <ul className="checklist">
           {list.data.items.map((i) => (

@@ -13,9 +13,21 @@ import { SettingsFrame } from './Settings.tsx';
 
 const POLICIES = [
   { value: 'off', label: 'Optional', detail: 'Members choose whether to add a second factor.' },
-  { value: 'admins', label: 'Required for admins', detail: 'Owners, admins and roles that manage the organization need a second factor.' },
-  { value: 'everyone', label: 'Required for everyone', detail: 'Every member needs an authenticator app or a passkey.' },
-  { value: 'passkeys', label: 'Passkeys for everyone', detail: 'Every member signs in with a passkey: phishing-resistant (NIST AAL3-capable).' },
+  {
+    value: 'admins',
+    label: 'Required for admins',
+    detail: 'Owners, admins and roles that manage the organization need a second factor.',
+  },
+  {
+    value: 'everyone',
+    label: 'Required for everyone',
+    detail: 'Every member needs an authenticator app or a passkey.',
+  },
+  {
+    value: 'passkeys',
+    label: 'Passkeys for everyone',
+    detail: 'Every member signs in with a passkey: phishing-resistant (NIST AAL3-capable).',
+  },
 ] as const;
 
 type MfaPolicy = Body<'/api/v1/org/security', 'put'>['mfa'];
@@ -68,8 +80,8 @@ export function SecuritySettingsPage() {
       <section className="panel" aria-labelledby="transparency-h">
         <h2 id="transparency-h">Public security page</h2>
         <p>
-          Share your organization's security and transparency page with clients: it shows the controls in force and lets them check invoices.{' '}
-          <a href={`/security/${s.me.orgId}`}>Open the security page</a>
+          Share your organization's security and transparency page with clients: it shows the controls in force and lets
+          them check invoices. <a href={`/security/${s.me.orgId}`}>Open the security page</a>
         </p>
         <p className="small muted">
           Client portal address for your clients: <code>{`${window.location.origin}/portal?org=${s.me.orgId}`}</code>
@@ -80,7 +92,9 @@ export function SecuritySettingsPage() {
 }
 
 function SigningIdentityPanel({ canManage, onStatus }: { canManage: boolean; onStatus: (m: string) => void }) {
-  const id = useApiQuery(['signing-identity'], (signal) => ok(staffApi.GET('/api/v1/org/signing-identity', { signal })));
+  const id = useApiQuery(['signing-identity'], (signal) =>
+    ok(staffApi.GET('/api/v1/org/signing-identity', { signal })),
+  );
   const [file, setFile] = useState<File | null>(null);
   const [password, setPassword] = useState('');
   const upload = useAction(async () => {
@@ -92,7 +106,9 @@ function SigningIdentityPanel({ canManage, onStatus }: { canManage: boolean; onS
   return (
     <section className="panel" aria-labelledby="signing-h">
       <h2 id="signing-h">Signing identity</h2>
-      <p className="muted small">Every issued document is signed with this key; the fingerprint is what a careful client compares.</p>
+      <p className="muted small">
+        Every issued document is signed with this key; the fingerprint is what a careful client compares.
+      </p>
       <ErrorNotice error={id.error} focus={false} />
       {id.data ? (
         <dl className="facts">
@@ -106,7 +122,12 @@ function SigningIdentityPanel({ canManage, onStatus }: { canManage: boolean; onS
           </dd>
           <dt>Certificate</dt>
           <dd>
-            {id.data.source === 'generated' ? <Badge tone="info">self-signed by Sealbill</Badge> : <Badge tone="good">imported from a CA</Badge>} valid until {dateTime(id.data.notAfter)}
+            {id.data.source === 'generated' ? (
+              <Badge tone="info">self-signed by Sealbill</Badge>
+            ) : (
+              <Badge tone="good">imported from a CA</Badge>
+            )}{' '}
+            valid until {dateTime(id.data.notAfter)}
           </dd>
         </dl>
       ) : null}
@@ -128,8 +149,19 @@ function SigningIdentityPanel({ canManage, onStatus }: { canManage: boolean; onS
           <h3>Use a certificate from a CA</h3>
           <ErrorNotice error={upload.error} title="The certificate was not imported" />
           <div className="form-row">
-            <TextField label="PKCS#12 file (.p12, .pfx)" type="file" accept=".p12,.pfx,application/x-pkcs12" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-            <TextField label="File password" type="password" autoComplete="off" value={password} onChange={(e) => setPassword(e.target.value)} />
+            <TextField
+              label="PKCS#12 file (.p12, .pfx)"
+              type="file"
+              accept=".p12,.pfx,application/x-pkcs12"
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            />
+            <TextField
+              label="File password"
+              type="password"
+              autoComplete="off"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
           </div>
           <Button type="submit" busy={upload.busy} disabled={!file}>
             Import and replace

@@ -67,9 +67,15 @@ export function OrgSettingsPage() {
       paymentTermsDays: Number(v.paymentTermsDays),
       profile: {
         ...org?.profile, // the e-invoice fields (saved in their own panel below) stay as they are
-        addressLines: v.address.split('\n').map((l) => l.trim()).filter(Boolean),
+        addressLines: v.address
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean),
         country: v.country.trim().toUpperCase() || null,
-        taxIds: [...(org?.profile.taxIds.filter((t) => t.type !== 'VAT') ?? []), ...(v.vat.trim() ? [{ type: 'VAT', value: v.vat.trim() }] : [])],
+        taxIds: [
+          ...(org?.profile.taxIds.filter((t) => t.type !== 'VAT') ?? []),
+          ...(v.vat.trim() ? [{ type: 'VAT', value: v.vat.trim() }] : []),
+        ],
         email: v.email.trim() || null,
         phone: v.phone.trim() || null,
         website: v.website.trim() || null,
@@ -91,20 +97,61 @@ export function OrgSettingsPage() {
     <SettingsFrame title="Organization settings">
       <form className="panel" onSubmit={submit} noValidate>
         <h2>Organization</h2>
-        <p className="muted small">Printed on every document you issue. Changes apply to documents issued from now on; issued documents keep what they said.</p>
+        <p className="muted small">
+          Printed on every document you issue. Changes apply to documents issued from now on; issued documents keep what
+          they said.
+        </p>
         <ErrorNotice error={save.error} title="The settings were not saved" />
         <Status message={status} />
         <div className="form-row">
           <TextField label="Legal name" value={v.name} onChange={set('name')} error={f.name} required />
           <TextField label="VAT number" value={v.vat} onChange={set('vat')} error={f['profile/taxIds/0/value']} />
-          <TextField label="Default currency" value={v.defaultCurrency} maxLength={3} onChange={set('defaultCurrency')} error={f.defaultCurrency} />
-          <TextField label="Locale" value={v.locale} onChange={set('locale')} error={f.locale} hint="Language and number format of documents, e.g. de-DE" />
-          <TextField label="Time zone" value={v.timeZone} onChange={set('timeZone')} error={f.timeZone} hint="e.g. Europe/Berlin" />
-          <TextField label="Payment terms (days)" inputMode="numeric" value={v.paymentTermsDays} onChange={set('paymentTermsDays')} error={f.paymentTermsDays} />
+          <TextField
+            label="Default currency"
+            value={v.defaultCurrency}
+            maxLength={3}
+            onChange={set('defaultCurrency')}
+            error={f.defaultCurrency}
+          />
+          <TextField
+            label="Locale"
+            value={v.locale}
+            onChange={set('locale')}
+            error={f.locale}
+            hint="Language and number format of documents, e.g. de-DE"
+          />
+          <TextField
+            label="Time zone"
+            value={v.timeZone}
+            onChange={set('timeZone')}
+            error={f.timeZone}
+            hint="e.g. Europe/Berlin"
+          />
+          <TextField
+            label="Payment terms (days)"
+            inputMode="numeric"
+            value={v.paymentTermsDays}
+            onChange={set('paymentTermsDays')}
+            error={f.paymentTermsDays}
+          />
         </div>
-        <TextArea label="Address" value={v.address} onChange={set('address')} error={f['profile/addressLines']} rows={3} hint="One line per row." />
+        <TextArea
+          label="Address"
+          value={v.address}
+          onChange={set('address')}
+          error={f['profile/addressLines']}
+          rows={3}
+          hint="One line per row."
+        />
         <div className="form-row">
-          <TextField label="Country" value={v.country} maxLength={2} onChange={set('country')} error={f['profile/country']} hint="Two letters, e.g. DE" />
+          <TextField
+            label="Country"
+            value={v.country}
+            maxLength={2}
+            onChange={set('country')}
+            error={f['profile/country']}
+            hint="Two letters, e.g. DE"
+          />
           <TextField label="Email" type="email" value={v.email} onChange={set('email')} error={f['profile/email']} />
           <TextField label="Phone" type="tel" value={v.phone} onChange={set('phone')} error={f['profile/phone']} />
           <TextField label="Website" value={v.website} onChange={set('website')} error={f['profile/website']} />
@@ -120,7 +167,11 @@ export function OrgSettingsPage() {
 
 export function NumberingSettingsPage() {
   const s = useStaff();
-  const n = s.org?.numbering ?? { invoice: 'INV-{YYYY}-{SEQ:5}', quote: 'QUO-{YYYY}-{SEQ:5}', credit_note: 'CN-{YYYY}-{SEQ:5}' };
+  const n = s.org?.numbering ?? {
+    invoice: 'INV-{YYYY}-{SEQ:5}',
+    quote: 'QUO-{YYYY}-{SEQ:5}',
+    credit_note: 'CN-{YYYY}-{SEQ:5}',
+  };
   const [v, setV] = useState(n);
   const [status, setStatus] = useState<string | null>(null);
   const save = useAction(() => patchOrg({ numbering: v }));
@@ -141,14 +192,30 @@ export function NumberingSettingsPage() {
       >
         <h2>Document numbers</h2>
         <p className="muted small">
-          Numbers are gapless per sequence. Patterns use <code>{'{YYYY}'}</code>, <code>{'{YY}'}</code>, <code>{'{MM}'}</code> and <code>{'{SEQ:n}'}</code> (the counter, n digits). The counter restarts when the
-          year or month in the pattern changes.
+          Numbers are gapless per sequence. Patterns use <code>{'{YYYY}'}</code>, <code>{'{YY}'}</code>,{' '}
+          <code>{'{MM}'}</code> and <code>{'{SEQ:n}'}</code> (the counter, n digits). The counter restarts when the year
+          or month in the pattern changes.
         </p>
         <ErrorNotice error={save.error} title="The numbering was not saved" />
         <Status message={status} />
-        <TextField label="Invoices" value={v.invoice} onChange={(e) => setV({ ...v, invoice: e.target.value })} error={f['numbering/invoice']} />
-        <TextField label="Quotes" value={v.quote} onChange={(e) => setV({ ...v, quote: e.target.value })} error={f['numbering/quote']} />
-        <TextField label="Credit notes" value={v.credit_note} onChange={(e) => setV({ ...v, credit_note: e.target.value })} error={f['numbering/credit_note']} />
+        <TextField
+          label="Invoices"
+          value={v.invoice}
+          onChange={(e) => setV({ ...v, invoice: e.target.value })}
+          error={f['numbering/invoice']}
+        />
+        <TextField
+          label="Quotes"
+          value={v.quote}
+          onChange={(e) => setV({ ...v, quote: e.target.value })}
+          error={f['numbering/quote']}
+        />
+        <TextField
+          label="Credit notes"
+          value={v.credit_note}
+          onChange={(e) => setV({ ...v, credit_note: e.target.value })}
+          error={f['numbering/credit_note']}
+        />
         <Button type="submit" variant="primary" busy={save.busy}>
           Save numbering
         </Button>

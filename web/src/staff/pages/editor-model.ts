@@ -1,7 +1,15 @@
 // The invoice editor's state and its translation to the API body and to live totals. Totals use
 // the server's own computeTotals (invoice.money.ts), so what the editor shows is what the issued
 // document will say, to the minor unit.
-import { amountInput, computeTotals, readAmount, readPercent, type Discount, type LineInput, type Totals } from '../../lib/format.ts';
+import {
+  amountInput,
+  computeTotals,
+  readAmount,
+  readPercent,
+  type Discount,
+  type LineInput,
+  type Totals,
+} from '../../lib/format.ts';
 import type { DocumentDto, TaxRate } from '../../lib/types.ts';
 
 export interface LineState {
@@ -35,7 +43,17 @@ let seq = 0;
 export const newKey = () => `l${++seq}`;
 
 export function emptyLine(): LineState {
-  return { key: newKey(), itemId: null, description: '', quantity: '1', unit: '', price: '', discountPercent: '', fixedDiscount: null, taxRateId: '' };
+  return {
+    key: newKey(),
+    itemId: null,
+    description: '',
+    quantity: '1',
+    unit: '',
+    price: '',
+    discountPercent: '',
+    fixedDiscount: null,
+    taxRateId: '',
+  };
 }
 
 const percentText = (bp: number) => (bp % 100 === 0 ? String(bp / 100) : (bp / 100).toFixed(2).replace(/0$/, ''));
@@ -48,7 +66,11 @@ export function stateFrom(doc: DocumentDto): EditorState {
     issueDate: doc.issueDate ?? '',
     dueDate: doc.dueDate ?? '',
     discountType: doc.discount ? doc.discount.type : 'none',
-    discountValue: !doc.discount ? '' : doc.discount.type === 'percent' ? percentText(doc.discount.basisPoints) : amountInput(doc.discount.amount, doc.currency),
+    discountValue: !doc.discount
+      ? ''
+      : doc.discount.type === 'percent'
+        ? percentText(doc.discount.basisPoints)
+        : amountInput(doc.discount.amount, doc.currency),
     notes: doc.notes ?? '',
     terms: doc.terms ?? '',
     relatedDocumentId: doc.relatedDocumentId ?? '',
@@ -88,7 +110,8 @@ export function build(s: EditorState, rates: TaxRate[]): Built {
   s.lines.forEach((l, i) => {
     const price = readAmount(l.price, currency);
     if (!price.ok) errors[`lines/${i}/unitPrice`] = price.message;
-    if (!/^-?\d{1,9}(\.\d{1,6})?$/.test(l.quantity.trim()) || /^-?0+(\.0+)?$/.test(l.quantity.trim())) errors[`lines/${i}/quantity`] = 'Enter a quantity such as 1 or 2.5 (not zero)';
+    if (!/^-?\d{1,9}(\.\d{1,6})?$/.test(l.quantity.trim()) || /^-?0+(\.0+)?$/.test(l.quantity.trim()))
+      errors[`lines/${i}/quantity`] = 'Enter a quantity such as 1 or 2.5 (not zero)';
     if (!l.description.trim()) errors[`lines/${i}/description`] = 'Describe what you are billing';
     const discount = lineDiscount(l);
     if (discount === 'invalid') errors[`lines/${i}/discount`] = 'Enter a percentage between 0 and 100';
@@ -102,7 +125,13 @@ export function build(s: EditorState, rates: TaxRate[]): Built {
       discount: discount === 'invalid' ? null : discount,
       taxRateId: l.taxRateId || null,
     });
-    money.push({ quantity: l.quantity.trim(), unitPrice: price.ok ? price.minor : 0, discount: discount === 'invalid' ? null : discount, taxRateBp: rate?.rateBp ?? 0, taxInclusive: rate?.inclusive ?? false });
+    money.push({
+      quantity: l.quantity.trim(),
+      unitPrice: price.ok ? price.minor : 0,
+      discount: discount === 'invalid' ? null : discount,
+      taxRateBp: rate?.rateBp ?? 0,
+      taxInclusive: rate?.inclusive ?? false,
+    });
   });
   let discount: Discount | null = null;
   if (s.discountType === 'percent') {
