@@ -8,9 +8,16 @@ import { documentListQuery, type SortKey } from '../../src/modules/documents/doc
 import { setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
 
-const SORTS: SortKey[] = ['created', 'issue_date', 'due_date', 'number', 'total'];
+const SORTS: SortKey[] = ['created', 'issue_date', 'due_date', 'number', 'total', 'outstanding', 'status'];
 const CURSOR = { id: '01900000-0000-7000-8000-000000000000' };
-const cursorValue = (sort: SortKey) => (sort === 'total' ? 100 : sort === 'created' ? CURSOR.id : '2026-01-01');
+const cursorValue = (sort: SortKey) =>
+  sort === 'total' || sort === 'outstanding'
+    ? 100
+    : sort === 'created'
+      ? CURSOR.id
+      : sort === 'status'
+        ? 'issued'
+        : '2026-01-01';
 
 describeEachDb('document list query plans', (dialect) => {
   let t: TestInstance;
@@ -85,5 +92,19 @@ describeEachDb('document list query plans', (dialect) => {
       cursor = page.nextCursor;
     } while (cursor);
     expect(totals).toEqual([300, 200, 100]);
+  });
+
+  it('sorts by outstanding and status, filters by currency and amount range', async () => {
+    const totals = async (qs: string) =>
+      ((await api.ok('GET', `/api/v1/invoices?${qs}`)).items as Array<{ total: number }>).map((i) => i.total);
+    expect(await totals('sort=-outstanding')).toEqual([300, 200, 100]);
+    expect(await totals('sort=outstanding&limit=1')).toEqual([100]);
+    expect(await totals('sort=status')).toHaveLength(3);
+    expect(await totals('minTotal=150&sort=total')).toEqual([200, 300]);
+    expect(await totals('minTotal=150&maxTotal=250')).toEqual([200]);
+    expect(await totals('currency=EUR&sort=total')).toEqual([100, 200, 300]);
+    expect(await totals('currency=USD')).toEqual([]);
+    expect((await api.req('GET', '/api/v1/invoices?minTotal=-1')).statusCode).toBe(400);
+    expect((await api.req('GET', '/api/v1/invoices?currency=euro')).statusCode).toBe(400);
   });
 });

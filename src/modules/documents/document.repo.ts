@@ -103,22 +103,31 @@ export function findCreditNotesFor(db: Executor, orgId: string, invoiceId: strin
     .execute();
 }
 
-const SORT_COLUMNS = {
-  created: 'id',
-  issue_date: 'issue_date',
-  due_date: 'due_date',
-  total: 'total',
-  number: 'number',
+/**
+ * What each list sort orders by: exactly the expression of its documents_by_* index (migration
+ * 0015), so the index answers the ORDER BY and the keyset condition. Nullable text columns sort as
+ * '' so the keyset comparison is total; "created" is the id (UUIDv7: creation order).
+ */
+const SORT_KEYS = {
+  created: sql<string>`id`,
+  issue_date: sql<string>`coalesce(issue_date, '')`,
+  due_date: sql<string>`coalesce(due_date, '')`,
+  number: sql<string>`coalesce(number, '')`,
+  total: sql<number>`total`,
+  outstanding: sql<number>`(total - amount_paid - amount_credited)`,
+  status: sql<string>`status`,
 } as const;
-export type SortKey = keyof typeof SORT_COLUMNS;
+export type SortKey = keyof typeof SORT_KEYS;
 
 /** What sortValue puts in a cursor for each sort, so a crafted cursor is refused before the query. */
 export const SORT_CURSOR_VALUES: Record<SortKey, CursorValue> = {
   created: 'id',
   issue_date: 'date',
   due_date: 'date',
-  total: 'integer',
   number: 'text',
+  total: 'integer',
+  outstanding: 'integer',
+  status: 'text',
 };
 
 export interface DocumentFilter {
@@ -130,6 +139,9 @@ export interface DocumentFilter {
   from?: string;
   to?: string;
   number?: string;
+  currency?: string;
+  minTotal?: number;
+  maxTotal?: number;
   sort: SortKey;
   desc: boolean;
   cursor: Cursor | null;
@@ -154,9 +166,18 @@ const SUMMARY_COLUMNS = [
 export type DocumentSummaryRow = Pick<DocumentRow, (typeof SUMMARY_COLUMNS)[number]>;
 
 export function sortValue(row: DocumentSummaryRow, sort: SortKey): string | number {
-  if (sort === 'created') return row.id;
-  if (sort === 'total') return Number(row.total);
-  return (row[SORT_COLUMNS[sort]] as string | null) ?? '';
+  switch (sort) {
+    case 'created':
+      return row.id;
+    case 'total':
+      return Number(row.total);
+    case 'outstanding':
+      return Number(row.total) - Number(row.amount_paid) - Number(row.amount_credited);
+    case 'status':
+      return row.status;
+    default:
+      return row[sort] ?? '';
+  }
 }
 
 /**
@@ -177,16 +198,16 @@ export function documentListQuery(db: Executor, f: DocumentFilter) {
   if (f.from) q = q.where('issue_date', '>=', f.from);
   if (f.to) q = q.where('issue_date', '<=', f.to);
   if (f.number) q = q.where('number', '=', f.number);
+  if (f.currency) q = q.where('currency', '=', f.currency);
+  if (f.minTotal !== undefined) q = q.where('total', '>=', f.minTotal);
+  if (f.maxTotal !== undefined) q = q.where('total', '<=', f.maxTotal);
   const dir = f.desc ? 'desc' : 'asc';
   const op = sql.raw(f.desc ? '<' : '>');
   if (f.sort === 'created') {
     if (f.cursor) q = q.where(sql<SqlBool>`id ${op} ${f.cursor.id}`);
     return q.orderBy('id', dir).limit(f.limit);
   }
-  // Nullable text columns sort as '' so the keyset comparison is total.
-  const col = SORT_COLUMNS[f.sort];
-  const key: Expression<string | number> =
-    f.sort === 'total' ? sql.ref(col) : sql<string>`coalesce(${sql.ref(col)}, '')`;
+  const key: Expression<string | number> = SORT_KEYS[f.sort];
   if (f.cursor) q = q.where(sql<SqlBool>`(${key}, id) ${op} (${f.cursor.v ?? ''}, ${f.cursor.id})`);
   return q.orderBy(key, dir).orderBy('id', dir).limit(f.limit);
 }

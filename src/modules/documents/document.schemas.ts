@@ -262,6 +262,10 @@ export const SORTS = [
   '-total',
   'number',
   '-number',
+  'outstanding',
+  '-outstanding',
+  'status',
+  '-status',
 ] as const;
 export const documentListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -271,6 +275,9 @@ export const documentListQuery = z.strictObject({
   from: isoDate.optional().describe('issue date on or after'),
   to: isoDate.optional().describe('issue date on or before'),
   number: z.string().max(60).optional(),
+  currency: currencyCode.optional(),
+  minTotal: z.coerce.number().int().min(0).max(1e13).optional().describe('total at least (minor units)'),
+  maxTotal: z.coerce.number().int().min(0).max(1e13).optional().describe('total at most (minor units)'),
   sort: z.enum(SORTS).default('-created'),
 });
 export type DocumentListQuery = z.infer<typeof documentListQuery>;

@@ -4669,7 +4669,12 @@ export interface paths {
                     /** @description issue date on or before */
                     to?: string;
                     number?: string;
-                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number";
+                    currency?: string;
+                    /** @description total at least (minor units) */
+                    minTotal?: number;
+                    /** @description total at most (minor units) */
+                    maxTotal?: number;
+                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status";
                 };
                 header?: never;
                 path?: never;
@@ -5623,7 +5628,12 @@ export interface paths {
                     /** @description issue date on or before */
                     to?: string;
                     number?: string;
-                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number";
+                    currency?: string;
+                    /** @description total at least (minor units) */
+                    minTotal?: number;
+                    /** @description total at most (minor units) */
+                    maxTotal?: number;
+                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status";
                 };
                 header?: never;
                 path?: never;
@@ -6577,7 +6587,12 @@ export interface paths {
                     /** @description issue date on or before */
                     to?: string;
                     number?: string;
-                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number";
+                    currency?: string;
+                    /** @description total at least (minor units) */
+                    minTotal?: number;
+                    /** @description total at most (minor units) */
+                    maxTotal?: number;
+                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status";
                 };
                 header?: never;
                 path?: never;

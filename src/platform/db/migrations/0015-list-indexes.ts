@@ -15,6 +15,8 @@ const SORT_INDEXES = {
   documents_by_due_date: sql`org_id, kind, (coalesce(due_date, '')), id`,
   documents_by_number: sql`org_id, kind, (coalesce(number, '')), id`,
   documents_by_total: sql`org_id, kind, total, id`,
+  documents_by_outstanding: sql`org_id, kind, (total - amount_paid - amount_credited), id`,
+  documents_by_status: sql`org_id, kind, status, id`,
 };
 
 export async function up(db: Kysely<unknown>, _t: MigrationTypes): Promise<void> {
