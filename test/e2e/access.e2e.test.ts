@@ -131,6 +131,15 @@ describeBrowser('journeys: passkeys and roles', () => {
 
     await page.getByRole('link', { name: 'Invoices' }).click();
     await checkpoint(page, 'viewer-invoices', 'Invoices');
+    // Filters and sort are kept in the URL: a reload (or a shared link) shows the same list.
+    await page.getByLabel('Status').selectOption('draft');
+    await page.getByLabel('Sort').selectOption('-total');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/\/app\/invoices\?status=draft&sort=-total$/);
+    await page.reload();
+    await checkpoint(page, 'viewer-invoices-filtered', 'Invoices');
+    expect(await page.getByLabel('Status').inputValue()).toBe('draft');
+    expect(await page.getByLabel('Sort').inputValue()).toBe('-total');
     await page.getByRole('link', { name: /^Draft/ }).click();
     await checkpoint(page, 'viewer-draft', 'Draft invoice');
     await page.getByRole('button', { name: 'Issue invoice' }).click();

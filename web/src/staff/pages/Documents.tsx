@@ -4,18 +4,59 @@ import { date, money, STATUS_LABEL } from '../../lib/format.ts';
 import { useTitle } from '../../lib/hooks.ts';
 import { t } from '../../lib/i18n.ts';
 import { useApiQuery } from '../../lib/query.ts';
-import { Link } from '../../lib/router.tsx';
+import { Link, navigate, useQuery } from '../../lib/router.tsx';
 import { KIND_LABEL, KIND_PATH, KIND_PLURAL, type DocumentKind, type DocumentSummary } from '../../lib/types.ts';
 import { EmptyState, ErrorNotice, Loading, StatusBadge } from '../../ui/feedback.tsx';
 import { Button, SelectField, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
 import { DataTable } from '../../ui/DataTable.tsx';
 
+type ListQuery = NonNullable<paths['/api/v1/invoices']['get']['parameters']['query']>;
 /** The status filter the list routes accept. */
-type ListStatus = NonNullable<NonNullable<paths['/api/v1/invoices']['get']['parameters']['query']>['status']>;
+type ListStatus = NonNullable<ListQuery['status']>;
+type ListSort = NonNullable<ListQuery['sort']>;
+/** What the list shows, kept in the page's URL (?status=&number=&sort=&limit=) so it survives a reload and can be shared. */
 interface Filter {
   status: ListStatus | '';
   number: string;
+  sort: ListSort;
+  limit: number;
+}
+
+const SORT_OPTIONS: Array<{ value: ListSort; label: string; kinds?: DocumentKind[] }> = [
+  { value: '-created', label: 'Newest first' },
+  { value: '-number', label: 'Number (highest first)' },
+  { value: 'number', label: 'Number (lowest first)' },
+  { value: '-issue_date', label: 'Issue date (latest first)' },
+  { value: 'due_date', label: 'Due date (soonest first)' },
+  { value: '-total', label: 'Total (largest first)' },
+  { value: '-outstanding', label: 'Outstanding (largest first)', kinds: ['invoice'] },
+  { value: 'status', label: 'Status' },
+];
+const PAGE_SIZES = [25, 50, 100, 200];
+
+function filterFrom(q: URLSearchParams, kind: DocumentKind): Filter {
+  const status = q.get('status') ?? '';
+  const sort = q.get('sort') ?? '';
+  const limit = Number(q.get('limit'));
+  return {
+    status: (STATUSES[kind] as string[]).includes(status) ? (status as ListStatus) : '',
+    number: q.get('number') ?? '',
+    sort: SORT_OPTIONS.some((o) => o.value === sort && (!o.kinds || o.kinds.includes(kind)))
+      ? (sort as ListSort)
+      : '-created',
+    limit: PAGE_SIZES.includes(limit) ? limit : 50,
+  };
+}
+
+function searchOf(f: Filter): string {
+  const q = new URLSearchParams();
+  if (f.status) q.set('status', f.status);
+  if (f.number) q.set('number', f.number);
+  if (f.sort !== '-created') q.set('sort', f.sort);
+  if (f.limit !== 50) q.set('limit', String(f.limit));
+  const s = q.toString();
+  return s ? `?${s}` : '';
 }
 
 const STATUSES: Record<DocumentKind, ListStatus[]> = {
@@ -33,7 +74,15 @@ const LIST_PATH = {
 function listPage(kind: DocumentKind, filter: Filter, cursor?: string, signal?: AbortSignal) {
   return ok(
     staffApi.GET(LIST_PATH[kind], {
-      params: { query: { status: filter.status || undefined, number: filter.number || undefined, limit: 50, cursor } },
+      params: {
+        query: {
+          status: filter.status || undefined,
+          number: filter.number || undefined,
+          sort: filter.sort,
+          limit: filter.limit,
+          cursor,
+        },
+      },
       signal,
     }),
   );
@@ -49,9 +98,11 @@ const EMPTY_HINT: Record<DocumentKind, string> = {
 export function DocumentsPage({ kind }: { kind: DocumentKind }) {
   const path = KIND_PATH[kind];
   useTitle(KIND_PLURAL[kind]);
-  const [status, setStatus] = useState<Filter['status']>('');
-  const [number, setNumber] = useState('');
-  const [applied, setApplied] = useState<Filter>({ status: '', number: '' });
+  const applied = filterFrom(useQuery(), kind);
+  const [status, setStatus] = useState<Filter['status']>(applied.status);
+  const [number, setNumber] = useState(applied.number);
+  const [sort, setSort] = useState<ListSort>(applied.sort);
+  const [limit, setLimit] = useState(applied.limit);
   const [extra, setExtra] = useState<DocumentSummary[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const list = useApiQuery(['documents', kind, applied], (signal) => listPage(kind, applied, undefined, signal));
@@ -59,11 +110,13 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
     setExtra([]);
     setCursor(list.data?.nextCursor ?? null);
   }, [list.data]);
+  // The form follows the URL (another kind's list, back/forward, a shared link).
   useEffect(() => {
-    setStatus('');
-    setNumber('');
-    setApplied({ status: '', number: '' });
-  }, [kind]);
+    setStatus(applied.status);
+    setNumber(applied.number);
+    setSort(applied.sort);
+    setLimit(applied.limit);
+  }, [kind, applied.status, applied.number, applied.sort, applied.limit]);
 
   async function more() {
     if (!cursor) return;
@@ -91,7 +144,7 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
         aria-label={`Filter ${KIND_PLURAL[kind].toLowerCase()}`}
         onSubmit={(e) => {
           e.preventDefault();
-          setApplied({ status, number: number.trim() });
+          navigate(`/app/${path}${searchOf({ status, number: number.trim(), sort, limit })}`);
         }}
       >
         <SelectField
@@ -107,6 +160,21 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
           ]}
         />
         <TextField label="Number" value={number} onChange={(e) => setNumber(e.target.value)} />
+        <SelectField
+          label="Sort"
+          value={sort}
+          onChange={(e) => setSort(e.target.value as ListSort)}
+          options={SORT_OPTIONS.filter((o) => !o.kinds || o.kinds.includes(kind)).map(({ value, label }) => ({
+            value,
+            label,
+          }))}
+        />
+        <SelectField
+          label="Per page"
+          value={String(limit)}
+          onChange={(e) => setLimit(Number(e.target.value))}
+          options={PAGE_SIZES.map((n) => ({ value: String(n), label: String(n) }))}
+        />
         <div className="field">
           <Button type="submit">Apply filters</Button>
         </div>
