@@ -46,8 +46,12 @@ export function required(element: XmlElement): XmlElement {
 // silently dropped (the pre-issue checks never let such text reach a writer).
 const NOT_XML_CHAR = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
+const TEXT_SPECIAL = /[&<>\r]/;
+
 export function escapeText(text: string): string {
   if (NOT_XML_CHAR.test(text)) throw new RangeError('text contains a character XML 1.0 cannot carry');
+  // Most values (amounts, dates, codes, ids) need no escaping: skip the four replacements.
+  if (!TEXT_SPECIAL.test(text)) return text;
   // \r would be normalised to \n by any parser; writing it as a reference keeps the value exact.
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
 }
@@ -56,36 +60,46 @@ export function escapeAttr(text: string): string {
   return escapeText(text).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
 }
 
-function isEmpty(child: XmlChild): boolean {
-  if (child === null || child === undefined || child === false) return true;
-  if (typeof child === 'string') return child.length === 0;
-  return !child.keep && child.children.every(isEmpty);
-}
+const PADS = Array.from({ length: 16 }, (_, i) => '  '.repeat(i));
 
-function write(element: XmlElement, depth: number, out: string[]): void {
-  const pad = '  '.repeat(depth);
-  const attrs = element.attrs.map(([k, v]) => ` ${k}="${escapeAttr(v)}"`).join('');
-  const children = element.children.filter((c) => !isEmpty(c)) as Array<XmlElement | string>;
-  if (children.length === 0) {
-    out.push(`${pad}<${element.name}${attrs}/>`);
-    return;
+/**
+ * Writes `element` at `depth` and says whether it wrote anything: an element with nothing to say
+ * (no text, no child that wrote anything) is left out unless it is `keep`. One pass over the tree.
+ */
+function write(element: XmlElement, depth: number, out: string[]): boolean {
+  const pad = PADS[depth] ?? '  '.repeat(depth);
+  let attrs = '';
+  for (const [k, v] of element.attrs) attrs += ` ${k}="${escapeAttr(v)}"`;
+  const start = out.length;
+  out.push(''); // the start tag, once we know the element is not empty
+  let text = '';
+  let hasText = false;
+  let hasChild = false;
+  for (const child of element.children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (typeof child === 'string') {
+      if (child.length > 0) {
+        text += escapeText(child);
+        hasText = true;
+      }
+    } else if (write(child, depth + 1, out)) hasChild = true;
   }
-  if (children.every((c) => typeof c === 'string')) {
-    out.push(
-      `${pad}<${element.name}${attrs}>${children.map((c) => escapeText(c as string)).join('')}</${element.name}>`,
-    );
-    return;
+  if (hasText && hasChild) throw new Error(`mixed content in <${element.name}> is not supported`);
+  if (hasChild) {
+    out[start] = `${pad}<${element.name}${attrs}>`;
+    out.push(`${pad}</${element.name}>`);
+    return true;
   }
-  if (children.some((c) => typeof c === 'string'))
-    throw new Error(`mixed content in <${element.name}> is not supported`);
-  out.push(`${pad}<${element.name}${attrs}>`);
-  for (const child of children as XmlElement[]) write(child, depth + 1, out);
-  out.push(`${pad}</${element.name}>`);
+  out.length = start;
+  if (hasText) out.push(`${pad}<${element.name}${attrs}>${text}</${element.name}>`);
+  else if (element.keep) out.push(`${pad}<${element.name}${attrs}/>`);
+  else return false;
+  return true;
 }
 
 /** The document as UTF-8 text with an XML declaration and a final LF. */
 export function serialize(root: XmlElement): string {
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  write(root, 0, out);
+  if (!write(root, 0, out)) write({ ...root, keep: true }, 0, out);
   return `${out.join('\n')}\n`;
 }

@@ -184,14 +184,29 @@ function paymentMeans(m: EinvoiceModel, f: Findings): void {
 // XML 1.0 cannot carry C0 controls other than TAB/LF/CR, lone surrogates, U+FFFE/FFFF.
 const NOT_XML = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
-function text(value: unknown, path: string, f: Findings): void {
+// Walks the whole model; the path of a value is only spelled out when it breaks the rule.
+function text(value: unknown, path: Array<string | number>, f: Findings): void {
   if (typeof value === 'string') {
-    if (NOT_XML.test(value)) f.add('SB-TEXT-01', path, 'contains a control character an XML document cannot carry');
+    if (NOT_XML.test(value))
+      f.add('SB-TEXT-01', spell(path), 'contains a control character an XML document cannot carry');
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => text(v, `${path}[${i}]`, f));
+    value.forEach((v, i) => {
+      path.push(i);
+      text(v, path, f);
+      path.pop();
+    });
   } else if (typeof value === 'object' && value !== null) {
-    for (const [k, v] of Object.entries(value)) text(v, path === '' ? k : `${path}.${k}`, f);
+    for (const k in value) {
+      path.push(k);
+      text((value as Record<string, unknown>)[k], path, f);
+      path.pop();
+    }
   }
+}
+
+/** ['lines', 0, 'name'] → 'lines[0].name' */
+function spell(path: Array<string | number>): string {
+  return path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out === '' ? p : `${out}.${p}`), '');
 }
 
 export function coreRules(m: EinvoiceModel, f: Findings): void {
@@ -199,5 +214,5 @@ export function coreRules(m: EinvoiceModel, f: Findings): void {
   parties(m, f);
   lines(m, f);
   paymentMeans(m, f);
-  text(m, '', f);
+  text(m, [], f);
 }
