@@ -249,6 +249,8 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     clock,
     mailer,
     jobs,
+    mail,
+    admins: activeOwnersAndAdmins,
     orgs,
     clients,
     documents,

@@ -189,6 +189,12 @@ describeEachDb('client portal', (dialect) => {
     const accepted = await portalReq(t.app, s, 'POST', `/api/v1/portal/quotes/${q.id}/accept`);
     expect(accepted.statusCode, accepted.body).toBe(200);
     expect(accepted.json().status).toBe('accepted');
+    // The organization hears of it: a mail to its owners and admins, written with the acceptance.
+    const notice = await smtp.waitFor(
+      (m) =>
+        m.to.includes('owner@acmegmbh.test') && /^\[Acme GmbH\] Quote .+ accepted by /.test(m.parsed.subject ?? ''),
+    );
+    expect(notice.parsed.text).toContain(`/app/quotes/${q.id}`);
     const pays = await portalReq(t.app, s, 'GET', '/api/v1/portal/payments');
     expect(pays.json().items.map((p: { amount: number }) => p.amount)).toEqual([456]);
   });

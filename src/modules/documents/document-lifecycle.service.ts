@@ -329,6 +329,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
     to: string,
     actor: AuditActor,
     extra: Partial<DocumentRow> = {},
+    andThen?: (tx: Executor, doc: DocumentDto) => Promise<void>,
   ): Promise<DocumentDto> {
     return inTx(db, async (tx) => {
       const row = await mustFind(tx, orgId, id, kind);
@@ -339,7 +340,9 @@ export function createLifecycleService(deps: LifecycleDeps) {
       });
       if (!ok) throw conflict(`Cannot mark a ${row.status} ${KIND_LABEL[kind].toLowerCase()} as ${to}`);
       await audit.append(tx, { orgId, actor, action: `${kind}.${to}`, objectType: kind, objectId: id });
-      return documents.getInTx(tx, orgId, kind, id);
+      const doc = await documents.getInTx(tx, orgId, kind, id);
+      if (andThen) await andThen(tx, doc);
+      return doc;
     });
   }
 
@@ -351,8 +354,13 @@ export function createLifecycleService(deps: LifecycleDeps) {
     markSent: (orgId: string, kind: DocumentKind, id: string, actor: AuditActor) =>
       setStatus(orgId, kind, id, ['issued'], 'sent', actor, { sent_at: clock.now().toISOString() }),
 
-    acceptQuote: (orgId: string, id: string, actor: AuditActor) =>
-      setStatus(orgId, 'quote', id, ['issued', 'sent'], 'accepted', actor),
+    /** `notify` runs in the acceptance's own transaction (e.g. enqueues the mail that tells the org). */
+    acceptQuote: (
+      orgId: string,
+      id: string,
+      actor: AuditActor,
+      notify?: (tx: Executor, quote: DocumentDto) => Promise<void>,
+    ) => setStatus(orgId, 'quote', id, ['issued', 'sent'], 'accepted', actor, {}, notify),
     declineQuote: (orgId: string, id: string, actor: AuditActor) =>
       setStatus(orgId, 'quote', id, ['issued', 'sent'], 'declined', actor),
 

@@ -22,6 +22,8 @@ import { createPortalAuthService } from './portal-auth.service.ts';
 import { createPortalFactorsService } from './portal-factors.service.ts';
 import { createPortalService } from './portal.service.ts';
 import type { Jobs } from '../../platform/jobs/jobs.ts';
+import type { Executor } from '../../platform/db/kysely.ts';
+import type { MailQueue } from '../../platform/mail/mail.job.ts';
 
 export interface PortalModuleDeps {
   config: Readonly<Config>;
@@ -31,6 +33,10 @@ export interface PortalModuleDeps {
   clock: Clock;
   mailer: Mailer;
   jobs: Jobs;
+  /** Mail as a job in the caller's transaction. */
+  mail: MailQueue;
+  /** The org's active owners and admins (identity). */
+  admins: (ex: Executor, orgId: string) => Promise<Array<{ email: string }>>;
   orgs: OrgService;
   clients: ClientService;
   documents: DocumentService;
@@ -103,6 +109,16 @@ export function createPortalModule(d: PortalModuleDeps) {
     payments: d.payments,
     tracking,
     fingerprints: d.verification,
+    async quoteAccepted(tx, orgId, quote) {
+      const org = await orgs.getInTx(tx, orgId);
+      for (const a of await d.admins(tx, orgId)) {
+        await d.mail(tx, {
+          to: a.email,
+          subject: `[${org.name}] Quote ${quote.number} accepted by ${quote.clientName}`,
+          text: `${quote.clientName} accepted quote ${quote.number} in the client portal.\n\nTurn it into an invoice: ${config.publicUrl}/app/quotes/${quote.id}`,
+        });
+      }
+    },
   });
   return { portalAuth, portalFactors, portal };
 }

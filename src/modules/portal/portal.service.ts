@@ -18,6 +18,7 @@ import type { PaymentService } from '../payments/payment.service.ts';
 import type { PortalDocument, PortalDocumentSummary, PortalListQuery, PortalPayment } from './portal.schemas.ts';
 import type { PortalRequestMeta } from './portal-auth.service.ts';
 import { sha256Hex } from '../../platform/crypto/hash.ts';
+import type { Executor } from '../../platform/db/kysely.ts';
 
 export interface PortalServiceDeps {
   orgs: Pick<OrgService, 'get'>;
@@ -28,6 +29,8 @@ export interface PortalServiceDeps {
   tracking: Pick<DeliveryTrackingService, 'recordClientEvent' | 'listForClient'>;
   /** The fingerprint printed on each document (verification module), shown as in the emails. */
   fingerprints: FingerprintSource | null;
+  /** Tells the organization that a client accepted a quote, in the acceptance's transaction. */
+  quoteAccepted?: (tx: Executor, orgId: string, quote: DocumentDto) => Promise<void>;
 }
 
 const actorOf = (p: PortalPrincipal, ip: string): AuditActor => ({ type: 'portal', id: p.contactId, ip });
@@ -170,7 +173,12 @@ export function createPortalService(deps: PortalServiceDeps) {
 
     async acceptQuote(p: PortalPrincipal, id: string, ip: string): Promise<PortalDocumentSummary> {
       await own(p, id, 'quote');
-      const d = await lifecycle.acceptQuote(p.orgId, id, actorOf(p, ip));
+      const d = await lifecycle.acceptQuote(
+        p.orgId,
+        id,
+        actorOf(p, ip),
+        deps.quoteAccepted && ((tx, quote) => deps.quoteAccepted!(tx, p.orgId, quote)),
+      );
       return {
         id: d.id,
         kind: d.kind,
