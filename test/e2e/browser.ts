@@ -4,7 +4,6 @@
 // with axe-core (no serious or critical violations) and for CSP violations and script errors.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import type { Clock } from '../../src/platform/clock.ts';
 import { decodeMasterKey } from '../../src/platform/crypto/master-key.ts';
 import type { FastifyInstance } from 'fastify';
 import { seedMigratedSqlite } from '../helpers/sqlite-template.ts';
+import { freePort } from '../helpers/process.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -86,17 +86,6 @@ export async function ensureWebBuilt(): Promise<void> {
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export interface TestServer {

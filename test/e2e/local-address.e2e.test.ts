@@ -6,7 +6,6 @@
 // showing the browser's raw error.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -18,19 +17,9 @@ import { decodeMasterKey } from '../../src/platform/crypto/master-key.ts';
 import type { FastifyInstance } from 'fastify';
 import { checkpoint, describeBrowser, ensureWebBuilt, expectNoProblems, launchBrowser, newPage } from './browser.ts';
 import { signInWithPassword } from './journeys.ts';
+import { freePort } from '../helpers/process.ts';
 
 const OWNER = { email: 'new.user@example.com', password: 'a passphrase typed into a real browser' };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describeBrowser('local address: only SEALBILL_PORT set', () => {
   let dir: string;

@@ -7,7 +7,6 @@
 // as http://localhost (WebAuthn RP IDs cannot be IP addresses; localhost is a secure context).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
@@ -21,19 +20,9 @@ import { decodeMasterKey } from '../../src/platform/crypto/master-key.ts';
 import { newId } from '../../src/platform/ids.ts';
 import type { FastifyInstance } from 'fastify';
 import { describeBrowser, launchBrowser } from './browser.ts';
+import { freePort } from '../helpers/process.ts';
 
 const PASSWORD = 'a passphrase typed into a real browser';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** fetch() from the page, as the web app does: same-origin cookies, CSRF header on state changes. */
 async function call(

@@ -2,10 +2,23 @@
 // instance's database: the same SQLite file, or the same PostgreSQL schema (selected with the
 // libpq `options=-c search_path=…` parameter, which node-postgres passes at connection start).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import type { DatabaseConfig } from '../../src/config/env.ts';
 
 export const BIN = path.resolve(import.meta.dirname, '../../bin/sealbill.js');
+
+/** A loopback port nothing listens on right now (for a server a test starts on its own port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 /** DATABASE_URL for a child process that must use exactly this database (and schema). */
 export function databaseUrlOf(db: DatabaseConfig): string {

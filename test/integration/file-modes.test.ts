@@ -7,24 +7,12 @@
 // (its banner) says outbox.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, freePort } from '../helpers/process.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/sealbill.js');
 const modeOf = (p: string) => (statSync(p).mode & 0o777).toString(8).padStart(4, '0');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('file modes of a fresh instance [sqlite]', () => {
   let root: string;

@@ -9,7 +9,6 @@
 // `sealbill serve` with only SEALBILL_PORT set, set-up and sign-in with the Origin a browser sends.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,8 +16,8 @@ import { parseConfig } from '../../src/config/env.ts';
 import { startBanner } from '../../src/main/server.ts';
 import { expectProblem } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
+import { BIN, freePort } from '../helpers/process.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/sealbill.js');
 const owner = { email: 'you@example.com', name: 'Your Name', password: 'a passphrase typed by a new user' };
 const setupBody = { organization: { name: 'Local Test Ltd', defaultCurrency: 'EUR' }, owner };
 
@@ -150,17 +149,6 @@ describeEachDb(
     });
   },
 );
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('`sealbill serve` with only SEALBILL_PORT set [sqlite]', () => {
   let dir: string;
