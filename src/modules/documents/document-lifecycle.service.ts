@@ -40,6 +40,7 @@ export type EinvoiceKind = 'invoice' | 'credit_note';
 import { buildDocumentView } from './pdf/document-view.ts';
 import type { PdfSigner } from './pdf/pdf-signature.ts';
 import { renderDocumentPdf, signPdf, type PdfDocumentView } from './pdf/render-document-pdf.ts';
+import { addDays } from '../../shared/dates.ts';
 
 /** Extension points for signing and verification (the verification module plugs in here). */
 export interface IssueHooks {
@@ -88,12 +89,6 @@ export interface LifecycleDeps {
   files: FileService;
   documents: DocumentService;
   hooks?: IssueHooks;
-}
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 /** Invoice status from its balances (payments and credits), for open invoices. */

@@ -16,6 +16,7 @@ import {
   revenueByClient,
 } from './reports.repo.ts';
 import type { AgingRow, Dashboard, PaymentReceivedRow, RevenueRow } from './reports.schemas.ts';
+import { addDays } from '../../shared/dates.ts';
 
 export interface ReportServiceDeps {
   db: Database;
@@ -26,10 +27,6 @@ export interface ReportServiceDeps {
 
 /** The payments report returns at most this many rows (and says when it stopped). */
 export const PAYMENTS_REPORT_LIMIT = 10_000;
-const DAY_MS = 86_400_000;
-
-const shiftDays = (day: string, days: number) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /** The 12 months ending with the month of `today`, oldest first ("2026-01"). */
 export function lastTwelveMonths(today: string): string[] {
@@ -149,9 +146,9 @@ export function createReportService({ db, clock, orgs, clients }: ReportServiceD
       const { today } = await context(orgId);
       const rows = await agingByClient(db, orgId, [
         today,
-        shiftDays(today, -30),
-        shiftDays(today, -60),
-        shiftDays(today, -90),
+        addDays(today, -30),
+        addDays(today, -60),
+        addDays(today, -90),
       ]);
       const names = await clients.namesByIds(
         db,
