@@ -10,6 +10,7 @@ import { registerReportRoutes } from '../modules/reports/reports.routes.ts';
 import { registerDocumentRoutes } from '../modules/documents/document.routes.ts';
 import { registerOrgRoutes } from '../modules/orgs/org.routes.ts';
 import { registerRecurringRoutes } from '../modules/recurring/recurring.routes.ts';
+import { registerDunningRoutes } from '../modules/dunning/dunning.routes.ts';
 import { registerDeliveryRoutes } from '../modules/delivery/delivery.routes.ts';
 import { registerSealedRoutes } from '../modules/delivery/sealed.routes.ts';
 import { registerPortalRoutes } from '../modules/portal/portal.routes.ts';
@@ -55,6 +56,7 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
       registerCatalogRoutes(app, { catalog: s.catalog });
       registerDocumentRoutes(app, { db, clock, keyring: c.keyring, documents: s.documents, lifecycle: s.lifecycle });
       registerRecurringRoutes(app, { recurring: s.recurring });
+      registerDunningRoutes(app, { dunning: s.dunning });
       registerReportRoutes(app, { reports: s.reports });
       registerExportRoutes(app, { dataExport: s.dataExport, clock });
       registerAuditRoutes(app, { db, audit: s.audit, checkpoints: s.checkpoints });

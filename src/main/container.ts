@@ -35,6 +35,7 @@ import { createPaymentService } from '../modules/payments/payment.service.ts';
 import { createPaymentsModule } from '../modules/payments/payments.module.ts';
 import { createReceiptService } from '../modules/payments/receipt.service.ts';
 import { createRecurringService } from '../modules/recurring/recurring.service.ts';
+import { createDunningService } from '../modules/dunning/dunning.service.ts';
 import { createPayoutProtectionService } from '../modules/payouts/payout-protection.service.ts';
 import { createSigningIdentityService } from '../modules/verification/signing-identity.service.ts';
 import { createVerificationModule } from '../modules/verification/verification.module.ts';
@@ -241,6 +242,15 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     verification,
     warn,
   });
+  const dunning = createDunningService({
+    db,
+    clock,
+    audit,
+    jobs,
+    orgs,
+    clients,
+    delivery: deliveryModule.delivery,
+  });
   const portalModule = createPortalModule({
     config,
     db,
@@ -307,6 +317,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       lifecycle,
       payments,
       recurring,
+      dunning,
       reports,
       dataExport,
       keys,

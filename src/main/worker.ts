@@ -1,4 +1,5 @@
-// Background work: every minute, issue the recurring invoices that are due; every few seconds, run
+// Background work: every minute, issue the recurring invoices that are due and (hourly) queue the
+// payment reminders that came due; every few seconds, run
 // the durable jobs that are due (mail; platform/jobs, also nudged at each commit). Runs inside
 // `sealbill serve` and alone as `sealbill worker`; several processes may run it at once, since a
 // period is claimed by compare-and-set (see recurring.service.ts).
@@ -43,6 +44,13 @@ export function startWorker(c: Container, log: Log, everyMs = 60_000, opts: Work
       if (created > 0) log.info({ created }, 'recurring invoices created');
     } catch (err) {
       log.error({ err }, 'recurring run failed');
+    }
+    try {
+      // Hourly at most (reminder steps are days apart): queues the reminders that came due.
+      const queued = await c.services.dunning.runIfDue();
+      if (queued) log.info({ queued }, 'payment reminders queued');
+    } catch (err) {
+      log.error({ err: { message: (err as Error).message } }, 'payment reminders run failed');
     }
     try {
       // Hourly at most (the service keeps the pace); flags differences between providers and the ledger.

@@ -64,6 +64,11 @@ const TABLES = {
   payment_disputes: true,
   reconciliation_flags: true,
   payment_attachments: true,
+  dunning_plans: true,
+  dunning_clients: true,
+  dunning_invoices: true,
+  dunning_reference_rates: true,
+  dunning_reminders: true,
 } satisfies Record<keyof DB, true>;
 
 describeEachDb('table types', (dialect) => {

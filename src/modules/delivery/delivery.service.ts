@@ -39,6 +39,7 @@ import {
   subjectFor,
   type FingerprintSource,
   type MessageFacts,
+  type ReminderFacts,
 } from './messages.ts';
 import { buildPgpMimeMessage } from './pgp-mime.ts';
 import type { PortalLinksService } from './portal-links.service.ts';
@@ -128,6 +129,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       sender?: string;
       billing?: boolean;
       files?: Array<{ filename: string; sha256: string }>;
+      reminder?: ReminderFacts;
     },
   ): Promise<string> {
     const recipient = p.email ?? p.contact?.email ?? null;
@@ -163,6 +165,8 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       ...(p.billing ? { billingEmail: true } : {}),
       // Every file the message carries, hashed (the PDF and, with an e-invoice format, its XML).
       ...(p.files ? { files: p.files } : {}),
+      // A reminder's facts and charges are part of what the evidence proves was sent.
+      ...(p.reminder ? { reminder: p.reminder } : {}),
     });
     await audit.append(tx, {
       orgId: p.orgId,
@@ -358,6 +362,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
         sender: p.sender.from,
         billing: r.billing,
         ...(files && { files }),
+        ...(p.facts.reminder && { reminder: p.facts.reminder }),
       });
       // Keys are created on first use inside this transaction, so the build step only reads them.
       if (r.mode === 'openpgp') await keys.orgPgpKey(tx, orgId);
@@ -417,6 +422,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       documentId: string,
       input: SendInput,
       actor: AuditActor,
+      opts: { reminder?: ReminderFacts } = {},
     ): Promise<SendResult> {
       const doc = await documents.get(orgId, kind, documentId);
       if (doc.status === 'draft') throw unprocessable('Issue the document before sending it');
@@ -445,6 +451,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
         currency: doc.currency,
         locale: org.locale,
         fingerprint,
+        ...(opts.reminder && { reminder: opts.reminder }),
       };
       const sender: Sender = {
         from: formatAddress(org.name, addressOf(mailer.from)),

@@ -1,7 +1,7 @@
 // The words of each delivery email. Notices carry only what the brief allows (number, amount,
 // fingerprint): no client name or address, no lines, no attachment, no link. Encrypted modes put
 // the details inside the encrypted part and keep the outer subject neutral.
-import { moneyFormatter } from '../documents/pdf/document-view.ts';
+import { dateFormatter, moneyFormatter } from '../documents/pdf/document-view.ts';
 
 export const KIND_WORD: Record<string, string> = { invoice: 'invoice', quote: 'quote', credit_note: 'credit note' };
 
@@ -41,12 +41,51 @@ export interface MessageFacts {
   locale: string;
   /** As printed on the PDF (see fingerprintFor). */
   fingerprint: string;
+  /** Set when the message is a payment reminder (dunning module) rather than the first sending. */
+  reminder?: ReminderFacts;
+}
+
+/** A payment reminder's facts, with any late-payment charges (computed by dunning.charges.ts). */
+export interface ReminderFacts {
+  dueDate: string;
+  /** Days past the due date; negative before it (a friendly reminder). */
+  daysPastDue: number;
+  outstanding: number;
+  interest: { amount: number; days: number; annualPercent: string } | null;
+  /** The fixed recovery compensation (Directive 2011/7/EU, Article 6), in the invoice currency. */
+  compensation: number | null;
 }
 
 /** "an invoice", "a quote", "a credit note". */
 export const withArticle = (word: string): string => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 
+function reminderHeadline(f: MessageFacts, r: ReminderFacts): string[] {
+  const money = moneyFormatter(f.locale, f.currency);
+  const due = dateFormatter(f.locale)(r.dueDate);
+  const charges = (r.interest?.amount ?? 0) + (r.compensation ?? 0);
+  return [
+    r.daysPastDue < 0
+      ? `${f.orgName} kindly reminds you that invoice ${f.number} is due on ${due}.`
+      : `${f.orgName} reminds you that invoice ${f.number} was due on ${due} and is not yet paid in full.`,
+    '',
+    `  Invoice number: ${f.number}`,
+    `  Amount outstanding: ${money(r.outstanding)}`,
+    ...(r.interest && r.interest.amount > 0
+      ? [
+          `  Statutory interest (Directive 2011/7/EU, ${r.interest.annualPercent} % a year for ${r.interest.days} days): ${money(r.interest.amount)}`,
+        ]
+      : []),
+    ...(r.compensation ? [`  Compensation for recovery costs (Directive 2011/7/EU): ${money(r.compensation)}`] : []),
+    ...(charges > 0 ? [`  Total now due: ${money(r.outstanding + charges)}`] : []),
+    `  Fingerprint: ${f.fingerprint}`,
+    '',
+    'If you have paid in the meantime, thank you, and please disregard this reminder.',
+    '',
+  ];
+}
+
 function headline(f: MessageFacts): string[] {
+  if (f.reminder) return reminderHeadline(f, f.reminder);
   const word = KIND_WORD[f.kind] ?? 'document';
   const amount = moneyFormatter(f.locale, f.currency)(f.total);
   return [
@@ -60,7 +99,9 @@ function headline(f: MessageFacts): string[] {
 }
 
 export const subjectFor = (f: MessageFacts): string =>
-  `${KIND_WORD[f.kind] ? KIND_WORD[f.kind]![0]!.toUpperCase() + KIND_WORD[f.kind]!.slice(1) : 'Document'} ${f.number} from ${f.orgName}`;
+  f.reminder
+    ? `${f.reminder.daysPastDue < 0 ? 'Upcoming payment' : 'Payment reminder'}: invoice ${f.number} from ${f.orgName}`
+    : `${KIND_WORD[f.kind] ? KIND_WORD[f.kind]![0]!.toUpperCase() + KIND_WORD[f.kind]!.slice(1) : 'Document'} ${f.number} from ${f.orgName}`;
 
 /**
  * `portalAccess` false: the recipient is the client's billing address, which is no portal contact

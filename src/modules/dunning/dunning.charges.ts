@@ -41,7 +41,8 @@ export function hundredths(percent: string): number {
   return m[1] ? -n : n;
 }
 
-const percentText = (h: number): string => `${h < 0 ? '-' : ''}${Math.floor(Math.abs(h) / 100)}.${String(Math.abs(h) % 100).padStart(2, '0')}`;
+const percentText = (h: number): string =>
+  `${h < 0 ? '-' : ''}${Math.floor(Math.abs(h) / 100)}.${String(Math.abs(h) % 100).padStart(2, '0')}`;
 
 /** Rounds n/d (d > 0) half away from zero. */
 function roundDiv(n: bigint, d: bigint): bigint {

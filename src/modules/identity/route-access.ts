@@ -173,6 +173,18 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/recurring-schedules/:id/status': need('recurring:write'),
   'POST /api/v1/recurring-schedules/:id/issuer': need('invoice:issue'),
 
+  // Payment reminders (modules/dunning): plans and rates are organization settings.
+  'GET /api/v1/invoices/:id/reminders': need('invoice:read'),
+  'POST /api/v1/invoices/:id/reminders': need('invoice:send'),
+  'PUT /api/v1/invoices/:id/reminders/state': need('invoice:send'),
+  'GET /api/v1/dunning/plans': need('invoice:read'),
+  'POST /api/v1/dunning/plans': need('org:update'),
+  'PUT /api/v1/dunning/plans/:id': need('org:update'),
+  'GET /api/v1/dunning/reference-rates': need('invoice:read'),
+  'PUT /api/v1/dunning/reference-rates': need('org:update'),
+  'GET /api/v1/clients/:id/reminders': need('client:read'),
+  'PUT /api/v1/clients/:id/reminders': need('client:write'),
+
   // The organization's data as a download (modules/exports); the route also demands step-up.
   'POST /api/v1/exports': need('data:export'),
 

@@ -8901,6 +8901,599 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invoices/{id}/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The invoice's reminders so far, its plan, state (active, paused, stopped) and next step. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            state: "active" | "paused" | "stopped";
+                            plan: {
+                                id: string;
+                                name: string;
+                                steps: {
+                                    /** @description days after the due date (negative: before it, a friendly reminder) */
+                                    offsetDays: number;
+                                    /**
+                                     * @description add statutory interest (Directive 2011/7/EU) to this reminder
+                                     * @default false
+                                     */
+                                    interest: boolean;
+                                    /**
+                                     * @description add the fixed EUR 40 recovery compensation (once per invoice; EUR invoices only)
+                                     * @default false
+                                     */
+                                    compensation: boolean;
+                                }[];
+                                marginPercent: string;
+                                isDefault: boolean;
+                            } | null;
+                            next: {
+                                step: string;
+                                offsetDays: number;
+                                on: string;
+                            } | null;
+                            reminders: {
+                                id: string;
+                                /** @description d<days> for a plan step (days after the due date), manual for one sent by staff */
+                                step: string;
+                                offsetDays: number | null;
+                                scheduledOn: string;
+                                /** @enum {string} */
+                                status: "queued" | "sending" | "sent" | "saved_to_outbox" | "failed" | "skipped" | "interrupted";
+                                outstanding: number | null;
+                                interest: number | null;
+                                compensation: number | null;
+                                chargesDetail: {
+                                    [key: string]: unknown;
+                                } | null;
+                                deliveryId: string | null;
+                                error: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Sends a reminder now through the client's delivery mode (also while reminders are paused), with the charges asked for. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description add statutory interest to date
+                         * @default false
+                         */
+                        interest?: boolean;
+                        /**
+                         * @description add the EUR 40 recovery compensation (once per invoice)
+                         * @default false
+                         */
+                        compensation?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description d<days> for a plan step (days after the due date), manual for one sent by staff */
+                            step: string;
+                            offsetDays: number | null;
+                            scheduledOn: string;
+                            /** @enum {string} */
+                            status: "queued" | "sending" | "sent" | "saved_to_outbox" | "failed" | "skipped" | "interrupted";
+                            outstanding: number | null;
+                            interest: number | null;
+                            compensation: number | null;
+                            chargesDetail: {
+                                [key: string]: unknown;
+                            } | null;
+                            deliveryId: string | null;
+                            error: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/reminders/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description paused and stopped both send nothing until made active
+                         * @enum {string}
+                         */
+                        state: "active" | "paused" | "stopped";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            state: "active" | "paused" | "stopped";
+                            plan: {
+                                id: string;
+                                name: string;
+                                steps: {
+                                    /** @description days after the due date (negative: before it, a friendly reminder) */
+                                    offsetDays: number;
+                                    /**
+                                     * @description add statutory interest (Directive 2011/7/EU) to this reminder
+                                     * @default false
+                                     */
+                                    interest: boolean;
+                                    /**
+                                     * @description add the fixed EUR 40 recovery compensation (once per invoice; EUR invoices only)
+                                     * @default false
+                                     */
+                                    compensation: boolean;
+                                }[];
+                                marginPercent: string;
+                                isDefault: boolean;
+                            } | null;
+                            next: {
+                                step: string;
+                                offsetDays: number;
+                                on: string;
+                            } | null;
+                            reminders: {
+                                id: string;
+                                /** @description d<days> for a plan step (days after the due date), manual for one sent by staff */
+                                step: string;
+                                offsetDays: number | null;
+                                scheduledOn: string;
+                                /** @enum {string} */
+                                status: "queued" | "sending" | "sent" | "saved_to_outbox" | "failed" | "skipped" | "interrupted";
+                                outstanding: number | null;
+                                interest: number | null;
+                                compensation: number | null;
+                                chargesDetail: {
+                                    [key: string]: unknown;
+                                } | null;
+                                deliveryId: string | null;
+                                error: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                steps: {
+                                    /** @description days after the due date (negative: before it, a friendly reminder) */
+                                    offsetDays: number;
+                                    /**
+                                     * @description add statutory interest (Directive 2011/7/EU) to this reminder
+                                     * @default false
+                                     */
+                                    interest: boolean;
+                                    /**
+                                     * @description add the fixed EUR 40 recovery compensation (once per invoice; EUR invoices only)
+                                     * @default false
+                                     */
+                                    compensation: boolean;
+                                }[];
+                                marginPercent: string;
+                                isDefault: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        steps: {
+                            /** @description days after the due date (negative: before it, a friendly reminder) */
+                            offsetDays: number;
+                            /**
+                             * @description add statutory interest (Directive 2011/7/EU) to this reminder
+                             * @default false
+                             */
+                            interest?: boolean;
+                            /**
+                             * @description add the fixed EUR 40 recovery compensation (once per invoice; EUR invoices only)
+                             * @default false
+                             */
+                            compensation?: boolean;
+                        }[];
+                        /**
+                         * @description points over the reference rate for statutory interest (8 for business-to-business)
+                         * @default 8.00
+                         */
+                        marginPercent?: string;
+                        /**
+                         * @description the organization's default plan for clients without their own
+                         * @default false
+                         */
+                        isDefault?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            steps: {
+                                /** @description days after the due date (negative: before it, a friendly reminder) */
+                                offsetDays: number;
+                                /**
+                                 * @description add statutory interest (Directive 2011/7/EU) to this reminder
+                                 * @default false
+                                 */
+                                interest: boolean;
+                                /**
+                                 * @description add the fixed EUR 40 recovery compensation (once per invoice; EUR invoices only)
+                                 * @default false
+                                 */
+                                compensation: boolean;
+                            }[];
+                            marginPercent: string;
+                            isDefault: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        steps: {
+                            /** @description days after the due date (negative: before it, a friendly reminder) */
+                            offsetDays: number;
+                            /**
+                             * @description add statutory interest (Directive 2011/7/EU) to this reminder
+                             * @default false
+                             */
+                            interest?: boolean;
+                            /**
+                             * @description add the fixed EUR 40 recovery compensation (once per invoice; EUR invoices only)
+                             * @default false
+                             */
+                            compensation?: boolean;
+                        }[];
+                        /**
+                         * @description points over the reference rate for statutory interest (8 for business-to-business)
+                         * @default 8.00
+                         */
+                        marginPercent?: string;
+                        /**
+                         * @description the organization's default plan for clients without their own
+                         * @default false
+                         */
+                        isDefault?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            steps: {
+                                /** @description days after the due date (negative: before it, a friendly reminder) */
+                                offsetDays: number;
+                                /**
+                                 * @description add statutory interest (Directive 2011/7/EU) to this reminder
+                                 * @default false
+                                 */
+                                interest: boolean;
+                                /**
+                                 * @description add the fixed EUR 40 recovery compensation (once per invoice; EUR invoices only)
+                                 * @default false
+                                 */
+                                compensation: boolean;
+                            }[];
+                            marginPercent: string;
+                            isDefault: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/reference-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                validFrom: string;
+                                ratePercent: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** @description Replaces the reference rates statutory interest is computed from (each valid from its date until the next). */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date */
+                            validFrom: string;
+                            /** @description the reference rate in percent a year (ECB or national base rate), e.g. 2.15 */
+                            ratePercent: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                validFrom: string;
+                                ratePercent: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            optedOut: boolean;
+                            planId: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description no reminders for this client */
+                        optedOut: boolean;
+                        /** @description the client's own plan; null: the organization's default */
+                        planId: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            optedOut: boolean;
+                            planId: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard": {
         parameters: {
             query?: never;

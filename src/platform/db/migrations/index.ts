@@ -13,6 +13,7 @@ import * as m0011 from './0011-hardening-integrity.ts';
 import * as m0012portal from './0012-hardening-portal.ts';
 import * as m0013einvoice from './0013-einvoice-fields.ts';
 import * as m0015 from './0015-list-indexes.ts';
+import * as m0016 from './0016-dunning.ts';
 
 export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0001-foundation': m0001,
@@ -28,4 +29,5 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0012-hardening-portal': m0012portal,
   '0013-einvoice-fields': m0013einvoice,
   '0015-list-indexes': m0015,
+  '0016-dunning': m0016,
 };

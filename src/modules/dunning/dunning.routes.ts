@@ -1,0 +1,104 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../../platform/http/actor.ts';
+import { staff } from '../../platform/http/auth-hooks.ts';
+import { idParam } from '../../platform/http/schemas.ts';
+import {
+  clientDunningInput,
+  clientDunningSchema,
+  holdInput,
+  invoiceDunningSchema,
+  planInput,
+  planSchema,
+  referenceRatesInput,
+  referenceRatesSchema,
+  reminderSchema,
+  sendReminderInput,
+} from './dunning.schemas.ts';
+import type { DunningService } from './dunning.service.ts';
+
+export function registerDunningRoutes(root: FastifyInstance, { dunning }: { dunning: DunningService }): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const tags = ['dunning'];
+
+  app.get(
+    '/api/v1/invoices/:id/reminders',
+    {
+      schema: {
+        tags,
+        description: "The invoice's reminders so far, its plan, state (active, paused, stopped) and next step.",
+        params: idParam,
+        response: { 200: invoiceDunningSchema },
+      },
+    },
+    (req) => dunning.forInvoice(staff(req).orgId, req.params.id),
+  );
+  app.post(
+    '/api/v1/invoices/:id/reminders',
+    {
+      schema: {
+        tags,
+        description:
+          "Sends a reminder now through the client's delivery mode (also while reminders are paused), with the charges asked for.",
+        params: idParam,
+        body: sendReminderInput,
+        response: { 201: reminderSchema },
+      },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return dunning.sendNow(staff(req).orgId, req.params.id, req.body, actorOf(req));
+    },
+  );
+  app.put(
+    '/api/v1/invoices/:id/reminders/state',
+    { schema: { tags, params: idParam, body: holdInput, response: { 200: invoiceDunningSchema } } },
+    (req) => dunning.setState(staff(req).orgId, req.params.id, req.body.state, actorOf(req)),
+  );
+
+  app.get(
+    '/api/v1/dunning/plans',
+    { schema: { tags, response: { 200: z.object({ items: z.array(planSchema) }) } } },
+    async (req) => ({ items: await dunning.plans(staff(req).orgId) }),
+  );
+  app.post(
+    '/api/v1/dunning/plans',
+    { schema: { tags, body: planInput, response: { 201: planSchema } } },
+    async (req, reply) => {
+      reply.code(201);
+      return dunning.savePlan(staff(req).orgId, null, req.body, actorOf(req));
+    },
+  );
+  app.put(
+    '/api/v1/dunning/plans/:id',
+    { schema: { tags, params: idParam, body: planInput, response: { 200: planSchema } } },
+    (req) => dunning.savePlan(staff(req).orgId, req.params.id, req.body, actorOf(req)),
+  );
+  app.get('/api/v1/dunning/reference-rates', { schema: { tags, response: { 200: referenceRatesSchema } } }, (req) =>
+    dunning.referenceRates(staff(req).orgId),
+  );
+  app.put(
+    '/api/v1/dunning/reference-rates',
+    {
+      schema: {
+        tags,
+        description:
+          'Replaces the reference rates statutory interest is computed from (each valid from its date until the next).',
+        body: referenceRatesInput,
+        response: { 200: referenceRatesSchema },
+      },
+    },
+    (req) => dunning.setReferenceRates(staff(req).orgId, req.body.items, actorOf(req)),
+  );
+  app.get(
+    '/api/v1/clients/:id/reminders',
+    { schema: { tags, params: idParam, response: { 200: clientDunningSchema } } },
+    (req) => dunning.clientSetting(staff(req).orgId, req.params.id),
+  );
+  app.put(
+    '/api/v1/clients/:id/reminders',
+    { schema: { tags, params: idParam, body: clientDunningInput, response: { 200: clientDunningSchema } } },
+    (req) => dunning.setClientSetting(staff(req).orgId, req.params.id, req.body, actorOf(req)),
+  );
+}
