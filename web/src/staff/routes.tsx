@@ -10,6 +10,7 @@ import { EditDocumentPage, NewDocumentPage } from './pages/DocumentEditor.tsx';
 import { DocumentPage } from './pages/DocumentView.tsx';
 import { DocumentsPage } from './pages/Documents.tsx';
 import { NewSchedulePage, RecurringPage } from './pages/Recurring.tsx';
+import { RemindersSettingsPage } from './pages/RemindersSettings.tsx';
 import { NumberingSettingsPage, OrgSettingsPage } from './pages/Settings.tsx';
 import {
   BackupsPage,
@@ -42,6 +43,7 @@ export const staffRoutes: Route[] = [
   { path: '/app/settings', render: () => <OrgSettingsPage /> },
   { path: '/app/settings/numbering', render: () => <NumberingSettingsPage /> },
   { path: '/app/settings/payout', render: () => <PayoutPage /> },
+  { path: '/app/settings/reminders', render: () => <RemindersSettingsPage /> },
   { path: '/app/settings/members', render: () => <MembersPage /> },
   { path: '/app/settings/security', render: () => <SecuritySettingsPage /> },
   { path: '/app/settings/email', render: () => <EmailSettingsPage /> },

@@ -16,6 +16,7 @@ import { PdfPreview } from './PdfPreview.tsx';
 import { EinvoicePanel } from '../einvoice/EinvoicePanel.tsx';
 import { DocumentEinvoiceFields } from '../einvoice/EinvoiceFields.tsx';
 import { InvoicePayments } from './InvoicePayments.tsx';
+import { InvoiceReminders } from './InvoiceReminders.tsx';
 import { DocumentLines, DocumentTotals } from '../../ui/DocumentBody.tsx';
 
 export function DocumentPage({ kind, id }: { kind: DocumentKind; id: string }) {
@@ -240,6 +241,7 @@ function DocumentView({
       {doc.kind === 'invoice' && issued && doc.status !== 'void' ? (
         <PayLinks invoiceId={doc.id} open={doc.amountDue > 0} />
       ) : null}
+      {doc.kind === 'invoice' && issued ? <InvoiceReminders doc={doc} onSent={reload} /> : null}
       {issued ? <DeliveryHistory doc={doc} /> : null}
 
       <SendDialog
