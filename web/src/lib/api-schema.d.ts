@@ -3749,7 +3749,7 @@ export interface paths {
                          * @default portal-link
                          * @enum {string}
                          */
-                        deliveryMode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                        deliveryMode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                         /**
                          * @description the e-invoice issued for this client; issuing checks the document against it
                          * @default none
@@ -3799,7 +3799,7 @@ export interface paths {
                             currency: string;
                             language: string;
                             /** @enum {string} */
-                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                             /** @enum {string} */
                             einvoiceFormat: "none" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis" | "factur-x";
                             archived: boolean;
@@ -3881,7 +3881,7 @@ export interface paths {
                             currency: string;
                             language: string;
                             /** @enum {string} */
-                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                             /** @enum {string} */
                             einvoiceFormat: "none" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis" | "factur-x";
                             archived: boolean;
@@ -3952,7 +3952,7 @@ export interface paths {
                             currency: string;
                             language: string;
                             /** @enum {string} */
-                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                             /** @enum {string} */
                             einvoiceFormat: "none" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis" | "factur-x";
                             archived: boolean;
@@ -4009,7 +4009,7 @@ export interface paths {
                         currency?: string;
                         language?: string;
                         /** @enum {string} */
-                        deliveryMode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                        deliveryMode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                         /** @enum {string} */
                         einvoiceFormat?: "none" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis" | "factur-x";
                     };
@@ -4047,7 +4047,7 @@ export interface paths {
                             currency: string;
                             language: string;
                             /** @enum {string} */
-                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                             /** @enum {string} */
                             einvoiceFormat: "none" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis" | "factur-x";
                             archived: boolean;
@@ -4138,7 +4138,7 @@ export interface paths {
                             currency: string;
                             language: string;
                             /** @enum {string} */
-                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                             /** @enum {string} */
                             einvoiceFormat: "none" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis" | "factur-x";
                             archived: boolean;
@@ -4224,7 +4224,7 @@ export interface paths {
                             currency: string;
                             language: string;
                             /** @enum {string} */
-                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                             /** @enum {string} */
                             einvoiceFormat: "none" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis" | "factur-x";
                             archived: boolean;
@@ -9465,7 +9465,7 @@ export interface paths {
                          * @description overrides the client's delivery mode
                          * @enum {string}
                          */
-                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                         /**
                          * Format: uuid
                          * @description contact id (default: the primary contact, else the first contact with an email)
@@ -9501,7 +9501,7 @@ export interface paths {
                             clientId: string;
                             contactId: string | null;
                             /** @enum {string} */
-                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                             /** @enum {string} */
                             status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                             recipient: string | null;
@@ -9529,7 +9529,7 @@ export interface paths {
                                 clientId: string;
                                 contactId: string | null;
                                 /** @enum {string} */
-                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                                 /** @enum {string} */
                                 status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                                 recipient: string | null;
@@ -9593,7 +9593,7 @@ export interface paths {
                                 clientId: string;
                                 contactId: string | null;
                                 /** @enum {string} */
-                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                                 /** @enum {string} */
                                 status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                                 recipient: string | null;
@@ -9713,7 +9713,7 @@ export interface paths {
                          * @description overrides the client's delivery mode
                          * @enum {string}
                          */
-                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                         /**
                          * Format: uuid
                          * @description contact id (default: the primary contact, else the first contact with an email)
@@ -9749,7 +9749,7 @@ export interface paths {
                             clientId: string;
                             contactId: string | null;
                             /** @enum {string} */
-                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                             /** @enum {string} */
                             status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                             recipient: string | null;
@@ -9777,7 +9777,7 @@ export interface paths {
                                 clientId: string;
                                 contactId: string | null;
                                 /** @enum {string} */
-                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                                 /** @enum {string} */
                                 status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                                 recipient: string | null;
@@ -9841,7 +9841,7 @@ export interface paths {
                                 clientId: string;
                                 contactId: string | null;
                                 /** @enum {string} */
-                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                                 /** @enum {string} */
                                 status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                                 recipient: string | null;
@@ -9961,7 +9961,7 @@ export interface paths {
                          * @description overrides the client's delivery mode
                          * @enum {string}
                          */
-                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                         /**
                          * Format: uuid
                          * @description contact id (default: the primary contact, else the first contact with an email)
@@ -9997,7 +9997,7 @@ export interface paths {
                             clientId: string;
                             contactId: string | null;
                             /** @enum {string} */
-                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                             /** @enum {string} */
                             status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                             recipient: string | null;
@@ -10025,7 +10025,7 @@ export interface paths {
                                 clientId: string;
                                 contactId: string | null;
                                 /** @enum {string} */
-                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                                 /** @enum {string} */
                                 status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                                 recipient: string | null;
@@ -10089,7 +10089,7 @@ export interface paths {
                                 clientId: string;
                                 contactId: string | null;
                                 /** @enum {string} */
-                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                                 /** @enum {string} */
                                 status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                                 recipient: string | null;
@@ -10215,7 +10215,7 @@ export interface paths {
                             clientId: string;
                             contactId: string | null;
                             /** @enum {string} */
-                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                             /** @enum {string} */
                             status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                             recipient: string | null;
@@ -10397,7 +10397,7 @@ export interface paths {
                             clientId: string;
                             contactId: string | null;
                             /** @enum {string} */
-                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                             /** @enum {string} */
                             status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                             recipient: string | null;
@@ -10468,7 +10468,7 @@ export interface paths {
                             clientId: string;
                             contactId: string | null;
                             /** @enum {string} */
-                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                             /** @enum {string} */
                             status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                             recipient: string | null;
@@ -12147,7 +12147,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 /** @enum {string} */
-                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                                 /** @enum {string} */
                                 status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                                 createdAt: string;
