@@ -192,17 +192,17 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
     extra: ExtraFile[] = [],
   ): Promise<MailMessage> {
     const { mode, email: to } = r;
-    const plain = {
+    const base = {
       to,
       fromName: sender.fromName,
       ...(sender.replyTo ? { replyTo: sender.replyTo } : {}),
       subject: subjectFor(facts),
     };
-    if (mode === 'notice-only') return { ...plain, text: noticeText(facts, r.contact !== null) };
+    if (mode === 'notice-only') return { ...base, text: noticeText(facts, r.contact !== null) };
     if (mode === 'plain') {
       const files = [{ bytes: pdf.bytes, filename: pdf.filename, contentType: 'application/pdf' }, ...extra];
       return {
-        ...plain,
+        ...base,
         text: plainText(
           facts,
           fingerprintCheckUrl(deps.publicUrl, facts.fingerprint),
@@ -211,10 +211,10 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
         attachments: files.map((f) => ({ filename: f.filename, content: f.bytes, contentType: f.contentType })),
       };
     }
-    if (mode === 'portal-link') return { ...plain, text: portalLinkText(facts, link!.url, link!.expiresAt) };
+    if (mode === 'portal-link') return { ...base, text: portalLinkText(facts, link!.url, link!.expiresAt) };
     if (mode === 'sealed-link')
       return {
-        ...plain,
+        ...base,
         text: sealedLinkText(
           facts,
           link!.url,
