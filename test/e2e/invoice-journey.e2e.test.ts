@@ -97,6 +97,12 @@ describeBrowser('journey: set up, invoice, deliver, portal, verify', () => {
     await page.getByLabel('Billing email').fill(CLIENT_EMAIL);
     await page.getByLabel('Address').fill('1 Main Street\n10115 Berlin');
     await page.getByLabel('Country').fill('DE');
+    // Choosing plain email shows, under the field, why the secure modes stay recommended.
+    await page.getByLabel('How documents are delivered').selectOption('plain');
+    await expect
+      .poll(async () => page.getByLabel('How documents are delivered').getAttribute('aria-describedby'))
+      .toMatch(/-hint/);
+    await page.getByText('Anyone who can read the mailbox or the mail on its way').waitFor();
     await page.getByLabel('How documents are delivered').selectOption('notice-only');
     await page.getByRole('button', { name: 'Create client' }).click();
     await checkpoint(page, 'staff-client', 'Globex Corporation');
