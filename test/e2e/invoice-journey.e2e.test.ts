@@ -1,6 +1,7 @@
 // The main journey, through the real screens only: first-run owner setup → enrol TOTP → create a
-// client → create and issue an invoice → send it notice-only → the client signs in to the portal
-// with the emailed code → downloads the PDF → the verification page says it is authentic.
+// client → create and issue an invoice → plain email refused over a relay without TLS → send it
+// notice-only → the client signs in to the portal with the emailed code → downloads the PDF → the
+// verification page says it is authentic.
 // Only the payout bank details are seeded through the service: the protected change flow (step-up,
 // cooling-off) has its own tests, and the portal's bank transfer panel needs details in force.
 import { readFileSync } from 'node:fs';
@@ -96,6 +97,12 @@ describeBrowser('journey: set up, invoice, deliver, portal, verify', () => {
     await page.getByLabel('Billing email').fill(CLIENT_EMAIL);
     await page.getByLabel('Address').fill('1 Main Street\n10115 Berlin');
     await page.getByLabel('Country').fill('DE');
+    // Choosing plain email shows, under the field, why the secure modes stay recommended.
+    await page.getByLabel('How documents are delivered').selectOption('plain');
+    await expect
+      .poll(async () => page.getByLabel('How documents are delivered').getAttribute('aria-describedby'))
+      .toMatch(/-hint/);
+    await page.getByText('Anyone who can read the mailbox or the mail on its way').waitFor();
     await page.getByLabel('How documents are delivered').selectOption('notice-only');
     await page.getByRole('button', { name: 'Create client' }).click();
     await checkpoint(page, 'staff-client', 'Globex Corporation');
@@ -125,9 +132,23 @@ describeBrowser('journey: set up, invoice, deliver, portal, verify', () => {
     expect(number).toMatch(/^INV-\d{4}-00001$/);
     await checkpoint(page, 'staff-invoice-issued', /^Invoice /);
 
-    // 5. Send it notice-only: the email carries number, amount and fingerprint, no document.
+    // 5. Plain email first: the dialog says under it why the secure modes stay recommended, and as
+    // this relay has no TLS (starttls=never) the server refuses it and the dialog says nothing was sent.
     const before = smtp.messages.length;
     await page.getByRole('button', { name: 'Send…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Delivery mode').selectOption('plain');
+    await dialog
+      .getByText('Anyone who can read the mailbox or the mail on its way can read and forward the document;')
+      .waitFor();
+    await dialog.getByRole('button', { name: 'Send by email' }).click();
+    await dialog
+      .getByRole('alert')
+      .filter({ hasText: 'Nothing was sent' })
+      .filter({ hasText: 'without TLS' })
+      .waitFor();
+    expect(smtp.messages.length).toBe(before);
+    // Then notice-only: the email carries number, amount and fingerprint, no document.
     await page.getByRole('dialog').getByLabel('Delivery mode').selectOption('notice-only');
     await checkA11y(page, 'dialog');
     await page.getByRole('dialog').getByRole('button', { name: 'Send by email' }).click();

@@ -12,6 +12,7 @@ import { buildHttpApp } from '../../src/main/app.ts';
 import { createContainer, type Container } from '../../src/main/container.ts';
 import { FixedClock, systemClock, type Clock } from '../../src/platform/clock.ts';
 import { decodeMasterKey } from '../../src/platform/crypto/master-key.ts';
+import type { Mailer } from '../../src/platform/mail/mailer.ts';
 import { seedMigratedSqlite } from './sqlite-template.ts';
 import type { FastifyInstance } from 'fastify';
 
@@ -41,7 +42,7 @@ export interface TestInstance {
 
 export async function createTestInstance(
   dialect: Dialect,
-  opts: { clock?: Clock; env?: Record<string, string> } = {},
+  opts: { clock?: Clock; env?: Record<string, string>; mailer?: Mailer } = {},
 ): Promise<TestInstance> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-test-'));
   let schema: string | undefined;
@@ -73,6 +74,7 @@ export async function createTestInstance(
     clock,
     masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'test'),
     warn: () => {},
+    ...(opts.mailer && { mailer: opts.mailer }),
   });
   const app = await buildHttpApp(container, { logger: false });
   await app.ready();

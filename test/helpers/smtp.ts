@@ -1,7 +1,10 @@
 // A real SMTP server on loopback (smtp-server) that parses what arrives (mailparser), for tests.
+// By default it offers no TLS (its URL says ?starttls=never); `{ tls: true }` offers STARTTLS with
+// a fresh self-signed certificate for 127.0.0.1, which a mailer trusts through `ca`.
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { generateDevCertificate } from '../../src/platform/http/dev-cert.ts';
 
 export interface ReceivedMail {
   raw: Buffer;
@@ -13,18 +16,24 @@ export interface ReceivedMail {
 export interface TestSmtp {
   url: string;
   port: number;
+  /** With `{ tls: true }`: the server's self-signed certificate, for the mailer's `ca`. */
+  ca: string | null;
   messages: ReceivedMail[];
+  /** Connections whose mail transaction ran over TLS, by message index. */
+  secured: boolean[];
   waitFor(predicate: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   close(): Promise<void>;
 }
 
-export async function startTestSmtp(): Promise<TestSmtp> {
+export async function startTestSmtp(opts: { tls?: boolean } = {}): Promise<TestSmtp> {
   const messages: ReceivedMail[] = [];
+  const secured: boolean[] = [];
   const waiters: Array<() => void> = [];
   let queue = 0;
+  const cert = opts.tls ? await generateDevCertificate({ hosts: ['127.0.0.1'], days: 1 }) : null;
   const server = new SMTPServer({
     authOptional: true,
-    disabledCommands: ['STARTTLS'],
+    ...(cert ? { key: cert.keyPem, cert: cert.certPem } : { disabledCommands: ['STARTTLS'] }),
     logger: false,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
@@ -32,6 +41,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       stream.on('end', () => {
         const raw = Buffer.concat(chunks);
         void simpleParser(raw).then((parsed) => {
+          secured.push(Boolean(session.secure));
           messages.push({
             raw,
             parsed,
@@ -47,9 +57,11 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {
-    url: `smtp://127.0.0.1:${port}?starttls=never`,
+    url: cert ? `smtp://127.0.0.1:${port}` : `smtp://127.0.0.1:${port}?starttls=never`,
     port,
+    ca: cert?.certPem ?? null,
     messages,
+    secured,
     async waitFor(predicate, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

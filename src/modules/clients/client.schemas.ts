@@ -9,7 +9,8 @@ import {
   storedNullable,
 } from '../einvoice/einvoice.schemas.ts';
 
-export const DELIVERY_MODES = ['notice-only', 'portal-link', 'openpgp', 'smime', 'sealed-link'] as const;
+/** 'plain': an ordinary email with the PDF attached, for clients who expect one (the secure modes stay recommended). */
+export const DELIVERY_MODES = ['notice-only', 'portal-link', 'openpgp', 'smime', 'sealed-link', 'plain'] as const;
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 
 // The client's name, address and tax id print on documents as the recipient party: printed

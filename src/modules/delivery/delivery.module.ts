@@ -109,6 +109,7 @@ export function createDeliveryModule(d: DeliveryModuleDeps) {
     sealedLinks,
     signingIdentity: d.signing,
     fingerprints: d.verification,
+    publicUrl: config.publicUrl,
     afterEvidence: tsa ? (orgId, deliveryId) => evidence.timestamp(orgId, deliveryId) : undefined,
   });
   const deliveryHousekeeping = createDeliveryHousekeeping({ db, clock });

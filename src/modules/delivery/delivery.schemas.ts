@@ -5,7 +5,7 @@ import { EVENT_TYPES } from './evidence.chain.ts';
 export { DELIVERY_MODES };
 export type { DeliveryMode } from '../clients/client.schemas.ts';
 
-/** Modes as recorded on a delivery: the five sending modes, plus 'portal' for documents fetched in the portal without a sending. */
+/** Modes as recorded on a delivery: the sending modes, plus 'portal' for documents fetched in the portal without a sending. */
 export const RECORDED_MODES = [...DELIVERY_MODES, 'portal'] as const;
 /** 'saved_to_outbox': no SMTP relay is configured, the message is a file on this server and reached nobody. */
 export const DELIVERY_STATUSES = [

@@ -1,7 +1,8 @@
 // Sending a document. One delivery = one attempt to one contact in one mode:
 //   1. in one transaction: the delivery row, the signed 'submitted' evidence (document hash,
 //      sender, recipient, mode), any portal or sealed link, and the audit entry;
-//   2. the message is built (PGP/MIME or S/MIME encryption happens here) and handed to the relay;
+//   2. the message is built (PGP/MIME or S/MIME encryption happens here; plain mode attaches the
+//      files unencrypted) and handed to the relay;
 //   3. in a second transaction: 'relayed' evidence with the relay's reply, queue id and the
 //      Message-ID of the message actually transmitted, or 'saved_to_outbox' when no SMTP relay is
 //      configured (nothing was sent, and the document is not marked sent), or 'failed' evidence
@@ -34,6 +35,7 @@ import {
   encryptedSubject,
   fingerprintFor,
   noticeText,
+  plainText,
   portalLinkText,
   sealedLinkText,
   subjectFor,
@@ -47,6 +49,7 @@ import { recipientsFor, type Recipient } from './recipients.ts';
 import type { SealedLinksService } from './sealed-links.service.ts';
 import { buildSmimeMessage, type SmimeSigner } from './smime.ts';
 import { sha256Hex } from '../../platform/crypto/hash.ts';
+import { fingerprintCheckUrl } from '../verification/verification.service.ts';
 
 export interface SigningIdentitySource {
   getOrCreate(orgId: string): Promise<{ certificatePem: string; privateKeyPem: string; chainPem: string[] }>;
@@ -70,6 +73,8 @@ export interface DeliveryServiceDeps {
   signingIdentity: SigningIdentitySource | null;
   /** The fingerprint printed on each document (verification module); emails repeat it. */
   fingerprints: FingerprintSource | null;
+  /** SEALBILL_PUBLIC_URL: plain emails link to its public verification page. */
+  publicUrl: string;
   /** Called after commit to timestamp new evidence (RFC 3161), when configured. */
   afterEvidence?: (orgId: string, deliveryId: string) => Promise<void>;
 }
@@ -92,8 +97,8 @@ export interface ExtraFile {
   sha256: string;
 }
 
-/** The modes whose message carries the document itself (encrypted), not a link or a notice. */
-const CARRIES_DOCUMENT = new Set<DeliveryMode>(['openpgp', 'smime']);
+/** The modes whose message carries the document itself (encrypted, or plain), not a link or a notice. */
+const CARRIES_DOCUMENT = new Set<DeliveryMode>(['openpgp', 'smime', 'plain']);
 
 export function createDeliveryService(deps: DeliveryServiceDeps) {
   const {
@@ -191,17 +196,29 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
     extra: ExtraFile[] = [],
   ): Promise<MailMessage> {
     const { mode, email: to } = r;
-    const plain = {
+    const base = {
       to,
       fromName: sender.fromName,
       ...(sender.replyTo ? { replyTo: sender.replyTo } : {}),
       subject: subjectFor(facts),
     };
-    if (mode === 'notice-only') return { ...plain, text: noticeText(facts, r.contact !== null) };
-    if (mode === 'portal-link') return { ...plain, text: portalLinkText(facts, link!.url, link!.expiresAt) };
+    if (mode === 'notice-only') return { ...base, text: noticeText(facts, r.contact !== null) };
+    if (mode === 'plain') {
+      const files = [{ bytes: pdf.bytes, filename: pdf.filename, contentType: 'application/pdf' }, ...extra];
+      return {
+        ...base,
+        text: plainText(
+          facts,
+          fingerprintCheckUrl(deps.publicUrl, facts.fingerprint),
+          files.map((f) => f.filename),
+        ),
+        attachments: files.map((f) => ({ filename: f.filename, content: f.bytes, contentType: f.contentType })),
+      };
+    }
+    if (mode === 'portal-link') return { ...base, text: portalLinkText(facts, link!.url, link!.expiresAt) };
     if (mode === 'sealed-link')
       return {
-        ...plain,
+        ...base,
         text: sealedLinkText(
           facts,
           link!.url,
@@ -403,16 +420,24 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
     return { deliveryId, outcome };
   }
 
-  /** The e-invoice in the format the document was issued for, if any (quotes have none). */
-  async function einvoiceFile(orgId: string, kind: DocumentKind, documentId: string): Promise<ExtraFile[]> {
+  /**
+   * The e-invoice in the format the document was issued for, if any (quotes have none). Issued for
+   * Factur-X, the e-invoice is the signed hybrid PDF itself: it already travels as the PDF, so no
+   * second copy is attached.
+   */
+  async function einvoiceFile(
+    orgId: string,
+    kind: DocumentKind,
+    documentId: string,
+    pdfSha256: string,
+  ): Promise<ExtraFile[]> {
     if (kind === 'quote') return [];
     const { format } = await lifecycle.einvoiceCheck(orgId, kind, documentId);
     if (format === 'none') return [];
-    // TODO(#12, E3): for factur-x the hybrid PDF replaces the PDF instead of travelling beside it.
     const file = await lifecycle.einvoice(orgId, kind, documentId, format);
-    return [
-      { bytes: file.bytes, filename: file.filename, contentType: file.contentType, sha256: sha256Hex(file.bytes) },
-    ];
+    const sha256 = sha256Hex(file.bytes);
+    if (sha256 === pdfSha256) return [];
+    return [{ bytes: file.bytes, filename: file.filename, contentType: file.contentType, sha256 }];
   }
 
   return {
@@ -439,8 +464,15 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       // The outbox writes messages to disk: a sealed link's key would then be stored on this server.
       if (mode === 'sealed-link' && mailer.transport === 'outbox')
         throw unprocessable('Sealed links cannot be emailed without SMTP; create the link and share it yourself');
+      // Plain mode's only protection on the way to the relay is TLS; without it the document itself
+      // (client, lines, bank details) would cross the network in clear.
+      if (mode === 'plain' && mailer.tls === 'none')
+        throw unprocessable(
+          'Plain email is refused: the SMTP relay is used without TLS (SEALBILL_SMTP_URL has starttls=never), so the document would travel in clear. Use TLS (smtps:// or STARTTLS) or a secure delivery mode',
+          input.mode ? [{ path: '/body/mode', message: 'needs an SMTP relay with TLS' }] : undefined,
+        );
       const pdf = await lifecycle.pdf(orgId, kind, documentId);
-      const extra = await einvoiceFile(orgId, kind, documentId);
+      const extra = await einvoiceFile(orgId, kind, documentId, pdf.sha256);
       const org = await orgs.get(orgId);
       const fingerprint = await fingerprintFor(deps.fingerprints, orgId, documentId, pdf.sha256);
       const facts: MessageFacts = {

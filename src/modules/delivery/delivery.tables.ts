@@ -26,7 +26,7 @@ export interface DeliveriesTable {
   document_kind: DocumentKind;
   client_id: string;
   contact_id: string | null;
-  mode: string; // notice-only | portal-link | openpgp | smime | sealed-link | portal
+  mode: string; // notice-only | portal-link | openpgp | smime | sealed-link | plain | portal
   status: string; // submitted | relayed | saved_to_outbox | failed | bounced | accessed | acknowledged | revoked
   recipient_enc: string | null;
   document_sha256: string;

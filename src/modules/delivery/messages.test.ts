@@ -1,7 +1,7 @@
 // The fingerprint a delivery shows: the one printed on the PDF, and the PDF-hash form only for a
 // document without a signature record.
 import { describe, expect, it } from 'vitest';
-import { fingerprintFor, noticeText, pdfHashFingerprint, withArticle } from './messages.ts';
+import { fingerprintFor, noticeText, pdfHashFingerprint, plainText, withArticle } from './messages.ts';
 
 const SHA = 'a3f1c2d4e5b6978812345678abcdef0123456789abcdef0123456789abcdef01';
 
@@ -54,5 +54,27 @@ describe('grammar', () => {
     };
     expect(noticeText(facts)).toContain('Acme has issued an invoice for you.');
     expect(noticeText({ ...facts, kind: 'credit_note' })).toContain('Acme has issued a credit note for you.');
+  });
+});
+
+describe('plainText', () => {
+  const facts = {
+    orgName: 'Acme',
+    kind: 'invoice',
+    number: 'INV-7',
+    total: 12_345,
+    currency: 'EUR',
+    locale: 'en-GB',
+    fingerprint: 'RFJP-L36X-YAJ4-V2CJ',
+  };
+
+  it('states the facts, the fingerprint, the attachments, that it is not encrypted, and the verification link', () => {
+    const text = plainText(facts, 'https://bill.acme.test/verify#fp=RFJP-L36X-YAJ4-V2CJ', ['INV-7.pdf', 'INV-7.xml']);
+    expect(text).toContain('Invoice number: INV-7\n');
+    expect(text).toContain('Amount: €123.45\n');
+    expect(text).toContain('Fingerprint: RFJP-L36X-YAJ4-V2CJ\n');
+    expect(text).toContain('attached (INV-7.pdf, INV-7.xml). This email is not encrypted.');
+    expect(text).toContain('\nhttps://bill.acme.test/verify#fp=RFJP-L36X-YAJ4-V2CJ\n');
+    expect(text).toContain('Never pay to bank details you received by email alone.');
   });
 });

@@ -1,6 +1,7 @@
 // The words of each delivery email. Notices carry only what the brief allows (number, amount,
 // fingerprint): no client name or address, no lines, no attachment, no link. Encrypted modes put
-// the details inside the encrypted part and keep the outer subject neutral.
+// the details inside the encrypted part and keep the outer subject neutral. Plain mode attaches
+// the document unencrypted and links to the public verification page.
 import { dateFormatter, moneyFormatter } from '../documents/pdf/document-view.ts';
 
 export const KIND_WORD: Record<string, string> = { invoice: 'invoice', quote: 'quote', credit_note: 'credit note' };
@@ -167,3 +168,25 @@ export function encryptedBodyText(f: MessageFacts, how: 'OpenPGP' | 'S/MIME'): s
 }
 
 export const encryptedSubject = (f: MessageFacts): string => `Encrypted message from ${f.orgName}`;
+
+/**
+ * Plain mode: the document travels attached, readable by anyone who can read the mailbox or the
+ * mail on its way. The fingerprint and the public verification page (fingerprint in the fragment,
+ * never sent to a server) let the recipient check the attachment against what the organization
+ * signed; a forger who rewrites the email can rewrite this link too (docs/SECURITY.md).
+ */
+export function plainText(f: MessageFacts, verifyUrl: string, attachments: string[]): string {
+  const word = KIND_WORD[f.kind] ?? 'document';
+  return [
+    ...headline(f),
+    `The ${word} is attached (${attachments.join(', ')}). This email is not encrypted.`,
+    '',
+    `To check that it is genuine and unaltered, upload the attached PDF on the ${f.orgName} verification page,`,
+    'or type in the number, amount and bank account printed on it:',
+    '',
+    verifyUrl,
+    '',
+    'Never pay to bank details you received by email alone.',
+    '',
+  ].join('\n');
+}

@@ -1,7 +1,8 @@
 // What the email settings screen and the security checklist may know about outgoing mail: the
-// relay host, port and TLS mode read from SEALBILL_SMTP_URL, never its credentials. The TLS modes
-// mirror platform/mail/mailer.ts: smtps:// is implicit TLS, ?starttls=required insists on
-// STARTTLS, ?starttls=never sends in plain text, and the default upgrades only if offered.
+// relay host, port and TLS mode read from SEALBILL_SMTP_URL, never its credentials. The TLS mode
+// is the mailer's own reading of the URL (relayTlsOf): smtps:// is implicit TLS, ?starttls=never
+// sends in plain text, and anything else requires STARTTLS.
+import { relayTlsOf } from '../../platform/mail/mailer.ts';
 import type { EmailStatus } from './security.schemas.ts';
 
 export function emailStatus(smtpUrl: string | null, from: string): EmailStatus {
@@ -12,14 +13,12 @@ export function emailStatus(smtpUrl: string | null, from: string): EmailStatus {
   } catch {
     return { transport: 'smtp', host: null, port: null, tls: null, from };
   }
-  const implicit = url.protocol === 'smtps:';
-  const starttls = url.searchParams.get('starttls');
-  const tls = implicit
-    ? 'implicit'
-    : starttls === 'required'
-      ? 'starttls'
-      : starttls === 'never'
-        ? 'none'
-        : 'opportunistic';
-  return { transport: 'smtp', host: url.hostname, port: Number(url.port || (implicit ? 465 : 587)), tls, from };
+  const tls = relayTlsOf(url);
+  return {
+    transport: 'smtp',
+    host: url.hostname,
+    port: Number(url.port || (tls === 'implicit' ? 465 : 587)),
+    tls,
+    from,
+  };
 }

@@ -43,7 +43,7 @@ export const emailStatusSchema = z.object({
   transport: z.enum(['smtp', 'outbox']),
   host: z.string().nullable(),
   port: z.number().nullable(),
-  /** implicit: smtps://; starttls: required; opportunistic: upgraded if offered; none: plain text. */
+  /** implicit: smtps://; starttls: required (the default); none: plain text. 'opportunistic' is no longer produced (STARTTLS is required unless ?starttls=never). */
   tls: z.enum(['implicit', 'starttls', 'opportunistic', 'none']).nullable(),
   from: z.string(),
 });

@@ -1,5 +1,8 @@
 // Outgoing mail behind one small interface. The real implementation is nodemailer over SMTP
-// (STARTTLS or implicit TLS, certificate verification always on). Without SMTP configured,
+// (STARTTLS or implicit TLS, certificate verification always on). STARTTLS is required unless the
+// URL says ?starttls=never: an opportunistic upgrade is silently stripped by anyone on the path
+// (STRIPTLS), so "upgrade if offered" would send sign-in codes and documents in clear without
+// anyone noticing; a relay without TLS must be named as such. Without SMTP configured,
 // messages are written as .eml files to <data>/outbox so a trial install still works end to end;
 // nothing is sent then, and every place that reports a sending says so ("saved to the outbox, not
 // sent"). The outbox holds sign-in links and codes in clear: directory 0700, files 0600.
@@ -38,10 +41,15 @@ export interface MailReceipt {
   rejected: string[];
 }
 
+/** How mail reaches the relay: implicit TLS (smtps://), required STARTTLS, or in clear (?starttls=never). */
+export type RelayTls = 'implicit' | 'starttls' | 'none';
+
 export interface Mailer {
   readonly from: string;
   /** 'outbox': nothing leaves this server; messages are files in `outboxDir`. */
   readonly transport: 'smtp' | 'outbox';
+  /** The relay connection's protection; null for the outbox (nothing travels). */
+  readonly tls: RelayTls | null;
   readonly outboxDir?: string;
   send(msg: MailMessage): Promise<MailReceipt>;
   close(): void;
@@ -55,15 +63,23 @@ export interface SmtpOptions {
   ca?: string | null;
 }
 
+/** The TLS an SMTP URL asks for: smtps:// is implicit TLS; otherwise STARTTLS is required unless ?starttls=never. */
+export function relayTlsOf(url: URL): RelayTls {
+  if (url.protocol === 'smtps:') return 'implicit';
+  return url.searchParams.get('starttls') === 'never' ? 'none' : 'starttls';
+}
+
 export function createSmtpMailer(opts: SmtpOptions): Mailer {
   const url = new URL(opts.url);
-  const secure = url.protocol === 'smtps:';
+  const tls = relayTlsOf(url);
+  const secure = tls === 'implicit';
   const transporter = nodemailer.createTransport({
     host: url.hostname,
     port: Number(url.port || (secure ? 465 : 587)),
     secure,
-    requireTLS: url.searchParams.get('starttls') === 'required',
-    ignoreTLS: url.searchParams.get('starttls') === 'never',
+    // A relay that does not offer STARTTLS fails the sending ("Email may not be sent without TLS").
+    requireTLS: tls === 'starttls',
+    ignoreTLS: tls === 'none',
     ...(url.username
       ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
       : {}),
@@ -73,6 +89,7 @@ export function createSmtpMailer(opts: SmtpOptions): Mailer {
   return {
     from: opts.from,
     transport: 'smtp',
+    tls,
     async send(msg) {
       const info = await transporter.sendMail(
         msg.raw
@@ -110,6 +127,7 @@ export function createOutboxMailer(dir: string, from: string): Mailer {
   return {
     from,
     transport: 'outbox',
+    tls: null,
     outboxDir: dir,
     async send(msg) {
       const info = msg.raw

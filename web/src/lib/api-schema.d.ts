@@ -3749,7 +3749,7 @@ export interface paths {
                          * @default portal-link
                          * @enum {string}
                          */
-                        deliveryMode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                        deliveryMode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                         /**
                          * @description the e-invoice issued for this client; issuing checks the document against it
                          * @default none
@@ -3799,7 +3799,7 @@ export interface paths {
                             currency: string;
                             language: string;
                             /** @enum {string} */
-                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                             /** @enum {string} */
                             einvoiceFormat: "none" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis" | "factur-x";
                             archived: boolean;
@@ -3881,7 +3881,7 @@ export interface paths {
                             currency: string;
                             language: string;
                             /** @enum {string} */
-                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                             /** @enum {string} */
                             einvoiceFormat: "none" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis" | "factur-x";
                             archived: boolean;
@@ -3952,7 +3952,7 @@ export interface paths {
                             currency: string;
                             language: string;
                             /** @enum {string} */
-                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                             /** @enum {string} */
                             einvoiceFormat: "none" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis" | "factur-x";
                             archived: boolean;
@@ -4009,7 +4009,7 @@ export interface paths {
                         currency?: string;
                         language?: string;
                         /** @enum {string} */
-                        deliveryMode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                        deliveryMode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                         /** @enum {string} */
                         einvoiceFormat?: "none" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis" | "factur-x";
                     };
@@ -4047,7 +4047,7 @@ export interface paths {
                             currency: string;
                             language: string;
                             /** @enum {string} */
-                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                             /** @enum {string} */
                             einvoiceFormat: "none" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis" | "factur-x";
                             archived: boolean;
@@ -4138,7 +4138,7 @@ export interface paths {
                             currency: string;
                             language: string;
                             /** @enum {string} */
-                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                             /** @enum {string} */
                             einvoiceFormat: "none" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis" | "factur-x";
                             archived: boolean;
@@ -4224,7 +4224,7 @@ export interface paths {
                             currency: string;
                             language: string;
                             /** @enum {string} */
-                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                            deliveryMode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                             /** @enum {string} */
                             einvoiceFormat: "none" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis" | "factur-x";
                             archived: boolean;
@@ -10058,7 +10058,7 @@ export interface paths {
                          * @description overrides the client's delivery mode
                          * @enum {string}
                          */
-                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                         /**
                          * Format: uuid
                          * @description contact id (default: the primary contact, else the first contact with an email)
@@ -10094,7 +10094,7 @@ export interface paths {
                             clientId: string;
                             contactId: string | null;
                             /** @enum {string} */
-                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                             /** @enum {string} */
                             status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                             recipient: string | null;
@@ -10122,7 +10122,7 @@ export interface paths {
                                 clientId: string;
                                 contactId: string | null;
                                 /** @enum {string} */
-                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                                 /** @enum {string} */
                                 status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                                 recipient: string | null;
@@ -10186,7 +10186,7 @@ export interface paths {
                                 clientId: string;
                                 contactId: string | null;
                                 /** @enum {string} */
-                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                                 /** @enum {string} */
                                 status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                                 recipient: string | null;
@@ -10306,7 +10306,7 @@ export interface paths {
                          * @description overrides the client's delivery mode
                          * @enum {string}
                          */
-                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                         /**
                          * Format: uuid
                          * @description contact id (default: the primary contact, else the first contact with an email)
@@ -10342,7 +10342,7 @@ export interface paths {
                             clientId: string;
                             contactId: string | null;
                             /** @enum {string} */
-                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                             /** @enum {string} */
                             status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                             recipient: string | null;
@@ -10370,7 +10370,7 @@ export interface paths {
                                 clientId: string;
                                 contactId: string | null;
                                 /** @enum {string} */
-                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                                 /** @enum {string} */
                                 status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                                 recipient: string | null;
@@ -10434,7 +10434,7 @@ export interface paths {
                                 clientId: string;
                                 contactId: string | null;
                                 /** @enum {string} */
-                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                                 /** @enum {string} */
                                 status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                                 recipient: string | null;
@@ -10554,7 +10554,7 @@ export interface paths {
                          * @description overrides the client's delivery mode
                          * @enum {string}
                          */
-                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link";
+                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
                         /**
                          * Format: uuid
                          * @description contact id (default: the primary contact, else the first contact with an email)
@@ -10590,7 +10590,7 @@ export interface paths {
                             clientId: string;
                             contactId: string | null;
                             /** @enum {string} */
-                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                             /** @enum {string} */
                             status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                             recipient: string | null;
@@ -10618,7 +10618,7 @@ export interface paths {
                                 clientId: string;
                                 contactId: string | null;
                                 /** @enum {string} */
-                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                                 /** @enum {string} */
                                 status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                                 recipient: string | null;
@@ -10682,7 +10682,7 @@ export interface paths {
                                 clientId: string;
                                 contactId: string | null;
                                 /** @enum {string} */
-                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                                 /** @enum {string} */
                                 status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                                 recipient: string | null;
@@ -10808,7 +10808,7 @@ export interface paths {
                             clientId: string;
                             contactId: string | null;
                             /** @enum {string} */
-                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                             /** @enum {string} */
                             status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                             recipient: string | null;
@@ -10990,7 +10990,7 @@ export interface paths {
                             clientId: string;
                             contactId: string | null;
                             /** @enum {string} */
-                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                             /** @enum {string} */
                             status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                             recipient: string | null;
@@ -11061,7 +11061,7 @@ export interface paths {
                             clientId: string;
                             contactId: string | null;
                             /** @enum {string} */
-                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                            mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                             /** @enum {string} */
                             status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                             recipient: string | null;
@@ -12740,7 +12740,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 /** @enum {string} */
-                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "portal";
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain" | "portal";
                                 /** @enum {string} */
                                 status: "submitted" | "relayed" | "saved_to_outbox" | "failed" | "bounced" | "accessed" | "acknowledged" | "revoked";
                                 createdAt: string;

@@ -46,7 +46,12 @@ export const DELIVERY_MODE_LABELS: Record<DeliveryMode, string> = {
   openpgp: 'OpenPGP-encrypted email with the PDF',
   smime: 'S/MIME-encrypted email with the PDF',
   'sealed-link': 'Sealed link (PDF encrypted, key only in the link)',
+  plain: 'Plain email with the PDF attached (not encrypted)',
 };
+
+/** Shown under the delivery mode field while plain email is chosen: why the secure modes stay recommended. */
+export const PLAIN_MODE_WARNING =
+  'Anyone who can read the mailbox or the mail on its way can read and forward the document; secure modes keep it encrypted or behind sign-in.';
 
 export const KIND_PATH = {
   invoice: 'invoices',

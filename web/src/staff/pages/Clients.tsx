@@ -6,7 +6,7 @@ import { t } from '../../lib/i18n.ts';
 import { useApiQuery } from '../../lib/query.ts';
 import { validateBody } from '../../lib/validate.ts';
 import { Link, navigate } from '../../lib/router.tsx';
-import { DELIVERY_MODE_LABELS, type Client, type DeliveryMode } from '../../lib/types.ts';
+import { DELIVERY_MODE_LABELS, PLAIN_MODE_WARNING, type Client, type DeliveryMode } from '../../lib/types.ts';
 import { EmptyState, ErrorNotice, Loading, Badge } from '../../ui/feedback.tsx';
 import { Button, SelectField, TextArea, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
@@ -233,6 +233,7 @@ export function ClientForm({
         onChange={set('deliveryMode')}
         error={f.deliveryMode}
         options={Object.entries(DELIVERY_MODE_LABELS).map(([value, label]) => ({ value, label }))}
+        {...(v.deliveryMode === 'plain' && { hint: PLAIN_MODE_WARNING })}
       />
       <TextArea label="Notes (private)" value={v.notes} onChange={set('notes')} error={f.notes} rows={2} />
       <Button type="submit" variant="primary" busy={save.busy}>

@@ -4,7 +4,14 @@ import { idempotencyKey, ok, staffApi } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
 import { useAction } from '../../lib/hooks.ts';
 import { useApiQuery } from '../../lib/query.ts';
-import { DELIVERY_MODE_LABELS, kindPath, type Answer, type DeliveryMode, type DocumentDto } from '../../lib/types.ts';
+import {
+  DELIVERY_MODE_LABELS,
+  kindPath,
+  PLAIN_MODE_WARNING,
+  type Answer,
+  type DeliveryMode,
+  type DocumentDto,
+} from '../../lib/types.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { Badge, ErrorNotice, Notice } from '../../ui/feedback.tsx';
 import { Button, Checkbox, SelectField, TextField } from '../../ui/forms.tsx';
@@ -88,7 +95,11 @@ export function SendDialog({
               { value: '', label: "The client's default" },
               ...Object.entries(DELIVERY_MODE_LABELS).map(([value, label]) => ({ value, label })),
             ]}
-            hint="Encrypted modes need the client's OpenPGP key or S/MIME certificate on file."
+            hint={
+              mode === 'plain'
+                ? PLAIN_MODE_WARNING
+                : "Encrypted modes need the client's OpenPGP key or S/MIME certificate on file."
+            }
           />
           {mode === 'sealed-link' ? (
             <>
