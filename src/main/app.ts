@@ -60,7 +60,12 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
       registerReportRoutes(app, { reports: s.reports });
       registerExportRoutes(app, { dataExport: s.dataExport, clock });
       registerAuditRoutes(app, { db, audit: s.audit, checkpoints: s.checkpoints });
-      registerDeliveryRoutes(app, { delivery: s.delivery, tracking: s.tracking, keys: s.deliveryKeys });
+      registerDeliveryRoutes(app, {
+        delivery: s.delivery,
+        tracking: s.tracking,
+        keys: s.deliveryKeys,
+        templates: s.templates,
+      });
       registerSealedRoutes(app, { sealedLinks: s.sealedLinks, keys: s.deliveryKeys });
       registerPortalRoutes(app, {
         auth: s.portalAuth,

@@ -42,6 +42,7 @@ function deliveryRoutes(prefix: string): Record<string, RouteAccess> {
   const b = `/api/v1/${prefix}/:id`;
   return {
     [`POST ${b}/send`]: need('invoice:send'),
+    [`POST ${b}/send/preview`]: need('invoice:send'),
     [`GET ${b}/deliveries`]: need('invoice:read'),
     [`POST ${b}/sealed-links`]: need('invoice:send'),
   };
@@ -193,6 +194,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   ...deliveryRoutes('quotes'),
   ...deliveryRoutes('credit-notes'),
   'GET /api/v1/deliveries/:id': need('invoice:read'),
+  // Email templates: the wording is an organization setting.
+  'GET /api/v1/email-templates': need('invoice:read'),
+  'PUT /api/v1/email-templates/:kind/:language': need('org:update'),
+  'DELETE /api/v1/email-templates/:kind/:language': need('org:update'),
   'GET /api/v1/deliveries/:id/certificate.json': need('invoice:read'),
   'GET /api/v1/deliveries/:id/certificate.pdf': need('invoice:read'),
   'POST /api/v1/deliveries/:id/revoke': need('invoice:send'),

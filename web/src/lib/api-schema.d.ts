@@ -10077,6 +10077,11 @@ export interface paths {
                             /** @default false */
                             requireCode?: boolean;
                         };
+                        /** @description this sending's own subject and opening (placeholders allowed); default: the template for the client's language */
+                        message?: {
+                            subject: string;
+                            body: string;
+                        };
                     };
                 };
             };
@@ -10143,6 +10148,89 @@ export interface paths {
                                     timestamped: boolean;
                                 }[];
                             }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/send/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description What sending would say (recipients, subject, opening, text) with the same body as /send; sends and records nothing. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description overrides the client's delivery mode
+                         * @enum {string}
+                         */
+                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
+                        /**
+                         * Format: uuid
+                         * @description contact id (default: the primary contact, else the first contact with an email)
+                         */
+                        to?: string;
+                        /**
+                         * @description also deliver to the client's billing email (its own delivery and evidence; a notice instead of a personal portal link when that address is no contact)
+                         * @default true
+                         */
+                        includeBillingEmail?: boolean;
+                        sealedLink?: {
+                            /** @default 336 */
+                            expiresInHours?: number;
+                            /** @default null */
+                            maxDownloads?: number | null;
+                            /** @default false */
+                            requireCode?: boolean;
+                        };
+                        /** @description this sending's own subject and opening (placeholders allowed); default: the template for the client's language */
+                        message?: {
+                            subject: string;
+                            body: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recipients: {
+                                email: string;
+                                /** @enum {string} */
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
+                                billing: boolean;
+                            }[];
+                            subject: string;
+                            opening: string;
+                            text: string;
+                            /** @enum {string} */
+                            wording: "built-in" | "organization" | "this sending";
                         };
                     };
                 };
@@ -10325,6 +10413,11 @@ export interface paths {
                             /** @default false */
                             requireCode?: boolean;
                         };
+                        /** @description this sending's own subject and opening (placeholders allowed); default: the template for the client's language */
+                        message?: {
+                            subject: string;
+                            body: string;
+                        };
                     };
                 };
             };
@@ -10391,6 +10484,89 @@ export interface paths {
                                     timestamped: boolean;
                                 }[];
                             }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes/{id}/send/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description What sending would say (recipients, subject, opening, text) with the same body as /send; sends and records nothing. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description overrides the client's delivery mode
+                         * @enum {string}
+                         */
+                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
+                        /**
+                         * Format: uuid
+                         * @description contact id (default: the primary contact, else the first contact with an email)
+                         */
+                        to?: string;
+                        /**
+                         * @description also deliver to the client's billing email (its own delivery and evidence; a notice instead of a personal portal link when that address is no contact)
+                         * @default true
+                         */
+                        includeBillingEmail?: boolean;
+                        sealedLink?: {
+                            /** @default 336 */
+                            expiresInHours?: number;
+                            /** @default null */
+                            maxDownloads?: number | null;
+                            /** @default false */
+                            requireCode?: boolean;
+                        };
+                        /** @description this sending's own subject and opening (placeholders allowed); default: the template for the client's language */
+                        message?: {
+                            subject: string;
+                            body: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recipients: {
+                                email: string;
+                                /** @enum {string} */
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
+                                billing: boolean;
+                            }[];
+                            subject: string;
+                            opening: string;
+                            text: string;
+                            /** @enum {string} */
+                            wording: "built-in" | "organization" | "this sending";
                         };
                     };
                 };
@@ -10573,6 +10749,11 @@ export interface paths {
                             /** @default false */
                             requireCode?: boolean;
                         };
+                        /** @description this sending's own subject and opening (placeholders allowed); default: the template for the client's language */
+                        message?: {
+                            subject: string;
+                            body: string;
+                        };
                     };
                 };
             };
@@ -10639,6 +10820,89 @@ export interface paths {
                                     timestamped: boolean;
                                 }[];
                             }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-notes/{id}/send/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description What sending would say (recipients, subject, opening, text) with the same body as /send; sends and records nothing. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description overrides the client's delivery mode
+                         * @enum {string}
+                         */
+                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
+                        /**
+                         * Format: uuid
+                         * @description contact id (default: the primary contact, else the first contact with an email)
+                         */
+                        to?: string;
+                        /**
+                         * @description also deliver to the client's billing email (its own delivery and evidence; a notice instead of a personal portal link when that address is no contact)
+                         * @default true
+                         */
+                        includeBillingEmail?: boolean;
+                        sealedLink?: {
+                            /** @default 336 */
+                            expiresInHours?: number;
+                            /** @default null */
+                            maxDownloads?: number | null;
+                            /** @default false */
+                            requireCode?: boolean;
+                        };
+                        /** @description this sending's own subject and opening (placeholders allowed); default: the template for the client's language */
+                        message?: {
+                            subject: string;
+                            body: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recipients: {
+                                email: string;
+                                /** @enum {string} */
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
+                                billing: boolean;
+                            }[];
+                            subject: string;
+                            opening: string;
+                            text: string;
+                            /** @enum {string} */
+                            wording: "built-in" | "organization" | "this sending";
                         };
                     };
                 };
@@ -10772,6 +11036,135 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/email-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The organization's wording of each message kind per language, and each kind's placeholders and built-in wording. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                                language: string;
+                                subject: string;
+                                body: string;
+                                updatedAt: string;
+                            }[];
+                            kinds: {
+                                /** @enum {string} */
+                                kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                                placeholders: string[];
+                                builtIn: {
+                                    subject: string;
+                                    body: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/email-templates/{kind}/{language}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                    /** @description ISO 639-1 language code: the language of the clients this wording is for */
+                    language: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        subject: string;
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                            language: string;
+                            subject: string;
+                            body: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** @description Back to the built-in wording. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                    /** @description ISO 639-1 language code: the language of the clients this wording is for */
+                    language: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
