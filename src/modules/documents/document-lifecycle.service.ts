@@ -160,6 +160,8 @@ export function createLifecycleService(deps: LifecycleDeps) {
     const snapshot = buildSnapshot(kind, org, client, {
       einvoice: body.einvoice,
       precedingInvoice: await precedingInvoice(tx, orgId, row),
+      lines: body.lines,
+      dueDate,
     });
     // Refuse before the number is drawn: the client's e-invoice format must accept this document.
     const format = snapshot.einvoice?.format ?? 'none';
@@ -276,6 +278,8 @@ export function createLifecycleService(deps: LifecycleDeps) {
     const snapshot = buildSnapshot(kind, org, client, {
       einvoice: body.einvoice,
       precedingInvoice: await precedingInvoice(ex, orgId, row),
+      lines: body.lines,
+      dueDate,
     });
     return {
       kind,
