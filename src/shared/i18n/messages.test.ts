@@ -65,7 +65,7 @@ describe('message catalogue', () => {
     // A missing value shows the placeholder rather than silently dropping it.
     expect(t('en', 'einvoice.paymentTerms')).toBe('Payment due by {dueDate}.');
     expect(t('en', 'einvoice.paymentTerms', {})).toBe('Payment due by {dueDate}.');
-    expect(messagesFor('fr-BE')['pdf.billTo']).toBe('Facturé à');
+    expect(messagesFor('fr-BE')['pdf.dueDate']).toBe('Date d’échéance');
     expect(messagesFor('xx')).toBe(messagesFor('en'));
   });
 });

@@ -158,7 +158,8 @@ export function buildDocumentView(
   const m = messagesFor(snapshot.language ?? 'en');
   const locale = snapshot.formatLocale ?? snapshot.locale;
   const money = moneyFormatter(locale, doc.currency);
-  const quantity = quantityFormatter(locale);
+  // Documents from before languages printed quantities as stored.
+  const quantity = snapshot.language ? quantityFormatter(locale) : (q: string) => q;
   const formatDate = dateFormatter(locale);
   const date = (d: string | null) => (d ? formatDate(d) : null);
   const pct = percentFormatter(locale);
