@@ -150,6 +150,13 @@ describeEachDb('documents in the client’s language', (dialect) => {
     expect(en).toContain('<ram:Description>Payment due by 4 Jan 2027.</ram:Description>');
   });
 
+  it('the note Sealbill writes on a voiding credit note is in its client’s language', async () => {
+    const fr = issued.get('fr-FR')!;
+    const inv = await a.ok('GET', `/api/v1/invoices/${fr.id}`);
+    const voided = await a.ok('POST', `/api/v1/invoices/${fr.id}/void`, { reason: 'Erreur de saisie' });
+    expect(voided.creditNote.notes).toBe(`Annule la facture ${inv.number}. Erreur de saisie`);
+  });
+
   it('changing the client’s language after issue changes neither the issued PDF nor its XML', async () => {
     const de = issued.get('de-DE')!;
     const xmlBefore = (await a.req('GET', `/api/v1/invoices/${de.id}/einvoice?format=factur-x`)).body;
