@@ -173,4 +173,25 @@ describeEachDb('documents in the client’s language', (dialect) => {
     const xmlNext = (await a.req('GET', `/api/v1/invoices/${next.id}/einvoice?format=factur-x`)).body;
     expect(xmlNext).toContain('Paiement à effectuer');
   });
+
+  itNeeds(['pdftotext'], 'a payment receipt is in its client’s language at payment time', async () => {
+    const receiptText = async (invoiceId: string) => {
+      const pay = await a.ok(
+        'POST',
+        `/api/v1/invoices/${invoiceId}/payments`,
+        { amount: 10_000, method: 'cheque', reference: 'CHQ 42' },
+        201,
+      );
+      return pdfText((await a.req('GET', `/api/v1/payments/${pay.id}/receipt`)).rawPayload);
+    };
+    // The German client switched to French above: its receipt is French.
+    const fr = await receiptText(issued.get('de-DE')!.id);
+    expect(fr).toContain('Reçu de paiement');
+    expect(fr).toMatch(/Reçu\s+100,00\s€/);
+    expect(fr).toContain('Chèque');
+    const en = await receiptText(issued.get('en-GB')!.id);
+    expect(en).toContain('Payment receipt');
+    expect(en).toMatch(/Received\s+€100\.00/);
+    expect(en).toMatch(/Method\s+Cheque/);
+  });
 });
