@@ -2,7 +2,7 @@
 // catalogue for it (src/shared/i18n/locales), else English. It is decided when the snapshot is
 // built, so an issued document keeps its language when the client's changes later, and a draft
 // preview shows the client's current one.
-import { FALLBACK_LANGUAGE, resolveLanguage, t } from '../../shared/i18n/messages.ts';
+import { FALLBACK_LANGUAGE, resolveLanguage, t, type MessageKey } from '../../shared/i18n/messages.ts';
 import type { VatCategory } from '../einvoice/einvoice.model.ts';
 import type { EinvoiceSnapshot, StoredLine } from './document.schemas.ts';
 import { lineCategory } from './document-einvoice.ts';
@@ -43,7 +43,12 @@ export function documentLanguage(clientLanguage: string | null | undefined, orgL
 
 // The categories whose exemption reason (BT-120) Sealbill can state itself (einvoice.totals.ts'
 // STANDARD_EXEMPTIONS); an exemption E must name its own legal basis, so it gets no default.
-const DEFAULT_REASON: Partial<Record<VatCategory, 'AE' | 'K' | 'G' | 'O'>> = { AE: 'AE', K: 'K', G: 'G', O: 'O' };
+const DEFAULT_REASON: Partial<Record<VatCategory, MessageKey>> = {
+  AE: 'einvoice.exemption.AE',
+  K: 'einvoice.exemption.K',
+  G: 'einvoice.exemption.G',
+  O: 'einvoice.exemption.O',
+};
 
 /** The e-invoice free texts of a document in its language, frozen in the snapshot at issue. */
 export function einvoiceTexts(
@@ -53,8 +58,9 @@ export function einvoiceTexts(
 ): NonNullable<EinvoiceSnapshot['texts']> {
   const exemptionReasons: Partial<Record<VatCategory, string>> = {};
   for (const l of lines) {
-    const c = DEFAULT_REASON[lineCategory(l)];
-    if (c) exemptionReasons[c] = t(lang.language, `einvoice.exemption.${c}`);
+    const category = lineCategory(l);
+    const key = DEFAULT_REASON[category];
+    if (key) exemptionReasons[category] = t(lang.language, key);
   }
   const paymentTerms = dueDate
     ? t(lang.language, 'einvoice.paymentTerms', { dueDate: dateFormatter(lang.formatLocale)(dueDate) })
