@@ -50,6 +50,7 @@ describeEachDb('draft PDF preview', (dialect) => {
         name: 'Draft Client Ltd',
         addressLines: ['1 Preview Road'],
         country: 'GB',
+        language: 'en-GB',
       })
     ).id;
     draftId = (
@@ -98,6 +99,19 @@ describeEachDb('draft PDF preview', (dialect) => {
       );
     },
   );
+
+  itNeeds(['pdftotext'], "previews in the client's current language (#15 item 4)", async () => {
+    await a.ok('PATCH', `/api/v1/clients/${clientId}`, { language: 'fr-FR' });
+    const fr = pdfText((await a.req('GET', `/api/v1/invoices/${draftId}/preview.pdf`)).rawPayload);
+    expect(fr).toContain('Facture');
+    expect(fr).toContain('BROUILLON');
+    expect(fr).toMatch(/123,45\s€/);
+    await a.ok('PATCH', `/api/v1/clients/${clientId}`, { language: 'en-GB' });
+    const en = pdfText((await a.req('GET', `/api/v1/invoices/${draftId}/preview.pdf`)).rawPayload);
+    expect(en).toContain('Invoice');
+    expect(en).toContain('DRAFT');
+    expect(en).toContain('€123.45');
+  });
 
   it('previews quote and credit-note drafts on their own routes only', async () => {
     const quote = await a.ok('POST', '/api/v1/quotes', {
