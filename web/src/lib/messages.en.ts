@@ -107,7 +107,7 @@ export const en = {
   'statement.currency': 'Currency',
   'statement.download': 'Download PDF',
   'statement.downloaded': 'Saved {name}',
-  'statement.signedPdf': 'The PDF is signed by {org}, so the figures can be shown unaltered.',
+  'statement.signedPdf': 'The PDF is signed by {org}: any change to it breaks the signature.',
   'statement.loadFailed': 'The statement could not be loaded',
   'statement.downloadFailed': 'The PDF was not downloaded',
   'statement.opening': 'Balance on {date} (brought forward)',
