@@ -198,6 +198,24 @@ describeEachDb('statements of account', (dialect) => {
     expect(beta).toMatchObject({ from: '2026-01-01', to: '2026-06-30', currency: 'EUR', currencies: ['EUR'] });
   });
 
+  it('counts money once: a payment recorded as "client credit" moves credit already counted', async () => {
+    const gamma = await api.ok('POST', '/api/v1/clients', { name: 'Gamma BV', email: 'ap@gamma.test' });
+    await invoice('g1', gamma.id, 100_00, '2026-07-30');
+    await pay(ids.g1!, 130_00); // 30.00 over-paid: the balance is −30.00
+    await invoice('g2', gamma.id, 50_00, '2026-07-30');
+    await api.ok('POST', `/api/v1/invoices/${ids.g2}/payments`, { amount: 30_00, method: 'client_credit' });
+    const s = await api.ok('GET', `/api/v1/clients/${gamma.id}/statement?from=2026-06-01&to=2026-06-30`);
+    expect(s.lines.map((l: { kind: string; amount: number }) => [l.kind, l.amount])).toEqual([
+      ['invoice', 100_00],
+      ['invoice', 50_00],
+      ['payment', -130_00],
+    ]);
+    expect(s.totals.paid).toBe(130_00);
+    // 150.00 billed, 130.00 received: 20.00 owed, exactly what is still due on the second invoice.
+    expect(s.closingBalance).toBe(20_00);
+    expect((await api.ok('GET', `/api/v1/invoices/${ids.g2}`)).amountDue).toBe(20_00);
+  });
+
   it('lists what was overdue at the end of the period, with days overdue', async () => {
     const now = await statement('from=2026-04-01&to=2026-06-30');
     expect(now.overdue).toEqual({
