@@ -7,6 +7,7 @@ import { Keyring, storedMasterKeyIds } from '../platform/crypto/keyring.ts';
 import { loadMasterKey, loadPreviousMasterKeys, type MasterKey } from '../platform/crypto/master-key.ts';
 import { openDatabase, type DbHandle } from '../platform/db/kysely.ts';
 import { createReportService } from '../modules/reports/reports.service.ts';
+import { createStatementService } from '../modules/statements/statement.service.ts';
 import { migrateToLatest, refreshPlannerStatistics } from '../platform/db/migrate.ts';
 import { ensurePrivateDir } from '../platform/private-files.ts';
 import { createAuditService } from '../modules/audit/audit.service.ts';
@@ -193,6 +194,15 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     holds: memberHolds,
   });
   const reports = createReportService({ db, clock, orgs, clients });
+  // Statements are signed like receipts: the verification module's PAdES signer.
+  const statements = createStatementService({
+    db,
+    clock,
+    audit,
+    orgs,
+    clients,
+    ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
+  });
   const dataExport = createExportService({ db, clock, audit, orgs, clients, catalog, documents, payments, recurring });
   const checkpoints = createCheckpointService({
     db,
@@ -319,6 +329,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       recurring,
       dunning,
       reports,
+      statements,
       dataExport,
       keys,
       checkpoints,

@@ -140,6 +140,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'DELETE /api/v1/clients/:id/contacts/:contactId': need('client:write'),
   /** Staff recovery of a contact's portal factors (modules/portal/portal-factors.*); the route also demands step-up. */
   'POST /api/v1/clients/:id/contacts/:contactId/reset-factors': need('client:write'),
+  /** Statements of account (modules/statements): a client's invoices, credit notes and payments, so invoice:read. */
+  'GET /api/v1/clients/:id/statement': need('invoice:read'),
+  'GET /api/v1/clients/:id/statement.pdf': need('invoice:read'),
 
   'GET /api/v1/tax-rates': need('item:read'),
   'POST /api/v1/tax-rates': need('item:write'),
@@ -237,6 +240,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/portal/documents/:id/deliveries': PORTAL,
   'POST /api/v1/portal/quotes/:id/accept': PORTAL,
   'GET /api/v1/portal/payments': PORTAL,
+  /** The contact's own client's statement of account (modules/statements). */
+  'GET /api/v1/portal/statement': PORTAL,
+  'GET /api/v1/portal/statement.pdf': PORTAL,
 
   'GET /api/v1/audit-events': need('audit:read'),
   'POST /api/v1/audit-events/verify': need('audit:read'),

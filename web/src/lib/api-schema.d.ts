@@ -9745,6 +9745,306 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/{id}/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Statement of account for a period and currency: opening balance, invoices, credit notes, payments and refunds with a running balance, closing balance, and the invoices overdue at the end of the period. Without from/to: this calendar year so far; without currency: the client’s. */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    currency?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            clientId: string;
+                            clientName: string;
+                            organization: string;
+                            currency: string;
+                            /** @description every currency the client has issued documents in (one statement each) */
+                            currencies: string[];
+                            /** Format: date */
+                            from: string;
+                            /** Format: date */
+                            to: string;
+                            /** Format: date */
+                            today: string;
+                            /** @description owed by the client at the start of `from` (negative: in credit) */
+                            openingBalance: number;
+                            lines: {
+                                /** Format: date */
+                                date: string;
+                                /** @enum {string} */
+                                kind: "invoice" | "credit_note" | "payment" | "refund";
+                                /**
+                                 * Format: uuid
+                                 * @description the invoice or credit note; for a payment or refund, the invoice it was for
+                                 */
+                                documentId: string;
+                                /** @description the document number (for a payment or refund, its invoice’s) */
+                                number: string | null;
+                                paymentId: string | null;
+                                /** @description payments and refunds: how the money moved */
+                                method: string | null;
+                                /** @description invoices: the due date */
+                                dueDate: string | null;
+                                /** @description effect on the balance: invoices and refunds positive, credit notes and payments negative */
+                                amount: number;
+                                /** @description the running balance after this line */
+                                balance: number;
+                            }[];
+                            totals: {
+                                /** @description minor units (cents) */
+                                invoiced: number;
+                                /** @description minor units (cents) */
+                                credited: number;
+                                /** @description minor units (cents) */
+                                paid: number;
+                                /** @description minor units (cents) */
+                                refunded: number;
+                            };
+                            /** @description owed by the client at the end of `to` (negative: in credit) */
+                            closingBalance: number;
+                            overdue: {
+                                /** Format: date */
+                                asOf: string;
+                                /** @description minor units (cents) */
+                                total: number;
+                                invoices: {
+                                    /** Format: uuid */
+                                    documentId: string;
+                                    number: string | null;
+                                    /** Format: date */
+                                    issueDate: string;
+                                    /** Format: date */
+                                    dueDate: string;
+                                    /** @description minor units (cents) */
+                                    total: number;
+                                    /** @description what was still due at the end of the period */
+                                    outstanding: number;
+                                    daysOverdue: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/statement.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The same statement as a PDF signed with the organization’s signing identity (PAdES). */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    currency?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Statement of account for a period and currency: opening balance, invoices, credit notes, payments and refunds with a running balance, closing balance, and the invoices overdue at the end of the period. Without from/to: this calendar year so far; without currency: the client’s. */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    currency?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            clientId: string;
+                            clientName: string;
+                            organization: string;
+                            currency: string;
+                            /** @description every currency the client has issued documents in (one statement each) */
+                            currencies: string[];
+                            /** Format: date */
+                            from: string;
+                            /** Format: date */
+                            to: string;
+                            /** Format: date */
+                            today: string;
+                            /** @description owed by the client at the start of `from` (negative: in credit) */
+                            openingBalance: number;
+                            lines: {
+                                /** Format: date */
+                                date: string;
+                                /** @enum {string} */
+                                kind: "invoice" | "credit_note" | "payment" | "refund";
+                                /**
+                                 * Format: uuid
+                                 * @description the invoice or credit note; for a payment or refund, the invoice it was for
+                                 */
+                                documentId: string;
+                                /** @description the document number (for a payment or refund, its invoice’s) */
+                                number: string | null;
+                                paymentId: string | null;
+                                /** @description payments and refunds: how the money moved */
+                                method: string | null;
+                                /** @description invoices: the due date */
+                                dueDate: string | null;
+                                /** @description effect on the balance: invoices and refunds positive, credit notes and payments negative */
+                                amount: number;
+                                /** @description the running balance after this line */
+                                balance: number;
+                            }[];
+                            totals: {
+                                /** @description minor units (cents) */
+                                invoiced: number;
+                                /** @description minor units (cents) */
+                                credited: number;
+                                /** @description minor units (cents) */
+                                paid: number;
+                                /** @description minor units (cents) */
+                                refunded: number;
+                            };
+                            /** @description owed by the client at the end of `to` (negative: in credit) */
+                            closingBalance: number;
+                            overdue: {
+                                /** Format: date */
+                                asOf: string;
+                                /** @description minor units (cents) */
+                                total: number;
+                                invoices: {
+                                    /** Format: uuid */
+                                    documentId: string;
+                                    number: string | null;
+                                    /** Format: date */
+                                    issueDate: string;
+                                    /** Format: date */
+                                    dueDate: string;
+                                    /** @description minor units (cents) */
+                                    total: number;
+                                    /** @description what was still due at the end of the period */
+                                    outstanding: number;
+                                    daysOverdue: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/statement.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The same statement as a PDF signed with the organization’s signing identity (PAdES). */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    currency?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exports": {
         parameters: {
             query?: never;
