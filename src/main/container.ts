@@ -259,7 +259,10 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     jobs,
     orgs,
     clients,
+    documents,
+    files,
     delivery: deliveryModule.delivery,
+    ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
   });
   const portalModule = createPortalModule({
     config,

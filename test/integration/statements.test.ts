@@ -11,36 +11,17 @@
 //   client comes from the session); another client's contact sees nothing of the first client.
 // - Bad input (reversed period, impossible date, unknown currency, unknown field): 400
 //   problem+json naming the field, never a 500.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { portalLogin, portalReq } from '../helpers/delivery.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
 import { staffSession } from '../helpers/session.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
+import { pdfsig, pdfText as rawPdfText } from '../helpers/pdf-tools.ts';
 import { itNeeds } from '../helpers/tools.ts';
 
-function withPdfFile<T>(pdf: Buffer, fn: (file: string) => T): T {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-statement-'));
-  try {
-    const file = path.join(dir, 'statement.pdf');
-    writeFileSync(file, pdf);
-    return fn(file);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-const pdfsig = (pdf: Buffer) =>
-  withPdfFile(pdf, (f) => {
-    const r = spawnSync('pdfsig', [f], { encoding: 'utf8' });
-    return `${r.stdout}${r.stderr}`;
-  });
 // Intl separates amount and symbol with a no-break space: compare with plain spaces.
-const pdfText = (pdf: Buffer) =>
-  withPdfFile(pdf, (f) => execFileSync('pdftotext', ['-layout', f, '-'], { encoding: 'utf8' })).replace(/\s+/g, ' ');
+const pdfText = (pdf: Buffer) => rawPdfText(pdf).replace(/\s+/g, ' ');
 
 describeEachDb('statements of account', (dialect) => {
   let t: TestInstance;

@@ -104,6 +104,8 @@ export interface ReminderFacts {
   interest: { amount: number; days: number; annualPercent: string } | null;
   /** The fixed recovery compensation (Directive 2011/7/EU, Article 6), in the invoice currency. */
   compensation: number | null;
+  /** The signed reminder document that itemises the charges (dunning.document.ts). */
+  document?: { number: string; sha256: string };
 }
 
 function reminderHeadline(f: MessageFacts, r: ReminderFacts): string[] {
@@ -121,6 +123,7 @@ function reminderHeadline(f: MessageFacts, r: ReminderFacts): string[] {
       : []),
     ...(r.compensation ? [`  Compensation for recovery costs (Directive 2011/7/EU): ${money(r.compensation)}`] : []),
     ...(charges > 0 ? [`  Total now due: ${money(r.outstanding + charges)}`] : []),
+    ...(r.document ? [`  Reminder document: ${r.document.number}`] : []),
     `  Fingerprint: ${f.fingerprint}`,
     '',
     'If you have paid in the meantime, thank you, and please disregard this reminder.',

@@ -181,6 +181,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/invoices/:id/reminders': need('invoice:read'),
   'POST /api/v1/invoices/:id/reminders': need('invoice:send'),
   'PUT /api/v1/invoices/:id/reminders/state': need('invoice:send'),
+  'GET /api/v1/invoices/:id/reminders/:reminderId/pdf': need('invoice:read'),
   'GET /api/v1/dunning/plans': need('invoice:read'),
   'POST /api/v1/dunning/plans': need('org:update'),
   'PUT /api/v1/dunning/plans/:id': need('org:update'),

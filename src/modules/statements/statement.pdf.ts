@@ -2,7 +2,7 @@
 // columns Date · Charges · Credits · Balance instead of Qty · Price · Tax · Amount, the totals
 // block for the period, and the overdue invoices where an invoice prints its payment details.
 import { dateFormatter, moneyFormatter } from '../documents/pdf/document-view.ts';
-import { paperForLocale, type PdfDocumentView, type PdfLine } from '../documents/pdf/render-document-pdf.ts';
+import { paperForLocale, partiesOf, type PdfDocumentView, type PdfLine } from '../documents/pdf/render-document-pdf.ts';
 import type { Client } from '../clients/client.schemas.ts';
 import type { Org } from '../orgs/org.schemas.ts';
 import type { Statement, StatementLine } from './statement.schemas.ts';
@@ -88,18 +88,7 @@ export function statementView(s: Statement, org: Org, client: Client): PdfDocume
       { label: 'Currency', value: s.currency },
     ],
     paper: paperForLocale(org.locale),
-    org: {
-      name: org.name,
-      addressLines: [...org.profile.addressLines, ...(org.profile.country ? [org.profile.country] : [])],
-      taxId: org.profile.taxIds[0]?.value ?? null,
-      email: org.profile.email,
-    },
-    client: {
-      name: client.name,
-      addressLines: [...client.addressLines, ...(client.country ? [client.country] : [])],
-      taxId: client.taxId,
-      email: null,
-    },
+    ...partiesOf(org, client),
     lines,
     taxes: [],
     totals: [

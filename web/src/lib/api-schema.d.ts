@@ -8968,6 +8968,10 @@ export interface paths {
                                 chargesDetail: {
                                     [key: string]: unknown;
                                 } | null;
+                                /** @description the reminder document number (REM-…), when it added charges */
+                                number: string | null;
+                                /** @description GET …/reminders/:reminderId/pdf serves its signed PDF */
+                                hasDocument: boolean;
                                 deliveryId: string | null;
                                 error: string | null;
                                 createdAt: string;
@@ -9026,6 +9030,10 @@ export interface paths {
                             chargesDetail: {
                                 [key: string]: unknown;
                             } | null;
+                            /** @description the reminder document number (REM-…), when it added charges */
+                            number: string | null;
+                            /** @description GET …/reminders/:reminderId/pdf serves its signed PDF */
+                            hasDocument: boolean;
                             deliveryId: string | null;
                             error: string | null;
                             createdAt: string;
@@ -9035,6 +9043,43 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/reminders/{reminderId}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The signed reminder document that itemises the late-payment charges (application/pdf). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    reminderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -9118,6 +9163,10 @@ export interface paths {
                                 chargesDetail: {
                                     [key: string]: unknown;
                                 } | null;
+                                /** @description the reminder document number (REM-…), when it added charges */
+                                number: string | null;
+                                /** @description GET …/reminders/:reminderId/pdf serves its signed PDF */
+                                hasDocument: boolean;
                                 deliveryId: string | null;
                                 error: string | null;
                                 createdAt: string;
