@@ -12,6 +12,7 @@ import { registerDocumentRoutes } from '../modules/documents/document.routes.ts'
 import { registerOrgRoutes } from '../modules/orgs/org.routes.ts';
 import { registerRecurringRoutes } from '../modules/recurring/recurring.routes.ts';
 import { registerDunningRoutes } from '../modules/dunning/dunning.routes.ts';
+import { registerNotificationRoutes } from '../modules/notifications/notifications.routes.ts';
 import { registerDeliveryRoutes } from '../modules/delivery/delivery.routes.ts';
 import { registerSealedRoutes } from '../modules/delivery/sealed.routes.ts';
 import { registerPortalRoutes } from '../modules/portal/portal.routes.ts';
@@ -58,6 +59,7 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
       registerDocumentRoutes(app, { db, clock, keyring: c.keyring, documents: s.documents, lifecycle: s.lifecycle });
       registerRecurringRoutes(app, { recurring: s.recurring });
       registerDunningRoutes(app, { dunning: s.dunning });
+      registerNotificationRoutes(app, { notifications: s.notifications });
       registerReportRoutes(app, { reports: s.reports });
       registerStatementRoutes(app, { statements: s.statements });
       registerExportRoutes(app, { dataExport: s.dataExport, clock });

@@ -21,7 +21,11 @@ import { createApiTokensService } from '../modules/identity/tokens/api-tokens.se
 import { createBootstrapService } from '../modules/identity/accounts/bootstrap.service.ts';
 import { createIdentityServices } from '../modules/identity/identity.module.ts';
 import { createPasswordService } from '../modules/identity/passwords/passwords.ts';
-import { activeOwnersAndAdmins, memberHolds } from '../modules/identity/members/member-permissions.ts';
+import {
+  activeMembersHolding,
+  activeOwnersAndAdmins,
+  memberHolds,
+} from '../modules/identity/members/member-permissions.ts';
 import { createSessionsService } from '../modules/identity/sessions/sessions.service.ts';
 import { createWorkQueue } from '../platform/work-queue.ts';
 import { createJobs } from '../platform/jobs/jobs.ts';
@@ -37,6 +41,7 @@ import { createPaymentsModule } from '../modules/payments/payments.module.ts';
 import { createReceiptService } from '../modules/payments/receipt.service.ts';
 import { createRecurringService } from '../modules/recurring/recurring.service.ts';
 import { createDunningService } from '../modules/dunning/dunning.service.ts';
+import { createNotificationsService } from '../modules/notifications/notifications.service.ts';
 import { createPayoutProtectionService } from '../modules/payouts/payout-protection.service.ts';
 import { createSigningIdentityService } from '../modules/verification/signing-identity.service.ts';
 import { createVerificationModule } from '../modules/verification/verification.module.ts';
@@ -91,6 +96,14 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     },
   });
   const mail = createMailQueue(jobs, mailer);
+  const notifications = createNotificationsService({
+    db,
+    keyring,
+    clock,
+    mail,
+    publicUrl: config.publicUrl,
+    membersHolding: activeMembersHolding,
+  });
   const rateLimits = await createRateLimitStore(config.redis.url, config.redis.prefix);
   const tokens = createApiTokensService({ clock, db, audit });
   const sessions = createSessionsService({ db, clock, policy: config.session });
@@ -172,6 +185,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const payments = createPaymentService({ db, keyring, audit, clock, documents, lifecycle, receipts });
   const paymentsModule = createPaymentsModule({
     config,
+    notifications,
     db,
     keyring,
     audit,
@@ -250,6 +264,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     lifecycle,
     signing,
     verification,
+    notifications,
     warn,
   });
   const dunning = createDunningService({
@@ -272,8 +287,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     clock,
     mailer,
     jobs,
-    mail,
-    admins: activeOwnersAndAdmins,
+    notifications,
     orgs,
     clients,
     documents,
@@ -331,6 +345,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       payments,
       recurring,
       dunning,
+      notifications,
       reports,
       statements,
       dataExport,

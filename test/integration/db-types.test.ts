@@ -70,6 +70,8 @@ const TABLES = {
   dunning_reference_rates: true,
   dunning_reminders: true,
   message_templates: true,
+  notifications: true,
+  notification_preferences: true,
 } satisfies Record<keyof DB, true>;
 
 describeEachDb('table types', (dialect) => {

@@ -177,6 +177,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/recurring-schedules/:id/status': need('recurring:write'),
   'POST /api/v1/recurring-schedules/:id/issuer': need('invoice:issue'),
 
+  // A member's own notifications (modules/notifications), scoped to the member in the handler.
+  'GET /api/v1/notifications': need('org:read'),
+  'POST /api/v1/notifications/read': need('org:read'),
+  'GET /api/v1/me/notification-preferences': need('org:read'),
+  'PUT /api/v1/me/notification-preferences': need('org:read'),
+
   // Payment reminders (modules/dunning): plans and rates are organization settings.
   'GET /api/v1/invoices/:id/reminders': need('invoice:read'),
   'POST /api/v1/invoices/:id/reminders': need('invoice:send'),
@@ -240,6 +246,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/portal/documents/:id/acknowledge': PORTAL,
   'GET /api/v1/portal/documents/:id/deliveries': PORTAL,
   'POST /api/v1/portal/quotes/:id/accept': PORTAL,
+  'POST /api/v1/portal/quotes/:id/decline': PORTAL,
   'GET /api/v1/portal/payments': PORTAL,
   /** The contact's own client's statement of account (modules/statements). */
   'GET /api/v1/portal/statement': PORTAL,

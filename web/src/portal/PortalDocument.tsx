@@ -37,6 +37,9 @@ function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void
   const accept = useAction(() =>
     ok(portalApi.POST('/api/v1/portal/quotes/{id}/accept', { params: { path: { id: doc.id } } })),
   );
+  const decline = useAction(() =>
+    ok(portalApi.POST('/api/v1/portal/quotes/{id}/decline', { params: { path: { id: doc.id } } })),
+  );
   const acknowledged = deliveries.data?.items.some(
     (d) => d.status === 'acknowledged' || d.events.some((e) => e.type === 'acknowledged'),
   );
@@ -65,6 +68,20 @@ function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void
               Accept quote
             </Button>
           ) : null}
+          {doc.kind === 'quote' && (doc.status === 'issued' || doc.status === 'sent') ? (
+            <Button
+              busy={decline.busy}
+              onClick={async () => {
+                if (!window.confirm(`Decline quote ${doc.number}?`)) return;
+                if (await decline.run()) {
+                  setStatus('Quote declined. Your supplier has been told.');
+                  reload();
+                }
+              }}
+            >
+              Decline quote
+            </Button>
+          ) : null}
           {!acknowledged ? (
             <Button
               busy={ack.busy}
@@ -88,7 +105,7 @@ function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void
       ) : null}
       {payment === 'cancelled' ? <Notice kind="warning">The payment was cancelled; nothing was charged.</Notice> : null}
       <Status message={status} />
-      <ErrorNotice error={ack.error ?? accept.error} />
+      <ErrorNotice error={ack.error ?? accept.error ?? decline.error} />
       <div className="panel">
         <dl className="facts">
           <dt>Status</dt>

@@ -12,6 +12,7 @@ import { DocumentsPage } from './pages/Documents.tsx';
 import { NewSchedulePage, RecurringPage } from './pages/Recurring.tsx';
 import { RemindersSettingsPage } from './pages/RemindersSettings.tsx';
 import { EmailTemplatesPage } from './pages/EmailTemplates.tsx';
+import { NotificationsPage } from './pages/Notifications.tsx';
 import { NumberingSettingsPage, OrgSettingsPage } from './pages/Settings.tsx';
 import {
   BackupsPage,
@@ -53,4 +54,5 @@ export const staffRoutes: Route[] = [
   { path: '/app/settings/export', render: () => <DataExportPage /> },
   { path: '/app/settings/audit', render: () => <AuditLogPage /> },
   { path: '/app/account', render: () => <AccountPage /> },
+  { path: '/app/notifications', render: () => <NotificationsPage /> },
 ];
