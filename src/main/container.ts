@@ -35,6 +35,7 @@ import { createPaymentService } from '../modules/payments/payment.service.ts';
 import { createPaymentsModule } from '../modules/payments/payments.module.ts';
 import { createReceiptService } from '../modules/payments/receipt.service.ts';
 import { createRecurringService } from '../modules/recurring/recurring.service.ts';
+import { createRecurringSendService } from '../modules/recurring/recurring-send.service.ts';
 import { createDunningService } from '../modules/dunning/dunning.service.ts';
 import { createPayoutProtectionService } from '../modules/payouts/payout-protection.service.ts';
 import { createSigningIdentityService } from '../modules/verification/signing-identity.service.ts';
@@ -182,18 +183,6 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     receipts,
     verification,
   });
-  const recurring = createRecurringService({
-    db,
-    keyring,
-    audit,
-    clock,
-    orgs,
-    documents,
-    lifecycle,
-    holds: memberHolds,
-  });
-  const reports = createReportService({ db, clock, orgs, clients });
-  const dataExport = createExportService({ db, clock, audit, orgs, clients, catalog, documents, payments, recurring });
   const checkpoints = createCheckpointService({
     db,
     dialect,
@@ -242,6 +231,34 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     verification,
     warn,
   });
+  const recurringSend = createRecurringSendService({
+    db,
+    clock,
+    audit,
+    jobs,
+    delivery: deliveryModule.delivery,
+    documents,
+  });
+  const recurring = createRecurringService({
+    db,
+    keyring,
+    audit,
+    clock,
+    orgs,
+    documents,
+    lifecycle,
+    sender: recurringSend,
+    holds: memberHolds,
+  });
+  // The dashboard's "needs attention": work done on its own that failed and waits for someone.
+  const reports = createReportService({
+    db,
+    clock,
+    orgs,
+    clients,
+    attention: [(orgId) => recurringSend.attention(orgId)],
+  });
+  const dataExport = createExportService({ db, clock, audit, orgs, clients, catalog, documents, payments, recurring });
   const dunning = createDunningService({
     db,
     clock,
@@ -317,6 +334,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       lifecycle,
       payments,
       recurring,
+      recurringSend,
       dunning,
       reports,
       dataExport,

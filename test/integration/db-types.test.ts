@@ -69,6 +69,7 @@ const TABLES = {
   dunning_invoices: true,
   dunning_reference_rates: true,
   dunning_reminders: true,
+  recurring_runs: true,
 } satisfies Record<keyof DB, true>;
 
 describeEachDb('table types', (dialect) => {
