@@ -116,6 +116,7 @@ export const scheduleSchema = z.object({
     .describe("the first run, or the next run a later edit set (monthly and longer rhythms keep this date's day)"),
   nextRunOn: z.string(),
   endOn: z.string().nullable(),
+  lastRunOn: z.string().nullable().describe('the period last invoiced (null before the first run)'),
   autoIssue: z.boolean(),
   autoSend: z.boolean().describe("each issued invoice is sent through the client's delivery mode"),
   issuerUserId: z

@@ -119,6 +119,7 @@ export function createRecurringService({
       startOn: r.start_on,
       nextRunOn: r.next_run_on,
       endOn: r.end_on,
+      lastRunOn: r.last_run_on,
       autoIssue: r.auto_issue === 1,
       autoSend: r.auto_send === 1,
       issuerUserId: r.issuer_user_id,

@@ -8400,6 +8400,8 @@ export interface paths {
                                 startOn: string;
                                 nextRunOn: string;
                                 endOn: string | null;
+                                /** @description the period last invoiced (null before the first run) */
+                                lastRunOn: string | null;
                                 autoIssue: boolean;
                                 /** @description each issued invoice is sent through the client's delivery mode */
                                 autoSend: boolean;
@@ -8563,6 +8565,8 @@ export interface paths {
                             startOn: string;
                             nextRunOn: string;
                             endOn: string | null;
+                            /** @description the period last invoiced (null before the first run) */
+                            lastRunOn: string | null;
                             autoIssue: boolean;
                             /** @description each issued invoice is sent through the client's delivery mode */
                             autoSend: boolean;
@@ -8665,6 +8669,8 @@ export interface paths {
                             startOn: string;
                             nextRunOn: string;
                             endOn: string | null;
+                            /** @description the period last invoiced (null before the first run) */
+                            lastRunOn: string | null;
                             autoIssue: boolean;
                             /** @description each issued invoice is sent through the client's delivery mode */
                             autoSend: boolean;
@@ -8815,6 +8821,8 @@ export interface paths {
                             startOn: string;
                             nextRunOn: string;
                             endOn: string | null;
+                            /** @description the period last invoiced (null before the first run) */
+                            lastRunOn: string | null;
                             autoIssue: boolean;
                             /** @description each issued invoice is sent through the client's delivery mode */
                             autoSend: boolean;
@@ -9028,6 +9036,8 @@ export interface paths {
                             startOn: string;
                             nextRunOn: string;
                             endOn: string | null;
+                            /** @description the period last invoiced (null before the first run) */
+                            lastRunOn: string | null;
                             autoIssue: boolean;
                             /** @description each issued invoice is sent through the client's delivery mode */
                             autoSend: boolean;
@@ -9133,6 +9143,8 @@ export interface paths {
                             startOn: string;
                             nextRunOn: string;
                             endOn: string | null;
+                            /** @description the period last invoiced (null before the first run) */
+                            lastRunOn: string | null;
                             autoIssue: boolean;
                             /** @description each issued invoice is sent through the client's delivery mode */
                             autoSend: boolean;
