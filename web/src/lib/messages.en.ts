@@ -103,7 +103,7 @@ export const en = {
   'recurring.amountUnknown': 'a tax rate of the template no longer exists',
   'recurring.sentAutomatically': ', sent automatically',
   'recurring.open': 'Open',
-  'recurring.edit': 'Edit',
+  'recurring.edit': 'Edit schedule',
   'recurring.editTitle': 'Edit recurring schedule',
   'recurring.saved': 'Schedule saved',
   'recurring.detailTitle': 'Recurring schedule',
