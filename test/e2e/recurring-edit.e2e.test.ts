@@ -82,15 +82,9 @@ describeBrowser('recurring schedule page and edit', () => {
     // The reason is tied to the field (aria-invalid, and described by its error).
     const nextRun = page.getByLabel('Next invoice on');
     expect(await nextRun.getAttribute('aria-invalid')).toBe('true');
-    expect(
-      await nextRun.evaluate((el) =>
-        el
-          .getAttribute('aria-describedby')
-          ?.split(' ')
-          .map((id) => document.getElementById(id)?.textContent)
-          .join(' '),
-      ),
-    ).toContain(`before ${berlinDay()}`);
+    const described = (await nextRun.getAttribute('aria-describedby')) ?? '';
+    const texts = await Promise.all(described.split(' ').map((id) => page.locator(`[id="${id}"]`).textContent()));
+    expect(texts.join(' ')).toContain(`before ${berlinDay()}`);
     await checkA11y(page, 'staff-recurring-edit');
     expect((await owner.call('GET', `/api/v1/recurring-schedules/${scheduleId}`)).autoSend).toBe(false);
 
