@@ -75,7 +75,7 @@ describeBrowser('recurring schedule page and edit', () => {
     await page.getByRole('heading', { level: 1, name: 'Edit recurring schedule' }).waitFor();
     expect(await page.getByLabel('Client', { exact: true }).isDisabled()).toBe(true);
     await page.getByLabel(/Unit price/).fill('750.00');
-    await page.getByLabel(/Send each invoice to the client/).check();
+    await page.getByLabel('Send each invoice as soon as it is issued').check();
     await page.getByLabel('Next invoice on').fill(berlinDay(-1));
     await page.getByRole('button', { name: 'Save schedule' }).click();
     await page.getByText(`before ${berlinDay()}`).first().waitFor();

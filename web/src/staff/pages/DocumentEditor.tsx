@@ -324,14 +324,14 @@ export function Editor({
                 />
               )}
               <Checkbox
-                label="Send each invoice to the client (in the client's delivery mode)"
+                label="Send each invoice as soon as it is issued"
                 checked={schedule.autoIssue && schedule.autoSend}
                 disabled={!schedule.autoIssue || !s.can('invoice:send')}
                 hint={
                   err('autoSend') ??
                   (!schedule.autoIssue
                     ? 'Only invoices issued automatically can be sent automatically.'
-                    : 'A sending that fails is tried again and shown on the dashboard.')
+                    : "In the client's delivery mode, with signed evidence; a sending that fails is tried again and shown on the dashboard.")
                 }
                 onChange={(e) => setSchedule({ ...schedule, autoSend: e.target.checked })}
               />
