@@ -7,6 +7,8 @@
 //   recorded as retrying, listed on the dashboard, tried again after the back-off, sent once the
 //   cause is gone, and 'failed' after the last attempt; a sending some recipients got and others
 //   refused is never retried (they would get a second copy);
+// - sending relies on the member who turned it on: one who lost invoice:send since gets the
+//   invoice issued but not sent ('held', on the dashboard) until someone who may send confirms;
 // - editing a schedule: bad input is 400/422 with field errors, nothing changes; a good edit
 //   changes the next invoice and the amount shown, with its audit entry.
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -14,6 +16,7 @@ import { inTx } from '../../src/platform/db/tx.ts';
 import { MAX_ATTEMPTS } from '../../src/platform/jobs/jobs.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
+import { addMember, staffSession } from '../helpers/session.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
 
 describeEachDb('recurring invoices sent automatically', (dialect) => {
@@ -107,6 +110,7 @@ describeEachDb('recurring invoices sent automatically', (dialect) => {
     // The worker again, the same day: nothing new is issued or sent.
     expect(await worker()).toBe(0);
     expect(mailsTo(c.email)).toHaveLength(3);
+    await api.ok('POST', `/api/v1/recurring-schedules/${s.id}/status`, { status: 'ended' });
   });
 
   it('never sends twice when a job runs again after its runner died, before or while sending', async () => {
@@ -253,6 +257,41 @@ describeEachDb('recurring invoices sent automatically', (dialect) => {
     expect(mailsTo('billing@partial.test')).toHaveLength(0);
     expect(await attention()).toEqual([expect.objectContaining({ id: run.id, status: 'partly_sent' })]);
     await api.ok('POST', `/api/v1/recurring-runs/${run.id}/resolve`);
+    await api.ok('POST', `/api/v1/recurring-schedules/${s.id}/status`, { status: 'ended' });
+  });
+
+  it('holds the sending when the member who turned it on may no longer send invoices', async () => {
+    clock.set('2026-04-10T09:00:00Z');
+    const c = await client();
+    const s = await schedule(c.id, { autoSend: false, startOn: '2026-04-11' });
+    const accountant = await addMember(t, api.orgId, 'accountant', 'ada@recurring-send.test');
+    const on = await accountant.req('PATCH', `/api/v1/recurring-schedules/${s.id}`, { autoSend: true });
+    expect(on.statusCode, on.body).toBe(200);
+    expect(on.json()).toMatchObject({ autoSend: true, senderUserId: accountant.userId, issuerUserId: api.userId });
+    const owner = await staffSession(t, api.orgId, api.userId);
+    const demoted = await owner.req('PATCH', `/api/v1/members/${accountant.userId}`, { role: 'viewer' });
+    expect(demoted.statusCode, demoted.body).toBe(200);
+
+    clock.set('2026-04-11T09:00:00Z');
+    expect(await worker()).toBe(1);
+    let [run] = await runsOf(s.id);
+    expect(run).toMatchObject({ sendStatus: 'held', attempts: 0, error: expect.stringMatching(/may no longer send/) });
+    expect((await api.ok('GET', `/api/v1/invoices/${run.documentId}`)).status).toBe('issued');
+    expect(mailsTo(c.email)).toHaveLength(0);
+    expect(await attention()).toEqual([expect.objectContaining({ id: run.id, status: 'held' })]);
+    await later(3600_000);
+    expect(mailsTo(c.email)).toHaveLength(0);
+
+    // The owner confirms sending (becoming the member checked); the next period goes out.
+    const again = await api.ok('PATCH', `/api/v1/recurring-schedules/${s.id}`, { autoSend: true });
+    expect(again.senderUserId).toBe(api.userId);
+    await api.ok('POST', `/api/v1/recurring-runs/${run.id}/resolve`);
+    clock.set('2026-05-11T09:00:00Z');
+    expect(await worker()).toBe(1);
+    [run] = await runsOf(s.id);
+    expect(run).toMatchObject({ period: '2026-05-11', sendStatus: 'sent' });
+    expect(mailsTo(c.email)).toHaveLength(1);
+    expect(await attention()).toEqual([]);
     await api.ok('POST', `/api/v1/recurring-schedules/${s.id}/status`, { status: 'ended' });
   });
 

@@ -10,7 +10,9 @@
 // again after its back-off (30 s, 1 min, 2 min … an hour); after MAX_ATTEMPTS it is 'failed'.
 // A sending accepted for some recipients and refused for others is 'partly_sent': not retried,
 // since a retry would send the others a second copy. Anything but a retryable, failed,
-// interrupted or partial sending is invisible; those are listed on the dashboard.
+// interrupted or partial sending is invisible; those are listed on the dashboard. A schedule sends
+// only while the member who turned sending on still holds invoice:send (checked at each run, like
+// the issuer's invoice:issue); otherwise the invoice is issued and its sending 'held'.
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/kysely.ts';
@@ -28,7 +30,8 @@ import type { RunSendStatus } from './recurring.tables.ts';
 const SYSTEM: AuditActor = { type: 'system', id: 'recurring' };
 
 /** Sendings the dashboard lists until someone resolves them (or, for 'retrying', until one gets through). */
-export const NEEDS_ATTENTION: RunSendStatus[] = ['retrying', 'failed', 'partly_sent', 'interrupted'];
+export const NEEDS_ATTENTION: RunSendStatus[] = ['retrying', 'failed', 'partly_sent', 'interrupted', 'held'];
+const RESOLVABLE: RunSendStatus[] = ['failed', 'interrupted', 'partly_sent', 'held'];
 
 export const runSchema = z.object({
   id: z.string(),
@@ -45,6 +48,7 @@ export const runSchema = z.object({
     'failed',
     'interrupted',
     'skipped',
+    'held',
     'resolved',
   ]),
   attempts: z.number().int(),
@@ -59,7 +63,7 @@ export type RecurringRun = z.infer<typeof runSchema>;
 /** A sending the dashboard shows under "needs attention". */
 export interface SendAttention {
   source: 'recurring_send';
-  status: 'retrying' | 'failed' | 'partly_sent' | 'interrupted';
+  status: 'retrying' | 'failed' | 'partly_sent' | 'interrupted' | 'held';
   /** The run (POST /api/v1/recurring-runs/:id/resolve). */
   id: string;
   scheduleId: string;
@@ -196,11 +200,14 @@ export function createRecurringSendService({ db, clock, audit, jobs, delivery, d
     /** The job that sends one issued invoice (exposed so a test can run it again, as a runner that died would). */
     sendJob,
 
-    /** In the transaction that issues the invoice: its sending's row and job. */
+    /**
+     * In the transaction that issues the invoice: its sending's row and job. `heldBecause`: the
+     * sending is not allowed now; the row says why (the dashboard lists it) and no job is queued.
+     */
     async queueInTx(
       tx: Executor,
       orgId: string,
-      run: { scheduleId: string; documentId: string; period: string },
+      run: { scheduleId: string; documentId: string; period: string; heldBecause?: string },
     ): Promise<void> {
       const id = newId(clock.now().getTime());
       await insertRun(tx, {
@@ -209,15 +216,15 @@ export function createRecurringSendService({ db, clock, audit, jobs, delivery, d
         schedule_id: run.scheduleId,
         document_id: run.documentId,
         period: run.period,
-        send_status: 'queued',
+        send_status: run.heldBecause ? 'held' : 'queued',
         attempts: 0,
         delivery_id: null,
-        error: null,
+        error: run.heldBecause ?? null,
         next_attempt_at: null,
         created_at: now(),
         updated_at: now(),
       });
-      await jobs.enqueue(tx, sendJob, { orgId, runId: id });
+      if (!run.heldBecause) await jobs.enqueue(tx, sendJob, { orgId, runId: id });
     },
 
     /** A schedule's sendings, newest first. */
@@ -247,13 +254,13 @@ export function createRecurringSendService({ db, clock, audit, jobs, delivery, d
       );
     },
 
-    /** Staff have dealt with a failed, interrupted or partial sending (e.g. sent it by hand): off the dashboard. */
+    /** Staff have dealt with a failed, interrupted, partial or held sending (e.g. sent it by hand): off the dashboard. */
     async resolve(orgId: string, runId: string, actor: AuditActor): Promise<RecurringRun> {
       return inTx(db, async (tx) => {
         const run = await findRun(tx, orgId, runId);
         if (!run) throw notFound('Recurring sending');
         if (
-          !(await moveRun(tx, orgId, runId, ['failed', 'interrupted', 'partly_sent'], {
+          !(await moveRun(tx, orgId, runId, RESOLVABLE, {
             send_status: 'resolved',
             next_attempt_at: null,
             updated_at: now(),

@@ -119,6 +119,10 @@ export const scheduleSchema = z.object({
   lastRunOn: z.string().nullable().describe('the period last invoiced (null before the first run)'),
   autoIssue: z.boolean(),
   autoSend: z.boolean().describe("each issued invoice is sent through the client's delivery mode"),
+  senderUserId: z
+    .string()
+    .nullable()
+    .describe('the member whose invoice:send permission automatic sending relies on; checked at every run'),
   issuerUserId: z
     .string()
     .nullable()

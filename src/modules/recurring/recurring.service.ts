@@ -122,6 +122,7 @@ export function createRecurringService({
       lastRunOn: r.last_run_on,
       autoIssue: r.auto_issue === 1,
       autoSend: r.auto_send === 1,
+      senderUserId: r.sender_user_id,
       issuerUserId: r.issuer_user_id,
       autoIssueHeld:
         r.issue_hold && r.issue_hold_since ? { reason: r.issue_hold as HoldReason, since: r.issue_hold_since } : null,
@@ -196,9 +197,22 @@ export function createRecurringService({
       const issue = s.auto_issue === 1 && hold === null;
       if (issue)
         await lifecycle.issueInTx(tx, orgId, 'invoice', draft.id, SYSTEM, { confirmWithoutPayoutDetails: true });
-      // A draft (auto-issue held) is not sent: it is for someone to review and issue.
-      if (issue && s.auto_send === 1)
-        await sender.queueInTx(tx, orgId, { scheduleId: id, documentId: draft.id, period });
+      // A draft (auto-issue held) is not sent: it is for someone to review and issue. The member
+      // who turned sending on must still hold invoice:send, as the issuer must hold invoice:issue.
+      if (issue && s.auto_send === 1) {
+        const mayStillSend = s.sender_user_id !== null && (await holds(tx, orgId, s.sender_user_id, 'invoice:send'));
+        await sender.queueInTx(tx, orgId, {
+          scheduleId: id,
+          documentId: draft.id,
+          period,
+          ...(mayStillSend
+            ? {}
+            : {
+                heldBecause:
+                  'not sent: the member who turned on automatic sending may no longer send invoices; send it by hand, and turn sending on again to confirm',
+              }),
+        });
+      }
       await audit.append(tx, {
         orgId,
         actor: SYSTEM,
@@ -286,6 +300,7 @@ export function createRecurringService({
           end_on: input.endOn,
           auto_issue: input.autoIssue ? 1 : 0,
           auto_send: input.autoSend ? 1 : 0,
+          sender_user_id: input.autoSend ? by.userId : null,
           last_run_on: null,
           status: 'active',
           issuer_user_id: input.autoIssue ? by.userId : null,
@@ -324,7 +339,8 @@ export function createRecurringService({
       return inTx(db, async (tx) => {
         const s = await find(tx, orgId, id);
         if (s.status === 'ended') throw conflict('An ended schedule cannot be edited; create a new one');
-        if (patch.autoSend && s.auto_send !== 1) checkAutoSend(by, s.auto_issue === 1);
+        // Turning sending on (again) makes the requester the member each run checks for invoice:send.
+        if (patch.autoSend) checkAutoSend(by, s.auto_issue === 1);
         const today = dateInZone(clock.now(), (await orgs.getInTx(tx, orgId)).timeZone);
         const next = patch.nextRunOn ?? s.next_run_on;
         if (patch.nextRunOn !== undefined && patch.nextRunOn !== s.next_run_on) {
@@ -366,7 +382,9 @@ export function createRecurringService({
           next_run_on: next,
           start_on: rhythmChanged ? next : s.start_on,
           end_on: endOn,
-          ...(patch.autoSend !== undefined ? { auto_send: patch.autoSend ? 1 : 0 } : {}),
+          ...(patch.autoSend !== undefined
+            ? { auto_send: patch.autoSend ? 1 : 0, sender_user_id: patch.autoSend ? by.userId : null }
+            : {}),
           updated_at: clock.now().toISOString(),
         });
         if (!moved) throw conflict('The schedule ran while you edited it; reload it and edit again');

@@ -15,6 +15,8 @@ export interface RecurringSchedulesTable {
   auto_issue: number;
   /** 1: each invoice the schedule issues is sent through the client's delivery mode (a recurring_runs row and its job). */
   auto_send: number;
+  /** The member who turned automatic sending on; each run checks they still hold invoice:send. */
+  sender_user_id: string | null;
   /** The period the schedule last ran for (an edit may move the next run only past it). */
   last_run_on: string | null;
   status: 'active' | 'paused' | 'ended';
@@ -33,6 +35,7 @@ export interface RecurringSchedulesTable {
  * the others have it) | 'retrying' (nothing left; the job runs again after its back-off) | 'failed'
  * (attempts exhausted) | 'interrupted' (the runner died mid-send: the message may have left, so it
  * is never resent) | 'skipped' (the invoice was voided or sent by hand before the job ran) |
+ * 'held' (not sent: the member who turned sending on no longer holds invoice:send) |
  * 'resolved' (staff dealt with a failed, interrupted or partial sending).
  */
 export type RunSendStatus =
@@ -45,6 +48,7 @@ export type RunSendStatus =
   | 'failed'
   | 'interrupted'
   | 'skipped'
+  | 'held'
   | 'resolved';
 
 export interface RecurringRunsTable {

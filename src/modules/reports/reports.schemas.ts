@@ -7,9 +7,9 @@ const minor = z.number().int().describe('minor units (cents)');
 export const attentionItem = z.object({
   source: z.enum(['recurring_send']).describe("recurring_send: the automatic sending of a schedule's invoice"),
   status: z
-    .enum(['retrying', 'failed', 'partly_sent', 'interrupted'])
+    .enum(['retrying', 'failed', 'partly_sent', 'interrupted', 'held'])
     .describe(
-      'retrying: nothing was accepted, the next attempt is at nextAttemptAt; failed: attempts exhausted; partly_sent: some recipients refused it (not retried); interrupted: stopped mid-send, may have left (never resent)',
+      'retrying: nothing was accepted, the next attempt is at nextAttemptAt; failed: attempts exhausted; partly_sent: some recipients refused it (not retried); interrupted: stopped mid-send, may have left (never resent); held: not sent, the member who turned sending on may no longer send',
     ),
   id: z.string().describe('the sending (POST /api/v1/recurring-runs/:id/resolve takes it off this list)'),
   scheduleId: z.string().nullable(),

@@ -8405,6 +8405,8 @@ export interface paths {
                                 autoIssue: boolean;
                                 /** @description each issued invoice is sent through the client's delivery mode */
                                 autoSend: boolean;
+                                /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                                senderUserId: string | null;
                                 /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                                 issuerUserId: string | null;
                                 /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -8570,6 +8572,8 @@ export interface paths {
                             autoIssue: boolean;
                             /** @description each issued invoice is sent through the client's delivery mode */
                             autoSend: boolean;
+                            /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                            senderUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -8674,6 +8678,8 @@ export interface paths {
                             autoIssue: boolean;
                             /** @description each issued invoice is sent through the client's delivery mode */
                             autoSend: boolean;
+                            /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                            senderUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -8826,6 +8832,8 @@ export interface paths {
                             autoIssue: boolean;
                             /** @description each issued invoice is sent through the client's delivery mode */
                             autoSend: boolean;
+                            /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                            senderUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -8919,7 +8927,7 @@ export interface paths {
                                 documentId: string;
                                 period: string;
                                 /** @enum {string} */
-                                sendStatus: "queued" | "sending" | "sent" | "saved_to_outbox" | "partly_sent" | "retrying" | "failed" | "interrupted" | "skipped" | "resolved";
+                                sendStatus: "queued" | "sending" | "sent" | "saved_to_outbox" | "partly_sent" | "retrying" | "failed" | "interrupted" | "skipped" | "held" | "resolved";
                                 attempts: number;
                                 deliveryId: string | null;
                                 error: string | null;
@@ -8974,7 +8982,7 @@ export interface paths {
                             documentId: string;
                             period: string;
                             /** @enum {string} */
-                            sendStatus: "queued" | "sending" | "sent" | "saved_to_outbox" | "partly_sent" | "retrying" | "failed" | "interrupted" | "skipped" | "resolved";
+                            sendStatus: "queued" | "sending" | "sent" | "saved_to_outbox" | "partly_sent" | "retrying" | "failed" | "interrupted" | "skipped" | "held" | "resolved";
                             attempts: number;
                             deliveryId: string | null;
                             error: string | null;
@@ -9041,6 +9049,8 @@ export interface paths {
                             autoIssue: boolean;
                             /** @description each issued invoice is sent through the client's delivery mode */
                             autoSend: boolean;
+                            /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                            senderUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -9148,6 +9158,8 @@ export interface paths {
                             autoIssue: boolean;
                             /** @description each issued invoice is sent through the client's delivery mode */
                             autoSend: boolean;
+                            /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                            senderUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -9881,10 +9893,10 @@ export interface paths {
                                  */
                                 source: "recurring_send";
                                 /**
-                                 * @description retrying: nothing was accepted, the next attempt is at nextAttemptAt; failed: attempts exhausted; partly_sent: some recipients refused it (not retried); interrupted: stopped mid-send, may have left (never resent)
+                                 * @description retrying: nothing was accepted, the next attempt is at nextAttemptAt; failed: attempts exhausted; partly_sent: some recipients refused it (not retried); interrupted: stopped mid-send, may have left (never resent); held: not sent, the member who turned sending on may no longer send
                                  * @enum {string}
                                  */
-                                status: "retrying" | "failed" | "partly_sent" | "interrupted";
+                                status: "retrying" | "failed" | "partly_sent" | "interrupted" | "held";
                                 /** @description the sending (POST /api/v1/recurring-runs/:id/resolve takes it off this list) */
                                 id: string;
                                 scheduleId: string | null;

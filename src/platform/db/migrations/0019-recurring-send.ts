@@ -14,6 +14,8 @@ export async function up(db: Kysely<unknown>, _t: MigrationTypes): Promise<void>
   // The last period run: an edit may move the next run only past it ((schedule, period) is unique
   // on documents, so a run on that date again would fail at every worker pass).
   await db.schema.alterTable('recurring_schedules').addColumn('last_run_on', 'text').execute();
+  // Who turned automatic sending on: each run checks they still hold invoice:send.
+  await db.schema.alterTable('recurring_schedules').addColumn('sender_user_id', 'text').execute();
   await sql`update recurring_schedules set last_run_on = (
     select max(d.recurring_period) from documents d where d.recurring_schedule_id = recurring_schedules.id
   )`.execute(db);

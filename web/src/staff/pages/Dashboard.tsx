@@ -119,6 +119,7 @@ const ATTENTION: Record<DashboardData['needsAttention'][number]['status'], strin
   failed: 'could not be sent',
   partly_sent: 'reached only some recipients',
   interrupted: 'sending was interrupted: check its deliveries',
+  held: 'not sent automatically: send it by hand',
 };
 
 /** Work done on its own that failed (automatic sendings of recurring invoices), until someone deals with it. */

@@ -109,7 +109,10 @@ export function Editor({
         intervalCount: Number(schedule.intervalCount) || 1,
         nextRunOn: schedule.startOn,
         endOn: schedule.endOn || null,
-        autoSend: schedule.autoSend,
+        // Sent when changed, or to confirm it (each run checks that whoever confirmed last may still send).
+        ...(schedule.autoSend !== schedule0?.autoSend || (schedule.autoSend && s.can('invoice:send'))
+          ? { autoSend: schedule.autoSend }
+          : {}),
       } as Body<'/api/v1/recurring-schedules/{id}', 'patch'>;
       return ok(
         staffApi.PATCH('/api/v1/recurring-schedules/{id}', { params: { path: { id: schedule.id } }, body: patch }),

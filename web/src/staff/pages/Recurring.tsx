@@ -207,6 +207,7 @@ const RUN_TONE: Record<string, 'good' | 'warn' | 'bad' | 'neutral' | 'info'> = {
   failed: 'bad',
   interrupted: 'bad',
   skipped: 'neutral',
+  held: 'bad',
   resolved: 'neutral',
 };
 
@@ -305,7 +306,7 @@ export function ScheduleDetailPage({ id }: { id: string }) {
                 header: <ActionsHeader>{t('common.actions')}</ActionsHeader>,
                 className: 'actions',
                 cell: (r) =>
-                  ['failed', 'interrupted', 'partly_sent'].includes(r.sendStatus) && s.can('invoice:send') ? (
+                  ['failed', 'interrupted', 'partly_sent', 'held'].includes(r.sendStatus) && s.can('invoice:send') ? (
                     <Button
                       className="btn-small"
                       onClick={async () => (await resolve.run(r.id)) && void runs.refetch()}
