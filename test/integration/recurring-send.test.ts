@@ -197,6 +197,17 @@ describeEachDb('recurring invoices sent automatically', (dialect) => {
     [run] = await runsOf(s.id);
     expect(run).toMatchObject({ sendStatus: 'sent', attempts: 3, nextAttemptAt: null });
     expect(mailsTo(c.email)).toHaveLength(1);
+    // Each attempt is in the audit log, by the system actor.
+    const trail = (await api.ok('GET', `/api/v1/audit-events?objectId=${run.documentId}&limit=100`)).items.filter(
+      (e: { action: string }) => e.action.startsWith('recurring.'),
+    );
+    expect(trail.map((e: { action: string }) => e.action)).toEqual([
+      'recurring.invoice_created',
+      'recurring.send_retrying',
+      'recurring.send_retrying',
+      'recurring.invoice_sent',
+    ]);
+    expect(trail[3].summary).toMatchObject({ scheduleId: s.id, attempt: 3, deliveryId: run.deliveryId });
     expect(await attention()).toEqual([]);
     await later(24 * 3600_000);
     expect(mailsTo(c.email)).toHaveLength(1);

@@ -115,7 +115,8 @@ export function createRecurringSendService({ db, clock, audit, jobs, delivery, d
       await audit.append(tx, {
         orgId: run.org_id,
         actor: SYSTEM,
-        action: `recurring.send_${status}`,
+        // "Recurring invoice sent", "Recurring send retrying" … in the audit log's words.
+        action: status === 'sent' ? 'recurring.invoice_sent' : `recurring.send_${status}`,
         objectType: 'invoice',
         objectId: run.document_id,
         summary: {
