@@ -7,6 +7,7 @@ import { registerIdentityRoutes } from '../modules/identity/identity.routes.ts';
 import { routeAccessTable } from '../modules/identity/route-access.ts';
 import { registerCatalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import { registerReportRoutes } from '../modules/reports/reports.routes.ts';
+import { registerStatementRoutes } from '../modules/statements/statement.routes.ts';
 import { registerDocumentRoutes } from '../modules/documents/document.routes.ts';
 import { registerOrgRoutes } from '../modules/orgs/org.routes.ts';
 import { registerRecurringRoutes } from '../modules/recurring/recurring.routes.ts';
@@ -58,9 +59,15 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
       registerRecurringRoutes(app, { recurring: s.recurring, recurringSend: s.recurringSend });
       registerDunningRoutes(app, { dunning: s.dunning });
       registerReportRoutes(app, { reports: s.reports });
+      registerStatementRoutes(app, { statements: s.statements });
       registerExportRoutes(app, { dataExport: s.dataExport, clock });
       registerAuditRoutes(app, { db, audit: s.audit, checkpoints: s.checkpoints });
-      registerDeliveryRoutes(app, { delivery: s.delivery, tracking: s.tracking, keys: s.deliveryKeys });
+      registerDeliveryRoutes(app, {
+        delivery: s.delivery,
+        tracking: s.tracking,
+        keys: s.deliveryKeys,
+        templates: s.templates,
+      });
       registerSealedRoutes(app, { sealedLinks: s.sealedLinks, keys: s.deliveryKeys });
       registerPortalRoutes(app, {
         auth: s.portalAuth,

@@ -7,6 +7,7 @@ import { Keyring, storedMasterKeyIds } from '../platform/crypto/keyring.ts';
 import { loadMasterKey, loadPreviousMasterKeys, type MasterKey } from '../platform/crypto/master-key.ts';
 import { openDatabase, type DbHandle } from '../platform/db/kysely.ts';
 import { createReportService } from '../modules/reports/reports.service.ts';
+import { createStatementService } from '../modules/statements/statement.service.ts';
 import { migrateToLatest, refreshPlannerStatistics } from '../platform/db/migrate.ts';
 import { ensurePrivateDir } from '../platform/private-files.ts';
 import { createAuditService } from '../modules/audit/audit.service.ts';
@@ -183,6 +184,15 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     receipts,
     verification,
   });
+  // Statements are signed like receipts: the verification module's PAdES signer.
+  const statements = createStatementService({
+    db,
+    clock,
+    audit,
+    orgs,
+    clients,
+    ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
+  });
   const checkpoints = createCheckpointService({
     db,
     dialect,
@@ -266,7 +276,10 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     jobs,
     orgs,
     clients,
+    documents,
+    files,
     delivery: deliveryModule.delivery,
+    ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
   });
   const portalModule = createPortalModule({
     config,
@@ -337,6 +350,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       recurringSend,
       dunning,
       reports,
+      statements,
       dataExport,
       keys,
       checkpoints,

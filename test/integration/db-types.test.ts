@@ -70,6 +70,7 @@ const TABLES = {
   dunning_reference_rates: true,
   dunning_reminders: true,
   recurring_runs: true,
+  message_templates: true,
 } satisfies Record<keyof DB, true>;
 
 describeEachDb('table types', (dialect) => {

@@ -2,27 +2,13 @@
 // from the current organization and client data, marked DRAFT and without a number, shown inline
 // and never cached, stored or signed. Issued documents have their stored PDF instead (409); another
 // organization's draft answers 404; a role without invoice:read is refused.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
 import { seedPayout } from '../helpers/payout.ts';
 import { addMember, staffSession } from '../helpers/session.ts';
+import { pdfText } from '../helpers/pdf-tools.ts';
 import { itNeeds } from '../helpers/tools.ts';
-
-function pdfText(bytes: Buffer): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-preview-'));
-  try {
-    const file = path.join(dir, 'preview.pdf');
-    writeFileSync(file, bytes);
-    return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describeEachDb('draft PDF preview', (dialect) => {
   let t: TestInstance;
@@ -50,6 +36,7 @@ describeEachDb('draft PDF preview', (dialect) => {
         name: 'Draft Client Ltd',
         addressLines: ['1 Preview Road'],
         country: 'GB',
+        language: 'en-GB',
       })
     ).id;
     draftId = (
@@ -98,6 +85,19 @@ describeEachDb('draft PDF preview', (dialect) => {
       );
     },
   );
+
+  itNeeds(['pdftotext'], "previews in the client's current language (#15 item 4)", async () => {
+    await a.ok('PATCH', `/api/v1/clients/${clientId}`, { language: 'fr-FR' });
+    const fr = pdfText((await a.req('GET', `/api/v1/invoices/${draftId}/preview.pdf`)).rawPayload);
+    expect(fr).toContain('Facture');
+    expect(fr).toContain('BROUILLON');
+    expect(fr).toMatch(/123,45\s€/);
+    await a.ok('PATCH', `/api/v1/clients/${clientId}`, { language: 'en-GB' });
+    const en = pdfText((await a.req('GET', `/api/v1/invoices/${draftId}/preview.pdf`)).rawPayload);
+    expect(en).toContain('Invoice');
+    expect(en).toContain('DRAFT');
+    expect(en).toContain('€123.45');
+  });
 
   it('previews quote and credit-note drafts on their own routes only', async () => {
     const quote = await a.ok('POST', '/api/v1/quotes', {

@@ -16,18 +16,8 @@ import { createTestInstance, describeEachDb, FixedClock, type TestInstance } fro
 import { SELLER_PROFILE } from '../helpers/einvoice-seed.ts';
 import { seedPayout } from '../helpers/payout.ts';
 import { addMember, staffSession } from '../helpers/session.ts';
+import { pdfText } from '../helpers/pdf-tools.ts';
 import { describeNeeds, itNeeds, usable } from '../helpers/tools.ts';
-
-function pdfText(bytes: Buffer): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-einvoice-'));
-  try {
-    const file = path.join(dir, 'doc.pdf');
-    writeFileSync(file, bytes);
-    return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describeEachDb('e-invoices through the API', (dialect) => {
   let t: TestInstance;
@@ -214,17 +204,18 @@ describeEachDb('e-invoices through the API', (dialect) => {
     'the PDF is a complete EU VAT invoice: period and supply date, labeled VAT ids, the tax table by category, references, payment means',
     async () => {
       const text = pdfText((await a.req('GET', `/api/v1/invoices/${invoiceId}/pdf`)).rawPayload);
-      expect(text).toMatch(/Supply date\s+28\.02\.2026/);
-      expect(text).toMatch(/Period\s+01\.02\.2026 – 28\.02\.2026/);
-      expect(text).toMatch(/Your reference\s+04011000-12345-03/);
-      expect(text).toMatch(/Order no\.\s+PO-4711/);
-      expect(text).toContain('VAT ID: DE123456789');
-      expect(text).toContain('Tax no.: 30/123/45678');
+      // A German client (its language defaults to the org's de-DE): the invoice is in German.
+      expect(text).toMatch(/Leistungsdatum\s+28\.02\.2026/);
+      expect(text).toMatch(/Leistungszeitraum\s+01\.02\.2026 – 28\.02\.2026/);
+      expect(text).toMatch(/Ihre Referenz\s+04011000-12345-03/);
+      expect(text).toMatch(/Bestellnr\.\s+PO-4711/);
+      expect(text).toContain('USt-IdNr.: DE123456789');
+      expect(text).toContain('Steuernr.: 30/123/45678');
       expect(text).toContain('10115 Berlin');
-      expect(text).toMatch(/VAT category\s+Rate\s+Taxable amount\s+Tax/);
+      expect(text).toMatch(/USt\.-Kategorie\s+Satz\s+Nettobetrag\s+USt\./);
       expect(text).toMatch(/S\s+19\s?%\s+1\.200,00 €\s+228,00 €/);
       expect(text).toMatch(/S\s+7\s?%\s+79,80 €\s+5,59 €/);
-      expect(text).toMatch(/Payment means\s+SEPA credit transfer \(58\)/);
+      expect(text).toMatch(/Zahlungsart\s+SEPA-Überweisung \(58\)/);
     },
   );
 
@@ -249,6 +240,7 @@ describeEachDb('e-invoices through the API', (dialect) => {
       einvoiceFormat: 'xrechnung-cii',
       electronicAddress: 'ap@buyer.test',
       electronicAddressScheme: 'EM',
+      language: 'fr-FR',
     });
     const draft = await a.ok('POST', '/api/v1/invoices', {
       clientId: rc.id,
@@ -288,9 +280,10 @@ describeEachDb('e-invoices through the API', (dialect) => {
     expect(Number(issued.number.slice(-5))).toBe(Number(number.slice(-5)) + 1);
     if (usable(['pdftotext'], 'reverse-charge wording on the PDF')) {
       const text = pdfText((await a.req('GET', `/api/v1/invoices/${draft.id}/pdf`)).rawPayload);
-      expect(text).toContain('Reverse charge: the recipient is liable for the VAT');
-      expect(text).toContain('VAT ID: FR40303265045');
-      expect(text).toMatch(/AE\s+0\s?%\s+500,00 €\s+0,00 €/);
+      // A French client: the French reverse-charge wording (autoliquidation) and labels.
+      expect(text).toContain('Autoliquidation : la TVA est due par le preneur');
+      expect(text).toContain('N° TVA: FR40303265045');
+      expect(text).toMatch(/AE\s+0\s?%\s+500,00\s€\s+0,00\s€/);
     }
   });
 

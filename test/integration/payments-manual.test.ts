@@ -66,13 +66,15 @@ describeEachDb('payments: manual payments, receipts and refunds', (dialect) => {
       const file = path.join(mkdtempSync(path.join(tmpdir(), 'sealbill-manual-receipt-')), 'r.pdf');
       writeFileSync(file, staffCopy.rawPayload);
       const text = execFileSync('pdftotext', [file, '-'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-      expect(text).toContain('Payment receipt');
+      // In the client's language (the org's de-DE by default), like its invoices.
+      expect(text).toContain('Zahlungsbestätigung');
       expect(text).toContain('Cheque 000123');
-      expect(text).toContain(`Payment of invoice ${inv.number}`);
+      expect(text).toContain(`Zahlung zu Rechnung ${inv.number}`);
 
       // One byte changed inside the signed range: pdfsig no longer says valid.
       const tampered = Buffer.from(staffCopy.rawPayload);
-      const at = tampered.indexOf('Payment receipt');
+      const at = tampered.indexOf('(Sealbill)') + 1;
+      expect(at).toBeGreaterThan(0);
       tampered[at] = tampered[at]! ^ 0x01;
       expect(pdfsig(tampered)).not.toMatch(/Signature is Valid/);
 

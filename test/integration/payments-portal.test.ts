@@ -99,7 +99,7 @@ describeEachDb('payments: client portal', (dialect) => {
     expect(out).toMatch(/Signature #1/);
     expect(out).toMatch(/Signature Validation: Signature is Valid/);
     const text = execFileSync('pdftotext', [file, '-'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-    expect(text).toContain('Payment receipt');
+    expect(text).toContain('Zahlungsbestätigung'); // the client's language, the org's de-DE by default
 
     // Bob's contact session cannot fetch Alice's receipt; a staff token cannot use portal routes.
     const bob = await portalLogin(t.app, smtp, api.orgId, 'bob@client-b.test');

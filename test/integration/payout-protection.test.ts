@@ -206,7 +206,9 @@ describeEachDb('payout protection', (dialect) => {
     if (usable(['pdftotext'], '"unchanged since" read from the PDF with pdftotext')) {
       const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
       const since = new Date(clock.now().getTime() - HOUR).toISOString().slice(0, 10);
-      expect(text).toMatch(new RegExp(`unchanged since\\s+${since}`, 'i'));
+      // Written like the document's dates: its client's language is the org's de-DE (dd.mm.yyyy).
+      const shown = since.split('-').reverse().join('.');
+      expect(text).toMatch(new RegExp(`Unverändert seit\\s+${shown.replace(/\./g, '\\.')}`));
     }
   });
 

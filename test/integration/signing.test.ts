@@ -171,7 +171,8 @@ describeEachDb('signing at issue', (dialect) => {
     const token = tokenOf(inv.pdf);
     expect(text.replace(/\s+/g, '')).toContain(`/verify/${token}`);
     expect(text).toMatch(/[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}/);
-    expect(text).toContain('2026-01-01');
+    // "unchanged since", written like the document's dates (its client's language, de-DE here).
+    expect(text).toMatch(/Unverändert seit\s+01\.01\.2026/);
   });
 
   it('answers the QR token route, and the same for a wrong or malformed token', async () => {

@@ -23,6 +23,7 @@ import { createDeliveryHousekeeping } from './housekeeping.service.ts';
 import type { FingerprintSource } from './messages.ts';
 import { createPortalLinksService } from './portal-links.service.ts';
 import { createSealedLinksService } from './sealed-links.service.ts';
+import { createTemplatesService } from './templates.service.ts';
 import { createWkdLookup } from './wkd.ts';
 
 export interface DeliveryModuleDeps {
@@ -93,6 +94,7 @@ export function createDeliveryModule(d: DeliveryModuleDeps) {
     clients,
     tracking,
   });
+  const templates = createTemplatesService({ db, clock, audit });
   const delivery = createDeliveryService({
     db,
     keyring,
@@ -110,10 +112,20 @@ export function createDeliveryModule(d: DeliveryModuleDeps) {
     signingIdentity: d.signing,
     fingerprints: d.verification,
     publicUrl: config.publicUrl,
+    templates,
     afterEvidence: tsa ? (orgId, deliveryId) => evidence.timestamp(orgId, deliveryId) : undefined,
   });
   const deliveryHousekeeping = createDeliveryHousekeeping({ db, clock });
-  return { deliveryKeys: keys, evidence, tracking, portalLinks, sealedLinks, delivery, deliveryHousekeeping };
+  return {
+    deliveryKeys: keys,
+    evidence,
+    tracking,
+    portalLinks,
+    sealedLinks,
+    delivery,
+    templates,
+    deliveryHousekeeping,
+  };
 }
 
 export type DeliveryModule = ReturnType<typeof createDeliveryModule>;

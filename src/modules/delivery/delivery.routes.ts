@@ -15,9 +15,15 @@ import {
   deliverySchema,
   sealedLinkCreated,
   sealedLinkInput,
+  messageTemplateInput,
+  messageTemplateSchema,
   sendInput,
+  sendPreviewSchema,
   sendResultSchema,
+  templateParams,
+  templatesSchema,
 } from './delivery.schemas.ts';
+import type { TemplatesService } from './templates.service.ts';
 import type { DeliveryService } from './delivery.service.ts';
 import { EVENT_TYPES } from './evidence.chain.ts';
 
@@ -25,6 +31,7 @@ export interface DeliveryRouteDeps {
   delivery: DeliveryService;
   tracking: DeliveryTrackingService;
   keys: DeliveryKeysService;
+  templates: TemplatesService;
 }
 
 const signedEvidence = z.object({
@@ -62,7 +69,10 @@ export const evidenceCertificateSchema = z.object({
   signature: z.string(),
 });
 
-export function registerDeliveryRoutes(root: FastifyInstance, { delivery, tracking, keys }: DeliveryRouteDeps): void {
+export function registerDeliveryRoutes(
+  root: FastifyInstance,
+  { delivery, tracking, keys, templates }: DeliveryRouteDeps,
+): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['delivery'];
 
@@ -75,6 +85,20 @@ export function registerDeliveryRoutes(root: FastifyInstance, { delivery, tracki
         reply.code(201);
         return delivery.send(staff(req).orgId, kind, req.params.id, req.body, actorOf(req));
       },
+    );
+    app.post(
+      `${base}/send/preview`,
+      {
+        schema: {
+          tags,
+          description:
+            'What sending would say (recipients, subject, opening, text) with the same body as /send; sends and records nothing.',
+          params: idParam,
+          body: sendInput,
+          response: { 200: sendPreviewSchema },
+        },
+      },
+      (req) => delivery.preview(staff(req).orgId, kind, req.params.id, req.body),
     );
     app.get(
       `${base}/deliveries`,
@@ -92,6 +116,39 @@ export function registerDeliveryRoutes(root: FastifyInstance, { delivery, tracki
       },
     );
   }
+
+  app.get(
+    '/api/v1/email-templates',
+    {
+      schema: {
+        tags: ['templates'],
+        description:
+          "The organization's wording of each message kind per language, and each kind's placeholders and built-in wording.",
+        response: { 200: templatesSchema },
+      },
+    },
+    (req) => templates.list(staff(req).orgId),
+  );
+  app.put(
+    '/api/v1/email-templates/:kind/:language',
+    {
+      schema: {
+        tags: ['templates'],
+        params: templateParams,
+        body: messageTemplateInput,
+        response: { 200: messageTemplateSchema },
+      },
+    },
+    (req) => templates.save(staff(req).orgId, req.params.kind, req.params.language, req.body, actorOf(req)),
+  );
+  app.delete(
+    '/api/v1/email-templates/:kind/:language',
+    { schema: { tags: ['templates'], description: 'Back to the built-in wording.', params: templateParams } },
+    async (req, reply) => {
+      await templates.remove(staff(req).orgId, req.params.kind, req.params.language, actorOf(req));
+      return reply.code(204).send();
+    },
+  );
 
   app.get('/api/v1/deliveries/:id', { schema: { tags, params: idParam, response: { 200: deliverySchema } } }, (req) =>
     tracking.get(staff(req).orgId, req.params.id),

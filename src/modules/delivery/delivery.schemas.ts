@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DELIVERY_MODES } from '../clients/client.schemas.ts';
 import { EVENT_TYPES } from './evidence.chain.ts';
+import { lineText, multilineText } from '../../platform/http/text-guard.ts';
+import { TEMPLATE_KINDS } from '../../shared/templates.ts';
 
 export { DELIVERY_MODES };
 export type { DeliveryMode } from '../clients/client.schemas.ts';
@@ -40,6 +42,15 @@ export const sendInput = z.strictObject({
       requireCode: z.boolean().default(false),
     })
     .optional(),
+  message: z
+    .strictObject({
+      subject: lineText(200, { printed: true }).min(1),
+      body: multilineText(5000, { printed: true }).min(1),
+    })
+    .optional()
+    .describe(
+      "this sending's own subject and opening (placeholders allowed); default: the template for the client's language",
+    ),
 });
 export type SendInput = z.infer<typeof sendInput>;
 
@@ -144,4 +155,43 @@ export type ClientKeys = z.infer<typeof clientKeysSchema>;
 
 export const bounceInput = z.strictObject({
   diagnostic: z.string().trim().min(1).max(1000).describe('the bounce (DSN) diagnostic, e.g. "550 5.1.1 user unknown"'),
+});
+
+// Email templates (issue #15, item 3). Templates are checked by the payment-details rule like any
+// printed text: wording staff can edit must not become a way around the protected payout details.
+export const templateLanguage = z
+  .string()
+  .regex(/^[a-z]{2,3}$/, 'must be a language code such as en, de or fr')
+  .describe('ISO 639-1 language code: the language of the clients this wording is for');
+export const messageTemplateInput = z.strictObject({
+  subject: lineText(200, { printed: true }).min(1),
+  body: multilineText(5000, { printed: true }).min(1),
+});
+export const templateParams = z.strictObject({ kind: z.enum(TEMPLATE_KINDS), language: templateLanguage });
+export const messageTemplateSchema = z.object({
+  kind: z.enum(TEMPLATE_KINDS),
+  language: z.string(),
+  subject: z.string(),
+  body: z.string(),
+  updatedAt: z.string(),
+});
+export const templatesSchema = z.object({
+  items: z.array(messageTemplateSchema),
+  kinds: z.array(
+    z.object({
+      kind: z.enum(TEMPLATE_KINDS),
+      placeholders: z.array(z.string()),
+      builtIn: z.object({ subject: z.string(), body: z.string() }),
+    }),
+  ),
+});
+
+export const sendPreviewSchema = z.object({
+  recipients: z.array(z.object({ email: z.string(), mode: z.enum(DELIVERY_MODES), billing: z.boolean() })),
+  subject: z.string(),
+  /** The message's opening, as it will be sent (placeholders filled in) — what the send dialog lets staff edit. */
+  opening: z.string(),
+  /** The whole text of the first recipient's message (links are made when sending). */
+  text: z.string(),
+  wording: z.enum(['built-in', 'organization', 'this sending']),
 });

@@ -37,13 +37,16 @@ import {
   noticeText,
   plainText,
   portalLinkText,
+  openingFor,
   sealedLinkText,
   subjectFor,
+  templateKindOf,
   type FingerprintSource,
   type MessageFacts,
   type ReminderFacts,
 } from './messages.ts';
 import { buildPgpMimeMessage } from './pgp-mime.ts';
+import { languageOf, placeholderErrors, type TemplatesService } from './templates.service.ts';
 import type { PortalLinksService } from './portal-links.service.ts';
 import { recipientsFor, type Recipient } from './recipients.ts';
 import type { SealedLinksService } from './sealed-links.service.ts';
@@ -75,6 +78,8 @@ export interface DeliveryServiceDeps {
   fingerprints: FingerprintSource | null;
   /** SEALBILL_PUBLIC_URL: plain emails link to its public verification page. */
   publicUrl: string;
+  /** The organization's wording of each message kind (issue #15, item 3). */
+  templates: Pick<TemplatesService, 'pick'>;
   /** Called after commit to timestamp new evidence (RFC 3161), when configured. */
   afterEvidence?: (orgId: string, deliveryId: string) => Promise<void>;
 }
@@ -184,6 +189,34 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
     return id;
   }
 
+  /** The text of one recipient's message (inside the encryption for the encrypted modes). */
+  function textFor(
+    r: Recipient,
+    facts: MessageFacts,
+    link: { url: string; expiresAt: string } | null,
+    sealed: SendInput['sealedLink'],
+    attachments: string[],
+  ): string {
+    switch (r.mode) {
+      case 'notice-only':
+        return noticeText(facts, r.contact !== null);
+      case 'plain':
+        return plainText(facts, fingerprintCheckUrl(deps.publicUrl, facts.fingerprint), attachments);
+      case 'portal-link':
+        return portalLinkText(facts, link!.url, link!.expiresAt);
+      case 'sealed-link':
+        return sealedLinkText(
+          facts,
+          link!.url,
+          link!.expiresAt,
+          sealed?.maxDownloads ?? null,
+          sealed?.requireCode ?? false,
+        );
+      default:
+        return encryptedBodyText(facts, r.mode === 'openpgp' ? 'OpenPGP' : 'S/MIME');
+    }
+  }
+
   async function buildMessage(
     orgId: string,
     r: Recipient,
@@ -202,33 +235,22 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       ...(sender.replyTo ? { replyTo: sender.replyTo } : {}),
       subject: subjectFor(facts),
     };
-    if (mode === 'notice-only') return { ...base, text: noticeText(facts, r.contact !== null) };
     if (mode === 'plain') {
       const files = [{ bytes: pdf.bytes, filename: pdf.filename, contentType: 'application/pdf' }, ...extra];
       return {
         ...base,
-        text: plainText(
+        text: textFor(
+          r,
           facts,
-          fingerprintCheckUrl(deps.publicUrl, facts.fingerprint),
+          link,
+          sealed,
           files.map((f) => f.filename),
         ),
         attachments: files.map((f) => ({ filename: f.filename, content: f.bytes, contentType: f.contentType })),
       };
     }
-    if (mode === 'portal-link') return { ...base, text: portalLinkText(facts, link!.url, link!.expiresAt) };
-    if (mode === 'sealed-link')
-      return {
-        ...base,
-        text: sealedLinkText(
-          facts,
-          link!.url,
-          link!.expiresAt,
-          sealed?.maxDownloads ?? null,
-          sealed?.requireCode ?? false,
-        ),
-      };
-    const how = mode === 'openpgp' ? 'OpenPGP' : 'S/MIME';
-    const content = contentEntity(encryptedBodyText(facts, how), [
+    if (mode !== 'openpgp' && mode !== 'smime') return { ...base, text: textFor(r, facts, link, sealed, []) };
+    const content = contentEntity(textFor(r, facts, link, sealed, []), [
       { contentType: 'application/pdf', body: pdf.bytes, filename: pdf.filename, disposition: 'attachment' },
       ...extra.map((f) => ({
         contentType: f.contentType,
@@ -440,6 +462,88 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
     return [{ bytes: file.bytes, filename: file.filename, contentType: file.contentType, sha256 }];
   }
 
+  /**
+   * Everything a sending needs before the first delivery row: the document, the recipients, the
+   * checks that refuse a mode (with nothing recorded), the files and the message facts.
+   */
+  async function prepare(
+    orgId: string,
+    kind: DocumentKind,
+    documentId: string,
+    input: SendInput,
+    reminder: ReminderFacts | undefined,
+  ) {
+    const doc = await documents.get(orgId, kind, documentId);
+    if (doc.status === 'draft') throw unprocessable('Issue the document before sending it');
+    const client = await clients.get(orgId, doc.clientId);
+    const mode = input.mode ?? client.deliveryMode;
+    const recipients = recipientsFor(client, mode, input);
+    const material = await keys.clientKeyMaterial(orgId, client.id);
+    if (mode === 'openpgp' && !material.openpgp)
+      throw unprocessable("Import the client's OpenPGP public key first (PUT /api/v1/clients/:id/keys)");
+    if (mode === 'smime' && !material.smime)
+      throw unprocessable("Import the client's S/MIME certificate first (PUT /api/v1/clients/:id/keys)");
+    if (mode === 'smime' && !deps.signingIdentity)
+      throw unprocessable('S/MIME needs the organization signing identity, which is not available');
+    // The outbox writes messages to disk: a sealed link's key would then be stored on this server.
+    if (mode === 'sealed-link' && mailer.transport === 'outbox')
+      throw unprocessable('Sealed links cannot be emailed without SMTP; create the link and share it yourself');
+    // Plain mode's only protection on the way to the relay is TLS; without it the document itself
+    // (client, lines, bank details) would cross the network in clear.
+    if (mode === 'plain' && mailer.tls === 'none')
+      throw unprocessable(
+        'Plain email is refused: the SMTP relay is used without TLS (SEALBILL_SMTP_URL has starttls=never), so the document would travel in clear. Use TLS (smtps:// or STARTTLS) or a secure delivery mode',
+        input.mode ? [{ path: '/body/mode', message: 'needs an SMTP relay with TLS' }] : undefined,
+      );
+    const pdf = await lifecycle.pdf(orgId, kind, documentId);
+    const extra = await einvoiceFile(orgId, kind, documentId, pdf.sha256);
+    const org = await orgs.get(orgId);
+    const fingerprint = await fingerprintFor(deps.fingerprints, orgId, documentId, pdf.sha256);
+    const base = { kind, reminder };
+    // The wording: this sending's own, else the organization's for the client's language, else the
+    // built-in one (never another language's wording).
+    const templateKind = templateKindOf(base);
+    if (input.message) {
+      const errors = placeholderErrors(templateKind, input.message, (f) => `/body/message/${f}`);
+      if (errors.length) throw unprocessable('The message uses placeholders it does not offer', errors);
+    }
+    const wording = input.message ?? (await deps.templates.pick(orgId, templateKind, languageOf(client.language)));
+    const facts: MessageFacts = {
+      orgName: org.name,
+      kind,
+      number: doc.number ?? '',
+      total: doc.total,
+      currency: doc.currency,
+      locale: org.locale,
+      fingerprint,
+      issueDate: doc.issueDate,
+      dueDate: doc.dueDate,
+      portalUrl: `${deps.publicUrl}/portal`,
+      clientName: client.name,
+      ...(reminder && { reminder }),
+      ...(wording && { wording }),
+    };
+    const sender: Sender = {
+      from: formatAddress(org.name, addressOf(mailer.from)),
+      fromName: org.name,
+      replyTo: org.profile.email,
+    };
+    return {
+      doc,
+      client,
+      recipients,
+      pdf,
+      extra,
+      facts,
+      sender,
+      wording: input.message ? ('this sending' as const) : wording ? ('organization' as const) : ('built-in' as const),
+    };
+  }
+
+  /** A recipient's facts: notices never name the client, whatever the wording asks for. */
+  const factsFor = (f: MessageFacts, r: Recipient): MessageFacts =>
+    r.mode === 'notice-only' ? { ...f, clientName: '' } : f;
+
   return {
     async send(
       orgId: string,
@@ -447,49 +551,19 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       documentId: string,
       input: SendInput,
       actor: AuditActor,
-      opts: { reminder?: ReminderFacts } = {},
+      opts: { reminder?: ReminderFacts; attachments?: ExtraFile[] } = {},
     ): Promise<SendResult> {
-      const doc = await documents.get(orgId, kind, documentId);
-      if (doc.status === 'draft') throw unprocessable('Issue the document before sending it');
-      const client = await clients.get(orgId, doc.clientId);
-      const mode = input.mode ?? client.deliveryMode;
-      const recipients = recipientsFor(client, mode, input);
-      const material = await keys.clientKeyMaterial(orgId, client.id);
-      if (mode === 'openpgp' && !material.openpgp)
-        throw unprocessable("Import the client's OpenPGP public key first (PUT /api/v1/clients/:id/keys)");
-      if (mode === 'smime' && !material.smime)
-        throw unprocessable("Import the client's S/MIME certificate first (PUT /api/v1/clients/:id/keys)");
-      if (mode === 'smime' && !deps.signingIdentity)
-        throw unprocessable('S/MIME needs the organization signing identity, which is not available');
-      // The outbox writes messages to disk: a sealed link's key would then be stored on this server.
-      if (mode === 'sealed-link' && mailer.transport === 'outbox')
-        throw unprocessable('Sealed links cannot be emailed without SMTP; create the link and share it yourself');
-      // Plain mode's only protection on the way to the relay is TLS; without it the document itself
-      // (client, lines, bank details) would cross the network in clear.
-      if (mode === 'plain' && mailer.tls === 'none')
-        throw unprocessable(
-          'Plain email is refused: the SMTP relay is used without TLS (SEALBILL_SMTP_URL has starttls=never), so the document would travel in clear. Use TLS (smtps:// or STARTTLS) or a secure delivery mode',
-          input.mode ? [{ path: '/body/mode', message: 'needs an SMTP relay with TLS' }] : undefined,
-        );
-      const pdf = await lifecycle.pdf(orgId, kind, documentId);
-      const extra = await einvoiceFile(orgId, kind, documentId, pdf.sha256);
-      const org = await orgs.get(orgId);
-      const fingerprint = await fingerprintFor(deps.fingerprints, orgId, documentId, pdf.sha256);
-      const facts: MessageFacts = {
-        orgName: org.name,
-        kind,
-        number: doc.number ?? '',
-        total: doc.total,
-        currency: doc.currency,
-        locale: org.locale,
-        fingerprint,
-        ...(opts.reminder && { reminder: opts.reminder }),
-      };
-      const sender: Sender = {
-        from: formatAddress(org.name, addressOf(mailer.from)),
-        fromName: org.name,
-        replyTo: org.profile.email,
-      };
+      const {
+        doc,
+        client,
+        recipients,
+        pdf,
+        extra: files,
+        facts,
+        sender,
+      } = await prepare(orgId, kind, documentId, input, opts.reminder);
+      // Modes that carry the document also carry the caller's files (a reminder's own document).
+      const extra = [...files, ...(opts.attachments ?? [])];
 
       const sent: Array<{ deliveryId: string; outcome: 'relayed' | 'saved_to_outbox' | 'failed' }> = [];
       for (const recipient of recipients) {
@@ -502,7 +576,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
             client,
             recipient,
             sender,
-            facts,
+            facts: factsFor(facts, recipient),
             pdf,
             extra,
             input,
@@ -515,6 +589,26 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
         await lifecycle.markSent(orgId, kind, documentId, actor).catch(() => undefined);
       const [first, ...rest] = await Promise.all(sent.map((x) => tracking.get(orgId, x.deliveryId)));
       return { ...first!, alsoDelivered: rest };
+    },
+
+    /**
+     * What a sending would say, without sending or recording anything: the recipients, the
+     * subject, the opening staff may edit, and the first recipient's whole text (a link is made
+     * only when sending, so the text shows where it will be).
+     */
+    async preview(orgId: string, kind: DocumentKind, documentId: string, input: SendInput) {
+      const p = await prepare(orgId, kind, documentId, input, undefined);
+      const first = p.recipients[0]!;
+      const facts = factsFor(p.facts, first);
+      const link = { url: '‹the personal link is created when sending›', expiresAt: clock.now().toISOString() };
+      const files = [p.pdf, ...(CARRIES_DOCUMENT.has(first.mode) ? p.extra : [])].map((f) => f.filename);
+      return {
+        recipients: p.recipients.map((r) => ({ email: r.email, mode: r.mode, billing: r.billing ?? false })),
+        subject: subjectFor(facts),
+        opening: openingFor(facts),
+        text: textFor(first, facts, link, input.sealedLink, files),
+        wording: p.wording,
+      };
     },
 
     /** A sealed link for staff to share themselves (nothing is emailed). The URL is shown once. */

@@ -107,8 +107,20 @@ export interface CodeQuotasTable {
   failures: number;
 }
 
+/** An organization's wording of one message kind in one language (migration 0017). */
+export interface MessageTemplatesTable {
+  org_id: string;
+  kind: string;
+  language: string;
+  subject: string;
+  body: string;
+  updated_by: string;
+  updated_at: string;
+}
+
 declare module '../../platform/db/schema.ts' {
   interface DB {
+    message_templates: MessageTemplatesTable;
     delivery_keys: DeliveryKeysTable;
     client_keys: ClientKeysTable;
     deliveries: DeliveriesTable;

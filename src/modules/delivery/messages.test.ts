@@ -1,7 +1,7 @@
 // The fingerprint a delivery shows: the one printed on the PDF, and the PDF-hash form only for a
 // document without a signature record.
 import { describe, expect, it } from 'vitest';
-import { fingerprintFor, noticeText, pdfHashFingerprint, plainText, withArticle } from './messages.ts';
+import { fingerprintFor, noticeText, pdfHashFingerprint, plainText, subjectFor } from './messages.ts';
 
 const SHA = 'a3f1c2d4e5b6978812345678abcdef0123456789abcdef0123456789abcdef01';
 
@@ -37,12 +37,6 @@ describe('fingerprintFor', () => {
 
 describe('grammar', () => {
   it('says "an invoice", "a quote", "a credit note"', () => {
-    expect(['invoice', 'quote', 'credit note', 'offer'].map(withArticle)).toEqual([
-      'an invoice',
-      'a quote',
-      'a credit note',
-      'an offer',
-    ]);
     const facts = {
       orgName: 'Acme',
       kind: 'invoice',
@@ -54,6 +48,33 @@ describe('grammar', () => {
     };
     expect(noticeText(facts)).toContain('Acme has issued an invoice for you.');
     expect(noticeText({ ...facts, kind: 'credit_note' })).toContain('Acme has issued a credit note for you.');
+    expect(noticeText({ ...facts, kind: 'quote' })).toContain('Acme has issued a quote for you.');
+  });
+});
+
+describe('templates', () => {
+  const facts = {
+    orgName: 'Acme',
+    kind: 'invoice',
+    number: 'INV-9',
+    total: 12_345,
+    currency: 'EUR',
+    locale: 'en-GB',
+    fingerprint: 'RFJP-L36X-YAJ4-V2CJ',
+    clientName: 'Zeta Ltd',
+    dueDate: '2026-12-31',
+  };
+
+  it('words the subject and the opening; the facts and instructions stay', () => {
+    const wording = {
+      subject: 'Your invoice {{document.number}}\r\nBcc: x@evil.test',
+      body: 'Dear {{client.name}},\n\ndue {{document.dueDate}}: {{document.total}}.',
+    };
+    expect(subjectFor({ ...facts, wording })).toBe('Your invoice INV-9 Bcc: x@evil.test');
+    const text = noticeText({ ...facts, wording });
+    expect(text.startsWith('Dear Zeta Ltd,\n\ndue 31 Dec 2026: €123.45.\n')).toBe(true);
+    expect(text).toContain('Fingerprint: RFJP-L36X-YAJ4-V2CJ\n');
+    expect(text).toContain('This email deliberately contains no document and no link.');
   });
 });
 

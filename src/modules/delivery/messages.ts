@@ -2,6 +2,16 @@
 // fingerprint): no client name or address, no lines, no attachment, no link. Encrypted modes put
 // the details inside the encrypted part and keep the outer subject neutral. Plain mode attaches
 // the document unencrypted and links to the public verification page.
+// The subject and the opening come from a template (the organization's wording for the client's
+// language, a sending's own, or the built-in one: src/shared/templates.ts); the facts block and
+// each mode's instructions after it are fixed, whatever a template says.
+import {
+  DEFAULT_TEMPLATES,
+  renderTemplate,
+  type MessageTemplate,
+  type TemplateKind,
+  type TemplateValues,
+} from '../../shared/templates.ts';
 import { dateFormatter, moneyFormatter } from '../documents/pdf/document-view.ts';
 
 export const KIND_WORD: Record<string, string> = { invoice: 'invoice', quote: 'quote', credit_note: 'credit note' };
@@ -44,7 +54,46 @@ export interface MessageFacts {
   fingerprint: string;
   /** Set when the message is a payment reminder (dunning module) rather than the first sending. */
   reminder?: ReminderFacts;
+  /** The organization's or the sending's own wording; absent: the built-in one. */
+  wording?: MessageTemplate;
+  /** For {{client.name}}; empty in notices, which never name the client. */
+  clientName?: string;
+  issueDate?: string | null;
+  dueDate?: string | null;
+  portalUrl?: string;
 }
+
+/** Which template words a message. */
+export const templateKindOf = (f: Pick<MessageFacts, 'kind' | 'reminder'>): TemplateKind =>
+  f.reminder ? (f.reminder.daysPastDue < 0 ? 'reminder_before_due' : 'reminder') : (f.kind as TemplateKind);
+
+/** The values of the placeholders, formatted in the organization's locale. */
+export function templateValues(f: MessageFacts): TemplateValues {
+  const money = moneyFormatter(f.locale, f.currency);
+  const day = dateFormatter(f.locale);
+  const r = f.reminder;
+  const dueDate = r?.dueDate ?? f.dueDate;
+  return {
+    'org.name': f.orgName,
+    'client.name': f.clientName ?? '',
+    'document.number': f.number,
+    'document.kind': KIND_WORD[f.kind] ?? 'document',
+    'document.total': money(f.total),
+    'document.issueDate': f.issueDate ? day(f.issueDate) : '',
+    'document.dueDate': dueDate ? day(dueDate) : '',
+    'portal.url': f.portalUrl ?? '',
+    ...(r && {
+      'reminder.outstanding': money(r.outstanding),
+      'reminder.daysOverdue': String(Math.max(0, r.daysPastDue)),
+      'reminder.totalDue': money(r.outstanding + (r.interest?.amount ?? 0) + (r.compensation ?? 0)),
+    }),
+  };
+}
+
+const wordingOf = (f: MessageFacts): MessageTemplate => f.wording ?? DEFAULT_TEMPLATES[templateKindOf(f)];
+
+/** The message's opening paragraph, as sent. */
+export const openingFor = (f: MessageFacts): string => renderTemplate(wordingOf(f).body, templateValues(f)).trim();
 
 /** A payment reminder's facts, with any late-payment charges (computed by dunning.charges.ts). */
 export interface ReminderFacts {
@@ -55,19 +104,15 @@ export interface ReminderFacts {
   interest: { amount: number; days: number; annualPercent: string } | null;
   /** The fixed recovery compensation (Directive 2011/7/EU, Article 6), in the invoice currency. */
   compensation: number | null;
+  /** The signed reminder document that itemises the charges (dunning.document.ts). */
+  document?: { number: string; sha256: string };
 }
-
-/** "an invoice", "a quote", "a credit note". */
-export const withArticle = (word: string): string => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 
 function reminderHeadline(f: MessageFacts, r: ReminderFacts): string[] {
   const money = moneyFormatter(f.locale, f.currency);
-  const due = dateFormatter(f.locale)(r.dueDate);
   const charges = (r.interest?.amount ?? 0) + (r.compensation ?? 0);
   return [
-    r.daysPastDue < 0
-      ? `${f.orgName} kindly reminds you that invoice ${f.number} is due on ${due}.`
-      : `${f.orgName} reminds you that invoice ${f.number} was due on ${due} and is not yet paid in full.`,
+    openingFor(f),
     '',
     `  Invoice number: ${f.number}`,
     `  Amount outstanding: ${money(r.outstanding)}`,
@@ -78,6 +123,7 @@ function reminderHeadline(f: MessageFacts, r: ReminderFacts): string[] {
       : []),
     ...(r.compensation ? [`  Compensation for recovery costs (Directive 2011/7/EU): ${money(r.compensation)}`] : []),
     ...(charges > 0 ? [`  Total now due: ${money(r.outstanding + charges)}`] : []),
+    ...(r.document ? [`  Reminder document: ${r.document.number}`] : []),
     `  Fingerprint: ${f.fingerprint}`,
     '',
     'If you have paid in the meantime, thank you, and please disregard this reminder.',
@@ -90,7 +136,7 @@ function headline(f: MessageFacts): string[] {
   const word = KIND_WORD[f.kind] ?? 'document';
   const amount = moneyFormatter(f.locale, f.currency)(f.total);
   return [
-    `${f.orgName} has issued ${withArticle(word)} for you.`,
+    openingFor(f),
     '',
     `  ${word[0]!.toUpperCase()}${word.slice(1)} number: ${f.number}`,
     `  Amount: ${amount}`,
@@ -100,9 +146,7 @@ function headline(f: MessageFacts): string[] {
 }
 
 export const subjectFor = (f: MessageFacts): string =>
-  f.reminder
-    ? `${f.reminder.daysPastDue < 0 ? 'Upcoming payment' : 'Payment reminder'}: invoice ${f.number} from ${f.orgName}`
-    : `${KIND_WORD[f.kind] ? KIND_WORD[f.kind]![0]!.toUpperCase() + KIND_WORD[f.kind]!.slice(1) : 'Document'} ${f.number} from ${f.orgName}`;
+  renderTemplate(wordingOf(f).subject, templateValues(f), 'header');
 
 /**
  * `portalAccess` false: the recipient is the client's billing address, which is no portal contact

@@ -14,7 +14,6 @@ import {
 import { checkEinvoice } from '../einvoice/einvoice.rules.ts';
 import type { VatCategory } from '../einvoice/einvoice.model.ts';
 import type { DocumentBody, PartySnapshot, StoredLine } from './document.schemas.ts';
-import type { DocumentSnapshot } from './document-snapshot.ts';
 
 /** Empty text is "unknown" for the e-invoice (an empty element is an error, PEPPOL-EN16931-R008). */
 const text = (v: string | null | undefined): string | undefined => (v && v.trim() !== '' ? v : undefined);
@@ -72,7 +71,7 @@ export interface EinvoiceSource {
   currency: string;
   exchangeRate: string;
   body: Pick<DocumentBody, 'lines' | 'discount' | 'notes' | 'terms'>;
-  snapshot: DocumentSnapshot;
+  snapshot: NonNullable<DocumentBody['snapshot']>;
   /** The org's currency, for documents issued before the snapshot froze it. */
   orgCurrency: string;
 }
@@ -113,6 +112,9 @@ export function toSealbillDocument(src: EinvoiceSource): SealbillDocument {
         ? { number: e.precedingInvoice.number, issueDate: e.precedingInvoice.issueDate ?? undefined }
         : undefined,
     },
+    defaultTexts: e?.texts
+      ? { exemptionReasons: e.texts.exemptionReasons, paymentTerms: e.texts.paymentTerms ?? undefined }
+      : undefined,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import type { DocumentKind } from './documents.tables.ts';
 import { inTx } from '../../platform/db/tx.ts';
+import { resolveLanguage, t } from '../../shared/i18n/messages.ts';
 import { AppError, conflict, notFound, unprocessable } from '../../platform/errors.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
@@ -155,6 +156,8 @@ export function createLifecycleService(deps: LifecycleDeps) {
     const snapshot = buildSnapshot(kind, org, client, {
       einvoice: body.einvoice,
       precedingInvoice: await precedingInvoice(tx, orgId, row),
+      lines: body.lines,
+      dueDate,
     });
     // Refuse before the number is drawn: the client's e-invoice format must accept this document.
     const format = snapshot.einvoice?.format ?? 'none';
@@ -271,6 +274,8 @@ export function createLifecycleService(deps: LifecycleDeps) {
     const snapshot = buildSnapshot(kind, org, client, {
       einvoice: body.einvoice,
       precedingInvoice: await precedingInvoice(ex, orgId, row),
+      lines: body.lines,
+      dueDate,
     });
     return {
       kind,
@@ -417,6 +422,8 @@ export function createLifecycleService(deps: LifecycleDeps) {
         if (Number(inv.amount_credited) > 0)
           throw conflict('This invoice is partly credited; issue a credit note for the remainder');
         const body = readBody(await keyring.forOrg(tx, orgId), inv);
+        // The note Sealbill writes is in the language the credit note will be issued in (its client's).
+        const language = resolveLanguage((await clients.getInTx(tx, orgId, inv.client_id)).language);
         const cn = await documents.createDraftInTx(tx, orgId, 'credit_note', {
           clientId: inv.client_id,
           currency: inv.currency,
@@ -431,7 +438,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
             taxRateId,
           })),
           discount: body.discount,
-          notes: `Cancels invoice ${inv.number}. ${reason}`.trim(),
+          notes: `${t(language, 'document.cancelsInvoice', { number: inv.number ?? '' })} ${reason}`.trim(),
           terms: null,
           relatedDocumentId: inv.id,
           // The credit note refers to what its invoice referred to (XRechnung needs BT-10 on both).

@@ -2,7 +2,8 @@
 // one function, so the preview prints exactly what issuing would freeze at that moment.
 // Since issue #12 it also freezes what the e-invoice needs (the parties' e-invoice fields, the
 // client's format, the buyer reference with the client's default, the credited invoice), so the
-// XML of an issued document is derived from the snapshot alone and never changes.
+// XML of an issued document is derived from the snapshot alone and never changes. Since issue #15
+// it freezes the document's language (the client's) and the e-invoice free texts written in it.
 import type { Client } from '../clients/client.schemas.ts';
 import type { OrgDetails } from '../orgs/org.service.ts';
 import {
@@ -10,7 +11,9 @@ import {
   type DocumentBody,
   type DocumentEinvoice,
   type EinvoiceSnapshot,
+  type StoredLine,
 } from './document.schemas.ts';
+import { documentLanguage, einvoiceTexts } from './document-language.ts';
 import type { DocumentKind } from './documents.tables.ts';
 
 export type DocumentSnapshot = NonNullable<DocumentBody['snapshot']>;
@@ -30,12 +33,16 @@ type SnapshotClient = Pick<
   | 'electronicAddressScheme'
   | 'buyerReference'
   | 'einvoiceFormat'
+  | 'language'
 >;
 
 export interface SnapshotDocument {
   einvoice?: DocumentEinvoice | undefined;
   /** Credit notes: the invoice they credit. */
   precedingInvoice?: EinvoiceSnapshot['precedingInvoice'];
+  /** With the lines (and the due date), the e-invoice's default free texts are frozen too. */
+  lines?: ReadonlyArray<Pick<StoredLine, 'taxCategory' | 'taxRateBp'>>;
+  dueDate?: string | null;
 }
 
 /** The parties (and, on invoices, the payout details in force) from the current org and client data. */
@@ -48,6 +55,7 @@ export function buildSnapshot(
   const taxId = (ids: Array<{ value: string }>) => ids[0]?.value ?? null;
   const p = org.profile;
   const fields = doc.einvoice ?? NO_DOCUMENT_EINVOICE;
+  const lang = documentLanguage(client.language, org.locale);
   return {
     org: {
       name: org.name,
@@ -83,12 +91,15 @@ export function buildSnapshot(
     payout: kind === 'invoice' ? org.payout : null,
     payoutUnchangedSince: kind === 'invoice' ? org.payoutUpdatedAt : null,
     locale: org.locale,
+    language: lang.language,
+    formatLocale: lang.formatLocale,
     einvoice: {
       orgCurrency: org.defaultCurrency,
       format: client.einvoiceFormat,
       fields: { ...fields, buyerReference: fields.buyerReference ?? client.buyerReference },
       payee: kind === 'credit_note' ? org.payout : null,
       precedingInvoice: doc.precedingInvoice ?? null,
+      ...(doc.lines && { texts: einvoiceTexts(lang, doc.lines, doc.dueDate ?? null) }),
     },
   };
 }

@@ -167,6 +167,17 @@ export const einvoiceSnapshot = z.object({
   payee: payoutSnapshot.optional(),
   /** Credit notes: the invoice they correct (BT-25/26). */
   precedingInvoice: z.object({ number: z.string(), issueDate: z.string().nullable() }).nullable(),
+  /**
+   * The free texts Sealbill writes when the user gave none, in the document's language, frozen so
+   * a later catalogue edit never changes an issued document's XML (issue #15 item 4): BT-120 per
+   * VAT category of the lines, BT-20 from the due date. Absent before: the English defaults.
+   */
+  texts: z
+    .object({
+      exemptionReasons: z.partialRecord(vatCategory, z.string()),
+      paymentTerms: z.string().nullable(),
+    })
+    .optional(),
 });
 export type EinvoiceSnapshot = z.infer<typeof einvoiceSnapshot>;
 
@@ -184,6 +195,13 @@ export const documentBody = z.object({
       payout: payoutSnapshot,
       payoutUnchangedSince: z.string().nullable(),
       locale: z.string(),
+      /**
+       * The catalogue language the document is written in ("de"), from the client's language at
+       * issue (issue #15 item 4); absent on documents issued before, which are English.
+       */
+      language: z.string().optional(),
+      /** The locale its dates and numbers are written in ("de-AT"); absent before: `locale`. */
+      formatLocale: z.string().optional(),
       einvoice: einvoiceSnapshot.optional(),
     })
     .nullable(),

@@ -22,6 +22,7 @@ import {
   insertDocument,
   listDocumentRows,
   listOrgDocumentRows,
+  nextSequenceValue,
   SORT_CURSOR_VALUES,
   sortValue,
   updateDocumentRow,
@@ -43,6 +44,7 @@ import {
   type StoredLine,
 } from './document.schemas.ts';
 import type { Totals } from '../../shared/money/money.ts';
+import { formatNumber, periodOf } from '../../shared/money/numbering.ts';
 
 export interface DocumentServiceDeps {
   db: Database;
@@ -275,6 +277,13 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       inTx(db, (tx) => createInTx(tx, orgId, kind, raw, actor)),
 
     getInTx: (tx: Executor, orgId: string, kind: DocumentKind | undefined, id: string) => getIn(tx, orgId, kind, id),
+    /**
+     * The next number of a series other than the document kinds' (payment reminders: modules/dunning),
+     * gapless like theirs: drawn in the caller's transaction from the same counters, keyed by `series`.
+     */
+    async nextNumberInTx(tx: Executor, orgId: string, series: string, pattern: string, date: string): Promise<string> {
+      return formatNumber(pattern, date, await nextSequenceValue(tx, orgId, series, periodOf(pattern, date)));
+    },
     get: (orgId: string, kind: DocumentKind | undefined, id: string) => getIn(db, orgId, kind, id),
 
     async updateDraft(

@@ -25,7 +25,7 @@ import type {
   SchemedId,
   VatCategory,
 } from './einvoice.model.ts';
-import { completeModel, type Exemption, type LineDraft } from './einvoice.totals.ts';
+import { completeModel, STANDARD_EXEMPTIONS, type Exemption, type LineDraft } from './einvoice.totals.ts';
 
 export interface TaxTreatment {
   category: VatCategory;
@@ -83,6 +83,12 @@ export interface SealbillDocument {
     paymentMeans?: { code: PaymentMeansCode; card?: PaymentMeans['card']; directDebit?: PaymentMeans['directDebit'] };
     precedingInvoice?: { number: string; issueDate?: string };
   };
+  /**
+   * The free texts the integrator writes in the document's language where the user gave none:
+   * BT-120 per VAT category (with the category's standard VATEX code) and BT-20. Without them
+   * the English STANDARD_EXEMPTIONS apply and BT-20 is absent, as before (issue #15 item 4).
+   */
+  defaultTexts?: { exemptionReasons?: Partial<Record<VatCategory, string>>; paymentTerms?: string | undefined };
 }
 
 /** A document the mapping cannot express; the integrator answers it like a failed pre-issue check. */
@@ -243,10 +249,15 @@ export function toEinvoice(doc: SealbillDocument): EinvoiceModel {
     line(doc, i, vat.lineNets[i] as number, totals.lines[i] as { base: number; discount: number }),
   );
   const exemptions: Partial<Record<VatCategory, Exemption>> = {};
+  const defaultReasons = doc.defaultTexts?.exemptionReasons ?? {};
   for (const line of doc.lines) {
-    if ((line.tax.exemptionReason || line.tax.exemptionCode) && !exemptions[line.tax.category]) {
-      exemptions[line.tax.category] = { reason: line.tax.exemptionReason, code: line.tax.exemptionCode };
+    const c = line.tax.category;
+    if ((line.tax.exemptionReason || line.tax.exemptionCode) && !exemptions[c]) {
+      exemptions[c] = { reason: line.tax.exemptionReason ?? defaultReasons[c], code: line.tax.exemptionCode };
     }
+  }
+  for (const [c, reason] of Object.entries(defaultReasons) as Array<[VatCategory, string]>) {
+    if (!exemptions[c] && STANDARD_EXEMPTIONS[c]) exemptions[c] = { ...STANDARD_EXEMPTIONS[c], reason };
   }
   const e = doc.einvoice;
   const payout = doc.payout;
@@ -281,7 +292,7 @@ export function toEinvoice(doc: SealbillDocument): EinvoiceModel {
     buyerReference: e.buyerReference,
     contractReference: e.contractReference,
     purchaseOrderReference: e.purchaseOrderReference,
-    paymentTerms: doc.terms ?? undefined,
+    paymentTerms: doc.terms ?? doc.defaultTexts?.paymentTerms,
     notes: doc.notes ? [doc.notes] : [],
     precedingInvoices: e.precedingInvoice ? [e.precedingInvoice] : [],
     delivery: e.supplyDate || deliveryAddress ? { date: e.supplyDate, address: deliveryAddress } : undefined,

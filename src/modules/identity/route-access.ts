@@ -42,6 +42,7 @@ function deliveryRoutes(prefix: string): Record<string, RouteAccess> {
   const b = `/api/v1/${prefix}/:id`;
   return {
     [`POST ${b}/send`]: need('invoice:send'),
+    [`POST ${b}/send/preview`]: need('invoice:send'),
     [`GET ${b}/deliveries`]: need('invoice:read'),
     [`POST ${b}/sealed-links`]: need('invoice:send'),
   };
@@ -139,6 +140,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'DELETE /api/v1/clients/:id/contacts/:contactId': need('client:write'),
   /** Staff recovery of a contact's portal factors (modules/portal/portal-factors.*); the route also demands step-up. */
   'POST /api/v1/clients/:id/contacts/:contactId/reset-factors': need('client:write'),
+  /** Statements of account (modules/statements): a client's invoices, credit notes and payments, so invoice:read. */
+  'GET /api/v1/clients/:id/statement': need('invoice:read'),
+  'GET /api/v1/clients/:id/statement.pdf': need('invoice:read'),
 
   'GET /api/v1/tax-rates': need('item:read'),
   'POST /api/v1/tax-rates': need('item:write'),
@@ -180,6 +184,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/invoices/:id/reminders': need('invoice:read'),
   'POST /api/v1/invoices/:id/reminders': need('invoice:send'),
   'PUT /api/v1/invoices/:id/reminders/state': need('invoice:send'),
+  'GET /api/v1/invoices/:id/reminders/:reminderId/pdf': need('invoice:read'),
   'GET /api/v1/dunning/plans': need('invoice:read'),
   'POST /api/v1/dunning/plans': need('org:update'),
   'PUT /api/v1/dunning/plans/:id': need('org:update'),
@@ -196,6 +201,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   ...deliveryRoutes('quotes'),
   ...deliveryRoutes('credit-notes'),
   'GET /api/v1/deliveries/:id': need('invoice:read'),
+  // Email templates: the wording is an organization setting.
+  'GET /api/v1/email-templates': need('invoice:read'),
+  'PUT /api/v1/email-templates/:kind/:language': need('org:update'),
+  'DELETE /api/v1/email-templates/:kind/:language': need('org:update'),
   'GET /api/v1/deliveries/:id/certificate.json': need('invoice:read'),
   'GET /api/v1/deliveries/:id/certificate.pdf': need('invoice:read'),
   'POST /api/v1/deliveries/:id/revoke': need('invoice:send'),
@@ -235,6 +244,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/portal/documents/:id/deliveries': PORTAL,
   'POST /api/v1/portal/quotes/:id/accept': PORTAL,
   'GET /api/v1/portal/payments': PORTAL,
+  /** The contact's own client's statement of account (modules/statements). */
+  'GET /api/v1/portal/statement': PORTAL,
+  'GET /api/v1/portal/statement.pdf': PORTAL,
 
   'GET /api/v1/audit-events': need('audit:read'),
   'POST /api/v1/audit-events/verify': need('audit:read'),

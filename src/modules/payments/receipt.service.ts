@@ -5,6 +5,7 @@
 // also mails it to the client: a job written with the payment (`mailInTx`) that holds only the
 // payment's id and reads the receipt when it runs.
 import { z } from 'zod';
+import { messagesFor, t, type MessageKey, type Messages } from '../../shared/i18n/messages.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import { notFound } from '../../platform/errors.ts';
@@ -13,38 +14,47 @@ import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import type { FileService } from '../files/file.service.ts';
 import type { DocumentService } from '../documents/document.service.ts';
+import { documentLanguage } from '../documents/document-language.ts';
 import { dateFormatter, moneyFormatter } from '../documents/pdf/document-view.ts';
 import type { PdfSigner } from '../documents/pdf/pdf-signature.ts';
-import { paperForLocale, renderDocumentPdf, type PdfDocumentView } from '../documents/pdf/render-document-pdf.ts';
+import {
+  paperForLocale,
+  partiesOf,
+  renderDocumentPdf,
+  type PdfDocumentView,
+} from '../documents/pdf/render-document-pdf.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { findPaymentRow, updatePaymentRow, type PaymentRow } from './payment.repo.ts';
 
-const LABELS: PdfDocumentView['labels'] = {
-  billTo: 'Received from',
-  from: 'From',
-  issueDate: 'Date',
-  dueDate: 'Invoice due',
-  description: 'Description',
-  quantity: 'Qty',
-  unitPrice: 'Amount',
-  tax: 'Tax',
-  amount: 'Amount',
-  notes: 'Notes',
-  terms: 'Terms',
-  payment: 'Payment',
-  verify: 'Verify',
-  page: 'Page',
-};
+/** The receipt's labels in a language (the catalogue's `receipt.*` and shared `pdf.*` keys). */
+function receiptLabels(m: Messages): PdfDocumentView['labels'] {
+  return {
+    billTo: m['receipt.receivedFrom'],
+    from: m['pdf.from'],
+    issueDate: m['receipt.date'],
+    dueDate: m['receipt.invoiceDue'],
+    description: m['pdf.description'],
+    quantity: m['pdf.quantity'],
+    unitPrice: m['receipt.unitPrice'],
+    tax: m['pdf.tax'],
+    amount: m['pdf.amount'],
+    notes: m['pdf.notes'],
+    terms: m['pdf.terms'],
+    payment: m['receipt.payment'],
+    verify: m['receipt.verify'],
+    page: m['pdf.page'],
+  };
+}
 
-const METHOD_LABEL: Record<string, string> = {
-  stripe: 'Card (Stripe)',
-  paypal: 'PayPal',
-  bank_transfer: 'Bank transfer',
-  cash: 'Cash',
-  cheque: 'Cheque',
-  card: 'Card',
-  client_credit: 'Client credit',
-  other: 'Other',
+const METHOD_LABEL: Record<string, MessageKey> = {
+  stripe: 'paymentMethod.stripe',
+  paypal: 'paymentMethod.paypal',
+  bank_transfer: 'paymentMethod.bank_transfer',
+  cash: 'paymentMethod.cash',
+  cheque: 'paymentMethod.cheque',
+  card: 'paymentMethod.card',
+  client_credit: 'paymentMethod.client_credit',
+  other: 'paymentMethod.other',
 };
 
 export interface ReceiptDeps {
@@ -123,33 +133,26 @@ export function createReceiptService({
         orgs.getDetailsInTx(tx, orgId),
         clients.getInTx(tx, orgId, payment.client_id),
       ]);
-      const money = moneyFormatter(org.locale, payment.currency);
-      const day = dateFormatter(org.locale);
+      // In its client's language, like the client's documents (issue #15 item 4); rendered once and stored.
+      const lang = documentLanguage(client.language, org.locale);
+      const m = messagesFor(lang.language);
+      const money = moneyFormatter(lang.formatLocale, payment.currency);
+      const day = dateFormatter(lang.formatLocale);
       const fmtDate = (d: string | null) => (d ? day(d) : null);
-      const method = METHOD_LABEL[payment.method] ?? payment.method;
+      const methodKey = METHOD_LABEL[payment.method];
+      const method = methodKey ? m[methodKey] : payment.method;
       const ref = payment.provider_ref ?? reference;
       const view: PdfDocumentView = {
         kind: 'invoice',
-        title: 'Payment receipt',
+        title: m['receipt.title'],
         number: `${inv.number ?? ''}-R-${payment.id.slice(-8).toUpperCase()}`,
         issueDate: fmtDate(payment.received_on),
         dueDate: fmtDate(inv.dueDate),
         paper: paperForLocale(org.locale),
-        org: {
-          name: org.name,
-          addressLines: [...org.profile.addressLines, ...(org.profile.country ? [org.profile.country] : [])],
-          taxId: org.profile.taxIds[0]?.value ?? null,
-          email: org.profile.email,
-        },
-        client: {
-          name: client.name,
-          addressLines: [...client.addressLines, ...(client.country ? [client.country] : [])],
-          taxId: client.taxId,
-          email: null,
-        },
+        ...partiesOf(org, client),
         lines: [
           {
-            description: `Payment of invoice ${inv.number ?? ''}`,
+            description: t(lang.language, 'receipt.line', { number: inv.number ?? '' }),
             quantity: '1',
             unit: '',
             unitPrice: money(Number(payment.amount)),
@@ -160,17 +163,24 @@ export function createReceiptService({
         ],
         taxes: [],
         totals: [
-          { label: 'Invoice total', value: money(inv.total) },
-          { label: 'Received', value: money(Number(payment.amount)), strong: true },
-          { label: 'Amount still due', value: money(Math.max(0, inv.amountDue)) },
+          { label: m['receipt.invoiceTotal'], value: money(inv.total) },
+          { label: m['receipt.received'], value: money(Number(payment.amount)), strong: true },
+          { label: m['receipt.stillDue'], value: money(Math.max(0, inv.amountDue)) },
         ],
         notes:
           Number(payment.amount) > Number(payment.applied_amount)
-            ? `${money(Number(payment.amount) - Number(payment.applied_amount))} was credited to your account.`
+            ? t(lang.language, 'receipt.credited', {
+                amount: money(Number(payment.amount) - Number(payment.applied_amount)),
+              })
             : null,
-        payment: { lines: [{ label: 'Method', value: method }, ...(ref ? [{ label: 'Reference', value: ref }] : [])] },
+        payment: {
+          lines: [
+            { label: m['receipt.method'], value: method },
+            ...(ref ? [{ label: m['pdf.reference'], value: ref }] : []),
+          ],
+        },
         verification: null,
-        labels: LABELS,
+        labels: receiptLabels(m),
       };
       const pdf = await renderDocumentPdf(view, {
         creationDate: clock.now(),

@@ -9292,6 +9292,10 @@ export interface paths {
                                 chargesDetail: {
                                     [key: string]: unknown;
                                 } | null;
+                                /** @description the reminder document number (REM-…), when it added charges */
+                                number: string | null;
+                                /** @description GET …/reminders/:reminderId/pdf serves its signed PDF */
+                                hasDocument: boolean;
                                 deliveryId: string | null;
                                 error: string | null;
                                 createdAt: string;
@@ -9350,6 +9354,10 @@ export interface paths {
                             chargesDetail: {
                                 [key: string]: unknown;
                             } | null;
+                            /** @description the reminder document number (REM-…), when it added charges */
+                            number: string | null;
+                            /** @description GET …/reminders/:reminderId/pdf serves its signed PDF */
+                            hasDocument: boolean;
                             deliveryId: string | null;
                             error: string | null;
                             createdAt: string;
@@ -9359,6 +9367,43 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/reminders/{reminderId}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The signed reminder document that itemises the late-payment charges (application/pdf). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    reminderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -9442,6 +9487,10 @@ export interface paths {
                                 chargesDetail: {
                                     [key: string]: unknown;
                                 } | null;
+                                /** @description the reminder document number (REM-…), when it added charges */
+                                number: string | null;
+                                /** @description GET …/reminders/:reminderId/pdf serves its signed PDF */
+                                hasDocument: boolean;
                                 deliveryId: string | null;
                                 error: string | null;
                                 createdAt: string;
@@ -10092,6 +10141,306 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/{id}/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Statement of account for a period and currency: opening balance, invoices, credit notes, payments and refunds with a running balance, closing balance, and the invoices overdue at the end of the period. Without from/to: this calendar year so far; without currency: the client’s. */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    currency?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            clientId: string;
+                            clientName: string;
+                            organization: string;
+                            currency: string;
+                            /** @description every currency the client has issued documents in (one statement each) */
+                            currencies: string[];
+                            /** Format: date */
+                            from: string;
+                            /** Format: date */
+                            to: string;
+                            /** Format: date */
+                            today: string;
+                            /** @description owed by the client at the start of `from` (negative: in credit) */
+                            openingBalance: number;
+                            lines: {
+                                /** Format: date */
+                                date: string;
+                                /** @enum {string} */
+                                kind: "invoice" | "credit_note" | "payment" | "refund";
+                                /**
+                                 * Format: uuid
+                                 * @description the invoice or credit note; for a payment or refund, the invoice it was for
+                                 */
+                                documentId: string;
+                                /** @description the document number (for a payment or refund, its invoice’s) */
+                                number: string | null;
+                                paymentId: string | null;
+                                /** @description payments and refunds: how the money moved */
+                                method: string | null;
+                                /** @description invoices: the due date */
+                                dueDate: string | null;
+                                /** @description effect on the balance: invoices and refunds positive, credit notes and payments negative */
+                                amount: number;
+                                /** @description the running balance after this line */
+                                balance: number;
+                            }[];
+                            totals: {
+                                /** @description minor units (cents) */
+                                invoiced: number;
+                                /** @description minor units (cents) */
+                                credited: number;
+                                /** @description minor units (cents) */
+                                paid: number;
+                                /** @description minor units (cents) */
+                                refunded: number;
+                            };
+                            /** @description owed by the client at the end of `to` (negative: in credit) */
+                            closingBalance: number;
+                            overdue: {
+                                /** Format: date */
+                                asOf: string;
+                                /** @description minor units (cents) */
+                                total: number;
+                                invoices: {
+                                    /** Format: uuid */
+                                    documentId: string;
+                                    number: string | null;
+                                    /** Format: date */
+                                    issueDate: string;
+                                    /** Format: date */
+                                    dueDate: string;
+                                    /** @description minor units (cents) */
+                                    total: number;
+                                    /** @description what was still due at the end of the period */
+                                    outstanding: number;
+                                    daysOverdue: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/statement.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The same statement as a PDF signed with the organization’s signing identity (PAdES). */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    currency?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Statement of account for a period and currency: opening balance, invoices, credit notes, payments and refunds with a running balance, closing balance, and the invoices overdue at the end of the period. Without from/to: this calendar year so far; without currency: the client’s. */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    currency?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            clientId: string;
+                            clientName: string;
+                            organization: string;
+                            currency: string;
+                            /** @description every currency the client has issued documents in (one statement each) */
+                            currencies: string[];
+                            /** Format: date */
+                            from: string;
+                            /** Format: date */
+                            to: string;
+                            /** Format: date */
+                            today: string;
+                            /** @description owed by the client at the start of `from` (negative: in credit) */
+                            openingBalance: number;
+                            lines: {
+                                /** Format: date */
+                                date: string;
+                                /** @enum {string} */
+                                kind: "invoice" | "credit_note" | "payment" | "refund";
+                                /**
+                                 * Format: uuid
+                                 * @description the invoice or credit note; for a payment or refund, the invoice it was for
+                                 */
+                                documentId: string;
+                                /** @description the document number (for a payment or refund, its invoice’s) */
+                                number: string | null;
+                                paymentId: string | null;
+                                /** @description payments and refunds: how the money moved */
+                                method: string | null;
+                                /** @description invoices: the due date */
+                                dueDate: string | null;
+                                /** @description effect on the balance: invoices and refunds positive, credit notes and payments negative */
+                                amount: number;
+                                /** @description the running balance after this line */
+                                balance: number;
+                            }[];
+                            totals: {
+                                /** @description minor units (cents) */
+                                invoiced: number;
+                                /** @description minor units (cents) */
+                                credited: number;
+                                /** @description minor units (cents) */
+                                paid: number;
+                                /** @description minor units (cents) */
+                                refunded: number;
+                            };
+                            /** @description owed by the client at the end of `to` (negative: in credit) */
+                            closingBalance: number;
+                            overdue: {
+                                /** Format: date */
+                                asOf: string;
+                                /** @description minor units (cents) */
+                                total: number;
+                                invoices: {
+                                    /** Format: uuid */
+                                    documentId: string;
+                                    number: string | null;
+                                    /** Format: date */
+                                    issueDate: string;
+                                    /** Format: date */
+                                    dueDate: string;
+                                    /** @description minor units (cents) */
+                                    total: number;
+                                    /** @description what was still due at the end of the period */
+                                    outstanding: number;
+                                    daysOverdue: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/statement.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The same statement as a PDF signed with the organization’s signing identity (PAdES). */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    currency?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exports": {
         parameters: {
             query?: never;
@@ -10424,6 +10773,11 @@ export interface paths {
                             /** @default false */
                             requireCode?: boolean;
                         };
+                        /** @description this sending's own subject and opening (placeholders allowed); default: the template for the client's language */
+                        message?: {
+                            subject: string;
+                            body: string;
+                        };
                     };
                 };
             };
@@ -10490,6 +10844,89 @@ export interface paths {
                                     timestamped: boolean;
                                 }[];
                             }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/send/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description What sending would say (recipients, subject, opening, text) with the same body as /send; sends and records nothing. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description overrides the client's delivery mode
+                         * @enum {string}
+                         */
+                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
+                        /**
+                         * Format: uuid
+                         * @description contact id (default: the primary contact, else the first contact with an email)
+                         */
+                        to?: string;
+                        /**
+                         * @description also deliver to the client's billing email (its own delivery and evidence; a notice instead of a personal portal link when that address is no contact)
+                         * @default true
+                         */
+                        includeBillingEmail?: boolean;
+                        sealedLink?: {
+                            /** @default 336 */
+                            expiresInHours?: number;
+                            /** @default null */
+                            maxDownloads?: number | null;
+                            /** @default false */
+                            requireCode?: boolean;
+                        };
+                        /** @description this sending's own subject and opening (placeholders allowed); default: the template for the client's language */
+                        message?: {
+                            subject: string;
+                            body: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recipients: {
+                                email: string;
+                                /** @enum {string} */
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
+                                billing: boolean;
+                            }[];
+                            subject: string;
+                            opening: string;
+                            text: string;
+                            /** @enum {string} */
+                            wording: "built-in" | "organization" | "this sending";
                         };
                     };
                 };
@@ -10672,6 +11109,11 @@ export interface paths {
                             /** @default false */
                             requireCode?: boolean;
                         };
+                        /** @description this sending's own subject and opening (placeholders allowed); default: the template for the client's language */
+                        message?: {
+                            subject: string;
+                            body: string;
+                        };
                     };
                 };
             };
@@ -10738,6 +11180,89 @@ export interface paths {
                                     timestamped: boolean;
                                 }[];
                             }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes/{id}/send/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description What sending would say (recipients, subject, opening, text) with the same body as /send; sends and records nothing. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description overrides the client's delivery mode
+                         * @enum {string}
+                         */
+                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
+                        /**
+                         * Format: uuid
+                         * @description contact id (default: the primary contact, else the first contact with an email)
+                         */
+                        to?: string;
+                        /**
+                         * @description also deliver to the client's billing email (its own delivery and evidence; a notice instead of a personal portal link when that address is no contact)
+                         * @default true
+                         */
+                        includeBillingEmail?: boolean;
+                        sealedLink?: {
+                            /** @default 336 */
+                            expiresInHours?: number;
+                            /** @default null */
+                            maxDownloads?: number | null;
+                            /** @default false */
+                            requireCode?: boolean;
+                        };
+                        /** @description this sending's own subject and opening (placeholders allowed); default: the template for the client's language */
+                        message?: {
+                            subject: string;
+                            body: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recipients: {
+                                email: string;
+                                /** @enum {string} */
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
+                                billing: boolean;
+                            }[];
+                            subject: string;
+                            opening: string;
+                            text: string;
+                            /** @enum {string} */
+                            wording: "built-in" | "organization" | "this sending";
                         };
                     };
                 };
@@ -10920,6 +11445,11 @@ export interface paths {
                             /** @default false */
                             requireCode?: boolean;
                         };
+                        /** @description this sending's own subject and opening (placeholders allowed); default: the template for the client's language */
+                        message?: {
+                            subject: string;
+                            body: string;
+                        };
                     };
                 };
             };
@@ -10986,6 +11516,89 @@ export interface paths {
                                     timestamped: boolean;
                                 }[];
                             }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-notes/{id}/send/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description What sending would say (recipients, subject, opening, text) with the same body as /send; sends and records nothing. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description overrides the client's delivery mode
+                         * @enum {string}
+                         */
+                        mode?: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
+                        /**
+                         * Format: uuid
+                         * @description contact id (default: the primary contact, else the first contact with an email)
+                         */
+                        to?: string;
+                        /**
+                         * @description also deliver to the client's billing email (its own delivery and evidence; a notice instead of a personal portal link when that address is no contact)
+                         * @default true
+                         */
+                        includeBillingEmail?: boolean;
+                        sealedLink?: {
+                            /** @default 336 */
+                            expiresInHours?: number;
+                            /** @default null */
+                            maxDownloads?: number | null;
+                            /** @default false */
+                            requireCode?: boolean;
+                        };
+                        /** @description this sending's own subject and opening (placeholders allowed); default: the template for the client's language */
+                        message?: {
+                            subject: string;
+                            body: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recipients: {
+                                email: string;
+                                /** @enum {string} */
+                                mode: "notice-only" | "portal-link" | "openpgp" | "smime" | "sealed-link" | "plain";
+                                billing: boolean;
+                            }[];
+                            subject: string;
+                            opening: string;
+                            text: string;
+                            /** @enum {string} */
+                            wording: "built-in" | "organization" | "this sending";
                         };
                     };
                 };
@@ -11119,6 +11732,135 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/email-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The organization's wording of each message kind per language, and each kind's placeholders and built-in wording. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                                language: string;
+                                subject: string;
+                                body: string;
+                                updatedAt: string;
+                            }[];
+                            kinds: {
+                                /** @enum {string} */
+                                kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                                placeholders: string[];
+                                builtIn: {
+                                    subject: string;
+                                    body: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/email-templates/{kind}/{language}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                    /** @description ISO 639-1 language code: the language of the clients this wording is for */
+                    language: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        subject: string;
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                            language: string;
+                            subject: string;
+                            body: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** @description Back to the built-in wording. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                    /** @description ISO 639-1 language code: the language of the clients this wording is for */
+                    language: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;

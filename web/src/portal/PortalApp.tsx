@@ -13,6 +13,7 @@ import { PortalDocumentPage } from './PortalDocument.tsx';
 import { PortalDocumentsPage, PortalPaymentsPage } from './PortalLists.tsx';
 import { PortalContext, type PortalMe } from './portal-context.ts';
 import { PortalSecurityPage } from './PortalSecurity.tsx';
+import { PortalStatementPage } from './PortalStatement.tsx';
 import { PortalSignIn, PortalTokenSignIn } from './PortalSignIn.tsx';
 
 async function fetchMe(): Promise<PortalMe | null> {
@@ -108,6 +109,7 @@ export default function PortalApp() {
           <Link to="/portal/quotes">Quotes</Link>
           <Link to="/portal/credit-notes">Credit notes</Link>
           <Link to="/portal/payments">Payments</Link>
+          <Link to="/portal/statement">Statement</Link>
           <Link to="/portal/security">Security</Link>
         </nav>
         <Routes
@@ -116,6 +118,7 @@ export default function PortalApp() {
             { path: '/portal/quotes', render: () => <PortalDocumentsPage kind="quote" /> },
             { path: '/portal/credit-notes', render: () => <PortalDocumentsPage kind="credit_note" /> },
             { path: '/portal/payments', render: () => <PortalPaymentsPage /> },
+            { path: '/portal/statement', render: () => <PortalStatementPage /> },
             { path: '/portal/security', render: () => <PortalSecurityPage /> },
             { path: '/portal/documents/:id', render: (p) => <PortalDocumentPage id={p.id!} /> },
           ]}

@@ -11,6 +11,7 @@ import { DocumentPage } from './pages/DocumentView.tsx';
 import { DocumentsPage } from './pages/Documents.tsx';
 import { EditSchedulePage, NewSchedulePage, RecurringPage, ScheduleDetailPage } from './pages/Recurring.tsx';
 import { RemindersSettingsPage } from './pages/RemindersSettings.tsx';
+import { EmailTemplatesPage } from './pages/EmailTemplates.tsx';
 import { NumberingSettingsPage, OrgSettingsPage } from './pages/Settings.tsx';
 import {
   BackupsPage,
@@ -46,6 +47,7 @@ export const staffRoutes: Route[] = [
   { path: '/app/settings/numbering', render: () => <NumberingSettingsPage /> },
   { path: '/app/settings/payout', render: () => <PayoutPage /> },
   { path: '/app/settings/reminders', render: () => <RemindersSettingsPage /> },
+  { path: '/app/settings/templates', render: () => <EmailTemplatesPage /> },
   { path: '/app/settings/members', render: () => <MembersPage /> },
   { path: '/app/settings/security', render: () => <SecuritySettingsPage /> },
   { path: '/app/settings/email', render: () => <EmailSettingsPage /> },

@@ -1,10 +1,12 @@
-// Builds what the PDF shows from an issued document's frozen snapshot. Amounts are formatted with
-// Intl from exact decimal strings (never floats), in the org's locale.
+// Builds what the PDF shows from an issued document's frozen snapshot, in the document's language
+// (snapshot.language, the client's at issue; English for documents issued before languages) from
+// the message catalogue (src/shared/i18n). Amounts are formatted with Intl from exact decimal
+// strings (never floats), in the document's locale (snapshot.formatLocale, before that the org's).
 import { formatAmount } from '../../../shared/money/money.ts';
+import { messagesFor, type MessageKey, type Messages } from '../../../shared/i18n/messages.ts';
 import type { DocumentBody, DocumentDto } from '../document.schemas.ts';
-import { KIND_LABEL } from '../document.service.ts';
 import { lineCategory } from '../document-einvoice.ts';
-import type { VatCategory } from '../../einvoice/einvoice.model.ts';
+import type { PaymentMeansCode, VatCategory } from '../../einvoice/einvoice.model.ts';
 import { paperForLocale, type PdfDocumentView } from './render-document-pdf.ts';
 
 /**
@@ -42,51 +44,86 @@ function percentFormatter(locale: string): (basisPoints: number) => string {
   return (bp) => `${nf.format(bp / 100)} %`;
 }
 
-const LABELS: PdfDocumentView['labels'] = {
-  billTo: 'Bill to',
-  from: 'From',
-  issueDate: 'Issue date',
-  dueDate: 'Due date',
-  description: 'Description',
-  quantity: 'Qty',
-  unitPrice: 'Unit price',
-  tax: 'Tax',
-  amount: 'Amount',
-  notes: 'Notes',
-  terms: 'Terms',
-  payment: 'Payment details',
-  verify: 'Verify this document',
-  page: 'Page',
-};
+/** The renderer's labels in a language (the catalogue's `pdf.*` keys). */
+function labelsFor(m: Messages): PdfDocumentView['labels'] {
+  return {
+    billTo: m['pdf.billTo'],
+    from: m['pdf.from'],
+    issueDate: m['pdf.issueDate'],
+    dueDate: m['pdf.dueDate'],
+    description: m['pdf.description'],
+    quantity: m['pdf.quantity'],
+    unitPrice: m['pdf.unitPrice'],
+    tax: m['pdf.tax'],
+    amount: m['pdf.amount'],
+    notes: m['pdf.notes'],
+    terms: m['pdf.terms'],
+    payment: m['pdf.payment'],
+    verify: m['pdf.verify'],
+    page: m['pdf.page'],
+    draft: m['pdf.draft'],
+    relatedTo: m['pdf.relatedTo'],
+    taxable: m['pdf.taxable'],
+    fingerprint: m['pdf.fingerprint'],
+    unchangedSince: m['pdf.unchangedSince'],
+    category: m['pdf.vatCategory'],
+    rate: m['pdf.rate'],
+    taxableAmount: m['pdf.taxableAmount'],
+    vatNotes: m['pdf.vatNotes'],
+  };
+}
 
 // The legal wording an EU VAT invoice needs for what is not charged (Directive 2006/112/EC,
-// Art. 226 (11) and (11a)); a rate's own exemption reason is printed after it.
-const VAT_WORDING: Partial<Record<VatCategory, string>> = {
-  AE: 'Reverse charge: the recipient is liable for the VAT (Art. 196 Directive 2006/112/EC).',
-  K: 'Intra-community supply of goods, exempt from VAT (Art. 138 Directive 2006/112/EC).',
-  G: 'Export of goods outside the EU, exempt from VAT (Art. 146 Directive 2006/112/EC).',
-  E: 'Exempt from VAT.',
-  O: 'Not subject to VAT.',
+// Art. 226 (11) and (11a)), in the catalogue as `vat.note.<category>`; a rate's own exemption
+// reason is printed after it.
+const VAT_WORDING: Partial<Record<VatCategory, MessageKey>> = {
+  AE: 'vat.note.AE',
+  K: 'vat.note.K',
+  G: 'vat.note.G',
+  E: 'vat.note.E',
+  O: 'vat.note.O',
 };
 
-const PAYMENT_MEANS: Record<string, string> = {
-  '58': 'SEPA credit transfer',
-  '30': 'Credit transfer',
-  '48': 'Card payment',
-  '54': 'Credit card',
-  '59': 'SEPA direct debit',
+const PAYMENT_MEANS: Record<PaymentMeansCode, MessageKey> = {
+  '58': 'paymentMeans.58',
+  '30': 'paymentMeans.30',
+  '48': 'paymentMeans.48',
+  '54': 'paymentMeans.54',
+  '59': 'paymentMeans.59',
 };
+
+/**
+ * Quantities ('1.5', decimal strings) in the locale's digits and decimal sign, exactly, without
+ * grouping: English writes them as stored, German "1,5".
+ */
+function quantityFormatter(locale: string): (quantity: string) => string {
+  return (q) => {
+    const m = /^-?\d+(?:\.(\d+))?$/.exec(q);
+    const digits = m?.[1]?.length ?? 0;
+    if (!m || digits > 20) return q;
+    const nf = cached(
+      `qty|${locale}|${digits}`,
+      () =>
+        new Intl.NumberFormat(locale, {
+          useGrouping: false,
+          minimumFractionDigits: digits,
+          maximumFractionDigits: digits,
+        }),
+    );
+    return nf.format(q as unknown as number);
+  };
+}
 
 type Party = NonNullable<DocumentBody['snapshot']>['org'];
 const normalized = (v: string | null | undefined) => (v ?? '').replace(/[\s.-]+/g, '').toUpperCase();
 
 /** Postal code and city on one line, then the country (EN 16931 keeps them apart; paper joins them). */
-function partyView(p: Party) {
+function partyView(p: Party, m: Messages) {
   const place = [p.postalCode, p.city].filter((x) => x && x.trim() !== '').join(' ');
   const ids = [
-    ...(p.vatId ? [{ label: 'VAT ID', value: p.vatId }] : []),
-    ...(p.taxRegistration ? [{ label: 'Tax no.', value: p.taxRegistration }] : []),
-    ...(p.legalRegistrationId ? [{ label: 'Reg. no.', value: p.legalRegistrationId }] : []),
+    ...(p.vatId ? [{ label: m['pdf.vatId'], value: p.vatId }] : []),
+    ...(p.taxRegistration ? [{ label: m['pdf.taxNumber'], value: p.taxRegistration }] : []),
+    ...(p.legalRegistrationId ? [{ label: m['pdf.registrationNumber'], value: p.legalRegistrationId }] : []),
   ];
   return {
     name: p.name,
@@ -96,6 +133,15 @@ function partyView(p: Party) {
     ...(ids.length > 0 && { ids }),
     email: p.email,
   };
+}
+
+/** The date the payout details last changed, written like the document's other dates (not before languages). */
+function verificationView(
+  v: PdfDocumentView['verification'],
+  formatDate: ((d: string) => string) | null,
+): PdfDocumentView['verification'] {
+  if (!v || !formatDate || !v.unchangedSince || !/^\d{4}-\d{2}-\d{2}$/.test(v.unchangedSince)) return v;
+  return { ...v, unchangedSince: formatDate(v.unchangedSince) };
 }
 
 export interface ViewExtras {
@@ -109,37 +155,43 @@ export function buildDocumentView(
   snapshot: NonNullable<DocumentBody['snapshot']>,
   extras: ViewExtras = {},
 ): PdfDocumentView {
-  const locale = snapshot.locale;
+  const m = messagesFor(snapshot.language ?? 'en');
+  const locale = snapshot.formatLocale ?? snapshot.locale;
   const money = moneyFormatter(locale, doc.currency);
+  // Documents from before languages printed quantities as stored.
+  const quantity = snapshot.language ? quantityFormatter(locale) : (q: string) => q;
   const formatDate = dateFormatter(locale);
   const date = (d: string | null) => (d ? formatDate(d) : null);
   const pct = percentFormatter(locale);
   const e = snapshot.einvoice?.fields ?? doc.einvoice;
 
-  const totals: PdfDocumentView['totals'] = [{ label: 'Subtotal', value: money(doc.subtotal) }];
-  if (doc.discountTotal !== 0) totals.push({ label: 'Discount', value: money(-doc.discountTotal) });
-  totals.push({ label: 'Tax', value: money(doc.taxTotal) }, { label: 'Total', value: money(doc.total), strong: true });
+  const totals: PdfDocumentView['totals'] = [{ label: m['pdf.subtotal'], value: money(doc.subtotal) }];
+  if (doc.discountTotal !== 0) totals.push({ label: m['pdf.discount'], value: money(-doc.discountTotal) });
+  totals.push(
+    { label: m['pdf.taxTotal'], value: money(doc.taxTotal) },
+    { label: m['pdf.total'], value: money(doc.total), strong: true },
+  );
   if (doc.kind === 'invoice') {
-    if (doc.amountPaid) totals.push({ label: 'Paid', value: money(-doc.amountPaid) });
-    if (doc.amountCredited) totals.push({ label: 'Credited', value: money(-doc.amountCredited) });
-    totals.push({ label: 'Amount due', value: money(doc.amountDue), strong: true });
+    if (doc.amountPaid) totals.push({ label: m['pdf.paid'], value: money(-doc.amountPaid) });
+    if (doc.amountCredited) totals.push({ label: m['pdf.credited'], value: money(-doc.amountCredited) });
+    totals.push({ label: m['pdf.amountDue'], value: money(doc.amountDue), strong: true });
   }
 
   const p = snapshot.payout;
   const meansCode = e.paymentMeans ?? (snapshot.einvoice && p ? (p.iban ? '58' : p.accountNumber ? '30' : null) : null);
-  const paymentMeans = meansCode ? `${PAYMENT_MEANS[meansCode]} (${meansCode})` : null;
+  const paymentMeans = meansCode ? `${m[PAYMENT_MEANS[meansCode]]} (${meansCode})` : null;
   const payment =
     doc.kind === 'invoice' && p
       ? {
           lines: [
-            { label: 'Account holder', value: p.accountHolder },
-            ...(p.bankName ? [{ label: 'Bank', value: p.bankName }] : []),
-            ...(p.iban ? [{ label: 'IBAN', value: p.iban.replace(/(.{4})/g, '$1 ').trim() }] : []),
-            ...(p.bic ? [{ label: 'BIC', value: p.bic }] : []),
-            ...(p.accountNumber ? [{ label: 'Account', value: p.accountNumber }] : []),
-            ...(p.routingNumber ? [{ label: 'Routing', value: p.routingNumber }] : []),
-            { label: 'Reference', value: extras.reference ?? doc.number ?? '' },
-            ...(paymentMeans ? [{ label: 'Payment means', value: paymentMeans }] : []),
+            { label: m['pdf.accountHolder'], value: p.accountHolder },
+            ...(p.bankName ? [{ label: m['pdf.bank'], value: p.bankName }] : []),
+            ...(p.iban ? [{ label: m['pdf.iban'], value: p.iban.replace(/(.{4})/g, '$1 ').trim() }] : []),
+            ...(p.bic ? [{ label: m['pdf.bic'], value: p.bic }] : []),
+            ...(p.accountNumber ? [{ label: m['pdf.account'], value: p.accountNumber }] : []),
+            ...(p.routingNumber ? [{ label: m['pdf.routing'], value: p.routingNumber }] : []),
+            { label: m['pdf.reference'], value: extras.reference ?? doc.number ?? '' },
+            ...(paymentMeans ? [{ label: m['pdf.paymentMeans'], value: paymentMeans }] : []),
           ],
         }
       : null;
@@ -153,35 +205,36 @@ export function buildDocumentView(
     const list = categoriesOf.get(key) ?? [];
     if (!list.includes(category)) list.push(category);
     categoriesOf.set(key, list);
-    const wording = VAT_WORDING[category];
+    const wordingKey = VAT_WORDING[category];
+    const wording = wordingKey && m[wordingKey];
     const text = wording && (l.taxExemptionReason ? `${wording} ${l.taxExemptionReason}` : wording);
     if (text && !notes.includes(text)) notes.push(text);
   }
   const meta: Array<{ label: string; value: string }> = [];
-  if (e.supplyDate) meta.push({ label: 'Supply date', value: formatDate(e.supplyDate) });
+  if (e.supplyDate) meta.push({ label: m['pdf.supplyDate'], value: formatDate(e.supplyDate) });
   if (e.periodStart || e.periodEnd)
     meta.push({
-      label: 'Period',
+      label: m['pdf.period'],
       value: `${e.periodStart ? formatDate(e.periodStart) : '…'} – ${e.periodEnd ? formatDate(e.periodEnd) : '…'}`,
     });
-  if (e.buyerReference) meta.push({ label: 'Your reference', value: e.buyerReference });
-  if (e.purchaseOrderReference) meta.push({ label: 'Order no.', value: e.purchaseOrderReference });
-  if (e.contractReference) meta.push({ label: 'Contract', value: e.contractReference });
+  if (e.buyerReference) meta.push({ label: m['pdf.buyerReference'], value: e.buyerReference });
+  if (e.purchaseOrderReference) meta.push({ label: m['pdf.orderNumber'], value: e.purchaseOrderReference });
+  if (e.contractReference) meta.push({ label: m['pdf.contract'], value: e.contractReference });
 
   return {
     kind: doc.kind,
-    title: KIND_LABEL[doc.kind],
+    title: m[`document.${doc.kind}`],
     number: doc.number,
     issueDate: date(doc.issueDate),
     dueDate: doc.kind === 'invoice' ? date(doc.dueDate) : null,
     relatedNumber: extras.relatedNumber ?? null,
     paper: paperForLocale(locale),
-    org: partyView(snapshot.org),
-    client: partyView(snapshot.client),
+    org: partyView(snapshot.org, m),
+    client: partyView(snapshot.client, m),
     ...(meta.length > 0 && { meta }),
     lines: doc.lines.map((l) => ({
       description: l.description,
-      quantity: l.quantity,
+      quantity: quantity(l.quantity),
       unit: l.unit,
       unitPrice: money(l.unitPrice),
       discount: l.lineDiscount
@@ -189,12 +242,12 @@ export function buildDocumentView(
         : null,
       taxLabel:
         l.taxRateBp || l.taxName
-          ? `${l.taxName ? l.taxName + ' ' : ''}${pct(l.taxRateBp)}${l.taxInclusive ? ' incl.' : ''}`
+          ? `${l.taxName ? l.taxName + ' ' : ''}${pct(l.taxRateBp)}${l.taxInclusive ? ` ${m['pdf.taxInclusive']}` : ''}`
           : '—',
       amount: money(l.amount),
     })),
     taxes: doc.taxes.map((t) => ({
-      label: `${pct(t.rateBp)}${t.inclusive ? ' incl.' : ''}`,
+      label: `${pct(t.rateBp)}${t.inclusive ? ` ${m['pdf.taxInclusive']}` : ''}`,
       taxable: money(t.taxable),
       tax: money(t.tax),
       category: (categoriesOf.get(`${t.rateBp}|${t.inclusive}`) ?? [t.rateBp > 0 ? 'S' : 'Z']).join(' / '),
@@ -204,7 +257,7 @@ export function buildDocumentView(
     notes: doc.notes,
     terms: doc.terms,
     payment,
-    verification: extras.verification ?? null,
-    labels: LABELS,
+    verification: verificationView(extras.verification ?? null, snapshot.language ? formatDate : null),
+    labels: labelsFor(m),
   };
 }

@@ -15,6 +15,7 @@ import * as m0013einvoice from './0013-einvoice-fields.ts';
 import * as m0015 from './0015-list-indexes.ts';
 import * as m0016 from './0016-dunning.ts';
 import * as m0019 from './0019-recurring-send.ts';
+import * as m0017 from './0017-message-templates.ts';
 
 export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0001-foundation': m0001,
@@ -32,4 +33,5 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0015-list-indexes': m0015,
   '0016-dunning': m0016,
   '0019-recurring-send': m0019,
+  '0017-message-templates': m0017,
 };

@@ -14,7 +14,7 @@ import {
 } from '../../lib/types.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { Badge, ErrorNotice, Notice } from '../../ui/feedback.tsx';
-import { Button, Checkbox, SelectField, TextField } from '../../ui/forms.tsx';
+import { Button, Checkbox, SelectField, TextArea, TextField } from '../../ui/forms.tsx';
 
 type SealedLinkCreated = Answer<'/api/v1/invoices/{id}/sealed-links', 'post'>;
 type Delivery = Answer<'/api/v1/invoices/{id}/deliveries'>['items'][number];
@@ -34,21 +34,25 @@ export function SendDialog({
   const [days, setDays] = useState('14');
   const [requireCode, setRequireCode] = useState(false);
   const [link, setLink] = useState<SealedLinkCreated | null>(null);
+  // The wording staff edited for this sending (null: the template's, as previewed).
+  const [edited, setEdited] = useState<{ subject: string; body: string } | null>(null);
   const path = { params: { path: { id: doc.id } } };
   const hours = () => Math.max(1, Math.min(90, Number(days) || 14)) * 24;
+  const body = {
+    ...(mode ? { mode } : {}),
+    ...(mode === 'sealed-link' ? { sealedLink: { expiresInHours: hours(), maxDownloads: null, requireCode } } : {}),
+    ...(edited ? { message: edited } : {}),
+  };
+  // The template's wording for the chosen mode; edits replace its opening in the text shown.
+  const { message: _edited, ...previewBody } = body;
+  const preview = useApiQuery(
+    ['send-preview', doc.id, mode, requireCode],
+    (signal) => ok(staffApi.POST(kindPath(doc.kind, '/{id}/send/preview'), { ...path, body: previewBody, signal })),
+    { enabled: open },
+  );
+  const shown = preview.data;
   const send = useAction(() =>
-    ok(
-      staffApi.POST(kindPath(doc.kind, '/{id}/send'), {
-        ...path,
-        headers: idempotencyKey(),
-        body: {
-          ...(mode ? { mode } : {}),
-          ...(mode === 'sealed-link'
-            ? { sealedLink: { expiresInHours: hours(), maxDownloads: null, requireCode } }
-            : {}),
-        },
-      }),
-    ),
+    ok(staffApi.POST(kindPath(doc.kind, '/{id}/send'), { ...path, headers: idempotencyKey(), body })),
   );
   const makeLink = useAction(() =>
     ok(
@@ -114,6 +118,35 @@ export function SendDialog({
                 checked={requireCode}
                 onChange={(e) => setRequireCode(e.target.checked)}
               />
+            </>
+          ) : null}
+          <ErrorNotice error={preview.error} title="This sending would be refused" />
+          {shown ? (
+            <>
+              <p>
+                To:{' '}
+                {shown.recipients
+                  .map((r) => `${r.email} (${DELIVERY_MODE_LABELS[r.mode]}${r.billing ? ', billing address' : ''})`)
+                  .join(', ')}
+              </p>
+              <TextField
+                label="Subject"
+                value={edited?.subject ?? shown.subject}
+                onChange={(e) => setEdited({ subject: e.target.value, body: edited?.body ?? shown.opening })}
+              />
+              <TextArea
+                label="Message"
+                rows={4}
+                value={edited?.body ?? shown.opening}
+                onChange={(e) => setEdited({ subject: edited?.subject ?? shown.subject, body: e.target.value })}
+                hint="The number, amount, fingerprint and the delivery mode’s instructions follow; they are not editable."
+              />
+              <details>
+                <summary>The whole message</summary>
+                <pre data-testid="send-preview-text">
+                  {(edited?.body ?? shown.opening) + shown.text.slice(shown.opening.length)}
+                </pre>
+              </details>
             </>
           ) : null}
           <div className="actions">

@@ -1,0 +1,102 @@
+// Email templates (issue #15, item 3): an organization words the subject and opening of each
+// message kind per language; the built-in wording (src/shared/templates.ts) stands in for the
+// rest. A template is checked when saved — only the kind's placeholders, no bank details (the
+// payment-details rule of printed text) — and rendered without evaluating anything.
+import type { Clock } from '../../platform/clock.ts';
+import type { Database } from '../../platform/db/kysely.ts';
+import { inTx } from '../../platform/db/tx.ts';
+import { notFound, unprocessable, type FieldError } from '../../platform/errors.ts';
+import {
+  DEFAULT_TEMPLATES,
+  PLACEHOLDERS,
+  TEMPLATE_KINDS,
+  unknownPlaceholders,
+  type MessageTemplate,
+  type TemplateKind,
+} from '../../shared/templates.ts';
+import type { AuditActor, AuditService } from '../audit/audit.service.ts';
+import { deleteTemplate, findTemplate, listTemplates, upsertTemplate } from './templates.repo.ts';
+
+/** "de-DE" → "de". */
+export const languageOf = (tag: string): string => tag.split('-')[0]!.toLowerCase();
+
+/** Field errors for placeholders the kind does not offer, at the paths of a template body. */
+export function placeholderErrors(
+  kind: TemplateKind,
+  t: MessageTemplate,
+  at: (field: 'subject' | 'body') => string,
+): FieldError[] {
+  return (['subject', 'body'] as const).flatMap((field) => {
+    const unknown = unknownPlaceholders(kind, t[field]);
+    return unknown.length
+      ? [{ path: at(field), message: `unknown placeholder ${unknown.map((u) => `{{${u}}}`).join(', ')}` }]
+      : [];
+  });
+}
+
+export function createTemplatesService({ db, clock, audit }: { db: Database; clock: Clock; audit: AuditService }) {
+  return {
+    async list(orgId: string) {
+      return {
+        items: (await listTemplates(db, orgId)).map((r) => ({
+          kind: r.kind as TemplateKind,
+          language: r.language,
+          subject: r.subject,
+          body: r.body,
+          updatedAt: r.updated_at,
+        })),
+        kinds: TEMPLATE_KINDS.map((kind) => ({
+          kind,
+          placeholders: [...PLACEHOLDERS[kind]],
+          builtIn: DEFAULT_TEMPLATES[kind],
+        })),
+      };
+    },
+
+    async save(orgId: string, kind: TemplateKind, language: string, input: MessageTemplate, actor: AuditActor) {
+      const errors = placeholderErrors(kind, input, (f) => `/body/${f}`);
+      if (errors.length) throw unprocessable('The template uses placeholders this message does not offer', errors);
+      const at = clock.now().toISOString();
+      await inTx(db, async (tx) => {
+        await upsertTemplate(tx, {
+          org_id: orgId,
+          kind,
+          language,
+          subject: input.subject,
+          body: input.body,
+          updated_by: actor.id ?? 'unknown',
+          updated_at: at,
+        });
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'template.saved',
+          objectType: 'message_template',
+          objectId: `${kind}:${language}`,
+        });
+      });
+      return { kind, language, subject: input.subject, body: input.body, updatedAt: at };
+    },
+
+    async remove(orgId: string, kind: TemplateKind, language: string, actor: AuditActor): Promise<void> {
+      await inTx(db, async (tx) => {
+        if (!(await deleteTemplate(tx, orgId, kind, language))) throw notFound('Template');
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'template.deleted',
+          objectType: 'message_template',
+          objectId: `${kind}:${language}`,
+        });
+      });
+    },
+
+    /** The organization's wording of `kind` in `language`, or null (the built-in wording). */
+    async pick(orgId: string, kind: TemplateKind, language: string): Promise<MessageTemplate | null> {
+      const row = await findTemplate(db, orgId, kind, language);
+      return row ? { subject: row.subject, body: row.body } : null;
+    },
+  };
+}
+
+export type TemplatesService = ReturnType<typeof createTemplatesService>;

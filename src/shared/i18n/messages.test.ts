@@ -1,0 +1,71 @@
+// The catalogue contract a translator works against: every shipped language has exactly English's
+// keys, keeps each text's {placeholders}, and leaves nothing empty that English fills. A file
+// dropped into locales/ is shipped (and checked here) without any code change.
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import en from './locales/en.json' with { type: 'json' };
+import { catalogueOf, LANGUAGES, messagesFor, parseCatalogue, placeholdersOf, resolveLanguage, t } from './messages.ts';
+
+const files = readdirSync(new URL('./locales/', import.meta.url)).filter((f) => f.endsWith('.json'));
+
+describe('message catalogue', () => {
+  it('ships at least English, German and French, one file each', () => {
+    expect(LANGUAGES).toEqual(expect.arrayContaining(['en', 'de', 'fr']));
+    expect(files.sort()).toEqual(LANGUAGES.map((l) => `${l}.json`));
+  });
+
+  describe.each(LANGUAGES.filter((l) => l !== 'en'))('%s', (lang) => {
+    const messages = catalogueOf(lang)!;
+
+    it('has every English key and no other', () => {
+      const missing = Object.keys(en).filter((k) => !(k in messages));
+      const unknown = Object.keys(messages).filter((k) => !(k in en));
+      expect({ missing, unknown }).toEqual({ missing: [], unknown: [] });
+    });
+
+    it('keeps the placeholders of each text', () => {
+      const changed = Object.entries(en)
+        .filter(([k, text]) => k in messages && placeholdersOf(messages[k]!).join() !== placeholdersOf(text).join())
+        .map(([k]) => k);
+      expect(changed).toEqual([]);
+    });
+
+    it('leaves no text empty that English fills', () => {
+      const empty = Object.entries(en)
+        .filter(([k, text]) => text !== '' && (messages[k] ?? '').trim() === '')
+        .map(([k]) => k);
+      expect(empty).toEqual([]);
+    });
+  });
+
+  it('the checks catch a broken translation', () => {
+    const broken = { ...en, 'einvoice.paymentTerms': 'Zahlbar bis {date}.' } as Record<string, string>;
+    delete broken['pdf.total'];
+    expect(Object.keys(en).filter((k) => !(k in broken))).toEqual(['pdf.total']);
+    expect(placeholdersOf(broken['einvoice.paymentTerms']!)).not.toEqual(placeholdersOf(en['einvoice.paymentTerms']));
+    expect(() => parseCatalogue('xx.json', '{"pdf.total": 5}')).toThrow(/"pdf.total" must be a string/);
+    expect(() => parseCatalogue('xx.json', '["Total"]')).toThrow(/JSON object/);
+  });
+
+  it('resolves tags to a shipped language, else English', () => {
+    expect(resolveLanguage('de-AT')).toBe('de');
+    expect(resolveLanguage('fr_CH')).toBe('fr');
+    expect(resolveLanguage('FR')).toBe('fr');
+    expect(resolveLanguage('en-US')).toBe('en');
+    expect(resolveLanguage('tlh')).toBe('en');
+    expect(resolveLanguage('')).toBe('en');
+    expect(resolveLanguage(null)).toBe('en');
+  });
+
+  it('looks texts up with {placeholder} substitution and English fallback', () => {
+    expect(t('de-DE', 'document.invoice')).toBe('Rechnung');
+    expect(t('fr', 'document.invoice')).toBe('Facture');
+    expect(t('es-ES', 'document.invoice')).toBe('Invoice');
+    expect(t('de', 'einvoice.paymentTerms', { dueDate: '05.12.2026' })).toBe('Zahlbar bis zum 05.12.2026.');
+    // A missing value shows the placeholder rather than silently dropping it.
+    expect(t('en', 'einvoice.paymentTerms')).toBe('Payment due by {dueDate}.');
+    expect(t('en', 'einvoice.paymentTerms', {})).toBe('Payment due by {dueDate}.');
+    expect(messagesFor('fr-BE')['pdf.dueDate']).toBe('Date d’échéance');
+    expect(messagesFor('xx')).toBe(messagesFor('en'));
+  });
+});

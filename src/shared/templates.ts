@@ -1,0 +1,87 @@
+// The placeholder language of email templates (issue #15, item 3): `{{name.path}}` and nothing
+// else — no expressions, loops, filters or helpers, so a template can never run code. Rendering
+// is a lookup in a flat map of strings; a name the message kind does not offer is an error when
+// the template is saved, and renders as nothing should an old template use one. Values are made
+// safe for where they land: no CR/LF in a header (the subject), and HTML-escaped when the caller
+// renders HTML (the staff app's preview is React, which escapes by itself).
+const PLACEHOLDER = /\{\{\s*([a-zA-Z]+(?:\.[a-zA-Z]+)*)\s*\}\}/g;
+
+/** Message kinds staff can word; security mails (sign-in codes, factor and payout changes) keep fixed wording. */
+export const TEMPLATE_KINDS = ['invoice', 'quote', 'credit_note', 'reminder', 'reminder_before_due'] as const;
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+
+const DOCUMENT = [
+  'org.name',
+  'client.name',
+  'document.number',
+  'document.kind',
+  'document.total',
+  'document.issueDate',
+  'document.dueDate',
+  'portal.url',
+];
+const REMINDER = [...DOCUMENT, 'reminder.outstanding', 'reminder.daysOverdue', 'reminder.totalDue'];
+
+/** The placeholders each kind offers. */
+export const PLACEHOLDERS: Record<TemplateKind, readonly string[]> = {
+  invoice: DOCUMENT,
+  quote: DOCUMENT,
+  credit_note: DOCUMENT,
+  reminder: REMINDER,
+  reminder_before_due: REMINDER,
+};
+
+export type TemplateValues = Partial<Record<string, string>>;
+
+/** Names used in `text` that `kind` does not offer (empty: the template is valid). */
+export function unknownPlaceholders(kind: TemplateKind, text: string): string[] {
+  const allowed = new Set(PLACEHOLDERS[kind]);
+  return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((n) => !allowed.has(n)))];
+}
+
+const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** Replaces each placeholder by its value; `as: 'header'` keeps the result on one line. */
+export function renderTemplate(text: string, values: TemplateValues, as: 'text' | 'header' | 'html' = 'text'): string {
+  const out = text.replace(PLACEHOLDER, (_, name: string) => {
+    // Own keys only: `{{constructor}}` must not reach Object.prototype.
+    const v = (Object.hasOwn(values, name) ? values[name] : undefined) ?? '';
+    if (as === 'html') return escapeHtml(v);
+    return as === 'header' ? v.replace(/[\r\n\t\u2028\u2029]+/g, ' ') : v;
+  });
+  return as === 'header' ? out.replace(/[\r\n]+/g, ' ').trim() : out;
+}
+
+export interface MessageTemplate {
+  subject: string;
+  body: string;
+}
+
+/**
+ * The built-in wording (English), used when the organization has not worded a kind for the
+ * client's language. The body is the message's opening; the facts (number, amount, fingerprint)
+ * and the delivery mode's own instructions always follow it, whatever a template says.
+ */
+export const DEFAULT_TEMPLATES: Record<TemplateKind, MessageTemplate> = {
+  invoice: {
+    subject: 'Invoice {{document.number}} from {{org.name}}',
+    body: '{{org.name}} has issued an invoice for you.',
+  },
+  quote: {
+    subject: 'Quote {{document.number}} from {{org.name}}',
+    body: '{{org.name}} has issued a quote for you.',
+  },
+  credit_note: {
+    subject: 'Credit note {{document.number}} from {{org.name}}',
+    body: '{{org.name}} has issued a credit note for you.',
+  },
+  reminder: {
+    subject: 'Payment reminder: invoice {{document.number}} from {{org.name}}',
+    body: '{{org.name}} reminds you that invoice {{document.number}} was due on {{document.dueDate}} and is not yet paid in full.',
+  },
+  reminder_before_due: {
+    subject: 'Upcoming payment: invoice {{document.number}} from {{org.name}}',
+    body: '{{org.name}} kindly reminds you that invoice {{document.number}} is due on {{document.dueDate}}.',
+  },
+};
