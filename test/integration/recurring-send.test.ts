@@ -397,6 +397,21 @@ describeEachDb('recurring invoices sent automatically', (dialect) => {
     expect(mailsTo(c.email)).toHaveLength(1);
     expect((await api.ok('GET', url)).nextRunOn).toBe('2026-05-20');
 
+    // Weekly from the next run on, and no more sending: the runs follow, nothing is queued.
+    const weekly = await api.ok('PATCH', url, { frequency: 'weekly', autoSend: false });
+    expect(weekly).toMatchObject({
+      frequency: 'weekly',
+      nextRunOn: '2026-05-20',
+      startOn: '2026-05-20',
+      autoSend: false,
+      senderUserId: null,
+    });
+    clock.set('2026-05-27T09:00:00Z');
+    expect(await worker()).toBe(2); // 05-20 and 05-27
+    expect((await runsOf(s.id)).map((r: { period: string }) => r.period)).toEqual(['2026-04-20']);
+    expect(mailsTo(c.email)).toHaveLength(1);
+    expect((await api.ok('GET', url)).nextRunOn).toBe('2026-06-03');
+
     await api.ok('POST', `/api/v1/recurring-schedules/${s.id}/status`, { status: 'ended' });
     expectProblem(await api.req('PATCH', url, { notes: 'late' }), 409, 'conflict');
     expectProblem(await api.req('PATCH', '/api/v1/recurring-schedules/01890000-0000-7000-8000-000000000000', {}), 404);
