@@ -57,7 +57,7 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
       registerClientRoutes(app, { clients: s.clients });
       registerCatalogRoutes(app, { catalog: s.catalog });
       registerDocumentRoutes(app, { db, clock, keyring: c.keyring, documents: s.documents, lifecycle: s.lifecycle });
-      registerRecurringRoutes(app, { recurring: s.recurring });
+      registerRecurringRoutes(app, { recurring: s.recurring, recurringSend: s.recurringSend });
       registerDunningRoutes(app, { dunning: s.dunning });
       registerNotificationRoutes(app, { notifications: s.notifications });
       registerReportRoutes(app, { reports: s.reports });

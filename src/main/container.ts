@@ -40,6 +40,7 @@ import { createPaymentService } from '../modules/payments/payment.service.ts';
 import { createPaymentsModule } from '../modules/payments/payments.module.ts';
 import { createReceiptService } from '../modules/payments/receipt.service.ts';
 import { createRecurringService } from '../modules/recurring/recurring.service.ts';
+import { createRecurringSendService } from '../modules/recurring/recurring-send.service.ts';
 import { createDunningService } from '../modules/dunning/dunning.service.ts';
 import { createNotificationsService } from '../modules/notifications/notifications.service.ts';
 import { createPayoutProtectionService } from '../modules/payouts/payout-protection.service.ts';
@@ -197,17 +198,6 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     receipts,
     verification,
   });
-  const recurring = createRecurringService({
-    db,
-    keyring,
-    audit,
-    clock,
-    orgs,
-    documents,
-    lifecycle,
-    holds: memberHolds,
-  });
-  const reports = createReportService({ db, clock, orgs, clients });
   // Statements are signed like receipts: the verification module's PAdES signer.
   const statements = createStatementService({
     db,
@@ -217,7 +207,6 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     clients,
     ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
   });
-  const dataExport = createExportService({ db, clock, audit, orgs, clients, catalog, documents, payments, recurring });
   const checkpoints = createCheckpointService({
     db,
     dialect,
@@ -267,6 +256,34 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     notifications,
     warn,
   });
+  const recurringSend = createRecurringSendService({
+    db,
+    clock,
+    audit,
+    jobs,
+    delivery: deliveryModule.delivery,
+    documents,
+  });
+  const recurring = createRecurringService({
+    db,
+    keyring,
+    audit,
+    clock,
+    orgs,
+    documents,
+    lifecycle,
+    sender: recurringSend,
+    holds: memberHolds,
+  });
+  // The dashboard's "needs attention": work done on its own that failed and waits for someone.
+  const reports = createReportService({
+    db,
+    clock,
+    orgs,
+    clients,
+    attention: [(orgId) => recurringSend.attention(orgId)],
+  });
+  const dataExport = createExportService({ db, clock, audit, orgs, clients, catalog, documents, payments, recurring });
   const dunning = createDunningService({
     db,
     clock,
@@ -344,6 +361,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       lifecycle,
       payments,
       recurring,
+      recurringSend,
       dunning,
       notifications,
       reports,

@@ -69,6 +69,7 @@ const TABLES = {
   dunning_invoices: true,
   dunning_reference_rates: true,
   dunning_reminders: true,
+  recurring_runs: true,
   message_templates: true,
   notifications: true,
   notification_preferences: true,

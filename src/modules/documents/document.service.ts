@@ -259,6 +259,16 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     createDraftInTx,
     todayInTx,
     today: (orgId: string): Promise<string> => todayInTx(db, orgId),
+    /**
+     * What lines and a discount come to with the organization's tax rates as they are now (a
+     * recurring template's amount); 422 when a line names a tax rate that no longer exists.
+     */
+    previewTotalsInTx: async (
+      ex: Executor,
+      orgId: string,
+      lines: ReturnType<typeof draftInput.parse>['lines'],
+      discount: DocumentBody['discount'],
+    ): Promise<Totals> => safeTotals(await resolveLines(ex, orgId, lines), discount),
     /** Whether clients may have seen the org's payout details on an issued invoice. */
     hasIssuedInvoice: (ex: Executor, orgId: string) => hasIssuedInvoice(ex, orgId),
 

@@ -174,6 +174,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/recurring-schedules': need('recurring:read'),
   'POST /api/v1/recurring-schedules': need('recurring:write'),
   'GET /api/v1/recurring-schedules/:id': need('recurring:read'),
+  'PATCH /api/v1/recurring-schedules/:id': need('recurring:write'),
+  'GET /api/v1/recurring-schedules/:id/runs': need('recurring:read'),
+  'POST /api/v1/recurring-runs/:id/resolve': need('invoice:send'),
   'POST /api/v1/recurring-schedules/:id/status': need('recurring:write'),
   'POST /api/v1/recurring-schedules/:id/issuer': need('invoice:issue'),
 

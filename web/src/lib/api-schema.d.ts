@@ -8396,10 +8396,17 @@ export interface paths {
                                 currency: string;
                                 frequency: string;
                                 intervalCount: number;
+                                /** @description the first run, or the next run a later edit set (monthly and longer rhythms keep this date's day) */
                                 startOn: string;
                                 nextRunOn: string;
                                 endOn: string | null;
+                                /** @description the period last invoiced (null before the first run) */
+                                lastRunOn: string | null;
                                 autoIssue: boolean;
+                                /** @description each issued invoice is sent through the client's delivery mode */
+                                autoSend: boolean;
+                                /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                                senderUserId: string | null;
                                 /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                                 issuerUserId: string | null;
                                 /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -8447,6 +8454,12 @@ export interface paths {
                                     notes: string | null;
                                     terms: string | null;
                                 };
+                                /** @description what the next invoice comes to (minor units of the schedule's currency) with today's tax rates; null when the template names a tax rate that no longer exists */
+                                amount: {
+                                    subtotal: number;
+                                    taxTotal: number;
+                                    total: number;
+                                } | null;
                                 createdAt: string;
                             }[];
                         };
@@ -8525,6 +8538,11 @@ export interface paths {
                          */
                         autoIssue?: boolean;
                         /**
+                         * @description send each issued invoice through the client's delivery mode (needs autoIssue and invoice:send); failures are retried and listed on the dashboard
+                         * @default false
+                         */
+                        autoSend?: boolean;
+                        /**
                          * @description an owner or admin confirms a start more than one period before today
                          * @default false
                          */
@@ -8545,10 +8563,17 @@ export interface paths {
                             currency: string;
                             frequency: string;
                             intervalCount: number;
+                            /** @description the first run, or the next run a later edit set (monthly and longer rhythms keep this date's day) */
                             startOn: string;
                             nextRunOn: string;
                             endOn: string | null;
+                            /** @description the period last invoiced (null before the first run) */
+                            lastRunOn: string | null;
                             autoIssue: boolean;
+                            /** @description each issued invoice is sent through the client's delivery mode */
+                            autoSend: boolean;
+                            /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                            senderUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -8596,6 +8621,12 @@ export interface paths {
                                 notes: string | null;
                                 terms: string | null;
                             };
+                            /** @description what the next invoice comes to (minor units of the schedule's currency) with today's tax rates; null when the template names a tax rate that no longer exists */
+                            amount: {
+                                subtotal: number;
+                                taxTotal: number;
+                                total: number;
+                            } | null;
                             createdAt: string;
                         };
                     };
@@ -8638,10 +8669,17 @@ export interface paths {
                             currency: string;
                             frequency: string;
                             intervalCount: number;
+                            /** @description the first run, or the next run a later edit set (monthly and longer rhythms keep this date's day) */
                             startOn: string;
                             nextRunOn: string;
                             endOn: string | null;
+                            /** @description the period last invoiced (null before the first run) */
+                            lastRunOn: string | null;
                             autoIssue: boolean;
+                            /** @description each issued invoice is sent through the client's delivery mode */
+                            autoSend: boolean;
+                            /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                            senderUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -8689,6 +8727,12 @@ export interface paths {
                                 notes: string | null;
                                 terms: string | null;
                             };
+                            /** @description what the next invoice comes to (minor units of the schedule's currency) with today's tax rates; null when the template names a tax rate that no longer exists */
+                            amount: {
+                                subtotal: number;
+                                taxTotal: number;
+                                total: number;
+                            } | null;
                             createdAt: string;
                         };
                     };
@@ -8697,6 +8741,260 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Edits the template (lines, discount, notes, terms) and the rhythm (frequency, next run, end). The next run is today or later and after the period last invoiced; turning autoSend on needs invoice:send. Issues nothing itself. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        lines?: {
+                            /** @default null */
+                            itemId?: string | null;
+                            description: string;
+                            quantity: string;
+                            /** @default  */
+                            unit?: string;
+                            /** @description minor units of the document currency */
+                            unitPrice: number;
+                            /** @default null */
+                            discount?: ({
+                                /** @enum {string} */
+                                type: "percent";
+                                /** @description 1000 = 10 % */
+                                basisPoints: number;
+                            } | {
+                                /** @enum {string} */
+                                type: "amount";
+                                /** @description minor units */
+                                amount: number;
+                            }) | null;
+                            /** @default null */
+                            taxRateId?: string | null;
+                        }[];
+                        discount?: ({
+                            /** @enum {string} */
+                            type: "percent";
+                            /** @description 1000 = 10 % */
+                            basisPoints: number;
+                        } | {
+                            /** @enum {string} */
+                            type: "amount";
+                            /** @description minor units */
+                            amount: number;
+                        }) | null;
+                        notes?: string | null;
+                        terms?: string | null;
+                        /** @description units of the org currency per 1 unit of the document currency */
+                        exchangeRate?: string;
+                        /** @enum {string} */
+                        frequency?: "weekly" | "monthly" | "quarterly" | "yearly";
+                        intervalCount?: number;
+                        /**
+                         * Format: date
+                         * @description the next invoice date: today or later (the following runs keep its day of the month)
+                         */
+                        nextRunOn?: string;
+                        endOn?: string | null;
+                        /** @description needs invoice:send, and a schedule that issues automatically */
+                        autoSend?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            clientId: string;
+                            currency: string;
+                            frequency: string;
+                            intervalCount: number;
+                            /** @description the first run, or the next run a later edit set (monthly and longer rhythms keep this date's day) */
+                            startOn: string;
+                            nextRunOn: string;
+                            endOn: string | null;
+                            /** @description the period last invoiced (null before the first run) */
+                            lastRunOn: string | null;
+                            autoIssue: boolean;
+                            /** @description each issued invoice is sent through the client's delivery mode */
+                            autoSend: boolean;
+                            /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                            senderUserId: string | null;
+                            /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
+                            issuerUserId: string | null;
+                            /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
+                            autoIssueHeld: {
+                                /** @enum {string} */
+                                reason: "issuer_lacks_invoice_issue" | "no_issuer";
+                                since: string;
+                            } | null;
+                            /** @enum {string} */
+                            status: "active" | "paused" | "ended";
+                            template: {
+                                clientId: string;
+                                currency?: string;
+                                exchangeRate?: string;
+                                lines: {
+                                    itemId: string | null;
+                                    description: string;
+                                    quantity: string;
+                                    unit: string;
+                                    unitPrice: number;
+                                    discount: ({
+                                        /** @enum {string} */
+                                        type: "percent";
+                                        /** @description 1000 = 10 % */
+                                        basisPoints: number;
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "amount";
+                                        /** @description minor units */
+                                        amount: number;
+                                    }) | null;
+                                    taxRateId: string | null;
+                                }[];
+                                discount: ({
+                                    /** @enum {string} */
+                                    type: "percent";
+                                    /** @description 1000 = 10 % */
+                                    basisPoints: number;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "amount";
+                                    /** @description minor units */
+                                    amount: number;
+                                }) | null;
+                                notes: string | null;
+                                terms: string | null;
+                            };
+                            /** @description what the next invoice comes to (minor units of the schedule's currency) with today's tax rates; null when the template names a tax rate that no longer exists */
+                            amount: {
+                                subtotal: number;
+                                taxTotal: number;
+                                total: number;
+                            } | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/recurring-schedules/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The automatic sendings of the schedule's invoices (autoSend), newest first, with their outcome. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                scheduleId: string;
+                                documentId: string;
+                                period: string;
+                                /** @enum {string} */
+                                sendStatus: "queued" | "sending" | "sent" | "saved_to_outbox" | "partly_sent" | "retrying" | "failed" | "interrupted" | "skipped" | "held" | "resolved";
+                                attempts: number;
+                                deliveryId: string | null;
+                                error: string | null;
+                                /** @description when the job tries again ('retrying' only) */
+                                nextAttemptAt: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recurring-runs/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Marks a failed, interrupted or partial automatic sending as dealt with (e.g. sent by hand): it leaves the dashboard. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            scheduleId: string;
+                            documentId: string;
+                            period: string;
+                            /** @enum {string} */
+                            sendStatus: "queued" | "sending" | "sent" | "saved_to_outbox" | "partly_sent" | "retrying" | "failed" | "interrupted" | "skipped" | "held" | "resolved";
+                            attempts: number;
+                            deliveryId: string | null;
+                            error: string | null;
+                            /** @description when the job tries again ('retrying' only) */
+                            nextAttemptAt: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -8742,10 +9040,17 @@ export interface paths {
                             currency: string;
                             frequency: string;
                             intervalCount: number;
+                            /** @description the first run, or the next run a later edit set (monthly and longer rhythms keep this date's day) */
                             startOn: string;
                             nextRunOn: string;
                             endOn: string | null;
+                            /** @description the period last invoiced (null before the first run) */
+                            lastRunOn: string | null;
                             autoIssue: boolean;
+                            /** @description each issued invoice is sent through the client's delivery mode */
+                            autoSend: boolean;
+                            /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                            senderUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -8793,6 +9098,12 @@ export interface paths {
                                 notes: string | null;
                                 terms: string | null;
                             };
+                            /** @description what the next invoice comes to (minor units of the schedule's currency) with today's tax rates; null when the template names a tax rate that no longer exists */
+                            amount: {
+                                subtotal: number;
+                                taxTotal: number;
+                                total: number;
+                            } | null;
                             createdAt: string;
                         };
                     };
@@ -8838,10 +9149,17 @@ export interface paths {
                             currency: string;
                             frequency: string;
                             intervalCount: number;
+                            /** @description the first run, or the next run a later edit set (monthly and longer rhythms keep this date's day) */
                             startOn: string;
                             nextRunOn: string;
                             endOn: string | null;
+                            /** @description the period last invoiced (null before the first run) */
+                            lastRunOn: string | null;
                             autoIssue: boolean;
+                            /** @description each issued invoice is sent through the client's delivery mode */
+                            autoSend: boolean;
+                            /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                            senderUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -8889,6 +9207,12 @@ export interface paths {
                                 notes: string | null;
                                 terms: string | null;
                             };
+                            /** @description what the next invoice comes to (minor units of the schedule's currency) with today's tax rates; null when the template names a tax rate that no longer exists */
+                            amount: {
+                                subtotal: number;
+                                taxTotal: number;
+                                total: number;
+                            } | null;
                             createdAt: string;
                         };
                     };
@@ -9784,6 +10108,29 @@ export interface paths {
                                 /** @description minor units (cents) */
                                 amount: number;
                                 currency: string;
+                            }[];
+                            /** @description work done on its own that failed and waits for someone, newest first (at most 20 per source) */
+                            needsAttention: {
+                                /**
+                                 * @description recurring_send: the automatic sending of a schedule's invoice
+                                 * @enum {string}
+                                 */
+                                source: "recurring_send";
+                                /**
+                                 * @description retrying: nothing was accepted, the next attempt is at nextAttemptAt; failed: attempts exhausted; partly_sent: some recipients refused it (not retried); interrupted: stopped mid-send, may have left (never resent); held: not sent, the member who turned sending on may no longer send
+                                 * @enum {string}
+                                 */
+                                status: "retrying" | "failed" | "partly_sent" | "interrupted" | "held";
+                                /** @description the sending (POST /api/v1/recurring-runs/:id/resolve takes it off this list) */
+                                id: string;
+                                scheduleId: string | null;
+                                /** Format: uuid */
+                                documentId: string;
+                                number: string | null;
+                                clientName: string;
+                                reason: string | null;
+                                at: string;
+                                nextAttemptAt: string | null;
                             }[];
                         };
                     };
