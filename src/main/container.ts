@@ -223,7 +223,12 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     keyring,
     audit,
     clock,
-    beforeRetire: (tx, orgId, crypto) => checkpoints.endorseRetiringKeys(tx, orgId, crypto),
+    // Search tokens are blind indexes under the org's key: rebuilt under the new key before the old goes.
+    beforeRetire: async (tx, orgId, crypto) => {
+      await documents.reindexAllInTx(tx, orgId);
+      await clients.reindexAllInTx(tx, orgId);
+      return checkpoints.endorseRetiringKeys(tx, orgId, crypto);
+    },
   });
   const backups = createBackupService({
     db,

@@ -60,6 +60,13 @@ export function startWorker(c: Container, log: Log, everyMs = 60_000, opts: Work
     } catch (err) {
       log.error({ err: { message: (err as Error).message } }, 'payment reconciliation failed');
     }
+    try {
+      // Rows written before search existed get their tokens, a few hundred per run.
+      const indexed = (await c.services.documents.indexMissing(200)) + (await c.services.clients.indexMissing(200));
+      if (indexed > 0) log.info({ indexed }, 'rows indexed for search');
+    } catch (err) {
+      log.error({ err: { message: (err as Error).message } }, 'search indexing failed');
+    }
     await dataProtection();
     // Hourly at most: expired one-time codes, sessions, throttle rows, emailed tokens, challenges.
     await housekeeping();

@@ -72,6 +72,7 @@ const TABLES = {
   recurring_runs: true,
   message_templates: true,
   notifications: true,
+  search_tokens: true,
   notification_preferences: true,
 } satisfies Record<keyof DB, true>;
 

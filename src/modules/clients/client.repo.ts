@@ -1,4 +1,6 @@
+import { sql, type SqlBool } from 'kysely';
 import type { Executor } from '../../platform/db/kysely.ts';
+import type { SearchMatches } from '../../platform/search/search.repo.ts';
 import type { ClientContactsTable, ClientsTable } from './clients.tables.ts';
 
 export type ClientRow = ClientsTable;
@@ -32,6 +34,8 @@ export interface ClientPageFilter {
   limit: number;
   emailIndexes?: string[];
   includeArchived: boolean;
+  /** Ids matching a search (platform/search); null: a query without a searchable word, nothing matches. */
+  search?: SearchMatches | null;
 }
 
 /** Newest first, keyset on the time-ordered id. */
@@ -40,6 +44,7 @@ export function listClientRows(db: Executor, f: ClientPageFilter): Promise<Clien
   if (!f.includeArchived) q = q.where('archived_at', 'is', null);
   if (f.emailIndexes) q = q.where('email_bidx', 'in', f.emailIndexes.length ? f.emailIndexes : ['-']);
   if (f.afterId) q = q.where('id', '<', f.afterId);
+  if (f.search !== undefined) q = f.search ? q.where('id', 'in', f.search) : q.where(sql<SqlBool>`false`);
   return q.orderBy('id', 'desc').limit(f.limit).execute();
 }
 
@@ -112,4 +117,29 @@ export async function listPiiCiphertexts(
 /** Every contact of an org (the data export), oldest first. */
 export function listOrgContacts(db: Executor, orgId: string): Promise<ContactRow[]> {
   return db.selectFrom('client_contacts').selectAll().where('org_id', '=', orgId).orderBy('id').execute();
+}
+
+/** Rows written before search existed (migration 0020), oldest first, for the worker to index. */
+export function listUnindexedClientIds(ex: Executor, limit: number): Promise<Array<{ id: string; org_id: string }>> {
+  return ex
+    .selectFrom('clients as r')
+    .select(['r.id', 'r.org_id'])
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('search_tokens as s')
+            .select('s.entity_id')
+            .whereRef('s.org_id', '=', 'r.org_id')
+            .where('s.entity', '=', 'client')
+            .whereRef('s.entity_id', '=', 'r.id'),
+        ),
+      ),
+    )
+    .orderBy('r.id')
+    .limit(limit)
+    .execute();
+}
+
+export function listOrgClientIds(ex: Executor, orgId: string): Promise<Array<{ id: string }>> {
+  return ex.selectFrom('clients').select('id').where('org_id', '=', orgId).orderBy('id').execute();
 }

@@ -1,6 +1,7 @@
 // Clients and their contacts. Personal data (names, emails, addresses, tax ids, notes) is sealed
 // per row under the org's field key with AAD bound to row and column; emails are looked up through
 // a keyed blind index, never stored in clear.
+import { indexForSearch, searchFilter } from '../../platform/search/search-index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring, OrgCrypto } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
@@ -19,7 +20,9 @@ import {
   insertClient,
   insertContact,
   listClientRows,
+  listOrgClientIds,
   listOrgContacts,
+  listUnindexedClientIds,
   listPiiCiphertexts,
   updateClientRow,
   type ClientRow,
@@ -156,6 +159,21 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
     return toClient(crypto, row, await findContacts(ex, orgId, id));
   }
 
+  /**
+   * The client as written, after rewriting its search tokens (issue #13, item 2): name, emails,
+   * tax id and contacts, in the transaction that changed them.
+   */
+  async function indexedIn(tx: Executor, orgId: string, id: string): Promise<Client> {
+    const c = await getIn(tx, orgId, id);
+    await indexForSearch(tx, await keyring.forOrg(tx, orgId), orgId, 'client', id, [
+      c.name,
+      c.email,
+      c.taxId,
+      ...c.contacts.flatMap((k) => [k.name, k.email]),
+    ]);
+    return c;
+  }
+
   return {
     async create(orgId: string, raw: ClientInput, actor: AuditActor): Promise<Client> {
       const input = clientInput.parse(raw);
@@ -196,11 +214,21 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
         });
         for (const c of input.contacts) await addContactRow(tx, crypto, orgId, id, c);
         await audit.append(tx, { orgId, actor, action: 'client.created', objectType: 'client', objectId: id });
-        return withWarnings(await getIn(tx, orgId, id), warnings);
+        return withWarnings(await indexedIn(tx, orgId, id), warnings);
       });
     },
 
     getInTx: (tx: Executor, orgId: string, id: string) => getIn(tx, orgId, id),
+    /** Indexes up to `limit` clients that have no search tokens yet (the worker, after upgrading). */
+    async indexMissing(limit: number): Promise<number> {
+      const rows = await listUnindexedClientIds(db, limit);
+      for (const r of rows) await inTx(db, (tx) => indexedIn(tx, r.org_id, r.id));
+      return rows.length;
+    },
+    /** Re-indexes every client of the org under its current key (key rotation, before the old key goes). */
+    async reindexAllInTx(tx: Executor, orgId: string): Promise<void> {
+      for (const c of await listOrgClientIds(tx, orgId)) await indexedIn(tx, orgId, c.id);
+    },
     get: (orgId: string, id: string) => getIn(db, orgId, id),
 
     async list(orgId: string, q: ClientListQuery): Promise<{ items: ClientSummary[]; nextCursor: string | null }> {
@@ -221,26 +249,20 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
           (c) => ({ v: null, id: c.id }),
         );
       }
-      // Names are encrypted, so text search decrypts page by page and matches in memory.
-      const needle = q.q.toLocaleLowerCase();
-      const found: ClientSummary[] = [];
-      let after = cursor?.id ?? null;
-      for (;;) {
-        const rows = await listClientRows(db, {
-          orgId,
-          afterId: after,
-          limit: 500,
-          emailIndexes,
-          includeArchived: q.includeArchived,
-        });
-        for (const r of rows) {
-          const s = toSummary(crypto, r);
-          if (s.name.toLocaleLowerCase().includes(needle) || (s.email ?? '').includes(needle)) found.push(s);
-          if (found.length > q.limit) return pageResult(found, q.limit, (c) => ({ v: null, id: c.id }));
-        }
-        if (rows.length < 500) return pageResult(found, q.limit, (c) => ({ v: null, id: c.id }));
-        after = rows[rows.length - 1]!.id;
-      }
+      // Names are encrypted: the search matches blind-index tokens and decrypts only the page shown.
+      const rows = await listClientRows(db, {
+        orgId,
+        afterId: cursor?.id ?? null,
+        limit: q.limit + 1,
+        emailIndexes,
+        includeArchived: q.includeArchived,
+        search: searchFilter(db, crypto, orgId, 'client', q.q),
+      });
+      return pageResult(
+        rows.map((r) => toSummary(crypto, r)),
+        q.limit,
+        (c) => ({ v: null, id: c.id }),
+      );
     },
 
     async update(orgId: string, id: string, patch: ClientPatch, actor: AuditActor): Promise<Client> {
@@ -279,7 +301,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
           objectId: id,
           summary: { fields: Object.keys(patch) },
         });
-        return withWarnings(await getIn(tx, orgId, id), warnings);
+        return withWarnings(await indexedIn(tx, orgId, id), warnings);
       });
     },
 
@@ -315,7 +337,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
           objectType: 'client',
           objectId: clientId,
         });
-        return withWarnings(await getIn(tx, orgId, clientId), warnings);
+        return withWarnings(await indexedIn(tx, orgId, clientId), warnings);
       });
     },
 
@@ -329,7 +351,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
           objectType: 'client',
           objectId: clientId,
         });
-        return getIn(tx, orgId, clientId);
+        return indexedIn(tx, orgId, clientId);
       });
     },
 

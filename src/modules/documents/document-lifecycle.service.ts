@@ -240,6 +240,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
       objectId: id,
       summary: { number, total: doc.total, currency: doc.currency, pdfSha256: file.sha256 },
     });
+    await documents.indexInTx(tx, orgId, id); // now with its number and the frozen client name
     const issued = await documents.getInTx(tx, orgId, kind, id);
     if (hooks.onIssued) await hooks.onIssued(tx, orgId, issued, file.sha256, timestampToken);
     return issued;

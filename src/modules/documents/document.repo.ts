@@ -1,4 +1,5 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
+import type { SearchMatches } from '../../platform/search/search.repo.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
 import type { DocumentKind, DocumentsTable } from './documents.tables.ts';
 import type { Cursor, CursorValue } from '../../platform/http/pagination.ts';
@@ -142,6 +143,8 @@ export interface DocumentFilter {
   currency?: string;
   minTotal?: number;
   maxTotal?: number;
+  /** Ids matching a search (platform/search); null: a query without a searchable word, nothing matches. */
+  search?: SearchMatches | null;
   sort: SortKey;
   desc: boolean;
   cursor: Cursor | null;
@@ -201,6 +204,7 @@ export function documentListQuery(db: Executor, f: DocumentFilter) {
   if (f.currency) q = q.where('currency', '=', f.currency);
   if (f.minTotal !== undefined) q = q.where('total', '>=', f.minTotal);
   if (f.maxTotal !== undefined) q = q.where('total', '<=', f.maxTotal);
+  if (f.search !== undefined) q = f.search ? q.where('id', 'in', f.search) : q.where(sql<SqlBool>`false`);
   const dir = f.desc ? 'desc' : 'asc';
   const op = sql.raw(f.desc ? '<' : '>');
   if (f.sort === 'created') {
@@ -240,4 +244,25 @@ export async function nextSequenceValue(db: Executor, orgId: string, kind: strin
     .returning('next_value')
     .executeTakeFirstOrThrow();
   return Number(row.next_value) - 1;
+}
+
+/** Rows written before search existed (migration 0020), oldest first, for the worker to index. */
+export function listUnindexedDocumentIds(ex: Executor, limit: number): Promise<Array<{ id: string; org_id: string }>> {
+  return ex
+    .selectFrom('documents as r')
+    .select(['r.id', 'r.org_id'])
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('search_tokens as s')
+            .select('s.entity_id')
+            .whereRef('s.org_id', '=', 'r.org_id')
+            .where('s.entity', '=', 'document')
+            .whereRef('s.entity_id', '=', 'r.id'),
+        ),
+      ),
+    )
+    .orderBy('r.id')
+    .limit(limit)
+    .execute();
 }

@@ -293,6 +293,13 @@ export const documentListQuery = z.strictObject({
   from: isoDate.optional().describe('issue date on or after'),
   to: isoDate.optional().describe('issue date on or before'),
   number: z.string().max(60).optional(),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .describe(
+      'search: every word must match the number (any case, partial), client name, line or note text (words or their beginnings), or an amount such as 1234.56',
+    ),
   currency: currencyCode.optional(),
   minTotal: z.coerce.number().int().min(0).max(1e13).optional().describe('total at least (minor units)'),
   maxTotal: z.coerce.number().int().min(0).max(1e13).optional().describe('total at most (minor units)'),

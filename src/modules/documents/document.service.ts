@@ -22,6 +22,7 @@ import {
   insertDocument,
   listDocumentRows,
   listOrgDocumentRows,
+  listUnindexedDocumentIds,
   nextSequenceValue,
   SORT_CURSOR_VALUES,
   sortValue,
@@ -45,6 +46,7 @@ import {
 } from './document.schemas.ts';
 import type { Totals } from '../../shared/money/money.ts';
 import { formatNumber, periodOf } from '../../shared/money/numbering.ts';
+import { indexForSearch, searchFilter } from '../../platform/search/search-index.ts';
 
 export interface DocumentServiceDeps {
   db: Database;
@@ -223,6 +225,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
   ): Promise<DocumentRow> {
     const row = { ...(await prepareDraft(tx, orgId, kind, raw, newId())), ...extra };
     await insertDocument(tx, row);
+    await indexInTx(tx, orgId, row.id);
     return row;
   }
 
@@ -235,6 +238,23 @@ export function createDocumentService(deps: DocumentServiceDeps) {
   }
 
   /** Creates a draft with its audit entry inside the caller's transaction (Idempotency-Key records share it). */
+  /**
+   * The document's search tokens (issue #13, item 2): number, client name, lines, notes and total,
+   * rewritten in every transaction that changes what the document says.
+   */
+  async function indexInTx(tx: Executor, orgId: string, id: string): Promise<void> {
+    const d = await getIn(tx, orgId, undefined, id);
+    await indexForSearch(
+      tx,
+      await keyring.forOrg(tx, orgId),
+      orgId,
+      'document',
+      id,
+      [d.number, d.clientName, d.notes, ...d.lines.map((l) => l.description)],
+      [d.total],
+    );
+  }
+
   async function createInTx(
     tx: Executor,
     orgId: string,
@@ -257,6 +277,22 @@ export function createDocumentService(deps: DocumentServiceDeps) {
   return {
     prepareDraft,
     createDraftInTx,
+    indexInTx,
+    /** Indexes up to `limit` documents that have no search tokens yet (the worker, after upgrading). */
+    async indexMissing(limit: number): Promise<number> {
+      const rows = await listUnindexedDocumentIds(db, limit);
+      for (const r of rows) await inTx(db, (tx) => indexInTx(tx, r.org_id, r.id));
+      return rows.length;
+    },
+    /** Re-indexes every document of the org under its current key (key rotation, before the old key goes). */
+    async reindexAllInTx(tx: Executor, orgId: string): Promise<void> {
+      for (let after: string | null = null; ;) {
+        const rows = await listOrgDocumentRows(tx, orgId, after, 500);
+        for (const r of rows) await indexInTx(tx, orgId, r.id);
+        if (rows.length < 500) return;
+        after = rows.at(-1)!.id;
+      }
+    },
     todayInTx,
     today: (orgId: string): Promise<string> => todayInTx(db, orgId),
     /**
@@ -351,6 +387,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
           objectId: id,
           summary: { fields: Object.keys(patch) },
         });
+        await indexInTx(tx, orgId, id);
         return getIn(tx, orgId, kind, id);
       });
     },
@@ -400,6 +437,8 @@ export function createDocumentService(deps: DocumentServiceDeps) {
           : q.status
             ? [q.status]
             : undefined;
+      // Search by blind-index tokens: nothing is decrypted to find the matches.
+      const search = q.q ? searchFilter(db, await keyring.forOrg(db, orgId), orgId, 'document', q.q) : null;
       const rows = await listDocumentRows(db, {
         orgId,
         kind,
@@ -412,6 +451,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
         ...(q.currency && { currency: q.currency }),
         ...(q.minTotal !== undefined && { minTotal: q.minTotal }),
         ...(q.maxTotal !== undefined && { maxTotal: q.maxTotal }),
+        ...(q.q !== undefined && { search }),
         sort,
         desc,
         cursor: decodeCursor(q.cursor, SORT_CURSOR_VALUES[sort]),

@@ -11,6 +11,14 @@
 export type Bytes = Buffer;
 export type Money = number;
 
+/** Keyed blind indexes of searchable rows' terms (platform/search; migration 0020). */
+export interface SearchTokensTable {
+  org_id: string;
+  entity: string;
+  entity_id: string;
+  token: string;
+}
+
 export interface OrgKeysTable {
   id: string;
   org_id: string;
@@ -49,6 +57,7 @@ export interface JobsTable {
 
 /** Every table; modules add theirs (see above). */
 export interface DB {
+  search_tokens: SearchTokensTable;
   org_keys: OrgKeysTable;
   idempotency_keys: IdempotencyKeysTable;
   jobs: JobsTable;
