@@ -15,10 +15,10 @@ type ListQuery = NonNullable<paths['/api/v1/invoices']['get']['parameters']['que
 /** The status filter the list routes accept. */
 type ListStatus = NonNullable<ListQuery['status']>;
 type ListSort = NonNullable<ListQuery['sort']>;
-/** What the list shows, kept in the page's URL (?status=&number=&sort=&limit=) so it survives a reload and can be shared. */
+/** What the list shows, kept in the page's URL (?status=&q=&sort=&limit=) so it survives a reload and can be shared. */
 interface Filter {
   status: ListStatus | '';
-  number: string;
+  q: string;
   sort: ListSort;
   limit: number;
 }
@@ -41,7 +41,7 @@ function filterFrom(q: URLSearchParams, kind: DocumentKind): Filter {
   const limit = Number(q.get('limit'));
   return {
     status: (STATUSES[kind] as string[]).includes(status) ? (status as ListStatus) : '',
-    number: q.get('number') ?? '',
+    q: q.get('q') ?? '',
     sort: SORT_OPTIONS.some((o) => o.value === sort && (!o.kinds || o.kinds.includes(kind)))
       ? (sort as ListSort)
       : '-created',
@@ -52,7 +52,7 @@ function filterFrom(q: URLSearchParams, kind: DocumentKind): Filter {
 function searchOf(f: Filter): string {
   const q = new URLSearchParams();
   if (f.status) q.set('status', f.status);
-  if (f.number) q.set('number', f.number);
+  if (f.q) q.set('q', f.q);
   if (f.sort !== '-created') q.set('sort', f.sort);
   if (f.limit !== 50) q.set('limit', String(f.limit));
   const s = q.toString();
@@ -77,7 +77,7 @@ function listPage(kind: DocumentKind, filter: Filter, cursor?: string, signal?: 
       params: {
         query: {
           status: filter.status || undefined,
-          number: filter.number || undefined,
+          q: filter.q || undefined,
           sort: filter.sort,
           limit: filter.limit,
           cursor,
@@ -100,7 +100,7 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
   useTitle(KIND_PLURAL[kind]);
   const applied = filterFrom(useQuery(), kind);
   const [status, setStatus] = useState<Filter['status']>(applied.status);
-  const [number, setNumber] = useState(applied.number);
+  const [search, setSearch] = useState(applied.q);
   const [sort, setSort] = useState<ListSort>(applied.sort);
   const [limit, setLimit] = useState(applied.limit);
   const [extra, setExtra] = useState<DocumentSummary[]>([]);
@@ -113,10 +113,10 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
   // The form follows the URL (another kind's list, back/forward, a shared link).
   useEffect(() => {
     setStatus(applied.status);
-    setNumber(applied.number);
+    setSearch(applied.q);
     setSort(applied.sort);
     setLimit(applied.limit);
-  }, [kind, applied.status, applied.number, applied.sort, applied.limit]);
+  }, [kind, applied.status, applied.q, applied.sort, applied.limit]);
 
   async function more() {
     if (!cursor) return;
@@ -126,7 +126,7 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
   }
 
   const rows = [...(list.data?.items ?? []), ...extra];
-  const filtered = Boolean(applied.status || applied.number);
+  const filtered = Boolean(applied.status || applied.q);
 
   return (
     <>
@@ -144,7 +144,7 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
         aria-label={`Filter ${KIND_PLURAL[kind].toLowerCase()}`}
         onSubmit={(e) => {
           e.preventDefault();
-          navigate(`/app/${path}${searchOf({ status, number: number.trim(), sort, limit })}`);
+          navigate(`/app/${path}${searchOf({ status, q: search.trim(), sort, limit })}`);
         }}
       >
         <SelectField
@@ -159,7 +159,13 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
             })),
           ]}
         />
-        <TextField label="Number" value={number} onChange={(e) => setNumber(e.target.value)} />
+        <TextField
+          label="Search"
+          type="search"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          hint="Number, client, text or amount"
+        />
         <SelectField
           label="Sort"
           value={sort}
