@@ -11078,8 +11078,10 @@ export interface paths {
                                 kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
                                 placeholders: string[];
                                 builtIn: {
-                                    subject: string;
-                                    body: string;
+                                    [key: string]: {
+                                        subject: string;
+                                        body: string;
+                                    };
                                 };
                             }[];
                         };
