@@ -1,7 +1,7 @@
 // Emails in the client's language (issue #15 item 4), through the API, the real worker paths and a
 // real SMTP server on loopback: a German client's invoice email, payment reminder and receipt
 // email arrive in German, a French client's in French, an English client's in English as before;
-// the words and the formats (amounts, dates) are those of the invoice's PDF. The receipt comes the
+// the words and the formats (amounts, dates) are those of the invoice's PDF, and so is the pay-link page. The receipt comes the
 // way it does in production: a card payment through the Stripe fake, its webhook, the mail job.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectStripe, postStripeWebhook, seedBankDetails, unixNow } from '../fakes/payments-fixture.ts';
@@ -191,5 +191,33 @@ describeEachDb('emails in the client language', (dialect) => {
     // Its PDF is German (the snapshot froze the language at issue), so is its email.
     const mail = await mailTo(email, `Rechnung ${inv.number} von ${ORG}`);
     expect(mail.parsed.text).toMatch(/  Betrag: 1\.234,56\s€\n  Fingerabdruck: /);
+  });
+
+  it("writes the pay-link page in the invoice's language; its JSON stays as it was", async () => {
+    const client = await api.ok('POST', '/api/v1/clients', { name: 'Payeur SARL', language: 'fr-FR' });
+    const draft = await api.ok('POST', '/api/v1/invoices', {
+      clientId: client.id,
+      dueDate: '2026-04-30',
+      lines: [{ description: 'Work', quantity: '1', unitPrice: 123_456 }],
+    });
+    const inv = await api.ok('POST', `/api/v1/invoices/${draft.id}/issue`, { confirmWithoutPayoutDetails: true });
+    const link = await api.ok('POST', `/api/v1/invoices/${inv.id}/pay-links`, {});
+    const token = link.url.split('/pay/')[1];
+    const page = await t.app.inject({ method: 'GET', url: `/pay/${token}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<html lang="fr">');
+    expect(page.body).toMatch(/Montant dû : <strong>1\s234,56\s€<\/strong>/);
+    expect(page.body).toContain('Échéance le 30 avr. 2026');
+    expect(page.body).toContain('<h2 id="bank">Virement bancaire</h2>');
+    const json = await t.app.inject({ method: 'GET', url: `/api/v1/pay/${token}` });
+    expect(json.statusCode).toBe(200);
+    expect(json.body).not.toMatch(/language|formatLocale/);
+    // A page without an invoice follows the browser.
+    const done = await t.app.inject({
+      method: 'GET',
+      url: '/pay/complete/x?payment=cancelled',
+      headers: { 'accept-language': 'de-DE,de;q=0.9' },
+    });
+    expect(done.body).toContain('<h1>Zahlung abgebrochen</h1>');
   });
 });

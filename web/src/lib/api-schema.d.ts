@@ -11951,6 +11951,7 @@ export interface paths {
                                 name: string;
                                 email: string | null;
                             };
+                            language: string;
                             documentId: string | null;
                             documentKind: ("invoice" | "quote" | "credit_note") | null;
                             /** @enum {string} */
@@ -12054,6 +12055,7 @@ export interface paths {
                                 name: string;
                                 email: string | null;
                             };
+                            language: string;
                             documentId: string | null;
                             documentKind: ("invoice" | "quote" | "credit_note") | null;
                             /** @enum {string} */
@@ -12168,6 +12170,7 @@ export interface paths {
                                 name: string;
                                 email: string | null;
                             };
+                            language: string;
                             documentId: string | null;
                             documentKind: ("invoice" | "quote" | "credit_note") | null;
                             /** @enum {string} */
@@ -12616,6 +12619,7 @@ export interface paths {
                                 name: string;
                                 email: string | null;
                             };
+                            language: string;
                             documentId: string | null;
                             documentKind: ("invoice" | "quote" | "credit_note") | null;
                             /** @enum {string} */
@@ -12674,6 +12678,7 @@ export interface paths {
                                 name: string;
                                 email: string | null;
                             };
+                            language: string;
                             documentId: string | null;
                             documentKind: ("invoice" | "quote" | "credit_note") | null;
                             /** @enum {string} */
@@ -12732,6 +12737,7 @@ export interface paths {
                                 name: string;
                                 email: string | null;
                             };
+                            language: string;
                             documentId: string | null;
                             documentKind: ("invoice" | "quote" | "credit_note") | null;
                             /** @enum {string} */
@@ -12820,6 +12826,7 @@ export interface paths {
                                 name: string;
                                 email: string | null;
                             };
+                            language: string;
                         };
                     };
                 };
