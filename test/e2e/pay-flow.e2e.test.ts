@@ -91,7 +91,12 @@ describeBrowser('pay flow', () => {
   });
 
   async function payLink(): Promise<{ url: string; invoice: { id: string; number: string; total: number } }> {
-    const client = await call('POST', '/api/v1/clients', { name: 'Browser Client', email: 'ap@browser-client.test' });
+    // An English client: the page speaks the invoice's language (German pages: pay-page.html.test.ts).
+    const client = await call('POST', '/api/v1/clients', {
+      name: 'Browser Client',
+      email: 'ap@browser-client.test',
+      language: 'en-GB',
+    });
     const draft = await call('POST', '/api/v1/invoices', {
       clientId: client.id,
       lines: [{ description: 'Design', quantity: '3', unitPrice: 45_000 }],
