@@ -7,10 +7,12 @@ import { registerIdentityRoutes } from '../modules/identity/identity.routes.ts';
 import { routeAccessTable } from '../modules/identity/route-access.ts';
 import { registerCatalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import { registerReportRoutes } from '../modules/reports/reports.routes.ts';
+import { registerStatementRoutes } from '../modules/statements/statement.routes.ts';
 import { registerDocumentRoutes } from '../modules/documents/document.routes.ts';
 import { registerOrgRoutes } from '../modules/orgs/org.routes.ts';
 import { registerRecurringRoutes } from '../modules/recurring/recurring.routes.ts';
 import { registerDunningRoutes } from '../modules/dunning/dunning.routes.ts';
+import { registerNotificationRoutes } from '../modules/notifications/notifications.routes.ts';
 import { registerDeliveryRoutes } from '../modules/delivery/delivery.routes.ts';
 import { registerSealedRoutes } from '../modules/delivery/sealed.routes.ts';
 import { registerPortalRoutes } from '../modules/portal/portal.routes.ts';
@@ -55,9 +57,11 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
       registerClientRoutes(app, { clients: s.clients });
       registerCatalogRoutes(app, { catalog: s.catalog });
       registerDocumentRoutes(app, { db, clock, keyring: c.keyring, documents: s.documents, lifecycle: s.lifecycle });
-      registerRecurringRoutes(app, { recurring: s.recurring });
+      registerRecurringRoutes(app, { recurring: s.recurring, recurringSend: s.recurringSend });
       registerDunningRoutes(app, { dunning: s.dunning });
+      registerNotificationRoutes(app, { notifications: s.notifications });
       registerReportRoutes(app, { reports: s.reports });
+      registerStatementRoutes(app, { statements: s.statements });
       registerExportRoutes(app, { dataExport: s.dataExport, clock });
       registerAuditRoutes(app, { db, audit: s.audit, checkpoints: s.checkpoints });
       registerDeliveryRoutes(app, {

@@ -7,6 +7,7 @@ import { Keyring, storedMasterKeyIds } from '../platform/crypto/keyring.ts';
 import { loadMasterKey, loadPreviousMasterKeys, type MasterKey } from '../platform/crypto/master-key.ts';
 import { openDatabase, type DbHandle } from '../platform/db/kysely.ts';
 import { createReportService } from '../modules/reports/reports.service.ts';
+import { createStatementService } from '../modules/statements/statement.service.ts';
 import { migrateToLatest, refreshPlannerStatistics } from '../platform/db/migrate.ts';
 import { ensurePrivateDir } from '../platform/private-files.ts';
 import { createAuditService } from '../modules/audit/audit.service.ts';
@@ -20,7 +21,11 @@ import { createApiTokensService } from '../modules/identity/tokens/api-tokens.se
 import { createBootstrapService } from '../modules/identity/accounts/bootstrap.service.ts';
 import { createIdentityServices } from '../modules/identity/identity.module.ts';
 import { createPasswordService } from '../modules/identity/passwords/passwords.ts';
-import { activeOwnersAndAdmins, memberHolds } from '../modules/identity/members/member-permissions.ts';
+import {
+  activeMembersHolding,
+  activeOwnersAndAdmins,
+  memberHolds,
+} from '../modules/identity/members/member-permissions.ts';
 import { createSessionsService } from '../modules/identity/sessions/sessions.service.ts';
 import { createWorkQueue } from '../platform/work-queue.ts';
 import { createJobs } from '../platform/jobs/jobs.ts';
@@ -35,7 +40,9 @@ import { createPaymentService } from '../modules/payments/payment.service.ts';
 import { createPaymentsModule } from '../modules/payments/payments.module.ts';
 import { createReceiptService } from '../modules/payments/receipt.service.ts';
 import { createRecurringService } from '../modules/recurring/recurring.service.ts';
+import { createRecurringSendService } from '../modules/recurring/recurring-send.service.ts';
 import { createDunningService } from '../modules/dunning/dunning.service.ts';
+import { createNotificationsService } from '../modules/notifications/notifications.service.ts';
 import { createPayoutProtectionService } from '../modules/payouts/payout-protection.service.ts';
 import { createSigningIdentityService } from '../modules/verification/signing-identity.service.ts';
 import { createVerificationModule } from '../modules/verification/verification.module.ts';
@@ -90,6 +97,14 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     },
   });
   const mail = createMailQueue(jobs, mailer);
+  const notifications = createNotificationsService({
+    db,
+    keyring,
+    clock,
+    mail,
+    publicUrl: config.publicUrl,
+    membersHolding: activeMembersHolding,
+  });
   const rateLimits = await createRateLimitStore(config.redis.url, config.redis.prefix);
   const tokens = createApiTokensService({ clock, db, audit });
   const sessions = createSessionsService({ db, clock, policy: config.session });
@@ -171,6 +186,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const payments = createPaymentService({ db, keyring, audit, clock, documents, lifecycle, receipts });
   const paymentsModule = createPaymentsModule({
     config,
+    notifications,
     db,
     keyring,
     audit,
@@ -182,18 +198,15 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     receipts,
     verification,
   });
-  const recurring = createRecurringService({
+  // Statements are signed like receipts: the verification module's PAdES signer.
+  const statements = createStatementService({
     db,
-    keyring,
-    audit,
     clock,
+    audit,
     orgs,
-    documents,
-    lifecycle,
-    holds: memberHolds,
+    clients,
+    ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
   });
-  const reports = createReportService({ db, clock, orgs, clients });
-  const dataExport = createExportService({ db, clock, audit, orgs, clients, catalog, documents, payments, recurring });
   const checkpoints = createCheckpointService({
     db,
     dialect,
@@ -240,8 +253,37 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     lifecycle,
     signing,
     verification,
+    notifications,
     warn,
   });
+  const recurringSend = createRecurringSendService({
+    db,
+    clock,
+    audit,
+    jobs,
+    delivery: deliveryModule.delivery,
+    documents,
+  });
+  const recurring = createRecurringService({
+    db,
+    keyring,
+    audit,
+    clock,
+    orgs,
+    documents,
+    lifecycle,
+    sender: recurringSend,
+    holds: memberHolds,
+  });
+  // The dashboard's "needs attention": work done on its own that failed and waits for someone.
+  const reports = createReportService({
+    db,
+    clock,
+    orgs,
+    clients,
+    attention: [(orgId) => recurringSend.attention(orgId)],
+  });
+  const dataExport = createExportService({ db, clock, audit, orgs, clients, catalog, documents, payments, recurring });
   const dunning = createDunningService({
     db,
     clock,
@@ -249,7 +291,10 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     jobs,
     orgs,
     clients,
+    documents,
+    files,
     delivery: deliveryModule.delivery,
+    ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
   });
   const portalModule = createPortalModule({
     config,
@@ -259,8 +304,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     clock,
     mailer,
     jobs,
-    mail,
-    admins: activeOwnersAndAdmins,
+    notifications,
     orgs,
     clients,
     documents,
@@ -317,8 +361,11 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       lifecycle,
       payments,
       recurring,
+      recurringSend,
       dunning,
+      notifications,
       reports,
+      statements,
       dataExport,
       keys,
       checkpoints,

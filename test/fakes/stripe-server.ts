@@ -78,6 +78,40 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     return { ...pi, latest_charge: { ...ch, balance_transaction: balance.get(ch.balance_transaction) } };
   }
 
+  /**
+   * An off-session confirm with a saved payment method, answered like Stripe's test methods:
+   * pm_card_authenticationRequired → 402 authentication_required, pm_card_chargeDeclined → 402
+   * card_declined (both name the PaymentIntent), pm_sepa_debit → processing, any other → succeeded.
+   */
+  function offSession(body: Obj): { status: number; body: Obj } {
+    if (!body.customer || !body.payment_method || body.confirm !== 'true')
+      return error(400, 'invalid_request_error', 'off_session needs customer, payment_method and confirm');
+    const pi: Obj = {
+      id: rid('pi'),
+      object: 'payment_intent',
+      amount: Number(body.amount),
+      amount_received: 0,
+      currency: body.currency,
+      customer: body.customer,
+      payment_method: body.payment_method,
+      metadata: body.metadata ?? {},
+      status: 'requires_payment_method',
+      latest_charge: null,
+      created: Math.floor(Date.now() / 1000),
+    };
+    intents.set(pi.id, pi);
+    const cardError = (code: string, message: string) => ({
+      status: 402,
+      body: { error: { type: 'card_error', code, message, payment_intent: pi } },
+    });
+    if (body.payment_method === 'pm_card_authenticationRequired')
+      return cardError('authentication_required', 'Your card was declined. This transaction requires authentication.');
+    if (body.payment_method === 'pm_card_chargeDeclined') return cardError('card_declined', 'Your card was declined.');
+    if (body.payment_method === 'pm_sepa_debit') pi.status = 'processing';
+    else Object.assign(pi, { status: 'succeeded', amount_received: pi.amount });
+    return { status: 200, body: pi };
+  }
+
   function route(method: string, path: string, body: Obj, query: URLSearchParams): { status: number; body: Obj } {
     let m: RegExpMatchArray | null;
     if (method === 'POST' && path === '/v1/checkout/sessions') {
@@ -107,6 +141,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       const s = sessions.get(m[1]!);
       return s ? { status: 200, body: s } : error(404, 'invalid_request_error', 'No such checkout.session');
     }
+    if (method === 'POST' && path === '/v1/payment_intents' && body.off_session === 'true') return offSession(body);
     if (method === 'POST' && path === '/v1/payment_intents') {
       const pi = {
         id: rid('pi'),

@@ -22,6 +22,8 @@ export interface TestSmtp {
   /** Connections whose mail transaction ran over TLS, by message index. */
   secured: boolean[];
   waitFor(predicate: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
+  /** Set to make the server refuse recipients (550 at RCPT TO), as a relay that rejects an address does. */
+  refuse: ((address: string) => boolean) | null;
   close(): Promise<void>;
 }
 
@@ -31,8 +33,18 @@ export async function startTestSmtp(opts: { tls?: boolean } = {}): Promise<TestS
   const waiters: Array<() => void> = [];
   let queue = 0;
   const cert = opts.tls ? await generateDevCertificate({ hosts: ['127.0.0.1'], days: 1 }) : null;
+  let self: TestSmtp | null = null;
   const server = new SMTPServer({
     authOptional: true,
+    onRcptTo(address, _session, callback) {
+      if (self?.refuse?.(address.address)) {
+        const err = Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected`), {
+          responseCode: 550,
+        });
+        return callback(err);
+      }
+      callback();
+    },
     ...(cert ? { key: cert.keyPem, cert: cert.certPem } : { disabledCommands: ['STARTTLS'] }),
     logger: false,
     onData(stream, session, callback) {
@@ -56,7 +68,7 @@ export async function startTestSmtp(opts: { tls?: boolean } = {}): Promise<TestS
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
-  return {
+  self = {
     url: cert ? `smtp://127.0.0.1:${port}` : `smtp://127.0.0.1:${port}?starttls=never`,
     port,
     ca: cert?.certPem ?? null,
@@ -75,6 +87,8 @@ export async function startTestSmtp(opts: { tls?: boolean } = {}): Promise<TestS
         });
       }
     },
+    refuse: null,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return self;
 }

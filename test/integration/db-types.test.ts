@@ -69,7 +69,10 @@ const TABLES = {
   dunning_invoices: true,
   dunning_reference_rates: true,
   dunning_reminders: true,
+  recurring_runs: true,
   message_templates: true,
+  notifications: true,
+  notification_preferences: true,
 } satisfies Record<keyof DB, true>;
 
 describeEachDb('table types', (dialect) => {

@@ -4,29 +4,15 @@
 // fixed at issue: changing the client's language afterwards changes neither the stored (signed)
 // PDF nor the e-invoice XML derived from the snapshot, whose default free texts (exemption reason,
 // payment terms) are written in the document's language too.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readBody } from '../../src/modules/documents/document.mapper.ts';
 import { setupOrg, type Api } from '../helpers/api.ts';
 import { SELLER_PROFILE } from '../helpers/einvoice-seed.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
 import { seedPayout } from '../helpers/payout.ts';
+import { pdfText } from '../helpers/pdf-tools.ts';
 import { itNeeds } from '../helpers/tools.ts';
-
-function pdfText(bytes: Buffer): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-langs-'));
-  try {
-    const file = path.join(dir, 'doc.pdf');
-    writeFileSync(file, bytes);
-    // pdftotext writes the PDF's no-break spaces (U+00A0, U+202F) as they are; \s matches them.
-    return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describeEachDb('documents in the client’s language', (dialect) => {
   let t: TestInstance;

@@ -2,27 +2,13 @@
 // from the current organization and client data, marked DRAFT and without a number, shown inline
 // and never cached, stored or signed. Issued documents have their stored PDF instead (409); another
 // organization's draft answers 404; a role without invoice:read is refused.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
 import { seedPayout } from '../helpers/payout.ts';
 import { addMember, staffSession } from '../helpers/session.ts';
+import { pdfText } from '../helpers/pdf-tools.ts';
 import { itNeeds } from '../helpers/tools.ts';
-
-function pdfText(bytes: Buffer): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-preview-'));
-  try {
-    const file = path.join(dir, 'preview.pdf');
-    writeFileSync(file, bytes);
-    return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describeEachDb('draft PDF preview', (dialect) => {
   let t: TestInstance;

@@ -4,11 +4,14 @@
 // nothing to paid, voided, disputed, paused or opted-out invoices, statutory charges to the cent,
 // no second message when a job runs again after its runner died, and each reminder a delivery
 // whose signed evidence carries the reminder's facts.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inTx } from '../../src/platform/db/tx.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
+import { pdfsig, pdfText } from '../helpers/pdf-tools.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
+import { usable } from '../helpers/tools.ts';
 
 describeEachDb('payment reminders', (dialect) => {
   let t: TestInstance;
@@ -215,20 +218,47 @@ describeEachDb('payment reminders', (dialect) => {
       compensation: 4000,
     });
     expect(first.chargesDetail.interest.periods).toEqual([
-      { from: '2026-06-21', to: '2026-06-30', days: 10, referencePercent: '2.15', annualPercent: '10.15' },
-      { from: '2026-07-01', to: '2026-07-04', days: 4, referencePercent: '1.90', annualPercent: '9.90' },
+      { from: '2026-06-21', to: '2026-06-30', days: 10, referencePercent: '2.15', annualPercent: '10.15', amount: 278 },
+      { from: '2026-07-01', to: '2026-07-04', days: 4, referencePercent: '1.90', annualPercent: '9.90', amount: 109 },
     ]);
     const text = mailsTo(email)[0]!.parsed.text ?? '';
     expect(text).toMatch(/Gesetzliche Verzugszinsen \(Richtlinie 2011\/7\/EU, 9,90 % p\. a\. für 14 Tage\): 3,87\s€/);
     expect(text).toMatch(/Entschädigung für Beitreibungskosten \(Richtlinie 2011\/7\/EU\): 40,00\s€/);
     expect(text).toMatch(/Jetzt fälliger Gesamtbetrag: 1\.043,87\s€/);
-    // The issued invoice is unchanged.
+    // The issued invoice is unchanged; the charges are on a reminder document of their own,
+    // numbered in its series, whose hash the delivery's signed evidence records.
     expect((await api.ok('GET', `/api/v1/invoices/${invoice.id}`)).total).toBe(100_000);
+    expect(first).toMatchObject({ number: 'REM-2026-00001', hasDocument: true });
+    expect(text).toContain('Beleg der Zahlungserinnerung: REM-2026-00001');
+    const pdf = await api.req('GET', `/api/v1/invoices/${invoice.id}/reminders/${first.id}/pdf`);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const evidence = await api.ok('GET', `/api/v1/deliveries/${first.deliveryId}`);
+    expect(evidence.events[0].data.reminder.document).toEqual({
+      number: 'REM-2026-00001',
+      sha256: createHash('sha256').update(pdf.rawPayload).digest('hex'),
+    });
+    if (usable(['pdfsig', 'pdftotext'], 'the reminder document read by poppler')) {
+      expect(pdfsig(pdf.rawPayload)).toMatch(/Signature is Valid/);
+      const words = pdfText(pdf.rawPayload).replace(/\s+/g, ' ');
+      // The client's language (German, from the organization's locale): itemised per rate period.
+      expect(words).toContain('Zahlungserinnerung');
+      expect(words).toContain('REM-2026-00001');
+      for (const piece of [
+        'Verzugszinsen, 10,15 % p. a., 2,78 € 21.06.2026 – 30.06.2026 (10 Tage) auf 1.000,00 €',
+        'Verzugszinsen, 9,90 % p. a., 1,09 € 01.07.2026 – 04.07.2026 (4 Tage) auf 1.000,00 €',
+        'Pauschale für Beitreibungskosten 40,00 €',
+        'Verzugskosten 43,87 €',
+        'Jetzt fälliger 1.043,87 € Gesamtbetrag',
+        'zuzüglich 8,00 Prozentpunkten',
+      ])
+        expect(words).toContain(piece);
+    }
 
     await workerOn('2026-07-18');
     const second = (await remindersOf(invoice.id)).reminders[1];
     // 28 days: (100000 × 1015 × 10 + 100000 × 990 × 18) / 3,650,000 = 766.3… → 7.66 €; no second EUR 40.
-    expect(second).toMatchObject({ step: 'd28', interest: 766, compensation: null });
+    expect(second).toMatchObject({ step: 'd28', interest: 766, compensation: null, number: 'REM-2026-00002' });
     expect(second.chargesDetail.compensationNotAdded).toBe('already claimed for this invoice');
   });
 

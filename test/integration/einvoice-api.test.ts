@@ -16,18 +16,8 @@ import { createTestInstance, describeEachDb, FixedClock, type TestInstance } fro
 import { SELLER_PROFILE } from '../helpers/einvoice-seed.ts';
 import { seedPayout } from '../helpers/payout.ts';
 import { addMember, staffSession } from '../helpers/session.ts';
+import { pdfText } from '../helpers/pdf-tools.ts';
 import { describeNeeds, itNeeds, usable } from '../helpers/tools.ts';
-
-function pdfText(bytes: Buffer): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-einvoice-'));
-  try {
-    const file = path.join(dir, 'doc.pdf');
-    writeFileSync(file, bytes);
-    return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describeEachDb('e-invoices through the API', (dialect) => {
   let t: TestInstance;

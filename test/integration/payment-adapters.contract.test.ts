@@ -129,6 +129,59 @@ describe('Stripe adapter against the Stripe fake', () => {
     });
   });
 
+  it('charges a saved payment method off-session: succeeded once per key, SEPA processing, authentication and declines as values', async () => {
+    const charge = (paymentMethodRef: string, idempotencyKey: string) =>
+      stripe.chargeSavedMethod({
+        orgId: request().orgId,
+        invoiceId: request().invoiceId,
+        invoiceNumber: request().invoiceNumber,
+        customerRef: 'cus_test_contract',
+        paymentMethodRef,
+        amount: 12_345,
+        currency: 'EUR',
+        idempotencyKey,
+      });
+    const ok = await charge('pm_card_visa', 'run-1');
+    expect(ok).toMatchObject({ status: 'succeeded', amount: 12_345, currency: 'EUR' });
+    // A retry with the same key is the same charge, never a second one.
+    expect(await charge('pm_card_visa', 'run-1')).toEqual(ok);
+    const sent = fake.requests.filter((r) => r.path === '/v1/payment_intents' && r.body.off_session === 'true');
+    expect(sent).toHaveLength(2);
+    expect(sent[0]!.body).toMatchObject({
+      confirm: 'true',
+      customer: 'cus_test_contract',
+      payment_method: 'pm_card_visa',
+      amount: '12345',
+      currency: 'eur',
+      metadata: { sealbill_invoice: request().invoiceId, sealbill_org: request().orgId },
+    });
+    expect([...fake.intents.values()].filter((pi) => pi.customer === 'cus_test_contract')).toHaveLength(1);
+    if (ok.status !== 'succeeded') throw new Error('unreachable');
+    expect(await stripe.fetchPayment(ok.paymentRef)).toMatchObject({ status: 'succeeded', amount: 12_345 });
+
+    expect(await charge('pm_sepa_debit', 'run-2')).toMatchObject({ status: 'processing' });
+    const auth = await charge('pm_card_authenticationRequired', 'run-3');
+    expect(auth).toMatchObject({ status: 'authentication_required', paymentRef: expect.stringMatching(/^pi_/) });
+    expect(await charge('pm_card_chargeDeclined', 'run-4')).toMatchObject({
+      status: 'declined',
+      code: 'card_declined',
+      paymentRef: expect.stringMatching(/^pi_/),
+    });
+    // Anything else is the provider failing, not an outcome.
+    await expect(
+      stripe.chargeSavedMethod({
+        orgId: 'o',
+        invoiceId: 'i',
+        invoiceNumber: 'n',
+        customerRef: '',
+        paymentMethodRef: '',
+        amount: 1,
+        currency: 'EUR',
+        idempotencyKey: 'run-5',
+      }),
+    ).rejects.toThrow(/Stripe off-session charge failed \(StripeInvalidRequestError\/?.*HTTP 400\)/);
+  });
+
   it('fails closed with a wrong key', async () => {
     const wrong = createStripeProvider(
       {
@@ -169,6 +222,21 @@ describe('PayPal adapter against the PayPal fake', () => {
     );
   });
   afterAll(() => fake?.close());
+
+  it('refuses to charge a saved payment method (PayPal payers are not saved)', async () => {
+    await expect(
+      paypal.chargeSavedMethod({
+        orgId: request().orgId,
+        invoiceId: request().invoiceId,
+        invoiceNumber: request().invoiceNumber,
+        customerRef: 'x',
+        paymentMethodRef: 'y',
+        amount: 100,
+        currency: 'EUR',
+        idempotencyKey: 'k',
+      }),
+    ).rejects.toBeInstanceOf(ProviderError);
+  });
 
   it('creates an order (idempotent), captures after approval once, reads the fee, refunds', async () => {
     const a = await paypal.createCheckout(request(), { embedded: false });

@@ -84,6 +84,13 @@ describeEachDb('payments: client portal', (dialect) => {
     expect((await portalReq(t.app, portal, 'GET', `/api/v1/portal/documents/${mine.id}/payment`)).json().status).toBe(
       'paid',
     );
+    // Staff are told in the app (issue #15, item 6), with a link to the invoice.
+    const told = await api.ok('GET', '/api/v1/notifications');
+    expect(told.items.find((n: { kind: string }) => n.kind === 'payment_received')).toMatchObject({
+      title: expect.stringMatching(/^Payment received: .+ \(stripe\)$/),
+      link: `/app/invoices/${mine.id}`,
+      readAt: null,
+    });
   });
 
   itNeeds(['pdfsig', 'pdftotext'], 'serves the receipt to its client as a signed PDF, and to no one else', async () => {

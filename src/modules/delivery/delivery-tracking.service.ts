@@ -33,6 +33,16 @@ export interface TrackingDeps {
   orgs: Pick<OrgService, 'get'>;
   documents: Pick<DocumentService, 'get'>;
   pdfSigner?: ((orgId: string) => Promise<PdfSigner | null>) | null;
+  /**
+   * Told in the event's transaction when a client opens or acknowledges a document or a delivery
+   * bounces; `before` is the delivery as it stood (so a second download is not news).
+   */
+  onClientFacing?: (
+    tx: Executor,
+    orgId: string,
+    before: DeliveryRow,
+    type: 'accessed' | 'acknowledged' | 'bounced',
+  ) => Promise<void>;
 }
 
 export interface AccessFacts {
@@ -59,6 +69,8 @@ export function createDeliveryTrackingService(deps: TrackingDeps) {
     // Reading a document after acknowledging it does not undo the acknowledgement.
     const status = type === 'accessed' && current?.status === 'acknowledged' ? 'acknowledged' : type;
     await updateDelivery(tx, orgId, deliveryId, { status, updated_at: clock.now().toISOString() });
+    if (current && deps.onClientFacing && (type === 'accessed' || type === 'acknowledged' || type === 'bounced'))
+      await deps.onClientFacing(tx, orgId, current, type);
     return signed;
   }
 

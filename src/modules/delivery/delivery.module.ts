@@ -12,6 +12,11 @@ import type { ClientService } from '../clients/client.service.ts';
 import type { LifecycleService } from '../documents/document-lifecycle.service.ts';
 import type { DocumentService } from '../documents/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
+import type { NotificationsService } from '../notifications/notifications.service.ts';
+import { DOCUMENT_PREFIXES } from '../documents/document.routes.ts';
+import { KIND_LABEL } from '../documents/document.service.ts';
+import type { DeliveryRow } from './delivery.repo.ts';
+import type { Executor } from '../../platform/db/kysely.ts';
 import { createPadesSigning } from '../verification/pades.ts';
 import type { SigningIdentityService } from '../verification/signing-identity.service.ts';
 import { createTsaClient } from '../../platform/crypto/tsa.ts';
@@ -41,9 +46,40 @@ export interface DeliveryModuleDeps {
   documents: DocumentService;
   lifecycle: LifecycleService;
   signing: SigningIdentityService;
+  /** Staff are told when clients open or acknowledge documents and when deliveries bounce. */
+  notifications: Pick<NotificationsService, 'notifyInTx'>;
   /** The verification service: the fingerprint printed on each PDF, repeated in emails. */
   verification: FingerprintSource;
   warn: (msg: string) => void;
+}
+
+const NEWS = {
+  accessed: { kind: 'document_opened', verb: 'opened' },
+  acknowledged: { kind: 'document_acknowledged', verb: 'acknowledged receipt of' },
+  bounced: { kind: 'delivery_bounced', verb: 'did not receive (the mail bounced)' },
+} as const;
+
+/** One notification per first opening, acknowledgement or bounce of a delivery. */
+async function tellStaff(
+  notifications: Pick<NotificationsService, 'notifyInTx'>,
+  documents: Pick<DocumentService, 'getInTx'>,
+  tx: Executor,
+  orgId: string,
+  before: DeliveryRow,
+  type: keyof typeof NEWS,
+): Promise<void> {
+  if (type === 'accessed' && (before.status === 'accessed' || before.status === 'acknowledged')) return;
+  const doc = await documents.getInTx(tx, orgId, before.document_kind, before.document_id);
+  const what = `${KIND_LABEL[doc.kind].toLowerCase()} ${doc.number ?? ''}`.trim();
+  const news = NEWS[type];
+  await notifications.notifyInTx(tx, orgId, news.kind, {
+    title: `${doc.clientName} ${news.verb} ${what}`,
+    body:
+      type === 'bounced'
+        ? `A delivery of ${what} to ${doc.clientName} bounced. Check the address and send it again.`
+        : `${doc.clientName} ${news.verb} ${what} in the client portal.`,
+    link: `/app/${DOCUMENT_PREFIXES[doc.kind]}/${doc.id}`,
+  });
 }
 
 export function createDeliveryModule(d: DeliveryModuleDeps) {
@@ -78,7 +114,16 @@ export function createDeliveryModule(d: DeliveryModuleDeps) {
       reason: 'Certificate of delivery',
     });
   };
-  const tracking = createDeliveryTrackingService({ db, keyring, clock, evidence, orgs, documents, pdfSigner });
+  const tracking = createDeliveryTrackingService({
+    db,
+    keyring,
+    clock,
+    evidence,
+    orgs,
+    documents,
+    pdfSigner,
+    onClientFacing: (tx, orgId, before, type) => tellStaff(d.notifications, documents, tx, orgId, before, type),
+  });
   const portalLinks = createPortalLinksService({
     clock,
     publicUrl: config.publicUrl,

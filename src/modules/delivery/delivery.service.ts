@@ -558,15 +558,19 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       documentId: string,
       input: SendInput,
       actor: AuditActor,
-      opts: { reminder?: ReminderFacts } = {},
+      opts: { reminder?: ReminderFacts; attachments?: ExtraFile[] } = {},
     ): Promise<SendResult> {
-      const { doc, client, recipients, pdf, extra, facts, sender } = await prepare(
-        orgId,
-        kind,
-        documentId,
-        input,
-        opts.reminder,
-      );
+      const {
+        doc,
+        client,
+        recipients,
+        pdf,
+        extra: files,
+        facts,
+        sender,
+      } = await prepare(orgId, kind, documentId, input, opts.reminder);
+      // Modes that carry the document also carry the caller's files (a reminder's own document).
+      const extra = [...files, ...(opts.attachments ?? [])];
 
       const sent: Array<{ deliveryId: string; outcome: 'relayed' | 'saved_to_outbox' | 'failed' }> = [];
       for (const recipient of recipients) {

@@ -112,6 +112,8 @@ export interface ReminderFacts {
   interest: { amount: number; days: number; annualPercent: string } | null;
   /** The fixed recovery compensation (Directive 2011/7/EU, Article 6), in the invoice currency. */
   compensation: number | null;
+  /** The signed reminder document that itemises the charges (dunning.document.ts). */
+  document?: { number: string; sha256: string };
 }
 
 /** One line of the facts block ("  Amount: €123.45"; French puts a space before the colon). */
@@ -156,6 +158,7 @@ function reminderHeadline(f: MessageFacts, r: ReminderFacts): string[] {
       : []),
     ...(r.compensation ? [fact(f, t(lang, 'mail.reminder.compensation'), money(r.compensation))] : []),
     ...(charges > 0 ? [fact(f, t(lang, 'mail.reminder.totalDue'), money(r.outstanding + charges))] : []),
+    ...(r.document ? [fact(f, t(lang, 'mail.reminder.document'), r.document.number)] : []),
     fact(f, t(lang, 'pdf.fingerprint'), f.fingerprint),
     '',
     t(lang, 'mail.reminder.paidMeanwhile'),

@@ -361,8 +361,12 @@ export function createLifecycleService(deps: LifecycleDeps) {
       actor: AuditActor,
       notify?: (tx: Executor, quote: DocumentDto) => Promise<void>,
     ) => setStatus(orgId, 'quote', id, ['issued', 'sent'], 'accepted', actor, {}, notify),
-    declineQuote: (orgId: string, id: string, actor: AuditActor) =>
-      setStatus(orgId, 'quote', id, ['issued', 'sent'], 'declined', actor),
+    declineQuote: (
+      orgId: string,
+      id: string,
+      actor: AuditActor,
+      notify?: (tx: Executor, quote: DocumentDto) => Promise<void>,
+    ) => setStatus(orgId, 'quote', id, ['issued', 'sent'], 'declined', actor, {}, notify),
 
     /** Turns an accepted (or issued/sent) quote into an invoice draft with the same lines. */
     async convertQuote(orgId: string, id: string, actor: AuditActor): Promise<DocumentDto> {

@@ -22,6 +22,7 @@ import {
   insertDocument,
   listDocumentRows,
   listOrgDocumentRows,
+  nextSequenceValue,
   SORT_CURSOR_VALUES,
   sortValue,
   updateDocumentRow,
@@ -43,6 +44,7 @@ import {
   type StoredLine,
 } from './document.schemas.ts';
 import type { Totals } from '../../shared/money/money.ts';
+import { formatNumber, periodOf } from '../../shared/money/numbering.ts';
 import type { DocumentLanguage } from './document-language.ts';
 
 export interface DocumentServiceDeps {
@@ -258,6 +260,16 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     createDraftInTx,
     todayInTx,
     today: (orgId: string): Promise<string> => todayInTx(db, orgId),
+    /**
+     * What lines and a discount come to with the organization's tax rates as they are now (a
+     * recurring template's amount); 422 when a line names a tax rate that no longer exists.
+     */
+    previewTotalsInTx: async (
+      ex: Executor,
+      orgId: string,
+      lines: ReturnType<typeof draftInput.parse>['lines'],
+      discount: DocumentBody['discount'],
+    ): Promise<Totals> => safeTotals(await resolveLines(ex, orgId, lines), discount),
     /** Whether clients may have seen the org's payout details on an issued invoice. */
     hasIssuedInvoice: (ex: Executor, orgId: string) => hasIssuedInvoice(ex, orgId),
 
@@ -266,6 +278,13 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       inTx(db, (tx) => createInTx(tx, orgId, kind, raw, actor)),
 
     getInTx: (tx: Executor, orgId: string, kind: DocumentKind | undefined, id: string) => getIn(tx, orgId, kind, id),
+    /**
+     * The next number of a series other than the document kinds' (payment reminders: modules/dunning),
+     * gapless like theirs: drawn in the caller's transaction from the same counters, keyed by `series`.
+     */
+    async nextNumberInTx(tx: Executor, orgId: string, series: string, pattern: string, date: string): Promise<string> {
+      return formatNumber(pattern, date, await nextSequenceValue(tx, orgId, series, periodOf(pattern, date)));
+    },
     get: (orgId: string, kind: DocumentKind | undefined, id: string) => getIn(db, orgId, kind, id),
 
     /**

@@ -20,6 +20,8 @@ export interface InterestPeriod {
   days: number;
   referencePercent: string;
   annualPercent: string;
+  /** This period's share; the shares add up to the rounded total (the last takes the remainder). */
+  amount: number;
 }
 
 export interface InterestResult {
@@ -68,7 +70,7 @@ export function statutoryInterest(p: {
   const rates = [...p.rates].sort((a, b) => (a.validFrom < b.validFrom ? -1 : 1));
   const margin = hundredths(p.marginPercent);
   const first = addDays(p.dueDate, 1);
-  const periods: InterestPeriod[] = [];
+  const periods: Array<Omit<InterestPeriod, 'amount'> & { numerator: bigint }> = [];
   let numerator = 0n;
   let day = first;
   while (day <= p.until) {
@@ -79,10 +81,26 @@ export function statutoryInterest(p: {
     const days = daysBetween(day, to) + 1;
     const ref = hundredths(rates[idx]!.ratePercent);
     const annual = Math.max(0, ref + margin);
-    numerator += BigInt(p.principal) * BigInt(annual) * BigInt(days);
-    periods.push({ from: day, to, days, referencePercent: percentText(ref), annualPercent: percentText(annual) });
+    const n = BigInt(p.principal) * BigInt(annual) * BigInt(days);
+    numerator += n;
+    periods.push({
+      from: day,
+      to,
+      days,
+      referencePercent: percentText(ref),
+      annualPercent: percentText(annual),
+      numerator: n,
+    });
     day = addDays(to, 1);
   }
   // annual is in hundredths of a percent: divide by 100 × 100 and by 365 days.
-  return { amount: Number(roundDiv(numerator, 10_000n * 365n)), days: total, periods, missingRateOn: null };
+  const DENOMINATOR = 10_000n * 365n;
+  const amount = Number(roundDiv(numerator, DENOMINATOR));
+  let shared = 0;
+  const itemised = periods.map(({ numerator: n, ...rest }, i) => {
+    const share = i === periods.length - 1 ? amount - shared : Number(roundDiv(n, DENOMINATOR));
+    shared += share;
+    return { ...rest, amount: share };
+  });
+  return { amount, days: total, periods: itemised, missingRateOn: null };
 }

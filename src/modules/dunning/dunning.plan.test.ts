@@ -45,7 +45,7 @@ describe('statutory interest (Directive 2011/7/EU)', () => {
     });
     expect(r).toMatchObject({ amount: 834, days: 30, missingRateOn: null });
     expect(r.periods).toEqual([
-      { from: '2026-03-02', to: '2026-03-31', days: 30, referencePercent: '2.15', annualPercent: '10.15' },
+      { from: '2026-03-02', to: '2026-03-31', days: 30, referencePercent: '2.15', annualPercent: '10.15', amount: 834 },
     ]);
   });
 
@@ -61,9 +61,10 @@ describe('statutory interest (Directive 2011/7/EU)', () => {
       ],
       marginPercent: '8.00',
     });
-    expect(r.periods.map((p) => [p.from, p.to, p.days, p.annualPercent])).toEqual([
-      ['2026-06-21', '2026-06-30', 10, '10.00'],
-      ['2026-07-01', '2026-07-05', 5, '9.50'],
+    // Itemised per period (1369.86… → 1370, and the remainder 651), adding up to the total.
+    expect(r.periods.map((p) => [p.from, p.to, p.days, p.annualPercent, p.amount])).toEqual([
+      ['2026-06-21', '2026-06-30', 10, '10.00', 1370],
+      ['2026-07-01', '2026-07-05', 5, '9.50', 651],
     ]);
     // (500000 × 1000 × 10 + 500000 × 950 × 5) / 3,650,000 = 7,375,000,000 / 3,650,000 = 2020.547… → 2021 cents
     expect(r.amount).toBe(2021);

@@ -51,6 +51,24 @@ export function registerDunningRoutes(root: FastifyInstance, { dunning }: { dunn
       return dunning.sendNow(staff(req).orgId, req.params.id, req.body, actorOf(req));
     },
   );
+  app.get(
+    '/api/v1/invoices/:id/reminders/:reminderId/pdf',
+    {
+      schema: {
+        tags,
+        description: 'The signed reminder document that itemises the late-payment charges (application/pdf).',
+        params: z.strictObject({ id: z.uuid(), reminderId: z.uuid() }),
+      },
+    },
+    async (req, reply) => {
+      const f = await dunning.documentPdf(staff(req).orgId, req.params.id, req.params.reminderId);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${f.filename}"`)
+        .header('x-content-sha256', f.sha256)
+        .send(f.bytes);
+    },
+  );
   app.put(
     '/api/v1/invoices/:id/reminders/state',
     { schema: { tags, params: idParam, body: holdInput, response: { 200: invoiceDunningSchema } } },

@@ -92,6 +92,8 @@ export const reminderSchema = z.object({
   interest: z.number().nullable(),
   compensation: z.number().nullable(),
   chargesDetail: z.record(z.string(), z.unknown()).nullable(),
+  number: z.string().nullable().describe('the reminder document number (REM-…), when it added charges'),
+  hasDocument: z.boolean().describe('GET …/reminders/:reminderId/pdf serves its signed PDF'),
   deliveryId: z.string().nullable(),
   error: z.string().nullable(),
   createdAt: z.string(),

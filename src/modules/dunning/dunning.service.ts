@@ -24,8 +24,13 @@ import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import type { DeliveryService } from '../delivery/delivery.service.ts';
 import type { ReminderFacts } from '../delivery/messages.ts';
+import type { DocumentService } from '../documents/document.service.ts';
+import type { PdfSigner } from '../documents/pdf/pdf-signature.ts';
+import { renderDocumentPdf } from '../documents/pdf/render-document-pdf.ts';
+import type { FileService } from '../files/file.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
-import { RECOVERY_COMPENSATION_EUR_CENTS, statutoryInterest } from './dunning.charges.ts';
+import { REMINDER_PATTERN, REMINDER_SERIES, reminderDocumentView } from './dunning.document.ts';
+import { RECOVERY_COMPENSATION_EUR_CENTS, statutoryInterest, type InterestPeriod } from './dunning.charges.ts';
 import {
   DEFAULT_MARGIN_PERCENT,
   DEFAULT_STEPS,
@@ -75,7 +80,11 @@ export interface DunningDeps {
   jobs: Jobs;
   orgs: Pick<OrgService, 'get'>;
   clients: Pick<ClientService, 'get'>;
+  documents: Pick<DocumentService, 'get' | 'nextNumberInTx'>;
+  files: Pick<FileService, 'put' | 'get'>;
   delivery: Pick<DeliveryService, 'send'>;
+  /** PAdES signer (verification module) for reminder documents; unsigned until one is wired. */
+  pdfSigner?: (tx: Executor, orgId: string) => Promise<PdfSigner>;
 }
 
 const toPlan = (r: PlanRow): Plan => ({
@@ -96,10 +105,43 @@ const toReminder = (r: ReminderRow): Reminder => ({
   interest: r.interest === null ? null : Number(r.interest),
   compensation: r.compensation === null ? null : Number(r.compensation),
   chargesDetail: r.charges_detail ? (JSON.parse(r.charges_detail) as Record<string, unknown>) : null,
+  number: r.number,
+  hasDocument: r.file_id !== null,
   deliveryId: r.delivery_id,
   error: r.error,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+});
+
+/** A reminder row not yet sent: nothing computed, no document, no delivery. */
+const newReminderRow = (
+  p: Pick<ReminderRow, 'id' | 'org_id' | 'document_id' | 'step_key' | 'offset_days' | 'scheduled_on' | 'status'> & {
+    interest: boolean;
+    compensation: boolean;
+    by: string;
+    at: string;
+  },
+): ReminderRow => ({
+  id: p.id,
+  org_id: p.org_id,
+  document_id: p.document_id,
+  step_key: p.step_key,
+  offset_days: p.offset_days,
+  scheduled_on: p.scheduled_on,
+  status: p.status,
+  add_interest: p.interest ? 1 : 0,
+  add_compensation: p.compensation ? 1 : 0,
+  outstanding: null,
+  interest: null,
+  compensation: null,
+  charges_detail: null,
+  number: null,
+  file_id: null,
+  delivery_id: null,
+  error: null,
+  created_by: p.by,
+  created_at: p.at,
+  updated_at: p.at,
 });
 
 const sortedSteps = (steps: Step[]) => [...steps].sort((a, b) => a.offsetDays - b.offsetDays);
@@ -111,7 +153,7 @@ function planFor(setting: ClientSettingRow | undefined, plans: Plan[]): Plan | n
 }
 
 export function createDunningService(deps: DunningDeps) {
-  const { db, clock, audit, jobs, orgs, clients, delivery } = deps;
+  const { db, clock, audit, jobs, orgs, clients, documents, files, delivery } = deps;
   let lastRun = 0;
   const now = () => clock.now().toISOString();
 
@@ -142,26 +184,22 @@ export function createDunningService(deps: DunningDeps) {
   async function queue(orgId: string, inv: OpenInvoice, step: Step, on: string): Promise<boolean> {
     return inTx(db, async (tx) => {
       const id = newId(clock.now().getTime());
-      const written = await insertReminder(tx, {
-        id,
-        org_id: orgId,
-        document_id: inv.id,
-        step_key: stepKey(step),
-        offset_days: step.offsetDays,
-        scheduled_on: on,
-        status: 'queued',
-        add_interest: step.interest ? 1 : 0,
-        add_compensation: step.compensation ? 1 : 0,
-        outstanding: null,
-        interest: null,
-        compensation: null,
-        charges_detail: null,
-        delivery_id: null,
-        error: null,
-        created_by: SYSTEM.id!,
-        created_at: now(),
-        updated_at: now(),
-      });
+      const written = await insertReminder(
+        tx,
+        newReminderRow({
+          id,
+          org_id: orgId,
+          document_id: inv.id,
+          step_key: stepKey(step),
+          offset_days: step.offsetDays,
+          scheduled_on: on,
+          status: 'queued',
+          interest: step.interest,
+          compensation: step.compensation,
+          by: SYSTEM.id!,
+          at: now(),
+        }),
+      );
       if (written) await jobs.enqueue(tx, sendJob, { orgId, reminderId: id });
       return written;
     });
@@ -200,6 +238,7 @@ export function createDunningService(deps: DunningDeps) {
     const detail: Record<string, unknown> = {};
     const daysPastDue = daysBetween(inv.due_date, day);
     let interest: ReminderFacts['interest'] = null;
+    let periods: InterestPeriod[] = [];
     let compensation: number | null = null;
     if (row.add_interest && daysPastDue > 0) {
       const rates = (await listRates(db, orgId)).map((r) => ({ validFrom: r.valid_from, ratePercent: r.rate_percent }));
@@ -214,6 +253,7 @@ export function createDunningService(deps: DunningDeps) {
       else {
         interest = { amount: r.amount, days: r.days, annualPercent: r.periods.at(-1)!.annualPercent };
         detail.interest = { principal: inv.outstanding, marginPercent, basis: 'actual/365', periods: r.periods };
+        periods = r.periods;
       }
     }
     if (row.add_compensation && daysPastDue > 0) {
@@ -222,7 +262,60 @@ export function createDunningService(deps: DunningDeps) {
         detail.compensationNotAdded = 'already claimed for this invoice';
       else compensation = RECOVERY_COMPENSATION_EUR_CENTS;
     }
-    return { daysPastDue, interest, compensation, detail };
+    return { daysPastDue, interest, periods, compensation, detail };
+  }
+
+  /**
+   * Numbers, renders, signs and stores the reminder document in one transaction with the charges
+   * it shows; the number is drawn only when the document is kept.
+   */
+  async function reminderDocument(
+    orgId: string,
+    row: ReminderRow,
+    inv: OpenInvoice,
+    day: string,
+    org: Awaited<ReturnType<OrgService['get']>>,
+    c: {
+      interest: ReminderFacts['interest'];
+      periods: InterestPeriod[];
+      compensation: number | null;
+      marginPercent: string;
+    },
+    computed: Partial<ReminderRow> & { status: 'sending' },
+  ) {
+    const [invoice, client] = await Promise.all([
+      documents.get(orgId, 'invoice', inv.id),
+      clients.get(orgId, inv.client_id),
+    ]);
+    return inTx(db, async (tx) => {
+      const number = await documents.nextNumberInTx(tx, orgId, REMINDER_SERIES, REMINDER_PATTERN, day);
+      const view = reminderDocumentView(
+        {
+          number,
+          date: day,
+          currency: inv.currency,
+          invoice: {
+            number: inv.number ?? '',
+            issueDate: invoice.issueDate ?? day,
+            dueDate: inv.due_date,
+            outstanding: inv.outstanding,
+          },
+          interest: c.interest
+            ? { principal: inv.outstanding, marginPercent: c.marginPercent, periods: c.periods }
+            : null,
+          compensation: c.compensation,
+        },
+        org,
+        client,
+      );
+      const pdf = await renderDocumentPdf(view, {
+        creationDate: clock.now(),
+        signer: deps.pdfSigner ? await deps.pdfSigner(tx, orgId) : null,
+      });
+      const stored = await files.put(tx, orgId, 'reminder', 'application/pdf', pdf);
+      await moveReminder(tx, orgId, row.id, 'sending', { ...computed, number, file_id: stored.id });
+      return { number, bytes: pdf, filename: `${number}.pdf`, contentType: 'application/pdf', sha256: stored.sha256 };
+    });
   }
 
   /** Sends a claimed ('sending') reminder and records the outcome. */
@@ -254,23 +347,32 @@ export function createDunningService(deps: DunningDeps) {
     const plan = planFor(setting[0], plans) ?? plans.find((p) => p.isDefault)!;
     const day = dateInZone(clock.now(), org.timeZone);
     const c = await charges(orgId, row, inv, day, plan.marginPercent);
-    await moveReminder(db, orgId, row.id, 'sending', {
-      status: 'sending',
+    const computed = {
+      status: 'sending' as const,
       outstanding: inv.outstanding,
       interest: c.interest?.amount ?? null,
       compensation: c.compensation,
       charges_detail: Object.keys(c.detail).length ? JSON.stringify(c.detail) : null,
       updated_at: now(),
-    });
+    };
+    const charged = (c.interest?.amount ?? 0) + (c.compensation ?? 0) > 0;
+    const document = charged
+      ? await reminderDocument(orgId, row, inv, day, org, { ...c, marginPercent: plan.marginPercent }, computed)
+      : null;
+    if (!document) await moveReminder(db, orgId, row.id, 'sending', computed);
     const reminder: ReminderFacts = {
       dueDate: inv.due_date,
       daysPastDue: c.daysPastDue,
       outstanding: inv.outstanding,
       interest: c.interest,
       compensation: c.compensation,
+      ...(document && { document: { number: document.number, sha256: document.sha256 } }),
     };
     try {
-      const d = await delivery.send(orgId, 'invoice', inv.id, { includeBillingEmail: true }, actor, { reminder });
+      const d = await delivery.send(orgId, 'invoice', inv.id, { includeBillingEmail: true }, actor, {
+        reminder,
+        ...(document && { attachments: [document] }),
+      });
       const status = d.status === 'relayed' ? 'sent' : d.status === 'saved_to_outbox' ? 'saved_to_outbox' : 'failed';
       await finish(status, {
         delivery_id: d.id,
@@ -378,7 +480,7 @@ export function createDunningService(deps: DunningDeps) {
         throw unprocessable('Only an issued invoice with a balance gets a reminder');
       if (inv.disputed) throw conflict('A payment dispute is open on this invoice; resolve it before reminding');
       const id = newId(clock.now().getTime());
-      const row: ReminderRow = {
+      const row = newReminderRow({
         id,
         org_id: orgId,
         document_id: documentId,
@@ -386,21 +488,22 @@ export function createDunningService(deps: DunningDeps) {
         offset_days: null,
         scheduled_on: await today(orgId),
         status: 'sending',
-        add_interest: input.interest ? 1 : 0,
-        add_compensation: input.compensation ? 1 : 0,
-        outstanding: null,
-        interest: null,
-        compensation: null,
-        charges_detail: null,
-        delivery_id: null,
-        error: null,
-        created_by: actor.id ?? 'unknown',
-        created_at: now(),
-        updated_at: now(),
-      };
+        interest: input.interest,
+        compensation: input.compensation,
+        by: actor.id ?? 'unknown',
+        at: now(),
+      });
       await insertReminder(db, row);
       await send(orgId, row, actor);
       return toReminder((await findReminder(db, orgId, id))!);
+    },
+
+    /** A reminder's signed document (reminders with charges have one). */
+    async documentPdf(orgId: string, documentId: string, reminderId: string) {
+      const row = await findReminder(db, orgId, reminderId);
+      if (!row || row.document_id !== documentId || !row.file_id) throw notFound('Reminder document');
+      const f = await files.get(db, orgId, row.file_id);
+      return { filename: `${row.number}.pdf`, bytes: f.bytes, sha256: f.sha256 };
     },
 
     async plans(orgId: string): Promise<Plan[]> {

@@ -61,6 +61,9 @@ export interface DunningRemindersTable {
   compensation: Money | null;
   /** JSON: how the charges were computed (periods, rates, days) or why none was added. */
   charges_detail: string | null;
+  /** The reminder document's number in its own series, and its signed PDF; only with charges. */
+  number: string | null;
+  file_id: string | null;
   delivery_id: string | null;
   error: string | null;
   created_by: string;

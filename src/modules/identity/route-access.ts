@@ -140,6 +140,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'DELETE /api/v1/clients/:id/contacts/:contactId': need('client:write'),
   /** Staff recovery of a contact's portal factors (modules/portal/portal-factors.*); the route also demands step-up. */
   'POST /api/v1/clients/:id/contacts/:contactId/reset-factors': need('client:write'),
+  /** Statements of account (modules/statements): a client's invoices, credit notes and payments, so invoice:read. */
+  'GET /api/v1/clients/:id/statement': need('invoice:read'),
+  'GET /api/v1/clients/:id/statement.pdf': need('invoice:read'),
 
   'GET /api/v1/tax-rates': need('item:read'),
   'POST /api/v1/tax-rates': need('item:write'),
@@ -171,13 +174,23 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/recurring-schedules': need('recurring:read'),
   'POST /api/v1/recurring-schedules': need('recurring:write'),
   'GET /api/v1/recurring-schedules/:id': need('recurring:read'),
+  'PATCH /api/v1/recurring-schedules/:id': need('recurring:write'),
+  'GET /api/v1/recurring-schedules/:id/runs': need('recurring:read'),
+  'POST /api/v1/recurring-runs/:id/resolve': need('invoice:send'),
   'POST /api/v1/recurring-schedules/:id/status': need('recurring:write'),
   'POST /api/v1/recurring-schedules/:id/issuer': need('invoice:issue'),
+
+  // A member's own notifications (modules/notifications), scoped to the member in the handler.
+  'GET /api/v1/notifications': need('org:read'),
+  'POST /api/v1/notifications/read': need('org:read'),
+  'GET /api/v1/me/notification-preferences': need('org:read'),
+  'PUT /api/v1/me/notification-preferences': need('org:read'),
 
   // Payment reminders (modules/dunning): plans and rates are organization settings.
   'GET /api/v1/invoices/:id/reminders': need('invoice:read'),
   'POST /api/v1/invoices/:id/reminders': need('invoice:send'),
   'PUT /api/v1/invoices/:id/reminders/state': need('invoice:send'),
+  'GET /api/v1/invoices/:id/reminders/:reminderId/pdf': need('invoice:read'),
   'GET /api/v1/dunning/plans': need('invoice:read'),
   'POST /api/v1/dunning/plans': need('org:update'),
   'PUT /api/v1/dunning/plans/:id': need('org:update'),
@@ -236,7 +249,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/portal/documents/:id/acknowledge': PORTAL,
   'GET /api/v1/portal/documents/:id/deliveries': PORTAL,
   'POST /api/v1/portal/quotes/:id/accept': PORTAL,
+  'POST /api/v1/portal/quotes/:id/decline': PORTAL,
   'GET /api/v1/portal/payments': PORTAL,
+  /** The contact's own client's statement of account (modules/statements). */
+  'GET /api/v1/portal/statement': PORTAL,
+  'GET /api/v1/portal/statement.pdf': PORTAL,
 
   'GET /api/v1/audit-events': need('audit:read'),
   'POST /api/v1/audit-events/verify': need('audit:read'),

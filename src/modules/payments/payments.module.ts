@@ -1,6 +1,7 @@
 // Builds the online-payment services (providers, pay links, pay page, webhooks, refunds and
 // disputes, reconciliation, attachments) for the container. The receipt service is built before the
 // ledger (manual payments render their receipt in the booking transaction) and passed in.
+import type { NotificationsService } from '../notifications/notifications.service.ts';
 import type { Config } from '../../config/env.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
@@ -24,6 +25,7 @@ import { createWebhookService } from './webhook.service.ts';
 
 export interface PaymentsModuleDeps {
   config: Readonly<Config>;
+  notifications: Pick<NotificationsService, 'notifyInTx'>;
   db: Database;
   keyring: Keyring;
   audit: AuditService;
@@ -44,7 +46,13 @@ export function createPaymentsModule(d: PaymentsModuleDeps) {
   const providerFactory = d.providerFactory ?? createProviderFactory(d.config.payments);
   const paymentSettings = createPaymentSettingsService({ db, keyring, audit, clock, providerFactory, publicUrl });
   const receipts = d.receipts;
-  const providerEvents = createProviderEventsService({ audit, clock, payments: d.payments, receipts });
+  const providerEvents = createProviderEventsService({
+    audit,
+    clock,
+    payments: d.payments,
+    receipts,
+    notifications: d.notifications,
+  });
   return {
     paymentSettings,
     receipts,

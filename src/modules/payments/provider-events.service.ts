@@ -13,6 +13,8 @@ import { findCheckoutByRef, findCheckoutInOrg, updateCheckout } from './checkout
 import { findPaymentByProviderRef, updatePaymentRow } from './payment.repo.ts';
 import type { PaymentService } from './payment.service.ts';
 import type { ProviderEvent, ProviderName, ProviderPayment } from './providers/provider.ts';
+import type { NotificationsService } from '../notifications/notifications.service.ts';
+import { moneyFormatter } from '../documents/pdf/document-view.ts';
 import type { ReceiptService } from './receipt.service.ts';
 import { findDispute, insertDispute, insertFlag, listDeferred, updateDispute, updateEvent } from './webhook.repo.ts';
 
@@ -30,9 +32,13 @@ export interface ProviderEventsDeps {
   clock: Clock;
   payments: Pick<PaymentService, 'recordProviderInTx' | 'reverseInTx'>;
   receipts: Pick<ReceiptService, 'createInTx' | 'mailInTx'>;
+  /** Staff hear of payments that arrive or fail (in the event's transaction). */
+  notifications: Pick<NotificationsService, 'notifyInTx'>;
 }
 
-export function createProviderEventsService({ audit, clock, payments, receipts }: ProviderEventsDeps) {
+const amountText = (minor: number, currency: string) => moneyFormatter('en-GB', currency)(minor);
+
+export function createProviderEventsService({ audit, clock, payments, receipts, notifications }: ProviderEventsDeps) {
   async function flag(
     tx: Executor,
     ctx: EventContext,
@@ -105,6 +111,11 @@ export function createProviderEventsService({ audit, clock, payments, receipts }
     await updateCheckout(tx, ctx.orgId, checkout.id, { status: 'completed', updated_at: clock.now().toISOString() });
     await receipts.createInTx(tx, ctx.orgId, row);
     await receipts.mailInTx(tx, ctx.orgId, row.id);
+    await notifications.notifyInTx(tx, ctx.orgId, 'payment_received', {
+      title: `Payment received: ${amountText(ev.amount, ev.currency)} (${ctx.provider})`,
+      body: `${amountText(ev.amount, ev.currency)} arrived through ${ctx.provider} (reference ${ev.paymentRef}); the receipt was sent to the client.`,
+      link: `/app/invoices/${checkout.document_id}`,
+    });
     for (const later of await listDeferred(tx, ctx.orgId, ctx.provider, ev.paymentRef)) {
       const outcome = await apply(tx, ctx, JSON.parse(later.normalized ?? '{"kind":"ignored"}') as ProviderEvent, null);
       await updateEvent(tx, later.id, {
@@ -234,6 +245,12 @@ export function createProviderEventsService({ audit, clock, payments, receipts }
           : await findCheckoutByRef(tx, ctx.orgId, ctx.provider, ev.orderRef);
         if (!c || c.status !== 'open') return 'ignored';
         await updateCheckout(tx, ctx.orgId, c.id, { status: ev.status, updated_at: clock.now().toISOString() });
+        if (ev.status === 'failed')
+          await notifications.notifyInTx(tx, ctx.orgId, 'payment_failed', {
+            title: `A payment of ${amountText(Number(c.amount), c.currency)} failed (${ctx.provider})`,
+            body: `The client's ${ctx.provider} payment of ${amountText(Number(c.amount), c.currency)} failed; the invoice is still open.`,
+            link: `/app/invoices/${c.document_id}`,
+          });
         return 'applied';
       }
       case 'order_approved':

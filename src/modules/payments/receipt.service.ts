@@ -17,7 +17,12 @@ import type { DocumentService } from '../documents/document.service.ts';
 import { documentLanguage } from '../documents/document-language.ts';
 import { dateFormatter, moneyFormatter } from '../documents/pdf/document-view.ts';
 import type { PdfSigner } from '../documents/pdf/pdf-signature.ts';
-import { paperForLocale, renderDocumentPdf, type PdfDocumentView } from '../documents/pdf/render-document-pdf.ts';
+import {
+  paperForLocale,
+  partiesOf,
+  renderDocumentPdf,
+  type PdfDocumentView,
+} from '../documents/pdf/render-document-pdf.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { findPaymentRow, updatePaymentRow, type PaymentRow } from './payment.repo.ts';
 
@@ -150,18 +155,7 @@ export function createReceiptService({
         issueDate: fmtDate(payment.received_on),
         dueDate: fmtDate(inv.dueDate),
         paper: paperForLocale(org.locale),
-        org: {
-          name: org.name,
-          addressLines: [...org.profile.addressLines, ...(org.profile.country ? [org.profile.country] : [])],
-          taxId: org.profile.taxIds[0]?.value ?? null,
-          email: org.profile.email,
-        },
-        client: {
-          name: client.name,
-          addressLines: [...client.addressLines, ...(client.country ? [client.country] : [])],
-          taxId: client.taxId,
-          email: null,
-        },
+        ...partiesOf(org, client),
         lines: [
           {
             description: t(lang.language, 'receipt.line', { number: inv.number ?? '' }),

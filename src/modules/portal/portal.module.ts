@@ -22,8 +22,7 @@ import { createPortalAuthService } from './portal-auth.service.ts';
 import { createPortalFactorsService } from './portal-factors.service.ts';
 import { createPortalService } from './portal.service.ts';
 import type { Jobs } from '../../platform/jobs/jobs.ts';
-import type { Executor } from '../../platform/db/kysely.ts';
-import type { MailQueue } from '../../platform/mail/mail.job.ts';
+import type { NotificationsService } from '../notifications/notifications.service.ts';
 
 export interface PortalModuleDeps {
   config: Readonly<Config>;
@@ -34,9 +33,8 @@ export interface PortalModuleDeps {
   mailer: Mailer;
   jobs: Jobs;
   /** Mail as a job in the caller's transaction. */
-  mail: MailQueue;
-  /** The org's active owners and admins (identity). */
-  admins: (ex: Executor, orgId: string) => Promise<Array<{ email: string }>>;
+  /** Tells staff about quotes answered in the portal. */
+  notifications: Pick<NotificationsService, 'notifyInTx'>;
   orgs: OrgService;
   clients: ClientService;
   documents: DocumentService;
@@ -109,15 +107,16 @@ export function createPortalModule(d: PortalModuleDeps) {
     payments: d.payments,
     tracking,
     fingerprints: d.verification,
-    async quoteAccepted(tx, orgId, quote) {
+    async quoteAnswered(tx, orgId, quote, answer) {
       const org = await orgs.getInTx(tx, orgId);
-      for (const a of await d.admins(tx, orgId)) {
-        await d.mail(tx, {
-          to: a.email,
-          subject: `[${org.name}] Quote ${quote.number} accepted by ${quote.clientName}`,
-          text: `${quote.clientName} accepted quote ${quote.number} in the client portal.\n\nTurn it into an invoice: ${config.publicUrl}/app/quotes/${quote.id}`,
-        });
-      }
+      await d.notifications.notifyInTx(tx, orgId, answer === 'accepted' ? 'quote_accepted' : 'quote_declined', {
+        title: `[${org.name}] Quote ${quote.number} ${answer} by ${quote.clientName}`,
+        body:
+          answer === 'accepted'
+            ? `${quote.clientName} accepted quote ${quote.number} in the client portal. Turn it into an invoice from the quote's page.`
+            : `${quote.clientName} declined quote ${quote.number} in the client portal.`,
+        link: `/app/quotes/${quote.id}`,
+      });
     },
   });
   return { portalAuth, portalFactors, portal };

@@ -172,7 +172,12 @@ export function registerPortalRoutes(
   app.post(
     '/api/v1/portal/quotes/:id/accept',
     { schema: { tags, params: idParam, response: { 200: portalDocumentSummarySchema } } },
-    async (req) => portal.acceptQuote(await principal(req), req.params.id, req.ip),
+    async (req) => portal.answerQuote(await principal(req), req.params.id, req.ip, 'accepted'),
+  );
+  app.post(
+    '/api/v1/portal/quotes/:id/decline',
+    { schema: { tags, params: idParam, response: { 200: portalDocumentSummarySchema } } },
+    async (req) => portal.answerQuote(await principal(req), req.params.id, req.ip, 'declined'),
   );
   app.get(
     '/api/v1/portal/payments',

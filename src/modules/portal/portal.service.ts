@@ -24,13 +24,13 @@ export interface PortalServiceDeps {
   orgs: Pick<OrgService, 'get'>;
   clients: Pick<ClientService, 'get'>;
   documents: Pick<DocumentService, 'get' | 'list'>;
-  lifecycle: Pick<LifecycleService, 'pdf' | 'acceptQuote' | 'einvoice' | 'einvoiceCheck'>;
+  lifecycle: Pick<LifecycleService, 'pdf' | 'acceptQuote' | 'declineQuote' | 'einvoice' | 'einvoiceCheck'>;
   payments: Pick<PaymentService, 'list'>;
   tracking: Pick<DeliveryTrackingService, 'recordClientEvent' | 'listForClient'>;
   /** The fingerprint printed on each document (verification module), shown as in the emails. */
   fingerprints: FingerprintSource | null;
-  /** Tells the organization that a client accepted a quote, in the acceptance's transaction. */
-  quoteAccepted?: (tx: Executor, orgId: string, quote: DocumentDto) => Promise<void>;
+  /** Tells the organization that a client accepted or declined a quote, in the answer's transaction. */
+  quoteAnswered?: (tx: Executor, orgId: string, quote: DocumentDto, answer: 'accepted' | 'declined') => Promise<void>;
 }
 
 const actorOf = (p: PortalPrincipal, ip: string): AuditActor => ({ type: 'portal', id: p.contactId, ip });
@@ -172,13 +172,20 @@ export function createPortalService(deps: PortalServiceDeps) {
       return tracking.listForClient(p.orgId, p.clientId, doc.id);
     },
 
-    async acceptQuote(p: PortalPrincipal, id: string, ip: string): Promise<PortalDocumentSummary> {
+    async answerQuote(
+      p: PortalPrincipal,
+      id: string,
+      ip: string,
+      answer: 'accepted' | 'declined',
+    ): Promise<PortalDocumentSummary> {
       await own(p, id, 'quote');
-      const d = await lifecycle.acceptQuote(
+      const notify =
+        deps.quoteAnswered && ((tx: Executor, quote: DocumentDto) => deps.quoteAnswered!(tx, p.orgId, quote, answer));
+      const d = await (answer === 'accepted' ? lifecycle.acceptQuote : lifecycle.declineQuote)(
         p.orgId,
         id,
         actorOf(p, ip),
-        deps.quoteAccepted && ((tx, quote) => deps.quoteAccepted!(tx, p.orgId, quote)),
+        notify,
       );
       return {
         id: d.id,

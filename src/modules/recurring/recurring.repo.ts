@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { RecurringSchedulesTable } from './recurring.tables.ts';
+import type { RecurringRunsTable, RecurringSchedulesTable, RunSendStatus } from './recurring.tables.ts';
 
 export type ScheduleRow = RecurringSchedulesTable;
 
@@ -61,4 +61,68 @@ export function listAllSchedules(ex: Executor, orgId: string): Promise<ScheduleR
 
 export function listActiveSchedules(ex: Executor): Promise<Array<{ id: string; org_id: string }>> {
   return ex.selectFrom('recurring_schedules').select(['id', 'org_id']).where('status', '=', 'active').execute();
+}
+
+export type RunRow = RecurringRunsTable;
+
+export async function insertRun(ex: Executor, row: RunRow): Promise<void> {
+  await ex.insertInto('recurring_runs').values(row).execute();
+}
+
+export function findRun(ex: Executor, orgId: string, id: string): Promise<RunRow | undefined> {
+  return ex
+    .selectFrom('recurring_runs')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Moves a run from one of `from` only if it still stands there (one runner claims it); false otherwise. */
+export async function moveRun(
+  ex: Executor,
+  orgId: string,
+  id: string,
+  from: RunSendStatus[],
+  patch: Partial<Omit<RunRow, 'id' | 'org_id'>>,
+): Promise<boolean> {
+  const moved = await ex
+    .updateTable('recurring_runs')
+    .set(patch)
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .where('send_status', 'in', from)
+    .executeTakeFirst();
+  return Number(moved.numUpdatedRows) === 1;
+}
+
+/** A schedule's sendings, newest period first. */
+export function listRuns(ex: Executor, orgId: string, scheduleId: string, limit: number): Promise<RunRow[]> {
+  return ex
+    .selectFrom('recurring_runs')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('schedule_id', '=', scheduleId)
+    .orderBy('period', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Sendings in one of `statuses`, newest first (the dashboard's "needs attention"). */
+export function listRunsByStatus(
+  ex: Executor,
+  orgId: string,
+  statuses: RunSendStatus[],
+  limit: number,
+): Promise<RunRow[]> {
+  return ex
+    .selectFrom('recurring_runs')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('send_status', 'in', statuses)
+    .orderBy('updated_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
 }

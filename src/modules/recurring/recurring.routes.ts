@@ -4,9 +4,13 @@ import { z } from 'zod';
 import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import { scheduleInput, scheduleSchema, type RecurringService } from './recurring.service.ts';
+import { runSchema, type RecurringSendService } from './recurring-send.service.ts';
+import { scheduleInput, schedulePatch, scheduleSchema, type RecurringService } from './recurring.service.ts';
 
-export function registerRecurringRoutes(root: FastifyInstance, { recurring }: { recurring: RecurringService }): void {
+export function registerRecurringRoutes(
+  root: FastifyInstance,
+  { recurring, recurringSend }: { recurring: RecurringService; recurringSend: RecurringSendService },
+): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['recurring'];
   app.get(
@@ -37,6 +41,55 @@ export function registerRecurringRoutes(root: FastifyInstance, { recurring }: { 
     '/api/v1/recurring-schedules/:id',
     { schema: { tags, params: idParam, response: { 200: scheduleSchema } } },
     (req) => recurring.get(staff(req).orgId, req.params.id),
+  );
+  app.patch(
+    '/api/v1/recurring-schedules/:id',
+    {
+      schema: {
+        tags,
+        description:
+          'Edits the template (lines, discount, notes, terms) and the rhythm (frequency, next run, end). The next run is today or later and after the period last invoiced; turning autoSend on needs invoice:send. Issues nothing itself.',
+        params: idParam,
+        body: schedulePatch,
+        response: { 200: scheduleSchema },
+      },
+    },
+    (req) => {
+      const p = staff(req);
+      return recurring.update(p.orgId, req.params.id, req.body, actorOf(req), {
+        userId: p.userId,
+        permissions: p.permissions,
+      });
+    },
+  );
+  app.get(
+    '/api/v1/recurring-schedules/:id/runs',
+    {
+      schema: {
+        tags,
+        description: "The automatic sendings of the schedule's invoices (autoSend), newest first, with their outcome.",
+        params: idParam,
+        response: { 200: z.object({ items: z.array(runSchema) }) },
+      },
+    },
+    async (req) => {
+      const orgId = staff(req).orgId;
+      await recurring.get(orgId, req.params.id); // 404 for another organization's schedule
+      return { items: await recurringSend.runs(orgId, req.params.id) };
+    },
+  );
+  app.post(
+    '/api/v1/recurring-runs/:id/resolve',
+    {
+      schema: {
+        tags,
+        description:
+          'Marks a failed, interrupted or partial automatic sending as dealt with (e.g. sent by hand): it leaves the dashboard.',
+        params: idParam,
+        response: { 200: runSchema },
+      },
+    },
+    (req) => recurringSend.resolve(staff(req).orgId, req.params.id, actorOf(req)),
   );
   app.post(
     '/api/v1/recurring-schedules/:id/status',

@@ -3,7 +3,7 @@
 // still lists (its runs then fail loudly until it is replaced).
 import { z } from 'zod';
 import { isoDate } from '../../platform/http/schemas.ts';
-import { discountSchema, DOCUMENT_EINVOICE_KEYS, draftInput } from '../documents/document.schemas.ts';
+import { discountSchema, DOCUMENT_EINVOICE_KEYS, draftInput, draftPatch } from '../documents/document.schemas.ts';
 
 // The per-document e-invoice fields (supply date, period, references, payment means; issue #12)
 // are not part of a template yet: a recurring invoice states the client's default buyer reference.
@@ -22,6 +22,12 @@ export const scheduleInput = draftInput
       .boolean()
       .default(true)
       .describe('issue (number, sign, freeze) each invoice automatically; needs invoice:issue'),
+    autoSend: z
+      .boolean()
+      .default(false)
+      .describe(
+        "send each issued invoice through the client's delivery mode (needs autoIssue and invoice:send); failures are retried and listed on the dashboard",
+      ),
     confirmBackdatedStart: z
       .boolean()
       .default(false)
@@ -48,11 +54,35 @@ export function templateOf(input: z.infer<typeof scheduleInput>): z.infer<typeof
     startOn: _s,
     endOn: _e,
     autoIssue: _a,
+    autoSend: _as,
     confirmBackdatedStart: _c,
     ...tpl
   } = input;
   return template.parse(tpl);
 }
+
+const FREQUENCIES = ['weekly', 'monthly', 'quarterly', 'yearly'] as const;
+
+/**
+ * A schedule's edit: its template (lines, discount, notes, terms, exchange rate) and its rhythm.
+ * The client stays (its currency, delivery mode and history are the schedule's); every field is
+ * optional and an absent field is left as it is (the patch shapes carry no defaults: draftPatch).
+ */
+export const schedulePatch = z.strictObject({
+  lines: draftPatch.shape.lines,
+  discount: draftPatch.shape.discount,
+  notes: draftPatch.shape.notes,
+  terms: draftPatch.shape.terms,
+  exchangeRate: draftPatch.shape.exchangeRate,
+  frequency: z.enum(FREQUENCIES).optional(),
+  intervalCount: z.number().int().min(1).max(24).optional(),
+  nextRunOn: isoDate
+    .optional()
+    .describe('the next invoice date: today or later (the following runs keep its day of the month)'),
+  endOn: isoDate.nullable().optional(),
+  autoSend: z.boolean().optional().describe('needs invoice:send, and a schedule that issues automatically'),
+});
+export type SchedulePatch = z.infer<typeof schedulePatch>;
 
 /** A template as stored (plain types: see the header). */
 export const storedTemplate = z.object({
@@ -81,10 +111,18 @@ export const scheduleSchema = z.object({
   currency: z.string(),
   frequency: z.string(),
   intervalCount: z.number(),
-  startOn: z.string(),
+  startOn: z
+    .string()
+    .describe("the first run, or the next run a later edit set (monthly and longer rhythms keep this date's day)"),
   nextRunOn: z.string(),
   endOn: z.string().nullable(),
+  lastRunOn: z.string().nullable().describe('the period last invoiced (null before the first run)'),
   autoIssue: z.boolean(),
+  autoSend: z.boolean().describe("each issued invoice is sent through the client's delivery mode"),
+  senderUserId: z
+    .string()
+    .nullable()
+    .describe('the member whose invoice:send permission automatic sending relies on; checked at every run'),
   issuerUserId: z
     .string()
     .nullable()
@@ -95,6 +133,12 @@ export const scheduleSchema = z.object({
     .describe('set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule'),
   status: z.enum(['active', 'paused', 'ended']),
   template: storedTemplate,
+  amount: z
+    .object({ subtotal: z.number().int(), taxTotal: z.number().int(), total: z.number().int() })
+    .nullable()
+    .describe(
+      "what the next invoice comes to (minor units of the schedule's currency) with today's tax rates; null when the template names a tax rate that no longer exists",
+    ),
   createdAt: z.string(),
 });
 export type Schedule = z.infer<typeof scheduleSchema>;

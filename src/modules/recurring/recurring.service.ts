@@ -10,6 +10,10 @@
 // someone with invoice:issue confirms it. Start dates are bounded (at most one period before today
 // unless an owner or admin confirms an earlier one), and catch-up is done by the worker only, at
 // most MAX_PERIODS_PER_RUN periods per schedule per run: a request never issues anything.
+// A schedule with autoSend also sends each invoice it issues: the run queues the sending in the
+// issuing transaction (recurring-send.service.ts); sending needs invoice:send when it is turned on.
+// An edit changes the template or the rhythm; the next run can be moved to today or later, never
+// onto or before the period last run (that invoice exists).
 import type { Clock } from '../../platform/clock.ts';
 import { dateInZone } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
@@ -33,16 +37,26 @@ import {
   type ScheduleRow,
 } from './recurring.repo.ts';
 import { nextRun, onePeriodBefore } from './recurring.schedule.ts';
+import type { RecurringSendService } from './recurring-send.service.ts';
 import {
   scheduleInput,
+  schedulePatch,
   storedTemplate,
   template,
   templateOf,
   type Schedule,
   type ScheduleInput,
+  type SchedulePatch,
 } from './recurring.schemas.ts';
 
-export { scheduleInput, scheduleSchema, type Schedule, type ScheduleInput } from './recurring.schemas.ts';
+export {
+  scheduleInput,
+  schedulePatch,
+  scheduleSchema,
+  type Schedule,
+  type ScheduleInput,
+  type SchedulePatch,
+} from './recurring.schemas.ts';
 
 /** Catch-up after downtime issues at most this many periods of one schedule per worker run. */
 export const MAX_PERIODS_PER_RUN = 12;
@@ -62,8 +76,10 @@ export interface RecurringDeps {
   audit: AuditService;
   clock: Clock;
   orgs: Pick<OrgService, 'get' | 'getInTx'>;
-  documents: Pick<DocumentService, 'createDraftInTx' | 'prepareDraft'>;
+  documents: Pick<DocumentService, 'createDraftInTx' | 'prepareDraft' | 'previewTotalsInTx'>;
   lifecycle: Pick<LifecycleService, 'issueInTx'>;
+  /** Queues the sending of an invoice a schedule with autoSend issued, in the issuing transaction. */
+  sender: Pick<RecurringSendService, 'queueInTx'>;
   /** Whether a member holds a permission now (identity owns memberships and roles). */
   holds: (ex: Executor, orgId: string, userId: string, permission: Permission) => Promise<boolean>;
 }
@@ -80,10 +96,20 @@ export function createRecurringService({
   orgs,
   documents,
   lifecycle,
+  sender,
   holds,
 }: RecurringDeps) {
   async function toSchedule(ex: Executor, r: Row): Promise<Schedule> {
     const crypto = await keyring.forOrg(ex, r.org_id);
+    const tpl = storedTemplate.parse(crypto.decryptJson(r.template_enc, tplAad(r.id)));
+    // Computed with today's tax rates, as the next run will; a rate deleted since leaves no amount.
+    const amount = await documents.previewTotalsInTx(ex, r.org_id, tpl.lines, tpl.discount).then(
+      (t) => ({ subtotal: t.subtotal, taxTotal: t.taxTotal, total: t.total }),
+      (err: unknown) => {
+        if (err instanceof AppError && err.code === 'unprocessable') return null;
+        throw err;
+      },
+    );
     return {
       id: r.id,
       clientId: r.client_id,
@@ -93,12 +119,16 @@ export function createRecurringService({
       startOn: r.start_on,
       nextRunOn: r.next_run_on,
       endOn: r.end_on,
+      lastRunOn: r.last_run_on,
       autoIssue: r.auto_issue === 1,
+      autoSend: r.auto_send === 1,
+      senderUserId: r.sender_user_id,
       issuerUserId: r.issuer_user_id,
       autoIssueHeld:
         r.issue_hold && r.issue_hold_since ? { reason: r.issue_hold as HoldReason, since: r.issue_hold_since } : null,
       status: r.status,
-      template: storedTemplate.parse(crypto.decryptJson(r.template_enc, tplAad(r.id))),
+      template: tpl,
+      amount,
       createdAt: r.created_at,
     };
   }
@@ -107,6 +137,18 @@ export function createRecurringService({
     const r = await findSchedule(ex, orgId, id);
     if (!r) throw notFound('Recurring schedule');
     return r;
+  }
+
+  /** Sending on its own needs a member who may send invoices, and a schedule that issues them (a draft is not sent). */
+  function checkAutoSend(by: Requester, autoIssue: boolean): void {
+    if (!by.permissions.has('invoice:send'))
+      throw new AppError('forbidden', 'Sending invoices automatically needs the invoice:send permission', {
+        fieldErrors: [{ path: '/body/autoSend', message: 'needs invoice:send' }],
+      });
+    if (!autoIssue)
+      throw unprocessable('Only a schedule that issues its invoices automatically can send them', [
+        { path: '/body/autoSend', message: 'needs autoIssue' },
+      ]);
   }
 
   /** Runs one due period of one schedule; false if another worker got there first. */
@@ -132,6 +174,7 @@ export function createRecurringService({
       const now = clock.now().toISOString();
       const moved = await advanceSchedule(tx, orgId, id, period, {
         next_run_on: following,
+        last_run_on: period,
         status: ended ? 'ended' : 'active',
         issue_hold: hold,
         issue_hold_since: hold ? (s.issue_hold_since ?? now) : null,
@@ -154,13 +197,35 @@ export function createRecurringService({
       const issue = s.auto_issue === 1 && hold === null;
       if (issue)
         await lifecycle.issueInTx(tx, orgId, 'invoice', draft.id, SYSTEM, { confirmWithoutPayoutDetails: true });
+      // A draft (auto-issue held) is not sent: it is for someone to review and issue. The member
+      // who turned sending on must still hold invoice:send, as the issuer must hold invoice:issue.
+      if (issue && s.auto_send === 1) {
+        const mayStillSend = s.sender_user_id !== null && (await holds(tx, orgId, s.sender_user_id, 'invoice:send'));
+        await sender.queueInTx(tx, orgId, {
+          scheduleId: id,
+          documentId: draft.id,
+          period,
+          ...(mayStillSend
+            ? {}
+            : {
+                heldBecause:
+                  'not sent: the member who turned on automatic sending may no longer send invoices; send it by hand, and turn sending on again to confirm',
+              }),
+        });
+      }
       await audit.append(tx, {
         orgId,
         actor: SYSTEM,
         action: 'recurring.invoice_created',
         objectType: 'invoice',
         objectId: draft.id,
-        summary: { scheduleId: id, period, issued: issue, ...(hold ? { held: hold } : {}) },
+        summary: {
+          scheduleId: id,
+          period,
+          issued: issue,
+          ...(issue && s.auto_send === 1 ? { sendQueued: true } : {}),
+          ...(hold ? { held: hold } : {}),
+        },
       });
       if (hold && !s.issue_hold) {
         await audit.append(tx, {
@@ -192,6 +257,7 @@ export function createRecurringService({
           },
         );
       }
+      if (input.autoSend) checkAutoSend(by, input.autoIssue);
       return inTx(db, async (tx) => {
         const today = dateInZone(clock.now(), (await orgs.getInTx(tx, orgId)).timeZone);
         const earliest = onePeriodBefore(today, input.frequency, input.intervalCount);
@@ -233,6 +299,9 @@ export function createRecurringService({
           next_run_on: input.startOn,
           end_on: input.endOn,
           auto_issue: input.autoIssue ? 1 : 0,
+          auto_send: input.autoSend ? 1 : 0,
+          sender_user_id: input.autoSend ? by.userId : null,
+          last_run_on: null,
           status: 'active',
           issuer_user_id: input.autoIssue ? by.userId : null,
           issue_hold: null,
@@ -251,10 +320,88 @@ export function createRecurringService({
             frequency: input.frequency,
             startOn: input.startOn,
             autoIssue: input.autoIssue,
+            autoSend: input.autoSend,
             ...(input.startOn < earliest ? { backdatedStartConfirmed: true } : {}),
           },
         });
         return toSchedule(tx, row);
+      });
+    },
+
+    /**
+     * Edits the template and the rhythm. The next run moves to today or later and past the period
+     * last run; a new next run (or rhythm) becomes the anchor the following runs keep the day of.
+     * Compare-and-set on the next run, so an edit racing the worker's run is refused (409), never
+     * rolled back onto a period that was just issued.
+     */
+    async update(orgId: string, id: string, raw: SchedulePatch, actor: AuditActor, by: Requester): Promise<Schedule> {
+      const patch = schedulePatch.parse(raw);
+      return inTx(db, async (tx) => {
+        const s = await find(tx, orgId, id);
+        if (s.status === 'ended') throw conflict('An ended schedule cannot be edited; create a new one');
+        // Turning sending on (again) makes the requester the member each run checks for invoice:send.
+        if (patch.autoSend) checkAutoSend(by, s.auto_issue === 1);
+        const today = dateInZone(clock.now(), (await orgs.getInTx(tx, orgId)).timeZone);
+        const next = patch.nextRunOn ?? s.next_run_on;
+        if (patch.nextRunOn !== undefined && patch.nextRunOn !== s.next_run_on) {
+          if (patch.nextRunOn < today)
+            throw unprocessable(`The next run must be today (${today}) or later`, [
+              { path: '/body/nextRunOn', message: `before ${today}` },
+            ]);
+          if (s.last_run_on !== null && patch.nextRunOn <= s.last_run_on)
+            throw unprocessable(`The next run must be after ${s.last_run_on}, the period last invoiced`, [
+              { path: '/body/nextRunOn', message: `not after ${s.last_run_on}` },
+            ]);
+        }
+        const endOn = patch.endOn !== undefined ? patch.endOn : s.end_on;
+        if (endOn !== null && endOn < next)
+          throw unprocessable('The end date is before the next run', [
+            { path: patch.endOn !== undefined ? '/body/endOn' : '/body/nextRunOn', message: `before ${next}` },
+          ]);
+        const frequency = patch.frequency ?? s.frequency;
+        const intervalCount = patch.intervalCount ?? s.interval_count;
+        const rhythmChanged = next !== s.next_run_on || frequency !== s.frequency || intervalCount !== s.interval_count;
+
+        const { lines, discount, notes, terms, exchangeRate } = patch;
+        const tplPatch = Object.fromEntries(
+          Object.entries({ lines, discount, notes, terms, exchangeRate }).filter(([, v]) => v !== undefined),
+        );
+        const crypto = await keyring.forOrg(tx, orgId);
+        let templateEnc = s.template_enc;
+        if (Object.keys(tplPatch).length > 0) {
+          const stored = storedTemplate.parse(crypto.decryptJson(s.template_enc, tplAad(id)));
+          const tpl = template.parse({ ...stored, ...tplPatch });
+          // Validated exactly like a draft (tax rates, totals, printed text), without writing one.
+          await documents.prepareDraft(tx, orgId, 'invoice', { ...tpl, issueDate: next }, id);
+          templateEnc = crypto.encryptJson(tpl, tplAad(id));
+        }
+        const moved = await advanceSchedule(tx, orgId, id, s.next_run_on, {
+          template_enc: templateEnc,
+          frequency,
+          interval_count: intervalCount,
+          next_run_on: next,
+          start_on: rhythmChanged ? next : s.start_on,
+          end_on: endOn,
+          ...(patch.autoSend !== undefined
+            ? { auto_send: patch.autoSend ? 1 : 0, sender_user_id: patch.autoSend ? by.userId : null }
+            : {}),
+          updated_at: clock.now().toISOString(),
+        });
+        if (!moved) throw conflict('The schedule ran while you edited it; reload it and edit again');
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'recurring.updated',
+          objectType: 'recurring_schedule',
+          objectId: id,
+          summary: {
+            changed: Object.keys(patch).filter((k) => patch[k as keyof SchedulePatch] !== undefined),
+            ...(rhythmChanged ? { nextRunOn: next, frequency, intervalCount, previousNextRunOn: s.next_run_on } : {}),
+            ...(patch.endOn !== undefined ? { endOn } : {}),
+            ...(patch.autoSend !== undefined ? { autoSend: patch.autoSend } : {}),
+          },
+        });
+        return toSchedule(tx, await find(tx, orgId, id));
       });
     },
 

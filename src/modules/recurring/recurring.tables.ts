@@ -13,6 +13,12 @@ export interface RecurringSchedulesTable {
   next_run_on: string;
   end_on: string | null;
   auto_issue: number;
+  /** 1: each invoice the schedule issues is sent through the client's delivery mode (a recurring_runs row and its job). */
+  auto_send: number;
+  /** The member who turned automatic sending on; each run checks they still hold invoice:send. */
+  sender_user_id: string | null;
+  /** The period the schedule last ran for (an edit may move the next run only past it). */
+  last_run_on: string | null;
   status: 'active' | 'paused' | 'ended';
   /** The member whose invoice:issue permission an automatic issue relies on (checked at each run). */
   issuer_user_id: string | null;
@@ -23,8 +29,49 @@ export interface RecurringSchedulesTable {
   updated_at: string;
 }
 
+/**
+ * One issued invoice's automatic sending. 'queued' → (claimed by its job) 'sending' → 'sent' |
+ * 'saved_to_outbox' (no relay configured) | 'partly_sent' (some recipients refused; not retried,
+ * the others have it) | 'retrying' (nothing left; the job runs again after its back-off) | 'failed'
+ * (attempts exhausted) | 'interrupted' (the runner died mid-send: the message may have left, so it
+ * is never resent) | 'skipped' (the invoice was voided or sent by hand before the job ran) |
+ * 'held' (not sent: the member who turned sending on no longer holds invoice:send) |
+ * 'resolved' (staff dealt with a failed, interrupted or partial sending).
+ */
+export type RunSendStatus =
+  | 'queued'
+  | 'sending'
+  | 'sent'
+  | 'saved_to_outbox'
+  | 'partly_sent'
+  | 'retrying'
+  | 'failed'
+  | 'interrupted'
+  | 'skipped'
+  | 'held'
+  | 'resolved';
+
+export interface RecurringRunsTable {
+  id: string;
+  org_id: string;
+  schedule_id: string;
+  document_id: string;
+  period: string;
+  send_status: RunSendStatus;
+  /** Sending attempts made (each claim counts one). */
+  attempts: number;
+  /** The first recipient's delivery of the attempt that reached the relay, if any. */
+  delivery_id: string | null;
+  error: string | null;
+  /** When the job tries again ('retrying' only). */
+  next_attempt_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 declare module '../../platform/db/schema.ts' {
   interface DB {
     recurring_schedules: RecurringSchedulesTable;
+    recurring_runs: RecurringRunsTable;
   }
 }

@@ -3,6 +3,25 @@ import { isoDate } from '../../platform/http/schemas.ts';
 
 const minor = z.number().int().describe('minor units (cents)');
 
+/** Something done on its own (an automatic sending) that failed or is being retried. */
+export const attentionItem = z.object({
+  source: z.enum(['recurring_send']).describe("recurring_send: the automatic sending of a schedule's invoice"),
+  status: z
+    .enum(['retrying', 'failed', 'partly_sent', 'interrupted', 'held'])
+    .describe(
+      'retrying: nothing was accepted, the next attempt is at nextAttemptAt; failed: attempts exhausted; partly_sent: some recipients refused it (not retried); interrupted: stopped mid-send, may have left (never resent); held: not sent, the member who turned sending on may no longer send',
+    ),
+  id: z.string().describe('the sending (POST /api/v1/recurring-runs/:id/resolve takes it off this list)'),
+  scheduleId: z.string().nullable(),
+  documentId: z.uuid(),
+  number: z.string().nullable(),
+  clientName: z.string(),
+  reason: z.string().nullable(),
+  at: z.string(),
+  nextAttemptAt: z.string().nullable(),
+});
+export type AttentionItem = z.infer<typeof attentionItem>;
+
 export const dashboardSchema = z.object({
   currency: z
     .string()
@@ -34,6 +53,9 @@ export const dashboardSchema = z.object({
       currency: z.string(),
     }),
   ),
+  needsAttention: z
+    .array(attentionItem)
+    .describe('work done on its own that failed and waits for someone, newest first (at most 20 per source)'),
 });
 export type Dashboard = z.infer<typeof dashboardSchema>;
 

@@ -15,7 +15,7 @@ import {
   recentActivity,
   revenueByClient,
 } from './reports.repo.ts';
-import type { AgingRow, Dashboard, PaymentReceivedRow, RevenueRow } from './reports.schemas.ts';
+import type { AgingRow, AttentionItem, Dashboard, PaymentReceivedRow, RevenueRow } from './reports.schemas.ts';
 import { addDays } from '../../shared/dates.ts';
 
 export interface ReportServiceDeps {
@@ -23,6 +23,8 @@ export interface ReportServiceDeps {
   clock: Clock;
   orgs: Pick<OrgService, 'get'>;
   clients: Pick<ClientService, 'namesByIds'>;
+  /** Sources of the dashboard's "needs attention" list (each module lists its own failures). */
+  attention?: Array<(orgId: string) => Promise<AttentionItem[]>>;
 }
 
 /** The payments report returns at most this many rows (and says when it stopped). */
@@ -37,7 +39,7 @@ export function lastTwelveMonths(today: string): string[] {
   });
 }
 
-export function createReportService({ db, clock, orgs, clients }: ReportServiceDeps) {
+export function createReportService({ db, clock, orgs, clients, attention = [] }: ReportServiceDeps) {
   async function context(orgId: string) {
     const org = await orgs.get(orgId);
     const today = dateInZone(clock.now(), org.timeZone);
@@ -51,11 +53,14 @@ export function createReportService({ db, clock, orgs, clients }: ReportServiceD
       const { currency, today, inOrg } = await context(orgId);
       const months = lastTwelveMonths(today);
       const from = `${months[0]}-01`;
-      const [open, billed, collected, recent] = await Promise.all([
+      const [open, billed, collected, recent, needsAttention] = await Promise.all([
         receivables(db, orgId, today),
         billedByMonth(db, orgId, from),
         collectedByMonth(db, orgId, from),
         recentActivity(db, orgId, 10),
+        Promise.all(attention.map((source) => source(orgId))).then((lists) =>
+          lists.flat().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)),
+        ),
       ]);
 
       const byCurrency = new Map<
@@ -139,6 +144,7 @@ export function createReportService({ db, clock, orgs, clients }: ReportServiceD
         months: [...monthly.values()],
         topClients: topIds.map(([clientId, amount]) => ({ clientId, name: names.get(clientId) ?? '', billed: amount })),
         recent: activity,
+        needsAttention,
       };
     },
 

@@ -53,6 +53,8 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   { table: 'documents', idColumn: 'id', column: 'body_enc', kind: 'text' },
   { table: 'payments', idColumn: 'id', column: 'reference_enc', kind: 'text' },
   { table: 'recurring_schedules', idColumn: 'id', column: 'template_enc', kind: 'text' },
+  // Staff notifications name clients and documents.
+  { table: 'notifications', idColumn: 'id', column: 'content_enc', kind: 'text' },
   { table: 'stored_files', idColumn: 'id', column: 'content_enc', kind: 'bytes' },
   // Replayed API responses carry client names and document lines.
   { table: 'idempotency_keys', idColumn: 'key', column: 'response_body', kind: 'text' },

@@ -8396,10 +8396,17 @@ export interface paths {
                                 currency: string;
                                 frequency: string;
                                 intervalCount: number;
+                                /** @description the first run, or the next run a later edit set (monthly and longer rhythms keep this date's day) */
                                 startOn: string;
                                 nextRunOn: string;
                                 endOn: string | null;
+                                /** @description the period last invoiced (null before the first run) */
+                                lastRunOn: string | null;
                                 autoIssue: boolean;
+                                /** @description each issued invoice is sent through the client's delivery mode */
+                                autoSend: boolean;
+                                /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                                senderUserId: string | null;
                                 /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                                 issuerUserId: string | null;
                                 /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -8447,6 +8454,12 @@ export interface paths {
                                     notes: string | null;
                                     terms: string | null;
                                 };
+                                /** @description what the next invoice comes to (minor units of the schedule's currency) with today's tax rates; null when the template names a tax rate that no longer exists */
+                                amount: {
+                                    subtotal: number;
+                                    taxTotal: number;
+                                    total: number;
+                                } | null;
                                 createdAt: string;
                             }[];
                         };
@@ -8525,6 +8538,11 @@ export interface paths {
                          */
                         autoIssue?: boolean;
                         /**
+                         * @description send each issued invoice through the client's delivery mode (needs autoIssue and invoice:send); failures are retried and listed on the dashboard
+                         * @default false
+                         */
+                        autoSend?: boolean;
+                        /**
                          * @description an owner or admin confirms a start more than one period before today
                          * @default false
                          */
@@ -8545,10 +8563,17 @@ export interface paths {
                             currency: string;
                             frequency: string;
                             intervalCount: number;
+                            /** @description the first run, or the next run a later edit set (monthly and longer rhythms keep this date's day) */
                             startOn: string;
                             nextRunOn: string;
                             endOn: string | null;
+                            /** @description the period last invoiced (null before the first run) */
+                            lastRunOn: string | null;
                             autoIssue: boolean;
+                            /** @description each issued invoice is sent through the client's delivery mode */
+                            autoSend: boolean;
+                            /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                            senderUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -8596,6 +8621,12 @@ export interface paths {
                                 notes: string | null;
                                 terms: string | null;
                             };
+                            /** @description what the next invoice comes to (minor units of the schedule's currency) with today's tax rates; null when the template names a tax rate that no longer exists */
+                            amount: {
+                                subtotal: number;
+                                taxTotal: number;
+                                total: number;
+                            } | null;
                             createdAt: string;
                         };
                     };
@@ -8638,10 +8669,17 @@ export interface paths {
                             currency: string;
                             frequency: string;
                             intervalCount: number;
+                            /** @description the first run, or the next run a later edit set (monthly and longer rhythms keep this date's day) */
                             startOn: string;
                             nextRunOn: string;
                             endOn: string | null;
+                            /** @description the period last invoiced (null before the first run) */
+                            lastRunOn: string | null;
                             autoIssue: boolean;
+                            /** @description each issued invoice is sent through the client's delivery mode */
+                            autoSend: boolean;
+                            /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                            senderUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -8689,6 +8727,12 @@ export interface paths {
                                 notes: string | null;
                                 terms: string | null;
                             };
+                            /** @description what the next invoice comes to (minor units of the schedule's currency) with today's tax rates; null when the template names a tax rate that no longer exists */
+                            amount: {
+                                subtotal: number;
+                                taxTotal: number;
+                                total: number;
+                            } | null;
                             createdAt: string;
                         };
                     };
@@ -8697,6 +8741,260 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Edits the template (lines, discount, notes, terms) and the rhythm (frequency, next run, end). The next run is today or later and after the period last invoiced; turning autoSend on needs invoice:send. Issues nothing itself. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        lines?: {
+                            /** @default null */
+                            itemId?: string | null;
+                            description: string;
+                            quantity: string;
+                            /** @default  */
+                            unit?: string;
+                            /** @description minor units of the document currency */
+                            unitPrice: number;
+                            /** @default null */
+                            discount?: ({
+                                /** @enum {string} */
+                                type: "percent";
+                                /** @description 1000 = 10 % */
+                                basisPoints: number;
+                            } | {
+                                /** @enum {string} */
+                                type: "amount";
+                                /** @description minor units */
+                                amount: number;
+                            }) | null;
+                            /** @default null */
+                            taxRateId?: string | null;
+                        }[];
+                        discount?: ({
+                            /** @enum {string} */
+                            type: "percent";
+                            /** @description 1000 = 10 % */
+                            basisPoints: number;
+                        } | {
+                            /** @enum {string} */
+                            type: "amount";
+                            /** @description minor units */
+                            amount: number;
+                        }) | null;
+                        notes?: string | null;
+                        terms?: string | null;
+                        /** @description units of the org currency per 1 unit of the document currency */
+                        exchangeRate?: string;
+                        /** @enum {string} */
+                        frequency?: "weekly" | "monthly" | "quarterly" | "yearly";
+                        intervalCount?: number;
+                        /**
+                         * Format: date
+                         * @description the next invoice date: today or later (the following runs keep its day of the month)
+                         */
+                        nextRunOn?: string;
+                        endOn?: string | null;
+                        /** @description needs invoice:send, and a schedule that issues automatically */
+                        autoSend?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            clientId: string;
+                            currency: string;
+                            frequency: string;
+                            intervalCount: number;
+                            /** @description the first run, or the next run a later edit set (monthly and longer rhythms keep this date's day) */
+                            startOn: string;
+                            nextRunOn: string;
+                            endOn: string | null;
+                            /** @description the period last invoiced (null before the first run) */
+                            lastRunOn: string | null;
+                            autoIssue: boolean;
+                            /** @description each issued invoice is sent through the client's delivery mode */
+                            autoSend: boolean;
+                            /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                            senderUserId: string | null;
+                            /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
+                            issuerUserId: string | null;
+                            /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
+                            autoIssueHeld: {
+                                /** @enum {string} */
+                                reason: "issuer_lacks_invoice_issue" | "no_issuer";
+                                since: string;
+                            } | null;
+                            /** @enum {string} */
+                            status: "active" | "paused" | "ended";
+                            template: {
+                                clientId: string;
+                                currency?: string;
+                                exchangeRate?: string;
+                                lines: {
+                                    itemId: string | null;
+                                    description: string;
+                                    quantity: string;
+                                    unit: string;
+                                    unitPrice: number;
+                                    discount: ({
+                                        /** @enum {string} */
+                                        type: "percent";
+                                        /** @description 1000 = 10 % */
+                                        basisPoints: number;
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "amount";
+                                        /** @description minor units */
+                                        amount: number;
+                                    }) | null;
+                                    taxRateId: string | null;
+                                }[];
+                                discount: ({
+                                    /** @enum {string} */
+                                    type: "percent";
+                                    /** @description 1000 = 10 % */
+                                    basisPoints: number;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "amount";
+                                    /** @description minor units */
+                                    amount: number;
+                                }) | null;
+                                notes: string | null;
+                                terms: string | null;
+                            };
+                            /** @description what the next invoice comes to (minor units of the schedule's currency) with today's tax rates; null when the template names a tax rate that no longer exists */
+                            amount: {
+                                subtotal: number;
+                                taxTotal: number;
+                                total: number;
+                            } | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/recurring-schedules/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The automatic sendings of the schedule's invoices (autoSend), newest first, with their outcome. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                scheduleId: string;
+                                documentId: string;
+                                period: string;
+                                /** @enum {string} */
+                                sendStatus: "queued" | "sending" | "sent" | "saved_to_outbox" | "partly_sent" | "retrying" | "failed" | "interrupted" | "skipped" | "held" | "resolved";
+                                attempts: number;
+                                deliveryId: string | null;
+                                error: string | null;
+                                /** @description when the job tries again ('retrying' only) */
+                                nextAttemptAt: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recurring-runs/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Marks a failed, interrupted or partial automatic sending as dealt with (e.g. sent by hand): it leaves the dashboard. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            scheduleId: string;
+                            documentId: string;
+                            period: string;
+                            /** @enum {string} */
+                            sendStatus: "queued" | "sending" | "sent" | "saved_to_outbox" | "partly_sent" | "retrying" | "failed" | "interrupted" | "skipped" | "held" | "resolved";
+                            attempts: number;
+                            deliveryId: string | null;
+                            error: string | null;
+                            /** @description when the job tries again ('retrying' only) */
+                            nextAttemptAt: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -8742,10 +9040,17 @@ export interface paths {
                             currency: string;
                             frequency: string;
                             intervalCount: number;
+                            /** @description the first run, or the next run a later edit set (monthly and longer rhythms keep this date's day) */
                             startOn: string;
                             nextRunOn: string;
                             endOn: string | null;
+                            /** @description the period last invoiced (null before the first run) */
+                            lastRunOn: string | null;
                             autoIssue: boolean;
+                            /** @description each issued invoice is sent through the client's delivery mode */
+                            autoSend: boolean;
+                            /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                            senderUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -8793,6 +9098,12 @@ export interface paths {
                                 notes: string | null;
                                 terms: string | null;
                             };
+                            /** @description what the next invoice comes to (minor units of the schedule's currency) with today's tax rates; null when the template names a tax rate that no longer exists */
+                            amount: {
+                                subtotal: number;
+                                taxTotal: number;
+                                total: number;
+                            } | null;
                             createdAt: string;
                         };
                     };
@@ -8838,10 +9149,17 @@ export interface paths {
                             currency: string;
                             frequency: string;
                             intervalCount: number;
+                            /** @description the first run, or the next run a later edit set (monthly and longer rhythms keep this date's day) */
                             startOn: string;
                             nextRunOn: string;
                             endOn: string | null;
+                            /** @description the period last invoiced (null before the first run) */
+                            lastRunOn: string | null;
                             autoIssue: boolean;
+                            /** @description each issued invoice is sent through the client's delivery mode */
+                            autoSend: boolean;
+                            /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
+                            senderUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -8889,6 +9207,12 @@ export interface paths {
                                 notes: string | null;
                                 terms: string | null;
                             };
+                            /** @description what the next invoice comes to (minor units of the schedule's currency) with today's tax rates; null when the template names a tax rate that no longer exists */
+                            amount: {
+                                subtotal: number;
+                                taxTotal: number;
+                                total: number;
+                            } | null;
                             createdAt: string;
                         };
                     };
@@ -8968,6 +9292,10 @@ export interface paths {
                                 chargesDetail: {
                                     [key: string]: unknown;
                                 } | null;
+                                /** @description the reminder document number (REM-…), when it added charges */
+                                number: string | null;
+                                /** @description GET …/reminders/:reminderId/pdf serves its signed PDF */
+                                hasDocument: boolean;
                                 deliveryId: string | null;
                                 error: string | null;
                                 createdAt: string;
@@ -9026,6 +9354,10 @@ export interface paths {
                             chargesDetail: {
                                 [key: string]: unknown;
                             } | null;
+                            /** @description the reminder document number (REM-…), when it added charges */
+                            number: string | null;
+                            /** @description GET …/reminders/:reminderId/pdf serves its signed PDF */
+                            hasDocument: boolean;
                             deliveryId: string | null;
                             error: string | null;
                             createdAt: string;
@@ -9035,6 +9367,43 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/reminders/{reminderId}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The signed reminder document that itemises the late-payment charges (application/pdf). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    reminderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -9118,6 +9487,10 @@ export interface paths {
                                 chargesDetail: {
                                     [key: string]: unknown;
                                 } | null;
+                                /** @description the reminder document number (REM-…), when it added charges */
+                                number: string | null;
+                                /** @description GET …/reminders/:reminderId/pdf serves its signed PDF */
+                                hasDocument: boolean;
                                 deliveryId: string | null;
                                 error: string | null;
                                 createdAt: string;
@@ -9494,6 +9867,181 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    unread?: "true" | "false";
+                    limit?: number;
+                    /** @description the id of the last notification of the previous page */
+                    before?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unread: number;
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "quote_accepted" | "quote_declined" | "document_opened" | "document_acknowledged" | "payment_received" | "payment_failed" | "delivery_bounced";
+                                title: string;
+                                body: string;
+                                link: string | null;
+                                readAt: string | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Marks your notifications read: those named, or all of them when `ids` is left out. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            marked: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                kind: "quote_accepted" | "quote_declined" | "document_opened" | "document_acknowledged" | "payment_received" | "payment_failed" | "delivery_bounced";
+                                inApp: boolean;
+                                email: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            kind: "quote_accepted" | "quote_declined" | "document_opened" | "document_acknowledged" | "payment_received" | "payment_failed" | "delivery_bounced";
+                            inApp: boolean;
+                            email: boolean;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                kind: "quote_accepted" | "quote_declined" | "document_opened" | "document_acknowledged" | "payment_received" | "payment_failed" | "delivery_bounced";
+                                inApp: boolean;
+                                email: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard": {
         parameters: {
             query?: never;
@@ -9560,6 +10108,29 @@ export interface paths {
                                 /** @description minor units (cents) */
                                 amount: number;
                                 currency: string;
+                            }[];
+                            /** @description work done on its own that failed and waits for someone, newest first (at most 20 per source) */
+                            needsAttention: {
+                                /**
+                                 * @description recurring_send: the automatic sending of a schedule's invoice
+                                 * @enum {string}
+                                 */
+                                source: "recurring_send";
+                                /**
+                                 * @description retrying: nothing was accepted, the next attempt is at nextAttemptAt; failed: attempts exhausted; partly_sent: some recipients refused it (not retried); interrupted: stopped mid-send, may have left (never resent); held: not sent, the member who turned sending on may no longer send
+                                 * @enum {string}
+                                 */
+                                status: "retrying" | "failed" | "partly_sent" | "interrupted" | "held";
+                                /** @description the sending (POST /api/v1/recurring-runs/:id/resolve takes it off this list) */
+                                id: string;
+                                scheduleId: string | null;
+                                /** Format: uuid */
+                                documentId: string;
+                                number: string | null;
+                                clientName: string;
+                                reason: string | null;
+                                at: string;
+                                nextAttemptAt: string | null;
                             }[];
                         };
                     };
@@ -9734,6 +10305,306 @@ export interface paths {
                             truncated: boolean;
                         };
                     };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Statement of account for a period and currency: opening balance, invoices, credit notes, payments and refunds with a running balance, closing balance, and the invoices overdue at the end of the period. Without from/to: this calendar year so far; without currency: the client’s. */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    currency?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            clientId: string;
+                            clientName: string;
+                            organization: string;
+                            currency: string;
+                            /** @description every currency the client has issued documents in (one statement each) */
+                            currencies: string[];
+                            /** Format: date */
+                            from: string;
+                            /** Format: date */
+                            to: string;
+                            /** Format: date */
+                            today: string;
+                            /** @description owed by the client at the start of `from` (negative: in credit) */
+                            openingBalance: number;
+                            lines: {
+                                /** Format: date */
+                                date: string;
+                                /** @enum {string} */
+                                kind: "invoice" | "credit_note" | "payment" | "refund";
+                                /**
+                                 * Format: uuid
+                                 * @description the invoice or credit note; for a payment or refund, the invoice it was for
+                                 */
+                                documentId: string;
+                                /** @description the document number (for a payment or refund, its invoice’s) */
+                                number: string | null;
+                                paymentId: string | null;
+                                /** @description payments and refunds: how the money moved */
+                                method: string | null;
+                                /** @description invoices: the due date */
+                                dueDate: string | null;
+                                /** @description effect on the balance: invoices and refunds positive, credit notes and payments negative */
+                                amount: number;
+                                /** @description the running balance after this line */
+                                balance: number;
+                            }[];
+                            totals: {
+                                /** @description minor units (cents) */
+                                invoiced: number;
+                                /** @description minor units (cents) */
+                                credited: number;
+                                /** @description minor units (cents) */
+                                paid: number;
+                                /** @description minor units (cents) */
+                                refunded: number;
+                            };
+                            /** @description owed by the client at the end of `to` (negative: in credit) */
+                            closingBalance: number;
+                            overdue: {
+                                /** Format: date */
+                                asOf: string;
+                                /** @description minor units (cents) */
+                                total: number;
+                                invoices: {
+                                    /** Format: uuid */
+                                    documentId: string;
+                                    number: string | null;
+                                    /** Format: date */
+                                    issueDate: string;
+                                    /** Format: date */
+                                    dueDate: string;
+                                    /** @description minor units (cents) */
+                                    total: number;
+                                    /** @description what was still due at the end of the period */
+                                    outstanding: number;
+                                    daysOverdue: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/statement.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The same statement as a PDF signed with the organization’s signing identity (PAdES). */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    currency?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Statement of account for a period and currency: opening balance, invoices, credit notes, payments and refunds with a running balance, closing balance, and the invoices overdue at the end of the period. Without from/to: this calendar year so far; without currency: the client’s. */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    currency?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            clientId: string;
+                            clientName: string;
+                            organization: string;
+                            currency: string;
+                            /** @description every currency the client has issued documents in (one statement each) */
+                            currencies: string[];
+                            /** Format: date */
+                            from: string;
+                            /** Format: date */
+                            to: string;
+                            /** Format: date */
+                            today: string;
+                            /** @description owed by the client at the start of `from` (negative: in credit) */
+                            openingBalance: number;
+                            lines: {
+                                /** Format: date */
+                                date: string;
+                                /** @enum {string} */
+                                kind: "invoice" | "credit_note" | "payment" | "refund";
+                                /**
+                                 * Format: uuid
+                                 * @description the invoice or credit note; for a payment or refund, the invoice it was for
+                                 */
+                                documentId: string;
+                                /** @description the document number (for a payment or refund, its invoice’s) */
+                                number: string | null;
+                                paymentId: string | null;
+                                /** @description payments and refunds: how the money moved */
+                                method: string | null;
+                                /** @description invoices: the due date */
+                                dueDate: string | null;
+                                /** @description effect on the balance: invoices and refunds positive, credit notes and payments negative */
+                                amount: number;
+                                /** @description the running balance after this line */
+                                balance: number;
+                            }[];
+                            totals: {
+                                /** @description minor units (cents) */
+                                invoiced: number;
+                                /** @description minor units (cents) */
+                                credited: number;
+                                /** @description minor units (cents) */
+                                paid: number;
+                                /** @description minor units (cents) */
+                                refunded: number;
+                            };
+                            /** @description owed by the client at the end of `to` (negative: in credit) */
+                            closingBalance: number;
+                            overdue: {
+                                /** Format: date */
+                                asOf: string;
+                                /** @description minor units (cents) */
+                                total: number;
+                                invoices: {
+                                    /** Format: uuid */
+                                    documentId: string;
+                                    number: string | null;
+                                    /** Format: date */
+                                    issueDate: string;
+                                    /** Format: date */
+                                    dueDate: string;
+                                    /** @description minor units (cents) */
+                                    total: number;
+                                    /** @description what was still due at the end of the period */
+                                    outstanding: number;
+                                    daysOverdue: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/statement.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The same statement as a PDF signed with the organization’s signing identity (PAdES). */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    currency?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -13167,6 +14038,56 @@ export interface paths {
         trace?: never;
     };
     "/api/v1/portal/quotes/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "invoice" | "quote" | "credit_note";
+                            /** @enum {string} */
+                            status: "draft" | "issued" | "sent" | "partially_paid" | "paid" | "void" | "accepted" | "declined" | "converted";
+                            number: string | null;
+                            currency: string;
+                            issueDate: string | null;
+                            dueDate: string | null;
+                            overdue: boolean;
+                            total: number;
+                            amountDue: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/quotes/{id}/decline": {
         parameters: {
             query?: never;
             header?: never;

@@ -14,6 +14,7 @@ import { PortalDocumentPage } from './PortalDocument.tsx';
 import { PortalDocumentsPage, PortalPaymentsPage } from './PortalLists.tsx';
 import { PortalContext, type PortalMe } from './portal-context.ts';
 import { PortalSecurityPage } from './PortalSecurity.tsx';
+import { PortalStatementPage } from './PortalStatement.tsx';
 import { PortalSignIn, PortalTokenSignIn } from './PortalSignIn.tsx';
 
 /**
@@ -130,6 +131,7 @@ export default function PortalApp() {
           <Link to="/portal/quotes">{t('portal.nav.quotes')}</Link>
           <Link to="/portal/credit-notes">{t('portal.nav.creditNotes')}</Link>
           <Link to="/portal/payments">{t('portal.nav.payments')}</Link>
+          <Link to="/portal/statement">{t('portal.nav.statement')}</Link>
           <Link to="/portal/security">{t('portal.nav.security')}</Link>
         </nav>
         <Routes
@@ -138,6 +140,7 @@ export default function PortalApp() {
             { path: '/portal/quotes', render: () => <PortalDocumentsPage kind="quote" /> },
             { path: '/portal/credit-notes', render: () => <PortalDocumentsPage kind="credit_note" /> },
             { path: '/portal/payments', render: () => <PortalPaymentsPage /> },
+            { path: '/portal/statement', render: () => <PortalStatementPage /> },
             { path: '/portal/security', render: () => <PortalSecurityPage /> },
             { path: '/portal/documents/:id', render: (p) => <PortalDocumentPage id={p.id!} /> },
           ]}

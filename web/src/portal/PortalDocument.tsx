@@ -37,6 +37,9 @@ function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void
   const accept = useAction(() =>
     ok(portalApi.POST('/api/v1/portal/quotes/{id}/accept', { params: { path: { id: doc.id } } })),
   );
+  const decline = useAction(() =>
+    ok(portalApi.POST('/api/v1/portal/quotes/{id}/decline', { params: { path: { id: doc.id } } })),
+  );
   const acknowledged = deliveries.data?.items.some(
     (d) => d.status === 'acknowledged' || d.events.some((e) => e.type === 'acknowledged'),
   );
@@ -66,6 +69,20 @@ function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void
               {t('portal.doc.accept')}
             </Button>
           ) : null}
+          {doc.kind === 'quote' && (doc.status === 'issued' || doc.status === 'sent') ? (
+            <Button
+              busy={decline.busy}
+              onClick={async () => {
+                if (!window.confirm(t('portal.doc.declineConfirm', { number: doc.number ?? '' }))) return;
+                if (await decline.run()) {
+                  setStatus(t('portal.doc.declined'));
+                  reload();
+                }
+              }}
+            >
+              {t('portal.doc.decline')}
+            </Button>
+          ) : null}
           {!acknowledged ? (
             <Button
               busy={ack.busy}
@@ -89,7 +106,7 @@ function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void
       ) : null}
       {payment === 'cancelled' ? <Notice kind="warning">{t('portal.doc.paymentCancelled')}</Notice> : null}
       <Status message={status} />
-      <ErrorNotice error={ack.error ?? accept.error} />
+      <ErrorNotice error={ack.error ?? accept.error ?? decline.error} />
       <div className="panel">
         <dl className="facts">
           <dt>{t('portal.doc.status')}</dt>

@@ -6,6 +6,7 @@ import { Link, useLocation } from '../lib/router.tsx';
 import { Notice } from '../ui/feedback.tsx';
 import { Button } from '../ui/forms.tsx';
 import { useStaff } from './context.ts';
+import { useUnreadCount } from './pages/Notifications.tsx';
 import { OrgSwitcher } from './OrgSwitcher.tsx';
 
 interface NavItem {
@@ -62,6 +63,7 @@ export function Layout({ children }: { children: ReactNode }) {
   useEffect(() => setMenuOpen(false), [pathname]);
   // Without an SMTP relay nothing leaves the server: say so on every screen, not only in settings.
   const canRead = s.can('org:read');
+  const unread = useUnreadCount();
   const mail = useApiQuery(['security-email', s.org?.id, canRead], (signal) =>
     canRead ? ok(staffApi.GET('/api/v1/security/email', { signal })) : Promise.resolve(null),
   );
@@ -97,6 +99,9 @@ export function Layout({ children }: { children: ReactNode }) {
             );
           })}
           <div className="sidebar-foot">
+            <p>
+              <Link to="/app/notifications">Notifications{unread > 0 ? ` (${unread} unread)` : ''}</Link>
+            </p>
             <p>
               {s.org?.name ?? 'Organization'}
               <br />

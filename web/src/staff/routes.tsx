@@ -9,9 +9,10 @@ import { DataExportPage } from './pages/DataExport.tsx';
 import { EditDocumentPage, NewDocumentPage } from './pages/DocumentEditor.tsx';
 import { DocumentPage } from './pages/DocumentView.tsx';
 import { DocumentsPage } from './pages/Documents.tsx';
-import { NewSchedulePage, RecurringPage } from './pages/Recurring.tsx';
+import { EditSchedulePage, NewSchedulePage, RecurringPage, ScheduleDetailPage } from './pages/Recurring.tsx';
 import { RemindersSettingsPage } from './pages/RemindersSettings.tsx';
 import { EmailTemplatesPage } from './pages/EmailTemplates.tsx';
+import { NotificationsPage } from './pages/Notifications.tsx';
 import { NumberingSettingsPage, OrgSettingsPage } from './pages/Settings.tsx';
 import {
   BackupsPage,
@@ -41,6 +42,8 @@ export const staffRoutes: Route[] = [
   ...documentRoutes('credit_note', 'credit-notes'),
   { path: '/app/recurring', render: () => <RecurringPage /> },
   { path: '/app/recurring/new', render: () => <NewSchedulePage /> },
+  { path: '/app/recurring/:id/edit', render: (p) => <EditSchedulePage id={p.id!} /> },
+  { path: '/app/recurring/:id', render: (p) => <ScheduleDetailPage id={p.id!} /> },
   { path: '/app/settings', render: () => <OrgSettingsPage /> },
   { path: '/app/settings/numbering', render: () => <NumberingSettingsPage /> },
   { path: '/app/settings/payout', render: () => <PayoutPage /> },
@@ -53,4 +56,5 @@ export const staffRoutes: Route[] = [
   { path: '/app/settings/export', render: () => <DataExportPage /> },
   { path: '/app/settings/audit', render: () => <AuditLogPage /> },
   { path: '/app/account', render: () => <AccountPage /> },
+  { path: '/app/notifications', render: () => <NotificationsPage /> },
 ];

@@ -37,6 +37,7 @@ import { footers, header, payment, table, textBlock, totals, verification } from
 // The view types live in pdf-view.ts so the layout files can use them without importing this file
 // (which imports them: a cycle). Re-exported here, the public API of the renderer.
 export type { PaperSize, PdfDocumentView, PdfLabelKey, PdfLine, PdfOptionalLabelKey, PdfParty } from './pdf-view.ts';
+import type { PdfParty } from './pdf-view.ts';
 import type { PaperSize, PdfDocumentView } from './pdf-view.ts';
 
 // Territories whose default paper size is US Letter (CLDR supplemental data).
@@ -61,6 +62,30 @@ const LETTER_REGIONS = new Set([
 const paperCache = new Map<string, PaperSize>();
 
 /** LETTER for locales in the Americas / Philippines that use it, else A4 (cached per locale: Intl.Locale is slow to build). */
+/** The header parties of a document that is not an issued invoice (receipts, statements, reminders). */
+export function partiesOf(
+  org: {
+    name: string;
+    profile: { addressLines: string[]; country: string | null; taxIds: Array<{ value: string }>; email: string | null };
+  },
+  client: { name: string; addressLines: string[]; country: string | null; taxId: string | null },
+): { org: PdfParty; client: PdfParty } {
+  return {
+    org: {
+      name: org.name,
+      addressLines: [...org.profile.addressLines, ...(org.profile.country ? [org.profile.country] : [])],
+      taxId: org.profile.taxIds[0]?.value ?? null,
+      email: org.profile.email,
+    },
+    client: {
+      name: client.name,
+      addressLines: [...client.addressLines, ...(client.country ? [client.country] : [])],
+      taxId: client.taxId,
+      email: null,
+    },
+  };
+}
+
 export function paperForLocale(locale: string): PaperSize {
   let paper = paperCache.get(locale);
   if (paper !== undefined) return paper;

@@ -32,3 +32,19 @@ export async function activeOwnersAndAdmins(
     .filter((m) => (m.role === 'owner' || m.role === 'admin') && m.deactivated_at === null && m.status === 'active')
     .map((m) => ({ userId: m.id, email: m.email, name: m.display_name }));
 }
+
+/** Active members who hold `permission` now: who is told about events they may see (notifications). */
+export async function activeMembersHolding(
+  ex: Executor,
+  orgId: string,
+  permission: Permission,
+): Promise<Array<{ userId: string; email: string; name: string }>> {
+  const members = (await listOrgMembers(ex, orgId)).filter((m) => m.deactivated_at === null && m.status === 'active');
+  const roles = new Map<string, boolean>();
+  const out: Array<{ userId: string; email: string; name: string }> = [];
+  for (const m of members) {
+    if (!roles.has(m.role)) roles.set(m.role, (await permissionsOf(ex, orgId, m.role))?.has(permission) ?? false);
+    if (roles.get(m.role)) out.push({ userId: m.id, email: m.email, name: m.display_name });
+  }
+  return out;
+}

@@ -290,6 +290,12 @@ export function createPaypalProvider(
       });
     },
 
+    async chargeSavedMethod() {
+      // Vaulted PayPal payment methods need PayPal's vault API and a billing agreement per payer;
+      // Sealbill does not save PayPal payers, so there is nothing to charge.
+      throw new ProviderError('PayPal: charging a saved payment method is not supported');
+    },
+
     async recentPayments(_since, knownOrderRefs) {
       // PayPal has no order listing; look up the orders we started instead.
       const out: ProviderPayment[] = [];

@@ -74,6 +74,37 @@ export interface ProviderPayment {
   feeCurrency: string | null;
 }
 
+/**
+ * A charge of a payment method the client saved and authorised for later charges (a card on
+ * file, a SEPA Direct Debit mandate), made while the client is away ("off-session"): recurring
+ * invoices (issue #15, item 5). Strong Customer Authentication may still ask for the client.
+ */
+export interface SavedMethodCharge {
+  orgId: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  /** The provider's customer and the saved payment method (Stripe: cus_…, pm_…). */
+  customerRef: string;
+  paymentMethodRef: string;
+  /** Minor units, always the amount due from our ledger. */
+  amount: number;
+  currency: string;
+  /** The same key for every attempt at the same charge: the provider makes it at most once. */
+  idempotencyKey: string;
+}
+
+/**
+ * Expected outcomes are values (a decline is no error): 'succeeded' (money taken), 'processing'
+ * (a SEPA debit: settles days later, confirmed by webhook), 'authentication_required' (the bank
+ * wants the client: send the invoice with a pay link instead), 'declined' (card declined,
+ * insufficient funds, expired: the provider's code, never card data).
+ */
+export type SavedMethodChargeResult =
+  | { status: 'succeeded'; paymentRef: string; amount: number; currency: string }
+  | { status: 'processing'; paymentRef: string }
+  | { status: 'authentication_required'; paymentRef: string | null }
+  | { status: 'declined'; paymentRef: string | null; code: string };
+
 export interface PaymentProvider {
   readonly name: ProviderName;
   createCheckout(req: CheckoutRequest, opts: { embedded: boolean }): Promise<CheckoutStart>;
@@ -95,6 +126,8 @@ export interface PaymentProvider {
   acceptDispute(disputeRef: string): Promise<void>;
   /** Recent provider records for reconciliation: listed since `since`, or looked up by our known order refs. */
   recentPayments(since: Date, knownOrderRefs: string[]): Promise<ProviderPayment[]>;
+  /** Charges a saved, authorised payment method off-session; ProviderError when the provider cannot. */
+  chargeSavedMethod(req: SavedMethodCharge): Promise<SavedMethodChargeResult>;
 }
 
 /** Where the adapters send API calls (tests point them at loopback fakes). */

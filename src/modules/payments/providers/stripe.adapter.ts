@@ -16,6 +16,7 @@ import {
   type ProviderDefinition,
   type ProviderEvent,
   type ProviderPayment,
+  type SavedMethodChargeResult,
   type WebhookVerification,
 } from './provider.ts';
 import { fromStripeAmount, toStripeAmount } from './stripe.amounts.ts';
@@ -262,6 +263,46 @@ export function createStripeProvider(
     async acceptDispute(disputeRef) {
       const stripe = await sdk();
       await wrap('dispute close', stripe.disputes.close(disputeRef));
+    },
+
+    // Stripe's off-session PaymentIntent (https://docs.stripe.com/payments/save-and-reuse: confirm
+    // with off_session=true). A decline or an authentication request answers 402 with a card
+    // error naming the PaymentIntent; those are outcomes, anything else is a ProviderError.
+    async chargeSavedMethod(req): Promise<SavedMethodChargeResult> {
+      const stripe = await sdk();
+      const currency = req.currency.toUpperCase();
+      try {
+        const pi = await stripe.paymentIntents.create(
+          {
+            amount: toStripeAmount(req.amount, currency),
+            currency: req.currency.toLowerCase(),
+            customer: req.customerRef,
+            payment_method: req.paymentMethodRef,
+            off_session: true,
+            confirm: true,
+            metadata: { sealbill_invoice: req.invoiceId, sealbill_org: req.orgId },
+            description: `Invoice ${req.invoiceNumber}`,
+          },
+          { idempotencyKey: `sealbill-off-session-${req.idempotencyKey}` },
+        );
+        if (pi.status === 'succeeded')
+          return {
+            status: 'succeeded',
+            paymentRef: pi.id,
+            amount: fromStripeAmount(pi.amount_received, currency),
+            currency,
+          };
+        if (pi.status === 'processing') return { status: 'processing', paymentRef: pi.id };
+        if (pi.status === 'requires_action') return { status: 'authentication_required', paymentRef: pi.id };
+        return { status: 'declined', paymentRef: pi.id, code: pi.status };
+      } catch (err) {
+        const e = err as { type?: string; rawType?: string; code?: string; payment_intent?: { id?: string } };
+        if (e.type !== 'StripeCardError' && e.rawType !== 'card_error')
+          return wrap('off-session charge', Promise.reject(err));
+        const paymentRef = e.payment_intent?.id ?? null;
+        if (e.code === 'authentication_required') return { status: 'authentication_required', paymentRef };
+        return { status: 'declined', paymentRef, code: e.code ?? 'card_declined' };
+      }
     },
 
     recentPayments(since) {

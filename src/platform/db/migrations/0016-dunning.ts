@@ -1,7 +1,8 @@
 // Payment reminders and dunning (issue #15, item 1): plans of steps per organization, a client's
 // own plan or opt-out, an invoice's pause or stop, the reference rates for statutory interest,
 // and one row per reminder. (org_id, document_id, step_key) is unique: a plan step goes out once
-// per invoice, however many workers race for it.
+// per invoice, however many workers race for it. A reminder with charges has its own signed PDF,
+// numbered in the 'reminder' series (number, file_id).
 import { sql, type Kysely } from 'kysely';
 import type { MigrationTypes } from './types.ts';
 
@@ -63,6 +64,8 @@ export async function up(db: Kysely<unknown>, _t: MigrationTypes): Promise<void>
     .addColumn('interest', 'bigint')
     .addColumn('compensation', 'bigint')
     .addColumn('charges_detail', 'text')
+    .addColumn('number', 'text')
+    .addColumn('file_id', 'text')
     .addColumn('delivery_id', 'text')
     .addColumn('error', 'text')
     .addColumn('created_by', 'text', (c) => c.notNull())

@@ -14,7 +14,9 @@ import * as m0012portal from './0012-hardening-portal.ts';
 import * as m0013einvoice from './0013-einvoice-fields.ts';
 import * as m0015 from './0015-list-indexes.ts';
 import * as m0016 from './0016-dunning.ts';
+import * as m0019 from './0019-recurring-send.ts';
 import * as m0017 from './0017-message-templates.ts';
+import * as m0018 from './0018-notifications.ts';
 
 export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0001-foundation': m0001,
@@ -31,5 +33,7 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0013-einvoice-fields': m0013einvoice,
   '0015-list-indexes': m0015,
   '0016-dunning': m0016,
+  '0019-recurring-send': m0019,
   '0017-message-templates': m0017,
+  '0018-notifications': m0018,
 };

@@ -1,4 +1,5 @@
 // My account: profile, password, sign-in factors, active sessions and API tokens.
+import { NotificationPreferences } from './Notifications.tsx';
 import { useState, type FormEvent } from 'react';
 import { ok, setCsrfToken, staffApi } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
@@ -32,6 +33,7 @@ export function AccountPage() {
       <Password onStatus={setStatus} />
       <Sessions onStatus={setStatus} />
       <ApiTokens onStatus={setStatus} />
+      <NotificationPreferences onStatus={setStatus} />
     </>
   );
 }

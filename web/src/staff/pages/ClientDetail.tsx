@@ -11,6 +11,7 @@ import { PageHead } from '../Layout.tsx';
 import { ClientForm, LoadClient } from './Clients.tsx';
 import { ClientKeys } from './ClientKeys.tsx';
 import { ClientReminders } from './RemindersSettings.tsx';
+import { ClientStatement } from './ClientStatement.tsx';
 import { ClientEinvoiceFields } from '../einvoice/EinvoiceFields.tsx';
 import { DataTable } from '../../ui/DataTable.tsx';
 
@@ -132,6 +133,7 @@ function ClientDetail({ client, reload }: { client: Client; reload: () => void }
           />
         ) : null}
       </section>
+      <ClientStatement client={client} onStatus={setStatus} />
     </>
   );
 }

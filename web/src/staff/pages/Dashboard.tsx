@@ -3,11 +3,11 @@ import { date, dateTime, money } from '../../lib/format.ts';
 import { useTitle } from '../../lib/hooks.ts';
 import { useApiQuery } from '../../lib/query.ts';
 import { Link } from '../../lib/router.tsx';
-import { EmptyState, ErrorNotice, Loading, StatusBadge } from '../../ui/feedback.tsx';
+import { Badge, EmptyState, ErrorNotice, Loading, StatusBadge } from '../../ui/feedback.tsx';
 import { PageHead } from '../Layout.tsx';
 import { useStaff } from '../context.ts';
 import { BilledChart } from './BilledChart.tsx';
-import { loadDashboard } from './dashboard-data.ts';
+import { loadDashboard, type DashboardData } from './dashboard-data.ts';
 import { SecurityChecklist } from './SecurityChecklist.tsx';
 import { describeAudit } from './audit-text.ts';
 
@@ -43,6 +43,7 @@ export function DashboardPage() {
       />
       <ErrorNotice error={data.error} />
       {data.isPending ? <Loading label="Loading figures…" /> : null}
+      {d && d.needsAttention.length > 0 ? <NeedsAttention items={d.needsAttention} /> : null}
       {d ? (
         <>
           <section aria-label="Key figures" className="grid grid-3">
@@ -110,5 +111,38 @@ export function DashboardPage() {
         ) : null}
       </div>
     </>
+  );
+}
+
+const ATTENTION: Record<DashboardData['needsAttention'][number]['status'], string> = {
+  retrying: 'not sent yet, trying again',
+  failed: 'could not be sent',
+  partly_sent: 'reached only some recipients',
+  interrupted: 'sending was interrupted: check its deliveries',
+  held: 'not sent automatically: send it by hand',
+};
+
+/** Work done on its own that failed (automatic sendings of recurring invoices), until someone deals with it. */
+function NeedsAttention({ items }: { items: DashboardData['needsAttention'] }) {
+  return (
+    <section className="panel" aria-labelledby="attention-h">
+      <h2 id="attention-h">Needs attention</h2>
+      <ul className="plain-list">
+        {items.map((i) => (
+          <li key={i.id}>
+            <Link to={`/app/invoices/${i.documentId}`}>{i.number ?? 'Invoice'}</Link> · {i.clientName} ·{' '}
+            <Badge tone={i.status === 'retrying' ? 'warn' : 'bad'}>{ATTENTION[i.status]}</Badge>
+            {i.nextAttemptAt ? <span className="muted small"> · next attempt {dateTime(i.nextAttemptAt)}</span> : null}
+            {i.reason ? <span className="small"> · {i.reason}</span> : null}
+            {i.scheduleId ? (
+              <>
+                {' '}
+                · <Link to={`/app/recurring/${i.scheduleId}`}>schedule</Link>
+              </>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -56,11 +56,16 @@ export function EditDocumentPage({ kind, id }: { kind: DocumentKind; id: string 
 }
 
 export interface ScheduleFields {
+  /** Editing this schedule (PATCH); absent when creating one. */
+  id?: string;
   frequency: 'weekly' | 'monthly' | 'quarterly' | 'yearly';
   intervalCount: string;
+  /** The first invoice date; when editing, the next one. */
   startOn: string;
   endOn: string;
   autoIssue: boolean;
+  /** Send each issued invoice through the client's delivery mode. */
+  autoSend: boolean;
   /** An owner or admin confirms a first invoice more than one period in the past. */
   confirmBackdatedStart: boolean;
 }
@@ -95,6 +100,24 @@ export function Editor({
   );
   const built = useMemo(() => build(st, rates.data?.items ?? []), [st, rates.data]);
   const save = useAction(async (body: Record<string, unknown>): Promise<{ id: string }> => {
+    if (schedule?.id) {
+      // The client and currency stay with the schedule; the rest is sent as edited.
+      const { issueDate: _i, dueDate: _d, relatedDocumentId: _r, clientId: _c, currency: _cur, ...template } = body;
+      const patch = {
+        ...template,
+        frequency: schedule.frequency,
+        intervalCount: Number(schedule.intervalCount) || 1,
+        nextRunOn: schedule.startOn,
+        endOn: schedule.endOn || null,
+        // Sent when changed, or to confirm it (each run checks that whoever confirmed last may still send).
+        ...(schedule.autoSend !== schedule0?.autoSend || (schedule.autoSend && s.can('invoice:send'))
+          ? { autoSend: schedule.autoSend }
+          : {}),
+      } as Body<'/api/v1/recurring-schedules/{id}', 'patch'>;
+      return ok(
+        staffApi.PATCH('/api/v1/recurring-schedules/{id}', { params: { path: { id: schedule.id } }, body: patch }),
+      );
+    }
     if (schedule) {
       const { issueDate: _i, dueDate: _d, relatedDocumentId: _r, ...template } = body;
       // build() assembles the body from the editor's fields without a type of its own (yet): the
@@ -106,6 +129,7 @@ export function Editor({
         startOn: schedule.startOn,
         endOn: schedule.endOn || null,
         autoIssue: schedule.autoIssue,
+        autoSend: schedule.autoIssue && schedule.autoSend,
         ...(schedule.confirmBackdatedStart ? { confirmBackdatedStart: true } : {}),
       } as Body<'/api/v1/recurring-schedules'>;
       return ok(staffApi.POST('/api/v1/recurring-schedules', { body: scheduleBody }));
@@ -117,6 +141,7 @@ export function Editor({
   });
   const serverErrors = save.error?.fields() ?? {};
   const err = (k: string) => (touched ? built.errors[k] : undefined) ?? serverErrors[k];
+  const editing = Boolean(schedule?.id);
 
   const setLine = (i: number, patch: Partial<LineState>) =>
     setSt((x) => ({ ...x, lines: x.lines.map((l, j) => (j === i ? { ...l, ...patch } : l)) }));
@@ -142,7 +167,13 @@ export function Editor({
     if (!built.body) return;
     const saved = await save.run(built.body);
     if (saved)
-      navigate(schedule ? `/app/recurring?created=${saved.id}` : `/app/${path}/${saved.id}${doc ? '' : '?created=1'}`);
+      navigate(
+        schedule?.id
+          ? `/app/recurring/${schedule.id}?saved=1`
+          : schedule
+            ? `/app/recurring?created=${saved.id}`
+            : `/app/${path}/${saved.id}${doc ? '' : '?created=1'}`,
+      );
   }
 
   const currency = st.currency.trim().toUpperCase();
@@ -172,11 +203,13 @@ export function Editor({
     <>
       <PageHead
         title={
-          schedule
-            ? 'New recurring schedule'
-            : doc
-              ? `Edit draft ${KIND_LABEL[kind].toLowerCase()}`
-              : `New ${KIND_LABEL[kind].toLowerCase()}`
+          editing
+            ? 'Edit recurring schedule'
+            : schedule
+              ? 'New recurring schedule'
+              : doc
+                ? `Edit draft ${KIND_LABEL[kind].toLowerCase()}`
+                : `New ${KIND_LABEL[kind].toLowerCase()}`
         }
       />
       <form onSubmit={submit} noValidate>
@@ -195,6 +228,8 @@ export function Editor({
               value={st.clientId}
               onChange={(e) => onClient(e.target.value)}
               error={err('clientId')}
+              disabled={editing}
+              hint={editing ? 'A schedule keeps its client; end it and create one for another client.' : undefined}
               options={[
                 { value: '', label: clients.data ? 'Choose a client…' : 'Loading clients…' },
                 ...(clients.data?.items ?? []).map((c) => ({ value: c.id, label: c.name })),
@@ -206,6 +241,7 @@ export function Editor({
               maxLength={3}
               onChange={(e) => setSt({ ...st, currency: e.target.value })}
               error={err('currency')}
+              disabled={editing}
             />
             {currency !== (s.org?.defaultCurrency ?? currency) ? (
               <TextField
@@ -260,11 +296,12 @@ export function Editor({
                 error={err('intervalCount')}
               />
               <TextField
-                label="First invoice on"
+                label={editing ? 'Next invoice on' : 'First invoice on'}
                 type="date"
                 value={schedule.startOn}
                 onChange={(e) => setSchedule({ ...schedule, startOn: e.target.value })}
-                error={err('startOn')}
+                error={err(editing ? 'nextRunOn' : 'startOn')}
+                hint={editing ? 'Today or later; the following invoices keep its day of the month.' : undefined}
                 required
               />
               <TextField
@@ -275,19 +312,33 @@ export function Editor({
                 error={err('endOn')}
                 hint="Empty: until you end it."
               />
+              {editing ? null : (
+                <Checkbox
+                  label="Issue automatically (otherwise drafts are created for review)"
+                  checked={schedule.autoIssue}
+                  disabled={!s.can('invoice:issue')}
+                  hint={
+                    s.can('invoice:issue')
+                      ? 'Each run checks that you may still issue invoices; if not, it creates drafts.'
+                      : (serverErrors.autoIssue ??
+                        'Needs the permission to issue invoices: runs create drafts for someone who may.')
+                  }
+                  onChange={(e) => setSchedule({ ...schedule, autoIssue: e.target.checked })}
+                />
+              )}
               <Checkbox
-                label="Issue automatically (otherwise drafts are created for review)"
-                checked={schedule.autoIssue}
-                disabled={!s.can('invoice:issue')}
+                label="Send each invoice as soon as it is issued"
+                checked={schedule.autoIssue && schedule.autoSend}
+                disabled={!schedule.autoIssue || !s.can('invoice:send')}
                 hint={
-                  s.can('invoice:issue')
-                    ? 'Each run checks that you may still issue invoices; if not, it creates drafts.'
-                    : (serverErrors.autoIssue ??
-                      'Needs the permission to issue invoices: runs create drafts for someone who may.')
+                  err('autoSend') ??
+                  (!schedule.autoIssue
+                    ? 'Only invoices issued automatically can be sent automatically.'
+                    : "In the client's delivery mode, with signed evidence; a sending that fails is tried again and shown on the dashboard.")
                 }
-                onChange={(e) => setSchedule({ ...schedule, autoIssue: e.target.checked })}
+                onChange={(e) => setSchedule({ ...schedule, autoSend: e.target.checked })}
               />
-              {serverErrors.startOn && s.can('member:manage') ? (
+              {!editing && serverErrors.startOn && s.can('member:manage') ? (
                 <Checkbox
                   label="I confirm the first invoice date in the past (earlier periods are invoiced too, a few per run)"
                   checked={schedule.confirmBackdatedStart}
@@ -466,11 +517,19 @@ export function Editor({
         </div>
         <div className="actions">
           <Button type="submit" variant="primary" busy={save.busy}>
-            {schedule ? 'Create schedule' : doc ? 'Save draft' : 'Save as draft'}
+            {editing ? 'Save schedule' : schedule ? 'Create schedule' : doc ? 'Save draft' : 'Save as draft'}
           </Button>
           <Link
             className="btn btn-secondary"
-            to={schedule ? '/app/recurring' : doc ? `/app/${path}/${doc.id}` : `/app/${path}`}
+            to={
+              editing
+                ? `/app/recurring/${schedule!.id}`
+                : schedule
+                  ? '/app/recurring'
+                  : doc
+                    ? `/app/${path}/${doc.id}`
+                    : `/app/${path}`
+            }
           >
             Cancel
           </Link>

@@ -67,6 +67,14 @@ export function InvoiceReminders({ doc, onSent }: { doc: DocumentDto; onSent: ()
                   <Badge tone={STATUS_TONE[x.status]}>{x.status.replaceAll('_', ' ')}</Badge>
                   {x.interest ? ` · interest ${money(x.interest, doc.currency)}` : ''}
                   {x.compensation ? ` · compensation ${money(x.compensation, doc.currency)}` : ''}
+                  {x.hasDocument ? (
+                    <>
+                      {' · '}
+                      <a href={`/api/v1/invoices/${doc.id}/reminders/${x.id}/pdf`} download>
+                        {x.number} (PDF)
+                      </a>
+                    </>
+                  ) : null}
                   {x.error ? <span className="muted small"> · {x.error}</span> : null}
                 </li>
               ))}

@@ -10,7 +10,7 @@ import {
   type LineInput,
   type Totals,
 } from '../../lib/format.ts';
-import type { DocumentDto, TaxRate } from '../../lib/types.ts';
+import type { DocumentDto, Schedule, TaxRate } from '../../lib/types.ts';
 
 export interface LineState {
   key: string;
@@ -58,7 +58,28 @@ export function emptyLine(): LineState {
 
 const percentText = (bp: number) => (bp % 100 === 0 ? String(bp / 100) : (bp / 100).toFixed(2).replace(/0$/, ''));
 
-export function stateFrom(doc: DocumentDto): EditorState {
+/** What the editor reads of a draft (and of a schedule's template). */
+type Editable = Pick<
+  DocumentDto,
+  | 'clientId'
+  | 'currency'
+  | 'exchangeRate'
+  | 'issueDate'
+  | 'dueDate'
+  | 'discount'
+  | 'notes'
+  | 'terms'
+  | 'relatedDocumentId'
+> & {
+  lines: Array<
+    Pick<
+      DocumentDto['lines'][number],
+      'itemId' | 'description' | 'quantity' | 'unit' | 'unitPrice' | 'discount' | 'taxRateId'
+    >
+  >;
+};
+
+export function stateFrom(doc: Editable): EditorState {
   return {
     clientId: doc.clientId,
     currency: doc.currency,
@@ -86,6 +107,23 @@ export function stateFrom(doc: DocumentDto): EditorState {
       taxRateId: l.taxRateId ?? '',
     })),
   };
+}
+
+/** A recurring schedule's template in the editor (no dates of its own: the runs give them). */
+export function stateFromSchedule(sc: Schedule): EditorState {
+  const t = sc.template;
+  return stateFrom({
+    clientId: t.clientId,
+    currency: sc.currency,
+    exchangeRate: t.exchangeRate ?? '1',
+    issueDate: null,
+    dueDate: null,
+    discount: t.discount,
+    notes: t.notes,
+    terms: t.terms,
+    relatedDocumentId: null,
+    lines: t.lines,
+  });
 }
 
 export interface Built {
