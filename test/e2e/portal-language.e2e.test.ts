@@ -1,7 +1,7 @@
 // The client portal in the client's language (issue #15 item 4), in a real browser: the sign-in
 // page speaks the browser's language (nobody is known yet); once a German client's contact has
 // signed in, every screen is German (navigation, lists, status, the document with its lines and
-// totals, the pay panel), amounts and dates are written as German documents write them, and the
+// totals, the pay panel, the statement), amounts and dates are written as German documents write them, and the
 // page says lang="de"; a French client's contact gets French. Accessibility is checked on the way.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -88,6 +88,12 @@ describeBrowser('portal languages', () => {
     await page.getByRole('heading', { name: /^2\.850,00\s€ bezahlen$/ }).waitFor();
     await checkA11y(page, 'portal-de-invoice');
     expect(await page.locator('main').textContent()).not.toMatch(/Download PDF|Subtotal|Issued|Fingerprint/);
+
+    // The statement tab (shared with the staff app) speaks German too.
+    await nav.getByRole('link', { name: 'Kontoauszug' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Kontoauszug' }).waitFor();
+    await page.getByText('Erhaltene Zahlungen').first().waitFor();
+    await checkA11y(page, 'portal-de-statement');
 
     await page.getByRole('button', { name: 'Abmelden' }).click();
     await page.getByRole('heading', { level: 1, name: 'Sign in to the client portal' }).waitFor();
