@@ -281,7 +281,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     clock,
     orgs,
     clients,
-    attention: [(orgId) => recurringSend.attention(orgId)],
+    attention: [(orgId) => recurringSend.attention(orgId), (orgId) => dunning.attention(orgId)],
   });
   const dataExport = createExportService({ db, clock, audit, orgs, clients, catalog, documents, payments, recurring });
   const dunning = createDunningService({

@@ -293,6 +293,16 @@ describeEachDb('payment reminders', (dialect) => {
     const [after] = (await remindersOf(invoice.id)).reminders;
     expect(after.status).toBe('interrupted');
     expect(after.error).toMatch(/check the delivery evidence/);
+    // The dashboard lists it until a later reminder of the invoice goes out.
+    const attention = async () =>
+      (await api.ok('GET', '/api/v1/dashboard')).needsAttention.filter(
+        (i: { source: string }) => i.source === 'payment_reminder',
+      );
+    expect(await attention()).toEqual([
+      expect.objectContaining({ status: 'interrupted', documentId: invoice.id, number: invoice.number, id: sent.id }),
+    ]);
+    await api.ok('POST', `/api/v1/invoices/${invoice.id}/reminders`, {}, 201);
+    expect(await attention()).toEqual([]);
   });
 
   it('staff pause, stop and resume, send one now, and opt a client out', async () => {

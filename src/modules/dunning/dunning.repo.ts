@@ -288,14 +288,32 @@ export async function compensationClaimed(ex: Executor, orgId: string, documentI
   return row !== undefined;
 }
 
-/** Reminders that failed or were interrupted, newest first (the dashboard). */
-export function listTroubledReminders(ex: Executor, orgId: string, limit: number): Promise<ReminderRow[]> {
+/**
+ * Reminders that failed or were interrupted on invoices still open, newest first, unless a later
+ * reminder of the same invoice went out (the dashboard's "needs attention").
+ */
+export function listTroubledReminders(ex: Executor, orgId: string, limit: number) {
   return ex
-    .selectFrom('dunning_reminders')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('status', 'in', ['failed', 'interrupted'])
-    .orderBy('id', 'desc')
+    .selectFrom('dunning_reminders as r')
+    .innerJoin('documents as d', (j) => j.onRef('d.org_id', '=', 'r.org_id').onRef('d.id', '=', 'r.document_id'))
+    .selectAll('r')
+    .select('d.number as document_number')
+    .where('r.org_id', '=', orgId)
+    .where('r.status', 'in', ['failed', 'interrupted'])
+    .where('d.status', 'in', OPEN_STATUSES)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('dunning_reminders as later')
+            .select('later.id')
+            .whereRef('later.org_id', '=', 'r.org_id')
+            .whereRef('later.document_id', '=', 'r.document_id')
+            .whereRef('later.id', '>', 'r.id')
+            .where('later.status', 'in', ['sent', 'saved_to_outbox']),
+        ),
+      ),
+    )
+    .orderBy('r.id', 'desc')
     .limit(limit)
     .execute();
 }

@@ -54,6 +54,7 @@ import {
   listOrgZones,
   listPlans,
   listRates,
+  listTroubledReminders,
   listReminders,
   listRemindable,
   moveReminder,
@@ -504,6 +505,29 @@ export function createDunningService(deps: DunningDeps) {
       if (!row || row.document_id !== documentId || !row.file_id) throw notFound('Reminder document');
       const f = await files.get(db, orgId, row.file_id);
       return { filename: `${row.number}.pdf`, bytes: f.bytes, sha256: f.sha256 };
+    },
+
+    /** Failed or interrupted reminders still worth a look, for the dashboard's "needs attention". */
+    async attention(orgId: string, limit = 20) {
+      const rows = await listTroubledReminders(db, orgId, limit);
+      return Promise.all(
+        rows.map(async (r) => {
+          const inv = await findInvoiceFacts(db, orgId, r.document_id);
+          const client = inv ? await clients.get(orgId, inv.client_id) : null;
+          return {
+            source: 'payment_reminder' as const,
+            status: r.status as 'failed' | 'interrupted',
+            id: r.id,
+            scheduleId: null,
+            documentId: r.document_id,
+            number: r.document_number,
+            clientName: client?.name ?? '',
+            reason: r.error,
+            at: r.updated_at,
+            nextAttemptAt: null,
+          };
+        }),
+      );
     },
 
     async plans(orgId: string): Promise<Plan[]> {

@@ -5,7 +5,11 @@ const minor = z.number().int().describe('minor units (cents)');
 
 /** Something done on its own (an automatic sending) that failed or is being retried. */
 export const attentionItem = z.object({
-  source: z.enum(['recurring_send']).describe("recurring_send: the automatic sending of a schedule's invoice"),
+  source: z
+    .enum(['recurring_send', 'payment_reminder'])
+    .describe(
+      "recurring_send: the automatic sending of a schedule's invoice; payment_reminder: a reminder that failed or was interrupted (send one by hand from the invoice)",
+    ),
   status: z
     .enum(['retrying', 'failed', 'partly_sent', 'interrupted', 'held'])
     .describe(

@@ -10112,10 +10112,10 @@ export interface paths {
                             /** @description work done on its own that failed and waits for someone, newest first (at most 20 per source) */
                             needsAttention: {
                                 /**
-                                 * @description recurring_send: the automatic sending of a schedule's invoice
+                                 * @description recurring_send: the automatic sending of a schedule's invoice; payment_reminder: a reminder that failed or was interrupted (send one by hand from the invoice)
                                  * @enum {string}
                                  */
-                                source: "recurring_send";
+                                source: "recurring_send" | "payment_reminder";
                                 /**
                                  * @description retrying: nothing was accepted, the next attempt is at nextAttemptAt; failed: attempts exhausted; partly_sent: some recipients refused it (not retried); interrupted: stopped mid-send, may have left (never resent); held: not sent, the member who turned sending on may no longer send
                                  * @enum {string}

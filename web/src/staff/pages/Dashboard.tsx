@@ -130,6 +130,7 @@ function NeedsAttention({ items }: { items: DashboardData['needsAttention'] }) {
       <ul className="plain-list">
         {items.map((i) => (
           <li key={i.id}>
+            {i.source === 'payment_reminder' ? 'Payment reminder for ' : ''}
             <Link to={`/app/invoices/${i.documentId}`}>{i.number ?? 'Invoice'}</Link> · {i.clientName} ·{' '}
             <Badge tone={i.status === 'retrying' ? 'warn' : 'bad'}>{ATTENTION[i.status]}</Badge>
             {i.nextAttemptAt ? <span className="muted small"> · next attempt {dateTime(i.nextAttemptAt)}</span> : null}
