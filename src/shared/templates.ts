@@ -53,35 +53,12 @@ export function renderTemplate(text: string, values: TemplateValues, as: 'text' 
   return as === 'header' ? out.replace(/[\r\n]+/g, ' ').trim() : out;
 }
 
+/**
+ * A message's subject and opening. The built-in wording of each kind is in the server's message
+ * catalogue per language (`template.<kind>.subject|body`, see modules/delivery/built-in-templates.ts);
+ * it is not here because this file is shared with the staff app, which has no catalogue files.
+ */
 export interface MessageTemplate {
   subject: string;
   body: string;
 }
-
-/**
- * The built-in wording (English), used when the organization has not worded a kind for the
- * client's language. The body is the message's opening; the facts (number, amount, fingerprint)
- * and the delivery mode's own instructions always follow it, whatever a template says.
- */
-export const DEFAULT_TEMPLATES: Record<TemplateKind, MessageTemplate> = {
-  invoice: {
-    subject: 'Invoice {{document.number}} from {{org.name}}',
-    body: '{{org.name}} has issued an invoice for you.',
-  },
-  quote: {
-    subject: 'Quote {{document.number}} from {{org.name}}',
-    body: '{{org.name}} has issued a quote for you.',
-  },
-  credit_note: {
-    subject: 'Credit note {{document.number}} from {{org.name}}',
-    body: '{{org.name}} has issued a credit note for you.',
-  },
-  reminder: {
-    subject: 'Payment reminder: invoice {{document.number}} from {{org.name}}',
-    body: '{{org.name}} reminds you that invoice {{document.number}} was due on {{document.dueDate}} and is not yet paid in full.',
-  },
-  reminder_before_due: {
-    subject: 'Upcoming payment: invoice {{document.number}} from {{org.name}}',
-    body: '{{org.name}} kindly reminds you that invoice {{document.number}} is due on {{document.dueDate}}.',
-  },
-};

@@ -91,7 +91,12 @@ describeBrowser('pay flow', () => {
   });
 
   async function payLink(): Promise<{ url: string; invoice: { id: string; number: string; total: number } }> {
-    const client = await call('POST', '/api/v1/clients', { name: 'Browser Client', email: 'ap@browser-client.test' });
+    // An English client: the page speaks the invoice's language (German pages: pay-page.html.test.ts).
+    const client = await call('POST', '/api/v1/clients', {
+      name: 'Browser Client',
+      email: 'ap@browser-client.test',
+      language: 'en-GB',
+    });
     const draft = await call('POST', '/api/v1/invoices', {
       clientId: client.id,
       lines: [{ description: 'Design', quantity: '3', unitPrice: 45_000 }],
@@ -112,7 +117,7 @@ describeBrowser('pay flow', () => {
     const res = await page.goto(url);
     expect(res!.headers()['content-security-policy']).toMatch(/script-src 'self';/);
     await checkpoint(page, 'pay-link', `Invoice ${invoice.number}`);
-    expect(await page.locator('p.amount').textContent()).toBe('Amount due: EUR 1350.00');
+    expect(await page.locator('p.amount').textContent()).toBe('Amount due: €1,350.00'); // the invoice's locale (en-GB)
     expect(await page.locator('input').count()).toBe(0);
     expect(await page.locator('#payment-confirm').isVisible()).toBe(false);
     expect(await page.locator('img.qr').getAttribute('alt')).toMatch(/QR code/);

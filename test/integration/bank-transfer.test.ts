@@ -64,7 +64,8 @@ describeEachDb('bank transfer', (dialect) => {
     const html = (await t.app.inject({ method: 'GET', url: `/pay/${token}` })).body;
     expect(html).toContain(`src="/api/v1/pay/${token}/qr.png"`);
     expect(html).toContain('data-copy="DE89370400440532013000"');
-    expect(html).toContain('Payment details unchanged since 2026-03-02');
+    // In the invoice's language (its client's: German, the org's default), dated as it writes dates.
+    expect(html).toContain('Bankverbindung unverändert seit 02.03.2026.');
   });
 
   itNeeds(['zbarimg'], 'encodes exactly the EPC payload in the QR image (decoded by zbarimg)', async () => {

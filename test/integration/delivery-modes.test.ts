@@ -49,8 +49,9 @@ describeEachDb('delivery modes', (dialect) => {
     expect(mail.parsed.html).toBeFalsy();
     expect(text).toContain(invoice.number);
     expect(text).toMatch(/1[.,]234[.,]56/);
-    // The fingerprint printed on the PDF (verification module), not a second value of its own.
-    expect(text).toMatch(/Fingerprint: [A-Z2-7]{4}(-[A-Z2-7]{4}){3}\n/);
+    // The fingerprint printed on the PDF (verification module), not a second value of its own,
+    // under the PDF's own label in the client's language (German, the org's default).
+    expect(text).toMatch(/Fingerabdruck: [A-Z2-7]{4}(-[A-Z2-7]{4}){3}\n/);
     for (const secret of ['Zeta Consulting', 'Secret Street', 'Hiddenville', 'Confidential consulting', 'http', 'Zoe'])
       expect(mail.raw.toString()).not.toContain(secret);
     // The relayed event carries the relay's acceptance reply and queue id.
@@ -63,8 +64,10 @@ describeEachDb('delivery modes', (dialect) => {
   it('one fingerprint per document: the notice, the PDF, the verification API and the portal agree', async () => {
     const { invoice } = await clientWithInvoice(api, { email: 'same@zeta.test' });
     await api.ok('POST', `/api/v1/invoices/${invoice.id}/send`, { mode: 'notice-only' }, 201);
-    const mail = await smtp.waitFor((m) => m.to.includes('same@zeta.test') && /Fingerprint/.test(m.parsed.text ?? ''));
-    const fingerprint = /Fingerprint: (\S+)/.exec(mail.parsed.text ?? '')![1]!;
+    const mail = await smtp.waitFor(
+      (m) => m.to.includes('same@zeta.test') && /Fingerabdruck/.test(m.parsed.text ?? ''),
+    );
+    const fingerprint = /Fingerabdruck: (\S+)/.exec(mail.parsed.text ?? '')![1]!;
     const pdf = (await api.req('GET', `/api/v1/invoices/${invoice.id}/pdf`)).rawPayload;
     const verified = await t.app.inject({
       method: 'POST',

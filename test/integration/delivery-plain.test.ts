@@ -51,7 +51,8 @@ describeEachDb('plain email delivery', (dialect) => {
     const mail = await smtp.waitFor((m) => m.to.includes('plain@zeta.test'));
     expect(smtp.secured[smtp.messages.indexOf(mail)]).toBe(true);
     expect(mail.parsed.from?.text).toContain('billing@muster.test');
-    expect(mail.parsed.subject).toBe(`Invoice ${invoice.number} from Muster Software GmbH`);
+    // In the client's language (German, the org's default), like the attached PDF.
+    expect(mail.parsed.subject).toBe(`Rechnung ${invoice.number} von Muster Software GmbH`);
     expect(mail.parsed.attachments).toHaveLength(1);
     const [att] = mail.parsed.attachments;
     expect(att!.contentType).toBe('application/pdf');
@@ -69,9 +70,9 @@ describeEachDb('plain email delivery', (dialect) => {
     expect(verified.json()).toMatchObject({ authentic: true, unaltered: true });
     const fingerprint = verified.json().document.fingerprint as string;
     const text = mail.parsed.text ?? '';
-    expect(text).toContain(`Invoice number: ${invoice.number}`);
-    expect(text).toMatch(/Amount: 1\.234,56/);
-    expect(text).toContain(`Fingerprint: ${fingerprint}\n`);
+    expect(text).toContain(`Rechnungsnummer: ${invoice.number}`);
+    expect(text).toMatch(/Betrag: 1\.234,56/);
+    expect(text).toContain(`Fingerabdruck: ${fingerprint}\n`);
     expect(text).toContain(`${t.config.publicUrl}/verify#fp=${fingerprint}\n`);
 
     const submitted = d.events.find((e: { type: string }) => e.type === 'submitted');

@@ -60,7 +60,8 @@ describeEachDb('delivery recipients, sender and Message-ID', (dialect) => {
   });
 
   async function invoiceFor(client: Record<string, unknown>) {
-    const c = await api.ok('POST', '/api/v1/clients', { name: `Client ${++n}`, ...client });
+    // English clients: these tests read the English wording ("an invoice", "billing address").
+    const c = await api.ok('POST', '/api/v1/clients', { name: `Client ${++n}`, language: 'en', ...client });
     const d = await api.ok('POST', '/api/v1/invoices', {
       clientId: c.id,
       lines: [{ description: 'Work', quantity: '1', unitPrice: 10_000 }],

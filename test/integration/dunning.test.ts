@@ -75,8 +75,9 @@ describeEachDb('payment reminders', (dialect) => {
     expect(mailsTo(email)).toHaveLength(0);
 
     await workerOn('2026-03-28');
-    expect(subjects(email)).toEqual([`Upcoming payment: invoice ${invoice.number} from Dunning GmbH`]);
-    expect(mailsTo(email)[0]!.parsed.text).toContain('is due on');
+    // In the client's language (here the org's, German), like the invoice's PDF.
+    expect(subjects(email)).toEqual([`Anstehende Zahlung: Rechnung ${invoice.number} von Dunning GmbH`]);
+    expect(mailsTo(email)[0]!.parsed.text).toContain('am 31.03.2026 fällig wird');
 
     // The same day again, and the days between steps: nothing.
     for (const day of ['2026-03-28', '2026-03-31', '2026-04-06']) await workerOn(day);
@@ -84,12 +85,12 @@ describeEachDb('payment reminders', (dialect) => {
 
     for (const day of ['2026-04-07', '2026-04-08', '2026-04-14', '2026-04-20', '2026-04-30', '2026-06-30'])
       await workerOn(day);
-    const reminder = `Payment reminder: invoice ${invoice.number} from Dunning GmbH`;
+    const reminder = `Zahlungserinnerung: Rechnung ${invoice.number} von Dunning GmbH`;
     expect(subjects(email)).toEqual([subjects(email)[0], reminder, reminder, reminder]);
     const text = mailsTo(email)[3]!.parsed.text ?? '';
-    expect(text).toContain('was due on');
-    expect(text).toMatch(/Amount outstanding: 1\.000,00\s€/); // in the organization's locale
-    expect(text).toMatch(/Fingerprint: [A-Z2-7]{4}(-[A-Z2-7]{4}){3}/);
+    expect(text).toContain('fällig war und noch nicht vollständig bezahlt ist');
+    expect(text).toMatch(/Offener Betrag: 1\.000,00\s€/);
+    expect(text).toMatch(/Fingerabdruck: [A-Z2-7]{4}(-[A-Z2-7]{4}){3}/);
 
     const r = await remindersOf(invoice.id);
     expect(
@@ -221,14 +222,14 @@ describeEachDb('payment reminders', (dialect) => {
       { from: '2026-07-01', to: '2026-07-04', days: 4, referencePercent: '1.90', annualPercent: '9.90', amount: 109 },
     ]);
     const text = mailsTo(email)[0]!.parsed.text ?? '';
-    expect(text).toMatch(/Statutory interest \(Directive 2011\/7\/EU, 9\.90 % a year for 14 days\): 3,87\s€/);
-    expect(text).toMatch(/Compensation for recovery costs \(Directive 2011\/7\/EU\): 40,00\s€/);
-    expect(text).toMatch(/Total now due: 1\.043,87\s€/);
+    expect(text).toMatch(/Gesetzliche Verzugszinsen \(Richtlinie 2011\/7\/EU, 9,90 % p\. a\. für 14 Tage\): 3,87\s€/);
+    expect(text).toMatch(/Entschädigung für Beitreibungskosten \(Richtlinie 2011\/7\/EU\): 40,00\s€/);
+    expect(text).toMatch(/Jetzt fälliger Gesamtbetrag: 1\.043,87\s€/);
     // The issued invoice is unchanged; the charges are on a reminder document of their own,
     // numbered in its series, whose hash the delivery's signed evidence records.
     expect((await api.ok('GET', `/api/v1/invoices/${invoice.id}`)).total).toBe(100_000);
     expect(first).toMatchObject({ number: 'REM-2026-00001', hasDocument: true });
-    expect(text).toContain('Reminder document: REM-2026-00001');
+    expect(text).toContain('Beleg der Zahlungserinnerung: REM-2026-00001');
     const pdf = await api.req('GET', `/api/v1/invoices/${invoice.id}/reminders/${first.id}/pdf`);
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');

@@ -49,7 +49,16 @@ describeEachDb('email templates', (dialect) => {
     expect(list.items).toEqual([]);
     const invoice = list.kinds.find((k: { kind: string }) => k.kind === 'invoice');
     expect(invoice.placeholders).toContain('client.name');
-    expect(invoice.builtIn.subject).toBe('Invoice {{document.number}} from {{org.name}}');
+    // The built-in wording per shipped language, as the catalogue words it.
+    expect(invoice.builtIn.en).toEqual({
+      subject: 'Invoice {{document.number}} from {{org.name}}',
+      body: '{{org.name}} has issued an invoice for you.',
+    });
+    expect(invoice.builtIn.de.subject).toBe('Rechnung {{document.number}} von {{org.name}}');
+    expect(invoice.builtIn.fr.body).toBe('{{org.name}} a émis une facture à votre intention.');
+    expect(list.kinds.find((k: { kind: string }) => k.kind === 'reminder').builtIn.de.subject).toBe(
+      'Zahlungserinnerung: Rechnung {{document.number}} von {{org.name}}',
+    );
     expect(list.kinds.find((k: { kind: string }) => k.kind === 'reminder').placeholders).toContain(
       'reminder.outstanding',
     );
@@ -73,9 +82,9 @@ describeEachDb('email templates', (dialect) => {
         `^Guten Tag Kunde ${n - 1} AG,\\n\\nanbei Ihre Rechnung über 1\\.234,56\\s€, fällig am 31\\.12\\.2026\\.`,
       ),
     );
-    // The facts and the portal-link instructions follow, whatever the template says.
-    expect(text).toMatch(/Fingerprint: [A-Z2-7]{4}(-[A-Z2-7]{4}){3}/);
-    expect(text).toContain('Open it in the client portal with your personal link:');
+    // The facts and the portal-link instructions follow in the client's language, whatever the template says.
+    expect(text).toMatch(/Fingerabdruck: [A-Z2-7]{4}(-[A-Z2-7]{4}){3}/);
+    expect(text).toContain('Öffnen Sie es im Kundenportal mit Ihrem persönlichen Link:');
 
     const english = await smtp.waitFor((m) => m.to.includes(en.email));
     expect(english.parsed.subject).toBe(`Invoice ${en.invoice.number} from Vorlagen GmbH`);
@@ -153,6 +162,8 @@ describeEachDb('email templates', (dialect) => {
     expect((await api.req('DELETE', '/api/v1/email-templates/invoice/de')).statusCode).toBe(204);
     expectProblem(await api.req('DELETE', '/api/v1/email-templates/invoice/de'), 404);
     const preview = await api.ok('POST', `/api/v1/invoices/${invoice.id}/send/preview`, {}, 200);
-    expect(preview).toMatchObject({ wording: 'built-in', subject: `Invoice ${invoice.number} from Vorlagen GmbH` });
+    // The built-in wording in the client's language.
+    expect(preview).toMatchObject({ wording: 'built-in', subject: `Rechnung ${invoice.number} von Vorlagen GmbH` });
+    expect(preview.opening).toBe('Vorlagen GmbH hat eine Rechnung für Sie ausgestellt.');
   });
 });

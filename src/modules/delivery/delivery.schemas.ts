@@ -181,7 +181,8 @@ export const templatesSchema = z.object({
     z.object({
       kind: z.enum(TEMPLATE_KINDS),
       placeholders: z.array(z.string()),
-      builtIn: z.object({ subject: z.string(), body: z.string() }),
+      /** The built-in wording per shipped language ("en", "de", "fr", …). */
+      builtIn: z.record(z.string(), z.object({ subject: z.string(), body: z.string() })),
     }),
   ),
 });

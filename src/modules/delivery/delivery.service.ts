@@ -52,6 +52,8 @@ import { recipientsFor, type Recipient } from './recipients.ts';
 import type { SealedLinksService } from './sealed-links.service.ts';
 import { buildSmimeMessage, type SmimeSigner } from './smime.ts';
 import { sha256Hex } from '../../platform/crypto/hash.ts';
+import { FALLBACK_LANGUAGE } from '../../shared/i18n/messages.ts';
+import { documentLanguage } from '../documents/document-language.ts';
 import { fingerprintCheckUrl } from '../verification/verification.service.ts';
 
 export interface SigningIdentitySource {
@@ -67,7 +69,7 @@ export interface DeliveryServiceDeps {
   mailer: Mailer;
   orgs: Pick<OrgService, 'get'>;
   clients: Pick<ClientService, 'get'>;
-  documents: Pick<DocumentService, 'get'>;
+  documents: Pick<DocumentService, 'get' | 'languageOf'>;
   lifecycle: Pick<LifecycleService, 'pdf' | 'markSent' | 'einvoice' | 'einvoiceCheck'>;
   keys: Pick<DeliveryKeysService, 'orgPgpKey' | 'clientKeyMaterial'>;
   tracking: DeliveryTrackingService;
@@ -499,22 +501,27 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
     const extra = await einvoiceFile(orgId, kind, documentId, pdf.sha256);
     const org = await orgs.get(orgId);
     const fingerprint = await fingerprintFor(deps.fingerprints, orgId, documentId, pdf.sha256);
+    // The email speaks the issued document's language, so it matches the PDF (issue #15 item 4).
+    const lang = (await documents.languageOf(orgId, kind, documentId)) ?? documentLanguage(client.language, org.locale);
     const base = { kind, reminder };
-    // The wording: this sending's own, else the organization's for the client's language, else the
-    // built-in one (never another language's wording).
+    // The wording: this sending's own, else the organization's for the document's language (the
+    // client's, for a language Sealbill does not ship), else the built-in one in the document's
+    // language (never another language's wording).
     const templateKind = templateKindOf(base);
     if (input.message) {
       const errors = placeholderErrors(templateKind, input.message, (f) => `/body/message/${f}`);
       if (errors.length) throw unprocessable('The message uses placeholders it does not offer', errors);
     }
-    const wording = input.message ?? (await deps.templates.pick(orgId, templateKind, languageOf(client.language)));
+    const wordingLanguage = lang.language === FALLBACK_LANGUAGE ? languageOf(client.language) : lang.language;
+    const wording = input.message ?? (await deps.templates.pick(orgId, templateKind, wordingLanguage));
     const facts: MessageFacts = {
       orgName: org.name,
       kind,
       number: doc.number ?? '',
       total: doc.total,
       currency: doc.currency,
-      locale: org.locale,
+      language: lang.language,
+      formatLocale: lang.formatLocale,
       fingerprint,
       issueDate: doc.issueDate,
       dueDate: doc.dueDate,

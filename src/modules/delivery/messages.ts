@@ -3,18 +3,23 @@
 // the details inside the encrypted part and keep the outer subject neutral. Plain mode attaches
 // the document unencrypted and links to the public verification page.
 // The subject and the opening come from a template (the organization's wording for the client's
-// language, a sending's own, or the built-in one: src/shared/templates.ts); the facts block and
+// language, a sending's own, or the built-in one: built-in-templates.ts); the facts block and
 // each mode's instructions after it are fixed, whatever a template says.
+// Every fixed text is in the server's message catalogue (`mail.*`, src/shared/i18n/locales), in
+// the language and format locale of the issued document (issue #15 item 4), so the email says
+// what its PDF says, in the same words ("Fingerprint" is the PDF's own label).
+import { plural, t, type MessageKey } from '../../shared/i18n/messages.ts';
 import {
-  DEFAULT_TEMPLATES,
   renderTemplate,
   type MessageTemplate,
   type TemplateKind,
   type TemplateValues,
 } from '../../shared/templates.ts';
 import { dateFormatter, moneyFormatter } from '../documents/pdf/document-view.ts';
+import { builtInTemplate } from './built-in-templates.ts';
 
-export const KIND_WORD: Record<string, string> = { invoice: 'invoice', quote: 'quote', credit_note: 'credit note' };
+type Kind = 'invoice' | 'quote' | 'credit_note';
+const kindOf = (kind: string): Kind => (kind === 'quote' || kind === 'credit_note' ? kind : 'invoice');
 
 /**
  * Fallback fingerprint for a document without a signature record (first 80 bits of the PDF's
@@ -49,7 +54,10 @@ export interface MessageFacts {
   number: string;
   total: number;
   currency: string;
-  locale: string;
+  /** The catalogue language ("de"): the issued document's (its snapshot), else the client's. */
+  language: string;
+  /** The locale amounts and dates are written in ("de-AT"), like the document's PDF. */
+  formatLocale: string;
   /** As printed on the PDF (see fingerprintFor). */
   fingerprint: string;
   /** Set when the message is a payment reminder (dunning module) rather than the first sending. */
@@ -67,17 +75,17 @@ export interface MessageFacts {
 export const templateKindOf = (f: Pick<MessageFacts, 'kind' | 'reminder'>): TemplateKind =>
   f.reminder ? (f.reminder.daysPastDue < 0 ? 'reminder_before_due' : 'reminder') : (f.kind as TemplateKind);
 
-/** The values of the placeholders, formatted in the organization's locale. */
+/** The values of the placeholders, in the message's language and format locale. */
 export function templateValues(f: MessageFacts): TemplateValues {
-  const money = moneyFormatter(f.locale, f.currency);
-  const day = dateFormatter(f.locale);
+  const money = moneyFormatter(f.formatLocale, f.currency);
+  const day = dateFormatter(f.formatLocale);
   const r = f.reminder;
   const dueDate = r?.dueDate ?? f.dueDate;
   return {
     'org.name': f.orgName,
     'client.name': f.clientName ?? '',
     'document.number': f.number,
-    'document.kind': KIND_WORD[f.kind] ?? 'document',
+    'document.kind': t(f.language, `mail.kind.${kindOf(f.kind)}`),
     'document.total': money(f.total),
     'document.issueDate': f.issueDate ? day(f.issueDate) : '',
     'document.dueDate': dueDate ? day(dueDate) : '',
@@ -90,7 +98,7 @@ export function templateValues(f: MessageFacts): TemplateValues {
   };
 }
 
-const wordingOf = (f: MessageFacts): MessageTemplate => f.wording ?? DEFAULT_TEMPLATES[templateKindOf(f)];
+const wordingOf = (f: MessageFacts): MessageTemplate => f.wording ?? builtInTemplate(templateKindOf(f), f.language);
 
 /** The message's opening paragraph, as sent. */
 export const openingFor = (f: MessageFacts): string => renderTemplate(wordingOf(f).body, templateValues(f)).trim();
@@ -108,39 +116,64 @@ export interface ReminderFacts {
   document?: { number: string; sha256: string };
 }
 
+/** One line of the facts block ("  Amount: €123.45"; French puts a space before the colon). */
+const fact = (f: MessageFacts, label: string, value: string): string =>
+  `  ${t(f.language, 'mail.fact', { label, value })}`;
+
+/** A rate such as "9.90" (a decimal string, exact, its decimals kept) in the locale's digits: "9,90" in German. */
+function percentIn(locale: string, percent: string): string {
+  const decimals = Math.min(percent.split('.')[1]?.length ?? 0, 20);
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(
+    percent as unknown as number,
+  );
+}
+
+/** Date and time in UTC, as the locale writes them ("15 Dec 2026, 09:00"; "15.12.2026, 09:00"). */
+export function expiryIn(locale: string, iso: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(
+    new Date(iso),
+  );
+}
+
 function reminderHeadline(f: MessageFacts, r: ReminderFacts): string[] {
-  const money = moneyFormatter(f.locale, f.currency);
+  const lang = f.language;
+  const money = moneyFormatter(f.formatLocale, f.currency);
   const charges = (r.interest?.amount ?? 0) + (r.compensation ?? 0);
   return [
     openingFor(f),
     '',
-    `  Invoice number: ${f.number}`,
-    `  Amount outstanding: ${money(r.outstanding)}`,
+    fact(f, t(lang, 'mail.number.invoice'), f.number),
+    fact(f, t(lang, 'mail.reminder.outstanding'), money(r.outstanding)),
     ...(r.interest && r.interest.amount > 0
       ? [
-          `  Statutory interest (Directive 2011/7/EU, ${r.interest.annualPercent} % a year for ${r.interest.days} days): ${money(r.interest.amount)}`,
+          fact(
+            f,
+            plural(lang, 'mail.reminder.interest', r.interest.days, {
+              percent: percentIn(f.formatLocale, r.interest.annualPercent),
+              days: r.interest.days,
+            }),
+            money(r.interest.amount),
+          ),
         ]
       : []),
-    ...(r.compensation ? [`  Compensation for recovery costs (Directive 2011/7/EU): ${money(r.compensation)}`] : []),
-    ...(charges > 0 ? [`  Total now due: ${money(r.outstanding + charges)}`] : []),
-    ...(r.document ? [`  Reminder document: ${r.document.number}`] : []),
-    `  Fingerprint: ${f.fingerprint}`,
+    ...(r.compensation ? [fact(f, t(lang, 'mail.reminder.compensation'), money(r.compensation))] : []),
+    ...(charges > 0 ? [fact(f, t(lang, 'mail.reminder.totalDue'), money(r.outstanding + charges))] : []),
+    ...(r.document ? [fact(f, t(lang, 'mail.reminder.document'), r.document.number)] : []),
+    fact(f, t(lang, 'pdf.fingerprint'), f.fingerprint),
     '',
-    'If you have paid in the meantime, thank you, and please disregard this reminder.',
+    t(lang, 'mail.reminder.paidMeanwhile'),
     '',
   ];
 }
 
 function headline(f: MessageFacts): string[] {
   if (f.reminder) return reminderHeadline(f, f.reminder);
-  const word = KIND_WORD[f.kind] ?? 'document';
-  const amount = moneyFormatter(f.locale, f.currency)(f.total);
   return [
     openingFor(f),
     '',
-    `  ${word[0]!.toUpperCase()}${word.slice(1)} number: ${f.number}`,
-    `  Amount: ${amount}`,
-    `  Fingerprint: ${f.fingerprint}`,
+    fact(f, t(f.language, `mail.number.${kindOf(f.kind)}`), f.number),
+    fact(f, t(f.language, 'mail.amount'), moneyFormatter(f.formatLocale, f.currency)(f.total)),
+    fact(f, t(f.language, 'pdf.fingerprint'), f.fingerprint),
     '',
   ];
 }
@@ -153,20 +186,13 @@ export const subjectFor = (f: MessageFacts): string =>
  * (portal access is personal), so the text does not send them to a sign-in they cannot complete.
  */
 export function noticeText(f: MessageFacts, portalAccess = true): string {
+  const org = { org: f.orgName };
   return [
     ...headline(f),
-    'This email deliberately contains no document and no link.',
-    ...(portalAccess
-      ? [
-          `To view and download it, open the ${f.orgName} client portal from the address you have bookmarked`,
-          '(or type it in yourself), sign in, and check that the portal shows the same number, amount and fingerprint.',
-        ]
-      : [
-          `This address is the billing address ${f.orgName} has on file for you. Your contacts with access to the`,
-          `${f.orgName} client portal can view and download it there; check that it shows the same number, amount and fingerprint.`,
-        ]),
+    t(f.language, 'mail.notice.noDocument'),
+    t(f.language, portalAccess ? 'mail.notice.portal' : 'mail.notice.billing', org),
     '',
-    'Never pay to bank details you received by email alone.',
+    t(f.language, 'mail.neverPay'),
     '',
   ].join('\n');
 }
@@ -174,12 +200,11 @@ export function noticeText(f: MessageFacts, portalAccess = true): string {
 export function portalLinkText(f: MessageFacts, url: string, expiresAt: string): string {
   return [
     ...headline(f),
-    'Open it in the client portal with your personal link:',
+    t(f.language, 'mail.portalLink.open'),
     '',
     url,
     '',
-    `The link works once and until ${expiresAt.slice(0, 16).replace('T', ' ')} UTC. Afterwards, sign in to the portal`,
-    'from your bookmark. Check that the portal shows the same fingerprint.',
+    t(f.language, 'mail.portalLink.expiry', { expiresAt: expiryIn(f.formatLocale, expiresAt) }),
     '',
   ].join('\n');
 }
@@ -191,27 +216,28 @@ export function sealedLinkText(
   maxDownloads: number | null,
   requireCode: boolean,
 ): string {
+  const until = { expiresAt: expiryIn(f.formatLocale, expiresAt) };
   return [
     ...headline(f),
-    'Download it with this end-to-end encrypted link (the key is in the part after #, which never reaches our server):',
+    t(f.language, 'mail.sealed.download'),
     '',
     url,
     '',
-    `The link works until ${expiresAt.slice(0, 16).replace('T', ' ')} UTC${maxDownloads ? ` and for ${maxDownloads} download(s)` : ''}.`,
-    ...(requireCode ? ['Opening it asks for a one-time code, which will be sent to this address.'] : []),
+    maxDownloads
+      ? plural(f.language, 'mail.sealed.expiryDownloads', maxDownloads, until)
+      : t(f.language, 'mail.sealed.expiry', until),
+    ...(requireCode ? [t(f.language, 'mail.sealed.code')] : []),
     '',
   ].join('\n');
 }
 
 export function encryptedBodyText(f: MessageFacts, how: 'OpenPGP' | 'S/MIME'): string {
-  return [
-    ...headline(f),
-    `The ${KIND_WORD[f.kind] ?? 'document'} is attached as a PDF. This message is signed by ${f.orgName} and encrypted to you with ${how}.`,
-    '',
-  ].join('\n');
+  const key: MessageKey = `mail.encrypted.attached.${kindOf(f.kind)}`;
+  return [...headline(f), t(f.language, key, { org: f.orgName, how }), ''].join('\n');
 }
 
-export const encryptedSubject = (f: MessageFacts): string => `Encrypted message from ${f.orgName}`;
+export const encryptedSubject = (f: MessageFacts): string =>
+  t(f.language, 'mail.encrypted.subject', { org: f.orgName });
 
 /**
  * Plain mode: the document travels attached, readable by anyone who can read the mailbox or the
@@ -220,17 +246,15 @@ export const encryptedSubject = (f: MessageFacts): string => `Encrypted message 
  * signed; a forger who rewrites the email can rewrite this link too (docs/SECURITY.md).
  */
 export function plainText(f: MessageFacts, verifyUrl: string, attachments: string[]): string {
-  const word = KIND_WORD[f.kind] ?? 'document';
   return [
     ...headline(f),
-    `The ${word} is attached (${attachments.join(', ')}). This email is not encrypted.`,
+    t(f.language, `mail.plain.attached.${kindOf(f.kind)}`, { files: attachments.join(', ') }),
     '',
-    `To check that it is genuine and unaltered, upload the attached PDF on the ${f.orgName} verification page,`,
-    'or type in the number, amount and bank account printed on it:',
+    t(f.language, 'mail.plain.verify', { org: f.orgName }),
     '',
     verifyUrl,
     '',
-    'Never pay to bank details you received by email alone.',
+    t(f.language, 'mail.neverPay'),
     '',
   ].join('\n');
 }

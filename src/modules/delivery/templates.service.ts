@@ -1,13 +1,13 @@
 // Email templates (issue #15, item 3): an organization words the subject and opening of each
-// message kind per language; the built-in wording (src/shared/templates.ts) stands in for the
-// rest. A template is checked when saved — only the kind's placeholders, no bank details (the
-// payment-details rule of printed text) — and rendered without evaluating anything.
+// message kind per language; the built-in wording of that language (the message catalogue, see
+// built-in-templates.ts) stands in for the rest. A template is checked when saved — only the
+// kind's placeholders, no bank details (the payment-details rule of printed text) — and rendered
+// without evaluating anything.
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { notFound, unprocessable, type FieldError } from '../../platform/errors.ts';
 import {
-  DEFAULT_TEMPLATES,
   PLACEHOLDERS,
   TEMPLATE_KINDS,
   unknownPlaceholders,
@@ -15,6 +15,7 @@ import {
   type TemplateKind,
 } from '../../shared/templates.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
+import { builtInTemplates } from './built-in-templates.ts';
 import { deleteTemplate, findTemplate, listTemplates, upsertTemplate } from './templates.repo.ts';
 
 /** "de-DE" → "de". */
@@ -48,7 +49,8 @@ export function createTemplatesService({ db, clock, audit }: { db: Database; clo
         kinds: TEMPLATE_KINDS.map((kind) => ({
           kind,
           placeholders: [...PLACEHOLDERS[kind]],
-          builtIn: DEFAULT_TEMPLATES[kind],
+          // Per shipped language: the editor shows the wording a client in that language gets today.
+          builtIn: builtInTemplates(kind),
         })),
       };
     },

@@ -47,6 +47,7 @@ import {
 import type { Totals } from '../../shared/money/money.ts';
 import { formatNumber, periodOf } from '../../shared/money/numbering.ts';
 import { indexForSearch, searchFilter } from '../../platform/search/search-index.ts';
+import type { DocumentLanguage } from './document-language.ts';
 
 export interface DocumentServiceDeps {
   db: Database;
@@ -321,6 +322,20 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       return formatNumber(pattern, date, await nextSequenceValue(tx, orgId, series, periodOf(pattern, date)));
     },
     get: (orgId: string, kind: DocumentKind | undefined, id: string) => getIn(db, orgId, kind, id),
+
+    /**
+     * The language an issued document is written in, as frozen in its snapshot (issue #15 item 4),
+     * so what is said about it elsewhere (its emails) matches its PDF; null for a draft or a
+     * document issued before languages.
+     */
+    async languageOf(orgId: string, kind: DocumentKind, id: string): Promise<DocumentLanguage | null> {
+      const row = await findDocument(db, orgId, id, kind);
+      if (!row) throw notFound(KIND_LABEL[kind]);
+      const snapshot = readBody(await keyring.forOrg(db, orgId), row).snapshot;
+      return snapshot?.language
+        ? { language: snapshot.language, formatLocale: snapshot.formatLocale ?? snapshot.locale }
+        : null;
+    },
 
     async updateDraft(
       orgId: string,

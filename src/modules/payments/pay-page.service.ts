@@ -12,6 +12,7 @@ import { AppError, conflict } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { DocumentService } from '../documents/document.service.ts';
+import { documentLanguage, type DocumentLanguage } from '../documents/document-language.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { payoutDetailsSchema } from '../orgs/org.schemas.ts';
 import { fingerprintCheckUrl, type VerificationService } from '../verification/verification.service.ts';
@@ -55,7 +56,11 @@ export const payPageSchema = z.object({
     bankTransfer: bankTransferSchema.nullable(),
   }),
 });
-export type PayPage = z.infer<typeof payPageSchema> & { payoutPrinted: boolean };
+/**
+ * `language` and `formatLocale` are the invoice's (frozen at issue, issue #15 item 4): the
+ * server-rendered pay page speaks them; they are not part of the JSON answers.
+ */
+export type PayPage = z.infer<typeof payPageSchema> & { payoutPrinted: boolean } & DocumentLanguage;
 
 /** The portal's view adds whether the PDF carries bank details (a pay link's view stays minimal). */
 export const portalPayPageSchema = payPageSchema.extend({
@@ -85,7 +90,7 @@ export interface PayPageDeps {
   db: Database;
   audit: AuditService;
   clock: Clock;
-  documents: Pick<DocumentService, 'get'>;
+  documents: Pick<DocumentService, 'get' | 'languageOf'>;
   orgs: Pick<OrgService, 'get' | 'getPayout'>;
   settings: Pick<PaymentSettingsService, 'enabledMethods' | 'providerFor'>;
   verification: Pick<VerificationService, 'documentFingerprint'>;
@@ -153,6 +158,8 @@ export function createPayPageService({
       verification.documentFingerprint(orgId, invoiceId),
     ]);
     if (inv.status === 'draft') throw new AppError('not_found', 'Invoice not found');
+    // The invoice's own language; one issued before languages is English, like its PDF.
+    const lang = (await documents.languageOf(orgId, 'invoice', invoiceId)) ?? documentLanguage(null, org.locale);
     const status = PAYABLE.has(inv.status) && inv.amountDue > 0 ? 'open' : inv.status === 'paid' ? 'paid' : 'closed';
     const enabled = await settings.enabledMethods(db, orgId);
     const open = status === 'open';
@@ -165,6 +172,7 @@ export function createPayPageService({
       status,
       verification: fingerprint ? { fingerprint, verifyUrl: fingerprintCheckUrl(publicUrl, fingerprint) } : null,
       payoutPrinted: inv.payoutPrinted,
+      ...lang,
       methods: {
         providers: open ? enabled.providers : [],
         bankTransfer:

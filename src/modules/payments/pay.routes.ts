@@ -16,6 +16,7 @@ import {
   PAY_CSS,
   PAY_JS,
   payPageCsp,
+  acceptedLanguage,
   renderCompletePage,
   renderErrorPage,
   renderPayPage,
@@ -119,7 +120,8 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
         querystring: z.object({ payment: z.enum(['success', 'cancelled']).default('success') }).loose(),
       },
     },
-    (req, reply) => html(reply, renderCompletePage(req.query.payment)),
+    (req, reply) =>
+      html(reply, renderCompletePage(req.query.payment, acceptedLanguage(req.headers['accept-language']))),
   );
 
   // Everything a pay-link token opens, rate-limited per client address: a token is 256 bits, so
@@ -172,7 +174,7 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
         link = await payLinks.resolve(req.params.token);
       } catch (err) {
         if (err instanceof AppError && err.code === 'not_found')
-          return html(reply.code(404), renderErrorPage(err.message));
+          return html(reply.code(404), renderErrorPage(err.message, acceptedLanguage(req.headers['accept-language'])));
         throw err;
       }
       const page = await payPage.view(link.orgId, link.invoiceId);

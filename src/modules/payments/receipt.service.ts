@@ -93,13 +93,19 @@ export function createReceiptService({
       orgs.getDetails(orgId),
       files.get(db, orgId, p.receipt_file_id),
     ]);
-    const amount = moneyFormatter(org.locale, p.currency)(Number(p.amount));
+    // In the client's language, like the receipt it carries (issue #15 item 4).
+    const lang = documentLanguage(client.language, org.locale);
+    const words = {
+      org: org.name,
+      number: inv.number ?? '',
+      amount: moneyFormatter(lang.formatLocale, p.currency)(Number(p.amount)),
+    };
     await mailer.send({
       to,
       fromName: org.name,
       ...(org.profile.email ? { replyTo: org.profile.email } : {}),
-      subject: `Payment received: invoice ${inv.number ?? ''} (${org.name})`,
-      text: `Thank you. ${org.name} received your payment of ${amount} for invoice ${inv.number ?? ''}.\nYour receipt is attached and stays available in the client portal.\n`,
+      subject: t(lang.language, 'mail.receipt.subject', words),
+      text: `${t(lang.language, 'mail.receipt.text', words)}\n`,
       attachments: [
         { filename: `receipt-${inv.number ?? p.id}.pdf`, content: file.bytes, contentType: 'application/pdf' },
       ],

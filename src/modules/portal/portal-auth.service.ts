@@ -107,6 +107,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
         organization: org.name,
         client: client.name,
         contact: { id: contact.id, name: contact.name, email: contact.email },
+        language: client.language,
         documentId: doc?.id ?? null,
         documentKind: doc?.kind ?? null,
         level,

@@ -102,7 +102,13 @@ export function registerPortalRoutes(
       schema: {
         tags,
         response: {
-          200: portalSessionSchema.pick({ csrfToken: true, organization: true, client: true, contact: true }),
+          200: portalSessionSchema.pick({
+            csrfToken: true,
+            organization: true,
+            client: true,
+            contact: true,
+            language: true,
+          }),
         },
       },
     },

@@ -21,6 +21,8 @@ export const portalSessionSchema = z.object({
   organization: z.string(),
   client: z.string(),
   contact: z.object({ id: z.string(), name: z.string(), email: z.string().nullable() }),
+  /** The client's language (BCP 47, "de-DE"): the portal speaks it, like the client's documents and emails. */
+  language: z.string(),
   /** After a portal link: the document it was sent for. */
   documentId: z.string().nullable(),
   documentKind: z.enum(DOCUMENT_KINDS).nullable(),

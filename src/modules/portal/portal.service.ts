@@ -71,6 +71,7 @@ export function createPortalService(deps: PortalServiceDeps) {
         organization: org.name,
         client: client.name,
         contact: { id: contact.id, name: contact.name, email: contact.email },
+        language: client.language,
       };
     },
 

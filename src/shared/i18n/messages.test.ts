@@ -4,7 +4,17 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import en from './locales/en.json' with { type: 'json' };
-import { catalogueOf, LANGUAGES, messagesFor, parseCatalogue, placeholdersOf, resolveLanguage, t } from './messages.ts';
+import {
+  catalogueOf,
+  LANGUAGES,
+  messagesFor,
+  parseCatalogue,
+  placeholdersOf,
+  plural,
+  resolveLanguage,
+  t,
+  templatePlaceholdersOf,
+} from './messages.ts';
 
 const files = readdirSync(new URL('./locales/', import.meta.url)).filter((f) => f.endsWith('.json'));
 
@@ -19,13 +29,25 @@ describe('message catalogue', () => {
 
     it('has every English key and no other', () => {
       const missing = Object.keys(en).filter((k) => !(k in messages));
-      const unknown = Object.keys(messages).filter((k) => !(k in en));
+      // A language with more plural forms than English may add `.zero/.two/.few/.many` to a plural key.
+      const pluralForm = (k: string) => /\.(zero|two|few|many)$/.test(k) && k.replace(/\.\w+$/, '.other') in en;
+      const unknown = Object.keys(messages).filter((k) => !(k in en) && !pluralForm(k));
       expect({ missing, unknown }).toEqual({ missing: [], unknown: [] });
     });
 
     it('keeps the placeholders of each text', () => {
       const changed = Object.entries(en)
         .filter(([k, text]) => k in messages && placeholdersOf(messages[k]!).join() !== placeholdersOf(text).join())
+        .map(([k]) => k);
+      expect(changed).toEqual([]);
+    });
+
+    it('keeps the {{placeholders}} of each email template', () => {
+      const changed = Object.entries(en)
+        .filter(
+          ([k, text]) =>
+            k in messages && templatePlaceholdersOf(messages[k]!).join() !== templatePlaceholdersOf(text).join(),
+        )
         .map(([k]) => k);
       expect(changed).toEqual([]);
     });
@@ -43,6 +65,10 @@ describe('message catalogue', () => {
     delete broken['pdf.total'];
     expect(Object.keys(en).filter((k) => !(k in broken))).toEqual(['pdf.total']);
     expect(placeholdersOf(broken['einvoice.paymentTerms']!)).not.toEqual(placeholdersOf(en['einvoice.paymentTerms']));
+    const template = { ...en, 'template.invoice.subject': 'Rechnung {{document.nummer}}' } as Record<string, string>;
+    expect(templatePlaceholdersOf(template['template.invoice.subject']!)).not.toEqual(
+      templatePlaceholdersOf(en['template.invoice.subject']),
+    );
     expect(() => parseCatalogue('xx.json', '{"pdf.total": 5}')).toThrow(/"pdf.total" must be a string/);
     expect(() => parseCatalogue('xx.json', '["Total"]')).toThrow(/JSON object/);
   });
@@ -67,5 +93,27 @@ describe('message catalogue', () => {
     expect(t('en', 'einvoice.paymentTerms', {})).toBe('Payment due by {dueDate}.');
     expect(messagesFor('fr-BE')['pdf.dueDate']).toBe('Date d’échéance');
     expect(messagesFor('xx')).toBe(messagesFor('en'));
+  });
+
+  it('leaves {{template placeholders}} to the template renderer', () => {
+    expect(t('de', 'template.invoice.subject', { org: 'x' })).toBe('Rechnung {{document.number}} von {{org.name}}');
+    expect(placeholdersOf('{{org.name}} {number}')).toEqual(['number']);
+    expect(templatePlaceholdersOf('{{ org.name }} {number} {{document.number}}')).toEqual([
+      'document.number',
+      'org.name',
+    ]);
+  });
+
+  it('chooses plural forms by the language (Intl.PluralRules)', () => {
+    const n = (lang: string, count: number) => plural(lang, 'mail.sealed.expiryDownloads', count, { expiresAt: 'X' });
+    expect(n('en', 1)).toBe('The link works until X UTC and for 1 download.');
+    expect(n('en', 3)).toBe('The link works until X UTC and for 3 downloads.');
+    expect(n('de', 1)).toBe('Der Link funktioniert bis X UTC und für 1 Download.');
+    expect(n('de', 2)).toBe('Der Link funktioniert bis X UTC und für 2 Downloads.');
+    // French counts 0 and 1 as singular.
+    expect(n('fr', 0)).toContain('pour 0 téléchargement.');
+    expect(n('fr', 5)).toContain('pour 5 téléchargements.');
+    // A language Sealbill does not ship gets English, with English plural rules.
+    expect(plural('pl', 'mail.sealed.expiryDownloads', 3, { expiresAt: 'X' })).toContain('3 downloads');
   });
 });

@@ -60,9 +60,19 @@ export function resolveLanguage(tag: string | null | undefined): string {
   return catalogues.has(primary) ? primary : FALLBACK_LANGUAGE;
 }
 
+// `{name}` is filled by t(); `{{name.path}}` belongs to the email template language
+// (src/shared/templates.ts) and passes through t() untouched, to be rendered later.
+const PARAM = /(?<!\{)\{(\w+)\}(?!\})/g;
+const TEMPLATE_PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
+
 /** The `{name}` placeholders of a text, sorted (what a translation must keep). */
 export function placeholdersOf(text: string): string[] {
-  return [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!))].sort();
+  return [...new Set([...text.matchAll(PARAM)].map((m) => m[1]!))].sort();
+}
+
+/** The `{{name}}` template placeholders of a text, sorted (a translated template must offer the same). */
+export function templatePlaceholdersOf(text: string): string[] {
+  return [...new Set([...text.matchAll(TEMPLATE_PLACEHOLDER)].map((m) => m[1]!))].sort();
 }
 
 /**
@@ -73,8 +83,24 @@ export function placeholdersOf(text: string): string[] {
 export function t(language: string, key: MessageKey, params?: MessageParams): string {
   const text = catalogues.get(resolveLanguage(language))?.[key] ?? en[key];
   return params
-    ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
+    ? text.replace(PARAM, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole))
     : text;
+}
+
+/** Keys with one text per plural category (CLDR: `.one`, `.other`, and `.few`/`.many` where a language needs them). */
+type PluralBase = MessageKey extends infer K ? (K extends `${infer B}.other` ? B : never) : never;
+
+/**
+ * The text of `base` for `count`, by the language's plural rules (Intl.PluralRules): `base.one`,
+ * `base.other`, … A category the catalogue lacks (a language with more forms than English) falls
+ * back to `.other`. `{count}` is filled with the count; other params as in t().
+ */
+export function plural(language: string, base: PluralBase, count: number, params?: MessageParams): string {
+  const lang = resolveLanguage(language);
+  const category = new Intl.PluralRules(lang).select(count);
+  const key = `${base}.${category}`;
+  const chosen = (key in (catalogues.get(lang) ?? {}) || key in en ? key : `${base}.other`) as MessageKey;
+  return t(lang, chosen, { count, ...params });
 }
 
 /** Every message of a language (English where it lacks one): for callers that need many keys at once. */

@@ -4669,6 +4669,8 @@ export interface paths {
                     /** @description issue date on or before */
                     to?: string;
                     number?: string;
+                    /** @description search: every word must match the number (any case, partial), client name, line or note text (words or their beginnings), or an amount such as 1234.56 */
+                    q?: string;
                     currency?: string;
                     /** @description total at least (minor units) */
                     minTotal?: number;
@@ -5628,6 +5630,8 @@ export interface paths {
                     /** @description issue date on or before */
                     to?: string;
                     number?: string;
+                    /** @description search: every word must match the number (any case, partial), client name, line or note text (words or their beginnings), or an amount such as 1234.56 */
+                    q?: string;
                     currency?: string;
                     /** @description total at least (minor units) */
                     minTotal?: number;
@@ -6587,6 +6591,8 @@ export interface paths {
                     /** @description issue date on or before */
                     to?: string;
                     number?: string;
+                    /** @description search: every word must match the number (any case, partial), client name, line or note text (words or their beginnings), or an amount such as 1234.56 */
+                    q?: string;
                     currency?: string;
                     /** @description total at least (minor units) */
                     minTotal?: number;
@@ -11949,8 +11955,10 @@ export interface paths {
                                 kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
                                 placeholders: string[];
                                 builtIn: {
-                                    subject: string;
-                                    body: string;
+                                    [key: string]: {
+                                        subject: string;
+                                        body: string;
+                                    };
                                 };
                             }[];
                         };
@@ -12820,6 +12828,7 @@ export interface paths {
                                 name: string;
                                 email: string | null;
                             };
+                            language: string;
                             documentId: string | null;
                             documentKind: ("invoice" | "quote" | "credit_note") | null;
                             /** @enum {string} */
@@ -12923,6 +12932,7 @@ export interface paths {
                                 name: string;
                                 email: string | null;
                             };
+                            language: string;
                             documentId: string | null;
                             documentKind: ("invoice" | "quote" | "credit_note") | null;
                             /** @enum {string} */
@@ -13037,6 +13047,7 @@ export interface paths {
                                 name: string;
                                 email: string | null;
                             };
+                            language: string;
                             documentId: string | null;
                             documentKind: ("invoice" | "quote" | "credit_note") | null;
                             /** @enum {string} */
@@ -13485,6 +13496,7 @@ export interface paths {
                                 name: string;
                                 email: string | null;
                             };
+                            language: string;
                             documentId: string | null;
                             documentKind: ("invoice" | "quote" | "credit_note") | null;
                             /** @enum {string} */
@@ -13543,6 +13555,7 @@ export interface paths {
                                 name: string;
                                 email: string | null;
                             };
+                            language: string;
                             documentId: string | null;
                             documentKind: ("invoice" | "quote" | "credit_note") | null;
                             /** @enum {string} */
@@ -13601,6 +13614,7 @@ export interface paths {
                                 name: string;
                                 email: string | null;
                             };
+                            language: string;
                             documentId: string | null;
                             documentKind: ("invoice" | "quote" | "credit_note") | null;
                             /** @enum {string} */
@@ -13689,6 +13703,7 @@ export interface paths {
                                 name: string;
                                 email: string | null;
                             };
+                            language: string;
                         };
                     };
                 };

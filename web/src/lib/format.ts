@@ -12,7 +12,33 @@ export {
   type Discount,
 } from '../../../src/shared/money/money.ts';
 
+/** The browser's locale: the staff app writes numbers and dates in it. */
 export const userLocale: string = typeof navigator !== 'undefined' && navigator.language ? navigator.language : 'en-GB';
+
+let currentLocale = userLocale;
+
+/**
+ * Writes numbers and dates in `tag` from now on (null: the browser's locale again). The client
+ * portal sets the client's language, so it formats like the client's documents (issue #15 item 4).
+ */
+export function setFormatLocale(tag: string | null): void {
+  try {
+    currentLocale = tag ? (Intl.getCanonicalLocales(tag)[0] ?? userLocale) : userLocale;
+  } catch {
+    currentLocale = userLocale;
+  }
+}
+
+const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cachedFormat<F extends Intl.NumberFormat | Intl.DateTimeFormat>(name: string, make: (locale: string) => F): F {
+  const key = `${name}|${currentLocale}`;
+  let f = formats.get(key) as F | undefined;
+  if (!f) {
+    f = make(currentLocale);
+    formats.set(key, f);
+  }
+  return f;
+}
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
@@ -33,10 +59,10 @@ function moneyFormat(currency: string, locale: string): Intl.NumberFormat {
 }
 
 /** 123456 EUR → "€1,234.56" (en-GB) or "1.234,56 €" (de-DE). */
-export function money(minor: number, currency: string, locale = userLocale): string {
+export function money(minor: number, currency: string, locale?: string): string {
   if (!isCurrency(currency)) return `${minor} ${currency}`;
   // Intl.NumberFormat.prototype.format accepts a decimal string and formats it exactly (ECMA-402 v3).
-  return moneyFormat(currency, locale).format(formatAmount(minor, currency) as unknown as number);
+  return moneyFormat(currency, locale ?? currentLocale).format(formatAmount(minor, currency) as unknown as number);
 }
 
 /** "12.50" typed in an amount field → minor units, or an error message to show. */
@@ -64,37 +90,40 @@ export function amountInput(minor: number, currency: string): string {
   return isCurrency(currency) ? formatAmount(minor, currency) : String(minor);
 }
 
-const dateFormat = new Intl.DateTimeFormat(userLocale, { dateStyle: 'medium', timeZone: 'UTC' });
-const dateTimeFormat = new Intl.DateTimeFormat(userLocale, { dateStyle: 'medium', timeStyle: 'short' });
-const monthFormat = new Intl.DateTimeFormat(userLocale, { month: 'short', timeZone: 'UTC' });
-const numberFormat = new Intl.NumberFormat(userLocale);
-const percentFormat = new Intl.NumberFormat(userLocale, { style: 'percent', maximumFractionDigits: 3 });
+const dateFormat = () =>
+  cachedFormat('date', (l) => new Intl.DateTimeFormat(l, { dateStyle: 'medium', timeZone: 'UTC' }));
+const dateTimeFormat = () =>
+  cachedFormat('dateTime', (l) => new Intl.DateTimeFormat(l, { dateStyle: 'medium', timeStyle: 'short' }));
+const monthFormat = () => cachedFormat('month', (l) => new Intl.DateTimeFormat(l, { month: 'short', timeZone: 'UTC' }));
+const numberFormat = () => cachedFormat('number', (l) => new Intl.NumberFormat(l));
+const percentFormat = () =>
+  cachedFormat('percent', (l) => new Intl.NumberFormat(l, { style: 'percent', maximumFractionDigits: 3 }));
 
 /** A calendar date 'YYYY-MM-DD' (no time zone shift). */
 export function date(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
-  return Number.isNaN(d.getTime()) ? iso : dateFormat.format(d);
+  return Number.isNaN(d.getTime()) ? iso : dateFormat().format(d);
 }
 
 /** An instant (ISO timestamp) in the reader's time zone. */
 export function dateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : dateTimeFormat.format(d);
+  return Number.isNaN(d.getTime()) ? iso : dateTimeFormat().format(d);
 }
 
 export function monthLabel(yyyyMm: string): string {
-  return monthFormat.format(new Date(`${yyyyMm}-01T00:00:00Z`));
+  return monthFormat().format(new Date(`${yyyyMm}-01T00:00:00Z`));
 }
 
 export function num(n: number): string {
-  return numberFormat.format(n);
+  return numberFormat().format(n);
 }
 
 /** Basis points → "19 %" in the reader's locale (the ratio is exact to 1/10000, well within a double). */
 export function rate(bp: number): string {
-  return percentFormat.format(bp / 10_000);
+  return percentFormat().format(bp / 10_000);
 }
 
 /** "19.5" typed as a percentage → basis points, or null when it is not a plain number with ≤ 2 decimals. */

@@ -5,12 +5,18 @@
 import { ok, portalApi } from '../lib/api.ts';
 import { date, money } from '../lib/format.ts';
 import { useAction } from '../lib/hooks.ts';
+import { t, tParts } from '../lib/i18n.ts';
 import { useApiQuery } from '../lib/query.ts';
 import type { Body } from '../lib/types.ts';
 import { ErrorNotice, Loading, Notice } from '../ui/feedback.tsx';
 import { Button } from '../ui/forms.tsx';
 
-const PROVIDER_LABEL: Record<string, string> = { stripe: 'Pay by card (Stripe)', paypal: 'Pay with PayPal' };
+const providerLabel = (name: string): string =>
+  name === 'stripe'
+    ? t('portal.pay.stripe')
+    : name === 'paypal'
+      ? t('portal.pay.paypal')
+      : t('portal.pay.other', { name });
 
 type Provider = Body<'/api/v1/portal/documents/{id}/checkout'>['provider'];
 
@@ -28,54 +34,55 @@ export function PayPanel({ invoiceId }: { invoiceId: string }) {
     if (r.redirectUrl) window.location.assign(r.redirectUrl);
     return r;
   });
-  if (page.error) return <ErrorNotice error={page.error} focus={false} title="Payment options could not be loaded" />;
-  if (!page.data) return <Loading label="Loading payment options…" />;
+  if (page.error) return <ErrorNotice error={page.error} focus={false} title={t('portal.pay.loadFailed')} />;
+  if (!page.data) return <Loading label={t('portal.pay.loading')} />;
   const p = page.data;
   if (p.status !== 'open') return null;
   const bt = p.methods.bankTransfer;
 
   return (
     <section className="panel" aria-labelledby="pay-h">
-      <h2 id="pay-h">Pay {money(p.amountDue, p.currency)}</h2>
-      {p.dueDate ? <p className="muted">Due {date(p.dueDate)}</p> : null}
+      <h2 id="pay-h">{t('portal.pay.heading', { amount: money(p.amountDue, p.currency) })}</h2>
+      {p.dueDate ? <p className="muted">{t('portal.pay.due', { date: date(p.dueDate) })}</p> : null}
       {p.verification ? (
         <p>
-          Verification fingerprint: <code data-testid="pay-fingerprint">{p.verification.fingerprint}</code>. It must
-          match the one printed on your invoice PDF;{' '}
-          <a href={p.verification.verifyUrl}>check the invoice on the verification page</a> before paying.
+          {tParts('portal.pay.fingerprint', {
+            fingerprint: <code data-testid="pay-fingerprint">{p.verification.fingerprint}</code>,
+            link: <a href={p.verification.verifyUrl}>{t('portal.pay.fingerprintLink')}</a>,
+          })}
         </p>
       ) : null}
-      <ErrorNotice error={checkout.error} title="The payment could not start" />
+      <ErrorNotice error={checkout.error} title={t('portal.pay.startFailed')} />
       {p.methods.providers.length > 0 ? (
         <div className="actions">
           {p.methods.providers.map((m) => (
             <Button key={m.name} variant="primary" busy={checkout.busy} onClick={() => void checkout.run(m.name)}>
-              {PROVIDER_LABEL[m.name] ?? `Pay with ${m.name}`}
+              {providerLabel(m.name)}
             </Button>
           ))}
         </div>
       ) : null}
       {bt ? (
         <div className="bank-transfer">
-          <h3>Pay by bank transfer</h3>
+          <h3>{t('portal.pay.bankTransfer')}</h3>
           <Notice kind="info">
-            These are {p.orgName}'s verified bank details
-            {bt.unchangedSince ? `, unchanged since ${date(bt.unchangedSince)}` : ''}. If an email ever asks you to pay
-            elsewhere, do not: check here first.
+            {bt.unchangedSince
+              ? t('portal.pay.verifiedSince', { org: p.orgName, date: date(bt.unchangedSince) })
+              : t('portal.pay.verified', { org: p.orgName })}
           </Notice>
           <div className="grid grid-2">
             <dl className="facts">
-              <dt>Account holder</dt>
+              <dt>{t('portal.pay.accountHolder')}</dt>
               <dd>{bt.accountHolder}</dd>
               {bt.bankName ? (
                 <>
-                  <dt>Bank</dt>
+                  <dt>{t('portal.pay.bank')}</dt>
                   <dd>{bt.bankName}</dd>
                 </>
               ) : null}
               {bt.iban ? (
                 <>
-                  <dt>IBAN</dt>
+                  <dt>{t('portal.pay.iban')}</dt>
                   <dd>
                     <code>{bt.iban}</code>
                   </dd>
@@ -83,7 +90,7 @@ export function PayPanel({ invoiceId }: { invoiceId: string }) {
               ) : null}
               {bt.bic ? (
                 <>
-                  <dt>BIC</dt>
+                  <dt>{t('portal.pay.bic')}</dt>
                   <dd>
                     <code>{bt.bic}</code>
                   </dd>
@@ -91,21 +98,21 @@ export function PayPanel({ invoiceId }: { invoiceId: string }) {
               ) : null}
               {bt.accountNumber ? (
                 <>
-                  <dt>Account number</dt>
+                  <dt>{t('portal.pay.accountNumber')}</dt>
                   <dd>
                     <code>{bt.accountNumber}</code>
                   </dd>
-                  <dt>Routing number</dt>
+                  <dt>{t('portal.pay.routingNumber')}</dt>
                   <dd>
                     <code>{bt.routingNumber}</code>
                   </dd>
                 </>
               ) : null}
-              <dt>Reference</dt>
+              <dt>{t('portal.pay.reference')}</dt>
               <dd>
                 <code>{bt.reference}</code>
               </dd>
-              <dt>Amount</dt>
+              <dt>{t('portal.pay.amount')}</dt>
               <dd>{money(bt.amount, bt.currency)}</dd>
             </dl>
             {bt.qr ? (
@@ -113,9 +120,9 @@ export function PayPanel({ invoiceId }: { invoiceId: string }) {
                 <img
                   className="qr"
                   src={`/api/v1/portal/documents/${invoiceId}/qr.png`}
-                  alt={`SEPA payment QR code for ${money(bt.amount, bt.currency)} to ${bt.accountHolder}`}
+                  alt={t('portal.pay.qrAlt', { amount: money(bt.amount, bt.currency), holder: bt.accountHolder })}
                 />
-                <figcaption className="small muted">Scan with your banking app to fill in the transfer.</figcaption>
+                <figcaption className="small muted">{t('portal.pay.qrCaption')}</figcaption>
               </figure>
             ) : null}
           </div>
@@ -123,15 +130,9 @@ export function PayPanel({ invoiceId }: { invoiceId: string }) {
       ) : null}
       {!bt && p.methods.providers.length === 0 ? (
         p.payoutPrinted ? (
-          <p>
-            Your supplier has not set up online payment. Use the bank details printed on the invoice, after checking
-            them on the verification page.
-          </p>
+          <p>{t('portal.pay.noOnline')}</p>
         ) : (
-          <p data-testid="no-payment-details">
-            This invoice carries no payment details and {p.orgName} has not set up online payment. Ask {p.orgName} how
-            to pay, through a contact you already know, and never pay to bank details received by email alone.
-          </p>
+          <p data-testid="no-payment-details">{t('portal.pay.noDetails', { org: p.orgName })}</p>
         )
       ) : null}
     </section>

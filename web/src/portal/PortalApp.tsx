@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, ok, portalApi, setCsrfSource, setCsrfToken, setSignedOutHandler } from '../lib/api.ts';
 import { toApiError } from '../lib/hooks.ts';
+import { browserLanguage, currentLanguage, setLanguage, t } from '../lib/i18n.ts';
 import { Link, navigate, Routes, useLocation } from '../lib/router.tsx';
 import { ErrorNotice, Loading } from '../ui/feedback.tsx';
 import { Button } from '../ui/forms.tsx';
@@ -16,19 +17,36 @@ import { PortalSecurityPage } from './PortalSecurity.tsx';
 import { PortalStatementPage } from './PortalStatement.tsx';
 import { PortalSignIn, PortalTokenSignIn } from './PortalSignIn.tsx';
 
+/**
+ * The portal speaks the client's language (issue #15 item 4), with numbers and dates as its
+ * documents write them; before anyone has signed in, the browser's.
+ */
+function speak(me: Pick<PortalMe, 'language'> | null): void {
+  if (me) setLanguage(me.language, { formats: true });
+  else setLanguage(browserLanguage(), { formats: true });
+  // Screen readers pronounce the page in the language it is written in.
+  document.documentElement.lang = currentLanguage();
+}
+
 async function fetchMe(): Promise<PortalMe | null> {
   try {
     const me = await ok(portalApi.GET('/api/v1/portal/me'));
     setCsrfToken('portal', me.csrfToken);
+    speak(me);
     return me;
   } catch (e) {
-    if (e instanceof ApiError && e.status === 401) return null;
+    if (e instanceof ApiError && e.status === 401) {
+      speak(null);
+      return null;
+    }
     throw e;
   }
 }
 
 export default function PortalApp() {
   const { pathname } = useLocation();
+  // Until the session is known (and on the sign-in link pages): the browser's language.
+  useState(() => speak(null));
   const [me, setMe] = useState<PortalMe | null | undefined>(undefined);
   const [error, setError] = useState<ApiError | null>(null);
 
@@ -64,7 +82,7 @@ export default function PortalApp() {
   if (error) {
     return (
       <PublicShell>
-        <h1>The portal is not reachable</h1>
+        <h1>{t('portal.unreachable')}</h1>
         <ErrorNotice error={error} />
       </PublicShell>
     );
@@ -73,7 +91,12 @@ export default function PortalApp() {
   if (me === null) {
     return (
       <PublicShell>
-        <PortalSignIn onSignedIn={(s) => setMe(s)} />
+        <PortalSignIn
+          onSignedIn={(s) => {
+            speak(s);
+            setMe(s);
+          }}
+        />
       </PublicShell>
     );
   }
@@ -81,6 +104,7 @@ export default function PortalApp() {
   const reauth = async () => {
     await ok(portalApi.POST('/api/v1/portal/auth/logout')).catch(() => undefined);
     setCsrfToken('portal', null);
+    speak(null);
     setMe(null);
   };
   const signOut = async () => {
@@ -93,24 +117,22 @@ export default function PortalApp() {
       <PublicShell wide>
         <div className="page-head">
           <div>
-            <p className="muted small">
-              {me.organization} · client portal for {me.client}
-            </p>
+            <p className="muted small">{t('portal.header', { org: me.organization, client: me.client })}</p>
           </div>
           <div className="actions">
             <span className="small">{me.contact.name}</span>
             <Button variant="link" onClick={() => void signOut()}>
-              Sign out
+              {t('portal.signOut')}
             </Button>
           </div>
         </div>
-        <nav className="tabs" aria-label="Portal">
-          <Link to="/portal">Invoices</Link>
-          <Link to="/portal/quotes">Quotes</Link>
-          <Link to="/portal/credit-notes">Credit notes</Link>
-          <Link to="/portal/payments">Payments</Link>
-          <Link to="/portal/statement">Statement</Link>
-          <Link to="/portal/security">Security</Link>
+        <nav className="tabs" aria-label={t('portal.nav')}>
+          <Link to="/portal">{t('portal.nav.invoices')}</Link>
+          <Link to="/portal/quotes">{t('portal.nav.quotes')}</Link>
+          <Link to="/portal/credit-notes">{t('portal.nav.creditNotes')}</Link>
+          <Link to="/portal/payments">{t('portal.nav.payments')}</Link>
+          <Link to="/portal/statement">{t('portal.nav.statement')}</Link>
+          <Link to="/portal/security">{t('portal.nav.security')}</Link>
         </nav>
         <Routes
           routes={[

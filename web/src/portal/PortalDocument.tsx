@@ -5,7 +5,7 @@ import { useAction, useTitle } from '../lib/hooks.ts';
 import { useApiQuery } from '../lib/query.ts';
 import type { Answer } from '../lib/types.ts';
 import { Link, useQuery } from '../lib/router.tsx';
-import { KIND_LABEL } from '../lib/types.ts';
+import { t } from '../lib/i18n.ts';
 
 type PortalDocument = Answer<'/api/v1/portal/documents/{id}'>;
 import { ErrorNotice, Loading, Notice, Status, StatusBadge } from '../ui/feedback.tsx';
@@ -18,13 +18,13 @@ export function PortalDocumentPage({ id }: { id: string }) {
   const doc = useApiQuery(['portal-document', id], (signal) =>
     ok(portalApi.GET('/api/v1/portal/documents/{id}', { params: { path: { id } }, signal })),
   );
-  if (doc.error) return <ErrorNotice error={doc.error} title="This document could not be loaded" />;
+  if (doc.error) return <ErrorNotice error={doc.error} title={t('portal.doc.loadFailed')} />;
   if (!doc.data) return <Loading />;
   return <DocumentBody doc={doc.data} reload={() => void doc.refetch()} />;
 }
 
 function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void }) {
-  const title = `${KIND_LABEL[doc.kind]} ${doc.number ?? ''}`;
+  const title = `${t(`ui.kind.${doc.kind}`)} ${doc.number ?? ''}`;
   useTitle(title);
   const payment = useQuery().get('payment');
   const [status, setStatus] = useState<string | null>(null);
@@ -51,35 +51,36 @@ function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void
         <h1>{title}</h1>
         <div className="actions">
           <a className="btn btn-primary" href={`/api/v1/portal/documents/${doc.id}/pdf`} download>
-            Download PDF
+            {t('portal.doc.downloadPdf')}
           </a>
           <PortalEinvoiceButton doc={doc} />
           {doc.kind === 'quote' && (doc.status === 'issued' || doc.status === 'sent') ? (
             <Button
               busy={accept.busy}
               onClick={async () => {
-                if (!window.confirm(`Accept quote ${doc.number} for ${m(doc.total)}?`)) return;
+                if (!window.confirm(t('portal.doc.acceptConfirm', { number: doc.number ?? '', amount: m(doc.total) })))
+                  return;
                 if (await accept.run()) {
-                  setStatus('Quote accepted. Your supplier has been told.');
+                  setStatus(t('portal.doc.accepted'));
                   reload();
                 }
               }}
             >
-              Accept quote
+              {t('portal.doc.accept')}
             </Button>
           ) : null}
           {doc.kind === 'quote' && (doc.status === 'issued' || doc.status === 'sent') ? (
             <Button
               busy={decline.busy}
               onClick={async () => {
-                if (!window.confirm(`Decline quote ${doc.number}?`)) return;
+                if (!window.confirm(t('portal.doc.declineConfirm', { number: doc.number ?? '' }))) return;
                 if (await decline.run()) {
-                  setStatus('Quote declined. Your supplier has been told.');
+                  setStatus(t('portal.doc.declined'));
                   reload();
                 }
               }}
             >
-              Decline quote
+              {t('portal.doc.decline')}
             </Button>
           ) : null}
           {!acknowledged ? (
@@ -88,50 +89,49 @@ function DocumentBody({ doc, reload }: { doc: PortalDocument; reload: () => void
               onClick={async () => {
                 const r = await ack.run();
                 if (r) {
-                  setStatus(`Receipt acknowledged on ${dateTime(r.acknowledgedAt)}.`);
+                  setStatus(t('portal.doc.acknowledged', { date: dateTime(r.acknowledgedAt) }));
                   void deliveries.refetch();
                 }
               }}
             >
-              Acknowledge receipt
+              {t('portal.doc.acknowledge')}
             </Button>
           ) : null}
         </div>
       </div>
       {payment === 'success' ? (
-        <Notice kind="success" title="Thank you">
-          Your payment is being confirmed; it appears here once your supplier's payment provider reports it.
+        <Notice kind="success" title={t('portal.doc.paymentThanksTitle')}>
+          {t('portal.doc.paymentThanks')}
         </Notice>
       ) : null}
-      {payment === 'cancelled' ? <Notice kind="warning">The payment was cancelled; nothing was charged.</Notice> : null}
+      {payment === 'cancelled' ? <Notice kind="warning">{t('portal.doc.paymentCancelled')}</Notice> : null}
       <Status message={status} />
       <ErrorNotice error={ack.error ?? accept.error ?? decline.error} />
       <div className="panel">
         <dl className="facts">
-          <dt>Status</dt>
+          <dt>{t('portal.doc.status')}</dt>
           <dd>
             <StatusBadge status={doc.status} overdue={doc.overdue} />
           </dd>
-          <dt>Issued</dt>
+          <dt>{t('portal.doc.issued')}</dt>
           <dd>{date(doc.issueDate)}</dd>
-          <dt>{doc.kind === 'quote' ? 'Valid until' : 'Due'}</dt>
+          <dt>{doc.kind === 'quote' ? t('portal.doc.validUntil') : t('portal.doc.due')}</dt>
           <dd>{date(doc.dueDate)}</dd>
-          <dt>Fingerprint</dt>
+          <dt>{t('portal.doc.fingerprint')}</dt>
           <dd>
-            <code>{doc.fingerprint}</code>{' '}
-            <span className="muted small">(the same as on the PDF and in the email you received)</span>
+            <code>{doc.fingerprint}</code> <span className="muted small">{t('portal.doc.fingerprintHint')}</span>
           </dd>
         </dl>
       </div>
       <DocumentLines lines={doc.lines} currency={doc.currency} />
-      <DocumentTotals doc={doc} showBalance={doc.kind === 'invoice'} dueLabel="To pay" />
+      <DocumentTotals doc={doc} showBalance={doc.kind === 'invoice'} dueLabel={t('portal.doc.toPay')} />
       {doc.kind === 'invoice' && doc.amountDue > 0 && doc.status !== 'void' ? <PayPanel invoiceId={doc.id} /> : null}
       <p>
-        <Link to={`/verify`}>How to check this document is genuine</Link>
+        <Link to={`/verify`}>{t('portal.doc.howToVerify')}</Link>
       </p>
       {deliveries.data && deliveries.data.items.length > 0 ? (
         <details className="panel">
-          <summary>Delivery record</summary>
+          <summary>{t('portal.doc.deliveryRecord')}</summary>
           <ul className="small">
             {deliveries.data.items.map((d) => (
               <li key={d.id}>

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { requestFile } from '../lib/api.ts';
 import { saveFile } from '../lib/download.ts';
 import { useAction } from '../lib/hooks.ts';
+import { t } from '../lib/i18n.ts';
 import { ErrorNotice, Status } from '../ui/feedback.tsx';
 import { Button } from '../ui/forms.tsx';
 
@@ -13,22 +14,18 @@ export function PortalEinvoiceButton({ doc }: { doc: { id: string; kind: string;
     const file = await requestFile('GET', `/api/v1/portal/documents/${doc.id}/einvoice`, undefined, {
       realm: 'portal',
     });
-    setStatus(`Saved ${saveFile(file, `${doc.number ?? doc.id}.xml`)}`);
+    setStatus(t('portal.einvoice.saved', { file: saveFile(file, `${doc.number ?? doc.id}.xml`) }));
   });
   if (doc.kind === 'quote') return null;
   return (
     <>
       <Button onClick={() => void download.run()} busy={download.busy}>
-        Download e-invoice (XML)
+        {t('portal.einvoice.download')}
       </Button>
       <Status message={status} />
       <ErrorNotice
         error={download.error}
-        title={
-          download.error?.status === 404
-            ? 'No e-invoice was issued for this document'
-            : 'The e-invoice could not be downloaded'
-        }
+        title={download.error?.status === 404 ? t('portal.einvoice.none') : t('portal.einvoice.failed')}
         focus={false}
       />
     </>

@@ -4,29 +4,28 @@ import { useTitle } from '../lib/hooks.ts';
 import { t } from '../lib/i18n.ts';
 import { useApiQuery } from '../lib/query.ts';
 import { Link } from '../lib/router.tsx';
-import { KIND_PLURAL, type DocumentKind } from '../lib/types.ts';
+import type { DocumentKind } from '../lib/types.ts';
 import { DataTable } from '../ui/DataTable.tsx';
 import { EmptyState, ErrorNotice, Loading, StatusBadge } from '../ui/feedback.tsx';
 
 export function PortalDocumentsPage({ kind }: { kind: DocumentKind }) {
-  useTitle(KIND_PLURAL[kind]);
+  const plural = t(`ui.kinds.${kind}`);
+  useTitle(plural);
   const list = useApiQuery(['portal-documents', kind], (signal) =>
     ok(portalApi.GET('/api/v1/portal/documents', { params: { query: { kind, limit: 200 } }, signal })),
   );
   return (
     <>
-      <h1>{KIND_PLURAL[kind]}</h1>
+      <h1>{plural}</h1>
       <ErrorNotice error={list.error} />
       {list.isPending ? <Loading /> : null}
       {list.data && list.data.items.length === 0 ? (
-        <EmptyState title={t('portal.documents.none', { kind: KIND_PLURAL[kind].toLowerCase() })}>
-          {t('portal.documents.noneHint')}
-        </EmptyState>
+        <EmptyState title={t(`portal.documents.none.${kind}`)}>{t('portal.documents.noneHint')}</EmptyState>
       ) : null}
       {list.data && list.data.items.length > 0 ? (
         <DataTable
-          label={KIND_PLURAL[kind]}
-          caption={KIND_PLURAL[kind]}
+          label={plural}
+          caption={plural}
           rows={list.data.items}
           rowKey={(d) => d.id}
           columns={[

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { ok, portalApi, setCsrfToken } from '../lib/api.ts';
 import { useAction } from '../lib/hooks.ts';
+import { t } from '../lib/i18n.ts';
 import { ErrorNotice } from '../ui/feedback.tsx';
 import { Button, TextField } from '../ui/forms.tsx';
 import { passkeyStep, totpStep, type PortalSession } from './portal-auth-api.ts';
@@ -33,22 +34,20 @@ export function PortalSecondFactor({
 
   return (
     <div>
-      <h2>Confirm it's you</h2>
+      <h2>{t('portal.mfa.heading')}</h2>
       <p>
-        You turned on two-step sign-in for this portal. Finish signing in with{' '}
         {factors.totp && factors.passkey
-          ? 'your authenticator app or your passkey'
+          ? t('portal.mfa.intro.both')
           : factors.totp
-            ? 'your authenticator app'
-            : 'your passkey'}
-        .
+            ? t('portal.mfa.intro.totp')
+            : t('portal.mfa.intro.passkey')}
       </p>
       {factors.totp ? (
         <form onSubmit={submit} noValidate>
-          <ErrorNotice error={totp.error} title="That code did not work" />
+          <ErrorNotice error={totp.error} title={t('portal.signIn.codeFailed')} />
           <TextField
             className="code-input"
-            label="6-digit code from your authenticator app"
+            label={t('portal.mfa.code')}
             inputMode="numeric"
             autoComplete="one-time-code"
             maxLength={7}
@@ -57,14 +56,14 @@ export function PortalSecondFactor({
             autoFocus
           />
           <Button type="submit" variant="primary" busy={totp.busy}>
-            Continue
+            {t('portal.mfa.continue')}
           </Button>
         </form>
       ) : null}
       {factors.passkey ? (
         <>
           {factors.totp ? <hr /> : null}
-          <ErrorNotice error={passkey.error} title="The passkey check did not work" />
+          <ErrorNotice error={passkey.error} title={t('portal.mfa.passkeyFailed')} />
           <Button
             variant={factors.totp ? 'secondary' : 'primary'}
             busy={passkey.busy}
@@ -73,12 +72,12 @@ export function PortalSecondFactor({
               if (s) onDone(s);
             }}
           >
-            Use my passkey
+            {t('portal.mfa.usePasskey')}
           </Button>
         </>
       ) : null}{' '}
       <Button variant="link" onClick={() => void cancel()}>
-        Cancel
+        {t('portal.mfa.cancel')}
       </Button>
     </div>
   );

@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { dateTime } from '../lib/format.ts';
 import { useAction, useTitle } from '../lib/hooks.ts';
+import { t } from '../lib/i18n.ts';
 import { useApiQuery } from '../lib/query.ts';
 import type { ApiError } from '../lib/api.ts';
 import { Badge, ErrorNotice, Loading, Notice, Status } from '../ui/feedback.tsx';
@@ -15,7 +16,7 @@ import { usePortal } from './portal-context.ts';
 const stale = (e: ApiError | null | undefined) => e?.code === 'step_up_required';
 
 export function PortalSecurityPage() {
-  useTitle('Security');
+  useTitle(t('portal.security.title'));
   const { reauth } = usePortal();
   const factors = useApiQuery(['portal-factors'], (signal) => listFactors(signal));
   const [adding, setAdding] = useState<'totp' | 'passkey' | null>(null);
@@ -43,16 +44,13 @@ export function PortalSecurityPage() {
 
   return (
     <>
-      <h1>Security</h1>
-      <p>
-        Two-step sign-in protects your documents even if someone gets into your mailbox: after the emailed code or link,
-        the portal also asks for your authenticator app or your passkey. A passkey can also sign you in on its own.
-      </p>
+      <h1>{t('portal.security.title')}</h1>
+      <p>{t('portal.security.intro')}</p>
       <Status message={status} />
       {needsSignIn ? (
-        <Notice kind="warning" title="Please sign in again">
-          Changing your sign-in methods needs a sign-in within the last 5 minutes.{' '}
-          <Button onClick={() => void reauth()}>Sign in again</Button>
+        <Notice kind="warning" title={t('portal.security.reauthTitle')}>
+          {t('portal.security.reauth')}{' '}
+          <Button onClick={() => void reauth()}>{t('portal.security.reauthButton')}</Button>
         </Notice>
       ) : null}
       <ErrorNotice
@@ -66,61 +64,61 @@ export function PortalSecurityPage() {
       {f ? (
         <>
           <section className="panel" aria-labelledby="portal-totp-h">
-            <h2 id="portal-totp-h">Authenticator app</h2>
+            <h2 id="portal-totp-h">{t('portal.security.totp')}</h2>
             {f.totp ? (
               <p>
-                <Badge tone="good">On</Badge>{' '}
+                <Badge tone="good">{t('portal.security.on')}</Badge>{' '}
                 <Button
                   variant="link"
                   busy={dropTotp.busy}
                   onClick={async () => {
-                    if (await dropTotp.run()) done('Authenticator app removed')();
+                    if (await dropTotp.run()) done(t('portal.security.totpRemoved'))();
                   }}
                 >
-                  Remove the authenticator app
+                  {t('portal.security.removeTotp')}
                 </Button>
               </p>
             ) : adding === 'totp' ? (
               <TotpSetup
-                onDone={done('Authenticator app added')}
+                onDone={done(t('portal.security.totpAdded'))}
                 api={{ start: guard(startTotp), confirm: guard(confirmTotp) }}
               />
             ) : (
               <Button variant="primary" onClick={() => setAdding('totp')}>
-                Set up an authenticator app
+                {t('portal.security.setupTotp')}
               </Button>
             )}
           </section>
 
           <section className="panel" aria-labelledby="portal-passkeys-h">
-            <h2 id="portal-passkeys-h">Passkeys</h2>
+            <h2 id="portal-passkeys-h">{t('portal.security.passkeys')}</h2>
             {f.passkeys.length > 0 ? (
               <ul className="plain-list" data-testid="portal-passkeys">
                 {f.passkeys.map((p) => (
                   <li key={p.id}>
-                    <strong>{p.name}</strong> · added {dateTime(p.createdAt)} ·{' '}
-                    {p.lastUsedAt ? `last used ${dateTime(p.lastUsedAt)}` : 'not used yet'}{' '}
+                    <strong>{p.name}</strong> · {t('portal.security.added', { date: dateTime(p.createdAt) })} ·{' '}
+                    {p.lastUsedAt
+                      ? t('portal.security.lastUsed', { date: dateTime(p.lastUsedAt) })
+                      : t('portal.security.notUsed')}{' '}
                     <Button
                       variant="link"
-                      aria-label={`Revoke passkey ${p.name}`}
+                      aria-label={t('portal.security.revokeLabel', { name: p.name })}
                       onClick={async () => {
-                        if (await dropPasskey.run(p.id)) done(`Passkey “${p.name}” revoked`)();
+                        if (await dropPasskey.run(p.id)) done(t('portal.security.revoked', { name: p.name }))();
                       }}
                     >
-                      Revoke
+                      {t('portal.security.revoke')}
                     </Button>
                   </li>
                 ))}
               </ul>
             ) : (
-              <p className="muted">
-                No passkeys yet. A passkey signs you in with your device's screen lock and cannot be phished.
-              </p>
+              <p className="muted">{t('portal.security.noPasskeys')}</p>
             )}
             {adding === 'passkey' ? (
-              <PasskeySetup onDone={done('Passkey added')} register={guard(registerPasskey)} />
+              <PasskeySetup onDone={done(t('portal.security.passkeyAdded'))} register={guard(registerPasskey)} />
             ) : (
-              <Button onClick={() => setAdding('passkey')}>Add a passkey</Button>
+              <Button onClick={() => setAdding('passkey')}>{t('portal.security.addPasskey')}</Button>
             )}
           </section>
         </>

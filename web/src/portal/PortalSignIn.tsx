@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ok, publicApi, setCsrfToken } from '../lib/api.ts';
 import { useAction, useTitle } from '../lib/hooks.ts';
+import { t } from '../lib/i18n.ts';
 import { navigate, useLocation } from '../lib/router.tsx';
 import { ErrorNotice, Loading, Notice } from '../ui/feedback.tsx';
 import { Button, TextField } from '../ui/forms.tsx';
@@ -11,7 +12,7 @@ import { PortalSecondFactor } from './PortalSecondFactor.tsx';
 const KIND_PATH: Record<string, string> = { invoice: 'documents', quote: 'documents', credit_note: 'documents' };
 
 export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => void }) {
-  useTitle('Client portal sign-in');
+  useTitle(t('portal.signIn.tabTitle'));
   const { search } = useLocation();
   const [orgId] = useState(() => portalOrg(search));
   const [email, setEmail] = useState('');
@@ -54,10 +55,9 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => voi
   if (!orgId) {
     return (
       <div className="auth-card panel">
-        <h1>Client portal</h1>
-        <Notice kind="info" title="Use your portal address">
-          Open the portal from the link your supplier gave you (it names their organization), or from the link in one of
-          their emails.
+        <h1>{t('portal.signIn.portal')}</h1>
+        <Notice kind="info" title={t('portal.signIn.useAddressTitle')}>
+          {t('portal.signIn.useAddress')}
         </Notice>
       </div>
     );
@@ -66,7 +66,7 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => voi
   if (pending) {
     return (
       <div className="auth-card panel">
-        <h1>Sign in to the client portal</h1>
+        <h1>{t('portal.signIn.heading')}</h1>
         <PortalSecondFactor
           factors={pending}
           onDone={onSignedIn}
@@ -82,16 +82,14 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => voi
 
   return (
     <div className="auth-card panel">
-      <h1>Sign in to the client portal</h1>
+      <h1>{t('portal.signIn.heading')}</h1>
       {!challenge ? (
         <>
           <form onSubmit={ask} noValidate>
-            <p>
-              Enter the email address your invoices are sent to. We will email you a one-time code and a sign-in link.
-            </p>
+            <p>{t('portal.signIn.intro')}</p>
             <ErrorNotice error={request.error} />
             <TextField
-              label="Email"
+              label={t('portal.signIn.email')}
               type="email"
               autoComplete="email"
               value={email}
@@ -100,11 +98,11 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => voi
               required
             />
             <Button type="submit" variant="primary" busy={request.busy}>
-              Email me a code
+              {t('portal.signIn.emailMe')}
             </Button>
           </form>
           <hr />
-          <ErrorNotice error={passkey.error} title="The passkey sign-in did not work" />
+          <ErrorNotice error={passkey.error} title={t('portal.signIn.passkeyFailed')} />
           <Button
             busy={passkey.busy}
             onClick={async () => {
@@ -112,18 +110,16 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => voi
               if (s) onSignedIn(s);
             }}
           >
-            Sign in with a passkey
+            {t('portal.signIn.passkey')}
           </Button>
         </>
       ) : (
         <form onSubmit={confirm} noValidate>
-          <Notice kind="info">
-            If {email} is known to us, a 6-digit code is on its way. It is valid for 10 minutes.
-          </Notice>
-          <ErrorNotice error={verify.error} title="That code did not work" />
+          <Notice kind="info">{t('portal.signIn.codeSent', { email })}</Notice>
+          <ErrorNotice error={verify.error} title={t('portal.signIn.codeFailed')} />
           <TextField
             className="code-input"
-            label="One-time code"
+            label={t('portal.signIn.code')}
             inputMode="numeric"
             autoComplete="one-time-code"
             maxLength={6}
@@ -133,7 +129,7 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => voi
             autoFocus
           />
           <Button type="submit" variant="primary" busy={verify.busy}>
-            Sign in
+            {t('portal.signIn.submit')}
           </Button>{' '}
           <Button
             variant="link"
@@ -142,7 +138,7 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => voi
               setCode('');
             }}
           >
-            Use another address
+            {t('portal.signIn.otherAddress')}
           </Button>
         </form>
       )}
@@ -152,7 +148,7 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: (me: PortalMe) => voi
 
 /** /portal/magic#t=… (emailed sign-in link) and /portal/open#t=… (a delivery's personal link). */
 export function PortalTokenSignIn({ kind }: { kind: 'magic' | 'link' }) {
-  useTitle('Signing in');
+  useTitle(t('portal.signIn.signingTab'));
   const { hash } = useLocation();
   const started = useRef(false);
   const redeem = useAction((token: string) =>
@@ -182,7 +178,7 @@ export function PortalTokenSignIn({ kind }: { kind: 'magic' | 'link' }) {
   if (pending) {
     return (
       <div className="auth-card panel">
-        <h1>Signing you in…</h1>
+        <h1>{t('portal.signIn.signingIn')}</h1>
         <PortalSecondFactor
           factors={pending.secondFactors}
           onDone={() => go(pending)}
@@ -195,19 +191,17 @@ export function PortalTokenSignIn({ kind }: { kind: 'magic' | 'link' }) {
   if (!token) {
     return (
       <div className="auth-card panel">
-        <h1>This sign-in link is incomplete</h1>
-        <p>Copy the whole link from the email, or sign in with a code from the portal page.</p>
+        <h1>{t('portal.signIn.incompleteTitle')}</h1>
+        <p>{t('portal.signIn.incomplete')}</p>
       </div>
     );
   }
   return (
     <div className="auth-card panel">
-      <h1>Signing you in…</h1>
+      <h1>{t('portal.signIn.signingIn')}</h1>
       {redeem.busy ? <Loading /> : null}
-      <ErrorNotice error={redeem.error} title="This link no longer works" />
-      {redeem.error ? (
-        <p>Sign-in links work once and expire after a short time. Ask for a new code on the portal page.</p>
-      ) : null}
+      <ErrorNotice error={redeem.error} title={t('portal.signIn.linkDead')} />
+      {redeem.error ? <p>{t('portal.signIn.linkDeadHint')}</p> : null}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 // The lines table and totals block of an invoice, quote or credit note: one rendering for the
 // staff app and the client portal, so both show a document the same way.
 import { money, rate } from '../lib/format.ts';
+import { t } from '../lib/i18n.ts';
 import { TableWrap } from './TableWrap.tsx';
 
 export interface BodyLine {
@@ -28,21 +29,21 @@ export interface BodyTotals {
 export function DocumentLines({ lines, currency }: { lines: BodyLine[]; currency: string }) {
   const m = (n: number) => money(n, currency);
   return (
-    <TableWrap label="Lines">
+    <TableWrap label={t('ui.lines')}>
       <table>
-        <caption>Lines</caption>
+        <caption>{t('ui.lines')}</caption>
         <thead>
           <tr>
-            <th scope="col">Description</th>
+            <th scope="col">{t('ui.lines.description')}</th>
             <th scope="col" className="num">
-              Qty
+              {t('ui.lines.quantity')}
             </th>
             <th scope="col" className="num">
-              Unit price
+              {t('ui.lines.unitPrice')}
             </th>
-            <th scope="col">Tax</th>
+            <th scope="col">{t('ui.lines.tax')}</th>
             <th scope="col" className="num">
-              Amount
+              {t('ui.lines.amount')}
             </th>
           </tr>
         </thead>
@@ -76,27 +77,27 @@ export function DocumentTotals({
 }) {
   const m = (n: number) => money(n, doc.currency);
   return (
-    <section className="panel totals" aria-label="Totals">
+    <section className="panel totals" aria-label={t('ui.totals')}>
       <dl>
-        <dt>Subtotal</dt>
+        <dt>{t('ui.totals.subtotal')}</dt>
         <dd>{m(doc.subtotal)}</dd>
         {doc.discountTotal ? (
           <>
-            <dt>Discount</dt>
+            <dt>{t('ui.totals.discount')}</dt>
             <dd>−{m(doc.discountTotal)}</dd>
           </>
         ) : null}
-        <dt>Tax</dt>
+        <dt>{t('ui.totals.tax')}</dt>
         <dd>{m(doc.taxTotal)}</dd>
-        <dt className="grand">Total</dt>
+        <dt className="grand">{t('ui.totals.total')}</dt>
         <dd className="grand">{m(doc.total)}</dd>
         {showBalance ? (
           <>
-            <dt>Paid</dt>
+            <dt>{t('ui.totals.paid')}</dt>
             <dd>{m(doc.amountPaid)}</dd>
             {doc.amountCredited ? (
               <>
-                <dt>Credited</dt>
+                <dt>{t('ui.totals.credited')}</dt>
                 <dd>{m(doc.amountCredited)}</dd>
               </>
             ) : null}

@@ -1,11 +1,12 @@
 import type { ReactNode } from 'react';
+import { t } from '../lib/i18n.ts';
 
 /** Frame of the pages outside the staff app: sign-in, portal sign-in, public pages. */
 export function PublicShell({ children, wide }: { children: ReactNode; wide?: boolean }) {
   return (
     <>
       <a className="skip-link" href="#main">
-        Skip to main content
+        {t('ui.skipToMain')}
       </a>
       <header className={`public-header${wide ? ' public-wide' : ''}`}>
         <span className="brand">

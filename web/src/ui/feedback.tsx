@@ -2,15 +2,16 @@
 // errors are listed so a keyboard user can reach each one.
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { ApiError } from '../lib/api.ts';
+import { t, type MessageKey } from '../lib/i18n.ts';
 
-const ADVICE: Record<string, string> = {
-  unauthenticated: 'Sign in again to continue.',
-  forbidden: 'Your role does not allow this. Ask an owner or admin if you need it.',
-  csrf_failed: 'Reload the page and try again.',
-  not_found: 'It may have been deleted, or the link is wrong.',
-  conflict: 'Reload to see the current state, then try again.',
-  rate_limited: 'Too many attempts. Wait a little and try again.',
-  network: '',
+// In the current language (the portal's is its client's; the staff app's English).
+const ADVICE: Record<string, MessageKey> = {
+  unauthenticated: 'ui.advice.unauthenticated',
+  forbidden: 'ui.advice.forbidden',
+  csrf_failed: 'ui.advice.csrf_failed',
+  not_found: 'ui.advice.not_found',
+  conflict: 'ui.advice.conflict',
+  rate_limited: 'ui.advice.rate_limited',
 };
 
 export function ErrorNotice({
@@ -28,7 +29,8 @@ export function ErrorNotice({
   }, [error, focus]);
   if (!error) return null;
   const fields = error.fieldErrors;
-  const advice = ADVICE[error.code];
+  const adviceKey = ADVICE[error.code];
+  const advice = adviceKey ? t(adviceKey) : null;
   return (
     <div className="notice notice-error" role="alert" tabIndex={-1} ref={ref}>
       <p className="notice-title">{title ?? error.message}</p>
@@ -43,7 +45,7 @@ export function ErrorNotice({
         </ul>
       ) : null}
       {advice ? <p>{advice}</p> : null}
-      {error.requestId ? <p className="muted small">Reference: {error.requestId}</p> : null}
+      {error.requestId ? <p className="muted small">{t('ui.errorReference', { id: error.requestId })}</p> : null}
     </div>
   );
 }
@@ -75,10 +77,10 @@ export function EmptyState({ title, children, action }: { title: string; childre
   );
 }
 
-export function Loading({ label = 'Loading…' }: { label?: string }) {
+export function Loading({ label }: { label?: string }) {
   return (
     <p className="loading" role="status">
-      {label}
+      {label ?? t('ui.loading')}
     </p>
   );
 }
@@ -112,18 +114,18 @@ export function StatusBadge({ status, overdue }: { status: string; overdue?: boo
         : status === 'draft'
           ? 'info'
           : 'warn';
-  const label = overdue ? 'Overdue' : (LABELS[status] ?? status);
-  return <Badge tone={tone}>{label}</Badge>;
+  const key = overdue ? 'ui.status.overdue' : LABELS[status];
+  return <Badge tone={tone}>{key ? t(key) : status}</Badge>;
 }
 
-const LABELS: Record<string, string> = {
-  draft: 'Draft',
-  issued: 'Issued',
-  sent: 'Sent',
-  partially_paid: 'Partly paid',
-  paid: 'Paid',
-  void: 'Void',
-  accepted: 'Accepted',
-  declined: 'Declined',
-  converted: 'Converted',
+const LABELS: Record<string, MessageKey> = {
+  draft: 'ui.status.draft',
+  issued: 'ui.status.issued',
+  sent: 'ui.status.sent',
+  partially_paid: 'ui.status.partially_paid',
+  paid: 'ui.status.paid',
+  void: 'ui.status.void',
+  accepted: 'ui.status.accepted',
+  declined: 'ui.status.declined',
+  converted: 'ui.status.converted',
 };

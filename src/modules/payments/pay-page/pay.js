@@ -7,6 +7,8 @@
   if (!root) return;
   var api = root.getAttribute('data-api');
   var errorBox = document.getElementById('pay-error');
+  // The page's words, in the invoice's language (rendered by the server from its catalogue).
+  function word(name, fallback) { return root.getAttribute('data-' + name) || fallback; }
 
   function showError(message) {
     errorBox.textContent = message;
@@ -34,7 +36,7 @@
       confirm.addEventListener('click', function () {
         confirm.disabled = true;
         stripe.confirmPayment({ elements: elements, confirmParams: { return_url: window.location.origin + '/pay/complete/' + result.checkoutId + '?payment=success' } }).then(function (r) {
-          if (r.error) { showError(r.error.message || 'The payment was not completed.'); confirm.disabled = false; }
+          if (r.error) { showError(r.error.message || word('not-completed', 'The payment was not completed.')); confirm.disabled = false; }
         });
       });
     });
@@ -48,7 +50,7 @@
     fetch(api + '/checkout', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ provider: provider, embedded: embedded }), credentials: 'omit' })
       .then(function (res) { return res.json().then(function (body) { return { ok: res.ok, body: body }; }); })
       .then(function (r) {
-        if (!r.ok) throw new Error(r.body && r.body.detail ? r.body.detail : 'The payment could not be started.');
+        if (!r.ok) throw new Error(r.body && r.body.detail ? r.body.detail : word('start-failed', 'The payment could not be started.'));
         if (r.body.kind === 'redirect') { window.location.assign(r.body.redirectUrl); return; }
         return mountElement(r.body);
       })
@@ -65,7 +67,7 @@
       if (!navigator.clipboard) return;
       navigator.clipboard.writeText(text).then(function () {
         var label = b.textContent;
-        b.textContent = 'Copied';
+        b.textContent = word('copied', 'Copied');
         setTimeout(function () { b.textContent = label; }, 1500);
       });
     });

@@ -1,8 +1,10 @@
 // Enrolling second factors (used by forced enrolment and by My account): an authenticator app
 // (TOTP, RFC 6238) with its QR code, a passkey, and the one-time display of recovery codes.
-// The client portal reuses the set-up forms with its own API calls (the `api` props).
+// The client portal reuses the set-up forms with its own API calls (the `api` props), so their
+// words are translated (`ui.factors.*`) like the rest of the portal.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useAction } from '../../lib/hooks.ts';
+import { t } from '../../lib/i18n.ts';
 import { ErrorNotice, Notice } from '../../ui/feedback.tsx';
 import { Button, TextField } from '../../ui/forms.tsx';
 import { confirmTotp, registerPasskey, startTotp, type TotpEnrolment } from './auth-api.ts';
@@ -45,32 +47,26 @@ export function TotpSetup({
 
   return (
     <div>
-      <ErrorNotice error={start.error} title="Could not start the set-up" />
+      <ErrorNotice error={start.error} title={t('ui.factors.startFailed')} />
       {enrolment ? (
         <form onSubmit={submit} noValidate>
           <ol>
             <li>
-              Scan this QR code with an authenticator app (1Password, Bitwarden, Google Authenticator, Aegis…).
-              {qr ? (
-                <img
-                  className="qr"
-                  src={qr}
-                  alt="QR code for your authenticator app; the secret key is also shown below"
-                />
-              ) : null}
+              {t('ui.factors.scan')}
+              {qr ? <img className="qr" src={qr} alt={t('ui.factors.qrAlt')} /> : null}
             </li>
             <li>
-              Or type this key:{' '}
+              {t('ui.factors.typeKey')}{' '}
               <code className="secret" data-testid="totp-secret">
                 {enrolment.secret}
               </code>
             </li>
-            <li>Enter the 6-digit code the app shows.</li>
+            <li>{t('ui.factors.enterCode')}</li>
           </ol>
-          <ErrorNotice error={confirm.error} title="That code did not work" />
+          <ErrorNotice error={confirm.error} title={t('ui.factors.codeFailed')} />
           <TextField
             className="code-input"
-            label="Code from the app"
+            label={t('ui.factors.code')}
             inputMode="numeric"
             autoComplete="one-time-code"
             maxLength={7}
@@ -78,7 +74,7 @@ export function TotpSetup({
             onChange={(e) => setCode(e.target.value)}
           />
           <Button type="submit" variant="primary" busy={confirm.busy}>
-            Turn on two-step sign-in
+            {t('ui.factors.turnOn')}
           </Button>
         </form>
       ) : null}
@@ -93,8 +89,10 @@ export function PasskeySetup({
   onDone: (recoveryCodes: string[] | null) => void;
   register?: (name: string) => Promise<FactorAnswer>;
 }) {
-  const [name, setName] = useState(() => (navigator.platform ? `Passkey on ${navigator.platform}` : 'My passkey'));
-  const reg = useAction(() => register(name.trim() || 'Passkey'));
+  const [name, setName] = useState(() =>
+    navigator.platform ? t('ui.factors.passkeyOn', { platform: navigator.platform }) : t('ui.factors.myPasskey'),
+  );
+  const reg = useAction(() => register(name.trim() || t('ui.factors.passkey')));
   return (
     <form
       onSubmit={async (e) => {
@@ -104,15 +102,15 @@ export function PasskeySetup({
       }}
       noValidate
     >
-      <ErrorNotice error={reg.error} title="The passkey was not added" />
+      <ErrorNotice error={reg.error} title={t('ui.factors.passkeyFailed')} />
       <TextField
-        label="Name for this passkey"
+        label={t('ui.factors.passkeyName')}
         value={name}
         onChange={(e) => setName(e.target.value)}
-        hint="So you can tell your passkeys apart, e.g. “Work laptop”."
+        hint={t('ui.factors.passkeyNameHint')}
       />
       <Button type="submit" variant="primary" busy={reg.busy}>
-        Create a passkey
+        {t('ui.factors.createPasskey')}
       </Button>
     </form>
   );

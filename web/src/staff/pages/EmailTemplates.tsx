@@ -1,6 +1,7 @@
 // Settings → Email templates (issue #15, item 3): the subject and opening of each message kind per
 // language, with a live preview rendered by the server's own placeholder code (src/shared/
-// templates.ts) on sample values. The facts, links and instructions of each delivery mode follow
+// templates.ts) on sample values. Without an own template, a language shows its built-in wording
+// (the server's catalogue; English for a language Sealbill does not ship, as such clients get). The facts, links and instructions of each delivery mode follow
 // the opening in every mail and are not editable; security mails keep fixed wording.
 import { useState, type FormEvent } from 'react';
 import { renderTemplate, unknownPlaceholders, type TemplateKind } from '../../../../src/shared/templates.ts';
@@ -81,7 +82,7 @@ export function EmailTemplatesPage() {
             key={`${kind}:${language}:${saved?.updatedAt ?? 'built-in'}`}
             kind={kind}
             language={language}
-            initial={saved ?? builtIn.builtIn}
+            initial={saved ?? builtIn.builtIn[language] ?? builtIn.builtIn.en!}
             custom={!!saved}
             placeholders={builtIn.placeholders}
             onDone={(msg) => {
