@@ -32,6 +32,7 @@ describeEachDb('recurring invoices sent automatically', (dialect) => {
     const email = `subscriber${++n}@client.test`;
     const c = await api.ok('POST', '/api/v1/clients', {
       name: `Subscriber ${n} GmbH`,
+      language: 'en', // the mail's words are checked in English (the org's locale is German)
       deliveryMode: 'notice-only',
       contacts: [{ name: `Payer ${n}`, email, isPrimary: true }],
       ...extra,

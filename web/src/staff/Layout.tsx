@@ -100,12 +100,12 @@ export function Layout({ children }: { children: ReactNode }) {
           })}
           <div className="sidebar-foot">
             <p>
-              <Link to="/app/notifications">Notifications{unread > 0 ? ` (${unread} unread)` : ''}</Link>
-            </p>
-            <p>
               {s.org?.name ?? 'Organization'}
               <br />
               {s.name ?? s.email ?? 'Signed in'} · {s.me.role}
+            </p>
+            <p>
+              <Link to="/app/notifications">Notifications{unread > 0 ? ` (${unread} unread)` : ''}</Link>
             </p>
             <OrgSwitcher />
             <Button variant="link" onClick={() => void s.signOut()}>
