@@ -1,6 +1,6 @@
 /**
- * Document lists and the dashboard at 1k, 10k and 100k invoices in one organization (issue #13,
- * items 1 and 3), on SQLite
+ * Document lists, search and the dashboard at 1k, 10k and 100k invoices in one organization
+ * (issue #13, items 1 to 3), on SQLite
  * in a temporary data dir. For every offered sort it times the first page and the next page (the
  * keyset cursor) through the real service (`documents.list`: query, client names, summaries), and
  * prints how the first page grows from the smallest to the largest size in the same run. Target:
@@ -23,9 +23,13 @@ import { createContainer } from '../src/main/container.ts';
 import { decodeMasterKey } from '../src/platform/crypto/master-key.ts';
 import { refreshPlannerStatistics } from '../src/platform/db/migrate.ts';
 import { newId } from '../src/platform/ids.ts';
+import { termsOf } from '../src/platform/search/search-terms.ts';
 
 const sizes = (process.env.BENCH_LIST_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const TARGET_MS = 20;
+const SEARCH_TARGET_MS = 20;
+/** Searches timed at each size: a number, a client and an amount, two words, and a word every invoice has. */
+const SEARCHES = ['RE-000777', 'kunde 42', '1234.56', 'kunde beratung', 'beratung'];
 const DASHBOARD_TARGET_MS = 50;
 const dashboard: number[] = [];
 const ACTOR = { type: 'system' as const, id: 'bench' };
@@ -72,19 +76,24 @@ try {
     ACTOR,
   );
   const template = await c.db.selectFrom('documents').selectAll().where('id', '=', draft.id).executeTakeFirstOrThrow();
+  // The copies' search tokens, as the documents service would write them (platform/search).
+  const crypto = await c.keyring.forOrg(c.db, org.id);
+  const tokensOf = (number: string | null, client: number, total: number) =>
+    termsOf([number, `Kunde ${client}`, 'Beratung'], [total]).map((t) => crypto.blindIndex(t, 'search'));
   const statuses = ['issued', 'sent', 'paid', 'partially_paid', 'void', 'draft'];
   let have = 1;
   const day = (n: number) => new Date(Date.UTC(2020, 0, 1) + (n % 2500) * 86_400_000).toISOString().slice(0, 10);
 
-  const firstBySort: Partial<Record<(typeof SORTS)[number], number[]>> = {};
+  const firstBySort: Partial<Record<(typeof SORTS)[number] | 'search', number[]>> = {};
   console.log(`target: first page < ${TARGET_MS} ms at 100k, flat across sizes`);
   for (const size of sizes) {
     await c.db.transaction().execute(async (tx) => {
       for (; have < size;) {
         const batch = [];
+        const tokens = [];
         for (let k = 0; k < 500 && have < size; k++, have++) {
           const status = statuses[have % statuses.length]!;
-          batch.push({
+          const row = {
             ...template,
             id: newId(Date.now() - (size - have)),
             client_id: clients[have % clients.length]!,
@@ -92,10 +101,18 @@ try {
             number: status === 'draft' ? null : `RE-${String(have).padStart(6, '0')}`,
             issue_date: status === 'draft' ? null : day(have),
             due_date: status === 'draft' ? null : day(have + 14),
-            total: 1_000 + ((have * 7919) % 500_000),
-          });
+            total: have === 4711 ? 123_456 : 1_000 + ((have * 7919) % 500_000),
+          };
+          batch.push(row);
+          for (const token of tokensOf(row.number, have % clients.length, row.total))
+            tokens.push({ org_id: org.id, entity: 'document', entity_id: row.id, token });
         }
         await tx.insertInto('documents').values(batch).execute();
+        for (let i = 0; i < tokens.length; i += 5000)
+          await tx
+            .insertInto('search_tokens')
+            .values(tokens.slice(i, i + 5000))
+            .execute();
       }
     });
     await refreshPlannerStatistics(c);
@@ -111,6 +128,18 @@ try {
         `  sort ${sort.padEnd(11)} first page ${firstMs.toFixed(2).padStart(7)} ms   next page ${nextMs.toFixed(2).padStart(7)} ms`,
       );
     }
+    const searches: string[] = [];
+    for (const q of SEARCHES) {
+      const found = (await s.documents.list(org.id, 'invoice', { limit: 50, sort: '-created', q })).items.length;
+      const ms = await time(() => s.documents.list(org.id, 'invoice', { limit: 50, sort: '-created', q }));
+      searches.push(
+        `  "${q}"`.padEnd(20) + `${ms.toFixed(2).padStart(7)} ms  (${found}${found === 50 ? '+' : ''} found)`,
+      );
+      if (q === SEARCHES[0]) (firstBySort.search ??= []).push(ms);
+    }
+    console.log(
+      `search.${size}: first page of matches (median of 15; target < ${SEARCH_TARGET_MS} ms)\n${searches.join('\n')}`,
+    );
     const dashMs = await time(() => s.reports.dashboard(org.id), 5);
     const agingMs = await time(() => s.reports.aging(org.id), 5);
     dashboard.push(dashMs);

@@ -129,7 +129,8 @@ describeEachDb('search', (dialect) => {
       .map((r) => r.token)
       .join(' ')
       .toLowerCase();
-    for (const word of ['globex', 'penetration', 'hammock', 'scorpio', 'muller', 'inv', '123456', 'amount'])
+    // (Words of 6 letters or more: a shorter one could occur in random base64url by chance.)
+    for (const word of ['globex', 'penetration', 'hammock', 'scorpio', 'muller', '123456', 'amount'])
       expect(dump).not.toContain(word);
     expect(rows.every((r) => /^[A-Za-z0-9_-]{20,}$/.test(r.token))).toBe(true);
   });

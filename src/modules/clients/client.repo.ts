@@ -1,6 +1,6 @@
 import { sql, type SqlBool } from 'kysely';
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { SearchMatches } from '../../platform/search/search.repo.ts';
+import type { SearchPlan } from '../../platform/search/search-index.ts';
 import type { ClientContactsTable, ClientsTable } from './clients.tables.ts';
 
 export type ClientRow = ClientsTable;
@@ -35,7 +35,7 @@ export interface ClientPageFilter {
   emailIndexes?: string[];
   includeArchived: boolean;
   /** Ids matching a search (platform/search); null: a query without a searchable word, nothing matches. */
-  search?: SearchMatches | null;
+  search?: SearchPlan | null;
 }
 
 /** Newest first, keyset on the time-ordered id. */
@@ -44,7 +44,9 @@ export function listClientRows(db: Executor, f: ClientPageFilter): Promise<Clien
   if (!f.includeArchived) q = q.where('archived_at', 'is', null);
   if (f.emailIndexes) q = q.where('email_bidx', 'in', f.emailIndexes.length ? f.emailIndexes : ['-']);
   if (f.afterId) q = q.where('id', '<', f.afterId);
-  if (f.search !== undefined) q = f.search ? q.where('id', 'in', f.search) : q.where(sql<SqlBool>`false`);
+  if (f.search === null) q = q.where(sql<SqlBool>`false`);
+  else if (f.search?.kind === 'ids') q = q.where('id', 'in', f.search.ids);
+  else for (const c of f.search?.conditions ?? []) q = q.where(c);
   return q.orderBy('id', 'desc').limit(f.limit).execute();
 }
 

@@ -256,7 +256,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
         limit: q.limit + 1,
         emailIndexes,
         includeArchived: q.includeArchived,
-        search: searchFilter(db, crypto, orgId, 'client', q.q),
+        search: await searchFilter(db, crypto, orgId, 'client', q.q, 'clients.id'),
       });
       return pageResult(
         rows.map((r) => toSummary(crypto, r)),

@@ -1,5 +1,5 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
-import type { SearchMatches } from '../../platform/search/search.repo.ts';
+import type { SearchPlan } from '../../platform/search/search-index.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
 import type { DocumentKind, DocumentsTable } from './documents.tables.ts';
 import type { Cursor, CursorValue } from '../../platform/http/pagination.ts';
@@ -144,7 +144,7 @@ export interface DocumentFilter {
   minTotal?: number;
   maxTotal?: number;
   /** Ids matching a search (platform/search); null: a query without a searchable word, nothing matches. */
-  search?: SearchMatches | null;
+  search?: SearchPlan | null;
   sort: SortKey;
   desc: boolean;
   cursor: Cursor | null;
@@ -204,7 +204,9 @@ export function documentListQuery(db: Executor, f: DocumentFilter) {
   if (f.currency) q = q.where('currency', '=', f.currency);
   if (f.minTotal !== undefined) q = q.where('total', '>=', f.minTotal);
   if (f.maxTotal !== undefined) q = q.where('total', '<=', f.maxTotal);
-  if (f.search !== undefined) q = f.search ? q.where('id', 'in', f.search) : q.where(sql<SqlBool>`false`);
+  if (f.search === null) q = q.where(sql<SqlBool>`false`);
+  else if (f.search?.kind === 'ids') q = q.where('id', 'in', f.search.ids);
+  else for (const c of f.search?.conditions ?? []) q = q.where(c);
   const dir = f.desc ? 'desc' : 'asc';
   const op = sql.raw(f.desc ? '<' : '>');
   if (f.sort === 'created') {

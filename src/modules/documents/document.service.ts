@@ -453,7 +453,9 @@ export function createDocumentService(deps: DocumentServiceDeps) {
             ? [q.status]
             : undefined;
       // Search by blind-index tokens: nothing is decrypted to find the matches.
-      const search = q.q ? searchFilter(db, await keyring.forOrg(db, orgId), orgId, 'document', q.q) : null;
+      const search = q.q
+        ? await searchFilter(db, await keyring.forOrg(db, orgId), orgId, 'document', q.q, 'documents.id')
+        : null;
       const rows = await listDocumentRows(db, {
         orgId,
         kind,

@@ -5,9 +5,11 @@
 import type { OrgCrypto } from '../crypto/org-crypto.ts';
 import type { Executor } from '../db/kysely.ts';
 import { queryTerms, termsOf } from './search-terms.ts';
-import { replaceSearchTokens, searchMatches, type SearchEntity } from './search.repo.ts';
+import { countUpTo, hasTerm, replaceSearchTokens, searchMatches, type SearchEntity } from './search.repo.ts';
 
 const CONTEXT = 'search';
+/** Up to this many matches of the rarest term, the list reads them; above, it probes its own order. */
+const SELECTIVE = 2000;
 
 /** Writes a row's tokens (in the caller's transaction, with the row). */
 export async function indexForSearch(
@@ -23,16 +25,38 @@ export async function indexForSearch(
   await replaceSearchTokens(tx, orgId, entity, entityId, tokens);
 }
 
-/** The subquery of ids matching every term of `query`, or null when the query has no term. */
-export function searchFilter(ex: Executor, crypto: OrgCrypto, orgId: string, entity: SearchEntity, query: string) {
-  const terms = queryTerms(query);
+/**
+ * How a list applies a search: `ids` (a subquery of the matching ids, driven by the rarest term)
+ * when some term is rare, else `probe` (the list walks its own order and probes each term by
+ * primary key, so a page of a common word stops after a page); null when the query has no term.
+ */
+export type SearchPlan =
+  | { kind: 'ids'; ids: ReturnType<typeof searchMatches> }
+  | { kind: 'probe'; conditions: Array<ReturnType<typeof hasTerm>> };
+
+export async function searchFilter(
+  ex: Executor,
+  crypto: OrgCrypto,
+  orgId: string,
+  entity: SearchEntity,
+  query: string,
+  idRef: string,
+): Promise<SearchPlan | null> {
+  const terms = queryTerms(query).map((t) => crypto.blindIndexesAll(t, CONTEXT));
   if (terms.length === 0) return null;
-  return searchMatches(
-    ex,
-    orgId,
-    entity,
-    terms.map((t) => crypto.blindIndexesAll(t, CONTEXT)),
-  );
+  const counts = await Promise.all(terms.map((tokens) => countUpTo(ex, orgId, entity, tokens, SELECTIVE + 1)));
+  const order = terms.map((tokens, i) => ({ tokens, n: counts[i]! })).sort((a, b) => a.n - b.n);
+  if (order[0]!.n <= SELECTIVE)
+    return {
+      kind: 'ids',
+      ids: searchMatches(
+        ex,
+        orgId,
+        entity,
+        order.map((o) => o.tokens),
+      ),
+    };
+  return { kind: 'probe', conditions: order.map((o) => hasTerm(orgId, entity, o.tokens, idRef)) };
 }
 
-export type { SearchEntity, SearchMatches } from './search.repo.ts';
+export type { SearchEntity } from './search.repo.ts';
