@@ -29,6 +29,7 @@ export interface Worker {
 
 export function startWorker(c: Container, log: Log, everyMs = 60_000, opts: WorkerOptions = {}): Worker {
   let running = false;
+  let searchBackfilled = false;
   let inFlight: Promise<void> = Promise.resolve();
   const dataProtection = createDataProtectionTasks(c, log);
   const housekeeping = createHousekeepingTask(c, log);
@@ -61,9 +62,13 @@ export function startWorker(c: Container, log: Log, everyMs = 60_000, opts: Work
       log.error({ err: { message: (err as Error).message } }, 'payment reconciliation failed');
     }
     try {
-      // Rows written before search existed get their tokens, a few hundred per run.
-      const indexed = (await c.services.documents.indexMissing(200)) + (await c.services.clients.indexMissing(200));
-      if (indexed > 0) log.info({ indexed }, 'rows indexed for search');
+      // Rows written before search existed get their tokens, a few hundred per run, until none is
+      // left; rows written since are indexed in their own transaction, so the scan then stops.
+      if (!searchBackfilled) {
+        const indexed = (await c.services.documents.indexMissing(200)) + (await c.services.clients.indexMissing(200));
+        if (indexed > 0) log.info({ indexed }, 'rows indexed for search');
+        else searchBackfilled = true;
+      }
     } catch (err) {
       log.error({ err: { message: (err as Error).message } }, 'search indexing failed');
     }
