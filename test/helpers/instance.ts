@@ -1,18 +1,19 @@
 // Boots the whole stack for a test: a fresh SQLite file (a copy of the run's migrated template), or
-// a fresh PostgreSQL schema when the suite runs against TEST_DATABASE_URL. Same migrations, same
-// services, real crypto.
+// a fresh PostgreSQL database when the suite runs against TEST_DATABASE_URL (a clone of the run's
+// migrated template database; outside a vitest run, a fresh schema that migrates itself). Same
+// migrations, same services, real crypto.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { describe } from 'vitest';
+import { describe, inject } from 'vitest';
 import { parseConfig, type Config } from '../../src/config/env.ts';
 import { buildHttpApp } from '../../src/main/app.ts';
 import { createContainer, type Container } from '../../src/main/container.ts';
 import { FixedClock, systemClock, type Clock } from '../../src/platform/clock.ts';
 import { decodeMasterKey } from '../../src/platform/crypto/master-key.ts';
 import type { Mailer } from '../../src/platform/mail/mailer.ts';
+import { pgAdmin, pgDatabaseUrl } from './pg.ts';
 import { seedMigratedSqlite } from './sqlite-template.ts';
 import type { FastifyInstance } from 'fastify';
 
@@ -45,7 +46,8 @@ export async function createTestInstance(
   opts: { clock?: Clock; env?: Record<string, string>; mailer?: Mailer } = {},
 ): Promise<TestInstance> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-test-'));
-  let schema: string | undefined;
+  let dropDatabase = '';
+  let dropSchema = '';
   const env: Record<string, string> = {
     SEALBILL_DATA_DIR: dir,
     SEALBILL_LOG_LEVEL: 'silent',
@@ -53,21 +55,24 @@ export async function createTestInstance(
     SEALBILL_PROVISIONING_TOKEN: TEST_PROVISIONING_TOKEN,
     ...opts.env,
   };
+  let database: Config['database'] | null = null;
   if (dialect === 'postgres') {
-    const url = process.env.TEST_DATABASE_URL;
-    if (!url) throw new Error('TEST_DATABASE_URL is not set');
-    schema = `t_${randomBytes(6).toString('hex')}`;
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(`CREATE SCHEMA ${schema}`);
-    await client.end();
-    env.DATABASE_URL = url;
+    if (!process.env.TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
+    const name = `t_${randomBytes(6).toString('hex')}`;
+    const template = inject('pgTemplate');
+    if (template) {
+      await pgAdmin(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+      dropDatabase = name;
+      database = { dialect: 'postgres', url: pgDatabaseUrl(name) };
+    } else {
+      await pgAdmin(`CREATE SCHEMA ${name}`);
+      dropSchema = name;
+      database = { dialect: 'postgres', url: process.env.TEST_DATABASE_URL, schema: name };
+    }
+    env.DATABASE_URL = database.url;
   }
   const parsed = parseConfig(env);
-  const config: Readonly<Config> =
-    dialect === 'postgres'
-      ? { ...parsed, database: { dialect: 'postgres', url: env.DATABASE_URL!, schema: schema! } }
-      : parsed;
+  const config: Readonly<Config> = database ? { ...parsed, database } : parsed;
   const clock = opts.clock ?? systemClock;
   seedMigratedSqlite(config.database);
   const container = await createContainer(config, {
@@ -88,12 +93,8 @@ export async function createTestInstance(
     async close() {
       await app.close();
       await container.close();
-      if (schema) {
-        const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-        await client.connect();
-        await client.query(`DROP SCHEMA ${schema} CASCADE`);
-        await client.end();
-      }
+      if (dropDatabase) await pgAdmin(`DROP DATABASE ${dropDatabase} WITH (FORCE)`);
+      if (dropSchema) await pgAdmin(`DROP SCHEMA ${dropSchema} CASCADE`);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -97,8 +97,8 @@ describeEachDb('data at rest', (dialect) => {
       expect(files.some((f) => f.endsWith('.db'))).toBe(true);
       assertNoPlaintext(Buffer.concat(files.map((f) => readFileSync(f))), seeded, 'data directory');
     } else if (usable(['pg_dump'], 'a pg_dump of the schema')) {
-      const schema = (t.config.database as { schema: string }).schema;
-      const dump = spawnSync('pg_dump', ['--schema', schema, '--data-only', process.env.TEST_DATABASE_URL!], {
+      const db = t.config.database as { url: string; schema?: string };
+      const dump = spawnSync('pg_dump', ['--schema', db.schema ?? 'public', '--data-only', db.url], {
         maxBuffer: 256 * 1024 * 1024,
       });
       expect(dump.status, dump.stderr.toString()).toBe(0);

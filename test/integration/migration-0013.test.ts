@@ -5,23 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { expect, it } from 'vitest';
 import type { DatabaseConfig } from '../../src/config/env.ts';
 import { openDatabase } from '../../src/platform/db/kysely.ts';
 import { migrateToLatest } from '../../src/platform/db/migrate.ts';
 import { MIGRATIONS } from '../../src/platform/db/migrations/index.ts';
 import { describeEachDb } from '../helpers/instance.ts';
-
-async function pgAdmin(query: string): Promise<void> {
-  const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
+import { pgAdmin } from '../helpers/pg.ts';
 
 describeEachDb('migration 0013 on an existing database', (dialect) => {
   it('gives existing tax rates their category (S above 0 %, Z at 0 %) and existing clients no e-invoice format', async () => {

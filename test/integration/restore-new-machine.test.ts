@@ -9,13 +9,13 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
-import pg from 'pg';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/env.ts';
 import { createContainer } from '../../src/main/container.ts';
 import { tableHashes } from '../../src/modules/backup/backup.snapshot.ts';
 import { setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, DIALECTS, type TestInstance } from '../helpers/instance.ts';
+import { pgAdmin } from '../helpers/pg.ts';
 import { runSealbill } from '../helpers/process.ts';
 import { seedSensitiveData, SECRET_STRINGS, type SeededData } from '../helpers/sensitive-seed.ts';
 
@@ -40,10 +40,7 @@ async function newMachine(
   let schema: string | null = null;
   if (target === 'postgres') {
     schema = `r_${randomBytes(6).toString('hex')}`;
-    const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await client.connect();
-    await client.query(`CREATE SCHEMA ${schema}`);
-    await client.end();
+    await pgAdmin(`CREATE SCHEMA ${schema}`);
     const url = new URL(process.env.TEST_DATABASE_URL!);
     url.searchParams.set('options', `-c search_path=${schema}`);
     env.DATABASE_URL = url.toString();
@@ -53,10 +50,7 @@ async function newMachine(
     env,
     async cleanup() {
       if (schema) {
-        const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-        await client.connect();
-        await client.query(`DROP SCHEMA ${schema} CASCADE`);
-        await client.end();
+        await pgAdmin(`DROP SCHEMA ${schema} CASCADE`);
       }
       rmSync(dir, { recursive: true, force: true });
     },
