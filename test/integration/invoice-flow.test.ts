@@ -185,6 +185,35 @@ describeEachDb('invoice lifecycle', (dialect) => {
     expect(verify.count).toBe(events.items.length);
   });
 
+  it('duplicates an issued invoice into a new draft with the same content and no dates', async () => {
+    const source = await api.ok('POST', '/api/v1/invoices', {
+      clientId,
+      issueDate: '2026-03-02',
+      supplyDate: '2026-02-27',
+      purchaseOrderReference: 'PO-77',
+      lines: [
+        { description: 'Hosting', quantity: '3', unit: 'mo', unitPrice: 9_900, taxRateId: vat20 },
+        { description: 'Setup', quantity: '1', unitPrice: 5_000, discount: { type: 'amount', amount: 500 } },
+      ],
+      discount: { type: 'percent', basisPoints: 500 },
+      notes: 'Monthly plan',
+    });
+    await api.ok('POST', `/api/v1/invoices/${source.id}/issue`);
+    const copy = await api.ok('POST', `/api/v1/invoices/${source.id}/duplicate`, undefined, 201);
+    expect(copy.id).not.toBe(source.id);
+    expect(copy).toMatchObject({ status: 'draft', number: null, issueDate: null, dueDate: null, clientId });
+    expect(copy.lines).toEqual(source.lines);
+    expect([copy.discount, copy.notes, copy.total]).toEqual([source.discount, source.notes, source.total]);
+    expect(copy.einvoice).toMatchObject({ purchaseOrderReference: 'PO-77', supplyDate: null });
+    const events = await api.ok('GET', `/api/v1/audit-events?objectId=${copy.id}`);
+    expect(events.items.map((e: { action: string }) => e.action)).toEqual(['invoice.created']);
+
+    // The copy is an ordinary draft: it is issued with the next number; the source is untouched.
+    expect((await api.ok('POST', `/api/v1/invoices/${copy.id}/issue`)).number).not.toBe(source.number);
+    expect((await api.ok('GET', `/api/v1/invoices/${source.id}`)).status).toBe('issued');
+    expectProblem(await api.req('POST', `/api/v1/quotes/${source.id}/duplicate`), 404, 'not_found');
+  });
+
   it('serves the OpenAPI document and refuses anonymous calls', async () => {
     const doc = await apiFor(t.app, '').ok('GET', '/api/v1/openapi.json');
     expect(doc.openapi).toBe('3.1.0');

@@ -75,6 +75,16 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
         documents.createInTx(tx, p.orgId, kind, req.body, actorOf(req)),
       );
     });
+    app.post(
+      `${base}/:id/duplicate`,
+      { schema: { tags, params: idParam, response: { 201: documentSchema } } },
+      (req, reply) => {
+        const p = staff(req);
+        return withIdempotency(deps, req, reply, idempotencyScope(p), 201, (tx) =>
+          documents.duplicateInTx(tx, p.orgId, kind, req.params.id, actorOf(req)),
+        );
+      },
+    );
     app.get(`${base}/:id`, { schema: { tags, params: idParam, response: { 200: documentSchema } } }, (req) =>
       documents.get(staff(req).orgId, kind, req.params.id),
     );

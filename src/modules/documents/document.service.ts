@@ -275,9 +275,57 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     return getIn(tx, orgId, kind, row.id);
   }
 
+  /**
+   * A new draft with another document's content (issue #13, item 7): client, currency, lines at
+   * today's tax rates, discount, texts and e-invoice references. Dates, the supply date and the
+   * invoicing period are left empty: they belong to the new supply.
+   */
+  async function duplicateInTx(
+    tx: Executor,
+    orgId: string,
+    kind: DocumentKind,
+    id: string,
+    actor: AuditActor,
+  ): Promise<DocumentDto> {
+    const d = await getIn(tx, orgId, kind, id);
+    const input: DraftInput = {
+      clientId: d.clientId,
+      currency: d.currency,
+      ...(d.exchangeRate !== '1' && { exchangeRate: d.exchangeRate }),
+      lines: d.lines.map((l) => ({
+        itemId: l.itemId,
+        description: l.description,
+        quantity: l.quantity,
+        unit: l.unit,
+        unitPrice: l.unitPrice,
+        discount: l.discount,
+        taxRateId: l.taxRateId,
+      })),
+      discount: d.discount,
+      notes: d.notes,
+      terms: d.terms,
+      relatedDocumentId: d.relatedDocumentId,
+      ...d.einvoice,
+      supplyDate: null,
+      periodStart: null,
+      periodEnd: null,
+    };
+    const row = await createDraftInTx(tx, orgId, kind, input);
+    await audit.append(tx, {
+      orgId,
+      actor,
+      action: `${kind}.created`,
+      objectType: kind,
+      objectId: row.id,
+      summary: { total: Number(row.total), currency: row.currency, duplicateOf: id },
+    });
+    return getIn(tx, orgId, kind, row.id);
+  }
+
   return {
     prepareDraft,
     createDraftInTx,
+    duplicateInTx,
     indexInTx,
     /** Indexes up to `limit` documents that have no search tokens yet (the worker, after upgrading). */
     async indexMissing(limit: number): Promise<number> {

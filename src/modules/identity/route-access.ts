@@ -18,6 +18,8 @@ function documentRoutes(prefix: string): Record<string, RouteAccess> {
     [`GET ${b}`]: need('invoice:read'),
     [`POST ${b}`]: need('invoice:write'),
     [`GET ${b}/:id`]: need('invoice:read'),
+    /** A new draft with the document's content. */
+    [`POST ${b}/:id/duplicate`]: need('invoice:write'),
     [`PATCH ${b}/:id`]: need('invoice:write'),
     [`DELETE ${b}/:id`]: need('invoice:write'),
     [`POST ${b}/:id/issue`]: need('invoice:issue'),

@@ -4929,6 +4929,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invoices/{id}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "invoice" | "quote" | "credit_note";
+                            /** @enum {string} */
+                            status: "draft" | "issued" | "sent" | "partially_paid" | "paid" | "void" | "accepted" | "declined" | "converted";
+                            number: string | null;
+                            clientId: string;
+                            clientName: string;
+                            currency: string;
+                            exchangeRate: string;
+                            issueDate: string | null;
+                            dueDate: string | null;
+                            overdue: boolean;
+                            lines: {
+                                itemId: string | null;
+                                description: string;
+                                quantity: string;
+                                unit: string;
+                                unitPrice: number;
+                                discount: ({
+                                    /** @enum {string} */
+                                    type: "percent";
+                                    /** @description 1000 = 10 % */
+                                    basisPoints: number;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "amount";
+                                    /** @description minor units */
+                                    amount: number;
+                                }) | null;
+                                taxRateId: string | null;
+                                taxName: string;
+                                taxRateBp: number;
+                                taxInclusive: boolean;
+                                /**
+                                 * @description UNCL5305: S standard, Z zero, E exempt, AE reverse charge, K intra-community supply, G export, O outside scope, L Canary Islands, M Ceuta/Melilla
+                                 * @enum {string}
+                                 */
+                                taxCategory?: "S" | "Z" | "E" | "AE" | "K" | "G" | "O" | "L" | "M";
+                                taxExemptionReason?: string | null;
+                                taxExemptionCode?: string | null;
+                                amount: number;
+                                lineDiscount: number;
+                            }[];
+                            discount: ({
+                                /** @enum {string} */
+                                type: "percent";
+                                /** @description 1000 = 10 % */
+                                basisPoints: number;
+                            } | {
+                                /** @enum {string} */
+                                type: "amount";
+                                /** @description minor units */
+                                amount: number;
+                            }) | null;
+                            taxes: {
+                                rateBp: number;
+                                inclusive: boolean;
+                                taxable: number;
+                                tax: number;
+                            }[];
+                            subtotal: number;
+                            discountTotal: number;
+                            taxTotal: number;
+                            total: number;
+                            amountPaid: number;
+                            amountCredited: number;
+                            amountDue: number;
+                            notes: string | null;
+                            terms: string | null;
+                            relatedDocumentId: string | null;
+                            recurringScheduleId: string | null;
+                            einvoice: {
+                                /** @default null */
+                                supplyDate: string | null;
+                                /** @default null */
+                                periodStart: string | null;
+                                /** @default null */
+                                periodEnd: string | null;
+                                /** @default null */
+                                buyerReference: string | null;
+                                /** @default null */
+                                purchaseOrderReference: string | null;
+                                /** @default null */
+                                contractReference: string | null;
+                                /** @default null */
+                                paymentMeans: ("30" | "48" | "54" | "58" | "59") | null;
+                            };
+                            hasPdf: boolean;
+                            /** @description whether the issued document carries payout bank details (frozen at issue) */
+                            payoutPrinted: boolean;
+                            issuedAt: string | null;
+                            sentAt: string | null;
+                            voidedAt: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invoices/{id}": {
         parameters: {
             query?: never;
@@ -5890,6 +6024,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/quotes/{id}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "invoice" | "quote" | "credit_note";
+                            /** @enum {string} */
+                            status: "draft" | "issued" | "sent" | "partially_paid" | "paid" | "void" | "accepted" | "declined" | "converted";
+                            number: string | null;
+                            clientId: string;
+                            clientName: string;
+                            currency: string;
+                            exchangeRate: string;
+                            issueDate: string | null;
+                            dueDate: string | null;
+                            overdue: boolean;
+                            lines: {
+                                itemId: string | null;
+                                description: string;
+                                quantity: string;
+                                unit: string;
+                                unitPrice: number;
+                                discount: ({
+                                    /** @enum {string} */
+                                    type: "percent";
+                                    /** @description 1000 = 10 % */
+                                    basisPoints: number;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "amount";
+                                    /** @description minor units */
+                                    amount: number;
+                                }) | null;
+                                taxRateId: string | null;
+                                taxName: string;
+                                taxRateBp: number;
+                                taxInclusive: boolean;
+                                /**
+                                 * @description UNCL5305: S standard, Z zero, E exempt, AE reverse charge, K intra-community supply, G export, O outside scope, L Canary Islands, M Ceuta/Melilla
+                                 * @enum {string}
+                                 */
+                                taxCategory?: "S" | "Z" | "E" | "AE" | "K" | "G" | "O" | "L" | "M";
+                                taxExemptionReason?: string | null;
+                                taxExemptionCode?: string | null;
+                                amount: number;
+                                lineDiscount: number;
+                            }[];
+                            discount: ({
+                                /** @enum {string} */
+                                type: "percent";
+                                /** @description 1000 = 10 % */
+                                basisPoints: number;
+                            } | {
+                                /** @enum {string} */
+                                type: "amount";
+                                /** @description minor units */
+                                amount: number;
+                            }) | null;
+                            taxes: {
+                                rateBp: number;
+                                inclusive: boolean;
+                                taxable: number;
+                                tax: number;
+                            }[];
+                            subtotal: number;
+                            discountTotal: number;
+                            taxTotal: number;
+                            total: number;
+                            amountPaid: number;
+                            amountCredited: number;
+                            amountDue: number;
+                            notes: string | null;
+                            terms: string | null;
+                            relatedDocumentId: string | null;
+                            recurringScheduleId: string | null;
+                            einvoice: {
+                                /** @default null */
+                                supplyDate: string | null;
+                                /** @default null */
+                                periodStart: string | null;
+                                /** @default null */
+                                periodEnd: string | null;
+                                /** @default null */
+                                buyerReference: string | null;
+                                /** @default null */
+                                purchaseOrderReference: string | null;
+                                /** @default null */
+                                contractReference: string | null;
+                                /** @default null */
+                                paymentMeans: ("30" | "48" | "54" | "58" | "59") | null;
+                            };
+                            hasPdf: boolean;
+                            /** @description whether the issued document carries payout bank details (frozen at issue) */
+                            payoutPrinted: boolean;
+                            issuedAt: string | null;
+                            sentAt: string | null;
+                            voidedAt: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/quotes/{id}": {
         parameters: {
             query?: never;
@@ -6736,6 +7004,140 @@ export interface paths {
                     };
                 };
             };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "invoice" | "quote" | "credit_note";
+                            /** @enum {string} */
+                            status: "draft" | "issued" | "sent" | "partially_paid" | "paid" | "void" | "accepted" | "declined" | "converted";
+                            number: string | null;
+                            clientId: string;
+                            clientName: string;
+                            currency: string;
+                            exchangeRate: string;
+                            issueDate: string | null;
+                            dueDate: string | null;
+                            overdue: boolean;
+                            lines: {
+                                itemId: string | null;
+                                description: string;
+                                quantity: string;
+                                unit: string;
+                                unitPrice: number;
+                                discount: ({
+                                    /** @enum {string} */
+                                    type: "percent";
+                                    /** @description 1000 = 10 % */
+                                    basisPoints: number;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "amount";
+                                    /** @description minor units */
+                                    amount: number;
+                                }) | null;
+                                taxRateId: string | null;
+                                taxName: string;
+                                taxRateBp: number;
+                                taxInclusive: boolean;
+                                /**
+                                 * @description UNCL5305: S standard, Z zero, E exempt, AE reverse charge, K intra-community supply, G export, O outside scope, L Canary Islands, M Ceuta/Melilla
+                                 * @enum {string}
+                                 */
+                                taxCategory?: "S" | "Z" | "E" | "AE" | "K" | "G" | "O" | "L" | "M";
+                                taxExemptionReason?: string | null;
+                                taxExemptionCode?: string | null;
+                                amount: number;
+                                lineDiscount: number;
+                            }[];
+                            discount: ({
+                                /** @enum {string} */
+                                type: "percent";
+                                /** @description 1000 = 10 % */
+                                basisPoints: number;
+                            } | {
+                                /** @enum {string} */
+                                type: "amount";
+                                /** @description minor units */
+                                amount: number;
+                            }) | null;
+                            taxes: {
+                                rateBp: number;
+                                inclusive: boolean;
+                                taxable: number;
+                                tax: number;
+                            }[];
+                            subtotal: number;
+                            discountTotal: number;
+                            taxTotal: number;
+                            total: number;
+                            amountPaid: number;
+                            amountCredited: number;
+                            amountDue: number;
+                            notes: string | null;
+                            terms: string | null;
+                            relatedDocumentId: string | null;
+                            recurringScheduleId: string | null;
+                            einvoice: {
+                                /** @default null */
+                                supplyDate: string | null;
+                                /** @default null */
+                                periodStart: string | null;
+                                /** @default null */
+                                periodEnd: string | null;
+                                /** @default null */
+                                buyerReference: string | null;
+                                /** @default null */
+                                purchaseOrderReference: string | null;
+                                /** @default null */
+                                contractReference: string | null;
+                                /** @default null */
+                                paymentMeans: ("30" | "48" | "54" | "58" | "59") | null;
+                            };
+                            hasPdf: boolean;
+                            /** @description whether the issued document carries payout bank details (frozen at issue) */
+                            payoutPrinted: boolean;
+                            issuedAt: string | null;
+                            sentAt: string | null;
+                            voidedAt: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-notes/{id}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
             responses: {
                 /** @description Default Response */
                 201: {

@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { idempotencyKey, ok, staffApi } from '../../lib/api.ts';
 import { amountInput, money, rate } from '../../lib/format.ts';
 import { useAction, useTitle } from '../../lib/hooks.ts';
@@ -30,9 +30,32 @@ export function newEditorState(currency: string, clientId: string): EditorState 
 
 export function NewDocumentPage({ kind }: { kind: DocumentKind }) {
   const s = useStaff();
-  const clientId = useQuery().get('clientId') ?? '';
+  const query = useQuery();
+  const clientId = query.get('clientId') ?? '';
+  const creditedId = kind === 'credit_note' ? query.get('creditFor') : null;
   useTitle(`New ${KIND_LABEL[kind].toLowerCase()}`);
+  if (creditedId) return <NewCreditNoteFor invoiceId={creditedId} />;
   return <Editor kind={kind} initial={newEditorState(s.org?.defaultCurrency ?? 'EUR', clientId)} doc={null} />;
+}
+
+/**
+ * A credit note that starts from the invoice it credits: its lines and quantities, to keep,
+ * reduce or remove (the server refuses to issue more than is left to credit).
+ */
+function NewCreditNoteFor({ invoiceId }: { invoiceId: string }) {
+  const inv = useApiQuery(['document', 'invoice', invoiceId], (signal) =>
+    ok(staffApi.GET('/api/v1/invoices/{id}', { params: { path: { id: invoiceId } }, signal })),
+  );
+  if (inv.error) return <ErrorNotice error={inv.error} title="The invoice to credit could not be loaded" />;
+  if (!inv.data) return <Loading />;
+  const initial = { ...stateFrom(inv.data), issueDate: '', dueDate: '', notes: '', relatedDocumentId: invoiceId };
+  const intro = (
+    <p className="muted">
+      Starts from the lines of invoice {inv.data.number}: remove the lines you do not credit and lower the quantities of
+      those you credit in part.
+    </p>
+  );
+  return <Editor kind="credit_note" initial={initial} doc={null} intro={intro} />;
 }
 
 export function EditDocumentPage({ kind, id }: { kind: DocumentKind; id: string }) {
@@ -75,11 +98,14 @@ export function Editor({
   initial,
   doc,
   schedule: schedule0,
+  intro,
 }: {
   kind: DocumentKind;
   initial: EditorState;
   doc: DocumentDto | null;
   schedule?: ScheduleFields;
+  /** Shown under the heading: where the editor's content comes from. */
+  intro?: ReactNode;
 }) {
   const path = KIND_PATH[kind];
   const [schedule, setSchedule] = useState(schedule0);
@@ -212,6 +238,7 @@ export function Editor({
                 : `New ${KIND_LABEL[kind].toLowerCase()}`
         }
       />
+      {intro}
       <form onSubmit={submit} noValidate>
         <ErrorNotice error={save.error} title={`The ${KIND_LABEL[kind].toLowerCase()} was not saved`} />
         {editorErrors > 0 ? (

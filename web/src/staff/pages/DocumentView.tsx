@@ -107,6 +107,12 @@ function DocumentView({
     return r;
   };
 
+  const duplicate = () =>
+    act.run(`${label} duplicated`, async () => {
+      const copy = await ok(staffApi.POST(kindPath(doc.kind, '/{id}/duplicate'), { ...at, headers: idempotencyKey() }));
+      navigate(`/app/${path}/${copy.id}/edit`);
+    });
+
   const issued = doc.status !== 'draft';
 
   return (
@@ -147,6 +153,14 @@ function DocumentView({
             ) : null}
             {doc.kind === 'invoice' && issued && doc.status !== 'void' && doc.amountDue > 0 ? (
               <Button onClick={() => setDialog('pay')}>Record payment</Button>
+            ) : null}
+            <Button onClick={() => void duplicate()} busy={act.busy}>
+              Duplicate
+            </Button>
+            {doc.kind === 'invoice' && issued && doc.status !== 'void' && doc.amountCredited < doc.total ? (
+              <Link className="btn btn-secondary" to={`/app/credit-notes/new?creditFor=${doc.id}`}>
+                Credit lines…
+              </Link>
             ) : null}
             {doc.kind === 'invoice' && issued && doc.status !== 'void' ? (
               <Button variant="danger" onClick={() => setDialog('void')}>
