@@ -100,14 +100,15 @@ async function render(seed: number, signed: boolean, cold = false, einvoice = fa
 }
 
 if (process.argv[2] === '--memory') {
-  // Child process: no forced GC, nothing else loaded; prints JSON for the parent.
+  // Child process: no forced GC, nothing else loaded; samples after every 100 documents, JSON for the parent.
   const n = Number(process.argv[3] ?? 1000);
-  let at100 = 0;
+  const sample = (doc: number) => ({ doc, ...process.memoryUsage() });
+  const samples = [sample(0)];
   for (let i = 0; i < n; i++) {
     await render(i, true);
-    if (i + 1 === 100) at100 = process.memoryUsage().rss;
+    if ((i + 1) % 100 === 0) samples.push(sample(i + 1));
   }
-  console.log(JSON.stringify({ at100, atEnd: process.memoryUsage().rss, peak: process.resourceUsage().maxRSS * 1024 }));
+  console.log(JSON.stringify({ samples, peak: process.resourceUsage().maxRSS * 1024 }));
   process.exit(0);
 }
 
@@ -198,12 +199,30 @@ console.log(
     .join(' ')} on ${availableParallelism()} cpus`,
 );
 
-console.log('--- pdf.memory (fresh process, 1,000 signed invoices, no forced GC)');
+console.log('--- pdf.memory (fresh process, 1,000 signed invoices, no forced GC, sampled after every 100)');
 const child = spawnSync(process.execPath, [import.meta.filename, '--memory', '1000'], { encoding: 'utf8' });
 if (child.status !== 0) throw new Error(`memory child failed: ${child.stderr}`);
-const m = JSON.parse(child.stdout) as { at100: number; atEnd: number; peak: number };
-const flat = m.atEnd - m.at100 < 0.1 * m.at100;
+const m = JSON.parse(child.stdout) as {
+  samples: Array<{
+    doc: number;
+    rss: number;
+    heapUsed: number;
+    heapTotal: number;
+    external: number;
+    arrayBuffers: number;
+  }>;
+  peak: number;
+};
+for (const s of m.samples)
+  console.log(
+    `  after ${String(s.doc).padStart(4)}: rss ${mb(s.rss)} (V8 heap ${mb(s.heapTotal)}, used ${mb(s.heapUsed)};` +
+      ` external ${mb(s.external)}, of it array buffers ${mb(s.arrayBuffers)})`,
+  );
+const at100 = m.samples.find((s) => s.doc === 100)!.rss;
+const growth = Math.max(...m.samples.filter((s) => s.doc >= 100).map((s) => s.rss)) - at100;
+const flat = growth < 0.05 * at100;
 console.log(
-  `pdf.memory: rss after 100 ${mb(m.at100)}, after 1,000 ${mb(m.atEnd)} (${flat ? 'flat' : 'growing'}), peak ${mb(m.peak)}` +
-    ` — target < ${TARGET_RSS_MB} MB and flat: ${m.peak < TARGET_RSS_MB * 1024 * 1024 && flat ? 'met' : 'NOT met'}`,
+  `pdf.memory: rss before the first document ${mb(m.samples[0]!.rss)}, after 100 ${mb(at100)}, growth after the first 100 ${mb(growth)}` +
+    ` (${flat ? 'flat' : 'growing'}), peak ${mb(m.peak)} — target < ${TARGET_RSS_MB} MB and flat: ` +
+    `${m.peak < TARGET_RSS_MB * 1024 * 1024 && flat ? 'met' : 'NOT met'}`,
 );

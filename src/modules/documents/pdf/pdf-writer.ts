@@ -24,7 +24,7 @@
  * signature field is then still written in the only revision, so a PAdES signature keeps it
  * PDF/A-3 (no incremental update follows).
  */
-import { deflateSync } from 'node:zlib';
+import { deflate } from './pdf-deflate.ts';
 import type { FontSource } from './pdf-fonts.ts';
 import { AF_RELATIONSHIP, OUTPUT_CONDITION, srgbIccProfile, xmpMetadata, type PdfAttachment } from './pdf-pdfa.ts';
 import {
@@ -293,10 +293,10 @@ export class DocFont {
 
     return {
       baseFont: `${tag}+${src.postscriptName}`,
-      fontFile: ownCopy(deflateSync(fontFile)),
+      fontFile: ownCopy(deflate(fontFile, 6)),
       length1: fontFile.length,
-      cidToGid: ownCopy(deflateSync(map)),
-      toUnicode: ownCopy(deflateSync(Buffer.from(cmap, 'latin1'))),
+      cidToGid: ownCopy(deflate(map, 6)),
+      toUnicode: ownCopy(deflate(cmap, 6)),
       widths,
     };
   }
@@ -368,8 +368,8 @@ class ObjectWriter {
    * `level`: zlib level; page content (highly repetitive operator text)
    * compresses nearly as well at level 1 in a third of the time.
    */
-  stream(extraDict: string, data: Uint8Array, level = 6): number {
-    return this.deflated(extraDict, deflateSync(data, { level }));
+  stream(extraDict: string, data: Uint8Array | string, level = 6): number {
+    return this.deflated(extraDict, deflate(data, level));
   }
 
   /** Writes an unfiltered stream (PDF/A forbids filters on the XMP metadata stream). */
@@ -506,7 +506,7 @@ export class PdfWriter {
     const resId = w.obj(`<< ${resources} >>`);
 
     this.pages.forEach((page, i) => {
-      const contentId = w.stream('', Buffer.from(page.ops.join('\n'), 'latin1'), 1);
+      const contentId = w.stream('', page.ops.join('\n'), 1);
       const annots = page.links.map((l) => {
         const rect = `${num(l.x)} ${num(page.height - l.y - l.h)} ${num(l.x + l.w)} ${num(page.height - l.y)}`;
         // PDF/A: every annotation carries /F with Print set (kept out of plain PDFs: same bytes as before).
@@ -545,7 +545,7 @@ export class PdfWriter {
     const date = pdfDate(info.creationDate);
     if (attachment) {
       const metadata = w.plain('/Type /Metadata /Subtype /XML', xmpMetadata(info, attachment));
-      const profile = w.deflated('/N 3', (iccDeflated ??= ownCopy(deflateSync(srgbIccProfile()))));
+      const profile = w.deflated('/N 3', (iccDeflated ??= ownCopy(deflate(srgbIccProfile(), 6))));
       const intent = w.obj(
         `<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier ${pdfString(OUTPUT_CONDITION)} /Info ${pdfString(OUTPUT_CONDITION)}` +
           ` /RegistryName (http://www.color.org) /DestOutputProfile ${profile} 0 R >>`,
