@@ -11944,7 +11944,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 /** @enum {string} */
-                                kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                                kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due" | "receipt" | "portal_code";
                                 language: string;
                                 subject: string;
                                 body: string;
@@ -11952,7 +11952,7 @@ export interface paths {
                             }[];
                             kinds: {
                                 /** @enum {string} */
-                                kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                                kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due" | "receipt" | "portal_code";
                                 placeholders: string[];
                                 builtIn: {
                                     [key: string]: {
@@ -11987,7 +11987,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                    kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due" | "receipt" | "portal_code";
                     /** @description ISO 639-1 language code: the language of the clients this wording is for */
                     language: string;
                 };
@@ -12010,7 +12010,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                            kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due" | "receipt" | "portal_code";
                             language: string;
                             subject: string;
                             body: string;
@@ -12027,7 +12027,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                    kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due" | "receipt" | "portal_code";
                     /** @description ISO 639-1 language code: the language of the clients this wording is for */
                     language: string;
                 };
