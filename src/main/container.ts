@@ -48,6 +48,7 @@ import { createSigningIdentityService } from '../modules/verification/signing-id
 import { createVerificationModule } from '../modules/verification/verification.module.ts';
 import { createDeliveryModule } from '../modules/delivery/delivery.module.ts';
 import { createTemplatesService } from '../modules/delivery/templates.service.ts';
+import { createReminderDocumentsService } from '../modules/dunning/reminder-documents.service.ts';
 import { createPortalModule } from '../modules/portal/portal.module.ts';
 import { createSecurityService } from '../modules/security/security.service.ts';
 import { createExportService } from '../modules/exports/export.service.ts';
@@ -159,6 +160,8 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     signing,
     documents,
     currentPayout,
+    // Built with the dunning module below; asked only when a file is verified, long after start.
+    reminderDocuments: { byPdfSha256: (sha256) => reminderDocuments.byPdfSha256(sha256) },
     warn,
   });
   const lifecycle = createLifecycleService({
@@ -307,6 +310,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     delivery: deliveryModule.delivery,
     ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
   });
+  const reminderDocuments = createReminderDocumentsService({ db, orgs, documents, files });
   const portalModule = createPortalModule({
     config,
     db,

@@ -3356,7 +3356,7 @@ export interface paths {
                             unaltered: boolean | null;
                             document: {
                                 /** @enum {string} */
-                                kind: "invoice" | "quote" | "credit_note";
+                                kind: "invoice" | "quote" | "credit_note" | "reminder";
                                 number: string;
                                 issueDate: string;
                                 dueDate: string | null;
@@ -3438,7 +3438,7 @@ export interface paths {
                             unaltered: boolean | null;
                             document: {
                                 /** @enum {string} */
-                                kind: "invoice" | "quote" | "credit_note";
+                                kind: "invoice" | "quote" | "credit_note" | "reminder";
                                 number: string;
                                 issueDate: string;
                                 dueDate: string | null;
@@ -3529,7 +3529,7 @@ export interface paths {
                             unaltered: boolean | null;
                             document: {
                                 /** @enum {string} */
-                                kind: "invoice" | "quote" | "credit_note";
+                                kind: "invoice" | "quote" | "credit_note" | "reminder";
                                 number: string;
                                 issueDate: string;
                                 dueDate: string | null;
@@ -3609,7 +3609,7 @@ export interface paths {
                             unaltered: boolean | null;
                             document: {
                                 /** @enum {string} */
-                                kind: "invoice" | "quote" | "credit_note";
+                                kind: "invoice" | "quote" | "credit_note" | "reminder";
                                 number: string;
                                 issueDate: string;
                                 dueDate: string | null;
