@@ -47,6 +47,8 @@ import { createPayoutProtectionService } from '../modules/payouts/payout-protect
 import { createSigningIdentityService } from '../modules/verification/signing-identity.service.ts';
 import { createVerificationModule } from '../modules/verification/verification.module.ts';
 import { createDeliveryModule } from '../modules/delivery/delivery.module.ts';
+import { createTemplatesService } from '../modules/delivery/templates.service.ts';
+import { createReminderDocumentsService } from '../modules/dunning/reminder-documents.service.ts';
 import { createPortalModule } from '../modules/portal/portal.module.ts';
 import { createSecurityService } from '../modules/security/security.service.ts';
 import { createExportService } from '../modules/exports/export.service.ts';
@@ -158,6 +160,8 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     signing,
     documents,
     currentPayout,
+    // Built with the dunning module below; asked only when a file is verified, long after start.
+    reminderDocuments: { byPdfSha256: (sha256) => reminderDocuments.byPdfSha256(sha256) },
     warn,
   });
   const lifecycle = createLifecycleService({
@@ -171,6 +175,8 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     documents,
     hooks: issueHooks,
   });
+  // Email templates (delivery module) word the delivery mails, and also receipts and portal sign-in codes.
+  const templates = createTemplatesService({ db, clock, audit });
   // Receipts before the ledger: a manual payment's signed receipt is rendered in its booking transaction.
   const receipts = createReceiptService({
     db,
@@ -181,6 +187,8 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     clients,
     mailer,
     jobs,
+    templates,
+    publicUrl: config.publicUrl,
     ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
   });
   const payments = createPaymentService({ db, keyring, audit, clock, documents, lifecycle, receipts });
@@ -259,6 +267,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     signing,
     verification,
     notifications,
+    templates,
     warn,
   });
   const recurringSend = createRecurringSendService({
@@ -301,6 +310,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     delivery: deliveryModule.delivery,
     ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
   });
+  const reminderDocuments = createReminderDocumentsService({ db, orgs, documents, files });
   const portalModule = createPortalModule({
     config,
     db,
@@ -320,6 +330,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     notifier: identity.notifier,
     tracking: deliveryModule.tracking,
     portalLinks: deliveryModule.portalLinks,
+    templates,
     verification,
     warn,
   });

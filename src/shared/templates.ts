@@ -6,8 +6,20 @@
 // renders HTML (the staff app's preview is React, which escapes by itself).
 const PLACEHOLDER = /\{\{\s*([a-zA-Z]+(?:\.[a-zA-Z]+)*)\s*\}\}/g;
 
-/** Message kinds staff can word; security mails (sign-in codes, factor and payout changes) keep fixed wording. */
-export const TEMPLATE_KINDS = ['invoice', 'quote', 'credit_note', 'reminder', 'reminder_before_due'] as const;
+/**
+ * Message kinds staff can word. Security mails (factor and payout changes) keep fixed wording; the
+ * portal sign-in code mail (`portal_code`) lets staff word only its subject and opening: the code,
+ * the sign-in link and the warning follow in fixed wording, whatever the template says.
+ */
+export const TEMPLATE_KINDS = [
+  'invoice',
+  'quote',
+  'credit_note',
+  'reminder',
+  'reminder_before_due',
+  'receipt',
+  'portal_code',
+] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 
 const DOCUMENT = [
@@ -21,6 +33,20 @@ const DOCUMENT = [
   'portal.url',
 ];
 const REMINDER = [...DOCUMENT, 'reminder.outstanding', 'reminder.daysOverdue', 'reminder.totalDue'];
+// A receipt answers a payment on an invoice: the invoice's facts and the payment's.
+const RECEIPT = [
+  'org.name',
+  'client.name',
+  'document.number',
+  'document.total',
+  'document.dueDate',
+  'payment.amount',
+  'payment.date',
+  'payment.method',
+  'portal.url',
+];
+// No placeholder for the code or the link: they are never in staff's wording.
+const PORTAL_CODE = ['org.name', 'client.name', 'contact.name', 'portal.url'];
 
 /** The placeholders each kind offers. */
 export const PLACEHOLDERS: Record<TemplateKind, readonly string[]> = {
@@ -29,6 +55,8 @@ export const PLACEHOLDERS: Record<TemplateKind, readonly string[]> = {
   credit_note: DOCUMENT,
   reminder: REMINDER,
   reminder_before_due: REMINDER,
+  receipt: RECEIPT,
+  portal_code: PORTAL_CODE,
 };
 
 export type TemplateValues = Partial<Record<string, string>>;

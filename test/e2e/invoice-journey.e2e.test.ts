@@ -201,7 +201,7 @@ describeBrowser('journey: set up, invoice, deliver, portal, verify', () => {
     const mark = smtp.messages.length;
     await p.getByLabel('Email').fill(CLIENT_EMAIL);
     await p.getByRole('button', { name: 'Email me a code' }).click();
-    const code = await mailMatch(smtp, CLIENT_EMAIL, /portal is (\d{6})/, mark);
+    const code = await mailMatch(smtp, CLIENT_EMAIL, /: (\d{6})\b/, mark);
     await p.getByLabel('One-time code').fill(code);
     await p.getByRole('button', { name: 'Sign in' }).click();
     await checkpoint(p, 'portal-invoices', 'Invoices');

@@ -61,7 +61,7 @@ describeBrowser('portal languages', () => {
     const mark = smtp.messages.length;
     await page.getByLabel('Email').fill('carla@kunde.test');
     await page.getByRole('button', { name: 'Email me a code' }).click();
-    const code = await mailMatch(smtp, 'carla@kunde.test', /portal is (\d{6})/, mark);
+    const code = await mailMatch(smtp, 'carla@kunde.test', /: (\d{6})\b/, mark);
     await page.getByLabel('One-time code').fill(code);
     await page.getByRole('button', { name: 'Sign in' }).click();
 
@@ -110,7 +110,7 @@ describeBrowser('portal languages', () => {
     const mark = smtp.messages.length;
     await page.getByLabel('E-mail').fill('claire@client.test');
     await page.getByRole('button', { name: 'M’envoyer un code' }).click();
-    const code = await mailMatch(smtp, 'claire@client.test', /portal is (\d{6})/, mark);
+    const code = await mailMatch(smtp, 'claire@client.test', /: (\d{6})\b/, mark);
     await page.getByLabel('Code à usage unique').fill(code);
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByRole('heading', { level: 1, name: 'Factures' }).waitFor();

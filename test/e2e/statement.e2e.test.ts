@@ -80,7 +80,7 @@ describeBrowser('statement of account', () => {
     const mark = smtp.messages.length;
     await page.getByLabel('Email').fill(CLIENT_EMAIL);
     await page.getByRole('button', { name: 'Email me a code' }).click();
-    const code = await mailMatch(smtp, CLIENT_EMAIL, /portal is (\d{6})/, mark);
+    const code = await mailMatch(smtp, CLIENT_EMAIL, /: (\d{6})\b/, mark);
     await page.getByLabel('One-time code').fill(code);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Invoices' }).waitFor();

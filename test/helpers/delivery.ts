@@ -73,12 +73,10 @@ export async function portalLogin(
   expect(req.statusCode, req.body).toBe(202);
   // The sign-in mail, not another one to the same address (a security alert may arrive meanwhile).
   const mail = await smtp.waitFor(
-    (m) =>
-      smtp.messages.indexOf(m) >= before &&
-      m.to.includes(email) &&
-      /code for the .* is \d{6}/.test(m.parsed.text ?? ''),
+    (m) => smtp.messages.indexOf(m) >= before && m.to.includes(email) && /\/portal\/magic#t=/.test(m.parsed.text ?? ''),
   );
-  const code = /code for the .* is (\d{6})/.exec(mail.parsed.text ?? '')![1]!;
+  // The code stands at the end of its line in every language ("Ihr Anmeldecode: 123456").
+  const code = /: (\d{6})\b/.exec(mail.parsed.text ?? '')![1]!;
   const res = await app.inject({
     method: 'POST',
     url: '/api/v1/portal/auth/code/verify',

@@ -238,6 +238,37 @@ describeEachDb('payment reminders', (dialect) => {
       number: 'REM-2026-00001',
       sha256: createHash('sha256').update(pdf.rawPayload).digest('hex'),
     });
+    // Verifiable like any document (item 1): the downloaded PDF is found by its exact bytes on the
+    // public verification page; one changed byte (a forger raising the charges) is not.
+    const verifyPdf = (bytes: Buffer) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/verify/pdf',
+        headers: { 'content-type': 'application/pdf' },
+        payload: bytes,
+      });
+    const verified = await verifyPdf(pdf.rawPayload);
+    expect(verified.statusCode, verified.body).toBe(200);
+    expect(verified.json()).toMatchObject({
+      authentic: true,
+      reason: 'verified',
+      unaltered: true,
+      document: {
+        kind: 'reminder',
+        number: 'REM-2026-00001',
+        issueDate: '2026-07-04',
+        currency: 'EUR',
+        total: 104_387,
+        issuerName: 'Dunning GmbH',
+      },
+      status: { voided: false, credited: false },
+      bankDetails: null,
+    });
+    const tampered = Buffer.from(pdf.rawPayload);
+    const at = tampered.indexOf('/Producer');
+    tampered[at] = tampered[at]! ^ 0x01;
+    expect((await verifyPdf(tampered)).json()).toMatchObject({ authentic: false, reason: 'no_match', document: null });
+
     if (usable(['pdfsig', 'pdftotext'], 'the reminder document read by poppler')) {
       expect(pdfsig(pdf.rawPayload)).toMatch(/Signature is Valid/);
       const words = pdfText(pdf.rawPayload).replace(/\s+/g, ' ');

@@ -152,7 +152,7 @@ describeEachDb('email templates', (dialect) => {
     );
     expect(JSON.stringify(iban)).toContain('must not contain bank account details');
     expectProblem(await api.req('PUT', '/api/v1/email-templates/invoice/english', { subject: 'a', body: 'b' }), 400);
-    expectProblem(await api.req('PUT', '/api/v1/email-templates/receipt/en', { subject: 'a', body: 'b' }), 400);
+    expectProblem(await api.req('PUT', '/api/v1/email-templates/factor_change/en', { subject: 'a', body: 'b' }), 400);
     const { invoice } = await issuedFor('de');
     expectProblem(
       await api.req('POST', `/api/v1/invoices/${invoice.id}/send`, { message: { subject: '{{nope}}', body: 'x' } }),

@@ -63,7 +63,7 @@ describeEachDb('one-time codes under concurrent guessing', (dialect) => {
     const text = mail.parsed.text ?? '';
     return {
       challengeId: r.json().challengeId,
-      code: /is (\d{6})/.exec(text)![1]!,
+      code: /: (\d{6})\b/.exec(text)![1]!,
       magic: /#t=([A-Za-z0-9_-]+)/.exec(text)![1]!,
     };
   }

@@ -91,7 +91,7 @@ describeEachDb('client portal', (dialect) => {
       payload: { orgId: api.orgId, email: 'me@mine.test' },
     });
     const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before);
-    const code = /is (\d{6})/.exec(mail.parsed.text ?? '')![1]!;
+    const code = /: (\d{6})\b/.exec(mail.parsed.text ?? '')![1]!;
     const verify = (c: string) =>
       t.app.inject({
         method: 'POST',

@@ -249,17 +249,20 @@ describeEachDb('statements of account', (dialect) => {
     const sig = pdfsig(res.rawPayload);
     expect(sig).toMatch(/Signature #1/);
     expect(sig).toMatch(/Signature Validation: Signature is Valid/);
+    // Alpha's language is the org's (de-DE): German words, German dates and amounts.
     const text = pdfText(res.rawPayload);
-    expect(text).toContain('Statement of account');
+    expect(text).toContain('Kontoauszug');
     expect(text).toContain('Alpha AG');
-    expect(text).toContain('Balance brought forward');
-    expect(text).toContain(`Payment for ${numbers.inv2} 01.04.2026 100,00 € 700,00 €`);
-    expect(text).toContain(`Credit note ${numbers.cnVoid}`);
-    expect(text).toContain(`Refund for ${numbers.inv3} 06.05.2026 50,00 € 750,00 €`);
-    expect(text).toMatch(/Opening balance 800,00 €/);
-    expect(text).toContain('Closing balance 750,00 €');
-    expect(text).toContain('Period 01.04.2026 – 30.06.2026');
-    expect(text).toContain(`${numbers.inv1}, due 12.03.2026 600,00 € (110 days overdue)`);
+    expect(text).toContain('Saldovortrag');
+    expect(text).toContain(`Zahlung für ${numbers.inv2} 01.04.2026 100,00 € 700,00 €`);
+    expect(text).toContain(`Gutschrift ${numbers.cnVoid}`);
+    expect(text).toContain(`Erstattung für ${numbers.inv3} 06.05.2026 50,00 € 750,00 €`);
+    expect(text).toMatch(/Anfangssaldo 800,00 €/);
+    expect(text).toContain('Endsaldo 750,00 €');
+    expect(text).toContain('Zeitraum 01.04.2026 – 30.06.2026');
+    // The overdue label wraps in its column: its date lands after the value.
+    expect(text).toMatch(new RegExp(`${numbers.inv1}, fällig am 600,00 € \\(110 Tage überfällig\\) 12\\.03\\.2026`));
+    expect(text).not.toContain('Statement');
     expect(text).not.toContain('DRAFT');
 
     const tampered = Buffer.from(res.rawPayload);
@@ -342,5 +345,55 @@ describeEachDb('statements of account', (dialect) => {
     const gone = await portalReq(t.app, beta, 'GET', '/api/v1/portal/statement');
     expect([401, 404]).toContain(gone.statusCode);
     expect(gone.body).not.toContain('Beta SARL');
+  });
+
+  // Issue #15 item 4: the statement speaks its client's language, like the client's invoices.
+  itNeeds(['pdftotext'], "writes the statement PDF in the client's language and its formats", async () => {
+    const cases = [
+      {
+        language: 'en-GB',
+        words: (n: string) => [
+          'Statement of account',
+          'Balance brought forward 1 Jul 2026 €0.00',
+          `Invoice ${n} 1 Jul 2026 €1,234.56 €1,234.56`,
+          `Payment for ${n}, Cash 3 Jul 2026 €234.56 €1,000.00`,
+          'Payments received −€234.56',
+          'Closing balance €1,000.00',
+          'Period 1 Jul 2026 – 20 Jul 2026',
+          'Overdue on 20 Jul 2026 €1,000.00',
+          `${n}, due 5 Jul 2026 €1,000.00 (15 days overdue)`,
+        ],
+      },
+      {
+        language: 'fr-FR',
+        words: (n: string) => [
+          'Relevé de compte',
+          'Solde reporté',
+          `Facture ${n} 1 juil. 2026 1 234,56 € 1 234,56 €`,
+          `Paiement de ${n}, Espèces 3 juil. 2026 234,56 € 1 000,00 €`,
+          'Solde de clôture 1 000,00 €',
+          'Période 1 juil. 2026 – 20 juil. 2026',
+          `${n}, échue le`,
+          '1 000,00 € (en retard de 15 jours)',
+        ],
+      },
+    ];
+    try {
+      for (const c of cases) {
+        at('2026-07-01');
+        const client = await api.ok('POST', '/api/v1/clients', { name: `Client ${c.language}`, language: c.language });
+        const inv = await invoice(`lang-${c.language}`, client.id, 1_234_56, '2026-07-05');
+        at('2026-07-03');
+        await api.ok('POST', `/api/v1/invoices/${inv.id}/payments`, { amount: 234_56, method: 'cash' });
+        at('2026-07-20');
+        const res = await api.req('GET', `/api/v1/clients/${client.id}/statement.pdf?from=2026-07-01&to=2026-07-20`);
+        expect(res.statusCode, res.body).toBe(200);
+        const text = pdfText(res.rawPayload); // every space, no-break ones too, read as one plain space
+
+        for (const w of c.words(inv.number)) expect(text).toContain(w);
+      }
+    } finally {
+      at('2026-06-30');
+    }
   });
 });

@@ -28,7 +28,7 @@ import { createDeliveryHousekeeping } from './housekeeping.service.ts';
 import type { FingerprintSource } from './messages.ts';
 import { createPortalLinksService } from './portal-links.service.ts';
 import { createSealedLinksService } from './sealed-links.service.ts';
-import { createTemplatesService } from './templates.service.ts';
+import type { TemplatesService } from './templates.service.ts';
 import { createWkdLookup } from './wkd.ts';
 
 export interface DeliveryModuleDeps {
@@ -50,6 +50,8 @@ export interface DeliveryModuleDeps {
   notifications: Pick<NotificationsService, 'notifyInTx'>;
   /** The verification service: the fingerprint printed on each PDF, repeated in emails. */
   verification: FingerprintSource;
+  /** Built by the container: receipts and the portal's sign-in mail use the same templates. */
+  templates: TemplatesService;
   warn: (msg: string) => void;
 }
 
@@ -139,7 +141,7 @@ export function createDeliveryModule(d: DeliveryModuleDeps) {
     clients,
     tracking,
   });
-  const templates = createTemplatesService({ db, clock, audit });
+  const { templates } = d;
   const delivery = createDeliveryService({
     db,
     keyring,

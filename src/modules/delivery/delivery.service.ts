@@ -46,13 +46,12 @@ import {
   type ReminderFacts,
 } from './messages.ts';
 import { buildPgpMimeMessage } from './pgp-mime.ts';
-import { languageOf, placeholderErrors, type TemplatesService } from './templates.service.ts';
+import { placeholderErrors, wordingLanguageOf, type TemplatesService } from './templates.service.ts';
 import type { PortalLinksService } from './portal-links.service.ts';
 import { recipientsFor, type Recipient } from './recipients.ts';
 import type { SealedLinksService } from './sealed-links.service.ts';
 import { buildSmimeMessage, type SmimeSigner } from './smime.ts';
 import { sha256Hex } from '../../platform/crypto/hash.ts';
-import { FALLBACK_LANGUAGE } from '../../shared/i18n/messages.ts';
 import { documentLanguage } from '../documents/document-language.ts';
 import { fingerprintCheckUrl } from '../verification/verification.service.ts';
 
@@ -512,7 +511,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       const errors = placeholderErrors(templateKind, input.message, (f) => `/body/message/${f}`);
       if (errors.length) throw unprocessable('The message uses placeholders it does not offer', errors);
     }
-    const wordingLanguage = lang.language === FALLBACK_LANGUAGE ? languageOf(client.language) : lang.language;
+    const wordingLanguage = wordingLanguageOf(lang.language, client.language);
     const wording = input.message ?? (await deps.templates.pick(orgId, templateKind, wordingLanguage));
     const facts: MessageFacts = {
       orgName: org.name,

@@ -7,19 +7,36 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { notFound, unprocessable, type FieldError } from '../../platform/errors.ts';
+import { FALLBACK_LANGUAGE } from '../../shared/i18n/messages.ts';
 import {
   PLACEHOLDERS,
+  renderTemplate,
   TEMPLATE_KINDS,
   unknownPlaceholders,
   type MessageTemplate,
   type TemplateKind,
+  type TemplateValues,
 } from '../../shared/templates.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
-import { builtInTemplates } from './built-in-templates.ts';
+import { builtInTemplate, builtInTemplates } from './built-in-templates.ts';
 import { deleteTemplate, findTemplate, listTemplates, upsertTemplate } from './templates.repo.ts';
 
 /** "de-DE" → "de". */
 export const languageOf = (tag: string): string => tag.split('-')[0]!.toLowerCase();
+
+/**
+ * The language whose organization wording a message uses: the message's catalogue language, or
+ * the client's own when Sealbill ships no catalogue for it (an org may word Dutch mails itself;
+ * the fixed parts then stay English).
+ */
+export const wordingLanguageOf = (catalogueLanguage: string, clientLanguage: string | null | undefined): string =>
+  catalogueLanguage === FALLBACK_LANGUAGE && clientLanguage ? languageOf(clientLanguage) : catalogueLanguage;
+
+/** A message's subject (header-safe) and opening, as sent. */
+export interface RenderedWording {
+  subject: string;
+  opening: string;
+}
 
 /** Field errors for placeholders the kind does not offer, at the paths of a template body. */
 export function placeholderErrors(
@@ -36,6 +53,12 @@ export function placeholderErrors(
 }
 
 export function createTemplatesService({ db, clock, audit }: { db: Database; clock: Clock; audit: AuditService }) {
+  /** The organization's wording of `kind` in `language`, or null (the built-in wording). */
+  async function pick(orgId: string, kind: TemplateKind, language: string): Promise<MessageTemplate | null> {
+    const row = await findTemplate(db, orgId, kind, language);
+    return row ? { subject: row.subject, body: row.body } : null;
+  }
+
   return {
     async list(orgId: string) {
       return {
@@ -93,10 +116,26 @@ export function createTemplatesService({ db, clock, audit }: { db: Database; clo
       });
     },
 
-    /** The organization's wording of `kind` in `language`, or null (the built-in wording). */
-    async pick(orgId: string, kind: TemplateKind, language: string): Promise<MessageTemplate | null> {
-      const row = await findTemplate(db, orgId, kind, language);
-      return row ? { subject: row.subject, body: row.body } : null;
+    pick,
+
+    /**
+     * Renders `kind` for a client: the organization's wording for the client's language, else the
+     * built-in one in the catalogue language `language`. For mails outside a delivery (receipts,
+     * portal sign-in codes), whose fixed parts the caller appends.
+     */
+    async render(
+      orgId: string,
+      kind: TemplateKind,
+      language: string,
+      clientLanguage: string | null | undefined,
+      values: TemplateValues,
+    ): Promise<RenderedWording> {
+      const own = await pick(orgId, kind, wordingLanguageOf(language, clientLanguage));
+      const wording = own ?? builtInTemplate(kind, language);
+      return {
+        subject: renderTemplate(wording.subject, values, 'header'),
+        opening: renderTemplate(wording.body, values).trim(),
+      };
     },
   };
 }

@@ -229,6 +229,14 @@ export function findReminder(ex: Executor, orgId: string, id: string): Promise<R
     .executeTakeFirst();
 }
 
+/**
+ * The reminder whose document is exactly these bytes, in any organization: it serves the public
+ * verification page, whose caller holds only the file (a SHA-256 only a holder of the file knows).
+ */
+export function findReminderByPdf(ex: Executor, pdfSha256: string): Promise<ReminderRow | undefined> {
+  return ex.selectFrom('dunning_reminders').selectAll().where('pdf_sha256', '=', pdfSha256).executeTakeFirst();
+}
+
 /** Moves a reminder from `from` to `to` only if it is still in `from` (one runner claims it). */
 export async function moveReminder(
   ex: Executor,

@@ -138,6 +138,7 @@ const newReminderRow = (
   charges_detail: null,
   number: null,
   file_id: null,
+  pdf_sha256: null,
   delivery_id: null,
   error: null,
   created_by: p.by,
@@ -314,7 +315,12 @@ export function createDunningService(deps: DunningDeps) {
         signer: deps.pdfSigner ? await deps.pdfSigner(tx, orgId) : null,
       });
       const stored = await files.put(tx, orgId, 'reminder', 'application/pdf', pdf);
-      await moveReminder(tx, orgId, row.id, 'sending', { ...computed, number, file_id: stored.id });
+      await moveReminder(tx, orgId, row.id, 'sending', {
+        ...computed,
+        number,
+        file_id: stored.id,
+        pdf_sha256: stored.sha256,
+      });
       return { number, bytes: pdf, filename: `${number}.pdf`, contentType: 'application/pdf', sha256: stored.sha256 };
     });
   }

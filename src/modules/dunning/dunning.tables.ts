@@ -64,6 +64,8 @@ export interface DunningRemindersTable {
   /** The reminder document's number in its own series, and its signed PDF; only with charges. */
   number: string | null;
   file_id: string | null;
+  /** SHA-256 (hex) of that PDF: the public verification page finds an uploaded copy by it. */
+  pdf_sha256: string | null;
   delivery_id: string | null;
   error: string | null;
   created_by: string;

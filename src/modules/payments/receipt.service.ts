@@ -3,7 +3,9 @@
 // byte-identical to staff and to the client in the portal. Provider payments (webhooks) and manual
 // ones (cash, cheque, transfer received, recorded by staff) get the same receipt; the webhook path
 // also mails it to the client: a job written with the payment (`mailInTx`) that holds only the
-// payment's id and reads the receipt when it runs.
+// payment's id and reads the receipt when it runs. The mail's subject and opening are the
+// organization's `receipt` template for the client's language (else the built-in wording); the
+// line about the attachment follows in fixed wording.
 import { z } from 'zod';
 import { messagesFor, t, type MessageKey, type Messages } from '../../shared/i18n/messages.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -12,6 +14,7 @@ import { notFound } from '../../platform/errors.ts';
 import { defineJob, type Jobs } from '../../platform/jobs/jobs.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { ClientService } from '../clients/client.service.ts';
+import type { TemplatesService } from '../delivery/templates.service.ts';
 import type { FileService } from '../files/file.service.ts';
 import type { DocumentService } from '../documents/document.service.ts';
 import { documentLanguage } from '../documents/document-language.ts';
@@ -66,6 +69,10 @@ export interface ReceiptDeps {
   clients: Pick<ClientService, 'get' | 'getInTx'>;
   mailer: Mailer;
   jobs: Jobs;
+  /** The organization's email templates (delivery module): the receipt mail's subject and opening. */
+  templates: Pick<TemplatesService, 'render'>;
+  /** For {{portal.url}}. */
+  publicUrl: string;
   /** PAdES signer from the verification module; receipts are unsigned until one is wired. */
   pdfSigner?: (tx: Executor, orgId: string) => Promise<PdfSigner>;
 }
@@ -79,8 +86,15 @@ export function createReceiptService({
   clients,
   mailer,
   jobs,
+  templates,
+  publicUrl,
   pdfSigner,
 }: ReceiptDeps) {
+  const methodIn = (m: Messages, method: string): string => {
+    const key = METHOD_LABEL[method];
+    return key ? m[key] : method;
+  };
+
   /** Mails the receipt to the client's billing email (else the primary contact's); false when there is no address or receipt. */
   async function send(orgId: string, paymentId: string): Promise<boolean> {
     const p = await findPaymentRow(db, orgId, paymentId);
@@ -95,17 +109,25 @@ export function createReceiptService({
     ]);
     // In the client's language, like the receipt it carries (issue #15 item 4).
     const lang = documentLanguage(client.language, org.locale);
-    const words = {
-      org: org.name,
-      number: inv.number ?? '',
-      amount: moneyFormatter(lang.formatLocale, p.currency)(Number(p.amount)),
-    };
+    const money = moneyFormatter(lang.formatLocale, p.currency);
+    const day = dateFormatter(lang.formatLocale);
+    const { subject, opening } = await templates.render(orgId, 'receipt', lang.language, client.language, {
+      'org.name': org.name,
+      'client.name': client.name,
+      'document.number': inv.number ?? '',
+      'document.total': moneyFormatter(lang.formatLocale, inv.currency)(inv.total),
+      'document.dueDate': inv.dueDate ? day(inv.dueDate) : '',
+      'payment.amount': money(Number(p.amount)),
+      'payment.date': day(p.received_on),
+      'payment.method': methodIn(messagesFor(lang.language), p.method),
+      'portal.url': `${publicUrl}/portal`,
+    });
     await mailer.send({
       to,
       fromName: org.name,
       ...(org.profile.email ? { replyTo: org.profile.email } : {}),
-      subject: t(lang.language, 'mail.receipt.subject', words),
-      text: `${t(lang.language, 'mail.receipt.text', words)}\n`,
+      subject,
+      text: `${opening}\n${t(lang.language, 'mail.receipt.attached')}\n`,
       attachments: [
         { filename: `receipt-${inv.number ?? p.id}.pdf`, content: file.bytes, contentType: 'application/pdf' },
       ],
@@ -145,8 +167,7 @@ export function createReceiptService({
       const money = moneyFormatter(lang.formatLocale, payment.currency);
       const day = dateFormatter(lang.formatLocale);
       const fmtDate = (d: string | null) => (d ? day(d) : null);
-      const methodKey = METHOD_LABEL[payment.method];
-      const method = methodKey ? m[methodKey] : payment.method;
+      const method = methodIn(m, payment.method);
       const ref = payment.provider_ref ?? reference;
       const view: PdfDocumentView = {
         kind: 'invoice',

@@ -22,6 +22,9 @@ import type { ClientService } from '../clients/client.service.ts';
 import type { DeliveryTrackingService } from '../delivery/delivery-tracking.service.ts';
 import { issueCode, orgOfCode, redeemCode, redeemMagic, takeIpQuota } from '../delivery/one-time-codes.ts';
 import type { PortalLinksService } from '../delivery/portal-links.service.ts';
+import type { TemplatesService } from '../delivery/templates.service.ts';
+import { documentLanguage } from '../documents/document-language.ts';
+import { t } from '../../shared/i18n/messages.ts';
 import type { SessionRow, SessionsService } from '../identity/sessions/sessions.service.ts';
 import { csrfTokenFor } from '../identity/sessions/sessions.service.ts';
 import { ipKey, throttledError, type ThrottleService } from '../identity/sign-in/throttle.service.ts';
@@ -51,6 +54,8 @@ export interface PortalAuthDeps {
   documents: Pick<DocumentService, 'get' | 'getInTx'>;
   sessions: SessionsService;
   portalLinks: PortalLinksService;
+  /** The organization's email templates: the sign-in mail's subject and opening. */
+  templates: Pick<TemplatesService, 'render'>;
   tracking: Pick<DeliveryTrackingService, 'record'>;
   factors: Pick<PortalFactorsService, 'summary' | 'totpFor' | 'ceremoniesFor'>;
   throttle: ThrottleService;
@@ -65,15 +70,65 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
   const { db, keyring, clock, mailer, jobs, publicUrl, audit, orgs, clients, sessions, portalLinks } = deps;
   // The sign-in mail is a job written with the code. Every request that issues a code writes one,
   // with no recipient when the address is no contact's, so the answer takes the same work whether
-  // or not the address is known (no enumeration by timing).
+  // or not the address is known (no enumeration by timing). The mail is worded when the job runs,
+  // in the client's language: the subject and opening are the organization's `portal_code`
+  // template (else the built-in wording); the code, the link and the warning follow in fixed
+  // wording, so no template can drop or disguise them.
   const signInMail = defineJob(
     'portal.sign-in-mail',
-    z.object({ to: z.string().nullable(), fromName: z.string(), subject: z.string(), text: z.string() }),
+    z.union([
+      z.object({
+        to: z.string().nullable(),
+        orgId: z.string(),
+        clientId: z.string().nullable(),
+        contactId: z.string().nullable(),
+        code: z.string(),
+        magicToken: z.string().nullable(),
+      }),
+      // Jobs queued before sign-in mails were worded by templates carry their finished text.
+      z.object({ to: z.string().nullable(), fromName: z.string(), subject: z.string(), text: z.string() }),
+    ]),
     async (m) => {
-      if (m.to) await mailer.send({ to: m.to, fromName: m.fromName, subject: m.subject, text: m.text });
+      if (!m.to) return;
+      if ('text' in m) {
+        await mailer.send({ to: m.to, fromName: m.fromName, subject: m.subject, text: m.text });
+        return;
+      }
+      const mail = await signInMailText(m.orgId, m.clientId, m.contactId, m.code, m.magicToken);
+      await mailer.send({ to: m.to, ...mail });
     },
   );
   jobs.register(signInMail);
+
+  async function signInMailText(
+    orgId: string,
+    clientId: string | null,
+    contactId: string | null,
+    code: string,
+    magicToken: string | null,
+  ): Promise<{ fromName: string; subject: string; text: string }> {
+    const org = await orgs.get(orgId);
+    const client = clientId ? await clients.get(orgId, clientId).catch(() => null) : null;
+    const lang = documentLanguage(client?.language, org.locale);
+    const { subject, opening } = await deps.templates.render(orgId, 'portal_code', lang.language, client?.language, {
+      'org.name': org.name,
+      'client.name': client?.name ?? '',
+      'contact.name': client?.contacts.find((c) => c.id === contactId)?.name ?? '',
+      'portal.url': `${publicUrl}/portal`,
+    });
+    const text = [
+      opening,
+      '',
+      t(lang.language, 'mail.portalCode.code', { code }),
+      '',
+      ...(magicToken
+        ? [t(lang.language, 'mail.portalCode.link'), `${publicUrl}/portal/magic#t=${magicToken}`, '']
+        : []),
+      t(lang.language, 'mail.portalCode.ignore'),
+      '',
+    ].join('\n');
+    return { fromName: org.name, subject, text };
+  }
 
   async function orgCrypto(orgId: string): Promise<{ name: string; crypto: OrgCrypto } | null> {
     try {
@@ -245,21 +300,13 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
           magic: true,
         });
         if (code.throttled) return code;
-        const name = org?.name ?? '';
-        const text = [
-          `Your sign-in code for the ${name} client portal is ${code.code}`,
-          '',
-          'Or sign in with this link (it works once, for 10 minutes):',
-          `${publicUrl}/portal/magic#t=${code.magicToken}`,
-          '',
-          'If you did not ask to sign in, ignore this email.',
-          '',
-        ].join('\n');
         await jobs.enqueue(tx, signInMail, {
           to: org && subject ? email : null,
-          fromName: name,
-          subject: `Your sign-in code for ${name}`,
-          text,
+          orgId,
+          clientId: matches[0]?.clientId ?? null,
+          contactId: matches[0]?.contact.id ?? null,
+          code: code.code,
+          magicToken: code.magicToken,
         });
         return code;
       });

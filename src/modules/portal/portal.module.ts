@@ -11,6 +11,7 @@ import type { ClientService } from '../clients/client.service.ts';
 import type { DeliveryTrackingService } from '../delivery/delivery-tracking.service.ts';
 import type { FingerprintSource } from '../delivery/messages.ts';
 import type { PortalLinksService } from '../delivery/portal-links.service.ts';
+import type { TemplatesService } from '../delivery/templates.service.ts';
 import type { LifecycleService } from '../documents/document-lifecycle.service.ts';
 import type { DocumentService } from '../documents/document.service.ts';
 import type { Notifier } from '../identity/notify.ts';
@@ -45,6 +46,8 @@ export interface PortalModuleDeps {
   notifier: Notifier;
   tracking: DeliveryTrackingService;
   portalLinks: PortalLinksService;
+  /** The organization's email templates (delivery module): the sign-in mail's subject and opening. */
+  templates: Pick<TemplatesService, 'render'>;
   /** The verification service: the fingerprint printed on each PDF, repeated in the portal. */
   verification: FingerprintSource;
   warn: (msg: string) => void;
@@ -94,6 +97,7 @@ export function createPortalModule(d: PortalModuleDeps) {
     documents,
     sessions,
     portalLinks,
+    templates: d.templates,
     tracking,
     factors: portalFactors,
     throttle,

@@ -9,7 +9,7 @@ import type { DocumentService } from '../documents/document.service.ts';
 import { createDocumentSigningHooks } from './document-signing.service.ts';
 import type { SigningIdentityService } from './signing-identity.service.ts';
 import { createTsaClient } from '../../platform/crypto/tsa.ts';
-import { createVerificationService } from './verification.service.ts';
+import { createVerificationService, type ReminderDocumentSource } from './verification.service.ts';
 
 export interface VerificationModuleDeps {
   config: Readonly<Config>;
@@ -20,6 +20,8 @@ export interface VerificationModuleDeps {
   documents: DocumentService;
   /** The payout details in force (the payouts module owns them), compared with a document's. */
   currentPayout: (orgId: string) => Promise<Payout | null>;
+  /** The dunning module's reminder documents, verifiable like any document. */
+  reminderDocuments: ReminderDocumentSource;
   warn: (msg: string) => void;
 }
 
@@ -40,6 +42,7 @@ export function createVerificationModule(d: VerificationModuleDeps) {
     signing: d.signing,
     documents: d.documents,
     currentPayout: d.currentPayout,
+    reminderDocuments: d.reminderDocuments,
     publicUrl,
   });
   return { verification, issueHooks };

@@ -31,7 +31,8 @@ export const verificationResult = z.object({
   unaltered: z.boolean().nullable(),
   document: z
     .object({
-      kind: z.enum(['invoice', 'quote', 'credit_note']),
+      /** 'reminder': a payment reminder's document (its charges), numbered in its own series. */
+      kind: z.enum(['invoice', 'quote', 'credit_note', 'reminder']),
       number: z.string(),
       issueDate: z.string(),
       dueDate: z.string().nullable(),

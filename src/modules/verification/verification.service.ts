@@ -46,7 +46,32 @@ export interface VerificationDeps {
   /** The org's payout details in force now (applies changes whose cooling-off has ended). */
   currentPayout: (orgId: string) => Promise<Payout | null>;
   publicUrl: string;
+  /**
+   * Reminder documents (the dunning module, wired by the container): signed PDFs numbered in
+   * their own series, found by their exact bytes.
+   */
+  reminderDocuments?: ReminderDocumentSource;
 }
+
+/** A reminder document whose PDF is exactly the uploaded bytes. */
+export interface ReminderDocumentSource {
+  byPdfSha256(pdfSha256: string): Promise<{
+    number: string;
+    issueDate: string;
+    currency: string;
+    total: number;
+    issuerName: string;
+    signedAt: string;
+    invoiceVoided: boolean;
+  } | null>;
+}
+
+/** A fingerprint for a document signed without an Ed25519 payload: the first 80 bits of its PDF's SHA-256, grouped. */
+const pdfFingerprint = (sha256: string): string =>
+  sha256
+    .slice(0, 20)
+    .toUpperCase()
+    .replace(/(.{4})(?!$)/g, '$1 ');
 
 const NOTHING = { unaltered: null, document: null, status: null, bankDetails: null, signature: null } as const;
 /** The single answer for every input that does not identify a document. */
@@ -261,8 +286,33 @@ export function createVerificationService(deps: VerificationDeps) {
      */
     async byPdf(bytes: Buffer, orgId?: string): Promise<VerificationResult> {
       const xml = embeddedInvoices(bytes);
-      const row = await findSignatureByPdf(db, sha256Hex(bytes));
+      const digest = sha256Hex(bytes);
+      const row = await findSignatureByPdf(db, digest);
       if (row) return answer(row, { unaltered: true, providedAccount: null, withPayload: true, xml });
+      // A reminder document (issue #15 item 1): authentic only as the exact bytes issued; it has
+      // no signed payload, bank details or e-invoice of its own to compare.
+      const reminder = await deps.reminderDocuments?.byPdfSha256(digest);
+      if (reminder)
+        return {
+          authentic: true,
+          reason: 'verified',
+          unaltered: true,
+          document: {
+            kind: 'reminder',
+            number: reminder.number,
+            issueDate: reminder.issueDate,
+            dueDate: null,
+            currency: reminder.currency,
+            total: reminder.total,
+            issuerName: reminder.issuerName,
+            fingerprint: pdfFingerprint(digest),
+            signedAt: reminder.signedAt,
+            timestampedAt: null,
+          },
+          status: { voided: reminder.invoiceVoided, credited: false },
+          bankDetails: null,
+          signature: null,
+        };
       // Not our bytes. If it carries one of our tokens it was derived from a real document and
       // changed afterwards (edited, or an incremental update appended): say so, and nothing more
       // but which signed fields its XML states differently (the token's holder may see them all).

@@ -3356,7 +3356,7 @@ export interface paths {
                             unaltered: boolean | null;
                             document: {
                                 /** @enum {string} */
-                                kind: "invoice" | "quote" | "credit_note";
+                                kind: "invoice" | "quote" | "credit_note" | "reminder";
                                 number: string;
                                 issueDate: string;
                                 dueDate: string | null;
@@ -3438,7 +3438,7 @@ export interface paths {
                             unaltered: boolean | null;
                             document: {
                                 /** @enum {string} */
-                                kind: "invoice" | "quote" | "credit_note";
+                                kind: "invoice" | "quote" | "credit_note" | "reminder";
                                 number: string;
                                 issueDate: string;
                                 dueDate: string | null;
@@ -3529,7 +3529,7 @@ export interface paths {
                             unaltered: boolean | null;
                             document: {
                                 /** @enum {string} */
-                                kind: "invoice" | "quote" | "credit_note";
+                                kind: "invoice" | "quote" | "credit_note" | "reminder";
                                 number: string;
                                 issueDate: string;
                                 dueDate: string | null;
@@ -3609,7 +3609,7 @@ export interface paths {
                             unaltered: boolean | null;
                             document: {
                                 /** @enum {string} */
-                                kind: "invoice" | "quote" | "credit_note";
+                                kind: "invoice" | "quote" | "credit_note" | "reminder";
                                 number: string;
                                 issueDate: string;
                                 dueDate: string | null;
@@ -12346,7 +12346,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 /** @enum {string} */
-                                kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                                kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due" | "receipt" | "portal_code";
                                 language: string;
                                 subject: string;
                                 body: string;
@@ -12354,7 +12354,7 @@ export interface paths {
                             }[];
                             kinds: {
                                 /** @enum {string} */
-                                kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                                kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due" | "receipt" | "portal_code";
                                 placeholders: string[];
                                 builtIn: {
                                     [key: string]: {
@@ -12389,7 +12389,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                    kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due" | "receipt" | "portal_code";
                     /** @description ISO 639-1 language code: the language of the clients this wording is for */
                     language: string;
                 };
@@ -12412,7 +12412,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                            kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due" | "receipt" | "portal_code";
                             language: string;
                             subject: string;
                             body: string;
@@ -12429,7 +12429,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due";
+                    kind: "invoice" | "quote" | "credit_note" | "reminder" | "reminder_before_due" | "receipt" | "portal_code";
                     /** @description ISO 639-1 language code: the language of the clients this wording is for */
                     language: string;
                 };

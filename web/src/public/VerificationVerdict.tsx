@@ -5,7 +5,12 @@ import type { Answer } from '../lib/types.ts';
 
 export type VerificationResult = Answer<'/api/v1/verify/details', 'post'>;
 
-const KIND: Record<string, string> = { invoice: 'invoice', quote: 'quote', credit_note: 'credit note' };
+const KIND: Record<string, string> = {
+  invoice: 'invoice',
+  quote: 'quote',
+  credit_note: 'credit note',
+  reminder: 'payment reminder',
+};
 
 /** The signed fields by the words a payer knows. */
 const FIELD: Record<NonNullable<VerificationResult['einvoice']>['differences'][number], string> = {
@@ -80,7 +85,12 @@ export function VerificationVerdict({ result: r }: { result: VerificationResult 
   }
   const d = r.document!;
   const warnings: string[] = [];
-  if (r.status?.voided) warnings.push('This invoice was voided by the issuer: it is no longer payable.');
+  if (r.status?.voided)
+    warnings.push(
+      d.kind === 'reminder'
+        ? 'The invoice this reminder is about was voided by the issuer: it is no longer payable.'
+        : 'This invoice was voided by the issuer: it is no longer payable.',
+    );
   else if (r.status?.credited)
     warnings.push('The issuer issued a credit note against this invoice: the amount to pay may be lower.');
   if (r.bankDetails?.onDocumentAreCurrent === false)

@@ -18,6 +18,13 @@ const KIND_LABEL: Record<TemplateKind, string> = {
   credit_note: 'Credit note',
   reminder: 'Payment reminder (overdue)',
   reminder_before_due: 'Payment reminder (before due)',
+  receipt: 'Payment receipt',
+  portal_code: 'Portal sign-in code',
+};
+/** What every mail of the kind carries after the opening, whatever the template says. */
+const FOLLOWED_BY: Partial<Record<TemplateKind, string>> = {
+  receipt: '…followed by a line about the attached receipt.',
+  portal_code: '…followed by the one-time code, the sign-in link and the warning, in fixed wording.',
 };
 const LANGUAGES = [
   { value: 'en', label: 'English' },
@@ -39,6 +46,10 @@ const SAMPLE: Record<string, string> = {
   'reminder.outstanding': '€1,234.56',
   'reminder.daysOverdue': '14',
   'reminder.totalDue': '€1,278.43',
+  'payment.amount': '€1,234.56',
+  'payment.date': '20 Dec 2026',
+  'payment.method': 'bank transfer',
+  'contact.name': 'Jane Doe',
 };
 
 export function EmailTemplatesPage() {
@@ -60,8 +71,8 @@ export function EmailTemplatesPage() {
           <div className="panel">
             <p className="muted small">
               Word the subject and opening of the emails your clients receive, per language (a client’s language is on
-              its page). The number, amount, fingerprint and the delivery mode’s instructions always follow, and
-              security emails keep fixed wording.
+              its page). The number, amount, fingerprint and the delivery mode’s instructions always follow; a portal
+              sign-in code and its link always follow in fixed wording, and other security emails keep fixed wording.
             </p>
             <div className="form-row">
               <SelectField
@@ -158,7 +169,7 @@ function TemplateForm({
         </p>
         <pre data-testid="preview-body">{renderTemplate(body, SAMPLE)}</pre>
         <p className="muted small">
-          …followed by the number, amount, fingerprint and the delivery mode’s instructions.
+          {FOLLOWED_BY[kind] ?? '…followed by the number, amount, fingerprint and the delivery mode’s instructions.'}
         </p>
       </section>
       <div className="actions">
