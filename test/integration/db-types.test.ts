@@ -73,6 +73,8 @@ const TABLES = {
   message_templates: true,
   notifications: true,
   search_tokens: true,
+  vat_ledger: true,
+  item_ledger: true,
   notification_preferences: true,
 } satisfies Record<keyof DB, true>;
 
