@@ -87,6 +87,9 @@ describe('ledgerEntriesOf', () => {
   it('ties out to the printed breakdown, the e-invoice VAT and the total', () => {
     fc.assert(
       fc.property(lines, discount, (ls, d) => {
+        // An amount discount larger than the lines is refused at input (money.ts); not a document.
+        const sumOfLines = ls.reduce((a, l) => a + Math.round(Number(l.quantity) * l.unitPrice), 0);
+        fc.pre(d?.type !== 'amount' || d.amount <= sumOfLines);
         const document = doc(ls, d);
         const totals = computeTotals(
           ls.map((l) => ({ quantity: l.quantity, unitPrice: l.unitPrice, taxRateBp: l.rateBp, taxInclusive: l.inclusive })),
@@ -112,7 +115,7 @@ describe('ledgerEntriesOf', () => {
         expect(sum(e.items.map((i) => i.net))).toBe(sum(e.vat.map((v) => v.taxable)));
         expect(sum(e.items.map((i) => i.lineCount))).toBe(ls.length);
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 
