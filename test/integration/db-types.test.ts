@@ -75,6 +75,7 @@ const TABLES = {
   search_tokens: true,
   vat_ledger: true,
   item_ledger: true,
+  ledger_backfill: true,
   notification_preferences: true,
 } satisfies Record<keyof DB, true>;
 

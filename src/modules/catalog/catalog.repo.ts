@@ -29,7 +29,11 @@ export async function updateTaxRateRow(
 }
 
 /** The names of the org's items among `ids` (archived ones too: issued documents still name them). */
-export function findItemNames(db: Executor, orgId: string, ids: string[]): Promise<Array<{ id: string; name: string }>> {
+export function findItemNames(
+  db: Executor,
+  orgId: string,
+  ids: string[],
+): Promise<Array<{ id: string; name: string }>> {
   if (ids.length === 0) return Promise.resolve([]);
   return db.selectFrom('items').select(['id', 'name']).where('org_id', '=', orgId).where('id', 'in', ids).execute();
 }

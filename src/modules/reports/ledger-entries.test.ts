@@ -19,7 +19,12 @@ interface Line {
 
 function doc(lines: Line[], discount: Discount | null, kind: 'invoice' | 'credit_note' = 'invoice'): LedgerDocument {
   const totals = computeTotals(
-    lines.map((l) => ({ quantity: l.quantity, unitPrice: l.unitPrice, taxRateBp: l.rateBp, taxInclusive: l.inclusive })),
+    lines.map((l) => ({
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      taxRateBp: l.rateBp,
+      taxInclusive: l.inclusive,
+    })),
     discount,
   );
   return {
@@ -57,14 +62,7 @@ function doc(lines: Line[], discount: Discount | null, kind: 'invoice' | 'credit
 }
 
 // Rates with the categories a catalogue allows at them (catalog.schemas.ts).
-const rate = fc.constantFrom<[number, VatCategory]>(
-  [1900, 'S'],
-  [700, 'S'],
-  [0, 'Z'],
-  [0, 'E'],
-  [0, 'AE'],
-  [0, 'K'],
-);
+const rate = fc.constantFrom<[number, VatCategory]>([1900, 'S'], [700, 'S'], [0, 'Z'], [0, 'E'], [0, 'AE'], [0, 'K']);
 const line = fc.record({
   quantity: fc.integer({ min: 1, max: 5000 }).map((n) => (n / 100).toFixed(2)),
   unitPrice: fc.integer({ min: 0, max: 1_000_000 }),
@@ -92,7 +90,12 @@ describe('ledgerEntriesOf', () => {
         fc.pre(d?.type !== 'amount' || d.amount <= sumOfLines);
         const document = doc(ls, d);
         const totals = computeTotals(
-          ls.map((l) => ({ quantity: l.quantity, unitPrice: l.unitPrice, taxRateBp: l.rateBp, taxInclusive: l.inclusive })),
+          ls.map((l) => ({
+            quantity: l.quantity,
+            unitPrice: l.unitPrice,
+            taxRateBp: l.rateBp,
+            taxInclusive: l.inclusive,
+          })),
           d,
         );
         const e = ledgerEntriesOf(document);

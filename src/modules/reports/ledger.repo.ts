@@ -6,7 +6,8 @@ import type { Executor } from '../../platform/db/kysely.ts';
 import type { ItemLedgerTable, VatLedgerTable } from './reports.tables.ts';
 
 export type DateBasis = 'issue' | 'supply';
-const day = (basis: DateBasis) => (basis === 'supply' ? sql<string>`coalesce(supply_date, issue_date)` : sql<string>`issue_date`);
+const day = (basis: DateBasis) =>
+  basis === 'supply' ? sql<string>`coalesce(supply_date, issue_date)` : sql<string>`issue_date`;
 const sum = (e: ReturnType<typeof sql>) => sql<number>`coalesce(sum(${e}), 0)`;
 
 /**
@@ -26,39 +27,30 @@ export async function replaceLedger(
   if (items.length > 0) await ex.insertInto('item_ledger').values(items).execute();
 }
 
-// Every issued invoice and credit note has at least one VAT row (a document has lines, each line a
-// tax group), so "no VAT row" means "issued before the ledger existed".
-function unledgered(ex: Executor) {
-  return ex
-    .selectFrom('documents as d')
-    .where('d.kind', 'in', ['invoice', 'credit_note'])
-    .where('d.status', '!=', 'draft')
-    .where('d.issue_date', 'is not', null)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('vat_ledger as v')
-            .select('v.document_id')
-            .whereRef('v.org_id', '=', 'd.org_id')
-            .whereRef('v.document_id', '=', 'd.id'),
-        ),
-      ),
-    );
-}
-
-/** Issued documents (of any org) without ledger rows, for the backfill. */
-export function listUnledgeredDocuments(
+/** Queued documents (of any org) issued before the ledger existed (migration 0021), for the backfill. */
+export function listBackfillQueue(
   ex: Executor,
   limit: number,
 ): Promise<Array<{ id: string; org_id: string; kind: 'invoice' | 'credit_note' | 'quote' }>> {
-  return unledgered(ex).select(['d.id', 'd.org_id', 'd.kind']).orderBy('d.id').limit(limit).execute();
+  return ex
+    .selectFrom('ledger_backfill as q')
+    .innerJoin('documents as d', (j) => j.onRef('d.id', '=', 'q.document_id').onRef('d.org_id', '=', 'q.org_id'))
+    .select(['d.id', 'd.org_id', 'd.kind'])
+    .orderBy('q.document_id')
+    .limit(limit)
+    .execute();
 }
 
-/** How many of the org's issued documents the backfill has still to add (the reports say so). */
-export async function countUnledgered(ex: Executor, orgId: string): Promise<number> {
-  const r = await unledgered(ex)
-    .where('d.org_id', '=', orgId)
+export async function dequeueBackfill(ex: Executor, orgId: string, documentId: string): Promise<void> {
+  await ex.deleteFrom('ledger_backfill').where('org_id', '=', orgId).where('document_id', '=', documentId).execute();
+}
+
+/** How many of the org's documents the backfill has still to add (the reports say so). */
+export async function countBackfillQueue(ex: Executor, orgId: string): Promise<number> {
+  const r = await ex
+    .selectFrom('ledger_backfill')
     .select(sql<number>`count(*)`.as('n'))
+    .where('org_id', '=', orgId)
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }

@@ -21,9 +21,10 @@ import type { Org } from '../orgs/org.schemas.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { ledgerEntriesOf, type LedgerDocument } from './ledger-entries.ts';
 import {
-  countUnledgered,
+  countBackfillQueue,
+  dequeueBackfill,
   itemTotals,
-  listUnledgeredDocuments,
+  listBackfillQueue,
   replaceLedger,
   vatTotals,
   type DateBasis,
@@ -78,7 +79,7 @@ export function createLedgerService({ db, clock, orgs, catalog, documents }: Led
     const org = await orgs.get(orgId);
     const inOrg = (amount: number, currency: string, rate: string) =>
       currency === org.defaultCurrency ? amount : convertAmount(amount, currency, org.defaultCurrency, rate);
-    return { currency: org.defaultCurrency, inOrg, pending: await countUnledgered(db, orgId) };
+    return { currency: org.defaultCurrency, inOrg, pending: await countBackfillQueue(db, orgId) };
   }
 
   async function recordInTx(tx: Executor, orgId: string, doc: LedgerDocument): Promise<void> {
@@ -117,15 +118,17 @@ export function createLedgerService({ db, clock, orgs, catalog, documents }: Led
     },
 
     /**
-     * Adds up to `limit` documents issued before the ledger existed, each in its own transaction
-     * (decrypted once). Returns how many; 0 means none is left (the worker then stops asking).
+     * Adds up to `limit` queued documents issued before the ledger existed (migration 0021), each in
+     * its own transaction with its removal from the queue, decrypted once. Returns how many; 0 means
+     * the queue is empty (the worker then stops asking).
      */
     async backfill(limit: number): Promise<number> {
-      const rows = await listUnledgeredDocuments(db, limit);
-      for (const r of rows) {
-        if (r.kind === 'quote') continue;
-        await inTx(db, async (tx) => recordInTx(tx, r.org_id, await documents.getInTx(tx, r.org_id, r.kind, r.id)));
-      }
+      const rows = await listBackfillQueue(db, limit);
+      for (const r of rows)
+        await inTx(db, async (tx) => {
+          if (r.kind !== 'quote') await recordInTx(tx, r.org_id, await documents.getInTx(tx, r.org_id, r.kind, r.id));
+          await dequeueBackfill(tx, r.org_id, r.id);
+        });
       return rows.length;
     },
 
@@ -137,7 +140,10 @@ export function createLedgerService({ db, clock, orgs, catalog, documents }: Led
       for (const g of await vatTotals(db, orgId, from, to, basis)) {
         const category = g.category as VatCategory;
         const [taxable, tax] = [Number(g.taxable), Number(g.tax)];
-        const [taxableOrg, taxOrg] = [inOrg(taxable, g.currency, g.exchange_rate), inOrg(tax, g.currency, g.exchange_rate)];
+        const [taxableOrg, taxOrg] = [
+          inOrg(taxable, g.currency, g.exchange_rate),
+          inOrg(tax, g.currency, g.exchange_rate),
+        ];
         const key = `${g.currency}|${category}|${g.rate_bp}`;
         const r = rows.get(key) ?? {
           currency: g.currency,

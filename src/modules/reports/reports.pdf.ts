@@ -71,8 +71,16 @@ export function vatTable(r: VatReport, org: OrgLike): PdfTable {
       { label: tr('report.vat.documents'), align: 'right', width: 1.2 },
       { label: tr('report.vat.taxable'), align: 'right', width: 1.7 },
       { label: tr('report.vat.tax'), align: 'right', width: 1.3 },
-      { label: `${tr('report.vat.taxable')} ${tr('report.inCurrency', { currency: r.currency })}`, align: 'right', width: 1.6 },
-      { label: `${tr('report.vat.tax')} ${tr('report.inCurrency', { currency: r.currency })}`, align: 'right', width: 1.4 },
+      {
+        label: `${tr('report.vat.taxable')} ${tr('report.inCurrency', { currency: r.currency })}`,
+        align: 'right',
+        width: 1.6,
+      },
+      {
+        label: `${tr('report.vat.tax')} ${tr('report.inCurrency', { currency: r.currency })}`,
+        align: 'right',
+        width: 1.4,
+      },
     ],
     rows: [
       ...r.rows.map((row) => {
@@ -118,7 +126,11 @@ export function itemsTable(r: ItemRevenueReport, org: OrgLike): PdfTable {
       { label: tr('report.items.lines'), align: 'right', width: 0.8 },
       { label: tr('report.items.quantity'), align: 'right', width: 1.1 },
       { label: tr('report.items.net'), align: 'right', width: 1.5 },
-      { label: `${tr('report.items.net')} ${tr('report.inCurrency', { currency: r.currency })}`, align: 'right', width: 1.6 },
+      {
+        label: `${tr('report.items.net')} ${tr('report.inCurrency', { currency: r.currency })}`,
+        align: 'right',
+        width: 1.6,
+      },
     ],
     rows: [
       ...r.rows.map((row) => ({
@@ -139,7 +151,12 @@ export function itemsTable(r: ItemRevenueReport, org: OrgLike): PdfTable {
   };
 }
 
-export function revenueTable(r: { currency: string; rows: RevenueRow[] }, from: string, to: string, org: OrgLike): PdfTable {
+export function revenueTable(
+  r: { currency: string; rows: RevenueRow[] },
+  from: string,
+  to: string,
+  org: OrgLike,
+): PdfTable {
   const { tr, money, base, period } = frame(org);
   const orgMoney = money(r.currency);
   const total = r.rows.reduce((a, row) => a + row.totalInOrgCurrency, 0);
@@ -152,7 +169,11 @@ export function revenueTable(r: { currency: string; rows: RevenueRow[] }, from: 
       { label: tr('report.revenue.net'), align: 'right', width: 1.4 },
       { label: tr('report.vat.tax'), align: 'right', width: 1.3 },
       { label: tr('report.revenue.total'), align: 'right', width: 1.4 },
-      { label: `${tr('report.revenue.total')} ${tr('report.inCurrency', { currency: r.currency })}`, align: 'right', width: 1.6 },
+      {
+        label: `${tr('report.revenue.total')} ${tr('report.inCurrency', { currency: r.currency })}`,
+        align: 'right',
+        width: 1.6,
+      },
     ],
     rows: [
       ...r.rows.map((row) => {
@@ -170,7 +191,12 @@ export function revenueTable(r: { currency: string; rows: RevenueRow[] }, from: 
         };
       }),
       ...(r.rows.length > 0
-        ? [{ cells: [tr('report.totalIn', { currency: r.currency }), '', '', '', '', '', orgMoney(total)], strong: true }]
+        ? [
+            {
+              cells: [tr('report.totalIn', { currency: r.currency }), '', '', '', '', '', orgMoney(total)],
+              strong: true,
+            },
+          ]
         : []),
     ],
   };

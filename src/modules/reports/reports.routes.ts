@@ -75,7 +75,8 @@ export function registerReportRoutes(
       const orgId = staff(req).orgId;
       const r = await reports.aging(orgId);
       const name = `aging-${r.today}`;
-      if (req.query.format === 'pdf') return sendPdf(reply, name, await ledger.printable(orgId, (o) => agingTable(r, o)));
+      if (req.query.format === 'pdf')
+        return sendPdf(reply, name, await ledger.printable(orgId, (o) => agingTable(r, o)));
       return req.query.format === 'csv' ? sendCsv(reply, name, agingCsv(r.rows)) : r;
     },
   );

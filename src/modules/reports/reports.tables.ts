@@ -36,9 +36,16 @@ export interface ItemLedgerTable {
   net: Money;
 }
 
+/** Documents issued before the ledger existed, waiting for the worker to add them (migration 0021). */
+export interface LedgerBackfillTable {
+  org_id: string;
+  document_id: string;
+}
+
 declare module '../../platform/db/schema.ts' {
   interface DB {
     vat_ledger: VatLedgerTable;
     item_ledger: ItemLedgerTable;
+    ledger_backfill: LedgerBackfillTable;
   }
 }

@@ -2,12 +2,15 @@
 // up, written in the transaction that issues an invoice or credit note, so no report decrypts a
 // document body. Amounts are in clear like the documents' own totals already are; no text of a line
 // is stored (an item is named by its catalogue id, a free-text line by nothing: "Other items").
-// Credit notes are stored negative. Documents issued before this migration are added by the worker
-// (modules/reports/ledger.service.ts: backfill), which decrypts each of them once.
+// Credit notes are stored negative. Documents issued before this migration are queued here in
+// ledger_backfill (plain SQL: no key is needed to list them) and added by the worker
+// (modules/reports/ledger.service.ts: backfill), which decrypts each of them once and takes it off
+// the queue. So the reports know what is still missing from a tiny table, never by an anti-join
+// over every document, and an empty queue costs nothing.
 //
 // vat_ledger:  one row per document and (VAT category, rate) — the EN 16931 VAT breakdown (BG-23).
 // item_ledger: one row per document and catalogue item (item_id null: the free-text lines).
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { MigrationTypes } from './types.ts';
 
 export async function up(db: Kysely<unknown>, _t: MigrationTypes): Promise<void> {
@@ -42,10 +45,22 @@ export async function up(db: Kysely<unknown>, _t: MigrationTypes): Promise<void>
     .addColumn('quantity_micro', 'bigint', (c) => c.notNull())
     .addColumn('net', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema
-    .createIndex('item_ledger_document')
-    .on('item_ledger')
-    .columns(['org_id', 'document_id'])
-    .execute();
+  await db.schema.createIndex('item_ledger_document').on('item_ledger').columns(['org_id', 'document_id']).execute();
   await db.schema.createIndex('item_ledger_issue').on('item_ledger').columns(['org_id', 'issue_date']).execute();
+
+  await db.schema
+    .createTable('ledger_backfill')
+    .addColumn('org_id', 'text', (c) => c.notNull().references('orgs.id'))
+    .addColumn('document_id', 'text', (c) => c.notNull().references('documents.id'))
+    .addPrimaryKeyConstraint('ledger_backfill_pk', ['org_id', 'document_id'])
+    .execute();
+  await queueLedgerBackfill(db);
+}
+
+/** Queues every issued invoice and credit note without ledger rows (exported for the backfill test). */
+export async function queueLedgerBackfill(db: Kysely<unknown>): Promise<void> {
+  await sql`insert into ledger_backfill (org_id, document_id)
+    select d.org_id, d.id from documents d
+    where d.kind in ('invoice', 'credit_note') and d.status <> 'draft' and d.issue_date is not null
+      and not exists (select 1 from vat_ledger v where v.org_id = d.org_id and v.document_id = d.id)`.execute(db);
 }
