@@ -60,7 +60,7 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
       registerRecurringRoutes(app, { recurring: s.recurring, recurringSend: s.recurringSend });
       registerDunningRoutes(app, { dunning: s.dunning });
       registerNotificationRoutes(app, { notifications: s.notifications });
-      registerReportRoutes(app, { reports: s.reports });
+      registerReportRoutes(app, { reports: s.reports, ledger: s.ledger });
       registerStatementRoutes(app, { statements: s.statements });
       registerExportRoutes(app, { dataExport: s.dataExport, clock });
       registerAuditRoutes(app, { db, audit: s.audit, checkpoints: s.checkpoints });

@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../platform/clock.ts';
 import { Keyring, storedMasterKeyIds } from '../platform/crypto/keyring.ts';
 import { loadMasterKey, loadPreviousMasterKeys, type MasterKey } from '../platform/crypto/master-key.ts';
 import { openDatabase, type DbHandle } from '../platform/db/kysely.ts';
+import { createLedgerService } from '../modules/reports/ledger.service.ts';
 import { createReportService } from '../modules/reports/reports.service.ts';
 import { createStatementService } from '../modules/statements/statement.service.ts';
 import { migrateToLatest, refreshPlannerStatistics } from '../platform/db/migrate.ts';
@@ -164,6 +165,8 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     reminderDocuments: { byPdfSha256: (sha256) => reminderDocuments.byPdfSha256(sha256) },
     warn,
   });
+  // The reports' ledger row of an issued invoice or credit note is written in its issuing transaction.
+  const ledger = createLedgerService({ db, clock, orgs, catalog, documents });
   const lifecycle = createLifecycleService({
     db,
     keyring,
@@ -173,7 +176,13 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     clients,
     files,
     documents,
-    hooks: issueHooks,
+    hooks: {
+      ...issueHooks,
+      onIssued: async (tx, orgId, doc, pdfSha256, timestampToken) => {
+        await ledger.recordInTx(tx, orgId, doc);
+        await issueHooks.onIssued?.(tx, orgId, doc, pdfSha256, timestampToken);
+      },
+    },
   });
   // Email templates (delivery module) word the delivery mails, and also receipts and portal sign-in codes.
   const templates = createTemplatesService({ db, clock, audit });
@@ -381,6 +390,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       dunning,
       notifications,
       reports,
+      ledger,
       statements,
       dataExport,
       keys,

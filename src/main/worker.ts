@@ -30,6 +30,7 @@ export interface Worker {
 export function startWorker(c: Container, log: Log, everyMs = 60_000, opts: WorkerOptions = {}): Worker {
   let running = false;
   let searchBackfilled = false;
+  let ledgerBackfilled = false;
   let inFlight: Promise<void> = Promise.resolve();
   const dataProtection = createDataProtectionTasks(c, log);
   const housekeeping = createHousekeepingTask(c, log);
@@ -71,6 +72,17 @@ export function startWorker(c: Container, log: Log, everyMs = 60_000, opts: Work
       }
     } catch (err) {
       log.error({ err: { message: (err as Error).message } }, 'search indexing failed');
+    }
+    try {
+      // Invoices and credit notes issued before the reports ledger existed (migration 0022) are
+      // added a few hundred per run, each decrypted once; documents issued since write their own rows.
+      if (!ledgerBackfilled) {
+        const added = await c.services.ledger.backfill(200);
+        if (added > 0) log.info({ added }, 'documents added to the reports ledger');
+        else ledgerBackfilled = true;
+      }
+    } catch (err) {
+      log.error({ err: { message: (err as Error).message } }, 'reports ledger backfill failed');
     }
     await dataProtection();
     // Hourly at most: expired one-time codes, sessions, throttle rows, emailed tokens, challenges.

@@ -106,6 +106,22 @@ describeBrowser('every staff screen', () => {
     await go('/app/invoices', 'staff-invoices', 'Invoices');
     await page.locator('.badge', { hasText: 'Void' }).first().waitFor();
 
+    // Reports: the VAT report of this quarter (the voided invoice and its credit note), as CSV too.
+    await go('/app/reports', 'staff-reports-vat', 'Reports');
+    await page
+      .getByRole('cell', { name: /^Z · Zero rated/ })
+      .first()
+      .waitFor();
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    expect(csv.suggestedFilename()).toMatch(/^vat-\d{4}-\d{2}-01-\d{4}-\d{2}-\d{2}\.csv$/);
+    await page.getByRole('link', { name: 'Revenue by item' }).click();
+    await page.getByRole('cell', { name: 'Other items' }).first().waitFor();
+    await checkpoint(page, 'staff-reports-items', 'Reports');
+    await go('/app/reports/aging', 'staff-reports-aging', 'Reports');
+
     // A recurring schedule.
     await go('/app/recurring', 'staff-recurring-empty', 'Recurring invoices');
     await page.getByRole('link', { name: 'New schedule' }).first().click();

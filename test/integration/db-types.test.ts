@@ -73,6 +73,9 @@ const TABLES = {
   message_templates: true,
   notifications: true,
   search_tokens: true,
+  vat_ledger: true,
+  item_ledger: true,
+  ledger_backfill: true,
   notification_preferences: true,
 } satisfies Record<keyof DB, true>;
 

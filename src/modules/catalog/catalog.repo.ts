@@ -28,6 +28,15 @@ export async function updateTaxRateRow(
   await db.updateTable('tax_rates').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
 }
 
+/** The names of the org's items among `ids` (archived ones too: issued documents still name them). */
+export function findItemNames(
+  db: Executor,
+  orgId: string,
+  ids: string[],
+): Promise<Array<{ id: string; name: string }>> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('items').select(['id', 'name']).where('org_id', '=', orgId).where('id', 'in', ids).execute();
+}
 export async function insertItem(db: Executor, row: ItemRow): Promise<void> {
   await db.insertInto('items').values(row).execute();
 }

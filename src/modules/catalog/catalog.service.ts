@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { VatCategory } from '../einvoice/einvoice.model.ts';
 import {
   findItem,
+  findItemNames,
   findTaxRate,
   findTaxRates,
   insertItem,
@@ -137,6 +138,11 @@ export function createCatalogService({ db, audit, clock }: { db: Database; audit
       const r = await findItem(db, orgId, id);
       if (!r) throw notFound('Item');
       return toItem(r);
+    },
+    /** Item names by id (the revenue-by-item report names the catalogue items it sums). */
+    async itemNamesByIds(orgId: string, ids: string[]): Promise<Map<string, string>> {
+      const rows = await findItemNames(db, orgId, [...new Set(ids)]);
+      return new Map(rows.map((r) => [r.id, r.name]));
     },
     async listItems(orgId: string, q: { limit: number; cursor?: string | undefined; includeArchived: boolean }) {
       const cursor = decodeCursor(q.cursor);

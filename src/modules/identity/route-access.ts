@@ -156,6 +156,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/reports/aging': need('invoice:read'),
   'GET /api/v1/reports/revenue': need('invoice:read'),
   'GET /api/v1/reports/payments': need('payment:read'),
+  'GET /api/v1/reports/vat': need('invoice:read'),
+  'GET /api/v1/reports/revenue-by-item': need('invoice:read'),
   'POST /api/v1/items': need('item:write'),
   'GET /api/v1/items/:id': need('item:read'),
   'PATCH /api/v1/items/:id': need('item:write'),

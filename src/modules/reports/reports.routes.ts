@@ -1,16 +1,22 @@
-// GET /api/v1/dashboard and /api/v1/reports/*: JSON for the app, CSV (?format=csv) for a spreadsheet.
+// GET /api/v1/dashboard and /api/v1/reports/*: JSON for the app, CSV (?format=csv) for a
+// spreadsheet, a printable table (?format=pdf).
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { staff } from '../../platform/http/auth-hooks.ts';
-import { agingCsv, paymentsCsv, revenueCsv } from './reports.csv.ts';
+import type { LedgerService } from './ledger.service.ts';
+import { agingCsv, itemRevenueCsv, paymentsCsv, revenueCsv, vatCsv } from './reports.csv.ts';
+import { agingTable, itemsTable, paymentsTable, revenueTable, vatTable } from './reports.pdf.ts';
 import {
   agingRow,
   dashboardSchema,
+  itemRevenueReport,
+  ledgerPeriodQuery,
   paymentReceivedRow,
   periodQuery,
   reportFormat,
   revenueRow,
+  vatReport,
 } from './reports.schemas.ts';
 import type { ReportService } from './reports.service.ts';
 
@@ -25,7 +31,20 @@ function sendCsv(reply: FastifyReply, name: string, body: string): FastifyReply 
     .send(body);
 }
 
-export function registerReportRoutes(root: FastifyInstance, { reports }: { reports: ReportService }): void {
+function sendPdf(reply: FastifyReply, name: string, body: Buffer): FastifyReply {
+  return reply
+    .headers({
+      'content-type': 'application/pdf',
+      'content-disposition': `attachment; filename="${name}.pdf"`,
+      'cache-control': 'no-store',
+    })
+    .send(body);
+}
+
+export function registerReportRoutes(
+  root: FastifyInstance,
+  { reports, ledger }: { reports: ReportService; ledger: LedgerService },
+): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
 
   app.get(
@@ -53,8 +72,12 @@ export function registerReportRoutes(root: FastifyInstance, { reports }: { repor
       },
     },
     async (req, reply) => {
-      const r = await reports.aging(staff(req).orgId);
-      return req.query.format === 'csv' ? sendCsv(reply, `aging-${r.today}`, agingCsv(r.rows)) : r;
+      const orgId = staff(req).orgId;
+      const r = await reports.aging(orgId);
+      const name = `aging-${r.today}`;
+      if (req.query.format === 'pdf')
+        return sendPdf(reply, name, await ledger.printable(orgId, (o) => agingTable(r, o)));
+      return req.query.format === 'csv' ? sendCsv(reply, name, agingCsv(r.rows)) : r;
     },
   );
 
@@ -70,10 +93,13 @@ export function registerReportRoutes(root: FastifyInstance, { reports }: { repor
       },
     },
     async (req, reply) => {
-      const r = await reports.revenue(staff(req).orgId, req.query.from, req.query.to);
-      return req.query.format === 'csv'
-        ? sendCsv(reply, `revenue-${req.query.from}-${req.query.to}`, revenueCsv(r.rows, r.currency))
-        : r;
+      const { from, to, format } = req.query;
+      const orgId = staff(req).orgId;
+      const r = await reports.revenue(orgId, from, to);
+      const name = `revenue-${from}-${to}`;
+      if (format === 'pdf')
+        return sendPdf(reply, name, await ledger.printable(orgId, (o) => revenueTable(r, from, to, o)));
+      return format === 'csv' ? sendCsv(reply, name, revenueCsv(r.rows, r.currency)) : r;
     },
   );
 
@@ -88,10 +114,55 @@ export function registerReportRoutes(root: FastifyInstance, { reports }: { repor
       },
     },
     async (req, reply) => {
-      const r = await reports.payments(staff(req).orgId, req.query.from, req.query.to);
-      return req.query.format === 'csv'
-        ? sendCsv(reply, `payments-${req.query.from}-${req.query.to}`, paymentsCsv(r.rows))
-        : r;
+      const { from, to, format } = req.query;
+      const orgId = staff(req).orgId;
+      const r = await reports.payments(orgId, from, to);
+      const name = `payments-${from}-${to}`;
+      if (format === 'pdf')
+        return sendPdf(reply, name, await ledger.printable(orgId, (o) => paymentsTable(r, from, to, o)));
+      return format === 'csv' ? sendCsv(reply, name, paymentsCsv(r.rows)) : r;
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/vat',
+    {
+      schema: {
+        tags: ['reports'],
+        description:
+          'VAT per category (UNCL5305) and rate for the period: taxable amount and tax of the invoices issued less the credit notes, per currency and in the organization’s currency; reverse charge (AE), exempt (E) and the other untaxed categories totalled separately. A voided invoice counts in its period and its cancelling credit note in its own.',
+        querystring: ledgerPeriodQuery,
+        response: { 200: vatReport },
+      },
+    },
+    async (req, reply) => {
+      const { from, to, basis, format } = req.query;
+      const orgId = staff(req).orgId;
+      const r = await ledger.vat(orgId, from, to, basis);
+      const name = `vat-${from}-${to}`;
+      if (format === 'pdf') return sendPdf(reply, name, await ledger.printable(orgId, (o) => vatTable(r, o)));
+      return format === 'csv' ? sendCsv(reply, name, vatCsv(r.rows, r.currency)) : r;
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/revenue-by-item',
+    {
+      schema: {
+        tags: ['reports'],
+        description:
+          'Net revenue (without VAT, after document discounts, credit notes subtracted) per catalogue item for the period, per currency and in the organization’s currency; lines not taken from the catalogue are one row, itemId null ("Other items").',
+        querystring: ledgerPeriodQuery,
+        response: { 200: itemRevenueReport },
+      },
+    },
+    async (req, reply) => {
+      const { from, to, basis, format } = req.query;
+      const orgId = staff(req).orgId;
+      const r = await ledger.revenueByItem(orgId, from, to, basis);
+      const name = `revenue-by-item-${from}-${to}`;
+      if (format === 'pdf') return sendPdf(reply, name, await ledger.printable(orgId, (o) => itemsTable(r, o)));
+      return format === 'csv' ? sendCsv(reply, name, itemRevenueCsv(r.rows, r.currency, 'Other items')) : r;
     },
   );
 }

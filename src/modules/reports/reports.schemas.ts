@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from '../../platform/http/schemas.ts';
+import { vatCategory } from '../einvoice/einvoice.schemas.ts';
 
 const minor = z.number().int().describe('minor units (cents)');
 
@@ -100,7 +101,90 @@ export const paymentReceivedRow = z.object({
 });
 export type PaymentReceivedRow = z.infer<typeof paymentReceivedRow>;
 
-export const reportFormat = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
-export const periodQuery = reportFormat
-  .extend({ from: isoDate, to: isoDate })
-  .refine((q) => q.from <= q.to, { path: ['to'], message: 'must not be before from' });
+export const reportFormat = z.strictObject({
+  format: z
+    .enum(['json', 'csv', 'pdf'])
+    .default('json')
+    .describe('json for the app, csv for a spreadsheet, pdf to print (a plain table)'),
+});
+const period = reportFormat.extend({ from: isoDate, to: isoDate });
+const fromBeforeTo = { path: ['to'], message: 'must not be before from' };
+export const periodQuery = period.refine((q) => q.from <= q.to, fromBeforeTo);
+export const ledgerPeriodQuery = period
+  .extend({
+    basis: z
+      .enum(['issue', 'supply'])
+      .default('issue')
+      .describe(
+        'which date puts a document in the period: its issue date, or its supply date (BT-72, else the end of its invoicing period BT-74, else its issue date)',
+      ),
+  })
+  .refine((q) => q.from <= q.to, fromBeforeTo);
+
+const pending = z
+  .number()
+  .int()
+  .describe(
+    'documents issued before the reports ledger existed that the worker has not yet added (the figures are complete at 0)',
+  );
+
+export const vatRow = z.object({
+  currency: z.string(),
+  category: vatCategory,
+  rateBp: z.number().int().describe('basis points: 1900 = 19 %'),
+  invoices: z.number().int(),
+  creditNotes: z.number().int(),
+  taxable: minor.describe('taxable amount (credit notes subtracted)'),
+  tax: minor,
+  taxableInOrgCurrency: minor,
+  taxInOrgCurrency: minor,
+});
+export type VatRow = z.infer<typeof vatRow>;
+
+/** The taxable amounts of a currency by what happens to their VAT, for the lines of a VAT return. */
+export const vatTotals = z.object({
+  currency: z.string(),
+  taxable: minor,
+  tax: minor,
+  taxed: minor.describe('taxable amount with VAT charged (S, L, M)'),
+  zeroRated: minor.describe('Z'),
+  exempt: minor.describe('E: exempt from VAT'),
+  reverseCharge: minor.describe('AE: the customer accounts for the VAT'),
+  intraCommunity: minor.describe('K: intra-community supply'),
+  export: minor.describe('G: export outside the EU'),
+  outsideScope: minor.describe('O: not subject to VAT'),
+});
+export type VatTotals = z.infer<typeof vatTotals>;
+
+export const vatReport = z.object({
+  from: isoDate,
+  to: isoDate,
+  basis: z.enum(['issue', 'supply']),
+  currency: z.string().describe('the organization’s currency (converted at each document’s exchange rate)'),
+  rows: z.array(vatRow),
+  totals: z.array(vatTotals).describe('per document currency'),
+  totalInOrgCurrency: vatTotals,
+  pending,
+});
+export type VatReport = z.infer<typeof vatReport>;
+
+export const itemRevenueRow = z.object({
+  itemId: z.uuid().nullable().describe('null: the free-text lines ("Other items")'),
+  name: z.string().nullable(),
+  currency: z.string(),
+  lines: z.number().int(),
+  quantity: z.string().describe('Σ quantities (credit notes subtracted), decimal'),
+  net: minor.describe('net revenue: taxable amount after the document discount, without VAT'),
+  netInOrgCurrency: minor,
+});
+export type ItemRevenueRow = z.infer<typeof itemRevenueRow>;
+
+export const itemRevenueReport = z.object({
+  from: isoDate,
+  to: isoDate,
+  basis: z.enum(['issue', 'supply']),
+  currency: z.string(),
+  rows: z.array(itemRevenueRow),
+  pending,
+});
+export type ItemRevenueReport = z.infer<typeof itemRevenueReport>;

@@ -10564,7 +10564,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    format?: "json" | "csv";
+                    /** @description json for the app, csv for a spreadsheet, pdf to print (a plain table) */
+                    format?: "json" | "csv" | "pdf";
                 };
                 header?: never;
                 path?: never;
@@ -10622,7 +10623,8 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    format?: "json" | "csv";
+                    /** @description json for the app, csv for a spreadsheet, pdf to print (a plain table) */
+                    format?: "json" | "csv" | "pdf";
                     from: string;
                     to: string;
                 };
@@ -10679,7 +10681,8 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    format?: "json" | "csv";
+                    /** @description json for the app, csv for a spreadsheet, pdf to print (a plain table) */
+                    format?: "json" | "csv" | "pdf";
                     from: string;
                     to: string;
                 };
@@ -10711,6 +10714,189 @@ export interface paths {
                                 documentNumber: string | null;
                             }[];
                             truncated: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/vat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description VAT per category (UNCL5305) and rate for the period: taxable amount and tax of the invoices issued less the credit notes, per currency and in the organization’s currency; reverse charge (AE), exempt (E) and the other untaxed categories totalled separately. A voided invoice counts in its period and its cancelling credit note in its own. */
+        get: {
+            parameters: {
+                query: {
+                    /** @description json for the app, csv for a spreadsheet, pdf to print (a plain table) */
+                    format?: "json" | "csv" | "pdf";
+                    from: string;
+                    to: string;
+                    /** @description which date puts a document in the period: its issue date, or its supply date (BT-72, else the end of its invoicing period BT-74, else its issue date) */
+                    basis?: "issue" | "supply";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date */
+                            from: string;
+                            /** Format: date */
+                            to: string;
+                            /** @enum {string} */
+                            basis: "issue" | "supply";
+                            /** @description the organization’s currency (converted at each document’s exchange rate) */
+                            currency: string;
+                            rows: {
+                                currency: string;
+                                /**
+                                 * @description UNCL5305: S standard, Z zero, E exempt, AE reverse charge, K intra-community supply, G export, O outside scope, L Canary Islands, M Ceuta/Melilla
+                                 * @enum {string}
+                                 */
+                                category: "S" | "Z" | "E" | "AE" | "K" | "G" | "O" | "L" | "M";
+                                /** @description basis points: 1900 = 19 % */
+                                rateBp: number;
+                                invoices: number;
+                                creditNotes: number;
+                                /** @description taxable amount (credit notes subtracted) */
+                                taxable: number;
+                                /** @description minor units (cents) */
+                                tax: number;
+                                /** @description minor units (cents) */
+                                taxableInOrgCurrency: number;
+                                /** @description minor units (cents) */
+                                taxInOrgCurrency: number;
+                            }[];
+                            /** @description per document currency */
+                            totals: {
+                                currency: string;
+                                /** @description minor units (cents) */
+                                taxable: number;
+                                /** @description minor units (cents) */
+                                tax: number;
+                                /** @description taxable amount with VAT charged (S, L, M) */
+                                taxed: number;
+                                /** @description Z */
+                                zeroRated: number;
+                                /** @description E: exempt from VAT */
+                                exempt: number;
+                                /** @description AE: the customer accounts for the VAT */
+                                reverseCharge: number;
+                                /** @description K: intra-community supply */
+                                intraCommunity: number;
+                                /** @description G: export outside the EU */
+                                export: number;
+                                /** @description O: not subject to VAT */
+                                outsideScope: number;
+                            }[];
+                            totalInOrgCurrency: {
+                                currency: string;
+                                /** @description minor units (cents) */
+                                taxable: number;
+                                /** @description minor units (cents) */
+                                tax: number;
+                                /** @description taxable amount with VAT charged (S, L, M) */
+                                taxed: number;
+                                /** @description Z */
+                                zeroRated: number;
+                                /** @description E: exempt from VAT */
+                                exempt: number;
+                                /** @description AE: the customer accounts for the VAT */
+                                reverseCharge: number;
+                                /** @description K: intra-community supply */
+                                intraCommunity: number;
+                                /** @description G: export outside the EU */
+                                export: number;
+                                /** @description O: not subject to VAT */
+                                outsideScope: number;
+                            };
+                            /** @description documents issued before the reports ledger existed that the worker has not yet added (the figures are complete at 0) */
+                            pending: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/revenue-by-item": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Net revenue (without VAT, after document discounts, credit notes subtracted) per catalogue item for the period, per currency and in the organization’s currency; lines not taken from the catalogue are one row, itemId null ("Other items"). */
+        get: {
+            parameters: {
+                query: {
+                    /** @description json for the app, csv for a spreadsheet, pdf to print (a plain table) */
+                    format?: "json" | "csv" | "pdf";
+                    from: string;
+                    to: string;
+                    /** @description which date puts a document in the period: its issue date, or its supply date (BT-72, else the end of its invoicing period BT-74, else its issue date) */
+                    basis?: "issue" | "supply";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date */
+                            from: string;
+                            /** Format: date */
+                            to: string;
+                            /** @enum {string} */
+                            basis: "issue" | "supply";
+                            currency: string;
+                            rows: {
+                                /** @description null: the free-text lines ("Other items") */
+                                itemId: string | null;
+                                name: string | null;
+                                currency: string;
+                                lines: number;
+                                /** @description Σ quantities (credit notes subtracted), decimal */
+                                quantity: string;
+                                /** @description net revenue: taxable amount after the document discount, without VAT */
+                                net: number;
+                                /** @description minor units (cents) */
+                                netInOrgCurrency: number;
+                            }[];
+                            /** @description documents issued before the reports ledger existed that the worker has not yet added (the figures are complete at 0) */
+                            pending: number;
                         };
                     };
                 };

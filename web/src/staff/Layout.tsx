@@ -16,7 +16,13 @@ interface NavItem {
 }
 
 const NAV: Array<{ group: string; items: NavItem[] }> = [
-  { group: 'Overview', items: [{ to: '/app', label: 'Dashboard' }] },
+  {
+    group: 'Overview',
+    items: [
+      { to: '/app', label: 'Dashboard' },
+      { to: '/app/reports', label: 'Reports', permission: 'invoice:read' },
+    ],
+  },
   {
     group: 'Billing',
     items: [

@@ -11,6 +11,7 @@ import { DocumentPage } from './pages/DocumentView.tsx';
 import { DocumentsPage } from './pages/Documents.tsx';
 import { EditSchedulePage, NewSchedulePage, RecurringPage, ScheduleDetailPage } from './pages/Recurring.tsx';
 import { RemindersSettingsPage } from './pages/RemindersSettings.tsx';
+import { REPORTS, ReportsPage, type ReportName } from './pages/Reports.tsx';
 import { EmailTemplatesPage } from './pages/EmailTemplates.tsx';
 import { NotificationsPage } from './pages/Notifications.tsx';
 import { NumberingSettingsPage, OrgSettingsPage } from './pages/Settings.tsx';
@@ -40,6 +41,8 @@ export const staffRoutes: Route[] = [
   ...documentRoutes('invoice', 'invoices'),
   ...documentRoutes('quote', 'quotes'),
   ...documentRoutes('credit_note', 'credit-notes'),
+  { path: '/app/reports', render: () => <ReportsPage report="vat" /> },
+  ...REPORTS.map((r: ReportName) => ({ path: `/app/reports/${r}`, render: () => <ReportsPage key={r} report={r} /> })),
   { path: '/app/recurring', render: () => <RecurringPage /> },
   { path: '/app/recurring/new', render: () => <NewSchedulePage /> },
   { path: '/app/recurring/:id/edit', render: (p) => <EditSchedulePage id={p.id!} /> },

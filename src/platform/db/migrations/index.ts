@@ -19,6 +19,7 @@ import * as m0018 from './0018-notifications.ts';
 import * as m0019 from './0019-recurring-send.ts';
 import * as m0020 from './0020-search-tokens.ts';
 import * as m0021 from './0021-reminder-pdf-hash.ts';
+import * as m0022 from './0022-report-ledger.ts';
 
 export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0001-foundation': m0001,
@@ -40,4 +41,5 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0019-recurring-send': m0019,
   '0020-search-tokens': m0020,
   '0021-reminder-pdf-hash': m0021,
+  '0022-report-ledger': m0022,
 };
