@@ -51,7 +51,9 @@ export function registerAuthRoutes(
       },
     },
     async (req, reply) => {
-      const est = await id.login.passwordLogin(req.body, clientInfo(req));
+      // The password work's deadline counts from the request's arrival (platform/work-queue.ts).
+      const receivedAt = performance.now() - reply.elapsedTime;
+      const est = await id.login.passwordLogin(req.body, { ...clientInfo(req), receivedAt });
       return { level: est.level, orgId: est.orgId, csrfToken: cookies.set(reply, est.token, est.deviceToken) };
     },
   );
