@@ -6,12 +6,14 @@
  *   node bench/load-client.ts list  URL TOKEN SECONDS CONNECTIONS RATE
  *   node bench/load-client.ts flood URL EMAIL SECONDS CONNECTIONS ADDRESSES
  *
- * `list` asks for the first page of invoices at a fixed overall rate (a latency probe, not a
- * throughput test: a saturated probe measures its own queue). `flood` posts wrong passwords as
+ * `list` asks for the first page of invoices at a fixed rate on keep-alive connections (a latency
+ * probe, not a throughput test: a saturated probe measures its own queue) and prints every
+ * latency, so runs can be merged. `flood` posts wrong passwords as
  * fast as its connections allow, each request from the next of ADDRESSES distinct client addresses
  * (X-Forwarded-For, which the server trusts from loopback only: the bench's reverse-proxy setup)
  * and for a random email: one in ten the real account's, the rest unknown ones.
  */
+import http from 'node:http';
 import autocannon from 'autocannon';
 
 const [mode, url, arg, secondsArg, connectionsArg, extraArg] = process.argv.slice(2);
@@ -27,13 +29,51 @@ interface Result {
   statusCodeStats: Record<string, { count: number }>;
 }
 
+/** Open loop: a request every 1000/rate ms whatever the answers (no coordinated omission). */
+async function probe(): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const rate = Number(extraArg);
+  const latencies: number[] = [];
+  const codes: Record<string, number> = {};
+  let errors = 0;
+  const inFlight: Promise<void>[] = [];
+  const t0 = performance.now();
+  for (let i = 0; ; i++) {
+    const due = t0 + (i * 1000) / rate;
+    if (due - t0 > duration * 1000) break;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(
+      new Promise<void>((resolve) => {
+        const start = performance.now();
+        const req = http.get(
+          `${url}/api/v1/invoices?limit=50`,
+          { agent, headers: { authorization: `Bearer ${arg}` } },
+          (res) => {
+            res.resume();
+            res.on('end', () => {
+              latencies.push(performance.now() - start);
+              codes[res.statusCode!] = (codes[res.statusCode!] ?? 0) + 1;
+              resolve();
+            });
+          },
+        );
+        req.on('error', () => {
+          errors++;
+          resolve();
+        });
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  process.stdout.write(`${JSON.stringify({ latencies, codes, errors })}\n`);
+}
+
 let opts: Record<string, unknown>;
 if (mode === 'list') {
-  opts = {
-    url: `${url}/api/v1/invoices?limit=50`,
-    headers: { authorization: `Bearer ${arg}` },
-    overallRate: Number(extraArg),
-  };
+  await probe();
+  process.exit(0);
 } else if (mode === 'flood') {
   const addresses = Number(extraArg);
   let n = 0;

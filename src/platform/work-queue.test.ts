@@ -111,3 +111,22 @@ describe('per-request deadline', () => {
     await Promise.all(jobs);
   });
 });
+
+describe('admission', () => {
+  it('holds a place: requests admitted together cannot overfill the queue, and an admitted job is not refused as full', async () => {
+    const q = createWorkQueue({ concurrency: 1, maxQueued: 2, maxWaitMs: 5000 });
+    const places = [q.admit(), q.admit(), q.admit()]; // one slot + two waiting places
+    expect(() => q.admit()).toThrow(AppError);
+    expect(() => q.assertCapacity()).toThrow(AppError);
+    const g = gate();
+    const jobs = places.map((admission) => q.run(g.job, { admission }));
+    expect(q.stats()).toMatchObject({ running: 1, queued: 2 });
+    g.open();
+    await Promise.all(jobs);
+    const unused = q.admit();
+    unused.release();
+    unused.release();
+    expect(q.stats()).toMatchObject({ started: 3, shed: 2, running: 0, queued: 0 });
+    expect(() => q.assertCapacity()).not.toThrow();
+  });
+});

@@ -23,6 +23,14 @@ export interface WorkQueueOptions {
 export interface RunOptions {
   /** When the request arrived (`performance.now()`); the deadline is `receivedAt + maxWaitMs`. */
   receivedAt?: number | undefined;
+  /** A place taken earlier with `admit` (the job then cannot find the queue full). */
+  admission?: Admission | undefined;
+}
+
+/** A place in the queue, held while the request does its cheap work before the job. */
+export interface Admission {
+  /** Gives the place back (idempotent; running a job with it gives it back too). */
+  release(): void;
 }
 
 export interface WorkQueue {
@@ -30,6 +38,12 @@ export interface WorkQueue {
   run<T>(fn: () => Promise<T>, opts?: RunOptions): Promise<T>;
   /** Throws the same 429 when a job submitted now would be refused at once (cheap pre-check). */
   assertCapacity(opts?: RunOptions): void;
+  /**
+   * Takes a place for a job to come, or throws the same 429: requests that pass at the same
+   * moment cannot all find room and then be shed after their cheap work (a sign-in would be
+   * counted against the account without its password being checked).
+   */
+  admit(opts?: RunOptions): Admission;
   /** Now running and waiting; since start: jobs started, jobs shed (full, predicted late, or late), the most that ever ran at once. */
   stats(): { running: number; queued: number; started: number; shed: number; late: number; peak: number };
 }
@@ -52,6 +66,8 @@ export function createWorkQueue(opts: WorkQueueOptions): WorkQueue {
   /** Running average of a job's time (ms); 0 until one finished, so nothing is predicted late before. */
   let jobMs = 0;
   const waiting: Waiter[] = [];
+  /** Places taken with `admit` and not yet used or given back. */
+  const admitted = new Set<Admission>();
 
   const busy = (waitMs = opts.maxWaitMs): AppError => {
     shed++;
@@ -62,16 +78,21 @@ export function createWorkQueue(opts: WorkQueueOptions): WorkQueue {
   };
 
   const deadlineOf = (o: RunOptions | undefined, now: number) => (o?.receivedAt ?? now) + opts.maxWaitMs;
+  /** Jobs running, waiting or announced (admitted), not counting the asking one's own place. */
+  const ahead = (o: RunOptions | undefined) =>
+    running + waiting.length + admitted.size - (o?.admission && admitted.has(o.admission) ? 1 : 0);
   /** How long a job submitted now would wait for a slot, from the jobs ahead of it. */
-  const expectedWait = () =>
-    running < opts.concurrency ? 0 : Math.ceil((waiting.length + 1) / opts.concurrency) * jobMs;
+  const expectedWait = (o?: RunOptions) => {
+    const queued = ahead(o) + 1 - opts.concurrency;
+    return queued <= 0 ? 0 : Math.ceil(queued / opts.concurrency) * jobMs;
+  };
 
   /** The reason a job submitted now is refused at once, or null. */
   function refusal(o: RunOptions | undefined): AppError | null {
     const now = performance.now();
-    if (running >= opts.concurrency && waiting.length >= opts.maxQueued)
-      return busy(jobMs > 0 ? expectedWait() : opts.maxWaitMs);
-    const wait = expectedWait();
+    if (!(o?.admission && admitted.has(o.admission)) && ahead(o) >= opts.concurrency + opts.maxQueued)
+      return busy(jobMs > 0 ? expectedWait(o) : opts.maxWaitMs);
+    const wait = expectedWait(o);
     if (now + wait > deadlineOf(o, now)) {
       late++;
       return busy(Math.max(wait, 1000));
@@ -105,8 +126,9 @@ export function createWorkQueue(opts: WorkQueueOptions): WorkQueue {
   return {
     run<T>(fn: () => Promise<T>, o?: RunOptions): Promise<T> {
       const refused = refusal(o);
+      o?.admission?.release();
       if (refused) return Promise.reject(refused);
-      if (running < opts.concurrency) return execute(fn);
+      if (running < opts.concurrency && waiting.length === 0) return execute(fn);
       const now = performance.now();
       return new Promise<T>((resolve, reject) => {
         const waiter: Waiter = {
@@ -130,6 +152,14 @@ export function createWorkQueue(opts: WorkQueueOptions): WorkQueue {
     assertCapacity(o?: RunOptions): void {
       const refused = refusal(o);
       if (refused) throw refused;
+    },
+
+    admit(o?: RunOptions): Admission {
+      const refused = refusal(o);
+      if (refused) throw refused;
+      const place: Admission = { release: () => void admitted.delete(place) };
+      admitted.add(place);
+      return place;
     },
 
     stats: () => ({ running, queued: waiting.length, started, shed, late, peak }),

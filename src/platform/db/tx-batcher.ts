@@ -6,10 +6,12 @@
 // commit (SQLite synchronous=FULL: an fsync on the event loop; PostgreSQL: a WAL flush) is then
 // paid once per batch instead of once per unit.
 //
-// Timing: a unit arriving when no batch ran in the last `maxDelayMs` starts a batch at once (on
-// the next turn of the event loop, so units of the same turn share it): a lone sign-in waits for
-// nothing. Under load, batches start at most every `maxDelayMs` or as soon as `maxBatch` units
-// wait. One batch runs at a time.
+// Timing: each unit says how long it may wait (`delayMs`, 0 by default); a batch starts when the
+// most pressing unit is due, but at most every `minSpacingMs` (under load, units arriving in
+// between share the next batch), or at once when `maxBatch` units wait. A unit that may not wait,
+// arriving when no batch ran for `minSpacingMs`, starts one on the next turn of the event loop
+// (units of the same turn share it): a lone sign-in waits for nothing. Units that may wait ride
+// along with the next batch whatever started it. One batch runs at a time.
 //
 // Failure isolation: if the batch's transaction fails, it rolled back as a whole, and each unit
 // is run again in a transaction of its own, so one bad unit fails only its own caller. Units must
@@ -18,8 +20,8 @@ import { inTx } from './tx.ts';
 import type { Database, Tx } from './kysely.ts';
 
 export interface TxBatcherOptions<S> {
-  /** Under load, the longest a unit waits for its batch to start. */
-  maxDelayMs: number;
+  /** Batches start at most this often (ms). */
+  minSpacingMs: number;
   /** A batch never holds more units; a full batch starts at once. */
   maxBatch: number;
   /** Fresh per-batch state, where units leave writes to be made once for the whole batch. */
@@ -29,8 +31,11 @@ export interface TxBatcherOptions<S> {
 }
 
 export interface TxBatcher<S> {
-  /** Runs `unit` in the next batch's transaction; resolves with its result once that committed. */
-  run<T>(unit: (tx: Tx, state: S) => Promise<T>): Promise<T>;
+  /**
+   * Runs `unit` in a coming batch's transaction, at the latest about `delayMs` from now (later
+   * only when batches are spaced or busy); resolves with its result once that committed.
+   */
+  run<T>(unit: (tx: Tx, state: S) => Promise<T>, opts?: { delayMs?: number }): Promise<T>;
   /** Since start: units run, transactions committed for them, batches that fell back to one transaction per unit. */
   stats(): { units: number; batches: number; fallbacks: number; largest: number };
   /** Resolves when every unit submitted so far has settled. */
@@ -38,17 +43,20 @@ export interface TxBatcher<S> {
 }
 
 interface Pending<S> {
+  /** performance.now() by which the unit should be in a batch. */
+  due: number;
   unit: (tx: Tx, state: S) => Promise<unknown>;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
 
 export function createTxBatcher<S>(db: Database, opts: TxBatcherOptions<S>): TxBatcher<S> {
-  if (opts.maxBatch < 1 || opts.maxDelayMs < 0) throw new Error('tx batcher: invalid options');
+  if (opts.maxBatch < 1 || opts.minSpacingMs < 0) throw new Error('tx batcher: invalid options');
   const queue: Pending<S>[] = [];
   let running: Promise<void> | null = null;
-  /** Cancels the scheduled start of the next batch, if one is scheduled. */
+  /** Cancels the scheduled start of the next batch, if one is scheduled; `startAt` is when. */
   let cancelStart: (() => void) | null = null;
+  let startAt = Infinity;
   let lastStart = -Infinity;
   const counts = { units: 0, batches: 0, fallbacks: 0, largest: 0 };
   let idleWaiters: (() => void)[] = [];
@@ -91,6 +99,7 @@ export function createTxBatcher<S>(db: Database, opts: TxBatcherOptions<S>): TxB
 
   function start(): void {
     cancelStart = null;
+    startAt = Infinity;
     if (running || queue.length === 0) return;
     lastStart = performance.now();
     running = runBatch(queue.splice(0, opts.maxBatch)).finally(() => {
@@ -104,12 +113,15 @@ export function createTxBatcher<S>(db: Database, opts: TxBatcherOptions<S>): TxB
   }
 
   function schedule(): void {
-    if (running) return;
-    const wait = queue.length >= opts.maxBatch ? 0 : lastStart + opts.maxDelayMs - performance.now();
-    if (cancelStart && wait > 0) return; // already scheduled
+    if (running || queue.length === 0) return;
+    const now = performance.now();
+    const due = Math.min(...queue.map((p) => p.due));
+    const at = queue.length >= opts.maxBatch ? now : Math.max(due, lastStart + opts.minSpacingMs);
+    if (cancelStart && at >= startAt) return; // an earlier start is already scheduled
     cancelStart?.();
-    if (wait > 0) {
-      const t = setTimeout(start, wait);
+    startAt = at;
+    if (at > now) {
+      const t = setTimeout(start, at - now);
       cancelStart = () => clearTimeout(t);
     } else {
       const i = setImmediate(start);
@@ -118,9 +130,10 @@ export function createTxBatcher<S>(db: Database, opts: TxBatcherOptions<S>): TxB
   }
 
   return {
-    run<T>(unit: (tx: Tx, state: S) => Promise<T>): Promise<T> {
+    run<T>(unit: (tx: Tx, state: S) => Promise<T>, o?: { delayMs?: number }): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        queue.push({ unit, resolve: resolve as (v: unknown) => void, reject });
+        const due = performance.now() + (o?.delayMs ?? 0);
+        queue.push({ due, unit, resolve: resolve as (v: unknown) => void, reject });
         schedule();
       });
     },

@@ -23,8 +23,15 @@ import type { Notifier } from '../notify.ts';
 import type { SecurityAudit } from '../security-audit.ts';
 import type { AttemptResult, ThrottleService } from './throttle.service.ts';
 
-/** Under a flood, a batch starts at most this often (a lone sign-in does not wait). */
+/** Under a flood, a batch starts at most this often (a lone reservation does not wait). */
 export const FAILED_SIGN_IN_BATCH_MS = 50;
+/**
+ * Under load (other password checks waiting), how long a failure record may wait for a batch:
+ * its 401 is answered that much later at most (no hardship for a wrong password; the attempt is
+ * already counted), and the failures of that span share one transaction and their audit entries
+ * coalesce. Without load a failure is written at once.
+ */
+export const FAILURE_RECORD_DELAY_MS = 200;
 /** Units in one batch at most. */
 export const FAILED_SIGN_IN_BATCH_MAX = 200;
 
@@ -85,7 +92,7 @@ export function createFailedSignIns(deps: {
   }
 
   const batcher = createTxBatcher<Batch>(db, {
-    maxDelayMs: FAILED_SIGN_IN_BATCH_MS,
+    minSpacingMs: FAILED_SIGN_IN_BATCH_MS,
     maxBatch: FAILED_SIGN_IN_BATCH_MAX,
     open: () => ({ failures: [] }),
     close: (tx, b) => writeFailures(tx, b.failures),
@@ -97,11 +104,17 @@ export function createFailedSignIns(deps: {
       return batcher.run((tx) => throttle.attempt(tx, keys));
     },
 
-    /** Records a failed sign-in in the next batch; resolves once its audit entry is committed. */
-    record(f: FailedSignIn): Promise<void> {
-      return batcher.run(async (_tx, b) => {
-        b.failures.push(f);
-      });
+    /**
+     * Records a failed sign-in in a coming batch (within FAILURE_RECORD_DELAY_MS `underLoad`, else
+     * the next); resolves once its audit entry is committed.
+     */
+    record(f: FailedSignIn, opts: { underLoad: boolean }): Promise<void> {
+      return batcher.run(
+        async (_tx, b) => {
+          b.failures.push(f);
+        },
+        { delayMs: opts.underLoad ? FAILURE_RECORD_DELAY_MS : 0 },
+      );
     },
 
     stats: () => batcher.stats(),

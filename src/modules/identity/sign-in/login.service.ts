@@ -185,25 +185,31 @@ export function createLoginService(deps: LoginDeps) {
     ): Promise<Established> {
       const email = normalizeEmail(input.email);
       const keys = { account: accountKey(email), ip: ipKey(info.ip) };
-      const deadline = { receivedAt: info.receivedAt };
-      // Shed a saturated server (queue full, or no slot before the request's deadline) before
-      // the attempt is counted against the account.
-      passwords.queue.assertCapacity(deadline);
-      // Counted (committed, in a batch with the other attempts of the moment) before the password is checked.
-      const gate = await failedSignIns.reserve(keys);
-      if (!gate.ok) throw throttledError(gate);
-      const user = await findUserByEmail(db, email);
-      const ok = user?.password_hash
-        ? await passwords.verify(user.password_hash, input.password, deadline)
-        : await passwords.verifyAgainstDummy(input.password, deadline);
-      if (!user || !ok || user.status !== 'active') {
-        await failedSignIns.record({
-          ip: info.ip,
-          method: 'pwd',
-          user: user ? { id: user.id, email: user.email } : null,
-          lockedNow: gate.lockedNow,
-        });
-        throw invalidCredentials();
+      // A place in the password queue is taken before the attempt is counted: a saturated server
+      // (queue full, or no slot before the request's deadline) sheds the request with 429 first,
+      // and requests arriving together cannot all be counted and then shed by the queue.
+      const admission = passwords.queue.admit({ receivedAt: info.receivedAt });
+      let user: UserRow | undefined;
+      try {
+        // Counted (committed, in a batch with the other attempts of the moment) before the password is checked.
+        const gate = await failedSignIns.reserve(keys);
+        if (!gate.ok) throw throttledError(gate);
+        user = await findUserByEmail(db, email);
+        const work = { receivedAt: info.receivedAt, admission };
+        const ok = user?.password_hash
+          ? await passwords.verify(user.password_hash, input.password, work)
+          : await passwords.verifyAgainstDummy(input.password, work);
+        if (!user || !ok || user.status !== 'active') {
+          const failure = { ip: info.ip, method: 'pwd' as const, lockedNow: gate.lockedNow };
+          await failedSignIns.record(
+            { ...failure, user: user ? { id: user.id, email: user.email } : null },
+            // Other password checks waiting: a flood, whose failures are worth coalescing.
+            { underLoad: passwords.queue.stats().queued > 0 },
+          );
+          throw invalidCredentials();
+        }
+      } finally {
+        admission.release();
       }
       const upgraded = needsRehash(user.password_hash!) ? await passwords.hash(input.password) : null;
       const est = await inTx(db, async (tx) => {
