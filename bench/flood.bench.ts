@@ -96,7 +96,13 @@ async function api(method: string, p: string, token: string | null, body?: unkno
 
 async function waitUp(): Promise<void> {
   for (let i = 0; i < 300; i++) {
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('the server did not start');
@@ -159,7 +165,9 @@ try {
   // falls on both sides; every latency of a side is merged before its percentiles are taken.
   const slice = seconds / ROUNDS;
   const probe = async (secs: number) =>
-    JSON.parse(await output(runNode(['bench/load-client.ts', 'list', url, token, String(secs), '4', String(listRate)]))) as Probe;
+    JSON.parse(
+      await output(runNode(['bench/load-client.ts', 'list', url, token, String(secs), '4', String(listRate)])),
+    ) as Probe;
   await probe(3); // warm-up
   const quiet: Probe[] = [];
   const busy: Probe[] = [];
@@ -180,7 +188,9 @@ try {
   const floodTotal = floods.reduce((a, f) => a + f.total, 0);
   console.log(
     `flood (POST /api/v1/auth/login, ${floodConnections} connections): ${floodTotal} requests, ${(floodTotal / (ROUNDS * (slice + 3))).toFixed(0)}/s, ` +
-      `p50 ${Math.max(...floods.map((f) => f.p50))} ms, p99 ${Math.max(...floods.map((f) => f.p99))} ms (worst round), status ${Object.entries(floodCodes)
+      `p50 ${Math.max(...floods.map((f) => f.p50))} ms, p99 ${Math.max(...floods.map((f) => f.p99))} ms (worst round), status ${Object.entries(
+        floodCodes,
+      )
         .map(([c, n]) => `${c}×${n}`)
         .join(' ')}`,
   );

@@ -53,7 +53,13 @@ describeEachDb('sign-in flood', (dialect) => {
       const err = await service
         .passwordLogin(
           { email: 'late@shed.test', password: 'whatever it is' },
-          { ip: '10.60.1.1', userAgent: null, deviceToken: null, currentToken: null, receivedAt: performance.now() - 5000 },
+          {
+            ip: '10.60.1.1',
+            userAgent: null,
+            deviceToken: null,
+            currentToken: null,
+            receivedAt: performance.now() - 5000,
+          },
         )
         .catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'rate_limited', status: 429, headers: { 'retry-after': expect.any(String) } });
@@ -100,7 +106,9 @@ describeEachDb('sign-in flood', (dialect) => {
       const before = { ...ledger.stats(), rows: (await auditRows(INSTANCE_CHAIN)).length };
       const N = 60;
       const answers = await Promise.all(
-        Array.from({ length: N }, (_, i) => login(t, `10.61.${Math.floor(i / 10)}.${i % 10}`, `stranger${i}@flood.test`)),
+        Array.from({ length: N }, (_, i) =>
+          login(t, `10.61.${Math.floor(i / 10)}.${i % 10}`, `stranger${i}@flood.test`),
+        ),
       );
       expect(answers.every((r) => r.statusCode === 401)).toBe(true);
       const after = ledger.stats();

@@ -138,7 +138,6 @@ export function createTxBatcher<S>(db: Database, opts: TxBatcherOptions<S>): TxB
       });
     },
     stats: () => ({ ...counts }),
-    settled: () =>
-      running || queue.length > 0 ? new Promise<void>((r) => idleWaiters.push(r)) : Promise.resolve(),
+    settled: () => (running || queue.length > 0 ? new Promise<void>((r) => idleWaiters.push(r)) : Promise.resolve()),
   };
 }
