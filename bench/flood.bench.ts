@@ -166,7 +166,7 @@ try {
   const slice = seconds / ROUNDS;
   const probe = async (secs: number) =>
     JSON.parse(
-      await output(runNode(['bench/load-client.ts', 'list', url, token, String(secs), '4', String(listRate)])),
+      await output(runNode(['bench/load-client.ts', 'list', url, token, String(secs), '32', String(listRate)])),
     ) as Probe;
   await probe(3); // warm-up
   const quiet: Probe[] = [];

@@ -49,6 +49,9 @@ export function registerAuthRoutes(
         body: z.strictObject({ email, password, orgId: z.uuid().optional() }),
         response: { 200: signedInSchema },
       },
+      // A saturated password queue sheds the request before its body is even read and validated:
+      // under a flood most sign-ins end here, so they must cost as little as possible.
+      onRequest: async () => id.passwords.queue.assertCapacity(),
     },
     async (req, reply) => {
       // The password work's deadline counts from the request's arrival (platform/work-queue.ts).
