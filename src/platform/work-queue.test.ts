@@ -65,3 +65,68 @@ describe('bounded work queue', () => {
     expect(q.stats()).toMatchObject({ running: 0, queued: 0 });
   });
 });
+
+describe('per-request deadline', () => {
+  it('counts the time before the queue: a request that arrived too long ago is shed at once and never runs', async () => {
+    const q = createWorkQueue({ concurrency: 1, maxQueued: 5, maxWaitMs: 200 });
+    let ran = false;
+    const err = await q
+      .run(
+        async () => {
+          ran = true;
+        },
+        { receivedAt: performance.now() - 250 },
+      )
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'rate_limited', status: 429 });
+    expect(Number((err as AppError).headers!['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(ran).toBe(false);
+    expect(() => q.assertCapacity({ receivedAt: performance.now() - 250 })).toThrow(AppError);
+    expect(q.stats()).toMatchObject({ started: 0, late: 2 });
+  });
+
+  it('a waiting job is shed at its request deadline, not maxWaitMs after it was queued', async () => {
+    const q = createWorkQueue({ concurrency: 1, maxQueued: 5, maxWaitMs: 300 });
+    const g = gate();
+    const first = q.run(g.job);
+    const t0 = performance.now();
+    const waiting = q.run(async () => 1, { receivedAt: t0 - 250 });
+    await expect(waiting).rejects.toMatchObject({ code: 'rate_limited' });
+    expect(performance.now() - t0).toBeLessThan(200);
+    g.open();
+    await first;
+  });
+
+  it('sheds at once a job the queue cannot start before its deadline, from the recent job time', async () => {
+    const q = createWorkQueue({ concurrency: 1, maxQueued: 50, maxWaitMs: 300 });
+    await q.run(() => sleep(100)); // the queue learns that a job takes ~100 ms
+    const g = gate();
+    const jobs = [q.run(g.job), q.run(g.job), q.run(g.job)]; // one running, two waiting: ~300 ms ahead
+    const t0 = performance.now();
+    const err = await q.run(async () => 1).catch((e: unknown) => e);
+    expect(performance.now() - t0).toBeLessThan(50); // refused at once, not after waiting 300 ms
+    expect(err).toMatchObject({ code: 'rate_limited', status: 429 });
+    expect(q.stats()).toMatchObject({ queued: 2, late: 1 });
+    g.open();
+    await Promise.all(jobs);
+  });
+});
+
+describe('admission', () => {
+  it('holds a place: requests admitted together cannot overfill the queue, and an admitted job is not refused as full', async () => {
+    const q = createWorkQueue({ concurrency: 1, maxQueued: 2, maxWaitMs: 5000 });
+    const places = [q.admit(), q.admit(), q.admit()]; // one slot + two waiting places
+    expect(() => q.admit()).toThrow(AppError);
+    expect(() => q.assertCapacity()).toThrow(AppError);
+    const g = gate();
+    const jobs = places.map((admission) => q.run(g.job, { admission }));
+    expect(q.stats()).toMatchObject({ running: 1, queued: 2 });
+    g.open();
+    await Promise.all(jobs);
+    const unused = q.admit();
+    unused.release();
+    unused.release();
+    expect(q.stats()).toMatchObject({ started: 3, shed: 2, running: 0, queued: 0 });
+    expect(() => q.assertCapacity()).not.toThrow();
+  });
+});

@@ -28,6 +28,7 @@ import { createSessionState } from './sessions/session-state.ts';
 import type { SessionsService } from './sessions/sessions.service.ts';
 import { createSignupService } from './accounts/signup.service.ts';
 import { createThrottleService } from './sign-in/throttle.service.ts';
+import { createFailedSignIns } from './sign-in/failed-sign-ins.ts';
 import { createTotpService } from './mfa/totp.service.ts';
 
 export interface IdentityDeps {
@@ -58,12 +59,24 @@ export function createIdentityServices(d: IdentityDeps) {
   const totp = createTotpService({ keyring: d.keyring, clock, issuer: d.config.webauthn.rpName, store: userTotpStore });
   const passkeys = createPasskeysService({ db, clock, webauthn: d.config.webauthn });
   const state = createSessionState({ db, sessions });
-  const login = createLoginService({ db, clock, sessions, throttle, passkeys, passwords, notifier, secAudit });
+  const failedSignIns = createFailedSignIns({ db, clock, throttle, secAudit, notifier });
+  const login = createLoginService({
+    db,
+    clock,
+    sessions,
+    throttle,
+    passkeys,
+    passwords,
+    notifier,
+    secAudit,
+    failedSignIns,
+  });
   return {
     passwords,
     notifier,
     secAudit,
     throttle,
+    failedSignIns,
     totp,
     passkeys,
     state,

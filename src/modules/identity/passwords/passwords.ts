@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import { hash, verify } from '@node-rs/argon2';
 import { AppError } from '../../../platform/errors.ts';
-import type { WorkQueue } from '../../../platform/work-queue.ts';
+import type { RunOptions, WorkQueue } from '../../../platform/work-queue.ts';
 import { normalizePassword, type PasswordCheck, type PasswordContext } from './password-policy.ts';
 
 export const ARGON2_PARAMS = {
@@ -94,8 +94,8 @@ export function createPasswordService({ queue }: { queue: WorkQueue }) {
   const strength = createStrengthChecker();
   let dummy: Promise<string> | null = null;
 
-  const verifyPassword = (stored: string, password: string): Promise<boolean> =>
-    queue.run(() => verifyNow(stored, password));
+  const verifyPassword = (stored: string, password: string, deadline?: RunOptions): Promise<boolean> =>
+    queue.run(() => verifyNow(stored, password), deadline);
 
   return {
     queue,
@@ -106,9 +106,9 @@ export function createPasswordService({ queue }: { queue: WorkQueue }) {
      * Spends the same argon2 work as a real verification, for unknown accounts, so a sign-in attempt
      * takes the same time whether or not the email is registered (no enumeration by timing).
      */
-    async verifyAgainstDummy(password: string): Promise<false> {
+    async verifyAgainstDummy(password: string, deadline?: RunOptions): Promise<false> {
       dummy ??= hashPassword('sealbill-dummy-password-for-timing-equalization');
-      await verifyPassword(await dummy, password);
+      await verifyPassword(await dummy, password, deadline);
       return false;
     },
 

@@ -49,9 +49,14 @@ export function registerAuthRoutes(
         body: z.strictObject({ email, password, orgId: z.uuid().optional() }),
         response: { 200: signedInSchema },
       },
+      // A saturated password queue sheds the request before its body is even read and validated:
+      // under a flood most sign-ins end here, so they must cost as little as possible.
+      onRequest: async () => id.passwords.queue.assertCapacity(),
     },
     async (req, reply) => {
-      const est = await id.login.passwordLogin(req.body, clientInfo(req));
+      // The password work's deadline counts from the request's arrival (platform/work-queue.ts).
+      const receivedAt = performance.now() - reply.elapsedTime;
+      const est = await id.login.passwordLogin(req.body, { ...clientInfo(req), receivedAt });
       return { level: est.level, orgId: est.orgId, csrfToken: cookies.set(reply, est.token, est.deviceToken) };
     },
   );

@@ -8,7 +8,6 @@ import type { Database, Executor } from '../../../platform/db/kysely.ts';
 import { inTx } from '../../../platform/db/tx.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import { issueEmailToken } from '../accounts/email-tokens.ts';
 import {
   factorsOf,
   formatAmr,
@@ -27,6 +26,7 @@ import type { SecurityAudit } from '../security-audit.ts';
 import type { SessionRow, SessionsService } from '../sessions/sessions.service.ts';
 import { hashToken, newToken } from '../../../platform/crypto/tokens.ts';
 import { accountKey, ipKey, throttledError, type ThrottleService } from './throttle.service.ts';
+import type { FailedSignIns } from './failed-sign-ins.ts';
 import { insertKnownDevice, isKnownDevice, touchKnownDevice } from './devices.repo.ts';
 import {
   findUserByEmail,
@@ -44,6 +44,8 @@ export interface ClientInfo {
   deviceToken: string | null;
   /** The session cookie the browser sent, ended when a new session starts. */
   currentToken: string | null;
+  /** When the request arrived (`performance.now()`): password work past its deadline is shed. */
+  receivedAt?: number;
 }
 
 export interface Established {
@@ -64,13 +66,14 @@ export interface LoginDeps {
   passwords: PasswordService;
   notifier: Notifier;
   secAudit: SecurityAudit;
+  failedSignIns: FailedSignIns;
 }
 
 export const invalidCredentials = (): AppError => new AppError('unauthenticated', 'Email or password is incorrect');
 const hashDevice = (t: string) => hashToken('device', t);
 
 export function createLoginService(deps: LoginDeps) {
-  const { db, clock, sessions, throttle, passkeys, passwords, notifier, secAudit } = deps;
+  const { db, clock, sessions, throttle, passkeys, passwords, notifier, secAudit, failedSignIns } = deps;
   const actorFor = (userId: string | null, ip: string) =>
     userId ? { type: 'user' as const, id: userId, ip } : { type: 'anonymous' as const, id: null, ip };
 
@@ -182,31 +185,31 @@ export function createLoginService(deps: LoginDeps) {
     ): Promise<Established> {
       const email = normalizeEmail(input.email);
       const keys = { account: accountKey(email), ip: ipKey(info.ip) };
-      // Shed a saturated server before the attempt is counted against the account.
-      passwords.queue.assertCapacity();
-      const gate = await inTx(db, (tx) => throttle.attempt(tx, keys));
-      if (!gate.ok) throw throttledError(gate);
-      const user = await findUserByEmail(db, email);
-      const ok = user?.password_hash
-        ? await passwords.verify(user.password_hash, input.password)
-        : await passwords.verifyAgainstDummy(input.password);
-      if (!user || !ok || user.status !== 'active') {
-        await inTx(db, async (tx) => {
-          await secAudit.forUser(tx, {
-            action: 'login.failed',
-            actor: actorFor(null, info.ip),
-            userId: user?.id ?? null,
-            summary: { method: 'pwd', locked: gate.lockedNow },
-          });
-          if (!gate.lockedNow || !user) return;
-          const unlock = await issueEmailToken(tx, clock, { purpose: 'unlock', userId: user.id, email: user.email });
-          await notifier.send(tx, {
-            to: user.email,
-            subject: 'Sealbill: sign-in locked after too many failed attempts',
-            text: `There were too many failed attempts to sign in to your account, so signing in is locked.\n\nIf it was you, unlock it here (valid 24 hours):\n${notifier.link('/app/unlock', unlock)}\n\nIf it was not you, someone is guessing your password: unlock, then change your password and make sure a second factor is set up.`,
-          });
-        });
-        throw invalidCredentials();
+      // A place in the password queue is taken before the attempt is counted: a saturated server
+      // (queue full, or no slot before the request's deadline) sheds the request with 429 first,
+      // and requests arriving together cannot all be counted and then shed by the queue.
+      const admission = passwords.queue.admit({ receivedAt: info.receivedAt });
+      let user: UserRow | undefined;
+      try {
+        // Counted (committed, in a batch with the other attempts of the moment) before the password is checked.
+        const gate = await failedSignIns.reserve(keys);
+        if (!gate.ok) throw throttledError(gate);
+        user = await findUserByEmail(db, email);
+        const work = { receivedAt: info.receivedAt, admission };
+        const ok = user?.password_hash
+          ? await passwords.verify(user.password_hash, input.password, work)
+          : await passwords.verifyAgainstDummy(input.password, work);
+        if (!user || !ok || user.status !== 'active') {
+          const failure = { ip: info.ip, method: 'pwd' as const, lockedNow: gate.lockedNow };
+          await failedSignIns.record(
+            { ...failure, user: user ? { id: user.id, email: user.email } : null },
+            // Other password checks waiting: a flood, whose failures are worth coalescing.
+            { underLoad: passwords.queue.stats().queued > 0 },
+          );
+          throw invalidCredentials();
+        }
+      } finally {
+        admission.release();
       }
       const upgraded = needsRehash(user.password_hash!) ? await passwords.hash(input.password) : null;
       const est = await inTx(db, async (tx) => {
