@@ -18,6 +18,7 @@ import * as m0017 from './0017-message-templates.ts';
 import * as m0018 from './0018-notifications.ts';
 import * as m0019 from './0019-recurring-send.ts';
 import * as m0020 from './0020-search-tokens.ts';
+import * as m0021 from './0021-auto-charge.ts';
 
 export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0001-foundation': m0001,
@@ -38,4 +39,5 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0018-notifications': m0018,
   '0019-recurring-send': m0019,
   '0020-search-tokens': m0020,
+  '0021-auto-charge': m0021,
 };
