@@ -55,7 +55,13 @@ export interface FakeStripe {
   completeSession(
     sessionId: string,
     opts?: { amountReceived?: number; fee?: number; paymentMethod?: string },
-  ): { completed: Obj; succeeded: Obj; paymentIntentId: string; customerId: string | null; paymentMethodId: string | null };
+  ): {
+    completed: Obj;
+    succeeded: Obj;
+    paymentIntentId: string;
+    customerId: string | null;
+    paymentMethodId: string | null;
+  };
   /** The payer confirms the Payment Element: returns payment_intent.succeeded. */
   succeedIntent(paymentIntentId: string): Obj;
   /** The merchant refunds in the Stripe dashboard: returns refund.created. */
@@ -128,8 +134,20 @@ export async function startFakeStripe(): Promise<FakeStripe> {
           ? '0002'
           : '4242';
     const pm = sepa
-      ? { id, object: 'payment_method', type: 'sepa_debit', customer, sepa_debit: { country: 'DE', bank_code: '37040044', last4 } }
-      : { id, object: 'payment_method', type: 'card', customer, card: { brand: 'visa', last4, exp_month: 12, exp_year: 2030 } };
+      ? {
+          id,
+          object: 'payment_method',
+          type: 'sepa_debit',
+          customer,
+          sepa_debit: { country: 'DE', bank_code: '37040044', last4 },
+        }
+      : {
+          id,
+          object: 'payment_method',
+          type: 'card',
+          customer,
+          card: { brand: 'visa', last4, exp_month: 12, exp_year: 2030 },
+        };
     paymentMethods.set(id, pm);
     return pm;
   }
@@ -293,7 +311,9 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         if (fault && --fake.faults!.count === 0) fake.faults = null;
         if (fault === 'error') {
           res.writeHead(500, { 'content-type': 'application/json', 'stripe-should-retry': 'false' });
-          res.end(JSON.stringify({ error: { type: 'api_error', message: 'An unexpected error occurred (fake outage)' } }));
+          res.end(
+            JSON.stringify({ error: { type: 'api_error', message: 'An unexpected error occurred (fake outage)' } }),
+          );
           return;
         }
         const key = req.headers['idempotency-key'];
@@ -378,12 +398,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         amount_total: received,
         customer,
       });
-      const {
-        payment_intent_metadata: _omit,
-        setup_future_usage: _sfu,
-        customer_creation: _cc,
-        ...sessionObject
-      } = s;
+      const { payment_intent_metadata: _omit, setup_future_usage: _sfu, customer_creation: _cc, ...sessionObject } = s;
       return {
         completed: fake.event('checkout.session.completed', { ...sessionObject }),
         succeeded: fake.event('payment_intent.succeeded', { ...pi }),

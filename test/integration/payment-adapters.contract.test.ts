@@ -223,9 +223,11 @@ describe('Stripe adapter against the Stripe fake', () => {
     // Another customer's method is not this customer's to charge.
     expect(await stripe.describeSavedMethod('cus_test_someoneelse', done.paymentMethodId!)).toBeNull();
     const sepa = fake.completeSession(
-      (await stripe.createCheckout(request({ checkoutId: '0190c3a4-0000-7000-8000-00000000c0e2', saveMethod: true }), {
-        embedded: false,
-      })).providerRef,
+      (
+        await stripe.createCheckout(request({ checkoutId: '0190c3a4-0000-7000-8000-00000000c0e2', saveMethod: true }), {
+          embedded: false,
+        })
+      ).providerRef,
       { paymentMethod: 'pm_sepa_debit' },
     );
     expect(await stripe.describeSavedMethod(sepa.customerId!, sepa.paymentMethodId!)).toEqual({

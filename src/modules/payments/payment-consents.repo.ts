@@ -16,7 +16,11 @@ export function findConsent(ex: Executor, orgId: string, id: string): Promise<Co
     .executeTakeFirst();
 }
 
-export function findConsentByCheckout(ex: Executor, orgId: string, checkoutId: string): Promise<ConsentRow | undefined> {
+export function findConsentByCheckout(
+  ex: Executor,
+  orgId: string,
+  checkoutId: string,
+): Promise<ConsentRow | undefined> {
   return ex
     .selectFrom('payment_consents')
     .selectAll()

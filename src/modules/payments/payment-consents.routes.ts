@@ -49,7 +49,8 @@ export function registerPaymentConsentRoutes(
     {
       schema: {
         tags,
-        description: 'Withdraws the authorisation: the method is never charged again (schedules then send the invoice to pay).',
+        description:
+          'Withdraws the authorisation: the method is never charged again (schedules then send the invoice to pay).',
         params: consentParams,
         response: { 200: consentSchema },
       },

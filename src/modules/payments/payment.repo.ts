@@ -115,7 +115,11 @@ export function listOrgPaymentRows(
 }
 
 /** The payment a checkout brought in, if it has been booked (by its webhook or by the charge that made it). */
-export function findPaymentByCheckout(db: Executor, orgId: string, checkoutId: string): Promise<PaymentRow | undefined> {
+export function findPaymentByCheckout(
+  db: Executor,
+  orgId: string,
+  checkoutId: string,
+): Promise<PaymentRow | undefined> {
   return db
     .selectFrom('payments')
     .selectAll()

@@ -125,7 +125,8 @@ export function createProviderEventsService({
       WEBHOOK_ACTOR,
     );
     await updateCheckout(tx, ctx.orgId, checkout.id, { status: 'completed', updated_at: clock.now().toISOString() });
-    if (ev.savedMethod && saved) await consents.saveFromCheckoutInTx(tx, checkout, row.client_id, ev.savedMethod, saved);
+    if (ev.savedMethod && saved)
+      await consents.saveFromCheckoutInTx(tx, checkout, row.client_id, ev.savedMethod, saved);
     await receipts.createInTx(tx, ctx.orgId, row);
     await receipts.mailInTx(tx, ctx.orgId, row.id);
     await notifications.notifyInTx(tx, ctx.orgId, 'payment_received', {

@@ -73,7 +73,18 @@ export const runSchema = z.object({
   error: z.string().nullable(),
   nextAttemptAt: z.string().nullable().describe("when the job tries again ('retrying' only)"),
   chargeStatus: z
-    .enum(['pending', 'charging', 'succeeded', 'processing', 'failed', 'skipped', 'retrying', 'held', 'interrupted', 'resolved'])
+    .enum([
+      'pending',
+      'charging',
+      'succeeded',
+      'processing',
+      'failed',
+      'skipped',
+      'retrying',
+      'held',
+      'interrupted',
+      'resolved',
+    ])
     .nullable()
     .describe(
       "the charge to the client's saved payment method before sending (autoCharge); null when none was planned. failed: authentication required, declined or provider unreachable (sent to pay instead); skipped: no active consent or nothing to pay",
