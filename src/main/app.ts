@@ -21,6 +21,7 @@ import { registerSigningIdentityRoutes } from '../modules/verification/signing-i
 import { registerVerificationRoutes } from '../modules/verification/verification.routes.ts';
 import { registerPayRoutes } from '../modules/payments/pay.routes.ts';
 import { registerPaymentRoutes } from '../modules/payments/payment.routes.ts';
+import { registerPaymentConsentRoutes } from '../modules/payments/payment-consents.routes.ts';
 import { createAuthenticator } from './authenticate.ts';
 import type { Container } from './container.ts';
 import { registerSecurityRoutes } from '../modules/security/security.routes.ts';
@@ -78,6 +79,7 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
         factors: s.portalFactors,
         throttle: s.identity.throttle,
       });
+      registerPaymentConsentRoutes(app, { consents: s.paymentConsents, clients: s.clients });
       registerPaymentRoutes(app, {
         db,
         clock,

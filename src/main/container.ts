@@ -286,6 +286,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     jobs,
     delivery: deliveryModule.delivery,
     documents,
+    charges: paymentsModule.savedCharges,
   });
   const recurring = createRecurringService({
     db,

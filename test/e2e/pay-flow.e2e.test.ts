@@ -118,7 +118,9 @@ describeBrowser('pay flow', () => {
     expect(res!.headers()['content-security-policy']).toMatch(/script-src 'self';/);
     await checkpoint(page, 'pay-link', `Invoice ${invoice.number}`);
     expect(await page.locator('p.amount').textContent()).toBe('Amount due: €1,350.00'); // the invoice's locale (en-GB)
-    expect(await page.locator('input').count()).toBe(0);
+    // No field for card data; the one input is the opt-in to save the method, off unless ticked.
+    expect(await page.locator('input').count()).toBe(1);
+    expect(await page.getByRole('checkbox', { name: /Save the card or account I pay with/ }).isChecked()).toBe(false);
     expect(await page.locator('#payment-confirm').isVisible()).toBe(false);
     expect(await page.locator('img.qr').getAttribute('alt')).toMatch(/QR code/);
     expect(await page.locator('button.copy').count()).toBeGreaterThanOrEqual(3);
@@ -135,6 +137,7 @@ describeBrowser('pay flow', () => {
     await page.getByRole('heading', { name: 'Stripe Checkout (test)' }).waitFor();
     const sessionId = page.url().split('/').pop()!;
     expect(stripe.sessions.get(sessionId)!.amount_total).toBe(invoice.total);
+    expect(stripe.sessions.get(sessionId)!.setup_future_usage).toBeNull(); // nothing saved without the tick
     expect(scripts.filter((s) => !s.startsWith(server.url))).toEqual([]);
     expect(scripts.map((s) => new URL(s).pathname)).toEqual(['/pay/assets/pay.js']);
     expectNoProblems(problems);

@@ -35,13 +35,33 @@ export interface FakeStripe {
   requests: Array<{ method: string; path: string; body: Obj }>;
   sessions: Map<string, Obj>;
   intents: Map<string, Obj>;
+  /** Saved payment methods by id (pm_card_visa…, pm_sepa_debit…), each on its customer. */
+  paymentMethods: Map<string, Obj>;
+  /**
+   * Fault injection for the next N API requests: 'error' answers 500 api_error (not processed, not
+   * remembered under the idempotency key, Stripe-Should-Retry: false); 'drop' processes the
+   * request, remembers it, then closes the connection without answering (a network failure after
+   * Stripe acted).
+   */
+  faults: { mode: 'error' | 'drop'; count: number } | null;
   /** Creates a Stripe client the way Sealbill does, for contract tests. */
   client(): Stripe;
-  /** The payer completes Checkout: returns checkout.session.completed and payment_intent.succeeded events. */
+  /**
+   * The payer completes Checkout: returns checkout.session.completed and payment_intent.succeeded
+   * events. A session created with setup_future_usage saves the method: `paymentMethod` picks its
+   * behaviour later (a prefix: pm_card_visa, pm_card_authenticationRequired, pm_card_chargeDeclined,
+   * pm_sepa_debit); the saved method's id is that prefix plus a random suffix.
+   */
   completeSession(
     sessionId: string,
-    opts?: { amountReceived?: number; fee?: number },
-  ): { completed: Obj; succeeded: Obj; paymentIntentId: string };
+    opts?: { amountReceived?: number; fee?: number; paymentMethod?: string },
+  ): {
+    completed: Obj;
+    succeeded: Obj;
+    paymentIntentId: string;
+    customerId: string | null;
+    paymentMethodId: string | null;
+  };
   /** The payer confirms the Payment Element: returns payment_intent.succeeded. */
   succeedIntent(paymentIntentId: string): Obj;
   /** The merchant refunds in the Stripe dashboard: returns refund.created. */
@@ -64,6 +84,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   const requests: FakeStripe['requests'] = [];
   const sessions = new Map<string, Obj>();
   const intents = new Map<string, Obj>();
+  const paymentMethods = new Map<string, Obj>();
   const charges = new Map<string, Obj>();
   const balance = new Map<string, Obj>();
   const disputes = new Map<string, Obj>();
@@ -76,6 +97,59 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     if (!expand.some((e) => e.endsWith('latest_charge.balance_transaction')) || !pi.latest_charge) return pi;
     const ch = charges.get(pi.latest_charge)!;
     return { ...pi, latest_charge: { ...ch, balance_transaction: balance.get(ch.balance_transaction) } };
+  }
+
+  /** A succeeded charge (with its balance transaction and fee) of a PaymentIntent. */
+  function chargeFor(pi: Obj, amount: number, fee?: number): Obj {
+    const bt = {
+      id: rid('txn'),
+      object: 'balance_transaction',
+      amount,
+      fee: fee ?? Math.round(amount * 0.015) + 25,
+      currency: pi.currency,
+    };
+    balance.set(bt.id, bt);
+    const ch = {
+      id: rid('ch'),
+      object: 'charge',
+      amount,
+      amount_refunded: 0,
+      currency: pi.currency,
+      payment_intent: pi.id,
+      balance_transaction: bt.id,
+    };
+    charges.set(ch.id, ch);
+    return ch;
+  }
+
+  /** A saved method like Stripe's test methods: a card (brand visa) or a SEPA mandate, on its customer. */
+  function savePaymentMethod(prefix: string, customer: string): Obj {
+    const id = `${prefix}_${randomBytes(6).toString('hex')}`;
+    const sepa = prefix.startsWith('pm_sepa_debit');
+    const last4 = sepa
+      ? '3000'
+      : prefix.includes('authenticationRequired')
+        ? '3184'
+        : prefix.includes('chargeDeclined')
+          ? '0002'
+          : '4242';
+    const pm = sepa
+      ? {
+          id,
+          object: 'payment_method',
+          type: 'sepa_debit',
+          customer,
+          sepa_debit: { country: 'DE', bank_code: '37040044', last4 },
+        }
+      : {
+          id,
+          object: 'payment_method',
+          type: 'card',
+          customer,
+          card: { brand: 'visa', last4, exp_month: 12, exp_year: 2030 },
+        };
+    paymentMethods.set(id, pm);
+    return pm;
   }
 
   /**
@@ -104,11 +178,15 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       status: 402,
       body: { error: { type: 'card_error', code, message, payment_intent: pi } },
     });
-    if (body.payment_method === 'pm_card_authenticationRequired')
+    const pm = String(body.payment_method);
+    if (pm.startsWith('pm_card_authenticationRequired'))
       return cardError('authentication_required', 'Your card was declined. This transaction requires authentication.');
-    if (body.payment_method === 'pm_card_chargeDeclined') return cardError('card_declined', 'Your card was declined.');
-    if (body.payment_method === 'pm_sepa_debit') pi.status = 'processing';
-    else Object.assign(pi, { status: 'succeeded', amount_received: pi.amount });
+    if (pm.startsWith('pm_card_chargeDeclined')) return cardError('card_declined', 'Your card was declined.');
+    if (pm.startsWith('pm_sepa_debit')) pi.status = 'processing';
+    else {
+      const ch = chargeFor(pi, pi.amount);
+      Object.assign(pi, { status: 'succeeded', amount_received: pi.amount, latest_charge: ch.id });
+    }
     return { status: 200, body: pi };
   }
 
@@ -125,6 +203,9 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         client_reference_id: body.client_reference_id ?? null,
         metadata: body.metadata ?? {},
         payment_intent_metadata: body.payment_intent_data?.metadata ?? {},
+        setup_future_usage: body.payment_intent_data?.setup_future_usage ?? null,
+        customer_creation: body.customer_creation ?? null,
+        customer: null as string | null,
         payment_intent: null,
         payment_status: 'unpaid',
         status: 'open',
@@ -171,6 +252,10 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       return pi
         ? { status: 200, body: expandIntent(pi, expand) }
         : error(404, 'invalid_request_error', 'No such payment_intent');
+    }
+    if (method === 'GET' && (m = path.match(/^\/v1\/payment_methods\/([\w]+)$/))) {
+      const pm = paymentMethods.get(m[1]!);
+      return pm ? { status: 200, body: pm } : error(404, 'invalid_request_error', 'No such PaymentMethod');
     }
     if (method === 'POST' && path === '/v1/refunds') {
       const pi = intents.get(body.payment_intent);
@@ -222,11 +307,25 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       if (req.headers.authorization !== `Bearer ${secretKey}`) {
         result = error(401, 'invalid_request_error', 'Invalid API Key provided');
       } else {
+        const fault = fake.faults && fake.faults.count > 0 ? fake.faults.mode : null;
+        if (fault && --fake.faults!.count === 0) fake.faults = null;
+        if (fault === 'error') {
+          res.writeHead(500, { 'content-type': 'application/json', 'stripe-should-retry': 'false' });
+          res.end(
+            JSON.stringify({ error: { type: 'api_error', message: 'An unexpected error occurred (fake outage)' } }),
+          );
+          return;
+        }
         const key = req.headers['idempotency-key'];
         const cacheKey = typeof key === 'string' ? `${req.method} ${url.pathname} ${key}` : null;
         const hit = cacheKey ? idempotent.get(cacheKey) : undefined;
         result = hit ?? route(req.method ?? 'GET', url.pathname, body, url.searchParams);
-        if (cacheKey && !hit) idempotent.set(cacheKey, result);
+        // Like Stripe, a 5xx answer is not kept under the idempotency key (the request may be retried).
+        if (cacheKey && !hit && result.status < 500) idempotent.set(cacheKey, result);
+        if (fault === 'drop') {
+          res.destroy();
+          return;
+        }
       }
       res.writeHead(result.status, { 'content-type': 'application/json', 'request-id': rid('req') });
       res.end(JSON.stringify(result.body));
@@ -252,6 +351,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     requests,
     sessions,
     intents,
+    paymentMethods,
+    faults: null,
     client: () =>
       new Stripe(secretKey, { host: '127.0.0.1', port, protocol: 'http', telemetry: false, maxNetworkRetries: 0 }),
     event(type, object) {
@@ -270,25 +371,11 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       const s = sessions.get(sessionId);
       if (!s) throw new Error(`no session ${sessionId}`);
       const received = opts.amountReceived ?? s.amount_total;
-      const bt = {
-        id: rid('txn'),
-        object: 'balance_transaction',
-        amount: received,
-        fee: opts.fee ?? Math.round(received * 0.015) + 25,
-        currency: s.currency,
-      };
-      balance.set(bt.id, bt);
       const piId = rid('pi');
-      const ch = {
-        id: rid('ch'),
-        object: 'charge',
-        amount: received,
-        amount_refunded: 0,
-        currency: s.currency,
-        payment_intent: piId,
-        balance_transaction: bt.id,
-      };
-      charges.set(ch.id, ch);
+      const ch = chargeFor({ id: piId, currency: s.currency }, received, opts.fee);
+      const saving = s.setup_future_usage === 'off_session';
+      const customer = saving || s.customer_creation === 'always' ? rid('cus') : null;
+      const pm = saving ? savePaymentMethod(opts.paymentMethod ?? 'pm_card_visa', customer!) : null;
       const pi = {
         id: piId,
         object: 'payment_intent',
@@ -298,38 +385,35 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         metadata: s.payment_intent_metadata,
         status: 'succeeded',
         latest_charge: ch.id,
+        customer,
+        payment_method: pm?.id ?? rid('pm'),
+        setup_future_usage: s.setup_future_usage,
         created: Math.floor(Date.now() / 1000),
       };
       intents.set(pi.id, pi);
-      Object.assign(s, { status: 'complete', payment_status: 'paid', payment_intent: pi.id, amount_total: received });
-      const { payment_intent_metadata: _omit, ...sessionObject } = s;
+      Object.assign(s, {
+        status: 'complete',
+        payment_status: 'paid',
+        payment_intent: pi.id,
+        amount_total: received,
+        customer,
+      });
+      const { payment_intent_metadata: _omit, setup_future_usage: _sfu, customer_creation: _cc, ...sessionObject } = s;
       return {
         completed: fake.event('checkout.session.completed', { ...sessionObject }),
         succeeded: fake.event('payment_intent.succeeded', { ...pi }),
         paymentIntentId: pi.id,
+        customerId: customer,
+        paymentMethodId: pm?.id ?? null,
       };
     },
     succeedIntent(paymentIntentId) {
       const pi = intents.get(paymentIntentId)!;
-      const bt = {
-        id: rid('txn'),
-        object: 'balance_transaction',
-        amount: pi.amount,
-        fee: Math.round(pi.amount * 0.015) + 25,
-        currency: pi.currency,
-      };
-      balance.set(bt.id, bt);
-      const ch = {
-        id: rid('ch'),
-        object: 'charge',
-        amount: pi.amount,
-        amount_refunded: 0,
-        currency: pi.currency,
-        payment_intent: pi.id,
-        balance_transaction: bt.id,
-      };
-      charges.set(ch.id, ch);
-      Object.assign(pi, { status: 'succeeded', amount_received: pi.amount, latest_charge: ch.id });
+      // An off-session charge that already succeeded keeps its charge: this is its webhook.
+      if (pi.status !== 'succeeded') {
+        const ch = chargeFor(pi, pi.amount);
+        Object.assign(pi, { status: 'succeeded', amount_received: pi.amount, latest_charge: ch.id });
+      }
       const { client_secret: _secret, ...object } = pi;
       return fake.event('payment_intent.succeeded', { ...object });
     },

@@ -22,6 +22,7 @@ const TABLES = {
   payments: true,
   client_credits: true,
   recurring_schedules: true,
+  payment_consents: true,
   stored_files: true,
   idempotency_keys: true,
   jobs: true,

@@ -133,6 +133,7 @@ describe('Stripe adapter against the Stripe fake', () => {
     const charge = (paymentMethodRef: string, idempotencyKey: string) =>
       stripe.chargeSavedMethod({
         orgId: request().orgId,
+        checkoutId: `0190c3a4-0000-7000-8000-0000000${idempotencyKey.replace(/\D/g, '').padStart(5, '0')}`,
         invoiceId: request().invoiceId,
         invoiceNumber: request().invoiceNumber,
         customerRef: 'cus_test_contract',
@@ -153,7 +154,11 @@ describe('Stripe adapter against the Stripe fake', () => {
       payment_method: 'pm_card_visa',
       amount: '12345',
       currency: 'eur',
-      metadata: { sealbill_invoice: request().invoiceId, sealbill_org: request().orgId },
+      metadata: {
+        sealbill_checkout: '0190c3a4-0000-7000-8000-000000000001',
+        sealbill_invoice: request().invoiceId,
+        sealbill_org: request().orgId,
+      },
     });
     expect([...fake.intents.values()].filter((pi) => pi.customer === 'cus_test_contract')).toHaveLength(1);
     if (ok.status !== 'succeeded') throw new Error('unreachable');
@@ -171,6 +176,7 @@ describe('Stripe adapter against the Stripe fake', () => {
     await expect(
       stripe.chargeSavedMethod({
         orgId: 'o',
+        checkoutId: 'c',
         invoiceId: 'i',
         invoiceNumber: 'n',
         customerRef: '',
@@ -180,6 +186,89 @@ describe('Stripe adapter against the Stripe fake', () => {
         idempotencyKey: 'run-5',
       }),
     ).rejects.toThrow(/Stripe off-session charge failed \(StripeInvalidRequestError\/?.*HTTP 400\)/);
+  });
+
+  it('saves the method at a hosted checkout when asked, and describes it by brand and last four digits only', async () => {
+    const req = request({ checkoutId: '0190c3a4-0000-7000-8000-00000000c0e0', saveMethod: true });
+    const started = await stripe.createCheckout(req, { embedded: false });
+    const sent = fake.requests.filter((r) => r.path === '/v1/checkout/sessions').pop()!;
+    expect(sent.body).toMatchObject({
+      customer_creation: 'always',
+      payment_intent_data: { setup_future_usage: 'off_session' },
+    });
+    // Not asked: nothing is saved (the default checkout is unchanged).
+    await stripe.createCheckout(request({ checkoutId: '0190c3a4-0000-7000-8000-00000000c0e1' }), { embedded: false });
+    const plain = fake.requests.filter((r) => r.path === '/v1/checkout/sessions').pop()!;
+    expect(plain.body.customer_creation).toBeUndefined();
+    expect(plain.body.payment_intent_data.setup_future_usage).toBeUndefined();
+
+    const done = fake.completeSession(started.providerRef, { paymentMethod: 'pm_card_visa' });
+    const now = new Date();
+    const delivery = fake.signed(done.succeeded);
+    const v = await stripe.verifyWebhook(Buffer.from(delivery.body), { 'stripe-signature': delivery.header }, now);
+    expect(v).toMatchObject({
+      ok: true,
+      verified: {
+        event: {
+          kind: 'payment_succeeded',
+          checkoutId: req.checkoutId,
+          savedMethod: { customerRef: done.customerId, paymentMethodRef: done.paymentMethodId },
+        },
+      },
+    });
+    expect(await stripe.describeSavedMethod(done.customerId!, done.paymentMethodId!)).toEqual({
+      kind: 'card',
+      label: 'Visa •••• 4242',
+    });
+    // Another customer's method is not this customer's to charge.
+    expect(await stripe.describeSavedMethod('cus_test_someoneelse', done.paymentMethodId!)).toBeNull();
+    const sepa = fake.completeSession(
+      (
+        await stripe.createCheckout(request({ checkoutId: '0190c3a4-0000-7000-8000-00000000c0e2', saveMethod: true }), {
+          embedded: false,
+        })
+      ).providerRef,
+      { paymentMethod: 'pm_sepa_debit' },
+    );
+    expect(await stripe.describeSavedMethod(sepa.customerId!, sepa.paymentMethodId!)).toEqual({
+      kind: 'sepa_debit',
+      label: 'SEPA DE •••• 3000',
+    });
+    // The Payment Element path cannot save (no customer): refused, not silently ignored.
+    const embedded = createStripeProvider(
+      {
+        id: 'acct',
+        mode: 'test',
+        secrets: { secretKey: fake.secretKey, webhookSecret: fake.webhookSecret },
+        options: { publishableKey: fake.publishableKey, embedded: true },
+      },
+      fake.url,
+    );
+    await expect(embedded.createCheckout(req, { embedded: true })).rejects.toBeInstanceOf(ProviderError);
+  });
+
+  it('a provider outage is a ProviderError; a charge the provider made before the connection broke is the same charge on retry', async () => {
+    const charge = () =>
+      stripe.chargeSavedMethod({
+        orgId: request().orgId,
+        checkoutId: '0190c3a4-0000-7000-8000-0000000c0e99',
+        invoiceId: request().invoiceId,
+        invoiceNumber: request().invoiceNumber,
+        customerRef: 'cus_test_outage',
+        paymentMethodRef: 'pm_card_visa',
+        amount: 500,
+        currency: 'EUR',
+        idempotencyKey: 'outage-1',
+      });
+    fake.faults = { mode: 'error', count: 1 };
+    await expect(charge()).rejects.toThrow(/Stripe off-session charge failed \(StripeAPIError.*HTTP 500\)/);
+    expect([...fake.intents.values()].filter((pi) => pi.customer === 'cus_test_outage')).toHaveLength(0);
+    // Stripe acted, then the connection broke on every try the SDK makes: our call fails…
+    fake.faults = { mode: 'drop', count: 3 };
+    await expect(charge()).rejects.toBeInstanceOf(ProviderError);
+    // …and the next attempt with the same key gets the charge that was made, not a second one.
+    expect(await charge()).toMatchObject({ status: 'succeeded', amount: 500 });
+    expect([...fake.intents.values()].filter((pi) => pi.customer === 'cus_test_outage')).toHaveLength(1);
   });
 
   it('fails closed with a wrong key', async () => {
@@ -227,6 +316,7 @@ describe('PayPal adapter against the PayPal fake', () => {
     await expect(
       paypal.chargeSavedMethod({
         orgId: request().orgId,
+        checkoutId: request().checkoutId,
         invoiceId: request().invoiceId,
         invoiceNumber: request().invoiceNumber,
         customerRef: 'x',
@@ -236,6 +326,7 @@ describe('PayPal adapter against the PayPal fake', () => {
         idempotencyKey: 'k',
       }),
     ).rejects.toBeInstanceOf(ProviderError);
+    await expect(paypal.describeSavedMethod('x', 'y')).rejects.toBeInstanceOf(ProviderError);
   });
 
   it('creates an order (idempotent), captures after approval once, reads the fee, refunds', async () => {

@@ -290,6 +290,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/portal/documents/:id/checkout': PORTAL,
   'GET /api/v1/portal/documents/:id/qr.png': PORTAL,
   'GET /api/v1/portal/payments/:id/receipt': PORTAL,
+  /** Saved payment methods (a client's consent to off-session charges): seen like payments, revoked by who may record them. */
+  'GET /api/v1/clients/:id/payment-methods': need('payment:read'),
+  'POST /api/v1/clients/:id/payment-methods/:consentId/revoke': need('payment:record'),
+  'GET /api/v1/portal/payment-methods': PORTAL,
+  'POST /api/v1/portal/payment-methods/:id/revoke': PORTAL,
   'GET /api/v1/pay/:token': PUBLIC,
   'POST /api/v1/pay/:token/checkout': PUBLIC,
   'GET /api/v1/pay/:token/qr.png': PUBLIC,

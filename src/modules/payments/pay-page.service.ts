@@ -72,7 +72,16 @@ export const portalPayPageSchema = payPageSchema.extend({
 });
 export type PortalPayPage = z.infer<typeof portalPayPageSchema>;
 
-export const checkoutInput = z.strictObject({ provider: z.enum(PROVIDER_NAMES), embedded: z.boolean().default(false) });
+export const checkoutInput = z.strictObject({
+  provider: z.enum(PROVIDER_NAMES),
+  embedded: z.boolean().default(false),
+  saveMethod: z
+    .boolean()
+    .default(false)
+    .describe(
+      "save the payment method for the organization's future invoices (Stripe's hosted checkout only): the organization may then charge it without the payer present, until revoked",
+    ),
+});
 export const checkoutResultSchema = z.object({
   checkoutId: z.string(),
   kind: z.enum(['redirect', 'embedded']),
@@ -84,6 +93,8 @@ export const checkoutResultSchema = z.object({
 export interface Channel {
   kind: 'portal' | 'pay_link';
   payLinkId: string | null;
+  /** The portal contact paying (who authorises saving the method). */
+  contactId?: string | null;
 }
 
 export interface PayPageDeps {
@@ -220,6 +231,17 @@ export function createPayPageService({
           fieldErrors: [{ path: '/body/embedded', message: 'not enabled' }],
         });
       }
+      // Saving a method for later charges: the provider's hosted page only (it shows the payer
+      // the off-session terms and keeps the method on a customer), never PayPal.
+      if (input.saveMethod && (input.provider !== 'stripe' || input.embedded))
+        throw new AppError('unprocessable', "Saving the payment method needs Stripe's hosted checkout", {
+          fieldErrors: [{ path: '/body/saveMethod', message: 'Stripe hosted checkout only' }],
+        });
+      const consentBy = !input.saveMethod
+        ? null
+        : channel.kind === 'portal'
+          ? `portal_contact:${channel.contactId ?? ''}`
+          : `pay_link:${channel.payLinkId ?? ''}`;
       const now = clock.now();
       const checkoutId = newId(now.getTime());
       await inTx(db, async (tx) => {
@@ -237,6 +259,9 @@ export function createPayPageService({
           status: 'open',
           created_at: now.toISOString(),
           updated_at: now.toISOString(),
+          save_method: input.saveMethod ? 1 : 0,
+          consent_by: consentBy,
+          consent_id: null,
         });
         await audit.append(tx, {
           orgId,
@@ -250,6 +275,7 @@ export function createPayPageService({
             amount: inv.amountDue,
             currency: inv.currency,
             channel: channel.kind,
+            ...(input.saveMethod ? { saveMethod: true } : {}),
           },
         });
       });
@@ -273,6 +299,7 @@ export function createPayPageService({
             successUrl,
             cancelUrl: `${done}?payment=cancelled`,
             expiresAt: new Date(now.getTime() + CHECKOUT_TTL_MS),
+            saveMethod: input.saveMethod,
           },
           { embedded: input.embedded },
         );

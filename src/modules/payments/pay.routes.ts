@@ -83,7 +83,13 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
     async (req, reply) => {
       const p = await ownInvoice(req, req.params.id);
       reply.code(201);
-      return payPage.startCheckout(p.orgId, req.params.id, req.body, { kind: 'portal', payLinkId: null }, actorOf(req));
+      return payPage.startCheckout(
+        p.orgId,
+        req.params.id,
+        req.body,
+        { kind: 'portal', payLinkId: null, contactId: p.contactId },
+        actorOf(req),
+      );
     },
   );
   app.get('/api/v1/portal/documents/:id/qr.png', { schema: { tags, params: idParam } }, async (req, reply) => {

@@ -113,3 +113,18 @@ export function listOrgPaymentRows(
   if (afterId) q = q.where('id', '>', afterId);
   return q.orderBy('id').limit(limit).execute();
 }
+
+/** The payment a checkout brought in, if it has been booked (by its webhook or by the charge that made it). */
+export function findPaymentByCheckout(
+  db: Executor,
+  orgId: string,
+  checkoutId: string,
+): Promise<PaymentRow | undefined> {
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('checkout_id', '=', checkoutId)
+    .where('kind', '=', 'payment')
+    .executeTakeFirst();
+}

@@ -15,6 +15,8 @@ import { createPayLinkService } from './pay-links.service.ts';
 import { createPayPageService } from './pay-page.service.ts';
 import { createPaymentActionsService } from './payment-actions.service.ts';
 import { createPaymentAttachmentService } from './payment-attachments.service.ts';
+import { createPaymentConsentService } from './payment-consents.service.ts';
+import { createSavedChargeService } from './saved-charges.service.ts';
 import { createPaymentSettingsService } from './payment-settings.service.ts';
 import type { PaymentService } from './payment.service.ts';
 import { createProviderEventsService } from './provider-events.service.ts';
@@ -46,14 +48,27 @@ export function createPaymentsModule(d: PaymentsModuleDeps) {
   const providerFactory = d.providerFactory ?? createProviderFactory(d.config.payments);
   const paymentSettings = createPaymentSettingsService({ db, keyring, audit, clock, providerFactory, publicUrl });
   const receipts = d.receipts;
+  const paymentConsents = createPaymentConsentService({ db, keyring, audit, clock });
   const providerEvents = createProviderEventsService({
     audit,
     clock,
     payments: d.payments,
     receipts,
     notifications: d.notifications,
+    consents: paymentConsents,
   });
   return {
+    paymentConsents,
+    savedCharges: createSavedChargeService({
+      db,
+      audit,
+      clock,
+      documents: d.documents,
+      consents: paymentConsents,
+      settings: paymentSettings,
+      events: providerEvents,
+      notifications: d.notifications,
+    }),
     paymentSettings,
     receipts,
     payLinks: createPayLinkService({ db, audit, clock, documents: d.documents, publicUrl }),

@@ -76,11 +76,42 @@ export interface CheckoutsTable {
   provider_ref: string | null;
   amount: Money;
   currency: string;
-  channel: 'portal' | 'pay_link';
+  /** off_session: a charge Sealbill made with a saved method (a recurring invoice), no payer present. */
+  channel: 'portal' | 'pay_link' | 'off_session';
   pay_link_id: string | null;
   status: 'open' | 'completed' | 'expired' | 'failed';
   created_at: string;
   updated_at: string;
+  /** 1: the payer asked to save the method for the organization's future invoices. */
+  save_method: number;
+  /** Who asked to save it: 'portal_contact:<id>' or 'pay_link:<id>'. */
+  consent_by: string | null;
+  /** The consent an off-session charge used. */
+  consent_id: string | null;
+}
+
+/**
+ * A client's authorisation to charge a saved payment method (a card on file, a SEPA mandate)
+ * without them present. method_enc seals { customerRef, paymentMethodRef, label } (AAD: table,
+ * row, column); nothing else here names the method.
+ */
+export interface PaymentConsentsTable {
+  id: string;
+  org_id: string;
+  client_id: string;
+  account_id: string;
+  provider: string;
+  kind: 'card' | 'sepa_debit';
+  method_enc: string;
+  /** The checkout at which the payer saved it (one consent per checkout). */
+  checkout_id: string;
+  /** 'portal_contact:<id>' or 'pay_link:<id>' */
+  authorised_by: string;
+  authorised_at: string;
+  revoked_at: string | null;
+  /** the audit actor: 'user:<id>', 'token:<id>', 'portal:<contact id>' */
+  revoked_by: string | null;
+  created_at: string;
 }
 
 export interface WebhookEventsTable {
@@ -149,5 +180,6 @@ declare module '../../platform/db/schema.ts' {
     payment_disputes: PaymentDisputesTable;
     reconciliation_flags: ReconciliationFlagsTable;
     payment_attachments: PaymentAttachmentsTable;
+    payment_consents: PaymentConsentsTable;
   }
 }

@@ -12,7 +12,8 @@ import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import { findCheckoutByRef, findCheckoutInOrg, updateCheckout } from './checkouts.repo.ts';
 import { findPaymentByProviderRef, updatePaymentRow } from './payment.repo.ts';
 import type { PaymentService } from './payment.service.ts';
-import type { ProviderEvent, ProviderName, ProviderPayment } from './providers/provider.ts';
+import type { PaymentConsentService } from './payment-consents.service.ts';
+import type { ProviderEvent, ProviderName, ProviderPayment, SavedMethodInfo } from './providers/provider.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import { moneyFormatter } from '../documents/pdf/document-view.ts';
 import type { ReceiptService } from './receipt.service.ts';
@@ -34,11 +35,20 @@ export interface ProviderEventsDeps {
   receipts: Pick<ReceiptService, 'createInTx' | 'mailInTx'>;
   /** Staff hear of payments that arrive or fail (in the event's transaction). */
   notifications: Pick<NotificationsService, 'notifyInTx'>;
+  /** A payer who ticked "save this method" at the checkout: the consent, in the event's transaction. */
+  consents: Pick<PaymentConsentService, 'saveFromCheckoutInTx'>;
 }
 
 const amountText = (minor: number, currency: string) => moneyFormatter('en-GB', currency)(minor);
 
-export function createProviderEventsService({ audit, clock, payments, receipts, notifications }: ProviderEventsDeps) {
+export function createProviderEventsService({
+  audit,
+  clock,
+  payments,
+  receipts,
+  notifications,
+  consents,
+}: ProviderEventsDeps) {
   async function flag(
     tx: Executor,
     ctx: EventContext,
@@ -73,11 +83,17 @@ export function createProviderEventsService({ audit, clock, payments, receipts, 
     ctx: EventContext,
     ev: Extract<ProviderEvent, { kind: 'payment_succeeded' }>,
     details: ProviderPayment | null,
+    saved: SavedMethodInfo | null,
   ): Promise<Outcome> {
     const existing = await findPaymentByProviderRef(tx, ctx.orgId, ctx.provider, 'payment', ev.paymentRef);
     if (existing) {
       if (existing.fee === null && details?.fee != null)
         await updatePaymentRow(tx, ctx.orgId, existing.id, { fee: details.fee, fee_currency: details.feeCurrency });
+      // The payment came in with another event (checkout.session.completed); this one names the saved method.
+      if (ev.savedMethod && saved && existing.checkout_id) {
+        const c = await findCheckoutInOrg(tx, ctx.orgId, existing.checkout_id);
+        if (c) await consents.saveFromCheckoutInTx(tx, c, existing.client_id, ev.savedMethod, saved);
+      }
       return 'duplicate';
     }
     const checkout = ev.checkoutId
@@ -109,6 +125,8 @@ export function createProviderEventsService({ audit, clock, payments, receipts, 
       WEBHOOK_ACTOR,
     );
     await updateCheckout(tx, ctx.orgId, checkout.id, { status: 'completed', updated_at: clock.now().toISOString() });
+    if (ev.savedMethod && saved)
+      await consents.saveFromCheckoutInTx(tx, checkout, row.client_id, ev.savedMethod, saved);
     await receipts.createInTx(tx, ctx.orgId, row);
     await receipts.mailInTx(tx, ctx.orgId, row.id);
     await notifications.notifyInTx(tx, ctx.orgId, 'payment_received', {
@@ -117,7 +135,13 @@ export function createProviderEventsService({ audit, clock, payments, receipts, 
       link: `/app/invoices/${checkout.document_id}`,
     });
     for (const later of await listDeferred(tx, ctx.orgId, ctx.provider, ev.paymentRef)) {
-      const outcome = await apply(tx, ctx, JSON.parse(later.normalized ?? '{"kind":"ignored"}') as ProviderEvent, null);
+      const outcome = await apply(
+        tx,
+        ctx,
+        JSON.parse(later.normalized ?? '{"kind":"ignored"}') as ProviderEvent,
+        null,
+        null,
+      );
       await updateEvent(tx, later.id, {
         outcome,
         normalized: outcome === 'deferred' ? later.normalized : null,
@@ -220,10 +244,12 @@ export function createProviderEventsService({ audit, clock, payments, receipts, 
     ctx: EventContext,
     ev: ProviderEvent,
     details: ProviderPayment | null,
+    /** What the saved method is (the provider told the webhook before its transaction), when the payer saved it. */
+    saved: SavedMethodInfo | null = null,
   ): Promise<Outcome> {
     switch (ev.kind) {
       case 'payment_succeeded':
-        return paymentSucceeded(tx, ctx, ev, details);
+        return paymentSucceeded(tx, ctx, ev, details, saved);
       case 'refunded':
         return reversal(tx, ctx, ev.paymentRef, ev.refundRef, ev.amount, ev.currency, 'refund');
       case 'refund_failed': {

@@ -12,10 +12,16 @@ import type { Database } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { findCheckoutByRef } from './checkouts.repo.ts';
+import { findCheckoutByRef, findCheckoutInOrg } from './checkouts.repo.ts';
 import type { PaymentSettingsService } from './payment-settings.service.ts';
 import type { EventContext, Outcome, ProviderEventsService } from './provider-events.service.ts';
-import { ProviderError, type ProviderEvent, type ProviderName, type ProviderPayment } from './providers/provider.ts';
+import {
+  ProviderError,
+  type ProviderEvent,
+  type ProviderName,
+  type ProviderPayment,
+  type SavedMethodInfo,
+} from './providers/provider.ts';
 import { findEvent, insertEvent, updateEvent } from './webhook.repo.ts';
 
 export interface WebhookResult {
@@ -104,6 +110,17 @@ export function createWebhookService({ db, clock, settings, events }: WebhookDep
           throw err;
         });
       }
+      // The payer asked to save the method at this checkout: what it is (brand and last four),
+      // checked to be the customer's. Not best effort: without it no consent can be written, so a
+      // provider outage answers 502 and the provider delivers again.
+      let saved: SavedMethodInfo | null = null;
+      if (event.kind === 'payment_succeeded' && event.savedMethod && event.checkoutId) {
+        const c = await findCheckoutInOrg(db, account.org_id, event.checkoutId);
+        if (c && c.save_method === 1 && c.account_id === account.id)
+          saved = await provider
+            .describeSavedMethod(event.savedMethod.customerRef, event.savedMethod.paymentMethodRef)
+            .catch(upstream);
+      }
 
       const ctx: EventContext = { orgId: account.org_id, provider: providerName };
       const applied = event;
@@ -127,7 +144,7 @@ export function createWebhookService({ db, clock, settings, events }: WebhookDep
             received_at: now.toISOString(),
             processed_at: null,
           });
-          const result = await events.apply(tx, ctx, applied, details);
+          const result = await events.apply(tx, ctx, applied, details, saved);
           // Only deferred events keep their (whitelisted) fields, to be replayed later.
           await updateEvent(tx, id, {
             outcome: result,

@@ -13,6 +13,9 @@
 // interrupted or partial sending is invisible; those are listed on the dashboard. A schedule sends
 // only while the member who turned sending on still holds invoice:send (checked at each run, like
 // the issuer's invoice:issue); otherwise the invoice is issued and its sending 'held'.
+// A schedule with autoCharge charges the invoice first (recurring-charge.ts): the run's charge job
+// queues this sending once the charge has an outcome. Charges that failed, are being retried, were
+// held or interrupted are listed on the dashboard too (source 'recurring_charge').
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/kysely.ts';
@@ -24,14 +27,28 @@ import { defineJob, MAX_ATTEMPTS, retryDelayMs, type Jobs } from '../../platform
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { DeliveryService } from '../delivery/delivery.service.ts';
 import type { DocumentService } from '../documents/document.service.ts';
-import { findRun, insertRun, listRuns, listRunsByStatus, moveRun, type RunRow } from './recurring.repo.ts';
-import type { RunSendStatus } from './recurring.tables.ts';
+import type { SavedChargeService } from '../payments/saved-charges.service.ts';
+import { createChargeRunner } from './recurring-charge.ts';
+import {
+  findRun,
+  insertRun,
+  listRuns,
+  listRunsByChargeStatus,
+  listRunsByStatus,
+  moveRun,
+  moveRunCharge,
+  type RunRow,
+} from './recurring.repo.ts';
+import type { RunChargeStatus, RunSendStatus } from './recurring.tables.ts';
 
 const SYSTEM: AuditActor = { type: 'system', id: 'recurring' };
 
 /** Sendings the dashboard lists until someone resolves them (or, for 'retrying', until one gets through). */
 export const NEEDS_ATTENTION: RunSendStatus[] = ['retrying', 'failed', 'partly_sent', 'interrupted', 'held'];
 const RESOLVABLE: RunSendStatus[] = ['failed', 'interrupted', 'partly_sent', 'held'];
+/** Charges the dashboard lists until someone resolves them (or, for 'retrying', until the provider answers). */
+export const CHARGE_NEEDS_ATTENTION: RunChargeStatus[] = ['retrying', 'failed', 'held', 'interrupted'];
+const CHARGE_RESOLVABLE: RunChargeStatus[] = ['failed', 'held', 'interrupted'];
 
 export const runSchema = z.object({
   id: z.string(),
@@ -55,14 +72,33 @@ export const runSchema = z.object({
   deliveryId: z.string().nullable(),
   error: z.string().nullable(),
   nextAttemptAt: z.string().nullable().describe("when the job tries again ('retrying' only)"),
+  chargeStatus: z
+    .enum([
+      'pending',
+      'charging',
+      'succeeded',
+      'processing',
+      'failed',
+      'skipped',
+      'retrying',
+      'held',
+      'interrupted',
+      'resolved',
+    ])
+    .nullable()
+    .describe(
+      "the charge to the client's saved payment method before sending (autoCharge); null when none was planned. failed: authentication required, declined or provider unreachable (sent to pay instead); skipped: no active consent or nothing to pay",
+    ),
+  chargeAttempts: z.number().int(),
+  chargeError: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type RecurringRun = z.infer<typeof runSchema>;
 
-/** A sending the dashboard shows under "needs attention". */
+/** A sending (or its charge) the dashboard shows under "needs attention". */
 export interface SendAttention {
-  source: 'recurring_send';
+  source: 'recurring_send' | 'recurring_charge';
   status: 'retrying' | 'failed' | 'partly_sent' | 'interrupted' | 'held';
   /** The run (POST /api/v1/recurring-runs/:id/resolve). */
   id: string;
@@ -85,6 +121,9 @@ const toRun = (r: RunRow): RecurringRun => ({
   deliveryId: r.delivery_id,
   error: r.error,
   nextAttemptAt: r.next_attempt_at,
+  chargeStatus: r.charge_status,
+  chargeAttempts: r.charge_attempts,
+  chargeError: r.charge_error,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -96,9 +135,19 @@ export interface RecurringSendDeps {
   jobs: Jobs;
   delivery: Pick<DeliveryService, 'send'>;
   documents: Pick<DocumentService, 'get'>;
+  /** Off-session charges with a client's saved payment method (schedules with autoCharge). */
+  charges: Pick<SavedChargeService, 'prepareInTx' | 'charge' | 'settleInTx' | 'paidInTx'>;
 }
 
-export function createRecurringSendService({ db, clock, audit, jobs, delivery, documents }: RecurringSendDeps) {
+export function createRecurringSendService({
+  db,
+  clock,
+  audit,
+  jobs,
+  delivery,
+  documents,
+  charges,
+}: RecurringSendDeps) {
   const now = () => clock.now().toISOString();
 
   /** Moves a claimed run to its outcome, with the audit entry, in one transaction. */
@@ -196,10 +245,13 @@ export function createRecurringSendService({ db, clock, audit, jobs, delivery, d
     },
   );
   jobs.register(sendJob);
+  const { chargeJob } = createChargeRunner({ db, clock, audit, jobs, charges, sendJob });
 
   return {
     /** The job that sends one issued invoice (exposed so a test can run it again, as a runner that died would). */
     sendJob,
+    /** The job that charges one issued invoice before its sending (likewise exposed for tests). */
+    chargeJob,
 
     /**
      * In the transaction that issues the invoice: its sending's row and job. `heldBecause`: the
@@ -208,7 +260,14 @@ export function createRecurringSendService({ db, clock, audit, jobs, delivery, d
     async queueInTx(
       tx: Executor,
       orgId: string,
-      run: { scheduleId: string; documentId: string; period: string; heldBecause?: string },
+      run: {
+        scheduleId: string;
+        documentId: string;
+        period: string;
+        heldBecause?: string;
+        /** Charge the client's saved payment method first; or the charge is held (the row says why) and it is only sent. */
+        charge?: { heldBecause?: string };
+      },
     ): Promise<void> {
       const id = newId(clock.now().getTime());
       await insertRun(tx, {
@@ -224,8 +283,15 @@ export function createRecurringSendService({ db, clock, audit, jobs, delivery, d
         next_attempt_at: null,
         created_at: now(),
         updated_at: now(),
+        charge_status: run.heldBecause || !run.charge ? null : run.charge.heldBecause ? 'held' : 'pending',
+        charge_attempts: 0,
+        charge_error: run.heldBecause ? null : (run.charge?.heldBecause ?? null),
+        charge_checkout_id: null,
+        charge_started_at: null,
       });
-      if (!run.heldBecause) await jobs.enqueue(tx, sendJob, { orgId, runId: id });
+      if (run.heldBecause) return;
+      if (run.charge && !run.charge.heldBecause) await jobs.enqueue(tx, chargeJob, { orgId, runId: id });
+      else await jobs.enqueue(tx, sendJob, { orgId, runId: id });
     },
 
     /** A schedule's sendings, newest first. */
@@ -233,48 +299,66 @@ export function createRecurringSendService({ db, clock, audit, jobs, delivery, d
       return (await listRuns(db, orgId, scheduleId, 100)).map(toRun);
     },
 
-    /** Sendings that failed, are being retried, were interrupted or reached only some recipients. */
+    /** Sendings that failed, are being retried, were interrupted or reached only some recipients; charges that failed likewise. */
     async attention(orgId: string, limit = 20): Promise<SendAttention[]> {
-      const rows = await listRunsByStatus(db, orgId, NEEDS_ATTENTION, limit);
-      return Promise.all(
-        rows.map(async (r) => {
-          const doc = await documents.get(orgId, 'invoice', r.document_id);
-          return {
-            source: 'recurring_send' as const,
-            status: r.send_status as SendAttention['status'],
-            id: r.id,
-            scheduleId: r.schedule_id,
-            documentId: r.document_id,
-            number: doc.number,
-            clientName: doc.clientName,
-            reason: r.error,
-            at: r.updated_at,
-            nextAttemptAt: r.next_attempt_at,
-          };
-        }),
-      );
+      const sends = await listRunsByStatus(db, orgId, NEEDS_ATTENTION, limit);
+      const chargeRows = await listRunsByChargeStatus(db, orgId, CHARGE_NEEDS_ATTENTION, limit);
+      const item = async (r: RunRow, source: SendAttention['source']): Promise<SendAttention> => {
+        const doc = await documents.get(orgId, 'invoice', r.document_id);
+        const send = source === 'recurring_send';
+        return {
+          source,
+          status: (send ? r.send_status : r.charge_status) as SendAttention['status'],
+          id: r.id,
+          scheduleId: r.schedule_id,
+          documentId: r.document_id,
+          number: doc.number,
+          clientName: doc.clientName,
+          reason: send ? r.error : r.charge_error,
+          at: r.updated_at,
+          // A charge being retried shares the run's next attempt (the sending waits for it).
+          nextAttemptAt: r.next_attempt_at,
+        };
+      };
+      return Promise.all([
+        ...sends.map((r) => item(r, 'recurring_send')),
+        ...chargeRows.map((r) => item(r, 'recurring_charge')),
+      ]);
     },
 
-    /** Staff have dealt with a failed, interrupted, partial or held sending (e.g. sent it by hand): off the dashboard. */
+    /**
+     * Staff have dealt with a failed, interrupted, partial or held sending (e.g. sent it by hand),
+     * and / or a failed, held or interrupted charge: off the dashboard.
+     */
     async resolve(orgId: string, runId: string, actor: AuditActor): Promise<RecurringRun> {
       return inTx(db, async (tx) => {
         const run = await findRun(tx, orgId, runId);
         if (!run) throw notFound('Recurring sending');
-        if (
-          !(await moveRun(tx, orgId, runId, RESOLVABLE, {
-            send_status: 'resolved',
-            next_attempt_at: null,
-            updated_at: now(),
-          }))
-        )
-          throw conflict(`A sending that is ${run.send_status} cannot be marked resolved`);
+        const sendResolved = await moveRun(tx, orgId, runId, RESOLVABLE, {
+          send_status: 'resolved',
+          next_attempt_at: null,
+          updated_at: now(),
+        });
+        const chargeResolved = await moveRunCharge(tx, orgId, runId, CHARGE_RESOLVABLE, {
+          charge_status: 'resolved',
+          updated_at: now(),
+        });
+        if (!sendResolved && !chargeResolved)
+          throw conflict(
+            `A sending that is ${run.send_status}${run.charge_status ? ` with a charge that is ${run.charge_status}` : ''} cannot be marked resolved`,
+          );
         await audit.append(tx, {
           orgId,
           actor,
           action: 'recurring.send_resolved',
           objectType: 'invoice',
           objectId: run.document_id,
-          summary: { scheduleId: run.schedule_id, period: run.period, was: run.send_status },
+          summary: {
+            scheduleId: run.schedule_id,
+            period: run.period,
+            ...(sendResolved ? { was: run.send_status } : {}),
+            ...(chargeResolved ? { chargeWas: run.charge_status } : {}),
+          },
         });
         return toRun((await findRun(tx, orgId, runId))!);
       });

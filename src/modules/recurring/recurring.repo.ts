@@ -1,5 +1,10 @@
 import type { Executor } from '../../platform/db/kysely.ts';
-import type { RecurringRunsTable, RecurringSchedulesTable, RunSendStatus } from './recurring.tables.ts';
+import type {
+  RecurringRunsTable,
+  RecurringSchedulesTable,
+  RunChargeStatus,
+  RunSendStatus,
+} from './recurring.tables.ts';
 
 export type ScheduleRow = RecurringSchedulesTable;
 
@@ -121,6 +126,42 @@ export function listRunsByStatus(
     .selectAll()
     .where('org_id', '=', orgId)
     .where('send_status', 'in', statuses)
+    .orderBy('updated_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Moves a run's charge from one of `from` only if it still stands there (one runner claims it); false otherwise. */
+export async function moveRunCharge(
+  ex: Executor,
+  orgId: string,
+  id: string,
+  from: RunChargeStatus[],
+  patch: Partial<Omit<RunRow, 'id' | 'org_id'>>,
+): Promise<boolean> {
+  const moved = await ex
+    .updateTable('recurring_runs')
+    .set(patch)
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .where('charge_status', 'in', from)
+    .executeTakeFirst();
+  return Number(moved.numUpdatedRows) === 1;
+}
+
+/** Runs whose charge is in one of `statuses`, newest first (the dashboard's "needs attention"). */
+export function listRunsByChargeStatus(
+  ex: Executor,
+  orgId: string,
+  statuses: RunChargeStatus[],
+  limit: number,
+): Promise<RunRow[]> {
+  return ex
+    .selectFrom('recurring_runs')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('charge_status', 'in', statuses)
     .orderBy('updated_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)

@@ -28,6 +28,12 @@ export const scheduleInput = draftInput
       .describe(
         "send each issued invoice through the client's delivery mode (needs autoIssue and invoice:send); failures are retried and listed on the dashboard",
       ),
+    autoCharge: z
+      .boolean()
+      .default(false)
+      .describe(
+        "charge each issued invoice to the client's saved, authorised payment method before sending it (needs autoSend and payment:record); without an active consent, or when the charge fails, the invoice is sent to pay",
+      ),
     confirmBackdatedStart: z
       .boolean()
       .default(false)
@@ -55,6 +61,7 @@ export function templateOf(input: z.infer<typeof scheduleInput>): z.infer<typeof
     endOn: _e,
     autoIssue: _a,
     autoSend: _as,
+    autoCharge: _ac,
     confirmBackdatedStart: _c,
     ...tpl
   } = input;
@@ -81,6 +88,10 @@ export const schedulePatch = z.strictObject({
     .describe('the next invoice date: today or later (the following runs keep its day of the month)'),
   endOn: isoDate.nullable().optional(),
   autoSend: z.boolean().optional().describe('needs invoice:send, and a schedule that issues automatically'),
+  autoCharge: z
+    .boolean()
+    .optional()
+    .describe("charge the client's saved payment method before sending; needs payment:record and autoSend"),
 });
 export type SchedulePatch = z.infer<typeof schedulePatch>;
 
@@ -123,6 +134,13 @@ export const scheduleSchema = z.object({
     .string()
     .nullable()
     .describe('the member whose invoice:send permission automatic sending relies on; checked at every run'),
+  autoCharge: z
+    .boolean()
+    .describe("each issued invoice is first charged to the client's saved, authorised payment method"),
+  chargerUserId: z
+    .string()
+    .nullable()
+    .describe('the member whose payment:record permission automatic charging relies on; checked at every run'),
   issuerUserId: z
     .string()
     .nullable()

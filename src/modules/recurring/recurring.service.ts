@@ -12,6 +12,9 @@
 // most MAX_PERIODS_PER_RUN periods per schedule per run: a request never issues anything.
 // A schedule with autoSend also sends each invoice it issues: the run queues the sending in the
 // issuing transaction (recurring-send.service.ts); sending needs invoice:send when it is turned on.
+// A schedule with autoCharge (which needs autoSend) charges each issued invoice to the client's
+// saved, authorised payment method before sending it (recurring-charge.ts); turning it on needs
+// payment:record, and the member who did must still hold it at each run, else the charge is held.
 // An edit changes the template or the rhythm; the next run can be moved to today or later, never
 // onto or before the period last run (that invoice exists).
 import type { Clock } from '../../platform/clock.ts';
@@ -123,6 +126,8 @@ export function createRecurringService({
       autoIssue: r.auto_issue === 1,
       autoSend: r.auto_send === 1,
       senderUserId: r.sender_user_id,
+      autoCharge: r.auto_charge === 1,
+      chargerUserId: r.charger_user_id,
       issuerUserId: r.issuer_user_id,
       autoIssueHeld:
         r.issue_hold && r.issue_hold_since ? { reason: r.issue_hold as HoldReason, since: r.issue_hold_since } : null,
@@ -149,6 +154,19 @@ export function createRecurringService({
       throw unprocessable('Only a schedule that issues its invoices automatically can send them', [
         { path: '/body/autoSend', message: 'needs autoIssue' },
       ]);
+  }
+
+  /** Charging on its own takes the client's money: a member who may record payments, on a schedule that sends (the fallback). */
+  function checkAutoCharge(by: Requester, autoSend: boolean): void {
+    if (!by.permissions.has('payment:record'))
+      throw new AppError('forbidden', 'Charging invoices automatically needs the payment:record permission', {
+        fieldErrors: [{ path: '/body/autoCharge', message: 'needs payment:record' }],
+      });
+    if (!autoSend)
+      throw unprocessable(
+        'Only a schedule that sends its invoices automatically can charge them (a failed charge falls back to sending)',
+        [{ path: '/body/autoCharge', message: 'needs autoSend' }],
+      );
   }
 
   /** Runs one due period of one schedule; false if another worker got there first. */
@@ -201,6 +219,10 @@ export function createRecurringService({
       // who turned sending on must still hold invoice:send, as the issuer must hold invoice:issue.
       if (issue && s.auto_send === 1) {
         const mayStillSend = s.sender_user_id !== null && (await holds(tx, orgId, s.sender_user_id, 'invoice:send'));
+        const mayStillCharge =
+          s.auto_charge === 1 &&
+          s.charger_user_id !== null &&
+          (await holds(tx, orgId, s.charger_user_id, 'payment:record'));
         await sender.queueInTx(tx, orgId, {
           scheduleId: id,
           documentId: draft.id,
@@ -210,6 +232,16 @@ export function createRecurringService({
             : {
                 heldBecause:
                   'not sent: the member who turned on automatic sending may no longer send invoices; send it by hand, and turn sending on again to confirm',
+              }),
+          ...(s.auto_charge !== 1
+            ? {}
+            : {
+                charge: mayStillCharge
+                  ? {}
+                  : {
+                      heldBecause:
+                        'not charged: the member who turned on automatic charging may no longer record payments; the invoice was sent to pay, and turning charging on again confirms it',
+                    },
               }),
         });
       }
@@ -258,6 +290,7 @@ export function createRecurringService({
         );
       }
       if (input.autoSend) checkAutoSend(by, input.autoIssue);
+      if (input.autoCharge) checkAutoCharge(by, input.autoSend);
       return inTx(db, async (tx) => {
         const today = dateInZone(clock.now(), (await orgs.getInTx(tx, orgId)).timeZone);
         const earliest = onePeriodBefore(today, input.frequency, input.intervalCount);
@@ -301,6 +334,8 @@ export function createRecurringService({
           auto_issue: input.autoIssue ? 1 : 0,
           auto_send: input.autoSend ? 1 : 0,
           sender_user_id: input.autoSend ? by.userId : null,
+          auto_charge: input.autoCharge ? 1 : 0,
+          charger_user_id: input.autoCharge ? by.userId : null,
           last_run_on: null,
           status: 'active',
           issuer_user_id: input.autoIssue ? by.userId : null,
@@ -321,6 +356,7 @@ export function createRecurringService({
             startOn: input.startOn,
             autoIssue: input.autoIssue,
             autoSend: input.autoSend,
+            autoCharge: input.autoCharge,
             ...(input.startOn < earliest ? { backdatedStartConfirmed: true } : {}),
           },
         });
@@ -341,6 +377,13 @@ export function createRecurringService({
         if (s.status === 'ended') throw conflict('An ended schedule cannot be edited; create a new one');
         // Turning sending on (again) makes the requester the member each run checks for invoice:send.
         if (patch.autoSend) checkAutoSend(by, s.auto_issue === 1);
+        // Charging relies on sending (the fallback): it cannot stay on when sending goes off.
+        const autoSend = patch.autoSend ?? s.auto_send === 1;
+        if (patch.autoCharge) checkAutoCharge(by, autoSend);
+        else if (!autoSend && s.auto_charge === 1 && patch.autoCharge !== false)
+          throw unprocessable('Turn automatic charging off too: it falls back to sending', [
+            { path: '/body/autoSend', message: 'autoCharge is on' },
+          ]);
         const today = dateInZone(clock.now(), (await orgs.getInTx(tx, orgId)).timeZone);
         const next = patch.nextRunOn ?? s.next_run_on;
         if (patch.nextRunOn !== undefined && patch.nextRunOn !== s.next_run_on) {
@@ -385,6 +428,9 @@ export function createRecurringService({
           ...(patch.autoSend !== undefined
             ? { auto_send: patch.autoSend ? 1 : 0, sender_user_id: patch.autoSend ? by.userId : null }
             : {}),
+          ...(patch.autoCharge !== undefined
+            ? { auto_charge: patch.autoCharge ? 1 : 0, charger_user_id: patch.autoCharge ? by.userId : null }
+            : {}),
           updated_at: clock.now().toISOString(),
         });
         if (!moved) throw conflict('The schedule ran while you edited it; reload it and edit again');
@@ -399,6 +445,7 @@ export function createRecurringService({
             ...(rhythmChanged ? { nextRunOn: next, frequency, intervalCount, previousNextRunOn: s.next_run_on } : {}),
             ...(patch.endOn !== undefined ? { endOn } : {}),
             ...(patch.autoSend !== undefined ? { autoSend: patch.autoSend } : {}),
+            ...(patch.autoCharge !== undefined ? { autoCharge: patch.autoCharge } : {}),
           },
         });
         return toSchedule(tx, await find(tx, orgId, id));

@@ -25,6 +25,10 @@ export interface RecurringSchedulesTable {
   /** Why automatic issuing is held (runs create drafts), e.g. 'issuer_lacks_invoice_issue'; null when it is not. */
   issue_hold: string | null;
   issue_hold_since: string | null;
+  /** 1: each issued invoice is first charged to the client's saved, authorised payment method (needs auto_send). */
+  auto_charge: number;
+  /** The member who turned automatic charging on; each run checks they still hold payment:record. */
+  charger_user_id: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -67,7 +71,38 @@ export interface RecurringRunsTable {
   next_attempt_at: string | null;
   created_at: string;
   updated_at: string;
+  /** null: no charge was planned (the schedule does not charge). See RunChargeStatus. */
+  charge_status: RunChargeStatus | null;
+  /** Charge attempts made (each claim counts one). */
+  charge_attempts: number;
+  charge_error: string | null;
+  /** The off-session checkout of this run's charge: its id keys the provider call, so a retry is the same charge. */
+  charge_checkout_id: string | null;
+  /** When the first charge attempt started (a charge found mid-way later than the provider keeps its key is not replayed). */
+  charge_started_at: string | null;
 }
+
+/**
+ * The charge of a run's invoice before it is sent. 'pending' → (claimed by the charge job)
+ * 'charging' → 'succeeded' (paid; sent as paid) | 'processing' (a SEPA debit submitted, settles
+ * later by webhook) | 'failed' (authentication required, declined, or the provider stayed
+ * unreachable: sent with its pay link instead; on the dashboard) | 'skipped' (no active consent,
+ * nothing left to pay) | 'retrying' (the provider could not be reached; again after the back-off)
+ * | 'held' (the member who turned charging on may no longer record payments: sent, not charged) |
+ * 'interrupted' (found mid-charge too late to replay the provider call safely: staff check) |
+ * 'resolved' (staff dealt with a failed, held or interrupted charge).
+ */
+export type RunChargeStatus =
+  | 'pending'
+  | 'charging'
+  | 'succeeded'
+  | 'processing'
+  | 'failed'
+  | 'skipped'
+  | 'retrying'
+  | 'held'
+  | 'interrupted'
+  | 'resolved';
 
 declare module '../../platform/db/schema.ts' {
   interface DB {

@@ -7,9 +7,9 @@ const minor = z.number().int().describe('minor units (cents)');
 /** Something done on its own (an automatic sending) that failed or is being retried. */
 export const attentionItem = z.object({
   source: z
-    .enum(['recurring_send', 'payment_reminder'])
+    .enum(['recurring_send', 'recurring_charge', 'payment_reminder'])
     .describe(
-      "recurring_send: the automatic sending of a schedule's invoice; payment_reminder: a reminder that failed or was interrupted (send one by hand from the invoice)",
+      "recurring_send: the automatic sending of a schedule's invoice; recurring_charge: its automatic charge to the client's saved payment method (failed: sent to pay instead; retrying: the provider could not be reached; held: the member who turned charging on may no longer record payments; interrupted: check the provider); payment_reminder: a reminder that failed or was interrupted (send one by hand from the invoice)",
     ),
   status: z
     .enum(['retrying', 'failed', 'partly_sent', 'interrupted', 'held'])

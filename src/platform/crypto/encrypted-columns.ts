@@ -75,6 +75,8 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   // Online payments: provider API keys and webhook secrets; file names of payment attachments.
   { table: 'payment_accounts', idColumn: 'id', column: 'secrets_enc', kind: 'text' },
   { table: 'payment_attachments', idColumn: 'id', column: 'filename_enc', kind: 'text' },
+  // A client's saved payment method: the provider's customer and method refs and its label.
+  { table: 'payment_consents', idColumn: 'id', column: 'method_enc', kind: 'text' },
 ];
 
 export function encryptedColumnsOf(table: string): EncryptedColumn[] {

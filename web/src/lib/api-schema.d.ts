@@ -8815,6 +8815,10 @@ export interface paths {
                                 autoSend: boolean;
                                 /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
                                 senderUserId: string | null;
+                                /** @description each issued invoice is first charged to the client's saved, authorised payment method */
+                                autoCharge: boolean;
+                                /** @description the member whose payment:record permission automatic charging relies on; checked at every run */
+                                chargerUserId: string | null;
                                 /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                                 issuerUserId: string | null;
                                 /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -8951,6 +8955,11 @@ export interface paths {
                          */
                         autoSend?: boolean;
                         /**
+                         * @description charge each issued invoice to the client's saved, authorised payment method before sending it (needs autoSend and payment:record); without an active consent, or when the charge fails, the invoice is sent to pay
+                         * @default false
+                         */
+                        autoCharge?: boolean;
+                        /**
                          * @description an owner or admin confirms a start more than one period before today
                          * @default false
                          */
@@ -8982,6 +8991,10 @@ export interface paths {
                             autoSend: boolean;
                             /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
                             senderUserId: string | null;
+                            /** @description each issued invoice is first charged to the client's saved, authorised payment method */
+                            autoCharge: boolean;
+                            /** @description the member whose payment:record permission automatic charging relies on; checked at every run */
+                            chargerUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -9088,6 +9101,10 @@ export interface paths {
                             autoSend: boolean;
                             /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
                             senderUserId: string | null;
+                            /** @description each issued invoice is first charged to the client's saved, authorised payment method */
+                            autoCharge: boolean;
+                            /** @description the member whose payment:record permission automatic charging relies on; checked at every run */
+                            chargerUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -9215,6 +9232,8 @@ export interface paths {
                         endOn?: string | null;
                         /** @description needs invoice:send, and a schedule that issues automatically */
                         autoSend?: boolean;
+                        /** @description charge the client's saved payment method before sending; needs payment:record and autoSend */
+                        autoCharge?: boolean;
                     };
                 };
             };
@@ -9242,6 +9261,10 @@ export interface paths {
                             autoSend: boolean;
                             /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
                             senderUserId: string | null;
+                            /** @description each issued invoice is first charged to the client's saved, authorised payment method */
+                            autoCharge: boolean;
+                            /** @description the member whose payment:record permission automatic charging relies on; checked at every run */
+                            chargerUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -9341,6 +9364,10 @@ export interface paths {
                                 error: string | null;
                                 /** @description when the job tries again ('retrying' only) */
                                 nextAttemptAt: string | null;
+                                /** @description the charge to the client's saved payment method before sending (autoCharge); null when none was planned. failed: authentication required, declined or provider unreachable (sent to pay instead); skipped: no active consent or nothing to pay */
+                                chargeStatus: ("pending" | "charging" | "succeeded" | "processing" | "failed" | "skipped" | "retrying" | "held" | "interrupted" | "resolved") | null;
+                                chargeAttempts: number;
+                                chargeError: string | null;
                                 createdAt: string;
                                 updatedAt: string;
                             }[];
@@ -9396,6 +9423,10 @@ export interface paths {
                             error: string | null;
                             /** @description when the job tries again ('retrying' only) */
                             nextAttemptAt: string | null;
+                            /** @description the charge to the client's saved payment method before sending (autoCharge); null when none was planned. failed: authentication required, declined or provider unreachable (sent to pay instead); skipped: no active consent or nothing to pay */
+                            chargeStatus: ("pending" | "charging" | "succeeded" | "processing" | "failed" | "skipped" | "retrying" | "held" | "interrupted" | "resolved") | null;
+                            chargeAttempts: number;
+                            chargeError: string | null;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -9459,6 +9490,10 @@ export interface paths {
                             autoSend: boolean;
                             /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
                             senderUserId: string | null;
+                            /** @description each issued invoice is first charged to the client's saved, authorised payment method */
+                            autoCharge: boolean;
+                            /** @description the member whose payment:record permission automatic charging relies on; checked at every run */
+                            chargerUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -9568,6 +9603,10 @@ export interface paths {
                             autoSend: boolean;
                             /** @description the member whose invoice:send permission automatic sending relies on; checked at every run */
                             senderUserId: string | null;
+                            /** @description each issued invoice is first charged to the client's saved, authorised payment method */
+                            autoCharge: boolean;
+                            /** @description the member whose payment:record permission automatic charging relies on; checked at every run */
+                            chargerUserId: string | null;
                             /** @description the member whose invoice:issue permission automatic issuing relies on; checked at every run */
                             issuerUserId: string | null;
                             /** @description set when runs create drafts instead of issuing, until someone with invoice:issue confirms the schedule */
@@ -10520,10 +10559,10 @@ export interface paths {
                             /** @description work done on its own that failed and waits for someone, newest first (at most 20 per source) */
                             needsAttention: {
                                 /**
-                                 * @description recurring_send: the automatic sending of a schedule's invoice; payment_reminder: a reminder that failed or was interrupted (send one by hand from the invoice)
+                                 * @description recurring_send: the automatic sending of a schedule's invoice; recurring_charge: its automatic charge to the client's saved payment method (failed: sent to pay instead; retrying: the provider could not be reached; held: the member who turned charging on may no longer record payments; interrupted: check the provider); payment_reminder: a reminder that failed or was interrupted (send one by hand from the invoice)
                                  * @enum {string}
                                  */
-                                source: "recurring_send" | "payment_reminder";
+                                source: "recurring_send" | "recurring_charge" | "payment_reminder";
                                 /**
                                  * @description retrying: nothing was accepted, the next attempt is at nextAttemptAt; failed: attempts exhausted; partly_sent: some recipients refused it (not retried); interrupted: stopped mid-send, may have left (never resent); held: not sent, the member who turned sending on may no longer send
                                  * @enum {string}
@@ -14780,6 +14819,229 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/{id}/payment-methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The payment methods the client saved at a checkout and authorised the organization to charge (recurring invoices with autoCharge), revoked ones included. Only a label (brand and last four digits) is shown; the provider's references stay sealed. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                clientId: string;
+                                provider: string;
+                                /** @enum {string} */
+                                kind: "card" | "sepa_debit";
+                                /** @description brand or scheme and the last four digits, e.g. "Visa •••• 4242"; nothing more is stored */
+                                label: string;
+                                /**
+                                 * @description where the payer ticked "save this method"
+                                 * @enum {string}
+                                 */
+                                authorisedVia: "portal" | "pay_link";
+                                authorisedAt: string;
+                                revokedAt: string | null;
+                                revokedBy: ("staff" | "client") | null;
+                                active: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/payment-methods/{consentId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Withdraws the authorisation: the method is never charged again (schedules then send the invoice to pay). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    consentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            clientId: string;
+                            provider: string;
+                            /** @enum {string} */
+                            kind: "card" | "sepa_debit";
+                            /** @description brand or scheme and the last four digits, e.g. "Visa •••• 4242"; nothing more is stored */
+                            label: string;
+                            /**
+                             * @description where the payer ticked "save this method"
+                             * @enum {string}
+                             */
+                            authorisedVia: "portal" | "pay_link";
+                            authorisedAt: string;
+                            revokedAt: string | null;
+                            revokedBy: ("staff" | "client") | null;
+                            active: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/payment-methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Your saved payment methods with this organization. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                clientId: string;
+                                provider: string;
+                                /** @enum {string} */
+                                kind: "card" | "sepa_debit";
+                                /** @description brand or scheme and the last four digits, e.g. "Visa •••• 4242"; nothing more is stored */
+                                label: string;
+                                /**
+                                 * @description where the payer ticked "save this method"
+                                 * @enum {string}
+                                 */
+                                authorisedVia: "portal" | "pay_link";
+                                authorisedAt: string;
+                                revokedAt: string | null;
+                                revokedBy: ("staff" | "client") | null;
+                                active: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/payment-methods/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Withdraws your authorisation to charge this saved payment method. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            clientId: string;
+                            provider: string;
+                            /** @enum {string} */
+                            kind: "card" | "sepa_debit";
+                            /** @description brand or scheme and the last four digits, e.g. "Visa •••• 4242"; nothing more is stored */
+                            label: string;
+                            /**
+                             * @description where the payer ticked "save this method"
+                             * @enum {string}
+                             */
+                            authorisedVia: "portal" | "pay_link";
+                            authorisedAt: string;
+                            revokedAt: string | null;
+                            revokedBy: ("staff" | "client") | null;
+                            active: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invoices/{id}/payments": {
         parameters: {
             query?: never;
@@ -15965,6 +16227,11 @@ export interface paths {
                         provider: "stripe" | "paypal";
                         /** @default false */
                         embedded?: boolean;
+                        /**
+                         * @description save the payment method for the organization's future invoices (Stripe's hosted checkout only): the organization may then charge it without the payer present, until revoked
+                         * @default false
+                         */
+                        saveMethod?: boolean;
                     };
                 };
             };
@@ -16457,6 +16724,11 @@ export interface paths {
                         provider: "stripe" | "paypal";
                         /** @default false */
                         embedded?: boolean;
+                        /**
+                         * @description save the payment method for the organization's future invoices (Stripe's hosted checkout only): the organization may then charge it without the payer present, until revoked
+                         * @default false
+                         */
+                        saveMethod?: boolean;
                     };
                 };
             };

@@ -66,6 +66,17 @@ export const de: Translation = {
   'portal.pay.fingerprintLink': 'prüfen Sie die Rechnung auf der Prüfseite',
   'portal.pay.startFailed': 'Die Zahlung konnte nicht gestartet werden',
   'portal.pay.stripe': 'Mit Karte zahlen (Stripe)',
+  'portal.pay.saveMethod':
+    'Die Karte oder das Konto, mit dem ich zahle, für künftige Rechnungen von {org} speichern: Sie dürfen dann automatisch belastet werden, bis ich das widerrufe (Seite Sicherheit)',
+  'portal.methods.title': 'Gespeicherte Zahlungsmethoden',
+  'portal.methods.intro':
+    'Beim Speichern haben Sie erlaubt, diese für künftige Rechnungen zu belasten. Eine widerrufene Methode wird nie wieder belastet; Rechnungen kommen dann zur Zahlung zu Ihnen.',
+  'portal.methods.none': 'Keine Zahlungsmethode gespeichert.',
+  'portal.methods.saved': 'gespeichert am {date}',
+  'portal.methods.revoke': 'Widerrufen',
+  'portal.methods.revokeLabel': '{name} widerrufen',
+  'portal.methods.revoked': '{name} widerrufen',
+  'portal.methods.revokedOn': 'widerrufen am {date}',
   'portal.pay.paypal': 'Mit PayPal zahlen',
   'portal.pay.other': 'Mit {name} zahlen',
   'portal.pay.bankTransfer': 'Per Überweisung zahlen',

@@ -65,6 +65,17 @@ export const fr: Translation = {
   'portal.pay.fingerprintLink': 'vérifiez la facture sur la page de vérification',
   'portal.pay.startFailed': 'Le paiement n’a pas pu commencer',
   'portal.pay.stripe': 'Payer par carte (Stripe)',
+  'portal.pay.saveMethod':
+    'Enregistrer la carte ou le compte avec lequel je paie pour les prochaines factures de {org} : ils pourront alors être débités automatiquement, jusqu’à ce que je le révoque (page Sécurité)',
+  'portal.methods.title': 'Moyens de paiement enregistrés',
+  'portal.methods.intro':
+    'En les enregistrant, vous avez autorisé leur débit pour les prochaines factures. Un moyen révoqué n’est plus jamais débité ; les factures vous sont alors adressées pour paiement.',
+  'portal.methods.none': 'Aucun moyen de paiement enregistré.',
+  'portal.methods.saved': 'enregistré le {date}',
+  'portal.methods.revoke': 'Révoquer',
+  'portal.methods.revokeLabel': 'Révoquer {name}',
+  'portal.methods.revoked': '{name} révoqué',
+  'portal.methods.revokedOn': 'révoqué le {date}',
   'portal.pay.paypal': 'Payer avec PayPal',
   'portal.pay.other': 'Payer avec {name}',
   'portal.pay.bankTransfer': 'Payer par virement bancaire',

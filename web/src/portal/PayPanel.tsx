@@ -2,6 +2,7 @@
 // hosted checkout) and a bank transfer panel with the verified payout details, the structured
 // reference and the SEPA QR code. Amounts always come from the server. The invoice's verification
 // fingerprint and a link to the public verification page let the payer check it before paying.
+import { useState } from 'react';
 import { ok, portalApi } from '../lib/api.ts';
 import { date, money } from '../lib/format.ts';
 import { useAction } from '../lib/hooks.ts';
@@ -9,7 +10,7 @@ import { t, tParts } from '../lib/i18n.ts';
 import { useApiQuery } from '../lib/query.ts';
 import type { Body } from '../lib/types.ts';
 import { ErrorNotice, Loading, Notice } from '../ui/feedback.tsx';
-import { Button } from '../ui/forms.tsx';
+import { Button, Checkbox } from '../ui/forms.tsx';
 
 const providerLabel = (name: string): string =>
   name === 'stripe'
@@ -24,11 +25,13 @@ export function PayPanel({ invoiceId }: { invoiceId: string }) {
   const page = useApiQuery(['portal-payment', invoiceId], (signal) =>
     ok(portalApi.GET('/api/v1/portal/documents/{id}/payment', { params: { path: { id: invoiceId } }, signal })),
   );
+  // Saving the method for later charges: Stripe's hosted checkout only (the server refuses others).
+  const [saveMethod, setSaveMethod] = useState(false);
   const checkout = useAction(async (provider: Provider) => {
     const r = await ok(
       portalApi.POST('/api/v1/portal/documents/{id}/checkout', {
         params: { path: { id: invoiceId } },
-        body: { provider, embedded: false },
+        body: { provider, embedded: false, saveMethod: saveMethod && provider === 'stripe' },
       }),
     );
     if (r.redirectUrl) window.location.assign(r.redirectUrl);
@@ -53,6 +56,13 @@ export function PayPanel({ invoiceId }: { invoiceId: string }) {
         </p>
       ) : null}
       <ErrorNotice error={checkout.error} title={t('portal.pay.startFailed')} />
+      {p.methods.providers.some((m) => m.name === 'stripe') ? (
+        <Checkbox
+          label={t('portal.pay.saveMethod', { org: p.orgName })}
+          checked={saveMethod}
+          onChange={(e) => setSaveMethod(e.target.checked)}
+        />
+      ) : null}
       {p.methods.providers.length > 0 ? (
         <div className="actions">
           {p.methods.providers.map((m) => (

@@ -12,6 +12,7 @@ import { Button } from '../ui/forms.tsx';
 import { PasskeySetup, TotpSetup } from '../staff/auth/Factors.tsx';
 import { confirmTotp, listFactors, registerPasskey, removePasskey, removeTotp, startTotp } from './portal-auth-api.ts';
 import { usePortal } from './portal-context.ts';
+import { PortalPaymentMethods } from './PortalPaymentMethods.tsx';
 
 const stale = (e: ApiError | null | undefined) => e?.code === 'step_up_required';
 
@@ -123,6 +124,7 @@ export function PortalSecurityPage() {
           </section>
         </>
       ) : null}
+      <PortalPaymentMethods />
     </>
   );
 }

@@ -103,6 +103,11 @@ export function renderPayPage(page: PayPage, apiBase: string): string {
 ${providers.map((p) => `<button type="button" data-provider="${p.name}" data-embedded="false">${escapeHtml(providerLabel(p.name))}</button>${p.embedded ? `<button type="button" data-provider="${p.name}" data-embedded="true">${escapeHtml(t(lang, 'pay.embeddedCard'))}</button>` : ''}`).join('\n')}
 <div id="payment-element"></div>
 <button type="button" id="payment-confirm" hidden>${escapeHtml(t(lang, 'pay.payAmount', { amount }))}</button>
+${
+  providers.some((p) => p.name === 'stripe')
+    ? `<p class="save"><label><input type="checkbox" id="save-method"> ${escapeHtml(t(lang, 'pay.saveMethod', { org: page.orgName }))}</label></p>`
+    : ''
+}
 <p class="note">${escapeHtml(t(lang, 'pay.providerNote'))}</p>
 </section>`
     : '';

@@ -45,9 +45,12 @@
   function start(button) {
     var provider = button.getAttribute('data-provider');
     var embedded = button.getAttribute('data-embedded') === 'true';
+    // Saving for future charges: Stripe's hosted checkout only (the server refuses anything else).
+    var save = document.getElementById('save-method');
+    var saveMethod = !!(save && save.checked && provider === 'stripe' && !embedded);
     errorBox.hidden = true;
     button.disabled = true;
-    fetch(api + '/checkout', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ provider: provider, embedded: embedded }), credentials: 'omit' })
+    fetch(api + '/checkout', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ provider: provider, embedded: embedded, saveMethod: saveMethod }), credentials: 'omit' })
       .then(function (res) { return res.json().then(function (body) { return { ok: res.ok, body: body }; }); })
       .then(function (r) {
         if (!r.ok) throw new Error(r.body && r.body.detail ? r.body.detail : word('start-failed', 'The payment could not be started.'));

@@ -296,6 +296,10 @@ export function createPaypalProvider(
       throw new ProviderError('PayPal: charging a saved payment method is not supported');
     },
 
+    async describeSavedMethod() {
+      throw new ProviderError('PayPal: saved payment methods are not supported');
+    },
+
     async recentPayments(_since, knownOrderRefs) {
       // PayPal has no order listing; look up the orders we started instead.
       const out: ProviderPayment[] = [];

@@ -20,6 +20,11 @@ export interface CheckoutRequest {
   successUrl: string;
   cancelUrl: string;
   expiresAt: Date;
+  /**
+   * The payer asked to save the method for the organization's future invoices (Stripe:
+   * setup_future_usage=off_session on the hosted checkout, with a customer created for it).
+   */
+  saveMethod?: boolean;
 }
 
 export type CheckoutStart =
@@ -35,6 +40,8 @@ export type ProviderEvent =
       orderRef: string | null;
       amount: number;
       currency: string;
+      /** The payment saved its method for later off-session charges (refs only, never card data). */
+      savedMethod?: { customerRef: string; paymentMethodRef: string } | null;
     }
   | { kind: 'checkout_closed'; checkoutId: string | null; orderRef: string; status: 'expired' | 'failed' }
   | { kind: 'order_approved'; checkoutId: string | null; orderRef: string }
@@ -81,6 +88,8 @@ export interface ProviderPayment {
  */
 export interface SavedMethodCharge {
   orgId: string;
+  /** Our off-session checkout: its id travels in the metadata, so the provider's webhook books the payment like a paid checkout. */
+  checkoutId: string;
   invoiceId: string;
   invoiceNumber: string;
   /** The provider's customer and the saved payment method (Stripe: cus_…, pm_…). */
@@ -128,6 +137,17 @@ export interface PaymentProvider {
   recentPayments(since: Date, knownOrderRefs: string[]): Promise<ProviderPayment[]>;
   /** Charges a saved, authorised payment method off-session; ProviderError when the provider cannot. */
   chargeSavedMethod(req: SavedMethodCharge): Promise<SavedMethodChargeResult>;
+  /**
+   * What a saved method is, for the consent's label ("Visa •••• 4242", "SEPA DE •••• 3000"): a
+   * brand and the last four digits only. null when it is not the customer's, or not a kind
+   * Sealbill charges (card, SEPA Direct Debit).
+   */
+  describeSavedMethod(customerRef: string, paymentMethodRef: string): Promise<SavedMethodInfo | null>;
+}
+
+export interface SavedMethodInfo {
+  kind: 'card' | 'sepa_debit';
+  label: string;
 }
 
 /** Where the adapters send API calls (tests point them at loopback fakes). */

@@ -151,6 +151,7 @@ export function createStripeProvider(
       if (embedded) {
         if (!account.options.embedded || !account.options.publishableKey)
           throw new ProviderError('The embedded Stripe option is not enabled');
+        if (req.saveMethod) throw new ProviderError('Saving a payment method needs the Stripe-hosted checkout');
         const pi = await wrap(
           'payment intent',
           stripe.paymentIntents.create(
@@ -189,7 +190,15 @@ export function createStripeProvider(
             ],
             client_reference_id: req.checkoutId,
             metadata,
-            payment_intent_data: { metadata, description },
+            // Saving for later: Stripe shows its own consent wording for off-session use, keeps
+            // the method on a customer created for this payer, and the webhook's PaymentIntent
+            // names both (https://docs.stripe.com/payments/checkout/save-during-payment).
+            ...(req.saveMethod ? { customer_creation: 'always' as const } : {}),
+            payment_intent_data: {
+              metadata,
+              description,
+              ...(req.saveMethod ? { setup_future_usage: 'off_session' as const } : {}),
+            },
             success_url: req.successUrl,
             cancel_url: req.cancelUrl,
             expires_at: Math.floor(req.expiresAt.getTime() / 1000),
@@ -280,7 +289,8 @@ export function createStripeProvider(
             payment_method: req.paymentMethodRef,
             off_session: true,
             confirm: true,
-            metadata: { sealbill_invoice: req.invoiceId, sealbill_org: req.orgId },
+            // sealbill_checkout: the webhook books it like a paid checkout (once, with our own booking).
+            metadata: { sealbill_checkout: req.checkoutId, sealbill_invoice: req.invoiceId, sealbill_org: req.orgId },
             description: `Invoice ${req.invoiceNumber}`,
           },
           { idempotencyKey: `sealbill-off-session-${req.idempotencyKey}` },
@@ -303,6 +313,29 @@ export function createStripeProvider(
         if (e.code === 'authentication_required') return { status: 'authentication_required', paymentRef };
         return { status: 'declined', paymentRef, code: e.code ?? 'card_declined' };
       }
+    },
+
+    async describeSavedMethod(customerRef, paymentMethodRef) {
+      const stripe = await sdk();
+      const pm = (await wrap('payment method lookup', stripe.paymentMethods.retrieve(paymentMethodRef))) as unknown as {
+        type: string;
+        customer?: string | { id: string } | null;
+        card?: { brand?: string; last4?: string } | null;
+        sepa_debit?: { country?: string | null; last4?: string | null } | null;
+      };
+      const owner = typeof pm.customer === 'string' ? pm.customer : (pm.customer?.id ?? null);
+      if (owner !== customerRef) return null;
+      const last4 = (v: string | null | undefined) => (v ?? '').replace(/[^0-9]/g, '').slice(-4);
+      if (pm.type === 'card' && pm.card) {
+        const brand = (pm.card.brand ?? 'card').replace(/[^a-z_]/gi, '').slice(0, 20);
+        const name = brand === 'amex' ? 'American Express' : brand.charAt(0).toUpperCase() + brand.slice(1);
+        return { kind: 'card', label: `${name} •••• ${last4(pm.card.last4)}` };
+      }
+      if (pm.type === 'sepa_debit' && pm.sepa_debit) {
+        const country = (pm.sepa_debit.country ?? '').replace(/[^A-Z]/g, '').slice(0, 2);
+        return { kind: 'sepa_debit', label: `SEPA ${country} •••• ${last4(pm.sepa_debit.last4)}`.replace('  ', ' ') };
+      }
+      return null;
     },
 
     recentPayments(since) {

@@ -25,7 +25,16 @@ const session = z.object({
   client_reference_id: id.nullish(),
   metadata: ourMeta,
 });
-const intent = z.object({ id, amount_received: amount, currency, metadata: ourMeta });
+const intent = z.object({
+  id,
+  amount_received: amount,
+  currency,
+  metadata: ourMeta,
+  // Set when the payer saved the method (setup_future_usage=off_session): the refs, nothing else.
+  customer: idOrObject.nullish(),
+  payment_method: idOrObject.nullish(),
+  setup_future_usage: z.string().nullish(),
+});
 const refund = z.object({ id, amount, currency, status: z.string().nullable(), payment_intent: idOrObject.nullable() });
 const dispute = z.object({
   id,
@@ -87,6 +96,10 @@ export function parseStripeEvent(type: string, object: unknown): ProviderEvent |
         orderRef: null,
         amount: fromStripeAmount(p.data.amount_received, p.data.currency),
         currency: p.data.currency,
+        savedMethod:
+          p.data.setup_future_usage === 'off_session' && p.data.customer && p.data.payment_method
+            ? { customerRef: p.data.customer, paymentMethodRef: p.data.payment_method }
+            : null,
       };
     }
     case 'refund.created':

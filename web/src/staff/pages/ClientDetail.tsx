@@ -10,6 +10,7 @@ import { Button, Checkbox, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
 import { ClientForm, LoadClient } from './Clients.tsx';
 import { ClientKeys } from './ClientKeys.tsx';
+import { ClientPaymentMethods } from './ClientPaymentMethods.tsx';
 import { ClientReminders } from './RemindersSettings.tsx';
 import { ClientStatement } from './ClientStatement.tsx';
 import { ClientEinvoiceFields } from '../einvoice/EinvoiceFields.tsx';
@@ -112,6 +113,7 @@ function ClientDetail({ client, reload }: { client: Client; reload: () => void }
       <Contacts client={client} reload={reload} onStatus={setStatus} />
       <ClientKeys clientId={client.id} onStatus={setStatus} />
       <ClientReminders clientId={client.id} onStatus={setStatus} />
+      <ClientPaymentMethods clientId={client.id} onStatus={setStatus} />
       <ClientEinvoiceFields client={client} onSaved={reload} />
 
       <section className="panel" aria-labelledby="client-docs">

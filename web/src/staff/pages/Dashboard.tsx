@@ -122,6 +122,14 @@ const ATTENTION: Record<DashboardData['needsAttention'][number]['status'], strin
   held: 'not sent automatically: send it by hand',
 };
 
+/** The automatic charge of a recurring invoice (autoCharge); the invoice itself was sent to pay unless retrying. */
+const CHARGE_ATTENTION: Partial<Record<DashboardData['needsAttention'][number]['status'], string>> = {
+  retrying: 'not charged yet, the payment provider is tried again',
+  failed: 'could not be charged: sent to pay instead',
+  interrupted: 'charge interrupted: check the payment provider',
+  held: 'not charged automatically: sent to pay',
+};
+
 /** Work done on its own that failed (automatic sendings of recurring invoices), until someone deals with it. */
 function NeedsAttention({ items }: { items: DashboardData['needsAttention'] }) {
   return (
@@ -129,10 +137,13 @@ function NeedsAttention({ items }: { items: DashboardData['needsAttention'] }) {
       <h2 id="attention-h">Needs attention</h2>
       <ul className="plain-list">
         {items.map((i) => (
-          <li key={i.id}>
+          <li key={`${i.source}:${i.id}`}>
             {i.source === 'payment_reminder' ? 'Payment reminder for ' : ''}
+            {i.source === 'recurring_charge' ? 'Automatic charge of ' : ''}
             <Link to={`/app/invoices/${i.documentId}`}>{i.number ?? 'Invoice'}</Link> · {i.clientName} ·{' '}
-            <Badge tone={i.status === 'retrying' ? 'warn' : 'bad'}>{ATTENTION[i.status]}</Badge>
+            <Badge tone={i.status === 'retrying' ? 'warn' : 'bad'}>
+              {(i.source === 'recurring_charge' ? CHARGE_ATTENTION[i.status] : undefined) ?? ATTENTION[i.status]}
+            </Badge>
             {i.nextAttemptAt ? <span className="muted small"> · next attempt {dateTime(i.nextAttemptAt)}</span> : null}
             {i.reason ? <span className="small"> · {i.reason}</span> : null}
             {i.scheduleId ? (

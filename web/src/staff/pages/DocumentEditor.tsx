@@ -89,6 +89,8 @@ export interface ScheduleFields {
   autoIssue: boolean;
   /** Send each issued invoice through the client's delivery mode. */
   autoSend: boolean;
+  /** Charge each issued invoice to the client's saved, authorised payment method first (needs autoSend). */
+  autoCharge: boolean;
   /** An owner or admin confirms a first invoice more than one period in the past. */
   confirmBackdatedStart: boolean;
 }
@@ -139,6 +141,10 @@ export function Editor({
         ...(schedule.autoSend !== schedule0?.autoSend || (schedule.autoSend && s.can('invoice:send'))
           ? { autoSend: schedule.autoSend }
           : {}),
+        // Likewise: whoever saves with charging on vouches for it (payment:record, checked each run).
+        ...(schedule.autoCharge !== schedule0?.autoCharge || (schedule.autoCharge && s.can('payment:record'))
+          ? { autoCharge: schedule.autoSend && schedule.autoCharge }
+          : {}),
       } as Body<'/api/v1/recurring-schedules/{id}', 'patch'>;
       return ok(
         staffApi.PATCH('/api/v1/recurring-schedules/{id}', { params: { path: { id: schedule.id } }, body: patch }),
@@ -156,6 +162,7 @@ export function Editor({
         endOn: schedule.endOn || null,
         autoIssue: schedule.autoIssue,
         autoSend: schedule.autoIssue && schedule.autoSend,
+        autoCharge: schedule.autoIssue && schedule.autoSend && schedule.autoCharge,
         ...(schedule.confirmBackdatedStart ? { confirmBackdatedStart: true } : {}),
       } as Body<'/api/v1/recurring-schedules'>;
       return ok(staffApi.POST('/api/v1/recurring-schedules', { body: scheduleBody }));
@@ -364,6 +371,20 @@ export function Editor({
                     : "In the client's delivery mode, with signed evidence; a sending that fails is tried again and shown on the dashboard.")
                 }
                 onChange={(e) => setSchedule({ ...schedule, autoSend: e.target.checked })}
+              />
+              <Checkbox
+                label="Charge the client's saved payment method first"
+                checked={schedule.autoIssue && schedule.autoSend && schedule.autoCharge}
+                disabled={!schedule.autoIssue || !schedule.autoSend || !s.can('payment:record')}
+                hint={
+                  err('autoCharge') ??
+                  (!s.can('payment:record')
+                    ? 'Needs the permission to record payments.'
+                    : !schedule.autoSend
+                      ? 'Only invoices sent automatically can be charged (a failed charge falls back to sending).'
+                      : 'Only when the client saved a card or SEPA mandate and authorised charges (see the client’s page). If the bank asks for authentication or declines, the invoice is sent to pay and the dashboard shows it.')
+                }
+                onChange={(e) => setSchedule({ ...schedule, autoCharge: e.target.checked })}
               />
               {!editing && serverErrors.startOn && s.can('member:manage') ? (
                 <Checkbox

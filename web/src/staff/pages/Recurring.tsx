@@ -183,6 +183,7 @@ export function NewSchedulePage() {
         endOn: '',
         autoIssue: s.can('invoice:issue'),
         autoSend: false,
+        autoCharge: false,
         confirmBackdatedStart: false,
       }}
     />
@@ -209,7 +210,13 @@ const RUN_TONE: Record<string, 'good' | 'warn' | 'bad' | 'neutral' | 'info'> = {
   skipped: 'neutral',
   held: 'bad',
   resolved: 'neutral',
+  // The charge before sending (autoCharge).
+  pending: 'info',
+  charging: 'info',
+  succeeded: 'good',
+  processing: 'info',
 };
+const CHARGE_RESOLVABLE = ['failed', 'held', 'interrupted'];
 
 /** One schedule: what it bills, when it runs next, and how its automatic sendings went. */
 export function ScheduleDetailPage({ id }: { id: string }) {
@@ -261,6 +268,7 @@ export function ScheduleDetailPage({ id }: { id: string }) {
             {t('recurring.every', { period: d.intervalCount === 1 ? one : `${d.intervalCount} ${many}` })}
             {d.autoIssue ? t('recurring.issuedAutomatically') : t('recurring.asDrafts')}
             {d.autoSend ? t('recurring.sentAutomatically') : null}
+            {d.autoCharge ? t('recurring.chargedAutomatically') : null}
           </dd>
           <dt>{t('recurring.endsOn')}</dt>
           <dd>{d.endOn ? date(d.endOn) : t('recurring.noEnd')}</dd>
@@ -292,12 +300,25 @@ export function ScheduleDetailPage({ id }: { id: string }) {
                   <Badge tone={RUN_TONE[r.sendStatus] ?? 'neutral'}>{r.sendStatus.replace(/_/g, ' ')}</Badge>
                 ),
               },
+              ...(d.autoCharge || runs.data.items.some((r) => r.chargeStatus !== null)
+                ? [
+                    {
+                      header: t('recurring.chargeStatus'),
+                      cell: (r: (typeof runs.data.items)[number]) =>
+                        r.chargeStatus ? (
+                          <Badge tone={RUN_TONE[r.chargeStatus] ?? 'neutral'}>{r.chargeStatus}</Badge>
+                        ) : (
+                          t('common.none')
+                        ),
+                    },
+                  ]
+                : []),
               { header: t('recurring.attempts'), cell: (r) => r.attempts },
               {
                 header: t('recurring.problem'),
                 cell: (r) => (
                   <span className="small">
-                    {r.error ?? ''}
+                    {[r.chargeError, r.error].filter(Boolean).join(' · ')}
                     {r.nextAttemptAt ? ` (${t('recurring.nextAttempt', { at: dateTime(r.nextAttemptAt) })})` : ''}
                   </span>
                 ),
@@ -306,7 +327,9 @@ export function ScheduleDetailPage({ id }: { id: string }) {
                 header: <ActionsHeader>{t('common.actions')}</ActionsHeader>,
                 className: 'actions',
                 cell: (r) =>
-                  ['failed', 'interrupted', 'partly_sent', 'held'].includes(r.sendStatus) && s.can('invoice:send') ? (
+                  (['failed', 'interrupted', 'partly_sent', 'held'].includes(r.sendStatus) ||
+                    CHARGE_RESOLVABLE.includes(r.chargeStatus ?? '')) &&
+                  s.can('invoice:send') ? (
                     <Button
                       className="btn-small"
                       onClick={async () => (await resolve.run(r.id)) && void runs.refetch()}
@@ -353,6 +376,7 @@ export function EditSchedulePage({ id }: { id: string }) {
         endOn: d.endOn ?? '',
         autoIssue: d.autoIssue,
         autoSend: d.autoSend,
+        autoCharge: d.autoCharge,
         confirmBackdatedStart: false,
       }}
     />
