@@ -201,7 +201,10 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
   });
   const payments = createPaymentService({ db, keyring, audit, clock, documents, lifecycle, receipts });
+  // Filled in below once the recurring module exists: a late-failing debit marks its run's charge.
+  const checkoutHooks: NonNullable<Parameters<typeof createPaymentsModule>[0]['checkoutHooks']> = {};
   const paymentsModule = createPaymentsModule({
+    checkoutHooks,
     config,
     notifications,
     db,
@@ -288,6 +291,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     documents,
     charges: paymentsModule.savedCharges,
   });
+  checkoutHooks.failedInTx = (tx, orgId, checkoutId) => recurringSend.chargeFailedLaterInTx(tx, orgId, checkoutId);
   const recurring = createRecurringService({
     db,
     keyring,

@@ -64,6 +64,8 @@ export interface FakeStripe {
   };
   /** The payer confirms the Payment Element: returns payment_intent.succeeded. */
   succeedIntent(paymentIntentId: string): Obj;
+  /** A processing debit fails (the bank returns it): returns payment_intent.payment_failed. */
+  failIntent(paymentIntentId: string): Obj;
   /** The merchant refunds in the Stripe dashboard: returns refund.created. */
   refund(paymentIntentId: string, amount: number): Obj;
   dispute(
@@ -416,6 +418,15 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       }
       const { client_secret: _secret, ...object } = pi;
       return fake.event('payment_intent.succeeded', { ...object });
+    },
+    failIntent(paymentIntentId) {
+      const pi = intents.get(paymentIntentId)!;
+      Object.assign(pi, {
+        status: 'requires_payment_method',
+        last_payment_error: { type: 'card_error', code: 'insufficient_funds' },
+      });
+      const { client_secret: _secret, ...object } = pi;
+      return fake.event('payment_intent.payment_failed', { ...object });
     },
     refund(paymentIntentId, amount) {
       const pi = intents.get(paymentIntentId);

@@ -277,6 +277,48 @@ describeEachDb('recurring invoices charged automatically', (dialect) => {
     }
   });
 
+  it('sends the invoice while a SEPA debit processes; a debit that fails later leaves it open, on the dashboard', async () => {
+    clock.set('2026-04-10T09:00:00Z');
+    const c = await client();
+    const saved = await saveMethod(c.id, 'pm_sepa_debit');
+    const s = await schedule(c.id);
+    await worker();
+    const [run] = await runsOf(s.id);
+    expect(run).toMatchObject({ chargeStatus: 'processing', sendStatus: 'sent' });
+    expect(await attention()).toEqual([]);
+    const [call] = offSessionCalls(saved.customerId);
+    const intentId = [...stripe.intents.values()].find(
+      (pi) =>
+        pi.customer === saved.customerId && (pi.metadata as { sealbill_off_session?: string }).sealbill_off_session,
+    )!.id as string;
+    expect(call!.body).toMatchObject({ metadata: { sealbill_off_session: '1' } });
+
+    // Days later the bank returns the debit.
+    const failed = await webhook(stripe.failIntent(intentId));
+    expect(failed.statusCode).toBe(200);
+    expect((await runsOf(s.id))[0]).toMatchObject({ chargeStatus: 'failed', sendStatus: 'sent' });
+    expect(await attention()).toEqual([
+      expect.objectContaining({
+        source: 'recurring_charge',
+        status: 'failed',
+        id: run.id,
+        reason: expect.stringMatching(/direct debit failed/),
+      }),
+    ]);
+    const invoice = await api.ok('GET', `/api/v1/invoices/${run.documentId}`);
+    expect(invoice).toMatchObject({ status: 'sent', amountDue: invoice.total });
+    expect(await paymentsOf(api, run.documentId)).toEqual([]);
+    const notes = await api.ok('GET', '/api/v1/notifications');
+    expect(notes.items.map((n: { kind: string }) => n.kind)).toContain('payment_failed');
+    // Sent once, not again.
+    await t.container.jobs.settled();
+    expect(
+      mailsTo(c.email).filter((m) => m.parsed.subject === `Invoice ${invoice.number} from Charged Monthly GmbH`),
+    ).toHaveLength(1);
+    expect((await api.ok('POST', `/api/v1/recurring-runs/${run.id}/resolve`)).chargeStatus).toBe('resolved');
+    await end(s.id);
+  });
+
   it('retries a charge the provider could not take with the job back-off, then charges once', async () => {
     clock.set('2026-04-10T09:00:00Z');
     const c = await client();

@@ -19,7 +19,7 @@ import { createPaymentConsentService } from './payment-consents.service.ts';
 import { createSavedChargeService } from './saved-charges.service.ts';
 import { createPaymentSettingsService } from './payment-settings.service.ts';
 import type { PaymentService } from './payment.service.ts';
-import { createProviderEventsService } from './provider-events.service.ts';
+import { createProviderEventsService, type ProviderEventsDeps } from './provider-events.service.ts';
 import { createProviderFactory, type ProviderFactory } from './providers/registry.ts';
 import type { ReceiptService } from './receipt.service.ts';
 import { createReconciliationService } from './reconciliation.service.ts';
@@ -40,6 +40,8 @@ export interface PaymentsModuleDeps {
   verification: Pick<VerificationService, 'documentFingerprint'>;
   /** Tests may substitute adapters; by default they talk to the configured endpoints. */
   providerFactory?: ProviderFactory;
+  /** See ProviderEventsDeps.checkoutHooks (filled in by the container after the recurring module). */
+  checkoutHooks?: ProviderEventsDeps['checkoutHooks'];
 }
 
 export function createPaymentsModule(d: PaymentsModuleDeps) {
@@ -56,6 +58,7 @@ export function createPaymentsModule(d: PaymentsModuleDeps) {
     receipts,
     notifications: d.notifications,
     consents: paymentConsents,
+    ...(d.checkoutHooks && { checkoutHooks: d.checkoutHooks }),
   });
   return {
     paymentConsents,

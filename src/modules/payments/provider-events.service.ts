@@ -37,6 +37,11 @@ export interface ProviderEventsDeps {
   notifications: Pick<NotificationsService, 'notifyInTx'>;
   /** A payer who ticked "save this method" at the checkout: the consent, in the event's transaction. */
   consents: Pick<PaymentConsentService, 'saveFromCheckoutInTx'>;
+  /**
+   * Told when a checkout fails after it was left processing (an off-session SEPA debit): the
+   * recurring module marks its run's charge failed. Set by the container once that module exists.
+   */
+  checkoutHooks?: { failedInTx?: (tx: Executor, orgId: string, checkoutId: string) => Promise<void> };
 }
 
 const amountText = (minor: number, currency: string) => moneyFormatter('en-GB', currency)(minor);
@@ -48,6 +53,7 @@ export function createProviderEventsService({
   receipts,
   notifications,
   consents,
+  checkoutHooks = {},
 }: ProviderEventsDeps) {
   async function flag(
     tx: Executor,
@@ -271,6 +277,7 @@ export function createProviderEventsService({
           : await findCheckoutByRef(tx, ctx.orgId, ctx.provider, ev.orderRef);
         if (!c || c.status !== 'open') return 'ignored';
         await updateCheckout(tx, ctx.orgId, c.id, { status: ev.status, updated_at: clock.now().toISOString() });
+        if (ev.status === 'failed') await checkoutHooks.failedInTx?.(tx, ctx.orgId, c.id);
         if (ev.status === 'failed')
           await notifications.notifyInTx(tx, ctx.orgId, 'payment_failed', {
             title: `A payment of ${amountText(Number(c.amount), c.currency)} failed (${ctx.provider})`,

@@ -26,7 +26,7 @@ import { defineJob, retryDelayMs, type JobKind, type Jobs } from '../../platform
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { ChargeOutcome, SavedChargeService } from '../payments/saved-charges.service.ts';
 import { ProviderError } from '../payments/providers/provider.ts';
-import { findRun, moveRunCharge, type RunRow } from './recurring.repo.ts';
+import { findRun, findRunByChargeCheckout, moveRunCharge, type RunRow } from './recurring.repo.ts';
 import type { RunChargeStatus } from './recurring.tables.ts';
 
 const SYSTEM: AuditActor = { type: 'system', id: 'recurring' };
@@ -191,5 +191,32 @@ export function createChargeRunner({ db, clock, audit, jobs, charges, sendJob }:
     },
   );
   jobs.register(chargeJob);
-  return { chargeJob };
+  /**
+   * A debit that was still processing when the invoice went out (SEPA) failed days later: the run's
+   * charge becomes 'failed' (the dashboard lists it). The invoice was already sent with its pay
+   * link, so nothing is sent again.
+   */
+  async function failedLaterInTx(tx: Executor, orgId: string, checkoutId: string): Promise<void> {
+    const run = await findRunByChargeCheckout(tx, orgId, checkoutId);
+    if (!run) return;
+    const error = 'the direct debit failed after the invoice was sent; the invoice is open for the client to pay';
+    if (
+      !(await moveRunCharge(tx, orgId, run.id, ['processing'], {
+        charge_status: 'failed',
+        charge_error: error,
+        updated_at: now(),
+      }))
+    )
+      return;
+    await audit.append(tx, {
+      orgId,
+      actor: SYSTEM,
+      action: 'recurring.charge_failed',
+      objectType: 'invoice',
+      objectId: run.document_id,
+      summary: { scheduleId: run.schedule_id, period: run.period, reason: error },
+    });
+  }
+
+  return { chargeJob, failedLaterInTx };
 }

@@ -245,13 +245,15 @@ export function createRecurringSendService({
     },
   );
   jobs.register(sendJob);
-  const { chargeJob } = createChargeRunner({ db, clock, audit, jobs, charges, sendJob });
+  const { chargeJob, failedLaterInTx } = createChargeRunner({ db, clock, audit, jobs, charges, sendJob });
 
   return {
     /** The job that sends one issued invoice (exposed so a test can run it again, as a runner that died would). */
     sendJob,
     /** The job that charges one issued invoice before its sending (likewise exposed for tests). */
     chargeJob,
+    /** A charge that was processing (a SEPA debit) failed later: the payments module calls this. */
+    chargeFailedLaterInTx: failedLaterInTx,
 
     /**
      * In the transaction that issues the invoice: its sending's row and job. `heldBecause`: the

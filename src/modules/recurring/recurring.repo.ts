@@ -83,6 +83,16 @@ export function findRun(ex: Executor, orgId: string, id: string): Promise<RunRow
     .executeTakeFirst();
 }
 
+/** The run whose off-session charge went through `checkoutId` (a debit that settles or fails later). */
+export function findRunByChargeCheckout(ex: Executor, orgId: string, checkoutId: string): Promise<RunRow | undefined> {
+  return ex
+    .selectFrom('recurring_runs')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('charge_checkout_id', '=', checkoutId)
+    .executeTakeFirst();
+}
+
 /** Moves a run from one of `from` only if it still stands there (one runner claims it); false otherwise. */
 export async function moveRun(
   ex: Executor,

@@ -290,7 +290,12 @@ export function createStripeProvider(
             off_session: true,
             confirm: true,
             // sealbill_checkout: the webhook books it like a paid checkout (once, with our own booking).
-            metadata: { sealbill_checkout: req.checkoutId, sealbill_invoice: req.invoiceId, sealbill_org: req.orgId },
+            metadata: {
+              sealbill_checkout: req.checkoutId,
+              sealbill_invoice: req.invoiceId,
+              sealbill_org: req.orgId,
+              sealbill_off_session: '1',
+            },
             description: `Invoice ${req.invoiceNumber}`,
           },
           { idempotencyKey: `sealbill-off-session-${req.idempotencyKey}` },

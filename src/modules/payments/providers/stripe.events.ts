@@ -13,7 +13,7 @@ const currency = z
   .string()
   .transform((c) => c.toUpperCase())
   .refine(isCurrency);
-const ourMeta = z.object({ sealbill_checkout: id.optional() }).nullish();
+const ourMeta = z.object({ sealbill_checkout: id.optional(), sealbill_off_session: z.string().optional() }).nullish();
 const idOrObject = z.union([id, z.object({ id })]).transform((v) => (typeof v === 'string' ? v : v.id));
 
 const session = z.object({
@@ -101,6 +101,16 @@ export function parseStripeEvent(type: string, object: unknown): ProviderEvent |
             ? { customerRef: p.data.customer, paymentMethodRef: p.data.payment_method }
             : null,
       };
+    }
+    case 'payment_intent.payment_failed': {
+      // Only our off-session charges: a payer on a Checkout page may fail once and try another
+      // card, so there the session's own events decide. An off-session debit that fails (SEPA,
+      // days after it was submitted) has no one to retry it.
+      const p = intent.safeParse(object);
+      if (!p.success) return null;
+      const checkoutId = p.data.metadata?.sealbill_checkout;
+      if (!checkoutId || p.data.metadata?.sealbill_off_session !== '1') return { kind: 'ignored' };
+      return { kind: 'checkout_closed', checkoutId, orderRef: p.data.id, status: 'failed' };
     }
     case 'refund.created':
     case 'refund.updated': {
