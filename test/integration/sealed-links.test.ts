@@ -29,7 +29,7 @@ async function browserDecrypt(payload: { ciphertext: string; aad: string }, keyB
   return Buffer.from(plain);
 }
 
-function parseLink(url: string): { id: string; key: string } {
+function parseLink(url: string): { id: string; lang: string; key: string } {
   const m = /\/s\/([0-9a-f-]{36})\?lang=([A-Za-z0-9-]+)#k=([A-Za-z0-9_-]{43})$/.exec(url);
   if (!m) throw new Error(`not a sealed link: ${url}`);
   return { id: m[1]!, lang: m[2]!, key: m[3]! };
@@ -165,7 +165,12 @@ describeEachDb('sealed links', (dialect) => {
   });
   it("the link and its code email speak the client's language: German for a German client, English for an English one", async () => {
     // setupOrg's organization is German (de-DE), and so are its clients unless they say otherwise.
-    const link = await api.ok('POST', `/api/v1/invoices/${invoiceId}/sealed-links`, { requireCode: true, contactId }, 201);
+    const link = await api.ok(
+      'POST',
+      `/api/v1/invoices/${invoiceId}/sealed-links`,
+      { requireCode: true, contactId },
+      201,
+    );
     const { id, lang } = parseLink(link.url);
     expect(lang).toBe('de-DE');
     const before = smtp.messages.length;
