@@ -52,7 +52,7 @@ describeBrowser('public pages: sealed link, verification, transparency', () => {
     await dialog.getByLabel('Delivery mode').selectOption('sealed-link');
     await dialog.getByRole('button', { name: 'Create a link to share myself' }).click();
     const url = (await dialog.getByTestId('sealed-link-url').textContent())!.trim();
-    expect(url).toMatch(/\/s\/[0-9a-f-]{36}#k=[A-Za-z0-9_-]{43}$/);
+    expect(url).toMatch(/\/s\/[0-9a-f-]{36}\?lang=en-GB#k=[A-Za-z0-9_-]{43}$/);
     await checkA11y(s.page, 'sealed-link-created');
     expectNoProblems(s.problems);
     const key = url.split('#k=')[1]!;

@@ -35,10 +35,11 @@ export function openssl(args: string[]): string {
 /** A client with one contact, and an issued invoice for it. */
 export async function clientWithInvoice(
   api: Api,
-  opts: { name?: string; email?: string; deliveryMode?: string; total?: number } = {},
+  opts: { name?: string; email?: string; deliveryMode?: string; total?: number; language?: string } = {},
 ) {
   const client = await api.ok('POST', '/api/v1/clients', {
     name: opts.name ?? 'Zeta Consulting Ltd',
+    ...(opts.language && { language: opts.language }),
     email: 'accounts@zeta.test',
     addressLines: ['12 Secret Street', 'Hiddenville'],
     country: 'GB',

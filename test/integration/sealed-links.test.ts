@@ -1,6 +1,8 @@
 // Sealed links: the server holds only ciphertext; the key lives in the URL fragment. A reference
 // decryption with WebCrypto (globalThis.crypto.subtle, as in a browser) proves the format; then
-// expiry, download limits, revocation and the emailed one-time code gate are attacked.
+// expiry, download limits, revocation and the emailed one-time code gate are attacked. The link
+// carries the client's language (?lang=, read by the page before anything is fetched) and the code
+// email speaks it (issue #15 item 4).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { clientWithInvoice } from '../helpers/delivery.ts';
@@ -27,10 +29,10 @@ async function browserDecrypt(payload: { ciphertext: string; aad: string }, keyB
   return Buffer.from(plain);
 }
 
-function parseLink(url: string): { id: string; key: string } {
-  const m = /\/s\/([0-9a-f-]{36})#k=([A-Za-z0-9_-]{43})$/.exec(url);
+function parseLink(url: string): { id: string; lang: string; key: string } {
+  const m = /\/s\/([0-9a-f-]{36})\?lang=([A-Za-z0-9-]+)#k=([A-Za-z0-9_-]{43})$/.exec(url);
   if (!m) throw new Error(`not a sealed link: ${url}`);
-  return { id: m[1]!, key: m[2]! };
+  return { id: m[1]!, lang: m[2]!, key: m[3]! };
 }
 
 describeEachDb('sealed links', (dialect) => {
@@ -129,7 +131,7 @@ describeEachDb('sealed links', (dialect) => {
     const ch = await t.app.inject({ method: 'POST', url: `/api/v1/sealed/${id}/code` });
     expect(ch.statusCode, ch.body).toBe(202);
     const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before && m.to.includes('sealed@zeta.test'));
-    const code = /code is (\d{6})/.exec(mail.parsed.text ?? '')![1]!;
+    const code = /\b(\d{6})\b/.exec(mail.parsed.text ?? '')![1]!;
     const wrong = code === '000000' ? '000001' : '000000';
     const openWith = (c: string) =>
       t.app.inject({
@@ -160,5 +162,37 @@ describeEachDb('sealed links', (dialect) => {
     const { id, key } = parseLink(url);
     expect((await browserDecrypt((await open(id)).json(), key)).equals(pdf)).toBe(true);
     expectProblem(await open(id), 404);
+  });
+  it("the link and its code email speak the client's language: German for a German client, English for an English one", async () => {
+    // setupOrg's organization is German (de-DE), and so are its clients unless they say otherwise.
+    const link = await api.ok(
+      'POST',
+      `/api/v1/invoices/${invoiceId}/sealed-links`,
+      { requireCode: true, contactId },
+      201,
+    );
+    const { id, lang } = parseLink(link.url);
+    expect(lang).toBe('de-DE');
+    const before = smtp.messages.length;
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/sealed/${id}/code` })).statusCode).toBe(202);
+    const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before && m.to.includes('sealed@zeta.test'));
+    expect(mail.parsed.subject).toMatch(/^Ihr Code zum Öffnen des Dokuments von /);
+    expect(mail.parsed.text).toMatch(/^Ihr Einmalcode lautet \d{6}\n\nEr ist 10 Minuten gültig\./);
+    expect(mail.parsed.text).not.toMatch(/code is|valid for/);
+
+    const en = await clientWithInvoice(api, { email: 'english@zeta.test', language: 'en-GB' });
+    const enLink = await api.ok(
+      'POST',
+      `/api/v1/invoices/${en.invoice.id}/sealed-links`,
+      { requireCode: true, contactId: en.contactId },
+      201,
+    );
+    const parsed = parseLink(enLink.url);
+    expect(parsed.lang).toBe('en-GB');
+    const mark = smtp.messages.length;
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/sealed/${parsed.id}/code` })).statusCode).toBe(202);
+    const enMail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= mark && m.to.includes('english@zeta.test'));
+    expect(enMail.parsed.subject).toMatch(/^Your code to open the document from /);
+    expect(enMail.parsed.text).toMatch(/^Your one-time code is \d{6}\n/);
   });
 });

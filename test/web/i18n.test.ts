@@ -1,5 +1,6 @@
 // The web catalogue contract (issue #15 item 4): every shipped web language translates every key
-// of the client portal and the shared UI it shows (`portal.*`, `ui.*`), keeps each text's
+// of the client portal and the shared UI it shows (`portal.*`, `ui.*`, `statement.*`) and of the
+// public pages a client reaches (`public.*`: sealed link, verification), keeps each text's
 // {placeholders}, leaves none empty and invents no key; the staff app's keys may stay English.
 // Switching the language switches the words and, for the portal, the formats.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -40,6 +41,8 @@ describe('web catalogues', () => {
   it('ship English, German and French, and translate a real share of the screens', () => {
     expect(Object.keys(CATALOGUES).sort()).toEqual(['de', 'en', 'fr']);
     expect(translated.length).toBeGreaterThan(150);
+    // The sealed-link and verification pages are among them.
+    expect(translated.filter((k) => k.startsWith('public.')).length).toBeGreaterThan(80);
   });
 
   it.each(Object.keys(CATALOGUES).filter((l) => l !== 'en'))('%s has every portal and shared-UI key', (lang) => {
@@ -72,6 +75,7 @@ describe('web catalogues', () => {
     setLanguage('fr-FR', { formats: true });
     expect(t('ui.status.partially_paid')).toBe('Payé en partie');
     expect(date('2026-12-31')).toBe('31 déc. 2026');
+    expect(t('public.verdict.authentic.quote', { issuer: 'Acme' })).toBe('Authentique : ce devis a été émis par Acme');
     setLanguage('nl-NL', { formats: true });
     expect(currentLanguage()).toBe('en');
     expect(t('portal.nav.invoices')).toBe('Invoices');

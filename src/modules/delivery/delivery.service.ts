@@ -429,6 +429,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
             contactId: r.contact?.id ?? null,
             bytes: pdf.bytes,
             filename: pdf.filename,
+            language: p.facts.formatLocale,
             ...s,
           }),
         };
@@ -638,6 +639,10 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
           { path: '/body/contactId', message: 'required with requireCode' },
         ]);
       const pdf = await lifecycle.pdf(orgId, kind, documentId);
+      // The link page speaks the document's language, as an emailed link's would.
+      const lang =
+        (await documents.languageOf(orgId, kind, documentId)) ??
+        documentLanguage(client.language, (await orgs.get(orgId)).locale);
       const r = await inTx(db, async (tx) => {
         const deliveryId = await newDelivery(tx, {
           orgId,
@@ -661,6 +666,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
           expiresInHours: input.expiresInHours,
           maxDownloads: input.maxDownloads,
           requireCode: input.requireCode,
+          language: lang.formatLocale,
         });
         return { ...link, deliveryId };
       });

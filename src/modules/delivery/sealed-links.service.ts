@@ -13,7 +13,9 @@ import { inTx } from '../../platform/db/tx.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
+import { t } from '../../shared/i18n/messages.ts';
 import type { ClientService } from '../clients/client.service.ts';
+import { documentLanguage } from '../documents/document-language.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import { seal } from '../../platform/crypto/aead.ts';
 import { randomBytes } from '../../platform/crypto/random.ts';
@@ -137,6 +139,8 @@ export function createSealedLinksService(deps: SealedLinksDeps) {
         expiresInHours: number;
         maxDownloads: number | null;
         requireCode: boolean;
+        /** The document's language and format locale ("de-DE"), which the link page speaks. */
+        language: string;
       },
     ): Promise<{ id: string; url: string; expiresAt: string }> {
       const now = clock.now();
@@ -160,7 +164,11 @@ export function createSealedLinksService(deps: SealedLinksDeps) {
         revoked_at: null,
         created_at: now.toISOString(),
       });
-      const url = `${publicUrl}/s/${id}#k=${key.toString('base64url')}`;
+      // The page speaks the client's language, but it may load nothing before the reader's click
+      // (every fetch of the link counts as a download), so the link itself carries the language:
+      // `?lang=` holds nothing secret, and the key stays last, in the fragment only the browser reads.
+      const lang = encodeURIComponent(p.language);
+      const url = `${publicUrl}/s/${id}?lang=${lang}#k=${key.toString('base64url')}`;
       key.fill(0);
       return { id, url, expiresAt };
     },
@@ -181,8 +189,7 @@ export function createSealedLinksService(deps: SealedLinksDeps) {
       if (row.code_required !== 1) throw new AppError('conflict', 'This link does not use a one-time code');
       const crypto: OrgCrypto = await keyring.forOrg(db, row.org_id);
       const delivery = await findDelivery(db, row.org_id, row.delivery_id);
-      const client =
-        delivery && row.contact_id ? await clients.get(row.org_id, delivery.client_id).catch(() => null) : null;
+      const client = delivery ? await clients.get(row.org_id, delivery.client_id).catch(() => null) : null;
       const to = delivery?.recipient_enc
         ? crypto.decryptText(delivery.recipient_enc, recipientAad(delivery.id))
         : (client?.contacts.find((c) => c.id === row.contact_id)?.email ?? null);
@@ -199,13 +206,15 @@ export function createSealedLinksService(deps: SealedLinksDeps) {
         }),
       );
       if (!issued.throttled) {
+        // In the client's language (issue #15 item 4), in fixed wording: no template can drop the warning.
         const org = await orgs.get(row.org_id);
+        const { language } = documentLanguage(client?.language, org.locale);
         await mailer.send({
           to,
           fromName: org.name,
           ...(org.profile.email ? { replyTo: org.profile.email } : {}),
-          subject: `Your code to open the document from ${org.name}`,
-          text: `Your one-time code is ${issued.code}\n\nIt is valid for 10 minutes. If you did not try to open a document from ${org.name}, ignore this email.\n`,
+          subject: t(language, 'mail.sealedCode.subject', { org: org.name }),
+          text: `${t(language, 'mail.sealedCode.code', { code: issued.code })}\n\n${t(language, 'mail.sealedCode.ignore', { org: org.name })}\n`,
         });
       }
       return { challengeId: issued.id };

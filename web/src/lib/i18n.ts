@@ -14,8 +14,11 @@ import { fr } from './messages.fr.ts';
 export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;
 
-/** Key prefixes of the screens every shipped language translates: the client portal and the UI it shares (statements). */
-export const TRANSLATED_PREFIXES = ['portal.', 'ui.', 'statement.'] as const;
+/**
+ * Key prefixes of the screens every shipped language translates: the client portal and the UI it
+ * shares (statements), and the public pages a client reaches (sealed link, verification).
+ */
+export const TRANSLATED_PREFIXES = ['portal.', 'ui.', 'statement.', 'public.'] as const;
 export type TranslatedKey = Extract<MessageKey, `${(typeof TRANSLATED_PREFIXES)[number]}${string}`>;
 /** A shipped language's catalogue: every translated key, optionally staff keys too. */
 export type Translation = Record<TranslatedKey, string> & Partial<Catalogue>;

@@ -254,4 +254,127 @@ export const de: Translation = {
   'statement.daysOverdue': 'Tage überfällig',
   'statement.outstanding': 'Offen',
   'portal.nav.statement': 'Kontoauszug',
+  // The public pages a client reaches: the sealed-link page and the verification page.
+  'public.sealed.title': 'Sicheres Dokument',
+  'public.sealed.decryptFailed':
+    'Das Dokument konnte nicht entschlüsselt werden: Der Link ist unvollständig oder wurde verändert. Bitten Sie den Absender um den vollständigen Link.',
+  'public.sealed.incomplete.heading': 'Dieser Link ist unvollständig',
+  'public.sealed.incomplete.text':
+    'Der Teil des Links nach „#“ enthält den Schlüssel, der das Dokument entschlüsselt, und er fehlt oder ist beschädigt. Kopieren Sie den ganzen Link noch einmal aus der E-Mail, oder bitten Sie den Absender um einen neuen.',
+  'public.sealed.opened.heading': 'Ihr Dokument ist entschlüsselt',
+  'public.sealed.opened.from': 'Von {org}',
+  'public.sealed.opened.text':
+    'Es wurde in diesem Browser entschlüsselt; der Schlüssel im Link hat den Server nie erreicht.',
+  'public.sealed.save': '{filename} speichern',
+  'public.sealed.file': 'Datei',
+  'public.sealed.fileSize': '{filename} ({size} Bytes)',
+  'public.sealed.checkAuthentic': 'Um zu prüfen, ob es echt ist, laden Sie es auf der {link} hoch.',
+  'public.sealed.verifyLink': 'Prüfseite',
+  'public.sealed.heading': 'Ein sicheres Dokument wurde mit Ihnen geteilt',
+  'public.sealed.intro':
+    'Das Dokument ist Ende-zu-Ende-verschlüsselt. Es wird hier in Ihrem Browser entschlüsselt, mit dem Schlüssel in Ihrem Link.',
+  'public.sealed.gone.title': 'Dieser Link funktioniert nicht mehr',
+  'public.sealed.gone.text':
+    'Er ist möglicherweise abgelaufen, so oft wie erlaubt benutzt oder widerrufen worden. Bitten Sie den Absender um einen neuen Link.',
+  'public.sealed.decrypting': 'Wird entschlüsselt …',
+  'public.sealed.decrypt': 'Entschlüsseln und herunterladen',
+  'public.sealed.confirm.heading': 'Bestätigen Sie, dass Sie es sind',
+  'public.sealed.confirm.text':
+    '{org} verlangt einen Einmalcode, bevor sich das Dokument öffnet. Der Link läuft am {date} ab.',
+  'public.sealed.emailCode': 'Code per E-Mail senden',
+  'public.sealed.codeSent':
+    'Wir haben einen 6-stelligen Code an die E-Mail-Adresse gesendet, an die das Dokument geschickt wurde.',
+  'public.sealed.code': 'Einmalcode',
+  'public.sealed.wrongCode': 'Der Code ist falsch, abgelaufen oder schon benutzt.',
+  'public.sealed.codeFormat': 'Geben Sie den 6-stelligen Code aus der E-Mail ein.',
+  'public.tooMany': 'Zu viele Versuche.',
+  'public.verify.title': 'Ein Dokument prüfen',
+  'public.verify.heading': 'Ist diese Rechnung echt?',
+  'public.verify.intro':
+    'Rechnungsbetrug bedeutet meist eine echt aussehende Rechnung mit der Bankverbindung des Betrügers. Prüfen Sie hier ein mit Sealbill ausgestelltes Dokument, bevor Sie es bezahlen. Nichts, was Sie eingeben, wird gespeichert.',
+  'public.verify.checking': 'Wird geprüft …',
+  'public.verify.upload.heading': 'PDF oder E-Rechnung hochladen',
+  'public.verify.upload.note':
+    'Die Datei wird mit der verglichen, die der Aussteller signiert hat: Jede Änderung, auch eines einzigen Bytes, wird erkannt. Die Daten in einem ZUGFeRD-/Factur-X-PDF und eine XRechnung oder andere E-Rechnungs-XML werden mit der signierten Rechnung verglichen.',
+  'public.verify.upload.label': 'PDF-Datei (oder E-Rechnungs-XML)',
+  'public.verify.upload.choose': 'Wählen Sie die PDF- oder E-Rechnungsdatei, die Sie erhalten haben',
+  'public.verify.upload.tooLarge': 'Die Datei ist größer als {mb} MB; das ist keine Sealbill-Rechnung',
+  'public.verify.upload.submit': 'Datei prüfen',
+  'public.verify.details.heading': 'Oder geben Sie die Angaben aus dem Dokument ein',
+  'public.verify.details.note':
+    'Nutzen Sie dies für eine Papierrechnung. Der Prüfcode (Fingerabdruck) steht neben dem QR-Code.',
+  'public.verify.details.code': 'Prüfcode',
+  'public.verify.details.codeHint': 'z. B. 7KQ4-M2PX-…',
+  'public.verify.details.number': 'Rechnungsnummer',
+  'public.verify.details.amount': 'Gesamtbetrag',
+  'public.verify.details.amountHint': 'Wie gedruckt, z. B. 1.480,95',
+  'public.verify.details.iban': 'IBAN oder Kontonummer für die Zahlung',
+  'public.verify.details.submit': 'Angaben prüfen',
+  'public.verify.another': 'Ein anderes Dokument prüfen',
+  'public.verdict.no_match.title': 'Kein passendes Dokument',
+  'public.verdict.no_match.text':
+    'Wir haben kein über Sealbill ausgestelltes Dokument mit diesen Angaben gefunden. Prüfen Sie Ihre Eingabe; passt es dann immer noch nicht, rufen Sie den Aussteller an (nicht unter einer Nummer aus dem Dokument), bevor Sie bezahlen.',
+  'public.verdict.altered.title': 'Diese Datei wurde nach der Ausstellung verändert',
+  'public.verdict.altered.text':
+    'Sie wurde aus einem echten Dokument erstellt, weicht aber von der Datei ab, die der Aussteller signiert hat. Bezahlen Sie sie nicht. Bitten Sie den Aussteller um das Original.',
+  'public.verdict.bank_details_differ.title': 'Warnung: Die Bankverbindung stimmt nicht überein',
+  'public.verdict.bank_details_differ.text':
+    'Das Dokument gibt es, aber nicht mit der Bankverbindung, die Sie eingegeben haben. So funktioniert Rechnungsbetrug. Zahlen Sie nicht auf dieses Konto; rufen Sie den Aussteller unter einer Nummer an, die Sie schon kennen.',
+  'public.verdict.signature_invalid.title': 'Die Signatur ist ungültig',
+  'public.verdict.signature_invalid.text':
+    'Der Eintrag zu diesem Dokument besteht die kryptografische Prüfung nicht. Verlassen Sie sich nicht darauf, und informieren Sie den Aussteller.',
+  'public.verdict.einvoice_differs.title':
+    'Warnung: Die E-Rechnungsdaten stimmen nicht mit der signierten Rechnung überein',
+  'public.verdict.einvoice_differs.text':
+    'Das Dokument gibt es, aber seine maschinenlesbaren Daten sagen etwas anderes. Auf diese Weise werden Zahlungen umgeleitet. Bezahlen oder buchen Sie es nicht; rufen Sie den Aussteller unter einer Nummer an, die Sie schon kennen.',
+  'public.verdict.providedAreCurrent':
+    'Das eingegebene Konto ist das aktuelle Konto des Ausstellers, aber nicht das auf diesem Dokument.',
+  'public.verdict.authentic.invoice': 'Echt: Diese Rechnung wurde von {issuer} ausgestellt',
+  'public.verdict.authentic.quote': 'Echt: Dieses Angebot wurde von {issuer} ausgestellt',
+  'public.verdict.authentic.credit_note': 'Echt: Diese Gutschrift wurde von {issuer} ausgestellt',
+  'public.verdict.authentic.reminder': 'Echt: Diese Zahlungserinnerung wurde von {issuer} ausgestellt',
+  'public.verdict.authentic.document': 'Echt: Dieses Dokument wurde von {issuer} ausgestellt',
+  'public.verdict.unaltered': 'Die Datei ist genau die, die der Aussteller signiert hat.',
+  'public.verdict.providedMatchDocument': 'Das eingegebene Konto ist das auf dem Dokument.',
+  'public.verdict.voidedReminder':
+    'Die Rechnung, um die es in dieser Erinnerung geht, wurde vom Aussteller storniert: Sie ist nicht mehr zu bezahlen.',
+  'public.verdict.voided': 'Diese Rechnung wurde vom Aussteller storniert: Sie ist nicht mehr zu bezahlen.',
+  'public.verdict.credited':
+    'Der Aussteller hat zu dieser Rechnung eine Gutschrift ausgestellt: Der zu zahlende Betrag ist möglicherweise niedriger.',
+  'public.verdict.bankDetailsChanged':
+    'Die Bankverbindung auf diesem Dokument ist nicht mehr die aktuelle des Ausstellers. Fragen Sie vor der Zahlung beim Aussteller nach.',
+  'public.verdict.einvoice.differs.embedded':
+    'Die E-Rechnungsdaten in diesem PDF weichen in diesen Angaben von dem ab, was der Aussteller signiert hat: {fields}. Buchhaltungsprogramme lesen diese Daten, nicht die sichtbare Seite: Buchen oder bezahlen Sie es nicht.',
+  'public.verdict.einvoice.differs.file':
+    'Diese E-Rechnungsdatei weicht in diesen Angaben von dem ab, was der Aussteller signiert hat: {fields}. Buchhaltungsprogramme lesen diese Daten, nicht die sichtbare Seite: Buchen oder bezahlen Sie sie nicht.',
+  'public.verdict.einvoice.agrees.embedded':
+    'Die E-Rechnungsdaten in diesem PDF entsprechen dem, was der Aussteller signiert hat.',
+  'public.verdict.einvoice.agrees.file': 'Diese E-Rechnungsdatei entspricht dem, was der Aussteller signiert hat.',
+  'public.verdict.einvoice.exact.embedded':
+    'Die E-Rechnungsdaten in diesem PDF entsprechen dem, was der Aussteller signiert hat, und sind genau die ausgestellte Datei.',
+  'public.verdict.einvoice.exact.file':
+    'Diese E-Rechnungsdatei entspricht dem, was der Aussteller signiert hat, und ist genau die ausgestellte Datei.',
+  'public.verdict.field.kind': 'Dokumentart',
+  'public.verdict.field.number': 'Nummer',
+  'public.verdict.field.issueDate': 'Ausstellungsdatum',
+  'public.verdict.field.dueDate': 'Fälligkeitsdatum',
+  'public.verdict.field.currency': 'Währung',
+  'public.verdict.field.total': 'Gesamtbetrag',
+  'public.verdict.field.taxTotal': 'Umsatzsteuer gesamt',
+  'public.verdict.field.taxes': 'Umsatzsteueraufschlüsselung',
+  'public.verdict.field.issuer': 'Verkäufer',
+  'public.verdict.field.client': 'Käufer',
+  'public.verdict.field.payee': 'Bankverbindung für die Zahlung',
+  'public.verdict.field.attachments': 'Anzahl der E-Rechnungen in der Datei (mehr als eine)',
+  'public.verdict.number': 'Nummer',
+  'public.verdict.issued': 'Ausgestellt',
+  'public.verdict.due': 'Fällig',
+  'public.verdict.total': 'Gesamt',
+  'public.verdict.fingerprint': 'Prüfcode',
+  'public.verdict.signed': 'Signiert',
+  'public.verdict.timestamped': ' · unabhängig mit Zeitstempel versehen {date}',
+  'public.verdict.checkSignature': 'Die Signatur selbst prüfen',
+  'public.verdict.signatureBy':
+    'Ed25519-Signatur mit dem Schlüssel {keyId} über das JSON unten. Öffentliche Schlüssel: {link}',
+  'public.verdict.signature': 'Signatur: {value}',
 };

@@ -1,7 +1,8 @@
 // The English message catalogue (see i18n.ts). Keys are `<screen>.<what>`; `{name}` is a
 // placeholder filled by t(key, { name }). Screens moved to t() so far: clients, catalogue
-// (tax rates, items), document lists, recurring, and the whole client portal; `portal.*` and
-// `ui.*` (what the portal shows) are translated in every shipped language (messages.de.ts, …).
+// (tax rates, items), document lists, recurring, and the whole client portal; `portal.*`,
+// `ui.*` (what the portal shows) and `public.*` (the sealed-link and verification pages) are
+// translated in every shipped language (messages.de.ts, …).
 export const en = {
   'common.actions': 'Actions',
   'common.archive': 'Archive',
@@ -427,4 +428,119 @@ export const en = {
   'reports.document': 'Document',
   'reports.method': 'Method',
   'reports.amount': 'Amount',
+  // The public pages a client reaches: the sealed-link page and the verification page.
+  'public.sealed.title': 'Secure document',
+  'public.sealed.decryptFailed':
+    'The document could not be decrypted: the link is incomplete or was altered. Ask the sender for the full link.',
+  'public.sealed.incomplete.heading': 'This link is incomplete',
+  'public.sealed.incomplete.text':
+    'The part of the link after “#” holds the key that decrypts the document, and it is missing or damaged. Copy the whole link from the email again, or ask the sender for a new one.',
+  'public.sealed.opened.heading': 'Your document is decrypted',
+  'public.sealed.opened.from': 'From {org}',
+  'public.sealed.opened.text': 'It was decrypted in this browser; the key in the link never reached the server.',
+  'public.sealed.save': 'Save {filename}',
+  'public.sealed.file': 'File',
+  'public.sealed.fileSize': '{filename} ({size} bytes)',
+  'public.sealed.checkAuthentic': 'To check that it is authentic, upload it on the {link}.',
+  'public.sealed.verifyLink': 'verification page',
+  'public.sealed.heading': 'A secure document was shared with you',
+  'public.sealed.intro':
+    'The document is end-to-end encrypted. It is decrypted here, in your browser, with the key in your link.',
+  'public.sealed.gone.title': 'This link no longer works',
+  'public.sealed.gone.text':
+    'It may have expired, been used the allowed number of times, or been revoked. Ask the sender for a new link.',
+  'public.sealed.decrypting': 'Decrypting…',
+  'public.sealed.decrypt': 'Decrypt and download',
+  'public.sealed.confirm.heading': 'Confirm it is you',
+  'public.sealed.confirm.text': '{org} asked for a one-time code before the document opens. It expires {date}.',
+  'public.sealed.emailCode': 'Email me a code',
+  'public.sealed.codeSent': 'We sent a 6-digit code to the email address the document was sent to.',
+  'public.sealed.code': 'One-time code',
+  'public.sealed.wrongCode': 'The code is wrong, expired or already used.',
+  'public.sealed.codeFormat': 'Enter the 6-digit code from the email.',
+  'public.tooMany': 'Too many attempts.',
+  'public.verify.title': 'Verify a document',
+  'public.verify.heading': 'Is this invoice genuine?',
+  'public.verify.intro':
+    "Invoice fraud usually means a real-looking invoice with the fraudster's bank account. Check a document issued with Sealbill here before you pay it. Nothing you enter is stored.",
+  'public.verify.checking': 'Checking…',
+  'public.verify.upload.heading': 'Upload the PDF or e-invoice',
+  'public.verify.upload.note':
+    'The file is compared with the one the issuer signed: any change, even one byte, is detected. The data inside a ZUGFeRD / Factur-X PDF, and an XRechnung or other e-invoice XML, are checked against the signed invoice.',
+  'public.verify.upload.label': 'PDF file (or e-invoice XML)',
+  'public.verify.upload.choose': 'Choose the PDF or e-invoice file you received',
+  'public.verify.upload.tooLarge': 'The file is larger than {mb} MB; that is not a Sealbill invoice',
+  'public.verify.upload.submit': 'Check the file',
+  'public.verify.details.heading': 'Or type the details from the document',
+  'public.verify.details.note': 'Use this for a paper invoice. The verification code is printed next to the QR code.',
+  'public.verify.details.code': 'Verification code',
+  'public.verify.details.codeHint': 'e.g. 7KQ4-M2PX-…',
+  'public.verify.details.number': 'Invoice number',
+  'public.verify.details.amount': 'Total amount',
+  'public.verify.details.amountHint': 'As printed, e.g. 1,480.95',
+  'public.verify.details.iban': 'IBAN or account number to pay',
+  'public.verify.details.submit': 'Check the details',
+  'public.verify.another': 'Check another document',
+  'public.verdict.no_match.title': 'No matching document',
+  'public.verdict.no_match.text':
+    'We found no document issued through Sealbill with these details. Check what you typed; if it still does not match, contact the issuer by phone (not using details from the document) before paying.',
+  'public.verdict.altered.title': 'This file was changed after it was issued',
+  'public.verdict.altered.text':
+    'It was made from a genuine document but differs from the file the issuer signed. Do not pay it. Ask the issuer for the original.',
+  'public.verdict.bank_details_differ.title': 'Warning: the bank details do not match',
+  'public.verdict.bank_details_differ.text':
+    'The document exists, but not with the bank account you entered. This is how invoice fraud works. Do not pay to that account; call the issuer on a number you already know.',
+  'public.verdict.signature_invalid.title': 'The signature does not verify',
+  'public.verdict.signature_invalid.text':
+    'The record of this document fails its cryptographic check. Do not rely on it, and tell the issuer.',
+  'public.verdict.einvoice_differs.title': 'Warning: the e-invoice data does not match the signed invoice',
+  'public.verdict.einvoice_differs.text':
+    'The document exists, but its machine-readable data says something else. This is a known way to redirect payments. Do not pay or book it; call the issuer on a number you already know.',
+  'public.verdict.providedAreCurrent':
+    "The account you entered is the issuer's current account, but it is not the one on this document.",
+  'public.verdict.authentic.invoice': 'Authentic: this invoice was issued by {issuer}',
+  'public.verdict.authentic.quote': 'Authentic: this quote was issued by {issuer}',
+  'public.verdict.authentic.credit_note': 'Authentic: this credit note was issued by {issuer}',
+  'public.verdict.authentic.reminder': 'Authentic: this payment reminder was issued by {issuer}',
+  'public.verdict.authentic.document': 'Authentic: this document was issued by {issuer}',
+  'public.verdict.unaltered': 'The file is exactly the one the issuer signed.',
+  'public.verdict.providedMatchDocument': 'The bank account you entered is the one on the document.',
+  'public.verdict.voidedReminder':
+    'The invoice this reminder is about was voided by the issuer: it is no longer payable.',
+  'public.verdict.voided': 'This invoice was voided by the issuer: it is no longer payable.',
+  'public.verdict.credited': 'The issuer issued a credit note against this invoice: the amount to pay may be lower.',
+  'public.verdict.bankDetailsChanged':
+    "The bank details on this document are no longer the issuer's current ones. Confirm with the issuer before paying.",
+  'public.verdict.einvoice.differs.embedded':
+    'The e-invoice data inside this PDF states a different {fields} than the issuer signed. Accounting software reads this data, not the visible page: do not book or pay it.',
+  'public.verdict.einvoice.differs.file':
+    'This e-invoice file states a different {fields} than the issuer signed. Accounting software reads this data, not the visible page: do not book or pay it.',
+  'public.verdict.einvoice.agrees.embedded': 'The e-invoice data inside this PDF states what the issuer signed.',
+  'public.verdict.einvoice.agrees.file': 'This e-invoice file states what the issuer signed.',
+  'public.verdict.einvoice.exact.embedded':
+    'The e-invoice data inside this PDF states what the issuer signed and is exactly the file issued.',
+  'public.verdict.einvoice.exact.file':
+    'This e-invoice file states what the issuer signed and is exactly the file issued.',
+  'public.verdict.field.kind': 'document type',
+  'public.verdict.field.number': 'number',
+  'public.verdict.field.issueDate': 'issue date',
+  'public.verdict.field.dueDate': 'due date',
+  'public.verdict.field.currency': 'currency',
+  'public.verdict.field.total': 'total',
+  'public.verdict.field.taxTotal': 'VAT total',
+  'public.verdict.field.taxes': 'VAT breakdown',
+  'public.verdict.field.issuer': 'seller',
+  'public.verdict.field.client': 'buyer',
+  'public.verdict.field.payee': 'bank account to pay',
+  'public.verdict.field.attachments': 'number of e-invoices in the file (more than one)',
+  'public.verdict.number': 'Number',
+  'public.verdict.issued': 'Issued',
+  'public.verdict.due': 'Due',
+  'public.verdict.total': 'Total',
+  'public.verdict.fingerprint': 'Verification code',
+  'public.verdict.signed': 'Signed',
+  'public.verdict.timestamped': ' · independently time-stamped {date}',
+  'public.verdict.checkSignature': 'Check the signature yourself',
+  'public.verdict.signatureBy': 'Ed25519 signature by key {keyId} over the JSON below. Public keys: {link}',
+  'public.verdict.signature': 'Signature: {value}',
 } as const;

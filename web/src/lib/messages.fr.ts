@@ -251,4 +251,125 @@ export const fr: Translation = {
   'statement.daysOverdue': 'Jours de retard',
   'statement.outstanding': 'Restant dû',
   'portal.nav.statement': 'Relevé',
+  // The public pages a client reaches: the sealed-link page and the verification page.
+  'public.sealed.title': 'Document sécurisé',
+  'public.sealed.decryptFailed':
+    'Le document n’a pas pu être déchiffré : le lien est incomplet ou a été modifié. Demandez le lien complet à l’expéditeur.',
+  'public.sealed.incomplete.heading': 'Ce lien est incomplet',
+  'public.sealed.incomplete.text':
+    'La partie du lien après « # » contient la clé qui déchiffre le document, et elle manque ou est endommagée. Copiez à nouveau le lien entier depuis l’e-mail, ou demandez-en un nouveau à l’expéditeur.',
+  'public.sealed.opened.heading': 'Votre document est déchiffré',
+  'public.sealed.opened.from': 'De {org}',
+  'public.sealed.opened.text': 'Il a été déchiffré dans ce navigateur ; la clé du lien n’a jamais atteint le serveur.',
+  'public.sealed.save': 'Enregistrer {filename}',
+  'public.sealed.file': 'Fichier',
+  'public.sealed.fileSize': '{filename} ({size} octets)',
+  'public.sealed.checkAuthentic': 'Pour vérifier qu’il est authentique, déposez-le sur la {link}.',
+  'public.sealed.verifyLink': 'page de vérification',
+  'public.sealed.heading': 'Un document sécurisé a été partagé avec vous',
+  'public.sealed.intro':
+    'Le document est chiffré de bout en bout. Il est déchiffré ici, dans votre navigateur, avec la clé contenue dans votre lien.',
+  'public.sealed.gone.title': 'Ce lien ne fonctionne plus',
+  'public.sealed.gone.text':
+    'Il a peut-être expiré, été utilisé le nombre de fois autorisé ou été révoqué. Demandez un nouveau lien à l’expéditeur.',
+  'public.sealed.decrypting': 'Déchiffrement…',
+  'public.sealed.decrypt': 'Déchiffrer et télécharger',
+  'public.sealed.confirm.heading': 'Confirmez votre identité',
+  'public.sealed.confirm.text':
+    '{org} demande un code à usage unique avant l’ouverture du document. Le lien expire le {date}.',
+  'public.sealed.emailCode': 'M’envoyer un code par e-mail',
+  'public.sealed.codeSent':
+    'Nous avons envoyé un code à 6 chiffres à l’adresse e-mail à laquelle le document a été envoyé.',
+  'public.sealed.code': 'Code à usage unique',
+  'public.sealed.wrongCode': 'Le code est erroné, expiré ou déjà utilisé.',
+  'public.sealed.codeFormat': 'Saisissez le code à 6 chiffres reçu par e-mail.',
+  'public.tooMany': 'Trop de tentatives.',
+  'public.verify.title': 'Vérifier un document',
+  'public.verify.heading': 'Cette facture est-elle authentique ?',
+  'public.verify.intro':
+    'La fraude à la facture consiste le plus souvent en une facture d’apparence authentique portant le compte bancaire du fraudeur. Vérifiez ici un document émis avec Sealbill avant de le payer. Rien de ce que vous saisissez n’est conservé.',
+  'public.verify.checking': 'Vérification…',
+  'public.verify.upload.heading': 'Déposer le PDF ou la facture électronique',
+  'public.verify.upload.note':
+    'Le fichier est comparé à celui que l’émetteur a signé : toute modification, même d’un seul octet, est détectée. Les données d’un PDF ZUGFeRD / Factur-X, ainsi qu’une XRechnung ou un autre XML de facture électronique, sont comparées à la facture signée.',
+  'public.verify.upload.label': 'Fichier PDF (ou XML de facture électronique)',
+  'public.verify.upload.choose': 'Choisissez le PDF ou le fichier de facture électronique que vous avez reçu',
+  'public.verify.upload.tooLarge': 'Le fichier dépasse {mb} Mo ; ce n’est pas une facture Sealbill',
+  'public.verify.upload.submit': 'Vérifier le fichier',
+  'public.verify.details.heading': 'Ou saisissez les informations du document',
+  'public.verify.details.note':
+    'Utilisez ceci pour une facture papier. Le code de vérification (empreinte) est imprimé à côté du QR code.',
+  'public.verify.details.code': 'Code de vérification',
+  'public.verify.details.codeHint': 'p. ex. 7KQ4-M2PX-…',
+  'public.verify.details.number': 'Numéro de facture',
+  'public.verify.details.amount': 'Montant total',
+  'public.verify.details.amountHint': 'Tel qu’imprimé, p. ex. 1 480,95',
+  'public.verify.details.iban': 'IBAN ou numéro du compte à payer',
+  'public.verify.details.submit': 'Vérifier les informations',
+  'public.verify.another': 'Vérifier un autre document',
+  'public.verdict.no_match.title': 'Aucun document correspondant',
+  'public.verdict.no_match.text':
+    'Nous n’avons trouvé aucun document émis avec Sealbill correspondant à ces informations. Vérifiez votre saisie ; si cela ne correspond toujours pas, contactez l’émetteur par téléphone (sans utiliser les coordonnées du document) avant de payer.',
+  'public.verdict.altered.title': 'Ce fichier a été modifié après son émission',
+  'public.verdict.altered.text':
+    'Il a été fabriqué à partir d’un document authentique mais diffère du fichier signé par l’émetteur. Ne le payez pas. Demandez l’original à l’émetteur.',
+  'public.verdict.bank_details_differ.title': 'Attention : les coordonnées bancaires ne correspondent pas',
+  'public.verdict.bank_details_differ.text':
+    'Le document existe, mais pas avec le compte bancaire que vous avez saisi. C’est ainsi que fonctionne la fraude à la facture. Ne payez pas sur ce compte ; appelez l’émetteur à un numéro que vous connaissez déjà.',
+  'public.verdict.signature_invalid.title': 'La signature n’est pas valide',
+  'public.verdict.signature_invalid.text':
+    'L’enregistrement de ce document échoue à sa vérification cryptographique. Ne vous y fiez pas, et prévenez l’émetteur.',
+  'public.verdict.einvoice_differs.title':
+    'Attention : les données de la facture électronique ne correspondent pas à la facture signée',
+  'public.verdict.einvoice_differs.text':
+    'Le document existe, mais ses données lisibles par machine disent autre chose. C’est une manière connue de détourner des paiements. Ne le payez pas et ne le comptabilisez pas ; appelez l’émetteur à un numéro que vous connaissez déjà.',
+  'public.verdict.providedAreCurrent':
+    'Le compte saisi est le compte actuel de l’émetteur, mais ce n’est pas celui qui figure sur ce document.',
+  'public.verdict.authentic.invoice': 'Authentique : cette facture a été émise par {issuer}',
+  'public.verdict.authentic.quote': 'Authentique : ce devis a été émis par {issuer}',
+  'public.verdict.authentic.credit_note': 'Authentique : cet avoir a été émis par {issuer}',
+  'public.verdict.authentic.reminder': 'Authentique : ce rappel de paiement a été émis par {issuer}',
+  'public.verdict.authentic.document': 'Authentique : ce document a été émis par {issuer}',
+  'public.verdict.unaltered': 'Le fichier est exactement celui que l’émetteur a signé.',
+  'public.verdict.providedMatchDocument': 'Le compte bancaire saisi est celui du document.',
+  'public.verdict.voidedReminder':
+    'La facture visée par ce rappel a été annulée par l’émetteur : elle n’est plus à payer.',
+  'public.verdict.voided': 'Cette facture a été annulée par l’émetteur : elle n’est plus à payer.',
+  'public.verdict.credited':
+    'L’émetteur a émis un avoir sur cette facture : le montant à payer est peut-être moins élevé.',
+  'public.verdict.bankDetailsChanged':
+    'Les coordonnées bancaires de ce document ne sont plus celles de l’émetteur. Vérifiez auprès de l’émetteur avant de payer.',
+  'public.verdict.einvoice.differs.embedded':
+    'Les données de facture électronique de ce PDF diffèrent de ce que l’émetteur a signé sur ces points : {fields}. Les logiciels comptables lisent ces données, pas la page visible : ne le comptabilisez pas et ne le payez pas.',
+  'public.verdict.einvoice.differs.file':
+    'Ce fichier de facture électronique diffère de ce que l’émetteur a signé sur ces points : {fields}. Les logiciels comptables lisent ces données, pas la page visible : ne le comptabilisez pas et ne le payez pas.',
+  'public.verdict.einvoice.agrees.embedded':
+    'Les données de facture électronique de ce PDF correspondent à ce que l’émetteur a signé.',
+  'public.verdict.einvoice.agrees.file': 'Ce fichier de facture électronique correspond à ce que l’émetteur a signé.',
+  'public.verdict.einvoice.exact.embedded':
+    'Les données de facture électronique de ce PDF correspondent à ce que l’émetteur a signé et sont exactement le fichier émis.',
+  'public.verdict.einvoice.exact.file':
+    'Ce fichier de facture électronique correspond à ce que l’émetteur a signé et est exactement le fichier émis.',
+  'public.verdict.field.kind': 'type de document',
+  'public.verdict.field.number': 'numéro',
+  'public.verdict.field.issueDate': 'date d’émission',
+  'public.verdict.field.dueDate': 'date d’échéance',
+  'public.verdict.field.currency': 'devise',
+  'public.verdict.field.total': 'total',
+  'public.verdict.field.taxTotal': 'total de TVA',
+  'public.verdict.field.taxes': 'ventilation de la TVA',
+  'public.verdict.field.issuer': 'vendeur',
+  'public.verdict.field.client': 'acheteur',
+  'public.verdict.field.payee': 'compte bancaire à payer',
+  'public.verdict.field.attachments': 'nombre de factures électroniques dans le fichier (plus d’une)',
+  'public.verdict.number': 'Numéro',
+  'public.verdict.issued': 'Date d’émission',
+  'public.verdict.due': 'Échéance',
+  'public.verdict.total': 'Total',
+  'public.verdict.fingerprint': 'Code de vérification',
+  'public.verdict.signed': 'Date de signature',
+  'public.verdict.timestamped': ' · horodatage indépendant du {date}',
+  'public.verdict.checkSignature': 'Vérifier la signature vous-même',
+  'public.verdict.signatureBy': 'Signature Ed25519 par la clé {keyId} sur le JSON ci-dessous. Clés publiques : {link}',
+  'public.verdict.signature': 'Signature : {value}',
 };

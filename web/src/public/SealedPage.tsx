@@ -1,9 +1,12 @@
 // /s/:id — the sealed-link download page. Opening the document is a deliberate click (each
 // fetch counts as a download, and mail scanners that pre-open links should not use one up).
+// It speaks the client's language from the link's `?lang=` (PublicPages.tsx), since it may ask
+// the server nothing before that click.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, ok, publicApi } from '../lib/api.ts';
 import { dateTime, num } from '../lib/format.ts';
 import { toApiError, useTitle } from '../lib/hooks.ts';
+import { currentLanguage, t, tParts } from '../lib/i18n.ts';
 import { useLocation } from '../lib/router.tsx';
 import { ErrorNotice, Notice } from '../ui/feedback.tsx';
 import { Button, TextField } from '../ui/forms.tsx';
@@ -21,6 +24,21 @@ interface Opened {
   size: number;
 }
 
+/**
+ * The server's problem details are English; the answers this page expects are said in the page's
+ * language instead (the generic advice below them is translated by ErrorNotice).
+ */
+function inOwnWords(e: ApiError): ApiError {
+  const own: Partial<Record<string, string>> = {
+    not_found: t('public.sealed.gone.text'),
+    unauthenticated: t('public.sealed.wrongCode'),
+    validation_failed: t('public.sealed.codeFormat'),
+    rate_limited: t('public.tooMany'),
+  };
+  const message = own[e.code];
+  return message ? new ApiError(e.status, e.code, message, [], e.requestId) : e;
+}
+
 export function SealedPage({ id }: { id: string }) {
   const { hash } = useLocation();
   // A new fragment is a new key: start over rather than show the previous document.
@@ -28,7 +46,7 @@ export function SealedPage({ id }: { id: string }) {
 }
 
 function Sealed({ id, hash }: { id: string; hash: string }) {
-  useTitle('Secure document');
+  useTitle(t('public.sealed.title'));
   const [key] = useState(() => keyFromFragment(hash));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -55,11 +73,7 @@ function Sealed({ id, hash }: { id: string; hash: string }) {
     try {
       plain = await decryptSealed(id, p.ciphertext, key);
     } catch {
-      throw new ApiError(
-        0,
-        'decrypt_failed',
-        'The document could not be decrypted: the link is incomplete or was altered. Ask the sender for the full link.',
-      );
+      throw new ApiError(0, 'decrypt_failed', t('public.sealed.decryptFailed'));
     }
     const blob = new Blob([plain], { type: 'application/pdf' });
     setOpened({
@@ -77,7 +91,7 @@ function Sealed({ id, hash }: { id: string; hash: string }) {
     try {
       await step();
     } catch (e) {
-      setError(toApiError(e));
+      setError(inOwnWords(toApiError(e)));
     } finally {
       setBusy(false);
     }
@@ -111,11 +125,8 @@ function Sealed({ id, hash }: { id: string; hash: string }) {
   if (!key) {
     return (
       <>
-        <h1>This link is incomplete</h1>
-        <Notice kind="warning">
-          The part of the link after “#” holds the key that decrypts the document, and it is missing or damaged. Copy
-          the whole link from the email again, or ask the sender for a new one.
-        </Notice>
+        <h1>{t('public.sealed.incomplete.heading')}</h1>
+        <Notice kind="warning">{t('public.sealed.incomplete.text')}</Notice>
       </>
     );
   }
@@ -123,27 +134,27 @@ function Sealed({ id, hash }: { id: string; hash: string }) {
   if (opened) {
     return (
       <>
-        <h1>Your document is decrypted</h1>
-        <Notice kind="success" title={`From ${opened.organization}`}>
-          It was decrypted in this browser; the key in the link never reached the server.
+        <h1>{t('public.sealed.opened.heading')}</h1>
+        <Notice kind="success" title={t('public.sealed.opened.from', { org: opened.organization })}>
+          {t('public.sealed.opened.text')}
         </Notice>
         <p>
           <a ref={saveRef} className="btn btn-primary" href={opened.url} download={opened.filename}>
-            Save {opened.filename}
+            {t('public.sealed.save', { filename: opened.filename })}
           </a>
         </p>
         <dl className="facts">
-          <dt>File</dt>
-          <dd>
-            {opened.filename} ({num(opened.size)} bytes)
-          </dd>
+          <dt>{t('public.sealed.file')}</dt>
+          <dd>{t('public.sealed.fileSize', { filename: opened.filename, size: num(opened.size) })}</dd>
           <dt>SHA-256</dt>
           <dd>
             <code>{opened.sha256}</code>
           </dd>
         </dl>
         <p>
-          To check that it is authentic, upload it on the <a href="/verify">verification page</a>.
+          {tParts('public.sealed.checkAuthentic', {
+            link: <a href={`/verify?lang=${currentLanguage()}`}>{t('public.sealed.verifyLink')}</a>,
+          })}
         </p>
       </>
     );
@@ -151,35 +162,27 @@ function Sealed({ id, hash }: { id: string; hash: string }) {
 
   return (
     <>
-      <h1>A secure document was shared with you</h1>
-      <p>The document is end-to-end encrypted. It is decrypted here, in your browser, with the key in your link.</p>
-      <ErrorNotice error={error} title={error?.code === 'not_found' ? 'This link no longer works' : undefined} />
-      {error?.code === 'not_found' ? (
-        <p>
-          It may have expired, been used the allowed number of times, or been revoked. Ask the sender for a new link.
-        </p>
-      ) : null}
+      <h1>{t('public.sealed.heading')}</h1>
+      <p>{t('public.sealed.intro')}</p>
+      <ErrorNotice error={error} title={error?.code === 'not_found' ? t('public.sealed.gone.title') : undefined} />
       {!needCode ? (
         <Button variant="primary" onClick={() => void open()} busy={busy}>
-          {busy ? 'Decrypting…' : 'Decrypt and download'}
+          {busy ? t('public.sealed.decrypting') : t('public.sealed.decrypt')}
         </Button>
       ) : (
         <div className="panel">
-          <h2>Confirm it is you</h2>
-          <p>
-            {needCode.organization} asked for a one-time code before the document opens. It expires{' '}
-            {dateTime(needCode.expiresAt)}.
-          </p>
+          <h2>{t('public.sealed.confirm.heading')}</h2>
+          <p>{t('public.sealed.confirm.text', { org: needCode.organization, date: dateTime(needCode.expiresAt) })}</p>
           {!challenge ? (
             <Button variant="primary" onClick={() => void requestCode()} busy={busy}>
-              Email me a code
+              {t('public.sealed.emailCode')}
             </Button>
           ) : (
             <form onSubmit={submitCode}>
-              <p>We sent a 6-digit code to the email address the document was sent to.</p>
+              <p>{t('public.sealed.codeSent')}</p>
               <TextField
                 className="code-input"
-                label="One-time code"
+                label={t('public.sealed.code')}
                 inputMode="numeric"
                 autoComplete="one-time-code"
                 maxLength={6}
@@ -187,7 +190,7 @@ function Sealed({ id, hash }: { id: string; hash: string }) {
                 onChange={(e) => setCode(e.target.value)}
               />
               <Button type="submit" variant="primary" busy={busy}>
-                Decrypt and download
+                {t('public.sealed.decrypt')}
               </Button>
             </form>
           )}

@@ -1,9 +1,11 @@
 // /verify and /verify/:token — is this invoice authentic? Three ways in: the QR code's link, an
 // uploaded PDF (checked byte for byte; a Factur-X / ZUGFeRD PDF's XML compared with the signed
 // data) or e-invoice XML (XRechnung, UBL, CII), or the number + amount + bank account typed from paper.
+// In the reader's language: `?lang=`, else the browser's (PublicPages.tsx).
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, ok, publicApi } from '../lib/api.ts';
 import { toApiError, useTitle } from '../lib/hooks.ts';
+import { currentLanguage, t } from '../lib/i18n.ts';
 import { useQuery } from '../lib/router.tsx';
 import { ErrorNotice, Loading } from '../ui/feedback.tsx';
 import { Button, TextField } from '../ui/forms.tsx';
@@ -18,7 +20,7 @@ const fingerprintFromLink = (): string =>
   (new URLSearchParams(window.location.hash.slice(1)).get('fp') ?? '').slice(0, 40);
 
 export function VerifyPage({ token }: { token: string | null }) {
-  useTitle('Verify a document');
+  useTitle(t('public.verify.title'));
   const org = useQuery().get('org') ?? '';
   const [result, setResult] = useState<VerificationResult | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -46,10 +48,10 @@ export function VerifyPage({ token }: { token: string | null }) {
 
   function upload(e: FormEvent) {
     e.preventDefault();
-    if (!file) return setFileError('Choose the PDF or e-invoice file you received');
+    if (!file) return setFileError(t('public.verify.upload.choose'));
     const xml = isXml(file);
     if (file.size > (xml ? MAX_XML : MAX_PDF))
-      return setFileError(`The file is larger than ${xml ? 2 : 10} MB; that is not a Sealbill invoice`);
+      return setFileError(t('public.verify.upload.tooLarge', { mb: xml ? 2 : 10 }));
     setFileError(undefined);
     // A raw PDF or XML body has no JSON schema to type: the untyped helper sends it as is.
     const query = org ? `?org=${encodeURIComponent(org)}` : '';
@@ -81,13 +83,10 @@ export function VerifyPage({ token }: { token: string | null }) {
 
   return (
     <>
-      <h1>Is this invoice genuine?</h1>
-      <p>
-        Invoice fraud usually means a real-looking invoice with the fraudster's bank account. Check a document issued
-        with Sealbill here before you pay it. Nothing you enter is stored.
-      </p>
+      <h1>{t('public.verify.heading')}</h1>
+      <p>{t('public.verify.intro')}</p>
       <div aria-live="polite">
-        {busy ? <Loading label="Checking…" /> : null}
+        {busy ? <Loading label={t('public.verify.checking')} /> : null}
         {result ? <VerificationVerdict result={result} /> : null}
       </div>
       <ErrorNotice error={error} />
@@ -95,54 +94,48 @@ export function VerifyPage({ token }: { token: string | null }) {
       {!token ? (
         <>
           <form className="panel" onSubmit={upload} noValidate>
-            <h2>Upload the PDF or e-invoice</h2>
-            <p className="muted small">
-              The file is compared with the one the issuer signed: any change, even one byte, is detected. The data
-              inside a ZUGFeRD / Factur-X PDF, and an XRechnung or other e-invoice XML, are checked against the signed
-              invoice.
-            </p>
+            <h2>{t('public.verify.upload.heading')}</h2>
+            <p className="muted small">{t('public.verify.upload.note')}</p>
             <TextField
-              label="PDF file (or e-invoice XML)"
+              label={t('public.verify.upload.label')}
               type="file"
               accept="application/pdf,.pdf,application/xml,text/xml,.xml"
               onChange={(e) => setFile(e.target.files?.[0] ?? null)}
               error={fileError}
             />
             <Button type="submit" variant="primary" busy={busy}>
-              Check the file
+              {t('public.verify.upload.submit')}
             </Button>
           </form>
           <form className="panel" onSubmit={details} noValidate>
-            <h2>Or type the details from the document</h2>
-            <p className="muted small">
-              Use this for a paper invoice. The verification code is printed next to the QR code.
-            </p>
+            <h2>{t('public.verify.details.heading')}</h2>
+            <p className="muted small">{t('public.verify.details.note')}</p>
             <div className="form-row">
               {org ? null : (
                 <TextField
-                  label="Verification code"
+                  label={t('public.verify.details.code')}
                   value={d.fingerprint}
                   onChange={(e) => setD({ ...d, fingerprint: e.target.value })}
                   error={f.fingerprint ?? f.orgId}
-                  hint="e.g. 7KQ4-M2PX-…"
+                  hint={t('public.verify.details.codeHint')}
                 />
               )}
               <TextField
-                label="Invoice number"
+                label={t('public.verify.details.number')}
                 value={d.number}
                 onChange={(e) => setD({ ...d, number: e.target.value })}
                 error={f.number}
               />
               <TextField
-                label="Total amount"
+                label={t('public.verify.details.amount')}
                 inputMode="decimal"
                 value={d.amount}
                 onChange={(e) => setD({ ...d, amount: e.target.value })}
                 error={f.amount}
-                hint="As printed, e.g. 1,480.95"
+                hint={t('public.verify.details.amountHint')}
               />
               <TextField
-                label="IBAN or account number to pay"
+                label={t('public.verify.details.iban')}
                 value={d.iban}
                 onChange={(e) => setD({ ...d, iban: e.target.value })}
                 error={f.iban}
@@ -150,13 +143,13 @@ export function VerifyPage({ token }: { token: string | null }) {
               />
             </div>
             <Button type="submit" variant="primary" busy={busy}>
-              Check the details
+              {t('public.verify.details.submit')}
             </Button>
           </form>
         </>
       ) : (
         <p>
-          <a href="/verify">Check another document</a>
+          <a href={`/verify?lang=${currentLanguage()}`}>{t('public.verify.another')}</a>
         </p>
       )}
     </>
