@@ -98,13 +98,15 @@ describe('per-request deadline', () => {
   });
 
   it('sheds at once a job the queue cannot start before its deadline, from the recent job time', async () => {
-    const q = createWorkQueue({ concurrency: 1, maxQueued: 50, maxWaitMs: 300 });
-    await q.run(() => sleep(100)); // the queue learns that a job takes ~100 ms
+    const q = createWorkQueue({ concurrency: 1, maxQueued: 50, maxWaitMs: 1000 });
+    // The queue learns that a job takes ~420 ms: two jobs ahead (~840 ms) still fit in the 1 s
+    // deadline, three (~1260 ms) do not. The margins absorb a timer firing a little early or late.
+    await q.run(() => sleep(420));
     const g = gate();
-    const jobs = [q.run(g.job), q.run(g.job), q.run(g.job)]; // one running, two waiting: ~300 ms ahead
+    const jobs = [q.run(g.job), q.run(g.job), q.run(g.job)]; // one running, two waiting: ~1260 ms ahead
     const t0 = performance.now();
     const err = await q.run(async () => 1).catch((e: unknown) => e);
-    expect(performance.now() - t0).toBeLessThan(50); // refused at once, not after waiting 300 ms
+    expect(performance.now() - t0).toBeLessThan(50); // refused at once, not after waiting 1 s
     expect(err).toMatchObject({ code: 'rate_limited', status: 429 });
     expect(q.stats()).toMatchObject({ queued: 2, late: 1 });
     g.open();

@@ -11,6 +11,7 @@ import {
   type DocumentSummary,
   type StoredLine,
 } from './document.schemas.ts';
+import { OPEN_INVOICE_STATUS_SET } from './documents.tables.ts';
 
 export const bodyAad = (id: string) => ({ table: 'documents', row: id, column: 'body_enc' });
 
@@ -31,14 +32,14 @@ export function totalsOf(lines: StoredLine[], discount: DocumentBody['discount']
   );
 }
 
-const OPEN = new Set(['issued', 'sent', 'partially_paid']);
-
 export function amountDue(row: Pick<DocumentRow, 'total' | 'amount_paid' | 'amount_credited'>): number {
   return Number(row.total) - Number(row.amount_paid) - Number(row.amount_credited);
 }
 
 export function isOverdue(row: Pick<DocumentRow, 'kind' | 'status' | 'due_date'>, today: string): boolean {
-  return row.kind === 'invoice' && OPEN.has(row.status) && row.due_date !== null && row.due_date < today;
+  return (
+    row.kind === 'invoice' && OPEN_INVOICE_STATUS_SET.has(row.status) && row.due_date !== null && row.due_date < today
+  );
 }
 
 export function toSummary(row: DocumentSummaryRow, clientName: string, today: string): DocumentSummary {

@@ -48,6 +48,7 @@ import type { Totals } from '../../shared/money/money.ts';
 import { formatNumber, periodOf } from '../../shared/money/numbering.ts';
 import { indexForSearch, searchFilter } from '../../platform/search/search-index.ts';
 import type { DocumentLanguage } from './document-language.ts';
+import { OPEN_INVOICE_STATUSES } from './documents.tables.ts';
 
 export interface DocumentServiceDeps {
   db: Database;
@@ -495,11 +496,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       const desc = q.sort.startsWith('-');
       const sort = q.sort.replace(/^-/, '') as SortKey;
       const statuses =
-        q.status === 'overdue' || q.status === 'open'
-          ? ['issued', 'sent', 'partially_paid']
-          : q.status
-            ? [q.status]
-            : undefined;
+        q.status === 'overdue' || q.status === 'open' ? [...OPEN_INVOICE_STATUSES] : q.status ? [q.status] : undefined;
       // Search by blind-index tokens: nothing is decrypted to find the matches.
       const search = q.q
         ? await searchFilter(db, await keyring.forOrg(db, orgId), orgId, 'document', q.q, 'documents.id')

@@ -46,3 +46,8 @@ declare module '../../platform/db/schema.ts' {
     number_sequences: NumberSequencesTable;
   }
 }
+
+/** Invoices that still expect money: payable, remindable, counted as outstanding. */
+export const OPEN_INVOICE_STATUSES: readonly string[] = ['issued', 'sent', 'partially_paid'];
+/** The same as a set, for checks on a single invoice. */
+export const OPEN_INVOICE_STATUS_SET: ReadonlySet<string> = new Set(OPEN_INVOICE_STATUSES);

@@ -10,12 +10,12 @@ import type {
   DunningRemindersTable,
   ReminderStatus,
 } from './dunning.tables.ts';
+import { OPEN_INVOICE_STATUSES } from '../documents/documents.tables.ts';
 
 export type PlanRow = DunningPlansTable;
 export type ReminderRow = DunningRemindersTable;
 export type ClientSettingRow = DunningClientsTable;
 
-const OPEN_STATUSES = ['issued', 'sent', 'partially_paid'];
 const outstanding = sql<number>`total - amount_paid - amount_credited`;
 
 export interface OpenInvoice {
@@ -49,7 +49,7 @@ export function listRemindable(
     .select([sql<string>`d.due_date`.as('due_date'), outstanding.as('outstanding')])
     .where('d.org_id', '=', orgId)
     .where('d.kind', '=', 'invoice')
-    .where('d.status', 'in', OPEN_STATUSES)
+    .where('d.status', 'in', OPEN_INVOICE_STATUSES)
     .where('d.due_date', 'is not', null)
     .where('d.due_date', '<=', dueBy)
     .where(outstanding, '>', 0)
@@ -308,7 +308,7 @@ export function listTroubledReminders(ex: Executor, orgId: string, limit: number
     .select('d.number as document_number')
     .where('r.org_id', '=', orgId)
     .where('r.status', 'in', ['failed', 'interrupted'])
-    .where('d.status', 'in', OPEN_STATUSES)
+    .where('d.status', 'in', OPEN_INVOICE_STATUSES)
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(

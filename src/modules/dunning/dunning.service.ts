@@ -68,9 +68,9 @@ import {
   type ReminderRow,
 } from './dunning.repo.ts';
 import type { InvoiceDunning, Plan, PlanInput, Reminder } from './dunning.schemas.ts';
+import { OPEN_INVOICE_STATUS_SET } from '../documents/documents.tables.ts';
 
 const SYSTEM: AuditActor = { type: 'system', id: 'dunning' };
-const OPEN_STATUSES = new Set(['issued', 'sent', 'partially_paid']);
 const PAGE = 500;
 const EVERY_MS = 60 * 60_000;
 
@@ -340,7 +340,7 @@ export function createDunningService(deps: DunningDeps) {
         });
       });
     const inv = await findInvoiceFacts(db, orgId, row.document_id);
-    if (!inv || !OPEN_STATUSES.has(inv.status) || inv.outstanding <= 0)
+    if (!inv || !OPEN_INVOICE_STATUS_SET.has(inv.status) || inv.outstanding <= 0)
       return finish('skipped', { error: 'the invoice is no longer open' });
     if (inv.disputed) return finish('skipped', { error: 'a payment dispute is open on the invoice' });
     if (row.offset_days !== null && inv.state !== 'active')
@@ -446,7 +446,8 @@ export function createDunningService(deps: DunningDeps) {
         (m, r) => (r.offset_days === null ? m : Math.max(m ?? -Infinity, r.offset_days)),
         null,
       );
-      const open = OPEN_STATUSES.has(inv.status) && inv.outstanding > 0 && !inv.disputed && inv.due_date !== '';
+      const open =
+        OPEN_INVOICE_STATUS_SET.has(inv.status) && inv.outstanding > 0 && !inv.disputed && inv.due_date !== '';
       let next: InvoiceDunning['next'] = null;
       if (plan && open && inv.state === 'active') {
         const day = await today(orgId);
@@ -483,7 +484,7 @@ export function createDunningService(deps: DunningDeps) {
       actor: AuditActor,
     ): Promise<Reminder> {
       const inv = await invoiceFacts(orgId, documentId);
-      if (!OPEN_STATUSES.has(inv.status) || inv.outstanding <= 0)
+      if (!OPEN_INVOICE_STATUS_SET.has(inv.status) || inv.outstanding <= 0)
         throw unprocessable('Only an issued invoice with a balance gets a reminder');
       if (inv.disputed) throw conflict('A payment dispute is open on this invoice; resolve it before reminding');
       const id = newId(clock.now().getTime());

@@ -21,8 +21,8 @@ import { findCheckout, insertCheckout, updateCheckout } from './checkouts.repo.t
 import type { PaymentSettingsService } from './payment-settings.service.ts';
 import { PROVIDER_NAMES, ProviderError, type ProviderName } from './providers/provider.ts';
 import { PROVIDERS } from './providers/registry.ts';
+import { OPEN_INVOICE_STATUS_SET } from '../documents/documents.tables.ts';
 
-const PAYABLE = new Set(['issued', 'sent', 'partially_paid']);
 const CHECKOUT_TTL_MS = 60 * 60_000;
 
 export const bankTransferSchema = payoutDetailsSchema.extend({
@@ -171,7 +171,8 @@ export function createPayPageService({
     if (inv.status === 'draft') throw new AppError('not_found', 'Invoice not found');
     // The invoice's own language; one issued before languages is English, like its PDF.
     const lang = (await documents.languageOf(orgId, 'invoice', invoiceId)) ?? documentLanguage(null, org.locale);
-    const status = PAYABLE.has(inv.status) && inv.amountDue > 0 ? 'open' : inv.status === 'paid' ? 'paid' : 'closed';
+    const status =
+      OPEN_INVOICE_STATUS_SET.has(inv.status) && inv.amountDue > 0 ? 'open' : inv.status === 'paid' ? 'paid' : 'closed';
     const enabled = await settings.enabledMethods(db, orgId);
     const open = status === 'open';
     return {
@@ -220,7 +221,8 @@ export function createPayPageService({
     ): Promise<z.infer<typeof checkoutResultSchema>> {
       const input = checkoutInput.parse(raw);
       const [inv, org] = await Promise.all([documents.get(orgId, 'invoice', invoiceId), orgs.get(orgId)]);
-      if (!PAYABLE.has(inv.status) || inv.amountDue <= 0) throw conflict('This invoice has nothing left to pay');
+      if (!OPEN_INVOICE_STATUS_SET.has(inv.status) || inv.amountDue <= 0)
+        throw conflict('This invoice has nothing left to pay');
       const p = await settings.providerFor(db, orgId, input.provider, true);
       if (!p)
         throw new AppError('unprocessable', `${input.provider} is not offered for this invoice`, {

@@ -23,9 +23,9 @@ import {
 import { paymentInput, refundInput, type Payment, type PaymentInput } from './payment.schemas.ts';
 import type { ReceiptService } from './receipt.service.ts';
 import type { z } from 'zod';
+import { OPEN_INVOICE_STATUS_SET } from '../documents/documents.tables.ts';
 
 const refAad = (id: string) => ({ table: 'payments', row: id, column: 'reference_enc' });
-const PAYABLE = new Set(['issued', 'sent', 'partially_paid']);
 type ProviderColumns = 'fee' | 'fee_currency' | 'checkout_id' | 'related_payment_id' | 'receipt_file_id';
 type NewPaymentRow = Omit<PaymentRow, 'id' | 'created_at' | 'reference_enc' | ProviderColumns> &
   Partial<Pick<PaymentRow, ProviderColumns>>;
@@ -201,7 +201,7 @@ export function createPaymentService({
     ): Promise<Payment> {
       const input = paymentInput.parse(raw);
       const inv = await invoiceRow(tx, orgId, invoiceId);
-      if (!PAYABLE.has(inv.status)) throw conflict(`A ${inv.status} invoice cannot take payments`);
+      if (!OPEN_INVOICE_STATUS_SET.has(inv.status)) throw conflict(`A ${inv.status} invoice cannot take payments`);
       if (input.currency && input.currency !== inv.currency)
         throw unprocessable(`Payments must be in the invoice currency ${inv.currency}`, [
           { path: '/body/currency', message: `must be ${inv.currency}` },
@@ -292,7 +292,7 @@ export function createPaymentService({
         inv,
         {
           amount: p.amount,
-          applied: PAYABLE.has(inv.status) ? Math.max(0, Math.min(p.amount, inv.amountDue)) : 0,
+          applied: OPEN_INVOICE_STATUS_SET.has(inv.status) ? Math.max(0, Math.min(p.amount, inv.amountDue)) : 0,
           method: p.provider,
           received_on: await documents.todayInTx(tx, orgId),
           reference: null,

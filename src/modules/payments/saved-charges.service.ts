@@ -25,8 +25,8 @@ import { findPaymentByCheckout } from './payment.repo.ts';
 import type { PaymentSettingsService } from './payment-settings.service.ts';
 import type { ProviderEventsService } from './provider-events.service.ts';
 import type { ProviderName, SavedMethodChargeResult } from './providers/provider.ts';
+import { OPEN_INVOICE_STATUS_SET } from '../documents/documents.tables.ts';
 
-const PAYABLE = new Set(['issued', 'sent', 'partially_paid']);
 const SYSTEM: AuditActor = { type: 'system', id: 'auto-charge', ip: null };
 
 /** A charge that was not attempted: why (no consent, revoked, nothing to pay, provider gone). */
@@ -63,7 +63,8 @@ export function createSavedChargeService({
       invoiceId: string,
     ): Promise<{ checkoutId: string } | { skipped: string }> {
       const inv = await documents.getInTx(tx, orgId, 'invoice', invoiceId);
-      if (!PAYABLE.has(inv.status) || inv.amountDue <= 0) return { skipped: 'the invoice has nothing left to pay' };
+      if (!OPEN_INVOICE_STATUS_SET.has(inv.status) || inv.amountDue <= 0)
+        return { skipped: 'the invoice has nothing left to pay' };
       const consent = await consents.chargeableInTx(tx, orgId, inv.clientId, inv.currency);
       if (!consent)
         return {
@@ -113,7 +114,7 @@ export function createSavedChargeService({
       const consent = await consents.activeInTx(db, orgId, c.consent_id);
       if (!consent) return { status: 'skipped', reason: 'the client revoked the authorisation before the charge' };
       const inv = await documents.getInTx(db, orgId, 'invoice', c.document_id);
-      if (!PAYABLE.has(inv.status) || inv.amountDue <= 0)
+      if (!OPEN_INVOICE_STATUS_SET.has(inv.status) || inv.amountDue <= 0)
         return { status: 'skipped', reason: 'the invoice was paid or closed before the charge' };
       const p = await settings.providerFor(db, orgId, c.provider as ProviderName, true);
       if (!p || p.account.id !== c.account_id)

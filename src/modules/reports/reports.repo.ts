@@ -4,8 +4,8 @@
 // row per document in memory. The conditions use the index expressions of migration 0015.
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/kysely.ts';
+import { OPEN_INVOICE_STATUSES } from '../documents/documents.tables.ts';
 
-export const OPEN_STATUSES = ['issued', 'sent', 'partially_paid'];
 const due = sql<number>`total - amount_paid - amount_credited`;
 const issueDay = sql<string>`coalesce(issue_date, '')`;
 const sum = (e: ReturnType<typeof sql>) => sql<number>`coalesce(sum(${e}), 0)`;
@@ -28,7 +28,7 @@ export function receivables(db: Executor, orgId: string, today: string) {
     ])
     .where('org_id', '=', orgId)
     .where('kind', '=', 'invoice')
-    .where('status', 'in', OPEN_STATUSES)
+    .where('status', 'in', OPEN_INVOICE_STATUSES)
     .groupBy(['currency', 'exchange_rate'])
     .execute();
 }
@@ -116,7 +116,7 @@ export function agingByClient(db: Executor, orgId: string, bounds: [string, stri
     ])
     .where('org_id', '=', orgId)
     .where('kind', '=', 'invoice')
-    .where('status', 'in', OPEN_STATUSES)
+    .where('status', 'in', OPEN_INVOICE_STATUSES)
     .groupBy(['client_id', 'currency'])
     .execute();
 }
