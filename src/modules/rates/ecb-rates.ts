@@ -6,7 +6,7 @@
 // Each rate is rounded once, half away from zero, to 10 decimals (rate-decimal.ts); the ECB's own
 // figures are kept beside it in `quoted`, so the stored rate can always be re-derived and checked.
 import type { EcbDay } from './ecb-file.ts';
-import { divideRates } from './rate-decimal.ts';
+import { divideScaled, parseRate } from './rate-decimal.ts';
 
 export interface DerivedRate {
   date: string;
@@ -21,11 +21,12 @@ export function ratesFromEcb(base: string, days: EcbDay[]): { rates: DerivedRate
   for (const day of days) {
     const baseFigure = base === 'EUR' ? '1' : day.perEur.get(base);
     if (baseFigure === undefined) continue;
+    const baseScaled = parseRate(baseFigure)!; // the parser let through positive figures of this shape only
     if (base !== 'EUR')
       rates.push({ date: day.date, currency: 'EUR', rate: baseFigure, quoted: `1 EUR = ${baseFigure} ${base}` });
     for (const [currency, figure] of day.perEur) {
       if (currency === base) continue;
-      const rate = divideRates(baseFigure, figure);
+      const rate = divideScaled(baseScaled, parseRate(figure)!);
       if (rate === null) {
         unusable.add(currency);
         continue;

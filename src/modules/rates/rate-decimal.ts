@@ -39,6 +39,11 @@ export function divideRates(numerator: string, denominator: string): string | nu
   const n = parseRate(numerator);
   const d = parseRate(denominator);
   if (n === null || d === null) throw new RangeError(`cannot divide "${numerator}" by "${denominator}"`);
+  return divideScaled(n, d);
+}
+
+/** divideRates on parsed rates (parseRate), for callers that divide by many rates. */
+export function divideScaled(n: bigint, d: bigint): string | null {
   // (n / S) / (d / S) = n / d, wanted scaled by S: n·S / d.
   const q = (n * SCALE * 2n + d) / (2n * d); // half away from zero (all positive)
   if (q === 0n || q >= 10n ** 9n * SCALE) return null;
