@@ -221,6 +221,8 @@ describeEachDb('exchange rates', (dialect) => {
     const seconds = (performance.now() - started) / 1000;
     console.log(`${dialect}: 210,000 ECB rates imported in ${seconds.toFixed(1)} s`);
     expect(res.rates).toBe(210_000);
-    expect(seconds).toBeLessThan(30);
+    // Measured on the shared 2-core machine under load ~7: SQLite 4–6 s, PostgreSQL 10–17 s (per-row
+    // foreign-key and two index updates); the bound catches a return to row-by-row statements.
+    expect(seconds).toBeLessThan(60);
   }, 120_000);
 });
