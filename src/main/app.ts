@@ -6,6 +6,7 @@ import { registerClientRoutes } from '../modules/clients/client.routes.ts';
 import { registerIdentityRoutes } from '../modules/identity/identity.routes.ts';
 import { routeAccessTable } from '../modules/identity/route-access.ts';
 import { registerCatalogRoutes } from '../modules/catalog/catalog.routes.ts';
+import { registerRatesRoutes } from '../modules/rates/rates.routes.ts';
 import { registerReportRoutes } from '../modules/reports/reports.routes.ts';
 import { registerStatementRoutes } from '../modules/statements/statement.routes.ts';
 import { registerDocumentRoutes } from '../modules/documents/document.routes.ts';
@@ -57,6 +58,7 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
       });
       registerClientRoutes(app, { clients: s.clients });
       registerCatalogRoutes(app, { catalog: s.catalog });
+      await registerRatesRoutes(app, { rates: s.rates });
       registerDocumentRoutes(app, { db, clock, keyring: c.keyring, documents: s.documents, lifecycle: s.lifecycle });
       registerRecurringRoutes(app, { recurring: s.recurring, recurringSend: s.recurringSend });
       registerDunningRoutes(app, { dunning: s.dunning });

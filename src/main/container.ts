@@ -34,6 +34,7 @@ import { createMailQueue } from '../platform/mail/mail.job.ts';
 import { createMailer, type Mailer } from '../platform/mail/mailer.ts';
 import { createRateLimitStore } from '../platform/http/rate-limit.ts';
 import { createCatalogService } from '../modules/catalog/catalog.service.ts';
+import { createRatesService } from '../modules/rates/rates.service.ts';
 import { createLifecycleService } from '../modules/documents/document-lifecycle.service.ts';
 import { createDocumentService } from '../modules/documents/document.service.ts';
 import { createOrgService } from '../modules/orgs/org.service.ts';
@@ -140,7 +141,8 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const clients = createClientService({ db, keyring, audit, clock, orgs });
   const catalog = createCatalogService({ db, audit, clock });
   const files = createFileService({ keyring, clock });
-  const documents = createDocumentService({ db, keyring, audit, clock, orgs, clients, catalog });
+  const rates = createRatesService({ db, dialect, audit, clock, orgs });
+  const documents = createDocumentService({ db, keyring, audit, clock, orgs, clients, catalog, rates });
   const payoutProtection = createPayoutProtectionService({
     db,
     keyring,
@@ -386,6 +388,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       verification,
       clients,
       catalog,
+      rates,
       files,
       documents,
       lifecycle,

@@ -78,6 +78,7 @@ const TABLES = {
   item_ledger: true,
   ledger_backfill: true,
   notification_preferences: true,
+  exchange_rates: true,
 } satisfies Record<keyof DB, true>;
 
 describeEachDb('table types', (dialect) => {

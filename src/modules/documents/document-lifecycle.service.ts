@@ -125,7 +125,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
   ): Promise<DocumentDto> {
     // Locked before the number is drawn: two concurrent issues of one draft would otherwise both
     // see 'draft', both draw a number, and the second would overwrite the first (a gap).
-    const row = await mustLock(tx, orgId, id, kind);
+    let row = await mustLock(tx, orgId, id, kind);
     if (row.status !== 'draft') throw conflict(`This ${KIND_LABEL[kind].toLowerCase()} is already ${row.status}`);
     if (kind === 'credit_note' && row.related_document_id)
       await lockDocument(tx, orgId, row.related_document_id, 'invoice');
@@ -148,6 +148,8 @@ export function createLifecycleService(deps: LifecycleDeps) {
     const body = readBody(crypto, row);
 
     const issueDate = row.issue_date ?? (await documents.todayInTx(tx, orgId));
+    // A rate taken from the rate table (not typed) is taken again for the final issue date.
+    row = await documents.refreshDefaultedRateInTx(tx, orgId, row, issueDate);
     const dueDate = kind === 'credit_note' ? null : (row.due_date ?? addDays(issueDate, org.paymentTermsDays));
     if (dueDate && dueDate < issueDate)
       throw unprocessable('The due date is before the issue date', [

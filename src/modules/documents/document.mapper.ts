@@ -67,6 +67,8 @@ export function toDto(row: DocumentRow, body: DocumentBody, clientName: string, 
   return {
     ...toSummary(row, clientName, today),
     exchangeRate: row.exchange_rate,
+    exchangeRateSource: row.exchange_rate_source as DocumentDto['exchangeRateSource'],
+    exchangeRateDate: row.exchange_rate_date,
     lines: body.lines.map((l, i) => ({
       ...l,
       amount: totals.lines[i]!.amount,

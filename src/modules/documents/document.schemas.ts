@@ -73,7 +73,11 @@ export const NO_DOCUMENT_EINVOICE: DocumentEinvoice = documentEinvoiceSchema.par
 export const draftInput = z.strictObject({
   clientId: z.uuid(),
   currency: currencyCode.optional(),
-  exchangeRate: exchangeRateString.optional().describe('units of the org currency per 1 unit of the document currency'),
+  exchangeRate: exchangeRateString
+    .optional()
+    .describe(
+      'units of the org currency per 1 unit of the document currency; left out: the rate table’s latest rate on or before the issue date (Settings → Exchange rates), taken again at issue',
+    ),
   issueDate: isoDate.nullable().optional(),
   dueDate: isoDate.nullable().optional(),
   lines: z.array(lineInput).min(1).max(500),
@@ -98,15 +102,20 @@ export const issueInput = z
 
 // Zod 4 applies an inner default even under .optional(): a patch must leave out what it does not
 // name, so the defaults are removed (otherwise PATCH { buyerReference } would reset notes & co.).
-export const draftPatch = z.strictObject(
-  Object.fromEntries(
-    Object.entries(draftInput.shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? v.unwrap() : v).optional()]),
-  ) as {
-    [K in keyof typeof draftInput.shape]: z.ZodOptional<
-      (typeof draftInput.shape)[K] extends z.ZodDefault<infer T> ? T : (typeof draftInput.shape)[K]
-    >;
-  },
-);
+const patchShape = Object.fromEntries(
+  Object.entries(draftInput.shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? v.unwrap() : v).optional()]),
+) as {
+  [K in keyof typeof draftInput.shape]: z.ZodOptional<
+    (typeof draftInput.shape)[K] extends z.ZodDefault<infer T> ? T : (typeof draftInput.shape)[K]
+  >;
+};
+export const draftPatch = z.strictObject({
+  ...patchShape,
+  exchangeRate: exchangeRateString
+    .nullable()
+    .optional()
+    .describe('a typed rate; null: back to the rate table’s rate for the issue date'),
+});
 export type DraftPatch = z.infer<typeof draftPatch>;
 
 /** A line as stored (tax details frozen from the rate when the draft was saved). */
@@ -218,6 +227,13 @@ export const documentSchema = z.object({
   clientName: z.string(),
   currency: z.string(),
   exchangeRate: z.string(),
+  exchangeRateSource: z
+    .enum(['manual', 'ecb', 'provider'])
+    .nullable()
+    .describe(
+      'where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency',
+    ),
+  exchangeRateDate: z.string().nullable().describe('the date of that rate-table rate'),
   issueDate: z.string().nullable(),
   dueDate: z.string().nullable(),
   overdue: z.boolean(),

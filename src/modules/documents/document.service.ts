@@ -14,6 +14,7 @@ import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
+import type { RatesService } from '../rates/rates.service.ts';
 import { bodyAad, readBody, toDto, toSummary, totalsOf } from './document.mapper.ts';
 import {
   deleteDraft,
@@ -58,6 +59,7 @@ export interface DocumentServiceDeps {
   orgs: Pick<OrgService, 'get' | 'getInTx'>;
   clients: Pick<ClientService, 'get' | 'namesByIds' | 'getInTx'>;
   catalog: Pick<CatalogService, 'taxRatesByIdsInTx'>;
+  rates: Pick<RatesService, 'rateOnInTx'>;
 }
 
 export const KIND_LABEL: Record<DocumentKind, string> = {
@@ -81,7 +83,34 @@ export function totalsColumns(t: Totals) {
 }
 
 export function createDocumentService(deps: DocumentServiceDeps) {
-  const { db, keyring, audit, clock, orgs, clients, catalog } = deps;
+  const { db, keyring, audit, clock, orgs, clients, catalog, rates } = deps;
+
+  /**
+   * A document's exchange rate (issue #13, item 4): '1' in the org's currency; else the typed one;
+   * else the rate table's latest rate on or before the issue date (today for an undated draft),
+   * remembered as defaulted (source and date), so editing the date or issuing takes it again and a
+   * typed rate is never replaced. No rate at all: 422 as before.
+   */
+  async function exchangeRateFor(
+    tx: Executor,
+    orgId: string,
+    org: { defaultCurrency: string },
+    currency: string,
+    typed: string | undefined,
+    issueDate: string | null,
+  ): Promise<Pick<DocumentRow, 'exchange_rate' | 'exchange_rate_source' | 'exchange_rate_date'>> {
+    if (currency === org.defaultCurrency)
+      return { exchange_rate: '1', exchange_rate_source: null, exchange_rate_date: null };
+    if (typed) return { exchange_rate: typed, exchange_rate_source: null, exchange_rate_date: null };
+    const on = issueDate ?? (await todayInTx(tx, orgId));
+    const found = await rates.rateOnInTx(tx, orgId, org.defaultCurrency, currency, on);
+    if (!found)
+      throw unprocessable(
+        `An exchange rate to ${org.defaultCurrency} is required for ${currency} documents: type one, or add a ${currency} rate on or before ${on} (Settings → Exchange rates)`,
+        [{ path: '/body/exchangeRate', message: 'required' }],
+      );
+    return { exchange_rate: found.rate, exchange_rate_source: found.source, exchange_rate_date: found.date };
+  }
 
   async function todayInTx(tx: Executor, orgId: string): Promise<string> {
     return dateInZone(clock.now(), (await orgs.getInTx(tx, orgId)).timeZone);
@@ -165,11 +194,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     if (client.archived)
       throw unprocessable('The client is archived', [{ path: '/body/clientId', message: 'client is archived' }]);
     const currency = input.currency ?? client.currency;
-    const exchangeRate = currency === org.defaultCurrency ? '1' : input.exchangeRate;
-    if (!exchangeRate)
-      throw unprocessable(`An exchange rate to ${org.defaultCurrency} is required for ${currency} documents`, [
-        { path: '/body/exchangeRate', message: 'required' },
-      ]);
+    const exchangeRate = await exchangeRateFor(tx, orgId, org, currency, input.exchangeRate, input.issueDate ?? null);
     await validateRelated(tx, orgId, kind, input.relatedDocumentId, input.clientId, currency);
     const lines = await resolveLines(tx, orgId, input.lines);
     const totals = safeTotals(lines, input.discount);
@@ -197,7 +222,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       number: null,
       client_id: input.clientId,
       currency,
-      exchange_rate: exchangeRate,
+      ...exchangeRate,
       issue_date: input.issueDate ?? null,
       due_date: input.dueDate ?? null,
       body_enc: crypto.encryptJson(body, bodyAad(id)),
@@ -292,7 +317,8 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     const input: DraftInput = {
       clientId: d.clientId,
       currency: d.currency,
-      ...(d.exchangeRate !== '1' && { exchangeRate: d.exchangeRate }),
+      // A typed rate is the person's choice; a defaulted one is taken again for the new draft.
+      ...(d.exchangeRate !== '1' && d.exchangeRateSource === null && { exchangeRate: d.exchangeRate }),
       lines: d.lines.map((l) => ({
         itemId: l.itemId,
         description: l.description,
@@ -326,6 +352,24 @@ export function createDocumentService(deps: DocumentServiceDeps) {
   return {
     prepareDraft,
     createDraftInTx,
+    /**
+     * At issue: a defaulted rate is taken again for the final issue date (the draft may have been
+     * saved undated, or before newer rates were imported); a typed rate is left alone. Returns the
+     * row as it is now.
+     */
+    async refreshDefaultedRateInTx(tx: Executor, orgId: string, row: DocumentRow, issueDate: string) {
+      if (row.exchange_rate_source === null) return row;
+      const org = await orgs.getInTx(tx, orgId);
+      const rate = await exchangeRateFor(tx, orgId, org, row.currency, undefined, issueDate);
+      if (
+        rate.exchange_rate === row.exchange_rate &&
+        rate.exchange_rate_source === row.exchange_rate_source &&
+        rate.exchange_rate_date === row.exchange_rate_date
+      )
+        return row;
+      await updateDocumentRow(tx, orgId, row.id, rate);
+      return { ...row, ...rate };
+    },
     duplicateInTx,
     indexInTx,
     /** Indexes up to `limit` documents that have no search tokens yet (the worker, after upgrading). */
@@ -402,10 +446,14 @@ export function createDocumentService(deps: DocumentServiceDeps) {
           );
         const crypto = await keyring.forOrg(tx, orgId);
         const body = readBody(crypto, row);
+        // A defaulted rate is not carried into the merged draft: it is taken again for the
+        // (possibly new) issue date; nor is any rate when the patch changes the currency.
+        const keepRate =
+          row.exchange_rate_source === null && (patch.currency === undefined || patch.currency === row.currency);
         const current: DraftInput = {
           clientId: row.client_id,
           currency: row.currency,
-          exchangeRate: row.exchange_rate,
+          ...(keepRate && { exchangeRate: row.exchange_rate }),
           issueDate: row.issue_date,
           dueDate: row.due_date,
           lines: body.lines.map(({ itemId, description, quantity, unit, unitPrice, discount, taxRateId }) => ({
@@ -427,12 +475,15 @@ export function createDocumentService(deps: DocumentServiceDeps) {
           ...current,
           ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
         } as DraftInput;
+        if (patch.exchangeRate === null) delete merged.exchangeRate; // back to the rate table
         // The whole merged draft is validated again, exactly as on create.
         const fresh = await prepareDraft(tx, orgId, kind, merged, id);
         await updateDocumentRow(tx, orgId, id, {
           client_id: fresh.client_id,
           currency: fresh.currency,
           exchange_rate: fresh.exchange_rate,
+          exchange_rate_source: fresh.exchange_rate_source,
+          exchange_rate_date: fresh.exchange_rate_date,
           issue_date: fresh.issue_date,
           due_date: fresh.due_date,
           body_enc: fresh.body_enc,

@@ -13,6 +13,10 @@ export interface DocumentsTable {
   client_id: string;
   currency: string;
   exchange_rate: string; // decimal text: 1 unit of document currency in org currency
+  /** Where a defaulted rate came from (the rate table's source: manual, ecb, provider); null: typed by a person or '1'. */
+  exchange_rate_source: string | null;
+  /** The date of the rate-table row a defaulted rate was taken from; null when typed. */
+  exchange_rate_date: string | null;
   issue_date: string | null;
   due_date: string | null;
   body_enc: string; // lines, notes, terms, discount, and at issue the frozen client/org snapshot

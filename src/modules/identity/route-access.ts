@@ -151,6 +151,14 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/tax-rates/:id': need('item:read'),
   'PATCH /api/v1/tax-rates/:id': need('item:write'),
   'GET /api/v1/items': need('item:read'),
+  // Exchange rates (modules/rates): read by whoever writes documents in other currencies; the
+  // table itself is an organization setting, like the dunning reference rates.
+  'GET /api/v1/exchange-rates': need('invoice:read'),
+  'GET /api/v1/exchange-rates/effective': need('invoice:read'),
+  'POST /api/v1/exchange-rates': need('org:update'),
+  'PATCH /api/v1/exchange-rates/:id': need('org:update'),
+  'DELETE /api/v1/exchange-rates/:id': need('org:update'),
+  'POST /api/v1/exchange-rates/import': need('org:update'),
   // Dashboard and reports (modules/reports): aggregates of invoices and payments.
   'GET /api/v1/dashboard': need('invoice:read'),
   'GET /api/v1/reports/aging': need('invoice:read'),

@@ -80,7 +80,7 @@ export const schedulePatch = z.strictObject({
   discount: draftPatch.shape.discount,
   notes: draftPatch.shape.notes,
   terms: draftPatch.shape.terms,
-  exchangeRate: draftPatch.shape.exchangeRate,
+  exchangeRate: draftInput.shape.exchangeRate,
   frequency: z.enum(FREQUENCIES).optional(),
   intervalCount: z.number().int().min(1).max(24).optional(),
   nextRunOn: isoDate

@@ -4650,6 +4650,286 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/exchange-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    currency?: string;
+                    source?: "manual" | "ecb" | "provider";
+                    from?: string;
+                    to?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @description the organization’s currency */
+                                baseCurrency: string;
+                                currency: string;
+                                date: string;
+                                /** @description units of baseCurrency per 1 unit of currency */
+                                rate: string;
+                                /** @enum {string} */
+                                source: "manual" | "ecb" | "provider";
+                                /** @description the figure as its source published it, e.g. "1 EUR = 1.0823 USD" */
+                                quoted: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the other currency: the rate is in the organization’s currency per 1 unit of it */
+                        currency: string;
+                        /** Format: date */
+                        date: string;
+                        /** @description units of the organization’s currency per 1 unit of `currency` */
+                        rate: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description the organization’s currency */
+                            baseCurrency: string;
+                            currency: string;
+                            date: string;
+                            /** @description units of baseCurrency per 1 unit of currency */
+                            rate: string;
+                            /** @enum {string} */
+                            source: "manual" | "ecb" | "provider";
+                            /** @description the figure as its source published it, e.g. "1 EUR = 1.0823 USD" */
+                            quoted: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange-rates/effective": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    currency: string;
+                    /** @description default: today in the organization’s time zone */
+                    date?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            baseCurrency: string;
+                            currency: string;
+                            date: string;
+                            /** @description null: no rate on or before the date (a document then needs a typed rate) */
+                            rate: {
+                                id: string;
+                                rate: string;
+                                date: string;
+                                /** @enum {string} */
+                                source: "manual" | "ecb" | "provider";
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange-rates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        date?: string;
+                        rate?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description the organization’s currency */
+                            baseCurrency: string;
+                            currency: string;
+                            date: string;
+                            /** @description units of baseCurrency per 1 unit of currency */
+                            rate: string;
+                            /** @enum {string} */
+                            source: "manual" | "ecb" | "provider";
+                            /** @description the figure as its source published it, e.g. "1 EUR = 1.0823 USD" */
+                            quoted: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/exchange-rates/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description An ECB euro reference-rate file as downloaded (eurofxref.csv, eurofxref-hist.csv, eurofxref-daily.xml, eurofxref-hist.xml) as the request body (text/csv or application/xml). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            format: "csv" | "xml";
+                            /** @description days in the file */
+                            days: number;
+                            from: string;
+                            to: string;
+                            /** @description rates written (new, or replacing the same day’s ECB rate) */
+                            rates: number;
+                            currencies: string[];
+                            /** @description currencies whose rate to the organization’s currency needs more than 10 decimals or 9 digits */
+                            skippedCurrencies: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invoices": {
         parameters: {
             query?: never;
@@ -4730,7 +5010,7 @@ export interface paths {
                         /** Format: uuid */
                         clientId: string;
                         currency?: string;
-                        /** @description units of the org currency per 1 unit of the document currency */
+                        /** @description units of the org currency per 1 unit of the document currency; left out: the rate table’s latest rate on or before the issue date (Settings → Exchange rates), taken again at issue */
                         exchangeRate?: string;
                         issueDate?: string | null;
                         dueDate?: string | null;
@@ -4832,6 +5112,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -4966,6 +5250,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -5098,6 +5386,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -5233,8 +5525,8 @@ export interface paths {
                         /** Format: uuid */
                         clientId?: string;
                         currency?: string;
-                        /** @description units of the org currency per 1 unit of the document currency */
-                        exchangeRate?: string;
+                        /** @description a typed rate; null: back to the rate table’s rate for the issue date */
+                        exchangeRate?: string | null;
                         issueDate?: string | null;
                         dueDate?: string | null;
                         lines?: {
@@ -5303,6 +5595,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -5443,6 +5739,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -5577,6 +5877,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -5825,7 +6129,7 @@ export interface paths {
                         /** Format: uuid */
                         clientId: string;
                         currency?: string;
-                        /** @description units of the org currency per 1 unit of the document currency */
+                        /** @description units of the org currency per 1 unit of the document currency; left out: the rate table’s latest rate on or before the issue date (Settings → Exchange rates), taken again at issue */
                         exchangeRate?: string;
                         issueDate?: string | null;
                         dueDate?: string | null;
@@ -5927,6 +6231,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -6061,6 +6369,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -6193,6 +6505,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -6328,8 +6644,8 @@ export interface paths {
                         /** Format: uuid */
                         clientId?: string;
                         currency?: string;
-                        /** @description units of the org currency per 1 unit of the document currency */
-                        exchangeRate?: string;
+                        /** @description a typed rate; null: back to the rate table’s rate for the issue date */
+                        exchangeRate?: string | null;
                         issueDate?: string | null;
                         dueDate?: string | null;
                         lines?: {
@@ -6398,6 +6714,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -6538,6 +6858,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -6672,6 +6996,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -6920,7 +7248,7 @@ export interface paths {
                         /** Format: uuid */
                         clientId: string;
                         currency?: string;
-                        /** @description units of the org currency per 1 unit of the document currency */
+                        /** @description units of the org currency per 1 unit of the document currency; left out: the rate table’s latest rate on or before the issue date (Settings → Exchange rates), taken again at issue */
                         exchangeRate?: string;
                         issueDate?: string | null;
                         dueDate?: string | null;
@@ -7022,6 +7350,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -7156,6 +7488,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -7288,6 +7624,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -7423,8 +7763,8 @@ export interface paths {
                         /** Format: uuid */
                         clientId?: string;
                         currency?: string;
-                        /** @description units of the org currency per 1 unit of the document currency */
-                        exchangeRate?: string;
+                        /** @description a typed rate; null: back to the rate table’s rate for the issue date */
+                        exchangeRate?: string | null;
                         issueDate?: string | null;
                         dueDate?: string | null;
                         lines?: {
@@ -7493,6 +7833,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -7633,6 +7977,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -7767,6 +8115,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -8177,6 +8529,10 @@ export interface paths {
                                 clientName: string;
                                 currency: string;
                                 exchangeRate: string;
+                                /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                                exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                                /** @description the date of that rate-table rate */
+                                exchangeRateDate: string | null;
                                 issueDate: string | null;
                                 dueDate: string | null;
                                 overdue: boolean;
@@ -8275,6 +8631,10 @@ export interface paths {
                                 clientName: string;
                                 currency: string;
                                 exchangeRate: string;
+                                /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                                exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                                /** @description the date of that rate-table rate */
+                                exchangeRateDate: string | null;
                                 issueDate: string | null;
                                 dueDate: string | null;
                                 overdue: boolean;
@@ -8410,6 +8770,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -8544,6 +8908,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -8678,6 +9046,10 @@ export interface paths {
                             clientName: string;
                             currency: string;
                             exchangeRate: string;
+                            /** @description where a rate not typed for this document came from (the rate table); null: typed, or the org’s currency */
+                            exchangeRateSource: ("manual" | "ecb" | "provider") | null;
+                            /** @description the date of that rate-table rate */
+                            exchangeRateDate: string | null;
                             issueDate: string | null;
                             dueDate: string | null;
                             overdue: boolean;
@@ -8894,7 +9266,7 @@ export interface paths {
                         /** Format: uuid */
                         clientId: string;
                         currency?: string;
-                        /** @description units of the org currency per 1 unit of the document currency */
+                        /** @description units of the org currency per 1 unit of the document currency; left out: the rate table’s latest rate on or before the issue date (Settings → Exchange rates), taken again at issue */
                         exchangeRate?: string;
                         lines: {
                             /** @default null */
@@ -9219,7 +9591,7 @@ export interface paths {
                         }) | null;
                         notes?: string | null;
                         terms?: string | null;
-                        /** @description units of the org currency per 1 unit of the document currency */
+                        /** @description units of the org currency per 1 unit of the document currency; left out: the rate table’s latest rate on or before the issue date (Settings → Exchange rates), taken again at issue */
                         exchangeRate?: string;
                         /** @enum {string} */
                         frequency?: "weekly" | "monthly" | "quarterly" | "yearly";

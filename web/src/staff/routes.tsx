@@ -11,6 +11,7 @@ import { DocumentPage } from './pages/DocumentView.tsx';
 import { DocumentsPage } from './pages/Documents.tsx';
 import { EditSchedulePage, NewSchedulePage, RecurringPage, ScheduleDetailPage } from './pages/Recurring.tsx';
 import { RemindersSettingsPage } from './pages/RemindersSettings.tsx';
+import { ExchangeRatesPage } from './pages/ExchangeRates.tsx';
 import { REPORTS, ReportsPage, type ReportName } from './pages/Reports.tsx';
 import { EmailTemplatesPage } from './pages/EmailTemplates.tsx';
 import { NotificationsPage } from './pages/Notifications.tsx';
@@ -51,6 +52,7 @@ export const staffRoutes: Route[] = [
   { path: '/app/settings/numbering', render: () => <NumberingSettingsPage /> },
   { path: '/app/settings/payout', render: () => <PayoutPage /> },
   { path: '/app/settings/reminders', render: () => <RemindersSettingsPage /> },
+  { path: '/app/settings/exchange-rates', render: () => <ExchangeRatesPage /> },
   { path: '/app/settings/templates', render: () => <EmailTemplatesPage /> },
   { path: '/app/settings/members', render: () => <MembersPage /> },
   { path: '/app/settings/security', render: () => <SecuritySettingsPage /> },

@@ -33,6 +33,8 @@ const doc: DocumentDto = {
   clientName: 'Client',
   currency: 'EUR',
   exchangeRate: '1',
+  exchangeRateSource: null,
+  exchangeRateDate: null,
   issueDate: '2026-12-05',
   dueDate: '2027-01-04',
   overdue: false,

@@ -137,6 +137,8 @@ export function sampleIssuedDocument(seed = 0): { doc: DocumentDto; snapshot: No
     clientName: `Kunde ${seed}`,
     currency: 'EUR',
     exchangeRate: '1',
+    exchangeRateSource: null,
+    exchangeRateDate: null,
     issueDate: '2025-03-01',
     dueDate: '2025-03-31',
     payoutPrinted: true,

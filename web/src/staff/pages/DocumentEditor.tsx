@@ -168,8 +168,10 @@ export function Editor({
       return ok(staffApi.POST('/api/v1/recurring-schedules', { body: scheduleBody }));
     }
     const docBody = body as Body<'/api/v1/invoices'>;
+    // An emptied rate field on a saved draft: back to the rate table (null), not "keep the typed one".
+    const patchBody = { exchangeRate: null, ...docBody } as Body<'/api/v1/invoices/{id}', 'patch'>;
     return doc
-      ? ok(staffApi.PATCH(kindPath(kind, '/{id}'), { params: { path: { id: doc.id } }, body: docBody }))
+      ? ok(staffApi.PATCH(kindPath(kind, '/{id}'), { params: { path: { id: doc.id } }, body: patchBody }))
       : ok(staffApi.POST(kindPath(kind, ''), { headers: idempotencyKey(), body: docBody }));
   });
   const serverErrors = save.error?.fields() ?? {};
@@ -284,7 +286,14 @@ export function Editor({
                 value={st.exchangeRate}
                 onChange={(e) => setSt({ ...st, exchangeRate: e.target.value })}
                 error={err('exchangeRate')}
-                hint="Leave empty to use today's rate, if configured."
+                hint={
+                  <RateHint
+                    currency={currency}
+                    date={st.issueDate}
+                    typed={st.exchangeRate.trim() !== ''}
+                    schedule={!!schedule}
+                  />
+                }
               />
             ) : null}
             {schedule ? null : (
@@ -592,6 +601,49 @@ function FragmentTax({ label, value }: { label: string; value: string }) {
     <>
       <dt>{label}</dt>
       <dd>{value}</dd>
+    </>
+  );
+}
+
+/**
+ * What an empty exchange-rate field means, from the server's rate table (Settings → Exchange rates):
+ * the latest rate on or before the issue date (today while undated), taken again at issue.
+ */
+function RateHint({
+  currency,
+  date,
+  typed,
+  schedule,
+}: {
+  currency: string;
+  date: string;
+  typed: boolean;
+  schedule: boolean;
+}) {
+  const s = useStaff();
+  const valid = /^[A-Z]{3}$/.test(currency);
+  const query = { currency, ...(date && !schedule ? { date } : {}) };
+  const eff = useApiQuery(['exchange-rate-effective', query], (signal) =>
+    valid ? ok(staffApi.GET('/api/v1/exchange-rates/effective', { params: { query }, signal })) : Promise.resolve(null),
+  );
+  const base = s.org?.defaultCurrency ?? '';
+  if (typed) return <>The typed rate is kept as it is when the document is issued. Empty it to use the rate table.</>;
+  if (!eff.data)
+    return <>Leave empty to use the latest rate on or before the issue date (Settings → Exchange rates).</>;
+  const r = eff.data.rate;
+  const when = schedule ? 'today' : date ? `the issue date ${eff.data.date}` : `today (${eff.data.date})`;
+  if (!r)
+    return (
+      <>
+        No {currency} rate on or before {when}: type one, or add one under{' '}
+        <Link to="/app/settings/exchange-rates">Settings → Exchange rates</Link>.
+      </>
+    );
+  const source = r.source === 'ecb' ? 'ECB' : r.source === 'manual' ? 'manual' : 'provider';
+  return (
+    <>
+      Leave empty to use {r.rate} {base} per {currency} ({source} rate of {r.date}, the latest on or before {when});
+      {schedule ? ' each run takes the rate for its own date.' : ' it is taken again for the issue date at issue.'}
     </>
   );
 }

@@ -16,6 +16,7 @@ const TABS: Array<{ to: string; label: string; permission?: string }> = [
   { to: '/app/settings/numbering', label: 'Numbering' },
   { to: '/app/settings/payout', label: 'Bank details', permission: 'payout:read' },
   { to: '/app/settings/reminders', label: 'Reminders', permission: 'invoice:read' },
+  { to: '/app/settings/exchange-rates', label: 'Exchange rates', permission: 'invoice:read' },
   { to: '/app/settings/templates', label: 'Email templates', permission: 'invoice:read' },
   { to: '/app/settings/members', label: 'Members', permission: 'member:read' },
   { to: '/app/settings/security', label: 'Security' },

@@ -71,6 +71,8 @@ type Editable = Pick<
   | 'terms'
   | 'relatedDocumentId'
 > & {
+  /** Set when the rate came from the rate table (not typed): the field then stays empty, the hint shows it. */
+  exchangeRateSource?: DocumentDto['exchangeRateSource'];
   lines: Array<
     Pick<
       DocumentDto['lines'][number],
@@ -83,7 +85,7 @@ export function stateFrom(doc: Editable): EditorState {
   return {
     clientId: doc.clientId,
     currency: doc.currency,
-    exchangeRate: doc.exchangeRate === '1' ? '' : doc.exchangeRate,
+    exchangeRate: doc.exchangeRate === '1' || doc.exchangeRateSource ? '' : doc.exchangeRate,
     issueDate: doc.issueDate ?? '',
     dueDate: doc.dueDate ?? '',
     discountType: doc.discount ? doc.discount.type : 'none',
