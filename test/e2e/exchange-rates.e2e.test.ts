@@ -1,0 +1,80 @@
+// Exchange rates in a real browser (issue #13, item 4): the owner imports the ECB file they
+// downloaded on Settings → Exchange rates, adds a manual rate, and the invoice editor for a client
+// in dollars says which rate an empty field will use; the saved draft carries it.
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  checkA11y,
+  describeBrowser,
+  expectNoProblems,
+  launchBrowser,
+  newPage,
+  startServer,
+  type TestServer,
+} from './browser.ts';
+import { setupByApi, signInWithPassword, type ApiClient } from './journeys.ts';
+
+const OWNER = { email: 'olga@rates.test', password: 'a long and unusual passphrase 42' };
+const ECB_CSV = path.resolve(import.meta.dirname, '../fixtures/ecb/eurofxref.csv');
+
+describeBrowser('exchange rates in the staff app', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let owner: ApiClient;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    owner = await setupByApi(server.url, OWNER, 'Rates Studio GmbH');
+    await owner.call('POST', '/api/v1/clients', { name: 'Initech Inc.', currency: 'USD', language: 'en' });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('imports the ECB file, adds a manual rate, and a dollar invoice takes the latest rate', async () => {
+    const ctx = await browser.newContext();
+    const { page, problems } = await newPage(ctx);
+    await signInWithPassword(page, server.url, OWNER.email, OWNER.password);
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+
+    await page.goto(`${server.url}/app/settings`);
+    await page
+      .getByRole('navigation', { name: 'Settings sections' })
+      .getByRole('link', { name: 'Exchange rates' })
+      .click();
+    await page.getByRole('heading', { level: 2, name: 'Import ECB reference rates' }).waitFor();
+    await page.getByLabel('ECB file (CSV or XML)').setInputFiles(ECB_CSV);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Imported 4 rates for 4 currencies/ })
+      .waitFor();
+    const table = page.getByRole('region', { name: 'Exchange rates' });
+    await table.getByRole('cell', { name: '2026-06-17' }).first().waitFor();
+    await checkA11y(page, 'staff-exchange-rates');
+
+    const manual = page.getByRole('form', { name: 'Add a rate' });
+    await manual.getByLabel('Currency').fill('USD');
+    await manual.getByLabel('Date').fill('2026-06-18');
+    await manual.getByLabel('EUR per 1 unit').fill('0.9');
+    await manual.getByRole('button', { name: 'Add rate' }).click();
+    await page.getByRole('status').filter({ hasText: 'Rate saved: 1 USD = 0.9 EUR on 2026-06-18' }).waitFor();
+
+    await page.goto(`${server.url}/app/invoices/new`);
+    await page.getByLabel('Client', { exact: true }).selectOption({ label: 'Initech Inc.' });
+    await page.getByLabel('Issue date').fill('2026-06-20');
+    await page.getByText(/Leave empty to use 0\.9 EUR per USD \(manual rate of 2026-06-18/).waitFor();
+    await page.getByLabel('Description').fill('Integration work');
+    await page.getByLabel(/Unit price/).fill('1000.00');
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Draft invoice' }).waitFor();
+    const [draft] = (await owner.call('GET', '/api/v1/invoices?status=draft')).items;
+    const doc = await owner.call('GET', `/api/v1/invoices/${draft.id}`);
+    expect(doc).toMatchObject({ currency: 'USD', exchangeRate: '0.9', exchangeRateDate: '2026-06-18' });
+    expectNoProblems(problems);
+    await ctx.close();
+  });
+});
