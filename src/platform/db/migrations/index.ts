@@ -21,6 +21,7 @@ import * as m0020 from './0020-search-tokens.ts';
 import * as m0021 from './0021-reminder-pdf-hash.ts';
 import * as m0022 from './0022-report-ledger.ts';
 import * as m0023 from './0023-auto-charge.ts';
+import * as m0025 from './0025-client-domains.ts';
 
 export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0001-foundation': m0001,
@@ -44,4 +45,5 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0021-reminder-pdf-hash': m0021,
   '0022-report-ledger': m0022,
   '0023-auto-charge': m0023,
+  '0025-client-domains': m0025,
 };
