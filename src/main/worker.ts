@@ -30,6 +30,7 @@ export interface Worker {
 export function startWorker(c: Container, log: Log, everyMs = 60_000, opts: WorkerOptions = {}): Worker {
   let running = false;
   let searchBackfilled = false;
+  let domainsBackfilled = false;
   let ledgerBackfilled = false;
   let inFlight: Promise<void> = Promise.resolve();
   const dataProtection = createDataProtectionTasks(c, log);
@@ -72,6 +73,17 @@ export function startWorker(c: Container, log: Log, everyMs = 60_000, opts: Work
       }
     } catch (err) {
       log.error({ err: { message: (err as Error).message } }, 'search indexing failed');
+    }
+    try {
+      // Organizations whose clients predate the look-alike domain index (migration 0025), a few per
+      // run; the check indexes an organization itself if it comes first.
+      if (!domainsBackfilled) {
+        const orgs = await c.services.clients.indexDomainsMissing(5);
+        if (orgs > 0) log.info({ orgs }, 'organizations indexed for look-alike domains');
+        else domainsBackfilled = true;
+      }
+    } catch (err) {
+      log.error({ err: { message: (err as Error).message } }, 'look-alike domain indexing failed');
     }
     try {
       // Invoices and credit notes issued before the reports ledger existed (migration 0022) are

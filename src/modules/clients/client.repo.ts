@@ -99,23 +99,6 @@ export function findContactsByEmailIndex(db: Executor, orgId: string, indexes: s
     .execute();
 }
 
-/** Every encrypted client and contact record of an org (id + ciphertext), for the look-alike domain check. */
-export async function listPiiCiphertexts(
-  db: Executor,
-  orgId: string,
-): Promise<{
-  clients: Array<Pick<ClientRow, 'id' | 'pii_enc'>>;
-  contacts: Array<Pick<ContactRow, 'id' | 'client_id' | 'pii_enc'>>;
-}> {
-  const clients = await db.selectFrom('clients').select(['id', 'pii_enc']).where('org_id', '=', orgId).execute();
-  const contacts = await db
-    .selectFrom('client_contacts')
-    .select(['id', 'client_id', 'pii_enc'])
-    .where('org_id', '=', orgId)
-    .execute();
-  return { clients, contacts };
-}
-
 /** Every contact of an org (the data export), oldest first. */
 export function listOrgContacts(db: Executor, orgId: string): Promise<ContactRow[]> {
   return db.selectFrom('client_contacts').selectAll().where('org_id', '=', orgId).orderBy('id').execute();

@@ -23,7 +23,6 @@ import {
   listOrgClientIds,
   listOrgContacts,
   listUnindexedClientIds,
-  listPiiCiphertexts,
   updateClientRow,
   type ClientRow,
   type ContactRow,
@@ -45,7 +44,9 @@ import {
   type DeliveryMode,
 } from './client.schemas.ts';
 import { z } from 'zod';
-import { domainOf, lookalikeWarnings, type LookalikeWarning } from './lookalike-domain.ts';
+import { type LookalikeWarning } from './lookalike-domain.ts';
+import { domainsOf, findLookalikes, writeClientDomains } from './client-domains.ts';
+import { isOrgDomainIndexed, listDomainUnindexedOrgs, markOrgDomainIndexed } from './client-domains.repo.ts';
 
 const piiAad = (id: string) => ({ table: 'clients', row: id, column: 'pii_enc' });
 const contactAad = (id: string) => ({ table: 'client_contacts', row: id, column: 'pii_enc' });
@@ -117,8 +118,8 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
   /**
    * Look-alike domain warnings (lookalike-domain.ts) for emails being added:
    * a new domain that resembles one the org already knows may be an impersonation attempt.
-   * Checked before the write, against every stored client and contact email; audited without the
-   * domains themselves (they are personal data).
+   * Checked before the write, against the org's domain index (client-domains.ts: no client is
+   * decrypted); audited without the domains themselves (they are personal data).
    */
   async function lookalikes(
     tx: Executor,
@@ -128,16 +129,10 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
     emails: Array<string | null | undefined>,
     actor: AuditActor,
   ): Promise<LookalikeWarning[]> {
-    const candidates = new Set(emails.map((e) => (e ? domainOf(e) : null)).filter((d): d is string => d !== null));
-    if (candidates.size === 0) return [];
-    const known = new Set<string>();
-    const rows = await listPiiCiphertexts(tx, orgId);
-    for (const r of rows.clients)
-      known.add(domainOf(clientPii.parse(crypto.decryptJson(r.pii_enc, piiAad(r.id))).email ?? '') ?? '');
-    for (const r of rows.contacts)
-      known.add(domainOf(contactPii.parse(crypto.decryptJson(r.pii_enc, contactAad(r.id))).email ?? '') ?? '');
-    known.delete('');
-    const warnings = [...candidates].filter((d) => !known.has(d)).flatMap((d) => lookalikeWarnings(d, known));
+    const candidates = domainsOf(emails);
+    if (candidates.length === 0) return [];
+    if (!(await isOrgDomainIndexed(tx, orgId))) await indexOrgDomainsIn(tx, orgId);
+    const warnings = await findLookalikes(tx, crypto, orgId, candidates);
     if (warnings.length > 0) {
       await audit.append(tx, {
         orgId,
@@ -150,6 +145,22 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
     }
     return warnings;
   }
+
+  /** The domain index of one client, from its stored emails and its contacts'. */
+  async function writeDomainsOf(tx: Executor, crypto: OrgCrypto, orgId: string, c: Client): Promise<void> {
+    await writeClientDomains(tx, crypto, orgId, c.id, domainsOf([c.email, ...c.contacts.map((k) => k.email)]));
+  }
+
+  /**
+   * Indexes the domains of every client of an org written before migration 0025 (decrypts each
+   * once), then marks the org: the worker does it ahead of time, the check when it comes first.
+   */
+  async function indexOrgDomainsIn(tx: Executor, orgId: string): Promise<void> {
+    const crypto = await keyring.forOrg(tx, orgId);
+    for (const r of await listOrgClientIds(tx, orgId))
+      await writeDomainsOf(tx, crypto, orgId, await getIn(tx, orgId, r.id));
+    await markOrgDomainIndexed(tx, orgId, clock.now().toISOString());
+  }
   const withWarnings = (c: Client, warnings: LookalikeWarning[]): Client => (warnings.length ? { ...c, warnings } : c);
 
   async function getIn(ex: Executor, orgId: string, id: string): Promise<Client> {
@@ -160,12 +171,14 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
   }
 
   /**
-   * The client as written, after rewriting its search tokens (issue #13, item 2): name, emails,
-   * tax id and contacts, in the transaction that changed them.
+   * The client as written, after rewriting its search tokens (issue #13, item 2: name, emails,
+   * tax id and contacts) and its look-alike domain index (item 8), in the transaction that changed them.
    */
   async function indexedIn(tx: Executor, orgId: string, id: string): Promise<Client> {
     const c = await getIn(tx, orgId, id);
-    await indexForSearch(tx, await keyring.forOrg(tx, orgId), orgId, 'client', id, [
+    const crypto = await keyring.forOrg(tx, orgId);
+    await writeDomainsOf(tx, crypto, orgId, c);
+    await indexForSearch(tx, crypto, orgId, 'client', id, [
       c.name,
       c.email,
       c.taxId,
@@ -225,9 +238,19 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
       for (const r of rows) await inTx(db, (tx) => indexedIn(tx, r.org_id, r.id));
       return rows.length;
     },
-    /** Re-indexes every client of the org under its current key (key rotation, before the old key goes). */
+    /** Indexes the domains of up to `limit` orgs whose clients predate migration 0025 (the worker). */
+    async indexDomainsMissing(limit: number): Promise<number> {
+      const orgIds = await listDomainUnindexedOrgs(db, limit);
+      for (const orgId of orgIds) await inTx(db, (tx) => indexOrgDomainsIn(tx, orgId));
+      return orgIds.length;
+    },
+    /**
+     * Re-indexes every client of the org under its current key (key rotation, before the old key
+     * goes): search tokens and the look-alike domain index.
+     */
     async reindexAllInTx(tx: Executor, orgId: string): Promise<void> {
       for (const c of await listOrgClientIds(tx, orgId)) await indexedIn(tx, orgId, c.id);
+      await markOrgDomainIndexed(tx, orgId, clock.now().toISOString());
     },
     get: (orgId: string, id: string) => getIn(db, orgId, id),
 

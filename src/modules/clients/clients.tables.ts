@@ -26,9 +26,33 @@ export interface ClientContactsTable {
   created_at: string;
 }
 
+/** One row per (client, distinct email domain of it and its contacts): migration 0025. */
+export interface ClientDomainsTable {
+  id: string;
+  org_id: string;
+  client_id: string;
+  domain_bidx: string; // keyed blind index of the normalized domain
+  domain_enc: string; // the normalized domain, sealed (AAD: client_domains|id|domain_enc)
+}
+
+/** Keyed blind indexes of each known domain's look-alike keys (lookalike-domain.ts). */
+export interface ClientDomainTokensTable {
+  org_id: string;
+  token: string;
+  domain_bidx: string;
+}
+
+export interface ClientDomainOrgsTable {
+  org_id: string;
+  indexed_at: string;
+}
+
 declare module '../../platform/db/schema.ts' {
   interface DB {
     clients: ClientsTable;
     client_contacts: ClientContactsTable;
+    client_domains: ClientDomainsTable;
+    client_domain_tokens: ClientDomainTokensTable;
+    client_domain_orgs: ClientDomainOrgsTable;
   }
 }

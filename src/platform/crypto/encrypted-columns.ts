@@ -50,6 +50,8 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
     kind: 'text',
     blindIndexes: [{ column: 'email_bidx', context: 'email', from: emailOf }],
   },
+  // The look-alike domain index (clients module): its blind indexes are rebuilt before retirement.
+  { table: 'client_domains', idColumn: 'id', column: 'domain_enc', kind: 'text' },
   { table: 'documents', idColumn: 'id', column: 'body_enc', kind: 'text' },
   { table: 'payments', idColumn: 'id', column: 'reference_enc', kind: 'text' },
   { table: 'recurring_schedules', idColumn: 'id', column: 'template_enc', kind: 'text' },

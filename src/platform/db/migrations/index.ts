@@ -22,6 +22,7 @@ import * as m0021 from './0021-reminder-pdf-hash.ts';
 import * as m0022 from './0022-report-ledger.ts';
 import * as m0023 from './0023-auto-charge.ts';
 import * as m0024 from './0024-exchange-rates.ts';
+import * as m0025 from './0025-client-domains.ts';
 
 export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0001-foundation': m0001,
@@ -46,4 +47,5 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0022-report-ledger': m0022,
   '0023-auto-charge': m0023,
   '0024-exchange-rates': m0024,
+  '0025-client-domains': m0025,
 };
