@@ -1,6 +1,7 @@
 // Editor comforts in a real browser (issue #13, item 7): "Duplicate" on an issued invoice opens a
 // new draft with its lines; "Credit lines…" opens a credit note that starts from the invoice's
-// lines, where the user removes one line and credits part of the other.
+// lines, where the user removes one line and credits part of the other. Settings → Numbering shows
+// the next numbers and continues the invoice series from a chosen number (a mid-year switch).
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
@@ -71,6 +72,20 @@ describeBrowser('duplicate and credit lines in the staff app', () => {
     expect(note.lines.map((l: { description: string; quantity: string }) => [l.description, l.quantity])).toEqual([
       ['Workshop', '0.5'],
     ]);
+
+    await page.goto(`${server.url}/app/settings/numbering`);
+    const next = page.getByRole('region', { name: 'Next numbers' });
+    await next.getByText(/Invoices: next INV-\d{4}-00002/).waitFor();
+    await next.getByLabel('Next invoices counter').fill('1');
+    await next.getByRole('button', { name: 'Set' }).first().click();
+    await next.getByText(/only move forward/).waitFor();
+    await next.getByLabel('Next invoices counter').fill('418');
+    await next.getByRole('button', { name: 'Set' }).first().click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Invoices: the next number is INV-\d{4}-00418/ })
+      .waitFor();
+    await checkA11y(page, 'staff-numbering-next');
     expectNoProblems(problems);
     await ctx.close();
   });

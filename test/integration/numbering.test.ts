@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
+import { addMember } from '../helpers/session.ts';
 
 const ACTOR = { type: 'system' as const, id: 'numbering-test' };
 
@@ -129,6 +130,43 @@ describeEachDb('gapless numbering', (dialect) => {
     clock.set('2027-02-01T08:00:00Z');
     expect(await issue()).toBe('R2702-001');
     clock.set('2026-03-10T09:00:00Z');
+  });
+
+  it('previews the next numbers and continues a series from a chosen number, only forward', async () => {
+    const org = await setupOrg(t.app, 'Switcher GmbH', { timeZone: 'UTC' });
+    const cid = (await org.ok('POST', '/api/v1/clients', { name: 'C' })).id;
+    const issue = async () => {
+      const d = await org.ok('POST', '/api/v1/invoices', {
+        clientId: cid,
+        lines: [{ description: 'x', quantity: '1', unitPrice: 100 }],
+      });
+      return (await org.ok('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true }))
+        .number as string;
+    };
+    expect((await org.ok('GET', '/api/v1/numbering')).items).toEqual([
+      { kind: 'invoice', pattern: 'INV-{YYYY}-{SEQ:5}', period: '2026', nextValue: 1, nextNumber: 'INV-2026-00001' },
+      { kind: 'quote', pattern: 'QUO-{YYYY}-{SEQ:5}', period: '2026', nextValue: 1, nextNumber: 'QUO-2026-00001' },
+      { kind: 'credit_note', pattern: 'CN-{YYYY}-{SEQ:5}', period: '2026', nextValue: 1, nextNumber: 'CN-2026-00001' },
+    ]);
+
+    // Switching mid-year from another program that issued up to INV-2026-00417.
+    expect(await org.ok('PUT', '/api/v1/numbering/invoice/next', { nextValue: 418 })).toMatchObject({
+      nextValue: 418,
+      nextNumber: 'INV-2026-00418',
+    });
+    expect(await issue()).toBe('INV-2026-00418');
+    expect((await org.ok('GET', '/api/v1/numbering')).items[0]).toMatchObject({ nextNumber: 'INV-2026-00419' });
+    const events = await org.ok('GET', '/api/v1/audit-events?action=numbering.next_set');
+    expect(events.items.map((e: { action: string }) => e.action)).toContain('numbering.next_set');
+
+    // Never backwards (it would hand out 418 again), never nonsense, and only for who sets numbering.
+    expectProblem(await org.req('PUT', '/api/v1/numbering/invoice/next', { nextValue: 418 }), 409, 'conflict');
+    expectProblem(await org.req('PUT', '/api/v1/numbering/invoice/next', { nextValue: 0 }), 400, 'validation_failed');
+    expectProblem(await org.req('PUT', '/api/v1/numbering/receipt/next', { nextValue: 5 }), 400, 'validation_failed');
+    const sales = await addMember(t, org.orgId, 'sales', 'sales@switcher.test');
+    expect((await sales.req('GET', '/api/v1/numbering')).statusCode).toBe(200);
+    expectProblem(await sales.req('PUT', '/api/v1/numbering/quote/next', { nextValue: 50 }), 403);
+    expect(await issue()).toBe('INV-2026-00419');
   });
 
   it('consumes no number when issuing fails', async () => {

@@ -248,6 +248,33 @@ export async function nextSequenceValue(db: Executor, orgId: string, kind: strin
   return Number(row.next_value) - 1;
 }
 
+/** The value the next number of a series and period will take (1 when none was drawn yet). */
+export async function peekSequenceValue(db: Executor, orgId: string, kind: string, period: string): Promise<number> {
+  const row = await db
+    .selectFrom('number_sequences')
+    .select('next_value')
+    .where('org_id', '=', orgId)
+    .where('kind', '=', kind)
+    .where('period', '=', period)
+    .executeTakeFirst();
+  return row ? Number(row.next_value) : 1;
+}
+
+/** Moves a series' counter for one period to `next` (the caller checked it only moves forward). */
+export async function setSequenceValue(
+  db: Executor,
+  orgId: string,
+  kind: string,
+  period: string,
+  next: number,
+): Promise<void> {
+  await db
+    .insertInto('number_sequences')
+    .values({ org_id: orgId, kind, period, next_value: next })
+    .onConflict((oc) => oc.columns(['org_id', 'kind', 'period']).doUpdateSet({ next_value: next }))
+    .execute();
+}
+
 /** Rows written before search existed (migration 0020), oldest first, for the worker to index. */
 export function listUnindexedDocumentIds(ex: Executor, limit: number): Promise<Array<{ id: string; org_id: string }>> {
   return ex

@@ -15,12 +15,15 @@ import type { LifecycleService } from './document-lifecycle.service.ts';
 import { EINVOICE_FORMATS } from '../einvoice/einvoice.formats.ts';
 import { EINVOICE_PREFERENCES } from '../einvoice/einvoice.schemas.ts';
 import {
+  DOCUMENT_KINDS,
   documentListQuery,
   documentSchema,
   documentSummarySchema,
   draftInput,
   draftPatch,
   issueInput,
+  nextNumberInput,
+  numberingPreviewSchema,
 } from './document.schemas.ts';
 import type { DocumentService } from './document.service.ts';
 
@@ -140,6 +143,26 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
       },
     );
   }
+
+  // Numbering (issue #13, item 7): what the next numbers are, and continuing a series from a
+  // chosen number (a mid-year switch from another program).
+  app.get(
+    '/api/v1/numbering',
+    { schema: { tags: ['numbering'], response: { 200: z.object({ items: z.array(numberingPreviewSchema) }) } } },
+    async (req) => ({ items: await documents.numberingPreview(staff(req).orgId) }),
+  );
+  app.put(
+    '/api/v1/numbering/:kind/next',
+    {
+      schema: {
+        tags: ['numbering'],
+        params: z.strictObject({ kind: z.enum(DOCUMENT_KINDS) }),
+        body: nextNumberInput,
+        response: { 200: numberingPreviewSchema },
+      },
+    },
+    (req) => documents.setNextNumber(staff(req).orgId, req.params.kind, req.body.nextValue, actorOf(req)),
+  );
 
   // E-invoices (issue #12): the XML of an issued invoice or credit note, and the pre-issue check.
   for (const kind of ['invoice', 'credit_note'] as const) {

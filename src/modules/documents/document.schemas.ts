@@ -322,3 +322,20 @@ export const documentListQuery = z.strictObject({
   sort: z.enum(SORTS).default('-created'),
 });
 export type DocumentListQuery = z.infer<typeof documentListQuery>;
+
+/** The next number of each kind if issued today (GET /api/v1/numbering). */
+export const numberingPreviewSchema = z.object({
+  kind: z.enum(DOCUMENT_KINDS),
+  pattern: z.string(),
+  period: z.string().describe("the counter's period: YYYY, YYYY-MM, or '' for one counter for ever"),
+  nextValue: z.number().int(),
+  nextNumber: z.string(),
+});
+export const nextNumberInput = z.strictObject({
+  nextValue: z
+    .number()
+    .int()
+    .min(1)
+    .max(999_999_999_999)
+    .describe('the counter value of the next document issued in the current period; only forward'),
+});

@@ -25,6 +25,8 @@ import {
   listOrgDocumentRows,
   listUnindexedDocumentIds,
   nextSequenceValue,
+  peekSequenceValue,
+  setSequenceValue,
   SORT_CURSOR_VALUES,
   sortValue,
   updateDocumentRow,
@@ -33,6 +35,7 @@ import {
 } from './document.repo.ts';
 import {
   DOCUMENT_EINVOICE_KEYS,
+  DOCUMENT_KINDS,
   draftInput,
   NO_DOCUMENT_EINVOICE,
   type DocumentBody,
@@ -56,7 +59,7 @@ export interface DocumentServiceDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
-  orgs: Pick<OrgService, 'get' | 'getInTx'>;
+  orgs: Pick<OrgService, 'get' | 'getInTx' | 'numbering'>;
   clients: Pick<ClientService, 'get' | 'namesByIds' | 'getInTx'>;
   catalog: Pick<CatalogService, 'taxRatesByIdsInTx'>;
   rates: Pick<RatesService, 'rateOnInTx'>;
@@ -80,6 +83,16 @@ export function safeTotals(lines: StoredLine[], discount: DocumentBody['discount
 
 export function totalsColumns(t: Totals) {
   return { subtotal: t.subtotal, discount_total: t.discountTotal, tax_total: t.taxTotal, total: t.total };
+}
+
+/** The number the next document of a kind issued today gets. */
+export interface NumberingPreview {
+  kind: DocumentKind;
+  pattern: string;
+  /** The counter's period ('' when the pattern names no year: one counter for ever). */
+  period: string;
+  nextValue: number;
+  nextNumber: string;
 }
 
 export function createDocumentService(deps: DocumentServiceDeps) {
@@ -413,6 +426,55 @@ export function createDocumentService(deps: DocumentServiceDeps) {
      */
     async nextNumberInTx(tx: Executor, orgId: string, series: string, pattern: string, date: string): Promise<string> {
       return formatNumber(pattern, date, await nextSequenceValue(tx, orgId, series, periodOf(pattern, date)));
+    },
+
+    /**
+     * What the next invoice, quote and credit note issued today would be numbered (issue #13,
+     * item 7: the preview beside the numbering settings).
+     */
+    async numberingPreview(orgId: string): Promise<NumberingPreview[]> {
+      const [today, numbering] = await Promise.all([todayInTx(db, orgId), orgs.numbering(db, orgId)]);
+      return Promise.all(
+        DOCUMENT_KINDS.map(async (kind) => {
+          const pattern = numbering[kind];
+          const period = periodOf(pattern, today);
+          const nextValue = await peekSequenceValue(db, orgId, kind, period);
+          return { kind, pattern, period, nextValue, nextNumber: formatNumber(pattern, today, nextValue) };
+        }),
+      );
+    },
+
+    /**
+     * Continues a series from a chosen number in the current period (a mid-year switch from
+     * another program). Only forward: a lower value would hand out numbers already issued, and
+     * the numbers skipped are accounted for by the audit entry.
+     */
+    async setNextNumber(
+      orgId: string,
+      kind: DocumentKind,
+      nextValue: number,
+      actor: AuditActor,
+    ): Promise<NumberingPreview> {
+      return inTx(db, async (tx) => {
+        const today = await todayInTx(tx, orgId);
+        const pattern = (await orgs.numbering(tx, orgId))[kind];
+        const period = periodOf(pattern, today);
+        const current = await peekSequenceValue(tx, orgId, kind, period);
+        if (nextValue < current)
+          throw conflict(
+            `${formatNumber(pattern, today, current - 1)} or an earlier number was already given: the next number can only move forward`,
+          );
+        await setSequenceValue(tx, orgId, kind, period, nextValue);
+        await audit.append(tx, {
+          orgId,
+          actor,
+          action: 'numbering.next_set',
+          objectType: 'org',
+          objectId: orgId,
+          summary: { kind, period, from: current, to: nextValue },
+        });
+        return { kind, pattern, period, nextValue, nextNumber: formatNumber(pattern, today, nextValue) };
+      });
     },
     get: (orgId: string, kind: DocumentKind | undefined, id: string) => getIn(db, orgId, kind, id),
 

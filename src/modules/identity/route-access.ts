@@ -116,6 +116,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
 
   'GET /api/v1/org': need('org:read'),
   'PATCH /api/v1/org': need('org:update'),
+  /** The next document numbers (issue #13 item 7); moving a series forward is a numbering setting. */
+  'GET /api/v1/numbering': need('invoice:read'),
+  'PUT /api/v1/numbering/:kind/next': need('org:update'),
   'GET /api/v1/org/payout': need('payout:read'),
   'PUT /api/v1/org/payout': need('payout:update'),
   'GET /api/v1/org/payout/changes': need('payout:read'),

@@ -8287,6 +8287,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/numbering": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                kind: "invoice" | "quote" | "credit_note";
+                                pattern: string;
+                                /** @description the counter's period: YYYY, YYYY-MM, or '' for one counter for ever */
+                                period: string;
+                                nextValue: number;
+                                nextNumber: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/numbering/{kind}/next": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: "invoice" | "quote" | "credit_note";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the counter value of the next document issued in the current period; only forward */
+                        nextValue: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "invoice" | "quote" | "credit_note";
+                            pattern: string;
+                            /** @description the counter's period: YYYY, YYYY-MM, or '' for one counter for ever */
+                            period: string;
+                            nextValue: number;
+                            nextNumber: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invoices/{id}/einvoice": {
         parameters: {
             query?: never;

@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { ok, staffApi } from '../../lib/api.ts';
 import { useAction, useTitle } from '../../lib/hooks.ts';
+import { useApiQuery } from '../../lib/query.ts';
 import { Link } from '../../lib/router.tsx';
 import type { Body } from '../../lib/types.ts';
 import { ErrorNotice, Status } from '../../ui/feedback.tsx';
@@ -223,6 +224,76 @@ export function NumberingSettingsPage() {
           Save numbering
         </Button>
       </form>
+      <NextNumbers canEdit={s.can('org:update')} />
     </SettingsFrame>
+  );
+}
+
+const SERIES_LABEL = { invoice: 'Invoices', quote: 'Quotes', credit_note: 'Credit notes' } as const;
+
+/**
+ * The next number of each series if issued today, and continuing a series from a chosen number
+ * (switching from another program mid-year). The server refuses to go back (409).
+ */
+function NextNumbers({ canEdit }: { canEdit: boolean }) {
+  const preview = useApiQuery(['numbering'], (signal) => ok(staffApi.GET('/api/v1/numbering', { signal })));
+  const [next, setNext] = useState<Record<string, string>>({});
+  const [status, setStatus] = useState<string | null>(null);
+  const [last, setLast] = useState<string | null>(null);
+  const save = useAction((kind: 'invoice' | 'quote' | 'credit_note', nextValue: number) =>
+    ok(
+      staffApi.PUT('/api/v1/numbering/{kind}/next', {
+        params: { path: { kind } },
+        body: { nextValue },
+      }),
+    ),
+  );
+  const f = save.error?.fields() ?? {};
+  return (
+    <section className="panel" aria-labelledby="next-numbers-h">
+      <h2 id="next-numbers-h">Next numbers</h2>
+      <p className="muted small">
+        What the next document of each kind issued today is numbered. Switching from another program during the year?
+        Continue its series: set the counter to the number after its last one. The counter only moves forward.
+      </p>
+      <ErrorNotice error={preview.error ?? save.error} title="The next number was not changed" />
+      <Status message={status} />
+      {(preview.data?.items ?? []).map((p) => (
+        <form
+          key={p.kind}
+          className="form-row"
+          noValidate
+          onSubmit={async (e: FormEvent) => {
+            e.preventDefault();
+            setLast(p.kind);
+            const r = await save.run(p.kind, Number(next[p.kind]));
+            if (r) {
+              setStatus(`${SERIES_LABEL[p.kind]}: the next number is ${r.nextNumber}`);
+              setNext({ ...next, [p.kind]: '' });
+              void preview.refetch();
+            }
+          }}
+        >
+          <p className="field">
+            {SERIES_LABEL[p.kind]}: next <strong>{p.nextNumber}</strong>
+          </p>
+          {canEdit ? (
+            <>
+              <TextField
+                label={`Next ${SERIES_LABEL[p.kind].toLowerCase()} counter`}
+                inputMode="numeric"
+                value={next[p.kind] ?? ''}
+                placeholder={String(p.nextValue)}
+                onChange={(e) => setNext({ ...next, [p.kind]: e.target.value })}
+                error={last === p.kind ? f.nextValue : undefined}
+              />
+              <Button type="submit" busy={save.busy}>
+                Set
+              </Button>
+            </>
+          ) : null}
+        </form>
+      ))}
+    </section>
   );
 }
