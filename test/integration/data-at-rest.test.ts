@@ -173,6 +173,8 @@ describeEachDb('data at rest', (dialect) => {
     expect(res.body).not.toMatch(/Flip Target|pii_enc|clients\//);
     expect(problem.detail).toMatch(/integrity/);
     expectProblem(await api.req('GET', '/api/v1/clients'), 500, 'integrity_failed');
+    // Clean up for the tests that follow (clients are never deleted in the product, so no cascade).
+    await t.container.db.deleteFrom('client_domains').where('client_id', '=', other.id).execute();
     await t.container.db.deleteFrom('clients').where('id', '=', other.id).execute();
   });
 
