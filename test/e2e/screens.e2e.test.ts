@@ -141,7 +141,7 @@ describeBrowser('every staff screen', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Organization saved' }).waitFor();
     await go('/app/settings/numbering', 'staff-settings-numbering', 'Settings');
-    await page.getByLabel('Invoices').fill('INV-{YYYY}-{XX}');
+    await page.getByLabel('Invoices', { exact: true }).fill('INV-{YYYY}-{XX}');
     await page.getByRole('button', { name: 'Save numbering' }).click();
     await page.getByRole('alert').filter({ hasText: 'not saved' }).waitFor();
     await checkA11y(page, 'staff-settings-numbering-error');
