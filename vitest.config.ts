@@ -13,8 +13,7 @@ import { defineConfig } from 'vitest/config';
 // and servers from scratch and no test mocks modules or mutates process-wide state without
 // restoring it; module-level state in src is caches only (fonts, formatters, zxcvbn).
 // A migrated SQLite database is made once per run (test/helpers/global-setup.ts) and copied into
-// each test instance instead of migrating ~90 fresh databases; on PostgreSQL, each instance clones
-// a migrated template database.
+// each test instance instead of migrating ~90 fresh databases.
 export default defineConfig({
   test: {
     testTimeout: 30_000,

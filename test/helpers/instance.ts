@@ -1,19 +1,18 @@
 // Boots the whole stack for a test: a fresh SQLite file (a copy of the run's migrated template), or
-// a fresh PostgreSQL database when the suite runs against TEST_DATABASE_URL (a clone of the run's
-// migrated template database; outside a vitest run, a fresh schema that migrates itself). Same
-// migrations, same services, real crypto.
+// a fresh PostgreSQL schema when the suite runs against TEST_DATABASE_URL. Same migrations, same
+// services, real crypto.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, inject } from 'vitest';
+import { describe } from 'vitest';
 import { parseConfig, type Config } from '../../src/config/env.ts';
 import { buildHttpApp } from '../../src/main/app.ts';
 import { createContainer, type Container } from '../../src/main/container.ts';
 import { FixedClock, systemClock, type Clock } from '../../src/platform/clock.ts';
 import { decodeMasterKey } from '../../src/platform/crypto/master-key.ts';
 import type { Mailer } from '../../src/platform/mail/mailer.ts';
-import { pgAdmin, pgDatabaseUrl } from './pg.ts';
+import { pgAdmin } from './pg.ts';
 import { seedMigratedSqlite } from './sqlite-template.ts';
 import type { FastifyInstance } from 'fastify';
 
@@ -46,8 +45,7 @@ export async function createTestInstance(
   opts: { clock?: Clock; env?: Record<string, string>; mailer?: Mailer } = {},
 ): Promise<TestInstance> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-test-'));
-  let dropDatabase = '';
-  let dropSchema = '';
+  let schema = '';
   const env: Record<string, string> = {
     SEALBILL_DATA_DIR: dir,
     SEALBILL_LOG_LEVEL: 'silent',
@@ -58,17 +56,12 @@ export async function createTestInstance(
   let database: Config['database'] | null = null;
   if (dialect === 'postgres') {
     if (!process.env.TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
-    const name = `t_${randomBytes(6).toString('hex')}`;
-    const template = inject('pgTemplate');
-    if (template) {
-      await pgAdmin(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-      dropDatabase = name;
-      database = { dialect: 'postgres', url: pgDatabaseUrl(name) };
-    } else {
-      await pgAdmin(`CREATE SCHEMA ${name}`);
-      dropSchema = name;
-      database = { dialect: 'postgres', url: process.env.TEST_DATABASE_URL, schema: name };
-    }
+    // A schema, not a database cloned from a template: dropping a database ends every connection
+    // still open to it (a test's extra handle, a child process), which then fails as an uncaught
+    // error in the test process; a dropped schema leaves them be.
+    schema = `t_${randomBytes(6).toString('hex')}`;
+    await pgAdmin(`CREATE SCHEMA ${schema}`);
+    database = { dialect: 'postgres', url: process.env.TEST_DATABASE_URL, schema };
     env.DATABASE_URL = database.url;
   }
   const parsed = parseConfig(env);
@@ -93,8 +86,7 @@ export async function createTestInstance(
     async close() {
       await app.close();
       await container.close();
-      if (dropDatabase) await pgAdmin(`DROP DATABASE ${dropDatabase} WITH (FORCE)`);
-      if (dropSchema) await pgAdmin(`DROP SCHEMA ${dropSchema} CASCADE`);
+      if (schema) await pgAdmin(`DROP SCHEMA ${schema} CASCADE`);
       rmSync(dir, { recursive: true, force: true });
     },
   };
