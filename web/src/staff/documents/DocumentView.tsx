@@ -9,9 +9,9 @@ import { ErrorNotice, Loading, Notice, Status, StatusBadge } from '../../ui/feed
 import { Button } from '../../ui/forms.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { PageHead } from '../Layout.tsx';
-import { DeliveryHistory, SendDialog } from './Delivery.tsx';
+import { DeliveryHistory, SendDialog } from '../delivery/Delivery.tsx';
 import { PaymentDialog, VoidDialog } from './DocumentDialogs.tsx';
-import { PayLinks } from './PayLinks.tsx';
+import { PayLinks } from '../delivery/PayLinks.tsx';
 import { PdfPreview } from './PdfPreview.tsx';
 import { EinvoicePanel } from '../einvoice/EinvoicePanel.tsx';
 import { DocumentEinvoiceFields } from '../einvoice/EinvoiceFields.tsx';
