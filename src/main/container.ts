@@ -54,6 +54,7 @@ import { createReminderDocumentsService } from '../modules/dunning/reminder-docu
 import { createPortalModule } from '../modules/portal/portal.module.ts';
 import { createSecurityService } from '../modules/security/security.service.ts';
 import { createExportService } from '../modules/exports/export.service.ts';
+import { createBulkService } from '../modules/bulk/bulk.service.ts';
 
 export interface ContainerOptions {
   clock?: Clock;
@@ -326,6 +327,18 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     delivery: deliveryModule.delivery,
     ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
   });
+  // Bulk actions (issue #13 item 5): each document through the single action's service, one job step each.
+  const bulk = createBulkService({
+    db,
+    clock,
+    audit,
+    jobs,
+    files,
+    documents,
+    lifecycle,
+    delivery: deliveryModule.delivery,
+    holds: memberHolds,
+  });
   const reminderDocuments = createReminderDocumentsService({ db, orgs, documents, files });
   const portalModule = createPortalModule({
     config,
@@ -401,6 +414,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       ledger,
       statements,
       dataExport,
+      bulk,
       keys,
       checkpoints,
       backups,

@@ -324,7 +324,8 @@ export function createLifecycleService(deps: LifecycleDeps) {
     return inv.number!;
   }
 
-  async function setStatus(
+  async function setStatusInTx(
+    tx: Executor,
     orgId: string,
     kind: DocumentKind,
     id: string,
@@ -334,28 +335,43 @@ export function createLifecycleService(deps: LifecycleDeps) {
     extra: Partial<DocumentRow> = {},
     andThen?: (tx: Executor, doc: DocumentDto) => Promise<void>,
   ): Promise<DocumentDto> {
-    return inTx(db, async (tx) => {
-      const row = await mustFind(tx, orgId, id, kind);
-      const ok = await transitionStatus(tx, orgId, id, from, {
-        status: to,
-        ...extra,
-        updated_at: clock.now().toISOString(),
-      });
-      if (!ok) throw conflict(`Cannot mark a ${row.status} ${KIND_LABEL[kind].toLowerCase()} as ${to}`);
-      await audit.append(tx, { orgId, actor, action: `${kind}.${to}`, objectType: kind, objectId: id });
-      const doc = await documents.getInTx(tx, orgId, kind, id);
-      if (andThen) await andThen(tx, doc);
-      return doc;
+    const row = await mustFind(tx, orgId, id, kind);
+    const ok = await transitionStatus(tx, orgId, id, from, {
+      status: to,
+      ...extra,
+      updated_at: clock.now().toISOString(),
     });
+    if (!ok) throw conflict(`Cannot mark a ${row.status} ${KIND_LABEL[kind].toLowerCase()} as ${to}`);
+    await audit.append(tx, { orgId, actor, action: `${kind}.${to}`, objectType: kind, objectId: id });
+    const doc = await documents.getInTx(tx, orgId, kind, id);
+    if (andThen) await andThen(tx, doc);
+    return doc;
   }
+
+  function setStatus(
+    orgId: string,
+    kind: DocumentKind,
+    id: string,
+    from: string[],
+    to: string,
+    actor: AuditActor,
+    extra: Partial<DocumentRow> = {},
+    andThen?: (tx: Executor, doc: DocumentDto) => Promise<void>,
+  ): Promise<DocumentDto> {
+    return inTx(db, (tx) => setStatusInTx(tx, orgId, kind, id, from, to, actor, extra, andThen));
+  }
+
+  const markSentInTx = (tx: Executor, orgId: string, kind: DocumentKind, id: string, actor: AuditActor) =>
+    setStatusInTx(tx, orgId, kind, id, ['issued'], 'sent', actor, { sent_at: clock.now().toISOString() });
 
   return {
     issueInTx,
     issue: (orgId: string, kind: DocumentKind, id: string, actor: AuditActor, opts: IssueOptions = {}) =>
       inTx(db, (tx) => issueInTx(tx, orgId, kind, id, actor, opts)),
 
+    markSentInTx,
     markSent: (orgId: string, kind: DocumentKind, id: string, actor: AuditActor) =>
-      setStatus(orgId, kind, id, ['issued'], 'sent', actor, { sent_at: clock.now().toISOString() }),
+      inTx(db, (tx) => markSentInTx(tx, orgId, kind, id, actor)),
 
     /** `notify` runs in the acceptance's own transaction (e.g. enqueues the mail that tells the org). */
     acceptQuote: (
