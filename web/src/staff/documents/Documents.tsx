@@ -294,7 +294,7 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
                 <input
                   type="checkbox"
                   aria-label={t('bulk.selectRow', {
-                    name: d.number ?? t('documents.draftOf', { date: date(d.createdAt) }),
+                    name: `${d.number ?? t('documents.draftOf', { date: date(d.createdAt) })}, ${d.clientName}`,
                   })}
                   checked={allMatching || selected.has(d.id)}
                   onChange={(e) => toggle(d.id, e.target.checked)}
