@@ -17,6 +17,7 @@ import { inTx } from '../../src/platform/db/tx.ts';
 import type { Mailer } from '../../src/platform/mail/mailer.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
+import { seedSellerProfile } from '../helpers/einvoice-seed.ts';
 import { seedPayout } from '../helpers/payout.ts';
 import { addMember } from '../helpers/session.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
@@ -301,6 +302,35 @@ describeEachDb('bulk actions', (dialect) => {
     expect(job).toMatchObject({ status: 'finished', done: 0, failed: 2 });
     expect(job.failures.map((f: { code: string }) => f.code)).toEqual(['forbidden', 'forbidden']);
     for (const id of drafts) expect((await api.ok('GET', `/api/v1/invoices/${id}`)).status).toBe('draft');
+  });
+
+  it('downloads e-invoices as one ZIP, and names each invoice whose data the format refuses', async () => {
+    await seedSellerProfile(t.container, api.orgId);
+    const buyer = await api.ok('POST', '/api/v1/clients', {
+      name: 'Stadt Musterhausen',
+      addressLines: ['Rathausplatz 1'],
+      city: 'Musterhausen',
+      postalCode: '12345',
+      country: 'DE',
+      buyerReference: '991-12345-67',
+      electronicAddress: '991-12345-67',
+      electronicAddressScheme: '0204',
+      einvoiceFormat: 'xrechnung-cii',
+    });
+    const good = await api.ok('POST', '/api/v1/invoices', {
+      clientId: buyer.id,
+      supplyDate: '2026-04-15',
+      lines: [{ description: 'Wartung', quantity: '1', unitPrice: 10_000 }],
+    });
+    const number = (await api.ok('POST', `/api/v1/invoices/${good.id}/issue`, {})).number as string;
+    const plain = await client('notice-only'); // no buyer reference: XRechnung refuses it
+    const bad = await issued(plain.id);
+    const job = await run({ kind: 'invoice', action: 'download', format: 'xrechnung-cii', ids: [good.id, bad] });
+    expect(job).toMatchObject({ status: 'finished', done: 1, failed: 1 });
+    expect(job.failures[0]).toMatchObject({ documentId: bad, code: 'unprocessable' });
+    const files = unzipSync(new Uint8Array((await api.req('GET', `/api/v1/bulk-actions/${job.id}/file`)).rawPayload));
+    expect(Object.keys(files)).toEqual([`${number.replace(/[^\w.-]+/g, '_')}-xrechnung-cii.xml`]);
+    expect(Buffer.from(Object.values(files)[0]!).toString('utf8')).toMatch(/^<\?xml[^>]*>\s*<rsm:CrossIndustryInvoice/);
   });
 
   it('refuses a selection over the limit, bad combinations, and an empty filter', async () => {
