@@ -4,7 +4,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  checkA11y,
+  checkpoint,
   describeBrowser,
   expectNoProblems,
   launchBrowser,
@@ -52,12 +52,12 @@ describeBrowser('bulk actions in the staff app', () => {
     await page.getByRole('checkbox', { name: /Initech AG/ }).check();
     const bar = page.getByRole('region', { name: 'Bulk actions' });
     await bar.getByText('2 selected').waitFor();
-    await checkA11y(page, 'staff-bulk-bar');
+    await checkpoint(page, 'staff-bulk-bar');
     await bar.getByRole('button', { name: 'Issue', exact: true }).click();
 
     const progress = page.getByRole('region', { name: 'Bulk action' });
     await progress.getByText('Issuing finished: 2 done, 0 failed').waitFor({ timeout: 30_000 });
-    await checkA11y(page, 'staff-bulk-progress');
+    await checkpoint(page, 'staff-bulk-progress');
     for (const id of drafts) {
       const q = await owner.call('GET', `/api/v1/quotes/${id}`);
       expect(q.status).toBe('issued');

@@ -214,25 +214,6 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
         </div>
       </form>
       <ErrorNotice error={list.error} />
-      {list.isPending ? <Loading /> : null}
-      {list.data && rows.length === 0 ? (
-        <EmptyState
-          title={
-            filtered
-              ? `No ${KIND_PLURAL[kind].toLowerCase()} match these filters`
-              : `No ${KIND_PLURAL[kind].toLowerCase()} yet`
-          }
-          action={
-            filtered ? undefined : (
-              <Link className="btn btn-primary" to={`/app/${path}/new`}>
-                New {KIND_LABEL[kind].toLowerCase()}
-              </Link>
-            )
-          }
-        >
-          {filtered ? 'Clear the filters to see everything.' : EMPTY_HINT[kind]}
-        </EmptyState>
-      ) : null}
       {jobId ? (
         <BulkProgress
           jobId={jobId}
@@ -269,6 +250,25 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
             </Button>
           </div>
         </>
+      ) : null}
+      {list.isPending ? <Loading /> : null}
+      {list.data && rows.length === 0 ? (
+        <EmptyState
+          title={
+            filtered
+              ? `No ${KIND_PLURAL[kind].toLowerCase()} match these filters`
+              : `No ${KIND_PLURAL[kind].toLowerCase()} yet`
+          }
+          action={
+            filtered ? undefined : (
+              <Link className="btn btn-primary" to={`/app/${path}/new`}>
+                New {KIND_LABEL[kind].toLowerCase()}
+              </Link>
+            )
+          }
+        >
+          {filtered ? 'Clear the filters to see everything.' : EMPTY_HINT[kind]}
+        </EmptyState>
       ) : null}
       {rows.length > 0 ? (
         <DataTable
