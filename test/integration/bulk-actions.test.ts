@@ -201,6 +201,12 @@ describeEachDb('bulk actions', (dialect) => {
     const res = await api.req('POST', '/api/v1/bulk-actions', { kind: 'invoice', action: 'send', ids });
     expect(res.statusCode, res.body).toBe(202);
     const bulkId = res.json().id as string;
+    // A second click while it waits: refused, nothing queued twice.
+    expectProblem(
+      await api.req('POST', '/api/v1/bulk-actions', { kind: 'invoice', action: 'send', ids: [ids[2]] }),
+      409,
+      'conflict',
+    );
 
     // Worker 1: sends the first message, then hangs inside the second sending (it is killed there).
     const real = t.container.mailer;

@@ -109,3 +109,28 @@ export async function finishBulkJob(
     .executeTakeFirst();
   return Number(moved.numUpdatedRows) === 1;
 }
+
+/** Which of `documentIds` are still to do in a running job of the org with this action (a second send would repeat it). */
+export async function findQueuedDocuments(
+  ex: Executor,
+  orgId: string,
+  action: BulkJobRow['action'],
+  documentIds: string[],
+): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < documentIds.length; i += INSERT_CHUNK) {
+    const rows = await ex
+      .selectFrom('bulk_items')
+      .innerJoin('bulk_jobs', 'bulk_jobs.id', 'bulk_items.job_id')
+      .select('bulk_items.document_id')
+      .where('bulk_items.org_id', '=', orgId)
+      .where('bulk_jobs.org_id', '=', orgId)
+      .where('bulk_jobs.status', '=', 'running')
+      .where('bulk_jobs.action', '=', action)
+      .where('bulk_items.status', 'in', ['pending', 'sending'])
+      .where('bulk_items.document_id', 'in', documentIds.slice(i, i + INSERT_CHUNK))
+      .execute();
+    out.push(...rows.map((r) => r.document_id));
+  }
+  return out;
+}

@@ -14,7 +14,7 @@ import { AppError, conflict, forbidden, notFound, unprocessable } from '../../pl
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor } from '../audit/audit.service.ts';
 import type { DocumentKind } from '../documents/documents.tables.ts';
-import { findBulkJob, insertBulkJob, listBulkItems, type BulkJobRow } from './bulk.repo.ts';
+import { findBulkJob, findQueuedDocuments, insertBulkJob, listBulkItems, type BulkJobRow } from './bulk.repo.ts';
 import { BULK_PERMISSION, createBulkRunner, type BulkDeps } from './bulk.runner.ts';
 import {
   MAX_BULK_SELECTION,
@@ -133,6 +133,19 @@ export function createBulkService(deps: BulkDeps) {
         finished_at: null,
       };
       await inTx(db, async (tx) => {
+        // A second click (or a second tab) must not queue the same sending again while the first runs.
+        if (input.action === 'issue' || input.action === 'send' || input.action === 'mark_sent') {
+          const queued = await findQueuedDocuments(
+            tx,
+            orgId,
+            input.action,
+            selection.map((d) => d.id),
+          );
+          if (queued.length > 0)
+            throw conflict(
+              `${queued.length} of these documents are already queued for this action in a bulk action that is still running; wait for it to finish`,
+            );
+        }
         await insertBulkJob(
           tx,
           row,
