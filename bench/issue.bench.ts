@@ -51,7 +51,11 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 const ACTOR = { type: 'system' as const, id: 'bench' };
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-bench-issue-'));
-const config = parseConfig({ SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent' });
+const config = parseConfig({
+  SEALBILL_DATA_DIR: dir,
+  SEALBILL_LOG_LEVEL: 'silent',
+  ...(process.env.SEALBILL_RENDER_THREADS && { SEALBILL_RENDER_THREADS: process.env.SEALBILL_RENDER_THREADS }),
+});
 const c = await createContainer(config, {
   masterKey: decodeMasterKey(randomBytes(32).toString('base64'), 'bench'),
   warn: () => {},
