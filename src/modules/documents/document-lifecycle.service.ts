@@ -119,7 +119,8 @@ const RENDER_AHEAD = 8;
 export const ISSUE_BATCH_SIZE = 100;
 
 /** One document of issueBatch: issued, or the error that kept it a draft. */
-export type BatchIssueResult = { id: string; ok: true; document: DocumentDto } | { id: string; ok: false; error: Error };
+export type BatchIssueResult =
+  { id: string; ok: true; document: DocumentDto } | { id: string; ok: false; error: Error };
 
 /** Invoice status from its balances (payments and credits), for open invoices. */
 export function settledStatus(row: Pick<DocumentRow, 'total' | 'amount_paid' | 'amount_credited' | 'sent_at'>): string {
@@ -475,7 +476,11 @@ export function createLifecycleService(deps: LifecycleDeps) {
         } catch {
           for (const id of chunk) {
             try {
-              results.push({ id, ok: true, document: await inTx(db, (tx) => issueInTx(tx, orgId, kind, id, actor, opts)) });
+              results.push({
+                id,
+                ok: true,
+                document: await inTx(db, (tx) => issueInTx(tx, orgId, kind, id, actor, opts)),
+              });
             } catch (error) {
               results.push({ id, ok: false, error: error as Error });
             }

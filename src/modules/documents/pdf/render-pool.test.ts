@@ -78,16 +78,12 @@ describe('render pool', () => {
 
   it('renders in the calling thread with threads: 0, or when a thread cannot start', async () => {
     const none = pool({ threads: 0 });
-    expect(bytesOf(await none.render(job(4, 'signed'))).equals(bytesOf(renderForSigning(job(4, 'signed'))))).toBe(
-      true,
-    );
+    expect(bytesOf(await none.render(job(4, 'signed'))).equals(bytesOf(renderForSigning(job(4, 'signed'))))).toBe(true);
     expect(none.stats()).toMatchObject({ threads: 0, running: 0 });
 
     const broken = pool({ threads: 1, workerUrl: new URL('./no-such-render-worker.ts', import.meta.url) });
     const results = await Promise.all([5, 6, 7].map((s) => broken.render(job(s, 'signed'))));
-    results.forEach((r, i) =>
-      expect(bytesOf(r).equals(bytesOf(renderForSigning(job(5 + i, 'signed'))))).toBe(true),
-    );
+    results.forEach((r, i) => expect(bytesOf(r).equals(bytesOf(renderForSigning(job(5 + i, 'signed'))))).toBe(true));
     expect(broken.stats().running).toBe(0);
     expect(broken.stats().fallbacks).toBeGreaterThanOrEqual(3);
   });

@@ -92,7 +92,9 @@ export function createRenderPool(opts: RenderPoolOptions): RenderPool {
         if (slot.pending.size === 0) worker.unref();
         if (!reply.ok) return p.reject(errorOf(reply.error));
         const pdf = Buffer.from(reply.bytes);
-        p.resolve(reply.byteRange ? { pdf: null, prepared: { pdf, byteRange: reply.byteRange } } : { pdf, prepared: null });
+        p.resolve(
+          reply.byteRange ? { pdf: null, prepared: { pdf, byteRange: reply.byteRange } } : { pdf, prepared: null },
+        );
       });
       const lost = () => {
         if (slot.dead) return;
