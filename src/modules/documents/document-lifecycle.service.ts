@@ -113,6 +113,11 @@ interface PreparedIssue {
   job: RenderJob;
 }
 
+/** What the documents of one issueManyInTx call share (read once per call, in its transaction). */
+interface BatchMemo {
+  org?: OrgDetails;
+}
+
 /** Documents a batch prepares ahead of the oldest one still rendering (bounds the memory in flight). */
 const RENDER_AHEAD = 8;
 /** Documents per transaction in issueBatch (each transaction is one commit, one fsync). */
@@ -156,6 +161,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
     kind: DocumentKind,
     id: string,
     opts: IssueOptions,
+    batch?: BatchMemo,
   ): Promise<PreparedIssue> {
     // Locked before the number is drawn: two concurrent issues of one draft would otherwise both
     // see 'draft', both draw a number, and the second would overwrite the first (a gap).
@@ -163,7 +169,10 @@ export function createLifecycleService(deps: LifecycleDeps) {
     if (row.status !== 'draft') throw conflict(`This ${KIND_LABEL[kind].toLowerCase()} is already ${row.status}`);
     if (kind === 'credit_note' && row.related_document_id)
       await lockDocument(tx, orgId, row.related_document_id, 'invoice');
-    const org = await orgs.getDetailsInTx(tx, orgId);
+    // A batch reads the org once (it cannot change inside the batch's transaction); each document gets its own copy.
+    const org = batch
+      ? structuredClone((batch.org ??= await orgs.getDetailsInTx(tx, orgId)))
+      : await orgs.getDetailsInTx(tx, orgId);
     // An issued invoice is signed and frozen: without payout details it can never tell the client
     // where to pay. Issuing one anyway must be a deliberate choice, not an accident of day one.
     if (kind === 'invoice' && !org.payout && !opts.confirmWithoutPayoutDetails) {
@@ -324,13 +333,14 @@ export function createLifecycleService(deps: LifecycleDeps) {
   ): Promise<DocumentDto[]> {
     const inFlight: Array<{ p: PreparedIssue; rendered: Promise<RenderedPdf> }> = [];
     const issued: DocumentDto[] = [];
+    const batch: BatchMemo = {};
     const completeOldest = async () => {
       const { p, rendered } = inFlight.shift()!;
       issued.push(await completeIssue(tx, p, await rendered, actor));
     };
     try {
       for (const id of ids) {
-        const p = await prepareIssue(tx, orgId, kind, id, opts);
+        const p = await prepareIssue(tx, orgId, kind, id, opts, batch);
         const rendered = renderPool.render(p.job);
         rendered.catch(() => {}); // awaited in completeIssue; never an unhandled rejection if an earlier one throws
         inFlight.push({ p, rendered });
