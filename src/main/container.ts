@@ -37,6 +37,7 @@ import { createCatalogService } from '../modules/catalog/catalog.service.ts';
 import { createRatesService } from '../modules/rates/rates.service.ts';
 import { createLifecycleService } from '../modules/documents/document-lifecycle.service.ts';
 import { createDocumentService } from '../modules/documents/document.service.ts';
+import { createRenderPool } from '../modules/documents/pdf/render-pool.ts';
 import { createOrgService } from '../modules/orgs/org.service.ts';
 import { createPaymentService } from '../modules/payments/payment.service.ts';
 import { createPaymentsModule } from '../modules/payments/payments.module.ts';
@@ -170,6 +171,8 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   });
   // The reports' ledger row of an issued invoice or credit note is written in its issuing transaction.
   const ledger = createLedgerService({ db, clock, orgs, catalog, documents });
+  // Threads start with the first bulk issue, not here (documents/pdf/render-pool.ts).
+  const renderPool = createRenderPool({ threads: config.renderThreads });
   const lifecycle = createLifecycleService({
     db,
     keyring,
@@ -179,6 +182,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     clients,
     files,
     documents,
+    renderPool,
     hooks: {
       ...issueHooks,
       onIssued: async (tx, orgId, doc, pdfSha256, timestampToken) => {
@@ -428,6 +432,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       await jobs.stop();
       mailer.close();
       await passwords.close();
+      await renderPool.close();
       await rateLimits.close();
       await handle.close();
     },
