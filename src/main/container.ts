@@ -38,6 +38,7 @@ import { createRatesService } from '../modules/rates/rates.service.ts';
 import { createLifecycleService } from '../modules/documents/document-lifecycle.service.ts';
 import { createDocumentService } from '../modules/documents/document.service.ts';
 import { createOrgService } from '../modules/orgs/org.service.ts';
+import { createOrgLogoService } from '../modules/orgs/org-logo.service.ts';
 import { createPaymentService } from '../modules/payments/payment.service.ts';
 import { createPaymentsModule } from '../modules/payments/payments.module.ts';
 import { createReceiptService } from '../modules/payments/receipt.service.ts';
@@ -121,6 +122,8 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     admins: activeOwnersAndAdmins,
     publicUrl: config.publicUrl,
   });
+  const files = createFileService({ keyring, clock });
+  const orgLogo = createOrgLogoService({ db, audit, clock, files });
   // argon2 and password strength checks share one bounded queue (issue #10 item 3).
   const passwords = createPasswordService({ queue: createWorkQueue(config.passwordWork) });
   const bootstrap = createBootstrapService({ db, dialect, clock, orgs, tokens, passwords });
@@ -140,7 +143,6 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const signing = createSigningIdentityService({ db, dialect, keyring, audit, clock, orgs, mailFrom: config.mailFrom });
   const clients = createClientService({ db, keyring, audit, clock, orgs });
   const catalog = createCatalogService({ db, audit, clock });
-  const files = createFileService({ keyring, clock });
   const rates = createRatesService({ db, dialect, audit, clock, orgs });
   const documents = createDocumentService({ db, keyring, audit, clock, orgs, clients, catalog, rates });
   const payoutProtection = createPayoutProtectionService({
@@ -175,6 +177,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     audit,
     clock,
     orgs,
+    orgLogo,
     clients,
     files,
     documents,
@@ -195,6 +198,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     files,
     documents,
     orgs,
+    orgLogo,
     clients,
     mailer,
     jobs,
@@ -226,6 +230,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     clock,
     audit,
     orgs,
+    orgLogo,
     clients,
     ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
   });
@@ -320,6 +325,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     audit,
     jobs,
     orgs,
+    orgLogo,
     clients,
     documents,
     files,
@@ -382,6 +388,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       sessions,
       identity,
       orgs,
+      orgLogo,
       bootstrap,
       signing,
       payoutProtection,

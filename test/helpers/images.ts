@@ -82,7 +82,13 @@ export const pngChunk = chunk;
  * the dimensions and component count under test.
  */
 export function makeJpeg(width: number, height: number, components: 1 | 3 | 4 = 3): Buffer {
-  const seg = (marker: number, body: number[]) => [0xff, marker, ((body.length + 2) >> 8) & 0xff, (body.length + 2) & 0xff, ...body];
+  const seg = (marker: number, body: number[]) => [
+    0xff,
+    marker,
+    ((body.length + 2) >> 8) & 0xff,
+    (body.length + 2) & 0xff,
+    ...body,
+  ];
   const dqt = seg(0xdb, [0x00, ...new Array<number>(64).fill(1)]);
   const comps: number[] = [];
   for (let c = 1; c <= components; c++) comps.push(c, 0x11, 0);

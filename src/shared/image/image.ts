@@ -53,7 +53,13 @@ export interface ImageLimits {
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const PNG_DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+const PNG_DEPTHS: Record<number, number[]> = {
+  0: [1, 2, 4, 8, 16],
+  2: [8, 16],
+  3: [1, 2, 4, 8],
+  4: [8, 16],
+  6: [8, 16],
+};
 const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
 /** What the first bytes say the file is; null for anything that is neither PNG nor JPEG. */
@@ -103,7 +109,13 @@ function readPng(bytes: Buffer): PngInfo {
     switch (type) {
       case 'IHDR': {
         if (header !== null || length !== 13) throw new ImageError('The PNG header is invalid');
-        const [bitDepth, colorType, compression, filter, interlace] = [data[8]!, data[9]!, data[10]!, data[11]!, data[12]!];
+        const [bitDepth, colorType, compression, filter, interlace] = [
+          data[8]!,
+          data[9]!,
+          data[10]!,
+          data[11]!,
+          data[12]!,
+        ];
         if (!PNG_DEPTHS[colorType]?.includes(bitDepth) || compression !== 0 || filter !== 0 || interlace > 1)
           throw new ImageError('The PNG header is invalid');
         header = {
@@ -191,7 +203,9 @@ function readJpeg(bytes: Buffer): JpegInfo {
     if (isFrame) {
       if (frame !== null) throw new ImageError('The JPEG file has more than one frame');
       if (marker > 0xc2)
-        throw new ImageError('This kind of JPEG (lossless or arithmetic-coded) is not supported: save it as a standard JPEG');
+        throw new ImageError(
+          'This kind of JPEG (lossless or arithmetic-coded) is not supported: save it as a standard JPEG',
+        );
       if (length < 8) throw new ImageError('The JPEG frame header is invalid');
       const precision = bytes[pos + 2]!;
       const height = bytes.readUInt16BE(pos + 3);

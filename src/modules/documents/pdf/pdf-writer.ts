@@ -425,9 +425,7 @@ class ObjectWriter {
  */
 function writeImage(w: ObjectWriter, img: PdfImage): number {
   const head = `/Type /XObject /Subtype /Image /Width ${img.width} /Height ${img.height}`;
-  const smask = img.smask
-    ? w.deflated(`${head} /ColorSpace /DeviceGray /BitsPerComponent 8`, img.smask)
-    : 0;
+  const smask = img.smask ? w.deflated(`${head} /ColorSpace /DeviceGray /BitsPerComponent 8`, img.smask) : 0;
   const dict =
     `${head} /ColorSpace /${img.colorSpace} /BitsPerComponent 8` +
     (img.decodeParms ? ` /DecodeParms << ${img.decodeParms} >>` : '') +
