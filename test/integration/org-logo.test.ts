@@ -160,6 +160,8 @@ describeEachDb('organization logo', (dialect) => {
     expect(served.headers['content-type']).toBe('image/png');
     expect(served.headers['x-content-type-options']).toBe('nosniff');
     expect(served.rawPayload.equals(png)).toBe(true);
+    // The staff app's preview adds ?v= (the hash) so a new logo is fetched anew.
+    expect((await api.req('GET', `/api/v1/org/logo?v=${sha256(png).slice(0, 16)}`)).statusCode).toBe(200);
     // Sealed at rest: the raw row holds no PNG signature.
     const row = await t.container.db
       .selectFrom('stored_files')

@@ -23,6 +23,7 @@ export const de: Translation = {
   'portal.payments.receiptPdf': 'Zahlungsbestätigung (PDF)',
   'portal.unreachable': 'Das Portal ist nicht erreichbar',
   'portal.header': '{org} · Kundenportal für {client}',
+  'portal.logoAlt': 'Logo von {org}',
   'portal.signOut': 'Abmelden',
   'portal.nav': 'Portal',
   'portal.nav.invoices': 'Rechnungen',
@@ -377,4 +378,19 @@ export const de: Translation = {
   'public.verdict.signatureBy':
     'Ed25519-Signatur mit dem Schlüssel {keyId} über das JSON unten. Öffentliche Schlüssel: {link}',
   'public.verdict.signature': 'Signatur: {value}',
+  'settings.logo.title': 'Logo',
+  'settings.logo.hint':
+    'Wird oben auf Rechnungen, Angeboten, Gutschriften, Mahnungen, Zahlungsbestätigungen und Kontoauszügen gedruckt, die ab jetzt ausgestellt werden (höchstens 40 × 20 mm), und im Kundenportal und auf der Zahlungsseite gezeigt. PNG oder JPEG, höchstens 512 KB und 4000 Pixel pro Seite. Bereits ausgestellte Dokumente behalten ihr Logo.',
+  'settings.logo.none': 'Noch kein Logo: Dokumente zeigen nur den Namen der Organisation.',
+  'settings.logo.file': 'Logo-Datei (PNG oder JPEG)',
+  'settings.logo.choose': 'Wählen Sie eine PNG- oder JPEG-Datei',
+  'settings.logo.tooLarge': 'Die Datei ist größer als 512 KB',
+  'settings.logo.upload': 'Logo hochladen',
+  'settings.logo.replace': 'Logo ersetzen',
+  'settings.logo.remove': 'Logo entfernen',
+  'settings.logo.saved': 'Logo gespeichert',
+  'settings.logo.removed': 'Logo entfernt',
+  'settings.logo.failed': 'Das Logo wurde nicht geändert',
+  'settings.logo.alt': 'Aktuelles Logo',
+  'settings.logo.facts': '{type}, {width} × {height} Pixel, {size} KB',
 };
