@@ -36,8 +36,7 @@ export interface OrgLogoServiceDeps {
   files: Pick<FileService, 'put' | 'get' | 'remove'>;
 }
 
-const invalid = (message: string) =>
-  new AppError('validation_failed', message, { fieldErrors: [{ path: '/body', message }] });
+const invalid = (message: string) => new AppError('validation_failed', message);
 
 export function createOrgLogoService({ db, audit, clock, files }: OrgLogoServiceDeps) {
   async function storedLogo(ex: Executor, orgId: string): Promise<StoredLogo | null> {

@@ -29,14 +29,16 @@ export function LogoPanel() {
     return true;
   });
 
-  async function submit(e: FormEvent) {
+  async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    const form = e.currentTarget;
     if (!file) return setFileError(t('settings.logo.choose'));
     if (file.size > MAX_BYTES) return setFileError(t('settings.logo.tooLarge'));
     setFileError(undefined);
     if ((await upload.run(file)) !== undefined) {
       setStatus(t('settings.logo.saved'));
       setFile(null);
+      form.reset(); // the file input shows no file once it is saved
       s.refresh();
     }
   }
