@@ -17,7 +17,7 @@ import {
   startServer,
   type TestServer,
 } from './browser.ts';
-import { setupByApi, signInWithPassword, type ApiClient } from './journeys.ts';
+import { seedInvoice, setupByApi, signInWithPassword, type ApiClient } from './journeys.ts';
 
 const OWNER = { email: 'olga@logo.test', password: 'a long and unusual passphrase 42' };
 const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-logo-e2e-'));
@@ -73,6 +73,27 @@ describeBrowser('organization logo in the staff app', () => {
     await panel.getByRole('status').filter({ hasText: 'Logo removed' }).waitFor();
     await panel.getByText('No logo yet').waitFor();
     expect((await owner.call('GET', '/api/v1/org')).logo).toBeNull();
+    expectNoProblems(problems);
+    await ctx.close();
+  });
+
+  it("shows the logo on the pay page, decoded under the page's own CSP", async () => {
+    const res = await fetch(`${server.url}/api/v1/org/logo`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'image/png' },
+      body: makePng({ width: 90, height: 30, colorType: 3 }),
+    });
+    expect(res.status).toBe(200);
+    const { invoiceId } = await seedInvoice(owner, 'carla@globex.test');
+    const link = await owner.call('POST', `/api/v1/invoices/${invoiceId}/pay-links`, {});
+    const ctx = await browser.newContext();
+    const { page, problems } = await newPage(ctx);
+    await page.goto(link.url.replace(/^https?:\/\/[^/]+/, server.url));
+    const img = page.getByRole('img', { name: 'Logo Studio GmbH' });
+    await img.waitFor();
+    await expect.poll(() => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBe(90);
+    await checkA11y(page, 'pay-page-logo');
+    await screenshot(page, 'pay-page-logo');
     expectNoProblems(problems);
     await ctx.close();
   });
