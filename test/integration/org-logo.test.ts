@@ -181,6 +181,16 @@ describeEachDb('organization logo', (dialect) => {
     expect(inv.pdf.includes('/SMask')).toBe(true); // the PNG has alpha
     const quote = await issue('quotes');
     expect(quote.pdf.includes('/Subtype /Image')).toBe(true);
+    // A draft preview and a statement (the same header) print it too.
+    const draft = await api.ok('POST', '/api/v1/invoices', {
+      clientId,
+      lines: [{ description: 'Preview', quantity: '1', unitPrice: 1_000 }],
+    });
+    const preview = await api.req('GET', `/api/v1/invoices/${draft.id}/preview.pdf`);
+    expect(preview.rawPayload.includes('/Subtype /Image')).toBe(true);
+    const statement = await api.req('GET', `/api/v1/clients/${clientId}/statement.pdf`);
+    expect(statement.statusCode, statement.body).toBe(200);
+    expect(statement.rawPayload.includes('/Subtype /Image')).toBe(true);
     // The snapshot (inside the encrypted body) names the logo it printed, read through the export.
     const docs = await t.container.services.documents.exportAllInTx(t.container.db, api.orgId);
     expect(docs.find((d) => d.id === inv.id)?.snapshot?.logo).toEqual({ sha256: sha256(png) });
