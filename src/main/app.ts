@@ -11,6 +11,7 @@ import { registerReportRoutes } from '../modules/reports/reports.routes.ts';
 import { registerStatementRoutes } from '../modules/statements/statement.routes.ts';
 import { registerDocumentRoutes } from '../modules/documents/document.routes.ts';
 import { registerOrgRoutes } from '../modules/orgs/org.routes.ts';
+import { registerOrgLogoRoutes } from '../modules/orgs/org-logo.routes.ts';
 import { registerRecurringRoutes } from '../modules/recurring/recurring.routes.ts';
 import { registerDunningRoutes } from '../modules/dunning/dunning.routes.ts';
 import { registerNotificationRoutes } from '../modules/notifications/notifications.routes.ts';
@@ -49,6 +50,7 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
         clock,
       });
       registerOrgRoutes(app, { db, orgs: s.orgs });
+      await registerOrgLogoRoutes(app, { orgLogo: s.orgLogo });
       registerPayoutRoutes(app, { payout: s.payoutProtection });
       registerSigningIdentityRoutes(app, { signing: s.signing, clock });
       await registerVerificationRoutes(app, {
@@ -82,6 +84,7 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
         sessions: s.sessions,
         factors: s.portalFactors,
         throttle: s.identity.throttle,
+        orgLogo: s.orgLogo,
       });
       registerPaymentConsentRoutes(app, { consents: s.paymentConsents, clients: s.clients });
       registerPaymentRoutes(app, {
@@ -103,6 +106,7 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
         documents: s.documents,
         webhooks: s.webhooks,
         rateLimit: c.rateLimits,
+        orgLogo: s.orgLogo,
       });
       registerSecurityRoutes(app, { security: s.security, clock, config });
       // Last: the web app's pages and assets (src/main/web.ts).

@@ -39,6 +39,7 @@ import { createLifecycleService } from '../modules/documents/document-lifecycle.
 import { createDocumentService } from '../modules/documents/document.service.ts';
 import { createRenderPool } from '../modules/documents/pdf/render-pool.ts';
 import { createOrgService } from '../modules/orgs/org.service.ts';
+import { createOrgLogoService } from '../modules/orgs/org-logo.service.ts';
 import { createPaymentService } from '../modules/payments/payment.service.ts';
 import { createPaymentsModule } from '../modules/payments/payments.module.ts';
 import { createReceiptService } from '../modules/payments/receipt.service.ts';
@@ -123,6 +124,8 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     admins: activeOwnersAndAdmins,
     publicUrl: config.publicUrl,
   });
+  const files = createFileService({ keyring, clock });
+  const orgLogo = createOrgLogoService({ db, audit, clock, files });
   // argon2 and password strength checks share one bounded queue (issue #10 item 3).
   const passwords = createPasswordService({ queue: createWorkQueue(config.passwordWork) });
   const bootstrap = createBootstrapService({ db, dialect, clock, orgs, tokens, passwords });
@@ -142,7 +145,6 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const signing = createSigningIdentityService({ db, dialect, keyring, audit, clock, orgs, mailFrom: config.mailFrom });
   const clients = createClientService({ db, keyring, audit, clock, orgs });
   const catalog = createCatalogService({ db, audit, clock });
-  const files = createFileService({ keyring, clock });
   const rates = createRatesService({ db, dialect, audit, clock, orgs });
   const documents = createDocumentService({ db, keyring, audit, clock, orgs, clients, catalog, rates });
   const payoutProtection = createPayoutProtectionService({
@@ -179,6 +181,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     audit,
     clock,
     orgs,
+    orgLogo,
     clients,
     files,
     documents,
@@ -200,6 +203,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     files,
     documents,
     orgs,
+    orgLogo,
     clients,
     mailer,
     jobs,
@@ -231,6 +235,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     clock,
     audit,
     orgs,
+    orgLogo,
     clients,
     ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
   });
@@ -325,6 +330,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     audit,
     jobs,
     orgs,
+    orgLogo,
     clients,
     documents,
     files,
@@ -399,6 +405,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       sessions,
       identity,
       orgs,
+      orgLogo,
       bootstrap,
       signing,
       payoutProtection,

@@ -12,6 +12,7 @@ import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import type { FileService } from '../files/file.service.ts';
 import type { OrgDetails, OrgService } from '../orgs/org.service.ts';
+import type { OrgLogoService } from '../orgs/org-logo.service.ts';
 import { amountDue, bodyAad, readBody } from './document.mapper.ts';
 import {
   findDocument,
@@ -94,6 +95,8 @@ export interface LifecycleDeps {
   audit: AuditService;
   clock: Clock;
   orgs: Pick<OrgService, 'getDetails' | 'getDetailsInTx'>;
+  /** The organization's logo, frozen into the snapshot by its SHA-256 and drawn on the PDF. */
+  orgLogo?: Pick<OrgLogoService, 'imageInTx' | 'image'>;
   clients: Pick<ClientService, 'get' | 'getInTx'>;
   files: FileService;
   documents: DocumentService;
@@ -198,11 +201,13 @@ export function createLifecycleService(deps: LifecycleDeps) {
       throw unprocessable('The due date is before the issue date', [
         { path: '/body/dueDate', message: 'before issue date' },
       ]);
+    const logo = deps.orgLogo ? await deps.orgLogo.imageInTx(tx, orgId) : null;
     const snapshot = buildSnapshot(kind, org, client, {
       einvoice: body.einvoice,
       precedingInvoice: await precedingInvoice(tx, orgId, row),
       lines: body.lines,
       dueDate,
+      logo,
     });
     // Refuse before the number is drawn: the client's e-invoice format must accept this document.
     const format = snapshot.einvoice?.format ?? 'none';
@@ -271,7 +276,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
     const verification = hooks.verification ? await hooks.verification(tx, org, doc, snapshot, facturX) : null;
     const signer = hooks.pdfSigner ? await hooks.pdfSigner(tx, orgId) : null;
     const job: RenderJob = {
-      view: buildDocumentView(doc, snapshot, { relatedNumber, verification }),
+      view: buildDocumentView(doc, snapshot, { relatedNumber, verification, logo: logo?.bytes }),
       creationDate: new Date(now),
       field: signer?.field ?? null,
       attachment: facturX && { name: 'factur-x.xml', xml: facturX.xml },
@@ -710,11 +715,13 @@ export function createLifecycleService(deps: LifecycleDeps) {
         ? (await documents.get(orgId, 'invoice', doc.relatedDocumentId)).number
         : null;
       const row = await mustFind(db, orgId, id, kind);
+      const logo = deps.orgLogo ? await deps.orgLogo.image(orgId) : null;
       const snapshot = buildSnapshot(kind, org, client, {
         einvoice: doc.einvoice,
         precedingInvoice: await precedingInvoice(db, orgId, row),
+        logo,
       });
-      const bytes = await renderDocumentPdf(buildDocumentView(doc, snapshot, { relatedNumber }), {
+      const bytes = await renderDocumentPdf(buildDocumentView(doc, snapshot, { relatedNumber, logo: logo?.bytes }), {
         creationDate: clock.now(),
       });
       return { bytes, filename: `draft-${kind.replace('_', '-')}.pdf` };

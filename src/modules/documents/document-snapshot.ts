@@ -43,6 +43,8 @@ export interface SnapshotDocument {
   /** With the lines (and the due date), the e-invoice's default free texts are frozen too. */
   lines?: ReadonlyArray<Pick<StoredLine, 'taxCategory' | 'taxRateBp'>>;
   dueDate?: string | null;
+  /** The organization's logo at this moment (its SHA-256), if it has one. */
+  logo?: { sha256: string } | null;
 }
 
 /** The parties (and, on invoices, the payout details in force) from the current org and client data. */
@@ -101,5 +103,6 @@ export function buildSnapshot(
       precedingInvoice: doc.precedingInvoice ?? null,
       ...(doc.lines && { texts: einvoiceTexts(lang, doc.lines, doc.dueDate ?? null) }),
     },
+    ...(doc.logo && { logo: { sha256: doc.logo.sha256 } }),
   };
 }

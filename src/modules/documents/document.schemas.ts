@@ -212,6 +212,11 @@ export const documentBody = z.object({
       /** The locale its dates and numbers are written in ("de-AT"); absent before: `locale`. */
       formatLocale: z.string().optional(),
       einvoice: einvoiceSnapshot.optional(),
+      /**
+       * The organization's logo printed on the document (issue #13 item 7), by the SHA-256 of its
+       * file; absent: none was set. The issued PDF is stored, so a later logo change changes nothing.
+       */
+      logo: z.object({ sha256: z.string() }).optional(),
     })
     .nullable(),
 });

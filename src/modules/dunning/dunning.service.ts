@@ -29,6 +29,7 @@ import type { PdfSigner } from '../documents/pdf/pdf-signature.ts';
 import { renderDocumentPdf } from '../documents/pdf/render-document-pdf.ts';
 import type { FileService } from '../files/file.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
+import type { OrgLogoService } from '../orgs/org-logo.service.ts';
 import { REMINDER_PATTERN, REMINDER_SERIES, reminderDocumentView } from './dunning.document.ts';
 import { RECOVERY_COMPENSATION_EUR_CENTS, statutoryInterest, type InterestPeriod } from './dunning.charges.ts';
 import {
@@ -80,6 +81,8 @@ export interface DunningDeps {
   audit: AuditService;
   jobs: Jobs;
   orgs: Pick<OrgService, 'get'>;
+  /** The organization's logo at the top of the reminder. */
+  orgLogo?: Pick<OrgLogoService, 'imageInTx'>;
   clients: Pick<ClientService, 'get'>;
   documents: Pick<DocumentService, 'get' | 'nextNumberInTx'>;
   files: Pick<FileService, 'put' | 'get'>;
@@ -310,7 +313,8 @@ export function createDunningService(deps: DunningDeps) {
         org,
         client,
       );
-      const pdf = await renderDocumentPdf(view, {
+      const logo = (await deps.orgLogo?.imageInTx(tx, orgId))?.bytes ?? null;
+      const pdf = await renderDocumentPdf(logo ? { ...view, logo } : view, {
         creationDate: clock.now(),
         signer: deps.pdfSigner ? await deps.pdfSigner(tx, orgId) : null,
       });

@@ -20,3 +20,7 @@ export function describeStoredFiles(ex: Executor, orgId: string, ids: string[]) 
     .where('id', 'in', ids)
     .execute();
 }
+
+export async function deleteStoredFile(ex: Executor, orgId: string, id: string): Promise<void> {
+  await ex.deleteFrom('stored_files').where('org_id', '=', orgId).where('id', '=', id).execute();
+}

@@ -8,7 +8,7 @@ import type { Executor } from '../../platform/db/kysely.ts';
 import { notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { sha256Hex } from '../../platform/crypto/hash.ts';
-import { describeStoredFiles, findStoredFile, insertStoredFile } from './file.repo.ts';
+import { deleteStoredFile, describeStoredFiles, findStoredFile, insertStoredFile } from './file.repo.ts';
 
 const aad = (id: string) => ({ table: 'stored_files', row: id, column: 'content_enc' });
 
@@ -57,6 +57,11 @@ export function createFileService({ keyring, clock }: { keyring: Keyring; clock:
       return new Map(
         rows.map((r) => [r.id, { id: r.id, contentType: r.content_type, size: Number(r.size), sha256: r.sha256 }]),
       );
+    },
+
+    /** Deletes a file nothing refers to any more (a replaced logo); never an issued document's. */
+    async remove(tx: Executor, orgId: string, id: string): Promise<void> {
+      await deleteStoredFile(tx, orgId, id);
     },
 
     async get(ex: Executor, orgId: string, id: string): Promise<StoredFile> {

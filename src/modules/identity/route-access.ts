@@ -116,6 +116,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
 
   'GET /api/v1/org': need('org:read'),
   'PATCH /api/v1/org': need('org:update'),
+  /** The logo printed on documents and shown on the portal and pay page (issue #13 item 7). */
+  'GET /api/v1/org/logo': need('org:read'),
+  'PUT /api/v1/org/logo': need('org:update'),
+  'DELETE /api/v1/org/logo': need('org:update'),
   /** The next document numbers (issue #13 item 7); moving a series forward is a numbering setting. */
   'GET /api/v1/numbering': need('invoice:read'),
   'PUT /api/v1/numbering/:kind/next': need('org:update'),
@@ -262,6 +266,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/portal/me/passkeys': PORTAL,
   'DELETE /api/v1/portal/me/passkeys/:id': PORTAL,
   'GET /api/v1/portal/me': PORTAL,
+  'GET /api/v1/portal/logo': PORTAL,
   'GET /api/v1/portal/documents': PORTAL,
   'GET /api/v1/portal/documents/:id': PORTAL,
   'GET /api/v1/portal/documents/:id/pdf': PORTAL,
@@ -314,6 +319,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/pay/:token': PUBLIC,
   'POST /api/v1/pay/:token/checkout': PUBLIC,
   'GET /api/v1/pay/:token/qr.png': PUBLIC,
+  /** The organization's logo on the pay page: the pay-link token is the caller's authority, as for the QR code. */
+  'GET /api/v1/pay/:token/logo': PUBLIC,
   'GET /api/v1/pay/return/paypal/:id': PUBLIC,
   'POST /api/v1/webhooks/stripe/:accountId': PUBLIC,
   'POST /api/v1/webhooks/paypal/:accountId': PUBLIC,

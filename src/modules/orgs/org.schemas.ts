@@ -140,6 +140,21 @@ export const payoutSchema = z
   });
 export type Payout = z.infer<typeof payoutSchema>;
 
+/** What the org row says about its logo (the image is a stored file). */
+export const storedLogoSchema = z.object({
+  fileId: z.string(),
+  sha256: z.string(),
+  contentType: z.enum(['image/png', 'image/jpeg']),
+  width: z.number().int(),
+  height: z.number().int(),
+  size: z.number().int(),
+  updatedAt: z.string(),
+});
+export type StoredLogo = z.infer<typeof storedLogoSchema>;
+/** The logo as the API shows it: its facts, never the stored file's id. */
+export const orgLogoSchema = storedLogoSchema.omit({ fileId: true });
+export type OrgLogo = z.infer<typeof orgLogoSchema>;
+
 export const orgSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -151,6 +166,8 @@ export const orgSchema = z.object({
   profile: storedOrgProfileSchema,
   payoutConfigured: z.boolean(),
   payoutUpdatedAt: z.string().nullable(),
+  /** The logo printed on documents and shown on the portal and pay page; null: none. */
+  logo: orgLogoSchema.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -23,6 +23,7 @@ import {
   DEFAULT_NUMBERING,
   numberingSchema,
   storedOrgProfileSchema,
+  storedLogoSchema,
   payoutSchema,
   type CreateOrgInput,
   type Numbering,
@@ -78,6 +79,13 @@ function printedChanges(current: Org, patch: UpdateOrgInput): string[] {
   return out;
 }
 
+/** The logo's facts for the API (the stored file's id stays inside the module). */
+function logoOf(row: OrgRow): Org['logo'] {
+  if (row.logo === null) return null;
+  const { fileId: _fileId, ...logo } = storedLogoSchema.parse(JSON.parse(row.logo));
+  return logo;
+}
+
 const profileAad = (orgId: string) => ({ table: 'orgs', row: orgId, column: 'profile_enc' });
 const payoutAad = (orgId: string) => ({ table: 'orgs', row: orgId, column: 'payout_enc' });
 
@@ -99,6 +107,7 @@ export function createOrgService({ db, keyring, audit, clock, mailer, admins, pu
       profile: storedOrgProfileSchema.parse(crypto.decryptJson(row.profile_enc, profileAad(row.id))),
       payoutConfigured: row.payout_enc !== null,
       payoutUpdatedAt: row.payout_updated_at,
+      logo: logoOf(row),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
@@ -170,6 +179,7 @@ export function createOrgService({ db, keyring, audit, clock, mailer, admins, pu
         payout_enc: null,
         payout_updated_at: null,
         security_policy: '{}',
+        logo: null,
         created_at: now,
         updated_at: now,
       });

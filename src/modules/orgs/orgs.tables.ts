@@ -13,6 +13,7 @@ export interface OrgsTable {
   payout_enc: string | null; // payee bank details
   payout_updated_at: string | null;
   security_policy: string; // JSON, owned by identity
+  logo: string | null; // JSON: the logo's stored file and facts (org.schemas.ts storedLogoSchema); null: none
   created_at: string;
   updated_at: string;
 }

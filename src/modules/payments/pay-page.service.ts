@@ -60,7 +60,11 @@ export const payPageSchema = z.object({
  * `language` and `formatLocale` are the invoice's (frozen at issue, issue #15 item 4): the
  * server-rendered pay page speaks them; they are not part of the JSON answers.
  */
-export type PayPage = z.infer<typeof payPageSchema> & { payoutPrinted: boolean } & DocumentLanguage;
+export type PayPage = z.infer<typeof payPageSchema> & {
+  payoutPrinted: boolean;
+  /** The organization has a logo: the page shows it (from /api/v1/pay/:token/logo). */
+  hasLogo?: boolean;
+} & DocumentLanguage;
 
 /** The portal's view adds whether the PDF carries bank details (a pay link's view stays minimal). */
 export const portalPayPageSchema = payPageSchema.extend({
@@ -177,6 +181,7 @@ export function createPayPageService({
     const open = status === 'open';
     return {
       orgName: org.name,
+      hasLogo: org.logo !== null,
       invoiceNumber: inv.number ?? '',
       currency: inv.currency,
       amountDue: Math.max(0, inv.amountDue),

@@ -28,6 +28,8 @@ import {
   portalPayPageSchema,
   type PayPageService,
 } from './pay-page.service.ts';
+import { sendLogo } from '../orgs/org-logo.routes.ts';
+import type { OrgLogoService } from '../orgs/org-logo.service.ts';
 import type { ReceiptService } from './receipt.service.ts';
 import type { WebhookService } from './webhook.service.ts';
 
@@ -41,6 +43,8 @@ export interface PayRouteDeps {
   documents: Pick<DocumentService, 'get'>;
   webhooks: Pick<WebhookService, 'handle'>;
   rateLimit: RateLimitStore;
+  /** The organization's logo on the pay page. */
+  orgLogo: Pick<OrgLogoService, 'image'>;
 }
 
 function portal(req: FastifyRequest): PortalPrincipal {
@@ -165,6 +169,13 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
         .type('image/png')
         .header('cache-control', 'no-store')
         .send(await payPage.qrPng(link.orgId, link.invoiceId));
+    });
+
+    app.get('/api/v1/pay/:token/logo', { schema: { tags, params: payTokenParam } }, async (req, reply) => {
+      const link = await payLinks.resolve(req.params.token);
+      const logo = await deps.orgLogo.image(link.orgId);
+      if (!logo) throw new AppError('not_found', 'Logo not found');
+      return sendLogo(reply, logo);
     });
 
     // PayPal sends the payer back here after approval.

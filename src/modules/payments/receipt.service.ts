@@ -27,6 +27,7 @@ import {
   type PdfDocumentView,
 } from '../documents/pdf/render-document-pdf.ts';
 import type { OrgService } from '../orgs/org.service.ts';
+import type { OrgLogoService } from '../orgs/org-logo.service.ts';
 import { findPaymentRow, updatePaymentRow, type PaymentRow } from './payment.repo.ts';
 
 /** The receipt's labels in a language (the catalogue's `receipt.*` and shared `pdf.*` keys). */
@@ -66,6 +67,8 @@ export interface ReceiptDeps {
   files: Pick<FileService, 'put' | 'get'>;
   documents: Pick<DocumentService, 'get' | 'getInTx'>;
   orgs: Pick<OrgService, 'getDetails' | 'getDetailsInTx'>;
+  /** The organization's logo at the top of the receipt. */
+  orgLogo?: Pick<OrgLogoService, 'imageInTx'>;
   clients: Pick<ClientService, 'get' | 'getInTx'>;
   mailer: Mailer;
   jobs: Jobs;
@@ -81,6 +84,7 @@ export function createReceiptService({
   db,
   clock,
   files,
+  orgLogo,
   documents,
   orgs,
   clients,
@@ -208,6 +212,7 @@ export function createReceiptService({
         },
         verification: null,
         labels: receiptLabels(m),
+        logo: (await orgLogo?.imageInTx(tx, orgId))?.bytes ?? null,
       };
       const pdf = await renderDocumentPdf(view, {
         creationDate: clock.now(),

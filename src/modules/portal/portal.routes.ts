@@ -21,6 +21,8 @@ import {
   tokenInput,
 } from './portal.schemas.ts';
 import type { PortalService } from './portal.service.ts';
+import { sendLogo } from '../orgs/org-logo.routes.ts';
+import type { OrgLogoService } from '../orgs/org-logo.service.ts';
 
 export interface PortalRouteDeps {
   auth: PortalAuthService;
@@ -28,13 +30,15 @@ export interface PortalRouteDeps {
   sessions: SessionsService;
   factors: PortalFactorsService;
   throttle: Pick<ThrottleService, 'limitIp'>;
+  /** The organization's logo, shown in the portal's header. */
+  orgLogo: Pick<OrgLogoService, 'image'>;
 }
 
 const metaOf = (req: FastifyRequest) => ({ ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, 300) ?? null });
 
 export function registerPortalRoutes(
   root: FastifyInstance,
-  { auth, portal, sessions, factors, throttle }: PortalRouteDeps,
+  { auth, portal, sessions, factors, throttle, orgLogo }: PortalRouteDeps,
 ): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['portal'];
@@ -102,13 +106,18 @@ export function registerPortalRoutes(
       schema: {
         tags,
         response: {
-          200: portalSessionSchema.pick({
-            csrfToken: true,
-            organization: true,
-            client: true,
-            contact: true,
-            language: true,
-          }),
+          200: portalSessionSchema
+            .pick({
+              csrfToken: true,
+              organization: true,
+              client: true,
+              contact: true,
+              language: true,
+            })
+            .extend({
+              /** The organization has a logo (GET /api/v1/portal/logo). */
+              organizationLogo: z.boolean(),
+            }),
         },
       },
     },
@@ -117,6 +126,13 @@ export function registerPortalRoutes(
       csrfToken: csrfTokenFor(req.cookies[PORTAL_COOKIE]!),
     }),
   );
+  // The organization's logo for the portal's header: the signed-in contact's organization only.
+  app.get('/api/v1/portal/logo', { schema: { tags } }, async (req, reply) => {
+    const p = await principal(req);
+    const logo = await orgLogo.image(p.orgId);
+    if (!logo) throw new AppError('not_found', 'Logo not found');
+    return sendLogo(reply, logo);
+  });
   app.get(
     '/api/v1/portal/documents',
     {

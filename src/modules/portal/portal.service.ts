@@ -69,6 +69,7 @@ export function createPortalService(deps: PortalServiceDeps) {
       const contact = client.contacts.find((c) => c.id === p.contactId)!;
       return {
         organization: org.name,
+        organizationLogo: org.logo !== null,
         client: client.name,
         contact: { id: contact.id, name: contact.name, email: contact.email },
         language: client.language,

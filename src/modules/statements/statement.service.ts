@@ -18,6 +18,7 @@ import type { PdfSigner } from '../documents/pdf/pdf-signature.ts';
 import { renderDocumentPdf } from '../documents/pdf/render-document-pdf.ts';
 import type { Org } from '../orgs/org.schemas.ts';
 import type { OrgService } from '../orgs/org.service.ts';
+import type { OrgLogoService } from '../orgs/org-logo.service.ts';
 import { overdueInvoices, statementLines } from './statement.ledger.ts';
 import { statementView } from './statement.pdf.ts';
 import { balanceBefore, currenciesOf, documentsIssued, dueBefore, paymentsReceived } from './statement.repo.ts';
@@ -28,6 +29,8 @@ export interface StatementServiceDeps {
   clock: Clock;
   audit: Pick<AuditService, 'append'>;
   orgs: Pick<OrgService, 'getInTx'>;
+  /** The organization's logo at the top of the statement. */
+  orgLogo?: Pick<OrgLogoService, 'imageInTx'>;
   clients: Pick<ClientService, 'getInTx'>;
   /** PAdES signer from the verification module (as for receipts); statements are unsigned until one is wired. */
   pdfSigner?: (tx: Executor, orgId: string) => Promise<PdfSigner>;
@@ -42,7 +45,7 @@ export interface StatementPdf {
   sha256: string;
 }
 
-export function createStatementService({ db, clock, audit, orgs, clients, pdfSigner }: StatementServiceDeps) {
+export function createStatementService({ db, clock, audit, orgs, orgLogo, clients, pdfSigner }: StatementServiceDeps) {
   async function build(
     ex: Executor,
     orgId: string,
@@ -116,10 +119,14 @@ export function createStatementService({ db, clock, audit, orgs, clients, pdfSig
     ): Promise<StatementPdf> {
       return inTx(db, async (tx) => {
         const { statement, org, client } = await build(tx, orgId, clientId, q, reader);
-        const bytes = await renderDocumentPdf(statementView(statement, org, client), {
-          creationDate: clock.now(),
-          signer: pdfSigner ? await pdfSigner(tx, orgId) : null,
-        });
+        const logo = (await orgLogo?.imageInTx(tx, orgId))?.bytes ?? null;
+        const bytes = await renderDocumentPdf(
+          { ...statementView(statement, org, client), logo },
+          {
+            creationDate: clock.now(),
+            signer: pdfSigner ? await pdfSigner(tx, orgId) : null,
+          },
+        );
         const sha256 = sha256Hex(bytes);
         await audit.append(tx, {
           orgId,

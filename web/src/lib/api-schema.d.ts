@@ -2669,6 +2669,15 @@ export interface paths {
                             };
                             payoutConfigured: boolean;
                             payoutUpdatedAt: string | null;
+                            logo: {
+                                sha256: string;
+                                /** @enum {string} */
+                                contentType: "image/png" | "image/jpeg";
+                                width: number;
+                                height: number;
+                                size: number;
+                                updatedAt: string;
+                            } | null;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -2812,6 +2821,15 @@ export interface paths {
                             };
                             payoutConfigured: boolean;
                             payoutUpdatedAt: string | null;
+                            logo: {
+                                sha256: string;
+                                /** @enum {string} */
+                                contentType: "image/png" | "image/jpeg";
+                                width: number;
+                                height: number;
+                                size: number;
+                                updatedAt: string;
+                            } | null;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -2819,6 +2837,84 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/org/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /** @description Sets the logo printed at the top of documents and shown on the portal and pay page: the PNG or JPEG file itself as the body (at most 512 KB). Its format is read from its bytes; anything else (SVG, HTML, GIF…) is refused with 400. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sha256: string;
+                            /** @enum {string} */
+                            contentType: "image/png" | "image/jpeg";
+                            width: number;
+                            height: number;
+                            size: number;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/org/payout": {
@@ -15007,8 +15103,42 @@ export interface paths {
                                 email: string | null;
                             };
                             language: string;
+                            organizationLogo: boolean;
                         };
                     };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -17435,6 +17565,41 @@ export interface paths {
         trace?: never;
     };
     "/api/v1/pay/{token}/qr.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pay/{token}/logo": {
         parameters: {
             query?: never;
             header?: never;

@@ -94,7 +94,9 @@ export default function PortalApp() {
         <PortalSignIn
           onSignedIn={(s) => {
             speak(s);
+            // The sign-in answer is the session; /me adds what the header shows (the logo).
             setMe(s);
+            void load();
           }}
         />
       </PublicShell>
@@ -117,6 +119,9 @@ export default function PortalApp() {
       <PublicShell wide>
         <div className="page-head">
           <div>
+            {me.organizationLogo ? (
+              <img className="org-logo" src="/api/v1/portal/logo" alt={t('portal.logoAlt', { org: me.organization })} />
+            ) : null}
             <p className="muted small">{t('portal.header', { org: me.organization, client: me.client })}</p>
           </div>
           <div className="actions">

@@ -1,7 +1,8 @@
 import { createContext, useContext } from 'react';
 import type { Answer } from '../lib/types.ts';
 
-export type PortalMe = Answer<'/api/v1/portal/me'>;
+/** `/me`'s answer; right after sign-in the session answer stands in, without `organizationLogo` until /me loads. */
+export type PortalMe = Omit<Answer<'/api/v1/portal/me'>, 'organizationLogo'> & { organizationLogo?: boolean };
 
 /** `reauth` ends the session but stays on the page: signing in again lands back here (fresh sign-in). */
 export const PortalContext = createContext<{

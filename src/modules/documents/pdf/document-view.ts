@@ -8,6 +8,7 @@ import type { DocumentBody, DocumentDto } from '../document.schemas.ts';
 import { lineCategory } from '../document-einvoice.ts';
 import type { PaymentMeansCode, VatCategory } from '../../einvoice/einvoice.model.ts';
 import { paperForLocale, type PdfDocumentView } from './render-document-pdf.ts';
+import { sha256Hex } from '../../../platform/crypto/hash.ts';
 
 /**
  * Intl formatters per locale (and currency), built once: constructing one costs more than
@@ -148,6 +149,16 @@ export interface ViewExtras {
   relatedNumber?: string | null;
   verification?: PdfDocumentView['verification'];
   reference?: string | null;
+  /** The logo's bytes; printed only when the snapshot froze a logo, and only the one it froze. */
+  logo?: Buffer | null;
+}
+
+/** The logo a snapshot froze (by its SHA-256), from bytes the caller read in the same transaction. */
+function frozenLogo(snapshot: NonNullable<DocumentBody['snapshot']>, bytes: Buffer | null | undefined): Buffer | null {
+  if (!snapshot.logo) return null;
+  if (!bytes || sha256Hex(bytes) !== snapshot.logo.sha256)
+    throw new Error('buildDocumentView: the logo given is not the one the snapshot froze');
+  return bytes;
 }
 
 export function buildDocumentView(
@@ -259,5 +270,6 @@ export function buildDocumentView(
     payment,
     verification: verificationView(extras.verification ?? null, snapshot.language ? formatDate : null),
     labels: labelsFor(m),
+    ...(snapshot.logo && { logo: frozenLogo(snapshot, extras.logo) }),
   };
 }

@@ -4,6 +4,7 @@
  * operators), greedy word wrapping, and vector QR codes.
  */
 import { getFonts, type FontSource } from './pdf-fonts.ts';
+import type { PdfImage } from './pdf-image.ts';
 import { qrMatrix } from './pdf-qr.ts';
 import { measure, num, type DocFont, type PdfPage, type PdfWriter } from './pdf-writer.ts';
 
@@ -138,6 +139,12 @@ export class Painter {
   hline(x1: number, x2: number, y: number, color = COLOR_RULE, width = 0.5): void {
     const py = this.p.height - y;
     this.p.ops.push(`${num(width)} w ${rgb(color)} RG ${num(x1)} ${num(py)} m ${num(x2)} ${num(py)} l S`);
+  }
+
+  /** Draws an image XObject into the box whose top-left corner is (x, y), `w` × `h` points. */
+  image(image: PdfImage, x: number, y: number, w: number, h: number): void {
+    const name = this.writer.image(image);
+    this.p.ops.push(`q ${num(w)} 0 0 ${num(h)} ${num(x)} ${num(this.p.height - y - h)} cm /${name} Do Q`);
   }
 
   link(x: number, y: number, w: number, h: number, uri: string): void {

@@ -1,6 +1,7 @@
 /**
  * The sections of an invoice / quote / credit note, in page order.
  */
+import { pdfImage } from './pdf-image.ts';
 import { COLOR_MUTED, COLOR_TEXT, cleanText, type TextStyle } from './pdf-layout.ts';
 import {
   FOOTER_ZONE,
@@ -18,8 +19,22 @@ import {
   type Row,
 } from './pdf-flow.ts';
 
+/** The logo's box: at most 40 mm wide and 20 mm high, aspect ratio kept. */
+const LOGO_MAX_W = (40 / 25.4) * 72;
+const LOGO_MAX_H = (20 / 25.4) * 72;
+
+function logo(L: Layout, bytes: Buffer): void {
+  const image = pdfImage(bytes);
+  const scale = Math.min(LOGO_MAX_W / image.width, LOGO_MAX_H / image.height);
+  const w = image.width * scale;
+  const h = image.height * scale;
+  L.p.image(image, L.left, L.y, w, h);
+  L.y += h + 14;
+}
+
 export function header(L: Layout): void {
   const v = L.view;
+  if (v.logo) logo(L, v.logo);
   const metaW = Math.min(230, L.contentW * 0.45);
   const leftW = L.contentW - metaW - 16;
   const metaX = L.right - metaW;

@@ -73,4 +73,6 @@ export interface PdfDocumentView {
   payment?: { lines: Array<{ label: string; value: string }> } | null;
   verification?: { url: string; fingerprint: string; unchangedSince?: string | null } | null;
   labels: Record<PdfLabelKey, string> & Partial<Record<PdfOptionalLabelKey, string>>;
+  /** The organization's logo (PNG or JPEG bytes, checked at upload), drawn at the top of the first page. */
+  logo?: Buffer | null;
 }

@@ -4,7 +4,8 @@
  * Supports exactly what invoices need: pages with text (embedded, subset
  * TrueType fonts as Type0/CIDFontType2 with Identity-H encoding and a
  * ToUnicode CMap, so text is extractable/searchable), lines, filled
- * rectangles, one constant-alpha graphics state, URI link annotations and the
+ * rectangles, one constant-alpha graphics state, image XObjects (the logo: pdf-image.ts), URI
+ * link annotations and the
  * document information dictionary, and an invisible signature field whose
  * byte range it reserves itself (pdf-signature.ts). Classic xref table,
  * Flate-compressed streams.
@@ -26,6 +27,7 @@
  */
 import { deflate } from './pdf-deflate.ts';
 import type { FontSource } from './pdf-fonts.ts';
+import type { PdfImage } from './pdf-image.ts';
 import { AF_RELATIONSHIP, OUTPUT_CONDITION, srgbIccProfile, xmpMetadata, type PdfAttachment } from './pdf-pdfa.ts';
 import {
   fillByteRange,
@@ -417,6 +419,20 @@ class ObjectWriter {
   }
 }
 
+/**
+ * Writes an image XObject (and its soft mask); returns its object number. Nothing PDF/A forbids
+ * (ISO 19005-2 §6.2.8): no /Interpolate, /Alternates or /OPI.
+ */
+function writeImage(w: ObjectWriter, img: PdfImage): number {
+  const head = `/Type /XObject /Subtype /Image /Width ${img.width} /Height ${img.height}`;
+  const smask = img.smask ? w.deflated(`${head} /ColorSpace /DeviceGray /BitsPerComponent 8`, img.smask) : 0;
+  const dict =
+    `${head} /ColorSpace /${img.colorSpace} /BitsPerComponent 8` +
+    (img.decodeParms ? ` /DecodeParms << ${img.decodeParms} >>` : '') +
+    (smask ? ` /SMask ${smask} 0 R` : '');
+  return img.filter === 'DCTDecode' ? w.plain(`/Filter /DCTDecode ${dict}`, img.data) : w.deflated(dict, img.data);
+}
+
 /** The OutputIntent's ICC profile, compressed once per process. */
 let iccDeflated: Buffer | null = null;
 
@@ -442,6 +458,8 @@ export class PdfWriter {
   readonly fonts: DocFont[] = [];
   /** constant fill alpha values used via /GSn gs */
   readonly alphas: number[] = [];
+  /** image XObjects used via /Imn Do (the organization's logo) */
+  readonly images: PdfImage[] = [];
 
   addFont(src: FontSource): DocFont {
     const f = new DocFont(src, `F${this.fonts.length + 1}`);
@@ -463,6 +481,16 @@ export class PdfWriter {
       i = this.alphas.length - 1;
     }
     return `GS${i + 1}`;
+  }
+
+  /** Resource name of an image XObject for `image` (one object per image however often it is drawn). */
+  image(image: PdfImage): string {
+    let i = this.images.indexOf(image);
+    if (i < 0) {
+      this.images.push(image);
+      i = this.images.length - 1;
+    }
+    return `Im${i + 1}`;
   }
 
   /** The finished, unsigned document; with an attachment, a PDF/A-3b Factur-X hybrid. */
@@ -500,9 +528,12 @@ export class PdfWriter {
     const gsRes = this.alphas.map(
       (a, i) => `/GS${i + 1} ${w.obj(`<< /Type /ExtGState /ca ${num(a)} /CA ${num(a)} >>`)} 0 R`,
     );
-    let resources = `/ProcSet [/PDF /Text]`;
+    const imageRes = this.images.map((img, i) => `/Im${i + 1} ${writeImage(w, img)} 0 R`);
+    // Without an image the resources (and so the bytes) are exactly what they were before images.
+    let resources = imageRes.length ? `/ProcSet [/PDF /Text /ImageB /ImageC]` : `/ProcSet [/PDF /Text]`;
     if (fontRes.length) resources += ` /Font << ${fontRes.join(' ')} >>`;
     if (gsRes.length) resources += ` /ExtGState << ${gsRes.join(' ')} >>`;
+    if (imageRes.length) resources += ` /XObject << ${imageRes.join(' ')} >>`;
     const resId = w.obj(`<< ${resources} >>`);
 
     this.pages.forEach((page, i) => {

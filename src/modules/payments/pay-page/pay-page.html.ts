@@ -135,6 +135,7 @@ ${bt.unchangedSince ? `<p class="note">${escapeHtml(t(lang, 'pay.unchangedSince'
     lang,
     t(lang, 'pay.title', { number: page.invoiceNumber, org: page.orgName }),
     `<main id="pay" data-api="${escapeHtml(apiBase)}"${words}>
+${page.hasLogo ? `<img class="logo" src="${escapeHtml(apiBase)}/logo" alt="${escapeHtml(page.orgName)}">` : ''}
 <h1>${escapeHtml(t(lang, 'pay.heading', { number: page.invoiceNumber }))}</h1>
 <p class="org">${escapeHtml(page.orgName)}</p>
 <p class="amount">${withMarkup(lang, 'pay.amountDue', {}, { amount: `<strong>${escapeHtml(amount)}</strong>` })}</p>

@@ -9,6 +9,7 @@ import { Button, TextArea, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
 import { OrgEinvoiceFields } from '../einvoice/EinvoiceFields.tsx';
 import { useStaff } from '../context.ts';
+import { LogoPanel } from './LogoSettings.tsx';
 
 const patchOrg = (body: Body<'/api/v1/org', 'patch'>) => ok(staffApi.PATCH('/api/v1/org', { body }));
 
@@ -164,6 +165,7 @@ export function OrgSettingsPage() {
           Save
         </Button>
       </form>
+      <LogoPanel />
       {org ? <OrgEinvoiceFields org={org} onSaved={() => s.refresh()} /> : null}
     </SettingsFrame>
   );
