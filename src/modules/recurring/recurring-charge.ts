@@ -82,7 +82,7 @@ export function createChargeRunner({ db, clock, audit, jobs, charges, sendJob }:
   ): Promise<boolean> {
     if (!(await moveRunCharge(tx, run.org_id, run.id, from, { ...patch, charge_status: status, updated_at: now() })))
       return false;
-    await audit.append(tx, {
+    await audit.appendInTx(tx, {
       orgId: run.org_id,
       actor: SYSTEM,
       action: `recurring.charge_${status}`,
@@ -208,7 +208,7 @@ export function createChargeRunner({ db, clock, audit, jobs, charges, sendJob }:
       }))
     )
       return;
-    await audit.append(tx, {
+    await audit.appendInTx(tx, {
       orgId,
       actor: SYSTEM,
       action: 'recurring.charge_failed',

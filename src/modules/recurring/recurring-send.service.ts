@@ -161,7 +161,7 @@ export function createRecurringSendService({
       // From 'interrupted' too: a runner whose lease ran out while it was still sending finishes
       // here after another marked it interrupted, and what really happened wins.
       if (!(await moveRun(tx, run.org_id, run.id, from, { ...patch, send_status: status, updated_at: now() }))) return;
-      await audit.append(tx, {
+      await audit.appendInTx(tx, {
         orgId: run.org_id,
         actor: SYSTEM,
         // "Recurring invoice sent", "Recurring send retrying" … in the audit log's words.
@@ -349,7 +349,7 @@ export function createRecurringSendService({
           throw conflict(
             `A sending that is ${run.send_status}${run.charge_status ? ` with a charge that is ${run.charge_status}` : ''} cannot be marked resolved`,
           );
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'recurring.send_resolved',

@@ -26,11 +26,11 @@ import { statementQuery, type Statement, type StatementQuery } from './statement
 export interface StatementServiceDeps {
   db: Database;
   clock: Clock;
-  audit: Pick<AuditService, 'append'>;
+  audit: Pick<AuditService, 'appendInTx'>;
   orgs: Pick<OrgService, 'getInTx'>;
   clients: Pick<ClientService, 'getInTx'>;
   /** PAdES signer from the verification module (as for receipts); statements are unsigned until one is wired. */
-  pdfSigner?: (tx: Executor, orgId: string) => Promise<PdfSigner>;
+  pdfSignerInTx?: (tx: Executor, orgId: string) => Promise<PdfSigner>;
 }
 
 /** Who asks: staff of the org, or a portal contact of the client (which must still be one of its contacts). */
@@ -42,7 +42,14 @@ export interface StatementPdf {
   sha256: string;
 }
 
-export function createStatementService({ db, clock, audit, orgs, clients, pdfSigner }: StatementServiceDeps) {
+export function createStatementService({
+  db,
+  clock,
+  audit,
+  orgs,
+  clients,
+  pdfSignerInTx: pdfSigner,
+}: StatementServiceDeps) {
   async function build(
     ex: Executor,
     orgId: string,
@@ -121,7 +128,7 @@ export function createStatementService({ db, clock, audit, orgs, clients, pdfSig
           signer: pdfSigner ? await pdfSigner(tx, orgId) : null,
         });
         const sha256 = sha256Hex(bytes);
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'statement.issued',
