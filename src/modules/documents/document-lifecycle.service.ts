@@ -12,7 +12,7 @@ import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import type { FileService } from '../files/file.service.ts';
 import type { OrgDetails, OrgService } from '../orgs/org.service.ts';
-import { amountDue, bodyAad, readBody } from './document.mapper.ts';
+import { amountDue, bodyAad, draftLinesOf, readBody } from './document.mapper.ts';
 import {
   findDocument,
   lockDocument,
@@ -382,15 +382,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
           clientId: quote.client_id,
           currency: quote.currency,
           exchangeRate: quote.exchange_rate,
-          lines: body.lines.map(({ itemId, description, quantity, unit, unitPrice, discount, taxRateId }) => ({
-            itemId,
-            description,
-            quantity,
-            unit,
-            unitPrice,
-            discount,
-            taxRateId,
-          })),
+          lines: draftLinesOf(body.lines),
           discount: body.discount,
           notes: body.notes,
           terms: body.terms,
@@ -435,15 +427,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
           clientId: inv.client_id,
           currency: inv.currency,
           exchangeRate: inv.exchange_rate,
-          lines: body.lines.map(({ itemId, description, quantity, unit, unitPrice, discount, taxRateId }) => ({
-            itemId,
-            description,
-            quantity,
-            unit,
-            unitPrice,
-            discount,
-            taxRateId,
-          })),
+          lines: draftLinesOf(body.lines),
           discount: body.discount,
           notes: `${t(language, 'document.cancelsInvoice', { number: inv.number ?? '' })} ${reason}`.trim(),
           terms: null,

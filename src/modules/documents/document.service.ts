@@ -15,7 +15,7 @@ import type { ClientService } from '../clients/client.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import type { RatesService } from '../rates/rates.service.ts';
-import { bodyAad, readBody, toDto, toSummary, totalsOf } from './document.mapper.ts';
+import { bodyAad, draftLinesOf, readBody, toDto, toSummary, totalsOf } from './document.mapper.ts';
 import {
   deleteDraft,
   findDocument,
@@ -518,15 +518,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
           ...(keepRate && { exchangeRate: row.exchange_rate }),
           issueDate: row.issue_date,
           dueDate: row.due_date,
-          lines: body.lines.map(({ itemId, description, quantity, unit, unitPrice, discount, taxRateId }) => ({
-            itemId,
-            description,
-            quantity,
-            unit,
-            unitPrice,
-            discount,
-            taxRateId,
-          })),
+          lines: draftLinesOf(body.lines),
           discount: body.discount,
           notes: body.notes,
           terms: body.terms,
