@@ -32,6 +32,16 @@ const fastifyAllow = [
   'src/modules/identity/sessions/http-session\\.ts$', // cookie/CSRF glue shared by identity's routes files
 ];
 
+/**
+ * Not checked by a rule (a table is a string, not an import), listed so the exceptions stay in one place:
+ * identity's repos read another module's table `orgs` — only `orgs.name` beside the foreign key
+ * (memberships and invitations show the org's name; a per-membership OrgService.get would decrypt
+ * each profile on every session check) — and `orgs.security_policy`, a column identity owns.
+ * See docs/ARCHITECTURE.md, "Rules of the house".
+ */
+// src/modules/identity/accounts/users.repo.ts (listActiveMemberships), members/invitations.repo.ts
+// (findInvitationByTokenHash), members/org-policy.repo.ts (getOrgName, the security policy column)
+
 /** Files allowed in an import cycle among themselves. */
 const cycleAllow = [
   // roles ⇄ members ⇄ session-state (permissionsOf / Acting / SessionStateService): not yet untangled

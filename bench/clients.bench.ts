@@ -22,7 +22,7 @@ import { createContainer } from '../src/main/container.ts';
 import { decodeMasterKey } from '../src/platform/crypto/master-key.ts';
 import { refreshPlannerStatistics } from '../src/platform/db/migrate.ts';
 import { newId } from '../src/platform/ids.ts';
-import { findLookalikes, writeClientDomains } from '../src/modules/clients/client-domains.ts';
+import { findLookalikesInTx, writeClientDomainsInTx } from '../src/modules/clients/client-domains.ts';
 
 const sizes = (process.env.BENCH_CLIENT_SIZES ?? '1000,10000').split(',').map(Number);
 const TARGET_MS = 5;
@@ -100,7 +100,7 @@ try {
               email_bidx: crypto.blindIndex(email, 'email'),
             })
             .execute();
-          await writeClientDomains(tx, crypto, org.id, id, [domain]);
+          await writeClientDomainsInTx(tx, crypto, org.id, id, [domain]);
         }
       });
     }
@@ -120,7 +120,7 @@ try {
     // The check alone (index probes, token lookups, decrypting the candidates), without the write and its commit.
     const checkOnly = await timeEach(async (i) => {
       const d = knownDomain(size, i + 7).replace('-gmbh', '-gmhb');
-      const w = await findLookalikes(c.db, crypto, org.id, [d, domainOf(2_000_000 + i)]);
+      const w = await findLookalikesInTx(c.db, crypto, org.id, [d, domainOf(2_000_000 + i)]);
       if (w.length === 0) throw new Error(`look-alike not found: ${d}`);
     });
     medians.push(fresh.median);

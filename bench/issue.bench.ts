@@ -277,7 +277,7 @@ try {
   async function renderIssued(i: number, einvoice: boolean): Promise<number> {
     const { doc, snapshot } = issuedDocs[i % issuedDocs.length]!;
     const attachment = einvoice ? { name: 'factur-x.xml' as const, xml: facturxXmlOf(doc, snapshot) } : null;
-    const signer = await hooks.pdfSigner(c.db, org.id);
+    const signer = await hooks.pdfSignerInTx(c.db, org.id);
     return (
       await renderDocumentPdf(buildDocumentView(doc, snapshot, { verification }), {
         creationDate: new Date(doc.issuedAt!),

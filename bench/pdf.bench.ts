@@ -91,7 +91,7 @@ const verification = (seed: number) => ({
 async function render(seed: number, signed: boolean, cold = false, einvoice = false): Promise<Buffer> {
   const { doc, snapshot } = issued(seed, cold);
   const attachment = einvoice ? { name: 'factur-x.xml' as const, xml: facturxXmlOf(doc, snapshot) } : null;
-  const signer = signed ? await hooks.pdfSigner(tx, 'org') : null;
+  const signer = signed ? await hooks.pdfSignerInTx(tx, 'org') : null;
   return renderDocumentPdf(buildDocumentView(doc, snapshot, { verification: verification(seed) }), {
     creationDate,
     signer,

@@ -1,5 +1,5 @@
-// Builds the HTTP application for a container: authentication, the permission table, and every
-// module's routes.
+// Builds the HTTP application for a container: authentication, every module's routes (each
+// declares its access next to its handler), held against the generated permission table.
 import { buildApp, type BuildAppOptions } from '../platform/http/app.ts';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.ts';
 import { registerClientRoutes } from '../modules/clients/client.routes.ts';
@@ -30,8 +30,12 @@ import { registerSecurityRoutes } from '../modules/security/security.routes.ts';
 import { registerExportRoutes } from '../modules/exports/export.routes.ts';
 import { registerBulkRoutes } from '../modules/bulk/bulk.routes.ts';
 import { registerWebRoutes } from './web.ts';
+import { PUBLIC } from '../platform/http/access.ts';
 
-export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'logger' | 'https'> = {}) {
+export async function buildHttpApp(
+  c: Container,
+  opts: Partial<Pick<BuildAppOptions, 'logger' | 'https' | 'access' | 'onRouteAccess'>> = {},
+) {
   const { services: s, db, clock, config } = c;
 
   return buildApp({
@@ -40,7 +44,7 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
     authenticate: createAuthenticator(c),
     ...opts,
     routes: async (app) => {
-      app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+      app.get('/healthz', { config: { access: PUBLIC }, schema: { hide: true } }, async () => ({ ok: true }));
       registerIdentityRoutes(app, {
         bootstrap: s.bootstrap,
         config,

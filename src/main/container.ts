@@ -23,9 +23,9 @@ import { createBootstrapService } from '../modules/identity/accounts/bootstrap.s
 import { createIdentityServices } from '../modules/identity/identity.module.ts';
 import { createPasswordService } from '../modules/identity/passwords/passwords.ts';
 import {
-  activeMembersHolding,
-  activeOwnersAndAdmins,
-  memberHolds,
+  activeMembersHoldingInTx,
+  activeOwnersAndAdminsInTx,
+  memberHoldsInTx,
 } from '../modules/identity/members/member-permissions.ts';
 import { createSessionsService } from '../modules/identity/sessions/sessions.service.ts';
 import { createWorkQueue } from '../platform/work-queue.ts';
@@ -110,7 +110,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     clock,
     mail,
     publicUrl: config.publicUrl,
-    membersHolding: activeMembersHolding,
+    membersHoldingInTx: activeMembersHoldingInTx,
   });
   const rateLimits = await createRateLimitStore(config.redis.url, config.redis.prefix);
   const tokens = createApiTokensService({ clock, db, audit });
@@ -121,7 +121,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     audit,
     clock,
     mailer,
-    admins: activeOwnersAndAdmins,
+    adminsInTx: activeOwnersAndAdminsInTx,
     publicUrl: config.publicUrl,
   });
   const files = createFileService({ keyring, clock });
@@ -154,8 +154,8 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     clock,
     mailer,
     orgs,
-    admins: activeOwnersAndAdmins,
-    hasIssuedInvoice: documents.hasIssuedInvoice,
+    adminsInTx: activeOwnersAndAdminsInTx,
+    hasIssuedInvoiceInTx: documents.hasIssuedInvoiceInTx,
     publicUrl: config.publicUrl,
   });
   const currentPayout = async (orgId: string) => (await payoutProtection.current(orgId)).payout;
@@ -188,9 +188,9 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     renderPool,
     hooks: {
       ...issueHooks,
-      onIssued: async (tx, orgId, doc, pdfSha256, timestampToken) => {
+      onIssuedInTx: async (tx, orgId, doc, pdfSha256, timestampToken) => {
         await ledger.recordInTx(tx, orgId, doc);
-        await issueHooks.onIssued?.(tx, orgId, doc, pdfSha256, timestampToken);
+        await issueHooks.onIssuedInTx?.(tx, orgId, doc, pdfSha256, timestampToken);
       },
     },
   });
@@ -209,7 +209,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     jobs,
     templates,
     publicUrl: config.publicUrl,
-    ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
+    ...(issueHooks.pdfSignerInTx ? { pdfSignerInTx: issueHooks.pdfSignerInTx } : {}),
   });
   const payments = createPaymentService({ db, keyring, audit, clock, documents, lifecycle, receipts });
   // Filled in below once the recurring module exists: a late-failing debit marks its run's charge.
@@ -237,7 +237,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     orgs,
     orgLogo,
     clients,
-    ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
+    ...(issueHooks.pdfSignerInTx ? { pdfSignerInTx: issueHooks.pdfSignerInTx } : {}),
   });
   const checkpoints = createCheckpointService({
     db,
@@ -256,10 +256,10 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     audit,
     clock,
     // Search tokens are blind indexes under the org's key: rebuilt under the new key before the old goes.
-    beforeRetire: async (tx, orgId, crypto) => {
+    beforeRetireInTx: async (tx, orgId, crypto) => {
       await documents.reindexAllInTx(tx, orgId);
       await clients.reindexAllInTx(tx, orgId);
-      return checkpoints.endorseRetiringKeys(tx, orgId, crypto);
+      return checkpoints.endorseRetiringKeysInTx(tx, orgId, crypto);
     },
   });
   const backups = createBackupService({
@@ -313,7 +313,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     documents,
     lifecycle,
     sender: recurringSend,
-    holds: memberHolds,
+    holdsInTx: memberHoldsInTx,
   });
   // The dashboard's "needs attention": work done on its own that failed and waits for someone.
   const reports = createReportService({
@@ -335,7 +335,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     documents,
     files,
     delivery: deliveryModule.delivery,
-    ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
+    ...(issueHooks.pdfSignerInTx ? { pdfSignerInTx: issueHooks.pdfSignerInTx } : {}),
   });
   // Bulk actions (issue #13 item 5): each document through the single action's service, one job step each.
   const bulk = createBulkService({
@@ -347,7 +347,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     documents,
     lifecycle,
     delivery: deliveryModule.delivery,
-    holds: memberHolds,
+    holdsInTx: memberHoldsInTx,
   });
   const reminderDocuments = createReminderDocumentsService({ db, orgs, documents, files });
   const portalModule = createPortalModule({

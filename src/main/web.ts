@@ -6,10 +6,11 @@ import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { PUBLIC } from '../platform/http/access.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
-/** Page paths answered with index.html; each is declared public in route-access.ts. */
+/** Page paths answered with index.html; each is public (declared where they are registered below). */
 export const WEB_PAGE_ROUTES = [
   '/',
   '/app',
@@ -67,5 +68,5 @@ export async function registerWebRoutes(app: FastifyInstance, opts: { dist?: str
     // Always revalidate the HTML so a new release's asset names are picked up at once.
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
   };
-  for (const path of WEB_PAGE_ROUTES) app.get(path, { schema: { hide: true } }, page);
+  for (const path of WEB_PAGE_ROUTES) app.get(path, { config: { access: PUBLIC }, schema: { hide: true } }, page);
 }

@@ -2,51 +2,32 @@
 // new draft with its lines; "Credit lines…" opens a credit note that starts from the invoice's
 // lines, where the user removes one line and credits part of the other. Settings → Numbering shows
 // the next numbers and continues the invoice series from a chosen number (a mid-year switch).
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  checkA11y,
-  describeBrowser,
-  expectNoProblems,
-  launchBrowser,
-  newPage,
-  startServer,
-  type TestServer,
-} from './browser.ts';
-import { setupByApi, signInWithPassword, type ApiClient } from './journeys.ts';
+import { expect, it } from 'vitest';
+import { checkA11y, describeBrowser, expectNoProblems } from './browser.ts';
+import { useStaffApp } from './staff-app.ts';
 
 const OWNER = { email: 'olga@comforts.test', password: 'a long and unusual passphrase 42' };
 
 describeBrowser('duplicate and credit lines in the staff app', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let owner: ApiClient;
-  let invoice: { id: string; number: string; clientId: string };
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    owner = await setupByApi(server.url, OWNER, 'Comfort Studio GmbH');
-    const client = await owner.call('POST', '/api/v1/clients', { name: 'Globex Corporation', language: 'en' });
-    const draft = await owner.call('POST', '/api/v1/invoices', {
-      clientId: client.id,
-      lines: [
-        { description: 'Workshop', quantity: '2', unit: 'd', unitPrice: 80_000 },
-        { description: 'Travel', quantity: '1', unitPrice: 12_000 },
-      ],
-    });
-    invoice = await owner.call('POST', `/api/v1/invoices/${draft.id}/issue`, { confirmWithoutPayoutDetails: true });
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const app = useStaffApp({
+    owner: OWNER,
+    orgName: 'Comfort Studio GmbH',
+    seed: async (owner): Promise<{ id: string; number: string; clientId: string }> => {
+      const client = await owner.call('POST', '/api/v1/clients', { name: 'Globex Corporation', language: 'en' });
+      const draft = await owner.call('POST', '/api/v1/invoices', {
+        clientId: client.id,
+        lines: [
+          { description: 'Workshop', quantity: '2', unit: 'd', unitPrice: 80_000 },
+          { description: 'Travel', quantity: '1', unitPrice: 12_000 },
+        ],
+      });
+      return owner.call('POST', `/api/v1/invoices/${draft.id}/issue`, { confirmWithoutPayoutDetails: true });
+    },
   });
 
   it('duplicates an issued invoice and credits part of its lines', async () => {
-    const ctx = await browser.newContext();
-    const { page, problems } = await newPage(ctx);
-    await signInWithPassword(page, server.url, OWNER.email, OWNER.password);
-    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    const { server, owner, seeded: invoice } = app;
+    const { ctx, page, problems } = await app.signIn();
 
     await page.goto(`${server.url}/app/invoices/${invoice.id}`);
     await page.getByRole('button', { name: 'Duplicate' }).click();

@@ -2,43 +2,25 @@
 // downloaded on Settings → Exchange rates, adds a manual rate, and the invoice editor for a client
 // in dollars says which rate an empty field will use; the saved draft carries it.
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  checkA11y,
-  describeBrowser,
-  expectNoProblems,
-  launchBrowser,
-  newPage,
-  startServer,
-  type TestServer,
-} from './browser.ts';
-import { setupByApi, signInWithPassword, type ApiClient } from './journeys.ts';
+import { expect, it } from 'vitest';
+import { checkA11y, describeBrowser, expectNoProblems } from './browser.ts';
+import { useStaffApp } from './staff-app.ts';
 
 const OWNER = { email: 'olga@rates.test', password: 'a long and unusual passphrase 42' };
 const ECB_CSV = path.resolve(import.meta.dirname, '../fixtures/ecb/eurofxref.csv');
 
 describeBrowser('exchange rates in the staff app', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let owner: ApiClient;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    owner = await setupByApi(server.url, OWNER, 'Rates Studio GmbH');
-    await owner.call('POST', '/api/v1/clients', { name: 'Initech Inc.', currency: 'USD', language: 'en' });
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const app = useStaffApp({
+    owner: OWNER,
+    orgName: 'Rates Studio GmbH',
+    seed: async (owner) => {
+      await owner.call('POST', '/api/v1/clients', { name: 'Initech Inc.', currency: 'USD', language: 'en' });
+    },
   });
 
   it('imports the ECB file, adds a manual rate, and a dollar invoice takes the latest rate', async () => {
-    const ctx = await browser.newContext();
-    const { page, problems } = await newPage(ctx);
-    await signInWithPassword(page, server.url, OWNER.email, OWNER.password);
-    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    const { server, owner } = app;
+    const { ctx, page, problems } = await app.signIn();
 
     await page.goto(`${server.url}/app/settings`);
     await page

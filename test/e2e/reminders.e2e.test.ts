@@ -2,47 +2,24 @@
 // the invoice page shows the client's plan and next step, sends a reminder now (the mail arrives,
 // the history lists it), pauses and resumes; Settings → Reminders edits the default plan's steps
 // and the reference rates, and a client can be opted out on its page.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
-import {
-  checkA11y,
-  describeBrowser,
-  expectNoProblems,
-  launchBrowser,
-  newPage,
-  startServer,
-  type TestServer,
-} from './browser.ts';
-import { seedInvoice, setupByApi, signInWithPassword, type ApiClient } from './journeys.ts';
+import { expect, it } from 'vitest';
+import { checkA11y, describeBrowser, expectNoProblems } from './browser.ts';
+import { useStaffApp } from './staff-app.ts';
+import { seedInvoice } from './journeys.ts';
 
 const OWNER = { email: 'olga@reminders.test', password: 'a long and unusual passphrase 42' };
 
 describeBrowser('payment reminders', () => {
-  let server: TestServer;
-  let smtp: TestSmtp;
-  let browser: Browser;
-  let owner: ApiClient;
-  let invoice: { clientId: string; invoiceId: string; number: string };
-
-  beforeAll(async () => {
-    smtp = await startTestSmtp();
-    server = await startServer({ env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: 'billing@reminders.test' } });
-    browser = await launchBrowser();
-    owner = await setupByApi(server.url, OWNER, 'Reminders GmbH');
-    invoice = await seedInvoice(owner, 'carla@globex.test');
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await smtp?.close();
+  const app = useStaffApp({
+    owner: OWNER,
+    orgName: 'Reminders GmbH',
+    mailFrom: 'billing@reminders.test',
+    seed: (owner) => seedInvoice(owner, 'carla@globex.test'),
   });
 
   it('sends a reminder now, pauses and resumes; edits the plan and the rates; opts a client out', async () => {
-    const ctx = await browser.newContext();
-    const { page, problems } = await newPage(ctx);
-    await signInWithPassword(page, server.url, OWNER.email, OWNER.password);
-    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    const { server, owner, smtp, seeded: invoice } = app;
+    const { ctx, page, problems } = await app.signIn();
     await page.goto(`${server.url}/app/invoices/${invoice.invoiceId}`);
     const panel = page.getByRole('region', { name: 'Payment reminders' });
     await panel.getByText(/Next: 3 days before due, on .* \(plan “Standard”\)\./).waitFor();

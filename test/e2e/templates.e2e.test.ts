@@ -2,47 +2,24 @@
 // previews live, flags an unknown placeholder before saving and saves; the send dialog shows the
 // recipient, the subject and the opening from that template, takes an edit for this sending, and
 // the mail that arrives says what the dialog showed.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
-import {
-  checkA11y,
-  describeBrowser,
-  expectNoProblems,
-  launchBrowser,
-  newPage,
-  startServer,
-  type TestServer,
-} from './browser.ts';
-import { seedInvoice, setupByApi, signInWithPassword, type ApiClient } from './journeys.ts';
+import { expect, it } from 'vitest';
+import { checkA11y, describeBrowser, expectNoProblems } from './browser.ts';
+import { useStaffApp } from './staff-app.ts';
+import { seedInvoice } from './journeys.ts';
 
 const OWNER = { email: 'olga@templates.test', password: 'a long and unusual passphrase 42' };
 
 describeBrowser('email templates and the send dialog', () => {
-  let server: TestServer;
-  let smtp: TestSmtp;
-  let browser: Browser;
-  let owner: ApiClient;
-  let invoice: { clientId: string; invoiceId: string; number: string };
-
-  beforeAll(async () => {
-    smtp = await startTestSmtp();
-    server = await startServer({ env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: 'billing@templates.test' } });
-    browser = await launchBrowser();
-    owner = await setupByApi(server.url, OWNER, 'Templates GmbH');
-    invoice = await seedInvoice(owner, 'carla@globex.test');
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await smtp?.close();
+  const app = useStaffApp({
+    owner: OWNER,
+    orgName: 'Templates GmbH',
+    mailFrom: 'billing@templates.test',
+    seed: (owner) => seedInvoice(owner, 'carla@globex.test'),
   });
 
   it('edits a template with a live preview, then sends with the wording edited in the dialog', async () => {
-    const ctx = await browser.newContext();
-    const { page, problems } = await newPage(ctx);
-    await signInWithPassword(page, server.url, OWNER.email, OWNER.password);
-    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    const { server, smtp, seeded: invoice } = app;
+    const { ctx, page, problems } = await app.signIn();
 
     await page.goto(`${server.url}/app/settings/templates`);
     const form = page.getByRole('form', { name: 'Template' });

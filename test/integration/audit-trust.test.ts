@@ -138,7 +138,7 @@ describeEachDb('audit checkpoint trust', (dialect) => {
       })
       .execute();
     await signOwnCheckpoint(own, origin);
-    expect((await t.container.services.audit.verify(db(), api.orgId)).ok).toBe(true); // the bare chain is fooled
+    expect((await t.container.services.audit.verifyInTx(db(), api.orgId)).ok).toBe(true); // the bare chain is fooled
 
     const v = await verifyApi();
     expect(v.ok).toBe(false);

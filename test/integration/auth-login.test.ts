@@ -92,7 +92,7 @@ describeEachDb('sign-in', (dialect) => {
         clock.advance(16 * MIN); // past any back-off, which is the same for both anyway
       }
     } finally {
-      await t.container.services.identity.throttle.unlock(t.container.db, accountKey('bob@login.test'));
+      await t.container.services.identity.throttle.unlockInTx(t.container.db, accountKey('bob@login.test'));
     }
     const quartile = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 4)]!;
     const ratio = quartile(times.unknown) / quartile(times.known);

@@ -248,6 +248,6 @@ describeEachDb('second factors and MFA policy', (dialect) => {
         'login.failed',
       ]),
     );
-    expect((await t.container.services.audit.verify(t.container.db, api.orgId)).ok).toBe(true);
+    expect((await t.container.services.audit.verifyInTx(t.container.db, api.orgId)).ok).toBe(true);
   });
 });

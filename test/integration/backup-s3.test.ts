@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { restoreBackup } from '../../src/modules/backup/backup.restore.ts';
-import { tableHashes } from '../../src/modules/backup/backup.snapshot.ts';
+import { tableHashesInTx } from '../../src/modules/backup/backup.snapshot.ts';
 import { openDatabase } from '../../src/platform/db/kysely.ts';
 import { setupOrg } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
@@ -95,7 +95,7 @@ describeEachDb('S3-compatible backup target', (dialect) => {
     await t.container.services.checkpoints.create(
       (await t.container.db.selectFrom('orgs').select('id').executeTakeFirstOrThrow()).id,
     );
-    const source = await tableHashes(t.container.db, dialect);
+    const source = await tableHashesInTx(t.container.db, dialect);
     const r = await backups.create();
     expect(r.target).toBe('s3://backups/sealbill/prod');
     expect([...s3.objects.keys()].sort()).toEqual(
@@ -115,7 +115,7 @@ describeEachDb('S3-compatible backup target', (dialect) => {
       const handle = openDatabase(fresh.config.database);
       try {
         await restoreBackup(handle, file, identity, { force: false });
-        expect(await tableHashes(handle.db, dialect)).toEqual(source);
+        expect(await tableHashesInTx(handle.db, dialect)).toEqual(source);
       } finally {
         await handle.close();
       }

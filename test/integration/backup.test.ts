@@ -14,7 +14,7 @@ import { backupCommand } from '../../src/main/cli/backup.commands.ts';
 import { createContainer } from '../../src/main/container.ts';
 import { clientListQuery } from '../../src/modules/clients/client.schemas.ts';
 import { restoreBackup } from '../../src/modules/backup/backup.restore.ts';
-import { tableHashes } from '../../src/modules/backup/backup.snapshot.ts';
+import { tableHashesInTx } from '../../src/modules/backup/backup.snapshot.ts';
 import { openDatabase } from '../../src/platform/db/kysely.ts';
 import { setupOrg, type Api } from '../helpers/api.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -110,7 +110,7 @@ describeEachDb('encrypted backups', (dialect) => {
   for (const target of DIALECTS) {
     it(`restores into an empty ${target} database with every record identical by content hash`, async () => {
       await t.container.services.checkpoints.create(api.orgId); // so the backup's own checkpoint adds nothing
-      const before = await tableHashes(t.container.db, dialect);
+      const before = await tableHashesInTx(t.container.db, dialect);
       const r = await t.container.services.backups.create();
       const file = await t.container.services.backups.fetch(r.name);
       const fresh = await createTestInstance(target);
@@ -120,7 +120,7 @@ describeEachDb('encrypted backups', (dialect) => {
         try {
           const res = await restoreBackup(handle, file, identity, { force: false });
           expect(res.rows).toBeGreaterThan(20);
-          expect(await tableHashes(handle.db, target)).toEqual(before);
+          expect(await tableHashesInTx(handle.db, target)).toEqual(before);
         } finally {
           await handle.close();
         }

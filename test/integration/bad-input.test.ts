@@ -192,7 +192,7 @@ describeEachDb('bad input', (dialect) => {
 
     // A failure after the client and its first contacts were written rolls all of them back.
     const { db, keyring, clock, services } = t.container;
-    const failingAudit = { ...services.audit, append: async () => Promise.reject(new Error('audit store down')) };
+    const failingAudit = { ...services.audit, appendInTx: async () => Promise.reject(new Error('audit store down')) };
     const clients = createClientService({ db, keyring, clock, orgs: services.orgs, audit: failingAudit });
     const before = [await count('clients'), await count('client_contacts'), await count('audit_events')];
     await expect(

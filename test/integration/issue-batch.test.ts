@@ -55,7 +55,7 @@ describeEachDb('bulk issuing in batches', (dialect) => {
     const numbers = results.map((r) => (r.ok ? numberOf(r.document.number) : -1));
     expect(numbers).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     expect(new Set(await issuedAudit())).toEqual(new Set(ids));
-    expect((await t.container.services.audit.verify(t.container.db, api.orgId)).ok).toBe(true);
+    expect((await t.container.services.audit.verifyInTx(t.container.db, api.orgId)).ok).toBe(true);
 
     // The stored PDF is what GET …/pdf serves, and its signature verifies (rendered off-thread, signed here).
     const res = await api.req('GET', `/api/v1/invoices/${ids[7]}/pdf`);
@@ -115,7 +115,7 @@ describeEachDb('bulk issuing in batches', (dialect) => {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     expect(Number(filesAfter.n)).toBe(Number(filesBefore.n) + 3);
-    expect((await t.container.services.audit.verify(t.container.db, api.orgId)).ok).toBe(true);
+    expect((await t.container.services.audit.verifyInTx(t.container.db, api.orgId)).ok).toBe(true);
   });
 
   it('a batch that fails before it commits leaves its drafts drafts; issuing them again works', async () => {

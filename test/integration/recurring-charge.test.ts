@@ -15,10 +15,10 @@
 // - attack: a member without payment:record cannot turn charging on or revoke a consent, and a
 //   portal contact cannot revoke another client's consent.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { inTx } from '../../src/platform/db/tx.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { portalLogin, portalReq } from '../helpers/delivery.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
+import { recurringMoves } from '../helpers/recurring.ts';
 import { addMember } from '../helpers/session.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { connectStripe, dumpDatabase, paymentsOf, postStripeWebhook, unixNow } from '../fakes/payments-fixture.ts';
@@ -86,24 +86,8 @@ describeEachDb('recurring invoices charged automatically', (dialect) => {
     stripe.requests.filter(
       (r) => r.path === '/v1/payment_intents' && r.body.off_session === 'true' && r.body.customer === customer,
     );
-  const mailsTo = (email: string) => smtp.messages.filter((m) => m.to.includes(email));
-  const runsOf = async (id: string) => (await api.ok('GET', `/api/v1/recurring-schedules/${id}/runs`)).items;
-  const attention = async () => (await api.ok('GET', '/api/v1/dashboard')).needsAttention;
-  async function worker() {
-    const created = await t.container.services.recurring.runDue();
-    await t.container.jobs.settled();
-    return created;
-  }
-  async function later(ms: number) {
-    clock.advance(ms);
-    await t.container.jobs.settled();
-  }
-  const runChargeJobAgain = async (runId: string) => {
-    await inTx(t.container.db, (tx) =>
-      t.container.jobs.enqueue(tx, t.container.services.recurringSend.chargeJob, { orgId: api.orgId, runId }),
-    );
-    await t.container.jobs.settled();
-  };
+  const { mailsTo, runsOf, attention, worker, later, runJobAgain } = recurringMoves(() => ({ t, api, smtp, clock }));
+  const runChargeJobAgain = (runId: string) => runJobAgain(runId, 'chargeJob');
   const end = (id: string) => api.ok('POST', `/api/v1/recurring-schedules/${id}/status`, { status: 'ended' });
 
   beforeAll(async () => {

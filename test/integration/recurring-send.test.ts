@@ -12,10 +12,10 @@
 // - editing a schedule: bad input is 400/422 with field errors, nothing changes; a good edit
 //   changes the next invoice and the amount shown, with its audit entry.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { inTx } from '../../src/platform/db/tx.ts';
 import { MAX_ATTEMPTS } from '../../src/platform/jobs/jobs.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
+import { recurringMoves } from '../helpers/recurring.ts';
 import { addMember, staffSession } from '../helpers/session.ts';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
 
@@ -46,26 +46,9 @@ describeEachDb('recurring invoices sent automatically', (dialect) => {
       { clientId, lines, frequency: 'monthly', startOn: '2026-04-10', autoSend: true, ...extra },
       201,
     );
-  const mailsTo = (email: string) => smtp.messages.filter((m) => m.to.includes(email));
-  const runsOf = async (id: string) => (await api.ok('GET', `/api/v1/recurring-schedules/${id}/runs`)).items;
-  const attention = async () => (await api.ok('GET', '/api/v1/dashboard')).needsAttention;
-  /** The worker: issue what is due, then run the jobs that are due. */
-  async function worker() {
-    const created = await t.container.services.recurring.runDue();
-    await t.container.jobs.settled();
-    return created;
-  }
-  /** Time passes (past a job's back-off) and the jobs run. */
-  async function later(ms: number) {
-    clock.advance(ms);
-    await t.container.jobs.settled();
-  }
-  const runJobAgain = async (runId: string) => {
-    await inTx(t.container.db, (tx) =>
-      t.container.jobs.enqueue(tx, t.container.services.recurringSend.sendJob, { orgId: api.orgId, runId }),
-    );
-    await t.container.jobs.settled();
-  };
+  const moves = recurringMoves(() => ({ t, api, smtp, clock }));
+  const { mailsTo, runsOf, attention, worker, later } = moves;
+  const runJobAgain = (runId: string) => moves.runJobAgain(runId, 'sendJob');
 
   beforeAll(async () => {
     smtp = await startTestSmtp();

@@ -12,7 +12,7 @@ import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/env.ts';
 import { createContainer } from '../../src/main/container.ts';
-import { tableHashes } from '../../src/modules/backup/backup.snapshot.ts';
+import { tableHashesInTx } from '../../src/modules/backup/backup.snapshot.ts';
 import { setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, DIALECTS, type TestInstance } from '../helpers/instance.ts';
 import { pgAdmin } from '../helpers/pg.ts';
@@ -82,7 +82,7 @@ describeEachDb('restore onto a new machine', (dialect) => {
       { timeout: 180_000 },
       async () => {
         await t.container.services.checkpoints.create(api.orgId); // so the backup's own checkpoint adds nothing
-        const before = await tableHashes(t.container.db, dialect);
+        const before = await tableHashesInTx(t.container.db, dialect);
         const entriesBefore = await t.container.db
           .selectFrom('audit_events')
           .select(['org_id', 'seq', 'hash'])
@@ -107,7 +107,7 @@ describeEachDb('restore onto a new machine', (dialect) => {
           // The new machine, started as a user would (same environment), serves the same data.
           const c = await createContainer(parseConfig(machine.env), { warn: () => {} });
           try {
-            const after = await tableHashes(c.db, target);
+            const after = await tableHashesInTx(c.db, target);
             // Identical except the rewrapped data keys and the audit entry recording the rewrap.
             const changed = Object.keys(before).filter((k) => before[k]!.sha256 !== after[k]?.sha256);
             expect(changed.sort()).toEqual(['audit_events', 'org_keys']);

@@ -124,7 +124,7 @@ describeEachDb('sign-in flood', (dialect) => {
         return s.addresses ? Object.keys(s.addresses) : [r.ip];
       });
       expect(new Set(addresses).size).toBe(N);
-      expect((await t.container.services.audit.verify(t.container.db, INSTANCE_CHAIN)).ok).toBe(true);
+      expect((await t.container.services.audit.verifyInTx(t.container.db, INSTANCE_CHAIN)).ok).toBe(true);
       console.log(
         `[sign-in-flood ${dialect}] ${N} failed sign-ins: ${after.batches - before.batches} transactions, ${rows.length} audit rows`,
       );
@@ -165,7 +165,7 @@ describeEachDb('sign-in flood', (dialect) => {
       const mine = (await auditRows(api.orgId)).filter((r) => r.object_id !== null && r.summary.includes('"pwd"'));
       expect(counted(mine)).toBe(guessed);
       expect(mine.filter((r) => JSON.parse(r.summary).locked === true)).toHaveLength(1);
-      expect((await t.container.services.audit.verify(t.container.db, api.orgId)).ok).toBe(true);
+      expect((await t.container.services.audit.verifyInTx(t.container.db, api.orgId)).ok).toBe(true);
     });
 
     it('one guess short of the lock, 12 guesses at once: exactly one is checked, it locks, the rest are refused', async () => {

@@ -139,13 +139,13 @@ describeEachDb('verifying e-invoices and Factur-X hybrids', (dialect) => {
     });
     // Replace the plain issue's signature with the e-invoice issue's (same document, one row).
     await c.db.deleteFrom('document_signatures').where('document_id', '=', draft.id).execute();
-    const verification = await hooks.verification(c.db, org, doc, snapshot, { format: 'factur-x', xml });
+    const verification = await hooks.verificationInTx(c.db, org, doc, snapshot, { format: 'factur-x', xml });
     const pdf = await renderDocumentPdf(buildDocumentView(doc, snapshot, { verification }), {
       creationDate: new Date(doc.issuedAt!),
-      signer: await hooks.pdfSigner(c.db, api.orgId),
+      signer: await hooks.pdfSignerInTx(c.db, api.orgId),
       attachment: { name: 'factur-x.xml', xml },
     });
-    await hooks.onIssued(c.db, api.orgId, doc, sha256(pdf), null);
+    await hooks.onIssuedInTx(c.db, api.orgId, doc, sha256(pdf), null);
     return { pdf, xml, doc, snapshot, token: /\/verify\/([A-Za-z0-9_-]{22})/.exec(verification!.url)![1]! };
   }
 

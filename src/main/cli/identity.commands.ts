@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { MAX_TOKEN_DAYS } from '../../modules/identity/tokens/api-tokens.service.ts';
 import { isPermission, PERMISSIONS } from '../../modules/identity/members/rbac.ts';
-import { permissionsOf } from '../../modules/identity/members/roles.service.ts';
+import { permissionsOfInTx } from '../../modules/identity/members/roles.service.ts';
 import { findMembership, findUserByEmail, listActiveMemberships } from '../../modules/identity/accounts/users.repo.ts';
 import { CLI_ACTOR, CliUsageError, type CliCommand } from './command.ts';
 
@@ -78,7 +78,7 @@ export const tokenCommand: CliCommand = {
           : `${values.email} belongs to several organizations: pass --org ID`,
       );
     const m = await findMembership(c.db, orgId, user.id);
-    const held = m && !m.deactivated_at ? await permissionsOf(c.db, orgId, m.role) : null;
+    const held = m && !m.deactivated_at ? await permissionsOfInTx(c.db, orgId, m.role) : null;
     if (!held) throw new CliUsageError(`${values.email} is not an active member of ${orgId}`);
     const r = await c.services.tokens.issue(
       { orgId, userId: user.id, name: values.name, scopes: scopes.filter(isPermission), expiresInDays: days },

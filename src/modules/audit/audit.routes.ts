@@ -6,6 +6,7 @@ import { staff } from '../../platform/http/auth-hooks.ts';
 import type { AuditService } from './audit.service.ts';
 import { isVerifierKey } from './audit.checkpoint.ts';
 import type { CheckpointService } from './checkpoint.service.ts';
+import { need } from '../../platform/http/access.ts';
 
 const entry = z.object({
   seq: z.number(),
@@ -55,6 +56,7 @@ export function registerAuditRoutes(
   app.get(
     '/api/v1/audit-events',
     {
+      config: { access: need('audit:read') },
       schema: {
         tags,
         querystring: z.strictObject({
@@ -90,6 +92,7 @@ export function registerAuditRoutes(
   app.post(
     '/api/v1/audit-events/verify',
     {
+      config: { access: need('audit:read') },
       schema: {
         tags,
         description:
@@ -123,7 +126,10 @@ export function registerAuditRoutes(
   );
   app.get(
     '/api/v1/audit-checkpoints',
-    { schema: { tags, response: { 200: z.object({ items: z.array(checkpointSchema) }) } } },
+    {
+      config: { access: need('audit:read') },
+      schema: { tags, response: { 200: z.object({ items: z.array(checkpointSchema) }) } },
+    },
     async (req) => ({
       items: await checkpoints.list(staff(req).orgId),
     }),
@@ -131,6 +137,7 @@ export function registerAuditRoutes(
   app.post(
     '/api/v1/audit-checkpoints',
     {
+      config: { access: need('audit:read') },
       schema: {
         tags,
         description: 'Signs a checkpoint now (returns the latest if the log has not grown).',
@@ -145,6 +152,7 @@ export function registerAuditRoutes(
   app.get(
     '/api/v1/audit-checkpoint-keys',
     {
+      config: { access: need('audit:read') },
       schema: {
         tags,
         description:

@@ -47,7 +47,7 @@ export interface AuditServiceDeps {
 
 export function createAuditService({ clock, dialect }: AuditServiceDeps) {
   return {
-    async append(tx: Executor, e: AuditEventInput): Promise<void> {
+    async appendInTx(tx: Executor, e: AuditEventInput): Promise<void> {
       await lockAuditChain(tx, dialect, e.orgId);
       const head = await findAuditHead(tx, e.orgId);
       const row = {
@@ -70,7 +70,7 @@ export function createAuditService({ clock, dialect }: AuditServiceDeps) {
       return listAuditRows(db, filter);
     },
 
-    async verify(db: Executor, orgId: string): Promise<ChainCheck> {
+    async verifyInTx(db: Executor, orgId: string): Promise<ChainCheck> {
       return verifyChain(await streamAuditRows(db, orgId));
     },
   };

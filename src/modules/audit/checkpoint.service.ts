@@ -131,7 +131,7 @@ export function createCheckpointService(deps: CheckpointServiceDeps) {
             vkey: signer.vkey,
             created_at: now,
           });
-          await audit.append(tx, {
+          await audit.appendInTx(tx, {
             orgId,
             actor: { type: 'system', id: 'audit' },
             action: KEY_PUBLISHED,
@@ -321,7 +321,11 @@ export function createCheckpointService(deps: CheckpointServiceDeps) {
      * Called by `keys rotate-org` in the transaction that retires old data keys: the checkpoint key
      * of the new active key signs each checkpoint key about to lose its seed.
      */
-    async endorseRetiringKeys(tx: Executor, orgId: string, crypto: Pick<OrgCrypto, 'signingSeeds'>): Promise<number> {
+    async endorseRetiringKeysInTx(
+      tx: Executor,
+      orgId: string,
+      crypto: Pick<OrgCrypto, 'signingSeeds'>,
+    ): Promise<number> {
       const seeds = crypto.signingSeeds(PURPOSE);
       const active = seeds.find((x) => x.active);
       if (!active) return 0;
@@ -336,7 +340,7 @@ export function createCheckpointService(deps: CheckpointServiceDeps) {
           signature: signEndorsement(by, orgId, old.publicKey).toString('base64'),
           created_at: at,
         });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor: { type: 'system', id: 'audit' },
           action: 'audit.checkpoint_key_endorsed',

@@ -12,7 +12,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { ArchiveHeader } from './backup.archive.ts';
 import { parseIdentities, readEncryptedArchive } from './backup.crypto.ts';
 import { countRows, dropTable, insertRows, resetSequence, setColumnByKey } from './backup.repo.ts';
-import { tableHashes, walkArchive } from './backup.snapshot.ts';
+import { tableHashesInTx, walkArchive } from './backup.snapshot.ts';
 
 export interface RestoreResult {
   header: ArchiveHeader;
@@ -116,7 +116,7 @@ export async function restoreBackup(
       },
     });
     // Prove the database now holds exactly what the archive holds, before committing.
-    const restored = await tableHashes(tx, handle.dialect);
+    const restored = await tableHashesInTx(tx, handle.dialect);
     for (const [name, expected] of Object.entries(checked.tables)) {
       const got = restored[name];
       if (!got || got.sha256 !== expected.sha256 || got.rows !== expected.rows)

@@ -27,7 +27,7 @@ import {
   scheduleSlot,
   selectRetained,
 } from './backup.retention.ts';
-import { backupTables, snapshotLines, verifyArchivedAudit, walkArchive } from './backup.snapshot.ts';
+import { backupTablesInTx, snapshotLinesInTx, verifyArchivedAudit, walkArchive } from './backup.snapshot.ts';
 import { createBackupTarget, type BackupTarget } from './backup.targets.ts';
 
 export interface BackupServiceDeps {
@@ -122,7 +122,7 @@ export function createBackupService(deps: BackupServiceDeps) {
             .orderBy('name' as never)
             .execute()
         ).map((r) => (r as { name: string }).name);
-        const list = await backupTables(t, dialect);
+        const list = await backupTablesInTx(t, dialect);
         const header = {
           format: ARCHIVE_FORMAT,
           createdAt: clock.now().toISOString(),
@@ -132,7 +132,7 @@ export function createBackupService(deps: BackupServiceDeps) {
         const masterKeys = cfg.includeMasterKey
           ? keyring.masterKeys.map((k) => ({ id: k.id, key: k.key.toString('base64') }))
           : [];
-        const lines = snapshotLines(t, list, header, { checkpoints: cps, masterKeys });
+        const lines = snapshotLinesInTx(t, list, header, { checkpoints: cps, masterKeys });
         await writeEncryptedArchive(
           (async function* () {
             for await (const l of lines) {
@@ -169,7 +169,7 @@ export function createBackupService(deps: BackupServiceDeps) {
       );
       for (const orgId of orgIds) {
         await db.transaction().execute((tx) =>
-          audit.append(tx, {
+          audit.appendInTx(tx, {
             orgId,
             actor: { type: 'system', id: 'backup' },
             action: 'backup.created',

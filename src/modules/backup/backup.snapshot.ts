@@ -27,17 +27,17 @@ export const EXCLUDED_FROM_BACKUP = new Set(['backup_runs', 'sessions']);
 
 const PAGE = 500;
 
-export async function backupTables(ex: Executor, dialect: 'sqlite' | 'postgres'): Promise<CatalogTable[]> {
+export async function backupTablesInTx(ex: Executor, dialect: 'sqlite' | 'postgres'): Promise<CatalogTable[]> {
   return dependencyOrder(await readCatalog(ex, dialect)).filter((t) => !EXCLUDED_FROM_BACKUP.has(t.name));
 }
 
 /** Content hash and row count of every backed-up table, read from a live database. */
-export async function tableHashes(
+export async function tableHashesInTx(
   ex: Executor,
   dialect: 'sqlite' | 'postgres',
 ): Promise<Record<string, { rows: number; sha256: string }>> {
   const out: Record<string, { rows: number; sha256: string }> = {};
-  for (const t of await backupTables(ex, dialect)) {
+  for (const t of await backupTablesInTx(ex, dialect)) {
     const h = new TableHasher();
     for (let off = 0; ; off += PAGE) {
       const rows = await readTablePage(ex, t, off, PAGE);
@@ -50,7 +50,7 @@ export async function tableHashes(
 }
 
 /** Archive lines for a snapshot; call inside one read transaction so every table is from the same instant. */
-export async function* snapshotLines(
+export async function* snapshotLinesInTx(
   ex: Executor,
   tables: CatalogTable[],
   header: ArchiveHeader,

@@ -5,6 +5,7 @@ import { staff } from '../../platform/http/auth-hooks.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { bulkActionInput, bulkJobSchema } from './bulk.schemas.ts';
 import type { BulkService } from './bulk.service.ts';
+import { need } from '../../platform/http/access.ts';
 
 export function registerBulkRoutes(root: FastifyInstance, { bulk }: { bulk: BulkService }): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -13,6 +14,8 @@ export function registerBulkRoutes(root: FastifyInstance, { bulk }: { bulk: Bulk
   app.post(
     '/api/v1/bulk-actions',
     {
+      // The route needs invoice:read; the service then demands the single action's permission.
+      config: { access: need('invoice:read') },
       schema: {
         tags,
         body: bulkActionInput,
@@ -27,12 +30,15 @@ export function registerBulkRoutes(root: FastifyInstance, { bulk }: { bulk: Bulk
       return bulk.create(p.orgId, req.body, { actor: actorOf(req), userId: p.userId, permissions: p.permissions });
     },
   );
-  app.get('/api/v1/bulk-actions/:id', { schema: { tags, params: idParam, response: { 200: bulkJobSchema } } }, (req) =>
-    bulk.get(staff(req).orgId, req.params.id),
+  app.get(
+    '/api/v1/bulk-actions/:id',
+    { config: { access: need('invoice:read') }, schema: { tags, params: idParam, response: { 200: bulkJobSchema } } },
+    (req) => bulk.get(staff(req).orgId, req.params.id),
   );
   app.get(
     '/api/v1/bulk-actions/:id/file',
     {
+      config: { access: need('invoice:read') },
       schema: {
         tags,
         params: idParam,

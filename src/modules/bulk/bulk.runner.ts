@@ -49,12 +49,12 @@ export interface BulkDeps {
   clock: Clock;
   audit: AuditService;
   jobs: Jobs;
-  files: Pick<FileService, 'put' | 'get'>;
+  files: Pick<FileService, 'putInTx' | 'getInTx'>;
   documents: Pick<DocumentService, 'list' | 'get' | 'numbersOf'>;
   lifecycle: Pick<LifecycleService, 'issueInTx' | 'markSentInTx' | 'pdf' | 'einvoice'>;
   delivery: Pick<DeliveryService, 'send'>;
   /** Whether a member holds a permission now (identity owns memberships and roles). */
-  holds: (ex: Executor, orgId: string, userId: string, permission: Permission) => Promise<boolean>;
+  holdsInTx: (ex: Executor, orgId: string, userId: string, permission: Permission) => Promise<boolean>;
 }
 
 type Outcome = { status: 'done'; number?: string | null } | { status: 'failed'; code: string; message: string };
@@ -66,7 +66,7 @@ function failureOf(err: unknown): Outcome {
 }
 
 export function createBulkRunner(deps: BulkDeps) {
-  const { db, clock, audit, jobs, files, documents, lifecycle, delivery, holds } = deps;
+  const { db, clock, audit, jobs, files, documents, lifecycle, delivery, holdsInTx } = deps;
   const now = () => clock.now().toISOString();
 
   const stepJob = defineJob(
@@ -77,11 +77,12 @@ export function createBulkRunner(deps: BulkDeps) {
   jobs.register(stepJob);
 
   const actorOf = (job: BulkJobRow): AuditActor => ({ type: job.actor_type, id: job.actor_id });
-  const permitted = (ex: Executor, job: BulkJobRow) => holds(ex, job.org_id, job.user_id, BULK_PERMISSION[job.action]);
+  const permitted = (ex: Executor, job: BulkJobRow) =>
+    holdsInTx(ex, job.org_id, job.user_id, BULK_PERMISSION[job.action]);
   const refusedNow = (job: BulkJobRow): Outcome => ({
     status: 'failed',
     code: 'forbidden',
-    message: `This action needs the permission ${BULK_PERMISSION[job.action]}, which the member who started it no longer holds`,
+    message: `This action needs the permission ${BULK_PERMISSION[job.action]}, which the member who started it no longer holdsInTx`,
   });
 
   /** Records an item's outcome and queues the next step, in the caller's transaction. */
@@ -212,7 +213,7 @@ export function createBulkRunner(deps: BulkDeps) {
     const result = await resultOf(job);
     await inTx(db, async (tx) => {
       const file = result
-        ? await files.put(tx, job.org_id, `bulk.${job.action}`, result.contentType, result.bytes)
+        ? await files.putInTx(tx, job.org_id, `bulk.${job.action}`, result.contentType, result.bytes)
         : null;
       const at = now();
       if (
@@ -224,7 +225,7 @@ export function createBulkRunner(deps: BulkDeps) {
       )
         return;
       const final = (await findBulkJob(tx, job.org_id, job.id))!;
-      await audit.append(tx, {
+      await audit.appendInTx(tx, {
         orgId: job.org_id,
         actor: actorOf(job),
         action: 'bulk.finished',

@@ -161,7 +161,7 @@ export function createBulkService(deps: BulkDeps) {
             updated_at: at,
           })),
         );
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor: by.actor,
           action: 'bulk.created',
@@ -187,7 +187,7 @@ export function createBulkService(deps: BulkDeps) {
       if (job.action !== 'download' && job.action !== 'export_csv') throw conflict('This bulk action makes no file');
       if (job.status !== 'finished' || !job.result_file_id) throw conflict('The file is not ready yet');
       const v = await view(job);
-      const stored = await files.get(db, orgId, job.result_file_id);
+      const stored = await files.getInTx(db, orgId, job.result_file_id);
       return { bytes: stored.bytes, filename: v.file!.filename, contentType: v.file!.contentType };
     },
   };

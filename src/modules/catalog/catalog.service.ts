@@ -72,7 +72,7 @@ export function createCatalogService({ db, audit, clock }: { db: Database; audit
           created_at: clock.now().toISOString(),
         };
         await insertTaxRate(tx, row);
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'tax_rate.created',
@@ -106,7 +106,7 @@ export function createCatalogService({ db, audit, clock }: { db: Database; audit
           ...(patch.name !== undefined && { name: patch.name }),
           ...(patch.archived !== undefined && { archived_at: patch.archived ? clock.now().toISOString() : null }),
         });
-        await audit.append(tx, { orgId, actor, action: 'tax_rate.updated', objectType: 'tax_rate', objectId: id });
+        await audit.appendInTx(tx, { orgId, actor, action: 'tax_rate.updated', objectType: 'tax_rate', objectId: id });
         return toTaxRate((await findTaxRate(tx, orgId, id))!);
       });
     },
@@ -130,7 +130,7 @@ export function createCatalogService({ db, audit, clock }: { db: Database; audit
           updated_at: now,
         };
         await insertItem(tx, row);
-        await audit.append(tx, { orgId, actor, action: 'item.created', objectType: 'item', objectId: row.id });
+        await audit.appendInTx(tx, { orgId, actor, action: 'item.created', objectType: 'item', objectId: row.id });
         return toItem(row);
       });
     },
@@ -174,7 +174,7 @@ export function createCatalogService({ db, audit, clock }: { db: Database; audit
           ...(patch.archived !== undefined && { archived_at: patch.archived ? clock.now().toISOString() : null }),
           updated_at: clock.now().toISOString(),
         });
-        await audit.append(tx, { orgId, actor, action: 'item.updated', objectType: 'item', objectId: id });
+        await audit.appendInTx(tx, { orgId, actor, action: 'item.updated', objectType: 'item', objectId: id });
         return toItem((await findItem(tx, orgId, id))!);
       });
     },

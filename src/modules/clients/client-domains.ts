@@ -36,7 +36,7 @@ export function domainsOf(emails: Array<string | null | undefined>): string[] {
 }
 
 /** Makes a client's index rows match `domains` (in the caller's transaction, with the client). */
-export async function writeClientDomains(
+export async function writeClientDomainsInTx(
   tx: Executor,
   crypto: OrgCrypto,
   orgId: string,
@@ -78,7 +78,7 @@ export async function writeClientDomains(
  * Tokens are looked up under every live key (during a rotation some rows still carry the old
  * key's); the work is proportional to the candidates' keys and matches, not to the org's size.
  */
-export async function findLookalikes(
+export async function findLookalikesInTx(
   ex: Executor,
   crypto: OrgCrypto,
   orgId: string,

@@ -14,6 +14,7 @@ import {
   clientSummarySchema,
   contactInput,
 } from './client.schemas.ts';
+import { need } from '../../platform/http/access.ts';
 
 export function registerClientRoutes(root: FastifyInstance, { clients }: { clients: ClientService }): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -21,36 +22,49 @@ export function registerClientRoutes(root: FastifyInstance, { clients }: { clien
 
   app.get(
     '/api/v1/clients',
-    { schema: { tags, querystring: clientListQuery, response: { 200: pageOf(clientSummarySchema) } } },
+    {
+      config: { access: need('client:read') },
+      schema: { tags, querystring: clientListQuery, response: { 200: pageOf(clientSummarySchema) } },
+    },
     (req) => clients.list(staff(req).orgId, req.query),
   );
 
   app.post(
     '/api/v1/clients',
-    { schema: { tags, body: clientInput, response: { 201: clientSchema } } },
+    { config: { access: need('client:write') }, schema: { tags, body: clientInput, response: { 201: clientSchema } } },
     async (req, reply) => {
       reply.code(201);
       return clients.create(staff(req).orgId, req.body, actorOf(req));
     },
   );
 
-  app.get('/api/v1/clients/:id', { schema: { tags, params: idParam, response: { 200: clientSchema } } }, (req) =>
-    clients.get(staff(req).orgId, req.params.id),
+  app.get(
+    '/api/v1/clients/:id',
+    { config: { access: need('client:read') }, schema: { tags, params: idParam, response: { 200: clientSchema } } },
+    (req) => clients.get(staff(req).orgId, req.params.id),
   );
 
   app.patch(
     '/api/v1/clients/:id',
-    { schema: { tags, params: idParam, body: clientPatch, response: { 200: clientSchema } } },
+    {
+      config: { access: need('client:write') },
+      schema: { tags, params: idParam, body: clientPatch, response: { 200: clientSchema } },
+    },
     (req) => clients.update(staff(req).orgId, req.params.id, req.body, actorOf(req)),
   );
 
-  app.delete('/api/v1/clients/:id', { schema: { tags, params: idParam, response: { 200: clientSchema } } }, (req) =>
-    clients.archive(staff(req).orgId, req.params.id, actorOf(req)),
+  app.delete(
+    '/api/v1/clients/:id',
+    { config: { access: need('client:write') }, schema: { tags, params: idParam, response: { 200: clientSchema } } },
+    (req) => clients.archive(staff(req).orgId, req.params.id, actorOf(req)),
   );
 
   app.post(
     '/api/v1/clients/:id/contacts',
-    { schema: { tags, params: idParam, body: contactInput, response: { 201: clientSchema } } },
+    {
+      config: { access: need('client:write') },
+      schema: { tags, params: idParam, body: contactInput, response: { 201: clientSchema } },
+    },
     async (req, reply) => {
       reply.code(201);
       return clients.addContact(staff(req).orgId, req.params.id, req.body, actorOf(req));
@@ -60,6 +74,7 @@ export function registerClientRoutes(root: FastifyInstance, { clients }: { clien
   app.delete(
     '/api/v1/clients/:id/contacts/:contactId',
     {
+      config: { access: need('client:write') },
       schema: { tags, params: z.strictObject({ id: z.uuid(), contactId: z.uuid() }), response: { 200: clientSchema } },
     },
     (req) => clients.removeContact(staff(req).orgId, req.params.id, req.params.contactId, actorOf(req)),

@@ -45,7 +45,7 @@ import {
 } from './client.schemas.ts';
 import { z } from 'zod';
 import { type LookalikeWarning } from './lookalike-domain.ts';
-import { domainsOf, findLookalikes, writeClientDomains } from './client-domains.ts';
+import { domainsOf, findLookalikesInTx, writeClientDomainsInTx } from './client-domains.ts';
 import { isOrgDomainIndexed, listDomainUnindexedOrgs, markOrgDomainIndexed } from './client-domains.repo.ts';
 
 const piiAad = (id: string) => ({ table: 'clients', row: id, column: 'pii_enc' });
@@ -132,9 +132,9 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
     const candidates = domainsOf(emails);
     if (candidates.length === 0) return [];
     if (!(await isOrgDomainIndexed(tx, orgId))) await indexOrgDomainsIn(tx, orgId);
-    const warnings = await findLookalikes(tx, crypto, orgId, candidates);
+    const warnings = await findLookalikesInTx(tx, crypto, orgId, candidates);
     if (warnings.length > 0) {
-      await audit.append(tx, {
+      await audit.appendInTx(tx, {
         orgId,
         actor,
         action: 'client.lookalike_domain',
@@ -148,7 +148,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
 
   /** The domain index of one client, from its stored emails and its contacts'. */
   async function writeDomainsOf(tx: Executor, crypto: OrgCrypto, orgId: string, c: Client): Promise<void> {
-    await writeClientDomains(tx, crypto, orgId, c.id, domainsOf([c.email, ...c.contacts.map((k) => k.email)]));
+    await writeClientDomainsInTx(tx, crypto, orgId, c.id, domainsOf([c.email, ...c.contacts.map((k) => k.email)]));
   }
 
   /**
@@ -226,7 +226,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
           updated_at: now,
         });
         for (const c of input.contacts) await addContactRow(tx, crypto, orgId, id, c);
-        await audit.append(tx, { orgId, actor, action: 'client.created', objectType: 'client', objectId: id });
+        await audit.appendInTx(tx, { orgId, actor, action: 'client.created', objectType: 'client', objectId: id });
         return withWarnings(await indexedIn(tx, orgId, id), warnings);
       });
     },
@@ -316,7 +316,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
           ...(patch.einvoiceFormat && { einvoice_format: patch.einvoiceFormat }),
           updated_at: clock.now().toISOString(),
         });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'client.updated',
@@ -336,7 +336,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
           archived_at: clock.now().toISOString(),
           updated_at: clock.now().toISOString(),
         });
-        await audit.append(tx, { orgId, actor, action: 'client.archived', objectType: 'client', objectId: id });
+        await audit.appendInTx(tx, { orgId, actor, action: 'client.archived', objectType: 'client', objectId: id });
         return getIn(tx, orgId, id);
       });
     },
@@ -353,7 +353,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
         const crypto = await keyring.forOrg(tx, orgId);
         const warnings = await lookalikes(tx, crypto, orgId, clientId, [c.email], actor);
         await addContactRow(tx, crypto, orgId, clientId, c);
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'client.contact_added',
@@ -367,7 +367,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
     async removeContact(orgId: string, clientId: string, contactId: string, actor: AuditActor): Promise<Client> {
       return inTx(db, async (tx) => {
         if ((await deleteContact(tx, orgId, clientId, contactId)) === 0) throw notFound('Contact');
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'client.contact_removed',
@@ -403,7 +403,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
     },
 
     /** Decrypted names for a set of clients (document lists). */
-    async namesByIds(ex: Executor, orgId: string, ids: string[]): Promise<Map<string, string>> {
+    async namesByIdsInTx(ex: Executor, orgId: string, ids: string[]): Promise<Map<string, string>> {
       const crypto = await keyring.forOrg(ex, orgId);
       const rows = await findClientsByIds(ex, orgId, [...new Set(ids)]);
       return new Map(rows.map((r) => [r.id, readPii(crypto, r).name]));

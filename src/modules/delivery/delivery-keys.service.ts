@@ -99,7 +99,7 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
     });
     const row = (await findDeliveryKey(ex, orgId, purpose))!;
     if (row.key_id === made.key_id)
-      await audit.append(ex, {
+      await audit.appendInTx(ex, {
         orgId,
         actor: SYSTEM,
         action: `delivery_key.generated`,
@@ -273,7 +273,7 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
           smime: input.smimeCertificatePem === undefined ? stored.smime : cert ? { pem: cert.pem } : null,
         };
         const at = await store(tx, orgId, clientId, next);
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'client.delivery_keys_updated',
@@ -304,7 +304,7 @@ export function createDeliveryKeysService(deps: DeliveryKeysDeps) {
         const { stored } = await readClientKeys(tx, orgId, clientId);
         const next: StoredClientKeys = { ...stored, openpgp: { armored: pgp.armored, source: 'wkd' } };
         const at = await store(tx, orgId, clientId, next);
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'client.delivery_keys_discovered',

@@ -37,7 +37,7 @@ export interface TrackingDeps {
    * Told in the event's transaction when a client opens or acknowledges a document or a delivery
    * bounces; `before` is the delivery as it stood (so a second download is not news).
    */
-  onClientFacing?: (
+  onClientFacingInTx?: (
     tx: Executor,
     orgId: string,
     before: DeliveryRow,
@@ -69,8 +69,8 @@ export function createDeliveryTrackingService(deps: TrackingDeps) {
     // Reading a document after acknowledging it does not undo the acknowledgement.
     const status = type === 'accessed' && current?.status === 'acknowledged' ? 'acknowledged' : type;
     await updateDelivery(tx, orgId, deliveryId, { status, updated_at: clock.now().toISOString() });
-    if (current && deps.onClientFacing && (type === 'accessed' || type === 'acknowledged' || type === 'bounced'))
-      await deps.onClientFacing(tx, orgId, current, type);
+    if (current && deps.onClientFacingInTx && (type === 'accessed' || type === 'acknowledged' || type === 'bounced'))
+      await deps.onClientFacingInTx(tx, orgId, current, type);
     return signed;
   }
 

@@ -124,7 +124,7 @@ export function createDeliveryModule(d: DeliveryModuleDeps) {
     orgs,
     documents,
     pdfSigner,
-    onClientFacing: (tx, orgId, before, type) => tellStaff(d.notifications, documents, tx, orgId, before, type),
+    onClientFacingInTx: (tx, orgId, before, type) => tellStaff(d.notifications, documents, tx, orgId, before, type),
   });
   const portalLinks = createPortalLinksService({
     clock,

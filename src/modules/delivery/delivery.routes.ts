@@ -26,6 +26,7 @@ import {
 import type { TemplatesService } from './templates.service.ts';
 import type { DeliveryService } from './delivery.service.ts';
 import { EVENT_TYPES } from './evidence.chain.ts';
+import { need } from '../../platform/http/access.ts';
 
 export interface DeliveryRouteDeps {
   delivery: DeliveryService;
@@ -80,7 +81,10 @@ export function registerDeliveryRoutes(
     const base = `/api/v1/${prefix}/:id`;
     app.post(
       `${base}/send`,
-      { schema: { tags, params: idParam, body: sendInput, response: { 201: sendResultSchema } } },
+      {
+        config: { access: need('invoice:send') },
+        schema: { tags, params: idParam, body: sendInput, response: { 201: sendResultSchema } },
+      },
       async (req, reply) => {
         reply.code(201);
         return delivery.send(staff(req).orgId, kind, req.params.id, req.body, actorOf(req));
@@ -89,6 +93,7 @@ export function registerDeliveryRoutes(
     app.post(
       `${base}/send/preview`,
       {
+        config: { access: need('invoice:send') },
         schema: {
           tags,
           description:
@@ -102,14 +107,20 @@ export function registerDeliveryRoutes(
     );
     app.get(
       `${base}/deliveries`,
-      { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(deliverySchema) }) } } },
+      {
+        config: { access: need('invoice:read') },
+        schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(deliverySchema) }) } },
+      },
       async (req) => ({
         items: await tracking.listForDocument(staff(req).orgId, kind, req.params.id),
       }),
     );
     app.post(
       `${base}/sealed-links`,
-      { schema: { tags, params: idParam, body: sealedLinkInput, response: { 201: sealedLinkCreated } } },
+      {
+        config: { access: need('invoice:send') },
+        schema: { tags, params: idParam, body: sealedLinkInput, response: { 201: sealedLinkCreated } },
+      },
       async (req, reply) => {
         reply.code(201);
         return delivery.createSealedLink(staff(req).orgId, kind, req.params.id, req.body, actorOf(req));
@@ -120,6 +131,7 @@ export function registerDeliveryRoutes(
   app.get(
     '/api/v1/email-templates',
     {
+      config: { access: need('invoice:read') },
       schema: {
         tags: ['templates'],
         description:
@@ -132,6 +144,7 @@ export function registerDeliveryRoutes(
   app.put(
     '/api/v1/email-templates/:kind/:language',
     {
+      config: { access: need('org:update') },
       schema: {
         tags: ['templates'],
         params: templateParams,
@@ -143,60 +156,84 @@ export function registerDeliveryRoutes(
   );
   app.delete(
     '/api/v1/email-templates/:kind/:language',
-    { schema: { tags: ['templates'], description: 'Back to the built-in wording.', params: templateParams } },
+    {
+      config: { access: need('org:update') },
+      schema: { tags: ['templates'], description: 'Back to the built-in wording.', params: templateParams },
+    },
     async (req, reply) => {
       await templates.remove(staff(req).orgId, req.params.kind, req.params.language, actorOf(req));
       return reply.code(204).send();
     },
   );
 
-  app.get('/api/v1/deliveries/:id', { schema: { tags, params: idParam, response: { 200: deliverySchema } } }, (req) =>
-    tracking.get(staff(req).orgId, req.params.id),
+  app.get(
+    '/api/v1/deliveries/:id',
+    { config: { access: need('invoice:read') }, schema: { tags, params: idParam, response: { 200: deliverySchema } } },
+    (req) => tracking.get(staff(req).orgId, req.params.id),
   );
 
   app.get(
     '/api/v1/deliveries/:id/certificate.json',
-    { schema: { tags, params: idParam, response: { 200: evidenceCertificateSchema } } },
+    {
+      config: { access: need('invoice:read') },
+      schema: { tags, params: idParam, response: { 200: evidenceCertificateSchema } },
+    },
     async (req, reply) => {
       reply.header('content-disposition', `attachment; filename="delivery-${req.params.id}.json"`);
       return tracking.certificate(staff(req).orgId, req.params.id);
     },
   );
 
-  app.get('/api/v1/deliveries/:id/certificate.pdf', { schema: { tags, params: idParam } }, async (req, reply) => {
-    const pdf = await tracking.certificatePdf(staff(req).orgId, req.params.id);
-    return reply
-      .type('application/pdf')
-      .header('content-disposition', `attachment; filename="${pdf.filename}"`)
-      .header('cache-control', 'no-store')
-      .send(pdf.bytes);
-  });
+  app.get(
+    '/api/v1/deliveries/:id/certificate.pdf',
+    { config: { access: need('invoice:read') }, schema: { tags, params: idParam } },
+    async (req, reply) => {
+      const pdf = await tracking.certificatePdf(staff(req).orgId, req.params.id);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${pdf.filename}"`)
+        .header('cache-control', 'no-store')
+        .send(pdf.bytes);
+    },
+  );
 
   app.post(
     '/api/v1/deliveries/:id/revoke',
-    { schema: { tags, params: idParam, response: { 200: deliverySchema } } },
+    { config: { access: need('invoice:send') }, schema: { tags, params: idParam, response: { 200: deliverySchema } } },
     (req) => delivery.revoke(staff(req).orgId, req.params.id, actorOf(req)),
   );
 
   app.post(
     '/api/v1/deliveries/:id/bounce',
-    { schema: { tags, params: idParam, body: bounceInput, response: { 200: deliverySchema } } },
+    {
+      config: { access: need('invoice:send') },
+      schema: { tags, params: idParam, body: bounceInput, response: { 200: deliverySchema } },
+    },
     (req) => delivery.recordBounce(staff(req).orgId, req.params.id, req.body.diagnostic, actorOf(req)),
   );
 
   app.get(
     '/api/v1/clients/:id/keys',
-    { schema: { tags: ['clients'], params: idParam, response: { 200: clientKeysSchema } } },
+    {
+      config: { access: need('client:read') },
+      schema: { tags: ['clients'], params: idParam, response: { 200: clientKeysSchema } },
+    },
     (req) => keys.getClientKeys(staff(req).orgId, req.params.id),
   );
   app.put(
     '/api/v1/clients/:id/keys',
-    { schema: { tags: ['clients'], params: idParam, body: clientKeysInput, response: { 200: clientKeysSchema } } },
+    {
+      config: { access: need('client:write') },
+      schema: { tags: ['clients'], params: idParam, body: clientKeysInput, response: { 200: clientKeysSchema } },
+    },
     (req) => keys.putClientKeys(staff(req).orgId, req.params.id, req.body, actorOf(req)),
   );
   app.post(
     '/api/v1/clients/:id/keys/wkd',
-    { schema: { tags: ['clients'], params: idParam, response: { 200: clientKeysSchema } } },
+    {
+      config: { access: need('client:write') },
+      schema: { tags: ['clients'], params: idParam, response: { 200: clientKeysSchema } },
+    },
     (req) => keys.discoverWkd(staff(req).orgId, req.params.id, actorOf(req)),
   );
 }

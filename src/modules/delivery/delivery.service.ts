@@ -179,7 +179,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       // A reminder's facts and charges are part of what the evidence proves was sent.
       ...(p.reminder ? { reminder: p.reminder } : {}),
     });
-    await audit.append(tx, {
+    await audit.appendInTx(tx, {
       orgId: p.orgId,
       actor: p.actor,
       action: 'delivery.submitted',
@@ -355,7 +355,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
     await inTx(db, async (tx) => {
       await tracking.record(tx, orgId, deliveryId, outcome.type, outcome.data);
       if (outcome.type !== 'failed') await updateDelivery(tx, orgId, deliveryId, { message_id: outcome.messageId });
-      await audit.append(tx, {
+      await audit.appendInTx(tx, {
         orgId,
         actor,
         action: `delivery.${outcome.type}`,
@@ -422,7 +422,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
         const s = p.input.sealedLink ?? { expiresInHours: 24 * 14, maxDownloads: null, requireCode: false };
         return {
           deliveryId: id,
-          link: await sealedLinks.create(tx, {
+          link: await sealedLinks.createInTx(tx, {
             orgId,
             deliveryId: id,
             documentId,
@@ -656,7 +656,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
           channel: 'link',
           number: doc.number,
         });
-        const link = await sealedLinks.create(tx, {
+        const link = await sealedLinks.createInTx(tx, {
           orgId,
           deliveryId,
           documentId,
@@ -687,10 +687,10 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
         const row = await findDelivery(tx, orgId, deliveryId);
         if (!row) throw notFound('Delivery');
         const links =
-          (await portalLinks.revokeForDelivery(tx, orgId, deliveryId)) +
-          (await sealedLinks.revokeForDelivery(tx, orgId, deliveryId));
+          (await portalLinks.revokeForDeliveryInTx(tx, orgId, deliveryId)) +
+          (await sealedLinks.revokeForDeliveryInTx(tx, orgId, deliveryId));
         await tracking.record(tx, orgId, deliveryId, 'revoked', { links, by: { type: actor.type, id: actor.id } });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'delivery.revoked',
@@ -710,7 +710,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
           diagnostic,
           reportedBy: { type: actor.type, id: actor.id },
         });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'delivery.bounced',

@@ -3,11 +3,11 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
-import { pruneCodes } from './one-time-codes.ts';
+import { pruneCodesInTx } from './one-time-codes.ts';
 
 export function createDeliveryHousekeeping({ db, clock }: { db: Database; clock: Clock }) {
   return {
-    pruneExpired: () => inTx(db, (tx) => pruneCodes(tx, clock.now())),
+    pruneExpired: () => inTx(db, (tx) => pruneCodesInTx(tx, clock.now())),
   };
 }
 

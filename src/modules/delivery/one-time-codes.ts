@@ -57,7 +57,7 @@ const slotWindow = (now: Date): string =>
  * Counts one code request from a client IP; false past the limit. The caller answers the same way
  * whatever the email (the limit depends on the address only, so it tells nothing about contacts).
  */
-export function takeIpQuota(tx: Executor, clock: Clock, ip: string): Promise<boolean> {
+export function takeIpQuotaInTx(tx: Executor, clock: Clock, ip: string): Promise<boolean> {
   return take(tx, `ip:${ip}`, slotWindow(clock.now()), 'codes', MAX_CODES_PER_IP);
 }
 
@@ -68,7 +68,7 @@ export interface IssuedCode {
   throttled: boolean;
 }
 
-export async function issueCode(
+export async function issueCodeInTx(
   tx: Executor,
   clock: Clock,
   p: {
@@ -118,7 +118,7 @@ export async function issueCode(
  * of the code's attempts and one of the quota key's daily guesses (each a conditional update);
  * only a guess that got both is compared. A right guess gives the daily guess back.
  */
-export async function redeemCode(
+export async function redeemCodeInTx(
   tx: Executor,
   clock: Clock,
   crypto: OrgCrypto | null,
@@ -141,7 +141,7 @@ export async function redeemCode(
 }
 
 /** Consumes a magic-link token: returns the code row (org and subject) on success. */
-export async function redeemMagic(
+export async function redeemMagicInTx(
   tx: Executor,
   clock: Clock,
   token: string,
@@ -153,7 +153,7 @@ export async function redeemMagic(
 }
 
 /** The organization a code was issued in (to load its keys before redeeming). */
-export function orgOfCode(db: Executor, id: string): Promise<string | null> {
+export function orgOfCodeInTx(db: Executor, id: string): Promise<string | null> {
   return findCodeOrg(db, id);
 }
 
@@ -161,7 +161,7 @@ export function orgOfCode(db: Executor, id: string): Promise<string | null> {
  * Housekeeping: codes expired more than a day ago (used or not) and quota windows older than two
  * days. Nothing live is touched: a code outlives its 10 minutes by a day, a window by a day.
  */
-export async function pruneCodes(tx: Executor, now: Date): Promise<{ oneTimeCodes: number; codeQuotas: number }> {
+export async function pruneCodesInTx(tx: Executor, now: Date): Promise<{ oneTimeCodes: number; codeQuotas: number }> {
   const day = 86_400_000;
   return deleteOldCodes(
     tx,

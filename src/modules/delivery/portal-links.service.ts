@@ -61,7 +61,7 @@ export function createPortalLinksService({
       };
     },
 
-    revokeForDelivery: (tx: Executor, orgId: string, deliveryId: string) =>
+    revokeForDeliveryInTx: (tx: Executor, orgId: string, deliveryId: string) =>
       revokePortalLinks(tx, orgId, deliveryId, clock.now().toISOString()),
   };
 }

@@ -26,7 +26,7 @@ import {
   revokeSealedLinks,
   type SealedLinkRow,
 } from './links.repo.ts';
-import { issueCode, redeemCode } from './one-time-codes.ts';
+import { issueCodeInTx, redeemCodeInTx } from './one-time-codes.ts';
 import { findDelivery } from './delivery.repo.ts';
 import { recipientAad, type DeliveryTrackingService } from './delivery-tracking.service.ts';
 
@@ -127,7 +127,7 @@ export function createSealedLinksService(deps: SealedLinksDeps) {
 
   return {
     /** Seals a PDF for a new link (inside the caller's transaction). The URL is returned once; its key is never stored. */
-    async create(
+    async createInTx(
       tx: Executor,
       p: {
         orgId: string;
@@ -195,7 +195,7 @@ export function createSealedLinksService(deps: SealedLinksDeps) {
         : (client?.contacts.find((c) => c.id === row.contact_id)?.email ?? null);
       if (!to) throw new AppError('conflict', 'This link does not use a one-time code');
       const issued = await inTx(db, (tx) =>
-        issueCode(tx, clock, {
+        issueCodeInTx(tx, clock, {
           orgId: row.org_id,
           crypto,
           purpose: 'sealed-link',
@@ -225,13 +225,13 @@ export function createSealedLinksService(deps: SealedLinksDeps) {
       const row = await mustLive(id);
       const crypto = await keyring.forOrg(db, row.org_id);
       const subject = await inTx(db, (tx) =>
-        redeemCode(tx, clock, crypto, { id: challengeId, orgId: row.org_id, purpose: 'sealed-link', code }),
+        redeemCodeInTx(tx, clock, crypto, { id: challengeId, orgId: row.org_id, purpose: 'sealed-link', code }),
       );
       if (subject !== row.id) throw new AppError('unauthenticated', 'The code is wrong, expired or already used');
       return release(row, meta, true);
     },
 
-    revokeForDelivery: (tx: Executor, orgId: string, deliveryId: string) =>
+    revokeForDeliveryInTx: (tx: Executor, orgId: string, deliveryId: string) =>
       revokeSealedLinks(tx, orgId, { deliveryId }, clock.now().toISOString()),
   };
 }

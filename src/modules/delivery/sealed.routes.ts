@@ -8,6 +8,7 @@ import { notFound } from '../../platform/errors.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import type { DeliveryKeysService } from './delivery-keys.service.ts';
 import type { SealedLinksService } from './sealed-links.service.ts';
+import { PUBLIC } from '../../platform/http/access.ts';
 
 const viewSchema = z.object({
   id: z.string(),
@@ -37,6 +38,7 @@ export function registerSealedRoutes(
   app.get(
     '/api/v1/sealed/:id',
     {
+      config: { access: PUBLIC },
       schema: {
         tags,
         security: [],
@@ -53,7 +55,10 @@ export function registerSealedRoutes(
 
   app.post(
     '/api/v1/sealed/:id/code',
-    { schema: { tags, security: [], params: idParam, response: { 202: z.object({ challengeId: z.string() }) } } },
+    {
+      config: { access: PUBLIC },
+      schema: { tags, security: [], params: idParam, response: { 202: z.object({ challengeId: z.string() }) } },
+    },
     async (req, reply) => {
       reply.code(202);
       return sealedLinks.requestCode(req.params.id);
@@ -63,6 +68,7 @@ export function registerSealedRoutes(
   app.post(
     '/api/v1/sealed/:id/open',
     {
+      config: { access: PUBLIC },
       schema: {
         tags,
         security: [],
@@ -77,6 +83,7 @@ export function registerSealedRoutes(
   app.get(
     '/api/v1/public/orgs/:id/delivery-keys',
     {
+      config: { access: PUBLIC },
       schema: {
         tags: ['delivery'],
         security: [],

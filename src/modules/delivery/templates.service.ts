@@ -92,7 +92,7 @@ export function createTemplatesService({ db, clock, audit }: { db: Database; clo
           updated_by: actor.id ?? 'unknown',
           updated_at: at,
         });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'template.saved',
@@ -106,7 +106,7 @@ export function createTemplatesService({ db, clock, audit }: { db: Database; clo
     async remove(orgId: string, kind: TemplateKind, language: string, actor: AuditActor): Promise<void> {
       await inTx(db, async (tx) => {
         if (!(await deleteTemplate(tx, orgId, kind, language))) throw notFound('Template');
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'template.deleted',

@@ -13,7 +13,7 @@ import type { ClientService } from '../clients/client.service.ts';
 import type { FileService } from '../files/file.service.ts';
 import type { OrgDetails, OrgService } from '../orgs/org.service.ts';
 import type { OrgLogoService } from '../orgs/org-logo.service.ts';
-import { amountDue, bodyAad, readBody } from './document.mapper.ts';
+import { amountDue, bodyAad, draftLinesOf, readBody } from './document.mapper.ts';
 import {
   findDocument,
   lockDocument,
@@ -55,7 +55,7 @@ import { addDays } from '../../shared/dates.ts';
 /** Extension points for signing and verification (the verification module plugs in here). */
 export interface IssueHooks {
   /** The signed fields printed on the PDF; `einvoice` is the XML embedded in it (its digest is signed too). */
-  verification?(
+  verificationInTx?(
     tx: Executor,
     org: OrgDetails,
     doc: DocumentDto,
@@ -63,9 +63,9 @@ export interface IssueHooks {
     einvoice?: { format: EinvoiceFormat; xml: Buffer } | null,
   ): Promise<PdfDocumentView['verification']>;
   /** The PDF signer for one document of the org: the renderer reserves its field, the signer fills it. */
-  pdfSigner?(tx: Executor, orgId: string): Promise<PdfSigner>;
+  pdfSignerInTx?(tx: Executor, orgId: string): Promise<PdfSigner>;
   /** After the signed PDF is stored: its SHA-256 and the signature's time-stamp token, if any. */
-  onIssued?(
+  onIssuedInTx?(
     tx: Executor,
     orgId: string,
     doc: DocumentDto,
@@ -273,8 +273,8 @@ export function createLifecycleService(deps: LifecycleDeps) {
             ),
           }
         : null;
-    const verification = hooks.verification ? await hooks.verification(tx, org, doc, snapshot, facturX) : null;
-    const signer = hooks.pdfSigner ? await hooks.pdfSigner(tx, orgId) : null;
+    const verification = hooks.verificationInTx ? await hooks.verificationInTx(tx, org, doc, snapshot, facturX) : null;
+    const signer = hooks.pdfSignerInTx ? await hooks.pdfSignerInTx(tx, orgId) : null;
     const job: RenderJob = {
       view: buildDocumentView(doc, snapshot, { relatedNumber, verification, logo: logo?.bytes }),
       creationDate: new Date(now),
@@ -293,9 +293,9 @@ export function createLifecycleService(deps: LifecycleDeps) {
   ): Promise<DocumentDto> {
     const { orgId, kind, id, number, doc } = p;
     const { pdf, timestampToken } = await finishSigning(rendered, p.signer);
-    const file = await files.put(tx, orgId, `${kind}.pdf`, 'application/pdf', pdf);
+    const file = await files.putInTx(tx, orgId, `${kind}.pdf`, 'application/pdf', pdf);
     await updateDocumentRow(tx, orgId, id, { pdf_file_id: file.id });
-    await audit.append(tx, {
+    await audit.appendInTx(tx, {
       orgId,
       actor,
       action: `${kind}.issued`,
@@ -305,7 +305,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
     });
     await documents.indexInTx(tx, orgId, id); // now with its number and the frozen client name
     const issued = await documents.getInTx(tx, orgId, kind, id);
-    if (hooks.onIssued) await hooks.onIssued(tx, orgId, issued, file.sha256, timestampToken);
+    if (hooks.onIssuedInTx) await hooks.onIssuedInTx(tx, orgId, issued, file.sha256, timestampToken);
     return issued;
   }
 
@@ -453,7 +453,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
       updated_at: clock.now().toISOString(),
     });
     if (!ok) throw conflict(`Cannot mark a ${row.status} ${KIND_LABEL[kind].toLowerCase()} as ${to}`);
-    await audit.append(tx, { orgId, actor, action: `${kind}.${to}`, objectType: kind, objectId: id });
+    await audit.appendInTx(tx, { orgId, actor, action: `${kind}.${to}`, objectType: kind, objectId: id });
     const doc = await documents.getInTx(tx, orgId, kind, id);
     if (andThen) await andThen(tx, doc);
     return doc;
@@ -549,15 +549,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
           clientId: quote.client_id,
           currency: quote.currency,
           exchangeRate: quote.exchange_rate,
-          lines: body.lines.map(({ itemId, description, quantity, unit, unitPrice, discount, taxRateId }) => ({
-            itemId,
-            description,
-            quantity,
-            unit,
-            unitPrice,
-            discount,
-            taxRateId,
-          })),
+          lines: draftLinesOf(body.lines),
           discount: body.discount,
           notes: body.notes,
           terms: body.terms,
@@ -568,7 +560,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
           related_document_id: inv.id,
           updated_at: clock.now().toISOString(),
         });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'quote.converted',
@@ -602,15 +594,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
           clientId: inv.client_id,
           currency: inv.currency,
           exchangeRate: inv.exchange_rate,
-          lines: body.lines.map(({ itemId, description, quantity, unit, unitPrice, discount, taxRateId }) => ({
-            itemId,
-            description,
-            quantity,
-            unit,
-            unitPrice,
-            discount,
-            taxRateId,
-          })),
+          lines: draftLinesOf(body.lines),
           discount: body.discount,
           notes: `${t(language, 'document.cancelsInvoice', { number: inv.number ?? '' })} ${reason}`.trim(),
           terms: null,
@@ -619,7 +603,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
           ...body.einvoice,
         });
         const creditNote = await issueInTx(tx, orgId, 'credit_note', cn.id, actor);
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'invoice.voided',
@@ -638,7 +622,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
     ): Promise<{ bytes: Buffer; filename: string; sha256: string }> {
       const row = await mustFind(db, orgId, id, kind);
       if (!row.pdf_file_id) throw conflict('Drafts have no stored PDF; issue the document first');
-      const file = await files.get(db, orgId, row.pdf_file_id);
+      const file = await files.getInTx(db, orgId, row.pdf_file_id);
       return {
         bytes: file.bytes,
         filename: `${row.number ?? row.id}.pdf`.replace(/[^\w.-]+/g, '_'),
@@ -667,7 +651,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
       // Issued for Factur-X: the e-invoice is the signed hybrid PDF itself. Otherwise the CII XML of
       // the Factur-X profile (a signed hybrid cannot be made after the fact without a new signature).
       if (format === 'factur-x' && src.snapshot.einvoice?.format === 'factur-x' && row.pdf_file_id) {
-        const file = await files.get(db, orgId, row.pdf_file_id);
+        const file = await files.getInTx(db, orgId, row.pdf_file_id);
         return { bytes: file.bytes, filename: filename('factur-x.pdf'), contentType: 'application/pdf' };
       }
       const xml = einvoiceXml(src, format);

@@ -19,6 +19,19 @@ export function readBody(crypto: OrgCrypto, row: Pick<DocumentRow, 'id' | 'body_
   return documentBody.parse(crypto.decryptJson(row.body_enc, bodyAad(row.id)));
 }
 
+/** A stored document's lines as draft input again (edit, convert, void): what a draft line takes, nothing derived. */
+export function draftLinesOf(lines: StoredLine[]) {
+  return lines.map(({ itemId, description, quantity, unit, unitPrice, discount, taxRateId }) => ({
+    itemId,
+    description,
+    quantity,
+    unit,
+    unitPrice,
+    discount,
+    taxRateId,
+  }));
+}
+
 export function totalsOf(lines: StoredLine[], discount: DocumentBody['discount']): Totals {
   return computeTotals(
     lines.map((l) => ({

@@ -26,6 +26,7 @@ import {
   numberingPreviewSchema,
 } from './document.schemas.ts';
 import type { DocumentService } from './document.service.ts';
+import { need } from '../../platform/http/access.ts';
 
 const einvoiceCheckSchema = z.object({
   format: z.enum(EINVOICE_PREFERENCES),
@@ -69,18 +70,31 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
 
     app.get(
       base,
-      { schema: { tags, querystring: documentListQuery, response: { 200: pageOf(documentSummarySchema) } } },
+      {
+        config: { access: need('invoice:read') },
+        schema: { tags, querystring: documentListQuery, response: { 200: pageOf(documentSummarySchema) } },
+      },
       (req) => documents.list(staff(req).orgId, kind, req.query),
     );
-    app.post(base, { schema: { tags, body: draftInput, response: { 201: documentSchema } } }, (req, reply) => {
-      const p = staff(req);
-      return withIdempotency(deps, req, reply, idempotencyScope(p), 201, (tx) =>
-        documents.createInTx(tx, p.orgId, kind, req.body, actorOf(req)),
-      );
-    });
+    app.post(
+      base,
+      {
+        config: { access: need('invoice:write') },
+        schema: { tags, body: draftInput, response: { 201: documentSchema } },
+      },
+      (req, reply) => {
+        const p = staff(req);
+        return withIdempotency(deps, req, reply, idempotencyScope(p), 201, (tx) =>
+          documents.createInTx(tx, p.orgId, kind, req.body, actorOf(req)),
+        );
+      },
+    );
     app.post(
       `${base}/:id/duplicate`,
-      { schema: { tags, params: idParam, response: { 201: documentSchema } } },
+      {
+        config: { access: need('invoice:write') },
+        schema: { tags, params: idParam, response: { 201: documentSchema } },
+      },
       (req, reply) => {
         const p = staff(req);
         return withIdempotency(deps, req, reply, idempotencyScope(p), 201, (tx) =>
@@ -88,21 +102,36 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
         );
       },
     );
-    app.get(`${base}/:id`, { schema: { tags, params: idParam, response: { 200: documentSchema } } }, (req) =>
-      documents.get(staff(req).orgId, kind, req.params.id),
+    app.get(
+      `${base}/:id`,
+      {
+        config: { access: need('invoice:read') },
+        schema: { tags, params: idParam, response: { 200: documentSchema } },
+      },
+      (req) => documents.get(staff(req).orgId, kind, req.params.id),
     );
     app.patch(
       `${base}/:id`,
-      { schema: { tags, params: idParam, body: draftPatch, response: { 200: documentSchema } } },
+      {
+        config: { access: need('invoice:write') },
+        schema: { tags, params: idParam, body: draftPatch, response: { 200: documentSchema } },
+      },
       (req) => documents.updateDraft(staff(req).orgId, kind, req.params.id, req.body, actorOf(req)),
     );
-    app.delete(`${base}/:id`, { schema: { tags, params: idParam, response: { 200: okSchema } } }, async (req) => {
-      await documents.removeDraft(staff(req).orgId, kind, req.params.id, actorOf(req));
-      return { ok: true as const };
-    });
+    app.delete(
+      `${base}/:id`,
+      { config: { access: need('invoice:write') }, schema: { tags, params: idParam, response: { 200: okSchema } } },
+      async (req) => {
+        await documents.removeDraft(staff(req).orgId, kind, req.params.id, actorOf(req));
+        return { ok: true as const };
+      },
+    );
     app.post(
       `${base}/:id/issue`,
-      { schema: { tags, params: idParam, body: issueInput, response: { 200: documentSchema } } },
+      {
+        config: { access: need('invoice:issue') },
+        schema: { tags, params: idParam, body: issueInput, response: { 200: documentSchema } },
+      },
       (req, reply) => {
         const p = staff(req);
         const opts = { confirmWithoutPayoutDetails: req.body?.confirmWithoutPayoutDetails ?? false };
@@ -111,22 +140,32 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
         );
       },
     );
-    app.post(`${base}/:id/mark-sent`, { schema: { tags, params: idParam, response: { 200: documentSchema } } }, (req) =>
-      lifecycle.markSent(staff(req).orgId, kind, req.params.id, actorOf(req)),
+    app.post(
+      `${base}/:id/mark-sent`,
+      {
+        config: { access: need('invoice:send') },
+        schema: { tags, params: idParam, response: { 200: documentSchema } },
+      },
+      (req) => lifecycle.markSent(staff(req).orgId, kind, req.params.id, actorOf(req)),
     );
-    app.get(`${base}/:id/pdf`, { schema: { tags, params: idParam } }, async (req, reply) => {
-      const pdf = await lifecycle.pdf(staff(req).orgId, kind, req.params.id);
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', `attachment; filename="${pdf.filename}"`)
-        .header('x-content-sha256', pdf.sha256)
-        .header('cache-control', 'no-store')
-        .send(pdf.bytes);
-    });
+    app.get(
+      `${base}/:id/pdf`,
+      { config: { access: need('invoice:read') }, schema: { tags, params: idParam } },
+      async (req, reply) => {
+        const pdf = await lifecycle.pdf(staff(req).orgId, kind, req.params.id);
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `attachment; filename="${pdf.filename}"`)
+          .header('x-content-sha256', pdf.sha256)
+          .header('cache-control', 'no-store')
+          .send(pdf.bytes);
+      },
+    );
     // A draft rendered on request (invoice:read): shown inline in the staff app, never cached.
     app.get(
       `${base}/:id/preview.pdf`,
       {
+        config: { access: need('invoice:read') },
         schema: {
           tags,
           params: idParam,
@@ -148,12 +187,16 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
   // chosen number (a mid-year switch from another program).
   app.get(
     '/api/v1/numbering',
-    { schema: { tags: ['numbering'], response: { 200: z.object({ items: z.array(numberingPreviewSchema) }) } } },
+    {
+      config: { access: need('invoice:read') },
+      schema: { tags: ['numbering'], response: { 200: z.object({ items: z.array(numberingPreviewSchema) }) } },
+    },
     async (req) => ({ items: await documents.numberingPreview(staff(req).orgId) }),
   );
   app.put(
     '/api/v1/numbering/:kind/next',
     {
+      config: { access: need('org:update') },
       schema: {
         tags: ['numbering'],
         params: z.strictObject({ kind: z.enum(DOCUMENT_KINDS) }),
@@ -171,6 +214,7 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
     app.get(
       base,
       {
+        config: { access: need('invoice:read') },
         schema: {
           tags,
           params: idParam,
@@ -191,6 +235,7 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
     app.get(
       `${base}/check`,
       {
+        config: { access: need('invoice:read') },
         schema: {
           tags,
           params: idParam,
@@ -207,6 +252,7 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
   app.post(
     `${inv}/void`,
     {
+      config: { access: need('invoice:void') },
       schema: {
         tags: ['invoices'],
         params: idParam,
@@ -222,17 +268,26 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
   const quote = '/api/v1/quotes/:id';
   app.post(
     `${quote}/accept`,
-    { schema: { tags: ['quotes'], params: idParam, response: { 200: documentSchema } } },
+    {
+      config: { access: need('invoice:write') },
+      schema: { tags: ['quotes'], params: idParam, response: { 200: documentSchema } },
+    },
     (req) => lifecycle.acceptQuote(staff(req).orgId, req.params.id, actorOf(req)),
   );
   app.post(
     `${quote}/decline`,
-    { schema: { tags: ['quotes'], params: idParam, response: { 200: documentSchema } } },
+    {
+      config: { access: need('invoice:write') },
+      schema: { tags: ['quotes'], params: idParam, response: { 200: documentSchema } },
+    },
     (req) => lifecycle.declineQuote(staff(req).orgId, req.params.id, actorOf(req)),
   );
   app.post(
     `${quote}/convert`,
-    { schema: { tags: ['quotes'], params: idParam, response: { 201: documentSchema } } },
+    {
+      config: { access: need('invoice:write') },
+      schema: { tags: ['quotes'], params: idParam, response: { 201: documentSchema } },
+    },
     async (req, reply) => {
       reply.code(201);
       return lifecycle.convertQuote(staff(req).orgId, req.params.id, actorOf(req));

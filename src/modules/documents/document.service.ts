@@ -15,7 +15,7 @@ import type { ClientService } from '../clients/client.service.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import type { RatesService } from '../rates/rates.service.ts';
-import { bodyAad, readBody, toDto, toSummary, totalsOf } from './document.mapper.ts';
+import { bodyAad, draftLinesOf, readBody, toDto, toSummary, totalsOf } from './document.mapper.ts';
 import {
   deleteDraft,
   findDocument,
@@ -60,8 +60,8 @@ export interface DocumentServiceDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
-  orgs: Pick<OrgService, 'get' | 'getInTx' | 'numbering'>;
-  clients: Pick<ClientService, 'get' | 'namesByIds' | 'getInTx'>;
+  orgs: Pick<OrgService, 'get' | 'getInTx' | 'numberingInTx'>;
+  clients: Pick<ClientService, 'get' | 'namesByIdsInTx' | 'getInTx'>;
   catalog: Pick<CatalogService, 'taxRatesByIdsInTx'>;
   rates: Pick<RatesService, 'rateOnInTx'>;
 }
@@ -274,7 +274,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     const row = await findDocument(ex, orgId, id, kind);
     if (!row) throw notFound(kind ? KIND_LABEL[kind] : 'Document');
     const crypto = await keyring.forOrg(ex, orgId);
-    const names = await clients.namesByIds(ex, orgId, [row.client_id]);
+    const names = await clients.namesByIdsInTx(ex, orgId, [row.client_id]);
     return toDto(row, readBody(crypto, row), names.get(row.client_id) ?? '', await todayInTx(ex, orgId));
   }
 
@@ -304,7 +304,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     actor: AuditActor,
   ): Promise<DocumentDto> {
     const row = await createDraftInTx(tx, orgId, kind, raw);
-    await audit.append(tx, {
+    await audit.appendInTx(tx, {
       orgId,
       actor,
       action: `${kind}.created`,
@@ -352,7 +352,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       periodEnd: null,
     };
     const row = await createDraftInTx(tx, orgId, kind, input);
-    await audit.append(tx, {
+    await audit.appendInTx(tx, {
       orgId,
       actor,
       action: `${kind}.created`,
@@ -414,7 +414,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       discount: DocumentBody['discount'],
     ): Promise<Totals> => safeTotals(await resolveLines(ex, orgId, lines), discount),
     /** Whether clients may have seen the org's payout details on an issued invoice. */
-    hasIssuedInvoice: (ex: Executor, orgId: string) => hasIssuedInvoice(ex, orgId),
+    hasIssuedInvoiceInTx: (ex: Executor, orgId: string) => hasIssuedInvoice(ex, orgId),
     /** Which of `ids` are the org's documents of `kind`, with their numbers (a bulk selection; other ids are absent). */
     numbersOf: (orgId: string, kind: DocumentKind, ids: string[]) => findDocumentNumbers(db, orgId, kind, ids),
 
@@ -436,7 +436,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
      * item 7: the preview beside the numbering settings).
      */
     async numberingPreview(orgId: string): Promise<NumberingPreview[]> {
-      const [today, numbering] = await Promise.all([todayInTx(db, orgId), orgs.numbering(db, orgId)]);
+      const [today, numbering] = await Promise.all([todayInTx(db, orgId), orgs.numberingInTx(db, orgId)]);
       return Promise.all(
         DOCUMENT_KINDS.map(async (kind) => {
           const pattern = numbering[kind];
@@ -460,7 +460,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     ): Promise<NumberingPreview> {
       return inTx(db, async (tx) => {
         const today = await todayInTx(tx, orgId);
-        const pattern = (await orgs.numbering(tx, orgId))[kind];
+        const pattern = (await orgs.numberingInTx(tx, orgId))[kind];
         const period = periodOf(pattern, today);
         const current = await peekSequenceValue(tx, orgId, kind, period);
         if (nextValue < current)
@@ -468,7 +468,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
             `${formatNumber(pattern, today, current - 1)} or an earlier number was already given: the next number can only move forward`,
           );
         await setSequenceValue(tx, orgId, kind, period, nextValue);
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'numbering.next_set',
@@ -521,15 +521,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
           ...(keepRate && { exchangeRate: row.exchange_rate }),
           issueDate: row.issue_date,
           dueDate: row.due_date,
-          lines: body.lines.map(({ itemId, description, quantity, unit, unitPrice, discount, taxRateId }) => ({
-            itemId,
-            description,
-            quantity,
-            unit,
-            unitPrice,
-            discount,
-            taxRateId,
-          })),
+          lines: draftLinesOf(body.lines),
           discount: body.discount,
           notes: body.notes,
           terms: body.terms,
@@ -559,7 +551,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
           related_document_id: fresh.related_document_id,
           updated_at: clock.now().toISOString(),
         });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: `${kind}.updated`,
@@ -578,7 +570,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
         if (!row) throw notFound(KIND_LABEL[kind]);
         if ((await deleteDraft(tx, orgId, id)) === 0)
           throw conflict(`Only drafts can be deleted; this ${KIND_LABEL[kind].toLowerCase()} is ${row.status}`);
-        await audit.append(tx, { orgId, actor, action: `${kind}.draft_deleted`, objectType: kind, objectId: id });
+        await audit.appendInTx(tx, { orgId, actor, action: `${kind}.draft_deleted`, objectType: kind, objectId: id });
       });
     },
 
@@ -589,7 +581,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       const out: DocumentExport[] = [];
       for (let after: string | null = null; ;) {
         const rows = await listOrgDocumentRows(ex, orgId, after, 500);
-        const names = await clients.namesByIds(
+        const names = await clients.namesByIdsInTx(
           ex,
           orgId,
           rows.map((r) => r.client_id),
@@ -635,7 +627,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
         cursor: decodeCursor(q.cursor, SORT_CURSOR_VALUES[sort]),
         limit: q.limit + 1,
       });
-      const names = await clients.namesByIds(
+      const names = await clients.namesByIdsInTx(
         db,
         orgId,
         rows.map((r) => r.client_id),

@@ -17,7 +17,9 @@ import {
   sendReminderInput,
 } from './dunning.schemas.ts';
 import type { DunningService } from './dunning.service.ts';
+import { need } from '../../platform/http/access.ts';
 
+// Access: reminders follow the invoice (read/send); plans and reference rates are organization settings.
 export function registerDunningRoutes(root: FastifyInstance, { dunning }: { dunning: DunningService }): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['dunning'];
@@ -25,6 +27,7 @@ export function registerDunningRoutes(root: FastifyInstance, { dunning }: { dunn
   app.get(
     '/api/v1/invoices/:id/reminders',
     {
+      config: { access: need('invoice:read') },
       schema: {
         tags,
         description: "The invoice's reminders so far, its plan, state (active, paused, stopped) and next step.",
@@ -37,6 +40,7 @@ export function registerDunningRoutes(root: FastifyInstance, { dunning }: { dunn
   app.post(
     '/api/v1/invoices/:id/reminders',
     {
+      config: { access: need('invoice:send') },
       schema: {
         tags,
         description:
@@ -54,6 +58,7 @@ export function registerDunningRoutes(root: FastifyInstance, { dunning }: { dunn
   app.get(
     '/api/v1/invoices/:id/reminders/:reminderId/pdf',
     {
+      config: { access: need('invoice:read') },
       schema: {
         tags,
         description: 'The signed reminder document that itemises the late-payment charges (application/pdf).',
@@ -71,18 +76,24 @@ export function registerDunningRoutes(root: FastifyInstance, { dunning }: { dunn
   );
   app.put(
     '/api/v1/invoices/:id/reminders/state',
-    { schema: { tags, params: idParam, body: holdInput, response: { 200: invoiceDunningSchema } } },
+    {
+      config: { access: need('invoice:send') },
+      schema: { tags, params: idParam, body: holdInput, response: { 200: invoiceDunningSchema } },
+    },
     (req) => dunning.setState(staff(req).orgId, req.params.id, req.body.state, actorOf(req)),
   );
 
   app.get(
     '/api/v1/dunning/plans',
-    { schema: { tags, response: { 200: z.object({ items: z.array(planSchema) }) } } },
+    {
+      config: { access: need('invoice:read') },
+      schema: { tags, response: { 200: z.object({ items: z.array(planSchema) }) } },
+    },
     async (req) => ({ items: await dunning.plans(staff(req).orgId) }),
   );
   app.post(
     '/api/v1/dunning/plans',
-    { schema: { tags, body: planInput, response: { 201: planSchema } } },
+    { config: { access: need('org:update') }, schema: { tags, body: planInput, response: { 201: planSchema } } },
     async (req, reply) => {
       reply.code(201);
       return dunning.savePlan(staff(req).orgId, null, req.body, actorOf(req));
@@ -90,15 +101,21 @@ export function registerDunningRoutes(root: FastifyInstance, { dunning }: { dunn
   );
   app.put(
     '/api/v1/dunning/plans/:id',
-    { schema: { tags, params: idParam, body: planInput, response: { 200: planSchema } } },
+    {
+      config: { access: need('org:update') },
+      schema: { tags, params: idParam, body: planInput, response: { 200: planSchema } },
+    },
     (req) => dunning.savePlan(staff(req).orgId, req.params.id, req.body, actorOf(req)),
   );
-  app.get('/api/v1/dunning/reference-rates', { schema: { tags, response: { 200: referenceRatesSchema } } }, (req) =>
-    dunning.referenceRates(staff(req).orgId),
+  app.get(
+    '/api/v1/dunning/reference-rates',
+    { config: { access: need('invoice:read') }, schema: { tags, response: { 200: referenceRatesSchema } } },
+    (req) => dunning.referenceRates(staff(req).orgId),
   );
   app.put(
     '/api/v1/dunning/reference-rates',
     {
+      config: { access: need('org:update') },
       schema: {
         tags,
         description:
@@ -111,12 +128,18 @@ export function registerDunningRoutes(root: FastifyInstance, { dunning }: { dunn
   );
   app.get(
     '/api/v1/clients/:id/reminders',
-    { schema: { tags, params: idParam, response: { 200: clientDunningSchema } } },
+    {
+      config: { access: need('client:read') },
+      schema: { tags, params: idParam, response: { 200: clientDunningSchema } },
+    },
     (req) => dunning.clientSetting(staff(req).orgId, req.params.id),
   );
   app.put(
     '/api/v1/clients/:id/reminders',
-    { schema: { tags, params: idParam, body: clientDunningInput, response: { 200: clientDunningSchema } } },
+    {
+      config: { access: need('client:write') },
+      schema: { tags, params: idParam, body: clientDunningInput, response: { 200: clientDunningSchema } },
+    },
     (req) => dunning.setClientSetting(staff(req).orgId, req.params.id, req.body, actorOf(req)),
   );
 }

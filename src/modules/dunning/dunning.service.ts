@@ -85,10 +85,10 @@ export interface DunningDeps {
   orgLogo?: Pick<OrgLogoService, 'imageInTx'>;
   clients: Pick<ClientService, 'get'>;
   documents: Pick<DocumentService, 'get' | 'nextNumberInTx'>;
-  files: Pick<FileService, 'put' | 'get'>;
+  files: Pick<FileService, 'putInTx' | 'getInTx'>;
   delivery: Pick<DeliveryService, 'send'>;
   /** PAdES signer (verification module) for reminder documents; unsigned until one is wired. */
-  pdfSigner?: (tx: Executor, orgId: string) => Promise<PdfSigner>;
+  pdfSignerInTx?: (tx: Executor, orgId: string) => Promise<PdfSigner>;
 }
 
 const toPlan = (r: PlanRow): Plan => ({
@@ -316,9 +316,9 @@ export function createDunningService(deps: DunningDeps) {
       const logo = (await deps.orgLogo?.imageInTx(tx, orgId))?.bytes ?? null;
       const pdf = await renderDocumentPdf(logo ? { ...view, logo } : view, {
         creationDate: clock.now(),
-        signer: deps.pdfSigner ? await deps.pdfSigner(tx, orgId) : null,
+        signer: deps.pdfSignerInTx ? await deps.pdfSignerInTx(tx, orgId) : null,
       });
-      const stored = await files.put(tx, orgId, 'reminder', 'application/pdf', pdf);
+      const stored = await files.putInTx(tx, orgId, 'reminder', 'application/pdf', pdf);
       await moveReminder(tx, orgId, row.id, 'sending', {
         ...computed,
         number,
@@ -334,7 +334,7 @@ export function createDunningService(deps: DunningDeps) {
     const finish = (status: ReminderRow['status'], patch: Partial<ReminderRow> = {}) =>
       inTx(db, async (tx) => {
         await moveReminder(tx, orgId, row.id, 'sending', { ...patch, status, updated_at: now() });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: `dunning.reminder_${status}`,
@@ -468,7 +468,7 @@ export function createDunningService(deps: DunningDeps) {
       await invoiceFacts(orgId, documentId);
       await inTx(db, async (tx) => {
         await setInvoiceHold(tx, orgId, documentId, state, actor.id ?? 'unknown', now());
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'dunning.state_changed',
@@ -514,7 +514,7 @@ export function createDunningService(deps: DunningDeps) {
     async documentPdf(orgId: string, documentId: string, reminderId: string) {
       const row = await findReminder(db, orgId, reminderId);
       if (!row || row.document_id !== documentId || !row.file_id) throw notFound('Reminder document');
-      const f = await files.get(db, orgId, row.file_id);
+      const f = await files.getInTx(db, orgId, row.file_id);
       return { filename: `${row.number}.pdf`, bytes: f.bytes, sha256: f.sha256 };
     },
 
@@ -565,7 +565,7 @@ export function createDunningService(deps: DunningDeps) {
         };
         if (current) await updatePlan(tx, orgId, planId, cols);
         else await insertPlan(tx, { id: planId, org_id: orgId, created_at: now(), ...cols });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: current ? 'dunning.plan_updated' : 'dunning.plan_created',
@@ -594,7 +594,7 @@ export function createDunningService(deps: DunningDeps) {
           orgId,
           items.map((r) => ({ org_id: orgId, valid_from: r.validFrom, rate_percent: r.ratePercent })),
         );
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'dunning.reference_rates_set',
@@ -629,7 +629,7 @@ export function createDunningService(deps: DunningDeps) {
           opted_out: input.optedOut ? 1 : 0,
           updated_at: now(),
         });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'dunning.client_setting_changed',

@@ -33,7 +33,7 @@ export function createReminderDocumentsService({
   db: Database;
   orgs: Pick<OrgService, 'get'>;
   documents: Pick<DocumentService, 'get'>;
-  files: Pick<FileService, 'get'>;
+  files: Pick<FileService, 'getInTx'>;
 }) {
   return {
     async byPdfSha256(pdfSha256: string): Promise<ReminderDocumentFound | null> {
@@ -42,7 +42,7 @@ export function createReminderDocumentsService({
       const [org, invoice, file] = await Promise.all([
         orgs.get(row.org_id),
         documents.get(row.org_id, 'invoice', row.document_id),
-        files.get(db, row.org_id, row.file_id),
+        files.getInTx(db, row.org_id, row.file_id),
       ]);
       // The PDF was rendered, signed and stored in one transaction: its file's time is the signing time.
       const made = file.createdAt;

@@ -9,6 +9,7 @@ import { staff } from '../../platform/http/auth-hooks.ts';
 import { requireStepUp } from '../../platform/http/step-up.ts';
 import { exportRequest } from './export.schemas.ts';
 import type { ExportService } from './export.service.ts';
+import { need } from '../../platform/http/access.ts';
 
 export function registerExportRoutes(
   root: FastifyInstance,
@@ -21,6 +22,7 @@ export function registerExportRoutes(
   app.post(
     '/api/v1/exports',
     {
+      config: { access: need('data:export') },
       schema: {
         tags: ['organization'],
         description:

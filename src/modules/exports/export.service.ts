@@ -93,7 +93,7 @@ export function createExportService(deps: ExportServiceDeps) {
             counts,
           };
         }
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'data.exported',

@@ -23,7 +23,7 @@ export interface StoredFile {
 
 export function createFileService({ keyring, clock }: { keyring: Keyring; clock: Clock }) {
   return {
-    async put(
+    async putInTx(
       tx: Executor,
       orgId: string,
       purpose: string,
@@ -47,7 +47,7 @@ export function createFileService({ keyring, clock }: { keyring: Keyring; clock:
     },
 
     /** What is known about stored files without opening them (type, size, digest), by id; unknown ids are absent. */
-    async describe(
+    async describeInTx(
       ex: Executor,
       orgId: string,
       ids: string[],
@@ -60,11 +60,11 @@ export function createFileService({ keyring, clock }: { keyring: Keyring; clock:
     },
 
     /** Deletes a file nothing refers to any more (a replaced logo); never an issued document's. */
-    async remove(tx: Executor, orgId: string, id: string): Promise<void> {
+    async removeInTx(tx: Executor, orgId: string, id: string): Promise<void> {
       await deleteStoredFile(tx, orgId, id);
     },
 
-    async get(ex: Executor, orgId: string, id: string): Promise<StoredFile> {
+    async getInTx(ex: Executor, orgId: string, id: string): Promise<StoredFile> {
       const row = await findStoredFile(ex, orgId, id);
       if (!row) throw notFound('File');
       const crypto = await keyring.forOrg(ex, orgId);

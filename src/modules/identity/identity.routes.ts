@@ -21,6 +21,7 @@ import { registerMeRoutes } from './accounts/me.routes.ts';
 import { registerMemberRoutes } from './members/members.routes.ts';
 import type { SessionsService } from './sessions/sessions.service.ts';
 import { sameSecret } from '../../platform/crypto/hash.ts';
+import { PUBLIC, SELF } from '../../platform/http/access.ts';
 
 export const PROVISIONING_HEADER = 'x-sealbill-provisioning-token';
 
@@ -40,7 +41,7 @@ export function registerIdentityRoutes(root: FastifyInstance, deps: IdentityRout
 
   app.get(
     '/api/v1/setup',
-    { schema: { tags, security: [], response: { 200: z.object({ setUp: z.boolean() }) } } },
+    { config: { access: PUBLIC }, schema: { tags, security: [], response: { 200: z.object({ setUp: z.boolean() }) } } },
     async () => ({ setUp: await bootstrap.isSetUp() }),
   );
 
@@ -54,6 +55,7 @@ export function registerIdentityRoutes(root: FastifyInstance, deps: IdentityRout
   app.post(
     '/api/v1/setup',
     {
+      config: { access: PUBLIC },
       schema: {
         tags,
         security: [],
@@ -78,6 +80,7 @@ export function registerIdentityRoutes(root: FastifyInstance, deps: IdentityRout
   app.get(
     '/api/v1/me',
     {
+      config: { access: SELF },
       schema: {
         tags,
         response: {

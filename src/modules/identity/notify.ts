@@ -52,7 +52,7 @@ export function createNotifier({
     link,
 
     /** Tells an organization's administrators about a change to who can act in it (one mail each). */
-    async adminAlert(
+    async adminAlertInTx(
       tx: Executor,
       to: Array<{ email: string }>,
       orgName: string,
@@ -68,7 +68,7 @@ export function createNotifier({
       }
     },
 
-    securityAlert(tx: Executor, to: string, what: string, detail: string): Promise<void> {
+    securityAlertInTx(tx: Executor, to: string, what: string, detail: string): Promise<void> {
       return send(tx, {
         to,
         subject: `Sealbill security alert: ${what}`,

@@ -18,7 +18,7 @@ export interface SecurityEvent {
 
 export function createSecurityAudit(audit: AuditService, db: Database) {
   async function inOrg(tx: Executor, orgId: string, e: SecurityEvent): Promise<void> {
-    await audit.append(tx, {
+    await audit.appendInTx(tx, {
       orgId,
       actor: e.actor,
       action: e.action,
@@ -37,10 +37,10 @@ export function createSecurityAudit(audit: AuditService, db: Database) {
     },
 
     /** To every org the user belongs to, or the instance chain when the user is unknown or has none. */
-    async forUser(tx: Executor, e: SecurityEvent): Promise<void> {
+    async forUserInTx(tx: Executor, e: SecurityEvent): Promise<void> {
       const orgIds = e.userId ? await activeOrgIdsOf(tx, e.userId) : [];
       for (const orgId of orgIds.length > 0 ? orgIds : [INSTANCE_CHAIN]) {
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor: e.actor,
           action: e.action,

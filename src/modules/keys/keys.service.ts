@@ -45,7 +45,7 @@ export interface KeysServiceDeps {
    * Runs in the transaction that retires an org's old data keys, while `crypto` still holds them:
    * the last moment anything derived from them can be signed (audit checkpoint key endorsements).
    */
-  beforeRetire?: (tx: Executor, orgId: string, crypto: OrgCrypto) => Promise<unknown>;
+  beforeRetireInTx?: (tx: Executor, orgId: string, crypto: OrgCrypto) => Promise<unknown>;
 }
 
 export interface RotateOrgOptions {
@@ -69,7 +69,14 @@ export interface RotateOrgResult {
 const RETIRED_DEK = 'destroyed';
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function createKeysService({ db, dialect, keyring, audit, clock, beforeRetire }: KeysServiceDeps) {
+export function createKeysService({
+  db,
+  dialect,
+  keyring,
+  audit,
+  clock,
+  beforeRetireInTx: beforeRetire,
+}: KeysServiceDeps) {
   const now = () => clock.now().toISOString();
 
   /** Re-encrypts one cell under the active key; null when it already is. */
@@ -184,7 +191,7 @@ export function createKeysService({ db, dialect, keyring, audit, clock, beforeRe
           perOrg.set(row.org_id, o);
         }
         for (const [orgId, o] of perOrg) {
-          await audit.append(tx, {
+          await audit.appendInTx(tx, {
             orgId,
             actor,
             action: 'keys.master_rotated',
@@ -228,7 +235,7 @@ export function createKeysService({ db, dialect, keyring, audit, clock, beforeRe
           updated_at: now(),
         };
         await insertRotation(tx, row);
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'keys.org_rotation_started',
@@ -289,7 +296,7 @@ export function createKeysService({ db, dialect, keyring, audit, clock, beforeRe
           updated_at: now(),
           reencrypted: counter.total,
         });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'keys.org_rotated',

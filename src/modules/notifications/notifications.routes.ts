@@ -8,7 +8,9 @@ import {
   preferencesSchema,
   type NotificationsService,
 } from './notifications.service.ts';
+import { need } from '../../platform/http/access.ts';
 
+// Access: a member's own notifications, scoped to the member in the handler, so org:read suffices.
 /** A member's own notifications and preferences: every route is scoped to the signed-in member. */
 export function registerNotificationRoutes(
   root: FastifyInstance,
@@ -19,6 +21,7 @@ export function registerNotificationRoutes(
   app.get(
     '/api/v1/notifications',
     {
+      config: { access: need('org:read') },
       schema: {
         tags,
         querystring: z.strictObject({
@@ -41,6 +44,7 @@ export function registerNotificationRoutes(
   app.post(
     '/api/v1/notifications/read',
     {
+      config: { access: need('org:read') },
       schema: {
         tags,
         description: 'Marks your notifications read: those named, or all of them when `ids` is left out.',
@@ -53,13 +57,20 @@ export function registerNotificationRoutes(
       return notifications.markRead(p.orgId, p.userId, req.body.ids ?? null);
     },
   );
-  app.get('/api/v1/me/notification-preferences', { schema: { tags, response: { 200: preferencesSchema } } }, (req) => {
-    const p = staff(req);
-    return notifications.preferences(p.orgId, p.userId);
-  });
+  app.get(
+    '/api/v1/me/notification-preferences',
+    { config: { access: need('org:read') }, schema: { tags, response: { 200: preferencesSchema } } },
+    (req) => {
+      const p = staff(req);
+      return notifications.preferences(p.orgId, p.userId);
+    },
+  );
   app.put(
     '/api/v1/me/notification-preferences',
-    { schema: { tags, body: preferencesInput, response: { 200: preferencesSchema } } },
+    {
+      config: { access: need('org:read') },
+      schema: { tags, body: preferencesInput, response: { 200: preferencesSchema } },
+    },
     (req) => {
       const p = staff(req);
       return notifications.setPreferences(p.orgId, p.userId, req.body.items);

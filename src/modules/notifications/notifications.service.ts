@@ -75,7 +75,7 @@ export interface NotificationsDeps {
   mail: MailQueue;
   publicUrl: string;
   /** Active members holding a permission now (identity). */
-  membersHolding: (
+  membersHoldingInTx: (
     ex: Executor,
     orgId: string,
     permission: Permission,
@@ -84,7 +84,14 @@ export interface NotificationsDeps {
 
 const contentAad = (id: string) => ({ table: 'notifications', row: id, column: 'content_enc' });
 
-export function createNotificationsService({ db, keyring, clock, mail, publicUrl, membersHolding }: NotificationsDeps) {
+export function createNotificationsService({
+  db,
+  keyring,
+  clock,
+  mail,
+  publicUrl,
+  membersHoldingInTx: membersHolding,
+}: NotificationsDeps) {
   const service = {
     async notifyInTx(tx: Executor, orgId: string, kind: NotificationKind, e: NotificationEvent): Promise<void> {
       const members = await membersHolding(tx, orgId, KIND[kind].permission);

@@ -5,6 +5,7 @@ import { staff } from '../../platform/http/auth-hooks.ts';
 import { notFound } from '../../platform/errors.ts';
 import { MAX_LOGO_BYTES, type LogoImage, type OrgLogoService } from './org-logo.service.ts';
 import { orgLogoSchema } from './org.schemas.ts';
+import { need } from '../../platform/http/access.ts';
 
 /**
  * Bodies the upload lets in: the file itself, whatever type the browser guessed. What it is, is
@@ -43,6 +44,7 @@ export async function registerOrgLogoRoutes(
       '/api/v1/org/logo',
       {
         bodyLimit: MAX_LOGO_BYTES * 2,
+        config: { access: need('org:update') },
         schema: {
           tags,
           description: `Sets the logo printed at the top of documents and shown on the portal and pay page: the PNG or JPEG file itself as the body (at most ${MAX_LOGO_BYTES / 1024} KB). Its format is read from its bytes; anything else (SVG, HTML, GIF…) is refused with 400.`,
@@ -51,11 +53,11 @@ export async function registerOrgLogoRoutes(
       },
       (req) => orgLogo.set(staff(req).orgId, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), actorOf(req)),
     );
-    app.delete('/api/v1/org/logo', { schema: { tags } }, async (req, reply) => {
+    app.delete('/api/v1/org/logo', { config: { access: need('org:update') }, schema: { tags } }, async (req, reply) => {
       await orgLogo.remove(staff(req).orgId, actorOf(req));
       return reply.code(204).send();
     });
-    app.get('/api/v1/org/logo', { schema: { tags } }, async (req, reply) => {
+    app.get('/api/v1/org/logo', { config: { access: need('org:read') }, schema: { tags } }, async (req, reply) => {
       const logo = await orgLogo.image(staff(req).orgId);
       if (!logo) throw notFound('Logo');
       return sendLogo(reply, logo);

@@ -33,7 +33,7 @@ export interface OrgLogoServiceDeps {
   db: Database;
   audit: AuditService;
   clock: Clock;
-  files: Pick<FileService, 'put' | 'get' | 'remove'>;
+  files: Pick<FileService, 'putInTx' | 'getInTx' | 'removeInTx'>;
 }
 
 const invalid = (message: string) => new AppError('validation_failed', message);
@@ -48,7 +48,7 @@ export function createOrgLogoService({ db, audit, clock, files }: OrgLogoService
   async function imageInTx(ex: Executor, orgId: string): Promise<LogoImage | null> {
     const logo = await storedLogo(ex, orgId);
     if (logo === null) return null;
-    const file = await files.get(ex, orgId, logo.fileId);
+    const file = await files.getInTx(ex, orgId, logo.fileId);
     return { bytes: file.bytes, sha256: file.sha256, contentType: logo.contentType };
   }
 
@@ -72,7 +72,7 @@ export function createOrgLogoService({ db, audit, clock, files }: OrgLogoService
       const contentType = IMAGE_CONTENT_TYPE[info.format] as StoredLogo['contentType'];
       return inTx(db, async (tx) => {
         const previous = await storedLogo(tx, orgId);
-        const file = await files.put(tx, orgId, 'org.logo', contentType, bytes);
+        const file = await files.putInTx(tx, orgId, 'org.logo', contentType, bytes);
         const logo: StoredLogo = {
           fileId: file.id,
           sha256: file.sha256,
@@ -83,8 +83,8 @@ export function createOrgLogoService({ db, audit, clock, files }: OrgLogoService
           updatedAt: clock.now().toISOString(),
         };
         await updateOrgRow(tx, orgId, { logo: JSON.stringify(logo), updated_at: logo.updatedAt });
-        if (previous) await files.remove(tx, orgId, previous.fileId);
-        await audit.append(tx, {
+        if (previous) await files.removeInTx(tx, orgId, previous.fileId);
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'org.logo.updated',
@@ -110,8 +110,8 @@ export function createOrgLogoService({ db, audit, clock, files }: OrgLogoService
         if (previous === null) return;
         const now = clock.now().toISOString();
         await updateOrgRow(tx, orgId, { logo: null, updated_at: now });
-        await files.remove(tx, orgId, previous.fileId);
-        await audit.append(tx, {
+        await files.removeInTx(tx, orgId, previous.fileId);
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'org.logo.removed',

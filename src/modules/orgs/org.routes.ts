@@ -5,14 +5,20 @@ import { staff } from '../../platform/http/auth-hooks.ts';
 import type { Database } from '../../platform/db/kysely.ts';
 import type { OrgService } from './org.service.ts';
 import { orgSchema, updateOrgInput } from './org.schemas.ts';
+import { need } from '../../platform/http/access.ts';
 
 export function registerOrgRoutes(root: FastifyInstance, { orgs }: { db: Database; orgs: OrgService }): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['organization'];
-  app.get('/api/v1/org', { schema: { tags, response: { 200: orgSchema } } }, (req) => orgs.get(staff(req).orgId));
+  app.get(
+    '/api/v1/org',
+    { config: { access: need('org:read') }, schema: { tags, response: { 200: orgSchema } } },
+    (req) => orgs.get(staff(req).orgId),
+  );
   app.patch(
     '/api/v1/org',
     {
+      config: { access: need('org:update') },
       schema: {
         tags,
         description:

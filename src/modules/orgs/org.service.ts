@@ -41,7 +41,7 @@ export interface OrgServiceDeps {
   /** Announcements of changes to what prints on documents. */
   mailer: Pick<Mailer, 'send'>;
   /** Active owners and admins of an org (identity owns the members). */
-  admins: (ex: Executor, orgId: string) => Promise<Array<{ userId: string; email: string; name: string }>>;
+  adminsInTx: (ex: Executor, orgId: string) => Promise<Array<{ userId: string; email: string; name: string }>>;
   publicUrl: string;
 }
 
@@ -94,7 +94,7 @@ export interface OrgDetails extends Org {
   payout: Payout | null;
 }
 
-export function createOrgService({ db, keyring, audit, clock, mailer, admins, publicUrl }: OrgServiceDeps) {
+export function createOrgService({ db, keyring, audit, clock, mailer, adminsInTx: admins, publicUrl }: OrgServiceDeps) {
   function toOrg(row: OrgRow, crypto: OrgCrypto): Org {
     return {
       id: row.id,
@@ -186,7 +186,7 @@ export function createOrgService({ db, keyring, audit, clock, mailer, admins, pu
       await keyring.createOrgKey(tx, id, 1, now);
       const crypto = await keyring.forOrg(tx, id);
       await updateOrgRow(tx, id, { profile_enc: crypto.encryptJson(input.profile, profileAad(id)) });
-      await audit.append(tx, {
+      await audit.appendInTx(tx, {
         orgId: id,
         actor,
         action: 'org.created',
@@ -203,16 +203,17 @@ export function createOrgService({ db, keyring, audit, clock, mailer, admins, pu
     },
 
     /** Whether any organization exists (first-run set-up is over). */
-    async anyExist(ex: Executor = db): Promise<boolean> {
-      return (await countOrgs(ex)) > 0;
+    async anyExistInTx(tx: Executor): Promise<boolean> {
+      return (await countOrgs(tx)) > 0;
     },
+    anyExist: async (): Promise<boolean> => (await countOrgs(db)) > 0,
 
     getInTx,
     get: (orgId: string): Promise<Org> => getInTx(db, orgId),
     getDetailsInTx,
     getDetails: (orgId: string): Promise<OrgDetails> => getDetailsInTx(db, orgId),
 
-    async numbering(ex: Executor, orgId: string): Promise<Numbering> {
+    async numberingInTx(ex: Executor, orgId: string): Promise<Numbering> {
       const row = await findOrg(ex, orgId);
       if (!row) throw notFound('Organization');
       return numberingSchema.parse(JSON.parse(row.numbering));
@@ -241,7 +242,7 @@ export function createOrgService({ db, keyring, audit, clock, mailer, admins, pu
           }),
           updated_at: now,
         });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'org.updated',
@@ -273,7 +274,7 @@ export function createOrgService({ db, keyring, audit, clock, mailer, admins, pu
         updated_at: now,
       });
       const last4 = (payout.iban ?? payout.accountNumber ?? '').slice(-4);
-      await audit.append(tx, {
+      await audit.appendInTx(tx, {
         orgId,
         actor,
         action: 'payout.updated',

@@ -82,7 +82,7 @@ export function createPayLinkService({ db, audit, clock, documents, publicUrl }:
       };
       await inTx(db, async (tx) => {
         await insertPayLink(tx, row);
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'pay_link.created',
@@ -106,7 +106,7 @@ export function createPayLinkService({ db, audit, clock, documents, publicUrl }:
         if (!row.revoked_at) {
           row.revoked_at = clock.now().toISOString();
           await updatePayLink(tx, orgId, id, { revoked_at: row.revoked_at });
-          await audit.append(tx, {
+          await audit.appendInTx(tx, {
             orgId,
             actor,
             action: 'pay_link.revoked',

@@ -107,7 +107,7 @@ export interface PayPageDeps {
   clock: Clock;
   documents: Pick<DocumentService, 'get' | 'languageOf'>;
   orgs: Pick<OrgService, 'get' | 'getPayout'>;
-  settings: Pick<PaymentSettingsService, 'enabledMethods' | 'providerFor'>;
+  settings: Pick<PaymentSettingsService, 'enabledMethodsInTx' | 'providerForInTx'>;
   verification: Pick<VerificationService, 'documentFingerprint'>;
   publicUrl: string;
 }
@@ -177,7 +177,7 @@ export function createPayPageService({
     const lang = (await documents.languageOf(orgId, 'invoice', invoiceId)) ?? documentLanguage(null, org.locale);
     const status =
       OPEN_INVOICE_STATUS_SET.has(inv.status) && inv.amountDue > 0 ? 'open' : inv.status === 'paid' ? 'paid' : 'closed';
-    const enabled = await settings.enabledMethods(db, orgId);
+    const enabled = await settings.enabledMethodsInTx(db, orgId);
     const open = status === 'open';
     return {
       orgName: org.name,
@@ -228,7 +228,7 @@ export function createPayPageService({
       const [inv, org] = await Promise.all([documents.get(orgId, 'invoice', invoiceId), orgs.get(orgId)]);
       if (!OPEN_INVOICE_STATUS_SET.has(inv.status) || inv.amountDue <= 0)
         throw conflict('This invoice has nothing left to pay');
-      const p = await settings.providerFor(db, orgId, input.provider, true);
+      const p = await settings.providerForInTx(db, orgId, input.provider, true);
       if (!p)
         throw new AppError('unprocessable', `${input.provider} is not offered for this invoice`, {
           fieldErrors: [{ path: '/body/provider', message: 'not enabled' }],
@@ -270,7 +270,7 @@ export function createPayPageService({
           consent_by: consentBy,
           consent_id: null,
         });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'payment.checkout_started',
@@ -345,7 +345,7 @@ export function createPayPageService({
       const c = await findCheckout(db, checkoutId);
       let outcome: 'success' | 'cancelled' = 'cancelled';
       if (c && c.provider === 'paypal' && c.provider_ref && token === c.provider_ref) {
-        const p = await settings.providerFor(db, c.org_id, 'paypal', false);
+        const p = await settings.providerForInTx(db, c.org_id, 'paypal', false);
         const captured = p
           ? await p.provider
               .captureOrder(c.provider_ref, c.id)

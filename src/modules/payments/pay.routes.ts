@@ -32,6 +32,7 @@ import { sendLogo } from '../orgs/org-logo.routes.ts';
 import type { OrgLogoService } from '../orgs/org-logo.service.ts';
 import type { ReceiptService } from './receipt.service.ts';
 import type { WebhookService } from './webhook.service.ts';
+import { PORTAL, PUBLIC } from '../../platform/http/access.ts';
 
 /** Requests per minute and client address to pay-link routes (view, checkout, QR, pages). */
 export const PAY_LINK_RATE_PER_MINUTE = 60;
@@ -59,6 +60,8 @@ const html = (reply: FastifyReply, body: string, csp?: string) => {
   return reply.send(body);
 };
 
+// Access: pay links and webhooks are public: the 256-bit link token, resp. the provider's signature,
+// is the credential.
 export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const { payLinks, payPage, receipts, documents } = deps;
@@ -75,7 +78,7 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
   // Client portal (portal session).
   app.get(
     '/api/v1/portal/documents/:id/payment',
-    { schema: { tags, params: idParam, response: { 200: portalPayPageSchema } } },
+    { config: { access: PORTAL }, schema: { tags, params: idParam, response: { 200: portalPayPageSchema } } },
     async (req) => {
       const p = await ownInvoice(req, req.params.id);
       return payPage.view(p.orgId, req.params.id);
@@ -83,7 +86,10 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
   );
   app.post(
     '/api/v1/portal/documents/:id/checkout',
-    { schema: { tags, params: idParam, body: checkoutInput, response: { 201: checkoutResultSchema } } },
+    {
+      config: { access: PORTAL },
+      schema: { tags, params: idParam, body: checkoutInput, response: { 201: checkoutResultSchema } },
+    },
     async (req, reply) => {
       const p = await ownInvoice(req, req.params.id);
       reply.code(201);
@@ -96,34 +102,43 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
       );
     },
   );
-  app.get('/api/v1/portal/documents/:id/qr.png', { schema: { tags, params: idParam } }, async (req, reply) => {
-    const p = await ownInvoice(req, req.params.id);
-    return reply
-      .type('image/png')
-      .header('cache-control', 'no-store')
-      .send(await payPage.qrPng(p.orgId, req.params.id));
-  });
-  app.get('/api/v1/portal/payments/:id/receipt', { schema: { tags, params: idParam } }, async (req, reply) => {
-    const p = portal(req);
-    const r = await receipts.get(p.orgId, req.params.id, p.clientId);
-    return reply
-      .type('application/pdf')
-      .header('content-disposition', `attachment; filename="${r.filename}"`)
-      .header('x-content-sha256', r.sha256)
-      .header('cache-control', 'no-store')
-      .send(r.bytes);
-  });
+  app.get(
+    '/api/v1/portal/documents/:id/qr.png',
+    { config: { access: PORTAL }, schema: { tags, params: idParam } },
+    async (req, reply) => {
+      const p = await ownInvoice(req, req.params.id);
+      return reply
+        .type('image/png')
+        .header('cache-control', 'no-store')
+        .send(await payPage.qrPng(p.orgId, req.params.id));
+    },
+  );
+  app.get(
+    '/api/v1/portal/payments/:id/receipt',
+    { config: { access: PORTAL }, schema: { tags, params: idParam } },
+    async (req, reply) => {
+      const p = portal(req);
+      const r = await receipts.get(p.orgId, req.params.id, p.clientId);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${r.filename}"`)
+        .header('x-content-sha256', r.sha256)
+        .header('cache-control', 'no-store')
+        .send(r.bytes);
+    },
+  );
 
   // Server-rendered pages: our own script and stylesheet only.
-  app.get('/pay/assets/pay.js', { schema: { hide: true } }, (_req, reply) =>
+  app.get('/pay/assets/pay.js', { config: { access: PUBLIC }, schema: { hide: true } }, (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(PAY_JS),
   );
-  app.get('/pay/assets/pay.css', { schema: { hide: true } }, (_req, reply) =>
+  app.get('/pay/assets/pay.css', { config: { access: PUBLIC }, schema: { hide: true } }, (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(PAY_CSS),
   );
   app.get(
     '/pay/complete/:id',
     {
+      config: { access: PUBLIC },
       schema: {
         hide: true,
         params: z.object({ id: z.string().max(64) }),
@@ -142,7 +157,7 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
     // Pay links (public): minimal view, checkout, QR code.
     app.get(
       '/api/v1/pay/:token',
-      { schema: { tags, params: payTokenParam, response: { 200: payPageSchema } } },
+      { config: { access: PUBLIC }, schema: { tags, params: payTokenParam, response: { 200: payPageSchema } } },
       async (req) => {
         const link = await payLinks.resolve(req.params.token);
         return payPage.view(link.orgId, link.invoiceId);
@@ -150,7 +165,10 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
     );
     app.post(
       '/api/v1/pay/:token/checkout',
-      { schema: { tags, params: payTokenParam, body: checkoutInput, response: { 201: checkoutResultSchema } } },
+      {
+        config: { access: PUBLIC },
+        schema: { tags, params: payTokenParam, body: checkoutInput, response: { 201: checkoutResultSchema } },
+      },
       async (req, reply) => {
         const link = await payLinks.resolve(req.params.token);
         reply.code(201);
@@ -163,41 +181,60 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
         );
       },
     );
-    app.get('/api/v1/pay/:token/qr.png', { schema: { tags, params: payTokenParam } }, async (req, reply) => {
-      const link = await payLinks.resolve(req.params.token);
-      return reply
-        .type('image/png')
-        .header('cache-control', 'no-store')
-        .send(await payPage.qrPng(link.orgId, link.invoiceId));
-    });
+    app.get(
+      '/api/v1/pay/:token/qr.png',
+      { config: { access: PUBLIC }, schema: { tags, params: payTokenParam } },
+      async (req, reply) => {
+        const link = await payLinks.resolve(req.params.token);
+        return reply
+          .type('image/png')
+          .header('cache-control', 'no-store')
+          .send(await payPage.qrPng(link.orgId, link.invoiceId));
+      },
+    );
 
-    app.get('/api/v1/pay/:token/logo', { schema: { tags, params: payTokenParam } }, async (req, reply) => {
-      const link = await payLinks.resolve(req.params.token);
-      const logo = await deps.orgLogo.image(link.orgId);
-      if (!logo) throw new AppError('not_found', 'Logo not found');
-      return sendLogo(reply, logo);
-    });
+    // The pay-link token is the caller's authority, as for the QR code.
+    app.get(
+      '/api/v1/pay/:token/logo',
+      { config: { access: PUBLIC }, schema: { tags, params: payTokenParam } },
+      async (req, reply) => {
+        const link = await payLinks.resolve(req.params.token);
+        const logo = await deps.orgLogo.image(link.orgId);
+        if (!logo) throw new AppError('not_found', 'Logo not found');
+        return sendLogo(reply, logo);
+      },
+    );
 
     // PayPal sends the payer back here after approval.
     app.get(
       '/api/v1/pay/return/paypal/:id',
-      { schema: { tags, params: idParam, querystring: z.object({ token: z.string().max(64).optional() }).loose() } },
+      {
+        config: { access: PUBLIC },
+        schema: { tags, params: idParam, querystring: z.object({ token: z.string().max(64).optional() }).loose() },
+      },
       async (req, reply) => reply.redirect(await payPage.paypalReturn(req.params.id, req.query.token), 303),
     );
 
-    app.get('/pay/:token', { schema: { hide: true, params: payTokenParam } }, async (req, reply) => {
-      let link;
-      try {
-        link = await payLinks.resolve(req.params.token);
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'not_found')
-          return html(reply.code(404), renderErrorPage(err.message, acceptedLanguage(req.headers['accept-language'])));
-        throw err;
-      }
-      const page = await payPage.view(link.orgId, link.invoiceId);
-      const embedded = page.methods.providers.some((p) => p.embedded);
-      return html(reply, renderPayPage(page, `/api/v1/pay/${req.params.token}`), payPageCsp(embedded));
-    });
+    app.get(
+      '/pay/:token',
+      { config: { access: PUBLIC }, schema: { hide: true, params: payTokenParam } },
+      async (req, reply) => {
+        let link;
+        try {
+          link = await payLinks.resolve(req.params.token);
+        } catch (err) {
+          if (err instanceof AppError && err.code === 'not_found')
+            return html(
+              reply.code(404),
+              renderErrorPage(err.message, acceptedLanguage(req.headers['accept-language'])),
+            );
+          throw err;
+        }
+        const page = await payPage.view(link.orgId, link.invoiceId);
+        const embedded = page.methods.providers.some((p) => p.embedded);
+        return html(reply, renderPayPage(page, `/api/v1/pay/${req.params.token}`), payPageCsp(embedded));
+      },
+    );
   });
 
   // Webhooks (public; authenticated by the provider's signature over the raw body). The raw body
@@ -210,7 +247,7 @@ export function registerPayRoutes(root: FastifyInstance, deps: PayRouteDeps): vo
     for (const provider of ['stripe', 'paypal'] as const) {
       scope.post(
         `/api/v1/webhooks/${provider}/:accountId`,
-        { schema: { hide: true }, bodyLimit: 256 * 1024 },
+        { config: { access: PUBLIC }, schema: { hide: true }, bodyLimit: 256 * 1024 },
         async (req, reply) => {
           const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
           const headers = Object.fromEntries(

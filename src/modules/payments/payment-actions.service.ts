@@ -54,13 +54,13 @@ export interface PaymentActionsDeps {
   db: Database;
   audit: AuditService;
   clock: Clock;
-  settings: Pick<PaymentSettingsService, 'providerFor'>;
-  payments: Pick<PaymentService, 'reverseInTx' | 'toDto'>;
+  settings: Pick<PaymentSettingsService, 'providerForInTx'>;
+  payments: Pick<PaymentService, 'reverseInTx' | 'toDtoInTx'>;
 }
 
 export function createPaymentActionsService({ db, audit, clock, settings, payments }: PaymentActionsDeps) {
   async function providerOf(orgId: string, name: string) {
-    const p = await settings.providerFor(db, orgId, name as ProviderName, false);
+    const p = await settings.providerForInTx(db, orgId, name as ProviderName, false);
     if (!p)
       throw unprocessable(
         `The ${name} account is disconnected: refund in the ${name} dashboard; the webhook will record it`,
@@ -109,7 +109,7 @@ export function createPaymentActionsService({ db, audit, clock, settings, paymen
               { amount, method: pay.method, provider: pay.provider, ref, reason: 'refund' },
               actor,
             ));
-          await audit.append(tx, {
+          await audit.appendInTx(tx, {
             orgId,
             actor,
             action: 'payment.refund_requested',
@@ -124,7 +124,7 @@ export function createPaymentActionsService({ db, audit, clock, settings, paymen
               stepUp: true,
             },
           });
-          return payments.toDto(tx, orgId, row);
+          return payments.toDtoInTx(tx, orgId, row);
         });
       try {
         return await book();
@@ -169,7 +169,7 @@ export function createPaymentActionsService({ db, audit, clock, settings, paymen
         }
         const now = clock.now().toISOString();
         await updateDispute(tx, orgId, d.id, { status: 'accepted', updated_at: now });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'payment.dispute_accepted',

@@ -79,7 +79,7 @@ export interface AttachmentDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
-  files: Pick<FileService, 'put' | 'get' | 'describe'>;
+  files: Pick<FileService, 'putInTx' | 'getInTx' | 'describeInTx'>;
 }
 
 export function createPaymentAttachmentService({ db, keyring, audit, clock, files }: AttachmentDeps) {
@@ -106,7 +106,7 @@ export function createPaymentAttachmentService({ db, keyring, audit, clock, file
         ]);
       const filename = attachmentFilename(input.filename, input.contentType);
       return inTx(db, async (tx) => {
-        const stored = await files.put(tx, orgId, 'payment_attachment', input.contentType, bytes);
+        const stored = await files.putInTx(tx, orgId, 'payment_attachment', input.contentType, bytes);
         const id = newId();
         const crypto = await keyring.forOrg(tx, orgId);
         const createdAt = clock.now().toISOString();
@@ -119,7 +119,7 @@ export function createPaymentAttachmentService({ db, keyring, audit, clock, file
           created_by: actor.id,
           created_at: createdAt,
         });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'payment.attachment_added',
@@ -142,7 +142,7 @@ export function createPaymentAttachmentService({ db, keyring, audit, clock, file
     async list(orgId: string, paymentId: string): Promise<{ items: Attachment[] }> {
       await mustPayment(orgId, paymentId);
       const rows = await listAttachmentRows(db, orgId, paymentId);
-      const stored = await files.describe(
+      const stored = await files.describeInTx(
         db,
         orgId,
         rows.map((r) => r.file_id),
@@ -173,7 +173,7 @@ export function createPaymentAttachmentService({ db, keyring, audit, clock, file
       const row = await findAttachment(db, orgId, paymentId, id);
       if (!row) throw notFound('Attachment');
       const crypto = await keyring.forOrg(db, orgId);
-      const file = await files.get(db, orgId, row.file_id);
+      const file = await files.getInTx(db, orgId, row.file_id);
       return {
         filename: attachmentFilename(crypto.decryptText(row.filename_enc, nameAad(row.id)), file.contentType),
         contentType: file.contentType,

@@ -10,6 +10,7 @@ import type { PortalPrincipal } from '../../platform/http/principal.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import { consentSchema, type PaymentConsentService } from './payment-consents.service.ts';
+import { need, PORTAL } from '../../platform/http/access.ts';
 
 const consentParams = z.strictObject({ id: z.uuid('must be an id'), consentId: z.uuid('must be an id') });
 
@@ -19,6 +20,8 @@ function portal(req: FastifyRequest): PortalPrincipal {
   return p;
 }
 
+// Access: saved payment methods (a client's consent to off-session charges) are seen like payments
+// (payment:read) and revoked by whoever may record them (payment:record).
 export function registerPaymentConsentRoutes(
   root: FastifyInstance,
   { consents, clients }: { consents: PaymentConsentService; clients: Pick<ClientService, 'get'> },
@@ -30,6 +33,7 @@ export function registerPaymentConsentRoutes(
   app.get(
     '/api/v1/clients/:id/payment-methods',
     {
+      config: { access: need('payment:read') },
       schema: {
         tags,
         description:
@@ -47,6 +51,7 @@ export function registerPaymentConsentRoutes(
   app.post(
     '/api/v1/clients/:id/payment-methods/:consentId/revoke',
     {
+      config: { access: need('payment:record') },
       schema: {
         tags,
         description:
@@ -60,7 +65,10 @@ export function registerPaymentConsentRoutes(
 
   app.get(
     '/api/v1/portal/payment-methods',
-    { schema: { tags, description: 'Your saved payment methods with this organization.', response: { 200: list } } },
+    {
+      config: { access: PORTAL },
+      schema: { tags, description: 'Your saved payment methods with this organization.', response: { 200: list } },
+    },
     async (req) => {
       const p = portal(req);
       return { items: await consents.list(p.orgId, p.clientId) };
@@ -69,6 +77,7 @@ export function registerPaymentConsentRoutes(
   app.post(
     '/api/v1/portal/payment-methods/:id/revoke',
     {
+      config: { access: PORTAL },
       schema: {
         tags,
         description: 'Withdraws your authorisation to charge this saved payment method.',

@@ -117,7 +117,7 @@ export function createPaymentConsentService({ db, keyring, audit, clock }: Payme
         revoked_by: null,
         created_at: now,
       });
-      await audit.append(tx, {
+      await audit.appendInTx(tx, {
         orgId: checkout.org_id,
         actor: { type: 'system', id: checkout.consent_by, ip: null },
         action: 'payment.method_saved',
@@ -141,7 +141,7 @@ export function createPaymentConsentService({ db, keyring, audit, clock }: Payme
         const now = clock.now().toISOString();
         if (!(await revokeConsent(tx, orgId, id, { revoked_at: now, revoked_by: actorKey(actor) })))
           throw conflict('This saved payment method was revoked already');
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'payment.method_revoked',

@@ -152,7 +152,7 @@ export function createPaymentSettingsService({
         };
         if (existing) await updateAccount(tx, orgId, id, fields);
         else await insertAccount(tx, { id, org_id: orgId, provider: name, created_at: now, ...fields });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'payments.provider_connected',
@@ -176,7 +176,7 @@ export function createPaymentSettingsService({
           secrets_hint: '',
           updated_at: clock.now().toISOString(),
         });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'payments.provider_disconnected',
@@ -206,7 +206,7 @@ export function createPaymentSettingsService({
             throw new AppError('unprocessable', `Add the ${name} webhook secret before enabling it`);
           await updateAccount(tx, orgId, acc.id, { enabled: on ? 1 : 0, updated_at: now });
         }
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'payments.settings_updated',
@@ -219,7 +219,7 @@ export function createPaymentSettingsService({
     },
 
     /** What the pay page offers: bank transfer (if on) and the enabled, connected providers. */
-    async enabledMethods(ex: Executor, orgId: string): Promise<EnabledMethods> {
+    async enabledMethodsInTx(ex: Executor, orgId: string): Promise<EnabledMethods> {
       const v = await view(ex, orgId);
       const accounts = await listAccounts(ex, orgId);
       return {
@@ -234,7 +234,7 @@ export function createPaymentSettingsService({
     },
 
     /** The adapter for an org's account; `enabledOnly` for new checkouts (refunds may use a disabled one). */
-    async providerFor(
+    async providerForInTx(
       ex: Executor,
       orgId: string,
       name: ProviderName,
@@ -247,7 +247,7 @@ export function createPaymentSettingsService({
     },
 
     /** For webhook deliveries: the account named in the URL (null: unknown or disconnected). */
-    async providerForAccount(
+    async providerForAccountInTx(
       ex: Executor,
       name: ProviderName,
       accountId: string,
@@ -259,7 +259,7 @@ export function createPaymentSettingsService({
       return provider ? { account, provider } : null;
     },
 
-    listAccounts: (ex: Executor, orgId: string) => listAccounts(ex, orgId),
+    listAccountsInTx: (ex: Executor, orgId: string) => listAccounts(ex, orgId),
   };
 }
 

@@ -31,6 +31,7 @@ import { PROVIDERS } from './providers/registry.ts';
 import { PROVIDER_NAMES } from './providers/provider.ts';
 import { flagSchema, type ReconciliationService } from './reconciliation.service.ts';
 import type { ReceiptService } from './receipt.service.ts';
+import { need } from '../../platform/http/access.ts';
 
 export interface PaymentRouteDeps {
   db: Database;
@@ -54,14 +55,20 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: PaymentRouteD
   const inv = '/api/v1/invoices/:id';
   app.get(
     `${inv}/payments`,
-    { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(paymentSchema) }) } } },
+    {
+      config: { access: need('payment:read') },
+      schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(paymentSchema) }) } },
+    },
     async (req) => ({
       items: await payments.list(staff(req).orgId, req.params.id),
     }),
   );
   app.post(
     `${inv}/payments`,
-    { schema: { tags, params: idParam, body: paymentInput, response: { 201: paymentSchema } } },
+    {
+      config: { access: need('payment:record') },
+      schema: { tags, params: idParam, body: paymentInput, response: { 201: paymentSchema } },
+    },
     (req, reply) => {
       const p = staff(req);
       return withIdempotency(deps, req, reply, idempotencyScope(p), 201, (tx) =>
@@ -72,7 +79,10 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: PaymentRouteD
   // Money going back out needs a fresh re-authentication, like provider refunds (API tokens never qualify).
   app.post(
     `${inv}/refunds`,
-    { schema: { tags, params: idParam, body: refundInput, response: { 201: paymentSchema } } },
+    {
+      config: { access: need('payment:refund') },
+      schema: { tags, params: idParam, body: refundInput, response: { 201: paymentSchema } },
+    },
     async (req, reply) => {
       requireStepUp(req.principal, clock, 'Refunding a payment');
       reply.code(201);
@@ -80,19 +90,24 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: PaymentRouteD
     },
   );
 
-  app.get('/api/v1/payment-settings', { schema: { tags, response: { 200: paymentSettingsSchema } } }, (req) =>
-    settings.get(staff(req).orgId),
+  app.get(
+    '/api/v1/payment-settings',
+    { config: { access: need('org:read') }, schema: { tags, response: { 200: paymentSettingsSchema } } },
+    (req) => settings.get(staff(req).orgId),
   );
   app.patch(
     '/api/v1/payment-settings',
-    { schema: { tags, body: settingsPatch, response: { 200: paymentSettingsSchema } } },
+    {
+      config: { access: need('org:update') },
+      schema: { tags, body: settingsPatch, response: { 200: paymentSettingsSchema } },
+    },
     (req) => settings.update(staff(req).orgId, req.body, actorOf(req)),
   );
   for (const name of PROVIDER_NAMES) {
     const body = z.strictObject({ enabled: z.boolean().default(true), settings: PROVIDERS[name].settingsInput });
     app.put(
       `/api/v1/payment-settings/providers/${name}`,
-      { schema: { tags, body, response: { 200: paymentSettingsSchema } } },
+      { config: { access: need('org:update') }, schema: { tags, body, response: { 200: paymentSettingsSchema } } },
       (req) => {
         stepUp(req, `Connecting a ${name} account`);
         return settings.connect(staff(req).orgId, name, req.body.settings, req.body.enabled, actorOf(req));
@@ -101,7 +116,10 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: PaymentRouteD
   }
   app.delete(
     '/api/v1/payment-settings/providers/:provider',
-    { schema: { tags, params: z.strictObject({ provider: providerName }), response: { 200: paymentSettingsSchema } } },
+    {
+      config: { access: need('org:update') },
+      schema: { tags, params: z.strictObject({ provider: providerName }), response: { 200: paymentSettingsSchema } },
+    },
     (req) => {
       stepUp(req, 'Disconnecting a payment provider');
       return settings.disconnect(staff(req).orgId, req.params.provider, actorOf(req));
@@ -110,7 +128,10 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: PaymentRouteD
 
   app.post(
     '/api/v1/invoices/:id/pay-links',
-    { schema: { tags, params: idParam, body: payLinkInput, response: { 201: createdPayLinkSchema } } },
+    {
+      config: { access: need('invoice:send') },
+      schema: { tags, params: idParam, body: payLinkInput, response: { 201: createdPayLinkSchema } },
+    },
     async (req, reply) => {
       reply.code(201);
       return payLinks.create(staff(req).orgId, req.params.id, req.body, actorOf(req));
@@ -118,20 +139,26 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: PaymentRouteD
   );
   app.get(
     '/api/v1/invoices/:id/pay-links',
-    { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(payLinkSchema) }) } } },
+    {
+      config: { access: need('invoice:read') },
+      schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(payLinkSchema) }) } },
+    },
     async (req) => ({
       items: await payLinks.list(staff(req).orgId, req.params.id),
     }),
   );
   app.post(
     '/api/v1/pay-links/:id/revoke',
-    { schema: { tags, params: idParam, response: { 200: payLinkSchema } } },
+    { config: { access: need('invoice:send') }, schema: { tags, params: idParam, response: { 200: payLinkSchema } } },
     (req) => payLinks.revoke(staff(req).orgId, req.params.id, actorOf(req)),
   );
 
   app.post(
     '/api/v1/payments/:id/refunds',
-    { schema: { tags, params: idParam, body: providerRefundInput, response: { 201: paymentSchema } } },
+    {
+      config: { access: need('payment:refund') },
+      schema: { tags, params: idParam, body: providerRefundInput, response: { 201: paymentSchema } },
+    },
     async (req, reply) => {
       stepUp(req, 'Refunding a payment');
       const refund = await actions.refund(staff(req).orgId, req.params.id, req.body, actorOf(req));
@@ -139,23 +166,30 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: PaymentRouteD
       return refund;
     },
   );
-  app.get('/api/v1/payments/:id/receipt', { schema: { tags, params: idParam } }, async (req, reply) => {
-    const r = await receipts.get(staff(req).orgId, req.params.id);
-    return reply
-      .type('application/pdf')
-      .header('content-disposition', `attachment; filename="${r.filename}"`)
-      .header('x-content-sha256', r.sha256)
-      .send(r.bytes);
-  });
+  app.get(
+    '/api/v1/payments/:id/receipt',
+    { config: { access: need('payment:read') }, schema: { tags, params: idParam } },
+    async (req, reply) => {
+      const r = await receipts.get(staff(req).orgId, req.params.id);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${r.filename}"`)
+        .header('x-content-sha256', r.sha256)
+        .send(r.bytes);
+    },
+  );
 
   app.get(
     '/api/v1/payments/disputes',
-    { schema: { tags, response: { 200: z.object({ items: z.array(disputeSchema) }) } } },
+    {
+      config: { access: need('payment:read') },
+      schema: { tags, response: { 200: z.object({ items: z.array(disputeSchema) }) } },
+    },
     (req) => actions.listDisputes(staff(req).orgId),
   );
   app.post(
     '/api/v1/payments/disputes/:id/accept',
-    { schema: { tags, params: idParam, response: { 200: disputeSchema } } },
+    { config: { access: need('payment:refund') }, schema: { tags, params: idParam, response: { 200: disputeSchema } } },
     (req) => {
       stepUp(req, 'Accepting a dispute');
       return actions.acceptDispute(staff(req).orgId, req.params.id, actorOf(req));
@@ -165,6 +199,7 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: PaymentRouteD
   app.get(
     '/api/v1/payments/reconciliation-flags',
     {
+      config: { access: need('payment:read') },
       schema: {
         tags,
         querystring: z.strictObject({ resolved: z.enum(['true', 'false']).default('false') }),
@@ -175,18 +210,22 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: PaymentRouteD
   );
   app.post(
     '/api/v1/payments/reconciliation-flags/:id/resolve',
-    { schema: { tags, params: idParam, response: { 200: okSchema } } },
+    { config: { access: need('payment:record') }, schema: { tags, params: idParam, response: { 200: okSchema } } },
     (req) => reconciliation.resolveFlag(staff(req).orgId, req.params.id, actorOf(req)),
   );
   app.post(
     '/api/v1/payments/reconciliation/run',
-    { schema: { tags, response: { 200: z.object({ added: z.number() }) } } },
+    {
+      config: { access: need('payment:record') },
+      schema: { tags, response: { 200: z.object({ added: z.number() }) } },
+    },
     (req) => reconciliation.runOrg(staff(req).orgId),
   );
 
   app.post(
     '/api/v1/payments/:id/attachments',
     {
+      config: { access: need('payment:record') },
       bodyLimit: Math.ceil(MAX_ATTACHMENT_BYTES * 1.4),
       schema: { tags, params: idParam, body: attachmentInput, response: { 201: attachmentSchema } },
     },
@@ -197,12 +236,18 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: PaymentRouteD
   );
   app.get(
     '/api/v1/payments/:id/attachments',
-    { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(attachmentSchema) }) } } },
+    {
+      config: { access: need('payment:read') },
+      schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(attachmentSchema) }) } },
+    },
     (req) => attachments.list(staff(req).orgId, req.params.id),
   );
   app.get(
     '/api/v1/payments/:id/attachments/:attachmentId',
-    { schema: { tags, params: z.strictObject({ id: z.uuid(), attachmentId: z.uuid() }) } },
+    {
+      config: { access: need('payment:read') },
+      schema: { tags, params: z.strictObject({ id: z.uuid(), attachmentId: z.uuid() }) },
+    },
     async (req, reply) => {
       const a = await attachments.get(staff(req).orgId, req.params.id, req.params.attachmentId);
       return reply

@@ -172,7 +172,7 @@ export function createPaymentService({
       });
     }
     if (applied > 0) await lifecycle.applyPaymentInTx(tx, orgId, inv.id, applied);
-    await audit.append(tx, {
+    await audit.appendInTx(tx, {
       orgId,
       actor,
       action: 'payment.recorded',
@@ -261,7 +261,7 @@ export function createPaymentService({
           input.reference,
         );
         await lifecycle.applyPaymentInTx(tx, orgId, invoiceId, -input.amount);
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'payment.refunded',
@@ -361,7 +361,7 @@ export function createPaymentService({
         });
       }
       if (fromInvoice > 0) await lifecycle.applyPaymentInTx(tx, orgId, payment.document_id, -fromInvoice);
-      await audit.append(tx, {
+      await audit.appendInTx(tx, {
         orgId,
         actor,
         action: r.reason === 'dispute' ? 'payment.dispute_reversed' : 'payment.refunded',
@@ -379,7 +379,7 @@ export function createPaymentService({
       return row;
     },
 
-    toDto: (ex: Executor, orgId: string, row: PaymentRow) => toPayment(ex, orgId, row),
+    toDtoInTx: (ex: Executor, orgId: string, row: PaymentRow) => toPayment(ex, orgId, row),
 
     async list(orgId: string, invoiceId: string): Promise<Payment[]> {
       await documents.get(orgId, 'invoice', invoiceId);

@@ -73,7 +73,7 @@ export function createProviderEventsService({
       resolved_at: null,
     });
     if (created)
-      await audit.append(tx, {
+      await audit.appendInTx(tx, {
         orgId: ctx.orgId,
         actor: WEBHOOK_ACTOR,
         action: 'payments.reconciliation_flagged',
@@ -213,7 +213,7 @@ export function createProviderEventsService({
         updated_at: now,
       };
       await insertDispute(tx, row);
-      await audit.append(tx, {
+      await audit.appendInTx(tx, {
         orgId: ctx.orgId,
         actor: WEBHOOK_ACTOR,
         action: 'payment.dispute_opened',
@@ -233,7 +233,7 @@ export function createProviderEventsService({
       }
       const status = row.status === 'accepted' ? 'accepted' : ev.outcome;
       await updateDispute(tx, ctx.orgId, row.id, { status, updated_at: now });
-      await audit.append(tx, {
+      await audit.appendInTx(tx, {
         orgId: ctx.orgId,
         actor: WEBHOOK_ACTOR,
         action: 'payment.dispute_closed',

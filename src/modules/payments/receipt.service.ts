@@ -64,7 +64,7 @@ const METHOD_LABEL: Record<string, MessageKey> = {
 export interface ReceiptDeps {
   db: Database;
   clock: Clock;
-  files: Pick<FileService, 'put' | 'get'>;
+  files: Pick<FileService, 'putInTx' | 'getInTx'>;
   documents: Pick<DocumentService, 'get' | 'getInTx'>;
   orgs: Pick<OrgService, 'getDetails' | 'getDetailsInTx'>;
   /** The organization's logo at the top of the receipt. */
@@ -77,7 +77,7 @@ export interface ReceiptDeps {
   /** For {{portal.url}}. */
   publicUrl: string;
   /** PAdES signer from the verification module; receipts are unsigned until one is wired. */
-  pdfSigner?: (tx: Executor, orgId: string) => Promise<PdfSigner>;
+  pdfSignerInTx?: (tx: Executor, orgId: string) => Promise<PdfSigner>;
 }
 
 export function createReceiptService({
@@ -92,7 +92,7 @@ export function createReceiptService({
   jobs,
   templates,
   publicUrl,
-  pdfSigner,
+  pdfSignerInTx: pdfSigner,
 }: ReceiptDeps) {
   const methodIn = (m: Messages, method: string): string => {
     const key = METHOD_LABEL[method];
@@ -109,7 +109,7 @@ export function createReceiptService({
     const [inv, org, file] = await Promise.all([
       documents.get(orgId, 'invoice', p.document_id),
       orgs.getDetails(orgId),
-      files.get(db, orgId, p.receipt_file_id),
+      files.getInTx(db, orgId, p.receipt_file_id),
     ]);
     // In the client's language, like the receipt it carries (issue #15 item 4).
     const lang = documentLanguage(client.language, org.locale);
@@ -218,7 +218,7 @@ export function createReceiptService({
         creationDate: clock.now(),
         signer: pdfSigner ? await pdfSigner(tx, orgId) : null,
       });
-      const stored = await files.put(tx, orgId, 'receipt', 'application/pdf', pdf);
+      const stored = await files.putInTx(tx, orgId, 'receipt', 'application/pdf', pdf);
       await updatePaymentRow(tx, orgId, payment.id, { receipt_file_id: stored.id });
       return stored.id;
     },
@@ -230,7 +230,7 @@ export function createReceiptService({
     ): Promise<{ filename: string; bytes: Buffer; sha256: string }> {
       const p = await findPaymentRow(db, orgId, paymentId);
       if (!p || !p.receipt_file_id || (clientId !== undefined && p.client_id !== clientId)) throw notFound('Receipt');
-      const f = await files.get(db, orgId, p.receipt_file_id);
+      const f = await files.getInTx(db, orgId, p.receipt_file_id);
       return { filename: `receipt-${p.id}.pdf`, bytes: f.bytes, sha256: f.sha256 };
     },
 

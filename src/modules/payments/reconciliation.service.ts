@@ -35,7 +35,7 @@ export interface ReconciliationDeps {
   db: Database;
   clock: Clock;
   audit: AuditService;
-  settings: Pick<PaymentSettingsService, 'providerForAccount' | 'listAccounts'>;
+  settings: Pick<PaymentSettingsService, 'providerForAccountInTx' | 'listAccountsInTx'>;
 }
 
 interface Difference {
@@ -49,7 +49,7 @@ export function createReconciliationService({ db, clock, audit, settings }: Reco
 
   async function runAccount(account: PaymentAccountRow): Promise<number> {
     const name = account.provider as ProviderName;
-    const acct = await settings.providerForAccount(db, name, account.id);
+    const acct = await settings.providerForAccountInTx(db, name, account.id);
     if (!acct) return 0;
     const orgId = account.org_id;
     const since = new Date(clock.now().getTime() - WINDOW_MS);
@@ -125,7 +125,7 @@ export function createReconciliationService({ db, clock, audit, settings }: Reco
           added++;
       }
       if (added > 0)
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor: WEBHOOK_ACTOR,
           action: 'payments.reconciliation_flagged',
@@ -164,7 +164,7 @@ export function createReconciliationService({ db, clock, audit, settings }: Reco
     async runOrg(orgId: string): Promise<{ added: number }> {
       let added = 0;
       const failed: string[] = [];
-      for (const account of await settings.listAccounts(db, orgId)) {
+      for (const account of await settings.listAccountsInTx(db, orgId)) {
         if (account.secrets_hint === '') continue;
         try {
           added += await runAccount(account);
@@ -206,7 +206,7 @@ export function createReconciliationService({ db, clock, audit, settings }: Reco
     async resolveFlag(orgId: string, id: string, actor: AuditActor): Promise<{ ok: true }> {
       return inTx(db, async (tx) => {
         if (!(await resolveFlag(tx, orgId, id, clock.now().toISOString()))) throw notFound('Open reconciliation flag');
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'payments.reconciliation_resolved',

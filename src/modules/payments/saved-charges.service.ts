@@ -38,7 +38,7 @@ export interface SavedChargeDeps {
   clock: Clock;
   documents: Pick<DocumentService, 'getInTx'>;
   consents: Pick<PaymentConsentService, 'chargeableInTx' | 'activeInTx'>;
-  settings: Pick<PaymentSettingsService, 'providerFor'>;
+  settings: Pick<PaymentSettingsService, 'providerForInTx'>;
   events: Pick<ProviderEventsService, 'apply'>;
   notifications: Pick<NotificationsService, 'notifyInTx'>;
 }
@@ -89,7 +89,7 @@ export function createSavedChargeService({
         consent_by: null,
         consent_id: consent.id,
       });
-      await audit.append(tx, {
+      await audit.appendInTx(tx, {
         orgId,
         actor: SYSTEM,
         action: 'payment.checkout_started',
@@ -116,7 +116,7 @@ export function createSavedChargeService({
       const inv = await documents.getInTx(db, orgId, 'invoice', c.document_id);
       if (!OPEN_INVOICE_STATUS_SET.has(inv.status) || inv.amountDue <= 0)
         return { status: 'skipped', reason: 'the invoice was paid or closed before the charge' };
-      const p = await settings.providerFor(db, orgId, c.provider as ProviderName, true);
+      const p = await settings.providerForInTx(db, orgId, c.provider as ProviderName, true);
       if (!p || p.account.id !== c.account_id)
         return { status: 'skipped', reason: `${c.provider} is no longer connected or enabled` };
       // The amount fixed at step 1: a repeat with the same key must ask for exactly the same charge.
@@ -164,7 +164,7 @@ export function createSavedChargeService({
         case 'processing':
           // A SEPA debit: the webhook books it when it settles (days later), through this checkout.
           await updateCheckout(tx, orgId, checkoutId, { provider_ref: outcome.paymentRef, updated_at: now() });
-          await audit.append(tx, {
+          await audit.appendInTx(tx, {
             orgId,
             actor: SYSTEM,
             action: 'payment.off_session_processing',
@@ -181,7 +181,7 @@ export function createSavedChargeService({
             updated_at: now(),
           });
           const reason = outcome.status === 'declined' ? outcome.code : 'authentication_required';
-          await audit.append(tx, {
+          await audit.appendInTx(tx, {
             orgId,
             actor: SYSTEM,
             action: 'payment.off_session_failed',

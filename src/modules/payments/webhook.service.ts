@@ -32,7 +32,7 @@ export interface WebhookResult {
 export interface WebhookDeps {
   db: Database;
   clock: Clock;
-  settings: Pick<PaymentSettingsService, 'providerForAccount'>;
+  settings: Pick<PaymentSettingsService, 'providerForAccountInTx'>;
   events: Pick<ProviderEventsService, 'apply'>;
 }
 
@@ -54,7 +54,7 @@ export function createWebhookService({ db, clock, settings, events }: WebhookDep
       raw: Buffer,
       headers: Readonly<Record<string, string | undefined>>,
     ): Promise<WebhookResult> {
-      const acct = await settings.providerForAccount(db, providerName, accountId);
+      const acct = await settings.providerForAccountInTx(db, providerName, accountId);
       if (!acct) throw new AppError('not_found', 'Unknown webhook endpoint');
       const { account, provider } = acct;
       const now = clock.now();

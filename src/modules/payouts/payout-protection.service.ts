@@ -71,9 +71,9 @@ export interface PayoutProtectionDeps {
   mailer: Pick<Mailer, 'send'>;
   orgs: Pick<OrgService, 'get' | 'getPayout' | 'setPayoutInTx' | 'getInTx'>;
   /** Active owners and admins of an org (identity owns the members). */
-  admins: (ex: Executor, orgId: string) => Promise<PayoutAdmin[]>;
+  adminsInTx: (ex: Executor, orgId: string) => Promise<PayoutAdmin[]>;
   /** Whether the org has issued an invoice (documents own them): then clients may have seen its details. */
-  hasIssuedInvoice: (ex: Executor, orgId: string) => Promise<boolean>;
+  hasIssuedInvoiceInTx: (ex: Executor, orgId: string) => Promise<boolean>;
   publicUrl: string;
 }
 
@@ -99,7 +99,17 @@ function toChange(r: PayoutChangeRow): PayoutChange {
 }
 
 export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
-  const { db, keyring, audit, clock, mailer, orgs, admins, hasIssuedInvoice, publicUrl } = deps;
+  const {
+    db,
+    keyring,
+    audit,
+    clock,
+    mailer,
+    orgs,
+    adminsInTx: admins,
+    hasIssuedInvoiceInTx: hasIssuedInvoice,
+    publicUrl,
+  } = deps;
   const settingsUrl = `${publicUrl}/app/settings/payout`;
 
   /** Mails every owner and admin; a failure aborts the surrounding transaction (fail closed). */
@@ -137,7 +147,7 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
       const crypto = await keyring.forOrg(tx, row.org_id);
       const payout = payoutSchema.parse(crypto.decryptJson(row.payout_enc, changeAad(row.id)));
       await orgs.setPayoutInTx(tx, row.org_id, payout, SYSTEM);
-      await audit.append(tx, {
+      await audit.appendInTx(tx, {
         orgId: row.org_id,
         actor: SYSTEM,
         action: 'payout.change_applied',
@@ -204,7 +214,7 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
           applied_at: null,
         };
         await insertPayoutChange(tx, row);
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'payout.change_requested',
@@ -261,7 +271,7 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
         ) {
           throw conflict('This change is no longer pending');
         }
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'payout.change_cancelled',
@@ -288,7 +298,7 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
           throw new AppError('forbidden', 'The approval must come from another owner or admin than the requester');
         const now = clock.now().toISOString();
         await settlePendingChange(tx, orgId, id, { approved_by: userIdOf(principal), approved_at: now });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'payout.change_approved',
@@ -320,7 +330,7 @@ export function createPayoutProtectionService(deps: PayoutProtectionDeps) {
       await inTx(db, async (tx) => {
         const row = nextPolicyRow(orgId, await findPolicy(tx, orgId), next, clock.now());
         await upsertPolicy(tx, row);
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'payout.policy_changed',

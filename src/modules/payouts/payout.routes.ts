@@ -7,6 +7,7 @@ import { staff } from '../../platform/http/auth-hooks.ts';
 import { idParam, okSchema } from '../../platform/http/schemas.ts';
 import { payoutDetailsSchema, payoutSchema } from '../orgs/org.schemas.ts';
 import type { PayoutProtectionService } from './payout-protection.service.ts';
+import { need } from '../../platform/http/access.ts';
 
 const changeSchema = z.object({
   id: z.string(),
@@ -38,6 +39,7 @@ export function registerPayoutRoutes(root: FastifyInstance, { payout }: { payout
   app.get(
     '/api/v1/org/payout',
     {
+      config: { access: need('payout:read') },
       schema: {
         tags,
         response: {
@@ -54,6 +56,7 @@ export function registerPayoutRoutes(root: FastifyInstance, { payout }: { payout
   app.put(
     '/api/v1/org/payout',
     {
+      config: { access: need('payout:update') },
       schema: {
         tags,
         description:
@@ -69,27 +72,32 @@ export function registerPayoutRoutes(root: FastifyInstance, { payout }: { payout
   );
   app.get(
     '/api/v1/org/payout/changes',
-    { schema: { tags, response: { 200: z.object({ items: z.array(changeSchema) }) } } },
+    {
+      config: { access: need('payout:read') },
+      schema: { tags, response: { 200: z.object({ items: z.array(changeSchema) }) } },
+    },
     async (req) => ({
       items: await payout.list(staff(req).orgId),
     }),
   );
   app.post(
     '/api/v1/org/payout/changes/:id/cancel',
-    { schema: { tags, params: idParam, response: { 200: changeSchema } } },
+    { config: { access: need('payout:update') }, schema: { tags, params: idParam, response: { 200: changeSchema } } },
     (req) => payout.cancel(staff(req).orgId, req.params.id, req.principal, actorOf(req)),
   );
   app.post(
     '/api/v1/org/payout/changes/:id/approve',
-    { schema: { tags, params: idParam, response: { 200: changeSchema } } },
+    { config: { access: need('payout:update') }, schema: { tags, params: idParam, response: { 200: changeSchema } } },
     (req) => payout.approve(staff(req).orgId, req.params.id, req.principal, actorOf(req)),
   );
-  app.get('/api/v1/org/payout/policy', { schema: { tags, response: { 200: policySchema } } }, (req) =>
-    payout.getPolicy(staff(req).orgId),
+  app.get(
+    '/api/v1/org/payout/policy',
+    { config: { access: need('payout:read') }, schema: { tags, response: { 200: policySchema } } },
+    (req) => payout.getPolicy(staff(req).orgId),
   );
   app.put(
     '/api/v1/org/payout/policy',
-    { schema: { tags, body: policyInput, response: { 200: okSchema } } },
+    { config: { access: need('settings:security') }, schema: { tags, body: policyInput, response: { 200: okSchema } } },
     async (req) => {
       await payout.setPolicy(staff(req).orgId, req.body, req.principal, actorOf(req));
       return { ok: true as const };

@@ -20,7 +20,13 @@ import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
 import type { DeliveryTrackingService } from '../delivery/delivery-tracking.service.ts';
-import { issueCode, orgOfCode, redeemCode, redeemMagic, takeIpQuota } from '../delivery/one-time-codes.ts';
+import {
+  issueCodeInTx,
+  orgOfCodeInTx,
+  redeemCodeInTx,
+  redeemMagicInTx,
+  takeIpQuotaInTx,
+} from '../delivery/one-time-codes.ts';
 import type { PortalLinksService } from '../delivery/portal-links.service.ts';
 import type { TemplatesService } from '../delivery/templates.service.ts';
 import { documentLanguage } from '../documents/document-language.ts';
@@ -57,7 +63,7 @@ export interface PortalAuthDeps {
   /** The organization's email templates: the sign-in mail's subject and opening. */
   templates: Pick<TemplatesService, 'render'>;
   tracking: Pick<DeliveryTrackingService, 'record'>;
-  factors: Pick<PortalFactorsService, 'summary' | 'totpFor' | 'ceremoniesFor'>;
+  factors: Pick<PortalFactorsService, 'summaryInTx' | 'totpFor' | 'ceremoniesFor'>;
   throttle: ThrottleService;
   warn?: (msg: string) => void;
 }
@@ -154,7 +160,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
     const contact = client?.contacts.find((c) => c.id === contactId);
     if (!client || !contact) throw refused();
     const org = await orgs.getInTx(tx, orgId);
-    const f = await deps.factors.summary(tx, orgId, contactId);
+    const f = await deps.factors.summaryInTx(tx, orgId, contactId);
     return {
       token,
       session: {
@@ -186,7 +192,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
   ): Promise<SignedIn> {
     const client = await clients.getInTx(tx, orgId, clientId).catch(() => null);
     if (!client?.contacts.some((c) => c.id === contactId)) throw refused();
-    const f = await deps.factors.summary(tx, orgId, contactId);
+    const f = await deps.factors.summaryInTx(tx, orgId, contactId);
     const level = method !== 'passkey' && (f.totp || f.passkeys > 0) ? 'mfa' : 'full';
     const { token } = await sessions.create(tx, {
       realm: 'portal',
@@ -199,7 +205,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
       userAgent: meta.userAgent,
     });
     const action = level === 'full' ? 'portal.signed_in' : 'portal.second_factor_due';
-    await audit.append(tx, {
+    await audit.appendInTx(tx, {
       orgId,
       actor: { type: 'portal', id: contactId, ip: meta.ip },
       action,
@@ -211,7 +217,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
   }
 
   async function pendingSession(p: PortalPrincipal): Promise<SessionRow> {
-    const session = await sessions.find(db, p.sessionId);
+    const session = await sessions.findInTx(db, p.sessionId);
     if (!session) throw refused();
     if (session.level === 'full') throw new AppError('conflict', 'You are already signed in');
     return session;
@@ -226,11 +232,11 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
   ): Promise<SignedIn> {
     const session = await pendingSession(p);
     const keys = { account: `portal-mfa:${p.orgId}:${p.contactId}`, ip: ipKey(meta.ip) };
-    const gate = await inTx(db, (tx) => deps.throttle.attempt(tx, keys));
+    const gate = await inTx(db, (tx) => deps.throttle.attemptInTx(tx, keys));
     if (!gate.ok) throw throttledError(gate);
     if (!(await check())) {
       await inTx(db, (tx) =>
-        audit.append(tx, {
+        audit.appendInTx(tx, {
           orgId: p.orgId,
           actor: { type: 'portal', id: p.contactId, ip: meta.ip },
           action: 'portal.sign_in_failed',
@@ -245,14 +251,14 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
       );
     }
     return inTx(db, async (tx) => {
-      await deps.throttle.succeeded(tx, keys);
+      await deps.throttle.succeededInTx(tx, keys);
       const amr = `${session.amr} ${method}`.trim();
-      const token = await sessions.rotate(tx, session.id, {
+      const token = await sessions.rotateInTx(tx, session.id, {
         level: 'full',
         amr,
         authenticated_at: clock.now().toISOString(),
       });
-      await audit.append(tx, {
+      await audit.appendInTx(tx, {
         orgId: p.orgId,
         actor: { type: 'portal', id: p.contactId, ip: meta.ip },
         action: 'portal.signed_in',
@@ -285,13 +291,13 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
       // Never the email itself: a keyed index, or for an unknown org a plain hash (nothing to protect there but the typist's address).
       const throttleKey = `portal:${orgId}:${org ? org.crypto.blindIndex(email, 'portal-throttle') : sha256(email).toString('base64url')}`;
       const issued = await inTx(db, async (tx) => {
-        if (!(await takeIpQuota(tx, clock, meta.ip)))
+        if (!(await takeIpQuotaInTx(tx, clock, meta.ip)))
           throw new AppError(
             'rate_limited',
             'Too many sign-in code requests from this address; try again in 15 minutes.',
             { headers: { 'retry-after': '900' } },
           );
-        const code = await issueCode(tx, clock, {
+        const code = await issueCodeInTx(tx, clock, {
           orgId,
           crypto: org?.crypto ?? null,
           purpose: 'portal-login',
@@ -314,16 +320,16 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
     },
 
     async verifyCode(challengeId: string, code: string, meta: PortalRequestMeta): Promise<SignedIn> {
-      const orgId = await orgOfCode(db, challengeId);
+      const orgId = await orgOfCodeInTx(db, challengeId);
       const org = orgId ? await orgCrypto(orgId) : null;
       if (!orgId || !org) throw refused();
       const row = { org_id: orgId };
       const subject = await inTx(db, (tx) =>
-        redeemCode(tx, clock, org.crypto, { id: challengeId, orgId: row.org_id, purpose: 'portal-login', code }),
+        redeemCodeInTx(tx, clock, org.crypto, { id: challengeId, orgId: row.org_id, purpose: 'portal-login', code }),
       );
       if (!subject) {
         await inTx(db, (tx) =>
-          audit.append(tx, {
+          audit.appendInTx(tx, {
             orgId: row.org_id,
             actor: { type: 'anonymous', id: null, ip: meta.ip },
             action: 'portal.sign_in_failed',
@@ -337,7 +343,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
     },
 
     async redeemMagicLink(token: string, meta: PortalRequestMeta): Promise<SignedIn> {
-      const hit = await inTx(db, (tx) => redeemMagic(tx, clock, token));
+      const hit = await inTx(db, (tx) => redeemMagicInTx(tx, clock, token));
       if (!hit?.subjectId) throw refused();
       const [clientId, contactId] = hit.subjectId.split('/') as [string, string];
       return inTx(db, (tx) => startSession(tx, hit.orgId, clientId, contactId, 'magic-link', meta, null));
@@ -381,7 +387,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
       if (!row) {
         if (await orgCrypto(orgId))
           await inTx(db, (tx) =>
-            audit.append(tx, {
+            audit.appendInTx(tx, {
               orgId,
               actor: { type: 'anonymous', id: null, ip: meta.ip },
               action: 'portal.sign_in_failed',
@@ -397,7 +403,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
     async pending(
       p: PortalPrincipal,
     ): Promise<{ level: 'full' | 'mfa'; secondFactors: PortalSession['secondFactors'] }> {
-      const f = await deps.factors.summary(db, p.orgId, p.contactId);
+      const f = await deps.factors.summaryInTx(db, p.orgId, p.contactId);
       return { level: p.level, secondFactors: { totp: f.totp, passkey: f.passkeys > 0 } };
     },
 
@@ -406,7 +412,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
         p,
         'totp',
         meta,
-        async () => (await inTx(db, (tx) => deps.factors.totpFor(p.orgId).verify(tx, p.contactId, code))).ok,
+        async () => (await inTx(db, (tx) => deps.factors.totpFor(p.orgId).verifyInTx(tx, p.contactId, code))).ok,
       ),
 
     async mfaPasskeyOptions(p: PortalPrincipal) {
@@ -436,8 +442,12 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
 
     async logout(sessionId: string, orgId: string, contactId: string, ip: string): Promise<void> {
       await inTx(db, async (tx) => {
-        await sessions.revoke(tx, sessionId);
-        await audit.append(tx, { orgId, actor: { type: 'portal', id: contactId, ip }, action: 'portal.signed_out' });
+        await sessions.revokeInTx(tx, sessionId);
+        await audit.appendInTx(tx, {
+          orgId,
+          actor: { type: 'portal', id: contactId, ip },
+          action: 'portal.signed_out',
+        });
       });
     },
 

@@ -21,6 +21,7 @@ import {
   portalSessionSchema,
   type PortalSession,
 } from './portal.schemas.ts';
+import { need, PORTAL, PORTAL_PENDING, PUBLIC } from '../../platform/http/access.ts';
 
 export interface PortalFactorRouteDeps {
   auth: PortalAuthService;
@@ -52,6 +53,7 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
   app.post(
     '/api/v1/portal/auth/passkey/options',
     {
+      config: { access: PUBLIC },
       schema: {
         tags,
         security: [],
@@ -68,6 +70,7 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
   app.post(
     '/api/v1/portal/auth/passkey',
     {
+      config: { access: PUBLIC },
       schema: {
         tags,
         security: [],
@@ -87,6 +90,7 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
   app.get(
     '/api/v1/portal/auth/session',
     {
+      config: { access: PORTAL_PENDING },
       schema: {
         tags,
         description:
@@ -102,6 +106,7 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
   app.post(
     '/api/v1/portal/auth/mfa/totp',
     {
+      config: { access: PORTAL_PENDING },
       schema: {
         tags,
         description: 'Second factor: a code from the authenticator app (each code works once).',
@@ -114,6 +119,7 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
   app.post(
     '/api/v1/portal/auth/mfa/passkey/options',
     {
+      config: { access: PORTAL_PENDING },
       schema: { tags, description: 'Second factor: starts a passkey assertion.', response: { 200: challengeOptions } },
     },
     async (req) => asOptions(auth.mfaPasskeyOptions(await principal(req))),
@@ -121,6 +127,7 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
   app.post(
     '/api/v1/portal/auth/mfa/passkey',
     {
+      config: { access: PORTAL_PENDING },
       schema: {
         tags,
         description: 'Second factor: a passkey assertion.',
@@ -138,12 +145,16 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
 
   app.get(
     '/api/v1/portal/me/factors',
-    { schema: { tags, description: 'Your authenticator app and passkeys.', response: { 200: portalFactorsSchema } } },
+    {
+      config: { access: PORTAL },
+      schema: { tags, description: 'Your authenticator app and passkeys.', response: { 200: portalFactorsSchema } },
+    },
     async (req) => factors.list(await principal(req)),
   );
   app.post(
     '/api/v1/portal/me/totp',
     {
+      config: { access: PORTAL },
       schema: {
         tags,
         description:
@@ -156,6 +167,7 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
   app.post(
     '/api/v1/portal/me/totp/confirm',
     {
+      config: { access: PORTAL },
       schema: {
         tags,
         description: 'Turns the authenticator app on with a current code.',
@@ -169,6 +181,7 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
   app.delete(
     '/api/v1/portal/me/totp',
     {
+      config: { access: PORTAL },
       schema: {
         tags,
         description: 'Removes the authenticator app (needs a recent sign-in).',
@@ -180,6 +193,7 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
   app.post(
     '/api/v1/portal/me/passkeys/options',
     {
+      config: { access: PORTAL },
       schema: {
         tags,
         description: 'Starts registering a passkey (needs a recent sign-in).',
@@ -191,6 +205,7 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
   app.post(
     '/api/v1/portal/me/passkeys',
     {
+      config: { access: PORTAL },
       schema: {
         tags,
         description: 'Registers a passkey from the browser ceremony (user verification required).',
@@ -211,6 +226,7 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
   app.delete(
     '/api/v1/portal/me/passkeys/:id',
     {
+      config: { access: PORTAL },
       schema: {
         tags,
         description: 'Revokes a passkey (needs a recent sign-in).',
@@ -225,6 +241,7 @@ export function registerPortalFactorRoutes(root: FastifyInstance, d: PortalFacto
   app.post(
     '/api/v1/clients/:id/contacts/:contactId/reset-factors',
     {
+      config: { access: need('client:write') },
       schema: {
         tags: ['clients'],
         description:

@@ -80,8 +80,8 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
     ip: string,
     alert: { email: string | null; what: string },
   ): Promise<string> {
-    await sessions.revokeAllFor(tx, { contactId: p.contactId }, p.sessionId);
-    await audit.append(tx, {
+    await sessions.revokeAllForInTx(tx, { contactId: p.contactId }, p.sessionId);
+    await audit.appendInTx(tx, {
       orgId: p.orgId,
       actor: { type: 'portal', id: p.contactId, ip },
       action,
@@ -97,14 +97,14 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
         text: `The sign-in methods of your ${org.name} client portal access changed: ${alert.what}. Your other portal sessions were signed out.\n\nIf this was not you, tell ${org.name} at once.`,
       });
     }
-    return sessions.rotate(tx, p.sessionId);
+    return sessions.rotateInTx(tx, p.sessionId);
   }
 
   return {
     totpFor,
     ceremoniesFor,
     /** Which factors a contact has (decides whether an emailed code yields a full or a partial session). */
-    summary: (ex: Executor, orgId: string, contactId: string) => portalFactorsOf(ex, orgId, contactId),
+    summaryInTx: (ex: Executor, orgId: string, contactId: string) => portalFactorsOf(ex, orgId, contactId),
 
     async list(p: PortalPrincipal): Promise<PortalFactors> {
       const f = await portalFactorsOf(db, p.orgId, p.contactId);
@@ -115,7 +115,7 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
       requireStepUp(p, clock, 'Setting up an authenticator app');
       const contact = await contactOf(p);
       return inTx(db, (tx) =>
-        totpFor(p.orgId).begin(tx, { id: p.contactId, email: contact.email ?? contact.name }, p.orgId),
+        totpFor(p.orgId).beginInTx(tx, { id: p.contactId, email: contact.email ?? contact.name }, p.orgId),
       );
     },
 
@@ -126,7 +126,7 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
       if (clock.now().getTime() - Date.parse(pending.created_at) > ENROLMENT_WINDOW_MS)
         throw conflict('This setup has expired; start again');
       const token = await inTx(db, async (tx) =>
-        (await totpFor(p.orgId).confirm(tx, p.contactId, code)).ok
+        (await totpFor(p.orgId).confirmInTx(tx, p.contactId, code)).ok
           ? changed(tx, p, 'portal.factor_added', { factor: 'totp' }, ip, {
               email: contact.email,
               what: 'an authenticator app was added',
@@ -146,7 +146,7 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
       requireStepUp(p, clock, 'Removing your authenticator app');
       const contact = await contactOf(p);
       const token = await inTx(db, async (tx) => {
-        if (!(await totpFor(p.orgId).remove(tx, p.contactId))) throw notFound('Authenticator app');
+        if (!(await totpFor(p.orgId).removeInTx(tx, p.contactId))) throw notFound('Authenticator app');
         return changed(tx, p, 'portal.factor_removed', { factor: 'totp' }, ip, {
           email: contact.email,
           what: 'the authenticator app was removed',
@@ -236,12 +236,12 @@ export function createPortalFactorsService(deps: PortalFactorsDeps) {
       const contact = client.contacts.find((c) => c.id === contactId);
       if (!contact) throw notFound('Contact');
       const removed = await inTx(db, async (tx) => {
-        const totp = await totpFor(orgId).remove(tx, contactId);
+        const totp = await totpFor(orgId).removeInTx(tx, contactId);
         const keys = await listPortalPasskeys(tx, orgId, contactId);
         for (const k of keys) await deletePortalPasskey(tx, orgId, contactId, k.id);
-        await sessions.revokeAllFor(tx, { contactId });
+        await sessions.revokeAllForInTx(tx, { contactId });
         const out = { totp, passkeys: keys.length };
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'portal.factors_reset',

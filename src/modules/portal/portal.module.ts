@@ -111,7 +111,7 @@ export function createPortalModule(d: PortalModuleDeps) {
     payments: d.payments,
     tracking,
     fingerprints: d.verification,
-    async quoteAnswered(tx, orgId, quote, answer) {
+    async quoteAnsweredInTx(tx, orgId, quote, answer) {
       const org = await orgs.getInTx(tx, orgId);
       await d.notifications.notifyInTx(tx, orgId, answer === 'accepted' ? 'quote_accepted' : 'quote_declined', {
         title: `[${org.name}] Quote ${quote.number} ${answer} by ${quote.clientName}`,

@@ -23,6 +23,7 @@ import {
 import type { PortalService } from './portal.service.ts';
 import { sendLogo } from '../orgs/org-logo.routes.ts';
 import type { OrgLogoService } from '../orgs/org-logo.service.ts';
+import { PORTAL, PORTAL_PENDING, PUBLIC } from '../../platform/http/access.ts';
 
 export interface PortalRouteDeps {
   auth: PortalAuthService;
@@ -71,6 +72,7 @@ export function registerPortalRoutes(
   app.post(
     '/api/v1/portal/auth/code',
     {
+      config: { access: PUBLIC },
       schema: { tags, security: [], body: codeRequestInput, response: { 202: z.object({ challengeId: z.string() }) } },
     },
     async (req, reply) => {
@@ -80,29 +82,43 @@ export function registerPortalRoutes(
   );
   app.post(
     '/api/v1/portal/auth/code/verify',
-    { schema: { tags, security: [], body: codeVerifyInput, response: { 200: portalSessionSchema } } },
+    {
+      config: { access: PUBLIC },
+      schema: { tags, security: [], body: codeVerifyInput, response: { 200: portalSessionSchema } },
+    },
     async (req, reply) => signIn(req, reply, await auth.verifyCode(req.body.challengeId, req.body.code, metaOf(req))),
   );
   app.post(
     '/api/v1/portal/auth/magic',
-    { schema: { tags, security: [], body: tokenInput, response: { 200: portalSessionSchema } } },
+    {
+      config: { access: PUBLIC },
+      schema: { tags, security: [], body: tokenInput, response: { 200: portalSessionSchema } },
+    },
     async (req, reply) => signIn(req, reply, await auth.redeemMagicLink(req.body.token, metaOf(req))),
   );
   app.post(
     '/api/v1/portal/auth/link',
-    { schema: { tags, security: [], body: tokenInput, response: { 200: portalSessionSchema } } },
+    {
+      config: { access: PUBLIC },
+      schema: { tags, security: [], body: tokenInput, response: { 200: portalSessionSchema } },
+    },
     async (req, reply) => signIn(req, reply, await auth.redeemPortalLink(req.body.token, metaOf(req))),
   );
-  app.post('/api/v1/portal/auth/logout', { schema: { tags, response: { 200: okSchema } } }, async (req, reply) => {
-    const p = req.principal as PortalPrincipal;
-    await auth.logout(p.sessionId, p.orgId, p.contactId, req.ip);
-    reply.clearCookie(PORTAL_COOKIE, sessions.cookieOptions());
-    return { ok: true as const };
-  });
+  app.post(
+    '/api/v1/portal/auth/logout',
+    { config: { access: PORTAL_PENDING }, schema: { tags, response: { 200: okSchema } } },
+    async (req, reply) => {
+      const p = req.principal as PortalPrincipal;
+      await auth.logout(p.sessionId, p.orgId, p.contactId, req.ip);
+      reply.clearCookie(PORTAL_COOKIE, sessions.cookieOptions());
+      return { ok: true as const };
+    },
+  );
 
   app.get(
     '/api/v1/portal/me',
     {
+      config: { access: PORTAL },
       schema: {
         tags,
         response: {
@@ -127,7 +143,7 @@ export function registerPortalRoutes(
     }),
   );
   // The organization's logo for the portal's header: the signed-in contact's organization only.
-  app.get('/api/v1/portal/logo', { schema: { tags } }, async (req, reply) => {
+  app.get('/api/v1/portal/logo', { config: { access: PORTAL }, schema: { tags } }, async (req, reply) => {
     const p = await principal(req);
     const logo = await orgLogo.image(p.orgId);
     if (!logo) throw new AppError('not_found', 'Logo not found');
@@ -136,6 +152,7 @@ export function registerPortalRoutes(
   app.get(
     '/api/v1/portal/documents',
     {
+      config: { access: PORTAL },
       schema: {
         tags,
         querystring: portalListQuery,
@@ -146,30 +163,39 @@ export function registerPortalRoutes(
   );
   app.get(
     '/api/v1/portal/documents/:id',
-    { schema: { tags, params: idParam, response: { 200: portalDocumentSchema } } },
+    { config: { access: PORTAL }, schema: { tags, params: idParam, response: { 200: portalDocumentSchema } } },
     async (req) => portal.get(await principal(req), req.params.id),
   );
-  app.get('/api/v1/portal/documents/:id/pdf', { schema: { tags, params: idParam } }, async (req, reply) => {
-    const pdf = await portal.download(await principal(req), req.params.id, metaOf(req));
-    return reply
-      .type('application/pdf')
-      .header('content-disposition', `attachment; filename="${pdf.filename}"`)
-      .header('x-content-sha256', pdf.sha256)
-      .header('cache-control', 'no-store')
-      .send(pdf.bytes);
-  });
+  app.get(
+    '/api/v1/portal/documents/:id/pdf',
+    { config: { access: PORTAL }, schema: { tags, params: idParam } },
+    async (req, reply) => {
+      const pdf = await portal.download(await principal(req), req.params.id, metaOf(req));
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${pdf.filename}"`)
+        .header('x-content-sha256', pdf.sha256)
+        .header('cache-control', 'no-store')
+        .send(pdf.bytes);
+    },
+  );
   // The e-invoice in the client's format, when the document was issued with one (404 otherwise).
-  app.get('/api/v1/portal/documents/:id/einvoice', { schema: { tags, params: idParam } }, async (req, reply) => {
-    const file = await portal.einvoice(await principal(req), req.params.id, metaOf(req));
-    return reply
-      .type(file.contentType)
-      .header('content-disposition', `attachment; filename="${file.filename}"`)
-      .header('cache-control', 'no-store')
-      .send(file.bytes);
-  });
+  app.get(
+    '/api/v1/portal/documents/:id/einvoice',
+    { config: { access: PORTAL }, schema: { tags, params: idParam } },
+    async (req, reply) => {
+      const file = await portal.einvoice(await principal(req), req.params.id, metaOf(req));
+      return reply
+        .type(file.contentType)
+        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .header('cache-control', 'no-store')
+        .send(file.bytes);
+    },
+  );
   app.post(
     '/api/v1/portal/documents/:id/acknowledge',
     {
+      config: { access: PORTAL },
       schema: {
         tags,
         params: idParam,
@@ -180,24 +206,30 @@ export function registerPortalRoutes(
   );
   app.get(
     '/api/v1/portal/documents/:id/deliveries',
-    { schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(portalDeliverySchema) }) } } },
+    {
+      config: { access: PORTAL },
+      schema: { tags, params: idParam, response: { 200: z.object({ items: z.array(portalDeliverySchema) }) } },
+    },
     async (req) => ({
       items: await portal.deliveries(await principal(req), req.params.id),
     }),
   );
   app.post(
     '/api/v1/portal/quotes/:id/accept',
-    { schema: { tags, params: idParam, response: { 200: portalDocumentSummarySchema } } },
+    { config: { access: PORTAL }, schema: { tags, params: idParam, response: { 200: portalDocumentSummarySchema } } },
     async (req) => portal.answerQuote(await principal(req), req.params.id, req.ip, 'accepted'),
   );
   app.post(
     '/api/v1/portal/quotes/:id/decline',
-    { schema: { tags, params: idParam, response: { 200: portalDocumentSummarySchema } } },
+    { config: { access: PORTAL }, schema: { tags, params: idParam, response: { 200: portalDocumentSummarySchema } } },
     async (req) => portal.answerQuote(await principal(req), req.params.id, req.ip, 'declined'),
   );
   app.get(
     '/api/v1/portal/payments',
-    { schema: { tags, response: { 200: z.object({ items: z.array(portalPaymentSchema) }) } } },
+    {
+      config: { access: PORTAL },
+      schema: { tags, response: { 200: z.object({ items: z.array(portalPaymentSchema) }) } },
+    },
     async (req) => ({
       items: await portal.payments(await principal(req)),
     }),

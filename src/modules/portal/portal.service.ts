@@ -30,7 +30,12 @@ export interface PortalServiceDeps {
   /** The fingerprint printed on each document (verification module), shown as in the emails. */
   fingerprints: FingerprintSource | null;
   /** Tells the organization that a client accepted or declined a quote, in the answer's transaction. */
-  quoteAnswered?: (tx: Executor, orgId: string, quote: DocumentDto, answer: 'accepted' | 'declined') => Promise<void>;
+  quoteAnsweredInTx?: (
+    tx: Executor,
+    orgId: string,
+    quote: DocumentDto,
+    answer: 'accepted' | 'declined',
+  ) => Promise<void>;
 }
 
 const actorOf = (p: PortalPrincipal, ip: string): AuditActor => ({ type: 'portal', id: p.contactId, ip });
@@ -181,7 +186,8 @@ export function createPortalService(deps: PortalServiceDeps) {
     ): Promise<PortalDocumentSummary> {
       await own(p, id, 'quote');
       const notify =
-        deps.quoteAnswered && ((tx: Executor, quote: DocumentDto) => deps.quoteAnswered!(tx, p.orgId, quote, answer));
+        deps.quoteAnsweredInTx &&
+        ((tx: Executor, quote: DocumentDto) => deps.quoteAnsweredInTx!(tx, p.orgId, quote, answer));
       const d = await (answer === 'accepted' ? lifecycle.acceptQuote : lifecycle.declineQuote)(
         p.orgId,
         id,

@@ -15,10 +15,13 @@ import {
   ratePatch,
   rateSchema,
 } from './rates.schemas.ts';
+import { need } from '../../platform/http/access.ts';
 
 /** The ECB file as the request body, as downloaded: the format is read from the content, not the type. */
 const FILE_TYPES = ['text/csv', 'text/plain', 'application/xml', 'text/xml', 'application/octet-stream'];
 
+// Access: read by whoever writes documents in other currencies (invoice:read); the table itself is an
+// organization setting (org:update), like the dunning reference rates.
 export async function registerRatesRoutes(root: FastifyInstance, { rates }: { rates: RatesService }): Promise<void> {
   const tags = ['exchange rates'];
   await root.register(async (scope) => {
@@ -29,17 +32,23 @@ export async function registerRatesRoutes(root: FastifyInstance, { rates }: { ra
 
     app.get(
       '/api/v1/exchange-rates',
-      { schema: { tags, querystring: rateListQuery, response: { 200: pageOf(rateSchema) } } },
+      {
+        config: { access: need('invoice:read') },
+        schema: { tags, querystring: rateListQuery, response: { 200: pageOf(rateSchema) } },
+      },
       (req) => rates.list(staff(req).orgId, req.query),
     );
     app.get(
       '/api/v1/exchange-rates/effective',
-      { schema: { tags, querystring: effectiveQuery, response: { 200: effectiveRateSchema } } },
+      {
+        config: { access: need('invoice:read') },
+        schema: { tags, querystring: effectiveQuery, response: { 200: effectiveRateSchema } },
+      },
       (req) => rates.effective(staff(req).orgId, req.query.currency, req.query.date),
     );
     app.post(
       '/api/v1/exchange-rates',
-      { schema: { tags, body: rateInput, response: { 201: rateSchema } } },
+      { config: { access: need('org:update') }, schema: { tags, body: rateInput, response: { 201: rateSchema } } },
       async (req, reply) => {
         reply.code(201);
         return rates.create(staff(req).orgId, req.body, actorOf(req));
@@ -47,16 +56,24 @@ export async function registerRatesRoutes(root: FastifyInstance, { rates }: { ra
     );
     app.patch(
       '/api/v1/exchange-rates/:id',
-      { schema: { tags, params: idParam, body: ratePatch, response: { 200: rateSchema } } },
+      {
+        config: { access: need('org:update') },
+        schema: { tags, params: idParam, body: ratePatch, response: { 200: rateSchema } },
+      },
       (req) => rates.update(staff(req).orgId, req.params.id, req.body, actorOf(req)),
     );
-    app.delete('/api/v1/exchange-rates/:id', { schema: { tags, params: idParam } }, async (req, reply) => {
-      await rates.remove(staff(req).orgId, req.params.id, actorOf(req));
-      return reply.code(204).send();
-    });
+    app.delete(
+      '/api/v1/exchange-rates/:id',
+      { config: { access: need('org:update') }, schema: { tags, params: idParam } },
+      async (req, reply) => {
+        await rates.remove(staff(req).orgId, req.params.id, actorOf(req));
+        return reply.code(204).send();
+      },
+    );
     app.post(
       '/api/v1/exchange-rates/import',
       {
+        config: { access: need('org:update') },
         bodyLimit: MAX_RATE_FILE_BYTES,
         schema: {
           tags,

@@ -140,7 +140,7 @@ export function createRatesService({
           updated_at: now,
         };
         await insertRate(tx, row);
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'exchange_rate.created',
@@ -169,7 +169,7 @@ export function createRatesService({
           updated_at: clock.now().toISOString(),
         });
         const fresh = (await findRate(tx, orgId, id))!;
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'exchange_rate.updated',
@@ -186,7 +186,7 @@ export function createRatesService({
         const row = await findRate(tx, orgId, id);
         if (!row) throw notFound('Exchange rate');
         await deleteRateRow(tx, orgId, id);
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'exchange_rate.deleted',
@@ -241,7 +241,7 @@ export function createRatesService({
           currencies: [...new Set(rates.map((r) => r.currency))].sort(),
           skippedCurrencies: [...unusable].sort(),
         };
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'exchange_rates.imported',

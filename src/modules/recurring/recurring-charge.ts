@@ -26,7 +26,7 @@ import { defineJob, retryDelayMs, type JobKind, type Jobs } from '../../platform
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { ChargeOutcome, SavedChargeService } from '../payments/saved-charges.service.ts';
 import { ProviderError } from '../payments/providers/provider.ts';
-import { findRun, findRunByChargeCheckout, moveRunCharge, type RunRow } from './recurring.repo.ts';
+import { findRun, findRunByChargeCheckout, moveRun, type RunRow } from './recurring.repo.ts';
 import type { RunChargeStatus } from './recurring.tables.ts';
 
 const SYSTEM: AuditActor = { type: 'system', id: 'recurring' };
@@ -80,9 +80,11 @@ export function createChargeRunner({ db, clock, audit, jobs, charges, sendJob }:
     patch: Partial<RunRow>,
     from: RunChargeStatus[] = ['charging'],
   ): Promise<boolean> {
-    if (!(await moveRunCharge(tx, run.org_id, run.id, from, { ...patch, charge_status: status, updated_at: now() })))
+    if (
+      !(await moveRun(tx, run.org_id, run.id, { charge: from }, { ...patch, charge_status: status, updated_at: now() }))
+    )
       return false;
-    await audit.append(tx, {
+    await audit.appendInTx(tx, {
       orgId: run.org_id,
       actor: SYSTEM,
       action: `recurring.charge_${status}`,
@@ -153,7 +155,15 @@ export function createChargeRunner({ db, clock, audit, jobs, charges, sendJob }:
     }
     // Same checkout, same key, same amount: the provider answers with the charge it made, if any.
     const attempts = run.charge_attempts + 1;
-    if (!(await moveRunCharge(db, run.org_id, run.id, ['charging'], { charge_attempts: attempts, updated_at: now() })))
+    if (
+      !(await moveRun(
+        db,
+        run.org_id,
+        run.id,
+        { charge: ['charging'] },
+        { charge_attempts: attempts, updated_at: now() },
+      ))
+    )
       return;
     await attempt({ ...run, charge_attempts: attempts });
   }
@@ -175,7 +185,15 @@ export function createChargeRunner({ db, clock, audit, jobs, charges, sendJob }:
           next_attempt_at: null,
           updated_at: now(),
         };
-        if (!(await moveRunCharge(tx, orgId, runId, ['pending', 'retrying'], { ...base, charge_status: 'charging' })))
+        if (
+          !(await moveRun(
+            tx,
+            orgId,
+            runId,
+            { charge: ['pending', 'retrying'] },
+            { ...base, charge_status: 'charging' },
+          ))
+        )
           return null;
         const next: RunRow = { ...run, ...base, charge_status: 'charging' };
         if (run.charge_checkout_id) return next;
@@ -184,7 +202,7 @@ export function createChargeRunner({ db, clock, audit, jobs, charges, sendJob }:
           await finishInTx(tx, next, 'skipped', { charge_error: `not charged: ${prepared.skipped}` });
           return null;
         }
-        await moveRunCharge(tx, orgId, runId, ['charging'], { charge_checkout_id: prepared.checkoutId });
+        await moveRun(tx, orgId, runId, { charge: ['charging'] }, { charge_checkout_id: prepared.checkoutId });
         return { ...next, charge_checkout_id: prepared.checkoutId };
       });
       if (claimed) await attempt(claimed);
@@ -201,14 +219,20 @@ export function createChargeRunner({ db, clock, audit, jobs, charges, sendJob }:
     if (!run) return;
     const error = 'the direct debit failed after the invoice was sent; the invoice is open for the client to pay';
     if (
-      !(await moveRunCharge(tx, orgId, run.id, ['processing'], {
-        charge_status: 'failed',
-        charge_error: error,
-        updated_at: now(),
-      }))
+      !(await moveRun(
+        tx,
+        orgId,
+        run.id,
+        { charge: ['processing'] },
+        {
+          charge_status: 'failed',
+          charge_error: error,
+          updated_at: now(),
+        },
+      ))
     )
       return;
-    await audit.append(tx, {
+    await audit.appendInTx(tx, {
       orgId,
       actor: SYSTEM,
       action: 'recurring.charge_failed',

@@ -29,16 +29,7 @@ import type { DeliveryService } from '../delivery/delivery.service.ts';
 import type { DocumentService } from '../documents/document.service.ts';
 import type { SavedChargeService } from '../payments/saved-charges.service.ts';
 import { createChargeRunner } from './recurring-charge.ts';
-import {
-  findRun,
-  insertRun,
-  listRuns,
-  listRunsByChargeStatus,
-  listRunsByStatus,
-  moveRun,
-  moveRunCharge,
-  type RunRow,
-} from './recurring.repo.ts';
+import { findRun, insertRun, listRuns, listRunsByStatus, moveRun, type RunRow } from './recurring.repo.ts';
 import type { RunChargeStatus, RunSendStatus } from './recurring.tables.ts';
 
 const SYSTEM: AuditActor = { type: 'system', id: 'recurring' };
@@ -160,8 +151,11 @@ export function createRecurringSendService({
     await inTx(db, async (tx) => {
       // From 'interrupted' too: a runner whose lease ran out while it was still sending finishes
       // here after another marked it interrupted, and what really happened wins.
-      if (!(await moveRun(tx, run.org_id, run.id, from, { ...patch, send_status: status, updated_at: now() }))) return;
-      await audit.append(tx, {
+      if (
+        !(await moveRun(tx, run.org_id, run.id, { send: from }, { ...patch, send_status: status, updated_at: now() }))
+      )
+        return;
+      await audit.appendInTx(tx, {
         orgId: run.org_id,
         actor: SYSTEM,
         // "Recurring invoice sent", "Recurring send retrying" … in the audit log's words.
@@ -227,12 +221,18 @@ export function createRecurringSendService({
       const run = await findRun(db, orgId, runId);
       if (!run) return;
       const attempts = run.attempts + 1;
-      const claimed = await moveRun(db, orgId, runId, ['queued', 'retrying'], {
-        send_status: 'sending',
-        attempts,
-        next_attempt_at: null,
-        updated_at: now(),
-      });
+      const claimed = await moveRun(
+        db,
+        orgId,
+        runId,
+        { send: ['queued', 'retrying'] },
+        {
+          send_status: 'sending',
+          attempts,
+          next_attempt_at: null,
+          updated_at: now(),
+        },
+      );
       if (claimed) return send({ ...run, send_status: 'sending', attempts });
       // Claimed before by a run that died mid-send: the message may have left. Never resend.
       if (run.send_status === 'sending')
@@ -303,8 +303,8 @@ export function createRecurringSendService({
 
     /** Sendings that failed, are being retried, were interrupted or reached only some recipients; charges that failed likewise. */
     async attention(orgId: string, limit = 20): Promise<SendAttention[]> {
-      const sends = await listRunsByStatus(db, orgId, NEEDS_ATTENTION, limit);
-      const chargeRows = await listRunsByChargeStatus(db, orgId, CHARGE_NEEDS_ATTENTION, limit);
+      const sends = await listRunsByStatus(db, orgId, { send: NEEDS_ATTENTION }, limit);
+      const chargeRows = await listRunsByStatus(db, orgId, { charge: CHARGE_NEEDS_ATTENTION }, limit);
       const item = async (r: RunRow, source: SendAttention['source']): Promise<SendAttention> => {
         const doc = await documents.get(orgId, 'invoice', r.document_id);
         const send = source === 'recurring_send';
@@ -336,20 +336,32 @@ export function createRecurringSendService({
       return inTx(db, async (tx) => {
         const run = await findRun(tx, orgId, runId);
         if (!run) throw notFound('Recurring sending');
-        const sendResolved = await moveRun(tx, orgId, runId, RESOLVABLE, {
-          send_status: 'resolved',
-          next_attempt_at: null,
-          updated_at: now(),
-        });
-        const chargeResolved = await moveRunCharge(tx, orgId, runId, CHARGE_RESOLVABLE, {
-          charge_status: 'resolved',
-          updated_at: now(),
-        });
+        const sendResolved = await moveRun(
+          tx,
+          orgId,
+          runId,
+          { send: RESOLVABLE },
+          {
+            send_status: 'resolved',
+            next_attempt_at: null,
+            updated_at: now(),
+          },
+        );
+        const chargeResolved = await moveRun(
+          tx,
+          orgId,
+          runId,
+          { charge: CHARGE_RESOLVABLE },
+          {
+            charge_status: 'resolved',
+            updated_at: now(),
+          },
+        );
         if (!sendResolved && !chargeResolved)
           throw conflict(
             `A sending that is ${run.send_status}${run.charge_status ? ` with a charge that is ${run.charge_status}` : ''} cannot be marked resolved`,
           );
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'recurring.send_resolved',

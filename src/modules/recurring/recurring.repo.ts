@@ -93,20 +93,28 @@ export function findRunByChargeCheckout(ex: Executor, orgId: string, checkoutId:
     .executeTakeFirst();
 }
 
-/** Moves a run from one of `from` only if it still stands there (one runner claims it); false otherwise. */
+/** A run has two state machines, its sending and its charge: which one a query is about, and which states. */
+export type RunStatusIn = { send: RunSendStatus[] } | { charge: RunChargeStatus[] };
+
+function statusFilter(s: RunStatusIn): ['send_status' | 'charge_status', Array<RunSendStatus | RunChargeStatus>] {
+  return 'send' in s ? ['send_status', s.send] : ['charge_status', s.charge];
+}
+
+/** Moves a run from one of the `from` states only if it still stands there (one runner claims it); false otherwise. */
 export async function moveRun(
   ex: Executor,
   orgId: string,
   id: string,
-  from: RunSendStatus[],
+  from: RunStatusIn,
   patch: Partial<Omit<RunRow, 'id' | 'org_id'>>,
 ): Promise<boolean> {
+  const [column, states] = statusFilter(from);
   const moved = await ex
     .updateTable('recurring_runs')
     .set(patch)
     .where('org_id', '=', orgId)
     .where('id', '=', id)
-    .where('send_status', 'in', from)
+    .where(column, 'in', states)
     .executeTakeFirst();
   return Number(moved.numUpdatedRows) === 1;
 }
@@ -124,54 +132,14 @@ export function listRuns(ex: Executor, orgId: string, scheduleId: string, limit:
     .execute();
 }
 
-/** Sendings in one of `statuses`, newest first (the dashboard's "needs attention"). */
-export function listRunsByStatus(
-  ex: Executor,
-  orgId: string,
-  statuses: RunSendStatus[],
-  limit: number,
-): Promise<RunRow[]> {
+/** Runs in one of the given states, newest first (the dashboard's "needs attention"). */
+export function listRunsByStatus(ex: Executor, orgId: string, statuses: RunStatusIn, limit: number): Promise<RunRow[]> {
+  const [column, states] = statusFilter(statuses);
   return ex
     .selectFrom('recurring_runs')
     .selectAll()
     .where('org_id', '=', orgId)
-    .where('send_status', 'in', statuses)
-    .orderBy('updated_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-}
-
-/** Moves a run's charge from one of `from` only if it still stands there (one runner claims it); false otherwise. */
-export async function moveRunCharge(
-  ex: Executor,
-  orgId: string,
-  id: string,
-  from: RunChargeStatus[],
-  patch: Partial<Omit<RunRow, 'id' | 'org_id'>>,
-): Promise<boolean> {
-  const moved = await ex
-    .updateTable('recurring_runs')
-    .set(patch)
-    .where('org_id', '=', orgId)
-    .where('id', '=', id)
-    .where('charge_status', 'in', from)
-    .executeTakeFirst();
-  return Number(moved.numUpdatedRows) === 1;
-}
-
-/** Runs whose charge is in one of `statuses`, newest first (the dashboard's "needs attention"). */
-export function listRunsByChargeStatus(
-  ex: Executor,
-  orgId: string,
-  statuses: RunChargeStatus[],
-  limit: number,
-): Promise<RunRow[]> {
-  return ex
-    .selectFrom('recurring_runs')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('charge_status', 'in', statuses)
+    .where(column, 'in', states)
     .orderBy('updated_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)

@@ -6,6 +6,7 @@ import { staff } from '../../platform/http/auth-hooks.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { runSchema, type RecurringSendService } from './recurring-send.service.ts';
 import { scheduleInput, schedulePatch, scheduleSchema, type RecurringService } from './recurring.service.ts';
+import { need } from '../../platform/http/access.ts';
 
 export function registerRecurringRoutes(
   root: FastifyInstance,
@@ -15,7 +16,10 @@ export function registerRecurringRoutes(
   const tags = ['recurring'];
   app.get(
     '/api/v1/recurring-schedules',
-    { schema: { tags, response: { 200: z.object({ items: z.array(scheduleSchema) }) } } },
+    {
+      config: { access: need('recurring:read') },
+      schema: { tags, response: { 200: z.object({ items: z.array(scheduleSchema) }) } },
+    },
     async (req) => ({
       items: await recurring.list(staff(req).orgId),
     }),
@@ -23,6 +27,7 @@ export function registerRecurringRoutes(
   app.post(
     '/api/v1/recurring-schedules',
     {
+      config: { access: need('recurring:write') },
       schema: {
         tags,
         description:
@@ -39,12 +44,16 @@ export function registerRecurringRoutes(
   );
   app.get(
     '/api/v1/recurring-schedules/:id',
-    { schema: { tags, params: idParam, response: { 200: scheduleSchema } } },
+    {
+      config: { access: need('recurring:read') },
+      schema: { tags, params: idParam, response: { 200: scheduleSchema } },
+    },
     (req) => recurring.get(staff(req).orgId, req.params.id),
   );
   app.patch(
     '/api/v1/recurring-schedules/:id',
     {
+      config: { access: need('recurring:write') },
       schema: {
         tags,
         description:
@@ -65,6 +74,7 @@ export function registerRecurringRoutes(
   app.get(
     '/api/v1/recurring-schedules/:id/runs',
     {
+      config: { access: need('recurring:read') },
       schema: {
         tags,
         description: "The automatic sendings of the schedule's invoices (autoSend), newest first, with their outcome.",
@@ -81,6 +91,7 @@ export function registerRecurringRoutes(
   app.post(
     '/api/v1/recurring-runs/:id/resolve',
     {
+      config: { access: need('invoice:send') },
       schema: {
         tags,
         description:
@@ -94,6 +105,7 @@ export function registerRecurringRoutes(
   app.post(
     '/api/v1/recurring-schedules/:id/status',
     {
+      config: { access: need('recurring:write') },
       schema: {
         tags,
         params: idParam,
@@ -106,6 +118,7 @@ export function registerRecurringRoutes(
   app.post(
     '/api/v1/recurring-schedules/:id/issuer',
     {
+      config: { access: need('invoice:issue') },
       schema: {
         tags,
         description:

@@ -84,7 +84,7 @@ export interface RecurringDeps {
   /** Queues the sending of an invoice a schedule with autoSend issued, in the issuing transaction. */
   sender: Pick<RecurringSendService, 'queueInTx'>;
   /** Whether a member holds a permission now (identity owns memberships and roles). */
-  holds: (ex: Executor, orgId: string, userId: string, permission: Permission) => Promise<boolean>;
+  holdsInTx: (ex: Executor, orgId: string, userId: string, permission: Permission) => Promise<boolean>;
 }
 
 type HoldReason = 'issuer_lacks_invoice_issue' | 'no_issuer';
@@ -100,7 +100,7 @@ export function createRecurringService({
   documents,
   lifecycle,
   sender,
-  holds,
+  holdsInTx: holds,
 }: RecurringDeps) {
   async function toSchedule(ex: Executor, r: Row): Promise<Schedule> {
     const crypto = await keyring.forOrg(ex, r.org_id);
@@ -245,7 +245,7 @@ export function createRecurringService({
               }),
         });
       }
-      await audit.append(tx, {
+      await audit.appendInTx(tx, {
         orgId,
         actor: SYSTEM,
         action: 'recurring.invoice_created',
@@ -260,7 +260,7 @@ export function createRecurringService({
         },
       });
       if (hold && !s.issue_hold) {
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor: SYSTEM,
           action: 'recurring.auto_issue_held',
@@ -345,7 +345,7 @@ export function createRecurringService({
           updated_at: now,
         };
         await insertSchedule(tx, row);
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'recurring.created',
@@ -434,7 +434,7 @@ export function createRecurringService({
           updated_at: clock.now().toISOString(),
         });
         if (!moved) throw conflict('The schedule ran while you edited it; reload it and edit again');
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'recurring.updated',
@@ -485,7 +485,7 @@ export function createRecurringService({
           while (next < today) next = nextRun(next, s.start_on, s.frequency, s.interval_count);
         }
         await updateSchedule(tx, orgId, id, { status, next_run_on: next, updated_at: clock.now().toISOString() });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: `recurring.${status}`,
@@ -512,7 +512,7 @@ export function createRecurringService({
           issue_hold_since: null,
           updated_at: clock.now().toISOString(),
         });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'recurring.issuer_confirmed',

@@ -19,6 +19,7 @@ import {
   vatReport,
 } from './reports.schemas.ts';
 import type { ReportService } from './reports.service.ts';
+import { need } from '../../platform/http/access.ts';
 
 // A text/csv body is sent as it is: the JSON response schema applies to the JSON answer only.
 function sendCsv(reply: FastifyReply, name: string, body: string): FastifyReply {
@@ -50,6 +51,7 @@ export function registerReportRoutes(
   app.get(
     '/api/v1/dashboard',
     {
+      config: { access: need('invoice:read') },
       schema: {
         tags: ['reports'],
         description:
@@ -63,6 +65,7 @@ export function registerReportRoutes(
   app.get(
     '/api/v1/reports/aging',
     {
+      config: { access: need('invoice:read') },
       schema: {
         tags: ['reports'],
         description:
@@ -84,6 +87,7 @@ export function registerReportRoutes(
   app.get(
     '/api/v1/reports/revenue',
     {
+      config: { access: need('invoice:read') },
       schema: {
         tags: ['reports'],
         description:
@@ -106,6 +110,7 @@ export function registerReportRoutes(
   app.get(
     '/api/v1/reports/payments',
     {
+      config: { access: need('payment:read') },
       schema: {
         tags: ['reports'],
         description: 'Payments and refunds received in the period.',
@@ -127,6 +132,7 @@ export function registerReportRoutes(
   app.get(
     '/api/v1/reports/vat',
     {
+      config: { access: need('invoice:read') },
       schema: {
         tags: ['reports'],
         description:
@@ -148,6 +154,7 @@ export function registerReportRoutes(
   app.get(
     '/api/v1/reports/revenue-by-item',
     {
+      config: { access: need('invoice:read') },
       schema: {
         tags: ['reports'],
         description:

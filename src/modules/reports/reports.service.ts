@@ -22,7 +22,7 @@ export interface ReportServiceDeps {
   db: Database;
   clock: Clock;
   orgs: Pick<OrgService, 'get'>;
-  clients: Pick<ClientService, 'namesByIds'>;
+  clients: Pick<ClientService, 'namesByIdsInTx'>;
   /** Sources of the dashboard's "needs attention" list (each module lists its own failures). */
   attention?: Array<(orgId: string) => Promise<AttentionItem[]>>;
 }
@@ -102,7 +102,7 @@ export function createReportService({ db, clock, orgs, clients, attention = [] }
         );
       const topIds = [...perClient].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
 
-      const names = await clients.namesByIds(db, orgId, [
+      const names = await clients.namesByIdsInTx(db, orgId, [
         ...topIds.map(([id]) => id),
         ...recent.documents.map((d) => d.client_id),
         ...recent.payments.map((p) => p.client_id),
@@ -156,7 +156,7 @@ export function createReportService({ db, clock, orgs, clients, attention = [] }
         addDays(today, -60),
         addDays(today, -90),
       ]).execute();
-      const names = await clients.namesByIds(
+      const names = await clients.namesByIdsInTx(
         db,
         orgId,
         rows.map((r) => r.client_id),
@@ -202,7 +202,7 @@ export function createReportService({ db, clock, orgs, clients, attention = [] }
         r.totalInOrgCurrency += inOrg(Number(g.total), g.currency, g.exchange_rate);
         rows.set(key, r);
       }
-      const names = await clients.namesByIds(
+      const names = await clients.namesByIdsInTx(
         db,
         orgId,
         [...rows.values()].map((r) => r.clientId),
@@ -223,7 +223,7 @@ export function createReportService({ db, clock, orgs, clients, attention = [] }
     ): Promise<{ rows: PaymentReceivedRow[]; truncated: boolean }> {
       const found = await paymentsReceived(db, orgId, from, to, PAYMENTS_REPORT_LIMIT + 1);
       const page = found.slice(0, PAYMENTS_REPORT_LIMIT);
-      const names = await clients.namesByIds(
+      const names = await clients.namesByIdsInTx(
         db,
         orgId,
         page.map((p) => p.client_id),

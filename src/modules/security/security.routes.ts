@@ -9,6 +9,7 @@ import { idParam } from '../../platform/http/schemas.ts';
 import { securityTxt } from './security-txt.ts';
 import { backupStatusSchema, checklistItemSchema, emailStatusSchema, transparencySchema } from './security.schemas.ts';
 import type { SecurityService } from './security.service.ts';
+import { need, PUBLIC } from '../../platform/http/access.ts';
 
 export interface SecurityRouteDeps {
   security: SecurityService;
@@ -22,7 +23,7 @@ export function registerSecurityRoutes(root: FastifyInstance, { security, clock,
 
   app.get(
     '/.well-known/security.txt',
-    { schema: { tags, security: [], description: 'RFC 9116 security contact file.' } },
+    { config: { access: PUBLIC }, schema: { tags, security: [], description: 'RFC 9116 security contact file.' } },
     async (_req, reply) =>
       reply
         .type('text/plain; charset=utf-8')
@@ -40,6 +41,7 @@ export function registerSecurityRoutes(root: FastifyInstance, { security, clock,
   app.get(
     '/api/v1/public/orgs/:id/security',
     {
+      config: { access: PUBLIC },
       schema: {
         tags,
         security: [],
@@ -56,7 +58,10 @@ export function registerSecurityRoutes(root: FastifyInstance, { security, clock,
 
   app.get(
     '/api/v1/security/checklist',
-    { schema: { tags, response: { 200: z.object({ items: z.array(checklistItemSchema) }) } } },
+    {
+      config: { access: need('member:read') },
+      schema: { tags, response: { 200: z.object({ items: z.array(checklistItemSchema) }) } },
+    },
     async (req) => ({
       items: await security.checklist(staff(req).orgId),
     }),
@@ -65,6 +70,7 @@ export function registerSecurityRoutes(root: FastifyInstance, { security, clock,
   app.get(
     '/api/v1/security/backups',
     {
+      config: { access: need('settings:security') },
       schema: {
         tags,
         description: 'Backup status of this installation (no target location).',
@@ -74,11 +80,16 @@ export function registerSecurityRoutes(root: FastifyInstance, { security, clock,
     () => security.backupStatus(),
   );
 
-  app.get('/api/v1/security/email', { schema: { tags, response: { 200: emailStatusSchema } } }, () => security.email());
+  app.get(
+    '/api/v1/security/email',
+    { config: { access: need('org:read') }, schema: { tags, response: { 200: emailStatusSchema } } },
+    () => security.email(),
+  );
 
   app.post(
     '/api/v1/security/email/test',
     {
+      config: { access: need('settings:security') },
       schema: {
         tags,
         description: 'Sends a test email to you through the configured relay.',

@@ -9,6 +9,7 @@ import type { PortalPrincipal } from '../../platform/http/principal.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { statementQuery, statementSchema } from './statement.schemas.ts';
 import type { StatementPdf, StatementService } from './statement.service.ts';
+import { need, PORTAL } from '../../platform/http/access.ts';
 
 function portal(req: FastifyRequest): PortalPrincipal {
   const p = req.principal;
@@ -28,12 +29,15 @@ const JSON_DESCRIPTION =
   'Statement of account for a period and currency: opening balance, invoices, credit notes, payments and refunds with a running balance, closing balance, and the invoices overdue at the end of the period. Without from/to: this calendar year so far; without currency: the client’s.';
 const PDF_DESCRIPTION = 'The same statement as a PDF signed with the organization’s signing identity (PAdES).';
 
+// Access: a statement lists a client's invoices, credit notes and payments, so staff need invoice:read;
+// the portal contact sees only their own client's statement.
 export function registerStatementRoutes(root: FastifyInstance, { statements }: { statements: StatementService }): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
 
   app.get(
     '/api/v1/clients/:id/statement',
     {
+      config: { access: need('invoice:read') },
       schema: {
         tags: ['clients'],
         description: JSON_DESCRIPTION,
@@ -46,7 +50,10 @@ export function registerStatementRoutes(root: FastifyInstance, { statements }: {
   );
   app.get(
     '/api/v1/clients/:id/statement.pdf',
-    { schema: { tags: ['clients'], description: PDF_DESCRIPTION, params: idParam, querystring: statementQuery } },
+    {
+      config: { access: need('invoice:read') },
+      schema: { tags: ['clients'], description: PDF_DESCRIPTION, params: idParam, querystring: statementQuery },
+    },
     async (req, reply) =>
       sendPdf(reply, await statements.pdf(staff(req).orgId, req.params.id, req.query, { kind: 'staff' }, actorOf(req))),
   );
@@ -54,6 +61,7 @@ export function registerStatementRoutes(root: FastifyInstance, { statements }: {
   app.get(
     '/api/v1/portal/statement',
     {
+      config: { access: PORTAL },
       schema: {
         tags: ['portal'],
         description: JSON_DESCRIPTION,
@@ -68,7 +76,10 @@ export function registerStatementRoutes(root: FastifyInstance, { statements }: {
   );
   app.get(
     '/api/v1/portal/statement.pdf',
-    { schema: { tags: ['portal'], description: PDF_DESCRIPTION, querystring: statementQuery } },
+    {
+      config: { access: PORTAL },
+      schema: { tags: ['portal'], description: PDF_DESCRIPTION, querystring: statementQuery },
+    },
     async (req, reply) => {
       const p = portal(req);
       return sendPdf(

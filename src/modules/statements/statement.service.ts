@@ -27,13 +27,13 @@ import { statementQuery, type Statement, type StatementQuery } from './statement
 export interface StatementServiceDeps {
   db: Database;
   clock: Clock;
-  audit: Pick<AuditService, 'append'>;
+  audit: Pick<AuditService, 'appendInTx'>;
   orgs: Pick<OrgService, 'getInTx'>;
   /** The organization's logo at the top of the statement. */
   orgLogo?: Pick<OrgLogoService, 'imageInTx'>;
   clients: Pick<ClientService, 'getInTx'>;
   /** PAdES signer from the verification module (as for receipts); statements are unsigned until one is wired. */
-  pdfSigner?: (tx: Executor, orgId: string) => Promise<PdfSigner>;
+  pdfSignerInTx?: (tx: Executor, orgId: string) => Promise<PdfSigner>;
 }
 
 /** Who asks: staff of the org, or a portal contact of the client (which must still be one of its contacts). */
@@ -45,7 +45,15 @@ export interface StatementPdf {
   sha256: string;
 }
 
-export function createStatementService({ db, clock, audit, orgs, orgLogo, clients, pdfSigner }: StatementServiceDeps) {
+export function createStatementService({
+  db,
+  clock,
+  audit,
+  orgs,
+  orgLogo,
+  clients,
+  pdfSignerInTx: pdfSigner,
+}: StatementServiceDeps) {
   async function build(
     ex: Executor,
     orgId: string,
@@ -128,7 +136,7 @@ export function createStatementService({ db, clock, audit, orgs, orgLogo, client
           },
         );
         const sha256 = sha256Hex(bytes);
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'statement.issued',

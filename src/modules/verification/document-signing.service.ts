@@ -44,11 +44,11 @@ export interface DocumentSigningDeps {
 }
 
 type BaseHooks = Required<IssueHooks>;
-/** The issue hooks; verification() also takes the e-invoice XML made at issue, when there is one. */
-export interface DocumentSigningHooks extends Omit<BaseHooks, 'verification'> {
-  verification(
-    ...args: [...Parameters<BaseHooks['verification']>, einvoice?: EinvoiceToSign | null]
-  ): ReturnType<BaseHooks['verification']>;
+/** The issue hooks; verificationInTx() also takes the e-invoice XML made at issue, when there is one. */
+export interface DocumentSigningHooks extends Omit<BaseHooks, 'verificationInTx'> {
+  verificationInTx(
+    ...args: [...Parameters<BaseHooks['verificationInTx']>, einvoice?: EinvoiceToSign | null]
+  ): ReturnType<BaseHooks['verificationInTx']>;
 }
 
 export function createDocumentSigningHooks(deps: DocumentSigningDeps): DocumentSigningHooks {
@@ -59,7 +59,7 @@ export function createDocumentSigningHooks(deps: DocumentSigningDeps): DocumentS
   return {
     // `einvoice`: the XML issued with the document (Factur-X embedded, or the XRechnung/Peppol
     // file), generated before this call; the signature then covers its exact bytes (payload v2).
-    async verification(tx, org, doc, snapshot, einvoice?: EinvoiceToSign | null) {
+    async verificationInTx(tx, org, doc, snapshot, einvoice?: EinvoiceToSign | null) {
       const key = await signing.documentKeyInTx(tx, org.id);
       const canonical = serializePayload(
         buildPayload(org.id, doc, snapshot, key.keyId, clock.now().toISOString(), einvoice),
@@ -87,7 +87,7 @@ export function createDocumentSigningHooks(deps: DocumentSigningDeps): DocumentS
       return { url: verifyUrl(publicUrl, token), fingerprint, unchangedSince: since ? since.slice(0, 10) : null };
     },
 
-    async pdfSigner(tx: Executor, orgId: string) {
+    async pdfSignerInTx(tx: Executor, orgId: string) {
       const identity = await signing.getOrCreateInTx(tx, orgId);
       return pades.signer(identity, {
         signingTime: clock.now(),
@@ -105,7 +105,7 @@ export function createDocumentSigningHooks(deps: DocumentSigningDeps): DocumentS
       });
     },
 
-    async onIssued(tx, orgId, doc, pdfSha256, timestampToken) {
+    async onIssuedInTx(tx, orgId, doc, pdfSha256, timestampToken) {
       await recordSignedPdf(tx, orgId, doc.id, pdfSha256, timestampToken ? timestampToken.toString('base64') : null);
     },
   };

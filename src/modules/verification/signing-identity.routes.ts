@@ -7,6 +7,7 @@ import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
 import { requireStepUp } from '../../platform/http/step-up.ts';
 import type { SigningIdentityService } from './signing-identity.service.ts';
+import { need } from '../../platform/http/access.ts';
 
 const identitySchema = z.object({
   keyId: z.string(),
@@ -26,12 +27,17 @@ export function registerSigningIdentityRoutes(
 ): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['organization'];
-  app.get('/api/v1/org/signing-identity', { schema: { tags, response: { 200: identitySchema } } }, (req) =>
-    signing.describe(staff(req).orgId),
+  app.get(
+    '/api/v1/org/signing-identity',
+    { config: { access: need('org:read') }, schema: { tags, response: { 200: identitySchema } } },
+    (req) => signing.describe(staff(req).orgId),
   );
   app.post(
     '/api/v1/org/signing-identity/pkcs12',
-    { schema: { tags, body: pkcs12Input, response: { 201: identitySchema } } },
+    {
+      config: { access: need('settings:security') },
+      schema: { tags, body: pkcs12Input, response: { 201: identitySchema } },
+    },
     async (req, reply) => {
       // Whoever controls the signing key speaks for the organization: same bar as payout changes.
       requireStepUp(req.principal, clock, 'Replacing the signing identity');

@@ -132,7 +132,7 @@ export function createSigningIdentityService(deps: SigningIdentityDeps) {
       retired_at: null,
     };
     await insertIdentity(tx, row);
-    await audit.append(tx, {
+    await audit.appendInTx(tx, {
       orgId,
       actor,
       action: source === 'generated' ? 'signing_identity.generated' : 'signing_identity.imported',
@@ -200,7 +200,7 @@ export function createSigningIdentityService(deps: SigningIdentityDeps) {
       retired_at: null,
     };
     await insertDocumentKey(tx, row);
-    await audit.append(tx, {
+    await audit.appendInTx(tx, {
       orgId,
       actor,
       action,

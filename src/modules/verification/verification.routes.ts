@@ -14,6 +14,7 @@ import { MAX_XML_BYTES } from './einvoice-read.ts';
 import type { SigningIdentityService } from './signing-identity.service.ts';
 import { publishedKeysSchema, verificationResult, verifyDetailsInput } from './verification.schemas.ts';
 import type { VerificationService } from './verification.service.ts';
+import { PUBLIC } from '../../platform/http/access.ts';
 
 /** Invoices are tens of kilobytes; 10 MiB leaves room for scans and attachments without inviting abuse. */
 export const MAX_PDF_BYTES = 10 * 1024 * 1024;
@@ -68,6 +69,7 @@ export async function registerVerificationRoutes(root: FastifyInstance, deps: Ve
     app.get(
       '/.well-known/sealbill/keys',
       {
+        config: { access: PUBLIC },
         schema: {
           tags,
           querystring: z.strictObject({ org: z.uuid().optional() }),
@@ -85,7 +87,11 @@ export async function registerVerificationRoutes(root: FastifyInstance, deps: Ve
 
     app.post(
       '/api/v1/verify/pdf',
-      { bodyLimit: MAX_PDF_BYTES, schema: { tags, querystring: orgQuery, response: { 200: verificationResult } } },
+      {
+        config: { access: PUBLIC },
+        bodyLimit: MAX_PDF_BYTES,
+        schema: { tags, querystring: orgQuery, response: { 200: verificationResult } },
+      },
       async (req) => deps.verification.byPdf(await readPdf(req), req.query.org),
     );
 
@@ -93,6 +99,7 @@ export async function registerVerificationRoutes(root: FastifyInstance, deps: Ve
     app.post(
       '/api/v1/verify/einvoice',
       {
+        config: { access: PUBLIC },
         bodyLimit: MAX_XML_BYTES + 64 * 1024,
         schema: { tags, querystring: orgQuery, response: { 200: verificationResult } },
       },
@@ -102,13 +109,14 @@ export async function registerVerificationRoutes(root: FastifyInstance, deps: Ve
 
     app.post(
       '/api/v1/verify/details',
-      { schema: { tags, body: verifyDetailsInput, response: { 200: verificationResult } } },
+      { config: { access: PUBLIC }, schema: { tags, body: verifyDetailsInput, response: { 200: verificationResult } } },
       (req) => deps.verification.byDetails(req.body),
     );
 
     app.get(
       '/api/v1/verify/:token',
       {
+        config: { access: PUBLIC },
         schema: { tags, params: z.strictObject({ token: z.string().max(64) }), response: { 200: verificationResult } },
       },
       (req) => deps.verification.byToken(req.params.token),

@@ -14,18 +14,22 @@ import {
 import type { Config } from '../../config/env.ts';
 import { randomUUID } from '../crypto/random.ts';
 import { loggerOptions } from '../logger.ts';
-import { type AccessTable, type Authenticator, installAuthHooks } from './auth-hooks.ts';
+import { type AccessTable, type Authenticator, installAuthHooks, type RouteAccessListener } from './auth-hooks.ts';
 import { AppError } from '../errors.ts';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './error-handler.ts';
 import { securityHeaders, staticSecurityHeaders } from './security-headers.ts';
 import { findUnsafeText } from './text-guard.ts';
+import { PUBLIC } from './access.ts';
 
 export type App = FastifyInstance;
 export type ZApp = ReturnType<FastifyInstance['withTypeProvider']> & FastifyInstance;
 
 export interface BuildAppOptions {
   config: Readonly<Config>;
-  access: AccessTable;
+  /** The generated table every route's declared access must match; null only for its generator. */
+  access: AccessTable | null;
+  /** Told every route's access as it is registered (the table's generator listens). */
+  onRouteAccess?: RouteAccessListener;
   authenticate: Authenticator;
   /** Registers every module's routes (wiring lives in src/main). */
   routes: (app: FastifyInstance) => Promise<void> | void;
@@ -88,7 +92,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, securityHeaders({ tls }));
-  installAuthHooks(app, opts.access, opts.authenticate);
+  installAuthHooks(app, opts.access, opts.authenticate, opts.onRouteAccess);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -105,7 +109,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/v1/docs', staticCSP: true });
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/v1/openapi.json', { config: { access: PUBLIC }, schema: { hide: true } }, async () => app.swagger());
 
   // Authenticated API answers must never be stored by browsers or proxies.
   app.addHook('onSend', async (request, reply) => {

@@ -9,6 +9,7 @@ import { okSchema } from '../../../platform/http/schemas.ts';
 import type { IdentityServices } from '../identity.module.ts';
 import { signupInput } from './signup.service.ts';
 import { lineText } from '../../../platform/http/text-guard.ts';
+import { PUBLIC } from '../../../platform/http/access.ts';
 
 const tags = ['account'];
 const token = z.string().min(1).max(200);
@@ -24,6 +25,7 @@ export function registerAccountLinkRoutes(
   app.post(
     '/api/v1/auth/password-reset',
     {
+      config: { access: PUBLIC },
       schema: {
         tags,
         security: [],
@@ -43,6 +45,7 @@ export function registerAccountLinkRoutes(
   app.post(
     '/api/v1/auth/password-reset/confirm',
     {
+      config: { access: PUBLIC },
       schema: {
         tags,
         security: [],
@@ -61,6 +64,7 @@ export function registerAccountLinkRoutes(
   app.post(
     '/api/v1/auth/verify-email',
     {
+      config: { access: PUBLIC },
       schema: {
         tags,
         security: [],
@@ -75,6 +79,7 @@ export function registerAccountLinkRoutes(
   app.post(
     '/api/v1/auth/unlock',
     {
+      config: { access: PUBLIC },
       schema: {
         tags,
         security: [],
@@ -92,6 +97,7 @@ export function registerAccountLinkRoutes(
   app.post(
     '/api/v1/auth/invitations/inspect',
     {
+      config: { access: PUBLIC },
       schema: {
         tags,
         security: [],
@@ -108,6 +114,7 @@ export function registerAccountLinkRoutes(
   app.post(
     '/api/v1/auth/invitations/accept',
     {
+      config: { access: PUBLIC },
       schema: {
         tags,
         security: [],
@@ -126,6 +133,7 @@ export function registerAccountLinkRoutes(
   app.post(
     '/api/v1/auth/signup',
     {
+      config: { access: PUBLIC },
       schema: {
         tags,
         security: [],
@@ -146,6 +154,7 @@ export function registerAccountLinkRoutes(
   app.post(
     '/api/v1/auth/signup/confirm',
     {
+      config: { access: PUBLIC },
       schema: {
         tags,
         security: [],

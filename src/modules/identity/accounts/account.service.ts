@@ -7,7 +7,7 @@ import type { Database } from '../../../platform/db/kysely.ts';
 import { inTx } from '../../../platform/db/tx.ts';
 import { AppError, conflict, notFound } from '../../../platform/errors.ts';
 import type { StaffPrincipal } from '../../../platform/http/principal.ts';
-import { consumeEmailToken, countRecentEmailTokens, issueEmailToken } from './email-tokens.ts';
+import { consumeEmailTokenInTx, countRecentEmailTokensInTx, issueEmailToken } from './email-tokens.ts';
 import type { Notifier } from '../notify.ts';
 import type { PasswordService } from '../passwords/passwords.ts';
 import type { SecurityAudit } from '../security-audit.ts';
@@ -88,15 +88,15 @@ export function createAccountService(deps: {
       const token = await inTx(db, async (tx) => {
         const now = clock.now().toISOString();
         await updateUser(tx, user.id, { password_hash: hash, password_changed_at: now, updated_at: now });
-        await sessions.revokeAllFor(tx, { userId: user.id }, p.sessionId);
-        await secAudit.forUser(tx, { action: 'password.changed', actor: actor(user.id, ip), userId: user.id });
-        await notifier.securityAlert(
+        await sessions.revokeAllForInTx(tx, { userId: user.id }, p.sessionId);
+        await secAudit.forUserInTx(tx, { action: 'password.changed', actor: actor(user.id, ip), userId: user.id });
+        await notifier.securityAlertInTx(
           tx,
           user.email,
           'your password was changed',
           'The password of your Sealbill account was changed. Your other sessions were signed out.',
         );
-        return sessions.rotate(tx, p.sessionId!);
+        return sessions.rotateInTx(tx, p.sessionId!);
       });
       return token;
     },
@@ -110,9 +110,13 @@ export function createAccountService(deps: {
       if (!user || user.status !== 'active') return;
       notifier.later('password reset mail', async () => {
         const since = new Date(clock.now().getTime() - 3_600_000).toISOString();
-        if ((await countRecentEmailTokens(db, user.id, 'password_reset', since)) >= 5) return;
+        if ((await countRecentEmailTokensInTx(db, user.id, 'password_reset', since)) >= 5) return;
         await inTx(db, async (tx) => {
-          await secAudit.forUser(tx, { action: 'password.reset_requested', actor: actor(null, ip), userId: user.id });
+          await secAudit.forUserInTx(tx, {
+            action: 'password.reset_requested',
+            actor: actor(null, ip),
+            userId: user.id,
+          });
           const token = await issueEmailToken(tx, clock, {
             purpose: 'password_reset',
             userId: user.id,
@@ -138,15 +142,15 @@ export function createAccountService(deps: {
       );
       const hash = await passwords.hash(input.newPassword);
       await inTx(db, async (tx) => {
-        const t = await consumeEmailToken(tx, clock, 'password_reset', input.token);
+        const t = await consumeEmailTokenInTx(tx, clock, 'password_reset', input.token);
         if (!t || t.user_id !== user.id) throw invalidLink();
         const now = clock.now().toISOString();
         await updateUser(tx, user.id, { password_hash: hash, password_changed_at: now, updated_at: now });
-        await sessions.revokeAllFor(tx, { userId: user.id });
+        await sessions.revokeAllForInTx(tx, { userId: user.id });
         // Proving control of the mailbox also lifts a sign-in lock.
-        await throttle.unlock(tx, accountKey(user.email));
-        await secAudit.forUser(tx, { action: 'password.reset', actor: actor(user.id, ip), userId: user.id });
-        await notifier.securityAlert(
+        await throttle.unlockInTx(tx, accountKey(user.email));
+        await secAudit.forUserInTx(tx, { action: 'password.reset', actor: actor(user.id, ip), userId: user.id });
+        await notifier.securityAlertInTx(
           tx,
           user.email,
           'your password was reset',
@@ -162,14 +166,18 @@ export function createAccountService(deps: {
       const email = normalizeEmail(newEmail);
       if (email === user.email) throw conflict('That is already your email address');
       await inTx(db, async (tx) => {
-        await secAudit.forUser(tx, { action: 'email.change_requested', actor: actor(user.id, ip), userId: user.id });
+        await secAudit.forUserInTx(tx, {
+          action: 'email.change_requested',
+          actor: actor(user.id, ip),
+          userId: user.id,
+        });
         const token = await issueEmailToken(tx, clock, { purpose: 'email_change', userId: user.id, email });
         await notifier.send(tx, {
           to: email,
           subject: 'Confirm your new Sealbill email address',
           text: `Confirm that this is the new email address of your Sealbill account (valid 24 hours):\n${notifier.link('/app/verify-email', token)}`,
         });
-        await notifier.securityAlert(
+        await notifier.securityAlertInTx(
           tx,
           user.email,
           'email change requested',
@@ -195,8 +203,8 @@ export function createAccountService(deps: {
     async confirmEmail(token: string, ip: string): Promise<{ email: string }> {
       const r = await inTx(db, async (tx) => {
         const t =
-          (await consumeEmailToken(tx, clock, 'verify_email', token)) ??
-          (await consumeEmailToken(tx, clock, 'email_change', token));
+          (await consumeEmailTokenInTx(tx, clock, 'verify_email', token)) ??
+          (await consumeEmailTokenInTx(tx, clock, 'email_change', token));
         if (!t?.user_id || !t.email) throw invalidLink();
         const user = await findUserById(tx, t.user_id);
         if (!user) throw invalidLink();
@@ -208,9 +216,9 @@ export function createAccountService(deps: {
         }
         if (await findUserByEmail(tx, t.email)) throw conflict('Another account already uses this email address');
         await updateUser(tx, user.id, { email: t.email, email_verified_at: now, updated_at: now });
-        await sessions.revokeAllFor(tx, { userId: user.id });
-        await secAudit.forUser(tx, { action: 'email.changed', actor: actor(user.id, ip), userId: user.id });
-        await notifier.securityAlert(
+        await sessions.revokeAllForInTx(tx, { userId: user.id });
+        await secAudit.forUserInTx(tx, { action: 'email.changed', actor: actor(user.id, ip), userId: user.id });
+        await notifier.securityAlertInTx(
           tx,
           user.email,
           'your email address was changed',
@@ -223,10 +231,10 @@ export function createAccountService(deps: {
 
     async unlockByLink(token: string, ip: string): Promise<void> {
       await inTx(db, async (tx) => {
-        const t = await consumeEmailToken(tx, clock, 'unlock', token);
+        const t = await consumeEmailTokenInTx(tx, clock, 'unlock', token);
         if (!t?.email) throw invalidLink();
-        await throttle.unlock(tx, accountKey(t.email));
-        await secAudit.forUser(tx, {
+        await throttle.unlockInTx(tx, accountKey(t.email));
+        await secAudit.forUserInTx(tx, {
           action: 'login.unlocked',
           actor: actor(t.user_id, ip),
           userId: t.user_id,
@@ -236,7 +244,7 @@ export function createAccountService(deps: {
     },
 
     async listSessions(p: StaffPrincipal): Promise<SessionView[]> {
-      const rows = await sessions.listForUser(db, p.userId);
+      const rows = await sessions.listForUserInTx(db, p.userId);
       return rows
         .filter((s) => s.realm === 'staff')
         .map((s) => ({
@@ -254,7 +262,7 @@ export function createAccountService(deps: {
       await inTx(db, async (tx) => {
         const s = await findSession(tx, id);
         if (!s || s.user_id !== p.userId || s.revoked_at) throw notFound('Session');
-        await sessions.revoke(tx, id);
+        await sessions.revokeInTx(tx, id);
         await secAudit.inOrg(tx, p.orgId, {
           action: 'session.revoked',
           actor: actor(p.userId, ip),
@@ -266,7 +274,7 @@ export function createAccountService(deps: {
 
     async endOtherSessions(p: StaffPrincipal, ip: string): Promise<number> {
       return inTx(db, async (tx) => {
-        const n = await sessions.revokeAllFor(tx, { userId: p.userId }, p.sessionId);
+        const n = await sessions.revokeAllForInTx(tx, { userId: p.userId }, p.sessionId);
         await secAudit.inOrg(tx, p.orgId, {
           action: 'session.revoked_others',
           actor: actor(p.userId, ip),
@@ -279,7 +287,7 @@ export function createAccountService(deps: {
 
     async logout(p: StaffPrincipal, ip: string): Promise<void> {
       await inTx(db, async (tx) => {
-        await sessions.revoke(tx, p.sessionId!);
+        await sessions.revokeInTx(tx, p.sessionId!);
         await secAudit.inOrg(tx, p.orgId, { action: 'logout', actor: actor(p.userId, ip), userId: p.userId });
       });
     },

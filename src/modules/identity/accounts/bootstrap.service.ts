@@ -77,7 +77,7 @@ export function createBootstrapService(deps: {
       return inTx(db, async (tx) => {
         if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('sealbill:setup'))`.execute(tx);
         // Checked again under the lock: two concurrent first runs both passed the early check.
-        if (opts.firstRunOnly && (await orgs.anyExist(tx))) throw alreadySetUp();
+        if (opts.firstRunOnly && (await orgs.anyExistInTx(tx))) throw alreadySetUp();
         const now = clock.now().toISOString();
         let user = await findUserIdByEmail(tx, input.owner.email);
         if (!user) {

@@ -49,7 +49,7 @@ export async function issueEmailToken(
 }
 
 /** Marks a live token of the purpose used and returns it; null when unknown, used, expired or of another purpose. */
-export async function consumeEmailToken(
+export async function consumeEmailTokenInTx(
   tx: Executor,
   clock: Clock,
   purpose: EmailTokenPurpose,
@@ -63,7 +63,7 @@ export async function consumeEmailToken(
 }
 
 /** How many links of a purpose a user was sent since a time (mail-bombing guard). */
-export function countRecentEmailTokens(
+export function countRecentEmailTokensInTx(
   db: Executor,
   userId: string,
   purpose: EmailTokenPurpose,

@@ -12,6 +12,7 @@ import type { IdentityServices } from '../identity.module.ts';
 import { PERMISSIONS } from '../members/rbac.ts';
 import { requireStepUp } from '../../../platform/http/step-up.ts';
 import { lineText } from '../../../platform/http/text-guard.ts';
+import { need, SESSION } from '../../../platform/http/access.ts';
 
 const tags = ['account'];
 const csrfOnly = z.object({ csrfToken: z.string() });
@@ -35,7 +36,10 @@ export function registerMeRoutes(
 
   app.patch(
     '/api/v1/me',
-    { schema: { tags, body: z.strictObject({ name: lineText(200).min(1) }), response: { 200: okSchema } } },
+    {
+      config: { access: SESSION },
+      schema: { tags, body: z.strictObject({ name: lineText(200).min(1) }), response: { 200: okSchema } },
+    },
     async (req) => {
       await id.account.rename(sessionPrincipal(req), req.body.name, req.ip);
       return { ok: true as const };
@@ -45,6 +49,7 @@ export function registerMeRoutes(
   app.put(
     '/api/v1/me/password',
     {
+      config: { access: SESSION },
       schema: {
         tags,
         description: 'Changes the password (needs step-up and the current password); ends your other sessions.',
@@ -63,6 +68,7 @@ export function registerMeRoutes(
   app.put(
     '/api/v1/me/email',
     {
+      config: { access: SESSION },
       schema: {
         tags,
         description: 'Starts an email change (needs step-up); the new address confirms by link.',
@@ -79,7 +85,10 @@ export function registerMeRoutes(
 
   app.post(
     '/api/v1/me/email/verify',
-    { schema: { tags, description: 'Sends a new verification link to your address.', response: { 202: okSchema } } },
+    {
+      config: { access: SESSION },
+      schema: { tags, description: 'Sends a new verification link to your address.', response: { 202: okSchema } },
+    },
     async (req, reply) => {
       await id.account.requestVerification(sessionPrincipal(req));
       reply.code(202);
@@ -99,6 +108,7 @@ export function registerMeRoutes(
   app.get(
     '/api/v1/me/sessions',
     {
+      config: { access: SESSION },
       schema: {
         tags,
         description: 'Your signed-in sessions (device, IP, last seen).',
@@ -112,6 +122,7 @@ export function registerMeRoutes(
   app.delete(
     '/api/v1/me/sessions',
     {
+      config: { access: SESSION },
       schema: {
         tags,
         description: 'Ends all your other sessions.',
@@ -124,7 +135,10 @@ export function registerMeRoutes(
   );
   app.delete(
     '/api/v1/me/sessions/:id',
-    { schema: { tags, description: 'Ends one of your sessions.', params: idParam, response: { 200: okSchema } } },
+    {
+      config: { access: SESSION },
+      schema: { tags, description: 'Ends one of your sessions.', params: idParam, response: { 200: okSchema } },
+    },
     async (req) => {
       await id.account.endSession(sessionPrincipal(req), req.params.id, req.ip);
       return { ok: true as const };
@@ -134,6 +148,7 @@ export function registerMeRoutes(
   app.get(
     '/api/v1/me/tokens',
     {
+      config: { access: need('token:manage') },
       schema: {
         tags,
         description: 'Your API tokens in this organization.',
@@ -149,6 +164,7 @@ export function registerMeRoutes(
   app.post(
     '/api/v1/me/tokens',
     {
+      config: { access: need('token:manage') },
       schema: {
         tags,
         description:
@@ -173,6 +189,7 @@ export function registerMeRoutes(
   app.delete(
     '/api/v1/me/tokens/:id',
     {
+      config: { access: need('token:manage') },
       schema: { tags, description: 'Revokes one of your API tokens.', params: idParam, response: { 200: tokenSchema } },
     },
     (req) => {
@@ -184,6 +201,7 @@ export function registerMeRoutes(
   app.get(
     '/api/v1/org/tokens',
     {
+      config: { access: need('member:manage') },
       schema: {
         tags: ['members'],
         description: "Every API token of the organization's members.",
@@ -198,6 +216,7 @@ export function registerMeRoutes(
   app.delete(
     '/api/v1/org/tokens/:id',
     {
+      config: { access: need('member:manage') },
       schema: {
         tags: ['members'],
         description: "Revokes any member's API token.",

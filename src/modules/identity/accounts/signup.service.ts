@@ -11,7 +11,7 @@ import { AppError, conflict } from '../../../platform/errors.ts';
 import { newId } from '../../../platform/ids.ts';
 import type { AuditActor } from '../../audit/audit.service.ts';
 import { createOrgInput, type OrgService } from '../../orgs/org.service.ts';
-import { consumeEmailToken, issueEmailToken } from './email-tokens.ts';
+import { consumeEmailTokenInTx, issueEmailToken } from './email-tokens.ts';
 import type { Notifier } from '../notify.ts';
 import type { PasswordService } from '../passwords/passwords.ts';
 import { findUserByEmail, insertMembership, insertUser, newUserRow, normalizeEmail } from './users.repo.ts';
@@ -94,7 +94,7 @@ export function createSignupService({
 
     async confirm(token: string, actor: AuditActor): Promise<{ orgId: string; userId: string }> {
       return inTx(db, async (tx) => {
-        const t = await consumeEmailToken(tx, clock, 'signup', token);
+        const t = await consumeEmailTokenInTx(tx, clock, 'signup', token);
         const data = t?.data ? pendingData.safeParse(JSON.parse(t.data)) : null;
         if (!t?.email || !data?.success)
           throw new AppError('unprocessable', 'This link is invalid, has expired or was already used');

@@ -15,7 +15,7 @@ import type { Acting } from './members.service.ts';
 import type { Notifier } from '../notify.ts';
 import type { PasswordService } from '../passwords/passwords.ts';
 import { stepUpPermissionsIn } from './rbac.ts';
-import { administratorsOf, assertGrantable, permissionsOf } from './roles.service.ts';
+import { administratorsOfInTx, assertGrantable, permissionsOfInTx } from './roles.service.ts';
 import type { SecurityAudit } from '../security-audit.ts';
 import {
   acceptOpenInvitation,
@@ -88,7 +88,7 @@ export function createInvitationsService({
   return {
     async invite(a: Acting, input: { email: string; role: string }): Promise<InvitationView> {
       const email = normalizeEmail(input.email);
-      const perms = await permissionsOf(db, a.orgId, input.role);
+      const perms = await permissionsOfInTx(db, a.orgId, input.role);
       if (!perms)
         throw new AppError('unprocessable', `Unknown role ${input.role}`, {
           fieldErrors: [{ path: '/body/role', message: 'is not a role of this organization' }],
@@ -128,9 +128,9 @@ export function createInvitationsService({
         const inviter = await findUserById(tx, a.userId);
         if (powers.length > 0) {
           const by = inviter ? `${inviter.display_name} <${inviter.email}>` : 'An administrator';
-          await notifier.adminAlert(
+          await notifier.adminAlertInTx(
             tx,
-            await administratorsOf(tx, a.orgId),
+            await administratorsOfInTx(tx, a.orgId),
             org.name,
             `${email} invited as ${input.role}`,
             `${by} invited ${email} to ${org.name} as ${input.role}${reactivates ? ' (accepting re-activates their deactivated membership)' : ''}.\nThis role can: ${powers.join(', ')}.\nThe invitation is valid 7 days; any administrator can revoke it until it is accepted.`,

@@ -6,10 +6,10 @@
 // - the active owners and admins, who are told about sensitive changes.
 import type { Executor } from '../../../platform/db/kysely.ts';
 import type { Permission } from './rbac.ts';
-import { permissionsOf } from './roles.service.ts';
+import { permissionsOfInTx } from './roles.service.ts';
 import { findMembership, findUserById, listOrgMembers } from '../accounts/users.repo.ts';
 
-export async function memberHolds(
+export async function memberHoldsInTx(
   ex: Executor,
   orgId: string,
   userId: string,
@@ -19,11 +19,11 @@ export async function memberHolds(
   if (!m || m.deactivated_at) return false;
   const user = await findUserById(ex, userId);
   if (!user || user.status !== 'active') return false;
-  return (await permissionsOf(ex, orgId, m.role))?.has(permission) ?? false;
+  return (await permissionsOfInTx(ex, orgId, m.role))?.has(permission) ?? false;
 }
 
 /** Active owners and admins of an org: who is told when what prints on its documents changes. */
-export async function activeOwnersAndAdmins(
+export async function activeOwnersAndAdminsInTx(
   ex: Executor,
   orgId: string,
 ): Promise<Array<{ userId: string; email: string; name: string }>> {
@@ -34,7 +34,7 @@ export async function activeOwnersAndAdmins(
 }
 
 /** Active members who hold `permission` now: who is told about events they may see (notifications). */
-export async function activeMembersHolding(
+export async function activeMembersHoldingInTx(
   ex: Executor,
   orgId: string,
   permission: Permission,
@@ -43,7 +43,7 @@ export async function activeMembersHolding(
   const roles = new Map<string, boolean>();
   const out: Array<{ userId: string; email: string; name: string }> = [];
   for (const m of members) {
-    if (!roles.has(m.role)) roles.set(m.role, (await permissionsOf(ex, orgId, m.role))?.has(permission) ?? false);
+    if (!roles.has(m.role)) roles.set(m.role, (await permissionsOfInTx(ex, orgId, m.role))?.has(permission) ?? false);
     if (roles.get(m.role)) out.push({ userId: m.id, email: m.email, name: m.display_name });
   }
   return out;

@@ -13,6 +13,7 @@ import { MFA_POLICIES } from '../mfa/mfa-policy.ts';
 import { PERMISSIONS } from './rbac.ts';
 import { requireStepUp } from '../../../platform/http/step-up.ts';
 import { lineText } from '../../../platform/http/text-guard.ts';
+import { need } from '../../../platform/http/access.ts';
 
 const tags = ['members'];
 const userParam = z.strictObject({ userId: z.uuid('must be an id') });
@@ -62,13 +63,17 @@ export function registerMemberRoutes(
 
   app.get(
     '/api/v1/members',
-    { schema: { tags, response: { 200: z.object({ items: z.array(memberSchema) }) } } },
+    {
+      config: { access: need('member:read') },
+      schema: { tags, response: { 200: z.object({ items: z.array(memberSchema) }) } },
+    },
     async (req) => ({ items: await id.members.list(staff(req).orgId) }),
   );
 
   app.patch(
     '/api/v1/members/:userId',
     {
+      config: { access: need('member:manage') },
       schema: {
         tags,
         description: 'Changes a member’s role (needs step-up).',
@@ -86,6 +91,7 @@ export function registerMemberRoutes(
   app.post(
     '/api/v1/members/:userId/deactivate',
     {
+      config: { access: need('member:manage') },
       schema: {
         tags,
         description: 'Ends a member’s access: sessions and tokens are revoked (needs step-up).',
@@ -102,6 +108,7 @@ export function registerMemberRoutes(
   app.post(
     '/api/v1/members/:userId/reactivate',
     {
+      config: { access: need('member:manage') },
       schema: {
         tags,
         description:
@@ -119,6 +126,7 @@ export function registerMemberRoutes(
   app.post(
     '/api/v1/members/:userId/unlock',
     {
+      config: { access: need('member:manage') },
       schema: {
         tags,
         description:
@@ -135,13 +143,17 @@ export function registerMemberRoutes(
 
   app.get(
     '/api/v1/members/invitations',
-    { schema: { tags, response: { 200: z.object({ items: z.array(invitationSchema) }) } } },
+    {
+      config: { access: need('member:read') },
+      schema: { tags, response: { 200: z.object({ items: z.array(invitationSchema) }) } },
+    },
     async (req) => ({ items: await id.invitations.list(staff(req).orgId) }),
   );
 
   app.post(
     '/api/v1/members/invitations',
     {
+      config: { access: need('member:manage') },
       schema: {
         tags,
         description:
@@ -159,7 +171,7 @@ export function registerMemberRoutes(
 
   app.delete(
     '/api/v1/members/invitations/:id',
-    { schema: { tags, params: idParam, response: { 200: okSchema } } },
+    { config: { access: need('member:manage') }, schema: { tags, params: idParam, response: { 200: okSchema } } },
     async (req) => {
       await id.invitations.revoke(acting(req), req.params.id);
       return { ok: true as const };
@@ -169,6 +181,7 @@ export function registerMemberRoutes(
   app.get(
     '/api/v1/org/roles',
     {
+      config: { access: need('member:read') },
       schema: {
         tags,
         description: 'Built-in and custom roles with their permissions.',
@@ -181,6 +194,7 @@ export function registerMemberRoutes(
   app.put(
     '/api/v1/org/roles/:slug',
     {
+      config: { access: need('member:manage') },
       schema: {
         tags,
         description:
@@ -202,6 +216,7 @@ export function registerMemberRoutes(
   app.delete(
     '/api/v1/org/roles/:slug',
     {
+      config: { access: need('member:manage') },
       schema: {
         tags,
         description: 'Deletes an unused custom role (needs step-up).',
@@ -218,13 +233,17 @@ export function registerMemberRoutes(
 
   app.get(
     '/api/v1/org/security',
-    { schema: { tags, description: 'The organization’s security policy.', response: { 200: policySchema } } },
+    {
+      config: { access: need('org:read') },
+      schema: { tags, description: 'The organization’s security policy.', response: { 200: policySchema } },
+    },
     (req) => id.orgSecurity.get(staff(req).orgId),
   );
 
   app.put(
     '/api/v1/org/security',
     {
+      config: { access: need('settings:security') },
       schema: {
         tags,
         description:

@@ -14,13 +14,13 @@ import { inTx } from '../../../platform/db/tx.ts';
 import { AppError, conflict, notFound } from '../../../platform/errors.ts';
 import type { AuditActor } from '../../audit/audit.service.ts';
 import { revokeApiTokens } from '../tokens/api-tokens.repo.ts';
-import { factorsOf, type Factors } from '../mfa/mfa-policy.ts';
+import { factorsOfInTx, type Factors } from '../mfa/mfa-policy.ts';
 import type { Notifier } from '../notify.ts';
 import type { PasskeysService } from '../mfa/passkeys.service.ts';
 import type { Permission } from './rbac.ts';
 import { deleteRecoveryCodes } from '../mfa/recovery-codes.ts';
 import { stepUpPermissionsIn } from './rbac.ts';
-import { administratorsOf, assertGrantable, permissionsOf } from './roles.service.ts';
+import { administratorsOfInTx, assertGrantable, permissionsOfInTx } from './roles.service.ts';
 import type { SecurityAudit } from '../security-audit.ts';
 import type { SessionStateService } from '../sessions/session-state.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
@@ -79,7 +79,7 @@ export function createMembersService(deps: {
     if (!m || !user) throw notFound('Member');
     if (userId === a.userId)
       throw new AppError('forbidden', 'You cannot change your own membership; ask another administrator');
-    const perms = await permissionsOf(ex, a.orgId, m.role);
+    const perms = await permissionsOfInTx(ex, a.orgId, m.role);
     assertGrantable(perms ?? [], a.permissions, 'changes to a member');
     return { m, user };
   }
@@ -103,8 +103,8 @@ export function createMembersService(deps: {
           emailVerified: r.email_verified_at !== null,
           lastLoginAt: r.last_login_at,
           joinedAt: r.created_at,
-          factors: await factorsOf(db, r.id),
-          locked: await throttle.isLocked(db, accountKey(r.email)),
+          factors: await factorsOfInTx(db, r.id),
+          locked: await throttle.isLockedInTx(db, accountKey(r.email)),
         });
       }
       return out;
@@ -113,7 +113,7 @@ export function createMembersService(deps: {
     async changeRole(a: Acting, userId: string, role: string): Promise<void> {
       await inTx(db, async (tx) => {
         const { m } = await manageable(tx, a, userId);
-        const perms = await permissionsOf(tx, a.orgId, role);
+        const perms = await permissionsOfInTx(tx, a.orgId, role);
         if (!perms)
           throw new AppError('unprocessable', `Unknown role ${role}`, {
             fieldErrors: [{ path: '/body/role', message: 'is not a role of this organization' }],
@@ -123,7 +123,7 @@ export function createMembersService(deps: {
         await keepAnOwner(tx, a.orgId, m.role);
         await updateMembership(tx, a.orgId, userId, { role });
         // A new role may fall under the MFA policy (e.g. "admins"): its sessions are re-checked now.
-        await state.reconcileOrg(tx, a.orgId, userId);
+        await state.reconcileOrgInTx(tx, a.orgId, userId);
         await secAudit.inOrg(tx, a.orgId, {
           action: 'member.role_changed',
           actor: a.actor,
@@ -141,7 +141,7 @@ export function createMembersService(deps: {
         await keepAnOwner(tx, a.orgId, m.role);
         const now = clock.now().toISOString();
         await updateMembership(tx, a.orgId, userId, { deactivated_at: now });
-        await sessions.revokeInOrg(tx, a.orgId, userId);
+        await sessions.revokeInOrgInTx(tx, a.orgId, userId);
         await revokeApiTokens(tx, now, { orgId: a.orgId, userId });
         await secAudit.inOrg(tx, a.orgId, { action: 'member.deactivated', actor: a.actor, userId });
       });
@@ -153,13 +153,13 @@ export function createMembersService(deps: {
         if (!m.deactivated_at) return;
         await updateMembership(tx, a.orgId, userId, { deactivated_at: null });
         await secAudit.inOrg(tx, a.orgId, { action: 'member.reactivated', actor: a.actor, userId });
-        const powers = stepUpPermissionsIn((await permissionsOf(tx, a.orgId, m.role)) ?? []);
+        const powers = stepUpPermissionsIn((await permissionsOfInTx(tx, a.orgId, m.role)) ?? []);
         if (powers.length === 0) return;
         const org = await getOrgName(tx, a.orgId);
         const by = (await findUserById(tx, a.userId))?.email ?? 'an administrator';
-        await notifier.adminAlert(
+        await notifier.adminAlertInTx(
           tx,
-          await administratorsOf(tx, a.orgId),
+          await administratorsOfInTx(tx, a.orgId),
           org.name,
           `${user.email} re-activated as ${m.role}`,
           `${by} re-activated ${user.email} in ${org.name} as ${m.role}.\nThis role can: ${powers.join(', ')}.`,
@@ -177,7 +177,7 @@ export function createMembersService(deps: {
             'This account also belongs to another organization, so its sign-in lock can be lifted only by its owner (the unlock link emailed when it locked, or a password reset) or by the server administrator (`sealbill user unlock --email …`).',
           );
         }
-        await throttle.unlock(tx, accountKey(user.email));
+        await throttle.unlockInTx(tx, accountKey(user.email));
         // The account belongs to this org alone, so this chain is every org of the user.
         await secAudit.inOrg(tx, a.orgId, {
           action: 'login.unlocked',
@@ -186,7 +186,7 @@ export function createMembersService(deps: {
           summary: { by: 'admin' },
         });
         const org = await getOrgName(tx, a.orgId);
-        await notifier.securityAlert(
+        await notifier.securityAlertInTx(
           tx,
           user.email,
           'sign-in unlocked by an administrator',
@@ -200,8 +200,8 @@ export function createMembersService(deps: {
       const user = await findUserByEmail(db, email);
       if (!user) return false;
       await inTx(db, async (tx) => {
-        await throttle.unlock(tx, accountKey(email));
-        await secAudit.forUser(tx, { action: 'login.unlocked', actor, userId: user.id, summary: { by: 'cli' } });
+        await throttle.unlockInTx(tx, accountKey(email));
+        await secAudit.forUserInTx(tx, { action: 'login.unlocked', actor, userId: user.id, summary: { by: 'cli' } });
       });
       return true;
     },
@@ -211,13 +211,13 @@ export function createMembersService(deps: {
       const user = await findUserByEmail(db, email);
       if (!user) throw notFound('User');
       await inTx(db, async (tx) => {
-        await totp.remove(tx, user.id);
-        await passkeys.removeAll(tx, user.id);
+        await totp.removeInTx(tx, user.id);
+        await passkeys.removeAllInTx(tx, user.id);
         await deleteRecoveryCodes(tx, user.id);
-        await sessions.revokeAllFor(tx, { userId: user.id });
-        await throttle.unlock(tx, accountKey(user.email));
-        await secAudit.forUser(tx, { action: 'factor.reset', actor, userId: user.id, summary: { by: 'cli' } });
-        await notifier.securityAlert(
+        await sessions.revokeAllForInTx(tx, { userId: user.id });
+        await throttle.unlockInTx(tx, accountKey(user.email));
+        await secAudit.forUserInTx(tx, { action: 'factor.reset', actor, userId: user.id, summary: { by: 'cli' } });
+        await notifier.securityAlertInTx(
           tx,
           user.email,
           'your second factors were reset',

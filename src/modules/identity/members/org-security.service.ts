@@ -4,7 +4,7 @@
 import type { Database } from '../../../platform/db/kysely.ts';
 import { inTx } from '../../../platform/db/tx.ts';
 import type { AuditActor, AuditService } from '../../audit/audit.service.ts';
-import { orgPolicy, type MfaPolicy, type SecurityPolicy } from '../mfa/mfa-policy.ts';
+import { orgPolicyInTx, type MfaPolicy, type SecurityPolicy } from '../mfa/mfa-policy.ts';
 import { setOrgSecurityPolicy } from './org-policy.repo.ts';
 import type { SessionStateService } from '../sessions/session-state.ts';
 
@@ -18,15 +18,15 @@ export function createOrgSecurityService({
   state: SessionStateService;
 }) {
   return {
-    get: (orgId: string): Promise<SecurityPolicy> => orgPolicy(db, orgId),
+    get: (orgId: string): Promise<SecurityPolicy> => orgPolicyInTx(db, orgId),
 
     async setMfaPolicy(orgId: string, mfa: MfaPolicy, actor: AuditActor): Promise<SecurityPolicy> {
       return inTx(db, async (tx) => {
-        const before = await orgPolicy(tx, orgId);
+        const before = await orgPolicyInTx(tx, orgId);
         const next: SecurityPolicy = { ...before, mfa };
         await setOrgSecurityPolicy(tx, orgId, JSON.stringify(next));
-        await state.reconcileOrg(tx, orgId);
-        await audit.append(tx, {
+        await state.reconcileOrgInTx(tx, orgId);
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'org.security_policy_changed',

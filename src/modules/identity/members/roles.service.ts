@@ -41,7 +41,7 @@ export interface RoleView {
 const parsePermissions = (json: string): Permission[] => (JSON.parse(json) as string[]).filter(isPermission);
 
 /** Permissions of a role in an org, or null when the role no longer exists (no access). */
-export async function permissionsOf(
+export async function permissionsOfInTx(
   db: Executor,
   orgId: string,
   role: string,
@@ -53,11 +53,14 @@ export async function permissionsOf(
 }
 
 /** The org's active administrators (their role may manage members: owner, admin, custom roles with member:manage). */
-export async function administratorsOf(ex: Executor, orgId: string): Promise<Array<{ userId: string; email: string }>> {
+export async function administratorsOfInTx(
+  ex: Executor,
+  orgId: string,
+): Promise<Array<{ userId: string; email: string }>> {
   const out: Array<{ userId: string; email: string }> = [];
   for (const m of await listOrgMembers(ex, orgId)) {
     if (m.deactivated_at || m.status !== 'active') continue;
-    if ((await permissionsOf(ex, orgId, m.role))?.has('member:manage')) out.push({ userId: m.id, email: m.email });
+    if ((await permissionsOfInTx(ex, orgId, m.role))?.has('member:manage')) out.push({ userId: m.id, email: m.email });
   }
   return out;
 }
@@ -92,7 +95,7 @@ export function createRolesService({
   }
 
   return {
-    permissionsOf,
+    permissionsOf: permissionsOfInTx,
 
     async list(orgId: string): Promise<RoleView[]> {
       const custom = await listOrgRoles(db, orgId);
@@ -133,7 +136,8 @@ export function createRolesService({
             permissions: JSON.stringify(permissions),
             updated_at: now,
           });
-          for (const userId of await activeHoldersOfRole(tx, orgId, key)) await state.reconcileOrg(tx, orgId, userId);
+          for (const userId of await activeHoldersOfRole(tx, orgId, key))
+            await state.reconcileOrgInTx(tx, orgId, userId);
         } else {
           await insertOrgRole(tx, {
             org_id: orgId,
@@ -144,7 +148,7 @@ export function createRolesService({
             updated_at: now,
           });
         }
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: existing ? 'role.updated' : 'role.created',
@@ -166,7 +170,7 @@ export function createRolesService({
         if (await roleInUse(tx, orgId, key))
           throw conflict('Members still hold this role; give them another role first');
         await deleteOrgRole(tx, orgId, key);
-        await audit.append(tx, { orgId, actor, action: 'role.deleted', objectType: 'role', objectId: key });
+        await audit.appendInTx(tx, { orgId, actor, action: 'role.deleted', objectType: 'role', objectId: key });
       });
     },
   };

@@ -8,6 +8,7 @@ import { idParam } from '../../../platform/http/schemas.ts';
 import { asOptions, challengeOptions, webauthnResponse } from '../sign-in/auth.routes.ts';
 import { clientInfo, sessionPrincipal, type SessionCookies } from '../sessions/http-session.ts';
 import type { IdentityServices } from '../identity.module.ts';
+import { PENDING, SESSION } from '../../../platform/http/access.ts';
 
 const tags = ['account'];
 const level = z.enum(['full', 'mfa', 'enrol']);
@@ -38,6 +39,7 @@ export function registerFactorRoutes(
   app.post(
     '/api/v1/me/totp',
     {
+      config: { access: PENDING },
       schema: {
         tags,
         description:
@@ -51,6 +53,7 @@ export function registerFactorRoutes(
   app.post(
     '/api/v1/me/totp/confirm',
     {
+      config: { access: PENDING },
       schema: {
         tags,
         description:
@@ -67,13 +70,19 @@ export function registerFactorRoutes(
 
   app.delete(
     '/api/v1/me/totp',
-    { schema: { tags, description: 'Removes the authenticator app (needs step-up).', response: { 200: changed } } },
+    {
+      config: { access: SESSION },
+      schema: { tags, description: 'Removes the authenticator app (needs step-up).', response: { 200: changed } },
+    },
     async (req, reply) => rotated(reply, await id.factors.removeTotp(sessionPrincipal(req), clientInfo(req))),
   );
 
   app.get(
     '/api/v1/me/passkeys',
-    { schema: { tags, description: 'Your passkeys.', response: { 200: z.object({ items: z.array(passkeySchema) }) } } },
+    {
+      config: { access: SESSION },
+      schema: { tags, description: 'Your passkeys.', response: { 200: z.object({ items: z.array(passkeySchema) }) } },
+    },
     async (req) => ({
       items: await id.passkeys.list(sessionPrincipal(req).userId),
     }),
@@ -82,6 +91,7 @@ export function registerFactorRoutes(
   app.post(
     '/api/v1/me/passkeys/options',
     {
+      config: { access: PENDING },
       schema: {
         tags,
         description: 'Starts registering a passkey (needs step-up).',
@@ -94,6 +104,7 @@ export function registerFactorRoutes(
   app.post(
     '/api/v1/me/passkeys',
     {
+      config: { access: PENDING },
       schema: {
         tags,
         description: 'Registers a passkey from the browser ceremony (user verification required).',
@@ -115,6 +126,7 @@ export function registerFactorRoutes(
   app.patch(
     '/api/v1/me/passkeys/:id',
     {
+      config: { access: SESSION },
       schema: {
         tags,
         description: 'Renames a passkey.',
@@ -133,6 +145,7 @@ export function registerFactorRoutes(
   app.delete(
     '/api/v1/me/passkeys/:id',
     {
+      config: { access: SESSION },
       schema: { tags, description: 'Revokes a passkey (needs step-up).', params: idParam, response: { 200: changed } },
     },
     async (req, reply) =>
@@ -142,6 +155,7 @@ export function registerFactorRoutes(
   app.post(
     '/api/v1/me/recovery-codes',
     {
+      config: { access: SESSION },
       schema: {
         tags,
         description: 'Generates ten new recovery codes (needs step-up); the old ones stop working. Shown once.',

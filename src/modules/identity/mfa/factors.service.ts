@@ -13,7 +13,7 @@ import type { ClientInfo, LoginService } from '../sign-in/login.service.ts';
 import type { Method } from './mfa-policy.ts';
 import type { Notifier } from '../notify.ts';
 import type { PasskeysService, PasskeyView } from './passkeys.service.ts';
-import { deleteRecoveryCodes, regenerateRecoveryCodes, remainingRecoveryCodes } from './recovery-codes.ts';
+import { deleteRecoveryCodes, regenerateRecoveryCodesInTx, remainingRecoveryCodes } from './recovery-codes.ts';
 import type { SecurityAudit } from '../security-audit.ts';
 import type { SessionStateService } from '../sessions/session-state.ts';
 import type { SessionRow, SessionsService } from '../sessions/sessions.service.ts';
@@ -74,8 +74,8 @@ export function createFactorsService(deps: FactorsDeps) {
     proved: Method | null,
     what: string,
   ): Promise<FactorChange> {
-    await sessions.revokeAllFor(tx, { userId: s.user.id }, s.session.id);
-    await secAudit.forUser(tx, {
+    await sessions.revokeAllForInTx(tx, { userId: s.user.id }, s.session.id);
+    await secAudit.forUserInTx(tx, {
       action,
       actor: { type: 'user', id: s.user.id, ip: info.ip },
       userId: s.user.id,
@@ -86,12 +86,12 @@ export function createFactorsService(deps: FactorsDeps) {
       const est = await login.advanceInTx(tx, s.session, s.user, proved, info);
       result = { token: est.token, level: est.level };
     } else {
-      await state.reconcileUser(tx, s.user.id);
+      await state.reconcileUserInTx(tx, s.user.id);
       const row = await getSession(tx, s.session.id);
       // A changed factor is a privilege change for this session too: new token.
-      result = { token: await sessions.rotate(tx, s.session.id), level: row.level };
+      result = { token: await sessions.rotateInTx(tx, s.session.id), level: row.level };
     }
-    await notifier.securityAlert(
+    await notifier.securityAlertInTx(
       tx,
       s.user.email,
       what,
@@ -104,7 +104,7 @@ export function createFactorsService(deps: FactorsDeps) {
     async beginTotp(p: StaffPrincipal): Promise<TotpEnrolment> {
       const { user } = await current(p, ['full', 'enrol']);
       requireStepUp(p, clock, 'Setting up an authenticator app');
-      return inTx(db, (tx) => totp.begin(tx, user, p.orgId));
+      return inTx(db, (tx) => totp.beginInTx(tx, user, p.orgId));
     },
 
     async confirmTotp(
@@ -118,12 +118,12 @@ export function createFactorsService(deps: FactorsDeps) {
       if (clock.now().getTime() - Date.parse(pending.created_at) > ENROLMENT_WINDOW_MS)
         throw conflict('This setup has expired; start again');
       const r = await inTx(db, async (tx) => {
-        const check = await totp.confirm(tx, s.user.id, code);
+        const check = await totp.confirmInTx(tx, s.user.id, code);
         if (!check.ok) return null;
         // The first factor comes with recovery codes, shown once.
         const codes =
           (await remainingRecoveryCodes(tx, s.user.id)) === 0
-            ? await regenerateRecoveryCodes(tx, clock, s.user.id)
+            ? await regenerateRecoveryCodesInTx(tx, clock, s.user.id)
             : null;
         return {
           ...(await changed(
@@ -152,8 +152,8 @@ export function createFactorsService(deps: FactorsDeps) {
       const s = await current(p, ['full']);
       requireStepUp(p, clock, 'Removing your authenticator app');
       const r = await inTx(db, async (tx) => {
-        if (!(await totp.remove(tx, s.user.id))) throw notFound('Authenticator app');
-        if ((await passkeys.count(tx, s.user.id)) === 0) await deleteRecoveryCodes(tx, s.user.id);
+        if (!(await totp.removeInTx(tx, s.user.id))) throw notFound('Authenticator app');
+        if ((await passkeys.countInTx(tx, s.user.id)) === 0) await deleteRecoveryCodes(tx, s.user.id);
         return changed(tx, p, s, 'factor.removed', { factor: 'totp' }, info, null, 'the authenticator app was removed');
       });
       return { token: r.token, level: r.level };
@@ -174,11 +174,11 @@ export function createFactorsService(deps: FactorsDeps) {
       const v = await passkeys.verifyRegistration(s.user.id, p.sessionId!, input.challengeId, input.response);
       if (!v.ok) throw new AppError('unprocessable', `The passkey could not be registered: ${v.reason}`);
       const r = await inTx(db, async (tx) => {
-        const passkey = await passkeys.insert(tx, s.user.id, v.credential, input.name);
+        const passkey = await passkeys.insertInTx(tx, s.user.id, v.credential, input.name);
         if (!passkey) throw conflict('This passkey is already registered');
         const codes =
           (await remainingRecoveryCodes(tx, s.user.id)) === 0
-            ? await regenerateRecoveryCodes(tx, clock, s.user.id)
+            ? await regenerateRecoveryCodesInTx(tx, clock, s.user.id)
             : null;
         return {
           ...(await changed(
@@ -202,9 +202,9 @@ export function createFactorsService(deps: FactorsDeps) {
       const s = await current(p, ['full']);
       requireStepUp(p, clock, 'Removing a passkey');
       const r = await inTx(db, async (tx) => {
-        const row = await passkeys.remove(tx, s.user.id, id);
+        const row = await passkeys.removeInTx(tx, s.user.id, id);
         if (!row) throw notFound('Passkey');
-        if (!(await totp.isEnabled(tx, s.user.id)) && (await passkeys.count(tx, s.user.id)) === 0)
+        if (!(await totp.isEnabledInTx(tx, s.user.id)) && (await passkeys.countInTx(tx, s.user.id)) === 0)
           await deleteRecoveryCodes(tx, s.user.id);
         return {
           ...(await changed(
@@ -229,10 +229,10 @@ export function createFactorsService(deps: FactorsDeps) {
     ): Promise<FactorChange & { recoveryCodes: string[] }> {
       const s = await current(p, ['full']);
       requireStepUp(p, clock, 'Generating new recovery codes');
-      if (!(await totp.isEnabled(db, s.user.id)) && (await passkeys.count(db, s.user.id)) === 0)
+      if (!(await totp.isEnabledInTx(db, s.user.id)) && (await passkeys.countInTx(db, s.user.id)) === 0)
         throw conflict('Set up an authenticator app or a passkey first');
       const r = await inTx(db, async (tx) => ({
-        recoveryCodes: await regenerateRecoveryCodes(tx, clock, s.user.id),
+        recoveryCodes: await regenerateRecoveryCodesInTx(tx, clock, s.user.id),
         ...(await changed(
           tx,
           p,

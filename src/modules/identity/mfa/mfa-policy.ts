@@ -66,11 +66,11 @@ export function levelFor(amr: readonly Method[], f: Factors, req: Requirement): 
   return 'full';
 }
 
-export async function factorsOf(db: Executor, userId: string): Promise<Factors> {
+export async function factorsOfInTx(db: Executor, userId: string): Promise<Factors> {
   const totp = await findUserTotpState(db, userId);
   return { totp: Boolean(totp?.confirmed_at), passkeys: await countPasskeys(db, userId) };
 }
 
-export async function orgPolicy(db: Executor, orgId: string): Promise<SecurityPolicy> {
+export async function orgPolicyInTx(db: Executor, orgId: string): Promise<SecurityPolicy> {
   return parseSecurityPolicy(await findOrgSecurityPolicy(db, orgId));
 }

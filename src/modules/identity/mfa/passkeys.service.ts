@@ -50,14 +50,14 @@ export function createPasskeysService({
   return {
     ...createWebAuthnCeremonies({ db, clock, webauthn, store: userCredentialStore, realm: 'staff' }),
 
-    count: (ex: Executor, userId: string): Promise<number> => countPasskeys(ex, userId),
+    countInTx: (ex: Executor, userId: string): Promise<number> => countPasskeys(ex, userId),
 
     async list(userId: string): Promise<PasskeyView[]> {
       return (await listPasskeys(db, userId)).map(toPasskeyView);
     },
 
     /** Stores a verified credential; null when the same credential is already registered. */
-    async insert(tx: Executor, userId: string, c: NewPasskey, name: string): Promise<PasskeyView | null> {
+    async insertInTx(tx: Executor, userId: string, c: NewPasskey, name: string): Promise<PasskeyView | null> {
       if (await passkeyCredentialExists(tx, c.credentialId)) return null;
       const now = clock.now();
       const row: PasskeyRow = {
@@ -83,14 +83,14 @@ export function createPasskeysService({
       return row && toPasskeyView(row);
     },
 
-    async remove(tx: Executor, userId: string, id: string): Promise<PasskeyRow | null> {
+    async removeInTx(tx: Executor, userId: string, id: string): Promise<PasskeyRow | null> {
       const row = await findUserPasskey(tx, userId, id);
       if (!row) return null;
       await deletePasskey(tx, id);
       return row;
     },
 
-    async removeAll(tx: Executor, userId: string): Promise<number> {
+    async removeAllInTx(tx: Executor, userId: string): Promise<number> {
       return deletePasskeysOf(tx, userId);
     },
   };

@@ -37,7 +37,7 @@ export function generateRecoveryCode(): string {
 }
 
 /** Replaces the user's codes with a fresh set; returns the plaintext codes (shown once). */
-export async function regenerateRecoveryCodes(tx: Executor, clock: Clock, userId: string): Promise<string[]> {
+export async function regenerateRecoveryCodesInTx(tx: Executor, clock: Clock, userId: string): Promise<string[]> {
   await deleteRecoveryCodesOf(tx, userId);
   const now = clock.now();
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
@@ -55,7 +55,12 @@ export async function regenerateRecoveryCodes(tx: Executor, clock: Clock, userId
 }
 
 /** Uses one code; false when unknown or already used. */
-export async function consumeRecoveryCode(tx: Executor, clock: Clock, userId: string, code: string): Promise<boolean> {
+export async function consumeRecoveryCodeInTx(
+  tx: Executor,
+  clock: Clock,
+  userId: string,
+  code: string,
+): Promise<boolean> {
   const normalized = normalizeRecoveryCode(code);
   if (!/^[a-z2-9]{16}$/.test(normalized)) return false;
   return useRecoveryCode(tx, userId, hashCode(normalized), clock.now().toISOString());

@@ -77,12 +77,12 @@ export function createTotpService({
   }
 
   return {
-    async isEnabled(db: Executor, userId: string): Promise<boolean> {
+    async isEnabledInTx(db: Executor, userId: string): Promise<boolean> {
       return Boolean((await store.get(db, userId))?.confirmedAt);
     },
 
     /** Starts (or restarts) a pending enrolment; refused while a confirmed authenticator exists. */
-    async begin(tx: Executor, user: { id: string; email: string }, orgId: string): Promise<TotpEnrolment> {
+    async beginInTx(tx: Executor, user: { id: string; email: string }, orgId: string): Promise<TotpEnrolment> {
       const existing = await store.get(tx, user.id);
       if (existing?.confirmedAt)
         throw conflict('An authenticator app is already set up; remove it first to replace it');
@@ -110,7 +110,7 @@ export function createTotpService({
     },
 
     /** Activates a pending enrolment once the user enters a valid code from it. */
-    async confirm(tx: Executor, userId: string, code: string): Promise<TotpCheck> {
+    async confirmInTx(tx: Executor, userId: string, code: string): Promise<TotpCheck> {
       const row = await store.get(tx, userId);
       if (!row || row.confirmedAt) return { ok: false, reason: 'not_enrolled' };
       const step = matchStep(await secretOf(tx, userId, row), code);
@@ -120,7 +120,7 @@ export function createTotpService({
     },
 
     /** Verifies a code of the active authenticator, once: a replayed (or older) step is refused. */
-    async verify(tx: Executor, userId: string, code: string): Promise<TotpCheck> {
+    async verifyInTx(tx: Executor, userId: string, code: string): Promise<TotpCheck> {
       const row = await store.get(tx, userId);
       if (!row?.confirmedAt) return { ok: false, reason: 'not_enrolled' };
       const step = matchStep(await secretOf(tx, userId, row), code);
@@ -132,7 +132,7 @@ export function createTotpService({
         : { ok: false, reason: 'replayed' };
     },
 
-    remove: (tx: Executor, userId: string): Promise<boolean> => store.remove(tx, userId),
+    removeInTx: (tx: Executor, userId: string): Promise<boolean> => store.remove(tx, userId),
   };
 }
 

@@ -18,7 +18,7 @@ import {
 } from '@simplewebauthn/server';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Database, Executor } from '../../../platform/db/kysely.ts';
-import { storeChallenge, takeChallenge, type ChallengePurpose } from './webauthn-challenges.ts';
+import { storeChallengeInTx, takeChallengeInTx, type ChallengePurpose } from './webauthn-challenges.ts';
 
 export interface WebAuthnConfig {
   rpId: string;
@@ -97,7 +97,7 @@ export function createWebAuthnCeremonies({
         // Discoverable credentials make usernameless sign-in possible; UV makes the passkey multi-factor.
         authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
       });
-      const challengeId = await storeChallenge(db, clock, {
+      const challengeId = await storeChallengeInTx(db, clock, {
         challenge: options.challenge,
         purpose: purposeOf('register'),
         userId: user.id,
@@ -116,7 +116,7 @@ export function createWebAuthnCeremonies({
       challengeId: string,
       response: RegistrationResponseJSON,
     ): Promise<{ ok: true; credential: NewPasskey } | { ok: false; reason: string }> {
-      const challenge = await takeChallenge(db, clock, challengeId, purposeOf('register'), { sessionId });
+      const challenge = await takeChallengeInTx(db, clock, challengeId, purposeOf('register'), { sessionId });
       if (!challenge || challenge.user_id !== userId)
         return { ok: false, reason: 'unknown, expired or already used challenge' };
       try {
@@ -160,7 +160,7 @@ export function createWebAuthnCeremonies({
           ? { allowCredentials: allow.map((c) => ({ id: c.credentialId, transports: c.transports })) }
           : {}),
       });
-      const challengeId = await storeChallenge(db, clock, {
+      const challengeId = await storeChallengeInTx(db, clock, {
         challenge: options.challenge,
         purpose: purposeOf(purpose),
         userId: binding.userId ?? null,
@@ -176,7 +176,7 @@ export function createWebAuthnCeremonies({
       response: AuthenticationResponseJSON,
       binding: { sessionId?: string },
     ): Promise<PasskeyCheck> {
-      const challenge = await takeChallenge(db, clock, challengeId, purposeOf(purpose), binding);
+      const challenge = await takeChallengeInTx(db, clock, challengeId, purposeOf(purpose), binding);
       if (!challenge) return { ok: false, reason: 'unknown, expired or already used challenge' };
       const cred = await store.byCredentialId(db, response.id);
       if (!cred || (challenge.user_id && cred.ownerId !== challenge.user_id))

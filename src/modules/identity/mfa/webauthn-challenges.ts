@@ -15,7 +15,7 @@ import {
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 export type ChallengePurpose = ChallengeRow['purpose'];
 
-export async function storeChallenge(
+export async function storeChallengeInTx(
   tx: Executor,
   clock: Clock,
   c: { challenge: string; purpose: ChallengePurpose; userId?: string | null; sessionId?: string | null },
@@ -37,7 +37,7 @@ export async function storeChallenge(
 }
 
 /** Removes the challenge and returns it if it was live, of this purpose, and bound to the same session. */
-export async function takeChallenge(
+export async function takeChallengeInTx(
   tx: Executor,
   clock: Clock,
   id: string,

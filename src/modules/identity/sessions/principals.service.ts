@@ -6,7 +6,7 @@ import type { Database } from '../../../platform/db/kysely.ts';
 import type { Principal, StaffPrincipal } from '../../../platform/http/principal.ts';
 import type { ApiTokensService } from '../tokens/api-tokens.service.ts';
 import type { RoleKey } from '../members/rbac.ts';
-import { permissionsOf } from '../members/roles.service.ts';
+import { permissionsOfInTx } from '../members/roles.service.ts';
 import type { SessionRow, SessionsService } from './sessions.service.ts';
 import { findActiveMemberRole } from '../accounts/users.repo.ts';
 
@@ -21,11 +21,11 @@ export function createPrincipalsService({
 }) {
   return {
     /** The staff principal of an API token (integrations; throws 401 for a bad one). */
-    ofApiToken: (token: string): Promise<StaffPrincipal | null> => tokens.authenticate(db, token),
+    ofApiToken: (token: string): Promise<StaffPrincipal | null> => tokens.authenticateInTx(db, token),
 
     /** The live session for a cookie's token, or null. */
     liveSession: (token: string, realm: 'staff' | 'portal'): Promise<SessionRow | null> =>
-      sessions.authenticate(db, token, realm),
+      sessions.authenticateInTx(db, token, realm),
 
     /** What a live session may do now: null when its contact, membership or user no longer qualifies. */
     async ofSession(session: SessionRow, token: string): Promise<Principal | null> {
@@ -45,7 +45,7 @@ export function createPrincipalsService({
       if (!session.user_id || !session.org_id) return null;
       const m = await findActiveMemberRole(db, session.org_id, session.user_id);
       if (!m || m.status !== 'active') return null;
-      const permissions = await permissionsOf(db, session.org_id, m.role);
+      const permissions = await permissionsOfInTx(db, session.org_id, m.role);
       if (!permissions) return null;
       return {
         realm: 'staff',

@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import type { Database, Executor } from '../../../platform/db/kysely.ts';
 import type { StaffPrincipal } from '../../../platform/http/principal.ts';
-import { factorsOf, levelFor, orgPolicy, parseAmr, requirementFor, type Factors } from '../mfa/mfa-policy.ts';
+import { factorsOfInTx, levelFor, orgPolicyInTx, parseAmr, requirementFor, type Factors } from '../mfa/mfa-policy.ts';
 import { remainingRecoveryCodes } from '../mfa/recovery-codes.ts';
-import { permissionsOf } from '../members/roles.service.ts';
+import { permissionsOfInTx } from '../members/roles.service.ts';
 import { csrfTokenFor, type SessionRow, type SessionsService } from './sessions.service.ts';
 import { findMembership, findUserById, listActiveMemberships } from '../accounts/users.repo.ts';
 import { getOrgName } from '../members/org-policy.repo.ts';
@@ -41,16 +41,16 @@ export function createSessionState({ db, sessions }: { db: Database; sessions: S
     for (const s of rows) {
       if (!s.user_id || !s.org_id) continue;
       const m = await findMembership(tx, s.org_id, s.user_id);
-      const permissions = m && !m.deactivated_at ? await permissionsOf(tx, s.org_id, m.role) : null;
+      const permissions = m && !m.deactivated_at ? await permissionsOfInTx(tx, s.org_id, m.role) : null;
       if (!permissions) {
-        await sessions.revoke(tx, s.id);
+        await sessions.revokeInTx(tx, s.id);
         continue;
       }
       let f = factorCache.get(s.user_id);
-      if (!f) factorCache.set(s.user_id, (f = await factorsOf(tx, s.user_id)));
-      const policy = await orgPolicy(tx, s.org_id);
+      if (!f) factorCache.set(s.user_id, (f = await factorsOfInTx(tx, s.user_id)));
+      const policy = await orgPolicyInTx(tx, s.org_id);
       const level = levelFor(parseAmr(s.amr), f, requirementFor(policy.mfa, permissions));
-      if (level !== s.level && !(s.level === 'mfa' && level === 'full')) await sessions.setLevel(tx, s.id, level);
+      if (level !== s.level && !(s.level === 'mfa' && level === 'full')) await sessions.setLevelInTx(tx, s.id, level);
     }
   }
 
@@ -59,8 +59,8 @@ export function createSessionState({ db, sessions }: { db: Database; sessions: S
       const s = await getSession(db, p.sessionId!);
       const user = (await findUserById(db, p.userId))!;
       const org = await getOrgName(db, p.orgId);
-      const policy = await orgPolicy(db, p.orgId);
-      const factors = await factorsOf(db, user.id);
+      const policy = await orgPolicyInTx(db, p.orgId);
+      const factors = await factorsOfInTx(db, user.id);
       return {
         level: s.level,
         csrfToken: csrfTokenFor(p.sessionToken!),
@@ -86,12 +86,12 @@ export function createSessionState({ db, sessions }: { db: Database; sessions: S
     },
 
     /** After an org's policy changed (or one member's role): re-evaluate its live sessions. */
-    async reconcileOrg(tx: Executor, orgId: string, userId?: string): Promise<void> {
-      await reconcileSessions(tx, await sessions.liveInOrg(tx, orgId, userId));
+    async reconcileOrgInTx(tx: Executor, orgId: string, userId?: string): Promise<void> {
+      await reconcileSessions(tx, await sessions.liveInOrgInTx(tx, orgId, userId));
     },
 
     /** After a user's factors changed: re-evaluate their sessions in every org. */
-    async reconcileUser(tx: Executor, userId: string): Promise<void> {
+    async reconcileUserInTx(tx: Executor, userId: string): Promise<void> {
       await reconcileSessions(tx, await listUnrevokedStaffSessionsOfUser(tx, userId));
     },
   };

@@ -88,7 +88,7 @@ export function createSessionsService({ db, clock, policy }: { db: Database; clo
     },
 
     /** The live session for a token, or null (unknown, revoked, idle too long, or past its absolute lifetime). */
-    async authenticate(ex: Executor, token: string, realm: 'staff' | 'portal'): Promise<SessionRow | null> {
+    async authenticateInTx(ex: Executor, token: string, realm: 'staff' | 'portal'): Promise<SessionRow | null> {
       if (token.length < 40 || token.length > 60) return null;
       const row = await findSessionByTokenHash(ex, hashToken('session', token));
       if (!row || row.realm !== realm || row.revoked_at) return null;
@@ -104,10 +104,10 @@ export function createSessionsService({ db, clock, policy }: { db: Database; clo
     },
 
     /** A session by id, whatever its state (callers check what they need). */
-    find: (ex: Executor, id: string): Promise<SessionRow | undefined> => findSession(ex, id),
+    findInTx: (ex: Executor, id: string): Promise<SessionRow | undefined> => findSession(ex, id),
 
     /** Issues a new token for the same session (privilege change), invalidating the old one. */
-    async rotate(
+    async rotateInTx(
       tx: Executor,
       id: string,
       patch: Partial<Pick<SessionRow, 'level' | 'org_id' | 'authenticated_at' | 'amr'>> = {},
@@ -118,26 +118,26 @@ export function createSessionsService({ db, clock, policy }: { db: Database; clo
     },
 
     /** Step-up: records a fresh full authentication on the session. */
-    async markAuthenticated(tx: Executor, id: string): Promise<void> {
+    async markAuthenticatedInTx(tx: Executor, id: string): Promise<void> {
       await updateSession(tx, id, { authenticated_at: clock.now().toISOString() });
     },
 
     /** Changes the level of live sessions without rotating them (policy or factor changes restrict them). */
-    async setLevel(tx: Executor, id: string, level: SessionRow['level']): Promise<void> {
+    async setLevelInTx(tx: Executor, id: string, level: SessionRow['level']): Promise<void> {
       await setLiveSessionLevel(tx, id, level);
     },
 
     /** Live staff sessions acting in an org (optionally of one user), for policy reconciliation. */
-    liveInOrg(ex: Executor, orgId: string, userId?: string): Promise<SessionRow[]> {
+    liveInOrgInTx(ex: Executor, orgId: string, userId?: string): Promise<SessionRow[]> {
       return listLiveStaffSessionsInOrg(ex, orgId, clock.now().toISOString(), userId);
     },
 
     /** Ends a user's sessions that act in one org (membership deactivated). */
-    async revokeInOrg(tx: Executor, orgId: string, userId: string): Promise<void> {
+    async revokeInOrgInTx(tx: Executor, orgId: string, userId: string): Promise<void> {
       await revokeSessionsInOrg(tx, orgId, userId, clock.now().toISOString());
     },
 
-    async revoke(tx: Executor, id: string): Promise<void> {
+    async revokeInTx(tx: Executor, id: string): Promise<void> {
       await revokeSession(tx, id, clock.now().toISOString());
     },
 
@@ -148,16 +148,20 @@ export function createSessionsService({ db, clock, policy }: { db: Database; clo
 
     /** Ends the session a browser still presents, if it is live (a new sign-in replaces it: no fixation). */
     async endPresented(token: string, realm: 'staff' | 'portal'): Promise<void> {
-      const old = await service.authenticate(db, token, realm);
+      const old = await service.authenticateInTx(db, token, realm);
       if (old) await service.end(old.id);
     },
 
     /** Ends every session of a user (or of a portal contact), except optionally the current one. */
-    async revokeAllFor(tx: Executor, who: { userId?: string; contactId?: string }, exceptId?: string): Promise<number> {
+    async revokeAllForInTx(
+      tx: Executor,
+      who: { userId?: string; contactId?: string },
+      exceptId?: string,
+    ): Promise<number> {
       return revokeSessionsOf(tx, who, clock.now().toISOString(), exceptId);
     },
 
-    listForUser(ex: Executor, userId: string): Promise<SessionRow[]> {
+    listForUserInTx(ex: Executor, userId: string): Promise<SessionRow[]> {
       const now = clock.now();
       return listActiveSessionsOfUser(ex, userId, now.toISOString(), new Date(now.getTime() - idleMs).toISOString());
     },

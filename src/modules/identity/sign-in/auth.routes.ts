@@ -9,6 +9,7 @@ import { clientInfo, sessionPrincipal, signedInSchema, type SessionCookies } fro
 import type { IdentityServices } from '../identity.module.ts';
 import { sessionStateSchema } from '../sessions/session-state.ts';
 import { STEP_UP_WINDOW_MS } from '../../../platform/http/step-up.ts';
+import { PENDING, PUBLIC, SESSION } from '../../../platform/http/access.ts';
 
 const tags = ['authentication'];
 const email = z.email().max(254);
@@ -41,6 +42,7 @@ export function registerAuthRoutes(
   app.post(
     '/api/v1/auth/login',
     {
+      config: { access: PUBLIC },
       schema: {
         tags,
         security: [],
@@ -64,6 +66,7 @@ export function registerAuthRoutes(
   app.post(
     '/api/v1/auth/passkey/options',
     {
+      config: { access: PUBLIC },
       schema: {
         tags,
         security: [],
@@ -80,6 +83,7 @@ export function registerAuthRoutes(
   app.post(
     '/api/v1/auth/passkey',
     {
+      config: { access: PUBLIC },
       schema: {
         tags,
         security: [],
@@ -97,6 +101,7 @@ export function registerAuthRoutes(
   app.get(
     '/api/v1/auth/session',
     {
+      config: { access: PENDING },
       schema: {
         tags,
         description: 'The current sign-in: level, CSRF token, org, role, memberships, factors.',
@@ -108,7 +113,10 @@ export function registerAuthRoutes(
 
   app.post(
     '/api/v1/auth/logout',
-    { schema: { tags, description: 'Ends this session on the server.', response: { 200: okSchema } } },
+    {
+      config: { access: PENDING },
+      schema: { tags, description: 'Ends this session on the server.', response: { 200: okSchema } },
+    },
     async (req, reply) => {
       await id.account.logout(sessionPrincipal(req), req.ip);
       cookies.clear(reply);
@@ -119,6 +127,7 @@ export function registerAuthRoutes(
   app.post(
     '/api/v1/auth/mfa/totp',
     {
+      config: { access: PENDING },
       schema: {
         tags,
         description: 'Second factor: a code from the authenticator app (each code works once).',
@@ -135,6 +144,7 @@ export function registerAuthRoutes(
   app.post(
     '/api/v1/auth/mfa/recovery',
     {
+      config: { access: PENDING },
       schema: {
         tags,
         description: 'Second factor: a single-use recovery code.',
@@ -151,6 +161,7 @@ export function registerAuthRoutes(
   app.post(
     '/api/v1/auth/mfa/passkey/options',
     {
+      config: { access: PENDING },
       schema: { tags, description: 'Second factor: starts a passkey assertion.', response: { 200: challengeOptions } },
     },
     (req) => asOptions(id.secondFactor.mfaPasskeyOptions(sessionPrincipal(req))),
@@ -159,6 +170,7 @@ export function registerAuthRoutes(
   app.post(
     '/api/v1/auth/mfa/passkey',
     {
+      config: { access: PENDING },
       schema: {
         tags,
         description: 'Second factor: a passkey assertion.',
@@ -180,6 +192,7 @@ export function registerAuthRoutes(
   app.post(
     '/api/v1/auth/reauth',
     {
+      config: { access: PENDING },
       schema: {
         tags,
         description:
@@ -197,6 +210,7 @@ export function registerAuthRoutes(
   app.post(
     '/api/v1/auth/reauth/passkey/options',
     {
+      config: { access: SESSION },
       schema: {
         tags,
         description: 'Step-up with a passkey: starts the assertion.',
@@ -209,6 +223,7 @@ export function registerAuthRoutes(
   app.post(
     '/api/v1/auth/reauth/passkey',
     {
+      config: { access: SESSION },
       schema: {
         tags,
         description: 'Step-up with a passkey assertion.',
@@ -230,6 +245,7 @@ export function registerAuthRoutes(
   app.post(
     '/api/v1/auth/switch-org',
     {
+      config: { access: SESSION },
       schema: {
         tags,
         description: 'Acts in another organization you belong to (new session token).',

@@ -78,7 +78,7 @@ export function createFailedSignIns(deps: {
       const addresses = new Map<string, number>();
       for (const f of group) addresses.set(f.ip, (addresses.get(f.ip) ?? 0) + 1);
       const oneAddress = addresses.size === 1;
-      await secAudit.forUser(tx, {
+      await secAudit.forUserInTx(tx, {
         action: 'login.failed',
         actor: { type: 'anonymous', id: null, ip: oneAddress ? first.ip : null },
         userId: first.user?.id ?? null,
@@ -101,7 +101,7 @@ export function createFailedSignIns(deps: {
   return {
     /** `throttle.attempt` in the next batch; resolves once the reservation is committed. */
     reserve(keys: { account: string; ip: string | null }): Promise<AttemptResult> {
-      return batcher.run((tx) => throttle.attempt(tx, keys));
+      return batcher.run((tx) => throttle.attemptInTx(tx, keys));
     },
 
     /**

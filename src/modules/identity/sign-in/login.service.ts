@@ -9,10 +9,10 @@ import { inTx } from '../../../platform/db/tx.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import {
-  factorsOf,
+  factorsOfInTx,
   formatAmr,
   levelFor,
-  orgPolicy,
+  orgPolicyInTx,
   parseAmr,
   requirementFor,
   type Level,
@@ -21,7 +21,7 @@ import {
 import type { Notifier } from '../notify.ts';
 import type { PasskeysService } from '../mfa/passkeys.service.ts';
 import { needsRehash, type PasswordService } from '../passwords/passwords.ts';
-import { permissionsOf } from '../members/roles.service.ts';
+import { permissionsOfInTx } from '../members/roles.service.ts';
 import type { SecurityAudit } from '../security-audit.ts';
 import type { SessionRow, SessionsService } from '../sessions/sessions.service.ts';
 import { hashToken, newToken } from '../../../platform/crypto/tokens.ts';
@@ -84,7 +84,7 @@ export function createLoginService(deps: LoginDeps) {
       .map((id) => ms.find((m) => m.orgId === id))
       .filter((m) => m !== undefined);
     for (const m of [...ordered, ...ms]) {
-      const permissions = await permissionsOf(ex, m.orgId, m.role);
+      const permissions = await permissionsOfInTx(ex, m.orgId, m.role);
       if (permissions) return { orgId: m.orgId, permissions };
     }
     return null;
@@ -97,8 +97,8 @@ export function createLoginService(deps: LoginDeps) {
     permissions: Parameters<typeof requirementFor>[1],
     amr: Method[],
   ): Promise<Level> {
-    const policy = await orgPolicy(ex, orgId);
-    return levelFor(amr, await factorsOf(ex, userId), requirementFor(policy.mfa, permissions));
+    const policy = await orgPolicyInTx(ex, orgId);
+    return levelFor(amr, await factorsOfInTx(ex, userId), requirementFor(policy.mfa, permissions));
   }
 
   /** Remembers the device; returns a cookie to set and whether to alert the user. */
@@ -137,7 +137,7 @@ export function createLoginService(deps: LoginDeps) {
     });
     const when = clock.now().toISOString();
     if (device.alert) {
-      await notifier.securityAlert(
+      await notifier.securityAlertInTx(
         tx,
         user.email,
         'sign-in from a new device',
@@ -158,8 +158,8 @@ export function createLoginService(deps: LoginDeps) {
     const org = await chooseOrg(tx, user, wantedOrg);
     if (!org) throw invalidCredentials();
     if (info.currentToken) {
-      const old = await sessions.authenticate(tx, info.currentToken, 'staff');
-      if (old) await sessions.revoke(tx, old.id);
+      const old = await sessions.authenticateInTx(tx, info.currentToken, 'staff');
+      if (old) await sessions.revokeInTx(tx, old.id);
     }
     const level = await levelIn(tx, user.id, org.orgId, org.permissions, amr);
     const s = await sessions.create(tx, {
@@ -213,7 +213,7 @@ export function createLoginService(deps: LoginDeps) {
       }
       const upgraded = needsRehash(user.password_hash!) ? await passwords.hash(input.password) : null;
       const est = await inTx(db, async (tx) => {
-        await throttle.succeeded(tx, keys);
+        await throttle.succeededInTx(tx, keys);
         if (upgraded) await updateUser(tx, user.id, { password_hash: upgraded });
         return establish(tx, user, ['pwd'], info, input.orgId);
       });
@@ -232,7 +232,7 @@ export function createLoginService(deps: LoginDeps) {
       const user = r.userId ? await findUserById(db, r.userId) : undefined;
       if (!r.ok || !user || user.status !== 'active') {
         await inTx(db, (tx) =>
-          secAudit.forUser(tx, {
+          secAudit.forUserInTx(tx, {
             action: 'login.failed',
             actor: actorFor(null, info.ip),
             userId: user?.id ?? null,
@@ -256,11 +256,11 @@ export function createLoginService(deps: LoginDeps) {
       const orgId = session.org_id!;
       const ms = await listActiveMemberships(tx, user.id);
       const m = ms.find((x) => x.orgId === orgId);
-      const permissions = m ? await permissionsOf(tx, orgId, m.role) : null;
+      const permissions = m ? await permissionsOfInTx(tx, orgId, m.role) : null;
       if (!permissions) throw new AppError('unauthenticated', 'Your membership of this organization has ended');
       const level = await levelIn(tx, user.id, orgId, permissions, amr);
       const now = clock.now().toISOString();
-      const token = await sessions.rotate(tx, session.id, { level, amr: formatAmr(amr), authenticated_at: now });
+      const token = await sessions.rotateInTx(tx, session.id, { level, amr: formatAmr(amr), authenticated_at: now });
       const done =
         level === 'full' && session.level !== 'full'
           ? await completed(tx, user, orgId, amr, info)

@@ -8,12 +8,12 @@ import type { Database } from '../../../platform/db/kysely.ts';
 import { inTx } from '../../../platform/db/tx.ts';
 import { AppError, notFound } from '../../../platform/errors.ts';
 import type { StaffPrincipal } from '../../../platform/http/principal.ts';
-import { factorsOf, parseAmr, type Method } from '../mfa/mfa-policy.ts';
+import { factorsOfInTx, parseAmr, type Method } from '../mfa/mfa-policy.ts';
 import type { ClientInfo, Established, LoginService } from './login.service.ts';
 import type { Notifier } from '../notify.ts';
 import type { PasskeysService } from '../mfa/passkeys.service.ts';
 import type { PasswordService } from '../passwords/passwords.ts';
-import { consumeRecoveryCode, remainingRecoveryCodes } from '../mfa/recovery-codes.ts';
+import { consumeRecoveryCodeInTx, remainingRecoveryCodes } from '../mfa/recovery-codes.ts';
 import type { SecurityAudit } from '../security-audit.ts';
 import type { SessionRow, SessionsService } from '../sessions/sessions.service.ts';
 import { accountKey, ipKey, throttledError, type ThrottleService } from './throttle.service.ts';
@@ -62,12 +62,12 @@ export function createSecondFactorService(deps: SecondFactorDeps) {
     message: string,
   ): Promise<T> {
     const keys = { account: accountKey(user.email), ip: ipKey(info.ip) };
-    const gate = await inTx(db, (tx) => throttle.attempt(tx, keys));
+    const gate = await inTx(db, (tx) => throttle.attemptInTx(tx, keys));
     if (!gate.ok) throw throttledError(gate);
     const result = await check();
     if (result === null) {
       await inTx(db, (tx) =>
-        secAudit.forUser(tx, {
+        secAudit.forUserInTx(tx, {
           action: 'login.failed',
           actor: { type: 'user', id: user.id, ip: info.ip },
           userId: user.id,
@@ -76,7 +76,7 @@ export function createSecondFactorService(deps: SecondFactorDeps) {
       );
       throw new AppError('unauthenticated', message);
     }
-    await inTx(db, (tx) => throttle.succeeded(tx, keys));
+    await inTx(db, (tx) => throttle.succeededInTx(tx, keys));
     return result;
   }
 
@@ -96,7 +96,7 @@ export function createSecondFactorService(deps: SecondFactorDeps) {
 
   async function stepUp(p: StaffPrincipal, user: UserRow, method: string, info: ClientInfo): Promise<string> {
     return inTx(db, async (tx) => {
-      const token = await sessions.rotate(tx, p.sessionId!, { authenticated_at: clock.now().toISOString() });
+      const token = await sessions.rotateInTx(tx, p.sessionId!, { authenticated_at: clock.now().toISOString() });
       await secAudit.inOrg(tx, p.orgId, {
         action: 'reauth.succeeded',
         actor: { type: 'user', id: user.id, ip: info.ip },
@@ -113,7 +113,7 @@ export function createSecondFactorService(deps: SecondFactorDeps) {
         p,
         'totp',
         info,
-        async (u) => (await inTx(db, (tx) => totp.verify(tx, u.id, code))).ok,
+        async (u) => (await inTx(db, (tx) => totp.verifyInTx(tx, u.id, code))).ok,
         'The code is not valid, has expired, or was already used',
       ),
 
@@ -121,9 +121,9 @@ export function createSecondFactorService(deps: SecondFactorDeps) {
       // The alert is written with the code's use: it goes out even if signing in fails later on.
       const use = (u: UserRow) =>
         inTx(db, async (tx) => {
-          if (!(await consumeRecoveryCode(tx, clock, u.id, code))) return false;
+          if (!(await consumeRecoveryCodeInTx(tx, clock, u.id, code))) return false;
           const left = await remainingRecoveryCodes(tx, u.id);
-          await notifier.securityAlert(
+          await notifier.securityAlertInTx(
             tx,
             u.email,
             'a recovery code was used',
@@ -156,7 +156,7 @@ export function createSecondFactorService(deps: SecondFactorDeps) {
     ): Promise<string> {
       // 'enrol' too: a session sent to enrolment long after sign-in re-authenticates before adding a factor.
       const { user } = await load(p, ['full', 'enrol']);
-      const factors = await factorsOf(db, user.id);
+      const factors = await factorsOfInTx(db, user.id);
       if (!factors.totp && factors.passkeys > 0)
         throw new AppError('unprocessable', 'Confirm with your passkey (your account has no authenticator app)');
       if (factors.totp && !input.code)
@@ -169,7 +169,7 @@ export function createSecondFactorService(deps: SecondFactorDeps) {
         'reauth',
         async () => {
           if (!user.password_hash || !(await passwords.verify(user.password_hash, input.password))) return null;
-          if (factors.totp && !(await inTx(db, (tx) => totp.verify(tx, user.id, input.code!))).ok) return null;
+          if (factors.totp && !(await inTx(db, (tx) => totp.verifyInTx(tx, user.id, input.code!))).ok) return null;
           return true;
         },
         'The password or code is not correct',
@@ -211,7 +211,7 @@ export function createSecondFactorService(deps: SecondFactorDeps) {
         const org = await login.chooseOrg(tx, user, orgId);
         if (!org || org.orgId !== orgId) throw notFound('Organization');
         const level = await login.levelIn(tx, user.id, orgId, org.permissions, parseAmr(session.amr));
-        const token = await sessions.rotate(tx, session.id, { org_id: orgId, level });
+        const token = await sessions.rotateInTx(tx, session.id, { org_id: orgId, level });
         await updateUser(tx, user.id, { last_org_id: orgId });
         await secAudit.inOrg(tx, orgId, {
           action: 'session.org_switched',

@@ -113,7 +113,7 @@ export function createThrottleService({ clock, db }: { clock: Clock; db: Databas
      * Reserves one attempt for the account and the IP (counted as failures until `succeeded`).
      * Refused attempts must not check the password at all.
      */
-    async attempt(tx: Executor, keys: { account: string; ip: string | null }): Promise<AttemptResult> {
+    async attemptInTx(tx: Executor, keys: { account: string; ip: string | null }): Promise<AttemptResult> {
       // The IP first: a blocked IP must not move an account towards its lock.
       if (keys.ip) {
         const ip = await take(tx, keys.ip, THROTTLE.ipFree);
@@ -123,7 +123,7 @@ export function createThrottleService({ clock, db }: { clock: Clock; db: Databas
     },
 
     /** The reserved attempt was a success: the account's run of failures ends, the IP gets its attempt back. */
-    async succeeded(tx: Executor, keys: { account: string; ip: string | null }): Promise<void> {
+    async succeededInTx(tx: Executor, keys: { account: string; ip: string | null }): Promise<void> {
       await deleteThrottle(tx, keys.account);
       if (keys.ip) {
         const row = await findThrottle(tx, keys.ip);
@@ -146,13 +146,13 @@ export function createThrottleService({ clock, db }: { clock: Clock; db: Databas
         });
     },
 
-    async isLocked(ex: Executor, account: string): Promise<boolean> {
+    async isLockedInTx(ex: Executor, account: string): Promise<boolean> {
       const row = await findThrottle(ex, account);
       return Boolean(row?.locked_at);
     },
 
     /** Unlock (email link or administrator): the account starts afresh. */
-    async unlock(tx: Executor, account: string): Promise<void> {
+    async unlockInTx(tx: Executor, account: string): Promise<void> {
       await deleteThrottle(tx, account);
     },
 

@@ -24,9 +24,9 @@ import {
   touchApiToken,
   type ApiTokenRow,
 } from './api-tokens.repo.ts';
-import { factorsOf, orgPolicy, requirementFor } from '../mfa/mfa-policy.ts';
+import { factorsOfInTx, orgPolicyInTx, requirementFor } from '../mfa/mfa-policy.ts';
 import { isPermission, type Permission, type RoleKey } from '../members/rbac.ts';
-import { assertGrantable, permissionsOf } from '../members/roles.service.ts';
+import { assertGrantable, permissionsOfInTx } from '../members/roles.service.ts';
 
 const TOKEN_PREFIX = 'sb_';
 export const MAX_TOKEN_DAYS = 366;
@@ -113,7 +113,7 @@ export function createApiTokensService({ clock, db, audit }: { clock: Clock; db?
           scopes,
           expiresAt,
         });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId: input.orgId,
           actor,
           action: 'token.created',
@@ -136,7 +136,7 @@ export function createApiTokensService({ clock, db, audit }: { clock: Clock; db?
         const row = await findApiToken(tx, orgId, id);
         if (!row || (userId && row.user_id !== userId)) throw notFound('Token');
         await revokeApiTokens(tx, clock.now().toISOString(), { orgId, id });
-        await audit.append(tx, {
+        await audit.appendInTx(tx, {
           orgId,
           actor,
           action: 'token.revoked',
@@ -148,7 +148,7 @@ export function createApiTokensService({ clock, db, audit }: { clock: Clock; db?
       });
     },
 
-    async authenticate(ex: Executor, token: string): Promise<StaffPrincipal | null> {
+    async authenticateInTx(ex: Executor, token: string): Promise<StaffPrincipal | null> {
       if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return null;
       const row = await findActiveTokenByHash(ex, hashToken('api-token', token));
       const now = clock.now().toISOString();
@@ -160,11 +160,11 @@ export function createApiTokensService({ clock, db, audit }: { clock: Clock; db?
         (row.expires_at && row.expires_at <= now)
       )
         return null;
-      const rolePerms = await permissionsOf(ex, row.org_id, row.role);
+      const rolePerms = await permissionsOfInTx(ex, row.org_id, row.role);
       if (!rolePerms) return null;
-      const requirement = requirementFor((await orgPolicy(ex, row.org_id)).mfa, rolePerms);
+      const requirement = requirementFor((await orgPolicyInTx(ex, row.org_id)).mfa, rolePerms);
       if (requirement !== 'none') {
-        const f = await factorsOf(ex, row.user_id);
+        const f = await factorsOfInTx(ex, row.user_id);
         if (requirement === 'passkey' ? f.passkeys === 0 : !f.totp && f.passkeys === 0) {
           throw new AppError(
             'unauthenticated',
@@ -180,7 +180,7 @@ export function createApiTokensService({ clock, db, audit }: { clock: Clock; db?
         if (db && audit) {
           await inTx(db, async (tx) => {
             await touchApiToken(tx, row.id, now);
-            await audit.append(tx, {
+            await audit.appendInTx(tx, {
               orgId: row.org_id,
               actor: { type: 'token', id: row.id },
               action: 'token.used',
