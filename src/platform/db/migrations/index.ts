@@ -23,6 +23,7 @@ import * as m0022 from './0022-report-ledger.ts';
 import * as m0023 from './0023-auto-charge.ts';
 import * as m0024 from './0024-exchange-rates.ts';
 import * as m0025 from './0025-client-domains.ts';
+import * as m0027 from './0027-imported-documents.ts';
 
 export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0001-foundation': m0001,
@@ -48,4 +49,5 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0023-auto-charge': m0023,
   '0024-exchange-rates': m0024,
   '0025-client-domains': m0025,
+  '0027-imported-documents': m0027,
 };
