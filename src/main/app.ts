@@ -27,6 +27,7 @@ import { createAuthenticator } from './authenticate.ts';
 import type { Container } from './container.ts';
 import { registerSecurityRoutes } from '../modules/security/security.routes.ts';
 import { registerExportRoutes } from '../modules/exports/export.routes.ts';
+import { registerImportRoutes } from '../modules/imports/import.routes.ts';
 import { registerWebRoutes } from './web.ts';
 
 export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'logger' | 'https'> = {}) {
@@ -66,6 +67,7 @@ export async function buildHttpApp(c: Container, opts: Pick<BuildAppOptions, 'lo
       registerReportRoutes(app, { reports: s.reports, ledger: s.ledger });
       registerStatementRoutes(app, { statements: s.statements });
       registerExportRoutes(app, { dataExport: s.dataExport, clock });
+      registerImportRoutes(app, { imports: s.imports });
       registerAuditRoutes(app, { db, audit: s.audit, checkpoints: s.checkpoints });
       registerDeliveryRoutes(app, {
         delivery: s.delivery,

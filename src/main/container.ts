@@ -54,6 +54,7 @@ import { createReminderDocumentsService } from '../modules/dunning/reminder-docu
 import { createPortalModule } from '../modules/portal/portal.module.ts';
 import { createSecurityService } from '../modules/security/security.service.ts';
 import { createExportService } from '../modules/exports/export.service.ts';
+import { createImportService } from '../modules/imports/import.service.ts';
 
 export interface ContainerOptions {
   clock?: Clock;
@@ -314,6 +315,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     attention: [(orgId) => recurringSend.attention(orgId), (orgId) => dunning.attention(orgId)],
   });
   const dataExport = createExportService({ db, clock, audit, orgs, clients, catalog, documents, payments, recurring });
+  const imports = createImportService({ db, audit, orgs, clients, catalog, documents });
   const dunning = createDunningService({
     db,
     clock,
@@ -401,6 +403,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       ledger,
       statements,
       dataExport,
+      imports,
       keys,
       checkpoints,
       backups,

@@ -214,6 +214,14 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/clients/:id/reminders': need('client:read'),
   'PUT /api/v1/clients/:id/reminders': need('client:write'),
 
+  // The CSV import (modules/imports, issue #13 item 6): the create permission of what it writes;
+  // issued invoices (kept numbers) also need invoice:issue, checked by the service.
+  'POST /api/v1/imports/clients/preview': need('client:write'),
+  'POST /api/v1/imports/clients': need('client:write'),
+  'POST /api/v1/imports/items/preview': need('item:write'),
+  'POST /api/v1/imports/items': need('item:write'),
+  'POST /api/v1/imports/invoices/preview': need('invoice:write'),
+  'POST /api/v1/imports/invoices': need('invoice:write'),
   // The organization's data as a download (modules/exports); the route also demands step-up.
   'POST /api/v1/exports': need('data:export'),
 
