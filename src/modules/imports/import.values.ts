@@ -82,14 +82,19 @@ export function parseCountry(text: string): Parsed<string> {
   const upper = text.trim().toUpperCase();
   if (COUNTRY_CODES.has(upper)) return ok(upper);
   if (!countryNames) {
-    countryNames = new Map();
+    const map = new Map<string, string>();
     for (const lang of ['en', 'de', 'fr']) {
       const names = new Intl.DisplayNames([lang], { type: 'region' });
       for (const code of COUNTRY_CODES) {
-        const name = names.of(code);
-        if (name) countryNames.set(name.toLowerCase(), code);
+        try {
+          const name = names.of(code);
+          if (name && name !== code) map.set(name.toLowerCase(), code);
+        } catch {
+          // a code of the EN 16931 list that ICU does not name (e.g. XI): by its code only
+        }
       }
     }
+    countryNames = map;
   }
   const code = countryNames.get(text.trim().toLowerCase());
   return code ? ok(code) : bad(`"${text}" is not a country this import knows (use its two-letter ISO code)`);
