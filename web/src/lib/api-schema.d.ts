@@ -4989,6 +4989,8 @@ export interface paths {
                                 amountCredited: number;
                                 amountDue: number;
                                 createdAt: string;
+                                /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                                importedAt: string | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -5202,6 +5204,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -5340,6 +5344,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -5476,6 +5482,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -5685,6 +5693,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -5829,6 +5839,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -5967,6 +5979,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -6108,6 +6122,8 @@ export interface paths {
                                 amountCredited: number;
                                 amountDue: number;
                                 createdAt: string;
+                                /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                                importedAt: string | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -6321,6 +6337,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -6459,6 +6477,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -6595,6 +6615,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -6804,6 +6826,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -6948,6 +6972,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -7086,6 +7112,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -7227,6 +7255,8 @@ export interface paths {
                                 amountCredited: number;
                                 amountDue: number;
                                 createdAt: string;
+                                /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                                importedAt: string | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -7440,6 +7470,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -7578,6 +7610,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -7714,6 +7748,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -7923,6 +7959,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -8067,6 +8105,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -8205,6 +8245,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -8716,6 +8758,8 @@ export interface paths {
                                 voidedAt: string | null;
                                 createdAt: string;
                                 updatedAt: string;
+                                /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                                importedAt: string | null;
                             };
                             creditNote: {
                                 id: string;
@@ -8818,6 +8862,8 @@ export interface paths {
                                 voidedAt: string | null;
                                 createdAt: string;
                                 updatedAt: string;
+                                /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                                importedAt: string | null;
                             };
                         };
                     };
@@ -8957,6 +9003,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -9095,6 +9143,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -9233,6 +9283,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -11754,6 +11806,639 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/clients/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        csv: string;
+                        mapping: {
+                            /** @enum {string} */
+                            preset: "generic" | "invoice-ninja";
+                        } | {
+                            /** @description field → the CSV header it is read from ("" leaves a field out) */
+                            columns: {
+                                [key: string]: string;
+                            };
+                        };
+                        /**
+                         * @default {
+                         *       "createMissingClients": false
+                         *     }
+                         */
+                        options?: {
+                            /**
+                             * @description invoices: create a client (name and email) when none matches by email or name
+                             * @default false
+                             */
+                            createMissingClients?: boolean;
+                            /** @description amounts are written 1.234,50; default: true for ;-separated files, false otherwise */
+                            decimalComma?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "clients" | "items" | "invoices";
+                            delimiter: string;
+                            headers: string[];
+                            /** @description field → header used */
+                            mapping: {
+                                [key: string]: string | null;
+                            };
+                            /** @description data rows in the file */
+                            rows: number;
+                            acceptedRows: number;
+                            /** @description every problem of every refused row */
+                            refused: {
+                                /** @description line in the file (the header is line 1) */
+                                line: number;
+                                field: string | null;
+                                /** @description the CSV header the field was read from */
+                                column: string | null;
+                                message: string;
+                            }[];
+                            /** @description what would be (or was) written, normalised, one per client, item or invoice */
+                            records: {
+                                lines: number[];
+                                record: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /** @description imported numbers reach into the series Sealbill continues: move it forward (PUT /api/v1/numbering/invoice/next) to suggestedNextValue */
+                            numbering: {
+                                /** @enum {string} */
+                                kind: "invoice";
+                                period: string;
+                                nextValue: number;
+                                suggestedNextValue: number;
+                                nextNumber: string;
+                            } | null;
+                            /** @description records written (0 for a check) */
+                            written: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        csv: string;
+                        mapping: {
+                            /** @enum {string} */
+                            preset: "generic" | "invoice-ninja";
+                        } | {
+                            /** @description field → the CSV header it is read from ("" leaves a field out) */
+                            columns: {
+                                [key: string]: string;
+                            };
+                        };
+                        /**
+                         * @default {
+                         *       "createMissingClients": false
+                         *     }
+                         */
+                        options?: {
+                            /**
+                             * @description invoices: create a client (name and email) when none matches by email or name
+                             * @default false
+                             */
+                            createMissingClients?: boolean;
+                            /** @description amounts are written 1.234,50; default: true for ;-separated files, false otherwise */
+                            decimalComma?: boolean;
+                        };
+                        /**
+                         * @description the import writes only when confirmed (the check is POST …/preview)
+                         * @enum {boolean}
+                         */
+                        confirm: true;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "clients" | "items" | "invoices";
+                            delimiter: string;
+                            headers: string[];
+                            /** @description field → header used */
+                            mapping: {
+                                [key: string]: string | null;
+                            };
+                            /** @description data rows in the file */
+                            rows: number;
+                            acceptedRows: number;
+                            /** @description every problem of every refused row */
+                            refused: {
+                                /** @description line in the file (the header is line 1) */
+                                line: number;
+                                field: string | null;
+                                /** @description the CSV header the field was read from */
+                                column: string | null;
+                                message: string;
+                            }[];
+                            /** @description what would be (or was) written, normalised, one per client, item or invoice */
+                            records: {
+                                lines: number[];
+                                record: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /** @description imported numbers reach into the series Sealbill continues: move it forward (PUT /api/v1/numbering/invoice/next) to suggestedNextValue */
+                            numbering: {
+                                /** @enum {string} */
+                                kind: "invoice";
+                                period: string;
+                                nextValue: number;
+                                suggestedNextValue: number;
+                                nextNumber: string;
+                            } | null;
+                            /** @description records written (0 for a check) */
+                            written: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/items/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        csv: string;
+                        mapping: {
+                            /** @enum {string} */
+                            preset: "generic" | "invoice-ninja";
+                        } | {
+                            /** @description field → the CSV header it is read from ("" leaves a field out) */
+                            columns: {
+                                [key: string]: string;
+                            };
+                        };
+                        /**
+                         * @default {
+                         *       "createMissingClients": false
+                         *     }
+                         */
+                        options?: {
+                            /**
+                             * @description invoices: create a client (name and email) when none matches by email or name
+                             * @default false
+                             */
+                            createMissingClients?: boolean;
+                            /** @description amounts are written 1.234,50; default: true for ;-separated files, false otherwise */
+                            decimalComma?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "clients" | "items" | "invoices";
+                            delimiter: string;
+                            headers: string[];
+                            /** @description field → header used */
+                            mapping: {
+                                [key: string]: string | null;
+                            };
+                            /** @description data rows in the file */
+                            rows: number;
+                            acceptedRows: number;
+                            /** @description every problem of every refused row */
+                            refused: {
+                                /** @description line in the file (the header is line 1) */
+                                line: number;
+                                field: string | null;
+                                /** @description the CSV header the field was read from */
+                                column: string | null;
+                                message: string;
+                            }[];
+                            /** @description what would be (or was) written, normalised, one per client, item or invoice */
+                            records: {
+                                lines: number[];
+                                record: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /** @description imported numbers reach into the series Sealbill continues: move it forward (PUT /api/v1/numbering/invoice/next) to suggestedNextValue */
+                            numbering: {
+                                /** @enum {string} */
+                                kind: "invoice";
+                                period: string;
+                                nextValue: number;
+                                suggestedNextValue: number;
+                                nextNumber: string;
+                            } | null;
+                            /** @description records written (0 for a check) */
+                            written: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        csv: string;
+                        mapping: {
+                            /** @enum {string} */
+                            preset: "generic" | "invoice-ninja";
+                        } | {
+                            /** @description field → the CSV header it is read from ("" leaves a field out) */
+                            columns: {
+                                [key: string]: string;
+                            };
+                        };
+                        /**
+                         * @default {
+                         *       "createMissingClients": false
+                         *     }
+                         */
+                        options?: {
+                            /**
+                             * @description invoices: create a client (name and email) when none matches by email or name
+                             * @default false
+                             */
+                            createMissingClients?: boolean;
+                            /** @description amounts are written 1.234,50; default: true for ;-separated files, false otherwise */
+                            decimalComma?: boolean;
+                        };
+                        /**
+                         * @description the import writes only when confirmed (the check is POST …/preview)
+                         * @enum {boolean}
+                         */
+                        confirm: true;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "clients" | "items" | "invoices";
+                            delimiter: string;
+                            headers: string[];
+                            /** @description field → header used */
+                            mapping: {
+                                [key: string]: string | null;
+                            };
+                            /** @description data rows in the file */
+                            rows: number;
+                            acceptedRows: number;
+                            /** @description every problem of every refused row */
+                            refused: {
+                                /** @description line in the file (the header is line 1) */
+                                line: number;
+                                field: string | null;
+                                /** @description the CSV header the field was read from */
+                                column: string | null;
+                                message: string;
+                            }[];
+                            /** @description what would be (or was) written, normalised, one per client, item or invoice */
+                            records: {
+                                lines: number[];
+                                record: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /** @description imported numbers reach into the series Sealbill continues: move it forward (PUT /api/v1/numbering/invoice/next) to suggestedNextValue */
+                            numbering: {
+                                /** @enum {string} */
+                                kind: "invoice";
+                                period: string;
+                                nextValue: number;
+                                suggestedNextValue: number;
+                                nextNumber: string;
+                            } | null;
+                            /** @description records written (0 for a check) */
+                            written: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/invoices/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        csv: string;
+                        mapping: {
+                            /** @enum {string} */
+                            preset: "generic" | "invoice-ninja";
+                        } | {
+                            /** @description field → the CSV header it is read from ("" leaves a field out) */
+                            columns: {
+                                [key: string]: string;
+                            };
+                        };
+                        /**
+                         * @default {
+                         *       "createMissingClients": false
+                         *     }
+                         */
+                        options?: {
+                            /**
+                             * @description invoices: create a client (name and email) when none matches by email or name
+                             * @default false
+                             */
+                            createMissingClients?: boolean;
+                            /** @description amounts are written 1.234,50; default: true for ;-separated files, false otherwise */
+                            decimalComma?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "clients" | "items" | "invoices";
+                            delimiter: string;
+                            headers: string[];
+                            /** @description field → header used */
+                            mapping: {
+                                [key: string]: string | null;
+                            };
+                            /** @description data rows in the file */
+                            rows: number;
+                            acceptedRows: number;
+                            /** @description every problem of every refused row */
+                            refused: {
+                                /** @description line in the file (the header is line 1) */
+                                line: number;
+                                field: string | null;
+                                /** @description the CSV header the field was read from */
+                                column: string | null;
+                                message: string;
+                            }[];
+                            /** @description what would be (or was) written, normalised, one per client, item or invoice */
+                            records: {
+                                lines: number[];
+                                record: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /** @description imported numbers reach into the series Sealbill continues: move it forward (PUT /api/v1/numbering/invoice/next) to suggestedNextValue */
+                            numbering: {
+                                /** @enum {string} */
+                                kind: "invoice";
+                                period: string;
+                                nextValue: number;
+                                suggestedNextValue: number;
+                                nextNumber: string;
+                            } | null;
+                            /** @description records written (0 for a check) */
+                            written: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        csv: string;
+                        mapping: {
+                            /** @enum {string} */
+                            preset: "generic" | "invoice-ninja";
+                        } | {
+                            /** @description field → the CSV header it is read from ("" leaves a field out) */
+                            columns: {
+                                [key: string]: string;
+                            };
+                        };
+                        /**
+                         * @default {
+                         *       "createMissingClients": false
+                         *     }
+                         */
+                        options?: {
+                            /**
+                             * @description invoices: create a client (name and email) when none matches by email or name
+                             * @default false
+                             */
+                            createMissingClients?: boolean;
+                            /** @description amounts are written 1.234,50; default: true for ;-separated files, false otherwise */
+                            decimalComma?: boolean;
+                        };
+                        /**
+                         * @description the import writes only when confirmed (the check is POST …/preview)
+                         * @enum {boolean}
+                         */
+                        confirm: true;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "clients" | "items" | "invoices";
+                            delimiter: string;
+                            headers: string[];
+                            /** @description field → header used */
+                            mapping: {
+                                [key: string]: string | null;
+                            };
+                            /** @description data rows in the file */
+                            rows: number;
+                            acceptedRows: number;
+                            /** @description every problem of every refused row */
+                            refused: {
+                                /** @description line in the file (the header is line 1) */
+                                line: number;
+                                field: string | null;
+                                /** @description the CSV header the field was read from */
+                                column: string | null;
+                                message: string;
+                            }[];
+                            /** @description what would be (or was) written, normalised, one per client, item or invoice */
+                            records: {
+                                lines: number[];
+                                record: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /** @description imported numbers reach into the series Sealbill continues: move it forward (PUT /api/v1/numbering/invoice/next) to suggestedNextValue */
+                            numbering: {
+                                /** @enum {string} */
+                                kind: "invoice";
+                                period: string;
+                                nextValue: number;
+                                suggestedNextValue: number;
+                                nextNumber: string;
+                            } | null;
+                            /** @description records written (0 for a check) */
+                            written: number;
+                        };
+                    };
                 };
             };
         };

@@ -377,4 +377,42 @@ export const de: Translation = {
   'public.verdict.signatureBy':
     'Ed25519-Signatur mit dem Schlüssel {keyId} über das JSON unten. Öffentliche Schlüssel: {link}',
   'public.verdict.signature': 'Signatur: {value}',
+  'import.title': 'Import',
+  'import.intro':
+    'Übernehmen Sie Kunden, Artikel oder Rechnungen aus einer CSV-Datei: einem Export aus Invoice Ninja oder einer als CSV gespeicherten Tabelle (mit Komma oder Semikolon getrennt). Prüfen Sie die Datei zuerst: Erst nach Ihrer Bestätigung wird geschrieben, und dann alle Zeilen oder keine.',
+  'import.importedNote':
+    'Importierte Rechnungen behalten ihre ursprüngliche Nummer, Daten und ihren Status und sind als „Importiert“ gekennzeichnet: Sealbill hat sie nicht ausgestellt, signiert sie daher nicht und bestätigt sie nicht auf der Prüfseite. Entwürfe werden als Entwürfe übernommen.',
+  'import.kind': 'Was importieren',
+  'import.kind.clients': 'Kunden',
+  'import.kind.items': 'Artikel (Katalog)',
+  'import.kind.invoices': 'Rechnungen (eine Zeile je Position)',
+  'import.file': 'CSV-Datei',
+  'import.chooseFile': 'Wählen Sie die CSV-Datei für den Import',
+  'import.fileTooLarge': 'Die Datei ist größer als 2 MB: Teilen Sie sie auf mehrere Importe auf',
+  'import.mapping': 'Spalten',
+  'import.preset.generic': 'Tabelle (Spalten wie Name, E-Mail, Preis)',
+  'import.preset.invoiceNinja': 'Invoice-Ninja-Export',
+  'import.preset.custom': 'Felder selbst zuordnen',
+  'import.mapAfterCheck':
+    'Prüfen Sie die Datei einmal, um ihre Spalten zu sehen, und wählen Sie dann die Spalte jedes Feldes.',
+  'import.mapFields': 'Welche Spalte enthält welches Feld',
+  'import.notImported': '(nicht importiert)',
+  'import.createClients': 'Noch nicht vorhandene Kunden anlegen (nach Name und E-Mail)',
+  'import.check': 'Prüfen',
+  'import.checkFailed': 'Die Datei konnte nicht geprüft werden',
+  'import.result': 'Prüfergebnis',
+  'import.counts': '{rows} Zeilen in der Datei: {accepted} können importiert werden, {refused} würden abgelehnt.',
+  'import.refused': 'Abgelehnte Zeilen',
+  'import.line': 'Zeile',
+  'import.column': 'Spalte',
+  'import.reason': 'Grund',
+  'import.fixFirst':
+    'Korrigieren Sie die abgelehnten Zeilen in der Datei (oder die Zuordnung) und prüfen Sie erneut: Ein Import ist alles oder nichts.',
+  'import.confirm': '{count} Zeilen importieren',
+  'import.nothingImported': 'Es wurde nichts importiert',
+  'import.done': 'Importiert: {count} Datensätze geschrieben.',
+  'import.numberingTitle': 'Nummernkreis',
+  'import.numbering':
+    'Importierte Nummern reichen in den Nummernkreis, den Sealbill fortsetzt (nächste: {next}). Setzen Sie die nächste Nummer unter Einstellungen → Nummernkreise auf {value}, bevor Sie ausstellen.',
+  'documents.imported': 'Importiert',
 };

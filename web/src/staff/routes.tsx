@@ -6,6 +6,7 @@ import { ClientDetailPage } from './pages/ClientDetail.tsx';
 import { ClientsPage, NewClientPage } from './pages/Clients.tsx';
 import { DashboardPage } from './pages/Dashboard.tsx';
 import { DataExportPage } from './pages/DataExport.tsx';
+import { ImportPage } from './pages/Import.tsx';
 import { EditDocumentPage, NewDocumentPage } from './pages/DocumentEditor.tsx';
 import { DocumentPage } from './pages/DocumentView.tsx';
 import { DocumentsPage } from './pages/Documents.tsx';
@@ -58,6 +59,7 @@ export const staffRoutes: Route[] = [
   { path: '/app/settings/security', render: () => <SecuritySettingsPage /> },
   { path: '/app/settings/email', render: () => <EmailSettingsPage /> },
   { path: '/app/settings/backups', render: () => <BackupsPage /> },
+  { path: '/app/settings/import', render: () => <ImportPage /> },
   { path: '/app/settings/export', render: () => <DataExportPage /> },
   { path: '/app/settings/audit', render: () => <AuditLogPage /> },
   { path: '/app/account', render: () => <AccountPage /> },
