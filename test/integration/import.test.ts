@@ -196,10 +196,10 @@ describeEachDb('CSV import', (dialect) => {
     });
     expect(verify).toMatchObject({ authentic: false, reason: 'no_match' });
 
-    // The draft stays a draft without the old program's number.
+    // The draft stays a draft without the old program's number, Sealbill's to issue (not marked imported).
     const drafts = await api.ok('GET', '/api/v1/invoices?status=draft');
-    const draft = drafts.items.find((d: any) => d.importedAt);
-    expect(draft).toMatchObject({ number: null, status: 'draft' });
+    const draft = drafts.items.find((d: any) => d.total === 113_050);
+    expect(draft).toMatchObject({ number: null, status: 'draft', importedAt: null });
 
     // The same file again: the numbers are taken, so nothing is written.
     const again = await api.ok('POST', '/api/v1/imports/invoices/preview', body);

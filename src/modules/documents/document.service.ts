@@ -391,7 +391,12 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     actor: AuditActor,
   ): Promise<DocumentDto> {
     const now = clock.now().toISOString();
-    const row: DocumentRow = { ...(await prepareDraft(tx, orgId, kind, raw, newId())), imported_at: now };
+    // A draft is Sealbill's from here on (numbered, signed and sent by Sealbill when issued): only
+    // documents that come issued are marked imported.
+    const row: DocumentRow = {
+      ...(await prepareDraft(tx, orgId, kind, raw, newId())),
+      imported_at: state.status === 'draft' ? null : now,
+    };
     if (state.status !== 'draft') {
       const number = state.number;
       if (!number)
