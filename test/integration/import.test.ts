@@ -10,6 +10,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
 import { addMember } from '../helpers/session.ts';
+import { runCli } from '../helpers/cli.ts';
+import { importCommand } from '../../src/main/cli/import.commands.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/import/${name}`, import.meta.url), 'utf8');
 const ninja = { preset: 'invoice-ninja' };
@@ -251,5 +253,18 @@ describeEachDb('CSV import', (dialect) => {
       csv: 'Number,Status,Client,Date,Description,Quantity,Price\nS-9,Sent,Kaffeerösterei Süd,2026-01-05,Beans,1,10\n',
     };
     expectProblem(await sales.req('POST', '/api/v1/imports/invoices/preview', withDate), 403, 'forbidden');
+  });
+
+  it('imports from the command line: a check first, then --confirm', async () => {
+    const file = new URL('../fixtures/import/generic-clients.csv', import.meta.url).pathname;
+    const before = await count('clients');
+    const check = await runCli(t, importCommand, ['clients', file, '--org', api.orgId]);
+    expect(check.exitCode).toBe(0);
+    expect(check.out).toMatch(/2 rows \(delimiter ";"\): 2 accepted/);
+    expect(await count('clients')).toBe(before);
+    const done = await runCli(t, importCommand, ['clients', file, '--org', api.orgId, '--confirm']);
+    expect(done.out).toMatch(/Imported 2 clients/);
+    expect(await count('clients')).toBe(before + 2);
+    await expect(runCli(t, importCommand, ['items', file, '--org', api.orgId])).rejects.toThrow(/unitPrice/);
   });
 });
