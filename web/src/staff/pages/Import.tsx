@@ -76,16 +76,20 @@ export function ImportPage() {
   const [report, setReport] = useState<Report | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
+  // Mapping by hand needs the file's headers: the first check reads them with the generic mapping,
+  // whose guesses then fill the dropdowns.
+  const mapByHand = preset === 'custom' && Object.keys(columns).length > 0;
   const body = (): Input => ({
     csv: csv ?? '',
-    mapping: preset === 'custom' ? { columns } : { preset },
+    mapping: mapByHand ? { columns } : { preset: preset === 'custom' ? 'generic' : preset },
     options: { createMissingClients: createClients },
   });
   const checking = useAction(async () => {
     setDone(null);
     const r = await check(kind, body());
     setReport(r);
-    if (preset !== 'custom') setColumns(Object.fromEntries(Object.entries(r.mapping).map(([f, h]) => [f, h ?? ''])));
+    setHeaders(r.headers);
+    if (!mapByHand) setColumns(Object.fromEntries(Object.entries(r.mapping).map(([f, h]) => [f, h ?? ''])));
     return r;
   });
   const importing = useAction(async () => {
@@ -104,6 +108,8 @@ export function ImportPage() {
       return setCsv(null);
     }
     setFileError(undefined);
+    setHeaders([]);
+    setColumns({});
     setCsv(await file.text());
   }
   function submit(e: FormEvent) {
@@ -115,7 +121,7 @@ export function ImportPage() {
     setReport(null);
     setDone(null);
   };
-  const headers = report?.headers ?? [];
+  const [headers, setHeaders] = useState<string[]>([]);
 
   return (
     <SettingsFrame title={t('import.title')}>
