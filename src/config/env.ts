@@ -118,6 +118,8 @@ const envSchema = z.object({
   SEALBILL_PASSWORD_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   /** Password jobs allowed to wait for a worker; more are refused at once with 429 (default: 8 per worker). */
   SEALBILL_PASSWORD_QUEUE: z.coerce.number().int().min(0).max(10_000).optional(),
+  /** Render threads for bulk issuing (0: render on the main thread; default: the CPUs less one, at most 4). */
+  SEALBILL_RENDER_THREADS: z.coerce.number().int().min(0).max(32).optional(),
   /** How long a password job may wait before it is refused with 429. */
   SEALBILL_PASSWORD_WAIT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
   /** Requests per minute per client address to the public verification API. */
@@ -142,6 +144,8 @@ export interface Config {
   publicUrlDerived: boolean;
   /** The bounded queue for argon2 hashing and password strength checks (platform/work-queue.ts). */
   passwordWork: { concurrency: number; maxQueued: number; maxWaitMs: number };
+  /** Worker threads that render PDFs for bulk issuing (documents/pdf/render-pool.ts); 0 = main thread. */
+  renderThreads: number;
   logLevel: z.infer<typeof envSchema>['SEALBILL_LOG_LEVEL'];
   trustProxy: boolean | string[];
   previousMasterKeys: { source: 'env'; value: string } | { source: 'file'; path: string } | null;
@@ -267,6 +271,7 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
       maxQueued: e.SEALBILL_PASSWORD_QUEUE ?? concurrency * 8,
       maxWaitMs: e.SEALBILL_PASSWORD_WAIT_MS,
     },
+    renderThreads: e.SEALBILL_RENDER_THREADS ?? Math.min(4, availableParallelism() - 1),
     logLevel: e.SEALBILL_LOG_LEVEL,
     trustProxy: parseTrustProxy(e.SEALBILL_TRUST_PROXY),
     previousMasterKeys: e.SEALBILL_MASTER_KEY_PREVIOUS

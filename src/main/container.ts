@@ -37,6 +37,7 @@ import { createCatalogService } from '../modules/catalog/catalog.service.ts';
 import { createRatesService } from '../modules/rates/rates.service.ts';
 import { createLifecycleService } from '../modules/documents/document-lifecycle.service.ts';
 import { createDocumentService } from '../modules/documents/document.service.ts';
+import { createRenderPool } from '../modules/documents/pdf/render-pool.ts';
 import { createOrgService } from '../modules/orgs/org.service.ts';
 import { createPaymentService } from '../modules/payments/payment.service.ts';
 import { createPaymentsModule } from '../modules/payments/payments.module.ts';
@@ -55,6 +56,7 @@ import { createPortalModule } from '../modules/portal/portal.module.ts';
 import { createSecurityService } from '../modules/security/security.service.ts';
 import { createExportService } from '../modules/exports/export.service.ts';
 import { createImportService } from '../modules/imports/import.service.ts';
+import { createBulkService } from '../modules/bulk/bulk.service.ts';
 
 export interface ContainerOptions {
   clock?: Clock;
@@ -170,6 +172,8 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   });
   // The reports' ledger row of an issued invoice or credit note is written in its issuing transaction.
   const ledger = createLedgerService({ db, clock, orgs, catalog, documents });
+  // Threads start with the first bulk issue, not here (documents/pdf/render-pool.ts).
+  const renderPool = createRenderPool({ threads: config.renderThreads });
   const lifecycle = createLifecycleService({
     db,
     keyring,
@@ -179,6 +183,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     clients,
     files,
     documents,
+    renderPool,
     hooks: {
       ...issueHooks,
       onIssued: async (tx, orgId, doc, pdfSha256, timestampToken) => {
@@ -328,6 +333,18 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     delivery: deliveryModule.delivery,
     ...(issueHooks.pdfSigner ? { pdfSigner: issueHooks.pdfSigner } : {}),
   });
+  // Bulk actions (issue #13 item 5): each document through the single action's service, one job step each.
+  const bulk = createBulkService({
+    db,
+    clock,
+    audit,
+    jobs,
+    files,
+    documents,
+    lifecycle,
+    delivery: deliveryModule.delivery,
+    holds: memberHolds,
+  });
   const reminderDocuments = createReminderDocumentsService({ db, orgs, documents, files });
   const portalModule = createPortalModule({
     config,
@@ -404,6 +421,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       statements,
       dataExport,
       imports,
+      bulk,
       keys,
       checkpoints,
       backups,
@@ -417,6 +435,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       await jobs.stop();
       mailer.close();
       await passwords.close();
+      await renderPool.close();
       await rateLimits.close();
       await handle.close();
     },

@@ -22,7 +22,18 @@ export class FixedClock implements Clock {
 }
 
 export const isoNow = (clock: Clock): string => clock.now().toISOString();
-/** Calendar date (YYYY-MM-DD) of an instant in an IANA time zone. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Calendar date (YYYY-MM-DD) of an instant in an IANA time zone. The formatter is cached per time
+ * zone: building an Intl.DateTimeFormat costs ~1 ms, and issuing asks for "today" on every document.
+ */
 export function dateInZone(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  let f = dayFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }); // throws for an unknown zone: nothing cached
+    if (dayFormats.size >= 256) dayFormats.clear();
+    dayFormats.set(timeZone, f);
+  }
+  return f.format(at);
 }

@@ -18,6 +18,8 @@ const TABLES = {
   client_domains: true,
   client_domain_tokens: true,
   client_domain_orgs: true,
+  bulk_jobs: true,
+  bulk_items: true,
   tax_rates: true,
   items: true,
   documents: true,

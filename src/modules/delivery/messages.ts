@@ -123,16 +123,32 @@ const fact = (f: MessageFacts, label: string, value: string): string =>
 /** A rate such as "9.90" (a decimal string, exact, its decimals kept) in the locale's digits: "9,90" in German. */
 function percentIn(locale: string, percent: string): string {
   const decimals = Math.min(percent.split('.')[1]?.length ?? 0, 20);
-  return new Intl.NumberFormat(locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(
-    percent as unknown as number,
+  const nf = intl(
+    `pct|${locale}|${decimals}`,
+    () => new Intl.NumberFormat(locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }),
   );
+  return nf.format(percent as unknown as number);
+}
+
+const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+/** Intl formatters cached per locale and options (building one costs far more than formatting with it). */
+function intl<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, build: () => T): T {
+  let f = formats.get(key) as T | undefined;
+  if (!f) {
+    f = build(); // throws for an invalid locale: nothing cached
+    if (formats.size >= 256) formats.clear();
+    formats.set(key, f);
+  }
+  return f;
 }
 
 /** Date and time in UTC, as the locale writes them ("15 Dec 2026, 09:00"; "15.12.2026, 09:00"). */
 export function expiryIn(locale: string, iso: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(
-    new Date(iso),
+  const df = intl(
+    `expiry|${locale}`,
+    () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }),
   );
+  return df.format(new Date(iso));
 }
 
 function reminderHeadline(f: MessageFacts, r: ReminderFacts): string[] {

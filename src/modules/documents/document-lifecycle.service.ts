@@ -40,7 +40,15 @@ import { peppolStatus, type PeppolStatus } from '../einvoice/transport/peppol-tr
 export type EinvoiceKind = 'invoice' | 'credit_note';
 import { buildDocumentView } from './pdf/document-view.ts';
 import type { PdfSigner } from './pdf/pdf-signature.ts';
-import { renderDocumentPdf, signPdf, type PdfDocumentView } from './pdf/render-document-pdf.ts';
+import {
+  finishSigning,
+  renderDocumentPdf,
+  renderForSigning,
+  type PdfDocumentView,
+  type RenderedPdf,
+  type RenderJob,
+} from './pdf/render-document-pdf.ts';
+import { createRenderPool, type RenderPool } from './pdf/render-pool.ts';
 import { addDays } from '../../shared/dates.ts';
 
 /** Extension points for signing and verification (the verification module plugs in here). */
@@ -90,7 +98,34 @@ export interface LifecycleDeps {
   files: FileService;
   documents: DocumentService;
   hooks?: IssueHooks;
+  /** Where bulk issuing renders (render threads); default: the calling thread. */
+  renderPool?: RenderPool;
 }
+
+/** A document issued up to its render (see prepareIssue). */
+interface PreparedIssue {
+  orgId: string;
+  kind: DocumentKind;
+  id: string;
+  number: string;
+  doc: DocumentDto;
+  signer: PdfSigner | null;
+  job: RenderJob;
+}
+
+/** What the documents of one issueManyInTx call share (read once per call, in its transaction). */
+interface BatchMemo {
+  org?: OrgDetails;
+}
+
+/** Documents a batch prepares ahead of the oldest one still rendering (bounds the memory in flight). */
+const RENDER_AHEAD = 8;
+/** Documents per transaction in issueBatch (each transaction is one commit, one fsync). */
+export const ISSUE_BATCH_SIZE = 100;
+
+/** One document of issueBatch: issued, or the error that kept it a draft. */
+export type BatchIssueResult =
+  { id: string; ok: true; document: DocumentDto } | { id: string; ok: false; error: Error };
 
 /** Invoice status from its balances (payments and credits), for open invoices. */
 export function settledStatus(row: Pick<DocumentRow, 'total' | 'amount_paid' | 'amount_credited' | 'sent_at'>): string {
@@ -101,6 +136,7 @@ export function settledStatus(row: Pick<DocumentRow, 'total' | 'amount_paid' | '
 
 export function createLifecycleService(deps: LifecycleDeps) {
   const { db, keyring, audit, clock, orgs, clients, files, documents, hooks = {} } = deps;
+  const renderPool = deps.renderPool ?? createRenderPool({ threads: 0 });
 
   async function mustFind(ex: Executor, orgId: string, id: string, kind?: DocumentKind): Promise<DocumentRow> {
     const row = await findDocument(ex, orgId, id, kind);
@@ -115,21 +151,28 @@ export function createLifecycleService(deps: LifecycleDeps) {
     return row;
   }
 
-  async function issueInTx(
+  /**
+   * Issuing up to the render: lock, number, snapshot, the signed fields. What is left (render,
+   * sign, store, audit) is `completeIssue`'s; both run in the same transaction.
+   */
+  async function prepareIssue(
     tx: Executor,
     orgId: string,
     kind: DocumentKind,
     id: string,
-    actor: AuditActor,
-    opts: IssueOptions = {},
-  ): Promise<DocumentDto> {
+    opts: IssueOptions,
+    batch?: BatchMemo,
+  ): Promise<PreparedIssue> {
     // Locked before the number is drawn: two concurrent issues of one draft would otherwise both
     // see 'draft', both draw a number, and the second would overwrite the first (a gap).
     let row = await mustLock(tx, orgId, id, kind);
     if (row.status !== 'draft') throw conflict(`This ${KIND_LABEL[kind].toLowerCase()} is already ${row.status}`);
     if (kind === 'credit_note' && row.related_document_id)
       await lockDocument(tx, orgId, row.related_document_id, 'invoice');
-    const org = await orgs.getDetailsInTx(tx, orgId);
+    // A batch reads the org once (it cannot change inside the batch's transaction); each document gets its own copy.
+    const org = batch
+      ? structuredClone((batch.org ??= await orgs.getDetailsInTx(tx, orgId)))
+      : await orgs.getDetailsInTx(tx, orgId);
     // An issued invoice is signed and frozen: without payout details it can never tell the client
     // where to pay. Issuing one anyway must be a deliberate choice, not an accident of day one.
     if (kind === 'invoice' && !org.payout && !opts.confirmWithoutPayoutDetails) {
@@ -227,11 +270,24 @@ export function createLifecycleService(deps: LifecycleDeps) {
         : null;
     const verification = hooks.verification ? await hooks.verification(tx, org, doc, snapshot, facturX) : null;
     const signer = hooks.pdfSigner ? await hooks.pdfSigner(tx, orgId) : null;
-    const { pdf, timestampToken } = await signPdf(buildDocumentView(doc, snapshot, { relatedNumber, verification }), {
+    const job: RenderJob = {
+      view: buildDocumentView(doc, snapshot, { relatedNumber, verification }),
       creationDate: new Date(now),
-      signer,
+      field: signer?.field ?? null,
       attachment: facturX && { name: 'factur-x.xml', xml: facturX.xml },
-    });
+    };
+    return { orgId, kind, id, number, doc, signer, job };
+  }
+
+  /** The rest of issuing, once the file is rendered: sign, store, audit, index. */
+  async function completeIssue(
+    tx: Executor,
+    p: PreparedIssue,
+    rendered: RenderedPdf,
+    actor: AuditActor,
+  ): Promise<DocumentDto> {
+    const { orgId, kind, id, number, doc } = p;
+    const { pdf, timestampToken } = await finishSigning(rendered, p.signer);
     const file = await files.put(tx, orgId, `${kind}.pdf`, 'application/pdf', pdf);
     await updateDocumentRow(tx, orgId, id, { pdf_file_id: file.id });
     await audit.append(tx, {
@@ -246,6 +302,56 @@ export function createLifecycleService(deps: LifecycleDeps) {
     const issued = await documents.getInTx(tx, orgId, kind, id);
     if (hooks.onIssued) await hooks.onIssued(tx, orgId, issued, file.sha256, timestampToken);
     return issued;
+  }
+
+  async function issueInTx(
+    tx: Executor,
+    orgId: string,
+    kind: DocumentKind,
+    id: string,
+    actor: AuditActor,
+    opts: IssueOptions = {},
+  ): Promise<DocumentDto> {
+    const p = await prepareIssue(tx, orgId, kind, id, opts);
+    return completeIssue(tx, p, renderForSigning(p.job), actor);
+  }
+
+  /**
+   * Issues several documents in the caller's transaction, in the order given (so their numbers
+   * follow that order, gapless). While a document renders on a render thread, this thread draws
+   * the next one's number and writes its rows: preparation runs ahead of completion by at most
+   * `RENDER_AHEAD` documents. Any failure throws, and the caller's transaction takes every
+   * document of the call back with it.
+   */
+  async function issueManyInTx(
+    tx: Executor,
+    orgId: string,
+    kind: DocumentKind,
+    ids: readonly string[],
+    actor: AuditActor,
+    opts: IssueOptions = {},
+  ): Promise<DocumentDto[]> {
+    const inFlight: Array<{ p: PreparedIssue; rendered: Promise<RenderedPdf> }> = [];
+    const issued: DocumentDto[] = [];
+    const batch: BatchMemo = {};
+    const completeOldest = async () => {
+      const { p, rendered } = inFlight.shift()!;
+      issued.push(await completeIssue(tx, p, await rendered, actor));
+    };
+    try {
+      for (const id of ids) {
+        const p = await prepareIssue(tx, orgId, kind, id, opts, batch);
+        const rendered = renderPool.render(p.job);
+        rendered.catch(() => {}); // awaited in completeIssue; never an unhandled rejection if an earlier one throws
+        inFlight.push({ p, rendered });
+        if (inFlight.length > RENDER_AHEAD) await completeOldest();
+      }
+      while (inFlight.length > 0) await completeOldest();
+      return issued;
+    } finally {
+      // On a failure, let renders still running finish before the transaction is rolled back.
+      await Promise.allSettled(inFlight.map((f) => f.rendered));
+    }
   }
 
   /** What the e-invoice of a document is made from: the frozen snapshot, or a draft's would-be snapshot. */
@@ -324,7 +430,8 @@ export function createLifecycleService(deps: LifecycleDeps) {
     return inv.number!;
   }
 
-  async function setStatus(
+  async function setStatusInTx(
+    tx: Executor,
     orgId: string,
     kind: DocumentKind,
     id: string,
@@ -334,28 +441,83 @@ export function createLifecycleService(deps: LifecycleDeps) {
     extra: Partial<DocumentRow> = {},
     andThen?: (tx: Executor, doc: DocumentDto) => Promise<void>,
   ): Promise<DocumentDto> {
-    return inTx(db, async (tx) => {
-      const row = await mustFind(tx, orgId, id, kind);
-      const ok = await transitionStatus(tx, orgId, id, from, {
-        status: to,
-        ...extra,
-        updated_at: clock.now().toISOString(),
-      });
-      if (!ok) throw conflict(`Cannot mark a ${row.status} ${KIND_LABEL[kind].toLowerCase()} as ${to}`);
-      await audit.append(tx, { orgId, actor, action: `${kind}.${to}`, objectType: kind, objectId: id });
-      const doc = await documents.getInTx(tx, orgId, kind, id);
-      if (andThen) await andThen(tx, doc);
-      return doc;
+    const row = await mustFind(tx, orgId, id, kind);
+    const ok = await transitionStatus(tx, orgId, id, from, {
+      status: to,
+      ...extra,
+      updated_at: clock.now().toISOString(),
     });
+    if (!ok) throw conflict(`Cannot mark a ${row.status} ${KIND_LABEL[kind].toLowerCase()} as ${to}`);
+    await audit.append(tx, { orgId, actor, action: `${kind}.${to}`, objectType: kind, objectId: id });
+    const doc = await documents.getInTx(tx, orgId, kind, id);
+    if (andThen) await andThen(tx, doc);
+    return doc;
   }
+
+  function setStatus(
+    orgId: string,
+    kind: DocumentKind,
+    id: string,
+    from: string[],
+    to: string,
+    actor: AuditActor,
+    extra: Partial<DocumentRow> = {},
+    andThen?: (tx: Executor, doc: DocumentDto) => Promise<void>,
+  ): Promise<DocumentDto> {
+    return inTx(db, (tx) => setStatusInTx(tx, orgId, kind, id, from, to, actor, extra, andThen));
+  }
+
+  const markSentInTx = (tx: Executor, orgId: string, kind: DocumentKind, id: string, actor: AuditActor) =>
+    setStatusInTx(tx, orgId, kind, id, ['issued'], 'sent', actor, { sent_at: clock.now().toISOString() });
 
   return {
     issueInTx,
+    issueManyInTx,
     issue: (orgId: string, kind: DocumentKind, id: string, actor: AuditActor, opts: IssueOptions = {}) =>
       inTx(db, (tx) => issueInTx(tx, orgId, kind, id, actor, opts)),
 
+    markSentInTx,
+    /**
+     * Bulk issuing: the drafts in the order given, `batchSize` per transaction (one commit per
+     * batch instead of one per document). Every document is still numbered gapless, audited and
+     * signed as one issue is; a batch commits whole or not at all, so a crash mid-batch leaves
+     * its documents drafts with no number drawn, and running the call again issues them. A batch
+     * in which one document fails is rolled back and issued again one document per transaction,
+     * so the failure keeps that one draft only; its error is in the result.
+     */
+    async issueBatch(
+      orgId: string,
+      kind: DocumentKind,
+      ids: readonly string[],
+      actor: AuditActor,
+      opts: IssueOptions & { batchSize?: number } = {},
+    ): Promise<BatchIssueResult[]> {
+      const size = Math.max(1, Math.floor(opts.batchSize ?? ISSUE_BATCH_SIZE));
+      const results: BatchIssueResult[] = [];
+      for (let at = 0; at < ids.length; at += size) {
+        const chunk = ids.slice(at, at + size);
+        try {
+          const docs = await inTx(db, (tx) => issueManyInTx(tx, orgId, kind, chunk, actor, opts));
+          docs.forEach((document, i) => results.push({ id: chunk[i]!, ok: true, document }));
+        } catch {
+          for (const id of chunk) {
+            try {
+              results.push({
+                id,
+                ok: true,
+                document: await inTx(db, (tx) => issueInTx(tx, orgId, kind, id, actor, opts)),
+              });
+            } catch (error) {
+              results.push({ id, ok: false, error: error as Error });
+            }
+          }
+        }
+      }
+      return results;
+    },
+
     markSent: (orgId: string, kind: DocumentKind, id: string, actor: AuditActor) =>
-      setStatus(orgId, kind, id, ['issued'], 'sent', actor, { sent_at: clock.now().toISOString() }),
+      inTx(db, (tx) => markSentInTx(tx, orgId, kind, id, actor)),
 
     /** `notify` runs in the acceptance's own transaction (e.g. enqueues the mail that tells the org). */
     acceptQuote: (

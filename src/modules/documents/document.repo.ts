@@ -100,6 +100,27 @@ export async function deleteDraft(db: Executor, orgId: string, id: string): Prom
 }
 
 /** Whether the org has issued any invoice (drafts excluded; voided ones count: clients saw them). */
+/** Which of `ids` are documents of this kind in the org (with their numbers); other ids are absent. */
+export async function findDocumentNumbers(
+  db: Executor,
+  orgId: string,
+  kind: DocumentKind,
+  ids: string[],
+): Promise<Array<{ id: string; number: string | null }>> {
+  const out: Array<{ id: string; number: string | null }> = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('documents')
+      .select(['id', 'number'])
+      .where('org_id', '=', orgId)
+      .where('kind', '=', kind)
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    out.push(...rows);
+  }
+  return out;
+}
+
 export async function hasIssuedInvoice(db: Executor, orgId: string): Promise<boolean> {
   const row = await db
     .selectFrom('documents')

@@ -20,6 +20,7 @@ import {
   deleteDraft,
   findDocument,
   findTakenNumbers,
+  findDocumentNumbers,
   hasIssuedInvoice,
   insertDocument,
   listDocumentRows,
@@ -489,6 +490,8 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     ): Promise<Totals> => safeTotals(await resolveLines(ex, orgId, lines), discount),
     /** Whether clients may have seen the org's payout details on an issued invoice. */
     hasIssuedInvoice: (ex: Executor, orgId: string) => hasIssuedInvoice(ex, orgId),
+    /** Which of `ids` are the org's documents of `kind`, with their numbers (a bulk selection; other ids are absent). */
+    numbersOf: (orgId: string, kind: DocumentKind, ids: string[]) => findDocumentNumbers(db, orgId, kind, ids),
 
     createInTx,
     create: (orgId: string, kind: DocumentKind, raw: DraftInput, actor: AuditActor): Promise<DocumentDto> =>

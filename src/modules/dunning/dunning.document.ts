@@ -30,8 +30,8 @@ export function reminderDocumentView(f: ReminderDocumentFacts, org: Org, client:
   const m = messagesFor(lang.language);
   const money = moneyFormatter(lang.formatLocale, f.currency);
   const day = dateFormatter(lang.formatLocale);
-  const percent = (p: string) =>
-    new Intl.NumberFormat(lang.formatLocale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(p));
+  const pf = new Intl.NumberFormat(lang.formatLocale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const percent = (p: string) => pf.format(Number(p));
   const line = (description: string, amount: number): PdfLine => ({
     description,
     quantity: '',

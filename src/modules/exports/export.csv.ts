@@ -6,7 +6,7 @@
 // an apostrophe in front, which spreadsheets show as text. Amounts are exact decimal strings we
 // produce ourselves, never floats, and are left unquoted so they stay numbers.
 import { formatAmount } from '../../shared/money/money.ts';
-import type { DocumentExport } from '../documents/document.schemas.ts';
+import type { DocumentDto, DocumentExport } from '../documents/document.schemas.ts';
 
 const HEADER = [
   'number',
@@ -44,26 +44,29 @@ export function csvText(value: string | null): string {
 }
 
 export function invoicesCsv(documents: DocumentExport[]): string {
-  const rows = documents
-    .filter((d) => d.kind === 'invoice')
-    .map((d) => {
-      const amount = (minor: number) => formatAmount(minor, d.currency);
-      return [
-        csvText(d.number),
-        csvText(d.status),
-        csvText(d.clientName),
-        d.issueDate ?? '',
-        d.dueDate ?? '',
-        d.currency,
-        amount(d.subtotal),
-        amount(d.discountTotal),
-        amount(d.taxTotal),
-        amount(d.total),
-        amount(d.amountPaid),
-        amount(d.amountCredited),
-        amount(d.amountDue),
-        d.id,
-      ].join(',');
-    });
+  return documentsCsv(documents.filter((d) => d.kind === 'invoice'));
+}
+
+/** Any documents (a bulk export of invoices, quotes or credit notes), one row each, in the order given. */
+export function documentsCsv(documents: DocumentDto[]): string {
+  const rows = documents.map((d) => {
+    const amount = (minor: number) => formatAmount(minor, d.currency);
+    return [
+      csvText(d.number),
+      csvText(d.status),
+      csvText(d.clientName),
+      d.issueDate ?? '',
+      d.dueDate ?? '',
+      d.currency,
+      amount(d.subtotal),
+      amount(d.discountTotal),
+      amount(d.taxTotal),
+      amount(d.total),
+      amount(d.amountPaid),
+      amount(d.amountCredited),
+      amount(d.amountDue),
+      d.id,
+    ].join(',');
+  });
   return [HEADER.join(','), ...rows].join('\r\n') + '\r\n';
 }

@@ -224,6 +224,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/imports/invoices': need('invoice:write'),
   // The organization's data as a download (modules/exports); the route also demands step-up.
   'POST /api/v1/exports': need('data:export'),
+  // Bulk actions (modules/bulk): the route needs invoice:read; the service then demands the single
+  // action's permission (issue: invoice:issue; send, mark_sent: invoice:send), at creation and per document.
+  'POST /api/v1/bulk-actions': need('invoice:read'),
+  'GET /api/v1/bulk-actions/:id': need('invoice:read'),
+  'GET /api/v1/bulk-actions/:id/file': need('invoice:read'),
 
   // Secure delivery (modules/delivery) and the client portal realm (modules/portal).
   ...deliveryRoutes('invoices'),

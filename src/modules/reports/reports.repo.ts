@@ -1,7 +1,10 @@
 // The SQL behind the dashboard and the reports (issue #13, item 3): every figure is an aggregate
 // over the ledger columns (documents' stored totals and balances, payments), grouped by currency
 // and exchange rate so the service converts each group exactly once — never a decryption, never a
-// row per document in memory. The conditions use the index expressions of migration 0015.
+// row per document in memory. The conditions use the index expressions of migration 0015, and the
+// dashboard's aggregates read only the covering indexes of migration 0030, never the table. The
+// aggregates are returned as query builders: the service executes them, list-plans.test.ts
+// explains them.
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/kysely.ts';
 import { OPEN_INVOICE_STATUSES } from '../documents/documents.tables.ts';
@@ -29,8 +32,7 @@ export function receivables(db: Executor, orgId: string, today: string) {
     .where('org_id', '=', orgId)
     .where('kind', '=', 'invoice')
     .where('status', 'in', OPEN_INVOICE_STATUSES)
-    .groupBy(['currency', 'exchange_rate'])
-    .execute();
+    .groupBy(['currency', 'exchange_rate']);
 }
 
 // Issued invoices count with their full total and credit notes against them, so an invoice voided
@@ -51,8 +53,7 @@ export function billedByMonth(db: Executor, orgId: string, from: string) {
     .where('kind', 'in', ['invoice', 'credit_note'])
     .where(issueDay, '>=', from)
     .where('status', '!=', 'draft')
-    .groupBy([sql`substr(issue_date, 1, 7)`, 'currency', 'exchange_rate'])
-    .execute();
+    .groupBy([sql`substr(issue_date, 1, 7)`, 'currency', 'exchange_rate']);
 }
 
 /** Money received (payments less refunds) per month since `from`, at the rate of the document paid. */
@@ -68,8 +69,7 @@ export function collectedByMonth(db: Executor, orgId: string, from: string) {
     ])
     .where('p.org_id', '=', orgId)
     .where('p.received_on', '>=', from)
-    .groupBy([sql`substr(p.received_on, 1, 7)`, 'p.currency', 'd.exchange_rate'])
-    .execute();
+    .groupBy([sql`substr(p.received_on, 1, 7)`, 'p.currency', 'd.exchange_rate']);
 }
 
 /** Net revenue (invoices less credit notes) per client issued in [from, to], per currency and rate. */
@@ -91,8 +91,7 @@ export function revenueByClient(db: Executor, orgId: string, from: string, to: s
     .where('status', '!=', 'draft')
     .where(issueDay, '>=', from)
     .where(issueDay, '<=', to)
-    .groupBy(['client_id', 'currency', 'exchange_rate'])
-    .execute();
+    .groupBy(['client_id', 'currency', 'exchange_rate']);
 }
 
 /**
@@ -102,23 +101,26 @@ export function revenueByClient(db: Executor, orgId: string, from: string, to: s
 export function agingByClient(db: Executor, orgId: string, bounds: [string, string, string, string]) {
   const [today, d30, d60, d90] = bounds;
   const bucket = (cond: ReturnType<typeof sql>) => sum(sql`case when ${cond} then ${due} else 0 end`);
-  return db
-    .selectFrom('documents')
-    .select([
-      'client_id',
-      'currency',
-      bucket(sql`due_date is null or due_date >= ${today}`).as('current'),
-      bucket(sql`due_date < ${today} and due_date >= ${d30}`).as('days_1_30'),
-      bucket(sql`due_date < ${d30} and due_date >= ${d60}`).as('days_31_60'),
-      bucket(sql`due_date < ${d60} and due_date >= ${d90}`).as('days_61_90'),
-      bucket(sql`due_date < ${d90}`).as('days_over_90'),
-      sum(due).as('total'),
-    ])
-    .where('org_id', '=', orgId)
-    .where('kind', '=', 'invoice')
-    .where('status', 'in', OPEN_INVOICE_STATUSES)
-    .groupBy(['client_id', 'currency'])
-    .execute();
+  return (
+    db
+      .selectFrom('documents')
+      .select([
+        'client_id',
+        'currency',
+        bucket(sql`due_date is null or due_date >= ${today}`).as('current'),
+        bucket(sql`due_date < ${today} and due_date >= ${d30}`).as('days_1_30'),
+        bucket(sql`due_date < ${d30} and due_date >= ${d60}`).as('days_31_60'),
+        bucket(sql`due_date < ${d60} and due_date >= ${d90}`).as('days_61_90'),
+        bucket(sql`due_date < ${d90}`).as('days_over_90'),
+        sum(due).as('total'),
+      ])
+      .where('org_id', '=', orgId)
+      .where('kind', '=', 'invoice')
+      .where('status', 'in', OPEN_INVOICE_STATUSES)
+      // Currency first: grouped by client first, SQLite walks documents_client and reads every
+      // row instead of the covering documents_open (migration 0030).
+      .groupBy(['currency', 'client_id'])
+  );
 }
 
 /** Payments and refunds received in [from, to], oldest first, at most `limit` rows. */

@@ -54,9 +54,9 @@ export function createReportService({ db, clock, orgs, clients, attention = [] }
       const months = lastTwelveMonths(today);
       const from = `${months[0]}-01`;
       const [open, billed, collected, recent, needsAttention] = await Promise.all([
-        receivables(db, orgId, today),
-        billedByMonth(db, orgId, from),
-        collectedByMonth(db, orgId, from),
+        receivables(db, orgId, today).execute(),
+        billedByMonth(db, orgId, from).execute(),
+        collectedByMonth(db, orgId, from).execute(),
         recentActivity(db, orgId, 10),
         Promise.all(attention.map((source) => source(orgId))).then((lists) =>
           lists.flat().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)),
@@ -93,7 +93,7 @@ export function createReportService({ db, clock, orgs, clients, attention = [] }
         if (m) m.collected += inOrg(Number(r.amount), r.currency, r.exchange_rate);
       }
 
-      const top = await revenueByClient(db, orgId, from, today);
+      const top = await revenueByClient(db, orgId, from, today).execute();
       const perClient = new Map<string, number>();
       for (const r of top)
         perClient.set(
@@ -155,7 +155,7 @@ export function createReportService({ db, clock, orgs, clients, attention = [] }
         addDays(today, -30),
         addDays(today, -60),
         addDays(today, -90),
-      ]);
+      ]).execute();
       const names = await clients.namesByIds(
         db,
         orgId,
@@ -181,7 +181,7 @@ export function createReportService({ db, clock, orgs, clients, attention = [] }
 
     async revenue(orgId: string, from: string, to: string): Promise<{ currency: string; rows: RevenueRow[] }> {
       const { currency, inOrg } = await context(orgId);
-      const groups = await revenueByClient(db, orgId, from, to);
+      const groups = await revenueByClient(db, orgId, from, to).execute();
       const rows = new Map<string, RevenueRow>();
       for (const g of groups) {
         const key = `${g.client_id} ${g.currency}`;

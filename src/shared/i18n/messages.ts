@@ -87,6 +87,8 @@ export function t(language: string, key: MessageKey, params?: MessageParams): st
     : text;
 }
 
+const pluralRules = new Map<string, Intl.PluralRules>();
+
 /** Keys with one text per plural category (CLDR: `.one`, `.other`, and `.few`/`.many` where a language needs them). */
 type PluralBase = MessageKey extends infer K ? (K extends `${infer B}.other` ? B : never) : never;
 
@@ -97,7 +99,9 @@ type PluralBase = MessageKey extends infer K ? (K extends `${infer B}.other` ? B
  */
 export function plural(language: string, base: PluralBase, count: number, params?: MessageParams): string {
   const lang = resolveLanguage(language);
-  const category = new Intl.PluralRules(lang).select(count);
+  let rules = pluralRules.get(lang);
+  if (!rules) pluralRules.set(lang, (rules = new Intl.PluralRules(lang))); // one per supported language
+  const category = rules.select(count);
   const key = `${base}.${category}`;
   const chosen = (key in (catalogues.get(lang) ?? {}) || key in en ? key : `${base}.other`) as MessageKey;
   return t(lang, chosen, { count, ...params });

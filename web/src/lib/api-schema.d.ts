@@ -12448,6 +12448,213 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bulk-actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Starts a bulk action on selected documents (ids) or on every document a list filter matches (at most 10,000). It runs in the background, one document at a time through the single action (same permission, same audit); poll GET /api/v1/bulk-actions/{id}. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "invoice" | "quote" | "credit_note";
+                        /** @enum {string} */
+                        action: "issue" | "send" | "mark_sent" | "download" | "export_csv";
+                        /** @description the selected documents; or `filter` */
+                        ids?: string[];
+                        /** @description every document the list shows for this filter (at most 10,000) */
+                        filter?: {
+                            /** @enum {string} */
+                            status?: "draft" | "issued" | "sent" | "partially_paid" | "paid" | "void" | "accepted" | "declined" | "converted" | "overdue" | "open";
+                            /** Format: uuid */
+                            clientId?: string;
+                            /**
+                             * Format: date
+                             * @description issue date on or after
+                             */
+                            from?: string;
+                            /**
+                             * Format: date
+                             * @description issue date on or before
+                             */
+                            to?: string;
+                            number?: string;
+                            /** @description search: every word must match the number (any case, partial), client name, line or note text (words or their beginnings), or an amount such as 1234.56 */
+                            q?: string;
+                            currency?: string;
+                            /** @description total at least (minor units) */
+                            minTotal?: number;
+                            /** @description total at most (minor units) */
+                            maxTotal?: number;
+                            /**
+                             * @default -created
+                             * @enum {string}
+                             */
+                            sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status";
+                        };
+                        /**
+                         * @description download: 'pdf' (default) or an e-invoice format
+                         * @enum {string}
+                         */
+                        format?: "pdf" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis" | "factur-x";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "invoice" | "quote" | "credit_note";
+                            /** @enum {string} */
+                            action: "issue" | "send" | "mark_sent" | "download" | "export_csv";
+                            format: ("pdf" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis" | "factur-x") | null;
+                            /** @enum {string} */
+                            status: "running" | "finished";
+                            total: number;
+                            done: number;
+                            failed: number;
+                            /** @description the first 200 documents the action failed for, in selection order */
+                            failures: {
+                                documentId: string;
+                                number: string | null;
+                                code: string;
+                                message: string;
+                            }[];
+                            /** @description download and export_csv: the result, once finished (GET …/file) */
+                            file: {
+                                filename: string;
+                                contentType: string;
+                            } | null;
+                            createdAt: string;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulk-actions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "invoice" | "quote" | "credit_note";
+                            /** @enum {string} */
+                            action: "issue" | "send" | "mark_sent" | "download" | "export_csv";
+                            format: ("pdf" | "xrechnung-ubl" | "xrechnung-cii" | "peppol-bis" | "factur-x") | null;
+                            /** @enum {string} */
+                            status: "running" | "finished";
+                            total: number;
+                            done: number;
+                            failed: number;
+                            /** @description the first 200 documents the action failed for, in selection order */
+                            failures: {
+                                documentId: string;
+                                number: string | null;
+                                code: string;
+                                message: string;
+                            }[];
+                            /** @description download and export_csv: the result, once finished (GET …/file) */
+                            file: {
+                                filename: string;
+                                contentType: string;
+                            } | null;
+                            createdAt: string;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulk-actions/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The ZIP (PDFs or e-invoices named by document number) or CSV of a finished download or export. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-events": {
         parameters: {
             query?: never;

@@ -6,7 +6,7 @@ import { Link, useLocation } from '../lib/router.tsx';
 import { Notice } from '../ui/feedback.tsx';
 import { Button } from '../ui/forms.tsx';
 import { useStaff } from './context.ts';
-import { useUnreadCount } from './pages/Notifications.tsx';
+import { useUnreadCount } from './account/Notifications.tsx';
 import { OrgSwitcher } from './OrgSwitcher.tsx';
 
 interface NavItem {

@@ -1,29 +1,29 @@
 import type { Route } from '../lib/router.tsx';
-import { AccountPage } from './pages/Account.tsx';
-import { AuditLogPage } from './pages/AuditLog.tsx';
-import { ItemsPage, TaxRatesPage } from './pages/Catalog.tsx';
-import { ClientDetailPage } from './pages/ClientDetail.tsx';
-import { ClientsPage, NewClientPage } from './pages/Clients.tsx';
-import { DashboardPage } from './pages/Dashboard.tsx';
-import { DataExportPage } from './pages/DataExport.tsx';
-import { ImportPage } from './pages/Import.tsx';
-import { EditDocumentPage, NewDocumentPage } from './pages/DocumentEditor.tsx';
-import { DocumentPage } from './pages/DocumentView.tsx';
-import { DocumentsPage } from './pages/Documents.tsx';
-import { EditSchedulePage, NewSchedulePage, RecurringPage, ScheduleDetailPage } from './pages/Recurring.tsx';
-import { RemindersSettingsPage } from './pages/RemindersSettings.tsx';
-import { ExchangeRatesPage } from './pages/ExchangeRates.tsx';
-import { REPORTS, ReportsPage, type ReportName } from './pages/Reports.tsx';
-import { EmailTemplatesPage } from './pages/EmailTemplates.tsx';
-import { NotificationsPage } from './pages/Notifications.tsx';
-import { NumberingSettingsPage, OrgSettingsPage } from './pages/Settings.tsx';
+import { AccountPage } from './account/Account.tsx';
+import { AuditLogPage } from './audit/AuditLog.tsx';
+import { ItemsPage, TaxRatesPage } from './catalog/Catalog.tsx';
+import { ClientDetailPage } from './clients/ClientDetail.tsx';
+import { ClientsPage, NewClientPage } from './clients/Clients.tsx';
+import { DashboardPage } from './dashboard/Dashboard.tsx';
+import { DataExportPage } from './settings/DataExport.tsx';
+import { ImportPage } from './settings/Import.tsx';
+import { EditDocumentPage, NewDocumentPage } from './documents/DocumentEditor.tsx';
+import { DocumentPage } from './documents/DocumentView.tsx';
+import { DocumentsPage } from './documents/Documents.tsx';
+import { EditSchedulePage, NewSchedulePage, RecurringPage, ScheduleDetailPage } from './recurring/Recurring.tsx';
+import { RemindersSettingsPage } from './settings/RemindersSettings.tsx';
+import { ExchangeRatesPage } from './settings/ExchangeRates.tsx';
+import { REPORTS, ReportsPage, type ReportName } from './reports/Reports.tsx';
+import { EmailTemplatesPage } from './delivery/EmailTemplates.tsx';
+import { NotificationsPage } from './account/Notifications.tsx';
+import { NumberingSettingsPage, OrgSettingsPage } from './settings/Settings.tsx';
 import {
   BackupsPage,
   EmailSettingsPage,
   MembersPage,
   PayoutPage,
   SecuritySettingsPage,
-} from './pages/settings-pages.tsx';
+} from './settings/settings-pages.tsx';
 import type { DocumentKind } from '../lib/types.ts';
 
 const documentRoutes = (kind: DocumentKind, path: string): Route[] => [

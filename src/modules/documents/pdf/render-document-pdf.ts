@@ -29,7 +29,7 @@
  */
 import { PdfWriter, type PdfInfo } from './pdf-writer.ts';
 import type { PdfAttachment } from './pdf-pdfa.ts';
-import type { PdfSigner, SignedPdf } from './pdf-signature.ts';
+import type { PdfSigner, PreparedSignature, SignatureField, SignedPdf } from './pdf-signature.ts';
 import { cleanText } from './pdf-layout.ts';
 import { Layout } from './pdf-flow.ts';
 import { footers, header, payment, table, textBlock, totals, verification } from './pdf-sections.ts';
@@ -155,9 +155,44 @@ export async function signPdf(
   view: PdfDocumentView,
   opts: { creationDate?: Date | undefined; signer: PdfSigner | null; attachment?: PdfAttachment | null },
 ): Promise<SignedPdf> {
-  const { writer, info } = layout(view, opts.creationDate ?? new Date());
-  const attachment = opts.attachment ?? null;
-  if (attachment && view.number === null) throw new RangeError('renderDocumentPdf: a draft cannot carry an e-invoice');
-  if (!opts.signer) return { pdf: writer.finish(info, attachment), timestampToken: null };
-  return opts.signer.sign(writer.finishForSigning(info, opts.signer.field, attachment));
+  const rendered = renderForSigning({
+    view,
+    creationDate: opts.creationDate ?? new Date(),
+    field: opts.signer?.field ?? null,
+    attachment: opts.attachment ?? null,
+  });
+  return finishSigning(rendered, opts.signer);
+}
+
+/**
+ * What rendering needs, as plain data (no functions, no keys): the unit of work a render thread
+ * takes (render-pool.ts). `field` is the signature dictionary the signer chose; null for an unsigned file.
+ */
+export interface RenderJob {
+  view: PdfDocumentView;
+  creationDate: Date;
+  field: SignatureField | null;
+  attachment: PdfAttachment | null;
+}
+
+/** A rendered file: finished (unsigned), or with its signature field reserved for the signer to fill. */
+export type RenderedPdf = { pdf: Buffer; prepared: null } | { pdf: null; prepared: PreparedSignature };
+
+/** The CPU-heavy half of signPdf (layout, fonts, compression): pure, so it may run on another thread. */
+export function renderForSigning(job: RenderJob): RenderedPdf {
+  const { writer, info } = layout(job.view, job.creationDate);
+  if (job.attachment && job.view.number === null)
+    throw new RangeError('renderDocumentPdf: a draft cannot carry an e-invoice');
+  if (!job.field) return { pdf: writer.finish(info, job.attachment), prepared: null };
+  return { pdf: null, prepared: writer.finishForSigning(info, job.field, job.attachment) };
+}
+
+/** The other half, where the key is: signs a file rendered with `signer.field` reserved. */
+export async function finishSigning(rendered: RenderedPdf, signer: PdfSigner | null): Promise<SignedPdf> {
+  if (rendered.pdf) {
+    if (signer) throw new Error('finishSigning: the file was rendered without a signature field');
+    return { pdf: rendered.pdf, timestampToken: null };
+  }
+  if (!signer) throw new Error('finishSigning: the file has a signature field but no signer');
+  return signer.sign(rendered.prepared);
 }

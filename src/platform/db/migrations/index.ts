@@ -23,7 +23,9 @@ import * as m0022 from './0022-report-ledger.ts';
 import * as m0023 from './0023-auto-charge.ts';
 import * as m0024 from './0024-exchange-rates.ts';
 import * as m0025 from './0025-client-domains.ts';
+import * as m0026 from './0026-bulk-actions.ts';
 import * as m0027 from './0027-imported-documents.ts';
+import * as m0030 from './0030-dashboard-covering-indexes.ts';
 
 export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0001-foundation': m0001,
@@ -49,5 +51,7 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0023-auto-charge': m0023,
   '0024-exchange-rates': m0024,
   '0025-client-domains': m0025,
+  '0026-bulk-actions': m0026,
   '0027-imported-documents': m0027,
+  '0030-dashboard-covering-indexes': m0030,
 };

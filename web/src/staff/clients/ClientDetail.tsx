@@ -11,7 +11,7 @@ import { PageHead } from '../Layout.tsx';
 import { ClientForm, LoadClient } from './Clients.tsx';
 import { ClientKeys } from './ClientKeys.tsx';
 import { ClientPaymentMethods } from './ClientPaymentMethods.tsx';
-import { ClientReminders } from './RemindersSettings.tsx';
+import { ClientReminders } from '../settings/RemindersSettings.tsx';
 import { ClientStatement } from './ClientStatement.tsx';
 import { ClientEinvoiceFields } from '../einvoice/EinvoiceFields.tsx';
 import { DataTable } from '../../ui/DataTable.tsx';

@@ -9,7 +9,7 @@ import { EmptyState, ErrorNotice, Loading } from '../../ui/feedback.tsx';
 import { Button, Checkbox, SelectField, TextArea, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
 import { useStaff } from '../context.ts';
-import { useTaxRates } from './Catalog.tsx';
+import { useTaxRates } from '../catalog/Catalog.tsx';
 import { build, emptyLine, stateFrom, type EditorState, type LineState } from './editor-model.ts';
 
 export function newEditorState(currency: string, clientId: string): EditorState {

@@ -10,7 +10,7 @@ import { useAction } from '../../lib/hooks.ts';
 import { useApiQuery } from '../../lib/query.ts';
 import { ErrorNotice, Loading, Status } from '../../ui/feedback.tsx';
 import { Button, SelectField, TextArea, TextField } from '../../ui/forms.tsx';
-import { SettingsFrame } from './Settings.tsx';
+import { SettingsFrame } from '../settings/Settings.tsx';
 
 const KIND_LABEL: Record<TemplateKind, string> = {
   invoice: 'Invoice',

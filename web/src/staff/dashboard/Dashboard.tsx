@@ -8,8 +8,8 @@ import { PageHead } from '../Layout.tsx';
 import { useStaff } from '../context.ts';
 import { BilledChart } from './BilledChart.tsx';
 import { loadDashboard, type DashboardData } from './dashboard-data.ts';
-import { SecurityChecklist } from './SecurityChecklist.tsx';
-import { describeAudit } from './audit-text.ts';
+import { SecurityChecklist } from '../settings/SecurityChecklist.tsx';
+import { describeAudit } from '../audit/audit-text.ts';
 
 export function DashboardPage() {
   useTitle('Dashboard');

@@ -10,6 +10,7 @@ import { Badge, EmptyState, ErrorNotice, Loading, StatusBadge } from '../../ui/f
 import { Button, SelectField, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
 import { DataTable } from '../../ui/DataTable.tsx';
+import { BulkBar, BulkProgress, type Selection } from './BulkActions.tsx';
 
 type ListQuery = NonNullable<paths['/api/v1/invoices']['get']['parameters']['query']>;
 /** The status filter the list routes accept. */
@@ -127,6 +128,33 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
 
   const rows = [...(list.data?.items ?? []), ...extra];
   const filtered = Boolean(applied.status || applied.q);
+  // Bulk actions: the rows ticked, or every document the applied filter matches.
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [allMatching, setAllMatching] = useState(false);
+  const [jobId, setJobId] = useState<string | null>(null);
+  useEffect(() => {
+    setSelected(new Set());
+    setAllMatching(false);
+  }, [kind, applied.status, applied.q, applied.sort, applied.limit]);
+  const pageSelected = rows.length > 0 && rows.every((d) => selected.has(d.id));
+  const toggle = (id: string, on: boolean) => {
+    setAllMatching(false);
+    setSelected((s) => {
+      const next = new Set(s);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  };
+  const selection: Selection = allMatching
+    ? {
+        filter: {
+          ...(applied.status && { status: applied.status }),
+          ...(applied.q && { q: applied.q }),
+          sort: applied.sort,
+        },
+      }
+    : { ids: [...selected] };
 
   return (
     <>
@@ -186,6 +214,43 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
         </div>
       </form>
       <ErrorNotice error={list.error} />
+      {jobId ? (
+        <BulkProgress
+          jobId={jobId}
+          onFinished={() => {
+            setSelected(new Set());
+            setAllMatching(false);
+            void list.refetch();
+          }}
+          onDismiss={() => setJobId(null)}
+        />
+      ) : null}
+      {selected.size > 0 || allMatching ? (
+        <>
+          <BulkBar
+            kind={kind}
+            selection={selection}
+            count={allMatching ? null : selected.size}
+            onStarted={(id) => setJobId(id)}
+          />
+          <div className="actions">
+            {pageSelected && !allMatching && cursor ? (
+              <Button variant="link" onClick={() => setAllMatching(true)}>
+                {t('bulk.selectAllMatching')}
+              </Button>
+            ) : null}
+            <Button
+              variant="link"
+              onClick={() => {
+                setSelected(new Set());
+                setAllMatching(false);
+              }}
+            >
+              {t('bulk.clear')}
+            </Button>
+          </div>
+        </>
+      ) : null}
       {list.isPending ? <Loading /> : null}
       {list.data && rows.length === 0 ? (
         <EmptyState
@@ -212,6 +277,30 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
           rows={rows}
           rowKey={(d) => d.id}
           columns={[
+            {
+              header: (
+                <input
+                  type="checkbox"
+                  aria-label={t('bulk.selectPage')}
+                  checked={allMatching || pageSelected}
+                  onChange={(e) => {
+                    setAllMatching(false);
+                    setSelected(e.target.checked ? new Set(rows.map((d) => d.id)) : new Set());
+                  }}
+                />
+              ),
+              className: 'select',
+              cell: (d) => (
+                <input
+                  type="checkbox"
+                  aria-label={t('bulk.selectRow', {
+                    name: `${d.number ?? t('documents.draftOf', { date: date(d.createdAt) })}, ${d.clientName}`,
+                  })}
+                  checked={allMatching || selected.has(d.id)}
+                  onChange={(e) => toggle(d.id, e.target.checked)}
+                />
+              ),
+            },
             {
               header: t('documents.number'),
               cell: (d) => (

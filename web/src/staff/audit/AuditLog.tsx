@@ -6,7 +6,7 @@ import { useApiQuery } from '../../lib/query.ts';
 import type { Answer, AuditEntry } from '../../lib/types.ts';
 import { EmptyState, ErrorNotice, Loading, Notice } from '../../ui/feedback.tsx';
 import { Button, TextField } from '../../ui/forms.tsx';
-import { SettingsFrame } from './Settings.tsx';
+import { SettingsFrame } from '../settings/Settings.tsx';
 import { describeAudit } from './audit-text.ts';
 import { DataTable } from '../../ui/DataTable.tsx';
 

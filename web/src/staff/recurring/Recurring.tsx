@@ -8,8 +8,8 @@ import { Badge, EmptyState, ErrorNotice, Loading, Notice } from '../../ui/feedba
 import { Button } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
 import { useStaff } from '../context.ts';
-import { Editor, newEditorState } from './DocumentEditor.tsx';
-import { stateFromSchedule } from './editor-model.ts';
+import { Editor, newEditorState } from '../documents/DocumentEditor.tsx';
+import { stateFromSchedule } from '../documents/editor-model.ts';
 import type { Schedule } from '../../lib/types.ts';
 import { ActionsHeader, DataTable } from '../../ui/DataTable.tsx';
 

@@ -1,0 +1,70 @@
+// Bulk actions in a real browser (issue #13, item 5): on the quotes list the user ticks two
+// drafts, issues them from the bulk action bar, and watches the background job's progress until
+// it reports both done; the list then shows them issued, with numbers.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  checkpoint,
+  describeBrowser,
+  expectNoProblems,
+  launchBrowser,
+  newPage,
+  startServer,
+  type TestServer,
+} from './browser.ts';
+import { setupByApi, signInWithPassword, type ApiClient } from './journeys.ts';
+
+const OWNER = { email: 'olga@bulk.test', password: 'a long and unusual passphrase 42' };
+
+describeBrowser('bulk actions in the staff app', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let owner: ApiClient;
+  const drafts: string[] = [];
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    owner = await setupByApi(server.url, OWNER, 'Bulk Studio GmbH');
+    for (const name of ['Globex Corporation', 'Initech AG']) {
+      const client = await owner.call('POST', '/api/v1/clients', { name, language: 'en' });
+      const quote = await owner.call('POST', '/api/v1/quotes', {
+        clientId: client.id,
+        lines: [{ description: 'Workshop', quantity: '1', unitPrice: 90_000 }],
+      });
+      drafts.push(quote.id);
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('selects two drafts, issues them in bulk, and sees the progress finish', async () => {
+    const ctx = await browser.newContext();
+    const { page, problems } = await newPage(ctx);
+    await signInWithPassword(page, server.url, OWNER.email, OWNER.password);
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+
+    await page.goto(`${server.url}/app/quotes?status=draft`);
+    await page.getByRole('heading', { level: 1, name: 'Quotes' }).waitFor();
+    await page.getByRole('checkbox', { name: /Globex Corporation/ }).check();
+    await page.getByRole('checkbox', { name: /Initech AG/ }).check();
+    const bar = page.getByRole('region', { name: 'Bulk actions' });
+    await bar.getByText('2 selected').waitFor();
+    await checkpoint(page, 'staff-bulk-bar');
+    await bar.getByRole('button', { name: 'Issue', exact: true }).click();
+
+    const progress = page.getByRole('region', { name: 'Bulk action' });
+    await progress.getByText('Issuing finished: 2 done, 0 failed').waitFor({ timeout: 30_000 });
+    await checkpoint(page, 'staff-bulk-progress');
+    for (const id of drafts) {
+      const q = await owner.call('GET', `/api/v1/quotes/${id}`);
+      expect(q.status).toBe('issued');
+      expect(q.number).toMatch(/\d/);
+    }
+    await progress.getByRole('button', { name: 'Close' }).click();
+    expectNoProblems(problems);
+    await ctx.close();
+  });
+});
