@@ -28,6 +28,7 @@ import { createAuthenticator } from './authenticate.ts';
 import type { Container } from './container.ts';
 import { registerSecurityRoutes } from '../modules/security/security.routes.ts';
 import { registerExportRoutes } from '../modules/exports/export.routes.ts';
+import { registerImportRoutes } from '../modules/imports/import.routes.ts';
 import { registerBulkRoutes } from '../modules/bulk/bulk.routes.ts';
 import { registerWebRoutes } from './web.ts';
 import { PUBLIC } from '../platform/http/access.ts';
@@ -73,6 +74,7 @@ export async function buildHttpApp(
       registerReportRoutes(app, { reports: s.reports, ledger: s.ledger });
       registerStatementRoutes(app, { statements: s.statements });
       registerExportRoutes(app, { dataExport: s.dataExport, clock });
+      registerImportRoutes(app, { imports: s.imports });
       registerBulkRoutes(app, { bulk: s.bulk });
       registerAuditRoutes(app, { db, audit: s.audit, checkpoints: s.checkpoints });
       registerDeliveryRoutes(app, {

@@ -56,6 +56,7 @@ import { createReminderDocumentsService } from '../modules/dunning/reminder-docu
 import { createPortalModule } from '../modules/portal/portal.module.ts';
 import { createSecurityService } from '../modules/security/security.service.ts';
 import { createExportService } from '../modules/exports/export.service.ts';
+import { createImportService } from '../modules/imports/import.service.ts';
 import { createBulkService } from '../modules/bulk/bulk.service.ts';
 
 export interface ContainerOptions {
@@ -324,6 +325,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     attention: [(orgId) => recurringSend.attention(orgId), (orgId) => dunning.attention(orgId)],
   });
   const dataExport = createExportService({ db, clock, audit, orgs, clients, catalog, documents, payments, recurring });
+  const imports = createImportService({ db, audit, orgs, clients, catalog, documents });
   const dunning = createDunningService({
     db,
     clock,
@@ -425,6 +427,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       ledger,
       statements,
       dataExport,
+      imports,
       bulk,
       keys,
       checkpoints,

@@ -5,6 +5,7 @@ import { backupCommand } from './backup.commands.ts';
 import { initCommand, invoiceCommand, migrateCommand, serveCommand, workerCommand } from './core.commands.ts';
 import { evidenceVerifyCommand } from './delivery.commands.ts';
 import { pruneCommand } from './housekeeping.commands.ts';
+import { importCommand } from './import.commands.ts';
 import { tokenCommand, userCommand } from './identity.commands.ts';
 import { jobsCommand } from './jobs.commands.ts';
 import { keysCommand } from './keys.commands.ts';
@@ -17,6 +18,7 @@ export const COMMANDS: CliCommand[] = [
   migrateCommand,
   initCommand,
   invoiceCommand,
+  importCommand,
   evidenceVerifyCommand,
   userCommand,
   tokenCommand,

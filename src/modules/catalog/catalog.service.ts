@@ -55,6 +55,34 @@ export function createCatalogService({ db, audit, clock }: { db: Database; audit
       throw unprocessable('Unknown tax rate', [{ path: '/body/taxRateId', message: 'no such tax rate' }]);
   }
 
+  /** Creates an item with its audit entry in the caller's transaction (createItem; the CSV import). */
+  async function createItemInTx(
+    tx: Executor,
+    orgId: string,
+    raw: z.input<typeof itemInput>,
+    actor: AuditActor,
+  ): Promise<Item> {
+    const input = itemInput.parse(raw);
+    await assertTaxRate(tx, orgId, input.taxRateId);
+    const now = clock.now().toISOString();
+    const row: ItemRow = {
+      id: newId(),
+      org_id: orgId,
+      name: input.name,
+      description: input.description,
+      unit: input.unit,
+      unit_price: input.unitPrice,
+      currency: input.currency,
+      tax_rate_id: input.taxRateId,
+      archived_at: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await insertItem(tx, row);
+    await audit.appendInTx(tx, { orgId, actor, action: 'item.created', objectType: 'item', objectId: row.id });
+    return toItem(row);
+  }
+
   return {
     async createTaxRate(orgId: string, raw: z.input<typeof taxRateInput>, actor: AuditActor): Promise<TaxRate> {
       const input = taxRateInput.parse(raw);
@@ -111,29 +139,10 @@ export function createCatalogService({ db, audit, clock }: { db: Database; audit
       });
     },
 
-    async createItem(orgId: string, raw: z.input<typeof itemInput>, actor: AuditActor): Promise<Item> {
-      const input = itemInput.parse(raw);
-      return inTx(db, async (tx) => {
-        await assertTaxRate(tx, orgId, input.taxRateId);
-        const now = clock.now().toISOString();
-        const row: ItemRow = {
-          id: newId(),
-          org_id: orgId,
-          name: input.name,
-          description: input.description,
-          unit: input.unit,
-          unit_price: input.unitPrice,
-          currency: input.currency,
-          tax_rate_id: input.taxRateId,
-          archived_at: null,
-          created_at: now,
-          updated_at: now,
-        };
-        await insertItem(tx, row);
-        await audit.appendInTx(tx, { orgId, actor, action: 'item.created', objectType: 'item', objectId: row.id });
-        return toItem(row);
-      });
+    createItem(orgId: string, raw: z.input<typeof itemInput>, actor: AuditActor): Promise<Item> {
+      return inTx(db, (tx) => createItemInTx(tx, orgId, raw, actor));
     },
+    createItemInTx,
     async getItem(orgId: string, id: string): Promise<Item> {
       const r = await findItem(db, orgId, id);
       if (!r) throw notFound('Item');

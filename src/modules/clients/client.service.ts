@@ -57,7 +57,7 @@ export interface ClientServiceDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
-  orgs: Pick<OrgService, 'get'>;
+  orgs: Pick<OrgService, 'getInTx'>;
 }
 
 export function createClientService({ db, keyring, audit, clock, orgs }: ClientServiceDeps) {
@@ -187,49 +187,52 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
     return c;
   }
 
+  /** Creates a client with its audit entry in the caller's transaction (create; the CSV import). */
+  async function createInTx(tx: Executor, orgId: string, raw: ClientInput, actor: AuditActor): Promise<Client> {
+    const input = clientInput.parse(raw);
+    const org = await orgs.getInTx(tx, orgId);
+    const crypto = await keyring.forOrg(tx, orgId);
+    const id = newId();
+    const now = clock.now().toISOString();
+    const pii: ClientPii = {
+      name: input.name,
+      email: input.email,
+      addressLines: input.addressLines,
+      country: input.country,
+      taxId: input.taxId,
+      notes: input.notes,
+      ...Object.fromEntries(CLIENT_EINVOICE_KEYS.map((k) => [k, input[k]])),
+    } as ClientPii;
+    const warnings = await lookalikes(
+      tx,
+      crypto,
+      orgId,
+      id,
+      [input.email, ...input.contacts.map((c) => c.email)],
+      actor,
+    );
+    await insertClient(tx, {
+      id,
+      org_id: orgId,
+      pii_enc: crypto.encryptJson(pii, piiAad(id)),
+      email_bidx: input.email ? crypto.blindIndex(input.email, EMAIL_CONTEXT) : null,
+      currency: input.currency ?? org.defaultCurrency,
+      language: input.language ?? org.locale,
+      delivery_mode: input.deliveryMode,
+      einvoice_format: input.einvoiceFormat,
+      archived_at: null,
+      created_at: now,
+      updated_at: now,
+    });
+    for (const c of input.contacts) await addContactRow(tx, crypto, orgId, id, c);
+    await audit.appendInTx(tx, { orgId, actor, action: 'client.created', objectType: 'client', objectId: id });
+    return withWarnings(await indexedIn(tx, orgId, id), warnings);
+  }
+
   return {
-    async create(orgId: string, raw: ClientInput, actor: AuditActor): Promise<Client> {
-      const input = clientInput.parse(raw);
-      const org = await orgs.get(orgId);
-      return inTx(db, async (tx) => {
-        const crypto = await keyring.forOrg(tx, orgId);
-        const id = newId();
-        const now = clock.now().toISOString();
-        const pii: ClientPii = {
-          name: input.name,
-          email: input.email,
-          addressLines: input.addressLines,
-          country: input.country,
-          taxId: input.taxId,
-          notes: input.notes,
-          ...Object.fromEntries(CLIENT_EINVOICE_KEYS.map((k) => [k, input[k]])),
-        } as ClientPii;
-        const warnings = await lookalikes(
-          tx,
-          crypto,
-          orgId,
-          id,
-          [input.email, ...input.contacts.map((c) => c.email)],
-          actor,
-        );
-        await insertClient(tx, {
-          id,
-          org_id: orgId,
-          pii_enc: crypto.encryptJson(pii, piiAad(id)),
-          email_bidx: input.email ? crypto.blindIndex(input.email, EMAIL_CONTEXT) : null,
-          currency: input.currency ?? org.defaultCurrency,
-          language: input.language ?? org.locale,
-          delivery_mode: input.deliveryMode,
-          einvoice_format: input.einvoiceFormat,
-          archived_at: null,
-          created_at: now,
-          updated_at: now,
-        });
-        for (const c of input.contacts) await addContactRow(tx, crypto, orgId, id, c);
-        await audit.appendInTx(tx, { orgId, actor, action: 'client.created', objectType: 'client', objectId: id });
-        return withWarnings(await indexedIn(tx, orgId, id), warnings);
-      });
-    },
+    create: (orgId: string, raw: ClientInput, actor: AuditActor): Promise<Client> =>
+      inTx(db, (tx) => createInTx(tx, orgId, raw, actor)),
+    createInTx,
 
     getInTx: (tx: Executor, orgId: string, id: string) => getIn(tx, orgId, id),
     /** Indexes up to `limit` clients that have no search tokens yet (the worker, after upgrading). */

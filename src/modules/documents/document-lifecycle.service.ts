@@ -621,6 +621,10 @@ export function createLifecycleService(deps: LifecycleDeps) {
       id: string,
     ): Promise<{ bytes: Buffer; filename: string; sha256: string }> {
       const row = await mustFind(db, orgId, id, kind);
+      if (!row.pdf_file_id && row.imported_at && row.status !== 'draft')
+        throw conflict(
+          'This document was imported from another program: Sealbill stores no PDF of it and never signed it',
+        );
       if (!row.pdf_file_id) throw conflict('Drafts have no stored PDF; issue the document first');
       const file = await files.getInTx(db, orgId, row.pdf_file_id);
       return {
@@ -644,6 +648,8 @@ export function createLifecycleService(deps: LifecycleDeps) {
       const row = await mustFind(db, orgId, id, kind);
       if (row.status === 'draft' || !row.number)
         throw conflict('Drafts have no e-invoice; issue the document first (GET …/einvoice/check shows what it needs)');
+      if (row.imported_at)
+        throw conflict('This document was imported from another program: its e-invoice comes from that program');
       const src = await einvoiceSource(db, orgId, kind, row);
       const issues = einvoiceIssues(src, format);
       if (issues.length > 0) throw einvoiceRefusal(format, issues, `${KIND_LABEL[kind]} ${row.number}`);

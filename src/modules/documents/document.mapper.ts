@@ -72,6 +72,7 @@ export function toSummary(row: DocumentSummaryRow, clientName: string, today: st
     amountCredited: Number(row.amount_credited),
     amountDue: amountDue(row),
     createdAt: row.created_at,
+    importedAt: row.imported_at,
   };
 }
 

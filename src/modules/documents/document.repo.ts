@@ -44,6 +44,24 @@ export async function lockDocument(
   return findDocument(db, orgId, id, kind);
 }
 
+/** The documents of a kind that already carry one of these numbers (an import refuses to reuse them). */
+export async function findTakenNumbers(
+  db: Executor,
+  orgId: string,
+  kind: DocumentKind,
+  numbers: string[],
+): Promise<string[]> {
+  if (numbers.length === 0) return [];
+  const rows = await db
+    .selectFrom('documents')
+    .select('number')
+    .where('org_id', '=', orgId)
+    .where('kind', '=', kind)
+    .where('number', 'in', numbers)
+    .execute();
+  return rows.flatMap((r) => (r.number === null ? [] : [r.number]));
+}
+
 export async function updateDocumentRow(
   db: Executor,
   orgId: string,
@@ -186,6 +204,7 @@ const SUMMARY_COLUMNS = [
   'amount_paid',
   'amount_credited',
   'created_at',
+  'imported_at',
 ] as const;
 export type DocumentSummaryRow = Pick<DocumentRow, (typeof SUMMARY_COLUMNS)[number]>;
 

@@ -264,6 +264,12 @@ export const documentSchema = z.object({
   voidedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  importedAt: z
+    .string()
+    .nullable()
+    .describe(
+      'set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill',
+    ),
 });
 export type DocumentDto = z.infer<typeof documentSchema>;
 
@@ -287,6 +293,7 @@ export const documentSummarySchema = documentSchema.pick({
   amountCredited: true,
   amountDue: true,
   createdAt: true,
+  importedAt: true,
 });
 export type DocumentSummary = z.infer<typeof documentSummarySchema>;
 

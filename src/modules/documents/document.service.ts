@@ -19,6 +19,7 @@ import { bodyAad, draftLinesOf, readBody, toDto, toSummary, totalsOf } from './d
 import {
   deleteDraft,
   findDocument,
+  findTakenNumbers,
   findDocumentNumbers,
   hasIssuedInvoice,
   insertDocument,
@@ -84,6 +85,19 @@ export function safeTotals(lines: StoredLine[], discount: DocumentBody['discount
 
 export function totalsColumns(t: Totals) {
   return { subtotal: t.subtotal, discount_total: t.discountTotal, tax_total: t.taxTotal, total: t.total };
+}
+
+/**
+ * How an imported document stood in the program it comes from (issue #13 item 6). Drafts stay
+ * drafts (no number: Sealbill numbers them at issue). Anything else keeps its original number and
+ * dates and is stored as imported: never signed, no stored PDF, no verification record, no ledger
+ * rows (its VAT was declared from the old program). `amountPaid` is what was paid there; no
+ * payment record is created for it.
+ */
+export interface ImportedState {
+  status: 'draft' | 'issued' | 'sent' | 'partially_paid' | 'paid';
+  number: string | null;
+  amountPaid: number | null;
 }
 
 /** The number the next document of a kind issued today gets. */
@@ -250,6 +264,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       issued_at: null,
       sent_at: null,
       voided_at: null,
+      imported_at: null,
       created_at: now,
       updated_at: now,
     };
@@ -363,9 +378,69 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     return getIn(tx, orgId, kind, row.id);
   }
 
+  /**
+   * Writes one imported document (modules/imports) with its audit entry, in the caller's
+   * transaction: validated like a draft (prepareDraft), then, unless it is a draft, given its
+   * original number and status. A number already used by a document of the kind is refused (422).
+   */
+  async function importInTx(
+    tx: Executor,
+    orgId: string,
+    kind: DocumentKind,
+    raw: DraftInput,
+    state: ImportedState,
+    actor: AuditActor,
+  ): Promise<DocumentDto> {
+    const now = clock.now().toISOString();
+    // A draft is Sealbill's from here on (numbered, signed and sent by Sealbill when issued): only
+    // documents that come issued are marked imported.
+    const row: DocumentRow = {
+      ...(await prepareDraft(tx, orgId, kind, raw, newId())),
+      imported_at: state.status === 'draft' ? null : now,
+    };
+    if (state.status !== 'draft') {
+      const number = state.number;
+      if (!number)
+        throw unprocessable('An imported issued document needs its number', [{ path: '/number', message: 'required' }]);
+      if (!row.issue_date)
+        throw unprocessable('An imported issued document needs its issue date', [
+          { path: '/issueDate', message: 'required' },
+        ]);
+      if ((await findTakenNumbers(tx, orgId, kind, [number])).length > 0)
+        throw unprocessable(`${KIND_LABEL[kind]} number ${number} is already used`, [
+          { path: '/number', message: 'number already used' },
+        ]);
+      const total = Number(row.total);
+      const paid = state.status === 'paid' ? total : state.status === 'partially_paid' ? (state.amountPaid ?? 0) : 0;
+      if (state.status === 'partially_paid' && (paid <= 0 || paid >= total))
+        throw unprocessable('A partially paid document needs an amount paid between zero and its total', [
+          { path: '/amountPaid', message: 'must be more than 0 and less than the total' },
+        ]);
+      Object.assign(row, {
+        status: state.status,
+        number,
+        amount_paid: paid,
+        // Sent in the old program (a paid invoice was sent): settledStatus keeps it "sent" after a refund.
+        sent_at: state.status === 'issued' ? null : now,
+      } satisfies Partial<DocumentRow>);
+    }
+    await insertDocument(tx, row);
+    await indexInTx(tx, orgId, row.id);
+    await audit.appendInTx(tx, {
+      orgId,
+      actor,
+      action: `${kind}.imported`,
+      objectType: kind,
+      objectId: row.id,
+      summary: { number: row.number, status: row.status, total: Number(row.total), currency: row.currency },
+    });
+    return getIn(tx, orgId, kind, row.id);
+  }
+
   return {
     prepareDraft,
     createDraftInTx,
+    importInTx,
     /**
      * At issue: a defaulted rate is taken again for the final issue date (the draft may have been
      * saved undated, or before newer rates were imported); a typed rate is left alone. Returns the

@@ -33,6 +33,8 @@ export interface DocumentsTable {
   issued_at: string | null;
   sent_at: string | null;
   voided_at: string | null;
+  /** Set when the document was imported from another program (migration 0027): never signed by Sealbill. */
+  imported_at: string | null;
   created_at: string;
   updated_at: string;
 }

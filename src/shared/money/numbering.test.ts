@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatNumber, periodOf, validatePattern } from './numbering.ts';
+import { formatNumber, periodOf, validatePattern, sequenceOf } from './numbering.ts';
 
 describe('document numbering patterns', () => {
   it.each([
@@ -21,5 +21,17 @@ describe('document numbering patterns', () => {
     ['', '1–60'],
   ])('rejects %j', (pattern, reason) => {
     expect(validatePattern(pattern)).toContain(reason);
+  });
+});
+
+describe('sequenceOf (an imported number against the series)', () => {
+  it.each([
+    ['INV-{YYYY}-{SEQ:5}', 'INV-2026-00042', { period: '2026', value: 42 }],
+    ['RE{YY}{MM}-{SEQ}', 'RE2603-7', { period: '2026-03', value: 7 }],
+    ['{SEQ:4}', '0012', { period: '', value: 12 }],
+    ['INV-{YYYY}-{SEQ:5}', 'R-2026-00042', null],
+    ['INV-{YYYY}-{SEQ:5}', 'INV-2026-00042a', null],
+  ])('%s reads %s', (pattern, number, expected) => {
+    expect(sequenceOf(pattern, number)).toEqual(expected);
   });
 });

@@ -32,3 +32,28 @@ export function formatNumber(pattern: string, issueDate: string, seq: number): s
     return String(seq).padStart(Number(width ?? 1), '0');
   });
 }
+
+/**
+ * The counter period and value a number would have under a pattern, or null when the number does
+ * not follow it (an imported number checked against the series Sealbill continues).
+ */
+export function sequenceOf(pattern: string, number: string): { period: string; value: number } | null {
+  const groups: string[] = [];
+  let source = '';
+  let last = 0;
+  for (const m of pattern.matchAll(TOKEN)) {
+    source += pattern.slice(last, m.index).replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    const token = m[1]!;
+    groups.push(token.startsWith('SEQ') ? 'SEQ' : token);
+    source += token === 'YYYY' ? '(\\d{4})' : token === 'YY' || token === 'MM' ? '(\\d{2})' : '(\\d+)';
+    last = m.index + m[0].length;
+  }
+  source += pattern.slice(last).replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  const match = new RegExp(`^${source}$`).exec(number);
+  if (!match) return null;
+  const at = (t: string): string | undefined => (groups.includes(t) ? match[groups.indexOf(t) + 1] : undefined);
+  const year = at('YYYY') ?? (at('YY') !== undefined ? `20${at('YY')}` : undefined);
+  const month = at('MM');
+  const period = periodOf(pattern, `${year ?? '2000'}-${month ?? '01'}-01`);
+  return { period, value: Number(at('SEQ')) };
+}

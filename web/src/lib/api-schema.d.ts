@@ -5085,6 +5085,8 @@ export interface paths {
                                 amountCredited: number;
                                 amountDue: number;
                                 createdAt: string;
+                                /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                                importedAt: string | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -5298,6 +5300,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -5436,6 +5440,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -5572,6 +5578,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -5781,6 +5789,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -5925,6 +5935,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -6063,6 +6075,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -6204,6 +6218,8 @@ export interface paths {
                                 amountCredited: number;
                                 amountDue: number;
                                 createdAt: string;
+                                /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                                importedAt: string | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -6417,6 +6433,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -6555,6 +6573,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -6691,6 +6711,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -6900,6 +6922,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -7044,6 +7068,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -7182,6 +7208,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -7323,6 +7351,8 @@ export interface paths {
                                 amountCredited: number;
                                 amountDue: number;
                                 createdAt: string;
+                                /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                                importedAt: string | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -7536,6 +7566,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -7674,6 +7706,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -7810,6 +7844,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -8019,6 +8055,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -8163,6 +8201,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -8301,6 +8341,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -8812,6 +8854,8 @@ export interface paths {
                                 voidedAt: string | null;
                                 createdAt: string;
                                 updatedAt: string;
+                                /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                                importedAt: string | null;
                             };
                             creditNote: {
                                 id: string;
@@ -8914,6 +8958,8 @@ export interface paths {
                                 voidedAt: string | null;
                                 createdAt: string;
                                 updatedAt: string;
+                                /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                                importedAt: string | null;
                             };
                         };
                     };
@@ -9053,6 +9099,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -9191,6 +9239,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -9329,6 +9379,8 @@ export interface paths {
                             voidedAt: string | null;
                             createdAt: string;
                             updatedAt: string;
+                            /** @description set when the document was imported from another program (issue #13 item 6): it keeps its original number and was not signed by Sealbill */
+                            importedAt: string | null;
                         };
                     };
                 };
@@ -11850,6 +11902,639 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/clients/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        csv: string;
+                        mapping: {
+                            /** @enum {string} */
+                            preset: "generic" | "invoice-ninja";
+                        } | {
+                            /** @description field → the CSV header it is read from ("" leaves a field out) */
+                            columns: {
+                                [key: string]: string;
+                            };
+                        };
+                        /**
+                         * @default {
+                         *       "createMissingClients": false
+                         *     }
+                         */
+                        options?: {
+                            /**
+                             * @description invoices: create a client (name and email) when none matches by email or name
+                             * @default false
+                             */
+                            createMissingClients?: boolean;
+                            /** @description amounts are written 1.234,50; default: true for ;-separated files, false otherwise */
+                            decimalComma?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "clients" | "items" | "invoices";
+                            delimiter: string;
+                            headers: string[];
+                            /** @description field → header used */
+                            mapping: {
+                                [key: string]: string | null;
+                            };
+                            /** @description data rows in the file */
+                            rows: number;
+                            acceptedRows: number;
+                            /** @description every problem of every refused row */
+                            refused: {
+                                /** @description line in the file (the header is line 1) */
+                                line: number;
+                                field: string | null;
+                                /** @description the CSV header the field was read from */
+                                column: string | null;
+                                message: string;
+                            }[];
+                            /** @description what would be (or was) written, normalised, one per client, item or invoice */
+                            records: {
+                                lines: number[];
+                                record: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /** @description imported numbers reach into the series Sealbill continues: move it forward (PUT /api/v1/numbering/invoice/next) to suggestedNextValue */
+                            numbering: {
+                                /** @enum {string} */
+                                kind: "invoice";
+                                period: string;
+                                nextValue: number;
+                                suggestedNextValue: number;
+                                nextNumber: string;
+                            } | null;
+                            /** @description records written (0 for a check) */
+                            written: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        csv: string;
+                        mapping: {
+                            /** @enum {string} */
+                            preset: "generic" | "invoice-ninja";
+                        } | {
+                            /** @description field → the CSV header it is read from ("" leaves a field out) */
+                            columns: {
+                                [key: string]: string;
+                            };
+                        };
+                        /**
+                         * @default {
+                         *       "createMissingClients": false
+                         *     }
+                         */
+                        options?: {
+                            /**
+                             * @description invoices: create a client (name and email) when none matches by email or name
+                             * @default false
+                             */
+                            createMissingClients?: boolean;
+                            /** @description amounts are written 1.234,50; default: true for ;-separated files, false otherwise */
+                            decimalComma?: boolean;
+                        };
+                        /**
+                         * @description the import writes only when confirmed (the check is POST …/preview)
+                         * @enum {boolean}
+                         */
+                        confirm: true;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "clients" | "items" | "invoices";
+                            delimiter: string;
+                            headers: string[];
+                            /** @description field → header used */
+                            mapping: {
+                                [key: string]: string | null;
+                            };
+                            /** @description data rows in the file */
+                            rows: number;
+                            acceptedRows: number;
+                            /** @description every problem of every refused row */
+                            refused: {
+                                /** @description line in the file (the header is line 1) */
+                                line: number;
+                                field: string | null;
+                                /** @description the CSV header the field was read from */
+                                column: string | null;
+                                message: string;
+                            }[];
+                            /** @description what would be (or was) written, normalised, one per client, item or invoice */
+                            records: {
+                                lines: number[];
+                                record: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /** @description imported numbers reach into the series Sealbill continues: move it forward (PUT /api/v1/numbering/invoice/next) to suggestedNextValue */
+                            numbering: {
+                                /** @enum {string} */
+                                kind: "invoice";
+                                period: string;
+                                nextValue: number;
+                                suggestedNextValue: number;
+                                nextNumber: string;
+                            } | null;
+                            /** @description records written (0 for a check) */
+                            written: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/items/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        csv: string;
+                        mapping: {
+                            /** @enum {string} */
+                            preset: "generic" | "invoice-ninja";
+                        } | {
+                            /** @description field → the CSV header it is read from ("" leaves a field out) */
+                            columns: {
+                                [key: string]: string;
+                            };
+                        };
+                        /**
+                         * @default {
+                         *       "createMissingClients": false
+                         *     }
+                         */
+                        options?: {
+                            /**
+                             * @description invoices: create a client (name and email) when none matches by email or name
+                             * @default false
+                             */
+                            createMissingClients?: boolean;
+                            /** @description amounts are written 1.234,50; default: true for ;-separated files, false otherwise */
+                            decimalComma?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "clients" | "items" | "invoices";
+                            delimiter: string;
+                            headers: string[];
+                            /** @description field → header used */
+                            mapping: {
+                                [key: string]: string | null;
+                            };
+                            /** @description data rows in the file */
+                            rows: number;
+                            acceptedRows: number;
+                            /** @description every problem of every refused row */
+                            refused: {
+                                /** @description line in the file (the header is line 1) */
+                                line: number;
+                                field: string | null;
+                                /** @description the CSV header the field was read from */
+                                column: string | null;
+                                message: string;
+                            }[];
+                            /** @description what would be (or was) written, normalised, one per client, item or invoice */
+                            records: {
+                                lines: number[];
+                                record: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /** @description imported numbers reach into the series Sealbill continues: move it forward (PUT /api/v1/numbering/invoice/next) to suggestedNextValue */
+                            numbering: {
+                                /** @enum {string} */
+                                kind: "invoice";
+                                period: string;
+                                nextValue: number;
+                                suggestedNextValue: number;
+                                nextNumber: string;
+                            } | null;
+                            /** @description records written (0 for a check) */
+                            written: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        csv: string;
+                        mapping: {
+                            /** @enum {string} */
+                            preset: "generic" | "invoice-ninja";
+                        } | {
+                            /** @description field → the CSV header it is read from ("" leaves a field out) */
+                            columns: {
+                                [key: string]: string;
+                            };
+                        };
+                        /**
+                         * @default {
+                         *       "createMissingClients": false
+                         *     }
+                         */
+                        options?: {
+                            /**
+                             * @description invoices: create a client (name and email) when none matches by email or name
+                             * @default false
+                             */
+                            createMissingClients?: boolean;
+                            /** @description amounts are written 1.234,50; default: true for ;-separated files, false otherwise */
+                            decimalComma?: boolean;
+                        };
+                        /**
+                         * @description the import writes only when confirmed (the check is POST …/preview)
+                         * @enum {boolean}
+                         */
+                        confirm: true;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "clients" | "items" | "invoices";
+                            delimiter: string;
+                            headers: string[];
+                            /** @description field → header used */
+                            mapping: {
+                                [key: string]: string | null;
+                            };
+                            /** @description data rows in the file */
+                            rows: number;
+                            acceptedRows: number;
+                            /** @description every problem of every refused row */
+                            refused: {
+                                /** @description line in the file (the header is line 1) */
+                                line: number;
+                                field: string | null;
+                                /** @description the CSV header the field was read from */
+                                column: string | null;
+                                message: string;
+                            }[];
+                            /** @description what would be (or was) written, normalised, one per client, item or invoice */
+                            records: {
+                                lines: number[];
+                                record: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /** @description imported numbers reach into the series Sealbill continues: move it forward (PUT /api/v1/numbering/invoice/next) to suggestedNextValue */
+                            numbering: {
+                                /** @enum {string} */
+                                kind: "invoice";
+                                period: string;
+                                nextValue: number;
+                                suggestedNextValue: number;
+                                nextNumber: string;
+                            } | null;
+                            /** @description records written (0 for a check) */
+                            written: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/invoices/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        csv: string;
+                        mapping: {
+                            /** @enum {string} */
+                            preset: "generic" | "invoice-ninja";
+                        } | {
+                            /** @description field → the CSV header it is read from ("" leaves a field out) */
+                            columns: {
+                                [key: string]: string;
+                            };
+                        };
+                        /**
+                         * @default {
+                         *       "createMissingClients": false
+                         *     }
+                         */
+                        options?: {
+                            /**
+                             * @description invoices: create a client (name and email) when none matches by email or name
+                             * @default false
+                             */
+                            createMissingClients?: boolean;
+                            /** @description amounts are written 1.234,50; default: true for ;-separated files, false otherwise */
+                            decimalComma?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "clients" | "items" | "invoices";
+                            delimiter: string;
+                            headers: string[];
+                            /** @description field → header used */
+                            mapping: {
+                                [key: string]: string | null;
+                            };
+                            /** @description data rows in the file */
+                            rows: number;
+                            acceptedRows: number;
+                            /** @description every problem of every refused row */
+                            refused: {
+                                /** @description line in the file (the header is line 1) */
+                                line: number;
+                                field: string | null;
+                                /** @description the CSV header the field was read from */
+                                column: string | null;
+                                message: string;
+                            }[];
+                            /** @description what would be (or was) written, normalised, one per client, item or invoice */
+                            records: {
+                                lines: number[];
+                                record: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /** @description imported numbers reach into the series Sealbill continues: move it forward (PUT /api/v1/numbering/invoice/next) to suggestedNextValue */
+                            numbering: {
+                                /** @enum {string} */
+                                kind: "invoice";
+                                period: string;
+                                nextValue: number;
+                                suggestedNextValue: number;
+                                nextNumber: string;
+                            } | null;
+                            /** @description records written (0 for a check) */
+                            written: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        csv: string;
+                        mapping: {
+                            /** @enum {string} */
+                            preset: "generic" | "invoice-ninja";
+                        } | {
+                            /** @description field → the CSV header it is read from ("" leaves a field out) */
+                            columns: {
+                                [key: string]: string;
+                            };
+                        };
+                        /**
+                         * @default {
+                         *       "createMissingClients": false
+                         *     }
+                         */
+                        options?: {
+                            /**
+                             * @description invoices: create a client (name and email) when none matches by email or name
+                             * @default false
+                             */
+                            createMissingClients?: boolean;
+                            /** @description amounts are written 1.234,50; default: true for ;-separated files, false otherwise */
+                            decimalComma?: boolean;
+                        };
+                        /**
+                         * @description the import writes only when confirmed (the check is POST …/preview)
+                         * @enum {boolean}
+                         */
+                        confirm: true;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "clients" | "items" | "invoices";
+                            delimiter: string;
+                            headers: string[];
+                            /** @description field → header used */
+                            mapping: {
+                                [key: string]: string | null;
+                            };
+                            /** @description data rows in the file */
+                            rows: number;
+                            acceptedRows: number;
+                            /** @description every problem of every refused row */
+                            refused: {
+                                /** @description line in the file (the header is line 1) */
+                                line: number;
+                                field: string | null;
+                                /** @description the CSV header the field was read from */
+                                column: string | null;
+                                message: string;
+                            }[];
+                            /** @description what would be (or was) written, normalised, one per client, item or invoice */
+                            records: {
+                                lines: number[];
+                                record: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /** @description imported numbers reach into the series Sealbill continues: move it forward (PUT /api/v1/numbering/invoice/next) to suggestedNextValue */
+                            numbering: {
+                                /** @enum {string} */
+                                kind: "invoice";
+                                period: string;
+                                nextValue: number;
+                                suggestedNextValue: number;
+                                nextNumber: string;
+                            } | null;
+                            /** @description records written (0 for a check) */
+                            written: number;
+                        };
+                    };
                 };
             };
         };

@@ -6,6 +6,7 @@ import { ClientDetailPage } from './clients/ClientDetail.tsx';
 import { ClientsPage, NewClientPage } from './clients/Clients.tsx';
 import { DashboardPage } from './dashboard/Dashboard.tsx';
 import { DataExportPage } from './settings/DataExport.tsx';
+import { ImportPage } from './settings/Import.tsx';
 import { EditDocumentPage, NewDocumentPage } from './documents/DocumentEditor.tsx';
 import { DocumentPage } from './documents/DocumentView.tsx';
 import { DocumentsPage } from './documents/Documents.tsx';
@@ -58,6 +59,7 @@ export const staffRoutes: Route[] = [
   { path: '/app/settings/security', render: () => <SecuritySettingsPage /> },
   { path: '/app/settings/email', render: () => <EmailSettingsPage /> },
   { path: '/app/settings/backups', render: () => <BackupsPage /> },
+  { path: '/app/settings/import', render: () => <ImportPage /> },
   { path: '/app/settings/export', render: () => <DataExportPage /> },
   { path: '/app/settings/audit', render: () => <AuditLogPage /> },
   { path: '/app/account', render: () => <AccountPage /> },

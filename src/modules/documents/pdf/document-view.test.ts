@@ -86,6 +86,7 @@ const doc: DocumentDto = {
   voidedAt: null,
   createdAt: '2026-12-05T09:00:00.000Z',
   updatedAt: '2026-12-05T09:00:00.000Z',
+  importedAt: null,
 };
 
 /** A snapshot as documents issued before languages hold it: no language, no formatLocale, no texts. */

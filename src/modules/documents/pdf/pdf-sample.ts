@@ -163,6 +163,7 @@ export function sampleIssuedDocument(seed = 0): { doc: DocumentDto; snapshot: No
     voidedAt: null,
     createdAt: '2025-03-01T09:00:00.000Z',
     updatedAt: '2025-03-01T10:00:00.000Z',
+    importedAt: null,
   };
   const snapshot: NonNullable<DocumentBody['snapshot']> = {
     org: {

@@ -24,6 +24,7 @@ import * as m0023 from './0023-auto-charge.ts';
 import * as m0024 from './0024-exchange-rates.ts';
 import * as m0025 from './0025-client-domains.ts';
 import * as m0026 from './0026-bulk-actions.ts';
+import * as m0027 from './0027-imported-documents.ts';
 import * as m0028 from './0028-org-logo.ts';
 import * as m0030 from './0030-dashboard-covering-indexes.ts';
 
@@ -52,6 +53,7 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0024-exchange-rates': m0024,
   '0025-client-domains': m0025,
   '0026-bulk-actions': m0026,
+  '0027-imported-documents': m0027,
   '0028-org-logo': m0028,
   '0030-dashboard-covering-indexes': m0030,
 };

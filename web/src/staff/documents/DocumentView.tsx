@@ -5,7 +5,8 @@ import { useAction, useTitle } from '../../lib/hooks.ts';
 import { queryClient, useApiQuery } from '../../lib/query.ts';
 import { Link, navigate, useQuery } from '../../lib/router.tsx';
 import { KIND_LABEL, KIND_PATH, kindPath, type DocumentDto, type DocumentKind } from '../../lib/types.ts';
-import { ErrorNotice, Loading, Notice, Status, StatusBadge } from '../../ui/feedback.tsx';
+import { Badge, ErrorNotice, Loading, Notice, Status, StatusBadge } from '../../ui/feedback.tsx';
+import { t } from '../../lib/i18n.ts';
 import { Button } from '../../ui/forms.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { PageHead } from '../Layout.tsx';
@@ -197,6 +198,7 @@ function DocumentView({
           <dt>Status</dt>
           <dd>
             <StatusBadge status={doc.status} overdue={doc.overdue} />
+            {doc.importedAt ? <Badge tone="neutral">{t('documents.imported')}</Badge> : null}
           </dd>
           <dt>Client</dt>
           <dd>

@@ -6,7 +6,7 @@ import { t } from '../../lib/i18n.ts';
 import { useApiQuery } from '../../lib/query.ts';
 import { Link, navigate, useQuery } from '../../lib/router.tsx';
 import { KIND_LABEL, KIND_PATH, KIND_PLURAL, type DocumentKind, type DocumentSummary } from '../../lib/types.ts';
-import { EmptyState, ErrorNotice, Loading, StatusBadge } from '../../ui/feedback.tsx';
+import { Badge, EmptyState, ErrorNotice, Loading, StatusBadge } from '../../ui/feedback.tsx';
 import { Button, SelectField, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
 import { DataTable } from '../../ui/DataTable.tsx';
@@ -312,7 +312,15 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
             { header: t('documents.client'), cell: (d) => d.clientName },
             { header: t('documents.issued'), cell: (d) => date(d.issueDate) },
             { header: kind === 'quote' ? t('documents.validUntil') : t('documents.due'), cell: (d) => date(d.dueDate) },
-            { header: t('documents.status'), cell: (d) => <StatusBadge status={d.status} overdue={d.overdue} /> },
+            {
+              header: t('documents.status'),
+              cell: (d) => (
+                <>
+                  <StatusBadge status={d.status} overdue={d.overdue} />
+                  {d.importedAt ? <Badge tone="neutral">{t('documents.imported')}</Badge> : null}
+                </>
+              ),
+            },
             { header: t('documents.total'), numeric: true, cell: (d) => money(d.total, d.currency) },
             kind === 'invoice' && {
               header: t('documents.outstanding'),

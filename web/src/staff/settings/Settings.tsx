@@ -24,6 +24,7 @@ const TABS: Array<{ to: string; label: string; permission?: string }> = [
   { to: '/app/settings/security', label: 'Security' },
   { to: '/app/settings/email', label: 'Email' },
   { to: '/app/settings/backups', label: 'Backups' },
+  { to: '/app/settings/import', label: 'Import', permission: 'client:write' },
   { to: '/app/settings/export', label: 'Data export', permission: 'data:export' },
   { to: '/app/settings/audit', label: 'Audit log', permission: 'audit:read' },
 ];
