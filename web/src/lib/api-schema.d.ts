@@ -3675,6 +3675,8 @@ export interface paths {
                     email?: string;
                     q?: string;
                     includeArchived?: "true" | "false";
+                    /** @description newest or oldest first (names are encrypted: no sort by name, docs/DECISIONS.md D16) */
+                    sort?: "-created" | "created";
                 };
                 header?: never;
                 path?: never;
@@ -3698,6 +3700,10 @@ export interface paths {
                                 createdAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description rows matching the filter, counted up to 10000 (first page only; null on next pages) */
+                            count: number | null;
+                            /** @description true when more than 10000 rows match (count is then 10000) */
+                            countCapped: boolean;
                         };
                     };
                 };
@@ -4956,7 +4962,8 @@ export interface paths {
                     minTotal?: number;
                     /** @description total at most (minor units) */
                     maxTotal?: number;
-                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status";
+                    /** @description client: grouped by client, clients in the order they were added (names are encrypted: docs/DECISIONS.md D16) */
+                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status" | "client" | "-client";
                 };
                 header?: never;
                 path?: never;
@@ -4991,6 +4998,10 @@ export interface paths {
                                 createdAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description rows matching the filter, counted up to 10000 (first page only; null on next pages) */
+                            count: number | null;
+                            /** @description true when more than 10000 rows match (count is then 10000) */
+                            countCapped: boolean;
                         };
                     };
                 };
@@ -6075,7 +6086,8 @@ export interface paths {
                     minTotal?: number;
                     /** @description total at most (minor units) */
                     maxTotal?: number;
-                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status";
+                    /** @description client: grouped by client, clients in the order they were added (names are encrypted: docs/DECISIONS.md D16) */
+                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status" | "client" | "-client";
                 };
                 header?: never;
                 path?: never;
@@ -6110,6 +6122,10 @@ export interface paths {
                                 createdAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description rows matching the filter, counted up to 10000 (first page only; null on next pages) */
+                            count: number | null;
+                            /** @description true when more than 10000 rows match (count is then 10000) */
+                            countCapped: boolean;
                         };
                     };
                 };
@@ -7194,7 +7210,8 @@ export interface paths {
                     minTotal?: number;
                     /** @description total at most (minor units) */
                     maxTotal?: number;
-                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status";
+                    /** @description client: grouped by client, clients in the order they were added (names are encrypted: docs/DECISIONS.md D16) */
+                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status" | "client" | "-client";
                 };
                 header?: never;
                 path?: never;
@@ -7229,6 +7246,10 @@ export interface paths {
                                 createdAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description rows matching the filter, counted up to 10000 (first page only; null on next pages) */
+                            count: number | null;
+                            /** @description true when more than 10000 rows match (count is then 10000) */
+                            countCapped: boolean;
                         };
                     };
                 };

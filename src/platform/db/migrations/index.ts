@@ -23,6 +23,7 @@ import * as m0022 from './0022-report-ledger.ts';
 import * as m0023 from './0023-auto-charge.ts';
 import * as m0024 from './0024-exchange-rates.ts';
 import * as m0025 from './0025-client-domains.ts';
+import * as m0029 from './0029-client-sort.ts';
 import * as m0030 from './0030-dashboard-covering-indexes.ts';
 
 export const MIGRATIONS: Record<string, SealbillMigration> = {
@@ -49,5 +50,6 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0023-auto-charge': m0023,
   '0024-exchange-rates': m0024,
   '0025-client-domains': m0025,
+  '0029-client-sort': m0029,
   '0030-dashboard-covering-indexes': m0030,
 };

@@ -124,7 +124,7 @@ export function Editor({
   const invoices = useApiQuery(['documents', 'invoice', { clientId: st.clientId }, kind], (signal) =>
     kind === 'credit_note' && st.clientId
       ? ok(staffApi.GET('/api/v1/invoices', { params: { query: { clientId: st.clientId, limit: 200 } }, signal }))
-      : Promise.resolve({ items: [], nextCursor: null }),
+      : Promise.resolve({ items: [], nextCursor: null, count: 0, countCapped: false }),
   );
   const built = useMemo(() => build(st, rates.data?.items ?? []), [st, rates.data]);
   const save = useAction(async (body: Record<string, unknown>): Promise<{ id: string }> => {
