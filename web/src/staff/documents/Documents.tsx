@@ -9,7 +9,7 @@ import { KIND_LABEL, KIND_PATH, KIND_PLURAL, type DocumentKind, type DocumentSum
 import { EmptyState, ErrorNotice, Loading, StatusBadge } from '../../ui/feedback.tsx';
 import { Button, SelectField, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
-import { DataTable } from '../../ui/DataTable.tsx';
+import { DataTable, ListCount } from '../../ui/DataTable.tsx';
 
 type ListQuery = NonNullable<paths['/api/v1/invoices']['get']['parameters']['query']>;
 /** The status filter the list routes accept. */
@@ -32,6 +32,7 @@ const SORT_OPTIONS: Array<{ value: ListSort; label: string; kinds?: DocumentKind
   { value: '-total', label: 'Total (largest first)' },
   { value: '-outstanding', label: 'Outstanding (largest first)', kinds: ['invoice'] },
   { value: 'status', label: 'Status' },
+  { value: 'client', label: 'Client (grouped, in the order added)' },
 ];
 const PAGE_SIZES = [25, 50, 100, 200];
 
@@ -205,6 +206,7 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
           {filtered ? 'Clear the filters to see everything.' : EMPTY_HINT[kind]}
         </EmptyState>
       ) : null}
+      {rows.length > 0 ? <ListCount count={list.data?.count} capped={list.data?.countCapped} /> : null}
       {rows.length > 0 ? (
         <DataTable
           label={KIND_PLURAL[kind]}
