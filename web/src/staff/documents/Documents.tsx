@@ -25,14 +25,21 @@ interface Filter {
 
 const SORT_OPTIONS: Array<{ value: ListSort; label: string; kinds?: DocumentKind[] }> = [
   { value: '-created', label: 'Newest first' },
+  { value: 'created', label: 'Oldest first' },
   { value: '-number', label: 'Number (highest first)' },
   { value: 'number', label: 'Number (lowest first)' },
   { value: '-issue_date', label: 'Issue date (latest first)' },
+  { value: 'issue_date', label: 'Issue date (earliest first)' },
   { value: 'due_date', label: 'Due date (soonest first)' },
+  { value: '-due_date', label: 'Due date (latest first)' },
   { value: '-total', label: 'Total (largest first)' },
+  { value: 'total', label: 'Total (smallest first)' },
   { value: '-outstanding', label: 'Outstanding (largest first)', kinds: ['invoice'] },
+  { value: 'outstanding', label: 'Outstanding (smallest first)', kinds: ['invoice'] },
   { value: 'status', label: 'Status' },
+  // Names are encrypted, so "by client" groups by client in the order clients were added (D16).
   { value: 'client', label: 'Client (grouped, in the order added)' },
+  { value: '-client', label: 'Client (grouped, newest clients first)' },
 ];
 const PAGE_SIZES = [25, 50, 100, 200];
 
