@@ -118,6 +118,14 @@ describeBrowser('client picker and compact line table', () => {
     const [draft] = (await owner.call('GET', '/api/v1/invoices?status=draft')).items;
     expect([draft.clientId, draft.total]).toEqual([initech.id, 129_000]);
 
+    // The list sorts by client from its menu and says how many match.
+    await page.goto(`${server.url}/app/invoices`);
+    await page.getByLabel('Sort').selectOption({ label: 'Client (grouped, in the order added)' });
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('client');
+    await page.getByText('1 found', { exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'Initech Industries' }).waitFor();
+
     // Reopened, the draft's client shows by name; no request ever asked for more than 8 clients.
     await page.goto(`${server.url}/app/invoices/${draft.id}/edit`);
     await expect.poll(() => box.inputValue()).toBe('Initech Industries');

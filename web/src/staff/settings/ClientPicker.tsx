@@ -142,58 +142,60 @@ export function ClientPicker({
           {hint}
         </p>
       ) : null}
-      <input
-        id={id}
-        type="text"
-        role="combobox"
-        autoComplete="off"
-        spellCheck={false}
-        aria-autocomplete="list"
-        aria-expanded={open && options.length > 0}
-        aria-controls={listId}
-        aria-activedescendant={open && active >= 0 ? `${id}-opt-${active}` : undefined}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        placeholder={chosen.isFetching ? t('picker.loading') : t('picker.placeholder')}
-        value={text}
-        disabled={disabled}
-        onChange={(e) => {
-          setText(e.target.value);
-          setTyped(true);
-          setOpen(true);
-          setActive(-1);
-        }}
-        onFocus={() => setOpen(true)}
-        onClick={() => setOpen(true)}
-        onBlur={() => close(true)}
-        onKeyDown={onKeyDown}
-      />
-      <ul
-        id={listId}
-        role="listbox"
-        aria-label={t('picker.matches')}
-        className="combobox-list"
-        hidden={!open || options.length === 0}
-      >
-        {options.map((c, i) => (
-          <li
-            key={c.id}
-            id={`${id}-opt-${i}`}
-            role="option"
-            aria-selected={i === active}
-            className={i === active ? 'active' : undefined}
-            // mousedown, not click: the input keeps focus, so its blur does not close the list first.
-            onMouseDown={(e) => {
-              e.preventDefault();
-              pick(i);
-            }}
-            onMouseMove={() => setActive(i)}
-          >
-            <span className="combobox-name">{c.name}</span>
-            {c.email ? <span className="combobox-email">{c.email}</span> : null}
-          </li>
-        ))}
-      </ul>
+      <div className="combobox-anchor">
+        <input
+          id={id}
+          type="text"
+          role="combobox"
+          autoComplete="off"
+          spellCheck={false}
+          aria-autocomplete="list"
+          aria-expanded={open && options.length > 0}
+          aria-controls={listId}
+          aria-activedescendant={open && active >= 0 ? `${id}-opt-${active}` : undefined}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy}
+          placeholder={chosen.isFetching ? t('picker.loading') : t('picker.placeholder')}
+          value={text}
+          disabled={disabled}
+          onChange={(e) => {
+            setText(e.target.value);
+            setTyped(true);
+            setOpen(true);
+            setActive(-1);
+          }}
+          onFocus={() => setOpen(true)}
+          onClick={() => setOpen(true)}
+          onBlur={() => close(true)}
+          onKeyDown={onKeyDown}
+        />
+        <ul
+          id={listId}
+          role="listbox"
+          aria-label={t('picker.matches')}
+          className="combobox-list"
+          hidden={!open || options.length === 0}
+        >
+          {options.map((c, i) => (
+            <li
+              key={c.id}
+              id={`${id}-opt-${i}`}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'active' : undefined}
+              // mousedown, not click: the input keeps focus, so its blur does not close the list first.
+              onMouseDown={(e) => {
+                e.preventDefault();
+                pick(i);
+              }}
+              onMouseMove={() => setActive(i)}
+            >
+              <span className="combobox-name">{c.name}</span>
+              {c.email ? <span className="combobox-email">{c.email}</span> : null}
+            </li>
+          ))}
+        </ul>
+      </div>
       <p className="visually-hidden" id={`${id}-status`} role="status">
         {status}
       </p>
