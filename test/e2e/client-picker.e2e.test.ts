@@ -128,7 +128,8 @@ describeBrowser('client picker and compact line table', () => {
 
     // Reopened, the draft's client shows by name; no request ever asked for more than 8 clients.
     await page.goto(`${server.url}/app/invoices/${draft.id}/edit`);
-    await expect.poll(() => box.inputValue()).toBe('Initech Industries');
+    await page.getByRole('heading', { level: 1, name: 'Edit draft invoice' }).waitFor();
+    await expect.poll(() => box.inputValue(), { timeout: 10_000 }).toBe('Initech Industries');
     expect(clientLists.length).toBeGreaterThan(0);
     for (const url of clientLists) expect(Number(url.searchParams.get('limit')), url.search).toBeLessThanOrEqual(8);
     expectNoProblems(problems);
@@ -143,7 +144,7 @@ describeBrowser('client picker and compact line table', () => {
     await page.goto(`${server.url}/app/invoices/new?clientId=${initech.id}`);
     await page.getByRole('heading', { level: 1, name: 'New invoice' }).waitFor();
     await expect
-      .poll(() => page.getByRole('combobox', { name: 'Client', exact: true }).inputValue())
+      .poll(() => page.getByRole('combobox', { name: 'Client', exact: true }).inputValue(), { timeout: 10_000 })
       .toBe('Initech Industries');
     expect(await page.locator('.line-head').isVisible()).toBe(false);
     expect(await top(page, 'Quantity')).toBeGreaterThan((await top(page, 'Description')) + 20);

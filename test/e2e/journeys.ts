@@ -127,5 +127,5 @@ export async function pickClient(page: Page, typed: string, name: string): Promi
   for (let i = 0; i < 10 && (await option.getAttribute('aria-selected')) !== 'true'; i++) await box.press('ArrowDown');
   expect(await box.getAttribute('aria-activedescendant')).toBe(await option.getAttribute('id'));
   await box.press('Enter');
-  await expect.poll(() => box.inputValue()).toBe(name);
+  await expect.poll(() => box.inputValue(), { timeout: 10_000 }).toBe(name);
 }
