@@ -273,8 +273,9 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
         ...(q.q && { search: await searchFilter(db, crypto, orgId, 'client', q.q, 'clients.id') }),
       };
       const rows = await listClientRows(db, filter);
-      // Counted on the first page only, and at most COUNT_CAP + 1 rows: bounded at any size.
-      const count = cursor ? null : await countClientRows(db, filter, COUNT_CAP);
+      // Counted on the first page only, and at most COUNT_CAP + 1 rows: bounded at any size. Not for
+      // a broad search (a word thousands of rows share): each counted row would cost a probe per word.
+      const count = cursor || filter.search?.kind === 'probe' ? null : await countClientRows(db, filter, COUNT_CAP);
       return {
         ...pageResult(
           rows.map((r) => toSummary(crypto, r)),

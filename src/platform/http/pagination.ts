@@ -66,7 +66,9 @@ export const countedPageOf = <T extends z.ZodType>(item: T) =>
       .number()
       .int()
       .nullable()
-      .describe(`rows matching the filter, counted up to ${COUNT_CAP} (first page only; null on next pages)`),
+      .describe(
+        `rows matching the filter, counted up to ${COUNT_CAP} (first page only; null on next pages and for a search by a word thousands of rows share)`,
+      ),
     countCapped: z.boolean().describe(`true when more than ${COUNT_CAP} rows match (count is then ${COUNT_CAP})`),
   });
 

@@ -3700,7 +3700,7 @@ export interface paths {
                                 createdAt: string;
                             }[];
                             nextCursor: string | null;
-                            /** @description rows matching the filter, counted up to 10000 (first page only; null on next pages) */
+                            /** @description rows matching the filter, counted up to 10000 (first page only; null on next pages and for a search by a word thousands of rows share) */
                             count: number | null;
                             /** @description true when more than 10000 rows match (count is then 10000) */
                             countCapped: boolean;
@@ -4998,7 +4998,7 @@ export interface paths {
                                 createdAt: string;
                             }[];
                             nextCursor: string | null;
-                            /** @description rows matching the filter, counted up to 10000 (first page only; null on next pages) */
+                            /** @description rows matching the filter, counted up to 10000 (first page only; null on next pages and for a search by a word thousands of rows share) */
                             count: number | null;
                             /** @description true when more than 10000 rows match (count is then 10000) */
                             countCapped: boolean;
@@ -6122,7 +6122,7 @@ export interface paths {
                                 createdAt: string;
                             }[];
                             nextCursor: string | null;
-                            /** @description rows matching the filter, counted up to 10000 (first page only; null on next pages) */
+                            /** @description rows matching the filter, counted up to 10000 (first page only; null on next pages and for a search by a word thousands of rows share) */
                             count: number | null;
                             /** @description true when more than 10000 rows match (count is then 10000) */
                             countCapped: boolean;
@@ -7246,7 +7246,7 @@ export interface paths {
                                 createdAt: string;
                             }[];
                             nextCursor: string | null;
-                            /** @description rows matching the filter, counted up to 10000 (first page only; null on next pages) */
+                            /** @description rows matching the filter, counted up to 10000 (first page only; null on next pages and for a search by a word thousands of rows share) */
                             count: number | null;
                             /** @description true when more than 10000 rows match (count is then 10000) */
                             countCapped: boolean;
