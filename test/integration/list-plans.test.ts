@@ -151,6 +151,17 @@ describeEachDb('document list query plans', (dialect) => {
     }
   });
 
+  it('counting a date range reads documents_by_issue_date, not the organization', async () => {
+    const p = await explain(
+      documentCountQuery(
+        t.container.db,
+        { orgId: api.orgId, kind: 'invoice', from: '2026-01-01', to: '2026-01-31' },
+        COUNT_CAP,
+      ),
+    );
+    expect(p, p).toContain('documents_by_issue_date');
+  });
+
   it('the list pages through every document in order with the row-value cursor', async () => {
     const totals: number[] = [];
     let cursor: string | null = null;

@@ -105,6 +105,10 @@ describeEachDb('list sorts and counts', (dialect) => {
     expect(filtered.count).toBe(1);
     expect((await api.ok('GET', '/api/v1/invoices?status=paid')).count).toBe(0);
     expect((await other.ok('GET', '/api/v1/invoices')).count).toBe(1);
+    // A date range is counted through its index; a currency alone is not counted (no index).
+    expect((await api.ok('GET', '/api/v1/invoices?from=2000-01-01&to=2999-12-31')).count).toBe(0);
+    expect((await api.ok('GET', '/api/v1/invoices?currency=EUR')).count).toBe(null);
+    expect((await api.ok('GET', `/api/v1/invoices?currency=EUR&clientId=${clientIds[0]}`)).count).toBe(2);
     // A search by a rare word is counted too (a word thousands of rows share is not: null).
     expect((await api.ok('GET', '/api/v1/invoices?q=zeta')).count).toBe(2);
   });

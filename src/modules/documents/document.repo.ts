@@ -229,7 +229,7 @@ export function documentCountQuery(db: Executor, f: ListFilter, cap: number) {
   const matching = db
     .selectFrom('documents')
     .select(sql<number>`1`.as('one'))
-    .where((eb) => whereListed(eb, f))
+    .where((eb) => whereListed(eb, f, true))
     .limit(cap + 1);
   return db.selectFrom(matching.as('m')).select((eb) => eb.fn.countAll<number | string | bigint>().as('n'));
 }
@@ -242,13 +242,17 @@ export async function countDocumentRows(db: Executor, f: ListFilter, cap: number
 type ListFilter = Omit<DocumentFilter, 'sort' | 'desc' | 'cursor' | 'limit'>;
 
 /** The filter conditions of a list, shared by the page and its count. */
-function whereListed(eb: ExpressionBuilder<DB, 'documents'>, f: ListFilter): Expression<SqlBool> {
+function whereListed(eb: ExpressionBuilder<DB, 'documents'>, f: ListFilter, counting = false): Expression<SqlBool> {
   const c: Array<Expression<SqlBool>> = [eb('org_id', '=', f.orgId), eb('kind', '=', f.kind)];
   if (f.statuses) c.push(eb('status', 'in', f.statuses));
   if (f.overdueBefore) c.push(eb('due_date', '<', f.overdueBefore));
   if (f.clientId) c.push(eb('client_id', '=', f.clientId));
-  if (f.from) c.push(eb('issue_date', '>=', f.from));
-  if (f.to) c.push(eb('issue_date', '<=', f.to));
+  // The count compares dates as documents_by_issue_date indexes them (coalesce(issue_date, ''):
+  // the same rows, since no range bound is ''), so counting a month reads that month's index
+  // entries, not the organization's rows.
+  const issued = counting ? sql<string>`coalesce(issue_date, '')` : sql.ref<string>('issue_date');
+  if (f.from) c.push(eb(issued, '>=', f.from));
+  if (f.to) c.push(eb(issued, '<=', f.to));
   if (f.number) c.push(eb('number', '=', f.number));
   if (f.currency) c.push(eb('currency', '=', f.currency));
   if (f.minTotal !== undefined) c.push(eb('total', '>=', f.minTotal));

@@ -631,9 +631,11 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       };
       const cursor = decodeCursor(q.cursor, SORT_CURSOR_VALUES[sort]);
       const rows = await listDocumentRows(db, { ...filter, sort, desc, cursor, limit: q.limit + 1 });
-      // Counted on the first page only, and at most COUNT_CAP + 1 rows: bounded at any size. Not for
-      // a broad search (a word thousands of rows share): each counted row would cost a probe per word.
-      const count = cursor || search?.kind === 'probe' ? null : await countDocumentRows(db, filter, COUNT_CAP);
+      // Counted on the first page only, and at most COUNT_CAP + 1 rows: bounded at any size. Only
+      // where an index finds the matches: not for a broad search (a word thousands of rows share:
+      // a probe per counted row) nor by currency alone (no index: a rare currency would read every row).
+      const indexed = search?.kind !== 'probe' && (!q.currency || Boolean(q.clientId || q.number || q.q));
+      const count = cursor || !indexed ? null : await countDocumentRows(db, filter, COUNT_CAP);
       const names = await clients.namesByIds(
         db,
         orgId,
