@@ -5,6 +5,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { checkA11y, describeBrowser, expectNoProblems } from './browser.ts';
 import { useStaffApp } from './staff-app.ts';
+import { pickClient } from './journeys.ts';
 
 const OWNER = { email: 'olga@rates.test', password: 'a long and unusual passphrase 42' };
 const ECB_CSV = path.resolve(import.meta.dirname, '../fixtures/ecb/eurofxref.csv');
@@ -46,7 +47,7 @@ describeBrowser('exchange rates in the staff app', () => {
     await page.getByRole('status').filter({ hasText: 'Rate saved: 1 USD = 0.9 EUR on 2026-06-18' }).waitFor();
 
     await page.goto(`${server.url}/app/invoices/new`);
-    await page.getByLabel('Client', { exact: true }).selectOption({ label: 'Initech Inc.' });
+    await pickClient(page, 'initech', 'Initech Inc.');
     await page.getByLabel('Issue date').fill('2026-06-20');
     await page.getByText(/Leave empty to use 0\.9 EUR per USD \(manual rate of 2026-06-18/).waitFor();
     await page.getByLabel('Description').fill('Integration work');

@@ -108,3 +108,24 @@ export async function readmeScreenshot(page: Page, name: 'staff' | 'portal'): Pr
   mkdirSync(path.join(ROOT, 'docs/screenshots'), { recursive: true });
   await page.screenshot({ path: path.join(ROOT, `docs/screenshots/${name}.png`), fullPage: true });
 }
+
+/**
+ * Picks a client in the editor's type-ahead picker with the keyboard: types part of the name,
+ * waits for the search to settle, moves down to the client's option and presses Enter.
+ */
+export async function pickClient(page: Page, typed: string, name: string): Promise<void> {
+  const box = page.getByRole('combobox', { name: 'Client', exact: true });
+  await box.fill(typed);
+  await page
+    .getByRole('status')
+    .filter({ hasText: /clients? found/ })
+    .waitFor();
+  const option = page
+    .getByRole('listbox', { name: 'Matching clients' })
+    .getByRole('option', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) });
+  await option.waitFor();
+  for (let i = 0; i < 10 && (await option.getAttribute('aria-selected')) !== 'true'; i++) await box.press('ArrowDown');
+  expect(await box.getAttribute('aria-activedescendant')).toBe(await option.getAttribute('id'));
+  await box.press('Enter');
+  await expect.poll(() => box.inputValue(), { timeout: 10_000 }).toBe(name);
+}

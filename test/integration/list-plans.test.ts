@@ -4,17 +4,19 @@
 // change to the query (an OR-form keyset, a different ORDER BY expression) or to the indexes fails here.
 import { sql, type Compilable } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { documentListQuery, type SortKey } from '../../src/modules/documents/document.repo.ts';
+import { clientListQuery } from '../../src/modules/clients/client.repo.ts';
+import { documentCountQuery, documentListQuery, type SortKey } from '../../src/modules/documents/document.repo.ts';
 import { agingByClient, billedByMonth, receivables, revenueByClient } from '../../src/modules/reports/reports.repo.ts';
+import { COUNT_CAP } from '../../src/platform/http/pagination.ts';
 import { setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
 
-const SORTS: SortKey[] = ['created', 'issue_date', 'due_date', 'number', 'total', 'outstanding', 'status'];
+const SORTS: SortKey[] = ['created', 'issue_date', 'due_date', 'number', 'total', 'outstanding', 'status', 'client'];
 const CURSOR = { id: '01900000-0000-7000-8000-000000000000' };
 const cursorValue = (sort: SortKey) =>
   sort === 'total' || sort === 'outstanding'
     ? 100
-    : sort === 'created'
+    : sort === 'created' || sort === 'client'
       ? CURSOR.id
       : sort === 'status'
         ? 'issued'
@@ -109,6 +111,55 @@ describeEachDb('document list query plans', (dialect) => {
         if (dialect === 'sqlite') expect(p, p).toContain(`USING COVERING INDEX ${index}`);
         else expect(p, p).toMatch(new RegExp(`Index Only Scan using ${index}`));
       }
+  });
+
+  const noSortStep = (p: string) => {
+    if (dialect === 'sqlite') expect(p, p).not.toMatch(/TEMP B-TREE/);
+    else expect(p, p).not.toMatch(/^\s*(->\s*)?(Incremental )?Sort\b/m);
+  };
+
+  for (const ascending of [false, true]) {
+    it(`clients ${ascending ? 'oldest' : 'newest'} first: first and next page walk clients_by_created without a sort step`, async () => {
+      for (const afterId of [null, CURSOR.id]) {
+        const p = await explain(
+          clientListQuery(t.container.db, {
+            orgId: api.orgId,
+            afterId,
+            limit: 51,
+            includeArchived: false,
+            ascending,
+          }),
+        );
+        expect(p, p).toContain('clients_by_created');
+        noSortStep(p);
+      }
+    });
+  }
+
+  it("the capped count reads an index of the organization's documents, never the whole table", async () => {
+    for (const statuses of [undefined, ['issued', 'sent']]) {
+      const p = await explain(
+        documentCountQuery(
+          t.container.db,
+          { orgId: api.orgId, kind: 'invoice', ...(statuses && { statuses }) },
+          COUNT_CAP,
+        ),
+      );
+      expect(p, p).toMatch(/documents_/);
+      expect(p, p).toMatch(dialect === 'sqlite' ? /LIMIT|SCAN m|CO-ROUTINE/ : /Limit/);
+      noSortStep(p);
+    }
+  });
+
+  it('counting a date range reads documents_by_issue_date, not the organization', async () => {
+    const p = await explain(
+      documentCountQuery(
+        t.container.db,
+        { orgId: api.orgId, kind: 'invoice', from: '2026-01-01', to: '2026-01-31' },
+        COUNT_CAP,
+      ),
+    );
+    expect(p, p).toContain('documents_by_issue_date');
   });
 
   it('the list pages through every document in order with the row-value cursor', async () => {

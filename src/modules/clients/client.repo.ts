@@ -1,4 +1,5 @@
-import { sql, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { DB } from '../../platform/db/schema.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
 import type { SearchPlan } from '../../platform/search/search-index.ts';
 import type { ClientContactsTable, ClientsTable } from './clients.tables.ts';
@@ -36,18 +37,47 @@ export interface ClientPageFilter {
   includeArchived: boolean;
   /** Ids matching a search (platform/search); null: a query without a searchable word, nothing matches. */
   search?: SearchPlan | null;
+  /** Oldest first instead of newest first. */
+  ascending?: boolean;
 }
 
-/** Newest first, keyset on the time-ordered id. */
+/** Newest (or oldest) first, keyset on the time-ordered id: index clients_by_created (migration 0029). */
 export function listClientRows(db: Executor, f: ClientPageFilter): Promise<ClientRow[]> {
-  let q = db.selectFrom('clients').selectAll().where('org_id', '=', f.orgId);
-  if (!f.includeArchived) q = q.where('archived_at', 'is', null);
-  if (f.emailIndexes) q = q.where('email_bidx', 'in', f.emailIndexes.length ? f.emailIndexes : ['-']);
-  if (f.afterId) q = q.where('id', '<', f.afterId);
-  if (f.search === null) q = q.where(sql<SqlBool>`false`);
-  else if (f.search?.kind === 'ids') q = q.where('id', 'in', f.search.ids);
-  else for (const c of f.search?.conditions ?? []) q = q.where(c);
-  return q.orderBy('id', 'desc').limit(f.limit).execute();
+  return clientListQuery(db, f).execute();
+}
+
+/** The list query itself, for the plan tests (test/integration/list-plans.test.ts). */
+export function clientListQuery(db: Executor, f: ClientPageFilter) {
+  let q = db
+    .selectFrom('clients')
+    .selectAll()
+    .where((eb) => whereListed(eb, f));
+  if (f.afterId) q = q.where('id', f.ascending ? '>' : '<', f.afterId);
+  return q.orderBy('id', f.ascending ? 'asc' : 'desc').limit(f.limit);
+}
+
+/** How many clients match, counting at most `cap` + 1 (bounded at any size of the organization). */
+export async function countClientRows(db: Executor, f: ClientPageFilter, cap: number): Promise<number> {
+  const matching = db
+    .selectFrom('clients')
+    .select(sql<number>`1`.as('one'))
+    .where((eb) => whereListed(eb, f))
+    .limit(cap + 1);
+  const r = await db
+    .selectFrom(matching.as('m'))
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+function whereListed(eb: ExpressionBuilder<DB, 'clients'>, f: ClientPageFilter): Expression<SqlBool> {
+  const c: Array<Expression<SqlBool>> = [eb('org_id', '=', f.orgId)];
+  if (!f.includeArchived) c.push(eb('archived_at', 'is', null));
+  if (f.emailIndexes) c.push(eb('email_bidx', 'in', f.emailIndexes.length ? f.emailIndexes : ['-']));
+  if (f.search === null) c.push(sql<SqlBool>`false`);
+  else if (f.search?.kind === 'ids') c.push(eb('id', 'in', f.search.ids));
+  else c.push(...(f.search?.conditions ?? []));
+  return eb.and(c);
 }
 
 export async function insertContact(db: Executor, row: ContactRow): Promise<void> {

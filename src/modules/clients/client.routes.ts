@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
-import { pageOf } from '../../platform/http/pagination.ts';
+import { countedPageOf } from '../../platform/http/pagination.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import type { ClientService } from './client.service.ts';
 import {
@@ -24,7 +24,7 @@ export function registerClientRoutes(root: FastifyInstance, { clients }: { clien
     '/api/v1/clients',
     {
       config: { access: need('client:read') },
-      schema: { tags, querystring: clientListQuery, response: { 200: pageOf(clientSummarySchema) } },
+      schema: { tags, querystring: clientListQuery, response: { 200: countedPageOf(clientSummarySchema) } },
     },
     (req) => clients.list(staff(req).orgId, req.query),
   );

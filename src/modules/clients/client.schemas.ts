@@ -133,5 +133,9 @@ export const clientListQuery = z.strictObject({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  sort: z
+    .enum(['-created', 'created'])
+    .default('-created')
+    .describe('newest or oldest first (names are encrypted: no sort by name, docs/DECISIONS.md D16)'),
 });
 export type ClientListQuery = z.infer<typeof clientListQuery>;

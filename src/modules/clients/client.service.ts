@@ -7,7 +7,7 @@ import type { Keyring, OrgCrypto } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { notFound } from '../../platform/errors.ts';
-import { decodeCursor, pageResult } from '../../platform/http/pagination.ts';
+import { COUNT_CAP, decodeCursor, pageResult } from '../../platform/http/pagination.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
@@ -19,6 +19,7 @@ import {
   findContactsByEmailIndex,
   insertClient,
   insertContact,
+  countClientRows,
   listClientRows,
   listOrgClientIds,
   listOrgContacts,
@@ -257,38 +258,36 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
     },
     get: (orgId: string, id: string) => getIn(db, orgId, id),
 
-    async list(orgId: string, q: ClientListQuery): Promise<{ items: ClientSummary[]; nextCursor: string | null }> {
+    async list(
+      orgId: string,
+      q: ClientListQuery,
+    ): Promise<{ items: ClientSummary[]; nextCursor: string | null; count: number | null; countCapped: boolean }> {
       const crypto = await keyring.forOrg(db, orgId);
       const cursor = decodeCursor(q.cursor);
       const emailIndexes = q.email ? crypto.blindIndexesAll(q.email.trim().toLowerCase(), EMAIL_CONTEXT) : undefined;
-      if (!q.q) {
-        const rows = await listClientRows(db, {
-          orgId,
-          afterId: cursor?.id ?? null,
-          limit: q.limit + 1,
-          emailIndexes,
-          includeArchived: q.includeArchived,
-        });
-        return pageResult(
-          rows.map((r) => toSummary(crypto, r)),
-          q.limit,
-          (c) => ({ v: null, id: c.id }),
-        );
-      }
-      // Names are encrypted: the search matches blind-index tokens and decrypts only the page shown.
-      const rows = await listClientRows(db, {
+      // Names are encrypted: a search matches blind-index tokens and decrypts only the page shown.
+      const filter = {
         orgId,
         afterId: cursor?.id ?? null,
         limit: q.limit + 1,
         emailIndexes,
         includeArchived: q.includeArchived,
-        search: await searchFilter(db, crypto, orgId, 'client', q.q, 'clients.id'),
-      });
-      return pageResult(
-        rows.map((r) => toSummary(crypto, r)),
-        q.limit,
-        (c) => ({ v: null, id: c.id }),
-      );
+        ascending: q.sort === 'created',
+        ...(q.q && { search: await searchFilter(db, crypto, orgId, 'client', q.q, 'clients.id') }),
+      };
+      const rows = await listClientRows(db, filter);
+      // Counted on the first page only, and at most COUNT_CAP + 1 rows: bounded at any size. Not for
+      // a broad search (a word thousands of rows share): each counted row would cost a probe per word.
+      const count = cursor || filter.search?.kind === 'probe' ? null : await countClientRows(db, filter, COUNT_CAP);
+      return {
+        ...pageResult(
+          rows.map((r) => toSummary(crypto, r)),
+          q.limit,
+          (c) => ({ v: null, id: c.id }),
+        ),
+        count: count === null ? null : Math.min(count, COUNT_CAP),
+        countCapped: count !== null && count > COUNT_CAP,
+      };
     },
 
     async update(orgId: string, id: string, patch: ClientPatch, actor: AuditActor): Promise<Client> {

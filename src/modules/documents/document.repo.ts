@@ -1,4 +1,5 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { DB } from '../../platform/db/schema.ts';
 import type { SearchPlan } from '../../platform/search/search-index.ts';
 import type { Executor } from '../../platform/db/kysely.ts';
 import type { DocumentKind, DocumentsTable } from './documents.tables.ts';
@@ -156,6 +157,9 @@ const SORT_KEYS = {
   total: sql<number>`total`,
   outstanding: sql<number>`(total - amount_paid - amount_credited)`,
   status: sql<string>`status`,
+  // Grouped by client, clients in creation order: names are encrypted and no sortable form of
+  // them is stored (docs/DECISIONS.md D16). Index documents_by_client (migration 0029).
+  client: sql<string>`client_id`,
 } as const;
 export type SortKey = keyof typeof SORT_KEYS;
 
@@ -168,6 +172,7 @@ export const SORT_CURSOR_VALUES: Record<SortKey, CursorValue> = {
   total: 'integer',
   outstanding: 'integer',
   status: 'text',
+  client: 'id',
 };
 
 export interface DocumentFilter {
@@ -218,6 +223,8 @@ export function sortValue(row: DocumentSummaryRow, sort: SortKey): string | numb
       return Number(row.total) - Number(row.amount_paid) - Number(row.amount_credited);
     case 'status':
       return row.status;
+    case 'client':
+      return row.client_id;
     default:
       return row[sort] ?? '';
   }
@@ -234,28 +241,66 @@ export function listDocumentRows(db: Executor, f: DocumentFilter): Promise<Docum
 
 /** The list query itself, for the plan tests (test/integration/list-plans.test.ts). */
 export function documentListQuery(db: Executor, f: DocumentFilter) {
-  let q = db.selectFrom('documents').select(SUMMARY_COLUMNS).where('org_id', '=', f.orgId).where('kind', '=', f.kind);
-  if (f.statuses) q = q.where('status', 'in', f.statuses);
-  if (f.overdueBefore) q = q.where('due_date', '<', f.overdueBefore);
-  if (f.clientId) q = q.where('client_id', '=', f.clientId);
-  if (f.from) q = q.where('issue_date', '>=', f.from);
-  if (f.to) q = q.where('issue_date', '<=', f.to);
-  if (f.number) q = q.where('number', '=', f.number);
-  if (f.currency) q = q.where('currency', '=', f.currency);
-  if (f.minTotal !== undefined) q = q.where('total', '>=', f.minTotal);
-  if (f.maxTotal !== undefined) q = q.where('total', '<=', f.maxTotal);
-  if (f.search === null) q = q.where(sql<SqlBool>`false`);
-  else if (f.search?.kind === 'ids') q = q.where('id', 'in', f.search.ids);
-  else for (const c of f.search?.conditions ?? []) q = q.where(c);
+  const q = db
+    .selectFrom('documents')
+    .select(SUMMARY_COLUMNS)
+    .where((eb) => whereListed(eb, f));
   const dir = f.desc ? 'desc' : 'asc';
   const op = sql.raw(f.desc ? '<' : '>');
   if (f.sort === 'created') {
-    if (f.cursor) q = q.where(sql<SqlBool>`id ${op} ${f.cursor.id}`);
+    if (f.cursor)
+      return q
+        .where(sql<SqlBool>`id ${op} ${f.cursor.id}`)
+        .orderBy('id', dir)
+        .limit(f.limit);
     return q.orderBy('id', dir).limit(f.limit);
   }
   const key: Expression<string | number> = SORT_KEYS[f.sort];
-  if (f.cursor) q = q.where(sql<SqlBool>`(${key}, id) ${op} (${f.cursor.v ?? ''}, ${f.cursor.id})`);
-  return q.orderBy(key, dir).orderBy('id', dir).limit(f.limit);
+  const paged = f.cursor ? q.where(sql<SqlBool>`(${key}, id) ${op} (${f.cursor.v ?? ''}, ${f.cursor.id})`) : q;
+  return paged.orderBy(key, dir).orderBy('id', dir).limit(f.limit);
+}
+
+/**
+ * How many documents match a list's filter, counting at most `cap` + 1 of them: the count reads
+ * the matching index entries and stops there, so it costs at most `cap` rows at any size of the
+ * organization (the list shows "10,000+" above the cap).
+ */
+export function documentCountQuery(db: Executor, f: ListFilter, cap: number) {
+  const matching = db
+    .selectFrom('documents')
+    .select(sql<number>`1`.as('one'))
+    .where((eb) => whereListed(eb, f, true))
+    .limit(cap + 1);
+  return db.selectFrom(matching.as('m')).select((eb) => eb.fn.countAll<number | string | bigint>().as('n'));
+}
+
+export async function countDocumentRows(db: Executor, f: ListFilter, cap: number): Promise<number> {
+  const r = await documentCountQuery(db, f, cap).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+type ListFilter = Omit<DocumentFilter, 'sort' | 'desc' | 'cursor' | 'limit'>;
+
+/** The filter conditions of a list, shared by the page and its count. */
+function whereListed(eb: ExpressionBuilder<DB, 'documents'>, f: ListFilter, counting = false): Expression<SqlBool> {
+  const c: Array<Expression<SqlBool>> = [eb('org_id', '=', f.orgId), eb('kind', '=', f.kind)];
+  if (f.statuses) c.push(eb('status', 'in', f.statuses));
+  if (f.overdueBefore) c.push(eb('due_date', '<', f.overdueBefore));
+  if (f.clientId) c.push(eb('client_id', '=', f.clientId));
+  // The count compares dates as documents_by_issue_date indexes them (coalesce(issue_date, ''):
+  // the same rows, since no range bound is ''), so counting a month reads that month's index
+  // entries, not the organization's rows.
+  const issued = counting ? sql<string>`coalesce(issue_date, '')` : sql.ref<string>('issue_date');
+  if (f.from) c.push(eb(issued, '>=', f.from));
+  if (f.to) c.push(eb(issued, '<=', f.to));
+  if (f.number) c.push(eb('number', '=', f.number));
+  if (f.currency) c.push(eb('currency', '=', f.currency));
+  if (f.minTotal !== undefined) c.push(eb('total', '>=', f.minTotal));
+  if (f.maxTotal !== undefined) c.push(eb('total', '<=', f.maxTotal));
+  if (f.search === null) c.push(sql<SqlBool>`false`);
+  else if (f.search?.kind === 'ids') c.push(eb('id', 'in', f.search.ids));
+  else c.push(...(f.search?.conditions ?? []));
+  return eb.and(c);
 }
 
 /** Every document of an org in creation order, a page at a time (the data export). */

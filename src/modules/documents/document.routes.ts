@@ -9,7 +9,7 @@ import type { DocumentKind } from './documents.tables.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
 import { idempotencyScope, withIdempotency } from '../../platform/http/idempotency.ts';
-import { pageOf } from '../../platform/http/pagination.ts';
+import { countedPageOf } from '../../platform/http/pagination.ts';
 import { idParam, okSchema } from '../../platform/http/schemas.ts';
 import type { LifecycleService } from './document-lifecycle.service.ts';
 import { EINVOICE_FORMATS } from '../einvoice/einvoice.formats.ts';
@@ -72,7 +72,7 @@ export function registerDocumentRoutes(root: FastifyInstance, deps: DocumentRout
       base,
       {
         config: { access: need('invoice:read') },
-        schema: { tags, querystring: documentListQuery, response: { 200: pageOf(documentSummarySchema) } },
+        schema: { tags, querystring: documentListQuery, response: { 200: countedPageOf(documentSummarySchema) } },
       },
       (req) => documents.list(staff(req).orgId, kind, req.query),
     );

@@ -312,6 +312,8 @@ export const SORTS = [
   '-outstanding',
   'status',
   '-status',
+  'client',
+  '-client',
 ] as const;
 export const documentListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -331,7 +333,12 @@ export const documentListQuery = z.strictObject({
   currency: currencyCode.optional(),
   minTotal: z.coerce.number().int().min(0).max(1e13).optional().describe('total at least (minor units)'),
   maxTotal: z.coerce.number().int().min(0).max(1e13).optional().describe('total at most (minor units)'),
-  sort: z.enum(SORTS).default('-created'),
+  sort: z
+    .enum(SORTS)
+    .default('-created')
+    .describe(
+      'client: grouped by client, clients in the order they were added (names are encrypted: docs/DECISIONS.md D16)',
+    ),
 });
 export type DocumentListQuery = z.infer<typeof documentListQuery>;
 

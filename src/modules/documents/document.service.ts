@@ -8,7 +8,7 @@ import type { Database, Executor } from '../../platform/db/kysely.ts';
 import type { DocumentKind } from './documents.tables.ts';
 import { inTx } from '../../platform/db/tx.ts';
 import { AppError, conflict, notFound, unprocessable } from '../../platform/errors.ts';
-import { decodeCursor, pageResult } from '../../platform/http/pagination.ts';
+import { COUNT_CAP, decodeCursor, pageResult } from '../../platform/http/pagination.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { ClientService } from '../clients/client.service.ts';
@@ -23,6 +23,7 @@ import {
   findDocumentNumbers,
   hasIssuedInvoice,
   insertDocument,
+  countDocumentRows,
   listDocumentRows,
   listOrgDocumentRows,
   listUnindexedDocumentIds,
@@ -674,7 +675,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       orgId: string,
       kind: DocumentKind,
       q: DocumentListQuery,
-    ): Promise<{ items: DocumentSummary[]; nextCursor: string | null }> {
+    ): Promise<{ items: DocumentSummary[]; nextCursor: string | null; count: number | null; countCapped: boolean }> {
       const day = await todayInTx(db, orgId);
       const desc = q.sort.startsWith('-');
       const sort = q.sort.replace(/^-/, '') as SortKey;
@@ -684,7 +685,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       const search = q.q
         ? await searchFilter(db, await keyring.forOrg(db, orgId), orgId, 'document', q.q, 'documents.id')
         : null;
-      const rows = await listDocumentRows(db, {
+      const filter = {
         orgId,
         kind,
         ...(statuses && { statuses }),
@@ -697,11 +698,14 @@ export function createDocumentService(deps: DocumentServiceDeps) {
         ...(q.minTotal !== undefined && { minTotal: q.minTotal }),
         ...(q.maxTotal !== undefined && { maxTotal: q.maxTotal }),
         ...(q.q !== undefined && { search }),
-        sort,
-        desc,
-        cursor: decodeCursor(q.cursor, SORT_CURSOR_VALUES[sort]),
-        limit: q.limit + 1,
-      });
+      };
+      const cursor = decodeCursor(q.cursor, SORT_CURSOR_VALUES[sort]);
+      const rows = await listDocumentRows(db, { ...filter, sort, desc, cursor, limit: q.limit + 1 });
+      // Counted on the first page only, and at most COUNT_CAP + 1 rows: bounded at any size. Only
+      // where an index finds the matches: not for a broad search (a word thousands of rows share:
+      // a probe per counted row) nor by currency alone (no index: a rare currency would read every row).
+      const indexed = search?.kind !== 'probe' && (!q.currency || Boolean(q.clientId || q.number || q.q));
+      const count = cursor || !indexed ? null : await countDocumentRows(db, filter, COUNT_CAP);
       const names = await clients.namesByIdsInTx(
         db,
         orgId,
@@ -711,6 +715,8 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       return {
         items: page.items.map((r) => toSummary(r, names.get(r.client_id) ?? '', day)),
         nextCursor: page.nextCursor,
+        count: count === null ? null : Math.min(count, COUNT_CAP),
+        countCapped: count !== null && count > COUNT_CAP,
       };
     },
   };

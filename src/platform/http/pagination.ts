@@ -56,6 +56,22 @@ export const pageQuery = {
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
+/** Lists count their matches up to this many; above, they answer `count: 10000, countCapped: true` ("10,000+"). */
+export const COUNT_CAP = 10_000;
+
+/** A page that also says how many rows match (first page only; counted up to COUNT_CAP). */
+export const countedPageOf = <T extends z.ZodType>(item: T) =>
+  pageOf(item).extend({
+    count: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        `rows matching the filter, counted up to ${COUNT_CAP} (first page only; null on next pages and for a search by a word thousands of rows share)`,
+      ),
+    countCapped: z.boolean().describe(`true when more than ${COUNT_CAP} rows match (count is then ${COUNT_CAP})`),
+  });
+
 export function pageResult<T>(
   rows: T[],
   limit: number,

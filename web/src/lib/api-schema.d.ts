@@ -3771,6 +3771,8 @@ export interface paths {
                     email?: string;
                     q?: string;
                     includeArchived?: "true" | "false";
+                    /** @description newest or oldest first (names are encrypted: no sort by name, docs/DECISIONS.md D16) */
+                    sort?: "-created" | "created";
                 };
                 header?: never;
                 path?: never;
@@ -3794,6 +3796,10 @@ export interface paths {
                                 createdAt: string;
                             }[];
                             nextCursor: string | null;
+                            /** @description rows matching the filter, counted up to 10000 (first page only; null on next pages and for a search by a word thousands of rows share) */
+                            count: number | null;
+                            /** @description true when more than 10000 rows match (count is then 10000) */
+                            countCapped: boolean;
                         };
                     };
                 };
@@ -5052,7 +5058,8 @@ export interface paths {
                     minTotal?: number;
                     /** @description total at most (minor units) */
                     maxTotal?: number;
-                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status";
+                    /** @description client: grouped by client, clients in the order they were added (names are encrypted: docs/DECISIONS.md D16) */
+                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status" | "client" | "-client";
                 };
                 header?: never;
                 path?: never;
@@ -5089,6 +5096,10 @@ export interface paths {
                                 importedAt: string | null;
                             }[];
                             nextCursor: string | null;
+                            /** @description rows matching the filter, counted up to 10000 (first page only; null on next pages and for a search by a word thousands of rows share) */
+                            count: number | null;
+                            /** @description true when more than 10000 rows match (count is then 10000) */
+                            countCapped: boolean;
                         };
                     };
                 };
@@ -6185,7 +6196,8 @@ export interface paths {
                     minTotal?: number;
                     /** @description total at most (minor units) */
                     maxTotal?: number;
-                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status";
+                    /** @description client: grouped by client, clients in the order they were added (names are encrypted: docs/DECISIONS.md D16) */
+                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status" | "client" | "-client";
                 };
                 header?: never;
                 path?: never;
@@ -6222,6 +6234,10 @@ export interface paths {
                                 importedAt: string | null;
                             }[];
                             nextCursor: string | null;
+                            /** @description rows matching the filter, counted up to 10000 (first page only; null on next pages and for a search by a word thousands of rows share) */
+                            count: number | null;
+                            /** @description true when more than 10000 rows match (count is then 10000) */
+                            countCapped: boolean;
                         };
                     };
                 };
@@ -7318,7 +7334,8 @@ export interface paths {
                     minTotal?: number;
                     /** @description total at most (minor units) */
                     maxTotal?: number;
-                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status";
+                    /** @description client: grouped by client, clients in the order they were added (names are encrypted: docs/DECISIONS.md D16) */
+                    sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status" | "client" | "-client";
                 };
                 header?: never;
                 path?: never;
@@ -7355,6 +7372,10 @@ export interface paths {
                                 importedAt: string | null;
                             }[];
                             nextCursor: string | null;
+                            /** @description rows matching the filter, counted up to 10000 (first page only; null on next pages and for a search by a word thousands of rows share) */
+                            count: number | null;
+                            /** @description true when more than 10000 rows match (count is then 10000) */
+                            countCapped: boolean;
                         };
                     };
                 };
@@ -12595,10 +12616,11 @@ export interface paths {
                             /** @description total at most (minor units) */
                             maxTotal?: number;
                             /**
+                             * @description client: grouped by client, clients in the order they were added (names are encrypted: docs/DECISIONS.md D16)
                              * @default -created
                              * @enum {string}
                              */
-                            sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status";
+                            sort?: "created" | "-created" | "issue_date" | "-issue_date" | "due_date" | "-due_date" | "total" | "-total" | "number" | "-number" | "outstanding" | "-outstanding" | "status" | "-status" | "client" | "-client";
                         };
                         /**
                          * @description download: 'pdf' (default) or an e-invoice format

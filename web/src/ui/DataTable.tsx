@@ -2,6 +2,8 @@
 // whose columns are declared once, so headers, numeric alignment and row keys are not copied
 // screen by screen.
 import type { ReactNode } from 'react';
+import { num } from '../lib/format.ts';
+import { t } from '../lib/i18n.ts';
 import { TableWrap } from './TableWrap.tsx';
 
 export interface Column<T> {
@@ -65,4 +67,17 @@ export function DataTable<T>({
 /** The visually hidden heading of an actions column. */
 export function ActionsHeader({ children = 'Actions' }: { children?: ReactNode }) {
   return <span className="visually-hidden">{children}</span>;
+}
+
+/**
+ * How many rows a list's filter matches, as the server counted it: exactly up to its cap (10,000),
+ * "More than 10,000" above, so the count costs the same at any size of the organization.
+ */
+export function ListCount({ count, capped }: { count: number | null | undefined; capped: boolean | undefined }) {
+  if (count === null || count === undefined) return null;
+  return (
+    <p className="muted list-count">
+      {capped ? t('documents.countCapped', { n: num(count) }) : t('documents.count', { n: num(count) })}
+    </p>
+  );
 }

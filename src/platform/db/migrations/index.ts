@@ -26,6 +26,7 @@ import * as m0025 from './0025-client-domains.ts';
 import * as m0026 from './0026-bulk-actions.ts';
 import * as m0027 from './0027-imported-documents.ts';
 import * as m0028 from './0028-org-logo.ts';
+import * as m0029 from './0029-client-sort.ts';
 import * as m0030 from './0030-dashboard-covering-indexes.ts';
 
 export const MIGRATIONS: Record<string, SealbillMigration> = {
@@ -55,5 +56,6 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0026-bulk-actions': m0026,
   '0027-imported-documents': m0027,
   '0028-org-logo': m0028,
+  '0029-client-sort': m0029,
   '0030-dashboard-covering-indexes': m0030,
 };

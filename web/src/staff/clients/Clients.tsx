@@ -1,31 +1,62 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { clientInput, clientPatch } from '../../../../src/modules/clients/client.schemas.ts';
-import { ok, staffApi, type ApiError } from '../../lib/api.ts';
+import { ok, staffApi, type ApiError, type paths } from '../../lib/api.ts';
 import { useAction, useTitle } from '../../lib/hooks.ts';
 import { t } from '../../lib/i18n.ts';
 import { useApiQuery } from '../../lib/query.ts';
 import { validateBody } from '../../lib/validate.ts';
 import { Link, navigate } from '../../lib/router.tsx';
-import { DELIVERY_MODE_LABELS, PLAIN_MODE_WARNING, type Client, type DeliveryMode } from '../../lib/types.ts';
+import {
+  DELIVERY_MODE_LABELS,
+  PLAIN_MODE_WARNING,
+  type Answer,
+  type Client,
+  type DeliveryMode,
+} from '../../lib/types.ts';
 import { EmptyState, ErrorNotice, Loading, Badge } from '../../ui/feedback.tsx';
 import { Button, SelectField, TextArea, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
 import { useStaff } from '../context.ts';
-import { DataTable } from '../../ui/DataTable.tsx';
+import { DataTable, ListCount } from '../../ui/DataTable.tsx';
+
+type ClientSort = NonNullable<NonNullable<paths['/api/v1/clients']['get']['parameters']['query']>['sort']>;
+type ClientSummary = Answer<'/api/v1/clients'>['items'][number];
 
 export function ClientsPage() {
   useTitle(t('clients.title'));
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
   const [archived, setArchived] = useState(false);
-  const list = useApiQuery(['clients', { search, archived }], (signal) =>
+  const [sort, setSort] = useState<ClientSort>('-created');
+  const [extra, setExtra] = useState<ClientSummary[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const page = (after?: string, signal?: AbortSignal) =>
     ok(
       staffApi.GET('/api/v1/clients', {
-        params: { query: { q: search || undefined, includeArchived: archived ? 'true' : undefined, limit: 200 } },
+        params: {
+          query: {
+            q: search || undefined,
+            includeArchived: archived ? 'true' : undefined,
+            sort,
+            limit: 100,
+            cursor: after,
+          },
+        },
         signal,
       }),
-    ),
-  );
+    );
+  const list = useApiQuery(['clients', { search, archived, sort }], (signal) => page(undefined, signal));
+  useEffect(() => {
+    setExtra([]);
+    setCursor(list.data?.nextCursor ?? null);
+  }, [list.data]);
+  async function more() {
+    if (!cursor) return;
+    const next = await page(cursor);
+    setExtra((e) => [...e, ...next.items]);
+    setCursor(next.nextCursor);
+  }
+  const rows = [...(list.data?.items ?? []), ...extra];
 
   return (
     <>
@@ -55,6 +86,15 @@ export function ClientsPage() {
           />
           <label htmlFor="show-archived">{t('clients.showArchived')}</label>
         </div>
+        <SelectField
+          label={t('clients.sort')}
+          value={sort}
+          onChange={(e) => setSort(e.target.value as ClientSort)}
+          options={[
+            { value: '-created', label: t('clients.sortNewest') },
+            { value: 'created', label: t('clients.sortOldest') },
+          ]}
+        />
         <div className="field">
           <Button type="submit">{t('common.search')}</Button>
         </div>
@@ -73,11 +113,12 @@ export function ClientsPage() {
           {search ? t('clients.noMatchHint') : t('clients.noneHint')}
         </EmptyState>
       ) : null}
-      {list.data && list.data.items.length > 0 ? (
+      {rows.length > 0 ? <ListCount count={list.data?.count} capped={list.data?.countCapped} /> : null}
+      {rows.length > 0 ? (
         <DataTable
           label={t('clients.title')}
           caption={t('clients.title')}
-          rows={list.data.items}
+          rows={rows}
           rowKey={(c) => c.id}
           columns={[
             {
@@ -94,6 +135,7 @@ export function ClientsPage() {
           ]}
         />
       ) : null}
+      {cursor ? <Button onClick={() => void more()}>{t('clients.loadMore')}</Button> : null}
     </>
   );
 }

@@ -10,6 +10,7 @@ import { Button, Checkbox, SelectField, TextArea, TextField } from '../../ui/for
 import { PageHead } from '../Layout.tsx';
 import { useStaff } from '../context.ts';
 import { useTaxRates } from '../catalog/Catalog.tsx';
+import { ClientPicker, type PickedClient } from './ClientPicker.tsx';
 import { build, emptyLine, stateFrom, type EditorState, type LineState } from './editor-model.ts';
 
 export function newEditorState(currency: string, clientId: string): EditorState {
@@ -114,8 +115,9 @@ export function Editor({
   const s = useStaff();
   const [st, setSt] = useState(initial);
   const [touched, setTouched] = useState(false);
-  const clients = useApiQuery(['clients', { limit: 200 }], (signal) =>
-    ok(staffApi.GET('/api/v1/clients', { params: { query: { limit: 200 } }, signal })),
+  // Only whether the organization has any client: the picker searches them as you type.
+  const anyClient = useApiQuery(['clients', { limit: 1 }], (signal) =>
+    ok(staffApi.GET('/api/v1/clients', { params: { query: { limit: 1 } }, signal })),
   );
   const items = useApiQuery(['items', { limit: 200 }], (signal) =>
     ok(staffApi.GET('/api/v1/items', { params: { query: { limit: 200 } }, signal })),
@@ -124,7 +126,7 @@ export function Editor({
   const invoices = useApiQuery(['documents', 'invoice', { clientId: st.clientId }, kind], (signal) =>
     kind === 'credit_note' && st.clientId
       ? ok(staffApi.GET('/api/v1/invoices', { params: { query: { clientId: st.clientId, limit: 200 } }, signal }))
-      : Promise.resolve({ items: [], nextCursor: null }),
+      : Promise.resolve({ items: [], nextCursor: null, count: 0, countCapped: false }),
   );
   const built = useMemo(() => build(st, rates.data?.items ?? []), [st, rates.data]);
   const save = useAction(async (body: Record<string, unknown>): Promise<{ id: string }> => {
@@ -191,10 +193,8 @@ export function Editor({
       taxRateId: it.taxRateId ?? '',
     });
   };
-  const onClient = (clientId: string) => {
-    const c = clients.data?.items.find((x) => x.id === clientId);
-    setSt((x) => ({ ...x, clientId, currency: doc ? x.currency : (c?.currency ?? x.currency), relatedDocumentId: '' }));
-  };
+  const onClient = (c: PickedClient) =>
+    setSt((x) => ({ ...x, clientId: c.id, currency: doc ? x.currency : c.currency, relatedDocumentId: '' }));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -218,8 +218,9 @@ export function Editor({
     ...(rates.data?.items ?? []).map((r) => ({ value: r.id, label: `${r.name} (${rate(r.rateBp)})` })),
   ];
   const editorErrors = touched ? Object.keys(built.errors).length : 0;
+  const hasItems = (items.data?.items.length ?? 0) > 0;
 
-  if (clients.data && clients.data.items.length === 0) {
+  if (anyClient.data && anyClient.data.items.length === 0) {
     return (
       <EmptyState
         title="Add a client first"
@@ -259,17 +260,13 @@ export function Editor({
         ) : null}
         <div className="panel">
           <div className="form-row">
-            <SelectField
-              label="Client"
+            <ClientPicker
               value={st.clientId}
-              onChange={(e) => onClient(e.target.value)}
+              knownName={doc && doc.clientId === st.clientId ? doc.clientName : undefined}
+              onPick={onClient}
               error={err('clientId')}
               disabled={editing}
               hint={editing ? 'A schedule keeps its client; end it and create one for another client.' : undefined}
-              options={[
-                { value: '', label: clients.data ? 'Choose a client…' : 'Loading clients…' },
-                ...(clients.data?.items ?? []).map((c) => ({ value: c.id, label: c.name })),
-              ]}
             />
             <TextField
               label="Currency"
@@ -420,14 +417,26 @@ export function Editor({
           ) : null}
         </div>
 
-        <fieldset className="panel">
+        {/* One row per line on a wide screen (styles.css, "line table"); stacked fields below it. */}
+        <fieldset className={`panel lines${hasItems ? ' lines-with-items' : ''}`}>
           <legend>Lines</legend>
           {err('lines') ? <p className="field-error">{err('lines')}</p> : null}
+          <div className="line-head" aria-hidden="true">
+            {hasItems ? <span>Item</span> : null}
+            <span>Description</span>
+            <span>Quantity</span>
+            <span>Unit</span>
+            <span>Unit price ({currency})</span>
+            <span>Discount</span>
+            <span>Tax</span>
+            <span className="num">Amount</span>
+            <span />
+          </div>
           {st.lines.map((l, i) => (
             <fieldset key={l.key} className="line">
               <legend>Line {i + 1}</legend>
               <div className="form-row">
-                {(items.data?.items.length ?? 0) > 0 ? (
+                {hasItems ? (
                   <SelectField
                     label="Item"
                     value={l.itemId ?? ''}
@@ -489,16 +498,17 @@ export function Editor({
                 />
               </div>
               <p className="line-foot">
-                <span>
-                  Line amount:{' '}
+                <span className="line-amount">
+                  <span className="line-amount-label">Line amount: </span>
                   {built.totals?.lines[i] ? <strong>{showMoney(built.totals.lines[i].amount)}</strong> : '—'}
-                </span>{' '}
+                </span>
                 {st.lines.length > 1 ? (
                   <Button
                     variant="link"
+                    className="line-remove"
                     onClick={() => setSt((x) => ({ ...x, lines: x.lines.filter((_, j) => j !== i) }))}
                   >
-                    Remove line {i + 1}
+                    Remove<span className="line-remove-which"> line {i + 1}</span>
                   </Button>
                 ) : null}
               </p>

@@ -9,7 +9,7 @@ import { KIND_LABEL, KIND_PATH, KIND_PLURAL, type DocumentKind, type DocumentSum
 import { Badge, EmptyState, ErrorNotice, Loading, StatusBadge } from '../../ui/feedback.tsx';
 import { Button, SelectField, TextField } from '../../ui/forms.tsx';
 import { PageHead } from '../Layout.tsx';
-import { DataTable } from '../../ui/DataTable.tsx';
+import { DataTable, ListCount } from '../../ui/DataTable.tsx';
 import { BulkBar, BulkProgress, type Selection } from './BulkActions.tsx';
 
 type ListQuery = NonNullable<paths['/api/v1/invoices']['get']['parameters']['query']>;
@@ -26,13 +26,21 @@ interface Filter {
 
 const SORT_OPTIONS: Array<{ value: ListSort; label: string; kinds?: DocumentKind[] }> = [
   { value: '-created', label: 'Newest first' },
+  { value: 'created', label: 'Oldest first' },
   { value: '-number', label: 'Number (highest first)' },
   { value: 'number', label: 'Number (lowest first)' },
   { value: '-issue_date', label: 'Issue date (latest first)' },
+  { value: 'issue_date', label: 'Issue date (earliest first)' },
   { value: 'due_date', label: 'Due date (soonest first)' },
+  { value: '-due_date', label: 'Due date (latest first)' },
   { value: '-total', label: 'Total (largest first)' },
+  { value: 'total', label: 'Total (smallest first)' },
   { value: '-outstanding', label: 'Outstanding (largest first)', kinds: ['invoice'] },
+  { value: 'outstanding', label: 'Outstanding (smallest first)', kinds: ['invoice'] },
   { value: 'status', label: 'Status' },
+  // Names are encrypted, so "by client" groups by client in the order clients were added (D16).
+  { value: 'client', label: 'Client (grouped, in the order added)' },
+  { value: '-client', label: 'Client (grouped, newest clients first)' },
 ];
 const PAGE_SIZES = [25, 50, 100, 200];
 
@@ -270,6 +278,7 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
           {filtered ? 'Clear the filters to see everything.' : EMPTY_HINT[kind]}
         </EmptyState>
       ) : null}
+      {rows.length > 0 ? <ListCount count={list.data?.count} capped={list.data?.countCapped} /> : null}
       {rows.length > 0 ? (
         <DataTable
           label={KIND_PLURAL[kind]}
