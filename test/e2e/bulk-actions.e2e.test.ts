@@ -1,50 +1,31 @@
 // Bulk actions in a real browser (issue #13, item 5): on the quotes list the user ticks two
 // drafts, issues them from the bulk action bar, and watches the background job's progress until
 // it reports both done; the list then shows them issued, with numbers.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  checkpoint,
-  describeBrowser,
-  expectNoProblems,
-  launchBrowser,
-  newPage,
-  startServer,
-  type TestServer,
-} from './browser.ts';
-import { setupByApi, signInWithPassword, type ApiClient } from './journeys.ts';
-
-const OWNER = { email: 'olga@bulk.test', password: 'a long and unusual passphrase 42' };
+import { expect, it } from 'vitest';
+import { checkpoint, describeBrowser, expectNoProblems } from './browser.ts';
+import { useStaffApp } from './staff-app.ts';
 
 describeBrowser('bulk actions in the staff app', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let owner: ApiClient;
-  const drafts: string[] = [];
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    owner = await setupByApi(server.url, OWNER, 'Bulk Studio GmbH');
-    for (const name of ['Globex Corporation', 'Initech AG']) {
-      const client = await owner.call('POST', '/api/v1/clients', { name, language: 'en' });
-      const quote = await owner.call('POST', '/api/v1/quotes', {
-        clientId: client.id,
-        lines: [{ description: 'Workshop', quantity: '1', unitPrice: 90_000 }],
-      });
-      drafts.push(quote.id);
-    }
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const app = useStaffApp({
+    owner: { email: 'olga@bulk.test', password: 'a long and unusual passphrase 42' },
+    orgName: 'Bulk Studio GmbH',
+    seed: async (owner) => {
+      const drafts: string[] = [];
+      for (const name of ['Globex Corporation', 'Initech AG']) {
+        const client = await owner.call('POST', '/api/v1/clients', { name, language: 'en' });
+        const quote = await owner.call('POST', '/api/v1/quotes', {
+          clientId: client.id,
+          lines: [{ description: 'Workshop', quantity: '1', unitPrice: 90_000 }],
+        });
+        drafts.push(quote.id);
+      }
+      return drafts;
+    },
   });
 
   it('selects two drafts, issues them in bulk, and sees the progress finish', async () => {
-    const ctx = await browser.newContext();
-    const { page, problems } = await newPage(ctx);
-    await signInWithPassword(page, server.url, OWNER.email, OWNER.password);
-    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    const { ctx, page, problems } = await app.signIn();
+    const { server, owner, seeded: drafts } = app;
 
     await page.goto(`${server.url}/app/quotes?status=draft`);
     await page.getByRole('heading', { level: 1, name: 'Quotes' }).waitFor();

@@ -124,7 +124,7 @@ describeBrowser('client picker and compact line table', () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('client');
     await page.getByText('1 found', { exact: true }).waitFor();
-    await page.getByRole('cell', { name: 'Initech Industries' }).waitFor();
+    await page.getByRole('cell', { name: 'Initech Industries', exact: true }).waitFor();
 
     // Reopened, the draft's client shows by name; no request ever asked for more than 8 clients.
     await page.goto(`${server.url}/app/invoices/${draft.id}/edit`);

@@ -4,39 +4,20 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { makePng } from '../helpers/images.ts';
-import {
-  checkA11y,
-  describeBrowser,
-  expectNoProblems,
-  launchBrowser,
-  newPage,
-  screenshot,
-  startServer,
-  type TestServer,
-} from './browser.ts';
-import { seedInvoice, setupByApi, signInWithPassword, type ApiClient } from './journeys.ts';
+import { checkA11y, describeBrowser, expectNoProblems, newPage, screenshot } from './browser.ts';
+import { seedInvoice } from './journeys.ts';
+import { useStaffApp } from './staff-app.ts';
 
-const OWNER = { email: 'olga@logo.test', password: 'a long and unusual passphrase 42' };
 const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-logo-e2e-'));
 
 describeBrowser('organization logo in the staff app', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let owner: ApiClient;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    owner = await setupByApi(server.url, OWNER, 'Logo Studio GmbH');
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
+  const app = useStaffApp({
+    owner: { email: 'olga@logo.test', password: 'a long and unusual passphrase 42' },
+    orgName: 'Logo Studio GmbH',
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('uploads, previews and removes the logo', async () => {
     const png = path.join(dir, 'logo.png');
@@ -44,10 +25,8 @@ describeBrowser('organization logo in the staff app', () => {
     const fake = path.join(dir, 'fake.png');
     writeFileSync(fake, '<!doctype html><p>not an image</p>');
 
-    const ctx = await browser.newContext();
-    const { page, problems } = await newPage(ctx);
-    await signInWithPassword(page, server.url, OWNER.email, OWNER.password);
-    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    const { ctx, page, problems } = await app.signIn();
+    const { server, owner } = app;
     await page.goto(`${server.url}/app/settings`);
     const panel = page.getByRole('form', { name: 'Logo' });
     await panel.getByText('No logo yet').waitFor();
@@ -78,6 +57,7 @@ describeBrowser('organization logo in the staff app', () => {
   });
 
   it("shows the logo on the pay page, decoded under the page's own CSP", async () => {
+    const { server, owner, browser } = app;
     const res = await fetch(`${server.url}/api/v1/org/logo`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'image/png' },

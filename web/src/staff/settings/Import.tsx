@@ -10,49 +10,17 @@ import { DataTable } from '../../ui/DataTable.tsx';
 import { ErrorNotice, Notice, Status } from '../../ui/feedback.tsx';
 import { Button, SelectField, TextField } from '../../ui/forms.tsx';
 import { SettingsFrame } from './Settings.tsx';
+import { IMPORT_FIELDS, REQUIRED_FIELDS } from '../../../../src/modules/imports/import.fields.ts';
 
 type Kind = 'clients' | 'items' | 'invoices';
 type Report = Answer<'/api/v1/imports/clients/preview', 'post'>;
 type Input = Body<'/api/v1/imports/clients/preview'>;
 
-/** The fields each import reads (import.fields.ts on the server); the first ones are required. */
-const FIELDS: Record<Kind, string[]> = {
-  clients: [
-    'name',
-    'email',
-    'address1',
-    'address2',
-    'postalCode',
-    'city',
-    'country',
-    'vatId',
-    'taxId',
-    'phone',
-    'currency',
-    'language',
-    'notes',
-  ],
-  items: ['name', 'unitPrice', 'description', 'unit', 'currency', 'taxRate'],
-  invoices: [
-    'number',
-    'quantity',
-    'unitPrice',
-    'status',
-    'clientName',
-    'clientEmail',
-    'issueDate',
-    'dueDate',
-    'currency',
-    'poNumber',
-    'notes',
-    'terms',
-    'amountPaid',
-    'item',
-    'description',
-    'unit',
-    'taxRate',
-  ],
-};
+/** The fields each import reads, the required ones first (the server's own lists). */
+const fieldsOf = (kind: Kind): string[] => [
+  ...REQUIRED_FIELDS[kind],
+  ...IMPORT_FIELDS[kind].filter((f) => !REQUIRED_FIELDS[kind].includes(f)),
+];
 
 function check(kind: Kind, body: Input): Promise<Report> {
   if (kind === 'clients') return ok(staffApi.POST('/api/v1/imports/clients/preview', { body }));
@@ -169,7 +137,7 @@ export function ImportPage() {
           ) : (
             <fieldset>
               <legend>{t('import.mapFields')}</legend>
-              {FIELDS[kind].map((f) => (
+              {fieldsOf(kind).map((f) => (
                 <SelectField
                   key={f}
                   label={f}
