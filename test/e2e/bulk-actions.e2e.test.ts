@@ -48,4 +48,28 @@ describeBrowser('bulk actions in the staff app', () => {
     expectNoProblems(problems);
     await ctx.close();
   });
+
+  it('selects every draft the filter matches, counted, and exports them as CSV', async () => {
+    const { server, owner } = app;
+    // More drafts than a page holds (the first test issued its two).
+    const client = await owner.call('POST', '/api/v1/clients', { name: 'Hooli Inc', language: 'en' });
+    for (let i = 0; i < 30; i++)
+      await owner.call('POST', '/api/v1/quotes', {
+        clientId: client.id,
+        lines: [{ description: `Sprint ${i}`, quantity: '1', unitPrice: 10_000 }],
+      });
+    const { ctx, page, problems } = await app.signIn();
+    await page.goto(`${server.url}/app/quotes?status=draft&limit=25`);
+    await page.getByRole('heading', { level: 1, name: 'Quotes' }).waitFor();
+    await page.getByText('30 found', { exact: true }).waitFor();
+    await page.getByRole('checkbox', { name: 'Select all on this page' }).check();
+    await page.getByRole('button', { name: 'Select all 30 matching this filter' }).click();
+    const bar = page.getByRole('region', { name: 'Bulk actions' });
+    await bar.getByText('All 30 documents matching this filter are selected').waitFor();
+    await bar.getByRole('button', { name: 'Export CSV' }).click();
+    const progress = page.getByRole('region', { name: 'Bulk action' });
+    await progress.getByText('CSV export finished: 30 done, 0 failed').waitFor({ timeout: 30_000 });
+    expectNoProblems(problems);
+    await ctx.close();
+  });
 });

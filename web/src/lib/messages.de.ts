@@ -421,6 +421,8 @@ export const de: Translation = {
   'bulk.selected': '{count} ausgewählt',
   'bulk.selectAllMatching': 'Alle zu diesem Filter auswählen',
   'bulk.allMatching': 'Alle Dokumente zu diesem Filter sind ausgewählt (bis zu 10.000)',
+  'bulk.allMatchingCount': 'Alle {count} Dokumente zu diesem Filter sind ausgewählt',
+  'bulk.selectAllMatchingCount': 'Alle {count} zu diesem Filter auswählen',
   'bulk.clear': 'Auswahl aufheben',
   'bulk.bar': 'Sammelaktionen',
   'bulk.issue': 'Ausstellen',

@@ -602,6 +602,8 @@ export const en = {
   'bulk.selected': '{count} selected',
   'bulk.selectAllMatching': 'Select all matching this filter',
   'bulk.allMatching': 'All documents matching this filter are selected (up to 10,000)',
+  'bulk.allMatchingCount': 'All {count} documents matching this filter are selected',
+  'bulk.selectAllMatchingCount': 'Select all {count} matching this filter',
   'bulk.clear': 'Clear selection',
   'bulk.bar': 'Bulk actions',
   'bulk.issue': 'Issue',

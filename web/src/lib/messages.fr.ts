@@ -416,6 +416,8 @@ export const fr: Translation = {
   'bulk.selected': '{count} sélectionné(s)',
   'bulk.selectAllMatching': 'Sélectionner tout ce qui correspond au filtre',
   'bulk.allMatching': 'Tous les documents correspondant au filtre sont sélectionnés (jusqu’à 10 000)',
+  'bulk.allMatchingCount': 'Les {count} documents correspondant au filtre sont sélectionnés',
+  'bulk.selectAllMatchingCount': 'Sélectionner les {count} documents correspondant au filtre',
   'bulk.clear': 'Effacer la sélection',
   'bulk.bar': 'Actions groupées',
   'bulk.issue': 'Émettre',

@@ -32,12 +32,15 @@ export function BulkBar({
   kind,
   selection,
   count,
+  matching = null,
   onStarted,
 }: {
   kind: DocumentKind;
   selection: Selection;
   /** Shown as "N selected"; null when every match of the filter is selected. */
   count: number | null;
+  /** How many documents the filter matches, when the list counted them exactly. */
+  matching?: number | null;
   onStarted: (jobId: string) => void;
 }) {
   const [busy, setBusy] = useState<string | null>(null);
@@ -63,7 +66,13 @@ export function BulkBar({
 
   return (
     <section className="bulk-bar" aria-label={t('bulk.bar')}>
-      <p className="bulk-count">{count === null ? t('bulk.allMatching') : t('bulk.selected', { count })}</p>
+      <p className="bulk-count">
+        {count !== null
+          ? t('bulk.selected', { count })
+          : matching !== null
+            ? t('bulk.allMatchingCount', { count: matching })
+            : t('bulk.allMatching')}
+      </p>
       <div className="actions">
         <Button busy={busy === 'issue'} onClick={() => void start('issue')}>
           {t('bulk.issue')}

@@ -144,6 +144,8 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
     setSelected(new Set());
     setAllMatching(false);
   }, [kind, applied.status, applied.q, applied.sort, applied.limit]);
+  // The list's own count of the filter's matches, when exact (not capped, not skipped).
+  const matching = list.data && !list.data.countCapped ? (list.data.count ?? null) : null;
   const pageSelected = rows.length > 0 && rows.every((d) => selected.has(d.id));
   const toggle = (id: string, on: boolean) => {
     setAllMatching(false);
@@ -239,12 +241,15 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
             kind={kind}
             selection={selection}
             count={allMatching ? null : selected.size}
+            matching={matching}
             onStarted={(id) => setJobId(id)}
           />
           <div className="actions">
             {pageSelected && !allMatching && cursor ? (
               <Button variant="link" onClick={() => setAllMatching(true)}>
-                {t('bulk.selectAllMatching')}
+                {matching !== null
+                  ? t('bulk.selectAllMatchingCount', { count: matching })
+                  : t('bulk.selectAllMatching')}
               </Button>
             ) : null}
             <Button
