@@ -24,17 +24,15 @@ function isElement(value: unknown): value is XmlElement {
   return typeof value === 'object' && value !== null && ELEMENT in value;
 }
 
+const NO_ATTRS: ReadonlyArray<readonly [string, string]> = [];
+
 /** An element: `el(name, child…)` or `el(name, { attr: value }, child…)`; null/undefined attributes are left out. */
 export function el(name: string, first?: Attrs | XmlChild, ...rest: XmlChild[]): XmlElement {
-  let attrs: Array<[string, string]> = [];
-  let children: XmlChild[];
-  if (first === null || first === undefined || first === false || typeof first === 'string' || isElement(first)) {
-    children = [first, ...rest];
-  } else {
-    attrs = Object.entries(first).filter((e): e is [string, string] => typeof e[1] === 'string');
-    children = rest;
-  }
-  return { [ELEMENT]: true, name, attrs, children, keep: false };
+  if (first === null || first === undefined || first === false || typeof first === 'string' || isElement(first))
+    return { [ELEMENT]: true, name, attrs: NO_ATTRS, children: [first, ...rest], keep: false };
+  const attrs: Array<[string, string]> = [];
+  for (const [k, v] of Object.entries(first)) if (typeof v === 'string') attrs.push([k, v]);
+  return { [ELEMENT]: true, name, attrs, children: rest, keep: false };
 }
 
 /** A container the schema requires even when it has nothing to say (CII ApplicableHeaderTradeDelivery). */
@@ -47,8 +45,12 @@ export function required(element: XmlElement): XmlElement {
 const NOT_XML_CHAR = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 const TEXT_SPECIAL = /[&<>\r]/;
+// The common case in one test: only characters that are both XML Chars and need no escaping
+// (tab, LF, printable BMP text but & < >, no surrogates). Anything else takes the full path below.
+const PLAIN_TEXT = /^[\x09\x0A\x20-\x25\x27-\x3B\x3D\x3F-\uD7FF\uE000-\uFFFD]*$/;
 
 export function escapeText(text: string): string {
+  if (PLAIN_TEXT.test(text)) return text;
   if (NOT_XML_CHAR.test(text)) throw new RangeError('text contains a character XML 1.0 cannot carry');
   // Most values (amounts, dates, codes, ids) need no escaping: skip the four replacements.
   if (!TEXT_SPECIAL.test(text)) return text;
@@ -62,19 +64,13 @@ export function escapeAttr(text: string): string {
 
 const PADS = Array.from({ length: 16 }, (_, i) => '  '.repeat(i));
 
-/**
- * Writes `element` at `depth` and says whether it wrote anything: an element with nothing to say
- * (no text, no child that wrote anything) is left out unless it is `keep`. One pass over the tree.
- */
-function write(element: XmlElement, depth: number, out: string[]): boolean {
+function write(element: XmlElement, depth: number): string | null {
   const pad = PADS[depth] ?? '  '.repeat(depth);
   let attrs = '';
   for (const [k, v] of element.attrs) attrs += ` ${k}="${escapeAttr(v)}"`;
-  const start = out.length;
-  out.push(''); // the start tag, once we know the element is not empty
   let text = '';
   let hasText = false;
-  let hasChild = false;
+  let inner = '';
   for (const child of element.children) {
     if (child === null || child === undefined || child === false) continue;
     if (typeof child === 'string') {
@@ -82,24 +78,19 @@ function write(element: XmlElement, depth: number, out: string[]): boolean {
         text += escapeText(child);
         hasText = true;
       }
-    } else if (write(child, depth + 1, out)) hasChild = true;
+    } else {
+      const written = write(child, depth + 1);
+      if (written !== null) inner += `\n${written}`;
+    }
   }
-  if (hasText && hasChild) throw new Error(`mixed content in <${element.name}> is not supported`);
-  if (hasChild) {
-    out[start] = `${pad}<${element.name}${attrs}>`;
-    out.push(`${pad}</${element.name}>`);
-    return true;
-  }
-  out.length = start;
-  if (hasText) out.push(`${pad}<${element.name}${attrs}>${text}</${element.name}>`);
-  else if (element.keep) out.push(`${pad}<${element.name}${attrs}/>`);
-  else return false;
-  return true;
+  if (hasText && inner !== '') throw new Error(`mixed content in <${element.name}> is not supported`);
+  if (inner !== '') return `${pad}<${element.name}${attrs}>${inner}\n${pad}</${element.name}>`;
+  if (hasText) return `${pad}<${element.name}${attrs}>${text}</${element.name}>`;
+  if (element.keep) return `${pad}<${element.name}${attrs}/>`;
+  return null;
 }
 
-/** The document as UTF-8 text with an XML declaration and a final LF. */
 export function serialize(root: XmlElement): string {
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  if (!write(root, 0, out)) write({ ...root, keep: true }, 0, out);
-  return `${out.join('\n')}\n`;
+  const body = write(root, 0) ?? write({ ...root, keep: true }, 0);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${body}\n`;
 }
