@@ -4,8 +4,10 @@
 import { unprocessable, type AppError } from '../../platform/errors.ts';
 import type { EinvoiceFormat } from '../einvoice/einvoice.formats.ts';
 import { generateEinvoice } from '../einvoice/einvoice.generate.ts';
+import type { EinvoiceModel } from '../einvoice/einvoice.model.ts';
 import {
   EinvoiceMappingError,
+  renumber,
   toEinvoice,
   type SealbillDocument,
   type SealbillLine,
@@ -126,12 +128,34 @@ export interface EinvoiceCheckIssue {
 
 /** The pre-issue check: every rule the document breaks for `format` (a mapping refusal is one issue). */
 export function einvoiceIssues(src: EinvoiceSource, format: EinvoiceFormat): EinvoiceCheckIssue[] {
+  return checkedEinvoice(src, format).issues;
+}
+
+/**
+ * The pre-issue check with the model it checked (null when the mapping refused the document), so
+ * that issuing can write the XML from it (`einvoiceXmlOf`) instead of mapping the document again.
+ */
+export function checkedEinvoice(
+  src: EinvoiceSource,
+  format: EinvoiceFormat,
+): { model: EinvoiceModel | null; issues: EinvoiceCheckIssue[] } {
+  let model;
   try {
-    return checkEinvoice(toEinvoice(toSealbillDocument(src)), format);
+    model = toEinvoice(toSealbillDocument(src));
   } catch (err) {
-    if (err instanceof EinvoiceMappingError) return [{ ruleId: err.ruleId, message: err.message, field: err.field }];
+    if (err instanceof EinvoiceMappingError)
+      return { model: null, issues: [{ ruleId: err.ruleId, message: err.message, field: err.field }] };
     throw err;
   }
+  return { model, issues: checkEinvoice(model, format) };
+}
+
+/**
+ * The XML of a checked model under the number issuing drew: the same bytes as `einvoiceXml` of
+ * the document with that number (einvoice.mapping.ts renumber, tested in einvoice.renumber.test.ts).
+ */
+export function einvoiceXmlOf(model: EinvoiceModel, number: string, format: EinvoiceFormat): string {
+  return generateEinvoice(renumber(model, number), format);
 }
 
 /** The 422 an issue (or a download) answers when the document breaks the format's rules. */

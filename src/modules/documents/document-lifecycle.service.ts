@@ -27,13 +27,16 @@ import { KIND_LABEL, type DocumentService } from './document.service.ts';
 import { formatNumber, periodOf } from '../../shared/money/numbering.ts';
 import { buildSnapshot } from './document-snapshot.ts';
 import {
+  checkedEinvoice,
   einvoiceIssues,
   einvoiceRefusal,
   einvoiceXml,
+  einvoiceXmlOf,
   type EinvoiceCheckIssue,
   type EinvoiceSource,
 } from './document-einvoice.ts';
 import { FORMATS, type EinvoiceFormat } from '../einvoice/einvoice.formats.ts';
+import type { EinvoiceModel } from '../einvoice/einvoice.model.ts';
 import type { EinvoicePreference } from '../einvoice/einvoice.schemas.ts';
 import { peppolStatus, type PeppolStatus } from '../einvoice/transport/peppol-transport.ts';
 
@@ -211,6 +214,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
     });
     // Refuse before the number is drawn: the client's e-invoice format must accept this document.
     const format = snapshot.einvoice?.format ?? 'none';
+    let checked: EinvoiceModel | null = null;
     if (format !== 'none' && kind !== 'quote') {
       const src = {
         kind,
@@ -223,8 +227,9 @@ export function createLifecycleService(deps: LifecycleDeps) {
         snapshot,
         orgCurrency: org.defaultCurrency,
       };
-      const issues = einvoiceIssues(src, format);
-      if (issues.length > 0) throw einvoiceRefusal(format, issues, `This ${KIND_LABEL[kind].toLowerCase()}`);
+      const { model, issues } = checkedEinvoice(src, format);
+      if (issues.length > 0 || !model) throw einvoiceRefusal(format, issues, `This ${KIND_LABEL[kind].toLowerCase()}`);
+      checked = model;
     }
     const pattern = org.numbering[kind];
     const number = formatNumber(
@@ -250,28 +255,10 @@ export function createLifecycleService(deps: LifecycleDeps) {
     const doc = await documents.getInTx(tx, orgId, kind, id);
     // A client who takes Factur-X gets one file: the issued PDF itself is the PDF/A-3 hybrid that
     // carries the CII XML, and the XML's digest is among the signed fields.
+    // Written from the model checked above, now under the drawn number (mapped once, not twice).
     const facturX =
-      format === 'factur-x' && kind !== 'quote'
-        ? {
-            format,
-            xml: Buffer.from(
-              einvoiceXml(
-                {
-                  kind,
-                  number,
-                  issueDate,
-                  dueDate,
-                  currency: row.currency,
-                  exchangeRate: row.exchange_rate,
-                  body,
-                  snapshot,
-                  orgCurrency: org.defaultCurrency,
-                },
-                format,
-              ),
-              'utf8',
-            ),
-          }
+      format === 'factur-x' && checked
+        ? { format, xml: Buffer.from(einvoiceXmlOf(checked, number, format), 'utf8') }
         : null;
     const verification = hooks.verificationInTx ? await hooks.verificationInTx(tx, org, doc, snapshot, facturX) : null;
     const signer = hooks.pdfSignerInTx ? await hooks.pdfSignerInTx(tx, orgId) : null;

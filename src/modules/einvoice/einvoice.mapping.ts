@@ -311,3 +311,17 @@ export function toEinvoice(doc: SealbillDocument): EinvoiceModel {
     exemptions,
   });
 }
+
+/**
+ * `model` with another document number: what `toEinvoice` gives for the same document with
+ * `number`. Issuing checks the model before the number is drawn (a refusal must not use one up)
+ * and writes the XML after, from the same model instead of mapping the document twice. The
+ * number is BT-1 and the remittance information (BT-83) toEinvoice derives from it; nothing else.
+ */
+export function renumber(model: EinvoiceModel, number: string): EinvoiceModel {
+  return {
+    ...model,
+    number,
+    paymentMeans: model.paymentMeans.map((p) => ({ ...p, remittanceInfo: number })),
+  };
+}
