@@ -202,28 +202,24 @@ function totals(m: EinvoiceModel, f: Findings): void {
 // Every amount must be an integer count of minor units before any sum is taken (BigInt would
 // throw on 1.5): a malformed model is reported, never a crash.
 function amountsAreIntegers(m: EinvoiceModel, f: Findings): boolean {
-  const amounts: Array<[string, unknown]> = [
-    ...m.lines.flatMap((l, i) => [
-      [`lines[${i}].netAmount`, l.netAmount] as [string, unknown],
-      ...l.allowanceCharges.map((a, j) => [`lines[${i}].allowanceCharges[${j}].amount`, a.amount] as [string, unknown]),
-    ]),
-    ...m.allowanceCharges.map((a, i) => [`allowanceCharges[${i}].amount`, a.amount] as [string, unknown]),
-    ...m.vatBreakdown.flatMap(
-      (v, i) =>
-        [
-          [`vatBreakdown[${i}].taxable`, v.taxable],
-          [`vatBreakdown[${i}].tax`, v.tax],
-        ] as Array<[string, unknown]>,
-    ),
-    ...Object.entries(m.totals).map(([k, v]) => [`totals.${k}`, v] as [string, unknown]),
-  ];
   let ok = true;
-  for (const [path, value] of amounts) {
+  // The path is spelled out only for an amount that breaks the rule (this runs on every issue).
+  const check = (value: unknown, path: () => string) => {
     if (value !== undefined && !Number.isSafeInteger(value)) {
-      f.add('SB-AMT-01', path, 'amounts must be whole numbers of minor units (at most 2 decimals: BR-DEC)');
+      f.add('SB-AMT-01', path(), 'amounts must be whole numbers of minor units (at most 2 decimals: BR-DEC)');
       ok = false;
     }
-  }
+  };
+  m.lines.forEach((l, i) => {
+    check(l.netAmount, () => `lines[${i}].netAmount`);
+    l.allowanceCharges.forEach((a, j) => check(a.amount, () => `lines[${i}].allowanceCharges[${j}].amount`));
+  });
+  m.allowanceCharges.forEach((a, i) => check(a.amount, () => `allowanceCharges[${i}].amount`));
+  m.vatBreakdown.forEach((v, i) => {
+    check(v.taxable, () => `vatBreakdown[${i}].taxable`);
+    check(v.tax, () => `vatBreakdown[${i}].tax`);
+  });
+  for (const [k, v] of Object.entries(m.totals)) check(v, () => `totals.${k}`);
   return ok;
 }
 
