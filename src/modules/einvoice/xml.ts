@@ -64,6 +64,22 @@ export function escapeAttr(text: string): string {
 
 const PADS = Array.from({ length: 16 }, (_, i) => '  '.repeat(i));
 
+// Start and end tags per element name, made once per process: the writers use a fixed vocabulary.
+const TAGS = new Map<string, { open: string; close: string }>();
+function tagsOf(name: string): { open: string; close: string } {
+  let t = TAGS.get(name);
+  if (t === undefined) {
+    t = { open: `<${name}`, close: `</${name}>` };
+    if (TAGS.size < 4096) TAGS.set(name, t);
+  }
+  return t;
+}
+
+/**
+ * `element` written at `depth` (its lines joined by LF, no final LF), or null when it has nothing
+ * to say (no text, no child that wrote anything) and is not `keep`. One pass over the tree, the
+ * text built by concatenation (cheaper than collecting lines and joining them: issue #12 item 9).
+ */
 function write(element: XmlElement, depth: number): string | null {
   const pad = PADS[depth] ?? '  '.repeat(depth);
   let attrs = '';
@@ -80,17 +96,19 @@ function write(element: XmlElement, depth: number): string | null {
       }
     } else {
       const written = write(child, depth + 1);
-      if (written !== null) inner += `\n${written}`;
+      if (written !== null) inner += '\n' + written;
     }
   }
   if (hasText && inner !== '') throw new Error(`mixed content in <${element.name}> is not supported`);
-  if (inner !== '') return `${pad}<${element.name}${attrs}>${inner}\n${pad}</${element.name}>`;
-  if (hasText) return `${pad}<${element.name}${attrs}>${text}</${element.name}>`;
-  if (element.keep) return `${pad}<${element.name}${attrs}/>`;
-  return null;
+  if (!hasText && inner === '' && !element.keep) return null;
+  const { open, close } = tagsOf(element.name);
+  if (inner !== '') return pad + open + attrs + '>' + inner + '\n' + pad + close;
+  if (hasText) return pad + open + attrs + '>' + text + close;
+  return pad + open + attrs + '/>';
 }
 
+/** The document as UTF-8 text with an XML declaration and a final LF. */
 export function serialize(root: XmlElement): string {
   const body = write(root, 0) ?? write({ ...root, keep: true }, 0);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${body}\n`;
+  return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + '\n';
 }
