@@ -5,7 +5,7 @@
  * fixed stand-ins here; the documents step maps the real ones (docs/einvoice.md).
  */
 import type { DocumentBody, DocumentDto } from '../src/modules/documents/document.schemas.ts';
-import { generateEinvoice } from '../src/modules/einvoice/einvoice.generate.ts';
+import { generateEinvoiceUtf8 } from '../src/modules/einvoice/einvoice.generate.ts';
 import { toEinvoice, type SealbillParty } from '../src/modules/einvoice/einvoice.mapping.ts';
 import { checkEinvoice } from '../src/modules/einvoice/einvoice.rules.ts';
 
@@ -51,5 +51,5 @@ export function facturxXmlOf(doc: DocumentDto, snapshot: Snapshot): Buffer {
   const issues = checkEinvoice(model, 'factur-x');
   if (issues.length > 0)
     throw new Error(`bench: the sample is not a complete Factur-X invoice: ${issues.map((i) => i.ruleId).join(', ')}`);
-  return Buffer.from(generateEinvoice(model, 'factur-x'), 'utf8');
+  return generateEinvoiceUtf8(model, 'factur-x');
 }

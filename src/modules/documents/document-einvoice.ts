@@ -3,7 +3,7 @@
 // org or client, so the same issued document always yields the same XML bytes (issue #12 item 2).
 import { unprocessable, type AppError } from '../../platform/errors.ts';
 import type { EinvoiceFormat } from '../einvoice/einvoice.formats.ts';
-import { generateEinvoice } from '../einvoice/einvoice.generate.ts';
+import { generateEinvoice, generateEinvoiceUtf8 } from '../einvoice/einvoice.generate.ts';
 import type { EinvoiceModel } from '../einvoice/einvoice.model.ts';
 import {
   EinvoiceMappingError,
@@ -151,11 +151,11 @@ export function checkedEinvoice(
 }
 
 /**
- * The XML of a checked model under the number issuing drew: the same bytes as `einvoiceXml` of
+ * The XML (UTF-8 bytes) of a checked model under the number issuing drew: the same bytes as `einvoiceXml` of
  * the document with that number (einvoice.mapping.ts renumber, tested in einvoice.renumber.test.ts).
  */
-export function einvoiceXmlOf(model: EinvoiceModel, number: string, format: EinvoiceFormat): string {
-  return generateEinvoice(renumber(model, number), format);
+export function einvoiceXmlOf(model: EinvoiceModel, number: string, format: EinvoiceFormat): Buffer {
+  return generateEinvoiceUtf8(renumber(model, number), format);
 }
 
 /** The 422 an issue (or a download) answers when the document breaks the format's rules. */

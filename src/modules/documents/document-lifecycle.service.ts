@@ -256,10 +256,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
     // A client who takes Factur-X gets one file: the issued PDF itself is the PDF/A-3 hybrid that
     // carries the CII XML, and the XML's digest is among the signed fields.
     // Written from the model checked above, now under the drawn number (mapped once, not twice).
-    const facturX =
-      format === 'factur-x' && checked
-        ? { format, xml: Buffer.from(einvoiceXmlOf(checked, number, format), 'utf8') }
-        : null;
+    const facturX = format === 'factur-x' && checked ? { format, xml: einvoiceXmlOf(checked, number, format) } : null;
     const verification = hooks.verificationInTx ? await hooks.verificationInTx(tx, org, doc, snapshot, facturX) : null;
     const signer = hooks.pdfSignerInTx ? await hooks.pdfSignerInTx(tx, orgId) : null;
     const job: RenderJob = {

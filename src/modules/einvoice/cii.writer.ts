@@ -16,7 +16,7 @@ import {
   tradeTax,
   vatBreakdown,
 } from './cii.parties.ts';
-import { el, required, serialize, type XmlElement } from './xml.ts';
+import { el, required, serialize, serializeUtf8, type XmlElement } from './xml.ts';
 
 type CiiFormat = Extract<EinvoiceFormat, 'xrechnung-cii' | 'factur-x'>;
 
@@ -141,6 +141,15 @@ function settlement(m: EinvoiceModel): XmlElement {
 
 /** The CII document for `format` ('xrechnung-cii' or 'factur-x'). */
 export function writeCii(m: EinvoiceModel, format: CiiFormat): string {
+  return serialize(ciiDocument(m, format));
+}
+
+/** `writeCii` as UTF-8 bytes (the Factur-X XML a PDF embeds), written as bytes. */
+export function writeCiiUtf8(m: EinvoiceModel, format: CiiFormat): Buffer {
+  return serializeUtf8(ciiDocument(m, format));
+}
+
+function ciiDocument(m: EinvoiceModel, format: CiiFormat): XmlElement {
   const spec = FORMATS[format];
   const doc = el(
     'rsm:CrossIndustryInvoice',
@@ -167,5 +176,5 @@ export function writeCii(m: EinvoiceModel, format: CiiFormat): string {
       settlement(m),
     ),
   );
-  return serialize(doc);
+  return doc;
 }

@@ -1,5 +1,5 @@
 // One entry point for the writers: the XML of a model in one of the four formats.
-import { writeCii } from './cii.writer.ts';
+import { writeCii, writeCiiUtf8 } from './cii.writer.ts';
 import type { EinvoiceFormat } from './einvoice.formats.ts';
 import type { EinvoiceModel } from './einvoice.model.ts';
 import { writeUbl } from './ubl.writer.ts';
@@ -13,5 +13,17 @@ export function generateEinvoice(model: EinvoiceModel, format: EinvoiceFormat): 
     case 'xrechnung-cii':
     case 'factur-x':
       return writeCii(model, format);
+  }
+}
+
+/** `generateEinvoice` as UTF-8 bytes, the same bytes (the CII formats are written as bytes directly). */
+export function generateEinvoiceUtf8(model: EinvoiceModel, format: EinvoiceFormat): Buffer {
+  switch (format) {
+    case 'xrechnung-ubl':
+    case 'peppol-bis':
+      return Buffer.from(writeUbl(model, format), 'utf8');
+    case 'xrechnung-cii':
+    case 'factur-x':
+      return writeCiiUtf8(model, format);
   }
 }

@@ -13,7 +13,9 @@ import {
   type SealbillLine,
 } from './einvoice.mapping.ts';
 import { isValidIban } from './iban.ts';
-import { el, escapeAttr, required, serialize } from './xml.ts';
+import { el, escapeAttr, required, serialize, serializeUtf8 } from './xml.ts';
+import { EINVOICE_FORMATS } from './einvoice.formats.ts';
+import { generateEinvoice, generateEinvoiceUtf8 } from './einvoice.generate.ts';
 import { scenarios } from '../../../test/einvoice/scenarios.ts';
 
 describe('xml writer', () => {
@@ -42,6 +44,25 @@ describe('xml writer', () => {
   it('refuses text XML cannot carry instead of writing a broken document', () => {
     expect(() => serialize(el('a', 'bell\u0007'))).toThrow(RangeError);
     expect(() => serialize(el('a', 'lone \uD800 surrogate'))).toThrow(RangeError);
+    expect(() => serializeUtf8(el('a', 'bell\u0007'))).toThrow(RangeError);
+  });
+
+  it('writes as bytes exactly what the text encodes to (any text, names and attributes)', () => {
+    const text = fc.string({ unit: 'grapheme', maxLength: 20 });
+    fc.assert(
+      fc.property(text, text, fc.constantFrom('a', 'ram:Name', 'Größe', 'Ω'), (t, attr, name) => {
+        const root = el('root', el(name, { v: attr }, t), el('b', el('c', t)), required(el('d')));
+        expect(serializeUtf8(root).equals(Buffer.from(serialize(root), 'utf8'))).toBe(true);
+      }),
+    );
+    const mixed = el('x', '€ 10 — Ωμέγα 𝄞 Müller & Söhne <GmbH>\r\n');
+    expect(serializeUtf8(mixed).toString('utf8')).toBe(serialize(mixed));
+  });
+
+  it('generates the same bytes as text and as UTF-8, every scenario in every format', () => {
+    for (const s of scenarios())
+      for (const f of EINVOICE_FORMATS)
+        expect(generateEinvoiceUtf8(s.model, f).equals(Buffer.from(generateEinvoice(s.model, f), 'utf8'))).toBe(true);
   });
 });
 

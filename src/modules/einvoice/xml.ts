@@ -65,14 +65,29 @@ export function escapeAttr(text: string): string {
 const PADS = Array.from({ length: 16 }, (_, i) => '  '.repeat(i));
 
 // Start and end tags per element name, made once per process: the writers use a fixed vocabulary.
-const TAGS = new Map<string, { open: string; close: string }>();
-function tagsOf(name: string): { open: string; close: string } {
+interface Tags {
+  open: string;
+  close: string;
+  /** The same as UTF-8 bytes in a Latin-1 string (see serializeUtf8); identical for ASCII names. */
+  openUtf8: string;
+  closeUtf8: string;
+}
+const TAGS = new Map<string, Tags>();
+function tagsOf(name: string): Tags {
   let t = TAGS.get(name);
   if (t === undefined) {
-    t = { open: `<${name}`, close: `</${name}>` };
+    const open = `<${name}`;
+    const close = `</${name}>`;
+    t = { open, close, openUtf8: utf8InLatin1(open), closeUtf8: utf8InLatin1(close) };
     if (TAGS.size < 4096) TAGS.set(name, t);
   }
   return t;
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+/** `s`'s UTF-8 bytes as a Latin-1 string (one char per byte): `s` itself when it is ASCII. */
+function utf8InLatin1(s: string): string {
+  return ASCII.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1');
 }
 
 /**
@@ -80,10 +95,11 @@ function tagsOf(name: string): { open: string; close: string } {
  * to say (no text, no child that wrote anything) and is not `keep`. One pass over the tree, the
  * text built by concatenation (cheaper than collecting lines and joining them: issue #12 item 9).
  */
-function write(element: XmlElement, depth: number): string | null {
+function write(element: XmlElement, depth: number, utf8: boolean): string | null {
   const pad = PADS[depth] ?? '  '.repeat(depth);
   let attrs = '';
   for (const [k, v] of element.attrs) attrs += ` ${k}="${escapeAttr(v)}"`;
+  if (utf8) attrs = utf8InLatin1(attrs);
   let text = '';
   let hasText = false;
   let inner = '';
@@ -91,24 +107,40 @@ function write(element: XmlElement, depth: number): string | null {
     if (child === null || child === undefined || child === false) continue;
     if (typeof child === 'string') {
       if (child.length > 0) {
-        text += escapeText(child);
+        text += utf8 ? utf8InLatin1(escapeText(child)) : escapeText(child);
         hasText = true;
       }
     } else {
-      const written = write(child, depth + 1);
+      const written = write(child, depth + 1, utf8);
       if (written !== null) inner += '\n' + written;
     }
   }
   if (hasText && inner !== '') throw new Error(`mixed content in <${element.name}> is not supported`);
   if (!hasText && inner === '' && !element.keep) return null;
-  const { open, close } = tagsOf(element.name);
+  const tags = tagsOf(element.name);
+  const open = utf8 ? tags.openUtf8 : tags.open;
+  const close = utf8 ? tags.closeUtf8 : tags.close;
   if (inner !== '') return pad + open + attrs + '>' + inner + '\n' + pad + close;
   if (hasText) return pad + open + attrs + '>' + text + close;
   return pad + open + attrs + '/>';
 }
 
+const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
 /** The document as UTF-8 text with an XML declaration and a final LF. */
 export function serialize(root: XmlElement): string {
-  const body = write(root, 0) ?? write({ ...root, keep: true }, 0);
-  return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + '\n';
+  const body = write(root, 0, false) ?? write({ ...root, keep: true }, 0, false);
+  return DECLARATION + body + '\n';
+}
+
+/**
+ * `Buffer.from(serialize(root), 'utf8')`, without encoding the whole text: each piece that is not
+ * ASCII is encoded on its own and the document is built as a one-byte string, copied out as
+ * Latin-1. Encoding a whole invoice whose text has one character beyond Latin-1 (a Greek name, an
+ * em dash) costs about as much as writing it (issue #12 item 9); xml.test in einvoice.units.test.ts
+ * holds both to the same bytes.
+ */
+export function serializeUtf8(root: XmlElement): Buffer {
+  const body = write(root, 0, true) ?? write({ ...root, keep: true }, 0, true);
+  return Buffer.from(DECLARATION + body + '\n', 'latin1');
 }
