@@ -17,7 +17,9 @@
  *   pdf.signed.facturx          the same invoices as signed PDF/A-3 Factur-X hybrids, including
  *                               the e-invoice work issuing adds (map to EN 16931, pre-issue checks,
  *                               CII XML, embedding); interleaved with the others, and its ratio to
- *                               pdf.signed printed beside the target (≤ 1.25×, issue #12 item 9)
+ *                               pdf.signed printed beside the target (≤ 1.25×, issue #12 item 9):
+ *                               the median of the ratios of adjacent blocks, with its spread and
+ *                               the ratio of the totals
  *   pdf.signed.cold             every client name adds unusual letters: nearly every document
  *                               builds and deflates a fresh font subset (worst case)
  *   pdf.memory                  a fresh process renders and signs 1,000 invoices without forced
@@ -130,8 +132,10 @@ interface Acc {
   cpuUs: number;
   wallNs: bigint;
   bytes: number;
+  /** CPU µs of each block, in order (block r of one pass runs next to block r of the others). */
+  blocks: number[];
 }
-const acc = (): Acc => ({ n: 0, cpuUs: 0, wallNs: 0n, bytes: 0 });
+const acc = (): Acc => ({ n: 0, cpuUs: 0, wallNs: 0n, bytes: 0, blocks: [] });
 async function block(a: Acc, from: number, signed: boolean, cold: boolean, einvoice = false): Promise<void> {
   const t0 = process.hrtime.bigint();
   const c0 = cpu();
@@ -139,6 +143,7 @@ async function block(a: Acc, from: number, signed: boolean, cold: boolean, einvo
   const c = cpu(c0);
   a.wallNs += process.hrtime.bigint() - t0;
   a.cpuUs += c.user + c.system;
+  a.blocks.push(c.user + c.system);
   a.n += BLOCK;
 }
 const perSec = (a: Acc) => a.n / (a.cpuUs / 1e6);
@@ -175,10 +180,19 @@ console.log(
   `pdf.signed/unsigned same-run ratio: ${(perSec(signed) / perSec(unsigned)).toFixed(2)} (signing adds ${((signed.cpuUs / signed.n - unsigned.cpuUs / unsigned.n) / 1000).toFixed(3)} ms/doc)`,
 );
 console.log(line('pdf.signed.facturx', facturx, 'PDF/A-3 hybrid + map, check and write the CII XML'));
+// Two estimates of the same ratio: the totals' (every document counts the same), and the median of
+// the ratios of blocks run next to each other (within seconds), with its spread. On a shared
+// machine a burst of load from another process lands on whichever blocks run then and moves the
+// totals' ratio either way; the paired median is the steadier figure, so the target is judged on
+// it. Both are printed, always.
 const einvoiceRatio = facturx.cpuUs / facturx.n / (signed.cpuUs / signed.n);
+const paired = facturx.blocks.map((b, r) => b / signed.blocks[r]!).sort((a, b) => a - b);
+const pct = (p: number) => paired[Math.round(p * (paired.length - 1))]!;
 console.log(
-  `pdf.facturx/signed same-run cost ratio: ${einvoiceRatio.toFixed(2)}× (the e-invoice adds ${((facturx.cpuUs / facturx.n - signed.cpuUs / signed.n) / 1000).toFixed(3)} ms/doc)` +
-    ` — target ≤ ${TARGET_EINVOICE_RATIO}×: ${einvoiceRatio <= TARGET_EINVOICE_RATIO ? 'met' : 'NOT met'}`,
+  `pdf.facturx/signed same-run cost ratio: ${pct(0.5).toFixed(2)}× median of ${paired.length} paired blocks` +
+    ` (p10–p90 ${pct(0.1).toFixed(2)}–${pct(0.9).toFixed(2)}; totals ${einvoiceRatio.toFixed(2)}×, the e-invoice adds ` +
+    `${((facturx.cpuUs / facturx.n - signed.cpuUs / signed.n) / 1000).toFixed(3)} ms/doc)` +
+    ` — target ≤ ${TARGET_EINVOICE_RATIO}×: ${pct(0.5) <= TARGET_EINVOICE_RATIO ? 'met' : 'NOT met'}`,
 );
 
 console.log(`--- pdf.signed.cold (${count / 2} documents with rare letters)`);
