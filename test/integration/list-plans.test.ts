@@ -8,6 +8,7 @@ import { clientListQuery } from '../../src/modules/clients/client.repo.ts';
 import { documentCountQuery, documentListQuery, type SortKey } from '../../src/modules/documents/document.repo.ts';
 import { agingByClient, billedByMonth, receivables, revenueByClient } from '../../src/modules/reports/reports.repo.ts';
 import { COUNT_CAP } from '../../src/platform/http/pagination.ts';
+import { searchFilter } from '../../src/platform/search/search-index.ts';
 import { setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
 
@@ -151,6 +152,28 @@ describeEachDb('document list query plans', (dialect) => {
     }
   });
 
+  it("a search newest or oldest first walks its rarest term's index entries in row order, without a sort step", async () => {
+    const crypto = await t.container.keyring.forOrg(t.container.db, api.orgId);
+    const search = await searchFilter(t.container.db, crypto, api.orgId, 'document', 'plan x', 'documents.id');
+    expect(search?.kind).toBe('ids');
+    for (const desc of [false, true])
+      for (const cursor of [null, { v: CURSOR.id, id: CURSOR.id }]) {
+        const p = await explain(
+          documentListQuery(t.container.db, {
+            orgId: api.orgId,
+            kind: 'invoice',
+            sort: 'created',
+            desc,
+            cursor,
+            limit: 51,
+            search,
+          }),
+        );
+        expect(p, p).toMatch(/search_tokens/);
+        noSortStep(p);
+      }
+  });
+
   it('counting a date range reads documents_by_issue_date, not the organization', async () => {
     const p = await explain(
       documentCountQuery(
@@ -160,6 +183,29 @@ describeEachDb('document list query plans', (dialect) => {
       ),
     );
     expect(p, p).toContain('documents_by_issue_date');
+  });
+
+  it("a date range's page seeks documents_by_issue_date at the range's start, not at the organization's first date", async () => {
+    for (const desc of [false, true])
+      for (const range of [{ from: '2026-01-01', to: '2026-01-31' }, { to: '2026-01-31' }]) {
+        const p = await explain(
+          documentListQuery(t.container.db, {
+            orgId: api.orgId,
+            kind: 'invoice',
+            sort: 'issue_date',
+            desc,
+            cursor: null,
+            limit: 51,
+            ...range,
+          }),
+        );
+        // Both bounds are conditions of the index walk itself (a seek), not filters applied to every entry.
+        if (dialect === 'sqlite')
+          expect(p, p).toMatch(/documents_by_issue_date \(org_id=\? AND kind=\? AND <expr>>\? AND <expr><\?\)/);
+        else
+          expect(p, p).toMatch(/Index Cond: .*COALESCE\(issue_date, ''::text\) >.*COALESCE\(issue_date, ''::text\) <=/);
+        noSortStep(p);
+      }
   });
 
   it('the list pages through every document in order with the row-value cursor', async () => {
@@ -188,5 +234,31 @@ describeEachDb('document list query plans', (dialect) => {
     expect(await totals('currency=USD')).toEqual([]);
     expect((await api.req('GET', '/api/v1/invoices?minTotal=-1')).statusCode).toBe(400);
     expect((await api.req('GET', '/api/v1/invoices?currency=euro')).statusCode).toBe(400);
+  });
+
+  it('a date range leaves out drafts, also when only its end is given', async () => {
+    const client = await api.ok('POST', '/api/v1/clients', { name: 'Range Ltd' });
+    const draft = await api.ok(
+      'POST',
+      '/api/v1/invoices',
+      { clientId: client.id, lines: [{ description: 'x', quantity: '1', unitPrice: 50 }] },
+      201,
+    );
+    const issued = await api.ok(
+      'POST',
+      '/api/v1/invoices',
+      { clientId: client.id, lines: [{ description: 'y', quantity: '1', unitPrice: 70 }] },
+      201,
+    );
+    await api.ok('POST', `/api/v1/invoices/${issued.id}/issue`, { confirmWithoutPayoutDetails: true });
+    const listed = async (q: string) =>
+      (await api.ok('GET', `/api/v1/invoices?${q}`)) as { items: Array<{ id: string }>; count: number | null };
+    for (const q of ['to=2999-12-31', 'from=2000-01-01&to=2999-12-31', 'from=2000-01-01']) {
+      const page = await listed(q);
+      expect(page.items.map((i) => i.id)).not.toContain(draft.id);
+      expect(page.items.map((i) => i.id)).toContain(issued.id);
+      expect(page.count).toBe(page.items.length);
+    }
+    expect((await listed('sort=-created')).items.map((i) => i.id)).toContain(draft.id);
   });
 });
