@@ -58,7 +58,12 @@ describeEachDb('payments list', (dialect) => {
   }
 
   async function pay(inv: string, amount: number, receivedOn: string, method: string): Promise<string> {
-    const p = await api.ok('POST', `/api/v1/invoices/${invoice[inv]!.id}/payments`, { amount, receivedOn, method }, 201);
+    const p = await api.ok(
+      'POST',
+      `/api/v1/invoices/${invoice[inv]!.id}/payments`,
+      { amount, receivedOn, method },
+      201,
+    );
     booked.push({
       id: p.id,
       kind: 'payment',

@@ -74,9 +74,7 @@ export function paymentListQuery(db: Executor, f: PaymentPageFilter) {
   const values = f.cursor ? cursorValues(f.sort, f.cursor) : null;
   const paged =
     f.cursor && values
-      ? q.where(
-          sql<SqlBool>`(${sql.join([...keys, sql.ref('id')])}) ${op} (${sql.join([...values, f.cursor.id])})`,
-        )
+      ? q.where(sql<SqlBool>`(${sql.join([...keys, sql.ref('id')])}) ${op} (${sql.join([...values, f.cursor.id])})`)
       : q;
   let ordered = paged;
   for (const k of keys) ordered = ordered.orderBy(k, dir);
@@ -125,16 +123,23 @@ function whereListed(eb: ExpressionBuilder<DB, 'payments'>, f: PaymentListFilter
   return eb.and(c);
 }
 
-/** The amounts refunded against each of `paymentIds` (a page's payments; payments_by_related). */
-export async function refundedAmounts(db: Executor, orgId: string, paymentIds: string[]): Promise<Map<string, number>> {
-  if (paymentIds.length === 0) return new Map();
-  const rows = await db
+/**
+ * The refunds of a page's payments, summed per payment. `kind = 'refund'` is written as a literal,
+ * not a bound parameter: only then can SQLite and PostgreSQL prove the query is within the partial
+ * index payments_refunds_by_payment (migration 0031).
+ */
+export function refundedQuery(db: Executor, orgId: string, paymentIds: string[]) {
+  return db
     .selectFrom('payments')
     .select(['related_payment_id', (eb) => eb.fn.sum<number | string>('amount').as('amount')])
     .where('org_id', '=', orgId)
     .where('related_payment_id', 'in', paymentIds)
-    .where('kind', '=', 'refund')
-    .groupBy('related_payment_id')
-    .execute();
+    .where(sql<SqlBool>`kind = 'refund'`)
+    .groupBy('related_payment_id');
+}
+
+export async function refundedAmounts(db: Executor, orgId: string, paymentIds: string[]): Promise<Map<string, number>> {
+  if (paymentIds.length === 0) return new Map();
+  const rows = await refundedQuery(db, orgId, paymentIds).execute();
   return new Map(rows.flatMap((r) => (r.related_payment_id ? [[r.related_payment_id, Number(r.amount)]] : [])));
 }
