@@ -141,12 +141,7 @@ export function PaymentsPage() {
         }}
       >
         <div className="field">
-          <ClientPicker
-            key={form.clientId || 'any'}
-            value={form.clientId}
-            onPick={(c) => set('clientId', c.id)}
-            hint="Any client when empty"
-          />
+          <ClientPicker key={form.clientId || 'any'} value={form.clientId} onPick={(c) => set('clientId', c.id)} />
           {form.clientId ? (
             <Button variant="link" onClick={() => set('clientId', '')}>
               Any client
