@@ -47,7 +47,7 @@ describeBrowser('payments list in the staff app', () => {
     await table.waitFor();
     const cells = await table.locator('tbody tr').evaluateAll((trs) =>
       trs.map((tr) => {
-        const td = [...tr.querySelectorAll('td')].map((c) => (c.textContent ?? '').trim());
+        const td = [...(tr as HTMLElement).querySelectorAll('td')].map((c) => (c.textContent ?? '').trim());
         return `${td[2]} · ${td[5]}`;
       }),
     );
