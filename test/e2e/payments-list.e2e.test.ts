@@ -45,13 +45,13 @@ describeBrowser('payments list in the staff app', () => {
   async function rows(page: Page): Promise<string[]> {
     const table = page.getByRole('table', { name: 'Payments' });
     await table.waitFor();
-    const cells = await table.locator('tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => {
-        const td = [...(tr as HTMLElement).querySelectorAll('td')].map((c) => (c.textContent ?? '').trim());
-        return `${td[2]} · ${td[5]}`;
-      }),
-    );
-    return cells;
+    const out: string[] = [];
+    const trs = table.locator('tbody tr');
+    for (let i = 0; i < (await trs.count()); i++) {
+      const td = (await trs.nth(i).locator('td').allTextContents()).map((c) => c.trim());
+      out.push(`${td[2]} · ${td[5]}`);
+    }
+    return out;
   }
 
   it('lists a payment recorded in the app, sorts by amount and filters by method and client', async () => {
