@@ -6,6 +6,13 @@ import { sql, type Compilable } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { clientListQuery } from '../../src/modules/clients/client.repo.ts';
 import { documentCountQuery, documentListQuery, type SortKey } from '../../src/modules/documents/document.repo.ts';
+import {
+  paymentCountQuery,
+  paymentListQuery,
+  refundedQuery,
+  type PaymentListFilter,
+  type PaymentSortKey,
+} from '../../src/modules/payments/payment-list.repo.ts';
 import { agingByClient, billedByMonth, receivables, revenueByClient } from '../../src/modules/reports/reports.repo.ts';
 import { COUNT_CAP } from '../../src/platform/http/pagination.ts';
 import { searchFilter } from '../../src/platform/search/search-index.ts';
@@ -206,6 +213,92 @@ describeEachDb('document list query plans', (dialect) => {
           expect(p, p).toMatch(/Index Cond: .*COALESCE\(issue_date, ''::text\) >.*COALESCE\(issue_date, ''::text\) <=/);
         noSortStep(p);
       }
+  });
+
+  // The payments list (GET /api/v1/payments, migration 0031): each sort, alone and under the filters
+  // an index holds (client, currency, date range), walks the index named here in order.
+  const PAYMENT_PLANS: Array<{ sort: PaymentSortKey; filter: Omit<PaymentListFilter, 'orgId'>; index: string }> = [
+    { sort: 'date', filter: {}, index: 'payments_received' },
+    { sort: 'date', filter: { from: '2026-01-01', to: '2026-01-31' }, index: 'payments_received' },
+    { sort: 'date', filter: { clientId: CURSOR.id }, index: 'payments_by_client_date' },
+    { sort: 'date', filter: { currency: 'EUR' }, index: 'payments_by_currency_date' },
+    { sort: 'amount', filter: {}, index: 'payments_by_amount' },
+    { sort: 'amount', filter: { currency: 'EUR' }, index: 'payments_by_amount' },
+    { sort: 'amount', filter: { clientId: CURSOR.id }, index: 'payments_by_client_amount' },
+  ];
+  for (const { sort, filter, index } of PAYMENT_PLANS)
+    for (const desc of [false, true])
+      it(`payments by ${desc ? '-' : ''}${sort} ${JSON.stringify(filter)}: first and next page walk ${index} without a sort step`, async () => {
+        for (const withCursor of [false, true]) {
+          const p = await explain(
+            paymentListQuery(t.container.db, {
+              orgId: api.orgId,
+              ...filter,
+              sort,
+              desc,
+              cursor: withCursor ? { v: sort === 'amount' ? ['EUR', 100] : '2026-01-01', id: CURSOR.id } : null,
+              limit: 51,
+            }),
+          );
+          expect(p, p).toMatch(new RegExp(`\\b${index}\\b`));
+          noSortStep(p);
+        }
+      });
+
+  it("the refunded amounts of a page's payments read the partial index of refunds", async () => {
+    const p = await explain(
+      refundedQuery(t.container.db, api.orgId, [CURSOR.id, '01900000-0000-7000-8000-000000000001']),
+    );
+    expect(p, p).toContain('payments_refunds_by_payment');
+  });
+
+  it('the payments count reads an index of the organization, never the whole table', async () => {
+    // PostgreSQL costs every org_id-first index the same on an empty table; a year of payments
+    // (ledger rows written directly: the plan is the point, not the booking) and its statistics
+    // make it choose as it would at volume.
+    if (dialect === 'postgres') {
+      const db = t.container.db;
+      const doc = await db
+        .selectFrom('documents')
+        .select(['id', 'client_id'])
+        .where('org_id', '=', api.orgId)
+        .executeTakeFirstOrThrow();
+      const rows = Array.from({ length: 365 }, (_, i) => ({
+        id: `01900000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+        org_id: api.orgId,
+        document_id: doc.id,
+        client_id: doc.client_id,
+        kind: 'payment' as const,
+        amount: 100 + i,
+        applied_amount: 100 + i,
+        currency: i % 10 === 0 ? 'USD' : 'EUR',
+        method: 'bank_transfer',
+        reference_enc: null,
+        received_on: new Date(Date.UTC(2025, 0, 1 + i)).toISOString().slice(0, 10),
+        provider: null,
+        provider_ref: null,
+        created_by: null,
+        created_at: '2025-01-01T00:00:00.000Z',
+        fee: null,
+        fee_currency: null,
+        checkout_id: null,
+        related_payment_id: null,
+        receipt_file_id: null,
+      }));
+      await db.insertInto('payments').values(rows).execute();
+      await sql`analyze payments`.execute(db);
+    }
+    for (const [filter, index] of [
+      [{}, /payments_/],
+      [{ from: '2025-03-01', to: '2025-03-31' }, /payments_received/],
+      [{ clientId: CURSOR.id }, /payments_by_client/],
+      [{ currency: 'USD' }, /payments_by_(amount|currency_date)/],
+    ] as const) {
+      const p = await explain(paymentCountQuery(t.container.db, { orgId: api.orgId, ...filter }, COUNT_CAP));
+      expect(p, p).toMatch(index);
+      expect(p, p).toMatch(dialect === 'sqlite' ? /LIMIT|SCAN m|CO-ROUTINE/ : /Limit/);
+      noSortStep(p);
+    }
   });
 
   it('the list pages through every document in order with the row-value cursor', async () => {
