@@ -20,8 +20,11 @@
  *                               pdf.signed printed beside the target (≤ 1.25×, issue #12 item 9)
  *   pdf.signed.cold             every client name adds unusual letters: nearly every document
  *                               builds and deflates a fresh font subset (worst case)
- *   pdf.memory                  a fresh process renders and signs 1,000 invoices without forced
- *                               GC: RSS after 100 and after 1,000, and the peak (target < 150 MB, flat)
+ *   pdf.memory                  a fresh process (pdf-memory.child.ts) that loads only the render
+ *                               and signing path renders and signs 1,000 invoices without forced
+ *                               GC: RSS before the first, after every 100, and the process's peak
+ *                               (target < 150 MB, flat after the first 100); for scale, the idle RSS
+ *                               of a process with the whole application loaded
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
@@ -29,17 +32,15 @@ import { buildDocumentView } from '../src/modules/documents/pdf/document-view.ts
 import { sampleIssuedDocument } from '../src/modules/documents/pdf/pdf-sample.ts';
 import { subsetCacheStats } from '../src/modules/documents/pdf/pdf-writer.ts';
 import { renderDocumentPdf } from '../src/modules/documents/pdf/render-document-pdf.ts';
-import { createDocumentSigningHooks } from '../src/modules/verification/document-signing.service.ts';
 import { facturxXmlOf } from './einvoice-sample.ts';
+import { benchPdfSigner, creationDate, verification } from './pdf-signing.ts';
 import { generateSelfSigned } from '../src/modules/verification/pki.ts';
 import type { SigningIdentity } from '../src/modules/verification/signing-identity.service.ts';
-import type { Executor } from '../src/platform/db/kysely.ts';
 
 const TARGET_SIGNED = 300;
 const TARGET_EINVOICE_RATIO = 1.25;
 const TARGET_RSS_MB = 150;
 const BLOCK = 50;
-const creationDate = new Date('2025-03-01T10:00:00Z');
 const cpu = (prev?: NodeJS.CpuUsage): NodeJS.CpuUsage => process.threadCpuUsage(prev);
 const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
@@ -50,23 +51,7 @@ const material = await generateSelfSigned({
   validYears: 5,
 });
 const identity: SigningIdentity = { ...material, fingerprintSha256: 'bench', keyId: 'x509-bench' };
-const hooks = createDocumentSigningHooks({
-  keyring: null as never, // only verification() uses it; the bench signs, it does not write payloads
-  clock: { now: () => new Date() },
-  publicUrl: 'https://bills.example',
-  // Each document gets the identity as a new object with new strings, as decrypting the row would give.
-  signing: {
-    getOrCreateInTx: async () => ({
-      ...identity,
-      certificatePem: `${identity.certificatePem}`,
-      privateKeyPem: `${identity.privateKeyPem}`,
-    }),
-    documentKeyInTx: null as never,
-  },
-  tsa: null,
-  warn: () => {},
-});
-const tx = {} as Executor;
+const pdfSigner = benchPdfSigner(identity);
 
 // Letters outside the sample's usual repertoire (Latin extended, Greek, Cyrillic).
 const RARE = Array.from('ĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽΓΔΘΛΞΠΣΦΨΩБГДЖЗИЙЛПФЦЧШЩЪЫЬЭЮЯ');
@@ -82,34 +67,15 @@ function issued(seed: number, cold: boolean) {
   }
   return d;
 }
-const verification = (seed: number) => ({
-  url: `https://bills.example/verify/${String(seed).padStart(22, 'A')}`,
-  fingerprint: 'ABCD-EFGH-IJKL-MNOP',
-  unchangedSince: '2025-01-01',
-});
-
 async function render(seed: number, signed: boolean, cold = false, einvoice = false): Promise<Buffer> {
   const { doc, snapshot } = issued(seed, cold);
   const attachment = einvoice ? { name: 'factur-x.xml' as const, xml: facturxXmlOf(doc, snapshot) } : null;
-  const signer = signed ? await hooks.pdfSignerInTx(tx, 'org') : null;
+  const signer = signed ? await pdfSigner() : null;
   return renderDocumentPdf(buildDocumentView(doc, snapshot, { verification: verification(seed) }), {
     creationDate,
     signer,
     attachment,
   });
-}
-
-if (process.argv[2] === '--memory') {
-  // Child process: no forced GC, nothing else loaded; samples after every 100 documents, JSON for the parent.
-  const n = Number(process.argv[3] ?? 1000);
-  const sample = (doc: number) => ({ doc, ...process.memoryUsage() });
-  const samples = [sample(0)];
-  for (let i = 0; i < n; i++) {
-    await render(i, true);
-    if ((i + 1) % 100 === 0) samples.push(sample(i + 1));
-  }
-  console.log(JSON.stringify({ samples, peak: process.resourceUsage().maxRSS * 1024 }));
-  process.exit(0);
 }
 
 const count = Math.max(BLOCK, Number(process.argv[2] ?? 1000));
@@ -200,7 +166,11 @@ console.log(
 );
 
 console.log('--- pdf.memory (fresh process, 1,000 signed invoices, no forced GC, sampled after every 100)');
-const child = spawnSync(process.execPath, [import.meta.filename, '--memory', '1000'], { encoding: 'utf8' });
+// The child loads only the render and signing path (pdf-memory.child.ts) and gets the identity on stdin.
+const child = spawnSync(process.execPath, [new URL('./pdf-memory.child.ts', import.meta.url).pathname, '1000'], {
+  encoding: 'utf8',
+  input: JSON.stringify(identity),
+});
 if (child.status !== 0) throw new Error(`memory child failed: ${child.stderr}`);
 const m = JSON.parse(child.stdout) as {
   samples: Array<{
@@ -226,3 +196,19 @@ console.log(
     ` (${flat ? 'flat' : 'growing'}), peak ${mb(m.peak)} — target < ${TARGET_RSS_MB} MB and flat: ` +
     `${m.peak < TARGET_RSS_MB * 1024 * 1024 && flat ? 'met' : 'NOT met'}`,
 );
+// For scale (not the target): a process with every module loaded, as the server and worker are, before any work.
+const whole = spawnSync(
+  process.execPath,
+  [
+    '--input-type=module',
+    '-e',
+    `await import(${JSON.stringify(new URL('../src/main/container.ts', import.meta.url).href)});` +
+      `await import(${JSON.stringify(new URL('../src/main/app.ts', import.meta.url).href)});` +
+      'process.stdout.write(String(process.memoryUsage().rss));',
+  ],
+  { encoding: 'utf8' },
+);
+if (whole.status === 0)
+  console.log(
+    `pdf.memory context: rss of a process that has loaded the whole application (container + app), idle: ${mb(Number(whole.stdout))}`,
+  );
