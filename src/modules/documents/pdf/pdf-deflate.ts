@@ -26,6 +26,8 @@
  */
 import { deflateSync, type Deflate } from 'node:zlib';
 
+/** Output chunk: a page's content stream deflates to ~2–4 KiB, so most calls fill one chunk (no concatenation). */
+const CHUNK = 4096;
 /** The scratch grows to fit the largest input up to this; larger inputs are compressed where they are. */
 const SCRATCH_MAX = 1 << 20;
 let scratch = Buffer.allocUnsafeSlow(64 * 1024);
@@ -58,7 +60,10 @@ export function deflate(data: Uint8Array | string, level: number): Buffer {
     input = s.subarray(0, length);
   }
   // `info: true` returns { buffer, engine }; the typings only know the plain form.
-  const out = deflateSync(input, { level, info: true }) as unknown as { buffer: Buffer; engine: Deflate };
+  const out = deflateSync(input, { level, chunkSize: CHUNK, info: true }) as unknown as {
+    buffer: Buffer;
+    engine: Deflate;
+  };
   releaseEngine(out.engine);
   return out.buffer;
 }
