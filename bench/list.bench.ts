@@ -12,6 +12,10 @@
  * dates, totals and statuses varied), because creating 100,000 invoices through the services
  * would take minutes and measure issuing, not listing.
  *
+ * The payments list (GET /api/v1/payments, migration 0031) is timed the same way through
+ * `paymentList.list`: one ledger payment per copied invoice (every tenth in USD, every fiftieth
+ * partly refunded), written straight into the table like the invoices.
+ *
  *   node bench/list.bench.ts                        (1,000 / 10,000 / 100,000)
  *   BENCH_LIST_SIZES=1000,10000 node bench/list.bench.ts
  */
@@ -36,6 +40,7 @@ const DASHBOARD_TARGET_MS = 50;
 const medians: Record<string, number[]> = {};
 const ACTOR = { type: 'system' as const, id: 'bench' };
 const SORTS = ['-created', 'number', '-number', 'issue_date', '-due_date', '-total'] as const;
+const PAYMENT_SORTS = ['-date', 'date', '-amount', 'amount'] as const;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-bench-list-'));
 const config = parseConfig({ SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent' });
@@ -108,6 +113,7 @@ try {
         const tokens = [];
         const vat = [];
         const items = [];
+        const payments = [];
         for (let k = 0; k < 500 && have < size; k++, have++) {
           const status = statuses[have % statuses.length]!;
           const row = {
@@ -142,10 +148,45 @@ try {
             });
             items.push({ ...base, item_id: null, line_count: 1, quantity_micro: 1_000_000, net: row.total - tax });
           }
+          // Its payment (and for every fiftieth, a refund of part of it): the payments list's rows.
+          const payment = {
+            id: newId(Date.now() - (size - have)),
+            org_id: org.id,
+            document_id: row.id,
+            client_id: row.client_id,
+            kind: 'payment' as const,
+            amount: row.total,
+            applied_amount: row.total,
+            currency: have % 10 === 0 ? 'USD' : 'EUR',
+            method: have % 3 === 0 ? 'cash' : 'bank_transfer',
+            reference_enc: null,
+            received_on: day(have + 7),
+            provider: null,
+            provider_ref: null,
+            created_by: null,
+            created_at: template.created_at,
+            fee: null,
+            fee_currency: null,
+            checkout_id: null,
+            related_payment_id: null,
+            receipt_file_id: null,
+          };
+          payments.push(payment);
+          if (have % 50 === 0)
+            payments.push({
+              ...payment,
+              id: newId(Date.now() - (size - have)),
+              kind: 'refund' as const,
+              amount: 100,
+              applied_amount: -100,
+              received_on: day(have + 30),
+              related_payment_id: payment.id,
+            });
           for (const token of tokensOf(row.number, have % clients.length, row.total))
             tokens.push({ org_id: org.id, entity: 'document', entity_id: row.id, token });
         }
         await tx.insertInto('documents').values(batch).execute();
+        await tx.insertInto('payments').values(payments).execute();
         if (vat.length > 0) await tx.insertInto('vat_ledger').values(vat).execute();
         if (items.length > 0) await tx.insertInto('item_ledger').values(items).execute();
         for (let i = 0; i < tokens.length; i += 5000)
@@ -170,6 +211,23 @@ try {
       rows.push(`  sort ${sort.padEnd(11)} first page ${fmt(firstPage)}   next page ${fmt(nextPage)}`);
     }
     for (const [label, q] of FILTERS) rows.push(`  ${label.padEnd(28)} ${fmt(await measure(label, list(q)))}`);
+    const payList = (q: Parameters<typeof s.paymentList.list>[1]) => () => s.paymentList.list(org.id, q);
+    const paymentRows: string[] = [];
+    for (const sort of PAYMENT_SORTS) {
+      const first = await s.paymentList.list(org.id, { limit: 50, sort });
+      const firstPage = await measure(`payments ${sort}`, payList({ limit: 50, sort }));
+      const nextPage = await time(payList({ limit: 50, sort, cursor: first.nextCursor! }));
+      paymentRows.push(`  sort ${sort.padEnd(11)} first page ${fmt(firstPage)}   next page ${fmt(nextPage)}`);
+    }
+    const PAYMENT_FILTERS: Array<[string, Parameters<typeof s.paymentList.list>[1]]> = [
+      ['payments client', { limit: 50, sort: '-date', clientId: clients[42]! }],
+      ['payments client by amount', { limit: 50, sort: '-amount', clientId: clients[42]! }],
+      ['payments USD', { limit: 50, sort: '-date', currency: 'USD' }],
+      ['payments a month', { limit: 50, sort: 'date', from: '2021-03-01', to: '2021-03-31' }],
+      ['payments method cash', { limit: 50, sort: '-date', method: 'cash' }],
+    ];
+    for (const [label, q] of PAYMENT_FILTERS)
+      paymentRows.push(`  ${label.padEnd(28)} ${fmt(await measure(label, payList(q)))}`);
     const searches: string[] = [];
     for (const q of SEARCHES) {
       const found = (await list({ limit: 50, sort: '-created', q })()).items.length;
@@ -178,6 +236,9 @@ try {
     }
     console.log(
       `list.${size}: ${size} invoices, first page (median of 15; target < ${TARGET_MS} ms)\n${rows.join('\n')}`,
+    );
+    console.log(
+      `payments.${size}: ${size} payments, first page with its count (median of 15; target < ${TARGET_MS} ms)\n${paymentRows.join('\n')}`,
     );
     console.log(
       `search.${size}: first page of matches (median of 15; target < ${TARGET_MS} ms)\n${searches.join('\n')}`,

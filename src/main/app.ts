@@ -98,6 +98,7 @@ export async function buildHttpApp(
         clock,
         keyring: c.keyring,
         payments: s.payments,
+        paymentList: s.paymentList,
         settings: s.paymentSettings,
         payLinks: s.payLinks,
         actions: s.paymentActions,

@@ -225,6 +225,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
     clock,
     orgs,
     documents,
+    clients,
     files,
     payments,
     receipts,

@@ -1,6 +1,7 @@
 // Pruning of expired rows that anonymous requests create (one-time codes and their quotas,
-// sessions, throttle counters, emailed-link tokens, WebAuthn challenges): each owning module
-// deletes its own (identity/housekeeping.service.ts, delivery/housekeeping.service.ts). The worker
+// sessions, throttle counters, emailed-link tokens, WebAuthn challenges), and the result files of
+// bulk downloads and exports after a week: each owning module deletes its own
+// (identity/housekeeping.service.ts, delivery/housekeeping.service.ts, bulk.service.ts pruneFiles). The worker
 // runs it hourly; `sealbill prune` runs it now. Deleting is idempotent, so several workers may
 // run it at once.
 import type { Container } from './container.ts';
@@ -17,7 +18,8 @@ export type Pruned = Record<string, number>;
 export async function pruneExpired(c: Container): Promise<Pruned> {
   const identity = await c.services.identity.housekeeping.pruneExpired();
   const delivery = await c.services.deliveryHousekeeping.pruneExpired();
-  return { ...identity, ...delivery };
+  const bulkFiles = await c.services.bulk.pruneFiles();
+  return { ...identity, ...delivery, bulkFiles };
 }
 
 /** The worker's task: prunes at most once per PRUNE_EVERY_MS; logs what it deleted. */

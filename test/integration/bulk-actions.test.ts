@@ -13,6 +13,7 @@
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createContainer } from '../../src/main/container.ts';
+import { pruneExpired } from '../../src/main/housekeeping.tasks.ts';
 import { inTx } from '../../src/platform/db/tx.ts';
 import type { Mailer } from '../../src/platform/mail/mailer.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
@@ -371,5 +372,33 @@ describeEachDb('bulk actions', (dialect) => {
       422,
       'unprocessable',
     );
+  });
+  it('deletes a download’s file a week after the action finished, with the other expired rows', async () => {
+    const c = await client('notice-only');
+    const job = await run({ kind: 'invoice', action: 'download', format: 'pdf', ids: [await issued(c.id)] });
+    const row = await t.container.db
+      .selectFrom('bulk_jobs')
+      .select('result_file_id')
+      .where('id', '=', job.id)
+      .executeTakeFirstOrThrow();
+    const fileExists = async () =>
+      Boolean(
+        await t.container.db
+          .selectFrom('stored_files')
+          .select('id')
+          .where('id', '=', row.result_file_id!)
+          .executeTakeFirst(),
+      );
+    clock.advance(6 * 86_400_000);
+    expect((await pruneExpired(t.container)).bulkFiles).toBe(0);
+    expect(await fileExists()).toBe(true);
+    clock.advance(2 * 86_400_000);
+    expect((await pruneExpired(t.container)).bulkFiles).toBeGreaterThanOrEqual(1);
+    expect(await fileExists()).toBe(false);
+    await expect(t.container.services.bulk.file(api.orgId, job.id)).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/deleted 7 days after/),
+    });
+    expect((await pruneExpired(t.container)).bulkFiles).toBe(0); // nothing left: idempotent
   });
 });

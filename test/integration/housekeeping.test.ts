@@ -92,7 +92,7 @@ describeEachDb('pruning expired rows', (dialect) => {
 
     // Nothing is due yet: pruning the same day deletes nothing.
     expect(await runCli(t, pruneCommand, [])).toEqual({
-      out: 'pruned: sessions 0, authThrottle 0, emailTokens 0, webauthnChallenges 0, oneTimeCodes 0, codeQuotas 0\n',
+      out: 'pruned: sessions 0, authThrottle 0, emailTokens 0, webauthnChallenges 0, oneTimeCodes 0, codeQuotas 0, bulkFiles 0\n',
       exitCode: 0,
     });
 
@@ -102,7 +102,7 @@ describeEachDb('pruning expired rows', (dialect) => {
     const cli = await runCli(t, pruneCommand, []);
     expect(cli.exitCode).toBe(0);
     expect(cli.out).toMatch(
-      /^pruned: sessions 2, authThrottle 3, emailTokens 1, webauthnChallenges 1, oneTimeCodes 5, codeQuotas \d+\n$/,
+      /^pruned: sessions 2, authThrottle 3, emailTokens 1, webauthnChallenges 1, oneTimeCodes 5, codeQuotas \d+, bulkFiles 0\n$/,
     );
     expect(await count('one_time_codes')).toBe(1); // today's sign-in code (used, not yet a day past expiry)
     expect(await count('sessions')).toBe(1);

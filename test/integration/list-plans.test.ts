@@ -6,8 +6,16 @@ import { sql, type Compilable } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { clientListQuery } from '../../src/modules/clients/client.repo.ts';
 import { documentCountQuery, documentListQuery, type SortKey } from '../../src/modules/documents/document.repo.ts';
+import {
+  paymentCountQuery,
+  paymentListQuery,
+  refundedQuery,
+  type PaymentListFilter,
+  type PaymentSortKey,
+} from '../../src/modules/payments/payment-list.repo.ts';
 import { agingByClient, billedByMonth, receivables, revenueByClient } from '../../src/modules/reports/reports.repo.ts';
 import { COUNT_CAP } from '../../src/platform/http/pagination.ts';
+import { searchFilter } from '../../src/platform/search/search-index.ts';
 import { setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
 
@@ -151,6 +159,28 @@ describeEachDb('document list query plans', (dialect) => {
     }
   });
 
+  it("a search newest or oldest first walks its rarest term's index entries in row order, without a sort step", async () => {
+    const crypto = await t.container.keyring.forOrg(t.container.db, api.orgId);
+    const search = await searchFilter(t.container.db, crypto, api.orgId, 'document', 'plan x', 'documents.id');
+    expect(search?.kind).toBe('ids');
+    for (const desc of [false, true])
+      for (const cursor of [null, { v: CURSOR.id, id: CURSOR.id }]) {
+        const p = await explain(
+          documentListQuery(t.container.db, {
+            orgId: api.orgId,
+            kind: 'invoice',
+            sort: 'created',
+            desc,
+            cursor,
+            limit: 51,
+            search,
+          }),
+        );
+        expect(p, p).toMatch(/search_tokens/);
+        noSortStep(p);
+      }
+  });
+
   it('counting a date range reads documents_by_issue_date, not the organization', async () => {
     const p = await explain(
       documentCountQuery(
@@ -160,6 +190,115 @@ describeEachDb('document list query plans', (dialect) => {
       ),
     );
     expect(p, p).toContain('documents_by_issue_date');
+  });
+
+  it("a date range's page seeks documents_by_issue_date at the range's start, not at the organization's first date", async () => {
+    for (const desc of [false, true])
+      for (const range of [{ from: '2026-01-01', to: '2026-01-31' }, { to: '2026-01-31' }]) {
+        const p = await explain(
+          documentListQuery(t.container.db, {
+            orgId: api.orgId,
+            kind: 'invoice',
+            sort: 'issue_date',
+            desc,
+            cursor: null,
+            limit: 51,
+            ...range,
+          }),
+        );
+        // Both bounds are conditions of the index walk itself (a seek), not filters applied to every entry.
+        if (dialect === 'sqlite')
+          expect(p, p).toMatch(/documents_by_issue_date \(org_id=\? AND kind=\? AND <expr>>\? AND <expr><\?\)/);
+        else
+          expect(p, p).toMatch(/Index Cond: .*COALESCE\(issue_date, ''::text\) >.*COALESCE\(issue_date, ''::text\) <=/);
+        noSortStep(p);
+      }
+  });
+
+  // The payments list (GET /api/v1/payments, migration 0031): each sort, alone and under the filters
+  // an index holds (client, currency, date range), walks the index named here in order.
+  const PAYMENT_PLANS: Array<{ sort: PaymentSortKey; filter: Omit<PaymentListFilter, 'orgId'>; index: string }> = [
+    { sort: 'date', filter: {}, index: 'payments_received' },
+    { sort: 'date', filter: { from: '2026-01-01', to: '2026-01-31' }, index: 'payments_received' },
+    { sort: 'date', filter: { clientId: CURSOR.id }, index: 'payments_by_client_date' },
+    { sort: 'date', filter: { currency: 'EUR' }, index: 'payments_by_currency_date' },
+    { sort: 'amount', filter: {}, index: 'payments_by_amount' },
+    { sort: 'amount', filter: { currency: 'EUR' }, index: 'payments_by_amount' },
+    { sort: 'amount', filter: { clientId: CURSOR.id }, index: 'payments_by_client_amount' },
+  ];
+  for (const { sort, filter, index } of PAYMENT_PLANS)
+    for (const desc of [false, true])
+      it(`payments by ${desc ? '-' : ''}${sort} ${JSON.stringify(filter)}: first and next page walk ${index} without a sort step`, async () => {
+        for (const withCursor of [false, true]) {
+          const p = await explain(
+            paymentListQuery(t.container.db, {
+              orgId: api.orgId,
+              ...filter,
+              sort,
+              desc,
+              cursor: withCursor ? { v: sort === 'amount' ? ['EUR', 100] : '2026-01-01', id: CURSOR.id } : null,
+              limit: 51,
+            }),
+          );
+          expect(p, p).toMatch(new RegExp(`\\b${index}\\b`));
+          noSortStep(p);
+        }
+      });
+
+  it("the refunded amounts of a page's payments read the partial index of refunds", async () => {
+    const p = await explain(
+      refundedQuery(t.container.db, api.orgId, [CURSOR.id, '01900000-0000-7000-8000-000000000001']),
+    );
+    expect(p, p).toContain('payments_refunds_by_payment');
+  });
+
+  it('the payments count reads an index of the organization, never the whole table', async () => {
+    // PostgreSQL costs every org_id-first index the same on an empty table; a year of payments
+    // (ledger rows written directly: the plan is the point, not the booking) and its statistics
+    // make it choose as it would at volume.
+    if (dialect === 'postgres') {
+      const db = t.container.db;
+      const doc = await db
+        .selectFrom('documents')
+        .select(['id', 'client_id'])
+        .where('org_id', '=', api.orgId)
+        .executeTakeFirstOrThrow();
+      const rows = Array.from({ length: 365 }, (_, i) => ({
+        id: `01900000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+        org_id: api.orgId,
+        document_id: doc.id,
+        client_id: doc.client_id,
+        kind: 'payment' as const,
+        amount: 100 + i,
+        applied_amount: 100 + i,
+        currency: i % 10 === 0 ? 'USD' : 'EUR',
+        method: 'bank_transfer',
+        reference_enc: null,
+        received_on: new Date(Date.UTC(2025, 0, 1 + i)).toISOString().slice(0, 10),
+        provider: null,
+        provider_ref: null,
+        created_by: null,
+        created_at: '2025-01-01T00:00:00.000Z',
+        fee: null,
+        fee_currency: null,
+        checkout_id: null,
+        related_payment_id: null,
+        receipt_file_id: null,
+      }));
+      await db.insertInto('payments').values(rows).execute();
+      await sql`analyze payments`.execute(db);
+    }
+    for (const [filter, index] of [
+      [{}, /payments_/],
+      [{ from: '2025-03-01', to: '2025-03-31' }, /payments_received/],
+      [{ clientId: CURSOR.id }, /payments_by_client/],
+      [{ currency: 'USD' }, /payments_by_(amount|currency_date)/],
+    ] as const) {
+      const p = await explain(paymentCountQuery(t.container.db, { orgId: api.orgId, ...filter }, COUNT_CAP));
+      expect(p, p).toMatch(index);
+      expect(p, p).toMatch(dialect === 'sqlite' ? /LIMIT|SCAN m|CO-ROUTINE/ : /Limit/);
+      noSortStep(p);
+    }
   });
 
   it('the list pages through every document in order with the row-value cursor', async () => {
@@ -188,5 +327,31 @@ describeEachDb('document list query plans', (dialect) => {
     expect(await totals('currency=USD')).toEqual([]);
     expect((await api.req('GET', '/api/v1/invoices?minTotal=-1')).statusCode).toBe(400);
     expect((await api.req('GET', '/api/v1/invoices?currency=euro')).statusCode).toBe(400);
+  });
+
+  it('a date range leaves out drafts, also when only its end is given', async () => {
+    const client = await api.ok('POST', '/api/v1/clients', { name: 'Range Ltd' });
+    const draft = await api.ok(
+      'POST',
+      '/api/v1/invoices',
+      { clientId: client.id, lines: [{ description: 'x', quantity: '1', unitPrice: 50 }] },
+      201,
+    );
+    const issued = await api.ok(
+      'POST',
+      '/api/v1/invoices',
+      { clientId: client.id, lines: [{ description: 'y', quantity: '1', unitPrice: 70 }] },
+      201,
+    );
+    await api.ok('POST', `/api/v1/invoices/${issued.id}/issue`, { confirmWithoutPayoutDetails: true });
+    const listed = async (q: string) =>
+      (await api.ok('GET', `/api/v1/invoices?${q}`)) as { items: Array<{ id: string }>; count: number | null };
+    for (const q of ['to=2999-12-31', 'from=2000-01-01&to=2999-12-31', 'from=2000-01-01']) {
+      const page = await listed(q);
+      expect(page.items.map((i) => i.id)).not.toContain(draft.id);
+      expect(page.items.map((i) => i.id)).toContain(issued.id);
+      expect(page.count).toBe(page.items.length);
+    }
+    expect((await listed('sort=-created')).items.map((i) => i.id)).toContain(draft.id);
   });
 });

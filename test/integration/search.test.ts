@@ -134,4 +134,41 @@ describeEachDb('search', (dialect) => {
       expect(dump).not.toContain(word);
     expect(rows.every((r) => /^[A-Za-z0-9_-]{20,}$/.test(r.token))).toBe(true);
   });
+  it('pages through a search newest and oldest first, each match once, with filters and a count', async () => {
+    const zeta = await api.ok('POST', '/api/v1/clients', { name: 'Zeta Werke' });
+    const made: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const d = await api.ok('POST', '/api/v1/invoices', {
+        clientId: zeta.id,
+        lines: [{ description: i % 3 === 0 ? 'Wartung Sonderpaket' : 'Wartung', quantity: '1', unitPrice: 1_000 + i }],
+      });
+      if (i % 2 === 1) await api.ok('POST', `/api/v1/invoices/${d.id}/issue`, { confirmWithoutPayoutDetails: true });
+      made.push(d.id);
+    }
+    const pages = async (qs: string) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let count: number | null = null;
+      do {
+        const page: { items: Array<{ id: string }>; nextCursor: string | null; count: number | null } = await api.ok(
+          'GET',
+          `/api/v1/invoices?${qs}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
+        if (!cursor) count = page.count;
+        seen.push(...page.items.map((d) => d.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return { seen, count };
+    };
+    expect(await pages('q=zeta&sort=-created')).toEqual({ seen: [...made].reverse(), count: 7 });
+    expect(await pages('q=zeta&sort=created')).toEqual({ seen: made, count: 7 });
+    expect(await pages('q=zeta%20sonderpaket&sort=-created')).toEqual({
+      seen: [made[6], made[3], made[0]],
+      count: 3,
+    });
+    expect(await pages('q=zeta&status=issued&sort=-created')).toEqual({
+      seen: [made[5], made[3], made[1]],
+      count: 3,
+    });
+  });
 });

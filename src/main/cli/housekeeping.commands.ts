@@ -7,7 +7,7 @@ import { CliUsageError, type CliCommand } from './command.ts';
 export const pruneCommand: CliCommand = {
   name: 'prune',
   usage:
-    'prune                            delete expired one-time codes, sessions, throttle rows, emailed-link tokens and passkey challenges now',
+    'prune                            delete expired one-time codes, sessions, throttle rows, emailed-link tokens, passkey challenges and week-old bulk files now',
   async run({ argv, container, out }) {
     const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
     if (positionals.length > 0) throw new CliUsageError('usage: sealbill prune');

@@ -134,3 +134,30 @@ export async function findQueuedDocuments(
   }
   return out;
 }
+
+/** Finished bulk actions whose result file is older than `before` (housekeeping; bulk_jobs holds one row per action). */
+export function listBulkFilesBefore(
+  ex: Executor,
+  before: string,
+  limit: number,
+): Promise<Array<{ org_id: string; id: string; result_file_id: string }>> {
+  return ex
+    .selectFrom('bulk_jobs')
+    .select(['org_id', 'id', 'result_file_id'])
+    .where('result_file_id', 'is not', null)
+    .where('finished_at', '<', before)
+    .orderBy('finished_at')
+    .limit(limit)
+    .$narrowType<{ result_file_id: string }>()
+    .execute();
+}
+
+/** Drops the reference to a bulk action's result file (before the file itself is deleted). */
+export async function dropBulkFile(ex: Executor, orgId: string, id: string): Promise<void> {
+  await ex
+    .updateTable('bulk_jobs')
+    .set({ result_file_id: null })
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .execute();
+}

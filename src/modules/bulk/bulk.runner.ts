@@ -49,7 +49,7 @@ export interface BulkDeps {
   clock: Clock;
   audit: AuditService;
   jobs: Jobs;
-  files: Pick<FileService, 'putInTx' | 'getInTx'>;
+  files: Pick<FileService, 'putInTx' | 'getInTx' | 'removeInTx'>;
   documents: Pick<DocumentService, 'list' | 'get' | 'numbersOf'>;
   lifecycle: Pick<LifecycleService, 'issueInTx' | 'markSentInTx' | 'pdf' | 'einvoice'>;
   delivery: Pick<DeliveryService, 'send'>;

@@ -14,7 +14,15 @@ import { AppError, conflict, forbidden, notFound, unprocessable } from '../../pl
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor } from '../audit/audit.service.ts';
 import type { DocumentKind } from '../documents/documents.tables.ts';
-import { findBulkJob, findQueuedDocuments, insertBulkJob, listBulkItems, type BulkJobRow } from './bulk.repo.ts';
+import {
+  dropBulkFile,
+  findBulkJob,
+  findQueuedDocuments,
+  insertBulkJob,
+  listBulkFilesBefore,
+  listBulkItems,
+  type BulkJobRow,
+} from './bulk.repo.ts';
 import { BULK_PERMISSION, createBulkRunner, type BulkDeps } from './bulk.runner.ts';
 import {
   MAX_BULK_SELECTION,
@@ -36,6 +44,9 @@ export interface BulkCaller {
   userId: string;
   permissions: ReadonlySet<Permission>;
 }
+
+/** How long the result file of a download or export is kept after the action finished. */
+export const FILE_KEPT_DAYS = 7;
 
 export function createBulkService(deps: BulkDeps) {
   const { db, clock, audit, jobs, files, documents } = deps;
@@ -180,12 +191,33 @@ export function createBulkService(deps: BulkDeps) {
       return view(job);
     },
 
+    /**
+     * Deletes the ZIP and CSV files of bulk actions that finished more than FILE_KEPT_DAYS days
+     * ago (the worker's hourly housekeeping): they hold every selected document, and were kept for ever.
+     */
+    async pruneFiles(): Promise<number> {
+      const before = new Date(clock.now().getTime() - FILE_KEPT_DAYS * 86_400_000).toISOString();
+      let pruned = 0;
+      for (;;) {
+        const due = await listBulkFilesBefore(db, before, 100);
+        for (const job of due)
+          await inTx(db, async (tx) => {
+            await dropBulkFile(tx, job.org_id, job.id);
+            await files.removeInTx(tx, job.org_id, job.result_file_id);
+          });
+        pruned += due.length;
+        if (due.length < 100) return pruned;
+      }
+    },
+
     /** The ZIP or CSV of a finished download or export. */
     async file(orgId: string, id: string): Promise<{ bytes: Buffer; filename: string; contentType: string }> {
       const job = await findBulkJob(db, orgId, id);
       if (!job) throw notFound('Bulk action');
       if (job.action !== 'download' && job.action !== 'export_csv') throw conflict('This bulk action makes no file');
-      if (job.status !== 'finished' || !job.result_file_id) throw conflict('The file is not ready yet');
+      if (job.status !== 'finished') throw conflict('The file is not ready yet');
+      if (!job.result_file_id)
+        throw conflict(`The file was deleted ${FILE_KEPT_DAYS} days after the action finished; run the action again`);
       const v = await view(job);
       const stored = await files.getInTx(db, orgId, job.result_file_id);
       return { bytes: stored.bytes, filename: v.file!.filename, contentType: v.file!.contentType };

@@ -14,16 +14,11 @@ import {
   type SealbillParty,
 } from '../einvoice/einvoice.mapping.ts';
 import { checkEinvoice } from '../einvoice/einvoice.rules.ts';
-import type { VatCategory } from '../einvoice/einvoice.model.ts';
 import type { DocumentBody, PartySnapshot, StoredLine } from './document.schemas.ts';
+import { lineCategory } from './line-category.ts';
 
 /** Empty text is "unknown" for the e-invoice (an empty element is an error, PEPPOL-EN16931-R008). */
 const text = (v: string | null | undefined): string | undefined => (v && v.trim() !== '' ? v : undefined);
-
-/** A line's VAT category: frozen from its rate; lines saved before issue #12 were S or Z by their rate. */
-export function lineCategory(l: Pick<StoredLine, 'taxCategory' | 'taxRateBp'>): VatCategory {
-  return l.taxCategory ?? (l.taxRateBp > 0 ? 'S' : 'Z');
-}
 
 function line(l: StoredLine): SealbillLine {
   return {

@@ -5,7 +5,7 @@
 import { FALLBACK_LANGUAGE, resolveLanguage, t, type MessageKey } from '../../shared/i18n/messages.ts';
 import type { VatCategory } from '../einvoice/einvoice.model.ts';
 import type { EinvoiceSnapshot, StoredLine } from './document.schemas.ts';
-import { lineCategory } from './document-einvoice.ts';
+import { lineCategory } from './line-category.ts';
 import { dateFormatter } from './pdf/document-view.ts';
 
 export interface DocumentLanguage {

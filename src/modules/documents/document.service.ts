@@ -53,7 +53,7 @@ import {
 } from './document.schemas.ts';
 import type { Totals } from '../../shared/money/money.ts';
 import { formatNumber, periodOf } from '../../shared/money/numbering.ts';
-import { indexForSearch, searchFilter } from '../../platform/search/search-index.ts';
+import { indexForSearch, SEARCH_COUNT_MAX, searchFilter } from '../../platform/search/search-index.ts';
 import type { DocumentLanguage } from './document-language.ts';
 import { OPEN_INVOICE_STATUSES } from './documents.tables.ts';
 
@@ -702,9 +702,11 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       const cursor = decodeCursor(q.cursor, SORT_CURSOR_VALUES[sort]);
       const rows = await listDocumentRows(db, { ...filter, sort, desc, cursor, limit: q.limit + 1 });
       // Counted on the first page only, and at most COUNT_CAP + 1 rows: bounded at any size. Only
-      // where an index finds the matches: not for a broad search (a word thousands of rows share:
+      // where an index finds the matches: not for a broad search (a word hundreds of rows share:
       // a probe per counted row) nor by currency alone (no index: a rare currency would read every row).
-      const indexed = search?.kind !== 'probe' && (!q.currency || Boolean(q.clientId || q.number || q.q));
+      const indexed =
+        (!search || (search.kind === 'ids' && search.matches <= SEARCH_COUNT_MAX)) &&
+        (!q.currency || Boolean(q.clientId || q.number || q.q));
       const count = cursor || !indexed ? null : await countDocumentRows(db, filter, COUNT_CAP);
       const names = await clients.namesByIdsInTx(
         db,

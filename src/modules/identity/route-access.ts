@@ -206,6 +206,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'DELETE /api/v1/payment-settings/providers/:provider': need('org:update'),
   'PUT /api/v1/payment-settings/providers/paypal': need('org:update'),
   'PUT /api/v1/payment-settings/providers/stripe': need('org:update'),
+  'GET /api/v1/payments': need('payment:read'),
   'GET /api/v1/payments/:id/attachments': need('payment:read'),
   'POST /api/v1/payments/:id/attachments': need('payment:record'),
   'GET /api/v1/payments/:id/attachments/:attachmentId': need('payment:read'),

@@ -10,6 +10,7 @@ import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
 import { idempotencyScope, withIdempotency } from '../../platform/http/idempotency.ts';
 import { idParam, okSchema } from '../../platform/http/schemas.ts';
+import { countedPageOf } from '../../platform/http/pagination.ts';
 import { requireStepUp } from '../../platform/http/step-up.ts';
 import {
   attachmentInput,
@@ -24,7 +25,14 @@ import {
   settingsPatch,
   type PaymentSettingsService,
 } from './payment-settings.service.ts';
-import { paymentInput, paymentSchema, refundInput } from './payment.schemas.ts';
+import {
+  paymentInput,
+  paymentListItemSchema,
+  paymentListQuery,
+  paymentSchema,
+  refundInput,
+} from './payment.schemas.ts';
+import type { PaymentListService } from './payment-list.service.ts';
 import type { PaymentService } from './payment.service.ts';
 import { createdPayLinkSchema, payLinkInput, payLinkSchema, type PayLinkService } from './pay-links.service.ts';
 import { PROVIDERS } from './providers/registry.ts';
@@ -38,6 +46,7 @@ export interface PaymentRouteDeps {
   clock: Clock;
   keyring: Keyring;
   payments: PaymentService;
+  paymentList: PaymentListService;
   settings: PaymentSettingsService;
   payLinks: PayLinkService;
   actions: PaymentActionsService;
@@ -51,6 +60,16 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: PaymentRouteD
   const { clock, payments, settings, payLinks, actions, receipts, reconciliation, attachments } = deps;
   const tags = ['payments'];
   const stepUp = (req: FastifyRequest, what: string) => requireStepUp(req.principal, clock, what);
+
+  // The organization's payments and refunds, a keyset page at a time (payment-list.service.ts).
+  app.get(
+    '/api/v1/payments',
+    {
+      config: { access: need('payment:read') },
+      schema: { tags, querystring: paymentListQuery, response: { 200: countedPageOf(paymentListItemSchema) } },
+    },
+    (req) => deps.paymentList.list(staff(req).orgId, req.query),
+  );
 
   const inv = '/api/v1/invoices/:id';
   app.get(

@@ -59,3 +59,45 @@ export const creditBalanceSchema = z.object({
   clientId: z.string(),
   balances: z.array(z.object({ currency: z.string(), amount: z.number() })),
 });
+
+/** The staff-wide payments list (GET /api/v1/payments): sorts as the documents lists spell them. */
+export const PAYMENT_SORTS = ['date', '-date', 'amount', '-amount'] as const;
+export const paymentListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+  clientId: z.uuid().optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
+  from: isoDate.optional().describe('received (or paid out) on or after'),
+  to: isoDate.optional().describe('received (or paid out) on or before'),
+  method: z.enum(PAYMENT_METHODS).optional(),
+  kind: z.enum(['payment', 'refund']).optional().describe('payments received, or refunds paid out; both by default'),
+  sort: z
+    .enum(PAYMENT_SORTS)
+    .default('-date')
+    .describe(
+      'date: the day received (or paid out); amount: within each currency (currencies in code order), by amount',
+    ),
+});
+export type PaymentListQuery = z.infer<typeof paymentListQuery>;
+
+export const paymentListItemSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['payment', 'refund']),
+  date: z.string().describe('the day the money was received (a refund: paid out)'),
+  amount: z.number().describe('minor units of currency'),
+  currency: z.string(),
+  method: z.string(),
+  provider: z.string().nullable(),
+  status: z
+    .enum(['received', 'partially_refunded', 'refunded', 'paid_out'])
+    .describe('a payment: received, partially_refunded or refunded (from its refunds); a refund: paid_out'),
+  refundedAmount: z.number().describe('a payment: the amount refunded against it so far; a refund: 0'),
+  invoiceId: z.string(),
+  invoiceNumber: z.string().nullable(),
+  clientId: z.string(),
+  clientName: z.string(),
+});
+export type PaymentListItem = z.infer<typeof paymentListItemSchema>;

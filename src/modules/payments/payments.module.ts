@@ -8,11 +8,13 @@ import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database } from '../../platform/db/kysely.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { FileService } from '../files/file.service.ts';
+import type { ClientService } from '../clients/client.service.ts';
 import type { DocumentService } from '../documents/document.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
 import type { VerificationService } from '../verification/verification.service.ts';
 import { createPayLinkService } from './pay-links.service.ts';
 import { createPayPageService } from './pay-page.service.ts';
+import { createPaymentListService } from './payment-list.service.ts';
 import { createPaymentActionsService } from './payment-actions.service.ts';
 import { createPaymentAttachmentService } from './payment-attachments.service.ts';
 import { createPaymentConsentService } from './payment-consents.service.ts';
@@ -34,6 +36,8 @@ export interface PaymentsModuleDeps {
   clock: Clock;
   orgs: OrgService;
   documents: DocumentService;
+  /** The payments list shows its page's client names. */
+  clients: Pick<ClientService, 'namesByIdsInTx'>;
   files: FileService;
   payments: PaymentService;
   receipts: ReceiptService;
@@ -73,6 +77,7 @@ export function createPaymentsModule(d: PaymentsModuleDeps) {
       notifications: d.notifications,
     }),
     paymentSettings,
+    paymentList: createPaymentListService({ db, clients: d.clients, documents: d.documents }),
     receipts,
     payLinks: createPayLinkService({ db, audit, clock, documents: d.documents, publicUrl }),
     payPage: createPayPageService({

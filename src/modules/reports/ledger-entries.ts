@@ -13,7 +13,7 @@
 // Two categories at one non-zero rate (only possible without an e-invoice format, which refuses
 // them): the tax is apportioned over their taxable amounts.
 import { roundHalfAwayFromZero } from '../../shared/money/money.ts';
-import { lineCategory } from '../documents/document-einvoice.ts';
+import { lineCategory } from '../documents/line-category.ts';
 import type { DocumentDto } from '../documents/document.schemas.ts';
 import { allocate } from '../einvoice/einvoice.mapping-vat.ts';
 import type { VatCategory } from '../einvoice/einvoice.model.ts';

@@ -2,6 +2,10 @@
 // path is plain byte concatenation: definite lengths, TLVs, OBJECT IDENTIFIERs, and a reader that
 // walks a certificate far enough to copy its issuer and serial number byte for byte.
 
+/** The DER bytes of a PEM block (RFC 7468): the base64 between the BEGIN and END lines. */
+export const pemToDer = (pem: string): Buffer =>
+  Buffer.from(pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+
 /** DER length octets (X.690 §8.1.3, §10.1): short form below 128, else 0x80|n and n big-endian bytes, minimal. */
 export function derLength(n: number): Buffer {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`DER length out of range: ${n}`);

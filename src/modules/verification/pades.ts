@@ -19,7 +19,7 @@ import {
   type SignedPdf,
 } from '../documents/pdf/pdf-signature.ts';
 import { buildCadesTemplate, type CadesTemplate } from './cades-template.ts';
-import { pemToDer } from './pki.ts';
+import { pemToDer } from './der.ts';
 import type { SigningIdentity } from './signing-identity.service.ts';
 
 export type PadesIdentity = Pick<SigningIdentity, 'certificatePem' | 'privateKeyPem' | 'chainPem'>;

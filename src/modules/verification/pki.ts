@@ -42,8 +42,8 @@ export const toPem = (label: string, der: ArrayBuffer | Buffer): string => {
   return `-----BEGIN ${label}-----\n${b64.replace(/.{1,64}/g, '$&\n')}-----END ${label}-----\n`;
 };
 
-export const pemToDer = (pem: string): Buffer =>
-  Buffer.from(pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+// In der.ts, which the signing path imports without loading pkijs (issue #14 item 3).
+export { pemToDer } from './der.ts';
 
 /** Subject/issuer with one attribute per RDN (pkijs alone would build a single multi-valued RDN). */
 const name = (commonName: string, org: string): pkijs.RelativeDistinguishedNames => {

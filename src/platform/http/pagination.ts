@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { AppError } from '../errors.ts';
 
 export interface Cursor {
-  v: string | number | null;
+  /** The last row's sort value; a pair for a sort by amount within currency ([currency, amount]). */
+  v: string | number | [string, number] | null;
   id: string;
 }
 
@@ -18,17 +19,20 @@ export function encodeCursor(c: Cursor): string {
  * PostgreSQL a string, a fraction or a number past the bigint range compared with a bigint column
  * failed in the database (500).
  */
-export type CursorValue = 'none' | 'id' | 'integer' | 'date' | 'text';
+export type CursorValue = 'none' | 'id' | 'integer' | 'date' | 'text' | 'currency_integer';
 
 const id = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+const integer = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 const VALUE: Record<CursorValue, z.ZodType<Cursor['v']>> = {
   none: z.null(),
   id,
   // Amounts are integer minor units held as JS-safe integers (see platform/db/kysely.ts).
-  integer: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+  integer,
   // Dates are ISO calendar dates; '' stands for an empty (NULL) date in the keyset comparison.
   date: z.union([z.literal(''), z.iso.date()]),
   text: z.string().max(200),
+  // Amounts of different currencies do not compare: a sort by amount orders within each currency.
+  currency_integer: z.tuple([z.string().regex(/^[A-Z]{3}$/), integer]),
 };
 
 export function decodeCursor(raw: string | undefined, value: CursorValue = 'none'): Cursor | null {

@@ -10,6 +10,11 @@ import { countUpTo, hasTerm, replaceSearchTokens, searchMatches, type SearchEnti
 const CONTEXT = 'search';
 /** Up to this many matches of the rarest term, the list reads them; above, it probes its own order. */
 const SELECTIVE = 2000;
+/**
+ * A list counts a search's matches (one probe each) only up to this many matches of its rarest
+ * term; above, the count would grow with the organization while the page itself does not.
+ */
+export const SEARCH_COUNT_MAX = 250;
 
 /** Writes a row's tokens (in the caller's transaction, with the row). */
 export async function indexForSearch(
@@ -31,7 +36,7 @@ export async function indexForSearch(
  * primary key, so a page of a common word stops after a page); null when the query has no term.
  */
 export type SearchPlan =
-  | { kind: 'ids'; ids: ReturnType<typeof searchMatches> }
+  | { kind: 'ids'; ids: ReturnType<typeof searchMatches>; matches: number }
   | { kind: 'probe'; conditions: Array<ReturnType<typeof hasTerm>> };
 
 export async function searchFilter(
@@ -49,6 +54,7 @@ export async function searchFilter(
   if (order[0]!.n <= SELECTIVE)
     return {
       kind: 'ids',
+      matches: order[0]!.n,
       ids: searchMatches(
         ex,
         orgId,

@@ -16555,6 +16555,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    clientId?: string;
+                    currency?: string;
+                    /** @description received (or paid out) on or after */
+                    from?: string;
+                    /** @description received (or paid out) on or before */
+                    to?: string;
+                    method?: "bank_transfer" | "cash" | "cheque" | "card" | "stripe" | "paypal" | "client_credit" | "other";
+                    /** @description payments received, or refunds paid out; both by default */
+                    kind?: "payment" | "refund";
+                    /** @description date: the day received (or paid out); amount: within each currency (currencies in code order), by amount */
+                    sort?: "date" | "-date" | "amount" | "-amount";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "payment" | "refund";
+                                /** @description the day the money was received (a refund: paid out) */
+                                date: string;
+                                /** @description minor units of currency */
+                                amount: number;
+                                currency: string;
+                                method: string;
+                                provider: string | null;
+                                /**
+                                 * @description a payment: received, partially_refunded or refunded (from its refunds); a refund: paid_out
+                                 * @enum {string}
+                                 */
+                                status: "received" | "partially_refunded" | "refunded" | "paid_out";
+                                /** @description a payment: the amount refunded against it so far; a refund: 0 */
+                                refundedAmount: number;
+                                invoiceId: string;
+                                invoiceNumber: string | null;
+                                clientId: string;
+                                clientName: string;
+                            }[];
+                            nextCursor: string | null;
+                            /** @description rows matching the filter, counted up to 10000 (first page only; null on next pages and for a search by a word thousands of rows share) */
+                            count: number | null;
+                            /** @description true when more than 10000 rows match (count is then 10000) */
+                            countCapped: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invoices/{id}/payments": {
         parameters: {
             query?: never;

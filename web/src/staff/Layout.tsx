@@ -29,6 +29,7 @@ const NAV: Array<{ group: string; items: NavItem[] }> = [
       { to: '/app/invoices', label: 'Invoices', permission: 'invoice:read' },
       { to: '/app/quotes', label: 'Quotes', permission: 'invoice:read' },
       { to: '/app/credit-notes', label: 'Credit notes', permission: 'invoice:read' },
+      { to: '/app/payments', label: 'Payments', permission: 'payment:read' },
       { to: '/app/recurring', label: 'Recurring', permission: 'recurring:read' },
     ],
   },

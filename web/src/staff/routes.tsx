@@ -10,6 +10,7 @@ import { ImportPage } from './settings/Import.tsx';
 import { EditDocumentPage, NewDocumentPage } from './documents/DocumentEditor.tsx';
 import { DocumentPage } from './documents/DocumentView.tsx';
 import { DocumentsPage } from './documents/Documents.tsx';
+import { PaymentsPage } from './payments/Payments.tsx';
 import { EditSchedulePage, NewSchedulePage, RecurringPage, ScheduleDetailPage } from './recurring/Recurring.tsx';
 import { RemindersSettingsPage } from './settings/RemindersSettings.tsx';
 import { ExchangeRatesPage } from './settings/ExchangeRates.tsx';
@@ -43,6 +44,7 @@ export const staffRoutes: Route[] = [
   ...documentRoutes('invoice', 'invoices'),
   ...documentRoutes('quote', 'quotes'),
   ...documentRoutes('credit_note', 'credit-notes'),
+  { path: '/app/payments', render: () => <PaymentsPage /> },
   { path: '/app/reports', render: () => <ReportsPage report="vat" /> },
   ...REPORTS.map((r: ReportName) => ({ path: `/app/reports/${r}`, render: () => <ReportsPage key={r} report={r} /> })),
   { path: '/app/recurring', render: () => <RecurringPage /> },

@@ -3,11 +3,12 @@
 // the English view it always gave, so the same bytes; German and French views take their words
 // from the catalogue and their dates, amounts and quantities from the locale.
 import { describe, expect, it } from 'vitest';
-import type { DocumentDto } from '../document.schemas.ts';
+import { NO_DOCUMENT_EINVOICE, type DocumentDto } from '../document.schemas.ts';
 import type { DocumentSnapshot } from '../document-snapshot.ts';
 import { documentLanguage, einvoiceTexts } from '../document-language.ts';
 import { einvoiceXml } from '../document-einvoice.ts';
 import { buildDocumentView } from './document-view.ts';
+import { SAMPLE_NO_EINVOICE } from './pdf-sample.ts';
 import { renderDocumentPdf } from './render-document-pdf.ts';
 
 const NBSP = '\u00a0';
@@ -247,5 +248,11 @@ describe('document view languages', () => {
     expect(own).toContain('<ram:ExemptionReason>Eigener Grund</ram:ExemptionReason>');
     expect(own).toContain('<ram:Description>30 Tage netto</ram:Description>');
     expect(own).not.toContain('Zahlbar bis');
+  });
+});
+
+describe('the benchmark sample', () => {
+  it('writes out the schema’s empty e-invoice fields exactly', () => {
+    expect(SAMPLE_NO_EINVOICE).toEqual(NO_DOCUMENT_EINVOICE);
   });
 });

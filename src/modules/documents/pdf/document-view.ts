@@ -5,7 +5,7 @@
 import { formatAmount } from '../../../shared/money/money.ts';
 import { messagesFor, type MessageKey, type Messages } from '../../../shared/i18n/messages.ts';
 import type { DocumentBody, DocumentDto } from '../document.schemas.ts';
-import { lineCategory } from '../document-einvoice.ts';
+import { lineCategory } from '../line-category.ts';
 import type { PaymentMeansCode, VatCategory } from '../../einvoice/einvoice.model.ts';
 import { paperForLocale, type PdfDocumentView } from './render-document-pdf.ts';
 import { sha256Hex } from '../../../platform/crypto/hash.ts';

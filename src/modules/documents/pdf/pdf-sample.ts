@@ -1,7 +1,22 @@
 /**
  * Sample document views for tests, benchmarks and template previews.
  */
-import { NO_DOCUMENT_EINVOICE, type DocumentBody, type DocumentDto } from '../document.schemas.ts';
+import type { DocumentBody, DocumentDto, DocumentEinvoice } from '../document.schemas.ts';
+
+/**
+ * NO_DOCUMENT_EINVOICE (the schema's defaults) written out: a value import of document.schemas.ts
+ * would load zod into the benchmark's render-only process (bench pdf.memory). document-view.test.ts
+ * checks the two agree.
+ */
+export const SAMPLE_NO_EINVOICE: DocumentEinvoice = {
+  supplyDate: null,
+  periodStart: null,
+  periodEnd: null,
+  buyerReference: null,
+  purchaseOrderReference: null,
+  contractReference: null,
+  paymentMeans: null,
+};
 import type { PdfDocumentView, PdfLine, PaperSize } from './render-document-pdf.ts';
 
 export const SAMPLE_LABELS: PdfDocumentView['labels'] = {
@@ -131,7 +146,7 @@ export function sampleIssuedDocument(seed = 0): { doc: DocumentDto; snapshot: No
     id: `00000000-0000-4000-8000-${String(seed).padStart(12, '0')}`,
     kind: 'invoice',
     status: 'issued',
-    einvoice: NO_DOCUMENT_EINVOICE,
+    einvoice: SAMPLE_NO_EINVOICE,
     number,
     clientId: '00000000-0000-4000-8000-000000000001',
     clientName: `Kunde ${seed}`,

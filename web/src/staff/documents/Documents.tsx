@@ -3,7 +3,7 @@ import { ok, staffApi, type paths } from '../../lib/api.ts';
 import { date, money, STATUS_LABEL } from '../../lib/format.ts';
 import { useTitle } from '../../lib/hooks.ts';
 import { t } from '../../lib/i18n.ts';
-import { useApiQuery } from '../../lib/query.ts';
+import { PAGE_SIZES, pageSizeFrom, useKeysetList } from '../../lib/keyset-list.ts';
 import { Link, navigate, useQuery } from '../../lib/router.tsx';
 import { KIND_LABEL, KIND_PATH, KIND_PLURAL, type DocumentKind, type DocumentSummary } from '../../lib/types.ts';
 import { Badge, EmptyState, ErrorNotice, Loading, StatusBadge } from '../../ui/feedback.tsx';
@@ -42,19 +42,16 @@ const SORT_OPTIONS: Array<{ value: ListSort; label: string; kinds?: DocumentKind
   { value: 'client', label: 'Client (grouped, in the order added)' },
   { value: '-client', label: 'Client (grouped, newest clients first)' },
 ];
-const PAGE_SIZES = [25, 50, 100, 200];
-
 function filterFrom(q: URLSearchParams, kind: DocumentKind): Filter {
   const status = q.get('status') ?? '';
   const sort = q.get('sort') ?? '';
-  const limit = Number(q.get('limit'));
   return {
     status: (STATUSES[kind] as string[]).includes(status) ? (status as ListStatus) : '',
     q: q.get('q') ?? '',
     sort: SORT_OPTIONS.some((o) => o.value === sort && (!o.kinds || o.kinds.includes(kind)))
       ? (sort as ListSort)
       : '-created',
-    limit: PAGE_SIZES.includes(limit) ? limit : 50,
+    limit: pageSizeFrom(q),
   };
 }
 
@@ -112,13 +109,10 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
   const [search, setSearch] = useState(applied.q);
   const [sort, setSort] = useState<ListSort>(applied.sort);
   const [limit, setLimit] = useState(applied.limit);
-  const [extra, setExtra] = useState<DocumentSummary[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const list = useApiQuery(['documents', kind, applied], (signal) => listPage(kind, applied, undefined, signal));
-  useEffect(() => {
-    setExtra([]);
-    setCursor(list.data?.nextCursor ?? null);
-  }, [list.data]);
+  const { list, rows, cursor, more } = useKeysetList<DocumentSummary, Awaited<ReturnType<typeof listPage>>>(
+    ['documents', kind, applied],
+    (after, signal) => listPage(kind, applied, after, signal),
+  );
   // The form follows the URL (another kind's list, back/forward, a shared link).
   useEffect(() => {
     setStatus(applied.status);
@@ -127,14 +121,6 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
     setLimit(applied.limit);
   }, [kind, applied.status, applied.q, applied.sort, applied.limit]);
 
-  async function more() {
-    if (!cursor) return;
-    const page = await listPage(kind, applied, cursor);
-    setExtra((e) => [...e, ...page.items]);
-    setCursor(page.nextCursor);
-  }
-
-  const rows = [...(list.data?.items ?? []), ...extra];
   const filtered = Boolean(applied.status || applied.q);
   // Bulk actions: the rows ticked, or every document the applied filter matches.
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
