@@ -64,6 +64,11 @@ export interface IssueHooks {
   ): Promise<PdfDocumentView['verification']>;
   /** The PDF signer for one document of the org: the renderer reserves its field, the signer fills it. */
   pdfSignerInTx?(tx: Executor, orgId: string): Promise<PdfSigner>;
+  /**
+   * The two signing hooks for a batch of one org's documents in one transaction (bulk issuing):
+   * the org's keys read and opened once for the batch instead of once per document.
+   */
+  batchInTx?(tx: Executor, orgId: string): Promise<Pick<IssueHooks, 'verificationInTx' | 'pdfSignerInTx'>>;
   /** After the signed PDF is stored: its SHA-256 and the signature's time-stamp token, if any. */
   onIssuedInTx?(
     tx: Executor,
@@ -119,6 +124,8 @@ interface PreparedIssue {
 /** What the documents of one issueManyInTx call share (read once per call, in its transaction). */
 interface BatchMemo {
   org?: OrgDetails;
+  /** The signing hooks with the org's keys opened once for the batch (IssueHooks.batchInTx). */
+  signing?: Pick<IssueHooks, 'verificationInTx' | 'pdfSignerInTx'>;
 }
 
 /** Documents a batch prepares ahead of the oldest one still rendering (bounds the memory in flight). */
@@ -273,8 +280,9 @@ export function createLifecycleService(deps: LifecycleDeps) {
             ),
           }
         : null;
-    const verification = hooks.verificationInTx ? await hooks.verificationInTx(tx, org, doc, snapshot, facturX) : null;
-    const signer = hooks.pdfSignerInTx ? await hooks.pdfSignerInTx(tx, orgId) : null;
+    const sign = batch?.signing ?? hooks;
+    const verification = sign.verificationInTx ? await sign.verificationInTx(tx, org, doc, snapshot, facturX) : null;
+    const signer = sign.pdfSignerInTx ? await sign.pdfSignerInTx(tx, orgId) : null;
     const job: RenderJob = {
       view: buildDocumentView(doc, snapshot, { relatedNumber, verification, logo: logo?.bytes }),
       creationDate: new Date(now),
@@ -303,8 +311,8 @@ export function createLifecycleService(deps: LifecycleDeps) {
       objectId: id,
       summary: { number, total: doc.total, currency: doc.currency, pdfSha256: file.sha256 },
     });
-    await documents.indexInTx(tx, orgId, id); // now with its number and the frozen client name
     const issued = await documents.getInTx(tx, orgId, kind, id);
+    await documents.indexDocInTx(tx, orgId, issued); // now with its number and the frozen client name
     if (hooks.onIssuedInTx) await hooks.onIssuedInTx(tx, orgId, issued, file.sha256, timestampToken);
     return issued;
   }
@@ -339,6 +347,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
     const inFlight: Array<{ p: PreparedIssue; rendered: Promise<RenderedPdf> }> = [];
     const issued: DocumentDto[] = [];
     const batch: BatchMemo = {};
+    if (hooks.batchInTx && ids.length > 0) batch.signing = await hooks.batchInTx(tx, orgId);
     const completeOldest = async () => {
       const { p, rendered } = inFlight.shift()!;
       issued.push(await completeIssue(tx, p, await rendered, actor));

@@ -28,6 +28,7 @@ import * as m0027 from './0027-imported-documents.ts';
 import * as m0028 from './0028-org-logo.ts';
 import * as m0029 from './0029-client-sort.ts';
 import * as m0030 from './0030-dashboard-covering-indexes.ts';
+import * as m0032 from './0032-search-tokens-row-covering.ts';
 
 export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0001-foundation': m0001,
@@ -58,4 +59,5 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0028-org-logo': m0028,
   '0029-client-sort': m0029,
   '0030-dashboard-covering-indexes': m0030,
+  '0032-search-tokens-row-covering': m0032,
 };
