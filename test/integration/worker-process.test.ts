@@ -9,6 +9,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
 import { childEnv, startSealbill, waitUntil, type Running } from '../helpers/process.ts';
+import { RECURRING_BATCH_SIZE } from '../../src/modules/recurring/recurring.service.ts';
 
 describeEachDb('sealbill worker process', (dialect) => {
   let t: TestInstance;
@@ -49,8 +50,9 @@ describeEachDb('sealbill worker process', (dialect) => {
     async () => {
       const first = await schedule(today());
       // Due later; made due all at once further down, to catch the worker in the middle of a run.
+      // A run commits RECURRING_BATCH_SIZE periods per transaction: enough for three commits.
       const batch: string[] = [];
-      for (let i = 0; i < 12; i++) batch.push(await schedule('2099-01-01'));
+      for (let i = 0; i < 2 * RECURRING_BATCH_SIZE + 2; i++) batch.push(await schedule('2099-01-01'));
 
       worker = startSealbill(
         ['worker'],
@@ -102,7 +104,8 @@ describeEachDb('sealbill worker process', (dialect) => {
       const exit = await w.exited;
       expect(exit, w.output()).toEqual({ code: 0, signal: null });
       const after = await issuedFor(batch);
-      // The run went on after the signal instead of dying mid-way (no half-done run), then stopped.
+      // The run went on after the signal instead of dying mid-way (no half-done run), then stopped:
+      // the signal came after its first batch committed, and later batches committed too.
       expect(atSignal).toBeLessThan(batch.length);
       expect(after).toBeGreaterThan(atSignal);
       const log = w.output();

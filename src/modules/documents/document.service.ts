@@ -62,7 +62,7 @@ export interface DocumentServiceDeps {
   keyring: Keyring;
   audit: AuditService;
   clock: Clock;
-  orgs: Pick<OrgService, 'get' | 'getInTx' | 'numberingInTx'>;
+  orgs: Pick<OrgService, 'get' | 'getInTx' | 'numberingInTx' | 'timeZoneInTx'>;
   clients: Pick<ClientService, 'get' | 'namesByIdsInTx' | 'getInTx'>;
   catalog: Pick<CatalogService, 'taxRatesByIdsInTx'>;
   rates: Pick<RatesService, 'rateOnInTx'>;
@@ -142,7 +142,8 @@ export function createDocumentService(deps: DocumentServiceDeps) {
   }
 
   async function todayInTx(tx: Executor, orgId: string): Promise<string> {
-    return dateInZone(clock.now(), (await orgs.getInTx(tx, orgId)).timeZone);
+    // Every read of a document asks (a DTO says whether it is overdue): the time zone only, not the sealed profile.
+    return dateInZone(clock.now(), await orgs.timeZoneInTx(tx, orgId));
   }
 
   async function resolveLines(
@@ -300,13 +301,17 @@ export function createDocumentService(deps: DocumentServiceDeps) {
    * rewritten in every transaction that changes what the document says.
    */
   async function indexInTx(tx: Executor, orgId: string, id: string): Promise<void> {
-    const d = await getIn(tx, orgId, undefined, id);
+    await indexDocInTx(tx, orgId, await getIn(tx, orgId, undefined, id));
+  }
+
+  /** indexInTx for a document the caller has just read in this transaction (issuing reads it once for both). */
+  async function indexDocInTx(tx: Executor, orgId: string, d: DocumentDto): Promise<void> {
     await indexForSearch(
       tx,
       await keyring.forOrg(tx, orgId),
       orgId,
       'document',
-      id,
+      d.id,
       [d.number, d.clientName, d.notes, ...d.lines.map((l) => l.description)],
       [d.total],
     );
@@ -462,6 +467,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     },
     duplicateInTx,
     indexInTx,
+    indexDocInTx,
     /** Indexes up to `limit` documents that have no search tokens yet (the worker, after upgrading). */
     async indexMissing(limit: number): Promise<number> {
       const rows = await listUnindexedDocumentIds(db, limit);

@@ -213,6 +213,13 @@ export function createOrgService({ db, keyring, audit, clock, mailer, adminsInTx
     getDetailsInTx,
     getDetails: (orgId: string): Promise<OrgDetails> => getDetailsInTx(db, orgId),
 
+    /** The org's time zone alone (a clear column): "today" for its documents, without opening the profile. */
+    async timeZoneInTx(ex: Executor, orgId: string): Promise<string> {
+      const row = await findOrg(ex, orgId);
+      if (!row) throw notFound('Organization');
+      return row.time_zone;
+    },
+
     async numberingInTx(ex: Executor, orgId: string): Promise<Numbering> {
       const row = await findOrg(ex, orgId);
       if (!row) throw notFound('Organization');

@@ -65,7 +65,14 @@ export function listAllSchedules(ex: Executor, orgId: string): Promise<ScheduleR
 }
 
 export function listActiveSchedules(ex: Executor): Promise<Array<{ id: string; org_id: string }>> {
-  return ex.selectFrom('recurring_schedules').select(['id', 'org_id']).where('status', '=', 'active').execute();
+  // In one order for every runner: a batch holds the rows of the schedules it ran until it commits,
+  // so two runners take them in the same order and wait for each other instead of deadlocking.
+  return ex
+    .selectFrom('recurring_schedules')
+    .select(['id', 'org_id'])
+    .where('status', '=', 'active')
+    .orderBy('id')
+    .execute();
 }
 
 export type RunRow = RecurringRunsTable;

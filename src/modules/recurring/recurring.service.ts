@@ -20,8 +20,8 @@
 import type { Clock } from '../../platform/clock.ts';
 import { dateInZone } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
-import type { Database, Executor } from '../../platform/db/kysely.ts';
-import { inTx } from '../../platform/db/tx.ts';
+import type { Database, Executor, Tx } from '../../platform/db/kysely.ts';
+import { inSavepoint, inTx } from '../../platform/db/tx.ts';
 import { AppError, conflict, notFound, unprocessable } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
@@ -63,6 +63,12 @@ export {
 
 /** Catch-up after downtime issues at most this many periods of one schedule per worker run. */
 export const MAX_PERIODS_PER_RUN = 12;
+/**
+ * Periods committed per transaction by runDue (docs/DECISIONS.md D17): one commit (an fsync on
+ * SQLite) per batch instead of per invoice, while the write lock is held for a bounded time (each
+ * period renders and signs its PDF in the transaction).
+ */
+export const RECURRING_BATCH_SIZE = 25;
 
 /** Who asks: the member (for API tokens, the token's user) and what they may do in this request. */
 export interface Requester {
@@ -169,107 +175,117 @@ export function createRecurringService({
       );
   }
 
-  /** Runs one due period of one schedule; false if another worker got there first. */
-  async function runOnce(orgId: string, id: string, period: string): Promise<boolean> {
-    return inTx(db, async (tx) => {
-      const s = await find(tx, orgId, id);
-      if (s.status !== 'active' || s.next_run_on !== period) return false;
-      if (s.end_on !== null && period > s.end_on) {
-        await updateSchedule(tx, orgId, id, { status: 'ended', updated_at: clock.now().toISOString() });
-        return false;
-      }
-      const following = nextRun(period, s.start_on, s.frequency, s.interval_count);
-      const ended = s.end_on !== null && following > s.end_on;
-      // The issuer's permission as it is now, not as it was when the schedule was set up.
-      const hold: HoldReason | null =
-        s.auto_issue !== 1
-          ? null
-          : !s.issuer_user_id
-            ? 'no_issuer'
-            : (await holds(tx, orgId, s.issuer_user_id, 'invoice:issue'))
-              ? null
-              : 'issuer_lacks_invoice_issue';
-      const now = clock.now().toISOString();
-      const moved = await advanceSchedule(tx, orgId, id, period, {
-        next_run_on: following,
-        last_run_on: period,
-        status: ended ? 'ended' : 'active',
-        issue_hold: hold,
-        issue_hold_since: hold ? (s.issue_hold_since ?? now) : null,
-        updated_at: now,
+  /** Runs one due period of one schedule in the caller's transaction; false if another worker got there first. */
+  async function runOnceInTx(tx: Executor, orgId: string, id: string, period: string): Promise<boolean> {
+    const s = await find(tx, orgId, id);
+    if (s.status !== 'active' || s.next_run_on !== period) return false;
+    if (s.end_on !== null && period > s.end_on) {
+      await updateSchedule(tx, orgId, id, { status: 'ended', updated_at: clock.now().toISOString() });
+      return false;
+    }
+    const following = nextRun(period, s.start_on, s.frequency, s.interval_count);
+    const ended = s.end_on !== null && following > s.end_on;
+    // The issuer's permission as it is now, not as it was when the schedule was set up.
+    const hold: HoldReason | null =
+      s.auto_issue !== 1
+        ? null
+        : !s.issuer_user_id
+          ? 'no_issuer'
+          : (await holds(tx, orgId, s.issuer_user_id, 'invoice:issue'))
+            ? null
+            : 'issuer_lacks_invoice_issue';
+    const now = clock.now().toISOString();
+    const moved = await advanceSchedule(tx, orgId, id, period, {
+      next_run_on: following,
+      last_run_on: period,
+      status: ended ? 'ended' : 'active',
+      issue_hold: hold,
+      issue_hold_since: hold ? (s.issue_hold_since ?? now) : null,
+      updated_at: now,
+    });
+    if (!moved) return false;
+    const tpl = template.parse((await keyring.forOrg(tx, orgId)).decryptJson(s.template_enc, tplAad(id)));
+    const draft = await documents.createDraftInTx(
+      tx,
+      orgId,
+      'invoice',
+      { ...tpl, issueDate: period },
+      { recurring_schedule_id: id, recurring_period: period },
+    );
+    // Issue before the audit append: issuing takes the number-sequence row lock and then the
+    // audit chain lock, and every transaction must take them in that order (else two of them
+    // deadlock on PostgreSQL, each holding the lock the other waits for).
+    // Recurring runs do not ask for the missing-payout-details confirmation: nobody is there to
+    // answer it; whoever set up the schedule decided (README, "Recurring invoices").
+    const issue = s.auto_issue === 1 && hold === null;
+    if (issue) await lifecycle.issueInTx(tx, orgId, 'invoice', draft.id, SYSTEM, { confirmWithoutPayoutDetails: true });
+    // A draft (auto-issue held) is not sent: it is for someone to review and issue. The member
+    // who turned sending on must still hold invoice:send, as the issuer must hold invoice:issue.
+    if (issue && s.auto_send === 1) {
+      const mayStillSend = s.sender_user_id !== null && (await holds(tx, orgId, s.sender_user_id, 'invoice:send'));
+      const mayStillCharge =
+        s.auto_charge === 1 &&
+        s.charger_user_id !== null &&
+        (await holds(tx, orgId, s.charger_user_id, 'payment:record'));
+      await sender.queueInTx(tx, orgId, {
+        scheduleId: id,
+        documentId: draft.id,
+        period,
+        ...(mayStillSend
+          ? {}
+          : {
+              heldBecause:
+                'not sent: the member who turned on automatic sending may no longer send invoices; send it by hand, and turn sending on again to confirm',
+            }),
+        ...(s.auto_charge !== 1
+          ? {}
+          : {
+              charge: mayStillCharge
+                ? {}
+                : {
+                    heldBecause:
+                      'not charged: the member who turned on automatic charging may no longer record payments; the invoice was sent to pay, and turning charging on again confirms it',
+                  },
+            }),
       });
-      if (!moved) return false;
-      const tpl = template.parse((await keyring.forOrg(tx, orgId)).decryptJson(s.template_enc, tplAad(id)));
-      const draft = await documents.createDraftInTx(
-        tx,
-        orgId,
-        'invoice',
-        { ...tpl, issueDate: period },
-        { recurring_schedule_id: id, recurring_period: period },
-      );
-      // Issue before the audit append: issuing takes the number-sequence row lock and then the
-      // audit chain lock, and every transaction must take them in that order (else two of them
-      // deadlock on PostgreSQL, each holding the lock the other waits for).
-      // Recurring runs do not ask for the missing-payout-details confirmation: nobody is there to
-      // answer it; whoever set up the schedule decided (README, "Recurring invoices").
-      const issue = s.auto_issue === 1 && hold === null;
-      if (issue)
-        await lifecycle.issueInTx(tx, orgId, 'invoice', draft.id, SYSTEM, { confirmWithoutPayoutDetails: true });
-      // A draft (auto-issue held) is not sent: it is for someone to review and issue. The member
-      // who turned sending on must still hold invoice:send, as the issuer must hold invoice:issue.
-      if (issue && s.auto_send === 1) {
-        const mayStillSend = s.sender_user_id !== null && (await holds(tx, orgId, s.sender_user_id, 'invoice:send'));
-        const mayStillCharge =
-          s.auto_charge === 1 &&
-          s.charger_user_id !== null &&
-          (await holds(tx, orgId, s.charger_user_id, 'payment:record'));
-        await sender.queueInTx(tx, orgId, {
-          scheduleId: id,
-          documentId: draft.id,
-          period,
-          ...(mayStillSend
-            ? {}
-            : {
-                heldBecause:
-                  'not sent: the member who turned on automatic sending may no longer send invoices; send it by hand, and turn sending on again to confirm',
-              }),
-          ...(s.auto_charge !== 1
-            ? {}
-            : {
-                charge: mayStillCharge
-                  ? {}
-                  : {
-                      heldBecause:
-                        'not charged: the member who turned on automatic charging may no longer record payments; the invoice was sent to pay, and turning charging on again confirms it',
-                    },
-              }),
-        });
-      }
+    }
+    await audit.appendInTx(tx, {
+      orgId,
+      actor: SYSTEM,
+      action: 'recurring.invoice_created',
+      objectType: 'invoice',
+      objectId: draft.id,
+      summary: {
+        scheduleId: id,
+        period,
+        issued: issue,
+        ...(issue && s.auto_send === 1 ? { sendQueued: true } : {}),
+        ...(hold ? { held: hold } : {}),
+      },
+    });
+    if (hold && !s.issue_hold) {
       await audit.appendInTx(tx, {
         orgId,
         actor: SYSTEM,
-        action: 'recurring.invoice_created',
-        objectType: 'invoice',
-        objectId: draft.id,
-        summary: {
-          scheduleId: id,
-          period,
-          issued: issue,
-          ...(issue && s.auto_send === 1 ? { sendQueued: true } : {}),
-          ...(hold ? { held: hold } : {}),
-        },
+        action: 'recurring.auto_issue_held',
+        objectType: 'recurring_schedule',
+        objectId: id,
+        summary: { reason: hold, issuer: s.issuer_user_id },
       });
-      if (hold && !s.issue_hold) {
-        await audit.appendInTx(tx, {
-          orgId,
-          actor: SYSTEM,
-          action: 'recurring.auto_issue_held',
-          objectType: 'recurring_schedule',
-          objectId: id,
-          summary: { reason: hold, issuer: s.issuer_user_id },
-        });
-      }
-      return true;
+    }
+    return true;
+  }
+
+  /**
+   * The next due period of one schedule, under a savepoint of the batch's transaction: 'ran' (an
+   * invoice made), 'done' (nothing due today, or another runner got there first), or the error
+   * that kept it at its period (what it wrote is undone; the batch goes on).
+   */
+  async function runNextInTx(tx: Tx, orgId: string, id: string, today: string): Promise<'ran' | 'done'> {
+    return inSavepoint(tx, 'recurring_period', async () => {
+      const s = await find(tx, orgId, id);
+      if (s.status !== 'active' || s.next_run_on > today) return 'done';
+      return (await runOnceInTx(tx, orgId, id, s.next_run_on)) ? 'ran' : 'done';
     });
   }
 
@@ -527,25 +543,48 @@ export function createRecurringService({
     /**
      * Issues what is due up to today (in each org's time zone), at most MAX_PERIODS_PER_RUN periods
      * per schedule (the next run continues a longer catch-up); returns how many invoices were
-     * created. Called by the worker only. A schedule that fails (e.g. its client was archived)
-     * stays at its period and does not stop the others; the failures are thrown together at the
-     * end, for the worker to log.
+     * created. Called by the worker only. Periods are committed in batches: up to
+     * RECURRING_BATCH_SIZE periods, of one or several schedules, per transaction (one commit
+     * each), every period under its own savepoint. A schedule that fails (e.g. its client was
+     * archived) has that period rolled back alone and stays at it; the batch goes on with the
+     * other schedules and commits them; the failures are thrown together at the end, for the
+     * worker to log. A crash before a batch commits leaves none of its periods done (the schedule's
+     * advance, the invoice and its number commit together), and the next run issues them, never
+     * one twice (the advance is a compare-and-set, and (schedule, period) is unique).
      */
     async runDue(): Promise<number> {
-      const candidates = await listActiveSchedules(db);
+      const queue = await listActiveSchedules(db);
+      const todayOf = new Map<string, string>();
+      const periodsRun = new Map<string, number>();
       let created = 0;
       const failures: Error[] = [];
-      for (const c of candidates) {
-        try {
-          const today = dateInZone(clock.now(), (await orgs.get(c.org_id)).timeZone);
-          for (let periods = 0; periods < MAX_PERIODS_PER_RUN; periods++) {
-            const s = await find(db, c.org_id, c.id);
-            if (s.status !== 'active' || s.next_run_on > today) break;
-            if (await runOnce(c.org_id, c.id, s.next_run_on)) created++;
+      while (queue.length > 0) {
+        created += await inTx(db, async (tx) => {
+          let inBatch = 0;
+          while (queue.length > 0 && inBatch < RECURRING_BATCH_SIZE) {
+            const c = queue[0]!;
+            try {
+              let today = todayOf.get(c.org_id);
+              if (today === undefined) {
+                today = dateInZone(clock.now(), (await orgs.getInTx(tx, c.org_id)).timeZone);
+                todayOf.set(c.org_id, today);
+              }
+              const ran =
+                (periodsRun.get(c.id) ?? 0) < MAX_PERIODS_PER_RUN &&
+                (await runNextInTx(tx, c.org_id, c.id, today)) === 'ran';
+              if (!ran) {
+                queue.shift();
+                continue;
+              }
+              periodsRun.set(c.id, (periodsRun.get(c.id) ?? 0) + 1);
+              inBatch++;
+            } catch (err) {
+              queue.shift();
+              failures.push(new Error(`schedule ${c.id}: ${(err as Error).message}`, { cause: err }));
+            }
           }
-        } catch (err) {
-          failures.push(new Error(`schedule ${c.id}: ${(err as Error).message}`, { cause: err }));
-        }
+          return inBatch;
+        });
       }
       if (failures.length > 0)
         throw new AggregateError(

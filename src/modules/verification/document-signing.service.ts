@@ -13,7 +13,9 @@ import type { IssueHooks } from '../documents/document-lifecycle.service.ts';
 import { insertSignature, recordSignedPdf } from './document-signature.repo.ts';
 import { createPadesSigning } from './pades.ts';
 import { buildPayload, fingerprintOf, serializePayload } from './signed-payload.ts';
-import type { SigningIdentityService } from './signing-identity.service.ts';
+import type { DocumentKey, SigningIdentity, SigningIdentityService } from './signing-identity.service.ts';
+import type { OrgDetails } from '../orgs/org.service.ts';
+import type { DocumentBody, DocumentDto } from '../documents/document.schemas.ts';
 import type { TimestampAuthority } from '../../platform/crypto/tsa.ts';
 import { sha256Hex } from '../../platform/crypto/hash.ts';
 import { ed25519Sign } from '../../platform/crypto/signatures.ts';
@@ -56,53 +58,86 @@ export function createDocumentSigningHooks(deps: DocumentSigningDeps): DocumentS
   // Parsed keys and CMS templates per identity, for every document this process signs.
   const pades = createPadesSigning();
 
+  // `einvoice`: the XML issued with the document (Factur-X embedded, or the XRechnung/Peppol
+  // file), generated before this call; the signature then covers its exact bytes (payload v2).
+  async function verificationWith(
+    key: DocumentKey,
+    tx: Executor,
+    org: OrgDetails,
+    doc: DocumentDto,
+    snapshot: NonNullable<DocumentBody['snapshot']>,
+    einvoice?: EinvoiceToSign | null,
+  ) {
+    const canonical = serializePayload(
+      buildPayload(org.id, doc, snapshot, key.keyId, clock.now().toISOString(), einvoice),
+    );
+    const signature = ed25519Sign(Buffer.from(canonical, 'utf8'), key.privateKey).toString('base64url');
+    const fingerprint = fingerprintOf(canonical);
+    const token = newToken(16);
+    const crypto = await keyring.forOrg(tx, org.id);
+    await insertSignature(tx, {
+      org_id: org.id,
+      document_id: doc.id,
+      kind: doc.kind,
+      number: doc.number!,
+      key_id: key.keyId,
+      payload_enc: crypto.encryptText(canonical, payloadAad(doc.id)),
+      payload_sha256: sha256Hex(canonical),
+      signature,
+      fingerprint,
+      token_hash: hashToken('verification', token),
+      pdf_sha256: null,
+      timestamp_token: null,
+      created_at: clock.now().toISOString(),
+    });
+    const since = snapshot.payout ? snapshot.payoutUnchangedSince : null;
+    return { url: verifyUrl(publicUrl, token), fingerprint, unchangedSince: since ? since.slice(0, 10) : null };
+  }
+
+  /** One document's PAdES signer: its own signing time (and time-stamp), the identity's key. */
+  function signerWith(identity: SigningIdentity, orgId: string) {
+    return pades.signer(identity, {
+      signingTime: clock.now(),
+      timestamp: tsa
+        ? async (signatureValue) => {
+            try {
+              return await tsa.timestamp(signatureValue);
+            } catch (err) {
+              warn(`time-stamp skipped for a document of org ${orgId}: ${(err as Error).message}`);
+              return null;
+            }
+          }
+        : undefined,
+      warn: (msg) => warn(`${msg} (a document of org ${orgId})`),
+    });
+  }
+
   return {
-    // `einvoice`: the XML issued with the document (Factur-X embedded, or the XRechnung/Peppol
-    // file), generated before this call; the signature then covers its exact bytes (payload v2).
     async verificationInTx(tx, org, doc, snapshot, einvoice?: EinvoiceToSign | null) {
-      const key = await signing.documentKeyInTx(tx, org.id);
-      const canonical = serializePayload(
-        buildPayload(org.id, doc, snapshot, key.keyId, clock.now().toISOString(), einvoice),
-      );
-      const signature = ed25519Sign(Buffer.from(canonical, 'utf8'), key.privateKey).toString('base64url');
-      const fingerprint = fingerprintOf(canonical);
-      const token = newToken(16);
-      const crypto = await keyring.forOrg(tx, org.id);
-      await insertSignature(tx, {
-        org_id: org.id,
-        document_id: doc.id,
-        kind: doc.kind,
-        number: doc.number!,
-        key_id: key.keyId,
-        payload_enc: crypto.encryptText(canonical, payloadAad(doc.id)),
-        payload_sha256: sha256Hex(canonical),
-        signature,
-        fingerprint,
-        token_hash: hashToken('verification', token),
-        pdf_sha256: null,
-        timestamp_token: null,
-        created_at: clock.now().toISOString(),
-      });
-      const since = snapshot.payout ? snapshot.payoutUnchangedSince : null;
-      return { url: verifyUrl(publicUrl, token), fingerprint, unchangedSince: since ? since.slice(0, 10) : null };
+      return verificationWith(await signing.documentKeyInTx(tx, org.id), tx, org, doc, snapshot, einvoice);
     },
 
     async pdfSignerInTx(tx: Executor, orgId: string) {
+      return signerWith(await signing.getOrCreateInTx(tx, orgId), orgId);
+    },
+
+    // Bulk issuing: the org's Ed25519 key and signing identity are read and decrypted once for the
+    // batch's transaction (they cannot change under it: rotation takes the same row locks and, on
+    // SQLite, the single write lock), not once per document. Each document still gets its own
+    // payload, signature, token and signing time; the keys stay on this thread (DECISIONS D17).
+    async batchInTx(tx: Executor, orgId: string) {
+      const key = await signing.documentKeyInTx(tx, orgId);
       const identity = await signing.getOrCreateInTx(tx, orgId);
-      return pades.signer(identity, {
-        signingTime: clock.now(),
-        timestamp: tsa
-          ? async (signatureValue) => {
-              try {
-                return await tsa.timestamp(signatureValue);
-              } catch (err) {
-                warn(`time-stamp skipped for a document of org ${orgId}: ${(err as Error).message}`);
-                return null;
-              }
-            }
-          : undefined,
-        warn: (msg) => warn(`${msg} (a document of org ${orgId})`),
-      });
+      return {
+        verificationInTx: (
+          ex: Executor,
+          org: OrgDetails,
+          doc: DocumentDto,
+          snapshot: NonNullable<DocumentBody['snapshot']>,
+          einvoice?: EinvoiceToSign | null,
+        ) => verificationWith(key, ex, org, doc, snapshot, einvoice),
+        pdfSignerInTx: async (_ex: Executor, id: string) => signerWith(identity, id),
+      };
     },
 
     async onIssuedInTx(tx, orgId, doc, pdfSha256, timestampToken) {

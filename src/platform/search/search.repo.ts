@@ -5,6 +5,12 @@ import type { Executor } from '../db/kysely.ts';
 
 export type SearchEntity = 'document' | 'client';
 
+/**
+ * Makes the row's tokens exactly `tokens`. Only the difference is written: issuing a draft adds
+ * its number's few terms to the ~100 it already has, and rewriting them all cost more than the
+ * rest of issuing (each token is a random place in the primary key, so a batch of documents
+ * dirtied thousands of pages per commit).
+ */
 export async function replaceSearchTokens(
   ex: Executor,
   orgId: string,
@@ -12,17 +18,32 @@ export async function replaceSearchTokens(
   entityId: string,
   tokens: string[],
 ): Promise<void> {
-  await ex
-    .deleteFrom('search_tokens')
-    .where('org_id', '=', orgId)
-    .where('entity', '=', entity)
-    .where('entity_id', '=', entityId)
-    .execute();
-  const unique = [...new Set(tokens)];
-  for (let i = 0; i < unique.length; i += 500)
+  const wanted = new Set(tokens);
+  const present = new Set(
+    (
+      await ex
+        .selectFrom('search_tokens')
+        .select('token')
+        .where('org_id', '=', orgId)
+        .where('entity', '=', entity)
+        .where('entity_id', '=', entityId)
+        .execute()
+    ).map((r) => r.token),
+  );
+  const stale = [...present].filter((t) => !wanted.has(t));
+  const added = [...wanted].filter((t) => !present.has(t));
+  for (let i = 0; i < stale.length; i += 500)
+    await ex
+      .deleteFrom('search_tokens')
+      .where('org_id', '=', orgId)
+      .where('entity', '=', entity)
+      .where('entity_id', '=', entityId)
+      .where('token', 'in', stale.slice(i, i + 500))
+      .execute();
+  for (let i = 0; i < added.length; i += 500)
     await ex
       .insertInto('search_tokens')
-      .values(unique.slice(i, i + 500).map((token) => ({ org_id: orgId, entity, entity_id: entityId, token })))
+      .values(added.slice(i, i + 500).map((token) => ({ org_id: orgId, entity, entity_id: entityId, token })))
       .execute();
 }
 

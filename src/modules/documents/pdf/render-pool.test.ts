@@ -1,6 +1,7 @@
 // Render threads: the same bytes as rendering in the calling thread (plain, signed, Factur-X),
 // the renderer's errors come back as the caller would see them in-thread, a thread that cannot
-// start costs nothing but the thread, and close() ends the threads without losing a job.
+// start costs nothing but the thread, and close() ends the threads without losing a job. Jobs
+// handed over together (renderMany) come back in order, each with its own answer.
 import { afterEach, describe, expect, it } from 'vitest';
 import { fillContents, type SignatureField } from './pdf-signature.ts';
 import { sampleDocumentView } from './pdf-sample.ts';
@@ -51,6 +52,19 @@ describe('render pool', () => {
     expect(signed.prepared).not.toBeNull();
     const pdf = fillContents(signed.prepared!, Buffer.from('3003020101', 'hex'));
     expect(pdf.toString('latin1')).toMatch(/\/Contents <3003020101(0+)>/);
+  });
+
+  it('renders jobs handed over together in order, each answered on its own (a bad one fails alone)', async () => {
+    const p = pool({ threads: 1 });
+    const jobs = [job(3, 'signed'), { ...job(4, 'plain'), creationDate: new Date(Number.NaN) }, job(5, 'facturx')];
+    const [first, bad, last] = p.renderMany(jobs);
+    await expect(bad).rejects.toThrow(RangeError);
+    for (const [r, j] of [
+      [first!, jobs[0]!],
+      [last!, jobs[2]!],
+    ] as const)
+      expect(bytesOf(await r).equals(bytesOf(renderForSigning(j)))).toBe(true);
+    expect(p.stats()).toMatchObject({ running: 1, fallbacks: 0 });
   });
 
   it('rethrows the renderer’s error with its name and message, and keeps serving', async () => {

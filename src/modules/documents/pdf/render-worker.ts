@@ -5,10 +5,12 @@ import { parentPort } from 'node:worker_threads';
 import { renderForSigning, type RenderJob } from './render-document-pdf.ts';
 import type { PdfAttachment } from './pdf-pdfa.ts';
 
-/** What the pool posts: the job, its attachment's XML as bytes (structured clone gives a Uint8Array). */
+/** What the pool posts: jobs, each with its attachment's XML as bytes (structured clone gives a Uint8Array). */
 export interface WorkerRequest {
-  id: number;
-  job: Omit<RenderJob, 'attachment'> & { attachment: (Omit<PdfAttachment, 'xml'> & { xml: Uint8Array }) | null };
+  items: Array<{
+    id: number;
+    job: Omit<RenderJob, 'attachment'> & { attachment: (Omit<PdfAttachment, 'xml'> & { xml: Uint8Array }) | null };
+  }>;
 }
 export type WorkerReply =
   | { id: number; ok: true; bytes: ArrayBuffer; byteRange: [0, number, number, number] | null }
@@ -25,7 +27,8 @@ function ownBuffer(buf: Buffer): ArrayBuffer {
 
 const port = parentPort;
 if (port) {
-  port.on('message', ({ id, job }: WorkerRequest) => {
+  // Each job is answered as soon as it is rendered, so the pool signs the first while this renders the next.
+  const renderOne = ({ id, job }: WorkerRequest['items'][number]) => {
     let reply: WorkerReply;
     try {
       const attachment = job.attachment && {
@@ -40,5 +43,8 @@ if (port) {
       reply = { id, ok: false, error: { name: e.name, message: e.message } };
     }
     port.postMessage(reply, reply.ok ? [reply.bytes] : []);
+  };
+  port.on('message', ({ items }: WorkerRequest) => {
+    for (const item of items) renderOne(item);
   });
 }
