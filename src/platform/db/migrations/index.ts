@@ -30,6 +30,7 @@ import * as m0029 from './0029-client-sort.ts';
 import * as m0030 from './0030-dashboard-covering-indexes.ts';
 import * as m0031 from './0031-payments-list.ts';
 import * as m0032 from './0032-search-tokens-row-covering.ts';
+import * as m0033 from './0033-collected-covering-indexes.ts';
 
 export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0001-foundation': m0001,
@@ -62,4 +63,5 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0030-dashboard-covering-indexes': m0030,
   '0031-payments-list': m0031,
   '0032-search-tokens-row-covering': m0032,
+  '0033-collected-covering-indexes': m0033,
 };
