@@ -43,6 +43,7 @@ export async function buildHttpApp(
     config,
     access: routeAccessTable,
     authenticate: createAuthenticator(c),
+    earlyRefusals: [{ method: 'POST', path: '/api/v1/auth/login', refusal: s.identity.passwords.queue.refusal }],
     ...opts,
     routes: async (app) => {
       app.get('/healthz', { config: { access: PUBLIC }, schema: { hide: true } }, async () => ({ ok: true }));

@@ -62,7 +62,12 @@ export class AppError extends Error {
     message: string,
     opts: { cause?: unknown; fieldErrors?: FieldError[]; headers?: Record<string, string> } = {},
   ) {
+    // An expected error (4xx) is answered, never logged with a stack: capturing one is most of
+    // what a refused request of a flood would cost.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (ERROR_STATUS[code] < 500) Error.stackTraceLimit = 0;
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    Error.stackTraceLimit = stackTraceLimit;
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.fieldErrors = opts.fieldErrors;

@@ -36,7 +36,9 @@ export interface Admission {
 export interface WorkQueue {
   /** Runs `fn` when a slot is free; throws 429 (rate_limited, Retry-After) when shed. */
   run<T>(fn: () => Promise<T>, opts?: RunOptions): Promise<T>;
-  /** Throws the same 429 when a job submitted now would be refused at once (cheap pre-check). */
+  /** The 429 a job submitted now would get at once, or null (a cheap pre-check). */
+  refusal(opts?: RunOptions): AppError | null;
+  /** Throws that 429. */
   assertCapacity(opts?: RunOptions): void;
   /**
    * Takes a place for a job to come, or throws the same 429: requests that pass at the same
@@ -148,6 +150,8 @@ export function createWorkQueue(opts: WorkQueueOptions): WorkQueue {
         waiting.push(waiter);
       });
     },
+
+    refusal,
 
     assertCapacity(o?: RunOptions): void {
       const refused = refusal(o);

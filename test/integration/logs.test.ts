@@ -1,8 +1,10 @@
 // Logs (issue #2 §13, SECURITY-BAR "Logs never contain…"): every request line carries its request
 // id; no body, token, cookie, query-string secret or personal data reaches the log.
 import { Writable } from 'node:stream';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildHttpApp } from '../../src/main/app.ts';
+import { installRequestLog } from '../../src/platform/http/request-log.ts';
 import { baseLoggerOptions } from '../../src/platform/logger.ts';
 import { apiFor, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
@@ -71,9 +73,16 @@ describeEachDb('request logs', (dialect) => {
     });
     expect(bad.statusCode).toBe(422);
 
+    // One line per request, written when it is answered: its id, method, path, status and time.
     const requestLines = lines.filter((l) => l.req || l.res);
-    expect(requestLines.length).toBeGreaterThanOrEqual(16);
-    for (const l of requestLines) expect(l.reqId, JSON.stringify(l)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(requestLines.length).toBeGreaterThanOrEqual(8);
+    for (const l of requestLines) {
+      expect(l.reqId, JSON.stringify(l)).toMatch(/^[0-9a-f-]{36}$/);
+      expect(l.msg).toBe('request completed');
+      expect((l.res as { statusCode?: number }).statusCode).toBeGreaterThanOrEqual(200);
+      expect(l.responseTime).toEqual(expect.any(Number));
+    }
+    expect(new Set(requestLines.map((l) => l.reqId)).size).toBe(requestLines.length);
     // The id in the log is the one the client saw.
     expect(lines.some((l) => l.reqId === bad.headers['x-request-id'])).toBe(true);
     const incoming = requestLines.find((l) =>
@@ -88,4 +97,30 @@ describeEachDb('request logs', (dialect) => {
       expect(JSON.stringify(l.req ?? {})).not.toMatch(/headers|authorization|cookie/i);
     }
   });
+});
+
+// A flood answered with 429 must not become a flood of log lines (issue #14 item 4): refusals are
+// counted per route and written as one summary line; every other answer still gets its line.
+it('429 answers are summarized per route, not logged one by one', async () => {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString().split('\n').filter(Boolean))
+        lines.push(JSON.parse(l) as Record<string, unknown>);
+      done();
+    },
+  });
+  const app = Fastify({ logger: { ...baseLoggerOptions('info'), stream }, disableRequestLogging: true });
+  installRequestLog(app);
+  app.post('/login', async (_req, reply) => reply.code(429).send({ busy: true }));
+  app.get('/ok', async () => ({ ok: true }));
+  for (let i = 0; i < 50; i++) expect((await app.inject({ method: 'POST', url: '/login' })).statusCode).toBe(429);
+  expect((await app.inject({ method: 'GET', url: '/ok' })).statusCode).toBe(200);
+  expect(
+    lines.filter((l) => l.msg === 'request completed').map((l) => (l.res as { statusCode: number }).statusCode),
+  ).toEqual([200]);
+  await app.close();
+  expect(lines.filter((l) => l.refused)).toEqual([
+    expect.objectContaining({ level: 40, refused: { 'POST /login': 50 } }),
+  ]);
 });

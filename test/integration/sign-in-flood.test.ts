@@ -8,7 +8,9 @@
 // batch coalesced into counted audit entries, nothing lost, the chain intact); and batching gives
 // an attacker no extra guess: exactly one guess per back-off window, exactly 100 to the lock,
 // exactly one at the threshold however many arrive together.
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { staticSecurityHeaders } from '../../src/platform/http/security-headers.ts';
 import { INSTANCE_CHAIN } from '../../src/modules/identity/security-audit.ts';
 import { accountKey, ipKey, THROTTLE } from '../../src/modules/identity/sign-in/throttle.service.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
@@ -45,6 +47,33 @@ describeEachDb('sign-in flood', (dialect) => {
         const counted = await t.container.services.identity.throttle.failures(t.container.db, ipKey(ips[i]!));
         expect(counted).toBeUndefined();
       }
+    });
+
+    it('over a real socket, a saturated queue refuses a sign-in before Fastify, with the same problem+json and headers', async () => {
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+      const post = (i: number) =>
+        fetch(`${base}/api/v1/auth/login?x=1`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: `socket${i}@shed.test`, password: 'a wrong password guess' }),
+        });
+      const { queue } = t.container.services.identity.passwords;
+      const inFlight = [0, 1, 2].map(post);
+      for (let i = 0; i < 200 && queue.stats().running + queue.stats().queued < 3; i++)
+        await new Promise((r) => setTimeout(r, 5));
+      expect(queue.refusal()).not.toBeNull();
+      const refused = await post(3);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+      expect(refused.headers.get('cache-control')).toBe('no-store');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      for (const [name, value] of Object.entries(staticSecurityHeaders({ tls: false })))
+        expect(refused.headers.get(name), name).toBe(value);
+      const body = (await refused.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ status: 429, code: 'rate_limited', title: 'Too Many Requests' });
+      expect(body.requestId).toBe(refused.headers.get('x-request-id'));
+      expect((await Promise.all(inFlight)).map((r) => r.status)).toEqual([401, 401, 401]);
     });
 
     it('a sign-in past its deadline is shed without password work and without being counted', async () => {

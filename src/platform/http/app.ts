@@ -1,7 +1,6 @@
 // The Fastify application: validation by Zod, OpenAPI generated from the same schemas, security
 // headers, problem+json errors, request ids, and the declared-access hook in front of every route.
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -17,7 +16,9 @@ import { loggerOptions } from '../logger.ts';
 import { type AccessTable, type Authenticator, installAuthHooks, type RouteAccessListener } from './auth-hooks.ts';
 import { AppError } from '../errors.ts';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './error-handler.ts';
-import { securityHeaders, staticSecurityHeaders } from './security-headers.ts';
+import { installRequestLog } from './request-log.ts';
+import { type EarlyRefusal, installEarlyRefusals } from './early-refusal.ts';
+import { staticSecurityHeaders } from './security-headers.ts';
 import { findUnsafeText } from './text-guard.ts';
 import { PUBLIC } from './access.ts';
 
@@ -34,6 +35,8 @@ export interface BuildAppOptions {
   /** Registers every module's routes (wiring lives in src/main). */
   routes: (app: FastifyInstance) => Promise<void> | void;
   logger?: FastifyServerOptions['logger'] | false;
+  /** Requests answered 429 before Fastify sees them while their queue is saturated (early-refusal.ts). */
+  earlyRefusals?: EarlyRefusal[];
   https?: { cert: Buffer; key: Buffer } | null;
 }
 
@@ -45,6 +48,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     logger:
       opts.logger === undefined ? (loggerOptions(config.logLevel) as FastifyServerOptions['logger']) : opts.logger,
     genReqId: () => randomUUID(),
+    // One line per request, written when it is answered (installRequestLog), instead of two.
+    disableRequestLogging: true,
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
@@ -73,6 +78,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     reply.header('x-request-id', request.id);
   });
 
+  // The security headers (the same fixed set on every answer; a route may override one, e.g. the
+  // pay page's CSP). Set from a precomputed map: helmet rebuilt them on every request.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(fixedHeaders);
+    done();
+  });
+  const requestLog = installRequestLog(app);
+  installEarlyRefusals(app.server, opts.earlyRefusals ?? [], fixedHeaders, requestLog.refused);
   installErrorHandler(app);
   // Control characters and broken Unicode never reach a schema, a service or the database.
   // JSON bodies only: raw payloads (signed webhooks, uploaded PDFs, multipart) are not text.
@@ -91,7 +104,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       );
   });
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, securityHeaders({ tls }));
   installAuthHooks(app, opts.access, opts.authenticate, opts.onRouteAccess);
 
   await app.register(fastifySwagger, {

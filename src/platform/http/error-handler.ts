@@ -46,7 +46,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err instanceof AppError) {
       const fieldErrors: FieldError[] | undefined = err.fieldErrors;
       if (err.status >= 500) request.log.error({ err }, 'request failed');
-      else request.log.info({ code: err.code }, err.message);
+      // A 429 is counted in request-log.ts's summary, not logged one by one.
+      else if (err.code !== 'rate_limited') request.log.info({ code: err.code }, err.message);
       return send(
         reply,
         request,

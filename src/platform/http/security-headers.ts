@@ -1,8 +1,6 @@
 // Security headers on every response (OWASP ASVS V3): a strict CSP without 'unsafe-inline'
 // scripts, framing forbidden, no MIME sniffing, a conservative referrer policy, HSTS over TLS.
-import type { FastifyHelmetOptions } from '@fastify/helmet';
-
-function cspDirectives(opts: { tls: boolean }): Record<string, string[]> {
+export function cspDirectives(opts: { tls: boolean }): Record<string, string[]> {
   return {
     'default-src': ["'self'"],
     'script-src': ["'self'"],
@@ -26,21 +24,11 @@ function cspDirectives(opts: { tls: boolean }): Record<string, string[]> {
   };
 }
 
-export function securityHeaders(opts: { tls: boolean }): FastifyHelmetOptions {
-  return {
-    global: true,
-    contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(opts) },
-    strictTransportSecurity: opts.tls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    referrerPolicy: { policy: 'no-referrer' },
-    crossOriginEmbedderPolicy: false,
-    xFrameOptions: { action: 'deny' },
-  };
-}
-
 /**
- * The same headers as a fixed map, for the answers that never reach Fastify's hooks, where helmet
- * runs: malformed URLs, over-long paths or headers, unparsable HTTP (see error-handler.ts).
- * test/integration/router-errors.test.ts checks that it equals what helmet sends.
+ * The headers every answer carries, as a fixed map: set by app.ts on every request, and by
+ * error-handler.ts on the answers that never reach Fastify's hooks (malformed URLs, over-long
+ * paths or headers, unparsable HTTP). test/integration/router-errors.test.ts checks that it
+ * equals what helmet sends for securityHeaders().
  */
 export function staticSecurityHeaders(opts: { tls: boolean }): Record<string, string> {
   const csp = Object.entries(cspDirectives(opts))
