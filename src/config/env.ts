@@ -116,6 +116,11 @@ const envSchema = z.object({
   SEALBILL_DOCUMENT_TIMESTAMPS: bool.default(true),
   /** Password hashing and strength checks running at once (default: half the CPUs, at least 1). */
   SEALBILL_PASSWORD_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  /**
+   * Scheduling niceness of the password threads on Linux (0 to 19; 0: normal priority). When the
+   * CPU is contended, password work for anonymous requests then yields to everyone else's requests.
+   */
+  SEALBILL_PASSWORD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** Password jobs allowed to wait for a worker; more are refused at once with 429 (default: 8 per worker). */
   SEALBILL_PASSWORD_QUEUE: z.coerce.number().int().min(0).max(10_000).optional(),
   /** Render threads for bulk issuing (0: render on the main thread; default: the CPUs less one, at most 4). */
@@ -143,7 +148,7 @@ export interface Config {
   /** True when SEALBILL_PUBLIC_URL was not set and the public URL follows SEALBILL_HOST / SEALBILL_PORT. */
   publicUrlDerived: boolean;
   /** The bounded queue for argon2 hashing and password strength checks (platform/work-queue.ts). */
-  passwordWork: { concurrency: number; maxQueued: number; maxWaitMs: number };
+  passwordWork: { concurrency: number; maxQueued: number; maxWaitMs: number; nice: number };
   /** Worker threads that render PDFs for bulk issuing (documents/pdf/render-pool.ts); 0 = main thread. */
   renderThreads: number;
   logLevel: z.infer<typeof envSchema>['SEALBILL_LOG_LEVEL'];
@@ -270,6 +275,7 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
       concurrency,
       maxQueued: e.SEALBILL_PASSWORD_QUEUE ?? concurrency * 8,
       maxWaitMs: e.SEALBILL_PASSWORD_WAIT_MS,
+      nice: e.SEALBILL_PASSWORD_NICE,
     },
     renderThreads: e.SEALBILL_RENDER_THREADS ?? Math.min(4, availableParallelism() - 1),
     logLevel: e.SEALBILL_LOG_LEVEL,

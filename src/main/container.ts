@@ -128,7 +128,11 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const files = createFileService({ keyring, clock });
   const orgLogo = createOrgLogoService({ db, audit, clock, files });
   // argon2 and password strength checks share one bounded queue (issue #10 item 3).
-  const passwords = createPasswordService({ queue: createWorkQueue(config.passwordWork) });
+  const passwords = createPasswordService({
+    queue: createWorkQueue(config.passwordWork),
+    threads: config.passwordWork.concurrency,
+    nice: config.passwordWork.nice,
+  });
   const bootstrap = createBootstrapService({ db, dialect, clock, orgs, tokens, passwords });
   const identity = createIdentityServices({
     config,
