@@ -85,7 +85,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     done();
   });
   const requestLog = installRequestLog(app);
-  installEarlyRefusals(app.server, opts.earlyRefusals ?? [], fixedHeaders, requestLog.refused);
+  installEarlyRefusals(app.server, opts.earlyRefusals ?? [], {
+    securityHeaders: fixedHeaders,
+    onRefused: requestLog.refused,
+  });
   installErrorHandler(app);
   // Control characters and broken Unicode never reach a schema, a service or the database.
   // JSON bodies only: raw payloads (signed webhooks, uploaded PDFs, multipart) are not text.
