@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { damerauLevenshtein, lookalikeWarnings } from './lookalike-domain.ts';
-import { knownDomain, matchLookalikes, osaBanded } from './lookalike-match.ts';
+import { bagDistance, knownDomain, matchLookalikes, osaBanded } from './lookalike-match.ts';
 
 /** The cache holds each normalized domain once, as lookalikeWarnings counts it once. */
 const cached = (known: string[]) => new Map(known.map(knownDomain).map((k) => [k.domain, k])).values();
@@ -102,5 +102,25 @@ describe('osaBanded', () => {
       ),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('bagDistance', () => {
+  it('never exceeds the OSA distance of the skeletons (it only rules pairs out)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.tuple(label(0, 60), label(0, 60)),
+          label(1, 60).chain((a) => fc.tuple(fc.constant(a), edited(a, 4))),
+        ),
+        ([a, b]) => {
+          const [x, y] = [knownDomain(a), knownDomain(b)];
+          expect(bagDistance(x, y)).toBeLessThanOrEqual(damerauLevenshtein(x.skeleton, y.skeleton));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    expect(bagDistance(knownDomain('aaaa'), knownDomain('bbbb'))).toBe(4);
+    expect(bagDistance(knownDomain('abcdef'), knownDomain('fedcba'))).toBe(0);
   });
 });

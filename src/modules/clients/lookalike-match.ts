@@ -4,7 +4,13 @@
 // pairs. What makes it fast, all exact:
 // - each known domain's skeleton is computed once, when the cache learns the domain;
 // - no distance is computed when the threshold is 0 or the lengths differ by more than it (the
-//   optimal string alignment distance is at least the difference of the lengths);
+//   optimal string alignment distance is at least the difference of the lengths), nor when the
+//   letters differ too much: the bag distance (characters of one that the other lacks, counted
+//   with multiplicity, the larger of both sides) is a lower bound of the OSA distance, since a
+//   substitution, insertion or deletion changes each side by at most one and a transposition by
+//   none. It is computed on counts per 16 buckets of code points (cp mod 16), capped at 7 and
+//   packed 4 bits a bucket in two 32-bit words (bucketing and capping only lower it), so the
+//   test is a few word operations; it rejects most domains of similar length;
 // - the distance itself is bit-parallel (Hyyrö 2003, "A bit-vector algorithm for computing
 //   Levenshtein and Damerau edit distances", with the transposition term of the restricted
 //   Damerau distance, i.e. OSA): one pass of a few word operations per character of the known
@@ -18,14 +24,44 @@ export interface KnownDomain {
   domain: string;
   skeleton: string;
   codePoints: Int32Array;
+  /** Capped counts of the skeleton's code points per bucket (buckets 0–7, 8–15), for the bag distance. */
+  bag0: number;
+  bag1: number;
 }
 
 const codePointsOf = (s: string): Int32Array => Int32Array.from(s, (c) => c.codePointAt(0)!);
 
+function bagOf(cps: Int32Array): [number, number] {
+  const counts = new Uint8Array(16);
+  for (const c of cps) if (counts[c & 15]! < 7) counts[c & 15]!++;
+  let w0 = 0;
+  let w1 = 0;
+  for (let i = 0; i < 8; i++) {
+    w0 |= counts[i]! << (4 * i);
+    w1 |= counts[8 + i]! << (4 * i);
+  }
+  return [w0, w1];
+}
+
+const GUARD = 0x88888888 | 0;
+/** Σ over the 8 buckets of a word of max(0, a − b): a guard bit per bucket stops the borrows. */
+function excess(a: number, b: number): number {
+  const d = ((a | GUARD) - b) | 0;
+  const p = d & (((d & GUARD) >>> 3) * 7);
+  return Math.imul((p & 0x0f0f0f0f) + ((p >>> 4) & 0x0f0f0f0f), 0x01010101) >>> 24;
+}
+
+/** A lower bound of the OSA distance of two skeletons, from their bags. */
+export function bagDistance(a: Pick<KnownDomain, 'bag0' | 'bag1'>, b: Pick<KnownDomain, 'bag0' | 'bag1'>): number {
+  return Math.max(excess(a.bag0, b.bag0) + excess(a.bag1, b.bag1), excess(b.bag0, a.bag0) + excess(b.bag1, a.bag1));
+}
+
 export function knownDomain(domain: string): KnownDomain {
   const d = normalizeDomain(domain);
   const sk = skeleton(d);
-  return { domain: d, skeleton: sk, codePoints: codePointsOf(sk) };
+  const codePoints = codePointsOf(sk);
+  const [bag0, bag1] = bagOf(codePoints);
+  return { domain: d, skeleton: sk, codePoints, bag0, bag1 };
 }
 
 /** OSA distance of the pattern (≤ 32 code points, as match masks) to `text`; above `max` answers max + 1. */
@@ -97,9 +133,8 @@ export function osaBanded(a: Int32Array, b: Int32Array, max: number): number {
  * OSA distance of the skeletons within threshold(shorter length) → edit_distance.
  */
 export function matchLookalikes(candidate: string, known: Iterable<KnownDomain>): LookalikeWarning[] {
-  const domain = normalizeDomain(candidate);
-  const sk = skeleton(domain);
-  const p = codePointsOf(sk);
+  const c = knownDomain(candidate);
+  const { domain, skeleton: sk, codePoints: p } = c;
   const m = p.length;
   const ascii = new Int32Array(128);
   const other = new Map<number, number>();
@@ -111,13 +146,16 @@ export function matchLookalikes(candidate: string, known: Iterable<KnownDomain>)
     }
   const out: LookalikeWarning[] = [];
   for (const k of known) {
+    // Cheapest tests first: an equal skeleton (confusable) has the same length and bag, so the
+    // filters never drop one.
+    const max = threshold(Math.min(sk.length, k.skeleton.length));
+    if (Math.abs(k.codePoints.length - m) > max || bagDistance(c, k) > max) continue;
     if (k.domain === domain || k.domain === '') continue;
     if (k.skeleton === sk) {
       out.push({ code: 'lookalike_domain', domain, resembles: k.domain, reason: 'confusable', distance: 0 });
       continue;
     }
-    const max = threshold(Math.min(sk.length, k.skeleton.length));
-    if (max === 0 || Math.abs(k.codePoints.length - m) > max) continue;
+    if (max === 0) continue;
     const distance = m <= 32 ? osaBitParallel(ascii, other, m, k.codePoints, max) : osaBanded(p, k.codePoints, max);
     if (distance <= max)
       out.push({ code: 'lookalike_domain', domain, resembles: k.domain, reason: 'edit_distance', distance });
