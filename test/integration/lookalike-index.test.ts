@@ -144,6 +144,47 @@ describeEachDb('look-alike domain cache', (dialect) => {
     expect(await check(t.container, 'dryrun-flrst.com')).toEqual([]);
   });
 
+  // The staleness argument of client-domains.ts: on PostgreSQL a writer holds the counter row until
+  // it commits or rolls back, so seqs become visible in the order they were taken. (SQLite has one
+  // writer at a time.)
+  it.runIf(dialect === 'postgres')('makes a second writer wait for the first one’s commit or rollback', async () => {
+    const db = t.container.db;
+    const writer = () => {
+      let seq = 0;
+      let end!: (commit: boolean) => void;
+      let took!: () => void;
+      const tookSeq = new Promise<void>((r) => (took = r));
+      const ended = new Promise<boolean>((r) => (end = r));
+      const done = db
+        .transaction()
+        .execute(async (tx) => {
+          seq = await takeDomainSeq(tx, api.orgId);
+          took();
+          if (!(await ended)) throw new Error('rollback');
+        })
+        .catch(() => undefined);
+      return { seq: () => seq, tookSeq, end, done };
+    };
+    const a = writer();
+    await a.tookSeq;
+    const b = writer();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(b.seq()).toBe(0); // blocked on a's counter row
+    a.end(false);
+    await a.tookSeq;
+    await b.tookSeq;
+    expect(b.seq()).toBe(a.seq()); // a rolled back: its seq is handed out again
+    const c = writer();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.seq()).toBe(0);
+    b.end(true);
+    await b.done;
+    await c.tookSeq;
+    expect(c.seq()).toBe(b.seq() + 1);
+    c.end(true);
+    await Promise.all([a.done, c.done]);
+  });
+
   it('decrypts each distinct domain once when cold, and only new rows when warm', async () => {
     const s = t.container.services.clients;
     for (let i = 0; i < 40; i++) await s.create(api.orgId, { name: `Bulk ${i}`, email: `ap@${bulkDomain(i)}` }, ACTOR);
