@@ -12,6 +12,13 @@
 //   to it: a cold cache decrypts each distinct domain once, a warm one nothing. The comparison with
 //   every cached domain is lookalike-match.ts (10,000 domains in a fraction of a millisecond).
 //
+// This file used to argue against such a cache: the comparison stays linear in the org's distinct
+// domains, and a cache shared by several processes needs invalidation. Both hold, and both are
+// paid for: the linear part is a few word operations per domain, the decryption is paid once per
+// domain and process (a cold cache of 10,000 domains costs one slow check, ~0.2 s), and the
+// invalidation is the seq below plus a probe before each warning. The tokens cost every new
+// domain ~150 random index writes instead (docs/DECISIONS.md D19).
+//
 // Why reading `seq > w` cannot miss a row (the cache's only source of new domains):
 // - a writer takes the next seq with an upsert of its org's client_domain_seq row, in the
 //   transaction that inserts the domain row. On PostgreSQL the upsert locks that row until the
