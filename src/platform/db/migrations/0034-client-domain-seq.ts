@@ -21,6 +21,7 @@ export async function up(db: Kysely<unknown>, t: MigrationTypes): Promise<void> 
   await sql`update client_domains set seq = n.seq
     from (select id, row_number() over (partition by org_id order by id) as seq from client_domains) as n
     where client_domains.id = n.id`.execute(db);
+  // The default only served the existing rows; SQLite cannot drop it (every insert names seq).
   if (t.dialect === 'postgres') await sql`alter table client_domains alter column seq drop default`.execute(db);
   await db.schema.createIndex('client_domains_seq').on('client_domains').columns(['org_id', 'seq']).unique().execute();
   await db.schema
