@@ -16,7 +16,7 @@ const TABLES = {
   clients: true,
   client_contacts: true,
   client_domains: true,
-  client_domain_tokens: true,
+  client_domain_seq: true,
   client_domain_orgs: true,
   bulk_jobs: true,
   bulk_items: true,

@@ -1,5 +1,6 @@
-// The look-alike domain index (migration 0025): the clients module's queries on client_domains,
-// client_domain_tokens and client_domain_orgs. Every query is bounded by an index on org_id first.
+// The org's known email domains (migrations 0025, 0034): the clients module's queries on
+// client_domains, client_domain_seq and client_domain_orgs. Every query is bounded by an index on
+// org_id first.
 import type { Executor } from '../../platform/db/kysely.ts';
 import type { ClientDomainsTable } from './clients.tables.ts';
 
@@ -52,64 +53,35 @@ export async function isDomainKnown(ex: Executor, orgId: string, domainBidxs: st
   return r !== undefined;
 }
 
-export async function insertDomainTokens(
-  ex: Executor,
-  orgId: string,
-  domainBidx: string,
-  tokens: string[],
-): Promise<void> {
-  const unique = [...new Set(tokens)];
-  for (let i = 0; i < unique.length; i += 500)
-    await ex
-      .insertInto('client_domain_tokens')
-      .values(unique.slice(i, i + 500).map((token) => ({ org_id: orgId, token, domain_bidx: domainBidx })))
-      .onConflict((oc) => oc.columns(['org_id', 'token', 'domain_bidx']).doNothing())
-      .execute();
-}
-
-/** Drops a domain's tokens once no client of the org has that domain any more. */
-export async function deleteOrphanDomainTokens(ex: Executor, orgId: string, domainBidx: string): Promise<void> {
-  await ex
-    .deleteFrom('client_domain_tokens')
-    .where('org_id', '=', orgId)
-    .where('domain_bidx', '=', domainBidx)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('client_domains').select('id').where('org_id', '=', orgId).where('domain_bidx', '=', domainBidx),
-        ),
-      ),
-    )
-    .execute();
-}
-
 /**
- * One sealed row per distinct known domain that has one of `tokens` (the look-alike candidates):
- * the token index finds the domains, and the (org, domain, id) index picks one row of each.
+ * The next seq of the org's domain rows (migration 0034), in the caller's transaction. The upsert
+ * takes the counter row's lock, held until the transaction ends (client-domains.ts: why that
+ * makes seqs visible in commit order). Same statement on SQLite and PostgreSQL.
  */
-export function findDomainsByTokens(
+export async function takeDomainSeq(ex: Executor, orgId: string): Promise<number> {
+  const r = await ex
+    .insertInto('client_domain_seq')
+    .values({ org_id: orgId, seq: 1 })
+    .onConflict((oc) => oc.column('org_id').doUpdateSet({ seq: (eb) => eb('client_domain_seq.seq', '+', 1) }))
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  return Number(r.seq);
+}
+
+/** The org's domain rows written after `afterSeq`, in seq order (the (org_id, seq) index). */
+export function listClientDomainsAfter(
   ex: Executor,
   orgId: string,
-  tokens: string[],
-): Promise<Array<Pick<ClientDomainsTable, 'id' | 'domain_enc'>>> {
+  afterSeq: number,
+  limit: number,
+): Promise<Array<Pick<ClientDomainsTable, 'id' | 'seq' | 'domain_bidx' | 'domain_enc'>>> {
   return ex
     .selectFrom('client_domains')
-    .select(['id', 'domain_enc'])
+    .select(['id', 'seq', 'domain_bidx', 'domain_enc'])
     .where('org_id', '=', orgId)
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('client_domains as d')
-        .select((e) => e.fn.min('d.id').as('id'))
-        .where('d.org_id', '=', orgId)
-        .where('d.domain_bidx', 'in', (e2) =>
-          e2
-            .selectFrom('client_domain_tokens as t')
-            .select('t.domain_bidx')
-            .where('t.org_id', '=', orgId)
-            .where('t.token', 'in', nonEmpty(tokens)),
-        )
-        .groupBy('d.domain_bidx'),
-    )
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
     .execute();
 }
 

@@ -46,7 +46,7 @@ import {
 } from './client.schemas.ts';
 import { z } from 'zod';
 import { type LookalikeWarning } from './lookalike-domain.ts';
-import { domainsOf, findLookalikesInTx, writeClientDomainsInTx } from './client-domains.ts';
+import { createDomainCache, domainsOf, writeClientDomainsInTx } from './client-domains.ts';
 import { isOrgDomainIndexed, listDomainUnindexedOrgs, markOrgDomainIndexed } from './client-domains.repo.ts';
 
 const piiAad = (id: string) => ({ table: 'clients', row: id, column: 'pii_enc' });
@@ -62,6 +62,9 @@ export interface ClientServiceDeps {
 }
 
 export function createClientService({ db, keyring, audit, clock, orgs }: ClientServiceDeps) {
+  // The org's known email domains for the look-alike check, held by this service instance
+  // (client-domains.ts: read incrementally from client_domains, correct across processes).
+  const domainCache = createDomainCache();
   const readPii = (crypto: OrgCrypto, row: ClientRow): ClientPii =>
     clientPii.parse(crypto.decryptJson(row.pii_enc, piiAad(row.id)));
 
@@ -119,8 +122,9 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
   /**
    * Look-alike domain warnings (lookalike-domain.ts) for emails being added:
    * a new domain that resembles one the org already knows may be an impersonation attempt.
-   * Checked before the write, against the org's domain index (client-domains.ts: no client is
-   * decrypted); audited without the domains themselves (they are personal data).
+   * Checked before the write, against the org's known domains (client-domains.ts: a per-process
+   * cache brought up to date from the rows written since; no client is decrypted); audited
+   * without the domains themselves (they are personal data).
    */
   async function lookalikes(
     tx: Executor,
@@ -133,7 +137,7 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
     const candidates = domainsOf(emails);
     if (candidates.length === 0) return [];
     if (!(await isOrgDomainIndexed(tx, orgId))) await indexOrgDomainsIn(tx, orgId);
-    const warnings = await findLookalikesInTx(tx, crypto, orgId, candidates);
+    const warnings = await domainCache.findLookalikesInTx(tx, crypto, orgId, candidates);
     if (warnings.length > 0) {
       await audit.appendInTx(tx, {
         orgId,
@@ -149,7 +153,8 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
 
   /** The domain index of one client, from its stored emails and its contacts'. */
   async function writeDomainsOf(tx: Executor, crypto: OrgCrypto, orgId: string, c: Client): Promise<void> {
-    await writeClientDomainsInTx(tx, crypto, orgId, c.id, domainsOf([c.email, ...c.contacts.map((k) => k.email)]));
+    const domains = domainsOf([c.email, ...c.contacts.map((k) => k.email)]);
+    await writeClientDomainsInTx(tx, crypto, domainCache, orgId, c.id, domains);
   }
 
   /**
@@ -249,8 +254,15 @@ export function createClientService({ db, keyring, audit, clock, orgs }: ClientS
       return orgIds.length;
     },
     /**
+     * Look-alike warnings for these (normalized) domains against the org's known ones, without
+     * writing anything (the benchmark's "check only").
+     */
+    findLookalikesInTx: async (ex: Executor, orgId: string, domains: string[]): Promise<LookalikeWarning[]> =>
+      domainCache.findLookalikesInTx(ex, await keyring.forOrg(ex, orgId), orgId, domains),
+    /**
      * Re-indexes every client of the org under its current key (key rotation, before the old key
-     * goes): search tokens and the look-alike domain index.
+     * goes): search tokens and the domain rows (rewritten with new seqs, so every process's domain
+     * cache reads them as new rows of the domains it holds).
      */
     async reindexAllInTx(tx: Executor, orgId: string): Promise<void> {
       for (const c of await listOrgClientIds(tx, orgId)) await indexedIn(tx, orgId, c.id);

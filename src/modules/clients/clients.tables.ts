@@ -33,13 +33,14 @@ export interface ClientDomainsTable {
   client_id: string;
   domain_bidx: string; // keyed blind index of the normalized domain
   domain_enc: string; // the normalized domain, sealed (AAD: client_domains|id|domain_enc)
+  /** Per org, the order rows were written in (migration 0034; client-domains.ts). */
+  seq: number;
 }
 
-/** Keyed blind indexes of each known domain's look-alike keys (lookalike-domain.ts). */
-export interface ClientDomainTokensTable {
+/** Each organization's last client_domains.seq (migration 0034). */
+export interface ClientDomainSeqTable {
   org_id: string;
-  token: string;
-  domain_bidx: string;
+  seq: number;
 }
 
 export interface ClientDomainOrgsTable {
@@ -52,7 +53,7 @@ declare module '../../platform/db/schema.ts' {
     clients: ClientsTable;
     client_contacts: ClientContactsTable;
     client_domains: ClientDomainsTable;
-    client_domain_tokens: ClientDomainTokensTable;
+    client_domain_seq: ClientDomainSeqTable;
     client_domain_orgs: ClientDomainOrgsTable;
   }
 }

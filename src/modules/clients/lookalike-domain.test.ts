@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { damerauLevenshtein, domainOf, lookalikeKeys, lookalikeWarnings, skeleton } from './lookalike-domain.ts';
+import { damerauLevenshtein, domainOf, lookalikeWarnings, skeleton } from './lookalike-domain.ts';
 
 const KNOWN = ['acme-corp.com', 'gmail.com', 'example.org', 'bank.de', 'omega.test'];
 
@@ -59,38 +59,5 @@ describe('helpers', () => {
     expect(domainOf('Billing@Acme-Corp.COM')).toBe('acme-corp.com');
     expect(domainOf('no-at-sign')).toBeNull();
     expect(domainOf('trailing@')).toBeNull();
-  });
-});
-
-describe('lookalikeKeys', () => {
-  const KNOWN_AND_MORE = [...KNOWN, 'acme-corp.de', 'example.com', 'hotmail.com', 'contoso.example', 'sealbill.app'];
-  const CANDIDATES = [
-    'acme-c0rp.com',
-    'acrne-corp.com',
-    'acme-corp.co',
-    'acme-crop.com',
-    'acmecorp.com',
-    'exmaple.org',
-    'gmai1.com',
-    'xn--cme-corp-06g.com',
-    'contoso.com',
-    'hotmail.com',
-    'bamk.de',
-    'omeqa.test',
-    'seaibill.app',
-    'sealbil.app',
-  ];
-  const intersects = (a: string[], b: string[]) => a.some((k) => b.includes(k));
-
-  it('shares a key with every domain lookalikeWarnings flags (the index never misses one)', () => {
-    for (const c of CANDIDATES)
-      for (const w of lookalikeWarnings(c, KNOWN_AND_MORE))
-        expect(intersects(lookalikeKeys(c), lookalikeKeys(w.resembles)), `${c} ~ ${w.resembles}`).toBe(true);
-  });
-
-  it('shares no key with clearly unrelated domains, and stays small', () => {
-    expect(intersects(lookalikeKeys('contoso.com'), lookalikeKeys('acme-corp.com'))).toBe(false);
-    expect(lookalikeKeys('x.de')).toEqual([skeleton('x.de')]); // short: equality only
-    expect(lookalikeKeys('a'.repeat(200) + '.com').length).toBeLessThanOrEqual(205);
   });
 });

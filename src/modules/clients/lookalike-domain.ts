@@ -116,38 +116,7 @@ export function damerauLevenshtein(a: string, b: string): number {
 }
 
 /** How many edits still count as "looks like": none for very short names, where everything is close. */
-const threshold = (len: number): number => (len >= 8 ? 2 : len >= 5 ? 1 : 0);
-
-/**
- * The lookup keys of a domain for the look-alike index (client-domains.ts): every string obtained
- * by deleting up to `threshold` characters of its skeleton (the skeleton itself included). Two
- * skeletons within optimal-string-alignment distance k share at least one such string when each
- * side deletes up to k characters (a substitution or a transposition is one deletion on each side,
- * an insertion one deletion on the longer side: the "symmetric deletion" idea of SymSpell), and
- * the threshold grows with length, so the keys of two domains that lookalikeWarnings would flag
- * always intersect. The converse is not true (a shared key allows up to 2k edits): the index finds
- * candidates, lookalikeWarnings decides. Skeletons longer than LONG get one deletion only, so the
- * key count stays near n²/2 ≤ 2,000; a two-edit look-alike of such a domain is not found.
- */
-const LONG = 64;
-export function lookalikeKeys(domain: string): string[] {
-  const sk = [...skeleton(domain)];
-  const depth = sk.length > LONG ? Math.min(1, threshold(sk.length)) : threshold(sk.length);
-  const out = new Set<string>([sk.join('')]);
-  let level = [sk];
-  for (let d = 0; d < depth; d++) {
-    const next = new Map<string, string[]>();
-    for (const chars of level)
-      for (let i = 0; i < chars.length; i++) {
-        const v = [...chars.slice(0, i), ...chars.slice(i + 1)];
-        const key = v.join('');
-        if (!next.has(key)) next.set(key, v);
-      }
-    for (const k of next.keys()) out.add(k);
-    level = [...next.values()];
-  }
-  return [...out];
-}
+export const threshold = (len: number): number => (len >= 8 ? 2 : len >= 5 ? 1 : 0);
 
 export const domainOf = (email: string): string | null => {
   const at = email.lastIndexOf('@');

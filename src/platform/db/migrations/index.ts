@@ -31,6 +31,7 @@ import * as m0030 from './0030-dashboard-covering-indexes.ts';
 import * as m0031 from './0031-payments-list.ts';
 import * as m0032 from './0032-search-tokens-row-covering.ts';
 import * as m0033 from './0033-collected-covering-indexes.ts';
+import * as m0034 from './0034-client-domain-seq.ts';
 
 export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0001-foundation': m0001,
@@ -64,4 +65,5 @@ export const MIGRATIONS: Record<string, SealbillMigration> = {
   '0031-payments-list': m0031,
   '0032-search-tokens-row-covering': m0032,
   '0033-collected-covering-indexes': m0033,
+  '0034-client-domain-seq': m0034,
 };
