@@ -5,57 +5,15 @@
 // cap, a redirect — is a clear 502 problem+json that writes nothing, never a 500.
 // Attack surface: the fetched URL is configuration only (no request can name one, so no SSRF);
 // it must be https except to loopback, checked when the configuration is parsed.
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/env.ts';
+import { CliUsageError } from '../../src/main/cli/command.ts';
+import { ratesCommand } from '../../src/main/cli/rates.commands.ts';
+import { ECB_DAILY_XML as DAILY, startFakeEcb, type FakeEcb } from '../fakes/ecb-server.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
-
-const DAILY = readFileSync(new URL('../fixtures/ecb/eurofxref-daily.xml', import.meta.url));
-type Mode = 'daily' | 'corrected' | 'broken' | 'error' | 'slow' | 'huge' | 'huge-declared' | 'redirect';
-
-/** The fake ECB: one path, whose answer the test chooses. */
-async function startFakeEcb(): Promise<{ url: string; mode: Mode; hits: number; close(): Promise<void> }> {
-  const state = { url: '', mode: 'daily' as Mode, hits: 0, close: async () => {} };
-  const answer = (res: ServerResponse) => {
-    const xml = (body: string | Buffer) => res.writeHead(200, { 'content-type': 'text/xml' }).end(body);
-    switch (state.mode) {
-      case 'daily':
-        return xml(DAILY);
-      case 'corrected':
-        return xml(DAILY.toString().replace("'1.0823'", "'1.0825'"));
-      case 'broken':
-        return xml(DAILY.toString().replace("'0.8512'", "'0,8512'"));
-      case 'error':
-        return res.writeHead(500).end('Internal Server Error');
-      case 'slow': // headers at once, the body never: the deadline covers the body too
-        res.writeHead(200, { 'content-type': 'text/xml' });
-        return res.write('<?xml version="1.0"?>');
-      case 'huge': // chunked, no length announced: the cap must hold while reading
-        res.writeHead(200, { 'content-type': 'text/xml' });
-        for (let i = 0; i < 40; i++) res.write(Buffer.alloc(64 * 1024, 0x20));
-        return res.end();
-      case 'huge-declared':
-        return res.writeHead(200, { 'content-length': String(3 * 1024 * 1024) }).end(Buffer.alloc(3 * 1024 * 1024));
-      case 'redirect':
-        return res.writeHead(302, { location: 'http://attacker.example/rates.xml' }).end();
-    }
-  };
-  const server: Server = createServer((req, res) => {
-    state.hits++;
-    if (req.url !== '/stats/eurofxref/eurofxref-daily.xml') return res.writeHead(404).end();
-    answer(res);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/stats/eurofxref/eurofxref-daily.xml`;
-  state.close = async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  };
-  return state;
-}
 
 describe('rates provider configuration', () => {
   const base = { SEALBILL_DATA_DIR: '/tmp/sealbill-config-test', SEALBILL_LOG_LEVEL: 'silent' };
@@ -81,7 +39,7 @@ describe('rates provider configuration', () => {
 });
 
 describeEachDb('exchange rates from the provider', (dialect) => {
-  let ecb: Awaited<ReturnType<typeof startFakeEcb>>;
+  let ecb: FakeEcb;
   let t: TestInstance;
   let off: TestInstance;
   let api: Api;
@@ -256,5 +214,28 @@ describeEachDb('exchange rates from the provider', (dialect) => {
     ecb.mode = 'daily';
     clock.set('2026-06-19T17:06:00Z');
     expect(await fetch.runIfDue()).toMatchObject({ orgs: 2, changed: 0 });
+  });
+
+  it('`sealbill rates fetch [--org ID]` does the same now, from the command line', async () => {
+    ecb.mode = 'daily';
+    const cli = async (instance: TestInstance, argv: string[]) => {
+      let text = '';
+      await ratesCommand.run({
+        config: instance.config,
+        argv,
+        container: async () => instance.container,
+        out: (o) => (text += o),
+      });
+      return text;
+    };
+    expect(await cli(t, ['fetch'])).toMatch(
+      /^ecb: 0 rate\(s\) added or corrected in 2 organization\(s\); left out \(currency not quoted\): /,
+    );
+    expect(await cli(t, ['fetch', '--org', api.orgId])).toBe(
+      'ecb: 1 day(s) 2026-06-17 to 2026-06-17, 0 of 4 rate(s) added or corrected\n',
+    );
+    await expect(cli(t, ['fetch', '--org', 'nope'])).rejects.toThrow();
+    await expect(cli(t, ['pull'])).rejects.toThrow(CliUsageError);
+    await expect(cli(off, ['fetch'])).rejects.toThrow(/set SEALBILL_RATES_PROVIDER=ecb/);
   });
 });
