@@ -129,6 +129,16 @@ const envSchema = z.object({
   SEALBILL_PASSWORD_WAIT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
   /** Requests per minute per client address to the public verification API. */
   SEALBILL_VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(30),
+  /**
+   * Exchange-rate provider (off when unset): `ecb` fetches the ECB euro reference rates from
+   * SEALBILL_RATES_PROVIDER_URL once a day into every organization's rate table, and on demand
+   * (POST /api/v1/exchange-rates/fetch).
+   */
+  SEALBILL_RATES_PROVIDER: z.enum(['ecb']).optional(),
+  /** The provider's file; default the ECB daily XML (the 90-day file, eurofxref-hist-90d.xml, fills missed days). https only, except to a loopback address. */
+  SEALBILL_RATES_PROVIDER_URL: z.url().optional(),
+  /** How long one fetch of the provider's file may take, answer body included. */
+  SEALBILL_RATES_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
 });
 
 export type DatabaseConfig =
@@ -173,7 +183,17 @@ export interface Config {
   payments: { stripeApiUrl: string | null; paypalApiUrl: string | null };
   /** Verifiable invoices: TSA for PDF signatures (null: no time-stamps), public verification rate limit. */
   verification: { tsaUrl: string | null; rateLimitPerMinute: number };
+  /** The exchange-rate provider (modules/rates/providers), or null: rates by hand and file import only. */
+  ratesProvider: RatesProviderConfig | null;
 }
+
+export interface RatesProviderConfig {
+  id: 'ecb';
+  url: string;
+  timeoutMs: number;
+}
+
+export const ECB_DAILY_URL = 'https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml';
 
 export interface DeliveryConfig {
   dkim: { domainName: string; keySelector: string; privateKey: string } | null;
@@ -317,8 +337,30 @@ export function parseConfig(raw: Record<string, string | undefined>): Readonly<C
       tsaUrl: e.SEALBILL_DOCUMENT_TIMESTAMPS ? (e.SEALBILL_TSA_URL ?? null) : null,
       rateLimitPerMinute: e.SEALBILL_VERIFY_RATE_LIMIT,
     },
+    ratesProvider: parseRatesProvider(e),
   };
   return Object.freeze(config);
+}
+
+/**
+ * The rates file is fetched over https so that what lands in invoices is the ECB's figure (TLS is
+ * the only integrity the ECB offers: the file is unsigned). Plain http is allowed to a loopback
+ * address only (tests, a local mirror); the URL is the operator's, never a user's (no SSRF).
+ */
+function parseRatesProvider(e: z.infer<typeof envSchema>): RatesProviderConfig | null {
+  if (!e.SEALBILL_RATES_PROVIDER) {
+    if (e.SEALBILL_RATES_PROVIDER_URL)
+      throw new ConfigError('Invalid configuration:\n  SEALBILL_RATES_PROVIDER_URL needs SEALBILL_RATES_PROVIDER=ecb');
+    return null;
+  }
+  const url = e.SEALBILL_RATES_PROVIDER_URL ?? ECB_DAILY_URL;
+  const u = new URL(url);
+  const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(u.hostname);
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback))
+    throw new ConfigError(
+      'Invalid configuration:\n  SEALBILL_RATES_PROVIDER_URL: must be https:// (http:// only to a loopback address)',
+    );
+  return { id: e.SEALBILL_RATES_PROVIDER, url, timeoutMs: e.SEALBILL_RATES_PROVIDER_TIMEOUT_MS };
 }
 
 function parseDeliveryConfig(e: z.infer<typeof envSchema>): DeliveryConfig {

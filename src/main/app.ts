@@ -67,7 +67,7 @@ export async function buildHttpApp(
       });
       registerClientRoutes(app, { clients: s.clients });
       registerCatalogRoutes(app, { catalog: s.catalog });
-      await registerRatesRoutes(app, { rates: s.rates });
+      await registerRatesRoutes(app, { rates: s.rates, ratesFetch: s.ratesFetch });
       registerDocumentRoutes(app, { db, clock, keyring: c.keyring, documents: s.documents, lifecycle: s.lifecycle });
       registerRecurringRoutes(app, { recurring: s.recurring, recurringSend: s.recurringSend });
       registerDunningRoutes(app, { dunning: s.dunning });

@@ -35,6 +35,8 @@ import { createMailer, type Mailer } from '../platform/mail/mailer.ts';
 import { createRateLimitStore } from '../platform/http/rate-limit.ts';
 import { createCatalogService } from '../modules/catalog/catalog.service.ts';
 import { createRatesService } from '../modules/rates/rates.service.ts';
+import { createRatesFetchService } from '../modules/rates/rates-fetch.service.ts';
+import { createEcbFeedProvider } from '../modules/rates/providers/ecb-feed.provider.ts';
 import { createLifecycleService } from '../modules/documents/document-lifecycle.service.ts';
 import { createDocumentService } from '../modules/documents/document.service.ts';
 import { createRenderPool } from '../modules/documents/pdf/render-pool.ts';
@@ -151,6 +153,12 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
   const clients = createClientService({ db, keyring, audit, clock, orgs });
   const catalog = createCatalogService({ db, audit, clock });
   const rates = createRatesService({ db, dialect, audit, clock, orgs });
+  const ratesFetch = createRatesFetchService({
+    provider: config.ratesProvider && createEcbFeedProvider(config.ratesProvider),
+    rates,
+    orgs,
+    clock,
+  });
   const documents = createDocumentService({ db, keyring, audit, clock, orgs, clients, catalog, rates });
   const payoutProtection = createPayoutProtectionService({
     db,
@@ -420,6 +428,7 @@ export async function createContainer(config: Readonly<Config>, opts: ContainerO
       clients,
       catalog,
       rates,
+      ratesFetch,
       files,
       documents,
       lifecycle,

@@ -1,5 +1,6 @@
 // Background work: every minute, issue the recurring invoices that are due and (hourly) queue the
-// payment reminders that came due; every few seconds, run
+// payment reminders that came due; daily, fetch the exchange rates (when a provider is configured);
+// every few seconds, run
 // the durable jobs that are due (mail; platform/jobs, also nudged at each commit). Runs inside
 // `sealbill serve` and alone as `sealbill worker`; several processes may run it at once, since a
 // period is claimed by compare-and-set (see recurring.service.ts).
@@ -95,6 +96,18 @@ export function startWorker(c: Container, log: Log, everyMs = 60_000, opts: Work
       }
     } catch (err) {
       log.error({ err: { message: (err as Error).message } }, 'reports ledger backfill failed');
+    }
+    try {
+      // Once a day after the ECB publishes (and once at start), when SEALBILL_RATES_PROVIDER is set:
+      // one download stored into every organization; a day fetched twice changes nothing.
+      const fetched = await c.services.ratesFetch.runIfDue();
+      if (fetched)
+        log.info(
+          { orgs: fetched.orgs, changed: fetched.changed, skippedOrgs: fetched.skipped.length },
+          'exchange rates fetched',
+        );
+    } catch (err) {
+      log.error({ err: { message: (err as Error).message } }, 'exchange-rate fetch failed (retried in an hour)');
     }
     await dataProtection();
     // Hourly at most: expired one-time codes, sessions, throttle rows, emailed tokens, challenges.

@@ -1,8 +1,10 @@
 // Exchange rates in a real browser (issue #13, item 4): the owner imports the ECB file they
 // downloaded on Settings → Exchange rates, adds a manual rate, and the invoice editor for a client
-// in dollars says which rate an empty field will use; the saved draft carries it.
+// in dollars says which rate an empty field will use; the saved draft carries it. With a provider
+// configured, the page offers "Fetch ECB rates" and says what the fetch changed.
 import path from 'node:path';
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startFakeEcb, type FakeEcb } from '../fakes/ecb-server.ts';
 import { checkA11y, describeBrowser, expectNoProblems } from './browser.ts';
 import { useStaffApp } from './staff-app.ts';
 import { pickClient } from './journeys.ts';
@@ -57,6 +59,40 @@ describeBrowser('exchange rates in the staff app', () => {
     const [draft] = (await owner.call('GET', '/api/v1/invoices?status=draft')).items;
     const doc = await owner.call('GET', `/api/v1/invoices/${draft.id}`);
     expect(doc).toMatchObject({ currency: 'USD', exchangeRate: '0.9', exchangeRateDate: '2026-06-18' });
+    expectNoProblems(problems);
+    await ctx.close();
+  });
+});
+
+describeBrowser('exchange rates fetched from the ECB provider', () => {
+  let ecb: FakeEcb | undefined;
+  beforeAll(async () => {
+    ecb = await startFakeEcb();
+  });
+  afterAll(() => ecb?.close());
+  const app = useStaffApp({
+    owner: { email: 'olga@fetch.test', password: OWNER.password },
+    orgName: 'Fetch Studio GmbH',
+    env: () => ({ SEALBILL_RATES_PROVIDER: 'ecb', SEALBILL_RATES_PROVIDER_URL: ecb!.url }),
+  });
+
+  it('fetches at the press of a button, and a second press changes nothing', async () => {
+    const { ctx, page, problems } = await app.signIn();
+    await page.goto(`${app.server.url}/app/settings/exchange-rates`);
+    const fetchRates = page.getByRole('button', { name: 'Fetch ECB rates' });
+    await fetchRates.click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Fetched the ECB rates of 2026-06-17: 4 of 4 rates added or corrected' })
+      .waitFor();
+    await page
+      .getByRole('region', { name: 'Exchange rates' })
+      .getByRole('cell', { name: '2026-06-17' })
+      .first()
+      .waitFor();
+    await fetchRates.click();
+    await page.getByRole('status').filter({ hasText: 'The ECB rates of 2026-06-17 were already here' }).waitFor();
+    await checkA11y(page, 'staff-exchange-rates-fetch');
     expectNoProblems(problems);
     await ctx.close();
   });

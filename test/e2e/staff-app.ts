@@ -12,6 +12,8 @@ export interface StaffAppOptions<S> {
   orgName: string;
   /** The From address; set, the suite gets a loopback SMTP server and the server sends through it. */
   mailFrom?: string;
+  /** More server environment, read when the server starts (after the suite's earlier beforeAll hooks). */
+  env?: () => Record<string, string>;
   /** Data made through the API before the tests run (its result is `seeded`). */
   seed?: (owner: ApiClient) => Promise<S>;
 }
@@ -39,9 +41,11 @@ export function useStaffApp<S = undefined>(opts: StaffAppOptions<S>): StaffApp<S
 
   beforeAll(async () => {
     if (opts.mailFrom) smtp = await startTestSmtp();
-    server = await startServer(
-      smtp ? { env: { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: opts.mailFrom! } } : {},
-    );
+    const env = {
+      ...(smtp && { SEALBILL_SMTP_URL: smtp.url, SEALBILL_MAIL_FROM: opts.mailFrom! }),
+      ...opts.env?.(),
+    };
+    server = await startServer(Object.keys(env).length > 0 ? { env } : {});
     browser = await launchBrowser();
     owner = await setupByApi(server.url, opts.owner, opts.orgName);
     seeded = opts.seed ? await opts.seed(owner) : undefined;

@@ -42,6 +42,7 @@ describeEachDb('exchange rates', (dialect) => {
       from: '2007-12-31',
       to: '2026-06-17',
       rates: 4 * 4 + 1, // USD JPY GBP CHF on four days, CYP on one
+      changed: 4 * 4 + 1, // all new
       currencies: ['CHF', 'CYP', 'GBP', 'JPY', 'USD'],
       skippedCurrencies: [],
     });

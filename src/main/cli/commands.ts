@@ -10,6 +10,7 @@ import { tokenCommand, userCommand } from './identity.commands.ts';
 import { jobsCommand } from './jobs.commands.ts';
 import { keysCommand } from './keys.commands.ts';
 import { paymentsReconcileCommand } from './payments.commands.ts';
+import { ratesCommand } from './rates.commands.ts';
 import { devCertCommand } from './tls.commands.ts';
 
 export const COMMANDS: CliCommand[] = [
@@ -27,6 +28,7 @@ export const COMMANDS: CliCommand[] = [
   backupCommand,
   devCertCommand,
   paymentsReconcileCommand,
+  ratesCommand,
   pruneCommand,
   jobsCommand,
 ];

@@ -96,7 +96,8 @@ export async function deleteRateRow(db: Executor, orgId: string, id: string): Pr
 
 /**
  * Writes imported rates, replacing the same source's row for a (currency, date): a re-import of an
- * ECB file is idempotent and a corrected figure replaces the old one. A historic file is ~200k
+ * ECB file is idempotent and a corrected figure replaces the old one. Returns the rows inserted or
+ * changed (a row whose figure is the same is left alone, so a second fetch of a day counts 0). A historic file is ~200k
  * rows, so each batch travels as one JSON parameter expanded by the database (json_each /
  * json_array_elements) rather than as 10 bound values per row: one short statement per 5,000 rows
  * instead of a query builder compiling 50,000 placeholders (measured: 7.6 s → well under 1 s).
@@ -106,17 +107,21 @@ export async function upsertImportedRates(
   dialect: 'sqlite' | 'postgres',
   common: Pick<RateRow, 'org_id' | 'base_currency' | 'source' | 'created_at' | 'created_by'>,
   rows: Array<Pick<RateRow, 'id' | 'currency' | 'rate_date' | 'rate' | 'quoted'>>,
-): Promise<void> {
+): Promise<number> {
+  let changed = 0;
   for (let i = 0; i < rows.length; i += 5000) {
     const json = JSON.stringify(rows.slice(i, i + 5000).map((r) => [r.id, r.currency, r.rate_date, r.rate, r.quoted]));
     const elements = dialect === 'postgres' ? sql`jsonb_array_elements(${json}::jsonb)` : sql`json_each(${json})`;
     const v = dialect === 'postgres' ? sql.raw('e') : sql.raw('e.value');
-    await sql`insert into exchange_rates
+    const r = await sql`insert into exchange_rates
         (id, org_id, base_currency, currency, rate_date, rate, source, quoted, created_at, created_by, updated_at)
       select ${v} ->> 0, ${common.org_id}, ${common.base_currency}, ${v} ->> 1, ${v} ->> 2, ${v} ->> 3,
         ${common.source}, ${v} ->> 4, ${common.created_at}, ${common.created_by}, ${common.created_at}
       from ${elements} as e where true
       on conflict (org_id, base_currency, currency, rate_date, source)
-      do update set rate = excluded.rate, quoted = excluded.quoted, updated_at = excluded.updated_at`.execute(db);
+      do update set rate = excluded.rate, quoted = excluded.quoted, updated_at = excluded.updated_at
+      where exchange_rates.rate <> excluded.rate or exchange_rates.quoted is distinct from excluded.quoted`.execute(db);
+    changed += Number(r.numAffectedRows ?? 0);
   }
+  return changed;
 }

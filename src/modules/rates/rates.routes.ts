@@ -5,11 +5,14 @@ import { actorOf } from '../../platform/http/actor.ts';
 import { staff } from '../../platform/http/auth-hooks.ts';
 import { pageOf } from '../../platform/http/pagination.ts';
 import { idParam } from '../../platform/http/schemas.ts';
+import type { RatesFetchService } from './rates-fetch.service.ts';
 import { MAX_RATE_FILE_BYTES, type RatesService } from './rates.service.ts';
 import {
   effectiveQuery,
   effectiveRateSchema,
+  fetchResultSchema,
   importResultSchema,
+  providerInfoSchema,
   rateInput,
   rateListQuery,
   ratePatch,
@@ -22,7 +25,10 @@ const FILE_TYPES = ['text/csv', 'text/plain', 'application/xml', 'text/xml', 'ap
 
 // Access: read by whoever writes documents in other currencies (invoice:read); the table itself is an
 // organization setting (org:update), like the dunning reference rates.
-export async function registerRatesRoutes(root: FastifyInstance, { rates }: { rates: RatesService }): Promise<void> {
+export async function registerRatesRoutes(
+  root: FastifyInstance,
+  { rates, ratesFetch }: { rates: RatesService; ratesFetch: RatesFetchService },
+): Promise<void> {
   const tags = ['exchange rates'];
   await root.register(async (scope) => {
     scope.addContentTypeParser(FILE_TYPES, { parseAs: 'buffer', bodyLimit: MAX_RATE_FILE_BYTES }, (_req, body, done) =>
@@ -87,6 +93,31 @@ export async function registerRatesRoutes(root: FastifyInstance, { rates }: { ra
           throw new AppError('unsupported_media_type', 'Send the ECB file itself as text/csv or application/xml');
         return rates.importEcb(staff(req).orgId, req.body, actorOf(req));
       },
+    );
+    app.get(
+      '/api/v1/exchange-rates/provider',
+      {
+        config: { access: need('invoice:read') },
+        schema: {
+          tags,
+          description: 'Whether this server fetches rates itself.',
+          response: { 200: providerInfoSchema },
+        },
+      },
+      () => ratesFetch.info(),
+    );
+    app.post(
+      '/api/v1/exchange-rates/fetch',
+      {
+        config: { access: need('org:update') },
+        schema: {
+          tags,
+          description:
+            'Fetches the configured provider’s current file (SEALBILL_RATES_PROVIDER=ecb: the ECB euro reference rates) and stores it as the ECB file import does. 409 when no provider is configured, 502 when the provider fails.',
+          response: { 200: fetchResultSchema },
+        },
+      },
+      (req) => ratesFetch.fetchForOrg(staff(req).orgId, actorOf(req)),
     );
   });
 }

@@ -65,10 +65,24 @@ export const importResultSchema = z.object({
   days: z.number().describe('days in the file'),
   from: z.string(),
   to: z.string(),
-  rates: z.number().describe('rates written (new, or replacing the same day’s ECB rate)'),
+  rates: z.number().describe('rates in the file (new, replacing the same day’s ECB rate, or already there)'),
+  changed: z.number().describe('rates added or corrected: 0 when the same file was imported before'),
   currencies: z.array(z.string()),
   skippedCurrencies: z
     .array(z.string())
     .describe('currencies whose rate to the organization’s currency needs more than 10 decimals or 9 digits'),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
+
+/** POST /exchange-rates/fetch: what the provider's file brought, as an import's result. */
+export const fetchResultSchema = importResultSchema.extend({
+  provider: z.enum(['ecb']),
+});
+export type FetchResult = z.infer<typeof fetchResultSchema>;
+
+export const providerInfoSchema = z.object({
+  provider: z
+    .enum(['ecb'])
+    .nullable()
+    .describe('the exchange-rate provider this server fetches from (SEALBILL_RATES_PROVIDER), or null'),
+});

@@ -11,7 +11,7 @@ import { decodeCursor, pageResult } from '../../platform/http/pagination.ts';
 import { newId, newIdSequence } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { OrgService } from '../orgs/org.service.ts';
-import { parseEcbFile } from './ecb-file.ts';
+import { parseEcbFile, type EcbDay } from './ecb-file.ts';
 import { ecbQuotes, ratesFromEcb } from './ecb-rates.ts';
 import { normalizeRate } from './rate-decimal.ts';
 import {
@@ -69,6 +69,70 @@ export function createRatesService({
   async function assertManualFree(tx: Executor, orgId: string, base: string, currency: string, date: string) {
     if (await findRateAt(tx, orgId, { base, currency, date, source: 'manual' }))
       throw conflict(`A manual ${currency} rate for ${date} exists already; edit it instead`);
+  }
+
+  /** An ECB file's days → the organization's rates (source ecb), in one transaction with one audit entry. */
+  async function storeEcb(
+    orgId: string,
+    parsed: { format: 'csv' | 'xml'; days: EcbDay[] },
+    actor: AuditActor,
+    via: 'file' | 'provider',
+  ): Promise<ImportResult> {
+    return inTx(db, async (tx) => {
+      const base = (await orgs.getInTx(tx, orgId)).defaultCurrency;
+      if (!ecbQuotes(base, parsed.days))
+        throw unprocessable(
+          `The ECB does not publish a reference rate for ${base}, so no rate to ${base} can be derived from this file; add rates by hand`,
+          [{ path: '/body', message: `no ${base} column` }],
+        );
+      const { rates, unusable } = ratesFromEcb(base, parsed.days);
+      const now = clock.now().toISOString();
+      const by = userOf(actor);
+      const ids = newIdSequence(rates.length, clock.now().getTime());
+      const changed = await upsertImportedRates(
+        tx,
+        dialect,
+        { org_id: orgId, base_currency: base, source: 'ecb', created_at: now, created_by: by },
+        rates.map((r, i) => ({
+          id: ids[i]!,
+          currency: r.currency,
+          rate_date: r.date,
+          rate: r.rate,
+          quoted: r.quoted,
+        })),
+      );
+      const dates = parsed.days.map((d) => d.date).sort();
+      const result: ImportResult = {
+        format: parsed.format,
+        days: parsed.days.length,
+        from: dates[0]!,
+        to: dates.at(-1)!,
+        rates: rates.length,
+        changed,
+        currencies: [...new Set(rates.map((r) => r.currency))].sort(),
+        skippedCurrencies: [...unusable].sort(),
+      };
+      // A fetch that brought nothing new leaves no audit entry: the worker's daily run would
+      // otherwise write one per organization per day for nothing.
+      if (via === 'provider' && changed === 0) return result;
+      await audit.appendInTx(tx, {
+        orgId,
+        actor,
+        action: 'exchange_rates.imported',
+        objectType: 'exchange_rate',
+        objectId: null,
+        summary: {
+          source: 'ecb',
+          via,
+          format: result.format,
+          from: result.from,
+          to: result.to,
+          rates: result.rates,
+          changed,
+        },
+      });
+      return result;
+    });
   }
 
   return {
@@ -208,50 +272,11 @@ export function createRatesService({
         throw unprocessable(`Not an ECB reference-rate file: line ${parsed.line}: ${parsed.reason}`, [
           { path: '/body', message: `line ${parsed.line}: ${parsed.reason}` },
         ]);
-      return inTx(db, async (tx) => {
-        const base = (await orgs.getInTx(tx, orgId)).defaultCurrency;
-        if (!ecbQuotes(base, parsed.days))
-          throw unprocessable(
-            `The ECB does not publish a reference rate for ${base}, so no rate to ${base} can be derived from this file; add rates by hand`,
-            [{ path: '/body', message: `no ${base} column` }],
-          );
-        const { rates, unusable } = ratesFromEcb(base, parsed.days);
-        const now = clock.now().toISOString();
-        const by = userOf(actor);
-        const ids = newIdSequence(rates.length, clock.now().getTime());
-        await upsertImportedRates(
-          tx,
-          dialect,
-          { org_id: orgId, base_currency: base, source: 'ecb', created_at: now, created_by: by },
-          rates.map((r, i) => ({
-            id: ids[i]!,
-            currency: r.currency,
-            rate_date: r.date,
-            rate: r.rate,
-            quoted: r.quoted,
-          })),
-        );
-        const dates = parsed.days.map((d) => d.date).sort();
-        const result: ImportResult = {
-          format: parsed.format,
-          days: parsed.days.length,
-          from: dates[0]!,
-          to: dates.at(-1)!,
-          rates: rates.length,
-          currencies: [...new Set(rates.map((r) => r.currency))].sort(),
-          skippedCurrencies: [...unusable].sort(),
-        };
-        await audit.appendInTx(tx, {
-          orgId,
-          actor,
-          action: 'exchange_rates.imported',
-          objectType: 'exchange_rate',
-          objectId: null,
-          summary: { source: 'ecb', format: result.format, from: result.from, to: result.to, rates: result.rates },
-        });
-        return result;
-      });
+      return storeEcb(orgId, parsed, actor, 'file');
     },
+
+    /** The days of an ECB file already parsed (the provider's feed: rates-fetch.service.ts), stored as an upload's. */
+    storeEcb,
   };
 }
 

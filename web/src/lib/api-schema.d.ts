@@ -5016,11 +5016,104 @@ export interface paths {
                             days: number;
                             from: string;
                             to: string;
-                            /** @description rates written (new, or replacing the same day’s ECB rate) */
+                            /** @description rates in the file (new, replacing the same day’s ECB rate, or already there) */
                             rates: number;
+                            /** @description rates added or corrected: 0 when the same file was imported before */
+                            changed: number;
                             currencies: string[];
                             /** @description currencies whose rate to the organization’s currency needs more than 10 decimals or 9 digits */
                             skippedCurrencies: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange-rates/provider": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Whether this server fetches rates itself. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the exchange-rate provider this server fetches from (SEALBILL_RATES_PROVIDER), or null */
+                            provider: "ecb" | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange-rates/fetch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Fetches the configured provider’s current file (SEALBILL_RATES_PROVIDER=ecb: the ECB euro reference rates) and stores it as the ECB file import does. 409 when no provider is configured, 502 when the provider fails. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            format: "csv" | "xml";
+                            /** @description days in the file */
+                            days: number;
+                            from: string;
+                            to: string;
+                            /** @description rates in the file (new, replacing the same day’s ECB rate, or already there) */
+                            rates: number;
+                            /** @description rates added or corrected: 0 when the same file was imported before */
+                            changed: number;
+                            currencies: string[];
+                            /** @description currencies whose rate to the organization’s currency needs more than 10 decimals or 9 digits */
+                            skippedCurrencies: string[];
+                            /** @enum {string} */
+                            provider: "ecb";
                         };
                     };
                 };

@@ -1,6 +1,7 @@
 // Settings → Exchange rates (modules/rates): the organization's table of rates (units of its
 // currency per 1 unit of another), a manual rate form, and the upload of an ECB reference-rate file
-// the user downloaded (CSV or XML, daily or historic) with what the import wrote. Documents in
+// the user downloaded (CSV or XML, daily or historic) with what the import wrote, and — when the
+// server has a provider (SEALBILL_RATES_PROVIDER=ecb) — a button that fetches the ECB's file. Documents in
 // another currency take the latest rate on or before their issue date unless one is typed.
 import { useState, type FormEvent } from 'react';
 import { api, ok, staffApi, type ApiError } from '../../lib/api.ts';
@@ -15,6 +16,7 @@ import { SettingsFrame } from './Settings.tsx';
 
 type Rate = Answer<'/api/v1/exchange-rates'>['items'][number];
 type ImportResult = Answer<'/api/v1/exchange-rates/import', 'post'>;
+type FetchResult = Answer<'/api/v1/exchange-rates/fetch', 'post'>;
 const SOURCE_LABEL: Record<Rate['source'], string> = { manual: 'Manual', ecb: 'ECB', provider: 'Provider' };
 const ECB_URL =
   'https://www.ecb.europa.eu/stats/policy_and_exchange_rates/euro_reference_exchange_rates/html/index.en.html';
@@ -35,6 +37,9 @@ export function ExchangeRatesPage() {
     ...(filter.to && { to: filter.to }),
     ...(filter.source && { source: filter.source as Rate['source'] }),
   };
+  const provider = useApiQuery(['exchange-rates-provider'], (signal) =>
+    ok(staffApi.GET('/api/v1/exchange-rates/provider', { signal })),
+  );
   const rates = useApiQuery(['exchange-rates', query], (signal) =>
     ok(staffApi.GET('/api/v1/exchange-rates', { params: { query }, signal })),
   );
@@ -79,6 +84,19 @@ export function ExchangeRatesPage() {
               refresh();
             }}
           />
+          {provider.data?.provider === 'ecb' ? (
+            <EcbFetchForm
+              onFetched={(r) => {
+                setStatus(
+                  r.changed === 0
+                    ? `The ECB rates of ${r.to} were already here: nothing changed`
+                    : `Fetched the ECB rates of ${r.from === r.to ? r.to : `${r.from} to ${r.to}`}: ${r.changed} of ${r.rates} rates added or corrected` +
+                        (r.skippedCurrencies.length ? `; left out: ${r.skippedCurrencies.join(', ')}` : ''),
+                );
+                refresh();
+              }}
+            />
+          ) : null}
         </div>
       ) : null}
 
@@ -262,6 +280,29 @@ function EcbImportForm({ onImported }: { onImported: (r: ImportResult) => void }
       />
       <Button type="submit" variant="primary" busy={upload.busy}>
         Import
+      </Button>
+    </form>
+  );
+}
+
+/** Shown only when the server fetches rates itself; the server fetches a fixed URL, the browser sends nothing. */
+function EcbFetchForm({ onFetched }: { onFetched: (r: FetchResult) => void }) {
+  const fetchNow = useAction(() => ok(staffApi.POST('/api/v1/exchange-rates/fetch')));
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const r = await fetchNow.run();
+    if (r) onFetched(r);
+  }
+  return (
+    <form className="panel" onSubmit={submit} noValidate aria-label="Fetch ECB rates">
+      <h2>Fetch from the ECB</h2>
+      <p className="muted small">
+        This server fetches the ECB reference rates every day after they are published. Fetch them now to get today's
+        rates at once; a day fetched again changes nothing.
+      </p>
+      <ErrorNotice error={fetchNow.error} title="Nothing was fetched" />
+      <Button type="submit" variant="primary" busy={fetchNow.busy}>
+        Fetch ECB rates
       </Button>
     </form>
   );
