@@ -1,7 +1,7 @@
 // Logs (issue #2 §13, SECURITY-BAR "Logs never contain…"): every request line carries its request
 // id; no body, token, cookie, query-string secret or personal data reaches the log.
 import { Writable } from 'node:stream';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildHttpApp } from '../../src/main/app.ts';
 import { installRequestLog } from '../../src/platform/http/request-log.ts';
@@ -110,7 +110,10 @@ it('429 answers are summarized per route, not logged one by one', async () => {
       done();
     },
   });
-  const app = Fastify({ logger: { ...baseLoggerOptions('info'), stream }, disableRequestLogging: true });
+  const app = Fastify({
+    logger: { ...baseLoggerOptions('info'), stream },
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   installRequestLog(app);
   app.post('/login', async (_req, reply) => reply.code(429).send({ busy: true }));
   app.get('/ok', async () => ({ ok: true }));

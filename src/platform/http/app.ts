@@ -3,7 +3,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -49,7 +49,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       opts.logger === undefined ? (loggerOptions(config.logLevel) as FastifyServerOptions['logger']) : opts.logger,
     genReqId: () => randomUUID(),
     // One line per request, written when it is answered (installRequestLog), instead of two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
