@@ -8,6 +8,9 @@ import { checkpoint, describeBrowser, expectNoProblems } from './browser.ts';
 import { pickClient } from './journeys.ts';
 import { useStaffApp } from './staff-app.ts';
 
+/** A page load under a loaded CI machine can take longer than expect.poll's default second. */
+const SLOW = { timeout: 10_000 };
+
 describeBrowser('payments list in the staff app', () => {
   const app = useStaffApp({
     owner: { email: 'olga@payments-list.test', password: 'a long and unusual passphrase 42' },
@@ -71,7 +74,7 @@ describeBrowser('payments list in the staff app', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Payments', exact: true }).click();
     await checkpoint(page, 'staff-payments-list', 'Payments');
     await page.getByText('3 found').waitFor();
-    await expect.poll(() => rows(page)).toHaveLength(3);
+    await expect.poll(() => rows(page), SLOW).toHaveLength(3);
     const newest = await rows(page);
     expect(newest[0]).toMatch(/^Globex Corporation · .*250\.00/);
     expect(newest.slice(1)).toEqual([
@@ -85,7 +88,7 @@ describeBrowser('payments list in the staff app', () => {
     await filters.getByRole('button', { name: 'Apply filters' }).click();
     await page.waitForURL(/\/app\/payments\?sort=amount$/);
     await expect
-      .poll(() => rows(page))
+      .poll(() => rows(page), SLOW)
       .toEqual([
         expect.stringMatching(/^Globex Corporation · .*100\.00/),
         expect.stringMatching(/^Globex Corporation · .*250\.00/),
@@ -96,10 +99,10 @@ describeBrowser('payments list in the staff app', () => {
     await filters.getByLabel('Method').selectOption('cash');
     await filters.getByRole('button', { name: 'Apply filters' }).click();
     await page.waitForURL(/method=cash/);
-    await expect.poll(() => rows(page)).toEqual([expect.stringMatching(/^Initech Inc · .*300\.00/)]);
+    await expect.poll(() => rows(page), SLOW).toEqual([expect.stringMatching(/^Initech Inc · .*300\.00/)]);
     await page.reload();
-    await expect.poll(() => rows(page)).toEqual([expect.stringMatching(/^Initech Inc · .*300\.00/)]);
-    await expect.poll(() => page.getByLabel('Method').inputValue()).toBe('cash');
+    await expect.poll(() => rows(page), SLOW).toEqual([expect.stringMatching(/^Initech Inc · .*300\.00/)]);
+    await expect.poll(() => page.getByLabel('Method').inputValue(), SLOW).toBe('cash');
 
     // Client: Globex, any method, by amount descending.
     await page.goto(`${server.url}/app/payments`);
@@ -109,7 +112,7 @@ describeBrowser('payments list in the staff app', () => {
     await filters.getByRole('button', { name: 'Apply filters' }).click();
     await page.waitForURL(/clientId=/);
     await expect
-      .poll(() => rows(page))
+      .poll(() => rows(page), SLOW)
       .toEqual([
         expect.stringMatching(/^Globex Corporation · .*250\.00/),
         expect.stringMatching(/^Globex Corporation · .*100\.00/),

@@ -127,6 +127,10 @@ interface PreparedIssue {
 /** What the documents of one issueManyInTx call share (read once per call, in its transaction). */
 interface BatchMemo {
   org?: OrgDetails;
+  /** The org's logo (null: none), read once. */
+  logo?: Awaited<ReturnType<OrgLogoService['imageInTx']>>;
+  /** Each client of the batch, read once (a batch often bills one client many times). */
+  clients?: Map<string, Awaited<ReturnType<ClientService['getInTx']>>>;
   /** The signing hooks with the org's keys opened once for the batch (IssueHooks.batchInTx). */
   signing?: Pick<IssueHooks, 'verificationInTx' | 'pdfSignerInTx'>;
 }
@@ -174,6 +178,13 @@ export function createLifecycleService(deps: LifecycleDeps) {
    * Issuing up to the render: lock, number, snapshot, the signed fields. What is left (render,
    * sign, store, audit) is `completeIssue`'s; both run in the same transaction.
    */
+  async function batchClient(tx: Executor, orgId: string, clientId: string, batch: BatchMemo) {
+    batch.clients ??= new Map();
+    let client = batch.clients.get(clientId);
+    if (!client) batch.clients.set(clientId, (client = await clients.getInTx(tx, orgId, clientId)));
+    return client;
+  }
+
   async function prepareIssue(
     tx: Executor,
     orgId: string,
@@ -205,7 +216,9 @@ export function createLifecycleService(deps: LifecycleDeps) {
         },
       );
     }
-    const client = await clients.getInTx(tx, orgId, row.client_id);
+    const client = batch
+      ? structuredClone(await batchClient(tx, orgId, row.client_id, batch))
+      : await clients.getInTx(tx, orgId, row.client_id);
     const crypto = await keyring.forOrg(tx, orgId);
     const body = readBody(crypto, row);
 
@@ -217,7 +230,13 @@ export function createLifecycleService(deps: LifecycleDeps) {
       throw unprocessable('The due date is before the issue date', [
         { path: '/body/dueDate', message: 'before issue date' },
       ]);
-    const logo = deps.orgLogo ? await deps.orgLogo.imageInTx(tx, orgId) : null;
+    const logo = !deps.orgLogo
+      ? null
+      : batch
+        ? batch.logo === undefined
+          ? (batch.logo = await deps.orgLogo.imageInTx(tx, orgId))
+          : batch.logo
+        : await deps.orgLogo.imageInTx(tx, orgId);
     const snapshot = buildSnapshot(kind, org, client, {
       einvoice: body.einvoice,
       precedingInvoice: await precedingInvoice(tx, orgId, row),
@@ -301,7 +320,8 @@ export function createLifecycleService(deps: LifecycleDeps) {
       objectId: id,
       summary: { number, total: doc.total, currency: doc.currency, pdfSha256: file.sha256 },
     });
-    const issued = await documents.getInTx(tx, orgId, kind, id);
+    // The document as read after its issue, now with its PDF (the only column written since).
+    const issued: DocumentDto = { ...doc, hasPdf: true };
     await documents.indexDocInTx(tx, orgId, issued); // now with its number and the frozen client name
     if (hooks.onIssuedInTx) await hooks.onIssuedInTx(tx, orgId, issued, file.sha256, timestampToken);
     return issued;

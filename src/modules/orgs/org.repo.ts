@@ -11,6 +11,11 @@ export function findOrg(db: Executor, orgId: string): Promise<OrgRow | undefined
   return db.selectFrom('orgs').selectAll().where('id', '=', orgId).executeTakeFirst();
 }
 
+/** The time zone alone: asked on every read of a document, so not the whole row (sealed profile, keys). */
+export function findOrgTimeZone(db: Executor, orgId: string): Promise<Pick<OrgRow, 'time_zone'> | undefined> {
+  return db.selectFrom('orgs').select('time_zone').where('id', '=', orgId).executeTakeFirst();
+}
+
 export async function updateOrgRow(
   db: Executor,
   orgId: string,

@@ -16,7 +16,7 @@ import type { Mailer } from '../../platform/mail/mailer.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditActor, AuditService } from '../audit/audit.service.ts';
 import type { orgEinvoiceFields } from '../einvoice/einvoice.schemas.ts';
-import { countOrgs, findOrg, insertOrg, listOrgIds, updateOrgRow, type OrgRow } from './org.repo.ts';
+import { countOrgs, findOrg, findOrgTimeZone, insertOrg, listOrgIds, updateOrgRow, type OrgRow } from './org.repo.ts';
 import { requireStepUp } from '../../platform/http/step-up.ts';
 import {
   createOrgInput,
@@ -215,7 +215,7 @@ export function createOrgService({ db, keyring, audit, clock, mailer, adminsInTx
 
     /** The org's time zone alone (a clear column): "today" for its documents, without opening the profile. */
     async timeZoneInTx(ex: Executor, orgId: string): Promise<string> {
-      const row = await findOrg(ex, orgId);
+      const row = await findOrgTimeZone(ex, orgId);
       if (!row) throw notFound('Organization');
       return row.time_zone;
     },
