@@ -13,7 +13,7 @@ import type { ClientService } from '../clients/client.service.ts';
 import type { FileService } from '../files/file.service.ts';
 import type { OrgDetails, OrgService } from '../orgs/org.service.ts';
 import type { OrgLogoService } from '../orgs/org-logo.service.ts';
-import { amountDue, bodyAad, draftLinesOf, readBody } from './document.mapper.ts';
+import { amountDue, bodyAad, draftLinesOf, readBody, toDto } from './document.mapper.ts';
 import {
   findDocument,
   lockDocument,
@@ -274,17 +274,20 @@ export function createLifecycleService(deps: LifecycleDeps) {
     if (kind === 'credit_note') relatedNumber = await applyCreditNote(tx, orgId, row);
 
     const now = clock.now().toISOString();
-    await updateDocumentRow(tx, orgId, id, {
-      status: 'issued',
+    const issuedBody: DocumentBody = { ...body, snapshot };
+    const patch = {
+      status: 'issued' as const,
       number,
       issue_date: issueDate,
       due_date: dueDate,
-      body_enc: crypto.encryptJson({ ...body, snapshot } satisfies DocumentBody, bodyAad(id)),
+      body_enc: crypto.encryptJson(issuedBody, bodyAad(id)),
       issued_at: now,
       updated_at: now,
-    });
-
-    const doc = await documents.getInTx(tx, orgId, kind, id);
+    };
+    await updateDocumentRow(tx, orgId, id, patch);
+    // The document as a read would now give it, from the row and body in hand (the client's name is
+    // the one just read; issue-batch.test.ts compares this with a read on both databases).
+    const doc = toDto({ ...row, ...patch }, issuedBody, client.name, await documents.todayInTx(tx, orgId));
     // A client who takes Factur-X gets one file: the issued PDF itself is the PDF/A-3 hybrid that
     // carries the CII XML, and the XML's digest is among the signed fields.
     // Written from the model checked above, now under the drawn number (mapped once, not twice).
