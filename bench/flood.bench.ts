@@ -45,6 +45,8 @@ const env = {
   SEALBILL_PORT: String(port),
   SEALBILL_TRUST_PROXY: '127.0.0.1',
   SEALBILL_LOG_LEVEL: 'info',
+  // The server's own defaults unless set here (e.g. SEALBILL_PASSWORD_NICE=0 to compare).
+  ...(process.env.SEALBILL_PASSWORD_NICE && { SEALBILL_PASSWORD_NICE: process.env.SEALBILL_PASSWORD_NICE }),
 };
 const OWNER = { email: 'owner@flood-bench.example', password: 'correct horse battery staple flood bench' };
 
