@@ -2,9 +2,10 @@
  * Flood isolation (issue #14 items 4 and 5): the p99 of an unrelated staff route (the invoice
  * list) with and without a sign-in flood of wrong passwords from 1,000 distinct addresses.
  *
- * The server is the real one (`sealbill serve` as a child process: SQLite in WAL mode with
- * synchronous=FULL, request logging at info), and both load generators (bench/load-client.ts,
- * autocannon) run in processes of their own, so none of them shares the server's event loop.
+ * The server is the real one (`sealbill serve` as a child process with the Node options of
+ * `npm start`: SQLite in WAL mode with synchronous=FULL, request logging at info), and both load
+ * generators (bench/load-client.ts, autocannon) run in processes of their own, so none of them
+ * shares the server's event loop.
  * The server trusts X-Forwarded-For from 127.0.0.1 only (SEALBILL_TRUST_PROXY=127.0.0.1), as it
  * would behind a reverse proxy on the same host; that is how the flood comes from 1,000
  * addresses over loopback. The list is probed at a fixed rate (BENCH_FLOOD_LIST_RATE per second),
@@ -15,7 +16,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -140,8 +141,14 @@ function summarize(runs: Probe[]): { p50: number; p99: number; text: string } {
 let server: ChildProcess | null = null;
 try {
   await output(runNode(['bin/sealbill.js', 'migrate']));
-  // BENCH_FLOOD_SERVER_ARGS: node options for the server only (e.g. --cpu-prof to profile it).
-  const serverArgs = (process.env.BENCH_FLOOD_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  // The server runs with the Node options of `npm start` (D18: the young generation capped; with
+  // V8's default, scavenges under the flood's garbage took the list's worst case from ~25 to ~85 ms),
+  // plus BENCH_FLOOD_SERVER_ARGS (e.g. --cpu-prof to profile it).
+  const startOptions =
+    (
+      JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
+    ).scripts.start.match(/--[a-z-]+=\S+/g) ?? [];
+  const serverArgs = [...startOptions, ...(process.env.BENCH_FLOOD_SERVER_ARGS ?? '').split(' ').filter(Boolean)];
   // Request logs go to a file, as in production (a pipe read by a CPU-starved parent would stall the server).
   const log = openSync(path.join(dir, 'server.log'), 'a', 0o600);
   server = runNode([...serverArgs, 'bin/sealbill.js', 'serve'], log);
