@@ -106,8 +106,9 @@ describeEachDb('passwords', (dialect) => {
     await Promise.all(Array.from({ length: 4 }, (_, i) => hashPassword(`concurrent passphrase ${i}`)));
     clearInterval(timer);
     // Hashing on the loop would run all four hashes before any timer fires: zero ticks. Off the
-    // loop, the timer keeps firing while they run. A count proportional to the elapsed time was
-    // flaky on a loaded 2-core box (the whole process gets descheduled), so only require a few.
-    expect(ticks).toBeGreaterThanOrEqual(3);
+    // loop, the timer fires while they run. How often depends on how much CPU a loaded 2-core box
+    // leaves the process (a count proportional to the time, then "at least 3", both failed in CI),
+    // so the test asks for what only blocking would prevent: at least one.
+    expect(ticks).toBeGreaterThanOrEqual(1);
   });
 });
