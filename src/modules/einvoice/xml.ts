@@ -58,7 +58,11 @@ export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
 }
 
+// An attribute value that is ASCII and needs no escaping at all (the common case: codes and ids).
+const PLAIN_ASCII_ATTR = /^[\x20\x21\x23-\x25\x27-\x3B\x3D\x3F-\x7E]*$/;
+
 export function escapeAttr(text: string): string {
+  if (PLAIN_ASCII_ATTR.test(text)) return text;
   return escapeText(text).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
 }
 
@@ -85,6 +89,8 @@ function tagsOf(name: string): Tags {
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
+// Text that is ASCII and needs no escaping: written as it is in either encoding (one test, not two).
+const PLAIN_ASCII_TEXT = /^[\x09\x0A\x20-\x25\x27-\x3B\x3D\x3F-\x7E]*$/;
 /** `s`'s UTF-8 bytes as a Latin-1 string (one char per byte): `s` itself when it is ASCII. */
 function utf8InLatin1(s: string): string {
   return ASCII.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1');
@@ -99,7 +105,7 @@ function write(element: XmlElement, depth: number, utf8: boolean): string | null
   const pad = PADS[depth] ?? '  '.repeat(depth);
   let attrs = '';
   for (const [k, v] of element.attrs) attrs += ` ${k}="${escapeAttr(v)}"`;
-  if (utf8) attrs = utf8InLatin1(attrs);
+  if (utf8 && attrs !== '') attrs = utf8InLatin1(attrs);
   let text = '';
   let hasText = false;
   let inner = '';
@@ -107,7 +113,7 @@ function write(element: XmlElement, depth: number, utf8: boolean): string | null
     if (child === null || child === undefined || child === false) continue;
     if (typeof child === 'string') {
       if (child.length > 0) {
-        text += utf8 ? utf8InLatin1(escapeText(child)) : escapeText(child);
+        text += PLAIN_ASCII_TEXT.test(child) ? child : utf8 ? utf8InLatin1(escapeText(child)) : escapeText(child);
         hasText = true;
       }
     } else {

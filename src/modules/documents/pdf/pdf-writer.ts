@@ -16,7 +16,7 @@
  * produced in the ~3 ms budget that way. Here text is shaped once per word
  * per process (pdf-fonts.ts) and written as TJ arrays directly.
  *
- * Determinism: no clocks or randomness; the file ID is an MD5 of the body,
+ * Determinism: no clocks or randomness; the file ID is a digest of the body,
  * the subset tag is derived from the subset's glyph list; object order is
  * fixed.
  *
@@ -374,7 +374,7 @@ class ObjectWriter {
     return this.deflated(extraDict, deflate(data, level));
   }
 
-  /** Writes an unfiltered stream (PDF/A forbids filters on the XMP metadata stream). */
+  /** Writes an unfiltered stream (the XMP metadata, where PDF/A forbids filters; the embedded XML). */
   plain(extraDict: string, data: Buffer): number {
     const id = this.reserve();
     this.offsets[id - 1] = this.pos;
@@ -402,9 +402,11 @@ class ObjectWriter {
   }
 
   finish(rootId: number, infoId: number): Buffer {
-    const md5 = hasher('md5');
-    for (const c of this.chunks) md5.update(c);
-    const id = md5.digest('hex');
+    // The file identifier: 16 bytes of a digest of the body. SHA-256, not the customary MD5: with the
+    // CPU's SHA instructions it is about twice as fast, and it runs over every byte of every file.
+    const body = hasher('sha256');
+    for (const c of this.chunks) body.update(c);
+    const id = body.digest('hex').slice(0, 32);
     const xrefPos = this.pos;
     let xref = `xref\n0 ${this.offsets.length + 1}\n0000000000 65535 f \n`;
     for (const off of this.offsets) {
@@ -581,11 +583,11 @@ export class PdfWriter {
         `<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier ${pdfString(OUTPUT_CONDITION)} /Info ${pdfString(OUTPUT_CONDITION)}` +
           ` /RegistryName (http://www.color.org) /DestOutputProfile ${profile} 0 R >>`,
       );
-      // zlib level 3: XML compresses as well as at 6 (~6×) in half the time.
-      const file = w.stream(
+      // Unfiltered: deflating the XML costs more than hashing its bytes for the /ID and the signature
+      // (docs/DECISIONS.md D10, issue #12 item 9).
+      const file = w.plain(
         `/Type /EmbeddedFile /Subtype /text#2Fxml /Params << /ModDate ${date} /Size ${attachment.xml.length} >>`,
         attachment.xml,
-        3,
       );
       const name = pdfString(attachment.name);
       const spec = w.obj(
