@@ -16,11 +16,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { serverNodeOptions } from './server-node-options.ts';
 
 const seconds = Number(process.env.BENCH_FLOOD_SECONDS ?? 60);
 const listRate = Number(process.env.BENCH_FLOOD_LIST_RATE ?? 40);
@@ -144,11 +145,7 @@ try {
   // The server runs with the Node options of `npm start` (D18: the young generation capped; with
   // V8's default, scavenges under the flood's garbage took the list's worst case from ~25 to ~85 ms),
   // plus BENCH_FLOOD_SERVER_ARGS (e.g. --cpu-prof to profile it).
-  const startOptions =
-    (
-      JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
-    ).scripts.start.match(/--[a-z-]+=\S+/g) ?? [];
-  const serverArgs = [...startOptions, ...(process.env.BENCH_FLOOD_SERVER_ARGS ?? '').split(' ').filter(Boolean)];
+  const serverArgs = [...serverNodeOptions, ...(process.env.BENCH_FLOOD_SERVER_ARGS ?? '').split(' ').filter(Boolean)];
   // Request logs go to a file, as in production (a pipe read by a CPU-starved parent would stall the server).
   const log = openSync(path.join(dir, 'server.log'), 'a', 0o600);
   server = runNode([...serverArgs, 'bin/sealbill.js', 'serve'], log);

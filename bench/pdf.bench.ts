@@ -5,7 +5,7 @@
  * fill. The signer comes from the real issuing hook (verification/document-signing.service.ts),
  * handed a fresh copy of the identity for every document as the database read would.
  *
- *   npm run bench -- pdf                 (node --expose-gc bench/pdf.bench.ts)
+ *   npm run bench -- pdf                 (node --expose-gc, npm start's Node options, bench/pdf.bench.ts)
  *   node bench/pdf.bench.ts [count]      (default 1000 signed + 1000 unsigned, interleaved)
  *
  * Figures are main-thread CPU time (process.threadCpuUsage), which other load on a shared machine
@@ -29,7 +29,6 @@
  *                               of a process with the whole application loaded
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { buildDocumentView } from '../src/modules/documents/pdf/document-view.ts';
 import { sampleIssuedDocument } from '../src/modules/documents/pdf/pdf-sample.ts';
@@ -37,6 +36,7 @@ import { subsetCacheStats } from '../src/modules/documents/pdf/pdf-writer.ts';
 import { renderDocumentPdf } from '../src/modules/documents/pdf/render-document-pdf.ts';
 import { facturxXmlOf } from './einvoice-sample.ts';
 import { benchPdfSigner, creationDate, verification } from './pdf-signing.ts';
+import { serverNodeOptions } from './server-node-options.ts';
 import { generateSelfSigned } from '../src/modules/verification/pki.ts';
 import type { SigningIdentity } from '../src/modules/verification/signing-identity.service.ts';
 
@@ -118,6 +118,12 @@ const line = (name: string, a: Acc, target?: string) =>
   `${name}: ${perSec(a).toFixed(1)} docs/s on one core (main-thread CPU, ${(a.cpuUs / 1000 / a.n).toFixed(3)} ms/doc)` +
   `, ${(a.n / (Number(a.wallNs) / 1e9)).toFixed(1)} docs/s wall, ${(a.bytes / a.n / 1024).toFixed(1)} KiB/doc${target ? ` — ${target}` : ''}`;
 
+console.log(
+  `node ${process.version} ${process.execArgv.join(' ')}` +
+    (serverNodeOptions.every((o) => process.execArgv.includes(o))
+      ? " (npm start's options: as the server runs)"
+      : ` (without npm start's ${serverNodeOptions.join(' ')}: run it through npm run bench -- pdf)`),
+);
 console.log(`--- pdf.signed vs pdf.unsigned vs pdf.signed.facturx (${count} each, interleaved in blocks of ${BLOCK})`);
 gc?.();
 const signed = acc();
@@ -180,13 +186,8 @@ console.log(
     .join(' ')} on ${availableParallelism()} cpus`,
 );
 
-// The Node options `npm start` gives the server (docs/DECISIONS.md D18): the memory figure is
-// taken with them, as that is the process that renders and signs; V8's defaults are shown beside it.
-const serverNodeOptions = ((
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    scripts: { start: string };
-  }
-).scripts.start.match(/--[a-z-]+=\S+/g) ?? []) as string[];
+// The memory figure is taken with npm start's Node options (server-node-options.ts), as that is the
+// process that renders and signs; V8's defaults are shown beside it.
 interface MemoryRun {
   samples: Array<{
     doc: number;
@@ -198,7 +199,7 @@ interface MemoryRun {
   }>;
   peak: number;
 }
-function memoryRun(nodeOptions: string[]): MemoryRun {
+function memoryRun(nodeOptions: readonly string[]): MemoryRun {
   // The child loads only the render and signing path (pdf-memory.child.ts) and gets the identity on stdin.
   const child = spawnSync(
     process.execPath,

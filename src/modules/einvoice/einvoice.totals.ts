@@ -89,9 +89,10 @@ export function vatAmount(taxable: bigint, rateBp: number): bigint {
   return roundHalfAwayFromZero(taxable * BigInt(rateBp), 10_000n);
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function toSafe(value: bigint, what: string): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER))
-    throw new RangeError(`${what} is outside the safe integer range`);
+  if (value > MAX_SAFE || value < -MAX_SAFE) throw new RangeError(`${what} is outside the safe integer range`);
   return Number(value);
 }
 
