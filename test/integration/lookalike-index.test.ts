@@ -6,24 +6,18 @@
 // warning about a domain no client has any more, must not skip rows whose transaction rolled back
 // and whose seqs were handed out again, must keep working across a key rotation, must never match
 // another organization's domains, and a warm create decrypts no domain, not the organization.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { DatabaseConfig } from '../../src/config/env.ts';
 import { createContainer, type Container } from '../../src/main/container.ts';
 import { takeDomainSeq } from '../../src/modules/clients/client-domains.repo.ts';
 import { OrgCrypto } from '../../src/platform/crypto/org-crypto.ts';
 import { readCatalog } from '../../src/platform/db/catalog.ts';
-import { openDatabase } from '../../src/platform/db/kysely.ts';
 import { migrateToLatest } from '../../src/platform/db/migrate.ts';
-import { MIGRATIONS } from '../../src/platform/db/migrations/index.ts';
 import { inTxRolledBack } from '../../src/platform/db/tx.ts';
 import { setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
-import { pgAdmin } from '../helpers/pg.ts';
+import { insertOrgRow, withDatabaseBefore } from '../helpers/migration.ts';
 
 const ACTOR = { type: 'system' as const, id: 'test' };
 /** Domains far apart from each other (random letters), so none is a look-alike of another. */
@@ -272,25 +266,10 @@ describeEachDb('look-alike domain cache', (dialect) => {
 
 describeEachDb('migration 0034 on a database populated under 0033', (dialect) => {
   it('numbers each org’s domain rows from 1, sets its counter to the last, and drops the tokens', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-m0034-'));
-    const schema = `m_${randomBytes(6).toString('hex')}`;
-    const config: DatabaseConfig =
-      dialect === 'sqlite'
-        ? { dialect, path: path.join(dir, 'db.sqlite') }
-        : { dialect, url: process.env.TEST_DATABASE_URL!, schema };
-    if (dialect === 'postgres') await pgAdmin(`CREATE SCHEMA ${schema}`);
-    const handle = openDatabase(config);
-    try {
-      await migrateToLatest(
-        handle,
-        Object.keys(MIGRATIONS).filter((m) => m < '0034'),
-      );
+    await withDatabaseBefore(dialect, '0034', async (handle) => {
       const now = '2026-01-01T00:00:00.000Z';
       for (const org of ['org-a', 'org-b', 'org-c']) {
-        await sql`INSERT INTO orgs (id, name, default_currency, locale, time_zone, payment_terms_days, numbering, profile_enc, payout_enc, payout_updated_at, security_policy, created_at, updated_at)
-          VALUES (${org}, ${org}, 'EUR', 'de-DE', 'Europe/Berlin', 30, '{}', 'x', NULL, NULL, '{}', ${now}, ${now})`.execute(
-          handle.db,
-        );
+        await insertOrgRow(handle.db, org, org, now);
         await sql`INSERT INTO clients (id, org_id, pii_enc, email_bidx, currency, language, delivery_mode, einvoice_format, archived_at, created_at, updated_at)
           VALUES (${`c-${org}`}, ${org}, 'x', NULL, 'EUR', 'de-DE', 'portal-link', 'none', NULL, ${now}, ${now})`.execute(
           handle.db,
@@ -326,10 +305,6 @@ describeEachDb('migration 0034 on a database populated under 0033', (dialect) =>
       expect(tables).toContain('client_domain_seq');
       expect(tables).not.toContain('client_domain_tokens');
       expect(await migrateToLatest(handle)).toEqual([]);
-    } finally {
-      await handle.close();
-      if (dialect === 'postgres') await pgAdmin(`DROP SCHEMA ${schema} CASCADE`);
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
