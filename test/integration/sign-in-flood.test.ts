@@ -9,8 +9,11 @@
 // an attacker no extra guess: exactly one guess per back-off window, exactly 100 to the lock,
 // exactly one at the threshold however many arrive together.
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHttpApp } from '../../src/main/app.ts';
 import { staticSecurityHeaders } from '../../src/platform/http/security-headers.ts';
+import { baseLoggerOptions } from '../../src/platform/logger.ts';
 import { INSTANCE_CHAIN } from '../../src/modules/identity/security-audit.ts';
 import { accountKey, ipKey, THROTTLE } from '../../src/modules/identity/sign-in/throttle.service.ts';
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
@@ -50,8 +53,19 @@ describeEachDb('sign-in flood', (dialect) => {
     });
 
     it('over a real socket, a saturated queue refuses a sign-in before Fastify, with the same problem+json and headers', async () => {
-      await t.app.listen({ port: 0, host: '127.0.0.1' });
-      const base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+      // An app on the instance's services with a log to read: the request log counts refusals
+      // answered before routing under their own key, which tells which path answered.
+      const lines: Array<Record<string, unknown>> = [];
+      const stream = new Writable({
+        write(chunk: Buffer, _enc, done) {
+          for (const l of chunk.toString().split('\n').filter(Boolean))
+            lines.push(JSON.parse(l) as Record<string, unknown>);
+          done();
+        },
+      });
+      const app = await buildHttpApp(t.container, { logger: { ...baseLoggerOptions('info'), stream } });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       const post = (i: number) =>
         fetch(`${base}/api/v1/auth/login?x=1`, {
           method: 'POST',
@@ -74,6 +88,12 @@ describeEachDb('sign-in flood', (dialect) => {
       expect(body.requestId).toBe(refused.headers.get('x-request-id'));
       for (const p of places) p.release();
       expect((await post(4)).status).toBe(401);
+      await app.close(); // writes the refusal summary
+      // Answered before routing: the route's own refusal (the same 429) would count under 'POST /api/v1/auth/login'.
+      expect(lines.filter((l) => l.refused).map((l) => l.refused)).toEqual([
+        { 'POST /api/v1/auth/login (before routing)': 1 },
+      ]);
+      expect(lines.filter((l) => l.msg === 'request completed')).toHaveLength(1); // the 401, through Fastify
     });
 
     it('a sign-in past its deadline is shed without password work and without being counted', async () => {

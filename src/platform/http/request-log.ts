@@ -2,13 +2,18 @@
 // request id), written when the answer is sent. A 429 is the mark of a flood (a saturated password
 // queue, a throttled address): those are counted per route and logged as one summary line every
 // SUMMARY_MS, so a flood of refused requests cannot turn into a flood of log lines, each of which
-// costs the event loop its serialization and redaction (issue #14 item 4).
+// costs the event loop its serialization and redaction (issue #14 item 4). Refusals answered before
+// routing (early-refusal.ts) are counted under their own key, so an operator sees which path took
+// the flood.
 import type { FastifyInstance } from 'fastify';
 
 const SUMMARY_MS = 10_000;
 
 export interface RequestLog {
-  /** Counts a 429 answered outside Fastify (see early-refusal.ts) into the summary. */
+  /**
+   * Counts a 429 answered outside Fastify (see early-refusal.ts) into the summary, apart from the
+   * route's own refusals: `POST /api/v1/auth/login (before routing)`.
+   */
   refused(route: string): void;
 }
 
@@ -31,5 +36,5 @@ export function installRequestLog(app: FastifyInstance): RequestLog {
     else request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
     done();
   });
-  return { refused: count };
+  return { refused: (route) => count(`${route} (before routing)`) };
 }
