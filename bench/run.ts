@@ -2,7 +2,8 @@
  * Runs every bench/*.bench.ts one after another, each in its own process (`node --expose-gc`, so
  * memory figures are taken after a collection and one benchmark cannot warm up the next), with
  * the Node options `npm start` gives the server (server-node-options.ts: the code measured runs
- * under them in production), and prints their output. `npm run bench`; `npm run bench -- issue api` runs only the named ones.
+ * under them in production), and prints their output. `npm run bench`; `npm run bench -- issue api`
+ * runs only the named ones.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
