@@ -1,6 +1,5 @@
 // Logs (issue #2 §13, SECURITY-BAR "Logs never contain…"): every request line carries its request
 // id; no body, token, cookie, query-string secret or personal data reaches the log.
-import { Writable } from 'node:stream';
 import Fastify, { LogController } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildHttpApp } from '../../src/main/app.ts';
@@ -8,25 +7,17 @@ import { installRequestLog } from '../../src/platform/http/request-log.ts';
 import { baseLoggerOptions } from '../../src/platform/logger.ts';
 import { apiFor, setupOrg, type Api } from '../helpers/api.ts';
 import { createTestInstance, describeEachDb, type TestInstance } from '../helpers/instance.ts';
+import { captureLog } from '../helpers/log-capture.ts';
 import type { FastifyInstance } from 'fastify';
 
 describeEachDb('request logs', (dialect) => {
   let t: TestInstance;
   let app: FastifyInstance;
   let api: Api;
-  const lines: Array<Record<string, unknown>> = [];
-  let raw = '';
+  const { stream, lines, raw } = captureLog();
 
   beforeAll(async () => {
     t = await createTestInstance(dialect);
-    const stream = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        raw += chunk.toString();
-        for (const l of chunk.toString().split('\n').filter(Boolean))
-          lines.push(JSON.parse(l) as Record<string, unknown>);
-        done();
-      },
-    });
     app = await buildHttpApp(t.container, { logger: { ...baseLoggerOptions('info'), stream } });
     await app.ready();
     api = await setupOrg(app, 'Loggy AG');
@@ -91,7 +82,7 @@ describeEachDb('request logs', (dialect) => {
     expect((incoming!.req as { url: string }).url).toBe('/api/v1/clients?[redacted]');
 
     for (const s of [...Object.values(secrets), api.token, 'sb_forged_token_value', 'Bearer', 'DE89 3704'])
-      expect(raw).not.toContain(s);
+      expect(raw()).not.toContain(s);
     for (const l of requestLines) {
       expect(l).not.toHaveProperty('body');
       expect(JSON.stringify(l.req ?? {})).not.toMatch(/headers|authorization|cookie/i);
@@ -102,14 +93,7 @@ describeEachDb('request logs', (dialect) => {
 // A flood answered with 429 must not become a flood of log lines (issue #14 item 4): refusals are
 // counted per route and written as one summary line; every other answer still gets its line.
 it('429 answers are summarized per route, not logged one by one', async () => {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n').filter(Boolean))
-        lines.push(JSON.parse(l) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { stream, lines } = captureLog();
   const app = Fastify({
     logger: { ...baseLoggerOptions('info'), stream },
     logController: new LogController({ disableRequestLogging: true }),

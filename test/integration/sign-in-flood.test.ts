@@ -9,7 +9,6 @@
 // an attacker no extra guess: exactly one guess per back-off window, exactly 100 to the lock,
 // exactly one at the threshold however many arrive together.
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../src/main/app.ts';
 import { staticSecurityHeaders } from '../../src/platform/http/security-headers.ts';
@@ -19,6 +18,7 @@ import { accountKey, ipKey, THROTTLE } from '../../src/modules/identity/sign-in/
 import { expectProblem, setupOrg, type Api } from '../helpers/api.ts';
 import { addUser, browser, PASSWORD } from '../helpers/identity.ts';
 import { createTestInstance, describeEachDb, FixedClock, type TestInstance } from '../helpers/instance.ts';
+import { captureLog } from '../helpers/log-capture.ts';
 
 const MIN = 60_000;
 
@@ -55,14 +55,7 @@ describeEachDb('sign-in flood', (dialect) => {
     it('over a real socket, a saturated queue refuses a sign-in before Fastify, with the same problem+json and headers', async () => {
       // An app on the instance's services with a log to read: the request log counts refusals
       // answered before routing under their own key, which tells which path answered.
-      const lines: Array<Record<string, unknown>> = [];
-      const stream = new Writable({
-        write(chunk: Buffer, _enc, done) {
-          for (const l of chunk.toString().split('\n').filter(Boolean))
-            lines.push(JSON.parse(l) as Record<string, unknown>);
-          done();
-        },
-      });
+      const { stream, lines } = captureLog();
       const app = await buildHttpApp(t.container, { logger: { ...baseLoggerOptions('info'), stream } });
       await app.listen({ port: 0, host: '127.0.0.1' });
       const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
