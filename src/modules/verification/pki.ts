@@ -6,13 +6,13 @@ import {
   createPrivateKey,
   generateKeyPairSync,
   KeyObject,
-  randomBytes,
   sign as cryptoSign,
   X509Certificate,
 } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { pkiEngine } from '../../platform/crypto/pki-engine.ts';
+import { randomPositiveInteger } from '../../platform/crypto/random.ts';
 
 export { pkiEngine }; // its home is platform/crypto; re-exported for the PKI callers here
 
@@ -86,10 +86,7 @@ export async function generateSelfSigned(opts: SelfSignedOptions): Promise<Ident
   const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const cert = new pkijs.Certificate();
   cert.version = 2;
-  const serial = randomBytes(16);
-  // Positive and minimally encoded (RFC 5280 §4.1.2.2; DER forbids a redundant leading zero byte).
-  serial[0] = (serial[0]! & 0x7f) | 0x40;
-  cert.serialNumber = new asn1js.Integer({ valueHex: serial });
+  cert.serialNumber = new asn1js.Integer({ valueHex: randomPositiveInteger(16) });
   cert.issuer = name(`${opts.orgName} document signing`, opts.orgName);
   cert.subject = name(`${opts.orgName} document signing`, opts.orgName);
   cert.notBefore.value = new Date(opts.now.getTime() - 60_000);

@@ -8,3 +8,15 @@ export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('
 
 /** `bytes` random bytes as lowercase hex (MIME boundaries, Message-IDs, placeholders). */
 export const randomHex = (bytes: number): string => randomBytes(bytes).toString('hex');
+
+/**
+ * `bytes` random bytes that read as a positive, minimally encoded DER INTEGER (certificate serial
+ * numbers, RFC 5280 §4.1.2.2; RFC 3161 nonces): the top bit clear (no sign byte needed) and the
+ * first byte not zero (DER forbids a redundant leading zero; OpenSSL refuses it as "illegal
+ * padding", which a plain random value hits about once in 256).
+ */
+export function randomPositiveInteger(bytes: number): Buffer {
+  const value = randomBytes(bytes);
+  value[0] = (value[0]! & 0x7f) | 0x40;
+  return value;
+}

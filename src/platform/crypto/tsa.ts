@@ -8,7 +8,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { sha256 } from './hash.ts';
 import { pkiEngine } from './pki-engine.ts';
-import { randomBytes } from './random.ts';
+import { randomPositiveInteger } from './random.ts';
 
 const SHA256_OID = '2.16.840.1.101.3.4.2.1';
 const TST_INFO_OID = '1.2.840.113549.1.9.16.1.4';
@@ -20,14 +20,6 @@ export interface TimestampAuthority {
 
 export class TsaError extends Error {
   override name = 'TsaError';
-}
-
-/** A request nonce: a positive, minimal DER INTEGER — top bit clear (no sign byte) and first byte
- * non-zero (no leading zero, which OpenSSL's TSA rejects as non-minimal about once in 256 requests). */
-export function newNonce(): Buffer {
-  const nonce = randomBytes(8);
-  nonce[0] = (nonce[0]! & 0x7f) | 0x40;
-  return nonce;
 }
 
 export function buildTimestampRequest(digest: Buffer, nonce: Buffer): Buffer {
@@ -85,7 +77,7 @@ export function createTsaClient(
   return {
     async timestamp(data: Buffer): Promise<Buffer> {
       const digest = sha256(data);
-      const nonce = newNonce();
+      const nonce = randomPositiveInteger(8); // a DER INTEGER: OpenSSL's TSA refuses a redundant leading zero
       let res: Response;
       try {
         res = await fetchImpl(url, {

@@ -2,9 +2,10 @@
 // P-256 / SHA-256 from WebCrypto, assembled with pkijs (RFC 5280). Browsers will warn, as they
 // should for a certificate nobody vouches for; production uses a real certificate or a proxy.
 import { isIP } from 'node:net';
-import { randomBytes, webcrypto } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { randomPositiveInteger } from '../crypto/random.ts';
 
 const engine = new pkijs.CryptoEngine({
   name: 'node',
@@ -40,9 +41,9 @@ export async function generateDevCertificate(opts: {
   ])) as webcrypto.CryptoKeyPair;
   const cert = new pkijs.Certificate();
   cert.version = 2;
-  const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f;
-  cert.serialNumber = new asn1js.Integer({ valueHex: serial });
+  // Positive and minimally encoded: `serial[0] & 0x7f` alone made one certificate in 256 that
+  // OpenSSL refused ("illegal padding") when the first byte came out zero.
+  cert.serialNumber = new asn1js.Integer({ valueHex: randomPositiveInteger(16) });
   const cn = new pkijs.AttributeTypeAndValue({
     type: '2.5.4.3',
     value: new asn1js.Utf8String({ value: `Sealbill development (${opts.hosts[0]})` }),
