@@ -17,12 +17,15 @@ describeEachDb('bulk issuing in batches', (dialect) => {
   let clientId: string;
   const clock = new FixedClock('2026-03-10T09:00:00Z');
 
-  const draft = async (i: number) =>
+  const draft = async (i: number, forClient = clientId) =>
     (
       await t.container.services.documents.create(
         api.orgId,
         'invoice',
-        { clientId, lines: [{ description: `Work ${i}`, quantity: String(1 + (i % 5)), unitPrice: 1000 + i }] },
+        {
+          clientId: forClient,
+          lines: [{ description: `Work ${i}`, quantity: String(1 + (i % 5)), unitPrice: 1000 + i }],
+        },
         ACTOR,
       )
     ).id;
@@ -141,5 +144,19 @@ describeEachDb('bulk issuing in batches', (dialect) => {
     const nums = results.map((r) => (r.ok ? numberOf(r.document.number) : 0));
     expect(nums[1]).toBe(nums[0]! + 1);
     expect(nums[2]).toBe(nums[0]! + 2);
+  });
+
+  it('a batch that bills two clients freezes each document with its own client (each read once per batch)', async () => {
+    const other = (await api.ok('POST', '/api/v1/clients', { name: 'Other Client' })).id;
+    const ids = [await draft(100), await draft(101, other), await draft(102), await draft(103, other)];
+    const results = await t.container.services.lifecycle.issueBatch(api.orgId, 'invoice', ids, ACTOR, {
+      confirmWithoutPayoutDetails: true,
+    });
+    expect(results.map((r) => (r.ok ? r.document.clientName : r.ok))).toEqual([
+      'Client',
+      'Other Client',
+      'Client',
+      'Other Client',
+    ]);
   });
 });

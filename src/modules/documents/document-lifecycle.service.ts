@@ -126,11 +126,8 @@ interface PreparedIssue {
 
 /** What the documents of one issueManyInTx call share (read once per call, in its transaction). */
 interface BatchMemo {
-  org?: OrgDetails;
-  /** The org's logo (null: none), read once. */
-  logo?: Awaited<ReturnType<OrgLogoService['imageInTx']>>;
-  /** Each client of the batch, read once (a batch often bills one client many times). */
-  clients?: Map<string, Awaited<ReturnType<ClientService['getInTx']>>>;
+  /** What `perBatch` has read, by key: the org, its logo, each client (a batch often bills one client many times). */
+  reads: Map<string, unknown>;
   /** The signing hooks with the org's keys opened once for the batch (IssueHooks.batchInTx). */
   signing?: Pick<IssueHooks, 'verificationInTx' | 'pdfSignerInTx'>;
 }
@@ -175,16 +172,24 @@ export function createLifecycleService(deps: LifecycleDeps) {
   }
 
   /**
+   * `read()` once per batch under `key` (nothing it reads can change inside the batch's
+   * transaction), each document getting `own(value)`; without a batch, `read()` now.
+   */
+  async function perBatch<T>(
+    batch: BatchMemo | undefined,
+    key: string,
+    read: () => Promise<T>,
+    own: (value: T) => T = (value) => value,
+  ): Promise<T> {
+    if (!batch) return read();
+    if (!batch.reads.has(key)) batch.reads.set(key, await read());
+    return own(batch.reads.get(key) as T);
+  }
+
+  /**
    * Issuing up to the render: lock, number, snapshot, the signed fields. What is left (render,
    * sign, store, audit) is `completeIssue`'s; both run in the same transaction.
    */
-  async function batchClient(tx: Executor, orgId: string, clientId: string, batch: BatchMemo) {
-    batch.clients ??= new Map();
-    let client = batch.clients.get(clientId);
-    if (!client) batch.clients.set(clientId, (client = await clients.getInTx(tx, orgId, clientId)));
-    return client;
-  }
-
   async function prepareIssue(
     tx: Executor,
     orgId: string,
@@ -199,10 +204,8 @@ export function createLifecycleService(deps: LifecycleDeps) {
     if (row.status !== 'draft') throw conflict(`This ${KIND_LABEL[kind].toLowerCase()} is already ${row.status}`);
     if (kind === 'credit_note' && row.related_document_id)
       await lockDocument(tx, orgId, row.related_document_id, 'invoice');
-    // A batch reads the org once (it cannot change inside the batch's transaction); each document gets its own copy.
-    const org = batch
-      ? structuredClone((batch.org ??= await orgs.getDetailsInTx(tx, orgId)))
-      : await orgs.getDetailsInTx(tx, orgId);
+    // A batch reads the org and each client once; each document gets its own copy.
+    const org = await perBatch(batch, 'org', () => orgs.getDetailsInTx(tx, orgId), structuredClone);
     // An issued invoice is signed and frozen: without payout details it can never tell the client
     // where to pay. Issuing one anyway must be a deliberate choice, not an accident of day one.
     if (kind === 'invoice' && !org.payout && !opts.confirmWithoutPayoutDetails) {
@@ -216,9 +219,13 @@ export function createLifecycleService(deps: LifecycleDeps) {
         },
       );
     }
-    const client = batch
-      ? structuredClone(await batchClient(tx, orgId, row.client_id, batch))
-      : await clients.getInTx(tx, orgId, row.client_id);
+    const clientId = row.client_id;
+    const client = await perBatch(
+      batch,
+      `client:${clientId}`,
+      () => clients.getInTx(tx, orgId, clientId),
+      structuredClone,
+    );
     const crypto = await keyring.forOrg(tx, orgId);
     const body = readBody(crypto, row);
 
@@ -230,13 +237,8 @@ export function createLifecycleService(deps: LifecycleDeps) {
       throw unprocessable('The due date is before the issue date', [
         { path: '/body/dueDate', message: 'before issue date' },
       ]);
-    const logo = !deps.orgLogo
-      ? null
-      : batch
-        ? batch.logo === undefined
-          ? (batch.logo = await deps.orgLogo.imageInTx(tx, orgId))
-          : batch.logo
-        : await deps.orgLogo.imageInTx(tx, orgId);
+    const orgLogo = deps.orgLogo;
+    const logo = orgLogo ? await perBatch(batch, 'logo', () => orgLogo.imageInTx(tx, orgId)) : null;
     const snapshot = buildSnapshot(kind, org, client, {
       einvoice: body.einvoice,
       precedingInvoice: await precedingInvoice(tx, orgId, row),
@@ -359,7 +361,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
   ): Promise<DocumentDto[]> {
     const inFlight: Array<{ p: PreparedIssue; rendered: Promise<RenderedPdf> }> = [];
     const issued: DocumentDto[] = [];
-    const batch: BatchMemo = {};
+    const batch: BatchMemo = { reads: new Map() };
     if (hooks.batchInTx && ids.length > 0) batch.signing = await hooks.batchInTx(tx, orgId);
     const completeOldest = async () => {
       const { p, rendered } = inFlight.shift()!;
