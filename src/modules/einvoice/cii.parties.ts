@@ -13,7 +13,7 @@ import type {
   VatBreakdown,
   VatCategory,
 } from './einvoice.model.ts';
-import { el, type XmlElement } from './xml.ts';
+import type { XmlWriter } from './xml.ts';
 
 export const CII_NS = {
   rsm: 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100',
@@ -23,157 +23,149 @@ export const CII_NS = {
 };
 
 /** 'YYYY-MM-DD' → format 102 'YYYYMMDD'. */
-export function date102(name: string, date: string | undefined, prefix: 'udt' | 'qdt' = 'udt'): XmlElement | null {
-  if (date === undefined) return null;
-  return el(name, el(`${prefix}:DateTimeString`, { format: '102' }, date.replaceAll('-', '')));
+export function date102(x: XmlWriter, name: string, date: string | undefined, prefix: 'udt' | 'qdt' = 'udt'): void {
+  if (date === undefined) return;
+  x.el(name, () => x.leaf(`${prefix}:DateTimeString`, date.replaceAll('-', ''), { format: '102' }));
 }
 
 /** CII amounts carry no currencyID, except the tax totals (BT-110/111). */
-export function money(name: string, minor: number, currency: string): XmlElement {
-  return el(name, formatMinor(minor, currency));
+export function money(x: XmlWriter, name: string, minor: number, currency: string): void {
+  x.leaf(name, formatMinor(minor, currency));
 }
 
-export function postalAddress(a: PostalAddress): XmlElement {
+export function postalAddress(x: XmlWriter, a: PostalAddress): void {
   const [one, two, ...more] = a.lines;
-  return el(
-    'ram:PostalTradeAddress',
-    el('ram:PostcodeCode', a.postalCode),
-    el('ram:LineOne', one),
-    el('ram:LineTwo', two),
-    el('ram:LineThree', more.length > 0 ? more.join(', ') : undefined),
-    el('ram:CityName', a.city),
-    el('ram:CountryID', a.country),
-    el('ram:CountrySubDivisionName', a.subdivision),
-  );
+  x.el('ram:PostalTradeAddress', () => {
+    x.leaf('ram:PostcodeCode', a.postalCode);
+    x.leaf('ram:LineOne', one);
+    x.leaf('ram:LineTwo', two);
+    x.leaf('ram:LineThree', more.length > 0 ? more.join(', ') : undefined);
+    x.leaf('ram:CityName', a.city);
+    x.leaf('ram:CountryID', a.country);
+    x.leaf('ram:CountrySubDivisionName', a.subdivision);
+  });
 }
 
-function contact(c: Contact | undefined): XmlElement | null {
-  if (!c) return null;
-  return el(
-    'ram:DefinedTradeContact',
-    el('ram:PersonName', c.name),
-    c.phone ? el('ram:TelephoneUniversalCommunication', el('ram:CompleteNumber', c.phone)) : null,
-    c.email ? el('ram:EmailURIUniversalCommunication', el('ram:URIID', c.email)) : null,
-  );
+function contact(x: XmlWriter, c: Contact | undefined): void {
+  if (!c) return;
+  x.el('ram:DefinedTradeContact', () => {
+    x.leaf('ram:PersonName', c.name);
+    if (c.phone) x.el('ram:TelephoneUniversalCommunication', () => x.leaf('ram:CompleteNumber', c.phone));
+    if (c.email) x.el('ram:EmailURIUniversalCommunication', () => x.leaf('ram:URIID', c.email));
+  });
 }
 
-function taxRegistration(id: string | undefined, scheme: 'VA' | 'FC'): XmlElement | null {
-  return id ? el('ram:SpecifiedTaxRegistration', el('ram:ID', { schemeID: scheme }, id)) : null;
+function taxRegistration(x: XmlWriter, id: string | undefined, scheme: 'VA' | 'FC'): void {
+  if (id) x.el('ram:SpecifiedTaxRegistration', () => x.leaf('ram:ID', id, { schemeID: scheme }));
 }
 
 function legalOrganization(
+  x: XmlWriter,
   legal: { id: string; scheme?: string } | undefined,
   tradingName: string | undefined,
-): XmlElement | null {
-  if (!legal && !tradingName) return null;
-  return el(
-    'ram:SpecifiedLegalOrganization',
-    legal ? el('ram:ID', { schemeID: legal.scheme }, legal.id) : null,
-    el('ram:TradingBusinessName', tradingName),
-  );
+): void {
+  x.el('ram:SpecifiedLegalOrganization', () => {
+    if (legal) x.leaf('ram:ID', legal.id, { schemeID: legal.scheme });
+    x.leaf('ram:TradingBusinessName', tradingName);
+  });
 }
 
-function uri(address: { id: string; scheme?: string } | undefined): XmlElement | null {
-  return address
-    ? el('ram:URIUniversalCommunication', el('ram:URIID', { schemeID: address.scheme }, address.id))
-    : null;
+function uri(x: XmlWriter, address: { id: string; scheme?: string } | undefined): void {
+  if (address)
+    x.el('ram:URIUniversalCommunication', () => x.leaf('ram:URIID', address.id, { schemeID: address.scheme }));
 }
 
-export function sellerParty(s: Seller): XmlElement {
-  return el(
-    'ram:SellerTradeParty',
+export function sellerParty(x: XmlWriter, s: Seller): void {
+  x.el('ram:SellerTradeParty', () => {
     // BT-29: ram:ID without a scheme, ram:GlobalID with one.
-    s.identifier && !s.identifier.scheme ? el('ram:ID', s.identifier.id) : null,
-    s.identifier?.scheme ? el('ram:GlobalID', { schemeID: s.identifier.scheme }, s.identifier.id) : null,
-    el('ram:Name', s.name),
-    el('ram:Description', s.legalInfo),
-    legalOrganization(s.legalRegistration, s.tradingName),
-    contact(s.contact),
-    postalAddress(s.address),
-    uri(s.electronicAddress),
-    taxRegistration(s.vatId, 'VA'),
-    taxRegistration(s.taxRegistrationId, 'FC'),
-  );
+    if (s.identifier && !s.identifier.scheme) x.leaf('ram:ID', s.identifier.id);
+    if (s.identifier?.scheme) x.leaf('ram:GlobalID', s.identifier.id, { schemeID: s.identifier.scheme });
+    x.leaf('ram:Name', s.name);
+    x.leaf('ram:Description', s.legalInfo);
+    legalOrganization(x, s.legalRegistration, s.tradingName);
+    contact(x, s.contact);
+    postalAddress(x, s.address);
+    uri(x, s.electronicAddress);
+    taxRegistration(x, s.vatId, 'VA');
+    taxRegistration(x, s.taxRegistrationId, 'FC');
+  });
 }
 
-export function buyerParty(b: Buyer): XmlElement {
-  return el(
-    'ram:BuyerTradeParty',
-    el('ram:Name', b.name),
-    legalOrganization(b.legalRegistration, b.tradingName),
-    contact(b.contact),
-    postalAddress(b.address),
-    uri(b.electronicAddress),
-    taxRegistration(b.vatId, 'VA'),
-  );
+export function buyerParty(x: XmlWriter, b: Buyer): void {
+  x.el('ram:BuyerTradeParty', () => {
+    x.leaf('ram:Name', b.name);
+    legalOrganization(x, b.legalRegistration, b.tradingName);
+    contact(x, b.contact);
+    postalAddress(x, b.address);
+    uri(x, b.electronicAddress);
+    taxRegistration(x, b.vatId, 'VA');
+  });
 }
 
 /** ram:ApplicableTradeTax / ram:CategoryTradeTax. O carries no rate (BR-O-05). */
-export function tradeTax(name: string, category: VatCategory, rateBp: number): XmlElement {
-  return el(
-    name,
-    el('ram:TypeCode', 'VAT'),
-    el('ram:CategoryCode', category),
-    category === 'O' ? null : el('ram:RateApplicablePercent', formatPercentBp(rateBp)),
-  );
+export function tradeTax(x: XmlWriter, name: string, category: VatCategory, rateBp: number): void {
+  x.el(name, () => {
+    x.leaf('ram:TypeCode', 'VAT');
+    x.leaf('ram:CategoryCode', category);
+    if (category !== 'O') x.leaf('ram:RateApplicablePercent', formatPercentBp(rateBp));
+  });
 }
 
 /** BG-23 entry at header level. */
-export function vatBreakdown(v: VatBreakdown, currency: string): XmlElement {
-  return el(
-    'ram:ApplicableTradeTax',
-    money('ram:CalculatedAmount', v.tax, currency),
-    el('ram:TypeCode', 'VAT'),
-    el('ram:ExemptionReason', v.exemptionReason),
-    money('ram:BasisAmount', v.taxable, currency),
-    el('ram:CategoryCode', v.category),
-    el('ram:ExemptionReasonCode', v.exemptionCode),
+export function vatBreakdown(x: XmlWriter, v: VatBreakdown, currency: string): void {
+  x.el('ram:ApplicableTradeTax', () => {
+    money(x, 'ram:CalculatedAmount', v.tax, currency);
+    x.leaf('ram:TypeCode', 'VAT');
+    x.leaf('ram:ExemptionReason', v.exemptionReason);
+    money(x, 'ram:BasisAmount', v.taxable, currency);
+    x.leaf('ram:CategoryCode', v.category);
+    x.leaf('ram:ExemptionReasonCode', v.exemptionCode);
     // Always a rate in the breakdown, 0 for O: XRechnung BR-DE-14 requires it, EN 16931 allows it.
-    el('ram:RateApplicablePercent', formatPercentBp(v.category === 'O' ? 0 : v.rateBp)),
-  );
+    x.leaf('ram:RateApplicablePercent', formatPercentBp(v.category === 'O' ? 0 : v.rateBp));
+  });
 }
 
 /** BG-20/21 (header, with CategoryTradeTax) or BG-27/28 (line). */
-export function allowanceCharge(ac: DocumentAllowanceCharge | LineAllowanceCharge, currency: string): XmlElement {
-  const doc = 'vatCategory' in ac ? ac : null;
-  return el(
-    'ram:SpecifiedTradeAllowanceCharge',
-    el('ram:ChargeIndicator', el('udt:Indicator', ac.charge ? 'true' : 'false')),
-    ac.percentBp === undefined ? null : el('ram:CalculationPercent', formatPercentBp(ac.percentBp)),
-    ac.base === undefined ? null : money('ram:BasisAmount', ac.base, currency),
-    money('ram:ActualAmount', ac.amount, currency),
-    el('ram:ReasonCode', ac.reasonCode),
-    el('ram:Reason', ac.reason),
-    doc ? tradeTax('ram:CategoryTradeTax', doc.vatCategory, doc.vatRateBp) : null,
-  );
+export function allowanceCharge(
+  x: XmlWriter,
+  ac: DocumentAllowanceCharge | LineAllowanceCharge,
+  currency: string,
+): void {
+  x.el('ram:SpecifiedTradeAllowanceCharge', () => {
+    x.el('ram:ChargeIndicator', () => x.leaf('udt:Indicator', ac.charge ? 'true' : 'false'));
+    if (ac.percentBp !== undefined) x.leaf('ram:CalculationPercent', formatPercentBp(ac.percentBp));
+    if (ac.base !== undefined) money(x, 'ram:BasisAmount', ac.base, currency);
+    money(x, 'ram:ActualAmount', ac.amount, currency);
+    x.leaf('ram:ReasonCode', ac.reasonCode);
+    x.leaf('ram:Reason', ac.reason);
+    if ('vatCategory' in ac) tradeTax(x, 'ram:CategoryTradeTax', ac.vatCategory, ac.vatRateBp);
+  });
 }
 
 const IBAN_SHAPE = /^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$/;
 
 /** BG-16 with BG-17 / BG-18 / BG-19 (BT-90 and BT-89 sit elsewhere in CII: see cii.writer.ts). */
-export function paymentMeans(p: PaymentMeans): XmlElement {
-  const account = p.account;
-  return el(
-    'ram:SpecifiedTradeSettlementPaymentMeans',
-    el('ram:TypeCode', p.code),
-    el('ram:Information', p.text),
-    p.card
-      ? el(
-          'ram:ApplicableTradeSettlementFinancialCard',
-          el('ram:ID', p.card.pan),
-          el('ram:CardholderName', p.card.holder),
-        )
-      : null,
-    p.directDebit ? el('ram:PayerPartyDebtorFinancialAccount', el('ram:IBANID', p.directDebit.debitedAccount)) : null,
-    account
-      ? el(
-          'ram:PayeePartyCreditorFinancialAccount',
-          // BT-84 is an IBAN for SEPA (58); a non-IBAN account number is a proprietary id.
-          IBAN_SHAPE.test(account.id) ? el('ram:IBANID', account.id) : null,
-          el('ram:AccountName', account.name),
-          IBAN_SHAPE.test(account.id) ? null : el('ram:ProprietaryID', account.id),
-        )
-      : null,
-    account?.bic ? el('ram:PayeeSpecifiedCreditorFinancialInstitution', el('ram:BICID', account.bic)) : null,
-  );
+export function paymentMeans(x: XmlWriter, p: PaymentMeans): void {
+  const { account, card, directDebit } = p;
+  x.el('ram:SpecifiedTradeSettlementPaymentMeans', () => {
+    x.leaf('ram:TypeCode', p.code);
+    x.leaf('ram:Information', p.text);
+    if (card)
+      x.el('ram:ApplicableTradeSettlementFinancialCard', () => {
+        x.leaf('ram:ID', card.pan);
+        x.leaf('ram:CardholderName', card.holder);
+      });
+    if (directDebit)
+      x.el('ram:PayerPartyDebtorFinancialAccount', () => x.leaf('ram:IBANID', directDebit.debitedAccount));
+    if (account) {
+      // BT-84 is an IBAN for SEPA (58); a non-IBAN account number is a proprietary id.
+      const iban = IBAN_SHAPE.test(account.id);
+      x.el('ram:PayeePartyCreditorFinancialAccount', () => {
+        if (iban) x.leaf('ram:IBANID', account.id);
+        x.leaf('ram:AccountName', account.name);
+        if (!iban) x.leaf('ram:ProprietaryID', account.id);
+      });
+      if (account.bic) x.el('ram:PayeeSpecifiedCreditorFinancialInstitution', () => x.leaf('ram:BICID', account.bic));
+    }
+  });
 }

@@ -16,71 +16,62 @@ import {
   tradeTax,
   vatBreakdown,
 } from './cii.parties.ts';
-import { el, required, serialize, serializeUtf8, type XmlElement } from './xml.ts';
+import { XmlWriter } from './xml.ts';
 
 type CiiFormat = Extract<EinvoiceFormat, 'xrechnung-cii' | 'factur-x'>;
 
-function line(l: InvoiceLine, currency: string): XmlElement {
-  return el(
-    'ram:IncludedSupplyChainTradeLineItem',
-    el(
-      'ram:AssociatedDocumentLineDocument',
-      el('ram:LineID', l.id),
-      l.note ? el('ram:IncludedNote', el('ram:Content', l.note)) : null,
-    ),
-    el(
-      'ram:SpecifiedTradeProduct',
-      el('ram:SellerAssignedID', l.sellerItemId),
-      el('ram:Name', l.itemName),
-      el('ram:Description', l.itemDescription),
-    ),
-    el(
-      'ram:SpecifiedLineTradeAgreement',
-      el(
-        'ram:NetPriceProductTradePrice',
-        el('ram:ChargeAmount', l.netPrice),
-        l.baseQuantity === undefined ? null : el('ram:BasisQuantity', { unitCode: l.unitCode }, l.baseQuantity),
-      ),
-    ),
-    el('ram:SpecifiedLineTradeDelivery', el('ram:BilledQuantity', { unitCode: l.unitCode }, l.quantity)),
-    el(
-      'ram:SpecifiedLineTradeSettlement',
-      tradeTax('ram:ApplicableTradeTax', l.vatCategory, l.vatRateBp),
-      ...l.allowanceCharges.map((ac) => allowanceCharge(ac, currency)),
-      el('ram:SpecifiedTradeSettlementLineMonetarySummation', money('ram:LineTotalAmount', l.netAmount, currency)),
-    ),
-  );
+function line(x: XmlWriter, l: InvoiceLine, currency: string): void {
+  x.el('ram:IncludedSupplyChainTradeLineItem', () => {
+    x.el('ram:AssociatedDocumentLineDocument', () => {
+      x.leaf('ram:LineID', l.id);
+      if (l.note) x.el('ram:IncludedNote', () => x.leaf('ram:Content', l.note));
+    });
+    x.el('ram:SpecifiedTradeProduct', () => {
+      x.leaf('ram:SellerAssignedID', l.sellerItemId);
+      x.leaf('ram:Name', l.itemName);
+      x.leaf('ram:Description', l.itemDescription);
+    });
+    x.el('ram:SpecifiedLineTradeAgreement', () =>
+      x.el('ram:NetPriceProductTradePrice', () => {
+        x.leaf('ram:ChargeAmount', l.netPrice);
+        if (l.baseQuantity !== undefined) x.leaf('ram:BasisQuantity', l.baseQuantity, { unitCode: l.unitCode });
+      }),
+    );
+    x.el('ram:SpecifiedLineTradeDelivery', () => x.leaf('ram:BilledQuantity', l.quantity, { unitCode: l.unitCode }));
+    x.el('ram:SpecifiedLineTradeSettlement', () => {
+      tradeTax(x, 'ram:ApplicableTradeTax', l.vatCategory, l.vatRateBp);
+      for (const ac of l.allowanceCharges) allowanceCharge(x, ac, currency);
+      x.el('ram:SpecifiedTradeSettlementLineMonetarySummation', () =>
+        money(x, 'ram:LineTotalAmount', l.netAmount, currency),
+      );
+    });
+  });
 }
-
-function agreement(m: EinvoiceModel): XmlElement {
-  return el(
-    'ram:ApplicableHeaderTradeAgreement',
-    el('ram:BuyerReference', m.buyerReference),
-    sellerParty(m.seller),
-    buyerParty(m.buyer),
-    m.purchaseOrderReference
-      ? el('ram:BuyerOrderReferencedDocument', el('ram:IssuerAssignedID', m.purchaseOrderReference))
-      : null,
-    m.contractReference ? el('ram:ContractReferencedDocument', el('ram:IssuerAssignedID', m.contractReference)) : null,
-  );
+function agreement(x: XmlWriter, m: EinvoiceModel): void {
+  x.el('ram:ApplicableHeaderTradeAgreement', () => {
+    x.leaf('ram:BuyerReference', m.buyerReference);
+    sellerParty(x, m.seller);
+    buyerParty(x, m.buyer);
+    x.el('ram:BuyerOrderReferencedDocument', () => x.leaf('ram:IssuerAssignedID', m.purchaseOrderReference));
+    x.el('ram:ContractReferencedDocument', () => x.leaf('ram:IssuerAssignedID', m.contractReference));
+  });
 }
 
 // The schema requires this container; with neither a supply date nor a deliver-to it is empty,
 // which PEPPOL-EN16931-R008 (merged into XRechnung) refuses: the pre-issue checks ask for one.
-function delivery(m: EinvoiceModel): XmlElement {
+function delivery(x: XmlWriter, m: EinvoiceModel): void {
   const d = m.delivery;
-  return required(
-    el(
-      'ram:ApplicableHeaderTradeDelivery',
-      d && (d.address || d.partyName)
-        ? el('ram:ShipToTradeParty', el('ram:Name', d.partyName), d.address ? postalAddress(d.address) : null)
-        : null,
-      d?.date ? el('ram:ActualDeliverySupplyChainEvent', date102('ram:OccurrenceDateTime', d.date)) : null,
-    ),
-  );
+  x.required('ram:ApplicableHeaderTradeDelivery', () => {
+    if (d && (d.address || d.partyName))
+      x.el('ram:ShipToTradeParty', () => {
+        x.leaf('ram:Name', d.partyName);
+        if (d.address) postalAddress(x, d.address);
+      });
+    if (d?.date) x.el('ram:ActualDeliverySupplyChainEvent', () => date102(x, 'ram:OccurrenceDateTime', d.date));
+  });
 }
 
-function settlement(m: EinvoiceModel): XmlElement {
+function settlement(x: XmlWriter, m: EinvoiceModel): void {
   const t = m.totals;
   const c = m.currency;
   const directDebit = m.paymentMeans.find((p) => p.directDebit)?.directDebit;
@@ -88,93 +79,75 @@ function settlement(m: EinvoiceModel): XmlElement {
   const remittance = m.paymentMeans.find((p) => p.remittanceInfo)?.remittanceInfo;
   const hasAllowances = m.allowanceCharges.some((ac) => !ac.charge);
   const hasCharges = m.allowanceCharges.some((ac) => ac.charge);
-  const terms =
-    m.paymentTerms || m.dueDate || directDebit
-      ? el(
-          'ram:SpecifiedTradePaymentTerms',
-          el('ram:Description', m.paymentTerms),
-          date102('ram:DueDateDateTime', m.dueDate),
-          el('ram:DirectDebitMandateID', directDebit?.mandateReference),
-        )
-      : null;
-  return el(
-    'ram:ApplicableHeaderTradeSettlement',
-    el('ram:CreditorReferenceID', directDebit?.creditorId),
-    el('ram:PaymentReference', remittance),
-    el('ram:TaxCurrencyCode', m.taxCurrency),
-    el('ram:InvoiceCurrencyCode', c),
-    ...m.paymentMeans.map(paymentMeans),
-    ...m.vatBreakdown.map((v) => vatBreakdown(v, c)),
-    m.period
-      ? el(
-          'ram:BillingSpecifiedPeriod',
-          date102('ram:StartDateTime', m.period.start),
-          date102('ram:EndDateTime', m.period.end),
-        )
-      : null,
-    ...m.allowanceCharges.map((ac) => allowanceCharge(ac, c)),
-    terms,
-    el(
-      'ram:SpecifiedTradeSettlementHeaderMonetarySummation',
-      money('ram:LineTotalAmount', t.lineNet, c),
-      hasCharges ? money('ram:ChargeTotalAmount', t.charges, c) : null,
-      hasAllowances ? money('ram:AllowanceTotalAmount', t.allowances, c) : null,
-      money('ram:TaxBasisTotalAmount', t.taxExclusive, c),
-      el('ram:TaxTotalAmount', { currencyID: c }, formatMinor(t.tax, c)),
-      m.taxCurrency !== undefined && t.taxInAccountingCurrency !== undefined
-        ? el('ram:TaxTotalAmount', { currencyID: m.taxCurrency }, formatMinor(t.taxInAccountingCurrency, m.taxCurrency))
-        : null,
-      t.rounding !== 0 ? money('ram:RoundingAmount', t.rounding, c) : null,
-      money('ram:GrandTotalAmount', t.taxInclusive, c),
-      t.prepaid !== 0 ? money('ram:TotalPrepaidAmount', t.prepaid, c) : null,
-      money('ram:DuePayableAmount', t.payable, c),
-    ),
-    ...m.precedingInvoices.map((p) =>
-      el(
-        'ram:InvoiceReferencedDocument',
-        el('ram:IssuerAssignedID', p.number),
-        date102('ram:FormattedIssueDateTime', p.issueDate, 'qdt'),
-      ),
-    ),
-  );
+  x.el('ram:ApplicableHeaderTradeSettlement', () => {
+    x.leaf('ram:CreditorReferenceID', directDebit?.creditorId);
+    x.leaf('ram:PaymentReference', remittance);
+    x.leaf('ram:TaxCurrencyCode', m.taxCurrency);
+    x.leaf('ram:InvoiceCurrencyCode', c);
+    for (const p of m.paymentMeans) paymentMeans(x, p);
+    for (const v of m.vatBreakdown) vatBreakdown(x, v, c);
+    if (m.period) {
+      const { start, end } = m.period;
+      x.el('ram:BillingSpecifiedPeriod', () => {
+        date102(x, 'ram:StartDateTime', start);
+        date102(x, 'ram:EndDateTime', end);
+      });
+    }
+    for (const ac of m.allowanceCharges) allowanceCharge(x, ac, c);
+    x.el('ram:SpecifiedTradePaymentTerms', () => {
+      x.leaf('ram:Description', m.paymentTerms);
+      date102(x, 'ram:DueDateDateTime', m.dueDate);
+      x.leaf('ram:DirectDebitMandateID', directDebit?.mandateReference);
+    });
+    x.el('ram:SpecifiedTradeSettlementHeaderMonetarySummation', () => {
+      money(x, 'ram:LineTotalAmount', t.lineNet, c);
+      if (hasCharges) money(x, 'ram:ChargeTotalAmount', t.charges, c);
+      if (hasAllowances) money(x, 'ram:AllowanceTotalAmount', t.allowances, c);
+      money(x, 'ram:TaxBasisTotalAmount', t.taxExclusive, c);
+      x.leaf('ram:TaxTotalAmount', formatMinor(t.tax, c), { currencyID: c });
+      if (m.taxCurrency !== undefined && t.taxInAccountingCurrency !== undefined)
+        x.leaf('ram:TaxTotalAmount', formatMinor(t.taxInAccountingCurrency, m.taxCurrency), {
+          currencyID: m.taxCurrency,
+        });
+      if (t.rounding !== 0) money(x, 'ram:RoundingAmount', t.rounding, c);
+      money(x, 'ram:GrandTotalAmount', t.taxInclusive, c);
+      if (t.prepaid !== 0) money(x, 'ram:TotalPrepaidAmount', t.prepaid, c);
+      money(x, 'ram:DuePayableAmount', t.payable, c);
+    });
+    for (const p of m.precedingInvoices)
+      x.el('ram:InvoiceReferencedDocument', () => {
+        x.leaf('ram:IssuerAssignedID', p.number);
+        date102(x, 'ram:FormattedIssueDateTime', p.issueDate, 'qdt');
+      });
+  });
 }
 
-/** The CII document for `format` ('xrechnung-cii' or 'factur-x'). */
-export function writeCii(m: EinvoiceModel, format: CiiFormat): string {
-  return serialize(ciiDocument(m, format));
-}
-
-/** `writeCii` as UTF-8 bytes (the Factur-X XML a PDF embeds), written as bytes. */
-export function writeCiiUtf8(m: EinvoiceModel, format: CiiFormat): Buffer {
-  return serializeUtf8(ciiDocument(m, format));
-}
-
-function ciiDocument(m: EinvoiceModel, format: CiiFormat): XmlElement {
+/** The CII document for `format` ('xrechnung-cii' or 'factur-x'), as UTF-8 bytes. */
+export function writeCii(m: EinvoiceModel, format: CiiFormat): Buffer {
   const spec = FORMATS[format];
-  const doc = el(
-    'rsm:CrossIndustryInvoice',
-    { 'xmlns:rsm': CII_NS.rsm, 'xmlns:qdt': CII_NS.qdt, 'xmlns:ram': CII_NS.ram, 'xmlns:udt': CII_NS.udt },
-    el(
-      'rsm:ExchangedDocumentContext',
-      spec.businessProcess
-        ? el('ram:BusinessProcessSpecifiedDocumentContextParameter', el('ram:ID', spec.businessProcess))
-        : null,
-      el('ram:GuidelineSpecifiedDocumentContextParameter', el('ram:ID', spec.specificationId)),
-    ),
-    el(
-      'rsm:ExchangedDocument',
-      el('ram:ID', m.number),
-      el('ram:TypeCode', m.typeCode),
-      date102('ram:IssueDateTime', m.issueDate),
-      ...m.notes.map((n) => el('ram:IncludedNote', el('ram:Content', n))),
-    ),
-    el(
-      'rsm:SupplyChainTradeTransaction',
-      ...m.lines.map((l) => line(l, m.currency)),
-      agreement(m),
-      delivery(m),
-      settlement(m),
-    ),
-  );
-  return doc;
+  const namespaces = {
+    'xmlns:rsm': CII_NS.rsm,
+    'xmlns:qdt': CII_NS.qdt,
+    'xmlns:ram': CII_NS.ram,
+    'xmlns:udt': CII_NS.udt,
+  };
+  return XmlWriter.document('rsm:CrossIndustryInvoice', namespaces, (x) => {
+    x.el('rsm:ExchangedDocumentContext', () => {
+      if (spec.businessProcess)
+        x.el('ram:BusinessProcessSpecifiedDocumentContextParameter', () => x.leaf('ram:ID', spec.businessProcess));
+      x.el('ram:GuidelineSpecifiedDocumentContextParameter', () => x.leaf('ram:ID', spec.specificationId));
+    });
+    x.el('rsm:ExchangedDocument', () => {
+      x.leaf('ram:ID', m.number);
+      x.leaf('ram:TypeCode', m.typeCode);
+      date102(x, 'ram:IssueDateTime', m.issueDate);
+      for (const n of m.notes) x.el('ram:IncludedNote', () => x.leaf('ram:Content', n));
+    });
+    x.el('rsm:SupplyChainTradeTransaction', () => {
+      for (const l of m.lines) line(x, l, m.currency);
+      agreement(x, m);
+      delivery(x, m);
+      settlement(x, m);
+    });
+  });
 }

@@ -1,11 +1,11 @@
 // One entry point for the writers: the XML of a model in one of the four formats.
-import { writeCii, writeCiiUtf8 } from './cii.writer.ts';
+import { writeCii } from './cii.writer.ts';
 import type { EinvoiceFormat } from './einvoice.formats.ts';
 import type { EinvoiceModel } from './einvoice.model.ts';
 import { writeUbl } from './ubl.writer.ts';
 
-/** The e-invoice XML (UTF-8 text, LF line ends), byte-stable for a given model and format. */
-export function generateEinvoice(model: EinvoiceModel, format: EinvoiceFormat): string {
+/** The e-invoice XML as UTF-8 bytes (LF line ends), byte-stable for a given model and format. */
+export function generateEinvoiceUtf8(model: EinvoiceModel, format: EinvoiceFormat): Buffer {
   switch (format) {
     case 'xrechnung-ubl':
     case 'peppol-bis':
@@ -16,14 +16,7 @@ export function generateEinvoice(model: EinvoiceModel, format: EinvoiceFormat): 
   }
 }
 
-/** `generateEinvoice` as UTF-8 bytes, the same bytes (the CII formats are written as bytes directly). */
-export function generateEinvoiceUtf8(model: EinvoiceModel, format: EinvoiceFormat): Buffer {
-  switch (format) {
-    case 'xrechnung-ubl':
-    case 'peppol-bis':
-      return Buffer.from(writeUbl(model, format), 'utf8');
-    case 'xrechnung-cii':
-    case 'factur-x':
-      return writeCiiUtf8(model, format);
-  }
+/** `generateEinvoiceUtf8` as text. */
+export function generateEinvoice(model: EinvoiceModel, format: EinvoiceFormat): string {
+  return generateEinvoiceUtf8(model, format).toString('utf8');
 }

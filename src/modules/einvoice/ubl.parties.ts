@@ -12,29 +12,28 @@ import type {
   Seller,
   VatCategory,
 } from './einvoice.model.ts';
-import { el, type XmlElement } from './xml.ts';
+import type { XmlWriter } from './xml.ts';
 
 export const UBL_NS = {
   cac: 'urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2',
   cbc: 'urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2',
 };
 
-export function amount(name: string, minor: number, currency: string): XmlElement {
-  return el(name, { currencyID: currency }, formatMinor(minor, currency));
+export function amount(x: XmlWriter, name: string, minor: number, currency: string): void {
+  x.leaf(name, formatMinor(minor, currency), { currencyID: currency });
 }
 
-export function address(name: string, a: PostalAddress): XmlElement {
+export function address(x: XmlWriter, name: string, a: PostalAddress): void {
   const [line1, line2, ...more] = a.lines;
-  return el(
-    name,
-    el('cbc:StreetName', line1),
-    el('cbc:AdditionalStreetName', line2),
-    el('cbc:CityName', a.city),
-    el('cbc:PostalZone', a.postalCode),
-    el('cbc:CountrySubentity', a.subdivision),
-    more.length > 0 ? el('cac:AddressLine', el('cbc:Line', more.join(', '))) : null,
-    el('cac:Country', el('cbc:IdentificationCode', a.country)),
-  );
+  x.el(name, () => {
+    x.leaf('cbc:StreetName', line1);
+    x.leaf('cbc:AdditionalStreetName', line2);
+    x.leaf('cbc:CityName', a.city);
+    x.leaf('cbc:PostalZone', a.postalCode);
+    x.leaf('cbc:CountrySubentity', a.subdivision);
+    if (more.length > 0) x.el('cac:AddressLine', () => x.leaf('cbc:Line', more.join(', ')));
+    x.el('cac:Country', () => x.leaf('cbc:IdentificationCode', a.country));
+  });
 }
 
 /**
@@ -43,131 +42,136 @@ export function address(name: string, a: PostalAddress): XmlElement {
  * BR-DE-14 requires and EN 16931 allows.
  */
 export function taxCategory(
+  x: XmlWriter,
   name: string,
   category: VatCategory,
   rateBp: number,
   exemption?: { reason?: string; code?: string },
-): XmlElement {
-  return el(
-    name,
-    el('cbc:ID', category),
-    category === 'O' && !exemption ? null : el('cbc:Percent', formatPercentBp(category === 'O' ? 0 : rateBp)),
-    el('cbc:TaxExemptionReasonCode', exemption?.code),
-    el('cbc:TaxExemptionReason', exemption?.reason),
-    el('cac:TaxScheme', el('cbc:ID', 'VAT')),
-  );
+): void {
+  x.el(name, () => {
+    x.leaf('cbc:ID', category);
+    if (category !== 'O' || exemption) x.leaf('cbc:Percent', formatPercentBp(category === 'O' ? 0 : rateBp));
+    x.leaf('cbc:TaxExemptionReasonCode', exemption?.code);
+    x.leaf('cbc:TaxExemptionReason', exemption?.reason);
+    taxScheme(x, 'VAT');
+  });
 }
 
-function contact(c: Contact | undefined): XmlElement | null {
-  if (!c) return null;
-  return el('cac:Contact', el('cbc:Name', c.name), el('cbc:Telephone', c.phone), el('cbc:ElectronicMail', c.email));
+function taxScheme(x: XmlWriter, id: string): void {
+  x.el('cac:TaxScheme', () => x.leaf('cbc:ID', id));
 }
 
-function vatScheme(companyId: string | undefined, scheme: string): XmlElement | null {
-  if (!companyId) return null;
-  return el('cac:PartyTaxScheme', el('cbc:CompanyID', companyId), el('cac:TaxScheme', el('cbc:ID', scheme)));
+function contact(x: XmlWriter, c: Contact | undefined): void {
+  if (!c) return;
+  x.el('cac:Contact', () => {
+    x.leaf('cbc:Name', c.name);
+    x.leaf('cbc:Telephone', c.phone);
+    x.leaf('cbc:ElectronicMail', c.email);
+  });
+}
+
+function partyTaxScheme(x: XmlWriter, companyId: string | undefined, scheme: string): void {
+  if (!companyId) return;
+  x.el('cac:PartyTaxScheme', () => {
+    x.leaf('cbc:CompanyID', companyId);
+    taxScheme(x, scheme);
+  });
+}
+
+function endpoint(x: XmlWriter, address: { id: string; scheme?: string } | undefined): void {
+  if (address) x.leaf('cbc:EndpointID', address.id, { schemeID: address.scheme });
+}
+
+function partyName(x: XmlWriter, name: string | undefined): void {
+  x.el('cac:PartyName', () => x.leaf('cbc:Name', name));
+}
+
+function legalRegistration(x: XmlWriter, legal: { id: string; scheme?: string } | undefined): void {
+  if (legal) x.leaf('cbc:CompanyID', legal.id, { schemeID: legal.scheme });
 }
 
 /** BG-4 inside cac:AccountingSupplierParty. BT-90 (SEPA creditor id) is a party identification. */
-export function sellerParty(s: Seller, creditorId: string | undefined): XmlElement {
-  return el(
-    'cac:AccountingSupplierParty',
-    el(
-      'cac:Party',
-      s.electronicAddress
-        ? el('cbc:EndpointID', { schemeID: s.electronicAddress.scheme }, s.electronicAddress.id)
-        : null,
-      s.identifier
-        ? el('cac:PartyIdentification', el('cbc:ID', { schemeID: s.identifier.scheme }, s.identifier.id))
-        : null,
-      creditorId ? el('cac:PartyIdentification', el('cbc:ID', { schemeID: 'SEPA' }, creditorId)) : null,
-      s.tradingName ? el('cac:PartyName', el('cbc:Name', s.tradingName)) : null,
-      address('cac:PostalAddress', s.address),
-      vatScheme(s.vatId, 'VAT'),
+export function sellerParty(x: XmlWriter, s: Seller, creditorId: string | undefined): void {
+  const { identifier } = s;
+  x.el('cac:AccountingSupplierParty', () =>
+    x.el('cac:Party', () => {
+      endpoint(x, s.electronicAddress);
+      if (identifier)
+        x.el('cac:PartyIdentification', () => x.leaf('cbc:ID', identifier.id, { schemeID: identifier.scheme }));
+      if (creditorId) x.el('cac:PartyIdentification', () => x.leaf('cbc:ID', creditorId, { schemeID: 'SEPA' }));
+      partyName(x, s.tradingName);
+      address(x, 'cac:PostalAddress', s.address);
+      partyTaxScheme(x, s.vatId, 'VAT');
       // BT-32: any tax scheme other than VAT; FC (Finanzamt) as in the XRechnung examples.
-      vatScheme(s.taxRegistrationId, 'FC'),
-      el(
-        'cac:PartyLegalEntity',
-        el('cbc:RegistrationName', s.name),
-        s.legalRegistration
-          ? el('cbc:CompanyID', { schemeID: s.legalRegistration.scheme }, s.legalRegistration.id)
-          : null,
-        el('cbc:CompanyLegalForm', s.legalInfo),
-      ),
-      contact(s.contact),
-    ),
+      partyTaxScheme(x, s.taxRegistrationId, 'FC');
+      x.el('cac:PartyLegalEntity', () => {
+        x.leaf('cbc:RegistrationName', s.name);
+        legalRegistration(x, s.legalRegistration);
+        x.leaf('cbc:CompanyLegalForm', s.legalInfo);
+      });
+      contact(x, s.contact);
+    }),
   );
 }
 
 /** BG-7 inside cac:AccountingCustomerParty. */
-export function buyerParty(b: Buyer): XmlElement {
-  return el(
-    'cac:AccountingCustomerParty',
-    el(
-      'cac:Party',
-      b.electronicAddress
-        ? el('cbc:EndpointID', { schemeID: b.electronicAddress.scheme }, b.electronicAddress.id)
-        : null,
-      b.tradingName ? el('cac:PartyName', el('cbc:Name', b.tradingName)) : null,
-      address('cac:PostalAddress', b.address),
-      vatScheme(b.vatId, 'VAT'),
-      el(
-        'cac:PartyLegalEntity',
-        el('cbc:RegistrationName', b.name),
-        b.legalRegistration
-          ? el('cbc:CompanyID', { schemeID: b.legalRegistration.scheme }, b.legalRegistration.id)
-          : null,
-      ),
-      contact(b.contact),
-    ),
+export function buyerParty(x: XmlWriter, b: Buyer): void {
+  x.el('cac:AccountingCustomerParty', () =>
+    x.el('cac:Party', () => {
+      endpoint(x, b.electronicAddress);
+      partyName(x, b.tradingName);
+      address(x, 'cac:PostalAddress', b.address);
+      partyTaxScheme(x, b.vatId, 'VAT');
+      x.el('cac:PartyLegalEntity', () => {
+        x.leaf('cbc:RegistrationName', b.name);
+        legalRegistration(x, b.legalRegistration);
+      });
+      contact(x, b.contact);
+    }),
   );
 }
 
 /** BG-16. `dueDate` only for credit notes, whose UBL document has no cbc:DueDate (BT-9). */
-export function paymentMeans(p: PaymentMeans, dueDate: string | undefined): XmlElement {
-  return el(
-    'cac:PaymentMeans',
-    el('cbc:PaymentMeansCode', { name: p.text }, p.code),
-    el('cbc:PaymentDueDate', dueDate),
-    el('cbc:PaymentID', p.remittanceInfo),
-    p.card
-      ? el(
-          'cac:CardAccount',
-          el('cbc:PrimaryAccountNumberID', p.card.pan),
-          // NetworkID is mandatory in UBL but has no EN 16931 business term.
-          el('cbc:NetworkID', p.card.network ?? 'mapped-from-en16931'),
-          el('cbc:HolderName', p.card.holder),
-        )
-      : null,
-    p.account
-      ? el(
-          'cac:PayeeFinancialAccount',
-          el('cbc:ID', p.account.id),
-          el('cbc:Name', p.account.name),
-          p.account.bic ? el('cac:FinancialInstitutionBranch', el('cbc:ID', p.account.bic)) : null,
-        )
-      : null,
-    p.directDebit
-      ? el(
-          'cac:PaymentMandate',
-          el('cbc:ID', p.directDebit.mandateReference),
-          el('cac:PayerFinancialAccount', el('cbc:ID', p.directDebit.debitedAccount)),
-        )
-      : null,
-  );
+export function paymentMeans(x: XmlWriter, p: PaymentMeans, dueDate: string | undefined): void {
+  const { account, card, directDebit } = p;
+  x.el('cac:PaymentMeans', () => {
+    x.leaf('cbc:PaymentMeansCode', p.code, { name: p.text });
+    x.leaf('cbc:PaymentDueDate', dueDate);
+    x.leaf('cbc:PaymentID', p.remittanceInfo);
+    if (card)
+      x.el('cac:CardAccount', () => {
+        x.leaf('cbc:PrimaryAccountNumberID', card.pan);
+        // NetworkID is mandatory in UBL but has no EN 16931 business term.
+        x.leaf('cbc:NetworkID', card.network ?? 'mapped-from-en16931');
+        x.leaf('cbc:HolderName', card.holder);
+      });
+    if (account)
+      x.el('cac:PayeeFinancialAccount', () => {
+        x.leaf('cbc:ID', account.id);
+        x.leaf('cbc:Name', account.name);
+        if (account.bic) x.el('cac:FinancialInstitutionBranch', () => x.leaf('cbc:ID', account.bic));
+      });
+    if (directDebit)
+      x.el('cac:PaymentMandate', () => {
+        x.leaf('cbc:ID', directDebit.mandateReference);
+        x.el('cac:PayerFinancialAccount', () => x.leaf('cbc:ID', directDebit.debitedAccount));
+      });
+  });
 }
 
 /** BG-20/21 (with a tax category) or BG-27/28 (without). */
-export function allowanceCharge(ac: DocumentAllowanceCharge | LineAllowanceCharge, currency: string): XmlElement {
-  const doc = 'vatCategory' in ac ? ac : null;
-  return el(
-    'cac:AllowanceCharge',
-    el('cbc:ChargeIndicator', ac.charge ? 'true' : 'false'),
-    el('cbc:AllowanceChargeReasonCode', ac.reasonCode),
-    el('cbc:AllowanceChargeReason', ac.reason),
-    ac.percentBp === undefined ? null : el('cbc:MultiplierFactorNumeric', formatPercentBp(ac.percentBp)),
-    amount('cbc:Amount', ac.amount, currency),
-    ac.base === undefined ? null : amount('cbc:BaseAmount', ac.base, currency),
-    doc ? taxCategory('cac:TaxCategory', doc.vatCategory, doc.vatRateBp) : null,
-  );
+export function allowanceCharge(
+  x: XmlWriter,
+  ac: DocumentAllowanceCharge | LineAllowanceCharge,
+  currency: string,
+): void {
+  x.el('cac:AllowanceCharge', () => {
+    x.leaf('cbc:ChargeIndicator', ac.charge ? 'true' : 'false');
+    x.leaf('cbc:AllowanceChargeReasonCode', ac.reasonCode);
+    x.leaf('cbc:AllowanceChargeReason', ac.reason);
+    if (ac.percentBp !== undefined) x.leaf('cbc:MultiplierFactorNumeric', formatPercentBp(ac.percentBp));
+    amount(x, 'cbc:Amount', ac.amount, currency);
+    if (ac.base !== undefined) amount(x, 'cbc:BaseAmount', ac.base, currency);
+    if ('vatCategory' in ac) taxCategory(x, 'cac:TaxCategory', ac.vatCategory, ac.vatRateBp);
+  });
 }

@@ -13,126 +13,122 @@ import {
   sellerParty,
   taxCategory,
 } from './ubl.parties.ts';
-import { el, serialize, type XmlElement } from './xml.ts';
+import { XmlWriter } from './xml.ts';
 
 type UblFormat = Extract<EinvoiceFormat, 'xrechnung-ubl' | 'peppol-bis'>;
 
-function line(l: InvoiceLine, currency: string, creditNote: boolean): XmlElement {
-  return el(
-    creditNote ? 'cac:CreditNoteLine' : 'cac:InvoiceLine',
-    el('cbc:ID', l.id),
-    el('cbc:Note', l.note),
-    el(creditNote ? 'cbc:CreditedQuantity' : 'cbc:InvoicedQuantity', { unitCode: l.unitCode }, l.quantity),
-    amount('cbc:LineExtensionAmount', l.netAmount, currency),
-    ...l.allowanceCharges.map((ac) => allowanceCharge(ac, currency)),
-    el(
-      'cac:Item',
-      el('cbc:Description', l.itemDescription),
-      el('cbc:Name', l.itemName),
-      l.sellerItemId ? el('cac:SellersItemIdentification', el('cbc:ID', l.sellerItemId)) : null,
-      taxCategory('cac:ClassifiedTaxCategory', l.vatCategory, l.vatRateBp),
-    ),
-    el(
-      'cac:Price',
+function line(x: XmlWriter, l: InvoiceLine, currency: string, creditNote: boolean): void {
+  x.el(creditNote ? 'cac:CreditNoteLine' : 'cac:InvoiceLine', () => {
+    x.leaf('cbc:ID', l.id);
+    x.leaf('cbc:Note', l.note);
+    x.leaf(creditNote ? 'cbc:CreditedQuantity' : 'cbc:InvoicedQuantity', l.quantity, { unitCode: l.unitCode });
+    amount(x, 'cbc:LineExtensionAmount', l.netAmount, currency);
+    for (const ac of l.allowanceCharges) allowanceCharge(x, ac, currency);
+    x.el('cac:Item', () => {
+      x.leaf('cbc:Description', l.itemDescription);
+      x.leaf('cbc:Name', l.itemName);
+      x.el('cac:SellersItemIdentification', () => x.leaf('cbc:ID', l.sellerItemId));
+      taxCategory(x, 'cac:ClassifiedTaxCategory', l.vatCategory, l.vatRateBp);
+    });
+    x.el('cac:Price', () => {
       // BT-146 is written as the model states it: a price is not an amount and may carry more decimals.
-      el('cbc:PriceAmount', { currencyID: currency }, l.netPrice),
-      l.baseQuantity === undefined ? null : el('cbc:BaseQuantity', { unitCode: l.unitCode }, l.baseQuantity),
-    ),
-  );
+      x.leaf('cbc:PriceAmount', l.netPrice, { currencyID: currency });
+      if (l.baseQuantity !== undefined) x.leaf('cbc:BaseQuantity', l.baseQuantity, { unitCode: l.unitCode });
+    });
+  });
 }
 
-function taxTotals(m: EinvoiceModel): XmlElement[] {
-  const main = el(
-    'cac:TaxTotal',
-    amount('cbc:TaxAmount', m.totals.tax, m.currency),
-    ...m.vatBreakdown.map((v) =>
-      el(
-        'cac:TaxSubtotal',
-        amount('cbc:TaxableAmount', v.taxable, m.currency),
-        amount('cbc:TaxAmount', v.tax, m.currency),
-        taxCategory('cac:TaxCategory', v.category, v.rateBp, { reason: v.exemptionReason, code: v.exemptionCode }),
-      ),
-    ),
-  );
+function taxTotals(x: XmlWriter, m: EinvoiceModel): void {
+  x.el('cac:TaxTotal', () => {
+    amount(x, 'cbc:TaxAmount', m.totals.tax, m.currency);
+    for (const v of m.vatBreakdown)
+      x.el('cac:TaxSubtotal', () => {
+        amount(x, 'cbc:TaxableAmount', v.taxable, m.currency);
+        amount(x, 'cbc:TaxAmount', v.tax, m.currency);
+        taxCategory(x, 'cac:TaxCategory', v.category, v.rateBp, { reason: v.exemptionReason, code: v.exemptionCode });
+      });
+  });
   // BT-111: a second TaxTotal with the total alone, in the VAT accounting currency (BR-53).
-  const accounting =
-    m.taxCurrency !== undefined && m.totals.taxInAccountingCurrency !== undefined
-      ? el('cac:TaxTotal', amount('cbc:TaxAmount', m.totals.taxInAccountingCurrency, m.taxCurrency))
-      : null;
-  return accounting ? [main, accounting] : [main];
+  const { taxCurrency } = m;
+  const { taxInAccountingCurrency } = m.totals;
+  if (taxCurrency !== undefined && taxInAccountingCurrency !== undefined)
+    x.el('cac:TaxTotal', () => amount(x, 'cbc:TaxAmount', taxInAccountingCurrency, taxCurrency));
 }
 
-function monetaryTotal(m: EinvoiceModel): XmlElement {
+function monetaryTotal(x: XmlWriter, m: EinvoiceModel): void {
   const t = m.totals;
   const c = m.currency;
   const hasAllowances = m.allowanceCharges.some((ac) => !ac.charge);
   const hasCharges = m.allowanceCharges.some((ac) => ac.charge);
-  return el(
-    'cac:LegalMonetaryTotal',
-    amount('cbc:LineExtensionAmount', t.lineNet, c),
-    amount('cbc:TaxExclusiveAmount', t.taxExclusive, c),
-    amount('cbc:TaxInclusiveAmount', t.taxInclusive, c),
-    hasAllowances ? amount('cbc:AllowanceTotalAmount', t.allowances, c) : null,
-    hasCharges ? amount('cbc:ChargeTotalAmount', t.charges, c) : null,
-    t.prepaid !== 0 ? amount('cbc:PrepaidAmount', t.prepaid, c) : null,
-    t.rounding !== 0 ? amount('cbc:PayableRoundingAmount', t.rounding, c) : null,
-    amount('cbc:PayableAmount', t.payable, c),
-  );
+  x.el('cac:LegalMonetaryTotal', () => {
+    amount(x, 'cbc:LineExtensionAmount', t.lineNet, c);
+    amount(x, 'cbc:TaxExclusiveAmount', t.taxExclusive, c);
+    amount(x, 'cbc:TaxInclusiveAmount', t.taxInclusive, c);
+    if (hasAllowances) amount(x, 'cbc:AllowanceTotalAmount', t.allowances, c);
+    if (hasCharges) amount(x, 'cbc:ChargeTotalAmount', t.charges, c);
+    if (t.prepaid !== 0) amount(x, 'cbc:PrepaidAmount', t.prepaid, c);
+    if (t.rounding !== 0) amount(x, 'cbc:PayableRoundingAmount', t.rounding, c);
+    amount(x, 'cbc:PayableAmount', t.payable, c);
+  });
 }
 
-function delivery(m: EinvoiceModel): XmlElement | null {
+function delivery(x: XmlWriter, m: EinvoiceModel): void {
   const d = m.delivery;
-  if (!d) return null;
-  return el(
-    'cac:Delivery',
-    el('cbc:ActualDeliveryDate', d.date),
-    d.address ? el('cac:DeliveryLocation', address('cac:Address', d.address)) : null,
-    d.partyName ? el('cac:DeliveryParty', el('cac:PartyName', el('cbc:Name', d.partyName))) : null,
-  );
+  if (!d) return;
+  x.el('cac:Delivery', () => {
+    x.leaf('cbc:ActualDeliveryDate', d.date);
+    if (d.address) x.el('cac:DeliveryLocation', () => address(x, 'cac:Address', d.address!));
+    x.el('cac:DeliveryParty', () => x.el('cac:PartyName', () => x.leaf('cbc:Name', d.partyName)));
+  });
 }
 
-/** The UBL 2.1 document for `format` ('xrechnung-ubl' or 'peppol-bis'). */
-export function writeUbl(m: EinvoiceModel, format: UblFormat): string {
+/** The UBL 2.1 document for `format` ('xrechnung-ubl' or 'peppol-bis'), as UTF-8 bytes. */
+export function writeUbl(m: EinvoiceModel, format: UblFormat): Buffer {
   const spec = FORMATS[format];
   const creditNote = m.typeCode === '381';
   const root = creditNote ? 'CreditNote' : 'Invoice';
   const creditorId = m.paymentMeans.find((p) => p.directDebit)?.directDebit?.creditorId;
-  const doc = el(
-    root,
-    {
-      xmlns: `urn:oasis:names:specification:ubl:schema:xsd:${root}-2`,
-      'xmlns:cac': UBL_NS.cac,
-      'xmlns:cbc': UBL_NS.cbc,
-    },
-    el('cbc:CustomizationID', spec.specificationId),
-    el('cbc:ProfileID', spec.businessProcess),
-    el('cbc:ID', m.number),
-    el('cbc:IssueDate', m.issueDate),
-    creditNote ? null : el('cbc:DueDate', m.dueDate),
-    el(creditNote ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode', m.typeCode),
-    ...m.notes.map((n) => el('cbc:Note', n)),
-    el('cbc:DocumentCurrencyCode', m.currency),
-    el('cbc:TaxCurrencyCode', m.taxCurrency),
-    el('cbc:BuyerReference', m.buyerReference),
-    m.period ? el('cac:InvoicePeriod', el('cbc:StartDate', m.period.start), el('cbc:EndDate', m.period.end)) : null,
-    m.purchaseOrderReference ? el('cac:OrderReference', el('cbc:ID', m.purchaseOrderReference)) : null,
-    ...m.precedingInvoices.map((p) =>
-      el(
-        'cac:BillingReference',
-        el('cac:InvoiceDocumentReference', el('cbc:ID', p.number), el('cbc:IssueDate', p.issueDate)),
-      ),
-    ),
-    m.contractReference ? el('cac:ContractDocumentReference', el('cbc:ID', m.contractReference)) : null,
-    sellerParty(m.seller, creditorId),
-    buyerParty(m.buyer),
-    delivery(m),
+  const namespaces = {
+    xmlns: `urn:oasis:names:specification:ubl:schema:xsd:${root}-2`,
+    'xmlns:cac': UBL_NS.cac,
+    'xmlns:cbc': UBL_NS.cbc,
+  };
+  return XmlWriter.document(root, namespaces, (x) => {
+    x.leaf('cbc:CustomizationID', spec.specificationId);
+    x.leaf('cbc:ProfileID', spec.businessProcess);
+    x.leaf('cbc:ID', m.number);
+    x.leaf('cbc:IssueDate', m.issueDate);
+    if (!creditNote) x.leaf('cbc:DueDate', m.dueDate);
+    x.leaf(creditNote ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode', m.typeCode);
+    for (const n of m.notes) x.leaf('cbc:Note', n);
+    x.leaf('cbc:DocumentCurrencyCode', m.currency);
+    x.leaf('cbc:TaxCurrencyCode', m.taxCurrency);
+    x.leaf('cbc:BuyerReference', m.buyerReference);
+    if (m.period) {
+      const { start, end } = m.period;
+      x.el('cac:InvoicePeriod', () => {
+        x.leaf('cbc:StartDate', start);
+        x.leaf('cbc:EndDate', end);
+      });
+    }
+    x.el('cac:OrderReference', () => x.leaf('cbc:ID', m.purchaseOrderReference));
+    for (const p of m.precedingInvoices)
+      x.el('cac:BillingReference', () =>
+        x.el('cac:InvoiceDocumentReference', () => {
+          x.leaf('cbc:ID', p.number);
+          x.leaf('cbc:IssueDate', p.issueDate);
+        }),
+      );
+    x.el('cac:ContractDocumentReference', () => x.leaf('cbc:ID', m.contractReference));
+    sellerParty(x, m.seller, creditorId);
+    buyerParty(x, m.buyer);
+    delivery(x, m);
     // A credit note states BT-9 on its payment means (UBL 2.1 CreditNote has no cbc:DueDate).
-    ...m.paymentMeans.map((p, i) => paymentMeans(p, creditNote && i === 0 ? m.dueDate : undefined)),
-    m.paymentTerms ? el('cac:PaymentTerms', el('cbc:Note', m.paymentTerms)) : null,
-    ...m.allowanceCharges.map((ac) => allowanceCharge(ac, m.currency)),
-    ...taxTotals(m),
-    monetaryTotal(m),
-    ...m.lines.map((l) => line(l, m.currency, creditNote)),
-  );
-  return serialize(doc);
+    m.paymentMeans.forEach((p, i) => paymentMeans(x, p, creditNote && i === 0 ? m.dueDate : undefined));
+    x.el('cac:PaymentTerms', () => x.leaf('cbc:Note', m.paymentTerms));
+    for (const ac of m.allowanceCharges) allowanceCharge(x, ac, m.currency);
+    taxTotals(x, m);
+    monetaryTotal(x, m);
+    for (const l of m.lines) line(x, l, m.currency, creditNote);
+  });
 }

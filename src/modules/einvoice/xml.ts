@@ -1,44 +1,16 @@
-// A tiny XML writer for the e-invoice syntaxes: elements are plain data, serialization is one
-// pure function, so the same tree always gives the same bytes (UTF-8 text, LF line ends, two-space
-// indent, attributes in the order given, no timestamps, no XML comments).
+// A tiny XML writer for the e-invoice syntaxes. The writers call it in document order and it
+// writes as it goes, so the same calls always give the same bytes (UTF-8, LF line ends, two-space
+// indent, attributes in the order given, no timestamps, no XML comments). There is no element
+// tree: building one and walking it cost about as much as the rest of the e-invoice work together
+// (issue #12 item 9).
 //
 // Empty elements are dropped, recursively: PEPPOL-EN16931-R008 (merged into XRechnung too)
 // forbids them, and an element whose value is missing is exactly an element that must not be
-// written. A schema-required container that may legitimately be empty is marked `keep`.
+// written. A start tag is therefore held back until something is written inside it; a
+// schema-required container that may legitimately be empty is written with `required`.
 
-export type XmlChild = XmlElement | string | null | undefined | false;
-
-const ELEMENT: unique symbol = Symbol('xml element');
-
-export interface XmlElement {
-  readonly [ELEMENT]: true;
-  readonly name: string;
-  readonly attrs: ReadonlyArray<readonly [string, string]>;
-  readonly children: readonly XmlChild[];
-  readonly keep: boolean;
-}
-
-type Attrs = { readonly [ELEMENT]?: never } & Record<string, string | null | undefined>;
-
-function isElement(value: unknown): value is XmlElement {
-  return typeof value === 'object' && value !== null && ELEMENT in value;
-}
-
-const NO_ATTRS: ReadonlyArray<readonly [string, string]> = [];
-
-/** An element: `el(name, child…)` or `el(name, { attr: value }, child…)`; null/undefined attributes are left out. */
-export function el(name: string, first?: Attrs | XmlChild, ...rest: XmlChild[]): XmlElement {
-  if (first === null || first === undefined || first === false || typeof first === 'string' || isElement(first))
-    return { [ELEMENT]: true, name, attrs: NO_ATTRS, children: [first, ...rest], keep: false };
-  const attrs: Array<[string, string]> = [];
-  for (const [k, v] of Object.entries(first)) if (typeof v === 'string') attrs.push([k, v]);
-  return { [ELEMENT]: true, name, attrs, children: rest, keep: false };
-}
-
-/** A container the schema requires even when it has nothing to say (CII ApplicableHeaderTradeDelivery). */
-export function required(element: XmlElement): XmlElement {
-  return { ...element, keep: true };
-}
+/** Attribute values in the order written; null/undefined ones are left out. */
+export type XmlAttrs = Record<string, string | null | undefined>;
 
 // XML 1.0 Char production: text outside it cannot be written at all, so it is refused rather than
 // silently dropped (the pre-issue checks never let such text reach a writer).
@@ -66,87 +38,104 @@ export function escapeAttr(text: string): string {
   return escapeText(text).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
 }
 
-const PADS = Array.from({ length: 16 }, (_, i) => '  '.repeat(i));
+// Text that is ASCII and needs no escaping: its UTF-8 bytes are its characters (one test, not two).
+const PLAIN_ASCII_TEXT = /^[\x09\x0A\x20-\x25\x27-\x3B\x3D\x3F-\x7E]*$/;
+const ASCII = /^[\x00-\x7f]*$/;
 
-// Start and end tags per element name, made once per process: the writers use a fixed vocabulary.
-interface Tags {
-  open: string;
-  close: string;
-  /** The same as UTF-8 bytes in a Latin-1 string (see serializeUtf8); identical for ASCII names. */
-  openUtf8: string;
-  closeUtf8: string;
+/**
+ * `s`'s UTF-8 bytes as a Latin-1 string (one char per byte): `s` itself when it is ASCII. The
+ * document is built this way and copied out as Latin-1: encoding a whole invoice whose text has
+ * one character beyond Latin-1 (a Greek name, an em dash) costs about as much as writing it.
+ */
+function utf8InLatin1(s: string): string {
+  return ASCII.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1');
 }
-const TAGS = new Map<string, Tags>();
-function tagsOf(name: string): Tags {
+
+function textBytes(text: string): string {
+  return PLAIN_ASCII_TEXT.test(text) ? text : utf8InLatin1(escapeText(text));
+}
+
+// Start (`<name`) and end tags per element name, as UTF-8 in Latin-1, made once per process: the
+// writers use a fixed vocabulary.
+const TAGS = new Map<string, { open: string; close: string }>();
+function tagsOf(name: string): { open: string; close: string } {
   let t = TAGS.get(name);
   if (t === undefined) {
-    const open = `<${name}`;
-    const close = `</${name}>`;
-    t = { open, close, openUtf8: utf8InLatin1(open), closeUtf8: utf8InLatin1(close) };
+    t = { open: utf8InLatin1(`<${name}`), close: utf8InLatin1(`</${name}>`) };
     if (TAGS.size < 4096) TAGS.set(name, t);
   }
   return t;
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
-// Text that is ASCII and needs no escaping: written as it is in either encoding (one test, not two).
-const PLAIN_ASCII_TEXT = /^[\x09\x0A\x20-\x25\x27-\x3B\x3D\x3F-\x7E]*$/;
-/** `s`'s UTF-8 bytes as a Latin-1 string (one char per byte): `s` itself when it is ASCII. */
-function utf8InLatin1(s: string): string {
-  return ASCII.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1');
+function startTag(open: string, attrs: XmlAttrs | undefined): string {
+  if (attrs === undefined) return open;
+  let tag = '';
+  for (const k in attrs) {
+    const v = attrs[k];
+    if (typeof v === 'string') tag += ` ${k}="${escapeAttr(v)}"`;
+  }
+  return open + utf8InLatin1(tag);
 }
 
+const PADS = Array.from({ length: 16 }, (_, i) => '\n' + '  '.repeat(i));
+const pad = (depth: number): string => PADS[depth] ?? '\n' + '  '.repeat(depth);
+
+const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+
 /**
- * `element` written at `depth` (its lines joined by LF, no final LF), or null when it has nothing
- * to say (no text, no child that wrote anything) and is not `keep`. One pass over the tree, the
- * text built by concatenation (cheaper than collecting lines and joining them: issue #12 item 9).
+ * The document under construction. Every element, the root included, is written as a line break,
+ * its indent and its tags, so the text is the declaration, the root and a final LF.
  */
-function write(element: XmlElement, depth: number, utf8: boolean): string | null {
-  const pad = PADS[depth] ?? '  '.repeat(depth);
-  let attrs = '';
-  for (const [k, v] of element.attrs) attrs += ` ${k}="${escapeAttr(v)}"`;
-  if (utf8 && attrs !== '') attrs = utf8InLatin1(attrs);
-  let text = '';
-  let hasText = false;
-  let inner = '';
-  for (const child of element.children) {
-    if (child === null || child === undefined || child === false) continue;
-    if (typeof child === 'string') {
-      if (child.length > 0) {
-        text += PLAIN_ASCII_TEXT.test(child) ? child : utf8 ? utf8InLatin1(escapeText(child)) : escapeText(child);
-        hasText = true;
-      }
-    } else {
-      const written = write(child, depth + 1, utf8);
-      if (written !== null) inner += '\n' + written;
+export class XmlWriter {
+  #out = DECLARATION;
+  /** Start tags (`<name attrs`, UTF-8 in Latin-1) of the elements open, outermost first. */
+  readonly #starts: string[] = [];
+  /** How many of the open elements have their start tag written (the rest wait for content). */
+  #written = 0;
+
+  /** An element holding other elements, written only if `body` writes something inside it. */
+  el(name: string, body: () => void): void {
+    this.#element(name, undefined, body, false);
+  }
+
+  /** A container the schema requires even when it has nothing to say (CII ApplicableHeaderTradeDelivery). */
+  required(name: string, body: () => void): void {
+    this.#element(name, undefined, body, true);
+  }
+
+  /** An element holding text; nothing is written for a missing or empty value. */
+  leaf(name: string, text: string | null | undefined, attrs?: XmlAttrs): void {
+    if (text === undefined || text === null || text === '') return;
+    const depth = this.#starts.length;
+    this.#flush(depth);
+    const tags = tagsOf(name);
+    this.#out += pad(depth) + startTag(tags.open, attrs) + '>' + textBytes(text) + tags.close;
+  }
+
+  #element(name: string, attrs: XmlAttrs | undefined, body: () => void, keep: boolean): void {
+    const depth = this.#starts.length;
+    const tags = tagsOf(name);
+    this.#starts.push(startTag(tags.open, attrs));
+    body();
+    const start = this.#starts.pop()!;
+    if (this.#written > depth) {
+      this.#out += pad(depth) + tags.close;
+      this.#written = depth;
+    } else if (keep) {
+      this.#flush(depth);
+      this.#out += pad(depth) + start + '/>';
     }
   }
-  if (hasText && inner !== '') throw new Error(`mixed content in <${element.name}> is not supported`);
-  if (!hasText && inner === '' && !element.keep) return null;
-  const tags = tagsOf(element.name);
-  const open = utf8 ? tags.openUtf8 : tags.open;
-  const close = utf8 ? tags.closeUtf8 : tags.close;
-  if (inner !== '') return pad + open + attrs + '>' + inner + '\n' + pad + close;
-  if (hasText) return pad + open + attrs + '>' + text + close;
-  return pad + open + attrs + '/>';
-}
 
-const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+  /** Writes the start tags still held back, up to (not including) depth `upTo`. */
+  #flush(upTo: number): void {
+    for (; this.#written < upTo; this.#written++) this.#out += pad(this.#written) + this.#starts[this.#written] + '>';
+  }
 
-/** The document as UTF-8 text with an XML declaration and a final LF. */
-export function serialize(root: XmlElement): string {
-  const body = write(root, 0, false) ?? write({ ...root, keep: true }, 0, false);
-  return DECLARATION + body + '\n';
-}
-
-/**
- * `Buffer.from(serialize(root), 'utf8')`, without encoding the whole text: each piece that is not
- * ASCII is encoded on its own and the document is built as a one-byte string, copied out as
- * Latin-1. Encoding a whole invoice whose text has one character beyond Latin-1 (a Greek name, an
- * em dash) costs about as much as writing it (issue #12 item 9); xml.test in einvoice.units.test.ts
- * holds both to the same bytes.
- */
-export function serializeUtf8(root: XmlElement): Buffer {
-  const body = write(root, 0, true) ?? write({ ...root, keep: true }, 0, true);
-  return Buffer.from(DECLARATION + body + '\n', 'latin1');
+  /** The XML document with root element `root`, as UTF-8 bytes: `body` writes what is inside the root. */
+  static document(root: string, attrs: XmlAttrs, body: (x: XmlWriter) => void): Buffer {
+    const x = new XmlWriter();
+    x.#element(root, attrs, () => body(x), true);
+    return Buffer.from(x.#out + '\n', 'latin1');
+  }
 }

@@ -89,10 +89,14 @@ function toSafe(value: bigint, what: string): number {
   return Number(value);
 }
 
-function integerIn(value: unknown, what: string, min: number, max: number): bigint {
+function checkIntegerIn(value: unknown, what: string, min: number, max: number): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
     fail(`${what} must be an integer in ${min}..${max}, got ${quote(value)}`);
   }
+}
+
+function integerIn(value: unknown, what: string, min: number, max: number): bigint {
+  checkIntegerIn(value, what, min, max);
   return BigInt(value);
 }
 
@@ -270,11 +274,11 @@ export function parseAmount(text: string, currency: string): number {
 
 export function formatAmount(minor: number, currency: string): string {
   const exponent = currencyExponent(currency);
-  const value = integerIn(minor, `${currency} amount`, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  const digits = abs(value)
-    .toString()
-    .padStart(exponent + 1, '0');
-  const sign = value < 0n ? '-' : '';
+  checkIntegerIn(minor, `${currency} amount`, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  // A safe integer prints exactly as a number: no BigInt needed (amounts are formatted on every
+  // PDF and e-invoice line).
+  const digits = String(Math.abs(minor)).padStart(exponent + 1, '0');
+  const sign = minor < 0 ? '-' : '';
   if (exponent === 0) return sign + digits;
   return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }
