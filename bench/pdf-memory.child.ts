@@ -4,6 +4,9 @@
  * then renders and signs N invoices without forced GC (the parent runs it without --expose-gc).
  * The signing identity comes from the parent on stdin, as issuing reads it from the database
  * (generating one, with pkijs, is a once-per-organisation step, not part of rendering).
+ * Between documents the child lets the event loop turn, as a server does between requests: Node
+ * runs process.nextTick callbacks (among them each zlib stream's close event, which holds the
+ * stream) only then, so a loop that never yields keeps every document's streams until it ends.
  * Prints JSON: process.memoryUsage() before the first document and after every 100, and the peak
  * RSS of the process (getrusage maxrss), so any peak between samples counts too.
  *
@@ -28,6 +31,7 @@ for (let i = 0; i < n; i++) {
     creationDate,
     signer: await signer(),
   });
+  await new Promise(setImmediate);
   if ((i + 1) % 100 === 0) samples.push(sample(i + 1));
 }
 console.log(JSON.stringify({ samples, peak: process.resourceUsage().maxRSS * 1024 }));

@@ -12,6 +12,9 @@ import {
   type SealbillDocument,
   type SealbillLine,
 } from './einvoice.mapping.ts';
+import type { EinvoiceModel } from './einvoice.model.ts';
+import { checkEinvoice } from './einvoice.rules.ts';
+import { isIsoDate } from './rules/findings.ts';
 import { isValidIban } from './iban.ts';
 import { XmlWriter, escapeAttr, escapeText } from './xml.ts';
 import { scenarios } from '../../../test/einvoice/scenarios.ts';
@@ -217,5 +220,63 @@ describe('mapping from a Sealbill document', () => {
     expect(m.vatBreakdown.map((v) => v.category)).toEqual(['E', 'Z']);
     expect(m.allowanceCharges.reduce((a, x) => a + x.amount, 0)).toBe(1001);
     expect(m.totals.taxInclusive).toBe(computeTotals(doc.lines, doc.discount).total);
+  });
+});
+
+describe('SB-TEXT-01 (text an XML document cannot carry)', () => {
+  // Independent of the rule's own fast path: every UTF-16 code unit sequence, judged by XML 1.0's Char production.
+  const NOT_XML = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+  const base = scenarios().find((s) => s.name === 'domestic standard and reduced rate')!.model;
+  const places: Array<[string, (m: EinvoiceModel, t: string) => void]> = [
+    ['seller.name', (m, t) => (m.seller.name = t)],
+    ['lines[1].itemName', (m, t) => (m.lines[1]!.itemName = t)],
+    ['notes[0]', (m, t) => (m.notes = [t])],
+    ['buyer.address.lines[0]', (m, t) => (m.buyer.address.lines = [t])],
+  ];
+
+  it('is reported, at the right field, exactly when a text holds such a character (any text, with backslashes too)', () => {
+    const text = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.string({
+        unit: fc.constantFrom('a', '\\', 'u', 'b', 'f', '0', '\u0007', '\b', '\f', '\uFFFE', '\uD800', '\n'),
+      }),
+    );
+    fc.assert(
+      fc.property(text, fc.constantFrom(...places), (t, [path, put]) => {
+        const m = structuredClone(base);
+        put(m, `x${t}`);
+        const found = checkEinvoice(m, 'factur-x').filter((i) => i.ruleId === 'SB-TEXT-01');
+        expect(found.map((i) => i.field)).toEqual(NOT_XML.test(t) ? [sealbillField(path)] : []);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('isIsoDate', () => {
+  it('accepts exactly the real calendar dates (against Date, leap years included)', () => {
+    const pad = (n: number, w: number) => String(n).padStart(w, '0');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        (y, m, d) => {
+          const text = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
+          const date = new Date(0);
+          date.setUTCFullYear(y, m - 1, d);
+          const real = date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+          expect(isIsoDate(text)).toBe(real);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect([
+      isIsoDate('2024-02-29'),
+      isIsoDate('2023-02-29'),
+      isIsoDate('1900-02-29'),
+      isIsoDate('2000-02-29'),
+    ]).toEqual([true, false, false, true]);
+    expect([isIsoDate('2026-1-01'), isIsoDate(undefined), isIsoDate('2026-04-31')]).toEqual([false, false, false]);
   });
 });

@@ -55,30 +55,49 @@ function textBytes(text: string): string {
   return PLAIN_ASCII_TEXT.test(text) ? text : utf8InLatin1(escapeText(text));
 }
 
-// Start (`<name`) and end tags per element name, as UTF-8 in Latin-1, made once per process: the
-// writers use a fixed vocabulary.
-const TAGS = new Map<string, { open: string; close: string }>();
-function tagsOf(name: string): { open: string; close: string } {
+const indent = (depth: number): string => '\n' + '  '.repeat(depth);
+
+// Per element name, made once per process (the writers use a fixed vocabulary), as UTF-8 in
+// Latin-1: the start tag's beginning (`<name`, for attributes to follow), and per depth the line
+// of a start tag without attributes (`\n  <name>`) and of an end tag (`\n  </name>`). Writing a
+// line as one cached string instead of four pieces keeps the text built from fewer, larger parts.
+class Tag {
+  readonly open: string;
+  readonly close: string;
+  readonly #starts: string[] = [];
+  readonly #ends: string[] = [];
+  constructor(name: string) {
+    this.open = utf8InLatin1(`<${name}`);
+    this.close = utf8InLatin1(`</${name}>`);
+  }
+  /** `\n`, the indent of `depth`, and the start tag without attributes. */
+  startLine(depth: number): string {
+    return (this.#starts[depth] ??= `${indent(depth)}${this.open}>`);
+  }
+  /** `\n`, the indent of `depth`, and the end tag. */
+  endLine(depth: number): string {
+    return (this.#ends[depth] ??= indent(depth) + this.close);
+  }
+}
+const TAGS = new Map<string, Tag>();
+function tagOf(name: string): Tag {
   let t = TAGS.get(name);
   if (t === undefined) {
-    t = { open: utf8InLatin1(`<${name}`), close: utf8InLatin1(`</${name}>`) };
+    t = new Tag(name);
     if (TAGS.size < 4096) TAGS.set(name, t);
   }
   return t;
 }
 
-function startTag(open: string, attrs: XmlAttrs | undefined): string {
-  if (attrs === undefined) return open;
-  let tag = '';
+/** `\n`, the indent, and the start tag with the attributes that have a value (without its closing `>`). */
+function startWithAttrs(tag: Tag, depth: number, attrs: XmlAttrs): string {
+  let text = '';
   for (const k in attrs) {
     const v = attrs[k];
-    if (typeof v === 'string') tag += ` ${k}="${escapeAttr(v)}"`;
+    if (typeof v === 'string') text += ` ${k}="${escapeAttr(v)}"`;
   }
-  return open + utf8InLatin1(tag);
+  return indent(depth) + tag.open + utf8InLatin1(text);
 }
-
-const PADS = Array.from({ length: 16 }, (_, i) => '\n' + '  '.repeat(i));
-const pad = (depth: number): string => PADS[depth] ?? '\n' + '  '.repeat(depth);
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
@@ -88,8 +107,9 @@ const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
  */
 export class XmlWriter {
   #out = DECLARATION;
-  /** Start tags (`<name attrs`, UTF-8 in Latin-1) of the elements open, outermost first. */
-  readonly #starts: string[] = [];
+  /** The elements open, outermost first, and the start line of those with attributes (else null). */
+  readonly #tags: Tag[] = [];
+  readonly #attrLines: Array<string | null> = [];
   /** How many of the open elements have their start tag written (the rest wait for content). */
   #written = 0;
 
@@ -106,30 +126,36 @@ export class XmlWriter {
   /** An element holding text; nothing is written for a missing or empty value. */
   leaf(name: string, text: string | null | undefined, attrs?: XmlAttrs): void {
     if (text === undefined || text === null || text === '') return;
-    const depth = this.#starts.length;
-    this.#flush(depth);
-    const tags = tagsOf(name);
-    this.#out += pad(depth) + startTag(tags.open, attrs) + '>' + textBytes(text) + tags.close;
+    const depth = this.#tags.length;
+    if (this.#written < depth) this.#flush(depth);
+    const tag = tagOf(name);
+    const start = attrs === undefined ? tag.startLine(depth) : startWithAttrs(tag, depth, attrs) + '>';
+    this.#out += start + textBytes(text) + tag.close;
   }
 
   #element(name: string, attrs: XmlAttrs | undefined, body: () => void, keep: boolean): void {
-    const depth = this.#starts.length;
-    const tags = tagsOf(name);
-    this.#starts.push(startTag(tags.open, attrs));
+    const depth = this.#tags.length;
+    const tag = tagOf(name);
+    this.#tags.push(tag);
+    this.#attrLines.push(attrs === undefined ? null : startWithAttrs(tag, depth, attrs));
     body();
-    const start = this.#starts.pop()!;
+    this.#tags.pop();
+    const attrLine = this.#attrLines.pop()!;
     if (this.#written > depth) {
-      this.#out += pad(depth) + tags.close;
+      this.#out += tag.endLine(depth);
       this.#written = depth;
     } else if (keep) {
       this.#flush(depth);
-      this.#out += pad(depth) + start + '/>';
+      this.#out += (attrLine ?? indent(depth) + tag.open) + '/>';
     }
   }
 
   /** Writes the start tags still held back, up to (not including) depth `upTo`. */
   #flush(upTo: number): void {
-    for (; this.#written < upTo; this.#written++) this.#out += pad(this.#written) + this.#starts[this.#written] + '>';
+    for (; this.#written < upTo; this.#written++) {
+      const attrLine = this.#attrLines[this.#written];
+      this.#out += attrLine == null ? this.#tags[this.#written]!.startLine(this.#written) : attrLine + '>';
+    }
   }
 
   /** The XML document with root element `root`, as UTF-8 bytes: `body` writes what is inside the root. */

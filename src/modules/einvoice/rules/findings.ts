@@ -21,13 +21,18 @@ export function present(value: string | undefined | null): value is string {
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** A real calendar date 'YYYY-MM-DD' (no 2026-02-30). */
+/** A real calendar date 'YYYY-MM-DD' (no 2026-02-30), proleptic Gregorian. */
 export function isIsoDate(value: string | undefined): value is string {
   const m = ISO_DATE.exec(value ?? '');
   if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
 /** GS1 mod-10 check digit of a GLN (PEPPOL-COMMON-R040). */
