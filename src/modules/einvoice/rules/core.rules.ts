@@ -187,32 +187,21 @@ const NOT_XML = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 // The common case in one cheaper test (no `u` flag): BMP text without controls or surrogates.
 const PLAIN = /^[\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]*$/;
 
-// JSON.stringify writes every string of the model, and a character XML cannot carry shows there
-// as an escape (\b, \f, or \uXXXX: the other C0 controls and lone surrogates) or as U+FFFE/U+FFFF
-// itself. Without any of them no string can break the rule, and the walk below, which spells out
-// the path of each offender, is skipped (one native pass instead of a walk over every field).
-// A text with a backslash of its own may match too: then the walk decides.
-const SUSPECT = /\\[bfu]|[\uFFFE\uFFFF]/;
-
-function text(m: EinvoiceModel, f: Findings): void {
-  if (SUSPECT.test(JSON.stringify(m))) walkText(m, [], f);
-}
-
 // Walks the whole model; the path of a value is only spelled out when it breaks the rule.
-function walkText(value: unknown, path: Array<string | number>, f: Findings): void {
+function text(value: unknown, path: Array<string | number>, f: Findings): void {
   if (typeof value === 'string') {
     if (!PLAIN.test(value) && NOT_XML.test(value))
       f.add('SB-TEXT-01', spell(path), 'contains a control character an XML document cannot carry');
   } else if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       path.push(i);
-      walkText(value[i], path, f);
+      text(value[i], path, f);
       path.pop();
     }
   } else if (typeof value === 'object' && value !== null) {
     for (const k in value) {
       path.push(k);
-      walkText((value as Record<string, unknown>)[k], path, f);
+      text((value as Record<string, unknown>)[k], path, f);
       path.pop();
     }
   }
@@ -228,5 +217,5 @@ export function coreRules(m: EinvoiceModel, f: Findings): void {
   parties(m, f);
   lines(m, f);
   paymentMeans(m, f);
-  text(m, f);
+  text(m, [], f);
 }
