@@ -3,7 +3,7 @@
 // org or client, so the same issued document always yields the same XML bytes (issue #12 item 2).
 import { unprocessable, type AppError } from '../../platform/errors.ts';
 import type { EinvoiceFormat } from '../einvoice/einvoice.formats.ts';
-import { generateEinvoice, generateEinvoiceUtf8 } from '../einvoice/einvoice.generate.ts';
+import { generateEinvoiceUtf8 } from '../einvoice/einvoice.generate.ts';
 import type { EinvoiceModel } from '../einvoice/einvoice.model.ts';
 import {
   EinvoiceMappingError,
@@ -161,8 +161,8 @@ export function einvoiceRefusal(format: EinvoiceFormat, issues: EinvoiceCheckIss
   );
 }
 
-/** The XML of a document in a format; refuses (422) what the format's rules refuse. Byte-stable. */
-export function einvoiceXml(src: EinvoiceSource, format: EinvoiceFormat): string {
+/** The XML (UTF-8 bytes) of a document in a format; refuses (422) what the format's rules refuse. Byte-stable. */
+export function einvoiceXml(src: EinvoiceSource, format: EinvoiceFormat): Buffer {
   let model;
   try {
     model = toEinvoice(toSealbillDocument(src));
@@ -171,5 +171,5 @@ export function einvoiceXml(src: EinvoiceSource, format: EinvoiceFormat): string
       throw einvoiceRefusal(format, [{ ruleId: err.ruleId, message: err.message, field: err.field }], 'This document');
     throw err;
   }
-  return generateEinvoice(model, format);
+  return generateEinvoiceUtf8(model, format);
 }

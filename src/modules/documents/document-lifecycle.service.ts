@@ -690,9 +690,8 @@ export function createLifecycleService(deps: LifecycleDeps) {
         const file = await files.getInTx(db, orgId, row.pdf_file_id);
         return { bytes: file.bytes, filename: filename('factur-x.pdf'), contentType: 'application/pdf' };
       }
-      const xml = einvoiceXml(src, format);
       return {
-        bytes: Buffer.from(xml, 'utf8'),
+        bytes: einvoiceXml(src, format),
         filename: filename(FORMATS[format].fileSuffix),
         contentType: 'application/xml',
       };

@@ -118,7 +118,10 @@ export function sampleDocumentView(
 
 /**
  * An issued invoice as the issuing path sees it (document + frozen snapshot, amounts in minor
- * units, German locale), for benchmarks that include building the view (Intl formatting).
+ * units, German locale), for benchmarks that include building the view (Intl formatting). The
+ * parties carry what an EN 16931 seller fills in (city, postal code, VAT id, contact, electronic
+ * address) and the document a supply date and buyer reference: a complete Factur-X invoice whose
+ * client takes no e-invoice (pdf.bench embeds the XML in one of its passes; the PDF is the same).
  */
 export function sampleIssuedDocument(seed = 0): { doc: DocumentDto; snapshot: NonNullable<DocumentBody['snapshot']> } {
   const lines = Array.from({ length: 5 }, (_, i) => {
@@ -183,17 +186,29 @@ export function sampleIssuedDocument(seed = 0): { doc: DocumentDto; snapshot: No
   const snapshot: NonNullable<DocumentBody['snapshot']> = {
     org: {
       name: 'Bench Invoicing GmbH',
-      addressLines: ['Hauptstraße 1', '10115 Berlin'],
+      addressLines: ['Hauptstraße 1'],
+      city: 'Berlin',
+      postalCode: '10115',
       country: 'DE',
       taxId: 'DE123456789',
+      vatId: 'DE123456789',
       email: 'billing@bench.example',
+      electronicAddress: 'billing@bench.example',
+      electronicAddressScheme: 'EM',
+      contactName: 'Accounts',
+      contactPhone: '+49 30 1234567',
+      contactEmail: 'billing@bench.example',
     },
     client: {
       name: `Kunde ${seed} Ωμέγα Straße`,
-      addressLines: [`Hauptstraße ${seed}`, '10115 Berlin'],
+      addressLines: [`Hauptstraße ${seed}`],
+      city: 'Berlin',
+      postalCode: '10115',
       country: 'DE',
       taxId: null,
       email: `kunde${seed}@example.test`,
+      electronicAddress: `kunde${seed}@example.test`,
+      electronicAddressScheme: 'EM',
     },
     payout: {
       accountHolder: 'Bench Invoicing GmbH',
@@ -205,6 +220,12 @@ export function sampleIssuedDocument(seed = 0): { doc: DocumentDto; snapshot: No
     },
     payoutUnchangedSince: '2025-01-01T00:00:00.000Z',
     locale: 'de-DE',
+    einvoice: {
+      orgCurrency: 'EUR',
+      format: 'none',
+      fields: { ...SAMPLE_NO_EINVOICE, supplyDate: '2025-03-01', buyerReference: number },
+      precedingInvoice: null,
+    },
   };
   return { doc, snapshot };
 }
