@@ -82,11 +82,7 @@ export function sellerParty(x: XmlWriter, s: Seller): void {
     if (s.identifier?.scheme) x.leaf('ram:GlobalID', s.identifier.id, { schemeID: s.identifier.scheme });
     x.leaf('ram:Name', s.name);
     x.leaf('ram:Description', s.legalInfo);
-    legalOrganization(x, s.legalRegistration, s.tradingName);
-    contact(x, s.contact);
-    postalAddress(x, s.address);
-    uri(x, s.electronicAddress);
-    taxRegistration(x, s.vatId, 'VA');
+    partyDetails(x, s);
     taxRegistration(x, s.taxRegistrationId, 'FC');
   });
 }
@@ -94,12 +90,17 @@ export function sellerParty(x: XmlWriter, s: Seller): void {
 export function buyerParty(x: XmlWriter, b: Buyer): void {
   x.el('ram:BuyerTradeParty', () => {
     x.leaf('ram:Name', b.name);
-    legalOrganization(x, b.legalRegistration, b.tradingName);
-    contact(x, b.contact);
-    postalAddress(x, b.address);
-    uri(x, b.electronicAddress);
-    taxRegistration(x, b.vatId, 'VA');
+    partyDetails(x, b);
   });
+}
+
+/** What seller and buyer state alike, in schema order, after their name. */
+function partyDetails(x: XmlWriter, p: Seller | Buyer): void {
+  legalOrganization(x, p.legalRegistration, p.tradingName);
+  contact(x, p.contact);
+  postalAddress(x, p.address);
+  uri(x, p.electronicAddress);
+  taxRegistration(x, p.vatId, 'VA');
 }
 
 /** ram:ApplicableTradeTax / ram:CategoryTradeTax. O carries no rate (BR-O-05). */
