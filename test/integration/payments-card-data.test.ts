@@ -100,7 +100,9 @@ describeEachDb('payments: no card data at rest or in logs', (dialect) => {
       expect(log).not.toContain(spaced(pan));
     }
     expect(dump).not.toContain('cardholder@payer.test');
-    expect(dump).not.toMatch(/cvc|exp_year|last4/);
+    // As names, not inside a token: the dump's random base64url text (tokens, ciphertexts) holds
+    // "cvc" by chance about once in 260,000 characters, which failed a CI run.
+    expect(dump).not.toMatch(/(?<![\w-])(cvc|exp_year|last4)(?![\w-])/);
     expect(log).not.toContain('cardholder@payer.test');
     // The log did see these requests (so the scan is meaningful).
     expect(log).toContain(`/api/v1/webhooks/stripe/${accountId}`);
