@@ -23,7 +23,7 @@ import type { DocumentBody, DocumentDto } from '../../src/modules/documents/docu
 import { buildDocumentView } from '../../src/modules/documents/pdf/document-view.ts';
 import { renderDocumentPdf } from '../../src/modules/documents/pdf/render-document-pdf.ts';
 import type { EinvoiceFormat } from '../../src/modules/einvoice/einvoice.formats.ts';
-import { generateEinvoice } from '../../src/modules/einvoice/einvoice.generate.ts';
+import { generateEinvoiceUtf8 } from '../../src/modules/einvoice/einvoice.generate.ts';
 import { toEinvoice } from '../../src/modules/einvoice/einvoice.mapping.ts';
 import { createDocumentSigningHooks } from '../../src/modules/verification/document-signing.service.ts';
 import { NO_MATCH } from '../../src/modules/verification/verification.service.ts';
@@ -85,7 +85,7 @@ function xmlOf(
       : null,
     einvoice: { buyerReference: 'PO-7781', supplyDate: doc.issueDate! },
   });
-  return Buffer.from(generateEinvoice(model, format), 'utf8');
+  return generateEinvoiceUtf8(model, format);
 }
 
 describeEachDb('verifying e-invoices and Factur-X hybrids', (dialect) => {

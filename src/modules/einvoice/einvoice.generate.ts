@@ -16,7 +16,7 @@ export function generateEinvoiceUtf8(model: EinvoiceModel, format: EinvoiceForma
   }
 }
 
-/** `generateEinvoiceUtf8` as text. */
+/** `generateEinvoiceUtf8` as text, for what reads XML as a string (the official-rule tests, schematron). */
 export function generateEinvoice(model: EinvoiceModel, format: EinvoiceFormat): string {
   return generateEinvoiceUtf8(model, format).toString('utf8');
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { scenarios } from '../../../test/einvoice/scenarios.ts';
 import { computeTotals } from '../../shared/money/money.ts';
 import { EINVOICE_FORMATS } from '../einvoice/einvoice.formats.ts';
-import { generateEinvoice } from '../einvoice/einvoice.generate.ts';
+import { generateEinvoice, generateEinvoiceUtf8 } from '../einvoice/einvoice.generate.ts';
 import type { SealbillDocument } from '../einvoice/einvoice.mapping.ts';
 import { sampleDocumentView } from '../documents/pdf/pdf-sample.ts';
 import { renderDocumentPdf } from '../documents/pdf/render-document-pdf.ts';
@@ -50,8 +50,7 @@ function payloadOf(input: SealbillDocument): Extract<SignedPayload, { v: 2 }> {
 
 const withInput = scenarios().filter((s) => s.input !== undefined);
 const domestic = withInput[0]!;
-const xmlOf = (format: (typeof EINVOICE_FORMATS)[number]) =>
-  Buffer.from(generateEinvoice(domestic.model, format), 'utf8');
+const xmlOf = (format: (typeof EINVOICE_FORMATS)[number]) => generateEinvoiceUtf8(domestic.model, format);
 const stated = (xml: Buffer | string) => readEinvoice(Buffer.from(xml))!;
 
 describe('e-invoice XML against the signed fields', () => {

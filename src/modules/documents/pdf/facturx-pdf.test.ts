@@ -17,7 +17,7 @@ import {
   validateOfficially,
 } from '../../../../test/helpers/einvoice-rules.ts';
 import { describeNeeds, itNeeds } from '../../../../test/helpers/tools.ts';
-import { generateEinvoice } from '../../einvoice/einvoice.generate.ts';
+import { generateEinvoiceUtf8 } from '../../einvoice/einvoice.generate.ts';
 import { createPadesSigning } from '../../verification/pades.ts';
 import { generateSelfSigned } from '../../verification/pki.ts';
 import type { PdfSigner } from './pdf-signature.ts';
@@ -29,7 +29,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'sealbill-facturx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const creationDate = new Date('2026-03-02T10:00:00Z');
-const xml = Buffer.from(generateEinvoice(scenarios()[0]!.model, 'factur-x'), 'utf8');
+const xml = generateEinvoiceUtf8(scenarios()[0]!.model, 'factur-x');
 const attachment = { name: 'factur-x.xml' as const, xml };
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 

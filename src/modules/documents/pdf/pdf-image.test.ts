@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeJpeg, makePng } from '../../../../test/helpers/images.ts';
 import { itNeeds } from '../../../../test/helpers/tools.ts';
 import { scenarios } from '../../../../test/einvoice/scenarios.ts';
-import { generateEinvoice } from '../../einvoice/einvoice.generate.ts';
+import { generateEinvoiceUtf8 } from '../../einvoice/einvoice.generate.ts';
 import { createPadesSigning } from '../../verification/pades.ts';
 import { generateSelfSigned } from '../../verification/pki.ts';
 import { pdfImage } from './pdf-image.ts';
@@ -107,7 +107,7 @@ describe('a signed Factur-X hybrid with a logo', () => {
   });
 
   itNeeds(['qpdf', 'pdfsig'], 'keeps qpdf --check clean and the signature valid', async () => {
-    const xml = Buffer.from(generateEinvoice(scenarios()[0]!.model, 'factur-x'), 'utf8');
+    const xml = generateEinvoiceUtf8(scenarios()[0]!.model, 'factur-x');
     const pdf = await renderDocumentPdf(
       { ...sampleDocumentView({ seed: 3 }), logo: makePng({ width: 40, height: 20, colorType: 6 }) },
       { creationDate, attachment: { name: 'factur-x.xml', xml }, signer: signer() },

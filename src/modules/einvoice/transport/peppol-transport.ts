@@ -13,7 +13,7 @@ export interface PeppolParticipant {
 export interface PeppolSubmission {
   sender: PeppolParticipant;
   receiver: PeppolParticipant;
-  /** The Peppol BIS Billing 3.0 XML as produced by generateEinvoice(model, 'peppol-bis'). */
+  /** The Peppol BIS Billing 3.0 XML as produced by generateEinvoiceUtf8(model, 'peppol-bis'). */
   xml: string;
   /** The document type (UBL Invoice or CreditNote): the access point derives the Peppol doc-type id. */
   documentType: 'invoice' | 'credit-note';
