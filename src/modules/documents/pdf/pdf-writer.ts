@@ -310,20 +310,20 @@ export class DocFont {
     const key = `${src.key}:${gids.join(',')}`;
     const e = cachedSubset(key, () => this.buildSubset(gids, key));
 
-    const fileObj = w.deflated(`/Length1 ${e.length1}`, e.fontFile);
+    const fileObj = w.deflated(`/Length1 ${e.length1}`, e.fontFile, true);
     const [x0, y0, x1, y1] = src.bbox;
     const descriptor = w.obj(
       `<< /Type /FontDescriptor /FontName /${e.baseFont} /Flags 4 /FontBBox [${num(x0)} ${num(y0)} ${num(x1)} ${num(y1)}]` +
         ` /ItalicAngle ${num(src.italicAngle)} /Ascent ${num(src.ascent)} /Descent ${num(src.descent)}` +
         ` /CapHeight ${num(src.ascent)} /StemV 80 /FontFile2 ${fileObj} 0 R >>`,
     );
-    const cidToGid = w.deflated('', e.cidToGid);
+    const cidToGid = w.deflated('', e.cidToGid, true);
     const cid = w.obj(
       `<< /Type /Font /Subtype /CIDFontType2 /BaseFont /${e.baseFont}` +
         ` /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>` +
         ` /FontDescriptor ${descriptor} 0 R /DW 1000 /W [${e.widths}] /CIDToGIDMap ${cidToGid} 0 R >>`,
     );
-    const toUnicode = w.deflated('', e.toUnicode);
+    const toUnicode = w.deflated('', e.toUnicode, true);
     return w.obj(
       `<< /Type /Font /Subtype /Type0 /BaseFont /${e.baseFont} /Encoding /Identity-H` +
         ` /DescendantFonts [${cid} 0 R] /ToUnicode ${toUnicode} 0 R >>`,
@@ -336,6 +336,8 @@ class ObjectWriter {
   private readonly chunks: Buffer[] = [];
   private pos = 0;
   private readonly offsets: number[] = [];
+  /** Stream payloads left out of the /ID digest (see `finish`). */
+  private readonly derived = new Set<Buffer>();
 
   constructor() {
     // header + binary marker comment
@@ -374,20 +376,23 @@ class ObjectWriter {
     return this.deflated(extraDict, deflate(data, level));
   }
 
-  /** Writes an unfiltered stream (the XMP metadata, where PDF/A forbids filters; the embedded XML). */
-  plain(extraDict: string, data: Buffer): number {
+  /**
+   * Writes an unfiltered stream (the XMP metadata, where PDF/A forbids filters; the embedded XML).
+   * `derived`: the payload is left out of the /ID digest (see `finish`).
+   */
+  plain(extraDict: string, data: Buffer, derived = false): number {
     const id = this.reserve();
     this.offsets[id - 1] = this.pos;
     this.raw(
       Buffer.from(`${id} 0 obj\n<< /Length ${data.length}${extraDict ? ' ' + extraDict : ''} >>\nstream\n`, 'latin1'),
     );
-    this.raw(data);
+    this.payload(data, derived);
     this.raw(Buffer.from('\nendstream\nendobj\n', 'latin1'));
     return id;
   }
 
-  /** Writes an already Flate-compressed stream. */
-  deflated(extraDict: string, payload: Buffer): number {
+  /** Writes an already Flate-compressed stream; `derived` as for `plain`. */
+  deflated(extraDict: string, payload: Buffer, derived = false): number {
     const id = this.reserve();
     this.offsets[id - 1] = this.pos;
     this.raw(
@@ -396,16 +401,25 @@ class ObjectWriter {
         'latin1',
       ),
     );
-    this.raw(payload);
+    this.payload(payload, derived);
     this.raw(Buffer.from('\nendstream\nendobj\n', 'latin1'));
     return id;
   }
 
+  private payload(data: Buffer, derived: boolean): void {
+    this.raw(data);
+    if (derived) this.derived.add(data);
+  }
+
   finish(rootId: number, infoId: number): Buffer {
-    // The file identifier: 16 bytes of a digest of the body. SHA-256, not the customary MD5: with the
-    // CPU's SHA instructions it is about twice as fast, and it runs over every byte of every file.
+    // The file identifier: 16 bytes of a SHA-256 of the body (not the customary MD5: with the CPU's
+    // SHA instructions it is about twice as fast). It identifies the file; the signature, not the
+    // /ID, protects its bytes. So the body's derived stream payloads stay out of it: font programs
+    // (a function of the font and the glyphs the page uses), the colour profile (the same in every
+    // file) and the embedded e-invoice XML (the invoice the pages show). Their dictionaries, with
+    // /Length, are in it (issue #12 item 9: hashing the XML for the /ID cost ~10 µs a file).
     const body = hasher('sha256');
-    for (const c of this.chunks) body.update(c);
+    for (const c of this.chunks) if (!this.derived.has(c)) body.update(c);
     const id = body.digest('hex').slice(0, 32);
     const xrefPos = this.pos;
     let xref = `xref\n0 ${this.offsets.length + 1}\n0000000000 65535 f \n`;
@@ -578,7 +592,7 @@ export class PdfWriter {
     const date = pdfDate(info.creationDate);
     if (attachment) {
       const metadata = w.plain('/Type /Metadata /Subtype /XML', xmpMetadata(info, attachment));
-      const profile = w.deflated('/N 3', (iccDeflated ??= ownCopy(deflate(srgbIccProfile(), 6))));
+      const profile = w.deflated('/N 3', (iccDeflated ??= ownCopy(deflate(srgbIccProfile(), 6))), true);
       const intent = w.obj(
         `<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier ${pdfString(OUTPUT_CONDITION)} /Info ${pdfString(OUTPUT_CONDITION)}` +
           ` /RegistryName (http://www.color.org) /DestOutputProfile ${profile} 0 R >>`,
@@ -588,6 +602,7 @@ export class PdfWriter {
       const file = w.plain(
         `/Type /EmbeddedFile /Subtype /text#2Fxml /Params << /ModDate ${date} /Size ${attachment.xml.length} >>`,
         attachment.xml,
+        true,
       );
       const name = pdfString(attachment.name);
       const spec = w.obj(

@@ -254,6 +254,17 @@ describe('renderDocumentPdf', () => {
     expect(sha256(c)).not.toBe(sha256(a));
   });
 
+  it('gives every file its own /ID, also when only its pages differ (font programs stay out of the digest)', async () => {
+    const id = (pdf: Buffer) => /\/ID \[<([0-9a-f]{32})>/.exec(pdf.toString('latin1'))![1];
+    const v = sampleDocumentView({ seed: 3 });
+    const same = structuredClone(v);
+    const otherText = structuredClone(v);
+    otherText.notes = `${v.notes ?? ''} paid`; // the same letters: the same font subsets
+    expect(id(await render(v))).toBe(id(await render(same)));
+    expect(id(await render(otherText))).not.toBe(id(await render(v)));
+    expect(id(await render(sampleDocumentView({ seed: 4 })))).not.toBe(id(await render(v)));
+  });
+
   it('is deterministic across processes with different histories (shared-glyph ToUnicode)', () => {
     const mod = pathToFileURL(join(import.meta.dirname, 'render-document-pdf.ts')).href;
     const sample = pathToFileURL(join(import.meta.dirname, 'pdf-sample.ts')).href;
