@@ -1,11 +1,11 @@
 // The writer's deflate gives exactly zlib's bytes (the PDFs, their hashes and signatures must not
-// change), and it keeps no per-document memory: after rendering and signing 300 invoices in one
+// change) from engines it reuses, and it keeps no per-document memory: after rendering and signing 300 invoices in one
 // process, what survives a full collection does not grow between document 100 and document 300.
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { deflateSync, inflateSync, type Deflate } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { deflate, releaseEngine } from './pdf-deflate.ts';
+import { deflate, releaseEngine, reusesEngines } from './pdf-deflate.ts';
 import { buildDocumentView } from './document-view.ts';
 import { sampleIssuedDocument } from './pdf-sample.ts';
 import { renderDocumentPdf } from './render-document-pdf.ts';
@@ -25,6 +25,17 @@ describe('deflate', () => {
       }
     }
     expect(inflateSync(deflate(text, 1)).toString('latin1')).toBe(text);
+  });
+
+  it('reuses one engine per level on this Node, and hands out bytes no later call overwrites', () => {
+    // When a Node upgrade removes what the reuse needs, deflate still works (one engine per call, as
+    // deflateSync) but is slower and promotes an engine per call: this fails so that it is noticed.
+    expect(reusesEngines()).toBe(true);
+    const first = deflate('BT /F1 12 Tf (first) Tj ET', 6);
+    const copy = Buffer.from(first);
+    deflate('BT /F1 12 Tf (second, longer than the first) Tj ET', 6);
+    expect(first.equals(copy)).toBe(true);
+    expect(inflateSync(first).toString('latin1')).toBe('BT /F1 12 Tf (first) Tj ET');
   });
 });
 

@@ -1,45 +1,85 @@
 /**
  * Flate compression for the PDF writer, shaped so that a process writing thousands of documents
- * keeps its memory flat (issue #14 item 3).
+ * keeps its memory flat (issue #14 item 3) and pays for no zlib setup per stream.
  *
  * Why not `deflateSync(buffer)` as it comes: each call builds a zlib stream object (a
- * `zlib.Deflate` around a native handle). Node closes the native zlib state when the call returns,
- * but the JavaScript object lives on until a full (mark-compact) collection: its native handle
- * survives scavenges and keeps the stream reachable, so everything the stream references is
- * promoted to the old generation with it. Two of those references are Buffers cut from Node's
- * shared allocation pool (`Buffer.poolSize`, 64 KiB in Node 24): the stream's output chunk
- * (`_outBuffer`) and, through the 'error' listener the synchronous path registers, the output
- * chunks of the call. A pool slice keeps its whole 64 KiB slab alive. Rendering allocates little
- * JavaScript memory per document, so full collections are rare, and one pinned slab per document
- * made the array-buffer memory (and RSS) of a process rendering 1,000 invoices climb by ~80 KiB
- * per document between full collections (bench/pdf.bench.ts, pdf.memory).
+ * `zlib.Deflate`, a Transform around a native handle) and a fresh zlib state. Node closes the
+ * native state when the call returns, but the JavaScript object lives on until a full
+ * (mark-compact) collection: its native handle survives scavenges and keeps the stream reachable,
+ * so the stream and what it references are promoted to the old generation. Rendering allocates
+ * little JavaScript memory per document, so full collections are rare, and the old generation (and
+ * RSS) of a process rendering invoices climbed by a few KiB per document between them (pdf.memory
+ * in bench/pdf.bench.ts); before the output chunk was let go, by a whole 64 KiB pool slab each.
  *
- * Here the call asks for its engine (`info: true`, documented) and lets go of what the engine
- * holds once the bytes are out: the listeners (public `removeAllListeners`) and the output chunk
- * (`_outBuffer`, the one field Node's synchronous path leaves behind; pdf-deflate.test.ts fails if
- * an engine still holds a buffer after a call, so a Node upgrade that moves it is noticed).
- * What survives until the next full collection is the small stream object itself.
- * The input is copied into one scratch buffer reused for every call, so strings need no
- * per-call conversion buffer.
- * The compressed bytes are exactly deflateSync's: zlib's output does not depend on how its output
- * buffer is cut (pdf-deflate.test.ts compares them), so PDFs, hashes and signatures are unchanged.
+ * So each thread keeps one engine per compression level for its lifetime and drives it as
+ * `deflateSync` itself does (Node's lib/zlib.js, processChunkSync): the native handle's synchronous
+ * `writeSync` with Z_FINISH, whose progress Node reports in the stream's `_writeState`; then the
+ * documented `reset()` makes it start afresh. The compressed bytes are exactly deflateSync's
+ * (pdf-deflate.test.ts compares them), so PDFs, hashes and signatures are unchanged.
+ * `writeSync` and `_writeState` are Node internals: where they are missing (a Node upgrade) the
+ * engine is made per call as deflateSync does and released (`releaseEngine`), and
+ * pdf-deflate.test.ts fails, so the upgrade is noticed.
+ * The input is copied into one scratch buffer reused for every call, so strings need no per-call
+ * conversion buffer; the output is written into another and copied out at its exact size.
  */
-import { deflateSync, type Deflate } from 'node:zlib';
+import { constants, createDeflate, deflateSync, type Deflate } from 'node:zlib';
 
-/** Output chunk: a page's content stream deflates to ~2–4 KiB, so most calls fill one chunk (no concatenation). */
-const CHUNK = 4096;
-/** The scratch grows to fit the largest input up to this; larger inputs are compressed where they are. */
+/** The scratch buffers grow to fit the largest stream up to this; larger ones are not kept. */
 const SCRATCH_MAX = 1 << 20;
-let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+const SCRATCH_MIN = 64 * 1024;
+let input = Buffer.allocUnsafeSlow(SCRATCH_MIN);
+let output = Buffer.allocUnsafeSlow(SCRATCH_MIN);
 
-function staged(byteLength: number): Buffer | null {
-  if (byteLength > SCRATCH_MAX) return null;
-  if (byteLength > scratch.length) {
-    let size = scratch.length;
-    while (size < byteLength) size *= 2;
-    scratch = Buffer.allocUnsafeSlow(size);
+/** The part of Node's native zlib handle the synchronous path uses. */
+interface NativeDeflate {
+  writeSync(
+    flush: number,
+    input: Uint8Array,
+    inOff: number,
+    inLen: number,
+    out: Uint8Array,
+    outOff: number,
+    outLen: number,
+  ): void;
+  reset(): void;
+}
+interface Engine {
+  stream: Deflate;
+  handle: NativeDeflate;
+  /** [output bytes left, input bytes left] after each writeSync. */
+  state: Uint32Array;
+  error: Error | null;
+}
+/** Per level: the thread's engine; null where Node has no handle to reuse (then one per call). */
+const engines = new Map<number, Engine | null>();
+
+function engineFor(level: number): Engine | null {
+  let e = engines.get(level);
+  if (e === undefined) {
+    const stream = createDeflate({ level });
+    const inner = stream as unknown as { _handle?: Partial<NativeDeflate>; _writeState?: unknown };
+    if (typeof inner._handle?.writeSync === 'function' && inner._writeState instanceof Uint32Array) {
+      const engine: Engine = { stream, handle: inner._handle as NativeDeflate, state: inner._writeState, error: null };
+      stream.on('error', (err: Error) => (engine.error = err));
+      e = engine;
+    } else {
+      stream.destroy();
+      e = null;
+    }
+    engines.set(level, e);
   }
-  return scratch;
+  return e;
+}
+
+/** Whether this Node lets `deflate` reuse its engines (pdf-deflate.test.ts insists that it does). */
+export const reusesEngines = (): boolean => engineFor(6) !== null;
+
+/** A scratch buffer of at least `size` bytes: `current` when it is large enough, else a larger one. */
+function atLeast(current: Buffer, size: number): Buffer {
+  if (size <= current.length) return current;
+  let n = current.length;
+  while (n < size) n *= 2;
+  return Buffer.allocUnsafeSlow(n);
 }
 
 /** Drops what a finished synchronous engine still references, so it pins no buffer until a full collection. */
@@ -51,19 +91,45 @@ export function releaseEngine(engine: Deflate): void {
 /** `deflateSync(data, { level })`, same bytes; strings are Latin-1 (PDF operators and CMaps are). */
 export function deflate(data: Uint8Array | string, level: number): Buffer {
   const length = typeof data === 'string' ? data.length : data.byteLength;
-  const s = staged(length);
-  let input: Uint8Array;
-  if (s === null) input = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+  let bytes: Uint8Array;
+  if (length > SCRATCH_MAX) bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
   else {
-    if (typeof data === 'string') s.write(data, 0, length, 'latin1');
-    else s.set(data, 0);
-    input = s.subarray(0, length);
+    input = atLeast(input, length);
+    if (typeof data === 'string') input.latin1Write(data, 0, length);
+    else input.set(data, 0);
+    bytes = input.subarray(0, length);
   }
-  // `info: true` returns { buffer, engine }; the typings only know the plain form.
-  const out = deflateSync(input, { level, chunkSize: CHUNK, info: true }) as unknown as {
-    buffer: Buffer;
-    engine: Deflate;
-  };
-  releaseEngine(out.engine);
-  return out.buffer;
+  const engine = engineFor(level);
+  if (engine === null) {
+    // `info: true` returns { buffer, engine }; the typings only know the plain form.
+    const once = deflateSync(bytes, { level, chunkSize: 4096, info: true }) as unknown as {
+      buffer: Buffer;
+      engine: Deflate;
+    };
+    releaseEngine(once.engine);
+    return once.buffer;
+  }
+  // zlib's worst case is a little over the input (stored blocks); most streams need far less.
+  let out = atLeast(output, Math.min(length + (length >>> 10) + 64, SCRATCH_MAX));
+  let written = 0;
+  let inOff = 0;
+  let inLeft = length;
+  for (;;) {
+    engine.handle.writeSync(constants.Z_FINISH, bytes, inOff, inLeft, out, written, out.length - written);
+    if (engine.error) {
+      engines.delete(level); // a failed engine is not reused
+      throw engine.error;
+    }
+    const outLeft = engine.state[0]!;
+    inOff += inLeft - engine.state[1]!;
+    inLeft = engine.state[1]!;
+    written = out.length - outLeft;
+    if (outLeft !== 0) break;
+    const larger = Buffer.allocUnsafeSlow(out.length * 2);
+    out.copy(larger, 0, 0, written);
+    out = larger;
+  }
+  engine.handle.reset();
+  if (out.length <= SCRATCH_MAX) output = out;
+  return Buffer.from(out.subarray(0, written));
 }
