@@ -27,8 +27,8 @@ import { constants, createDeflate, deflateSync, type Deflate } from 'node:zlib';
 /** The scratch buffers grow to fit the largest stream up to this; larger ones are not kept. */
 const SCRATCH_MAX = 1 << 20;
 const SCRATCH_MIN = 64 * 1024;
-let input = Buffer.allocUnsafeSlow(SCRATCH_MIN);
-let output = Buffer.allocUnsafeSlow(SCRATCH_MIN);
+let input: Buffer = Buffer.allocUnsafeSlow(SCRATCH_MIN);
+let output: Buffer = Buffer.allocUnsafeSlow(SCRATCH_MIN);
 
 /** The part of Node's native zlib handle the synchronous path uses. */
 interface NativeDeflate {
@@ -95,7 +95,7 @@ export function deflate(data: Uint8Array | string, level: number): Buffer {
   if (length > SCRATCH_MAX) bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
   else {
     input = atLeast(input, length);
-    if (typeof data === 'string') input.latin1Write(data, 0, length);
+    if (typeof data === 'string') input.write(data, 0, length, 'latin1');
     else input.set(data, 0);
     bytes = input.subarray(0, length);
   }
