@@ -1,7 +1,8 @@
 // The staff-wide payments list in a real browser (issue #13 item 1): a payment recorded through the
 // invoice's dialog appears on the Payments page (Billing nav) next to those recorded by API; the
-// list sorts by amount (within each currency) and filters by method and by client, each choice kept
-// in the URL so a reload shows the same list; a row links to its invoice.
+// list sorts by amount (within each currency) and filters by method, by client and by status (a
+// payment refunded in full), each choice kept in the URL so a reload shows the same list; a row
+// links to its invoice.
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { checkpoint, describeBrowser, expectNoProblems } from './browser.ts';
@@ -57,7 +58,7 @@ describeBrowser('payments list in the staff app', () => {
     return out;
   }
 
-  it('lists a payment recorded in the app, sorts by amount and filters by method and client', async () => {
+  it('lists a payment recorded in the app, sorts by amount and filters by method, client and status', async () => {
     const { ctx, page, problems } = await app.signIn();
     const { server, seeded } = app;
 
@@ -122,6 +123,26 @@ describeBrowser('payments list in the staff app', () => {
     // A row links to its invoice.
     await page.getByRole('link', { name: seeded.globex.number, exact: true }).first().click();
     await page.getByRole('heading', { level: 1, name: new RegExp(seeded.globex.number) }).waitFor();
+
+    // Status: once Initech's cash payment is refunded in full (on its invoice, signed in moments
+    // ago: no step-up asked), "Refunded" shows it alone.
+    await page.goto(`${server.url}/app/invoices/${seeded.initech.id}`);
+    await page.getByRole('button', { name: /^Refund payment of/ }).click();
+    const refund = page.getByRole('dialog', { name: /^Refund / });
+    await refund.getByLabel('Amount (USD)').fill('300.00');
+    await refund.getByRole('button', { name: 'Refund' }).click();
+    await page.getByRole('status').filter({ hasText: 'Refund recorded' }).waitFor();
+    await page.goto(`${server.url}/app/payments`);
+    await page.getByRole('heading', { level: 1, name: 'Payments' }).waitFor();
+    await filters.getByLabel('Status').selectOption('refunded');
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/status=refunded/);
+    await expect.poll(() => rows(page), SLOW).toEqual([expect.stringMatching(/^Initech Inc · .*300\.00/)]);
+    await filters.getByLabel('Status').selectOption('received');
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/status=received/);
+    await expect.poll(() => rows(page), SLOW).toHaveLength(2);
+    expect((await rows(page)).every((r) => r.startsWith('Globex Corporation'))).toBe(true);
     expectNoProblems(problems);
     await ctx.close();
   });

@@ -258,6 +258,24 @@ describeEachDb('document list query plans', (dialect) => {
     expect(p, p).toContain('payments_refunds_by_payment');
   });
 
+  it('a status filter walks the sort index and sums each row’s refunds from the partial index', async () => {
+    for (const status of ['received', 'partially_refunded', 'refunded'] as const) {
+      const p = await explain(
+        paymentListQuery(t.container.db, {
+          orgId: api.orgId,
+          status,
+          sort: 'date',
+          desc: true,
+          cursor: null,
+          limit: 51,
+        }),
+      );
+      expect(p, p).toMatch(/\bpayments_received\b/);
+      expect(p, p).toContain('payments_refunds_by_payment');
+      noSortStep(p);
+    }
+  });
+
   it('the payments count reads an index of the organization, never the whole table', async () => {
     // PostgreSQL costs every org_id-first index the same on an empty table; a year of payments
     // (ledger rows written directly: the plan is the point, not the booking) and its statistics

@@ -2,8 +2,9 @@
 // organization's payments and refunds with the documents lists' row-value keyset cursor.
 // - Paging with a page size of 2 through every sort (date and amount, both ways) returns each
 //   payment exactly once, in the sort's order (amount: within each currency, ties by id).
-// - Filters: client, currency, date range, method, kind; the first page's count is capped like the
-//   document lists' and is left out where no index bounds it (method alone).
+// - Filters: client, currency, date range, method, kind, status (from the refunds); the first page's
+//   count is capped like the document lists' and is left out where no index bounds it (method or
+//   status alone).
 // - Attack: another organization's payments never appear, whatever the filter (its client's id,
 //   its currency); a cursor crafted for another sort or with a foreign value is refused with 400.
 // - Attack: a member whose role lacks payment:read gets 403 and no payment data.
@@ -46,6 +47,8 @@ describeEachDb('payments list', (dialect) => {
   const booked: Array<Pick<Item, 'id' | 'kind' | 'date' | 'amount' | 'currency' | 'method' | 'clientId'>> = [];
   let theirClient = '';
   let refundedPayment = '';
+  /** What the list must show as each entry's status. */
+  const status = new Map<string, string>();
 
   async function issue(as: Api, clientId: string, currency: string): Promise<{ id: string; number: string }> {
     const draft = await as.ok('POST', '/api/v1/invoices', {
@@ -105,23 +108,34 @@ describeEachDb('payments list', (dialect) => {
     await pay('a1', 7_000, '2026-01-12', 'cash');
     await pay('a1', 5_000, '2026-01-12', 'cheque');
     await pay('a2', 3_000, '2026-02-01', 'card');
-    await pay('a2', 9_000, '2026-01-10', 'bank_transfer');
+    const wholly = await pay('a2', 9_000, '2026-01-10', 'bank_transfer');
     await pay('b1', 5_000, '2026-01-11', 'bank_transfer');
     await pay('b1', 2_000, '2026-03-01', 'other');
     // A refund of part of the first payment (step-up: a fresh session), paid out today (2026-04-01).
     const owner = await staffSession(t, api.orgId, api.userId);
-    const refund = await owner.req('POST', `/api/v1/payments/${refundedPayment}/refunds`, { amount: 1_000 });
-    expect(refund.statusCode, refund.body).toBe(201);
-    const r = refund.json();
-    booked.push({
-      id: r.id,
-      kind: 'refund',
-      date: r.receivedOn,
-      amount: 1_000,
-      currency: 'EUR',
-      method: r.method,
-      clientId: client.alpha,
-    });
+    // Then all of another, in two refunds.
+    for (const [payment, amount] of [
+      [refundedPayment, 1_000],
+      [wholly, 4_000],
+      [wholly, 5_000],
+    ] as const) {
+      const refund = await owner.req('POST', `/api/v1/payments/${payment}/refunds`, { amount });
+      expect(refund.statusCode, refund.body).toBe(201);
+      const r = refund.json();
+      booked.push({
+        id: r.id,
+        kind: 'refund',
+        date: r.receivedOn,
+        amount,
+        currency: 'EUR',
+        method: r.method,
+        clientId: client.alpha,
+      });
+      status.set(r.id, 'paid_out');
+    }
+    for (const p of booked) if (!status.has(p.id)) status.set(p.id, 'received');
+    status.set(refundedPayment, 'partially_refunded');
+    status.set(wholly, 'refunded');
 
     // Another organization, with a payment of its own in the same currency and on the same days.
     theirClient = (await other.ok('POST', '/api/v1/clients', { name: 'Their Client', currency: 'EUR' })).id;
@@ -176,7 +190,7 @@ describeEachDb('payments list', (dialect) => {
       clientId: client.alpha,
       clientName: 'Alpha AG',
     });
-    const refund = items.find((i) => i.kind === 'refund')!;
+    const refund = items.find((i) => i.kind === 'refund' && i.amount === 1_000)!;
     expect(refund).toMatchObject({ status: 'paid_out', refundedAmount: 0, date: '2026-04-01', amount: 1_000 });
     const usd = items.filter((i) => i.currency === 'USD');
     expect(usd.map((i) => [i.clientName, i.invoiceNumber, i.status])).toEqual([
@@ -185,6 +199,30 @@ describeEachDb('payments list', (dialect) => {
     ]);
     // The default sort is newest first.
     expect(items[0]!.date).toBe('2026-04-01');
+  });
+
+  it('filters by status: received, partially refunded, refunded, paid out', async () => {
+    const ids = async (qs: string) => (await all(qs)).items.map((i) => i.id);
+    for (const s of ['received', 'partially_refunded', 'refunded', 'paid_out']) {
+      const want = expected('-date').filter((id) => status.get(id) === s);
+      expect(want.length, s).toBeGreaterThan(0);
+      const { items } = await all(`status=${s}`);
+      expect(
+        items.map((i) => i.id),
+        s,
+      ).toEqual(want);
+      expect(new Set(items.map((i) => i.status))).toEqual(new Set([s]));
+    }
+    expect(await ids(`status=refunded&sort=amount`)).toEqual(
+      [...status].filter(([, s]) => s === 'refunded').map(([id]) => id),
+    );
+    expect(await ids(`status=received&clientId=${client.beta}`)).toEqual(
+      expected('-date').filter((id) => booked.find((p) => p.id === id)!.clientId === client.beta),
+    );
+    // Not counted alone (no index holds the status); with a client, counted.
+    const first = (qs: string) => api.ok<Page>('GET', `/api/v1/payments?limit=1&${qs}`);
+    expect(await first('status=refunded')).toMatchObject({ count: null });
+    expect(await first(`status=paid_out&clientId=${client.alpha}`)).toMatchObject({ count: 3 });
   });
 
   it('filters by client, currency, date range, method and kind, and counts what matches', async () => {
@@ -206,7 +244,7 @@ describeEachDb('payments list', (dialect) => {
     expect(await ids(`clientId=${client.beta}&currency=EUR`)).toEqual([]);
 
     const first = (qs: string) => api.ok<Page>('GET', `/api/v1/payments?limit=1&${qs}`);
-    expect(await first(`clientId=${client.alpha}`)).toMatchObject({ count: 6, countCapped: false });
+    expect(await first(`clientId=${client.alpha}`)).toMatchObject({ count: 8, countCapped: false });
     expect(await first('from=2026-01-11&to=2026-01-12')).toMatchObject({ count: 3 });
     expect(await first('currency=USD')).toMatchObject({ count: 2 });
     // No index holds the method: not counted alone (it would read every payment of a big organization).
@@ -256,6 +294,7 @@ describeEachDb('payments list', (dialect) => {
       'clientId=not-a-uuid',
       'method=bitcoin',
       'kind=chargeback',
+      'status=lost',
       'orgId=00000000-0000-0000-0000-000000000000',
       'cursor=%%%',
       'cursor=bm90LWpzb24',

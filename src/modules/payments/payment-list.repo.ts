@@ -8,6 +8,9 @@ import type { Executor } from '../../platform/db/kysely.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import type { Cursor, CursorValue } from '../../platform/http/pagination.ts';
 import type { PaymentsTable } from './payments.tables.ts';
+import type { PAYMENT_STATUSES } from './payment.schemas.ts';
+
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /**
  * What each sort orders by. "date" is the day the money was received (or paid out, for a refund):
@@ -35,6 +38,7 @@ export interface PaymentListFilter {
   to?: string;
   method?: string;
   kind?: 'payment' | 'refund';
+  status?: PaymentStatus;
 }
 
 export interface PaymentPageFilter extends PaymentListFilter {
@@ -120,6 +124,28 @@ function whereListed(eb: ExpressionBuilder<DB, 'payments'>, f: PaymentListFilter
   if (f.to) c.push(eb('received_on', '<=', f.to));
   if (f.method) c.push(eb('method', '=', f.method));
   if (f.kind) c.push(eb('kind', '=', f.kind));
+  if (f.status) c.push(statusIs(eb, f.status));
+  return eb.and(c);
+}
+
+/**
+ * A status as a condition on the row, the same rule as the list's `statusOf` (payment-list.service.ts):
+ * a refund is paid_out; a payment is received until something is refunded against it, then
+ * partially_refunded, and refunded once its refunds reach its amount. The refunds are summed per
+ * row from the partial index payments_refunds_by_payment (`kind = 'refund'` as a literal, as in
+ * `refundedQuery`), so the list still walks its sort's index and probes each row it passes.
+ */
+function statusIs(eb: ExpressionBuilder<DB, 'payments'>, status: PaymentStatus): Expression<SqlBool> {
+  if (status === 'paid_out') return eb('kind', '=', 'refund');
+  const back = sql<number>`coalesce((${eb
+    .selectFrom('payments as r')
+    .select((r) => r.fn.sum<number>('r.amount').as('s'))
+    .whereRef('r.org_id', '=', 'payments.org_id')
+    .whereRef('r.related_payment_id', '=', 'payments.id')
+    .where(sql<SqlBool>`r.kind = 'refund'`)}), 0)`;
+  const c = [eb('kind', '=', 'payment')];
+  if (status === 'received') c.push(eb(back, '<=', 0));
+  else c.push(eb(back, '>', 0), eb(back, status === 'refunded' ? '>=' : '<', eb.ref('payments.amount')));
   return eb.and(c);
 }
 

@@ -45,13 +45,14 @@ export function createPaymentListService({ db, clients, documents }: PaymentList
         ...(q.to && { to: q.to }),
         ...(q.method && { method: q.method }),
         ...(q.kind && { kind: q.kind }),
+        ...(q.status && { status: q.status }),
       };
       const cursor = decodeCursor(q.cursor, PAYMENT_CURSOR_VALUES[sort]);
       const rows = await listPaymentListRows(db, { ...filter, sort, desc, cursor, limit: q.limit + 1 });
-      // Counted on the first page only, at most COUNT_CAP + 1 index entries. Not by method or kind
-      // alone: no index holds them, and a rare method would read every payment of the organization
-      // (with a client, its index bounds the count to that client's payments).
-      const indexed = !(q.method || q.kind) || Boolean(q.clientId);
+      // Counted on the first page only, at most COUNT_CAP + 1 index entries. Not by method, kind or
+      // status alone: no index holds them, and a rare one would read every payment of the
+      // organization (with a client, its index bounds the count to that client's payments).
+      const indexed = !(q.method || q.kind || q.status) || Boolean(q.clientId);
       const count = cursor || !indexed ? null : await countPaymentListRows(db, filter, COUNT_CAP);
       const page = pageResult(rows, q.limit, (r) => ({ v: paymentSortValue(r, sort), id: r.id }));
       const [names, numbers, refunded] = await Promise.all([

@@ -62,6 +62,8 @@ export const creditBalanceSchema = z.object({
 
 /** The staff-wide payments list (GET /api/v1/payments): sorts as the documents lists spell them. */
 export const PAYMENT_SORTS = ['date', '-date', 'amount', '-amount'] as const;
+/** A payment's state from its refunds; a refund's is always paid_out. */
+export const PAYMENT_STATUSES = ['received', 'partially_refunded', 'refunded', 'paid_out'] as const;
 export const paymentListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
@@ -74,6 +76,10 @@ export const paymentListQuery = z.strictObject({
   to: isoDate.optional().describe('received (or paid out) on or before'),
   method: z.enum(PAYMENT_METHODS).optional(),
   kind: z.enum(['payment', 'refund']).optional().describe('payments received, or refunds paid out; both by default'),
+  status: z
+    .enum(PAYMENT_STATUSES)
+    .optional()
+    .describe('payments not refunded (received), partly or wholly refunded; paid_out: the refunds'),
   sort: z
     .enum(PAYMENT_SORTS)
     .default('-date')
@@ -92,7 +98,7 @@ export const paymentListItemSchema = z.object({
   method: z.string(),
   provider: z.string().nullable(),
   status: z
-    .enum(['received', 'partially_refunded', 'refunded', 'paid_out'])
+    .enum(PAYMENT_STATUSES)
     .describe('a payment: received, partially_refunded or refunded (from its refunds); a refund: paid_out'),
   refundedAmount: z.number().describe('a payment: the amount refunded against it so far; a refund: 0'),
   invoiceId: z.string(),

@@ -16669,6 +16669,8 @@ export interface paths {
                     method?: "bank_transfer" | "cash" | "cheque" | "card" | "stripe" | "paypal" | "client_credit" | "other";
                     /** @description payments received, or refunds paid out; both by default */
                     kind?: "payment" | "refund";
+                    /** @description payments not refunded (received), partly or wholly refunded; paid_out: the refunds */
+                    status?: "received" | "partially_refunded" | "refunded" | "paid_out";
                     /** @description date: the day received (or paid out); amount: within each currency (currencies in code order), by amount */
                     sort?: "date" | "-date" | "amount" | "-amount";
                 };

@@ -1,6 +1,6 @@
 // The organization's payments and refunds (GET /api/v1/payments), a keyset page at a time like the
 // document lists: sort, filters and page size live in the URL (?sort=&clientId=&currency=&from=&to=
-// &method=&kind=&limit=), so a reload, back/forward or a shared link shows the same list. Each row
+// &method=&kind=&status=&limit=), so a reload, back/forward or a shared link shows the same list. Each row
 // links to its invoice. Amounts sort within each currency (minor units of different currencies do
 // not compare).
 import { useEffect, useState } from 'react';
@@ -20,6 +20,7 @@ type ListQuery = NonNullable<paths['/api/v1/payments']['get']['parameters']['que
 type ListSort = NonNullable<ListQuery['sort']>;
 type Method = NonNullable<ListQuery['method']>;
 type Kind = NonNullable<ListQuery['kind']>;
+type Status = NonNullable<ListQuery['status']>;
 type PaymentRow = Answer<'/api/v1/payments'>['items'][number];
 
 interface Filter {
@@ -30,6 +31,7 @@ interface Filter {
   to: string;
   method: Method | '';
   kind: Kind | '';
+  status: Status | '';
   limit: number;
 }
 
@@ -58,6 +60,7 @@ const STATUS: Record<PaymentRow['status'], { label: string; tone: 'good' | 'warn
   refunded: { label: 'Refunded', tone: 'neutral' },
   paid_out: { label: 'Refund paid out', tone: 'info' },
 };
+const STATUSES = Object.keys(STATUS) as Status[];
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -66,6 +69,7 @@ function filterFrom(q: URLSearchParams): Filter {
   const sort = q.get('sort') ?? '';
   const method = q.get('method') ?? '';
   const kind = q.get('kind') ?? '';
+  const status = q.get('status') ?? '';
   const currency = (q.get('currency') ?? '').toUpperCase();
   const clientId = q.get('clientId') ?? '';
   const from = q.get('from') ?? '';
@@ -78,6 +82,7 @@ function filterFrom(q: URLSearchParams): Filter {
     to: ISO_DATE.test(to) ? to : '',
     method: (METHODS as string[]).includes(method) ? (method as Method) : '',
     kind: kind === 'payment' || kind === 'refund' ? kind : '',
+    status: (STATUSES as string[]).includes(status) ? (status as Status) : '',
     limit: pageSizeFrom(q),
   };
 }
@@ -85,7 +90,8 @@ function filterFrom(q: URLSearchParams): Filter {
 function searchOf(f: Filter): string {
   const q = new URLSearchParams();
   if (f.sort !== '-date') q.set('sort', f.sort);
-  for (const key of ['clientId', 'currency', 'from', 'to', 'method', 'kind'] as const) if (f[key]) q.set(key, f[key]);
+  for (const key of ['clientId', 'currency', 'from', 'to', 'method', 'kind', 'status'] as const)
+    if (f[key]) q.set(key, f[key]);
   if (f.limit !== 50) q.set('limit', String(f.limit));
   const s = q.toString();
   return s ? `?${s}` : '';
@@ -104,6 +110,7 @@ function listPage(f: Filter, cursor?: string, signal?: AbortSignal) {
           to: f.to || undefined,
           method: f.method || undefined,
           kind: f.kind || undefined,
+          status: f.status || undefined,
           cursor,
         },
       },
@@ -125,7 +132,13 @@ export function PaymentsPage() {
     (after, signal) => listPage(applied, after, signal),
   );
   const filtered = Boolean(
-    applied.clientId || applied.currency || applied.from || applied.to || applied.method || applied.kind,
+    applied.clientId ||
+    applied.currency ||
+    applied.from ||
+    applied.to ||
+    applied.method ||
+    applied.kind ||
+    applied.status,
   );
 
   return (
@@ -172,6 +185,12 @@ export function PaymentsPage() {
             { value: 'payment', label: 'Payments' },
             { value: 'refund', label: 'Refunds' },
           ]}
+        />
+        <SelectField
+          label="Status"
+          value={form.status}
+          onChange={(e) => set('status', e.target.value as Filter['status'])}
+          options={[{ value: '', label: 'Any' }, ...STATUSES.map((v) => ({ value: v, label: STATUS[v].label }))]}
         />
         <SelectField
           label="Sort"
