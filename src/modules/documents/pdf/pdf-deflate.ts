@@ -48,7 +48,6 @@ interface Engine {
   handle: NativeDeflate;
   /** [output bytes left, input bytes left] after each writeSync. */
   state: Uint32Array;
-  error: Error | null;
 }
 /** Per level: the thread's engine; null where Node has no handle to reuse (then one per call). */
 const engines = new Map<number, Engine | null>();
@@ -59,9 +58,10 @@ function engineFor(level: number): Engine | null {
     const stream = createDeflate({ level });
     const inner = stream as unknown as { _handle?: Partial<NativeDeflate>; _writeState?: unknown };
     if (typeof inner._handle?.writeSync === 'function' && inner._writeState instanceof Uint32Array) {
-      const engine: Engine = { stream, handle: inner._handle as NativeDeflate, state: inner._writeState, error: null };
-      stream.on('error', (err: Error) => (engine.error = err));
-      e = engine;
+      e = { stream, handle: inner._handle as NativeDeflate, state: inner._writeState };
+      // A zlib failure destroys the stream at once and emits 'error' a tick later (Node's
+      // zlibOnError); `deflate` throws it from `errored`, so the late event needs no more than this.
+      stream.on('error', () => {});
     } else {
       stream.destroy();
       e = null;
@@ -116,9 +116,9 @@ export function deflate(data: Uint8Array | string, level: number): Buffer {
   let inLeft = length;
   for (;;) {
     engine.handle.writeSync(constants.Z_FINISH, bytes, inOff, inLeft, out, written, out.length - written);
-    if (engine.error) {
+    if (engine.stream.destroyed) {
       engines.delete(level); // a failed engine is not reused
-      throw engine.error;
+      throw engine.stream.errored ?? new Error('deflate: the zlib engine failed');
     }
     const outLeft = engine.state[0]!;
     inOff += inLeft - engine.state[1]!;
