@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { deflateSync, inflateSync, type Deflate } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { deflate, releaseEngine, reusesEngines } from './pdf-deflate.ts';
+import { deflate, deflateOnce, releaseEngine, reusesEngines } from './pdf-deflate.ts';
 import { buildDocumentView } from './document-view.ts';
 import { sampleIssuedDocument } from './pdf-sample.ts';
 import { renderDocumentPdf } from './render-document-pdf.ts';
@@ -22,6 +22,7 @@ describe('deflate', () => {
       }
       for (const input of [bytes.subarray(0, 10), bytes, Buffer.concat(Array(8).fill(bytes))]) {
         expect(deflate(input, level).equals(deflateSync(input, { level }))).toBe(true);
+        expect(deflateOnce(input, level).equals(deflateSync(input, { level }))).toBe(true); // the fallback
       }
     }
     expect(inflateSync(deflate(text, 1)).toString('latin1')).toBe(text);

@@ -88,6 +88,17 @@ export function releaseEngine(engine: Deflate): void {
   (engine as unknown as { _outBuffer?: Buffer | null })._outBuffer = null;
 }
 
+/** What `deflate` does where no engine can be reused: deflateSync, its engine released. */
+export function deflateOnce(bytes: Uint8Array, level: number): Buffer {
+  // `info: true` returns { buffer, engine }; the typings only know the plain form.
+  const once = deflateSync(bytes, { level, chunkSize: 4096, info: true }) as unknown as {
+    buffer: Buffer;
+    engine: Deflate;
+  };
+  releaseEngine(once.engine);
+  return once.buffer;
+}
+
 /** `deflateSync(data, { level })`, same bytes; strings are Latin-1 (PDF operators and CMaps are). */
 export function deflate(data: Uint8Array | string, level: number): Buffer {
   const length = typeof data === 'string' ? data.length : data.byteLength;
@@ -100,15 +111,7 @@ export function deflate(data: Uint8Array | string, level: number): Buffer {
     bytes = input.subarray(0, length);
   }
   const engine = engineFor(level);
-  if (engine === null) {
-    // `info: true` returns { buffer, engine }; the typings only know the plain form.
-    const once = deflateSync(bytes, { level, chunkSize: 4096, info: true }) as unknown as {
-      buffer: Buffer;
-      engine: Deflate;
-    };
-    releaseEngine(once.engine);
-    return once.buffer;
-  }
+  if (engine === null) return deflateOnce(bytes, level);
   // zlib's worst case is a little over the input (stored blocks); most streams need far less.
   let out = atLeast(output, Math.min(length + (length >>> 10) + 64, SCRATCH_MAX));
   let written = 0;
