@@ -254,7 +254,14 @@ describeEachDb('payments list', (dialect) => {
 
   it("never shows another organization's payments, whatever the filter", async () => {
     const mine = new Set(booked.map((p) => p.id));
-    for (const qs of ['', 'currency=EUR', 'from=2026-01-11&to=2026-01-11', 'method=bank_transfer', 'sort=amount'])
+    for (const qs of [
+      '',
+      'currency=EUR',
+      'from=2026-01-11&to=2026-01-11',
+      'method=bank_transfer',
+      'status=received',
+      'sort=amount',
+    ])
       for (const i of (await all(qs)).items) expect(mine.has(i.id), `${qs}: ${i.clientName}`).toBe(true);
     const foreign = await all(`clientId=${theirClient}`);
     expect(foreign.items).toEqual([]);
