@@ -597,8 +597,8 @@ export class PdfWriter {
         `<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier ${pdfString(OUTPUT_CONDITION)} /Info ${pdfString(OUTPUT_CONDITION)}` +
           ` /RegistryName (http://www.color.org) /DestOutputProfile ${profile} 0 R >>`,
       );
-      // Unfiltered: deflating the XML costs more than hashing its bytes for the /ID and the signature
-      // (docs/DECISIONS.md D10, issue #12 item 9).
+      // Unfiltered: deflating the XML costs more than hashing its bytes for the signature (the /ID
+      // leaves them out; docs/DECISIONS.md D10, issue #12 item 9).
       const file = w.plain(
         `/Type /EmbeddedFile /Subtype /text#2Fxml /Params << /ModDate ${date} /Size ${attachment.xml.length} >>`,
         attachment.xml,
