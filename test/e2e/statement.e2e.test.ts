@@ -2,6 +2,8 @@
 // the Statement section (balances, lines, overdue invoices), narrow the period, and download the
 // signed PDF; the client's contact signs in to the portal, opens the Statement tab and downloads
 // the same statement. axe runs on each screen; no CSP violation or page error.
+// The organization keeps its books at UTC+14 and the browser sits at UTC−11, so the two are always
+// on different days: a default period ending on the browser's own today would miss today's invoice.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
@@ -19,6 +21,8 @@ import { mailMatch, seedInvoice, setupByApi, signInWithPassword, type ApiClient 
 
 const OWNER = { email: 'olga@statements.test', password: 'a long and unusual passphrase 42' };
 const CLIENT_EMAIL = 'carla@globex.test';
+const ORG_ZONE = 'Pacific/Kiritimati';
+const BROWSER_ZONE = 'Pacific/Pago_Pago';
 
 describeBrowser('statement of account', () => {
   let smtp: TestSmtp;
@@ -32,6 +36,7 @@ describeBrowser('statement of account', () => {
     server = await startServer({ env: { SEALBILL_SMTP_URL: smtp.url } });
     browser = await launchBrowser();
     owner = await setupByApi(server.url, OWNER, 'Statements GmbH');
+    await owner.call('PATCH', '/api/v1/org', { timeZone: ORG_ZONE });
     seeded = await seedInvoice(owner, CLIENT_EMAIL);
     await owner.call('POST', `/api/v1/invoices/${seeded.invoiceId}/payments`, { amount: 85_000, method: 'cash' });
   }, 120_000);
@@ -42,7 +47,7 @@ describeBrowser('statement of account', () => {
   });
 
   it('shows the statement on the client page and downloads the signed PDF', async () => {
-    const ctx = await browser.newContext({ acceptDownloads: true });
+    const ctx = await browser.newContext({ acceptDownloads: true, timezoneId: BROWSER_ZONE });
     const { page, problems } = await newPage(ctx);
     await signInWithPassword(page, server.url, OWNER.email, OWNER.password);
     await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
@@ -58,6 +63,7 @@ describeBrowser('statement of account', () => {
     const from = section.getByLabel('From', { exact: true });
     const to = section.getByLabel('To', { exact: true });
     const today = await to.inputValue();
+    expect(today).toBe(new Intl.DateTimeFormat('en-CA', { timeZone: ORG_ZONE }).format(new Date()));
     await from.fill(today);
     await to.fill(`${Number(today.slice(0, 4)) - 1}-01-01`);
     await section.getByText('must not be before from').waitFor();
@@ -74,7 +80,7 @@ describeBrowser('statement of account', () => {
   }, 90_000);
 
   it('shows the client its own statement in the portal', async () => {
-    const ctx = await browser.newContext({ acceptDownloads: true });
+    const ctx = await browser.newContext({ acceptDownloads: true, timezoneId: BROWSER_ZONE });
     const { page, problems } = await newPage(ctx);
     await page.goto(`${server.url}/portal?org=${owner.orgId}`);
     const mark = smtp.messages.length;

@@ -133,9 +133,15 @@ export function readPercent(text: string): number | null {
   return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }
 
-export function todayIso(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+/**
+ * Today as YYYY-MM-DD in `timeZone` (the organization's: the server dates documents and payments
+ * in it, so a default period ending on the browser's own today can miss today's documents when the
+ * two zones are on different sides of midnight). Without a zone, the browser's.
+ */
+export function todayIso(timeZone?: string): string {
+  const parts = new Intl.DateTimeFormat('en', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const part = Object.fromEntries(parts.formatToParts(new Date()).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day}`;
 }
 
 export const STATUS_LABEL: Record<string, string> = {

@@ -9,25 +9,22 @@ import { useApiQuery } from '../lib/query.ts';
 import { Link } from '../lib/router.tsx';
 import { ErrorNotice, Loading, Status } from '../ui/feedback.tsx';
 import { Button } from '../ui/forms.tsx';
-import { defaultPeriod, StatementBody, StatementFilters, type StatementPeriod } from '../ui/StatementBody.tsx';
+import { shownPeriod, StatementBody, StatementFilters, type StatementPeriod } from '../ui/StatementBody.tsx';
 
 export function PortalStatementPage() {
   useTitle(t('statement.title'));
-  // Without a currency the server answers in the client's own; the first answer fixes it here.
-  const [period, setPeriod] = useState<Omit<StatementPeriod, 'currency'> & { currency?: string }>(() => {
-    const { from, to } = defaultPeriod('');
-    return { from, to };
-  });
+  const [picked, setPicked] = useState<StatementPeriod | null>(null);
   const [status, setStatus] = useState<string | null>(null);
-  const statement = useApiQuery(['portal-statement', period], (signal) =>
-    ok(portalApi.GET('/api/v1/portal/statement', { params: { query: period }, signal })),
+  const statement = useApiQuery(['portal-statement', picked], (signal) =>
+    ok(portalApi.GET('/api/v1/portal/statement', { params: { query: picked ?? {} }, signal })),
   );
   const shown = statement.data;
-  const download = useAction(async () => {
-    const file = await requestFile('GET', `/api/v1/portal/statement.pdf${qs({ ...period })}`, undefined, {
+  const period = shownPeriod(picked, shown);
+  const download = useAction(async (p: StatementPeriod) => {
+    const file = await requestFile('GET', `/api/v1/portal/statement.pdf${qs({ ...p })}`, undefined, {
       realm: 'portal',
     });
-    return saveFile(file, `statement-${period.from}-${period.to}.pdf`);
+    return saveFile(file, `statement-${p.from}-${p.to}-${p.currency}.pdf`);
   });
 
   return (
@@ -35,16 +32,18 @@ export function PortalStatementPage() {
       <h1>{t('statement.title')}</h1>
       <p className="muted">{t('statement.intro')}</p>
       <Status message={status} />
-      <StatementFilters
-        value={{ ...period, currency: period.currency ?? shown?.currency ?? '' }}
-        onChange={setPeriod}
-        currencies={shown?.currencies ?? []}
-        error={statement.error}
-      />
+      {period ? (
+        <StatementFilters
+          value={period}
+          onChange={setPicked}
+          currencies={shown?.currencies ?? []}
+          error={statement.error}
+        />
+      ) : null}
       <ErrorNotice error={statement.error} title={t('statement.loadFailed')} focus={false} />
       <ErrorNotice error={download.error} title={t('statement.downloadFailed')} />
       {statement.isPending ? <Loading /> : null}
-      {shown ? (
+      {shown && period ? (
         <>
           <StatementBody
             statement={shown}
@@ -55,7 +54,7 @@ export function PortalStatementPage() {
             busy={download.busy}
             disabled={Boolean(statement.error)}
             onClick={async () => {
-              const name = await download.run();
+              const name = await download.run(period);
               if (name) setStatus(t('statement.downloaded', { name }));
             }}
           >

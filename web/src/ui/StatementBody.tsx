@@ -4,7 +4,7 @@
 // end of the period. Each area loads it with its own realm's client and links documents its way.
 import type { ReactNode } from 'react';
 import type { ApiError } from '../lib/api.ts';
-import { date, money, todayIso } from '../lib/format.ts';
+import { date, money } from '../lib/format.ts';
 import { t, type MessageKey } from '../lib/i18n.ts';
 import type { Answer } from '../lib/types.ts';
 import { DataTable } from './DataTable.tsx';
@@ -20,10 +20,13 @@ export interface StatementPeriod {
   currency: string;
 }
 
-/** This calendar year so far, in `currency`. */
-export function defaultPeriod(currency: string): StatementPeriod {
-  const to = todayIso();
-  return { from: `${to.slice(0, 4)}-01-01`, to, currency };
+/**
+ * The period the pickers show: the one picked, else the one the server answered for. Until a
+ * period is picked none is sent, and the server's default applies (this year so far in the client's
+ * currency, "today" in the organization's time zone, which the browser's own today can miss).
+ */
+export function shownPeriod(picked: StatementPeriod | null, answer: Statement | undefined): StatementPeriod | null {
+  return picked ?? (answer ? { from: answer.from, to: answer.to, currency: answer.currency } : null);
 }
 
 const KIND_KEY: Record<Line['kind'], MessageKey> = {

@@ -6,6 +6,7 @@ import type { DocumentDto } from '../../lib/types.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { ErrorNotice } from '../../ui/feedback.tsx';
 import { Button, SelectField, TextArea, TextField } from '../../ui/forms.tsx';
+import { useStaff } from '../context.ts';
 
 const METHODS = [
   ['bank_transfer', 'Bank transfer'],
@@ -27,10 +28,11 @@ export function PaymentDialog({
   onClose: () => void;
   onDone: () => void;
 }) {
+  const { org } = useStaff();
   const [v, setV] = useState({
     amount: amountInput(doc.amountDue, doc.currency),
     method: 'bank_transfer' as Method,
-    receivedOn: todayIso(),
+    receivedOn: todayIso(org?.timeZone),
     reference: '',
   });
   const [amountError, setAmountError] = useState<string | undefined>();

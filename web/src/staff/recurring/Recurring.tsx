@@ -179,7 +179,7 @@ export function NewSchedulePage() {
       schedule={{
         frequency: 'monthly',
         intervalCount: '1',
-        startOn: todayIso(),
+        startOn: todayIso(s.org?.timeZone),
         endOn: '',
         autoIssue: s.can('invoice:issue'),
         autoSend: false,

@@ -39,9 +39,9 @@ interface Period {
   basis: 'issue' | 'supply';
 }
 
-/** The calendar quarter so far: the period of most VAT returns. */
-function thisQuarter(): Period {
-  const to = todayIso();
+/** The calendar quarter so far, in the organization's time zone: the period of most VAT returns. */
+function thisQuarter(timeZone: string | undefined): Period {
+  const to = todayIso(timeZone);
   const month = Math.floor((Number(to.slice(5, 7)) - 1) / 3) * 3 + 1;
   return { from: `${to.slice(0, 4)}-${String(month).padStart(2, '0')}-01`, to, basis: 'issue' };
 }
@@ -49,7 +49,7 @@ function thisQuarter(): Period {
 export function ReportsPage({ report }: { report: ReportName }) {
   const s = useStaff();
   useTitle(t(TITLE[report]));
-  const [period, setPeriod] = useState<Period>(thisQuarter);
+  const [period, setPeriod] = useState<Period>(() => thisQuarter(s.org?.timeZone));
   const [status, setStatus] = useState<string | null>(null);
   const usesPeriod = report !== 'aging';
   const usesBasis = report === 'vat' || report === 'revenue-by-item';
