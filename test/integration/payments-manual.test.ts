@@ -5,6 +5,7 @@
 // - Attack: refunding through the older invoice-level route (POST /api/v1/invoices/:id/refunds)
 //   with an API token, or with a session that authenticated more than 5 minutes ago, is refused
 //   with 401 step_up_required and books nothing; only a freshly authenticated session refunds.
+// - Race: concurrent payments on one invoice all count (the invoice's row lock, on PostgreSQL).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,6 +94,23 @@ describeEachDb('payments: manual payments, receipts and refunds', (dialect) => {
       expectProblem(await portalReq(t.app, dave, 'GET', `/api/v1/portal/payments/${pay.id}/receipt`), 404);
     },
   );
+
+  it('books concurrent payments on one invoice without losing one (the invoice row is locked)', async () => {
+    // On PostgreSQL the requests run on separate connections: a read of the invoice that did not
+    // wait for the other payments' lock would compute from a stale balance and lose an update.
+    const inv = await issuedInvoice(api, { email: 'dora@many-payers.test' });
+    const parts = 8;
+    const share = Math.floor(inv.total / parts);
+    const amounts = Array.from({ length: parts }, (_, i) =>
+      i === parts - 1 ? inv.total - share * (parts - 1) : share,
+    );
+    const results = await Promise.all(
+      amounts.map((amount) => api.req('POST', `/api/v1/invoices/${inv.id}/payments`, { amount, method: 'cash' })),
+    );
+    expect(results.map((r) => r.statusCode)).toEqual(amounts.map(() => 201));
+    const after = await api.ok('GET', `/api/v1/invoices/${inv.id}`);
+    expect(after).toMatchObject({ status: 'paid', amountPaid: inv.total, amountDue: 0 });
+  });
 
   it('refuses a manual refund by API token or stale session (step-up); a fresh session refunds once', async () => {
     const inv = await issuedInvoice(api);

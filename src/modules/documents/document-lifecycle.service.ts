@@ -1,7 +1,7 @@
 // Issuing and the life after it. Issuing happens in one transaction: the gapless number, the
 // frozen snapshot of both parties and the payout details, the PDF (rendered once, encrypted,
 // stored, then served byte-identical) and the audit entry commit together or not at all.
-import type { Clock } from '../../platform/clock.ts';
+import { dateInZone, type Clock } from '../../platform/clock.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { Database, Executor } from '../../platform/db/kysely.ts';
 import type { DocumentKind } from './documents.tables.ts';
@@ -229,7 +229,9 @@ export function createLifecycleService(deps: LifecycleDeps) {
     const crypto = await keyring.forOrg(tx, orgId);
     const body = readBody(crypto, row);
 
-    const issueDate = row.issue_date ?? (await documents.todayInTx(tx, orgId));
+    // The organization's day, from the org in hand (documents.todayInTx would read its time zone again).
+    const today = dateInZone(clock.now(), org.timeZone);
+    const issueDate = row.issue_date ?? today;
     // A rate taken from the rate table (not typed) is taken again for the final issue date.
     row = await documents.refreshDefaultedRateInTx(tx, orgId, row, issueDate);
     const dueDate = kind === 'credit_note' ? null : (row.due_date ?? addDays(issueDate, org.paymentTermsDays));
@@ -289,7 +291,7 @@ export function createLifecycleService(deps: LifecycleDeps) {
     await updateDocumentRow(tx, orgId, id, patch);
     // The document as a read would now give it, from the row and body in hand (the client's name is
     // the one just read; issue-batch.test.ts compares this with a read on both databases).
-    const doc = toDto({ ...row, ...patch }, issuedBody, client.name, await documents.todayInTx(tx, orgId));
+    const doc = toDto({ ...row, ...patch }, issuedBody, client.name, today);
     // A client who takes Factur-X gets one file: the issued PDF itself is the PDF/A-3 hybrid that
     // carries the CII XML, and the XML's digest is among the signed fields.
     // Written from the model checked above, now under the drawn number (mapped once, not twice).

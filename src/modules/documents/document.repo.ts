@@ -26,8 +26,9 @@ export function findDocument(
  * Reads a document under a row lock held until the transaction ends, for read-modify-write of its
  * status and balances. The lock is a no-op UPDATE (a row lock on PostgreSQL, where READ COMMITTED
  * would otherwise let two writers compute from the same stale balance; SQLite has one writer
- * already), and the read after it sees the latest committed row. Lock order: document rows, then
- * the number sequence row, then the audit chain.
+ * already) that returns the row: on PostgreSQL an UPDATE that waited for another writer's lock
+ * re-reads the row it then locks, so the row returned is the latest committed one. Lock order:
+ * document rows, then the number sequence row, then the audit chain.
  */
 export async function lockDocument(
   db: Executor,
@@ -41,8 +42,7 @@ export async function lockDocument(
     .where('org_id', '=', orgId)
     .where('id', '=', id);
   if (kind) q = q.where('kind', '=', kind);
-  await q.execute();
-  return findDocument(db, orgId, id, kind);
+  return q.returningAll().executeTakeFirst();
 }
 
 /** The documents of a kind that already carry one of these numbers (an import refuses to reuse them). */
@@ -332,19 +332,20 @@ export function listOrgDocumentRows(
   return q.orderBy('id').limit(limit).execute();
 }
 
-/** Gapless numbering: increments the (org, kind, period) counter inside the issuing transaction. */
+/**
+ * Gapless numbering: draws the (org, kind, period) counter's value inside the issuing transaction,
+ * in one statement: the first draw of a period creates the counter (drawing 1), later ones
+ * increment it under its row lock (held until the transaction ends).
+ */
 export async function nextSequenceValue(db: Executor, orgId: string, kind: string, period: string): Promise<number> {
-  await db
-    .insertInto('number_sequences')
-    .values({ org_id: orgId, kind, period, next_value: 1 })
-    .onConflict((oc) => oc.columns(['org_id', 'kind', 'period']).doNothing())
-    .execute();
   const row = await db
-    .updateTable('number_sequences')
-    .set((eb) => ({ next_value: eb('next_value', '+', 1) }))
-    .where('org_id', '=', orgId)
-    .where('kind', '=', kind)
-    .where('period', '=', period)
+    .insertInto('number_sequences')
+    .values({ org_id: orgId, kind, period, next_value: 2 })
+    .onConflict((oc) =>
+      oc
+        .columns(['org_id', 'kind', 'period'])
+        .doUpdateSet((eb) => ({ next_value: eb('number_sequences.next_value', '+', 1) })),
+    )
     .returning('next_value')
     .executeTakeFirstOrThrow();
   return Number(row.next_value) - 1;
