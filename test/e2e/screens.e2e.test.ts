@@ -2,6 +2,8 @@
 // screenshotted, with the main action of each: catalogue, quotes (issue, accept, convert), void by
 // credit note, a recurring schedule, organization settings, the audit log's integrity check, and a
 // payout change that asks for step-up (the server's clock is moved past the step-up window).
+// The organization keeps its books at UTC+14 and the browser sits at UTC−11, always on different
+// days: the reports' default period must end on the organization's today to show today's invoice.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Clock } from '../../src/platform/clock.ts';
@@ -38,6 +40,7 @@ describeBrowser('every staff screen', () => {
     server = await startServer({ clock });
     browser = await launchBrowser();
     owner = await setupByApi(server.url, OWNER);
+    await owner.call('PATCH', '/api/v1/org', { timeZone: 'Pacific/Kiritimati' });
     invoice = await seedInvoice(owner, 'carla@globex.test');
   }, 120_000);
   afterAll(async () => {
@@ -46,7 +49,7 @@ describeBrowser('every staff screen', () => {
   });
 
   it('tours the catalogue, documents, recurring, settings and audit screens', async () => {
-    const ctx = await browser.newContext({ acceptDownloads: true });
+    const ctx = await browser.newContext({ acceptDownloads: true, timezoneId: 'Pacific/Pago_Pago' });
     const { page, problems } = await newPage(ctx);
     const go = async (path: string, name: string, heading: string | RegExp) => {
       await page.goto(`${server.url}${path}`);
