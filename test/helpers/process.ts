@@ -29,6 +29,15 @@ export function databaseUrlOf(db: DatabaseConfig): string {
 }
 
 /** A minimal environment: nothing of the test runner's own leaks into the child. */
+/** Under `faketime` (the suite run at another date), what keeps a child process on the suite's clock. */
+export function clockEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (e): e is [string, string] => e[1] !== undefined && (e[0] === 'LD_PRELOAD' || e[0].startsWith('FAKETIME')),
+    ),
+  );
+}
+
 export function childEnv(
   dataDir: string,
   db: DatabaseConfig,
@@ -40,6 +49,7 @@ export function childEnv(
     SEALBILL_DATA_DIR: dataDir,
     DATABASE_URL: databaseUrlOf(db),
     SEALBILL_LOG_LEVEL: 'silent',
+    ...clockEnv(),
     ...extra,
   };
 }

@@ -11,6 +11,7 @@ import { buildHttpApp } from '../../src/main/app.ts';
 import { createContainer } from '../../src/main/container.ts';
 import { apiFor } from '../helpers/api.ts';
 import { seedSellerProfile } from '../helpers/einvoice-seed.ts';
+import { clockEnv } from '../helpers/process.ts';
 import { documentListQuery } from '../../src/modules/documents/document.schemas.ts';
 import { payoutSchema } from '../../src/modules/orgs/org.schemas.ts';
 
@@ -21,7 +22,14 @@ describe('sealbill CLI [sqlite]', { timeout: 120_000 }, () => {
   let dir: string;
   const run = (args: string[], env: Record<string, string> = {}) => {
     const r = spawnSync(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: dir, SEALBILL_DATA_DIR: dir, SEALBILL_LOG_LEVEL: 'silent', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: dir,
+        SEALBILL_DATA_DIR: dir,
+        SEALBILL_LOG_LEVEL: 'silent',
+        ...clockEnv(),
+        ...env,
+      },
       encoding: 'utf8',
       timeout: 60_000,
     });
