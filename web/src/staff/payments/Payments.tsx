@@ -62,6 +62,9 @@ const STATUS: Record<PaymentRow['status'], { label: string; tone: 'good' | 'warn
 };
 const STATUSES = Object.keys(STATUS) as Status[];
 
+/** The filters besides sort and page size, each one a URL parameter of its own name. */
+const FILTER_KEYS = ['clientId', 'currency', 'from', 'to', 'method', 'kind', 'status'] as const;
+
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -90,8 +93,7 @@ function filterFrom(q: URLSearchParams): Filter {
 function searchOf(f: Filter): string {
   const q = new URLSearchParams();
   if (f.sort !== '-date') q.set('sort', f.sort);
-  for (const key of ['clientId', 'currency', 'from', 'to', 'method', 'kind', 'status'] as const)
-    if (f[key]) q.set(key, f[key]);
+  for (const key of FILTER_KEYS) if (f[key]) q.set(key, f[key]);
   if (f.limit !== 50) q.set('limit', String(f.limit));
   const s = q.toString();
   return s ? `?${s}` : '';
@@ -131,15 +133,7 @@ export function PaymentsPage() {
     ['payments', applied],
     (after, signal) => listPage(applied, after, signal),
   );
-  const filtered = Boolean(
-    applied.clientId ||
-    applied.currency ||
-    applied.from ||
-    applied.to ||
-    applied.method ||
-    applied.kind ||
-    applied.status,
-  );
+  const filtered = FILTER_KEYS.some((key) => applied[key]);
 
   return (
     <>
